@@ -1,0 +1,190 @@
+"""Build the libvirt domain XML of an instance.
+
+The element and attribute names follow libvirt's "Domain XML format"
+reference (https://libvirt.org/formatdomain.html). This module reads no
+configuration and touches no hypervisor: the driver passes it everything
+(instance, image meta, NICs, file paths, virt type), so the XML it makes
+for a given input is fixed and can be pinned by tests.
+"""
+import collections
+import logging
+import os
+import xml.etree.ElementTree as ET
+
+LOG = logging.getLogger(__name__)
+
+KiB_PER_MiB = 1024
+
+# The files of one guest on the host. ``root_disk``, ``kernel`` and
+# ``ramdisk`` are absolute paths or None; ``console_log`` is the file the
+# first serial port is written to (always set).
+GuestPaths = collections.namedtuple(
+    'GuestPaths', ['root_disk', 'kernel', 'ramdisk', 'console_log'])
+
+# Kernel command line argument the tiny guest reads its hostname from
+# (see devstack/tools/make-tiny-image.sh).
+HOSTNAME_ARG = 'nova_lite_hostname'
+
+
+def kvm_usable(dev='/dev/kvm', cpuinfo='/proc/cpuinfo'):
+    """Return True when hardware virtualisation can back a ``kvm`` domain.
+
+    ``dev`` must be readable and writable by this process and, on x86, the
+    CPU flags in ``cpuinfo`` must include ``vmx`` (Intel VT-x) or ``svm``
+    (AMD-V): a /dev/kvm node without them (as in some nested VMs) makes
+    QEMU fail at start.
+    """
+    if not os.access(dev, os.R_OK | os.W_OK):
+        return False
+    if os.uname().machine not in ('x86_64', 'i686', 'i386'):
+        return True
+    try:
+        with open(cpuinfo) as f:
+            flags = f.read().split()
+    except OSError:
+        return False
+    return 'vmx' in flags or 'svm' in flags
+
+
+def domain_type(virt_type, kvm_check=kvm_usable):
+    """Return the ``<domain type=...>`` value for ``[libvirt] virt_type``.
+
+    'kvm' only when asked for and ``kvm_check()`` is true; otherwise 'qemu'
+    (TCG software emulation), with a warning when kvm was asked for.
+    """
+    if virt_type == 'kvm':
+        if kvm_check():
+            return 'kvm'
+        LOG.warning('virt_type=kvm but /dev/kvm is not usable (no access '
+                    'or no vmx/svm CPU flag): using qemu (TCG) domains')
+    return 'qemu'
+
+
+def host_bridge_exists(name):
+    """Return True if ``name`` is a Linux bridge on this host (sysfs)."""
+    return bool(name) and os.path.isdir(f'/sys/class/net/{name}/bridge')
+
+
+def kernel_cmdline(instance, image_meta, has_root_disk):
+    """Return the kernel command line of a kernel-booted guest.
+
+    The image property ``os_command_line`` wins; without it the line is
+    ``root=/dev/vda console=ttyS0`` (``root=`` only with a root disk). The
+    guest's hostname is appended as ``nova_lite_hostname=<hostname>``.
+    """
+    props = image_meta.get('properties', None) or {}
+    cmdline = props.get('os_command_line')
+    if not cmdline:
+        cmdline = 'console=ttyS0'
+        if has_root_disk:
+            cmdline = 'root=/dev/vda ' + cmdline
+    hostname = instance.get('hostname', None)
+    if hostname:
+        cmdline += f' {HOSTNAME_ARG}={hostname}'
+    return cmdline
+
+
+def _sub(parent, tag, text=None, **attrib):
+    """Append a ``tag`` child with ``attrib`` (and ``text``) to parent."""
+    child = ET.SubElement(parent, tag, attrib)
+    if text is not None:
+        child.text = str(text)
+    return child
+
+
+def _os_element(domain, instance, image_meta, paths):
+    """``<os>``: hvm, and kernel/initrd/cmdline or a disk boot."""
+    os_el = _sub(domain, 'os')
+    arch = (image_meta.get('properties', None) or {}).get('hw_architecture')
+    type_attrs = {'arch': arch} if arch else {}
+    _sub(os_el, 'type', 'hvm', **type_attrs)
+    if paths.kernel:
+        _sub(os_el, 'kernel', paths.kernel)
+        if paths.ramdisk:
+            _sub(os_el, 'initrd', paths.ramdisk)
+        _sub(os_el, 'cmdline', kernel_cmdline(
+            instance, image_meta, paths.root_disk is not None))
+    else:
+        _sub(os_el, 'boot', dev='hd')
+
+
+def _root_disk_element(devices, path):
+    """A qcow2 file on virtio, as ``vda``."""
+    disk = _sub(devices, 'disk', type='file', device='disk')
+    _sub(disk, 'driver', name='qemu', type='qcow2')
+    _sub(disk, 'source', file=path)
+    _sub(disk, 'target', dev='vda', bus='virtio')
+
+
+def _interface_element(devices, vif, bridge, bridge_exists):
+    """A virtio NIC with the VIF's MAC.
+
+    On ``bridge`` when that bridge exists on the host; otherwise QEMU's
+    user-mode network (no host setup, guest reachable only outbound).
+    """
+    if bridge_exists(bridge):
+        iface = _sub(devices, 'interface', type='bridge')
+        _sub(iface, 'mac', address=vif.mac)
+        _sub(iface, 'source', bridge=bridge)
+    else:
+        iface = _sub(devices, 'interface', type='user')
+        _sub(iface, 'mac', address=vif.mac)
+    _sub(iface, 'model', type='virtio')
+
+
+def _console_elements(devices, log_path):
+    """Serial port 0 written (appended) to ``log_path``, and the console
+    on it: the guest's ``console=ttyS0`` output lands in that file."""
+    serial = _sub(devices, 'serial', type='file')
+    _sub(serial, 'source', path=log_path, append='on')
+    _sub(serial, 'target', port='0')
+    console = _sub(devices, 'console', type='file')
+    _sub(console, 'source', path=log_path, append='on')
+    _sub(console, 'target', type='serial', port='0')
+
+
+def build_domain(instance, image_meta, network_info, paths,
+                 virt_type='qemu', default_bridge=None,
+                 bridge_exists=host_bridge_exists, kvm_check=kvm_usable):
+    """Return the ``<domain>`` element of ``instance``.
+
+    :param instance: ``objects.Instance``: name, uuid, vcpus, memory_mb
+        (MiB, written as KiB), hostname (for the kernel command line)
+    :param image_meta: ``objects.ImageMeta``; properties used:
+        ``os_command_line``, ``hw_architecture``
+    :param network_info: list of ``objects.VIF``, one NIC each, in order
+    :param paths: ``GuestPaths`` of the guest's files
+    :param virt_type: ``[libvirt] virt_type`` ('qemu' or 'kvm')
+    :param default_bridge: bridge of VIFs that name none (``[network]
+        bridge``)
+    :param bridge_exists: ``f(name) -> bool``, whether a host bridge exists
+    :param kvm_check: ``f() -> bool``, whether KVM is usable
+    :returns: ``xml.etree.ElementTree.Element``
+    """
+    domain = ET.Element('domain', type=domain_type(virt_type, kvm_check))
+    _sub(domain, 'name', instance.name)
+    _sub(domain, 'uuid', instance.uuid)
+    _sub(domain, 'memory', instance.memory_mb * KiB_PER_MiB, unit='KiB')
+    _sub(domain, 'vcpu', instance.vcpus)
+    _os_element(domain, instance, image_meta, paths)
+    features = _sub(domain, 'features')
+    _sub(features, 'acpi')
+    _sub(features, 'apic')
+    _sub(domain, 'clock', offset='utc')
+    _sub(domain, 'on_poweroff', 'destroy')
+    _sub(domain, 'on_reboot', 'restart')
+    _sub(domain, 'on_crash', 'destroy')
+    devices = _sub(domain, 'devices')
+    if paths.root_disk:
+        _root_disk_element(devices, paths.root_disk)
+    for vif in network_info:
+        _interface_element(devices, vif,
+                           vif.get('bridge', None) or default_bridge,
+                           bridge_exists)
+    _console_elements(devices, paths.console_log)
+    return domain
+
+
+def domain_xml(*args, **kwargs):
+    """``build_domain(...)`` serialised to a str (see ``build_domain``)."""
+    return ET.tostring(build_domain(*args, **kwargs), encoding='unicode')
