@@ -1,0 +1,1 @@
+"""nova_lite: a compact Nova-style compute control plane."""

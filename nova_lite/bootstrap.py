@@ -1,0 +1,64 @@
+"""Default cloud content: flavors, the flat network, a first image.
+
+Used by ``nova-lite-manage bootstrap``, ``nova-lite-all`` and the lab; every
+function is idempotent.
+"""
+import io
+
+from nova_lite.db import api as db_api
+from nova_lite import exception
+from nova_lite.image import api as image_api
+from nova_lite.network import api as network_api
+
+# (flavorid, name, vcpus, memory MiB, root disk GiB), devstack's defaults
+# plus Tempest's nano/micro.
+DEFAULT_FLAVORS = (
+    ('1', 'm1.tiny', 1, 512, 1),
+    ('2', 'm1.small', 1, 2048, 20),
+    ('3', 'm1.medium', 2, 4096, 40),
+    ('4', 'm1.large', 4, 8192, 80),
+    ('42', 'm1.nano', 1, 128, 1),
+    ('84', 'm1.micro', 1, 192, 1),
+)
+
+
+def ensure_flavors(context):
+    """Create the default flavors that are missing; returns their names."""
+    created = []
+    for flavorid, name, vcpus, memory_mb, root_gb in DEFAULT_FLAVORS:
+        try:
+            db_api.flavor_get_by_flavorid(context, flavorid)
+        except exception.FlavorNotFound:
+            try:
+                db_api.flavor_create(context, {
+                    'flavorid': flavorid, 'name': name, 'vcpus': vcpus,
+                    'memory_mb': memory_mb, 'root_gb': root_gb})
+                created.append(name)
+            except exception.FlavorExists:
+                pass
+    return created
+
+
+def ensure_network(context):
+    """The flat network from ``[network]``; returns its dict."""
+    return network_api.get_default_network(context)
+
+
+def ensure_image(context, name, path=None, disk_format='raw',
+                 properties=None, image_uuid=None):
+    """An active public image called ``name``; with ``path`` its data is
+    uploaded from that file, else it is a 1 MiB blank raw disk (enough
+    for the fake driver). Returns the image dict."""
+    images = image_api.API()
+    existing = [i for i in db_api.image_get_all(context, name=name)
+                if i['status'] == 'active']
+    if existing:
+        return existing[0]
+    record = images.create(context, name, disk_format=disk_format,
+                           container_format='bare', visibility='public',
+                           properties=properties, image_uuid=image_uuid)
+    if path:
+        with open(path, 'rb') as stream:
+            return images.upload(context, record['uuid'], stream)
+    return images.upload(context, record['uuid'],
+                         io.BytesIO(b'\0' * 1024 * 1024))

@@ -1,0 +1,292 @@
+"""API-side compute logic: validate, record, and hand work to services.
+
+The WSGI handlers (``nova_lite.api``) and the CloudStack commands call this
+class; it writes instance records through ``nova_lite.db.api`` and casts to
+the conductor (builds) or to the instance's compute (everything else).
+"""
+import re
+import uuid as uuidlib
+
+from oslo_config import cfg
+from oslo_log import log as logging
+
+from nova_lite.compute import rpcapi as compute_rpcapi
+from nova_lite.compute import states
+from nova_lite.conductor import rpcapi as conductor_rpcapi
+from nova_lite.db import api as db_api
+from nova_lite import exception
+from nova_lite.image import api as image_api
+from nova_lite.objects import instance as instance_obj
+from nova_lite.objects import request_spec as spec_obj
+from nova_lite.scheduler import claims
+
+CONF = cfg.CONF
+LOG = logging.getLogger(__name__)
+
+_HOSTNAME_BAD = re.compile(r'[^a-z0-9.-]+')
+
+
+def sanitize_hostname(name, default='server'):
+    """A DNS label from a display name (RFC 952/1123: a-z, 0-9, '-'),
+    at most 63 characters."""
+    host = _HOSTNAME_BAD.sub('-', (name or '').lower().replace('_', '-'))
+    host = host.replace('.', '-').strip('-')[:63].strip('-')
+    return host or default
+
+
+def new_reservation_id():
+    """'r-' followed by 8 random base-36 characters, as Nova's."""
+    return 'r-%s' % uuidlib.uuid4().hex[:8]
+
+
+class API:
+    """Server operations for the compute and CloudStack APIs."""
+
+    def __init__(self):
+        self.conductor = conductor_rpcapi.ConductorAPI()
+        self.compute = compute_rpcapi.ComputeAPI()
+        self.images = image_api.API()
+
+    # --------------------------------------------------------------- create
+
+    def create(self, context, name, image_ref, flavor_id, min_count=1,
+               max_count=1, metadata=None, availability_zone=None,
+               user_data=None, key_name=None, key_data=None,
+               scheduler_hints=None, instance_group=None):
+        """Create ``max_count`` instance records and cast their build.
+
+        :returns: (list of ``models.Instance`` rows, reservation_id)
+        :raises: Invalid (unknown or unusable flavor/image, counts),
+            QuotaExceeded
+        """
+        if min_count > max_count:
+            raise exception.Invalid(reason='min_count must be <= max_count')
+        flavor = self._flavor_for_create(context, flavor_id)
+        image = self._image_for_create(context, image_ref, flavor)
+        reservation_id = new_reservation_id()
+        values = [self._instance_values(context, name, image, flavor, index,
+                                        max_count, reservation_id,
+                                        availability_zone, user_data,
+                                        key_name, key_data)
+                  for index in range(max_count)]
+        rows = db_api.instances_create(context, values, metadata or {})
+        spec = self._request_spec(context, flavor, image, max_count,
+                                  availability_zone, scheduler_hints,
+                                  instance_group)
+        instances = [instance_obj.Instance.from_dict(
+            dict(v, metadata=dict(metadata or {}))) for v in values]
+        self.conductor.build_instances(context, instances, spec)
+        LOG.info('Accepted %d instance(s) in reservation %s', len(rows),
+                 reservation_id)
+        return rows, reservation_id
+
+    @staticmethod
+    def _flavor_for_create(context, flavor_id):
+        try:
+            flavor = db_api.flavor_get_by_flavorid(context, flavor_id)
+        except exception.FlavorNotFound:
+            raise exception.Invalid(reason='Flavor %s could not be found.'
+                                    % flavor_id)
+        if flavor['disabled']:
+            raise exception.Invalid(reason='Flavor %s is disabled.'
+                                    % flavor_id)
+        return flavor
+
+    def _image_for_create(self, context, image_ref, flavor):
+        image_id = str(image_ref).rstrip('/').rsplit('/', 1)[-1]
+        try:
+            image = self.images.get_record(context, image_id)
+        except exception.ImageNotFound:
+            raise exception.Invalid(reason='Can not find requested image %s'
+                                    % image_ref)
+        if image['status'] != 'active':
+            raise exception.Invalid(reason='Image %s is not active.'
+                                    % image_id)
+        if (image['min_ram'] or 0) > flavor['memory_mb']:
+            raise exception.Invalid(reason='Flavor\'s memory is too small '
+                                    'for requested image.')
+        if (image['min_disk'] or 0) > flavor['root_gb'] and flavor['root_gb']:
+            raise exception.Invalid(reason='Flavor\'s disk is too small for '
+                                    'requested image.')
+        return image
+
+    @staticmethod
+    def _instance_values(context, name, image, flavor, index, count,
+                         reservation_id, availability_zone, user_data,
+                         key_name, key_data):
+        display_name = name if count == 1 else '%s-%d' % (name, index + 1)
+        return {
+            'uuid': str(uuidlib.uuid4()), 'display_name': display_name,
+            'hostname': sanitize_hostname(display_name),
+            'project_id': context.project_id, 'user_id': context.user_id,
+            'image_ref': image['uuid'], 'flavor_id': flavor['flavorid'],
+            'flavor_name': flavor['name'], 'vcpus': flavor['vcpus'],
+            'memory_mb': flavor['memory_mb'], 'root_gb': flavor['root_gb'],
+            'ephemeral_gb': flavor['ephemeral_gb'],
+            'vm_state': states.BUILDING, 'task_state': states.SCHEDULING,
+            'power_state': states.NOSTATE, 'reservation_id': reservation_id,
+            'launch_index': index, 'availability_zone': availability_zone,
+            'user_data': user_data, 'key_name': key_name,
+            'key_data': key_data,
+        }
+
+    @staticmethod
+    def _request_spec(context, flavor, image, count, availability_zone,
+                      scheduler_hints, instance_group):
+        group = instance_group or {}
+        return spec_obj.RequestSpec(
+            project_id=context.project_id, user_id=context.user_id,
+            flavor=instance_obj.Flavor.from_dict(flavor),
+            image=image_api.to_image_meta(image), num_instances=count,
+            availability_zone=availability_zone,
+            instance_group_uuid=group.get('uuid'),
+            instance_group_policy=group.get('policy'),
+            scheduler_hints={k: [str(x) for x in
+                                 (v if isinstance(v, list) else [v])]
+                             for k, v in (scheduler_hints or {}).items()},
+            ignore_hosts=[])
+
+    # ----------------------------------------------------------------- read
+
+    def get(self, context, instance_uuid):
+        """:raises: InstanceNotFound (also for other projects' servers)"""
+        return db_api.instance_get(context, instance_uuid)
+
+    def get_all(self, context, filters=None, marker=None, limit=None,
+                all_tenants=False):
+        """Servers of the context's project (all with ``all_tenants``)."""
+        filters = dict(filters or {})
+        if not all_tenants or not context.is_admin:
+            filters['project_id'] = context.project_id
+        return db_api.instance_get_all(context, filters, marker, limit,
+                                       project_only=not all_tenants)
+
+    # --------------------------------------------------------------- update
+
+    def update(self, context, instance_uuid, name):
+        """Rename a server; returns the updated row."""
+        self.get(context, instance_uuid)
+        db_api.instance_update(context, instance_uuid,
+                               {'display_name': name,
+                                'hostname': sanitize_hostname(name)})
+        return self.get(context, instance_uuid)
+
+    # --------------------------------------------------------------- delete
+
+    def delete(self, context, instance_uuid):
+        """Delete a server: locally if it has no host yet, else by a cast
+        to its compute. Idempotent while the delete is in progress.
+
+        :raises: InstanceNotFound, InstanceIsLocked
+        """
+        instance = self.get(context, instance_uuid)
+        self._check_locked(context, instance)
+        db_api.action_start(context, instance_uuid, 'delete')
+        for _attempt in range(3):
+            if instance.host is None:
+                if db_api.instance_destroy(context, instance_uuid,
+                                           expected_host=None):
+                    claims.unclaim(context, instance_uuid)
+                    return
+            else:
+                try:
+                    db_api.instance_update(
+                        context, instance_uuid,
+                        {'task_state': states.DELETING},
+                        expected_host=instance.host)
+                except exception.UnexpectedTaskStateError:
+                    pass
+                else:
+                    self.compute.terminate_instance(context, instance.host,
+                                                    instance_uuid)
+                    return
+            instance = self.get(context, instance_uuid)
+        raise exception.Conflict(reason='instance %s keeps changing host; '
+                                 'retry the delete' % instance_uuid)
+
+    @staticmethod
+    def _check_locked(context, instance):
+        if instance.locked and not context.is_admin:
+            raise exception.InstanceIsLocked(instance_uuid=instance.uuid)
+
+    # -------------------------------------------------------------- actions
+
+    def _start_action(self, context, instance_uuid, action, task_state,
+                      vm_states):
+        instance = self.get(context, instance_uuid)
+        self._check_locked(context, instance)
+        if instance.vm_state not in vm_states or instance.host is None:
+            raise exception.InstanceInvalidState(
+                action=action, instance_uuid=instance_uuid,
+                attr='vm_state', state=instance.vm_state)
+        try:
+            db_api.instance_update(context, instance_uuid,
+                                   {'task_state': task_state},
+                                   expected_task_state=None,
+                                   expected_vm_state=tuple(vm_states))
+        except exception.UnexpectedTaskStateError:
+            raise exception.InstanceInvalidState(
+                action=action, instance_uuid=instance_uuid,
+                attr='task_state', state=instance.task_state)
+        db_api.action_start(context, instance_uuid, action)
+        return instance
+
+    def reboot(self, context, instance_uuid, reboot_type='SOFT'):
+        """:raises: InstanceInvalidState (409) unless ACTIVE, no task"""
+        task = (states.REBOOTING_HARD if reboot_type == 'HARD'
+                else states.REBOOTING)
+        vm_states = ((states.ACTIVE, states.STOPPED, states.ERROR)
+                     if reboot_type == 'HARD' else (states.ACTIVE,))
+        instance = self._start_action(context, instance_uuid, 'reboot', task,
+                                      vm_states)
+        self.compute.reboot_instance(context, instance.host, instance_uuid,
+                                     reboot_type)
+
+    def stop(self, context, instance_uuid):
+        instance = self._start_action(context, instance_uuid, 'stop',
+                                      states.POWERING_OFF,
+                                      (states.ACTIVE, states.ERROR))
+        self.compute.stop_instance(context, instance.host, instance_uuid)
+
+    def start(self, context, instance_uuid):
+        instance = self._start_action(context, instance_uuid, 'start',
+                                      states.POWERING_ON, (states.STOPPED,))
+        self.compute.start_instance(context, instance.host, instance_uuid)
+
+    def lock(self, context, instance_uuid, locked):
+        """Lock or unlock a server (locked servers refuse actions of
+        non-admins)."""
+        self.get(context, instance_uuid)
+        db_api.instance_update(context, instance_uuid, {
+            'locked': locked,
+            'locked_by': ('admin' if context.is_admin else 'owner')
+            if locked else None})
+        db_api.action_start(context, instance_uuid,
+                            'lock' if locked else 'unlock')
+
+    def get_console_output(self, context, instance_uuid, length=None):
+        """The guest's console log (RPC call to its compute).
+
+        :raises: InstanceInvalidState when it has no running guest
+        """
+        instance = self.get(context, instance_uuid)
+        if instance.host is None or instance.vm_state not in (
+                states.ACTIVE, states.STOPPED):
+            raise exception.InstanceInvalidState(
+                action='get console output', instance_uuid=instance_uuid,
+                attr='vm_state', state=instance.vm_state)
+        return self.compute.get_console_output(context, instance.host,
+                                               instance_uuid, length)
+
+    # ------------------------------------------------------------- metadata
+
+    def update_metadata(self, context, instance_uuid, metadata,
+                        delete=False):
+        """Merge (or with ``delete`` replace) server metadata."""
+        self.get(context, instance_uuid)
+        return db_api.instance_metadata_update(context, instance_uuid,
+                                               metadata, delete)
+
+    def delete_metadata_item(self, context, instance_uuid, key):
+        self.get(context, instance_uuid)
+        db_api.instance_metadata_delete(context, instance_uuid, key)

@@ -1,0 +1,192 @@
+"""Compute service: builds and runs instances on one hypervisor host.
+
+Every operation on an instance runs under the per-instance lock
+(oslo.concurrency, keyed by uuid); builds also take the build semaphore
+(``max_concurrent_builds``) in a bounded build executor so the RPC worker
+returns at once.
+"""
+import threading
+
+from oslo_concurrency import lockutils
+from oslo_config import cfg
+from oslo_log import log as logging
+import futurist
+from futurist import rejection
+import oslo_messaging as messaging
+
+from nova_lite.compute import build
+from nova_lite.compute import power
+from nova_lite.compute import recovery
+from nova_lite.compute import resource_tracker
+from nova_lite.compute import states
+from nova_lite.compute import utils as compute_utils
+from nova_lite.conductor import rpcapi as conductor_rpcapi
+from nova_lite import context as nl_context
+from nova_lite.db import api as db_api
+from nova_lite import exception
+from nova_lite.network import api as network_api
+from nova_lite.objects import instance as instance_obj
+from nova_lite import service
+from nova_lite.virt import driver as virt_driver
+
+CONF = cfg.CONF
+LOG = logging.getLogger(__name__)
+
+
+def instance_lock(instance_uuid):
+    """The per-instance lock every operation on it holds."""
+    return lockutils.lock('instance-%s' % instance_uuid)
+
+
+class ComputeManager(service.Manager):
+    """RPC endpoint of ``compute.<host>``."""
+
+    target = messaging.Target(version='1.0')
+
+    def __init__(self, host, driver=None):
+        super().__init__(host)
+        self.driver = driver or virt_driver.load_compute_driver(
+            CONF.virt.driver, host)
+        self._build_semaphore = threading.BoundedSemaphore(
+            CONF.max_concurrent_builds)
+        self._executor = futurist.ThreadPoolExecutor(
+            max_workers=CONF.max_concurrent_builds * 2,
+            check_and_reject=rejection.reject_when_reached(
+                CONF.max_queued_builds))
+        self.build_flow = build.BuildFlow(host, self.driver,
+                                          conductor_rpcapi.ConductorAPI())
+        self.power = power.PowerSync(host, self.driver)
+
+    # ------------------------------------------------------------ lifecycle
+
+    def init_host(self):
+        self.driver.init_host(self.host)
+        self.driver.register_event_listener(self.power.handle_event)
+        ctxt = nl_context.get_admin_context()
+        resource_tracker.update_available_resource(ctxt, self.host,
+                                                   self.driver)
+        self._recover(ctxt)
+
+    def _recover(self, ctxt):
+        """Finish or fail what this host owned when it stopped (a cast
+        being processed at a crash is lost: the DB says what was going
+        on)."""
+        recovery.recover_host(ctxt, self)
+
+    def cleanup_host(self):
+        self._executor.shutdown(wait=False)
+        self.driver.cleanup_host(self.host)
+
+    def periodic_tasks(self):
+        tasks = [(self.update_available_resource,
+                  CONF.compute.resource_update_interval)]
+        if CONF.compute.sync_power_state_interval > 0:
+            tasks.append((self.power.sync_power_states,
+                          CONF.compute.sync_power_state_interval))
+        return tasks
+
+    def update_available_resource(self):
+        resource_tracker.update_available_resource(
+            nl_context.get_admin_context(), self.host, self.driver)
+
+    # --------------------------------------------------------------- builds
+
+    def build_and_run_instance(self, context, instance, request_spec,
+                               alternates):
+        """Cast target: queue the build and return the RPC worker."""
+        try:
+            self._executor.submit(self._locked_build, context, instance,
+                                  request_spec, alternates)
+        except futurist.RejectedSubmission:
+            LOG.warning('Build queue of %s is full; rescheduling %s',
+                        self.host, instance.uuid)
+            exc = exception.RescheduledException(
+                instance_uuid=instance.uuid,
+                reason='build queue of %s is full' % self.host)
+            with instance_lock(instance.uuid):
+                self.build_flow.reject(context, instance, request_spec,
+                                       alternates, exc)
+
+    def _locked_build(self, context, instance, request_spec, alternates):
+        with instance_lock(instance.uuid), self._build_semaphore:
+            self.build_flow.run(context, instance, request_spec, alternates)
+
+    # ------------------------------------------------------------- actions
+
+    def _instance(self, context, instance_uuid):
+        return instance_obj.Instance.from_db(
+            db_api.instance_get(context.elevated(), instance_uuid))
+
+    def terminate_instance(self, context, instance_uuid):
+        """Destroy the guest, free IP and claim, delete the record."""
+        start = compute_utils.utcnow()
+        with instance_lock(instance_uuid):
+            try:
+                instance = self._instance(context, instance_uuid)
+            except exception.InstanceNotFound:
+                compute_utils.release_resources(context, instance_uuid)
+                return
+            nw_info = network_api.get_instance_nw_info(context,
+                                                       instance_uuid)
+            self.driver.destroy(context, instance, nw_info)
+            compute_utils.release_resources(context, instance_uuid)
+            db_api.action_event_record(context, instance_uuid,
+                                       'compute_terminate_instance',
+                                       'Success', self.host, start,
+                                       finish_action=True)
+            db_api.instance_destroy(context, instance_uuid)
+        LOG.info('Instance %s deleted on %s', instance_uuid, self.host)
+
+    def reboot_instance(self, context, instance_uuid, reboot_type):
+        task = (states.REBOOTING_HARD if reboot_type == 'HARD'
+                else states.REBOOTING)
+        self._power_action(context, instance_uuid, task,
+                           'compute_reboot_instance', states.ACTIVE,
+                           lambda inst, nw: self.driver.reboot(
+                               context, inst, nw, reboot_type))
+
+    def stop_instance(self, context, instance_uuid):
+        self._power_action(context, instance_uuid, states.POWERING_OFF,
+                           'compute_stop_instance', states.STOPPED,
+                           lambda inst, nw: self.driver.power_off(inst))
+
+    def start_instance(self, context, instance_uuid):
+        self._power_action(context, instance_uuid, states.POWERING_ON,
+                           'compute_start_instance', states.ACTIVE,
+                           lambda inst, nw: self.driver.power_on(
+                               context, inst, nw))
+
+    def _power_action(self, context, instance_uuid, task_state, event,
+                      vm_state, action):
+        start = compute_utils.utcnow()
+        with instance_lock(instance_uuid):
+            try:
+                instance = self._instance(context, instance_uuid)
+            except exception.InstanceNotFound:
+                return
+            if instance.task_state != task_state:
+                LOG.info('Skipping %s of %s: task_state is %s', event,
+                         instance_uuid, instance.task_state)
+                return
+            nw_info = network_api.get_instance_nw_info(context,
+                                                       instance_uuid)
+            try:
+                action(instance, nw_info)
+                result, details = 'Success', None
+            except Exception as exc:  # noqa: BLE001 - reported as event
+                LOG.exception('%s of %s failed', event, instance_uuid)
+                result, details = 'Error', str(exc)
+            self.power.record(context, instance, task_state,
+                              vm_state if result == 'Success' else None)
+            db_api.action_event_record(context, instance_uuid, event,
+                                       result, self.host, start,
+                                       details=details, finish_action=True)
+
+    def get_console_output(self, context, instance_uuid, tail_length=None):
+        """RPC call: the console log, last ``tail_length`` lines."""
+        instance = self._instance(context, instance_uuid)
+        output = self.driver.get_console_output(context, instance)
+        if tail_length is not None:
+            lines = output.splitlines()[-tail_length:] if tail_length else []
+            output = '\n'.join(lines)
+        return output

@@ -1,0 +1,89 @@
+"""Power state bookkeeping: after actions, on lifecycle events and in the
+periodic ``sync_power_states`` (which writes only on change)."""
+from oslo_log import log as logging
+
+from nova_lite.compute import states
+from nova_lite import context as nl_context
+from nova_lite.db import api as db_api
+from nova_lite import exception
+from nova_lite.objects import instance as instance_obj
+from nova_lite.virt import driver as virt_driver
+
+LOG = logging.getLogger(__name__)
+
+_EVENT_POWER = {virt_driver.EVENT_STARTED: states.RUNNING,
+                virt_driver.EVENT_STOPPED: states.SHUTDOWN,
+                virt_driver.EVENT_CRASHED: states.CRASHED}
+
+
+class PowerSync:
+    """Keeps ``power_state`` (and ACTIVE/STOPPED) in line with the
+    hypervisor for the instances of one host."""
+
+    def __init__(self, host, driver):
+        self.host = host
+        self.driver = driver
+
+    def _power_state(self, instance):
+        try:
+            return self.driver.get_info(instance).state
+        except exception.InstanceNotFound:
+            return states.NOSTATE
+
+    def record(self, context, instance, task_state, vm_state):
+        """End an action: clear ``task_state``, set the power state the
+        driver reports and, on success, ``vm_state``."""
+        values = {'task_state': None,
+                  'power_state': self._power_state(instance)}
+        if vm_state:
+            values['vm_state'] = vm_state
+        try:
+            db_api.instance_update(context, instance.uuid, values,
+                                   expected_task_state=task_state)
+        except (exception.InstanceNotFound,
+                exception.UnexpectedTaskStateError) as exc:
+            LOG.info('Not recording power state of %s: %s', instance.uuid,
+                     exc)
+
+    def handle_event(self, event):
+        """Lifecycle event from the driver (any thread)."""
+        power_state = _EVENT_POWER.get(event.transition)
+        if power_state is None:
+            return
+        ctxt = nl_context.get_admin_context()
+        try:
+            row = db_api.instance_get(ctxt, event.uuid)
+        except exception.InstanceNotFound:
+            return
+        self._sync_one(ctxt, row, power_state)
+
+    def sync_power_states(self):
+        """Compare every instance of the host with the hypervisor."""
+        ctxt = nl_context.get_admin_context()
+        changed = 0
+        for row in db_api.instances_on_host(ctxt, self.host):
+            instance = instance_obj.Instance.from_db(row)
+            changed += self._sync_one(ctxt, row, self._power_state(instance))
+        return changed
+
+    def _sync_one(self, ctxt, row, power_state):
+        """Write the power state if it changed and no task is running;
+        a guest found shut off while ACTIVE becomes STOPPED."""
+        if row.task_state is not None or row.power_state == power_state:
+            return 0
+        if row.vm_state not in (states.ACTIVE, states.STOPPED):
+            return 0
+        values = {'power_state': power_state}
+        if row.vm_state == states.ACTIVE and power_state in (
+                states.SHUTDOWN, states.CRASHED):
+            values['vm_state'] = states.STOPPED
+        try:
+            db_api.instance_update(ctxt, row.uuid, values,
+                                   expected_task_state=None,
+                                   expected_vm_state=row.vm_state)
+        except (exception.InstanceNotFound,
+                exception.UnexpectedTaskStateError):
+            return 0
+        LOG.info('Instance %s power state %s → %s', row.uuid,
+                 row.power_state, power_state)
+        return 1

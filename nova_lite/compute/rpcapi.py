@@ -1,0 +1,55 @@
+"""Client side of the compute RPC API (topic ``compute``, server = host).
+
+History:
+    1.0 - build_and_run_instance, terminate_instance, reboot_instance,
+          stop_instance, start_instance, get_console_output
+"""
+import oslo_messaging as messaging
+
+from nova_lite import rpc
+
+TOPIC = 'compute'
+
+
+class ComputeAPI:
+    VERSION = '1.0'
+
+    def __init__(self):
+        self.client = rpc.get_client(messaging.Target(topic=TOPIC,
+                                                      version=self.VERSION))
+
+    def _prepare(self, host):
+        return self.client.prepare(server=host, version='1.0')
+
+    def build_and_run_instance(self, context, host, instance, request_spec,
+                               alternates):
+        """Cast: build ``instance`` on ``host``; ``alternates`` is the list
+        of unclaimed Selections left for reschedules."""
+        self._prepare(host).cast(context, 'build_and_run_instance',
+                                 instance=instance, request_spec=request_spec,
+                                 alternates=alternates)
+
+    def terminate_instance(self, context, host, instance_uuid):
+        """Cast: destroy the guest and delete the instance."""
+        self._prepare(host).cast(context, 'terminate_instance',
+                                 instance_uuid=instance_uuid)
+
+    def reboot_instance(self, context, host, instance_uuid, reboot_type):
+        self._prepare(host).cast(context, 'reboot_instance',
+                                 instance_uuid=instance_uuid,
+                                 reboot_type=reboot_type)
+
+    def stop_instance(self, context, host, instance_uuid):
+        self._prepare(host).cast(context, 'stop_instance',
+                                 instance_uuid=instance_uuid)
+
+    def start_instance(self, context, host, instance_uuid):
+        self._prepare(host).cast(context, 'start_instance',
+                                 instance_uuid=instance_uuid)
+
+    def get_console_output(self, context, host, instance_uuid, tail_length):
+        """Call: the last ``tail_length`` lines (all when None) of the
+        guest's console."""
+        return self._prepare(host).call(context, 'get_console_output',
+                                        instance_uuid=instance_uuid,
+                                        tail_length=tail_length)

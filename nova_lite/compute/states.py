@@ -1,0 +1,60 @@
+"""vm_state, task_state and power_state values and the API status mapping.
+
+The values and the status mapping follow the compute API reference
+("Server status") and Nova's ``vm_states``/``task_states`` modules.
+"""
+
+# vm_state: the stable state of an instance.
+ACTIVE = 'active'
+BUILDING = 'building'
+STOPPED = 'stopped'
+ERROR = 'error'
+DELETED = 'deleted'
+
+VM_STATES = (ACTIVE, BUILDING, STOPPED, ERROR, DELETED)
+
+# task_state: the transition in progress, or None.
+SCHEDULING = 'scheduling'
+SPAWNING = 'spawning'
+REBOOTING = 'rebooting'
+REBOOTING_HARD = 'rebooting_hard'
+POWERING_OFF = 'powering-off'
+POWERING_ON = 'powering-on'
+DELETING = 'deleting'
+
+TASK_STATES = (SCHEDULING, SPAWNING, REBOOTING, REBOOTING_HARD,
+               POWERING_OFF, POWERING_ON, DELETING)
+
+# power_state: what the hypervisor reports (integers, as in the API).
+NOSTATE = 0
+RUNNING = 1
+PAUSED = 3
+SHUTDOWN = 4
+CRASHED = 6
+SUSPENDED = 7
+
+POWER_STATE_NAMES = {NOSTATE: 'pending', RUNNING: 'running',
+                     PAUSED: 'paused', SHUTDOWN: 'shutdown',
+                     CRASHED: 'crashed', SUSPENDED: 'suspended'}
+
+_STATUS_BY_TASK = {
+    ACTIVE: {REBOOTING: 'REBOOT', REBOOTING_HARD: 'HARD_REBOOT'},
+}
+_STATUS_BY_VM_STATE = {
+    ACTIVE: 'ACTIVE', BUILDING: 'BUILD', STOPPED: 'SHUTOFF',
+    ERROR: 'ERROR', DELETED: 'DELETED',
+}
+# Reverse mapping for the ``status`` list filter.
+VM_STATES_BY_STATUS = {
+    'ACTIVE': [ACTIVE], 'BUILD': [BUILDING], 'SHUTOFF': [STOPPED],
+    'ERROR': [ERROR], 'DELETED': [DELETED], 'REBOOT': [ACTIVE],
+    'HARD_REBOOT': [ACTIVE],
+}
+
+
+def status_from_state(vm_state, task_state=None):
+    """Return the API ``status`` (e.g. 'BUILD') for a vm/task state pair."""
+    by_task = _STATUS_BY_TASK.get(vm_state, {})
+    if task_state in by_task:
+        return by_task[task_state]
+    return _STATUS_BY_VM_STATE.get(vm_state, 'UNKNOWN')

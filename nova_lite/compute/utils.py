@@ -1,0 +1,63 @@
+"""Helpers shared by the compute, conductor and API for instance state."""
+import datetime
+import json
+import traceback as tb_module
+
+from oslo_log import log as logging
+
+from nova_lite.compute import states
+from nova_lite.db import api as db_api
+from nova_lite import exception
+from nova_lite.network import api as network_api
+
+LOG = logging.getLogger(__name__)
+
+
+def utcnow():
+    return datetime.datetime.now(datetime.timezone.utc).replace(tzinfo=None)
+
+
+def fault_code(exc):
+    """HTTP-like code of a fault: the exception's, else 500."""
+    return getattr(exc, 'code', 500) or 500
+
+
+def set_error(context, instance_uuid, message, code=500, host=None,
+              details=None, event='conductor_schedule_and_build',
+              start_time=None, **expected):
+    """Move an instance to ERROR with a fault and release what it holds
+    (claim, fixed IP). ``expected`` are instance_update conditions; when
+    they no longer hold (deleted, or someone else took over), nothing is
+    written and False is returned."""
+    try:
+        db_api.instance_update(context, instance_uuid,
+                               {'vm_state': states.ERROR, 'task_state': None},
+                               **expected)
+    except (exception.InstanceNotFound, exception.UnexpectedTaskStateError):
+        LOG.info('Instance %s changed before it could be set to ERROR',
+                 instance_uuid)
+        return False
+    release_resources(context, instance_uuid)
+    db_api.instance_fault_create(context, instance_uuid, code, message,
+                                 details=_details_text(details), host=host)
+    db_api.action_event_record(context, instance_uuid, event, 'Error', host,
+                               start_time, details=_details_text(details),
+                               finish_action=True)
+    LOG.warning('Instance %s set to ERROR: %s', instance_uuid, message)
+    return True
+
+
+def _details_text(details):
+    if details is None or isinstance(details, str):
+        return details
+    return json.dumps(details)
+
+
+def release_resources(context, instance_uuid):
+    """Free the claim and the fixed IPs of an instance. Idempotent."""
+    db_api.unclaim(context, instance_uuid)
+    network_api.deallocate_for_instance(context, instance_uuid)
+
+
+def format_traceback():
+    return ''.join(tb_module.format_exc(limit=10))

@@ -1,0 +1,90 @@
+"""The conductor's build flow: schedule, record the host, cast to compute.
+
+First attempt: ``select_destinations`` claims a host per instance. A
+reschedule arrives with the instance's remaining alternates and claims the
+first one that still fits. When nothing fits, the instance goes to ERROR
+with a fault that says why.
+"""
+import oslo_messaging as messaging
+from oslo_log import log as logging
+
+from nova_lite.compute import states
+from nova_lite.compute import utils as compute_utils
+from nova_lite.db import api as db_api
+from nova_lite import exception
+from nova_lite.scheduler import claims
+
+LOG = logging.getLogger(__name__)
+EVENT = 'conductor_schedule_and_build'
+
+
+class BuildFlow:
+    """Build orchestration; ``scheduler`` and ``compute`` are RPC clients."""
+
+    def __init__(self, scheduler_rpcapi, compute_rpcapi):
+        self.scheduler = scheduler_rpcapi
+        self.compute = compute_rpcapi
+
+    def build_instances(self, context, instances, request_spec,
+                        host_lists=None):
+        """Schedule and launch; see the module docstring."""
+        if host_lists is None:
+            host_lists = self._schedule(context, instances, request_spec)
+            if host_lists is None:
+                return
+        else:
+            host_lists = [self._claim_alternate(context, inst, hosts)
+                          for inst, hosts in zip(instances, host_lists)]
+        for instance, host_list in zip(instances, host_lists):
+            if host_list:
+                self._launch(context, instance, request_spec, host_list)
+
+    def _schedule(self, context, instances, spec):
+        start = compute_utils.utcnow()
+        uuids = [inst.uuid for inst in instances]
+        try:
+            return self.scheduler.select_destinations(context, spec, uuids)
+        except exception.NoValidHost as exc:
+            message, details, code = exc.format_message(), exc.details, 500
+        except messaging.MessagingTimeout:
+            message, details, code = ('Timed out waiting for the scheduler',
+                                      None, 503)
+        for uuid in uuids:
+            compute_utils.set_error(
+                context, uuid, message, code=code, details=details,
+                event=EVENT, start_time=start,
+                expected_task_state=states.SCHEDULING)
+        return None
+
+    def _claim_alternate(self, context, instance, alternates):
+        """[claimed selection, remaining alternates...] or None (ERROR)."""
+        for index, selection in enumerate(alternates):
+            if claims.claim_instance(context, selection.compute_node_id,
+                                     instance):
+                selection.claimed = True
+                return alternates[index:]
+        compute_utils.set_error(
+            context, instance.uuid,
+            'Exhausted all hosts available for retrying build failures for '
+            'instance %s.' % instance.uuid, event=EVENT,
+            expected_task_state=states.SCHEDULING)
+        return None
+
+    def _launch(self, context, instance, spec, host_list):
+        chosen, alternates = host_list[0], host_list[1:]
+        try:
+            db_api.instance_update(
+                context, instance.uuid,
+                {'host': chosen.service_host, 'node': chosen.nodename,
+                 'task_state': None},
+                expected_task_state=states.SCHEDULING, expected_host=None)
+        except (exception.InstanceNotFound,
+                exception.UnexpectedTaskStateError):
+            LOG.info('Instance %s was deleted while scheduling; releasing '
+                     'its claim', instance.uuid)
+            claims.unclaim(context, instance.uuid)
+            return
+        instance.host, instance.node = chosen.service_host, chosen.nodename
+        instance.task_state = None
+        self.compute.build_and_run_instance(context, chosen.service_host,
+                                            instance, spec, alternates)

@@ -1,0 +1,26 @@
+"""Configuration options, one module per group (see DESIGN.md).
+
+Importing this package registers every option on the global ``CONF``.
+"""
+from oslo_config import cfg
+
+from nova_lite.conf import api
+from nova_lite.conf import compute
+from nova_lite.conf import conductor
+from nova_lite.conf import database
+from nova_lite.conf import default
+from nova_lite.conf import fake
+from nova_lite.conf import image
+from nova_lite.conf import libvirt
+from nova_lite.conf import network
+from nova_lite.conf import rpc
+from nova_lite.conf import scheduler
+from nova_lite.conf import virt
+
+CONF = cfg.CONF
+
+for _mod in (api, compute, conductor, database, default, fake, image,
+             libvirt, network, scheduler, virt):
+    _mod.register_opts(CONF)
+
+rpc.register_opts(CONF)

@@ -1,0 +1,37 @@
+"""[api] options: the compute API and CloudStack API WSGI service."""
+from oslo_config import cfg
+
+api_group = cfg.OptGroup('api', title='API options')
+
+api_opts = [
+    cfg.StrOpt('listen', default='127.0.0.1',
+               help='Address the API server binds to.'),
+    cfg.PortOpt('port', default=8774, help='Port the API server binds to.'),
+    cfg.IntOpt('threads', default=16, min=1,
+               help='Number of request threads of the WSGI server.'),
+    cfg.StrOpt('auth_strategy', default='keystone',
+               choices=[('keystone', 'Validate tokens with keystonemiddleware'),
+                        ('noauth', 'Trust X-User-Id / X-Project-Id / '
+                                   'X-Roles headers (unit tests only)')],
+               help='How requests are authenticated.'),
+    cfg.IntOpt('max_limit', default=1000, min=1,
+               help='Maximum number of items a list call returns in one '
+                    'page; larger limits are capped to it.'),
+    cfg.IntOpt('max_request_body_size', default=114688, min=1024,
+               help='Largest accepted request body in bytes.'),
+    cfg.BoolOpt('enable_instance_password', default=True,
+                help='Return an adminPass in the create server response.'),
+    cfg.StrOpt('public_endpoint',
+               help='Base URL used in links of responses, e.g. '
+                    'http://controller:8774. Taken from the request when '
+                    'unset.'),
+]
+
+
+def register_opts(conf):
+    conf.register_group(api_group)
+    conf.register_opts(api_opts, group=api_group)
+
+
+def list_opts():
+    return {api_group: api_opts}

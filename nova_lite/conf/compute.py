@@ -1,0 +1,38 @@
+"""[compute] options: capacity of a compute node and its build behaviour."""
+from oslo_config import cfg
+
+compute_group = cfg.OptGroup('compute', title='Compute node options')
+
+compute_opts = [
+    cfg.FloatOpt('cpu_allocation_ratio', default=16.0, min=0.0,
+                 help='Virtual CPUs schedulable per physical CPU.'),
+    cfg.FloatOpt('ram_allocation_ratio', default=1.5, min=0.0,
+                 help='Virtual RAM schedulable per MiB of physical RAM.'),
+    cfg.FloatOpt('disk_allocation_ratio', default=1.0, min=0.0,
+                 help='Virtual disk schedulable per GiB of local disk.'),
+    cfg.IntOpt('reserved_host_memory_mb', default=512, min=0,
+               help='Host memory in MiB kept back for the host itself.'),
+    cfg.IntOpt('reserved_host_disk_mb', default=0, min=0,
+               help='Host disk in MiB kept back for the host itself.'),
+    cfg.IntOpt('resource_update_interval', default=60, min=1,
+               help='Seconds between two reports of this node\'s resources '
+                    'to the compute_nodes table.'),
+    cfg.IntOpt('sync_power_state_interval', default=600, min=-1,
+               help='Seconds between two power state syncs of this node\'s '
+                    'instances with the hypervisor; -1 disables.'),
+    cfg.IntOpt('action_timeout', default=600, min=1,
+               help='Seconds after which an instance action (reboot, stop, '
+                    'start, delete) still in progress is considered lost.'),
+    cfg.StrOpt('default_availability_zone', default='nova',
+               help='Availability zone of compute hosts that are in no '
+                    'aggregate with an availability_zone.'),
+]
+
+
+def register_opts(conf):
+    conf.register_group(compute_group)
+    conf.register_opts(compute_opts, group=compute_group)
+
+
+def list_opts():
+    return {compute_group: compute_opts}

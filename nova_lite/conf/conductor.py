@@ -1,0 +1,23 @@
+"""[conductor] options: the build orchestrator and its sweeper."""
+from oslo_config import cfg
+
+conductor_group = cfg.OptGroup('conductor', title='Conductor options')
+
+conductor_opts = [
+    cfg.IntOpt('workers', default=8, min=1,
+               help='Threads that handle RPC requests in the conductor.'),
+    cfg.IntOpt('build_timeout', default=600, min=1,
+               help='Seconds after which an instance still in BUILD is '
+                    'moved to ERROR with a fault by the sweeper.'),
+    cfg.IntOpt('sweep_interval', default=60, min=1,
+               help='Seconds between two sweeps for stuck instances.'),
+]
+
+
+def register_opts(conf):
+    conf.register_group(conductor_group)
+    conf.register_opts(conductor_opts, group=conductor_group)
+
+
+def list_opts():
+    return {conductor_group: conductor_opts}

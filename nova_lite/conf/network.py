@@ -1,0 +1,26 @@
+"""[network] options: the flat network instances are attached to."""
+from oslo_config import cfg
+
+network_group = cfg.OptGroup('network', title='Flat network options')
+
+network_opts = [
+    cfg.StrOpt('label', default='private',
+               help='Name of the flat network.'),
+    cfg.StrOpt('fixed_range', default='10.254.0.0/20',
+               help='CIDR of the flat network; every usable address but '
+                    'the gateway is handed out to instances.'),
+    cfg.StrOpt('gateway',
+               help='Gateway address; the first usable address when '
+                    'unset.'),
+    cfg.StrOpt('bridge', default='br-nova-lite',
+               help='Host bridge guests\' NICs are plugged into.'),
+]
+
+
+def register_opts(conf):
+    conf.register_group(network_group)
+    conf.register_opts(network_opts, group=network_group)
+
+
+def list_opts():
+    return {network_group: network_opts}

@@ -1,0 +1,30 @@
+"""Entry points for oslo-config-generator (``oslo.config.opts``)."""
+from nova_lite.conf import api
+from nova_lite.conf import compute
+from nova_lite.conf import conductor
+from nova_lite.conf import database
+from nova_lite.conf import default
+from nova_lite.conf import fake
+from nova_lite.conf import image
+from nova_lite.conf import libvirt
+from nova_lite.conf import network
+from nova_lite.conf import scheduler
+from nova_lite.conf import virt
+
+_MODULES = (default, api, compute, conductor, database, fake, image, libvirt,
+            network, scheduler, virt)
+
+
+def list_opts():
+    """Return [(group, [opts])] for every nova_lite option."""
+    result = []
+    for mod in _MODULES:
+        for group, opts in mod.list_opts().items():
+            result.append((group, opts))
+    return result
+
+
+def set_defaults(conf=None):
+    """Apply nova_lite's defaults to library options (sample generation)."""
+    from oslo_config import cfg
+    database.register_opts(conf or cfg.CONF)

@@ -1,0 +1,38 @@
+"""[scheduler] options: filters, weighers and retries."""
+from oslo_config import cfg
+
+scheduler_group = cfg.OptGroup('scheduler', title='Scheduler options')
+
+scheduler_opts = [
+    cfg.IntOpt('max_attempts', default=3, min=1,
+               help='Hosts tried for one instance: the chosen host plus '
+                    'max_attempts - 1 alternates for reschedules.'),
+    cfg.IntOpt('host_subset_size', default=1, min=1,
+               help='The host is chosen at random among this many of the '
+                    'best weighed hosts, to reduce races between '
+                    'schedulers.'),
+    cfg.ListOpt('enabled_filters',
+                default=['ComputeFilter', 'AvailabilityZoneFilter',
+                         'RamFilter', 'CoreFilter', 'DiskFilter'],
+                help='Filters a host must pass, in order.'),
+    cfg.FloatOpt('ram_weight_multiplier', default=1.0,
+                 help='Weight of free RAM; positive spreads, negative '
+                      'packs.'),
+    cfg.FloatOpt('cpu_weight_multiplier', default=1.0,
+                 help='Weight of free vCPUs; positive spreads, negative '
+                      'packs.'),
+    cfg.FloatOpt('disk_weight_multiplier', default=1.0,
+                 help='Weight of free disk; positive spreads, negative '
+                      'packs.'),
+    cfg.IntOpt('workers', default=8, min=1,
+               help='Threads that handle RPC requests in the scheduler.'),
+]
+
+
+def register_opts(conf):
+    conf.register_group(scheduler_group)
+    conf.register_opts(scheduler_opts, group=scheduler_group)
+
+
+def list_opts():
+    return {scheduler_group: scheduler_opts}

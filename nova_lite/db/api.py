@@ -1,0 +1,1020 @@
+"""The database API: the only module that issues SQL.
+
+Every function takes a ``RequestContext`` first and opens its own
+transaction through oslo.db's enginefacade. State changes are conditional
+writes ("task_state is X → set Y"); a failed match raises a Conflict
+subclass or returns False, never silently overwrites.
+Units: memory in MiB, disks in GiB, times naive UTC.
+"""
+import datetime
+import ipaddress
+import random
+import threading
+import uuid as uuidlib
+
+from oslo_db import api as oslo_db_api
+from oslo_db import exception as db_exc
+from oslo_db.sqlalchemy import enginefacade
+import sqlalchemy as sa
+from sqlalchemy import event
+from sqlalchemy import orm
+
+from nova_lite.db import models
+from nova_lite import exception
+
+_LOCK = threading.Lock()
+_CONTEXT_MANAGER = None
+
+retry_on_deadlock = oslo_db_api.wrap_db_retry(max_retries=5,
+                                              retry_on_deadlock=True)
+
+
+def _utcnow():
+    return datetime.datetime.now(datetime.timezone.utc).replace(tzinfo=None)
+
+
+def _on_engine_created(engine):
+    if engine.dialect.name != 'sqlite':
+        return
+
+    @event.listens_for(engine, 'connect')
+    def _sqlite_setup(dbapi_conn, _record):
+        cursor = dbapi_conn.cursor()
+        cursor.execute('PRAGMA busy_timeout = 30000')
+        if engine.url.database not in (None, '', ':memory:'):
+            cursor.execute('PRAGMA journal_mode = WAL')
+        cursor.close()
+
+    def _sqlite_begin(conn):
+        # oslo.db emits a deferred BEGIN; a transaction that reads then
+        # writes then fails at once with "database is locked" while another
+        # writer is active. Taking the write lock up front makes it wait
+        # (busy_timeout) instead. oslo.db's commit/rollback listeners clear
+        # the "in_transaction" marker.
+        if 'in_transaction' not in conn.info:
+            conn.exec_driver_sql('BEGIN IMMEDIATE')
+            conn.info['in_transaction'] = True
+
+    for listener in list(engine.dispatch.begin):
+        if getattr(listener, '__name__', '') == '_sqlite_emit_begin':
+            event.remove(engine, 'begin', listener)
+    event.listen(engine, 'begin', _sqlite_begin)
+
+
+def context_manager():
+    """The enginefacade transaction context, configured from
+    ``[database]`` on first use (oslo.db reads ``cfg.CONF.database``)."""
+    global _CONTEXT_MANAGER
+    with _LOCK:
+        if _CONTEXT_MANAGER is None:
+            mgr = enginefacade.transaction_context()
+            mgr.configure(sqlite_fk=False)
+            mgr.append_on_engine_create(_on_engine_created)
+            _CONTEXT_MANAGER = mgr
+        return _CONTEXT_MANAGER
+
+
+def reset_context_manager():
+    """Drop the engine so the next call re-reads ``[database]`` (tests)."""
+    global _CONTEXT_MANAGER
+    with _LOCK:
+        mgr, _CONTEXT_MANAGER = _CONTEXT_MANAGER, None
+    if mgr is not None:
+        try:
+            mgr.writer.get_engine().dispose()
+        except Exception:  # noqa: BLE001 - engine never started
+            pass
+
+
+def get_engine():
+    return context_manager().writer.get_engine()
+
+
+def writer(context):
+    return context_manager().writer.using(context)
+
+
+def reader(context):
+    return context_manager().reader.using(context)
+
+
+def _to_dict(row):
+    return {c.key: getattr(row, c.key)
+            for c in sa.inspect(row).mapper.column_attrs}
+
+
+# ---------------------------------------------------------------- services
+
+@retry_on_deadlock
+def service_register(context, host, binary, topic):
+    """Create or revive the services row of (host, binary); return its dict.
+
+    A re-registration keeps ``disabled`` as the operator left it.
+    """
+    now = _utcnow()
+    with writer(context) as session:
+        row = session.scalars(sa.select(models.Service).filter_by(
+            host=host, binary=binary, deleted=0)).first()
+        if row is None:
+            row = models.Service(uuid=str(uuidlib.uuid4()), host=host,
+                                 binary=binary, topic=topic,
+                                 last_seen_up=now, report_count=0)
+            session.add(row)
+        else:
+            row.topic = topic
+            row.last_seen_up = now
+        session.flush()
+        return _to_dict(row)
+
+
+@retry_on_deadlock
+def service_heartbeat(context, service_id):
+    """Record a heartbeat; False when the row is gone."""
+    with writer(context) as session:
+        result = session.execute(
+            sa.update(models.Service)
+            .where(models.Service.id == service_id,
+                   models.Service.deleted == 0)
+            .values(last_seen_up=_utcnow(),
+                    report_count=models.Service.report_count + 1)
+            .execution_options(synchronize_session=False))
+        return result.rowcount == 1
+
+
+def service_get_all(context, binary=None, host=None):
+    """Live services, optionally filtered; list of dicts."""
+    with reader(context) as session:
+        query = sa.select(models.Service).filter_by(deleted=0)
+        if binary:
+            query = query.filter_by(binary=binary)
+        if host:
+            query = query.filter_by(host=host)
+        return [_to_dict(r) for r in
+                session.scalars(query.order_by(models.Service.id))]
+
+
+def service_get(context, service_id):
+    """:raises: ServiceNotFound"""
+    with reader(context) as session:
+        row = session.scalars(sa.select(models.Service).filter_by(
+            id=service_id, deleted=0)).first()
+        if row is None:
+            raise exception.ServiceNotFound(service_id=service_id)
+        return _to_dict(row)
+
+
+@retry_on_deadlock
+def service_update(context, service_id, values):
+    """Update a service (disabled, disabled_reason, forced_down)."""
+    with writer(context) as session:
+        result = session.execute(
+            sa.update(models.Service)
+            .where(models.Service.id == service_id,
+                   models.Service.deleted == 0).values(**values))
+        if result.rowcount != 1:
+            raise exception.ServiceNotFound(service_id=service_id)
+    return service_get(context, service_id)
+
+
+@retry_on_deadlock
+def service_destroy(context, service_id):
+    with writer(context) as session:
+        session.execute(sa.update(models.Service).where(
+            models.Service.id == service_id).values(
+            deleted=models.Service.id, deleted_at=_utcnow()))
+
+
+# ----------------------------------------------------------- compute nodes
+
+@retry_on_deadlock
+def compute_node_report(context, host, nodename, resources, ratios,
+                        reserved_memory_mb, reserved_disk_gb):
+    """Create or update the totals of (host, node). ``*_used`` columns are
+    owned by claims and are recomputed from allocations here, healing any
+    drift. Returns the node dict.
+
+    :param resources: dict from ``ComputeDriver.get_available_resource``
+    :param ratios: dict cpu/ram/disk_allocation_ratio → float
+    """
+    values = {
+        'vcpus': resources['vcpus'], 'memory_mb': resources['memory_mb'],
+        'local_gb': resources['local_gb'],
+        'hypervisor_type': resources.get('hypervisor_type', 'unknown'),
+        'hypervisor_version': resources.get('hypervisor_version', 0),
+        'cpu_allocation_ratio': ratios['cpu_allocation_ratio'],
+        'ram_allocation_ratio': ratios['ram_allocation_ratio'],
+        'disk_allocation_ratio': ratios['disk_allocation_ratio'],
+        'reserved_memory_mb': reserved_memory_mb,
+        'reserved_disk_gb': reserved_disk_gb,
+    }
+    with writer(context) as session:
+        row = session.scalars(sa.select(models.ComputeNode).filter_by(
+            host=host, hypervisor_hostname=nodename, deleted=0)).first()
+        if row is None:
+            row = models.ComputeNode(uuid=str(uuidlib.uuid4()), host=host,
+                                     hypervisor_hostname=nodename, **values)
+            session.add(row)
+            session.flush()
+        else:
+            _heal_usage(session, row.id)
+            session.execute(sa.update(models.ComputeNode).where(
+                models.ComputeNode.id == row.id).values(**values))
+            session.refresh(row)
+        return _to_dict(row)
+
+
+def _heal_usage(session, node_id):
+    alloc = models.Allocation
+    sums = session.execute(
+        sa.select(sa.func.coalesce(sa.func.sum(alloc.vcpus), 0),
+                  sa.func.coalesce(sa.func.sum(alloc.memory_mb), 0),
+                  sa.func.coalesce(sa.func.sum(alloc.disk_gb), 0),
+                  sa.func.count(alloc.id))
+        .where(alloc.compute_node_id == node_id)).one()
+    session.execute(sa.update(models.ComputeNode).where(
+        models.ComputeNode.id == node_id).values(
+        vcpus_used=sums[0], memory_mb_used=sums[1], local_gb_used=sums[2],
+        running_vms=sums[3]))
+
+
+def compute_nodes_for_scheduling(context, up_since):
+    """Nodes whose compute service is enabled and heartbeated since
+    ``up_since``, joined with their service; list of dicts with the node's
+    columns plus ``service_id``, ``disabled``, ``last_seen_up``."""
+    node, svc = models.ComputeNode, models.Service
+    query = (sa.select(node, svc.id, svc.disabled, svc.last_seen_up)
+             .join(svc, sa.and_(svc.host == node.host,
+                                svc.binary == 'nova-lite-compute',
+                                svc.deleted == 0))
+             .where(node.deleted == 0, svc.disabled.is_(False),
+                    svc.forced_down.is_(False), svc.last_seen_up >= up_since))
+    with reader(context) as session:
+        return [_node_with_service(*r) for r in session.execute(query)]
+
+
+def _node_with_service(row, service_id, disabled, last_seen_up):
+    values = _to_dict(row)
+    values.update(service_id=service_id, disabled=disabled,
+                  last_seen_up=last_seen_up)
+    return values
+
+
+def compute_nodes_excluded_counts(context, up_since):
+    """Counts of nodes left out of scheduling: (disabled, down)."""
+    node, svc = models.ComputeNode, models.Service
+    query = (sa.select(svc.disabled, svc.forced_down, svc.last_seen_up)
+             .join(node, sa.and_(svc.host == node.host, node.deleted == 0))
+             .where(svc.binary == 'nova-lite-compute', svc.deleted == 0))
+    disabled = down = 0
+    with reader(context) as session:
+        for is_disabled, forced_down, seen in session.execute(query):
+            if is_disabled:
+                disabled += 1
+            elif forced_down or seen is None or seen < up_since:
+                down += 1
+    return disabled, down
+
+
+def compute_node_get_all(context, host=None):
+    with reader(context) as session:
+        query = sa.select(models.ComputeNode).filter_by(deleted=0)
+        if host:
+            query = query.filter_by(host=host)
+        return [_to_dict(r) for r in session.scalars(
+            query.order_by(models.ComputeNode.id))]
+
+
+def compute_node_get(context, node_id):
+    """:raises: ComputeHostNotFound"""
+    with reader(context) as session:
+        row = session.get(models.ComputeNode, node_id)
+        if row is None or row.deleted:
+            raise exception.ComputeHostNotFound(host=node_id)
+        return _to_dict(row)
+
+
+# ------------------------------------------------------------------ claims
+
+@retry_on_deadlock
+def claim(context, compute_node_id, instance_uuid, vcpus, memory_mb,
+          disk_gb):
+    """Atomically claim resources of an instance on a node.
+
+    One conditional UPDATE adds the usage only if it stays within
+    ``total * ratio - reserved``; then an allocations row records it. Two
+    schedulers racing for the last room: exactly one UPDATE matches.
+    Re-claiming an instance already allocated on this node is a no-op.
+
+    :returns: True when claimed, False when the node has no room
+    """
+    node = models.ComputeNode
+    room = sa.and_(
+        node.id == compute_node_id, node.deleted == 0,
+        node.vcpus_used + vcpus <= node.vcpus * node.cpu_allocation_ratio,
+        node.memory_mb_used + memory_mb <=
+        (node.memory_mb - node.reserved_memory_mb) * node.ram_allocation_ratio,
+        node.local_gb_used + disk_gb <=
+        (node.local_gb - node.reserved_disk_gb) * node.disk_allocation_ratio)
+    try:
+        with writer(context) as session:
+            result = session.execute(
+                sa.update(node).where(room).values(
+                    vcpus_used=node.vcpus_used + vcpus,
+                    memory_mb_used=node.memory_mb_used + memory_mb,
+                    local_gb_used=node.local_gb_used + disk_gb,
+                    running_vms=node.running_vms + 1,
+                    generation=node.generation + 1)
+                .execution_options(synchronize_session=False))
+            if result.rowcount != 1:
+                return False
+            session.add(models.Allocation(
+                instance_uuid=instance_uuid, compute_node_id=compute_node_id,
+                vcpus=vcpus, memory_mb=memory_mb, disk_gb=disk_gb))
+            session.flush()
+            return True
+    except db_exc.DBDuplicateEntry:
+        # The usage UPDATE was rolled back with the transaction.
+        return _already_claimed_on(context, instance_uuid, compute_node_id)
+
+
+def _already_claimed_on(context, instance_uuid, compute_node_id):
+    with reader(context) as session:
+        node_id = session.scalar(sa.select(
+            models.Allocation.compute_node_id).filter_by(
+            instance_uuid=instance_uuid))
+    return node_id == compute_node_id
+
+
+@retry_on_deadlock
+def unclaim(context, instance_uuid):
+    """Release the allocation of an instance. Idempotent.
+
+    :returns: True if something was released
+    """
+    alloc, node = models.Allocation, models.ComputeNode
+    with writer(context) as session:
+        row = session.scalars(sa.select(alloc).filter_by(
+            instance_uuid=instance_uuid).with_for_update()).first()
+        if row is None:
+            return False
+        deleted = session.execute(sa.delete(alloc).where(
+            alloc.id == row.id)).rowcount
+        if deleted != 1:
+            return False
+        session.execute(sa.update(node).where(
+            node.id == row.compute_node_id).values(
+            vcpus_used=node.vcpus_used - row.vcpus,
+            memory_mb_used=node.memory_mb_used - row.memory_mb,
+            local_gb_used=node.local_gb_used - row.disk_gb,
+            running_vms=node.running_vms - 1,
+            generation=node.generation + 1)
+            .execution_options(synchronize_session=False))
+        return True
+
+
+def allocation_get(context, instance_uuid):
+    """The allocation dict of an instance, or None."""
+    with reader(context) as session:
+        row = session.scalars(sa.select(models.Allocation).filter_by(
+            instance_uuid=instance_uuid)).first()
+        return _to_dict(row) if row else None
+
+
+def allocations_get_all(context, compute_node_id=None):
+    with reader(context) as session:
+        query = sa.select(models.Allocation)
+        if compute_node_id is not None:
+            query = query.filter_by(compute_node_id=compute_node_id)
+        return [_to_dict(r) for r in session.scalars(query)]
+
+
+# ----------------------------------------------------------------- flavors
+
+@retry_on_deadlock
+def flavor_create(context, values):
+    """Create a flavor; ``flavorid`` defaults to a new UUID.
+
+    :raises: FlavorExists
+    """
+    values = dict(values)
+    values.setdefault('flavorid', str(uuidlib.uuid4()))
+    try:
+        with writer(context) as session:
+            row = models.Flavor(**values)
+            session.add(row)
+            session.flush()
+            return _to_dict(row)
+    except db_exc.DBDuplicateEntry as exc:
+        key = 'name' if 'name' in str(exc.columns) else 'id'
+        raise exception.FlavorExists(
+            key=key, value=values['name' if key == 'name' else 'flavorid'])
+
+
+def flavor_get_by_flavorid(context, flavorid):
+    """:raises: FlavorNotFound"""
+    with reader(context) as session:
+        row = session.scalars(sa.select(models.Flavor).filter_by(
+            flavorid=str(flavorid), deleted=0)).first()
+        if row is None:
+            raise exception.FlavorNotFound(flavor_id=flavorid)
+        return _to_dict(row)
+
+
+def flavor_get_all(context, is_public=True, min_memory_mb=None,
+                   min_root_gb=None, marker=None, limit=None):
+    """Flavors ordered by flavorid; ``is_public`` None lists all.
+
+    :raises: Invalid when ``marker`` is not a flavor id
+    """
+    flv = models.Flavor
+    query = sa.select(flv).filter_by(deleted=0, disabled=False)
+    if is_public is not None:
+        query = query.filter_by(is_public=is_public)
+    if min_memory_mb:
+        query = query.where(flv.memory_mb >= min_memory_mb)
+    if min_root_gb:
+        query = query.where(flv.root_gb >= min_root_gb)
+    with reader(context) as session:
+        if marker is not None:
+            marker_row = session.scalars(sa.select(flv).filter_by(
+                flavorid=str(marker), deleted=0)).first()
+            if marker_row is None:
+                raise exception.Invalid(reason='marker [%s] not found'
+                                        % marker)
+            query = query.where(flv.flavorid > marker_row.flavorid)
+        query = query.order_by(flv.flavorid)
+        if limit is not None:
+            query = query.limit(limit)
+        return [_to_dict(r) for r in session.scalars(query)]
+
+
+@retry_on_deadlock
+def flavor_destroy(context, flavorid):
+    """:raises: FlavorNotFound"""
+    with writer(context) as session:
+        result = session.execute(sa.update(models.Flavor).where(
+            models.Flavor.flavorid == str(flavorid),
+            models.Flavor.deleted == 0).values(
+            deleted=models.Flavor.id, deleted_at=_utcnow()))
+        if result.rowcount != 1:
+            raise exception.FlavorNotFound(flavor_id=flavorid)
+
+
+# ------------------------------------------------------------------ images
+
+@retry_on_deadlock
+def image_create(context, values):
+    """Create an image record (status 'queued' unless given)."""
+    values = dict(values)
+    values.setdefault('uuid', str(uuidlib.uuid4()))
+    with writer(context) as session:
+        row = models.Image(**values)
+        session.add(row)
+        session.flush()
+        return _to_dict(row)
+
+
+def image_get(context, image_uuid):
+    """:raises: ImageNotFound"""
+    with reader(context) as session:
+        row = session.scalars(sa.select(models.Image).filter_by(
+            uuid=image_uuid, deleted=0)).first()
+        if row is None:
+            raise exception.ImageNotFound(image_id=image_uuid)
+        return _to_dict(row)
+
+
+def image_get_all(context, name=None, ids=None, status=None, marker=None,
+                  limit=None):
+    """Images visible to the context, ordered by created_at then id.
+
+    :raises: Invalid when ``marker`` is not an image id
+    """
+    img = models.Image
+    query = sa.select(img).filter_by(deleted=0)
+    if not context.is_admin:
+        query = query.where(sa.or_(img.visibility.in_(('public', 'shared',
+                                                       'community')),
+                                   img.owner == context.project_id))
+    if name is not None:
+        query = query.filter_by(name=name)
+    if ids is not None:
+        query = query.where(img.uuid.in_(ids))
+    if status is not None:
+        query = query.filter_by(status=status)
+    with reader(context) as session:
+        if marker is not None:
+            mrow = session.scalars(sa.select(img).filter_by(
+                uuid=marker, deleted=0)).first()
+            if mrow is None:
+                raise exception.Invalid(reason='marker [%s] not found'
+                                        % marker)
+            query = query.where(sa.or_(
+                img.created_at > mrow.created_at,
+                sa.and_(img.created_at == mrow.created_at, img.id > mrow.id)))
+        query = query.order_by(img.created_at, img.id)
+        if limit is not None:
+            query = query.limit(limit)
+        return [_to_dict(r) for r in session.scalars(query)]
+
+
+@retry_on_deadlock
+def image_update(context, image_uuid, values):
+    """:raises: ImageNotFound"""
+    with writer(context) as session:
+        result = session.execute(sa.update(models.Image).where(
+            models.Image.uuid == image_uuid,
+            models.Image.deleted == 0).values(**values))
+        if result.rowcount != 1:
+            raise exception.ImageNotFound(image_id=image_uuid)
+    return image_get(context, image_uuid)
+
+
+@retry_on_deadlock
+def image_destroy(context, image_uuid):
+    """:raises: ImageNotFound"""
+    with writer(context) as session:
+        result = session.execute(sa.update(models.Image).where(
+            models.Image.uuid == image_uuid, models.Image.deleted == 0)
+            .values(deleted=models.Image.id, deleted_at=_utcnow(),
+                    status='deleted'))
+        if result.rowcount != 1:
+            raise exception.ImageNotFound(image_id=image_uuid)
+
+
+# --------------------------------------------------------------- instances
+
+_UNSET = object()
+
+
+def _instance_query(context, project_only=True):
+    inst = models.Instance
+    query = sa.select(inst)
+    read_deleted = getattr(context, 'read_deleted', 'no')
+    if read_deleted == 'no':
+        query = query.where(inst.deleted == 0)
+    elif read_deleted == 'only':
+        query = query.where(inst.deleted != 0)
+    if project_only and not context.is_admin:
+        query = query.where(inst.project_id == context.project_id)
+    return query
+
+
+@retry_on_deadlock
+def instances_create(context, instances, metadata=None, action='create'):
+    """Insert the rows of one create request, their metadata and their
+    ``create`` instance actions, in one transaction.
+
+    :param instances: list of dicts of ``models.Instance`` columns
+    :param metadata: dict key → value applied to every instance
+    :returns: list of ``models.Instance`` rows (detached)
+    """
+    now = _utcnow()
+    rows = [models.Instance(created_at=now, **values) for values in instances]
+    with writer(context) as session:
+        session.add_all(rows)
+        for row in rows:
+            for key, value in (metadata or {}).items():
+                session.add(models.InstanceMetadata(
+                    instance_uuid=row.uuid, key=key, value=value,
+                    created_at=now))
+            session.add(models.InstanceAction(
+                action=action, instance_uuid=row.uuid,
+                request_id=context.request_id, user_id=context.user_id,
+                project_id=context.project_id, start_time=now))
+        session.flush()
+    return rows
+
+
+def instance_get(context, instance_uuid, project_only=True):
+    """One instance with metadata, fixed IPs and (if ERROR) latest fault.
+
+    :raises: InstanceNotFound (also for another project's instance)
+    """
+    query = _instance_query(context, project_only).where(
+        models.Instance.uuid == instance_uuid)
+    with reader(context) as session:
+        row = session.scalars(query).first()
+        if row is None:
+            raise exception.InstanceNotFound(instance_id=instance_uuid)
+        _attach_faults(session, [row])
+        return row
+
+
+def _attach_faults(session, rows):
+    """Set ``row.fault`` (latest InstanceFault or None) on ERROR rows with
+    one query for all of them."""
+    error_uuids = [r.uuid for r in rows if r.vm_state == 'error']
+    faults = {}
+    if error_uuids:
+        fault = models.InstanceFault
+        latest = (sa.select(sa.func.max(fault.id))
+                  .where(fault.instance_uuid.in_(error_uuids))
+                  .group_by(fault.instance_uuid))
+        for frow in session.scalars(sa.select(fault).where(
+                fault.id.in_(latest))):
+            faults[frow.instance_uuid] = frow
+    for row in rows:
+        row.fault = faults.get(row.uuid)
+
+
+def _apply_instance_filters(query, filters):
+    inst = models.Instance
+    simple = ('reservation_id', 'host', 'image_ref', 'flavor_id',
+              'project_id', 'user_id', 'availability_zone', 'key_name')
+    for key in simple:
+        if filters.get(key) is not None:
+            query = query.where(getattr(inst, key) == filters[key])
+    if filters.get('uuids') is not None:
+        query = query.where(inst.uuid.in_(filters['uuids']))
+    if filters.get('vm_state') is not None:
+        query = query.where(inst.vm_state.in_(filters['vm_state']))
+    if filters.get('task_state') is not None:
+        query = query.where(inst.task_state.in_(filters['task_state']))
+    if filters.get('name') is not None:
+        query = query.where(inst.display_name.regexp_match(filters['name']))
+    if filters.get('changes_since') is not None:
+        since = filters['changes_since']
+        query = query.where(sa.or_(
+            inst.updated_at >= since,
+            sa.and_(inst.updated_at.is_(None), inst.created_at >= since)))
+    return query
+
+
+def instance_get_all(context, filters=None, marker=None, limit=None,
+                     project_only=True):
+    """Instances newest first (created_at desc, id desc), paginated by
+    ``marker`` (an instance uuid). Three statements whatever the count:
+    instances, their metadata and fixed IPs (selectin), ERROR faults.
+
+    :param filters: dict, see ``_apply_instance_filters``
+    :raises: Invalid when ``marker`` is not found
+    """
+    inst = models.Instance
+    query = _apply_instance_filters(_instance_query(context, project_only),
+                                    filters or {})
+    with reader(context) as session:
+        if marker is not None:
+            mrow = session.scalars(_instance_query(context, project_only)
+                                   .where(inst.uuid == marker)).first()
+            if mrow is None:
+                raise exception.Invalid(reason='marker [%s] not found'
+                                        % marker)
+            query = query.where(sa.or_(
+                inst.created_at < mrow.created_at,
+                sa.and_(inst.created_at == mrow.created_at,
+                        inst.id < mrow.id)))
+        query = query.order_by(inst.created_at.desc(), inst.id.desc())
+        if limit is not None:
+            query = query.limit(limit)
+        rows = list(session.scalars(query))
+        _attach_faults(session, rows)
+        return rows
+
+
+def _expect(query, column, expected):
+    if expected is _UNSET:
+        return query
+    values = expected if isinstance(expected, (list, tuple, set)) \
+        else (expected,)
+    conds = [column.is_(None) if v is None else column == v for v in values]
+    return query.where(sa.or_(*conds))
+
+
+@retry_on_deadlock
+def instance_update(context, instance_uuid, values,
+                    expected_task_state=_UNSET, expected_vm_state=_UNSET,
+                    expected_host=_UNSET):
+    """Conditionally update a live instance: one UPDATE whose WHERE holds
+    the expected states (a value, None, or a tuple of them).
+
+    :raises: InstanceNotFound if there is no live instance,
+        UnexpectedTaskStateError if it is not in the expected state
+    """
+    inst = models.Instance
+    stmt = sa.update(inst).where(inst.uuid == instance_uuid,
+                                 inst.deleted == 0)
+    stmt = _expect(stmt, inst.task_state, expected_task_state)
+    stmt = _expect(stmt, inst.vm_state, expected_vm_state)
+    stmt = _expect(stmt, inst.host, expected_host)
+    values = dict(values, updated_at=_utcnow())
+    with writer(context) as session:
+        result = session.execute(
+            stmt.values(**values).execution_options(
+                synchronize_session=False))
+        if result.rowcount == 1:
+            return
+        row = session.scalars(sa.select(inst).where(
+            inst.uuid == instance_uuid, inst.deleted == 0)).first()
+    if row is None:
+        raise exception.InstanceNotFound(instance_id=instance_uuid)
+    raise exception.UnexpectedTaskStateError(
+        instance_uuid=instance_uuid,
+        expected={'task_state': expected_task_state
+                  if expected_task_state is not _UNSET else '*',
+                  'vm_state': expected_vm_state
+                  if expected_vm_state is not _UNSET else '*',
+                  'host': expected_host
+                  if expected_host is not _UNSET else '*'},
+        actual={'task_state': row.task_state, 'vm_state': row.vm_state,
+                'host': row.host})
+
+
+@retry_on_deadlock
+def instance_destroy(context, instance_uuid, expected_host=_UNSET,
+                     expected_task_state=_UNSET):
+    """Soft-delete a live instance and its metadata (vm_state deleted).
+
+    :returns: True if this call deleted it, False if it was already gone
+        or no longer matches the expected host/task_state
+    """
+    inst, meta = models.Instance, models.InstanceMetadata
+    now = _utcnow()
+    stmt = sa.update(inst).where(inst.uuid == instance_uuid,
+                                 inst.deleted == 0)
+    stmt = _expect(stmt, inst.host, expected_host)
+    stmt = _expect(stmt, inst.task_state, expected_task_state)
+    with writer(context) as session:
+        result = session.execute(stmt.values(
+            deleted=inst.id, deleted_at=now, terminated_at=now,
+            updated_at=now, vm_state='deleted', task_state=None,
+            power_state=0).execution_options(synchronize_session=False))
+        if result.rowcount != 1:
+            return False
+        session.execute(sa.update(meta).where(
+            meta.instance_uuid == instance_uuid, meta.deleted == 0).values(
+            deleted=meta.id, deleted_at=now))
+        return True
+
+
+def instance_secrets_get(context, instance_uuid):
+    """(user_data, key_data) of an instance, read only by its compute."""
+    with reader(context) as session:
+        row = session.execute(sa.select(
+            models.Instance.user_data, models.Instance.key_data).where(
+            models.Instance.uuid == instance_uuid)).first()
+        return (row[0], row[1]) if row else (None, None)
+
+
+def instances_count(context, project_id):
+    """(instances, cores, ram MiB) used by live instances of a project."""
+    inst = models.Instance
+    with reader(context) as session:
+        count, cores, ram = session.execute(
+            sa.select(sa.func.count(inst.id),
+                      sa.func.coalesce(sa.func.sum(inst.vcpus), 0),
+                      sa.func.coalesce(sa.func.sum(inst.memory_mb), 0))
+            .where(inst.project_id == project_id, inst.deleted == 0)).one()
+        return int(count), int(cores), int(ram)
+
+
+def instances_stuck(context, vm_state, task_states, older_than, host=_UNSET):
+    """Live instances in ``vm_state`` with task_state in ``task_states``
+    not updated since ``older_than``; list of rows."""
+    inst = models.Instance
+    query = sa.select(inst).where(
+        inst.deleted == 0, inst.vm_state == vm_state,
+        sa.func.coalesce(inst.updated_at, inst.created_at) < older_than)
+    query = _expect(query, inst.task_state, tuple(task_states))
+    query = _expect(query, inst.host, host)
+    with reader(context) as session:
+        return list(session.scalars(query))
+
+
+def instances_on_host(context, host):
+    """Live instances whose host is ``host``."""
+    inst = models.Instance
+    with reader(context) as session:
+        return list(session.scalars(sa.select(inst).where(
+            inst.host == host, inst.deleted == 0)))
+
+
+# ---------------------------------------------------------------- metadata
+
+@retry_on_deadlock
+def instance_metadata_update(context, instance_uuid, metadata, delete):
+    """Merge ``metadata`` into the instance's; with ``delete`` replace it.
+    Returns the resulting dict."""
+    meta = models.InstanceMetadata
+    now = _utcnow()
+    with writer(context) as session:
+        rows = {r.key: r for r in session.scalars(sa.select(meta).where(
+            meta.instance_uuid == instance_uuid, meta.deleted == 0))}
+        old_values = {k: r.value for k, r in rows.items()}
+        for key, row in rows.items():
+            if key in metadata:
+                row.value = metadata[key]
+            elif delete:
+                row.deleted = row.id
+                row.deleted_at = now
+        for key, value in metadata.items():
+            if key not in rows:
+                session.add(models.InstanceMetadata(
+                    instance_uuid=instance_uuid, key=key, value=value))
+        session.flush()
+    current = {} if delete else old_values
+    current.update(metadata)
+    return current
+
+
+@retry_on_deadlock
+def instance_metadata_delete(context, instance_uuid, key):
+    """:raises: MetadataNotFound"""
+    meta = models.InstanceMetadata
+    with writer(context) as session:
+        result = session.execute(sa.update(meta).where(
+            meta.instance_uuid == instance_uuid, meta.key == key,
+            meta.deleted == 0).values(deleted=meta.id,
+                                      deleted_at=_utcnow()))
+        if result.rowcount == 0:
+            raise exception.MetadataNotFound(key=key)
+
+
+# ------------------------------------------------------ faults and actions
+
+@retry_on_deadlock
+def instance_fault_create(context, instance_uuid, code, message,
+                          details=None, host=None):
+    """Record why an instance failed; ``message`` is cut to 255 chars."""
+    with writer(context) as session:
+        session.add(models.InstanceFault(
+            instance_uuid=instance_uuid, code=code,
+            message=(message or '')[:255], details=details, host=host))
+
+
+def instance_faults_get(context, instance_uuid):
+    """Faults of an instance, newest first."""
+    with reader(context) as session:
+        return list(session.scalars(sa.select(models.InstanceFault).where(
+            models.InstanceFault.instance_uuid == instance_uuid).order_by(
+            models.InstanceFault.id.desc())))
+
+
+@retry_on_deadlock
+def action_start(context, instance_uuid, action):
+    """Start an instance action for the context's request."""
+    with writer(context) as session:
+        session.add(models.InstanceAction(
+            action=action, instance_uuid=instance_uuid,
+            request_id=context.request_id, user_id=context.user_id,
+            project_id=context.project_id))
+
+
+@retry_on_deadlock
+def action_event_record(context, instance_uuid, event, result, host,
+                        start_time, details=None, traceback=None,
+                        finish_action=False):
+    """Add a finished event (result 'Success' or 'Error') to the action of
+    the context's request on this instance (the latest action when the
+    request has none). With ``finish_action`` the action is closed too."""
+    act = models.InstanceAction
+    now = _utcnow()
+    with writer(context) as session:
+        action = session.scalars(sa.select(act).where(
+            act.instance_uuid == instance_uuid).order_by(
+            (act.request_id == context.request_id).desc(),
+            act.id.desc()).limit(1)).first()
+        if action is None:
+            return
+        session.add(models.InstanceActionEvent(
+            action_id=action.id, event=event, result=result, host=host,
+            start_time=start_time or now, finish_time=now, details=details,
+            traceback=traceback))
+        if finish_action:
+            action.finish_time = now
+            if result == 'Error':
+                action.message = 'Error'
+
+
+def actions_get(context, instance_uuid):
+    """Actions of an instance, newest first, each with ``events``."""
+    act, evt = models.InstanceAction, models.InstanceActionEvent
+    with reader(context) as session:
+        actions = list(session.scalars(sa.select(act).where(
+            act.instance_uuid == instance_uuid).order_by(act.id.desc())))
+        events = {}
+        if actions:
+            for row in session.scalars(sa.select(evt).where(
+                    evt.action_id.in_([a.id for a in actions])).order_by(
+                    evt.id)):
+                events.setdefault(row.action_id, []).append(row)
+        for action in actions:
+            action.events = events.get(action.id, [])
+        return actions
+
+
+# ----------------------------------------------------------------- network
+
+@retry_on_deadlock
+def network_create(context, label, cidr, gateway=None, bridge=None):
+    """Create a flat network and one fixed_ips row per usable address
+    (all hosts of ``cidr`` but the gateway). Idempotent by label.
+
+    :returns: the network dict
+    """
+    net = ipaddress.ip_network(cidr, strict=False)
+    hosts = list(net.hosts())
+    gateway = gateway or str(hosts[0])
+    try:
+        with writer(context) as session:
+            row = models.Network(uuid=str(uuidlib.uuid4()), label=label,
+                                 cidr=str(net), gateway=gateway,
+                                 netmask=str(net.netmask),
+                                 broadcast=str(net.broadcast_address),
+                                 bridge=bridge)
+            session.add(row)
+            session.flush()
+            session.execute(sa.insert(models.FixedIP), [
+                {'network_id': row.id, 'address': str(addr),
+                 'created_at': _utcnow()}
+                for addr in hosts if str(addr) != gateway])
+            return _to_dict(row)
+    except db_exc.DBDuplicateEntry:
+        return network_get_by_label(context, label)
+
+
+def network_get_by_label(context, label):
+    """:raises: NetworkNotFound"""
+    with reader(context) as session:
+        row = session.scalars(sa.select(models.Network).filter_by(
+            label=label, deleted=0)).first()
+        if row is None:
+            raise exception.NetworkNotFound(network_id=label)
+        return _to_dict(row)
+
+
+def network_get_all(context):
+    with reader(context) as session:
+        return [_to_dict(r) for r in session.scalars(sa.select(
+            models.Network).filter_by(deleted=0).order_by(models.Network.id))]
+
+
+def _random_mac():
+    return 'fa:16:3e:%02x:%02x:%02x' % tuple(random.randint(0, 255)
+                                             for _ in range(3))
+
+
+@oslo_db_api.wrap_db_retry(max_retries=20, retry_on_deadlock=True,
+                           exception_checker=lambda e: isinstance(
+                               e, (db_exc.DBDuplicateEntry,
+                                   exception.Conflict)))
+def fixed_ip_allocate(context, network_id, instance_uuid):
+    """Give the instance a free address of the network and a new MAC.
+
+    Picks at random among the first free rows and takes it with a
+    conditional UPDATE, so concurrent computes rarely collide; a collision
+    is retried (oslo.db retry). Idempotent: an instance that already has an
+    address on the network keeps it.
+
+    :returns: dict address, mac
+    :raises: NoMoreFixedIps (Conflict) when the network is full
+    """
+    fip = models.FixedIP
+    with writer(context) as session:
+        candidates = session.execute(
+            sa.select(fip.id, fip.instance_uuid, fip.address, fip.mac)
+            .where(fip.network_id == network_id,
+                   sa.or_(fip.instance_uuid.is_(None),
+                          fip.instance_uuid == instance_uuid))
+            .order_by(fip.instance_uuid.is_(None), fip.id).limit(32)).all()
+        if candidates and candidates[0].instance_uuid == instance_uuid:
+            return {'address': candidates[0].address,
+                    'mac': candidates[0].mac}
+        if not candidates:
+            raise exception.NovaLiteException(
+                'No fixed IP left on network %s' % network_id)
+        choice = random.choice(candidates)
+        mac = _random_mac()
+        taken = session.execute(
+            sa.update(fip).where(fip.id == choice.id,
+                                 fip.instance_uuid.is_(None))
+            .values(instance_uuid=instance_uuid, mac=mac,
+                    allocated_at=_utcnow())).rowcount
+        if taken != 1:
+            raise exception.Conflict(reason='fixed IP taken concurrently')
+        return {'address': choice.address, 'mac': mac}
+
+
+@retry_on_deadlock
+def fixed_ip_deallocate(context, instance_uuid):
+    """Free the addresses of an instance. Idempotent; returns the count."""
+    fip = models.FixedIP
+    with writer(context) as session:
+        return session.execute(sa.update(fip).where(
+            fip.instance_uuid == instance_uuid).values(
+            instance_uuid=None, mac=None, allocated_at=None)).rowcount
+
+
+def fixed_ips_get_by_instance(context, instance_uuid):
+    """[(network dict, fixed_ip dict)] of an instance."""
+    fip, net = models.FixedIP, models.Network
+    with reader(context) as session:
+        return [(_to_dict(n), _to_dict(f)) for f, n in session.execute(
+            sa.select(fip, net).join(net, net.id == fip.network_id).where(
+                fip.instance_uuid == instance_uuid))]
+
+
+def fixed_ips_count_allocated(context):
+    with reader(context) as session:
+        return session.scalar(sa.select(sa.func.count(models.FixedIP.id))
+                              .where(models.FixedIP.instance_uuid.isnot(None)))

@@ -1,0 +1,278 @@
+"""SQLAlchemy models of nova_lite's schema.
+
+Soft-deleted tables carry ``deleted`` (0 while live, the row id once
+deleted) so unique constraints can include it, as Nova does.
+Units: memory in MiB, disks in GiB.
+"""
+import datetime
+
+from sqlalchemy import (BigInteger, Boolean, Column, DateTime, Float,
+                        ForeignKey, Index, Integer, String, Text,
+                        UniqueConstraint)
+from sqlalchemy import orm
+from sqlalchemy.types import JSON
+
+
+def _utcnow():
+    return datetime.datetime.now(datetime.timezone.utc).replace(tzinfo=None)
+
+
+class Base(orm.DeclarativeBase):
+    pass
+
+
+class TimestampMixin:
+    created_at = Column(DateTime, default=_utcnow, nullable=False)
+    updated_at = Column(DateTime, onupdate=_utcnow)
+
+
+class SoftDeleteMixin:
+    deleted_at = Column(DateTime)
+    deleted = Column(Integer, default=0, nullable=False)
+
+
+class Service(TimestampMixin, SoftDeleteMixin, Base):
+    """A running nova_lite service; ``last_seen_up`` is its heartbeat."""
+    __tablename__ = 'services'
+    __table_args__ = (
+        UniqueConstraint('host', 'binary', 'deleted',
+                         name='uniq_services0host0binary0deleted'),
+    )
+    id = Column(Integer, primary_key=True)
+    uuid = Column(String(36), nullable=False, unique=True)
+    host = Column(String(255), nullable=False)
+    binary = Column(String(255), nullable=False)
+    topic = Column(String(255))
+    report_count = Column(Integer, nullable=False, default=0)
+    disabled = Column(Boolean, nullable=False, default=False)
+    disabled_reason = Column(String(255))
+    forced_down = Column(Boolean, nullable=False, default=False)
+    last_seen_up = Column(DateTime, index=True)
+    version = Column(Integer, nullable=False, default=1)
+
+
+class ComputeNode(TimestampMixin, SoftDeleteMixin, Base):
+    """A hypervisor node: totals reported by the compute, usage by claims."""
+    __tablename__ = 'compute_nodes'
+    __table_args__ = (
+        UniqueConstraint('host', 'hypervisor_hostname', 'deleted',
+                         name='uniq_compute_nodes0host0node0deleted'),
+    )
+    id = Column(Integer, primary_key=True)
+    uuid = Column(String(36), nullable=False, unique=True)
+    host = Column(String(255), nullable=False, index=True)
+    hypervisor_hostname = Column(String(255), nullable=False)
+    hypervisor_type = Column(String(255), nullable=False, default='fake')
+    hypervisor_version = Column(Integer, nullable=False, default=0)
+    host_ip = Column(String(64))
+    vcpus = Column(Integer, nullable=False, default=0)
+    memory_mb = Column(Integer, nullable=False, default=0)
+    local_gb = Column(Integer, nullable=False, default=0)
+    vcpus_used = Column(Integer, nullable=False, default=0)
+    memory_mb_used = Column(Integer, nullable=False, default=0)
+    local_gb_used = Column(Integer, nullable=False, default=0)
+    running_vms = Column(Integer, nullable=False, default=0)
+    cpu_allocation_ratio = Column(Float, nullable=False, default=16.0)
+    ram_allocation_ratio = Column(Float, nullable=False, default=1.5)
+    disk_allocation_ratio = Column(Float, nullable=False, default=1.0)
+    reserved_memory_mb = Column(Integer, nullable=False, default=0)
+    reserved_disk_gb = Column(Integer, nullable=False, default=0)
+    generation = Column(Integer, nullable=False, default=0)
+
+
+class Allocation(Base):
+    """Resources of one instance claimed on one compute node."""
+    __tablename__ = 'allocations'
+    id = Column(Integer, primary_key=True)
+    instance_uuid = Column(String(36), nullable=False, unique=True)
+    compute_node_id = Column(Integer, ForeignKey('compute_nodes.id'),
+                             nullable=False, index=True)
+    vcpus = Column(Integer, nullable=False)
+    memory_mb = Column(Integer, nullable=False)
+    disk_gb = Column(Integer, nullable=False)
+    created_at = Column(DateTime, default=_utcnow, nullable=False)
+
+
+class Flavor(TimestampMixin, SoftDeleteMixin, Base):
+    __tablename__ = 'flavors'
+    __table_args__ = (
+        UniqueConstraint('flavorid', 'deleted',
+                         name='uniq_flavors0flavorid0deleted'),
+        UniqueConstraint('name', 'deleted', name='uniq_flavors0name0deleted'),
+    )
+    id = Column(Integer, primary_key=True)
+    flavorid = Column(String(255), nullable=False)
+    name = Column(String(255), nullable=False)
+    description = Column(Text)
+    memory_mb = Column(Integer, nullable=False)
+    vcpus = Column(Integer, nullable=False)
+    root_gb = Column(Integer, nullable=False, default=0)
+    ephemeral_gb = Column(Integer, nullable=False, default=0)
+    swap = Column(Integer, nullable=False, default=0)
+    rxtx_factor = Column(Float, nullable=False, default=1.0)
+    is_public = Column(Boolean, nullable=False, default=True)
+    disabled = Column(Boolean, nullable=False, default=False)
+
+
+class Image(TimestampMixin, SoftDeleteMixin, Base):
+    """An image of the local image store (Glance v2 fields)."""
+    __tablename__ = 'images'
+    id = Column(Integer, primary_key=True)
+    uuid = Column(String(36), nullable=False, unique=True)
+    name = Column(String(255), index=True)
+    status = Column(String(32), nullable=False, default='queued')
+    disk_format = Column(String(32))
+    container_format = Column(String(32))
+    size = Column(BigInteger)
+    checksum = Column(String(64))
+    min_disk = Column(Integer, nullable=False, default=0)
+    min_ram = Column(Integer, nullable=False, default=0)
+    visibility = Column(String(32), nullable=False, default='public')
+    protected = Column(Boolean, nullable=False, default=False)
+    owner = Column(String(255))
+    properties = Column(JSON, nullable=False, default=dict)
+
+
+class Instance(TimestampMixin, SoftDeleteMixin, Base):
+    """A server. Flavor fields are copied at create time."""
+    __tablename__ = 'instances'
+    __table_args__ = (
+        Index('instances_project_id_deleted_idx', 'project_id', 'deleted'),
+        Index('instances_host_deleted_idx', 'host', 'deleted'),
+        Index('instances_reservation_id_idx', 'reservation_id'),
+        Index('instances_updated_at_idx', 'updated_at'),
+        Index('instances_state_idx', 'vm_state', 'task_state'),
+    )
+    id = Column(Integer, primary_key=True)
+    uuid = Column(String(36), nullable=False, unique=True)
+    display_name = Column(String(255), index=True)
+    hostname = Column(String(255))
+    project_id = Column(String(255))
+    user_id = Column(String(255))
+    image_ref = Column(String(255))
+    flavor_id = Column(String(255))
+    flavor_name = Column(String(255))
+    vcpus = Column(Integer, nullable=False)
+    memory_mb = Column(Integer, nullable=False)
+    root_gb = Column(Integer, nullable=False)
+    ephemeral_gb = Column(Integer, nullable=False, default=0)
+    host = Column(String(255))
+    node = Column(String(255))
+    vm_state = Column(String(255), nullable=False)
+    task_state = Column(String(255))
+    power_state = Column(Integer, nullable=False, default=0)
+    reservation_id = Column(String(255))
+    launch_index = Column(Integer)
+    availability_zone = Column(String(255))
+    key_name = Column(String(255))
+    key_data = Column(Text)
+    user_data = Column(Text)
+    locked = Column(Boolean, nullable=False, default=False)
+    locked_by = Column(String(255))
+    launched_at = Column(DateTime)
+    terminated_at = Column(DateTime)
+
+    metadata_items = orm.relationship(
+        'InstanceMetadata', lazy='selectin',
+        primaryjoin='and_(Instance.uuid == InstanceMetadata.instance_uuid,'
+                    'InstanceMetadata.deleted == 0)',
+        foreign_keys='InstanceMetadata.instance_uuid', viewonly=True)
+    fixed_ips = orm.relationship(
+        'FixedIP', lazy='selectin',
+        primaryjoin='Instance.uuid == FixedIP.instance_uuid',
+        foreign_keys='FixedIP.instance_uuid', viewonly=True)
+    faults = orm.relationship(
+        'InstanceFault', lazy='noload',
+        primaryjoin='Instance.uuid == InstanceFault.instance_uuid',
+        foreign_keys='InstanceFault.instance_uuid', viewonly=True,
+        order_by='InstanceFault.id.desc()')
+
+
+class InstanceMetadata(TimestampMixin, SoftDeleteMixin, Base):
+    __tablename__ = 'instance_metadata'
+    __table_args__ = (
+        Index('instance_metadata_instance_uuid_idx', 'instance_uuid'),
+    )
+    id = Column(Integer, primary_key=True)
+    instance_uuid = Column(String(36), nullable=False)
+    key = Column(String(255), nullable=False)
+    value = Column(String(255))
+
+
+class InstanceFault(Base):
+    """Why an instance went to ERROR (or a build was rescheduled)."""
+    __tablename__ = 'instance_faults'
+    id = Column(Integer, primary_key=True)
+    instance_uuid = Column(String(36), nullable=False, index=True)
+    code = Column(Integer, nullable=False)
+    message = Column(String(255))
+    details = Column(Text)
+    host = Column(String(255))
+    created_at = Column(DateTime, default=_utcnow, nullable=False)
+
+
+class InstanceAction(Base):
+    """A user-visible action on an instance (os-instance-actions)."""
+    __tablename__ = 'instance_actions'
+    __table_args__ = (
+        Index('instance_actions_uuid_request_idx', 'instance_uuid',
+              'request_id'),
+    )
+    id = Column(Integer, primary_key=True)
+    action = Column(String(255), nullable=False)
+    instance_uuid = Column(String(36), nullable=False)
+    request_id = Column(String(255))
+    user_id = Column(String(255))
+    project_id = Column(String(255))
+    start_time = Column(DateTime, default=_utcnow, nullable=False)
+    finish_time = Column(DateTime)
+    message = Column(String(255))
+    updated_at = Column(DateTime, onupdate=_utcnow)
+
+
+class InstanceActionEvent(Base):
+    """A step of an action done by one service (e.g. compute_build)."""
+    __tablename__ = 'instance_actions_events'
+    id = Column(Integer, primary_key=True)
+    action_id = Column(Integer, ForeignKey('instance_actions.id'),
+                       nullable=False, index=True)
+    event = Column(String(255), nullable=False)
+    start_time = Column(DateTime, default=_utcnow, nullable=False)
+    finish_time = Column(DateTime)
+    result = Column(String(255))
+    traceback = Column(Text)
+    host = Column(String(255))
+    details = Column(Text)
+
+
+class Network(TimestampMixin, SoftDeleteMixin, Base):
+    """A flat network; its addresses are rows of ``fixed_ips``."""
+    __tablename__ = 'networks'
+    __table_args__ = (
+        UniqueConstraint('label', 'deleted', name='uniq_networks0label0deleted'),
+    )
+    id = Column(Integer, primary_key=True)
+    uuid = Column(String(36), nullable=False, unique=True)
+    label = Column(String(255), nullable=False)
+    cidr = Column(String(64), nullable=False)
+    gateway = Column(String(64))
+    netmask = Column(String(64))
+    broadcast = Column(String(64))
+    bridge = Column(String(255))
+
+
+class FixedIP(TimestampMixin, Base):
+    """One address of a network; ``instance_uuid`` set while allocated."""
+    __tablename__ = 'fixed_ips'
+    __table_args__ = (
+        UniqueConstraint('network_id', 'address',
+                         name='uniq_fixed_ips0network_id0address'),
+        Index('fixed_ips_network_free_idx', 'network_id', 'instance_uuid'),
+        Index('fixed_ips_instance_uuid_idx', 'instance_uuid'),
+    )
+    id = Column(Integer, primary_key=True)
+    network_id = Column(Integer, ForeignKey('networks.id'), nullable=False)
+    address = Column(String(64), nullable=False)
+    instance_uuid = Column(String(36))
+    mac = Column(String(32), unique=True)
+    allocated_at = Column(DateTime)

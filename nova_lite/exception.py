@@ -1,0 +1,154 @@
+"""Exceptions with a message format and the HTTP code the API maps them to.
+
+``NovaLiteException.code`` is the HTTP status of the compute API fault
+(see the compute API reference, "Faults"); ``msg_fmt`` is formatted with the
+keyword arguments given to the constructor.
+"""
+
+
+class NovaLiteException(Exception):
+    """Base of every nova_lite error; ``code`` is its HTTP status."""
+    msg_fmt = 'An unknown exception occurred.'
+    code = 500
+    headers = {}
+
+    def __init__(self, message=None, **kwargs):
+        self.kwargs = kwargs
+        if not message:
+            try:
+                message = self.msg_fmt % kwargs
+            except (KeyError, TypeError):
+                message = self.msg_fmt
+        self.message = message
+        super().__init__(message)
+
+    def format_message(self):
+        return self.message
+
+
+class Invalid(NovaLiteException):
+    msg_fmt = 'Bad request: %(reason)s'
+    code = 400
+
+
+class ValidationError(Invalid):
+    msg_fmt = 'Invalid input for field/attribute %(attribute)s: %(reason)s'
+
+
+class InvalidRequestBody(Invalid):
+    msg_fmt = 'Malformed request body: %(reason)s'
+
+
+class NotAuthenticated(NovaLiteException):
+    msg_fmt = 'Authentication required.'
+    code = 401
+
+
+class Forbidden(NovaLiteException):
+    msg_fmt = 'Policy doesn\'t allow %(action)s to be performed.'
+    code = 403
+
+
+class QuotaExceeded(Forbidden):
+    msg_fmt = 'Quota exceeded for %(resource)s: requested %(requested)s, ' \
+              'but already used %(used)s of %(allowed)s.'
+
+
+class NotFound(NovaLiteException):
+    msg_fmt = 'Resource could not be found.'
+    code = 404
+
+
+class InstanceNotFound(NotFound):
+    msg_fmt = 'Instance %(instance_id)s could not be found.'
+
+
+class FlavorNotFound(NotFound):
+    msg_fmt = 'Flavor %(flavor_id)s could not be found.'
+
+
+class ImageNotFound(NotFound):
+    msg_fmt = 'Image %(image_id)s could not be found.'
+
+
+class NetworkNotFound(NotFound):
+    msg_fmt = 'Network %(network_id)s could not be found.'
+
+
+class ComputeHostNotFound(NotFound):
+    msg_fmt = 'Compute host %(host)s could not be found.'
+
+
+class ServiceNotFound(NotFound):
+    msg_fmt = 'Service %(service_id)s could not be found.'
+
+
+class MetadataNotFound(NotFound):
+    msg_fmt = 'Metadata item %(key)s was not found.'
+
+
+class Conflict(NovaLiteException):
+    msg_fmt = 'Conflict: %(reason)s'
+    code = 409
+
+
+class InstanceInvalidState(Conflict):
+    msg_fmt = 'Cannot \'%(action)s\' instance %(instance_uuid)s while it is ' \
+              'in %(attr)s %(state)s'
+
+
+class InstanceIsLocked(Conflict):
+    msg_fmt = 'Instance %(instance_uuid)s is locked'
+
+
+class FlavorExists(Conflict):
+    msg_fmt = 'Flavor with %(key)s %(value)s already exists.'
+
+
+class UnexpectedTaskStateError(Conflict):
+    msg_fmt = 'Conflict updating instance %(instance_uuid)s. Expected: ' \
+              '%(expected)s. Actual: %(actual)s'
+
+
+class ServiceUnavailable(NovaLiteException):
+    msg_fmt = 'Service unavailable: %(reason)s'
+    code = 503
+
+    def __init__(self, message=None, retry_after=None, **kwargs):
+        super().__init__(message, **kwargs)
+        self.headers = {'Retry-After': str(retry_after)} if retry_after else {}
+
+
+class NoValidHost(NovaLiteException):
+    """No host passed the filters, or every claim failed.
+
+    ``reasons`` is a list of "<Filter> rejected N of M hosts: why" strings.
+    """
+    msg_fmt = 'No valid host was found. %(reason)s'
+    code = 500
+
+    def __init__(self, message=None, reason='', details=None, **kwargs):
+        super().__init__(message, reason=reason, details=details or [],
+                         **kwargs)
+        self.details = self.kwargs['details']
+
+
+class RescheduledException(NovaLiteException):
+    msg_fmt = 'Build of instance %(instance_uuid)s was re-scheduled: ' \
+              '%(reason)s'
+
+
+class BuildAbortException(NovaLiteException):
+    msg_fmt = 'Build of instance %(instance_uuid)s aborted: %(reason)s'
+
+
+class InstanceDeployFailure(NovaLiteException):
+    msg_fmt = 'Failed to deploy instance %(instance_uuid)s: %(reason)s'
+
+
+class HypervisorUnavailable(NovaLiteException):
+    msg_fmt = 'Connection to the hypervisor is broken on host %(host)s'
+
+
+class VirtDriverNotFound(NovaLiteException):
+    msg_fmt = 'Could not load virt driver %(name)s'

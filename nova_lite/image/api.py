@@ -1,0 +1,112 @@
+"""The image catalogue (``images`` table) and the local image store.
+
+Image files live in ``[image] store_path/<image uuid>``. Computes read
+them with ``download``; the API serves them at ``/image/v2`` (Glance v2
+subset).
+"""
+import hashlib
+import os
+import shutil
+
+from oslo_config import cfg
+
+from nova_lite.db import api as db_api
+from nova_lite import exception
+from nova_lite.objects import instance as instance_obj
+
+CONF = cfg.CONF
+_CHUNK = 1024 * 1024
+
+
+def image_path(image_uuid):
+    """Path of the stored file of an image."""
+    return os.path.join(CONF.image.store_path, image_uuid)
+
+
+def to_image_meta(image):
+    """``objects.ImageMeta`` of an image dict."""
+    props = {k: (None if v is None else str(v))
+             for k, v in (image.get('properties') or {}).items()}
+    return instance_obj.ImageMeta(
+        id=image['uuid'], name=image['name'],
+        disk_format=image['disk_format'],
+        container_format=image['container_format'], size=image['size'],
+        min_disk=image['min_disk'] or 0, min_ram=image['min_ram'] or 0,
+        properties=props)
+
+
+class API:
+    """Image catalogue operations."""
+
+    def get(self, context, image_uuid):
+        """:returns: ImageMeta  :raises: ImageNotFound"""
+        return to_image_meta(db_api.image_get(context, image_uuid))
+
+    def get_record(self, context, image_uuid):
+        """:returns: the image dict  :raises: ImageNotFound"""
+        return db_api.image_get(context, image_uuid)
+
+    def list(self, context, **filters):
+        return db_api.image_get_all(context, **filters)
+
+    def create(self, context, name, disk_format=None, container_format=None,
+               min_disk=0, min_ram=0, visibility='public', properties=None,
+               image_uuid=None):
+        """Create a queued image record; upload its data with ``upload``."""
+        values = {'name': name, 'disk_format': disk_format,
+                  'container_format': container_format,
+                  'min_disk': min_disk, 'min_ram': min_ram,
+                  'visibility': visibility, 'properties': properties or {},
+                  'owner': context.project_id, 'status': 'queued'}
+        if image_uuid:
+            values['uuid'] = image_uuid
+        return db_api.image_create(context, values)
+
+    def upload(self, context, image_uuid, stream):
+        """Store the data of an image from a file-like ``stream``.
+
+        :raises: ImageNotFound, Invalid (over ``max_image_size_mb``)
+        """
+        db_api.image_get(context, image_uuid)
+        os.makedirs(CONF.image.store_path, exist_ok=True)
+        limit = CONF.image.max_image_size_mb * 1024 * 1024
+        tmp = image_path(image_uuid) + '.part'
+        digest, size = hashlib.md5(usedforsecurity=False), 0
+        with open(tmp, 'wb') as out:
+            while True:
+                chunk = stream.read(_CHUNK)
+                if not chunk:
+                    break
+                size += len(chunk)
+                if size > limit:
+                    out.close()
+                    os.unlink(tmp)
+                    raise exception.Invalid(reason='image larger than %d MiB'
+                                            % CONF.image.max_image_size_mb)
+                digest.update(chunk)
+                out.write(chunk)
+        os.replace(tmp, image_path(image_uuid))
+        return db_api.image_update(context, image_uuid, {
+            'status': 'active', 'size': size,
+            'checksum': digest.hexdigest()})
+
+    def download(self, context, image_uuid, dest_path):
+        """Copy the image's file to ``dest_path``.
+
+        :raises: ImageNotFound when the record or its file is missing
+        """
+        db_api.image_get(context, image_uuid)
+        src = image_path(image_uuid)
+        if not os.path.exists(src):
+            raise exception.ImageNotFound(image_id=image_uuid)
+        tmp = dest_path + '.part'
+        shutil.copyfile(src, tmp)
+        os.replace(tmp, dest_path)
+
+    def delete(self, context, image_uuid):
+        """:raises: ImageNotFound"""
+        db_api.image_destroy(context, image_uuid)
+        try:
+            os.unlink(image_path(image_uuid))
+        except FileNotFoundError:
+            pass

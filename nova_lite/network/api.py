@@ -1,0 +1,64 @@
+"""IPAM of the flat network: one fixed IP and one MAC per instance.
+
+The network itself is created from ``[network]`` (label, fixed_range,
+gateway, bridge) on first use; it is idempotent across processes.
+"""
+import threading
+
+from oslo_config import cfg
+
+from nova_lite.db import api as db_api
+from nova_lite import exception
+from nova_lite.objects import instance as instance_obj
+
+CONF = cfg.CONF
+_CACHE = {}
+_CACHE_LOCK = threading.Lock()
+
+
+def get_default_network(context):
+    """The flat network's dict, creating it from ``[network]`` if absent."""
+    label = CONF.network.label
+    with _CACHE_LOCK:
+        if label in _CACHE:
+            return _CACHE[label]
+    try:
+        network = db_api.network_get_by_label(context, label)
+    except exception.NetworkNotFound:
+        network = db_api.network_create(
+            context, label, CONF.network.fixed_range,
+            gateway=CONF.network.gateway, bridge=CONF.network.bridge)
+    with _CACHE_LOCK:
+        _CACHE[label] = network
+    return network
+
+
+def clear_cache():
+    with _CACHE_LOCK:
+        _CACHE.clear()
+
+
+def allocate_for_instance(context, instance):
+    """Allocate the instance's NIC; returns [objects.VIF]."""
+    network = get_default_network(context)
+    fixed = db_api.fixed_ip_allocate(context, network['id'], instance.uuid)
+    return [_vif(network, fixed['address'], fixed['mac'])]
+
+
+def deallocate_for_instance(context, instance_uuid):
+    """Free the instance's fixed IPs. Idempotent."""
+    return db_api.fixed_ip_deallocate(context, instance_uuid)
+
+
+def get_instance_nw_info(context, instance_uuid):
+    """[objects.VIF] of the instance's current allocations."""
+    return [_vif(net, fip['address'], fip['mac']) for net, fip in
+            db_api.fixed_ips_get_by_instance(context, instance_uuid)]
+
+
+def _vif(network, address, mac):
+    return instance_obj.VIF(address=address, mac=mac,
+                            network_label=network['label'],
+                            network_id=network['id'], cidr=network['cidr'],
+                            gateway=network['gateway'],
+                            bridge=network['bridge'])

@@ -1,0 +1,11 @@
+"""Versioned objects that cross the bus (oslo.versionedobjects).
+
+They are carriers: the database is written only by ``nova_lite.db.api``.
+"""
+
+
+def register_all():
+    """Import every object module so the registry knows them."""
+    __import__('nova_lite.objects.instance')
+    __import__('nova_lite.objects.request_spec')
+    __import__('nova_lite.objects.selection')

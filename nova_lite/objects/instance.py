@@ -1,0 +1,111 @@
+"""Instance, Flavor, ImageMeta and VIF objects passed to services/drivers."""
+from oslo_versionedobjects import fields
+
+from nova_lite.objects import base
+
+
+@base.NovaLiteObjectRegistry.register
+class Flavor(base.NovaLiteObject):
+    """A flavor: vcpus, memory_mb (MiB), root_gb/ephemeral_gb (GiB)."""
+    VERSION = '1.0'
+    fields = {
+        'id': fields.IntegerField(nullable=True),
+        'flavorid': fields.StringField(),
+        'name': fields.StringField(),
+        'vcpus': fields.IntegerField(),
+        'memory_mb': fields.IntegerField(),
+        'root_gb': fields.IntegerField(),
+        'ephemeral_gb': fields.IntegerField(default=0),
+        'swap': fields.IntegerField(default=0),
+        'is_public': fields.BooleanField(default=True),
+    }
+
+
+@base.NovaLiteObjectRegistry.register
+class ImageMeta(base.NovaLiteObject):
+    """An image as a driver needs it.
+
+    ``properties`` holds image properties as strings, e.g.
+    ``kernel_id``/``ramdisk_id`` (ids of kernel and initrd images),
+    ``os_command_line``, ``hw_architecture``, ``img_hv_type``.
+    """
+    VERSION = '1.0'
+    fields = {
+        'id': fields.StringField(),
+        'name': fields.StringField(nullable=True),
+        'disk_format': fields.StringField(nullable=True),
+        'container_format': fields.StringField(nullable=True),
+        'size': fields.IntegerField(nullable=True),
+        'min_disk': fields.IntegerField(default=0),
+        'min_ram': fields.IntegerField(default=0),
+        'properties': fields.DictOfNullableStringsField(default={}),
+    }
+
+
+@base.NovaLiteObjectRegistry.register
+class VIF(base.NovaLiteObject):
+    """One NIC of an instance on the flat network."""
+    VERSION = '1.0'
+    fields = {
+        'address': fields.StringField(),      # IPv4 address
+        'mac': fields.StringField(),          # fa:16:3e:xx:xx:xx
+        'network_label': fields.StringField(),
+        'network_id': fields.IntegerField(),
+        'cidr': fields.StringField(),
+        'gateway': fields.StringField(nullable=True),
+        'bridge': fields.StringField(nullable=True),
+    }
+
+
+@base.NovaLiteObjectRegistry.register
+class Instance(base.NovaLiteObject):
+    """A server as it crosses the bus. Secrets are not carried: user_data
+    and key material are read from the database by the compute that needs
+    them."""
+    VERSION = '1.0'
+    fields = {
+        'id': fields.IntegerField(nullable=True),
+        'uuid': fields.UUIDField(),
+        'display_name': fields.StringField(nullable=True),
+        'hostname': fields.StringField(nullable=True),
+        'project_id': fields.StringField(nullable=True),
+        'user_id': fields.StringField(nullable=True),
+        'image_ref': fields.StringField(nullable=True),
+        'flavor_id': fields.StringField(nullable=True),
+        'flavor_name': fields.StringField(nullable=True),
+        'vcpus': fields.IntegerField(),
+        'memory_mb': fields.IntegerField(),
+        'root_gb': fields.IntegerField(),
+        'ephemeral_gb': fields.IntegerField(default=0),
+        'host': fields.StringField(nullable=True),
+        'node': fields.StringField(nullable=True),
+        'vm_state': fields.StringField(nullable=True),
+        'task_state': fields.StringField(nullable=True),
+        'power_state': fields.IntegerField(nullable=True),
+        'reservation_id': fields.StringField(nullable=True),
+        'launch_index': fields.IntegerField(nullable=True),
+        'availability_zone': fields.StringField(nullable=True),
+        'key_name': fields.StringField(nullable=True),
+        'metadata': fields.DictOfNullableStringsField(default={}),
+        'created_at': fields.DateTimeField(nullable=True),
+    }
+
+    @property
+    def name(self):
+        """The hypervisor-side name of the guest (``instance-<uuid>``)."""
+        return 'instance-%s' % self.uuid
+
+    @property
+    def flavor(self):
+        """The instance's flavor as a Flavor object."""
+        return Flavor(flavorid=self.flavor_id or '', name=self.flavor_name
+                      or '', vcpus=self.vcpus, memory_mb=self.memory_mb,
+                      root_gb=self.root_gb, ephemeral_gb=self.ephemeral_gb)
+
+    @classmethod
+    def from_db(cls, row):
+        """Build from a ``db.models.Instance`` row (metadata included)."""
+        values = {name: getattr(row, name) for name in cls.fields
+                  if name != 'metadata' and hasattr(row, name)}
+        values['metadata'] = {m.key: m.value for m in row.metadata_items}
+        return cls.from_dict(values)

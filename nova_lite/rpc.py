@@ -1,0 +1,77 @@
+"""oslo.messaging plumbing: transport, clients, servers and the serializer.
+
+The request context and nova_lite objects cross the bus through
+``RequestContextSerializer``; servers use the threading executor.
+"""
+from oslo_config import cfg
+import oslo_messaging as messaging
+from oslo_messaging.rpc import dispatcher
+
+from nova_lite import context as nl_context
+from nova_lite import objects
+from nova_lite.objects import base as obj_base
+
+CONF = cfg.CONF
+_TRANSPORT = None
+
+messaging.set_transport_defaults(control_exchange='nova_lite')
+
+
+def init(conf=CONF):
+    """Create the RPC transport from ``transport_url`` (once)."""
+    global _TRANSPORT
+    objects.register_all()
+    if _TRANSPORT is None:
+        _TRANSPORT = messaging.get_rpc_transport(
+            conf, allowed_remote_exmods=['nova_lite.exception'])
+    return _TRANSPORT
+
+
+def cleanup():
+    """Close the transport (service shutdown, tests)."""
+    global _TRANSPORT
+    if _TRANSPORT is not None:
+        _TRANSPORT.cleanup()
+        _TRANSPORT = None
+
+
+def get_transport():
+    return _TRANSPORT or init()
+
+
+class RequestContextSerializer(messaging.Serializer):
+    """Serializes nova_lite objects and carries the RequestContext."""
+
+    def __init__(self):
+        self._objects = obj_base.NovaLiteObjectSerializer()
+
+    def serialize_entity(self, context, entity):
+        return self._objects.serialize_entity(context, entity)
+
+    def deserialize_entity(self, context, entity):
+        return self._objects.deserialize_entity(context, entity)
+
+    def serialize_context(self, context):
+        return context.to_dict()
+
+    def deserialize_context(self, context):
+        ctxt = nl_context.RequestContext.from_dict(context)
+        ctxt.update_store()
+        return ctxt
+
+
+def get_client(target, version_cap=None, timeout=None):
+    """An RPCClient for ``target`` with the context serializer."""
+    return messaging.get_rpc_client(
+        get_transport(), target, version_cap=version_cap,
+        serializer=RequestContextSerializer(),
+        timeout=timeout or CONF.rpc_call_timeout)
+
+
+def get_server(target, endpoints):
+    """A threading-executor RPC server for ``endpoints``; its pool size is
+    oslo.messaging's ``executor_thread_pool_size``."""
+    return messaging.get_rpc_server(
+        get_transport(), target, endpoints, executor='threading',
+        serializer=RequestContextSerializer(),
+        access_policy=dispatcher.DefaultRPCAccessPolicy)

@@ -1,0 +1,134 @@
+"""A nova_lite service: RPC server, services-table heartbeat, periodic tasks.
+
+``Service(host, binary, topic, manager)`` registers (host, binary) in the
+``services`` table, serves ``manager`` on ``topic`` (and ``topic.host``),
+heartbeats every ``report_interval`` seconds and runs the manager's
+periodic tasks (``manager.periodic_tasks()`` → [(callable, seconds)]).
+"""
+import threading
+
+from oslo_config import cfg
+from oslo_log import log as logging
+import oslo_messaging as messaging
+
+from nova_lite import context as nl_context
+from nova_lite.db import api as db_api
+from nova_lite import rpc
+
+CONF = cfg.CONF
+LOG = logging.getLogger(__name__)
+
+
+class PeriodicTask(threading.Thread):
+    """Calls ``func()`` every ``interval`` seconds until stopped; errors
+    are logged and the loop goes on."""
+
+    def __init__(self, name, func, interval, initial_delay=None):
+        super().__init__(name=name, daemon=True)
+        self.func = func
+        self.interval = interval
+        self.initial_delay = interval if initial_delay is None \
+            else initial_delay
+        self._stop_event = threading.Event()
+
+    def run(self):
+        if self._stop_event.wait(self.initial_delay):
+            return
+        while True:
+            try:
+                self.func()
+            except Exception:  # noqa: BLE001 - keep the loop alive
+                LOG.exception('Periodic task %s failed', self.name)
+            if self._stop_event.wait(self.interval):
+                return
+
+    def stop(self):
+        self._stop_event.set()
+
+
+class Service:
+    """One service instance (e.g. the compute of host ``node1``)."""
+
+    def __init__(self, host, binary, topic, manager):
+        self.host = host
+        self.binary = binary
+        self.topic = topic
+        self.manager = manager
+        self.service_ref = None
+        self._servers = []
+        self._tasks = []
+
+    def start(self):
+        """Register, start the RPC servers and the periodic tasks."""
+        ctxt = nl_context.get_admin_context()
+        self.service_ref = db_api.service_register(
+            ctxt, self.host, self.binary, self.topic)
+        self.manager.init_host()
+        endpoints = [self.manager]
+        for target in (messaging.Target(topic=self.topic, server=self.host),):
+            server = rpc.get_server(target, endpoints)
+            server.start()
+            self._servers.append(server)
+        self.manager.post_start_hook()
+        self._start_task('heartbeat', self.report_state,
+                         CONF.report_interval)
+        for func, interval in self.manager.periodic_tasks():
+            self._start_task(func.__name__, func, interval)
+        LOG.info('%s started on %s (topic %s)', self.binary, self.host,
+                 self.topic)
+
+    def _start_task(self, name, func, interval):
+        task = PeriodicTask('%s-%s' % (self.host, name), func, interval)
+        task.start()
+        self._tasks.append(task)
+
+    def consumer_alive(self):
+        """True while every RPC server of this service is running."""
+        return all(getattr(s, '_started', True) for s in self._servers)
+
+    def report_state(self):
+        """Heartbeat, only while the RPC consumer is alive."""
+        if not self.consumer_alive():
+            LOG.warning('RPC consumer of %s on %s is not running: no '
+                        'heartbeat', self.binary, self.host)
+            return
+        ctxt = nl_context.get_admin_context()
+        if not db_api.service_heartbeat(ctxt, self.service_ref['id']):
+            self.service_ref = db_api.service_register(
+                ctxt, self.host, self.binary, self.topic)
+
+    def stop(self, graceful=True):
+        """Stop tasks and RPC servers; wait for running requests."""
+        for task in self._tasks:
+            task.stop()
+        for server in self._servers:
+            try:
+                server.stop()
+                if graceful:
+                    server.wait()
+            except Exception:  # noqa: BLE001 - best effort on shutdown
+                LOG.exception('Error stopping RPC server')
+        self.manager.cleanup_host()
+        LOG.info('%s stopped on %s', self.binary, self.host)
+
+
+class Manager:
+    """Base of the RPC endpoint classes (``manager.py`` of each service)."""
+
+    target = messaging.Target(version='1.0')
+
+    def __init__(self, host):
+        self.host = host
+
+    def init_host(self):
+        """Work before the RPC server starts (recovery of owned state)."""
+
+    def post_start_hook(self):
+        """Work right after the RPC server started."""
+
+    def cleanup_host(self):
+        """Work on shutdown."""
+
+    def periodic_tasks(self):
+        """[(callable, interval seconds)] run by the Service."""
+        return []

@@ -1,0 +1,128 @@
+"""The ComputeDriver contract every hypervisor driver implements.
+
+Drivers never touch the database: the compute manager passes them the
+instance (``objects.Instance``), its image (``objects.ImageMeta``) and its
+NICs (list of ``objects.VIF``), and records what they report.
+"""
+import abc
+import collections
+import importlib
+
+from nova_lite import exception
+
+# A hypervisor's view of one guest: power_state is a
+# ``nova_lite.compute.states`` power state integer.
+InstanceInfo = collections.namedtuple('InstanceInfo', ['state'])
+
+# A lifecycle event: transition is one of the EVENT_* constants.
+LifecycleEvent = collections.namedtuple('LifecycleEvent',
+                                        ['uuid', 'transition'])
+EVENT_STARTED = 'started'
+EVENT_STOPPED = 'stopped'
+EVENT_CRASHED = 'crashed'
+
+
+class ComputeDriver(abc.ABC):
+    """A hypervisor driver.
+
+    Contracts:
+
+    * ``spawn`` either leaves a running guest or raises after removing
+      everything it created (disks, domain, files).
+    * ``destroy`` is idempotent: destroying a missing guest is not an error.
+    * Methods are called under the compute's per-instance lock, so one
+      instance never sees two calls at once; different instances may.
+    """
+
+    def __init__(self, host):
+        self.host = host
+        self._event_callback = None
+
+    def init_host(self, host):
+        """Prepare the hypervisor connection when the compute starts."""
+
+    def cleanup_host(self, host):
+        """Release the hypervisor connection when the compute stops."""
+
+    @abc.abstractmethod
+    def spawn(self, context, instance, image_meta, network_info):
+        """Create and start the guest of ``instance``.
+
+        :param image_meta: ``objects.ImageMeta`` of ``instance.image_ref``
+        :param network_info: list of ``objects.VIF``
+        :raises: InstanceDeployFailure (or any exception) after cleaning up
+        """
+
+    @abc.abstractmethod
+    def destroy(self, context, instance, network_info):
+        """Stop the guest and remove its domain and disks. Idempotent."""
+
+    @abc.abstractmethod
+    def reboot(self, context, instance, network_info, reboot_type):
+        """Reboot: ``reboot_type`` 'SOFT' (ACPI, falling back to hard) or
+        'HARD' (power cycle)."""
+
+    @abc.abstractmethod
+    def power_off(self, instance, timeout=0):
+        """Stop the guest; ``timeout`` seconds of clean shutdown first."""
+
+    @abc.abstractmethod
+    def power_on(self, context, instance, network_info):
+        """Start a stopped guest."""
+
+    @abc.abstractmethod
+    def get_info(self, instance):
+        """Return ``InstanceInfo``; raise InstanceNotFound if no guest."""
+
+    @abc.abstractmethod
+    def list_instances(self):
+        """Return the uuids of the guests on this host."""
+
+    @abc.abstractmethod
+    def get_available_resource(self, nodename):
+        """Return this node's totals.
+
+        :returns: dict with ``vcpus`` (int), ``memory_mb`` (MiB),
+            ``local_gb`` (GiB), ``hypervisor_type`` (str),
+            ``hypervisor_version`` (int), ``hypervisor_hostname`` (str)
+        """
+
+    def get_console_output(self, context, instance):
+        """Return the tail of the guest's serial console log (str)."""
+        raise NotImplementedError()
+
+    def get_available_nodes(self):
+        """Names of the nodes this driver manages (one: the host)."""
+        return [self.host]
+
+    def register_event_listener(self, callback):
+        """Deliver ``LifecycleEvent`` objects to ``callback(event)``."""
+        self._event_callback = callback
+
+    def emit_event(self, event):
+        """Hand a lifecycle event to the registered listener, if any."""
+        if self._event_callback is not None:
+            self._event_callback(event)
+
+
+_DRIVERS = {
+    'fake': 'nova_lite.virt.fake.FakeDriver',
+    'fake_fail_first': 'nova_lite.virt.fake.FailFirstSpawnDriver',
+    'fake_fail_always': 'nova_lite.virt.fake.FailAlwaysDriver',
+    'fake_slow': 'nova_lite.virt.fake.SlowSpawnDriver',
+    'libvirt': 'nova_lite.virt.libvirt.driver.LibvirtDriver',
+}
+
+
+def load_compute_driver(name, host):
+    """Instantiate the driver called ``name`` (see ``[virt] driver``).
+
+    :raises: VirtDriverNotFound
+    """
+    path = _DRIVERS.get(name, name)
+    module_name, _, cls_name = path.rpartition('.')
+    try:
+        cls = getattr(importlib.import_module(module_name), cls_name)
+    except (ImportError, AttributeError, ValueError) as exc:
+        raise exception.VirtDriverNotFound(name=name) from exc
+    return cls(host)
