@@ -103,11 +103,14 @@ def uuid_from_domain_name(name):
 def lifecycle_transition(event, detail):
     """Map a libvirt lifecycle event to a ``driver.EVENT_*`` or None.
 
+    RESUMED is not mapped: QEMU guests start paused and are resumed, so a
+    start brings STARTED and RESUMED, and pausing is not a driver
+    operation (SUSPENDED is not mapped either).
+
     :param event: ``VIR_DOMAIN_EVENT_*`` (virDomainEventType)
     :param detail: the event's detail, e.g. ``VIR_DOMAIN_EVENT_STOPPED_*``
     """
-    if event in (libvirt.VIR_DOMAIN_EVENT_STARTED,
-                 libvirt.VIR_DOMAIN_EVENT_RESUMED):
+    if event == libvirt.VIR_DOMAIN_EVENT_STARTED:
         return driver.EVENT_STARTED
     if event == libvirt.VIR_DOMAIN_EVENT_CRASHED or (
             event == libvirt.VIR_DOMAIN_EVENT_STOPPED

@@ -409,8 +409,10 @@ class HostTestCase(LibvirtFixtureMixin, testtools.TestCase):
 
     def test_event_mapping(self):
         transition = libvirt_driver.lifecycle_transition
-        self.assertEqual(virt_driver.EVENT_STARTED,
-                         transition(libvirt.VIR_DOMAIN_EVENT_RESUMED, 0))
+        self.assertEqual(virt_driver.EVENT_STARTED, transition(
+            libvirt.VIR_DOMAIN_EVENT_STARTED,
+            libvirt.VIR_DOMAIN_EVENT_STARTED_BOOTED))
+        self.assertIsNone(transition(libvirt.VIR_DOMAIN_EVENT_RESUMED, 0))
         self.assertEqual(virt_driver.EVENT_CRASHED, transition(
             libvirt.VIR_DOMAIN_EVENT_STOPPED,
             libvirt.VIR_DOMAIN_EVENT_STOPPED_CRASHED))
