@@ -14,8 +14,12 @@ CONF = cfg.CONF
 LOG = logging.getLogger(__name__)
 
 
-def parse_args(argv, default_config_files=None, cli_opts=()):
-    """Parse command line and config files; set up logging and RPC."""
+def parse_args(argv, default_config_files=None, cli_opts=(),
+               set_defaults=None, init_rpc=True):
+    """Parse command line and config files; set up logging and RPC.
+
+    ``set_defaults()`` runs after parsing, before the transport exists.
+    """
     warnings.filterwarnings('ignore', module='oslo_service')
     warnings.filterwarnings('ignore', category=DeprecationWarning)
     logging.register_options(CONF)
@@ -23,8 +27,11 @@ def parse_args(argv, default_config_files=None, cli_opts=()):
         CONF.register_cli_opt(opt)
     CONF(argv[1:], project='nova_lite', prog=argv[0].rsplit('/', 1)[-1],
          default_config_files=default_config_files)
+    if set_defaults is not None:
+        set_defaults()
     logging.setup(CONF, 'nova_lite')
-    rpc.init(CONF)
+    if init_rpc:
+        rpc.init(CONF)
 
 
 def wait_for_signal():

@@ -29,17 +29,17 @@ def set_error(context, instance_uuid, message, code=500, host=None,
     (claim, fixed IP). ``expected`` are instance_update conditions; when
     they no longer hold (deleted, or someone else took over), nothing is
     written and False is returned."""
+    fault = {'code': code, 'message': message, 'host': host,
+             'details': _details_text(details)}
     try:
         db_api.instance_update(context, instance_uuid,
                                {'vm_state': states.ERROR, 'task_state': None},
-                               **expected)
+                               fault=fault, **expected)
     except (exception.InstanceNotFound, exception.UnexpectedTaskStateError):
         LOG.info('Instance %s changed before it could be set to ERROR',
                  instance_uuid)
         return False
     release_resources(context, instance_uuid)
-    db_api.instance_fault_create(context, instance_uuid, code, message,
-                                 details=_details_text(details), host=host)
     db_api.action_event_record(context, instance_uuid, event, 'Error', host,
                                start_time, details=_details_text(details),
                                finish_action=True)

@@ -684,9 +684,11 @@ def _expect(query, column, expected):
 @retry_on_deadlock
 def instance_update(context, instance_uuid, values,
                     expected_task_state=_UNSET, expected_vm_state=_UNSET,
-                    expected_host=_UNSET):
+                    expected_host=_UNSET, fault=None):
     """Conditionally update a live instance: one UPDATE whose WHERE holds
-    the expected states (a value, None, or a tuple of them).
+    the expected states (a value, None, or a tuple of them). ``fault``
+    (dict code, message, details, host) is recorded in the same
+    transaction, so nobody sees ERROR without its fault.
 
     :raises: InstanceNotFound if there is no live instance,
         UnexpectedTaskStateError if it is not in the expected state
@@ -703,6 +705,8 @@ def instance_update(context, instance_uuid, values,
             stmt.values(**values).execution_options(
                 synchronize_session=False))
         if result.rowcount == 1:
+            if fault:
+                session.add(_fault_row(instance_uuid, **fault))
             return
         row = session.scalars(sa.select(inst).where(
             inst.uuid == instance_uuid, inst.deleted == 0)).first()
@@ -832,14 +836,18 @@ def instance_metadata_delete(context, instance_uuid, key):
 
 # ------------------------------------------------------ faults and actions
 
+def _fault_row(instance_uuid, code, message, details=None, host=None):
+    return models.InstanceFault(instance_uuid=instance_uuid, code=code,
+                                message=(message or '')[:255],
+                                details=details, host=host)
+
+
 @retry_on_deadlock
 def instance_fault_create(context, instance_uuid, code, message,
                           details=None, host=None):
     """Record why an instance failed; ``message`` is cut to 255 chars."""
     with writer(context) as session:
-        session.add(models.InstanceFault(
-            instance_uuid=instance_uuid, code=code,
-            message=(message or '')[:255], details=details, host=host))
+        session.add(_fault_row(instance_uuid, code, message, details, host))
 
 
 def instance_faults_get(context, instance_uuid):

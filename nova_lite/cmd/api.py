@@ -1,0 +1,14 @@
+"""nova-lite-api: the compute API and CloudStack API WSGI service."""
+import sys
+
+from nova_lite.api import server
+from nova_lite.cmd import common
+
+
+def _main(argv):
+    common.parse_args(argv)
+    return server.run_api(common.CONF)
+
+
+def main():
+    sys.exit(common.main_wrapper(_main))

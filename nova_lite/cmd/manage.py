@@ -1,0 +1,136 @@
+"""nova-lite-manage: database and cloud administration from the shell.
+
+    nova-lite-manage db sync | db version
+    nova-lite-manage service list
+    nova-lite-manage bootstrap [--image-name N --image-file F
+                               --image-property k=v ...]
+    nova-lite-manage flavor create NAME --vcpus N --ram MiB --disk GiB
+                               [--id ID]
+    nova-lite-manage image create NAME --file F [--disk-format raw]
+                               [--property k=v ...]
+"""
+import sys
+
+from oslo_config import cfg
+
+from nova_lite import bootstrap
+from nova_lite.cmd import common
+from nova_lite import context as nl_context
+from nova_lite.db import api as db_api
+from nova_lite.db import migration
+from nova_lite import exception
+from nova_lite.scheduler import host_manager
+
+CONF = cfg.CONF
+
+
+def _ctxt():
+    return nl_context.get_admin_context()
+
+
+def _props(items):
+    return dict(item.split('=', 1) for item in items or [])
+
+
+def db_sync():
+    migration.db_sync(CONF.command.version)
+    print('Database at revision %s' % migration.db_version())
+
+
+def db_version():
+    print(migration.db_version() or 'empty')
+
+
+def service_list():
+    cutoff = host_manager.up_since()
+    fmt = '%-6s %-22s %-20s %-9s %-5s %s'
+    print(fmt % ('Id', 'Binary', 'Host', 'Status', 'State', 'Updated'))
+    for svc in db_api.service_get_all(_ctxt()):
+        seen = svc['last_seen_up']
+        state = 'up' if seen and seen >= cutoff else 'down'
+        status = 'disabled' if svc['disabled'] else 'enabled'
+        print(fmt % (svc['id'], svc['binary'], svc['host'], status, state,
+                     seen))
+
+
+def do_bootstrap():
+    ctxt = _ctxt()
+    created = bootstrap.ensure_flavors(ctxt)
+    network = bootstrap.ensure_network(ctxt)
+    print('Flavors created: %s' % (', '.join(created) or 'none (present)'))
+    print('Network %s: %s' % (network['label'], network['cidr']))
+    if CONF.command.image_name:
+        image = bootstrap.ensure_image(
+            ctxt, CONF.command.image_name, CONF.command.image_file,
+            CONF.command.disk_format, _props(CONF.command.image_property))
+        print('Image %s: %s' % (image['name'], image['uuid']))
+
+
+def flavor_create():
+    cmd = CONF.command
+    values = {'name': cmd.name, 'vcpus': cmd.vcpus, 'memory_mb': cmd.ram,
+              'root_gb': cmd.disk}
+    if cmd.id:
+        values['flavorid'] = cmd.id
+    flavor = db_api.flavor_create(_ctxt(), values)
+    print('Flavor %s: id %s' % (flavor['name'], flavor['flavorid']))
+
+
+def image_create():
+    cmd = CONF.command
+    image = bootstrap.ensure_image(_ctxt(), cmd.name, cmd.file,
+                                   cmd.disk_format, _props(cmd.property))
+    print('Image %s: %s' % (image['name'], image['uuid']))
+
+
+def _add_parsers(subparsers):
+    db = subparsers.add_parser('db').add_subparsers(dest='db_action')
+    sync = db.add_parser('sync')
+    sync.add_argument('version', nargs='?', default='head')
+    sync.set_defaults(func=db_sync)
+    db.add_parser('version').set_defaults(func=db_version)
+    svc = subparsers.add_parser('service').add_subparsers(dest='svc_action')
+    svc.add_parser('list').set_defaults(func=service_list)
+    boot = subparsers.add_parser('bootstrap')
+    boot.add_argument('--image-name')
+    boot.add_argument('--image-file')
+    boot.add_argument('--disk-format', default='raw')
+    boot.add_argument('--image-property', action='append')
+    boot.set_defaults(func=do_bootstrap)
+    flv = subparsers.add_parser('flavor').add_subparsers(dest='flv_action')
+    fc = flv.add_parser('create')
+    fc.add_argument('name')
+    fc.add_argument('--vcpus', type=int, required=True)
+    fc.add_argument('--ram', type=int, required=True, help='MiB')
+    fc.add_argument('--disk', type=int, default=0, help='GiB')
+    fc.add_argument('--id')
+    fc.set_defaults(func=flavor_create)
+    img = subparsers.add_parser('image').add_subparsers(dest='img_action')
+    ic = img.add_parser('create')
+    ic.add_argument('name')
+    ic.add_argument('--file')
+    ic.add_argument('--disk-format', default='raw')
+    ic.add_argument('--property', action='append')
+    ic.set_defaults(func=image_create)
+
+
+command_opt = cfg.SubCommandOpt('command', title='Commands',
+                                handler=_add_parsers)
+
+
+def _main(argv):
+    common.parse_args(argv, cli_opts=[command_opt], init_rpc=False)
+    func = getattr(CONF.command, 'func', None)
+    if func is None:
+        print(__doc__)
+        return 2
+    try:
+        func()
+    except exception.NovaLiteException as exc:
+        print('Error: %s' % exc.format_message(), file=sys.stderr)
+        return 1
+    return 0
+
+
+def main():
+    sys.exit(common.main_wrapper(_main))

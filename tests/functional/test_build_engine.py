@@ -1,0 +1,180 @@
+"""In-process functional tests of the build engine (fake bus, SQLite):
+scheduling failures, reschedules, delete during build, build semaphore."""
+import testtools
+
+from nova_lite.compute import api as compute_api
+from nova_lite.compute import states
+from nova_lite.db import api as db_api
+from nova_lite import exception
+from tests.functional.fixtures import inprocess
+
+
+class BuildEngineTestCase(testtools.TestCase):
+    hosts = {'node1': 'fake', 'node2': 'fake'}
+    overrides = {}
+
+    def setUp(self):
+        super().setUp()
+        self.stack = self.useFixture(inprocess.InProcessStack(
+            self.hosts, self.overrides))
+        self.api = compute_api.API()
+        self.ctxt = self.stack.context()
+
+    def boot(self, flavor='1', count=1, name='vm'):
+        rows, reservation_id = self.api.create(
+            self.ctxt, name, self.stack.image['uuid'], flavor,
+            min_count=count, max_count=count)
+        return [r.uuid for r in rows], reservation_id
+
+    def wait_stable(self, uuids, timeout=30):
+        def _done():
+            rows = [self.api.get(self.ctxt, u) for u in uuids]
+            if all(r.vm_state != states.BUILDING for r in rows):
+                return rows
+            return None
+        return inprocess.wait_for(_done, timeout, message='stable states')
+
+    def wait_deleted(self, uuid, timeout=30):
+        def _gone():
+            try:
+                self.api.get(self.ctxt, uuid)
+            except exception.InstanceNotFound:
+                return True
+            return False
+        inprocess.wait_for(_gone, timeout, message='%s deleted' % uuid)
+
+    def assert_nothing_held(self):
+        """No claim, usage or fixed IP is left (released within 5 s)."""
+        admin = self.stack.admin
+
+        def _held():
+            usage = [(n['vcpus_used'], n['memory_mb_used'],
+                      n['local_gb_used'])
+                     for n in db_api.compute_node_get_all(admin)]
+            return (db_api.allocations_get_all(admin),
+                    db_api.fixed_ips_count_allocated(admin), usage)
+        try:
+            inprocess.wait_for(lambda: not any(
+                (_held()[0], _held()[1], any(any(u) for u in _held()[2]))),
+                timeout=5, message='resources released')
+        except AssertionError:
+            self.assertEqual(([], 0, []), _held())
+
+
+class TestMultiCreate(BuildEngineTestCase):
+
+    def test_multi_create_lists_by_reservation_id(self):
+        uuids, reservation_id = self.boot(count=4)
+        self.boot(count=1, name='other')
+        rows = self.wait_stable(uuids)
+        self.assertEqual({states.ACTIVE}, {r.vm_state for r in rows})
+        listed = self.api.get_all(self.ctxt,
+                                  {'reservation_id': reservation_id})
+        self.assertEqual(sorted(uuids), sorted(r.uuid for r in listed))
+        self.assertEqual(['vm-1', 'vm-2', 'vm-3', 'vm-4'],
+                         sorted(r.display_name for r in listed))
+        self.assertEqual({'node1', 'node2'}, {r.host for r in rows})
+        for row in rows:
+            self.assertEqual(1, len(row.fixed_ips))
+            self.assertTrue(row.fixed_ips[0].mac.startswith('fa:16:3e:'))
+
+
+class TestNoValidHost(BuildEngineTestCase):
+    overrides = {('fake', 'memory_mb'): 4096}
+
+    def test_fault_names_rejecting_filter(self):
+        # m1.large needs 8192 MiB; each host has (4096 - 512) * 1.5.
+        uuids, _ = self.boot(flavor='4')
+        row = self.wait_stable(uuids)[0]
+        self.assertEqual(states.ERROR, row.vm_state)
+        self.assertIsNone(row.task_state)
+        self.assertIn('No valid host was found', row.fault.message)
+        self.assertIn('RamFilter rejected 2 of 2 hosts', row.fault.message)
+        self.assert_nothing_held()
+
+    def test_disabled_host_is_reported(self):
+        admin = self.stack.admin
+        for svc in db_api.service_get_all(admin, binary='nova-lite-compute'):
+            db_api.service_update(admin, svc['id'], {'disabled': True})
+        row = self.wait_stable(self.boot()[0])[0]
+        self.assertEqual(states.ERROR, row.vm_state)
+        self.assertIn('ComputeFilter rejected 2 of 2 hosts',
+                      row.fault.message)
+
+
+class TestReschedule(BuildEngineTestCase):
+    hosts = {'node1': 'fake_fail_first', 'node2': 'fake'}
+    overrides = {('scheduler', 'host_subset_size'): 1}
+
+    def test_spawn_failure_reschedules_to_alternate(self):
+        admin = self.stack.admin
+        node2 = db_api.compute_node_get_all(admin, host='node2')[0]
+        # Make node1 the best host (more free RAM) so it is tried first.
+        self.assertTrue(db_api.claim(admin, node2['id'], 'placeholder', 1,
+                                     1024, 1))
+        uuids, _ = self.boot()
+        row = self.wait_stable(uuids)[0]
+        self.assertEqual(states.ACTIVE, row.vm_state)
+        self.assertEqual('node2', row.host)
+        self.assertEqual(1, self.stack.computes['node1'].driver.spawn_count)
+        self.assertEqual([], self.stack.computes['node1'].driver
+                         .list_instances())
+        allocs = {a['instance_uuid']: a['compute_node_id']
+                  for a in db_api.allocations_get_all(admin)}
+        self.assertEqual({uuids[0]: node2['id'], 'placeholder': node2['id']},
+                         allocs)
+        faults = db_api.instance_faults_get(admin, uuids[0])
+        self.assertIn('node1', faults[0].message)
+
+
+class TestRescheduleExhausted(BuildEngineTestCase):
+    hosts = {'node1': 'fake_fail_always', 'node2': 'fake_fail_always'}
+
+    def test_all_hosts_fail_ends_in_error(self):
+        uuids, _ = self.boot()
+        row = self.wait_stable(uuids)[0]
+        self.assertEqual(states.ERROR, row.vm_state)
+        self.assertIn('Exhausted all hosts', row.fault.message)
+        self.assert_nothing_held()
+        for compute in self.stack.computes.values():
+            self.assertEqual(1, compute.driver.spawn_count)
+
+
+class TestDeleteDuringBuild(BuildEngineTestCase):
+    hosts = {'node1': 'fake_slow'}
+    overrides = {('fake', 'slow_spawn_delay'): 1.5}
+
+    def test_delete_is_serialized_by_instance_lock(self):
+        uuids, _ = self.boot()
+        inprocess.wait_for(
+            lambda: self.api.get(self.ctxt, uuids[0]).task_state
+            == states.SPAWNING, message='spawning')
+        self.api.delete(self.ctxt, uuids[0])
+        self.wait_deleted(uuids[0])
+        driver = self.stack.computes['node1'].driver
+        self.assertEqual(1, driver.spawn_count)
+        self.assertEqual([], driver.list_instances())
+        self.assert_nothing_held()
+
+    def test_delete_before_scheduling_finishes(self):
+        uuids, _ = self.boot()
+        self.api.delete(self.ctxt, uuids[0])
+        self.wait_deleted(uuids[0])
+        inprocess.wait_for(
+            lambda: not db_api.allocations_get_all(self.stack.admin),
+            message='claims released')
+        self.assert_nothing_held()
+
+
+class TestBuildSemaphore(BuildEngineTestCase):
+    hosts = {'node1': 'fake_slow'}
+    overrides = {('DEFAULT', 'max_concurrent_builds'): 2,
+                 ('fake', 'slow_spawn_delay'): 0.4}
+
+    def test_spawns_bounded_by_max_concurrent_builds(self):
+        uuids, _ = self.boot(count=6)
+        rows = self.wait_stable(uuids)
+        self.assertEqual({states.ACTIVE}, {r.vm_state for r in rows})
+        driver = self.stack.computes['node1'].driver
+        self.assertEqual(6, driver.spawn_count)
+        self.assertEqual(2, driver.max_concurrent_spawns)
