@@ -1,0 +1,126 @@
+"""Compute API microversions (compute API reference, "Microversions").
+
+A request asks for a version with ``OpenStack-API-Version: compute X``
+(preferred) or the legacy ``X-OpenStack-Nova-API-Version: X``; without
+either it gets the minimum.  ``latest`` means the maximum.  A malformed
+version is a 400, a version outside [MIN, MAX] a 406.  Responses under
+``/v2.1`` echo both headers and ``Vary`` on them.
+"""
+import re
+
+import flask
+
+from nova_lite.api import openstack
+from nova_lite import exception
+
+SERVICE = 'compute'
+HEADER = 'OpenStack-API-Version'
+LEGACY_HEADER = 'X-OpenStack-Nova-API-Version'
+
+#: Microversion bumps after 2.1, oldest first, one line each:
+#: ``('2.2', 'what changed')``.  Empty: nova_lite speaks 2.1.
+VERSION_BUMPS = []
+
+_VERSION_RE = re.compile(r'^([1-9][0-9]*)\.(0|[1-9][0-9]*)\Z')
+
+
+class APIVersion(tuple):
+    """A (major, minor) pair, ordered as tuples are; ``str`` gives 'X.Y'."""
+
+    def __new__(cls, major, minor):
+        return super().__new__(cls, (major, minor))
+
+    def __str__(self):
+        return '%d.%d' % self
+
+    @classmethod
+    def parse(cls, text):
+        """'2.1' → APIVersion(2, 1); ``latest`` → MAX_VERSION.
+
+        :raises: ValidationError (400) for a malformed version string
+        """
+        text = (text or '').strip()
+        if text.lower() == 'latest':
+            return MAX_VERSION
+        match = _VERSION_RE.match(text)
+        if not match:
+            raise exception.ValidationError(
+                'Invalid API version %r: expected "latest" or MAJOR.MINOR '
+                '(e.g. 2.1).' % text[:40])
+        return cls(int(match.group(1)), int(match.group(2)))
+
+
+MIN_VERSION = APIVersion(2, 1)
+MAX_VERSION = (APIVersion.parse(VERSION_BUMPS[-1][0]) if VERSION_BUMPS
+               else MIN_VERSION)
+
+
+def requested_text(headers):
+    """The version string a request asks for, or None.
+
+    ``OpenStack-API-Version`` may list several services
+    (``compute 2.1, image 2.5``); only its ``compute`` entry counts.  The
+    legacy header is used when that header has no compute entry.
+    """
+    for item in headers.get(HEADER, '').split(','):
+        service, _, version = item.strip().partition(' ')
+        if service.lower() == SERVICE and version.strip():
+            return version.strip()
+    return headers.get(LEGACY_HEADER) or None
+
+
+def from_headers(headers):
+    """The APIVersion a request asks for (MIN_VERSION by default).
+
+    :raises: ValidationError (400) if malformed, NotAcceptable (406) if
+        outside [MIN_VERSION, MAX_VERSION]
+    """
+    text = requested_text(headers)
+    if text is None:
+        return MIN_VERSION
+    version = APIVersion.parse(text)
+    if not MIN_VERSION <= version <= MAX_VERSION:
+        raise openstack.NotAcceptable(
+            'Version %s is not supported by the API. Minimum is %s and '
+            'maximum is %s.' % (version, MIN_VERSION, MAX_VERSION))
+    return version
+
+
+def response_headers(version):
+    """The headers echoing ``version`` (or only ``Vary`` for None)."""
+    headers = {'Vary': '%s, %s' % (HEADER, LEGACY_HEADER)}
+    if version is not None:
+        headers[HEADER] = '%s %s' % (SERVICE, version)
+        headers[LEGACY_HEADER] = str(version)
+    return headers
+
+
+def _versioned(path):
+    return path == '/v2.1' or path.startswith('/v2.1/')
+
+
+def _before_request():
+    flask.g.api_version = None
+    if _versioned(flask.request.path):
+        flask.g.api_version = from_headers(flask.request.headers)
+
+
+def _after_request(response):
+    if _versioned(flask.request.path):
+        for name, value in response_headers(
+                flask.g.get('api_version')).items():
+            response.headers[name] = value
+    return response
+
+
+def install(app):
+    """Parse the requested version before every ``/v2.1`` request
+    (``flask.g.api_version``) and echo it in every response, errors
+    included."""
+    app.before_request(_before_request)
+    app.after_request(_after_request)
+
+
+def requested():
+    """The APIVersion of the current request."""
+    return flask.g.get('api_version') or MIN_VERSION

@@ -1,0 +1,190 @@
+"""Helpers shared by the compute API handlers.
+
+Faults follow the compute API reference ("Faults" in the API guide): a
+JSON body ``{"<faultName>": {"code": <status>, "message": "..."}}``.
+Links follow "Links and References": a ``self`` link under ``/v2.1`` and a
+version-less ``bookmark`` link.  Pagination follows "Paginated
+collections": ``limit`` and ``marker`` query parameters and a ``next``
+link in ``<collection>_links`` when a page is full.
+"""
+import json
+from urllib import parse as urlparse
+
+import flask
+from oslo_utils import strutils
+from werkzeug import wrappers
+
+from nova_lite import exception
+
+CONF_KEY = 'NOVA_LITE_CONF'
+COMPUTE_API_KEY = 'nova_lite.compute_api'
+CONTEXT_KEY = 'nova_lite.context'
+
+#: HTTP status → fault name (compute API reference, "Faults"); any other
+#: status is a ``computeFault``.
+FAULT_NAMES = {
+    400: 'badRequest', 401: 'unauthorized', 403: 'forbidden',
+    404: 'itemNotFound', 405: 'badMethod', 406: 'notAcceptable',
+    409: 'conflictingRequest', 413: 'overLimit', 415: 'badMediaType',
+    429: 'overLimit', 501: 'notImplemented', 503: 'serviceUnavailable',
+}
+
+
+class NotAcceptable(exception.NovaLiteException):
+    """406: e.g. a microversion outside the supported range."""
+    msg_fmt = 'Not acceptable: %(reason)s'
+    code = 406
+
+
+class RequestTooLarge(exception.NovaLiteException):
+    """413: the request body exceeds ``[api] max_request_body_size``."""
+    msg_fmt = 'Request is too large: the limit is %(limit)d bytes.'
+    code = 413
+
+
+class UnsupportedMediaType(exception.NovaLiteException):
+    """415: a request body that is not ``application/json``."""
+    msg_fmt = 'Unsupported Content-Type %(content_type)s: request bodies ' \
+              'must be application/json.'
+    code = 415
+
+
+def fault_name(code):
+    """The fault name of an HTTP status (``computeFault`` by default)."""
+    return FAULT_NAMES.get(code, 'computeFault')
+
+
+def fault_body(code, message):
+    """``{"<faultName>": {"code": code, "message": message}}``."""
+    return {fault_name(code): {'code': code, 'message': message}}
+
+
+def fault_response(code, message, headers=None):
+    """A werkzeug Response (itself a WSGI app) carrying a fault body."""
+    body = json.dumps(fault_body(code, message))
+    response = wrappers.Response(body, status=code,
+                                 content_type='application/json')
+    for name, value in (headers or {}).items():
+        response.headers[name] = value
+    return response
+
+
+# ----------------------------------------------------------- request state
+
+def conf():
+    """The ConfigOpts the app was built with."""
+    return flask.current_app.config[CONF_KEY]
+
+
+def compute_api():
+    """The app's ``nova_lite.compute.api.API``."""
+    return flask.current_app.extensions[COMPUTE_API_KEY]
+
+
+def context():
+    """The request's RequestContext (set by ``nova_lite.api.auth``).
+
+    :raises: NotAuthenticated when the auth pipeline set none or an
+        anonymous one (version documents only)
+    """
+    ctx = flask.request.environ.get(CONTEXT_KEY)
+    if ctx is None or ctx.project_id is None:
+        raise exception.NotAuthenticated()
+    return ctx
+
+
+def body():
+    """The request body, parsed and validated against the route's schema
+    by the app's ``before_request`` hook (``nova_lite.api.wsgi``)."""
+    return flask.g.body
+
+
+def parse_bool(value, name):
+    """A boolean query parameter or body value ('true', 'False', '1', ...).
+
+    :raises: ValidationError (400) for anything else
+    """
+    if isinstance(value, bool):
+        return value
+    try:
+        return strutils.bool_from_string(value, strict=True)
+    except ValueError:
+        raise exception.ValidationError(
+            attribute=name, reason='%r is not a boolean' % value) from None
+
+
+def parse_int(value, name, minimum=None, maximum=None):
+    """An integer from a query parameter or digit-string body value.
+
+    :raises: ValidationError (400) when it is not an integer in range
+    """
+    try:
+        number = int(str(value).strip())
+    except ValueError:
+        raise exception.ValidationError(
+            attribute=name, reason='%r is not an integer' % value) from None
+    if minimum is not None and number < minimum:
+        raise exception.ValidationError(
+            attribute=name, reason='%d is less than %d' % (number, minimum))
+    if maximum is not None and number > maximum:
+        raise exception.ValidationError(
+            attribute=name, reason='%d is greater than %d'
+            % (number, maximum))
+    return number
+
+
+# ------------------------------------------------------------------- links
+
+def base_url():
+    """``[api] public_endpoint`` or the request's root URL, ending in '/'."""
+    endpoint = conf().api.public_endpoint or flask.request.url_root
+    return endpoint.rstrip('/') + '/'
+
+
+def resource_links(collection, resource_id):
+    """``self`` (``/v2.1/<collection>/<id>``) and ``bookmark``
+    (``/<collection>/<id>``) links of a resource."""
+    base = base_url()
+    path = '%s/%s' % (collection, urlparse.quote(str(resource_id), safe=''))
+    return [{'rel': 'self', 'href': base + 'v2.1/' + path},
+            {'rel': 'bookmark', 'href': base + path}]
+
+
+def bookmark_link(collection, resource_id):
+    """The single bookmark link used for a server's image and flavor."""
+    return [resource_links(collection, resource_id)[1]]
+
+
+def isotime(value):
+    """A naive UTC datetime as ``2026-11-22T03:00:00Z`` (None stays None)."""
+    return value.strftime('%Y-%m-%dT%H:%M:%SZ') if value else None
+
+
+# -------------------------------------------------------------- pagination
+
+def limit_and_marker():
+    """``(limit, marker)`` of the query string; limit capped at
+    ``[api] max_limit`` and defaulting to it.
+
+    :raises: ValidationError (400) for a negative or non-integer limit
+    """
+    args = flask.request.args
+    max_limit = conf().api.max_limit
+    limit = max_limit
+    if 'limit' in args:
+        limit = min(parse_int(args['limit'], 'limit', minimum=0), max_limit)
+    marker = args.get('marker') or None
+    return limit, marker
+
+
+def collection_links(collection, items, limit, id_key='id'):
+    """``[{"rel": "next", "href": ...}]`` when ``items`` fills a page of
+    ``limit``; the link keeps the other query parameters."""
+    if not items or len(items) < limit:
+        return []
+    params = [(k, v) for k, v in flask.request.args.items(multi=True)
+              if k not in ('marker', 'limit')]
+    params += [('limit', str(limit)), ('marker', str(items[-1][id_key]))]
+    path = flask.request.path.lstrip('/')
+    return [{'rel': 'next', 'href': '%s%s?%s' % (
+        base_url(), path, urlparse.urlencode(params))}]

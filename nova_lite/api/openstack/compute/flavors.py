@@ -1,0 +1,127 @@
+"""``/v2.1/flavors``: list, show, create and delete flavors (compute API
+reference, "Flavors", microversion 2.1).
+
+Lists take ``minDisk`` (GiB), ``minRam`` (MiB), ``is_public`` (admins:
+true, false or ``None`` for all; others always see public flavors),
+``limit`` and ``marker``.  Creating (200) and deleting (202) need the
+admin policy; a duplicate name or id is a 409.
+"""
+import flask
+
+from nova_lite.api import openstack
+from nova_lite.api.openstack.compute.views import flavors as views
+from nova_lite.db import api as db_api
+from nova_lite import exception
+from nova_lite import policy
+from nova_lite.policies import flavors as flavor_policies
+
+bp = flask.Blueprint('flavors', __name__, url_prefix='/v2.1/flavors')
+_INT_MAX = 2 ** 31 - 1
+
+
+def _is_public(context, args):
+    """True/False/None (all) from ``is_public``; admins only may ask for
+    non-public flavors."""
+    if not context.is_admin:
+        return True
+    value = args.get('is_public', 'true')
+    if value.strip().lower() == 'none':
+        return None
+    return openstack.parse_bool(value, 'is_public')
+
+
+def _list():
+    context = openstack.context()
+    policy.authorize(context, flavor_policies.FLAVORS % 'index')
+    args = flask.request.args
+    limit, marker = openstack.limit_and_marker()
+    kwargs = {'is_public': _is_public(context, args), 'marker': marker,
+              'limit': limit}
+    if 'minRam' in args:
+        kwargs['min_memory_mb'] = openstack.parse_int(args['minRam'],
+                                                      'minRam', 0)
+    if 'minDisk' in args:
+        kwargs['min_root_gb'] = openstack.parse_int(args['minDisk'],
+                                                    'minDisk', 0)
+    return db_api.flavor_get_all(context, **kwargs), limit
+
+
+def _page(flavors, limit):
+    body = {'flavors': flavors}
+    links = openstack.collection_links('flavors', flavors, limit)
+    if links:
+        body['flavors_links'] = links
+    return body
+
+
+@bp.get('')
+def index():
+    """200 ``{"flavors": [{"id", "name", "links"}], "flavors_links"}``."""
+    flavors, limit = _list()
+    return _page([views.basic(f) for f in flavors], limit)
+
+
+@bp.get('/detail')
+def detail():
+    """200 ``{"flavors": [<flavor detail>], "flavors_links"}``."""
+    flavors, limit = _list()
+    return _page([views.detail(f) for f in flavors], limit)
+
+
+@bp.get('/<flavor_id>')
+def show(flavor_id):
+    """200 ``{"flavor": <flavor detail>}``; 404 for unknown ids."""
+    context = openstack.context()
+    policy.authorize(context, flavor_policies.FLAVORS % 'index')
+    return {'flavor': views.detail(db_api.flavor_get_by_flavorid(
+        context, flavor_id))}
+
+
+def _flavor_values(flavor):
+    """``flavors`` row values from a validated create body."""
+    def number(key, minimum, default=None):
+        value = flavor.get(key, default)
+        return openstack.parse_int(value, key, minimum, _INT_MAX)
+
+    values = {
+        'name': flavor['name'], 'memory_mb': number('ram', 1),
+        'vcpus': number('vcpus', 1), 'root_gb': number('disk', 0),
+        'ephemeral_gb': number('OS-FLV-EXT-DATA:ephemeral', 0, 0),
+        'swap': number('swap', 0, 0),
+        'is_public': openstack.parse_bool(
+            flavor.get('os-flavor-access:is_public', True),
+            'os-flavor-access:is_public'),
+    }
+    if 'rxtx_factor' in flavor:
+        values['rxtx_factor'] = _rxtx_factor(flavor['rxtx_factor'])
+    if flavor.get('id') is not None:
+        values['flavorid'] = flavor['id']
+    return values
+
+
+def _rxtx_factor(value):
+    factor = float(value)
+    if factor <= 0:
+        raise exception.ValidationError(
+            attribute='rxtx_factor', reason='%s must be greater than 0'
+            % value)
+    return factor
+
+
+@bp.post('')
+def create():
+    """200 ``{"flavor": <flavor detail>}``; 403 unless admin, 409 when
+    the name or id exists."""
+    context = openstack.context()
+    policy.authorize(context, flavor_policies.FLAVOR_MANAGE % 'create')
+    values = _flavor_values(openstack.body()['flavor'])
+    return {'flavor': views.detail(db_api.flavor_create(context, values))}
+
+
+@bp.delete('/<flavor_id>')
+def delete(flavor_id):
+    """202; 403 unless admin, 404 for unknown ids."""
+    context = openstack.context()
+    policy.authorize(context, flavor_policies.FLAVOR_MANAGE % 'delete')
+    db_api.flavor_destroy(context, flavor_id)
+    return '', 202

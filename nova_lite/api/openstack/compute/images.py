@@ -1,0 +1,66 @@
+"""``/v2.1/images``: the deprecated compute image proxy, read-only
+(compute API reference, "Images (DEPRECATED)").
+
+Lists take ``name``, ``limit`` and ``marker``; an unknown image id is a
+404 whatever its form.
+"""
+import flask
+
+from nova_lite.api import openstack
+from nova_lite.api.openstack.compute.views import images as views
+from nova_lite import exception
+from nova_lite.image import api as image_api
+from nova_lite import policy
+from nova_lite.policies import flavors as flavor_policies
+
+bp = flask.Blueprint('images', __name__, url_prefix='/v2.1/images')
+_IMAGES = image_api.API()
+
+
+def _list():
+    context = openstack.context()
+    policy.authorize(context, flavor_policies.IMAGES % 'index')
+    limit, marker = openstack.limit_and_marker()
+    images = _IMAGES.list(context, name=flask.request.args.get('name'),
+                          marker=marker, limit=limit)
+    return images, limit
+
+
+def _page(images, limit):
+    body = {'images': images}
+    links = openstack.collection_links('images', images, limit)
+    if links:
+        body['images_links'] = links
+    return body
+
+
+@bp.get('')
+def index():
+    """200 ``{"images": [{"id", "name", "links"}], "images_links"}``."""
+    images, limit = _list()
+    return _page([views.basic(i) for i in images], limit)
+
+
+@bp.get('/detail')
+def detail():
+    """200 ``{"images": [<image detail>], "images_links"}``."""
+    images, limit = _list()
+    return _page([views.detail(i) for i in images], limit)
+
+
+@bp.get('/<image_id>')
+def show(image_id):
+    """200 ``{"image": <image detail>}``; 404 for unknown ids."""
+    context = openstack.context()
+    policy.authorize(context, flavor_policies.IMAGES % 'index')
+    image = _IMAGES.get_record(context, image_id)
+    if not _visible(context, image):
+        raise exception.ImageNotFound(image_id=image_id)
+    return {'image': views.detail(image)}
+
+
+def _visible(context, image):
+    """Private images show only to their project (and admins), as in
+    the list."""
+    return (context.is_admin or image['visibility'] != 'private'
+            or image['owner'] == context.project_id)

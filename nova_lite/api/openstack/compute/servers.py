@@ -1,0 +1,325 @@
+"""``/v2.1/servers``: create, list, show, rename and delete servers.
+
+Request and response formats follow the compute API reference,
+"Servers" (microversion 2.1).  Bodies are validated against
+``nova_lite.api.schemas.servers`` before these handlers run; the work is
+done by ``nova_lite.compute.api.API``.
+"""
+import copy
+import re
+import secrets
+
+import flask
+from oslo_log import log as logging
+from oslo_utils import timeutils
+
+from nova_lite.api import openstack
+from nova_lite.api.openstack.compute.views import servers as views
+from nova_lite.api.schemas import servers as schema
+from nova_lite.compute import states
+from nova_lite.db import api as db_api
+from nova_lite import exception
+from nova_lite import policy
+from nova_lite.policies import servers as server_policies
+
+LOG = logging.getLogger(__name__)
+SERVERS = server_policies.SERVERS
+
+bp = flask.Blueprint('servers', __name__, url_prefix='/v2.1/servers')
+
+
+def network_labels(context, instances):
+    """``{network id: label}`` for the views (no query without NICs)."""
+    if not any(inst.fixed_ips for inst in instances):
+        return {}
+    return {net['id']: net['label']
+            for net in db_api.network_get_all(context)}
+
+
+def _detail_args(context):
+    return {'is_admin': policy.can(context,
+                                   server_policies.EXTENDED_ATTRIBUTES),
+            'default_availability_zone':
+                openstack.conf().compute.default_availability_zone}
+
+
+# ------------------------------------------------------------------ create
+
+def _last_segment(ref):
+    """An id from an id or a URL of the resource (``.../flavors/1``)."""
+    return str(ref).rstrip('/').rsplit('/', 1)[-1]
+
+
+def _counts(server):
+    """(min_count, max_count); max defaults to min.
+
+    :raises: ValidationError (400) out of range or min > max
+    """
+    min_count = openstack.parse_int(server.get('min_count', 1), 'min_count',
+                                    1, schema.MAX_COUNT)
+    max_count = openstack.parse_int(server.get('max_count', min_count),
+                                    'max_count', 1, schema.MAX_COUNT)
+    if min_count > max_count:
+        raise exception.ValidationError(
+            attribute='min_count', reason='min_count (%d) must be <= '
+            'max_count (%d)' % (min_count, max_count))
+    return min_count, max_count
+
+
+def _image_ref(server):
+    """The image to boot: ``imageRef``, or the image of an image → local
+    block device mapping with boot_index 0 (the only mapping supported).
+
+    :raises: ValidationError (400)
+    """
+    image_ref = server.get('imageRef') or None
+    for bdm in server.get('block_device_mapping_v2', []):
+        if (bdm.get('source_type') != 'image'
+                or bdm.get('destination_type', 'local') != 'local'
+                or str(bdm.get('boot_index')) != '0' or not bdm.get('uuid')):
+            raise exception.ValidationError(
+                attribute='block_device_mapping_v2',
+                reason='only the image to local disk mapping with '
+                       'boot_index 0 is supported (no volumes)')
+        if image_ref and _last_segment(image_ref) != bdm['uuid']:
+            raise exception.ValidationError(
+                attribute='block_device_mapping_v2', reason='uuid %s '
+                'differs from imageRef' % bdm['uuid'])
+        image_ref = image_ref or bdm['uuid']
+    if not image_ref:
+        raise exception.ValidationError(
+            attribute='imageRef', reason='an image is required (imageRef '
+            'or an image block device mapping)')
+    return _last_segment(image_ref)
+
+
+def _check_networks(context, networks):
+    """Only the flat network exists: accept it by uuid, or ``auto``.
+
+    :raises: ValidationError (400) for other networks, ports, fixed IPs
+        and ``none``
+    """
+    if networks is None or networks == 'auto':
+        return
+    if networks == 'none':
+        raise exception.ValidationError(
+            attribute='networks', reason='"none" is not supported: every '
+            'server is attached to the flat network')
+    known = {net['uuid'] for net in db_api.network_get_all(context)}
+    for net in networks:
+        if net.get('port') or net.get('fixed_ip'):
+            raise exception.ValidationError(
+                attribute='networks', reason='ports and fixed_ip are not '
+                'supported: addresses are allocated from the flat network')
+        if net.get('uuid') not in known:
+            raise exception.ValidationError(
+                attribute='networks', reason='network %s could not be '
+                'found' % net.get('uuid'))
+
+
+def _check_security_groups(server):
+    for group in server.get('security_groups', []):
+        if group['name'] != 'default':
+            raise exception.ValidationError(
+                attribute='security_groups', reason='security group %s '
+                'could not be found' % group['name'])
+
+
+def _create_kwargs(context, body):
+    """Keyword arguments of ``API.create`` from a validated body."""
+    server = body['server']
+    min_count, max_count = _counts(server)
+    _check_networks(context, server.get('networks'))
+    _check_security_groups(server)
+    return {
+        'name': server['name'], 'image_ref': _image_ref(server),
+        'flavor_id': _last_segment(server['flavorRef']),
+        'min_count': min_count, 'max_count': max_count,
+        'metadata': server.get('metadata'),
+        'availability_zone': server.get('availability_zone'),
+        'user_data': server.get('user_data'),
+        'key_name': server.get('key_name'),
+        'scheduler_hints': (body.get('os:scheduler_hints')
+                            or body.get('OS-SCH-HNT:scheduler_hints')),
+    }
+
+
+@bp.post('')
+def create():
+    """202 ``{"server": {...}}`` with a Location header, or
+    ``{"reservation_id": "r-..."}`` with ``return_reservation_id``."""
+    context = openstack.context()
+    policy.authorize(context, SERVERS % 'create')
+    body = openstack.body()
+    kwargs = _create_kwargs(context, body)
+    rows, reservation_id = openstack.compute_api().create(context, **kwargs)
+    if openstack.parse_bool(body['server'].get('return_reservation_id',
+                                               False),
+                            'return_reservation_id'):
+        return {'reservation_id': reservation_id}, 202
+    password = None
+    if openstack.conf().api.enable_instance_password:
+        password = body['server'].get('adminPass') or \
+            secrets.token_urlsafe(9)
+    server = views.create_response(rows[0], password)
+    return {'server': server}, 202, {'Location': server['links'][0]['href']}
+
+
+# -------------------------------------------------------------------- list
+
+def _status_filters(context, statuses):
+    """vm/task state filters of ``status`` values (compute API reference,
+    "Server status"); None when no status is known (empty result).
+
+    :raises: Forbidden (403) for DELETED unless allowed
+    """
+    known = [s.upper() for s in statuses
+             if s.upper() in states.VM_STATES_BY_STATUS]
+    if not known:
+        return None
+    if 'DELETED' in known:
+        policy.authorize(context, SERVERS % 'allow_all_filters')
+    filters = {'vm_state': sorted({vm for s in known for vm in
+                                   states.VM_STATES_BY_STATUS[s]})}
+    reboot_tasks = {'REBOOT': states.REBOOTING,
+                    'HARD_REBOOT': states.REBOOTING_HARD}
+    if all(s in reboot_tasks for s in known):
+        filters['task_state'] = sorted({reboot_tasks[s] for s in known})
+    return filters
+
+
+def _changes_since(value):
+    try:
+        return timeutils.normalize_time(timeutils.parse_isotime(value))
+    except ValueError:
+        raise exception.ValidationError(
+            attribute='changes-since', reason='%r is not an ISO 8601 '
+            'date and time' % value[:64]) from None
+
+
+def _name_filter(value):
+    try:
+        re.compile(value)
+    except re.error as exc:
+        raise exception.ValidationError(
+            attribute='name', reason='not a valid regular expression: %s'
+            % exc) from None
+    return value
+
+
+def _simple_filters(args, is_admin):
+    filters = {}
+    if 'name' in args:
+        filters['name'] = _name_filter(args['name'])
+    for param, key in (('reservation_id', 'reservation_id'),
+                       ('image', 'image_ref'), ('flavor', 'flavor_id')):
+        if args.get(param):
+            filters[key] = _last_segment(args[param])
+    if 'changes-since' in args:
+        filters['changes_since'] = _changes_since(args['changes-since'])
+    if is_admin and args.get('host'):
+        filters['host'] = args['host']
+    return filters
+
+
+def _list_scope(context, args, rule):
+    """(all_tenants, context to list with) from ``all_tenants`` and
+    ``deleted``; both need admin rights (403 otherwise)."""
+    all_tenants = 'all_tenants' in args and (
+        args['all_tenants'] == '' or
+        openstack.parse_bool(args['all_tenants'], 'all_tenants'))
+    if all_tenants:
+        policy.authorize(context, SERVERS % (rule + ':get_all_tenants'))
+    deleted = 'deleted' in args and openstack.parse_bool(args['deleted'],
+                                                         'deleted')
+    if deleted:
+        policy.authorize(context, SERVERS % 'allow_all_filters')
+        context = copy.copy(context)
+        context.read_deleted = 'only'
+    return all_tenants, context
+
+
+def _list(rule):
+    """Servers of the query (filters: compute API reference, "List
+    Servers"); returns (rows, limit, list context) or None for an empty
+    result known without asking the database."""
+    context = openstack.context()
+    policy.authorize(context, SERVERS % rule)
+    args = flask.request.args
+    all_tenants, list_context = _list_scope(context, args, rule)
+    filters = _simple_filters(args, context.is_admin)
+    limit, marker = openstack.limit_and_marker()
+    if 'status' in args:
+        status_filters = _status_filters(context, args.getlist('status'))
+        if status_filters is None:
+            return [], limit, context
+        if 'DELETED' in status_filters['vm_state'] and \
+                list_context.read_deleted == 'no':
+            list_context = copy.copy(list_context)
+            list_context.read_deleted = 'yes'
+        filters.update(status_filters)
+    rows = openstack.compute_api().get_all(list_context, filters, marker,
+                                           limit, all_tenants)
+    return rows, limit, context
+
+
+@bp.get('')
+def index():
+    """200 ``{"servers": [{"id", "name", "links"}], "servers_links"}``."""
+    rows, limit, _context = _list('index')
+    return _page([views.basic(row) for row in rows], limit)
+
+
+@bp.get('/detail')
+def detail():
+    """200 ``{"servers": [<server detail>, ...], "servers_links"}``."""
+    rows, limit, context = _list('detail')
+    labels = network_labels(context, rows)
+    kwargs = _detail_args(context)
+    return _page([views.detail(row, labels, **kwargs) for row in rows],
+                 limit)
+
+
+def _page(servers, limit):
+    body = {'servers': servers}
+    links = openstack.collection_links('servers', servers, limit)
+    if links:
+        body['servers_links'] = links
+    return body
+
+
+# ---------------------------------------------------- show, update, delete
+
+@bp.get('/<server_id>')
+def show(server_id):
+    """200 ``{"server": <server detail>}``; 404 for unknown ids."""
+    context = openstack.context()
+    policy.authorize(context, SERVERS % 'show')
+    row = openstack.compute_api().get(context, server_id)
+    return {'server': views.detail(row, network_labels(context, [row]),
+                                   **_detail_args(context))}
+
+
+@bp.put('/<server_id>')
+def update(server_id):
+    """200 ``{"server": <server without extensions>}`` (Update Server)."""
+    context = openstack.context()
+    policy.authorize(context, SERVERS % 'update')
+    server = openstack.body()['server']
+    api = openstack.compute_api()
+    if 'name' in server:
+        row = api.update(context, server_id, server['name'])
+    else:
+        row = api.get(context, server_id)
+    is_admin = policy.can(context, server_policies.EXTENDED_ATTRIBUTES)
+    return {'server': views.show(row, network_labels(context, [row]),
+                                 is_admin=is_admin)}
+
+
+@bp.delete('/<server_id>')
+def delete(server_id):
+    """204; the server is gone (404) once its compute has deleted it."""
+    context = openstack.context()
+    policy.authorize(context, SERVERS % 'delete')
+    openstack.compute_api().delete(context, server_id)
+    return '', 204

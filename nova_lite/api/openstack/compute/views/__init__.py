@@ -1,0 +1,1 @@
+"""Response bodies of the compute API, one module per resource."""

@@ -1,0 +1,24 @@
+"""Flavor bodies (compute API reference, "Flavors", microversion 2.1)."""
+from nova_lite.api import openstack
+
+
+def basic(flavor):
+    """``{"id", "name", "links"}`` (List Flavors)."""
+    return {'id': flavor['flavorid'], 'name': flavor['name'],
+            'links': openstack.resource_links('flavors', flavor['flavorid'])}
+
+
+def detail(flavor):
+    """Show Flavor Details: ram in MiB, disk and ephemeral in GiB, swap in
+    MiB ("" when 0, as the reference shows)."""
+    body = basic(flavor)
+    body.update({
+        'ram': flavor['memory_mb'], 'disk': flavor['root_gb'],
+        'vcpus': flavor['vcpus'],
+        'OS-FLV-EXT-DATA:ephemeral': flavor['ephemeral_gb'],
+        'OS-FLV-DISABLED:disabled': bool(flavor['disabled']),
+        'swap': flavor['swap'] or '',
+        'rxtx_factor': flavor['rxtx_factor'],
+        'os-flavor-access:is_public': bool(flavor['is_public']),
+    })
+    return body

@@ -1,0 +1,143 @@
+"""Server bodies of the compute API at microversion 2.1.
+
+Formats follow the compute API reference, "Servers" (List Servers, List
+Servers Detailed, Show Server Details, Create Server response).  Datetimes
+``created``/``updated``/``fault.created`` are ``YYYY-MM-DDThh:mm:ssZ``;
+``OS-SRV-USG:launched_at``/``terminated_at`` are ISO 8601 without a zone,
+as in the reference's examples.
+"""
+import hashlib
+import ipaddress
+
+from nova_lite.api import openstack
+from nova_lite.compute import states
+
+#: Statuses whose body carries ``progress`` (the reference shows it only
+#: while a server builds or runs).
+_PROGRESS = {'BUILD': 0, 'ACTIVE': 100}
+
+DEFAULT_SECURITY_GROUPS = [{'name': 'default'}]
+
+
+def basic(instance):
+    """``{"id", "name", "links"}`` (List Servers)."""
+    return {'id': instance.uuid, 'name': instance.display_name,
+            'links': openstack.resource_links('servers', instance.uuid)}
+
+
+def create_response(instance, admin_password=None):
+    """Body of the 202 of Create Server.  ``adminPass`` only when given
+    (``[api] enable_instance_password``)."""
+    server = {'id': instance.uuid,
+              'links': openstack.resource_links('servers', instance.uuid),
+              'OS-DCF:diskConfig': 'MANUAL',
+              'security_groups': list(DEFAULT_SECURITY_GROUPS)}
+    if admin_password is not None:
+        server['adminPass'] = admin_password
+    return server
+
+
+def host_id(instance):
+    """``hostId``: sha224 of project id + host, '' before scheduling, so
+    users can tell servers apart by host without learning host names."""
+    if not instance.host:
+        return ''
+    return hashlib.sha224(('%s%s' % (instance.project_id, instance.host))
+                          .encode()).hexdigest()
+
+
+def addresses(instance, network_labels, extended=True):
+    """``{label: [{"version", "addr"}]}`` of the instance's fixed IPs; with
+    ``extended`` also ``OS-EXT-IPS:type`` and ``OS-EXT-IPS-MAC:mac_addr``.
+
+    :param network_labels: dict network id → label
+    """
+    result = {}
+    for fip in sorted(instance.fixed_ips, key=lambda f: f.id):
+        label = network_labels.get(fip.network_id, str(fip.network_id))
+        entry = {'version': ipaddress.ip_address(fip.address).version,
+                 'addr': fip.address}
+        if extended:
+            entry.update({'OS-EXT-IPS:type': 'fixed',
+                          'OS-EXT-IPS-MAC:mac_addr': fip.mac})
+        result.setdefault(label, []).append(entry)
+    return result
+
+
+def _fault(fault, show_details):
+    body = {'code': fault.code, 'created': openstack.isotime(
+        fault.created_at), 'message': fault.message or ''}
+    if fault.details and (show_details or fault.code != 500):
+        body['details'] = fault.details
+    return body
+
+
+def _iso(value):
+    return value.isoformat() if value else None
+
+
+def _image(instance):
+    if not instance.image_ref:
+        return ''
+    return {'id': instance.image_ref,
+            'links': openstack.bookmark_link('images', instance.image_ref)}
+
+
+def show(instance, network_labels, is_admin=False, extended=False):
+    """The server body without API extensions (Update Server response):
+    id, name, status, tenant_id, user_id, metadata, hostId, image, flavor,
+    created, updated, addresses, accessIPv4/6, links, OS-DCF:diskConfig,
+    ``progress`` while BUILD/ACTIVE and ``fault`` when ERROR (its
+    ``details`` of 500s only for admins)."""
+    status = states.status_from_state(instance.vm_state,
+                                      instance.task_state)
+    server = basic(instance)
+    server.update({
+        'status': status, 'tenant_id': instance.project_id,
+        'user_id': instance.user_id,
+        'metadata': {m.key: m.value for m in instance.metadata_items},
+        'hostId': host_id(instance), 'image': _image(instance),
+        'flavor': {'id': instance.flavor_id,
+                   'links': openstack.bookmark_link('flavors',
+                                                    instance.flavor_id)},
+        'created': openstack.isotime(instance.created_at),
+        'updated': openstack.isotime(instance.updated_at
+                                     or instance.created_at),
+        'addresses': addresses(instance, network_labels, extended),
+        'accessIPv4': '', 'accessIPv6': '', 'OS-DCF:diskConfig': 'MANUAL',
+    })
+    if status in _PROGRESS:
+        server['progress'] = _PROGRESS[status]
+    fault = getattr(instance, 'fault', None)
+    if fault is not None and instance.vm_state == states.ERROR:
+        server['fault'] = _fault(fault, is_admin)
+    return server
+
+
+def detail(instance, network_labels, is_admin=False,
+           default_availability_zone='nova'):
+    """The full server body (Show Server Details, List Servers Detailed):
+    ``show`` plus the extension attributes.  ``security_groups`` appears
+    once the server has a network interface; ``OS-EXT-SRV-ATTR:*`` only
+    for admins."""
+    server = show(instance, network_labels, is_admin, extended=True)
+    server.update({
+        'OS-EXT-AZ:availability_zone': instance.availability_zone or (
+            default_availability_zone if instance.host else ''),
+        'config_drive': '', 'key_name': instance.key_name,
+        'OS-SRV-USG:launched_at': _iso(instance.launched_at),
+        'OS-SRV-USG:terminated_at': _iso(instance.terminated_at),
+        'OS-EXT-STS:task_state': instance.task_state,
+        'OS-EXT-STS:vm_state': instance.vm_state,
+        'OS-EXT-STS:power_state': instance.power_state,
+        'os-extended-volumes:volumes_attached': [],
+    })
+    if instance.fixed_ips:
+        server['security_groups'] = list(DEFAULT_SECURITY_GROUPS)
+    if is_admin:
+        server.update({
+            'OS-EXT-SRV-ATTR:host': instance.host,
+            'OS-EXT-SRV-ATTR:hypervisor_hostname': instance.node,
+            'OS-EXT-SRV-ATTR:instance_name': 'instance-%08x' % instance.id,
+        })
+    return server

@@ -1,0 +1,148 @@
+"""JSON schemas of the compute API request bodies and their validator.
+
+One schema per body-taking route (``route_schemas()``), written for
+JSON Schema draft 7 with ``additionalProperties: false`` on every object
+whose keys are not free-form.  Field rules (lengths, patterns, count
+types) follow the compute API reference for microversion 2.1.
+
+A validation failure is a 400 whose message names the field, e.g.
+``Invalid input for field/attribute server/name. Value: ''. '' should be
+non-empty``.
+"""
+import base64
+import binascii
+
+import jsonschema
+from oslo_utils import uuidutils
+
+from nova_lite import exception
+
+#: Fields whose values never appear in error messages (or logs).
+SECRET_FIELDS = frozenset({'adminPass', 'user_data'})
+
+#: Printable, 1-255 characters, not only whitespace, no control chars.
+NAME_PATTERN = r'^(?=.*\S)[^\x00-\x1f\x7f]+\Z'
+
+name = {'type': 'string', 'minLength': 1, 'maxLength': 255,
+        'pattern': NAME_PATTERN}
+
+#: An id in a request body (flavor, key pair, ...): 1-255 characters.
+string_id = {'type': 'string', 'minLength': 1, 'maxLength': 255}
+
+uuid_string = {'type': 'string', 'format': 'uuid'}
+
+#: Booleans as the compute API accepts them: JSON booleans or the usual
+#: strings ('true', 'False', '1', 'yes', 'on', ...).
+_TRUE = ['true', 'True', 'TRUE', '1', 'yes', 'Yes', 'YES', 'on', 'On', 'ON',
+         't', 'y']
+_FALSE = ['false', 'False', 'FALSE', '0', 'no', 'No', 'NO', 'off', 'Off',
+          'OFF', 'f', 'n']
+boolean = {'type': ['boolean', 'string'], 'enum': [True, False] + _TRUE +
+           _FALSE}
+
+
+def positive_count(maximum):
+    """An integer 1..maximum, or a string of digits (checked again by the
+    handler once converted)."""
+    return {'type': ['integer', 'string'], 'minimum': 1,
+            'maximum': maximum, 'pattern': r'^[1-9][0-9]{0,9}\Z'}
+
+
+def non_negative_int(maximum=2 ** 31 - 1, allow_string=True):
+    """An integer 0..maximum (optionally also as a string of digits)."""
+    schema = {'type': ['integer', 'string'] if allow_string else 'integer',
+              'minimum': 0, 'maximum': maximum}
+    if allow_string:
+        schema['pattern'] = r'^[0-9]{1,10}\Z'
+    return schema
+
+
+#: Server metadata: keys of 1-255 characters of ``[a-zA-Z0-9-_:. ]``,
+#: string values of at most 255 characters, at most 128 items.
+metadata = {
+    'type': 'object',
+    'patternProperties': {
+        r'^[a-zA-Z0-9-_:. ]{1,255}\Z': {'type': 'string', 'maxLength': 255},
+    },
+    'additionalProperties': False,
+    'maxProperties': 128,
+}
+
+
+# ---------------------------------------------------------------- formats
+
+FORMAT_CHECKER = jsonschema.FormatChecker()
+
+
+@FORMAT_CHECKER.checks('uuid')
+def _is_uuid(value):
+    return not isinstance(value, str) or uuidutils.is_uuid_like(value)
+
+
+@FORMAT_CHECKER.checks('base64', raises=(binascii.Error, ValueError))
+def _is_base64(value):
+    if not isinstance(value, str):
+        return True
+    base64.b64decode(value.replace('\n', '').replace('\r', ''),
+                     validate=True)
+    return True
+
+
+# -------------------------------------------------------------- validation
+
+def _shown_value(error):
+    if any(part in SECRET_FIELDS for part in error.absolute_path):
+        return '***'
+    text = repr(error.instance)
+    return text if len(text) <= 80 else text[:77] + '...'
+
+
+def _message(error):
+    """Nova-style message naming the field of a jsonschema error."""
+    field = '/'.join(str(p) for p in error.absolute_path) or 'body'
+    reason = error.message
+    if any(part in SECRET_FIELDS for part in error.absolute_path):
+        reason = 'invalid value (%s)' % error.validator
+    if error.validator == 'format':
+        reason = "'%s' is not a valid %s" % (
+            field.rsplit('/', 1)[-1], error.validator_value)
+    elif error.validator == 'pattern' and \
+            error.validator_value == NAME_PATTERN:
+        reason = 'must be printable and not only whitespace'
+    return 'Invalid input for field/attribute %s. Value: %s. %s' % (
+        field, _shown_value(error), reason)
+
+
+def validate(schema, body):
+    """Validate ``body`` against ``schema``.
+
+    :raises: ValidationError (400) with a message naming the field
+    """
+    validator = jsonschema.Draft7Validator(schema,
+                                           format_checker=FORMAT_CHECKER)
+    error = jsonschema.exceptions.best_match(validator.iter_errors(body))
+    if error is not None:
+        raise exception.ValidationError(_message(error))
+
+
+def route_schemas():
+    """``{(method, Flask rule): schema}`` of every body-taking route.
+
+    The app validates each request of these routes before its handler
+    runs; a meta-test checks every POST/PUT route is listed.
+    """
+    from nova_lite.api.schemas import flavors
+    from nova_lite.api.schemas import server_actions
+    from nova_lite.api.schemas import server_metadata
+    from nova_lite.api.schemas import servers
+
+    server = '/v2.1/servers/<server_id>'
+    return {
+        ('POST', '/v2.1/servers'): servers.create,
+        ('PUT', server): servers.update,
+        ('POST', server + '/action'): server_actions.action,
+        ('POST', server + '/metadata'): server_metadata.update,
+        ('PUT', server + '/metadata'): server_metadata.update_all,
+        ('PUT', server + '/metadata/<key>'): server_metadata.update_item,
+        ('POST', '/v2.1/flavors'): flavors.create,
+    }

@@ -1,0 +1,49 @@
+"""Body of ``POST /v2.1/servers/{id}/action``: exactly one action.
+
+Each action's own body follows the compute API reference, "Servers -
+run an action" at microversion 2.1: ``reboot`` needs ``type``;
+``os-stop``, ``os-start``, ``lock`` and ``unlock`` take ``null`` (or an
+empty object); ``os-getConsoleOutput`` takes an optional ``length``
+(lines, -1 or absent for the whole log).
+"""
+
+_no_arguments = {'type': ['null', 'object'], 'properties': {},
+                 'additionalProperties': False}
+
+reboot = {
+    'type': 'object',
+    'properties': {
+        'type': {'type': 'string',
+                 'enum': ['HARD', 'Hard', 'hard', 'SOFT', 'Soft', 'soft']},
+    },
+    'required': ['type'],
+    'additionalProperties': False,
+}
+
+get_console_output = {
+    'type': 'object',
+    'properties': {
+        'length': {'type': ['integer', 'string', 'null'],
+                   'pattern': r'^(-1|[0-9]{1,9})\Z',
+                   'minimum': -1, 'maximum': 10 ** 9},
+    },
+    'additionalProperties': False,
+}
+
+#: action name → schema of its body.
+ACTIONS = {
+    'reboot': reboot,
+    'os-stop': _no_arguments,
+    'os-start': _no_arguments,
+    'lock': _no_arguments,
+    'unlock': _no_arguments,
+    'os-getConsoleOutput': get_console_output,
+}
+
+action = {
+    'type': 'object',
+    'properties': dict(ACTIONS),
+    'minProperties': 1,
+    'maxProperties': 1,
+    'additionalProperties': False,
+}

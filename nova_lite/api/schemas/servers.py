@@ -1,0 +1,129 @@
+"""Bodies of ``POST /v2.1/servers`` and ``PUT /v2.1/servers/{id}``.
+
+Fields and their types follow the compute API reference, "Create Server"
+and "Update Server", at microversion 2.1.  ``networks`` also accepts the
+strings ``auto`` and ``none`` (2.37 form) because clients send them.
+"""
+from nova_lite.api import schemas
+
+#: Largest ``max_count`` of one request (quota is the finer limit).
+MAX_COUNT = 1000
+
+_network = {
+    'type': 'object',
+    'properties': {
+        'uuid': schemas.uuid_string,
+        'port': {'type': ['string', 'null'], 'format': 'uuid'},
+        'fixed_ip': {'type': 'string', 'maxLength': 64,
+                     'anyOf': [{'format': 'ipv4'}, {'format': 'ipv6'}]},
+    },
+    'additionalProperties': False,
+}
+
+_block_device_mapping = {
+    'type': 'object',
+    'properties': {
+        'source_type': {'type': 'string',
+                        'enum': ['volume', 'image', 'snapshot', 'blank']},
+        'destination_type': {'type': 'string', 'enum': ['local', 'volume']},
+        'uuid': {'type': 'string', 'minLength': 1, 'maxLength': 255,
+                 'pattern': r'^[a-zA-Z0-9._-]*\Z'},
+        'boot_index': {'type': ['integer', 'string', 'null'],
+                       'pattern': r'^-?[0-9]{1,4}\Z',
+                       'minimum': -1, 'maximum': 9999},
+        'volume_size': schemas.non_negative_int(),
+        'delete_on_termination': schemas.boolean,
+        'device_name': {'type': 'string', 'minLength': 1, 'maxLength': 255,
+                        'pattern': r'^[a-zA-Z0-9._/-]*\Z'},
+        'disk_bus': {'type': 'string', 'maxLength': 255},
+        'device_type': {'type': 'string', 'maxLength': 255},
+        'guest_format': {'type': 'string', 'maxLength': 255},
+        'no_device': {'type': ['boolean', 'null']},
+    },
+    'additionalProperties': False,
+}
+
+_hint_value = {
+    'oneOf': [
+        {'type': 'string', 'maxLength': 255},
+        {'type': 'array', 'maxItems': 64,
+         'items': {'type': 'string', 'maxLength': 255}},
+    ],
+}
+
+#: Scheduler hints are free-form (filters may define their own), but
+#: bounded: at most 32 hints of bounded strings or lists of them.
+scheduler_hints = {
+    'type': 'object',
+    'properties': {
+        'group': schemas.uuid_string,
+        'same_host': {'oneOf': [
+            schemas.uuid_string,
+            {'type': 'array', 'maxItems': 64, 'items': schemas.uuid_string}]},
+        'different_host': {'oneOf': [
+            schemas.uuid_string,
+            {'type': 'array', 'maxItems': 64, 'items': schemas.uuid_string}]},
+    },
+    'additionalProperties': _hint_value,
+    'maxProperties': 32,
+}
+
+_server = {
+    'type': 'object',
+    'properties': {
+        'name': schemas.name,
+        'imageRef': {'type': 'string', 'maxLength': 255},
+        'flavorRef': {'type': ['string', 'integer'], 'minLength': 1,
+                      'maxLength': 255},
+        'min_count': schemas.positive_count(MAX_COUNT),
+        'max_count': schemas.positive_count(MAX_COUNT),
+        'return_reservation_id': schemas.boolean,
+        'metadata': schemas.metadata,
+        'availability_zone': schemas.name,
+        'user_data': {'type': 'string', 'format': 'base64',
+                      'maxLength': 65535},
+        'key_name': schemas.name,
+        'networks': {'oneOf': [
+            {'type': 'array', 'items': _network, 'maxItems': 64},
+            {'type': 'string', 'enum': ['auto', 'none']}]},
+        'security_groups': {
+            'type': 'array', 'maxItems': 64,
+            'items': {'type': 'object',
+                      'properties': {'name': schemas.name},
+                      'required': ['name'],
+                      'additionalProperties': False}},
+        'block_device_mapping_v2': {
+            'type': 'array', 'maxItems': 64, 'items': _block_device_mapping},
+        'adminPass': {'type': 'string', 'maxLength': 255},
+        'config_drive': schemas.boolean,
+        'OS-DCF:diskConfig': {'type': 'string', 'enum': ['AUTO', 'MANUAL']},
+        'accessIPv4': {'type': 'string', 'format': 'ipv4'},
+        'accessIPv6': {'type': 'string', 'format': 'ipv6'},
+    },
+    'required': ['name', 'flavorRef'],
+    'additionalProperties': False,
+}
+
+create = {
+    'type': 'object',
+    'properties': {
+        'server': _server,
+        'os:scheduler_hints': scheduler_hints,
+        'OS-SCH-HNT:scheduler_hints': scheduler_hints,
+    },
+    'required': ['server'],
+    'additionalProperties': False,
+}
+
+update = {
+    'type': 'object',
+    'properties': {
+        'server': {
+            'type': 'object',
+            'properties': {'name': schemas.name},
+            'additionalProperties': False,
+        },
+    },
+    'required': ['server'],
+    'additionalProperties': False,
+}

@@ -1,0 +1,116 @@
+"""Serving the API with cheroot's threaded WSGI server.
+
+``serve(app, host, port, threads)`` returns an ``APIServer`` handle
+(``start()`` binds and serves in a thread, ``stop()`` drains and closes);
+``run_api(conf)`` is what ``nova-lite-api`` and ``nova-lite-all`` call:
+build the app, serve ``[api] listen:port`` with ``[api] threads`` request
+threads until SIGTERM/SIGINT (or ``stop_event``).
+
+Overload is refused early: at most ``QUEUE_PER_THREAD * threads``
+accepted connections wait for a thread; past that cheroot answers 503.
+"""
+import signal
+import threading
+
+from cheroot import wsgi as cheroot_wsgi
+from oslo_config import cfg
+from oslo_log import log as logging
+
+from nova_lite.api import wsgi
+from nova_lite import rpc
+
+LOG = logging.getLogger(__name__)
+
+#: Connections waiting for a request thread, per thread.
+QUEUE_PER_THREAD = 4
+#: Seconds a connection may wait in that queue before a 503.
+QUEUE_TIMEOUT = 10
+#: Largest request line + headers in bytes (tokens included).
+MAX_HEADER_BYTES = 65536
+#: Seconds ``stop()`` waits for requests in progress.
+SHUTDOWN_TIMEOUT = 5
+
+
+class APIServer:
+    """A cheroot WSGI server serving in a background thread."""
+
+    def __init__(self, app, host, port, threads):
+        self._server = cheroot_wsgi.Server(
+            (host, port), app, numthreads=threads, max=threads,
+            server_name='nova-lite-api',
+            accepted_queue_size=QUEUE_PER_THREAD * threads,
+            accepted_queue_timeout=QUEUE_TIMEOUT,
+            shutdown_timeout=SHUTDOWN_TIMEOUT)
+        self._server.max_request_header_size = MAX_HEADER_BYTES
+        self._thread = None
+
+    @property
+    def address(self):
+        """(host, port) actually bound (port 0 picks a free port)."""
+        return self._server.bind_addr[:2]
+
+    @property
+    def running(self):
+        return self._thread is not None and self._thread.is_alive()
+
+    def start(self):
+        """Bind (errors raise here) and serve in a daemon thread."""
+        self._server.prepare()
+        self._thread = threading.Thread(target=self._server.serve,
+                                        name='nova-lite-api', daemon=True)
+        self._thread.start()
+        LOG.info('API listening on %s:%s', *self.address)
+
+    def stop(self):
+        """Stop accepting, finish requests in progress, close. Idempotent."""
+        self._server.stop()
+        if self._thread is not None:
+            self._thread.join(SHUTDOWN_TIMEOUT + 5)
+            self._thread = None
+
+    def wait(self, timeout=None):
+        """Block until the serving thread ends (or ``timeout`` seconds)."""
+        if self._thread is not None:
+            self._thread.join(timeout)
+
+
+def serve(app, host, port, threads):
+    """An APIServer for ``app`` on ``host:port`` (not started yet)."""
+    return APIServer(app, host, port, threads)
+
+
+def _install_signal_handlers(stop_event):
+    """SIGTERM/SIGINT set ``stop_event``; returns the previous handlers
+    (empty when not in the main thread, where signals cannot be set)."""
+    if threading.current_thread() is not threading.main_thread():
+        return {}
+
+    def _handler(signum, _frame):
+        LOG.info('Signal %d received: stopping the API', signum)
+        stop_event.set()
+
+    return {sig: signal.signal(sig, _handler)
+            for sig in (signal.SIGTERM, signal.SIGINT)}
+
+
+def run_api(conf=cfg.CONF, stop_event=None):
+    """Serve the API until SIGTERM/SIGINT or ``stop_event`` is set.
+
+    Initializes the RPC transport (idempotent; the caller cleans it up),
+    builds the app with ``wsgi.build_app(conf)`` and serves it on
+    ``[api] listen``/``port`` with ``[api] threads`` threads.
+    """
+    stop_event = stop_event or threading.Event()
+    rpc.init(conf)
+    server = serve(wsgi.build_app(conf), conf.api.listen, conf.api.port,
+                   conf.api.threads)
+    previous = _install_signal_handlers(stop_event)
+    server.start()
+    try:
+        while server.running and not stop_event.wait(1):
+            pass
+    finally:
+        server.stop()
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
+        LOG.info('API stopped')

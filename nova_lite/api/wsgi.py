@@ -1,0 +1,248 @@
+"""The WSGI application of the nova_lite API.
+
+``build_app(conf)`` assembles, outermost first::
+
+    RequestId (oslo.middleware: x-openstack-request-id on every response)
+      -> AccessLog (one line per request, never bodies)
+      -> BodySizeLimit ([api] max_request_body_size → 413)
+      -> nova_lite.api.auth.pipeline_factory (keystone or noauth)
+      -> the Flask app (microversions, body schemas, handlers, faults)
+
+Every error leaves as a compute API fault (compute API reference,
+"Faults"): ``NovaLiteException`` with its ``code`` and message, werkzeug
+HTTP errors (unknown route 404, wrong method 405) with theirs, anything
+else as a 500 ``computeFault`` with a generic message (the traceback goes
+to the log only).
+"""
+import json
+import time
+
+import flask
+from oslo_config import cfg
+from oslo_log import log as logging
+import oslo_messaging as messaging
+from oslo_middleware import request_id
+from werkzeug import exceptions as http_exceptions
+
+import nova_lite.conf  # noqa: F401 - registers the options on cfg.CONF
+from nova_lite.api import auth
+from nova_lite.api import microversion
+from nova_lite.api import openstack
+from nova_lite.api.openstack import compute
+from nova_lite.api import schemas
+from nova_lite.compute import api as compute_api
+from nova_lite import exception
+from nova_lite import policy
+
+LOG = logging.getLogger(__name__)
+
+_HTTP_MESSAGES = {
+    404: 'The resource could not be found.',
+    405: 'The method is not allowed for this resource.',
+}
+
+
+# -------------------------------------------------------------- middleware
+
+class _LimitedInput:
+    """A ``wsgi.input`` that raises RequestTooLarge past ``limit`` bytes
+    (bodies without Content-Length, i.e. chunked)."""
+
+    def __init__(self, stream, limit):
+        self._stream = stream
+        self._limit = limit
+        self._read = 0
+
+    def _count(self, data):
+        self._read += len(data)
+        if self._read > self._limit:
+            raise openstack.RequestTooLarge(limit=self._limit)
+        return data
+
+    def read(self, size=-1):
+        if size is None or size < 0:
+            size = self._limit + 1 - self._read
+        return self._count(self._stream.read(
+            min(size, self._limit + 1 - self._read)))
+
+    def readline(self, size=-1):
+        if size is None or size < 0:
+            size = self._limit + 1 - self._read
+        return self._count(self._stream.readline(
+            min(size, self._limit + 1 - self._read)))
+
+    def __iter__(self):
+        return iter(self.readline, b'')
+
+
+class BodySizeLimit:
+    """Refuse request bodies larger than ``limit`` bytes with a 413
+    ``overLimit`` fault (a bad Content-Length is a 400)."""
+
+    def __init__(self, app, limit):
+        self.app = app
+        self.limit = limit
+
+    def __call__(self, environ, start_response):
+        length = environ.get('CONTENT_LENGTH')
+        if length:
+            try:
+                too_large = int(length) > self.limit
+            except ValueError:
+                return openstack.fault_response(
+                    400, 'Invalid Content-Length %r.' % length[:32])(
+                    environ, start_response)
+            if too_large:
+                exc = openstack.RequestTooLarge(limit=self.limit)
+                return openstack.fault_response(
+                    413, exc.format_message())(environ, start_response)
+        elif 'wsgi.input' in environ:
+            environ['wsgi.input'] = _LimitedInput(environ['wsgi.input'],
+                                                  self.limit)
+        return self.app(environ, start_response)
+
+
+class AccessLog:
+    """Log method, path, status, length and duration of each request
+    (never its body: it may hold adminPass or user_data)."""
+
+    def __init__(self, app):
+        self.app = app
+
+    def __call__(self, environ, start_response):
+        started = time.monotonic()
+        status = []
+
+        def _start_response(status_line, headers, exc_info=None):
+            status.append(status_line.split(' ', 1)[0])
+            return start_response(status_line, headers, exc_info)
+
+        try:
+            return self.app(environ, _start_response)
+        finally:
+            LOG.info('%s %s %s status: %s time: %.3f',
+                     environ.get('openstack.request_id', '-'),
+                     environ.get('REQUEST_METHOD'),
+                     environ.get('PATH_INFO'), status[0] if status else '-',
+                     time.monotonic() - started)
+
+
+# ----------------------------------------------------------- request body
+
+def _reject_constant(name):
+    raise ValueError('%s is not valid JSON' % name)
+
+
+def _json_body():
+    """The parsed JSON body of the request.
+
+    :raises: InvalidRequestBody (400) when empty or malformed,
+        UnsupportedMediaType (415) when not ``application/json``
+    """
+    data = flask.request.get_data(cache=True)
+    if not data.strip():
+        raise exception.InvalidRequestBody(reason='a JSON body is required')
+    mimetype = flask.request.mimetype
+    if mimetype and mimetype != 'application/json' \
+            and not mimetype.endswith('+json'):
+        raise openstack.UnsupportedMediaType(content_type=mimetype[:64])
+    try:
+        return json.loads(data, parse_constant=_reject_constant)
+    except (ValueError, RecursionError) as exc:
+        reason = str(exc) if isinstance(exc, ValueError) else \
+            'nested too deeply'
+        raise exception.InvalidRequestBody(reason=reason[:200]) from None
+
+
+def _validate_body():
+    """Parse and validate the body of routes listed in
+    ``schemas.route_schemas()`` into ``flask.g.body``."""
+    flask.g.body = None
+    rule = flask.request.url_rule
+    if rule is None:
+        return
+    schema = flask.current_app.config['ROUTE_SCHEMAS'].get(
+        (flask.request.method, rule.rule))
+    if schema is not None:
+        body = _json_body()
+        schemas.validate(schema, body)
+        flask.g.body = body
+
+
+# ----------------------------------------------------------------- faults
+
+def _nova_lite_fault(exc):
+    code = exc.code if 400 <= exc.code < 600 else 500
+    if code >= 500:
+        LOG.error('%s %s failed: %s', flask.request.method,
+                  flask.request.path, exc.format_message())
+    else:
+        LOG.info('%s %s: %s %s', flask.request.method, flask.request.path,
+                 code, exc.format_message())
+    return openstack.fault_response(code, exc.format_message(),
+                                    getattr(exc, 'headers', None))
+
+
+def _http_fault(exc):
+    code = exc.code or 500
+    headers = {k: v for k, v in exc.get_headers() if k.lower() == 'allow'}
+    message = _HTTP_MESSAGES.get(code) or exc.description or exc.name
+    return openstack.fault_response(code, message, headers)
+
+
+def _timeout_fault(_exc):
+    LOG.warning('%s %s: RPC timed out', flask.request.method,
+                flask.request.path)
+    return openstack.fault_response(
+        503, 'A nova_lite service did not answer in time; retry later.',
+        {'Retry-After': '30'})
+
+
+def _unexpected_fault(_exc):
+    request_id_value = flask.request.environ.get('openstack.request_id', '')
+    LOG.exception('Unexpected error in %s %s', flask.request.method,
+                  flask.request.path)
+    return openstack.fault_response(
+        500, 'Unexpected API error (request %s). The operator can find its '
+        'cause in the API log.' % request_id_value)
+
+
+# -------------------------------------------------------------------- app
+
+class _JSONResponse(flask.Response):
+    default_mimetype = 'application/json'
+
+
+def create_flask_app(conf=cfg.CONF, extra_blueprints=()):
+    """The Flask app of the compute API (without the middleware).
+
+    :param extra_blueprints: more Flask blueprints to serve (e.g. the
+        CloudStack command API); their POST/PUT routes are not validated
+        here
+    """
+    app = flask.Flask('nova_lite.api')
+    app.response_class = _JSONResponse
+    app.json.sort_keys = False
+    app.config[openstack.CONF_KEY] = conf
+    app.config['ROUTE_SCHEMAS'] = schemas.route_schemas()
+    app.extensions[openstack.COMPUTE_API_KEY] = compute_api.API()
+    for blueprint in tuple(compute.BLUEPRINTS) + tuple(extra_blueprints):
+        app.register_blueprint(blueprint)
+    microversion.install(app)
+    app.before_request(_validate_body)
+    app.register_error_handler(exception.NovaLiteException, _nova_lite_fault)
+    app.register_error_handler(http_exceptions.HTTPException, _http_fault)
+    app.register_error_handler(messaging.MessagingTimeout, _timeout_fault)
+    app.register_error_handler(Exception, _unexpected_fault)
+    return app
+
+
+def build_app(conf=cfg.CONF, extra_blueprints=()):
+    """The WSGI app of the nova_lite API (see the module docstring)."""
+    policy.get_enforcer(conf)
+    app = create_flask_app(conf, extra_blueprints)
+    app = auth.pipeline_factory(app, conf)
+    app = BodySizeLimit(app, conf.api.max_request_body_size)
+    app = AccessLog(app)
+    return request_id.RequestId(app)
+

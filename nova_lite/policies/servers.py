@@ -1,0 +1,77 @@
+"""Policies of the servers API (compute API reference, "Servers",
+"Servers - run an action", "Server metadata")."""
+from oslo_policy import policy
+
+from nova_lite.policies import base
+
+SERVERS = 'os_compute_api:servers:%s'
+EXTENDED_ATTRIBUTES = 'os_compute_api:os-extended-server-attributes'
+CONSOLE_OUTPUT = 'os_compute_api:os-console-output'
+LOCK = 'os_compute_api:os-lock-server:lock'
+UNLOCK = 'os_compute_api:os-lock-server:unlock'
+METADATA = 'os_compute_api:server-metadata:%s'
+
+
+def _op(name, check, description, method, path):
+    return policy.DocumentedRuleDefault(
+        name=name, check_str=check, description=description,
+        operations=[{'method': method, 'path': path}],
+        scope_types=['project'])
+
+
+_S = '/servers/{server_id}'
+
+rules = [
+    _op(SERVERS % 'index', base.PROJECT_READER_OR_ADMIN, 'List servers',
+        'GET', '/servers'),
+    _op(SERVERS % 'detail', base.PROJECT_READER_OR_ADMIN,
+        'List servers with details', 'GET', '/servers/detail'),
+    _op(SERVERS % 'index:get_all_tenants', base.ADMIN,
+        'List servers of all projects', 'GET', '/servers?all_tenants'),
+    _op(SERVERS % 'detail:get_all_tenants', base.ADMIN,
+        'List servers of all projects with details', 'GET',
+        '/servers/detail?all_tenants'),
+    _op(SERVERS % 'allow_all_filters', base.ADMIN,
+        'List deleted servers (status DELETED, deleted=true)', 'GET',
+        '/servers/detail?deleted=true'),
+    _op(SERVERS % 'show', base.PROJECT_READER_OR_ADMIN, 'Show a server',
+        'GET', _S),
+    _op(SERVERS % 'create', base.PROJECT_MEMBER_OR_ADMIN, 'Create servers',
+        'POST', '/servers'),
+    _op(SERVERS % 'update', base.PROJECT_MEMBER_OR_ADMIN, 'Rename a server',
+        'PUT', _S),
+    _op(SERVERS % 'delete', base.PROJECT_MEMBER_OR_ADMIN, 'Delete a server',
+        'DELETE', _S),
+    _op(SERVERS % 'reboot', base.PROJECT_MEMBER_OR_ADMIN, 'Reboot a server',
+        'POST', _S + '/action (reboot)'),
+    _op(SERVERS % 'stop', base.PROJECT_MEMBER_OR_ADMIN, 'Stop a server',
+        'POST', _S + '/action (os-stop)'),
+    _op(SERVERS % 'start', base.PROJECT_MEMBER_OR_ADMIN, 'Start a server',
+        'POST', _S + '/action (os-start)'),
+    _op(LOCK, base.PROJECT_MEMBER_OR_ADMIN, 'Lock a server', 'POST',
+        _S + '/action (lock)'),
+    _op(UNLOCK, base.PROJECT_MEMBER_OR_ADMIN, 'Unlock a server', 'POST',
+        _S + '/action (unlock)'),
+    _op(CONSOLE_OUTPUT, base.PROJECT_MEMBER_OR_ADMIN,
+        'Show the console output of a server', 'POST',
+        _S + '/action (os-getConsoleOutput)'),
+    _op(EXTENDED_ATTRIBUTES, base.ADMIN,
+        'Show OS-EXT-SRV-ATTR:host, hypervisor_hostname and instance_name '
+        'and the details of faults', 'GET', _S),
+    _op(METADATA % 'index', base.PROJECT_READER_OR_ADMIN,
+        'List server metadata', 'GET', _S + '/metadata'),
+    _op(METADATA % 'show', base.PROJECT_READER_OR_ADMIN,
+        'Show a server metadata item', 'GET', _S + '/metadata/{key}'),
+    _op(METADATA % 'create', base.PROJECT_MEMBER_OR_ADMIN,
+        'Merge server metadata', 'POST', _S + '/metadata'),
+    _op(METADATA % 'update_all', base.PROJECT_MEMBER_OR_ADMIN,
+        'Replace server metadata', 'PUT', _S + '/metadata'),
+    _op(METADATA % 'update', base.PROJECT_MEMBER_OR_ADMIN,
+        'Set a server metadata item', 'PUT', _S + '/metadata/{key}'),
+    _op(METADATA % 'delete', base.PROJECT_MEMBER_OR_ADMIN,
+        'Delete a server metadata item', 'DELETE', _S + '/metadata/{key}'),
+]
+
+
+def list_rules():
+    return rules
