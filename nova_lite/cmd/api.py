@@ -7,7 +7,11 @@ from nova_lite.cmd import common
 
 def _main(argv):
     common.parse_args(argv)
-    return server.run_api(common.CONF)
+    stop_stats = common.start_stats('nova-lite-api-%s' % common.CONF.host)
+    try:
+        return server.run_api(common.CONF)
+    finally:
+        stop_stats()
 
 
 def main():

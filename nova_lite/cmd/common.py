@@ -9,6 +9,8 @@ from oslo_log import log as logging
 
 from nova_lite import conf as nl_conf  # noqa: F401 - registers options
 from nova_lite import rpc
+from nova_lite import service
+from nova_lite import stats
 
 CONF = cfg.CONF
 LOG = logging.getLogger(__name__)
@@ -30,6 +32,8 @@ def parse_args(argv, default_config_files=None, cli_opts=(),
     if set_defaults is not None:
         set_defaults()
     logging.setup(CONF, 'nova_lite')
+    if CONF.stats_dir:
+        stats.install()
     if init_rpc:
         rpc.init(CONF)
 
@@ -54,12 +58,30 @@ def serve(services):
     """Start ``services``, wait for a signal, stop them; exit code 0."""
     for svc in services:
         svc.start()
+    stop_stats = start_stats('%s-%s' % (services[0].binary,
+                                        services[0].host))
     signum = wait_for_signal()
+    stop_stats()
     LOG.info('Signal %d received, stopping', signum)
     for svc in reversed(services):
         svc.stop()
     rpc.cleanup()
     return 0
+
+
+def start_stats(name):
+    """Write process counters every report_interval when ``stats_dir`` is
+    set; returns a function that stops and writes them a last time."""
+    if not CONF.stats_dir:
+        return lambda: None
+    task = service.PeriodicTask('stats', lambda: stats.write(name),
+                                CONF.report_interval, initial_delay=0)
+    task.start()
+
+    def _stop():
+        task.stop()
+        stats.write(name)
+    return _stop
 
 
 def main_wrapper(func):

@@ -15,7 +15,10 @@ def update_available_resource(context, host, driver):
         'ram_allocation_ratio': CONF.compute.ram_allocation_ratio,
         'disk_allocation_ratio': CONF.compute.disk_allocation_ratio,
     }
+    running_vms = len(driver.list_instances())
     return [db_api.compute_node_report(
-        context, host, nodename, driver.get_available_resource(nodename),
+        context, host, nodename,
+        dict(driver.get_available_resource(nodename),
+             running_vms=running_vms),
         ratios, CONF.compute.reserved_host_memory_mb, reserved_disk_gb)
         for nodename in driver.get_available_nodes()]

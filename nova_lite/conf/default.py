@@ -23,6 +23,11 @@ service_opts = [
     cfg.IntOpt('rpc_call_timeout', default=60, min=1,
                help='Seconds an RPC call (e.g. select_destinations) waits '
                     'for its answer.'),
+    cfg.StrOpt('stats_dir',
+               help='When set, each service writes <binary>-<host>-<pid>.json '
+                    'here every report_interval and at exit, with its '
+                    'counters: SQL statements, CPU seconds, RSS MiB (used '
+                    'by tools/bench_boot.py).'),
     cfg.StrOpt('state_path', default='/var/lib/nova_lite',
                help='Top-level directory for the state of this node '
                     '(image cache, instances, lock files).'),

@@ -8,11 +8,13 @@ transport is created; registering them earlier is idempotent.
 """
 from oslo_messaging._drivers import amqp as rpc_amqp
 from oslo_messaging._drivers import impl_rabbit
+from oslo_messaging import server as messaging_server
 from oslo_messaging import transport
 
 
 def register_opts(conf):
     conf.register_opts(transport._transport_opts)
+    conf.register_opts(messaging_server._pool_opts)
     conf.register_opts(impl_rabbit.rabbit_opts, group='oslo_messaging_rabbit')
     conf.register_opts(rpc_amqp.amqp_opts, group='oslo_messaging_rabbit')
     conf.set_default('amqp_durable_queues', True,

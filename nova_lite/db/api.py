@@ -194,6 +194,7 @@ def compute_node_report(context, host, nodename, resources, ratios,
     drift. Returns the node dict.
 
     :param resources: dict from ``ComputeDriver.get_available_resource``
+        plus ``running_vms`` (guests the hypervisor has)
     :param ratios: dict cpu/ram/disk_allocation_ratio → float
     """
     values = {
@@ -201,6 +202,7 @@ def compute_node_report(context, host, nodename, resources, ratios,
         'local_gb': resources['local_gb'],
         'hypervisor_type': resources.get('hypervisor_type', 'unknown'),
         'hypervisor_version': resources.get('hypervisor_version', 0),
+        'running_vms': resources.get('running_vms', 0),
         'cpu_allocation_ratio': ratios['cpu_allocation_ratio'],
         'ram_allocation_ratio': ratios['ram_allocation_ratio'],
         'disk_allocation_ratio': ratios['disk_allocation_ratio'],
@@ -228,13 +230,11 @@ def _heal_usage(session, node_id):
     sums = session.execute(
         sa.select(sa.func.coalesce(sa.func.sum(alloc.vcpus), 0),
                   sa.func.coalesce(sa.func.sum(alloc.memory_mb), 0),
-                  sa.func.coalesce(sa.func.sum(alloc.disk_gb), 0),
-                  sa.func.count(alloc.id))
+                  sa.func.coalesce(sa.func.sum(alloc.disk_gb), 0))
         .where(alloc.compute_node_id == node_id)).one()
     session.execute(sa.update(models.ComputeNode).where(
         models.ComputeNode.id == node_id).values(
-        vcpus_used=sums[0], memory_mb_used=sums[1], local_gb_used=sums[2],
-        running_vms=sums[3]))
+        vcpus_used=sums[0], memory_mb_used=sums[1], local_gb_used=sums[2]))
 
 
 def compute_nodes_for_scheduling(context, up_since):
@@ -322,7 +322,6 @@ def claim(context, compute_node_id, instance_uuid, vcpus, memory_mb,
                     vcpus_used=node.vcpus_used + vcpus,
                     memory_mb_used=node.memory_mb_used + memory_mb,
                     local_gb_used=node.local_gb_used + disk_gb,
-                    running_vms=node.running_vms + 1,
                     generation=node.generation + 1)
                 .execution_options(synchronize_session=False))
             if result.rowcount != 1:
@@ -366,7 +365,6 @@ def unclaim(context, instance_uuid):
             vcpus_used=node.vcpus_used - row.vcpus,
             memory_mb_used=node.memory_mb_used - row.memory_mb,
             local_gb_used=node.local_gb_used - row.disk_gb,
-            running_vms=node.running_vms - 1,
             generation=node.generation + 1)
             .execution_options(synchronize_session=False))
         return True

@@ -1,0 +1,19 @@
+#!/usr/bin/env bash
+# Debian packages nova_lite's tests and lab need: libvirt (daemon, headers
+# for libvirt-python), QEMU, qemu-img, busybox-static and cpio for the tiny
+# guest image. Skips apt when everything is already installed.
+set -eu
+pkgs="libvirt-dev pkg-config libvirt-daemon-system qemu-system-x86 qemu-utils
+busybox-static cpio"
+missing=""
+for p in $pkgs; do
+  dpkg -s "$p" >/dev/null 2>&1 || missing="$missing $p"
+done
+if [ -z "$missing" ]; then
+  echo "system packages: all present"
+  exit 0
+fi
+echo "system packages: installing$missing"
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -qq
+apt-get install -y -qq $missing >/dev/null
