@@ -276,3 +276,124 @@ class FixedIP(TimestampMixin, Base):
     instance_uuid = Column(String(36))
     mac = Column(String(32), unique=True)
     allocated_at = Column(DateTime)
+
+
+class KeyPair(TimestampMixin, SoftDeleteMixin, Base):
+    """An SSH key pair of a user (os-keypairs); the private key is never
+    stored."""
+    __tablename__ = 'key_pairs'
+    __table_args__ = (
+        UniqueConstraint('user_id', 'name', 'deleted',
+                         name='uniq_key_pairs0user_id0name0deleted'),
+    )
+    id = Column(Integer, primary_key=True)
+    name = Column(String(255), nullable=False)
+    user_id = Column(String(255), nullable=False, index=True)
+    project_id = Column(String(255))
+    fingerprint = Column(String(255))
+    public_key = Column(Text)
+    type = Column(String(16), nullable=False, default='ssh')
+
+
+class Quota(TimestampMixin, Base):
+    """A per-project override of a default quota limit (-1 = unlimited)."""
+    __tablename__ = 'quotas'
+    __table_args__ = (
+        UniqueConstraint('project_id', 'resource',
+                         name='uniq_quotas0project_id0resource'),
+    )
+    id = Column(Integer, primary_key=True)
+    project_id = Column(String(255), nullable=False)
+    resource = Column(String(255), nullable=False)
+    hard_limit = Column(Integer, nullable=False)
+
+
+class InstanceGroup(TimestampMixin, SoftDeleteMixin, Base):
+    """A server group (os-server-groups) with its scheduling policy."""
+    __tablename__ = 'instance_groups'
+    id = Column(Integer, primary_key=True)
+    uuid = Column(String(36), nullable=False, unique=True)
+    name = Column(String(255))
+    policy = Column(String(255), nullable=False)
+    rules = Column(JSON, nullable=False, default=dict)
+    project_id = Column(String(255), index=True)
+    user_id = Column(String(255))
+
+
+class InstanceGroupMember(TimestampMixin, Base):
+    __tablename__ = 'instance_group_members'
+    __table_args__ = (
+        UniqueConstraint('group_id', 'instance_uuid',
+                         name='uniq_instance_group_members0group0instance'),
+    )
+    id = Column(Integer, primary_key=True)
+    group_id = Column(Integer, ForeignKey('instance_groups.id'),
+                      nullable=False, index=True)
+    instance_uuid = Column(String(36), nullable=False, index=True)
+
+
+class Aggregate(TimestampMixin, SoftDeleteMixin, Base):
+    """A host aggregate (os-aggregates); ``availability_zone`` metadata
+    makes it an availability zone."""
+    __tablename__ = 'aggregates'
+    id = Column(Integer, primary_key=True)
+    uuid = Column(String(36), nullable=False, unique=True)
+    name = Column(String(255), nullable=False)
+
+
+class AggregateHost(TimestampMixin, Base):
+    __tablename__ = 'aggregate_hosts'
+    __table_args__ = (
+        UniqueConstraint('aggregate_id', 'host',
+                         name='uniq_aggregate_hosts0aggregate_id0host'),
+    )
+    id = Column(Integer, primary_key=True)
+    aggregate_id = Column(Integer, ForeignKey('aggregates.id'),
+                          nullable=False, index=True)
+    host = Column(String(255), nullable=False, index=True)
+
+
+class AggregateMetadata(TimestampMixin, Base):
+    __tablename__ = 'aggregate_metadata'
+    __table_args__ = (
+        UniqueConstraint('aggregate_id', 'key',
+                         name='uniq_aggregate_metadata0aggregate_id0key'),
+    )
+    id = Column(Integer, primary_key=True)
+    aggregate_id = Column(Integer, ForeignKey('aggregates.id'),
+                          nullable=False, index=True)
+    key = Column(String(255), nullable=False)
+    value = Column(String(255), nullable=False)
+
+
+class AsyncJob(TimestampMixin, Base):
+    """A CloudStack async job (queryAsyncJobResult): status 0 pending,
+    1 succeeded, 2 failed."""
+    __tablename__ = 'async_jobs'
+    __table_args__ = (
+        Index('async_jobs_instance_uuid_idx', 'instance_uuid'),
+        Index('async_jobs_project_status_idx', 'project_id', 'status'),
+    )
+    id = Column(Integer, primary_key=True)
+    uuid = Column(String(36), nullable=False, unique=True)
+    command = Column(String(255), nullable=False)
+    user_id = Column(String(255))
+    project_id = Column(String(255))
+    instance_uuid = Column(String(36))
+    resource_type = Column(String(64))
+    expected_state = Column(String(64))
+    status = Column(Integer, nullable=False, default=0)
+    result_code = Column(Integer, nullable=False, default=0)
+    result = Column(JSON)
+    completed_at = Column(DateTime)
+
+
+class ApiKey(TimestampMixin, SoftDeleteMixin, Base):
+    """A CloudStack API key of a Keystone user; the secret key lives in
+    Keystone's credential store (``credential_id``), not here."""
+    __tablename__ = 'api_keys'
+    id = Column(Integer, primary_key=True)
+    api_key = Column(String(255), nullable=False, unique=True)
+    credential_id = Column(String(255), nullable=False)
+    user_id = Column(String(255), nullable=False, index=True)
+    project_id = Column(String(255), nullable=False)
