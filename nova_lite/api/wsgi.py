@@ -76,29 +76,31 @@ class _LimitedInput:
 
 
 class BodySizeLimit:
-    """Refuse request bodies larger than ``limit`` bytes with a 413
-    ``overLimit`` fault (a bad Content-Length is a 400)."""
+    """Refuse request bodies larger than ``[api] max_request_body_size``
+    bytes (read per request) with a 413 ``overLimit`` fault; a bad
+    Content-Length is a 400."""
 
-    def __init__(self, app, limit):
+    def __init__(self, app, conf):
         self.app = app
-        self.limit = limit
+        self.conf = conf
 
     def __call__(self, environ, start_response):
+        limit = self.conf.api.max_request_body_size
         length = environ.get('CONTENT_LENGTH')
         if length:
             try:
-                too_large = int(length) > self.limit
+                too_large = int(length) > limit
             except ValueError:
                 return openstack.fault_response(
                     400, 'Invalid Content-Length %r.' % length[:32])(
                     environ, start_response)
             if too_large:
-                exc = openstack.RequestTooLarge(limit=self.limit)
+                exc = openstack.RequestTooLarge(limit=limit)
                 return openstack.fault_response(
                     413, exc.format_message())(environ, start_response)
         elif 'wsgi.input' in environ:
             environ['wsgi.input'] = _LimitedInput(environ['wsgi.input'],
-                                                  self.limit)
+                                                  limit)
         return self.app(environ, start_response)
 
 
@@ -242,7 +244,7 @@ def build_app(conf=cfg.CONF, extra_blueprints=()):
     policy.get_enforcer(conf)
     app = create_flask_app(conf, extra_blueprints)
     app = auth.pipeline_factory(app, conf)
-    app = BodySizeLimit(app, conf.api.max_request_body_size)
+    app = BodySizeLimit(app, conf)
     app = AccessLog(app)
     return request_id.RequestId(app)
 

@@ -29,7 +29,7 @@ name = {'type': 'string', 'minLength': 1, 'maxLength': 255,
 #: An id in a request body (flavor, key pair, ...): 1-255 characters.
 string_id = {'type': 'string', 'minLength': 1, 'maxLength': 255}
 
-uuid_string = {'type': 'string', 'format': 'uuid'}
+uuid_string = {'type': 'string', 'format': 'uuid', 'maxLength': 36}
 
 #: Booleans as the compute API accepts them: JSON booleans or the usual
 #: strings ('true', 'False', '1', 'yes', 'on', ...).
@@ -45,7 +45,8 @@ def positive_count(maximum):
     """An integer 1..maximum, or a string of digits (checked again by the
     handler once converted)."""
     return {'type': ['integer', 'string'], 'minimum': 1,
-            'maximum': maximum, 'pattern': r'^[1-9][0-9]{0,9}\Z'}
+            'maximum': maximum, 'maxLength': 10,
+            'pattern': r'^[1-9][0-9]{0,9}\Z'}
 
 
 def non_negative_int(maximum=2 ** 31 - 1, allow_string=True):
@@ -53,7 +54,7 @@ def non_negative_int(maximum=2 ** 31 - 1, allow_string=True):
     schema = {'type': ['integer', 'string'] if allow_string else 'integer',
               'minimum': 0, 'maximum': maximum}
     if allow_string:
-        schema['pattern'] = r'^[0-9]{1,10}\Z'
+        schema.update(pattern=r'^[0-9]{1,10}\Z', maxLength=10)
     return schema
 
 

@@ -10,7 +10,8 @@ from nova_lite.api import schemas
 _INT_MAX = 2 ** 31 - 1
 
 _positive = {'type': ['integer', 'string'], 'minimum': 1,
-             'maximum': _INT_MAX, 'pattern': r'^[0-9]{1,10}\Z'}
+             'maximum': _INT_MAX, 'maxLength': 10,
+             'pattern': r'^[0-9]{1,10}\Z'}
 
 create = {
     'type': 'object',
@@ -30,7 +31,7 @@ create = {
                 'swap': schemas.non_negative_int(_INT_MAX),
                 'rxtx_factor': {'type': ['number', 'string'],
                                 'exclusiveMinimum': 0,
-                                'maximum': 3.40282e38,
+                                'maximum': 3.40282e38, 'maxLength': 21,
                                 'pattern': r'^[0-9]{1,10}(\.[0-9]{1,10})?\Z'},
                 'os-flavor-access:is_public': schemas.boolean,
             },

@@ -24,7 +24,7 @@ get_console_output = {
     'type': 'object',
     'properties': {
         'length': {'type': ['integer', 'string', 'null'],
-                   'pattern': r'^(-1|[0-9]{1,9})\Z',
+                   'pattern': r'^(-1|[0-9]{1,9})\Z', 'maxLength': 9,
                    'minimum': -1, 'maximum': 10 ** 9},
     },
     'additionalProperties': False,

@@ -1,0 +1,156 @@
+"""Shared fixtures of the API unit tests: the full ``build_app()`` WSGI
+pipeline (noauth) over a fresh SQLite database and the in-process
+``fake://`` bus, with no service listening (casts just wait on the bus).
+"""
+import json
+import logging
+import os
+
+import fixtures
+from oslo_config import cfg
+from oslo_config import fixture as config_fixture
+import testtools
+from werkzeug import test as werkzeug_test
+
+from nova_lite.api import wsgi
+from nova_lite import context as nl_context
+from nova_lite.db import api as db_api
+from nova_lite.db import migration
+from nova_lite.db import models
+from nova_lite.network import api as network_api
+from nova_lite import policy
+from nova_lite import rpc
+
+CONF = cfg.CONF
+
+PROJECT = 'project-a'
+OTHER_PROJECT = 'project-b'
+USER = 'user-a'
+IMAGE_UUID = '155d900f-4e14-4e4c-a73d-069cbf4541e6'
+NETWORK_LABEL = 'private'
+
+MEMBER = {'X-User-Id': USER, 'X-Project-Id': PROJECT, 'X-Roles': 'member'}
+READER = {'X-User-Id': USER, 'X-Project-Id': PROJECT, 'X-Roles': 'reader'}
+ADMIN = {'X-User-Id': 'admin', 'X-Project-Id': 'admin-project',
+         'X-Roles': 'admin,member,reader'}
+OTHER = {'X-User-Id': 'user-b', 'X-Project-Id': OTHER_PROJECT,
+         'X-Roles': 'member'}
+
+
+class APIFixture(fixtures.Fixture):
+    """``build_app()`` over SQLite in a temp dir; ``client`` is a werkzeug
+    test client; flavors '1' (m1.tiny) and '2' (m1.small) and an active
+    public image IMAGE_UUID exist."""
+
+    def __init__(self, **api_options):
+        super().__init__()
+        self.api_options = api_options
+
+    def _setUp(self):
+        tmp = self.useFixture(fixtures.TempDir()).path
+        # Parse no file and no argument, as a service without config file
+        # would (oslo.policy looks its policy file up through CONF).
+        CONF([], project='nova_lite', default_config_files=[],
+             default_config_dirs=[])
+        self.conf = self.useFixture(config_fixture.Config(CONF))
+        self.conf.config(state_path=tmp, transport_url='fake://')
+        self.conf.config(connection='sqlite:///%s' % os.path.join(
+            tmp, 'nova_lite.sqlite'), group='database')
+        self.conf.config(auth_strategy='noauth', group='api',
+                         **self.api_options)
+        self.conf.config(label=NETWORK_LABEL, group='network')
+        db_api.reset_context_manager()
+        self.addCleanup(db_api.reset_context_manager)
+        migration.db_sync()
+        rpc.cleanup()
+        rpc.init()
+        self.addCleanup(rpc.cleanup)
+        network_api.clear_cache()
+        self.addCleanup(network_api.clear_cache)
+        policy.reset()
+        self.addCleanup(policy.reset)
+        self.admin_context = nl_context.get_admin_context()
+        self._seed()
+        self.client = werkzeug_test.Client(wsgi.build_app(CONF))
+
+    def _seed(self):
+        ctx = self.admin_context
+        db_api.flavor_create(ctx, {'flavorid': '1', 'name': 'm1.tiny',
+                                   'memory_mb': 512, 'vcpus': 1,
+                                   'root_gb': 1})
+        db_api.flavor_create(ctx, {'flavorid': '2', 'name': 'm1.small',
+                                   'memory_mb': 2048, 'vcpus': 1,
+                                   'root_gb': 20, 'swap': 512})
+        db_api.image_create(ctx, {'uuid': IMAGE_UUID, 'name': 'cirros',
+                                  'status': 'active', 'disk_format': 'qcow2',
+                                  'container_format': 'bare', 'size': 4096,
+                                  'min_disk': 0, 'min_ram': 0,
+                                  'visibility': 'public', 'properties': {}})
+        self.network = network_api.get_default_network(ctx)
+
+    # ------------------------------------------------------------ requests
+
+    def request(self, method, path, body=None, headers=None, raw=None,
+                content_type='application/json'):
+        """Send a request; ``body`` is JSON-encoded, ``raw`` sent as is."""
+        headers = dict(MEMBER if headers is None else headers)
+        data = raw if raw is not None else (
+            None if body is None else json.dumps(body))
+        if data is not None and content_type:
+            headers.setdefault('Content-Type', content_type)
+        return self.client.open(path, method=method, data=data,
+                                headers=headers)
+
+    def count_instances(self):
+        """Rows of the instances table, deleted or not."""
+        with db_api.reader(self.admin_context) as session:
+            return session.query(models.Instance).count()
+
+
+class APITestCase(testtools.TestCase):
+    """Base class: ``self.api`` is an APIFixture."""
+
+    api_options = {}
+
+    def setUp(self):
+        super().setUp()
+        self.log = self.useFixture(fixtures.FakeLogger(level=logging.DEBUG))
+        self.api = self.useFixture(APIFixture(**self.api_options))
+
+    def get(self, path, headers=None):
+        return self.api.request('GET', path, headers=headers)
+
+    def post(self, path, body=None, headers=None, **kwargs):
+        return self.api.request('POST', path, body, headers, **kwargs)
+
+    def put(self, path, body=None, headers=None, **kwargs):
+        return self.api.request('PUT', path, body, headers, **kwargs)
+
+    def delete(self, path, headers=None):
+        return self.api.request('DELETE', path, headers=headers)
+
+    def create_server(self, headers=None, **server):
+        """POST a server (defaults: name, image, flavor '1'); return its
+        id after asserting 202."""
+        body = {'name': 'web', 'imageRef': IMAGE_UUID, 'flavorRef': '1'}
+        body.update(server)
+        resp = self.post('/v2.1/servers', {'server': body}, headers)
+        self.assertEqual(202, resp.status_code, resp.get_data(as_text=True))
+        return resp.json['server']['id']
+
+    def set_instance(self, server_id, **values):
+        """Move an instance's state as services would (host, vm_state...)."""
+        db_api.instance_update(self.api.admin_context, server_id, values)
+
+    def assertFault(self, resp, code, name, message_part=None):
+        """``resp`` is a compute API fault of ``code``/``name``."""
+        self.assertEqual(code, resp.status_code, resp.get_data(as_text=True))
+        self.assertEqual('application/json', resp.mimetype)
+        self.assertEqual([name], list(resp.json))
+        fault = resp.json[name]
+        self.assertEqual(code, fault['code'])
+        self.assertIsInstance(fault['message'], str)
+        self.assertTrue(fault['message'])
+        if message_part is not None:
+            self.assertIn(message_part, fault['message'])
+        return fault['message']

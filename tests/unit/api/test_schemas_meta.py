@@ -1,0 +1,89 @@
+"""Meta-tests of the request schemas: every body-taking route of the app
+has one, each is strict (``additionalProperties: false``) and bounded, and
+the app really validates with it."""
+import jsonschema
+import testtools
+
+from nova_lite.api.openstack.compute import server_actions as actions_api
+from nova_lite.api import schemas
+from nova_lite.api.schemas import server_actions
+from nova_lite.api import wsgi
+from tests.unit.api import fakes
+
+BODY_METHODS = {'POST', 'PUT', 'PATCH'}
+
+
+def _subschemas(schema, path='#'):
+    """Yield (path, subschema) for every schema nested in ``schema``."""
+    if not isinstance(schema, dict):
+        return
+    yield path, schema
+    for key in ('properties', 'patternProperties'):
+        for name, sub in schema.get(key, {}).items():
+            yield from _subschemas(sub, '%s/%s/%s' % (path, key, name))
+    for key in ('items', 'additionalProperties'):
+        if isinstance(schema.get(key), dict):
+            yield from _subschemas(schema[key], '%s/%s' % (path, key))
+    for key in ('oneOf', 'anyOf', 'allOf'):
+        for index, sub in enumerate(schema.get(key, [])):
+            yield from _subschemas(sub, '%s/%s/%d' % (path, key, index))
+
+
+def _types(schema):
+    kind = schema.get('type', [])
+    return {kind} if isinstance(kind, str) else set(kind)
+
+
+class SchemaRegistryTest(testtools.TestCase):
+
+    def setUp(self):
+        super().setUp()
+        self.app = wsgi.create_flask_app()
+        self.registry = schemas.route_schemas()
+
+    def test_every_body_route_has_a_schema(self):
+        routes = {(method, rule.rule) for rule in self.app.url_map.iter_rules()
+                  for method in rule.methods & BODY_METHODS}
+        self.assertTrue(routes)
+        self.assertEqual(set(), routes - set(self.registry))
+
+    def test_no_schema_for_a_missing_route(self):
+        routes = {(method, rule.rule) for rule in self.app.url_map.iter_rules()
+                  for method in rule.methods}
+        self.assertEqual(set(), set(self.registry) - routes)
+
+    def test_schemas_are_valid_and_strict(self):
+        for route, schema in self.registry.items():
+            jsonschema.Draft7Validator.check_schema(schema)
+            self.assertEqual('object', schema['type'], route)
+            self.assertIs(False, schema['additionalProperties'], route)
+            for path, sub in _subschemas(schema):
+                if 'object' in _types(sub) or 'properties' in sub:
+                    self.assertIn('additionalProperties', sub, (route, path))
+                    self.assertIsNot(True, sub['additionalProperties'],
+                                     (route, path))
+
+    def test_strings_are_bounded(self):
+        for route, schema in self.registry.items():
+            for path, sub in _subschemas(schema):
+                if 'string' in _types(sub):
+                    self.assertTrue('maxLength' in sub or 'enum' in sub,
+                                    (route, path))
+
+    def test_each_action_has_a_schema_and_a_handler(self):
+        self.assertEqual(set(server_actions.ACTIONS),
+                         set(actions_api.ACTIONS))
+        self.assertEqual(server_actions.ACTIONS,
+                         server_actions.action['properties'])
+
+
+class SchemaEnforcedTest(fakes.APITestCase):
+
+    def test_every_body_route_refuses_unknown_properties(self):
+        server_id = self.create_server()
+        for (method, rule) in schemas.route_schemas():
+            path = rule.replace('<server_id>', server_id).replace(
+                '<key>', 'k')
+            resp = self.api.request(method, path, {'bogus': 1},
+                                    headers=fakes.ADMIN)
+            self.assertFault(resp, 400, 'badRequest', 'bogus')

@@ -1,0 +1,71 @@
+"""nova_lite.api.server: the cheroot server on a free port, real HTTP."""
+import http.client
+import json
+import threading
+
+from nova_lite.api import server
+from nova_lite.api import wsgi
+from tests.unit.api import fakes
+
+
+class ServerTest(fakes.APITestCase):
+
+    def setUp(self):
+        super().setUp()
+        self.server = server.serve(wsgi.build_app(), '127.0.0.1', 0, 2)
+        self.server.start()
+        self.addCleanup(self.server.stop)
+        self.port = self.server.address[1]
+
+    def request(self, method, path, body=None, headers=None, **kwargs):
+        conn = http.client.HTTPConnection('127.0.0.1', self.port, timeout=10)
+        self.addCleanup(conn.close)
+        conn.request(method, path, body=body, headers=headers or {},
+                     **kwargs)
+        resp = conn.getresponse()
+        return resp.status, dict(resp.getheaders()), resp.read()
+
+    def test_serves_the_app(self):
+        status, headers, body = self.request('GET', '/')
+        self.assertEqual(200, status)
+        self.assertIn('x-openstack-request-id', headers)
+        self.assertIn('versions', json.loads(body))
+        status, _headers, body = self.request('GET', '/v2.1/flavors',
+                                              headers=fakes.MEMBER)
+        self.assertEqual(200, status)
+        self.assertEqual(2, len(json.loads(body)['flavors']))
+
+    def test_chunked_body_over_the_limit_is_413(self):
+        self.api.conf.config(max_request_body_size=2048, group='api')
+        chunks = iter([b'{"server": {"name": "', b'x' * 4096, b'"}}'])
+        status, _headers, body = self.request(
+            'POST', '/v2.1/servers', body=chunks,
+            headers=dict(fakes.MEMBER, **{
+                'Content-Type': 'application/json',
+                'Transfer-Encoding': 'chunked'}), encode_chunked=True)
+        self.assertEqual(413, status)
+        self.assertEqual('overLimit', list(json.loads(body))[0])
+        self.assertEqual(0, self.api.count_instances())
+
+    def test_stop_closes_the_port(self):
+        self.server.stop()
+        self.assertFalse(self.server.running)
+        conn = http.client.HTTPConnection('127.0.0.1', self.port, timeout=2)
+        self.addCleanup(conn.close)
+        self.assertRaises(OSError, conn.request, 'GET', '/')
+
+
+class RunAPITest(fakes.APITestCase):
+
+    def test_run_api_until_stop_event(self):
+        self.api.conf.config(listen='127.0.0.1', port=0, group='api')
+        stop = threading.Event()
+        thread = threading.Thread(target=server.run_api,
+                                  kwargs={'stop_event': stop})
+        thread.start()
+        self.addCleanup(thread.join, 10)
+        self.addCleanup(stop.set)
+        stop.set()
+        thread.join(10)
+        self.assertFalse(thread.is_alive())
+        self.assertIn('API listening on 127.0.0.1', self.log.output)
