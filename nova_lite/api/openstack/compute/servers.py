@@ -253,7 +253,7 @@ def _list(rule):
         status_filters = _status_filters(context, args.getlist('status'))
         if status_filters is None:
             return [], limit, context
-        if 'DELETED' in status_filters['vm_state'] and \
+        if states.DELETED in status_filters['vm_state'] and \
                 list_context.read_deleted == 'no':
             list_context = copy.copy(list_context)
             list_context.read_deleted = 'yes'
