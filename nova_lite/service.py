@@ -57,6 +57,7 @@ class Service:
         self.service_ref = None
         self._servers = []
         self._tasks = []
+        self._ping_client = None
 
     def start(self):
         """Register, start the RPC servers and the periodic tasks."""
@@ -83,13 +84,27 @@ class Service:
         self._tasks.append(task)
 
     def consumer_alive(self):
-        """True while every RPC server of this service is running."""
-        return all(getattr(s, '_started', True) for s in self._servers)
+        """True when this service answers an RPC ``ping`` sent to its own
+        ``topic.host`` queue: the consumer is running and connected to the
+        broker (a process whose consumer died or lost the broker fails)."""
+        client = self._ping_client or rpc.get_client(
+            messaging.Target(topic=self.topic, server=self.host),
+            timeout=max(1, min(CONF.report_interval, 10)))
+        self._ping_client = client
+        try:
+            return client.call(nl_context.get_admin_context(), 'ping') \
+                == 'pong'
+        except Exception as exc:  # noqa: BLE001 - any failure means dead
+            LOG.warning('Self-ping of %s on %s failed: %s', self.binary,
+                        self.host, exc)
+            return False
 
     def report_state(self):
-        """Heartbeat, only while the RPC consumer is alive."""
+        """Heartbeat, only while the RPC consumer is alive; so a service
+        whose consumer is gone is marked down after service_down_time and
+        gets no new work."""
         if not self.consumer_alive():
-            LOG.warning('RPC consumer of %s on %s is not running: no '
+            LOG.warning('RPC consumer of %s on %s is not answering: no '
                         'heartbeat', self.binary, self.host)
             return
         ctxt = nl_context.get_admin_context()
@@ -132,3 +147,7 @@ class Manager:
     def periodic_tasks(self):
         """[(callable, interval seconds)] run by the Service."""
         return []
+
+    def ping(self, context):
+        """RPC call answered by the consumer itself (liveness check)."""
+        return 'pong'
