@@ -18,9 +18,10 @@ class ConductorManager(service.Manager):
 
     def __init__(self, host):
         super().__init__(host)
+        compute = compute_rpcapi.ComputeAPI()
         self.build_flow = build.BuildFlow(scheduler_rpcapi.SchedulerAPI(),
-                                          compute_rpcapi.ComputeAPI())
-        self.sweeper = sweeper.Sweeper()
+                                          compute)
+        self.sweeper = sweeper.Sweeper(self.build_flow, compute)
 
     def build_instances(self, context, instances, request_spec,
                         host_lists=None):
@@ -28,7 +29,9 @@ class ConductorManager(service.Manager):
         self.build_flow.build_instances(context, instances, request_spec,
                                         host_lists)
 
-    def init_host(self):
+    def post_start_hook(self):
+        """Recover what a previous conductor left half done (its casts may
+        be lost), once the RPC server is up."""
         self.sweeper.sweep()
 
     def periodic_tasks(self):

@@ -1,6 +1,18 @@
-"""The conductor's sweeper: builds stuck past ``[conductor] build_timeout``
-go to ERROR with a fault (the database is the source of truth; a lost cast
-must not leave a server in BUILD forever)."""
+"""The conductor's sweeper: the database, not the queue, is the source of
+truth, so a lost cast must not leave a server in BUILD forever.
+
+Each pass (at conductor start-up and every ``[conductor] sweep_interval``):
+
+* builds older than ``[conductor] build_timeout`` go to ERROR with a fault
+  (claim and IP released);
+* builds idle for ``[conductor] redrive_timeout`` whose cast was lost are
+  re-driven idempotently: still ``scheduling`` with no host → claims
+  released and scheduled again; claimed on a host but never started
+  (task_state None) → the build cast to that compute is sent again (the
+  compute's start is a conditional write, so a duplicate is a no-op).
+
+doc/admin/recovery.md lists every (vm_state, task_state) and its owner.
+"""
 import datetime
 
 from oslo_config import cfg
@@ -10,31 +22,112 @@ from nova_lite.compute import states
 from nova_lite.compute import utils as compute_utils
 from nova_lite import context as nl_context
 from nova_lite.db import api as db_api
+from nova_lite import exception
+from nova_lite.image import api as image_api
+from nova_lite.objects import instance as instance_obj
+from nova_lite.objects import request_spec as spec_obj
+from nova_lite.scheduler import claims
 
 CONF = cfg.CONF
 LOG = logging.getLogger(__name__)
 
 
+def _ago(seconds):
+    return compute_utils.utcnow() - datetime.timedelta(seconds=seconds)
+
+
+def request_spec_for(context, row):
+    """Rebuild a RequestSpec from an instance row (server group hints of
+    the original request are not kept)."""
+    instance = instance_obj.Instance.from_db(row)
+    try:
+        image = image_api.API().get(context, row.image_ref)
+    except exception.ImageNotFound:
+        image = None
+    return spec_obj.RequestSpec(
+        project_id=row.project_id, user_id=row.user_id,
+        flavor=instance.flavor, image=image, num_instances=1,
+        availability_zone=row.availability_zone, scheduler_hints={},
+        ignore_hosts=[])
+
+
 class Sweeper:
-    """Moves instances stuck in BUILD to ERROR."""
+    """Fails timed-out builds and re-drives builds whose cast was lost."""
+
+    def __init__(self, build_flow=None, compute_rpcapi=None):
+        self.build_flow = build_flow
+        self.compute = compute_rpcapi
 
     def sweep(self):
-        """One pass; returns the number of instances failed."""
+        """One pass; returns (failed, redriven) counts."""
         ctxt = nl_context.get_admin_context()
+        failed = self._fail_timed_out(ctxt)
+        redriven = 0
+        if self.build_flow is not None:
+            redriven = (self._redrive_scheduling(ctxt)
+                        + self._redrive_unstarted(ctxt))
+        if failed or redriven:
+            LOG.warning('Sweeper: %d stuck builds set to ERROR, %d '
+                        're-driven', failed, redriven)
+        return failed, redriven
+
+    def _fail_timed_out(self, ctxt):
         timeout = CONF.conductor.build_timeout
-        cutoff = compute_utils.utcnow() - datetime.timedelta(seconds=timeout)
         stuck = db_api.instances_stuck(
             ctxt, states.BUILDING,
-            (states.SCHEDULING, states.SPAWNING, None), cutoff)
-        failed = 0
-        for row in stuck:
-            if compute_utils.set_error(
-                    ctxt, row.uuid,
-                    'Build timed out after %d seconds' % timeout, code=500,
-                    host=row.host, event='conductor_sweep',
-                    expected_task_state=row.task_state,
-                    expected_vm_state=states.BUILDING):
-                failed += 1
-        if failed:
-            LOG.warning('Sweeper moved %d stuck builds to ERROR', failed)
-        return failed
+            (states.SCHEDULING, states.SPAWNING, None), _ago(timeout))
+        return sum(1 for row in stuck if compute_utils.set_error(
+            ctxt, row.uuid, 'Build timed out after %d seconds' % timeout,
+            code=500, host=row.host, event='conductor_sweep',
+            expected_task_state=row.task_state,
+            expected_vm_state=states.BUILDING))
+
+    def _touch(self, ctxt, row):
+        """Claim the re-drive by bumping updated_at with a conditional
+        write; False when someone else moved the instance meanwhile."""
+        try:
+            db_api.instance_update(ctxt, row.uuid, {},
+                                   expected_task_state=row.task_state,
+                                   expected_host=row.host,
+                                   expected_vm_state=states.BUILDING)
+            return True
+        except (exception.InstanceNotFound,
+                exception.UnexpectedTaskStateError):
+            return False
+
+    def _redrive_scheduling(self, ctxt):
+        rows = db_api.instances_stuck(
+            ctxt, states.BUILDING, (states.SCHEDULING,),
+            _ago(CONF.conductor.redrive_timeout), host=None)
+        count = 0
+        for row in rows:
+            if not self._touch(ctxt, row):
+                continue
+            claims.unclaim(ctxt, row.uuid)
+            user_ctxt = _owner_context(row)
+            self.build_flow.build_instances(
+                user_ctxt, [instance_obj.Instance.from_db(row)],
+                request_spec_for(user_ctxt, row))
+            count += 1
+        return count
+
+    def _redrive_unstarted(self, ctxt):
+        rows = [r for r in db_api.instances_stuck(
+            ctxt, states.BUILDING, (None,),
+            _ago(CONF.conductor.redrive_timeout)) if r.host]
+        count = 0
+        for row in rows:
+            if not self._touch(ctxt, row):
+                continue
+            user_ctxt = _owner_context(row)
+            self.compute.build_and_run_instance(
+                user_ctxt, row.host, instance_obj.Instance.from_db(row),
+                request_spec_for(user_ctxt, row), [])
+            count += 1
+        return count
+
+
+def _owner_context(row):
+    return nl_context.RequestContext(user_id=row.user_id,
+                                     project_id=row.project_id,
+                                     roles=['member'])

@@ -9,6 +9,11 @@ conductor_opts = [
     cfg.IntOpt('build_timeout', default=600, min=1,
                help='Seconds after which an instance still in BUILD is '
                     'moved to ERROR with a fault by the sweeper.'),
+    cfg.IntOpt('redrive_timeout', default=120, min=1,
+               help='Seconds after which a build whose cast was lost '
+                    '(still scheduling, or claimed but never started by its '
+                    'compute) is re-driven by the sweeper; must be smaller '
+                    'than build_timeout.'),
     cfg.IntOpt('sweep_interval', default=60, min=1,
                help='Seconds between two sweeps for stuck instances.'),
 ]

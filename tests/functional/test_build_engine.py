@@ -178,3 +178,28 @@ class TestBuildSemaphore(BuildEngineTestCase):
         driver = self.stack.computes['node1'].driver
         self.assertEqual(6, driver.spawn_count)
         self.assertEqual(2, driver.max_concurrent_spawns)
+
+
+class TestSweeper(BuildEngineTestCase):
+    overrides = {('conductor', 'redrive_timeout'): 1,
+                 ('conductor', 'build_timeout'): 3}
+
+    def _lost_cast_instance(self, **values):
+        """An instance row whose build cast never reached anyone."""
+        api_values = self.api._instance_values(
+            self.ctxt, 'lost', self.stack.image, db_api.flavor_get_by_flavorid(
+                self.ctxt, '1'), 0, 1, 'r-lost', None, None, None, None)
+        api_values.update(values)
+        return db_api.instances_create(self.ctxt, [api_values])[0].uuid
+
+    def test_lost_scheduling_cast_is_redriven(self):
+        uuid = self._lost_cast_instance()
+        row = self.wait_stable([uuid], timeout=20)[0]
+        self.assertEqual(states.ACTIVE, row.vm_state)
+
+    def test_build_on_vanished_host_times_out_to_error(self):
+        uuid = self._lost_cast_instance(host='gone-host', node='gone-host',
+                                        task_state=states.SPAWNING)
+        row = self.wait_stable([uuid], timeout=20)[0]
+        self.assertEqual(states.ERROR, row.vm_state)
+        self.assertIn('Build timed out after 3 seconds', row.fault.message)
