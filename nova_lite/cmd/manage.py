@@ -68,8 +68,8 @@ def do_bootstrap():
 
 def flavor_create():
     cmd = CONF.command
-    values = {'name': cmd.name, 'vcpus': cmd.vcpus, 'memory_mb': cmd.ram,
-              'root_gb': cmd.disk}
+    values = {'name': cmd.flavor_name, 'vcpus': cmd.vcpus,
+              'memory_mb': cmd.ram, 'root_gb': cmd.disk}
     if cmd.id:
         values['flavorid'] = cmd.id
     flavor = db_api.flavor_create(_ctxt(), values)
@@ -78,7 +78,7 @@ def flavor_create():
 
 def image_create():
     cmd = CONF.command
-    image = bootstrap.ensure_image(_ctxt(), cmd.name, cmd.file,
+    image = bootstrap.ensure_image(_ctxt(), cmd.image_name, cmd.file,
                                    cmd.disk_format, _props(cmd.property))
     print('Image %s: %s' % (image['name'], image['uuid']))
 
@@ -99,7 +99,8 @@ def _add_parsers(subparsers):
     boot.set_defaults(func=do_bootstrap)
     flv = subparsers.add_parser('flavor').add_subparsers(dest='flv_action')
     fc = flv.add_parser('create')
-    fc.add_argument('name')
+    # Not dest 'name': oslo.config keeps the sub-command's name there.
+    fc.add_argument('flavor_name', metavar='NAME')
     fc.add_argument('--vcpus', type=int, required=True)
     fc.add_argument('--ram', type=int, required=True, help='MiB')
     fc.add_argument('--disk', type=int, default=0, help='GiB')
@@ -107,7 +108,7 @@ def _add_parsers(subparsers):
     fc.set_defaults(func=flavor_create)
     img = subparsers.add_parser('image').add_subparsers(dest='img_action')
     ic = img.add_parser('create')
-    ic.add_argument('name')
+    ic.add_argument('image_name', metavar='NAME')
     ic.add_argument('--file')
     ic.add_argument('--disk-format', default='raw')
     ic.add_argument('--property', action='append')
