@@ -1,7 +1,9 @@
 """nova-lite-manage: database and cloud administration from the shell.
 
     nova-lite-manage db sync | db version
+    nova-lite-manage db purge --before DATE [--batch-size N]
     nova-lite-manage service list
+    nova-lite-manage service check --binary B [--host H]  (exit 1 if down)
     nova-lite-manage bootstrap [--image-name N --image-file F
                                --image-property k=v ...]
     nova-lite-manage flavor create NAME --vcpus N --ram MiB --disk GiB
@@ -9,6 +11,7 @@
     nova-lite-manage image create NAME --file F [--disk-format raw]
                                [--property k=v ...]
 """
+import datetime
 import sys
 
 from oslo_config import cfg
@@ -39,6 +42,52 @@ def db_sync():
 
 def db_version():
     print(migration.db_version() or 'empty')
+
+
+def db_purge():
+    """Hard-delete soft-deleted instances older than --before, in batches,
+    drawing a progress bar on stderr."""
+    before = _parse_date(CONF.command.before)
+    ctxt = _ctxt()
+    total = db_api.purge_count(ctxt, before)
+    done = 0
+    _progress(done, total)
+    while True:
+        count = db_api.purge_batch(ctxt, before, CONF.command.batch_size)
+        if not count:
+            break
+        done += count
+        _progress(done, total)
+    print('\nPurged %d deleted instance(s) older than %s' % (done, before))
+
+
+def _parse_date(text):
+    try:
+        return datetime.datetime.fromisoformat(text.replace('Z', ''))
+    except ValueError:
+        raise exception.Invalid(reason='--before must be an ISO 8601 date '
+                                'or datetime, not %r' % text)
+
+
+def _progress(done, total, width=40):
+    filled = width if not total else int(width * done / total)
+    sys.stderr.write('\r[%s%s] %d/%d' % ('#' * filled, '.' * (width - filled),
+                                          done, total))
+    sys.stderr.flush()
+
+
+def service_check():
+    """Exit 0 when (binary, host) heartbeated within service_down_time."""
+    cutoff = host_manager.up_since()
+    host = CONF.command.service_host or CONF.host
+    for svc in db_api.service_get_all(_ctxt(), binary=CONF.command.binary,
+                                      host=host):
+        if svc['last_seen_up'] and svc['last_seen_up'] >= cutoff:
+            print('%s on %s: up' % (svc['binary'], svc['host']))
+            return
+    raise exception.ServiceNotFound(
+        service_id='%s on %s (no heartbeat within %ds)' % (
+            CONF.command.binary, host, CONF.service_down_time))
 
 
 def service_list():
@@ -89,8 +138,17 @@ def _add_parsers(subparsers):
     sync.add_argument('version', nargs='?', default='head')
     sync.set_defaults(func=db_sync)
     db.add_parser('version').set_defaults(func=db_version)
+    purge = db.add_parser('purge')
+    purge.add_argument('--before', required=True,
+                       help='ISO 8601 date: purge rows deleted before it')
+    purge.add_argument('--batch-size', type=int, default=500)
+    purge.set_defaults(func=db_purge)
     svc = subparsers.add_parser('service').add_subparsers(dest='svc_action')
     svc.add_parser('list').set_defaults(func=service_list)
+    check = svc.add_parser('check')
+    check.add_argument('--binary', required=True)
+    check.add_argument('--host', dest='service_host')
+    check.set_defaults(func=service_check)
     boot = subparsers.add_parser('bootstrap')
     boot.add_argument('--image-name')
     boot.add_argument('--image-file')

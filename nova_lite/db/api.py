@@ -240,42 +240,111 @@ def _heal_usage(session, node_id):
         vcpus_used=sums[0], memory_mb_used=sums[1], local_gb_used=sums[2]))
 
 
-def compute_nodes_for_scheduling(context, up_since):
-    """Nodes whose compute service is enabled and heartbeated since
-    ``up_since``, joined with their service; list of dicts with the node's
-    columns plus ``service_id``, ``disabled``, ``last_seen_up``."""
+def _aggregate_metadata_subquery():
+    """(host, key, value) of the metadata of every live aggregate."""
+    ahost, agg, meta = (models.AggregateHost, models.Aggregate,
+                        models.AggregateMetadata)
+    return (sa.select(ahost.host.label('host'), meta.key.label('key'),
+                      meta.value.label('value'))
+            .join(agg, sa.and_(agg.id == ahost.aggregate_id,
+                               agg.deleted == 0))
+            .join(meta, meta.aggregate_id == ahost.aggregate_id))
+
+
+def _zone_hosts(values, negate=False):
+    """Hosts of aggregates whose availability_zone is (not) in
+    ``values``."""
+    sub = _aggregate_metadata_subquery().subquery()
+    cond = sub.c.value.in_(values)
+    return sa.select(sub.c.host).where(
+        sub.c.key == 'availability_zone', sa.not_(cond) if negate else cond)
+
+
+def _scheduling_predicates(up_since, resources, availability_zone,
+                           default_availability_zone):
+    """WHERE terms of the cheap filters: ComputeFilter (enabled, up),
+    Ram/Core/DiskFilter (same arithmetic as ``claim``) and
+    AvailabilityZoneFilter."""
     node, svc = models.ComputeNode, models.Service
-    query = (sa.select(node, svc.id, svc.disabled, svc.last_seen_up)
+    terms = [svc.disabled.is_(False), svc.forced_down.is_(False),
+             svc.last_seen_up >= up_since]
+    if resources:
+        vcpus, memory_mb, disk_gb = resources
+        terms += [
+            node.vcpus_used + vcpus <= node.vcpus * node.cpu_allocation_ratio,
+            node.memory_mb_used + memory_mb <=
+            (node.memory_mb - node.reserved_memory_mb) *
+            node.ram_allocation_ratio,
+            node.local_gb_used + disk_gb <=
+            (node.local_gb - node.reserved_disk_gb) *
+            node.disk_allocation_ratio]
+    if availability_zone == default_availability_zone:
+        terms.append(node.host.not_in(_zone_hosts(
+            [default_availability_zone], negate=True)))
+    elif availability_zone:
+        terms.append(node.host.in_(_zone_hosts([availability_zone])))
+    return terms
+
+
+def compute_nodes_for_scheduling(context, up_since, resources=None,
+                                 availability_zone=None,
+                                 default_availability_zone='nova',
+                                 prefilter=True):
+    """Compute nodes with their service and aggregate metadata, in one
+    statement.
+
+    With ``prefilter`` only nodes that pass the cheap filters are
+    returned: service enabled and heartbeated since ``up_since``; room
+    for ``resources`` = (vcpus, memory MiB, disk GiB) after ratios and
+    reservations, when given; in ``availability_zone`` (a host in no
+    aggregate with ``availability_zone`` metadata is in
+    ``default_availability_zone``), when given. Without it every live
+    node is returned (the NoValidHost explanation).
+
+    :returns: list of dicts: the node's columns plus ``service_id``,
+        ``disabled``, ``forced_down``, ``last_seen_up`` and
+        ``aggregate_metadata`` ({key: set of values} of the host's
+        aggregates)
+    """
+    node, svc = models.ComputeNode, models.Service
+    meta = _aggregate_metadata_subquery().subquery()
+    query = (sa.select(*node.__table__.c, svc.id.label('service_id'),
+                       svc.disabled, svc.forced_down, svc.last_seen_up,
+                       meta.c.key.label('meta_key'),
+                       meta.c.value.label('meta_value'))
              .join(svc, sa.and_(svc.host == node.host,
                                 svc.binary == 'nova-lite-compute',
                                 svc.deleted == 0))
-             .where(node.deleted == 0, svc.disabled.is_(False),
-                    svc.forced_down.is_(False), svc.last_seen_up >= up_since))
+             .outerjoin(meta, meta.c.host == node.host)
+             .where(node.deleted == 0).order_by(node.id))
+    if prefilter:
+        query = query.where(*_scheduling_predicates(
+            up_since, resources, availability_zone,
+            default_availability_zone))
+    nodes = {}
     with reader(context) as session:
-        return [_node_with_service(*r) for r in session.execute(query)]
+        for row in session.execute(query):
+            values = nodes.get(row.id)
+            if values is None:
+                values = dict(row._mapping)
+                values['aggregate_metadata'] = {}
+                nodes[row.id] = values
+            if row.meta_key is not None:
+                values['aggregate_metadata'].setdefault(
+                    row.meta_key, set()).add(row.meta_value)
+    for values in nodes.values():
+        del values['meta_key'], values['meta_value']
+    return list(nodes.values())
 
 
-def _node_with_service(row, service_id, disabled, last_seen_up):
-    values = _to_dict(row)
-    values.update(service_id=service_id, disabled=disabled,
-                  last_seen_up=last_seen_up)
-    return values
-
-
-def compute_nodes_excluded_counts(context, up_since):
-    """Counts of nodes left out of scheduling: (disabled, down)."""
-    node, svc = models.ComputeNode, models.Service
-    query = (sa.select(svc.disabled, svc.forced_down, svc.last_seen_up)
-             .join(node, sa.and_(svc.host == node.host, node.deleted == 0))
-             .where(svc.binary == 'nova-lite-compute', svc.deleted == 0))
-    disabled = down = 0
+def instance_hosts(context, instance_uuids):
+    """{uuid: host} of the live instances among ``instance_uuids`` that
+    have a host (same_host/different_host scheduler hints)."""
+    inst = models.Instance
     with reader(context) as session:
-        for is_disabled, forced_down, seen in session.execute(query):
-            if is_disabled:
-                disabled += 1
-            elif forced_down or seen is None or seen < up_since:
-                down += 1
-    return disabled, down
+        return dict(session.execute(sa.select(inst.uuid, inst.host).where(
+            inst.uuid.in_(list(instance_uuids)), inst.deleted == 0,
+            inst.host.isnot(None))).all())
 
 
 def compute_node_get_all(context, host=None):
@@ -300,7 +369,7 @@ def compute_node_get(context, node_id):
 
 @retry_on_deadlock
 def claim(context, compute_node_id, instance_uuid, vcpus, memory_mb,
-          disk_gb):
+          disk_gb, group=None):
     """Atomically claim resources of an instance on a node.
 
     One conditional UPDATE adds the usage only if it stays within
@@ -308,7 +377,13 @@ def claim(context, compute_node_id, instance_uuid, vcpus, memory_mb,
     schedulers racing for the last room: exactly one UPDATE matches.
     Re-claiming an instance already allocated on this node is a no-op.
 
+    :param group: None, or (group uuid, policy) of the instance's server
+        group; a hard ``affinity``/``anti-affinity`` policy is checked in
+        the same transaction, under a lock of the group row (see
+        ``_check_group_policy``)
     :returns: True when claimed, False when the node has no room
+    :raises: GroupPolicyViolation when the node's host would break a hard
+        policy of ``group``
     """
     node = models.ComputeNode
     room = sa.and_(
@@ -320,6 +395,9 @@ def claim(context, compute_node_id, instance_uuid, vcpus, memory_mb,
         (node.local_gb - node.reserved_disk_gb) * node.disk_allocation_ratio)
     try:
         with writer(context) as session:
+            if group is not None and group[1] in _HARD_POLICIES:
+                _check_group_policy(session, group[0], group[1],
+                                    compute_node_id, instance_uuid)
             result = session.execute(
                 sa.update(node).where(room).values(
                     vcpus_used=node.vcpus_used + vcpus,
@@ -337,6 +415,44 @@ def claim(context, compute_node_id, instance_uuid, vcpus, memory_mb,
     except db_exc.DBDuplicateEntry:
         # The usage UPDATE was rolled back with the transaction.
         return _already_claimed_on(context, instance_uuid, compute_node_id)
+
+
+_HARD_POLICIES = ('affinity', 'anti-affinity')
+
+
+def _check_group_policy(session, group_uuid, policy, compute_node_id,
+                        instance_uuid):
+    """Raise GroupPolicyViolation if claiming ``compute_node_id`` breaks
+    the hard ``policy``: another member of the group holds an allocation
+    on the node's host (anti-affinity) or on another host (affinity).
+
+    The group row is locked first (SELECT ... FOR UPDATE; SQLite already
+    serializes writers with BEGIN IMMEDIATE), so claims of one group run
+    one after the other and each sees the allocations committed before
+    it. Members are ``instance_group_members`` rows, written by the API
+    with the instances.
+    """
+    grp, member = models.InstanceGroup, models.InstanceGroupMember
+    alloc, node = models.Allocation, models.ComputeNode
+    group_id = session.scalar(sa.select(grp.id).where(
+        grp.uuid == group_uuid, grp.deleted == 0).with_for_update())
+    if group_id is None:
+        return
+    target = orm.aliased(node)
+    same_host = node.host == target.host
+    clash = same_host if policy == 'anti-affinity' else sa.not_(same_host)
+    host = session.execute(
+        sa.select(target.host)
+        .select_from(member)
+        .join(alloc, alloc.instance_uuid == member.instance_uuid)
+        .join(node, node.id == alloc.compute_node_id)
+        .join(target, target.id == compute_node_id)
+        .where(member.group_id == group_id,
+               member.instance_uuid != instance_uuid, clash)
+        .limit(1)).scalar()
+    if host is not None:
+        raise exception.GroupPolicyViolation(host=host, policy=policy,
+                                             group_uuid=group_uuid)
 
 
 def _already_claimed_on(context, instance_uuid, compute_node_id):
@@ -562,12 +678,15 @@ def _instance_query(context, project_only=True):
 
 
 @retry_on_deadlock
-def instances_create(context, instances, metadata=None, action='create'):
+def instances_create(context, instances, metadata=None, action='create',
+                     group_id=None):
     """Insert the rows of one create request, their metadata and their
     ``create`` instance actions, in one transaction.
 
     :param instances: list of dicts of ``models.Instance`` columns
     :param metadata: dict key → value applied to every instance
+    :param group_id: id of the server group (``instance_groups.id``) the
+        instances join, if any
     :returns: list of ``models.Instance`` rows (detached)
     """
     now = _utcnow()
@@ -583,6 +702,10 @@ def instances_create(context, instances, metadata=None, action='create'):
                 action=action, instance_uuid=row.uuid,
                 request_id=context.request_id, user_id=context.user_id,
                 project_id=context.project_id, start_time=now))
+            if group_id is not None:
+                session.add(models.InstanceGroupMember(
+                    group_id=group_id, instance_uuid=row.uuid,
+                    created_at=now))
         session.flush()
     return rows
 
@@ -1027,3 +1150,158 @@ def fixed_ips_count_allocated(context):
     with reader(context) as session:
         return session.scalar(sa.select(sa.func.count(models.FixedIP.id))
                               .where(models.FixedIP.instance_uuid.isnot(None)))
+
+
+# ------------------------------------------------------------------- purge
+
+def _purge_instances_batch(session, before, batch_size):
+    inst = models.Instance
+    uuids = [r[0] for r in session.execute(
+        sa.select(inst.uuid).where(inst.deleted != 0,
+                                   inst.deleted_at < before)
+        .limit(batch_size))]
+    if not uuids:
+        return 0
+    act, evt = models.InstanceAction, models.InstanceActionEvent
+    action_ids = sa.select(act.id).where(act.instance_uuid.in_(uuids))
+    session.execute(sa.delete(evt).where(evt.action_id.in_(action_ids)))
+    session.execute(sa.delete(act).where(act.instance_uuid.in_(uuids)))
+    session.execute(sa.delete(models.InstanceFault).where(
+        models.InstanceFault.instance_uuid.in_(uuids)))
+    session.execute(sa.delete(models.InstanceMetadata).where(
+        models.InstanceMetadata.instance_uuid.in_(uuids)))
+    session.execute(sa.delete(models.InstanceGroupMember).where(
+        models.InstanceGroupMember.instance_uuid.in_(uuids)))
+    session.execute(sa.delete(inst).where(inst.uuid.in_(uuids)))
+    return len(uuids)
+
+
+def purge_count(context, before):
+    """Number of soft-deleted instances deleted before ``before``."""
+    inst = models.Instance
+    with reader(context) as session:
+        return session.scalar(sa.select(sa.func.count(inst.id)).where(
+            inst.deleted != 0, inst.deleted_at < before))
+
+
+@retry_on_deadlock
+def purge_batch(context, before, batch_size=500):
+    """Hard-delete up to ``batch_size`` soft-deleted instances deleted
+    before ``before`` with their metadata, faults, actions and events, in
+    one transaction. Returns how many instances went (0 when done)."""
+    with writer(context) as session:
+        return _purge_instances_batch(session, before, batch_size)
+
+
+# ------------------------------------------------- CloudStack async jobs
+
+def async_job_create(context, values):
+    """Record a CloudStack async job (``queryAsyncJobResult``); returns its
+    dict. ``values``: uuid, command, user_id, project_id, instance_uuid,
+    resource_type, expected_state, and for a job done at once status
+    (1 succeeded, 2 failed), result_code and result (JSON object)."""
+    values = dict(values)
+    if values.get('status'):
+        values.setdefault('completed_at', _utcnow())
+    with writer(context) as session:
+        row = models.AsyncJob(**values)
+        session.add(row)
+        session.flush()
+        return _to_dict(row)
+
+
+def _async_job_query(context, project_only):
+    query = sa.select(models.AsyncJob)
+    if project_only or not context.is_admin:
+        query = query.where(models.AsyncJob.project_id == context.project_id)
+    return query
+
+
+def async_job_get(context, job_uuid, project_only=True):
+    """The job dict of ``job_uuid`` (of the context's project unless an
+    admin asks with ``project_only=False``).
+
+    :raises: NotFound
+    """
+    with reader(context) as session:
+        row = session.scalars(_async_job_query(context, project_only).where(
+            models.AsyncJob.uuid == job_uuid)).first()
+        if row is None:
+            raise exception.NotFound('Async job %s could not be found.'
+                                     % job_uuid)
+        return _to_dict(row)
+
+
+def async_job_get_all(context, project_only=True, user_id=None, since=None,
+                      offset=0, limit=None):
+    """``(jobs, total)``: job dicts newest first, a page of ``limit`` from
+    ``offset``, and the number of matching jobs; ``since`` (naive UTC)
+    keeps jobs created at or after it."""
+    job = models.AsyncJob
+    query = _async_job_query(context, project_only)
+    if user_id is not None:
+        query = query.where(job.user_id == user_id)
+    if since is not None:
+        query = query.where(job.created_at >= since)
+    with reader(context) as session:
+        total = session.scalar(sa.select(sa.func.count()).select_from(
+            query.subquery()))
+        query = query.order_by(job.created_at.desc(), job.id.desc())
+        rows = session.scalars(query.offset(offset).limit(limit))
+        return [_to_dict(r) for r in rows], int(total)
+
+
+@retry_on_deadlock
+def async_job_finish(context, job_uuid, status, result_code, result):
+    """Complete a pending job (status 1 succeeded / 2 failed) with its
+    result object. Conditional on the job being pending, so concurrent
+    pollers resolve it once.
+
+    :returns: True when this call completed it
+    """
+    job = models.AsyncJob
+    with writer(context) as session:
+        return session.execute(
+            sa.update(job).where(job.uuid == job_uuid, job.status == 0)
+            .values(status=status, result_code=result_code, result=result,
+                    completed_at=_utcnow(), updated_at=_utcnow())
+            .execution_options(synchronize_session=False)).rowcount == 1
+
+
+# ------------------------------------------------- CloudStack API keys
+
+@retry_on_deadlock
+def api_key_replace(context, api_key, credential_id, user_id, project_id):
+    """Register the API key of (user, project), soft-deleting the one it
+    had before (CloudStack keeps one key pair per user).
+
+    :returns: (new api key dict, [credential ids of replaced keys])
+    """
+    key = models.ApiKey
+    now = _utcnow()
+    with writer(context) as session:
+        old = list(session.scalars(sa.select(key).where(
+            key.user_id == user_id, key.project_id == project_id,
+            key.deleted == 0)))
+        for row in old:
+            row.deleted = row.id
+            row.deleted_at = now
+        row = models.ApiKey(api_key=api_key, credential_id=credential_id,
+                            user_id=user_id, project_id=project_id)
+        session.add(row)
+        session.flush()
+        return _to_dict(row), [r.credential_id for r in old]
+
+
+def api_key_get(context, api_key):
+    """The live API key dict of ``api_key``.
+
+    :raises: NotFound
+    """
+    with reader(context) as session:
+        row = session.scalars(sa.select(models.ApiKey).where(
+            models.ApiKey.api_key == api_key,
+            models.ApiKey.deleted == 0)).first()
+        if row is None:
+            raise exception.NotFound('API key not found.')
+        return _to_dict(row)
