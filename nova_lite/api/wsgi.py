@@ -149,11 +149,39 @@ def _json_body():
             and not mimetype.endswith('+json'):
         raise openstack.UnsupportedMediaType(content_type=mimetype[:64])
     try:
-        return json.loads(data, parse_constant=_reject_constant)
+        body = json.loads(data, parse_constant=_reject_constant)
     except (ValueError, RecursionError) as exc:
         reason = str(exc) if isinstance(exc, ValueError) else \
             'nested too deeply'
         raise exception.InvalidRequestBody(reason=reason[:200]) from None
+    if _has_nul(body):
+        raise exception.InvalidRequestBody(
+            reason='NUL characters are not allowed in strings')
+    return body
+
+
+def _has_nul(value):
+    """True if a string (or dict key) of a parsed JSON body holds NUL,
+    which no database column accepts (PostgreSQL refuses it)."""
+    if isinstance(value, str):
+        return '\x00' in value
+    if isinstance(value, dict):
+        return any(_has_nul(k) or _has_nul(v) for k, v in value.items())
+    if isinstance(value, list):
+        return any(_has_nul(v) for v in value)
+    return False
+
+
+def _reject_nul_in_url():
+    """A NUL in the path is an unknown resource (404), in the query a
+    400: it could only reach the database as an error."""
+    if '\x00' in flask.request.path:
+        raise exception.NotFound()
+    for key, value in flask.request.args.items(multi=True):
+        if '\x00' in key or '\x00' in value:
+            raise exception.ValidationError(
+                attribute=key.replace('\x00', '')[:64],
+                reason='NUL characters are not allowed')
 
 
 def _validate_body():
@@ -230,6 +258,7 @@ def create_flask_app(conf=cfg.CONF, extra_blueprints=()):
     app.extensions[openstack.COMPUTE_API_KEY] = compute_api.API()
     for blueprint in tuple(compute.BLUEPRINTS) + tuple(extra_blueprints):
         app.register_blueprint(blueprint)
+    app.before_request(_reject_nul_in_url)
     microversion.install(app)
     app.before_request(_validate_body)
     app.register_error_handler(exception.NovaLiteException, _nova_lite_fault)

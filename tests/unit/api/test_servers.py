@@ -6,6 +6,7 @@ import datetime
 import hashlib
 
 import fixtures
+from oslo_db import exception as db_exc
 import oslo_messaging as messaging
 
 from nova_lite.compute import states
@@ -526,6 +527,31 @@ class MetadataTest(_ServersTestCase):
                          'itemNotFound')
         self.assertFault(self.post(self.path, {'metadata': {'x': 'y'}},
                                    headers=fakes.OTHER), 404, 'itemNotFound')
+
+
+class DatabaseSafetyTest(_ServersTestCase):
+    """Input every database refuses (NUL) or some refuse (regular
+    expressions of another dialect) is a 4xx, never a 500."""
+
+    def test_nul_in_path_is_404(self):
+        server_id = self.create_server()
+        for path in (SERVERS + '/%00', '/v2.1/flavors/1%00',
+                     '/v2.1/images/%00', '%s/%s/metadata/%%00' % (
+                         SERVERS, server_id)):
+            self.assertFault(self.get(path), 404, 'itemNotFound')
+
+    def test_nul_in_query_is_400(self):
+        for query in ('name=%00', 'marker=%00', 'image=a%00b', '%00=1'):
+            self.assertFault(self.get(SERVERS + '?' + query), 400,
+                             'badRequest', 'NUL')
+
+    def test_name_regex_refused_by_database_is_400(self):
+        self.useFixture(fixtures.MockPatch(
+            'nova_lite.db.api.instance_get_all',
+            side_effect=db_exc.DBError('invalid regular expression')))
+        self.assertFault(self.get(SERVERS + '?name=(?P<a>x)'), 400,
+                         'badRequest', 'regular expression')
+        self.assertFault(self.get(SERVERS), 500, 'computeFault')
 
 
 class UnexpectedErrorTest(_ServersTestCase):

@@ -10,8 +10,10 @@ import re
 import secrets
 
 import flask
+from oslo_db import exception as db_exc
 from oslo_log import log as logging
 from oslo_utils import timeutils
+from sqlalchemy import exc as sa_exc
 
 from nova_lite.api import openstack
 from nova_lite.api.openstack.compute.views import servers as views
@@ -258,9 +260,28 @@ def _list(rule):
             list_context = copy.copy(list_context)
             list_context.read_deleted = 'yes'
         filters.update(status_filters)
-    rows = openstack.compute_api().get_all(list_context, filters, marker,
-                                           limit, all_tenants)
+    rows = _get_all(list_context, filters, marker, limit, all_tenants)
     return rows, limit, context
+
+
+def _get_all(context, filters, marker, limit, all_tenants):
+    """``API.get_all``; a ``name`` regular expression valid in Python
+    but refused by the database (PostgreSQL and MySQL dialects differ) is
+    a 400, not a 500."""
+    try:
+        return openstack.compute_api().get_all(context, filters, marker,
+                                               limit, all_tenants)
+    except db_exc.DBConnectionError:
+        raise
+    except (db_exc.DBError, sa_exc.DBAPIError) as exc:
+        if 'name' not in filters or getattr(exc, 'connection_invalidated',
+                                            False):
+            raise
+        LOG.info('Database refused name filter %r: %s', filters['name'],
+                 exc)
+        raise exception.ValidationError(
+            attribute='name', reason='the database cannot evaluate this '
+            'regular expression') from None
 
 
 @bp.get('')
