@@ -51,6 +51,7 @@ class APIServer:
 
     @property
     def running(self):
+        """True while the serving thread runs."""
         return self._thread is not None and self._thread.is_alive()
 
     def start(self):
@@ -93,17 +94,19 @@ def _install_signal_handlers(stop_event):
             for sig in (signal.SIGTERM, signal.SIGINT)}
 
 
-def run_api(conf=cfg.CONF, stop_event=None):
+def run_api(conf=cfg.CONF, stop_event=None, extra_blueprints=(),
+            mounts=None):
     """Serve the API until SIGTERM/SIGINT or ``stop_event`` is set.
 
     Initializes the RPC transport (idempotent; the caller cleans it up),
-    builds the app with ``wsgi.build_app(conf)`` and serves it on
-    ``[api] listen``/``port`` with ``[api] threads`` threads.
+    builds the app with ``wsgi.build_app(conf, extra_blueprints, mounts)``
+    and serves it on ``[api] listen``/``port`` with ``[api] threads``
+    threads.
     """
     stop_event = stop_event or threading.Event()
     rpc.init(conf)
-    server = serve(wsgi.build_app(conf), conf.api.listen, conf.api.port,
-                   conf.api.threads)
+    app = wsgi.build_app(conf, extra_blueprints, mounts)
+    server = serve(app, conf.api.listen, conf.api.port, conf.api.threads)
     previous = _install_signal_handlers(stop_event)
     server.start()
     try:

@@ -5,6 +5,8 @@
     RequestId (oslo.middleware: x-openstack-request-id on every response)
       -> AccessLog (one line per request, never bodies)
       -> BodySizeLimit ([api] max_request_body_size → 413)
+      -> PathDispatcher: ``mounts`` (apps with their own authentication,
+         e.g. the CloudStack API at /client) by path prefix, else
       -> nova_lite.api.auth.pipeline_factory (keystone or noauth)
       -> the Flask app (microversions, body schemas, handlers, faults)
 
@@ -60,12 +62,14 @@ class _LimitedInput:
         return data
 
     def read(self, size=-1):
+        """Read at most ``size`` bytes (all when negative)."""
         if size is None or size < 0:
             size = self._limit + 1 - self._read
         return self._count(self._stream.read(
             min(size, self._limit + 1 - self._read)))
 
     def readline(self, size=-1):
+        """Read one line of at most ``size`` bytes."""
         if size is None or size < 0:
             size = self._limit + 1 - self._read
         return self._count(self._stream.readline(
@@ -127,6 +131,23 @@ class AccessLog:
                      environ.get('REQUEST_METHOD'),
                      environ.get('PATH_INFO'), status[0] if status else '-',
                      time.monotonic() - started)
+
+
+class PathDispatcher:
+    """Send requests under a mounted path prefix to that prefix's WSGI
+    app (PATH_INFO unchanged), all others to ``default``."""
+
+    def __init__(self, default, mounts):
+        self.default = default
+        self.mounts = [(prefix.rstrip('/'), app)
+                       for prefix, app in (mounts or {}).items()]
+
+    def __call__(self, environ, start_response):
+        path = environ.get('PATH_INFO', '')
+        for prefix, app in self.mounts:
+            if path == prefix or path.startswith(prefix + '/'):
+                return app(environ, start_response)
+        return self.default(environ, start_response)
 
 
 # ----------------------------------------------------------- request body
@@ -268,11 +289,19 @@ def create_flask_app(conf=cfg.CONF, extra_blueprints=()):
     return app
 
 
-def build_app(conf=cfg.CONF, extra_blueprints=()):
-    """The WSGI app of the nova_lite API (see the module docstring)."""
+def build_app(conf=cfg.CONF, extra_blueprints=(), mounts=None):
+    """The WSGI app of the nova_lite API (see the module docstring).
+
+    :param extra_blueprints: Flask blueprints served behind the compute
+        API's authentication (e.g. the image API under /image)
+    :param mounts: dict path prefix → WSGI app doing its own
+        authentication (e.g. ``{'/client': cloudstack_app}``)
+    """
     policy.get_enforcer(conf)
     app = create_flask_app(conf, extra_blueprints)
     app = auth.pipeline_factory(app, conf)
+    if mounts:
+        app = PathDispatcher(app, mounts)
     app = BodySizeLimit(app, conf)
     app = AccessLog(app)
     return request_id.RequestId(app)

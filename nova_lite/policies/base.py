@@ -34,4 +34,5 @@ rules = [
 
 
 def list_rules():
+    """The persona rules."""
     return rules

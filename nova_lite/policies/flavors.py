@@ -37,4 +37,5 @@ rules = [
 
 
 def list_rules():
+    """The flavors and images API rules."""
     return rules

@@ -74,4 +74,5 @@ rules = [
 
 
 def list_rules():
+    """The servers API rules."""
     return rules

@@ -3,6 +3,8 @@ import http.client
 import json
 import threading
 
+from werkzeug import test as werkzeug_test
+
 from nova_lite.api import server
 from nova_lite.api import wsgi
 from tests.unit.api import fakes
@@ -69,3 +71,30 @@ class RunAPITest(fakes.APITestCase):
         thread.join(10)
         self.assertFalse(thread.is_alive())
         self.assertIn('API listening on 127.0.0.1', self.log.output)
+
+
+class MountsTest(fakes.APITestCase):
+    """Apps with their own authentication (the CloudStack API) are mounted
+    by path prefix outside the compute API's auth, inside the request id
+    and body size limit."""
+
+    def test_mounted_app_gets_its_prefix_without_auth(self):
+        seen = []
+
+        def cloudstack(environ, start_response):
+            seen.append((environ['PATH_INFO'],
+                         environ.get('openstack.request_id')))
+            start_response('200 OK', [('Content-Type', 'text/plain')])
+            return [b'cloudstack']
+
+        client = werkzeug_test.Client(wsgi.build_app(
+            mounts={'/client': cloudstack}))
+        resp = client.get('/client/api?command=listZones')
+        self.assertEqual((200, b'cloudstack'), (resp.status_code, resp.data))
+        self.assertEqual([('/client/api',
+                           resp.headers['x-openstack-request-id'])], seen)
+        self.assertEqual(401, client.get('/v2.1/servers').status_code)
+        self.assertEqual(401, client.get('/clientele').status_code)
+        resp = client.post('/client/api', data=b'x' * 200000)
+        self.assertEqual(413, resp.status_code)
+        self.assertEqual(1, len(seen))

@@ -80,6 +80,7 @@ def show(flavor_id):
 def _flavor_values(flavor):
     """``flavors`` row values from a validated create body."""
     def number(key, minimum, default=None):
+        """``flavor[key]`` as an int in [minimum, 2**31-1]."""
         value = flavor.get(key, default)
         return openstack.parse_int(value, key, minimum, _INT_MAX)
 
