@@ -2,9 +2,12 @@
 pipeline (noauth) over a fresh SQLite database and the in-process
 ``fake://`` bus, with no service listening (casts just wait on the bus).
 """
+import atexit
 import json
 import logging
 import os
+import shutil
+import tempfile
 
 import fixtures
 from oslo_config import cfg
@@ -37,6 +40,9 @@ OTHER = {'X-User-Id': 'user-b', 'X-Project-Id': OTHER_PROJECT,
          'X-Roles': 'member'}
 
 
+_TEMPLATE = {}
+
+
 class APIFixture(fixtures.Fixture):
     """``build_app()`` over SQLite in a temp dir; ``client`` is a werkzeug
     test client; flavors '1' (m1.tiny) and '2' (m1.small) and an active
@@ -54,14 +60,18 @@ class APIFixture(fixtures.Fixture):
              default_config_dirs=[])
         self.conf = self.useFixture(config_fixture.Config(CONF))
         self.conf.config(state_path=tmp, transport_url='fake://')
-        self.conf.config(connection='sqlite:///%s' % os.path.join(
-            tmp, 'nova_lite.sqlite'), group='database')
         self.conf.config(auth_strategy='noauth', group='api',
                          **self.api_options)
         self.conf.config(label=NETWORK_LABEL, group='network')
+        db_path = os.path.join(tmp, 'nova_lite.sqlite')
+        template = self._template_db()
+        for suffix in ('', '-wal'):
+            if os.path.exists(template + suffix):
+                shutil.copyfile(template + suffix, db_path + suffix)
+        self.conf.config(connection='sqlite:///%s' % db_path,
+                         group='database')
         db_api.reset_context_manager()
         self.addCleanup(db_api.reset_context_manager)
-        migration.db_sync()
         rpc.cleanup()
         rpc.init()
         self.addCleanup(rpc.cleanup)
@@ -70,11 +80,29 @@ class APIFixture(fixtures.Fixture):
         policy.reset()
         self.addCleanup(policy.reset)
         self.admin_context = nl_context.get_admin_context()
-        self._seed()
+        self.network = network_api.get_default_network(self.admin_context)
         self.client = werkzeug_test.Client(wsgi.build_app(CONF))
 
-    def _seed(self):
-        ctx = self.admin_context
+    def _template_db(self):
+        """Path of a migrated and seeded SQLite file, made once per test
+        process and copied by each test (migrating and creating the
+        network's fixed IPs take most of a fixture's time)."""
+        if 'path' not in _TEMPLATE:
+            tmp = tempfile.mkdtemp(prefix='nova-lite-api-template-')
+            atexit.register(shutil.rmtree, tmp, True)
+            path = os.path.join(tmp, 'template.sqlite')
+            self.conf.config(connection='sqlite:///%s' % path,
+                             group='database')
+            db_api.reset_context_manager()
+            migration.db_sync()
+            self._seed(nl_context.get_admin_context())
+            db_api.reset_context_manager()
+            network_api.clear_cache()
+            _TEMPLATE['path'] = path
+        return _TEMPLATE['path']
+
+    @staticmethod
+    def _seed(ctx):
         db_api.flavor_create(ctx, {'flavorid': '1', 'name': 'm1.tiny',
                                    'memory_mb': 512, 'vcpus': 1,
                                    'root_gb': 1})
@@ -86,7 +114,7 @@ class APIFixture(fixtures.Fixture):
                                   'container_format': 'bare', 'size': 4096,
                                   'min_disk': 0, 'min_ram': 0,
                                   'visibility': 'public', 'properties': {}})
-        self.network = network_api.get_default_network(ctx)
+        network_api.get_default_network(ctx)
 
     # ------------------------------------------------------------ requests
 
