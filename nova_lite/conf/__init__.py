@@ -5,6 +5,7 @@ Importing this package registers every option on the global ``CONF``.
 from oslo_config import cfg
 
 from nova_lite.conf import api
+from nova_lite.conf import cloudstack
 from nova_lite.conf import compute
 from nova_lite.conf import conductor
 from nova_lite.conf import database
@@ -19,8 +20,8 @@ from nova_lite.conf import virt
 
 CONF = cfg.CONF
 
-for _mod in (api, compute, conductor, database, default, fake, image,
-             libvirt, network, scheduler, virt):
+for _mod in (api, cloudstack, compute, conductor, database, default, fake,
+             image, libvirt, network, scheduler, virt):
     _mod.register_opts(CONF)
 
 rpc.register_opts(CONF)

@@ -1,5 +1,6 @@
 """Entry points for oslo-config-generator (``oslo.config.opts``)."""
 from nova_lite.conf import api
+from nova_lite.conf import cloudstack
 from nova_lite.conf import compute
 from nova_lite.conf import conductor
 from nova_lite.conf import database
@@ -11,8 +12,8 @@ from nova_lite.conf import network
 from nova_lite.conf import scheduler
 from nova_lite.conf import virt
 
-_MODULES = (default, api, compute, conductor, database, fake, image, libvirt,
-            network, scheduler, virt)
+_MODULES = (default, api, cloudstack, compute, conductor, database, fake,
+            image, libvirt, network, scheduler, virt)
 
 
 def list_opts():

@@ -1,0 +1,131 @@
+"""CloudStack API errors: HTTP/error code, ``cserrorcode`` and text.
+
+Format (CloudStack API reference, "Error handling" and the ApiErrorCode /
+CSExceptionErrorCode tables of the CloudStack developer guide)::
+
+    {"<command>response": {"uuidList": [], "errorcode": 431,
+                           "cserrorcode": 4350, "errortext": "..."}}
+
+``errorcode`` is also the HTTP status: 401 bad credentials, 405 wrong
+method, 431 bad parameter, 432 unknown command, 530 internal error,
+531 permission denied, 533 insufficient capacity, 534 unavailable,
+536 resource in use.
+"""
+from nova_lite import exception
+
+#: errorcode values (CloudStack ApiErrorCode).
+UNAUTHORIZED = 401
+METHOD_NOT_ALLOWED = 405
+PARAM_ERROR = 431
+UNSUPPORTED_ACTION_ERROR = 432
+INTERNAL_ERROR = 530
+ACCOUNT_ERROR = 531
+ACCOUNT_RESOURCE_LIMIT_ERROR = 532
+INSUFFICIENT_CAPACITY_ERROR = 533
+RESOURCE_UNAVAILABLE_ERROR = 534
+RESOURCE_IN_USE_ERROR = 536
+
+#: cserrorcode values (CloudStack CSExceptionErrorCode), named after the
+#: CloudStack exception they stand for.
+CS_CLOUD_RUNTIME = 4250
+CS_CLOUD_AUTHENTICATION = 4290
+CS_CONCURRENT_OPERATION = 4300
+CS_INSUFFICIENT_CAPACITY = 4325
+CS_INVALID_PARAMETER_VALUE = 4350
+CS_PERMISSION_DENIED = 4365
+CS_RESOURCE_ALLOCATION = 4370
+CS_RESOURCE_UNAVAILABLE = 4380
+CS_SERVER_API = 9999
+
+UNAUTHORIZED_TEXT = ('unable to verify user credentials and/or request '
+                     'signature')
+
+
+class CloudStackError(Exception):
+    """An error answered in CloudStack's format.
+
+    :param text: the ``errortext`` (never holds a secret)
+    :param code: ``errorcode`` and HTTP status
+    :param cs_code: ``cserrorcode``
+    """
+
+    code = INTERNAL_ERROR
+    cs_code = CS_SERVER_API
+
+    def __init__(self, text, code=None, cs_code=None, headers=None):
+        super().__init__(text)
+        self.text = text
+        if code is not None:
+            self.code = code
+        if cs_code is not None:
+            self.cs_code = cs_code
+        self.headers = headers or {}
+
+    def body(self):
+        """The inner error object."""
+        return {'uuidList': [], 'errorcode': self.code,
+                'cserrorcode': self.cs_code, 'errortext': self.text}
+
+
+class Unauthorized(CloudStackError):
+    """401: unknown API key, bad signature, expired request or session."""
+    code = UNAUTHORIZED
+    cs_code = CS_CLOUD_AUTHENTICATION
+
+    def __init__(self, text=UNAUTHORIZED_TEXT, **kwargs):
+        super().__init__(text, **kwargs)
+
+
+class InvalidParameter(CloudStackError):
+    """431: a missing, malformed or unknown-entity parameter."""
+    code = PARAM_ERROR
+    cs_code = CS_INVALID_PARAMETER_VALUE
+
+
+class UnknownCommand(CloudStackError):
+    """432: the command does not exist or the caller may not run it."""
+    code = UNSUPPORTED_ACTION_ERROR
+    cs_code = CS_SERVER_API
+
+    def __init__(self, command):
+        super().__init__('The given command %s does not exist or it is not '
+                         'available for the user' % (command or '(none)'))
+
+
+class MethodNotAllowed(CloudStackError):
+    code = METHOD_NOT_ALLOWED
+    cs_code = CS_SERVER_API
+
+
+class PermissionDenied(CloudStackError):
+    """531: policy refused the operation."""
+    code = ACCOUNT_ERROR
+    cs_code = CS_PERMISSION_DENIED
+
+
+def from_exception(exc):
+    """The CloudStackError for a ``NovaLiteException`` raised by the
+    engine: 400 → 431, 403 → 531 (quota: 532), 404 → 431 (CloudStack
+    reports unknown ids as invalid parameter values), a VM in the wrong
+    state or locked → 431, other 409s → 536 in use / concurrent
+    operation, 503 → 534, anything else 530."""
+    text = exc.format_message()
+    if isinstance(exc, exception.QuotaExceeded):
+        return CloudStackError(text, ACCOUNT_RESOURCE_LIMIT_ERROR,
+                               CS_RESOURCE_ALLOCATION)
+    if isinstance(exc, (exception.InstanceInvalidState,
+                        exception.InstanceIsLocked)):
+        return InvalidParameter(text)
+    if isinstance(exc, exception.NoValidHost):
+        return CloudStackError(text, INSUFFICIENT_CAPACITY_ERROR,
+                               CS_INSUFFICIENT_CAPACITY)
+    by_code = {
+        400: (PARAM_ERROR, CS_INVALID_PARAMETER_VALUE),
+        403: (ACCOUNT_ERROR, CS_PERMISSION_DENIED),
+        404: (PARAM_ERROR, CS_INVALID_PARAMETER_VALUE),
+        409: (RESOURCE_IN_USE_ERROR, CS_CONCURRENT_OPERATION),
+        503: (RESOURCE_UNAVAILABLE_ERROR, CS_RESOURCE_UNAVAILABLE),
+    }
+    code, cs_code = by_code.get(getattr(exc, 'code', 500),
+                                (INTERNAL_ERROR, CS_CLOUD_RUNTIME))
+    return CloudStackError(text, code, cs_code)

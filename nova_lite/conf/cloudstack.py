@@ -1,0 +1,78 @@
+"""[cloudstack] options: the Apache CloudStack command API (``/client/api``).
+
+The API authenticates callers itself (signed requests with an API key, or a
+``login`` session) and reads secret keys and role assignments from Keystone
+with the service user of ``[<keystone_section>]`` (by default the
+``[keystone_authtoken]`` section keystonemiddleware already uses).
+"""
+from oslo_config import cfg
+
+cloudstack_group = cfg.OptGroup(
+    'cloudstack', title='CloudStack command API options',
+    help='The /client/api endpoint that speaks the Apache CloudStack API '
+         'over the nova_lite engine.')
+
+cloudstack_opts = [
+    cfg.BoolOpt('enabled', default=True,
+                help='Serve the CloudStack command API at /client/api in '
+                     'the nova-lite-api process.'),
+    cfg.StrOpt('keystone_section', default='keystone_authtoken',
+               help='Config section holding the keystoneauth options '
+                    '(auth_type, auth_url, username, password, '
+                    'project_name, ...) of the Keystone service user that '
+                    'reads and writes API key credentials and role '
+                    'assignments. That user needs the admin role.'),
+    cfg.StrOpt('identity_interface', default='internal',
+               choices=['public', 'internal', 'admin'],
+               help='Interface of the identity endpoint in the Keystone '
+                    'catalog used for credential and role look-ups.'),
+    cfg.IntOpt('keystone_timeout', default=10, min=1,
+               help='Seconds one request to Keystone may take.'),
+    cfg.StrOpt('credential_type', default='cloudstack',
+               choices=[('cloudstack', 'Keystone credentials of type '
+                                       '"cloudstack"'),
+                        ('ec2', 'Keystone credentials of type "ec2" '
+                                '(usable by EC2-style tools too)')],
+               help='Type of the Keystone credential that stores the API '
+                    'key and secret key of a key pair (blob '
+                    '{"access": apikey, "secret": secretkey}).'),
+    cfg.IntOpt('credential_cache_time', default=60, min=0,
+               help='Seconds a secret key and the role assignments of an '
+                    'API key are cached in the API process; 0 disables '
+                    'the cache. A deleted credential or a removed role '
+                    'takes effect after at most this long.'),
+    cfg.IntOpt('credential_cache_size', default=1024, min=1,
+               help='Maximum number of API keys whose secrets are cached.'),
+    cfg.IntOpt('session_timeout', default=1800, min=60,
+               help='Seconds a login session may stay idle; it also ends '
+                    'when its Keystone token expires. Sessions live in '
+                    'the memory of one API process: behind a load '
+                    'balancer, make sessions sticky.'),
+    cfg.IntOpt('max_sessions', default=10000, min=1,
+               help='Maximum number of concurrent login sessions per API '
+                    'process; beyond it the least recently used session '
+                    'ends.'),
+    cfg.IntOpt('max_expires_seconds', default=86400, min=60,
+               help='Largest distance in the future, in seconds, that the '
+                    '"expires" of a signatureVersion=3 request may have.'),
+    cfg.IntOpt('cpu_speed_mhz', default=2000, min=1,
+               help='CPU speed in MHz reported as cpuspeed of service '
+                    'offerings and virtual machines (flavors have none).'),
+    cfg.IntOpt('default_page_size', default=500, min=1,
+               help='Page size of list commands called with "page" but '
+                    'without "pagesize" (CloudStack default.page.size).'),
+    cfg.IntOpt('max_page_size', default=1000, min=1,
+               help='Largest "pagesize" a list command accepts.'),
+    cfg.StrOpt('version', default='4.19.0',
+               help='CloudStack API version reported by listCapabilities '
+                    'and in XML responses.'),
+]
+
+
+def register_opts(conf):
+    conf.register_group(cloudstack_group)
+    conf.register_opts(cloudstack_opts, group=cloudstack_group)
+
+
+def list_opts():
+    return {cloudstack_group: cloudstack_opts}
