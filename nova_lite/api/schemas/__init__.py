@@ -91,10 +91,21 @@ def _is_base64(value):
 
 # -------------------------------------------------------------- validation
 
+def _redacted(value):
+    """``value`` with the values of SECRET_FIELDS keys replaced by '***'
+    at any depth."""
+    if isinstance(value, dict):
+        return {k: '***' if k in SECRET_FIELDS else _redacted(v)
+                for k, v in value.items()}
+    if isinstance(value, list):
+        return [_redacted(v) for v in value]
+    return value
+
+
 def _shown_value(error):
     if any(part in SECRET_FIELDS for part in error.absolute_path):
         return '***'
-    text = repr(error.instance)
+    text = repr(_redacted(error.instance))
     return text if len(text) <= 80 else text[:77] + '...'
 
 

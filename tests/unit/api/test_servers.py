@@ -82,11 +82,20 @@ class CreateTest(_ServersTestCase):
         self.post(SERVERS, {'server': {
             'name': 'web', 'imageRef': fakes.IMAGE_UUID, 'flavorRef': '1',
             'adminPass': 'Sw0rdfish!', 'user_data': user_data}})
-        resp = self.post(SERVERS, {'server': {
-            'name': 'web', 'imageRef': fakes.IMAGE_UUID, 'flavorRef': '1',
-            'adminPass': 'Sw0rdfish!' * 30, 'user_data': user_data}})
-        self.assertEqual(400, resp.status_code)
-        self.assertNotIn('Sw0rdfish', resp.get_data(as_text=True))
+        for server in ({'adminPass': 'Sw0rdfish!' * 30},
+                       {'adminPass': 'Sw0rdfish!', 'colour': 'blue'},
+                       {'adminPass': 'Sw0rdfish!', 'name': ''}):
+            body = {'server': dict({'adminPass': 'Sw0rdfish!',
+                                    'user_data': user_data, 'name': 'web',
+                                    'flavorRef': '1'}, **server)}
+            resp = self.post(SERVERS, body)
+            self.assertEqual(400, resp.status_code)
+            self.assertNotIn('Sw0rdfish', resp.get_data(as_text=True))
+            self.assertNotIn(user_data[:20], resp.get_data(as_text=True))
+        resp = self.post(SERVERS, {'server': {'adminPass': 'Sw0rdfish!'},
+                                   'extra': 1})
+        self.assertIn("'adminPass': '***'", resp.json['badRequest'][
+            'message'])
         self.assertTrue(self.log.output)
         for secret in ('Sw0rdfish', user_data, 'TOPSECRET'):
             self.assertNotIn(secret, self.log.output)
