@@ -152,3 +152,44 @@ class HypervisorUnavailable(NovaLiteException):
 
 class VirtDriverNotFound(NovaLiteException):
     msg_fmt = 'Could not load virt driver %(name)s'
+
+
+# ------------------------------------------- server groups and aggregates
+
+class InstanceGroupNotFound(NotFound):
+    msg_fmt = 'Server group %(group_uuid)s could not be found.'
+
+
+class GroupPolicyViolation(Conflict):
+    """A claim would break a hard (anti-)affinity policy: raised inside
+    the claim transaction so concurrent boots cannot break the policy."""
+    msg_fmt = 'Host %(host)s would break the %(policy)s policy of server ' \
+              'group %(group_uuid)s'
+
+
+class AggregateNotFound(NotFound):
+    msg_fmt = 'Aggregate %(aggregate_id)s could not be found.'
+
+
+class AggregateNameExists(Conflict):
+    msg_fmt = 'Aggregate %(aggregate_name)s already exists.'
+
+
+class AggregateHostExists(Conflict):
+    msg_fmt = 'Aggregate %(aggregate_id)s already has host %(host)s.'
+
+
+class AggregateHostNotFound(NotFound):
+    msg_fmt = 'Aggregate %(aggregate_id)s has no host %(host)s.'
+
+
+class InvalidAggregateAction(Invalid):
+    """400: the action would leave the aggregate inconsistent (deleting a
+    non-empty aggregate, a zone change that moves hosts across zones)."""
+    msg_fmt = 'Cannot %(action)s aggregate %(aggregate_id)s: %(reason)s'
+
+
+class AggregateActionConflict(Conflict):
+    """409: a host cannot join an aggregate whose zone differs from the
+    zone it is already in."""
+    msg_fmt = 'Cannot %(action)s aggregate %(aggregate_id)s: %(reason)s'

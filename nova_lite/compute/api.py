@@ -13,7 +13,9 @@ from oslo_log import log as logging
 from nova_lite.compute import rpcapi as compute_rpcapi
 from nova_lite.compute import states
 from nova_lite.conductor import rpcapi as conductor_rpcapi
+from nova_lite.db import aggregates as aggregate_db
 from nova_lite.db import api as db_api
+from nova_lite.db import server_groups as group_db
 from nova_lite import exception
 from nova_lite.image import api as image_api
 from nova_lite.objects import instance as instance_obj
@@ -63,13 +65,19 @@ class API:
             raise exception.Invalid(reason='min_count must be <= max_count')
         flavor = self._flavor_for_create(context, flavor_id)
         image = self._image_for_create(context, image_ref, flavor)
+        self._check_availability_zone(context, availability_zone)
+        if instance_group is None:
+            instance_group = self._group_for_create(context,
+                                                    scheduler_hints)
         reservation_id = new_reservation_id()
         values = [self._instance_values(context, name, image, flavor, index,
                                         max_count, reservation_id,
                                         availability_zone, user_data,
                                         key_name, key_data)
                   for index in range(max_count)]
-        rows = db_api.instances_create(context, values, metadata or {})
+        rows = db_api.instances_create(
+            context, values, metadata or {},
+            group_id=(instance_group or {}).get('id'))
         spec = self._request_spec(context, flavor, image, max_count,
                                   availability_zone, scheduler_hints,
                                   instance_group)
@@ -91,6 +99,38 @@ class API:
             raise exception.Invalid(reason='Flavor %s is disabled.'
                                     % flavor_id)
         return flavor
+
+    @staticmethod
+    def _check_availability_zone(context, availability_zone):
+        """:raises: Invalid (400) for a zone no aggregate defines (the
+        default zone always exists)"""
+        if not availability_zone or availability_zone == \
+                CONF.compute.default_availability_zone:
+            return
+        if availability_zone not in aggregate_db.availability_zones(context):
+            raise exception.Invalid(
+                reason='The requested availability zone %s is not '
+                'available.' % availability_zone)
+
+    @staticmethod
+    def _group_for_create(context, scheduler_hints):
+        """The server group of the ``group`` scheduler hint (a uuid), or
+        None; the instances become its members.
+
+        :raises: Invalid (400) when the group is unknown to the project
+        """
+        group_uuid = (scheduler_hints or {}).get('group')
+        if isinstance(group_uuid, list):
+            group_uuid = group_uuid[0] if len(group_uuid) == 1 else None
+            if group_uuid is None:
+                raise exception.Invalid(reason='Only one server group may '
+                                        'be given in the group hint.')
+        if not group_uuid:
+            return None
+        try:
+            return group_db.instance_group_get(context, str(group_uuid))
+        except exception.InstanceGroupNotFound as exc:
+            raise exception.Invalid(reason=exc.format_message()) from None
 
     def _image_for_create(self, context, image_ref, flavor):
         image_id = str(image_ref).rstrip('/').rsplit('/', 1)[-1]

@@ -33,7 +33,8 @@ class BuildFlow:
             if host_lists is None:
                 return
         else:
-            host_lists = [self._claim_alternate(context, inst, hosts)
+            host_lists = [self._claim_alternate(context, inst, hosts,
+                                                request_spec)
                           for inst, hosts in zip(instances, host_lists)]
         for instance, host_list in zip(instances, host_lists):
             if host_list:
@@ -56,11 +57,12 @@ class BuildFlow:
                 expected_task_state=states.SCHEDULING)
         return None
 
-    def _claim_alternate(self, context, instance, alternates):
-        """[claimed selection, remaining alternates...] or None (ERROR)."""
+    def _claim_alternate(self, context, instance, alternates, spec):
+        """[claimed selection, remaining alternates...] or None (ERROR).
+        A claim keeps the hard policy of ``spec``'s server group."""
         for index, selection in enumerate(alternates):
             if claims.claim_instance(context, selection.compute_node_id,
-                                     instance):
+                                     instance, spec):
                 selection.claimed = True
                 return alternates[index:]
         compute_utils.set_error(

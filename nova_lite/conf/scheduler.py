@@ -13,8 +13,15 @@ scheduler_opts = [
                     'schedulers.'),
     cfg.ListOpt('enabled_filters',
                 default=['ComputeFilter', 'AvailabilityZoneFilter',
-                         'RamFilter', 'CoreFilter', 'DiskFilter'],
-                help='Filters a host must pass, in order.'),
+                         'RamFilter', 'CoreFilter', 'DiskFilter',
+                         'ServerGroupAntiAffinityFilter',
+                         'ServerGroupAffinityFilter', 'SameHostFilter',
+                         'DifferentHostFilter', 'ImagePropertiesFilter',
+                         'AggregateImagePropertiesIsolation'],
+                help='Filters a host must pass, in order. ComputeFilter, '
+                     'AvailabilityZoneFilter and (all three together) '
+                     'RamFilter, CoreFilter, DiskFilter are applied in SQL '
+                     'first. IgnoreHostsFilter is always added.'),
     cfg.FloatOpt('ram_weight_multiplier', default=1.0,
                  help='Weight of free RAM; positive spreads, negative '
                       'packs.'),
@@ -24,6 +31,17 @@ scheduler_opts = [
     cfg.FloatOpt('disk_weight_multiplier', default=1.0,
                  help='Weight of free disk; positive spreads, negative '
                       'packs.'),
+    cfg.FloatOpt('soft_affinity_weight_multiplier', default=10.0, min=0.0,
+                 help='Weight of the members of a soft-affinity server '
+                      'group already on a host (more members, better). '
+                      'Above the sum of the resource multipliers, the '
+                      'policy wins over spreading whenever the host fits.'),
+    cfg.FloatOpt('soft_anti_affinity_weight_multiplier', default=10.0,
+                 min=0.0,
+                 help='Weight of the members of a soft-anti-affinity server '
+                      'group already on a host (fewer members, better). '
+                      'Above the sum of the resource multipliers, the '
+                      'policy wins over packing whenever a host fits.'),
     cfg.IntOpt('workers', default=8, min=1,
                help='Threads that handle RPC requests in the scheduler.'),
 ]

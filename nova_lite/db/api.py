@@ -424,7 +424,8 @@ def _check_group_policy(session, group_uuid, policy, compute_node_id,
                         instance_uuid):
     """Raise GroupPolicyViolation if claiming ``compute_node_id`` breaks
     the hard ``policy``: another member of the group holds an allocation
-    on the node's host (anti-affinity) or on another host (affinity).
+    on the node's host (anti-affinity) or on another host (affinity); the
+    exception's ``host`` is that member's host.
 
     The group row is locked first (SELECT ... FOR UPDATE; SQLite already
     serializes writers with BEGIN IMMEDIATE), so claims of one group run
@@ -442,7 +443,7 @@ def _check_group_policy(session, group_uuid, policy, compute_node_id,
     same_host = node.host == target.host
     clash = same_host if policy == 'anti-affinity' else sa.not_(same_host)
     host = session.execute(
-        sa.select(target.host)
+        sa.select(node.host)
         .select_from(member)
         .join(alloc, alloc.instance_uuid == member.instance_uuid)
         .join(node, node.id == alloc.compute_node_id)

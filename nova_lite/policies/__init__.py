@@ -5,12 +5,16 @@
 """
 import itertools
 
+from nova_lite.policies import aggregates
 from nova_lite.policies import base
 from nova_lite.policies import flavors
+from nova_lite.policies import server_groups
 from nova_lite.policies import servers
 
 
 def list_rules():
     """Every RuleDefault of nova_lite."""
     return list(itertools.chain(base.list_rules(), servers.list_rules(),
-                                flavors.list_rules()))
+                                flavors.list_rules(),
+                                aggregates.list_rules(),
+                                server_groups.list_rules()))

@@ -3,21 +3,47 @@
 A claim is one conditional UPDATE of the node's usage plus an allocations
 row (``nova_lite.db.api.claim``); unclaim is idempotent. The scheduler
 claims the chosen host; the conductor claims alternates on reschedule.
+Both pass the request's server group, so a hard (anti-)affinity policy is
+checked in the claim's transaction.
 """
 from nova_lite.db import api as db_api
+from nova_lite import exception
+from nova_lite.scheduler import filters
+
+
+def _group(spec):
+    """(group uuid, policy) of the request, or None."""
+    if spec is None:
+        return None
+    group_uuid = filters.spec_field(spec, 'instance_group_uuid')
+    if not group_uuid:
+        return None
+    return group_uuid, filters.spec_field(spec, 'instance_group_policy')
 
 
 def claim(context, compute_node_id, instance_uuid, spec):
-    """Claim ``spec``'s flavor on the node; True when it fits."""
+    """Claim ``spec``'s flavor on the node; True when it fits.
+
+    :raises: GroupPolicyViolation when the node's host would break the
+        request's hard server group policy
+    """
     return db_api.claim(context, compute_node_id, instance_uuid,
-                        spec.vcpus, spec.memory_mb, spec.disk_gb)
+                        spec.vcpus, spec.memory_mb, spec.disk_gb,
+                        group=_group(spec))
 
 
-def claim_instance(context, compute_node_id, instance):
-    """Claim an ``objects.Instance``'s flavor on the node."""
-    return db_api.claim(context, compute_node_id, instance.uuid,
-                        instance.vcpus, instance.memory_mb,
-                        instance.root_gb + instance.ephemeral_gb)
+def claim_instance(context, compute_node_id, instance, spec=None):
+    """Claim an ``objects.Instance``'s flavor on the node (reschedules).
+
+    :returns: True when it fits and keeps ``spec``'s group policy
+    """
+    try:
+        return db_api.claim(context, compute_node_id, instance.uuid,
+                            instance.vcpus, instance.memory_mb,
+                            instance.root_gb + instance.ephemeral_gb,
+                            group=_group(spec))
+    except exception.GroupPolicyViolation:
+        return False
 
 
 def unclaim(context, instance_uuid):

@@ -3,39 +3,58 @@
 Free amounts account for allocation ratios and reservations the same way
 the claim's conditional UPDATE does (``nova_lite.db.api.claim``), so a host
 that passes the filters can be claimed unless another scheduler raced.
+
+Host states are built per request (``get_host_states``): the cheap filters
+(ComputeFilter, AvailabilityZoneFilter, Ram/Core/DiskFilter) are applied in
+SQL first, and each state carries what the other filters and weighers of
+this request need (aggregate metadata, the hosts of the server group's
+members, the hinted instances on the host).
 """
 import datetime
 
 from oslo_config import cfg
 
 from nova_lite.db import api as db_api
+from nova_lite.db import server_groups as group_db
+from nova_lite.scheduler import filters
 
 CONF = cfg.CONF
 
+AZ_KEY = 'availability_zone'
+#: Filters whose test ``compute_nodes_for_scheduling`` also does in SQL.
+CAPACITY_FILTERS = frozenset(('RamFilter', 'CoreFilter', 'DiskFilter'))
+AZ_FILTER = 'AvailabilityZoneFilter'
+
 
 class HostState:
-    """One compute node; usage in vCPUs, MiB and GiB."""
+    """One compute node; usage in vCPUs, MiB and GiB.
 
-    def __init__(self, node):
+    :param node: a dict of ``db_api.compute_nodes_for_scheduling``
+    :param group_hosts: {host: members of the request's server group
+        holding an allocation there}, shared by the request's states
+    :param instances: uuids of hinted instances (same_host,
+        different_host) that run on this host
+    """
+
+    def __init__(self, node, group_hosts=None, instances=()):
         self.compute_node_id = node['id']
         self.host = node['host']
         self.nodename = node['hypervisor_hostname']
         self.hypervisor_type = node['hypervisor_type']
-        self.vcpus = node['vcpus']
-        self.memory_mb = node['memory_mb']
-        self.local_gb = node['local_gb']
-        self.vcpus_used = node['vcpus_used']
-        self.memory_mb_used = node['memory_mb_used']
-        self.local_gb_used = node['local_gb_used']
-        self.cpu_allocation_ratio = node['cpu_allocation_ratio']
-        self.ram_allocation_ratio = node['ram_allocation_ratio']
-        self.disk_allocation_ratio = node['disk_allocation_ratio']
-        self.reserved_memory_mb = node['reserved_memory_mb']
-        self.reserved_disk_gb = node['reserved_disk_gb']
+        for key in ('vcpus', 'memory_mb', 'local_gb', 'vcpus_used',
+                    'memory_mb_used', 'local_gb_used', 'cpu_allocation_ratio',
+                    'ram_allocation_ratio', 'disk_allocation_ratio',
+                    'reserved_memory_mb', 'reserved_disk_gb'):
+            setattr(self, key, node[key])
         self.disabled = node.get('disabled', False)
+        self.forced_down = node.get('forced_down', False)
         self.last_seen_up = node.get('last_seen_up')
-        self.availability_zone = CONF.compute.default_availability_zone
-        self.instances = set()
+        self.aggregate_metadata = node.get('aggregate_metadata') or {}
+        zones = sorted(self.aggregate_metadata.get(AZ_KEY, ()))
+        self.availability_zone = (zones[0] if zones else
+                                  CONF.compute.default_availability_zone)
+        self.group_hosts = {} if group_hosts is None else group_hosts
+        self.instances = set(instances)
 
     @property
     def free_vcpus(self):
@@ -51,11 +70,19 @@ class HostState:
         return ((self.local_gb - self.reserved_disk_gb)
                 * self.disk_allocation_ratio - self.local_gb_used)
 
+    @property
+    def group_members(self):
+        """Members of the request's server group with an allocation on
+        this host."""
+        return self.group_hosts.get(self.host, 0)
+
     def consume(self, spec):
         """Account for an instance just claimed here (same request)."""
         self.vcpus_used += spec.vcpus
         self.memory_mb_used += spec.memory_mb
         self.local_gb_used += spec.disk_gb
+        if filters.spec_field(spec, 'instance_group_uuid'):
+            self.group_hosts[self.host] = self.group_members + 1
 
     def __repr__(self):
         return '<HostState %s/%s>' % (self.host, self.nodename)
@@ -67,7 +94,43 @@ def up_since():
     return now - datetime.timedelta(seconds=CONF.service_down_time)
 
 
-def get_host_states(context):
-    """HostStates of enabled, up compute nodes (one SQL statement)."""
-    return [HostState(node) for node in
-            db_api.compute_nodes_for_scheduling(context, up_since())]
+def hinted_instances(spec):
+    """Instance uuids named by the same_host and different_host hints."""
+    return filters.hint(spec, 'same_host') | filters.hint(
+        spec, 'different_host')
+
+
+def _sql_prefilter(spec, filter_names):
+    """Keyword arguments of ``compute_nodes_for_scheduling`` that apply
+    the enabled cheap filters in SQL."""
+    kwargs = {'default_availability_zone':
+              CONF.compute.default_availability_zone}
+    if CAPACITY_FILTERS <= set(filter_names):
+        kwargs['resources'] = (spec.vcpus, spec.memory_mb, spec.disk_gb)
+    if AZ_FILTER in filter_names:
+        kwargs['availability_zone'] = filters.spec_field(
+            spec, 'availability_zone')
+    return kwargs
+
+
+def get_host_states(context, spec, filter_names=(), prefilter=True):
+    """HostStates for ``spec``.
+
+    With ``prefilter``, only enabled, up nodes that pass the enabled cheap
+    filters (see ``CAPACITY_FILTERS``, ``AZ_FILTER``) for one instance of
+    ``spec``; without it every live node (to explain a NoValidHost).
+    One statement, plus one for a server group and one for
+    same_host/different_host hints.
+    """
+    kwargs = _sql_prefilter(spec, filter_names) if prefilter else {}
+    nodes = db_api.compute_nodes_for_scheduling(
+        context, up_since(), prefilter=prefilter, **kwargs)
+    group_uuid = filters.spec_field(spec, 'instance_group_uuid')
+    group_hosts = {}
+    if group_uuid and nodes:
+        group_hosts = group_db.member_hosts(context, group_uuid)
+    uuids = hinted_instances(spec)
+    hosts_of = db_api.instance_hosts(context, uuids) if uuids else {}
+    return [HostState(node, group_hosts,
+                      [u for u, h in hosts_of.items() if h == node['host']])
+            for node in nodes]

@@ -1,9 +1,12 @@
 """Scheduler service: ``select_destinations`` (RPC call).
 
 Filters, weighs and claims hosts for the instances of one request; see
-DESIGN.md "One boot, end to end".
+DESIGN.md "One boot, end to end". Several schedulers may run at once: the
+claim (one conditional UPDATE, plus the server group check under a lock
+of the group row) is what keeps them from overcommitting a host or
+breaking a hard group policy, so a lost claim just moves on to the next
+host.
 """
-import collections
 import random
 
 from oslo_config import cfg
@@ -15,48 +18,20 @@ from nova_lite.objects import selection as selection_obj
 from nova_lite.scheduler import claims
 from nova_lite.scheduler import filters
 from nova_lite.scheduler import host_manager
+from nova_lite.scheduler import report
 from nova_lite.scheduler import weights
 from nova_lite import service
-from nova_lite.db import api as db_api
 
 CONF = cfg.CONF
 LOG = logging.getLogger(__name__)
 
-
-class FilterReport:
-    """Rejections per filter: counts for the user, rows for the admin."""
-
-    def __init__(self):
-        self.counts = collections.OrderedDict()
-        self.samples = {}
-        self.rows = []
-
-    def reject(self, filter_name, host, reason):
-        self.counts[filter_name] = self.counts.get(filter_name, 0) + 1
-        self.samples.setdefault(filter_name, reason)
-        self.rows.append({'host': host, 'filter': filter_name,
-                          'reason': reason})
-
-    def summary(self, total):
-        """'RamFilter rejected 2 of 2 hosts (insufficient RAM: ...)'."""
-        parts = ['%s rejected %d of %d hosts (%s)' % (
-            name, count, total, self.samples[name])
-            for name, count in self.counts.items()]
-        return '; '.join(parts) or 'no compute hosts are registered'
-
-
-def run_filters(hosts, spec, filter_objs, report):
-    """Hosts passing every filter; rejections go to ``report``."""
-    passing = []
-    for host in hosts:
-        for flt in filter_objs:
-            reason = flt.host_passes(host, spec)
-            if reason:
-                report.reject(flt.name, host.host, reason)
-                break
-        else:
-            passing.append(host)
-    return passing
+def filter_names():
+    """Enabled filters, with ComputeFilter first and IgnoreHostsFilter
+    last always present (down hosts are never candidates; reschedules
+    never retry a host)."""
+    names = [n for n in CONF.scheduler.enabled_filters
+             if n not in ('ComputeFilter', 'IgnoreHostsFilter')]
+    return ['ComputeFilter'] + names + ['IgnoreHostsFilter']
 
 
 class SchedulerManager(service.Manager):
@@ -66,10 +41,8 @@ class SchedulerManager(service.Manager):
 
     def __init__(self, host):
         super().__init__(host)
-        names = list(CONF.scheduler.enabled_filters)
-        if 'IgnoreHostsFilter' not in names:
-            names.append('IgnoreHostsFilter')
-        self.filters = filters.load_filters(names)
+        self.filter_names = filter_names()
+        self.filters = filters.load_filters(self.filter_names)
         self.weighers = weights.all_weighers()
 
     def select_destinations(self, context, request_spec, instance_uuids,
@@ -78,10 +51,12 @@ class SchedulerManager(service.Manager):
 
         :returns: one list per instance: [chosen Selection (claimed),
             alternate Selections...] up to ``[scheduler] max_attempts``
-        :raises: NoValidHost with the per-filter summary; claims made for
-            earlier instances of the request are released first
+        :raises: NoValidHost with the per-filter summary and per-host
+            details; claims made for earlier instances of the request are
+            released first
         """
-        hosts = host_manager.get_host_states(context)
+        hosts = host_manager.get_host_states(context, request_spec,
+                                             self.filter_names)
         result = []
         try:
             for instance_uuid in instance_uuids:
@@ -96,20 +71,37 @@ class SchedulerManager(service.Manager):
 
     def _select_one(self, context, spec, instance_uuid, hosts,
                     return_alternates):
-        report = FilterReport()
-        passing = run_filters(hosts, spec, self.filters, report)
-        ranked = weights.weigh_hosts(passing, spec, self.weighers)
+        ranked = weights.weigh_hosts(
+            report.run_filters(hosts, spec, self.filters), spec,
+            self.weighers)
+        losses = {}
         while ranked:
             subset = ranked[:CONF.scheduler.host_subset_size]
             chosen = random.choice(subset)
-            if claims.claim(context, chosen.compute_node_id, instance_uuid,
-                            spec):
-                chosen.consume(spec)
-                return self._selections(chosen, ranked, return_alternates)
-            report.reject('ClaimConflict', chosen.host,
-                          'claim lost to a concurrent request')
-            ranked.remove(chosen)
-        raise self._no_valid_host(context, report, len(hosts))
+            try:
+                if claims.claim(context, chosen.compute_node_id,
+                                instance_uuid, spec):
+                    chosen.consume(spec)
+                    return self._selections(chosen, ranked,
+                                            return_alternates)
+                losses[chosen.host] = 'claim lost to a concurrent request'
+                ranked.remove(chosen)
+            except exception.GroupPolicyViolation as exc:
+                LOG.info('Claim of %s: %s', instance_uuid,
+                         exc.format_message())
+                ranked = self._after_group_conflict(spec, chosen, ranked,
+                                                    exc, losses)
+        raise report.explain(context, spec, self.filters, losses)
+
+    def _after_group_conflict(self, spec, chosen, ranked, exc, losses):
+        """Another scheduler placed a member of the group meanwhile: note
+        where, and keep the hosts that still pass the filters."""
+        member_host = exc.kwargs['host']
+        chosen.group_hosts[member_host] = \
+            chosen.group_hosts.get(member_host, 0) + 1
+        losses[chosen.host] = exc.format_message()
+        rest = [h for h in ranked if h is not chosen]
+        return report.run_filters(rest, spec, self.filters)
 
     @staticmethod
     def _selections(chosen, ranked, return_alternates):
@@ -119,21 +111,6 @@ class SchedulerManager(service.Manager):
         alternates = [h for h in ranked if h is not chosen]
         limit = CONF.scheduler.max_attempts - 1
         return [first] + [_selection(h) for h in alternates[:limit]]
-
-    @staticmethod
-    def _no_valid_host(context, report, candidates):
-        disabled, down = db_api.compute_nodes_excluded_counts(
-            context, host_manager.up_since())
-        total = candidates + disabled + down
-        if disabled or down:
-            report.counts['ComputeFilter'] = (
-                report.counts.get('ComputeFilter', 0) + disabled + down)
-            report.samples.setdefault(
-                'ComputeFilter', '%d disabled, %d down' % (disabled, down))
-            report.counts.move_to_end('ComputeFilter', last=False)
-        summary = report.summary(total)
-        LOG.info('No valid host: %s', summary)
-        return exception.NoValidHost(reason=summary, details=report.rows)
 
 
 def _selection(host, claimed=False):

@@ -143,7 +143,9 @@ def route_schemas():
     The app validates each request of these routes before its handler
     runs; a meta-test checks every POST/PUT route is listed.
     """
+    from nova_lite.api.schemas import aggregates
     from nova_lite.api.schemas import flavors
+    from nova_lite.api.schemas import server_groups
     from nova_lite.api.schemas import server_actions
     from nova_lite.api.schemas import server_metadata
     from nova_lite.api.schemas import servers
@@ -157,4 +159,9 @@ def route_schemas():
         ('PUT', server + '/metadata'): server_metadata.update_all,
         ('PUT', server + '/metadata/<key>'): server_metadata.update_item,
         ('POST', '/v2.1/flavors'): flavors.create,
+        ('POST', '/v2.1/os-aggregates'): aggregates.create,
+        ('PUT', '/v2.1/os-aggregates/<aggregate_id>'): aggregates.update,
+        ('POST', '/v2.1/os-aggregates/<aggregate_id>/action'):
+            aggregates.action,
+        ('POST', '/v2.1/os-server-groups'): server_groups.create,
     }

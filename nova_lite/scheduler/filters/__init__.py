@@ -2,7 +2,10 @@
 
 ``host_passes(host_state, spec)`` returns None when the host passes, or a
 short reason string when it rejects it. The scheduler counts rejections per
-filter for the NoValidHost fault.
+filter for the NoValidHost fault. ComputeFilter, AvailabilityZoneFilter,
+RamFilter, CoreFilter and DiskFilter are also applied in SQL before the
+Python filters run (``nova_lite.scheduler.host_manager``); their Python
+form explains the hosts SQL left out when nothing fits.
 """
 import importlib
 
@@ -13,6 +16,15 @@ _FILTERS = {
     'CoreFilter': 'nova_lite.scheduler.filters.core',
     'DiskFilter': 'nova_lite.scheduler.filters.disk',
     'IgnoreHostsFilter': 'nova_lite.scheduler.filters.ignore_hosts',
+    'ServerGroupAffinityFilter':
+        'nova_lite.scheduler.filters.affinity',
+    'ServerGroupAntiAffinityFilter':
+        'nova_lite.scheduler.filters.anti_affinity',
+    'SameHostFilter': 'nova_lite.scheduler.filters.same_host',
+    'DifferentHostFilter': 'nova_lite.scheduler.filters.different_host',
+    'ImagePropertiesFilter': 'nova_lite.scheduler.filters.image_props',
+    'AggregateImagePropertiesIsolation':
+        'nova_lite.scheduler.filters.aggregate_image_props',
 }
 
 
@@ -28,6 +40,30 @@ class BaseHostFilter:
         raise NotImplementedError()
 
 
+def spec_field(spec, name, default=None):
+    """``spec.<name>``, or ``default`` when the field is unset or None."""
+    if not spec.obj_attr_is_set(name):
+        return default
+    value = getattr(spec, name)
+    return default if value is None else value
+
+
+def image_properties(spec):
+    """The image properties of the request ({} without an image)."""
+    image = spec_field(spec, 'image')
+    return (image.properties or {}) if image is not None else {}
+
+
+def hint(spec, name):
+    """Values of scheduler hint ``name`` as a set of strings."""
+    return set(spec_field(spec, 'scheduler_hints', {}).get(name, ()))
+
+
+def available_filters():
+    """Names of every filter ``load_filters`` knows."""
+    return sorted(_FILTERS)
+
+
 def load_filters(names):
     """Instances of the filters called ``names``, in that order.
 
@@ -36,7 +72,8 @@ def load_filters(names):
     result = []
     for name in names:
         if name not in _FILTERS:
-            raise ValueError('Unknown scheduler filter %s' % name)
+            raise ValueError('Unknown scheduler filter %s (known: %s)'
+                             % (name, ', '.join(available_filters())))
         module = importlib.import_module(_FILTERS[name])
         result.append(getattr(module, name)())
     return result

@@ -1,4 +1,5 @@
-"""ComputeFilter: the compute service must be enabled and up."""
+"""ComputeFilter: the compute service must be enabled and up (heartbeat
+within ``service_down_time`` seconds, not forced down)."""
 from nova_lite.scheduler import filters
 from nova_lite.scheduler import host_manager
 
@@ -9,6 +10,7 @@ class ComputeFilter(filters.BaseHostFilter):
         if host_state.disabled:
             return 'compute service disabled'
         seen = host_state.last_seen_up
-        if seen is None or seen < host_manager.up_since():
+        if host_state.forced_down or seen is None or \
+                seen < host_manager.up_since():
             return 'compute service down'
         return None

@@ -5,6 +5,6 @@ from nova_lite.scheduler import filters
 class IgnoreHostsFilter(filters.BaseHostFilter):
 
     def host_passes(self, host_state, spec):
-        if host_state.host in (spec.ignore_hosts or ()):
+        if host_state.host in filters.spec_field(spec, 'ignore_hosts', ()):
             return 'already tried for this instance'
         return None

@@ -2,9 +2,12 @@
 
 Raw weights are normalised to 0..1 over the candidate hosts and multiplied
 by the weigher's multiplier (``[scheduler] *_weight_multiplier``); positive
-multipliers spread instances, negative ones pack them.
+resource multipliers spread instances, negative ones pack them. The server
+group weighers count only for a request in a group of their policy.
 """
 from oslo_config import cfg
+
+from nova_lite.scheduler import filters
 
 CONF = cfg.CONF
 
@@ -14,6 +17,10 @@ class BaseWeigher:
 
     def multiplier(self):
         return getattr(CONF.scheduler, self.multiplier_opt)
+
+    def applies(self, spec):
+        """False when the weigher has no opinion on this request."""
+        return True
 
     def weigh(self, host_state, spec):
         raise NotImplementedError()
@@ -43,23 +50,54 @@ class DiskWeigher(BaseWeigher):
         return host_state.free_disk_gb
 
 
+class _GroupWeigher(BaseWeigher):
+    policy = None
+
+    def applies(self, spec):
+        return filters.spec_field(spec, 'instance_group_policy') == \
+            self.policy
+
+
+class ServerGroupSoftAffinityWeigher(_GroupWeigher):
+    """Members of the soft-affinity group on the host (more is better)."""
+    multiplier_opt = 'soft_affinity_weight_multiplier'
+    policy = 'soft-affinity'
+
+    def weigh(self, host_state, spec):
+        return host_state.group_members
+
+
+class ServerGroupSoftAntiAffinityWeigher(_GroupWeigher):
+    """Members of the soft-anti-affinity group on the host, negated
+    (fewer is better)."""
+    multiplier_opt = 'soft_anti_affinity_weight_multiplier'
+    policy = 'soft-anti-affinity'
+
+    def weigh(self, host_state, spec):
+        return -host_state.group_members
+
+
 def all_weighers():
-    return [RAMWeigher(), CPUWeigher(), DiskWeigher()]
+    return [RAMWeigher(), CPUWeigher(), DiskWeigher(),
+            ServerGroupSoftAffinityWeigher(),
+            ServerGroupSoftAntiAffinityWeigher()]
 
 
 def weigh_hosts(hosts, spec, weighers):
     """Return ``hosts`` sorted best first by the sum of normalised,
-    multiplied weights."""
+    multiplied weights (ties keep the input order)."""
     if not hosts:
         return []
     totals = [0.0] * len(hosts)
     for weigher in weighers:
         mult = weigher.multiplier()
-        if not mult:
+        if not mult or not weigher.applies(spec):
             continue
         raw = [weigher.weigh(h, spec) for h in hosts]
         low, high = min(raw), max(raw)
-        span = (high - low) or 1.0
+        if high == low:
+            continue
+        span = high - low
         for i, value in enumerate(raw):
             totals[i] += mult * (value - low) / span
     order = sorted(range(len(hosts)), key=lambda i: totals[i], reverse=True)

@@ -1,0 +1,29 @@
+"""Host aggregate bodies (compute API reference, "Host Aggregates
+(os-aggregates)", microversion 2.1): times as ISO 8601 without a zone
+(naive UTC, microseconds kept), as the reference examples show."""
+
+
+def _time(value):
+    return value.isoformat() if value else None
+
+
+def basic(aggregate):
+    """The body of Create Aggregate: without ``hosts`` and ``metadata``."""
+    return {
+        'availability_zone': aggregate['availability_zone'],
+        'created_at': _time(aggregate['created_at']),
+        'deleted': aggregate['deleted'],
+        'deleted_at': _time(aggregate['deleted_at']),
+        'id': aggregate['id'],
+        'name': aggregate['name'],
+        'updated_at': _time(aggregate['updated_at']),
+    }
+
+
+def detail(aggregate):
+    """The body of every other aggregate response (list, show, update,
+    actions): ``basic`` plus ``hosts`` (list) and ``metadata`` (dict)."""
+    body = basic(aggregate)
+    body['hosts'] = list(aggregate['hosts'])
+    body['metadata'] = dict(aggregate['metadata'])
+    return body

@@ -1,0 +1,13 @@
+"""DifferentHostFilter: with the ``different_host`` scheduler hint
+(instance uuids), the host must run none of those instances."""
+from nova_lite.scheduler import filters
+
+
+class DifferentHostFilter(filters.BaseHostFilter):
+
+    def host_passes(self, host_state, spec):
+        avoid = filters.hint(spec, 'different_host')
+        clash = sorted(avoid & host_state.instances)
+        if clash:
+            return 'runs different_host instance %s' % clash[0]
+        return None

@@ -1,0 +1,87 @@
+"""Why no host fits: per-filter counts for the user, rows for the admin.
+
+The NoValidHost message (the instance fault) summarises, per filter, how
+many hosts it rejected and one sample reason; ``details`` holds one row
+per host ({"host", "filter", "reason"}), recorded as the details of the
+``conductor_schedule_and_build`` instance action event.
+
+On the failure path every live compute node is read again and the whole
+filter chain is run on it, so hosts the SQL prefilter left out are
+counted under the filter whose test SQL applied (ComputeFilter,
+AvailabilityZoneFilter, Ram/Core/DiskFilter), and a host that passes every
+filter now was lost to a concurrent claim.
+"""
+import collections
+
+from oslo_log import log as logging
+
+from nova_lite import exception
+from nova_lite.scheduler import host_manager
+
+LOG = logging.getLogger(__name__)
+
+#: Pseudo-filter of hosts that passed the filters but whose claim failed.
+CLAIM_CONFLICT = 'ClaimConflict'
+
+
+class FilterReport:
+    """Rejections per filter, in the order filters first rejected."""
+
+    def __init__(self):
+        self.counts = collections.OrderedDict()
+        self.samples = {}
+        self.rows = []
+
+    def reject(self, filter_name, host, reason):
+        self.counts[filter_name] = self.counts.get(filter_name, 0) + 1
+        self.samples.setdefault(filter_name, reason)
+        self.rows.append({'host': host, 'filter': filter_name,
+                          'reason': reason})
+
+    def summary(self, total):
+        """'RamFilter rejected 2 of 2 hosts (insufficient RAM: ...)'."""
+        parts = ['%s rejected %d of %d hosts (%s)' % (
+            name, count, total, self.samples[name])
+            for name, count in self.counts.items()]
+        return '; '.join(parts) or 'no compute hosts are registered'
+
+
+def first_rejection(host, spec, filter_objs):
+    """(filter name, reason) of the first filter rejecting ``host``, or
+    None when it passes them all."""
+    for flt in filter_objs:
+        reason = flt.host_passes(host, spec)
+        if reason:
+            return flt.name, reason
+    return None
+
+
+def run_filters(hosts, spec, filter_objs, report=None):
+    """Hosts passing every filter; rejections go to ``report`` if given."""
+    passing = []
+    for host in hosts:
+        rejection = first_rejection(host, spec, filter_objs)
+        if rejection is None:
+            passing.append(host)
+        elif report is not None:
+            report.reject(rejection[0], host.host, rejection[1])
+    return passing
+
+
+def explain(context, spec, filter_objs, claim_losses):
+    """A NoValidHost for ``spec`` from a fresh look at every node.
+
+    :param claim_losses: {host: reason} of claims this request lost
+    :returns: NoValidHost whose ``details`` are the per-host rows
+    """
+    hosts = host_manager.get_host_states(context, spec, prefilter=False)
+    report = FilterReport()
+    for host in hosts:
+        rejection = first_rejection(host, spec, filter_objs)
+        if rejection is None:
+            rejection = (CLAIM_CONFLICT, claim_losses.get(
+                host.host, 'claimed by a concurrent request'))
+        report.reject(rejection[0], host.host, rejection[1])
+    summary = report.summary(len(hosts))
+    LOG.info('No valid host: %s', summary)
+    return exception.NoValidHost(reason=summary, details=report.rows)
