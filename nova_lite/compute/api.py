@@ -4,6 +4,7 @@ The WSGI handlers (``nova_lite.api``) and the CloudStack commands call this
 class; it writes instance records through ``nova_lite.db.api`` and casts to
 the conductor (builds) or to the instance's compute (everything else).
 """
+import copy
 import re
 import uuid as uuidlib
 
@@ -194,10 +195,18 @@ class API:
 
     def get_all(self, context, filters=None, marker=None, limit=None,
                 all_tenants=False):
-        """Servers of the context's project (all with ``all_tenants``)."""
+        """Servers of the context's project (all with ``all_tenants``).
+
+        With ``changes_since`` deleted servers are listed too (compute API
+        reference: "changes-since" returns deleted servers as DELETED).
+        """
         filters = dict(filters or {})
         if not all_tenants or not context.is_admin:
             filters['project_id'] = context.project_id
+        if filters.get('changes_since') is not None and \
+                context.read_deleted == 'no':
+            context = copy.copy(context)
+            context.read_deleted = 'yes'
         return db_api.instance_get_all(context, filters, marker, limit,
                                        project_only=not all_tenants)
 
