@@ -25,6 +25,8 @@ LOG = logging.getLogger(__name__)
 QUEUE_PER_THREAD = 4
 #: Seconds a connection may wait in that queue before a 503.
 QUEUE_TIMEOUT = 10
+#: Smallest listen backlog of the API socket.
+LISTEN_BACKLOG = 128
 #: Largest request line + headers in bytes (tokens included).
 MAX_HEADER_BYTES = 65536
 #: Seconds ``stop()`` waits for requests in progress.
@@ -40,6 +42,10 @@ class APIServer:
             server_name='nova-lite-api',
             accepted_queue_size=QUEUE_PER_THREAD * threads,
             accepted_queue_timeout=QUEUE_TIMEOUT,
+            # The kernel's listen backlog (cheroot's default is 5): a burst
+            # of connects beyond it is reset instead of queued or refused
+            # with a 503.
+            request_queue_size=max(LISTEN_BACKLOG, QUEUE_PER_THREAD * threads),
             shutdown_timeout=SHUTDOWN_TIMEOUT)
         self._server.max_request_header_size = MAX_HEADER_BYTES
         self._thread = None
