@@ -28,6 +28,7 @@ from werkzeug import exceptions as http_exceptions
 
 import nova_lite.conf  # noqa: F401 - registers the options on cfg.CONF
 from nova_lite.api import auth
+from nova_lite.api import cloudstack
 from nova_lite.api import microversion
 from nova_lite.api import openstack
 from nova_lite.api.openstack import compute
@@ -295,11 +296,15 @@ def build_app(conf=cfg.CONF, extra_blueprints=(), mounts=None):
     :param extra_blueprints: Flask blueprints served behind the compute
         API's authentication (e.g. the image API under /image)
     :param mounts: dict path prefix → WSGI app doing its own
-        authentication (e.g. ``{'/client': cloudstack_app}``)
+        authentication; the CloudStack API (``nova_lite.api.cloudstack``)
+        is mounted at /client unless ``[cloudstack] enabled`` is false
     """
     policy.get_enforcer(conf)
     app = create_flask_app(conf, extra_blueprints)
     app = auth.pipeline_factory(app, conf)
+    mounts = dict(mounts or {})
+    if conf.cloudstack.enabled:
+        mounts.setdefault(cloudstack.PREFIX, cloudstack.create_app(conf))
     if mounts:
         app = PathDispatcher(app, mounts)
     app = BodySizeLimit(app, conf)

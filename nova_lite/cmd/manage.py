@@ -10,6 +10,8 @@
                                [--id ID]
     nova-lite-manage image create NAME --file F [--disk-format raw]
                                [--property k=v ...]
+    nova-lite-manage cloudstack register-keys --user U --project P
+                               [--domain D]
 """
 import datetime
 import sys
@@ -171,6 +173,43 @@ def _add_parsers(subparsers):
     ic.add_argument('--disk-format', default='raw')
     ic.add_argument('--property', action='append')
     ic.set_defaults(func=image_create)
+    _add_cloudstack_parsers(subparsers)
+
+
+# -------------------------------------------------------------- cloudstack
+
+def cloudstack_register_keys():
+    """Make a CloudStack API key pair for a Keystone user in a project
+    (names or ids) and print it; the secret is stored in Keystone."""
+    from nova_lite.api.cloudstack.commands import accounts
+    from nova_lite.api.cloudstack import errors as cs_errors
+    from nova_lite.api.cloudstack import keystone as cs_keystone
+
+    cmd = CONF.command
+    try:
+        client = cs_keystone.get_client(CONF)
+        user_id = client.find('user', cmd.user, cmd.domain)
+        project_id = client.find('project', cmd.project, cmd.domain)
+        if not client.project_roles(user_id, project_id):
+            raise cs_errors.InvalidParameter(
+                'user %s has no role on project %s' % (cmd.user,
+                                                       cmd.project))
+        api_key, secret_key = accounts.register_keys(
+            CONF, _ctxt(), user_id, project_id)
+    except cs_errors.CloudStackError as exc:
+        raise exception.NovaLiteException(exc.text) from None
+    print('apikey = %s\nsecretkey = %s' % (api_key, secret_key))
+
+
+def _add_cloudstack_parsers(subparsers):
+    cs = subparsers.add_parser('cloudstack').add_subparsers(
+        dest='cs_action')
+    keys = cs.add_parser('register-keys')
+    keys.add_argument('--user', required=True, help='Keystone user')
+    keys.add_argument('--project', required=True, help='Keystone project')
+    keys.add_argument('--domain', default='Default',
+                      help='Keystone domain of the names')
+    keys.set_defaults(func=cloudstack_register_keys)
 
 
 command_opt = cfg.SubCommandOpt('command', title='Commands',

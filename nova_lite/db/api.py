@@ -1194,115 +1194,49 @@ def purge_batch(context, before, batch_size=500):
         return _purge_instances_batch(session, before, batch_size)
 
 
-# ------------------------------------------------- CloudStack async jobs
+# ------------------------------------------- key pairs (CloudStack API)
 
-def async_job_create(context, values):
-    """Record a CloudStack async job (``queryAsyncJobResult``); returns its
-    dict. ``values``: uuid, command, user_id, project_id, instance_uuid,
-    resource_type, expected_state, and for a job done at once status
-    (1 succeeded, 2 failed), result_code and result (JSON object)."""
-    values = dict(values)
-    if values.get('status'):
-        values.setdefault('completed_at', _utcnow())
-    with writer(context) as session:
-        row = models.AsyncJob(**values)
-        session.add(row)
-        session.flush()
-        return _to_dict(row)
-
-
-def _async_job_query(context, project_only):
-    query = sa.select(models.AsyncJob)
-    if project_only or not context.is_admin:
-        query = query.where(models.AsyncJob.project_id == context.project_id)
-    return query
-
-
-def async_job_get(context, job_uuid, project_only=True):
-    """The job dict of ``job_uuid`` (of the context's project unless an
-    admin asks with ``project_only=False``).
-
-    :raises: NotFound
-    """
-    with reader(context) as session:
-        row = session.scalars(_async_job_query(context, project_only).where(
-            models.AsyncJob.uuid == job_uuid)).first()
-        if row is None:
-            raise exception.NotFound('Async job %s could not be found.'
-                                     % job_uuid)
-        return _to_dict(row)
-
-
-def async_job_get_all(context, project_only=True, user_id=None, since=None,
-                      offset=0, limit=None):
-    """``(jobs, total)``: job dicts newest first, a page of ``limit`` from
-    ``offset``, and the number of matching jobs; ``since`` (naive UTC)
-    keeps jobs created at or after it."""
-    job = models.AsyncJob
-    query = _async_job_query(context, project_only)
-    if user_id is not None:
-        query = query.where(job.user_id == user_id)
-    if since is not None:
-        query = query.where(job.created_at >= since)
-    with reader(context) as session:
-        total = session.scalar(sa.select(sa.func.count()).select_from(
-            query.subquery()))
-        query = query.order_by(job.created_at.desc(), job.id.desc())
-        rows = session.scalars(query.offset(offset).limit(limit))
-        return [_to_dict(r) for r in rows], int(total)
+def _key_pair_dict(row):
+    values = _to_dict(row)
+    values.pop('deleted', None)
+    return values
 
 
 @retry_on_deadlock
-def async_job_finish(context, job_uuid, status, result_code, result):
-    """Complete a pending job (status 1 succeeded / 2 failed) with its
-    result object. Conditional on the job being pending, so concurrent
-    pollers resolve it once.
+def key_pair_create(context, values):
+    """Create a key pair (``user_id``, ``project_id``, ``name``,
+    ``fingerprint``, ``public_key``, ``type``); returns its dict.
 
-    :returns: True when this call completed it
+    :raises: Conflict when the user has a key pair of that name
     """
-    job = models.AsyncJob
+    try:
+        with writer(context) as session:
+            row = models.KeyPair(**values)
+            session.add(row)
+            session.flush()
+            return _key_pair_dict(row)
+    except db_exc.DBDuplicateEntry:
+        raise exception.Conflict(reason='Key pair %s already exists.'
+                                 % values['name']) from None
+
+
+def key_pair_get_all(context, user_id, name=None):
+    """Live key pairs of a user (one name or all), by name."""
+    kp = models.KeyPair
+    query = sa.select(kp).where(kp.user_id == user_id, kp.deleted == 0)
+    if name is not None:
+        query = query.where(kp.name == name)
+    with reader(context) as session:
+        return [_key_pair_dict(r) for r in session.scalars(
+            query.order_by(kp.name))]
+
+
+@retry_on_deadlock
+def key_pair_destroy(context, user_id, name):
+    """Soft-delete a user's key pair; False when there was none."""
+    kp = models.KeyPair
     with writer(context) as session:
-        return session.execute(
-            sa.update(job).where(job.uuid == job_uuid, job.status == 0)
-            .values(status=status, result_code=result_code, result=result,
-                    completed_at=_utcnow(), updated_at=_utcnow())
+        return session.execute(sa.update(kp).where(
+            kp.user_id == user_id, kp.name == name, kp.deleted == 0)
+            .values(deleted=kp.id, deleted_at=_utcnow())
             .execution_options(synchronize_session=False)).rowcount == 1
-
-
-# ------------------------------------------------- CloudStack API keys
-
-@retry_on_deadlock
-def api_key_replace(context, api_key, credential_id, user_id, project_id):
-    """Register the API key of (user, project), soft-deleting the one it
-    had before (CloudStack keeps one key pair per user).
-
-    :returns: (new api key dict, [credential ids of replaced keys])
-    """
-    key = models.ApiKey
-    now = _utcnow()
-    with writer(context) as session:
-        old = list(session.scalars(sa.select(key).where(
-            key.user_id == user_id, key.project_id == project_id,
-            key.deleted == 0)))
-        for row in old:
-            row.deleted = row.id
-            row.deleted_at = now
-        row = models.ApiKey(api_key=api_key, credential_id=credential_id,
-                            user_id=user_id, project_id=project_id)
-        session.add(row)
-        session.flush()
-        return _to_dict(row), [r.credential_id for r in old]
-
-
-def api_key_get(context, api_key):
-    """The live API key dict of ``api_key``.
-
-    :raises: NotFound
-    """
-    with reader(context) as session:
-        row = session.scalars(sa.select(models.ApiKey).where(
-            models.ApiKey.api_key == api_key,
-            models.ApiKey.deleted == 0)).first()
-        if row is None:
-            raise exception.NotFound('API key not found.')
-        return _to_dict(row)

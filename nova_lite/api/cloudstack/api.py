@@ -1,0 +1,146 @@
+"""``/client/api``: the CloudStack command endpoint.
+
+One URL for every command (CloudStack API reference, "Making API
+requests")::
+
+    GET|POST /client/api?command=<name>&<parameters>&response=json
+        [&apiKey=...&signature=...[&signatureVersion=3&expires=...]]
+        [&sessionkey=...  with the JSESSIONID cookie]
+
+Steps, as CloudStack's ApiServlet/ApiServer take them: find the command
+in the table (``registry``), authenticate (``auth``; ``login`` needs no
+credentials but must be a POST), refuse commands the caller's roles do
+not allow (432, as CloudStack hides them), validate the parameters
+(``params``; 431), run the handler, render JSON or XML (``render``).
+Every error is answered in CloudStack's format with its code as the HTTP
+status; an unexpected one is a 530 whose details go to the log only.
+Parameters are never logged (they may hold passwords or user data).
+"""
+import re
+
+import flask
+from oslo_log import log as logging
+import oslo_messaging as messaging
+
+from nova_lite.api.cloudstack import auth
+from nova_lite.api.cloudstack import errors
+from nova_lite.api.cloudstack import params as params_mod
+from nova_lite.api.cloudstack import registry
+from nova_lite.api.cloudstack import render
+from nova_lite.api.cloudstack import request as request_mod
+from nova_lite.api import openstack
+from nova_lite import exception
+from nova_lite import policy
+
+LOG = logging.getLogger(__name__)
+PATH = '/client/api'
+
+bp = flask.Blueprint('cloudstack', __name__)
+
+_COMMAND_NAME = re.compile(r'^[A-Za-z][A-Za-z0-9]{0,63}$')
+
+
+def _raw_values():
+    """``{name as sent: first value}`` of the query string and form."""
+    raw = {}
+    for source in (flask.request.args, flask.request.form):
+        for name, value in source.items(multi=True):
+            raw.setdefault(name, value)
+    return raw
+
+
+def response_name(command_name):
+    """``<command>response`` in lower case; ``errorresponse`` for a
+    missing or malformed command name."""
+    if command_name and _COMMAND_NAME.match(command_name):
+        return command_name.lower() + 'response'
+    return 'errorresponse'
+
+
+def _check_role(command, context):
+    rule = registry.ROLE_RULES[command.role]
+    if not policy.can(context, rule):
+        LOG.info('CloudStack command %s refused: role %s required',
+                 command.name, command.role)
+        raise errors.UnknownCommand(command.name)
+
+
+def _prepare(raw, values):
+    """The Request of the call (authenticated and validated).
+
+    :raises: CloudStackError (401, 405, 431, 432)
+    """
+    conf = openstack.conf()
+    command = registry.lookup(values.get('command'))
+    identity = context = None
+    if command is None or command.role != registry.ANONYMOUS:
+        identity = auth.authenticate(conf, raw, values,
+                                     flask.request.cookies)
+        context = auth.request_context(
+            identity, flask.request.environ.get('openstack.request_id'))
+        if command is None:
+            raise errors.UnknownCommand(values.get('command'))
+        _check_role(command, context)
+    elif flask.request.method != 'POST':
+        raise errors.MethodNotAllowed(
+            'Please use HTTP POST to authenticate using the %s command'
+            % command.name)
+    typed = params_mod.validate(command.name, command.params, values)
+    return request_mod.Request(
+        command=command, params=typed, context=context, identity=identity,
+        conf=conf, compute_api=openstack.compute_api(),
+        cookies=dict(flask.request.cookies),
+        http_method=flask.request.method)
+
+
+def _run(request):
+    """The handler's body, engine errors turned into CloudStack ones."""
+    try:
+        return request.command.handler(request)
+    except exception.NovaLiteException as exc:
+        err = errors.from_exception(exc)
+        if err.code >= 500:
+            LOG.error('CloudStack %s failed: %s', request.command.name,
+                      exc.format_message())
+        raise err from None
+    except messaging.MessagingTimeout:
+        LOG.warning('CloudStack %s: RPC timed out', request.command.name)
+        raise errors.CloudStackError(
+            'A nova_lite service did not answer in time; retry later.',
+            errors.RESOURCE_UNAVAILABLE_ERROR,
+            errors.CS_RESOURCE_UNAVAILABLE) from None
+
+
+def _respond(name, body, status, as_json, request=None):
+    version = openstack.conf().cloudstack.version
+    data, content_type = render.render(name, body, as_json, version)
+    response = flask.Response(data, status=status,
+                              content_type=content_type)
+    for cookie, value, max_age in (request.set_cookies if request else ()):
+        response.set_cookie(cookie, value, max_age=max_age, path='/client',
+                            httponly=True, samesite='Lax')
+    return response
+
+
+@bp.route(PATH, methods=['GET', 'POST'])
+def client_api():
+    """Run one CloudStack command (see the module docstring)."""
+    raw = _raw_values()
+    values = params_mod.lower_keys(raw)
+    as_json = render.wants_json(values)
+    name = response_name(values.get('command'))
+    request = None
+    try:
+        request = _prepare(raw, values)
+        body = _run(request)
+    except errors.CloudStackError as exc:
+        LOG.info('CloudStack %s: %d %s', name, exc.code, exc.text)
+        return _respond(name, exc.body(), exc.code, as_json)
+    except Exception:  # noqa: BLE001 - answered as a CloudStack 530
+        LOG.exception('Unexpected error in CloudStack command %s', name)
+        err = errors.CloudStackError(
+            'Internal error executing command (request %s); the operator '
+            'can find its cause in the API log.'
+            % flask.request.environ.get('openstack.request_id', ''))
+        return _respond(name, err.body(), err.code, as_json)
+    return _respond(name, body, 200, as_json, request)

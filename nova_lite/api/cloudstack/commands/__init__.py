@@ -1,0 +1,9 @@
+"""The CloudStack commands, one module per area; importing this package
+declares them all in ``nova_lite.api.cloudstack.registry.COMMANDS``."""
+from nova_lite.api.cloudstack.commands import accounts  # noqa: F401
+from nova_lite.api.cloudstack.commands import admin  # noqa: F401
+from nova_lite.api.cloudstack.commands import affinity  # noqa: F401
+from nova_lite.api.cloudstack.commands import async_jobs  # noqa: F401
+from nova_lite.api.cloudstack.commands import catalog  # noqa: F401
+from nova_lite.api.cloudstack.commands import keypairs  # noqa: F401
+from nova_lite.api.cloudstack.commands import vms  # noqa: F401

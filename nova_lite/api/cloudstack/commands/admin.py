@@ -1,0 +1,143 @@
+"""Administrator commands (CloudStack API reference, "Host", "System
+Capacity"): listHosts and listCapacity, from ``compute_nodes`` and the
+heartbeats of the compute services. Memory and disk figures are bytes,
+CPU figures MHz (``[cloudstack] cpu_speed_mhz`` per virtual CPU), as in
+CloudStack's responses."""
+from nova_lite.api.cloudstack import params as P
+from nova_lite.api.cloudstack.commands import catalog
+from nova_lite.api.cloudstack.registry import ADMIN
+from nova_lite.api.cloudstack.registry import command
+from nova_lite.api.cloudstack import request as request_mod
+from nova_lite.api.cloudstack import views
+from nova_lite.db import aggregates as aggregate_db
+from nova_lite.db import api as db_api
+from nova_lite.scheduler import host_manager
+
+MIB = 1024 * 1024
+GIB = 1024 * MIB
+
+#: CloudStack capacity types (Capacity.CAPACITY_TYPE_*).
+MEMORY, CPU, LOCAL_STORAGE, CPU_CORES = 0, 1, 9, 19
+_CAPACITY_NAMES = {MEMORY: 'MEMORY', CPU: 'CPU',
+                   LOCAL_STORAGE: 'LOCAL_STORAGE', CPU_CORES: 'CPU_CORE'}
+
+
+def _host_zones(request):
+    """``{host: zone name}`` from the aggregates (default zone else)."""
+    zones = {}
+    for agg in aggregate_db.aggregate_get_all(request.context):
+        if agg['availability_zone']:
+            for host in agg['hosts']:
+                zones[host] = agg['availability_zone']
+    return zones
+
+
+def _percent(used, total):
+    return '%.2f' % (100.0 * used / total) if total else '0'
+
+
+def _host(request, node, service, zone_name):
+    speed = request.conf.cloudstack.cpu_speed_mhz
+    up = bool(service and service['last_seen_up']
+              and service['last_seen_up'] >= host_manager.up_since())
+    disabled = bool(service and service['disabled'])
+    return {
+        'id': node['uuid'], 'name': node['host'], 'type': 'Routing',
+        'state': 'Up' if up else 'Down',
+        'resourcestate': 'Disabled' if disabled else 'Enabled',
+        'ipaddress': node.get('host_ip'),
+        'hypervisor': views.hypervisor_name(node['hypervisor_type']),
+        'hypervisorversion': str(node['hypervisor_version']),
+        'zoneid': views.zone_id(zone_name), 'zonename': zone_name,
+        'cpunumber': node['vcpus'], 'cpuspeed': speed,
+        'cpuallocated': _percent(node['vcpus_used'], node['vcpus']) + '%',
+        'cpuwithoverprovisioning': '%.2f' % (
+            node['vcpus'] * speed * node['cpu_allocation_ratio']),
+        'memorytotal': node['memory_mb'] * MIB,
+        'memoryallocated': node['memory_mb_used'] * MIB,
+        'disksizetotal': node['local_gb'] * GIB,
+        'disksizeallocated': node['local_gb_used'] * GIB,
+        'created': views.cs_time(node['created_at']),
+        'lastpinged': views.cs_time(service['last_seen_up']
+                                    if service else None),
+        'events': '', 'hosttags': '',
+    }
+
+
+@command('listHosts', role=ADMIN, response_object='host', listing=True,
+         params=(
+             P.Parameter('id', P.UUID, 'the host ID'),
+             P.Parameter('name', description='the host name'),
+             P.Parameter('type', description='Routing (compute hosts)'),
+             P.Parameter('zoneid', P.UUID, 'hosts of this zone'),
+             P.Parameter('state', description='Up or Down'),
+         ))
+def list_hosts(request):
+    """Lists hypervisor hosts (compute nodes) with their capacity."""
+    params, ctx = request.params, request.context
+    if params['type'] and params['type'].lower() != 'routing':
+        return {}
+    services = {s['host']: s for s in db_api.service_get_all(
+        ctx, binary='nova-lite-compute')}
+    zones = _host_zones(request)
+    default = request.conf.compute.default_availability_zone
+    hosts = [_host(request, n, services.get(n['host']),
+                   zones.get(n['host'], default))
+             for n in db_api.compute_node_get_all(ctx)]
+    keyword = (params['keyword'] or '').lower()
+    hosts = [h for h in hosts
+             if (not params['id'] or h['id'] == params['id'])
+             and (not params['name'] or h['name'] == params['name'])
+             and (not params['zoneid'] or h['zoneid'] == params['zoneid'])
+             and (not params['state']
+                  or h['state'].lower() == params['state'].lower())
+             and keyword in h['name'].lower()]
+    page, total = request_mod.paginate(request, hosts)
+    return request_mod.listing(page, 'host', total)
+
+
+def _zone_capacity(request, zone_name, nodes):
+    speed = request.conf.cloudstack.cpu_speed_mhz
+    sums = {MEMORY: [0, 0], CPU: [0, 0], LOCAL_STORAGE: [0, 0],
+            CPU_CORES: [0, 0]}
+    for n in nodes:
+        sums[MEMORY][0] += int((n['memory_mb'] - n['reserved_memory_mb'])
+                               * n['ram_allocation_ratio'] * MIB)
+        sums[MEMORY][1] += n['memory_mb_used'] * MIB
+        sums[CPU][0] += int(n['vcpus'] * n['cpu_allocation_ratio'] * speed)
+        sums[CPU][1] += n['vcpus_used'] * speed
+        sums[LOCAL_STORAGE][0] += int((n['local_gb'] - n['reserved_disk_gb'])
+                                      * n['disk_allocation_ratio'] * GIB)
+        sums[LOCAL_STORAGE][1] += n['local_gb_used'] * GIB
+        sums[CPU_CORES][0] += int(n['vcpus'] * n['cpu_allocation_ratio'])
+        sums[CPU_CORES][1] += n['vcpus_used']
+    return [{'type': kind, 'name': _CAPACITY_NAMES[kind],
+             'zoneid': views.zone_id(zone_name), 'zonename': zone_name,
+             'capacitytotal': total, 'capacityused': used,
+             'percentused': _percent(used, total)}
+            for kind, (total, used) in sums.items()]
+
+
+@command('listCapacity', role=ADMIN, response_object='capacity',
+         listing=True, params=(
+             P.Parameter('zoneid', P.UUID, 'capacity of this zone'),
+             P.Parameter('type', P.INTEGER, 'capacity type: 0 memory, 1 '
+                         'CPU, 9 local storage, 19 CPU cores'),
+         ))
+def list_capacity(request):
+    """Lists the capacity of each zone: allocatable totals (after
+    allocation ratios and reserved amounts) and what is allocated."""
+    params = request.params
+    zones = _host_zones(request)
+    default = request.conf.compute.default_availability_zone
+    by_zone = {name: [] for name in catalog.zone_names(request)}
+    for node in db_api.compute_node_get_all(request.context):
+        by_zone.setdefault(zones.get(node['host'], default), []).append(node)
+    entries = [entry for name, nodes in by_zone.items()
+               for entry in _zone_capacity(request, name, nodes)
+               if (not params['zoneid']
+                   or entry['zoneid'] == params['zoneid'])
+               and (params['type'] is None
+                    or entry['type'] == params['type'])]
+    page, total = request_mod.paginate(request, entries)
+    return request_mod.listing(page, 'capacity', total)

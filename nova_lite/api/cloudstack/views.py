@@ -1,0 +1,171 @@
+"""CloudStack response objects built from nova_lite records.
+
+Field names, types and state names follow the CloudStack API reference
+(responses of listVirtualMachines, listZones, listServiceOfferings,
+listTemplates, listNetworks, listHosts, listSSHKeyPairs,
+listAffinityGroups, queryAsyncJobResult). Mapping to nova_lite:
+
+* zone = availability zone; its id is a name-based UUID (uuid5), stable
+  across processes;
+* service offering = flavor (same id); template = image (same UUID);
+  virtual machine = instance (same UUID); network = the flat network;
+  host = compute node (same UUID);
+* affinity group = server group: ``host affinity`` ↔ ``affinity``,
+  ``host anti-affinity`` ↔ ``anti-affinity`` (and the non-strict types
+  ↔ the soft policies).
+
+Times are ``yyyy-MM-dd'T'HH:mm:ssZ`` (e.g. ``2026-11-22T03:00:00+0000``),
+as CloudStack writes them.
+"""
+import uuid as uuidlib
+
+from nova_lite.compute import states
+
+_ZONE_NAMESPACE = uuidlib.UUID('6c0f3a8e-8d51-4c43-9c5c-2f0b8d6f3b51')
+
+#: CloudStack affinity group type → server group policy.
+AFFINITY_TYPES = {
+    'host anti-affinity': 'anti-affinity',
+    'host affinity': 'affinity',
+    'non-strict host anti-affinity': 'soft-anti-affinity',
+    'non-strict host affinity': 'soft-affinity',
+}
+POLICY_TYPES = {policy: kind for kind, policy in AFFINITY_TYPES.items()}
+
+#: libvirt/nova_lite hypervisor_type → CloudStack hypervisor name.
+_HYPERVISORS = {'qemu': 'KVM', 'kvm': 'KVM', 'fake': 'Simulator',
+                'test': 'Simulator'}
+
+#: (vm_state, task_state) → CloudStack VM state; task None is the default.
+_VM_STATES = {
+    (states.BUILDING, None): 'Starting',
+    (states.ACTIVE, None): 'Running',
+    (states.ACTIVE, states.POWERING_OFF): 'Stopping',
+    (states.STOPPED, None): 'Stopped',
+    (states.STOPPED, states.POWERING_ON): 'Starting',
+    (states.ERROR, None): 'Error',
+    (states.DELETED, None): 'Destroyed',
+}
+
+VM_STATE_NAMES = ('Starting', 'Running', 'Stopping', 'Stopped',
+                  'Destroyed', 'Expunging', 'Error', 'Unknown')
+
+
+def cs_time(value):
+    """A naive UTC datetime as ``2026-11-22T03:00:00+0000``."""
+    return value.strftime('%Y-%m-%dT%H:%M:%S+0000') if value else None
+
+
+def zone_id(name):
+    """The UUID of the zone (availability zone) called ``name``."""
+    return str(uuidlib.uuid5(_ZONE_NAMESPACE, name))
+
+
+def vm_state(vm_state_value, task_state=None):
+    """CloudStack state of an instance: Starting, Running, Stopping,
+    Stopped, Destroyed, Expunging (being deleted), Error or Unknown."""
+    if task_state == states.DELETING:
+        return 'Expunging'
+    return (_VM_STATES.get((vm_state_value, task_state))
+            or _VM_STATES.get((vm_state_value, None)) or 'Unknown')
+
+
+def hypervisor_name(hypervisor_type):
+    """CloudStack hypervisor name (KVM, Simulator, ...)."""
+    kind = (hypervisor_type or '').lower()
+    return _HYPERVISORS.get(kind, hypervisor_type or 'Unknown')
+
+
+def zone(name, network_type='Basic'):
+    """A ``listZones`` zone."""
+    return {'id': zone_id(name), 'name': name, 'description': name,
+            'networktype': network_type, 'allocationstate': 'Enabled',
+            'securitygroupsenabled': False, 'localstorageenabled': True,
+            'dhcpprovider': 'VirtualRouter', 'tags': []}
+
+
+def service_offering(flavor, cpu_speed):
+    """A ``listServiceOfferings`` service offering from a flavor dict
+    (memory MiB, rootdisksize GiB, cpuspeed MHz)."""
+    return {
+        'id': flavor['flavorid'], 'name': flavor['name'],
+        'displaytext': flavor.get('description') or flavor['name'],
+        'cpunumber': flavor['vcpus'], 'cpuspeed': cpu_speed,
+        'memory': flavor['memory_mb'], 'rootdisksize': flavor['root_gb'],
+        'created': cs_time(flavor.get('created_at')),
+        'storagetype': 'local', 'offerha': False, 'limitcpuuse': False,
+        'isvolatile': False, 'issystem': False, 'defaultuse': False,
+        'iscustomized': False, 'provisioningtype': 'thin',
+        'networkrate': int(100 * flavor.get('rxtx_factor', 1.0)),
+    }
+
+
+def template(image, zone_name, own_project):
+    """A ``listTemplates`` template from an image dict."""
+    ready = image['status'] == 'active'
+    return {
+        'id': image['uuid'], 'name': image['name'] or image['uuid'],
+        'displaytext': image['name'] or image['uuid'],
+        'ispublic': image['visibility'] == 'public',
+        'isfeatured': image['visibility'] == 'public',
+        'isready': ready,
+        'status': 'Download Complete' if ready else image['status'],
+        'format': (image.get('disk_format') or 'raw').upper(),
+        'hypervisor': 'KVM', 'size': image.get('size'),
+        'checksum': image.get('checksum'),
+        'created': cs_time(image.get('created_at')),
+        'zoneid': zone_id(zone_name), 'zonename': zone_name,
+        'crossZones': True, 'templatetype': 'USER',
+        'passwordenabled': False, 'sshkeyenabled': True,
+        'isdynamicallyscalable': False, 'isextractable': False,
+        'account': own_project if image.get('owner') == own_project
+        else None,
+        'ostypename': (image.get('properties') or {}).get('os_distro',
+                                                          'Other'),
+        'details': {},
+    }
+
+
+def network(net, zone_name):
+    """A ``listNetworks`` network from the flat network's dict."""
+    return {
+        'id': net['uuid'], 'name': net['label'],
+        'displaytext': net['label'], 'cidr': net['cidr'],
+        'gateway': net['gateway'], 'netmask': net['netmask'],
+        'broadcastdomaintype': 'Native', 'traffictype': 'Guest',
+        'type': 'Shared', 'state': 'Setup', 'acltype': 'Domain',
+        'zoneid': zone_id(zone_name), 'zonename': zone_name,
+        'isdefault': True, 'canusefordeploy': True,
+        'specifyipranges': True, 'restartrequired': False,
+        'ispersistent': True, 'networkofferingname': 'DefaultSharedNetwork',
+        'service': [{'name': 'Dhcp'}, {'name': 'Dns'}],
+    }
+
+
+def nic(instance_uuid, fixed_ip, net):
+    """A ``nic`` of a virtual machine (id: uuid5 of instance + network)."""
+    return {
+        'id': str(uuidlib.uuid5(uuidlib.UUID(instance_uuid),
+                                net['uuid'])),
+        'networkid': net['uuid'], 'networkname': net['label'],
+        'ipaddress': fixed_ip.address, 'macaddress': fixed_ip.mac,
+        'gateway': net['gateway'], 'netmask': net['netmask'],
+        'isdefault': True, 'traffictype': 'Guest', 'type': 'Shared',
+        'deviceid': '0', 'broadcasturi': 'vlan://untagged',
+    }
+
+
+def ssh_key_pair(row, private_key=None):
+    """A ``listSSHKeyPairs`` key pair (``privatekey`` only when created
+    by createSSHKeyPair)."""
+    return {'name': row['name'], 'fingerprint': row['fingerprint'],
+            'privatekey': private_key, 'account': row.get('account'),
+            'id': row.get('uuid')}
+
+
+def affinity_group(group, member_uuids, account=None):
+    """A ``listAffinityGroups`` affinity group from a server group dict."""
+    return {'id': group['uuid'], 'name': group['name'],
+            'type': POLICY_TYPES.get(group['policy'], group['policy']),
+            'account': account, 'virtualmachineIds': list(member_uuids),
+            'description': ''}
