@@ -1,0 +1,81 @@
+#!/bin/bash
+# unstack.sh: stop what stack.sh started, and nothing else.
+#
+#   ./devstack/unstack.sh
+#
+# Stops every service stack.sh recorded in STATE_DIR/run (systemd unit or
+# supervised process group, SIGKILL after a timeout), Keystone (its
+# gunicorn pid file), the forwarders; deletes the namespaces, veths and
+# bridge of the multi-node lab; powers off the lab's libvirt guests
+# (their instances show SHUTOFF; the next stack.sh starts the demo server
+# again). Databases, RabbitMQ account, configs and logs stay: clean.sh
+# removes them. Safe to run twice.
+set -euo pipefail
+
+# shellcheck source=functions
+source "$(dirname "${BASH_SOURCE[0]}")/functions"
+for lib in services keystone libvirt nova_lite netns; do
+    # shellcheck disable=SC1090
+    source "$DEVSTACK_DIR/lib/$lib"
+done
+
+stop_nova_services() {
+    local name names=()
+    for name in $(svc_names); do
+        case "$name" in
+            compute-"$NODE_NAME_PREFIX"[0-9]* | fwd-*) continue ;;  # nodes_teardown
+        esac
+        names+=("$name")
+    done
+    if [ "${#names[@]}" -eq 0 ]; then
+        say "no service recorded in $RUN_DIR"
+        return 0
+    fi
+    svc_stop_many "${names[@]}"
+}
+
+stop_nodes() {
+    if is_root; then
+        nodes_teardown
+    else
+        say "not root: no namespaces to remove"
+    fi
+}
+
+# Processes still running from this lab: our supervisors, service pids,
+# Keystone's gunicorn. Prints them; false when there are some.
+check_nothing_left() {
+    local left=() name pid
+    for name in $(svc_names); do
+        svc_running "$name" && left+=("$name")
+    done
+    if [ -s "$KEYSTONE_STATE/keystone.pid" ]; then
+        pid=$(cat "$KEYSTONE_STATE/keystone.pid")
+        kill -0 "$pid" 2>/dev/null && left+=("keystone(pid $pid)")
+    fi
+    if is_root && [ -n "$(lab_namespaces)" ]; then
+        left+=("namespaces: $(lab_namespaces | tr '\n' ' ')")
+    fi
+    if [ "${#left[@]}" -gt 0 ]; then
+        warn "still running: ${left[*]}"
+        return 1
+    fi
+    say "no lab service, Keystone or namespace left"
+}
+
+main() {
+    install_error_trap
+    load_settings
+    if ! lab_env_load; then
+        say "no $LAB_ENV: nothing was stacked with these settings"
+    fi
+    step "Compute nodes and forwarders" stop_nodes
+    step "nova_lite services" stop_nova_services
+    step "Keystone" keystone_stop
+    step "Lab guests" guests_poweroff
+    step "Guest bridge" guest_bridge_remove
+    step "Check" check_nothing_left
+    step_summary
+}
+
+main "$@"
