@@ -155,14 +155,6 @@ def nic(instance_uuid, fixed_ip, net):
     }
 
 
-def ssh_key_pair(row, private_key=None):
-    """A ``listSSHKeyPairs`` key pair (``privatekey`` only when created
-    by createSSHKeyPair)."""
-    return {'name': row['name'], 'fingerprint': row['fingerprint'],
-            'privatekey': private_key, 'account': row.get('account'),
-            'id': row.get('uuid')}
-
-
 def affinity_group(group, member_uuids, account=None):
     """A ``listAffinityGroups`` affinity group from a server group dict."""
     return {'id': group['uuid'], 'name': group['name'],
