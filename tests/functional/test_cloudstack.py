@@ -309,8 +309,10 @@ class CloudStackAPITest(testtools.TestCase):
             id=deployed['id'])['jobid'])
 
     def test_no_valid_host_fails_the_job(self):
+        # A root disk larger than any host's (fake hosts: 1 TiB), within
+        # every quota (there is no disk quota).
         self.stack.manage('flavor', 'create', 'cs.huge', '--vcpus', '1',
-                          '--ram', str(64 * 1024 * 1024), '--disk', '1',
+                          '--ram', '128', '--disk', str(64 * 1024),
                           '--id', 'cs-huge')
         api = self.cs()
         zone, _offering, template = self.catalog(api)
@@ -324,6 +326,18 @@ class CloudStackAPITest(testtools.TestCase):
         self.assertEqual('Error', self.vm(api, deployed['id'])['state'])
         self.wait_job(api, api.destroyVirtualMachine(
             id=deployed['id'])['jobid'])
+
+    def test_compute_quota_applies(self):
+        self.stack.manage('flavor', 'create', 'cs.bigram', '--vcpus', '1',
+                          '--ram', str(1024 * 1024), '--disk', '1',
+                          '--id', 'cs-bigram')
+        api = self.cs()
+        zone, _offering, template = self.catalog(api)
+        before = self.row_counts()
+        self.assertRefused(532, lambda: api.deployVirtualMachine(
+            serviceofferingid='cs-bigram', templateid=template['id'],
+            zoneid=zone['id']), 'Quota exceeded')
+        self.assertEqual(before, self.row_counts())
 
     def test_admin_hosts_and_capacity(self):
         admin_keys = self.register_keys('admin')
