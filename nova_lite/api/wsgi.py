@@ -6,30 +6,36 @@
       -> AccessLog (one line per request, never bodies)
       -> BodySizeLimit ([api] max_request_body_size → 413)
       -> PathDispatcher: ``mounts`` (apps with their own authentication,
-         e.g. the CloudStack API at /client) by path prefix, else
+         e.g. the CloudStack API at /client, the unauthenticated
+         /healthcheck of ``nova_lite.api.healthcheck``) by path prefix, else
       -> nova_lite.api.auth.pipeline_factory (keystone or noauth)
       -> the Flask app (microversions, body schemas, handlers, faults)
 
 Every error leaves as a compute API fault (compute API reference,
 "Faults"): ``NovaLiteException`` with its ``code`` and message, werkzeug
-HTTP errors (unknown route 404, wrong method 405) with theirs, anything
-else as a 500 ``computeFault`` with a generic message (the traceback goes
-to the log only).
+HTTP errors (unknown route 404, wrong method 405) with theirs, a lost or
+refused database connection as a 503 ``serviceUnavailable`` with
+Retry-After, anything else as a 500 ``computeFault`` with a generic
+message (the traceback goes to the log only).
 """
 import json
 import time
 
 import flask
 from oslo_config import cfg
+from oslo_db import exception as db_exc
 from oslo_log import log as logging
 import oslo_messaging as messaging
 from oslo_middleware import request_id
+import sqlalchemy.exc as sa_exc
 from werkzeug import exceptions as http_exceptions
 
 import nova_lite.conf  # noqa: F401 - registers the options on cfg.CONF
 from nova_lite.api import auth
 from nova_lite.api import cloudstack
+from nova_lite.api import healthcheck
 from nova_lite.api import microversion
+from nova_lite.api import openapi
 from nova_lite.api import openstack
 from nova_lite.api.openstack import compute
 from nova_lite.api import schemas
@@ -250,6 +256,32 @@ def _timeout_fault(_exc):
         {'Retry-After': '30'})
 
 
+#: Retry-After (seconds) of a 503 for an unreachable database.
+DB_RETRY_AFTER = 10
+
+
+def is_db_connection_error(exc):
+    """True for a database error caused by a lost, refused or exhausted
+    connection (oslo.db's DBConnectionError, an invalidated DBAPI
+    connection, a connection pool timeout), not by the statement."""
+    if isinstance(exc, (db_exc.DBConnectionError, sa_exc.TimeoutError)):
+        return True
+    inner = getattr(exc, 'inner_exception', None) or exc
+    return bool(getattr(inner, 'connection_invalidated', False))
+
+
+def _database_fault(exc):
+    """503 ``serviceUnavailable`` when the database cannot be reached
+    (services retry and resume when it is back), else a 500."""
+    if not is_db_connection_error(exc):
+        return _unexpected_fault(exc)
+    LOG.warning('%s %s: database unreachable: %s', flask.request.method,
+                flask.request.path, type(exc).__name__)
+    return openstack.fault_response(
+        503, 'The database is unreachable; retry later.',
+        {'Retry-After': str(DB_RETRY_AFTER)})
+
+
 def _unexpected_fault(_exc):
     request_id_value = flask.request.environ.get('openstack.request_id', '')
     LOG.exception('Unexpected error in %s %s', flask.request.method,
@@ -278,7 +310,8 @@ def create_flask_app(conf=cfg.CONF, extra_blueprints=()):
     app.config[openstack.CONF_KEY] = conf
     app.config['ROUTE_SCHEMAS'] = schemas.route_schemas()
     app.extensions[openstack.COMPUTE_API_KEY] = compute_api.API()
-    for blueprint in tuple(compute.BLUEPRINTS) + tuple(extra_blueprints):
+    for blueprint in (tuple(compute.BLUEPRINTS) + (openapi.bp,)
+                      + tuple(extra_blueprints)):
         app.register_blueprint(blueprint)
     app.before_request(_reject_nul_in_url)
     microversion.install(app)
@@ -286,6 +319,8 @@ def create_flask_app(conf=cfg.CONF, extra_blueprints=()):
     app.register_error_handler(exception.NovaLiteException, _nova_lite_fault)
     app.register_error_handler(http_exceptions.HTTPException, _http_fault)
     app.register_error_handler(messaging.MessagingTimeout, _timeout_fault)
+    app.register_error_handler(db_exc.DBError, _database_fault)
+    app.register_error_handler(sa_exc.SQLAlchemyError, _database_fault)
     app.register_error_handler(Exception, _unexpected_fault)
     return app
 
@@ -303,6 +338,7 @@ def build_app(conf=cfg.CONF, extra_blueprints=(), mounts=None):
     app = create_flask_app(conf, extra_blueprints)
     app = auth.pipeline_factory(app, conf)
     mounts = dict(mounts or {})
+    mounts.update(healthcheck.mount(app, conf))
     if conf.cloudstack.enabled:
         mounts.setdefault(cloudstack.PREFIX, cloudstack.create_app(conf))
     if mounts:

@@ -11,6 +11,7 @@ import uuid as uuidlib
 from oslo_config import cfg
 from oslo_log import log as logging
 
+from nova_lite.compute import admission
 from nova_lite.compute import rpcapi as compute_rpcapi
 from nova_lite.compute import states
 from nova_lite.conductor import rpcapi as conductor_rpcapi
@@ -70,6 +71,7 @@ class API:
         if instance_group is None:
             instance_group = self._group_for_create(context,
                                                     scheduler_hints)
+        max_count = admission.admit(context, min_count, max_count)
         reservation_id = new_reservation_id()
         values = [self._instance_values(context, name, image, flavor, index,
                                         max_count, reservation_id,

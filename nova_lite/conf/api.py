@@ -21,6 +21,17 @@ api_opts = [
                help='Largest accepted request body in bytes.'),
     cfg.BoolOpt('enable_instance_password', default=True,
                 help='Return an adminPass in the create server response.'),
+    cfg.IntOpt('max_pending_builds', default=1000, min=0,
+               help='Admission control: most instances that may be in '
+                    'BUILD (vm_state building) across the cloud at once, '
+                    'counted in the database. A create request that would '
+                    'go past it creates fewer servers (down to its '
+                    'min_count) or is refused with 503 and Retry-After. '
+                    'Concurrent requests may overshoot it by at most one '
+                    'request each. 0 disables the check.'),
+    cfg.IntOpt('pending_builds_retry_after', default=10, min=1,
+               help='Seconds sent in the Retry-After header of a create '
+                    'request refused by max_pending_builds.'),
     cfg.StrOpt('public_endpoint',
                help='Base URL used in links of responses, e.g. '
                     'http://controller:8774. Taken from the request when '

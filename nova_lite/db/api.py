@@ -101,6 +101,15 @@ def reader(context):
     return context_manager().reader.using(context)
 
 
+def ping(context):
+    """``SELECT 1`` on a pooled connection (health checks).
+
+    :raises: oslo.db DBConnectionError when the database is unreachable
+    """
+    with reader(context) as session:
+        session.execute(sa.text('SELECT 1'))
+
+
 def _to_dict(row):
     return {c.key: getattr(row, c.key)
             for c in sa.inspect(row).mapper.column_attrs}
@@ -908,6 +917,15 @@ def instances_stuck(context, vm_state, task_states, older_than, host=_UNSET):
     query = _expect(query, inst.host, host)
     with reader(context) as session:
         return list(session.scalars(query))
+
+
+def instances_building_count(context):
+    """Live instances in BUILD (vm_state building) across the cloud: one
+    COUNT on the (vm_state, task_state) index, for admission control."""
+    inst = models.Instance
+    with reader(context) as session:
+        return int(session.scalar(sa.select(sa.func.count(inst.id)).where(
+            inst.vm_state == 'building', inst.deleted == 0)))
 
 
 def instances_on_host(context, host):

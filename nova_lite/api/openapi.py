@@ -1,0 +1,248 @@
+"""The OpenAPI 3.1 document of the compute API, generated from the app.
+
+``GET /v2.1/openapi.json`` (authenticated like every ``/v2.1`` route)
+returns a document built from the same sources the app serves from:
+
+* paths and methods: the Flask route table (``app.url_map``), with Flask
+  placeholders (``<server_id>``) as path parameters;
+* request bodies: the jsonschemas of ``schemas.route_schemas()`` (JSON
+  Schema draft 7, valid as OpenAPI 3.1 schemas);
+* success statuses: read from the handlers' ``return body, status``
+  statements (a bare ``return body`` is a 200; ``return '', 202`` is a
+  202 without a body), or ``SUCCESS_STATUSES`` for handlers that
+  dispatch to others;
+* error responses: the compute API fault (``{"<faultName>": {"code",
+  "message"}}``, compute API reference "Faults") for every 4xx/503 the
+  pipeline can answer;
+* query parameters: ``QUERY_PARAMETERS`` below (the handlers read them
+  from ``flask.request.args``; every value is a string to the API).
+
+The document is what the API fuzz test (tests/functional/test_fuzz_api.py)
+gives schemathesis.
+"""
+import ast
+import functools
+import inspect
+import re
+import textwrap
+
+import flask
+
+from nova_lite.api import openstack
+
+bp = flask.Blueprint('openapi', __name__)
+
+PATH = '/v2.1/openapi.json'
+
+#: Methods Flask adds to every route by itself.
+_IMPLICIT_METHODS = frozenset({'HEAD', 'OPTIONS'})
+
+#: ``<converter(args):name>`` or ``<name>`` in a Flask rule.
+_PLACEHOLDER = re.compile(r'<(?:(?P<converter>\w+)(?:\([^)]*\))?:)?'
+                          r'(?P<name>\w+)>')
+
+_LIST = ('limit', 'marker')
+_SERVER_LIST = _LIST + ('name', 'status', 'reservation_id', 'image',
+                        'flavor', 'changes-since', 'host', 'all_tenants',
+                        'deleted')
+_FLAVOR_LIST = _LIST + ('is_public', 'minRam', 'minDisk')
+
+#: (method, OpenAPI path) → query parameters the handler reads.
+QUERY_PARAMETERS = {
+    ('GET', '/v2.1/servers'): _SERVER_LIST,
+    ('GET', '/v2.1/servers/detail'): _SERVER_LIST,
+    ('GET', '/v2.1/flavors'): _FLAVOR_LIST,
+    ('GET', '/v2.1/flavors/detail'): _FLAVOR_LIST,
+    ('GET', '/v2.1/images'): _LIST + ('name',),
+    ('GET', '/v2.1/images/detail'): _LIST + ('name',),
+    ('GET', '/v2.1/os-server-groups'): ('all_projects', 'limit', 'offset'),
+    ('GET', '/v2.1/limits'): ('tenant_id',),
+    ('GET', '/v2.1/os-quota-sets/{project_id}'): ('user_id',),
+    ('PUT', '/v2.1/os-quota-sets/{project_id}'): ('user_id',),
+    ('GET', '/v2.1/os-services'): ('binary', 'host'),
+}
+
+#: (method, OpenAPI path) → {status: empty body} of handlers whose
+#: ``return`` hands over to another function (action dispatchers).
+SUCCESS_STATUSES = {
+    ('POST', '/v2.1/servers/{server_id}/action'): {200: False, 202: True},
+}
+
+#: Error statuses the pipeline may answer on any route: bad input,
+#: authentication, policy, unknown resource, microversion, state
+#: conflict, body size, media type, and 503 (RPC timeout, database
+#: unreachable, admission control).
+ERROR_STATUSES = (400, 401, 403, 404, 406, 409, 413, 415, 503)
+
+_STRING = {'type': 'string', 'maxLength': 255}
+
+FAULT_SCHEMA = {
+    'type': 'object',
+    'description': 'Compute API fault: one key, the fault name '
+                   '(badRequest, itemNotFound, ...).',
+    'minProperties': 1,
+    'maxProperties': 1,
+    'additionalProperties': {
+        'type': 'object',
+        'properties': {'code': {'type': 'integer'},
+                       'message': {'type': 'string'}},
+        'required': ['code', 'message'],
+    },
+}
+
+
+# ------------------------------------------------------------- handlers
+
+def _status_of(node):
+    """(status, empty body) of one ``return`` AST node; None for a
+    ``return`` without value or with a status that is not a literal."""
+    value = node.value
+    if value is None:
+        return None
+    if not isinstance(value, ast.Tuple):
+        return 200, False
+    status = value.elts[1] if len(value.elts) > 1 else None
+    if status is not None and not (isinstance(status, ast.Constant)
+                                   and isinstance(status.value, int)):
+        return None
+    body = value.elts[0]
+    empty = isinstance(body, ast.Constant) and body.value in ('', b'', None)
+    return (status.value if status is not None else 200), empty
+
+
+@functools.lru_cache(maxsize=None)
+def success_statuses(view):
+    """``{status: empty body}`` of a view function, read from its
+    ``return`` statements ({200: False} when it has none we can read)."""
+    try:
+        tree = ast.parse(textwrap.dedent(inspect.getsource(view)))
+    except (OSError, TypeError, SyntaxError):
+        return {200: False}
+    statuses = {}
+    for node in _returns(tree.body[0]):
+        found = _status_of(node)
+        if found is not None:
+            statuses[found[0]] = statuses.get(found[0], True) and found[1]
+    return statuses or {200: False}
+
+
+def _returns(function):
+    """``return`` nodes of a function, not of the functions nested in
+    it."""
+    pending = list(ast.iter_child_nodes(function))
+    while pending:
+        node = pending.pop()
+        if isinstance(node, ast.Return):
+            yield node
+        elif not isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef,
+                                   ast.Lambda, ast.ClassDef)):
+            pending.extend(ast.iter_child_nodes(node))
+
+
+# ----------------------------------------------------------------- paths
+
+def openapi_path(rule):
+    """``/v2.1/servers/{server_id}`` from the Flask rule
+    ``/v2.1/servers/<server_id>``."""
+    return _PLACEHOLDER.sub(lambda m: '{%s}' % m.group('name'), rule)
+
+
+def _path_parameters(rule):
+    params = []
+    for match in _PLACEHOLDER.finditer(rule):
+        schema = {'type': 'integer'} if match.group('converter') == 'int' \
+            else dict(_STRING, minLength=1)
+        params.append({'name': match.group('name'), 'in': 'path',
+                       'required': True, 'schema': schema})
+    return params
+
+
+def _query_parameters(method, path):
+    return [{'name': name, 'in': 'query', 'required': False,
+             'schema': dict(_STRING)}
+            for name in QUERY_PARAMETERS.get((method, path), ())]
+
+
+def _responses(view, method, path):
+    statuses = SUCCESS_STATUSES.get((method, path)) or \
+        success_statuses(view)
+    responses = {}
+    for status, empty in sorted(statuses.items()):
+        response = {'description': 'Success'}
+        if not empty:
+            response['content'] = {'application/json': {
+                'schema': {'type': 'object'}}}
+        responses[str(status)] = response
+    fault = {'description': 'Fault', 'content': {'application/json': {
+        'schema': {'$ref': '#/components/schemas/Fault'}}}}
+    for status in ERROR_STATUSES:
+        responses.setdefault(str(status), fault)
+    return responses
+
+
+def _summary(view):
+    doc = inspect.getdoc(view) or ''
+    return doc.split('\n', 1)[0][:120] or view.__name__
+
+
+def _operation(app, rule, method, path):
+    view = app.view_functions[rule.endpoint]
+    operation = {
+        'operationId': '%s.%s' % (rule.endpoint, method.lower()),
+        'summary': _summary(view),
+        'tags': [rule.endpoint.split('.', 1)[0]],
+        'parameters': (_path_parameters(rule.rule)
+                       + _query_parameters(method, path)),
+        'responses': _responses(view, method, path),
+    }
+    schema = app.config['ROUTE_SCHEMAS'].get((method, rule.rule))
+    if schema is not None:
+        operation['requestBody'] = {'required': True, 'content': {
+            'application/json': {'schema': schema}}}
+    return operation
+
+
+def paths(app):
+    """The ``paths`` object of ``app``'s routes."""
+    result = {}
+    for rule in sorted(app.url_map.iter_rules(), key=lambda r: r.rule):
+        if rule.endpoint == 'static':
+            continue
+        path = openapi_path(rule.rule)
+        for method in sorted(rule.methods - _IMPLICIT_METHODS):
+            result.setdefault(path, {})[method.lower()] = _operation(
+                app, rule, method, path)
+    return result
+
+
+def document(app, server_url='/'):
+    """The OpenAPI 3.1 document (a dict) of ``app``'s compute API."""
+    return {
+        'openapi': '3.1.0',
+        'info': {'title': 'nova_lite compute API', 'version': '2.1',
+                 'description': 'OpenStack compute API v2.1 as served by '
+                                'nova_lite (generated from its routes and '
+                                'request schemas).'},
+        'servers': [{'url': server_url.rstrip('/') or '/'}],
+        'security': [{'token': []}],
+        'paths': paths(app),
+        'components': {
+            'schemas': {'Fault': FAULT_SCHEMA},
+            'securitySchemes': {'token': {
+                'type': 'apiKey', 'in': 'header', 'name': 'X-Auth-Token',
+                'description': 'A Keystone token'}},
+        },
+    }
+
+
+@bp.get(PATH)
+def show():
+    """200: the OpenAPI 3.1 document of this API."""
+    openstack.context()
+    app = flask.current_app
+    key = 'nova_lite.openapi'
+    if key not in app.extensions:
+        app.extensions[key] = document(app)
+    body = dict(app.extensions[key],
+                servers=[{'url': openstack.base_url().rstrip('/')}])
+    return body
