@@ -12,6 +12,7 @@ from oslo_config import cfg
 from oslo_log import log as logging
 
 from nova_lite.compute import admission
+from nova_lite.compute import keypairs
 from nova_lite.compute import rpcapi as compute_rpcapi
 from nova_lite.compute import states
 from nova_lite.conductor import rpcapi as conductor_rpcapi
@@ -22,6 +23,7 @@ from nova_lite import exception
 from nova_lite.image import api as image_api
 from nova_lite.objects import instance as instance_obj
 from nova_lite.objects import request_spec as spec_obj
+from nova_lite import quota
 from nova_lite.scheduler import claims
 
 CONF = cfg.CONF
@@ -57,11 +59,16 @@ class API:
                max_count=1, metadata=None, availability_zone=None,
                user_data=None, key_name=None, key_data=None,
                scheduler_hints=None, instance_group=None):
-        """Create ``max_count`` instance records and cast their build.
+        """Create as many instance records as the quotas allow between
+        ``min_count`` and ``max_count``, and cast their build.
+
+        ``key_name`` names a key pair of the user, whose public key
+        becomes ``key_data`` unless that is given.
 
         :returns: (list of ``models.Instance`` rows, reservation_id)
-        :raises: Invalid (unknown or unusable flavor/image, counts),
-            QuotaExceeded
+        :raises: Invalid (unknown or unusable flavor/image/key pair,
+            counts), QuotaExceeded (403: fewer than ``min_count`` fit, or
+            too many metadata items)
         """
         if min_count > max_count:
             raise exception.Invalid(reason='min_count must be <= max_count')
@@ -71,17 +78,23 @@ class API:
         if instance_group is None:
             instance_group = self._group_for_create(context,
                                                     scheduler_hints)
+        quota.check(context, 'metadata_items', len(metadata or {}), used=0)
+        if key_name and key_data is None:
+            key_data = keypairs.public_key_for_server(context, key_name)
         max_count = admission.admit(context, min_count, max_count)
+        count = quota.instances_allowed(context, flavor, min_count,
+                                        max_count)
         reservation_id = new_reservation_id()
         values = [self._instance_values(context, name, image, flavor, index,
-                                        max_count, reservation_id,
+                                        count, reservation_id,
                                         availability_zone, user_data,
                                         key_name, key_data)
-                  for index in range(max_count)]
+                  for index in range(count)]
         rows = db_api.instances_create(
             context, values, metadata or {},
             group_id=(instance_group or {}).get('id'))
-        spec = self._request_spec(context, flavor, image, max_count,
+        self._recheck_quota(context, flavor, rows)
+        spec = self._request_spec(context, flavor, image, count,
                                   availability_zone, scheduler_hints,
                                   instance_group)
         instances = [instance_obj.Instance.from_dict(
@@ -90,6 +103,17 @@ class API:
         LOG.info('Accepted %d instance(s) in reservation %s', len(rows),
                  reservation_id)
         return rows, reservation_id
+
+    @staticmethod
+    def _recheck_quota(context, flavor, rows):
+        """Delete the new ``rows`` and re-raise when concurrent creates
+        took the room meanwhile (``nova_lite.quota``)."""
+        try:
+            quota.recheck_instances(context, flavor, len(rows))
+        except exception.QuotaExceeded:
+            for row in rows:
+                db_api.instance_destroy(context, row.uuid, expected_host=None)
+            raise
 
     @staticmethod
     def _flavor_for_create(context, flavor_id):
@@ -333,8 +357,15 @@ class API:
 
     def update_metadata(self, context, instance_uuid, metadata,
                         delete=False):
-        """Merge (or with ``delete`` replace) server metadata."""
-        self.get(context, instance_uuid)
+        """Merge (or with ``delete`` replace) server metadata.
+
+        :raises: QuotaExceeded (403) past the ``metadata_items`` quota
+        """
+        instance = self.get(context, instance_uuid)
+        items = set(metadata)
+        if not delete:
+            items.update(m.key for m in instance.metadata_items)
+        quota.check(context, 'metadata_items', len(items), used=0)
         return db_api.instance_metadata_update(context, instance_uuid,
                                                metadata, delete)
 

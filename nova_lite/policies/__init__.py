@@ -5,11 +5,20 @@
 """
 import itertools
 
+from nova_lite.policies import admin_actions
 from nova_lite.policies import aggregates
+from nova_lite.policies import availability_zone
 from nova_lite.policies import base
 from nova_lite.policies import flavors
+from nova_lite.policies import hypervisors
+from nova_lite.policies import image
+from nova_lite.policies import instance_actions
+from nova_lite.policies import keypairs
+from nova_lite.policies import networks
+from nova_lite.policies import quota_sets
 from nova_lite.policies import server_groups
 from nova_lite.policies import servers
+from nova_lite.policies import services
 
 
 def list_rules():
@@ -17,4 +26,13 @@ def list_rules():
     return list(itertools.chain(base.list_rules(), servers.list_rules(),
                                 flavors.list_rules(),
                                 aggregates.list_rules(),
-                                server_groups.list_rules()))
+                                server_groups.list_rules(),
+                                keypairs.list_rules(),
+                                quota_sets.list_rules(),
+                                services.list_rules(),
+                                hypervisors.list_rules(),
+                                availability_zone.list_rules(),
+                                networks.list_rules(),
+                                instance_actions.list_rules(),
+                                admin_actions.list_rules(),
+                                image.list_rules()))

@@ -145,10 +145,13 @@ def route_schemas():
     """
     from nova_lite.api.schemas import aggregates
     from nova_lite.api.schemas import flavors
+    from nova_lite.api.schemas import keypairs
+    from nova_lite.api.schemas import quota_sets
     from nova_lite.api.schemas import server_groups
     from nova_lite.api.schemas import server_actions
     from nova_lite.api.schemas import server_metadata
     from nova_lite.api.schemas import servers
+    from nova_lite.api.schemas import services
 
     server = '/v2.1/servers/<server_id>'
     return {
@@ -164,4 +167,11 @@ def route_schemas():
         ('POST', '/v2.1/os-aggregates/<aggregate_id>/action'):
             aggregates.action,
         ('POST', '/v2.1/os-server-groups'): server_groups.create,
+        ('POST', '/v2.1/os-keypairs'): keypairs.create,
+        ('PUT', '/v2.1/os-quota-sets/<project_id>'): quota_sets.update,
+        ('PUT', '/v2.1/os-services/enable'): services.enable,
+        ('PUT', '/v2.1/os-services/disable'): services.disable,
+        ('PUT', '/v2.1/os-services/disable-log-reason'):
+            services.disable_log_reason,
+        ('PUT', '/v2.1/os-services/force-down'): services.force_down,
     }

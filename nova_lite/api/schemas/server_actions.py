@@ -4,7 +4,8 @@ Each action's own body follows the compute API reference, "Servers -
 run an action" at microversion 2.1: ``reboot`` needs ``type``;
 ``os-stop``, ``os-start``, ``lock`` and ``unlock`` take ``null`` (or an
 empty object); ``os-getConsoleOutput`` takes an optional ``length``
-(lines, -1 or absent for the whole log).
+(lines, -1 or absent for the whole log); ``os-resetState`` (an
+administrative action) needs ``state``, ``active`` or ``error``.
 """
 
 _no_arguments = {'type': ['null', 'object'], 'properties': {},
@@ -30,6 +31,15 @@ get_console_output = {
     'additionalProperties': False,
 }
 
+reset_state = {
+    'type': 'object',
+    'properties': {
+        'state': {'type': 'string', 'enum': ['active', 'error']},
+    },
+    'required': ['state'],
+    'additionalProperties': False,
+}
+
 #: action name → schema of its body.
 ACTIONS = {
     'reboot': reboot,
@@ -38,6 +48,7 @@ ACTIONS = {
     'lock': _no_arguments,
     'unlock': _no_arguments,
     'os-getConsoleOutput': get_console_output,
+    'os-resetState': reset_state,
 }
 
 action = {

@@ -186,6 +186,7 @@ class ShowTest(_ServersTestCase):
                          server['image']['links'][0]['href'])
 
     def test_active_server(self):
+        self.post('/v2.1/os-keypairs', {'keypair': {'name': 'mykey'}})
         server_id = self.create_server(key_name='mykey')
         fixed = self.make_active(server_id)
         server = self.show(server_id)

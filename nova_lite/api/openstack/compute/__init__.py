@@ -3,14 +3,24 @@
 ``BLUEPRINTS`` lists the Flask blueprints the app registers.
 """
 from nova_lite.api.openstack.compute import aggregates
+from nova_lite.api.openstack.compute import availability_zone
 from nova_lite.api.openstack.compute import flavors
+from nova_lite.api.openstack.compute import hypervisors
 from nova_lite.api.openstack.compute import images
+from nova_lite.api.openstack.compute import instance_actions
+from nova_lite.api.openstack.compute import keypairs
+from nova_lite.api.openstack.compute import limits
+from nova_lite.api.openstack.compute import networks
+from nova_lite.api.openstack.compute import quota_sets
 from nova_lite.api.openstack.compute import server_actions
 from nova_lite.api.openstack.compute import server_groups
 from nova_lite.api.openstack.compute import server_metadata
 from nova_lite.api.openstack.compute import servers
+from nova_lite.api.openstack.compute import services
 from nova_lite.api.openstack.compute import versions
 
 BLUEPRINTS = (versions.bp, servers.bp, server_actions.bp,
               server_metadata.bp, flavors.bp, images.bp, aggregates.bp,
-              server_groups.bp)
+              server_groups.bp, keypairs.bp, quota_sets.bp, limits.bp,
+              services.bp, hypervisors.bp, availability_zone.bp,
+              networks.bp, instance_actions.bp)

@@ -1,6 +1,6 @@
 """``POST /v2.1/servers/{id}/action``: reboot, os-stop, os-start, lock,
-unlock and os-getConsoleOutput (compute API reference, "Servers - run an
-action", microversion 2.1).
+unlock, os-getConsoleOutput and os-resetState (compute API reference,
+"Servers - run an action", microversion 2.1).
 
 The body names exactly one action; it is validated by
 ``nova_lite.api.schemas.server_actions`` before the handler runs.  The
@@ -10,7 +10,9 @@ state is a 409.
 import flask
 
 from nova_lite.api import openstack
+from nova_lite.api.openstack.compute import admin_actions
 from nova_lite import policy
+from nova_lite.policies import admin_actions as admin_policies
 from nova_lite.policies import servers as server_policies
 
 bp = flask.Blueprint('server_actions', __name__, url_prefix='/v2.1/servers')
@@ -64,6 +66,8 @@ ACTIONS = {
     'unlock': (server_policies.UNLOCK, _unlock),
     'os-getConsoleOutput': (server_policies.CONSOLE_OUTPUT,
                             _console_output),
+    'os-resetState': (admin_policies.RESET_STATE,
+                      admin_actions.reset_state),
 }
 
 

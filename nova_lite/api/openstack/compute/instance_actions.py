@@ -1,0 +1,49 @@
+"""``/v2.1/servers/{id}/os-instance-actions``: the actions done on a
+server (create, delete, reboot, ...) and, per request id, one action with
+its events (compute API reference, "Servers actions (servers,
+os-instance-actions)", microversion 2.1).
+
+Actions are newest first; a server of another project is a 404.  Event
+tracebacks are shown to admins only.
+"""
+import flask
+
+from nova_lite.api import openstack
+from nova_lite.api.openstack.compute.views import instance_actions as views
+from nova_lite.db import api as db_api
+from nova_lite import exception
+from nova_lite import policy
+from nova_lite.policies import instance_actions as action_policies
+
+bp = flask.Blueprint(
+    'instance_actions', __name__,
+    url_prefix='/v2.1/servers/<server_id>/os-instance-actions')
+INSTANCE_ACTIONS = action_policies.INSTANCE_ACTIONS
+
+
+def _actions(action, server_id):
+    context = openstack.context()
+    policy.authorize(context, INSTANCE_ACTIONS % action)
+    openstack.compute_api().get(context, server_id)
+    return context, db_api.actions_get(context, server_id)
+
+
+@bp.get('')
+def index(server_id):
+    """200 ``{"instanceActions": [...]}``; 404 for unknown servers."""
+    _context, actions = _actions('list', server_id)
+    return {'instanceActions': [views.action(a) for a in actions]}
+
+
+@bp.get('/<request_id>')
+def show(server_id, request_id):
+    """200 ``{"instanceAction": {..., "events": [...]}}``; 404 for
+    unknown servers and request ids."""
+    context, actions = _actions('show', server_id)
+    for row in actions:
+        if row.request_id == request_id:
+            return {'instanceAction': views.action_with_events(
+                row, policy.can(context, INSTANCE_ACTIONS % 'events'),
+                policy.can(context, INSTANCE_ACTIONS % 'events:details'))}
+    raise exception.NotFound('Action %s on instance %s could not be found.'
+                             % (request_id[:64], server_id))

@@ -1,0 +1,37 @@
+"""Instance action bodies (compute API reference, "Servers actions
+(servers, os-instance-actions)", microversion 2.1): no host fields in
+events before 2.62, ``traceback`` only for those allowed to see it."""
+from nova_lite.api.openstack.compute.views import timestamps
+
+
+def action(row):
+    """An item of List Actions For Server."""
+    return {
+        'action': row.action, 'instance_uuid': row.instance_uuid,
+        'request_id': row.request_id, 'user_id': row.user_id,
+        'project_id': row.project_id,
+        'start_time': timestamps.legacy_isotime(row.start_time),
+        'message': row.message,
+    }
+
+
+def event(row, show_traceback):
+    """An event of Show Server Action Details."""
+    body = {
+        'event': row.event,
+        'start_time': timestamps.legacy_isotime(row.start_time),
+        'finish_time': timestamps.legacy_isotime(row.finish_time),
+        'result': row.result,
+    }
+    if show_traceback:
+        body['traceback'] = row.traceback
+    return body
+
+
+def action_with_events(row, show_events, show_traceback):
+    """Show Server Action Details: the action with its ``events`` when
+    allowed."""
+    body = action(row)
+    if show_events:
+        body['events'] = [event(e, show_traceback) for e in row.events]
+    return body

@@ -1,0 +1,141 @@
+"""SSH key pairs of users (os-keypairs): generate, import, list, show,
+delete, and resolve the ``key_name`` of a server create.
+
+Formats follow the compute API reference, "Keypairs (keypairs)", at
+microversion 2.1: a generated pair is a 2048-bit RSA key whose private
+key (PEM, "BEGIN RSA PRIVATE KEY") is returned once and never stored or
+logged; public keys are in the OpenSSH one-line format
+(``ssh-rsa AAAA... comment``); the fingerprint is the MD5 digest of the
+key blob as colon-separated hex (``ssh-keygen -E md5 -l``), as Nova
+shows it.
+"""
+import base64
+import binascii
+import hashlib
+
+from cryptography.exceptions import UnsupportedAlgorithm
+from cryptography.hazmat.primitives.asymmetric import rsa
+from cryptography.hazmat.primitives import serialization
+from oslo_log import log as logging
+
+from nova_lite.db import api as db_api
+from nova_lite.db import quotas as quota_db
+from nova_lite import exception
+from nova_lite import quota
+
+LOG = logging.getLogger(__name__)
+
+RSA_BITS = 2048
+GENERATED_COMMENT = 'Generated-by-nova_lite'
+
+
+def fingerprint(public_key):
+    """MD5 fingerprint (``aa:bb:...``) of an OpenSSH public key line.
+
+    :raises: Invalid (400) when the line has no base64 key blob
+    """
+    parts = public_key.split()
+    try:
+        blob = base64.b64decode(parts[1], validate=True)
+    except (IndexError, binascii.Error, ValueError):
+        raise exception.Invalid(reason='Keypair data is invalid: not an '
+                                'OpenSSH public key') from None
+    digest = hashlib.md5(blob, usedforsecurity=False).hexdigest()
+    return ':'.join(digest[i:i + 2] for i in range(0, len(digest), 2))
+
+
+def check_public_key(public_key):
+    """Accept only a public key OpenSSH (and ``cryptography``) can read:
+    RSA, ECDSA or Ed25519.
+
+    :raises: Invalid (400)
+    """
+    try:
+        serialization.load_ssh_public_key(public_key.strip().encode())
+    except (ValueError, UnsupportedAlgorithm, UnicodeEncodeError) as exc:
+        raise exception.Invalid(reason='Keypair data is invalid: %s'
+                                % str(exc)[:100]) from None
+
+
+def generate():
+    """A new RSA pair: (private key PEM, public key OpenSSH line)."""
+    key = rsa.generate_private_key(public_exponent=65537, key_size=RSA_BITS)
+    private_pem = key.private_bytes(
+        serialization.Encoding.PEM,
+        serialization.PrivateFormat.TraditionalOpenSSL,
+        serialization.NoEncryption()).decode()
+    public = key.public_key().public_bytes(
+        serialization.Encoding.OpenSSH,
+        serialization.PublicFormat.OpenSSH).decode()
+    return private_pem, '%s %s' % (public, GENERATED_COMMENT)
+
+
+def create(context, name, public_key=None):
+    """Import ``public_key``, or generate a pair when it is None.
+
+    :returns: (key pair dict, private key PEM or None)
+    :raises: Invalid (400) bad public key, Conflict (409) name taken,
+        QuotaExceeded (403) over ``key_pairs``
+    """
+    quota.check(context, 'key_pairs', 1)
+    private_key = None
+    if public_key is None:
+        private_key, public_key = generate()
+    else:
+        check_public_key(public_key)
+    keypair = db_api.key_pair_create(context, {
+        'name': name, 'user_id': context.user_id,
+        'project_id': context.project_id, 'public_key': public_key,
+        'fingerprint': fingerprint(public_key), 'type': 'ssh'})
+    try:
+        _recheck(context)
+    except exception.QuotaExceeded:
+        db_api.key_pair_destroy(context, context.user_id, name)
+        raise
+    LOG.info('Key pair %s of user %s %s', name, context.user_id,
+             'generated' if private_key else 'imported')
+    return keypair, private_key
+
+
+def _recheck(context):
+    """Refuse when a concurrent create took the last room."""
+    limit = quota.get_limits(context)['key_pairs']
+    used = quota_db.key_pair_count(context, context.user_id)
+    if limit != quota.UNLIMITED and used > limit:
+        raise quota.exceeded('key_pairs', 1, used - 1, limit)
+
+
+def _not_found(context, name):
+    return exception.NotFound('Keypair %s not found for user %s'
+                              % (name, context.user_id))
+
+
+def get(context, name):
+    """:raises: NotFound (404), also for another user's pair"""
+    found = db_api.key_pair_get_all(context, context.user_id, name)
+    if not found:
+        raise _not_found(context, name)
+    return found[0]
+
+
+def get_all(context):
+    """The caller's key pairs, by name."""
+    return db_api.key_pair_get_all(context, context.user_id)
+
+
+def delete(context, name):
+    """:raises: NotFound (404)"""
+    if not db_api.key_pair_destroy(context, context.user_id, name):
+        raise _not_found(context, name)
+
+
+def public_key_for_server(context, key_name):
+    """The public key of the user's pair ``key_name`` (server create).
+
+    :raises: Invalid (400) when the user has no such pair
+    """
+    try:
+        return get(context, key_name)['public_key']
+    except exception.NotFound:
+        raise exception.Invalid(reason='Invalid key_name provided.') \
+            from None

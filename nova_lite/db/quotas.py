@@ -1,0 +1,67 @@
+"""SQL of quotas: per-project limit overrides (the ``quotas`` table) and
+the usage counts that are not instance sums.
+
+A project's limit of a resource is its row in ``quotas`` when there is
+one, else the ``[quota]`` default (``nova_lite.quota``).  Instances, cores
+and RAM are counted by ``nova_lite.db.api.instances_count``.
+"""
+from oslo_db import api as oslo_db_api
+from oslo_db import exception as db_exc
+import sqlalchemy as sa
+
+from nova_lite.db import api as db_api
+from nova_lite.db import models
+
+_quota = models.Quota
+
+
+def quota_get_all(context, project_id):
+    """``{resource: hard_limit}`` of the project's overrides."""
+    with db_api.reader(context) as session:
+        return dict(session.execute(
+            sa.select(_quota.resource, _quota.hard_limit).where(
+                _quota.project_id == project_id)).all())
+
+
+@oslo_db_api.wrap_db_retry(max_retries=5, retry_on_deadlock=True,
+                           exception_checker=lambda e: isinstance(
+                               e, db_exc.DBDuplicateEntry))
+def quota_set(context, project_id, limits):
+    """Create or update the project's overrides of ``limits``
+    (``{resource: hard_limit}``), in one transaction; a concurrent insert
+    of the same row is retried as an update."""
+    with db_api.writer(context) as session:
+        rows = {r.resource: r for r in session.scalars(
+            sa.select(_quota).where(_quota.project_id == project_id,
+                                    _quota.resource.in_(list(limits))))}
+        for resource, limit in limits.items():
+            if resource in rows:
+                rows[resource].hard_limit = limit
+            else:
+                session.add(_quota(project_id=project_id, resource=resource,
+                                   hard_limit=limit))
+        session.flush()
+
+
+@db_api.retry_on_deadlock
+def quota_destroy_all(context, project_id):
+    """Forget every override of the project (back to the defaults)."""
+    with db_api.writer(context) as session:
+        session.execute(sa.delete(_quota).where(
+            _quota.project_id == project_id))
+
+
+def server_group_count(context, project_id):
+    """Number of live server groups of a project."""
+    grp = models.InstanceGroup
+    with db_api.reader(context) as session:
+        return int(session.scalar(sa.select(sa.func.count(grp.id)).where(
+            grp.project_id == project_id, grp.deleted == 0)))
+
+
+def key_pair_count(context, user_id):
+    """Number of live key pairs of a user (key pairs are per user)."""
+    kp = models.KeyPair
+    with db_api.reader(context) as session:
+        return int(session.scalar(sa.select(sa.func.count(kp.id)).where(
+            kp.user_id == user_id, kp.deleted == 0)))

@@ -1,0 +1,186 @@
+"""Quotas: limits per project, usage counted from live records, and the
+checks the API runs before creating anything.
+
+The resources and their semantics are those of the compute API
+reference, "Quota sets (os-quota-sets)", microversion 2.1.  A limit is the
+project's override (``nova_lite.db.quotas``) or the ``[quota]`` default;
+-1 means unlimited.  Usage is counted, never stored: instances, cores and
+RAM (MiB) from the project's live instances, key pairs per user, server
+groups per project.
+
+A check that fails raises ``exception.QuotaExceeded`` (403) with the
+compute API's message, e.g. ``Quota exceeded for instances: Requested 5,
+but already used 8 of 10 instances``.  Checks are made before the records
+are written and, for instances and key pairs, re-made after (a concurrent
+request may have taken the room meanwhile): the caller undoes its write
+when the re-check fails, as Nova's ``recheck_quota`` does.
+"""
+from oslo_config import cfg
+
+from nova_lite.db import api as db_api
+from nova_lite.db import quotas as quota_db
+from nova_lite import exception
+
+CONF = cfg.CONF
+
+#: The quota resources of the compute API at 2.1, by name.
+RESOURCES = ('cores', 'fixed_ips', 'floating_ips',
+             'injected_file_content_bytes', 'injected_file_path_bytes',
+             'injected_files', 'instances', 'key_pairs', 'metadata_items',
+             'ram', 'security_group_rules', 'security_groups',
+             'server_group_members', 'server_groups')
+
+#: Resources consumed by each instance: name → instance field.
+INSTANCE_RESOURCES = (('instances', None), ('cores', 'vcpus'),
+                      ('ram', 'memory_mb'))
+
+UNLIMITED = -1
+
+
+def exceeded(resource, requested, used, allowed):
+    """The 403 of a failed check."""
+    return exception.QuotaExceeded(
+        'Quota exceeded for %s: Requested %d, but already used %d of %d %s'
+        % (resource, requested, used, allowed, resource),
+        resource=resource, requested=requested, used=used, allowed=allowed)
+
+
+# ------------------------------------------------------------------ limits
+
+def defaults():
+    """``{resource: limit}`` of ``[quota]``."""
+    return {name: getattr(CONF.quota, name) for name in RESOURCES}
+
+
+def get_limits(context, project_id=None):
+    """``{resource: limit}`` of a project (default: the context's)."""
+    limits = defaults()
+    overrides = quota_db.quota_get_all(context,
+                                       project_id or context.project_id)
+    limits.update({k: v for k, v in overrides.items() if k in limits})
+    return limits
+
+
+def update(context, project_id, values, force=False):
+    """Set the project's limits of ``values`` (``{resource: limit}``).
+
+    Without ``force`` a limit below the current usage is refused.
+
+    :raises: ValidationError (400) for unknown resources, limits below -1
+        or below the usage
+    """
+    for resource, limit in values.items():
+        if resource not in RESOURCES:
+            raise exception.ValidationError(
+                attribute=resource, reason='not a quota resource')
+        if limit < UNLIMITED:
+            raise exception.ValidationError(
+                attribute=resource, reason='%d is less than -1' % limit)
+    if not force:
+        in_use = usages(context, project_id)
+        for resource, limit in values.items():
+            if limit != UNLIMITED and limit < in_use[resource]:
+                raise exception.ValidationError(
+                    attribute=resource, reason='Quota limit %d for %s must '
+                    'be greater than or equal to already used and reserved '
+                    '%d.' % (limit, resource, in_use[resource]))
+    quota_db.quota_set(context, project_id, values)
+    return get_limits(context, project_id)
+
+
+def reset(context, project_id):
+    """Back to the ``[quota]`` defaults."""
+    quota_db.quota_destroy_all(context, project_id)
+
+
+# ------------------------------------------------------------------- usage
+
+def usages(context, project_id=None, user_id=None):
+    """``{resource: in use}``: every resource, 0 for those nova_lite does
+    not count (per-server or unsupported ones).  Key pairs are the
+    user's (default: the context's user)."""
+    project_id = project_id or context.project_id
+    count, cores, ram = db_api.instances_count(context, project_id)
+    used = dict.fromkeys(RESOURCES, 0)
+    used.update(instances=count, cores=cores, ram=ram,
+                key_pairs=quota_db.key_pair_count(
+                    context, user_id or context.user_id),
+                server_groups=quota_db.server_group_count(context,
+                                                          project_id))
+    return used
+
+
+def _count(context, resource, project_id):
+    if resource in ('instances', 'cores', 'ram'):
+        count, cores, ram = db_api.instances_count(context, project_id)
+        return {'instances': count, 'cores': cores, 'ram': ram}[resource]
+    if resource == 'key_pairs':
+        return quota_db.key_pair_count(context, context.user_id)
+    if resource == 'server_groups':
+        return quota_db.server_group_count(context, project_id)
+    return 0
+
+
+# ------------------------------------------------------------------ checks
+
+def check(context, resource, delta, project_id=None, used=None):
+    """Refuse ``delta`` more of ``resource`` beyond the project's limit.
+
+    :param delta: how many more are requested (for per-item resources
+        such as ``metadata_items``, the requested total)
+    :param used: current usage when the caller knows it (required in
+        effect for per-group ``server_group_members``); counted otherwise
+        (0 for resources nova_lite does not count)
+    :raises: QuotaExceeded (403)
+    """
+    if resource not in RESOURCES:
+        raise ValueError('unknown quota resource %r' % resource)
+    project_id = project_id or context.project_id
+    limit = get_limits(context, project_id)[resource]
+    if limit == UNLIMITED or delta <= 0:
+        return
+    if used is None:
+        used = _count(context, resource, project_id)
+    if used + delta > limit:
+        raise exceeded(resource, delta, used, limit)
+
+
+def instances_allowed(context, flavor, min_count, max_count):
+    """How many instances of ``flavor`` (at most ``max_count``) fit the
+    instances, cores and ram quotas of the context's project.
+
+    :param flavor: dict with ``vcpus`` and ``memory_mb``
+    :raises: QuotaExceeded (403) when fewer than ``min_count`` fit
+    """
+    limits = get_limits(context)
+    count, cores, ram = db_api.instances_count(context, context.project_id)
+    used = {'instances': count, 'cores': cores, 'ram': ram}
+    allowed = max_count
+    for resource, field in INSTANCE_RESOURCES:
+        per_instance = 1 if field is None else flavor[field]
+        limit = limits[resource]
+        if limit == UNLIMITED or per_instance <= 0:
+            continue
+        fit = max(0, limit - used[resource]) // per_instance
+        if fit < min_count:
+            raise exceeded(resource, per_instance * min_count,
+                           used[resource], limit)
+        allowed = min(allowed, fit)
+    return allowed
+
+
+def recheck_instances(context, flavor, count):
+    """After ``count`` instances of ``flavor`` were written: refuse when
+    the project is now over a limit (concurrent creates took the room).
+
+    :raises: QuotaExceeded (403); the caller deletes its instances
+    """
+    limits = get_limits(context)
+    total, cores, ram = db_api.instances_count(context, context.project_id)
+    used = {'instances': total, 'cores': cores, 'ram': ram}
+    for resource, field in INSTANCE_RESOURCES:
+        requested = count * (1 if field is None else flavor[field])
+        limit = limits[resource]
+        if limit != UNLIMITED and used[resource] > limit:
+            raise exceeded(resource, requested,
+                           max(0, used[resource] - requested), limit)
