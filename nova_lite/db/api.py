@@ -222,8 +222,14 @@ def compute_node_report(context, host, nodename, resources, ratios,
         'reserved_disk_gb': reserved_disk_gb,
     }
     with writer(context) as session:
+        # Lock the node first: a claim in flight holds this row (its
+        # UPDATE) until it commits, and later claims wait for us, so the
+        # sums below (the transaction's first consistent read, hence a
+        # snapshot taken after the lock on MySQL) include every committed
+        # claim and none can slip between the sums and the UPDATE.
         row = session.scalars(sa.select(models.ComputeNode).filter_by(
-            host=host, hypervisor_hostname=nodename, deleted=0)).first()
+            host=host, hypervisor_hostname=nodename, deleted=0)
+            .with_for_update()).first()
         if row is None:
             row = models.ComputeNode(uuid=str(uuidlib.uuid4()), host=host,
                                      hypervisor_hostname=nodename, **values)

@@ -45,6 +45,7 @@ class SchedulerManager(service.Manager):
         self.filters = filters.load_filters(self.filter_names)
         self.weighers = weights.all_weighers()
 
+    @messaging.expected_exceptions(exception.NoValidHost)
     def select_destinations(self, context, request_spec, instance_uuids,
                             return_alternates=True):
         """Claim a host for each instance.
