@@ -1023,24 +1023,49 @@ def action_event_record(context, instance_uuid, event, result, host,
                         finish_action=False):
     """Add a finished event (result 'Success' or 'Error') to the action of
     the context's request on this instance (the latest action when the
-    request has none). With ``finish_action`` the action is closed too."""
+    request has none). With ``finish_action`` the action is closed too.
+
+    Two statements in the usual case (the request started the action): an
+    INSERT ... SELECT of the event and, to finish, one UPDATE.
+    """
     act = models.InstanceAction
     now = _utcnow()
+    values = {'event': event, 'result': result, 'host': host,
+              'start_time': start_time or now, 'finish_time': now,
+              'details': details, 'traceback': traceback}
+    own = sa.and_(act.instance_uuid == instance_uuid,
+                  act.request_id == context.request_id)
     with writer(context) as session:
-        action = session.scalars(sa.select(act).where(
-            act.instance_uuid == instance_uuid).order_by(
-            (act.request_id == context.request_id).desc(),
-            act.id.desc()).limit(1)).first()
-        if action is None:
-            return
-        session.add(models.InstanceActionEvent(
-            action_id=action.id, event=event, result=result, host=host,
-            start_time=start_time or now, finish_time=now, details=details,
-            traceback=traceback))
+        if context.request_id and _insert_event(session, own, values):
+            where = own
+        else:
+            action_id = session.scalar(sa.select(act.id).where(
+                act.instance_uuid == instance_uuid).order_by(
+                act.id.desc()).limit(1))
+            if action_id is None:
+                return
+            session.add(models.InstanceActionEvent(action_id=action_id,
+                                                   **values))
+            where = act.id == action_id
         if finish_action:
-            action.finish_time = now
+            finish = {'finish_time': now, 'updated_at': now}
             if result == 'Error':
-                action.message = 'Error'
+                finish['message'] = 'Error'
+            session.execute(sa.update(act).where(where).values(**finish)
+                            .execution_options(synchronize_session=False))
+
+
+def _insert_event(session, where, values):
+    """INSERT ... SELECT an event into the newest instance action matching
+    ``where``; True when there was one."""
+    act, evt = models.InstanceAction, models.InstanceActionEvent
+    names = sorted(values)
+    select = sa.select(act.id, *[
+        sa.literal(values[name], type_=evt.__table__.c[name].type)
+        for name in names]).where(where).order_by(act.id.desc()).limit(1)
+    return session.execute(sa.insert(evt.__table__).from_select(
+        ['action_id'] + names, select).execution_options(
+        preserve_rowcount=True)).rowcount == 1
 
 
 def actions_get(context, instance_uuid):
