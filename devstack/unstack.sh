@@ -19,14 +19,11 @@ for lib in services keystone libvirt nova_lite netns; do
     source "$DEVSTACK_DIR/lib/$lib"
 done
 
-stop_nova_services() {
-    local name names=()
-    for name in $(svc_names); do
-        case "$name" in
-            compute-"$NODE_NAME_PREFIX"[0-9]* | fwd-*) continue ;;  # nodes_teardown
-        esac
-        names+=("$name")
-    done
+# Every service at once (nodes and forwarders too): a stop costs the
+# slowest service's shutdown, not the sum.
+stop_services() {
+    local names=()
+    mapfile -t names < <(svc_names)
     if [ "${#names[@]}" -eq 0 ]; then
         say "no service recorded in $RUN_DIR"
         return 0
@@ -69,8 +66,8 @@ main() {
     if ! lab_env_load; then
         say "no $LAB_ENV: nothing was stacked with these settings"
     fi
-    step "Compute nodes and forwarders" stop_nodes
-    step "nova_lite services" stop_nova_services
+    step "Services (nova_lite, nodes, forwarders)" stop_services
+    step "Namespaces and bridge" stop_nodes
     step "Keystone" keystone_stop
     step "Lab guests" guests_poweroff
     step "Guest bridge" guest_bridge_remove

@@ -56,7 +56,8 @@ def authenticate():
     url = _env('OS_AUTH_URL').rstrip('/') + '/auth/tokens'
     resp = requests.post(url, json=body, timeout=HTTP_TIMEOUT)
     if resp.status_code != 201:
-        raise LabAPIError(f'POST {url} -> {resp.status_code} {resp.text[:200]}')
+        raise LabAPIError(f'POST {url} -> {resp.status_code} '
+                          f'{resp.text[:200]}')
     region = os.environ.get('OS_REGION_NAME', 'RegionOne')
     for service in resp.json()['token'].get('catalog', []):
         if service['type'] != 'compute':
@@ -194,7 +195,8 @@ def server_list(api):
     lines = [rule]
     for index, row in enumerate(rows):
         lines.append('| ' + ' | '.join(str(v).ljust(w) for v, w
-                                       in zip(row, widths)) + ' |')
+                                       in zip(row, widths, strict=True))
+                     + ' |')
         if index == 0:
             lines.append(rule)
     lines.append(rule)
