@@ -34,6 +34,7 @@ import nova_lite.conf  # noqa: F401 - registers the options on cfg.CONF
 from nova_lite.api import auth
 from nova_lite.api import cloudstack
 from nova_lite.api import healthcheck
+from nova_lite.api import image as image_endpoint
 from nova_lite.api import microversion
 from nova_lite.api import openapi
 from nova_lite.api import openstack
@@ -89,13 +90,16 @@ class _LimitedInput:
 class BodySizeLimit:
     """Refuse request bodies larger than ``[api] max_request_body_size``
     bytes (read per request) with a 413 ``overLimit`` fault; a bad
-    Content-Length is a 400."""
+    Content-Length is a 400.  Image uploads are exempt (the image API
+    bounds them by ``[image] max_image_size_mb``)."""
 
     def __init__(self, app, conf):
         self.app = app
         self.conf = conf
 
     def __call__(self, environ, start_response):
+        if image_endpoint.is_upload(environ):
+            return self.app(environ, start_response)
         limit = self.conf.api.max_request_body_size
         length = environ.get('CONTENT_LENGTH')
         if length:
@@ -332,7 +336,9 @@ def build_app(conf=cfg.CONF, extra_blueprints=(), mounts=None):
         API's authentication (e.g. the image API under /image)
     :param mounts: dict path prefix → WSGI app doing its own
         authentication; the CloudStack API (``nova_lite.api.cloudstack``)
-        is mounted at /client unless ``[cloudstack] enabled`` is false
+        is mounted at /client unless ``[cloudstack] enabled`` is false,
+        the image API (``nova_lite.api.image``, behind the compute API's
+        authentication pipeline) at /image
     """
     policy.get_enforcer(conf)
     app = create_flask_app(conf, extra_blueprints)
@@ -341,6 +347,7 @@ def build_app(conf=cfg.CONF, extra_blueprints=(), mounts=None):
     mounts.update(healthcheck.mount(app, conf))
     if conf.cloudstack.enabled:
         mounts.setdefault(cloudstack.PREFIX, cloudstack.create_app(conf))
+    mounts.setdefault(image_endpoint.PREFIX, image_endpoint.create_app(conf))
     if mounts:
         app = PathDispatcher(app, mounts)
     app = BodySizeLimit(app, conf)

@@ -1,0 +1,137 @@
+"""SQL of the image API (``/image/v2``, a Glance v2 subset): listing with
+Glance's visibility rules, filters, sorting and markers, and conditional
+status changes of uploads.
+
+Visibility (Glance image API v2 reference, "Images", "List images"): a
+non-admin sees public and community images and the images of its own
+project; the default list leaves out community images of other projects
+(``visibility=community`` or ``all`` lists them).  Admins see every
+image.  Images are dicts of the ``images`` columns.
+"""
+import sqlalchemy as sa
+
+from nova_lite.db import api as db_api
+from nova_lite.db import models
+from nova_lite import exception
+
+_img = models.Image
+
+#: sort_key → column expression (NULLs sort as '' or -1).
+SORT_KEYS = {
+    'created_at': _img.created_at,
+    'updated_at': sa.func.coalesce(_img.updated_at, _img.created_at),
+    'name': sa.func.coalesce(_img.name, ''),
+    'size': sa.func.coalesce(_img.size, -1),
+    'status': _img.status,
+    'id': _img.uuid,
+    'disk_format': sa.func.coalesce(_img.disk_format, ''),
+    'container_format': sa.func.coalesce(_img.container_format, ''),
+    'min_disk': _img.min_disk,
+    'min_ram': _img.min_ram,
+}
+
+
+def visible_clause(context, visibility=None):
+    """WHERE clause of the images ``context`` may list (see module doc);
+    ``visibility`` is a filter value or None (default list)."""
+    if visibility == 'all':
+        visibility = None
+        default_list = False
+    else:
+        default_list = visibility is None
+    terms = []
+    if not context.is_admin:
+        shown = [_img.visibility == 'public',
+                 _img.owner == context.project_id]
+        if not default_list:
+            shown.append(_img.visibility == 'community')
+        terms.append(sa.or_(*shown))
+    if visibility is not None:
+        terms.append(_img.visibility == visibility)
+    return sa.and_(sa.true(), *terms)
+
+
+def _base_query(context, filters):
+    query = sa.select(_img).where(_img.deleted == 0, visible_clause(
+        context, filters.get('visibility')))
+    for key in ('name', 'status', 'owner', 'disk_format',
+                'container_format', 'protected'):
+        if filters.get(key) is not None:
+            query = query.where(getattr(_img, key) == filters[key])
+    if filters.get('ids') is not None:
+        query = query.where(_img.uuid.in_(filters['ids']))
+    return query
+
+
+def _after_marker(session, context, query, marker, key, descending):
+    mrow = session.scalars(sa.select(_img).where(
+        _img.uuid == marker, _img.deleted == 0,
+        visible_clause(context, 'all'))).first()
+    if mrow is None:
+        raise exception.Invalid('Invalid marker. Image %s could not be '
+                                'found.' % marker[:64])
+    column = SORT_KEYS[key]
+    mvalue = session.scalar(sa.select(column).where(_img.id == mrow.id))
+    if descending:
+        return query.where(sa.or_(column < mvalue, sa.and_(
+            column == mvalue, _img.id < mrow.id)))
+    return query.where(sa.or_(column > mvalue, sa.and_(
+        column == mvalue, _img.id > mrow.id)))
+
+
+def image_list(context, filters, marker=None, limit=None,
+               sort_key='created_at', sort_dir='desc', row_filter=None):
+    """One page of the images visible to ``context``.
+
+    :param filters: optional name, status, owner, disk_format,
+        container_format, protected (exact), ids (list of uuids),
+        visibility (public, private, shared, community or all)
+    :param row_filter: optional predicate on each image dict (for
+        filters on the JSON ``properties``), applied before ``limit``
+    :raises: Invalid (400) for a marker that is not a visible image
+    """
+    descending = sort_dir == 'desc'
+    column = SORT_KEYS[sort_key]
+    query = _base_query(context, filters)
+    with db_api.reader(context) as session:
+        if marker is not None:
+            query = _after_marker(session, context, query, marker,
+                                  sort_key, descending)
+        order = (column.desc(), _img.id.desc()) if descending else \
+            (column.asc(), _img.id.asc())
+        images = []
+        for row in session.scalars(query.order_by(*order).execution_options(
+                yield_per=200)):
+            image = db_api._to_dict(row)
+            if row_filter is None or row_filter(image):
+                images.append(image)
+                if limit is not None and len(images) >= limit:
+                    break
+        return images
+
+
+def image_get_visible(context, image_uuid):
+    """A live image ``context`` may see.
+
+    :raises: ImageNotFound (404)
+    """
+    with db_api.reader(context) as session:
+        row = session.scalars(sa.select(_img).where(
+            _img.uuid == image_uuid, _img.deleted == 0,
+            visible_clause(context, 'all'))).first()
+        if row is None:
+            raise exception.ImageNotFound(image_id=image_uuid)
+        return db_api._to_dict(row)
+
+
+@db_api.retry_on_deadlock
+def image_update_if(context, image_uuid, expected_status, values):
+    """Update a live image only while its status is ``expected_status``
+    (a tuple allows several); returns True when it did."""
+    if isinstance(expected_status, str):
+        expected_status = (expected_status,)
+    with db_api.writer(context) as session:
+        return session.execute(sa.update(_img).where(
+            _img.uuid == image_uuid, _img.deleted == 0,
+            _img.status.in_(expected_status)).values(**values)
+            .execution_options(synchronize_session=False)).rowcount == 1
