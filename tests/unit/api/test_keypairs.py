@@ -128,6 +128,10 @@ class KeypairsTest(fakes.APITestCase):
     def test_bad_bodies_are_400(self):
         for body in ({}, {'keypair': {}}, {'keypair': {'name': ''}},
                      {'keypair': {'name': 'a/b'}},
+                     {'keypair': {'name': ' '}},
+                     {'keypair': {'name': ' lead'}},
+                     {'keypair': {'name': r'key_/.\@:'}},
+                     {'keypair': {'name': 'k', 'public_key': ' '}},
                      {'keypair': {'name': 'x' * 256}},
                      {'keypair': {'name': 'k', 'type': 'ssh'}},
                      {'keypair': {'name': 'k', 'public_key': 42}},

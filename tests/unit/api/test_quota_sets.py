@@ -86,6 +86,7 @@ class QuotaSetsTest(fakes.APITestCase):
 
     def test_bad_updates_are_400(self):
         for values in ({'ram': -2}, {'ram': 'lots'}, {'ram': 1.5},
+                       {'ram': '9999999999'}, {'ram': 2 ** 31},
                        {'bogus': 1}, {'ram': None}, {'force': 'maybe'}):
             self.assertFault(self.put_quota(fakes.PROJECT, values), 400,
                              'badRequest')
@@ -114,6 +115,12 @@ class QuotaSetsTest(fakes.APITestCase):
                          body['instances'])
         self.assertEqual({'in_use': 512, 'limit': 51200, 'reserved': 0},
                          body['ram'])
+
+    def test_impossible_project_id_is_404(self):
+        url = QUOTAS + 'p' * 256
+        self.assertFault(self.get(url, fakes.ADMIN), 404, 'itemNotFound')
+        self.assertFault(self.put(url, {'quota_set': {'ram': 1}},
+                                  fakes.ADMIN), 404, 'itemNotFound')
 
     def test_show_with_user_id(self):
         resp = self.get(QUOTAS + fakes.PROJECT + '?user_id=' + fakes.USER)

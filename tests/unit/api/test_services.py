@@ -152,7 +152,7 @@ class ServicesTest(fakes.APITestCase):
         self.assertFault(self.admin('DELETE', '%s/%d' % (SERVICES,
                                                          service_id)),
                          404, 'itemNotFound')
-        for bad in ('abc', '1.5', '9' * 30,
+        for bad in ('abc', '1.5', '9' * 30, '9999999999', '-1',
                     'e0b5e4b4-3bd8-4ef2-9bbb-a19d2e3b0a1e'):
             self.assertFault(self.admin('DELETE', SERVICES + '/' + bad),
                              404, 'itemNotFound')

@@ -20,9 +20,16 @@ from nova_lite import quota
 bp = flask.Blueprint('quota_sets', __name__,
                      url_prefix='/v2.1/os-quota-sets/<project_id>')
 QUOTA_SETS = quota_policies.QUOTA_SETS
+#: Longest project id (the ``quotas.project_id`` column).
+MAX_PROJECT_ID = 255
+MAX_LIMIT = 2 ** 31 - 1
 
 
 def _authorized_context(action, project_id):
+    """:raises: NotFound (404) for a project id no project can have"""
+    if len(project_id) > MAX_PROJECT_ID:
+        raise exception.NotFound('Project %s... could not be found.'
+                                 % project_id[:64])
     context = openstack.context()
     policy.authorize(context, QUOTA_SETS % action,
                      {'project_id': project_id, 'user_id': context.user_id})
@@ -70,7 +77,8 @@ def update(project_id):
     _refuse_user_id()
     body = dict(openstack.body()['quota_set'])
     force = openstack.parse_bool(body.pop('force', False), 'force')
-    values = {name: openstack.parse_int(value, name, minimum=-1)
+    values = {name: openstack.parse_int(value, name, minimum=-1,
+                                        maximum=MAX_LIMIT)
               for name, value in body.items()}
     limits = quota.update(context, project_id, values, force=force)
     return {'quota_set': views.quota_set(limits)}

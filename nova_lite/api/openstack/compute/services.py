@@ -21,6 +21,8 @@ from nova_lite.policies import services as service_policies
 
 bp = flask.Blueprint('services', __name__, url_prefix='/v2.1/os-services')
 SERVICES = service_policies.SERVICES
+#: Largest service id (an SQL INTEGER).
+MAX_ID = 2 ** 31 - 1
 
 
 def _authorized_context(action):
@@ -105,7 +107,7 @@ def delete(service_id):
     """204; 404 for unknown (or non-integer) ids, 409 for a compute
     service whose host has instances."""
     context = _authorized_context('delete')
-    if not service_id.isdigit() or len(service_id) > 10:
+    if not service_id.isdigit() or int(service_id) > MAX_ID:
         raise exception.ServiceNotFound(service_id=service_id[:64])
     hosts_db.service_destroy(context, int(service_id))
     return '', 204
