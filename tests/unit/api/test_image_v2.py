@@ -188,6 +188,13 @@ class CreateUpdateDeleteTest(ImageAPITestCase):
         self.assertNotIn('os_glance_tags', image)
         self.assertEqual(image, self.get(IMAGES + '/' + image['id']).json)
 
+    def test_compute_image_proxy_shows_only_extra_properties(self):
+        image = self.create(name='tagged', tags=['a'], os_hidden=True,
+                            color='blue')
+        resp = self.get('/v2.1/images/' + image['id'])
+        self.assertEqual(200, resp.status_code, resp.json)
+        self.assertEqual({'color': 'blue'}, resp.json['image']['metadata'])
+
     def test_create_with_id(self):
         image_id = 'b6b4d5e3-7c51-4f62-8d6c-6a1c4f0f3d11'
         self.assertEqual(image_id, self.create(id=image_id)['id'])

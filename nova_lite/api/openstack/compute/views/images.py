@@ -1,6 +1,7 @@
 """Image bodies of the deprecated compute image proxy (compute API
 reference, "Images (DEPRECATED)"): Glance statuses mapped to the compute
 API's ACTIVE / SAVING / DELETED / ERROR / UNKNOWN, with a ``progress``."""
+from nova_lite.api.image import views as image_views
 from nova_lite.api import openstack
 
 #: Glance status → (compute API status, progress %).
@@ -30,7 +31,7 @@ def detail(image):
     body.update({
         'status': status, 'progress': progress,
         'minDisk': image['min_disk'] or 0, 'minRam': image['min_ram'] or 0,
-        'metadata': {k: v for k, v in (image['properties'] or {}).items()},
+        'metadata': image_views.extra_properties(image),
         'created': openstack.isotime(image['created_at']),
         'updated': openstack.isotime(image['updated_at']
                                      or image['created_at']),
