@@ -110,8 +110,9 @@ class BuildFlow:
 
     def _reschedule_or_fail(self, context, instance, spec, alternates, exc,
                             start):
-        reason = 'Build of instance %s on host %s failed: %s' % (
-            instance.uuid, self.host, exc)
+        # Faults keep 255 characters of message: name the host and the
+        # cause, not the instance (the fault is the instance's own).
+        reason = 'Build on host %s failed: %s' % (self.host, exc)
         reschedulable = not isinstance(exc, exception.BuildAbortException)
         if reschedulable and alternates:
             try:
@@ -137,8 +138,7 @@ class BuildFlow:
             return
         if reschedulable:
             reason = ('Exhausted all hosts available for retrying build '
-                      'failures for instance %s. Last error: %s'
-                      % (instance.uuid, reason))
+                      'failures. Last error: %s' % reason)
         compute_utils.set_error(context, instance.uuid, reason,
                                 code=compute_utils.fault_code(exc),
                                 host=self.host, event=EVENT,
