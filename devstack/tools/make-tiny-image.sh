@@ -4,9 +4,13 @@
 #   make-tiny-image.sh [OUTDIR]
 #
 # Writes OUTDIR/tiny-vmlinuz (the Debian amd64 kernel, taken from the
-# linux-image .deb without installing it) and OUTDIR/tiny-initrd.img (a
-# gzip'd newc cpio holding busybox-static and an /init script). OUTDIR
-# defaults to $NOVA_LITE_TINY_DIR or /var/lib/nova_lite/tiny.
+# linux-image .deb without installing it), OUTDIR/tiny-vmlinux (the same
+# kernel uncompressed: an ELF that QEMU boots through its PVH entry point,
+# which under TCG takes about half the CPU time of the bzImage, ~5 s
+# instead of ~11 s to /init, as the decompressor is skipped) and
+# OUTDIR/tiny-initrd.img (a gzip'd newc cpio holding busybox-static and an
+# /init script). OUTDIR defaults to $NOVA_LITE_TINY_DIR or
+# /var/lib/nova_lite/tiny.
 #
 # The guest's /init mounts proc, sys and dev, sets the hostname from the
 # kernel command line argument nova_lite_hostname=<name> (the libvirt
@@ -15,16 +19,17 @@
 # on its console (boot with console=ttyS0 to get it on the serial log) and
 # then stays up. No network access beyond the Debian archive is needed.
 #
-# Idempotent: nothing is rebuilt when both outputs exist, and the kernel
+# Idempotent: nothing is rebuilt when the outputs exist, and the kernel
 # .deb is kept in OUTDIR/.work between runs.
 #
 # Needs: apt-get (with package lists: run 'apt-get update' once),
-# dpkg-deb, cpio, gzip and busybox-static (/bin/busybox).
+# dpkg-deb, cpio, gzip, xz and busybox-static (/bin/busybox).
 set -euo pipefail
 
 OUTDIR=${1:-${NOVA_LITE_TINY_DIR:-/var/lib/nova_lite/tiny}}
 WORKDIR=$OUTDIR/.work
 KERNEL_OUT=$OUTDIR/tiny-vmlinuz
+VMLINUX_OUT=$OUTDIR/tiny-vmlinux
 INITRD_OUT=$OUTDIR/tiny-initrd.img
 BUSYBOX=${BUSYBOX:-/bin/busybox}
 
@@ -80,6 +85,31 @@ build_kernel() {
     log "kernel ready: $KERNEL_OUT"
 }
 
+# Byte offset of the first xz stream magic (FD 37 7A 58 5A 00) in $1.
+xz_offset() {
+    LC_ALL=C grep -obUaP '\xfd7zXZ\x00' "$1" | head -n1 | cut -d: -f1
+}
+
+# The bzImage's payload (Debian amd64 kernels are xz-compressed, see
+# CONFIG_KERNEL_XZ in the package's /boot/config-*) decompressed: vmlinux.
+build_vmlinux() {
+    local offset
+    [ -s "$VMLINUX_OUT" ] && { log "vmlinux exists: $VMLINUX_OUT"; return; }
+    offset=$(xz_offset "$KERNEL_OUT")
+    [ -n "$offset" ] || die "no xz payload in $KERNEL_OUT"
+    log "decompressing the kernel payload (xz at byte $offset)"
+    # xz stops reading after the stream: tail may then die of SIGPIPE.
+    { tail -c +"$((offset + 1))" "$KERNEL_OUT" || true; } |
+        xz -dc --single-stream >"$VMLINUX_OUT.tmp"
+    if [ "$(head -c 4 "$VMLINUX_OUT.tmp" | od -An -tx1 | tr -d ' ')" != \
+            7f454c46 ]; then
+        rm -f "$VMLINUX_OUT.tmp"
+        die "the payload of $KERNEL_OUT is not an ELF kernel"
+    fi
+    mv "$VMLINUX_OUT.tmp" "$VMLINUX_OUT"
+    log "vmlinux ready: $VMLINUX_OUT ($(stat -c %s "$VMLINUX_OUT") bytes)"
+}
+
 write_init() {
     cat >"$1" <<'EOF'
 #!/bin/busybox sh
@@ -122,14 +152,16 @@ build_initrd() {
 }
 
 main() {
-    if [ -s "$KERNEL_OUT" ] && [ -s "$INITRD_OUT" ]; then
-        log "already built: $KERNEL_OUT $INITRD_OUT"
+    if [ -s "$KERNEL_OUT" ] && [ -s "$VMLINUX_OUT" ] && [ -s "$INITRD_OUT" ]
+    then
+        log "already built: $KERNEL_OUT $VMLINUX_OUT $INITRD_OUT"
         return
     fi
     mkdir -p "$WORKDIR"
     build_kernel
+    build_vmlinux
     build_initrd
-    log "done: $KERNEL_OUT $INITRD_OUT"
+    log "done: $KERNEL_OUT $VMLINUX_OUT $INITRD_OUT"
 }
 
 main
