@@ -113,9 +113,12 @@ class Service:
                 ctxt, self.host, self.binary, self.topic)
 
     def stop(self, graceful=True):
-        """Stop tasks and RPC servers; wait for running requests."""
+        """Stop tasks (waiting up to 15 s for one that is running, so none
+        outlives the service) and RPC servers; wait for running requests."""
         for task in self._tasks:
             task.stop()
+        for task in self._tasks:
+            task.join(15)
         for server in self._servers:
             try:
                 server.stop()
