@@ -66,9 +66,9 @@ def db_purge():
 def _parse_date(text):
     try:
         return datetime.datetime.fromisoformat(text.replace('Z', ''))
-    except ValueError:
+    except ValueError as exc:
         raise exception.Invalid(reason='--before must be an ISO 8601 date '
-                                'or datetime, not %r' % text)
+                                'or datetime, not %r' % text) from exc
 
 
 def _progress(done, total, width=40):

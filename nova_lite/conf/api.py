@@ -10,7 +10,8 @@ api_opts = [
     cfg.IntOpt('threads', default=16, min=1,
                help='Number of request threads of the WSGI server.'),
     cfg.StrOpt('auth_strategy', default='keystone',
-               choices=[('keystone', 'Validate tokens with keystonemiddleware'),
+               choices=[('keystone',
+                         'Validate tokens with keystonemiddleware'),
                         ('noauth', 'Trust X-User-Id / X-Project-Id / '
                                    'X-Roles headers (unit tests only)')],
                help='How requests are authenticated.'),

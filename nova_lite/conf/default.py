@@ -4,7 +4,8 @@ import socket
 from oslo_config import cfg
 
 service_opts = [
-    cfg.StrOpt('host', default=socket.gethostname(), sample_default='<hostname>',
+    cfg.StrOpt('host', default=socket.gethostname(),
+               sample_default='<hostname>',
                help='Name of this node. Computes are addressed on the bus by '
                     'it (topic compute.<host>) and it is the host name shown '
                     'in the API.'),

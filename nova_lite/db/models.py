@@ -249,7 +249,8 @@ class Network(TimestampMixin, SoftDeleteMixin, Base):
     """A flat network; its addresses are rows of ``fixed_ips``."""
     __tablename__ = 'networks'
     __table_args__ = (
-        UniqueConstraint('label', 'deleted', name='uniq_networks0label0deleted'),
+        UniqueConstraint('label', 'deleted',
+                         name='uniq_networks0label0deleted'),
     )
     id = Column(Integer, primary_key=True)
     uuid = Column(String(36), nullable=False, unique=True)

@@ -68,7 +68,8 @@ class FakeDriver(driver.ComputeDriver):
         try:
             return self._guests[instance.uuid]
         except KeyError:
-            raise exception.InstanceNotFound(instance_id=instance.uuid)
+            raise exception.InstanceNotFound(
+                instance_id=instance.uuid) from None
 
     def reboot(self, context, instance, network_info, reboot_type):
         guest = self._guest(instance)
