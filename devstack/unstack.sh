@@ -19,16 +19,23 @@ for lib in services keystone libvirt nova_lite netns; do
     source "$DEVSTACK_DIR/lib/$lib"
 done
 
-# Every service at once (nodes and forwarders too): a stop costs the
-# slowest service's shutdown, not the sum.
+# Every service at once (a stop costs the slowest shutdown, not the sum),
+# but the forwarders last: namespaced computes still talk to RabbitMQ and
+# the database through them while they shut down.
 stop_services() {
-    local names=()
-    mapfile -t names < <(svc_names)
-    if [ "${#names[@]}" -eq 0 ]; then
+    local name services=() forwarders=()
+    for name in $(svc_names); do
+        case "$name" in
+            fwd-*) forwarders+=("$name") ;;
+            *) services+=("$name") ;;
+        esac
+    done
+    if [ "${#services[@]}" -eq 0 ] && [ "${#forwarders[@]}" -eq 0 ]; then
         say "no service recorded in $RUN_DIR"
         return 0
     fi
-    svc_stop_many "${names[@]}"
+    [ "${#services[@]}" -eq 0 ] || svc_stop_many "${services[@]}"
+    [ "${#forwarders[@]}" -eq 0 ] || svc_stop_many "${forwarders[@]}"
 }
 
 stop_nodes() {
