@@ -52,7 +52,7 @@ class PowerSync:
             return
         ctxt = nl_context.get_admin_context()
         try:
-            row = db_api.instance_get(ctxt, event.uuid)
+            row = db_api.instance_states_get(ctxt, event.uuid)
         except exception.InstanceNotFound:
             return
         self._sync_one(ctxt, row, power_state)

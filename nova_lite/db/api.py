@@ -741,6 +741,24 @@ def instance_get(context, instance_uuid, project_only=True):
         return row
 
 
+def instance_states_get(context, instance_uuid):
+    """uuid, host, vm_state, task_state and power_state of a live
+    instance in one statement (no metadata, addresses or fault), for
+    state bookkeeping such as lifecycle events.
+
+    :raises: InstanceNotFound
+    """
+    inst = models.Instance
+    with reader(context) as session:
+        row = session.execute(sa.select(
+            inst.uuid, inst.host, inst.vm_state, inst.task_state,
+            inst.power_state).where(inst.uuid == instance_uuid,
+                                    inst.deleted == 0)).first()
+    if row is None:
+        raise exception.InstanceNotFound(instance_id=instance_uuid)
+    return row
+
+
 def _attach_faults(session, rows):
     """Set ``row.fault`` (latest InstanceFault or None) on ERROR rows with
     one query for all of them."""

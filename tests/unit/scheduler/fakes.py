@@ -7,6 +7,7 @@ import fixtures
 from oslo_config import cfg
 from oslo_config import fixture as config_fixture
 
+import nova_lite.conf  # noqa: F401 - registers the options on cfg.CONF
 from nova_lite import context as nl_context
 from nova_lite.db import api as db_api
 from nova_lite.db import migration
