@@ -80,16 +80,20 @@ def recover_host(ctxt, manager):
 
 
 def _remove_orphans(ctxt, manager, known):
+    """Destroy guests of deleted instances. Guests the database does not
+    know, or of live instances of other hosts (a hypervisor shared by
+    several computes), are left alone."""
     for uuid in manager.driver.list_instances():
         if uuid in known:
             continue
-        LOG.warning('Destroying guest %s: its instance is deleted', uuid)
         try:
             row = db_api.instance_get(_read_deleted(ctxt), uuid)
-            instance = instance_obj.Instance.from_db(row)
         except exception.InstanceNotFound:
             continue
-        manager.driver.destroy(ctxt, instance, [])
+        if not row.deleted:
+            continue
+        LOG.warning('Destroying guest %s: its instance is deleted', uuid)
+        manager.driver.destroy(ctxt, instance_obj.Instance.from_db(row), [])
         network_api.deallocate_for_instance(ctxt, uuid)
 
 
