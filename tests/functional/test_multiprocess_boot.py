@@ -13,9 +13,11 @@ class MultiProcessBootMixin:
 
     def setUp(self):
         super().setUp()
+        # 13 servers: above the default instances quota of 10.
         self.stack = self.useFixture(processes.MultiProcessStack(
             self.backend, hosts=('node1', 'node2'),
-            all_in_one=self.all_in_one))
+            all_in_one=self.all_in_one,
+            conf={('quota', 'instances'): 20}))
         self.client = client_fixture.ComputeClient(self.stack.api_url)
         self.image = self.client.image_id('tiny')
 
