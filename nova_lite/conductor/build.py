@@ -73,18 +73,19 @@ class BuildFlow:
         return None
 
     def _launch(self, context, instance, spec, host_list):
+        """Place the instance on the claimed first host and cast its
+        build there. Placing needs the claim to still be on that node:
+        when the sweeper re-drove the build meanwhile, this (late) flow
+        stops and leaves the claim to the flow that owns it."""
         chosen, alternates = host_list[0], host_list[1:]
-        try:
-            db_api.instance_update(
-                context, instance.uuid,
-                {'host': chosen.service_host, 'node': chosen.nodename,
-                 'task_state': None},
-                expected_task_state=states.SCHEDULING, expected_host=None)
-        except (exception.InstanceNotFound,
-                exception.UnexpectedTaskStateError):
-            LOG.info('Instance %s was deleted while scheduling; releasing '
-                     'its claim', instance.uuid)
-            claims.unclaim(context, instance.uuid)
+        if not db_api.instance_place(context, instance.uuid,
+                                     chosen.service_host, chosen.nodename,
+                                     chosen.compute_node_id):
+            released = db_api.unclaim_if_abandoned(context, instance.uuid)
+            LOG.info('Instance %s was deleted, failed or re-driven while '
+                     'scheduling; not building it on %s%s', instance.uuid,
+                     chosen.service_host,
+                     ' (claim released)' if released else '')
             return
         instance.host, instance.node = chosen.service_host, chosen.nodename
         instance.task_state = None

@@ -6,10 +6,12 @@ Each pass (at conductor start-up and every ``[conductor] sweep_interval``):
 * builds older than ``[conductor] build_timeout`` go to ERROR with a fault
   (claim and IP released);
 * builds idle for ``[conductor] redrive_timeout`` whose cast was lost are
-  re-driven idempotently: still ``scheduling`` with no host → claims
-  released and scheduled again; claimed on a host but never started
-  (task_state None) → the build cast to that compute is sent again (the
-  compute's start is a conditional write, so a duplicate is a no-op).
+  re-driven idempotently: still ``scheduling`` with no host → claim
+  released and scheduled again (a late original flow of the build can
+  no longer place it: ``db_api.instance_place`` needs its claim);
+  claimed on a host but never started (task_state None) → the build
+  cast to that compute is sent again (the compute's start is a
+  conditional write, so a duplicate is a no-op).
 
 doc/admin/recovery.md lists every (vm_state, task_state) and its owner.
 """
@@ -26,7 +28,6 @@ from nova_lite import exception
 from nova_lite.image import api as image_api
 from nova_lite.objects import instance as instance_obj
 from nova_lite.objects import request_spec as spec_obj
-from nova_lite.scheduler import claims
 
 CONF = cfg.CONF
 LOG = logging.getLogger(__name__)
@@ -101,9 +102,10 @@ class Sweeper:
             _ago(CONF.conductor.redrive_timeout), host=None)
         count = 0
         for row in rows:
-            if not self._touch(ctxt, row):
+            # Release the claim and fence a late original flow off in one
+            # step: it can no longer place the instance (db_api docs).
+            if not db_api.unclaim_for_redrive(ctxt, row.uuid):
                 continue
-            claims.unclaim(ctxt, row.uuid)
             user_ctxt = _owner_context(row)
             self.build_flow.build_instances(
                 user_ctxt, [instance_obj.Instance.from_db(row)],

@@ -505,6 +505,108 @@ def unclaim(context, instance_uuid):
         return True
 
 
+def _release_allocation(session, row):
+    """Delete allocation ``row`` and give its usage back to its node."""
+    alloc, node = models.Allocation, models.ComputeNode
+    if session.execute(sa.delete(alloc).where(
+            alloc.id == row.id)).rowcount != 1:
+        return False
+    session.execute(sa.update(node).where(
+        node.id == row.compute_node_id).values(
+        vcpus_used=node.vcpus_used - row.vcpus,
+        memory_mb_used=node.memory_mb_used - row.memory_mb,
+        local_gb_used=node.local_gb_used - row.disk_gb,
+        generation=node.generation + 1)
+        .execution_options(synchronize_session=False))
+    return True
+
+
+def _locked_instance(session, instance_uuid):
+    """The instance row (deleted or not) under a row lock, or None."""
+    inst = models.Instance
+    return session.scalars(sa.select(inst).where(
+        inst.uuid == instance_uuid).with_for_update()).first()
+
+
+def _locked_allocation(session, instance_uuid):
+    return session.scalars(sa.select(models.Allocation).filter_by(
+        instance_uuid=instance_uuid).with_for_update()).first()
+
+
+def _unplaced(row):
+    return (row is not None and row.deleted == 0 and row.host is None
+            and row.vm_state == 'building' and row.task_state == 'scheduling')
+
+
+# Two build flows of one instance can run at once: a slow original (its
+# casts or calls blocked by a broker outage) and the sweeper's re-drive.
+# The claim is the fence between them: only the flow whose node holds the
+# instance's allocation may place it, and both steps below lock the
+# instance row first, so neither can release or use the other's claim.
+
+@retry_on_deadlock
+def instance_place(context, instance_uuid, host, node, compute_node_id):
+    """Record the host and node chosen for an instance still scheduling
+    (task_state scheduling → None), only while its claim is on
+    ``compute_node_id``; one transaction under the instance's row lock.
+
+    :returns: True when placed; False when the instance is deleted, no
+        longer scheduling, already placed, or claimed elsewhere (another
+        build flow owns it)
+    """
+    with writer(context) as session:
+        row = _locked_instance(session, instance_uuid)
+        if not _unplaced(row):
+            return False
+        claim_row = _locked_allocation(session, instance_uuid)
+        if claim_row is None or claim_row.compute_node_id != compute_node_id:
+            return False
+        row.host, row.node, row.task_state = host, node, None
+        row.updated_at = _utcnow()
+        return True
+
+
+@retry_on_deadlock
+def unclaim_if_abandoned(context, instance_uuid):
+    """Release the claim of an instance nobody will build: deleted, or
+    failed (ERROR) without a host. A live instance that is placed or
+    still scheduling keeps its claim (it belongs to the build flow that
+    owns the instance).
+
+    :returns: True if a claim was released
+    """
+    with writer(context) as session:
+        row = _locked_instance(session, instance_uuid)
+        abandoned = row is None or row.deleted != 0 or (
+            row.host is None and row.vm_state != 'building')
+        if not abandoned:
+            return False
+        claim_row = _locked_allocation(session, instance_uuid)
+        return claim_row is not None and _release_allocation(session,
+                                                             claim_row)
+
+
+@retry_on_deadlock
+def unclaim_for_redrive(context, instance_uuid):
+    """Take over the build of an instance still scheduling without a host
+    (the sweeper's re-drive): release its claim and bump updated_at in one
+    transaction under the instance's row lock, so a late original flow can
+    no longer place it.
+
+    :returns: True when taken over (the caller schedules it again); False
+        when it was placed, deleted or moved on meanwhile
+    """
+    with writer(context) as session:
+        row = _locked_instance(session, instance_uuid)
+        if not _unplaced(row):
+            return False
+        claim_row = _locked_allocation(session, instance_uuid)
+        if claim_row is not None:
+            _release_allocation(session, claim_row)
+        row.updated_at = _utcnow()
+        return True
+
+
 def allocation_get(context, instance_uuid):
     """The allocation dict of an instance, or None."""
     with reader(context) as session:
