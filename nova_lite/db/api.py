@@ -15,6 +15,7 @@ import uuid as uuidlib
 from oslo_db import api as oslo_db_api
 from oslo_db import exception as db_exc
 from oslo_db.sqlalchemy import enginefacade
+from oslo_db.sqlalchemy import exc_filters
 import sqlalchemy as sa
 from sqlalchemy import event
 from sqlalchemy import orm
@@ -34,6 +35,21 @@ retry_on_deadlock = oslo_db_api.wrap_db_retry(
 
 def _utcnow():
     return datetime.datetime.now(datetime.timezone.utc).replace(tzinfo=None)
+
+
+@exc_filters.filters(
+    'postgresql', sa.exc.OperationalError,
+    r'.*(connection failed|server closed the connection unexpectedly|'
+    r'consuming input failed|the connection is (lost|closed))')
+def _psycopg_connection_error(error, match, engine_name, is_disconnect):
+    """oslo.db filter: psycopg (3) reports a refused or dropped server in
+    words oslo.db does not know (it knows psycopg2's "could not connect to
+    server"), so they reached callers as a bare OperationalError: writers
+    did not retry (``retry_on_disconnect``) and the API answered 500.
+
+    :raises: DBConnectionError
+    """
+    raise db_exc.DBConnectionError(error)
 
 
 def _on_engine_created(engine):
