@@ -122,6 +122,11 @@ class API:
         except exception.FlavorNotFound:
             raise exception.Invalid(reason='Flavor %s could not be found.'
                                     % flavor_id)
+        if not flavor['is_public'] and not context.is_admin:
+            # Without flavor access lists a private flavor is the
+            # admins' only; others are told it does not exist.
+            raise exception.Invalid(reason='Flavor %s could not be found.'
+                                    % flavor_id)
         if flavor['disabled']:
             raise exception.Invalid(reason='Flavor %s is disabled.'
                                     % flavor_id)

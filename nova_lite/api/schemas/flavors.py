@@ -20,7 +20,9 @@ create = {
             'type': 'object',
             'properties': {
                 'name': schemas.name,
-                'id': {'type': ['string', 'null'], 'minLength': 1,
+                # An integer id is accepted as its decimal string (the
+                # compute API's flavor create; Tempest sends integers).
+                'id': {'type': ['string', 'integer', 'null'], 'minLength': 1,
                        'maxLength': 255,
                        'pattern': r'^(?! )[a-zA-Z0-9. _-]+(?<! )\Z'},
                 'ram': _positive,

@@ -70,11 +70,15 @@ def detail():
 
 @bp.get('/<flavor_id>')
 def show(flavor_id):
-    """200 ``{"flavor": <flavor detail>}``; 404 for unknown ids."""
+    """200 ``{"flavor": <flavor detail>}``; 404 for unknown ids and,
+    unless admin, for private flavors (there are no flavor access
+    lists: a private flavor is the admins' only)."""
     context = openstack.context()
     policy.authorize(context, flavor_policies.FLAVORS % 'index')
-    return {'flavor': views.detail(db_api.flavor_get_by_flavorid(
-        context, flavor_id))}
+    flavor = db_api.flavor_get_by_flavorid(context, flavor_id)
+    if not flavor['is_public'] and not context.is_admin:
+        raise exception.FlavorNotFound(flavor_id=flavor_id)
+    return {'flavor': views.detail(flavor)}
 
 
 def _flavor_values(flavor):
@@ -96,7 +100,7 @@ def _flavor_values(flavor):
     if 'rxtx_factor' in flavor:
         values['rxtx_factor'] = _rxtx_factor(flavor['rxtx_factor'])
     if flavor.get('id') is not None:
-        values['flavorid'] = flavor['id']
+        values['flavorid'] = str(flavor['id'])
     return values
 
 
