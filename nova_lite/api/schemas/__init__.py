@@ -59,14 +59,15 @@ def non_negative_int(maximum=2 ** 31 - 1, allow_string=True):
 
 
 #: Server metadata: keys of 1-255 characters of ``[a-zA-Z0-9-_:. ]``,
-#: string values of at most 255 characters, at most 128 items.
+#: string values of at most 255 characters.  The number of items is the
+#: ``metadata_items`` quota's to refuse (403, as the compute API does),
+#: and ``[api] max_request_body_size`` bounds the body.
 metadata = {
     'type': 'object',
     'patternProperties': {
         r'^[a-zA-Z0-9-_:. ]{1,255}\Z': {'type': 'string', 'maxLength': 255},
     },
     'additionalProperties': False,
-    'maxProperties': 128,
 }
 
 

@@ -78,9 +78,10 @@ CASES = {
                                 'badRequest', 'server/metadata/k'),
     'metadata_bad_key': (server(metadata={'a/b': 'v'}), 400, 'badRequest',
                          'server/metadata'),
+    # Past the metadata_items quota (128): 403, as the compute API answers.
     'metadata_too_many_items': (server(metadata={
-        'k%d' % i: 'v' for i in range(129)}), 400, 'badRequest',
-        'server/metadata'),
+        'k%d' % i: 'v' for i in range(129)}), 403, 'forbidden',
+        'metadata_items'),
     'network_not_uuid': (server(networks=[{'uuid': 'net1'}]), 400,
                          'badRequest', 'server/networks'),
     'network_unknown': (server(networks=[{
