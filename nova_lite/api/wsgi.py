@@ -2,7 +2,8 @@
 
 ``build_app(conf)`` assembles, outermost first::
 
-    RequestId (oslo.middleware: x-openstack-request-id on every response)
+    RequestId (oslo.middleware: x-openstack-request-id, and Nova's
+               x-compute-request-id, on every response)
       -> AccessLog (one line per request, never bodies)
       -> BodySizeLimit ([api] max_request_body_size → 413)
       -> PathDispatcher: ``mounts`` (apps with their own authentication,
@@ -117,6 +118,14 @@ class BodySizeLimit:
             environ['wsgi.input'] = _LimitedInput(environ['wsgi.input'],
                                                   limit)
         return self.app(environ, start_response)
+
+
+class RequestId(request_id.RequestId):
+    """oslo.middleware's RequestId that also answers the request id in
+    ``x-compute-request-id``, as Nova does (clients such as Tempest read
+    it to find the instance action of a request)."""
+
+    compat_headers = ['x-compute-request-id']
 
 
 class AccessLog:
@@ -352,5 +361,5 @@ def build_app(conf=cfg.CONF, extra_blueprints=(), mounts=None):
         app = PathDispatcher(app, mounts)
     app = BodySizeLimit(app, conf)
     app = AccessLog(app)
-    return request_id.RequestId(app)
+    return RequestId(app)
 
