@@ -183,10 +183,15 @@ class ComputeManager(service.Manager):
                                        details=details, finish_action=True)
 
     def get_console_output(self, context, instance_uuid, tail_length=None):
-        """RPC call: the console log, last ``tail_length`` lines."""
+        """RPC call: the console log, last ``tail_length`` lines.
+
+        As in Nova, the log is split on ``\\n`` and the last
+        ``tail_length`` pieces are kept, so a trailing newline counts as
+        an (empty) last line.
+        """
         instance = self._instance(context, instance_uuid)
         output = self.driver.get_console_output(context, instance)
         if tail_length is not None:
-            lines = output.splitlines()[-tail_length:] if tail_length else []
+            lines = output.split('\n')[-tail_length:] if tail_length else []
             output = '\n'.join(lines)
         return output
