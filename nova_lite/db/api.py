@@ -7,6 +7,7 @@ subclass or returns False, never silently overwrites.
 Units: memory in MiB, disks in GiB, times naive UTC.
 """
 import datetime
+import functools
 import ipaddress
 import random
 import threading
@@ -18,7 +19,6 @@ from oslo_db.sqlalchemy import enginefacade
 from oslo_db.sqlalchemy import exc_filters
 import sqlalchemy as sa
 from sqlalchemy import event
-from sqlalchemy import orm
 
 from nova_lite.db import models
 from nova_lite import exception
@@ -273,48 +273,90 @@ def _heal_usage(session, node_id):
 
 def _aggregate_metadata_subquery():
     """(host, key, value) of the metadata of every live aggregate."""
-    ahost, agg, meta = (models.AggregateHost, models.Aggregate,
-                        models.AggregateMetadata)
-    return (sa.select(ahost.host.label('host'), meta.key.label('key'),
-                      meta.value.label('value'))
-            .join(agg, sa.and_(agg.id == ahost.aggregate_id,
-                               agg.deleted == 0))
-            .join(meta, meta.aggregate_id == ahost.aggregate_id))
+    ahost, agg, meta = (models.AggregateHost.__table__,
+                        models.Aggregate.__table__,
+                        models.AggregateMetadata.__table__)
+    return (sa.select(ahost.c.host.label('host'), meta.c.key.label('key'),
+                      meta.c.value.label('value'))
+            .join(agg, sa.and_(agg.c.id == ahost.c.aggregate_id,
+                               agg.c.deleted == 0))
+            .join(meta, meta.c.aggregate_id == ahost.c.aggregate_id))
 
 
-def _zone_hosts(values, negate=False):
-    """Hosts of aggregates whose availability_zone is (not) in
-    ``values``."""
+def _zone_hosts(in_zone):
+    """Hosts of aggregates whose availability_zone is (``in_zone``) or is
+    not the bound parameter ``zone``."""
     sub = _aggregate_metadata_subquery().subquery()
-    cond = sub.c.value.in_(values)
+    cond = sub.c.value == sa.bindparam('zone')
     return sa.select(sub.c.host).where(
-        sub.c.key == 'availability_zone', sa.not_(cond) if negate else cond)
+        sub.c.key == 'availability_zone', cond if in_zone else sa.not_(cond))
 
 
-def _scheduling_predicates(up_since, resources, availability_zone,
-                           default_availability_zone):
-    """WHERE terms of the cheap filters: ComputeFilter (enabled, up),
-    Ram/Core/DiskFilter (same arithmetic as ``claim``) and
-    AvailabilityZoneFilter."""
-    node, svc = models.ComputeNode, models.Service
-    terms = [svc.disabled.is_(False), svc.forced_down.is_(False),
-             svc.last_seen_up >= up_since]
-    if resources:
-        vcpus, memory_mb, disk_gb = resources
-        terms += [
-            node.vcpus_used + vcpus <= node.vcpus * node.cpu_allocation_ratio,
-            node.memory_mb_used + memory_mb <=
-            (node.memory_mb - node.reserved_memory_mb) *
-            node.ram_allocation_ratio,
-            node.local_gb_used + disk_gb <=
-            (node.local_gb - node.reserved_disk_gb) *
-            node.disk_allocation_ratio]
-    if availability_zone == default_availability_zone:
-        terms.append(node.host.not_in(_zone_hosts(
-            [default_availability_zone], negate=True)))
-    elif availability_zone:
-        terms.append(node.host.in_(_zone_hosts([availability_zone])))
+def _scheduling_predicates(with_resources, zone_mode):
+    """WHERE terms of the cheap filters with bound parameters: ComputeFilter
+    (enabled, heartbeat since ``up_since``), Ram/Core/DiskFilter (the
+    arithmetic of ``claim``, ``req_*``) and AvailabilityZoneFilter
+    (``zone``; 'default': in no other zone, 'named': in that zone)."""
+    node, svc = models.ComputeNode.__table__, models.Service.__table__
+    terms = [svc.c.disabled.is_(False), svc.c.forced_down.is_(False),
+             svc.c.last_seen_up >= sa.bindparam('up_since')]
+    if with_resources:
+        terms += _room_terms(node)
+    if zone_mode == 'default':
+        terms.append(node.c.host.not_in(_zone_hosts(in_zone=False)))
+    elif zone_mode == 'named':
+        terms.append(node.c.host.in_(_zone_hosts(in_zone=True)))
     return terms
+
+
+def _room_terms(node):
+    """Room for ``req_vcpus``, ``req_memory_mb`` and ``req_disk_gb`` on
+    ``node`` (the compute_nodes table) after ratios and reservations."""
+    c = node.c
+    return [
+        c.vcpus_used + sa.bindparam('req_vcpus') <=
+        c.vcpus * c.cpu_allocation_ratio,
+        c.memory_mb_used + sa.bindparam('req_memory_mb') <=
+        (c.memory_mb - c.reserved_memory_mb) * c.ram_allocation_ratio,
+        c.local_gb_used + sa.bindparam('req_disk_gb') <=
+        (c.local_gb - c.reserved_disk_gb) * c.disk_allocation_ratio]
+
+
+def _free_amounts(node):
+    """Free vCPUs, MiB of RAM and GiB of disk of ``node`` (the
+    compute_nodes table) after ratios and reservations, as SQL
+    expressions: the arithmetic of ``_room_terms``."""
+    c = node.c
+    return (
+        (c.vcpus * c.cpu_allocation_ratio - c.vcpus_used).label(
+            'free_vcpus'),
+        ((c.memory_mb - c.reserved_memory_mb) * c.ram_allocation_ratio -
+         c.memory_mb_used).label('free_ram_mb'),
+        ((c.local_gb - c.reserved_disk_gb) * c.disk_allocation_ratio -
+         c.local_gb_used).label('free_disk_gb'))
+
+
+@functools.lru_cache(maxsize=None)
+def _scheduling_query(prefilter, with_resources, zone_mode):
+    """The SELECT of ``compute_nodes_for_scheduling``, built once per
+    shape (statement construction is most of its CPU otherwise)."""
+    node, svc = models.ComputeNode.__table__, models.Service.__table__
+    meta = _aggregate_metadata_subquery().subquery()
+    query = (sa.select(node.c.id, node.c.host, node.c.hypervisor_hostname,
+                       node.c.hypervisor_type, *_free_amounts(node),
+                       svc.c.id.label('service_id'),
+                       svc.c.disabled, svc.c.forced_down,
+                       svc.c.last_seen_up, meta.c.key.label('meta_key'),
+                       meta.c.value.label('meta_value'))
+             .join(svc, sa.and_(svc.c.host == node.c.host,
+                                svc.c.binary == 'nova-lite-compute',
+                                svc.c.deleted == 0))
+             .outerjoin(meta, meta.c.host == node.c.host)
+             .where(node.c.deleted == 0).order_by(node.c.id))
+    if prefilter:
+        query = query.where(*_scheduling_predicates(with_resources,
+                                                    zone_mode))
+    return query
 
 
 def compute_nodes_for_scheduling(context, up_since, resources=None,
@@ -332,37 +374,41 @@ def compute_nodes_for_scheduling(context, up_since, resources=None,
     ``default_availability_zone``), when given. Without it every live
     node is returned (the NoValidHost explanation).
 
-    :returns: list of dicts: the node's columns plus ``service_id``,
-        ``disabled``, ``forced_down``, ``last_seen_up`` and
-        ``aggregate_metadata`` ({key: set of values} of the host's
-        aggregates)
+    :returns: list of dicts: id, host, hypervisor_hostname,
+        hypervisor_type, free_vcpus, free_ram_mb (MiB), free_disk_gb
+        (GiB), service_id, disabled, forced_down, last_seen_up and
+        aggregate_metadata ({key: set of values} of the host's
+        aggregates); the scheduler reads every node for every request,
+        so it reads only these (row decoding is most of its CPU)
     """
-    node, svc = models.ComputeNode, models.Service
-    meta = _aggregate_metadata_subquery().subquery()
-    query = (sa.select(*node.__table__.c, svc.id.label('service_id'),
-                       svc.disabled, svc.forced_down, svc.last_seen_up,
-                       meta.c.key.label('meta_key'),
-                       meta.c.value.label('meta_value'))
-             .join(svc, sa.and_(svc.host == node.host,
-                                svc.binary == 'nova-lite-compute',
-                                svc.deleted == 0))
-             .outerjoin(meta, meta.c.host == node.host)
-             .where(node.deleted == 0).order_by(node.id))
-    if prefilter:
-        query = query.where(*_scheduling_predicates(
-            up_since, resources, availability_zone,
-            default_availability_zone))
-    nodes = {}
+    params = {'up_since': up_since}
+    zone_mode = None
+    if availability_zone:
+        zone_mode = ('default' if availability_zone ==
+                     default_availability_zone else 'named')
+        params['zone'] = availability_zone
+    if resources:
+        params.update(zip(('req_vcpus', 'req_memory_mb', 'req_disk_gb'),
+                          resources, strict=True))
+    query = _scheduling_query(prefilter, bool(resources) and prefilter,
+                              zone_mode if prefilter else None)
     with reader(context) as session:
-        for row in session.execute(query):
-            values = nodes.get(row.id)
-            if values is None:
-                values = dict(row._mapping)
-                values['aggregate_metadata'] = {}
-                nodes[row.id] = values
-            if row.meta_key is not None:
-                values['aggregate_metadata'].setdefault(
-                    row.meta_key, set()).add(row.meta_value)
+        rows = session.execute(query, params if prefilter else {}).all()
+    return _nodes_with_metadata(rows)
+
+
+def _nodes_with_metadata(rows):
+    """Fold the (node, metadata item) rows into one dict per node."""
+    nodes = {}
+    for row in rows:
+        values = nodes.get(row.id)
+        if values is None:
+            values = row._asdict()
+            values['aggregate_metadata'] = {}
+            nodes[row.id] = values
+        if row.meta_key is not None:
+            values['aggregate_metadata'].setdefault(
+                row.meta_key, set()).add(row.meta_value)
     for values in nodes.values():
         del values['meta_key'], values['meta_value']
     return list(nodes.values())
@@ -416,36 +462,39 @@ def claim(context, compute_node_id, instance_uuid, vcpus, memory_mb,
     :raises: GroupPolicyViolation when the node's host would break a hard
         policy of ``group``
     """
-    node = models.ComputeNode
-    room = sa.and_(
-        node.id == compute_node_id, node.deleted == 0,
-        node.vcpus_used + vcpus <= node.vcpus * node.cpu_allocation_ratio,
-        node.memory_mb_used + memory_mb <=
-        (node.memory_mb - node.reserved_memory_mb) * node.ram_allocation_ratio,
-        node.local_gb_used + disk_gb <=
-        (node.local_gb - node.reserved_disk_gb) * node.disk_allocation_ratio)
+    params = {'node_id': compute_node_id, 'req_vcpus': vcpus,
+              'req_memory_mb': memory_mb, 'req_disk_gb': disk_gb}
     try:
         with writer(context) as session:
             if group is not None and group[1] in _HARD_POLICIES:
                 _check_group_policy(session, group[0], group[1],
                                     compute_node_id, instance_uuid)
-            result = session.execute(
-                sa.update(node).where(room).values(
-                    vcpus_used=node.vcpus_used + vcpus,
-                    memory_mb_used=node.memory_mb_used + memory_mb,
-                    local_gb_used=node.local_gb_used + disk_gb,
-                    generation=node.generation + 1)
-                .execution_options(synchronize_session=False))
-            if result.rowcount != 1:
+            if session.execute(_claim_update(), params).rowcount != 1:
                 return False
-            session.add(models.Allocation(
-                instance_uuid=instance_uuid, compute_node_id=compute_node_id,
-                vcpus=vcpus, memory_mb=memory_mb, disk_gb=disk_gb))
-            session.flush()
+            session.execute(models.Allocation.__table__.insert(), {
+                'instance_uuid': instance_uuid,
+                'compute_node_id': compute_node_id, 'vcpus': vcpus,
+                'memory_mb': memory_mb, 'disk_gb': disk_gb})
             return True
     except db_exc.DBDuplicateEntry:
         # The usage UPDATE was rolled back with the transaction.
         return _already_claimed_on(context, instance_uuid, compute_node_id)
+
+
+@functools.lru_cache(maxsize=None)
+def _claim_update():
+    """The conditional UPDATE of a claim (built once): ``node_id`` gets
+    ``req_*`` more usage if it has the room (``_room_terms``)."""
+    node = models.ComputeNode.__table__
+    return (sa.update(node)
+            .where(node.c.id == sa.bindparam('node_id'),
+                   node.c.deleted == 0, *_room_terms(node))
+            .values(vcpus_used=node.c.vcpus_used + sa.bindparam('req_vcpus'),
+                    memory_mb_used=node.c.memory_mb_used +
+                    sa.bindparam('req_memory_mb'),
+                    local_gb_used=node.c.local_gb_used +
+                    sa.bindparam('req_disk_gb'),
+                    generation=node.c.generation + 1))
 
 
 _HARD_POLICIES = ('affinity', 'anti-affinity')
@@ -464,27 +513,39 @@ def _check_group_policy(session, group_uuid, policy, compute_node_id,
     it. Members are ``instance_group_members`` rows, written by the API
     with the instances.
     """
-    grp, member = models.InstanceGroup, models.InstanceGroupMember
-    alloc, node = models.Allocation, models.ComputeNode
-    group_id = session.scalar(sa.select(grp.id).where(
-        grp.uuid == group_uuid, grp.deleted == 0).with_for_update())
+    grp = models.InstanceGroup.__table__
+    group_id = session.execute(sa.select(grp.c.id).where(
+        grp.c.uuid == group_uuid, grp.c.deleted == 0).with_for_update()
+    ).scalar()
     if group_id is None:
         return
-    target = orm.aliased(node)
-    same_host = node.host == target.host
-    clash = same_host if policy == 'anti-affinity' else sa.not_(same_host)
-    host = session.execute(
-        sa.select(node.host)
-        .select_from(member)
-        .join(alloc, alloc.instance_uuid == member.instance_uuid)
-        .join(node, node.id == alloc.compute_node_id)
-        .join(target, target.id == compute_node_id)
-        .where(member.group_id == group_id,
-               member.instance_uuid != instance_uuid, clash)
-        .limit(1)).scalar()
+    host = session.execute(_group_clash_query(policy), {
+        'group_id': group_id, 'instance_uuid': instance_uuid,
+        'node_id': compute_node_id}).scalar()
     if host is not None:
         raise exception.GroupPolicyViolation(host=host, policy=policy,
                                              group_uuid=group_uuid)
+
+
+@functools.lru_cache(maxsize=None)
+def _group_clash_query(policy):
+    """Host of another member of ``group_id`` whose allocation breaks
+    ``policy`` if ``instance_uuid`` goes to node ``node_id``."""
+    member = models.InstanceGroupMember.__table__
+    alloc = models.Allocation.__table__
+    node = models.ComputeNode.__table__
+    target = node.alias('target')
+    same_host = node.c.host == target.c.host
+    clash = same_host if policy == 'anti-affinity' else sa.not_(same_host)
+    return (sa.select(node.c.host)
+            .select_from(member)
+            .join(alloc, alloc.c.instance_uuid == member.c.instance_uuid)
+            .join(node, node.c.id == alloc.c.compute_node_id)
+            .join(target, target.c.id == sa.bindparam('node_id'))
+            .where(member.c.group_id == sa.bindparam('group_id'),
+                   member.c.instance_uuid != sa.bindparam('instance_uuid'),
+                   clash)
+            .limit(1))
 
 
 def _already_claimed_on(context, instance_uuid, compute_node_id):

@@ -27,48 +27,36 @@ AZ_FILTER = 'AvailabilityZoneFilter'
 
 
 class HostState:
-    """One compute node; usage in vCPUs, MiB and GiB.
+    """One compute node: its free vCPUs, RAM (MiB) and disk (GiB) after
+    allocation ratios and reservations, as the claim computes them.
 
     :param node: a dict of ``db_api.compute_nodes_for_scheduling``
     :param group_hosts: {host: members of the request's server group
         holding an allocation there}, shared by the request's states
     :param instances: uuids of hinted instances (same_host,
         different_host) that run on this host
+    :param default_zone: zone of a host in no zone aggregate (default
+        ``[compute] default_availability_zone``)
     """
 
-    def __init__(self, node, group_hosts=None, instances=()):
+    def __init__(self, node, group_hosts=None, instances=(),
+                 default_zone=None):
         self.compute_node_id = node['id']
         self.host = node['host']
         self.nodename = node['hypervisor_hostname']
         self.hypervisor_type = node['hypervisor_type']
-        for key in ('vcpus', 'memory_mb', 'local_gb', 'vcpus_used',
-                    'memory_mb_used', 'local_gb_used', 'cpu_allocation_ratio',
-                    'ram_allocation_ratio', 'disk_allocation_ratio',
-                    'reserved_memory_mb', 'reserved_disk_gb'):
-            setattr(self, key, node[key])
+        self.free_vcpus = node['free_vcpus']
+        self.free_ram_mb = node['free_ram_mb']
+        self.free_disk_gb = node['free_disk_gb']
         self.disabled = node.get('disabled', False)
         self.forced_down = node.get('forced_down', False)
         self.last_seen_up = node.get('last_seen_up')
         self.aggregate_metadata = node.get('aggregate_metadata') or {}
         zones = sorted(self.aggregate_metadata.get(AZ_KEY, ()))
-        self.availability_zone = (zones[0] if zones else
-                                  CONF.compute.default_availability_zone)
+        self.availability_zone = zones[0] if zones else (
+            default_zone or CONF.compute.default_availability_zone)
         self.group_hosts = {} if group_hosts is None else group_hosts
         self.instances = set(instances)
-
-    @property
-    def free_vcpus(self):
-        return self.vcpus * self.cpu_allocation_ratio - self.vcpus_used
-
-    @property
-    def free_ram_mb(self):
-        return ((self.memory_mb - self.reserved_memory_mb)
-                * self.ram_allocation_ratio - self.memory_mb_used)
-
-    @property
-    def free_disk_gb(self):
-        return ((self.local_gb - self.reserved_disk_gb)
-                * self.disk_allocation_ratio - self.local_gb_used)
 
     @property
     def group_members(self):
@@ -78,9 +66,9 @@ class HostState:
 
     def consume(self, spec):
         """Account for an instance just claimed here (same request)."""
-        self.vcpus_used += spec.vcpus
-        self.memory_mb_used += spec.memory_mb
-        self.local_gb_used += spec.disk_gb
+        self.free_vcpus -= spec.vcpus
+        self.free_ram_mb -= spec.memory_mb
+        self.free_disk_gb -= spec.disk_gb
         if filters.spec_field(spec, 'instance_group_uuid'):
             self.group_hosts[self.host] = self.group_members + 1
 
@@ -131,6 +119,8 @@ def get_host_states(context, spec, filter_names=(), prefilter=True):
         group_hosts = group_db.member_hosts(context, group_uuid)
     uuids = hinted_instances(spec)
     hosts_of = db_api.instance_hosts(context, uuids) if uuids else {}
+    zone = CONF.compute.default_availability_zone
     return [HostState(node, group_hosts,
-                      [u for u, h in hosts_of.items() if h == node['host']])
+                      [u for u, h in hosts_of.items() if h == node['host']],
+                      zone)
             for node in nodes]

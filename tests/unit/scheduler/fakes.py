@@ -36,15 +36,26 @@ def spec(vcpus=1, memory_mb=512, disk_gb=1, image_props=None, **fields):
 
 
 def node(host='node1', **values):
-    """A dict as ``db_api.compute_nodes_for_scheduling`` returns it."""
+    """A dict as ``db_api.compute_nodes_for_scheduling`` returns it; the
+    free amounts come from totals, usage, ratios and reservations given
+    as the compute_nodes columns (defaults: 4 vCPUs, 4096 MiB, 100 GiB,
+    ratios 1.0, nothing used or reserved)."""
+    columns = {
+        'vcpus': 4, 'memory_mb': 4096, 'local_gb': 100, 'vcpus_used': 0,
+        'memory_mb_used': 0, 'local_gb_used': 0, 'cpu_allocation_ratio': 1.0,
+        'ram_allocation_ratio': 1.0, 'disk_allocation_ratio': 1.0,
+        'reserved_memory_mb': 0, 'reserved_disk_gb': 0}
+    columns.update((k, values.pop(k)) for k in list(values) if k in columns)
     result = {
         'id': 1, 'host': host, 'hypervisor_hostname': host,
-        'hypervisor_type': 'fake', 'vcpus': 4, 'memory_mb': 4096,
-        'local_gb': 100, 'vcpus_used': 0, 'memory_mb_used': 0,
-        'local_gb_used': 0, 'cpu_allocation_ratio': 1.0,
-        'ram_allocation_ratio': 1.0, 'disk_allocation_ratio': 1.0,
-        'reserved_memory_mb': 0, 'reserved_disk_gb': 0, 'disabled': False,
-        'forced_down': False, 'aggregate_metadata': {},
+        'hypervisor_type': 'fake', 'disabled': False, 'forced_down': False,
+        'aggregate_metadata': {},
+        'free_vcpus': columns['vcpus'] * columns['cpu_allocation_ratio'] -
+        columns['vcpus_used'],
+        'free_ram_mb': (columns['memory_mb'] - columns['reserved_memory_mb'])
+        * columns['ram_allocation_ratio'] - columns['memory_mb_used'],
+        'free_disk_gb': (columns['local_gb'] - columns['reserved_disk_gb'])
+        * columns['disk_allocation_ratio'] - columns['local_gb_used'],
         'last_seen_up': datetime.datetime.now(
             datetime.timezone.utc).replace(tzinfo=None)}
     result.update(values)

@@ -2,6 +2,7 @@
 import datetime
 import uuid as uuidlib
 
+import oslo_messaging as messaging
 import testtools
 
 from nova_lite.db import aggregates as aggregate_db
@@ -22,6 +23,15 @@ class SchedulerDBTestCase(testtools.TestCase):
         self.nodes = {h: self.db.add_host(h, memory_mb=1024)
                       for h in ('node1', 'node2', 'node3')}
         self.scheduler = manager.SchedulerManager('sched')
+
+    def select(self, spec, instance_uuids):
+        """select_destinations as the RPC dispatcher sees it: NoValidHost
+        is raised through messaging's ExpectedException."""
+        try:
+            return self.scheduler.select_destinations(self.admin, spec,
+                                                      instance_uuids)
+        except messaging.ExpectedException as exc:
+            raise exc.exc_info[1] from None
 
     def fill(self, host):
         node = self.nodes[host]
@@ -68,6 +78,20 @@ class PrefilterTest(SchedulerDBTestCase):
         self.assertEqual('london', zones['node3'])
         self.assertEqual('nova', zones['node4'])
 
+    def test_free_amounts_count_ratios_and_reservations(self):
+        node = self.db.add_host('big', vcpus=8, memory_mb=4096,
+                                local_gb=50, ratio=2.0,
+                                reserved_memory_mb=1024)
+        self.assertTrue(db_api.claim(self.admin, node['id'], 'vm', 3, 1000,
+                                     10))
+        big = [h for h in host_manager.get_host_states(
+            self.admin, fakes.spec(), prefilter=False) if h.host == 'big'][0]
+        self.assertEqual((13, 5144, 90), (big.free_vcpus, big.free_ram_mb,
+                                          big.free_disk_gb))
+        self.assertIn('big', self.hosts_for(fakes.spec(
+            vcpus=13, memory_mb=5144, disk_gb=90)))
+        self.assertNotIn('big', self.hosts_for(fakes.spec(memory_mb=5145)))
+
     def test_down_service_is_left_out(self):
         old = datetime.datetime(2000, 1, 1)
         self.service('node1', last_seen_up=old)
@@ -83,8 +107,8 @@ class NoValidHostTest(SchedulerDBTestCase):
         agg = aggregate_db.aggregate_create(self.admin, 'rack', 'london')
         aggregate_db.aggregate_host_add(self.admin, agg['id'], 'node3')
         exc = self.assertRaises(
-            exception.NoValidHost, self.scheduler.select_destinations,
-            self.admin, fakes.spec(availability_zone='nova'), ['vm-1'])
+            exception.NoValidHost, self.select,
+            fakes.spec(availability_zone='nova'), ['vm-1'])
         message = exc.format_message()
         self.assertIn('ComputeFilter rejected 1 of 3 hosts (compute '
                       'service disabled)', message)
@@ -100,15 +124,14 @@ class NoValidHostTest(SchedulerDBTestCase):
     def test_multi_create_releases_earlier_claims(self):
         spec = fakes.spec(memory_mb=1024, num_instances=4)
         exc = self.assertRaises(
-            exception.NoValidHost, self.scheduler.select_destinations,
-            self.admin, spec, ['vm-%d' % i for i in range(4)])
+            exception.NoValidHost, self.select, spec,
+            ['vm-%d' % i for i in range(4)])
         self.assertIn('RamFilter rejected 3 of 3 hosts', exc.format_message())
         self.assertEqual([], db_api.allocations_get_all(self.admin))
 
     def test_selections_and_alternates(self):
-        result = self.scheduler.select_destinations(
-            self.admin, fakes.spec(memory_mb=1024, num_instances=2),
-            ['vm-1', 'vm-2'])
+        result = self.select(fakes.spec(memory_mb=1024, num_instances=2),
+                             ['vm-1', 'vm-2'])
         self.assertEqual(2, len(result))
         first, second = result
         self.assertTrue(first[0].claimed)
@@ -162,20 +185,17 @@ class GroupClaimTest(SchedulerDBTestCase):
     def test_multi_create_in_anti_affinity_group(self):
         group = self.group('anti-affinity')
         uuids = self.members(group, 3)
-        result = self.scheduler.select_destinations(
-            self.admin, self._spec(group, 3), uuids)
+        result = self.select(self._spec(group, 3), uuids)
         self.assertEqual({'node1', 'node2', 'node3'},
                          {r[0].service_host for r in result})
         extra = self.members(group, 1)
-        exc = self.assertRaises(
-            exception.NoValidHost, self.scheduler.select_destinations,
-            self.admin, self._spec(group, 1), extra)
+        exc = self.assertRaises(exception.NoValidHost, self.select,
+                                self._spec(group, 1), extra)
         self.assertIn('ServerGroupAntiAffinityFilter rejected 3 of 3 hosts',
                       exc.format_message())
 
     def test_multi_create_in_affinity_group(self):
         group = self.group('affinity')
         uuids = self.members(group, 3)
-        result = self.scheduler.select_destinations(
-            self.admin, self._spec(group, 3), uuids)
+        result = self.select(self._spec(group, 3), uuids)
         self.assertEqual(1, len({r[0].service_host for r in result}))
