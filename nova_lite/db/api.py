@@ -298,8 +298,7 @@ def _scheduling_predicates(with_resources, zone_mode):
     arithmetic of ``claim``, ``req_*``) and AvailabilityZoneFilter
     (``zone``; 'default': in no other zone, 'named': in that zone)."""
     node, svc = models.ComputeNode.__table__, models.Service.__table__
-    terms = [svc.c.disabled.is_(False), svc.c.forced_down.is_(False),
-             svc.c.last_seen_up >= sa.bindparam('up_since')]
+    terms = [svc.c.disabled.is_(False), _service_up(svc)]
     if with_resources:
         terms += _room_terms(node)
     if zone_mode == 'default':
@@ -307,6 +306,13 @@ def _scheduling_predicates(with_resources, zone_mode):
     elif zone_mode == 'named':
         terms.append(node.c.host.in_(_zone_hosts(in_zone=True)))
     return terms
+
+
+def _service_up(svc):
+    """The service is not forced down and heartbeated since the bound
+    parameter ``up_since``."""
+    return sa.and_(svc.c.forced_down.is_(False), svc.c.last_seen_up.isnot(
+        None), svc.c.last_seen_up >= sa.bindparam('up_since'))
 
 
 def _room_terms(node):
@@ -345,8 +351,8 @@ def _scheduling_query(prefilter, with_resources, zone_mode):
     query = (sa.select(node.c.id, node.c.host, node.c.hypervisor_hostname,
                        node.c.hypervisor_type, *_free_amounts(node),
                        svc.c.id.label('service_id'),
-                       svc.c.disabled, svc.c.forced_down,
-                       svc.c.last_seen_up, meta.c.key.label('meta_key'),
+                       svc.c.disabled, _service_up(svc).label('up'),
+                       meta.c.key.label('meta_key'),
                        meta.c.value.label('meta_value'))
              .join(svc, sa.and_(svc.c.host == node.c.host,
                                 svc.c.binary == 'nova-lite-compute',
@@ -376,7 +382,8 @@ def compute_nodes_for_scheduling(context, up_since, resources=None,
 
     :returns: list of dicts: id, host, hypervisor_hostname,
         hypervisor_type, free_vcpus, free_ram_mb (MiB), free_disk_gb
-        (GiB), service_id, disabled, forced_down, last_seen_up and
+        (GiB), service_id, disabled, up (not forced down and
+        heartbeated since ``up_since``) and
         aggregate_metadata ({key: set of values} of the host's
         aggregates); the scheduler reads every node for every request,
         so it reads only these (row decoding is most of its CPU)
@@ -393,7 +400,7 @@ def compute_nodes_for_scheduling(context, up_since, resources=None,
     query = _scheduling_query(prefilter, bool(resources) and prefilter,
                               zone_mode if prefilter else None)
     with reader(context) as session:
-        rows = session.execute(query, params if prefilter else {}).all()
+        rows = session.execute(query, params).all()
     return _nodes_with_metadata(rows)
 
 

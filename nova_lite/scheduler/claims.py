@@ -8,21 +8,22 @@ checked in the claim's transaction.
 """
 from nova_lite.db import api as db_api
 from nova_lite import exception
-from nova_lite.scheduler import filters
+from nova_lite.scheduler import request
 
 
 def _group(spec):
-    """(group uuid, policy) of the request, or None."""
+    """(group uuid, policy) of a RequestSpec or RequestView, or None."""
     if spec is None:
         return None
-    group_uuid = filters.spec_field(spec, 'instance_group_uuid')
-    if not group_uuid:
+    spec = request.view(spec)
+    if not spec.instance_group_uuid:
         return None
-    return group_uuid, filters.spec_field(spec, 'instance_group_policy')
+    return spec.instance_group_uuid, spec.instance_group_policy
 
 
 def claim(context, compute_node_id, instance_uuid, spec):
-    """Claim ``spec``'s flavor on the node; True when it fits.
+    """Claim ``spec``'s flavor (a RequestView) on the node; True when it
+    fits.
 
     :raises: GroupPolicyViolation when the node's host would break the
         request's hard server group policy

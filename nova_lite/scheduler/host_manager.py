@@ -16,7 +16,6 @@ from oslo_config import cfg
 
 from nova_lite.db import api as db_api
 from nova_lite.db import server_groups as group_db
-from nova_lite.scheduler import filters
 
 CONF = cfg.CONF
 
@@ -49,8 +48,7 @@ class HostState:
         self.free_ram_mb = node['free_ram_mb']
         self.free_disk_gb = node['free_disk_gb']
         self.disabled = node.get('disabled', False)
-        self.forced_down = node.get('forced_down', False)
-        self.last_seen_up = node.get('last_seen_up')
+        self.up = bool(node.get('up', True))
         self.aggregate_metadata = node.get('aggregate_metadata') or {}
         zones = sorted(self.aggregate_metadata.get(AZ_KEY, ()))
         self.availability_zone = zones[0] if zones else (
@@ -65,11 +63,12 @@ class HostState:
         return self.group_hosts.get(self.host, 0)
 
     def consume(self, spec):
-        """Account for an instance just claimed here (same request)."""
+        """Account for an instance of ``spec`` (a RequestView) just
+        claimed here."""
         self.free_vcpus -= spec.vcpus
         self.free_ram_mb -= spec.memory_mb
         self.free_disk_gb -= spec.disk_gb
-        if filters.spec_field(spec, 'instance_group_uuid'):
+        if spec.instance_group_uuid:
             self.group_hosts[self.host] = self.group_members + 1
 
     def __repr__(self):
@@ -84,8 +83,7 @@ def up_since():
 
 def hinted_instances(spec):
     """Instance uuids named by the same_host and different_host hints."""
-    return filters.hint(spec, 'same_host') | filters.hint(
-        spec, 'different_host')
+    return spec.same_host | spec.different_host
 
 
 def _sql_prefilter(spec, filter_names):
@@ -96,13 +94,12 @@ def _sql_prefilter(spec, filter_names):
     if CAPACITY_FILTERS <= set(filter_names):
         kwargs['resources'] = (spec.vcpus, spec.memory_mb, spec.disk_gb)
     if AZ_FILTER in filter_names:
-        kwargs['availability_zone'] = filters.spec_field(
-            spec, 'availability_zone')
+        kwargs['availability_zone'] = spec.availability_zone
     return kwargs
 
 
 def get_host_states(context, spec, filter_names=(), prefilter=True):
-    """HostStates for ``spec``.
+    """HostStates for ``spec`` (a RequestView).
 
     With ``prefilter``, only enabled, up nodes that pass the enabled cheap
     filters (see ``CAPACITY_FILTERS``, ``AZ_FILTER``) for one instance of
@@ -113,10 +110,10 @@ def get_host_states(context, spec, filter_names=(), prefilter=True):
     kwargs = _sql_prefilter(spec, filter_names) if prefilter else {}
     nodes = db_api.compute_nodes_for_scheduling(
         context, up_since(), prefilter=prefilter, **kwargs)
-    group_uuid = filters.spec_field(spec, 'instance_group_uuid')
     group_hosts = {}
-    if group_uuid and nodes:
-        group_hosts = group_db.member_hosts(context, group_uuid)
+    if spec.instance_group_uuid and nodes:
+        group_hosts = group_db.member_hosts(context,
+                                            spec.instance_group_uuid)
     uuids = hinted_instances(spec)
     hosts_of = db_api.instance_hosts(context, uuids) if uuids else {}
     zone = CONF.compute.default_availability_zone

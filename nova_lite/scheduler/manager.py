@@ -19,6 +19,7 @@ from nova_lite.scheduler import claims
 from nova_lite.scheduler import filters
 from nova_lite.scheduler import host_manager
 from nova_lite.scheduler import report
+from nova_lite.scheduler import request
 from nova_lite.scheduler import weights
 from nova_lite import service
 
@@ -56,14 +57,14 @@ class SchedulerManager(service.Manager):
             details; claims made for earlier instances of the request are
             released first
         """
-        hosts = host_manager.get_host_states(context, request_spec,
+        spec = request.RequestView(request_spec)
+        hosts = host_manager.get_host_states(context, spec,
                                              self.filter_names)
         result = []
         try:
             for instance_uuid in instance_uuids:
-                result.append(self._select_one(context, request_spec,
-                                               instance_uuid, hosts,
-                                               return_alternates))
+                result.append(self._select_one(context, spec, instance_uuid,
+                                               hosts, return_alternates))
         except exception.NoValidHost:
             for instance_uuid in instance_uuids[:len(result)]:
                 claims.unclaim(context, instance_uuid)

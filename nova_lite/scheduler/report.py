@@ -57,7 +57,9 @@ def first_rejection(host, spec, filter_objs):
 
 
 def run_filters(hosts, spec, filter_objs, report=None):
-    """Hosts passing every filter; rejections go to ``report`` if given."""
+    """Hosts passing every filter; rejections go to ``report`` if given.
+    Filters that do not apply to ``spec`` are skipped."""
+    filter_objs = [f for f in filter_objs if f.applies(spec)]
     passing = []
     for host in hosts:
         rejection = first_rejection(host, spec, filter_objs)
@@ -69,12 +71,14 @@ def run_filters(hosts, spec, filter_objs, report=None):
 
 
 def explain(context, spec, filter_objs, claim_losses):
-    """A NoValidHost for ``spec`` from a fresh look at every node.
+    """A NoValidHost for ``spec`` (a RequestView) from a fresh look at
+    every node.
 
     :param claim_losses: {host: reason} of claims this request lost
     :returns: NoValidHost whose ``details`` are the per-host rows
     """
     hosts = host_manager.get_host_states(context, spec, prefilter=False)
+    filter_objs = [f for f in filter_objs if f.applies(spec)]
     report = FilterReport()
     for host in hosts:
         rejection = first_rejection(host, spec, filter_objs)

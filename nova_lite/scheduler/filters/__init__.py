@@ -1,11 +1,13 @@
 """Host filters: each one module, one ``host_passes`` method.
 
 ``host_passes(host_state, spec)`` returns None when the host passes, or a
-short reason string when it rejects it. The scheduler counts rejections per
-filter for the NoValidHost fault. ComputeFilter, AvailabilityZoneFilter,
-RamFilter, CoreFilter and DiskFilter are also applied in SQL before the
-Python filters run (``nova_lite.scheduler.host_manager``); their Python
-form explains the hosts SQL left out when nothing fits.
+short reason string when it rejects it; ``spec`` is a
+``nova_lite.scheduler.request.RequestView``. The scheduler counts
+rejections per filter for the NoValidHost fault. ComputeFilter,
+AvailabilityZoneFilter, RamFilter, CoreFilter and DiskFilter are also
+applied in SQL before the Python filters run
+(``nova_lite.scheduler.host_manager``); their Python form explains the
+hosts SQL left out when nothing fits.
 """
 import importlib
 
@@ -35,28 +37,15 @@ class BaseHostFilter:
     def name(self):
         return type(self).__name__
 
+    def applies(self, spec):
+        """False when the filter passes every host for ``spec`` (e.g. a
+        group filter for a request without a group): it is then skipped
+        for the whole request."""
+        return True
+
     def host_passes(self, host_state, spec):
         """None when ``host_state`` can host ``spec``, else a reason."""
         raise NotImplementedError()
-
-
-def spec_field(spec, name, default=None):
-    """``spec.<name>``, or ``default`` when the field is unset or None."""
-    if not spec.obj_attr_is_set(name):
-        return default
-    value = getattr(spec, name)
-    return default if value is None else value
-
-
-def image_properties(spec):
-    """The image properties of the request ({} without an image)."""
-    image = spec_field(spec, 'image')
-    return (image.properties or {}) if image is not None else {}
-
-
-def hint(spec, name):
-    """Values of scheduler hint ``name`` as a set of strings."""
-    return set(spec_field(spec, 'scheduler_hints', {}).get(name, ()))
 
 
 def available_filters():

@@ -11,8 +11,11 @@ POLICY = 'affinity'
 
 class ServerGroupAffinityFilter(filters.BaseHostFilter):
 
+    def applies(self, spec):
+        return spec.instance_group_policy == POLICY
+
     def host_passes(self, host_state, spec):
-        if filters.spec_field(spec, 'instance_group_policy') != POLICY:
+        if spec.instance_group_policy != POLICY:
             return None
         elsewhere = sorted(h for h, count in host_state.group_hosts.items()
                            if count and h != host_state.host)

@@ -19,8 +19,11 @@ def _values(raw_values):
 
 class AggregateImagePropertiesIsolation(filters.BaseHostFilter):
 
+    def applies(self, spec):
+        return bool(spec.image_properties)
+
     def host_passes(self, host_state, spec):
-        props = filters.image_properties(spec)
+        props = spec.image_properties
         for key, raw_values in sorted(host_state.aggregate_metadata.items()):
             if key == host_manager.AZ_KEY or props.get(key) is None:
                 continue

@@ -11,8 +11,11 @@ POLICY = 'anti-affinity'
 
 class ServerGroupAntiAffinityFilter(filters.BaseHostFilter):
 
+    def applies(self, spec):
+        return spec.instance_group_policy == POLICY
+
     def host_passes(self, host_state, spec):
-        if filters.spec_field(spec, 'instance_group_policy') != POLICY:
+        if spec.instance_group_policy != POLICY:
             return None
         if host_state.group_members:
             return 'anti-affinity group %s already has a member here' % (

@@ -8,8 +8,11 @@ from nova_lite.scheduler import filters
 
 class AvailabilityZoneFilter(filters.BaseHostFilter):
 
+    def applies(self, spec):
+        return bool(spec.availability_zone)
+
     def host_passes(self, host_state, spec):
-        wanted = filters.spec_field(spec, 'availability_zone')
+        wanted = spec.availability_zone
         if wanted and wanted != host_state.availability_zone:
             return 'in zone %s, not %s' % (host_state.availability_zone,
                                            wanted)

@@ -1,7 +1,6 @@
 """ComputeFilter: the compute service must be enabled and up (heartbeat
 within ``service_down_time`` seconds, not forced down)."""
 from nova_lite.scheduler import filters
-from nova_lite.scheduler import host_manager
 
 
 class ComputeFilter(filters.BaseHostFilter):
@@ -9,8 +8,6 @@ class ComputeFilter(filters.BaseHostFilter):
     def host_passes(self, host_state, spec):
         if host_state.disabled:
             return 'compute service disabled'
-        seen = host_state.last_seen_up
-        if host_state.forced_down or seen is None or \
-                seen < host_manager.up_since():
+        if not host_state.up:
             return 'compute service down'
         return None

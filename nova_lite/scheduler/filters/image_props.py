@@ -19,8 +19,11 @@ def _canonical(hv_type):
 
 class ImagePropertiesFilter(filters.BaseHostFilter):
 
+    def applies(self, spec):
+        return bool(spec.image_properties.get('img_hv_type'))
+
     def host_passes(self, host_state, spec):
-        wanted = filters.image_properties(spec).get('img_hv_type')
+        wanted = spec.image_properties.get('img_hv_type')
         if wanted and _canonical(wanted) != _canonical(
                 host_state.hypervisor_type):
             return 'hypervisor %s, image needs %s' % (

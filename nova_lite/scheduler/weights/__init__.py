@@ -7,8 +7,6 @@ group weighers count only for a request in a group of their policy.
 """
 from oslo_config import cfg
 
-from nova_lite.scheduler import filters
-
 CONF = cfg.CONF
 
 
@@ -54,8 +52,7 @@ class _GroupWeigher(BaseWeigher):
     policy = None
 
     def applies(self, spec):
-        return filters.spec_field(spec, 'instance_group_policy') == \
-            self.policy
+        return spec.instance_group_policy == self.policy
 
 
 class ServerGroupSoftAffinityWeigher(_GroupWeigher):

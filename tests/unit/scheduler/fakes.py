@@ -1,6 +1,5 @@
 """Helpers of the scheduler unit tests: request specs, host states and a
 migrated SQLite database with compute nodes."""
-import datetime
 import os
 
 import fixtures
@@ -15,8 +14,14 @@ from nova_lite import objects
 from nova_lite.objects import instance as instance_obj
 from nova_lite.objects import request_spec as spec_obj
 from nova_lite.scheduler import host_manager
+from nova_lite.scheduler import request
 
 CONF = cfg.CONF
+
+
+def view(*args, **kwargs):
+    """The RequestView of ``spec(*args, **kwargs)``, as filters see it."""
+    return request.RequestView(spec(*args, **kwargs))
 
 
 def spec(vcpus=1, memory_mb=512, disk_gb=1, image_props=None, **fields):
@@ -48,16 +53,14 @@ def node(host='node1', **values):
     columns.update((k, values.pop(k)) for k in list(values) if k in columns)
     result = {
         'id': 1, 'host': host, 'hypervisor_hostname': host,
-        'hypervisor_type': 'fake', 'disabled': False, 'forced_down': False,
+        'hypervisor_type': 'fake', 'disabled': False, 'up': True,
         'aggregate_metadata': {},
         'free_vcpus': columns['vcpus'] * columns['cpu_allocation_ratio'] -
         columns['vcpus_used'],
         'free_ram_mb': (columns['memory_mb'] - columns['reserved_memory_mb'])
         * columns['ram_allocation_ratio'] - columns['memory_mb_used'],
         'free_disk_gb': (columns['local_gb'] - columns['reserved_disk_gb'])
-        * columns['disk_allocation_ratio'] - columns['local_gb_used'],
-        'last_seen_up': datetime.datetime.now(
-            datetime.timezone.utc).replace(tzinfo=None)}
+        * columns['disk_allocation_ratio'] - columns['local_gb_used']}
     result.update(values)
     return result
 

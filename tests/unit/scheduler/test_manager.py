@@ -11,6 +11,7 @@ from nova_lite.db import server_groups as group_db
 from nova_lite import exception
 from nova_lite.scheduler import host_manager
 from nova_lite.scheduler import manager
+from nova_lite.scheduler import request
 from tests.unit.scheduler import fakes
 
 
@@ -43,8 +44,8 @@ class SchedulerDBTestCase(testtools.TestCase):
         db_api.service_update(self.admin, svc['id'], values)
 
     def hosts_for(self, spec):
-        states = host_manager.get_host_states(self.admin, spec,
-                                              manager.filter_names())
+        states = host_manager.get_host_states(
+            self.admin, request.view(spec), manager.filter_names())
         return sorted(h.host for h in states)
 
     def members(self, group, count):
@@ -70,7 +71,7 @@ class PrefilterTest(SchedulerDBTestCase):
         self.assertEqual(['node4'], self.hosts_for(fakes.spec(
             availability_zone='nova')))
         self.assertEqual([], self.hosts_for(fakes.spec(memory_mb=2048)))
-        states = host_manager.get_host_states(self.admin, fakes.spec(),
+        states = host_manager.get_host_states(self.admin, fakes.view(),
                                               prefilter=False)
         self.assertEqual(['node1', 'node2', 'node3', 'node4'],
                          sorted(h.host for h in states))
@@ -85,7 +86,7 @@ class PrefilterTest(SchedulerDBTestCase):
         self.assertTrue(db_api.claim(self.admin, node['id'], 'vm', 3, 1000,
                                      10))
         big = [h for h in host_manager.get_host_states(
-            self.admin, fakes.spec(), prefilter=False) if h.host == 'big'][0]
+            self.admin, fakes.view(), prefilter=False) if h.host == 'big'][0]
         self.assertEqual((13, 5144, 90), (big.free_vcpus, big.free_ram_mb,
                                           big.free_disk_gb))
         self.assertIn('big', self.hosts_for(fakes.spec(
@@ -97,6 +98,11 @@ class PrefilterTest(SchedulerDBTestCase):
         self.service('node1', last_seen_up=old)
         self.service('node2', forced_down=True)
         self.assertEqual(['node3'], self.hosts_for(fakes.spec()))
+        exc = self.assertRaises(exception.NoValidHost, self.select,
+                                fakes.spec(memory_mb=2048), ['vm'])
+        self.assertIn('ComputeFilter rejected 2 of 3 hosts (compute service '
+                      'down); RamFilter rejected 1 of 3 hosts',
+                      exc.format_message())
 
 
 class NoValidHostTest(SchedulerDBTestCase):

@@ -13,7 +13,7 @@ class WeighHostsTest(testtools.TestCase):
         self.conf = self.useFixture(config_fixture.Config())
 
     def _order(self, hosts, spec=None):
-        ranked = weights.weigh_hosts(hosts, spec or fakes.spec(),
+        ranked = weights.weigh_hosts(hosts, spec or fakes.view(),
                                      weights.all_weighers())
         return [h.host for h in ranked]
 
@@ -31,7 +31,7 @@ class WeighHostsTest(testtools.TestCase):
         self.assertEqual(['busy', 'idle'], self._order(self._hosts()))
 
     def test_soft_affinity_beats_spreading(self):
-        spec = fakes.spec(instance_group_uuid='g',
+        spec = fakes.view(instance_group_uuid='g',
                           instance_group_policy='soft-affinity')
         self.assertEqual(['busy', 'idle'], self._order(
             self._hosts({'busy': 1}), spec))
@@ -40,7 +40,7 @@ class WeighHostsTest(testtools.TestCase):
         for name in ('ram', 'cpu', 'disk'):
             self.conf.config(group='scheduler', **{
                 '%s_weight_multiplier' % name: -1.0})
-        spec = fakes.spec(instance_group_uuid='g',
+        spec = fakes.view(instance_group_uuid='g',
                           instance_group_policy='soft-anti-affinity')
         self.assertEqual(['idle', 'busy'], self._order(
             self._hosts({'busy': 1}), spec))

@@ -1,0 +1,53 @@
+"""RequestView: the fields of a RequestSpec the scheduler reads, as plain
+attributes.
+
+Filters run once per host and request; reading a versioned object's
+fields costs several function calls each (and raises for unset fields),
+so ``select_destinations`` copies them once into a RequestView and hands
+that to filters, weighers, host states and claims as their ``spec``.
+"""
+
+
+def spec_field(spec, name, default=None):
+    """``spec.<name>`` of a RequestSpec, or ``default`` when the field is
+    unset or None."""
+    if not spec.obj_attr_is_set(name):
+        return default
+    value = getattr(spec, name)
+    return default if value is None else value
+
+
+class RequestView:
+    """One build request for the scheduler.
+
+    Attributes: vcpus, memory_mb (MiB), disk_gb (GiB; root + ephemeral),
+    availability_zone (or None), instance_group_uuid and
+    instance_group_policy (or None), same_host and different_host (sets
+    of instance uuids from the scheduler hints), image_properties (dict),
+    ignore_hosts (set of host names already tried).
+    """
+
+    __slots__ = ('vcpus', 'memory_mb', 'disk_gb', 'availability_zone',
+                 'instance_group_uuid', 'instance_group_policy', 'same_host',
+                 'different_host', 'image_properties', 'ignore_hosts')
+
+    def __init__(self, spec):
+        self.vcpus = spec.vcpus
+        self.memory_mb = spec.memory_mb
+        self.disk_gb = spec.disk_gb
+        self.availability_zone = spec_field(spec, 'availability_zone')
+        self.instance_group_uuid = spec_field(spec, 'instance_group_uuid')
+        self.instance_group_policy = spec_field(spec,
+                                                'instance_group_policy')
+        hints = spec_field(spec, 'scheduler_hints', {})
+        self.same_host = set(hints.get('same_host', ()))
+        self.different_host = set(hints.get('different_host', ()))
+        image = spec_field(spec, 'image')
+        self.image_properties = dict(image.properties or {}) \
+            if image is not None else {}
+        self.ignore_hosts = set(spec_field(spec, 'ignore_hosts', ()))
+
+
+def view(spec):
+    """``spec`` as a RequestView (unchanged if it is one)."""
+    return spec if isinstance(spec, RequestView) else RequestView(spec)
