@@ -32,7 +32,8 @@ rc=0
 stestr run --concurrency "${NOVA_LITE_TEST_CONCURRENCY:-2}" "$@" || rc=$?
 
 step "results"
-summary=$(stestr last 2>/dev/null | sed -n 's/^ - \(Passed\|Failed\|Skipped\): \([0-9]*\)/\1 \2/p')
+summary=$( (stestr last 2>/dev/null || true) |
+  sed -n 's/^ - \(Passed\|Failed\|Skipped\): \([0-9]*\)/\1 \2/p')
 p=$(echo "$summary" | awk '$1=="Passed"{print $2}'); p=${p:-0}
 f=$(echo "$summary" | awk '$1=="Failed"{print $2}'); f=${f:-0}
 s=$(echo "$summary" | awk '$1=="Skipped"{print $2}'); s=${s:-0}
