@@ -119,9 +119,9 @@ class API:
     def _flavor_for_create(context, flavor_id):
         try:
             flavor = db_api.flavor_get_by_flavorid(context, flavor_id)
-        except exception.FlavorNotFound:
+        except exception.FlavorNotFound as exc:
             raise exception.Invalid(reason='Flavor %s could not be found.'
-                                    % flavor_id)
+                                    % flavor_id) from exc
         if not flavor['is_public'] and not context.is_admin:
             # Without flavor access lists a private flavor is the
             # admins' only; others are told it does not exist.
@@ -168,9 +168,9 @@ class API:
         image_id = str(image_ref).rstrip('/').rsplit('/', 1)[-1]
         try:
             image = self.images.get_record(context, image_id)
-        except exception.ImageNotFound:
+        except exception.ImageNotFound as exc:
             raise exception.Invalid(reason='Can not find requested image %s'
-                                    % image_ref)
+                                    % image_ref) from exc
         if image['status'] != 'active':
             raise exception.Invalid(reason='Image %s is not active.'
                                     % image_id)
@@ -304,10 +304,10 @@ class API:
                                    {'task_state': task_state},
                                    expected_task_state=None,
                                    expected_vm_state=tuple(vm_states))
-        except exception.UnexpectedTaskStateError:
+        except exception.UnexpectedTaskStateError as exc:
             raise exception.InstanceInvalidState(
                 action=action, instance_uuid=instance_uuid,
-                attr='task_state', state=instance.task_state)
+                attr='task_state', state=instance.task_state) from exc
         db_api.action_start(context, instance_uuid, action)
         return instance
 

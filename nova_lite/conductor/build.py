@@ -35,8 +35,9 @@ class BuildFlow:
         else:
             host_lists = [self._claim_alternate(context, inst, hosts,
                                                 request_spec)
-                          for inst, hosts in zip(instances, host_lists)]
-        for instance, host_list in zip(instances, host_lists):
+                          for inst, hosts in zip(instances, host_lists,
+                                                 strict=True)]
+        for instance, host_list in zip(instances, host_lists, strict=True):
             if host_list:
                 self._launch(context, instance, request_spec, host_list)
 

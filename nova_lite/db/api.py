@@ -726,7 +726,8 @@ def flavor_create(context, values):
     except db_exc.DBDuplicateEntry as exc:
         key = 'name' if 'name' in str(exc.columns) else 'id'
         raise exception.FlavorExists(
-            key=key, value=values['name' if key == 'name' else 'flavorid'])
+            key=key,
+            value=values['name' if key == 'name' else 'flavorid']) from exc
 
 
 def flavor_get_by_flavorid(context, flavorid):
