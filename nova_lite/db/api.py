@@ -19,6 +19,7 @@ from oslo_db.sqlalchemy import enginefacade
 from oslo_db.sqlalchemy import exc_filters
 import sqlalchemy as sa
 from sqlalchemy import event
+from sqlalchemy import orm
 
 from nova_lite.db import models
 from nova_lite import exception
@@ -989,8 +990,12 @@ def _apply_instance_filters(query, filters):
 def instance_get_all(context, filters=None, marker=None, limit=None,
                      project_only=True):
     """Instances newest first (created_at desc, id desc), paginated by
-    ``marker`` (an instance uuid). Three statements whatever the count:
-    instances, their metadata and fixed IPs (selectin), ERROR faults.
+    ``marker`` (an instance uuid). Four statements whatever the count
+    (five with a marker): instances, their metadata, their fixed IPs,
+    ERROR faults. ``metadata_items`` and ``fixed_ips`` hold read-only
+    rows (``key``/``value``; the fixed_ips columns), loaded with Core:
+    ORM objects for them cost as much CPU as the instances themselves
+    in a 1,000-server page.
 
     :param filters: dict, see ``_apply_instance_filters``
     :raises: Invalid when ``marker`` is not found
@@ -1000,8 +1005,10 @@ def instance_get_all(context, filters=None, marker=None, limit=None,
                                     filters or {})
     with reader(context) as session:
         if marker is not None:
-            mrow = session.scalars(_instance_query(context, project_only)
-                                   .where(inst.uuid == marker)).first()
+            mrow = session.execute(
+                _instance_query(context, project_only)
+                .with_only_columns(inst.created_at, inst.id)
+                .where(inst.uuid == marker)).first()
             if mrow is None:
                 raise exception.Invalid(reason='marker [%s] not found'
                                         % marker)
@@ -1012,9 +1019,33 @@ def instance_get_all(context, filters=None, marker=None, limit=None,
         query = query.order_by(inst.created_at.desc(), inst.id.desc())
         if limit is not None:
             query = query.limit(limit)
-        rows = list(session.scalars(query))
+        rows = list(session.scalars(query.options(
+            orm.noload(inst.metadata_items), orm.noload(inst.fixed_ips))))
+        _attach_metadata_and_ips(session, rows)
         _attach_faults(session, rows)
         return rows
+
+
+def _attach_metadata_and_ips(session, rows):
+    """Set ``metadata_items`` and ``fixed_ips`` of instance ``rows`` with
+    one Core statement each (at most two whatever the count)."""
+    meta, fip = models.InstanceMetadata.__table__, models.FixedIP.__table__
+    uuids = [r.uuid for r in rows]
+    items, addresses = {}, {}
+    if uuids:
+        for item in session.execute(
+                sa.select(meta.c.instance_uuid, meta.c.key, meta.c.value)
+                .where(meta.c.instance_uuid.in_(uuids), meta.c.deleted == 0)
+                .order_by(meta.c.id)):
+            items.setdefault(item.instance_uuid, []).append(item)
+        for address in session.execute(sa.select(fip).where(
+                fip.c.instance_uuid.in_(uuids)).order_by(fip.c.id)):
+            addresses.setdefault(address.instance_uuid, []).append(address)
+    for row in rows:
+        orm.attributes.set_committed_value(row, 'metadata_items',
+                                           items.get(row.uuid, []))
+        orm.attributes.set_committed_value(row, 'fixed_ips',
+                                           addresses.get(row.uuid, []))
 
 
 def _expect(query, column, expected):
