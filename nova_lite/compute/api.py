@@ -58,9 +58,12 @@ class API:
     def create(self, context, name, image_ref, flavor_id, min_count=1,
                max_count=1, metadata=None, availability_zone=None,
                user_data=None, key_name=None, key_data=None,
-               scheduler_hints=None, instance_group=None):
+               scheduler_hints=None, instance_group=None, access_ips=None):
         """Create as many instance records as the quotas allow between
         ``min_count`` and ``max_count``, and cast their build.
+
+        ``access_ips`` (dict ``access_ip_v4``/``access_ip_v6``) are the
+        user-declared access addresses shown as accessIPv4/6.
 
         ``key_name`` names a key pair of the user, whose public key
         becomes ``key_data`` unless that is given.
@@ -90,6 +93,8 @@ class API:
                                         availability_zone, user_data,
                                         key_name, key_data)
                   for index in range(count)]
+        for value in values:
+            value.update(access_ips or {})
         rows = db_api.instances_create(
             context, values, metadata or {},
             group_id=(instance_group or {}).get('id'))
@@ -243,12 +248,16 @@ class API:
 
     # --------------------------------------------------------------- update
 
-    def update(self, context, instance_uuid, name):
-        """Rename a server; returns the updated row."""
+    def update(self, context, instance_uuid, name=None, access_ips=None):
+        """Rename a server and/or set its access IPs (dict
+        ``access_ip_v4``/``access_ip_v6``); returns the updated row."""
         self.get(context, instance_uuid)
-        db_api.instance_update(context, instance_uuid,
-                               {'display_name': name,
-                                'hostname': sanitize_hostname(name)})
+        values = dict(access_ips or {})
+        if name is not None:
+            values.update(display_name=name,
+                          hostname=sanitize_hostname(name))
+        if values:
+            db_api.instance_update(context, instance_uuid, values)
         return self.get(context, instance_uuid)
 
     # --------------------------------------------------------------- delete

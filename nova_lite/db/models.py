@@ -169,6 +169,8 @@ class Instance(TimestampMixin, SoftDeleteMixin, Base):
     user_data = Column(Text)
     locked = Column(Boolean, nullable=False, default=False)
     locked_by = Column(String(255))
+    access_ip_v4 = Column(String(15))
+    access_ip_v6 = Column(String(45))
     launched_at = Column(DateTime)
     terminated_at = Column(DateTime)
 

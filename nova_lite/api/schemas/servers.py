@@ -9,6 +9,10 @@ from nova_lite.api import schemas
 #: Largest ``max_count`` of one request (quota is the finer limit).
 MAX_COUNT = 1000
 
+# accessIPv4/accessIPv6: addresses the user declares for the server.
+ACCESS_IPV4 = {'type': 'string', 'format': 'ipv4', 'maxLength': 15}
+ACCESS_IPV6 = {'type': 'string', 'format': 'ipv6', 'maxLength': 45}
+
 _network = {
     'type': 'object',
     'properties': {
@@ -98,8 +102,8 @@ _server = {
         'adminPass': {'type': 'string', 'maxLength': 255},
         'config_drive': schemas.boolean,
         'OS-DCF:diskConfig': {'type': 'string', 'enum': ['AUTO', 'MANUAL']},
-        'accessIPv4': {'type': 'string', 'format': 'ipv4', 'maxLength': 15},
-        'accessIPv6': {'type': 'string', 'format': 'ipv6', 'maxLength': 45},
+        'accessIPv4': ACCESS_IPV4,
+        'accessIPv6': ACCESS_IPV6,
     },
     'required': ['name', 'flavorRef'],
     'additionalProperties': False,
@@ -121,7 +125,11 @@ update = {
     'properties': {
         'server': {
             'type': 'object',
-            'properties': {'name': schemas.name},
+            'properties': {
+                'name': schemas.name,
+                'accessIPv4': ACCESS_IPV4,
+                'accessIPv6': ACCESS_IPV6,
+            },
             'additionalProperties': False,
         },
     },

@@ -376,7 +376,7 @@ class UpdateDeleteTest(_ServersTestCase):
     def test_bad_rename(self):
         server_id = self.create_server()
         for server in ({'name': ''}, {'name': ' '}, {'name': 'a' * 256},
-                       {'accessIPv4': '10.0.0.1'}, {'name': None}):
+                       {'accessIPv4': 'x'}, {'hostname': 'h'}, {'name': None}):
             resp = self.put('%s/%s' % (SERVERS, server_id),
                             {'server': server})
             self.assertFault(resp, 400, 'badRequest')
@@ -406,6 +406,33 @@ class UpdateDeleteTest(_ServersTestCase):
         resp = self.api.request('PATCH', SERVERS)
         self.assertFault(resp, 405, 'badMethod')
         self.assertIn('POST', resp.headers['Allow'])
+
+
+class AccessIPTest(_ServersTestCase):
+    """accessIPv4/accessIPv6 are stored at create and update and shown."""
+
+    def test_create_and_update_access_ips(self):
+        server_id = self.create_server(accessIPv4='192.0.2.10')
+        shown = self.get('%s/%s' % (SERVERS, server_id)).json['server']
+        self.assertEqual(('192.0.2.10', ''),
+                         (shown['accessIPv4'], shown['accessIPv6']))
+        resp = self.put('%s/%s' % (SERVERS, server_id),
+                        {'server': {'accessIPv6': '2001:db8::5'}})
+        self.assertEqual(200, resp.status_code, resp.get_data(as_text=True))
+        self.assertEqual(('192.0.2.10', '2001:db8::5'),
+                         (resp.json['server']['accessIPv4'],
+                          resp.json['server']['accessIPv6']))
+        self.assertEqual('web', resp.json['server']['name'])
+
+    def test_bad_access_ip_is_400(self):
+        resp = self.post(SERVERS, {'server': {
+            'name': 'x', 'imageRef': fakes.IMAGE_UUID, 'flavorRef': '1',
+            'accessIPv4': 'not-an-ip'}})
+        self.assertFault(resp, 400, 'badRequest', 'accessIPv4')
+        server_id = self.create_server()
+        resp = self.put('%s/%s' % (SERVERS, server_id),
+                        {'server': {'accessIPv6': '1.2.3.4.5'}})
+        self.assertFault(resp, 400, 'badRequest', 'accessIPv6')
 
 
 class ActionTest(_ServersTestCase):

@@ -127,6 +127,14 @@ def _check_security_groups(server):
                 'could not be found' % group['name'])
 
 
+def _access_ips(server):
+    """``accessIPv4``/``accessIPv6`` of a create or update body as
+    instance columns (only the keys given)."""
+    names = {'accessIPv4': 'access_ip_v4', 'accessIPv6': 'access_ip_v6'}
+    return {column: server[key] or None for key, column in names.items()
+            if key in server}
+
+
 def _create_kwargs(context, body):
     """Keyword arguments of ``API.create`` from a validated body."""
     server = body['server']
@@ -141,6 +149,7 @@ def _create_kwargs(context, body):
         'availability_zone': server.get('availability_zone'),
         'user_data': server.get('user_data'),
         'key_name': server.get('key_name'),
+        'access_ips': _access_ips(server),
         'scheduler_hints': (body.get('os:scheduler_hints')
                             or body.get('OS-SCH-HNT:scheduler_hints')),
     }
@@ -327,11 +336,9 @@ def update(server_id):
     context = openstack.context()
     policy.authorize(context, SERVERS % 'update')
     server = openstack.body()['server']
-    api = openstack.compute_api()
-    if 'name' in server:
-        row = api.update(context, server_id, server['name'])
-    else:
-        row = api.get(context, server_id)
+    row = openstack.compute_api().update(context, server_id,
+                                         server.get('name'),
+                                         _access_ips(server))
     is_admin = policy.can(context, server_policies.EXTENDED_ATTRIBUTES)
     return {'server': views.show(row, network_labels(context, [row]),
                                  is_admin=is_admin)}

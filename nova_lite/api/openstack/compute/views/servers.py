@@ -104,7 +104,9 @@ def show(instance, network_labels, is_admin=False, extended=False):
         'updated': openstack.isotime(instance.updated_at
                                      or instance.created_at),
         'addresses': addresses(instance, network_labels, extended),
-        'accessIPv4': '', 'accessIPv6': '', 'OS-DCF:diskConfig': 'MANUAL',
+        'accessIPv4': instance.access_ip_v4 or '',
+        'accessIPv6': instance.access_ip_v6 or '',
+        'OS-DCF:diskConfig': 'MANUAL',
     })
     if status in _PROGRESS:
         server['progress'] = _PROGRESS[status]
