@@ -1,0 +1,515 @@
+#!/usr/bin/env python3
+"""Boot benchmark of nova_lite as separate processes on real backends.
+
+Starts ``nova-lite-api``, ``-conductor``, ``-scheduler`` (``--schedulers``)
+and one ``nova-lite-compute --fake-hosts M`` on the machine's RabbitMQ (a
+private vhost) and a fresh MariaDB, PostgreSQL or SQLite database (the
+test fixtures ``tests/functional/fixtures/processes.py``), then measures:
+
+* ``single``: N single-server POSTs from K concurrent clients; wall time
+  from the first POST until every server is ACTIVE (or ERROR), servers/s,
+  POST latency p50/p99;
+* ``delete``: deleting them (K clients) until every row is gone;
+* ``multi``: the same N servers as multi-create requests of at most
+  ``--batch`` servers;
+* SQL statements, CPU seconds and RSS of each service, from the counters
+  each writes to ``[DEFAULT] stats_dir`` every ``report_interval``
+  (``nova_lite.stats``). Per-boot figures are net of what the services
+  do while idle (heartbeats, reports), measured just before;
+* ``GET /servers/detail?limit=1000`` latency p50 with 1,000 and 10,000
+  servers in the database (rows beyond the booted ones are inserted with
+  SQL in bulk).
+
+Usage::
+
+    python tools/bench_boot.py --hosts 100 --servers 1000 --clients 16 \\
+        --db mysql --json /tmp/bench.json
+
+Prints a table and writes the figures as JSON. Nothing is asserted: this
+is a measurement (see doc/benchmarks.md).
+"""
+import argparse
+import json
+import os
+import sys
+import tempfile
+import threading
+import time
+import uuid
+
+REPO_ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+if REPO_ROOT not in sys.path:
+    sys.path.insert(0, REPO_ROOT)
+
+import sqlalchemy as sa  # noqa: E402
+
+from nova_lite.db import models  # noqa: E402
+from tests.functional.fixtures import client as client_fixture  # noqa: E402
+from tests.functional.fixtures import processes  # noqa: E402
+
+STATS_INTERVAL = 5          # [DEFAULT] report_interval of the bench, s
+DETAIL_REQUESTS = 15        # GETs per detail measurement (after 2 warm)
+PREFIX = 'bench'
+
+
+# ------------------------------------------------------------------ stats
+
+def percentile(values, fraction):
+    """The ``fraction`` (0..1) percentile of ``values`` (nearest rank)."""
+    if not values:
+        return None
+    ordered = sorted(values)
+    index = min(len(ordered) - 1, max(0, int(round(
+        fraction * len(ordered) + 0.5)) - 1))
+    return ordered[index]
+
+
+def read_stats(stats_dir):
+    """{service: dict sql_statements, cpu_s, rss_mb, mtime} of the
+    counters files (``<binary>-<host>-<pid>.json``)."""
+    result = {}
+    for name in os.listdir(stats_dir):
+        if not name.endswith('.json'):
+            continue
+        path = os.path.join(stats_dir, name)
+        try:
+            with open(path) as stream:
+                data = json.load(stream)
+            data['mtime'] = os.stat(path).st_mtime
+        except (OSError, ValueError):
+            continue
+        result[data.get('name') or name.rsplit('-', 1)[0]] = data
+    return result
+
+
+def fresh_stats(stats_dir, after, services, timeout=STATS_INTERVAL * 4):
+    """Counters of every service in ``services`` written after ``after``
+    (epoch seconds); waits for the next periodic write."""
+    deadline = time.monotonic() + timeout
+    while True:
+        stats = read_stats(stats_dir)
+        if all(s in stats and stats[s]['mtime'] > after for s in services):
+            return stats
+        if time.monotonic() > deadline:
+            raise RuntimeError('stats of %s not written within %d s' % (
+                sorted(set(services) - set(stats)), timeout))
+        time.sleep(0.2)
+
+
+class Meter:
+    """Per-service deltas of the stats counters over a phase, net of the
+    idle rate measured by ``calibrate``."""
+
+    def __init__(self, stats_dir):
+        self.stats_dir = stats_dir
+        self.services = sorted(read_stats(stats_dir))
+        self.idle = {}
+
+    def snapshot(self):
+        return fresh_stats(self.stats_dir, time.time(), self.services)
+
+    def calibrate(self):
+        """Idle rates (statements/s, CPU s/s) over one stats interval."""
+        first = self.snapshot()
+        second = self.snapshot()
+        for service in self.services:
+            span = max(second[service]['mtime'] - first[service]['mtime'],
+                       1e-3)
+            self.idle[service] = {
+                key: (second[service][key] - first[service][key]) / span
+                for key in ('sql_statements', 'cpu_s')}
+        return second
+
+    def delta(self, before, after, count):
+        """{service: {sql, sql_gross, cpu_s}} per boot (``count``)."""
+        result = {}
+        for service in self.services:
+            span = after[service]['mtime'] - before[service]['mtime']
+            idle = self.idle.get(service, {'sql_statements': 0, 'cpu_s': 0})
+            row = {}
+            for key, out in (('sql_statements', 'sql'), ('cpu_s', 'cpu_s')):
+                gross = after[service][key] - before[service][key]
+                row[out] = max(gross - idle[key] * span, 0) / count
+                row[out + '_gross'] = gross / count
+            result[service] = row
+        return result
+
+
+# ---------------------------------------------------------------- clients
+
+class Workload:
+    """HTTP clients of one bench run (one session per thread)."""
+
+    def __init__(self, api_url, clients):
+        self.api_url = api_url
+        self.clients = clients
+        self.image = client_fixture.ComputeClient(api_url).image_id('tiny')
+
+    def _client(self):
+        return client_fixture.ComputeClient(self.api_url)
+
+    def _run(self, count, work):
+        """Call ``work(client, index)`` for index in range(count) from
+        ``self.clients`` threads; returns the results in order."""
+        results = [None] * count
+        next_index = iter(range(count))
+        lock = threading.Lock()
+
+        def _worker():
+            client = self._client()
+            while True:
+                with lock:
+                    index = next(next_index, None)
+                if index is None:
+                    return
+                results[index] = work(client, index)
+
+        threads = [threading.Thread(target=_worker)
+                   for _ in range(min(self.clients, count))]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        return results
+
+    def _post(self, client, name, count):
+        body = {'server': {'name': name, 'flavorRef': '1',
+                           'imageRef': self.image}}
+        if count > 1:
+            body['server'].update(min_count=count, max_count=count)
+        started = time.monotonic()
+        resp = client.request('POST', '/servers', json=body, timeout=120)
+        elapsed = time.monotonic() - started
+        if resp.status_code != 202:
+            raise RuntimeError('POST /servers: %d %s' % (
+                resp.status_code, resp.text[:300]))
+        return elapsed
+
+    def boot_single(self, prefix, count):
+        """``count`` single-server POSTs; returns their latencies (s)."""
+        return self._run(count, lambda client, index: self._post(
+            client, '%s-%d' % (prefix, index), 1))
+
+    def boot_multi(self, prefix, count, batch):
+        """Multi-create requests of at most ``batch`` servers."""
+        sizes = [min(batch, count - start)
+                 for start in range(0, count, batch)]
+        return self._run(len(sizes), lambda client, index: self._post(
+            client, '%s-%d' % (prefix, index), sizes[index]))
+
+    def delete(self, server_ids):
+        def _delete(client, index):
+            resp = client.delete_server(server_ids[index])
+            if resp.status_code not in (204, 404):
+                raise RuntimeError('DELETE: %d %s' % (resp.status_code,
+                                                     resp.text[:300]))
+        self._run(len(server_ids), _delete)
+
+    def detail_latencies(self, requests_count):
+        client = self._client()
+        latencies = []
+        for index in range(requests_count + 2):
+            started = time.monotonic()
+            resp = client.request('GET', '/servers/detail',
+                                  params={'limit': 1000}, timeout=120)
+            resp.raise_for_status()
+            if index >= 2:
+                latencies.append(time.monotonic() - started)
+        return latencies
+
+
+# ------------------------------------------------------------------ stack
+
+def stack_options(args, stats_dir):
+    """Extra options of the MultiProcessStack for a bench."""
+    return {
+        ('DEFAULT', 'stats_dir'): stats_dir,
+        ('DEFAULT', 'report_interval'): STATS_INTERVAL,
+        ('DEFAULT', 'service_down_time'): 60,
+        ('DEFAULT', 'rpc_response_timeout'): 120,
+        ('compute', 'resource_update_interval'): 60,
+        ('api', 'threads'): max(16, 2 * args.clients),
+        ('api', 'max_pending_builds'): max(1000, 2 * args.servers),
+        # A pool at least as large as a service's busy threads: an
+        # overflow connection is opened and closed per checkout (PyMySQL
+        # builds an SSL context for each). PostgreSQL allows 100 clients.
+        ('database', 'max_pool_size'): 10 if args.db == 'postgresql' else 20,
+        ('database', 'max_overflow'): 4 if args.db == 'postgresql' else 10,
+        ('quota', 'instances'): -1,
+        ('quota', 'cores'): -1,
+        ('quota', 'ram'): -1,
+    }
+
+
+def wait_settled(stack, prefix, count, timeout):
+    """Poll the database until ``count`` live servers named ``prefix-*``
+    are ACTIVE or ERROR; returns (seconds waited, {vm_state: n})."""
+    inst = models.Instance
+    query = (sa.select(inst.vm_state, sa.func.count(inst.id))
+             .where(inst.deleted == 0,
+                    inst.display_name.like(prefix + '-%'))
+             .group_by(inst.vm_state))
+    started = time.monotonic()
+    while True:
+        states = dict(stack.query(query))
+        if states.get('active', 0) + states.get('error', 0) >= count:
+            return time.monotonic() - started, states
+        if time.monotonic() - started > timeout:
+            raise RuntimeError('only %s of %d servers settled after %d s'
+                               % (states, count, timeout))
+        time.sleep(0.1)
+
+
+def wait_gone(stack, prefix, timeout):
+    inst = models.Instance
+    query = sa.select(sa.func.count(inst.id)).where(
+        inst.deleted == 0, inst.display_name.like(prefix + '-%'))
+    started = time.monotonic()
+    while stack.query(query)[0][0]:
+        if time.monotonic() - started > timeout:
+            raise RuntimeError('servers %s-* not deleted after %d s'
+                               % (prefix, timeout))
+        time.sleep(0.1)
+    return time.monotonic() - started
+
+
+def server_ids(stack, prefix):
+    inst = models.Instance
+    return [r[0] for r in stack.query(sa.select(inst.uuid).where(
+        inst.deleted == 0, inst.display_name.like(prefix + '-%')))]
+
+
+# ----------------------------------------------------------------- phases
+
+def phase_figures(count, wall_s, latencies, states, per_service):
+    """The figures of one boot phase."""
+    return {
+        'servers': count,
+        'create_to_active_s': round(wall_s, 3),
+        'servers_per_s': round(count / wall_s, 2) if wall_s else None,
+        'post_p50_ms': round(percentile(latencies, 0.5) * 1000, 1),
+        'post_p99_ms': round(percentile(latencies, 0.99) * 1000, 1),
+        'requests': len(latencies),
+        'states': states,
+        'sql_per_boot': round(sum(s['sql'] for s in per_service.values()),
+                              2),
+        'sql_per_boot_gross': round(sum(
+            s['sql_gross'] for s in per_service.values()), 2),
+        'cpu_s_per_boot': round(sum(
+            s['cpu_s'] for s in per_service.values()), 4),
+        'by_service': {name: {k: round(v, 4) for k, v in s.items()}
+                       for name, s in per_service.items()},
+    }
+
+
+def run_boot_phase(stack, meter, workload, prefix, count, boot):
+    """Boot ``count`` servers with ``boot()`` → latencies; returns the
+    phase figures."""
+    before = meter.snapshot()
+    started = time.monotonic()
+    latencies = boot()
+    timeout = max(300, count)
+    _waited, states = wait_settled(stack, prefix, count, timeout)
+    wall = time.monotonic() - started
+    after = meter.snapshot()
+    return phase_figures(count, wall, latencies, states,
+                         meter.delta(before, after, count))
+
+
+def run_delete_phase(stack, workload, prefix):
+    ids = server_ids(stack, prefix)
+    started = time.monotonic()
+    workload.delete(ids)
+    wait_gone(stack, prefix, max(300, len(ids)))
+    return {'servers': len(ids),
+            'delete_s': round(time.monotonic() - started, 3)}
+
+
+def fill_instances(stack, project_id, total):
+    """Insert ACTIVE servers of ``project_id`` with SQL until the project
+    has ``total`` live ones (one metadata item each); returns the count
+    inserted."""
+    inst, meta = models.Instance, models.InstanceMetadata
+    live = stack.query(sa.select(sa.func.count(inst.id)).where(
+        inst.deleted == 0, inst.project_id == project_id))[0][0]
+    missing = total - live
+    now = sa.func.now()
+    with stack.engine.begin() as conn:
+        for start in range(0, max(missing, 0), 2000):
+            rows = [_filler_row(project_id, start + i)
+                    for i in range(min(2000, missing - start))]
+            conn.execute(inst.__table__.insert().values(created_at=now),
+                         rows)
+            conn.execute(meta.__table__.insert().values(created_at=now), [
+                {'instance_uuid': r['uuid'], 'key': 'role',
+                 'value': 'filler', 'deleted': 0} for r in rows])
+    return max(missing, 0)
+
+
+def _filler_row(project_id, index):
+    return {'uuid': str(uuid.uuid4()), 'display_name': 'filler-%d' % index,
+            'hostname': 'filler-%d' % index, 'project_id': project_id,
+            'user_id': 'demo-user', 'image_ref': 'filler',
+            'flavor_id': '1', 'flavor_name': 'm1.tiny', 'vcpus': 1,
+            'memory_mb': 512, 'root_gb': 1, 'ephemeral_gb': 0,
+            'host': 'fake-%d' % (index % 10 + 1),
+            'node': 'fake-%d' % (index % 10 + 1), 'vm_state': 'active',
+            'power_state': 1, 'locked': False, 'deleted': 0,
+            'reservation_id': 'r-filler', 'launch_index': 0}
+
+
+def run_detail_phase(stack, workload, sizes):
+    """{rows: p50 ms} of GET /servers/detail?limit=1000 with ``sizes``
+    live servers of the client's project."""
+    result = {}
+    for size in sizes:
+        fill_instances(stack, 'demo', size)
+        latencies = workload.detail_latencies(DETAIL_REQUESTS)
+        result[str(size)] = round(percentile(latencies, 0.5) * 1000, 1)
+    return result
+
+
+# ----------------------------------------------------------------- output
+
+def rss_by_service(stats):
+    return {name: stats[name]['rss_mb'] for name in sorted(stats)}
+
+
+def print_table(result):
+    """The human-readable summary on stdout."""
+    cfg = result['config']
+    print('\nnova_lite boot benchmark: %d fake hosts, %d servers, %d '
+          'clients, %s, %d scheduler(s)' % (
+              cfg['hosts'], cfg['servers'], cfg['clients'], cfg['db'],
+              cfg['schedulers']))
+    head = '%-8s %7s %9s %9s %9s %9s %9s %10s'
+    print(head % ('phase', 'servers', 'wall s', 'srv/s', 'POST p50',
+                  'POST p99', 'SQL/boot', 'CPU ms/b'))
+    for name in ('single', 'multi'):
+        phase = result['phases'][name]
+        print(head % (name, phase['servers'], phase['create_to_active_s'],
+                      phase['servers_per_s'], phase['post_p50_ms'],
+                      phase['post_p99_ms'], phase['sql_per_boot'],
+                      round(phase['cpu_s_per_boot'] * 1000, 1)))
+    print('delete: %(servers)d servers in %(delete_s)s s'
+          % result['phases']['delete'])
+    print('\n%-34s %9s %10s %8s' % ('service (single phase)', 'SQL/boot',
+                                     'CPU ms/b', 'RSS MiB'))
+    for name, row in sorted(result['phases']['single']['by_service']
+                            .items()):
+        print('%-34s %9.2f %10.2f %8.1f' % (
+            name, row['sql'], row['cpu_s'] * 1000,
+            result['rss_mb'].get(name, 0)))
+    for rows, p50 in result['detail_p50_ms'].items():
+        print('GET /servers/detail?limit=1000 with %s servers: p50 %s ms'
+              % (rows, p50))
+
+
+def summary(args, phases, detail, stats):
+    single = phases['single']
+    result = {key: single[key] for key in (
+        'servers_per_s', 'create_to_active_s', 'post_p50_ms',
+        'post_p99_ms', 'sql_per_boot', 'sql_per_boot_gross',
+        'cpu_s_per_boot')}
+    result.update({
+        'config': {'hosts': args.hosts, 'servers': args.servers,
+                   'clients': args.clients, 'db': args.db,
+                   'schedulers': args.schedulers, 'batch': args.batch},
+        'sql_per_boot_by_service': {
+            n: round(s['sql'], 2) for n, s in single['by_service'].items()},
+        'delete_s': phases['delete']['delete_s'],
+        'rss_mb': rss_by_service(stats),
+        'detail_p50_ms': detail,
+        'phases': phases,
+    })
+    return result
+
+
+# ------------------------------------------------------------------- main
+
+def bench(args, stats_dir):
+    stack = processes.MultiProcessStack(
+        args.db, schedulers=args.schedulers, fake_hosts=args.hosts,
+        conf=stack_options(args, stats_dir))
+    with stack:
+        try:
+            return _bench_on(stack, args, stats_dir)
+        except Exception:
+            for name, proc in stack.processes.items():
+                print('--- %s log tail ---\n%s' % (name, proc.log_tail(15)),
+                      file=sys.stderr)
+            raise
+
+
+def wait_stats_files(stats_dir, count, timeout=60):
+    """Wait until ``count`` services have written their counters."""
+    deadline = time.monotonic() + timeout
+    while len(read_stats(stats_dir)) < count:
+        if time.monotonic() > deadline:
+            raise RuntimeError('only %s wrote stats' % sorted(
+                read_stats(stats_dir)))
+        time.sleep(0.2)
+
+
+def _bench_on(stack, args, stats_dir):
+    # api, conductor, the schedulers and the one compute process
+    wait_stats_files(stats_dir, 3 + args.schedulers)
+    workload = Workload(stack.api_url, args.clients)
+    meter = Meter(stats_dir)
+    meter.calibrate()
+    phases = {}
+    phases['single'] = run_boot_phase(
+        stack, meter, workload, PREFIX + 's', args.servers,
+        lambda: workload.boot_single(PREFIX + 's', args.servers))
+    phases['delete'] = run_delete_phase(stack, workload, PREFIX + 's')
+    phases['multi'] = run_boot_phase(
+        stack, meter, workload, PREFIX + 'm', args.servers,
+        lambda: workload.boot_multi(PREFIX + 'm', args.servers, args.batch))
+    detail = run_detail_phase(stack, workload, args.detail_rows)
+    stats = meter.snapshot()
+    return summary(args, phases, detail, stats)
+
+
+def parse_args(argv):
+    parser = argparse.ArgumentParser(description=__doc__.split('\n')[0])
+    parser.add_argument('--hosts', type=int, default=10,
+                        help='fake compute hosts (one process)')
+    parser.add_argument('--servers', type=int, default=100,
+                        help='servers booted per phase')
+    parser.add_argument('--clients', type=int, default=8,
+                        help='concurrent HTTP clients')
+    parser.add_argument('--db', choices=('mysql', 'postgresql', 'sqlite'),
+                        default='mysql')
+    parser.add_argument('--schedulers', type=int, default=1)
+    parser.add_argument('--batch', type=int, default=None,
+                        help='servers per multi-create request '
+                             '(default: all, at most 1000)')
+    parser.add_argument('--detail-rows', default='1000,10000',
+                        help='comma-separated server counts for the '
+                             'GET /servers/detail measurement')
+    parser.add_argument('--json', help='write the figures to this file')
+    args = parser.parse_args(argv)
+    args.batch = min(args.batch or args.servers, 1000)
+    args.detail_rows = [int(x) for x in args.detail_rows.split(',') if x]
+    if min(args.hosts, args.servers, args.clients, args.batch) < 1:
+        parser.error('--hosts, --servers, --clients and --batch must be '
+                     'at least 1')
+    return args
+
+
+def main(argv=None):
+    args = parse_args(sys.argv[1:] if argv is None else argv)
+    os.environ.pop('PYTHONDONTWRITEBYTECODE', None)
+    with tempfile.TemporaryDirectory(prefix='nova-lite-bench-') as tmp:
+        stats_dir = os.path.join(tmp, 'stats')
+        os.makedirs(stats_dir)
+        result = bench(args, stats_dir)
+    print_table(result)
+    if args.json:
+        with open(args.json, 'w') as out:
+            json.dump(result, out, indent=2, sort_keys=True)
+    return 0
+
+
+if __name__ == '__main__':
+    sys.exit(main())
