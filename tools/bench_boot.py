@@ -47,7 +47,7 @@ from nova_lite.db import models  # noqa: E402
 from tests.functional.fixtures import client as client_fixture  # noqa: E402
 from tests.functional.fixtures import processes  # noqa: E402
 
-STATS_INTERVAL = 5          # [DEFAULT] report_interval of the bench, s
+STATS_INTERVAL = 10         # [DEFAULT] report_interval of the bench, s
 DETAIL_REQUESTS = 15        # GETs per detail measurement (after 2 warm)
 PREFIX = 'bench'
 
