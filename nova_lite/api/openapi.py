@@ -1,4 +1,4 @@
-"""The OpenAPI 3.1 document of the compute API, generated from the app.
+r"""The OpenAPI 3.1 document of the compute API, generated from the app.
 
 ``GET /v2.1/openapi.json`` (authenticated like every ``/v2.1`` route)
 returns a document built from the same sources the app serves from:
@@ -6,7 +6,8 @@ returns a document built from the same sources the app serves from:
 * paths and methods: the Flask route table (``app.url_map``), with Flask
   placeholders (``<server_id>``) as path parameters;
 * request bodies: the jsonschemas of ``schemas.route_schemas()`` (JSON
-  Schema draft 7, valid as OpenAPI 3.1 schemas);
+  Schema draft 7, valid as OpenAPI 3.1 schemas once their Python regular
+  expressions are written in ECMA-262 syntax: ``\Z`` becomes ``$``);
 * success statuses: read from the handlers' ``return body, status``
   statements (a bare ``return body`` is a 200; ``return '', 202`` is a
   202 without a body), or ``SUCCESS_STATUSES`` for handlers that
@@ -89,6 +90,41 @@ FAULT_SCHEMA = {
         'required': ['code', 'message'],
     },
 }
+
+
+# -------------------------------------------------------------- schemas
+
+_PYTHON_END = re.compile(r'(?<!\\)\\Z')
+
+
+def ecma_pattern(pattern):
+    """A Python ``re`` pattern of the body schemas in ECMA-262 syntax,
+    which OpenAPI tools use: the end anchor ``\\Z`` becomes ``$`` (the
+    same meaning in ECMA-262, where ``$`` does not match before a final
+    newline)."""
+    return _PYTHON_END.sub('$', pattern)
+
+
+def ecma_schema(schema):
+    """A copy of a jsonschema with every ``pattern`` and
+    ``patternProperties`` key passed through ``ecma_pattern``."""
+    if isinstance(schema, list):
+        return [ecma_schema(item) for item in schema]
+    if not isinstance(schema, dict):
+        return schema
+    result = {}
+    for key, value in schema.items():
+        if key == 'pattern' and isinstance(value, str):
+            result[key] = ecma_pattern(value)
+        elif key == 'patternProperties' and isinstance(value, dict):
+            result[key] = {ecma_pattern(k): ecma_schema(v)
+                           for k, v in value.items()}
+        elif key in ('properties', 'definitions', '$defs') and \
+                isinstance(value, dict):
+            result[key] = {k: ecma_schema(v) for k, v in value.items()}
+        else:
+            result[key] = ecma_schema(value)
+    return result
 
 
 # ------------------------------------------------------------- handlers
@@ -198,7 +234,7 @@ def _operation(app, rule, method, path):
     schema = app.config['ROUTE_SCHEMAS'].get((method, rule.rule))
     if schema is not None:
         operation['requestBody'] = {'required': True, 'content': {
-            'application/json': {'schema': schema}}}
+            'application/json': {'schema': ecma_schema(schema)}}}
     return operation
 
 

@@ -1,5 +1,7 @@
 """Issue 7 at the API: admission control of creates, 503 when the
 database is unreachable, /healthcheck and the OpenAPI document."""
+import json
+
 import jsonschema
 
 from nova_lite.api import openapi
@@ -149,8 +151,19 @@ class OpenAPITest(fakes.APITestCase):
         for (method, rule), schema in schemas.route_schemas().items():
             operation = self.doc['paths'][openapi.openapi_path(rule)][
                 method.lower()]
-            self.assertEqual(schema, operation['requestBody']['content'][
-                'application/json']['schema'])
+            self.assertEqual(openapi.ecma_schema(schema),
+                             operation['requestBody']['content'][
+                                 'application/json']['schema'])
+
+    def test_patterns_are_ecma_262(self):
+        self.assertNotIn('\\\\Z', json.dumps(self.doc))
+        self.assertEqual('^[a-z]{1,3}$',
+                         openapi.ecma_pattern(r'^[a-z]{1,3}\Z'))
+        self.assertEqual(r'^a\\Z$', openapi.ecma_pattern(r'^a\\Z\Z'))
+        metadata = self.doc['paths']['/v2.1/servers/{server_id}/metadata'][
+            'post']['requestBody']['content']['application/json']['schema']
+        self.assertIn(r'^[a-zA-Z0-9-_:. ]{1,255}$', metadata['properties'][
+            'metadata']['patternProperties'])
 
     def test_path_parameters_match_placeholders(self):
         operation = self.doc['paths'][
