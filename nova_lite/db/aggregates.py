@@ -13,6 +13,7 @@ metadata (dict), created_at, updated_at, deleted_at, deleted (bool).
 """
 import uuid as uuidlib
 
+from oslo_db import exception as db_exc
 import sqlalchemy as sa
 
 from nova_lite.db import api as db_api
@@ -191,16 +192,25 @@ def aggregate_metadata_set(context, aggregate_id, metadata):
     """Merge ``metadata`` (None values delete keys) into the aggregate's.
 
     :raises: AggregateNotFound, InvalidAggregateAction (zone change that
-        puts a host in two zones)
+        puts a host in two zones), Conflict (409) when a key equals another
+        for the database but not for Python: MySQL/MariaDB compare keys
+        ignoring case and trailing spaces ('D', 'd' and 'd ')
     """
-    with db_api.writer(context) as session:
-        row = _live(session, aggregate_id, lock=True)
-        if AZ_KEY in metadata:
-            _check_zone_change(session, row, metadata[AZ_KEY])
-        _set_metadata(session, row.id, metadata)
-        row.updated_at = db_api._utcnow()
-        session.flush()
-        return _details(session, [row])[0]
+    try:
+        with db_api.writer(context) as session:
+            row = _live(session, aggregate_id, lock=True)
+            if AZ_KEY in metadata:
+                _check_zone_change(session, row, metadata[AZ_KEY])
+            _set_metadata(session, row.id, metadata)
+            row.updated_at = db_api._utcnow()
+            session.flush()
+            return _details(session, [row])[0]
+    except db_exc.DBDuplicateEntry:
+        raise exception.Conflict(
+            reason='a metadata key of the request differs only in case or '
+            'trailing spaces from another key of aggregate %s, and the '
+            'database compares keys ignoring them; use one spelling'
+            % aggregate_id) from None
 
 
 @db_api.retry_on_deadlock
