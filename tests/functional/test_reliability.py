@@ -300,9 +300,12 @@ class TestComputeConsumerGone(ReliabilityTestCase):
                          host_transport_urls={'node1': url})
         self.assertTrue(self.service_up('nova-lite-compute', 'node1'))
         self._cut_consumer(node)
+        # service_down_time, plus a report interval and a self-ping
+        # timeout, plus the time to close the connections.
         self.wait_for(lambda: not self.service_up('nova-lite-compute',
                                                   'node1'),
-                      8 + 2 * 1 + 15, 'node1 reported down')
+                      BASE_CONF[('DEFAULT', 'service_down_time')] + 17,
+                      'node1 reported down')
         self.assertTrue(self.stack.processes['compute-node1'].alive())
         self.assertTrue(self.service_up('nova-lite-compute', 'node2'))
         ids = self.assert_boots_again(count=6, hosts=['node2'])
