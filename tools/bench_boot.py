@@ -31,6 +31,7 @@ is a measurement (see doc/benchmarks.md).
 import argparse
 import json
 import os
+import signal
 import sys
 import tempfile
 import threading
@@ -500,6 +501,9 @@ def parse_args(argv):
 def main(argv=None):
     args = parse_args(sys.argv[1:] if argv is None else argv)
     os.environ.pop('PYTHONDONTWRITEBYTECODE', None)
+    # SIGTERM (timeout, kill) unwinds like Ctrl-C: the stack's processes,
+    # database and vhost are cleaned up.
+    signal.signal(signal.SIGTERM, lambda *_args: sys.exit(143))
     with tempfile.TemporaryDirectory(prefix='nova-lite-bench-') as tmp:
         stats_dir = os.path.join(tmp, 'stats')
         os.makedirs(stats_dir)

@@ -43,7 +43,7 @@ def fleet_defaults(count):
     configuration files still win."""
     if count > 1:
         CONF.set_default('executor_thread_pool_size',
-                         max(2, RPC_THREADS // count))
+                         max(1, RPC_THREADS // count))
         CONF.set_default('max_concurrent_builds',
                          max(1, BUILD_THREADS // 2 // count))
 
