@@ -607,10 +607,13 @@ def _release_allocation(session, row):
 
 
 def _locked_instance(session, instance_uuid):
-    """The instance row (deleted or not) under a row lock, or None."""
+    """The instance row (deleted or not) under a row lock, or None; its
+    metadata and fixed IPs are not loaded (one statement)."""
     inst = models.Instance
     return session.scalars(sa.select(inst).where(
-        inst.uuid == instance_uuid).with_for_update()).first()
+        inst.uuid == instance_uuid).options(
+        orm.noload(inst.metadata_items), orm.noload(inst.fixed_ips))
+        .with_for_update()).first()
 
 
 def _locked_allocation(session, instance_uuid):

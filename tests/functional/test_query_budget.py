@@ -34,9 +34,9 @@ from tests.functional.fixtures import inprocess
 
 CONF = cfg.CONF
 
-#: Statements of one single-server boot, all services together: the
-#: issue's ceiling. Measured 23 with quota checks, 25 with the conductor's
-#: row-locked placement (nova_lite.db.api.instance_place).
+#: Statements of one single-server boot, all services together
+#: (measured: 23, of which 6 are quota and admission checks; the issue's
+#: ceiling is 25).
 BOOT_BUDGET = 25
 #: Statements of one GET /servers/detail, whatever the number of servers
 #: (measured: 4).
