@@ -570,24 +570,13 @@ def unclaim(context, instance_uuid):
 
     :returns: True if something was released
     """
-    alloc, node = models.Allocation, models.ComputeNode
+    alloc = models.Allocation
     with writer(context) as session:
         row = session.scalars(sa.select(alloc).filter_by(
             instance_uuid=instance_uuid).with_for_update()).first()
         if row is None:
             return False
-        deleted = session.execute(sa.delete(alloc).where(
-            alloc.id == row.id)).rowcount
-        if deleted != 1:
-            return False
-        session.execute(sa.update(node).where(
-            node.id == row.compute_node_id).values(
-            vcpus_used=node.vcpus_used - row.vcpus,
-            memory_mb_used=node.memory_mb_used - row.memory_mb,
-            local_gb_used=node.local_gb_used - row.disk_gb,
-            generation=node.generation + 1)
-            .execution_options(synchronize_session=False))
-        return True
+        return _release_allocation(session, row)
 
 
 def _release_allocation(session, row):
