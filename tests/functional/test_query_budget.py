@@ -27,6 +27,7 @@ from nova_lite.compute import states
 from nova_lite import context as nl_context
 from nova_lite.db import api as db_api
 from nova_lite.db import migration
+from nova_lite import exception
 from nova_lite.objects import instance as instance_obj
 from nova_lite import policy
 from tests.functional.fixtures import backends
@@ -167,9 +168,11 @@ class QueryBudgetTest(testtools.TestCase):
         self.assertEqual(len(one), len(five), '\n'.join(five))
 
 
-class ActionEventBackendsMixin:
-    """``action_event_record`` (an INSERT ... SELECT, then an UPDATE on the
-    hot path) records the same rows on every database."""
+class HotPathBackendsMixin:
+    """Statements rewritten for the boot's hot path give the same results
+    on every database: ``action_event_record`` (an INSERT ... SELECT, then
+    an UPDATE) and ``fixed_ip_allocate`` (a UNION of the instance's own
+    address and the first free ones)."""
     backend = None
 
     def setUp(self):
@@ -208,15 +211,31 @@ class ActionEventBackendsMixin:
         self.assertIsNone(reboot.finish_time)
         self.assertEqual(['reboot', 'sync'], [e.event for e in reboot.events])
 
+    def test_fixed_ips_are_idempotent_and_fill_the_network(self):
+        admin = nl_context.get_admin_context()
+        # a /29: 6 hosts, the gateway takes one, 5 addresses to hand out
+        net = db_api.network_create(admin, 'tiny', '10.9.0.0/29')
+        first = db_api.fixed_ip_allocate(admin, net['id'], 'vm-1')
+        self.assertEqual(first, db_api.fixed_ip_allocate(admin, net['id'],
+                                                         'vm-1'))
+        others = [db_api.fixed_ip_allocate(admin, net['id'], 'vm-%d' % i)
+                  for i in range(2, 6)]
+        addresses = {a['address'] for a in others + [first]}
+        self.assertEqual(5, len(addresses))
+        self.assertNotIn(net['gateway'], addresses)
+        self.assertRaises(exception.NovaLiteException,
+                          db_api.fixed_ip_allocate, admin, net['id'], 'vm-9')
+        self.assertEqual(first, db_api.fixed_ip_allocate(admin, net['id'],
+                                                         'vm-1'))
 
-class TestActionEventsMariaDB(ActionEventBackendsMixin, testtools.TestCase):
+
+class TestHotPathMariaDB(HotPathBackendsMixin, testtools.TestCase):
     backend = 'mysql'
 
 
-class TestActionEventsPostgreSQL(ActionEventBackendsMixin,
-                                 testtools.TestCase):
+class TestHotPathPostgreSQL(HotPathBackendsMixin, testtools.TestCase):
     backend = 'postgresql'
 
 
-class TestActionEventsSQLite(ActionEventBackendsMixin, testtools.TestCase):
+class TestHotPathSQLite(HotPathBackendsMixin, testtools.TestCase):
     backend = 'sqlite'
