@@ -24,7 +24,7 @@ HOSTS = ('node1', 'node2')
 # resource_update_interval), builds of 10 guests take a few seconds.
 REPORT_TIMEOUT = 30
 BUILD_TIMEOUT = 120
-ACTION_TIMEOUT = 60
+ACTION_TIMEOUT = 120
 
 
 class LibvirtStackTestCase(testtools.TestCase):
@@ -33,7 +33,8 @@ class LibvirtStackTestCase(testtools.TestCase):
     def setUp(self):
         super().setUp()
         self.stack = self.useFixture(libvirt_stack.LibvirtStack(
-            'mysql', hosts=HOSTS, connection_uri='test:///default'))
+            'mysql', hosts=HOSTS, connection_uri='test:///default',
+            conf={('libvirt', 'soft_reboot_timeout'): 5}))
         self.client = client_fixture.ComputeClient(self.stack.api_url)
         self.admin = client_fixture.ComputeClient(
             self.stack.api_url, project_id='admin', user_id='admin',
