@@ -25,7 +25,7 @@ CLAIM_CONFLICT = 'ClaimConflict'
 
 
 class FilterReport:
-    """Rejections per filter, in the order filters first rejected."""
+    """Rejections per filter: counts, a sample reason, one row per host."""
 
     def __init__(self):
         self.counts = collections.OrderedDict()
@@ -38,11 +38,14 @@ class FilterReport:
         self.rows.append({'host': host, 'filter': filter_name,
                           'reason': reason})
 
-    def summary(self, total):
-        """'RamFilter rejected 2 of 2 hosts (insufficient RAM: ...)'."""
+    def summary(self, total, order=()):
+        """'RamFilter rejected 2 of 2 hosts (insufficient RAM: ...)', one
+        part per filter, in ``order`` (filter names) when given."""
+        rank = {name: index for index, name in enumerate(order)}
+        names = sorted(self.counts, key=lambda n: rank.get(n, len(rank)))
         parts = ['%s rejected %d of %d hosts (%s)' % (
-            name, count, total, self.samples[name])
-            for name, count in self.counts.items()]
+            name, self.counts[name], total, self.samples[name])
+            for name in names]
         return '; '.join(parts) or 'no compute hosts are registered'
 
 
@@ -86,6 +89,6 @@ def explain(context, spec, filter_objs, claim_losses):
             rejection = (CLAIM_CONFLICT, claim_losses.get(
                 host.host, 'claimed by a concurrent request'))
         report.reject(rejection[0], host.host, rejection[1])
-    summary = report.summary(len(hosts))
+    summary = report.summary(len(hosts), [f.name for f in filter_objs])
     LOG.info('No valid host: %s', summary)
     return exception.NoValidHost(reason=summary, details=report.rows)
