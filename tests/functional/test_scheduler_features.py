@@ -9,6 +9,7 @@ from nova_lite.db import aggregates as aggregate_db
 from nova_lite.db import api as db_api
 from nova_lite.db import server_groups as group_db
 from nova_lite import exception
+from tests.functional.fixtures import inprocess
 from tests.functional import test_build_engine
 
 
@@ -104,9 +105,13 @@ class SchedulerFeaturesTest(test_build_engine.BuildEngineTestCase):
         self.assertIn('ComputeFilter rejected 1 of 3 hosts (compute service '
                       'disabled); RamFilter rejected 2 of 3 hosts',
                       row.fault.message)
-        action = db_api.actions_get(self.stack.admin, row.uuid)[0]
-        event = [e for e in action.events
-                 if e.event == 'conductor_schedule_and_build'][0]
+        def _event():
+            # recorded just after the ERROR state (compute_utils.set_error)
+            action = db_api.actions_get(self.stack.admin, row.uuid)[0]
+            return [e for e in action.events
+                    if e.event == 'conductor_schedule_and_build']
+        event = inprocess.wait_for(_event, timeout=10,
+                                   message='schedule event')[0]
         self.assertEqual('Error', event.result)
         table = sorted((r['host'], r['filter']) for r in json.loads(
             event.details))
