@@ -46,15 +46,26 @@ class PowerSync:
                      exc)
 
     def handle_event(self, event):
-        """Lifecycle event from the driver (any thread)."""
-        power_state = _EVENT_POWER.get(event.transition)
-        if power_state is None:
+        """Lifecycle event from the driver (any thread).
+
+        The event only says that something changed: events are delivered
+        late, so a "stopped" from the middle of a reboot can arrive after
+        the reboot has finished and cleared ``task_state``. The state
+        written is the one the driver reports now, read after the
+        instance's row, never the event's own (Nova's libvirt driver
+        delays "stopped" events for the same reason).
+        """
+        if _EVENT_POWER.get(event.transition) is None:
             return
         ctxt = nl_context.get_admin_context()
         try:
             row = db_api.instance_states_get(ctxt, event.uuid)
         except exception.InstanceNotFound:
             return
+        if row.task_state is not None:
+            return
+        # Drivers look a guest up by uuid and name (derived from uuid).
+        power_state = self._power_state(instance_obj.Instance(uuid=row.uuid))
         self._sync_one(ctxt, row, power_state)
 
     def sync_power_states(self):

@@ -48,13 +48,25 @@ class LibvirtStackTestCase(testtools.TestCase):
         return resp.json()['server']
 
     def wait_server(self, server_id, status, timeout=ACTION_TIMEOUT):
-        """Wait until the server has ``status`` and no task; return it."""
-        return libvirt_stack.wait_for(
-            lambda: self._settled(server_id, status), timeout,
-            '%s to be %s with no task' % (server_id, status))
+        """Wait until the server has ``status`` and no task; return it.
 
-    def _settled(self, server_id, status):
+        On timeout the message names the last status, task and power
+        state seen, and the server's action events.
+        """
+        seen = {}
+        try:
+            return libvirt_stack.wait_for(
+                lambda: self._settled(server_id, status, seen), timeout,
+                '%s to be %s with no task' % (server_id, status))
+        except AssertionError as exc:
+            raise AssertionError('%s; last seen %s; events %s' % (
+                exc, seen, self.stack.action_events(server_id))) from None
+
+    def _settled(self, server_id, status, seen):
         server = self.server(server_id)
+        seen.update((k, server.get(k)) for k in (
+            'status', 'OS-EXT-STS:task_state', 'OS-EXT-STS:vm_state',
+            'OS-EXT-STS:power_state'))
         if (server['status'] == status
                 and server['OS-EXT-STS:task_state'] is None):
             return server
@@ -123,9 +135,6 @@ class TestLibvirtLifecycle(LibvirtStackTestCase):
         self.client.wait_for_deleted(ids)
         self.assert_hosts_clean()
 
-    @testtools.skip('Known regression, open in issue 4: a reboot on '
-                    'test:///default stays in REBOOT (passed at 46147c9, '
-                    'fails since the 05:00 commits); to be bisected')
     def test_power_actions(self):
         ids = self.boot_ten()[:1]
         self.client.wait_for_servers(ids, timeout=BUILD_TIMEOUT)
