@@ -1,0 +1,234 @@
+#!/usr/bin/env python3
+"""CPU profile of the API process alone, in-process and rerunnable.
+
+The full ``build_app()`` WSGI pipeline (noauth) of the API unit tests
+(``tests/unit/api/fakes.APIFixture``) on the ``fake://`` bus, so build
+casts go nowhere, over a fresh SQLite file or, with ``--db mysql`` /
+``--db postgresql``, a fresh database on the machine's server (dropped at
+the end). Measures:
+
+* ``POST /v2.1/servers`` (one server each): CPU ms per create
+  (``time.process_time``, this process only: the database server's CPU
+  is not counted), wall ms, SQL statements per create;
+* ``GET /v2.1/servers/detail?limit=1000`` with ``--detail-servers``
+  live servers in the project (inserted in bulk with SQL: ACTIVE, one
+  metadata item, a fixed IP while the network has free addresses):
+  p50 wall ms and CPU ms per request.
+
+With ``--profile`` each phase runs again under cProfile and its top 25
+functions (``--sort``, default tottime) are printed.
+
+Usage::
+
+    python tools/profile_api.py [--creates 200] [--detail-servers 1000]
+        [--db sqlite|mysql|postgresql] [--profile] [--sort cumulative]
+"""
+import argparse
+import cProfile
+import datetime
+import os
+import pstats
+import statistics
+import sys
+import time
+import uuid
+
+import sqlalchemy as sa
+from sqlalchemy import event
+
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(
+    __file__))))
+
+from nova_lite.db import api as db_api  # noqa: E402
+from nova_lite.db import migration  # noqa: E402
+from nova_lite.db import models  # noqa: E402
+from nova_lite.db import quotas as quota_db  # noqa: E402
+from nova_lite.network import api as network_api  # noqa: E402
+from tests.functional.fixtures import backends  # noqa: E402
+from tests.unit.api import fakes  # noqa: E402
+
+CREATE_BODY = {'server': {'name': 'prof', 'imageRef': fakes.IMAGE_UUID,
+                          'flavorRef': '1'}}
+DETAIL_PATH = '/v2.1/servers/detail?limit=1000'
+
+
+class StatementCounter:
+    """Counts SQL statements of every engine (``BEGIN`` excluded, as in
+    tests/functional/test_query_budget.py)."""
+
+    def __init__(self):
+        self.count = 0
+
+    def __call__(self, conn, cursor, statement, *args):
+        if not statement.startswith('BEGIN'):
+            self.count += 1
+
+
+def use_server_database(api, backend):
+    """Point ``api`` (a set-up APIFixture) at a fresh ``backend`` database,
+    migrated and seeded as the SQLite template; returns the Database
+    fixture (clean it up after ``db_api.reset_context_manager()``)."""
+    database = backends.Database(backend)
+    database.setUp()
+    api.conf.config(connection=database.url, group='database')
+    db_api.reset_context_manager()
+    network_api.clear_cache()
+    migration.db_sync()
+    api._seed(api.admin_context)
+    return database
+
+
+def open_limits(api, servers):
+    """Room for ``servers`` more: project quota overrides (rows in
+    ``quotas``, so checks run as with real limits) and
+    ``[api] max_pending_builds`` (nothing ever leaves BUILD here)."""
+    room = 10 * servers + 1000
+    quota_db.quota_set(api.admin_context, fakes.PROJECT, {
+        'instances': room, 'cores': room, 'ram': 512 * room})
+    api.conf.config(max_pending_builds=room, group='api')
+
+
+def create_servers(api, count):
+    """POST ``count`` single servers; returns (CPU ms list, wall ms
+    list)."""
+    cpu, wall = [], []
+    for _index in range(count):
+        started_cpu, started = time.process_time(), time.perf_counter()
+        resp = api.request('POST', '/v2.1/servers', CREATE_BODY)
+        cpu.append((time.process_time() - started_cpu) * 1000)
+        wall.append((time.perf_counter() - started) * 1000)
+        if resp.status_code != 202:
+            raise RuntimeError('create: %s %s' % (
+                resp.status_code, resp.get_data(as_text=True)[:300]))
+    return cpu, wall
+
+
+def _filler(index, now):
+    return {'uuid': str(uuid.uuid4()), 'display_name': 'filler-%d' % index,
+            'hostname': 'filler-%d' % index, 'project_id': fakes.PROJECT,
+            'user_id': fakes.USER, 'image_ref': fakes.IMAGE_UUID,
+            'flavor_id': '1', 'flavor_name': 'm1.tiny', 'vcpus': 1,
+            'memory_mb': 512, 'root_gb': 1, 'ephemeral_gb': 0,
+            'host': 'fake-%d' % (index % 100), 'node': 'fake-%d' % (
+                index % 100), 'vm_state': 'active', 'power_state': 1,
+            'locked': False, 'deleted': 0, 'reservation_id': 'r-filler',
+            'launch_index': 0, 'created_at': now, 'launched_at': now}
+
+
+def fill_servers(api, total):
+    """Insert ACTIVE servers until the project has ``total`` live ones;
+    each gets a metadata item and a free fixed IP while there are any."""
+    ctx = api.admin_context
+    live = db_api.instances_count(ctx, fakes.PROJECT)[0]
+    now = datetime.datetime.utcnow().replace(microsecond=0)
+    rows = [_filler(live + i, now) for i in range(max(0, total - live))]
+    inst = models.Instance.__table__
+    meta = models.InstanceMetadata.__table__
+    fip = models.FixedIP.__table__
+    with db_api.writer(ctx) as session:
+        for start in range(0, len(rows), 2000):
+            batch = rows[start:start + 2000]
+            session.execute(inst.insert(), batch)
+            session.execute(meta.insert(), [
+                {'instance_uuid': r['uuid'], 'key': 'role',
+                 'value': 'filler', 'deleted': 0, 'created_at': now}
+                for r in batch])
+        free = session.execute(sa.select(fip.c.id).where(
+            fip.c.instance_uuid.is_(None)).order_by(fip.c.id).limit(
+            len(rows))).scalars().all()
+        if free:
+            session.execute(
+                fip.update().where(fip.c.id == sa.bindparam('fip_id'))
+                .values(instance_uuid=sa.bindparam('uuid'),
+                        allocated_at=now),
+                [{'fip_id': fip_id, 'uuid': row['uuid']}
+                 for fip_id, row in zip(free, rows, strict=False)])
+
+
+def get_detail(api, runs):
+    """GET the detail page ``runs`` times; returns (CPU ms list, wall ms
+    list, servers in the last page)."""
+    cpu, wall, servers = [], [], 0
+    for _run in range(runs):
+        started_cpu, started = time.process_time(), time.perf_counter()
+        resp = api.request('GET', DETAIL_PATH)
+        cpu.append((time.process_time() - started_cpu) * 1000)
+        wall.append((time.perf_counter() - started) * 1000)
+        if resp.status_code != 200:
+            raise RuntimeError('detail: %s' % resp.status_code)
+        servers = len(resp.json['servers'])
+    return cpu, wall, servers
+
+
+def profiled(func, args, sort):
+    """Run ``func(*args)`` under cProfile; print the top 25 by ``sort``."""
+    profile = cProfile.Profile()
+    profile.runcall(func, *args)
+    pstats.Stats(profile, stream=sys.stdout).strip_dirs().sort_stats(
+        sort).print_stats(25)
+
+
+def run(args, api):
+    """Measure (and optionally profile) both phases; print the figures."""
+    open_limits(api, args.creates * 2 + args.warmup + args.detail_servers)
+    counter = StatementCounter()
+    event.listen(sa.engine.Engine, 'before_cursor_execute', counter)
+    create_servers(api, args.warmup)
+    counter.count = 0
+    cpu, wall = create_servers(api, args.creates)
+    statements = counter.count / args.creates
+    event.remove(sa.engine.Engine, 'before_cursor_execute', counter)
+    print('create: %d servers, CPU %.2f ms mean (p50 %.2f), wall p50 %.2f '
+          'ms, %.1f statements each' % (
+              args.creates, statistics.mean(cpu), statistics.median(cpu),
+              statistics.median(wall), statements))
+    if args.profile:
+        profiled(create_servers, (api, args.creates), args.sort)
+    fill_servers(api, args.detail_servers)
+    get_detail(api, 2)
+    cpu, wall, servers = get_detail(api, args.detail_runs)
+    print('detail: %d servers in the page (%d in the project), p50 %.1f ms '
+          'wall, %.1f ms CPU' % (servers, args.detail_servers,
+                                 statistics.median(wall),
+                                 statistics.median(cpu)))
+    if args.profile:
+        profiled(get_detail, (api, args.detail_runs), args.sort)
+
+
+def parse_args(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.split('\n')[0])
+    parser.add_argument('--creates', type=int, default=200,
+                        help='measured single-server creates')
+    parser.add_argument('--warmup', type=int, default=20,
+                        help='creates before measuring')
+    parser.add_argument('--detail-servers', type=int, default=1000,
+                        help='live servers of the project for the detail '
+                             'GET (at least the created ones)')
+    parser.add_argument('--detail-runs', type=int, default=10)
+    parser.add_argument('--db', choices=('sqlite', 'mysql', 'postgresql'),
+                        default='sqlite')
+    parser.add_argument('--profile', action='store_true',
+                        help='print cProfile top 25 of each phase')
+    parser.add_argument('--sort', default='tottime',
+                        help='pstats sort key (tottime, cumulative, ...)')
+    return parser.parse_args(argv)
+
+
+def main(argv=None):
+    args = parse_args(argv)
+    api = fakes.APIFixture()
+    api.setUp()
+    database = None
+    try:
+        if args.db != 'sqlite':
+            database = use_server_database(api, args.db)
+        run(args, api)
+    finally:
+        db_api.reset_context_manager()
+        if database is not None:
+            database.cleanUp()
+        api.cleanUp()
+
+
+if __name__ == '__main__':
+    main()
