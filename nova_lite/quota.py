@@ -123,21 +123,27 @@ def _count(context, resource, project_id):
 
 # ------------------------------------------------------------------ checks
 
-def check(context, resource, delta, project_id=None, used=None):
+def check(context, resource, delta, project_id=None, used=None,
+          limits=None):
     """Refuse ``delta`` more of ``resource`` beyond the project's limit.
 
     :param delta: how many more are requested (for per-item resources
-        such as ``metadata_items``, the requested total)
+        such as ``metadata_items``, the requested total); nothing is read
+        when it is 0 or less
     :param used: current usage when the caller knows it (required in
         effect for per-group ``server_group_members``); counted otherwise
         (0 for resources nova_lite does not count)
+    :param limits: the project's ``get_limits`` when the caller has
+        read them already
     :raises: QuotaExceeded (403)
     """
     if resource not in RESOURCES:
         raise ValueError('unknown quota resource %r' % resource)
+    if delta <= 0:
+        return
     project_id = project_id or context.project_id
-    limit = get_limits(context, project_id)[resource]
-    if limit == UNLIMITED or delta <= 0:
+    limit = (limits or get_limits(context, project_id))[resource]
+    if limit == UNLIMITED:
         return
     if used is None:
         used = _count(context, resource, project_id)
@@ -145,16 +151,30 @@ def check(context, resource, delta, project_id=None, used=None):
         raise exceeded(resource, delta, used, limit)
 
 
-def instances_allowed(context, flavor, min_count, max_count):
+def instance_usage(context, with_building=False):
+    """``{'instances', 'cores', 'ram'}`` used by the context's project
+    and, with ``with_building``, ``'building'``: the cloud's instances in
+    BUILD (``nova_lite.compute.admission``); one statement."""
+    count, cores, ram, building = quota_db.instance_usage(
+        context, context.project_id, with_building)
+    usage = {'instances': count, 'cores': cores, 'ram': ram}
+    if with_building:
+        usage['building'] = building
+    return usage
+
+
+def instances_allowed(context, flavor, min_count, max_count, limits=None,
+                      used=None):
     """How many instances of ``flavor`` (at most ``max_count``) fit the
     instances, cores and ram quotas of the context's project.
 
     :param flavor: dict with ``vcpus`` and ``memory_mb``
+    :param limits: the project's ``get_limits`` (read when None)
+    :param used: the project's ``instance_usage`` (counted when None)
     :raises: QuotaExceeded (403) when fewer than ``min_count`` fit
     """
-    limits = get_limits(context)
-    count, cores, ram = db_api.instances_count(context, context.project_id)
-    used = {'instances': count, 'cores': cores, 'ram': ram}
+    limits = limits or get_limits(context)
+    used = used or instance_usage(context)
     allowed = max_count
     for resource, field in INSTANCE_RESOURCES:
         per_instance = 1 if field is None else flavor[field]
@@ -169,15 +189,17 @@ def instances_allowed(context, flavor, min_count, max_count):
     return allowed
 
 
-def recheck_instances(context, flavor, count):
-    """After ``count`` instances of ``flavor`` were written: refuse when
-    the project is now over a limit (concurrent creates took the room).
+def recheck_instances(context, flavor, count, limits=None):
+    """After ``count`` instances of ``flavor`` were written (and
+    committed): refuse when the project is now over a limit (concurrent
+    creates took the room).  Usage is always counted anew; ``limits``
+    (the project's ``get_limits`` read by the check before the write)
+    are read again when None.
 
     :raises: QuotaExceeded (403); the caller deletes its instances
     """
-    limits = get_limits(context)
-    total, cores, ram = db_api.instances_count(context, context.project_id)
-    used = {'instances': total, 'cores': cores, 'ram': ram}
+    limits = limits or get_limits(context)
+    used = instance_usage(context)
     for resource, field in INSTANCE_RESOURCES:
         requested = count * (1 if field is None else flavor[field])
         limit = limits[resource]

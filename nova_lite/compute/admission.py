@@ -21,9 +21,17 @@ CONF = cfg.CONF
 LOG = logging.getLogger(__name__)
 
 
-def admit(context, min_count, max_count, conf=None):
+def enabled(conf=None):
+    """True when ``[api] max_pending_builds`` bounds creates (0: off)."""
+    return bool((conf or CONF).api.max_pending_builds)
+
+
+def admit(context, min_count, max_count, conf=None, pending=None):
     """How many of ``min_count..max_count`` new servers may be created.
 
+    :param pending: the cloud's instances in BUILD when the caller
+        counted them with other figures (``quota.instance_usage``);
+        counted here when None
     :returns: an int in ``[min_count, max_count]``
     :raises: Invalid (400) when ``min_count`` alone exceeds the bound
         (retrying would never help); ServiceUnavailable (503, with
@@ -37,7 +45,8 @@ def admit(context, min_count, max_count, conf=None):
         raise exception.Invalid(
             reason='min_count %d is more than the %d builds this cloud '
             'accepts at once' % (min_count, bound))
-    pending = db_api.instances_building_count(context)
+    if pending is None:
+        pending = db_api.instances_building_count(context)
     room = bound - pending
     if room < min_count:
         LOG.warning('Refusing a create of %d server(s): %d builds pending '

@@ -75,18 +75,22 @@ class API:
         """
         if min_count > max_count:
             raise exception.Invalid(reason='min_count must be <= max_count')
-        flavor = self._flavor_for_create(context, flavor_id)
-        image = self._image_for_create(context, image_ref, flavor)
-        self._check_availability_zone(context, availability_zone)
-        if instance_group is None:
-            instance_group = self._group_for_create(context,
-                                                    scheduler_hints)
-        quota.check(context, 'metadata_items', len(metadata or {}), used=0)
-        if key_name and key_data is None:
-            key_data = keypairs.public_key_for_server(context, key_name)
-        max_count = admission.admit(context, min_count, max_count)
-        count = quota.instances_allowed(context, flavor, min_count,
-                                        max_count)
+        # Every check reads in one transaction (one connection, one
+        # commit): the writes below start another.
+        with db_api.reader(context):
+            flavor = self._flavor_for_create(context, flavor_id)
+            image = self._image_for_create(context, image_ref, flavor)
+            self._check_availability_zone(context, availability_zone)
+            if instance_group is None:
+                instance_group = self._group_for_create(context,
+                                                        scheduler_hints)
+            limits = quota.get_limits(context)
+            quota.check(context, 'metadata_items', len(metadata or {}),
+                        used=0, limits=limits)
+            if key_name and key_data is None:
+                key_data = keypairs.public_key_for_server(context, key_name)
+            count = self._admitted_count(context, flavor, min_count,
+                                         max_count, limits)
         reservation_id = new_reservation_id()
         values = [self._instance_values(context, name, image, flavor, index,
                                         count, reservation_id,
@@ -98,7 +102,7 @@ class API:
         rows = db_api.instances_create(
             context, values, metadata or {},
             group_id=(instance_group or {}).get('id'))
-        self._recheck_quota(context, flavor, rows)
+        self._recheck_quota(context, flavor, rows, limits)
         spec = self._request_spec(context, flavor, image, count,
                                   availability_zone, scheduler_hints,
                                   instance_group)
@@ -110,11 +114,29 @@ class API:
         return rows, reservation_id
 
     @staticmethod
-    def _recheck_quota(context, flavor, rows):
+    def _admitted_count(context, flavor, min_count, max_count, limits):
+        """How many servers admission control (``[api]
+        max_pending_builds``) and the project's instances, cores and ram
+        quotas (``limits``) let this request create, from one count of
+        usage and pending builds.
+
+        :raises: ServiceUnavailable (503), Invalid (400), QuotaExceeded
+            (403)
+        """
+        usage = quota.instance_usage(context,
+                                     with_building=admission.enabled())
+        max_count = admission.admit(context, min_count, max_count,
+                                    pending=usage.get('building'))
+        return quota.instances_allowed(context, flavor, min_count,
+                                       max_count, limits, usage)
+
+    @staticmethod
+    def _recheck_quota(context, flavor, rows, limits):
         """Delete the new ``rows`` and re-raise when concurrent creates
-        took the room meanwhile (``nova_lite.quota``)."""
+        took the room meanwhile (``nova_lite.quota``; usage is counted
+        again, the ``limits`` read before the write are kept)."""
         try:
-            quota.recheck_instances(context, flavor, len(rows))
+            quota.recheck_instances(context, flavor, len(rows), limits)
         except exception.QuotaExceeded:
             for row in rows:
                 db_api.instance_destroy(context, row.uuid, expected_host=None)

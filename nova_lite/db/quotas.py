@@ -3,11 +3,14 @@ the usage counts that are not instance sums.
 
 A project's limit of a resource is its row in ``quotas`` when there is
 one, else the ``[quota]`` default (``nova_lite.quota``).  Instances, cores
-and RAM are counted by ``nova_lite.db.api.instances_count``.
+and RAM are counted by ``nova_lite.db.api.instances_count``, or with the
+cloud's pending builds in one statement by ``instance_usage`` (server
+creates).
 """
 from oslo_db import api as oslo_db_api
 from oslo_db import exception as db_exc
 import sqlalchemy as sa
+from sqlalchemy import orm
 
 from nova_lite.db import api as db_api
 from nova_lite.db import models
@@ -65,3 +68,33 @@ def key_pair_count(context, user_id):
     with db_api.reader(context) as session:
         return int(session.scalar(sa.select(sa.func.count(kp.id)).where(
             kp.user_id == user_id, kp.deleted == 0)))
+
+
+def instance_usage(context, project_id, with_building=False):
+    """Instances, cores and RAM (MiB) used by the project's live
+    instances and, with ``with_building``, the live instances in BUILD
+    across the cloud (admission control), in one statement.
+
+    :returns: ``(instances, cores, ram, building)``, ints; ``building``
+        is None without ``with_building``
+    """
+    inst = models.Instance
+    columns = [sa.func.count(inst.id),
+               sa.func.coalesce(sa.func.sum(inst.vcpus), 0),
+               sa.func.coalesce(sa.func.sum(inst.memory_mb), 0)]
+    if with_building:
+        columns.append(_building_count())
+    with db_api.reader(context) as session:
+        row = session.execute(sa.select(*columns).where(
+            inst.project_id == project_id, inst.deleted == 0)).one()
+    counts = [int(value) for value in row]
+    return tuple(counts) if with_building else tuple(counts) + (None,)
+
+
+def _building_count():
+    """Scalar subquery: live instances in BUILD, on the (vm_state,
+    task_state) index (an alias, so it is not correlated with an outer
+    query of ``instances``)."""
+    other = orm.aliased(models.Instance)
+    return sa.select(sa.func.count(other.id)).where(
+        other.vm_state == 'building', other.deleted == 0).scalar_subquery()

@@ -221,7 +221,7 @@ class ServerCreateQuotaTest(fakes.APITestCase):
         self.api.conf.config(instances=1, group='quota')
         real = quota.instances_allowed
         self.patch(quota, 'instances_allowed',
-                   lambda ctx, flavor, lo, hi: hi)
+                   lambda ctx, flavor, lo, hi, *args: hi)
         self.create_server()
         self.assertFault(self.create(), 403, 'forbidden', 'instances')
         self.patch(quota, 'instances_allowed', real)
@@ -273,6 +273,18 @@ class QuotaCheckTest(fakes.APITestCase):
         self.assertRaises(quota.exception.QuotaExceeded, quota.check, ctx,
                           'server_group_members', 2, used=2)
         self.assertRaises(ValueError, quota.check, ctx, 'bogus', 1)
+
+    def test_instance_usage_is_the_projects_building_the_clouds(self):
+        self.create_server(headers=fakes.OTHER)
+        server_id = self.create_server()
+        self.create_server(flavorRef='2')
+        self.set_instance(server_id, vm_state='active', task_state=None)
+        ctx = self.context()
+        self.assertEqual({'instances': 2, 'cores': 2, 'ram': 2560,
+                          'building': 2},
+                         quota.instance_usage(ctx, with_building=True))
+        self.assertEqual({'instances': 2, 'cores': 2, 'ram': 2560},
+                         quota.instance_usage(ctx))
 
     def test_unlimited(self):
         self.api.conf.config(instances=-1, group='quota')

@@ -63,6 +63,16 @@ class AdmissionTest(fakes.APITestCase):
         self.assertEqual(202, resp.status_code, resp.get_data(as_text=True))
         self.assertEqual(2, self._count(resp.json['reservation_id']))
 
+    def test_builds_of_every_project_count(self):
+        """The pending builds are the cloud's, counted in the same
+        statement as the project's own usage."""
+        self.create_server(headers=fakes.OTHER)
+        self.create_server(headers=fakes.ADMIN)
+        resp = self._create(max_count=5)
+        self.assertEqual(202, resp.status_code, resp.get_data(as_text=True))
+        self.assertEqual(1, self._count(resp.json['reservation_id']))
+        self.assertFault(self._create(), 503, 'serviceUnavailable')
+
 
 class AdmissionDisabledTest(fakes.APITestCase):
 
