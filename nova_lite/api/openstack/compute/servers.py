@@ -39,10 +39,13 @@ def network_labels(context, instances):
 
 
 def _detail_args(context):
+    """Keyword arguments of ``views.detail`` common to every server of a
+    request (policy, config and base URL looked up once)."""
     return {'is_admin': policy.can(context,
                                    server_policies.EXTENDED_ATTRIBUTES),
             'default_availability_zone':
-                openstack.conf().compute.default_availability_zone}
+                openstack.conf().compute.default_availability_zone,
+            'base': openstack.base_url()}
 
 
 # ------------------------------------------------------------------ create
@@ -297,7 +300,8 @@ def _get_all(context, filters, marker, limit, all_tenants):
 def index():
     """200 ``{"servers": [{"id", "name", "links"}], "servers_links"}``."""
     rows, limit, _context = _list('index')
-    return _page([views.basic(row) for row in rows], limit)
+    base = openstack.base_url()
+    return _page([views.basic(row, base) for row in rows], limit)
 
 
 @bp.get('/detail')

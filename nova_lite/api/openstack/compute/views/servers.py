@@ -7,7 +7,6 @@ Servers Detailed, Show Server Details, Create Server response).  Datetimes
 as in the reference's examples.
 """
 import hashlib
-import ipaddress
 
 from nova_lite.api import openstack
 from nova_lite.compute import states
@@ -19,10 +18,15 @@ _PROGRESS = {'BUILD': 0, 'ACTIVE': 100}
 DEFAULT_SECURITY_GROUPS = [{'name': 'default'}]
 
 
-def basic(instance):
-    """``{"id", "name", "links"}`` (List Servers)."""
+def basic(instance, base=None):
+    """``{"id", "name", "links"}`` (List Servers).
+
+    :param base: the request's ``openstack.base_url()``, computed once
+        per request by callers rendering many servers
+    """
     return {'id': instance.uuid, 'name': instance.display_name,
-            'links': openstack.resource_links('servers', instance.uuid)}
+            'links': openstack.resource_links('servers', instance.uuid,
+                                              base)}
 
 
 def create_response(instance, admin_password=None):
@@ -55,8 +59,7 @@ def addresses(instance, network_labels, extended=True):
     result = {}
     for fip in sorted(instance.fixed_ips, key=lambda f: f.id):
         label = network_labels.get(fip.network_id, str(fip.network_id))
-        entry = {'version': ipaddress.ip_address(fip.address).version,
-                 'addr': fip.address}
+        entry = {'version': _ip_version(fip.address), 'addr': fip.address}
         if extended:
             entry.update({'OS-EXT-IPS:type': 'fixed',
                           'OS-EXT-IPS-MAC:mac_addr': fip.mac})
@@ -72,34 +75,43 @@ def _fault(fault, show_details):
     return body
 
 
+def _ip_version(address):
+    """4 or 6 of a valid address string (only IPv6 has colons)."""
+    return 6 if ':' in address else 4
+
+
 def _iso(value):
     return value.isoformat() if value else None
 
 
-def _image(instance):
+def _image(instance, base):
     if not instance.image_ref:
         return ''
     return {'id': instance.image_ref,
-            'links': openstack.bookmark_link('images', instance.image_ref)}
+            'links': openstack.bookmark_link('images', instance.image_ref,
+                                             base)}
 
 
-def show(instance, network_labels, is_admin=False, extended=False):
+def show(instance, network_labels, is_admin=False, extended=False,
+         base=None):
     """The server body without API extensions (Update Server response):
     id, name, status, tenant_id, user_id, metadata, hostId, image, flavor,
     created, updated, addresses, accessIPv4/6, links, OS-DCF:diskConfig,
     ``progress`` while BUILD/ACTIVE and ``fault`` when ERROR (its
     ``details`` of 500s only for admins)."""
+    base = base or openstack.base_url()
     status = states.status_from_state(instance.vm_state,
                                       instance.task_state)
-    server = basic(instance)
+    server = basic(instance, base)
     server.update({
         'status': status, 'tenant_id': instance.project_id,
         'user_id': instance.user_id,
         'metadata': {m.key: m.value for m in instance.metadata_items},
-        'hostId': host_id(instance), 'image': _image(instance),
+        'hostId': host_id(instance), 'image': _image(instance, base),
         'flavor': {'id': instance.flavor_id,
                    'links': openstack.bookmark_link('flavors',
-                                                    instance.flavor_id)},
+                                                    instance.flavor_id,
+                                                    base)},
         'created': openstack.isotime(instance.created_at),
         'updated': openstack.isotime(instance.updated_at
                                      or instance.created_at),
@@ -117,12 +129,13 @@ def show(instance, network_labels, is_admin=False, extended=False):
 
 
 def detail(instance, network_labels, is_admin=False,
-           default_availability_zone='nova'):
+           default_availability_zone='nova', base=None):
     """The full server body (Show Server Details, List Servers Detailed):
     ``show`` plus the extension attributes.  ``security_groups`` appears
     once the server has a network interface; ``OS-EXT-SRV-ATTR:*`` only
     for admins."""
-    server = show(instance, network_labels, is_admin, extended=True)
+    server = show(instance, network_labels, is_admin, extended=True,
+                  base=base)
     server.update({
         'OS-EXT-AZ:availability_zone': instance.availability_zone or (
             default_availability_zone if instance.host else ''),
