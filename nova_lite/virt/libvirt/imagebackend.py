@@ -8,6 +8,7 @@ a qcow2 overlay whose backing file is the base (``qemu-img create -f qcow2
 import json
 import logging
 import os
+import tempfile
 
 from oslo_concurrency import lockutils, processutils
 
@@ -36,10 +37,16 @@ class ImageCache:
     """Base images of one host: ``<images_path>/<image id>``.
 
     Each image is downloaded through ``image_api.download(context,
-    image_id, dest_path)`` at most once, under a per-image lock; the file
-    appears under its final name only when complete, so a crashed download
+    image_id, dest_path)`` at most once, under a per-image lock that is
+    both a thread lock and a file lock in ``<images_path>/.locks`` (so
+    several compute processes sharing one cache, e.g. a lab of computes on
+    one machine or an NFS-mounted cache, also download once); the file
+    appears under its final name only when complete (written to a
+    ``<image id>.<random>.part`` of its own first), so a crashed download
     leaves nothing that looks cached.
     """
+
+    LOCK_DIR = '.locks'
 
     def __init__(self, images_path, image_api):
         self.images_path = images_path
@@ -62,11 +69,13 @@ class ImageCache:
             file is missing; OSError on a local write failure
         """
         path = self.path(image_id)
-        with lockutils.lock(_lock_name(image_id)):
+        with self._lock(image_id):
             if os.path.exists(path):
                 return path
-            os.makedirs(self.images_path, exist_ok=True)
-            part = path + '.part'
+            fd, part = tempfile.mkstemp(dir=self.images_path,
+                                        prefix=image_id + '.',
+                                        suffix='.part')
+            os.close(fd)
             LOG.info('Downloading image %s to %s', image_id, path)
             try:
                 self.image_api.download(context, image_id, part)
@@ -81,8 +90,16 @@ class ImageCache:
         The caller makes sure no overlay still uses it as backing file.
         """
         path = self.path(image_id)
-        with lockutils.lock(_lock_name(image_id)):
+        with self._lock(image_id):
             _remove_file(path)
+
+    def _lock(self, image_id):
+        """The thread and file lock of ``image_id`` (creates the cache
+        directory and its lock directory)."""
+        lock_path = os.path.join(self.images_path, self.LOCK_DIR)
+        os.makedirs(lock_path, exist_ok=True)
+        return lockutils.lock(_lock_name(image_id), external=True,
+                              lock_path=lock_path)
 
 
 def _lock_name(image_id):

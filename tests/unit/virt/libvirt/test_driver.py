@@ -9,6 +9,7 @@ import os
 import queue
 import shutil
 import subprocess
+import sys
 import threading
 from unittest import mock
 
@@ -65,6 +66,26 @@ def _qemu_img_info(path):
     out = subprocess.check_output(['qemu-img', 'info', '--output=json',
                                    '--force-share', path])
     return json.loads(out)
+
+
+# A compute process fetching image 'img' into a cache shared with others:
+# argv = images_path, source file, download log; prints the size it sees.
+_FETCH_IN_PROCESS = """
+import shutil, sys, time
+from nova_lite.virt.libvirt import imagebackend
+images_path, src, log = sys.argv[1:]
+
+class Store:
+    def download(self, context, image_id, dest_path):
+        with open(log, 'a') as f:
+            f.write(image_id + '\\n')
+        time.sleep(0.5)
+        shutil.copyfile(src, dest_path)
+
+import os
+path = imagebackend.ImageCache(images_path, Store()).fetch(None, 'img')
+print(os.path.getsize(path))
+"""
 
 
 def _write_file(path, data=b'\0' * 65536):
@@ -230,7 +251,8 @@ class SpawnFailureTestCase(LibvirtFixtureMixin, testtools.TestCase):
                                        properties={})
         self._assert_spawn_fails(exception.ImageNotFound, self._instance(),
                                  image)
-        self.assertEqual([], os.listdir(CONF.libvirt.images_path))
+        self.assertEqual([imagebackend.ImageCache.LOCK_DIR],
+                         os.listdir(CONF.libvirt.images_path))
 
     def test_missing_kernel_image(self):
         image = instance_obj.ImageMeta(id='raw-img', disk_format='raw',
@@ -471,7 +493,27 @@ class ImageCacheTestCase(testtools.TestCase):
 
         self.store.download = broken_download
         self.assertRaises(OSError, self.cache.fetch, None, 'img')
-        self.assertEqual([], os.listdir(self.cache.images_path))
+        self.assertEqual([imagebackend.ImageCache.LOCK_DIR],
+                         os.listdir(self.cache.images_path))
+
+    def test_processes_sharing_a_cache_download_once(self):
+        """Two compute processes with one images_path: one download, and
+        neither sees a partial file."""
+        src = _write_file(os.path.join(self.tmp, 'src'), b'x' * 1048576)
+        log = os.path.join(self.tmp, 'downloads.log')
+        procs = [subprocess.Popen(
+            [sys.executable, '-c', _FETCH_IN_PROCESS,
+             self.cache.images_path, src, log],
+            stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+            for _ in range(3)]
+        for proc in procs:
+            out, err = proc.communicate(timeout=60)
+            self.assertEqual(0, proc.returncode, err)
+            self.assertEqual(str(os.path.getsize(src)), out.decode().strip())
+        with open(log) as f:
+            self.assertEqual(['img'], f.read().split())
+        self.assertEqual(sorted(['img', imagebackend.ImageCache.LOCK_DIR]),
+                         sorted(os.listdir(self.cache.images_path)))
 
     def test_remove(self):
         self.store.add('img', _write_file(os.path.join(self.tmp, 'src')))
