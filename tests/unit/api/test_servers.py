@@ -267,6 +267,29 @@ class ListTest(_ServersTestCase):
         for server in resp.json['servers']:
             self.assertEqual(DETAIL_KEYS | {'progress'}, set(server))
 
+    def test_listed_rows_are_plain_and_complete(self):
+        """``instance_get_all`` reads Core rows: every column but the
+        secrets, metadata, fixed IPs and an ERROR server's last fault."""
+        fip = self.make_active(self.ids[0])
+        db_api.instance_metadata_update(self.api.admin_context, self.ids[0],
+                                        {'a': '1'}, delete=False)
+        self.set_instance(self.ids[1], vm_state=states.ERROR)
+        db_api.instance_fault_create(self.api.admin_context, self.ids[1],
+                                     500, 'boom')
+        rows = {r.uuid: r for r in db_api.instance_get_all(
+            self.api.admin_context, {'project_id': fakes.PROJECT})}
+        first, failed = rows[self.ids[0]], rows[self.ids[1]]
+        self.assertEqual([('a', '1')], [(m.key, m.value)
+                                        for m in first.metadata_items])
+        self.assertEqual([fip['address']],
+                         [f.address for f in first.fixed_ips])
+        self.assertIs(False, first.locked)
+        self.assertEqual('node1', first.host)
+        self.assertIsNone(first.fault)
+        self.assertEqual('boom', failed.fault.message)
+        for secret in ('user_data', 'key_data'):
+            self.assertRaises(AttributeError, getattr, first, secret)
+
     def test_pagination(self):
         resp = self.get(SERVERS + '?limit=2&name=web')
         page = resp.json['servers']
