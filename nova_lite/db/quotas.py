@@ -7,6 +7,8 @@ and RAM are counted by ``nova_lite.db.api.instances_count``, or with the
 cloud's pending builds in one statement by ``instance_usage`` (server
 creates).
 """
+import functools
+
 from oslo_db import api as oslo_db_api
 from oslo_db import exception as db_exc
 import sqlalchemy as sa
@@ -78,23 +80,28 @@ def instance_usage(context, project_id, with_building=False):
     :returns: ``(instances, cores, ram, building)``, ints; ``building``
         is None without ``with_building``
     """
+    with db_api.reader(context) as session:
+        row = session.execute(_usage_query(with_building),
+                              {'project_id': project_id}).one()
+    counts = tuple(int(value) for value in row)
+    return counts if with_building else counts + (None,)
+
+
+@functools.lru_cache(maxsize=None)
+def _usage_query(with_building):
+    """The statement of ``instance_usage``, built once (building it, the
+    aliased subquery most, cost more CPU than running it); bound
+    parameter ``project_id``."""
     inst = models.Instance
     columns = [sa.func.count(inst.id),
                sa.func.coalesce(sa.func.sum(inst.vcpus), 0),
                sa.func.coalesce(sa.func.sum(inst.memory_mb), 0)]
     if with_building:
-        columns.append(_building_count())
-    with db_api.reader(context) as session:
-        row = session.execute(sa.select(*columns).where(
-            inst.project_id == project_id, inst.deleted == 0)).one()
-    counts = [int(value) for value in row]
-    return tuple(counts) if with_building else tuple(counts) + (None,)
-
-
-def _building_count():
-    """Scalar subquery: live instances in BUILD, on the (vm_state,
-    task_state) index (an alias, so it is not correlated with an outer
-    query of ``instances``)."""
-    other = orm.aliased(models.Instance)
-    return sa.select(sa.func.count(other.id)).where(
-        other.vm_state == 'building', other.deleted == 0).scalar_subquery()
+        # An alias, so that the subquery is not correlated with the
+        # outer query of ``instances``.
+        other = orm.aliased(models.Instance)
+        columns.append(sa.select(sa.func.count(other.id)).where(
+            other.vm_state == 'building',
+            other.deleted == 0).scalar_subquery())
+    return sa.select(*columns).where(
+        inst.project_id == sa.bindparam('project_id'), inst.deleted == 0)
