@@ -8,6 +8,7 @@ collections": ``limit`` and ``marker`` query parameters and a ``next``
 link in ``<collection>_links`` when a page is full.
 """
 import json
+import re
 from urllib import parse as urlparse
 
 import flask
@@ -167,21 +168,26 @@ def bookmark_link(collection, resource_id, base=None):
         base or base_url(), collection, _quote(resource_id))}]
 
 
-_URL_SAFE = frozenset('abcdefghijklmnopqrstuvwxyz'
-                      'ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_.~')
+_URL_SAFE = re.compile(r'[A-Za-z0-9._~-]*')
 
 
 def _quote(resource_id):
     """An id as one URL path segment (uuids and digits unchanged)."""
     text = str(resource_id)
-    if _URL_SAFE.issuperset(text):
+    if _URL_SAFE.fullmatch(text):
         return text
     return urlparse.quote(text, safe='')
 
 
 def isotime(value):
-    """A naive UTC datetime as ``2026-11-22T03:00:00Z`` (None stays None)."""
-    return value.strftime('%Y-%m-%dT%H:%M:%SZ') if value else None
+    """A naive UTC datetime as ``2026-11-22T03:00:00Z`` (None stays None);
+    microseconds are dropped, an aware one's zone ignored."""
+    if not value:
+        return None
+    if value.tzinfo is not None:
+        value = value.replace(tzinfo=None)
+    # isoformat is ~2x faster than strftime (twice per listed server).
+    return value.isoformat(timespec='seconds') + 'Z'
 
 
 # -------------------------------------------------------------- pagination
