@@ -61,11 +61,13 @@ class RequestContextSerializer(messaging.Serializer):
 
 
 def get_client(target, version_cap=None, timeout=None):
-    """An RPCClient for ``target`` with the context serializer."""
+    """An RPCClient for ``target`` with the context serializer; calls
+    wait ``timeout`` seconds, by default oslo.messaging's
+    ``[DEFAULT] rpc_response_timeout``."""
     return messaging.get_rpc_client(
         get_transport(), target, version_cap=version_cap,
         serializer=RequestContextSerializer(),
-        timeout=timeout or CONF.rpc_call_timeout)
+        timeout=timeout)
 
 
 def get_server(target, endpoints):

@@ -227,7 +227,6 @@ def stack_options(args, stats_dir):
         ('DEFAULT', 'stats_dir'): stats_dir,
         ('DEFAULT', 'report_interval'): STATS_INTERVAL,
         ('DEFAULT', 'service_down_time'): 60,
-        ('DEFAULT', 'rpc_response_timeout'): 120,
         ('compute', 'resource_update_interval'): 60,
         ('api', 'threads'): max(16, 2 * args.clients),
         ('api', 'max_pending_builds'): max(1000, 2 * args.servers),

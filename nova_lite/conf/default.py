@@ -21,9 +21,15 @@ service_opts = [
     cfg.IntOpt('service_down_time', default=60, min=1,
                help='Seconds without a heartbeat after which a service is '
                     'considered down. Must be larger than report_interval.'),
-    cfg.IntOpt('rpc_call_timeout', default=60, min=1,
-               help='Seconds an RPC call (e.g. select_destinations) waits '
-                    'for its answer.'),
+    cfg.IntOpt('long_rpc_timeout', default=1800, min=1,
+               help='Seconds a long RPC call (select_destinations, whose '
+                    'time grows with the number of servers of a multi-'
+                    'create) may take in all. While it runs, the server '
+                    'sends a heartbeat every half rpc_response_timeout '
+                    '(oslo.messaging call monitoring), so a dead scheduler '
+                    'is still noticed after rpc_response_timeout seconds. '
+                    'Other calls wait rpc_response_timeout (oslo.messaging, '
+                    'default 60).'),
     cfg.StrOpt('stats_dir',
                help='When set, each service writes <binary>-<host>-<pid>.json '
                     'here every report_interval and at exit, with its '
