@@ -54,9 +54,13 @@ def defaults():
 
 def get_limits(context, project_id=None):
     """``{resource: limit}`` of a project (default: the context's)."""
+    return _with_overrides(quota_db.quota_get_all(
+        context, project_id or context.project_id))
+
+
+def _with_overrides(overrides):
+    """The defaults updated with a project's ``{resource: limit}``."""
     limits = defaults()
-    overrides = quota_db.quota_get_all(context,
-                                       project_id or context.project_id)
     limits.update({k: v for k, v in overrides.items() if k in limits})
     return limits
 
@@ -155,12 +159,35 @@ def instance_usage(context, with_building=False):
     """``{'instances', 'cores', 'ram'}`` used by the context's project
     and, with ``with_building``, ``'building'``: the cloud's instances in
     BUILD (``nova_lite.compute.admission``); one statement."""
-    count, cores, ram, building = quota_db.instance_usage(
+    return _usage_dict(quota_db.instance_usage(
+        context, context.project_id, with_building), with_building)
+
+
+def limits_and_usage(context, with_building=False):
+    """``get_limits`` and ``instance_usage`` of the context's project in
+    one statement (server create).
+
+    :returns: (``{resource: limit}``, ``{'instances', 'cores', 'ram'[,
+        'building']}``)
+    """
+    overrides, counts = quota_db.overrides_and_usage(
         context, context.project_id, with_building)
+    return _with_overrides(overrides), _usage_dict(counts, with_building)
+
+
+def _usage_dict(counts, with_building):
+    count, cores, ram, building = counts
     usage = {'instances': count, 'cores': cores, 'ram': ram}
     if with_building:
         usage['building'] = building
     return usage
+
+
+def limits_instances(limits):
+    """True when one of the instances, cores and ram ``limits`` is not
+    unlimited (else there is nothing to count or re-check)."""
+    return any(limits[resource] != UNLIMITED
+               for resource, _field in INSTANCE_RESOURCES)
 
 
 def instances_allowed(context, flavor, min_count, max_count, limits=None,
@@ -174,6 +201,8 @@ def instances_allowed(context, flavor, min_count, max_count, limits=None,
     :raises: QuotaExceeded (403) when fewer than ``min_count`` fit
     """
     limits = limits or get_limits(context)
+    if not limits_instances(limits):
+        return max_count
     used = used or instance_usage(context)
     allowed = max_count
     for resource, field in INSTANCE_RESOURCES:
@@ -194,11 +223,14 @@ def recheck_instances(context, flavor, count, limits=None):
     committed): refuse when the project is now over a limit (concurrent
     creates took the room).  Usage is always counted anew; ``limits``
     (the project's ``get_limits`` read by the check before the write)
-    are read again when None.
+    are read again when None.  Nothing is counted when none of the
+    three is limited.
 
     :raises: QuotaExceeded (403); the caller deletes its instances
     """
     limits = limits or get_limits(context)
+    if not limits_instances(limits):
+        return
     used = instance_usage(context)
     for resource, field in INSTANCE_RESOURCES:
         requested = count * (1 if field is None else flavor[field])

@@ -84,13 +84,16 @@ class API:
             if instance_group is None:
                 instance_group = self._group_for_create(context,
                                                         scheduler_hints)
-            limits = quota.get_limits(context)
+            limits, usage = quota.limits_and_usage(
+                context, with_building=admission.enabled())
             quota.check(context, 'metadata_items', len(metadata or {}),
                         used=0, limits=limits)
             if key_name and key_data is None:
                 key_data = keypairs.public_key_for_server(context, key_name)
-            count = self._admitted_count(context, flavor, min_count,
-                                         max_count, limits)
+            max_count = admission.admit(context, min_count, max_count,
+                                        pending=usage.get('building'))
+            count = quota.instances_allowed(context, flavor, min_count,
+                                            max_count, limits, usage)
         reservation_id = new_reservation_id()
         values = [self._instance_values(context, name, image, flavor, index,
                                         count, reservation_id,
@@ -112,23 +115,6 @@ class API:
         LOG.info('Accepted %d instance(s) in reservation %s', len(rows),
                  reservation_id)
         return rows, reservation_id
-
-    @staticmethod
-    def _admitted_count(context, flavor, min_count, max_count, limits):
-        """How many servers admission control (``[api]
-        max_pending_builds``) and the project's instances, cores and ram
-        quotas (``limits``) let this request create, from one count of
-        usage and pending builds.
-
-        :raises: ServiceUnavailable (503), Invalid (400), QuotaExceeded
-            (403)
-        """
-        usage = quota.instance_usage(context,
-                                     with_building=admission.enabled())
-        max_count = admission.admit(context, min_count, max_count,
-                                    pending=usage.get('building'))
-        return quota.instances_allowed(context, flavor, min_count,
-                                       max_count, limits, usage)
 
     @staticmethod
     def _recheck_quota(context, flavor, rows, limits):

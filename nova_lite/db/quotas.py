@@ -83,8 +83,27 @@ def instance_usage(context, project_id, with_building=False):
     with db_api.reader(context) as session:
         row = session.execute(_usage_query(with_building),
                               {'project_id': project_id}).one()
-    counts = tuple(int(value) for value in row)
-    return counts if with_building else counts + (None,)
+    return _usage_tuple(row[:4])
+
+
+def overrides_and_usage(context, project_id, with_building=False):
+    """``quota_get_all`` and ``instance_usage`` in one statement: the
+    usage row outer-joined with the project's override rows.
+
+    :returns: (``{resource: hard_limit}``, ``(instances, cores, ram,
+        building)``)
+    """
+    with db_api.reader(context) as session:
+        rows = session.execute(_overrides_and_usage_query(with_building),
+                               {'project_id': project_id}).all()
+    overrides = {row.resource: row.hard_limit for row in rows
+                 if row.resource is not None}
+    return overrides, _usage_tuple(rows[0][:4])
+
+
+def _usage_tuple(values):
+    """(instances, cores, ram, building or None) of a usage row."""
+    return tuple(None if value is None else int(value) for value in values)
 
 
 @functools.lru_cache(maxsize=None)
@@ -103,5 +122,18 @@ def _usage_query(with_building):
         columns.append(sa.select(sa.func.count(other.id)).where(
             other.vm_state == 'building',
             other.deleted == 0).scalar_subquery())
+    else:
+        columns.append(sa.null())
     return sa.select(*columns).where(
         inst.project_id == sa.bindparam('project_id'), inst.deleted == 0)
+
+
+@functools.lru_cache(maxsize=None)
+def _overrides_and_usage_query(with_building):
+    """``usage LEFT OUTER JOIN quotas ON project_id``: one row per
+    override (one with NULL resource when there is none), each carrying
+    the four usage columns first; built once."""
+    usage = _usage_query(with_building).subquery()
+    return sa.select(*usage.c, _quota.resource, _quota.hard_limit) \
+        .select_from(usage.outerjoin(
+            _quota, _quota.project_id == sa.bindparam('project_id')))

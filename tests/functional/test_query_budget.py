@@ -36,10 +36,10 @@ from tests.functional.fixtures import inprocess
 CONF = cfg.CONF
 
 #: Statements of one single-server boot, all services together
-#: (measured: 20, of which 3 are quota and admission checks: limits,
-#: usage with pending builds, the recheck's usage; the issue's ceiling
+#: (measured: 19, of which 2 are quota and admission checks: limits with
+#: usage and pending builds, the recheck's usage; the issue's ceiling
 #: is 25).
-BOOT_BUDGET = 22
+BOOT_BUDGET = 21
 #: Statements of one GET /servers/detail, whatever the number of servers
 #: (measured: 4).
 DETAIL_BUDGET = 5

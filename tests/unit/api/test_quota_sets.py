@@ -286,6 +286,21 @@ class QuotaCheckTest(fakes.APITestCase):
         self.assertEqual({'instances': 2, 'cores': 2, 'ram': 2560},
                          quota.instance_usage(ctx))
 
+    def test_limits_and_usage_in_one_read(self):
+        self.put(QUOTAS + fakes.PROJECT, {'quota_set': {
+            'instances': 7, 'ram': 4096}}, fakes.ADMIN)
+        self.create_server(headers=fakes.OTHER)
+        self.create_server(flavorRef='2')
+        limits, usage = quota.limits_and_usage(self.context(),
+                                               with_building=True)
+        self.assertEqual(dict(DEFAULTS, instances=7, ram=4096), limits)
+        self.assertEqual({'instances': 1, 'cores': 1, 'ram': 2048,
+                          'building': 2}, usage)
+        limits, usage = quota.limits_and_usage(self.context())
+        self.assertEqual({'instances': 1, 'cores': 1, 'ram': 2048}, usage)
+        other = fakes.OTHER['X-Project-Id']
+        self.assertEqual(DEFAULTS, quota.get_limits(self.context(), other))
+
     def test_unlimited(self):
         self.api.conf.config(instances=-1, group='quota')
         quota.check(self.context(), 'instances', 10 ** 6)

@@ -8,6 +8,8 @@ import hashlib
 import fixtures
 from oslo_db import exception as db_exc
 import oslo_messaging as messaging
+import sqlalchemy as sa
+from sqlalchemy import event
 
 from nova_lite.compute import states
 from nova_lite.db import api as db_api
@@ -47,6 +49,30 @@ class _ServersTestCase(fakes.APITestCase):
 
 
 class CreateTest(_ServersTestCase):
+
+    def statements_of_create(self):
+        """SQL statements of one single-server create (SQLite's BEGIN
+        IMMEDIATE not counted)."""
+        statements = []
+
+        def _count(_conn, _cursor, statement, *_args):
+            if not statement.startswith('BEGIN'):
+                statements.append(statement)
+        self.create_server()    # warm caches (network, policy)
+        event.listen(sa.engine.Engine, 'before_cursor_execute', _count)
+        try:
+            self.create_server()
+        finally:
+            event.remove(sa.engine.Engine, 'before_cursor_execute', _count)
+        return statements
+
+    def test_create_statements(self):
+        """flavor, image, limits with usage and pending builds, instance,
+        action, usage again (the recheck); no recheck when instances,
+        cores and ram are unlimited."""
+        self.assertEqual(6, len(self.statements_of_create()))
+        self.api.conf.config(instances=-1, cores=-1, ram=-1, group='quota')
+        self.assertEqual(5, len(self.statements_of_create()))
 
     def test_create_response(self):
         resp = self.post(SERVERS, {'server': {
