@@ -4,6 +4,7 @@ metadata through the full WSGI pipeline (formats: compute API reference,
 import base64
 import datetime
 import hashlib
+from unittest import mock
 
 import fixtures
 from oslo_db import exception as db_exc
@@ -233,6 +234,24 @@ class ShowTest(_ServersTestCase):
         self.assertEqual('2026-01-02T03:04:05',
                          server['OS-SRV-USG:launched_at'])
         self.assertEqual(1, server['OS-EXT-STS:power_state'])
+
+    def test_network_labels_cached_until_a_new_network(self):
+        first = self.create_server()
+        self.make_active(first)
+        self.show(first)
+        with mock.patch.object(db_api, 'network_get_all',
+                               wraps=db_api.network_get_all) as get_all:
+            self.assertEqual([fakes.NETWORK_LABEL],
+                             list(self.show(first)['addresses']))
+            self.assertEqual(0, get_all.call_count)
+            other = db_api.network_create(self.api.admin_context, 'other',
+                                          '10.9.0.0/29')
+            second = self.create_server()
+            db_api.fixed_ip_allocate(self.api.admin_context, other['id'],
+                                     second)
+            self.assertEqual(['other'],
+                             list(self.show(second)['addresses']))
+            self.assertEqual(1, get_all.call_count)
 
     def test_admin_sees_extended_attributes(self):
         server_id = self.create_server()

@@ -30,12 +30,23 @@ SERVERS = server_policies.SERVERS
 bp = flask.Blueprint('servers', __name__, url_prefix='/v2.1/servers')
 
 
+#: ``app.extensions`` key of the app's ``{network id: label}`` cache.
+NETWORK_LABELS_KEY = 'nova_lite.network_labels'
+
+
 def network_labels(context, instances):
-    """``{network id: label}`` for the views (no query without NICs)."""
-    if not any(inst.fixed_ips for inst in instances):
+    """``{network id: label}`` for the views: no query without NICs, nor
+    when every network of the NICs is known to the app already (networks
+    are never renamed nor deleted; a new one reloads the cache)."""
+    wanted = {fip.network_id for inst in instances for fip in inst.fixed_ips}
+    if not wanted:
         return {}
-    return {net['id']: net['label']
-            for net in db_api.network_get_all(context)}
+    labels = flask.current_app.extensions.get(NETWORK_LABELS_KEY, {})
+    if not wanted.issubset(labels):
+        labels = {net['id']: net['label']
+                  for net in db_api.network_get_all(context)}
+        flask.current_app.extensions[NETWORK_LABELS_KEY] = labels
+    return labels
 
 
 def _detail_args(context):
