@@ -78,22 +78,17 @@ class API:
         # Every check reads in one transaction (one connection, one
         # commit): the writes below start another.
         with db_api.reader(context):
-            flavor = self._flavor_for_create(context, flavor_id)
-            image = self._image_for_create(context, image_ref, flavor)
-            self._check_availability_zone(context, availability_zone)
-            if instance_group is None:
-                instance_group = self._group_for_create(context,
-                                                        scheduler_hints)
+            flavor, image, instance_group = self._resources_for_create(
+                context, flavor_id, image_ref, availability_zone,
+                instance_group, scheduler_hints)
             limits, usage = quota.limits_and_usage(
                 context, with_building=admission.enabled())
             quota.check(context, 'metadata_items', len(metadata or {}),
                         used=0, limits=limits)
             if key_name and key_data is None:
                 key_data = keypairs.public_key_for_server(context, key_name)
-            max_count = admission.admit(context, min_count, max_count,
-                                        pending=usage.get('building'))
-            count = quota.instances_allowed(context, flavor, min_count,
-                                            max_count, limits, usage)
+            count = self._allowed_count(context, flavor, min_count,
+                                        max_count, limits, usage)
         reservation_id = new_reservation_id()
         values = [self._instance_values(context, name, image, flavor, index,
                                         count, reservation_id,
@@ -115,6 +110,37 @@ class API:
         LOG.info('Accepted %d instance(s) in reservation %s', len(rows),
                  reservation_id)
         return rows, reservation_id
+
+    def _resources_for_create(self, context, flavor_id, image_ref,
+                              availability_zone, instance_group,
+                              scheduler_hints):
+        """(flavor dict, image dict, server group dict or None) of a
+        create, checked: usable flavor and image, known zone and group.
+
+        :raises: Invalid (400)
+        """
+        flavor = self._flavor_for_create(context, flavor_id)
+        image = self._image_for_create(context, image_ref, flavor)
+        self._check_availability_zone(context, availability_zone)
+        if instance_group is None:
+            instance_group = self._group_for_create(context, scheduler_hints)
+        return flavor, image, instance_group
+
+    @staticmethod
+    def _allowed_count(context, flavor, min_count, max_count, limits,
+                       usage):
+        """How many servers admission control (``[api]
+        max_pending_builds``, ``usage['building']``) and the instances,
+        cores and ram quotas (``limits``, ``usage``) let this request
+        create.
+
+        :raises: ServiceUnavailable (503), Invalid (400), QuotaExceeded
+            (403)
+        """
+        max_count = admission.admit(context, min_count, max_count,
+                                    pending=usage.get('building'))
+        return quota.instances_allowed(context, flavor, min_count,
+                                       max_count, limits, usage)
 
     @staticmethod
     def _recheck_quota(context, flavor, rows, limits):
