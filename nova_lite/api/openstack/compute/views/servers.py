@@ -6,6 +6,7 @@ Servers Detailed, Show Server Details, Create Server response).  Datetimes
 ``OS-SRV-USG:launched_at``/``terminated_at`` are ISO 8601 without a zone,
 as in the reference's examples.
 """
+import functools
 import hashlib
 
 from nova_lite.api import openstack
@@ -46,8 +47,14 @@ def host_id(instance):
     users can tell servers apart by host without learning host names."""
     if not instance.host:
         return ''
-    return hashlib.sha224(('%s%s' % (instance.project_id, instance.host))
-                          .encode()).hexdigest()
+    return _host_id(instance.project_id, instance.host)
+
+
+@functools.lru_cache(maxsize=4096)
+def _host_id(project_id, host):
+    """The hex digest of ``host_id`` (a page of servers repeats the same
+    few hosts)."""
+    return hashlib.sha224(('%s%s' % (project_id, host)).encode()).hexdigest()
 
 
 def addresses(instance, network_labels, extended=True):
@@ -57,7 +64,10 @@ def addresses(instance, network_labels, extended=True):
     :param network_labels: dict network id → label
     """
     result = {}
-    for fip in sorted(instance.fixed_ips, key=lambda f: f.id):
+    fixed_ips = instance.fixed_ips
+    if len(fixed_ips) > 1:
+        fixed_ips = sorted(fixed_ips, key=lambda f: f.id)
+    for fip in fixed_ips:
         label = network_labels.get(fip.network_id, str(fip.network_id))
         entry = {'version': _ip_version(fip.address), 'addr': fip.address}
         if extended:
