@@ -13,7 +13,8 @@ the end). Measures:
 * ``GET /v2.1/servers/detail?limit=1000`` with ``--detail-servers``
   live servers in the project (inserted in bulk with SQL: ACTIVE, one
   metadata item, a fixed IP while the network has free addresses):
-  p50 wall ms and CPU ms per request.
+  p50 wall ms and CPU ms per request; then ``GET /v2.1/servers?limit=1000``
+  (ids and names).
 
 With ``--profile`` each phase runs again under cProfile and its top 25
 functions (``--sort``, default tottime) are printed.
@@ -50,6 +51,7 @@ from tests.unit.api import fakes  # noqa: E402
 CREATE_BODY = {'server': {'name': 'prof', 'imageRef': fakes.IMAGE_UUID,
                           'flavorRef': '1'}}
 DETAIL_PATH = '/v2.1/servers/detail?limit=1000'
+INDEX_PATH = '/v2.1/servers?limit=1000'
 
 
 class StatementCounter:
@@ -145,13 +147,13 @@ def fill_servers(api, total):
                  for fip_id, row in zip(free, rows, strict=False)])
 
 
-def get_detail(api, runs):
-    """GET the detail page ``runs`` times; returns (CPU ms list, wall ms
-    list, servers in the last page)."""
+def get_detail(api, runs, path=DETAIL_PATH):
+    """GET the detail page (or ``path``) ``runs`` times; returns (CPU ms
+    list, wall ms list, servers in the last page)."""
     cpu, wall, resp = [], [], None
     for _run in range(runs):
         started_cpu, started = time.process_time(), time.perf_counter()
-        resp = api.request('GET', DETAIL_PATH)
+        resp = api.request('GET', path)
         cpu.append((time.process_time() - started_cpu) * 1000)
         wall.append((time.perf_counter() - started) * 1000)
         if resp.status_code != 200:
@@ -193,6 +195,11 @@ def run(args, api):
               statistics.median(cpu), min(wall), min(cpu)))
     if args.profile:
         profiled(get_detail, (api, args.detail_runs), args.sort)
+    cpu, wall, servers = get_detail(api, args.detail_runs, INDEX_PATH)
+    print('index: %d servers in the page, p50 %.1f ms wall, %.1f ms CPU '
+          '(min %.1f / %.1f ms)' % (servers, statistics.median(wall),
+                                    statistics.median(cpu), min(wall),
+                                    min(cpu)))
 
 
 def parse_args(argv=None):

@@ -264,8 +264,10 @@ class API:
         return db_api.instance_get(context, instance_uuid)
 
     def get_all(self, context, filters=None, marker=None, limit=None,
-                all_tenants=False):
-        """Servers of the context's project (all with ``all_tenants``).
+                all_tenants=False, details=True):
+        """Servers of the context's project (all with ``all_tenants``);
+        without ``details`` no metadata, addresses nor faults
+        (``db_api.instance_get_all``).
 
         With ``changes_since`` deleted servers are listed too (compute API
         reference: "changes-since" returns deleted servers as DELETED).
@@ -278,7 +280,8 @@ class API:
             context = copy.copy(context)
             context.read_deleted = 'yes'
         return db_api.instance_get_all(context, filters, marker, limit,
-                                       project_only=not all_tenants)
+                                       project_only=not all_tenants,
+                                       details=details)
 
     # --------------------------------------------------------------- update
 

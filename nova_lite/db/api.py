@@ -1004,7 +1004,7 @@ def _apply_instance_filters(query, filters):
 
 
 def instance_get_all(context, filters=None, marker=None, limit=None,
-                     project_only=True):
+                     project_only=True, details=True):
     """Instances newest first (created_at desc, id desc), paginated by
     ``marker`` (an instance uuid). Four statements whatever the count
     (five with a marker): instances, their metadata, their fixed IPs,
@@ -1016,6 +1016,9 @@ def instance_get_all(context, filters=None, marker=None, limit=None,
     raises AttributeError; see ``instance_secrets_get``).
 
     :param filters: dict, see ``_apply_instance_filters``
+    :param details: False to read the instances alone, in one statement:
+        no ``metadata_items``, ``fixed_ips`` nor ``fault`` attributes
+        (List Servers shows only ids and names)
     :raises: Invalid when ``marker`` is not found
     """
     inst = models.Instance
@@ -1041,8 +1044,9 @@ def instance_get_all(context, filters=None, marker=None, limit=None,
         keys = tuple(result.keys())
         rows = [ListedInstance(zip(keys, values, strict=True))
                 for values in result]
-        _attach_metadata_and_ips(session, rows)
-        _attach_faults(session, rows)
+        if details:
+            _attach_metadata_and_ips(session, rows)
+            _attach_faults(session, rows)
         return rows
 
 

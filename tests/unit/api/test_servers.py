@@ -305,6 +305,23 @@ class ListTest(_ServersTestCase):
         for server in resp.json['servers']:
             self.assertEqual({'id', 'name', 'links'}, set(server))
 
+    def test_index_reads_the_instances_alone(self):
+        self.make_active(self.ids[0])
+        db_api.instance_metadata_update(self.api.admin_context, self.ids[1],
+                                        {'a': '1'}, delete=False)
+        statements = []
+
+        def _count(_conn, _cursor, statement, *_args):
+            if not statement.startswith('BEGIN'):
+                statements.append(statement)
+        event.listen(sa.engine.Engine, 'before_cursor_execute', _count)
+        try:
+            resp = self.get(SERVERS)
+        finally:
+            event.remove(sa.engine.Engine, 'before_cursor_execute', _count)
+        self.assertEqual(3, len(resp.json['servers']))
+        self.assertEqual(1, len(statements), statements)
+
     def test_detail(self):
         resp = self.get(SERVERS + '/detail?deleted=False')
         self.assertEqual(200, resp.status_code)

@@ -264,10 +264,11 @@ def _list_scope(context, args, rule):
     return all_tenants, context
 
 
-def _list(rule):
+def _list(rule, details=True):
     """Servers of the query (filters: compute API reference, "List
     Servers"); returns (rows, limit, list context) or None for an empty
-    result known without asking the database."""
+    result known without asking the database.  Without ``details`` the
+    rows have no metadata, addresses nor faults."""
     context = openstack.context()
     policy.authorize(context, SERVERS % rule)
     args = flask.request.args
@@ -283,17 +284,18 @@ def _list(rule):
             list_context = copy.copy(list_context)
             list_context.read_deleted = 'yes'
         filters.update(status_filters)
-    rows = _get_all(list_context, filters, marker, limit, all_tenants)
+    rows = _get_all(list_context, filters, marker, limit, all_tenants,
+                    details)
     return rows, limit, context
 
 
-def _get_all(context, filters, marker, limit, all_tenants):
+def _get_all(context, filters, marker, limit, all_tenants, details):
     """``API.get_all``; a ``name`` regular expression valid in Python
     but refused by the database (PostgreSQL and MySQL dialects differ) is
     a 400, not a 500."""
     try:
         return openstack.compute_api().get_all(context, filters, marker,
-                                               limit, all_tenants)
+                                               limit, all_tenants, details)
     except db_exc.DBConnectionError:
         raise
     except (db_exc.DBError, sa_exc.DBAPIError) as exc:
@@ -310,7 +312,7 @@ def _get_all(context, filters, marker, limit, all_tenants):
 @bp.get('')
 def index():
     """200 ``{"servers": [{"id", "name", "links"}], "servers_links"}``."""
-    rows, limit, _context = _list('index')
+    rows, limit, _context = _list('index', details=False)
     base = openstack.base_url()
     return _page([views.basic(row, base) for row in rows], limit)
 
