@@ -11,7 +11,11 @@ Each pass (at conductor start-up and every ``[conductor] sweep_interval``):
   no longer place it: ``db_api.instance_place`` needs its claim);
   claimed on a host but never started (task_state None) → the build
   cast to that compute is sent again (the compute's start is a
-  conditional write, so a duplicate is a no-op).
+  conditional write, so a duplicate is a no-op);
+* server actions (delete, reboot, stop, start) still in their task state
+  after ``[conductor] action_redrive_timeout`` are cast again to their
+  compute when it is up (the compute skips an action whose task state is
+  gone, and a delete of a deleted instance only releases what is left).
 
 doc/admin/recovery.md lists every (vm_state, task_state) and its owner.
 """
@@ -66,10 +70,11 @@ class Sweeper:
         redriven = 0
         if self.build_flow is not None:
             redriven = (self._redrive_scheduling(ctxt)
-                        + self._redrive_unstarted(ctxt))
+                        + self._redrive_unstarted(ctxt)
+                        + self._redrive_actions(ctxt))
         if failed or redriven:
             LOG.warning('Sweeper: %d stuck builds set to ERROR, %d '
-                        're-driven', failed, redriven)
+                        'builds or actions re-driven', failed, redriven)
         return failed, redriven
 
     def _fail_timed_out(self, ctxt):
@@ -90,7 +95,7 @@ class Sweeper:
             db_api.instance_update(ctxt, row.uuid, {},
                                    expected_task_state=row.task_state,
                                    expected_host=row.host,
-                                   expected_vm_state=states.BUILDING)
+                                   expected_vm_state=row.vm_state)
             return True
         except (exception.InstanceNotFound,
                 exception.UnexpectedTaskStateError):
@@ -127,6 +132,42 @@ class Sweeper:
                 request_spec_for(user_ctxt, row), [])
             count += 1
         return count
+
+
+    def _redrive_actions(self, ctxt):
+        rows = [r for r in db_api.instances_stuck(
+            ctxt, None, tuple(_ACTION_CASTS),
+            _ago(CONF.conductor.action_redrive_timeout)) if r.host]
+        if not rows:
+            return 0
+        up = db_api.compute_hosts_up(ctxt, [r.host for r in rows],
+                                     CONF.service_down_time)
+        count = 0
+        for row in rows:
+            if row.host not in up or not self._touch(ctxt, row):
+                continue
+            LOG.warning('Sweeper: %s of %s on %s was not done within %d s; '
+                        'casting it again', row.task_state, row.uuid,
+                        row.host, CONF.conductor.action_redrive_timeout)
+            _ACTION_CASTS[row.task_state](self.compute, _owner_context(row),
+                                          row.host, row.uuid)
+            count += 1
+        return count
+
+
+# The cast that does the action of each task state (compute RPC API).
+_ACTION_CASTS = {
+    states.DELETING: lambda api, ctxt, host, uuid:
+        api.terminate_instance(ctxt, host, uuid),
+    states.REBOOTING: lambda api, ctxt, host, uuid:
+        api.reboot_instance(ctxt, host, uuid, 'SOFT'),
+    states.REBOOTING_HARD: lambda api, ctxt, host, uuid:
+        api.reboot_instance(ctxt, host, uuid, 'HARD'),
+    states.POWERING_OFF: lambda api, ctxt, host, uuid:
+        api.stop_instance(ctxt, host, uuid),
+    states.POWERING_ON: lambda api, ctxt, host, uuid:
+        api.start_instance(ctxt, host, uuid),
+}
 
 
 def _owner_context(row):

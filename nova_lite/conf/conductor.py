@@ -14,6 +14,14 @@ conductor_opts = [
                     '(still scheduling, or claimed but never started by its '
                     'compute) is re-driven by the sweeper; must be smaller '
                     'than build_timeout.'),
+    cfg.IntOpt('action_redrive_timeout', default=300, min=1,
+               help='Seconds after which a server action whose cast was '
+                    'lost (a delete, reboot, stop or start still in its '
+                    'task state) is cast again to the server\'s compute by '
+                    'the sweeper, while that compute is up (a compute that '
+                    'is down finishes or undoes them when it starts). A '
+                    'repeated cast is harmless: the compute checks the task '
+                    'state under the instance lock.'),
     cfg.IntOpt('sweep_interval', default=60, min=1,
                help='Seconds between two sweeps for stuck instances.'),
 ]

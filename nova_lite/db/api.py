@@ -182,6 +182,19 @@ def service_get_all(context, binary=None, host=None):
                 session.scalars(query.order_by(models.Service.id))]
 
 
+def compute_hosts_up(context, hosts, down_time):
+    """The subset of ``hosts`` whose compute service heartbeated within
+    ``down_time`` seconds and is not forced down (disabled computes count:
+    they still run actions on their servers); one SELECT."""
+    svc = models.Service
+    since = _utcnow() - datetime.timedelta(seconds=down_time)
+    with reader(context) as session:
+        return set(session.scalars(sa.select(svc.host).where(
+            svc.deleted == 0, svc.binary == 'nova-lite-compute',
+            svc.host.in_(sorted(set(hosts))), svc.forced_down.is_(False),
+            svc.last_seen_up >= since)))
+
+
 def service_get(context, service_id):
     """:raises: ServiceNotFound"""
     with reader(context) as session:
@@ -1195,12 +1208,14 @@ def instances_count(context, project_id):
 
 
 def instances_stuck(context, vm_state, task_states, older_than, host=_UNSET):
-    """Live instances in ``vm_state`` with task_state in ``task_states``
-    not updated since ``older_than``; list of rows."""
+    """Live instances in ``vm_state`` (None: any) with task_state in
+    ``task_states`` not updated since ``older_than``; list of rows."""
     inst = models.Instance
     query = sa.select(inst).where(
-        inst.deleted == 0, inst.vm_state == vm_state,
+        inst.deleted == 0,
         sa.func.coalesce(inst.updated_at, inst.created_at) < older_than)
+    if vm_state is not None:
+        query = query.where(inst.vm_state == vm_state)
     query = _expect(query, inst.task_state, tuple(task_states))
     query = _expect(query, inst.host, host)
     with reader(context) as session:

@@ -1,9 +1,12 @@
 """In-process functional tests of the build engine (fake bus, SQLite):
 scheduling failures, reschedules, delete during build, build semaphore."""
+import time
+
 import testtools
 
 from nova_lite.compute import api as compute_api
 from nova_lite.compute import states
+from nova_lite.conductor import manager as conductor_manager
 from nova_lite.db import api as db_api
 from nova_lite import exception
 from tests.functional.fixtures import inprocess
@@ -203,3 +206,59 @@ class TestSweeper(BuildEngineTestCase):
         row = self.wait_stable([uuid], timeout=20)[0]
         self.assertEqual(states.ERROR, row.vm_state)
         self.assertIn('Build timed out after 3 seconds', row.fault.message)
+
+
+class TestSweeperActions(BuildEngineTestCase):
+    """Server actions whose cast was lost: the API wrote the task state,
+    nobody received the cast."""
+    overrides = {('conductor', 'action_redrive_timeout'): 1}
+
+    def setUp(self):
+        super().setUp()
+        uuids, _ = self.boot()
+        self.uuid = uuids[0]
+        self.row = self.wait_stable(uuids)[0]
+        self.assertEqual(states.ACTIVE, self.row.vm_state)
+
+    def lose_cast(self, task_state):
+        """What the API writes before its cast (the cast is lost)."""
+        db_api.instance_update(self.stack.admin, self.uuid,
+                               {'task_state': task_state},
+                               expected_task_state=None)
+
+    def wait_task_cleared(self):
+        def _done():
+            row = self.api.get(self.ctxt, self.uuid)
+            return row if row.task_state is None else None
+        return inprocess.wait_for(_done, 20, message='task state cleared')
+
+    def test_lost_delete_is_cast_again(self):
+        self.lose_cast(states.DELETING)
+        self.wait_deleted(self.uuid, timeout=20)
+        self.assert_nothing_held()
+
+    def test_lost_reboot_and_stop_are_cast_again(self):
+        self.lose_cast(states.REBOOTING_HARD)
+        row = self.wait_task_cleared()
+        self.assertEqual((states.ACTIVE, states.RUNNING),
+                         (row.vm_state, row.power_state))
+        self.lose_cast(states.POWERING_OFF)
+        row = self.wait_task_cleared()
+        self.assertEqual((states.STOPPED, states.SHUTDOWN),
+                         (row.vm_state, row.power_state))
+        events = [e.event for a in db_api.actions_get(
+            self.stack.admin, self.uuid) for e in a.events]
+        self.assertIn('compute_reboot_instance', events)
+        self.assertIn('compute_stop_instance', events)
+
+    def test_no_cast_to_a_compute_that_is_down(self):
+        svc = db_api.service_get_all(self.stack.admin, host=self.row.host,
+                                     binary='nova-lite-compute')[0]
+        db_api.service_update(self.stack.admin, svc['id'],
+                              {'forced_down': True})
+        self.lose_cast(states.DELETING)
+        time.sleep(1.5)     # older than action_redrive_timeout
+        sweeper = conductor_manager.ConductorManager('other').sweeper
+        self.assertEqual((0, 0), sweeper.sweep())
+        self.assertEqual(states.DELETING,
+                         self.api.get(self.ctxt, self.uuid).task_state)
