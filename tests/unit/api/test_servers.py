@@ -509,6 +509,16 @@ class AccessIPTest(_ServersTestCase):
                           resp.json['server']['accessIPv6']))
         self.assertEqual('web', resp.json['server']['name'])
 
+    def test_ipv6_is_stored_in_canonical_form(self):
+        # RFC 5952: zeros compressed, embedded IPv4 written as hex groups.
+        server_id = self.create_server(
+            accessIPv6='0000:0000:0000:0000:0000:babe:220.12.22.2')
+        shown = self.get('%s/%s' % (SERVERS, server_id)).json['server']
+        self.assertEqual('::babe:dc0c:1602', shown['accessIPv6'])
+        resp = self.put('%s/%s' % (SERVERS, server_id),
+                        {'server': {'accessIPv6': '2001:DB8:0:0::1'}})
+        self.assertEqual('2001:db8::1', resp.json['server']['accessIPv6'])
+
     def test_bad_access_ip_is_400(self):
         resp = self.post(SERVERS, {'server': {
             'name': 'x', 'imageRef': fakes.IMAGE_UUID, 'flavorRef': '1',

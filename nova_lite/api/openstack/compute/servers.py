@@ -6,6 +6,7 @@ Request and response formats follow the compute API reference,
 done by ``nova_lite.compute.api.API``.
 """
 import copy
+import ipaddress
 import re
 import secrets
 
@@ -143,10 +144,18 @@ def _check_security_groups(server):
 
 def _access_ips(server):
     """``accessIPv4``/``accessIPv6`` of a create or update body as
-    instance columns (only the keys given)."""
+    instance columns (only the keys given), in canonical text form
+    (RFC 5952 for IPv6: ``0:0:0:0:0:babe:220.12.22.2`` is stored and shown
+    as ``::babe:dc0c:1602``, as Nova does). The schema has already checked
+    that each is an address of its version or empty."""
     names = {'accessIPv4': 'access_ip_v4', 'accessIPv6': 'access_ip_v6'}
-    return {column: server[key] or None for key, column in names.items()
-            if key in server}
+    return {column: _canonical_ip(server[key])
+            for key, column in names.items() if key in server}
+
+
+def _canonical_ip(value):
+    """``value`` as ipaddress writes it; None for an empty value."""
+    return str(ipaddress.ip_address(value)) if value else None
 
 
 def _create_kwargs(context, body):
