@@ -146,6 +146,19 @@ class InstanceDeployFailure(NovaLiteException):
     msg_fmt = 'Failed to deploy instance %(instance_uuid)s: %(reason)s'
 
 
+class ComputeServiceUnavailable(Invalid):
+    """The compute service of a host is down (the compute API answers
+    400 for host operations that need it)."""
+    msg_fmt = 'Compute service of %(host)s is unavailable at this time.'
+
+
+class NotSupportedByDriver(NovaLiteException):
+    """The host's virt driver does not implement an operation (501)."""
+    msg_fmt = 'The %(operation)s operation is not supported by the ' \
+              'hypervisor of %(host)s.'
+    code = 501
+
+
 class HypervisorUnavailable(NovaLiteException):
     msg_fmt = 'Connection to the hypervisor is broken on host %(host)s'
 

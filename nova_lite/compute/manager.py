@@ -41,7 +41,7 @@ def instance_lock(instance_uuid):
 class ComputeManager(service.Manager):
     """RPC endpoint of ``compute.<host>``."""
 
-    target = messaging.Target(version='1.0')
+    target = messaging.Target(version='1.1')
 
     def __init__(self, host, driver=None):
         super().__init__(host)
@@ -181,6 +181,18 @@ class ComputeManager(service.Manager):
             db_api.action_event_record(context, instance_uuid, event,
                                        result, self.host, start,
                                        details=details, finish_action=True)
+
+    @messaging.expected_exceptions(exception.NotSupportedByDriver)
+    def get_host_uptime(self, context):
+        """RPC call: the host's ``uptime`` line.
+
+        :raises: NotSupportedByDriver when the driver has none
+        """
+        try:
+            return self.driver.get_host_uptime()
+        except NotImplementedError:
+            raise exception.NotSupportedByDriver(
+                operation='uptime', host=self.host) from None
 
     def get_console_output(self, context, instance_uuid, tail_length=None):
         """RPC call: the console log, last ``tail_length`` lines.

@@ -3,6 +3,7 @@
 History:
     1.0 - build_and_run_instance, terminate_instance, reboot_instance,
           stop_instance, start_instance, get_console_output
+    1.1 - get_host_uptime
 """
 import oslo_messaging as messaging
 
@@ -12,14 +13,14 @@ TOPIC = 'compute'
 
 
 class ComputeAPI:
-    VERSION = '1.0'
+    VERSION = '1.1'
 
     def __init__(self):
         self.client = rpc.get_client(messaging.Target(topic=TOPIC,
                                                       version=self.VERSION))
 
-    def _prepare(self, host):
-        return self.client.prepare(server=host, version='1.0')
+    def _prepare(self, host, version='1.0'):
+        return self.client.prepare(server=host, version=version)
 
     def build_and_run_instance(self, context, host, instance, request_spec,
                                alternates):
@@ -46,6 +47,10 @@ class ComputeAPI:
     def start_instance(self, context, host, instance_uuid):
         self._prepare(host).cast(context, 'start_instance',
                                  instance_uuid=instance_uuid)
+
+    def get_host_uptime(self, context, host):
+        """Call: the ``uptime`` line of ``host``."""
+        return self._prepare(host, '1.1').call(context, 'get_host_uptime')
 
     def get_console_output(self, context, host, instance_uuid, tail_length):
         """Call: the last ``tail_length`` lines (all when None) of the

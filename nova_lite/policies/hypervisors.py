@@ -20,6 +20,8 @@ rules = [
     _op('list', 'List hypervisors', _H),
     _op('list-detail', 'List hypervisors with details', _H + '/detail'),
     _op('show', 'Show a hypervisor', _H + '/{hypervisor_id}'),
+    _op('uptime', 'Show the uptime of a hypervisor\'s host',
+        _H + '/{hypervisor_id}/uptime'),
     _op('statistics', 'Show the totals of all hypervisors',
         _H + '/statistics'),
     _op('search', 'Find hypervisors by host name',

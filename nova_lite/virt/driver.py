@@ -91,6 +91,16 @@ class ComputeDriver(abc.ABC):
         """Return the tail of the guest's serial console log (str)."""
         raise NotImplementedError()
 
+    def get_host_uptime(self):
+        """Return the host's ``uptime`` line (str), e.g. `` 08:32:11 up 93
+        days, 18:25,  1 user,  load average: 0.20, 0.12, 0.14`` (the text
+        of procps' ``uptime``, as the compute API's hypervisor uptime shows
+        it).
+
+        :raises: NotImplementedError when the driver has no host
+        """
+        raise NotImplementedError()
+
     def get_available_nodes(self):
         """Names of the nodes this driver manages (one: the host)."""
         return [self.host]

@@ -30,6 +30,7 @@ class FakeDriver(driver.ComputeDriver):
         self._spawning = 0
         self.max_concurrent_spawns = 0
         self.spawn_count = 0
+        self._started = time.monotonic()
 
     def _spawn_delay(self):
         return getattr(CONF.fake, self.spawn_delay_opt)
@@ -95,6 +96,17 @@ class FakeDriver(driver.ComputeDriver):
 
     def get_console_output(self, context, instance):
         return '\n'.join(self._guest(instance)['console']) + '\n'
+
+    def get_host_uptime(self):
+        """The fake host's ``uptime`` line: up since this driver was
+        made, no users, no load."""
+        up = int(time.monotonic() - self._started)
+        days, rest = divmod(up, 86400)
+        hours, minutes = rest // 3600, rest % 3600 // 60
+        since = ('%d days, ' % days if days else '') + (
+            '%2d:%02d' % (hours, minutes) if hours else '%d min' % minutes)
+        return ' %s up %s,  0 users,  load average: 0.00, 0.00, 0.00' % (
+            time.strftime('%H:%M:%S'), since)
 
     def get_available_resource(self, nodename):
         return {'vcpus': CONF.fake.vcpus, 'memory_mb': CONF.fake.memory_mb,

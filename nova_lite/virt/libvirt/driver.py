@@ -25,6 +25,7 @@ import threading
 import time
 
 import libvirt
+from oslo_concurrency import processutils
 from oslo_utils import excutils, uuidutils
 
 import nova_lite.conf
@@ -596,6 +597,14 @@ class LibvirtDriver(driver.ComputeDriver):
         except FileNotFoundError:
             return ''
         return data.decode('utf-8', errors='replace')
+
+    def get_host_uptime(self):
+        """Return procps' ``uptime`` line of this host (LANG=C).
+
+        :raises: oslo_concurrency.processutils.ProcessExecutionError
+        """
+        out, _err = processutils.execute('env', 'LANG=C', 'uptime')
+        return out.rstrip('\n')
 
     def get_available_resource(self, nodename):
         """Totals of this node (see ``ComputeDriver``): vcpus from

@@ -1,6 +1,9 @@
 """``/v2.1/os-hypervisors`` (compute API reference, "Hypervisors
 (os-hypervisors)", microversion 2.1) through the full WSGI pipeline."""
+import fixtures
+
 from nova_lite.db import api as db_api
+from nova_lite import exception
 from tests.unit.api import fakes
 from tests.unit.api import test_services
 
@@ -19,7 +22,8 @@ RATIOS = {'cpu_allocation_ratio': 16.0, 'ram_allocation_ratio': 1.5,
           'disk_allocation_ratio': 1.0}
 
 
-class HypervisorsTest(fakes.APITestCase):
+class _HypervisorsTestCase(fakes.APITestCase):
+    """Two compute nodes: node1 (service up) and node2 (service down)."""
 
     def setUp(self):
         super().setUp()
@@ -37,6 +41,9 @@ class HypervisorsTest(fakes.APITestCase):
         resp = self.get(HYPERVISORS + path, fakes.ADMIN)
         self.assertEqual(200, resp.status_code, resp.json)
         return resp.json
+
+
+class HypervisorsTest(_HypervisorsTestCase):
 
     def test_list(self):
         hypervisors = self.admin_get('')['hypervisors']
@@ -116,3 +123,54 @@ class HypervisorsTest(fakes.APITestCase):
         for path in ('', '/detail', '/statistics', '/node1/search',
                      '/node1/servers', '/%d' % self.nodes['node1']['id']):
             self.assertFault(self.get(HYPERVISORS + path), 403, 'forbidden')
+
+
+class HypervisorUptimeTest(_HypervisorsTestCase):
+    """GET /os-hypervisors/{id}/uptime asks the node's compute service
+    (an RPC call, replaced here by a fake compute RPC API)."""
+
+    LINE = ' 10:00:00 up 2 days,  3:04,  0 users,  load average: 0.0, 0.0, 0.0'
+
+    def setUp(self):
+        super().setUp()
+        self.calls = []
+        self.fake_uptime = self.LINE
+
+        def get_host_uptime(rpcapi, context, host):
+            self.calls.append(host)
+            if isinstance(self.fake_uptime, Exception):
+                raise self.fake_uptime
+            return self.fake_uptime
+
+        self.useFixture(fixtures.MockPatch(
+            'nova_lite.compute.rpcapi.ComputeAPI.get_host_uptime',
+            get_host_uptime))
+
+    def uptime_path(self, host):
+        return '%s/%d/uptime' % (HYPERVISORS, self.nodes[host]['id'])
+
+    def test_uptime(self):
+        body = self.admin_get(self.uptime_path('node1')[len(HYPERVISORS):])
+        self.assertEqual({'hypervisor': {
+            'id': self.nodes['node1']['id'],
+            'hypervisor_hostname': 'node1.example.org', 'state': 'up',
+            'status': 'enabled', 'uptime': self.LINE}}, body)
+        self.assertEqual(['node1'], self.calls)
+
+    def test_compute_down_is_400_without_a_call(self):
+        self.assertFault(self.get(self.uptime_path('node2'), fakes.ADMIN),
+                         400, 'badRequest', 'node2 is unavailable')
+        self.assertEqual([], self.calls)
+
+    def test_driver_without_uptime_is_501(self):
+        self.fake_uptime = exception.NotSupportedByDriver(
+            operation='uptime', host='node1')
+        self.assertFault(self.get(self.uptime_path('node1'), fakes.ADMIN),
+                         501, 'notImplemented', 'not supported')
+
+    def test_unknown_is_404_and_member_is_403(self):
+        self.assertFault(self.get(HYPERVISORS + '/999/uptime', fakes.ADMIN),
+                         404, 'itemNotFound')
+        self.assertFault(self.get(self.uptime_path('node1'), fakes.MEMBER),
+                         403, 'forbidden')
+        self.assertEqual([], self.calls)

@@ -1,6 +1,6 @@
-"""``/v2.1/os-hypervisors``: list, detail, show, statistics, search by
-host name and list servers of hypervisors (compute API reference,
-"Hypervisors (os-hypervisors)", microversion 2.1; admins only).
+"""``/v2.1/os-hypervisors``: list, detail, show, uptime, statistics,
+search by host name and list servers of hypervisors (compute API
+reference, "Hypervisors (os-hypervisors)", microversion 2.1; admins only).
 
 Hypervisors are the compute nodes whose compute service exists; ids are
 integers (a non-integer id is a 404).  ``search`` and ``servers`` match
@@ -12,6 +12,7 @@ import flask
 from nova_lite.api import openstack
 from nova_lite.api.openstack.compute.views import hypervisors as views
 from nova_lite.api.openstack.compute.views import services as service_views
+from nova_lite.compute import rpcapi as compute_rpcapi
 from nova_lite.db import api as db_api
 from nova_lite import exception
 from nova_lite import policy
@@ -81,10 +82,35 @@ def show(hypervisor_id):
     """200 ``{"hypervisor": <hypervisor detail>}``; 404 for unknown or
     non-integer ids."""
     context = _authorized_context('show')
+    node, service = _node(context, hypervisor_id)
+    return {'hypervisor': views.detail(
+        node, service, _down_time(), _instances(context, node))}
+
+
+@bp.get('/<hypervisor_id>/uptime')
+def uptime(hypervisor_id):
+    """200 ``{"hypervisor": <summary> + "uptime"}``, ``uptime`` being the
+    host's ``uptime`` line, asked of its compute service over RPC; 404 for
+    unknown ids, 400 when that compute service is down, 501 when its
+    driver cannot tell."""
+    context = _authorized_context('uptime')
+    node, service = _node(context, hypervisor_id)
+    if not service_views.is_up(service, _down_time()):
+        raise exception.ComputeServiceUnavailable(host=node['host'])
+    line = compute_rpcapi.ComputeAPI().get_host_uptime(context,
+                                                       node['host'])
+    return {'hypervisor': views.with_uptime(node, service, _down_time(),
+                                            line)}
+
+
+def _node(context, hypervisor_id):
+    """``(node, compute service)`` of ``hypervisor_id``.
+
+    :raises: ComputeHostNotFound (404) for unknown or non-integer ids
+    """
     for node, service in _nodes(context):
         if str(node['id']) == hypervisor_id:
-            return {'hypervisor': views.detail(
-                node, service, _down_time(), _instances(context, node))}
+            return node, service
     raise exception.ComputeHostNotFound(
         'Hypervisor with ID %s could not be found.' % hypervisor_id[:64])
 

@@ -396,6 +396,13 @@ class HostTestCase(LibvirtFixtureMixin, testtools.TestCase):
         os.unlink(os.path.join(self._inst_dir(instance), 'console.log'))
         self.assertEqual('', self.driver.get_console_output(None, instance))
 
+    @testtools.skipIf(shutil.which('uptime') is None,
+                      'procps uptime is not installed')
+    def test_host_uptime_is_procps_line(self):
+        line = self.driver.get_host_uptime()
+        self.assertRegex(line, r'^ ?\d\d:\d\d:\d\d up .*load average: ')
+        self.assertNotIn('\n', line)
+
     def test_available_resource(self):
         resources = self.driver.get_available_resource('node1')
         self.assertEqual({'vcpus', 'memory_mb', 'local_gb',

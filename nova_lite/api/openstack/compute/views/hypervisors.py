@@ -25,6 +25,13 @@ def summary(node, service, down_time):
     }
 
 
+def with_uptime(node, service, down_time, uptime):
+    """Show Hypervisor Uptime: the summary and ``uptime`` (str)."""
+    body = summary(node, service, down_time)
+    body['uptime'] = uptime
+    return body
+
+
 def workload(instances):
     """Instances with a task in progress (Nova's ``current_workload``)."""
     return sum(1 for inst in instances
