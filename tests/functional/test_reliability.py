@@ -361,6 +361,25 @@ class TestDatabaseOutage(ReliabilityTestCase):
         self.assert_boots_again()
 
 
+    def test_api_started_during_outage_answers_at_once(self):
+        """An API (re)started while the database is unreachable answers
+        503 at once (not after oslo.db's start-up retries), then serves
+        as soon as the database is back."""
+        proxy = self._proxy()
+        self.start_stack(proxy=proxy)
+        proxy.cut()
+        self.stack.processes['api'].stop()
+        self.stack.start_process('api', 'nova-lite-api', 'controller')
+        self.stack.wait_api()
+        # The client's timeout (60 s) is below oslo.db's default start-up
+        # wait (10 attempts, 10 s apart).
+        self._check_503(self.client.request('GET', '/servers/detail'))
+        proxy.restore()
+        self.wait_for(lambda: self.client.request(
+            'GET', '/servers/detail').status_code == 200, 30,
+            'the API to serve again')
+        self.assert_boots_again()
+
 class TestDatabaseOutagePostgreSQL(TestDatabaseOutage):
     """5 on PostgreSQL (psycopg reports a lost server differently)."""
 
