@@ -86,9 +86,11 @@ class Compute:
         return resp
 
     def answers(self, url):
+        """True when the API serves ``url``: 200, or 403 for a route the
+        user may not call (os-services is for admins only)."""
         try:
             return self.session.get(url, timeout=HTTP_TIMEOUT).status_code \
-                == 200
+                in (200, 403)
         except requests.RequestException:
             return False
 
