@@ -1,54 +1,21 @@
 """SSH key pairs (CloudStack API reference, "SSH"): createSSHKeyPair,
 registerSSHKeyPair, listSSHKeyPairs, deleteSSHKeyPair. They are the key
 pairs of the compute API (``key_pairs`` table, one namespace per
-Keystone user); the private key made by createSSHKeyPair is returned
-once and never stored."""
-import base64
-import binascii
-import hashlib
-
-from cryptography.hazmat.primitives.asymmetric import rsa
-from cryptography.hazmat.primitives import serialization
-
+Keystone user), made by the compute API's own code
+(``nova_lite.compute.keypairs.create``): the same key formats, the same
+``key_pairs`` quota (over it: errorcode 532, as deployVirtualMachine
+over ``instances``), and the private key made by createSSHKeyPair is
+returned once and never stored."""
 from nova_lite.api.cloudstack import errors
 from nova_lite.api.cloudstack import params as P
 from nova_lite.api.cloudstack.registry import command
 from nova_lite.api.cloudstack.registry import MEMBER
 from nova_lite.api.cloudstack import request as request_mod
+from nova_lite.compute import keypairs as compute_keypairs
 from nova_lite.db import api as db_api
 from nova_lite import exception
 
 _NAME = P.Parameter('name', required=True, description='key pair name')
-
-
-def fingerprint(public_key):
-    """MD5 fingerprint ``aa:bb:...`` of an OpenSSH public key line.
-
-    :raises: ValueError when it is not one
-    """
-    parts = public_key.strip().split()
-    if len(parts) < 2:
-        raise ValueError('not an OpenSSH public key')
-    try:
-        blob = base64.b64decode(parts[1], validate=True)
-    except binascii.Error:
-        raise ValueError('not an OpenSSH public key') from None
-    serialization.load_ssh_public_key(public_key.strip().encode())
-    digest = hashlib.md5(blob, usedforsecurity=False).hexdigest()
-    return ':'.join(digest[i:i + 2] for i in range(0, 32, 2))
-
-
-def generate():
-    """``(private key PEM, OpenSSH public key)`` of a new RSA 2048 key."""
-    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
-    private = key.private_bytes(
-        serialization.Encoding.PEM,
-        serialization.PrivateFormat.TraditionalOpenSSL,
-        serialization.NoEncryption()).decode()
-    public = key.public_key().public_bytes(
-        serialization.Encoding.OpenSSH,
-        serialization.PublicFormat.OpenSSH).decode()
-    return private, public
 
 
 def public_key(request, name, param='name'):
@@ -73,25 +40,33 @@ def _view(request, row, private_key=None):
             'domainid': request.identity.domain_id}
 
 
-def _create(request, key, fingerprint_value):
-    ctx = request.context
+def _create(request, public_key=None):
+    """``(key pair row, private key PEM or None)`` of a new key pair of
+    the caller named ``name``: ``public_key`` imported, or a new RSA pair
+    generated when it is None (``compute.keypairs.create``, which checks
+    the ``key_pairs`` quota before storing anything).
+
+    :raises: InvalidParameter (431) name taken or bad public key;
+        QuotaExceeded, answered 532 by the endpoint (``errors``)
+    """
+    name = request.params['name']
     try:
-        return db_api.key_pair_create(ctx, {
-            'name': request.params['name'], 'user_id': ctx.user_id,
-            'project_id': ctx.project_id, 'public_key': key,
-            'fingerprint': fingerprint_value, 'type': 'ssh'})
+        return compute_keypairs.create(request.context, name, public_key)
     except exception.Conflict:
         raise errors.InvalidParameter(
-            'A key pair with name %s already exists'
-            % request.params['name']) from None
+            'A key pair with name %s already exists' % name) from None
+    except exception.Invalid:
+        raise errors.InvalidParameter(
+            'Unable to execute API command %s due to invalid value for '
+            'parameter publickey: not an OpenSSH public key'
+            % request.command.name.lower()) from None
 
 
 @command('createSSHKeyPair', role=MEMBER, response_object='keypair',
          params=(_NAME,))
 def create_ssh_key_pair(request):
     """Creates an SSH key pair and returns its private key once."""
-    private, public = generate()
-    row = _create(request, public, fingerprint(public))
+    row, private = _create(request)
     return {'keypair': _view(request, row, private)}
 
 
@@ -101,15 +76,8 @@ def create_ssh_key_pair(request):
                                     description='OpenSSH public key')))
 def register_ssh_key_pair(request):
     """Registers an existing public key as an SSH key pair."""
-    key = request.params['publickey'].strip()
-    try:
-        value = fingerprint(key)
-    except (ValueError, TypeError):
-        raise errors.InvalidParameter(
-            'Unable to execute API command registersshkeypair due to '
-            'invalid value for parameter publickey: not an OpenSSH public '
-            'key') from None
-    return {'keypair': _view(request, _create(request, key, value))}
+    row, _ = _create(request, request.params['publickey'].strip())
+    return {'keypair': _view(request, row)}
 
 
 @command('listSSHKeyPairs', response_object='sshkeypair', listing=True,

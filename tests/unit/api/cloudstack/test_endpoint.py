@@ -39,7 +39,9 @@ class FakeKeystone:
         return self.identity
 
 
-class EndpointTest(testtools.TestCase):
+class CloudStackTestCase(testtools.TestCase):
+    """``self.api`` is an APIFixture whose CloudStack caller is user
+    ``fakes.USER`` of ``fakes.PROJECT`` (api key API_KEY)."""
 
     roles = ['member', 'reader']
 
@@ -68,6 +70,9 @@ class EndpointTest(testtools.TestCase):
     def json(self, command, **params):
         resp = self.call(command, response='json', **params)
         return resp.status_code, json.loads(resp.data)
+
+
+class EndpointTest(CloudStackTestCase):
 
     def test_signed_list_zones_json_and_xml(self):
         status, body = self.json('listZones')
