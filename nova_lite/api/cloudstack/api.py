@@ -13,14 +13,18 @@ credentials but must be a POST), refuse commands the caller's roles do
 not allow (432, as CloudStack hides them), validate the parameters
 (``params``; 431), run the handler, render JSON or XML (``render``).
 Every error is answered in CloudStack's format with its code as the HTTP
-status; an unexpected one is a 530 whose details go to the log only.
+status; an unreachable database is a 534 sent as HTTP 503 with
+Retry-After (as the compute API answers it); an unexpected error is a 530
+whose details go to the log only.
 Parameters are never logged (they may hold passwords or user data).
 """
 import re
 
 import flask
+from oslo_db import exception as db_exc
 from oslo_log import log as logging
 import oslo_messaging as messaging
+import sqlalchemy.exc as sa_exc
 
 from nova_lite.api.cloudstack import auth
 from nova_lite.api.cloudstack import errors
@@ -29,6 +33,7 @@ from nova_lite.api.cloudstack import registry
 from nova_lite.api.cloudstack import render
 from nova_lite.api.cloudstack import request as request_mod
 from nova_lite.api import openstack
+from nova_lite.api import wsgi
 from nova_lite import exception
 from nova_lite import policy
 
@@ -111,10 +116,31 @@ def _run(request):
             errors.CS_RESOURCE_UNAVAILABLE) from None
 
 
-def _respond(name, body, status, as_json, request=None):
+def _database_error(name, exc):
+    """The CloudStackError of a database error: DatabaseUnavailable
+    (534, HTTP 503) when the connection is lost, refused or exhausted
+    (``wsgi.is_db_connection_error``, the compute API's rule), else
+    None (an unexpected error)."""
+    if not wsgi.is_db_connection_error(exc):
+        return None
+    LOG.warning('CloudStack %s: database unreachable: %s', name,
+                type(exc).__name__)
+    return errors.DatabaseUnavailable(wsgi.DB_RETRY_AFTER)
+
+
+def _internal_error(name):
+    """A 530 whose cause goes to the log only (call in an except)."""
+    LOG.exception('Unexpected error in CloudStack command %s', name)
+    return errors.CloudStackError(
+        'Internal error executing command (request %s); the operator '
+        'can find its cause in the API log.'
+        % flask.request.environ.get('openstack.request_id', ''))
+
+
+def _respond(name, body, status, as_json, request=None, headers=None):
     version = openstack.conf().cloudstack.version
     data, content_type = render.render(name, body, as_json, version)
-    response = flask.Response(data, status=status,
+    response = flask.Response(data, status=status, headers=headers,
                               content_type=content_type)
     for cookie, value, max_age in (request.set_cookies if request else ()):
         response.set_cookie(cookie, value, max_age=max_age, path='/client',
@@ -135,12 +161,12 @@ def client_api():
         body = _run(request)
     except errors.CloudStackError as exc:
         LOG.info('CloudStack %s: %d %s', name, exc.code, exc.text)
-        return _respond(name, exc.body(), exc.code, as_json)
+        err = exc
+    except (db_exc.DBError, sa_exc.SQLAlchemyError) as exc:
+        err = _database_error(name, exc) or _internal_error(name)
     except Exception:  # noqa: BLE001 - answered as a CloudStack 530
-        LOG.exception('Unexpected error in CloudStack command %s', name)
-        err = errors.CloudStackError(
-            'Internal error executing command (request %s); the operator '
-            'can find its cause in the API log.'
-            % flask.request.environ.get('openstack.request_id', ''))
-        return _respond(name, err.body(), err.code, as_json)
-    return _respond(name, body, 200, as_json, request)
+        err = _internal_error(name)
+    else:
+        return _respond(name, body, 200, as_json, request)
+    return _respond(name, err.body(), err.status, as_json,
+                    headers=err.headers)

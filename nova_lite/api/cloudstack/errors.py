@@ -9,7 +9,9 @@ CSExceptionErrorCode tables of the CloudStack developer guide)::
 ``errorcode`` is also the HTTP status: 401 bad credentials, 405 wrong
 method, 431 bad parameter, 432 unknown command, 530 internal error,
 531 permission denied, 533 insufficient capacity, 534 unavailable,
-536 resource in use.
+536 resource in use. One exception: an unreachable database is errorcode
+534 with HTTP 503 and Retry-After (``DatabaseUnavailable``), as the
+compute API answers it, so that HTTP clients and proxies retry.
 """
 from nova_lite import exception
 
@@ -47,10 +49,13 @@ class CloudStackError(Exception):
     :param text: the ``errortext`` (never holds a secret)
     :param code: ``errorcode`` and HTTP status
     :param cs_code: ``cserrorcode``
+    :param headers: extra HTTP headers of the answer
     """
 
     code = INTERNAL_ERROR
     cs_code = CS_SERVER_API
+    #: HTTP status when it is not ``code`` (see DatabaseUnavailable).
+    http_status = None
 
     def __init__(self, text, code=None, cs_code=None, headers=None):
         super().__init__(text)
@@ -60,6 +65,11 @@ class CloudStackError(Exception):
         if cs_code is not None:
             self.cs_code = cs_code
         self.headers = headers or {}
+
+    @property
+    def status(self):
+        """The HTTP status of the answer (``code`` unless overridden)."""
+        return self.http_status or self.code
 
     def body(self):
         """The inner error object."""
@@ -101,6 +111,23 @@ class PermissionDenied(CloudStackError):
     """531: policy refused the operation."""
     code = ACCOUNT_ERROR
     cs_code = CS_PERMISSION_DENIED
+
+
+class DatabaseUnavailable(CloudStackError):
+    """The database cannot be reached: errorcode 534 (resource
+    unavailable, cserrorcode 4380 as CloudStack's
+    ResourceUnavailableException) sent with HTTP 503 and Retry-After, as
+    the compute API's 503 ``serviceUnavailable`` (``nova_lite.api.wsgi``).
+
+    :param retry_after: seconds of the Retry-After header
+    """
+    code = RESOURCE_UNAVAILABLE_ERROR
+    cs_code = CS_RESOURCE_UNAVAILABLE
+    http_status = 503
+
+    def __init__(self, retry_after):
+        super().__init__('The database is unreachable; retry later.',
+                         headers={'Retry-After': str(retry_after)})
 
 
 def from_exception(exc):
