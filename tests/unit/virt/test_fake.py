@@ -16,7 +16,7 @@ class FakeHostUptimeTest(testtools.TestCase):
                                (3 * 3600 + 4 * 60, 'up  3:04,'),
                                (2 * 86400 + 5 * 60, 'up 2 days, 5 min,')):
             with mock.patch.object(time, 'monotonic',
-                                   return_value=start + elapsed):
+                                   return_value=start + elapsed + 0.5):
                 line = driver.get_host_uptime()
             self.assertIn(since, line)
             self.assertTrue(line.endswith(
