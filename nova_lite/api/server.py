@@ -11,6 +11,7 @@ accepted connections wait for a thread; past that cheroot answers 503.
 """
 import signal
 import threading
+import time
 
 from cheroot import wsgi as cheroot_wsgi
 from oslo_config import cfg
@@ -20,6 +21,9 @@ from nova_lite.api import wsgi
 from nova_lite import rpc
 
 LOG = logging.getLogger(__name__)
+
+#: Seconds between two looks at the signals received and the stop event.
+SIGNAL_POLL = 0.2
 
 #: Connections waiting for a request thread, per thread.
 QUEUE_PER_THREAD = 4
@@ -86,15 +90,16 @@ def serve(app, host, port, threads):
     return APIServer(app, host, port, threads)
 
 
-def _install_signal_handlers(stop_event):
-    """SIGTERM/SIGINT set ``stop_event``; returns the previous handlers
-    (empty when not in the main thread, where signals cannot be set)."""
+def _install_signal_handlers(received):
+    """SIGTERM/SIGINT are appended to the list ``received`` (the handler
+    takes no lock: it runs in the main thread between two bytecodes,
+    wherever that thread is); returns the previous handlers (empty when
+    not in the main thread, where signals cannot be set)."""
     if threading.current_thread() is not threading.main_thread():
         return {}
 
     def _handler(signum, _frame):
-        LOG.info('Signal %d received: stopping the API', signum)
-        stop_event.set()
+        received.append(signum)
 
     return {sig: signal.signal(sig, _handler)
             for sig in (signal.SIGTERM, signal.SIGINT)}
@@ -113,11 +118,15 @@ def run_api(conf=cfg.CONF, stop_event=None, extra_blueprints=(),
     rpc.init(conf)
     app = wsgi.build_app(conf, extra_blueprints, mounts)
     server = serve(app, conf.api.listen, conf.api.port, conf.api.threads)
-    previous = _install_signal_handlers(stop_event)
+    received = []
+    previous = _install_signal_handlers(received)
     server.start()
     try:
-        while server.running and not stop_event.wait(1):
-            pass
+        while (server.running and not received
+               and not stop_event.is_set()):
+            time.sleep(SIGNAL_POLL)
+        if received:
+            LOG.info('Signal %d received: stopping the API', received[0])
     finally:
         server.stop()
         for sig, handler in previous.items():

@@ -1,7 +1,8 @@
 """Shared start-up of the console scripts: config, logging, RPC."""
+import faulthandler
 import signal
 import sys
-import threading
+import time
 import warnings
 
 from oslo_config import cfg
@@ -38,19 +39,27 @@ def parse_args(argv, default_config_files=None, cli_opts=(),
         rpc.init(CONF)
 
 
+#: Seconds between two looks at the signals received.
+SIGNAL_POLL = 0.2
+
+
 def wait_for_signal():
-    """Block until SIGTERM or SIGINT; returns the signal number."""
-    stop = threading.Event()
+    """Block until SIGTERM or SIGINT; returns the signal number.
+
+    The handler only appends to a list: a Python signal handler runs in
+    the main thread between two bytecodes, wherever that thread is, so
+    one that took a lock (``threading.Event.set``) could wait for a lock
+    its own thread holds. ``time.sleep`` is cut short by the signal.
+    """
     received = []
 
     def _handler(signum, _frame):
         received.append(signum)
-        stop.set()
 
     signal.signal(signal.SIGTERM, _handler)
     signal.signal(signal.SIGINT, _handler)
-    while not stop.wait(1):
-        pass
+    while not received:
+        time.sleep(SIGNAL_POLL)
     return received[0]
 
 
@@ -85,7 +94,14 @@ def start_stats(name):
 
 
 def main_wrapper(func):
-    """Run ``func(argv)``; turn configuration errors into exit code 2."""
+    """Run ``func(argv)``; turn configuration errors into exit code 2.
+
+    Fatal signals (SIGSEGV, SIGFPE, SIGABRT, SIGBUS, SIGILL) dump the
+    Python stack of every thread to stderr (the service log) first, so a
+    service that does not stop and is aborted by its supervisor (the lab
+    sends SIGABRT before SIGKILL) shows where it was stuck.
+    """
+    faulthandler.enable(all_threads=True)
     try:
         return func(sys.argv)
     except cfg.Error as exc:
