@@ -12,6 +12,7 @@ shows it.
 import base64
 import binascii
 import hashlib
+import re
 
 from cryptography.exceptions import UnsupportedAlgorithm
 from cryptography.hazmat.primitives.asymmetric import rsa
@@ -27,6 +28,25 @@ LOG = logging.getLogger(__name__)
 
 RSA_BITS = 2048
 GENERATED_COMMENT = 'Generated-by-nova_lite'
+
+#: Key pair names at microversion 2.1: 1-255 letters, digits, spaces, '_'
+#: or '-', not starting or ending with a space (the API schema uses it).
+NAME_PATTERN = r'^(?! )[a-zA-Z0-9 _-]+(?<! )\Z'
+NAME_MAX_LENGTH = 255
+
+
+def check_name(name):
+    """Refuse a key pair name outside ``NAME_PATTERN`` (every API that
+    creates key pairs goes through it: os-keypairs, CloudStack).
+
+    :raises: ValidationError (400) naming the attribute ``name``
+    """
+    if (not isinstance(name, str) or len(name) > NAME_MAX_LENGTH
+            or re.match(NAME_PATTERN, name) is None):
+        raise exception.ValidationError(
+            attribute='name', reason='a key pair name is 1-%d letters, '
+            'digits, spaces, "_" or "-", not starting or ending with a '
+            'space' % NAME_MAX_LENGTH)
 
 
 def fingerprint(public_key):
@@ -74,9 +94,11 @@ def create(context, name, public_key=None):
     """Import ``public_key``, or generate a pair when it is None.
 
     :returns: (key pair dict, private key PEM or None)
-    :raises: Invalid (400) bad public key, Conflict (409) name taken,
-        QuotaExceeded (403) over ``key_pairs``
+    :raises: ValidationError (400) bad name, Invalid (400) bad public
+        key, Conflict (409) name taken, QuotaExceeded (403) over
+        ``key_pairs``
     """
+    check_name(name)
     quota.check(context, 'key_pairs', 1)
     private_key = None
     if public_key is None:

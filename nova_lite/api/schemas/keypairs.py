@@ -2,10 +2,13 @@
 Import Keypair", microversion 2.1): a ``name`` of 1-255 letters, digits,
 spaces, '_' or '-' (not starting or ending with a space), and an
 optional OpenSSH ``public_key`` to import."""
+from nova_lite.compute import keypairs
 
-#: Key pair names at 2.1 (later microversions allow more characters).
-name = {'type': 'string', 'minLength': 1, 'maxLength': 255,
-        'pattern': r'^(?! )[a-zA-Z0-9 _-]+(?<! )\Z'}
+#: Key pair names at 2.1 (later microversions allow more characters);
+#: the rule is the compute layer's (``compute.keypairs.check_name``).
+name = {'type': 'string', 'minLength': 1,
+        'maxLength': keypairs.NAME_MAX_LENGTH,
+        'pattern': keypairs.NAME_PATTERN}
 
 create = {
     'type': 'object',

@@ -46,12 +46,17 @@ def _create(request, public_key=None):
     generated when it is None (``compute.keypairs.create``, which checks
     the ``key_pairs`` quota before storing anything).
 
-    :raises: InvalidParameter (431) name taken or bad public key;
+    :raises: InvalidParameter (431) bad or taken name, bad public key;
         QuotaExceeded, answered 532 by the endpoint (``errors``)
     """
     name = request.params['name']
     try:
         return compute_keypairs.create(request.context, name, public_key)
+    except exception.ValidationError as exc:
+        raise errors.InvalidParameter(
+            'Unable to execute API command %s due to invalid value %s for '
+            'parameter name: %s' % (request.command.name.lower(), name,
+                                    exc.kwargs.get('reason'))) from None
     except exception.Conflict:
         raise errors.InvalidParameter(
             'A key pair with name %s already exists' % name) from None

@@ -90,3 +90,20 @@ class KeyPairErrorsTest(test_endpoint.CloudStackTestCase):
         self.assertEqual(431, status)
         self.assertIn('already exists', body['registersshkeypairresponse'][
             'errortext'])
+
+    def test_names_follow_the_compute_api_rule(self):
+        # The compute API refuses these names (os-keypairs at 2.1), so a
+        # pair made through CloudStack could not be managed there.
+        for bad in ('a/b', ' lead', 'trail ', 'x' * 256, 'ünï'):
+            for command, extra in (
+                    ('createSSHKeyPair', {}),
+                    ('registerSSHKeyPair',
+                     {'publickey': ed25519_public_key()})):
+                status, body = self.json(command, name=bad, **extra)
+                self.assertEqual(431, status, (command, bad, body))
+                self.assertIn('parameter name', body[
+                    command.lower() + 'response']['errortext'])
+        self.assertEqual([], db_api.key_pair_get_all(
+            self.api.admin_context, fakes.USER))
+        self.assertEqual(200, self.json('createSSHKeyPair',
+                                        name='ok name_1-2')[0])
