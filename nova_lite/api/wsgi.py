@@ -261,12 +261,16 @@ def _http_fault(exc):
     return openstack.fault_response(code, message, headers)
 
 
+#: Retry-After (seconds) of a 503 for an RPC call that timed out.
+RPC_RETRY_AFTER = 30
+
+
 def _timeout_fault(_exc):
     LOG.warning('%s %s: RPC timed out', flask.request.method,
                 flask.request.path)
     return openstack.fault_response(
         503, 'A nova_lite service did not answer in time; retry later.',
-        {'Retry-After': '30'})
+        {'Retry-After': str(RPC_RETRY_AFTER)})
 
 
 #: Retry-After (seconds) of a 503 for an unreachable database.

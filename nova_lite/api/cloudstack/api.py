@@ -110,10 +110,9 @@ def _run(request):
         raise err from None
     except messaging.MessagingTimeout:
         LOG.warning('CloudStack %s: RPC timed out', request.command.name)
-        raise errors.CloudStackError(
+        raise errors.Unavailable(
             'A nova_lite service did not answer in time; retry later.',
-            errors.RESOURCE_UNAVAILABLE_ERROR,
-            errors.CS_RESOURCE_UNAVAILABLE) from None
+            wsgi.RPC_RETRY_AFTER) from None
 
 
 def _database_error(name, exc):

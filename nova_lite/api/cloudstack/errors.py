@@ -9,9 +9,10 @@ CSExceptionErrorCode tables of the CloudStack developer guide)::
 ``errorcode`` is also the HTTP status: 401 bad credentials, 405 wrong
 method, 431 bad parameter, 432 unknown command, 530 internal error,
 531 permission denied, 533 insufficient capacity, 534 unavailable,
-536 resource in use. One exception: an unreachable database is errorcode
-534 with HTTP 503 and Retry-After (``DatabaseUnavailable``), as the
-compute API answers it, so that HTTP clients and proxies retry.
+536 resource in use. One exception: "retry later" (an unreachable
+database, an RPC timeout, admission control) is errorcode 534 with HTTP
+503 and Retry-After (``Unavailable``), as the compute API answers it, so
+that HTTP clients and proxies retry.
 """
 from nova_lite import exception
 
@@ -113,21 +114,30 @@ class PermissionDenied(CloudStackError):
     cs_code = CS_PERMISSION_DENIED
 
 
-class DatabaseUnavailable(CloudStackError):
-    """The database cannot be reached: errorcode 534 (resource
-    unavailable, cserrorcode 4380 as CloudStack's
-    ResourceUnavailableException) sent with HTTP 503 and Retry-After, as
-    the compute API's 503 ``serviceUnavailable`` (``nova_lite.api.wsgi``).
+class Unavailable(CloudStackError):
+    """Try again later: errorcode 534 (resource unavailable, cserrorcode
+    4380 as CloudStack's ResourceUnavailableException) sent with HTTP 503
+    and Retry-After, as the compute API's 503 ``serviceUnavailable``
+    (``nova_lite.api.wsgi``): the database is unreachable, an RPC call
+    timed out, admission control refused a build.
 
-    :param retry_after: seconds of the Retry-After header
+    :param retry_after: seconds of the Retry-After header, or None
     """
     code = RESOURCE_UNAVAILABLE_ERROR
     cs_code = CS_RESOURCE_UNAVAILABLE
     http_status = 503
 
+    def __init__(self, text, retry_after=None):
+        super().__init__(text, headers={'Retry-After': str(retry_after)}
+                         if retry_after else None)
+
+
+class DatabaseUnavailable(Unavailable):
+    """The database cannot be reached (see Unavailable)."""
+
     def __init__(self, retry_after):
         super().__init__('The database is unreachable; retry later.',
-                         headers={'Retry-After': str(retry_after)})
+                         retry_after)
 
 
 def from_exception(exc):
@@ -135,8 +145,11 @@ def from_exception(exc):
     engine: 400 → 431, 403 → 531 (quota: 532), 404 → 431 (CloudStack
     reports unknown ids as invalid parameter values), a VM in the wrong
     state or locked → 431, other 409s → 536 in use / concurrent
-    operation, 503 → 534, anything else 530."""
+    operation, 503 → 534 sent as HTTP 503 with the engine's Retry-After
+    (``Unavailable``), anything else 530."""
     text = exc.format_message()
+    if getattr(exc, 'code', 500) == 503:
+        return Unavailable(text, exc.headers.get('Retry-After'))
     if isinstance(exc, exception.QuotaExceeded):
         return CloudStackError(text, ACCOUNT_RESOURCE_LIMIT_ERROR,
                                CS_RESOURCE_ALLOCATION)
@@ -151,7 +164,6 @@ def from_exception(exc):
         403: (ACCOUNT_ERROR, CS_PERMISSION_DENIED),
         404: (PARAM_ERROR, CS_INVALID_PARAMETER_VALUE),
         409: (RESOURCE_IN_USE_ERROR, CS_CONCURRENT_OPERATION),
-        503: (RESOURCE_UNAVAILABLE_ERROR, CS_RESOURCE_UNAVAILABLE),
     }
     code, cs_code = by_code.get(getattr(exc, 'code', 500),
                                 (INTERNAL_ERROR, CS_CLOUD_RUNTIME))

@@ -6,8 +6,10 @@ from xml.etree import ElementTree
 
 import fixtures
 from oslo_db import exception as db_exc
+import oslo_messaging as messaging
 
 from nova_lite.api import wsgi
+from nova_lite import exception
 from tests.unit.api.cloudstack import test_endpoint
 
 
@@ -74,3 +76,35 @@ class DatabaseUnreachableTest(test_endpoint.CloudStackTestCase):
         self.assertEqual(530, resp.status_code)
         self.assertNotIn('Retry-After', resp.headers)
         self.assertNotIn('syntax', resp.get_data(as_text=True))
+
+
+class RetryLaterTest(test_endpoint.CloudStackTestCase):
+    """Other "retry later" answers of the engine keep the compute API's
+    HTTP 503 and Retry-After: an RPC call that timed out, admission
+    control refusing builds."""
+
+    def assertRetryLater(self, resp, command, retry_after):
+        self.assertEqual(503, resp.status_code, resp.data)
+        self.assertEqual(str(retry_after), resp.headers['Retry-After'])
+        error = json.loads(resp.data)[command.lower() + 'response']
+        self.assertEqual((534, 4380), (error['errorcode'],
+                                       error['cserrorcode']))
+        return error['errortext']
+
+    def test_rpc_timeout(self):
+        self.useFixture(fixtures.MonkeyPatch(
+            'nova_lite.db.api.flavor_get_all',
+            _raise(messaging.MessagingTimeout('no reply'))))
+        resp = self.call('listServiceOfferings', response='json')
+        text = self.assertRetryLater(resp, 'listServiceOfferings',
+                                     wsgi.RPC_RETRY_AFTER)
+        self.assertIn('did not answer in time', text)
+
+    def test_engine_service_unavailable_keeps_its_retry_after(self):
+        self.useFixture(fixtures.MonkeyPatch(
+            'nova_lite.db.api.flavor_get_all',
+            _raise(exception.ServiceUnavailable(
+                reason='too many builds in progress', retry_after=7))))
+        resp = self.call('listServiceOfferings', response='json')
+        text = self.assertRetryLater(resp, 'listServiceOfferings', 7)
+        self.assertIn('too many builds', text)
