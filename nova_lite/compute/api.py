@@ -206,7 +206,7 @@ class API:
     def _image_for_create(self, context, image_ref, flavor):
         image_id = str(image_ref).rstrip('/').rsplit('/', 1)[-1]
         try:
-            image = self.images.get_record(context, image_id)
+            image = self.images.get_visible_record(context, image_id)
         except exception.ImageNotFound as exc:
             raise exception.Invalid(reason='Can not find requested image %s'
                                     % image_ref) from exc

@@ -35,6 +35,17 @@ def to_image_meta(image):
         properties=props)
 
 
+def is_visible(context, image):
+    """True when ``context`` may see (and boot) ``image`` (a dict of
+    ``image_get``): Glance v2's rule as the image API lists images with
+    ``visibility=all`` (``db.images_v2.visible_clause``): admins see
+    everything, others public and community images and their project's
+    own (private or shared)."""
+    return (context.is_admin
+            or image['visibility'] in ('public', 'community')
+            or image['owner'] == context.project_id)
+
+
 class API:
     """Image catalogue operations."""
 
@@ -45,6 +56,17 @@ class API:
     def get_record(self, context, image_uuid):
         """:returns: the image dict  :raises: ImageNotFound"""
         return db_api.image_get(context, image_uuid)
+
+    def get_visible_record(self, context, image_uuid):
+        """The image dict, when ``context`` may see it (``is_visible``).
+
+        :raises: ImageNotFound, also for another project's private image
+            (its existence is not revealed)
+        """
+        image = db_api.image_get(context, image_uuid)
+        if not is_visible(context, image):
+            raise exception.ImageNotFound(image_id=image_uuid)
+        return image
 
     def list(self, context, **filters):
         return db_api.image_get_all(context, **filters)

@@ -20,6 +20,7 @@ from nova_lite.compute import states
 from nova_lite.db import api as db_api
 from nova_lite.db import server_groups as group_db
 from nova_lite import exception
+from nova_lite.image import api as image_api
 from nova_lite.policies import servers as server_policies
 
 SERVERS = server_policies.SERVERS
@@ -86,7 +87,7 @@ def _checked_catalog(request):
                       params['serviceofferingid'],
                       'no such service offering') from None
     try:
-        db_api.image_get(ctx, params['templateid'])
+        image_api.API().get_visible_record(ctx, params['templateid'])
     except exception.ImageNotFound:
         raise invalid(request, 'templateid', params['templateid'],
                       'no such template') from None
