@@ -213,6 +213,7 @@ class API:
         if image['status'] != 'active':
             raise exception.Invalid(reason='Image %s is not active.'
                                     % image_id)
+        self._check_boot_files(context, image)
         if (image['min_ram'] or 0) > flavor['memory_mb']:
             raise exception.Invalid(reason='Flavor\'s memory is too small '
                                     'for requested image.')
@@ -220,6 +221,25 @@ class API:
             raise exception.Invalid(reason='Flavor\'s disk is too small for '
                                     'requested image.')
         return image
+
+    def _check_boot_files(self, context, image):
+        """The kernel and ramdisk an image names (``kernel_id``,
+        ``ramdisk_id`` properties) must be images the project may see too:
+        the compute fetches them for the guest.
+
+        :raises: Invalid (400)
+        """
+        props = image.get('properties') or {}
+        for prop, what in (('kernel_id', 'Kernel'), ('ramdisk_id',
+                                                     'Ramdisk')):
+            if not props.get(prop):
+                continue
+            try:
+                self.images.get_visible_record(context, props[prop])
+            except exception.ImageNotFound:
+                raise exception.Invalid(
+                    reason='%s %s of image %s could not be found.' % (
+                        what, props[prop], image['uuid'])) from None
 
     @staticmethod
     def _instance_values(context, name, image, flavor, index, count,

@@ -41,6 +41,25 @@ class ComputeAPIBootVisibilityTest(fakes.APITestCase):
                          'Can not find requested image')
         self.assertEqual(before, self.api.count_instances())
 
+    def own_image_with_kernel(self, kernel):
+        """A private image of the caller's project naming ``kernel``."""
+        return db_api.image_create(self.api.admin_context, {
+            'name': 'own', 'status': 'active', 'disk_format': 'qcow2',
+            'container_format': 'bare', 'size': 4096, 'min_disk': 0,
+            'min_ram': 0, 'visibility': 'private', 'owner': fakes.PROJECT,
+            'properties': {'kernel_id': kernel}})['uuid']
+
+    def test_kernel_of_another_projects_private_image_is_refused(self):
+        # The compute would fetch that kernel for the caller's guest.
+        before = self.api.count_instances()
+        resp = self.boot(self.own_image_with_kernel(PRIVATE), fakes.MEMBER)
+        self.assertFault(resp, 400, 'badRequest',
+                         'Kernel %s of image' % PRIVATE)
+        self.assertEqual(before, self.api.count_instances())
+        resp = self.boot(self.own_image_with_kernel(COMMUNITY),
+                         fakes.MEMBER)
+        self.assertEqual(202, resp.status_code, resp.json)
+
     def test_owner_admin_and_community_can_boot(self):
         self.assertEqual(202, self.boot(PRIVATE, fakes.OTHER).status_code)
         self.assertEqual(202, self.boot(PRIVATE, fakes.ADMIN).status_code)
