@@ -18,28 +18,21 @@ the claim only when the instance is abandoned (deleted, or ERROR without
 a host).
 """
 import datetime
-import os
 
-import fixtures
 from oslo_config import cfg
-from oslo_config import fixture as config_fixture
 import sqlalchemy as sa
 import testtools
 
-from nova_lite import bootstrap
 import nova_lite.conf  # noqa: F401 - registers the options
 from nova_lite.compute import api as compute_api
 from nova_lite.conductor import build
 from nova_lite.conductor import sweeper
 from nova_lite import context as nl_context
 from nova_lite.db import api as db_api
-from nova_lite.db import migration
 from nova_lite.db import models
-from nova_lite.network import api as network_api
-from nova_lite import objects
 from nova_lite.objects import selection as selection_obj
-from nova_lite import rpc
 from nova_lite.scheduler import claims
+from tests.functional.fixtures import inprocess
 
 CONF = cfg.CONF
 HOSTS = ('node1', 'node2')
@@ -81,24 +74,8 @@ class TestRedriveKeepsClaim(testtools.TestCase):
 
     def setUp(self):
         super().setUp()
-        objects.register_all()
-        tmp = self.useFixture(fixtures.TempDir()).path
-        conf = self.useFixture(config_fixture.Config(CONF))
-        conf.config(state_path=tmp, transport_url='fake://')
-        conf.config(connection='sqlite:///%s' % os.path.join(
-            tmp, 'nl.sqlite'), group='database')
-        db_api.reset_context_manager()
-        self.addCleanup(db_api.reset_context_manager)
-        network_api.clear_cache()
-        self.addCleanup(network_api.clear_cache)
-        rpc.cleanup()
-        rpc.init()
-        self.addCleanup(rpc.cleanup)
-        migration.db_sync()
-        self.admin = nl_context.get_admin_context()
-        bootstrap.ensure_flavors(self.admin)
-        bootstrap.ensure_network(self.admin)
-        image = bootstrap.ensure_image(self.admin, 'tiny')
+        env = self.useFixture(inprocess.Environment())
+        self.admin, image = env.admin, env.image
         self.nodes = {host: self._node(host) for host in HOSTS}
         self.ctxt = nl_context.RequestContext(
             user_id='u', project_id='p', roles=['member'])
