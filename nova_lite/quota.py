@@ -17,7 +17,6 @@ when the re-check fails, as Nova's ``recheck_quota`` does.
 """
 from oslo_config import cfg
 
-from nova_lite.db import api as db_api
 from nova_lite.db import quotas as quota_db
 from nova_lite import exception
 
@@ -104,9 +103,8 @@ def usages(context, project_id=None, user_id=None):
     not count (per-server or unsupported ones).  Key pairs are the
     user's (default: the context's user)."""
     project_id = project_id or context.project_id
-    count, cores, ram = db_api.instances_count(context, project_id)
     used = dict.fromkeys(RESOURCES, 0)
-    used.update(instances=count, cores=cores, ram=ram,
+    used.update(_project_instance_usage(context, project_id),
                 key_pairs=quota_db.key_pair_count(
                     context, user_id or context.user_id),
                 server_groups=quota_db.server_group_count(context,
@@ -116,8 +114,7 @@ def usages(context, project_id=None, user_id=None):
 
 def _count(context, resource, project_id):
     if resource in ('instances', 'cores', 'ram'):
-        count, cores, ram = db_api.instances_count(context, project_id)
-        return {'instances': count, 'cores': cores, 'ram': ram}[resource]
+        return _project_instance_usage(context, project_id)[resource]
     if resource == 'key_pairs':
         return quota_db.key_pair_count(context, context.user_id)
     if resource == 'server_groups':
@@ -159,8 +156,13 @@ def instance_usage(context, with_building=False):
     """``{'instances', 'cores', 'ram'}`` used by the context's project
     and, with ``with_building``, ``'building'``: the cloud's instances in
     BUILD (``nova_lite.compute.admission``); one statement."""
+    return _project_instance_usage(context, context.project_id,
+                                   with_building)
+
+
+def _project_instance_usage(context, project_id, with_building=False):
     return _usage_dict(quota_db.instance_usage(
-        context, context.project_id, with_building), with_building)
+        context, project_id, with_building), with_building)
 
 
 def limits_and_usage(context, with_building=False):

@@ -1195,18 +1195,6 @@ def instance_secrets_get(context, instance_uuid):
         return (row[0], row[1]) if row else (None, None)
 
 
-def instances_count(context, project_id):
-    """(instances, cores, ram MiB) used by live instances of a project."""
-    inst = models.Instance
-    with reader(context) as session:
-        count, cores, ram = session.execute(
-            sa.select(sa.func.count(inst.id),
-                      sa.func.coalesce(sa.func.sum(inst.vcpus), 0),
-                      sa.func.coalesce(sa.func.sum(inst.memory_mb), 0))
-            .where(inst.project_id == project_id, inst.deleted == 0)).one()
-        return int(count), int(cores), int(ram)
-
-
 def instances_stuck(context, vm_state, task_states, older_than, host=_UNSET):
     """Live instances in ``vm_state`` (None: any) with task_state in
     ``task_states`` not updated since ``older_than``; list of rows."""

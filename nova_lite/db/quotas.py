@@ -3,9 +3,8 @@ the usage counts that are not instance sums.
 
 A project's limit of a resource is its row in ``quotas`` when there is
 one, else the ``[quota]`` default (``nova_lite.quota``).  Instances, cores
-and RAM are counted by ``nova_lite.db.api.instances_count``, or with the
-cloud's pending builds in one statement by ``instance_usage`` (server
-creates).
+and RAM are counted by ``instance_usage`` (with the cloud's pending
+builds in the same statement for server creates).
 """
 import functools
 
