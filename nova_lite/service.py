@@ -5,7 +5,9 @@
 heartbeats every ``report_interval`` seconds and runs the manager's
 periodic tasks (``manager.periodic_tasks()`` → [(callable, seconds)]).
 """
+import signal
 import threading
+import time
 
 from oslo_config import cfg
 from oslo_log import log as logging
@@ -17,6 +19,41 @@ from nova_lite import rpc
 
 CONF = cfg.CONF
 LOG = logging.getLogger(__name__)
+
+#: Seconds between two looks at the stop signals received.
+SIGNAL_POLL = 0.2
+STOP_SIGNALS = (signal.SIGTERM, signal.SIGINT)
+
+
+def catch_stop_signals():
+    """Record SIGTERM and SIGINT instead of dying on them.
+
+    The handler only appends to a list: a Python signal handler runs in
+    the main thread between two bytecodes, wherever that thread is, so
+    one that took a lock (``threading.Event.set``) could wait for a lock
+    its own thread holds.
+
+    :returns: (list of the signal numbers received, {signal: previous
+        handler}); nothing is installed outside the main thread (({}
+        handlers then), where signals cannot be caught)
+    """
+    received = []
+    if threading.current_thread() is not threading.main_thread():
+        return received, {}
+
+    def _handler(signum, _frame):
+        received.append(signum)
+
+    return received, {sig: signal.signal(sig, _handler)
+                      for sig in STOP_SIGNALS}
+
+
+def wait_for_stop(received, keep_waiting=lambda: True):
+    """Sleep until ``received`` (of ``catch_stop_signals``) holds a
+    signal or ``keep_waiting()`` is false; ``time.sleep`` is cut short by
+    a signal."""
+    while not received and keep_waiting():
+        time.sleep(SIGNAL_POLL)
 
 
 class PeriodicTask(threading.Thread):

@@ -11,7 +11,6 @@ accepted connections wait for a thread; past that cheroot answers 503.
 """
 import signal
 import threading
-import time
 
 from cheroot import wsgi as cheroot_wsgi
 from oslo_config import cfg
@@ -19,11 +18,9 @@ from oslo_log import log as logging
 
 from nova_lite.api import wsgi
 from nova_lite import rpc
+from nova_lite import service
 
 LOG = logging.getLogger(__name__)
-
-#: Seconds between two looks at the signals received and the stop event.
-SIGNAL_POLL = 0.2
 
 #: Connections waiting for a request thread, per thread.
 QUEUE_PER_THREAD = 4
@@ -90,21 +87,6 @@ def serve(app, host, port, threads):
     return APIServer(app, host, port, threads)
 
 
-def _install_signal_handlers(received):
-    """SIGTERM/SIGINT are appended to the list ``received`` (the handler
-    takes no lock: it runs in the main thread between two bytecodes,
-    wherever that thread is); returns the previous handlers (empty when
-    not in the main thread, where signals cannot be set)."""
-    if threading.current_thread() is not threading.main_thread():
-        return {}
-
-    def _handler(signum, _frame):
-        received.append(signum)
-
-    return {sig: signal.signal(sig, _handler)
-            for sig in (signal.SIGTERM, signal.SIGINT)}
-
-
 def run_api(conf=cfg.CONF, stop_event=None, extra_blueprints=(),
             mounts=None):
     """Serve the API until SIGTERM/SIGINT or ``stop_event`` is set.
@@ -118,13 +100,11 @@ def run_api(conf=cfg.CONF, stop_event=None, extra_blueprints=(),
     rpc.init(conf)
     app = wsgi.build_app(conf, extra_blueprints, mounts)
     server = serve(app, conf.api.listen, conf.api.port, conf.api.threads)
-    received = []
-    previous = _install_signal_handlers(received)
+    received, previous = service.catch_stop_signals()
     server.start()
     try:
-        while (server.running and not received
-               and not stop_event.is_set()):
-            time.sleep(SIGNAL_POLL)
+        service.wait_for_stop(received, lambda: (
+            server.running and not stop_event.is_set()))
         if received:
             LOG.info('Signal %d received: stopping the API', received[0])
     finally:

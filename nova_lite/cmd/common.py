@@ -1,8 +1,6 @@
 """Shared start-up of the console scripts: config, logging, RPC."""
 import faulthandler
-import signal
 import sys
-import time
 import warnings
 
 from oslo_config import cfg
@@ -39,27 +37,10 @@ def parse_args(argv, default_config_files=None, cli_opts=(),
         rpc.init(CONF)
 
 
-#: Seconds between two looks at the signals received.
-SIGNAL_POLL = 0.2
-
-
 def wait_for_signal():
-    """Block until SIGTERM or SIGINT; returns the signal number.
-
-    The handler only appends to a list: a Python signal handler runs in
-    the main thread between two bytecodes, wherever that thread is, so
-    one that took a lock (``threading.Event.set``) could wait for a lock
-    its own thread holds. ``time.sleep`` is cut short by the signal.
-    """
-    received = []
-
-    def _handler(signum, _frame):
-        received.append(signum)
-
-    signal.signal(signal.SIGTERM, _handler)
-    signal.signal(signal.SIGINT, _handler)
-    while not received:
-        time.sleep(SIGNAL_POLL)
+    """Block until SIGTERM or SIGINT; returns the signal number."""
+    received, _previous = service.catch_stop_signals()
+    service.wait_for_stop(received)
     return received[0]
 
 
