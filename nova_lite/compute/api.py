@@ -424,6 +424,13 @@ class API:
         return self.compute.get_console_output(context, instance.host,
                                                instance_uuid, length)
 
+    def get_host_uptime(self, context, host):
+        """The ``uptime`` line of ``host`` (RPC call to its compute).
+
+        :raises: NotSupportedByDriver (501) when its driver cannot tell
+        """
+        return self.compute.get_host_uptime(context, host)
+
     # ------------------------------------------------------------- metadata
 
     def update_metadata(self, context, instance_uuid, metadata,

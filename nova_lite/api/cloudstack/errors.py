@@ -55,7 +55,7 @@ class CloudStackError(Exception):
 
     code = INTERNAL_ERROR
     cs_code = CS_SERVER_API
-    #: HTTP status when it is not ``code`` (see DatabaseUnavailable).
+    #: HTTP status when it is not ``code`` (see Unavailable).
     http_status = None
 
     def __init__(self, text, code=None, cs_code=None, headers=None):

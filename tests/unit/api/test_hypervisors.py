@@ -143,7 +143,7 @@ class HypervisorUptimeTest(_HypervisorsTestCase):
             return self.fake_uptime
 
         self.useFixture(fixtures.MockPatch(
-            'nova_lite.compute.rpcapi.ComputeAPI.get_host_uptime',
+            'nova_lite.compute.api.API.get_host_uptime',
             get_host_uptime))
 
     def uptime_path(self, host):

@@ -12,7 +12,6 @@ import flask
 from nova_lite.api import openstack
 from nova_lite.api.openstack.compute.views import hypervisors as views
 from nova_lite.api.openstack.compute.views import services as service_views
-from nova_lite.compute import rpcapi as compute_rpcapi
 from nova_lite.db import api as db_api
 from nova_lite import exception
 from nova_lite import policy
@@ -97,8 +96,7 @@ def uptime(hypervisor_id):
     node, service = _node(context, hypervisor_id)
     if not service_views.is_up(service, _down_time()):
         raise exception.ComputeServiceUnavailable(host=node['host'])
-    line = compute_rpcapi.ComputeAPI().get_host_uptime(context,
-                                                       node['host'])
+    line = openstack.compute_api().get_host_uptime(context, node['host'])
     return {'hypervisor': views.with_uptime(node, service, _down_time(),
                                             line)}
 
