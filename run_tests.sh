@@ -22,8 +22,9 @@ if ! command -v uv >/dev/null 2>&1; then
 fi
 [ -x .venv/bin/python ] || uv venv -q .venv -p python3
 export VIRTUAL_ENV="$PWD/.venv"
-uv pip install -q -r requirements.txt -r test-requirements.txt
-uv pip install -q -e .
+# Every install is pinned by upper-constraints.txt (tools/update-constraints.sh).
+uv pip install -q -c upper-constraints.txt -r requirements.txt \
+  -r test-requirements.txt -r devstack/lab-requirements.txt -e '.[libvirt,bench]'
 .venv/bin/python -m compileall -q nova_lite tests .venv/lib >/dev/null 2>&1 || true
 export PATH="$VIRTUAL_ENV/bin:$PATH"
 

@@ -167,6 +167,12 @@ class VirtDriverNotFound(NovaLiteException):
     msg_fmt = 'Could not load virt driver %(name)s'
 
 
+class VirtDriverDependencyMissing(VirtDriverNotFound):
+    msg_fmt = ("The %(driver)s virt driver needs the Python module "
+               "'%(module)s' from the package %(package)s, which is not "
+               "installed: %(hint)s")
+
+
 # ------------------------------------------- server groups and aggregates
 
 class InstanceGroupNotFound(NotFound):

@@ -7,6 +7,7 @@ from oslo_config import cfg
 from oslo_log import log as logging
 
 from nova_lite import conf as nl_conf  # noqa: F401 - registers options
+from nova_lite import exception
 from nova_lite import rpc
 from nova_lite import service
 from nova_lite import stats
@@ -75,7 +76,9 @@ def start_stats(name):
 
 
 def main_wrapper(func):
-    """Run ``func(argv)``; turn configuration errors into exit code 2.
+    """Run ``func(argv)``; turn configuration errors into exit code 2 and
+    a virt driver whose Python package is missing (libvirt-python for
+    ``[virt] driver = libvirt``) into one line on stderr and exit code 1.
 
     Fatal signals (SIGSEGV, SIGFPE, SIGABRT, SIGBUS, SIGILL) dump the
     Python stack of every thread to stderr (the service log) first, so a
@@ -88,3 +91,6 @@ def main_wrapper(func):
     except cfg.Error as exc:
         print('Configuration error: %s' % exc, file=sys.stderr)
         return 2
+    except exception.VirtDriverDependencyMissing as exc:
+        print('ERROR: %s' % exc, file=sys.stderr)
+        return 1

@@ -124,15 +124,34 @@ _DRIVERS = {
 }
 
 
+#: Python modules a driver imports that are not in nova_lite's base
+#: requirements: {driver: (module, package, how to install it)}.
+_OPTIONAL_MODULES = {
+    'libvirt': ('libvirt', 'libvirt-python',
+                "pip install -c upper-constraints.txt 'nova_lite[libvirt]' "
+                "(builds against the host's libvirt: on Debian, apt-get "
+                "install libvirt-dev pkg-config first)"),
+}
+
+
 def load_compute_driver(name, host):
     """Instantiate the driver called ``name`` (see ``[virt] driver``).
 
-    :raises: VirtDriverNotFound
+    :raises: VirtDriverDependencyMissing when the driver's optional Python
+        package (e.g. libvirt-python for ``libvirt``) is not installed;
+        VirtDriverNotFound for an unknown or broken driver
     """
     path = _DRIVERS.get(name, name)
     module_name, _, cls_name = path.rpartition('.')
     try:
         cls = getattr(importlib.import_module(module_name), cls_name)
+    except ModuleNotFoundError as exc:
+        optional = _OPTIONAL_MODULES.get(name)
+        if optional and exc.name == optional[0]:
+            raise exception.VirtDriverDependencyMissing(
+                driver=name, module=optional[0], package=optional[1],
+                hint=optional[2]) from exc
+        raise exception.VirtDriverNotFound(name=name) from exc
     except (ImportError, AttributeError, ValueError) as exc:
         raise exception.VirtDriverNotFound(name=name) from exc
     return cls(host)

@@ -34,8 +34,9 @@ except ImportError:
 
 CONF = nova_lite.conf.CONF
 GiB = 1024 ** 3
-SKIP_REASON = ('libvirt-python is not installed: pip install libvirt-python '
-               '(needs libvirt-dev and pkg-config)')
+SKIP_REASON = ('libvirt-python is not installed: pip install -c '
+               "upper-constraints.txt '.[libvirt]' (needs libvirt-dev and "
+               'pkg-config)')
 needs_libvirt = testtools.skipIf(libvirt is None, SKIP_REASON)
 needs_qemu_img = testtools.skipIf(shutil.which('qemu-img') is None,
                                   'qemu-img is not installed')
