@@ -3,8 +3,9 @@
 
 Starts ``nova-lite-api``, ``-conductor``, ``-scheduler`` (``--schedulers``)
 and one ``nova-lite-compute --fake-hosts M`` on the machine's RabbitMQ (a
-private vhost) and a fresh MariaDB, PostgreSQL or SQLite database (the
-test fixtures ``tests/functional/fixtures/processes.py``), then measures:
+private vhost) and a fresh MariaDB, PostgreSQL or SQLite database
+(``nova_lite.bench.processes.ProcessStack``: nova_lite with its ``[bench]``
+extra is enough, the test requirements are not needed), then measures:
 
 * ``single``: N single-server POSTs from K concurrent clients; wall time
   from the first POST until every server is ACTIVE (or ERROR), servers/s,
@@ -44,9 +45,9 @@ if REPO_ROOT not in sys.path:
 
 import sqlalchemy as sa  # noqa: E402
 
+from nova_lite.bench import client as compute_client  # noqa: E402
+from nova_lite.bench import processes  # noqa: E402
 from nova_lite.db import models  # noqa: E402
-from tests.functional.fixtures import client as client_fixture  # noqa: E402
-from tests.functional.fixtures import processes  # noqa: E402
 
 STATS_INTERVAL = 10         # [DEFAULT] report_interval of the bench, s
 DETAIL_REQUESTS = 15        # GETs per detail measurement (after 2 warm)
@@ -144,10 +145,10 @@ class Workload:
     def __init__(self, api_url, clients):
         self.api_url = api_url
         self.clients = clients
-        self.image = client_fixture.ComputeClient(api_url).image_id('tiny')
+        self.image = compute_client.ComputeClient(api_url).image_id('tiny')
 
     def _client(self):
-        return client_fixture.ComputeClient(self.api_url)
+        return compute_client.ComputeClient(self.api_url)
 
     def _run(self, count, work):
         """Call ``work(client, index)`` for index in range(count) from
@@ -222,7 +223,7 @@ class Workload:
 # ------------------------------------------------------------------ stack
 
 def stack_options(args, stats_dir):
-    """Extra options of the MultiProcessStack for a bench."""
+    """Extra options of the ProcessStack for a bench."""
     return {
         ('DEFAULT', 'stats_dir'): stats_dir,
         ('DEFAULT', 'report_interval'): STATS_INTERVAL,
@@ -428,7 +429,7 @@ def summary(args, phases, detail, stats):
 # ------------------------------------------------------------------- main
 
 def bench(args, stats_dir):
-    stack = processes.MultiProcessStack(
+    stack = processes.ProcessStack(
         args.db, schedulers=args.schedulers, fake_hosts=args.hosts,
         conf=stack_options(args, stats_dir))
     with stack:

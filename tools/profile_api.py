@@ -1,11 +1,11 @@
 #!/usr/bin/env python3
 """CPU profile of the API process alone, in-process and rerunnable.
 
-The full ``build_app()`` WSGI pipeline (noauth) of the API unit tests
-(``tests/unit/api/fakes.APIFixture``) on the ``fake://`` bus, so build
-casts go nowhere, over a fresh SQLite file or, with ``--db mysql`` /
+The full ``build_app()`` WSGI pipeline (noauth) in this process
+(``nova_lite.bench.inprocess.InProcessAPI``) on the ``fake://`` bus, so
+build casts go nowhere, over a fresh SQLite file or, with ``--db mysql`` /
 ``--db postgresql``, a fresh database on the machine's server (dropped at
-the end). Measures:
+the end). Needs only nova_lite and its ``[bench]`` extra. Measures:
 
 * ``POST /v2.1/servers`` (one server each): CPU ms per create
   (``time.process_time``, this process only: the database server's CPU
@@ -40,16 +40,10 @@ from sqlalchemy import event
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(
     __file__))))
 
-from nova_lite.db import api as db_api  # noqa: E402
-from nova_lite.db import migration  # noqa: E402
+from nova_lite.bench import inprocess  # noqa: E402
 from nova_lite.db import models  # noqa: E402
-from nova_lite.db import quotas as quota_db  # noqa: E402
-from nova_lite.network import api as network_api  # noqa: E402
-from tests.functional.fixtures import backends  # noqa: E402
-from tests.unit.api import fakes  # noqa: E402
 
-CREATE_BODY = {'server': {'name': 'prof', 'imageRef': fakes.IMAGE_UUID,
-                          'flavorRef': '1'}}
+PROJECT, USER = inprocess.PROJECT, inprocess.USER
 DETAIL_PATH = '/v2.1/servers/detail?limit=1000'
 INDEX_PATH = '/v2.1/servers?limit=1000'
 
@@ -66,28 +60,18 @@ class StatementCounter:
             self.count += 1
 
 
-def use_server_database(api, backend):
-    """Point ``api`` (a set-up APIFixture) at a fresh ``backend`` database,
-    migrated and seeded as the SQLite template; returns the Database
-    fixture (clean it up after ``db_api.reset_context_manager()``)."""
-    database = backends.Database(backend)
-    database.setUp()
-    api.conf.config(connection=database.url, group='database')
-    db_api.reset_context_manager()
-    network_api.clear_cache()
-    migration.db_sync()
-    api._seed(api.admin_context)
-    return database
-
-
 def open_limits(api, servers):
-    """Room for ``servers`` more: project quota overrides (rows in
-    ``quotas``, so checks run as with real limits) and
+    """Room for ``servers`` more: the project's quotas raised through
+    os-quota-sets (stored rows, so checks run as with real limits) and
     ``[api] max_pending_builds`` (nothing ever leaves BUILD here)."""
     room = 10 * servers + 1000
-    quota_db.quota_set(api.admin_context, fakes.PROJECT, {
-        'instances': room, 'cores': room, 'ram': 512 * room})
-    api.conf.config(max_pending_builds=room, group='api')
+    resp = api.request('PUT', '/v2.1/os-quota-sets/%s' % PROJECT, {
+        'quota_set': {'instances': room, 'cores': room, 'ram': 512 * room}},
+        headers=inprocess.ADMIN)
+    if resp.status_code != 200:
+        raise RuntimeError('quota update: %s %s' % (
+            resp.status_code, resp.get_data(as_text=True)[:300]))
+    api.set_option('max_pending_builds', room, 'api')
 
 
 def create_servers(api, count):
@@ -96,7 +80,8 @@ def create_servers(api, count):
     cpu, wall = [], []
     for _index in range(count):
         started_cpu, started = time.process_time(), time.perf_counter()
-        resp = api.request('POST', '/v2.1/servers', CREATE_BODY)
+        resp = api.request('POST', '/v2.1/servers', {'server': {
+            'name': 'prof', 'imageRef': api.image_id, 'flavorRef': '1'}})
         cpu.append((time.process_time() - started_cpu) * 1000)
         wall.append((time.perf_counter() - started) * 1000)
         if resp.status_code != 202:
@@ -105,10 +90,10 @@ def create_servers(api, count):
     return cpu, wall
 
 
-def _filler(index, now):
+def _filler(index, now, image_id):
     return {'uuid': str(uuid.uuid4()), 'display_name': 'filler-%d' % index,
-            'hostname': 'filler-%d' % index, 'project_id': fakes.PROJECT,
-            'user_id': fakes.USER, 'image_ref': fakes.IMAGE_UUID,
+            'hostname': 'filler-%d' % index, 'project_id': PROJECT,
+            'user_id': USER, 'image_ref': image_id,
             'flavor_id': '1', 'flavor_name': 'm1.tiny', 'vcpus': 1,
             'memory_mb': 512, 'root_gb': 1, 'ephemeral_gb': 0,
             'host': 'fake-%d' % (index % 100), 'node': 'fake-%d' % (
@@ -120,14 +105,17 @@ def _filler(index, now):
 def fill_servers(api, total):
     """Insert ACTIVE servers until the project has ``total`` live ones;
     each gets a metadata item and a free fixed IP while there are any."""
-    ctx = api.admin_context
-    live = db_api.instances_count(ctx, fakes.PROJECT)[0]
-    now = datetime.datetime.utcnow().replace(microsecond=0)
-    rows = [_filler(live + i, now) for i in range(max(0, total - live))]
     inst = models.Instance.__table__
     meta = models.InstanceMetadata.__table__
     fip = models.FixedIP.__table__
-    with db_api.writer(ctx) as session:
+    engine = sa.create_engine(api.database.url)
+    with engine.begin() as session:
+        live = session.execute(sa.select(sa.func.count()).where(
+            inst.c.project_id == PROJECT, inst.c.deleted == 0)).scalar()
+        now = datetime.datetime.now(datetime.timezone.utc).replace(
+            microsecond=0, tzinfo=None)
+        rows = [_filler(live + i, now, api.image_id)
+                for i in range(max(0, total - live))]
         for start in range(0, len(rows), 2000):
             batch = rows[start:start + 2000]
             session.execute(inst.insert(), batch)
@@ -145,6 +133,7 @@ def fill_servers(api, total):
                         allocated_at=now),
                 [{'fip_id': fip_id, 'uuid': row['uuid']}
                  for fip_id, row in zip(free, rows, strict=False)])
+    engine.dispose()
 
 
 def get_detail(api, runs, path=DETAIL_PATH):
@@ -223,18 +212,8 @@ def parse_args(argv=None):
 
 def main(argv=None):
     args = parse_args(argv)
-    api = fakes.APIFixture()
-    api.setUp()
-    database = None
-    try:
-        if args.db != 'sqlite':
-            database = use_server_database(api, args.db)
+    with inprocess.InProcessAPI(args.db) as api:
         run(args, api)
-    finally:
-        db_api.reset_context_manager()
-        if database is not None:
-            database.cleanUp()
-        api.cleanUp()
 
 
 if __name__ == '__main__':

@@ -14,7 +14,7 @@ import uuid
 
 import testtools
 
-from tests.functional.fixtures import client as client_fixture
+from nova_lite.bench import client as compute_client
 from tests.functional.fixtures import processes
 
 #: Seconds a single CLI/SDK call may take (the machine is shared).
@@ -73,7 +73,7 @@ class KeystoneStackTestCase(testtools.TestCase):
 
     def api(self, user='demo', project=None):
         """ComputeClient with a fresh Keystone token of ``user``."""
-        return client_fixture.ComputeClient(
+        return compute_client.ComputeClient(
             self.stack.api_url, token=self.stack.token(user, project))
 
     def openstack(self, user, *args):

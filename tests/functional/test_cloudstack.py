@@ -22,7 +22,7 @@ import sqlalchemy as sa
 import testtools
 
 from nova_lite.db import models
-from tests.functional.fixtures import client as compute_client
+from nova_lite.bench import client as compute_client
 from tests.functional.fixtures import keystone as keystone_fixture
 from tests.functional.fixtures import processes
 

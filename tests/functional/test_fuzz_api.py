@@ -28,7 +28,7 @@ import sys
 import testtools
 from testtools import content
 
-from tests.functional.fixtures import client as client_fixture
+from nova_lite.bench import client as compute_client
 from tests.functional.fixtures import processes
 
 #: Generated test cases per operation (fewer where the operation's input
@@ -62,7 +62,7 @@ class TestFuzzAPI(testtools.TestCase):
                 ('quota', 'instances'): -1, ('quota', 'cores'): -1,
                 ('quota', 'ram'): -1,
                 ('api', 'threads'): 8}))
-        self.client = client_fixture.ComputeClient(self.stack.api_url)
+        self.client = compute_client.ComputeClient(self.stack.api_url)
         self.client.session.headers.update(IDENTITY)
 
     def _schema_file(self):

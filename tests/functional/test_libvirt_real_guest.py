@@ -27,7 +27,7 @@ import time
 import testtools
 
 from nova_lite.compute import states
-from tests.functional.fixtures import client as client_fixture
+from nova_lite.bench import client as compute_client
 from tests.functional.fixtures import libvirt_stack
 from tests.functional.fixtures import processes
 
@@ -145,7 +145,7 @@ class TestRealGuest(testtools.TestCase):
         self.stack = self.useFixture(libvirt_stack.LibvirtStack(
             'mysql', hosts=(HOST,), connection_uri=URI, files_dir=files_dir,
             conf={('libvirt', 'virt_type'): 'qemu'}))
-        self.client = client_fixture.ComputeClient(self.stack.api_url)
+        self.client = compute_client.ComputeClient(self.stack.api_url)
         self.phase('stack up')
 
     def phase(self, name):

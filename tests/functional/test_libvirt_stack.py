@@ -16,7 +16,7 @@ import os
 import testtools
 
 from nova_lite.compute import states
-from tests.functional.fixtures import client as client_fixture
+from nova_lite.bench import client as compute_client
 from tests.functional.fixtures import libvirt_stack
 
 HOSTS = ('node1', 'node2')
@@ -35,8 +35,8 @@ class LibvirtStackTestCase(testtools.TestCase):
         self.stack = self.useFixture(libvirt_stack.LibvirtStack(
             'mysql', hosts=HOSTS, connection_uri='test:///default',
             conf={('libvirt', 'soft_reboot_timeout'): 5}))
-        self.client = client_fixture.ComputeClient(self.stack.api_url)
-        self.admin = client_fixture.ComputeClient(
+        self.client = compute_client.ComputeClient(self.stack.api_url)
+        self.admin = compute_client.ComputeClient(
             self.stack.api_url, project_id='admin', user_id='admin',
             roles='admin')
         self.image = self.client.image_id('tiny')

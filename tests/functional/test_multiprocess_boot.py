@@ -3,7 +3,7 @@ on RabbitMQ and MariaDB (and PostgreSQL), or nova-lite-all on SQLite, boot
 servers over HTTP, then delete them and leave no claim or IP behind."""
 import testtools
 
-from tests.functional.fixtures import client as client_fixture
+from nova_lite.bench import client as compute_client
 from tests.functional.fixtures import processes
 
 
@@ -18,7 +18,7 @@ class MultiProcessBootMixin:
             self.backend, hosts=('node1', 'node2'),
             all_in_one=self.all_in_one,
             conf={('quota', 'instances'): 20}))
-        self.client = client_fixture.ComputeClient(self.stack.api_url)
+        self.client = compute_client.ComputeClient(self.stack.api_url)
         self.image = self.client.image_id('tiny')
 
     def _boot(self):

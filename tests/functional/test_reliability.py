@@ -25,7 +25,7 @@ from testtools import content
 
 from nova_lite.db import models
 from tests.functional.fixtures import backends
-from tests.functional.fixtures import client as client_fixture
+from nova_lite.bench import client as compute_client
 from tests.functional.fixtures import db_proxy
 from tests.functional.fixtures import processes
 from tests.functional.fixtures import rabbit_node
@@ -87,7 +87,7 @@ class ReliabilityTestCase(testtools.TestCase):
                                             hosts=('node1', 'node2'),
                                             conf=options, **kwargs))
         self.addOnException(self._attach_logs)
-        self.client = client_fixture.ComputeClient(self.stack.api_url)
+        self.client = compute_client.ComputeClient(self.stack.api_url)
         self.image = self.client.image_id('tiny')
         return self.stack
 

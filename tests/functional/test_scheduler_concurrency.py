@@ -13,7 +13,7 @@ import sqlalchemy as sa
 import testtools
 
 from nova_lite.db import models
-from tests.functional.fixtures import client as client_fixture
+from nova_lite.bench import client as compute_client
 from tests.functional.fixtures import processes
 
 HOSTS = 3
@@ -43,8 +43,8 @@ class SchedulerConcurrencyTest(testtools.TestCase):
         super().setUp()
         self.stack = self.useFixture(processes.MultiProcessStack(
             'mysql', schedulers=2, fake_hosts=HOSTS, conf=CONF))
-        self.client = client_fixture.ComputeClient(self.stack.api_url)
-        self.admin = client_fixture.ComputeClient(
+        self.client = compute_client.ComputeClient(self.stack.api_url)
+        self.admin = compute_client.ComputeClient(
             self.stack.api_url, project_id='admin-project', user_id='admin',
             roles='admin,member,reader')
         self.image = self.client.image_id('tiny')
@@ -56,7 +56,7 @@ class SchedulerConcurrencyTest(testtools.TestCase):
                            'imageRef': self.image}}
         if hints:
             body['os:scheduler_hints'] = hints
-        client = client_fixture.ComputeClient(self.stack.api_url)
+        client = compute_client.ComputeClient(self.stack.api_url)
         resp = client.request('POST', '/servers', json=body)
         self.assertEqual(202, resp.status_code, resp.text)
         return resp.json()['server']['id']

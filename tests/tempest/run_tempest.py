@@ -41,7 +41,7 @@ REPO_ROOT = os.path.dirname(os.path.dirname(HERE))
 if REPO_ROOT not in sys.path:
     sys.path.insert(0, REPO_ROOT)
 
-from tests.functional.fixtures import client as client_fixture  # noqa: E402
+from nova_lite.bench import client as compute_client  # noqa: E402
 from tests.functional.fixtures import processes  # noqa: E402
 
 TEMPLATE = os.path.join(HERE, 'tempest.conf')
@@ -87,7 +87,7 @@ def tempest_env(workspace):
 
 def stack_values(stack):
     """Values of the template placeholders that come from the stack."""
-    client = client_fixture.ComputeClient(stack.api_url,
+    client = compute_client.ComputeClient(stack.api_url,
                                           token=stack.token('admin'))
     resp = client.request('GET', '/flavors')
     resp.raise_for_status()

@@ -1,0 +1,316 @@
+"""nova_lite services as separate OS processes, configured like a lab.
+
+``ProcessStack`` writes a nova_lite.conf, syncs and bootstraps the database
+with ``nova-lite-manage``, then starts ``nova-lite-api``, ``-conductor``,
+``-scheduler`` and one ``nova-lite-compute`` per host (or one
+``nova-lite-all``), each logging to its own file in the state dir, on a
+fresh database and a private RabbitMQ vhost (``nova_lite.bench.backends``).
+It authenticates with ``noauth``; the functional tests' subclass adds a
+real Keystone (``_start_keystone``).
+"""
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+
+import requests
+import sqlalchemy as sa
+
+from nova_lite.bench import backends
+from nova_lite.bench import Resource
+from nova_lite.db import models
+
+#: The checkout nova_lite runs from (for PYTHONPATH of child processes).
+REPO_ROOT = os.path.dirname(os.path.dirname(os.path.dirname(
+    os.path.abspath(__file__))))
+
+
+def free_port():
+    """A TCP port on 127.0.0.1 free at the time of the call."""
+    with socket.socket() as sock:
+        sock.bind(('127.0.0.1', 0))
+        return sock.getsockname()[1]
+
+
+def command(script):
+    """argv prefix running console script ``script`` (e.g. nova-lite-api)
+    from this interpreter's environment."""
+    path = shutil.which(script, path=os.path.dirname(sys.executable))
+    if path:
+        return [path]
+    module = script.replace('nova-lite-', '')
+    return [sys.executable, '-c', 'import sys; from nova_lite.cmd.%s import '
+            'main; sys.exit(main())' % module]
+
+
+def process_env():
+    env = dict(os.environ)
+    env['PYTHONPATH'] = REPO_ROOT + os.pathsep + env.get('PYTHONPATH', '')
+    return env
+
+
+class ServiceProcess:
+    """One service process; output goes to ``<state>/<name>.log``."""
+
+    def __init__(self, name, argv, state_dir):
+        self.name = name
+        self.argv = argv
+        self.log_path = os.path.join(state_dir, '%s.log' % name)
+        self.popen = None
+
+    def start(self):
+        with open(self.log_path, 'ab') as log:
+            self.popen = subprocess.Popen(
+                self.argv, stdout=log, stderr=subprocess.STDOUT,
+                env=process_env(), start_new_session=True)
+
+    def alive(self):
+        return self.popen is not None and self.popen.poll() is None
+
+    def stop(self, sig=signal.SIGTERM, timeout=15):
+        """Signal the process and wait; SIGKILL after ``timeout`` s."""
+        if not self.alive():
+            return
+        self.popen.send_signal(sig)
+        try:
+            self.popen.wait(timeout)
+        except subprocess.TimeoutExpired:
+            self.popen.kill()
+            self.popen.wait(10)
+
+    def kill(self):
+        self.stop(signal.SIGKILL)
+
+    def log_tail(self, lines=40):
+        try:
+            with open(self.log_path, errors='replace') as log:
+                return ''.join(log.readlines()[-lines:])
+        except OSError:
+            return ''
+
+
+class ProcessStack(Resource):
+    """A cloud of separate processes on the machine's real backends.
+
+    :param backend: 'mysql', 'postgresql' or 'sqlite'
+    :param hosts: compute host names (one nova-lite-compute each)
+    :param all_in_one: run ``nova-lite-all --compute-hosts len(hosts)``
+        instead (fake bus, so no RabbitMQ)
+    :param conf: extra options {(group, name): value}
+    :param schedulers: how many nova-lite-scheduler processes to run
+        (hosts ``controller``, ``controller-2``, ...; they share the
+        ``scheduler`` topic)
+    :param fake_hosts: when > 0, run one ``nova-lite-compute --fake-hosts
+        N`` (hosts ``fake-1`` ... ``fake-N``) instead of one process per
+        name in ``hosts``
+    :param keystone: authenticate with a real Keystone (on a new MariaDB
+        database when ``backend`` is 'mysql', else SQLite) instead of
+        noauth; its catalog has ``compute`` at ``<api_url>/v2.1`` and
+        ``image`` at ``<api_url>/image`` (public and internal, RegionOne).
+        After setUp: ``keystone`` (the KeystoneFixture), ``auth_url``,
+        ``passwords`` ({user: password}), ``projects`` ({user: project}),
+        ``openstack_env(user)`` and ``token(user)``.
+    """
+
+    def __init__(self, backend='mysql', hosts=('node1', 'node2'),
+                 all_in_one=False, conf=None, keystone=False,
+                 schedulers=1, fake_hosts=0):
+        super().__init__()
+        self.schedulers = schedulers
+        self.fake_hosts = fake_hosts
+        self.backend = backend
+        self.hosts = list(hosts)
+        self.all_in_one = all_in_one
+        self.extra_conf = conf or {}
+        self.use_keystone = keystone
+        self.keystone = None
+        self.processes = {}
+
+    def _start(self):
+        self.state_dir = self.use(backends.TempDir()).path
+        self.db = self.use(backends.Database(self.backend, self.state_dir))
+        self.transport_url = 'fake://'
+        if not self.all_in_one:
+            self.transport_url = self.use(
+                backends.RabbitVhost()).transport_url
+        self.api_port = free_port()
+        self.api_url = 'http://127.0.0.1:%d' % self.api_port
+        if self.use_keystone:
+            self._start_keystone()
+        self.config_file = self._write_config()
+        self.engine = sa.create_engine(self.db.url)
+        self.addCleanup(self.engine.dispose)
+        self.manage('db', 'sync')
+        self.manage('bootstrap', '--image-name', 'tiny')
+        self.addCleanup(self._stop_all)
+        self._start_all()
+
+    # --------------------------------------------------------------- config
+
+    def _options(self):
+        options = {
+            ('DEFAULT', 'transport_url'): self.transport_url,
+            ('DEFAULT', 'state_path'): self.state_dir,
+            ('DEFAULT', 'report_interval'): 2,
+            ('DEFAULT', 'service_down_time'): 10,
+            ('DEFAULT', 'rpc_response_timeout'): 30,
+            ('database', 'connection'): self.db.url,
+            ('api', 'listen'): '127.0.0.1',
+            ('api', 'port'): self.api_port,
+            ('api', 'auth_strategy'): 'noauth',
+            ('virt', 'driver'): 'fake',
+            ('compute', 'resource_update_interval'): 5,
+        }
+        if self.keystone is not None:
+            options.update(self._keystone_options())
+        options.update(self.extra_conf)
+        return options
+
+    # ------------------------------------------------------------- keystone
+
+    def _start_keystone(self):
+        """Start Keystone and set ``keystone``, ``auth_url``, ``passwords``
+        and ``projects``; the functional tests' stack implements it."""
+        raise NotImplementedError('keystone=True needs a subclass with '
+                                  '_start_keystone')
+
+    def _keystone_options(self):
+        return {}
+
+    def _write_config(self):
+        groups = {}
+        for (group, name), value in self._options().items():
+            groups.setdefault(group, []).append('%s = %s' % (name, value))
+        path = os.path.join(self.state_dir, 'nova_lite.conf')
+        with open(path, 'w') as conf:
+            for group, lines in groups.items():
+                conf.write('[%s]\n%s\n\n' % (group, '\n'.join(lines)))
+        return path
+
+    def _host_config(self, host):
+        path = os.path.join(self.state_dir, 'host-%s.conf' % host)
+        with open(path, 'w') as conf:
+            conf.write('[DEFAULT]\nhost = %s\n' % host)
+        return path
+
+    # ------------------------------------------------------------ processes
+
+    def manage(self, *args):
+        """Run ``nova-lite-manage`` with the stack's config; its stdout."""
+        result = subprocess.run(
+            command('nova-lite-manage') + ['--config-file', self.config_file]
+            + list(args), capture_output=True, text=True, timeout=120,
+            env=process_env())
+        if result.returncode != 0:
+            raise RuntimeError('nova-lite-manage %s failed:\n%s%s' % (
+                ' '.join(args), result.stdout, result.stderr))
+        return result.stdout
+
+    def _argv(self, script, host, *extra):
+        return (command(script) + ['--config-file', self.config_file,
+                                   '--config-file', self._host_config(host)]
+                + list(extra))
+
+    def start_process(self, name, script, host, *extra):
+        proc = ServiceProcess(name, self._argv(script, host, *extra),
+                              self.state_dir)
+        proc.start()
+        self.processes[name] = proc
+        return proc
+
+    def _start_all(self):
+        if self.all_in_one:
+            self.start_process('all', 'nova-lite-all', 'controller',
+                               '--compute-hosts', str(len(self.hosts)))
+            # nova-lite-all names a single compute after its host, several
+            # compute-1 ... compute-N.
+            self.hosts = (['controller'] if len(self.hosts) == 1 else
+                          ['compute-%d' % (i + 1)
+                           for i in range(len(self.hosts))])
+        else:
+            self.start_process('api', 'nova-lite-api', 'controller')
+            self.start_process('conductor', 'nova-lite-conductor',
+                               'controller')
+            for index in range(self.schedulers):
+                suffix = '-%d' % (index + 1) if index else ''
+                self.start_process('scheduler' + suffix,
+                                   'nova-lite-scheduler',
+                                   'controller' + suffix)
+            if self.fake_hosts:
+                self.start_process('compute-fake', 'nova-lite-compute',
+                                   'fake', '--fake-hosts',
+                                   str(self.fake_hosts))
+                self.hosts = ['fake-%d' % (i + 1)
+                              for i in range(self.fake_hosts)]
+            else:
+                for host in self.hosts:
+                    self.start_compute(host)
+        self.wait_api()
+        self.wait_computes(self.hosts)
+
+    def start_compute(self, host):
+        return self.start_process('compute-%s' % host, 'nova-lite-compute',
+                                  host)
+
+    def _stop_all(self):
+        for proc in reversed(list(self.processes.values())):
+            proc.stop()
+
+    # -------------------------------------------------------------- waiting
+
+    def _check_alive(self):
+        for name, proc in self.processes.items():
+            if not proc.alive():
+                raise AssertionError('%s exited (%s):\n%s' % (
+                    name, proc.popen.returncode, proc.log_tail()))
+
+    def wait_api(self, timeout=60):
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            self._check_alive()
+            try:
+                if requests.get(self.api_url + '/', timeout=2).status_code \
+                        < 500:
+                    return
+            except requests.ConnectionError:
+                pass
+            time.sleep(0.2)
+        raise AssertionError('API did not answer within %d s' % timeout)
+
+    def wait_computes(self, hosts, timeout=60):
+        """Wait until every host has a compute_nodes row."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            self._check_alive()
+            if set(hosts) <= set(self.compute_node_hosts()):
+                return
+            time.sleep(0.2)
+        raise AssertionError('computes %s not registered' % hosts)
+
+    # -------------------------------------------------------------- queries
+
+    def query(self, statement):
+        with self.engine.connect() as conn:
+            return conn.execute(statement).all()
+
+    def compute_node_hosts(self):
+        node = models.ComputeNode
+        return [r[0] for r in self.query(sa.select(node.host).where(
+            node.deleted == 0))]
+
+    def allocations(self):
+        return self.query(sa.select(models.Allocation.instance_uuid))
+
+    def node_usage(self):
+        node = models.ComputeNode
+        return {r[0]: tuple(r[1:]) for r in self.query(sa.select(
+            node.host, node.vcpus_used, node.memory_mb_used,
+            node.local_gb_used).where(node.deleted == 0))}
+
+    def allocated_fixed_ips(self):
+        fip = models.FixedIP
+        return self.query(sa.select(fip.address).where(
+            fip.instance_uuid.isnot(None)))
