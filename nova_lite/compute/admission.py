@@ -1,5 +1,5 @@
-"""Admission control of server creates: refuse work early, not queue it
-without end (DESIGN.md, "Conventions").
+"""Admission control of server creates: refuse work early (503 with
+Retry-After), not queue it without end.
 
 The database is the source of truth: instances in BUILD across the cloud
 (one indexed COUNT) are compared with ``[api] max_pending_builds``.  A

@@ -1,4 +1,4 @@
-"""Configuration options, one module per group (see DESIGN.md).
+"""Configuration options, one module per group.
 
 Importing this package registers every option on the global ``CONF``.
 """

@@ -1,4 +1,4 @@
-"""oslo.policy defaults, one module per API area (DESIGN.md).
+"""oslo.policy defaults, one module per API area.
 
 ``list_rules()`` is the ``oslo.policy.policies`` entry point used by
 ``oslopolicy-sample-generator`` and by ``nova_lite.policy``.
