@@ -40,7 +40,7 @@ from sqlalchemy import event
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(
     __file__))))
 
-from nova_lite.db import api as db_api  # noqa: E402
+from nova_lite.db import session as db_session  # noqa: E402
 from nova_lite.db import migration  # noqa: E402
 from nova_lite.db import models  # noqa: E402
 from nova_lite.db import quotas as quota_db  # noqa: E402
@@ -69,11 +69,11 @@ class StatementCounter:
 def use_server_database(api, backend):
     """Point ``api`` (a set-up APIFixture) at a fresh ``backend`` database,
     migrated and seeded as the SQLite template; returns the Database
-    fixture (clean it up after ``db_api.reset_context_manager()``)."""
+    fixture (clean it up after ``db_session.reset()``)."""
     database = backends.Database(backend)
     database.setUp()
     api.conf.config(connection=database.url, group='database')
-    db_api.reset_context_manager()
+    db_session.reset()
     network_api.clear_cache()
     migration.db_sync()
     api._seed(api.admin_context)
@@ -121,13 +121,13 @@ def fill_servers(api, total):
     """Insert ACTIVE servers until the project has ``total`` live ones;
     each gets a metadata item and a free fixed IP while there are any."""
     ctx = api.admin_context
-    live = db_api.instances_count(ctx, fakes.PROJECT)[0]
+    live = quota_db.instance_usage(ctx, fakes.PROJECT)[0]
     now = datetime.datetime.utcnow().replace(microsecond=0)
     rows = [_filler(live + i, now) for i in range(max(0, total - live))]
     inst = models.Instance.__table__
     meta = models.InstanceMetadata.__table__
     fip = models.FixedIP.__table__
-    with db_api.writer(ctx) as session:
+    with db_session.writer(ctx) as session:
         for start in range(0, len(rows), 2000):
             batch = rows[start:start + 2000]
             session.execute(inst.insert(), batch)
@@ -231,7 +231,7 @@ def main(argv=None):
             database = use_server_database(api, args.db)
         run(args, api)
     finally:
-        db_api.reset_context_manager()
+        db_session.reset()
         if database is not None:
             database.cleanUp()
         api.cleanUp()
