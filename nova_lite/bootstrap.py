@@ -5,7 +5,8 @@ function is idempotent.
 """
 import io
 
-from nova_lite.db import api as db_api
+from nova_lite.db import flavors as flavor_db
+from nova_lite.db import images as image_db
 from nova_lite import exception
 from nova_lite.image import api as image_api
 from nova_lite.network import api as network_api
@@ -27,10 +28,10 @@ def ensure_flavors(context):
     created = []
     for flavorid, name, vcpus, memory_mb, root_gb in DEFAULT_FLAVORS:
         try:
-            db_api.flavor_get_by_flavorid(context, flavorid)
+            flavor_db.flavor_get_by_flavorid(context, flavorid)
         except exception.FlavorNotFound:
             try:
-                db_api.flavor_create(context, {
+                flavor_db.flavor_create(context, {
                     'flavorid': flavorid, 'name': name, 'vcpus': vcpus,
                     'memory_mb': memory_mb, 'root_gb': root_gb})
                 created.append(name)
@@ -50,7 +51,7 @@ def ensure_image(context, name, path=None, disk_format='raw',
     uploaded from that file, else it is a 1 MiB blank raw disk (enough
     for the fake driver). Returns the image dict."""
     images = image_api.API()
-    existing = [i for i in db_api.image_get_all(context, name=name)
+    existing = [i for i in image_db.image_get_all(context, name=name)
                 if i['status'] == 'active']
     if existing:
         return existing[0]

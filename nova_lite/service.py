@@ -14,7 +14,7 @@ from oslo_log import log as logging
 import oslo_messaging as messaging
 
 from nova_lite import context as nl_context
-from nova_lite.db import api as db_api
+from nova_lite.db import services as service_db
 from nova_lite import rpc
 
 CONF = cfg.CONF
@@ -99,7 +99,7 @@ class Service:
     def start(self):
         """Register, start the RPC servers and the periodic tasks."""
         ctxt = nl_context.get_admin_context()
-        self.service_ref = db_api.service_register(
+        self.service_ref = service_db.service_register(
             ctxt, self.host, self.binary, self.topic)
         self.manager.init_host()
         endpoints = [self.manager]
@@ -145,8 +145,8 @@ class Service:
                         'heartbeat', self.binary, self.host)
             return
         ctxt = nl_context.get_admin_context()
-        if not db_api.service_heartbeat(ctxt, self.service_ref['id']):
-            self.service_ref = db_api.service_register(
+        if not service_db.service_heartbeat(ctxt, self.service_ref['id']):
+            self.service_ref = service_db.service_register(
                 ctxt, self.host, self.binary, self.topic)
 
     def stop(self, graceful=True):

@@ -21,7 +21,9 @@ from oslo_config import cfg
 from nova_lite import bootstrap
 from nova_lite.cmd import common
 from nova_lite import context as nl_context
-from nova_lite.db import api as db_api
+from nova_lite.db import flavors as flavor_db
+from nova_lite.db import purge as purge_db
+from nova_lite.db import services as service_db
 from nova_lite.db import migration
 from nova_lite import exception
 from nova_lite.scheduler import host_manager
@@ -51,11 +53,11 @@ def db_purge():
     drawing a progress bar on stderr."""
     before = _parse_date(CONF.command.before)
     ctxt = _ctxt()
-    total = db_api.purge_count(ctxt, before)
+    total = purge_db.purge_count(ctxt, before)
     done = 0
     _progress(done, total)
     while True:
-        count = db_api.purge_batch(ctxt, before, CONF.command.batch_size)
+        count = purge_db.purge_batch(ctxt, before, CONF.command.batch_size)
         if not count:
             break
         done += count
@@ -82,8 +84,8 @@ def service_check():
     """Exit 0 when (binary, host) heartbeated within service_down_time."""
     cutoff = host_manager.up_since()
     host = CONF.command.service_host or CONF.host
-    for svc in db_api.service_get_all(_ctxt(), binary=CONF.command.binary,
-                                      host=host):
+    for svc in service_db.service_get_all(_ctxt(), binary=CONF.command.binary,
+                                          host=host):
         if svc['last_seen_up'] and svc['last_seen_up'] >= cutoff:
             print('%s on %s: up' % (svc['binary'], svc['host']))
             return
@@ -96,7 +98,7 @@ def service_list():
     cutoff = host_manager.up_since()
     fmt = '%-6s %-22s %-20s %-9s %-5s %s'
     print(fmt % ('Id', 'Binary', 'Host', 'Status', 'State', 'Updated'))
-    for svc in db_api.service_get_all(_ctxt()):
+    for svc in service_db.service_get_all(_ctxt()):
         seen = svc['last_seen_up']
         state = 'up' if seen and seen >= cutoff else 'down'
         status = 'disabled' if svc['disabled'] else 'enabled'
@@ -123,7 +125,7 @@ def flavor_create():
               'memory_mb': cmd.ram, 'root_gb': cmd.disk}
     if cmd.id:
         values['flavorid'] = cmd.id
-    flavor = db_api.flavor_create(_ctxt(), values)
+    flavor = flavor_db.flavor_create(_ctxt(), values)
     print('Flavor %s: id %s' % (flavor['name'], flavor['flavorid']))
 
 

@@ -14,7 +14,7 @@ guard against overload, not an exact limit.
 from oslo_config import cfg
 from oslo_log import log as logging
 
-from nova_lite.db import api as db_api
+from nova_lite.db import instances as instance_db
 from nova_lite import exception
 
 CONF = cfg.CONF
@@ -46,7 +46,7 @@ def admit(context, min_count, max_count, conf=None, pending=None):
             reason='min_count %d is more than the %d builds this cloud '
             'accepts at once' % (min_count, bound))
     if pending is None:
-        pending = db_api.instances_building_count(context)
+        pending = instance_db.instances_building_count(context)
     room = bound - pending
     if room < min_count:
         LOG.warning('Refusing a create of %d server(s): %d builds pending '

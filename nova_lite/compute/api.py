@@ -1,8 +1,8 @@
 """API-side compute logic: validate, record, and hand work to services.
 
 The WSGI handlers (``nova_lite.api``) and the CloudStack commands call this
-class; it writes instance records through ``nova_lite.db.api`` and casts to
-the conductor (builds) or to the instance's compute (everything else).
+class; it writes instance records through ``nova_lite.db.instances`` and
+casts to the conductor (builds) or to the instance's compute (everything else).
 """
 import copy
 import re
@@ -17,7 +17,11 @@ from nova_lite.compute import rpcapi as compute_rpcapi
 from nova_lite.compute import states
 from nova_lite.conductor import rpcapi as conductor_rpcapi
 from nova_lite.db import aggregates as aggregate_db
-from nova_lite.db import api as db_api
+from nova_lite.db import actions as action_db
+from nova_lite.db import flavors as flavor_db
+from nova_lite.db import instance_metadata as metadata_db
+from nova_lite.db import instances as instance_db
+from nova_lite.db import session as db_session
 from nova_lite.db import server_groups as group_db
 from nova_lite import exception
 from nova_lite.image import api as image_api
@@ -77,7 +81,7 @@ class API:
             raise exception.Invalid(reason='min_count must be <= max_count')
         # Every check reads in one transaction (one connection, one
         # commit): the writes below start another.
-        with db_api.reader(context):
+        with db_session.reader(context):
             flavor, image, instance_group = self._resources_for_create(
                 context, flavor_id, image_ref, availability_zone,
                 instance_group, scheduler_hints)
@@ -97,7 +101,7 @@ class API:
                   for index in range(count)]
         for value in values:
             value.update(access_ips or {})
-        rows = db_api.instances_create(
+        rows = instance_db.instances_create(
             context, values, metadata or {},
             group_id=(instance_group or {}).get('id'))
         self._recheck_quota(context, flavor, rows, limits)
@@ -151,13 +155,14 @@ class API:
             quota.recheck_instances(context, flavor, len(rows), limits)
         except exception.QuotaExceeded:
             for row in rows:
-                db_api.instance_destroy(context, row.uuid, expected_host=None)
+                instance_db.instance_destroy(context, row.uuid,
+                                             expected_host=None)
             raise
 
     @staticmethod
     def _flavor_for_create(context, flavor_id):
         try:
-            flavor = db_api.flavor_get_by_flavorid(context, flavor_id)
+            flavor = flavor_db.flavor_get_by_flavorid(context, flavor_id)
         except exception.FlavorNotFound as exc:
             raise exception.Invalid(reason='Flavor %s could not be found.'
                                     % flavor_id) from exc
@@ -281,13 +286,13 @@ class API:
 
     def get(self, context, instance_uuid):
         """:raises: InstanceNotFound (also for other projects' servers)"""
-        return db_api.instance_get(context, instance_uuid)
+        return instance_db.instance_get(context, instance_uuid)
 
     def get_all(self, context, filters=None, marker=None, limit=None,
                 all_tenants=False, details=True):
         """Servers of the context's project (all with ``all_tenants``);
         without ``details`` no metadata, addresses nor faults
-        (``db_api.instance_get_all``).
+        (``instance_db.instance_get_all``).
 
         With ``changes_since`` deleted servers are listed too (compute API
         reference: "changes-since" returns deleted servers as DELETED).
@@ -299,9 +304,9 @@ class API:
                 context.read_deleted == 'no':
             context = copy.copy(context)
             context.read_deleted = 'yes'
-        return db_api.instance_get_all(context, filters, marker, limit,
-                                       project_only=not all_tenants,
-                                       details=details)
+        return instance_db.instance_get_all(context, filters, marker, limit,
+                                            project_only=not all_tenants,
+                                            details=details)
 
     # --------------------------------------------------------------- update
 
@@ -314,7 +319,7 @@ class API:
             values.update(display_name=name,
                           hostname=sanitize_hostname(name))
         if values:
-            db_api.instance_update(context, instance_uuid, values)
+            instance_db.instance_update(context, instance_uuid, values)
         return self.get(context, instance_uuid)
 
     # --------------------------------------------------------------- delete
@@ -327,16 +332,16 @@ class API:
         """
         instance = self.get(context, instance_uuid)
         self._check_locked(context, instance)
-        db_api.action_start(context, instance_uuid, 'delete')
+        action_db.action_start(context, instance_uuid, 'delete')
         for _attempt in range(3):
             if instance.host is None:
-                if db_api.instance_destroy(context, instance_uuid,
-                                           expected_host=None):
+                if instance_db.instance_destroy(context, instance_uuid,
+                                                expected_host=None):
                     claims.unclaim(context, instance_uuid)
                     return
             else:
                 try:
-                    db_api.instance_update(
+                    instance_db.instance_update(
                         context, instance_uuid,
                         {'task_state': states.DELETING},
                         expected_host=instance.host)
@@ -366,15 +371,15 @@ class API:
                 action=action, instance_uuid=instance_uuid,
                 attr='vm_state', state=instance.vm_state)
         try:
-            db_api.instance_update(context, instance_uuid,
-                                   {'task_state': task_state},
-                                   expected_task_state=None,
-                                   expected_vm_state=tuple(vm_states))
+            instance_db.instance_update(context, instance_uuid,
+                                        {'task_state': task_state},
+                                        expected_task_state=None,
+                                        expected_vm_state=tuple(vm_states))
         except exception.UnexpectedTaskStateError as exc:
             raise exception.InstanceInvalidState(
                 action=action, instance_uuid=instance_uuid,
                 attr='task_state', state=instance.task_state) from exc
-        db_api.action_start(context, instance_uuid, action)
+        action_db.action_start(context, instance_uuid, action)
         return instance
 
     def reboot(self, context, instance_uuid, reboot_type='SOFT'):
@@ -403,12 +408,12 @@ class API:
         """Lock or unlock a server (locked servers refuse actions of
         non-admins)."""
         self.get(context, instance_uuid)
-        db_api.instance_update(context, instance_uuid, {
+        instance_db.instance_update(context, instance_uuid, {
             'locked': locked,
             'locked_by': ('admin' if context.is_admin else 'owner')
             if locked else None})
-        db_api.action_start(context, instance_uuid,
-                            'lock' if locked else 'unlock')
+        action_db.action_start(context, instance_uuid,
+                               'lock' if locked else 'unlock')
 
     def get_console_output(self, context, instance_uuid, length=None):
         """The guest's console log (RPC call to its compute).
@@ -444,9 +449,9 @@ class API:
         if not delete:
             items.update(m.key for m in instance.metadata_items)
         quota.check(context, 'metadata_items', len(items), used=0)
-        return db_api.instance_metadata_update(context, instance_uuid,
-                                               metadata, delete)
+        return metadata_db.instance_metadata_update(context, instance_uuid,
+                                                    metadata, delete)
 
     def delete_metadata_item(self, context, instance_uuid, key):
         self.get(context, instance_uuid)
-        db_api.instance_metadata_delete(context, instance_uuid, key)
+        metadata_db.instance_metadata_delete(context, instance_uuid, key)

@@ -7,7 +7,9 @@ from oslo_log import log as logging
 
 from nova_lite.compute import states
 from nova_lite.compute import utils as compute_utils
-from nova_lite.db import api as db_api
+from nova_lite.db import actions as action_db
+from nova_lite.db import instance_faults as fault_db
+from nova_lite.db import instances as instance_db
 from nova_lite import exception
 from nova_lite.image import api as image_api
 from nova_lite.network import api as network_api
@@ -55,7 +57,7 @@ class BuildFlow:
 
     def _start_spawning(self, context, instance):
         try:
-            db_api.instance_update(
+            instance_db.instance_update(
                 context, instance.uuid, {'task_state': states.SPAWNING},
                 expected_task_state=None, expected_vm_state=states.BUILDING,
                 expected_host=self.host)
@@ -79,7 +81,7 @@ class BuildFlow:
 
     def _finish(self, context, instance, start):
         try:
-            db_api.instance_update(
+            instance_db.instance_update(
                 context, instance.uuid,
                 {'vm_state': states.ACTIVE, 'task_state': None,
                  'power_state': states.RUNNING,
@@ -89,8 +91,8 @@ class BuildFlow:
                 exception.UnexpectedTaskStateError):
             self._lost_race(context, instance)
             return
-        db_api.action_event_record(context, instance.uuid, EVENT, 'Success',
-                                   self.host, start, finish_action=True)
+        action_db.action_event_record(context, instance.uuid, EVENT, 'Success',
+                                      self.host, start, finish_action=True)
         LOG.info('Instance %s is ACTIVE on %s', instance.uuid, self.host)
 
     def _lost_race(self, context, instance):
@@ -99,7 +101,7 @@ class BuildFlow:
         ctxt = context.elevated()
         ctxt.read_deleted = 'yes'
         try:
-            current = db_api.instance_get(ctxt, instance.uuid)
+            current = instance_db.instance_get(ctxt, instance.uuid)
         except exception.InstanceNotFound:
             current = None
         if current is not None and current.task_state == states.DELETING:
@@ -116,7 +118,7 @@ class BuildFlow:
         reschedulable = not isinstance(exc, exception.BuildAbortException)
         if reschedulable and alternates:
             try:
-                db_api.instance_update(
+                instance_db.instance_update(
                     context, instance.uuid,
                     {'task_state': states.SCHEDULING, 'host': None,
                      'node': None},
@@ -125,12 +127,12 @@ class BuildFlow:
             except (exception.InstanceNotFound,
                     exception.UnexpectedTaskStateError):
                 return
-            db_api.instance_fault_create(context, instance.uuid,
-                                         compute_utils.fault_code(exc),
-                                         reason, host=self.host)
-            db_api.action_event_record(context, instance.uuid, EVENT,
-                                       'Error', self.host, start,
-                                       details=reason)
+            fault_db.instance_fault_create(context, instance.uuid,
+                                           compute_utils.fault_code(exc),
+                                           reason, host=self.host)
+            action_db.action_event_record(context, instance.uuid, EVENT,
+                                          'Error', self.host, start,
+                                          details=reason)
             instance.host = instance.node = None
             instance.task_state = states.SCHEDULING
             self.conductor.build_instances(context, [instance], spec,

@@ -19,7 +19,7 @@ from cryptography.hazmat.primitives.asymmetric import rsa
 from cryptography.hazmat.primitives import serialization
 from oslo_log import log as logging
 
-from nova_lite.db import api as db_api
+from nova_lite.db import keypairs as keypair_db
 from nova_lite.db import quotas as quota_db
 from nova_lite import exception
 from nova_lite import quota
@@ -105,14 +105,14 @@ def create(context, name, public_key=None):
         private_key, public_key = generate()
     else:
         check_public_key(public_key)
-    keypair = db_api.key_pair_create(context, {
+    keypair = keypair_db.key_pair_create(context, {
         'name': name, 'user_id': context.user_id,
         'project_id': context.project_id, 'public_key': public_key,
         'fingerprint': fingerprint(public_key), 'type': 'ssh'})
     try:
         _recheck(context)
     except exception.QuotaExceeded:
-        db_api.key_pair_destroy(context, context.user_id, name)
+        keypair_db.key_pair_destroy(context, context.user_id, name)
         raise
     LOG.info('Key pair %s of user %s %s', name, context.user_id,
              'generated' if private_key else 'imported')
@@ -134,7 +134,7 @@ def _not_found(context, name):
 
 def get(context, name):
     """:raises: NotFound (404), also for another user's pair"""
-    found = db_api.key_pair_get_all(context, context.user_id, name)
+    found = keypair_db.key_pair_get_all(context, context.user_id, name)
     if not found:
         raise _not_found(context, name)
     return found[0]
@@ -142,12 +142,12 @@ def get(context, name):
 
 def get_all(context):
     """The caller's key pairs, by name."""
-    return db_api.key_pair_get_all(context, context.user_id)
+    return keypair_db.key_pair_get_all(context, context.user_id)
 
 
 def delete(context, name):
     """:raises: NotFound (404)"""
-    if not db_api.key_pair_destroy(context, context.user_id, name):
+    if not keypair_db.key_pair_destroy(context, context.user_id, name):
         raise _not_found(context, name)
 
 

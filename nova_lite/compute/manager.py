@@ -22,7 +22,8 @@ from nova_lite.compute import states
 from nova_lite.compute import utils as compute_utils
 from nova_lite.conductor import rpcapi as conductor_rpcapi
 from nova_lite import context as nl_context
-from nova_lite.db import api as db_api
+from nova_lite.db import actions as action_db
+from nova_lite.db import instances as instance_db
 from nova_lite import exception
 from nova_lite.network import api as network_api
 from nova_lite.objects import instance as instance_obj
@@ -115,7 +116,7 @@ class ComputeManager(service.Manager):
 
     def _instance(self, context, instance_uuid):
         return instance_obj.Instance.from_db(
-            db_api.instance_get(context.elevated(), instance_uuid))
+            instance_db.instance_get(context.elevated(), instance_uuid))
 
     def terminate_instance(self, context, instance_uuid):
         """Destroy the guest, free IP and claim, delete the record."""
@@ -130,11 +131,11 @@ class ComputeManager(service.Manager):
                                                        instance_uuid)
             self.driver.destroy(context, instance, nw_info)
             compute_utils.release_resources(context, instance_uuid)
-            db_api.action_event_record(context, instance_uuid,
-                                       'compute_terminate_instance',
-                                       'Success', self.host, start,
-                                       finish_action=True)
-            db_api.instance_destroy(context, instance_uuid)
+            action_db.action_event_record(context, instance_uuid,
+                                          'compute_terminate_instance',
+                                          'Success', self.host, start,
+                                          finish_action=True)
+            instance_db.instance_destroy(context, instance_uuid)
         LOG.info('Instance %s deleted on %s', instance_uuid, self.host)
 
     def reboot_instance(self, context, instance_uuid, reboot_type):
@@ -178,9 +179,9 @@ class ComputeManager(service.Manager):
                 result, details = 'Error', str(exc)
             self.power.record(context, instance, task_state,
                               vm_state if result == 'Success' else None)
-            db_api.action_event_record(context, instance_uuid, event,
-                                       result, self.host, start,
-                                       details=details, finish_action=True)
+            action_db.action_event_record(context, instance_uuid, event,
+                                          result, self.host, start,
+                                          details=details, finish_action=True)
 
     @messaging.expected_exceptions(exception.NotSupportedByDriver)
     def get_host_uptime(self, context):

@@ -4,7 +4,7 @@ from oslo_log import log as logging
 
 from nova_lite.compute import states
 from nova_lite import context as nl_context
-from nova_lite.db import api as db_api
+from nova_lite.db import instances as instance_db
 from nova_lite import exception
 from nova_lite.objects import instance as instance_obj
 from nova_lite.virt import driver as virt_driver
@@ -38,8 +38,8 @@ class PowerSync:
         if vm_state:
             values['vm_state'] = vm_state
         try:
-            db_api.instance_update(context, instance.uuid, values,
-                                   expected_task_state=task_state)
+            instance_db.instance_update(context, instance.uuid, values,
+                                        expected_task_state=task_state)
         except (exception.InstanceNotFound,
                 exception.UnexpectedTaskStateError) as exc:
             LOG.info('Not recording power state of %s: %s', instance.uuid,
@@ -59,7 +59,7 @@ class PowerSync:
             return
         ctxt = nl_context.get_admin_context()
         try:
-            row = db_api.instance_states_get(ctxt, event.uuid)
+            row = instance_db.instance_states_get(ctxt, event.uuid)
         except exception.InstanceNotFound:
             return
         if row.task_state is not None:
@@ -72,7 +72,7 @@ class PowerSync:
         """Compare every instance of the host with the hypervisor."""
         ctxt = nl_context.get_admin_context()
         changed = 0
-        for row in db_api.instances_on_host(ctxt, self.host):
+        for row in instance_db.instances_on_host(ctxt, self.host):
             instance = instance_obj.Instance.from_db(row)
             changed += self._sync_one(ctxt, row, self._power_state(instance))
         return changed
@@ -89,9 +89,9 @@ class PowerSync:
                 states.SHUTDOWN, states.CRASHED):
             values['vm_state'] = states.STOPPED
         try:
-            db_api.instance_update(ctxt, row.uuid, values,
-                                   expected_task_state=None,
-                                   expected_vm_state=row.vm_state)
+            instance_db.instance_update(ctxt, row.uuid, values,
+                                        expected_task_state=None,
+                                        expected_vm_state=row.vm_state)
         except (exception.InstanceNotFound,
                 exception.UnexpectedTaskStateError):
             return 0

@@ -9,7 +9,7 @@ from oslo_log import log as logging
 
 from nova_lite.compute import states
 from nova_lite.compute import utils as compute_utils
-from nova_lite.db import api as db_api
+from nova_lite.db import instances as instance_db
 from nova_lite import exception
 from nova_lite.network import api as network_api
 from nova_lite.objects import instance as instance_obj
@@ -67,7 +67,7 @@ RECOVERY = {
 def recover_host(ctxt, manager):
     """Apply ``RECOVERY`` to every live instance of the host, then remove
     guests the database no longer knows (deleted while we were down)."""
-    rows = db_api.instances_on_host(ctxt, manager.host)
+    rows = instance_db.instances_on_host(ctxt, manager.host)
     for row in rows:
         action = RECOVERY.get((row.vm_state, row.task_state))
         if action is None:
@@ -87,7 +87,7 @@ def _remove_orphans(ctxt, manager, known):
         if uuid in known:
             continue
         try:
-            row = db_api.instance_get(_read_deleted(ctxt), uuid)
+            row = instance_db.instance_get(_read_deleted(ctxt), uuid)
         except exception.InstanceNotFound:
             continue
         if not row.deleted:

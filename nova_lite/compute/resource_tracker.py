@@ -2,7 +2,7 @@
 claims and is healed from allocations on each report)."""
 from oslo_config import cfg
 
-from nova_lite.db import api as db_api
+from nova_lite.db import compute_nodes as node_db
 
 CONF = cfg.CONF
 
@@ -16,7 +16,7 @@ def update_available_resource(context, host, driver):
         'disk_allocation_ratio': CONF.compute.disk_allocation_ratio,
     }
     running_vms = len(driver.list_instances())
-    return [db_api.compute_node_report(
+    return [node_db.compute_node_report(
         context, host, nodename,
         dict(driver.get_available_resource(nodename),
              running_vms=running_vms),

@@ -6,7 +6,9 @@ import traceback as tb_module
 from oslo_log import log as logging
 
 from nova_lite.compute import states
-from nova_lite.db import api as db_api
+from nova_lite.db import actions as action_db
+from nova_lite.db import claims as claim_db
+from nova_lite.db import instances as instance_db
 from nova_lite import exception
 from nova_lite.network import api as network_api
 
@@ -32,17 +34,18 @@ def set_error(context, instance_uuid, message, code=500, host=None,
     fault = {'code': code, 'message': message, 'host': host,
              'details': _details_text(details)}
     try:
-        db_api.instance_update(context, instance_uuid,
-                               {'vm_state': states.ERROR, 'task_state': None},
-                               fault=fault, **expected)
+        instance_db.instance_update(context, instance_uuid,
+                                    {'vm_state': states.ERROR,
+                                     'task_state': None},
+                                    fault=fault, **expected)
     except (exception.InstanceNotFound, exception.UnexpectedTaskStateError):
         LOG.info('Instance %s changed before it could be set to ERROR',
                  instance_uuid)
         return False
     release_resources(context, instance_uuid)
-    db_api.action_event_record(context, instance_uuid, event, 'Error', host,
-                               start_time, details=_details_text(details),
-                               finish_action=True)
+    action_db.action_event_record(context, instance_uuid, event, 'Error', host,
+                                  start_time, details=_details_text(details),
+                                  finish_action=True)
     LOG.warning('Instance %s set to ERROR: %s', instance_uuid, message)
     return True
 
@@ -55,7 +58,7 @@ def _details_text(details):
 
 def release_resources(context, instance_uuid):
     """Free the claim and the fixed IPs of an instance. Idempotent."""
-    db_api.unclaim(context, instance_uuid)
+    claim_db.unclaim(context, instance_uuid)
     network_api.deallocate_for_instance(context, instance_uuid)
 
 

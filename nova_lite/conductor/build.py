@@ -10,7 +10,7 @@ from oslo_log import log as logging
 
 from nova_lite.compute import states
 from nova_lite.compute import utils as compute_utils
-from nova_lite.db import api as db_api
+from nova_lite.db import claims as claim_db
 from nova_lite import exception
 from nova_lite.scheduler import claims
 
@@ -79,10 +79,10 @@ class BuildFlow:
         when the sweeper re-drove the build meanwhile, this (late) flow
         stops and leaves the claim to the flow that owns it."""
         chosen, alternates = host_list[0], host_list[1:]
-        if not db_api.instance_place(context, instance.uuid,
-                                     chosen.service_host, chosen.nodename,
-                                     chosen.compute_node_id):
-            released = db_api.unclaim_if_abandoned(context, instance.uuid)
+        if not claim_db.instance_place(context, instance.uuid,
+                                       chosen.service_host, chosen.nodename,
+                                       chosen.compute_node_id):
+            released = claim_db.unclaim_if_abandoned(context, instance.uuid)
             LOG.info('Instance %s was deleted, failed or re-driven while '
                      'scheduling; not building it on %s%s', instance.uuid,
                      chosen.service_host,

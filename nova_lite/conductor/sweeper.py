@@ -8,7 +8,7 @@ Each pass (at conductor start-up and every ``[conductor] sweep_interval``):
 * builds idle for ``[conductor] redrive_timeout`` whose cast was lost are
   re-driven idempotently: still ``scheduling`` with no host → claim
   released and scheduled again (a late original flow of the build can
-  no longer place it: ``db_api.instance_place`` needs its claim);
+  no longer place it: ``claim_db.instance_place`` needs its claim);
   claimed on a host but never started (task_state None) → the build
   cast to that compute is sent again (the compute's start is a
   conditional write, so a duplicate is a no-op);
@@ -27,7 +27,9 @@ from oslo_log import log as logging
 from nova_lite.compute import states
 from nova_lite.compute import utils as compute_utils
 from nova_lite import context as nl_context
-from nova_lite.db import api as db_api
+from nova_lite.db import claims as claim_db
+from nova_lite.db import instances as instance_db
+from nova_lite.db import services as service_db
 from nova_lite import exception
 from nova_lite.image import api as image_api
 from nova_lite.objects import instance as instance_obj
@@ -79,7 +81,7 @@ class Sweeper:
 
     def _fail_timed_out(self, ctxt):
         timeout = CONF.conductor.build_timeout
-        stuck = db_api.instances_stuck(
+        stuck = instance_db.instances_stuck(
             ctxt, states.BUILDING,
             (states.SCHEDULING, states.SPAWNING, None), _ago(timeout))
         return sum(1 for row in stuck if compute_utils.set_error(
@@ -92,24 +94,24 @@ class Sweeper:
         """Claim the re-drive by bumping updated_at with a conditional
         write; False when someone else moved the instance meanwhile."""
         try:
-            db_api.instance_update(ctxt, row.uuid, {},
-                                   expected_task_state=row.task_state,
-                                   expected_host=row.host,
-                                   expected_vm_state=row.vm_state)
+            instance_db.instance_update(ctxt, row.uuid, {},
+                                        expected_task_state=row.task_state,
+                                        expected_host=row.host,
+                                        expected_vm_state=row.vm_state)
             return True
         except (exception.InstanceNotFound,
                 exception.UnexpectedTaskStateError):
             return False
 
     def _redrive_scheduling(self, ctxt):
-        rows = db_api.instances_stuck(
+        rows = instance_db.instances_stuck(
             ctxt, states.BUILDING, (states.SCHEDULING,),
             _ago(CONF.conductor.redrive_timeout), host=None)
         count = 0
         for row in rows:
             # Release the claim and fence a late original flow off in one
             # step: it can no longer place the instance (db_api docs).
-            if not db_api.unclaim_for_redrive(ctxt, row.uuid):
+            if not claim_db.unclaim_for_redrive(ctxt, row.uuid):
                 continue
             user_ctxt = _owner_context(row)
             self.build_flow.build_instances(
@@ -119,7 +121,7 @@ class Sweeper:
         return count
 
     def _redrive_unstarted(self, ctxt):
-        rows = [r for r in db_api.instances_stuck(
+        rows = [r for r in instance_db.instances_stuck(
             ctxt, states.BUILDING, (None,),
             _ago(CONF.conductor.redrive_timeout)) if r.host]
         count = 0
@@ -135,13 +137,13 @@ class Sweeper:
 
 
     def _redrive_actions(self, ctxt):
-        rows = [r for r in db_api.instances_stuck(
+        rows = [r for r in instance_db.instances_stuck(
             ctxt, None, tuple(_ACTION_CASTS),
             _ago(CONF.conductor.action_redrive_timeout)) if r.host]
         if not rows:
             return 0
-        up = db_api.compute_hosts_up(ctxt, [r.host for r in rows],
-                                     CONF.service_down_time)
+        up = service_db.compute_hosts_up(ctxt, [r.host for r in rows],
+                                         CONF.service_down_time)
         count = 0
         for row in rows:
             if row.host not in up or not self._touch(ctxt, row):

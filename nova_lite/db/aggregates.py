@@ -5,7 +5,7 @@ The ``availability_zone`` metadata key makes it an availability zone; a
 host is in at most one zone (a host in no zone aggregate is in ``[compute]
 default_availability_zone``), as in Nova's "Host aggregates" admin guide.
 The scheduler reads aggregate metadata through
-``nova_lite.db.api.compute_nodes_for_scheduling``.
+``nova_lite.db.compute_nodes.compute_nodes_for_scheduling``.
 
 Every function takes a RequestContext first; aggregates are returned as
 dicts: id, uuid, name, availability_zone (or None), hosts (sorted list),
@@ -16,8 +16,11 @@ import uuid as uuidlib
 from oslo_db import exception as db_exc
 import sqlalchemy as sa
 
-from nova_lite.db import api as db_api
 from nova_lite.db import models
+from nova_lite.db.session import reader
+from nova_lite.db.session import retry_on_deadlock
+from nova_lite.db.session import utcnow
+from nova_lite.db.session import writer
 from nova_lite import exception
 
 AZ_KEY = 'availability_zone'
@@ -127,13 +130,13 @@ def _set_metadata(session, aggregate_id, metadata):
 
 # ------------------------------------------------------------------- CRUD
 
-@db_api.retry_on_deadlock
+@retry_on_deadlock
 def aggregate_create(context, name, availability_zone=None):
     """Create an aggregate (with ``availability_zone`` metadata if given).
 
     :raises: AggregateNameExists
     """
-    with db_api.writer(context) as session:
+    with writer(context) as session:
         _check_name_free(session, name)
         row = models.Aggregate(uuid=str(uuidlib.uuid4()), name=name)
         session.add(row)
@@ -145,13 +148,13 @@ def aggregate_create(context, name, availability_zone=None):
 
 def aggregate_get(context, aggregate_id):
     """:raises: AggregateNotFound"""
-    with db_api.reader(context) as session:
+    with reader(context) as session:
         return _details(session, [_live(session, aggregate_id)])[0]
 
 
 def aggregate_get_all(context):
     """Every live aggregate, by id."""
-    with db_api.reader(context) as session:
+    with reader(context) as session:
         rows = list(session.scalars(sa.select(_agg).where(
             _agg.deleted == 0).order_by(_agg.id)))
         return _details(session, rows)
@@ -166,7 +169,7 @@ def _check_zone_change(session, row, zone):
             action='update', aggregate_id=row.id, reason=clash)
 
 
-@db_api.retry_on_deadlock
+@retry_on_deadlock
 def aggregate_update(context, aggregate_id, name=None,
                      availability_zone=False):
     """Rename and/or change the zone (None removes it; False leaves it).
@@ -174,7 +177,7 @@ def aggregate_update(context, aggregate_id, name=None,
     :raises: AggregateNotFound, AggregateNameExists,
         InvalidAggregateAction (a host would be in two zones)
     """
-    with db_api.writer(context) as session:
+    with writer(context) as session:
         row = _live(session, aggregate_id, lock=True)
         if name is not None and name != row.name:
             _check_name_free(session, name, row.id)
@@ -182,12 +185,12 @@ def aggregate_update(context, aggregate_id, name=None,
         if availability_zone is not False:
             _check_zone_change(session, row, availability_zone)
             _set_metadata(session, row.id, {AZ_KEY: availability_zone})
-        row.updated_at = db_api._utcnow()
+        row.updated_at = utcnow()
         session.flush()
         return _details(session, [row])[0]
 
 
-@db_api.retry_on_deadlock
+@retry_on_deadlock
 def aggregate_metadata_set(context, aggregate_id, metadata):
     """Merge ``metadata`` (None values delete keys) into the aggregate's.
 
@@ -197,12 +200,12 @@ def aggregate_metadata_set(context, aggregate_id, metadata):
         ignoring case and trailing spaces ('D', 'd' and 'd ')
     """
     try:
-        with db_api.writer(context) as session:
+        with writer(context) as session:
             row = _live(session, aggregate_id, lock=True)
             if AZ_KEY in metadata:
                 _check_zone_change(session, row, metadata[AZ_KEY])
             _set_metadata(session, row.id, metadata)
-            row.updated_at = db_api._utcnow()
+            row.updated_at = utcnow()
             session.flush()
             return _details(session, [row])[0]
     except db_exc.DBDuplicateEntry:
@@ -213,13 +216,13 @@ def aggregate_metadata_set(context, aggregate_id, metadata):
             % aggregate_id) from None
 
 
-@db_api.retry_on_deadlock
+@retry_on_deadlock
 def aggregate_delete(context, aggregate_id):
     """Soft-delete an empty aggregate and drop its metadata.
 
     :raises: AggregateNotFound, InvalidAggregateAction (it has hosts)
     """
-    with db_api.writer(context) as session:
+    with writer(context) as session:
         row = _live(session, aggregate_id, lock=True)
         if session.scalar(sa.select(_host.id).where(
                 _host.aggregate_id == row.id).limit(1)) is not None:
@@ -229,7 +232,7 @@ def aggregate_delete(context, aggregate_id):
         session.execute(sa.delete(_meta).where(
             _meta.aggregate_id == row.id))
         row.deleted = row.id
-        row.deleted_at = db_api._utcnow()
+        row.deleted_at = utcnow()
 
 
 # ------------------------------------------------------------------ hosts
@@ -242,7 +245,7 @@ def _check_compute_host(session, host):
         raise exception.ComputeHostNotFound(host=host)
 
 
-@db_api.retry_on_deadlock
+@retry_on_deadlock
 def aggregate_host_add(context, aggregate_id, host):
     """Add a compute host to an aggregate.
 
@@ -250,7 +253,7 @@ def aggregate_host_add(context, aggregate_id, host):
         on ``host``), AggregateHostExists, AggregateActionConflict (the
         host is in another availability zone)
     """
-    with db_api.writer(context) as session:
+    with writer(context) as session:
         row = _live(session, aggregate_id, lock=True)
         _check_compute_host(session, host)
         if session.scalar(sa.select(_host.id).where(
@@ -264,32 +267,49 @@ def aggregate_host_add(context, aggregate_id, host):
             raise exception.AggregateActionConflict(
                 action='add host to', aggregate_id=row.id, reason=clash)
         session.add(models.AggregateHost(aggregate_id=row.id, host=host))
-        row.updated_at = db_api._utcnow()
+        row.updated_at = utcnow()
         session.flush()
         return _details(session, [row])[0]
 
 
-@db_api.retry_on_deadlock
+@retry_on_deadlock
 def aggregate_host_delete(context, aggregate_id, host):
     """Remove a host from an aggregate.
 
     :raises: AggregateNotFound, AggregateHostNotFound
     """
-    with db_api.writer(context) as session:
+    with writer(context) as session:
         row = _live(session, aggregate_id, lock=True)
         deleted = session.execute(sa.delete(_host).where(
             _host.aggregate_id == row.id, _host.host == host)).rowcount
         if not deleted:
             raise exception.AggregateHostNotFound(aggregate_id=row.id,
                                                   host=host)
-        row.updated_at = db_api._utcnow()
+        row.updated_at = utcnow()
         session.flush()
         return _details(session, [row])[0]
 
 
+def host_zones(context):
+    """``{host: zone}`` of the hosts of live zone aggregates."""
+    agg, host, meta = (models.Aggregate, models.AggregateHost,
+                       models.AggregateMetadata)
+    query = (sa.select(host.host, meta.value)
+             .join(agg, sa.and_(agg.id == host.aggregate_id,
+                                agg.deleted == 0))
+             .join(meta, sa.and_(meta.aggregate_id == agg.id,
+                                 meta.key == AZ_KEY))
+             .order_by(agg.id))
+    with reader(context) as session:
+        zones = {}
+        for name, zone in session.execute(query):
+            zones.setdefault(name, zone)
+        return zones
+
+
 def availability_zones(context):
     """Names of the zones defined by live aggregates, sorted."""
-    with db_api.reader(context) as session:
+    with reader(context) as session:
         return sorted({zone for (zone,) in session.execute(
             sa.select(_meta.value).join(_agg, sa.and_(
                 _agg.id == _meta.aggregate_id, _agg.deleted == 0))

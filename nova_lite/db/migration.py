@@ -5,7 +5,7 @@ from alembic import command as alembic_command
 from alembic.config import Config as AlembicConfig
 from alembic import migration as alembic_migration
 
-from nova_lite.db import api as db_api
+from nova_lite.db import session as db_session
 
 MIGRATIONS_DIR = os.path.join(os.path.dirname(__file__), 'migrations')
 
@@ -18,7 +18,7 @@ def _alembic_config():
 
 def db_sync(version='head'):
     """Upgrade the schema of ``[database] connection`` to ``version``."""
-    engine = db_api.get_engine()
+    engine = db_session.get_engine()
     config = _alembic_config()
     with engine.begin() as connection:
         config.attributes['connection'] = connection
@@ -27,7 +27,7 @@ def db_sync(version='head'):
 
 def db_version():
     """The current Alembic revision of the database, or None if empty."""
-    engine = db_api.get_engine()
+    engine = db_session.get_engine()
     with engine.connect() as connection:
         return alembic_migration.MigrationContext.configure(
             connection).get_current_revision()

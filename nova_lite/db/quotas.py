@@ -13,15 +13,17 @@ from oslo_db import exception as db_exc
 import sqlalchemy as sa
 from sqlalchemy import orm
 
-from nova_lite.db import api as db_api
 from nova_lite.db import models
+from nova_lite.db.session import reader
+from nova_lite.db.session import retry_on_deadlock
+from nova_lite.db.session import writer
 
 _quota = models.Quota
 
 
 def quota_get_all(context, project_id):
     """``{resource: hard_limit}`` of the project's overrides."""
-    with db_api.reader(context) as session:
+    with reader(context) as session:
         return dict(session.execute(
             sa.select(_quota.resource, _quota.hard_limit).where(
                 _quota.project_id == project_id)).all())
@@ -34,7 +36,7 @@ def quota_set(context, project_id, limits):
     """Create or update the project's overrides of ``limits``
     (``{resource: hard_limit}``), in one transaction; a concurrent insert
     of the same row is retried as an update."""
-    with db_api.writer(context) as session:
+    with writer(context) as session:
         rows = {r.resource: r for r in session.scalars(
             sa.select(_quota).where(_quota.project_id == project_id,
                                     _quota.resource.in_(list(limits))))}
@@ -47,10 +49,10 @@ def quota_set(context, project_id, limits):
         session.flush()
 
 
-@db_api.retry_on_deadlock
+@retry_on_deadlock
 def quota_destroy_all(context, project_id):
     """Forget every override of the project (back to the defaults)."""
-    with db_api.writer(context) as session:
+    with writer(context) as session:
         session.execute(sa.delete(_quota).where(
             _quota.project_id == project_id))
 
@@ -58,7 +60,7 @@ def quota_destroy_all(context, project_id):
 def server_group_count(context, project_id):
     """Number of live server groups of a project."""
     grp = models.InstanceGroup
-    with db_api.reader(context) as session:
+    with reader(context) as session:
         return int(session.scalar(sa.select(sa.func.count(grp.id)).where(
             grp.project_id == project_id, grp.deleted == 0)))
 
@@ -66,7 +68,7 @@ def server_group_count(context, project_id):
 def key_pair_count(context, user_id):
     """Number of live key pairs of a user (key pairs are per user)."""
     kp = models.KeyPair
-    with db_api.reader(context) as session:
+    with reader(context) as session:
         return int(session.scalar(sa.select(sa.func.count(kp.id)).where(
             kp.user_id == user_id, kp.deleted == 0)))
 
@@ -79,7 +81,7 @@ def instance_usage(context, project_id, with_building=False):
     :returns: ``(instances, cores, ram, building)``, ints; ``building``
         is None without ``with_building``
     """
-    with db_api.reader(context) as session:
+    with reader(context) as session:
         row = session.execute(_usage_query(with_building),
                               {'project_id': project_id}).one()
     return _usage_tuple(row[:4])
@@ -92,7 +94,7 @@ def overrides_and_usage(context, project_id, with_building=False):
     :returns: (``{resource: hard_limit}``, ``(instances, cores, ram,
         building)``)
     """
-    with db_api.reader(context) as session:
+    with reader(context) as session:
         rows = session.execute(_overrides_and_usage_query(with_building),
                                {'project_id': project_id}).all()
     overrides = {row.resource: row.hard_limit for row in rows

@@ -2,9 +2,9 @@
 ``instance_group_members``).
 
 A group has one policy: ``affinity``, ``anti-affinity`` (hard: checked in
-the claim, ``nova_lite.db.api._check_group_policy``), ``soft-affinity`` or
+the claim, ``nova_lite.db.claims.claim``), ``soft-affinity`` or
 ``soft-anti-affinity`` (weighers). Members are written by the API with the
-instances (``nova_lite.db.api.instances_create``); deleted instances are
+instances (``nova_lite.db.instances.instances_create``); deleted instances are
 not listed.
 
 Groups are returned as dicts: id, uuid, name, policy, project_id,
@@ -14,8 +14,11 @@ import uuid as uuidlib
 
 import sqlalchemy as sa
 
-from nova_lite.db import api as db_api
 from nova_lite.db import models
+from nova_lite.db.session import reader
+from nova_lite.db.session import retry_on_deadlock
+from nova_lite.db.session import utcnow
+from nova_lite.db.session import writer
 from nova_lite import exception
 
 _grp = models.InstanceGroup
@@ -50,10 +53,10 @@ def _to_dict(row, members):
             'created_at': row.created_at}
 
 
-@db_api.retry_on_deadlock
+@retry_on_deadlock
 def instance_group_create(context, name, policy):
     """Create a group of the context's project and user."""
-    with db_api.writer(context) as session:
+    with writer(context) as session:
         row = models.InstanceGroup(
             uuid=str(uuidlib.uuid4()), name=name, policy=policy, rules={},
             project_id=context.project_id, user_id=context.user_id)
@@ -67,7 +70,7 @@ def instance_group_get(context, group_uuid):
 
     :raises: InstanceGroupNotFound
     """
-    with db_api.reader(context) as session:
+    with reader(context) as session:
         row = session.scalars(_scoped(context, sa.select(_grp).where(
             _grp.uuid == group_uuid, _grp.deleted == 0))).first()
         if row is None:
@@ -85,19 +88,19 @@ def instance_group_get_all(context, all_projects=False, limit=None,
     query = query.order_by(_grp.id).offset(offset or 0)
     if limit is not None:
         query = query.limit(limit)
-    with db_api.reader(context) as session:
+    with reader(context) as session:
         rows = list(session.scalars(query))
         members = _members(session, [r.id for r in rows])
         return [_to_dict(r, members.get(r.id, [])) for r in rows]
 
 
-@db_api.retry_on_deadlock
+@retry_on_deadlock
 def instance_group_delete(context, group_uuid):
     """Soft-delete a group and forget its members (their instances stay).
 
     :raises: InstanceGroupNotFound
     """
-    with db_api.writer(context) as session:
+    with writer(context) as session:
         row = session.scalars(_scoped(context, sa.select(_grp).where(
             _grp.uuid == group_uuid, _grp.deleted == 0))
             .with_for_update()).first()
@@ -105,7 +108,7 @@ def instance_group_delete(context, group_uuid):
             raise exception.InstanceGroupNotFound(group_uuid=group_uuid)
         session.execute(sa.delete(_member).where(_member.group_id == row.id))
         row.deleted = row.id
-        row.deleted_at = db_api._utcnow()
+        row.deleted_at = utcnow()
 
 
 def member_hosts(context, group_uuid):
@@ -119,5 +122,5 @@ def member_hosts(context, group_uuid):
              .join(alloc, alloc.instance_uuid == _member.instance_uuid)
              .join(node, node.id == alloc.compute_node_id)
              .group_by(node.host))
-    with db_api.reader(context) as session:
+    with reader(context) as session:
         return {host: int(count) for host, count in session.execute(query)}

@@ -10,7 +10,7 @@ import shutil
 
 from oslo_config import cfg
 
-from nova_lite.db import api as db_api
+from nova_lite.db import images as image_db
 from nova_lite import exception
 from nova_lite.objects import instance as instance_obj
 
@@ -38,7 +38,7 @@ def to_image_meta(image):
 def is_visible(context, image):
     """True when ``context`` may see (and boot) ``image`` (a dict of
     ``image_get``): Glance v2's rule as the image API lists images with
-    ``visibility=all`` (``db.images_v2.visible_clause``): admins see
+    ``visibility=all`` (``db.image_db.visible_clause``): admins see
     everything, others public and community images and their project's
     own (private or shared)."""
     return (context.is_admin
@@ -51,11 +51,11 @@ class API:
 
     def get(self, context, image_uuid):
         """:returns: ImageMeta  :raises: ImageNotFound"""
-        return to_image_meta(db_api.image_get(context, image_uuid))
+        return to_image_meta(image_db.image_get(context, image_uuid))
 
     def get_record(self, context, image_uuid):
         """:returns: the image dict  :raises: ImageNotFound"""
-        return db_api.image_get(context, image_uuid)
+        return image_db.image_get(context, image_uuid)
 
     def get_visible_record(self, context, image_uuid):
         """The image dict, when ``context`` may see it (``is_visible``).
@@ -63,13 +63,13 @@ class API:
         :raises: ImageNotFound, also for another project's private image
             (its existence is not revealed)
         """
-        image = db_api.image_get(context, image_uuid)
+        image = image_db.image_get(context, image_uuid)
         if not is_visible(context, image):
             raise exception.ImageNotFound(image_id=image_uuid)
         return image
 
     def list(self, context, **filters):
-        return db_api.image_get_all(context, **filters)
+        return image_db.image_get_all(context, **filters)
 
     def create(self, context, name, disk_format=None, container_format=None,
                min_disk=0, min_ram=0, visibility='public', properties=None,
@@ -82,14 +82,14 @@ class API:
                   'owner': context.project_id, 'status': 'queued'}
         if image_uuid:
             values['uuid'] = image_uuid
-        return db_api.image_create(context, values)
+        return image_db.image_create(context, values)
 
     def upload(self, context, image_uuid, stream):
         """Store the data of an image from a file-like ``stream``.
 
         :raises: ImageNotFound, Invalid (over ``max_image_size_mb``)
         """
-        db_api.image_get(context, image_uuid)
+        image_db.image_get(context, image_uuid)
         os.makedirs(CONF.image.store_path, exist_ok=True)
         limit = CONF.image.max_image_size_mb * 1024 * 1024
         tmp = image_path(image_uuid) + '.part'
@@ -108,7 +108,7 @@ class API:
                 digest.update(chunk)
                 out.write(chunk)
         os.replace(tmp, image_path(image_uuid))
-        return db_api.image_update(context, image_uuid, {
+        return image_db.image_update(context, image_uuid, {
             'status': 'active', 'size': size,
             'checksum': digest.hexdigest()})
 
@@ -117,7 +117,7 @@ class API:
 
         :raises: ImageNotFound when the record or its file is missing
         """
-        db_api.image_get(context, image_uuid)
+        image_db.image_get(context, image_uuid)
         src = image_path(image_uuid)
         if not os.path.exists(src):
             raise exception.ImageNotFound(image_id=image_uuid)
@@ -127,7 +127,7 @@ class API:
 
     def delete(self, context, image_uuid):
         """:raises: ImageNotFound"""
-        db_api.image_destroy(context, image_uuid)
+        image_db.image_destroy(context, image_uuid)
         try:
             os.unlink(image_path(image_uuid))
         except FileNotFoundError:

@@ -7,7 +7,7 @@ import threading
 
 from oslo_config import cfg
 
-from nova_lite.db import api as db_api
+from nova_lite.db import network as network_db
 from nova_lite import exception
 from nova_lite.objects import instance as instance_obj
 
@@ -23,9 +23,9 @@ def get_default_network(context):
         if label in _CACHE:
             return _CACHE[label]
     try:
-        network = db_api.network_get_by_label(context, label)
+        network = network_db.network_get_by_label(context, label)
     except exception.NetworkNotFound:
-        network = db_api.network_create(
+        network = network_db.network_create(
             context, label, CONF.network.fixed_range,
             gateway=CONF.network.gateway, bridge=CONF.network.bridge)
     with _CACHE_LOCK:
@@ -41,19 +41,19 @@ def clear_cache():
 def allocate_for_instance(context, instance):
     """Allocate the instance's NIC; returns [objects.VIF]."""
     network = get_default_network(context)
-    fixed = db_api.fixed_ip_allocate(context, network['id'], instance.uuid)
+    fixed = network_db.fixed_ip_allocate(context, network['id'], instance.uuid)
     return [_vif(network, fixed['address'], fixed['mac'])]
 
 
 def deallocate_for_instance(context, instance_uuid):
     """Free the instance's fixed IPs. Idempotent."""
-    return db_api.fixed_ip_deallocate(context, instance_uuid)
+    return network_db.fixed_ip_deallocate(context, instance_uuid)
 
 
 def get_instance_nw_info(context, instance_uuid):
     """[objects.VIF] of the instance's current allocations."""
     return [_vif(net, fip['address'], fip['mac']) for net, fip in
-            db_api.fixed_ips_get_by_instance(context, instance_uuid)]
+            network_db.fixed_ips_get_by_instance(context, instance_uuid)]
 
 
 def _vif(network, address, mac):

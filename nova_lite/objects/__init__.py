@@ -1,6 +1,7 @@
 """Versioned objects that cross the bus (oslo.versionedobjects).
 
-They are carriers: the database is written only by ``nova_lite.db.api``.
+They are carriers: the database is written only by the ``nova_lite.db``
+modules.
 """
 
 

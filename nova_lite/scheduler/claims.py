@@ -1,12 +1,12 @@
 """Claims: atomic reservation of an instance's resources on a node.
 
 A claim is one conditional UPDATE of the node's usage plus an allocations
-row (``nova_lite.db.api.claim``); unclaim is idempotent. The scheduler
+row (``nova_lite.db.claims.claim``); unclaim is idempotent. The scheduler
 claims the chosen host; the conductor claims alternates on reschedule.
 Both pass the request's server group, so a hard (anti-)affinity policy is
 checked in the claim's transaction.
 """
-from nova_lite.db import api as db_api
+from nova_lite.db import claims as claim_db
 from nova_lite import exception
 from nova_lite.scheduler import request
 
@@ -28,9 +28,9 @@ def claim(context, compute_node_id, instance_uuid, spec):
     :raises: GroupPolicyViolation when the node's host would break the
         request's hard server group policy
     """
-    return db_api.claim(context, compute_node_id, instance_uuid,
-                        spec.vcpus, spec.memory_mb, spec.disk_gb,
-                        group=_group(spec))
+    return claim_db.claim(context, compute_node_id, instance_uuid,
+                          spec.vcpus, spec.memory_mb, spec.disk_gb,
+                          group=_group(spec))
 
 
 def claim_instance(context, compute_node_id, instance, spec=None):
@@ -39,14 +39,14 @@ def claim_instance(context, compute_node_id, instance, spec=None):
     :returns: True when it fits and keeps ``spec``'s group policy
     """
     try:
-        return db_api.claim(context, compute_node_id, instance.uuid,
-                            instance.vcpus, instance.memory_mb,
-                            instance.root_gb + instance.ephemeral_gb,
-                            group=_group(spec))
+        return claim_db.claim(context, compute_node_id, instance.uuid,
+                              instance.vcpus, instance.memory_mb,
+                              instance.root_gb + instance.ephemeral_gb,
+                              group=_group(spec))
     except exception.GroupPolicyViolation:
         return False
 
 
 def unclaim(context, instance_uuid):
     """Release the instance's allocation; True if one existed."""
-    return db_api.unclaim(context, instance_uuid)
+    return claim_db.unclaim(context, instance_uuid)

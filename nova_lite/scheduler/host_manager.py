@@ -1,8 +1,8 @@
 """HostState: what the scheduler knows of one compute node while placing.
 
 Free amounts account for allocation ratios and reservations the same way
-the claim's conditional UPDATE does (``nova_lite.db.api.claim``), so a host
-that passes the filters can be claimed unless another scheduler raced.
+the claim's conditional UPDATE does (``nova_lite.db.claims.claim``), so a
+host that passes the filters can be claimed unless another scheduler raced.
 
 Host states are built per request (``get_host_states``): the cheap filters
 (ComputeFilter, AvailabilityZoneFilter, Ram/Core/DiskFilter) are applied in
@@ -14,7 +14,8 @@ import datetime
 
 from oslo_config import cfg
 
-from nova_lite.db import api as db_api
+from nova_lite.db import compute_nodes as node_db
+from nova_lite.db import instances as instance_db
 from nova_lite.db import server_groups as group_db
 
 CONF = cfg.CONF
@@ -29,7 +30,7 @@ class HostState:
     """One compute node: its free vCPUs, RAM (MiB) and disk (GiB) after
     allocation ratios and reservations, as the claim computes them.
 
-    :param node: a dict of ``db_api.compute_nodes_for_scheduling``
+    :param node: a dict of ``node_db.compute_nodes_for_scheduling``
     :param group_hosts: {host: members of the request's server group
         holding an allocation there}, shared by the request's states
     :param instances: uuids of hinted instances (same_host,
@@ -108,14 +109,14 @@ def get_host_states(context, spec, filter_names=(), prefilter=True):
     same_host/different_host hints.
     """
     kwargs = _sql_prefilter(spec, filter_names) if prefilter else {}
-    nodes = db_api.compute_nodes_for_scheduling(
+    nodes = node_db.compute_nodes_for_scheduling(
         context, up_since(), prefilter=prefilter, **kwargs)
     group_hosts = {}
     if spec.instance_group_uuid and nodes:
         group_hosts = group_db.member_hosts(context,
                                             spec.instance_group_uuid)
     uuids = hinted_instances(spec)
-    hosts_of = db_api.instance_hosts(context, uuids) if uuids else {}
+    hosts_of = instance_db.instance_hosts(context, uuids) if uuids else {}
     zone = CONF.compute.default_availability_zone
     return [HostState(node, group_hosts,
                       [u for u, h in hosts_of.items() if h == node['host']],

@@ -7,9 +7,15 @@ import testtools
 from nova_lite.compute import api as compute_api
 from nova_lite.compute import states
 from nova_lite.conductor import manager as conductor_manager
-from nova_lite.db import api as db_api
+from nova_lite.db import actions as action_db
+from nova_lite.db import claims as claim_db
+from nova_lite.db import compute_nodes as node_db
+from nova_lite.db import flavors as flavor_db
+from nova_lite.db import instances as instance_db
+from nova_lite.db import services as service_db
 from nova_lite import exception
 from tests.functional.fixtures import inprocess
+from tests import db_helpers
 
 
 class BuildEngineTestCase(testtools.TestCase):
@@ -53,9 +59,9 @@ class BuildEngineTestCase(testtools.TestCase):
         def _held():
             usage = [(n['vcpus_used'], n['memory_mb_used'],
                       n['local_gb_used'])
-                     for n in db_api.compute_node_get_all(admin)]
-            return (db_api.allocations_get_all(admin),
-                    db_api.fixed_ips_count_allocated(admin), usage)
+                     for n in node_db.compute_node_get_all(admin)]
+            return (db_helpers.allocations_get_all(admin),
+                    db_helpers.fixed_ips_count_allocated(admin), usage)
         try:
             inprocess.wait_for(lambda: not any(
                 (_held()[0], _held()[1], any(any(u) for u in _held()[2]))),
@@ -97,8 +103,9 @@ class TestNoValidHost(BuildEngineTestCase):
 
     def test_disabled_host_is_reported(self):
         admin = self.stack.admin
-        for svc in db_api.service_get_all(admin, binary='nova-lite-compute'):
-            db_api.service_update(admin, svc['id'], {'disabled': True})
+        for svc in service_db.service_get_all(admin,
+                                              binary='nova-lite-compute'):
+            service_db.service_update(admin, svc['id'], {'disabled': True})
         row = self.wait_stable(self.boot()[0])[0]
         self.assertEqual(states.ERROR, row.vm_state)
         self.assertIn('ComputeFilter rejected 2 of 2 hosts',
@@ -111,10 +118,10 @@ class TestReschedule(BuildEngineTestCase):
 
     def test_spawn_failure_reschedules_to_alternate(self):
         admin = self.stack.admin
-        node2 = db_api.compute_node_get_all(admin, host='node2')[0]
+        node2 = node_db.compute_node_get_all(admin, host='node2')[0]
         # Make node1 the best host (more free RAM) so it is tried first.
-        self.assertTrue(db_api.claim(admin, node2['id'], 'placeholder', 1,
-                                     1024, 1))
+        self.assertTrue(claim_db.claim(admin, node2['id'], 'placeholder', 1,
+                                       1024, 1))
         uuids, _ = self.boot()
         row = self.wait_stable(uuids)[0]
         self.assertEqual(states.ACTIVE, row.vm_state)
@@ -123,10 +130,10 @@ class TestReschedule(BuildEngineTestCase):
         self.assertEqual([], self.stack.computes['node1'].driver
                          .list_instances())
         allocs = {a['instance_uuid']: a['compute_node_id']
-                  for a in db_api.allocations_get_all(admin)}
+                  for a in db_helpers.allocations_get_all(admin)}
         self.assertEqual({uuids[0]: node2['id'], 'placeholder': node2['id']},
                          allocs)
-        faults = db_api.instance_faults_get(admin, uuids[0])
+        faults = db_helpers.instance_faults_get(admin, uuids[0])
         self.assertIn('node1', faults[0].message)
 
 
@@ -164,7 +171,7 @@ class TestDeleteDuringBuild(BuildEngineTestCase):
         self.api.delete(self.ctxt, uuids[0])
         self.wait_deleted(uuids[0])
         inprocess.wait_for(
-            lambda: not db_api.allocations_get_all(self.stack.admin),
+            lambda: not db_helpers.allocations_get_all(self.stack.admin),
             message='claims released')
         self.assert_nothing_held()
 
@@ -190,10 +197,11 @@ class TestSweeper(BuildEngineTestCase):
     def _lost_cast_instance(self, **values):
         """An instance row whose build cast never reached anyone."""
         api_values = self.api._instance_values(
-            self.ctxt, 'lost', self.stack.image, db_api.flavor_get_by_flavorid(
-                self.ctxt, '1'), 0, 1, 'r-lost', None, None, None, None)
+            self.ctxt, 'lost', self.stack.image,
+            flavor_db.flavor_get_by_flavorid(self.ctxt, '1'), 0, 1, 'r-lost',
+            None, None, None, None)
         api_values.update(values)
-        return db_api.instances_create(self.ctxt, [api_values])[0].uuid
+        return instance_db.instances_create(self.ctxt, [api_values])[0].uuid
 
     def test_lost_scheduling_cast_is_redriven(self):
         uuid = self._lost_cast_instance()
@@ -222,9 +230,9 @@ class TestSweeperActions(BuildEngineTestCase):
 
     def lose_cast(self, task_state):
         """What the API writes before its cast (the cast is lost)."""
-        db_api.instance_update(self.stack.admin, self.uuid,
-                               {'task_state': task_state},
-                               expected_task_state=None)
+        instance_db.instance_update(self.stack.admin, self.uuid,
+                                    {'task_state': task_state},
+                                    expected_task_state=None)
 
     def wait_task_cleared(self):
         def _done():
@@ -246,16 +254,16 @@ class TestSweeperActions(BuildEngineTestCase):
         row = self.wait_task_cleared()
         self.assertEqual((states.STOPPED, states.SHUTDOWN),
                          (row.vm_state, row.power_state))
-        events = [e.event for a in db_api.actions_get(
+        events = [e.event for a in action_db.actions_get(
             self.stack.admin, self.uuid) for e in a.events]
         self.assertIn('compute_reboot_instance', events)
         self.assertIn('compute_stop_instance', events)
 
     def test_no_cast_to_a_compute_that_is_down(self):
-        svc = db_api.service_get_all(self.stack.admin, host=self.row.host,
-                                     binary='nova-lite-compute')[0]
-        db_api.service_update(self.stack.admin, svc['id'],
-                              {'forced_down': True})
+        svc = service_db.service_get_all(self.stack.admin, host=self.row.host,
+                                         binary='nova-lite-compute')[0]
+        service_db.service_update(self.stack.admin, svc['id'],
+                                  {'forced_down': True})
         self.lose_cast(states.DELETING)
         time.sleep(1.5)     # older than action_redrive_timeout
         sweeper = conductor_manager.ConductorManager('other').sweeper

@@ -7,7 +7,9 @@ import sqlalchemy as sa
 import testtools
 
 from nova_lite.compute import api as compute_api
-from nova_lite.db import api as db_api
+from nova_lite.db import actions as action_db
+from nova_lite.db import purge as purge_db
+from nova_lite.db import session as db_session
 from nova_lite.db import models
 from tests.functional.fixtures import inprocess
 from tests.functional.fixtures import processes
@@ -23,7 +25,7 @@ class TestDbPurge(testtools.TestCase):
         self.ctxt = self.stack.context()
 
     def _count(self, model):
-        with db_api.reader(self.stack.admin) as session:
+        with db_session.reader(self.stack.admin) as session:
             return session.scalar(sa.select(sa.func.count()).select_from(
                 model))
 
@@ -40,16 +42,16 @@ class TestDbPurge(testtools.TestCase):
                            message='two deleted')
         before = datetime.datetime.now(datetime.timezone.utc).replace(
             tzinfo=None) + datetime.timedelta(seconds=1)
-        self.assertEqual(2, db_api.purge_count(self.stack.admin, before))
-        self.assertEqual(1, db_api.purge_batch(self.stack.admin, before, 1))
-        self.assertEqual(1, db_api.purge_batch(self.stack.admin, before, 1))
-        self.assertEqual(0, db_api.purge_batch(self.stack.admin, before, 1))
+        self.assertEqual(2, purge_db.purge_count(self.stack.admin, before))
+        self.assertEqual(1, purge_db.purge_batch(self.stack.admin, before, 1))
+        self.assertEqual(1, purge_db.purge_batch(self.stack.admin, before, 1))
+        self.assertEqual(0, purge_db.purge_batch(self.stack.admin, before, 1))
         self.assertEqual(1, self._count(models.Instance))
         self.assertEqual(1, self._count(models.InstanceMetadata))
         self.assertEqual({uuids[2]}, {a.instance_uuid for a in
-                                      db_api.actions_get(self.stack.admin,
-                                                         uuids[2])})
-        with db_api.reader(self.stack.admin) as session:
+                                      action_db.actions_get(self.stack.admin,
+                                                            uuids[2])})
+        with db_session.reader(self.stack.admin) as session:
             left = session.scalar(sa.select(sa.func.count()).select_from(
                 models.InstanceAction).where(
                 models.InstanceAction.instance_uuid.in_(uuids[:2])))

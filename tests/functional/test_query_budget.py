@@ -6,7 +6,7 @@ noauth, conductor, scheduler and compute on the fake bus, SQLite), with
 periodic tasks (heartbeats, resource reports, sweeps, power syncs) pushed
 out of the way. Statements are counted with SQLAlchemy's
 ``before_cursor_execute`` event, as ``nova_lite.stats`` counts them in
-services; SQLite's ``BEGIN IMMEDIATE`` (``nova_lite.db.api`` issues it to
+services; SQLite's ``BEGIN IMMEDIATE`` (``nova_lite.db.session`` issues it to
 take the write lock; MariaDB and PostgreSQL open transactions without a
 statement) is not counted, nor are the test's own polling queries.
 
@@ -25,7 +25,10 @@ from werkzeug import test as werkzeug_test
 from nova_lite.api import wsgi
 from nova_lite.compute import states
 from nova_lite import context as nl_context
-from nova_lite.db import api as db_api
+from nova_lite.db import actions as action_db
+from nova_lite.db import instances as instance_db
+from nova_lite.db import network as network_db
+from nova_lite.db import session as db_session
 from nova_lite.db import migration
 from nova_lite import exception
 from nova_lite.objects import instance as instance_obj
@@ -102,10 +105,10 @@ class QueryBudgetTest(testtools.TestCase):
         """Poll (uncounted) until the server is ACTIVE and its create
         action is finished: the compute's last write of a boot."""
         def _done():
-            row = db_api.instance_get(self.stack.admin, server_id)
+            row = instance_db.instance_get(self.stack.admin, server_id)
             if row.vm_state != states.ACTIVE:
                 return None
-            actions = db_api.actions_get(self.stack.admin, server_id)
+            actions = action_db.actions_get(self.stack.admin, server_id)
             return actions[0].finish_time is not None and actions[0]
 
         me = threading.get_ident()
@@ -145,14 +148,14 @@ class QueryBudgetTest(testtools.TestCase):
         """The power event handler reads the instance's states with one
         statement (``instance_states_get``) and still syncs them."""
         server_id, _action = self.boot('event')
-        row = db_api.instance_get(self.stack.admin, server_id)
+        row = instance_db.instance_get(self.stack.admin, server_id)
         driver = self.stack.computes[row.host].driver
         instance = instance_obj.Instance.from_db(row)
         self.counter.take()
         driver.power_off(instance)
         statements = self.counter.take()
         self.assertEqual(2, len(statements), '\n'.join(statements))
-        row = db_api.instance_get(self.stack.admin, server_id)
+        row = instance_db.instance_get(self.stack.admin, server_id)
         self.assertEqual((states.STOPPED, states.SHUTDOWN),
                          (row.vm_state, row.power_state))
 
@@ -183,30 +186,30 @@ class HotPathBackendsMixin:
         database = self.useFixture(backends.Database(self.backend))
         self.useFixture(config_fixture.Config(CONF)).config(
             connection=database.url, group='database')
-        db_api.reset_context_manager()
-        self.addCleanup(db_api.reset_context_manager)
+        db_session.reset()
+        self.addCleanup(db_session.reset)
         migration.db_sync()
         self.ctxt = nl_context.RequestContext(user_id='u', project_id='p',
                                               roles=['member'])
         self.other = nl_context.RequestContext(user_id='u', project_id='p',
                                                roles=['member'])
-        db_api.instances_create(self.ctxt, [{
+        instance_db.instances_create(self.ctxt, [{
             'uuid': 'vm-1', 'vcpus': 1, 'memory_mb': 64, 'root_gb': 1,
             'vm_state': 'building', 'project_id': 'p'}])
 
     def test_events_land_on_the_right_action(self):
-        db_api.action_start(self.other, 'vm-1', 'reboot')
-        db_api.action_event_record(self.ctxt, 'vm-1', 'build', 'Error',
-                                   'node1', None, details='why',
-                                   finish_action=True)
-        db_api.action_event_record(self.other, 'vm-1', 'reboot', 'Success',
-                                   'node1', None)
+        action_db.action_start(self.other, 'vm-1', 'reboot')
+        action_db.action_event_record(self.ctxt, 'vm-1', 'build', 'Error',
+                                      'node1', None, details='why',
+                                      finish_action=True)
+        action_db.action_event_record(self.other, 'vm-1', 'reboot', 'Success',
+                                      'node1', None)
         stranger = nl_context.RequestContext(user_id='u', project_id='p')
-        db_api.action_event_record(stranger, 'vm-1', 'sync', 'Success',
-                                   'node1', None)
-        db_api.action_event_record(self.ctxt, 'no-such-vm', 'x', 'Success',
-                                   'node1', None)
-        reboot, create = db_api.actions_get(self.ctxt, 'vm-1')
+        action_db.action_event_record(stranger, 'vm-1', 'sync', 'Success',
+                                      'node1', None)
+        action_db.action_event_record(self.ctxt, 'no-such-vm', 'x', 'Success',
+                                      'node1', None)
+        reboot, create = action_db.actions_get(self.ctxt, 'vm-1')
         self.assertEqual(('create', 'Error'), (create.action, create.message))
         self.assertIsNotNone(create.finish_time)
         self.assertEqual([('build', 'Error', 'node1', 'why')], [
@@ -217,19 +220,20 @@ class HotPathBackendsMixin:
     def test_fixed_ips_are_idempotent_and_fill_the_network(self):
         admin = nl_context.get_admin_context()
         # a /29: 6 hosts, the gateway takes one, 5 addresses to hand out
-        net = db_api.network_create(admin, 'tiny', '10.9.0.0/29')
-        first = db_api.fixed_ip_allocate(admin, net['id'], 'vm-1')
-        self.assertEqual(first, db_api.fixed_ip_allocate(admin, net['id'],
-                                                         'vm-1'))
-        others = [db_api.fixed_ip_allocate(admin, net['id'], 'vm-%d' % i)
+        net = network_db.network_create(admin, 'tiny', '10.9.0.0/29')
+        first = network_db.fixed_ip_allocate(admin, net['id'], 'vm-1')
+        self.assertEqual(first, network_db.fixed_ip_allocate(admin, net['id'],
+                                                             'vm-1'))
+        others = [network_db.fixed_ip_allocate(admin, net['id'], 'vm-%d' % i)
                   for i in range(2, 6)]
         addresses = {a['address'] for a in others + [first]}
         self.assertEqual(5, len(addresses))
         self.assertNotIn(net['gateway'], addresses)
         self.assertRaises(exception.NovaLiteException,
-                          db_api.fixed_ip_allocate, admin, net['id'], 'vm-9')
-        self.assertEqual(first, db_api.fixed_ip_allocate(admin, net['id'],
-                                                         'vm-1'))
+                          network_db.fixed_ip_allocate, admin, net['id'],
+                          'vm-9')
+        self.assertEqual(first, network_db.fixed_ip_allocate(admin, net['id'],
+                                                             'vm-1'))
 
 
 class TestHotPathMariaDB(HotPathBackendsMixin, testtools.TestCase):

@@ -6,7 +6,9 @@ import json
 
 from nova_lite.compute import states
 from nova_lite.db import aggregates as aggregate_db
-from nova_lite.db import api as db_api
+from nova_lite.db import actions as action_db
+from nova_lite.db import images as image_db
+from nova_lite.db import services as service_db
 from nova_lite.db import server_groups as group_db
 from nova_lite import exception
 from tests.functional.fixtures import inprocess
@@ -50,10 +52,10 @@ class SchedulerFeaturesTest(test_build_engine.BuildEngineTestCase):
 
     def test_aggregate_metadata_against_image_properties(self):
         self.aggregate('arm', ['node1'], hw_architecture='aarch64')
-        image = db_api.image_create(self.stack.admin, {
+        image = image_db.image_create(self.stack.admin, {
             'name': 'arm-image', 'status': 'active', 'visibility': 'public',
             'properties': {'hw_architecture': 'aarch64'}})
-        other = db_api.image_create(self.stack.admin, {
+        other = image_db.image_create(self.stack.admin, {
             'name': 'x86-image', 'status': 'active', 'visibility': 'public',
             'properties': {'hw_architecture': 'x86_64'}})
         arm = self.settled(self.create(image=image['uuid']))
@@ -98,7 +100,7 @@ class SchedulerFeaturesTest(test_build_engine.BuildEngineTestCase):
         self.assertNotIn(anchor.host, {r.host for r in apart.values()})
 
     def test_no_valid_host_details_per_host_for_admins(self):
-        db_api.service_update(self.stack.admin, db_api.service_get_all(
+        service_db.service_update(self.stack.admin, service_db.service_get_all(
             self.stack.admin, host='node3')[0]['id'], {'disabled': True})
         row = list(self.settled(self.create(flavor='4')).values())[0]
         self.assertEqual(states.ERROR, row.vm_state)
@@ -107,7 +109,7 @@ class SchedulerFeaturesTest(test_build_engine.BuildEngineTestCase):
                       row.fault.message)
         def _event():
             # recorded just after the ERROR state (compute_utils.set_error)
-            action = db_api.actions_get(self.stack.admin, row.uuid)[0]
+            action = action_db.actions_get(self.stack.admin, row.uuid)[0]
             return [e for e in action.events
                     if e.event == 'conductor_schedule_and_build']
         event = inprocess.wait_for(_event, timeout=10,

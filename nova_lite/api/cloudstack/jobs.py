@@ -25,8 +25,9 @@ from nova_lite.api.cloudstack import errors
 from nova_lite.api.cloudstack import views
 from nova_lite.api.cloudstack import vm_views
 from nova_lite.compute import states
-from nova_lite.db import api as db_api
-from nova_lite.db import cloudstack as cs_db
+from nova_lite.db import actions as action_db
+from nova_lite.db import async_jobs as job_db
+from nova_lite.db import instances as instance_db
 from nova_lite import exception
 
 PENDING, SUCCEEDED, FAILED = 0, 1, 2
@@ -44,7 +45,7 @@ def create(request, instance_uuid=None, expected_state=None,
               'expected_state': expected_state}
     if result is not None:
         values.update(status=SUCCEEDED, result_code=0, result=result)
-    return cs_db.async_job_create(ctx, values)
+    return job_db.async_job_create(ctx, values)
 
 
 def _succeeded(result):
@@ -58,7 +59,7 @@ def _failed(text):
 
 def _live_instance(request, job):
     try:
-        return db_api.instance_get(request.context, job['instance_uuid'])
+        return instance_db.instance_get(request.context, job['instance_uuid'])
     except exception.InstanceNotFound:
         return None
 
@@ -102,7 +103,7 @@ def _resolve_deploy(request, job):
 def _latest_action(request, job, action):
     """The newest ``action`` of the job's instance started no later than
     the job (the one its command started), or None."""
-    for act in db_api.actions_get(request.context, job['instance_uuid']):
+    for act in action_db.actions_get(request.context, job['instance_uuid']):
         if act.action == action and act.start_time <= job['created_at']:
             return act
     return None
@@ -141,7 +142,7 @@ def _resolve_destroy(request, job):
     ctx = request.context.elevated()
     ctx.read_deleted = 'yes'
     try:
-        gone = db_api.instance_get(ctx, job['instance_uuid'])
+        gone = instance_db.instance_get(ctx, job['instance_uuid'])
     except exception.InstanceNotFound:
         return _succeeded({})
     return _succeeded(_vm_result(request, gone,
@@ -166,8 +167,8 @@ def resolve(request, job):
     outcome = resolver(request, job)
     if outcome is None:
         return job
-    cs_db.async_job_finish(request.context, job['uuid'], *outcome)
-    return cs_db.async_job_get(request.context, job['uuid'],
+    job_db.async_job_finish(request.context, job['uuid'], *outcome)
+    return job_db.async_job_get(request.context, job['uuid'],
                                 project_only=False)
 
 

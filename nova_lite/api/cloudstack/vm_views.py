@@ -13,7 +13,9 @@ affinitygroup[], details.
 """
 from nova_lite.api.cloudstack import views
 from nova_lite import context as nl_context
-from nova_lite.db import api as db_api
+from nova_lite.db import compute_nodes as node_db
+from nova_lite.db import images as image_db
+from nova_lite.db import network as network_db
 
 
 class VirtualMachineViews:
@@ -28,14 +30,14 @@ class VirtualMachineViews:
 
     @classmethod
     def load(cls, request, instances):
-        """Views for ``instances`` (rows of ``db_api.instance_get*``)."""
+        """Views for ``instances`` (rows of ``instance_db.instance_get*``)."""
         ctx = request.context
         admin = nl_context.get_admin_context()
-        networks = {n['id']: n for n in db_api.network_get_all(ctx)}
+        networks = {n['id']: n for n in network_db.network_get_all(ctx)}
         nodes = {(n['host'], n['hypervisor_hostname']): n
-                 for n in db_api.compute_node_get_all(admin)}
+                 for n in node_db.compute_node_get_all(admin)}
         image_ids = sorted({i.image_ref for i in instances if i.image_ref})
-        images = {i['uuid']: i for i in db_api.image_get_all(
+        images = {i['uuid']: i for i in image_db.image_get_all(
             admin, ids=image_ids)} if image_ids else {}
         groups = request.groups_of_instances([i.uuid for i in instances])
         return cls(request, networks, nodes, images, groups)

@@ -23,8 +23,7 @@ from nova_lite.api.image import patching
 from nova_lite.api.image import views
 from nova_lite.api import openstack
 from nova_lite.api.schemas import image as image_schemas
-from nova_lite.db import api as db_api
-from nova_lite.db import images_v2
+from nova_lite.db import images as image_db
 from nova_lite import exception
 from nova_lite.image import api as image_api
 from nova_lite import policy
@@ -58,7 +57,7 @@ def authorize(context, action, owner=_CALLER):
 
 def visible_image(context, image_id):
     """:raises: ImageNotFound (404) unless the caller may see it"""
-    return images_v2.image_get_visible(context, image_id)
+    return image_db.image_get_visible(context, image_id)
 
 
 # -------------------------------------------------------------------- list
@@ -151,9 +150,9 @@ def index():
     filters = _sql_filters(args)
     names = filters.pop('names', None)
     limit = _limit(args)
-    images = images_v2.image_list(
+    images = image_db.image_list(
         context, filters, marker=args.get('marker') or None, limit=limit,
-        sort_key=_choice(args, 'sort_key', set(images_v2.SORT_KEYS),
+        sort_key=_choice(args, 'sort_key', set(image_db.SORT_KEYS),
                          'created_at'),
         sort_dir=_choice(args, 'sort_dir', {'asc', 'desc'}, 'desc'),
         row_filter=_row_filter(args, names))
@@ -205,7 +204,7 @@ def create():
     if body.get('visibility') == 'public':
         authorize(context, 'publicize_image')
     try:
-        image = db_api.image_create(context, _create_values(context, body))
+        image = image_db.image_create(context, _create_values(context, body))
     except db_exc.DBDuplicateEntry:
         raise exception.Conflict('An image with identifier %s already '
                                  'exists' % body['id']) from None
@@ -226,7 +225,7 @@ def update(image_id):
             image['visibility'] != 'public':
         authorize(context, 'publicize_image', image['owner'])
     if values:
-        db_api.image_update(context, image_id, values)
+        image_db.image_update(context, image_id, values)
     return views.image(visible_image(context, image_id))
 
 

@@ -1,7 +1,7 @@
 """Alembic environment: runs on the connection nova_lite hands it."""
 from alembic import context
 
-from nova_lite.db import api as db_api
+from nova_lite.db import session as db_session
 from nova_lite.db import models
 
 target_metadata = models.Base.metadata
@@ -18,6 +18,6 @@ connection = context.config.attributes.get('connection')
 if connection is not None:
     _run(connection)
 else:
-    with db_api.get_engine().connect() as conn:
+    with db_session.get_engine().connect() as conn:
         _run(conn)
         conn.commit()

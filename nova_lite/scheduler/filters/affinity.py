@@ -2,7 +2,7 @@
 the host where the group's other members are (any host for the first).
 
 The claim checks the same rule again under a lock of the group row
-(``nova_lite.db.api.claim``), so concurrent boots cannot break it.
+(``nova_lite.db.claims.claim``), so concurrent boots cannot break it.
 """
 from nova_lite.scheduler import filters
 

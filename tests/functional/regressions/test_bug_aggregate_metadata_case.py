@@ -16,7 +16,7 @@ import testtools
 import nova_lite.conf  # noqa: F401 - registers the options
 from nova_lite import context as nl_context
 from nova_lite.db import aggregates
-from nova_lite.db import api as db_api
+from nova_lite.db import session as db_session
 from nova_lite.db import migration
 from nova_lite import exception
 from tests.functional.fixtures import backends
@@ -33,8 +33,8 @@ class TestAggregateMetadataCase(testtools.TestCase):
         database = self.useFixture(backends.Database(self.backend, tmp))
         conf = self.useFixture(config_fixture.Config(CONF))
         conf.config(connection=database.url, group='database')
-        db_api.reset_context_manager()
-        self.addCleanup(db_api.reset_context_manager)
+        db_session.reset()
+        self.addCleanup(db_session.reset)
         migration.db_sync()
         self.ctxt = nl_context.get_admin_context()
         self.aggregate = aggregates.aggregate_create(self.ctxt, 'agg')

@@ -19,10 +19,12 @@ import sqlalchemy as sa
 import testtools
 
 from nova_lite import context as nl_context
-from nova_lite.db import api as db_api
+from nova_lite.db import compute_nodes as node_db
+from nova_lite.db import session as db_session
 from nova_lite.db import migration
 from nova_lite.db import models
 from tests.functional.fixtures import backends
+from tests import db_helpers
 
 CONF = cfg.CONF
 RESOURCES = {'vcpus': 4, 'memory_mb': 4096, 'local_gb': 100,
@@ -39,8 +41,8 @@ class HealUsageRaceMixin:
         database = self.useFixture(backends.Database(self.backend))
         self.useFixture(config_fixture.Config(CONF)).config(
             connection=database.url, group='database')
-        db_api.reset_context_manager()
-        self.addCleanup(db_api.reset_context_manager)
+        db_session.reset()
+        self.addCleanup(db_session.reset)
         migration.db_sync()
         self.admin = nl_context.get_admin_context()
         self.node = self.report()
@@ -59,8 +61,8 @@ class HealUsageRaceMixin:
                 time.sleep(0.05)
 
     def report(self):
-        return db_api.compute_node_report(self.admin, 'node1', 'node1',
-                                          RESOURCES, RATIOS, 0, 0)
+        return node_db.compute_node_report(self.admin, 'node1', 'node1',
+                                           RESOURCES, RATIOS, 0, 0)
 
     def open_claim(self, conn):
         """Claim 512 MiB on the node in ``conn``'s open transaction."""
@@ -70,7 +72,7 @@ class HealUsageRaceMixin:
         conn.execute(models.Allocation.__table__.insert().values(
             instance_uuid='claimed-meanwhile',
             compute_node_id=self.node['id'], vcpus=0, memory_mb=512,
-            disk_gb=0, created_at=db_api._utcnow()))
+            disk_gb=0, created_at=db_session.utcnow()))
 
     def test_report_waits_for_the_claim_in_flight(self):
         conn = self.engine.connect()
@@ -83,7 +85,7 @@ class HealUsageRaceMixin:
         trans.commit()
         reporter.join(30)
         self.assertFalse(reporter.is_alive())
-        usage = db_api.compute_node_get(self.admin, self.node['id'])
+        usage = db_helpers.compute_node_get(self.admin, self.node['id'])
         self.assertEqual(512, usage['memory_mb_used'])
 
 

@@ -5,7 +5,7 @@ answered 500 instead of 503 and the services' writers did not retry it.
 Found by test_reliability.TestDatabaseOutagePostgreSQL.  oslo.db maps
 psycopg2's "could not connect to server" to DBConnectionError but not
 psycopg 3's "connection failed: ... Connection refused".  Fix: an oslo.db
-exception filter in ``nova_lite.db.api`` for psycopg's wording.
+exception filter in ``nova_lite.db.session`` for psycopg's wording.
 """
 import threading
 
@@ -18,7 +18,8 @@ import testtools
 
 import nova_lite.conf  # noqa: F401 - registers the options
 from nova_lite import context as nl_context
-from nova_lite.db import api as db_api
+from nova_lite.db import services as service_db
+from nova_lite.db import session as db_session
 from nova_lite.db import migration
 from tests.functional.fixtures import backends
 from tests.functional.fixtures import db_proxy
@@ -38,26 +39,26 @@ class TestPsycopgConnectionRefused(testtools.TestCase):
         conf = self.useFixture(config_fixture.Config(CONF))
         conf.config(connection=self.proxy.url_for(database.url),
                     group='database')
-        db_api.reset_context_manager()
-        self.addCleanup(db_api.reset_context_manager)
+        db_session.reset()
+        self.addCleanup(db_session.reset)
         migration.db_sync()
         self.ctxt = nl_context.get_admin_context()
 
     def test_refused_connection_is_a_connection_error(self):
-        db_api.ping(self.ctxt)
+        db_session.ping(self.ctxt)
         self.proxy.cut()
         for _attempt in range(2):
             # The first attempt finds the pooled connection dead, the
             # second cannot connect at all.
-            self.assertRaises(db_exc.DBConnectionError, db_api.ping,
+            self.assertRaises(db_exc.DBConnectionError, db_session.ping,
                               self.ctxt)
 
     def test_writer_retries_until_the_database_is_back(self):
-        db_api.ping(self.ctxt)
+        db_session.ping(self.ctxt)
         self.proxy.cut()
         restore = threading.Timer(1.0, self.proxy.restore)
         restore.start()
         self.addCleanup(restore.cancel)
-        service = db_api.service_register(self.ctxt, 'node1',
-                                          'nova-lite-compute', 'compute')
+        service = service_db.service_register(self.ctxt, 'node1',
+                                              'nova-lite-compute', 'compute')
         self.assertEqual('node1', service['host'])

@@ -10,9 +10,9 @@ original flow woke up, its placement (a conditional write on
 In the other order, the original placed the instance on a node whose
 claim the sweeper had just released.
 
-Fix: the claim fences the two flows. ``db_api.instance_place`` places an
+Fix: the claim fences the two flows. ``claim_db.instance_place`` places an
 instance only while its allocation is on the chosen node, the sweeper
-takes a build over with ``db_api.unclaim_for_redrive`` (release + touch
+takes a build over with ``claim_db.unclaim_for_redrive`` (release + touch
 under the instance's row lock), and a flow that cannot place releases
 the claim only when the instance is abandoned (deleted, or ERROR without
 a host).
@@ -28,11 +28,15 @@ from nova_lite.compute import api as compute_api
 from nova_lite.conductor import build
 from nova_lite.conductor import sweeper
 from nova_lite import context as nl_context
-from nova_lite.db import api as db_api
+from nova_lite.db import compute_nodes as node_db
+from nova_lite.db import instances as instance_db
+from nova_lite.db import services as service_db
+from nova_lite.db import session as db_session
 from nova_lite.db import models
 from nova_lite.objects import selection as selection_obj
 from nova_lite.scheduler import claims
 from tests.functional.fixtures import inprocess
+from tests import db_helpers
 
 CONF = cfg.CONF
 HOSTS = ('node1', 'node2')
@@ -88,9 +92,9 @@ class TestRedriveKeepsClaim(testtools.TestCase):
         self.compute = _Compute()
 
     def _node(self, host):
-        db_api.service_register(self.admin, host, 'nova-lite-compute',
-                                'compute')
-        node = db_api.compute_node_report(
+        service_db.service_register(self.admin, host, 'nova-lite-compute',
+                                    'compute')
+        node = node_db.compute_node_report(
             self.admin, host, host,
             {'vcpus': 8, 'memory_mb': 8192, 'local_gb': 100},
             {'cpu_allocation_ratio': 1.0, 'ram_allocation_ratio': 1.0,
@@ -117,7 +121,7 @@ class TestRedriveKeepsClaim(testtools.TestCase):
         old = datetime.datetime.utcnow() - datetime.timedelta(
             seconds=CONF.conductor.redrive_timeout + 30)
         inst = models.Instance
-        with db_api.writer(self.admin) as session:
+        with db_session.writer(self.admin) as session:
             session.execute(sa.update(inst).where(
                 inst.uuid == self.uuid).values(created_at=old,
                                                updated_at=old))
@@ -129,13 +133,13 @@ class TestRedriveKeepsClaim(testtools.TestCase):
     # --------------------------------------------------------------- checks
 
     def assert_claimed_where_placed(self, host):
-        row = db_api.instance_get(self.admin, self.uuid)
+        row = instance_db.instance_get(self.admin, self.uuid)
         self.assertEqual(host, row.host)
-        allocation = db_api.allocation_get(self.admin, self.uuid)
+        allocation = db_helpers.allocation_get(self.admin, self.uuid)
         self.assertIsNotNone(allocation, 'claim dropped')
         self.assertEqual(self.nodes[host], allocation['compute_node_id'])
         usage = {n['host']: n['vcpus_used']
-                 for n in db_api.compute_node_get_all(self.admin)}
+                 for n in node_db.compute_node_get_all(self.admin)}
         self.assertEqual({h: int(h == host) for h in HOSTS}, usage)
         self.assertEqual([(host, self.uuid)], self.compute.builds)
 
@@ -166,7 +170,7 @@ class TestRedriveKeepsClaim(testtools.TestCase):
 
     def test_deleted_while_scheduling_releases_the_claim(self):
         original = self.claim(self.uuid, 'node1', self.spec)
-        self.assertTrue(db_api.instance_destroy(self.admin, self.uuid))
+        self.assertTrue(instance_db.instance_destroy(self.admin, self.uuid))
         self.late_original_launch(original)
-        self.assertIsNone(db_api.allocation_get(self.admin, self.uuid))
+        self.assertIsNone(db_helpers.allocation_get(self.admin, self.uuid))
         self.assertEqual([], self.compute.builds)

@@ -17,7 +17,10 @@ from werkzeug import test as werkzeug_test
 
 from nova_lite.api import wsgi
 from nova_lite import context as nl_context
-from nova_lite.db import api as db_api
+from nova_lite.db import flavors as flavor_db
+from nova_lite.db import images as image_db
+from nova_lite.db import instances as instance_db
+from nova_lite.db import session as db_session
 from nova_lite.db import migration
 from nova_lite.db import models
 from nova_lite.network import api as network_api
@@ -70,8 +73,8 @@ class APIFixture(fixtures.Fixture):
                 shutil.copyfile(template + suffix, db_path + suffix)
         self.conf.config(connection='sqlite:///%s' % db_path,
                          group='database')
-        db_api.reset_context_manager()
-        self.addCleanup(db_api.reset_context_manager)
+        db_session.reset()
+        self.addCleanup(db_session.reset)
         rpc.cleanup()
         rpc.init()
         self.addCleanup(rpc.cleanup)
@@ -93,27 +96,27 @@ class APIFixture(fixtures.Fixture):
             path = os.path.join(tmp, 'template.sqlite')
             self.conf.config(connection='sqlite:///%s' % path,
                              group='database')
-            db_api.reset_context_manager()
+            db_session.reset()
             migration.db_sync()
             self._seed(nl_context.get_admin_context())
-            db_api.reset_context_manager()
+            db_session.reset()
             network_api.clear_cache()
             _TEMPLATE['path'] = path
         return _TEMPLATE['path']
 
     @staticmethod
     def _seed(ctx):
-        db_api.flavor_create(ctx, {'flavorid': '1', 'name': 'm1.tiny',
-                                   'memory_mb': 512, 'vcpus': 1,
-                                   'root_gb': 1})
-        db_api.flavor_create(ctx, {'flavorid': '2', 'name': 'm1.small',
-                                   'memory_mb': 2048, 'vcpus': 1,
-                                   'root_gb': 20, 'swap': 512})
-        db_api.image_create(ctx, {'uuid': IMAGE_UUID, 'name': 'cirros',
-                                  'status': 'active', 'disk_format': 'qcow2',
-                                  'container_format': 'bare', 'size': 4096,
-                                  'min_disk': 0, 'min_ram': 0,
-                                  'visibility': 'public', 'properties': {}})
+        flavor_db.flavor_create(ctx, {'flavorid': '1', 'name': 'm1.tiny',
+                                      'memory_mb': 512, 'vcpus': 1,
+                                      'root_gb': 1})
+        flavor_db.flavor_create(ctx, {'flavorid': '2', 'name': 'm1.small',
+                                      'memory_mb': 2048, 'vcpus': 1,
+                                      'root_gb': 20, 'swap': 512})
+        image_db.image_create(ctx, {'uuid': IMAGE_UUID, 'name': 'cirros',
+                                    'status': 'active', 'disk_format': 'qcow2',
+                                    'container_format': 'bare', 'size': 4096,
+                                    'min_disk': 0, 'min_ram': 0,
+                                    'visibility': 'public', 'properties': {}})
         network_api.get_default_network(ctx)
 
     # ------------------------------------------------------------ requests
@@ -131,7 +134,7 @@ class APIFixture(fixtures.Fixture):
 
     def count_instances(self):
         """Rows of the instances table, deleted or not."""
-        with db_api.reader(self.admin_context) as session:
+        with db_session.reader(self.admin_context) as session:
             return session.query(models.Instance).count()
 
 
@@ -168,7 +171,7 @@ class APITestCase(testtools.TestCase):
 
     def set_instance(self, server_id, **values):
         """Move an instance's state as services would (host, vm_state...)."""
-        db_api.instance_update(self.api.admin_context, server_id, values)
+        instance_db.instance_update(self.api.admin_context, server_id, values)
 
     def assertFault(self, resp, code, name, message_part=None):
         """``resp`` is a compute API fault of ``code``/``name``."""

@@ -1,6 +1,6 @@
 """``/v2.1/os-aggregates`` (compute API reference, "Host Aggregates",
 microversion 2.1) through the full WSGI pipeline."""
-from nova_lite.db import api as db_api
+from nova_lite.db import services as service_db
 from tests.unit.api import fakes
 
 AGGREGATES = '/v2.1/os-aggregates'
@@ -14,8 +14,8 @@ class AggregatesTest(fakes.APITestCase):
     def setUp(self):
         super().setUp()
         for host in ('node1', 'node2'):
-            db_api.service_register(self.api.admin_context, host,
-                                    'nova-lite-compute', 'compute')
+            service_db.service_register(self.api.admin_context, host,
+                                        'nova-lite-compute', 'compute')
 
     def admin(self, method, path, body=None):
         return self.api.request(method, path, body, fakes.ADMIN)

@@ -2,7 +2,7 @@
 zones (os-availability-zone)", microversion 2.1) through the full WSGI
 pipeline."""
 from nova_lite.db import aggregates as aggregate_db
-from nova_lite.db import api as db_api
+from nova_lite.db import services as service_db
 from tests.unit.api import fakes
 from tests.unit.api import test_services
 
@@ -31,9 +31,9 @@ class AvailabilityZoneTest(fakes.APITestCase):
              'hosts': None}]}, resp.json)
 
     def test_disabled_zone_is_unavailable(self):
-        db_api.service_update(self.api.admin_context,
-                              self.ids[('node1', 'nova-lite-compute')],
-                              {'disabled': True})
+        service_db.service_update(self.api.admin_context,
+                                  self.ids[('node1', 'nova-lite-compute')],
+                                  {'disabled': True})
         zones = {z['zoneName']: z['zoneState']['available']
                  for z in self.get(ZONES).json['availabilityZoneInfo']}
         self.assertEqual({'az-empty': False, 'az1': False, 'nova': True},
@@ -61,7 +61,7 @@ class AvailabilityZoneTest(fakes.APITestCase):
 
     def test_no_compute_lists_only_aggregate_zones(self):
         for service_id in self.ids.values():
-            db_api.service_destroy(self.api.admin_context, service_id)
+            service_db.service_destroy(self.api.admin_context, service_id)
         names = [z['zoneName'] for z in
                  self.get(ZONES).json['availabilityZoneInfo']]
         self.assertEqual(['az-empty', 'az1'], names)

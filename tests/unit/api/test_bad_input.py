@@ -6,7 +6,7 @@ One test per case (generated from CASES) so a failure names its case.
 import base64
 import json
 
-from nova_lite.db import api as db_api
+from nova_lite.db import images as image_db
 from tests.unit.api import fakes
 
 INACTIVE_IMAGE = '0a1b2c3d-0000-4000-8000-000000000001'
@@ -139,7 +139,7 @@ class BadCreateTest(fakes.APITestCase):
 
     def setUp(self):
         super().setUp()
-        db_api.image_create(self.api.admin_context, {
+        image_db.image_create(self.api.admin_context, {
             'uuid': INACTIVE_IMAGE, 'name': 'uploading', 'status': 'queued',
             'visibility': 'public', 'properties': {}})
 

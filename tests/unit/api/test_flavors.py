@@ -1,6 +1,6 @@
 """``/v2.1/flavors`` (compute API reference, "Flavors", microversion
 2.1) through the full WSGI pipeline."""
-from nova_lite.db import api as db_api
+from nova_lite.db import flavors as flavor_db
 from tests.unit.api import fakes
 
 FLAVORS = '/v2.1/flavors'
@@ -13,7 +13,7 @@ class ListShowTest(fakes.APITestCase):
 
     def setUp(self):
         super().setUp()
-        db_api.flavor_create(self.api.admin_context, {
+        flavor_db.flavor_create(self.api.admin_context, {
             'flavorid': '3', 'name': 'private.big', 'memory_mb': 8192,
             'vcpus': 4, 'root_gb': 80, 'is_public': False})
 
@@ -95,8 +95,8 @@ class ManageTest(fakes.APITestCase):
             flavor['ram'], flavor['vcpus'], flavor['disk'],
             flavor['OS-FLV-EXT-DATA:ephemeral'], flavor['swap'],
             flavor['rxtx_factor'], flavor['os-flavor-access:is_public']))
-        stored = db_api.flavor_get_by_flavorid(self.api.admin_context,
-                                               flavor['id'])
+        stored = flavor_db.flavor_get_by_flavorid(self.api.admin_context,
+                                                  flavor['id'])
         self.assertEqual('m1.large', stored['name'])
         self.assertEqual(36, len(flavor['id']))
 

@@ -2,8 +2,9 @@
 (os-hypervisors)", microversion 2.1) through the full WSGI pipeline."""
 import fixtures
 
-from nova_lite.db import api as db_api
+from nova_lite.db import compute_nodes as node_db
 from nova_lite import exception
+from tests import db_helpers
 from tests.unit.api import fakes
 from tests.unit.api import test_services
 
@@ -31,7 +32,7 @@ class _HypervisorsTestCase(fakes.APITestCase):
         ctx = self.api.admin_context
         self.nodes = {}
         for host, vcpus in (('node1', 8), ('node2', 4)):
-            self.nodes[host] = db_api.compute_node_report(
+            self.nodes[host] = node_db.compute_node_report(
                 ctx, host, host + '.example.org',
                 {'vcpus': vcpus, 'memory_mb': 8192, 'local_gb': 100,
                  'hypervisor_type': 'QEMU', 'hypervisor_version': 9000000,
@@ -113,8 +114,9 @@ class HypervisorsTest(_HypervisorsTestCase):
                                   fakes.ADMIN), 404, 'itemNotFound')
 
     def test_node_without_service_is_hidden(self):
-        db_api.service_destroy(self.api.admin_context, self.service_ids[
-            ('node2', 'nova-lite-compute')])
+        db_helpers.service_row_delete(self.api.admin_context,
+                                      self.service_ids[
+                                          ('node2', 'nova-lite-compute')])
         self.assertEqual(['node1.example.org'], [
             h['hypervisor_hostname']
             for h in self.admin_get('')['hypervisors']])

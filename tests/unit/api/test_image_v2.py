@@ -8,7 +8,7 @@ import testtools
 
 from nova_lite.api import image as image_endpoint
 from nova_lite.api.schemas import image as image_schemas
-from nova_lite.db import api as db_api
+from nova_lite.db import instances as instance_db
 from tests.unit.api import fakes
 from tests.unit.api import test_schemas_meta
 
@@ -347,7 +347,7 @@ class DataTest(ImageAPITestCase):
     def test_uploaded_image_boots(self):
         self.upload(self.image['id'], b'disk')
         server_id = self.create_server(imageRef=self.image['id'])
-        row = db_api.instance_get(self.api.admin_context, server_id)
+        row = instance_db.instance_get(self.api.admin_context, server_id)
         self.assertEqual(self.image['id'], row.image_ref)
 
 

@@ -3,7 +3,7 @@ rule: public and community images, the project's own, everything for
 admins): another project's private image is "not found" at create, in
 the compute API (400, as Nova when Glance answers 404) and in CloudStack's
 deployVirtualMachine (431 on templateid), and nothing is stored."""
-from nova_lite.db import api as db_api
+from nova_lite.db import images as image_db
 from tests.unit.api.cloudstack import test_endpoint
 from tests.unit.api import fakes
 
@@ -16,7 +16,7 @@ def add_images(ctx):
     """A private and a community image, both of OTHER_PROJECT."""
     for uuid, visibility in ((PRIVATE, 'private'),
                              (COMMUNITY, 'community')):
-        db_api.image_create(ctx, {
+        image_db.image_create(ctx, {
             'uuid': uuid, 'name': visibility, 'status': 'active',
             'disk_format': 'qcow2', 'container_format': 'bare',
             'size': 4096, 'min_disk': 0, 'min_ram': 0,
@@ -43,7 +43,7 @@ class ComputeAPIBootVisibilityTest(fakes.APITestCase):
 
     def own_image_with_kernel(self, kernel):
         """A private image of the caller's project naming ``kernel``."""
-        return db_api.image_create(self.api.admin_context, {
+        return image_db.image_create(self.api.admin_context, {
             'name': 'own', 'status': 'active', 'disk_format': 'qcow2',
             'container_format': 'bare', 'size': 4096, 'min_disk': 0,
             'min_ram': 0, 'visibility': 'private', 'owner': fakes.PROJECT,

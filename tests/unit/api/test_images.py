@@ -1,6 +1,6 @@
 """``/v2.1/images``: the deprecated compute image proxy (compute API
 reference, "Images (DEPRECATED)")."""
-from nova_lite.db import api as db_api
+from nova_lite.db import images as image_db
 from tests.unit.api import fakes
 
 IMAGES = '/v2.1/images'
@@ -11,7 +11,7 @@ class ImagesTest(fakes.APITestCase):
 
     def setUp(self):
         super().setUp()
-        db_api.image_create(self.api.admin_context, {
+        image_db.image_create(self.api.admin_context, {
             'uuid': PRIVATE, 'name': 'private', 'status': 'queued',
             'visibility': 'private', 'owner': fakes.OTHER_PROJECT,
             'min_disk': 2, 'min_ram': 256, 'properties': {'os': 'linux'}})

@@ -4,7 +4,8 @@ the ``os-resetState`` action, through the full WSGI pipeline."""
 import datetime
 
 from nova_lite import context as nl_context
-from nova_lite.db import api as db_api
+from nova_lite.db import actions as action_db
+from nova_lite.db import instances as instance_db
 from tests.unit.api import fakes
 
 ACTION_KEYS = {'action', 'instance_uuid', 'request_id', 'user_id',
@@ -23,7 +24,7 @@ class InstanceActionsTest(fakes.APITestCase):
         ctx = nl_context.RequestContext(
             user_id='compute', project_id=None, is_admin=True,
             roles=['admin'], request_id=request_id)
-        db_api.action_event_record(
+        action_db.action_event_record(
             ctx, self.server_id, 'compute_build_and_run_instance', 'Error',
             'node1', datetime.datetime(2026, 1, 1), traceback=traceback,
             finish_action=True)
@@ -100,7 +101,7 @@ class ResetStateTest(fakes.APITestCase):
                           task_state='spawning')
         resp = self.reset('error')
         self.assertEqual(202, resp.status_code, resp.data)
-        row = db_api.instance_get(self.api.admin_context, self.server_id)
+        row = instance_db.instance_get(self.api.admin_context, self.server_id)
         self.assertEqual(('error', None), (row.vm_state, row.task_state))
         self.assertEqual(202, self.reset('active').status_code)
         server = self.get('/v2.1/servers/' + self.server_id).json['server']
@@ -113,7 +114,7 @@ class ResetStateTest(fakes.APITestCase):
     def test_admin_only(self):
         for headers in (fakes.MEMBER, fakes.READER):
             self.assertFault(self.reset('error', headers), 403, 'forbidden')
-        row = db_api.instance_get(self.api.admin_context, self.server_id)
+        row = instance_db.instance_get(self.api.admin_context, self.server_id)
         self.assertEqual('building', row.vm_state)
 
     def test_bad_bodies_are_400(self):

@@ -8,8 +8,9 @@ from cryptography.hazmat.primitives.asymmetric import ed25519
 from cryptography.hazmat.primitives import serialization
 
 from nova_lite.compute import keypairs as keypair_api
-from nova_lite.db import api as db_api
+from nova_lite.db import keypairs as keypair_db
 from tests.unit.api import fakes
+from tests import db_helpers
 
 KEYPAIRS = '/v2.1/os-keypairs'
 SHOW_KEYS = {'public_key', 'name', 'fingerprint', 'user_id', 'deleted',
@@ -54,7 +55,7 @@ class KeypairsTest(fakes.APITestCase):
         shown = self.get(KEYPAIRS + '/key1').json['keypair']
         self.assertNotIn('private_key', shown)
         self.assertEqual(keypair['public_key'], shown['public_key'])
-        rows = db_api.key_pair_get_all(self.api.admin_context, fakes.USER)
+        rows = keypair_db.key_pair_get_all(self.api.admin_context, fakes.USER)
         self.assertNotIn('PRIVATE', repr(rows))
         self.assertNotIn(keypair['private_key'].splitlines()[1],
                          self.log.output)
@@ -165,7 +166,7 @@ class ServerKeyNameTest(fakes.APITestCase):
         server_id = self.create_server(key_name='mine')
         server = self.get('/v2.1/servers/' + server_id).json['server']
         self.assertEqual('mine', server['key_name'])
-        _user_data, key_data = db_api.instance_secrets_get(
+        _user_data, key_data = db_helpers.instance_secrets_get(
             self.api.admin_context, server_id)
         self.assertEqual(public_key, key_data)
 

@@ -8,7 +8,7 @@ from nova_lite.api import openapi
 from nova_lite.api import openstack
 from nova_lite.api import schemas
 from nova_lite.api import wsgi
-from nova_lite.db import api as db_api
+from nova_lite.db import session as db_session
 from tests.unit.api import fakes
 
 #: A database nobody listens on (connections are refused at once).
@@ -91,7 +91,7 @@ class DatabaseUnreachableTest(fakes.APITestCase):
         super().setUp()
         self.api.conf.config(connection=UNREACHABLE_DB, max_retries=0,
                              group='database')
-        db_api.reset_context_manager()
+        db_session.reset()
 
     def test_read_is_503(self):
         resp = self.get('/v2.1/servers/detail')

@@ -1,7 +1,7 @@
 """``/v2.1/os-server-groups`` (compute API reference, "Server groups",
 microversion 2.1) and the ``group`` scheduler hint of server create,
 through the full WSGI pipeline."""
-from nova_lite.db import api as db_api
+from nova_lite.db import instances as instance_db
 from tests.unit.api import fakes
 
 GROUPS = '/v2.1/os-server-groups'
@@ -90,7 +90,7 @@ class ServerGroupsTest(fakes.APITestCase):
         server_id = resp.json['server']['id']
         shown = self.get('%s/%s' % (GROUPS, group['id'])).json
         self.assertEqual([server_id], shown['server_group']['members'])
-        db_api.instance_destroy(self.api.admin_context, server_id)
+        instance_db.instance_destroy(self.api.admin_context, server_id)
         shown = self.get('%s/%s' % (GROUPS, group['id'])).json
         self.assertEqual([], shown['server_group']['members'])
 

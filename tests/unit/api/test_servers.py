@@ -13,7 +13,10 @@ import sqlalchemy as sa
 from sqlalchemy import event
 
 from nova_lite.compute import states
-from nova_lite.db import api as db_api
+from nova_lite.db import instance_faults as fault_db
+from nova_lite.db import instance_metadata as metadata_db
+from nova_lite.db import instances as instance_db
+from nova_lite.db import network as network_db
 from tests.unit.api import fakes
 
 SERVERS = '/v2.1/servers'
@@ -40,8 +43,8 @@ class _ServersTestCase(fakes.APITestCase):
                           vm_state=states.ACTIVE, task_state=None,
                           power_state=states.RUNNING,
                           launched_at=datetime.datetime(2026, 1, 2, 3, 4, 5))
-        return db_api.fixed_ip_allocate(self.api.admin_context,
-                                        self.api.network['id'], server_id)
+        return network_db.fixed_ip_allocate(self.api.admin_context,
+                                            self.api.network['id'], server_id)
 
     def show(self, server_id, headers=None):
         resp = self.get('%s/%s' % (SERVERS, server_id), headers)
@@ -239,16 +242,16 @@ class ShowTest(_ServersTestCase):
         first = self.create_server()
         self.make_active(first)
         self.show(first)
-        with mock.patch.object(db_api, 'network_get_all',
-                               wraps=db_api.network_get_all) as get_all:
+        with mock.patch.object(network_db, 'network_get_all',
+                               wraps=network_db.network_get_all) as get_all:
             self.assertEqual([fakes.NETWORK_LABEL],
                              list(self.show(first)['addresses']))
             self.assertEqual(0, get_all.call_count)
-            other = db_api.network_create(self.api.admin_context, 'other',
-                                          '10.9.0.0/29')
+            other = network_db.network_create(self.api.admin_context, 'other',
+                                              '10.9.0.0/29')
             second = self.create_server()
-            db_api.fixed_ip_allocate(self.api.admin_context, other['id'],
-                                     second)
+            network_db.fixed_ip_allocate(self.api.admin_context, other['id'],
+                                         second)
             self.assertEqual(['other'],
                              list(self.show(second)['addresses']))
             self.assertEqual(1, get_all.call_count)
@@ -268,7 +271,7 @@ class ShowTest(_ServersTestCase):
     def test_error_server_fault(self):
         server_id = self.create_server()
         self.set_instance(server_id, vm_state=states.ERROR, task_state=None)
-        db_api.instance_fault_create(
+        fault_db.instance_fault_create(
             self.api.admin_context, server_id, 500, 'No valid host was found.',
             details='node1: RamFilter rejected', host='ctl')
         server = self.show(server_id)
@@ -307,8 +310,8 @@ class ListTest(_ServersTestCase):
 
     def test_index_reads_the_instances_alone(self):
         self.make_active(self.ids[0])
-        db_api.instance_metadata_update(self.api.admin_context, self.ids[1],
-                                        {'a': '1'}, delete=False)
+        metadata_db.instance_metadata_update(
+            self.api.admin_context, self.ids[1], {'a': '1'}, delete=False)
         statements = []
 
         def _count(_conn, _cursor, statement, *_args):
@@ -333,12 +336,12 @@ class ListTest(_ServersTestCase):
         """``instance_get_all`` reads Core rows: every column but the
         secrets, metadata, fixed IPs and an ERROR server's last fault."""
         fip = self.make_active(self.ids[0])
-        db_api.instance_metadata_update(self.api.admin_context, self.ids[0],
-                                        {'a': '1'}, delete=False)
+        metadata_db.instance_metadata_update(
+            self.api.admin_context, self.ids[0], {'a': '1'}, delete=False)
         self.set_instance(self.ids[1], vm_state=states.ERROR)
-        db_api.instance_fault_create(self.api.admin_context, self.ids[1],
-                                     500, 'boom')
-        rows = {r.uuid: r for r in db_api.instance_get_all(
+        fault_db.instance_fault_create(self.api.admin_context, self.ids[1],
+                                       500, 'boom')
+        rows = {r.uuid: r for r in instance_db.instance_get_all(
             self.api.admin_context, {'project_id': fakes.PROJECT})}
         first, failed = rows[self.ids[0]], rows[self.ids[1]]
         self.assertEqual([('a', '1')], [(m.key, m.value)
@@ -679,7 +682,7 @@ class DatabaseSafetyTest(_ServersTestCase):
 
     def test_name_regex_refused_by_database_is_400(self):
         self.useFixture(fixtures.MockPatch(
-            'nova_lite.db.api.instance_get_all',
+            'nova_lite.db.instances.instance_get_all',
             side_effect=db_exc.DBError('invalid regular expression')))
         self.assertFault(self.get(SERVERS + '?name=(?P<a>x)'), 400,
                          'badRequest', 'regular expression')
@@ -690,7 +693,7 @@ class UnexpectedErrorTest(_ServersTestCase):
 
     def test_internal_error_is_generic_500(self):
         self.useFixture(fixtures.MockPatch(
-            'nova_lite.db.api.instance_get_all',
+            'nova_lite.db.instances.instance_get_all',
             side_effect=RuntimeError('password=hunter2 at db.internal')))
         resp = self.get(SERVERS)
         message = self.assertFault(resp, 500, 'computeFault')

@@ -2,7 +2,8 @@
 (os-services)", microversion 2.1) through the full WSGI pipeline."""
 import datetime
 
-from nova_lite.db import api as db_api
+from nova_lite.db import compute_nodes as node_db
+from nova_lite.db import services as service_db
 from tests.unit.api import fakes
 
 SERVICES = '/v2.1/os-services'
@@ -19,12 +20,12 @@ def register_services(test):
                          ('node2', 'nova-lite-compute'),
                          ('ctl', 'nova-lite-conductor'),
                          ('ctl', 'nova-lite-scheduler')):
-        ids[(host, binary)] = db_api.service_register(
+        ids[(host, binary)] = service_db.service_register(
             ctx, host, binary, binary)['id']
     old = (datetime.datetime.now(datetime.timezone.utc).replace(tzinfo=None)
            - datetime.timedelta(minutes=10))
-    db_api.service_update(ctx, ids[('node2', 'nova-lite-compute')],
-                          {'last_seen_up': old})
+    service_db.service_update(ctx, ids[('node2', 'nova-lite-compute')],
+                              {'last_seen_up': old})
     return ids
 
 
@@ -139,7 +140,7 @@ class ServicesTest(fakes.APITestCase):
 
     def test_delete(self):
         service_id = self.ids[('node2', 'nova-lite-compute')]
-        db_api.compute_node_report(
+        node_db.compute_node_report(
             self.api.admin_context, 'node2', 'node2',
             {'vcpus': 4, 'memory_mb': 4096, 'local_gb': 40},
             {'cpu_allocation_ratio': 1.0, 'ram_allocation_ratio': 1.0,
@@ -147,7 +148,7 @@ class ServicesTest(fakes.APITestCase):
         resp = self.admin('DELETE', '%s/%d' % (SERVICES, service_id))
         self.assertEqual(204, resp.status_code)
         self.assertEqual(3, len(self.services()))
-        self.assertEqual([], db_api.compute_node_get_all(
+        self.assertEqual([], node_db.compute_node_get_all(
             self.api.admin_context, host='node2'))
         self.assertFault(self.admin('DELETE', '%s/%d' % (SERVICES,
                                                          service_id)),

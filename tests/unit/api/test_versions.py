@@ -1,7 +1,7 @@
 """Version documents (compute API reference, "API Versions") through the
 whole WSGI pipeline: served without a token, 200, request id header."""
 from nova_lite.api import microversion
-from nova_lite.db import api as db_api
+from nova_lite.db import actions as action_db
 from tests.unit.api import fakes
 
 
@@ -77,8 +77,8 @@ class VersionsTest(fakes.APITestCase):
         resp = self.post('/v2.1/servers', {'server': {
             'name': 'web', 'imageRef': fakes.IMAGE_UUID, 'flavorRef': '1'}})
         self.assertEqual(202, resp.status_code)
-        actions = db_api.actions_get(self.api.admin_context,
-                                     resp.json['server']['id'])
+        actions = action_db.actions_get(self.api.admin_context,
+                                        resp.json['server']['id'])
         self.assertEqual([resp.headers['x-openstack-request-id']],
                          [a.request_id for a in actions])
 

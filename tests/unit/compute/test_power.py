@@ -2,7 +2,7 @@
 hypervisor reports now, never a stale event's state."""
 from nova_lite.compute import power
 from nova_lite.compute import states
-from nova_lite.db import api as db_api
+from nova_lite.db import instances as instance_db
 from nova_lite.objects import instance as instance_obj
 from nova_lite.virt import driver
 from nova_lite.virt import fake
@@ -21,12 +21,13 @@ class TestPowerSync(fakes.APITestCase):
         self.set_instance(self.uuid, host=HOST, vm_state=states.ACTIVE,
                           task_state=None, power_state=states.RUNNING)
         instance = instance_obj.Instance.from_db(
-            db_api.instance_get(self.api.admin_context, self.uuid))
+            instance_db.instance_get(self.api.admin_context, self.uuid))
         self.driver.spawn(None, instance, None, [])
         self.instance = instance
 
     def states(self):
-        row = db_api.instance_states_get(self.api.admin_context, self.uuid)
+        row = instance_db.instance_states_get(self.api.admin_context,
+                                              self.uuid)
         return row.vm_state, row.task_state, row.power_state
 
     def test_late_stopped_event_after_reboot_is_ignored(self):

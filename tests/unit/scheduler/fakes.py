@@ -8,7 +8,9 @@ from oslo_config import fixture as config_fixture
 
 import nova_lite.conf  # noqa: F401 - registers the options on cfg.CONF
 from nova_lite import context as nl_context
-from nova_lite.db import api as db_api
+from nova_lite.db import compute_nodes as node_db
+from nova_lite.db import services as service_db
+from nova_lite.db import session as db_session
 from nova_lite.db import migration
 from nova_lite import objects
 from nova_lite.objects import instance as instance_obj
@@ -41,7 +43,7 @@ def spec(vcpus=1, memory_mb=512, disk_gb=1, image_props=None, **fields):
 
 
 def node(host='node1', **values):
-    """A dict as ``db_api.compute_nodes_for_scheduling`` returns it; the
+    """A dict as ``node_db.compute_nodes_for_scheduling`` returns it; the
     free amounts come from totals, usage, ratios and reservations given
     as the compute_nodes columns (defaults: 4 vCPUs, 4096 MiB, 100 GiB,
     ratios 1.0, nothing used or reserved)."""
@@ -72,24 +74,24 @@ def host_state(host='node1', group_hosts=None, instances=(), **values):
 
 class Database(fixtures.Fixture):
     """A migrated SQLite database in a temp dir, used through
-    ``nova_lite.db.api``; ``add_host`` registers a compute and its node."""
+    ``nova_lite.db``; ``add_host`` registers a compute and its node."""
 
     def _setUp(self):
         tmp = self.useFixture(fixtures.TempDir()).path
         self.conf = self.useFixture(config_fixture.Config(CONF))
         self.conf.config(connection='sqlite:///%s' % os.path.join(
             tmp, 'nova_lite.sqlite'), group='database')
-        db_api.reset_context_manager()
-        self.addCleanup(db_api.reset_context_manager)
+        db_session.reset()
+        self.addCleanup(db_session.reset)
         migration.db_sync()
         self.admin = nl_context.get_admin_context()
 
     def add_host(self, host, vcpus=4, memory_mb=4096, local_gb=100,
                  ratio=1.0, reserved_memory_mb=0, hypervisor_type='fake'):
         """Register ``host``; returns its compute node dict."""
-        db_api.service_register(self.admin, host, 'nova-lite-compute',
-                                'compute')
-        return db_api.compute_node_report(
+        service_db.service_register(self.admin, host, 'nova-lite-compute',
+                                    'compute')
+        return node_db.compute_node_report(
             self.admin, host, host,
             {'vcpus': vcpus, 'memory_mb': memory_mb, 'local_gb': local_gb,
              'hypervisor_type': hypervisor_type},

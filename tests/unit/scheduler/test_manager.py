@@ -6,13 +6,16 @@ import oslo_messaging as messaging
 import testtools
 
 from nova_lite.db import aggregates as aggregate_db
-from nova_lite.db import api as db_api
+from nova_lite.db import claims as claim_db
+from nova_lite.db import instances as instance_db
+from nova_lite.db import services as service_db
 from nova_lite.db import server_groups as group_db
 from nova_lite import exception
 from nova_lite.scheduler import host_manager
 from nova_lite.scheduler import manager
 from nova_lite.scheduler import request
 from tests.unit.scheduler import fakes
+from tests import db_helpers
 
 
 class SchedulerDBTestCase(testtools.TestCase):
@@ -36,12 +39,12 @@ class SchedulerDBTestCase(testtools.TestCase):
 
     def fill(self, host):
         node = self.nodes[host]
-        self.assertTrue(db_api.claim(self.admin, node['id'],
-                                     str(uuidlib.uuid4()), 1, 1024, 1))
+        self.assertTrue(claim_db.claim(self.admin, node['id'],
+                                       str(uuidlib.uuid4()), 1, 1024, 1))
 
     def service(self, host, **values):
-        svc = db_api.service_get_all(self.admin, host=host)[0]
-        db_api.service_update(self.admin, svc['id'], values)
+        svc = service_db.service_get_all(self.admin, host=host)[0]
+        service_db.service_update(self.admin, svc['id'], values)
 
     def hosts_for(self, spec):
         states = host_manager.get_host_states(
@@ -53,7 +56,7 @@ class SchedulerDBTestCase(testtools.TestCase):
         values = [{'uuid': str(uuidlib.uuid4()), 'vcpus': 1,
                    'memory_mb': 256, 'root_gb': 1, 'vm_state': 'building',
                    'project_id': 'p'} for _ in range(count)]
-        db_api.instances_create(self.admin, values, group_id=group['id'])
+        instance_db.instances_create(self.admin, values, group_id=group['id'])
         return [v['uuid'] for v in values]
 
 
@@ -83,8 +86,8 @@ class PrefilterTest(SchedulerDBTestCase):
         node = self.db.add_host('big', vcpus=8, memory_mb=4096,
                                 local_gb=50, ratio=2.0,
                                 reserved_memory_mb=1024)
-        self.assertTrue(db_api.claim(self.admin, node['id'], 'vm', 3, 1000,
-                                     10))
+        self.assertTrue(claim_db.claim(self.admin, node['id'], 'vm', 3, 1000,
+                                       10))
         big = [h for h in host_manager.get_host_states(
             self.admin, fakes.view(), prefilter=False) if h.host == 'big'][0]
         self.assertEqual((13, 5144, 90), (big.free_vcpus, big.free_ram_mb,
@@ -133,7 +136,7 @@ class NoValidHostTest(SchedulerDBTestCase):
             exception.NoValidHost, self.select, spec,
             ['vm-%d' % i for i in range(4)])
         self.assertIn('RamFilter rejected 3 of 3 hosts', exc.format_message())
-        self.assertEqual([], db_api.allocations_get_all(self.admin))
+        self.assertEqual([], db_helpers.allocations_get_all(self.admin))
 
     def test_selections_and_alternates(self):
         result = self.select(fakes.spec(memory_mb=1024, num_instances=2),
@@ -154,8 +157,8 @@ class GroupClaimTest(SchedulerDBTestCase):
         return group_db.instance_group_create(self.admin, 'g', policy)
 
     def claim(self, group, uuid, host):
-        return db_api.claim(self.admin, self.nodes[host]['id'], uuid, 1, 256,
-                            1, group=(group['uuid'], group['policy']))
+        return claim_db.claim(self.admin, self.nodes[host]['id'], uuid, 1, 256,
+                              1, group=(group['uuid'], group['policy']))
 
     def test_anti_affinity_checked_in_the_claim(self):
         group = self.group('anti-affinity')

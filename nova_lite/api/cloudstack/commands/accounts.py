@@ -10,7 +10,7 @@ from nova_lite.api.cloudstack.registry import ANONYMOUS
 from nova_lite.api.cloudstack.registry import command
 from nova_lite.api.cloudstack.registry import READER
 from nova_lite.api.cloudstack import sessions
-from nova_lite.db import cloudstack as cs_db
+from nova_lite.db import api_keys as api_key_db
 
 LOG = logging.getLogger(__name__)
 
@@ -79,7 +79,7 @@ def register_keys(conf, context, user_id, project_id):
     api_key, secret_key, credential_id = client.create_key_pair(user_id,
                                                                 project_id)
     try:
-        _row, replaced = cs_db.api_key_replace(context, api_key,
+        _row, replaced = api_key_db.api_key_replace(context, api_key,
                                                 credential_id, user_id,
                                                 project_id)
     except Exception:

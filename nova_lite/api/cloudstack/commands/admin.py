@@ -10,7 +10,8 @@ from nova_lite.api.cloudstack.registry import command
 from nova_lite.api.cloudstack import request as request_mod
 from nova_lite.api.cloudstack import views
 from nova_lite.db import aggregates as aggregate_db
-from nova_lite.db import api as db_api
+from nova_lite.db import compute_nodes as node_db
+from nova_lite.db import services as service_db
 from nova_lite.scheduler import host_manager
 
 MIB = 1024 * 1024
@@ -77,13 +78,13 @@ def list_hosts(request):
     params, ctx = request.params, request.context
     if params['type'] and params['type'].lower() != 'routing':
         return {}
-    services = {s['host']: s for s in db_api.service_get_all(
+    services = {s['host']: s for s in service_db.service_get_all(
         ctx, binary='nova-lite-compute')}
     zones = _host_zones(request)
     default = request.conf.compute.default_availability_zone
     hosts = [_host(request, n, services.get(n['host']),
                    zones.get(n['host'], default))
-             for n in db_api.compute_node_get_all(ctx)]
+             for n in node_db.compute_node_get_all(ctx)]
     keyword = (params['keyword'] or '').lower()
     hosts = [h for h in hosts
              if (not params['id'] or h['id'] == params['id'])
@@ -131,7 +132,7 @@ def list_capacity(request):
     zones = _host_zones(request)
     default = request.conf.compute.default_availability_zone
     by_zone = {name: [] for name in catalog.zone_names(request)}
-    for node in db_api.compute_node_get_all(request.context):
+    for node in node_db.compute_node_get_all(request.context):
         by_zone.setdefault(zones.get(node['host'], default), []).append(node)
     entries = [entry for name, nodes in by_zone.items()
                for entry in _zone_capacity(request, name, nodes)

@@ -9,7 +9,9 @@ from nova_lite.api.cloudstack.registry import command
 from nova_lite.api.cloudstack import request as request_mod
 from nova_lite.api.cloudstack import views
 from nova_lite.db import aggregates as aggregate_db
-from nova_lite.db import api as db_api
+from nova_lite.db import flavors as flavor_db
+from nova_lite.db import images as image_db
+from nova_lite.db import network as network_db
 from nova_lite.policies import flavors as flavor_policies
 from nova_lite import policy
 
@@ -88,7 +90,7 @@ def list_service_offerings(request):
     cpu_speed = request.conf.cloudstack.cpu_speed_mhz
     offerings = [
         views.service_offering(f, cpu_speed)
-        for f in db_api.flavor_get_all(request.context, is_public=is_public)
+        for f in flavor_db.flavor_get_all(request.context, is_public=is_public)
         if (not params['id'] or f['flavorid'] == params['id'])
         and (not params['name'] or f['name'] == params['name'])
         and _matches(params['keyword'], f['name'], f['description'])]
@@ -135,8 +137,8 @@ def list_templates(request):
     zone = zone_names(request)[0]
     if params['zoneid']:
         zone = zone_name(request, params['zoneid'])
-    images = db_api.image_get_all(ctx, ids=[params['id']]
-                                  if params['id'] else None)
+    images = image_db.image_get_all(ctx, ids=[params['id']]
+                                    if params['id'] else None)
     templates = [views.template(i, zone, ctx.project_id) for i in images
                  if _template_filter(kind, i, ctx.project_id)
                  and (not params['name'] or i['name'] == params['name'])
@@ -163,7 +165,7 @@ def list_networks(request):
     if params['zoneid']:
         zone = zone_name(request, params['zoneid'])
     nets = [views.network(n, zone)
-            for n in db_api.network_get_all(request.context)
+            for n in network_db.network_get_all(request.context)
             if (not params['id'] or n['uuid'] == params['id'])
             and (params['traffictype'] or 'guest').lower() == 'guest'
             and _matches(params['keyword'], n['label'])]

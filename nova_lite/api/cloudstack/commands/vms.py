@@ -17,7 +17,9 @@ from nova_lite.api.cloudstack import request as request_mod
 from nova_lite.api.cloudstack import views
 from nova_lite.api.cloudstack import vm_views
 from nova_lite.compute import states
-from nova_lite.db import api as db_api
+from nova_lite.db import flavors as flavor_db
+from nova_lite.db import instances as instance_db
+from nova_lite.db import network as network_db
 from nova_lite.db import server_groups as group_db
 from nova_lite import exception
 from nova_lite.image import api as image_api
@@ -81,7 +83,7 @@ def _checked_userdata(request):
 def _checked_catalog(request):
     params, ctx = request.params, request.context
     try:
-        db_api.flavor_get_by_flavorid(ctx, params['serviceofferingid'])
+        flavor_db.flavor_get_by_flavorid(ctx, params['serviceofferingid'])
     except exception.FlavorNotFound:
         raise invalid(request, 'serviceofferingid',
                       params['serviceofferingid'],
@@ -91,7 +93,7 @@ def _checked_catalog(request):
     except exception.ImageNotFound:
         raise invalid(request, 'templateid', params['templateid'],
                       'no such template') from None
-    known = {n['uuid'] for n in db_api.network_get_all(ctx)}
+    known = {n['uuid'] for n in network_db.network_get_all(ctx)}
     for net in params['networkids'] or ():
         if net not in known:
             raise invalid(request, 'networkids', net, 'no such network')
@@ -137,8 +139,8 @@ def _create(request, checked):
                          if checked['group'] else None))
     instance = rows[0]
     if name and name != instance.hostname:
-        db_api.instance_update(request.context, instance.uuid,
-                               {'hostname': name})
+        instance_db.instance_update(request.context, instance.uuid,
+                                    {'hostname': name})
     return instance
 
 

@@ -10,7 +10,8 @@ task), and records a ``resetState`` instance action.
 from oslo_log import log as logging
 
 from nova_lite.api import openstack
-from nova_lite.db import api as db_api
+from nova_lite.db import actions as action_db
+from nova_lite.db import instances as instance_db
 
 LOG = logging.getLogger(__name__)
 
@@ -18,9 +19,10 @@ LOG = logging.getLogger(__name__)
 def reset_state(context, server_id, args):
     """202; 404 for unknown servers."""
     instance = openstack.compute_api().get(context, server_id)
-    db_api.instance_update(context, server_id,
-                           {'vm_state': args['state'], 'task_state': None})
-    db_api.action_start(context, server_id, 'resetState')
+    instance_db.instance_update(context, server_id,
+                                {'vm_state': args['state'],
+                                 'task_state': None})
+    action_db.action_start(context, server_id, 'resetState')
     LOG.info('Instance %s reset from %s/%s to %s', server_id,
              instance.vm_state, instance.task_state, args['state'])
     return '', 202

@@ -10,8 +10,7 @@ from nova_lite.api.openstack.compute.views import availability_zones \
     as views
 from nova_lite.api.openstack.compute.views import services as service_views
 from nova_lite.db import aggregates as aggregate_db
-from nova_lite.db import api as db_api
-from nova_lite.db import hosts as hosts_db
+from nova_lite.db import services as service_db
 from nova_lite import policy
 from nova_lite.policies import availability_zone as az_policies
 
@@ -21,10 +20,10 @@ AVAILABILITY_ZONE = az_policies.AVAILABILITY_ZONE
 
 
 def _zones(context, computes_only):
-    services = db_api.service_get_all(
+    services = service_db.service_get_all(
         context, binary=service_views.COMPUTE if computes_only else None)
     return views.zone_services(
-        services, hosts_db.host_zones(context),
+        services, aggregate_db.host_zones(context),
         aggregate_db.availability_zones(context),
         openstack.conf().compute.default_availability_zone)
 

@@ -12,7 +12,9 @@ import flask
 from nova_lite.api import openstack
 from nova_lite.api.openstack.compute.views import hypervisors as views
 from nova_lite.api.openstack.compute.views import services as service_views
-from nova_lite.db import api as db_api
+from nova_lite.db import compute_nodes as node_db
+from nova_lite.db import instances as instance_db
+from nova_lite.db import services as service_db
 from nova_lite import exception
 from nova_lite import policy
 from nova_lite.policies import hypervisors as hypervisor_policies
@@ -31,17 +33,18 @@ def _authorized_context(action):
 def _nodes(context, pattern=None):
     """``[(node, compute service)]`` by node id, optionally only the
     nodes whose hypervisor_hostname contains ``pattern``."""
-    services = {s['host']: s for s in db_api.service_get_all(
+    services = {s['host']: s for s in service_db.service_get_all(
         context, binary=service_views.COMPUTE)}
     return [(node, services[node['host']])
-            for node in db_api.compute_node_get_all(context)
+            for node in node_db.compute_node_get_all(context)
             if node['host'] in services
             and (pattern is None or pattern in node['hypervisor_hostname'])]
 
 
 def _instances(context, node):
     """Live instances placed on ``node``."""
-    return [inst for inst in db_api.instances_on_host(context, node['host'])
+    return [inst for inst in instance_db.instances_on_host(context,
+                                                           node['host'])
             if inst.node in (None, node['hypervisor_hostname'])]
 
 

@@ -10,7 +10,7 @@ import flask
 
 from nova_lite.api import openstack
 from nova_lite.api.openstack.compute.views import instance_actions as views
-from nova_lite.db import api as db_api
+from nova_lite.db import actions as action_db
 from nova_lite import exception
 from nova_lite import policy
 from nova_lite.policies import instance_actions as action_policies
@@ -25,7 +25,7 @@ def _actions(action, server_id):
     context = openstack.context()
     policy.authorize(context, INSTANCE_ACTIONS % action)
     openstack.compute_api().get(context, server_id)
-    return context, db_api.actions_get(context, server_id)
+    return context, action_db.actions_get(context, server_id)
 
 
 @bp.get('')

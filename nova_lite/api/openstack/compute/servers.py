@@ -20,7 +20,7 @@ from nova_lite.api import openstack
 from nova_lite.api.openstack.compute.views import servers as views
 from nova_lite.api.schemas import servers as schema
 from nova_lite.compute import states
-from nova_lite.db import api as db_api
+from nova_lite.db import network as network_db
 from nova_lite import exception
 from nova_lite import policy
 from nova_lite.policies import servers as server_policies
@@ -45,7 +45,7 @@ def network_labels(context, instances):
     labels = flask.current_app.extensions.get(NETWORK_LABELS_KEY, {})
     if not wanted.issubset(labels):
         labels = {net['id']: net['label']
-                  for net in db_api.network_get_all(context)}
+                  for net in network_db.network_get_all(context)}
         flask.current_app.extensions[NETWORK_LABELS_KEY] = labels
     return labels
 
@@ -122,7 +122,7 @@ def _check_networks(context, networks):
         raise exception.ValidationError(
             attribute='networks', reason='"none" is not supported: every '
             'server is attached to the flat network')
-    known = {net['uuid'] for net in db_api.network_get_all(context)}
+    known = {net['uuid'] for net in network_db.network_get_all(context)}
     for net in networks:
         if net.get('port') or net.get('fixed_ip'):
             raise exception.ValidationError(

@@ -13,8 +13,8 @@ import flask
 
 from nova_lite.api import openstack
 from nova_lite.api.openstack.compute.views import services as views
-from nova_lite.db import api as db_api
-from nova_lite.db import hosts as hosts_db
+from nova_lite.db import aggregates as aggregate_db
+from nova_lite.db import services as service_db
 from nova_lite import exception
 from nova_lite import policy
 from nova_lite.policies import services as service_policies
@@ -38,10 +38,10 @@ def index():
     context = _authorized_context('list')
     args = flask.request.args
     binary = args.get('binary')
-    services = db_api.service_get_all(
+    services = service_db.service_get_all(
         context, binary=views.internal_binary(binary) if binary else None,
         host=args.get('host') or None)
-    zones = hosts_db.host_zones(context)
+    zones = aggregate_db.host_zones(context)
     conf = openstack.conf()
     return {'services': [views.detail(s, zones, conf) for s in services]}
 
@@ -51,7 +51,7 @@ def _service(context, body):
 
     :raises: ServiceNotFound (404)
     """
-    services = db_api.service_get_all(
+    services = service_db.service_get_all(
         context, binary=views.internal_binary(body['binary']),
         host=body['host'])
     if not services:
@@ -65,7 +65,7 @@ def _update(values, response):
     context = _authorized_context('update')
     body = openstack.body()
     service = _service(context, body)
-    db_api.service_update(context, service['id'], values)
+    service_db.service_update(context, service['id'], values)
     result = {'host': body['host'], 'binary': body['binary']}
     result.update(response)
     return {'service': result}
@@ -109,5 +109,5 @@ def delete(service_id):
     context = _authorized_context('delete')
     if not service_id.isdigit() or int(service_id) > MAX_ID:
         raise exception.ServiceNotFound(service_id=service_id[:64])
-    hosts_db.service_destroy(context, int(service_id))
+    service_db.service_destroy(context, int(service_id))
     return '', 204

@@ -39,7 +39,7 @@ class DatabaseUnreachableTest(test_endpoint.CloudStackTestCase):
             self.assertNotIn(leak, text)
 
     def test_json(self):
-        self.break_db('api.flavor_get_all')
+        self.break_db('flavors.flavor_get_all')
         resp = self.call('listServiceOfferings', response='json')
         self.assertUnavailable(resp)
         self.assertTrue(resp.content_type.startswith('application/json'))
@@ -49,7 +49,7 @@ class DatabaseUnreachableTest(test_endpoint.CloudStackTestCase):
         self.assertIn('database is unreachable', error['errortext'])
 
     def test_xml(self):
-        self.break_db('api.flavor_get_all')
+        self.break_db('flavors.flavor_get_all')
         resp = self.call('listServiceOfferings')
         self.assertUnavailable(resp)
         root = ElementTree.fromstring(resp.data)
@@ -58,19 +58,19 @@ class DatabaseUnreachableTest(test_endpoint.CloudStackTestCase):
                                            root.findtext('cserrorcode')))
 
     def test_during_authentication(self):
-        self.break_db('cloudstack.api_key_get')
+        self.break_db('api_keys.api_key_get')
         resp = self.call('listZones', response='json')
         self.assertUnavailable(resp)
         self.assertEqual(534, json.loads(resp.data)['listzonesresponse'][
             'errorcode'])
 
     def test_write_command(self):
-        self.break_db('api.key_pair_create')
+        self.break_db('keypairs.key_pair_create')
         resp = self.call('createSSHKeyPair', name='k', response='json')
         self.assertUnavailable(resp)
 
     def test_statement_error_stays_530(self):
-        self.break_db('api.flavor_get_all',
+        self.break_db('flavors.flavor_get_all',
                       db_exc.DBError(ValueError('syntax error')))
         resp = self.call('listServiceOfferings', response='json')
         self.assertEqual(530, resp.status_code)
@@ -93,7 +93,7 @@ class RetryLaterTest(test_endpoint.CloudStackTestCase):
 
     def test_rpc_timeout(self):
         self.useFixture(fixtures.MonkeyPatch(
-            'nova_lite.db.api.flavor_get_all',
+            'nova_lite.db.flavors.flavor_get_all',
             _raise(messaging.MessagingTimeout('no reply'))))
         resp = self.call('listServiceOfferings', response='json')
         text = self.assertRetryLater(resp, 'listServiceOfferings',
@@ -102,7 +102,7 @@ class RetryLaterTest(test_endpoint.CloudStackTestCase):
 
     def test_engine_service_unavailable_keeps_its_retry_after(self):
         self.useFixture(fixtures.MonkeyPatch(
-            'nova_lite.db.api.flavor_get_all',
+            'nova_lite.db.flavors.flavor_get_all',
             _raise(exception.ServiceUnavailable(
                 reason='too many builds in progress', retry_after=7))))
         resp = self.call('listServiceOfferings', response='json')

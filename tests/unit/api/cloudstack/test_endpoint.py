@@ -12,8 +12,8 @@ from nova_lite.api.cloudstack import keystone
 from nova_lite.api.cloudstack import sessions
 from nova_lite.api.cloudstack import jobs
 from nova_lite.compute import states
-from nova_lite.db import api as db_api
-from nova_lite.db import cloudstack as cs_db
+from nova_lite.db import api_keys as api_key_db
+from nova_lite.db import instances as instance_db
 from tests.unit.api import fakes
 
 API_KEY, SECRET = 'test-api-key', 'test-secret-key'
@@ -53,8 +53,8 @@ class CloudStackTestCase(testtools.TestCase):
             lambda conf: FakeKeystone(self.roles)))
         self.useFixture(fixtures.MonkeyPatch(
             'nova_lite.api.cloudstack.sessions._STORE', None))
-        cs_db.api_key_replace(self.api.admin_context, API_KEY, 'cred-1',
-                              fakes.USER, fakes.PROJECT)
+        api_key_db.api_key_replace(self.api.admin_context, API_KEY, 'cred-1',
+                                   fakes.USER, fakes.PROJECT)
 
     def call(self, command, sign=True, method='GET', secret=SECRET,
              **params):
@@ -141,7 +141,7 @@ class EndpointTest(CloudStackTestCase):
         vm = self.json('listVirtualMachines', id=deployed['id'])[1][
             'listvirtualmachinesresponse']['virtualmachine'][0]
         self.assertEqual(('Starting', 'vm1'), (vm['state'], vm['name']))
-        db_api.instance_update(self.api.admin_context, deployed['id'], {
+        instance_db.instance_update(self.api.admin_context, deployed['id'], {
             'vm_state': states.ACTIVE, 'task_state': None})
         job = self.json('queryAsyncJobResult', **query)[1][
             'queryasyncjobresultresponse']
@@ -154,7 +154,7 @@ class EndpointTest(CloudStackTestCase):
             'deployVirtualMachine', serviceofferingid='1',
             templateid=fakes.IMAGE_UUID, zoneid=zone['id'])[1][
             'deployvirtualmachineresponse']
-        db_api.instance_update(
+        instance_db.instance_update(
             self.api.admin_context, deployed['id'],
             {'vm_state': states.ERROR, 'task_state': None},
             fault={'code': 500, 'message': 'No valid host was found. '
@@ -185,7 +185,7 @@ class EndpointTest(CloudStackTestCase):
 
     def test_unexpected_error_is_530_without_details(self):
         self.useFixture(fixtures.MonkeyPatch(
-            'nova_lite.db.api.flavor_get_all',
+            'nova_lite.db.flavors.flavor_get_all',
             lambda *a, **k: 1 / 0))
         status, body = self.json('listServiceOfferings')
         self.assertEqual(530, status)

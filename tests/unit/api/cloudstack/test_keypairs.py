@@ -5,7 +5,7 @@ from cryptography.hazmat.primitives.asymmetric import ed25519
 from cryptography.hazmat.primitives import serialization
 
 from nova_lite.compute import keypairs as compute_keypairs
-from nova_lite.db import api as db_api
+from nova_lite.db import keypairs as keypair_db
 from tests.unit.api.cloudstack import test_endpoint
 from tests.unit.api import fakes
 
@@ -25,7 +25,7 @@ class KeyPairQuotaTest(test_endpoint.CloudStackTestCase):
 
     def names(self):
         """Names of the caller's live key pair rows."""
-        return [r['name'] for r in db_api.key_pair_get_all(
+        return [r['name'] for r in keypair_db.key_pair_get_all(
             self.api.admin_context, fakes.USER)]
 
     def assertOverQuota(self, status, body, command):
@@ -80,7 +80,7 @@ class KeyPairErrorsTest(test_endpoint.CloudStackTestCase):
         self.assertEqual(431, status)
         self.assertIn('publickey', body['registersshkeypairresponse'][
             'errortext'])
-        self.assertEqual([], db_api.key_pair_get_all(
+        self.assertEqual([], keypair_db.key_pair_get_all(
             self.api.admin_context, fakes.USER))
 
     def test_name_taken_is_431(self):
@@ -103,7 +103,7 @@ class KeyPairErrorsTest(test_endpoint.CloudStackTestCase):
                 self.assertEqual(431, status, (command, bad, body))
                 self.assertIn('parameter name', body[
                     command.lower() + 'response']['errortext'])
-        self.assertEqual([], db_api.key_pair_get_all(
+        self.assertEqual([], keypair_db.key_pair_get_all(
             self.api.admin_context, fakes.USER))
         self.assertEqual(200, self.json('createSSHKeyPair',
                                         name='ok name_1-2')[0])

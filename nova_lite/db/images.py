@@ -1,17 +1,26 @@
-"""SQL of the image API (``/image/v2``, a Glance v2 subset): listing with
-Glance's visibility rules, filters, sorting and markers, and conditional
-status changes of uploads.
+"""SQL of images (``images``): the records of the compute API's image
+service (``nova_lite.image.api``) and of the image API (``/image/v2``, a
+Glance v2 subset): listing with Glance's visibility rules, filters,
+sorting and markers, and conditional status changes of uploads.
 
 Visibility (Glance image API v2 reference, "Images", "List images"): a
 non-admin sees public and community images and the images of its own
-project; the default list leaves out community images of other projects
-(``visibility=community`` or ``all`` lists them).  Admins see every
-image.  Images are dicts of the ``images`` columns.
+project; the default list of ``image_list`` leaves out community images
+of other projects (``visibility=community`` or ``all`` lists them).
+Admins see every image. Images are dicts of the ``images`` columns
+(sizes in bytes, ``min_disk`` GiB, ``min_ram`` MiB, times naive UTC).
 """
+import uuid as uuidlib
+
 import sqlalchemy as sa
 
-from nova_lite.db import api as db_api
 from nova_lite.db import models
+from nova_lite.db.session import live_row
+from nova_lite.db.session import reader
+from nova_lite.db.session import retry_on_deadlock
+from nova_lite.db.session import to_dict
+from nova_lite.db.session import utcnow
+from nova_lite.db.session import writer
 from nova_lite import exception
 
 _img = models.Image
@@ -93,7 +102,7 @@ def image_list(context, filters, marker=None, limit=None,
     descending = sort_dir == 'desc'
     column = SORT_KEYS[sort_key]
     query = _base_query(context, filters)
-    with db_api.reader(context) as session:
+    with reader(context) as session:
         if marker is not None:
             query = _after_marker(session, context, query, marker,
                                   sort_key, descending)
@@ -102,7 +111,7 @@ def image_list(context, filters, marker=None, limit=None,
         images = []
         for row in session.scalars(query.order_by(*order).execution_options(
                 yield_per=200)):
-            image = db_api._to_dict(row)
+            image = to_dict(row)
             if row_filter is None or row_filter(image):
                 images.append(image)
                 if limit is not None and len(images) >= limit:
@@ -115,23 +124,106 @@ def image_get_visible(context, image_uuid):
 
     :raises: ImageNotFound (404)
     """
-    with db_api.reader(context) as session:
+    with reader(context) as session:
         row = session.scalars(sa.select(_img).where(
             _img.uuid == image_uuid, _img.deleted == 0,
             visible_clause(context, 'all'))).first()
         if row is None:
             raise exception.ImageNotFound(image_id=image_uuid)
-        return db_api._to_dict(row)
+        return to_dict(row)
 
 
-@db_api.retry_on_deadlock
+@retry_on_deadlock
 def image_update_if(context, image_uuid, expected_status, values):
     """Update a live image only while its status is ``expected_status``
     (a tuple allows several); returns True when it did."""
     if isinstance(expected_status, str):
         expected_status = (expected_status,)
-    with db_api.writer(context) as session:
+    with writer(context) as session:
         return session.execute(sa.update(_img).where(
             _img.uuid == image_uuid, _img.deleted == 0,
             _img.status.in_(expected_status)).values(**values)
             .execution_options(synchronize_session=False)).rowcount == 1
+
+
+# ------------------------------------ compute API image records
+
+@retry_on_deadlock
+def image_create(context, values):
+    """Create an image record (status 'queued' unless given)."""
+    values = dict(values)
+    values.setdefault('uuid', str(uuidlib.uuid4()))
+    with writer(context) as session:
+        row = models.Image(**values)
+        session.add(row)
+        session.flush()
+        return to_dict(row)
+
+
+def image_get(context, image_uuid):
+    """The live image's columns as a dict (as ``image_create``).
+
+    :raises: ImageNotFound
+    """
+    found = live_row(context, models.Image, 'uuid', image_uuid)
+    if found is None:
+        raise exception.ImageNotFound(image_id=image_uuid)
+    return found
+
+
+def image_get_all(context, name=None, ids=None, status=None, marker=None,
+                  limit=None):
+    """Images visible to the context, ordered by created_at then id.
+
+    :raises: Invalid when ``marker`` is not an image id
+    """
+    img = models.Image
+    query = sa.select(img).filter_by(deleted=0)
+    if not context.is_admin:
+        query = query.where(sa.or_(img.visibility.in_(('public', 'shared',
+                                                       'community')),
+                                   img.owner == context.project_id))
+    if name is not None:
+        query = query.filter_by(name=name)
+    if ids is not None:
+        query = query.where(img.uuid.in_(ids))
+    if status is not None:
+        query = query.filter_by(status=status)
+    with reader(context) as session:
+        if marker is not None:
+            mrow = session.scalars(sa.select(img).filter_by(
+                uuid=marker, deleted=0)).first()
+            if mrow is None:
+                raise exception.Invalid(reason='marker [%s] not found'
+                                        % marker)
+            query = query.where(sa.or_(
+                img.created_at > mrow.created_at,
+                sa.and_(img.created_at == mrow.created_at, img.id > mrow.id)))
+        query = query.order_by(img.created_at, img.id)
+        if limit is not None:
+            query = query.limit(limit)
+        return [to_dict(r) for r in session.scalars(query)]
+
+
+@retry_on_deadlock
+def image_update(context, image_uuid, values):
+    """:raises: ImageNotFound"""
+    with writer(context) as session:
+        result = session.execute(sa.update(models.Image).where(
+            models.Image.uuid == image_uuid,
+            models.Image.deleted == 0).values(**values))
+        if result.rowcount != 1:
+            raise exception.ImageNotFound(image_id=image_uuid)
+    return image_get(context, image_uuid)
+
+
+@retry_on_deadlock
+def image_destroy(context, image_uuid):
+    """:raises: ImageNotFound"""
+    with writer(context) as session:
+        result = session.execute(sa.update(models.Image).where(
+            models.Image.uuid == image_uuid, models.Image.deleted == 0)
+            .values(deleted=models.Image.id, deleted_at=utcnow(),
+                    status='deleted'))
+        if result.rowcount != 1:
+            raise exception.ImageNotFound(image_id=image_uuid)

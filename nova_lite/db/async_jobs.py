@@ -1,6 +1,5 @@
-"""SQL of the CloudStack API: async jobs (``async_jobs``) and API keys
-(``api_keys``; the secret keys live in Keystone, see
-``nova_lite.api.cloudstack.keystone``).
+"""SQL of the CloudStack API's async jobs (``async_jobs``;
+``queryAsyncJobResult``, ``listAsyncJobs``).
 
 Jobs are dicts of the ``models.AsyncJob`` columns: uuid, command, user_id,
 project_id, instance_uuid, resource_type, expected_state, status (0
@@ -9,12 +8,13 @@ created_at, completed_at. Times are naive UTC.
 """
 import sqlalchemy as sa
 
-from nova_lite.db import api as db_api
 from nova_lite.db import models
+from nova_lite.db.session import reader
+from nova_lite.db.session import retry_on_deadlock
+from nova_lite.db.session import to_dict
+from nova_lite.db.session import utcnow
+from nova_lite.db.session import writer
 from nova_lite import exception
-
-
-# ------------------------------------------------- CloudStack async jobs
 
 def async_job_create(context, values):
     """Record a CloudStack async job (``queryAsyncJobResult``); returns its
@@ -23,12 +23,12 @@ def async_job_create(context, values):
     (1 succeeded, 2 failed), result_code and result (JSON object)."""
     values = dict(values)
     if values.get('status'):
-        values.setdefault('completed_at', db_api._utcnow())
-    with db_api.writer(context) as session:
+        values.setdefault('completed_at', utcnow())
+    with writer(context) as session:
         row = models.AsyncJob(**values)
         session.add(row)
         session.flush()
-        return db_api._to_dict(row)
+        return to_dict(row)
 
 
 def _async_job_query(context, project_only):
@@ -44,13 +44,13 @@ def async_job_get(context, job_uuid, project_only=True):
 
     :raises: NotFound
     """
-    with db_api.reader(context) as session:
+    with reader(context) as session:
         row = session.scalars(_async_job_query(context, project_only).where(
             models.AsyncJob.uuid == job_uuid)).first()
         if row is None:
             raise exception.NotFound('Async job %s could not be found.'
                                      % job_uuid)
-        return db_api._to_dict(row)
+        return to_dict(row)
 
 
 def async_job_get_all(context, project_only=True, user_id=None, since=None,
@@ -64,15 +64,15 @@ def async_job_get_all(context, project_only=True, user_id=None, since=None,
         query = query.where(job.user_id == user_id)
     if since is not None:
         query = query.where(job.created_at >= since)
-    with db_api.reader(context) as session:
+    with reader(context) as session:
         total = session.scalar(sa.select(sa.func.count()).select_from(
             query.subquery()))
         query = query.order_by(job.created_at.desc(), job.id.desc())
         rows = session.scalars(query.offset(offset).limit(limit))
-        return [db_api._to_dict(r) for r in rows], int(total)
+        return [to_dict(r) for r in rows], int(total)
 
 
-@db_api.retry_on_deadlock
+@retry_on_deadlock
 def async_job_finish(context, job_uuid, status, result_code, result):
     """Complete a pending job (status 1 succeeded / 2 failed) with its
     result object. Conditional on the job being pending, so concurrent
@@ -81,49 +81,9 @@ def async_job_finish(context, job_uuid, status, result_code, result):
     :returns: True when this call completed it
     """
     job = models.AsyncJob
-    with db_api.writer(context) as session:
+    with writer(context) as session:
         return session.execute(
             sa.update(job).where(job.uuid == job_uuid, job.status == 0)
             .values(status=status, result_code=result_code, result=result,
-                    completed_at=db_api._utcnow(), updated_at=db_api._utcnow())
+                    completed_at=utcnow(), updated_at=utcnow())
             .execution_options(synchronize_session=False)).rowcount == 1
-
-
-# ------------------------------------------------- CloudStack API keys
-
-@db_api.retry_on_deadlock
-def api_key_replace(context, api_key, credential_id, user_id, project_id):
-    """Register the API key of (user, project), soft-deleting the one it
-    had before (CloudStack keeps one key pair per user).
-
-    :returns: (new api key dict, [credential ids of replaced keys])
-    """
-    key = models.ApiKey
-    now = db_api._utcnow()
-    with db_api.writer(context) as session:
-        old = list(session.scalars(sa.select(key).where(
-            key.user_id == user_id, key.project_id == project_id,
-            key.deleted == 0)))
-        for row in old:
-            row.deleted = row.id
-            row.deleted_at = now
-        row = models.ApiKey(api_key=api_key, credential_id=credential_id,
-                            user_id=user_id, project_id=project_id)
-        session.add(row)
-        session.flush()
-        return db_api._to_dict(row), [r.credential_id for r in old]
-
-
-def api_key_get(context, api_key):
-    """The live API key dict of ``api_key``.
-
-    :raises: NotFound
-    """
-    with db_api.reader(context) as session:
-        row = session.scalars(sa.select(models.ApiKey).where(
-            models.ApiKey.api_key == api_key,
-            models.ApiKey.deleted == 0)).first()
-        if row is None:
-            raise exception.NotFound('API key not found.')
-        return db_api._to_dict(row)
-

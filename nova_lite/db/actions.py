@@ -1,0 +1,94 @@
+"""SQL of instance actions and their events (``instance_actions``,
+``instance_actions_events``; os-instance-actions). An action belongs to
+the request (``request_id``) that started it; times are naive UTC.
+"""
+import sqlalchemy as sa
+
+from nova_lite.db import models
+from nova_lite.db.session import reader
+from nova_lite.db.session import Record
+from nova_lite.db.session import retry_on_deadlock
+from nova_lite.db.session import to_dict
+from nova_lite.db.session import utcnow
+from nova_lite.db.session import writer
+
+
+@retry_on_deadlock
+def action_start(context, instance_uuid, action):
+    """Start an instance action for the context's request."""
+    with writer(context) as session:
+        session.add(models.InstanceAction(
+            action=action, instance_uuid=instance_uuid,
+            request_id=context.request_id, user_id=context.user_id,
+            project_id=context.project_id))
+
+
+@retry_on_deadlock
+def action_event_record(context, instance_uuid, event, result, host,
+                        start_time, details=None, traceback=None,
+                        finish_action=False):
+    """Add a finished event (result 'Success' or 'Error') to the action of
+    the context's request on this instance (the latest action when the
+    request has none). With ``finish_action`` the action is closed too.
+
+    Two statements in the usual case (the request started the action): an
+    INSERT ... SELECT of the event and, to finish, one UPDATE.
+    """
+    act = models.InstanceAction
+    now = utcnow()
+    values = {'event': event, 'result': result, 'host': host,
+              'start_time': start_time or now, 'finish_time': now,
+              'details': details, 'traceback': traceback}
+    own = sa.and_(act.instance_uuid == instance_uuid,
+                  act.request_id == context.request_id)
+    with writer(context) as session:
+        if context.request_id and _insert_event(session, own, values):
+            where = own
+        else:
+            action_id = session.scalar(sa.select(act.id).where(
+                act.instance_uuid == instance_uuid).order_by(
+                act.id.desc()).limit(1))
+            if action_id is None:
+                return
+            session.add(models.InstanceActionEvent(action_id=action_id,
+                                                   **values))
+            where = act.id == action_id
+        if finish_action:
+            finish = {'finish_time': now, 'updated_at': now}
+            if result == 'Error':
+                finish['message'] = 'Error'
+            session.execute(sa.update(act).where(where).values(**finish)
+                            .execution_options(synchronize_session=False))
+
+
+def _insert_event(session, where, values):
+    """INSERT ... SELECT an event into the newest instance action matching
+    ``where``; True when there was one."""
+    act, evt = models.InstanceAction, models.InstanceActionEvent
+    names = sorted(values)
+    select = sa.select(act.id, *[
+        sa.literal(values[name], type_=evt.__table__.c[name].type)
+        for name in names]).where(where).order_by(act.id.desc()).limit(1)
+    return session.execute(sa.insert(evt.__table__).from_select(
+        ['action_id'] + names, select).execution_options(
+        preserve_rowcount=True)).rowcount == 1
+
+
+def actions_get(context, instance_uuid):
+    """Actions of an instance, newest first: ``Record`` of the action's
+    columns with ``events`` (tuple of event Records, oldest first); two
+    statements."""
+    act, evt = models.InstanceAction, models.InstanceActionEvent
+    with reader(context) as session:
+        actions = list(session.scalars(sa.select(act).where(
+            act.instance_uuid == instance_uuid).order_by(act.id.desc())))
+        events = {}
+        if actions:
+            for row in session.scalars(sa.select(evt).where(
+                    evt.action_id.in_([a.id for a in actions])).order_by(
+                    evt.id)):
+                events.setdefault(row.action_id, []).append(
+                    Record(to_dict(row)))
+        return [Record(to_dict(action),
+                       events=tuple(events.get(action.id, ())))
+                for action in actions]

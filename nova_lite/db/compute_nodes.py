@@ -1,0 +1,236 @@
+"""SQL of compute nodes (``compute_nodes``): the periodic report of a
+compute's totals, and the scheduling query (every node with its service,
+free room and aggregate metadata in one statement).
+
+Units: memory in MiB, disks in GiB, times naive UTC. ``*_used`` columns
+are written by claims (``nova_lite.db.claims``) and healed from the
+allocations by ``compute_node_report``. Nodes are dicts of the
+``compute_nodes`` columns.
+"""
+import functools
+import uuid as uuidlib
+
+import sqlalchemy as sa
+
+from nova_lite.db import models
+from nova_lite.db import services
+from nova_lite.db.session import reader
+from nova_lite.db.session import retry_on_deadlock
+from nova_lite.db.session import to_dict
+from nova_lite.db.session import writer
+
+
+@retry_on_deadlock
+def compute_node_report(context, host, nodename, resources, ratios,
+                        reserved_memory_mb, reserved_disk_gb):
+    """Create or update the totals of (host, node). ``*_used`` columns are
+    owned by claims and are recomputed from allocations here, healing any
+    drift. Returns the node dict.
+
+    :param resources: dict from ``ComputeDriver.get_available_resource``
+        plus ``running_vms`` (guests the hypervisor has)
+    :param ratios: dict cpu/ram/disk_allocation_ratio → float
+    """
+    values = {
+        'vcpus': resources['vcpus'], 'memory_mb': resources['memory_mb'],
+        'local_gb': resources['local_gb'],
+        'hypervisor_type': resources.get('hypervisor_type', 'unknown'),
+        'hypervisor_version': resources.get('hypervisor_version', 0),
+        'running_vms': resources.get('running_vms', 0),
+        'cpu_allocation_ratio': ratios['cpu_allocation_ratio'],
+        'ram_allocation_ratio': ratios['ram_allocation_ratio'],
+        'disk_allocation_ratio': ratios['disk_allocation_ratio'],
+        'reserved_memory_mb': reserved_memory_mb,
+        'reserved_disk_gb': reserved_disk_gb,
+    }
+    with writer(context) as session:
+        # Lock the node first: a claim in flight holds this row (its
+        # UPDATE) until it commits, and later claims wait for us, so the
+        # sums below (the transaction's first consistent read, hence a
+        # snapshot taken after the lock on MySQL) include every committed
+        # claim and none can slip between the sums and the UPDATE.
+        row = session.scalars(sa.select(models.ComputeNode).filter_by(
+            host=host, hypervisor_hostname=nodename, deleted=0)
+            .with_for_update()).first()
+        if row is None:
+            row = models.ComputeNode(uuid=str(uuidlib.uuid4()), host=host,
+                                     hypervisor_hostname=nodename, **values)
+            session.add(row)
+            session.flush()
+        else:
+            _heal_usage(session, row.id)
+            session.execute(sa.update(models.ComputeNode).where(
+                models.ComputeNode.id == row.id).values(**values))
+            session.refresh(row)
+        return to_dict(row)
+
+
+def _heal_usage(session, node_id):
+    alloc = models.Allocation
+    sums = session.execute(
+        sa.select(sa.func.coalesce(sa.func.sum(alloc.vcpus), 0),
+                  sa.func.coalesce(sa.func.sum(alloc.memory_mb), 0),
+                  sa.func.coalesce(sa.func.sum(alloc.disk_gb), 0))
+        .where(alloc.compute_node_id == node_id)).one()
+    session.execute(sa.update(models.ComputeNode).where(
+        models.ComputeNode.id == node_id).values(
+        vcpus_used=sums[0], memory_mb_used=sums[1], local_gb_used=sums[2]))
+
+
+def _aggregate_metadata_subquery():
+    """(host, key, value) of the metadata of every live aggregate."""
+    ahost, agg, meta = (models.AggregateHost.__table__,
+                        models.Aggregate.__table__,
+                        models.AggregateMetadata.__table__)
+    return (sa.select(ahost.c.host.label('host'), meta.c.key.label('key'),
+                      meta.c.value.label('value'))
+            .join(agg, sa.and_(agg.c.id == ahost.c.aggregate_id,
+                               agg.c.deleted == 0))
+            .join(meta, meta.c.aggregate_id == ahost.c.aggregate_id))
+
+
+def _zone_hosts(in_zone):
+    """Hosts of aggregates whose availability_zone is (``in_zone``) or is
+    not the bound parameter ``zone``."""
+    sub = _aggregate_metadata_subquery().subquery()
+    cond = sub.c.value == sa.bindparam('zone')
+    return sa.select(sub.c.host).where(
+        sub.c.key == 'availability_zone', cond if in_zone else sa.not_(cond))
+
+
+def _scheduling_predicates(with_resources, zone_mode):
+    """WHERE terms of the cheap filters with bound parameters: ComputeFilter
+    (enabled, heartbeat since ``up_since``), Ram/Core/DiskFilter (the
+    arithmetic of ``claim``, ``req_*``) and AvailabilityZoneFilter
+    (``zone``; 'default': in no other zone, 'named': in that zone)."""
+    node, svc = models.ComputeNode.__table__, models.Service.__table__
+    terms = [svc.c.disabled.is_(False), _service_up(svc)]
+    if with_resources:
+        terms += room_terms(node)
+    if zone_mode == 'default':
+        terms.append(node.c.host.not_in(_zone_hosts(in_zone=False)))
+    elif zone_mode == 'named':
+        terms.append(node.c.host.in_(_zone_hosts(in_zone=True)))
+    return terms
+
+
+def _service_up(svc):
+    """The service is not forced down and heartbeated since the bound
+    parameter ``up_since``."""
+    return sa.and_(svc.c.forced_down.is_(False), svc.c.last_seen_up.isnot(
+        None), svc.c.last_seen_up >= sa.bindparam('up_since'))
+
+
+def room_terms(node):
+    """Room for ``req_vcpus``, ``req_memory_mb`` and ``req_disk_gb`` on
+    ``node`` (the compute_nodes table) after ratios and reservations."""
+    c = node.c
+    return [
+        c.vcpus_used + sa.bindparam('req_vcpus') <=
+        c.vcpus * c.cpu_allocation_ratio,
+        c.memory_mb_used + sa.bindparam('req_memory_mb') <=
+        (c.memory_mb - c.reserved_memory_mb) * c.ram_allocation_ratio,
+        c.local_gb_used + sa.bindparam('req_disk_gb') <=
+        (c.local_gb - c.reserved_disk_gb) * c.disk_allocation_ratio]
+
+
+def _free_amounts(node):
+    """Free vCPUs, MiB of RAM and GiB of disk of ``node`` (the
+    compute_nodes table) after ratios and reservations, as SQL
+    expressions: the arithmetic of ``room_terms``."""
+    c = node.c
+    return (
+        (c.vcpus * c.cpu_allocation_ratio - c.vcpus_used).label(
+            'free_vcpus'),
+        ((c.memory_mb - c.reserved_memory_mb) * c.ram_allocation_ratio -
+         c.memory_mb_used).label('free_ram_mb'),
+        ((c.local_gb - c.reserved_disk_gb) * c.disk_allocation_ratio -
+         c.local_gb_used).label('free_disk_gb'))
+
+
+@functools.lru_cache(maxsize=None)
+def _scheduling_query(prefilter, with_resources, zone_mode):
+    """The SELECT of ``compute_nodes_for_scheduling``, built once per
+    shape (statement construction is most of its CPU otherwise)."""
+    node, svc = models.ComputeNode.__table__, models.Service.__table__
+    meta = _aggregate_metadata_subquery().subquery()
+    query = (sa.select(node.c.id, node.c.host, node.c.hypervisor_hostname,
+                       node.c.hypervisor_type, *_free_amounts(node),
+                       svc.c.id.label('service_id'),
+                       svc.c.disabled, _service_up(svc).label('up'),
+                       meta.c.key.label('meta_key'),
+                       meta.c.value.label('meta_value'))
+             .join(svc, sa.and_(svc.c.host == node.c.host,
+                                svc.c.binary == services.COMPUTE_BINARY,
+                                svc.c.deleted == 0))
+             .outerjoin(meta, meta.c.host == node.c.host)
+             .where(node.c.deleted == 0).order_by(node.c.id))
+    if prefilter:
+        query = query.where(*_scheduling_predicates(with_resources,
+                                                    zone_mode))
+    return query
+
+
+def compute_nodes_for_scheduling(context, up_since, resources=None,
+                                 availability_zone=None,
+                                 default_availability_zone='nova',
+                                 prefilter=True):
+    """Compute nodes with their service and aggregate metadata, in one
+    statement.
+
+    With ``prefilter`` only nodes that pass the cheap filters are
+    returned: service enabled and heartbeated since ``up_since``; room
+    for ``resources`` = (vcpus, memory MiB, disk GiB) after ratios and
+    reservations, when given; in ``availability_zone`` (a host in no
+    aggregate with ``availability_zone`` metadata is in
+    ``default_availability_zone``), when given. Without it every live
+    node is returned (the NoValidHost explanation).
+
+    :returns: list of dicts: id, host, hypervisor_hostname,
+        hypervisor_type, free_vcpus, free_ram_mb (MiB), free_disk_gb
+        (GiB), service_id, disabled, up (not forced down and
+        heartbeated since ``up_since``) and
+        aggregate_metadata ({key: set of values} of the host's
+        aggregates); the scheduler reads every node for every request,
+        so it reads only these (row decoding is most of its CPU)
+    """
+    params = {'up_since': up_since}
+    zone_mode = None
+    if availability_zone:
+        zone_mode = ('default' if availability_zone ==
+                     default_availability_zone else 'named')
+        params['zone'] = availability_zone
+    if resources:
+        params.update(zip(('req_vcpus', 'req_memory_mb', 'req_disk_gb'),
+                          resources, strict=True))
+    query = _scheduling_query(prefilter, bool(resources) and prefilter,
+                              zone_mode if prefilter else None)
+    with reader(context) as session:
+        rows = session.execute(query, params).all()
+    return _nodes_with_metadata(rows)
+
+
+def _nodes_with_metadata(rows):
+    """Fold the (node, metadata item) rows into one dict per node."""
+    nodes = {}
+    for row in rows:
+        values = nodes.get(row.id)
+        if values is None:
+            values = row._asdict()
+            values['aggregate_metadata'] = {}
+            nodes[row.id] = values
+        if row.meta_key is not None:
+            values['aggregate_metadata'].setdefault(
+                row.meta_key, set()).add(row.meta_value)
+    for values in nodes.values():
+        del values['meta_key'], values['meta_value']
+    return list(nodes.values())
+
+
+def compute_node_get_all(context, host=None):
+    with reader(context) as session:
+        query = sa.select(models.ComputeNode).filter_by(deleted=0)
+        if host:
+            query = query.filter_by(host=host)
+        return [to_dict(r) for r in session.scalars(
+            query.order_by(models.ComputeNode.id))]

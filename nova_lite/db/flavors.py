@@ -1,0 +1,89 @@
+"""SQL of flavors (``flavors``). Flavors are dicts of the ``flavors``
+columns: memory in MiB, root/ephemeral disks in GiB, swap in MiB;
+``flavorid`` is the API id (a string), ``id`` the row id.
+"""
+import uuid as uuidlib
+
+from oslo_db import exception as db_exc
+import sqlalchemy as sa
+
+from nova_lite.db import models
+from nova_lite.db.session import live_row
+from nova_lite.db.session import reader
+from nova_lite.db.session import retry_on_deadlock
+from nova_lite.db.session import to_dict
+from nova_lite.db.session import utcnow
+from nova_lite.db.session import writer
+from nova_lite import exception
+
+
+@retry_on_deadlock
+def flavor_create(context, values):
+    """Create a flavor; ``flavorid`` defaults to a new UUID.
+
+    :raises: FlavorExists
+    """
+    values = dict(values)
+    values.setdefault('flavorid', str(uuidlib.uuid4()))
+    try:
+        with writer(context) as session:
+            row = models.Flavor(**values)
+            session.add(row)
+            session.flush()
+            return to_dict(row)
+    except db_exc.DBDuplicateEntry as exc:
+        key = 'name' if 'name' in str(exc.columns) else 'id'
+        raise exception.FlavorExists(
+            key=key,
+            value=values['name' if key == 'name' else 'flavorid']) from exc
+
+
+def flavor_get_by_flavorid(context, flavorid):
+    """The live flavor's columns as a dict (as ``flavor_create``).
+
+    :raises: FlavorNotFound
+    """
+    found = live_row(context, models.Flavor, 'flavorid', str(flavorid))
+    if found is None:
+        raise exception.FlavorNotFound(flavor_id=flavorid)
+    return found
+
+
+def flavor_get_all(context, is_public=True, min_memory_mb=None,
+                   min_root_gb=None, marker=None, limit=None):
+    """Flavors ordered by flavorid; ``is_public`` None lists all.
+
+    :raises: Invalid when ``marker`` is not a flavor id
+    """
+    flv = models.Flavor
+    query = sa.select(flv).filter_by(deleted=0, disabled=False)
+    if is_public is not None:
+        query = query.filter_by(is_public=is_public)
+    if min_memory_mb:
+        query = query.where(flv.memory_mb >= min_memory_mb)
+    if min_root_gb:
+        query = query.where(flv.root_gb >= min_root_gb)
+    with reader(context) as session:
+        if marker is not None:
+            marker_row = session.scalars(sa.select(flv).filter_by(
+                flavorid=str(marker), deleted=0)).first()
+            if marker_row is None:
+                raise exception.Invalid(reason='marker [%s] not found'
+                                        % marker)
+            query = query.where(flv.flavorid > marker_row.flavorid)
+        query = query.order_by(flv.flavorid)
+        if limit is not None:
+            query = query.limit(limit)
+        return [to_dict(r) for r in session.scalars(query)]
+
+
+@retry_on_deadlock
+def flavor_destroy(context, flavorid):
+    """:raises: FlavorNotFound"""
+    with writer(context) as session:
+        result = session.execute(sa.update(models.Flavor).where(
+            models.Flavor.flavorid == str(flavorid),
+            models.Flavor.deleted == 0).values(
+            deleted=models.Flavor.id, deleted_at=utcnow()))
+        if result.rowcount != 1:
+            raise exception.FlavorNotFound(flavor_id=flavorid)

@@ -1,0 +1,348 @@
+"""SQL of instances (``instances``): create, read, list, conditional
+update and soft delete.
+
+State changes are conditional writes: ``instance_update`` and
+``instance_destroy`` match the expected task_state/vm_state/host in the
+UPDATE's WHERE and raise UnexpectedTaskStateError (or return False)
+otherwise. Units: memory in MiB, disks in GiB, times naive UTC.
+Metadata is written by ``nova_lite.db.instance_metadata``, faults by
+``nova_lite.db.instance_faults``, actions by ``nova_lite.db.actions``.
+"""
+import functools
+
+import sqlalchemy as sa
+
+from nova_lite.db import instance_faults
+from nova_lite.db import models
+from nova_lite.db.session import reader
+from nova_lite.db.session import Record
+from nova_lite.db.session import retry_on_deadlock
+from nova_lite.db.session import to_dict
+from nova_lite.db.session import utcnow
+from nova_lite.db.session import writer
+from nova_lite import exception
+
+
+_UNSET = object()
+
+
+def _record(row, **extra):
+    """The ``Record`` of an ORM instance row with its loaded
+    ``metadata_items`` and ``fixed_ips`` (tuples of Records); no SQL."""
+    return Record(
+        to_dict(row),
+        metadata_items=tuple(Record(to_dict(m)) for m in row.metadata_items),
+        fixed_ips=tuple(Record(to_dict(f)) for f in row.fixed_ips), **extra)
+
+
+def _instance_query(context, project_only=True):
+    inst = models.Instance
+    query = sa.select(inst)
+    read_deleted = getattr(context, 'read_deleted', 'no')
+    if read_deleted == 'no':
+        query = query.where(inst.deleted == 0)
+    elif read_deleted == 'only':
+        query = query.where(inst.deleted != 0)
+    if project_only and not context.is_admin:
+        query = query.where(inst.project_id == context.project_id)
+    return query
+
+
+@retry_on_deadlock
+def instances_create(context, instances, metadata=None, action='create',
+                     group_id=None):
+    """Insert the rows of one create request, their metadata and their
+    ``create`` instance actions, in one transaction.
+
+    :param instances: list of dicts of ``models.Instance`` columns
+    :param metadata: dict key → value applied to every instance
+    :param group_id: id of the server group (``instance_groups.id``) the
+        instances join, if any
+    :returns: list of instance ``Record``: the columns, then
+        ``metadata_items`` (Records) and ``fixed_ips`` (empty)
+    """
+    now = utcnow()
+    rows = [models.Instance(created_at=now, **values) for values in instances]
+    items = {}
+    with writer(context) as session:
+        session.add_all(rows)
+        for row in rows:
+            items[row.uuid] = [models.InstanceMetadata(
+                instance_uuid=row.uuid, key=key, value=value,
+                created_at=now) for key, value in (metadata or {}).items()]
+            session.add_all(items[row.uuid])
+            session.add(models.InstanceAction(
+                action=action, instance_uuid=row.uuid,
+                request_id=context.request_id, user_id=context.user_id,
+                project_id=context.project_id, start_time=now))
+            if group_id is not None:
+                session.add(models.InstanceGroupMember(
+                    group_id=group_id, instance_uuid=row.uuid,
+                    created_at=now))
+        session.flush()
+        return [Record(to_dict(row), fixed_ips=(), metadata_items=tuple(
+            Record(to_dict(m)) for m in items[row.uuid])) for row in rows]
+
+
+def instance_get(context, instance_uuid, project_only=True):
+    """One instance with metadata, fixed IPs and (if ERROR) latest fault:
+    a ``Record`` of the columns, ``metadata_items`` and ``fixed_ips``
+    (tuples of Records of their columns) and ``fault`` (Record or None).
+
+    :raises: InstanceNotFound (also for another project's instance)
+    """
+    query = _instance_query(context, project_only).where(
+        models.Instance.uuid == instance_uuid)
+    with reader(context) as session:
+        row = session.scalars(query).first()
+        if row is None:
+            raise exception.InstanceNotFound(instance_id=instance_uuid)
+        faults = instance_faults.latest_faults(
+            session, [row.uuid] if row.vm_state == 'error' else [])
+        return _record(row, fault=faults.get(row.uuid))
+
+
+def instance_states_get(context, instance_uuid):
+    """uuid, host, vm_state, task_state and power_state of a live
+    instance in one statement (no metadata, addresses or fault), for
+    state bookkeeping such as lifecycle events; a ``Record``.
+
+    :raises: InstanceNotFound
+    """
+    inst = models.Instance
+    with reader(context) as session:
+        row = session.execute(sa.select(
+            inst.uuid, inst.host, inst.vm_state, inst.task_state,
+            inst.power_state).where(inst.uuid == instance_uuid,
+                                    inst.deleted == 0)).first()
+    if row is None:
+        raise exception.InstanceNotFound(instance_id=instance_uuid)
+    return Record(row._mapping)
+
+
+def _apply_instance_filters(query, filters):
+    inst = models.Instance
+    simple = ('reservation_id', 'host', 'image_ref', 'flavor_id',
+              'project_id', 'user_id', 'availability_zone', 'key_name')
+    for key in simple:
+        if filters.get(key) is not None:
+            query = query.where(getattr(inst, key) == filters[key])
+    if filters.get('uuids') is not None:
+        query = query.where(inst.uuid.in_(filters['uuids']))
+    if filters.get('vm_state') is not None:
+        query = query.where(inst.vm_state.in_(filters['vm_state']))
+    if filters.get('task_state') is not None:
+        query = query.where(inst.task_state.in_(filters['task_state']))
+    if filters.get('name') is not None:
+        query = query.where(inst.display_name.regexp_match(filters['name']))
+    if filters.get('changes_since') is not None:
+        since = filters['changes_since']
+        query = query.where(sa.or_(
+            inst.updated_at >= since,
+            sa.and_(inst.updated_at.is_(None), inst.created_at >= since)))
+    return query
+
+
+def instance_get_all(context, filters=None, marker=None, limit=None,
+                     project_only=True, details=True):
+    """Instances newest first (created_at desc, id desc), paginated by
+    ``marker`` (an instance uuid). Four statements whatever the count
+    (five with a marker): instances, their metadata, their fixed IPs,
+    ERROR faults. Everything is loaded with Core into frozen ``Record``
+    read models: ORM objects cost as much CPU as the views in a
+    1,000-server page. ``metadata_items`` and ``fixed_ips`` are tuples of
+    Records (``key``, ``value``; ``id``, ``network_id``, ``address``,
+    ``mac``), ``fault`` a Record or None. ``user_data`` and ``key_data``
+    are not read (reading them raises AttributeError).
+
+    :param filters: dict, see ``_apply_instance_filters``
+    :param details: False to read the instances alone, in one statement:
+        no ``metadata_items``, ``fixed_ips`` nor ``fault`` attributes
+        (List Servers shows only ids and names)
+    :raises: Invalid when ``marker`` is not found
+    """
+    inst = models.Instance
+    query = _apply_instance_filters(_instance_query(context, project_only),
+                                    filters or {})
+    with reader(context) as session:
+        if marker is not None:
+            mrow = session.execute(
+                _instance_query(context, project_only)
+                .with_only_columns(inst.created_at, inst.id)
+                .where(inst.uuid == marker)).first()
+            if mrow is None:
+                raise exception.Invalid(reason='marker [%s] not found'
+                                        % marker)
+            query = query.where(sa.or_(
+                inst.created_at < mrow.created_at,
+                sa.and_(inst.created_at == mrow.created_at,
+                        inst.id < mrow.id)))
+        query = query.order_by(inst.created_at.desc(), inst.id.desc())
+        if limit is not None:
+            query = query.limit(limit)
+        result = session.execute(query.with_only_columns(*_listed_columns()))
+        keys = tuple(result.keys())
+        rows = [dict(zip(keys, values, strict=True)) for values in result]
+        if details:
+            _add_metadata_and_ips(session, rows)
+            faults = instance_faults.latest_faults(session, [
+                r['uuid'] for r in rows if r['vm_state'] == 'error'])
+            for row in rows:
+                row['fault'] = faults.get(row['uuid'])
+        return [Record(row) for row in rows]
+
+
+def _add_metadata_and_ips(session, rows):
+    """Set ``metadata_items`` and ``fixed_ips`` (tuples of Records) of
+    the instance dicts ``rows`` with one Core statement each (at most two
+    whatever the count)."""
+    meta, fip = models.InstanceMetadata.__table__, models.FixedIP.__table__
+    uuids = [r['uuid'] for r in rows]
+    items, addresses = {}, {}
+    if uuids:
+        for item in session.execute(
+                sa.select(meta.c.instance_uuid, meta.c.key, meta.c.value)
+                .where(meta.c.instance_uuid.in_(uuids), meta.c.deleted == 0)
+                .order_by(meta.c.id)):
+            items.setdefault(item.instance_uuid, []).append(
+                Record(item._mapping))
+        for address in session.execute(
+                sa.select(fip.c.id, fip.c.instance_uuid, fip.c.network_id,
+                          fip.c.address, fip.c.mac)
+                .where(fip.c.instance_uuid.in_(uuids)).order_by(fip.c.id)):
+            addresses.setdefault(address.instance_uuid, []).append(
+                Record(address._mapping))
+    for row in rows:
+        row['metadata_items'] = tuple(items.get(row['uuid'], ()))
+        row['fixed_ips'] = tuple(addresses.get(row['uuid'], ()))
+
+
+@functools.lru_cache(maxsize=None)
+def _listed_columns():
+    """Columns of ``instances`` read by ``instance_get_all``."""
+    return tuple(c for c in models.Instance.__table__.c
+                 if c.key not in ('user_data', 'key_data'))
+
+
+def _expect(query, column, expected):
+    if expected is _UNSET:
+        return query
+    values = expected if isinstance(expected, (list, tuple, set)) \
+        else (expected,)
+    conds = [column.is_(None) if v is None else column == v for v in values]
+    return query.where(sa.or_(*conds))
+
+
+@retry_on_deadlock
+def instance_update(context, instance_uuid, values,
+                    expected_task_state=_UNSET, expected_vm_state=_UNSET,
+                    expected_host=_UNSET, fault=None):
+    """Conditionally update a live instance: one UPDATE whose WHERE holds
+    the expected states (a value, None, or a tuple of them). ``fault``
+    (dict code, message, details, host) is recorded in the same
+    transaction, so nobody sees ERROR without its fault.
+
+    :raises: InstanceNotFound if there is no live instance,
+        UnexpectedTaskStateError if it is not in the expected state
+    """
+    inst = models.Instance
+    stmt = sa.update(inst).where(inst.uuid == instance_uuid,
+                                 inst.deleted == 0)
+    stmt = _expect(stmt, inst.task_state, expected_task_state)
+    stmt = _expect(stmt, inst.vm_state, expected_vm_state)
+    stmt = _expect(stmt, inst.host, expected_host)
+    values = dict(values, updated_at=utcnow())
+    with writer(context) as session:
+        result = session.execute(
+            stmt.values(**values).execution_options(
+                synchronize_session=False))
+        if result.rowcount == 1:
+            if fault:
+                session.add(instance_faults.fault_row(instance_uuid,
+                                                     **fault))
+            return
+        row = session.scalars(sa.select(inst).where(
+            inst.uuid == instance_uuid, inst.deleted == 0)).first()
+    if row is None:
+        raise exception.InstanceNotFound(instance_id=instance_uuid)
+    raise exception.UnexpectedTaskStateError(
+        instance_uuid=instance_uuid,
+        expected={'task_state': expected_task_state
+                  if expected_task_state is not _UNSET else '*',
+                  'vm_state': expected_vm_state
+                  if expected_vm_state is not _UNSET else '*',
+                  'host': expected_host
+                  if expected_host is not _UNSET else '*'},
+        actual={'task_state': row.task_state, 'vm_state': row.vm_state,
+                'host': row.host})
+
+
+@retry_on_deadlock
+def instance_destroy(context, instance_uuid, expected_host=_UNSET,
+                     expected_task_state=_UNSET):
+    """Soft-delete a live instance and its metadata (vm_state deleted).
+
+    :returns: True if this call deleted it, False if it was already gone
+        or no longer matches the expected host/task_state
+    """
+    inst, meta = models.Instance, models.InstanceMetadata
+    now = utcnow()
+    stmt = sa.update(inst).where(inst.uuid == instance_uuid,
+                                 inst.deleted == 0)
+    stmt = _expect(stmt, inst.host, expected_host)
+    stmt = _expect(stmt, inst.task_state, expected_task_state)
+    with writer(context) as session:
+        result = session.execute(stmt.values(
+            deleted=inst.id, deleted_at=now, terminated_at=now,
+            updated_at=now, vm_state='deleted', task_state=None,
+            power_state=0).execution_options(synchronize_session=False))
+        if result.rowcount != 1:
+            return False
+        session.execute(sa.update(meta).where(
+            meta.instance_uuid == instance_uuid, meta.deleted == 0).values(
+            deleted=meta.id, deleted_at=now))
+        return True
+
+
+def instances_stuck(context, vm_state, task_states, older_than, host=_UNSET):
+    """Live instances in ``vm_state`` (None: any) with task_state in
+    ``task_states`` not updated since ``older_than``; list of Records
+    (as ``instance_get``'s, without ``fault``)."""
+    inst = models.Instance
+    query = sa.select(inst).where(
+        inst.deleted == 0,
+        sa.func.coalesce(inst.updated_at, inst.created_at) < older_than)
+    if vm_state is not None:
+        query = query.where(inst.vm_state == vm_state)
+    query = _expect(query, inst.task_state, tuple(task_states))
+    query = _expect(query, inst.host, host)
+    with reader(context) as session:
+        return [_record(r) for r in session.scalars(query)]
+
+
+def instances_building_count(context):
+    """Live instances in BUILD (vm_state building) across the cloud: one
+    COUNT on the (vm_state, task_state) index, for admission control."""
+    inst = models.Instance
+    with reader(context) as session:
+        return int(session.scalar(sa.select(sa.func.count(inst.id)).where(
+            inst.vm_state == 'building', inst.deleted == 0)))
+
+
+def instances_on_host(context, host):
+    """Live instances whose host is ``host``; list of Records (as
+    ``instances_stuck``'s)."""
+    inst = models.Instance
+    with reader(context) as session:
+        return [_record(r) for r in session.scalars(sa.select(inst).where(
+            inst.host == host, inst.deleted == 0))]
+
+
+def instance_hosts(context, instance_uuids):
+    """{uuid: host} of the live instances among ``instance_uuids`` that
+    have a host (same_host/different_host scheduler hints)."""
+    inst = models.Instance
+    with reader(context) as session:
+        return dict(session.execute(sa.select(inst.uuid, inst.host).where(
+            inst.uuid.in_(list(instance_uuids)), inst.deleted == 0,
+            inst.host.isnot(None))).all())
