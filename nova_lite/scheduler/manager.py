@@ -1,11 +1,11 @@
 """Scheduler service: ``select_destinations`` (RPC call).
 
 Filters, weighs and claims hosts for the instances of one request (the
-boot path is described in doc/architecture.md). Several schedulers may run at once: the
-claim (one conditional UPDATE, plus the server group check under a lock
-of the group row) is what keeps them from overcommitting a host or
-breaking a hard group policy, so a lost claim just moves on to the next
-host.
+boot path is described in doc/architecture.md). Several schedulers may
+run at once: the claim (one conditional UPDATE, plus the server group
+check under a lock of the group row) is what keeps them from
+overcommitting a host or breaking a hard group policy, so a lost claim
+just moves on to the next host.
 """
 import random
 
