@@ -10,9 +10,10 @@ delegating to the modules of this package, one per concern:
 * ``console``: the serial console log
 * ``config`` (with ``vif`` for NICs): the domain XML
 
-A guest is the persistent domain ``instance-<uuid>`` (its libvirt UUID is
-the instance's) plus the directory ``<[libvirt] instances_path>/<uuid>/``
-with its files (see ``disks``).
+A guest is the persistent domain named ``instance.name`` (the instance
+name the compute API stored, ``[DEFAULT] instance_name_template``), whose
+libvirt UUID is the instance's, plus the directory ``<[libvirt]
+instances_path>/<uuid>/`` with its files (see ``disks``).
 """
 import logging
 import os
@@ -64,7 +65,8 @@ class LibvirtDriver(driver.ComputeDriver):
 
         :raises: InstanceNotFound, HypervisorUnavailable
         """
-        return libvirt_guest.lookup(self._host.get_connection(), instance)
+        return libvirt_guest.lookup(self._host.get_connection(), instance,
+                                    CONF.instance_name_template)
 
     def _instance_dir(self, instance):
         return disks.instance_dir(CONF.libvirt.instances_path, instance)
@@ -84,7 +86,8 @@ class LibvirtDriver(driver.ComputeDriver):
 
         Missing pieces are skipped, so this is idempotent.
         """
-        libvirt_guest.remove(self._host.get_connection(), instance)
+        libvirt_guest.remove(self._host.get_connection(), instance,
+                             CONF.instance_name_template)
         disks.remove_instance_dir(self._instance_dir(instance))
 
     # -- spawn and destroy -------------------------------------------------
@@ -183,7 +186,7 @@ class LibvirtDriver(driver.ComputeDriver):
         """Return the uuids of our guests (running or not); other domains
         on the hypervisor are ignored."""
         return libvirt_guest.list_instance_uuids(
-            self._host.get_connection())
+            self._host.get_connection(), CONF.instance_name_template)
 
     def get_console_output(self, context, instance):
         """Return the last ``console.CONSOLE_LOG_MAX_BYTES`` of

@@ -1,21 +1,22 @@
 """Guest domains: lookup, power operations, state.
 
-A guest is the persistent domain ``instance-<uuid>`` whose libvirt UUID is
-the instance's. The functions here act on one ``libvirt.virDomain`` (or
-find it on a ``libvirt.virConnect``) and know nothing of files or images.
+A guest is the persistent domain named ``instance.name`` (the instance
+name stored at create time, see ``nova_lite.compute.naming``) whose
+libvirt UUID is the instance's; it is looked up by that UUID, as Nova
+does. The functions here act on one ``libvirt.virDomain`` (or find it on
+a ``libvirt.virConnect``) and know nothing of files or images.
 """
 import logging
 import time
 
 import libvirt
-from oslo_utils import uuidutils
 
 from nova_lite import exception
+from nova_lite.compute import naming
 from nova_lite.compute import states
 
 LOG = logging.getLogger(__name__)
 
-DOMAIN_PREFIX = 'instance-'
 # Seconds between two looks at a guest that is shutting down.
 SHUTDOWN_POLL_INTERVAL = 0.5
 
@@ -37,43 +38,51 @@ def error_code(exc):
     return exc.get_error_code()
 
 
-def uuid_from_domain_name(name):
-    """Return the uuid of a domain named ``instance-<uuid>``, else None."""
-    if not name.startswith(DOMAIN_PREFIX):
-        return None
-    uuid = name[len(DOMAIN_PREFIX):]
-    return uuid if uuidutils.is_uuid_like(uuid) else None
+def instance_uuid(dom, name_template):
+    """Return the instance uuid of ``dom`` (its libvirt UUID) if it is one
+    of our guests, else None: ours are named ``instance-<uuid>`` or as
+    ``name_template`` (``[DEFAULT] instance_name_template``) names the
+    instance of their UUID; other domains on the hypervisor are not."""
+    uuid = dom.UUIDString()
+    if naming.is_instance_name(name_template, dom.name(), uuid):
+        return uuid
+    return None
 
 
-def instance_uuid(dom):
-    """Return the instance uuid of ``dom`` if it is one of our guests,
-    else None (other domains on the hypervisor are not ours)."""
-    return uuid_from_domain_name(dom.name())
-
-
-def list_instance_uuids(conn):
+def list_instance_uuids(conn, name_template):
     """Return the instance uuids of our guests on ``conn``, running or
-    not (list of str)."""
+    not (list of str); see ``instance_uuid``."""
     uuids = []
     for dom in conn.listAllDomains(0):
-        uuid = instance_uuid(dom)
+        uuid = instance_uuid(dom, name_template)
         if uuid is not None:
             uuids.append(uuid)
     return uuids
 
 
-def lookup(conn, instance):
-    """Return the domain of ``instance`` on ``conn``.
+def lookup(conn, instance, name_template):
+    """Return the domain of ``instance`` on ``conn``: the domain whose
+    UUID is the instance's, if it is one of our guests (named
+    ``instance.name``, or see ``instance_uuid``). A domain of someone
+    else's holding that UUID is never returned, so never stopped or
+    undefined.
 
+    :param name_template: ``[DEFAULT] instance_name_template``
     :raises: InstanceNotFound; libvirtError for other libvirt errors
     """
     try:
-        return conn.lookupByName(instance.name)
+        dom = conn.lookupByUUIDString(instance.uuid)
     except libvirt.libvirtError as exc:
         if error_code(exc) == libvirt.VIR_ERR_NO_DOMAIN:
             raise exception.InstanceNotFound(
                 instance_id=instance.uuid) from exc
         raise
+    if (dom.name() != instance.name
+            and instance_uuid(dom, name_template) is None):
+        LOG.warning('Domain %s holds the uuid of instance %s but is not '
+                    'its guest; leaving it alone', dom.name(), instance.uuid)
+        raise exception.InstanceNotFound(instance_id=instance.uuid)
+    return dom
 
 
 def define_and_start(conn, xml):
@@ -113,11 +122,11 @@ def undefine(dom):
             raise
 
 
-def remove(conn, instance):
-    """Stop and undefine the domain of ``instance``; a missing domain is
-    skipped."""
+def remove(conn, instance, name_template):
+    """Stop and undefine the domain of ``instance`` (see ``lookup``); a
+    missing domain is skipped."""
     try:
-        dom = lookup(conn, instance)
+        dom = lookup(conn, instance, name_template)
     except exception.InstanceNotFound:
         return
     stop(dom)

@@ -258,8 +258,13 @@ class Host:
             pass
 
     def _lifecycle_event(self, conn, dom, event, detail, opaque):
-        """libvirt callback (event loop thread): queue our guests' events."""
-        uuid = libvirt_guest.instance_uuid(dom)
+        """libvirt callback (event loop thread): queue our guests' events.
+
+        Calls no libvirt API that talks to the daemon: a domain's name and
+        UUID are held by the ``virDomain`` object itself.
+        """
+        uuid = libvirt_guest.instance_uuid(dom,
+                                           CONF.instance_name_template)
         transition = lifecycle_transition(event, detail)
         events = self._events
         if uuid is None or transition is None or events is None:

@@ -18,6 +18,7 @@ from oslo_utils import uuidutils
 
 import nova_lite.conf
 from nova_lite import exception
+from nova_lite.compute import naming
 from nova_lite.objects import instance as instance_obj
 
 try:
@@ -96,10 +97,15 @@ class LibvirtFixtureMixin:
         return instance_obj.ImageMeta(id=image_id, disk_format=disk_format,
                                       properties=properties)
 
-    def _instance(self, root_gb=1, hostname='vm-1'):
+    def _instance(self, root_gb=1, hostname='vm-1', instance_name=None):
+        """An instance; named (``instance_name``) as the compute API
+        names it, from ``[DEFAULT] instance_name_template``, when None."""
+        uuid = uuidutils.generate_uuid()
         return instance_obj.Instance(
-            uuid=uuidutils.generate_uuid(), hostname=hostname, vcpus=1,
-            memory_mb=128, root_gb=root_gb, image_ref='raw-img')
+            uuid=uuid, hostname=hostname, vcpus=1, memory_mb=128,
+            root_gb=root_gb, image_ref='raw-img',
+            instance_name=instance_name or naming.instance_name(
+                CONF.instance_name_template, uuid, 1))
 
     def _vif(self):
         return instance_obj.VIF(address='10.254.0.9', mac='fa:16:3e:00:00:09',

@@ -6,6 +6,7 @@ import testtools
 
 from nova_lite import exception
 from nova_lite.compute import states
+from nova_lite.objects import instance as instance_obj
 
 from tests.unit.virt.libvirt.base import (LibvirtFixtureMixin,
                                           libvirt, needs_libvirt,
@@ -83,3 +84,30 @@ class ListTestCase(LibvirtFixtureMixin, testtools.TestCase):
         self.driver.power_off(second)
         self.assertEqual(sorted([first.uuid, second.uuid]),
                          sorted(self.driver.list_instances()))
+
+    def test_guest_named_by_template(self):
+        self.flags.config(instance_name_template='guest-%(uuid)s')
+        instance = self._spawn()
+        self.assertEqual('guest-%s' % instance.uuid, instance.name)
+        self.assertIn(instance.name, self._domain_names())
+        self.assertEqual([instance.uuid], self.driver.list_instances())
+        self.driver.power_off(instance)
+        # As compute.power.handle_event asks: by uuid, without the name.
+        bare = instance_obj.Instance(uuid=instance.uuid)
+        self.assertEqual(states.SHUTDOWN, self.driver.get_info(bare).state)
+
+    def test_guests_named_by_id_template_and_legacy_guests(self):
+        """Guests named by a Nova-style template, and those created
+        before the template (instance-<uuid>), are ours; a domain whose
+        name is not its instance's is not."""
+        self.flags.config(instance_name_template='inst-%08x')
+        by_id = self._spawn(self._instance(instance_name='inst-0000002a'))
+        legacy = self._instance()
+        legacy.instance_name = None     # as a 1.0 object: instance-<uuid>
+        self._spawn(legacy)
+        self.assertEqual('instance-%s' % legacy.uuid, legacy.name)
+        other = self._spawn(self._instance(instance_name='inst-zz'))
+        self.assertEqual(sorted([by_id.uuid, legacy.uuid]),
+                         sorted(self.driver.list_instances()))
+        self.assertNotIn(other.uuid, self.driver.list_instances())
+
