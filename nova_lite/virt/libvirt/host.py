@@ -95,7 +95,7 @@ def host_memory_mb(meminfo='/proc/meminfo'):
     """Return MemTotal of ``meminfo`` in MiB.
 
     Read from the kernel rather than libvirt's getInfo(), which can
-    under-report (see FIELD-NOTES).
+    under-report the host's memory.
 
     :raises: ValueError when ``meminfo`` has no MemTotal line; OSError
     """
