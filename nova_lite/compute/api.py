@@ -13,6 +13,7 @@ from oslo_log import log as logging
 
 from nova_lite.compute import admission
 from nova_lite.compute import keypairs
+from nova_lite.compute import naming
 from nova_lite.compute import rpcapi as compute_rpcapi
 from nova_lite.compute import states
 from nova_lite.conductor import rpcapi as conductor_rpcapi
@@ -42,6 +43,16 @@ def sanitize_hostname(name, default='server'):
     host = _HOSTNAME_BAD.sub('-', (name or '').lower().replace('_', '-'))
     host = host.replace('.', '-').strip('-')[:63].strip('-')
     return host or default
+
+
+def _instance_name_before_insert(uuid):
+    """The instance name of a new instance ``uuid``, or None when
+    ``[DEFAULT] instance_name_template`` needs the id (``API._name_by_id``
+    sets it after the insert)."""
+    template = CONF.instance_name_template
+    if naming.needs_id(template):
+        return None
+    return naming.instance_name(template, uuid)
 
 
 def new_reservation_id():
@@ -104,6 +115,7 @@ class API:
         rows = instance_db.instances_create(
             context, values, metadata or {},
             group_id=(instance_group or {}).get('id'))
+        rows = self._name_by_id(context, rows, values)
         self._recheck_quota(context, flavor, rows, limits)
         spec = self._request_spec(context, flavor, image, count,
                                   availability_zone, scheduler_hints,
@@ -251,8 +263,9 @@ class API:
                          reservation_id, availability_zone, user_data,
                          key_name, key_data):
         display_name = name if count == 1 else '%s-%d' % (name, index + 1)
+        uuid = str(uuidlib.uuid4())
         return {
-            'uuid': str(uuidlib.uuid4()), 'display_name': display_name,
+            'uuid': uuid, 'display_name': display_name,
             'hostname': sanitize_hostname(display_name),
             'project_id': context.project_id, 'user_id': context.user_id,
             'image_ref': image['uuid'], 'flavor_id': flavor['flavorid'],
@@ -264,7 +277,29 @@ class API:
             'launch_index': index, 'availability_zone': availability_zone,
             'user_data': user_data, 'key_name': key_name,
             'key_data': key_data,
+            'instance_name': _instance_name_before_insert(uuid),
         }
+
+    @staticmethod
+    def _name_by_id(context, rows, values):
+        """Name the just-inserted ``rows`` (and their ``values``, which
+        become the objects cast to the conductor) when ``[DEFAULT]
+        instance_name_template`` needs the database id: one UPDATE each.
+
+        :returns: the rows (Records), renamed where needed
+        :raises: InstanceNotFound if a row was deleted meanwhile
+        """
+        template = CONF.instance_name_template
+        if not naming.needs_id(template):
+            return rows
+        named = []
+        for row, value in zip(rows, values, strict=True):
+            name = naming.instance_name(template, row.uuid, row.id)
+            instance_db.instance_update(context, row.uuid,
+                                        {'instance_name': name})
+            value['instance_name'] = name
+            named.append(db_session.Record(vars(row), instance_name=name))
+        return named
 
     @staticmethod
     def _request_spec(context, flavor, image, count, availability_zone,

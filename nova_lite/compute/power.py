@@ -64,7 +64,7 @@ class PowerSync:
             return
         if row.task_state is not None:
             return
-        # Drivers look a guest up by uuid and name (derived from uuid).
+        # Drivers look a guest up by its uuid.
         power_state = self._power_state(instance_obj.Instance(uuid=row.uuid))
         self._sync_one(ctxt, row, power_state)
 

@@ -1,4 +1,5 @@
-"""[DEFAULT] options: identity of this service and its liveness."""
+"""[DEFAULT] options: identity of this service and its liveness, and the
+hypervisor-side name of instances."""
 import socket
 
 from oslo_config import cfg
@@ -40,10 +41,33 @@ service_opts = [
                     '(image cache, instances, lock files).'),
 ]
 
+instance_opts = [
+    cfg.StrOpt('instance_name_template', default='instance-%(uuid)s',
+               help='Template of the name an instance gets on its '
+                    'hypervisor (the libvirt domain name), shown as '
+                    'OS-EXT-SRV-ATTR:instance_name and as CloudStack\'s '
+                    'instancename. Python %-formatting: either with keys '
+                    '%(uuid)s and %(id)d (any integer conversion of id, '
+                    'e.g. %(id)08x), or with a single positional integer '
+                    'conversion that gets the database id, as Nova\'s '
+                    'instance-%08x. The name is computed once, when the '
+                    'instance is created, and stored with it: changing '
+                    'this option names only new instances. The default '
+                    'differs from Nova\'s instance-%08x: it is the name '
+                    'every guest had before this option existed (so '
+                    'existing domains keep matching their instances), it '
+                    'is unique across databases, and it is known before '
+                    'the instance row is inserted. Include the uuid or '
+                    'the id: names must be unique on a hypervisor. The '
+                    'libvirt driver takes as its own the domains named '
+                    'instance-<uuid> or as this template names them.'),
+]
+
 
 def register_opts(conf):
     conf.register_opts(service_opts)
+    conf.register_opts(instance_opts)
 
 
 def list_opts():
-    return {'DEFAULT': service_opts}
+    return {'DEFAULT': service_opts + instance_opts}

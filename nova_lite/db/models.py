@@ -171,6 +171,9 @@ class Instance(TimestampMixin, SoftDeleteMixin, Base):
     locked_by = Column(String(255))
     access_ip_v4 = Column(String(15))
     access_ip_v6 = Column(String(45))
+    # Hypervisor-side name ([DEFAULT] instance_name_template), set at
+    # create time; see nova_lite.compute.naming.
+    instance_name = Column(String(255))
     launched_at = Column(DateTime)
     terminated_at = Column(DateTime)
 

@@ -1,4 +1,5 @@
 """Instance, Flavor, ImageMeta and VIF objects passed to services/drivers."""
+from oslo_utils import versionutils
 from oslo_versionedobjects import fields
 
 from nova_lite.objects import base
@@ -61,8 +62,11 @@ class VIF(base.NovaLiteObject):
 class Instance(base.NovaLiteObject):
     """A server as it crosses the bus. Secrets are not carried: user_data
     and key material are read from the database by the compute that needs
-    them."""
-    VERSION = '1.0'
+    them.
+
+    Version 1.1: ``instance_name``.
+    """
+    VERSION = '1.1'
     fields = {
         'id': fields.IntegerField(nullable=True),
         'uuid': fields.UUIDField(),
@@ -88,11 +92,23 @@ class Instance(base.NovaLiteObject):
         'key_name': fields.StringField(nullable=True),
         'metadata': fields.DictOfNullableStringsField(default={}),
         'created_at': fields.DateTimeField(nullable=True),
+        # The hypervisor-side name, stored at create time ([DEFAULT]
+        # instance_name_template, see nova_lite.compute.naming).
+        'instance_name': fields.StringField(nullable=True),
     }
+
+    def obj_make_compatible(self, primitive, target_version):
+        super().obj_make_compatible(primitive, target_version)
+        if versionutils.convert_version_to_tuple(target_version) < (1, 1):
+            primitive.pop('instance_name', None)
 
     @property
     def name(self):
-        """The hypervisor-side name of the guest (``instance-<uuid>``)."""
+        """The hypervisor-side name of the guest (str): ``instance_name``,
+        else ``instance-<uuid>``, the name of every guest before
+        ``instance_name`` existed (an object from a 1.0 sender)."""
+        if self.obj_attr_is_set('instance_name') and self.instance_name:
+            return self.instance_name
         return 'instance-%s' % self.uuid
 
     @property

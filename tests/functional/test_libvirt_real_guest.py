@@ -228,7 +228,13 @@ class TestRealGuest(testtools.TestCase):
 
     def check_delete(self, server_id):
         """Delete: the QEMU process, the domain and the disk go."""
-        domain = 'instance-%s' % server_id
+        # The name the API reports is the domain's (virsh dominfo <it>).
+        admin = compute_client.ComputeClient(
+            self.stack.api_url, project_id='admin', user_id='admin',
+            roles='admin')
+        domain = admin.get_server(server_id).json()['server'][
+            'OS-EXT-SRV-ATTR:instance_name']
+        self.assertEqual(server_id, virsh('domuuid', domain).strip())
         disk = os.path.join(self.stack.instances_path(HOST), server_id,
                             'disk')
         self.assertIn(domain, virsh('list', '--all', '--name').split())

@@ -60,7 +60,7 @@ class VirtualMachineViews:
                       node['hypervisor_type'] if node else None)}
         if self.request.context.is_admin and node:
             values.update(hostid=node['uuid'], hostname=node['host'],
-                          instancename='instance-%s' % instance.uuid)
+                          instancename=instance.instance_name or '')
         return values
 
     def _nics(self, instance):

@@ -4,12 +4,15 @@ The element and attribute names follow libvirt's "Domain XML format"
 reference (https://libvirt.org/formatdomain.html). This module reads no
 configuration and touches no hypervisor: the driver passes it everything
 (instance, image meta, NICs, file paths, virt type), so the XML it makes
-for a given input is fixed and can be pinned by tests.
+for a given input is fixed and can be pinned by tests. NICs are built by
+``vif``.
 """
 import collections
 import logging
 import os
 import xml.etree.ElementTree as ET
+
+from nova_lite.virt.libvirt import vif as vif_config
 
 LOG = logging.getLogger(__name__)
 
@@ -58,11 +61,6 @@ def domain_type(virt_type, kvm_check=kvm_usable):
         LOG.warning('virt_type=kvm but /dev/kvm is not usable (no access '
                     'or no vmx/svm CPU flag): using qemu (TCG) domains')
     return 'qemu'
-
-
-def host_bridge_exists(name):
-    """Return True if ``name`` is a Linux bridge on this host (sysfs)."""
-    return bool(name) and os.path.isdir(f'/sys/class/net/{name}/bridge')
 
 
 def kernel_cmdline(instance, image_meta, has_root_disk):
@@ -116,22 +114,6 @@ def _root_disk_element(devices, path):
     _sub(disk, 'target', dev='vda', bus='virtio')
 
 
-def _interface_element(devices, vif, bridge, bridge_exists):
-    """A virtio NIC with the VIF's MAC.
-
-    On ``bridge`` when that bridge exists on the host; otherwise QEMU's
-    user-mode network (no host setup, guest reachable only outbound).
-    """
-    if bridge_exists(bridge):
-        iface = _sub(devices, 'interface', type='bridge')
-        _sub(iface, 'mac', address=vif.mac)
-        _sub(iface, 'source', bridge=bridge)
-    else:
-        iface = _sub(devices, 'interface', type='user')
-        _sub(iface, 'mac', address=vif.mac)
-    _sub(iface, 'model', type='virtio')
-
-
 def _console_elements(devices, log_path):
     """Serial port 0 written (appended) to ``log_path``, and the console
     on it: the guest's ``console=ttyS0`` output lands in that file."""
@@ -145,7 +127,8 @@ def _console_elements(devices, log_path):
 
 def build_domain(instance, image_meta, network_info, paths,
                  virt_type='qemu', default_bridge=None,
-                 bridge_exists=host_bridge_exists, kvm_check=kvm_usable):
+                 bridge_exists=vif_config.host_bridge_exists,
+                 kvm_check=kvm_usable):
     """Return the ``<domain>`` element of ``instance``.
 
     :param instance: ``objects.Instance``: name, uuid, vcpus, memory_mb
@@ -178,9 +161,9 @@ def build_domain(instance, image_meta, network_info, paths,
     if paths.root_disk:
         _root_disk_element(devices, paths.root_disk)
     for vif in network_info:
-        _interface_element(devices, vif,
-                           vif.get('bridge', None) or default_bridge,
-                           bridge_exists)
+        vif_config.interface_element(
+            devices, vif, vif.get('bridge', None) or default_bridge,
+            bridge_exists)
     _console_elements(devices, paths.console_log)
     return domain
 

@@ -109,7 +109,9 @@ class HypervisorsTest(_HypervisorsTestCase):
         self.assertNotIn('servers', listed[0])
         self.assertEqual([server_id],
                          [s['uuid'] for s in listed[1]['servers']])
-        self.assertEqual({'uuid', 'name'}, set(listed[1]['servers'][0]))
+        self.assertEqual({'uuid': server_id,
+                          'name': 'instance-%s' % server_id},
+                         listed[1]['servers'][0])
         self.assertFault(self.get(HYPERVISORS + '/nomatch/servers',
                                   fakes.ADMIN), 404, 'itemNotFound')
 

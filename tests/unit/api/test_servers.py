@@ -13,6 +13,7 @@ import sqlalchemy as sa
 from sqlalchemy import event
 
 from nova_lite.compute import states
+from nova_lite.conductor import rpcapi as conductor_rpcapi
 from nova_lite.db import instance_faults as fault_db
 from nova_lite.db import instance_metadata as metadata_db
 from nova_lite.db import instances as instance_db
@@ -264,8 +265,8 @@ class ShowTest(_ServersTestCase):
         self.assertEqual('node1', server['OS-EXT-SRV-ATTR:host'])
         self.assertEqual('node1.node',
                          server['OS-EXT-SRV-ATTR:hypervisor_hostname'])
-        self.assertRegex(server['OS-EXT-SRV-ATTR:instance_name'],
-                         r'^instance-[0-9a-f]{8}$')
+        self.assertEqual('instance-%s' % server_id,
+                         server['OS-EXT-SRV-ATTR:instance_name'])
         self.assertFalse(ADMIN_KEYS & set(self.show(server_id)))
 
     def test_error_server_fault(self):
@@ -700,3 +701,48 @@ class UnexpectedErrorTest(_ServersTestCase):
         self.assertNotIn('hunter2', message)
         self.assertIn(resp.headers['x-openstack-request-id'], message)
         self.assertIn('RuntimeError', self.log.output)
+
+
+class InstanceNameTest(_ServersTestCase):
+    """OS-EXT-SRV-ATTR:instance_name is the name the compute gives the
+    guest (``objects.Instance.name``, the libvirt domain name) of the
+    instance cast to the conductor, for any instance_name_template."""
+
+    def create_and_cast(self, **server):
+        """Create a server; return (its admin view, the instance object
+        cast to the conductor)."""
+        with mock.patch.object(conductor_rpcapi.ConductorAPI,
+                               'build_instances') as build:
+            server_id = self.create_server(**server)
+        (instance,), _spec = build.call_args[0][1:]
+        self.assertEqual(server_id, instance.uuid)
+        return self.show(server_id, fakes.ADMIN), instance
+
+    def test_default_template_is_the_uuid_name(self):
+        server, instance = self.create_and_cast()
+        self.assertEqual('instance-%s' % server['id'], instance.name)
+        self.assertEqual(instance.name,
+                         server['OS-EXT-SRV-ATTR:instance_name'])
+
+    def test_template_with_uuid(self):
+        self.api.conf.config(instance_name_template='vm-%(uuid).8s')
+        server, instance = self.create_and_cast()
+        self.assertEqual('vm-%s' % server['id'][:8], instance.name)
+        self.assertEqual(instance.name,
+                         server['OS-EXT-SRV-ATTR:instance_name'])
+
+    def test_nova_template_with_id(self):
+        self.api.conf.config(instance_name_template='instance-%08x')
+        server, instance = self.create_and_cast()
+        row_id = instance_db.instance_get(self.api.admin_context,
+                                          server['id']).id
+        self.assertEqual('instance-%08x' % row_id, instance.name)
+        self.assertEqual(instance.name,
+                         server['OS-EXT-SRV-ATTR:instance_name'])
+
+    def test_name_is_stored_at_create(self):
+        server, _instance = self.create_and_cast()
+        self.api.conf.config(instance_name_template='other-%(uuid)s')
+        self.assertEqual('instance-%s' % server['id'],
+                         self.show(server['id'], fakes.ADMIN)[
+                             'OS-EXT-SRV-ATTR:instance_name'])

@@ -13,6 +13,7 @@ from unittest import mock
 import fixtures
 import testtools
 
+import nova_lite.virt
 from nova_lite import exception
 from nova_lite.virt import driver as virt_driver
 
@@ -28,12 +29,18 @@ WITHOUT_LIBVIRT = (
 class TestLoadComputeDriver(testtools.TestCase):
 
     def test_missing_libvirt_names_the_package(self):
-        with mock.patch.dict(sys.modules, {'libvirt': None}):
-            sys.modules.pop('nova_lite.virt.libvirt.driver', None)
+        # The driver's package is imported afresh (its submodules import
+        # libvirt); sys.modules and nova_lite.virt.libvirt are restored
+        # on exit.
+        with mock.patch.dict(sys.modules, {'libvirt': None}), \
+                mock.patch.object(nova_lite.virt, 'libvirt', None,
+                                  create=True):
+            for name in [m for m in sys.modules
+                         if m.startswith('nova_lite.virt.libvirt')]:
+                del sys.modules[name]
             exc = self.assertRaises(
                 exception.VirtDriverDependencyMissing,
                 virt_driver.load_compute_driver, 'libvirt', 'host1')
-        sys.modules.pop('nova_lite.virt.libvirt.driver', None)
         message = str(exc)
         self.assertIn("module 'libvirt'", message)
         self.assertIn('libvirt-python', message)

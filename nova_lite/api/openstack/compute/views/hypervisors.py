@@ -64,7 +64,7 @@ def with_servers(node, service, down_time, instances):
     body = summary(node, service, down_time)
     if instances:
         body['servers'] = [{'uuid': inst.uuid,
-                            'name': 'instance-%08x' % inst.id}
+                            'name': inst.instance_name or ''}
                            for inst in instances]
     return body
 

@@ -163,6 +163,6 @@ def detail(instance, network_labels, is_admin=False,
         server.update({
             'OS-EXT-SRV-ATTR:host': instance.host,
             'OS-EXT-SRV-ATTR:hypervisor_hostname': instance.node,
-            'OS-EXT-SRV-ATTR:instance_name': 'instance-%08x' % instance.id,
+            'OS-EXT-SRV-ATTR:instance_name': instance.instance_name or '',
         })
     return server

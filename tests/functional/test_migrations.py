@@ -1,0 +1,77 @@
+"""Schema migrations on each backend: 0004 adds ``instances.instance_name``
+and backfills it with the name the instance's libvirt domain already has
+(``instance-<uuid>``), live and soft-deleted rows alike."""
+import datetime
+
+import fixtures
+from oslo_config import cfg
+from oslo_config import fixture as config_fixture
+import sqlalchemy as sa
+import testtools
+
+import nova_lite.conf  # noqa: F401 - registers the options
+from nova_lite import context as nl_context
+from nova_lite.db import instances as instance_db
+from nova_lite.db import migration
+from nova_lite.db import session as db_session
+from tests.functional.fixtures import backends
+
+CONF = cfg.CONF
+UUIDS = ('6f1c4d0e-8a51-4a86-9a33-1e2b4c5d6e7f',
+         '0a9b8c7d-6e5f-4a3b-8c2d-1e0f9a8b7c6d')
+
+
+class _MigrationTests:
+    """Mixed into one TestCase per backend ('sqlite', 'mysql',
+    'postgresql')."""
+    backend = None
+
+    def setUp(self):
+        super().setUp()
+        tmp = self.useFixture(fixtures.TempDir()).path
+        database = self.useFixture(backends.Database(self.backend, tmp))
+        conf = self.useFixture(config_fixture.Config(CONF))
+        conf.config(connection=database.url, group='database')
+        db_session.reset()
+        self.addCleanup(db_session.reset)
+
+    def _insert_instances(self):
+        """Two instances as 0003 stores them: one live, one deleted."""
+        now = datetime.datetime(2026, 1, 1)
+        instances = sa.table(
+            'instances', *(sa.column(name) for name in (
+                'uuid', 'vcpus', 'memory_mb', 'root_gb', 'ephemeral_gb',
+                'vm_state', 'power_state', 'locked', 'deleted',
+                'created_at')))
+        with db_session.get_engine().begin() as conn:
+            for index, uuid in enumerate(UUIDS):
+                conn.execute(instances.insert().values(
+                    uuid=uuid, vcpus=1, memory_mb=64, root_gb=1,
+                    ephemeral_gb=0, vm_state='active', power_state=1,
+                    locked=False, deleted=index, created_at=now))
+
+    def test_0004_backfills_instance_name(self):
+        migration.db_sync('0003')
+        self._insert_instances()
+        migration.db_sync('0004')
+        self.assertEqual('0004', migration.db_version())
+        with db_session.get_engine().connect() as conn:
+            names = dict(conn.execute(sa.text(
+                'SELECT uuid, instance_name FROM instances')).all())
+        self.assertEqual({uuid: 'instance-%s' % uuid for uuid in UUIDS},
+                         names)
+        ctxt = nl_context.get_admin_context()
+        self.assertEqual('instance-%s' % UUIDS[0], instance_db.instance_get(
+            ctxt, UUIDS[0]).instance_name)
+
+
+class TestMigrationsSQLite(_MigrationTests, testtools.TestCase):
+    backend = 'sqlite'
+
+
+class TestMigrationsMySQL(_MigrationTests, testtools.TestCase):
+    backend = 'mysql'
+
+
+class TestMigrationsPostgreSQL(_MigrationTests, testtools.TestCase):
+    backend = 'postgresql'
