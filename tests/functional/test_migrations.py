@@ -3,9 +3,6 @@ and backfills it with the name the instance's libvirt domain already has
 (``instance-<uuid>``), live and soft-deleted rows alike."""
 import datetime
 
-import fixtures
-from oslo_config import cfg
-from oslo_config import fixture as config_fixture
 import sqlalchemy as sa
 import testtools
 
@@ -16,7 +13,6 @@ from nova_lite.db import migration
 from nova_lite.db import session as db_session
 from tests.functional.fixtures import backends
 
-CONF = cfg.CONF
 UUIDS = ('6f1c4d0e-8a51-4a86-9a33-1e2b4c5d6e7f',
          '0a9b8c7d-6e5f-4a3b-8c2d-1e0f9a8b7c6d')
 
@@ -28,12 +24,8 @@ class _MigrationTests:
 
     def setUp(self):
         super().setUp()
-        tmp = self.useFixture(fixtures.TempDir()).path
-        database = self.useFixture(backends.Database(self.backend, tmp))
-        conf = self.useFixture(config_fixture.Config(CONF))
-        conf.config(connection=database.url, group='database')
-        db_session.reset()
-        self.addCleanup(db_session.reset)
+        self.useFixture(backends.ConfiguredDatabase(self.backend,
+                                                    migrate=False))
 
     def _insert_instances(self):
         """Two instances as 0003 stores them: one live, one deleted."""

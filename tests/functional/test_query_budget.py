@@ -16,7 +16,6 @@ adds statements to the hot path, this test says so and lists them.
 import threading
 
 from oslo_config import cfg
-from oslo_config import fixture as config_fixture
 import sqlalchemy as sa
 from sqlalchemy import event
 import testtools
@@ -28,8 +27,6 @@ from nova_lite import context as nl_context
 from nova_lite.db import actions as action_db
 from nova_lite.db import instances as instance_db
 from nova_lite.db import network as network_db
-from nova_lite.db import session as db_session
-from nova_lite.db import migration
 from nova_lite import exception
 from nova_lite.objects import instance as instance_obj
 from nova_lite import policy
@@ -183,12 +180,7 @@ class HotPathBackendsMixin:
 
     def setUp(self):
         super().setUp()
-        database = self.useFixture(backends.Database(self.backend))
-        self.useFixture(config_fixture.Config(CONF)).config(
-            connection=database.url, group='database')
-        db_session.reset()
-        self.addCleanup(db_session.reset)
-        migration.db_sync()
+        self.useFixture(backends.ConfiguredDatabase(self.backend))
         self.ctxt = nl_context.RequestContext(user_id='u', project_id='p',
                                               roles=['member'])
         self.other = nl_context.RequestContext(user_id='u', project_id='p',

@@ -8,20 +8,13 @@ inserted 'D', which the unique (aggregate_id, key) index refuses: MySQL's
 collation compares 'd' and 'D' (and 'd ') as equal.  Fix: the duplicate
 is a 409 Conflict, the aggregate is left as it was.
 """
-import fixtures
-from oslo_config import cfg
-from oslo_config import fixture as config_fixture
 import testtools
 
 import nova_lite.conf  # noqa: F401 - registers the options
 from nova_lite import context as nl_context
 from nova_lite.db import aggregates
-from nova_lite.db import session as db_session
-from nova_lite.db import migration
 from nova_lite import exception
 from tests.functional.fixtures import backends
-
-CONF = cfg.CONF
 
 
 class TestAggregateMetadataCase(testtools.TestCase):
@@ -29,13 +22,7 @@ class TestAggregateMetadataCase(testtools.TestCase):
 
     def setUp(self):
         super().setUp()
-        tmp = self.useFixture(fixtures.TempDir()).path
-        database = self.useFixture(backends.Database(self.backend, tmp))
-        conf = self.useFixture(config_fixture.Config(CONF))
-        conf.config(connection=database.url, group='database')
-        db_session.reset()
-        self.addCleanup(db_session.reset)
-        migration.db_sync()
+        self.useFixture(backends.ConfiguredDatabase(self.backend))
         self.ctxt = nl_context.get_admin_context()
         self.aggregate = aggregates.aggregate_create(self.ctxt, 'agg')
 

@@ -13,20 +13,16 @@ thread; the claim commits; the usage must count it.
 import threading
 import time
 
-from oslo_config import cfg
-from oslo_config import fixture as config_fixture
 import sqlalchemy as sa
 import testtools
 
 from nova_lite import context as nl_context
 from nova_lite.db import compute_nodes as node_db
 from nova_lite.db import session as db_session
-from nova_lite.db import migration
 from nova_lite.db import models
 from tests.functional.fixtures import backends
 from tests import db_helpers
 
-CONF = cfg.CONF
 RESOURCES = {'vcpus': 4, 'memory_mb': 4096, 'local_gb': 100,
              'hypervisor_type': 'fake'}
 RATIOS = {'cpu_allocation_ratio': 1.0, 'ram_allocation_ratio': 1.0,
@@ -38,12 +34,7 @@ class HealUsageRaceMixin:
 
     def setUp(self):
         super().setUp()
-        database = self.useFixture(backends.Database(self.backend))
-        self.useFixture(config_fixture.Config(CONF)).config(
-            connection=database.url, group='database')
-        db_session.reset()
-        self.addCleanup(db_session.reset)
-        migration.db_sync()
+        database = self.useFixture(backends.ConfiguredDatabase(self.backend))
         self.admin = nl_context.get_admin_context()
         self.node = self.report()
         self.engine = sa.create_engine(database.url)

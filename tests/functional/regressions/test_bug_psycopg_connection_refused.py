@@ -9,9 +9,6 @@ exception filter in ``nova_lite.db.session`` for psycopg's wording.
 """
 import threading
 
-import fixtures
-from oslo_config import cfg
-from oslo_config import fixture as config_fixture
 from oslo_db import exception as db_exc
 import sqlalchemy as sa
 import testtools
@@ -20,29 +17,24 @@ import nova_lite.conf  # noqa: F401 - registers the options
 from nova_lite import context as nl_context
 from nova_lite.db import services as service_db
 from nova_lite.db import session as db_session
-from nova_lite.db import migration
 from tests.functional.fixtures import backends
 from tests.functional.fixtures import db_proxy
-
-CONF = cfg.CONF
 
 
 class TestPsycopgConnectionRefused(testtools.TestCase):
 
     def setUp(self):
         super().setUp()
-        tmp = self.useFixture(fixtures.TempDir()).path
-        database = self.useFixture(backends.Database('postgresql', tmp))
-        url = sa.engine.make_url(database.url)
-        self.proxy = self.useFixture(db_proxy.DBProxy(url.host,
-                                                      url.port or 5432))
-        conf = self.useFixture(config_fixture.Config(CONF))
-        conf.config(connection=self.proxy.url_for(database.url),
-                    group='database')
-        db_session.reset()
-        self.addCleanup(db_session.reset)
-        migration.db_sync()
+        self.useFixture(backends.ConfiguredDatabase(
+            'postgresql', wrap_url=self._through_proxy))
         self.ctxt = nl_context.get_admin_context()
+
+    def _through_proxy(self, url):
+        """``url`` by way of a proxy the test can cut."""
+        parsed = sa.engine.make_url(url)
+        self.proxy = self.useFixture(db_proxy.DBProxy(parsed.host,
+                                                      parsed.port or 5432))
+        return self.proxy.url_for(url)
 
     def test_refused_connection_is_a_connection_error(self):
         db_session.ping(self.ctxt)
