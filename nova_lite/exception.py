@@ -71,6 +71,10 @@ class ImageNotFound(NotFound):
     msg_fmt = 'Image %(image_id)s could not be found.'
 
 
+class ImageMemberNotFound(NotFound):
+    msg_fmt = 'Member %(member)s of image %(image_id)s could not be found.'
+
+
 class NetworkNotFound(NotFound):
     msg_fmt = 'Network %(network_id)s could not be found.'
 

@@ -1,14 +1,15 @@
 """SQL of images (``images``): the records of the compute API's image
 service (``nova_lite.image.api``) and of the image API (``/image/v2``, a
-Glance v2 subset): listing with Glance's visibility rules, filters,
-sorting and markers, and conditional status changes of uploads.
+Glance v2 subset): listing with filters, sorting and markers, and
+conditional status changes of uploads.
 
-Visibility (Glance image API v2 reference, "Images", "List images"): a
-non-admin sees public and community images and the images of its own
-project; the default list of ``image_list`` leaves out community images
-of other projects (``visibility=community`` or ``all`` lists them).
-Admins see every image. Images are dicts of the ``images`` columns
-(sizes in bytes, ``min_disk`` GiB, ``min_ram`` MiB, times naive UTC).
+Which images a caller sees is decided by one rule, Glance v2's, in
+``nova_lite.image.visibility`` (its ``sql_filter`` is the WHERE clause of
+every list and lookup here): public and community images, the project's
+own, and ``shared`` images whose member the project is with status
+``accepted``; admins see every image.  Images are dicts of the
+``images`` columns (sizes in bytes, ``min_disk`` GiB, ``min_ram`` MiB,
+times naive UTC).
 """
 import uuid as uuidlib
 
@@ -22,6 +23,7 @@ from nova_lite.db.session import to_dict
 from nova_lite.db.session import utcnow
 from nova_lite.db.session import writer
 from nova_lite import exception
+from nova_lite.image import visibility as visibility_rule
 
 _img = models.Image
 
@@ -40,29 +42,17 @@ SORT_KEYS = {
 }
 
 
-def visible_clause(context, visibility=None):
-    """WHERE clause of the images ``context`` may list (see module doc);
-    ``visibility`` is a filter value or None (default list)."""
-    if visibility == 'all':
-        visibility = None
-        default_list = False
-    else:
-        default_list = visibility is None
-    terms = []
-    if not context.is_admin:
-        shown = [_img.visibility == 'public',
-                 _img.owner == context.project_id]
-        if not default_list:
-            shown.append(_img.visibility == 'community')
-        terms.append(sa.or_(*shown))
-    if visibility is not None:
-        terms.append(_img.visibility == visibility)
-    return sa.and_(sa.true(), *terms)
+def visible_clause(context, visibility=None,
+                   member_status=visibility_rule.ACCEPTED):
+    """WHERE clause of the images ``context`` may list
+    (``visibility.sql_filter``)."""
+    return visibility_rule.sql_filter(context, visibility, member_status)
 
 
 def _base_query(context, filters):
     query = sa.select(_img).where(_img.deleted == 0, visible_clause(
-        context, filters.get('visibility')))
+        context, filters.get('visibility'),
+        filters.get('member_status') or visibility_rule.ACCEPTED))
     for key in ('name', 'status', 'owner', 'disk_format',
                 'container_format', 'protected'):
         if filters.get(key) is not None:
@@ -72,10 +62,11 @@ def _base_query(context, filters):
     return query
 
 
-def _after_marker(session, context, query, marker, key, descending):
+def _after_marker(session, context, query, marker, key, descending,
+                  member_status):
     mrow = session.scalars(sa.select(_img).where(
         _img.uuid == marker, _img.deleted == 0,
-        visible_clause(context, 'all'))).first()
+        visible_clause(context, 'all', member_status))).first()
     if mrow is None:
         raise exception.Invalid('Invalid marker. Image %s could not be '
                                 'found.' % marker[:64])
@@ -94,7 +85,9 @@ def image_list(context, filters, marker=None, limit=None,
 
     :param filters: optional name, status, owner, disk_format,
         container_format, protected (exact), ids (list of uuids),
-        visibility (public, private, shared, community or all)
+        visibility (public, private, shared, community or all),
+        member_status (pending, accepted, rejected or all; see
+        ``nova_lite.image.visibility``)
     :param row_filter: optional predicate on each image dict (for
         filters on the JSON ``properties``), applied before ``limit``
     :raises: Invalid (400) for a marker that is not a visible image
@@ -104,8 +97,9 @@ def image_list(context, filters, marker=None, limit=None,
     query = _base_query(context, filters)
     with reader(context) as session:
         if marker is not None:
-            query = _after_marker(session, context, query, marker,
-                                  sort_key, descending)
+            query = _after_marker(
+                session, context, query, marker, sort_key, descending,
+                filters.get('member_status') or visibility_rule.ACCEPTED)
         order = (column.desc(), _img.id.desc()) if descending else \
             (column.asc(), _img.id.asc())
         images = []
@@ -117,20 +111,6 @@ def image_list(context, filters, marker=None, limit=None,
                 if limit is not None and len(images) >= limit:
                     break
         return images
-
-
-def image_get_visible(context, image_uuid):
-    """A live image ``context`` may see.
-
-    :raises: ImageNotFound (404)
-    """
-    with reader(context) as session:
-        row = session.scalars(sa.select(_img).where(
-            _img.uuid == image_uuid, _img.deleted == 0,
-            visible_clause(context, 'all'))).first()
-        if row is None:
-            raise exception.ImageNotFound(image_id=image_uuid)
-        return to_dict(row)
 
 
 @retry_on_deadlock
@@ -172,17 +152,16 @@ def image_get(context, image_uuid):
 
 
 def image_get_all(context, name=None, ids=None, status=None, marker=None,
-                  limit=None):
-    """Images visible to the context, ordered by created_at then id.
+                  limit=None, visibility='all'):
+    """Images visible to the context (``visibility.sql_filter`` with
+    ``visibility``: 'all' by default, None for Glance's default list),
+    ordered by created_at then id.
 
-    :raises: Invalid when ``marker`` is not an image id
+    :raises: Invalid when ``marker`` is not a visible image's id
     """
     img = models.Image
-    query = sa.select(img).filter_by(deleted=0)
-    if not context.is_admin:
-        query = query.where(sa.or_(img.visibility.in_(('public', 'shared',
-                                                       'community')),
-                                   img.owner == context.project_id))
+    query = sa.select(img).filter_by(deleted=0).where(
+        visible_clause(context, visibility))
     if name is not None:
         query = query.filter_by(name=name)
     if ids is not None:
@@ -192,7 +171,8 @@ def image_get_all(context, name=None, ids=None, status=None, marker=None,
     with reader(context) as session:
         if marker is not None:
             mrow = session.scalars(sa.select(img).filter_by(
-                uuid=marker, deleted=0)).first()
+                uuid=marker, deleted=0).where(
+                visible_clause(context, 'all'))).first()
             if mrow is None:
                 raise exception.Invalid(reason='marker [%s] not found'
                                         % marker)

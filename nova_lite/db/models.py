@@ -133,6 +133,23 @@ class Image(TimestampMixin, SoftDeleteMixin, Base):
     properties = Column(JSON, nullable=False, default=dict)
 
 
+class ImageMember(TimestampMixin, Base):
+    """A project an image is shared with (Glance v2 image members);
+    ``status`` is pending, accepted or rejected.  Removing a member
+    deletes its row."""
+    __tablename__ = 'image_members'
+    __table_args__ = (
+        UniqueConstraint('image_id', 'member',
+                         name='uniq_image_members0image_id0member'),
+        Index('image_members_member_status_idx', 'member', 'status'),
+    )
+    id = Column(Integer, primary_key=True)
+    image_id = Column(Integer, ForeignKey('images.id', ondelete='CASCADE'),
+                      nullable=False)
+    member = Column(String(255), nullable=False)
+    status = Column(String(20), nullable=False, default='pending')
+
+
 class Instance(TimestampMixin, SoftDeleteMixin, Base):
     """A server. Flavor fields are copied at create time."""
     __tablename__ = 'instances'

@@ -1,8 +1,13 @@
-"""The image catalogue (``images`` table) and the local image store.
+"""The image service: the image catalogue (``images``), image members
+(``image_members``) and the local image store.  Every image handler of
+the APIs (``/image/v2``, ``/v2.1/images``, the CloudStack template
+commands) and the compute API's boot checks go through ``API``; who
+sees an image is decided by ``nova_lite.image.visibility`` alone.
 
 Image files live in ``[image] store_path/<image uuid>``. Computes read
 them with ``download``; the API serves them at ``/image/v2`` (Glance v2
-subset).
+subset).  Member operations follow Glance v2 ("Image Sharing"): see
+``nova_lite.image.members``.
 """
 import hashlib
 import os
@@ -10,8 +15,11 @@ import shutil
 
 from oslo_config import cfg
 
+from nova_lite.db import image_members as member_db
 from nova_lite.db import images as image_db
 from nova_lite import exception
+from nova_lite.image import members as members_mod
+from nova_lite.image import visibility
 from nova_lite.objects import instance as instance_obj
 
 CONF = cfg.CONF
@@ -35,18 +43,22 @@ def to_image_meta(image):
         properties=props)
 
 
-def is_visible(context, image):
+#: Sort keys of ``API.search``.
+SORT_KEYS = tuple(image_db.SORT_KEYS)
+
+
+def is_visible(context, image, member_status=visibility.ACCEPTED):
     """True when ``context`` may see (and boot) ``image`` (a dict of
-    ``image_get``): Glance v2's rule as the image API lists images with
-    ``visibility=all`` (``db.image_db.visible_clause``): admins see
-    everything, others public and community images and their project's
-    own (private or shared)."""
-    return (context.is_admin
-            or image['visibility'] in ('public', 'community')
-            or image['owner'] == context.project_id)
+    ``image_get``): ``visibility.is_visible``, with the caller's
+    membership read only when it matters."""
+    membership = None
+    if visibility.needs_membership(context, image):
+        membership = member_db.membership(context, image['uuid'],
+                                          context.project_id)
+    return visibility.is_visible(context, image, membership, member_status)
 
 
-class API:
+class API(members_mod.MembersMixin):
     """Image catalogue operations."""
 
     def get(self, context, image_uuid):
@@ -54,22 +66,54 @@ class API:
         return to_image_meta(image_db.image_get(context, image_uuid))
 
     def get_record(self, context, image_uuid):
-        """:returns: the image dict  :raises: ImageNotFound"""
+        """The image dict whoever owns it (services' own use, e.g. the
+        image of an existing instance).  :raises: ImageNotFound"""
         return image_db.image_get(context, image_uuid)
 
-    def get_visible_record(self, context, image_uuid):
+    def get_visible_record(self, context, image_uuid,
+                           member_status=visibility.ACCEPTED):
         """The image dict, when ``context`` may see it (``is_visible``).
 
-        :raises: ImageNotFound, also for another project's private image
+        :raises: ImageNotFound, also for an image the caller may not see
             (its existence is not revealed)
         """
         image = image_db.image_get(context, image_uuid)
-        if not is_visible(context, image):
+        if not is_visible(context, image, member_status):
             raise exception.ImageNotFound(image_id=image_uuid)
         return image
 
-    def list(self, context, **filters):
-        return image_db.image_get_all(context, **filters)
+    def list(self, context, name=None, ids=None, status=None, marker=None,
+             limit=None, visibility='all'):
+        """Visible images, oldest first (``db.images.image_get_all``);
+        ``visibility=None`` is Glance's default list."""
+        return image_db.image_get_all(
+            context, name=name, ids=ids, status=status, marker=marker,
+            limit=limit, visibility=visibility)
+
+    def search(self, context, filters, marker=None, limit=None,
+               sort_key='created_at', sort_dir='desc', row_filter=None):
+        """One page of the visible images with Glance's list filters
+        (``db.images.image_list``)."""
+        return image_db.image_list(context, filters, marker=marker,
+                                   limit=limit, sort_key=sort_key,
+                                   sort_dir=sort_dir, row_filter=row_filter)
+
+    def create_record(self, context, values):
+        """Create an image record from ``images`` column values.
+
+        :raises: DBDuplicateEntry for a taken uuid
+        """
+        return image_db.image_create(context, values)
+
+    def update(self, context, image_uuid, values):
+        """:returns: the updated image  :raises: ImageNotFound"""
+        return image_db.image_update(context, image_uuid, values)
+
+    def update_if(self, context, image_uuid, expected_status, values):
+        """Update only while the status is ``expected_status`` (one or a
+        tuple); True when it did."""
+        return image_db.image_update_if(context, image_uuid,
+                                        expected_status, values)
 
     def create(self, context, name, disk_format=None, container_format=None,
                min_disk=0, min_ram=0, visibility='public', properties=None,

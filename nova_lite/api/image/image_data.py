@@ -19,7 +19,6 @@ from oslo_log import log as logging
 from nova_lite.api.image import errors
 from nova_lite.api.image import images
 from nova_lite.api import openstack
-from nova_lite.db import images as image_db
 from nova_lite import exception
 from nova_lite.image import api as image_api
 
@@ -50,15 +49,15 @@ def _stream():
 def _store(context, image_id):
     """Stream the data to the store; back to ``queued`` on failure."""
     try:
-        image_api.API().upload(context, image_id, _stream())
+        images.IMAGES.upload(context, image_id, _stream())
     except exception.Invalid:
-        image_db.image_update_if(context, image_id, 'saving',
-                                 {'status': 'queued'})
+        images.IMAGES.update_if(context, image_id, 'saving',
+                                {'status': 'queued'})
         raise errors.RequestEntityTooLarge(
             limit=openstack.conf().image.max_image_size_mb) from None
     except BaseException:
-        image_db.image_update_if(context, image_id, 'saving',
-                                 {'status': 'queued'})
+        images.IMAGES.update_if(context, image_id, 'saving',
+                                {'status': 'queued'})
         raise
 
 
@@ -69,8 +68,8 @@ def upload(image_id):
     image = images.visible_image(context, image_id)
     images.authorize(context, 'upload_image', image['owner'])
     _check_uploadable(image)
-    if not image_db.image_update_if(context, image_id, 'queued',
-                                    {'status': 'saving'}):
+    if not images.IMAGES.update_if(context, image_id, 'queued',
+                                   {'status': 'saving'}):
         raise exception.Conflict('Image status transition from %s to '
                                  'saving is not allowed' % image['status'])
     _store(context, image_id)

@@ -2,7 +2,9 @@
 delete images (Glance image API v2 reference, "Images").
 
 Lists take ``name`` and ``id`` (a value or ``in:A,B``), ``status``,
-``visibility`` (public, private, shared, community, all), ``owner``,
+``visibility`` (public, private, shared, community, all),
+``member_status`` (accepted by default, pending, rejected, all: which
+memberships list another project's shared images), ``owner``,
 ``disk_format``, ``container_format``, ``protected``, ``os_hidden``
 (hidden images are left out unless true), ``tag`` (repeatable),
 ``size_min``/``size_max`` (bytes), ``sort_key``/``sort_dir`` (default
@@ -10,7 +12,10 @@ created_at desc), ``limit`` (default 25) and ``marker``; any other
 parameter filters on an extra property.  The page has ``first`` and,
 when full, ``next`` links relative to the image endpoint.
 
-An unknown, invisible or non-UUID image id is a 404.  Create answers 201
+Which images a caller sees is ``nova_lite.image.visibility``'s rule
+(Glance v2's: public, community, own, shared with an accepted
+membership; admins all).  An unknown, invisible or non-UUID image id is
+a 404.  Create answers 201
 (status ``queued``), update 200, delete 204.
 """
 from urllib import parse as urlparse
@@ -23,9 +28,9 @@ from nova_lite.api.image import patching
 from nova_lite.api.image import views
 from nova_lite.api import openstack
 from nova_lite.api.schemas import image as image_schemas
-from nova_lite.db import images as image_db
 from nova_lite import exception
 from nova_lite.image import api as image_api
+from nova_lite.image import visibility
 from nova_lite import policy
 from nova_lite.policies import image as image_policies
 
@@ -33,6 +38,7 @@ LOG = logging.getLogger(__name__)
 bp = flask.Blueprint('images_v2', __name__, url_prefix='/image/v2/images')
 IMAGE = image_policies.IMAGE
 DEFAULT_LIMIT = 25
+IMAGES = image_api.API()
 
 #: Query parameters that are not extra-property filters.
 _KNOWN_PARAMS = frozenset({
@@ -57,7 +63,7 @@ def authorize(context, action, owner=_CALLER):
 
 def visible_image(context, image_id):
     """:raises: ImageNotFound (404) unless the caller may see it"""
-    return image_db.image_get_visible(context, image_id)
+    return IMAGES.get_visible_record(context, image_id)
 
 
 # -------------------------------------------------------------------- list
@@ -79,8 +85,12 @@ def _choice(args, name, choices, default=None):
 
 
 def _sql_filters(args):
-    filters = {'visibility': _choice(
-        args, 'visibility', set(image_schemas.VISIBILITIES) | {'all'})}
+    filters = {
+        'visibility': _choice(args, 'visibility',
+                              set(visibility.VISIBILITY_FILTERS)),
+        'member_status': _choice(args, 'member_status',
+                                 set(visibility.MEMBER_STATUS_FILTERS),
+                                 visibility.ACCEPTED)}
     for name in ('status', 'owner', 'disk_format', 'container_format'):
         filters[name] = args.get(name)
     if 'protected' in args:
@@ -150,9 +160,9 @@ def index():
     filters = _sql_filters(args)
     names = filters.pop('names', None)
     limit = _limit(args)
-    images = image_db.image_list(
+    images = IMAGES.search(
         context, filters, marker=args.get('marker') or None, limit=limit,
-        sort_key=_choice(args, 'sort_key', set(image_db.SORT_KEYS),
+        sort_key=_choice(args, 'sort_key', set(image_api.SORT_KEYS),
                          'created_at'),
         sort_dir=_choice(args, 'sort_dir', {'asc', 'desc'}, 'desc'),
         row_filter=_row_filter(args, names))
@@ -204,7 +214,7 @@ def create():
     if body.get('visibility') == 'public':
         authorize(context, 'publicize_image')
     try:
-        image = image_db.image_create(context, _create_values(context, body))
+        image = IMAGES.create_record(context, _create_values(context, body))
     except db_exc.DBDuplicateEntry:
         raise exception.Conflict('An image with identifier %s already '
                                  'exists' % body['id']) from None
@@ -225,7 +235,7 @@ def update(image_id):
             image['visibility'] != 'public':
         authorize(context, 'publicize_image', image['owner'])
     if values:
-        image_db.image_update(context, image_id, values)
+        IMAGES.update(context, image_id, values)
     return views.image(visible_image(context, image_id))
 
 
@@ -238,6 +248,6 @@ def delete(image_id):
     if image['protected']:
         raise exception.Forbidden('Image %s is protected and cannot be '
                                   'deleted.' % image_id)
-    image_api.API().delete(context, image_id)
+    IMAGES.delete(context, image_id)
     LOG.info('Image %s deleted', image_id)
     return '', 204

@@ -8,6 +8,11 @@ values under keys of 1-255 printable characters.  Read-only attributes
 (``status``, ``size``, ...) and the ``os_glance`` namespace pass the
 schema and are refused by the handler with 403, as Glance does.
 
+Image members (Glance image API v2 reference, "Image Sharing"):
+``POST /v2/images/{id}/members`` takes ``{"member": <project id>}``,
+``PUT /v2/images/{id}/members/{member_id}`` ``{"status": "pending" |
+"accepted" | "rejected"}``.
+
 ``route_schemas()`` lists the body-taking routes of the image app, as
 ``nova_lite.api.schemas.route_schemas`` does for the compute API;
 ``RAW_BODY_ROUTES`` the upload route, whose body is the image data.
@@ -84,7 +89,25 @@ patch = {
     },
 }
 
+member_create = {
+    'type': 'object',
+    'properties': {'member': {'type': 'string', 'minLength': 1,
+                              'maxLength': 255,
+                              'pattern': r'^[^\x00-\x1f\x7f]+\Z'}},
+    'required': ['member'],
+    'additionalProperties': False,
+}
+
+member_update = {
+    'type': 'object',
+    'properties': {'status': {'type': 'string',
+                              'enum': ['pending', 'accepted', 'rejected']}},
+    'required': ['status'],
+    'additionalProperties': False,
+}
+
 IMAGE = '/image/v2/images/<image_id>'
+MEMBERS = IMAGE + '/members'
 
 
 def route_schemas():
@@ -92,6 +115,8 @@ def route_schemas():
     return {
         ('POST', '/image/v2/images'): create,
         ('PATCH', IMAGE): patch,
+        ('POST', MEMBERS): member_create,
+        ('PUT', MEMBERS + '/<member_id>'): member_update,
     }
 
 

@@ -10,8 +10,8 @@ from nova_lite.api.cloudstack import request as request_mod
 from nova_lite.api.cloudstack import views
 from nova_lite.db import aggregates as aggregate_db
 from nova_lite.db import flavors as flavor_db
-from nova_lite.db import images as image_db
 from nova_lite.db import network as network_db
+from nova_lite.image import api as image_api
 from nova_lite.policies import flavors as flavor_policies
 from nova_lite import policy
 
@@ -137,8 +137,8 @@ def list_templates(request):
     zone = zone_names(request)[0]
     if params['zoneid']:
         zone = zone_name(request, params['zoneid'])
-    images = image_db.image_get_all(ctx, ids=[params['id']]
-                                    if params['id'] else None)
+    images = image_api.API().list(ctx, ids=[params['id']]
+                                  if params['id'] else None)
     templates = [views.template(i, zone, ctx.project_id) for i in images
                  if _template_filter(kind, i, ctx.project_id)
                  and (not params['name'] or i['name'] == params['name'])

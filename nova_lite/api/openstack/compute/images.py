@@ -1,14 +1,15 @@
 """``/v2.1/images``: the deprecated compute image proxy, read-only
 (compute API reference, "Images (DEPRECATED)").
 
-Lists take ``name``, ``limit`` and ``marker``; an unknown image id is a
-404 whatever its form.
+Lists take ``name``, ``limit`` and ``marker`` and show what Glance's
+default image list shows (Nova proxies it): the images of
+``nova_lite.image.visibility``'s rule but other projects' community
+images.  An unknown or invisible image id is a 404 whatever its form.
 """
 import flask
 
 from nova_lite.api import openstack
 from nova_lite.api.openstack.compute.views import images as views
-from nova_lite import exception
 from nova_lite.image import api as image_api
 from nova_lite import policy
 from nova_lite.policies import flavors as flavor_policies
@@ -22,7 +23,7 @@ def _list():
     policy.authorize(context, flavor_policies.IMAGES % 'index')
     limit, marker = openstack.limit_and_marker()
     images = _IMAGES.list(context, name=flask.request.args.get('name'),
-                          marker=marker, limit=limit)
+                          marker=marker, limit=limit, visibility=None)
     return images, limit
 
 
@@ -53,14 +54,5 @@ def show(image_id):
     """200 ``{"image": <image detail>}``; 404 for unknown ids."""
     context = openstack.context()
     policy.authorize(context, flavor_policies.IMAGES % 'index')
-    image = _IMAGES.get_record(context, image_id)
-    if not _visible(context, image):
-        raise exception.ImageNotFound(image_id=image_id)
+    image = _IMAGES.get_visible_record(context, image_id)
     return {'image': views.detail(image)}
-
-
-def _visible(context, image):
-    """Private images show only to their project (and admins), as in
-    the list."""
-    return (context.is_admin or image['visibility'] != 'private'
-            or image['owner'] == context.project_id)
