@@ -34,6 +34,7 @@ from werkzeug import exceptions as http_exceptions
 import nova_lite.conf  # noqa: F401 - registers the options on cfg.CONF
 from nova_lite.api import auth
 from nova_lite.api import cloudstack
+from nova_lite.api import faults
 from nova_lite.api import healthcheck
 from nova_lite.api import image as image_endpoint
 from nova_lite.api import microversion
@@ -261,42 +262,24 @@ def _http_fault(exc):
     return openstack.fault_response(code, message, headers)
 
 
-#: Retry-After (seconds) of a 503 for an RPC call that timed out.
-RPC_RETRY_AFTER = 30
-
-
 def _timeout_fault(_exc):
     LOG.warning('%s %s: RPC timed out', flask.request.method,
                 flask.request.path)
     return openstack.fault_response(
         503, 'A nova_lite service did not answer in time; retry later.',
-        {'Retry-After': str(RPC_RETRY_AFTER)})
-
-
-#: Retry-After (seconds) of a 503 for an unreachable database.
-DB_RETRY_AFTER = 10
-
-
-def is_db_connection_error(exc):
-    """True for a database error caused by a lost, refused or exhausted
-    connection (oslo.db's DBConnectionError, an invalidated DBAPI
-    connection, a connection pool timeout), not by the statement."""
-    if isinstance(exc, (db_exc.DBConnectionError, sa_exc.TimeoutError)):
-        return True
-    inner = getattr(exc, 'inner_exception', None) or exc
-    return bool(getattr(inner, 'connection_invalidated', False))
+        {'Retry-After': str(faults.RPC_RETRY_AFTER)})
 
 
 def _database_fault(exc):
     """503 ``serviceUnavailable`` when the database cannot be reached
     (services retry and resume when it is back), else a 500."""
-    if not is_db_connection_error(exc):
+    if not faults.is_db_connection_error(exc):
         return _unexpected_fault(exc)
     LOG.warning('%s %s: database unreachable: %s', flask.request.method,
                 flask.request.path, type(exc).__name__)
     return openstack.fault_response(
         503, 'The database is unreachable; retry later.',
-        {'Retry-After': str(DB_RETRY_AFTER)})
+        {'Retry-After': str(faults.DB_RETRY_AFTER)})
 
 
 def _unexpected_fault(_exc):
@@ -314,19 +297,23 @@ class _JSONResponse(flask.Response):
     default_mimetype = 'application/json'
 
 
-def create_flask_app(conf=cfg.CONF, extra_blueprints=()):
+def create_flask_app(conf=cfg.CONF, extra_blueprints=(), server_api=None):
     """The Flask app of the compute API (without the middleware).
 
     :param extra_blueprints: more Flask blueprints to serve (e.g. the
         CloudStack command API); their POST/PUT routes are not validated
         here
+    :param server_api: the ``nova_lite.compute.api.API`` the handlers
+        use (``build_app`` shares one with the CloudStack API); a new one
+        by default
     """
     app = flask.Flask('nova_lite.api')
     app.response_class = _JSONResponse
     app.json.sort_keys = False
     app.config[openstack.CONF_KEY] = conf
     app.config['ROUTE_SCHEMAS'] = schemas.route_schemas()
-    app.extensions[openstack.COMPUTE_API_KEY] = compute_api.API()
+    app.extensions[openstack.COMPUTE_API_KEY] = (server_api
+                                                 or compute_api.API())
     for blueprint in (tuple(compute.BLUEPRINTS) + (openapi.bp,)
                       + tuple(extra_blueprints)):
         app.register_blueprint(blueprint)
@@ -354,12 +341,15 @@ def build_app(conf=cfg.CONF, extra_blueprints=(), mounts=None):
         authentication pipeline) at /image
     """
     policy.get_enforcer(conf)
-    app = create_flask_app(conf, extra_blueprints)
+    # One compute API (its RPC clients and image API) for both APIs.
+    server_api = compute_api.API()
+    app = create_flask_app(conf, extra_blueprints, server_api)
     app = auth.pipeline_factory(app, conf)
     mounts = dict(mounts or {})
     mounts.update(healthcheck.mount(app, conf))
     if conf.cloudstack.enabled:
-        mounts.setdefault(cloudstack.PREFIX, cloudstack.create_app(conf))
+        mounts.setdefault(cloudstack.PREFIX, cloudstack.create_app(
+            conf, server_api))
     mounts.setdefault(image_endpoint.PREFIX, image_endpoint.create_app(conf))
     if mounts:
         app = PathDispatcher(app, mounts)

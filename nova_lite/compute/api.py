@@ -3,6 +3,8 @@
 The WSGI handlers (``nova_lite.api``) and the CloudStack commands call this
 class; it writes instance records through ``nova_lite.db.instances`` and
 casts to the conductor (builds) or to the instance's compute (everything else).
+This module creates, reads and renames servers; ``api_actions`` holds the
+actions on existing servers (delete, reboot, stop, start, ...).
 """
 import copy
 import re
@@ -12,24 +14,22 @@ from oslo_config import cfg
 from oslo_log import log as logging
 
 from nova_lite.compute import admission
+from nova_lite.compute import api_actions
+from nova_lite.compute import flavors
 from nova_lite.compute import keypairs
 from nova_lite.compute import naming
 from nova_lite.compute import rpcapi as compute_rpcapi
+from nova_lite.compute import server_groups
 from nova_lite.compute import states
+from nova_lite.compute import topology
 from nova_lite.conductor import rpcapi as conductor_rpcapi
-from nova_lite.db import aggregates as aggregate_db
-from nova_lite.db import actions as action_db
-from nova_lite.db import flavors as flavor_db
-from nova_lite.db import instance_metadata as metadata_db
 from nova_lite.db import instances as instance_db
 from nova_lite.db import session as db_session
-from nova_lite.db import server_groups as group_db
 from nova_lite import exception
 from nova_lite.image import api as image_api
 from nova_lite.objects import instance as instance_obj
 from nova_lite.objects import request_spec as spec_obj
 from nova_lite import quota
-from nova_lite.scheduler import claims
 
 CONF = cfg.CONF
 LOG = logging.getLogger(__name__)
@@ -60,7 +60,7 @@ def new_reservation_id():
     return 'r-%s' % uuidlib.uuid4().hex[:8]
 
 
-class API:
+class API(api_actions.ServerActions):
     """Server operations for the compute and CloudStack APIs."""
 
     def __init__(self):
@@ -73,9 +73,16 @@ class API:
     def create(self, context, name, image_ref, flavor_id, min_count=1,
                max_count=1, metadata=None, availability_zone=None,
                user_data=None, key_name=None, key_data=None,
-               scheduler_hints=None, instance_group=None, access_ips=None):
+               scheduler_hints=None, instance_group=None, access_ips=None,
+               hostname=None):
         """Create as many instance records as the quotas allow between
         ``min_count`` and ``max_count``, and cast their build.
+
+        ``hostname`` is the guest's host name (a CloudStack VM name,
+        checked by the caller; ``<hostname>-<n>`` for several servers);
+        by default it is made from the display name
+        (``sanitize_hostname``). It is stored, and sent in the build,
+        before the build is cast.
 
         ``access_ips`` (dict ``access_ip_v4``/``access_ip_v6``) are the
         user-declared access addresses shown as accessIPv4/6.
@@ -108,7 +115,7 @@ class API:
         values = [self._instance_values(context, name, image, flavor, index,
                                         count, reservation_id,
                                         availability_zone, user_data,
-                                        key_name, key_data)
+                                        key_name, key_data, hostname)
                   for index in range(count)]
         for value in values:
             value.update(access_ips or {})
@@ -137,9 +144,10 @@ class API:
         """
         flavor = self._flavor_for_create(context, flavor_id)
         image = self._image_for_create(context, image_ref, flavor)
-        self._check_availability_zone(context, availability_zone)
+        topology.check_availability_zone(context, availability_zone)
         if instance_group is None:
-            instance_group = self._group_for_create(context, scheduler_hints)
+            instance_group = server_groups.group_for_create(
+                context, scheduler_hints)
         return flavor, image, instance_group
 
     @staticmethod
@@ -173,52 +181,20 @@ class API:
 
     @staticmethod
     def _flavor_for_create(context, flavor_id):
+        """The flavor of a create (``compute.flavors.get``: a private
+        flavor is the admins' only), not disabled.
+
+        :raises: Invalid (400)
+        """
         try:
-            flavor = flavor_db.flavor_get_by_flavorid(context, flavor_id)
+            flavor = flavors.get(context, flavor_id)
         except exception.FlavorNotFound as exc:
             raise exception.Invalid(reason='Flavor %s could not be found.'
                                     % flavor_id) from exc
-        if not flavor['is_public'] and not context.is_admin:
-            # Without flavor access lists a private flavor is the
-            # admins' only; others are told it does not exist.
-            raise exception.Invalid(reason='Flavor %s could not be found.'
-                                    % flavor_id)
         if flavor['disabled']:
             raise exception.Invalid(reason='Flavor %s is disabled.'
                                     % flavor_id)
         return flavor
-
-    @staticmethod
-    def _check_availability_zone(context, availability_zone):
-        """:raises: Invalid (400) for a zone no aggregate defines (the
-        default zone always exists)"""
-        if not availability_zone or availability_zone == \
-                CONF.compute.default_availability_zone:
-            return
-        if availability_zone not in aggregate_db.availability_zones(context):
-            raise exception.Invalid(
-                reason='The requested availability zone %s is not '
-                'available.' % availability_zone)
-
-    @staticmethod
-    def _group_for_create(context, scheduler_hints):
-        """The server group of the ``group`` scheduler hint (a uuid), or
-        None; the instances become its members.
-
-        :raises: Invalid (400) when the group is unknown to the project
-        """
-        group_uuid = (scheduler_hints or {}).get('group')
-        if isinstance(group_uuid, list):
-            group_uuid = group_uuid[0] if len(group_uuid) == 1 else None
-            if group_uuid is None:
-                raise exception.Invalid(reason='Only one server group may '
-                                        'be given in the group hint.')
-        if not group_uuid:
-            return None
-        try:
-            return group_db.instance_group_get(context, str(group_uuid))
-        except exception.InstanceGroupNotFound as exc:
-            raise exception.Invalid(reason=exc.format_message()) from None
 
     def _image_for_create(self, context, image_ref, flavor):
         image_id = str(image_ref).rstrip('/').rsplit('/', 1)[-1]
@@ -261,12 +237,14 @@ class API:
     @staticmethod
     def _instance_values(context, name, image, flavor, index, count,
                          reservation_id, availability_zone, user_data,
-                         key_name, key_data):
+                         key_name, key_data, hostname=None):
         display_name = name if count == 1 else '%s-%d' % (name, index + 1)
+        if hostname and count > 1:
+            hostname = '%s-%d' % (hostname, index + 1)
         uuid = str(uuidlib.uuid4())
         return {
             'uuid': uuid, 'display_name': display_name,
-            'hostname': sanitize_hostname(display_name),
+            'hostname': hostname or sanitize_hostname(display_name),
             'project_id': context.project_id, 'user_id': context.user_id,
             'image_ref': image['uuid'], 'flavor_id': flavor['flavorid'],
             'flavor_name': flavor['name'], 'vcpus': flavor['vcpus'],
@@ -325,13 +303,40 @@ class API:
 
     def get_all(self, context, filters=None, marker=None, limit=None,
                 all_tenants=False, details=True):
-        """Servers of the context's project (all with ``all_tenants``);
-        without ``details`` no metadata, addresses nor faults
-        (``instance_db.instance_get_all``).
+        """Servers of the context's project (all with ``all_tenants``),
+        newest first; without ``details`` no metadata, addresses nor
+        faults (``instance_db.instance_get_all``).
 
         With ``changes_since`` deleted servers are listed too (compute API
         reference: "changes-since" returns deleted servers as DELETED).
         """
+        context, filters = self._list_scope(context, filters, all_tenants)
+        return instance_db.instance_get_all(context, filters, marker, limit,
+                                            project_only=not all_tenants,
+                                            details=details)
+
+    def get_page(self, context, filters=None, offset=0, limit=None,
+                 all_tenants=False):
+        """``(servers, total)``: the page of ``limit`` servers (all when
+        None) after the first ``offset`` of the ``get_all`` order, with
+        details, and how many servers match ``filters`` in all. Paged in
+        SQL: two statements at most besides the details (the page; a
+        count only when the page does not tell the total).
+        """
+        context, filters = self._list_scope(context, filters, all_tenants)
+        rows = instance_db.instance_get_all(
+            context, filters, limit=limit, offset=offset,
+            project_only=not all_tenants)
+        if limit is None or (len(rows) < limit and (rows or not offset)):
+            return rows, (offset or 0) + len(rows)
+        return rows, instance_db.instance_count(
+            context, filters, project_only=not all_tenants)
+
+    @staticmethod
+    def _list_scope(context, filters, all_tenants):
+        """(context, filters) of a list: the caller's project unless an
+        admin asks for ``all_tenants``; deleted servers are read too
+        with ``changes_since``."""
         filters = dict(filters or {})
         if not all_tenants or not context.is_admin:
             filters['project_id'] = context.project_id
@@ -339,9 +344,7 @@ class API:
                 context.read_deleted == 'no':
             context = copy.copy(context)
             context.read_deleted = 'yes'
-        return instance_db.instance_get_all(context, filters, marker, limit,
-                                            project_only=not all_tenants,
-                                            details=details)
+        return context, filters
 
     # --------------------------------------------------------------- update
 
@@ -356,137 +359,3 @@ class API:
         if values:
             instance_db.instance_update(context, instance_uuid, values)
         return self.get(context, instance_uuid)
-
-    # --------------------------------------------------------------- delete
-
-    def delete(self, context, instance_uuid):
-        """Delete a server: locally if it has no host yet, else by a cast
-        to its compute. Idempotent while the delete is in progress.
-
-        :raises: InstanceNotFound, InstanceIsLocked
-        """
-        instance = self.get(context, instance_uuid)
-        self._check_locked(context, instance)
-        action_db.action_start(context, instance_uuid, 'delete')
-        for _attempt in range(3):
-            if instance.host is None:
-                if instance_db.instance_destroy(context, instance_uuid,
-                                                expected_host=None):
-                    claims.unclaim(context, instance_uuid)
-                    return
-            else:
-                try:
-                    instance_db.instance_update(
-                        context, instance_uuid,
-                        {'task_state': states.DELETING},
-                        expected_host=instance.host)
-                except exception.UnexpectedTaskStateError:
-                    pass
-                else:
-                    self.compute.terminate_instance(context, instance.host,
-                                                    instance_uuid)
-                    return
-            instance = self.get(context, instance_uuid)
-        raise exception.Conflict(reason='instance %s keeps changing host; '
-                                 'retry the delete' % instance_uuid)
-
-    @staticmethod
-    def _check_locked(context, instance):
-        if instance.locked and not context.is_admin:
-            raise exception.InstanceIsLocked(instance_uuid=instance.uuid)
-
-    # -------------------------------------------------------------- actions
-
-    def _start_action(self, context, instance_uuid, action, task_state,
-                      vm_states):
-        instance = self.get(context, instance_uuid)
-        self._check_locked(context, instance)
-        if instance.vm_state not in vm_states or instance.host is None:
-            raise exception.InstanceInvalidState(
-                action=action, instance_uuid=instance_uuid,
-                attr='vm_state', state=instance.vm_state)
-        try:
-            instance_db.instance_update(context, instance_uuid,
-                                        {'task_state': task_state},
-                                        expected_task_state=None,
-                                        expected_vm_state=tuple(vm_states))
-        except exception.UnexpectedTaskStateError as exc:
-            raise exception.InstanceInvalidState(
-                action=action, instance_uuid=instance_uuid,
-                attr='task_state', state=instance.task_state) from exc
-        action_db.action_start(context, instance_uuid, action)
-        return instance
-
-    def reboot(self, context, instance_uuid, reboot_type='SOFT'):
-        """:raises: InstanceInvalidState (409) unless ACTIVE, no task"""
-        task = (states.REBOOTING_HARD if reboot_type == 'HARD'
-                else states.REBOOTING)
-        vm_states = ((states.ACTIVE, states.STOPPED, states.ERROR)
-                     if reboot_type == 'HARD' else (states.ACTIVE,))
-        instance = self._start_action(context, instance_uuid, 'reboot', task,
-                                      vm_states)
-        self.compute.reboot_instance(context, instance.host, instance_uuid,
-                                     reboot_type)
-
-    def stop(self, context, instance_uuid):
-        instance = self._start_action(context, instance_uuid, 'stop',
-                                      states.POWERING_OFF,
-                                      (states.ACTIVE, states.ERROR))
-        self.compute.stop_instance(context, instance.host, instance_uuid)
-
-    def start(self, context, instance_uuid):
-        instance = self._start_action(context, instance_uuid, 'start',
-                                      states.POWERING_ON, (states.STOPPED,))
-        self.compute.start_instance(context, instance.host, instance_uuid)
-
-    def lock(self, context, instance_uuid, locked):
-        """Lock or unlock a server (locked servers refuse actions of
-        non-admins)."""
-        self.get(context, instance_uuid)
-        instance_db.instance_update(context, instance_uuid, {
-            'locked': locked,
-            'locked_by': ('admin' if context.is_admin else 'owner')
-            if locked else None})
-        action_db.action_start(context, instance_uuid,
-                               'lock' if locked else 'unlock')
-
-    def get_console_output(self, context, instance_uuid, length=None):
-        """The guest's console log (RPC call to its compute).
-
-        :raises: InstanceInvalidState when it has no running guest
-        """
-        instance = self.get(context, instance_uuid)
-        if instance.host is None or instance.vm_state not in (
-                states.ACTIVE, states.STOPPED):
-            raise exception.InstanceInvalidState(
-                action='get console output', instance_uuid=instance_uuid,
-                attr='vm_state', state=instance.vm_state)
-        return self.compute.get_console_output(context, instance.host,
-                                               instance_uuid, length)
-
-    def get_host_uptime(self, context, host):
-        """The ``uptime`` line of ``host`` (RPC call to its compute).
-
-        :raises: NotSupportedByDriver (501) when its driver cannot tell
-        """
-        return self.compute.get_host_uptime(context, host)
-
-    # ------------------------------------------------------------- metadata
-
-    def update_metadata(self, context, instance_uuid, metadata,
-                        delete=False):
-        """Merge (or with ``delete`` replace) server metadata.
-
-        :raises: QuotaExceeded (403) past the ``metadata_items`` quota
-        """
-        instance = self.get(context, instance_uuid)
-        items = set(metadata)
-        if not delete:
-            items.update(m.key for m in instance.metadata_items)
-        quota.check(context, 'metadata_items', len(items), used=0)
-        return metadata_db.instance_metadata_update(context, instance_uuid,
-                                                    metadata, delete)
-
-    def delete_metadata_item(self, context, instance_uuid, key):
-        self.get(context, instance_uuid)
-        metadata_db.instance_metadata_delete(context, instance_uuid, key)

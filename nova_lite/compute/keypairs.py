@@ -140,9 +140,11 @@ def get(context, name):
     return found[0]
 
 
-def get_all(context):
-    """The caller's key pairs, by name."""
-    return keypair_db.key_pair_get_all(context, context.user_id)
+def get_all(context, name=None):
+    """The caller's key pairs (dicts: ``name``, ``fingerprint``,
+    ``public_key``, ...), by name; only the one called ``name`` if
+    given."""
+    return keypair_db.key_pair_get_all(context, context.user_id, name)
 
 
 def delete(context, name):

@@ -121,6 +121,14 @@ def instance_states_get(context, instance_uuid):
 
 
 def _apply_instance_filters(query, filters):
+    """``query`` narrowed by ``filters``: columns equal to the value
+    (``reservation_id``, ``host``, ...), in a list (``uuids``,
+    ``vm_state``, ``task_state``, ``availability_zones``: None in the
+    list matches no zone), ``vm_task_states`` (list of (vm_state,
+    task_state) pairs, a task None matching no task), ``name`` (a regular
+    expression on display_name), ``name_contains`` (list of strings each
+    found, case-insensitively, in display_name or hostname) and
+    ``changes_since`` (naive UTC datetime)."""
     inst = models.Instance
     simple = ('reservation_id', 'host', 'image_ref', 'flavor_id',
               'project_id', 'user_id', 'availability_zone', 'key_name')
@@ -133,6 +141,23 @@ def _apply_instance_filters(query, filters):
         query = query.where(inst.vm_state.in_(filters['vm_state']))
     if filters.get('task_state') is not None:
         query = query.where(inst.task_state.in_(filters['task_state']))
+    if filters.get('vm_task_states') is not None:
+        query = query.where(sa.or_(sa.false(), *[
+            sa.and_(inst.vm_state == vm_state, inst.task_state.is_(None)
+                    if task_state is None else inst.task_state == task_state)
+            for vm_state, task_state in filters['vm_task_states']]))
+    if filters.get('availability_zones') is not None:
+        zones = filters['availability_zones']
+        named = [zone for zone in zones if zone is not None]
+        query = query.where(sa.or_(
+            inst.availability_zone.in_(named),
+            inst.availability_zone.is_(None) if None in zones
+            else sa.false()))
+    for text in filters.get('name_contains') or ():
+        text = text.lower()
+        query = query.where(sa.or_(*[
+            sa.func.lower(column).contains(text, autoescape=True)
+            for column in (inst.display_name, inst.hostname)]))
     if filters.get('name') is not None:
         query = query.where(inst.display_name.regexp_match(filters['name']))
     if filters.get('changes_since') is not None:
@@ -144,7 +169,7 @@ def _apply_instance_filters(query, filters):
 
 
 def instance_get_all(context, filters=None, marker=None, limit=None,
-                     project_only=True, details=True):
+                     project_only=True, details=True, offset=None):
     """Instances newest first (created_at desc, id desc), paginated by
     ``marker`` (an instance uuid). Four statements whatever the count
     (five with a marker): instances, their metadata, their fixed IPs,
@@ -159,6 +184,7 @@ def instance_get_all(context, filters=None, marker=None, limit=None,
     :param details: False to read the instances alone, in one statement:
         no ``metadata_items``, ``fixed_ips`` nor ``fault`` attributes
         (List Servers shows only ids and names)
+    :param offset: instances to skip (after the marker, if any)
     :raises: Invalid when ``marker`` is not found
     """
     inst = models.Instance
@@ -178,6 +204,8 @@ def instance_get_all(context, filters=None, marker=None, limit=None,
                 sa.and_(inst.created_at == mrow.created_at,
                         inst.id < mrow.id)))
         query = query.order_by(inst.created_at.desc(), inst.id.desc())
+        if offset:
+            query = query.offset(offset)
         if limit is not None:
             query = query.limit(limit)
         result = session.execute(query.with_only_columns(*_listed_columns()))
@@ -190,6 +218,16 @@ def instance_get_all(context, filters=None, marker=None, limit=None,
             for row in rows:
                 row['fault'] = faults.get(row['uuid'])
         return [Record(row) for row in rows]
+
+
+def instance_count(context, filters=None, project_only=True):
+    """How many instances ``instance_get_all`` lists with ``filters`` and
+    no marker nor limit: one ``SELECT count(*)``."""
+    query = _apply_instance_filters(_instance_query(context, project_only),
+                                    filters or {})
+    with reader(context) as session:
+        return session.scalar(query.with_only_columns(
+            sa.func.count(models.Instance.id)).order_by(None))
 
 
 def _add_metadata_and_ips(session, rows):

@@ -33,6 +33,26 @@ def get_default_network(context):
     return network
 
 
+def get_all(context):
+    """Every network (dicts of ``networks`` columns: ``id``, ``uuid``,
+    ``label``, ``cidr``, ...), by id."""
+    return network_db.network_get_all(context)
+
+
+def check_networks(context, network_uuids):
+    """Servers can be attached to known networks only.
+
+    :raises: NetworkNotFound (404) for the first unknown uuid
+    """
+    wanted = list(network_uuids or ())
+    if not wanted:
+        return
+    known = {net['uuid'] for net in get_all(context)}
+    for network_uuid in wanted:
+        if network_uuid not in known:
+            raise exception.NetworkNotFound(network_id=network_uuid)
+
+
 def clear_cache():
     with _CACHE_LOCK:
         _CACHE.clear()

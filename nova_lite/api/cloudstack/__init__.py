@@ -20,10 +20,11 @@ import flask
 PREFIX = '/client'
 
 
-def create_app(conf):
+def create_app(conf, server_api=None):
     """The Flask app serving ``/client/api`` (404 elsewhere under
-    ``/client``), sharing the compute API's configuration and
-    ``nova_lite.compute.api.API``."""
+    ``/client``), sharing the compute API's configuration and its
+    ``nova_lite.compute.api.API`` (``server_api``; a new one when
+    None)."""
     from nova_lite.api.cloudstack import api
     from nova_lite.api.cloudstack import commands  # noqa: F401
     from nova_lite.api import openstack
@@ -31,6 +32,7 @@ def create_app(conf):
 
     app = flask.Flask('nova_lite.api.cloudstack')
     app.config[openstack.CONF_KEY] = conf
-    app.extensions[openstack.COMPUTE_API_KEY] = compute_api.API()
+    app.extensions[openstack.COMPUTE_API_KEY] = (server_api
+                                                 or compute_api.API())
     app.register_blueprint(api.bp)
     return app

@@ -32,8 +32,8 @@ from nova_lite.api.cloudstack import params as params_mod
 from nova_lite.api.cloudstack import registry
 from nova_lite.api.cloudstack import render
 from nova_lite.api.cloudstack import request as request_mod
+from nova_lite.api import faults
 from nova_lite.api import openstack
-from nova_lite.api import wsgi
 from nova_lite import exception
 from nova_lite import policy
 
@@ -112,19 +112,19 @@ def _run(request):
         LOG.warning('CloudStack %s: RPC timed out', request.command.name)
         raise errors.Unavailable(
             'A nova_lite service did not answer in time; retry later.',
-            wsgi.RPC_RETRY_AFTER) from None
+            faults.RPC_RETRY_AFTER) from None
 
 
 def _database_error(name, exc):
     """The CloudStackError of a database error: DatabaseUnavailable
     (534, HTTP 503) when the connection is lost, refused or exhausted
-    (``wsgi.is_db_connection_error``, the compute API's rule), else
+    (``faults.is_db_connection_error``, the compute API's rule), else
     None (an unexpected error)."""
-    if not wsgi.is_db_connection_error(exc):
+    if not faults.is_db_connection_error(exc):
         return None
     LOG.warning('CloudStack %s: database unreachable: %s', name,
                 type(exc).__name__)
-    return errors.DatabaseUnavailable(wsgi.DB_RETRY_AFTER)
+    return errors.DatabaseUnavailable(faults.DB_RETRY_AFTER)
 
 
 def _internal_error(name):

@@ -18,8 +18,8 @@ from nova_lite.api.cloudstack import errors
 from nova_lite.api.cloudstack import keystone
 from nova_lite.api.cloudstack import sessions
 from nova_lite.api.cloudstack import signing
+from nova_lite.cloudstack import api_keys
 from nova_lite import context as nl_context
-from nova_lite.db import api_keys as api_key_db
 from nova_lite import exception
 
 LOG = logging.getLogger(__name__)
@@ -47,7 +47,7 @@ def by_signature(conf, raw, values, now=None):
         if reason:
             raise _refuse('%s', reason)
     try:
-        row = api_key_db.api_key_get(nl_context.get_admin_context(), api_key)
+        row = api_keys.get(api_key)
     except exception.NotFound:
         raise _refuse('unknown API key %s...', api_key[:6]) from None
     secret, identity = keystone.get_client(conf).api_key_identity(row)

@@ -17,20 +17,19 @@ at its instance, the database being the source of truth:
 * destroy: the instance is gone → 1 with its last VM object.
 
 Completion is a conditional write (pending → done), so two pollers
-resolve a job once. Status: 0 pending, 1 succeeded, 2 failed.
+resolve a job once. Status: 0 pending, 1 succeeded, 2 failed. The
+records are kept by ``nova_lite.cloudstack.async_jobs``.
 """
-import uuid as uuidlib
-
 from nova_lite.api.cloudstack import errors
 from nova_lite.api.cloudstack import views
 from nova_lite.api.cloudstack import vm_views
+from nova_lite.cloudstack import async_jobs as job_api
+from nova_lite.compute import instance_actions as action_api
 from nova_lite.compute import states
-from nova_lite.db import actions as action_db
-from nova_lite.db import async_jobs as job_db
-from nova_lite.db import instances as instance_db
 from nova_lite import exception
 
-PENDING, SUCCEEDED, FAILED = 0, 1, 2
+PENDING, SUCCEEDED, FAILED = (job_api.PENDING, job_api.SUCCEEDED,
+                              job_api.FAILED)
 VM = 'VirtualMachine'
 
 
@@ -38,14 +37,10 @@ def create(request, instance_uuid=None, expected_state=None,
            resource_type=VM, result=None):
     """Record a job of the request's command; with ``result`` the job is
     done at once (status 1). Returns the job dict."""
-    ctx = request.context
-    values = {'uuid': str(uuidlib.uuid4()), 'command': request.command.name,
-              'user_id': ctx.user_id, 'project_id': ctx.project_id,
-              'instance_uuid': instance_uuid, 'resource_type': resource_type,
-              'expected_state': expected_state}
-    if result is not None:
-        values.update(status=SUCCEEDED, result_code=0, result=result)
-    return job_db.async_job_create(ctx, values)
+    return job_api.create(request.context, request.command.name,
+                          instance_uuid=instance_uuid,
+                          expected_state=expected_state,
+                          resource_type=resource_type, result=result)
 
 
 def _succeeded(result):
@@ -59,7 +54,8 @@ def _failed(text):
 
 def _live_instance(request, job):
     try:
-        return instance_db.instance_get(request.context, job['instance_uuid'])
+        return request.compute_api.get(request.context,
+                                       job['instance_uuid'])
     except exception.InstanceNotFound:
         return None
 
@@ -103,10 +99,8 @@ def _resolve_deploy(request, job):
 def _latest_action(request, job, action):
     """The newest ``action`` of the job's instance started no later than
     the job (the one its command started), or None."""
-    for act in action_db.actions_get(request.context, job['instance_uuid']):
-        if act.action == action and act.start_time <= job['created_at']:
-            return act
-    return None
+    return action_api.latest(request.context, job['instance_uuid'], action,
+                             job['created_at'])
 
 
 def _action_resolver(action, done_vm_state):
@@ -142,7 +136,7 @@ def _resolve_destroy(request, job):
     ctx = request.context.elevated()
     ctx.read_deleted = 'yes'
     try:
-        gone = instance_db.instance_get(ctx, job['instance_uuid'])
+        gone = request.compute_api.get(ctx, job['instance_uuid'])
     except exception.InstanceNotFound:
         return _succeeded({})
     return _succeeded(_vm_result(request, gone,
@@ -167,9 +161,8 @@ def resolve(request, job):
     outcome = resolver(request, job)
     if outcome is None:
         return job
-    job_db.async_job_finish(request.context, job['uuid'], *outcome)
-    return job_db.async_job_get(request.context, job['uuid'],
-                                project_only=False)
+    job_api.finish(request.context, job['uuid'], *outcome)
+    return job_api.get(request.context, job['uuid'], project_only=False)
 
 
 def view(job):

@@ -2,8 +2,8 @@
 import dataclasses
 
 from nova_lite.api.cloudstack import errors
-from nova_lite.api.cloudstack import groups
 from nova_lite.api.cloudstack import registry
+from nova_lite.compute import server_groups
 from nova_lite import exception
 from nova_lite import policy
 
@@ -65,8 +65,10 @@ class Request:
         return ((page or 1) - 1) * size, size
 
     def groups_of_instances(self, instance_uuids):
-        """``{instance uuid: [server group dict]}`` (see ``groups``)."""
-        return groups.groups_of_instances(self.context, instance_uuids)
+        """``{instance uuid: [server group dict]}`` of the caller's
+        groups (``nova_lite.compute.server_groups``)."""
+        return server_groups.groups_of_instances(self.context,
+                                                 instance_uuids)
 
 
 def listing(items, name, total=None):

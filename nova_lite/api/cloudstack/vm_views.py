@@ -12,10 +12,10 @@ hypervisor, instancename (admins only), keypair, securitygroup[],
 affinitygroup[], details.
 """
 from nova_lite.api.cloudstack import views
+from nova_lite.compute import topology
 from nova_lite import context as nl_context
-from nova_lite.db import compute_nodes as node_db
-from nova_lite.db import images as image_db
-from nova_lite.db import network as network_db
+from nova_lite.image import api as image_api
+from nova_lite.network import api as network_api
 
 
 class VirtualMachineViews:
@@ -30,15 +30,16 @@ class VirtualMachineViews:
 
     @classmethod
     def load(cls, request, instances):
-        """Views for ``instances`` (rows of ``instance_db.instance_get*``)."""
+        """Views for ``instances`` (records of the compute API's ``get``,
+        ``get_all`` or ``get_page``)."""
         ctx = request.context
-        admin = nl_context.get_admin_context()
-        networks = {n['id']: n for n in network_db.network_get_all(ctx)}
+        networks = {n['id']: n for n in network_api.get_all(ctx)}
         nodes = {(n['host'], n['hypervisor_hostname']): n
-                 for n in node_db.compute_node_get_all(admin)}
+                 for n in topology.compute_nodes()}
         image_ids = sorted({i.image_ref for i in instances if i.image_ref})
-        images = {i['uuid']: i for i in image_db.image_get_all(
-            admin, ids=image_ids)} if image_ids else {}
+        images = {i['uuid']: i for i in image_api.API().list(
+            nl_context.get_admin_context(), ids=image_ids)} \
+            if image_ids else {}
         groups = request.groups_of_instances([i.uuid for i in instances])
         return cls(request, networks, nodes, images, groups)
 

@@ -4,6 +4,7 @@ import json
 
 import jsonschema
 
+from nova_lite.api import faults
 from nova_lite.api import openapi
 from nova_lite.api import openstack
 from nova_lite.api import schemas
@@ -99,7 +100,7 @@ class DatabaseUnreachableTest(fakes.APITestCase):
                                    'database is unreachable')
         self.assertNotIn('Traceback', message)
         self.assertNotIn('127.0.0.1', message)
-        self.assertEqual(str(wsgi.DB_RETRY_AFTER),
+        self.assertEqual(str(faults.DB_RETRY_AFTER),
                          resp.headers['Retry-After'])
 
     def test_create_is_503(self):
@@ -117,9 +118,9 @@ class DatabaseErrorClassTest(fakes.APITestCase):
 
     def test_statement_errors_are_not_connection_errors(self):
         from oslo_db import exception as db_exc
-        self.assertTrue(wsgi.is_db_connection_error(
+        self.assertTrue(faults.is_db_connection_error(
             db_exc.DBConnectionError(None)))
-        self.assertFalse(wsgi.is_db_connection_error(
+        self.assertFalse(faults.is_db_connection_error(
             db_exc.DBError(ValueError('syntax'))))
 
 

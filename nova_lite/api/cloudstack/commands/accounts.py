@@ -10,7 +10,7 @@ from nova_lite.api.cloudstack.registry import ANONYMOUS
 from nova_lite.api.cloudstack.registry import command
 from nova_lite.api.cloudstack.registry import READER
 from nova_lite.api.cloudstack import sessions
-from nova_lite.db import api_keys as api_key_db
+from nova_lite.cloudstack import api_keys
 
 LOG = logging.getLogger(__name__)
 
@@ -79,9 +79,8 @@ def register_keys(conf, context, user_id, project_id):
     api_key, secret_key, credential_id = client.create_key_pair(user_id,
                                                                 project_id)
     try:
-        _row, replaced = api_key_db.api_key_replace(context, api_key,
-                                                credential_id, user_id,
-                                                project_id)
+        _row, replaced = api_keys.replace(context, api_key, credential_id,
+                                          user_id, project_id)
     except Exception:
         client.delete_credential(credential_id)
         raise

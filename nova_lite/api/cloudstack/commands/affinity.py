@@ -1,5 +1,5 @@
 """Affinity groups (CloudStack API reference, "Affinity Group") = server
-groups of the compute API (``nova_lite.db.server_groups``): the scheduler
+groups of the compute API (``nova_lite.compute.server_groups``): the scheduler
 enforces their policy for both APIs. createAffinityGroup and
 deleteAffinityGroup are asynchronous in CloudStack; here their job is
 complete when it is returned."""
@@ -10,7 +10,7 @@ from nova_lite.api.cloudstack.registry import command
 from nova_lite.api.cloudstack.registry import MEMBER
 from nova_lite.api.cloudstack import request as request_mod
 from nova_lite.api.cloudstack import views
-from nova_lite.db import server_groups as group_db
+from nova_lite.compute import server_groups as group_api
 
 TYPES = tuple(views.AFFINITY_TYPES)
 
@@ -32,10 +32,9 @@ def _find(request):
         raise errors.InvalidParameter(
             'Unable to execute API command %s due to missing parameter id '
             '(or name)' % request.command.name.lower())
-    for group in group_db.instance_group_get_all(request.context):
-        if group['uuid'] == group_id or (not group_id
-                                         and group['name'] == name):
-            return group
+    group = group_api.find(request.context, group_id, name)
+    if group is not None:
+        return group
     raise errors.InvalidParameter(
         'Unable to execute API command %s due to invalid value %s for '
         'parameter %s: no such affinity group' % (
@@ -54,13 +53,12 @@ def _find(request):
 def create_affinity_group(request):
     """Creates an affinity group (a server group)."""
     name = request.params['name']
-    if any(g['name'] == name for g in
-           group_db.instance_group_get_all(request.context)):
+    if group_api.find(request.context, name=name) is not None:
         raise errors.InvalidParameter(
             'Unable to create affinity group, a group with name %s already '
             'exists.' % name)
-    group = group_db.instance_group_create(
-        request.context, name, views.AFFINITY_TYPES[request.params['type']])
+    group = group_api.create(request.context, name,
+                             views.AFFINITY_TYPES[request.params['type']])
     job = jobs.create(request, resource_type='AffinityGroup',
                       result={'affinitygroup': _view(request, group)})
     return {'id': group['uuid'], 'jobid': job['uuid']}
@@ -73,7 +71,7 @@ def create_affinity_group(request):
 def delete_affinity_group(request):
     """Deletes an affinity group (its VMs stay)."""
     group = _find(request)
-    group_db.instance_group_delete(request.context, group['uuid'])
+    group_api.delete(request.context, group['uuid'])
     job = jobs.create(request, resource_type='AffinityGroup',
                       result={'success': True})
     return {'jobid': job['uuid']}
@@ -94,7 +92,7 @@ def list_affinity_groups(request):
     keyword = (params['keyword'] or '').lower()
     policy = views.AFFINITY_TYPES.get(params['type'])
     groups = [
-        _view(request, g) for g in group_db.instance_group_get_all(
+        _view(request, g) for g in group_api.get_all(
             ctx, all_projects=bool(params['listall']) and ctx.is_admin)
         if (not params['id'] or g['uuid'] == params['id'])
         and (not params['name'] or g['name'] == params['name'])

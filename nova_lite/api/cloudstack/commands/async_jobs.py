@@ -9,7 +9,7 @@ from nova_lite.api.cloudstack import params as P
 from nova_lite.api.cloudstack.registry import command
 from nova_lite.api.cloudstack import request as request_mod
 from nova_lite.api.cloudstack import signing
-from nova_lite.db import async_jobs as job_db
+from nova_lite.cloudstack import async_jobs as job_api
 from nova_lite import exception
 
 
@@ -20,8 +20,7 @@ def query_async_job_result(request):
     """Retrieves the current status of an asynchronous job."""
     ctx, job_id = request.context, request.params['jobid']
     try:
-        job = job_db.async_job_get(ctx, job_id,
-                                   project_only=not ctx.is_admin)
+        job = job_api.get(ctx, job_id, project_only=not ctx.is_admin)
     except exception.NotFound:
         raise errors.InvalidParameter(
             'Unable to execute API command queryasyncjobresult due to '
@@ -55,7 +54,7 @@ def list_async_jobs(request):
     """Lists the asynchronous jobs of the account."""
     ctx = request.context
     offset, limit = request.page()
-    rows, total = job_db.async_job_get_all(
+    rows, total = job_api.get_all(
         ctx, project_only=not (ctx.is_admin and request.params['listall']),
         since=_since(request), offset=offset, limit=limit)
     resolved = [jobs.view(jobs.resolve(request, job)) for job in rows]

@@ -8,10 +8,10 @@ from nova_lite.api.cloudstack import registry
 from nova_lite.api.cloudstack.registry import command
 from nova_lite.api.cloudstack import request as request_mod
 from nova_lite.api.cloudstack import views
-from nova_lite.db import aggregates as aggregate_db
-from nova_lite.db import flavors as flavor_db
-from nova_lite.db import network as network_db
+from nova_lite.compute import flavors as flavor_api
+from nova_lite.compute import topology
 from nova_lite.image import api as image_api
+from nova_lite.network import api as network_api
 from nova_lite.policies import flavors as flavor_policies
 from nova_lite import policy
 
@@ -29,10 +29,8 @@ def _matches(keyword, *texts):
 def zone_names(request):
     """Names of the availability zones: the default zone of compute
     hosts (``[compute] default_availability_zone``) first, then the zones
-    of host aggregates."""
-    default = request.conf.compute.default_availability_zone
-    return [default] + [name for name in aggregate_db.availability_zones(
-        request.context) if name != default]
+    of host aggregates (``compute.topology``)."""
+    return topology.availability_zone_names(request.context)
 
 
 def zone_name(request, zone_id, param='zoneid'):
@@ -86,11 +84,10 @@ def list_service_offerings(request):
         return {}
     if params['zoneid']:
         zone_name(request, params['zoneid'])
-    is_public = None if request.context.is_admin else True
     cpu_speed = request.conf.cloudstack.cpu_speed_mhz
     offerings = [
         views.service_offering(f, cpu_speed)
-        for f in flavor_db.flavor_get_all(request.context, is_public=is_public)
+        for f in flavor_api.get_all(request.context, is_public=None)
         if (not params['id'] or f['flavorid'] == params['id'])
         and (not params['name'] or f['name'] == params['name'])
         and _matches(params['keyword'], f['name'], f['description'])]
@@ -165,7 +162,7 @@ def list_networks(request):
     if params['zoneid']:
         zone = zone_name(request, params['zoneid'])
     nets = [views.network(n, zone)
-            for n in network_db.network_get_all(request.context)
+            for n in network_api.get_all(request.context)
             if (not params['id'] or n['uuid'] == params['id'])
             and (params['traffictype'] or 'guest').lower() == 'guest'
             and _matches(params['keyword'], n['label'])]

@@ -12,7 +12,6 @@ from nova_lite.api.cloudstack.registry import command
 from nova_lite.api.cloudstack.registry import MEMBER
 from nova_lite.api.cloudstack import request as request_mod
 from nova_lite.compute import keypairs as compute_keypairs
-from nova_lite.db import keypairs as keypair_db
 from nova_lite import exception
 
 _NAME = P.Parameter('name', required=True, description='key pair name')
@@ -23,8 +22,7 @@ def public_key(request, name, param='name'):
 
     :raises: InvalidParameter (431) naming ``param`` when there is none
     """
-    found = keypair_db.key_pair_get_all(request.context,
-                                        request.context.user_id, name)
+    found = compute_keypairs.get_all(request.context, name)
     if not found:
         raise errors.InvalidParameter(
             'Unable to execute API command %s due to invalid value %s for '
@@ -92,8 +90,8 @@ def list_ssh_key_pairs(request):
     """Lists the caller's SSH key pairs."""
     params = request.params
     keyword = (params['keyword'] or '').lower()
-    rows = [r for r in keypair_db.key_pair_get_all(
-        request.context, request.context.user_id, params['name'])
+    rows = [r for r in compute_keypairs.get_all(request.context,
+                                                params['name'])
         if (not params['fingerprint']
             or r['fingerprint'] == params['fingerprint'])
         and keyword in r['name'].lower()]
@@ -105,11 +103,11 @@ def list_ssh_key_pairs(request):
 @command('deleteSSHKeyPair', role=MEMBER, params=(_NAME,))
 def delete_ssh_key_pair(request):
     """Deletes an SSH key pair of the caller."""
-    if not keypair_db.key_pair_destroy(request.context,
-                                       request.context.user_id,
-                                       request.params['name']):
+    try:
+        compute_keypairs.delete(request.context, request.params['name'])
+    except exception.NotFound:
         raise errors.InvalidParameter(
             'Unable to execute API command deletesshkeypair due to '
             'invalid value %s for parameter name: no such SSH key pair'
-            % request.params['name'])
+            % request.params['name']) from None
     return {'success': True}

@@ -16,13 +16,12 @@ from nova_lite.api.cloudstack.registry import MEMBER
 from nova_lite.api.cloudstack import request as request_mod
 from nova_lite.api.cloudstack import views
 from nova_lite.api.cloudstack import vm_views
+from nova_lite.compute import flavors as flavor_api
+from nova_lite.compute import server_groups as group_api
 from nova_lite.compute import states
-from nova_lite.db import flavors as flavor_db
-from nova_lite.db import instances as instance_db
-from nova_lite.db import network as network_db
-from nova_lite.db import server_groups as group_db
 from nova_lite import exception
 from nova_lite.image import api as image_api
+from nova_lite.network import api as network_api
 from nova_lite.policies import servers as server_policies
 
 SERVERS = server_policies.SERVERS
@@ -83,7 +82,7 @@ def _checked_userdata(request):
 def _checked_catalog(request):
     params, ctx = request.params, request.context
     try:
-        flavor_db.flavor_get_by_flavorid(ctx, params['serviceofferingid'])
+        flavor_api.get(ctx, params['serviceofferingid'])
     except exception.FlavorNotFound:
         raise invalid(request, 'serviceofferingid',
                       params['serviceofferingid'],
@@ -93,10 +92,11 @@ def _checked_catalog(request):
     except exception.ImageNotFound:
         raise invalid(request, 'templateid', params['templateid'],
                       'no such template') from None
-    known = {n['uuid'] for n in network_db.network_get_all(ctx)}
-    for net in params['networkids'] or ():
-        if net not in known:
-            raise invalid(request, 'networkids', net, 'no such network')
+    try:
+        network_api.check_networks(ctx, params['networkids'])
+    except exception.NetworkNotFound as exc:
+        raise invalid(request, 'networkids', exc.kwargs['network_id'],
+                      'no such network') from None
     zone = catalog.zone_name(request, params['zoneid'])
     default = request.conf.compute.default_availability_zone
     return None if zone == default else zone
@@ -118,15 +118,20 @@ def _affinity_group(request):
                       'a VM can be in one affinity group only')
     if not wanted:
         return None
-    for group in group_db.instance_group_get_all(request.context):
-        if wanted[0] in (group['uuid'] if ids else group['name'],):
-            return group
+    if ids:
+        group = group_api.find(request.context, group_uuid=wanted[0])
+    else:
+        group = group_api.find(request.context, name=wanted[0])
+    if group is not None:
+        return group
     raise invalid(request, 'affinitygroupids' if ids else
                   'affinitygroupnames', wanted[0], 'no such affinity group')
 
 
 def _create(request, checked):
-    """Create the instance from the checked parameters."""
+    """Create the instance from the checked parameters; the VM name
+    (``name``) is its host name from the start, in the record and in the
+    build the compute receives."""
     params = request.params
     name = checked['name']
     rows, _reservation = request.compute_api.create(
@@ -136,12 +141,9 @@ def _create(request, checked):
         availability_zone=checked['zone'], user_data=checked['userdata'],
         key_name=params['keypair'], key_data=checked['key_data'],
         scheduler_hints=({'group': checked['group']['uuid']}
-                         if checked['group'] else None))
-    instance = rows[0]
-    if name and name != instance.hostname:
-        instance_db.instance_update(request.context, instance.uuid,
-                                    {'hostname': name})
-    return instance
+                         if checked['group'] else None),
+        hostname=name)
+    return rows[0]
 
 
 @command('deployVirtualMachine', is_async=True, role=MEMBER,
@@ -186,19 +188,46 @@ def deploy_virtual_machine(request):
 
 # ------------------------------------------------------------------- list
 
-def _keep(request, instance):
+def _state_pairs():
+    """``{CloudStack state in lower case: [(vm_state, task_state)]}``:
+    the (vm_state, task_state) pairs the engine writes, by the state
+    ``views.vm_state`` shows for them."""
+    pairs = {}
+    for vm_state in states.VM_STATES:
+        for task_state in states.TASK_STATES + (None,):
+            name = views.vm_state(vm_state, task_state).lower()
+            pairs.setdefault(name, []).append((vm_state, task_state))
+    return pairs
+
+
+_STATE_PAIRS = _state_pairs()
+
+
+def _list_filters(request):
+    """Instance filters of the listVirtualMachines parameters
+    (``nova_lite.db.instances``), or None when no VM can match (a zone
+    id of no zone). ``name`` and ``keyword`` are parts of the display
+    name or host name, in any case; a VM without zone is in the default
+    zone."""
     params = request.params
-    state = views.vm_state(instance.vm_state, instance.task_state)
-    zone = instance.availability_zone or \
-        request.conf.compute.default_availability_zone
-    names = (instance.display_name or '', instance.hostname or '')
-    keyword = (params['keyword'] or '').lower()
-    return ((not params['state'] or state.lower() == params['state'])
-            and (not params['name'] or any(
-                params['name'].lower() in n.lower() for n in names))
-            and (not keyword or any(keyword in n.lower() for n in names))
-            and (not params['zoneid']
-                 or views.zone_id(zone) == params['zoneid']))
+    filters = {}
+    uuids = params['ids'] or ([params['id']] if params['id'] else None)
+    if uuids:
+        filters['uuids'] = uuids
+    if params['state']:
+        filters['vm_task_states'] = _STATE_PAIRS.get(params['state'], [])
+    texts = [text for text in (params['name'], params['keyword']) if text]
+    if texts:
+        filters['name_contains'] = texts
+    if params['zoneid']:
+        zones = [name for name in catalog.zone_names(request)
+                 if views.zone_id(name) == params['zoneid']]
+        if not zones:
+            return None
+        if request.conf.compute.default_availability_zone in zones:
+            zones.append(None)
+        filters['availability_zones'] = zones
+    return filters
 
 
 @command('listVirtualMachines', response_object='virtualmachine',
@@ -215,17 +244,18 @@ def _keep(request, instance):
                          'every account'),
          ))
 def list_virtual_machines(request):
-    """Lists virtual machines (instances) with count."""
+    """Lists virtual machines (instances) with count (paged in SQL)."""
     params, ctx = request.params, request.context
     request.authorize(SERVERS % 'detail')
     all_tenants = bool(params['listall']) and ctx.is_admin
     if all_tenants:
         request.authorize(SERVERS % 'detail:get_all_tenants')
-    uuids = params['ids'] or ([params['id']] if params['id'] else None)
-    rows = request.compute_api.get_all(
-        ctx, {'uuids': uuids} if uuids else {}, all_tenants=all_tenants)
-    rows = [r for r in rows if _keep(request, r)]
-    page, total = request_mod.paginate(request, rows)
+    offset, limit = request.page()
+    filters = _list_filters(request)
+    if filters is None:
+        return request_mod.listing([], 'virtualmachine')
+    page, total = request.compute_api.get_page(
+        ctx, filters, offset=offset, limit=limit, all_tenants=all_tenants)
     view = vm_views.VirtualMachineViews.load(request, page)
     return request_mod.listing([view.render(r) for r in page],
                                'virtualmachine', total)

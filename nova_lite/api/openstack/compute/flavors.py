@@ -10,7 +10,7 @@ import flask
 
 from nova_lite.api import openstack
 from nova_lite.api.openstack.compute.views import flavors as views
-from nova_lite.db import flavors as flavor_db
+from nova_lite.compute import flavors as flavor_api
 from nova_lite import exception
 from nova_lite import policy
 from nova_lite.policies import flavors as flavor_policies
@@ -43,7 +43,7 @@ def _list():
     if 'minDisk' in args:
         kwargs['min_root_gb'] = openstack.parse_int(args['minDisk'],
                                                     'minDisk', 0)
-    return flavor_db.flavor_get_all(context, **kwargs), limit
+    return flavor_api.get_all(context, **kwargs), limit
 
 
 def _page(flavors, limit):
@@ -75,10 +75,7 @@ def show(flavor_id):
     lists: a private flavor is the admins' only)."""
     context = openstack.context()
     policy.authorize(context, flavor_policies.FLAVORS % 'index')
-    flavor = flavor_db.flavor_get_by_flavorid(context, flavor_id)
-    if not flavor['is_public'] and not context.is_admin:
-        raise exception.FlavorNotFound(flavor_id=flavor_id)
-    return {'flavor': views.detail(flavor)}
+    return {'flavor': views.detail(flavor_api.get(context, flavor_id))}
 
 
 def _flavor_values(flavor):
@@ -120,7 +117,7 @@ def create():
     context = openstack.context()
     policy.authorize(context, flavor_policies.FLAVOR_MANAGE % 'create')
     values = _flavor_values(openstack.body()['flavor'])
-    return {'flavor': views.detail(flavor_db.flavor_create(context, values))}
+    return {'flavor': views.detail(flavor_api.create(context, values))}
 
 
 @bp.delete('/<flavor_id>')
@@ -128,5 +125,5 @@ def delete(flavor_id):
     """202; 403 unless admin, 404 for unknown ids."""
     context = openstack.context()
     policy.authorize(context, flavor_policies.FLAVOR_MANAGE % 'delete')
-    flavor_db.flavor_destroy(context, flavor_id)
+    flavor_api.delete(context, flavor_id)
     return '', 202

@@ -10,8 +10,7 @@ import flask
 
 from nova_lite.api import openstack
 from nova_lite.api.openstack.compute.views import instance_actions as views
-from nova_lite.db import actions as action_db
-from nova_lite import exception
+from nova_lite.compute import instance_actions as action_api
 from nova_lite import policy
 from nova_lite.policies import instance_actions as action_policies
 
@@ -21,17 +20,12 @@ bp = flask.Blueprint(
 INSTANCE_ACTIONS = action_policies.INSTANCE_ACTIONS
 
 
-def _actions(action, server_id):
-    context = openstack.context()
-    policy.authorize(context, INSTANCE_ACTIONS % action)
-    openstack.compute_api().get(context, server_id)
-    return context, action_db.actions_get(context, server_id)
-
-
 @bp.get('')
 def index(server_id):
     """200 ``{"instanceActions": [...]}``; 404 for unknown servers."""
-    _context, actions = _actions('list', server_id)
+    context = openstack.context()
+    policy.authorize(context, INSTANCE_ACTIONS % 'list')
+    actions = action_api.get_all(context, server_id)
     return {'instanceActions': [views.action(a) for a in actions]}
 
 
@@ -39,11 +33,9 @@ def index(server_id):
 def show(server_id, request_id):
     """200 ``{"instanceAction": {..., "events": [...]}}``; 404 for
     unknown servers and request ids."""
-    context, actions = _actions('show', server_id)
-    for row in actions:
-        if row.request_id == request_id:
-            return {'instanceAction': views.action_with_events(
-                row, policy.can(context, INSTANCE_ACTIONS % 'events'),
-                policy.can(context, INSTANCE_ACTIONS % 'events:details'))}
-    raise exception.NotFound('Action %s on instance %s could not be found.'
-                             % (request_id[:64], server_id))
+    context = openstack.context()
+    policy.authorize(context, INSTANCE_ACTIONS % 'show')
+    row = action_api.get(context, server_id, request_id)
+    return {'instanceAction': views.action_with_events(
+        row, policy.can(context, INSTANCE_ACTIONS % 'events'),
+        policy.can(context, INSTANCE_ACTIONS % 'events:details'))}

@@ -10,7 +10,6 @@ import flask
 
 from nova_lite.api import openstack
 from nova_lite.api.openstack.compute.views import networks as views
-from nova_lite.db import network as network_db
 from nova_lite import exception
 from nova_lite.network import api as network_api
 from nova_lite import policy
@@ -25,7 +24,7 @@ def _networks(action):
     policy.authorize(context, NETWORKS % action)
     network_api.get_default_network(context)
     is_admin = policy.can(context, network_policies.NETWORKS_ALL_FIELDS)
-    return network_db.network_get_all(context), is_admin
+    return network_api.get_all(context), is_admin
 
 
 @bp.get('')

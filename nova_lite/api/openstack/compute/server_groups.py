@@ -11,7 +11,7 @@ import flask
 
 from nova_lite.api import openstack
 from nova_lite.api.openstack.compute.views import server_groups as views
-from nova_lite.db import server_groups as group_db
+from nova_lite.compute import server_groups as group_api
 from nova_lite import policy
 from nova_lite.policies import server_groups as group_policies
 
@@ -44,8 +44,8 @@ def index():
         limit = min(openstack.parse_int(args['limit'], 'limit', 0), limit)
     offset = openstack.parse_int(args.get('offset', 0), 'offset', 0,
                                  _INT_MAX)
-    groups = group_db.instance_group_get_all(
-        context, all_projects=all_projects, limit=limit, offset=offset)
+    groups = group_api.get_all(context, all_projects=all_projects,
+                               limit=limit, offset=offset)
     return {'server_groups': [views.detail(g) for g in groups]}
 
 
@@ -55,15 +55,14 @@ def create():
     context = openstack.context()
     policy.authorize(context, SERVER_GROUPS % 'create')
     body = openstack.body()['server_group']
-    group = group_db.instance_group_create(context, body['name'],
-                                           body['policies'][0])
+    group = group_api.create(context, body['name'], body['policies'][0])
     return {'server_group': views.detail(group)}
 
 
 def _group(context, rule, group_id):
     """The group, checked against ``rule`` on its project; 404 when it is
     not the caller's (admins: any)."""
-    group = group_db.instance_group_get(context, group_id)
+    group = group_api.get(context, group_id)
     policy.authorize(context, SERVER_GROUPS % rule,
                      {'project_id': group['project_id'],
                       'user_id': group['user_id']})
@@ -82,5 +81,5 @@ def delete(group_id):
     """204; the group's servers keep running."""
     context = openstack.context()
     _group(context, 'delete', group_id)
-    group_db.instance_group_delete(context, group_id)
+    group_api.delete(context, group_id)
     return '', 204

@@ -20,8 +20,8 @@ from nova_lite.api import openstack
 from nova_lite.api.openstack.compute.views import servers as views
 from nova_lite.api.schemas import servers as schema
 from nova_lite.compute import states
-from nova_lite.db import network as network_db
 from nova_lite import exception
+from nova_lite.network import api as network_api
 from nova_lite import policy
 from nova_lite.policies import servers as server_policies
 
@@ -45,7 +45,7 @@ def network_labels(context, instances):
     labels = flask.current_app.extensions.get(NETWORK_LABELS_KEY, {})
     if not wanted.issubset(labels):
         labels = {net['id']: net['label']
-                  for net in network_db.network_get_all(context)}
+                  for net in network_api.get_all(context)}
         flask.current_app.extensions[NETWORK_LABELS_KEY] = labels
     return labels
 
@@ -122,16 +122,18 @@ def _check_networks(context, networks):
         raise exception.ValidationError(
             attribute='networks', reason='"none" is not supported: every '
             'server is attached to the flat network')
-    known = {net['uuid'] for net in network_db.network_get_all(context)}
     for net in networks:
         if net.get('port') or net.get('fixed_ip'):
             raise exception.ValidationError(
                 attribute='networks', reason='ports and fixed_ip are not '
                 'supported: addresses are allocated from the flat network')
-        if net.get('uuid') not in known:
-            raise exception.ValidationError(
-                attribute='networks', reason='network %s could not be '
-                'found' % net.get('uuid'))
+    try:
+        network_api.check_networks(context, [net.get('uuid')
+                                             for net in networks])
+    except exception.NetworkNotFound as exc:
+        raise exception.ValidationError(
+            attribute='networks', reason='network %s could not be found'
+            % exc.kwargs['network_id']) from None
 
 
 def _check_security_groups(server):

@@ -8,7 +8,7 @@ import fixtures
 from oslo_db import exception as db_exc
 import oslo_messaging as messaging
 
-from nova_lite.api import wsgi
+from nova_lite.api import faults
 from nova_lite import exception
 from tests.unit.api.cloudstack import test_endpoint
 
@@ -31,7 +31,7 @@ class DatabaseUnreachableTest(test_endpoint.CloudStackTestCase):
 
     def assertUnavailable(self, resp):
         self.assertEqual(503, resp.status_code)
-        self.assertEqual(str(wsgi.DB_RETRY_AFTER),
+        self.assertEqual(str(faults.DB_RETRY_AFTER),
                          resp.headers['Retry-After'])
         text = resp.get_data(as_text=True)
         for leak in ('Traceback', '127.0.0.1', 'DBConnectionError',
@@ -97,7 +97,7 @@ class RetryLaterTest(test_endpoint.CloudStackTestCase):
             _raise(messaging.MessagingTimeout('no reply'))))
         resp = self.call('listServiceOfferings', response='json')
         text = self.assertRetryLater(resp, 'listServiceOfferings',
-                                     wsgi.RPC_RETRY_AFTER)
+                                     faults.RPC_RETRY_AFTER)
         self.assertIn('did not answer in time', text)
 
     def test_engine_service_unavailable_keeps_its_retry_after(self):
