@@ -12,7 +12,7 @@ from nova_lite.api.cloudstack import views
 from nova_lite.db import aggregates as aggregate_db
 from nova_lite.db import compute_nodes as node_db
 from nova_lite.db import services as service_db
-from nova_lite.scheduler import host_manager
+from nova_lite import servicegroup
 
 MIB = 1024 * 1024
 GIB = 1024 * MIB
@@ -39,8 +39,7 @@ def _percent(used, total):
 
 def _host(request, node, service, zone_name):
     speed = request.conf.cloudstack.cpu_speed_mhz
-    up = bool(service and service['last_seen_up']
-              and service['last_seen_up'] >= host_manager.up_since())
+    up = bool(service) and servicegroup.is_up(service)
     disabled = bool(service and service['disabled'])
     return {
         'id': node['uuid'], 'name': node['host'], 'type': 'Routing',
@@ -79,7 +78,7 @@ def list_hosts(request):
     if params['type'] and params['type'].lower() != 'routing':
         return {}
     services = {s['host']: s for s in service_db.service_get_all(
-        ctx, binary='nova-lite-compute')}
+        ctx, binary=servicegroup.COMPUTE)}
     zones = _host_zones(request)
     default = request.conf.compute.default_availability_zone
     hosts = [_host(request, n, services.get(n['host']),
