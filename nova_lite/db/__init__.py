@@ -13,7 +13,8 @@ Modules, one per resource:
 - ``session``: engine, transactions, retry decorator, ``utcnow``,
   ``to_dict``, ``Record``, the psycopg error mapping, ``ping``
 - ``models``: the ORM tables; ``migration`` and ``migrations``: schema
-- ``services``: services (os-services), liveness, service deletion
+- ``services``: services (os-services), the up computes, service
+  deletion (up or down is ``nova_lite.servicegroup``'s rule)
 - ``compute_nodes``: node reports and the scheduling query
 - ``claims``: allocations (atomic claims, placement, unclaims)
 - ``flavors``, ``images``, ``keypairs``, ``quotas``, ``server_groups``,

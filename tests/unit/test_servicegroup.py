@@ -100,6 +100,10 @@ class ServiceGroupTest(testtools.TestCase):
         self.assertEqual(3600, servicegroup.down_time())
         self.assertIn('old', self.python_up(None))
         self.assertIn('old', self.sql_up(None))
+        self.assertIn('old', service_db.compute_hosts_up(
+            self.admin, ['old', 'forced-fresh']))
+        self.assertNotIn('forced-fresh', service_db.compute_hosts_up(
+            self.admin, ['old', 'forced-fresh']))
 
     def test_last_heartbeat(self):
         self.assertEqual(NOW, servicegroup.last_heartbeat(
