@@ -18,8 +18,8 @@ from oslo_middleware.healthcheck import pluginbase
 import sqlalchemy.exc as sa_exc
 from stevedore import extension
 
+from nova_lite.compute import host_api
 from nova_lite import context as nl_context
-from nova_lite.db import session as db_session
 
 LOG = logging.getLogger(__name__)
 
@@ -35,7 +35,7 @@ class DatabaseCheck(pluginbase.HealthcheckBaseExtension):
         name when the database cannot be reached; the message, which may
         hold an address, goes only to the log)"""
         try:
-            db_session.ping(nl_context.get_admin_context())
+            host_api.ping_database(nl_context.get_admin_context())
         except (db_exc.DBError, sa_exc.SQLAlchemyError) as exc:
             LOG.warning('Health check: database unreachable: %s', exc)
             return pluginbase.HealthcheckResult(

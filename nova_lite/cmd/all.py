@@ -19,6 +19,7 @@ from nova_lite import context as nl_context
 from nova_lite.db import migration
 from nova_lite.scheduler import manager as scheduler_manager
 from nova_lite import service
+from nova_lite import servicegroup
 
 CONF = cfg.CONF
 
@@ -42,9 +43,9 @@ def build_services(compute_hosts):
     computes = (compute_cmd.compute_services(host) if compute_hosts == 1
                 else compute_cmd.compute_services('compute', compute_hosts))
     return [
-        service.Service(host, 'nova-lite-conductor', 'conductor',
+        service.Service(host, servicegroup.CONDUCTOR, 'conductor',
                         conductor_manager.ConductorManager(host)),
-        service.Service(host, 'nova-lite-scheduler', 'scheduler',
+        service.Service(host, servicegroup.SCHEDULER, 'scheduler',
                         scheduler_manager.SchedulerManager(host)),
     ] + computes
 

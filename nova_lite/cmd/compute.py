@@ -12,6 +12,7 @@ from nova_lite.cmd import common
 from nova_lite.compute import manager
 from nova_lite.compute import rpcapi
 from nova_lite import service
+from nova_lite import servicegroup
 
 CONF = cfg.CONF
 
@@ -26,7 +27,7 @@ def compute_services(host, count=0):
     """Service objects: one for ``host``, or ``count`` fake hosts."""
     hosts = [host] if not count else ['%s-%d' % (host, i + 1)
                                       for i in range(count)]
-    return [service.Service(h, 'nova-lite-compute', rpcapi.TOPIC,
+    return [service.Service(h, servicegroup.COMPUTE, rpcapi.TOPIC,
                             manager.ComputeManager(h)) for h in hosts]
 
 

@@ -17,6 +17,7 @@ import datetime
 import sys
 
 from oslo_config import cfg
+from oslo_utils import timeutils
 
 from nova_lite import bootstrap
 from nova_lite.cmd import common
@@ -26,7 +27,7 @@ from nova_lite.db import purge as purge_db
 from nova_lite.db import services as service_db
 from nova_lite.db import migration
 from nova_lite import exception
-from nova_lite.scheduler import host_manager
+from nova_lite import servicegroup
 
 CONF = cfg.CONF
 
@@ -81,29 +82,35 @@ def _progress(done, total, width=40):
 
 
 def service_check():
-    """Exit 0 when (binary, host) heartbeated within service_down_time."""
-    cutoff = host_manager.up_since()
+    """Exit 0 when (binary, host) is up by ``nova_lite.servicegroup``'s
+    rule (not forced down, heartbeat within ``service_down_time``
+    seconds); else ServiceNotFound (exit 1) saying why."""
     host = CONF.command.service_host or CONF.host
-    for svc in service_db.service_get_all(_ctxt(), binary=CONF.command.binary,
-                                          host=host):
-        if svc['last_seen_up'] and svc['last_seen_up'] >= cutoff:
+    services = service_db.service_get_all(_ctxt(), binary=CONF.command.binary,
+                                          host=host)
+    for svc in services:
+        if servicegroup.is_up(svc):
             print('%s on %s: up' % (svc['binary'], svc['host']))
             return
+    if any(svc['forced_down'] for svc in services):
+        why = 'forced down'
+    else:
+        why = 'no heartbeat within %ds' % servicegroup.down_time()
     raise exception.ServiceNotFound(
-        service_id='%s on %s (no heartbeat within %ds)' % (
-            CONF.command.binary, host, CONF.service_down_time))
+        service_id='%s on %s (%s)' % (CONF.command.binary, host, why))
 
 
 def service_list():
-    cutoff = host_manager.up_since()
+    """Every service with its status (enabled/disabled), state (up/down
+    by ``nova_lite.servicegroup``) and last heartbeat (naive UTC)."""
     fmt = '%-6s %-22s %-20s %-9s %-5s %s'
     print(fmt % ('Id', 'Binary', 'Host', 'Status', 'State', 'Updated'))
+    now = timeutils.utcnow()
     for svc in service_db.service_get_all(_ctxt()):
-        seen = svc['last_seen_up']
-        state = 'up' if seen and seen >= cutoff else 'down'
+        state = 'up' if servicegroup.is_up(svc, now) else 'down'
         status = 'disabled' if svc['disabled'] else 'enabled'
         print(fmt % (svc['id'], svc['binary'], svc['host'], status, state,
-                     seen))
+                     servicegroup.last_heartbeat(svc)))
 
 
 def do_bootstrap():

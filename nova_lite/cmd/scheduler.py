@@ -7,6 +7,7 @@ from nova_lite.cmd import common
 from nova_lite.scheduler import manager
 from nova_lite.scheduler import rpcapi
 from nova_lite import service
+from nova_lite import servicegroup
 
 CONF = cfg.CONF
 
@@ -14,7 +15,7 @@ CONF = cfg.CONF
 def _main(argv):
     common.parse_args(argv)
     CONF.set_default('executor_thread_pool_size', CONF.scheduler.workers)
-    svc = service.Service(CONF.host, 'nova-lite-scheduler', rpcapi.TOPIC,
+    svc = service.Service(CONF.host, servicegroup.SCHEDULER, rpcapi.TOPIC,
                           manager.SchedulerManager(CONF.host))
     return common.serve([svc])
 

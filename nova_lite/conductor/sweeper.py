@@ -14,8 +14,9 @@ Each pass (at conductor start-up and every ``[conductor] sweep_interval``):
   conditional write, so a duplicate is a no-op);
 * server actions (delete, reboot, stop, start) still in their task state
   after ``[conductor] action_redrive_timeout`` are cast again to their
-  compute when it is up (the compute skips an action whose task state is
-  gone, and a delete of a deleted instance only releases what is left).
+  compute when it is up (``nova_lite.servicegroup``; the compute skips an
+  action whose task state is gone, and a delete of a deleted instance
+  only releases what is left).
 
 doc/admin/recovery.md lists every (vm_state, task_state) and its owner.
 """
@@ -142,8 +143,7 @@ class Sweeper:
             _ago(CONF.conductor.action_redrive_timeout)) if r.host]
         if not rows:
             return 0
-        up = service_db.compute_hosts_up(ctxt, [r.host for r in rows],
-                                         CONF.service_down_time)
+        up = service_db.compute_hosts_up(ctxt, [r.host for r in rows])
         count = 0
         for row in rows:
             if row.host not in up or not self._touch(ctxt, row):

@@ -13,8 +13,11 @@ Modules, one per resource:
 - ``session``: engine, transactions, retry decorator, ``utcnow``,
   ``to_dict``, ``Record``, the psycopg error mapping, ``ping``
 - ``models``: the ORM tables; ``migration`` and ``migrations``: schema
-- ``services``: services (os-services), liveness, service deletion
+- ``services``: services (os-services), the up computes, service
+  deletion (up or down is ``nova_lite.servicegroup``'s rule)
 - ``compute_nodes``: node reports and the scheduling query
+- ``hypervisors``: nodes with their compute service and instance counts
+  (os-hypervisors), one statement per listing
 - ``claims``: allocations (atomic claims, placement, unclaims)
 - ``flavors``, ``images``, ``keypairs``, ``quotas``, ``server_groups``,
   ``aggregates`` (host aggregates, availability zones)

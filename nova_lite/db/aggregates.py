@@ -16,14 +16,14 @@ import uuid as uuidlib
 from oslo_db import exception as db_exc
 import sqlalchemy as sa
 
+from nova_lite.availability_zones import AZ_KEY
 from nova_lite.db import models
 from nova_lite.db.session import reader
 from nova_lite.db.session import retry_on_deadlock
 from nova_lite.db.session import utcnow
 from nova_lite.db.session import writer
 from nova_lite import exception
-
-AZ_KEY = 'availability_zone'
+from nova_lite import servicegroup
 
 _agg = models.Aggregate
 _host = models.AggregateHost
@@ -240,7 +240,7 @@ def aggregate_delete(context, aggregate_id):
 def _check_compute_host(session, host):
     svc = models.Service
     if session.scalar(sa.select(svc.id).where(
-            svc.host == host, svc.binary == 'nova-lite-compute',
+            svc.host == host, svc.binary == servicegroup.COMPUTE,
             svc.deleted == 0).limit(1)) is None:
         raise exception.ComputeHostNotFound(host=host)
 

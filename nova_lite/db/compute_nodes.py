@@ -12,12 +12,13 @@ import uuid as uuidlib
 
 import sqlalchemy as sa
 
+from nova_lite.availability_zones import AZ_KEY
 from nova_lite.db import models
-from nova_lite.db import services
 from nova_lite.db.session import reader
 from nova_lite.db.session import retry_on_deadlock
 from nova_lite.db.session import to_dict
 from nova_lite.db.session import writer
+from nova_lite import servicegroup
 
 
 @retry_on_deadlock
@@ -95,16 +96,16 @@ def _zone_hosts(in_zone):
     sub = _aggregate_metadata_subquery().subquery()
     cond = sub.c.value == sa.bindparam('zone')
     return sa.select(sub.c.host).where(
-        sub.c.key == 'availability_zone', cond if in_zone else sa.not_(cond))
+        sub.c.key == AZ_KEY, cond if in_zone else sa.not_(cond))
 
 
 def _scheduling_predicates(with_resources, zone_mode):
     """WHERE terms of the cheap filters with bound parameters: ComputeFilter
-    (enabled, heartbeat since ``up_since``), Ram/Core/DiskFilter (the
+    (enabled, ``servicegroup.sql_is_up``), Ram/Core/DiskFilter (the
     arithmetic of ``claim``, ``req_*``) and AvailabilityZoneFilter
     (``zone``; 'default': in no other zone, 'named': in that zone)."""
     node, svc = models.ComputeNode.__table__, models.Service.__table__
-    terms = [svc.c.disabled.is_(False), _service_up(svc)]
+    terms = [svc.c.disabled.is_(False), servicegroup.sql_is_up(svc.c)]
     if with_resources:
         terms += room_terms(node)
     if zone_mode == 'default':
@@ -112,13 +113,6 @@ def _scheduling_predicates(with_resources, zone_mode):
     elif zone_mode == 'named':
         terms.append(node.c.host.in_(_zone_hosts(in_zone=True)))
     return terms
-
-
-def _service_up(svc):
-    """The service is not forced down and heartbeated since the bound
-    parameter ``up_since``."""
-    return sa.and_(svc.c.forced_down.is_(False), svc.c.last_seen_up.isnot(
-        None), svc.c.last_seen_up >= sa.bindparam('up_since'))
 
 
 def room_terms(node):
@@ -157,11 +151,12 @@ def _scheduling_query(prefilter, with_resources, zone_mode):
     query = (sa.select(node.c.id, node.c.host, node.c.hypervisor_hostname,
                        node.c.hypervisor_type, *_free_amounts(node),
                        svc.c.id.label('service_id'),
-                       svc.c.disabled, _service_up(svc).label('up'),
+                       svc.c.disabled,
+                       servicegroup.sql_is_up(svc.c).label('up'),
                        meta.c.key.label('meta_key'),
                        meta.c.value.label('meta_value'))
              .join(svc, sa.and_(svc.c.host == node.c.host,
-                                svc.c.binary == services.COMPUTE_BINARY,
+                                svc.c.binary == servicegroup.COMPUTE,
                                 svc.c.deleted == 0))
              .outerjoin(meta, meta.c.host == node.c.host)
              .where(node.c.deleted == 0).order_by(node.c.id))
@@ -171,7 +166,7 @@ def _scheduling_query(prefilter, with_resources, zone_mode):
     return query
 
 
-def compute_nodes_for_scheduling(context, up_since, resources=None,
+def compute_nodes_for_scheduling(context, now=None, resources=None,
                                  availability_zone=None,
                                  default_availability_zone='nova',
                                  prefilter=True):
@@ -179,7 +174,8 @@ def compute_nodes_for_scheduling(context, up_since, resources=None,
     statement.
 
     With ``prefilter`` only nodes that pass the cheap filters are
-    returned: service enabled and heartbeated since ``up_since``; room
+    returned: service enabled and up at ``now`` (naive UTC, default the
+    current time; ``servicegroup.sql_is_up``); room
     for ``resources`` = (vcpus, memory MiB, disk GiB) after ratios and
     reservations, when given; in ``availability_zone`` (a host in no
     aggregate with ``availability_zone`` metadata is in
@@ -188,13 +184,13 @@ def compute_nodes_for_scheduling(context, up_since, resources=None,
 
     :returns: list of dicts: id, host, hypervisor_hostname,
         hypervisor_type, free_vcpus, free_ram_mb (MiB), free_disk_gb
-        (GiB), service_id, disabled, up (not forced down and
-        heartbeated since ``up_since``) and
+        (GiB), service_id, disabled, up (``servicegroup.is_up`` at
+        ``now``) and
         aggregate_metadata ({key: set of values} of the host's
         aggregates); the scheduler reads every node for every request,
         so it reads only these (row decoding is most of its CPU)
     """
-    params = {'up_since': up_since}
+    params = servicegroup.window_params(now)
     zone_mode = None
     if availability_zone:
         zone_mode = ('default' if availability_zone ==

@@ -2,10 +2,10 @@
 os-services) and of their liveness.
 
 Services are dicts of the ``services`` columns; ``last_seen_up`` is
-naive UTC, ``down_time`` in seconds. A compute service's hosts are the
-``host`` of its compute nodes (``nova_lite.db.compute_nodes``).
+naive UTC. Whether a service is up is ``nova_lite.servicegroup``'s rule.
+A compute service's hosts are the ``host`` of its compute nodes
+(``nova_lite.db.compute_nodes``).
 """
-import datetime
 import uuid as uuidlib
 
 import sqlalchemy as sa
@@ -17,8 +17,7 @@ from nova_lite.db.session import to_dict
 from nova_lite.db.session import utcnow
 from nova_lite.db.session import writer
 from nova_lite import exception
-
-COMPUTE_BINARY = 'nova-lite-compute'
+from nova_lite import servicegroup
 
 
 @retry_on_deadlock
@@ -69,17 +68,17 @@ def service_get_all(context, binary=None, host=None):
                 session.scalars(query.order_by(models.Service.id))]
 
 
-def compute_hosts_up(context, hosts, down_time):
-    """The subset of ``hosts`` whose compute service heartbeated within
-    ``down_time`` seconds and is not forced down (disabled computes count:
-    they still run actions on their servers); one SELECT."""
+def compute_hosts_up(context, hosts, now=None):
+    """The subset of ``hosts`` whose compute service is up at ``now``
+    (naive UTC, default the current time) by ``servicegroup.sql_is_up``
+    (disabled computes count: they still run actions on their servers);
+    one SELECT."""
     svc = models.Service
-    since = utcnow() - datetime.timedelta(seconds=down_time)
     with reader(context) as session:
         return set(session.scalars(sa.select(svc.host).where(
-            svc.deleted == 0, svc.binary == COMPUTE_BINARY,
-            svc.host.in_(sorted(set(hosts))), svc.forced_down.is_(False),
-            svc.last_seen_up >= since)))
+            svc.deleted == 0, svc.binary == servicegroup.COMPUTE,
+            svc.host.in_(sorted(set(hosts))),
+            servicegroup.sql_is_up(svc, servicegroup.window(now)))))
 
 
 def service_get(context, service_id):
@@ -120,7 +119,7 @@ def service_destroy(context, service_id):
             svc.id == service_id, svc.deleted == 0)).first()
         if row is None:
             raise exception.ServiceNotFound(service_id=service_id)
-        if row.binary == COMPUTE_BINARY:
+        if row.binary == servicegroup.COMPUTE:
             hosted = session.scalar(sa.select(sa.func.count(inst.id)).where(
                 inst.host == row.host, inst.deleted == 0))
             if hosted:

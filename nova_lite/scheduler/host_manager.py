@@ -10,17 +10,12 @@ SQL first, and each state carries what the other filters and weighers of
 this request need (aggregate metadata, the hosts of the server group's
 members, the hinted instances on the host).
 """
-import datetime
-
-from oslo_config import cfg
-
+from nova_lite import availability_zones
 from nova_lite.db import compute_nodes as node_db
 from nova_lite.db import instances as instance_db
 from nova_lite.db import server_groups as group_db
 
-CONF = cfg.CONF
-
-AZ_KEY = 'availability_zone'
+AZ_KEY = availability_zones.AZ_KEY
 #: Filters whose test ``compute_nodes_for_scheduling`` also does in SQL.
 CAPACITY_FILTERS = frozenset(('RamFilter', 'CoreFilter', 'DiskFilter'))
 AZ_FILTER = 'AvailabilityZoneFilter'
@@ -53,7 +48,7 @@ class HostState:
         self.aggregate_metadata = node.get('aggregate_metadata') or {}
         zones = sorted(self.aggregate_metadata.get(AZ_KEY, ()))
         self.availability_zone = zones[0] if zones else (
-            default_zone or CONF.compute.default_availability_zone)
+            default_zone or availability_zones.default_zone())
         self.group_hosts = {} if group_hosts is None else group_hosts
         self.instances = set(instances)
 
@@ -76,12 +71,6 @@ class HostState:
         return '<HostState %s/%s>' % (self.host, self.nodename)
 
 
-def up_since():
-    """Heartbeats older than this mean the service is down."""
-    now = datetime.datetime.now(datetime.timezone.utc).replace(tzinfo=None)
-    return now - datetime.timedelta(seconds=CONF.service_down_time)
-
-
 def hinted_instances(spec):
     """Instance uuids named by the same_host and different_host hints."""
     return spec.same_host | spec.different_host
@@ -91,7 +80,7 @@ def _sql_prefilter(spec, filter_names):
     """Keyword arguments of ``compute_nodes_for_scheduling`` that apply
     the enabled cheap filters in SQL."""
     kwargs = {'default_availability_zone':
-              CONF.compute.default_availability_zone}
+              availability_zones.default_zone()}
     if CAPACITY_FILTERS <= set(filter_names):
         kwargs['resources'] = (spec.vcpus, spec.memory_mb, spec.disk_gb)
     if AZ_FILTER in filter_names:
@@ -110,14 +99,14 @@ def get_host_states(context, spec, filter_names=(), prefilter=True):
     """
     kwargs = _sql_prefilter(spec, filter_names) if prefilter else {}
     nodes = node_db.compute_nodes_for_scheduling(
-        context, up_since(), prefilter=prefilter, **kwargs)
+        context, prefilter=prefilter, **kwargs)
     group_hosts = {}
     if spec.instance_group_uuid and nodes:
         group_hosts = group_db.member_hosts(context,
                                             spec.instance_group_uuid)
     uuids = hinted_instances(spec)
     hosts_of = instance_db.instance_hosts(context, uuids) if uuids else {}
-    zone = CONF.compute.default_availability_zone
+    zone = availability_zones.default_zone()
     return [HostState(node, group_hosts,
                       [u for u, h in hosts_of.items() if h == node['host']],
                       zone)

@@ -1,5 +1,7 @@
-"""ComputeFilter: the compute service must be enabled and up (heartbeat
-within ``service_down_time`` seconds, not forced down)."""
+"""ComputeFilter: the compute service must be enabled and up
+(``nova_lite.servicegroup``: not forced down, heartbeat within
+``service_down_time`` seconds; the host query computes ``up`` with
+``servicegroup.sql_is_up``)."""
 from nova_lite.scheduler import filters
 
 

@@ -1,8 +1,11 @@
 """``/v2.1/os-hypervisors`` (compute API reference, "Hypervisors
 (os-hypervisors)", microversion 2.1) through the full WSGI pipeline."""
 import fixtures
+import sqlalchemy as sa
+from sqlalchemy import event
 
 from nova_lite.db import compute_nodes as node_db
+from nova_lite.db import services as service_db
 from nova_lite import exception
 from tests import db_helpers
 from tests.unit.api import fakes
@@ -127,6 +130,47 @@ class HypervisorsTest(_HypervisorsTestCase):
         for path in ('', '/detail', '/statistics', '/node1/search',
                      '/node1/servers', '/%d' % self.nodes['node1']['id']):
             self.assertFault(self.get(HYPERVISORS + path), 403, 'forbidden')
+
+
+class HypervisorStatementsTest(_HypervisorsTestCase):
+    """The detail and the statistics aggregate in SQL: one SELECT whatever
+    the number of nodes and instances."""
+
+    def statements(self, path):
+        seen = []
+
+        def count(conn, cursor, statement, params, context, many):
+            if not statement.startswith('BEGIN'):
+                seen.append(statement)
+        event.listen(sa.engine.Engine, 'before_cursor_execute', count)
+        try:
+            self.admin_get(path)
+        finally:
+            event.remove(sa.engine.Engine, 'before_cursor_execute', count)
+        return seen
+
+    def test_one_select_whatever_the_count(self):
+        before = {path: self.statements(path)
+                  for path in ('/detail', '/statistics')}
+        ctx = self.api.admin_context
+        for index in range(3, 7):
+            host = 'node%d' % index
+            service_db.service_register(ctx, host, 'nova-lite-compute', 'c')
+            node_db.compute_node_report(
+                ctx, host, host, {'vcpus': 2, 'memory_mb': 1024,
+                                  'local_gb': 10}, RATIOS, 0, 0)
+            server_id = self.create_server()
+            self.set_instance(server_id, host=host, node=host)
+        for path, statements in before.items():
+            after = self.statements(path)
+            self.assertEqual(1, len(after), after)
+            self.assertEqual(len(statements), len(after), after)
+        detail = self.admin_get('/detail')['hypervisors']
+        self.assertEqual([0, 0, 1, 1, 1, 1],
+                         [h['current_workload'] for h in detail])
+        stats = self.admin_get('/statistics')['hypervisor_statistics']
+        self.assertEqual((6, 20, 4), (stats['count'], stats['vcpus'],
+                                      stats['current_workload']))
 
 
 class HypervisorUptimeTest(_HypervisorsTestCase):

@@ -107,6 +107,23 @@ class PrefilterTest(SchedulerDBTestCase):
                       'down); RamFilter rejected 1 of 3 hosts',
                       exc.format_message())
 
+    def test_forced_down_host_with_fresh_heartbeat_is_skipped(self):
+        """forced_down wins over a heartbeat of now, in the SQL prefilter
+        and in ComputeFilter (nova_lite.servicegroup)."""
+        self.service('node1', forced_down=True)
+        self.service('node2', forced_down=True)
+        self.assertEqual(['node3'], self.hosts_for(fakes.spec()))
+        result = self.select(fakes.spec(), ['vm'])
+        self.assertEqual(['node3'], [s.service_host for s in result[0]])
+        states = host_manager.get_host_states(self.admin, fakes.view(),
+                                              prefilter=False)
+        self.assertEqual({'node1': False, 'node2': False, 'node3': True},
+                         {h.host: h.up for h in states})
+        exc = self.assertRaises(exception.NoValidHost, self.select,
+                                fakes.spec(memory_mb=2048), ['vm-2'])
+        self.assertIn('ComputeFilter rejected 2 of 3 hosts (compute service '
+                      'down)', exc.format_message())
+
 
 class NoValidHostTest(SchedulerDBTestCase):
 

@@ -1,7 +1,9 @@
 """Administrator commands (CloudStack API reference, "Host", "System
-Capacity"): listHosts and listCapacity, from ``compute_nodes`` and the
-heartbeats of the compute services. Memory and disk figures are bytes,
-CPU figures MHz (``[cloudstack] cpu_speed_mhz`` per virtual CPU), as in
+Capacity"): listHosts and listCapacity, from the compute hosts of
+``nova_lite.compute.host_api``: a host is Up when its compute service is
+up by ``nova_lite.servicegroup``'s rule (as os-services says), so a
+forced down host is Down. Memory and disk figures are bytes, CPU
+figures MHz (``[cloudstack] cpu_speed_mhz`` per virtual CPU), as in
 CloudStack's responses."""
 from nova_lite.api.cloudstack import params as P
 from nova_lite.api.cloudstack.commands import catalog
@@ -9,10 +11,7 @@ from nova_lite.api.cloudstack.registry import ADMIN
 from nova_lite.api.cloudstack.registry import command
 from nova_lite.api.cloudstack import request as request_mod
 from nova_lite.api.cloudstack import views
-from nova_lite.db import aggregates as aggregate_db
-from nova_lite.db import compute_nodes as node_db
-from nova_lite.db import services as service_db
-from nova_lite.scheduler import host_manager
+from nova_lite.compute import host_api
 
 MIB = 1024 * 1024
 GIB = 1024 * MIB
@@ -23,28 +22,18 @@ _CAPACITY_NAMES = {MEMORY: 'MEMORY', CPU: 'CPU',
                    LOCAL_STORAGE: 'LOCAL_STORAGE', CPU_CORES: 'CPU_CORE'}
 
 
-def _host_zones(request):
-    """``{host: zone name}`` from the aggregates (default zone else)."""
-    zones = {}
-    for agg in aggregate_db.aggregate_get_all(request.context):
-        if agg['availability_zone']:
-            for host in agg['hosts']:
-                zones[host] = agg['availability_zone']
-    return zones
-
-
 def _percent(used, total):
     return '%.2f' % (100.0 * used / total) if total else '0'
 
 
-def _host(request, node, service, zone_name):
+def _host(request, node):
+    """The host response of a ``host_api.compute_hosts`` record."""
     speed = request.conf.cloudstack.cpu_speed_mhz
-    up = bool(service and service['last_seen_up']
-              and service['last_seen_up'] >= host_manager.up_since())
+    service, zone_name = node['service'], node['zone']
     disabled = bool(service and service['disabled'])
     return {
         'id': node['uuid'], 'name': node['host'], 'type': 'Routing',
-        'state': 'Up' if up else 'Down',
+        'state': 'Up' if node['up'] else 'Down',
         'resourcestate': 'Disabled' if disabled else 'Enabled',
         'ipaddress': node.get('host_ip'),
         'hypervisor': views.hypervisor_name(node['hypervisor_type']),
@@ -78,13 +67,7 @@ def list_hosts(request):
     params, ctx = request.params, request.context
     if params['type'] and params['type'].lower() != 'routing':
         return {}
-    services = {s['host']: s for s in service_db.service_get_all(
-        ctx, binary='nova-lite-compute')}
-    zones = _host_zones(request)
-    default = request.conf.compute.default_availability_zone
-    hosts = [_host(request, n, services.get(n['host']),
-                   zones.get(n['host'], default))
-             for n in node_db.compute_node_get_all(ctx)]
+    hosts = [_host(request, n) for n in host_api.compute_hosts(ctx)]
     keyword = (params['keyword'] or '').lower()
     hosts = [h for h in hosts
              if (not params['id'] or h['id'] == params['id'])
@@ -129,11 +112,9 @@ def list_capacity(request):
     """Lists the capacity of each zone: allocatable totals (after
     allocation ratios and reserved amounts) and what is allocated."""
     params = request.params
-    zones = _host_zones(request)
-    default = request.conf.compute.default_availability_zone
     by_zone = {name: [] for name in catalog.zone_names(request)}
-    for node in node_db.compute_node_get_all(request.context):
-        by_zone.setdefault(zones.get(node['host'], default), []).append(node)
+    for name, nodes in host_api.nodes_by_zone(request.context).items():
+        by_zone.setdefault(name, []).extend(nodes)
     entries = [entry for name, nodes in by_zone.items()
                for entry in _zone_capacity(request, name, nodes)
                if (not params['zoneid']

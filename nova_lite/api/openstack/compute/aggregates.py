@@ -13,7 +13,7 @@ import flask
 
 from nova_lite.api import openstack
 from nova_lite.api.openstack.compute.views import aggregates as views
-from nova_lite.db import aggregates as aggregate_db
+from nova_lite.compute import host_api
 from nova_lite import policy
 from nova_lite.policies import aggregates as aggregate_policies
 
@@ -33,7 +33,7 @@ def index():
     """200 ``{"aggregates": [<aggregate>, ...]}``."""
     context = _authorized('index')
     return {'aggregates': [views.detail(a) for a in
-                           aggregate_db.aggregate_get_all(context)]}
+                           host_api.aggregate_list(context)]}
 
 
 @bp.post('')
@@ -42,7 +42,7 @@ def create():
     when the name is taken."""
     context = _authorized('create')
     body = openstack.body()['aggregate']
-    aggregate = aggregate_db.aggregate_create(
+    aggregate = host_api.aggregate_create(
         context, body['name'], body.get('availability_zone'))
     return {'aggregate': views.basic(aggregate)}
 
@@ -51,7 +51,7 @@ def create():
 def show(aggregate_id):
     """200 ``{"aggregate": <aggregate>}``; 404 for unknown ids."""
     context = _authorized('show')
-    return {'aggregate': views.detail(aggregate_db.aggregate_get(
+    return {'aggregate': views.detail(host_api.aggregate_get(
         context, aggregate_id))}
 
 
@@ -61,7 +61,7 @@ def update(aggregate_id):
     (null removes it)."""
     context = _authorized('update')
     body = openstack.body()['aggregate']
-    aggregate = aggregate_db.aggregate_update(
+    aggregate = host_api.aggregate_update(
         context, aggregate_id, name=body.get('name'),
         availability_zone=body.get('availability_zone', False))
     return {'aggregate': views.detail(aggregate)}
@@ -71,23 +71,22 @@ def update(aggregate_id):
 def delete(aggregate_id):
     """200 with no body; 400 while the aggregate has hosts."""
     context = _authorized('delete')
-    aggregate_db.aggregate_delete(context, aggregate_id)
+    host_api.aggregate_delete(context, aggregate_id)
     return '', 200
 
 
 def _add_host(context, aggregate_id, args):
-    return aggregate_db.aggregate_host_add(context, aggregate_id,
-                                           args['host'])
+    return host_api.aggregate_add_host(context, aggregate_id, args['host'])
 
 
 def _remove_host(context, aggregate_id, args):
-    return aggregate_db.aggregate_host_delete(context, aggregate_id,
-                                              args['host'])
+    return host_api.aggregate_remove_host(context, aggregate_id,
+                                          args['host'])
 
 
 def _set_metadata(context, aggregate_id, args):
-    return aggregate_db.aggregate_metadata_set(context, aggregate_id,
-                                               args['metadata'])
+    return host_api.aggregate_set_metadata(context, aggregate_id,
+                                           args['metadata'])
 
 
 #: action name → handler(context, aggregate_id, args) → aggregate dict.

@@ -4,8 +4,9 @@ services (os-services)", microversion 2.1; admins only).
 
 The service to change is named by ``host`` and ``binary`` in the body
 (the form before 2.53); ``force-down`` takes ``forced_down`` and answers
-in the 2.11 form.  A service is ``up`` when it heartbeated within
-``[DEFAULT] service_down_time`` seconds and is not forced down.  Deleting
+in the 2.11 form.  A service is ``up`` by ``nova_lite.servicegroup``'s
+rule (not forced down, heartbeat within ``[DEFAULT] service_down_time``
+seconds).  Deleting
 a compute service (204) deletes its compute nodes and is refused (409)
 while its host has instances.
 """
@@ -13,8 +14,7 @@ import flask
 
 from nova_lite.api import openstack
 from nova_lite.api.openstack.compute.views import services as views
-from nova_lite.db import aggregates as aggregate_db
-from nova_lite.db import services as service_db
+from nova_lite.compute import host_api
 from nova_lite import exception
 from nova_lite import policy
 from nova_lite.policies import services as service_policies
@@ -22,7 +22,7 @@ from nova_lite.policies import services as service_policies
 bp = flask.Blueprint('services', __name__, url_prefix='/v2.1/os-services')
 SERVICES = service_policies.SERVICES
 #: Largest service id (an SQL INTEGER).
-MAX_ID = 2 ** 31 - 1
+MAX_ID = host_api.MAX_ID
 
 
 def _authorized_context(action):
@@ -38,34 +38,27 @@ def index():
     context = _authorized_context('list')
     args = flask.request.args
     binary = args.get('binary')
-    services = service_db.service_get_all(
+    services = host_api.service_list(
         context, binary=views.internal_binary(binary) if binary else None,
         host=args.get('host') or None)
-    zones = aggregate_db.host_zones(context)
-    conf = openstack.conf()
-    return {'services': [views.detail(s, zones, conf) for s in services]}
-
-
-def _service(context, body):
-    """The live service of the body's ``host`` and ``binary``.
-
-    :raises: ServiceNotFound (404)
-    """
-    services = service_db.service_get_all(
-        context, binary=views.internal_binary(body['binary']),
-        host=body['host'])
-    if not services:
-        raise exception.ServiceNotFound(
-            'Service %s on host %s could not be found.'
-            % (body['binary'], body['host']))
-    return services[0]
+    return {'services': [views.detail(s) for s in services]}
 
 
 def _update(values, response):
+    """Update the service of the body's ``host`` and ``binary``.
+
+    :raises: ServiceNotFound (404)
+    """
     context = _authorized_context('update')
     body = openstack.body()
-    service = _service(context, body)
-    service_db.service_update(context, service['id'], values)
+    try:
+        host_api.service_update(context, body['host'],
+                                views.internal_binary(body['binary']),
+                                values)
+    except exception.ServiceNotFound:
+        raise exception.ServiceNotFound(
+            'Service %s on host %s could not be found.'
+            % (body['binary'], body['host'])) from None
     result = {'host': body['host'], 'binary': body['binary']}
     result.update(response)
     return {'service': result}
@@ -109,5 +102,5 @@ def delete(service_id):
     context = _authorized_context('delete')
     if not service_id.isdigit() or int(service_id) > MAX_ID:
         raise exception.ServiceNotFound(service_id=service_id[:64])
-    service_db.service_destroy(context, int(service_id))
+    host_api.service_delete(context, int(service_id))
     return '', 204

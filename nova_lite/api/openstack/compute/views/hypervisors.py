@@ -2,54 +2,50 @@
 (os-hypervisors)", microversion 2.1: integer ids, no ``uptime`` in the
 detail).
 
-A hypervisor is a ``compute_nodes`` row; ``state`` and ``status`` are its
-compute service's (up/down, enabled/disabled).  Memory is in MiB, disks in
-GiB.  nova_lite records no CPU description nor a measured least available
-disk: ``cpu_info`` is ``"{}"`` and ``disk_available_least`` null.
+A hypervisor is a ``compute_nodes`` row with its compute ``service``
+(``nova_lite.compute.host_api.hypervisor_list``); ``state`` and
+``status`` are the service's (up/down, enabled/disabled).  Memory is in
+MiB, disks in GiB.  nova_lite records no CPU description nor a measured
+least available disk: ``cpu_info`` is ``"{}"`` and
+``disk_available_least`` null.
 """
 from nova_lite.api.openstack.compute.views import services as service_views
-from nova_lite.compute import states
 
 _SUMMED = ('vcpus', 'memory_mb', 'local_gb', 'vcpus_used', 'memory_mb_used',
            'local_gb_used', 'running_vms')
 
 
-def summary(node, service, down_time):
+def summary(hypervisor):
     """``{"id", "hypervisor_hostname", "state", "status"}``."""
+    service = hypervisor['service']
     return {
-        'id': node['id'],
-        'hypervisor_hostname': node['hypervisor_hostname'],
-        'state': 'up' if service_views.is_up(service, down_time)
-        else 'down',
-        'status': 'disabled' if service['disabled'] else 'enabled',
+        'id': hypervisor['id'],
+        'hypervisor_hostname': hypervisor['hypervisor_hostname'],
+        'state': service_views.state(service),
+        'status': service_views.status(service),
     }
 
 
-def with_uptime(node, service, down_time, uptime):
+def with_uptime(hypervisor, uptime):
     """Show Hypervisor Uptime: the summary and ``uptime`` (str)."""
-    body = summary(node, service, down_time)
+    body = summary(hypervisor)
     body['uptime'] = uptime
     return body
 
 
-def workload(instances):
-    """Instances with a task in progress (Nova's ``current_workload``)."""
-    return sum(1 for inst in instances
-               if inst.task_state is not None
-               or inst.vm_state == states.BUILDING)
-
-
-def detail(node, service, down_time, instances):
-    """Show Hypervisor Details; ``instances`` are the node's."""
-    body = summary(node, service, down_time)
-    body.update({name: node[name] for name in _SUMMED})
+def detail(hypervisor):
+    """Show Hypervisor Details; ``hypervisor`` has ``current_workload``
+    (its instances with a task in progress or building)."""
+    service = hypervisor['service']
+    body = summary(hypervisor)
+    body.update({name: hypervisor[name] for name in _SUMMED})
     body.update({
-        'free_ram_mb': node['memory_mb'] - node['memory_mb_used'],
-        'free_disk_gb': node['local_gb'] - node['local_gb_used'],
-        'current_workload': workload(instances),
-        'hypervisor_type': node['hypervisor_type'],
-        'hypervisor_version': node['hypervisor_version'],
-        'host_ip': node['host_ip'],
+        'free_ram_mb': hypervisor['memory_mb'] - hypervisor['memory_mb_used'],
+        'free_disk_gb': hypervisor['local_gb'] - hypervisor['local_gb_used'],
+        'current_workload': hypervisor['current_workload'],
+        'hypervisor_type': hypervisor['hypervisor_type'],
+        'hypervisor_version': hypervisor['hypervisor_version'],
+        'host_ip': hypervisor['host_ip'],
         'cpu_info': '{}',
         'disk_available_least': None,
         'service': {'host': service['host'], 'id': service['id'],
@@ -58,24 +54,29 @@ def detail(node, service, down_time, instances):
     return body
 
 
-def with_servers(node, service, down_time, instances):
+def with_servers(hypervisor, servers):
     """A summary with ``servers`` (``uuid``, ``name``) when the node has
-    any, as List Hypervisor Servers shows it."""
-    body = summary(node, service, down_time)
-    if instances:
-        body['servers'] = [{'uuid': inst.uuid,
-                            'name': inst.instance_name or ''}
-                           for inst in instances]
+    any, as List Hypervisor Servers shows it.
+
+    :param servers: ``[{"uuid", "id", "instance_name"}]`` of the node's
+        instances; ``name`` is the stored (hypervisor-side) instance name
+    """
+    body = summary(hypervisor)
+    if servers:
+        body['servers'] = [{'uuid': s['uuid'],
+                            'name': s['instance_name'] or ''}
+                           for s in servers]
     return body
 
 
-def statistics(nodes_and_workloads):
-    """Show Hypervisor Statistics: sums over ``[(node, workload)]``."""
-    stats = {'count': len(nodes_and_workloads)}
-    for name in _SUMMED:
-        stats[name] = sum(node[name] for node, _w in nodes_and_workloads)
+def statistics(sums):
+    """Show Hypervisor Statistics from ``host_api.hypervisor_statistics``:
+    ``count``, the sums, ``free_ram_mb``, ``free_disk_gb``,
+    ``current_workload`` and a null ``disk_available_least``."""
+    stats = {'count': sums['count']}
+    stats.update((name, sums[name]) for name in _SUMMED)
     stats['free_ram_mb'] = stats['memory_mb'] - stats['memory_mb_used']
     stats['free_disk_gb'] = stats['local_gb'] - stats['local_gb_used']
-    stats['current_workload'] = sum(w for _n, w in nodes_and_workloads)
+    stats['current_workload'] = sums['current_workload']
     stats['disk_available_least'] = None
     return stats

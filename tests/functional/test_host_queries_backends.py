@@ -1,0 +1,106 @@
+"""The host queries on every backend: ``servicegroup.sql_is_up`` agrees
+with ``servicegroup.is_up`` over the unit tests' table of cases, and the
+os-hypervisors statements (correlated workload count, sums, the
+hostname pattern with LIKE wildcards) give the same results on MariaDB,
+PostgreSQL and SQLite."""
+from oslo_config import cfg
+from oslo_config import fixture as config_fixture
+import sqlalchemy as sa
+import testtools
+
+from nova_lite import context as nl_context
+from nova_lite.db import compute_nodes as node_db
+from nova_lite.db import hypervisors as hypervisor_db
+from nova_lite.db import instances as instance_db
+from nova_lite.db import migration
+from nova_lite.db import models
+from nova_lite.db import services as service_db
+from nova_lite.db import session as db_session
+from nova_lite import servicegroup
+from tests.functional.fixtures import backends
+from tests.unit import test_servicegroup as cases
+
+CONF = cfg.CONF
+RATIOS = {'cpu_allocation_ratio': 1.0, 'ram_allocation_ratio': 1.0,
+          'disk_allocation_ratio': 1.0}
+
+
+class HostQueriesMixin:
+    backend = None
+
+    def setUp(self):
+        super().setUp()
+        database = self.useFixture(backends.Database(self.backend))
+        self.useFixture(config_fixture.Config(CONF)).config(
+            connection=database.url, group='database')
+        db_session.reset()
+        self.addCleanup(db_session.reset)
+        migration.db_sync()
+        self.admin = nl_context.get_admin_context()
+
+    def test_sql_is_up_agrees_with_is_up(self):
+        for host, (values, _up) in cases.CASES.items():
+            service = service_db.service_register(
+                self.admin, host, servicegroup.COMPUTE, 'compute')
+            service_db.service_update(self.admin, service['id'], dict(
+                {'created_at': cases.NOW - 7200 * cases.SECOND}, **values))
+        services = service_db.service_get_all(self.admin)
+        svc = models.Service
+        for offset in (-61, 0, 1, 61):
+            now = cases.NOW + offset * cases.SECOND
+            python = {s['host'] for s in services
+                      if servicegroup.is_up(s, now, cases.DOWN)}
+            with db_session.reader(self.admin) as session:
+                sql = set(session.scalars(
+                    sa.select(svc.host).where(servicegroup.sql_is_up(svc)),
+                    servicegroup.window_params(now, cases.DOWN)))
+            self.assertEqual(python, sql, offset)
+
+    def test_hypervisor_statements(self):
+        for host, name in (('h1', 'n_1.example'), ('h2', 'n%2.example'),
+                           ('h3', 'nX2.example')):
+            service_db.service_register(self.admin, host,
+                                        servicegroup.COMPUTE, 'compute')
+            node_db.compute_node_report(
+                self.admin, host, name, {'vcpus': 4, 'memory_mb': 1024,
+                                         'local_gb': 10}, RATIOS, 0, 0)
+        instance_db.instances_create(self.admin, [
+            {'uuid': 'vm-%d' % i, 'vcpus': 1, 'memory_mb': 64, 'root_gb': 1,
+             'project_id': 'p', 'host': 'h1', 'node': node,
+             'vm_state': state}
+            for i, (node, state) in enumerate((
+                ('n_1.example', 'building'), (None, 'building'),
+                ('n_1.example', 'active'), ('other', 'building')))])
+        found = hypervisor_db.hypervisor_get_all(self.admin, workload=True)
+        self.assertEqual([2, 0, 0], [h['current_workload'] for h in found])
+        self.assertEqual(['h1', 'h2', 'h3'],
+                         [h['service']['host'] for h in found])
+        self.assertEqual(['n%2.example'], [
+            h['hypervisor_hostname'] for h in
+            hypervisor_db.hypervisor_get_all(self.admin, pattern='%2')])
+        self.assertEqual(['n_1.example'], [
+            h['hypervisor_hostname'] for h in
+            hypervisor_db.hypervisor_get_all(self.admin, pattern='n_')])
+        self.assertEqual([], hypervisor_db.hypervisor_get_all(
+            self.admin, pattern='N'))
+        stats = hypervisor_db.hypervisor_statistics(self.admin)
+        self.assertEqual({'count': 3, 'vcpus': 12, 'memory_mb': 3072,
+                          'local_gb': 30, 'vcpus_used': 0,
+                          'memory_mb_used': 0, 'local_gb_used': 0,
+                          'running_vms': 0, 'current_workload': 2}, stats)
+        self.assertTrue(all(type(v) is int for v in stats.values()))
+        servers = hypervisor_db.hypervisor_servers(self.admin, found)
+        self.assertEqual(['vm-0', 'vm-1', 'vm-2'],
+                         [s['uuid'] for s in servers[found[0]['id']]])
+
+
+class TestHostQueriesMariaDB(HostQueriesMixin, testtools.TestCase):
+    backend = 'mysql'
+
+
+class TestHostQueriesPostgreSQL(HostQueriesMixin, testtools.TestCase):
+    backend = 'postgresql'
+
+
+class TestHostQueriesSQLite(HostQueriesMixin, testtools.TestCase):
+    backend = 'sqlite'

@@ -1,0 +1,59 @@
+"""CloudStack listHosts and the compute API's os-services through the
+same ``build_app()`` WSGI app: both say whether a compute host is up by
+nova_lite.servicegroup's rule, so they agree on a forced down host."""
+from nova_lite.db import compute_nodes as node_db
+from tests.unit.api.cloudstack import test_endpoint
+from tests.unit.api import fakes
+from tests.unit.api import test_services
+
+RATIOS = {'cpu_allocation_ratio': 1.0, 'ram_allocation_ratio': 1.0,
+          'disk_allocation_ratio': 1.0}
+
+
+class HostStateAgreesTest(test_endpoint.CloudStackTestCase):
+
+    roles = ['admin', 'member', 'reader']
+
+    def setUp(self):
+        super().setUp()
+        test_services.register_services(self)
+        for host in ('node1', 'node2'):
+            node_db.compute_node_report(
+                self.api.admin_context, host, host,
+                {'vcpus': 4, 'memory_mb': 4096, 'local_gb': 40}, RATIOS,
+                0, 0)
+
+    def os_services(self):
+        resp = self.api.request('GET', '/v2.1/os-services?binary='
+                                'nova-compute', headers=fakes.ADMIN)
+        self.assertEqual(200, resp.status_code, resp.json)
+        return {s['host']: s['state'] for s in resp.json['services']}
+
+    def list_hosts(self, **params):
+        status, body = self.json('listHosts', **params)
+        self.assertEqual(200, status, body)
+        return {h['name']: h['state']
+                for h in body['listhostsresponse'].get('host', [])}
+
+    def test_forced_down_host_is_down_in_both_apis(self):
+        # node2's heartbeat is 10 minutes old (register_services).
+        self.assertEqual({'node1': 'up', 'node2': 'down'}, self.os_services())
+        self.assertEqual({'node1': 'Up', 'node2': 'Down'}, self.list_hosts())
+        resp = self.api.request(
+            'PUT', '/v2.1/os-services/force-down',
+            {'host': 'node1', 'binary': 'nova-compute', 'forced_down': True},
+            headers=fakes.ADMIN)
+        self.assertEqual(200, resp.status_code, resp.json)
+        self.assertEqual({'node1': 'down', 'node2': 'down'},
+                         self.os_services())
+        self.assertEqual({'node1': 'Down', 'node2': 'Down'},
+                         self.list_hosts())
+        self.assertEqual({}, self.list_hosts(state='Up'))
+
+    def test_list_capacity_sums_the_zone(self):
+        status, body = self.json('listCapacity', type='0')
+        self.assertEqual(200, status, body)
+        memory, = body['listcapacityresponse']['capacity']
+        self.assertEqual(('MEMORY', 'nova', 2 * 4096 * 1024 * 1024),
+                         (memory['name'], memory['zonename'],
+                          memory['capacitytotal']))
