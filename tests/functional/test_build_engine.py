@@ -254,10 +254,15 @@ class TestSweeperActions(BuildEngineTestCase):
         row = self.wait_task_cleared()
         self.assertEqual((states.STOPPED, states.SHUTDOWN),
                          (row.vm_state, row.power_state))
-        events = [e.event for a in action_db.actions_get(
-            self.stack.admin, self.uuid) for e in a.events]
-        self.assertIn('compute_reboot_instance', events)
-        self.assertIn('compute_stop_instance', events)
+        # The compute records an action's event when the action returns,
+        # after its state write: wait for it rather than race it.
+        wanted = {'compute_reboot_instance', 'compute_stop_instance'}
+
+        def _events():
+            events = {e.event for a in action_db.actions_get(
+                self.stack.admin, self.uuid) for e in a.events}
+            return wanted <= events
+        inprocess.wait_for(_events, 20, message='events %s' % wanted)
 
     def test_no_cast_to_a_compute_that_is_down(self):
         svc = service_db.service_get_all(self.stack.admin, host=self.row.host,

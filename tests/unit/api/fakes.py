@@ -2,30 +2,22 @@
 pipeline (noauth) over a fresh SQLite database and the in-process
 ``fake://`` bus, with no service listening (casts just wait on the bus).
 """
-import atexit
 import json
 import logging
-import os
-import shutil
-import tempfile
 
 import fixtures
 from oslo_config import cfg
-from oslo_config import fixture as config_fixture
 import testtools
 from werkzeug import test as werkzeug_test
 
 from nova_lite.api import wsgi
-from nova_lite import context as nl_context
 from nova_lite.db import flavors as flavor_db
 from nova_lite.db import images as image_db
 from nova_lite.db import instances as instance_db
 from nova_lite.db import session as db_session
-from nova_lite.db import migration
 from nova_lite.db import models
 from nova_lite.network import api as network_api
-from nova_lite import policy
-from nova_lite import rpc
+from tests import environment
 
 CONF = cfg.CONF
 
@@ -43,81 +35,40 @@ OTHER = {'X-User-Id': 'user-b', 'X-Project-Id': OTHER_PROJECT,
          'X-Roles': 'member'}
 
 
-_TEMPLATE = {}
+def seed(ctx):
+    """Flavors '1' (m1.tiny) and '2' (m1.small), the active public image
+    IMAGE_UUID (no data) and the flat network."""
+    flavor_db.flavor_create(ctx, {'flavorid': '1', 'name': 'm1.tiny',
+                                  'memory_mb': 512, 'vcpus': 1,
+                                  'root_gb': 1})
+    flavor_db.flavor_create(ctx, {'flavorid': '2', 'name': 'm1.small',
+                                  'memory_mb': 2048, 'vcpus': 1,
+                                  'root_gb': 20, 'swap': 512})
+    image_db.image_create(ctx, {'uuid': IMAGE_UUID, 'name': 'cirros',
+                                'status': 'active', 'disk_format': 'qcow2',
+                                'container_format': 'bare', 'size': 4096,
+                                'min_disk': 0, 'min_ram': 0,
+                                'visibility': 'public', 'properties': {}})
+    network_api.get_default_network(ctx)
 
 
 class APIFixture(fixtures.Fixture):
-    """``build_app()`` over SQLite in a temp dir; ``client`` is a werkzeug
-    test client; flavors '1' (m1.tiny) and '2' (m1.small) and an active
-    public image IMAGE_UUID exist."""
+    """``build_app()`` on a test ``Environment`` (SQLite copied from a
+    template seeded by ``seed``); ``client`` is a werkzeug test client."""
 
     def __init__(self, **api_options):
         super().__init__()
         self.api_options = api_options
 
     def _setUp(self):
-        tmp = self.useFixture(fixtures.TempDir()).path
-        # Parse no file and no argument, as a service without config file
-        # would (oslo.policy looks its policy file up through CONF).
-        CONF([], project='nova_lite', default_config_files=[],
-             default_config_dirs=[])
-        self.conf = self.useFixture(config_fixture.Config(CONF))
-        self.conf.config(state_path=tmp, transport_url='fake://')
-        self.conf.config(auth_strategy='noauth', group='api',
-                         **self.api_options)
-        self.conf.config(label=NETWORK_LABEL, group='network')
-        db_path = os.path.join(tmp, 'nova_lite.sqlite')
-        template = self._template_db()
-        for suffix in ('', '-wal'):
-            if os.path.exists(template + suffix):
-                shutil.copyfile(template + suffix, db_path + suffix)
-        self.conf.config(connection='sqlite:///%s' % db_path,
-                         group='database')
-        db_session.reset()
-        self.addCleanup(db_session.reset)
-        rpc.cleanup()
-        rpc.init()
-        self.addCleanup(rpc.cleanup)
-        network_api.clear_cache()
-        self.addCleanup(network_api.clear_cache)
-        policy.reset()
-        self.addCleanup(policy.reset)
-        self.admin_context = nl_context.get_admin_context()
-        self.network = network_api.get_default_network(self.admin_context)
+        env = self.useFixture(environment.Environment(
+            overrides={('network', 'label'): NETWORK_LABEL}, seed=seed,
+            template=True))
+        self.conf = env.conf
+        self.conf.config(group='api', **self.api_options)
+        self.admin_context = env.admin
+        self.network = env.network
         self.client = werkzeug_test.Client(wsgi.build_app(CONF))
-
-    def _template_db(self):
-        """Path of a migrated and seeded SQLite file, made once per test
-        process and copied by each test (migrating and creating the
-        network's fixed IPs take most of a fixture's time)."""
-        if 'path' not in _TEMPLATE:
-            tmp = tempfile.mkdtemp(prefix='nova-lite-api-template-')
-            atexit.register(shutil.rmtree, tmp, True)
-            path = os.path.join(tmp, 'template.sqlite')
-            self.conf.config(connection='sqlite:///%s' % path,
-                             group='database')
-            db_session.reset()
-            migration.db_sync()
-            self._seed(nl_context.get_admin_context())
-            db_session.reset()
-            network_api.clear_cache()
-            _TEMPLATE['path'] = path
-        return _TEMPLATE['path']
-
-    @staticmethod
-    def _seed(ctx):
-        flavor_db.flavor_create(ctx, {'flavorid': '1', 'name': 'm1.tiny',
-                                      'memory_mb': 512, 'vcpus': 1,
-                                      'root_gb': 1})
-        flavor_db.flavor_create(ctx, {'flavorid': '2', 'name': 'm1.small',
-                                      'memory_mb': 2048, 'vcpus': 1,
-                                      'root_gb': 20, 'swap': 512})
-        image_db.image_create(ctx, {'uuid': IMAGE_UUID, 'name': 'cirros',
-                                    'status': 'active', 'disk_format': 'qcow2',
-                                    'container_format': 'bare', 'size': 4096,
-                                    'min_disk': 0, 'min_ram': 0,
-                                    'visibility': 'public', 'properties': {}})
-        network_api.get_default_network(ctx)
 
     # ------------------------------------------------------------ requests
 
