@@ -1,9 +1,9 @@
 """Helpers shared by the compute, conductor and API for instance state."""
-import datetime
 import json
 import traceback as tb_module
 
 from oslo_log import log as logging
+from oslo_utils import timeutils
 
 from nova_lite.compute import states
 from nova_lite.db import actions as action_db
@@ -16,7 +16,9 @@ LOG = logging.getLogger(__name__)
 
 
 def utcnow():
-    return datetime.datetime.now(datetime.timezone.utc).replace(tzinfo=None)
+    """Naive UTC now, as the database stores times (oslo.utils' clock, which
+    tests can fix with ``timeutils.set_time_override``)."""
+    return timeutils.utcnow()
 
 
 def fault_code(exc):

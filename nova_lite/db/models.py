@@ -4,8 +4,7 @@ Soft-deleted tables carry ``deleted`` (0 while live, the row id once
 deleted) so unique constraints can include it, as Nova does.
 Units: memory in MiB, disks in GiB.
 """
-import datetime
-
+from oslo_utils import timeutils
 from sqlalchemy import (BigInteger, Boolean, Column, DateTime, Float,
                         ForeignKey, Index, Integer, String, Text,
                         UniqueConstraint)
@@ -14,7 +13,8 @@ from sqlalchemy.types import JSON
 
 
 def _utcnow():
-    return datetime.datetime.now(datetime.timezone.utc).replace(tzinfo=None)
+    """Naive UTC now (the columns store UTC without a zone)."""
+    return timeutils.utcnow()
 
 
 class Base(orm.DeclarativeBase):
