@@ -111,7 +111,7 @@ class Sweeper:
         count = 0
         for row in rows:
             # Release the claim and fence a late original flow off in one
-            # step: it can no longer place the instance (db_api docs).
+            # step: it can no longer place the instance (nova_lite.db.claims).
             if not claim_db.unclaim_for_redrive(ctxt, row.uuid):
                 continue
             user_ctxt = _owner_context(row)
