@@ -6,8 +6,9 @@ ports, its own MariaDB databases, RabbitMQ user and vhost, a private
 controller and three ``nova-lite-compute`` (fake driver), each in its own
 network namespace, reaching RabbitMQ through the lab's forwarder and no
 database (their configs have no ``[database]``). The test boots six
-servers and expects them on all three nodes, stops one node's compute and expects it reported down within
-``service_down_time``, then boots more servers and expects none there.
+servers and expects them on all three nodes, stops one node's compute
+and expects it reported down within ``service_down_time``, then boots
+more servers and expects none there.
 ``devstack/clean.sh`` removes the lab; namespaces and links of this test
 are deleted even when that fails.
 
