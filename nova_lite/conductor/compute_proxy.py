@@ -204,6 +204,10 @@ def build_finish(context, instance_uuid, host, event):
     current = instance_get(context, instance_uuid, read_deleted=True)
     if current is not None and current.task_state == states.DELETING:
         return 'deleting'
+    if (current is not None and current.vm_state == states.ACTIVE
+            and current.task_state is None and current.host == host):
+        # A retry of a finish whose answer was lost (conductor restart).
+        return 'active'
     return 'lost'
 
 

@@ -66,6 +66,21 @@ class ConductorAPI:
         return self.client.prepare(version='1.1').call(context, method,
                                                        **kwargs)
 
+    def _call_until_answered(self, context, method, attempts=5, **kwargs):
+        """A call repeated on MessagingTimeout (a conductor restarting),
+        for methods whose repetition is harmless (``build_finish``).
+
+        :raises: MessagingTimeout after ``attempts`` timeouts
+        """
+        for attempt in range(attempts):
+            try:
+                return self._call(context, method, **kwargs)
+            except messaging.MessagingTimeout:
+                if attempt == attempts - 1:
+                    raise
+                LOG.warning('Conductor did not answer %s; retrying',
+                            method)
+
     def _cast(self, context, method, **kwargs):
         self.client.prepare(version='1.1').cast(context, method, **kwargs)
 
@@ -151,8 +166,8 @@ class ConductorAPI:
                           allocate_network=allocate_network)
 
     def build_finish(self, context, instance_uuid, host, event):
-        """Call: 'active', 'deleting' or 'lost'."""
-        return self._call(context, 'build_finish',
+        """Call (repeated on timeout): 'active', 'deleting' or 'lost'."""
+        return self._call_until_answered(context, 'build_finish',
                           instance_uuid=instance_uuid, host=host,
                           event=event)
 
