@@ -9,9 +9,9 @@
 # with ${LAB_NET}.(10+i) on bridge LAB_BRIDGE (${LAB_NET}.1), running one
 # nova-lite-compute with host name ${NODE_NAME_PREFIX}i, its own state dir
 # and instances path. It reaches the controller's RabbitMQ (the lab's own
-# user) and database through TCP forwarders on ${LAB_NET}.1. Needs root,
-# RabbitMQ and MariaDB or PostgreSQL. unstack.sh removes namespaces,
-# veths, bridge and forwarders.
+# user) through a TCP forwarder on ${LAB_NET}.1, and no database (computes
+# have no database access). Needs root, RabbitMQ and MariaDB or
+# PostgreSQL. unstack.sh removes namespaces, veths, bridge and forwarder.
 set -euo pipefail
 
 usage() {

@@ -4,6 +4,11 @@
 ``services`` table, serves ``manager`` on ``topic`` (and ``topic.host``),
 heartbeats every ``report_interval`` seconds and runs the manager's
 periodic tasks (``manager.periodic_tasks()`` → [(callable, seconds)]).
+
+A manager with a ``conductor`` attribute (the compute's: it has no
+database access) registers and heartbeats through it (a call to register,
+once a conductor answers, then casts), as Nova's servicegroup database
+driver does for computes; the others write the table themselves.
 """
 import signal
 import threading
@@ -14,7 +19,6 @@ from oslo_log import log as logging
 import oslo_messaging as messaging
 
 from nova_lite import context as nl_context
-from nova_lite.db import services as service_db
 from nova_lite import rpc
 
 CONF = cfg.CONF
@@ -83,6 +87,52 @@ class PeriodicTask(threading.Thread):
         self._stop_event.set()
 
 
+class DatabaseStateReport:
+    """Registration and heartbeat written to the services table."""
+
+    def __init__(self):
+        # Imported here: a compute (ConductorStateReport) must not load
+        # the database layer at all.
+        from nova_lite.db import services as service_db
+        self.db = service_db
+
+    def register(self, ctxt, host, binary, topic):
+        """The services row's dict."""
+        return self.db.service_register(ctxt, host, binary, topic)
+
+    def heartbeat(self, ctxt, service_ref, host, binary, topic):
+        """The (possibly new, when it was deleted) row's dict."""
+        if self.db.service_heartbeat(ctxt, service_ref['id']):
+            return service_ref
+        return self.register(ctxt, host, binary, topic)
+
+
+class ConductorStateReport:
+    """Registration (a call, waiting for a conductor) and heartbeats
+    (casts; the conductor re-registers a deleted row) through
+    ``ConductorAPI``."""
+
+    def __init__(self, conductor):
+        self.conductor = conductor
+
+    def register(self, ctxt, host, binary, topic):
+        self.conductor.wait_until_ready(ctxt)
+        return self.conductor.service_register(ctxt, host, binary, topic)
+
+    def heartbeat(self, ctxt, service_ref, host, binary, topic):
+        self.conductor.service_heartbeat(ctxt, service_ref['id'], host,
+                                         binary, topic)
+        return service_ref
+
+
+def state_report(manager):
+    """The registration/heartbeat writer suiting ``manager``."""
+    conductor = getattr(manager, 'conductor', None)
+    if conductor is not None:
+        return ConductorStateReport(conductor)
+    return DatabaseStateReport()
+
+
 class Service:
     """One service instance (e.g. the compute of host ``node1``)."""
 
@@ -95,12 +145,13 @@ class Service:
         self._servers = []
         self._tasks = []
         self._ping_client = None
+        self.state = state_report(manager)
 
     def start(self):
         """Register, start the RPC servers and the periodic tasks."""
         ctxt = nl_context.get_admin_context()
-        self.service_ref = service_db.service_register(
-            ctxt, self.host, self.binary, self.topic)
+        self.service_ref = self.state.register(ctxt, self.host, self.binary,
+                                               self.topic)
         self.manager.init_host()
         endpoints = [self.manager]
         for target in (messaging.Target(topic=self.topic, server=self.host),):
@@ -144,10 +195,9 @@ class Service:
             LOG.warning('RPC consumer of %s on %s is not answering: no '
                         'heartbeat', self.binary, self.host)
             return
-        ctxt = nl_context.get_admin_context()
-        if not service_db.service_heartbeat(ctxt, self.service_ref['id']):
-            self.service_ref = service_db.service_register(
-                ctxt, self.host, self.binary, self.topic)
+        self.service_ref = self.state.heartbeat(
+            nl_context.get_admin_context(), self.service_ref, self.host,
+            self.binary, self.topic)
 
     def stop(self, graceful=True):
         """Stop tasks (waiting up to 15 s for one that is running, so none

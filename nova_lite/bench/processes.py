@@ -141,6 +141,8 @@ class ProcessStack(Resource):
         if self.use_keystone:
             self._start_keystone()
         self.config_file = self._write_config()
+        self.compute_config_file = self._write_config(
+            'compute.conf', without=('database',))
         self.engine = sa.create_engine(self.db.url)
         self.addCleanup(self.engine.dispose)
         self.manage('db', 'sync')
@@ -163,6 +165,7 @@ class ProcessStack(Resource):
             ('api', 'auth_strategy'): 'noauth',
             ('virt', 'driver'): 'fake',
             ('compute', 'resource_update_interval'): 5,
+            ('image', 'api_endpoint'): self.api_url + '/image',
         }
         if self.keystone is not None:
             options.update(self._keystone_options())
@@ -180,11 +183,16 @@ class ProcessStack(Resource):
     def _keystone_options(self):
         return {}
 
-    def _write_config(self):
+    def _write_config(self, name='nova_lite.conf', without=()):
+        """Write the options to ``<state_dir>/<name>``, leaving out the
+        groups in ``without``; its path. Computes get one without
+        ``[database]``: they have no database access."""
         groups = {}
-        for (group, name), value in self._options().items():
-            groups.setdefault(group, []).append('%s = %s' % (name, value))
-        path = os.path.join(self.state_dir, 'nova_lite.conf')
+        for (group, option), value in self._options().items():
+            if group not in without:
+                groups.setdefault(group, []).append(
+                    '%s = %s' % (option, value))
+        path = os.path.join(self.state_dir, name)
         with open(path, 'w') as conf:
             for group, lines in groups.items():
                 conf.write('[%s]\n%s\n\n' % (group, '\n'.join(lines)))
@@ -210,7 +218,9 @@ class ProcessStack(Resource):
         return result.stdout
 
     def _argv(self, script, host, *extra):
-        return (command(script) + ['--config-file', self.config_file,
+        config = (self.compute_config_file if script == 'nova-lite-compute'
+                  else self.config_file)
+        return (command(script) + ['--config-file', config,
                                    '--config-file', self._host_config(host)]
                 + list(extra))
 

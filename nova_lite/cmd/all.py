@@ -34,6 +34,12 @@ def _set_embedded_defaults():
     CONF.set_default('auth_strategy', 'noauth', group='api')
     CONF.set_default('connection', 'sqlite:///%s' % os.path.join(
         CONF.state_path, 'nova_lite.sqlite'), group='database')
+    # The computes download images from this process's own image API.
+    listen = CONF.api.listen
+    if listen in ('0.0.0.0', '::', ''):
+        listen = '127.0.0.1'
+    CONF.set_default('api_endpoint', 'http://%s:%d/image' % (
+        listen, CONF.api.port), group='image')
 
 
 def build_services(compute_hosts):

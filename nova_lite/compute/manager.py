@@ -4,6 +4,9 @@ Every operation on an instance runs under the per-instance lock
 (oslo.concurrency, keyed by uuid); builds also take the build semaphore
 (``max_concurrent_builds``) in a bounded build executor so the RPC worker
 returns at once.
+
+The compute has no database access: its reads and writes are RPC calls
+and casts of the conductor (``conductor.rpcapi``, version 1.1).
 """
 import threading
 
@@ -22,11 +25,7 @@ from nova_lite.compute import states
 from nova_lite.compute import utils as compute_utils
 from nova_lite.conductor import rpcapi as conductor_rpcapi
 from nova_lite import context as nl_context
-from nova_lite.db import actions as action_db
-from nova_lite.db import instances as instance_db
 from nova_lite import exception
-from nova_lite.network import api as network_api
-from nova_lite.objects import instance as instance_obj
 from nova_lite import service
 from nova_lite.virt import driver as virt_driver
 
@@ -54,9 +53,9 @@ class ComputeManager(service.Manager):
             max_workers=CONF.max_concurrent_builds * 2,
             check_and_reject=rejection.reject_when_reached(
                 CONF.max_queued_builds))
-        self.build_flow = build.BuildFlow(host, self.driver,
-                                          conductor_rpcapi.ConductorAPI())
-        self.power = power.PowerSync(host, self.driver)
+        self.conductor = conductor_rpcapi.ConductorAPI()
+        self.build_flow = build.BuildFlow(host, self.driver, self.conductor)
+        self.power = power.PowerSync(host, self.driver, self.conductor)
 
     # ------------------------------------------------------------ lifecycle
 
@@ -64,8 +63,8 @@ class ComputeManager(service.Manager):
         self.driver.init_host(self.host)
         self.driver.register_event_listener(self.power.handle_event)
         ctxt = nl_context.get_admin_context()
-        resource_tracker.update_available_resource(ctxt, self.host,
-                                                   self.driver)
+        resource_tracker.update_available_resource(
+            ctxt, self.host, self.driver, self.conductor)
         self._recover(ctxt)
 
     def _recover(self, ctxt):
@@ -88,7 +87,8 @@ class ComputeManager(service.Manager):
 
     def update_available_resource(self):
         resource_tracker.update_available_resource(
-            nl_context.get_admin_context(), self.host, self.driver)
+            nl_context.get_admin_context(), self.host, self.driver,
+            self.conductor)
 
     # --------------------------------------------------------------- builds
 
@@ -114,28 +114,40 @@ class ComputeManager(service.Manager):
 
     # ------------------------------------------------------------- actions
 
-    def _instance(self, context, instance_uuid):
-        return instance_obj.Instance.from_db(
-            instance_db.instance_get(context.elevated(), instance_uuid))
+    def _instance(self, context, instance_uuid, with_network=False):
+        """The instance (a conductor call), with ``with_network`` a dict
+        {'instance', 'network_info'}.
+
+        :raises: InstanceNotFound
+        """
+        found = self.conductor.instance_get(context, instance_uuid,
+                                            with_network=with_network)
+        if found is None:
+            raise exception.InstanceNotFound(instance_id=instance_uuid)
+        return found
+
+    def _event(self, name, start, result='Success', details=None):
+        """An action event of this host as the conductor takes it."""
+        return {'name': name, 'result': result,
+                'start': compute_utils.isotime(start), 'details': details,
+                'finish_action': True}
 
     def terminate_instance(self, context, instance_uuid):
         """Destroy the guest, free IP and claim, delete the record."""
         start = compute_utils.utcnow()
         with instance_lock(instance_uuid):
             try:
-                instance = self._instance(context, instance_uuid)
+                found = self._instance(context, instance_uuid,
+                                       with_network=True)
             except exception.InstanceNotFound:
-                compute_utils.release_resources(context, instance_uuid)
+                self.conductor.instance_release_resources(context,
+                                                          instance_uuid)
                 return
-            nw_info = network_api.get_instance_nw_info(context,
-                                                       instance_uuid)
-            self.driver.destroy(context, instance, nw_info)
-            compute_utils.release_resources(context, instance_uuid)
-            action_db.action_event_record(context, instance_uuid,
-                                          'compute_terminate_instance',
-                                          'Success', self.host, start,
-                                          finish_action=True)
-            instance_db.instance_destroy(context, instance_uuid)
+            self.driver.destroy(context, found['instance'],
+                                found['network_info'])
+            self.conductor.instance_terminated(
+                context, instance_uuid, self.host,
+                self._event('compute_terminate_instance', start))
         LOG.info('Instance %s deleted on %s', instance_uuid, self.host)
 
     def reboot_instance(self, context, instance_uuid, reboot_type):
@@ -162,26 +174,25 @@ class ComputeManager(service.Manager):
         start = compute_utils.utcnow()
         with instance_lock(instance_uuid):
             try:
-                instance = self._instance(context, instance_uuid)
+                found = self._instance(context, instance_uuid,
+                                       with_network=True)
             except exception.InstanceNotFound:
                 return
+            instance = found['instance']
             if instance.task_state != task_state:
                 LOG.info('Skipping %s of %s: task_state is %s', event,
                          instance_uuid, instance.task_state)
                 return
-            nw_info = network_api.get_instance_nw_info(context,
-                                                       instance_uuid)
             try:
-                action(instance, nw_info)
+                action(instance, found['network_info'])
                 result, details = 'Success', None
             except Exception as exc:  # noqa: BLE001 - reported as event
                 LOG.exception('%s of %s failed', event, instance_uuid)
                 result, details = 'Error', str(exc)
             self.power.record(context, instance, task_state,
-                              vm_state if result == 'Success' else None)
-            action_db.action_event_record(context, instance_uuid, event,
-                                          result, self.host, start,
-                                          details=details, finish_action=True)
+                              vm_state if result == 'Success' else None,
+                              event=self._event(event, start, result,
+                                                details))
 
     @messaging.expected_exceptions(exception.NotSupportedByDriver)
     def get_host_uptime(self, context):

@@ -1,10 +1,14 @@
 """Power state bookkeeping: after actions, on lifecycle events and in the
-periodic ``sync_power_states`` (which writes only on change)."""
+periodic ``sync_power_states`` (which writes only on change).
+
+Reads are conductor calls, the conditional writes conductor casts (the
+conductor runs the same conditional UPDATE; nobody here needs to know
+whether it matched).
+"""
 from oslo_log import log as logging
 
 from nova_lite.compute import states
 from nova_lite import context as nl_context
-from nova_lite.db import instances as instance_db
 from nova_lite import exception
 from nova_lite.objects import instance as instance_obj
 from nova_lite.virt import driver as virt_driver
@@ -20,9 +24,10 @@ class PowerSync:
     """Keeps ``power_state`` (and ACTIVE/STOPPED) in line with the
     hypervisor for the instances of one host."""
 
-    def __init__(self, host, driver):
+    def __init__(self, host, driver, conductor):
         self.host = host
         self.driver = driver
+        self.conductor = conductor
 
     def _power_state(self, instance):
         try:
@@ -30,20 +35,19 @@ class PowerSync:
         except exception.InstanceNotFound:
             return states.NOSTATE
 
-    def record(self, context, instance, task_state, vm_state):
+    def record(self, context, instance, task_state, vm_state, event=None):
         """End an action: clear ``task_state``, set the power state the
-        driver reports and, on success, ``vm_state``."""
+        driver reports and, on success, ``vm_state``; then record
+        ``event`` (a dict as ``ConductorAPI.instance_update`` takes it).
+        A cast."""
         values = {'task_state': None,
                   'power_state': self._power_state(instance)}
         if vm_state:
             values['vm_state'] = vm_state
-        try:
-            instance_db.instance_update(context, instance.uuid, values,
-                                        expected_task_state=task_state)
-        except (exception.InstanceNotFound,
-                exception.UnexpectedTaskStateError) as exc:
-            LOG.info('Not recording power state of %s: %s', instance.uuid,
-                     exc)
+        self.conductor.instance_update(
+            context, instance.uuid, values,
+            expected={'task_state': task_state}, host=self.host,
+            event=event)
 
     def handle_event(self, event):
         """Lifecycle event from the driver (any thread).
@@ -58,11 +62,8 @@ class PowerSync:
         if _EVENT_POWER.get(event.transition) is None:
             return
         ctxt = nl_context.get_admin_context()
-        try:
-            row = instance_db.instance_states_get(ctxt, event.uuid)
-        except exception.InstanceNotFound:
-            return
-        if row.task_state is not None:
+        row = self.conductor.instance_states_get(ctxt, event.uuid)
+        if row is None or row.task_state is not None:
             return
         # Drivers look a guest up by its uuid.
         power_state = self._power_state(instance_obj.Instance(uuid=row.uuid))
@@ -72,14 +73,14 @@ class PowerSync:
         """Compare every instance of the host with the hypervisor."""
         ctxt = nl_context.get_admin_context()
         changed = 0
-        for row in instance_db.instances_on_host(ctxt, self.host):
-            instance = instance_obj.Instance.from_db(row)
-            changed += self._sync_one(ctxt, row, self._power_state(instance))
+        for row in self.conductor.instances_on_host(ctxt, self.host):
+            changed += self._sync_one(ctxt, row, self._power_state(row))
         return changed
 
     def _sync_one(self, ctxt, row, power_state):
         """Write the power state if it changed and no task is running;
-        a guest found shut off while ACTIVE becomes STOPPED."""
+        a guest found shut off while ACTIVE becomes STOPPED. A cast: 1
+        when a write was sent, else 0."""
         if row.task_state is not None or row.power_state == power_state:
             return 0
         if row.vm_state not in (states.ACTIVE, states.STOPPED):
@@ -88,13 +89,9 @@ class PowerSync:
         if row.vm_state == states.ACTIVE and power_state in (
                 states.SHUTDOWN, states.CRASHED):
             values['vm_state'] = states.STOPPED
-        try:
-            instance_db.instance_update(ctxt, row.uuid, values,
-                                        expected_task_state=None,
-                                        expected_vm_state=row.vm_state)
-        except (exception.InstanceNotFound,
-                exception.UnexpectedTaskStateError):
-            return 0
+        self.conductor.instance_update(
+            ctxt, row.uuid, values,
+            expected={'task_state': None, 'vm_state': row.vm_state})
         LOG.info('Instance %s power state %s → %s', row.uuid,
                  row.power_state, power_state)
         return 1

@@ -1,14 +1,15 @@
 """Reports this node's totals to ``compute_nodes`` (usage comes from
-claims and is healed from allocations on each report)."""
+claims and is healed from allocations on each report), through the
+conductor (a cast per node)."""
 from oslo_config import cfg
-
-from nova_lite.db import compute_nodes as node_db
 
 CONF = cfg.CONF
 
 
-def update_available_resource(context, host, driver):
-    """Report every node of ``driver``; returns the node dicts."""
+def update_available_resource(context, host, driver, conductor):
+    """Report every node of ``driver`` with ``conductor``
+    (``ConductorAPI``) casts; returns the reports sent, dicts nodename,
+    resources (MiB, GiB), ratios."""
     reserved_disk_gb = (CONF.compute.reserved_host_disk_mb + 1023) // 1024
     ratios = {
         'cpu_allocation_ratio': CONF.compute.cpu_allocation_ratio,
@@ -16,9 +17,13 @@ def update_available_resource(context, host, driver):
         'disk_allocation_ratio': CONF.compute.disk_allocation_ratio,
     }
     running_vms = len(driver.list_instances())
-    return [node_db.compute_node_report(
-        context, host, nodename,
-        dict(driver.get_available_resource(nodename),
-             running_vms=running_vms),
-        ratios, CONF.compute.reserved_host_memory_mb, reserved_disk_gb)
-        for nodename in driver.get_available_nodes()]
+    reports = []
+    for nodename in driver.get_available_nodes():
+        resources = dict(driver.get_available_resource(nodename),
+                         running_vms=running_vms)
+        conductor.compute_node_report(
+            context, host, nodename, resources, ratios,
+            CONF.compute.reserved_host_memory_mb, reserved_disk_gb)
+        reports.append({'nodename': nodename, 'resources': resources,
+                        'ratios': ratios})
+    return reports

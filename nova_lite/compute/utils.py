@@ -1,18 +1,10 @@
-"""Helpers shared by the compute, conductor and API for instance state."""
+"""Helpers shared by the compute, conductor and API (no database access:
+the compute imports them)."""
+import datetime
 import json
 import traceback as tb_module
 
-from oslo_log import log as logging
 from oslo_utils import timeutils
-
-from nova_lite.compute import states
-from nova_lite.db import actions as action_db
-from nova_lite.db import claims as claim_db
-from nova_lite.db import instances as instance_db
-from nova_lite import exception
-from nova_lite.network import api as network_api
-
-LOG = logging.getLogger(__name__)
 
 
 def utcnow():
@@ -26,42 +18,23 @@ def fault_code(exc):
     return getattr(exc, 'code', 500) or 500
 
 
-def set_error(context, instance_uuid, message, code=500, host=None,
-              details=None, event='conductor_schedule_and_build',
-              start_time=None, **expected):
-    """Move an instance to ERROR with a fault and release what it holds
-    (claim, fixed IP). ``expected`` are instance_update conditions; when
-    they no longer hold (deleted, or someone else took over), nothing is
-    written and False is returned."""
-    fault = {'code': code, 'message': message, 'host': host,
-             'details': _details_text(details)}
-    try:
-        instance_db.instance_update(context, instance_uuid,
-                                    {'vm_state': states.ERROR,
-                                     'task_state': None},
-                                    fault=fault, **expected)
-    except (exception.InstanceNotFound, exception.UnexpectedTaskStateError):
-        LOG.info('Instance %s changed before it could be set to ERROR',
-                 instance_uuid)
-        return False
-    release_resources(context, instance_uuid)
-    action_db.action_event_record(context, instance_uuid, event, 'Error', host,
-                                  start_time, details=_details_text(details),
-                                  finish_action=True)
-    LOG.warning('Instance %s set to ERROR: %s', instance_uuid, message)
-    return True
-
-
-def _details_text(details):
+def details_text(details):
+    """Text of an event's or fault's details: a str as is, anything else
+    as JSON, None stays None."""
     if details is None or isinstance(details, str):
         return details
     return json.dumps(details)
 
 
-def release_resources(context, instance_uuid):
-    """Free the claim and the fixed IPs of an instance. Idempotent."""
-    claim_db.unclaim(context, instance_uuid)
-    network_api.deallocate_for_instance(context, instance_uuid)
+def isotime(value):
+    """ISO 8601 text of a naive UTC datetime (None stays None), for RPC
+    arguments; ``parse_isotime`` reads it back."""
+    return None if value is None else value.isoformat()
+
+
+def parse_isotime(text):
+    """The naive UTC datetime of ``isotime``'s text (None stays None)."""
+    return None if text is None else datetime.datetime.fromisoformat(text)
 
 
 def format_traceback():

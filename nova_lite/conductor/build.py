@@ -10,6 +10,7 @@ from oslo_log import log as logging
 
 from nova_lite.compute import states
 from nova_lite.compute import utils as compute_utils
+from nova_lite.conductor import instance_state
 from nova_lite.db import claims as claim_db
 from nova_lite import exception
 from nova_lite.scheduler import claims
@@ -52,7 +53,7 @@ class BuildFlow:
             message, details, code = ('Timed out waiting for the scheduler',
                                       None, 503)
         for uuid in uuids:
-            compute_utils.set_error(
+            instance_state.set_error(
                 context, uuid, message, code=code, details=details,
                 event=EVENT, start_time=start,
                 expected_task_state=states.SCHEDULING)
@@ -66,7 +67,7 @@ class BuildFlow:
                                      instance, spec):
                 selection.claimed = True
                 return alternates[index:]
-        compute_utils.set_error(
+        instance_state.set_error(
             context, instance.uuid,
             'Exhausted all hosts available for retrying build failures for '
             'instance %s.' % instance.uuid, event=EVENT,

@@ -1,9 +1,11 @@
-"""Conductor service: orchestrates builds and sweeps stuck instances."""
+"""Conductor service: orchestrates builds, sweeps stuck instances and does
+the computes' database work (``compute_proxy``; RPC API 1.1)."""
 from oslo_config import cfg
 import oslo_messaging as messaging
 
 from nova_lite.compute import rpcapi as compute_rpcapi
 from nova_lite.conductor import build
+from nova_lite.conductor import compute_proxy
 from nova_lite.conductor import sweeper
 from nova_lite.scheduler import rpcapi as scheduler_rpcapi
 from nova_lite import service
@@ -14,7 +16,7 @@ CONF = cfg.CONF
 class ConductorManager(service.Manager):
     """RPC endpoint of the ``conductor`` topic."""
 
-    target = messaging.Target(version='1.0')
+    target = messaging.Target(version='1.1')
 
     def __init__(self, host):
         super().__init__(host)
@@ -28,6 +30,62 @@ class ConductorManager(service.Manager):
         """See ``build.BuildFlow.build_instances``."""
         self.build_flow.build_instances(context, instances, request_spec,
                                         host_lists)
+
+    # -- the computes' database access (1.1), see compute_proxy ----------
+
+    def service_register(self, context, host, binary, topic):
+        return compute_proxy.service_register(context, host, binary, topic)
+
+    def service_heartbeat(self, context, service_id, host, binary, topic):
+        compute_proxy.service_heartbeat(context, service_id, host, binary,
+                                        topic)
+
+    def compute_node_report(self, context, **kwargs):
+        compute_proxy.compute_node_report(context, **kwargs)
+
+    def instance_get(self, context, instance_uuid, with_network=False,
+                     read_deleted=False):
+        return compute_proxy.instance_get(context, instance_uuid,
+                                          with_network, read_deleted)
+
+    def instance_states_get(self, context, instance_uuid):
+        return compute_proxy.instance_states_get(context, instance_uuid)
+
+    def instances_on_host(self, context, host):
+        return compute_proxy.instances_on_host(context, host)
+
+    def instance_update(self, context, instance_uuid, values, expected=None,
+                        host=None, event=None):
+        return compute_proxy.instance_update(context, instance_uuid, values,
+                                             expected, host, event)
+
+    def instance_set_error(self, context, instance_uuid, message, host,
+                           event, expected=None, code=500):
+        return compute_proxy.instance_set_error(
+            context, instance_uuid, message, host, event, expected, code)
+
+    def instance_release_resources(self, context, instance_uuid,
+                                   network_only=False):
+        compute_proxy.instance_release_resources(context, instance_uuid,
+                                                 network_only)
+
+    def instance_terminated(self, context, instance_uuid, host, event):
+        compute_proxy.instance_terminated(context, instance_uuid, host,
+                                          event)
+
+    def build_start(self, context, instance_uuid, host,
+                    allocate_network=True):
+        return compute_proxy.build_start(context, instance_uuid, host,
+                                         allocate_network)
+
+    def build_finish(self, context, instance_uuid, host, event):
+        return compute_proxy.build_finish(context, instance_uuid, host,
+                                          event)
+
+    def build_failed(self, context, instance_uuid, host, event, fault,
+                     reschedule=False):
+        return compute_proxy.build_failed(context, instance_uuid, host,
+                                          event, fault, reschedule)
 
     def post_start_hook(self):
         """Recover what a previous conductor left half done (its casts may

@@ -1,17 +1,35 @@
 """Client side of the conductor RPC API (topic ``conductor``).
 
+Computes have no database access: what they read or write goes through
+the 1.1 methods below (server side: ``conductor.compute_proxy``). Calls
+where the compute needs the outcome, casts everywhere else.
+
 History:
     1.0 - build_instances(instances, request_spec, host_lists)
+    1.1 - The compute's database access (all added together):
+          service_register (call), service_heartbeat (cast),
+          compute_node_report (cast), instance_get (call),
+          instance_states_get (call), instances_on_host (call),
+          instance_update (call or cast), instance_set_error (cast),
+          instance_release_resources (cast), instance_terminated (cast),
+          build_start (call), build_finish (call), build_failed (call)
 """
+import time
+
+from oslo_log import log as logging
 import oslo_messaging as messaging
 
 from nova_lite import rpc
 
+LOG = logging.getLogger(__name__)
 TOPIC = 'conductor'
 
 
 class ConductorAPI:
-    VERSION = '1.0'
+    """Client of the conductor; see the module doc for each method's
+    server side, arguments and result."""
+
+    VERSION = '1.1'
 
     def __init__(self):
         self.client = rpc.get_client(messaging.Target(topic=TOPIC,
@@ -24,3 +42,138 @@ class ConductorAPI:
         self.client.prepare(version='1.0').cast(
             context, 'build_instances', instances=instances,
             request_spec=request_spec, host_lists=host_lists)
+
+    def wait_until_ready(self, context, timeout=None, attempt_timeout=5):
+        """Block until a conductor answers a ping (the compute's first
+        call at start, when the conductor may still be starting).
+
+        :param timeout: seconds to give up after (None: forever)
+        :raises: MessagingTimeout after ``timeout``
+        """
+        deadline = None if timeout is None else time.monotonic() + timeout
+        client = self.client.prepare(version='1.0', timeout=attempt_timeout)
+        while True:
+            try:
+                client.call(context, 'ping')
+                return
+            except messaging.MessagingTimeout:
+                if deadline is not None and time.monotonic() > deadline:
+                    raise
+                LOG.warning('No conductor answered within %s s; waiting',
+                            attempt_timeout)
+
+    def _call(self, context, method, **kwargs):
+        return self.client.prepare(version='1.1').call(context, method,
+                                                       **kwargs)
+
+    def _call_until_answered(self, context, method, attempts=5, **kwargs):
+        """A call repeated on MessagingTimeout (a conductor restarting),
+        for methods whose repetition is harmless (``build_finish``).
+
+        :raises: MessagingTimeout after ``attempts`` timeouts
+        """
+        for attempt in range(attempts):
+            try:
+                return self._call(context, method, **kwargs)
+            except messaging.MessagingTimeout:
+                if attempt == attempts - 1:
+                    raise
+                LOG.warning('Conductor did not answer %s; retrying',
+                            method)
+
+    def _cast(self, context, method, **kwargs):
+        self.client.prepare(version='1.1').cast(context, method, **kwargs)
+
+    # -- services and resources ------------------------------------------
+
+    def service_register(self, context, host, binary, topic):
+        """Call: the services row's dict (``id`` among its keys)."""
+        return self._call(context, 'service_register', host=host,
+                          binary=binary, topic=topic)
+
+    def service_heartbeat(self, context, service_id, host, binary, topic):
+        """Cast: heartbeat (re-registers a deleted row)."""
+        self._cast(context, 'service_heartbeat', service_id=service_id,
+                   host=host, binary=binary, topic=topic)
+
+    def compute_node_report(self, context, host, nodename, resources,
+                            ratios, reserved_memory_mb, reserved_disk_gb):
+        """Cast: the resource report of one node (MiB, GiB)."""
+        self._cast(context, 'compute_node_report', host=host,
+                   nodename=nodename, resources=resources, ratios=ratios,
+                   reserved_memory_mb=reserved_memory_mb,
+                   reserved_disk_gb=reserved_disk_gb)
+
+    # -- instances -----------------------------------------------------
+
+    def instance_get(self, context, instance_uuid, with_network=False,
+                     read_deleted=False):
+        """Call: Instance, {'instance', 'network_info'} with
+        ``with_network``, or None when there is none."""
+        return self._call(context, 'instance_get',
+                          instance_uuid=instance_uuid,
+                          with_network=with_network,
+                          read_deleted=read_deleted)
+
+    def instance_states_get(self, context, instance_uuid):
+        """Call: partial Instance (uuid, host, the states) or None."""
+        return self._call(context, 'instance_states_get',
+                          instance_uuid=instance_uuid)
+
+    def instances_on_host(self, context, host):
+        """Call: [Instance] of the live instances of ``host``."""
+        return self._call(context, 'instances_on_host', host=host)
+
+    def instance_update(self, context, instance_uuid, values, expected=None,
+                        host=None, event=None, wait=False):
+        """Conditional write, then ``event`` (dict name, result, start,
+        details, finish_action) if given. A cast; with ``wait`` a call
+        returning whether ``expected`` ({'task_state', 'vm_state',
+        'host'}: value) held."""
+        kwargs = dict(instance_uuid=instance_uuid, values=values,
+                      expected=expected, host=host, event=event)
+        if wait:
+            return self._call(context, 'instance_update', **kwargs)
+        self._cast(context, 'instance_update', **kwargs)
+        return None
+
+    def instance_set_error(self, context, instance_uuid, message, host,
+                           event, expected=None, code=500):
+        """Cast: ERROR with a fault under ``expected``, release, event."""
+        self._cast(context, 'instance_set_error',
+                   instance_uuid=instance_uuid, message=message, host=host,
+                   event=event, expected=expected, code=code)
+
+    def instance_release_resources(self, context, instance_uuid,
+                                   network_only=False):
+        """Cast: free the claim and fixed IPs (idempotent)."""
+        self._cast(context, 'instance_release_resources',
+                   instance_uuid=instance_uuid, network_only=network_only)
+
+    def instance_terminated(self, context, instance_uuid, host, event):
+        """Cast: release, record ``event``, delete the record."""
+        self._cast(context, 'instance_terminated',
+                   instance_uuid=instance_uuid, host=host, event=event)
+
+    # -- builds ----------------------------------------------------------
+
+    def build_start(self, context, instance_uuid, host,
+                    allocate_network=True):
+        """Call: [VIF] when the build is ours (None → spawning matched),
+        None when it is not."""
+        return self._call(context, 'build_start',
+                          instance_uuid=instance_uuid, host=host,
+                          allocate_network=allocate_network)
+
+    def build_finish(self, context, instance_uuid, host, event):
+        """Call (repeated on timeout): 'active', 'deleting' or 'lost'."""
+        return self._call_until_answered(context, 'build_finish',
+                          instance_uuid=instance_uuid, host=host,
+                          event=event)
+
+    def build_failed(self, context, instance_uuid, host, event, fault,
+                     reschedule=False):
+        """Call: True when the compute must cast the reschedule."""
+        return self._call(context, 'build_failed',
+                          instance_uuid=instance_uuid, host=host,
+                          event=event, fault=fault, reschedule=reschedule)

@@ -27,6 +27,7 @@ from oslo_log import log as logging
 
 from nova_lite.compute import states
 from nova_lite.compute import utils as compute_utils
+from nova_lite.conductor import instance_state
 from nova_lite import context as nl_context
 from nova_lite.db import claims as claim_db
 from nova_lite.db import instances as instance_db
@@ -85,7 +86,7 @@ class Sweeper:
         stuck = instance_db.instances_stuck(
             ctxt, states.BUILDING,
             (states.SCHEDULING, states.SPAWNING, None), _ago(timeout))
-        return sum(1 for row in stuck if compute_utils.set_error(
+        return sum(1 for row in stuck if instance_state.set_error(
             ctxt, row.uuid, 'Build timed out after %d seconds' % timeout,
             code=500, host=row.host, event='conductor_sweep',
             expected_task_state=row.task_state,

@@ -17,12 +17,14 @@ from nova_lite.conf import network
 from nova_lite.conf import quota
 from nova_lite.conf import rpc
 from nova_lite.conf import scheduler
+from nova_lite.conf import service_user
 from nova_lite.conf import virt
 
 CONF = cfg.CONF
 
 for _mod in (api, cloudstack, compute, conductor, database, default, fake,
-             image, libvirt, network, quota, scheduler, virt):
+             image, libvirt, network, quota, scheduler, service_user,
+             virt):
     _mod.register_opts(CONF)
 
 rpc.register_opts(CONF)

@@ -11,10 +11,11 @@ from nova_lite.conf import libvirt
 from nova_lite.conf import network
 from nova_lite.conf import quota
 from nova_lite.conf import scheduler
+from nova_lite.conf import service_user
 from nova_lite.conf import virt
 
 _MODULES = (default, api, cloudstack, compute, conductor, database, fake,
-            image, libvirt, network, quota, scheduler, virt)
+            image, libvirt, network, quota, scheduler, service_user, virt)
 
 
 def list_opts():

@@ -4,10 +4,11 @@
 ports, its own MariaDB databases, RabbitMQ user and vhost, a private
 10.99.N.0/24 bridge) with Keystone, the API, conductor and scheduler on the
 controller and three ``nova-lite-compute`` (fake driver), each in its own
-network namespace, reaching RabbitMQ and MariaDB through the lab's
-forwarders. The test boots six servers and expects them on all three
-nodes, stops one node's compute and expects it reported down within
-``service_down_time``, then boots more servers and expects none there.
+network namespace, reaching RabbitMQ through the lab's forwarder and no
+database (their configs have no ``[database]``). The test boots six
+servers and expects them on all three nodes, stops one node's compute
+and expects it reported down within ``service_down_time``, then boots
+more servers and expects none there.
 ``devstack/clean.sh`` removes the lab; namespaces and links of this test
 are deleted even when that fails.
 

@@ -22,6 +22,7 @@ from oslo_utils import excutils
 
 import nova_lite.conf
 from nova_lite import exception
+from nova_lite.image import glance
 from nova_lite.virt import driver
 from nova_lite.virt.libvirt import config as vconfig
 from nova_lite.virt.libvirt import console
@@ -72,12 +73,10 @@ class LibvirtDriver(driver.ComputeDriver):
         return disks.instance_dir(CONF.libvirt.instances_path, instance)
 
     def _image_cache(self):
-        """The host's base image cache, over the image API."""
+        """The host's base image cache, filled over the image API's HTTP
+        download (``image.glance``; tests may set ``image_api``)."""
         if self.image_api is None:
-            # Imported here: the image API is a process boundary (the image
-            # store) that tests replace by setting ``image_api``.
-            from nova_lite.image import api as image_api
-            self.image_api = image_api.API()
+            self.image_api = glance.API()
         return imagebackend.ImageCache(CONF.libvirt.images_path,
                                        self.image_api)
 

@@ -6,6 +6,7 @@ from nova_lite.db import instances as instance_db
 from nova_lite.objects import instance as instance_obj
 from nova_lite.virt import driver
 from nova_lite.virt import fake
+from tests.unit.compute import local_conductor
 from tests.unit.api import fakes
 
 HOST = 'node1'
@@ -16,7 +17,8 @@ class TestPowerSync(fakes.APITestCase):
     def setUp(self):
         super().setUp()
         self.driver = fake.FakeDriver(HOST)
-        self.sync = power.PowerSync(HOST, self.driver)
+        self.sync = power.PowerSync(HOST, self.driver,
+                                    local_conductor.LocalConductor())
         self.uuid = self.create_server()
         self.set_instance(self.uuid, host=HOST, vm_state=states.ACTIVE,
                           task_state=None, power_state=states.RUNNING)

@@ -2,7 +2,7 @@
 
 The domains live in libvirt's built-in test hypervisor ``test:///default``
 (no daemon; real libvirt API and domain XML parsing), the disks are made by
-the real qemu-img, and only the image store behind ``nova_lite.image.api``
+the real qemu-img, and only the image store behind ``nova_lite.image.glance``
 is replaced, by FakeImageStore.
 """
 import json
@@ -39,7 +39,7 @@ needs_qemu_img = testtools.skipIf(shutil.which('qemu-img') is None,
 
 
 class FakeImageStore:
-    """Stands in for ``nova_lite.image.api.API``: the image store is
+    """Stands in for ``nova_lite.image.glance.API``: the image store is
     another process. Image files are local files registered with add()."""
 
     def __init__(self):

@@ -1,0 +1,241 @@
+"""The database work of computes, done by the conductor on their behalf.
+
+Computes have no database access (as Nova's nova-compute since the
+conductor took it over): every read and write of their build, power,
+recovery and resource-tracker flows and of their service heartbeat is one
+of these functions, reached through the conductor's RPC API
+(``conductor.rpcapi``, methods of version 1.1). They run exactly the
+statements the compute ran before, conditional writes included: a write
+whose expected states no longer hold changes nothing and says so.
+
+Arguments and results cross RPC: instances are ``objects.Instance``,
+NICs ``objects.VIF``, times ISO 8601 text of naive UTC
+(``compute_utils.isotime``), memory MiB and disk GiB.
+"""
+from oslo_log import log as logging
+
+from nova_lite.compute import states
+from nova_lite.compute import utils as compute_utils
+from nova_lite.conductor import instance_state
+from nova_lite.db import actions as action_db
+from nova_lite.db import compute_nodes as node_db
+from nova_lite.db import instance_faults as fault_db
+from nova_lite.db import instances as instance_db
+from nova_lite.db import services as service_db
+from nova_lite import exception
+from nova_lite.network import api as network_api
+from nova_lite.objects import instance as instance_obj
+
+LOG = logging.getLogger(__name__)
+
+#: Keys of an ``expected`` dict → keyword of ``instance_db.instance_update``.
+_EXPECTED = {'task_state': 'expected_task_state',
+             'vm_state': 'expected_vm_state',
+             'host': 'expected_host'}
+
+
+def _expected(expected):
+    """instance_update keywords of ``expected`` ({'task_state': X, ...};
+    a key left out is not checked).
+
+    :raises: ValueError for an unknown key
+    """
+    unknown = set(expected or {}) - set(_EXPECTED)
+    if unknown:
+        raise ValueError('unknown expected states %s' % sorted(unknown))
+    return {_EXPECTED[k]: v for k, v in (expected or {}).items()}
+
+
+def _update_if(context, instance_uuid, values, expected, fault=None):
+    """Conditional write; True when it matched (see module doc)."""
+    try:
+        instance_db.instance_update(context, instance_uuid, values,
+                                    fault=fault, **_expected(expected))
+        return True
+    except (exception.InstanceNotFound,
+            exception.UnexpectedTaskStateError) as exc:
+        LOG.info('Not updating %s: %s', instance_uuid, exc)
+        return False
+
+
+def _event(context, instance_uuid, host, event):
+    """Record ``event`` (dict name, result, start (isotime), details,
+    finish_action) as an instance action event of ``host``."""
+    action_db.action_event_record(
+        context, instance_uuid, event['name'], event['result'], host,
+        compute_utils.parse_isotime(event.get('start')),
+        details=event.get('details'),
+        finish_action=event.get('finish_action', False))
+
+
+# -------------------------------------------------------------- services
+
+def service_register(context, host, binary, topic):
+    """Create or revive the services row; its dict (``id`` among it)."""
+    return service_db.service_register(context, host, binary, topic)
+
+
+def service_heartbeat(context, service_id, host, binary, topic):
+    """Heartbeat of a service; registers it again when its row is gone
+    (deleted by an operator while it ran)."""
+    if not service_db.service_heartbeat(context, service_id):
+        service_db.service_register(context, host, binary, topic)
+
+
+def compute_node_report(context, host, nodename, resources, ratios,
+                        reserved_memory_mb, reserved_disk_gb):
+    """See ``db.compute_nodes.compute_node_report``; returns nothing."""
+    node_db.compute_node_report(context, host, nodename, resources, ratios,
+                                reserved_memory_mb, reserved_disk_gb)
+
+
+# ------------------------------------------------------------- instances
+
+def instance_get(context, instance_uuid, with_network=False,
+                 read_deleted=False):
+    """The instance (``Instance``; with ``read_deleted`` also a deleted
+    one, whose ``vm_state`` is 'deleted') or None when there is none;
+    with ``with_network`` a dict {'instance': Instance, 'network_info':
+    [VIF]} instead."""
+    ctxt = context.elevated()
+    if read_deleted:
+        ctxt.read_deleted = 'yes'
+    try:
+        instance = instance_obj.Instance.from_db(
+            instance_db.instance_get(ctxt, instance_uuid))
+    except exception.InstanceNotFound:
+        return None
+    if not with_network:
+        return instance
+    return {'instance': instance,
+            'network_info': network_api.get_instance_nw_info(
+                context, instance_uuid)}
+
+
+def instance_states_get(context, instance_uuid):
+    """uuid, host, vm_state, task_state and power_state of a live
+    instance as a partial ``Instance`` (one statement), or None."""
+    try:
+        row = instance_db.instance_states_get(context, instance_uuid)
+    except exception.InstanceNotFound:
+        return None
+    return instance_obj.Instance(
+        uuid=row.uuid, host=row.host, vm_state=row.vm_state,
+        task_state=row.task_state, power_state=row.power_state)
+
+
+def instances_on_host(context, host):
+    """[Instance] of the live instances of ``host``."""
+    return [instance_obj.Instance.from_db(row)
+            for row in instance_db.instances_on_host(context, host)]
+
+
+def instance_update(context, instance_uuid, values, expected=None,
+                    host=None, event=None):
+    """Conditional write of ``values`` (JSON-safe columns); True when
+    ``expected`` held. ``event`` (see ``_event``) is recorded either way,
+    as the end of the compute's action."""
+    matched = _update_if(context, instance_uuid, values, expected)
+    if event is not None:
+        _event(context, instance_uuid, host, event)
+    return matched
+
+
+def instance_set_error(context, instance_uuid, message, host, event,
+                       expected=None, code=500):
+    """``instance_state.set_error`` (ERROR, fault, release, event) under
+    ``expected``; True when it matched."""
+    return instance_state.set_error(context, instance_uuid, message,
+                                    code=code, host=host, event=event,
+                                    **_expected(expected))
+
+
+def instance_release_resources(context, instance_uuid, network_only=False):
+    """Free the claim and fixed IPs (only the fixed IPs with
+    ``network_only``) of an instance. Idempotent."""
+    if network_only:
+        network_api.deallocate_for_instance(context, instance_uuid)
+    else:
+        instance_state.release_resources(context, instance_uuid)
+
+
+def instance_terminated(context, instance_uuid, host, event):
+    """The guest is gone from ``host``: release, record ``event``, delete
+    the record."""
+    instance_state.release_resources(context, instance_uuid)
+    _event(context, instance_uuid, host, event)
+    instance_db.instance_destroy(context, instance_uuid)
+
+
+# ----------------------------------------------------------------- builds
+
+def build_start(context, instance_uuid, host, allocate_network=True):
+    """Claim a build for ``host``: task_state None → spawning while
+    building there; then allocate its NIC.
+
+    :returns: [VIF] (empty without ``allocate_network``), or None when
+        the instance is gone or no longer waits for this host
+    """
+    if not _update_if(context, instance_uuid,
+                      {'task_state': states.SPAWNING},
+                      {'task_state': None, 'vm_state': states.BUILDING,
+                       'host': host}):
+        return None
+    if not allocate_network:
+        return []
+    instance = instance_obj.Instance(uuid=instance_uuid)
+    return network_api.allocate_for_instance(context, instance)
+
+
+def build_finish(context, instance_uuid, host, event):
+    """Spawned: spawning → ACTIVE/running with ``launched_at`` now, and
+    ``event``.
+
+    :returns: 'active'; 'deleting' when a delete took the instance over
+        (it cleans up); 'lost' when something else did or it is gone
+    """
+    if _update_if(context, instance_uuid,
+                  {'vm_state': states.ACTIVE, 'task_state': None,
+                   'power_state': states.RUNNING,
+                   'launched_at': compute_utils.utcnow()},
+                  {'task_state': states.SPAWNING}):
+        _event(context, instance_uuid, host, event)
+        return 'active'
+    current = instance_get(context, instance_uuid, read_deleted=True)
+    if current is not None and current.task_state == states.DELETING:
+        return 'deleting'
+    if (current is not None and current.vm_state == states.ACTIVE
+            and current.task_state is None and current.host == host):
+        # A retry of a finish whose answer was lost (conductor restart).
+        return 'active'
+    return 'lost'
+
+
+def build_failed(context, instance_uuid, host, event, fault,
+                 reschedule=False):
+    """A build failed on ``host`` (its guest is removed): release the
+    claim and NIC, then either hand it back for rescheduling (spawning →
+    scheduling, no host; fault and ``event`` recorded) or set ERROR.
+
+    :param fault: dict code, message
+    :returns: True when the compute must cast the reschedule, False when
+        the instance was set to ERROR or changed meanwhile
+    """
+    instance_state.release_resources(context, instance_uuid)
+    if not reschedule:
+        instance_state.set_error(
+            context, instance_uuid, fault['message'], code=fault['code'],
+            host=host, event=event['name'],
+            start_time=compute_utils.parse_isotime(event.get('start')),
+            expected_task_state=states.SPAWNING)
+        return False
+    if not _update_if(context, instance_uuid,
+                      {'task_state': states.SCHEDULING, 'host': None,
+                       'node': None},
+                      {'task_state': states.SPAWNING, 'host': host}):
+        return False
+    fault_db.instance_fault_create(context, instance_uuid, fault['code'],
+                                   fault['message'], host=host)
+    _event(context, instance_uuid, host, dict(event, details=fault[
+        'message']))
+    return True
