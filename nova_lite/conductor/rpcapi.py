@@ -14,15 +14,37 @@ History:
           instance_release_resources (cast), instance_terminated (cast),
           build_start (call), build_finish (call), build_failed (call)
 """
-import time
-
 from oslo_log import log as logging
 import oslo_messaging as messaging
+import tenacity
 
 from nova_lite import rpc
 
 LOG = logging.getLogger(__name__)
 TOPIC = 'conductor'
+
+#: Seconds one attempt of a repeated call waits for its answer. A
+#: conductor killed while handling a call never answers it (the message
+#: was acknowledged on receipt), so a short wait lets the next attempt
+#: reach the restarted conductor soon, rather than after a whole
+#: rpc_response_timeout.
+RETRY_ATTEMPT_TIMEOUT = 10
+
+
+def _log_retry(state):
+    LOG.warning('Conductor did not answer %s within %s s (attempt %d); '
+                'asking again', state.args[1] if len(state.args) > 1 else
+                'a call', RETRY_ATTEMPT_TIMEOUT, state.attempt_number)
+
+
+def _retrying(attempts):
+    """tenacity policy: repeat on MessagingTimeout, ``attempts`` at most
+    (None: without end), re-raising the last timeout."""
+    stop = (tenacity.stop_never if attempts is None
+            else tenacity.stop_after_attempt(attempts))
+    return tenacity.Retrying(
+        retry=tenacity.retry_if_exception_type(messaging.MessagingTimeout),
+        stop=stop, reraise=True, before_sleep=_log_retry)
 
 
 class ConductorAPI:
@@ -43,43 +65,32 @@ class ConductorAPI:
             context, 'build_instances', instances=instances,
             request_spec=request_spec, host_lists=host_lists)
 
-    def wait_until_ready(self, context, timeout=None, attempt_timeout=5):
+    def wait_until_ready(self, context, attempts=None, attempt_timeout=5):
         """Block until a conductor answers a ping (the compute's first
         call at start, when the conductor may still be starting).
 
-        :param timeout: seconds to give up after (None: forever)
-        :raises: MessagingTimeout after ``timeout``
+        :param attempts: pings of ``attempt_timeout`` seconds each before
+            giving up (None: never give up)
+        :raises: MessagingTimeout after ``attempts`` unanswered pings
         """
-        deadline = None if timeout is None else time.monotonic() + timeout
         client = self.client.prepare(version='1.0', timeout=attempt_timeout)
-        while True:
-            try:
-                client.call(context, 'ping')
-                return
-            except messaging.MessagingTimeout:
-                if deadline is not None and time.monotonic() > deadline:
-                    raise
-                LOG.warning('No conductor answered within %s s; waiting',
-                            attempt_timeout)
+        _retrying(attempts)(client.call, context, 'ping')
 
     def _call(self, context, method, **kwargs):
         return self.client.prepare(version='1.1').call(context, method,
                                                        **kwargs)
 
-    def _call_until_answered(self, context, method, attempts=5, **kwargs):
+    def _call_until_answered(self, context, method, attempts=6,
+                             **kwargs):
         """A call repeated on MessagingTimeout (a conductor restarting),
-        for methods whose repetition is harmless (``build_finish``).
+        each attempt waiting ``RETRY_ATTEMPT_TIMEOUT`` seconds, for methods
+        whose repetition is harmless (``build_finish``).
 
         :raises: MessagingTimeout after ``attempts`` timeouts
         """
-        for attempt in range(attempts):
-            try:
-                return self._call(context, method, **kwargs)
-            except messaging.MessagingTimeout:
-                if attempt == attempts - 1:
-                    raise
-                LOG.warning('Conductor did not answer %s; retrying',
-                            method)
+        client = self.client.prepare(version='1.1',
+                                     timeout=RETRY_ATTEMPT_TIMEOUT)
+        return _retrying(attempts)(client.call, context, method, **kwargs)
 
     def _cast(self, context, method, **kwargs):
         self.client.prepare(version='1.1').cast(context, method, **kwargs)

@@ -1,0 +1,64 @@
+"""The conductor client's repeated calls: a call that is harmless to
+repeat (build_finish, the start-up ping) is asked again after a short
+wait when no conductor answers, and the last timeout is raised when the
+attempts run out."""
+from unittest import mock
+
+import fixtures
+import oslo_messaging as messaging
+import testtools
+
+from nova_lite.conductor import rpcapi
+
+
+class TestRepeatedCalls(testtools.TestCase):
+
+    def setUp(self):
+        super().setUp()
+        self.prepared = mock.Mock()
+        client = mock.Mock()
+        client.prepare.return_value = self.prepared
+        self.useFixture(mock_client(client))
+        self.api = rpcapi.ConductorAPI()
+        self.client = client
+
+    def test_build_finish_asked_again_after_a_timeout(self):
+        self.prepared.call.side_effect = [messaging.MessagingTimeout(),
+                                          messaging.MessagingTimeout(),
+                                          'active']
+        self.assertEqual('active', self.api.build_finish(
+            mock.sentinel.ctx, 'uuid-1', 'node1', {'event': 'x'}))
+        self.assertEqual(3, self.prepared.call.call_count)
+        self.client.prepare.assert_called_with(
+            version='1.1', timeout=rpcapi.RETRY_ATTEMPT_TIMEOUT)
+
+    def test_build_finish_gives_up_after_its_attempts(self):
+        self.prepared.call.side_effect = messaging.MessagingTimeout()
+        self.assertRaises(messaging.MessagingTimeout, self.api.build_finish,
+                          mock.sentinel.ctx, 'uuid-1', 'node1', {})
+        self.assertEqual(6, self.prepared.call.call_count)
+
+    def test_other_errors_are_not_repeated(self):
+        self.prepared.call.side_effect = messaging.RemoteError('Boom')
+        self.assertRaises(messaging.RemoteError, self.api.build_finish,
+                          mock.sentinel.ctx, 'uuid-1', 'node1', {})
+        self.assertEqual(1, self.prepared.call.call_count)
+
+    def test_wait_until_ready_pings_until_answered(self):
+        self.prepared.call.side_effect = [messaging.MessagingTimeout(),
+                                          None]
+        self.api.wait_until_ready(mock.sentinel.ctx)
+        self.prepared.call.assert_called_with(mock.sentinel.ctx, 'ping')
+        self.assertEqual(2, self.prepared.call.call_count)
+
+    def test_wait_until_ready_with_bounded_attempts(self):
+        self.prepared.call.side_effect = messaging.MessagingTimeout()
+        self.assertRaises(messaging.MessagingTimeout,
+                          self.api.wait_until_ready, mock.sentinel.ctx,
+                          attempts=2)
+
+
+def mock_client(client):
+    """Fixture: ``rpc.get_client`` returns ``client`` (the bus boundary)."""
+    return fixtures.MockPatch('nova_lite.rpc.get_client',
+                              return_value=client)
