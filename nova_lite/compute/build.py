@@ -12,6 +12,7 @@ from nova_lite.db import instance_faults as fault_db
 from nova_lite.db import instances as instance_db
 from nova_lite import exception
 from nova_lite.image import api as image_api
+from nova_lite import metrics
 from nova_lite.network import api as network_api
 
 LOG = logging.getLogger(__name__)
@@ -36,7 +37,8 @@ class BuildFlow:
             network_info = network_api.allocate_for_instance(context,
                                                              instance)
             image_meta = self._image_meta(context, instance, request_spec)
-            self.driver.spawn(context, instance, image_meta, network_info)
+            with metrics.SPAWN_SECONDS.time():
+                self.driver.spawn(context, instance, image_meta, network_info)
         except Exception as exc:  # noqa: BLE001 - every failure is handled
             LOG.warning('Build of %s failed on %s: %s', instance.uuid,
                         self.host, exc)
@@ -94,6 +96,7 @@ class BuildFlow:
         action_db.action_event_record(context, instance.uuid, EVENT, 'Success',
                                       self.host, start, finish_action=True)
         LOG.info('Instance %s is ACTIVE on %s', instance.uuid, self.host)
+        metrics.build_active(instance)
 
     def _lost_race(self, context, instance):
         """The instance changed while spawning: a delete (which waits on
@@ -141,8 +144,9 @@ class BuildFlow:
         if reschedulable:
             reason = ('Exhausted all hosts available for retrying build '
                       'failures. Last error: %s' % reason)
-        compute_utils.set_error(context, instance.uuid, reason,
+        failed = compute_utils.set_error(context, instance.uuid, reason,
                                 code=compute_utils.fault_code(exc),
                                 host=self.host, event=EVENT,
                                 start_time=start,
                                 expected_task_state=states.SPAWNING)
+        metrics.build_failed('compute', int(failed))

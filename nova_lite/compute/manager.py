@@ -25,6 +25,7 @@ from nova_lite import context as nl_context
 from nova_lite.db import actions as action_db
 from nova_lite.db import instances as instance_db
 from nova_lite import exception
+from nova_lite import metrics
 from nova_lite.network import api as network_api
 from nova_lite.objects import instance as instance_obj
 from nova_lite import service
@@ -57,6 +58,7 @@ class ComputeManager(service.Manager):
         self.build_flow = build.BuildFlow(host, self.driver,
                                           conductor_rpcapi.ConductorAPI())
         self.power = power.PowerSync(host, self.driver)
+        metrics.register_compute(self)
 
     # ------------------------------------------------------------ lifecycle
 

@@ -6,6 +6,7 @@ from nova_lite.compute import states
 from nova_lite import context as nl_context
 from nova_lite.db import instances as instance_db
 from nova_lite import exception
+from nova_lite import metrics
 from nova_lite.objects import instance as instance_obj
 from nova_lite.virt import driver as virt_driver
 
@@ -97,4 +98,5 @@ class PowerSync:
             return 0
         LOG.info('Instance %s power state %s → %s', row.uuid,
                  row.power_state, power_state)
+        metrics.POWER_SYNC_CORRECTIONS.inc()
         return 1
