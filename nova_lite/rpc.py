@@ -2,12 +2,17 @@
 
 The request context and nova_lite objects cross the bus through
 ``RequestContextSerializer``; servers use the threading executor.
+Clients are ``MeteredClient``: calls are timed and their timeouts counted
+by method (``nova_lite.metrics``), casts counted by method.
 """
+import time
+
 from oslo_config import cfg
 import oslo_messaging as messaging
 from oslo_messaging.rpc import dispatcher
 
 from nova_lite import context as nl_context
+from nova_lite import metrics
 from nova_lite import objects
 from nova_lite.objects import base as obj_base
 
@@ -60,14 +65,53 @@ class RequestContextSerializer(messaging.Serializer):
         return ctxt
 
 
+class MeteredClient:
+    """An oslo.messaging RPCClient (or a ``prepare()``'d context of one)
+    that records ``nova_lite_rpc_call_seconds`` (by method and outcome),
+    ``nova_lite_rpc_call_timeouts_total`` and ``nova_lite_rpc_casts_total``;
+    everything else is the wrapped client's."""
+
+    def __init__(self, client):
+        self._client = client
+
+    def prepare(self, *args, **kwargs):
+        """The wrapped client's ``prepare``, metered too."""
+        return MeteredClient(self._client.prepare(*args, **kwargs))
+
+    def call(self, ctxt, method, **kwargs):
+        """RPC call; raises what the wrapped call raises (e.g.
+        MessagingTimeout, a remote exception)."""
+        start = time.monotonic()
+        outcome = 'error'
+        try:
+            result = self._client.call(ctxt, method, **kwargs)
+            outcome = 'success'
+            return result
+        except messaging.MessagingTimeout:
+            outcome = 'timeout'
+            metrics.RPC_CALL_TIMEOUTS.labels(method).inc()
+            raise
+        finally:
+            metrics.RPC_CALL_SECONDS.labels(method, outcome).observe(
+                time.monotonic() - start)
+
+    def cast(self, ctxt, method, **kwargs):
+        """RPC cast (counted before sending)."""
+        metrics.RPC_CASTS.labels(method).inc()
+        return self._client.cast(ctxt, method, **kwargs)
+
+    def __getattr__(self, name):
+        return getattr(self._client, name)
+
+
 def get_client(target, version_cap=None, timeout=None):
-    """An RPCClient for ``target`` with the context serializer; calls
-    wait ``timeout`` seconds, by default oslo.messaging's
-    ``[DEFAULT] rpc_response_timeout``."""
-    return messaging.get_rpc_client(
+    """A MeteredClient around an RPCClient for ``target`` with the
+    context serializer; calls wait ``timeout`` seconds, by default
+    oslo.messaging's ``[DEFAULT] rpc_response_timeout``."""
+    return MeteredClient(messaging.get_rpc_client(
         get_transport(), target, version_cap=version_cap,
         serializer=RequestContextSerializer(),
-        timeout=timeout)
+        timeout=timeout))
 
 
 def get_server(target, endpoints):

@@ -21,6 +21,12 @@ extra is enough, the test requirements are not needed), then measures:
   servers in the database (rows beyond the booted ones are inserted with
   SQL in bulk).
 
+With ``--metrics`` every service runs its Prometheus listener
+(``[metrics] listen = 127.0.0.1``) and a thread of the bench scrapes each
+``/metrics`` every ``--scrape-interval`` seconds, as Prometheus would: run
+it with and without to see what metrics cost per boot (SQL statements,
+CPU ms; see doc/benchmarks.md).
+
 Usage::
 
     python tools/bench_boot.py --hosts 100 --servers 1000 --clients 16 \\
@@ -43,6 +49,7 @@ REPO_ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 if REPO_ROOT not in sys.path:
     sys.path.insert(0, REPO_ROOT)
 
+import requests  # noqa: E402
 import sqlalchemy as sa  # noqa: E402
 
 from nova_lite.bench import client as compute_client  # noqa: E402
@@ -380,9 +387,9 @@ def print_table(result):
     """The human-readable summary on stdout."""
     cfg = result['config']
     print('\nnova_lite boot benchmark: %d fake hosts, %d servers, %d '
-          'clients, %s, %d scheduler(s)' % (
+          'clients, %s, %d scheduler(s), metrics %s' % (
               cfg['hosts'], cfg['servers'], cfg['clients'], cfg['db'],
-              cfg['schedulers']))
+              cfg['schedulers'], 'on' if cfg.get('metrics') else 'off'))
     head = '%-8s %7s %9s %9s %9s %9s %9s %10s'
     print(head % ('phase', 'servers', 'wall s', 'srv/s', 'POST p50',
                   'POST p99', 'SQL/boot', 'CPU ms/b'))
@@ -415,7 +422,8 @@ def summary(args, phases, detail, stats):
     result.update({
         'config': {'hosts': args.hosts, 'servers': args.servers,
                    'clients': args.clients, 'db': args.db,
-                   'schedulers': args.schedulers, 'batch': args.batch},
+                   'schedulers': args.schedulers, 'batch': args.batch,
+                   'metrics': args.metrics},
         'sql_per_boot_by_service': {
             n: round(s['sql'], 2) for n, s in single['by_service'].items()},
         'delete_s': phases['delete']['delete_s'],
@@ -431,15 +439,46 @@ def summary(args, phases, detail, stats):
 def bench(args, stats_dir):
     stack = processes.ProcessStack(
         args.db, schedulers=args.schedulers, fake_hosts=args.hosts,
-        conf=stack_options(args, stats_dir))
+        conf=stack_options(args, stats_dir), metrics=args.metrics)
     with stack:
+        scraper = Scraper(stack.metrics_urls, args.scrape_interval)
         try:
+            scraper.start()
             return _bench_on(stack, args, stats_dir)
         except Exception:
             for name, proc in stack.processes.items():
                 print('--- %s log tail ---\n%s' % (name, proc.log_tail(15)),
                       file=sys.stderr)
             raise
+        finally:
+            scraper.stop()
+
+
+class Scraper(threading.Thread):
+    """GETs every ``/metrics`` URL each ``interval`` seconds (what a
+    Prometheus server would do) until stopped; ``scrapes`` counts them."""
+
+    def __init__(self, urls, interval):
+        super().__init__(name='bench-scraper', daemon=True)
+        self.urls = list(urls.values())
+        self.interval = interval
+        self.scrapes = 0
+        self._stop_event = threading.Event()
+
+    def run(self):
+        while self.urls and not self._stop_event.wait(self.interval):
+            for url in self.urls:
+                try:
+                    requests.get(url, timeout=5).raise_for_status()
+                    self.scrapes += 1
+                except requests.RequestException as exc:
+                    print('scrape of %s failed: %s' % (url, exc),
+                          file=sys.stderr)
+
+    def stop(self):
+        self._stop_event.set()
+        if self.is_alive():
+            self.join(10)
 
 
 def wait_stats_files(stats_dir, count, timeout=60):
@@ -488,6 +527,11 @@ def parse_args(argv):
     parser.add_argument('--detail-rows', default='1000,10000',
                         help='comma-separated server counts for the '
                              'GET /servers/detail measurement')
+    parser.add_argument('--metrics', action='store_true',
+                        help='run every service with its Prometheus '
+                             'listener on and scrape it')
+    parser.add_argument('--scrape-interval', type=float, default=5.0,
+                        help='seconds between two scrapes with --metrics')
     parser.add_argument('--json', help='write the figures to this file')
     args = parser.parse_args(argv)
     args.batch = min(args.batch or args.servers, 1000)

@@ -4,6 +4,8 @@
 
     RequestId (oslo.middleware: x-openstack-request-id, and Nova's
                x-compute-request-id, on every response)
+      -> RequestMetrics (Prometheus: requests by route template, method,
+         status; nova_lite.api.metrics)
       -> AccessLog (one line per request, never bodies)
       -> BodySizeLimit ([api] max_request_body_size → 413)
       -> PathDispatcher: ``mounts`` (apps with their own authentication,
@@ -37,6 +39,7 @@ from nova_lite.api import cloudstack
 from nova_lite.api import faults
 from nova_lite.api import healthcheck
 from nova_lite.api import image as image_endpoint
+from nova_lite.api import metrics as api_metrics
 from nova_lite.api import microversion
 from nova_lite.api import openapi
 from nova_lite.api import openstack
@@ -355,5 +358,6 @@ def build_app(conf=cfg.CONF, extra_blueprints=(), mounts=None):
         app = PathDispatcher(app, mounts)
     app = BodySizeLimit(app, conf)
     app = AccessLog(app)
+    app = api_metrics.RequestMetrics(app)
     return RequestId(app)
 

@@ -21,6 +21,7 @@ import sqlalchemy as sa
 
 from nova_lite.bench import backends
 from nova_lite.bench import Resource
+from nova_lite.conf import metrics as metrics_conf
 from nova_lite.db import models
 
 #: The checkout nova_lite runs from (for PYTHONPATH of child processes).
@@ -113,12 +114,18 @@ class ProcessStack(Resource):
         After setUp: ``keystone`` (the KeystoneFixture), ``auth_url``,
         ``passwords`` ({user: password}), ``projects`` ({user: project}),
         ``openstack_env(user)`` and ``token(user)``.
+    :param metrics: turn on every process's metrics listener on
+        127.0.0.1, each on a free port; ``metrics_urls`` maps a process
+        name (api, conductor, scheduler, compute-<host>, all) to its
+        ``/metrics`` URL
     """
 
     def __init__(self, backend='mysql', hosts=('node1', 'node2'),
                  all_in_one=False, conf=None, keystone=False,
-                 schedulers=1, fake_hosts=0):
+                 schedulers=1, fake_hosts=0, metrics=False):
         super().__init__()
+        self.metrics = metrics
+        self.metrics_urls = {}
         self.schedulers = schedulers
         self.fake_hosts = fake_hosts
         self.backend = backend
@@ -167,6 +174,8 @@ class ProcessStack(Resource):
             ('compute', 'resource_update_interval'): 5,
             ('image', 'api_endpoint'): self.api_url + '/image',
         }
+        if self.metrics:
+            options[('metrics', 'listen')] = '127.0.0.1'
         if self.keystone is not None:
             options.update(self._keystone_options())
         options.update(self.extra_conf)
@@ -224,9 +233,22 @@ class ProcessStack(Resource):
                                    '--config-file', self._host_config(host)]
                 + list(extra))
 
+    def _metrics_config(self, name, script):
+        """A config file giving process ``name`` a free metrics port
+        (``[metrics] port`` is a base the binary's offset is added to)."""
+        port = free_port()
+        base = port - metrics_conf.PORT_OFFSETS.get(script, 0)
+        path = os.path.join(self.state_dir, 'metrics-%s.conf' % name)
+        with open(path, 'w') as conf:
+            conf.write('[metrics]\nport = %d\n' % base)
+        self.metrics_urls[name] = 'http://127.0.0.1:%d/metrics' % port
+        return ['--config-file', path]
+
     def start_process(self, name, script, host, *extra):
-        proc = ServiceProcess(name, self._argv(script, host, *extra),
-                              self.state_dir)
+        argv = self._argv(script, host, *extra)
+        if self.metrics:
+            argv += self._metrics_config(name, script)
+        proc = ServiceProcess(name, argv, self.state_dir)
         proc.start()
         self.processes[name] = proc
         return proc

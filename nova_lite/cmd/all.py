@@ -71,6 +71,7 @@ def _main(argv):
     os.makedirs(CONF.state_path, exist_ok=True)
     prepare_database()
     services = build_services(CONF.compute_hosts)
+    stop_metrics = common.start_metrics('nova-lite-all')
     for svc in services:
         svc.start()
     try:
@@ -78,6 +79,7 @@ def _main(argv):
     finally:
         for svc in reversed(services):
             svc.stop(graceful=False)
+        stop_metrics()
 
 
 def main():

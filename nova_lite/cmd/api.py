@@ -15,9 +15,11 @@ def _main(argv):
     common.CONF.set_default('max_retries', 0, group='database')
     common.parse_args(argv)
     stop_stats = common.start_stats('nova-lite-api-%s' % common.CONF.host)
+    stop_metrics = common.start_metrics('nova-lite-api')
     try:
         return server.run_api(common.CONF)
     finally:
+        stop_metrics()
         stop_stats()
 
 

@@ -8,6 +8,7 @@ from oslo_log import log as logging
 
 from nova_lite import conf as nl_conf  # noqa: F401 - registers options
 from nova_lite import exception
+from nova_lite.metrics import listener as metrics_listener
 from nova_lite import rpc
 from nova_lite import service
 from nova_lite import stats
@@ -45,8 +46,22 @@ def wait_for_signal():
     return received[0]
 
 
+def start_metrics(binary):
+    """Start this process's metrics listener (``[metrics] listen``); the
+    scheduler and nova-lite-all also export the capacity gauges.
+
+    :returns: a function that stops it (a no-op when metrics are off)
+    :raises: OSError when the metrics port cannot be bound
+    """
+    listener = metrics_listener.start(
+        CONF, binary,
+        capacity=binary in ('nova-lite-scheduler', 'nova-lite-all'))
+    return listener.stop if listener is not None else (lambda: None)
+
+
 def serve(services):
     """Start ``services``, wait for a signal, stop them; exit code 0."""
+    stop_metrics = start_metrics(services[0].binary)
     for svc in services:
         svc.start()
     stop_stats = start_stats('%s-%s' % (services[0].binary,
@@ -56,6 +71,7 @@ def serve(services):
     LOG.info('Signal %d received, stopping', signum)
     for svc in reversed(services):
         svc.stop()
+    stop_metrics()
     rpc.cleanup()
     return 0
 

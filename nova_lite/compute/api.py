@@ -127,8 +127,9 @@ class API(api_actions.ServerActions):
         spec = self._request_spec(context, flavor, image, count,
                                   availability_zone, scheduler_hints,
                                   instance_group)
-        instances = [instance_obj.Instance.from_dict(
-            dict(v, metadata=dict(metadata or {}))) for v in values]
+        instances = [instance_obj.Instance.from_dict(dict(
+            v, metadata=dict(metadata or {}), created_at=r.created_at))
+            for v, r in zip(values, rows, strict=True)]
         self.conductor.build_instances(context, instances, spec)
         LOG.info('Accepted %d instance(s) in reservation %s', len(rows),
                  reservation_id)

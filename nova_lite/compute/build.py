@@ -9,6 +9,7 @@ from nova_lite.compute import states
 from nova_lite.compute import utils as compute_utils
 from nova_lite import exception
 from nova_lite.image import glance
+from nova_lite import metrics
 
 LOG = logging.getLogger(__name__)
 EVENT = 'compute_build_and_run_instance'
@@ -40,7 +41,8 @@ class BuildFlow:
             return
         try:
             image_meta = self._image_meta(context, instance, request_spec)
-            self.driver.spawn(context, instance, image_meta, network_info)
+            with metrics.SPAWN_SECONDS.time():
+                self.driver.spawn(context, instance, image_meta, network_info)
         except Exception as exc:  # noqa: BLE001 - every failure is handled
             LOG.warning('Build of %s failed on %s: %s', instance.uuid,
                         self.host, exc)
@@ -89,6 +91,7 @@ class BuildFlow:
         if outcome == 'active':
             LOG.info('Instance %s is ACTIVE on %s', instance.uuid,
                      self.host)
+            metrics.build_active(instance)
             return
         # The instance changed while spawning: a delete (which waits on
         # our lock and cleans up) or the sweeper (we clean up).

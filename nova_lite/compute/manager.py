@@ -26,6 +26,7 @@ from nova_lite.compute import utils as compute_utils
 from nova_lite.conductor import rpcapi as conductor_rpcapi
 from nova_lite import context as nl_context
 from nova_lite import exception
+from nova_lite import metrics
 from nova_lite import service
 from nova_lite.virt import driver as virt_driver
 
@@ -56,6 +57,7 @@ class ComputeManager(service.Manager):
         self.conductor = conductor_rpcapi.ConductorAPI()
         self.build_flow = build.BuildFlow(host, self.driver, self.conductor)
         self.power = power.PowerSync(host, self.driver, self.conductor)
+        metrics.register_compute(self)
 
     # ------------------------------------------------------------ lifecycle
 

@@ -10,6 +10,7 @@ from oslo_log import log as logging
 from nova_lite.compute import states
 from nova_lite import context as nl_context
 from nova_lite import exception
+from nova_lite import metrics
 from nova_lite.objects import instance as instance_obj
 from nova_lite.virt import driver as virt_driver
 
@@ -94,4 +95,5 @@ class PowerSync:
             expected={'task_state': None, 'vm_state': row.vm_state})
         LOG.info('Instance %s power state %s → %s', row.uuid,
                  row.power_state, power_state)
+        metrics.POWER_SYNC_CORRECTIONS.inc()
         return 1

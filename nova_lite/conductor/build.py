@@ -13,6 +13,7 @@ from nova_lite.compute import utils as compute_utils
 from nova_lite.conductor import instance_state
 from nova_lite.db import claims as claim_db
 from nova_lite import exception
+from nova_lite import metrics
 from nova_lite.scheduler import claims
 
 LOG = logging.getLogger(__name__)
@@ -30,10 +31,12 @@ class BuildFlow:
                         host_lists=None):
         """Schedule and launch; see the module docstring."""
         if host_lists is None:
+            metrics.build_started(len(instances))
             host_lists = self._schedule(context, instances, request_spec)
             if host_lists is None:
                 return
         else:
+            metrics.build_rescheduled(len(instances))
             host_lists = [self._claim_alternate(context, inst, hosts,
                                                 request_spec)
                           for inst, hosts in zip(instances, host_lists,
@@ -53,10 +56,11 @@ class BuildFlow:
             message, details, code = ('Timed out waiting for the scheduler',
                                       None, 503)
         for uuid in uuids:
-            instance_state.set_error(
-                context, uuid, message, code=code, details=details,
-                event=EVENT, start_time=start,
-                expected_task_state=states.SCHEDULING)
+            if instance_state.set_error(
+                    context, uuid, message, code=code, details=details,
+                    event=EVENT, start_time=start,
+                    expected_task_state=states.SCHEDULING):
+                metrics.build_failed('schedule')
         return None
 
     def _claim_alternate(self, context, instance, alternates, spec):
@@ -67,11 +71,12 @@ class BuildFlow:
                                      instance, spec):
                 selection.claimed = True
                 return alternates[index:]
-        instance_state.set_error(
-            context, instance.uuid,
-            'Exhausted all hosts available for retrying build failures for '
-            'instance %s.' % instance.uuid, event=EVENT,
-            expected_task_state=states.SCHEDULING)
+        if instance_state.set_error(
+                context, instance.uuid,
+                'Exhausted all hosts available for retrying build failures '
+                'for instance %s.' % instance.uuid, event=EVENT,
+                expected_task_state=states.SCHEDULING):
+            metrics.build_failed('reschedule')
         return None
 
     def _launch(self, context, instance, spec, host_list):

@@ -23,6 +23,7 @@ from nova_lite.db import instance_faults as fault_db
 from nova_lite.db import instances as instance_db
 from nova_lite.db import services as service_db
 from nova_lite import exception
+from nova_lite import metrics
 from nova_lite.network import api as network_api
 from nova_lite.objects import instance as instance_obj
 
@@ -223,11 +224,12 @@ def build_failed(context, instance_uuid, host, event, fault,
     """
     instance_state.release_resources(context, instance_uuid)
     if not reschedule:
-        instance_state.set_error(
-            context, instance_uuid, fault['message'], code=fault['code'],
-            host=host, event=event['name'],
-            start_time=compute_utils.parse_isotime(event.get('start')),
-            expected_task_state=states.SPAWNING)
+        if instance_state.set_error(
+                context, instance_uuid, fault['message'], code=fault['code'],
+                host=host, event=event['name'],
+                start_time=compute_utils.parse_isotime(event.get('start')),
+                expected_task_state=states.SPAWNING):
+            metrics.build_failed('compute')
         return False
     if not _update_if(context, instance_uuid,
                       {'task_state': states.SCHEDULING, 'host': None,

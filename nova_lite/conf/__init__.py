@@ -13,6 +13,7 @@ from nova_lite.conf import default
 from nova_lite.conf import fake
 from nova_lite.conf import image
 from nova_lite.conf import libvirt
+from nova_lite.conf import metrics
 from nova_lite.conf import network
 from nova_lite.conf import quota
 from nova_lite.conf import rpc
@@ -23,8 +24,8 @@ from nova_lite.conf import virt
 CONF = cfg.CONF
 
 for _mod in (api, cloudstack, compute, conductor, database, default, fake,
-             image, libvirt, network, quota, scheduler, service_user,
-             virt):
+             image, libvirt, metrics, network, quota, scheduler,
+             service_user, virt):
     _mod.register_opts(CONF)
 
 rpc.register_opts(CONF)

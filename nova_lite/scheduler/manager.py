@@ -14,6 +14,7 @@ from oslo_log import log as logging
 import oslo_messaging as messaging
 
 from nova_lite import exception
+from nova_lite import metrics
 from nova_lite.objects import selection as selection_obj
 from nova_lite.scheduler import claims
 from nova_lite.scheduler import filters
@@ -57,19 +58,23 @@ class SchedulerManager(service.Manager):
             details; claims made for earlier instances of the request are
             released first
         """
-        spec = request.RequestView(request_spec)
-        hosts = host_manager.get_host_states(context, spec,
-                                             self.filter_names)
-        result = []
-        try:
-            for instance_uuid in instance_uuids:
-                result.append(self._select_one(context, spec, instance_uuid,
-                                               hosts, return_alternates))
-        except exception.NoValidHost:
-            for instance_uuid in instance_uuids[:len(result)]:
-                claims.unclaim(context, instance_uuid)
-            raise
-        return result
+        with metrics.select_timer():
+            spec = request.RequestView(request_spec)
+            hosts = host_manager.get_host_states(context, spec,
+                                                 self.filter_names)
+            metrics.HOSTS_CONSIDERED.observe(len(hosts))
+            result = []
+            try:
+                for instance_uuid in instance_uuids:
+                    result.append(self._select_one(
+                        context, spec, instance_uuid, hosts,
+                        return_alternates))
+            except exception.NoValidHost as exc:
+                metrics.no_valid_host(exc, self.filter_names)
+                for instance_uuid in instance_uuids[:len(result)]:
+                    claims.unclaim(context, instance_uuid)
+                raise
+            return result
 
     def _select_one(self, context, spec, instance_uuid, hosts,
                     return_alternates):
