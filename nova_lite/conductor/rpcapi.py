@@ -32,9 +32,9 @@ RETRY_ATTEMPT_TIMEOUT = 10
 
 
 def _log_retry(state):
-    LOG.warning('Conductor did not answer %s within %s s (attempt %d); '
-                'asking again', state.args[1] if len(state.args) > 1 else
-                'a call', RETRY_ATTEMPT_TIMEOUT, state.attempt_number)
+    method = state.args[1] if len(state.args) > 1 else 'a call'
+    LOG.warning('Conductor did not answer %s (attempt %d); asking again',
+                method, state.attempt_number)
 
 
 def _retrying(attempts):
