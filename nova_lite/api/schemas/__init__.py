@@ -1,9 +1,11 @@
 """JSON schemas of the compute API request bodies and their validator.
 
-One schema per body-taking route (``route_schemas()``), written for
-JSON Schema draft 7 with ``additionalProperties: false`` on every object
-whose keys are not free-form.  Field rules (lengths, patterns, count
-types) follow the compute API reference for microversion 2.1.
+One schema per body-taking route (``route_schemas()``), or a
+``Versioned`` list of schemas by microversion range where a version
+changes the body; written for JSON Schema draft 7 with
+``additionalProperties: false`` on every object whose keys are not
+free-form.  Field rules (lengths, patterns, count types) follow the
+compute API reference at each schema's microversions.
 
 A validation failure is a 400 whose message names the field, e.g.
 ``Invalid input for field/attribute server/name. Value: ''. '' should be
@@ -69,6 +71,49 @@ metadata = {
     },
     'additionalProperties': False,
 }
+
+
+# ------------------------------------------------------- microversions
+
+class Versioned:
+    """The request schemas of one route by microversion range.
+
+    ``Versioned(('2.1', '2.18', old), ('2.19', None, new))``: each range
+    is ``(first, last or None)``, inclusive, as the compute API
+    reference's "New in version" / "Available until" notes; a version no
+    range covers has no body schema (the route is not served there).
+    """
+
+    def __init__(self, *ranges):
+        self.ranges = tuple(ranges)
+
+    def at(self, version):
+        """The schema of ``version`` (an APIVersion), or None."""
+        from nova_lite.api import microversion
+        for minimum, maximum, schema in self.ranges:
+            if microversion.in_range(version, minimum, maximum):
+                return schema
+        return None
+
+
+def for_version(entry, version):
+    """The schema of a ``route_schemas()`` entry at ``version``."""
+    if isinstance(entry, Versioned):
+        return entry.at(version)
+    return entry
+
+
+def extend(schema, path, **properties):
+    """A deep copy of ``schema`` with ``properties`` added to the object
+    at ``path`` (a tuple of property names), for a version that adds
+    body fields."""
+    import copy
+    result = copy.deepcopy(schema)
+    node = result
+    for key in path:
+        node = node['properties'][key]
+    node['properties'].update(copy.deepcopy(properties))
+    return result
 
 
 # ---------------------------------------------------------------- formats
