@@ -190,6 +190,7 @@ def route_schemas():
     runs; a meta-test checks every POST/PUT route is listed.
     """
     from nova_lite.api.schemas import aggregates
+    from nova_lite.api.schemas import flavor_extras
     from nova_lite.api.schemas import flavors
     from nova_lite.api.schemas import keypairs
     from nova_lite.api.schemas import quota_sets
@@ -200,6 +201,7 @@ def route_schemas():
     from nova_lite.api.schemas import services
 
     server = '/v2.1/servers/<server_id>'
+    flavor = '/v2.1/flavors/<flavor_id>'
     return {
         ('POST', '/v2.1/servers'): servers.create,
         ('PUT', server): servers.update,
@@ -208,6 +210,9 @@ def route_schemas():
         ('PUT', server + '/metadata'): server_metadata.update_all,
         ('PUT', server + '/metadata/<key>'): server_metadata.update_item,
         ('POST', '/v2.1/flavors'): flavors.create,
+        ('POST', flavor + '/os-extra_specs'): flavor_extras.create,
+        ('PUT', flavor + '/os-extra_specs/<key>'): flavor_extras.update,
+        ('POST', flavor + '/action'): flavor_extras.action,
         ('POST', '/v2.1/os-aggregates'): aggregates.create,
         ('PUT', '/v2.1/os-aggregates/<aggregate_id>'): aggregates.update,
         ('POST', '/v2.1/os-aggregates/<aggregate_id>/action'):

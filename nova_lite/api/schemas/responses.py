@@ -150,6 +150,13 @@ RESPONSES = {
     ('GET', '/v2.1/flavors/detail'): [('2.1', None, 200, _flavor_list)],
     ('GET', _FLAVOR): [('2.1', None, 200, _flavor_show)],
     ('POST', '/v2.1/flavors'): [('2.1', None, 200, _flavor_show)],
+    ('GET', _EXTRA): [('2.1', None, 200, _extra_specs)],
+    ('POST', _EXTRA): [('2.1', None, 200, _extra_specs)],
+    ('GET', _EXTRA + '/<key>'): [('2.1', None, 200, _extra_spec)],
+    ('PUT', _EXTRA + '/<key>'): [('2.1', None, 200, _extra_spec)],
+    ('GET', _FLAVOR + '/os-flavor-access'): [
+        ('2.1', None, 200, _flavor_access)],
+    ('POST', _FLAVOR + '/action'): [('2.1', None, 200, _flavor_access)],
     ('GET', _KEYPAIRS): [('2.1', None, 200, _keypair_list)],
     ('POST', _KEYPAIRS): [
         ('2.1', '2.1', 200, lambda v: _wrap('keypair', keypair_created(v))),
