@@ -57,7 +57,7 @@ _PLACEHOLDER = re.compile(r'<(?:(?P<converter>\w+)(?:\([^)]*\))?:)?'
 _LIST = ('limit', 'marker')
 _SERVER_LIST = _LIST + ('name', 'status', 'reservation_id', 'image',
                         'flavor', 'changes-since', 'host', 'all_tenants',
-                        'deleted')
+                        'deleted', 'ip', 'ip6')
 _FLAVOR_LIST = _LIST + ('is_public', 'minRam', 'minDisk')
 
 #: (method, OpenAPI path) → query parameters the handler reads.
@@ -74,6 +74,9 @@ QUERY_PARAMETERS = {
     ('PUT', '/v2.1/os-quota-sets/{project_id}'): ('user_id',),
     ('GET', '/v2.1/os-services'): ('binary', 'host'),
     ('GET', '/v2.1/openapi.json'): ('microversion',),
+    ('GET', '/v2.1/os-keypairs'): ('user_id',),
+    ('GET', '/v2.1/os-keypairs/{keypair_name}'): ('user_id',),
+    ('DELETE', '/v2.1/os-keypairs/{keypair_name}'): ('user_id',),
 }
 
 #: (method, OpenAPI path) → {status: empty body} of handlers whose
@@ -215,7 +218,7 @@ def _query_parameters(method, path):
 def _version_header(version):
     return {'name': microversion.HEADER, 'in': 'header', 'required': True,
             'schema': {'type': 'string', 'enum': [
-                '%s %s' % (microversion.SERVICE, version)]}}
+                '%s %s' % (microversion.SERVICE, str(version))]}}
 
 
 def _responses(view, method, rule, version):
@@ -294,7 +297,7 @@ def document(app, server_url='/', version=microversion.MIN_VERSION):
                                     microversion.MAX_VERSION)},
         'servers': [{'url': server_url.rstrip('/') or '/'}],
         'security': [{'token': []}],
-        'paths': paths(app),
+        'paths': paths(app, version),
         'components': {
             'schemas': {'Fault': FAULT_SCHEMA},
             'securitySchemes': {'token': {

@@ -33,6 +33,26 @@ def _v(version, description, handlers=(), refused=''):
 
 HISTORY = (
     _v('2.1', 'The base compute API v2.1.', ('*',)),
+    _v('2.2', 'Key pair type (ssh or x509) on create, shown in list and '
+       'show; create answers 201 and delete 204.', ('keypairs',)),
+    _v('2.3', 'Admins see more OS-EXT-SRV-ATTR server attributes '
+       '(reservation_id, launch_index, hostname, kernel_id, ramdisk_id, '
+       'root_device_name, user_data); volumes_attached shows '
+       'delete_on_termination.', ('servers',)),
+    _v('2.4', 'os-fixed-ips shows the reserved flag.', ('fixed_ips',),
+       refused='os-fixed-ips (a nova-network API) does not exist: 404.'),
+    _v('2.5', 'Non-admins may filter server lists by ip6.', ('servers',)),
+    _v('2.6', 'The remote-consoles API replaces the get*Console actions.',
+       ('remote_consoles',),
+       refused='Remote consoles do not exist: POST /servers/{id}/'
+       'remote-consoles is a 404 and the get*Console actions a 400.'),
+    _v('2.7', 'Adding tenant access to a public flavor is a 409.',
+       ('flavor_access',)),
+    _v('2.8', 'The mks protocol of remote-consoles.', ('remote_consoles',),
+       refused='Remote consoles do not exist (404).'),
+    _v('2.9', 'Servers show the boolean locked.', ('servers',)),
+    _v('2.10', 'Admins manage other users\' key pairs (user_id).',
+       ('keypairs',)),
 )
 
 #: (method, Flask rule) → (first version, last version or None) of

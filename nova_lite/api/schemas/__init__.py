@@ -96,6 +96,14 @@ class Versioned:
         return None
 
 
+def all_schemas(entry):
+    """Every schema of a ``route_schemas()`` entry (one, or one per
+    version range)."""
+    if isinstance(entry, Versioned):
+        return [schema for _first, _last, schema in entry.ranges]
+    return [entry]
+
+
 def for_version(entry, version):
     """The schema of a ``route_schemas()`` entry at ``version``."""
     if isinstance(entry, Versioned):
