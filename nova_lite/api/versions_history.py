@@ -70,3 +70,15 @@ def implemented():
 def refused():
     """Rows whose change cannot apply (see the module docstring)."""
     return [row for row in HISTORY if row.refused]
+
+
+def markdown_table():
+    """The history as the Markdown table of doc/microversions.md (a unit
+    test keeps the page equal to it)."""
+    lines = ['| Version | Change | Handlers | Status |',
+             '|---|---|---|---|']
+    for row in HISTORY:
+        status = 'refused: ' + row.refused if row.refused else 'implemented'
+        lines.append('| %s | %s | %s | %s |' % (
+            row.version, row.description, ', '.join(row.handlers), status))
+    return '\n'.join(lines) + '\n'

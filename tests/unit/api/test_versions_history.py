@@ -139,3 +139,13 @@ class RenderedBodiesTest(fakes.APITestCase):
             ('GET', '/v2.1/os-server-groups', '/v2.1/os-server-groups',
              None),
         ]
+
+
+class DocPageTest(testtools.TestCase):
+
+    def test_doc_lists_the_history(self):
+        import os
+        path = os.path.join(os.path.dirname(__file__), '..', '..', '..',
+                            'doc', 'microversions.md')
+        with open(path) as page:
+            self.assertIn(versions_history.markdown_table(), page.read())
