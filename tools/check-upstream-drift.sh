@@ -44,7 +44,7 @@ rc=0
     --test-path "$OLDPWD/tests/unit" run --concurrency 2) >"$venv/unit.log" 2>&1 || rc=$?
 grep -E '^ - (Passed|Failed|Skipped):' "$venv/unit.log" || tail -30 "$venv/unit.log"
 if [ "$rc" -ne 0 ]; then
-    grep -E '^FAIL:|Error:|ImportError' "$venv/unit.log" | head -20 || true
+    grep -E '^FAIL:|Error:' "$venv/unit.log" | sort | uniq -c | sort -rn | head -8 || true
     echo "DRIFT: the newest releases break nova_lite's unit tests (log: $venv/unit.log; rerun with --keep to inspect)"
     exit 1
 fi
