@@ -6,20 +6,19 @@ either it gets the minimum.  ``latest`` means the maximum.  A malformed
 version is a 400, a version outside [MIN, MAX] a 406.  Responses under
 ``/v2.1`` echo both headers and ``Vary`` on them.
 """
+import functools
 import re
 
 import flask
+from werkzeug import exceptions as http_exceptions
 
 from nova_lite.api import openstack
+from nova_lite.api import versions_history
 from nova_lite import exception
 
 SERVICE = 'compute'
 HEADER = 'OpenStack-API-Version'
 LEGACY_HEADER = 'X-OpenStack-Nova-API-Version'
-
-#: Microversion bumps after 2.1, oldest first, one line each:
-#: ``('2.2', 'what changed')``.  Empty: nova_lite speaks 2.1.
-VERSION_BUMPS = []
 
 _VERSION_RE = re.compile(r'^([1-9][0-9]*)\.(0|[1-9][0-9]*)\Z')
 
@@ -51,8 +50,32 @@ class APIVersion(tuple):
 
 
 MIN_VERSION = APIVersion(2, 1)
-MAX_VERSION = (APIVersion.parse(VERSION_BUMPS[-1][0]) if VERSION_BUMPS
-               else MIN_VERSION)
+#: The advertised maximum: the last row of the history.
+MAX_VERSION = APIVersion.parse(versions_history.MAX)
+
+#: Microversion bumps after 2.1, oldest first: ``(version, description)``.
+VERSION_BUMPS = [(row.version, row.description)
+                 for row in versions_history.HISTORY[1:]]
+
+
+@functools.lru_cache(maxsize=None)
+def parse(text):
+    """APIVersion of a literal version string of the code (cached)."""
+    return APIVersion.parse(text)
+
+
+def all_versions():
+    """Every supported APIVersion, oldest first."""
+    return [APIVersion(2, minor)
+            for minor in range(MIN_VERSION[1], MAX_VERSION[1] + 1)]
+
+
+def in_range(version, minimum=None, maximum=None):
+    """True when ``minimum <= version <= maximum`` (strings or
+    APIVersions; None is unbounded)."""
+    if minimum is not None and version < parse(str(minimum)):
+        return False
+    return maximum is None or version <= parse(str(maximum))
 
 
 def requested_text(headers):
@@ -99,10 +122,21 @@ def _versioned(path):
     return path == '/v2.1' or path.startswith('/v2.1/')
 
 
+def route_available(method, rule, version):
+    """False when ``versions_history.ROUTES`` bounds the route to
+    versions excluding ``version``."""
+    bounds = versions_history.ROUTES.get((method, rule))
+    return bounds is None or in_range(version, *bounds)
+
+
 def _before_request():
     flask.g.api_version = None
     if _versioned(flask.request.path):
         flask.g.api_version = from_headers(flask.request.headers)
+        rule = flask.request.url_rule
+        if rule is not None and not route_available(
+                flask.request.method, rule.rule, flask.g.api_version):
+            raise http_exceptions.NotFound()
 
 
 def _after_request(response):
@@ -124,3 +158,11 @@ def install(app):
 def requested():
     """The APIVersion of the current request."""
     return flask.g.get('api_version') or MIN_VERSION
+
+
+def at_least(version, requested_version=None):
+    """True when the request (or ``requested_version``) asks for
+    ``version`` ('2.19') or later: the one test of every version branch
+    of the handlers and views."""
+    current = requested_version or requested()
+    return current >= parse(version)

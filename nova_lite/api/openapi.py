@@ -1,13 +1,22 @@
-r"""The OpenAPI 3.1 document of the compute API, generated from the app.
+r"""The OpenAPI 3.1 documents of the compute API, one per microversion,
+generated from the app.
 
-``GET /v2.1/openapi.json`` (authenticated like every ``/v2.1`` route)
-returns a document built from the same sources the app serves from:
+``GET /v2.1/openapi.json?microversion=X`` (authenticated like every
+``/v2.1`` route; ``X`` a supported version or ``latest``, by default the
+request's microversion) returns the document of microversion X, built
+from the same sources the app serves from:
 
 * paths and methods: the Flask route table (``app.url_map``), with Flask
   placeholders (``<server_id>``) as path parameters;
-* request bodies: the jsonschemas of ``schemas.route_schemas()`` (JSON
-  Schema draft 7, valid as OpenAPI 3.1 schemas once their Python regular
-  expressions are written in ECMA-262 syntax: ``\Z`` becomes ``$``);
+* request bodies: the jsonschemas of ``schemas.route_schemas()`` at
+  version X (JSON Schema draft 7, valid as OpenAPI 3.1 schemas once
+  their Python regular expressions are written in ECMA-262 syntax:
+  ``\Z`` becomes ``$``); routes ``versions_history.ROUTES`` excludes
+  from X are left out;
+* response bodies: the schemas of ``schemas.responses`` at version X
+  where there is one, else any object;
+* every operation takes the ``OpenStack-API-Version: compute X``
+  header (a required parameter of that one value);
 * success statuses: read from the handlers' ``return body, status``
   statements (a bare ``return body`` is a 200; ``return '', 202`` is a
   202 without a body), or ``SUCCESS_STATUSES`` for handlers that
@@ -29,7 +38,10 @@ import textwrap
 
 import flask
 
+from nova_lite.api import microversion
 from nova_lite.api import openstack
+from nova_lite.api import schemas
+from nova_lite.api.schemas import responses as response_schemas
 
 bp = flask.Blueprint('openapi', __name__)
 
@@ -45,7 +57,7 @@ _PLACEHOLDER = re.compile(r'<(?:(?P<converter>\w+)(?:\([^)]*\))?:)?'
 _LIST = ('limit', 'marker')
 _SERVER_LIST = _LIST + ('name', 'status', 'reservation_id', 'image',
                         'flavor', 'changes-since', 'host', 'all_tenants',
-                        'deleted')
+                        'deleted', 'ip', 'ip6')
 _FLAVOR_LIST = _LIST + ('is_public', 'minRam', 'minDisk')
 
 #: (method, OpenAPI path) → query parameters the handler reads.
@@ -61,6 +73,10 @@ QUERY_PARAMETERS = {
     ('GET', '/v2.1/os-quota-sets/{project_id}'): ('user_id',),
     ('PUT', '/v2.1/os-quota-sets/{project_id}'): ('user_id',),
     ('GET', '/v2.1/os-services'): ('binary', 'host'),
+    ('GET', '/v2.1/openapi.json'): ('microversion',),
+    ('GET', '/v2.1/os-keypairs'): ('user_id',),
+    ('GET', '/v2.1/os-keypairs/{keypair_name}'): ('user_id',),
+    ('DELETE', '/v2.1/os-keypairs/{keypair_name}'): ('user_id',),
 }
 
 #: (method, OpenAPI path) → {status: empty body} of handlers whose
@@ -199,15 +215,25 @@ def _query_parameters(method, path):
             for name in QUERY_PARAMETERS.get((method, path), ())]
 
 
-def _responses(view, method, path):
+def _version_header(version):
+    return {'name': microversion.HEADER, 'in': 'header', 'required': True,
+            'schema': {'type': 'string', 'enum': [
+                '%s %s' % (microversion.SERVICE, str(version))]}}
+
+
+def _responses(view, method, rule, version):
+    path = openapi_path(rule)
     statuses = SUCCESS_STATUSES.get((method, path)) or \
         success_statuses(view)
+    statuses = response_schemas.statuses(method, rule, version, statuses)
     responses = {}
     for status, empty in sorted(statuses.items()):
         response = {'description': 'Success'}
         if not empty:
+            schema = response_schemas.schema(method, rule, status, version)
             response['content'] = {'application/json': {
-                'schema': {'type': 'object'}}}
+                'schema': ecma_schema(schema) if schema else
+                {'type': 'object'}}}
         responses[str(status)] = response
     fault = {'description': 'Fault', 'content': {'application/json': {
         'schema': {'$ref': '#/components/schemas/Fault'}}}}
@@ -221,47 +247,57 @@ def _summary(view):
     return doc.split('\n', 1)[0][:120] or view.__name__
 
 
-def _operation(app, rule, method, path):
+def _operation(app, rule, method, path, version):
     view = app.view_functions[rule.endpoint]
     operation = {
         'operationId': '%s.%s' % (rule.endpoint, method.lower()),
         'summary': _summary(view),
         'tags': [rule.endpoint.split('.', 1)[0]],
         'parameters': (_path_parameters(rule.rule)
-                       + _query_parameters(method, path)),
-        'responses': _responses(view, method, path),
+                       + _query_parameters(method, path)
+                       + [_version_header(version)]),
+        'responses': _responses(view, method, rule.rule, version),
     }
-    schema = app.config['ROUTE_SCHEMAS'].get((method, rule.rule))
+    schema = schemas.for_version(
+        app.config['ROUTE_SCHEMAS'].get((method, rule.rule)), version)
     if schema is not None:
         operation['requestBody'] = {'required': True, 'content': {
             'application/json': {'schema': ecma_schema(schema)}}}
     return operation
 
 
-def paths(app):
-    """The ``paths`` object of ``app``'s routes."""
+def paths(app, version=microversion.MIN_VERSION):
+    """The ``paths`` object of ``app``'s routes at ``version``."""
     result = {}
     for rule in sorted(app.url_map.iter_rules(), key=lambda r: r.rule):
         if rule.endpoint == 'static':
             continue
         path = openapi_path(rule.rule)
         for method in sorted(rule.methods - _IMPLICIT_METHODS):
+            if not microversion.route_available(method, rule.rule,
+                                                version):
+                continue
             result.setdefault(path, {})[method.lower()] = _operation(
-                app, rule, method, path)
+                app, rule, method, path, version)
     return result
 
 
-def document(app, server_url='/'):
-    """The OpenAPI 3.1 document (a dict) of ``app``'s compute API."""
+def document(app, server_url='/', version=microversion.MIN_VERSION):
+    """The OpenAPI 3.1 document (a dict) of ``app``'s compute API at
+    microversion ``version`` (an APIVersion)."""
     return {
         'openapi': '3.1.0',
-        'info': {'title': 'nova_lite compute API', 'version': '2.1',
-                 'description': 'OpenStack compute API v2.1 as served by '
-                                'nova_lite (generated from its routes and '
-                                'request schemas).'},
+        'info': {'title': 'nova_lite compute API', 'version': str(version),
+                 'description': 'OpenStack compute API v2.1 at '
+                                'microversion %s as served by nova_lite '
+                                '(generated from its routes and request '
+                                'and response schemas; versions %s to %s '
+                                'are supported).' % (
+                                    version, microversion.MIN_VERSION,
+                                    microversion.MAX_VERSION)},
         'servers': [{'url': server_url.rstrip('/') or '/'}],
         'security': [{'token': []}],
-        'paths': paths(app),
+        'paths': paths(app, version),
         'components': {
             'schemas': {'Fault': FAULT_SCHEMA},
             'securitySchemes': {'token': {
@@ -271,14 +307,25 @@ def document(app, server_url='/'):
     }
 
 
+def _document_version():
+    """The ``microversion`` query parameter's version (400 malformed,
+    406 unsupported), else the request's."""
+    text = flask.request.args.get('microversion')
+    if text is None:
+        return microversion.requested()
+    return microversion.from_headers({microversion.LEGACY_HEADER: text})
+
+
 @bp.get(PATH)
 def show():
-    """200: the OpenAPI 3.1 document of this API."""
+    """200: the OpenAPI 3.1 document of this API at a microversion
+    (``?microversion=X``; default the request's)."""
     openstack.context()
+    version = _document_version()
     app = flask.current_app
-    key = 'nova_lite.openapi'
-    if key not in app.extensions:
-        app.extensions[key] = document(app)
-    body = dict(app.extensions[key],
+    cache = app.extensions.setdefault('nova_lite.openapi', {})
+    if version not in cache:
+        cache[version] = document(app, version=version)
+    body = dict(cache[version],
                 servers=[{'url': openstack.base_url().rstrip('/')}])
     return body

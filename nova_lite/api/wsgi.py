@@ -231,13 +231,15 @@ def _reject_nul_in_url():
 
 def _validate_body():
     """Parse and validate the body of routes listed in
-    ``schemas.route_schemas()`` into ``flask.g.body``."""
+    ``schemas.route_schemas()`` (the schema of the request's
+    microversion) into ``flask.g.body``."""
     flask.g.body = None
     rule = flask.request.url_rule
     if rule is None:
         return
-    schema = flask.current_app.config['ROUTE_SCHEMAS'].get(
-        (flask.request.method, rule.rule))
+    schema = schemas.for_version(
+        flask.current_app.config['ROUTE_SCHEMAS'].get(
+            (flask.request.method, rule.rule)), microversion.requested())
     if schema is not None:
         body = _json_body()
         schemas.validate(schema, body)

@@ -8,15 +8,24 @@ logged; public keys are in the OpenSSH one-line format
 (``ssh-rsa AAAA... comment``); the fingerprint is the MD5 digest of the
 key blob as colon-separated hex (``ssh-keygen -E md5 -l``), as Nova
 shows it.
+
+From microversion 2.2 a pair has a ``type``: ``ssh`` (above) or
+``x509``: an X.509 certificate in PEM (imported, or generated
+self-signed with a 2048-bit RSA key returned once), fingerprinted by
+the SHA-1 digest of its DER encoding as colon-separated hex.
 """
 import base64
+import datetime
 import binascii
 import hashlib
 import re
 
 from cryptography.exceptions import UnsupportedAlgorithm
+from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric import rsa
 from cryptography.hazmat.primitives import serialization
+from cryptography import x509
+from cryptography.x509.oid import NameOID
 from oslo_log import log as logging
 
 from nova_lite.db import keypairs as keypair_db
@@ -90,9 +99,62 @@ def generate():
     return private_pem, '%s %s' % (public, GENERATED_COMMENT)
 
 
-def create(context, name, public_key=None):
+def x509_fingerprint(certificate):
+    """SHA-1 fingerprint (``aa:bb:...``) of a PEM certificate.
+
+    :raises: Invalid (400) when it is not a PEM X.509 certificate
+    """
+    try:
+        cert = x509.load_pem_x509_certificate(certificate.strip().encode())
+    except (ValueError, UnicodeEncodeError) as exc:
+        raise exception.Invalid(reason='Keypair data is invalid: not an '
+                                'X.509 certificate: %s' % str(exc)[:100]) \
+            from None
+    digest = cert.fingerprint(hashes.SHA1()).hex()
+    return ':'.join(digest[i:i + 2] for i in range(0, len(digest), 2))
+
+
+def generate_x509(common_name):
+    """A new RSA key and a self-signed certificate of it valid ten
+    years: (private key PEM, certificate PEM)."""
+    key = rsa.generate_private_key(public_exponent=65537, key_size=RSA_BITS)
+    subject = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME,
+                                            common_name[:64])])
+    now = datetime.datetime.now(datetime.timezone.utc)
+    cert = (x509.CertificateBuilder().subject_name(subject)
+            .issuer_name(subject).public_key(key.public_key())
+            .serial_number(x509.random_serial_number())
+            .not_valid_before(now)
+            .not_valid_after(now + datetime.timedelta(days=3650))
+            .sign(key, hashes.SHA256()))
+    private_pem = key.private_bytes(
+        serialization.Encoding.PEM,
+        serialization.PrivateFormat.TraditionalOpenSSL,
+        serialization.NoEncryption()).decode()
+    return private_pem, cert.public_bytes(
+        serialization.Encoding.PEM).decode()
+
+
+def _key_material(name, public_key, key_type):
+    """(private key or None, public key, fingerprint) of a create."""
+    private_key = None
+    if key_type == 'x509':
+        if public_key is None:
+            private_key, public_key = generate_x509(name)
+        return private_key, public_key, x509_fingerprint(public_key)
+    if public_key is None:
+        private_key, public_key = generate()
+    else:
+        check_public_key(public_key)
+    return private_key, public_key, fingerprint(public_key)
+
+
+def create(context, name, public_key=None, key_type='ssh', user_id=None):
     """Import ``public_key``, or generate a pair when it is None.
 
+    :param key_type: ``ssh`` or ``x509`` (microversion 2.2)
+    :param user_id: the owner (an admin's choice from 2.10), by default
+        the caller
     :returns: (key pair dict, private key PEM or None)
     :raises: ValidationError (400) bad name, Invalid (400) bad public
         key, Conflict (409) name taken, QuotaExceeded (403) over
@@ -100,19 +162,17 @@ def create(context, name, public_key=None):
     """
     check_name(name)
     quota.check(context, 'key_pairs', 1)
-    private_key = None
-    if public_key is None:
-        private_key, public_key = generate()
-    else:
-        check_public_key(public_key)
+    user_id = user_id or context.user_id
+    private_key, public_key, digest = _key_material(name, public_key,
+                                                    key_type)
     keypair = keypair_db.key_pair_create(context, {
-        'name': name, 'user_id': context.user_id,
+        'name': name, 'user_id': user_id,
         'project_id': context.project_id, 'public_key': public_key,
-        'fingerprint': fingerprint(public_key), 'type': 'ssh'})
+        'fingerprint': digest, 'type': key_type})
     try:
         _recheck(context)
     except exception.QuotaExceeded:
-        keypair_db.key_pair_destroy(context, context.user_id, name)
+        keypair_db.key_pair_destroy(context, user_id, name)
         raise
     LOG.info('Key pair %s of user %s %s', name, context.user_id,
              'generated' if private_key else 'imported')
@@ -127,30 +187,36 @@ def _recheck(context):
         raise quota.exceeded('key_pairs', 1, used - 1, limit)
 
 
-def _not_found(context, name):
+def _not_found(user_id, name):
     return exception.NotFound('Keypair %s not found for user %s'
-                              % (name, context.user_id))
+                              % (name, user_id))
 
 
-def get(context, name):
-    """:raises: NotFound (404), also for another user's pair"""
-    found = keypair_db.key_pair_get_all(context, context.user_id, name)
+def get(context, name, user_id=None):
+    """The pair ``name`` of ``user_id`` (default: the caller).
+
+    :raises: NotFound (404), also for another user's pair
+    """
+    user_id = user_id or context.user_id
+    found = keypair_db.key_pair_get_all(context, user_id, name)
     if not found:
-        raise _not_found(context, name)
+        raise _not_found(user_id, name)
     return found[0]
 
 
-def get_all(context, name=None):
-    """The caller's key pairs (dicts: ``name``, ``fingerprint``,
-    ``public_key``, ...), by name; only the one called ``name`` if
-    given."""
-    return keypair_db.key_pair_get_all(context, context.user_id, name)
+def get_all(context, name=None, user_id=None):
+    """The key pairs of ``user_id`` (default: the caller; dicts:
+    ``name``, ``fingerprint``, ``public_key``, ...), by name; only the
+    one called ``name`` if given."""
+    return keypair_db.key_pair_get_all(context, user_id or context.user_id,
+                                       name)
 
 
-def delete(context, name):
+def delete(context, name, user_id=None):
     """:raises: NotFound (404)"""
-    if not keypair_db.key_pair_destroy(context, context.user_id, name):
-        raise _not_found(context, name)
+    user_id = user_id or context.user_id
+    if not keypair_db.key_pair_destroy(context, user_id, name):
+        raise _not_found(user_id, name)
 
 
 def public_key_for_server(context, key_name):

@@ -50,14 +50,22 @@ def flavor_get_by_flavorid(context, flavorid):
 
 
 def flavor_get_all(context, is_public=True, min_memory_mb=None,
-                   min_root_gb=None, marker=None, limit=None):
+                   min_root_gb=None, marker=None, limit=None,
+                   project_id=None):
     """Flavors ordered by flavorid; ``is_public`` None lists all.
 
+    :param project_id: with ``is_public`` True, also the private flavors
+        this project was given access to (``flavor_projects``)
     :raises: Invalid when ``marker`` is not a flavor id
     """
     flv = models.Flavor
     query = sa.select(flv).filter_by(deleted=0, disabled=False)
-    if is_public is not None:
+    if is_public and project_id is not None:
+        access = sa.select(models.FlavorProject.flavor_id).where(
+            models.FlavorProject.project_id == project_id)
+        query = query.where(sa.or_(flv.is_public.is_(True),
+                                   flv.id.in_(access)))
+    elif is_public is not None:
         query = query.filter_by(is_public=is_public)
     if min_memory_mb:
         query = query.where(flv.memory_mb >= min_memory_mb)

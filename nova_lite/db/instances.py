@@ -127,8 +127,9 @@ def _apply_instance_filters(query, filters):
     list matches no zone), ``vm_task_states`` (list of (vm_state,
     task_state) pairs, a task None matching no task), ``name`` (a regular
     expression on display_name), ``name_contains`` (list of strings each
-    found, case-insensitively, in display_name or hostname) and
-    ``changes_since`` (naive UTC datetime)."""
+    found, case-insensitively, in display_name or hostname),
+    ``changes_since`` (naive UTC datetime) and ``ip``/``ip6`` (a regular
+    expression on the instance's IPv4/IPv6 fixed addresses)."""
     inst = models.Instance
     simple = ('reservation_id', 'host', 'image_ref', 'flavor_id',
               'project_id', 'user_id', 'availability_zone', 'key_name')
@@ -160,6 +161,15 @@ def _apply_instance_filters(query, filters):
             for column in (inst.display_name, inst.hostname)]))
     if filters.get('name') is not None:
         query = query.where(inst.display_name.regexp_match(filters['name']))
+    for key, is_v6 in (('ip', False), ('ip6', True)):
+        if filters.get(key) is not None:
+            fip = models.FixedIP
+            family = fip.address.contains(':')
+            query = query.where(inst.uuid.in_(sa.select(
+                fip.instance_uuid).where(
+                    fip.instance_uuid.is_not(None),
+                    family if is_v6 else sa.not_(family),
+                    fip.address.regexp_match(filters[key]))))
     if filters.get('changes_since') is not None:
         since = filters['changes_since']
         query = query.where(sa.or_(

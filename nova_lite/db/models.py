@@ -114,6 +114,34 @@ class Flavor(TimestampMixin, SoftDeleteMixin, Base):
     disabled = Column(Boolean, nullable=False, default=False)
 
 
+class FlavorExtraSpec(TimestampMixin, Base):
+    """A key/value of a flavor (os-extra_specs)."""
+    __tablename__ = 'flavor_extra_specs'
+    __table_args__ = (
+        UniqueConstraint('flavor_id', 'key',
+                         name='uniq_flavor_extra_specs0flavor_id0key'),
+    )
+    id = Column(Integer, primary_key=True)
+    flavor_id = Column(Integer, ForeignKey('flavors.id', ondelete='CASCADE'),
+                       nullable=False)
+    key = Column(String(255), nullable=False)
+    value = Column(String(255))
+
+
+class FlavorProject(TimestampMixin, Base):
+    """A project given access to a private flavor (os-flavor-access)."""
+    __tablename__ = 'flavor_projects'
+    __table_args__ = (
+        UniqueConstraint('flavor_id', 'project_id',
+                         name='uniq_flavor_projects0flavor_id0project_id'),
+        Index('flavor_projects_project_id_idx', 'project_id'),
+    )
+    id = Column(Integer, primary_key=True)
+    flavor_id = Column(Integer, ForeignKey('flavors.id', ondelete='CASCADE'),
+                       nullable=False)
+    project_id = Column(String(255), nullable=False)
+
+
 class Image(TimestampMixin, SoftDeleteMixin, Base):
     """An image of the local image store (Glance v2 fields)."""
     __tablename__ = 'images'

@@ -9,6 +9,7 @@ from nova_lite.policies import admin_actions
 from nova_lite.policies import aggregates
 from nova_lite.policies import availability_zone
 from nova_lite.policies import base
+from nova_lite.policies import flavor_extras
 from nova_lite.policies import flavors
 from nova_lite.policies import hypervisors
 from nova_lite.policies import image
@@ -25,6 +26,7 @@ def list_rules():
     """Every RuleDefault of nova_lite."""
     return list(itertools.chain(base.list_rules(), servers.list_rules(),
                                 flavors.list_rules(),
+                                flavor_extras.list_rules(),
                                 aggregates.list_rules(),
                                 server_groups.list_rules(),
                                 keypairs.list_rules(),

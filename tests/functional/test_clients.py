@@ -160,6 +160,27 @@ class RealClientsTest(KeystoneStackTestCase):
         resp = self.api('alt_demo').request('GET', '/os-keypairs/k1')
         self.assertEqual(404, resp.status_code, resp.text)
 
+    def test_cli_flavor_show_properties_and_private_access(self):
+        # openstacksdk (under the CLI) reads os-extra_specs below 2.61.
+        shown = self.openstack_json('demo', 'flavor', 'show', 'm1.tiny')
+        self.assertEqual(512, shown['ram'], shown)
+        name = 'mv-%s' % uuid.uuid4().hex[:8]
+        created = self.openstack_json(
+            'admin', 'flavor', 'create', '--ram', '64', '--vcpus', '1',
+            '--disk', '0', '--private', name)
+        self.addCleanup(self.api('admin').request, 'DELETE',
+                        '/flavors/%s' % created['id'])
+        self.assertFalse(created['os-flavor-access:is_public'], created)
+        self.openstack('admin', 'flavor', 'set', '--property',
+                       'hw:cpu_policy=shared', name)
+        resp = self.api('demo').request('GET', '/flavors/%s' % created['id'])
+        self.assertEqual(404, resp.status_code, resp.text)
+        project = self.stack.openstack_env('demo')['OS_PROJECT_NAME']
+        self.openstack('admin', 'flavor', 'set', '--project', project, name)
+        shown = self.openstack_json('demo', 'flavor', 'show', created['id'])
+        self.assertEqual(name, shown['name'])
+        self.assertIn('hw:cpu_policy', json.dumps(shown['properties']))
+
     def test_cli_admin_compute_service_and_hypervisor_list(self):
         services = self.openstack_json('admin', 'compute', 'service',
                                        'list')
@@ -188,11 +209,11 @@ class RealClientsTest(KeystoneStackTestCase):
 
     # ------------------------------------------------- openstacksdk
 
-    def connect(self, user='demo'):
+    def connect(self, user='demo', **options):
         import openstack
 
         env = self.stack.openstack_env(user)
-        conn = openstack.connect(
+        conn = openstack.connect(**options,
             auth_url=env['OS_AUTH_URL'], username=user,
             password=env['OS_PASSWORD'], project_name=env['OS_PROJECT_NAME'],
             user_domain_id='default', project_domain_id='default',
@@ -218,6 +239,30 @@ class RealClientsTest(KeystoneStackTestCase):
         self.assertIn('private', server.addresses)
         self.assertIn(server.id, [s.id for s in conn.compute.servers()])
 
+        conn.compute.delete_server(server)
+        conn.compute.wait_for_delete(server, interval=1, wait=WAIT_TIMEOUT)
+        self.assertIsNone(conn.compute.find_server(server.id))
+
+    def test_sdk_latest_microversion(self):
+        # The advertised maximum, negotiated by openstacksdk.
+        conn = self.connect(compute_api_version='2.latest')
+        image = conn.image.find_image('tiny', ignore_missing=False)
+        flavor = conn.compute.find_flavor('m1.tiny', ignore_missing=False)
+        name = 'sdk-latest-%s' % uuid.uuid4().hex[:8]
+        server = conn.compute.create_server(
+            name=name, image_id=image.id, flavor_id=flavor.id)
+        self.addCleanup(self.api('demo').delete_server, server.id)
+        server = conn.compute.wait_for_server(server, status='ACTIVE',
+                                              interval=1,
+                                              wait=WAIT_TIMEOUT)
+        shown = conn.compute.get_server(server.id)
+        self.assertEqual(name, shown.name)
+        self.assertFalse(shown.is_locked)
+        self.assertIn(server.id, [s.id for s in conn.compute.servers()])
+        keypair = conn.compute.create_keypair(name=name)
+        self.addCleanup(conn.compute.delete_keypair, keypair,
+                        ignore_missing=True)
+        self.assertEqual('ssh', conn.compute.get_keypair(name).type)
         conn.compute.delete_server(server)
         conn.compute.wait_for_delete(server, interval=1, wait=WAIT_TIMEOUT)
         self.assertIsNone(conn.compute.find_server(server.id))

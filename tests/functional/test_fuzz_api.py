@@ -15,8 +15,13 @@ test creates first (a server with metadata, an aggregate, a server group,
 a key pair, ...), through a schemathesis.toml of dictionaries, so the
 fuzzing reaches the handlers behind the 404s.
 
-Bounded in time: ``--max-examples`` per operation, a per-request timeout
-and a timeout on the whole run.
+The run is repeated at three microversions: 2.1, the middle of the
+supported range and the advertised maximum, each with that version's
+document (``/openapi.json?microversion=X``, whose operations send
+``OpenStack-API-Version: compute X``).
+
+Bounded in time: ``--max-examples`` per operation (split between the
+versions), a per-request timeout and a timeout on each run.
 """
 import collections
 import json
@@ -28,12 +33,16 @@ import sys
 import testtools
 from testtools import content
 
+from nova_lite.api import microversion
 from nova_lite.bench import client as compute_client
 from tests.functional.fixtures import processes
 
-#: Generated test cases per operation (fewer where the operation's input
-#: space is small).
-MAX_EXAMPLES = 70
+#: Microversions fuzzed: the minimum, the middle and the maximum.
+VERSIONS = sorted({microversion.MIN_VERSION, microversion.all_versions()[
+    len(microversion.all_versions()) // 2], microversion.MAX_VERSION})
+#: Generated test cases per operation and version (fewer where the
+#: operation's input space is small).
+MAX_EXAMPLES = 70 // len(VERSIONS) + 1
 #: The acceptance floor of requests sent in one run.
 MIN_REQUESTS = 2000
 #: Seconds the whole schemathesis run may take.
@@ -65,10 +74,13 @@ class TestFuzzAPI(testtools.TestCase):
         self.client = compute_client.ComputeClient(self.stack.api_url)
         self.client.session.headers.update(IDENTITY)
 
-    def _schema_file(self):
-        resp = self.client.request('GET', '/openapi.json')
+    def _schema_file(self, version):
+        resp = self.client.request('GET', '/openapi.json?microversion=%s'
+                                   % str(version))
         self.assertEqual(200, resp.status_code, resp.text)
-        path = os.path.join(self.stack.state_dir, 'openapi.json')
+        self.assertEqual(str(version), resp.json()['info']['version'])
+        path = os.path.join(self.stack.state_dir,
+                            'openapi-%s.json' % str(version))
         with open(path, 'w') as schema:
             json.dump(resp.json(), schema)
         return path, len(resp.json()['paths'])
@@ -187,19 +199,26 @@ class TestFuzzAPI(testtools.TestCase):
 
     def test_fuzz_every_operation(self):
         config_path = self._config_file(self._seed())
-        schema_path, paths = self._schema_file()
-        report_dir = os.path.join(self.stack.state_dir, 'schemathesis')
-        result = self._run(schema_path, config_path, report_dir)
-        self._keep(report_dir)
-        print(result.stdout[-6000:])
-        self.addDetail('schemathesis-stderr',
-                       content.text_content(result.stderr[-4000:]))
-        self.addDetail('schemathesis-stdout',
-                       content.text_content(result.stdout[-20000:]))
-        self.assertEqual(0, result.returncode, 'schemathesis found failures')
-        statuses = self._responses(report_dir)
+        statuses = collections.Counter()
+        for version in VERSIONS:
+            schema_path, paths = self._schema_file(version)
+            report_dir = os.path.join(self.stack.state_dir,
+                                      'schemathesis-%s' % str(version))
+            result = self._run(schema_path, config_path, report_dir)
+            self._keep(report_dir)
+            print('microversion %s:' % str(version))
+            print(result.stdout[-6000:])
+            self.addDetail('schemathesis-stderr-%s' % str(version),
+                           content.text_content(result.stderr[-4000:]))
+            self.addDetail('schemathesis-stdout-%s' % str(version),
+                           content.text_content(result.stdout[-20000:]))
+            self.assertEqual(0, result.returncode,
+                             'schemathesis found failures at %s'
+                             % str(version))
+            statuses.update(self._responses(report_dir))
         sent = sum(statuses.values())
-        print('%d requests over %d paths; responses by status: %s' % (
-            sent, paths, dict(sorted(statuses.items(), key=str))))
+        print('%d requests over %d paths and %d versions; responses by '
+              'status: %s' % (sent, paths, len(VERSIONS),
+                              dict(sorted(statuses.items(), key=str))))
         self.assertGreaterEqual(sent, MIN_REQUESTS)
         self.assertFalse([s for s in statuses if s is None or s >= 500])

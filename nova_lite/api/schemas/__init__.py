@@ -1,9 +1,11 @@
 """JSON schemas of the compute API request bodies and their validator.
 
-One schema per body-taking route (``route_schemas()``), written for
-JSON Schema draft 7 with ``additionalProperties: false`` on every object
-whose keys are not free-form.  Field rules (lengths, patterns, count
-types) follow the compute API reference for microversion 2.1.
+One schema per body-taking route (``route_schemas()``), or a
+``Versioned`` list of schemas by microversion range where a version
+changes the body; written for JSON Schema draft 7 with
+``additionalProperties: false`` on every object whose keys are not
+free-form.  Field rules (lengths, patterns, count types) follow the
+compute API reference at each schema's microversions.
 
 A validation failure is a 400 whose message names the field, e.g.
 ``Invalid input for field/attribute server/name. Value: ''. '' should be
@@ -69,6 +71,57 @@ metadata = {
     },
     'additionalProperties': False,
 }
+
+
+# ------------------------------------------------------- microversions
+
+class Versioned:
+    """The request schemas of one route by microversion range.
+
+    ``Versioned(('2.1', '2.18', old), ('2.19', None, new))``: each range
+    is ``(first, last or None)``, inclusive, as the compute API
+    reference's "New in version" / "Available until" notes; a version no
+    range covers has no body schema (the route is not served there).
+    """
+
+    def __init__(self, *ranges):
+        self.ranges = tuple(ranges)
+
+    def at(self, version):
+        """The schema of ``version`` (an APIVersion), or None."""
+        from nova_lite.api import microversion
+        for minimum, maximum, schema in self.ranges:
+            if microversion.in_range(version, minimum, maximum):
+                return schema
+        return None
+
+
+def all_schemas(entry):
+    """Every schema of a ``route_schemas()`` entry (one, or one per
+    version range)."""
+    if isinstance(entry, Versioned):
+        return [schema for _first, _last, schema in entry.ranges]
+    return [entry]
+
+
+def for_version(entry, version):
+    """The schema of a ``route_schemas()`` entry at ``version``."""
+    if isinstance(entry, Versioned):
+        return entry.at(version)
+    return entry
+
+
+def extend(schema, path, **properties):
+    """A deep copy of ``schema`` with ``properties`` added to the object
+    at ``path`` (a tuple of property names), for a version that adds
+    body fields."""
+    import copy
+    result = copy.deepcopy(schema)
+    node = result
+    for key in path:
+        node = node['properties'][key]
+    node['properties'].update(copy.deepcopy(properties))
+    return result
 
 
 # ---------------------------------------------------------------- formats
@@ -145,6 +198,7 @@ def route_schemas():
     runs; a meta-test checks every POST/PUT route is listed.
     """
     from nova_lite.api.schemas import aggregates
+    from nova_lite.api.schemas import flavor_extras
     from nova_lite.api.schemas import flavors
     from nova_lite.api.schemas import keypairs
     from nova_lite.api.schemas import quota_sets
@@ -155,6 +209,7 @@ def route_schemas():
     from nova_lite.api.schemas import services
 
     server = '/v2.1/servers/<server_id>'
+    flavor = '/v2.1/flavors/<flavor_id>'
     return {
         ('POST', '/v2.1/servers'): servers.create,
         ('PUT', server): servers.update,
@@ -163,6 +218,9 @@ def route_schemas():
         ('PUT', server + '/metadata'): server_metadata.update_all,
         ('PUT', server + '/metadata/<key>'): server_metadata.update_item,
         ('POST', '/v2.1/flavors'): flavors.create,
+        ('POST', flavor + '/os-extra_specs'): flavor_extras.create,
+        ('PUT', flavor + '/os-extra_specs/<key>'): flavor_extras.update,
+        ('POST', flavor + '/action'): flavor_extras.action,
         ('POST', '/v2.1/os-aggregates'): aggregates.create,
         ('PUT', '/v2.1/os-aggregates/<aggregate_id>'): aggregates.update,
         ('POST', '/v2.1/os-aggregates/<aggregate_id>/action'):

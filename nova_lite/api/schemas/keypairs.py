@@ -1,7 +1,10 @@
 """Body of ``POST /v2.1/os-keypairs`` (compute API reference, "Create Or
-Import Keypair", microversion 2.1): a ``name`` of 1-255 letters, digits,
-spaces, '_' or '-' (not starting or ending with a space), and an
-optional OpenSSH ``public_key`` to import."""
+Import Keypair"): a ``name`` of 1-255 letters, digits, spaces, '_' or
+'-' (not starting or ending with a space), and an optional OpenSSH
+``public_key`` to import; from microversion 2.2 a ``type`` (``ssh``,
+the default, or ``x509``), from 2.10 a ``user_id`` (admins create
+pairs for other users)."""
+from nova_lite.api import schemas
 from nova_lite.compute import keypairs
 
 #: Key pair names at 2.1 (later microversions allow more characters);
@@ -10,7 +13,7 @@ name = {'type': 'string', 'minLength': 1,
         'maxLength': keypairs.NAME_MAX_LENGTH,
         'pattern': keypairs.NAME_PATTERN}
 
-create = {
+create_v21 = {
     'type': 'object',
     'properties': {
         'keypair': {
@@ -27,3 +30,13 @@ create = {
     'required': ['keypair'],
     'additionalProperties': False,
 }
+
+create_v22 = schemas.extend(create_v21, ('keypair',), type={
+    'type': 'string', 'enum': ['ssh', 'x509']})
+
+create_v210 = schemas.extend(create_v22, ('keypair',), user_id={
+    'type': 'string', 'minLength': 1, 'maxLength': 255})
+
+create = schemas.Versioned(('2.1', '2.1', create_v21),
+                           ('2.2', '2.9', create_v22),
+                           ('2.10', None, create_v210))

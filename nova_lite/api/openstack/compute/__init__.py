@@ -4,6 +4,7 @@
 """
 from nova_lite.api.openstack.compute import aggregates
 from nova_lite.api.openstack.compute import availability_zone
+from nova_lite.api.openstack.compute import flavor_extras
 from nova_lite.api.openstack.compute import flavors
 from nova_lite.api.openstack.compute import hypervisors
 from nova_lite.api.openstack.compute import images
@@ -20,7 +21,8 @@ from nova_lite.api.openstack.compute import services
 from nova_lite.api.openstack.compute import versions
 
 BLUEPRINTS = (versions.bp, servers.bp, server_actions.bp,
-              server_metadata.bp, flavors.bp, images.bp, aggregates.bp,
+              server_metadata.bp, flavors.bp, flavor_extras.bp, images.bp,
+              aggregates.bp,
               server_groups.bp, keypairs.bp, quota_sets.bp, limits.bp,
               services.bp, hypervisors.bp, availability_zone.bp,
               networks.bp, instance_actions.bp)

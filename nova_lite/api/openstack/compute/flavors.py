@@ -2,7 +2,8 @@
 reference, "Flavors", microversion 2.1).
 
 Lists take ``minDisk`` (GiB), ``minRam`` (MiB), ``is_public`` (admins:
-true, false or ``None`` for all; others always see public flavors),
+true, false or ``None`` for all; others always see public flavors and
+the private ones their project has access to),
 ``limit`` and ``marker``.  Creating (200) and deleting (202) need the
 admin policy; a duplicate name or id is a 409.
 """
@@ -70,9 +71,8 @@ def detail():
 
 @bp.get('/<flavor_id>')
 def show(flavor_id):
-    """200 ``{"flavor": <flavor detail>}``; 404 for unknown ids and,
-    unless admin, for private flavors (there are no flavor access
-    lists: a private flavor is the admins' only)."""
+    """200 ``{"flavor": <flavor detail>}``; 404 for unknown ids and for
+    private flavors unless admin or given access (os-flavor-access)."""
     context = openstack.context()
     policy.authorize(context, flavor_policies.FLAVORS % 'index')
     return {'flavor': views.detail(flavor_api.get(context, flavor_id))}

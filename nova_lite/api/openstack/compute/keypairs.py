@@ -1,12 +1,18 @@
 """``/v2.1/os-keypairs``: create or import, list, show and delete the
-caller's SSH key pairs (compute API reference, "Keypairs (keypairs)",
-microversion 2.1).
+caller's key pairs (compute API reference, "Keypairs (keypairs)").
 
-Create and import answer 200, delete 202 (201 and 204 came with 2.2).
+* 2.1: SSH pairs; create and import answer 200, delete 202.
+* 2.2: a ``type`` (``ssh`` or ``x509``) in the create body and in every
+  response; create answers 201, delete 204.
+* 2.10: admins name another user: ``user_id`` in the create body, the
+  ``user_id`` query parameter of list, show and delete (others get 403
+  for a user_id not theirs).
+
 A generated pair's ``private_key`` is in the create response only.
 """
 import flask
 
+from nova_lite.api import microversion
 from nova_lite.api import openstack
 from nova_lite.api.openstack.compute.views import keypairs as views
 from nova_lite.compute import keypairs as keypair_api
@@ -17,44 +23,56 @@ bp = flask.Blueprint('keypairs', __name__, url_prefix='/v2.1/os-keypairs')
 KEYPAIRS = keypair_policies.KEYPAIRS
 
 
-def _authorized_context(action):
+def _authorized_context(action, user_id=None):
+    """(context, owner user id): ``user_id`` (2.10) or the caller's,
+    checked against the policy as the target's owner."""
     context = openstack.context()
+    if user_id is None and microversion.at_least('2.10'):
+        user_id = flask.request.args.get('user_id') or None
+    user_id = user_id or context.user_id
     policy.authorize(context, KEYPAIRS % action,
-                     {'user_id': context.user_id,
+                     {'user_id': user_id,
                       'project_id': context.project_id})
-    return context
+    return context, user_id
 
 
 @bp.get('')
 def index():
-    """200 ``{"keypairs": [{"keypair": {name, public_key,
-    fingerprint}}]}``."""
-    context = _authorized_context('index')
-    return {'keypairs': [{'keypair': views.summary(k)}
-                         for k in keypair_api.get_all(context)]}
+    """200 ``{"keypairs": [{"keypair": {name, public_key, fingerprint,
+    type (2.2)}}]}``."""
+    context, user_id = _authorized_context('index')
+    return {'keypairs': [{'keypair': views.summary(k)} for k in
+                         keypair_api.get_all(context, user_id=user_id)]}
 
 
 @bp.post('')
 def create():
-    """200 ``{"keypair": {...}}``; 400 bad public key, 403 over quota,
-    409 name taken."""
-    context = _authorized_context('create')
+    """200 (201 from 2.2) ``{"keypair": {...}}``; 400 bad public key,
+    403 over quota or another user's without admin, 409 name taken."""
     body = openstack.body()['keypair']
-    keypair, private_key = keypair_api.create(context, body['name'],
-                                              body.get('public_key'))
-    return {'keypair': views.created(keypair, private_key)}
+    context, user_id = _authorized_context('create', body.get('user_id'))
+    keypair, private_key = keypair_api.create(
+        context, body['name'], body.get('public_key'),
+        key_type=body.get('type', 'ssh'), user_id=user_id)
+    response = {'keypair': views.created(keypair, private_key)}
+    if microversion.at_least('2.2'):
+        return response, 201
+    return response
 
 
 @bp.get('/<keypair_name>')
 def show(keypair_name):
     """200 ``{"keypair": <detail>}``; 404 for unknown names."""
-    context = _authorized_context('show')
-    return {'keypair': views.detail(keypair_api.get(context, keypair_name))}
+    context, user_id = _authorized_context('show')
+    return {'keypair': views.detail(keypair_api.get(context, keypair_name,
+                                                    user_id))}
 
 
 @bp.delete('/<keypair_name>')
 def delete(keypair_name):
-    """202; 404 for unknown names."""
-    context = _authorized_context('delete')
-    keypair_api.delete(context, keypair_name)
+    """202 (204 from 2.2); 404 for unknown names."""
+    context, user_id = _authorized_context('delete')
+    keypair_api.delete(context, keypair_name, user_id)
+    if microversion.at_least('2.2'):
+        return '', 204
     return '', 202

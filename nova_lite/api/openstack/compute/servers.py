@@ -16,6 +16,7 @@ from oslo_log import log as logging
 from oslo_utils import timeutils
 from sqlalchemy import exc as sa_exc
 
+from nova_lite.api import microversion
 from nova_lite.api import openstack
 from nova_lite.api.openstack.compute.views import servers as views
 from nova_lite.api.schemas import servers as schema
@@ -233,20 +234,29 @@ def _changes_since(value):
             'date and time' % value[:64]) from None
 
 
-def _name_filter(value):
+def _name_filter(value, attribute='name'):
     try:
         re.compile(value)
     except re.error as exc:
         raise exception.ValidationError(
-            attribute='name', reason='not a valid regular expression: %s'
+            attribute=attribute, reason='not a valid regular expression: %s'
             % exc) from None
     return value
 
 
 def _simple_filters(args, is_admin):
+    """Filters of the query string; ``ip`` for everyone, ``ip6`` for
+    admins and, from microversion 2.5, for everyone (regular
+    expressions on fixed addresses)."""
     filters = {}
     if 'name' in args:
         filters['name'] = _name_filter(args['name'])
+    ip_filters = ['ip']
+    if is_admin or microversion.at_least('2.5'):
+        ip_filters.append('ip6')
+    for key in ip_filters:
+        if args.get(key):
+            filters[key] = _name_filter(args[key], key)
     for param, key in (('reservation_id', 'reservation_id'),
                        ('image', 'image_ref'), ('flavor', 'flavor_id')):
         if args.get(param):
@@ -310,8 +320,8 @@ def _get_all(context, filters, marker, limit, all_tenants, details):
     except db_exc.DBConnectionError:
         raise
     except (db_exc.DBError, sa_exc.DBAPIError) as exc:
-        if 'name' not in filters or getattr(exc, 'connection_invalidated',
-                                            False):
+        if not {'name', 'ip', 'ip6'} & set(filters) or getattr(
+                exc, 'connection_invalidated', False):
             raise
         LOG.info('Database refused name filter %r: %s', filters['name'],
                  exc)

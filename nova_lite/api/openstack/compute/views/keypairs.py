@@ -1,12 +1,17 @@
-"""Key pair bodies (compute API reference, "Keypairs (keypairs)",
-microversion 2.1: no ``type`` before 2.2)."""
+"""Key pair bodies (compute API reference, "Keypairs (keypairs)"):
+``type`` from microversion 2.2."""
+from nova_lite.api import microversion
 from nova_lite.api.openstack.compute.views import timestamps
 
 
 def summary(keypair):
-    """``{"name", "public_key", "fingerprint"}`` (an item of the list)."""
-    return {'name': keypair['name'], 'public_key': keypair['public_key'],
+    """``{"name", "public_key", "fingerprint"}`` (an item of the list),
+    and ``type`` from 2.2."""
+    body = {'name': keypair['name'], 'public_key': keypair['public_key'],
             'fingerprint': keypair['fingerprint']}
+    if microversion.at_least('2.2'):
+        body['type'] = keypair['type']
+    return body
 
 
 def created(keypair, private_key=None):

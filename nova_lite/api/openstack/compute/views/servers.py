@@ -1,14 +1,19 @@
-"""Server bodies of the compute API at microversion 2.1.
+"""Server bodies of the compute API by microversion.
 
 Formats follow the compute API reference, "Servers" (List Servers, List
 Servers Detailed, Show Server Details, Create Server response).  Datetimes
 ``created``/``updated``/``fault.created`` are ``YYYY-MM-DDThh:mm:ssZ``;
 ``OS-SRV-USG:launched_at``/``terminated_at`` are ISO 8601 without a zone,
 as in the reference's examples.
+
+Microversions (``microversion.at_least``): 2.3 adds the admin-only
+``OS-EXT-SRV-ATTR`` reservation_id, launch_index, hostname, kernel_id,
+ramdisk_id, root_device_name and user_data; 2.9 ``locked``.
 """
 import functools
 import hashlib
 
+from nova_lite.api import microversion
 from nova_lite.api import openstack
 from nova_lite.compute import states
 
@@ -132,6 +137,8 @@ def show(instance, network_labels, is_admin=False, extended=False,
     })
     if status in _PROGRESS:
         server['progress'] = _PROGRESS[status]
+    if microversion.at_least('2.9'):
+        server['locked'] = bool(instance.locked)
     fault = getattr(instance, 'fault', None)
     if fault is not None and instance.vm_state == states.ERROR:
         server['fault'] = _fault(fault, is_admin)
@@ -165,4 +172,21 @@ def detail(instance, network_labels, is_admin=False,
             'OS-EXT-SRV-ATTR:hypervisor_hostname': instance.node,
             'OS-EXT-SRV-ATTR:instance_name': instance.instance_name or '',
         })
+        if microversion.at_least('2.3'):
+            server.update(_extended_attributes(instance))
     return server
+
+
+def _extended_attributes(instance):
+    """The ``OS-EXT-SRV-ATTR`` fields of microversion 2.3: nova_lite
+    boots whole-disk images (no kernel/ramdisk: '') and records no root
+    device name (null).  Lists do not read ``user_data`` (it may be
+    64 KiB a server): a listed server shows null, Show Server the
+    value."""
+    prefix = 'OS-EXT-SRV-ATTR:'
+    return {prefix + 'reservation_id': instance.reservation_id,
+            prefix + 'launch_index': instance.launch_index,
+            prefix + 'hostname': instance.hostname,
+            prefix + 'kernel_id': '', prefix + 'ramdisk_id': '',
+            prefix + 'root_device_name': None,
+            prefix + 'user_data': getattr(instance, 'user_data', None)}

@@ -1,0 +1,197 @@
+"""JSON schemas of compute API response bodies by microversion, for the
+OpenAPI documents (``nova_lite.api.openapi``) and the unit test walking
+the history (each version's views are validated against them).
+
+Objects are closed (``additionalProperties: false``) so a field shown
+before its version, or after its removal, fails validation.  Fields
+follow the compute API reference's response tables: a field marked "New
+in version 2.X" is added from 2.X.
+
+``RESPONSES`` maps (method, Flask rule) to ``[(first, last, status,
+schema function or None)]``: the success status of each version range
+and a function of the APIVersion giving the body's schema (None: no
+body).
+"""
+from nova_lite.api import microversion
+
+_STRING = {'type': 'string'}
+_NULLABLE_STRING = {'type': ['string', 'null']}
+_LINKS = {'type': 'array', 'items': {
+    'type': 'object',
+    'properties': {'rel': _STRING, 'href': _STRING, 'type': _STRING},
+    'required': ['rel', 'href'], 'additionalProperties': False}}
+
+
+def _at_least(version, text):
+    return version >= microversion.parse(text)
+
+
+def _object(properties, required=None, extra=False):
+    return {'type': 'object', 'properties': properties,
+            'required': sorted(properties) if required is None
+            else required,
+            'additionalProperties': extra}
+
+
+def _wrap(key, schema):
+    return _object({key: schema})
+
+
+# ---------------------------------------------------------------- flavors
+
+def flavor(version):
+    """Show Flavor Details (compute API reference, "Flavors")."""
+    return _object({
+        'id': _STRING, 'name': _STRING, 'links': _LINKS,
+        'ram': {'type': 'integer'}, 'disk': {'type': 'integer'},
+        'vcpus': {'type': 'integer'},
+        'OS-FLV-EXT-DATA:ephemeral': {'type': 'integer'},
+        'OS-FLV-DISABLED:disabled': {'type': 'boolean'},
+        'swap': {'type': ['integer', 'string']},
+        'rxtx_factor': {'type': 'number'},
+        'os-flavor-access:is_public': {'type': 'boolean'},
+    })
+
+
+def _flavor_show(version):
+    return _wrap('flavor', flavor(version))
+
+
+def _flavor_list(version):
+    return _object({'flavors': {'type': 'array', 'items': flavor(version)},
+                    'flavors_links': _LINKS}, required=['flavors'])
+
+
+_EXTRA_SPECS = {'type': 'object',
+                'additionalProperties': {'type': 'string'}}
+
+
+def _extra_specs(version):
+    return _wrap('extra_specs', _EXTRA_SPECS)
+
+
+def _extra_spec(version):
+    return {'type': 'object', 'minProperties': 1, 'maxProperties': 1,
+            'additionalProperties': {'type': 'string'}}
+
+
+def _flavor_access(version):
+    return _wrap('flavor_access', {'type': 'array', 'items': _object(
+        {'flavor_id': _STRING, 'tenant_id': _STRING})})
+
+
+# ---------------------------------------------------------------- keypairs
+
+def keypair_summary(version):
+    """An item of List Keypairs; ``type`` from 2.2."""
+    properties = {'name': _STRING, 'public_key': _STRING,
+                  'fingerprint': _STRING}
+    if _at_least(version, '2.2'):
+        properties['type'] = {'type': 'string', 'enum': ['ssh', 'x509']}
+    return _object(properties)
+
+
+def keypair_created(version):
+    """Create Or Import Keypair response (``private_key`` when
+    generated)."""
+    schema = keypair_summary(version)
+    schema['properties'].update(user_id=_STRING, private_key=_STRING)
+    schema['required'] = sorted(set(schema['properties'])
+                                - {'private_key'})
+    return schema
+
+
+def keypair_detail(version):
+    """Show Keypair Details."""
+    schema = keypair_summary(version)
+    schema['properties'].update(
+        user_id=_STRING, deleted={'type': 'boolean'},
+        created_at=_STRING, updated_at=_NULLABLE_STRING,
+        deleted_at=_NULLABLE_STRING, id={'type': 'integer'})
+    schema['required'] = sorted(schema['properties'])
+    return schema
+
+
+def _keypair_list(version):
+    return _object({'keypairs': {'type': 'array', 'items': _wrap(
+        'keypair', keypair_summary(version))}})
+
+
+# ----------------------------------------------------------- server groups
+
+def server_group(version):
+    """A server group; ``project_id`` and ``user_id`` from 2.13."""
+    properties = {'id': _STRING, 'name': _STRING,
+                  'policies': {'type': 'array', 'items': _STRING},
+                  'members': {'type': 'array', 'items': _STRING},
+                  'metadata': {'type': 'object'}}
+    if _at_least(version, '2.13'):
+        properties.update(project_id=_STRING, user_id=_STRING)
+    return _object(properties)
+
+
+def _server_group_show(version):
+    return _wrap('server_group', server_group(version))
+
+
+def _server_group_list(version):
+    return _wrap('server_groups', {'type': 'array',
+                                   'items': server_group(version)})
+
+
+# ------------------------------------------------------------------ table
+
+_KEYPAIRS = '/v2.1/os-keypairs'
+_FLAVOR = '/v2.1/flavors/<flavor_id>'
+_EXTRA = _FLAVOR + '/os-extra_specs'
+_GROUPS = '/v2.1/os-server-groups'
+
+RESPONSES = {
+    ('GET', '/v2.1/flavors/detail'): [('2.1', None, 200, _flavor_list)],
+    ('GET', _FLAVOR): [('2.1', None, 200, _flavor_show)],
+    ('POST', '/v2.1/flavors'): [('2.1', None, 200, _flavor_show)],
+    ('GET', _EXTRA): [('2.1', None, 200, _extra_specs)],
+    ('POST', _EXTRA): [('2.1', None, 200, _extra_specs)],
+    ('GET', _EXTRA + '/<key>'): [('2.1', None, 200, _extra_spec)],
+    ('PUT', _EXTRA + '/<key>'): [('2.1', None, 200, _extra_spec)],
+    ('GET', _FLAVOR + '/os-flavor-access'): [
+        ('2.1', None, 200, _flavor_access)],
+    ('POST', _FLAVOR + '/action'): [('2.1', None, 200, _flavor_access)],
+    ('GET', _KEYPAIRS): [('2.1', None, 200, _keypair_list)],
+    ('POST', _KEYPAIRS): [
+        ('2.1', '2.1', 200, lambda v: _wrap('keypair', keypair_created(v))),
+        ('2.2', None, 201, lambda v: _wrap('keypair', keypair_created(v)))],
+    ('GET', _KEYPAIRS + '/<keypair_name>'): [
+        ('2.1', None, 200, lambda v: _wrap('keypair', keypair_detail(v)))],
+    ('DELETE', _KEYPAIRS + '/<keypair_name>'): [
+        ('2.1', '2.1', 202, None), ('2.2', None, 204, None)],
+    ('GET', _GROUPS): [('2.1', None, 200, _server_group_list)],
+    ('POST', _GROUPS): [('2.1', None, 200, _server_group_show)],
+    ('GET', _GROUPS + '/<group_id>'): [
+        ('2.1', None, 200, _server_group_show)],
+}
+
+
+def _entry(method, rule, version):
+    for first, last, status, function in RESPONSES.get((method, rule), ()):
+        if microversion.in_range(version, first, last):
+            return status, function
+    return None
+
+
+def statuses(method, rule, version, default):
+    """``{status: empty body}`` of a route at ``version`` (``default``,
+    read from the handler, when the table does not list the route)."""
+    entry = _entry(method, rule, version)
+    if entry is None:
+        return default
+    return {entry[0]: entry[1] is None}
+
+
+def schema(method, rule, status, version):
+    """The response body schema of a route's ``status`` at ``version``,
+    or None when the table has none."""
+    entry = _entry(method, rule, version)
+    if entry is None or entry[0] != status or entry[1] is None:
+        return None
+    return entry[1](version)

@@ -1,0 +1,84 @@
+"""The compute API microversion history of nova_lite, one row a version.
+
+Each row is ``Version(version, description, handlers, refused)``:
+
+* ``description``: one line, what the version changes (the compute API
+  reference's REST API version history is the source of every rule);
+* ``handlers``: the handler modules (``nova_lite.api.openstack.compute``)
+  whose requests or responses the version changes;
+* ``refused``: empty when nova_lite implements the change; otherwise why
+  it cannot apply: the action or resource it changes does not exist in
+  nova_lite, and keeps answering its documented "not supported" error
+  (an unknown action is a 400, an unknown resource a 404) at every
+  version.  Nothing is faked.
+
+The advertised maximum (``MAX``, reported by the version documents and
+accepted in ``OpenStack-API-Version``) is the last row: rows are added
+only once every change of the version is implemented or honestly
+refused, contiguously from 2.1.
+
+``ROUTES`` gives the microversion range of the routes that exist only
+from (or until) a version; outside it a route answers 404, as an
+unknown URL does.
+"""
+import collections
+
+Version = collections.namedtuple('Version',
+                                 'version description handlers refused')
+
+
+def _v(version, description, handlers=(), refused=''):
+    return Version(version, description, tuple(handlers), refused)
+
+
+HISTORY = (
+    _v('2.1', 'The base compute API v2.1.', ('*',)),
+    _v('2.2', 'Key pair type (ssh or x509) on create, shown in list and '
+       'show; create answers 201 and delete 204.', ('keypairs',)),
+    _v('2.3', 'Admins see more OS-EXT-SRV-ATTR server attributes '
+       '(reservation_id, launch_index, hostname, kernel_id, ramdisk_id, '
+       'root_device_name, user_data); volumes_attached shows '
+       'delete_on_termination.', ('servers',)),
+    _v('2.4', 'os-fixed-ips shows the reserved flag.', ('fixed_ips',),
+       refused='os-fixed-ips (a nova-network API) does not exist: 404.'),
+    _v('2.5', 'Non-admins may filter server lists by ip6.', ('servers',)),
+    _v('2.6', 'The remote-consoles API replaces the get*Console actions.',
+       ('remote_consoles',),
+       refused='Remote consoles do not exist: POST /servers/{id}/'
+       'remote-consoles is a 404 and the get*Console actions a 400.'),
+    _v('2.7', 'Adding tenant access to a public flavor is a 409.',
+       ('flavor_access',)),
+    _v('2.8', 'The mks protocol of remote-consoles.', ('remote_consoles',),
+       refused='Remote consoles do not exist (404).'),
+    _v('2.9', 'Servers show the boolean locked.', ('servers',)),
+    _v('2.10', 'Admins manage other users\' key pairs (user_id).',
+       ('keypairs',)),
+)
+
+#: (method, Flask rule) → (first version, last version or None) of
+#: routes that do not exist at every microversion.
+ROUTES = {}
+
+MAX = HISTORY[-1].version
+
+
+def implemented():
+    """Rows nova_lite implements."""
+    return [row for row in HISTORY if not row.refused]
+
+
+def refused():
+    """Rows whose change cannot apply (see the module docstring)."""
+    return [row for row in HISTORY if row.refused]
+
+
+def markdown_table():
+    """The history as the Markdown table of doc/microversions.md (a unit
+    test keeps the page equal to it)."""
+    lines = ['| Version | Change | Handlers | Status |',
+             '|---|---|---|---|']
+    for row in HISTORY:
+        status = 'refused: ' + row.refused if row.refused else 'implemented'
+        lines.append('| %s | %s | %s | %s |' % (
+            row.version, row.description, ', '.join(row.handlers), status))
+    return '\n'.join(lines) + '\n'
