@@ -53,11 +53,15 @@ HISTORY = (
     _v('2.9', 'Servers show the boolean locked.', ('servers',)),
     _v('2.10', 'Admins manage other users\' key pairs (user_id).',
        ('keypairs',)),
+    _v('2.11', 'Services show forced_down; PUT /os-services/force-down '
+       'sets it (404 before 2.11).', ('services',)),
 )
 
 #: (method, Flask rule) → (first version, last version or None) of
 #: routes that do not exist at every microversion.
-ROUTES = {}
+ROUTES = {
+    ('PUT', '/v2.1/os-services/force-down'): ('2.11', None),
+}
 
 MAX = HISTORY[-1].version
 

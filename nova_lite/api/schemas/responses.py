@@ -139,12 +139,38 @@ def _server_group_list(version):
                                    'items': server_group(version)})
 
 
+# ---------------------------------------------------------------- services
+
+def service(version):
+    """An item of List Compute Services; ``forced_down`` from 2.11."""
+    properties = {'id': {'type': 'integer'}, 'binary': _STRING,
+                  'host': _STRING, 'zone': _STRING,
+                  'status': {'type': 'string',
+                             'enum': ['enabled', 'disabled']},
+                  'state': {'type': 'string', 'enum': ['up', 'down']},
+                  'updated_at': _NULLABLE_STRING,
+                  'disabled_reason': _NULLABLE_STRING}
+    if _at_least(version, '2.11'):
+        properties['forced_down'] = {'type': 'boolean'}
+    return _object(properties)
+
+
+def _service_list(version):
+    return _wrap('services', {'type': 'array', 'items': service(version)})
+
+
+def _forced_down(version):
+    return _wrap('service', _object({'host': _STRING, 'binary': _STRING,
+                                     'forced_down': {'type': 'boolean'}}))
+
+
 # ------------------------------------------------------------------ table
 
 _KEYPAIRS = '/v2.1/os-keypairs'
 _FLAVOR = '/v2.1/flavors/<flavor_id>'
 _EXTRA = _FLAVOR + '/os-extra_specs'
 _GROUPS = '/v2.1/os-server-groups'
+_SERVICES = '/v2.1/os-services'
 
 RESPONSES = {
     ('GET', '/v2.1/flavors/detail'): [('2.1', None, 200, _flavor_list)],
@@ -169,6 +195,8 @@ RESPONSES = {
     ('POST', _GROUPS): [('2.1', None, 200, _server_group_show)],
     ('GET', _GROUPS + '/<group_id>'): [
         ('2.1', None, 200, _server_group_show)],
+    ('GET', _SERVICES): [('2.1', None, 200, _service_list)],
+    ('PUT', _SERVICES + '/force-down'): [('2.11', None, 200, _forced_down)],
 }
 
 

@@ -1,0 +1,42 @@
+"""Microversions 2.11-2.25: each change before and after its version
+(compute API reference, REST API version history)."""
+from nova_lite.api import microversion
+from tests.unit.api import fakes
+from tests.unit.api import test_services
+
+
+def at(version, headers=fakes.MEMBER):
+    return dict(headers, **{microversion.HEADER: 'compute %s' % version})
+
+
+class ServicesForcedDownTest(fakes.APITestCase):
+    """2.11: ``forced_down`` in the list; force-down only from 2.11."""
+
+    def setUp(self):
+        super().setUp()
+        test_services.register_services(self)
+
+    def test_force_down_is_404_before_2_11(self):
+        body = {'host': 'node1', 'binary': 'nova-compute',
+                'forced_down': True}
+        self.assertFault(self.put('/v2.1/os-services/force-down', body,
+                                  at('2.10', fakes.ADMIN)), 404,
+                         'itemNotFound')
+        resp = self.put('/v2.1/os-services/force-down', body,
+                        at('2.11', fakes.ADMIN))
+        self.assertEqual(200, resp.status_code, resp.get_data(True))
+        self.assertEqual({'service': body}, resp.json)
+
+    def test_forced_down_in_the_list_from_2_11(self):
+        old = self.get('/v2.1/os-services?host=node1',
+                       at('2.10', fakes.ADMIN)).json['services'][0]
+        self.assertNotIn('forced_down', old)
+        new = self.get('/v2.1/os-services?host=node1',
+                       at('2.11', fakes.ADMIN)).json['services'][0]
+        self.assertIs(False, new['forced_down'])
+        self.put('/v2.1/os-services/force-down', {
+            'host': 'node1', 'binary': 'nova-compute', 'forced_down': True},
+            at('2.11', fakes.ADMIN))
+        new = self.get('/v2.1/os-services?host=node1',
+                       at('2.11', fakes.ADMIN)).json['services'][0]
+        self.assertEqual((True, 'down'), (new['forced_down'], new['state']))
