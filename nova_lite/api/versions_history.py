@@ -55,6 +55,10 @@ HISTORY = (
        ('keypairs',)),
     _v('2.11', 'Services show forced_down; PUT /os-services/force-down '
        'sets it (404 before 2.11).', ('services',)),
+    _v('2.12', 'os-virtual-interfaces shows the net_id of each VIF.',
+       ('virtual_interfaces',),
+       refused='os-virtual-interfaces (a nova-network API) does not '
+       'exist: 404.'),
 )
 
 #: (method, Flask rule) → (first version, last version or None) of

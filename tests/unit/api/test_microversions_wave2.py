@@ -40,3 +40,18 @@ class ServicesForcedDownTest(fakes.APITestCase):
         new = self.get('/v2.1/os-services?host=node1',
                        at('2.11', fakes.ADMIN)).json['services'][0]
         self.assertEqual((True, 'down'), (new['forced_down'], new['state']))
+
+
+class RefusedTest(fakes.APITestCase):
+    """Versions whose resource or action does not exist here: the
+    documented error at every version."""
+
+    def _versions(self):
+        return ('2.1', str(microversion.MAX_VERSION))
+
+    def test_2_12_virtual_interfaces(self):
+        server_id = self.create_server()
+        for version in self._versions():
+            self.assertFault(self.get(
+                '/v2.1/servers/%s/os-virtual-interfaces' % server_id,
+                at(version)), 404, 'itemNotFound')
