@@ -59,6 +59,8 @@ HISTORY = (
        ('virtual_interfaces',),
        refused='os-virtual-interfaces (a nova-network API) does not '
        'exist: 404.'),
+    _v('2.13', 'Server groups show project_id and user_id.',
+       ('server_groups',)),
 )
 
 #: (method, Flask rule) → (first version, last version or None) of

@@ -42,6 +42,28 @@ class ServicesForcedDownTest(fakes.APITestCase):
         self.assertEqual((True, 'down'), (new['forced_down'], new['state']))
 
 
+class ServerGroupOwnerTest(fakes.APITestCase):
+    """2.13: ``project_id`` and ``user_id`` of server groups."""
+
+    def test_owner_from_2_13(self):
+        body = {'server_group': {'name': 'g', 'policies': ['affinity']}}
+        old = self.post('/v2.1/os-server-groups', body, at('2.12')).json[
+            'server_group']
+        self.assertNotIn('project_id', old)
+        self.assertNotIn('user_id', old)
+        new = self.get('/v2.1/os-server-groups/' + old['id'],
+                       at('2.13')).json['server_group']
+        self.assertEqual((fakes.PROJECT, fakes.USER),
+                         (new['project_id'], new['user_id']))
+        listed = self.get('/v2.1/os-server-groups', at('2.13')).json[
+            'server_groups']
+        self.assertEqual(fakes.PROJECT, listed[0]['project_id'])
+        created = self.post('/v2.1/os-server-groups', {'server_group': {
+            'name': 'h', 'policies': ['affinity']}}, at('2.13')).json[
+            'server_group']
+        self.assertEqual(fakes.USER, created['user_id'])
+
+
 class RefusedTest(fakes.APITestCase):
     """Versions whose resource or action does not exist here: the
     documented error at every version."""
