@@ -61,6 +61,10 @@ HISTORY = (
        'exist: 404.'),
     _v('2.13', 'Server groups show project_id and user_id.',
        ('server_groups',)),
+    _v('2.14', 'The evacuate action loses onSharedStorage and its '
+       'adminPass response.', ('evacuate',),
+       refused='The evacuate action does not exist: 400 (unknown '
+       'action).'),
 )
 
 #: (method, Flask rule) → (first version, last version or None) of

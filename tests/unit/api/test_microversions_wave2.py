@@ -77,3 +77,11 @@ class RefusedTest(fakes.APITestCase):
             self.assertFault(self.get(
                 '/v2.1/servers/%s/os-virtual-interfaces' % server_id,
                 at(version)), 404, 'itemNotFound')
+
+    def test_2_14_evacuate(self):
+        server_id = self.create_server()
+        for version in self._versions():
+            self.assertFault(self.post(
+                '/v2.1/servers/%s/action' % server_id,
+                {'evacuate': {'host': 'node2'}}, at(version, fakes.ADMIN)),
+                400, 'badRequest')
