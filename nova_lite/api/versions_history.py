@@ -65,6 +65,9 @@ HISTORY = (
        'adminPass response.', ('evacuate',),
        refused='The evacuate action does not exist: 400 (unknown '
        'action).'),
+    _v('2.15', 'Server groups accept the soft-affinity and '
+       'soft-anti-affinity policies (400 before 2.15).',
+       ('server_groups',)),
 )
 
 #: (method, Flask rule) → (first version, last version or None) of

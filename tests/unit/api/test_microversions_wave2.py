@@ -64,6 +64,22 @@ class ServerGroupOwnerTest(fakes.APITestCase):
         self.assertEqual(fakes.USER, created['user_id'])
 
 
+class SoftPoliciesTest(fakes.APITestCase):
+    """2.15: soft-affinity and soft-anti-affinity."""
+
+    def test_soft_policies_from_2_15(self):
+        for policy in ('soft-affinity', 'soft-anti-affinity'):
+            body = {'server_group': {'name': policy, 'policies': [policy]}}
+            self.assertFault(self.post('/v2.1/os-server-groups', body,
+                                       at('2.14')), 400, 'badRequest')
+            resp = self.post('/v2.1/os-server-groups', body, at('2.15'))
+            self.assertEqual(200, resp.status_code, resp.get_data(True))
+            self.assertEqual([policy], resp.json['server_group']['policies'])
+        resp = self.post('/v2.1/os-server-groups', {'server_group': {
+            'name': 'hard', 'policies': ['affinity']}}, at('2.14'))
+        self.assertEqual(200, resp.status_code)
+
+
 class RefusedTest(fakes.APITestCase):
     """Versions whose resource or action does not exist here: the
     documented error at every version."""
