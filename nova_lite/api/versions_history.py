@@ -68,6 +68,9 @@ HISTORY = (
     _v('2.15', 'Server groups accept the soft-affinity and '
        'soft-anti-affinity policies (400 before 2.15).',
        ('server_groups',)),
+    _v('2.16', 'Server show and detail give host_status (UP, DOWN, '
+       'MAINTENANCE, UNKNOWN or empty), admins only by default.',
+       ('servers',)),
 )
 
 #: (method, Flask rule) → (first version, last version or None) of

@@ -80,6 +80,55 @@ class SoftPoliciesTest(fakes.APITestCase):
         self.assertEqual(200, resp.status_code)
 
 
+class HostStatusTest(fakes.APITestCase):
+    """2.16: ``host_status`` for admins in show and detail."""
+
+    def setUp(self):
+        super().setUp()
+        test_services.register_services(self)
+        self.server_id = self.create_server()
+        self.path = '/v2.1/servers/' + self.server_id
+
+    def status(self, version='2.16', headers=fakes.ADMIN):
+        return self.get(self.path, at(version, headers)).json['server'].get(
+            'host_status')
+
+    def test_every_status(self):
+        self.assertEqual('', self.status())
+        self.set_instance(self.server_id, host='node1')
+        self.assertEqual('UP', self.status())
+        # node2's last heartbeat is 10 minutes old.
+        self.set_instance(self.server_id, host='node2')
+        self.assertEqual('UNKNOWN', self.status())
+        self.set_instance(self.server_id, host='gone')
+        self.assertEqual('', self.status())
+        self.set_instance(self.server_id, host='node1')
+        service = {'host': 'node1', 'binary': 'nova-compute'}
+        self.put('/v2.1/os-services/disable', service, at('2.16',
+                                                          fakes.ADMIN))
+        self.assertEqual('MAINTENANCE', self.status())
+        self.put('/v2.1/os-services/force-down', dict(
+            service, forced_down=True), at('2.16', fakes.ADMIN))
+        self.assertEqual('DOWN', self.status())
+        listed = self.get('/v2.1/servers/detail?all_tenants=1',
+                          at('2.16', fakes.ADMIN))
+        self.assertEqual(['DOWN'], [s['host_status']
+                                    for s in listed.json['servers']])
+
+    def test_before_2_16_and_for_members(self):
+        self.set_instance(self.server_id, host='node1')
+        self.assertNotIn('host_status', self.get(
+            self.path, at('2.15', fakes.ADMIN)).json['server'])
+        self.assertNotIn('host_status', self.get(
+            self.path, at('2.16')).json['server'])
+        listed = self.get('/v2.1/servers/detail?all_tenants=1',
+                          at('2.15', fakes.ADMIN))
+        self.assertNotIn('host_status', listed.json['servers'][0])
+        updated = self.put(self.path, {'server': {'name': 'n'}},
+                           at('2.16', fakes.ADMIN)).json['server']
+        self.assertNotIn('host_status', updated)
+
+
 class RefusedTest(fakes.APITestCase):
     """Versions whose resource or action does not exist here: the
     documented error at every version."""

@@ -1,9 +1,10 @@
 """``/v2.1/servers``: create, list, show, rename and delete servers.
 
 Request and response formats follow the compute API reference,
-"Servers" (microversion 2.1).  Bodies are validated against
-``nova_lite.api.schemas.servers`` before these handlers run; the work is
-done by ``nova_lite.compute.api.API``.
+"Servers" (microversion 2.1, and the versions of
+``nova_lite.api.versions_history`` naming ``servers``).  Bodies are
+validated against ``nova_lite.api.schemas.servers`` before these
+handlers run; the work is done by ``nova_lite.compute.api.API``.
 """
 import copy
 import ipaddress
@@ -20,6 +21,7 @@ from nova_lite.api import microversion
 from nova_lite.api import openstack
 from nova_lite.api.openstack.compute.views import servers as views
 from nova_lite.api.schemas import servers as schema
+from nova_lite.compute import host_api
 from nova_lite.compute import states
 from nova_lite import exception
 from nova_lite.network import api as network_api
@@ -51,14 +53,21 @@ def network_labels(context, instances):
     return labels
 
 
-def _detail_args(context):
+def _detail_args(context, rows):
     """Keyword arguments of ``views.detail`` common to every server of a
-    request (policy, config and base URL looked up once)."""
-    return {'is_admin': policy.can(context,
+    request (policy, config, base URL and, from microversion 2.16 for
+    callers ``servers:show:host_status`` allows, the compute services of
+    the servers' hosts looked up once)."""
+    args = {'is_admin': policy.can(context,
                                    server_policies.EXTENDED_ATTRIBUTES),
             'default_availability_zone':
                 openstack.conf().compute.default_availability_zone,
             'base': openstack.base_url()}
+    if microversion.at_least('2.16') and policy.can(
+            context, server_policies.HOST_STATUS):
+        args['compute_services'] = host_api.compute_services_of(
+            context.elevated(), {row.host for row in rows})
+    return args
 
 
 # ------------------------------------------------------------------ create
@@ -343,7 +352,7 @@ def detail():
     """200 ``{"servers": [<server detail>, ...], "servers_links"}``."""
     rows, limit, context = _list('detail')
     labels = network_labels(context, rows)
-    kwargs = _detail_args(context)
+    kwargs = _detail_args(context, rows)
     return _page([views.detail(row, labels, **kwargs) for row in rows],
                  limit)
 
@@ -365,7 +374,7 @@ def show(server_id):
     policy.authorize(context, SERVERS % 'show')
     row = openstack.compute_api().get(context, server_id)
     return {'server': views.detail(row, network_labels(context, [row]),
-                                   **_detail_args(context))}
+                                   **_detail_args(context, [row]))}
 
 
 @bp.put('/<server_id>')
