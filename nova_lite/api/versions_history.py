@@ -71,6 +71,9 @@ HISTORY = (
     _v('2.16', 'Server show and detail give host_status (UP, DOWN, '
        'MAINTENANCE, UNKNOWN or empty), admins only by default.',
        ('servers',)),
+    _v('2.17', 'The trigger_crash_dump server action.', ('server_actions',),
+       refused='The trigger_crash_dump action does not exist: 400 '
+       '(unknown action).'),
 )
 
 #: (method, Flask rule) → (first version, last version or None) of

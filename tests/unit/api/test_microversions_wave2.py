@@ -150,3 +150,11 @@ class RefusedTest(fakes.APITestCase):
                 '/v2.1/servers/%s/action' % server_id,
                 {'evacuate': {'host': 'node2'}}, at(version, fakes.ADMIN)),
                 400, 'badRequest')
+
+    def test_2_17_trigger_crash_dump(self):
+        server_id = self.create_server()
+        for version in self._versions():
+            self.assertFault(self.post(
+                '/v2.1/servers/%s/action' % server_id,
+                {'trigger_crash_dump': None}, at(version)), 400,
+                'badRequest')
