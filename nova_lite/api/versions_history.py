@@ -74,6 +74,9 @@ HISTORY = (
     _v('2.17', 'The trigger_crash_dump server action.', ('server_actions',),
        refused='The trigger_crash_dump action does not exist: 400 '
        '(unknown action).'),
+    _v('2.18', 'URLs need no project id: nova_lite serves only URLs '
+       'without one, at every version (/v2.1/{project_id}/... is a 404).',
+       ('*',)),
 )
 
 #: (method, Flask rule) → (first version, last version or None) of

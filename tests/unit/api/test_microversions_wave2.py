@@ -129,6 +129,17 @@ class HostStatusTest(fakes.APITestCase):
         self.assertNotIn('host_status', updated)
 
 
+class NoProjectIdTest(fakes.APITestCase):
+    """2.18: URLs without a project id (the only form served here)."""
+
+    def test_urls_without_project_id(self):
+        for version in ('2.1', '2.17', '2.18'):
+            self.assertEqual(200, self.get('/v2.1/servers',
+                                           at(version)).status_code)
+            self.assertFault(self.get('/v2.1/%s/servers' % fakes.PROJECT,
+                                      at(version)), 404, 'itemNotFound')
+
+
 class RefusedTest(fakes.APITestCase):
     """Versions whose resource or action does not exist here: the
     documented error at every version."""
