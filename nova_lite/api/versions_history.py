@@ -77,6 +77,9 @@ HISTORY = (
     _v('2.18', 'URLs need no project id: nova_lite serves only URLs '
        'without one, at every version (/v2.1/{project_id}/... is a 404).',
        ('*',)),
+    _v('2.19', 'Server description: set on create and update (null '
+       'clears it), shown in show, detail and the update response.',
+       ('servers',)),
 )
 
 #: (method, Flask rule) → (first version, last version or None) of

@@ -216,6 +216,8 @@ class Instance(TimestampMixin, SoftDeleteMixin, Base):
     locked_by = Column(String(255))
     access_ip_v4 = Column(String(15))
     access_ip_v6 = Column(String(45))
+    # The server description (compute API microversion 2.19).
+    display_description = Column(String(255))
     # Hypervisor-side name ([DEFAULT] instance_name_template), set at
     # create time; see nova_lite.compute.naming.
     instance_name = Column(String(255))

@@ -140,6 +140,56 @@ class NoProjectIdTest(fakes.APITestCase):
                                       at(version)), 404, 'itemNotFound')
 
 
+class DescriptionTest(fakes.APITestCase):
+    """2.19: server description on create and update, shown in show,
+    detail and the update response."""
+
+    def create(self, version, **server):
+        body = {'name': 'web', 'imageRef': fakes.IMAGE_UUID,
+                'flavorRef': '1'}
+        body.update(server)
+        return self.post('/v2.1/servers', {'server': body}, at(version))
+
+    def test_before_2_19(self):
+        self.assertFault(self.create('2.18', description='d'), 400,
+                         'badRequest')
+        server_id = self.create('2.18').json['server']['id']
+        path = '/v2.1/servers/' + server_id
+        self.assertFault(self.put(path, {'server': {'description': 'd'}},
+                                  at('2.18')), 400, 'badRequest')
+        self.assertNotIn('description', self.get(path, at('2.18')).json[
+            'server'])
+        self.assertNotIn('description', self.put(path, {'server': {
+            'name': 'n'}}, at('2.18')).json['server'])
+
+    def test_from_2_19(self):
+        resp = self.create('2.19', description='my web server')
+        self.assertEqual(202, resp.status_code, resp.get_data(True))
+        path = '/v2.1/servers/' + resp.json['server']['id']
+        self.assertEqual('my web server', self.get(path, at('2.19')).json[
+            'server']['description'])
+        listed = self.get('/v2.1/servers/detail', at('2.19')).json
+        self.assertEqual(['my web server'], [
+            s['description'] for s in listed['servers']])
+        updated = self.put(path, {'server': {'description': ''}},
+                           at('2.19')).json['server']
+        self.assertEqual('', updated['description'])
+        updated = self.put(path, {'server': {'name': 'renamed'}},
+                           at('2.19')).json['server']
+        self.assertEqual('', updated['description'])
+        updated = self.put(path, {'server': {'description': None}},
+                           at('2.19')).json['server']
+        self.assertIsNone(updated['description'])
+        other = self.create('2.19').json['server']['id']
+        self.assertIsNone(self.get('/v2.1/servers/' + other, at(
+            '2.19')).json['server']['description'])
+
+    def test_bad_descriptions(self):
+        for bad in ('x' * 256, 'a\x00b', 'tab\there', 5):
+            self.assertFault(self.create('2.19', description=bad), 400,
+                             'badRequest')
+
+
 class RefusedTest(fakes.APITestCase):
     """Versions whose resource or action does not exist here: the
     documented error at every version."""

@@ -185,6 +185,7 @@ def _create_kwargs(context, body):
         'user_data': server.get('user_data'),
         'key_name': server.get('key_name'),
         'access_ips': _access_ips(server),
+        'description': server.get('description'),
         'scheduler_hints': (body.get('os:scheduler_hints')
                             or body.get('OS-SCH-HNT:scheduler_hints')),
     }
@@ -383,9 +384,12 @@ def update(server_id):
     context = openstack.context()
     policy.authorize(context, SERVERS % 'update')
     server = openstack.body()['server']
+    # 2.19's description: absent leaves it, null clears it.
+    extra = ({'description': server['description']}
+             if 'description' in server else {})
     row = openstack.compute_api().update(context, server_id,
                                          server.get('name'),
-                                         _access_ips(server))
+                                         _access_ips(server), **extra)
     is_admin = policy.can(context, server_policies.EXTENDED_ATTRIBUTES)
     return {'server': views.show(row, network_labels(context, [row]),
                                  is_admin=is_admin)}

@@ -9,7 +9,8 @@ as in the reference's examples.
 Microversions (``microversion.at_least``): 2.3 adds the admin-only
 ``OS-EXT-SRV-ATTR`` reservation_id, launch_index, hostname, kernel_id,
 ramdisk_id, root_device_name and user_data; 2.9 ``locked``; 2.16
-``host_status`` (by policy, admins by default).
+``host_status`` (by policy, admins by default); 2.19 ``description``
+(null when unset) in show, detail and the Update Server response.
 """
 import functools
 import hashlib
@@ -140,6 +141,8 @@ def show(instance, network_labels, is_admin=False, extended=False,
         server['progress'] = _PROGRESS[status]
     if microversion.at_least('2.9'):
         server['locked'] = bool(instance.locked)
+    if microversion.at_least('2.19'):
+        server['description'] = instance.display_description
     fault = getattr(instance, 'fault', None)
     if fault is not None and instance.vm_state == states.ERROR:
         server['fault'] = _fault(fault, is_admin)
