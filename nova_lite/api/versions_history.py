@@ -80,6 +80,12 @@ HISTORY = (
     _v('2.19', 'Server description: set on create and update (null '
        'clears it), shown in show, detail and the update response.',
        ('servers',)),
+    _v('2.20', 'Volumes attach to and detach from shelved servers.',
+       ('volumes', 'shelve'),
+       refused='Volume attachments (os-volume_attachments: 404) and '
+       'shelving (unknown action: 400) do not exist.'),
+    _v('2.21', 'os-instance-actions shows the actions of deleted servers.',
+       ('instance_actions',)),
 )
 
 #: (method, Flask rule) → (first version, last version or None) of

@@ -1,6 +1,7 @@
 """Microversions 2.11-2.25: each change before and after its version
 (compute API reference, REST API version history)."""
 from nova_lite.api import microversion
+from nova_lite.db import instances as instance_db
 from tests.unit.api import fakes
 from tests.unit.api import test_services
 
@@ -190,6 +191,30 @@ class DescriptionTest(fakes.APITestCase):
                              'badRequest')
 
 
+class DeletedServerActionsTest(fakes.APITestCase):
+    """2.21: actions of deleted servers."""
+
+    def test_actions_of_a_deleted_server(self):
+        server_id = self.create_server()
+        path = '/v2.1/servers/%s/os-instance-actions' % server_id
+        self.assertEqual(204, self.delete('/v2.1/servers/' + server_id)
+                         .status_code)
+        instance_db.instance_destroy(self.api.admin_context, server_id)
+        self.assertFault(self.get('/v2.1/servers/' + server_id, at('2.21')),
+                         404, 'itemNotFound')
+        self.assertFault(self.get(path, at('2.20')), 404, 'itemNotFound')
+        actions = self.get(path, at('2.21')).json['instanceActions']
+        self.assertEqual(['delete', 'create'],
+                         [a['action'] for a in actions])
+        request_id = actions[-1]['request_id']
+        self.assertFault(self.get(path + '/' + request_id, at('2.20')), 404,
+                         'itemNotFound')
+        shown = self.get(path + '/' + request_id, at('2.21'))
+        self.assertEqual('create', shown.json['instanceAction']['action'])
+        self.assertFault(self.get(path, at('2.21', fakes.OTHER)), 404,
+                         'itemNotFound')
+
+
 class RefusedTest(fakes.APITestCase):
     """Versions whose resource or action does not exist here: the
     documented error at every version."""
@@ -219,3 +244,13 @@ class RefusedTest(fakes.APITestCase):
                 '/v2.1/servers/%s/action' % server_id,
                 {'trigger_crash_dump': None}, at(version)), 400,
                 'badRequest')
+
+    def test_2_20_volume_attachments_and_shelve(self):
+        server_id = self.create_server()
+        for version in self._versions():
+            self.assertFault(self.get(
+                '/v2.1/servers/%s/os-volume_attachments' % server_id,
+                at(version)), 404, 'itemNotFound')
+            self.assertFault(self.post(
+                '/v2.1/servers/%s/action' % server_id, {'shelve': None},
+                at(version)), 400, 'badRequest')
