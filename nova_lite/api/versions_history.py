@@ -86,6 +86,20 @@ HISTORY = (
        'shelving (unknown action: 400) do not exist.'),
     _v('2.21', 'os-instance-actions shows the actions of deleted servers.',
        ('instance_actions',)),
+    _v('2.22', 'POST /servers/{id}/migrations/{id}/action force_complete '
+       'forces a live migration to complete.', ('server_migrations',),
+       refused='Live migration and server migrations do not exist: 404.'),
+    _v('2.23', 'GET /servers/{id}/migrations (list, show); os-migrations '
+       'shows migration_type and links.',
+       ('server_migrations', 'migrations'),
+       refused='Server migrations and os-migrations do not exist: 404.'),
+    _v('2.24', 'DELETE /servers/{id}/migrations/{id} aborts a live '
+       'migration.', ('server_migrations',),
+       refused='Live migration and server migrations do not exist: 404.'),
+    _v('2.25', 'os-migrateLive takes block_migration auto and no '
+       'disk_over_commit.', ('migrate_server',),
+       refused='The os-migrateLive action does not exist: 400 (unknown '
+       'action).'),
 )
 
 #: (method, Flask rule) → (first version, last version or None) of

@@ -254,3 +254,22 @@ class RefusedTest(fakes.APITestCase):
             self.assertFault(self.post(
                 '/v2.1/servers/%s/action' % server_id, {'shelve': None},
                 at(version)), 400, 'badRequest')
+
+    def test_2_22_to_2_25_migrations(self):
+        server_id = self.create_server()
+        base = '/v2.1/servers/%s/migrations' % server_id
+        for version in self._versions():
+            admin = at(version, fakes.ADMIN)
+            self.assertFault(self.post(base + '/1/action', {
+                'force_complete': None}, admin), 404, 'itemNotFound')
+            self.assertFault(self.get(base, admin), 404, 'itemNotFound')
+            self.assertFault(self.get(base + '/1', admin), 404,
+                             'itemNotFound')
+            self.assertFault(self.get('/v2.1/os-migrations', admin), 404,
+                             'itemNotFound')
+            self.assertFault(self.delete(base + '/1', admin), 404,
+                             'itemNotFound')
+            self.assertFault(self.post(
+                '/v2.1/servers/%s/action' % server_id, {'os-migrateLive': {
+                    'host': None, 'block_migration': 'auto'}}, admin), 400,
+                'badRequest')
