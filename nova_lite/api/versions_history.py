@@ -100,12 +100,23 @@ HISTORY = (
        'disk_over_commit.', ('migrate_server',),
        refused='The os-migrateLive action does not exist: 400 (unknown '
        'action).'),
+    _v('2.26', 'Server tags: /servers/{id}/tags (list, replace, delete '
+       'all; check, add, delete one), tags in show and detail, list '
+       'filters tags, tags-any, not-tags, not-tags-any.',
+       ('server_tags', 'servers')),
 )
 
 #: (method, Flask rule) → (first version, last version or None) of
 #: routes that do not exist at every microversion.
+_TAGS = '/v2.1/servers/<server_id>/tags'
 ROUTES = {
     ('PUT', '/v2.1/os-services/force-down'): ('2.11', None),
+    ('GET', _TAGS): ('2.26', None),
+    ('PUT', _TAGS): ('2.26', None),
+    ('DELETE', _TAGS): ('2.26', None),
+    ('GET', _TAGS + '/<tag>'): ('2.26', None),
+    ('PUT', _TAGS + '/<tag>'): ('2.26', None),
+    ('DELETE', _TAGS + '/<tag>'): ('2.26', None),
 }
 
 MAX = HISTORY[-1].version

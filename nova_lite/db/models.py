@@ -251,6 +251,14 @@ class InstanceMetadata(TimestampMixin, SoftDeleteMixin, Base):
     value = Column(String(255))
 
 
+class Tag(Base):
+    """A tag of a server (compute API microversion 2.26)."""
+    __tablename__ = 'tags'
+    __table_args__ = (Index('tags_tag_idx', 'tag'),)
+    resource_id = Column(String(36), primary_key=True)
+    tag = Column(String(80), primary_key=True)
+
+
 class InstanceFault(Base):
     """Why an instance went to ERROR (or a build was rescheduled)."""
     __tablename__ = 'instance_faults'

@@ -164,6 +164,13 @@ def _forced_down(version):
                                      'forced_down': {'type': 'boolean'}}))
 
 
+# ------------------------------------------------------------- server tags
+
+def _tags(version):
+    """List Tags and Replace Tags (from 2.26)."""
+    return _wrap('tags', {'type': 'array', 'items': _STRING})
+
+
 # ------------------------------------------------------------------ table
 
 _KEYPAIRS = '/v2.1/os-keypairs'
@@ -171,6 +178,7 @@ _FLAVOR = '/v2.1/flavors/<flavor_id>'
 _EXTRA = _FLAVOR + '/os-extra_specs'
 _GROUPS = '/v2.1/os-server-groups'
 _SERVICES = '/v2.1/os-services'
+_TAGS = '/v2.1/servers/<server_id>/tags'
 
 RESPONSES = {
     ('GET', '/v2.1/flavors/detail'): [('2.1', None, 200, _flavor_list)],
@@ -197,6 +205,8 @@ RESPONSES = {
         ('2.1', None, 200, _server_group_show)],
     ('GET', _SERVICES): [('2.1', None, 200, _service_list)],
     ('PUT', _SERVICES + '/force-down'): [('2.11', None, 200, _forced_down)],
+    ('GET', _TAGS): [('2.26', None, 200, _tags)],
+    ('PUT', _TAGS): [('2.26', None, 200, _tags)],
 }
 
 

@@ -23,6 +23,7 @@ from nova_lite.api.openstack.compute.views import servers as views
 from nova_lite.api.schemas import servers as schema
 from nova_lite.compute import host_api
 from nova_lite.compute import states
+from nova_lite.compute import tags as tag_api
 from nova_lite import exception
 from nova_lite.network import api as network_api
 from nova_lite import policy
@@ -67,6 +68,9 @@ def _detail_args(context, rows):
             context, server_policies.HOST_STATUS):
         args['compute_services'] = host_api.compute_services_of(
             context.elevated(), {row.host for row in rows})
+    if microversion.at_least('2.26'):
+        args['tags'] = tag_api.of_instances(context,
+                                            [row.uuid for row in rows])
     return args
 
 
@@ -254,6 +258,24 @@ def _name_filter(value, attribute='name'):
     return value
 
 
+#: List Servers query parameters of tags (microversion 2.26) → filter.
+TAG_FILTERS = {'tags': 'tags', 'tags-any': 'tags_any',
+               'not-tags': 'not_tags', 'not-tags-any': 'not_tags_any'}
+
+
+def _tag_filters(args):
+    """The tag filters of the query: each a comma-separated list of tags
+    (``tags``: has all, ``tags-any``: one at least, ``not-tags``: lacks
+    one at least, ``not-tags-any``: has none)."""
+    filters = {}
+    for param, key in TAG_FILTERS.items():
+        tags = [tag for value in args.getlist(param)
+                for tag in value.split(',') if tag]
+        if tags:
+            filters[key] = tags
+    return filters
+
+
 def _simple_filters(args, is_admin):
     """Filters of the query string; ``ip`` for everyone, ``ip6`` for
     admins and, from microversion 2.5, for everyone (regular
@@ -267,6 +289,8 @@ def _simple_filters(args, is_admin):
     for key in ip_filters:
         if args.get(key):
             filters[key] = _name_filter(args[key], key)
+    if microversion.at_least('2.26'):
+        filters.update(_tag_filters(args))
     for param, key in (('reservation_id', 'reservation_id'),
                        ('image', 'image_ref'), ('flavor', 'flavor_id')):
         if args.get(param):

@@ -10,7 +10,8 @@ Microversions (``microversion.at_least``): 2.3 adds the admin-only
 ``OS-EXT-SRV-ATTR`` reservation_id, launch_index, hostname, kernel_id,
 ramdisk_id, root_device_name and user_data; 2.9 ``locked``; 2.16
 ``host_status`` (by policy, admins by default); 2.19 ``description``
-(null when unset) in show, detail and the Update Server response.
+(null when unset) in show, detail and the Update Server response; 2.26
+``tags`` in show and detail.
 """
 import functools
 import hashlib
@@ -176,12 +177,13 @@ def host_status(instance, compute_services):
 
 def detail(instance, network_labels, is_admin=False,
            default_availability_zone='nova', base=None,
-           compute_services=None):
+           compute_services=None, tags=None):
     """The full server body (Show Server Details, List Servers Detailed):
     ``show`` plus the extension attributes.  ``security_groups`` appears
     once the server has a network interface; ``OS-EXT-SRV-ATTR:*`` only
     for admins; ``host_status`` (2.16) when ``compute_services`` is given
-    (the caller may see it and asked for 2.16 or later)."""
+    (the caller may see it and asked for 2.16 or later); ``tags`` (2.26)
+    when ``tags`` (``{uuid: [tag, ...]}``) is given."""
     server = show(instance, network_labels, is_admin, extended=True,
                   base=base)
     server.update({
@@ -207,6 +209,8 @@ def detail(instance, network_labels, is_admin=False,
             server.update(_extended_attributes(instance))
     if compute_services is not None:
         server['host_status'] = host_status(instance, compute_services)
+    if tags is not None:
+        server['tags'] = tags.get(instance.uuid, [])
     return server
 
 
