@@ -331,7 +331,8 @@ def instance_update(context, instance_uuid, values,
 @retry_on_deadlock
 def instance_destroy(context, instance_uuid, expected_host=_UNSET,
                      expected_task_state=_UNSET):
-    """Soft-delete a live instance and its metadata (vm_state deleted).
+    """Soft-delete a live instance and its metadata (vm_state deleted);
+    its tags are deleted.
 
     :returns: True if this call deleted it, False if it was already gone
         or no longer matches the expected host/task_state
@@ -352,6 +353,8 @@ def instance_destroy(context, instance_uuid, expected_host=_UNSET,
         session.execute(sa.update(meta).where(
             meta.instance_uuid == instance_uuid, meta.deleted == 0).values(
             deleted=meta.id, deleted_at=now))
+        session.execute(sa.delete(models.Tag).where(
+            models.Tag.resource_id == instance_uuid))
         return True
 
 

@@ -3,6 +3,8 @@
 the list filters tags, tags-any, not-tags, not-tags-any."""
 from nova_lite.api import microversion
 from nova_lite.compute import states
+from nova_lite.db import instances as instance_db
+from nova_lite.db import tags as tag_db
 from tests.unit.api import fakes
 
 
@@ -113,3 +115,9 @@ class ServerTagsTest(fakes.APITestCase):
         self.assertEqual(['r'], listed('tags=red&not-tags=green'))
         self.assertEqual(['none', 'r', 'rg'], listed('tags=red,green',
                                                      '2.25'))
+
+    def test_destroy_deletes_the_tags(self):
+        self.put(self.tags, {'tags': ['a']}, V)
+        instance_db.instance_destroy(self.api.admin_context, self.server_id)
+        self.assertEqual({self.server_id: []}, tag_db.tags_get(
+            self.api.admin_context, [self.server_id]))
