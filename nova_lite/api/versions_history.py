@@ -104,6 +104,10 @@ HISTORY = (
        'all; check, add, delete one), tags in show and detail, list '
        'filters tags, tags-any, not-tags, not-tags-any.',
        ('server_tags', 'servers')),
+    _v('2.27', 'The OpenStack-API-Version: compute X header (nova_lite '
+       'accepts it and the legacy header at every version).', ('*',)),
+    _v('2.28', 'Hypervisor cpu_info is an object instead of a string.',
+       ('hypervisors',)),
 )
 
 #: (method, Flask rule) → (first version, last version or None) of

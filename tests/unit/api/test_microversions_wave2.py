@@ -3,6 +3,7 @@
 from nova_lite.api import microversion
 from nova_lite.db import instances as instance_db
 from tests.unit.api import fakes
+from tests.unit.api import test_hypervisors
 from tests.unit.api import test_services
 
 
@@ -213,6 +214,35 @@ class DeletedServerActionsTest(fakes.APITestCase):
         self.assertEqual('create', shown.json['instanceAction']['action'])
         self.assertFault(self.get(path, at('2.21', fakes.OTHER)), 404,
                          'itemNotFound')
+
+
+class HeaderFormsTest(fakes.APITestCase):
+    """2.27: the OpenStack-API-Version header (accepted, with the legacy
+    one, at every version)."""
+
+    def test_both_headers(self):
+        for version in ('2.1', '2.26', '2.27'):
+            resp = self.get('/v2.1/servers', at(version))
+            self.assertEqual('compute ' + version,
+                             resp.headers[microversion.HEADER])
+            resp = self.get('/v2.1/servers', dict(fakes.MEMBER, **{
+                microversion.LEGACY_HEADER: version}))
+            self.assertEqual(version,
+                             resp.headers[microversion.LEGACY_HEADER])
+
+
+class HypervisorCpuInfoTest(test_hypervisors._HypervisorsTestCase):
+    """2.28: ``cpu_info`` an object."""
+
+    def test_cpu_info(self):
+        path = '/v2.1/os-hypervisors/%s' % self.nodes['node1']['id']
+        self.assertEqual('{}', self.get(path, at('2.27', fakes.ADMIN)).json[
+            'hypervisor']['cpu_info'])
+        self.assertEqual({}, self.get(path, at('2.28', fakes.ADMIN)).json[
+            'hypervisor']['cpu_info'])
+        listed = self.get('/v2.1/os-hypervisors/detail',
+                          at('2.28', fakes.ADMIN)).json['hypervisors']
+        self.assertEqual({}, listed[0]['cpu_info'])
 
 
 class RefusedTest(fakes.APITestCase):
