@@ -108,6 +108,19 @@ HISTORY = (
        'accepts it and the legacy header at every version).', ('*',)),
     _v('2.28', 'Hypervisor cpu_info is an object instead of a string.',
        ('hypervisors',)),
+    _v('2.29', 'The evacuate action takes force.', ('evacuate',),
+       refused='The evacuate action does not exist: 400 (unknown '
+       'action).'),
+    _v('2.30', 'os-migrateLive takes force.', ('migrate_server',),
+       refused='The os-migrateLive action does not exist: 400 (unknown '
+       'action).'),
+    _v('2.31', 'os-console-auth-tokens answers for every console type.',
+       ('console_auth_tokens',),
+       refused='Consoles and os-console-auth-tokens do not exist: 404.'),
+    _v('2.32', 'Server create takes a device tag on networks and block '
+       'devices, for the metadata API and config drive.', ('servers',),
+       refused='No metadata API nor config drive exists to expose device '
+       'tags: tag stays a 400 in networks and block_device_mapping_v2.'),
 )
 
 #: (method, Flask rule) → (first version, last version or None) of

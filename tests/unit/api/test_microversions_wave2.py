@@ -303,3 +303,32 @@ class RefusedTest(fakes.APITestCase):
                 '/v2.1/servers/%s/action' % server_id, {'os-migrateLive': {
                     'host': None, 'block_migration': 'auto'}}, admin), 400,
                 'badRequest')
+
+    def test_2_29_to_2_31_evacuate_live_migrate_console_tokens(self):
+        server_id = self.create_server()
+        for version in self._versions():
+            admin = at(version, fakes.ADMIN)
+            for action in ({'evacuate': {'force': True}},
+                           {'os-migrateLive': {'host': None,
+                                               'block_migration': 'auto',
+                                               'force': True}}):
+                self.assertFault(self.post(
+                    '/v2.1/servers/%s/action' % server_id, action, admin),
+                    400, 'badRequest')
+            self.assertFault(self.get('/v2.1/os-console-auth-tokens/x',
+                                      admin), 404, 'itemNotFound')
+
+    def test_2_32_device_tags(self):
+        for version in self._versions():
+            for server in (
+                    {'networks': [{'uuid': fakes.IMAGE_UUID,
+                                   'tag': 'nic1'}]},
+                    {'block_device_mapping_v2': [{
+                        'source_type': 'image', 'uuid': fakes.IMAGE_UUID,
+                        'destination_type': 'local', 'boot_index': 0,
+                        'tag': 'disk1'}]}):
+                body = dict({'name': 'tagged', 'imageRef': fakes.IMAGE_UUID,
+                             'flavorRef': '1'}, **server)
+                self.assertFault(self.post('/v2.1/servers', {
+                    'server': body}, at(version)), 400, 'badRequest',
+                    "'tag' was unexpected")
