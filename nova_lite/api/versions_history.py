@@ -121,6 +121,8 @@ HISTORY = (
        'devices, for the metadata API and config drive.', ('servers',),
        refused='No metadata API nor config drive exists to expose device '
        'tags: tag stays a 400 in networks and block_device_mapping_v2.'),
+    _v('2.33', 'Hypervisor list and detail are paged by limit and marker '
+       '(hypervisors_links).', ('hypervisors',)),
 )
 
 #: (method, Flask rule) → (first version, last version or None) of

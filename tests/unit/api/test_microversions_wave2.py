@@ -245,6 +245,39 @@ class HypervisorCpuInfoTest(test_hypervisors._HypervisorsTestCase):
         self.assertEqual({}, listed[0]['cpu_info'])
 
 
+class HypervisorPagingTest(test_hypervisors._HypervisorsTestCase):
+    """2.33: limit and marker on the hypervisor list and detail."""
+
+    def page(self, path, version='2.33'):
+        resp = self.get('/v2.1/os-hypervisors' + path,
+                        at(version, fakes.ADMIN))
+        self.assertEqual(200, resp.status_code, resp.get_data(True))
+        return resp.json
+
+    def test_paging(self):
+        node1, node2 = self.nodes['node1']['id'], self.nodes['node2']['id']
+        for path in ('', '/detail'):
+            self.assertEqual([node1, node2], [h['id'] for h in self.page(
+                path + '?limit=1', '2.32')['hypervisors']])
+            first = self.page(path + '?limit=1')
+            self.assertEqual([node1], [h['id'] for h in first[
+                'hypervisors']])
+            self.assertIn('marker=%d' % node1,
+                          first['hypervisors_links'][0]['href'])
+            second = self.page(path + '?limit=1&marker=%d' % node1)
+            self.assertEqual([node2], [h['id'] for h in second[
+                'hypervisors']])
+            self.assertEqual([], self.page(path + '?marker=%d' % node2)[
+                'hypervisors'])
+            self.assertNotIn('hypervisors_links', self.page(path))
+            self.assertFault(self.get(
+                '/v2.1/os-hypervisors%s?marker=999' % path,
+                at('2.33', fakes.ADMIN)), 400, 'badRequest')
+            self.assertFault(self.get(
+                '/v2.1/os-hypervisors%s?limit=-1' % path,
+                at('2.33', fakes.ADMIN)), 400, 'badRequest')
+
+
 class RefusedTest(fakes.APITestCase):
     """Versions whose resource or action does not exist here: the
     documented error at every version."""
