@@ -123,6 +123,10 @@ HISTORY = (
        'tags: tag stays a 400 in networks and block_device_mapping_v2.'),
     _v('2.33', 'Hypervisor list and detail are paged by limit and marker '
        '(hypervisors_links).', ('hypervisors',)),
+    _v('2.34', 'os-migrateLive runs its pre-migration checks in the '
+       'background.', ('migrate_server',),
+       refused='The os-migrateLive action does not exist: 400 (unknown '
+       'action).'),
 )
 
 #: (method, Flask rule) → (first version, last version or None) of
