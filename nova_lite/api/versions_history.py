@@ -127,6 +127,8 @@ HISTORY = (
        'background.', ('migrate_server',),
        refused='The os-migrateLive action does not exist: 400 (unknown '
        'action).'),
+    _v('2.35', 'Key pair list paged by limit and marker (keypairs_links).',
+       ('keypairs',)),
 )
 
 #: (method, Flask rule) → (first version, last version or None) of

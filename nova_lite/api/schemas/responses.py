@@ -113,8 +113,12 @@ def keypair_detail(version):
 
 
 def _keypair_list(version):
-    return _object({'keypairs': {'type': 'array', 'items': _wrap(
-        'keypair', keypair_summary(version))}})
+    """List Keypairs; ``keypairs_links`` (a full page) from 2.35."""
+    properties = {'keypairs': {'type': 'array', 'items': _wrap(
+        'keypair', keypair_summary(version))}}
+    if _at_least(version, '2.35'):
+        properties['keypairs_links'] = _LINKS
+    return _object(properties, required=['keypairs'])
 
 
 # ----------------------------------------------------------- server groups

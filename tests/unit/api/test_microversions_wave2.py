@@ -278,6 +278,30 @@ class HypervisorPagingTest(test_hypervisors._HypervisorsTestCase):
                 at('2.33', fakes.ADMIN)), 400, 'badRequest')
 
 
+class KeypairPagingTest(fakes.APITestCase):
+    """2.35: limit and marker on the key pair list."""
+
+    def names(self, query, version='2.35'):
+        resp = self.get('/v2.1/os-keypairs' + query, at(version))
+        self.assertEqual(200, resp.status_code, resp.get_data(True))
+        return ([k['keypair']['name'] for k in resp.json['keypairs']],
+                resp.json.get('keypairs_links'))
+
+    def test_paging(self):
+        for name in ('c', 'a', 'b'):
+            self.post('/v2.1/os-keypairs', {'keypair': {'name': name}},
+                      at('2.35'))
+        self.assertEqual((['a', 'b', 'c'], None),
+                         self.names('?limit=1', '2.34'))
+        names, links = self.names('?limit=2')
+        self.assertEqual(['a', 'b'], names)
+        self.assertIn('marker=b', links[0]['href'])
+        self.assertEqual((['c'], None), self.names('?limit=2&marker=b'))
+        self.assertEqual((['a', 'b', 'c'], None), self.names(''))
+        self.assertFault(self.get('/v2.1/os-keypairs?marker=zz',
+                                  at('2.35')), 400, 'badRequest')
+
+
 class RefusedTest(fakes.APITestCase):
     """Versions whose resource or action does not exist here: the
     documented error at every version."""
