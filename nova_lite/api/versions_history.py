@@ -129,6 +129,10 @@ HISTORY = (
        'action).'),
     _v('2.35', 'Key pair list paged by limit and marker (keypairs_links).',
        ('keypairs',)),
+    _v('2.36', 'The proxy APIs /images and /os-networks answer 404; quota '
+       'sets and limits lose the network resources (fixed_ips, '
+       'floating_ips, security_groups, security_group_rules).',
+       ('images', 'networks', 'quota_sets', 'limits')),
 )
 
 #: (method, Flask rule) → (first version, last version or None) of
@@ -142,6 +146,11 @@ ROUTES = {
     ('GET', _TAGS + '/<tag>'): ('2.26', None),
     ('PUT', _TAGS + '/<tag>'): ('2.26', None),
     ('DELETE', _TAGS + '/<tag>'): ('2.26', None),
+    ('GET', '/v2.1/images'): ('2.1', '2.35'),
+    ('GET', '/v2.1/images/detail'): ('2.1', '2.35'),
+    ('GET', '/v2.1/images/<image_id>'): ('2.1', '2.35'),
+    ('GET', '/v2.1/os-networks'): ('2.1', '2.35'),
+    ('GET', '/v2.1/os-networks/<network_id>'): ('2.1', '2.35'),
 }
 
 MAX = HISTORY[-1].version

@@ -302,6 +302,50 @@ class KeypairPagingTest(fakes.APITestCase):
                                   at('2.35')), 400, 'badRequest')
 
 
+class ProxyAPIsGoneTest(fakes.APITestCase):
+    """2.36: /images and /os-networks 404, no network quotas or limits."""
+
+    NETWORK_QUOTAS = {'fixed_ips', 'floating_ips', 'security_groups',
+                      'security_group_rules'}
+
+    def test_proxy_routes(self):
+        for path in ('/v2.1/images', '/v2.1/images/detail',
+                     '/v2.1/images/' + fakes.IMAGE_UUID, '/v2.1/os-networks'):
+            self.assertEqual(200, self.get(path, at('2.35')).status_code,
+                             path)
+            self.assertFault(self.get(path, at('2.36')), 404,
+                             'itemNotFound')
+
+    def test_quota_sets(self):
+        path = '/v2.1/os-quota-sets/%s' % fakes.PROJECT
+        for suffix in ('', '/detail', '/defaults'):
+            old = self.get(path + suffix, at('2.35', fakes.ADMIN)).json
+            self.assertLessEqual(self.NETWORK_QUOTAS, set(old['quota_set']))
+            new = self.get(path + suffix, at('2.36', fakes.ADMIN)).json
+            self.assertEqual(set(), self.NETWORK_QUOTAS & set(
+                new['quota_set']))
+            self.assertIn('instances', new['quota_set'])
+        body = {'quota_set': {'floating_ips': 20}}
+        self.assertEqual(200, self.put(path, body, at(
+            '2.35', fakes.ADMIN)).status_code)
+        self.assertFault(self.put(path, body, at('2.36', fakes.ADMIN)), 400,
+                         'badRequest')
+        resp = self.put(path, {'quota_set': {'instances': 20}},
+                        at('2.36', fakes.ADMIN))
+        self.assertEqual(20, resp.json['quota_set']['instances'])
+        self.assertNotIn('floating_ips', resp.json['quota_set'])
+
+    def test_limits(self):
+        gone = {'maxSecurityGroupRules', 'maxSecurityGroups',
+                'maxTotalFloatingIps', 'totalFloatingIpsUsed',
+                'totalSecurityGroupsUsed'}
+        old = self.get('/v2.1/limits', at('2.35')).json['limits']['absolute']
+        self.assertLessEqual(gone, set(old))
+        new = self.get('/v2.1/limits', at('2.36')).json['limits']['absolute']
+        self.assertEqual(set(), gone & set(new))
+        self.assertEqual(len(old) - len(gone), len(new))
+
+
 class RefusedTest(fakes.APITestCase):
     """Versions whose resource or action does not exist here: the
     documented error at every version."""
