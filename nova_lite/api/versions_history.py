@@ -53,11 +53,105 @@ HISTORY = (
     _v('2.9', 'Servers show the boolean locked.', ('servers',)),
     _v('2.10', 'Admins manage other users\' key pairs (user_id).',
        ('keypairs',)),
+    _v('2.11', 'Services show forced_down; PUT /os-services/force-down '
+       'sets it (404 before 2.11).', ('services',)),
+    _v('2.12', 'os-virtual-interfaces shows the net_id of each VIF.',
+       ('virtual_interfaces',),
+       refused='os-virtual-interfaces (a nova-network API) does not '
+       'exist: 404.'),
+    _v('2.13', 'Server groups show project_id and user_id.',
+       ('server_groups',)),
+    _v('2.14', 'The evacuate action loses onSharedStorage and its '
+       'adminPass response.', ('evacuate',),
+       refused='The evacuate action does not exist: 400 (unknown '
+       'action).'),
+    _v('2.15', 'Server groups accept the soft-affinity and '
+       'soft-anti-affinity policies (400 before 2.15).',
+       ('server_groups',)),
+    _v('2.16', 'Server show and detail give host_status (UP, DOWN, '
+       'MAINTENANCE, UNKNOWN or empty), admins only by default.',
+       ('servers',)),
+    _v('2.17', 'The trigger_crash_dump server action.', ('server_actions',),
+       refused='The trigger_crash_dump action does not exist: 400 '
+       '(unknown action).'),
+    _v('2.18', 'URLs need no project id: nova_lite serves only URLs '
+       'without one, at every version (/v2.1/{project_id}/... is a 404).',
+       ('*',)),
+    _v('2.19', 'Server description: set on create and update (null '
+       'clears it), shown in show, detail and the update response.',
+       ('servers',)),
+    _v('2.20', 'Volumes attach to and detach from shelved servers.',
+       ('volumes', 'shelve'),
+       refused='Volume attachments (os-volume_attachments: 404) and '
+       'shelving (unknown action: 400) do not exist.'),
+    _v('2.21', 'os-instance-actions shows the actions of deleted servers.',
+       ('instance_actions',)),
+    _v('2.22', 'POST /servers/{id}/migrations/{id}/action force_complete '
+       'forces a live migration to complete.', ('server_migrations',),
+       refused='Live migration and server migrations do not exist: 404.'),
+    _v('2.23', 'GET /servers/{id}/migrations (list, show); os-migrations '
+       'shows migration_type and links.',
+       ('server_migrations', 'migrations'),
+       refused='Server migrations and os-migrations do not exist: 404.'),
+    _v('2.24', 'DELETE /servers/{id}/migrations/{id} aborts a live '
+       'migration.', ('server_migrations',),
+       refused='Live migration and server migrations do not exist: 404.'),
+    _v('2.25', 'os-migrateLive takes block_migration auto and no '
+       'disk_over_commit.', ('migrate_server',),
+       refused='The os-migrateLive action does not exist: 400 (unknown '
+       'action).'),
+    _v('2.26', 'Server tags: /servers/{id}/tags (list, replace, delete '
+       'all; check, add, delete one), tags in show and detail, list '
+       'filters tags, tags-any, not-tags, not-tags-any.',
+       ('server_tags', 'servers')),
+    _v('2.27', 'The OpenStack-API-Version: compute X header (nova_lite '
+       'accepts it and the legacy header at every version).', ('*',)),
+    _v('2.28', 'Hypervisor cpu_info is an object instead of a string.',
+       ('hypervisors',)),
+    _v('2.29', 'The evacuate action takes force.', ('evacuate',),
+       refused='The evacuate action does not exist: 400 (unknown '
+       'action).'),
+    _v('2.30', 'os-migrateLive takes force.', ('migrate_server',),
+       refused='The os-migrateLive action does not exist: 400 (unknown '
+       'action).'),
+    _v('2.31', 'os-console-auth-tokens answers for every console type.',
+       ('console_auth_tokens',),
+       refused='Consoles and os-console-auth-tokens do not exist: 404.'),
+    _v('2.32', 'Server create takes a device tag on networks and block '
+       'devices, for the metadata API and config drive.', ('servers',),
+       refused='No metadata API nor config drive exists to expose device '
+       'tags: tag stays a 400 in networks and block_device_mapping_v2.'),
+    _v('2.33', 'Hypervisor list and detail are paged by limit and marker '
+       '(hypervisors_links).', ('hypervisors',)),
+    _v('2.34', 'os-migrateLive runs its pre-migration checks in the '
+       'background.', ('migrate_server',),
+       refused='The os-migrateLive action does not exist: 400 (unknown '
+       'action).'),
+    _v('2.35', 'Key pair list paged by limit and marker (keypairs_links).',
+       ('keypairs',)),
+    _v('2.36', 'The proxy APIs /images and /os-networks answer 404; quota '
+       'sets and limits lose the network resources (fixed_ips, '
+       'floating_ips, security_groups, security_group_rules).',
+       ('images', 'networks', 'quota_sets', 'limits')),
 )
 
 #: (method, Flask rule) → (first version, last version or None) of
 #: routes that do not exist at every microversion.
-ROUTES = {}
+_TAGS = '/v2.1/servers/<server_id>/tags'
+ROUTES = {
+    ('PUT', '/v2.1/os-services/force-down'): ('2.11', None),
+    ('GET', _TAGS): ('2.26', None),
+    ('PUT', _TAGS): ('2.26', None),
+    ('DELETE', _TAGS): ('2.26', None),
+    ('GET', _TAGS + '/<tag>'): ('2.26', None),
+    ('PUT', _TAGS + '/<tag>'): ('2.26', None),
+    ('DELETE', _TAGS + '/<tag>'): ('2.26', None),
+    ('GET', '/v2.1/images'): ('2.1', '2.35'),
+    ('GET', '/v2.1/images/detail'): ('2.1', '2.35'),
+    ('GET', '/v2.1/images/<image_id>'): ('2.1', '2.35'),
+    ('GET', '/v2.1/os-networks'): ('2.1', '2.35'),
+    ('GET', '/v2.1/os-networks/<network_id>'): ('2.1', '2.35'),
+}
 
 MAX = HISTORY[-1].version
 

@@ -34,6 +34,8 @@ from nova_lite import quota
 CONF = cfg.CONF
 LOG = logging.getLogger(__name__)
 
+#: ``update``'s default for a field the request does not change.
+UNSET = object()
 _HOSTNAME_BAD = re.compile(r'[^a-z0-9.-]+')
 
 
@@ -74,7 +76,7 @@ class API(api_actions.ServerActions):
                max_count=1, metadata=None, availability_zone=None,
                user_data=None, key_name=None, key_data=None,
                scheduler_hints=None, instance_group=None, access_ips=None,
-               hostname=None):
+               hostname=None, description=None):
         """Create as many instance records as the quotas allow between
         ``min_count`` and ``max_count``, and cast their build.
 
@@ -85,7 +87,8 @@ class API(api_actions.ServerActions):
         before the build is cast.
 
         ``access_ips`` (dict ``access_ip_v4``/``access_ip_v6``) are the
-        user-declared access addresses shown as accessIPv4/6.
+        user-declared access addresses shown as accessIPv4/6;
+        ``description`` the server description (microversion 2.19).
 
         ``key_name`` names a key pair of the user, whose public key
         becomes ``key_data`` unless that is given.
@@ -118,7 +121,7 @@ class API(api_actions.ServerActions):
                                         key_name, key_data, hostname)
                   for index in range(count)]
         for value in values:
-            value.update(access_ips or {})
+            value.update(access_ips or {}, display_description=description)
         rows = instance_db.instances_create(
             context, values, metadata or {},
             group_id=(instance_group or {}).get('id'))
@@ -349,11 +352,15 @@ class API(api_actions.ServerActions):
 
     # --------------------------------------------------------------- update
 
-    def update(self, context, instance_uuid, name=None, access_ips=None):
+    def update(self, context, instance_uuid, name=None, access_ips=None,
+               description=UNSET):
         """Rename a server and/or set its access IPs (dict
-        ``access_ip_v4``/``access_ip_v6``); returns the updated row."""
+        ``access_ip_v4``/``access_ip_v6``) and/or its description (None
+        clears it); returns the updated row."""
         self.get(context, instance_uuid)
         values = dict(access_ips or {})
+        if description is not UNSET:
+            values['display_description'] = description
         if name is not None:
             values.update(display_name=name,
                           hostname=sanitize_hostname(name))

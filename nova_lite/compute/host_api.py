@@ -51,6 +51,17 @@ def service_list(context, binary=None, host=None):
     return [_with_state(s, zones, now) for s in services]
 
 
+def compute_services_of(context, hosts):
+    """``{host: compute service}`` (with ``up``, ``zone``) of the hosts
+    among ``hosts`` that have a live compute service; no query for no
+    hosts, else two SELECTs."""
+    hosts = {h for h in hosts if h}
+    if not hosts:
+        return {}
+    return {s['host']: s for s in service_list(
+        context, binary=servicegroup.COMPUTE) if s['host'] in hosts}
+
+
 def service_find(context, host, binary):
     """The live service of ``binary`` (internal name) on ``host``.
 

@@ -8,27 +8,35 @@ Actions are ``Record``s of the ``instance_actions`` columns (``action``,
 ``request_id``, ``start_time``, ``finish_time``, ``message``, ...) with
 ``events`` (tuple of event Records, oldest first), newest first.
 """
+import copy
+
 from nova_lite.db import actions as action_db
 from nova_lite.db import instances as instance_db
 from nova_lite import exception
 
 
-def get_all(context, instance_uuid):
-    """The actions of a server the caller may see, newest first.
+def get_all(context, instance_uuid, deleted=False):
+    """The actions of a server the caller may see, newest first; with
+    ``deleted`` also of a deleted server (compute API microversion 2.21).
 
     :raises: InstanceNotFound (404), also for another project's server
     """
-    instance_db.instance_get(context, instance_uuid)
+    lookup = context
+    if deleted:
+        lookup = copy.copy(context)
+        lookup.read_deleted = 'yes'
+    instance_db.instance_get(lookup, instance_uuid)
     return action_db.actions_get(context, instance_uuid)
 
 
-def get(context, instance_uuid, request_id):
-    """The action of request ``request_id`` on a server.
+def get(context, instance_uuid, request_id, deleted=False):
+    """The action of request ``request_id`` on a server (``deleted`` as
+    ``get_all``).
 
     :raises: InstanceNotFound (404); NotFound (404) for an unknown
         request id
     """
-    for action in get_all(context, instance_uuid):
+    for action in get_all(context, instance_uuid, deleted):
         if action.request_id == request_id:
             return action
     raise exception.NotFound('Action %s on instance %s could not be found.'

@@ -14,6 +14,7 @@ import sqlalchemy as sa
 
 from nova_lite.db import instance_faults
 from nova_lite.db import models
+from nova_lite.db import tags as tag_db
 from nova_lite.db.session import reader
 from nova_lite.db.session import Record
 from nova_lite.db.session import retry_on_deadlock
@@ -128,8 +129,9 @@ def _apply_instance_filters(query, filters):
     task_state) pairs, a task None matching no task), ``name`` (a regular
     expression on display_name), ``name_contains`` (list of strings each
     found, case-insensitively, in display_name or hostname),
-    ``changes_since`` (naive UTC datetime) and ``ip``/``ip6`` (a regular
-    expression on the instance's IPv4/IPv6 fixed addresses)."""
+    ``changes_since`` (naive UTC datetime), ``ip``/``ip6`` (a regular
+    expression on the instance's IPv4/IPv6 fixed addresses) and the tag
+    filters (``nova_lite.db.tags.filter_query``)."""
     inst = models.Instance
     simple = ('reservation_id', 'host', 'image_ref', 'flavor_id',
               'project_id', 'user_id', 'availability_zone', 'key_name')
@@ -170,6 +172,7 @@ def _apply_instance_filters(query, filters):
                     fip.instance_uuid.is_not(None),
                     family if is_v6 else sa.not_(family),
                     fip.address.regexp_match(filters[key]))))
+    query = tag_db.filter_query(query, inst.uuid, filters)
     if filters.get('changes_since') is not None:
         since = filters['changes_since']
         query = query.where(sa.or_(
@@ -328,7 +331,8 @@ def instance_update(context, instance_uuid, values,
 @retry_on_deadlock
 def instance_destroy(context, instance_uuid, expected_host=_UNSET,
                      expected_task_state=_UNSET):
-    """Soft-delete a live instance and its metadata (vm_state deleted).
+    """Soft-delete a live instance and its metadata (vm_state deleted);
+    its tags are deleted.
 
     :returns: True if this call deleted it, False if it was already gone
         or no longer matches the expected host/task_state
@@ -349,6 +353,8 @@ def instance_destroy(context, instance_uuid, expected_host=_UNSET,
         session.execute(sa.update(meta).where(
             meta.instance_uuid == instance_uuid, meta.deleted == 0).values(
             deleted=meta.id, deleted_at=now))
+        session.execute(sa.delete(models.Tag).where(
+            models.Tag.resource_id == instance_uuid))
         return True
 
 

@@ -216,6 +216,8 @@ class Instance(TimestampMixin, SoftDeleteMixin, Base):
     locked_by = Column(String(255))
     access_ip_v4 = Column(String(15))
     access_ip_v6 = Column(String(45))
+    # The server description (compute API microversion 2.19).
+    display_description = Column(String(255))
     # Hypervisor-side name ([DEFAULT] instance_name_template), set at
     # create time; see nova_lite.compute.naming.
     instance_name = Column(String(255))
@@ -247,6 +249,14 @@ class InstanceMetadata(TimestampMixin, SoftDeleteMixin, Base):
     instance_uuid = Column(String(36), nullable=False)
     key = Column(String(255), nullable=False)
     value = Column(String(255))
+
+
+class Tag(Base):
+    """A tag of a server (compute API microversion 2.26)."""
+    __tablename__ = 'tags'
+    __table_args__ = (Index('tags_tag_idx', 'tag'),)
+    resource_id = Column(String(36), primary_key=True)
+    tag = Column(String(80), primary_key=True)
 
 
 class InstanceFault(Base):

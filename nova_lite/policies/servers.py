@@ -10,6 +10,8 @@ CONSOLE_OUTPUT = 'os_compute_api:os-console-output'
 LOCK = 'os_compute_api:os-lock-server:lock'
 UNLOCK = 'os_compute_api:os-lock-server:unlock'
 METADATA = 'os_compute_api:server-metadata:%s'
+#: Show ``host_status`` (microversion 2.16).
+HOST_STATUS = SERVERS % 'show:host_status'
 
 
 def _op(name, check, description, method, path):
@@ -58,6 +60,9 @@ rules = [
     _op(EXTENDED_ATTRIBUTES, base.ADMIN,
         'Show OS-EXT-SRV-ATTR:host, hypervisor_hostname and instance_name '
         'and the details of faults', 'GET', _S),
+    _op(HOST_STATUS, base.ADMIN,
+        'Show host_status (UP, DOWN, MAINTENANCE, UNKNOWN or empty) in '
+        'server details from microversion 2.16', 'GET', _S),
     _op(METADATA % 'index', base.PROJECT_READER_OR_ADMIN,
         'List server metadata', 'GET', _S + '/metadata'),
     _op(METADATA % 'show', base.PROJECT_READER_OR_ADMIN,

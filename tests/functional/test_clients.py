@@ -207,6 +207,63 @@ class RealClientsTest(KeystoneStackTestCase):
         self.assertNotEqual(0, result.returncode, result.stdout)
         self.assertIn('403', result.stderr)
 
+    # ------------------------------------ microversions 2.11-2.26
+
+    def test_cli_compute_service_set_down_2_11(self):
+        def set_state(flag):
+            self.openstack('admin', '--os-compute-api-version', '2.11',
+                           'compute', 'service', 'set', flag, 'node1',
+                           'nova-compute')
+
+        set_state('--down')
+        self.addCleanup(set_state, '--up')
+        services = self.openstack_json(
+            'admin', '--os-compute-api-version', '2.11', 'compute',
+            'service', 'list', '--long', '--service', 'nova-compute')
+        self.assertEqual([('node1', 'down', True)], [
+            (row['Host'], row['State'], row['Forced Down'])
+            for row in services], services)
+        set_state('--up')
+        services = self.openstack_json(
+            'admin', '--os-compute-api-version', '2.11', 'compute',
+            'service', 'list', '--long', '--service', 'nova-compute')
+        self.assertEqual([False], [row['Forced Down'] for row in services])
+
+    def test_cli_server_group_soft_anti_affinity_2_15(self):
+        name = 'soft-%s' % uuid.uuid4().hex[:8]
+        created = self.openstack_json(
+            'demo', '--os-compute-api-version', '2.15', 'server', 'group',
+            'create', '--policy', 'soft-anti-affinity', name)
+        self.addCleanup(self.openstack, 'demo', 'server', 'group', 'delete',
+                        created['id'])
+        self.assertIn('soft-anti-affinity', json.dumps(created), created)
+
+    def test_cli_server_description_2_19_and_tags_2_26(self):
+        name = 'mv-%s' % uuid.uuid4().hex[:8]
+        created = self.openstack_json(
+            'demo', '--os-compute-api-version', '2.19', 'server', 'create',
+            '--flavor', 'm1.tiny', '--image', 'tiny', '--network', 'private',
+            '--description', 'first', '--wait', name)
+        self.addCleanup(self.api('demo').delete_server, created['id'])
+        self.openstack('demo', '--os-compute-api-version', '2.19', 'server',
+                       'set', '--description', 'a web server', name)
+        shown = self.openstack_json('demo', '--os-compute-api-version',
+                                    '2.19', 'server', 'show', name)
+        self.assertEqual('a web server', shown['description'], shown)
+        self.openstack('demo', '--os-compute-api-version', '2.26', 'server',
+                       'set', '--tag', 'web', '--tag', 'blue', name)
+        shown = self.openstack_json('demo', '--os-compute-api-version',
+                                    '2.26', 'server', 'show', name)
+        self.assertEqual(['blue', 'web'], sorted(shown['tags']), shown)
+        listed = self.openstack_json('demo', '--os-compute-api-version',
+                                     '2.26', 'server', 'list', '--tags',
+                                     'web')
+        self.assertEqual([name], [row['Name'] for row in listed])
+        listed = self.openstack_json('demo', '--os-compute-api-version',
+                                     '2.26', 'server', 'list', '--tags',
+                                     'absent')
+        self.assertEqual([], listed)
+
     # ------------------------------------------------- openstacksdk
 
     def connect(self, user='demo', **options):

@@ -191,6 +191,13 @@ def validate(schema, body):
         raise exception.ValidationError(_message(error))
 
 
+#: (method, Flask rule) of the PUT/POST routes that take no body (the
+#: compute API reference documents none): no schema, nothing parsed.
+BODYLESS = frozenset({
+    ('PUT', '/v2.1/servers/<server_id>/tags/<tag>'),
+})
+
+
 def route_schemas():
     """``{(method, Flask rule): schema}`` of every body-taking route.
 
@@ -205,6 +212,7 @@ def route_schemas():
     from nova_lite.api.schemas import server_groups
     from nova_lite.api.schemas import server_actions
     from nova_lite.api.schemas import server_metadata
+    from nova_lite.api.schemas import server_tags
     from nova_lite.api.schemas import servers
     from nova_lite.api.schemas import services
 
@@ -217,6 +225,7 @@ def route_schemas():
         ('POST', server + '/metadata'): server_metadata.update,
         ('PUT', server + '/metadata'): server_metadata.update_all,
         ('PUT', server + '/metadata/<key>'): server_metadata.update_item,
+        ('PUT', server + '/tags'): server_tags.update_all,
         ('POST', '/v2.1/flavors'): flavors.create,
         ('POST', flavor + '/os-extra_specs'): flavor_extras.create,
         ('PUT', flavor + '/os-extra_specs/<key>'): flavor_extras.update,

@@ -113,8 +113,12 @@ def keypair_detail(version):
 
 
 def _keypair_list(version):
-    return _object({'keypairs': {'type': 'array', 'items': _wrap(
-        'keypair', keypair_summary(version))}})
+    """List Keypairs; ``keypairs_links`` (a full page) from 2.35."""
+    properties = {'keypairs': {'type': 'array', 'items': _wrap(
+        'keypair', keypair_summary(version))}}
+    if _at_least(version, '2.35'):
+        properties['keypairs_links'] = _LINKS
+    return _object(properties, required=['keypairs'])
 
 
 # ----------------------------------------------------------- server groups
@@ -139,12 +143,46 @@ def _server_group_list(version):
                                    'items': server_group(version)})
 
 
+# ---------------------------------------------------------------- services
+
+def service(version):
+    """An item of List Compute Services; ``forced_down`` from 2.11."""
+    properties = {'id': {'type': 'integer'}, 'binary': _STRING,
+                  'host': _STRING, 'zone': _STRING,
+                  'status': {'type': 'string',
+                             'enum': ['enabled', 'disabled']},
+                  'state': {'type': 'string', 'enum': ['up', 'down']},
+                  'updated_at': _NULLABLE_STRING,
+                  'disabled_reason': _NULLABLE_STRING}
+    if _at_least(version, '2.11'):
+        properties['forced_down'] = {'type': 'boolean'}
+    return _object(properties)
+
+
+def _service_list(version):
+    return _wrap('services', {'type': 'array', 'items': service(version)})
+
+
+def _forced_down(version):
+    return _wrap('service', _object({'host': _STRING, 'binary': _STRING,
+                                     'forced_down': {'type': 'boolean'}}))
+
+
+# ------------------------------------------------------------- server tags
+
+def _tags(version):
+    """List Tags and Replace Tags (from 2.26)."""
+    return _wrap('tags', {'type': 'array', 'items': _STRING})
+
+
 # ------------------------------------------------------------------ table
 
 _KEYPAIRS = '/v2.1/os-keypairs'
 _FLAVOR = '/v2.1/flavors/<flavor_id>'
 _EXTRA = _FLAVOR + '/os-extra_specs'
 _GROUPS = '/v2.1/os-server-groups'
+_SERVICES = '/v2.1/os-services'
+_TAGS = '/v2.1/servers/<server_id>/tags'
 
 RESPONSES = {
     ('GET', '/v2.1/flavors/detail'): [('2.1', None, 200, _flavor_list)],
@@ -169,6 +207,10 @@ RESPONSES = {
     ('POST', _GROUPS): [('2.1', None, 200, _server_group_show)],
     ('GET', _GROUPS + '/<group_id>'): [
         ('2.1', None, 200, _server_group_show)],
+    ('GET', _SERVICES): [('2.1', None, 200, _service_list)],
+    ('PUT', _SERVICES + '/force-down'): [('2.11', None, 200, _forced_down)],
+    ('GET', _TAGS): [('2.26', None, 200, _tags)],
+    ('PUT', _TAGS): [('2.26', None, 200, _tags)],
 }
 
 

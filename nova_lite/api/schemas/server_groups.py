@@ -1,28 +1,38 @@
 """Body of ``POST /v2.1/os-server-groups`` (compute API reference, "Create
 Server Group"): the 2.1 format with a ``policies`` list of exactly one
-policy; the soft policies (2.15 in Nova) are accepted too.
+policy.  ``affinity`` and ``anti-affinity`` at every version; the soft
+policies ``soft-affinity`` and ``soft-anti-affinity`` from microversion
+2.15 (a 400 before).
 """
 from nova_lite.api import schemas
 
-POLICIES = ('anti-affinity', 'affinity', 'soft-anti-affinity',
-            'soft-affinity')
+HARD_POLICIES = ('anti-affinity', 'affinity')
+SOFT_POLICIES = ('soft-anti-affinity', 'soft-affinity')
+POLICIES = HARD_POLICIES + SOFT_POLICIES
 
-create = {
-    'type': 'object',
-    'properties': {
-        'server_group': {
-            'type': 'object',
-            'properties': {
-                'name': schemas.name,
-                'policies': {
-                    'type': 'array', 'minItems': 1, 'maxItems': 1,
-                    'items': {'type': 'string', 'enum': list(POLICIES)},
+
+def _create(policies):
+    return {
+        'type': 'object',
+        'properties': {
+            'server_group': {
+                'type': 'object',
+                'properties': {
+                    'name': schemas.name,
+                    'policies': {
+                        'type': 'array', 'minItems': 1, 'maxItems': 1,
+                        'items': {'type': 'string',
+                                  'enum': list(policies)},
+                    },
                 },
+                'required': ['name', 'policies'],
+                'additionalProperties': False,
             },
-            'required': ['name', 'policies'],
-            'additionalProperties': False,
         },
-    },
-    'required': ['server_group'],
-    'additionalProperties': False,
-}
+        'required': ['server_group'],
+        'additionalProperties': False,
+    }
+
+
+create = schemas.Versioned(('2.1', '2.14', _create(HARD_POLICIES)),
+                           ('2.15', None, _create(POLICIES)))

@@ -1,8 +1,10 @@
 """Bodies of ``POST /v2.1/servers`` and ``PUT /v2.1/servers/{id}``.
 
 Fields and their types follow the compute API reference, "Create Server"
-and "Update Server", at microversion 2.1.  ``networks`` also accepts the
-strings ``auto`` and ``none`` (2.37 form) because clients send them.
+and "Update Server", at microversion 2.1; from 2.19 both take
+``description`` (null or at most 255 printable characters).  ``networks``
+also accepts the strings ``auto`` and ``none`` (2.37 form) because
+clients send them.
 """
 from nova_lite.api import schemas
 
@@ -109,7 +111,12 @@ _server = {
     'additionalProperties': False,
 }
 
-create = {
+#: A server description (microversion 2.19): null, or up to 255
+#: characters without control characters (may be empty).
+DESCRIPTION = {'type': ['string', 'null'], 'maxLength': 255,
+               'pattern': r'^[^\x00-\x1f\x7f]*\Z'}
+
+_create_2_1 = {
     'type': 'object',
     'properties': {
         'server': _server,
@@ -120,7 +127,7 @@ create = {
     'additionalProperties': False,
 }
 
-update = {
+_update_2_1 = {
     'type': 'object',
     'properties': {
         'server': {
@@ -136,3 +143,12 @@ update = {
     'required': ['server'],
     'additionalProperties': False,
 }
+
+create = schemas.Versioned(
+    ('2.1', '2.18', _create_2_1),
+    ('2.19', None, schemas.extend(_create_2_1, ('server',),
+                                  description=DESCRIPTION)))
+update = schemas.Versioned(
+    ('2.1', '2.18', _update_2_1),
+    ('2.19', None, schemas.extend(_update_2_1, ('server',),
+                                  description=DESCRIPTION)))

@@ -2,6 +2,7 @@
 (os-services)", microversion 2.1) through the full WSGI pipeline."""
 import datetime
 
+from nova_lite.api import microversion
 from nova_lite.db import compute_nodes as node_db
 from nova_lite.db import services as service_db
 from tests.unit.api import fakes
@@ -35,11 +36,13 @@ class ServicesTest(fakes.APITestCase):
         super().setUp()
         self.ids = register_services(self)
 
-    def admin(self, method, path, body=None):
-        return self.api.request(method, path, body, fakes.ADMIN)
+    def admin(self, method, path, body=None, version='2.11'):
+        """A request as admin at ``version`` (force-down needs 2.11)."""
+        return self.api.request(method, path, body, dict(
+            fakes.ADMIN, **{microversion.HEADER: 'compute ' + version}))
 
     def services(self, query=''):
-        resp = self.admin('GET', SERVICES + query)
+        resp = self.admin('GET', SERVICES + query, version='2.1')
         self.assertEqual(200, resp.status_code, resp.json)
         return resp.json['services']
 

@@ -138,6 +138,7 @@ class RenderedBodiesTest(fakes.APITestCase):
              {'server_group': {'name': name, 'policies': ['affinity']}}),
             ('GET', '/v2.1/os-server-groups', '/v2.1/os-server-groups',
              None),
+            ('GET', '/v2.1/os-services', '/v2.1/os-services', None),
         ]
 
 

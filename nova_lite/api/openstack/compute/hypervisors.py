@@ -6,13 +6,19 @@ Hypervisors are the compute nodes whose compute service exists; ids are
 integers (a non-integer id is a 404).  ``search`` and ``servers`` match
 the pattern as a substring of ``hypervisor_hostname`` and answer 404 when
 nothing matches.  The reads are ``nova_lite.compute.host_api``'s: one
-SELECT per listing whatever the number of nodes.
+SELECT per listing whatever the number of nodes.  From microversion 2.33
+the list and the detail are paged by ``limit`` (at most ``[api]
+max_limit``) and ``marker`` (the id of the last hypervisor of the
+previous page; an unknown one is a 400), with ``hypervisors_links``
+when a page is full; before 2.33 both parameters are ignored.
 """
 import flask
 
+from nova_lite.api import microversion
 from nova_lite.api import openstack
 from nova_lite.api.openstack.compute.views import hypervisors as views
 from nova_lite.compute import host_api
+from nova_lite import exception
 from nova_lite import policy
 from nova_lite.policies import hypervisors as hypervisor_policies
 
@@ -27,22 +33,45 @@ def _authorized_context(action):
     return context
 
 
+def _paged(hypervisors, view):
+    """``{"hypervisors": [...]}`` of the request's page (2.33), with
+    ``hypervisors_links`` when the page is full.
+
+    :raises: ValidationError (400) for a bad limit or an unknown marker
+    """
+    if not microversion.at_least('2.33'):
+        return {'hypervisors': [view(h) for h in hypervisors]}
+    limit, marker = openstack.limit_and_marker()
+    if marker is not None:
+        ids = [str(h['id']) for h in hypervisors]
+        if marker not in ids:
+            raise exception.ValidationError(
+                attribute='marker', reason='marker [%s] not found'
+                % marker[:64])
+        hypervisors = hypervisors[ids.index(marker) + 1:]
+    body = {'hypervisors': [view(h) for h in hypervisors[:limit]]}
+    links = openstack.collection_links('os-hypervisors', body['hypervisors'],
+                                       limit)
+    if links:
+        body['hypervisors_links'] = links
+    return body
+
+
 @bp.get('')
 def index():
     """200 ``{"hypervisors": [{"id", "hypervisor_hostname", "state",
-    "status"}]}``."""
+    "status"}]}`` (paged from 2.33)."""
     context = _authorized_context('list')
-    return {'hypervisors': [views.summary(h)
-                            for h in host_api.hypervisor_list(context)]}
+    return _paged(host_api.hypervisor_list(context), views.summary)
 
 
 @bp.get('/detail')
 def detail():
-    """200 ``{"hypervisors": [<hypervisor detail>]}``."""
+    """200 ``{"hypervisors": [<hypervisor detail>]}`` (paged from
+    2.33)."""
     context = _authorized_context('list-detail')
-    return {'hypervisors': [
-        views.detail(h)
-        for h in host_api.hypervisor_list(context, detail=True)]}
+    return _paged(host_api.hypervisor_list(context, detail=True),
+                  views.detail)
 
 
 @bp.get('/statistics')

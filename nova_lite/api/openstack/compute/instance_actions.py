@@ -4,10 +4,12 @@ its events (compute API reference, "Servers actions (servers,
 os-instance-actions)", microversion 2.1).
 
 Actions are newest first; a server of another project is a 404.  Event
-tracebacks are shown to admins only.
+tracebacks are shown to admins only.  From microversion 2.21 the actions
+of a deleted server are shown too (a 404 before).
 """
 import flask
 
+from nova_lite.api import microversion
 from nova_lite.api import openstack
 from nova_lite.api.openstack.compute.views import instance_actions as views
 from nova_lite.compute import instance_actions as action_api
@@ -25,7 +27,8 @@ def index(server_id):
     """200 ``{"instanceActions": [...]}``; 404 for unknown servers."""
     context = openstack.context()
     policy.authorize(context, INSTANCE_ACTIONS % 'list')
-    actions = action_api.get_all(context, server_id)
+    actions = action_api.get_all(context, server_id,
+                                 deleted=microversion.at_least('2.21'))
     return {'instanceActions': [views.action(a) for a in actions]}
 
 
@@ -35,7 +38,8 @@ def show(server_id, request_id):
     unknown servers and request ids."""
     context = openstack.context()
     policy.authorize(context, INSTANCE_ACTIONS % 'show')
-    row = action_api.get(context, server_id, request_id)
+    row = action_api.get(context, server_id, request_id,
+                         deleted=microversion.at_least('2.21'))
     return {'instanceAction': views.action_with_events(
         row, policy.can(context, INSTANCE_ACTIONS % 'events'),
         policy.can(context, INSTANCE_ACTIONS % 'events:details'))}

@@ -7,6 +7,9 @@ caller's key pairs (compute API reference, "Keypairs (keypairs)").
 * 2.10: admins name another user: ``user_id`` in the create body, the
   ``user_id`` query parameter of list, show and delete (others get 403
   for a user_id not theirs).
+* 2.35: the list is paged by ``limit`` (at most ``[api] max_limit``) and
+  ``marker`` (the name of the last pair of the previous page; unknown:
+  400), by name, with ``keypairs_links`` when a page is full.
 
 A generated pair's ``private_key`` is in the create response only.
 """
@@ -16,6 +19,7 @@ from nova_lite.api import microversion
 from nova_lite.api import openstack
 from nova_lite.api.openstack.compute.views import keypairs as views
 from nova_lite.compute import keypairs as keypair_api
+from nova_lite import exception
 from nova_lite import policy
 from nova_lite.policies import keypairs as keypair_policies
 
@@ -39,10 +43,27 @@ def _authorized_context(action, user_id=None):
 @bp.get('')
 def index():
     """200 ``{"keypairs": [{"keypair": {name, public_key, fingerprint,
-    type (2.2)}}]}``."""
+    type (2.2)}}]}``, paged from 2.35 (``keypairs_links``)."""
     context, user_id = _authorized_context('index')
-    return {'keypairs': [{'keypair': views.summary(k)} for k in
-                         keypair_api.get_all(context, user_id=user_id)]}
+    keypairs = keypair_api.get_all(context, user_id=user_id)
+    if not microversion.at_least('2.35'):
+        return {'keypairs': [{'keypair': views.summary(k)}
+                             for k in keypairs]}
+    limit, marker = openstack.limit_and_marker()
+    if marker is not None:
+        names = [k['name'] for k in keypairs]
+        if marker not in names:
+            raise exception.ValidationError(
+                attribute='marker', reason='marker [%s] not found'
+                % marker[:64])
+        keypairs = keypairs[names.index(marker) + 1:]
+    page = [views.summary(k) for k in keypairs[:limit]]
+    body = {'keypairs': [{'keypair': k} for k in page]}
+    links = openstack.collection_links('os-keypairs', page, limit,
+                                       id_key='name')
+    if links:
+        body['keypairs_links'] = links
+    return body
 
 
 @bp.post('')

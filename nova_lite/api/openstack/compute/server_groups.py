@@ -2,8 +2,9 @@
 reference, "Server groups (os-server-groups)", microversion 2.1).
 
 A server joins a group with the ``group`` scheduler hint on create; the
-group's policy (affinity, anti-affinity, soft-affinity,
-soft-anti-affinity) then constrains where the scheduler puts it. Groups
+group's policy (affinity, anti-affinity, and from microversion 2.15
+soft-affinity, soft-anti-affinity) then constrains where the scheduler
+puts it. Groups
 of other projects are 404 (admins see all); ``all_projects`` lists every
 project's groups and needs the admin policy.
 """

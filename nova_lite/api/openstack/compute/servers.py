@@ -1,9 +1,10 @@
 """``/v2.1/servers``: create, list, show, rename and delete servers.
 
 Request and response formats follow the compute API reference,
-"Servers" (microversion 2.1).  Bodies are validated against
-``nova_lite.api.schemas.servers`` before these handlers run; the work is
-done by ``nova_lite.compute.api.API``.
+"Servers" (microversion 2.1, and the versions of
+``nova_lite.api.versions_history`` naming ``servers``).  Bodies are
+validated against ``nova_lite.api.schemas.servers`` before these
+handlers run; the work is done by ``nova_lite.compute.api.API``.
 """
 import copy
 import ipaddress
@@ -20,7 +21,9 @@ from nova_lite.api import microversion
 from nova_lite.api import openstack
 from nova_lite.api.openstack.compute.views import servers as views
 from nova_lite.api.schemas import servers as schema
+from nova_lite.compute import host_api
 from nova_lite.compute import states
+from nova_lite.compute import tags as tag_api
 from nova_lite import exception
 from nova_lite.network import api as network_api
 from nova_lite import policy
@@ -51,14 +54,24 @@ def network_labels(context, instances):
     return labels
 
 
-def _detail_args(context):
+def _detail_args(context, rows):
     """Keyword arguments of ``views.detail`` common to every server of a
-    request (policy, config and base URL looked up once)."""
-    return {'is_admin': policy.can(context,
+    request (policy, config, base URL and, from microversion 2.16 for
+    callers ``servers:show:host_status`` allows, the compute services of
+    the servers' hosts looked up once)."""
+    args = {'is_admin': policy.can(context,
                                    server_policies.EXTENDED_ATTRIBUTES),
             'default_availability_zone':
                 openstack.conf().compute.default_availability_zone,
             'base': openstack.base_url()}
+    if microversion.at_least('2.16') and policy.can(
+            context, server_policies.HOST_STATUS):
+        args['compute_services'] = host_api.compute_services_of(
+            context.elevated(), {row.host for row in rows})
+    if microversion.at_least('2.26'):
+        args['tags'] = tag_api.of_instances(context,
+                                            [row.uuid for row in rows])
+    return args
 
 
 # ------------------------------------------------------------------ create
@@ -176,6 +189,7 @@ def _create_kwargs(context, body):
         'user_data': server.get('user_data'),
         'key_name': server.get('key_name'),
         'access_ips': _access_ips(server),
+        'description': server.get('description'),
         'scheduler_hints': (body.get('os:scheduler_hints')
                             or body.get('OS-SCH-HNT:scheduler_hints')),
     }
@@ -244,6 +258,24 @@ def _name_filter(value, attribute='name'):
     return value
 
 
+#: List Servers query parameters of tags (microversion 2.26) → filter.
+TAG_FILTERS = {'tags': 'tags', 'tags-any': 'tags_any',
+               'not-tags': 'not_tags', 'not-tags-any': 'not_tags_any'}
+
+
+def _tag_filters(args):
+    """The tag filters of the query: each a comma-separated list of tags
+    (``tags``: has all, ``tags-any``: one at least, ``not-tags``: lacks
+    one at least, ``not-tags-any``: has none)."""
+    filters = {}
+    for param, key in TAG_FILTERS.items():
+        tags = [tag for value in args.getlist(param)
+                for tag in value.split(',') if tag]
+        if tags:
+            filters[key] = tags
+    return filters
+
+
 def _simple_filters(args, is_admin):
     """Filters of the query string; ``ip`` for everyone, ``ip6`` for
     admins and, from microversion 2.5, for everyone (regular
@@ -257,6 +289,8 @@ def _simple_filters(args, is_admin):
     for key in ip_filters:
         if args.get(key):
             filters[key] = _name_filter(args[key], key)
+    if microversion.at_least('2.26'):
+        filters.update(_tag_filters(args))
     for param, key in (('reservation_id', 'reservation_id'),
                        ('image', 'image_ref'), ('flavor', 'flavor_id')):
         if args.get(param):
@@ -343,7 +377,7 @@ def detail():
     """200 ``{"servers": [<server detail>, ...], "servers_links"}``."""
     rows, limit, context = _list('detail')
     labels = network_labels(context, rows)
-    kwargs = _detail_args(context)
+    kwargs = _detail_args(context, rows)
     return _page([views.detail(row, labels, **kwargs) for row in rows],
                  limit)
 
@@ -365,7 +399,7 @@ def show(server_id):
     policy.authorize(context, SERVERS % 'show')
     row = openstack.compute_api().get(context, server_id)
     return {'server': views.detail(row, network_labels(context, [row]),
-                                   **_detail_args(context))}
+                                   **_detail_args(context, [row]))}
 
 
 @bp.put('/<server_id>')
@@ -374,9 +408,12 @@ def update(server_id):
     context = openstack.context()
     policy.authorize(context, SERVERS % 'update')
     server = openstack.body()['server']
+    # 2.19's description: absent leaves it, null clears it.
+    extra = ({'description': server['description']}
+             if 'description' in server else {})
     row = openstack.compute_api().update(context, server_id,
                                          server.get('name'),
-                                         _access_ips(server))
+                                         _access_ips(server), **extra)
     is_admin = policy.can(context, server_policies.EXTENDED_ATTRIBUTES)
     return {'server': views.show(row, network_labels(context, [row]),
                                  is_admin=is_admin)}

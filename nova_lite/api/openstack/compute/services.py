@@ -3,12 +3,13 @@ reason) or force down one, delete one (compute API reference, "Compute
 services (os-services)", microversion 2.1; admins only).
 
 The service to change is named by ``host`` and ``binary`` in the body
-(the form before 2.53); ``force-down`` takes ``forced_down`` and answers
-in the 2.11 form.  A service is ``up`` by ``nova_lite.servicegroup``'s
-rule (not forced down, heartbeat within ``[DEFAULT] service_down_time``
-seconds).  Deleting
-a compute service (204) deletes its compute nodes and is refused (409)
-while its host has instances.
+(the form before 2.53).  From microversion 2.11 the list shows
+``forced_down`` and ``PUT /os-services/force-down`` sets it (a 404
+before 2.11: ``versions_history.ROUTES``).  A service is ``up`` by
+``nova_lite.servicegroup``'s rule (not forced down, heartbeat within
+``[DEFAULT] service_down_time`` seconds).  Deleting a compute service
+(204) deletes its compute nodes and is refused (409) while its host has
+instances.
 """
 import flask
 
@@ -88,8 +89,9 @@ def disable_log_reason():
 
 @bp.put('/force-down')
 def force_down():
-    """200 ``{"service": {"host", "binary", "forced_down"}}``: a forced
-    down service is ``down`` whatever its heartbeat."""
+    """200 ``{"service": {"host", "binary", "forced_down"}}`` (from
+    microversion 2.11): a forced down service is ``down`` whatever its
+    heartbeat."""
     forced = openstack.parse_bool(openstack.body()['forced_down'],
                                   'forced_down')
     return _update({'forced_down': forced}, {'forced_down': forced})

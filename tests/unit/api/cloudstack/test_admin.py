@@ -42,7 +42,8 @@ class HostStateAgreesTest(test_endpoint.CloudStackTestCase):
         resp = self.api.request(
             'PUT', '/v2.1/os-services/force-down',
             {'host': 'node1', 'binary': 'nova-compute', 'forced_down': True},
-            headers=fakes.ADMIN)
+            headers=dict(fakes.ADMIN, **{
+                'OpenStack-API-Version': 'compute 2.11'}))
         self.assertEqual(200, resp.status_code, resp.json)
         self.assertEqual({'node1': 'down', 'node2': 'down'},
                          self.os_services())

@@ -6,9 +6,11 @@ A hypervisor is a ``compute_nodes`` row with its compute ``service``
 (``nova_lite.compute.host_api.hypervisor_list``); ``state`` and
 ``status`` are the service's (up/down, enabled/disabled).  Memory is in
 MiB, disks in GiB.  nova_lite records no CPU description nor a measured
-least available disk: ``cpu_info`` is ``"{}"`` and
-``disk_available_least`` null.
+least available disk: ``cpu_info`` is empty (the string ``"{}"``, and
+from microversion 2.28 the object ``{}``) and ``disk_available_least``
+null.
 """
+from nova_lite.api import microversion
 from nova_lite.api.openstack.compute.views import services as service_views
 
 _SUMMED = ('vcpus', 'memory_mb', 'local_gb', 'vcpus_used', 'memory_mb_used',
@@ -46,7 +48,7 @@ def detail(hypervisor):
         'hypervisor_type': hypervisor['hypervisor_type'],
         'hypervisor_version': hypervisor['hypervisor_version'],
         'host_ip': hypervisor['host_ip'],
-        'cpu_info': '{}',
+        'cpu_info': {} if microversion.at_least('2.28') else '{}',
         'disk_available_least': None,
         'service': {'host': service['host'], 'id': service['id'],
                     'disabled_reason': service['disabled_reason']},

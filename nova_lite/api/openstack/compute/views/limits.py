@@ -1,6 +1,13 @@
-"""The ``/limits`` body (compute API reference, "Limits (limits)",
-microversion 2.1): 13 absolute limits from the quotas and 6 usage counts;
-``rate`` is always empty (rate limits left the API with v2.0)."""
+"""The ``/limits`` body (compute API reference, "Limits (limits)"): 13
+absolute limits from the quotas and 6 usage counts; ``rate`` is always
+empty (rate limits left the API with v2.0).  From microversion 2.36 the
+network limits (``NETWORK_LIMITS``) are not shown."""
+from nova_lite.api import microversion
+
+#: Limits of nova-network's resources, gone from 2.36.
+NETWORK_LIMITS = frozenset({
+    'maxSecurityGroupRules', 'maxSecurityGroups', 'maxTotalFloatingIps',
+    'totalFloatingIpsUsed', 'totalSecurityGroupsUsed'})
 
 #: absolute limit name → quota resource.
 MAX_LIMITS = (
@@ -36,4 +43,7 @@ def limits(quota_limits, usages):
                 for name, resource in MAX_LIMITS}
     absolute.update({name: usages[resource]
                      for name, resource in USED_LIMITS})
+    if microversion.at_least('2.36'):
+        absolute = {name: value for name, value in absolute.items()
+                    if name not in NETWORK_LIMITS}
     return {'limits': {'absolute': absolute, 'rate': []}}

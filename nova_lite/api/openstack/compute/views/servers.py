@@ -8,7 +8,10 @@ as in the reference's examples.
 
 Microversions (``microversion.at_least``): 2.3 adds the admin-only
 ``OS-EXT-SRV-ATTR`` reservation_id, launch_index, hostname, kernel_id,
-ramdisk_id, root_device_name and user_data; 2.9 ``locked``.
+ramdisk_id, root_device_name and user_data; 2.9 ``locked``; 2.16
+``host_status`` (by policy, admins by default); 2.19 ``description``
+(null when unset) in show, detail and the Update Server response; 2.26
+``tags`` in show and detail.
 """
 import functools
 import hashlib
@@ -139,18 +142,48 @@ def show(instance, network_labels, is_admin=False, extended=False,
         server['progress'] = _PROGRESS[status]
     if microversion.at_least('2.9'):
         server['locked'] = bool(instance.locked)
+    if microversion.at_least('2.19'):
+        server['description'] = instance.display_description
     fault = getattr(instance, 'fault', None)
     if fault is not None and instance.vm_state == states.ERROR:
         server['fault'] = _fault(fault, is_admin)
     return server
 
 
+#: ``host_status`` values (compute API reference, "Show Server Details",
+#: microversion 2.16).
+HOST_UP, HOST_DOWN, HOST_MAINTENANCE, HOST_UNKNOWN, HOST_NONE = (
+    'UP', 'DOWN', 'MAINTENANCE', 'UNKNOWN', '')
+
+
+def host_status(instance, compute_services):
+    """``host_status`` of a server from its host's compute service: ''
+    without a host (or a service), DOWN when the service is forced down,
+    MAINTENANCE when disabled, UP when it heartbeats
+    (``nova_lite.servicegroup``), UNKNOWN when it does not.
+
+    :param compute_services: ``{host: compute service}``
+        (``host_api.compute_services_of``)
+    """
+    service = compute_services.get(instance.host) if instance.host else None
+    if service is None:
+        return HOST_NONE
+    if service.get('forced_down'):
+        return HOST_DOWN
+    if service.get('disabled'):
+        return HOST_MAINTENANCE
+    return HOST_UP if service['up'] else HOST_UNKNOWN
+
+
 def detail(instance, network_labels, is_admin=False,
-           default_availability_zone='nova', base=None):
+           default_availability_zone='nova', base=None,
+           compute_services=None, tags=None):
     """The full server body (Show Server Details, List Servers Detailed):
     ``show`` plus the extension attributes.  ``security_groups`` appears
     once the server has a network interface; ``OS-EXT-SRV-ATTR:*`` only
-    for admins."""
+    for admins; ``host_status`` (2.16) when ``compute_services`` is given
+    (the caller may see it and asked for 2.16 or later); ``tags`` (2.26)
+    when ``tags`` (``{uuid: [tag, ...]}``) is given."""
     server = show(instance, network_labels, is_admin, extended=True,
                   base=base)
     server.update({
@@ -174,6 +207,10 @@ def detail(instance, network_labels, is_admin=False,
         })
         if microversion.at_least('2.3'):
             server.update(_extended_attributes(instance))
+    if compute_services is not None:
+        server['host_status'] = host_status(instance, compute_services)
+    if tags is not None:
+        server['tags'] = tags.get(instance.uuid, [])
     return server
 
 

@@ -1,6 +1,6 @@
 """Service bodies (compute API reference, "Compute services
-(os-services)", microversion 2.1), and the service facts the hypervisor
-and availability zone views share.
+(os-services)", microversions 2.1 and 2.11), and the service facts the
+hypervisor and availability zone views share.
 
 nova_lite's services register as ``nova-lite-<name>``
 (``nova_lite.servicegroup.BINARIES``); the compute API shows them under
@@ -9,6 +9,7 @@ Nova's binary names (``nova-compute``, ``nova-conductor``,
 those names.  Either name is accepted as a filter.  Services are the
 records of ``nova_lite.compute.host_api`` (``up`` and ``zone`` set).
 """
+from nova_lite.api import microversion
 from nova_lite.api.openstack.compute.views import timestamps
 
 INTERNAL_PREFIX = 'nova-lite-'
@@ -46,11 +47,15 @@ def updated_at(service):
 
 
 def detail(service):
-    """An item of List Compute Services (2.1: integer ``id``)."""
-    return {
+    """An item of List Compute Services (2.1: integer ``id``); the
+    boolean ``forced_down`` from microversion 2.11."""
+    body = {
         'id': service['id'], 'binary': api_binary(service['binary']),
         'host': service['host'], 'zone': service['zone'],
         'status': status(service), 'state': state(service),
         'updated_at': timestamps.legacy_isotime(updated_at(service)),
         'disabled_reason': service['disabled_reason'],
     }
+    if microversion.at_least('2.11'):
+        body['forced_down'] = bool(service.get('forced_down'))
+    return body
