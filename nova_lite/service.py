@@ -19,6 +19,7 @@ from oslo_log import log as logging
 import oslo_messaging as messaging
 
 from nova_lite import context as nl_context
+from nova_lite import notifications
 from nova_lite import rpc
 
 CONF = cfg.CONF
@@ -152,6 +153,10 @@ class Service:
         ctxt = nl_context.get_admin_context()
         self.service_ref = self.state.register(ctxt, self.host, self.binary,
                                                self.topic)
+        # service.create from the service itself, at every registration
+        # (a restart registers again).
+        notifications.service(ctxt, 'create', self.service_ref,
+                              binary=self.binary, host=self.host)
         self.manager.init_host()
         endpoints = [self.manager]
         for target in (messaging.Target(topic=self.topic, server=self.host),):

@@ -22,6 +22,7 @@ from oslo_log import log as logging
 from nova_lite.db import keypairs as keypair_db
 from nova_lite.db import quotas as quota_db
 from nova_lite import exception
+from nova_lite import notifications
 from nova_lite import quota
 
 LOG = logging.getLogger(__name__)
@@ -100,6 +101,10 @@ def create(context, name, public_key=None):
     """
     check_name(name)
     quota.check(context, 'key_pairs', 1)
+    event = 'keypair.create' if public_key is None else 'keypair.import'
+    notifications.keypair(context, event + '.start',
+                          {'name': name, 'user_id': context.user_id,
+                           'public_key': public_key})
     private_key = None
     if public_key is None:
         private_key, public_key = generate()
@@ -116,6 +121,7 @@ def create(context, name, public_key=None):
         raise
     LOG.info('Key pair %s of user %s %s', name, context.user_id,
              'generated' if private_key else 'imported')
+    notifications.keypair(context, event + '.end', keypair)
     return keypair, private_key
 
 
@@ -148,9 +154,15 @@ def get_all(context, name=None):
 
 
 def delete(context, name):
-    """:raises: NotFound (404)"""
+    """keypair.delete.start/end.
+
+    :raises: NotFound (404)
+    """
+    keypair = {'name': name, 'user_id': context.user_id}
+    notifications.keypair(context, 'keypair.delete.start', keypair)
     if not keypair_db.key_pair_destroy(context, context.user_id, name):
         raise _not_found(context, name)
+    notifications.keypair(context, 'keypair.delete.end', keypair)
 
 
 def public_key_for_server(context, key_name):
