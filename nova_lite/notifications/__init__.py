@@ -83,8 +83,9 @@ def _notifiers():
         if _STATE.get('format') != fmt:
             _reset_locked()
             transport = messaging.get_notification_transport(CONF)
-            driver = CONF.oslo_messaging_notifications.driver or \
-                ['messagingv2']
+            # None: the operator's [oslo_messaging_notifications] driver.
+            driver = None if CONF.oslo_messaging_notifications.driver \
+                else 'messagingv2'
             serializer = _ContextSerializer()
             versioned = legacy = None
             if fmt in ('versioned', 'both'):
