@@ -25,7 +25,8 @@ class ExceptionPayload(payload_base.NotificationPayloadBase):
     @classmethod
     def from_exception(cls, exc):
         """The payload of ``exc``: where it was raised from its innermost
-        traceback frame (unknown without one)."""
+        traceback frame (unknown without one); an exception raised by
+        another service over RPC has its original class name."""
         module_name = function_name = ''
         tb_text = ''
         tb = exc.__traceback__
@@ -38,8 +39,10 @@ class ExceptionPayload(payload_base.NotificationPayloadBase):
             tb_text = ''.join(traceback.format_exception(
                 type(exc), exc, exc.__traceback__, limit=10))
         message = getattr(exc, 'format_message', None)
+        # oslo.messaging names a remote exception's class <name>_Remote.
+        name = type(exc).__name__.removesuffix('_Remote')
         return cls(module_name=module_name, function_name=function_name,
-                   exception=type(exc).__name__,
+                   exception=name,
                    exception_message=message() if message else str(exc),
                    traceback=tb_text)
 
