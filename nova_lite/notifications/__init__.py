@@ -132,7 +132,6 @@ def send(context, event_type, payload, binary, host, priority='INFO'):
     try:
         versioned, legacy = _notifiers()
         publisher = '%s:%s' % (binary, host)
-        payload.obj_reset_changes(recursive=True)
         primitive = payload.obj_to_primitive()
         method = priority.lower()
         if versioned is not None:

@@ -65,7 +65,6 @@ def _recording():
 
     def record(context, event_type, payload, binary, host,
                priority='INFO'):
-        payload.obj_reset_changes(recursive=True)
         sent[event_type] = {'event_type': event_type,
                             'priority': priority,
                             'publisher_id': '%s:%s' % (binary, host),
