@@ -30,6 +30,8 @@ CPU ms; see doc/benchmarks.md).
 ``--notifications FORMAT`` sets ``[notifications] notification_format``
 (default versioned, the services' default; ``none`` sends nothing): run
 it with ``versioned`` and ``none`` to see what notifications cost.
+``--cloudstack-events`` also lets the conductor record the CloudStack
+events (listEvents) of the notifications, off otherwise.
 
 Usage::
 
@@ -251,6 +253,7 @@ def stack_options(args, stats_dir):
         ('quota', 'cores'): -1,
         ('quota', 'ram'): -1,
         ('notifications', 'notification_format'): args.notifications,
+        ('cloudstack', 'record_events'): args.cloudstack_events,
     }
 
 
@@ -430,7 +433,8 @@ def summary(args, phases, detail, stats):
                    'clients': args.clients, 'db': args.db,
                    'schedulers': args.schedulers, 'batch': args.batch,
                    'metrics': args.metrics,
-                   'notifications': args.notifications},
+                   'notifications': args.notifications,
+                   'cloudstack_events': args.cloudstack_events},
         'sql_per_boot_by_service': {
             n: round(s['sql'], 2) for n, s in single['by_service'].items()},
         'delete_s': phases['delete']['delete_s'],
@@ -542,6 +546,10 @@ def parse_args(argv):
                                  'none'),
                         help='[notifications] notification_format of '
                              'every service')
+    parser.add_argument('--cloudstack-events', action='store_true',
+                        help='the conductor records CloudStack events '
+                             'from the notifications (off by default: '
+                             'the bench measures notifications alone)')
     parser.add_argument('--scrape-interval', type=float, default=5.0,
                         help='seconds between two scrapes with --metrics')
     parser.add_argument('--json', help='write the figures to this file')
