@@ -83,9 +83,7 @@ def _notifiers():
         if _STATE.get('format') != fmt:
             _reset_locked()
             transport = messaging.get_notification_transport(CONF)
-            # None: the operator's [oslo_messaging_notifications] driver.
-            driver = None if CONF.oslo_messaging_notifications.driver \
-                else 'messagingv2'
+            driver = _driver()
             serializer = _ContextSerializer()
             versioned = legacy = None
             if fmt in ('versioned', 'both'):
@@ -98,6 +96,19 @@ def _notifiers():
             _STATE.update(format=fmt, transport=transport,
                           versioned=versioned, legacy=legacy)
         return _STATE['versioned'], _STATE['legacy']
+
+
+def _driver():
+    """None (the operator's ``[oslo_messaging_notifications] driver``)
+    when set; else ``noop`` on the in-process ``fake://`` bus (of
+    nova-lite-all and tests: nobody outside could consume them and its
+    in-memory queues would only grow), else ``messagingv2``."""
+    if CONF.oslo_messaging_notifications.driver:
+        return None
+    url = messaging.TransportURL.parse(
+        CONF, CONF.oslo_messaging_notifications.transport_url or
+        CONF.transport_url)
+    return 'noop' if url.transport == 'fake' else 'messagingv2'
 
 
 def _reset_locked():
