@@ -172,11 +172,11 @@ class CloudStackAPITest(testtools.TestCase):
         # the computes: deploy, stop, destroy give three, in order.
         api = self.cs()
         deployed = self.deploy(api, 'cs-events')
-        for jobid in (deployed['jobid'],
-                      api.stopVirtualMachine(id=deployed['id'])['jobid'],
-                      api.destroyVirtualMachine(id=deployed['id'],
-                                                expunge=True)['jobid']):
-            self.assertEqual(1, self.wait_job(api, jobid)['jobstatus'])
+        self.assertEqual(1, self.wait_job(api, deployed['jobid'])[
+            'jobstatus'])
+        for call in (api.stopVirtualMachine, api.destroyVirtualMachine):
+            job = self.wait_job(api, call(id=deployed['id'])['jobid'])
+            self.assertEqual(1, job['jobstatus'], job)
         deadline = time.monotonic() + 30
         while True:
             events = [e for e in api.listEvents().get('event', [])
