@@ -153,10 +153,6 @@ class Service:
         ctxt = nl_context.get_admin_context()
         self.service_ref = self.state.register(ctxt, self.host, self.binary,
                                                self.topic)
-        # service.create from the service itself, at every registration
-        # (a restart registers again).
-        notifications.service(ctxt, 'create', self.service_ref,
-                              binary=self.binary, host=self.host)
         self.manager.init_host()
         endpoints = [self.manager]
         for target in (messaging.Target(topic=self.topic, server=self.host),):
@@ -168,6 +164,11 @@ class Service:
                          CONF.report_interval)
         for func, interval in self.manager.periodic_tasks():
             self._start_task(func.__name__, func, interval)
+        # service.create from the service itself, at every registration
+        # (a restart registers again); last, so that connecting the
+        # notifier never delays the RPC server others wait for.
+        notifications.service(ctxt, 'create', self.service_ref,
+                              binary=self.binary, host=self.host)
         LOG.info('%s started on %s (topic %s)', self.binary, self.host,
                  self.topic)
 
