@@ -13,6 +13,7 @@ from oslo_messaging.rpc import dispatcher
 
 from nova_lite import context as nl_context
 from nova_lite import metrics
+from nova_lite import notifications
 from nova_lite import objects
 from nova_lite.objects import base as obj_base
 
@@ -35,6 +36,7 @@ def init(conf=CONF):
 def cleanup():
     """Close the transport (service shutdown, tests)."""
     global _TRANSPORT
+    notifications.reset()
     if _TRANSPORT is not None:
         _TRANSPORT.cleanup()
         _TRANSPORT = None

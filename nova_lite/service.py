@@ -19,6 +19,7 @@ from oslo_log import log as logging
 import oslo_messaging as messaging
 
 from nova_lite import context as nl_context
+from nova_lite import notifications
 from nova_lite import rpc
 
 CONF = cfg.CONF
@@ -163,6 +164,11 @@ class Service:
                          CONF.report_interval)
         for func, interval in self.manager.periodic_tasks():
             self._start_task(func.__name__, func, interval)
+        # service.create from the service itself, at every registration
+        # (a restart registers again); last, so that connecting the
+        # notifier never delays the RPC server others wait for.
+        notifications.service(ctxt, 'create', self.service_ref,
+                              binary=self.binary, host=self.host)
         LOG.info('%s started on %s (topic %s)', self.binary, self.host,
                  self.topic)
 

@@ -27,6 +27,12 @@ With ``--metrics`` every service runs its Prometheus listener
 it with and without to see what metrics cost per boot (SQL statements,
 CPU ms; see doc/benchmarks.md).
 
+``--notifications FORMAT`` sets ``[notifications] notification_format``
+(default versioned, the services' default; ``none`` sends nothing): run
+it with ``versioned`` and ``none`` to see what notifications cost.
+``--cloudstack-events`` also lets the conductor record the CloudStack
+events (listEvents) of the notifications, off otherwise.
+
 Usage::
 
     python tools/bench_boot.py --hosts 100 --servers 1000 --clients 16 \\
@@ -246,6 +252,8 @@ def stack_options(args, stats_dir):
         ('quota', 'instances'): -1,
         ('quota', 'cores'): -1,
         ('quota', 'ram'): -1,
+        ('notifications', 'notification_format'): args.notifications,
+        ('cloudstack', 'record_events'): args.cloudstack_events,
     }
 
 
@@ -387,9 +395,10 @@ def print_table(result):
     """The human-readable summary on stdout."""
     cfg = result['config']
     print('\nnova_lite boot benchmark: %d fake hosts, %d servers, %d '
-          'clients, %s, %d scheduler(s), metrics %s' % (
+          'clients, %s, %d scheduler(s), metrics %s, notifications %s' % (
               cfg['hosts'], cfg['servers'], cfg['clients'], cfg['db'],
-              cfg['schedulers'], 'on' if cfg.get('metrics') else 'off'))
+              cfg['schedulers'], 'on' if cfg.get('metrics') else 'off',
+              cfg.get('notifications')))
     head = '%-8s %7s %9s %9s %9s %9s %9s %10s'
     print(head % ('phase', 'servers', 'wall s', 'srv/s', 'POST p50',
                   'POST p99', 'SQL/boot', 'CPU ms/b'))
@@ -423,7 +432,9 @@ def summary(args, phases, detail, stats):
         'config': {'hosts': args.hosts, 'servers': args.servers,
                    'clients': args.clients, 'db': args.db,
                    'schedulers': args.schedulers, 'batch': args.batch,
-                   'metrics': args.metrics},
+                   'metrics': args.metrics,
+                   'notifications': args.notifications,
+                   'cloudstack_events': args.cloudstack_events},
         'sql_per_boot_by_service': {
             n: round(s['sql'], 2) for n, s in single['by_service'].items()},
         'delete_s': phases['delete']['delete_s'],
@@ -530,6 +541,15 @@ def parse_args(argv):
     parser.add_argument('--metrics', action='store_true',
                         help='run every service with its Prometheus '
                              'listener on and scrape it')
+    parser.add_argument('--notifications', default='versioned',
+                        choices=('versioned', 'unversioned', 'both',
+                                 'none'),
+                        help='[notifications] notification_format of '
+                             'every service')
+    parser.add_argument('--cloudstack-events', action='store_true',
+                        help='the conductor records CloudStack events '
+                             'from the notifications (off by default: '
+                             'the bench measures notifications alone)')
     parser.add_argument('--scrape-interval', type=float, default=5.0,
                         help='seconds between two scrapes with --metrics')
     parser.add_argument('--json', help='write the figures to this file')

@@ -133,6 +133,8 @@ class API(api_actions.ServerActions):
         instances = [instance_obj.Instance.from_dict(dict(
             v, metadata=dict(metadata or {}), created_at=r.created_at))
             for v, r in zip(values, rows, strict=True)]
+        server_groups.members_added(context, instance_group,
+                                    [inst.uuid for inst in instances])
         self.conductor.build_instances(context, instances, spec)
         LOG.info('Accepted %d instance(s) in reservation %s', len(rows),
                  reservation_id)

@@ -10,6 +10,7 @@ from nova_lite.compute import utils as compute_utils
 from nova_lite import exception
 from nova_lite.image import glance
 from nova_lite import metrics
+from nova_lite import notifications
 
 LOG = logging.getLogger(__name__)
 EVENT = 'compute_build_and_run_instance'
@@ -39,6 +40,10 @@ class BuildFlow:
         network_info = self._start_spawning(context, instance)
         if network_info is None:
             return
+        notifications.instance_action(
+            context, instance, 'instance.create.start', self.host,
+            network_info=network_info, state=states.BUILDING,
+            task_state=states.SPAWNING)
         try:
             image_meta = self._image_meta(context, instance, request_spec)
             with metrics.SPAWN_SECONDS.time():
@@ -50,7 +55,7 @@ class BuildFlow:
             self._reschedule_or_fail(context, instance, request_spec,
                                      alternates, exc, start)
             return
-        self._finish(context, instance, start)
+        self._finish(context, instance, start, network_info)
 
     def reject(self, context, instance, request_spec, alternates, exc):
         """Refuse a build this host cannot start (e.g. its queue is full):
@@ -84,7 +89,7 @@ class BuildFlow:
         except Exception:  # noqa: BLE001 - cleanup is best effort
             LOG.exception('Cleanup of %s failed', instance.uuid)
 
-    def _finish(self, context, instance, start):
+    def _finish(self, context, instance, start, network_info=None):
         outcome = self.conductor.build_finish(
             context, instance.uuid, self.host,
             _event('Success', start, finish_action=True))
@@ -92,6 +97,15 @@ class BuildFlow:
             LOG.info('Instance %s is ACTIVE on %s', instance.uuid,
                      self.host)
             metrics.build_active(instance)
+            done = dict(state=states.ACTIVE, task_state=None,
+                        power_state='running',
+                        launched_at=compute_utils.utcnow())
+            notifications.instance_update(
+                context, instance, self.host, states.BUILDING,
+                states.SPAWNING, network_info=network_info, **done)
+            notifications.instance_action(
+                context, instance, 'instance.create.end', self.host,
+                network_info=network_info, **done)
             return
         # The instance changed while spawning: a delete (which waits on
         # our lock and cleans up) or the sweeper (we clean up).
@@ -113,6 +127,10 @@ class BuildFlow:
             reason = ('Exhausted all hosts available for retrying build '
                       'failures. Last error: %s' % reason)
         fault = {'code': compute_utils.fault_code(exc), 'message': reason}
+        if not reschedule:
+            notifications.instance_action(
+                context, instance, 'instance.create.error', self.host,
+                fault=exc, state=states.ERROR, task_state=None)
         if not self.conductor.build_failed(
                 context, instance.uuid, self.host,
                 _event('Error', start, finish_action=not reschedule),

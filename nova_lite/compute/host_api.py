@@ -26,6 +26,7 @@ from nova_lite.db import hypervisors as hypervisor_db
 from nova_lite.db import services as service_db
 from nova_lite.db import session as db_session
 from nova_lite import exception
+from nova_lite import notifications
 from nova_lite import servicegroup
 
 #: Largest id of a row (an SQL INTEGER).
@@ -82,7 +83,9 @@ def service_update(context, host, binary, values):
     :raises: ServiceNotFound (404)
     """
     service = service_find(context, host, binary)
-    return service_db.service_update(context, service['id'], values)
+    updated = service_db.service_update(context, service['id'], values)
+    notifications.service(context, 'update', updated)
+    return updated
 
 
 def service_delete(context, service_id):
@@ -94,7 +97,10 @@ def service_delete(context, service_id):
     """
     if not 0 < service_id <= MAX_ID:
         raise exception.ServiceNotFound(service_id=service_id)
+    # Read first: service.delete carries the service as it was.
+    service = service_db.service_get(context, service_id)
     service_db.service_destroy(context, service_id)
+    notifications.service(context, 'delete', service)
 
 
 # ---------------------------------------------------- availability zones
@@ -239,8 +245,16 @@ def aggregate_get(context, aggregate_id):
 
 
 def aggregate_create(context, name, availability_zone=None):
-    """:raises: AggregateNameExists (409)"""
-    return aggregate_db.aggregate_create(context, name, availability_zone)
+    """aggregate.create.start/end.
+
+    :raises: AggregateNameExists (409)
+    """
+    notifications.aggregate(context, 'aggregate.create.start', {
+        'id': 0, 'name': name, 'availability_zone': availability_zone})
+    aggregate = aggregate_db.aggregate_create(context, name,
+                                              availability_zone)
+    notifications.aggregate(context, 'aggregate.create.end', aggregate)
+    return aggregate
 
 
 def aggregate_update(context, aggregate_id, name=None,
@@ -257,19 +271,34 @@ def aggregate_update(context, aggregate_id, name=None,
 
 def aggregate_delete(context, aggregate_id):
     """:raises: AggregateNotFound (404), InvalidAggregateAction (400:
-    the aggregate has hosts)"""
+    the aggregate has hosts); aggregate.delete.start/end"""
+    aggregate = aggregate_db.aggregate_get(context, aggregate_id)
+    notifications.aggregate(context, 'aggregate.delete.start', aggregate)
     aggregate_db.aggregate_delete(context, aggregate_id)
+    notifications.aggregate(context, 'aggregate.delete.end', aggregate)
 
 
 def aggregate_add_host(context, aggregate_id, host):
     """:raises: AggregateNotFound, ComputeHostNotFound (404),
-    AggregateHostExists, AggregateActionConflict (409)"""
-    return aggregate_db.aggregate_host_add(context, aggregate_id, host)
+    AggregateHostExists, AggregateActionConflict (409);
+    aggregate.add_host.start/end"""
+    notifications.aggregate(context, 'aggregate.add_host.start',
+                            {'id': aggregate_id, 'name': ''})
+    aggregate = aggregate_db.aggregate_host_add(context, aggregate_id, host)
+    notifications.aggregate(context, 'aggregate.add_host.end', aggregate)
+    return aggregate
 
 
 def aggregate_remove_host(context, aggregate_id, host):
-    """:raises: AggregateNotFound, AggregateHostNotFound (404)"""
-    return aggregate_db.aggregate_host_delete(context, aggregate_id, host)
+    """:raises: AggregateNotFound, AggregateHostNotFound (404);
+    aggregate.remove_host.start/end"""
+    notifications.aggregate(context, 'aggregate.remove_host.start',
+                            {'id': aggregate_id, 'name': ''})
+    aggregate = aggregate_db.aggregate_host_delete(context, aggregate_id,
+                                                   host)
+    notifications.aggregate(context, 'aggregate.remove_host.end',
+                            aggregate)
+    return aggregate
 
 
 def aggregate_set_metadata(context, aggregate_id, metadata):
@@ -278,8 +307,13 @@ def aggregate_set_metadata(context, aggregate_id, metadata):
     :raises: AggregateNotFound (404), InvalidAggregateAction (400),
         Conflict (409: keys the database takes for equal)
     """
-    return aggregate_db.aggregate_metadata_set(context, aggregate_id,
-                                               metadata)
+    notifications.aggregate(context, 'aggregate.update_metadata.start',
+                            {'id': aggregate_id, 'name': ''})
+    aggregate = aggregate_db.aggregate_metadata_set(context, aggregate_id,
+                                                    metadata)
+    notifications.aggregate(context, 'aggregate.update_metadata.end',
+                            aggregate)
+    return aggregate
 
 
 # ----------------------------------------------------------------- health

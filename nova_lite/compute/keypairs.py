@@ -31,6 +31,7 @@ from oslo_log import log as logging
 from nova_lite.db import keypairs as keypair_db
 from nova_lite.db import quotas as quota_db
 from nova_lite import exception
+from nova_lite import notifications
 from nova_lite import quota
 
 LOG = logging.getLogger(__name__)
@@ -163,6 +164,10 @@ def create(context, name, public_key=None, key_type='ssh', user_id=None):
     check_name(name)
     quota.check(context, 'key_pairs', 1)
     user_id = user_id or context.user_id
+    event = 'keypair.create' if public_key is None else 'keypair.import'
+    notifications.keypair(context, event + '.start',
+                          {'name': name, 'user_id': user_id,
+                           'public_key': public_key})
     private_key, public_key, digest = _key_material(name, public_key,
                                                     key_type)
     keypair = keypair_db.key_pair_create(context, {
@@ -176,6 +181,7 @@ def create(context, name, public_key=None, key_type='ssh', user_id=None):
         raise
     LOG.info('Key pair %s of user %s %s', name, context.user_id,
              'generated' if private_key else 'imported')
+    notifications.keypair(context, event + '.end', keypair)
     return keypair, private_key
 
 
@@ -213,10 +219,17 @@ def get_all(context, name=None, user_id=None):
 
 
 def delete(context, name, user_id=None):
-    """:raises: NotFound (404)"""
+    """Delete the pair ``name`` of ``user_id`` (default: the caller);
+    keypair.delete.start/end.
+
+    :raises: NotFound (404)
+    """
     user_id = user_id or context.user_id
+    keypair = {'name': name, 'user_id': user_id}
+    notifications.keypair(context, 'keypair.delete.start', keypair)
     if not keypair_db.key_pair_destroy(context, user_id, name):
         raise _not_found(user_id, name)
+    notifications.keypair(context, 'keypair.delete.end', keypair)
 
 
 def public_key_for_server(context, key_name):

@@ -27,6 +27,7 @@ from nova_lite.conductor import rpcapi as conductor_rpcapi
 from nova_lite import context as nl_context
 from nova_lite import exception
 from nova_lite import metrics
+from nova_lite import notifications
 from nova_lite import service
 from nova_lite.virt import driver as virt_driver
 
@@ -145,11 +146,18 @@ class ComputeManager(service.Manager):
                 self.conductor.instance_release_resources(context,
                                                           instance_uuid)
                 return
-            self.driver.destroy(context, found['instance'],
-                                found['network_info'])
+            instance, network_info = found['instance'], found['network_info']
+            notifications.instance_action(
+                context, instance, 'instance.delete.start', self.host,
+                network_info=network_info)
+            self.driver.destroy(context, instance, network_info)
             self.conductor.instance_terminated(
                 context, instance_uuid, self.host,
                 self._event('compute_terminate_instance', start))
+            notifications.instance_action(
+                context, instance, 'instance.delete.end', self.host,
+                state=states.DELETED, task_state=None, power_state=None,
+                terminated_at=compute_utils.utcnow(), ip_addresses=[])
         LOG.info('Instance %s deleted on %s', instance_uuid, self.host)
 
     def reboot_instance(self, context, instance_uuid, reboot_type):
@@ -157,22 +165,29 @@ class ComputeManager(service.Manager):
                 else states.REBOOTING)
         self._power_action(context, instance_uuid, task,
                            'compute_reboot_instance', states.ACTIVE,
+                           'reboot',
                            lambda inst, nw: self.driver.reboot(
                                context, inst, nw, reboot_type))
 
     def stop_instance(self, context, instance_uuid):
         self._power_action(context, instance_uuid, states.POWERING_OFF,
                            'compute_stop_instance', states.STOPPED,
+                           'power_off',
                            lambda inst, nw: self.driver.power_off(inst))
 
     def start_instance(self, context, instance_uuid):
         self._power_action(context, instance_uuid, states.POWERING_ON,
                            'compute_start_instance', states.ACTIVE,
+                           'power_on',
                            lambda inst, nw: self.driver.power_on(
                                context, inst, nw))
 
     def _power_action(self, context, instance_uuid, task_state, event,
-                      vm_state, action):
+                      vm_state, notification, action):
+        """Run ``action`` under the lock when the instance still has
+        ``task_state``; notifications instance.<notification>.start and
+        .end (or compute.exception, and instance.reboot.error for a
+        reboot, on failure) and instance.update."""
         start = compute_utils.utcnow()
         with instance_lock(instance_uuid):
             try:
@@ -185,16 +200,37 @@ class ComputeManager(service.Manager):
                 LOG.info('Skipping %s of %s: task_state is %s', event,
                          instance_uuid, instance.task_state)
                 return
+            network_info = found['network_info']
+            name = 'instance.%s.' % notification
+            notifications.instance_action(context, instance, name + 'start',
+                                          self.host,
+                                          network_info=network_info)
             try:
-                action(instance, found['network_info'])
+                action(instance, network_info)
                 result, details = 'Success', None
             except Exception as exc:  # noqa: BLE001 - reported as event
                 LOG.exception('%s of %s failed', event, instance_uuid)
                 result, details = 'Error', str(exc)
-            self.power.record(context, instance, task_state,
-                              vm_state if result == 'Success' else None,
-                              event=self._event(event, start, result,
-                                                details))
+                notifications.compute_exception(context, exc, self.host)
+                if notification == 'reboot':
+                    notifications.instance_action(
+                        context, instance, name + 'error', self.host,
+                        network_info=network_info, fault=exc,
+                        task_state=None)
+            power_state = self.power.record(
+                context, instance, task_state,
+                vm_state if result == 'Success' else None,
+                event=self._event(event, start, result, details))
+            if result == 'Success':
+                done = dict(state=vm_state, task_state=None,
+                            power_state=states.POWER_STATE_NAMES.get(
+                                power_state))
+                notifications.instance_update(
+                    context, instance, self.host, instance.vm_state,
+                    task_state, network_info=network_info, **done)
+                notifications.instance_action(
+                    context, instance, name + 'end', self.host,
+                    network_info=network_info, **done)
 
     @messaging.expected_exceptions(exception.NotSupportedByDriver)
     def get_host_uptime(self, context):

@@ -40,7 +40,7 @@ class PowerSync:
         """End an action: clear ``task_state``, set the power state the
         driver reports and, on success, ``vm_state``; then record
         ``event`` (a dict as ``ConductorAPI.instance_update`` takes it).
-        A cast."""
+        A cast; returns the power state written (int)."""
         values = {'task_state': None,
                   'power_state': self._power_state(instance)}
         if vm_state:
@@ -49,6 +49,7 @@ class PowerSync:
             context, instance.uuid, values,
             expected={'task_state': task_state}, host=self.host,
             event=event)
+        return values['power_state']
 
     def handle_event(self, event):
         """Lifecycle event from the driver (any thread).

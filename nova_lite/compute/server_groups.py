@@ -11,11 +11,15 @@ exist for the caller (InstanceGroupNotFound, 404). Groups are dicts:
 """
 from nova_lite.db import server_groups as group_db
 from nova_lite import exception
+from nova_lite import notifications
 
 
 def create(context, name, policy):
-    """A new group of the caller's project and user, with no members."""
-    return group_db.instance_group_create(context, name, policy)
+    """A new group of the caller's project and user, with no members;
+    server_group.create."""
+    group = group_db.instance_group_create(context, name, policy)
+    notifications.server_group(context, 'server_group.create', group)
+    return group
 
 
 def get(context, group_uuid):
@@ -41,8 +45,22 @@ def find(context, group_uuid=None, name=None):
 
 
 def delete(context, group_uuid):
-    """:raises: InstanceGroupNotFound (404)"""
+    """server_group.delete (of the group as it was).
+
+    :raises: InstanceGroupNotFound (404)
+    """
+    group = get(context, group_uuid)
     group_db.instance_group_delete(context, group_uuid)
+    notifications.server_group(context, 'server_group.delete', group)
+
+
+def members_added(context, group, instance_uuids):
+    """server_group.add_member: ``instance_uuids`` joined ``group`` (its
+    dict before they did; the servers' create wrote the membership)."""
+    if group:
+        notifications.server_group(context, 'server_group.add_member', dict(
+            group, members=list(group.get('members') or [])
+            + list(instance_uuids)))
 
 
 def group_for_create(context, scheduler_hints):

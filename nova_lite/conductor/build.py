@@ -5,6 +5,7 @@ reschedule arrives with the instance's remaining alternates and claims the
 first one that still fits. When nothing fits, the instance goes to ERROR
 with a fault that says why.
 """
+from oslo_config import cfg
 import oslo_messaging as messaging
 from oslo_log import log as logging
 
@@ -14,8 +15,10 @@ from nova_lite.conductor import instance_state
 from nova_lite.db import claims as claim_db
 from nova_lite import exception
 from nova_lite import metrics
+from nova_lite import notifications
 from nova_lite.scheduler import claims
 
+CONF = cfg.CONF
 LOG = logging.getLogger(__name__)
 EVENT = 'conductor_schedule_and_build'
 
@@ -52,16 +55,28 @@ class BuildFlow:
             return self.scheduler.select_destinations(context, spec, uuids)
         except exception.NoValidHost as exc:
             message, details, code = exc.format_message(), exc.details, 500
-        except messaging.MessagingTimeout:
+            error = exc
+        except messaging.MessagingTimeout as exc:
             message, details, code = ('Timed out waiting for the scheduler',
                                       None, 503)
-        for uuid in uuids:
+            error = exc
+        for instance in instances:
             if instance_state.set_error(
-                    context, uuid, message, code=code, details=details,
-                    event=EVENT, start_time=start,
+                    context, instance.uuid, message, code=code,
+                    details=details, event=EVENT, start_time=start,
                     expected_task_state=states.SCHEDULING):
                 metrics.build_failed('schedule')
+                self._notify_error(context, instance, error)
         return None
+
+    @staticmethod
+    def _notify_error(context, instance, error):
+        """instance.create.error from this conductor: a build it set to
+        ERROR (``error``: the exception or ExceptionPayload)."""
+        notifications.instance_action(
+            context, instance, 'instance.create.error', CONF.host,
+            binary=notifications.CONDUCTOR, fault=error,
+            state=states.ERROR, task_state=None, host=None, node=None)
 
     def _claim_alternate(self, context, instance, alternates, spec):
         """[claimed selection, remaining alternates...] or None (ERROR).
@@ -71,12 +86,14 @@ class BuildFlow:
                                      instance, spec):
                 selection.claimed = True
                 return alternates[index:]
+        message = ('Exhausted all hosts available for retrying build '
+                   'failures for instance %s.' % instance.uuid)
         if instance_state.set_error(
-                context, instance.uuid,
-                'Exhausted all hosts available for retrying build failures '
-                'for instance %s.' % instance.uuid, event=EVENT,
+                context, instance.uuid, message, event=EVENT,
                 expected_task_state=states.SCHEDULING):
             metrics.build_failed('reschedule')
+            self._notify_error(context, instance, exception.NoValidHost(
+                reason=message))
         return None
 
     def _launch(self, context, instance, spec, host_list):

@@ -3,6 +3,7 @@ the computes' database work (``compute_proxy``; RPC API 1.1)."""
 from oslo_config import cfg
 import oslo_messaging as messaging
 
+from nova_lite.cloudstack import events as cs_events
 from nova_lite.compute import rpcapi as compute_rpcapi
 from nova_lite.conductor import build
 from nova_lite.conductor import compute_proxy
@@ -89,8 +90,16 @@ class ConductorManager(service.Manager):
 
     def post_start_hook(self):
         """Recover what a previous conductor left half done (its casts may
-        be lost), once the RPC server is up."""
+        be lost), once the RPC server is up; start recording CloudStack
+        events from notifications (``cloudstack.events``)."""
         self.sweeper.sweep()
+        self._event_recorder = cs_events.start_recorder()
+
+    def cleanup_host(self):
+        recorder = getattr(self, '_event_recorder', None)
+        if recorder is not None:
+            recorder.stop()
+            recorder.wait()
 
     def periodic_tasks(self):
         return [(self.sweeper.sweep, CONF.conductor.sweep_interval)]

@@ -15,6 +15,7 @@ from nova_lite.conf import image
 from nova_lite.conf import libvirt
 from nova_lite.conf import metrics
 from nova_lite.conf import network
+from nova_lite.conf import notifications
 from nova_lite.conf import quota
 from nova_lite.conf import rpc
 from nova_lite.conf import scheduler
@@ -24,8 +25,8 @@ from nova_lite.conf import virt
 CONF = cfg.CONF
 
 for _mod in (api, cloudstack, compute, conductor, database, default, fake,
-             image, libvirt, metrics, network, quota, scheduler,
-             service_user, virt):
+             image, libvirt, metrics, network, notifications, quota,
+             scheduler, service_user, virt):
     _mod.register_opts(CONF)
 
 rpc.register_opts(CONF)

@@ -16,6 +16,12 @@ cloudstack_opts = [
     cfg.BoolOpt('enabled', default=True,
                 help='Serve the CloudStack command API at /client/api in '
                      'the nova-lite-api process.'),
+    cfg.BoolOpt('record_events', default=True,
+                help='Record the events of listEvents (VM.CREATE, '
+                     'VM.START, ...): the conductor consumes the versioned '
+                     'notifications in a queue of its own and writes one '
+                     'row per event. Needs [notifications] '
+                     'notification_format versioned or both.'),
     cfg.StrOpt('keystone_section', default='keystone_authtoken',
                help='Config section holding the keystoneauth options '
                     '(auth_type, auth_url, username, password, '

@@ -10,14 +10,15 @@ from nova_lite.conf import image
 from nova_lite.conf import libvirt
 from nova_lite.conf import metrics
 from nova_lite.conf import network
+from nova_lite.conf import notifications
 from nova_lite.conf import quota
 from nova_lite.conf import scheduler
 from nova_lite.conf import service_user
 from nova_lite.conf import virt
 
 _MODULES = (default, api, cloudstack, compute, conductor, database, fake,
-            image, libvirt, metrics, network, quota, scheduler, service_user,
-            virt)
+            image, libvirt, metrics, network, notifications, quota, scheduler,
+            service_user, virt)
 
 
 def list_opts():

@@ -449,6 +449,28 @@ class AsyncJob(TimestampMixin, Base):
     completed_at = Column(DateTime)
 
 
+class Event(TimestampMixin, Base):
+    """A CloudStack event (listEvents), recorded from a notification
+    (``nova_lite.cloudstack.events``); ``message_id`` is the
+    notification's, so a redelivered one is recorded once."""
+    __tablename__ = 'events'
+    __table_args__ = (
+        UniqueConstraint('uuid', name='uniq_events0uuid'),
+        UniqueConstraint('message_id', name='uniq_events0message_id'),
+        Index('events_project_id_idx', 'project_id', 'id'),
+    )
+    id = Column(Integer, primary_key=True)
+    uuid = Column(String(36), nullable=False)
+    type = Column(String(32), nullable=False)       # VM.CREATE ...
+    level = Column(String(16), nullable=False)      # INFO, ERROR
+    state = Column(String(16), nullable=False)      # Completed
+    description = Column(String(255))
+    resource_id = Column(String(36))                # instance uuid
+    user_id = Column(String(255))
+    project_id = Column(String(255))
+    message_id = Column(String(36))
+
+
 class ApiKey(TimestampMixin, SoftDeleteMixin, Base):
     """A CloudStack API key of a Keystone user; the secret key lives in
     Keystone's credential store (``credential_id``), not here."""

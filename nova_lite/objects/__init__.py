@@ -10,3 +10,5 @@ def register_all():
     __import__('nova_lite.objects.instance')
     __import__('nova_lite.objects.request_spec')
     __import__('nova_lite.objects.selection')
+    __import__('nova_lite.notifications.objects.instance')
+    __import__('nova_lite.notifications.objects.others')

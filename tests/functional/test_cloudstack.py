@@ -167,6 +167,37 @@ class CloudStackAPITest(testtools.TestCase):
         jobs = api.listAsyncJobs()['asyncjobs']
         self.assertTrue(all(j['jobstatus'] == 1 for j in jobs))
 
+    def test_list_events(self):
+        # Events are written by the conductor from the notifications of
+        # the computes: deploy, stop, destroy give three, in order.
+        api = self.cs()
+        deployed = self.deploy(api, 'cs-events')
+        self.assertEqual(1, self.wait_job(api, deployed['jobid'])[
+            'jobstatus'])
+        for call in (api.stopVirtualMachine, api.destroyVirtualMachine):
+            job = self.wait_job(api, call(id=deployed['id'])['jobid'])
+            self.assertEqual(1, job['jobstatus'], job)
+        deadline = time.monotonic() + 30
+        while True:
+            events = [e for e in api.listEvents().get('event', [])
+                      if e['resourceid'] == deployed['id']]
+            if len(events) >= 3 or time.monotonic() > deadline:
+                break
+            time.sleep(0.5)
+        self.assertEqual([('VM.CREATE', 'INFO'), ('VM.STOP', 'INFO'),
+                          ('VM.DESTROY', 'INFO')],
+                         [(e['type'], e['level']) for e in events])
+        for event in events:
+            self.assertEqual('Completed', event['state'])
+            self.assertEqual(self.ks.projects['demo'], event['account'])
+            self.assertTrue(event['domain'])
+            self.assertTrue(event['created'].endswith('+0000'))
+        self.assertEqual([], [e for e in self.cs('alt_demo').listEvents(
+            ).get('event', []) if e['resourceid'] == deployed['id']])
+        self.assertEqual(['VM.STOP'], [
+            e['type'] for e in api.listEvents(type='VM.STOP')['event']
+            if e['resourceid'] == deployed['id']])
+
     def test_signature_v1_and_xml(self):
         api = self.cs(expiration=-1)   # no signatureVersion, no expires
         self.assertEqual('nova', api.listZones()['zone'][0]['name'])

@@ -14,6 +14,19 @@ from nova_lite import objects
 from nova_lite.objects import base
 
 OBJECT_DATA = {
+    # Notification payloads (nova_lite.notifications.objects).
+    'AggregatePayload': '1.0-489586b4dc011090bd9e7b12a55028b2',
+    'ExceptionPayload': '1.0-96f178a12691e3ef0d8e3188fc481b90',
+    'FlavorPayload': '1.0-258b14282e778d92ee784693cbbdbdb8',
+    'InstanceActionPayload': '1.0-d3afb3213bb1b505f9ad1419bb4fc66c',
+    'InstancePayload': '1.0-2c3720e53cddcf850a060cdb5206747b',
+    'InstanceStateUpdatePayload': '1.0-a934d04e1b314318e42e8062647edd11',
+    'InstanceUpdatePayload': '1.0-3d1d99d3152f1e2563fa40b5cb5cbaca',
+    'IpPayload': '1.0-066e142cb5002eb0fa5a49faa4598595',
+    'KeypairPayload': '1.0-f0b5f7fdcee8363fe9fb3d21b028b29e',
+    'ServerGroupPayload': '1.0-cae5efc36bdbc1bba95f33d5c65757d4',
+    'ServiceStatusPayload': '1.0-4d3270d3d4ec034c92fd99d062386196',
+    # Objects services exchange.
     'Flavor': '1.0-02f1a5151da65aee8a57f3a35a68f98d',
     'ImageMeta': '1.0-f91f1f084022e8a9938bf992150c44a0',
     'Instance': '1.1-551b18371b58480c29af067146e5e2d4',

@@ -91,6 +91,7 @@ class CommandTableTest(testtools.TestCase):
             'listCapabilities': False, 'listApis': False,
             'listHosts': False, 'listCapacity': False, 'login': False,
             'queryAsyncJobResult': False, 'listAsyncJobs': False,
+            'listEvents': False,
         }
         for name, is_async in wanted.items():
             cmd = registry.lookup(name)

@@ -1,0 +1,140 @@
+"""CloudStack events (API reference, "Event": listEvents), recorded from
+nova_lite's versioned notifications.
+
+Design: the conductor runs an oslo.messaging notification listener
+(``EventRecorder``) in a pool of its own (``POOL``, a queue of its own
+bound to the versioned topics, so operators' consumers still get every
+notification) and writes one ``events`` row per notification of
+``EVENT_TYPES``; listEvents reads the table. The notification's
+``message_id`` is unique in the table: a redelivery is recorded once.
+Events exist only where notifications are versioned (``[notifications]
+notification_format`` versioned or both) and ``[cloudstack]
+record_events`` is on; each costs one INSERT in the conductor, outside
+the request and build paths.
+"""
+import datetime
+import re
+import uuid as uuidlib
+
+from oslo_config import cfg
+from oslo_db import exception as db_exc
+from oslo_log import log as logging
+import oslo_messaging as messaging
+
+from nova_lite.db import events as event_db
+
+CONF = cfg.CONF
+LOG = logging.getLogger(__name__)
+
+POOL = 'nova_lite-cloudstack-events'
+COMPLETED = 'Completed'
+
+#: notification event_type → (CloudStack type, level, description with
+#: %s for the instance uuid).
+EVENT_TYPES = {
+    'instance.create.end': ('VM.CREATE', 'INFO',
+                            'Successfully completed deploying Vm. Vm Id: '
+                            '%s'),
+    'instance.create.error': ('VM.CREATE', 'ERROR',
+                              'Error while deploying Vm. Vm Id: %s'),
+    'instance.power_on.end': ('VM.START', 'INFO',
+                              'Successfully completed starting Vm. Vm Id: '
+                              '%s'),
+    'instance.power_off.end': ('VM.STOP', 'INFO',
+                               'Successfully completed stopping Vm. Vm '
+                               'Id: %s'),
+    'instance.reboot.end': ('VM.REBOOT', 'INFO',
+                            'Successfully completed rebooting Vm. Vm Id: '
+                            '%s'),
+    'instance.reboot.error': ('VM.REBOOT', 'ERROR',
+                              'Error while rebooting Vm. Vm Id: %s'),
+    'instance.delete.end': ('VM.DESTROY', 'INFO',
+                            'Successfully completed destroying Vm. Vm Id: '
+                            '%s'),
+}
+#: The types listEvents knows.
+TYPES = sorted({t for t, _, _ in EVENT_TYPES.values()})
+LEVELS = ('INFO', 'WARN', 'ERROR')
+
+
+def _timestamp(metadata):
+    """Naive UTC datetime of a notification's ``timestamp`` metadata
+    ('YYYY-MM-DD HH:MM:SS.ffffff'), now when missing."""
+    text = (metadata or {}).get('timestamp')
+    try:
+        return datetime.datetime.fromisoformat(text)
+    except (TypeError, ValueError):
+        return datetime.datetime.utcnow()
+
+
+def record(context, event_type, payload, metadata):
+    """Write the event of a versioned notification (``payload`` its
+    primitive); None for an event type not in ``EVENT_TYPES`` or a
+    message recorded already, else the event dict."""
+    mapped = EVENT_TYPES.get(event_type)
+    if mapped is None:
+        return None
+    cs_type, level, description = mapped
+    data = (payload or {}).get('nova_object.data', {})
+    return event_db.event_create(context, {
+        'uuid': str(uuidlib.uuid4()), 'type': cs_type, 'level': level,
+        'state': COMPLETED, 'description': description % data.get('uuid'),
+        'resource_id': data.get('uuid'), 'user_id': data.get('user_id'),
+        'project_id': data.get('tenant_id'),
+        'message_id': (metadata or {}).get('message_id'),
+        'created_at': _timestamp(metadata)})
+
+
+def list_events(context, all_projects=False, event_type=None, level=None,
+                start=None, end=None):
+    """Events (dicts, oldest first) of the caller's project, or of every
+    project with ``all_projects`` (the caller checks the role)."""
+    return event_db.event_get_all(
+        context, project_id=None if all_projects else context.project_id,
+        event_type=event_type, level=level, start=start, end=end)
+
+
+class _Endpoint:
+    filter_rule = messaging.NotificationFilter(
+        event_type='^(%s)$' % '|'.join(re.escape(e) for e in EVENT_TYPES))
+
+    def _record(self, ctxt, event_type, payload, metadata):
+        from nova_lite import context as nl_context
+        try:
+            record(nl_context.get_admin_context(), event_type, payload,
+                   metadata)
+        except db_exc.DBConnectionError:
+            LOG.warning('Database unreachable: event %s requeued',
+                        event_type)
+            return messaging.NotificationResult.REQUEUE
+        except Exception:  # noqa: BLE001 - a bad message is dropped
+            LOG.exception('Could not record event %s', event_type)
+        return messaging.NotificationResult.HANDLED
+
+    def info(self, ctxt, publisher_id, event_type, payload, metadata):
+        return self._record(ctxt, event_type, payload, metadata)
+
+    def error(self, ctxt, publisher_id, event_type, payload, metadata):
+        return self._record(ctxt, event_type, payload, metadata)
+
+
+def wanted():
+    """True when this deployment records events (see module doc)."""
+    return (CONF.cloudstack.enabled and CONF.cloudstack.record_events
+            and CONF.notifications.notification_format in ('versioned',
+                                                           'both'))
+
+
+def start_recorder():
+    """Start the notification listener writing events (the conductor's
+    ``post_start_hook``); None when not ``wanted()``, else the listener
+    (``stop()`` then ``wait()`` it)."""
+    if not wanted():
+        return None
+    transport = messaging.get_notification_transport(CONF)
+    listener = messaging.get_notification_listener(
+        transport, [messaging.Target(topic=topic) for topic in
+                    CONF.notifications.versioned_notifications_topics],
+        [_Endpoint()], executor='threading', pool=POOL)
+    listener.start()
+    return listener

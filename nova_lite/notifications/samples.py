@@ -1,0 +1,188 @@
+"""Sample notifications of every event, built by the real emit helpers.
+
+``samples()`` runs each helper of ``nova_lite.notifications`` on fixed
+example data and records what it would send (``send`` is swapped for a
+recorder while it runs): the payloads are the real payload code's.
+tools/gen-notification-samples.py writes them to
+doc/notification_samples/<event_type>.json, a unit test checks the files
+against them (uuids and times aside), and the functional test compares
+what services send with the files.
+"""
+import contextlib
+import datetime
+
+from nova_lite import exception
+from nova_lite import notifications
+from nova_lite.notifications.objects import exception as exc_payload
+from nova_lite import objects
+from nova_lite.objects import instance as instance_obj
+
+UUID = '178b0921-8f85-4257-88b6-2e743b5a975c'
+MEMBER = '54238a20-f9be-47a7-897e-d7cb0e4c2d5a'
+HOST = 'compute'
+TIME = datetime.datetime(2012, 10, 29, 13, 42, 11)
+
+
+class _Context:
+    """The request context fields payloads take."""
+    request_id = 'req-5b6c791d-5709-4f36-8fbe-c3e02869e35d'
+    user_id = 'fake'
+    project_id = '6f70656e737461636b20342065766572'
+    is_admin = False
+
+    def to_dict(self):
+        return {'request_id': self.request_id, 'user_id': self.user_id,
+                'project_id': self.project_id}
+
+
+def _instance(**values):
+    base = dict(
+        uuid=UUID, display_name='some-server', hostname='some-server',
+        project_id=_Context.project_id, user_id=_Context.user_id,
+        image_ref='155d900f-4e14-4e4c-a73d-069cbf4541e6',
+        flavor_id='1', flavor_name='m1.tiny', vcpus=1, memory_mb=512,
+        root_gb=1, ephemeral_gb=0, host=HOST, node='fake-mini',
+        vm_state='active', task_state=None, power_state=1,
+        reservation_id='r-npxv0e40', launch_index=0,
+        availability_zone='nova', key_name='my-key',
+        metadata={'name': 'value'}, created_at=TIME,
+        instance_name='instance-00000001')
+    base.update(values)
+    return instance_obj.Instance(**base)
+
+
+def _vifs():
+    return [instance_obj.VIF(address='192.168.1.3', mac='fa:16:3e:4c:2c:30',
+                             network_label='private', network_id=1,
+                             cidr='192.168.1.0/24', gateway='192.168.1.1',
+                             bridge='br-nova-lite')]
+
+
+@contextlib.contextmanager
+def _recording():
+    sent = {}
+    real = notifications.send
+
+    def record(context, event_type, payload, binary, host,
+               priority='INFO'):
+        sent[event_type] = {'event_type': event_type,
+                            'priority': priority,
+                            'publisher_id': '%s:%s' % (binary, host),
+                            'payload': payload.obj_to_primitive()}
+    notifications.send = record
+    try:
+        yield sent
+    finally:
+        notifications.send = real
+
+
+def _fault():
+    try:
+        raise exception.NoValidHost(reason='')
+    except exception.NoValidHost as exc:
+        fault = exc_payload.ExceptionPayload.from_exception(exc)
+    # The real text names this checkout's path: keep its first line.
+    fault.traceback = fault.traceback.splitlines()[0] + '\n...\n'
+    return fault
+
+
+def _instance_events(ctxt):
+    n = notifications
+    vifs = _vifs()
+    building = dict(state='building', task_state='spawning',
+                    power_state='pending')
+    n.instance_action(ctxt, _instance(), 'instance.create.start', HOST,
+                      network_info=vifs, **building)
+    n.instance_action(ctxt, _instance(), 'instance.create.end', HOST,
+                      network_info=vifs, launched_at=TIME)
+    n.instance_action(ctxt, _instance(host=None, node=None),
+                      'instance.create.error', 'controller',
+                      binary=n.CONDUCTOR, fault=_fault(), state='error',
+                      task_state=None, power_state='pending')
+    n.instance_action(ctxt, _instance(task_state='deleting'),
+                      'instance.delete.start', HOST, network_info=vifs)
+    n.instance_action(ctxt, _instance(), 'instance.delete.end', HOST,
+                      state='deleted', task_state=None, power_state=None,
+                      terminated_at=TIME)
+    for action, task, before, after in (
+            ('reboot', 'rebooting', 'active', 'active'),
+            ('power_off', 'powering-off', 'active', 'stopped'),
+            ('power_on', 'powering-on', 'stopped', 'active')):
+        inst = _instance(vm_state=before, task_state=task)
+        n.instance_action(ctxt, inst, 'instance.%s.start' % action, HOST,
+                          network_info=vifs)
+        n.instance_action(ctxt, inst, 'instance.%s.end' % action, HOST,
+                          network_info=vifs, state=after, task_state=None,
+                          power_state='running' if after == 'active'
+                          else 'shutdown')
+    n.instance_action(ctxt, _instance(task_state='rebooting'),
+                      'instance.reboot.error', HOST, network_info=vifs,
+                      fault=_fault(), task_state=None)
+    n.compute_exception(ctxt, exception.NoValidHost(reason=''), HOST)
+
+
+def _api_events(ctxt):
+    n = notifications
+    service = {'uuid': 'fa69c544-906b-4a6a-a9c6-c1f7a8078c73',
+               'host': 'host1', 'binary': 'nova-lite-compute',
+               'topic': 'compute', 'report_count': 1, 'disabled': False,
+               'disabled_reason': None, 'forced_down': False,
+               'last_seen_up': TIME, 'version': 0, 'zone': 'nova'}
+    for action in ('create', 'update', 'delete'):
+        n.service(ctxt, action, service, host='host1')
+    aggregate = {'id': 1, 'uuid': '788608ec-ebdc-45c5-bc7f-e5f24ab92c80',
+                 'name': 'my-aggregate', 'hosts': ['compute'],
+                 'metadata': {'availability_zone': 'nova'},
+                 'availability_zone': 'nova'}
+    for action in ('create', 'delete', 'add_host', 'remove_host',
+                   'update_metadata'):
+        for phase in ('start', 'end'):
+            n.aggregate(ctxt, 'aggregate.%s.%s' % (action, phase),
+                        aggregate)
+    keypair = {'user_id': _Context.user_id, 'name': 'my-key',
+               'public_key': 'ssh-rsa AAAAB3NzaC1yc2EAAAADAQABAAAAgQ '
+                             'Generated-by-Nova',
+               'fingerprint': '1e:2c:9b:56:79:4b:45:77:f9:ca:7a:98:2c:'
+                              'b0:d5:3c', 'type': 'ssh'}
+    for event in ('keypair.create.start', 'keypair.create.end',
+                  'keypair.import.start', 'keypair.import.end',
+                  'keypair.delete.start', 'keypair.delete.end'):
+        n.keypair(ctxt, event, keypair)
+    group = {'uuid': '788608ec-ebdc-45c5-bc7f-e5f24ab92c80',
+             'name': 'test-server-group', 'policy': 'anti-affinity',
+             'user_id': _Context.user_id,
+             'project_id': _Context.project_id, 'members': []}
+    for event in ('server_group.create', 'server_group.delete'):
+        n.server_group(ctxt, event, group)
+    n.server_group(ctxt, 'server_group.add_member',
+                   dict(group, members=[MEMBER]))
+
+
+def samples():
+    """{event_type: {'event_type', 'priority', 'publisher_id',
+    'payload'}} of every event nova_lite sends (instance.update aside:
+    see ``instance_update_sample``)."""
+    objects.register_all()
+    ctxt = _Context()
+    with _recording() as sent:
+        _instance_events(ctxt)
+        _api_events(ctxt)
+    with _recording() as update:
+        _instance_update(ctxt)
+    sent.update(update)
+    return sent
+
+
+def _instance_update(ctxt):
+    from oslo_config import cfg
+    conf = cfg.CONF.notifications
+    mode = conf.notify_on_state_change
+    cfg.CONF.set_override('notify_on_state_change', 'vm_and_task_state',
+                          group='notifications')
+    try:
+        notifications.instance_update(
+            ctxt, _instance(), HOST, 'building', 'spawning',
+            network_info=_vifs(), state='active', task_state=None)
+    finally:
+        cfg.CONF.set_override('notify_on_state_change', mode,
+                              group='notifications')
