@@ -278,42 +278,42 @@ def aggregate_delete(context, aggregate_id):
     notifications.aggregate(context, 'aggregate.delete.end', aggregate)
 
 
+def _notified(context, action, aggregate_id, change, *args):
+    """``change(context, aggregate_id, *args)`` between the
+    ``aggregate.<action>.start`` (id only: the aggregate is not read first)
+    and ``.end`` (the changed aggregate) notifications; returns the
+    aggregate dict."""
+    notifications.aggregate(context, 'aggregate.%s.start' % action,
+                            {'id': aggregate_id, 'name': ''})
+    aggregate = change(context, aggregate_id, *args)
+    notifications.aggregate(context, 'aggregate.%s.end' % action, aggregate)
+    return aggregate
+
+
 def aggregate_add_host(context, aggregate_id, host):
     """:raises: AggregateNotFound, ComputeHostNotFound (404),
     AggregateHostExists, AggregateActionConflict (409);
     aggregate.add_host.start/end"""
-    notifications.aggregate(context, 'aggregate.add_host.start',
-                            {'id': aggregate_id, 'name': ''})
-    aggregate = aggregate_db.aggregate_host_add(context, aggregate_id, host)
-    notifications.aggregate(context, 'aggregate.add_host.end', aggregate)
-    return aggregate
+    return _notified(context, 'add_host', aggregate_id,
+                     aggregate_db.aggregate_host_add, host)
 
 
 def aggregate_remove_host(context, aggregate_id, host):
     """:raises: AggregateNotFound, AggregateHostNotFound (404);
     aggregate.remove_host.start/end"""
-    notifications.aggregate(context, 'aggregate.remove_host.start',
-                            {'id': aggregate_id, 'name': ''})
-    aggregate = aggregate_db.aggregate_host_delete(context, aggregate_id,
-                                                   host)
-    notifications.aggregate(context, 'aggregate.remove_host.end',
-                            aggregate)
-    return aggregate
+    return _notified(context, 'remove_host', aggregate_id,
+                     aggregate_db.aggregate_host_delete, host)
 
 
 def aggregate_set_metadata(context, aggregate_id, metadata):
-    """Merge ``metadata`` (None values delete keys).
+    """Merge ``metadata`` (None values delete keys);
+    aggregate.update_metadata.start/end.
 
     :raises: AggregateNotFound (404), InvalidAggregateAction (400),
         Conflict (409: keys the database takes for equal)
     """
-    notifications.aggregate(context, 'aggregate.update_metadata.start',
-                            {'id': aggregate_id, 'name': ''})
-    aggregate = aggregate_db.aggregate_metadata_set(context, aggregate_id,
-                                                    metadata)
-    notifications.aggregate(context, 'aggregate.update_metadata.end',
-                            aggregate)
-    return aggregate
+    return _notified(context, 'update_metadata', aggregate_id,
+                     aggregate_db.aggregate_metadata_set, metadata)
 
 
 # ----------------------------------------------------------------- health
