@@ -44,7 +44,9 @@ class BenchSmokeTest(testtools.TestCase):
     def test_small_run_writes_sane_figures(self):
         figures = self.run_bench()
         self.assertEqual({'hosts': HOSTS, 'servers': SERVERS, 'clients': 4,
-                          'db': 'mysql', 'schedulers': 1, 'batch': SERVERS},
+                          'db': 'mysql', 'schedulers': 1, 'batch': SERVERS,
+                          'metrics': False, 'notifications': 'versioned',
+                          'cloudstack_events': False},
                          figures['config'])
         for name in ('servers_per_s', 'create_to_active_s', 'post_p50_ms',
                      'post_p99_ms', 'delete_s'):
