@@ -174,6 +174,12 @@ def build_start(context, instance_uuid, host, allocate_network=True):
     """Claim a build for ``host``: task_state None → spawning while
     building there; then allocate its NIC.
 
+    A repeat of a start whose answer was lost (the compute asks again
+    after a conductor restart; its per-instance lock keeps a second flow
+    of the same instance on the same host out meanwhile) finds the build
+    already spawning on ``host`` and answers as the first time (the NIC
+    allocation is idempotent).
+
     :returns: [VIF] (empty without ``allocate_network``), or None when
         the instance is gone or no longer waits for this host
     """
@@ -181,7 +187,11 @@ def build_start(context, instance_uuid, host, allocate_network=True):
                       {'task_state': states.SPAWNING},
                       {'task_state': None, 'vm_state': states.BUILDING,
                        'host': host}):
-        return None
+        current = instance_get(context, instance_uuid)
+        if (current is None or current.vm_state != states.BUILDING
+                or current.task_state != states.SPAWNING
+                or current.host != host):
+            return None
     if not allocate_network:
         return []
     instance = instance_obj.Instance(uuid=instance_uuid)

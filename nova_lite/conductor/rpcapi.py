@@ -170,11 +170,12 @@ class ConductorAPI:
 
     def build_start(self, context, instance_uuid, host,
                     allocate_network=True):
-        """Call: [VIF] when the build is ours (None → spawning matched),
-        None when it is not."""
-        return self._call(context, 'build_start',
-                          instance_uuid=instance_uuid, host=host,
-                          allocate_network=allocate_network)
+        """Call (repeated on timeout): [VIF] when the build is ours (None →
+        spawning matched, or already spawning here), None when it is
+        not."""
+        return self._call_until_answered(
+            context, 'build_start', instance_uuid=instance_uuid, host=host,
+            allocate_network=allocate_network)
 
     def build_finish(self, context, instance_uuid, host, event):
         """Call (repeated on timeout): 'active', 'deleting' or 'lost'."""
