@@ -177,6 +177,12 @@ class VirtDriverDependencyMissing(VirtDriverNotFound):
                "installed: %(hint)s")
 
 
+class ServiceStartInterrupted(NovaLiteException):
+    """A stop signal arrived while a service was still starting (a
+    compute waiting for its first conductor answer)."""
+    msg_fmt = '%(binary)s on %(host)s was asked to stop while starting'
+
+
 # ------------------------------------------- server groups and aggregates
 
 class InstanceGroupNotFound(NotFound):

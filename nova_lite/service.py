@@ -19,6 +19,7 @@ from oslo_log import log as logging
 import oslo_messaging as messaging
 
 from nova_lite import context as nl_context
+from nova_lite import exception
 from nova_lite import notifications
 from nova_lite import rpc
 
@@ -97,8 +98,9 @@ class DatabaseStateReport:
         from nova_lite.db import services as service_db
         self.db = service_db
 
-    def register(self, ctxt, host, binary, topic):
-        """The services row's dict."""
+    def register(self, ctxt, host, binary, topic, stopping=None):
+        """The services row's dict (``stopping`` is unused: the write does
+        not wait for another service)."""
         return self.db.service_register(ctxt, host, binary, topic)
 
     def heartbeat(self, ctxt, service_ref, host, binary, topic):
@@ -116,8 +118,22 @@ class ConductorStateReport:
     def __init__(self, conductor):
         self.conductor = conductor
 
-    def register(self, ctxt, host, binary, topic):
-        self.conductor.wait_until_ready(ctxt)
+    def register(self, ctxt, host, binary, topic, stopping=None):
+        """The services row's dict, once a conductor answers.
+
+        :param stopping: callable, true once the process was asked to
+            stop; the wait for a conductor ends then
+        :raises: ServiceStartInterrupted when ``stopping()`` became true
+            before a conductor answered
+        """
+        stopping = stopping or (lambda: False)
+        try:
+            self.conductor.wait_until_ready(ctxt, stopping=stopping)
+        except messaging.MessagingTimeout:
+            if stopping():
+                raise exception.ServiceStartInterrupted(binary=binary,
+                                                        host=host)
+            raise
         return self.conductor.service_register(ctxt, host, binary, topic)
 
     def heartbeat(self, ctxt, service_ref, host, binary, topic):
@@ -148,11 +164,16 @@ class Service:
         self._ping_client = None
         self.state = state_report(manager)
 
-    def start(self):
-        """Register, start the RPC servers and the periodic tasks."""
+    def start(self, stopping=None):
+        """Register, start the RPC servers and the periodic tasks.
+
+        :param stopping: callable, true once the process was asked to
+            stop (a compute then gives up waiting for a conductor)
+        :raises: ServiceStartInterrupted when asked to stop while waiting
+        """
         ctxt = nl_context.get_admin_context()
         self.service_ref = self.state.register(ctxt, self.host, self.binary,
-                                               self.topic)
+                                               self.topic, stopping=stopping)
         self.manager.init_host()
         endpoints = [self.manager]
         for target in (messaging.Target(topic=self.topic, server=self.host),):

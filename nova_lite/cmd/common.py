@@ -39,13 +39,6 @@ def parse_args(argv, default_config_files=None, cli_opts=(),
         rpc.init(CONF)
 
 
-def wait_for_signal():
-    """Block until SIGTERM or SIGINT; returns the signal number."""
-    received, _previous = service.catch_stop_signals()
-    service.wait_for_stop(received)
-    return received[0]
-
-
 def start_metrics(binary):
     """Start this process's metrics listener (``[metrics] listen``); the
     scheduler and nova-lite-all also export the capacity gauges.
@@ -60,20 +53,44 @@ def start_metrics(binary):
 
 
 def serve(services):
-    """Start ``services``, wait for a signal, stop them; exit code 0."""
+    """Start ``services``, wait for SIGTERM or SIGINT, stop them; exit
+    code 0.
+
+    The stop signals are caught before the first service starts: one
+    that arrives while a compute still waits for a conductor ends that
+    wait, and the services already started are stopped as usual.
+    """
+    received, _previous = service.catch_stop_signals()
     stop_metrics = start_metrics(services[0].binary)
-    for svc in services:
-        svc.start()
+    started = start_services(services, lambda: bool(received))
     stop_stats = start_stats('%s-%s' % (services[0].binary,
                                         services[0].host))
-    signum = wait_for_signal()
+    service.wait_for_stop(received)
     stop_stats()
-    LOG.info('Signal %d received, stopping', signum)
-    for svc in reversed(services):
+    LOG.info('Signal %d received, stopping', received[0])
+    for svc in reversed(started):
         svc.stop()
     stop_metrics()
     rpc.cleanup()
     return 0
+
+
+def start_services(services, stopping):
+    """Start ``services`` in order until ``stopping()`` is true.
+
+    :returns: the services started
+    """
+    started = []
+    for svc in services:
+        if stopping():
+            break
+        try:
+            svc.start(stopping=stopping)
+        except exception.ServiceStartInterrupted as exc:
+            LOG.info('%s', exc)
+            break
+        started.append(svc)
+    return started
 
 
 def start_stats(name):

@@ -37,11 +37,14 @@ def _log_retry(state):
                 method, state.attempt_number)
 
 
-def _retrying(attempts):
+def _retrying(attempts, stopping=None):
     """tenacity policy: repeat on MessagingTimeout, ``attempts`` at most
-    (None: without end), re-raising the last timeout."""
+    (None: without end) and not once ``stopping()`` is true, re-raising
+    the last timeout."""
     stop = (tenacity.stop_never if attempts is None
             else tenacity.stop_after_attempt(attempts))
+    if stopping is not None:
+        stop = stop | (lambda _state: stopping())
     return tenacity.Retrying(
         retry=tenacity.retry_if_exception_type(messaging.MessagingTimeout),
         stop=stop, reraise=True, before_sleep=_log_retry)
@@ -65,16 +68,20 @@ class ConductorAPI:
             context, 'build_instances', instances=instances,
             request_spec=request_spec, host_lists=host_lists)
 
-    def wait_until_ready(self, context, attempts=None, attempt_timeout=5):
+    def wait_until_ready(self, context, attempts=None, attempt_timeout=5,
+                         stopping=None):
         """Block until a conductor answers a ping (the compute's first
         call at start, when the conductor may still be starting).
 
         :param attempts: pings of ``attempt_timeout`` seconds each before
             giving up (None: never give up)
-        :raises: MessagingTimeout after ``attempts`` unanswered pings
+        :param stopping: callable; no new ping once it returns true (the
+            process was asked to stop)
+        :raises: MessagingTimeout after ``attempts`` unanswered pings, or
+            after the unanswered ping during which ``stopping()`` became true
         """
         client = self.client.prepare(version='1.0', timeout=attempt_timeout)
-        _retrying(attempts)(client.call, context, 'ping')
+        _retrying(attempts, stopping)(client.call, context, 'ping')
 
     def _call(self, context, method, **kwargs):
         return self.client.prepare(version='1.1').call(context, method,

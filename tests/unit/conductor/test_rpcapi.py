@@ -8,7 +8,10 @@ import fixtures
 import oslo_messaging as messaging
 import testtools
 
+from nova_lite.cmd import common
 from nova_lite.conductor import rpcapi
+from nova_lite import exception
+from nova_lite import service
 
 
 class TestRepeatedCalls(testtools.TestCase):
@@ -56,6 +59,50 @@ class TestRepeatedCalls(testtools.TestCase):
         self.assertRaises(messaging.MessagingTimeout,
                           self.api.wait_until_ready, mock.sentinel.ctx,
                           attempts=2)
+
+    def test_wait_until_ready_ends_when_the_process_is_stopping(self):
+        self.prepared.call.side_effect = messaging.MessagingTimeout()
+        calls = self.prepared.call
+        self.assertRaises(messaging.MessagingTimeout,
+                          self.api.wait_until_ready, mock.sentinel.ctx,
+                          stopping=lambda: calls.call_count >= 2)
+        self.assertEqual(2, calls.call_count)
+
+
+class TestStartInterrupted(testtools.TestCase):
+    """A compute asked to stop while it waits for its first conductor
+    answer gives up the wait and reports it; nothing is registered."""
+
+    def test_register_raises_start_interrupted(self):
+        conductor = mock.Mock()
+        conductor.wait_until_ready.side_effect = messaging.MessagingTimeout()
+        report = service.ConductorStateReport(conductor)
+        self.assertRaises(exception.ServiceStartInterrupted, report.register,
+                          mock.sentinel.ctx, 'node1', 'nova-lite-compute',
+                          'compute', stopping=lambda: True)
+        conductor.service_register.assert_not_called()
+
+    def test_timeout_without_a_stop_is_raised_as_is(self):
+        conductor = mock.Mock()
+        conductor.wait_until_ready.side_effect = messaging.MessagingTimeout()
+        report = service.ConductorStateReport(conductor)
+        self.assertRaises(messaging.MessagingTimeout, report.register,
+                          mock.sentinel.ctx, 'node1', 'nova-lite-compute',
+                          'compute', stopping=lambda: False)
+
+    def test_start_services_stops_at_the_interrupted_one(self):
+        first, second, third = mock.Mock(), mock.Mock(), mock.Mock()
+        second.start.side_effect = exception.ServiceStartInterrupted(
+            binary='nova-lite-compute', host='node2')
+        started = common.start_services([first, second, third],
+                                        lambda: False)
+        self.assertEqual([first], started)
+        third.start.assert_not_called()
+
+    def test_start_services_starts_nothing_once_stopping(self):
+        first = mock.Mock()
+        self.assertEqual([], common.start_services([first], lambda: True))
+        first.start.assert_not_called()
 
 
 def mock_client(client):
