@@ -22,6 +22,7 @@ from nova_lite.compute import rpcapi as compute_rpcapi
 from nova_lite.compute import server_groups
 from nova_lite.compute import states
 from nova_lite.compute import topology
+from nova_lite.compute import update_events
 from nova_lite.conductor import rpcapi as conductor_rpcapi
 from nova_lite.db import instances as instance_db
 from nova_lite.db import session as db_session
@@ -359,13 +360,16 @@ class API(api_actions.ServerActions):
         """Rename a server and/or set its access IPs (dict
         ``access_ip_v4``/``access_ip_v6``) and/or its description (None
         clears it); returns the updated row."""
-        self.get(context, instance_uuid)
+        before = self.get(context, instance_uuid)
         values = dict(access_ips or {})
         if description is not UNSET:
             values['display_description'] = description
         if name is not None:
             values.update(display_name=name,
                           hostname=sanitize_hostname(name))
-        if values:
-            instance_db.instance_update(context, instance_uuid, values)
-        return self.get(context, instance_uuid)
+        if not values:
+            return before
+        instance_db.instance_update(context, instance_uuid, values)
+        after = self.get(context, instance_uuid)
+        update_events.server_changed(context, before, after)
+        return after

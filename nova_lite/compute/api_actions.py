@@ -12,6 +12,7 @@ action and casts to the instance's compute.
 from oslo_log import log as logging
 
 from nova_lite.compute import states
+from nova_lite.compute import update_events
 from nova_lite.db import actions as action_db
 from nova_lite.db import instance_metadata as metadata_db
 from nova_lite.db import instances as instance_db
@@ -51,6 +52,8 @@ class ServerActions:
                 except exception.UnexpectedTaskStateError:
                     pass
                 else:
+                    update_events.server_changed(
+                        context, instance, task_state=states.DELETING)
                     self.compute.terminate_instance(context, instance.host,
                                                     instance_uuid)
                     return
@@ -83,6 +86,7 @@ class ServerActions:
                 action=action, instance_uuid=instance_uuid,
                 attr='task_state', state=instance.task_state) from exc
         action_db.action_start(context, instance_uuid, action)
+        update_events.server_changed(context, instance, task_state=task_state)
         return instance
 
     def reboot(self, context, instance_uuid, reboot_type='SOFT'):
@@ -110,13 +114,14 @@ class ServerActions:
     def lock(self, context, instance_uuid, locked):
         """Lock or unlock a server (locked servers refuse actions of
         non-admins)."""
-        self.get(context, instance_uuid)
+        instance = self.get(context, instance_uuid)
         instance_db.instance_update(context, instance_uuid, {
             'locked': locked,
             'locked_by': ('admin' if context.is_admin else 'owner')
             if locked else None})
         action_db.action_start(context, instance_uuid,
                                'lock' if locked else 'unlock')
+        update_events.server_changed(context, instance, locked=locked)
 
     def get_console_output(self, context, instance_uuid, length=None):
         """The guest's console log (RPC call to its compute).
@@ -152,12 +157,18 @@ class ServerActions:
         if not delete:
             items.update(m.key for m in instance.metadata_items)
         quota.check(context, 'metadata_items', len(items), used=0)
-        return metadata_db.instance_metadata_update(context, instance_uuid,
-                                                    metadata, delete)
+        result = metadata_db.instance_metadata_update(context, instance_uuid,
+                                                      metadata, delete)
+        update_events.server_changed(context, instance,
+                                     metadata=dict(result))
+        return result
 
     def delete_metadata_item(self, context, instance_uuid, key):
-        self.get(context, instance_uuid)
+        instance = self.get(context, instance_uuid)
         metadata_db.instance_metadata_delete(context, instance_uuid, key)
+        update_events.server_changed(context, instance, metadata={
+            m.key: m.value for m in instance.metadata_items
+            if m.key != key})
 
     # ---------------------------------------------------------- reset state
 
@@ -174,5 +185,7 @@ class ServerActions:
                                     {'vm_state': vm_state,
                                      'task_state': None})
         action_db.action_start(context, instance_uuid, 'resetState')
+        update_events.server_changed(context, instance, state=vm_state,
+                                     task_state=None)
         LOG.info('Instance %s reset from %s/%s to %s', instance_uuid,
                  instance.vm_state, instance.task_state, vm_state)

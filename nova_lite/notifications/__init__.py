@@ -23,7 +23,9 @@ doc/notification_samples has one sample per event.
 Who sends what: the compute its instance.* events and
 compute.exception (it has the bus, not the database); the conductor
 instance.create.error of builds it fails (no valid host); the API's
-service modules service.*, aggregate.*, keypair.* and server_group.*.
+service modules service.*, aggregate.*, keypair.*, server_group.* and
+the instance.update of every change they make to a server (rename,
+description, lock, metadata, a task started, a state reset).
 Payloads are built from objects the sender already holds: no event
 costs an SQL statement. Sending never raises: a failure is logged (the
 operation it describes went through).
@@ -73,6 +75,12 @@ def _format():
 def enabled():
     """True unless ``notification_format`` is none."""
     return _format() != 'none'
+
+
+def updates_enabled():
+    """True when instance.update is sent at all (``enabled()`` and
+    ``[notifications] notify_on_state_change`` set)."""
+    return bool(CONF.notifications.notify_on_state_change) and enabled()
 
 
 def _notifiers():
@@ -182,17 +190,23 @@ def instance_action(context, instance, event_type, publisher_host,
 
 def instance_update(context, instance, publisher_host, old_state,
                     old_task_state, binary=COMPUTE, network_info=None,
-                    **overrides):
+                    regular=False, old_display_name=None, **overrides):
     """instance.update, as ``[notifications] notify_on_state_change``
     asks: ``instance``'s new states are ``overrides['state']`` /
-    ``['task_state']`` (else the object's)."""
+    ``['task_state']`` (else the object's).
+
+    :param regular: send it also when no state it watches changed (Nova
+        sends one for every save of an instance: a rename, a lock, new
+        metadata); the API's changes are regular updates
+    :param old_display_name: the name before a rename (None otherwise)
+    """
     mode = CONF.notifications.notify_on_state_change
     if not mode or not enabled():
         return
     state = overrides.get('state', instance.get('vm_state', None))
     task_state = overrides.get('task_state', instance.get('task_state', None))
-    if state == old_state and (mode == 'vm_state'
-                               or task_state == old_task_state):
+    if not regular and state == old_state and (
+            mode == 'vm_state' or task_state == old_task_state):
         return
     try:
         update = inst_payload.InstanceStateUpdatePayload(
@@ -200,7 +214,7 @@ def instance_update(context, instance, publisher_host, old_state,
             old_task_state=old_task_state, new_task_state=task_state)
         payload = inst_payload.InstanceUpdatePayload.from_instance(
             context, instance, network_info, state_update=update,
-            old_display_name=None, **overrides)
+            old_display_name=old_display_name, **overrides)
     except Exception:  # noqa: BLE001 - see send
         LOG.exception('Could not build instance.update of %s',
                       instance.uuid)
