@@ -7,7 +7,8 @@
 #
 # Steps (each one timed): system packages, virtualenv, database, message
 # bus, hypervisor, configuration, Keystone, schema, flavors/network,
-# images, services, namespaced nodes, service check, demo server.
+# images, services, namespaced nodes, service check, Prometheus, demo
+# server.
 #
 # Idempotent: a second run finds everything in place, restarts only the
 # services whose command or config changed, and keeps the demo server.
@@ -17,7 +18,7 @@ set -euo pipefail
 
 # shellcheck source=functions
 source "$(dirname "${BASH_SOURCE[0]}")/functions"
-for lib in services python database rabbitmq keystone libvirt nova_lite netns demo; do
+for lib in services python database rabbitmq keystone libvirt nova_lite netns prometheus demo; do
     # shellcheck disable=SC1090
     source "$DEVSTACK_DIR/lib/$lib"
 done
@@ -93,6 +94,7 @@ main() {
     step "nova_lite services" nova_start_services
     step "Compute nodes in network namespaces (NODES=$NODES)" nodes_setup
     step "Services up" nova_wait_services
+    step "Prometheus (PROMETHEUS=$PROMETHEUS)" prometheus_setup
     if is_true "$DEMO_BOOT"; then
         step "Demo server ($DEMO_SERVER)" demo_boot
     fi
