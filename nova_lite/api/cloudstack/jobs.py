@@ -105,11 +105,15 @@ def _latest_action(request, job, action):
 
 def _action_resolver(action, done_vm_state):
     def resolve(request, job):
+        # The action first: the compute's conductor writes the instance's
+        # state and then finishes the action, so an instance read after a
+        # finished action has that action's state (read before it, it
+        # could still be Starting while the action already looked done).
+        act = _latest_action(request, job, action)
         instance = _live_instance(request, job)
         if instance is None:
             return _failed('Virtual machine %s was destroyed.'
                            % job['instance_uuid'])
-        act = _latest_action(request, job, action)
         if act is None or act.finish_time is None:
             if instance.vm_state == states.ERROR:
                 return _failed(_error_text(instance, action))
