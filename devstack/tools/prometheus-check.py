@@ -33,8 +33,11 @@ CAPACITY_PER_AZ = ('sum by (availability_zone) (max by (host, '
                    'availability_zone) (nova_lite_host_memory_bytes - '
                    'nova_lite_host_memory_used_bytes))')
 SUCCEEDED = 'sum(nova_lite_builds_succeeded_total)'
-#: MiB: more memory than any lab host has.
-HUGE_RAM_MB = 64 * 1024 * 1024
+#: Name prefix of what the check creates.
+PREFIX = 'prom-check-'
+#: GiB of root disk: more than any lab host has (disk has no quota, so
+#: the request reaches the scheduler, whose DiskFilter refuses it).
+HUGE_DISK_GB = 1024 * 1024
 
 
 def say(text):
@@ -98,43 +101,63 @@ def check_targets(prom, timeout):
         say('target %-28s %-22s %s' % (job, instance, health))
 
 
-def boot(conn, args):
-    """Boot the servers and the one no host can hold; returns (servers,
-    the huge one, the huge flavor)."""
+def boot(conn, args, created):
+    """Boot the servers and one that no host can hold (on a flavor made
+    for it), appending what it creates to ``created`` as it goes."""
     image = conn.compute.find_image(args.image, ignore_missing=False)
     flavor = conn.compute.find_flavor(args.flavor, ignore_missing=False)
-    servers = [conn.compute.create_server(
-        name='prom-check-%d' % i, image_id=image.id, flavor_id=flavor.id)
-        for i in range(args.servers)]
+    servers = []
+    for i in range(args.servers):
+        servers.append(conn.compute.create_server(
+            name='%s%d' % (PREFIX, i), image_id=image.id,
+            flavor_id=flavor.id))
+        created.append(servers[-1])
     huge_flavor = conn.compute.create_flavor(
-        name='prom-check-huge', ram=HUGE_RAM_MB, vcpus=1, disk=0,
+        name=PREFIX + 'huge', ram=flavor.ram, vcpus=1, disk=HUGE_DISK_GB,
         is_public=True)
-    huge = conn.compute.create_server(name='prom-check-huge',
+    created.append(huge_flavor)
+    huge = conn.compute.create_server(name=PREFIX + 'huge',
                                       image_id=image.id,
                                       flavor_id=huge_flavor.id)
+    created.append(huge)
     for index, server in enumerate(servers, 1):
         conn.compute.wait_for_server(server, status='ACTIVE',
                                      wait=args.timeout)
         say('server %d/%d ACTIVE: %s' % (index, len(servers), server.id))
     conn.compute.wait_for_server(huge, status='ERROR', failures=[],
                                  wait=args.timeout)
-    say('server prom-check-huge ERROR (no valid host), as expected')
-    return servers, huge, huge_flavor
+    say('server %shuge ERROR (no valid host), as expected' % PREFIX)
 
 
-def cleanup(conn, servers, huge, huge_flavor):
-    for server in servers + [huge]:
+def leftovers(conn):
+    """Servers and flavors of an earlier run of this check."""
+    found = [s for s in conn.compute.servers(all_projects=True)
+             if s.name.startswith(PREFIX)]
+    return found + [f for f in conn.compute.flavors(is_public=None)
+                    if f.name.startswith(PREFIX)]
+
+
+def cleanup(conn, created):
+    """Delete ``created`` (servers first, then flavors)."""
+    servers = [r for r in created if r.resource_key == 'server']
+    for server in servers:
         conn.compute.delete_server(server, ignore_missing=True)
-    for server in servers + [huge]:
+    for server in servers:
         conn.compute.wait_for_delete(server, wait=120)
-    conn.compute.delete_flavor(huge_flavor, ignore_missing=True)
-    say('deleted the check\'s servers and flavor')
+    for flavor in created:
+        if flavor.resource_key == 'flavor':
+            conn.compute.delete_flavor(flavor, ignore_missing=True)
+    if created:
+        say('deleted %d server(s) and flavor(s) of the check' % len(created))
 
 
 def check_queries(prom, before, count, timeout):
     """Wait for the scrape of the boots, then run the three queries."""
     wait_for('%d more succeeded builds in Prometheus' % count,
              lambda: (prom.scalar(SUCCEEDED) or 0) >= before + count,
+             timeout)
+    wait_for('a NoValidHost in Prometheus',
+             lambda: any(v > 0 for v in prom.query(NO_VALID_HOST).values()),
              timeout)
     failures = []
     boots = prom.scalar(BOOTS_PER_MINUTE)
@@ -170,13 +193,15 @@ def main():
     prom = Prometheus(args.prometheus)
     conn = openstack.connect()
     check_targets(prom, args.timeout)
+    cleanup(conn, leftovers(conn))
     before = prom.scalar(SUCCEEDED) or 0
     say('succeeded builds before: %d' % before)
-    servers, huge, huge_flavor = boot(conn, args)
+    created = []
     try:
+        boot(conn, args, created)
         failures = check_queries(prom, before, args.servers, args.timeout)
     finally:
-        cleanup(conn, servers, huge, huge_flavor)
+        cleanup(conn, created)
     if failures:
         sys.exit('FAILED: ' + '; '.join(failures))
     say('OK: Prometheus scraped every service and answered the three '

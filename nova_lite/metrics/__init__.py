@@ -168,6 +168,18 @@ def _utcnow():
     return datetime.datetime.now(datetime.timezone.utc).replace(tzinfo=None)
 
 
+def declare_scheduler_series(filter_names):
+    """Create the scheduler's labelled series at 0 (each filter of
+    ``filter_names`` and the special names of NO_VALID_HOST, each
+    outcome of SELECT_SECONDS), so that they are scraped from the start:
+    a series that first appears at 1 shows no ``increase()`` in
+    Prometheus (it has no earlier sample)."""
+    for name in list(filter_names) + ['ClaimConflict', 'NoHosts', 'other']:
+        NO_VALID_HOST.labels(name)
+    for outcome in ('success', 'no_valid_host', 'error'):
+        SELECT_SECONDS.labels(outcome)
+
+
 def no_valid_host(exc, known_filters=()):
     """Count a NoValidHost: +1 per filter named in its per-host
     ``details`` rows ({"host", "filter", "reason"}). Names outside

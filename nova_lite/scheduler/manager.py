@@ -45,6 +45,7 @@ class SchedulerManager(service.Manager):
         super().__init__(host)
         self.filter_names = filter_names()
         self.filters = filters.load_filters(self.filter_names)
+        metrics.declare_scheduler_series(self.filter_names)
         self.weighers = weights.all_weighers()
 
     @messaging.expected_exceptions(exception.NoValidHost)

@@ -136,6 +136,19 @@ class TestHelpers(testtools.TestCase):
         self.assertEqual(1, helpers.delta(before, after, name,
                                           filter='NoHosts'))
 
+    def test_scheduler_series_exist_at_zero_from_the_start(self):
+        metrics.declare_scheduler_series(['ComputeFilter', 'ZoneXFilter'])
+        samples = helpers.registry_samples()
+        name = 'nova_lite_scheduler_no_valid_host_total'
+        for name_filter in ('ComputeFilter', 'ZoneXFilter', 'NoHosts',
+                            'ClaimConflict', 'other'):
+            self.assertIn((name, frozenset({('filter', name_filter)})),
+                          samples)
+        count = 'nova_lite_scheduler_select_destinations_seconds_count'
+        for outcome in ('success', 'no_valid_host', 'error'):
+            self.assertIn((count, frozenset({('outcome', outcome)})),
+                          samples)
+
     def test_select_timer_outcomes(self):
         before = helpers.registry_samples()
         with metrics.select_timer():
