@@ -129,10 +129,10 @@ class ConductorStateReport:
         stopping = stopping or (lambda: False)
         try:
             self.conductor.wait_until_ready(ctxt, stopping=stopping)
-        except messaging.MessagingTimeout:
+        except messaging.MessagingTimeout as exc:
             if stopping():
-                raise exception.ServiceStartInterrupted(binary=binary,
-                                                        host=host)
+                raise exception.ServiceStartInterrupted(
+                    binary=binary, host=host) from exc
             raise
         return self.conductor.service_register(ctxt, host, binary, topic)
 
