@@ -1,7 +1,8 @@
 """Services and signals: SIGTERM stops a service cleanly (exit 0, its
 heartbeats end), also while it is still starting; SIGABRT makes it write
 the stack of every thread to its log (faulthandler) before it dies, so a
-service that would not stop shows where it was stuck (the lab sends SIGABRT before SIGKILL)."""
+service that would not stop shows where it was stuck (the lab sends
+SIGABRT before SIGKILL)."""
 import signal
 import time
 
