@@ -6,6 +6,7 @@ from nova_lite.api.openstack.compute import aggregates
 from nova_lite.api.openstack.compute import availability_zone
 from nova_lite.api.openstack.compute import flavor_extras
 from nova_lite.api.openstack.compute import flavors
+from nova_lite.api.openstack.compute import hosts
 from nova_lite.api.openstack.compute import hypervisors
 from nova_lite.api.openstack.compute import images
 from nova_lite.api.openstack.compute import instance_actions
@@ -28,4 +29,4 @@ BLUEPRINTS = (versions.bp, servers.bp, server_actions.bp,
               server_groups.bp, keypairs.bp, quota_sets.bp, limits.bp,
               services.bp, hypervisors.bp, availability_zone.bp,
               networks.bp, instance_actions.bp, server_tags.bp,
-              simple_tenant_usage.bp)
+              simple_tenant_usage.bp, hosts.bp)
