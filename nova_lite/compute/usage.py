@@ -10,24 +10,17 @@ still running), clipped to the window; deleted instances are included
 (``nova_lite.db.usage.instances_in_window``). Hours are floats; memory
 in MiB, disks in GiB; times naive UTC.
 
-The audit period is Nova's ``last_completed_audit_period``: periods start
-on the full hour, at midnight UTC, on the 1st of the month or on January
-1st (``[DEFAULT] instance_usage_audit_period``).
+The audit log summarizes the ``task_log`` rows of the period
+``nova_lite.compute.usage_audit.last_completed_audit_period`` gives.
 """
 import collections
-import datetime
 
-from oslo_config import cfg
 from oslo_utils import timeutils
 
+from nova_lite.compute import usage_audit
 from nova_lite.db import services as service_db
 from nova_lite.db import usage as usage_db
 from nova_lite import servicegroup
-
-CONF = cfg.CONF
-
-#: ``task_log.task_name`` of the instance usage audit.
-AUDIT_TASK = 'instance_usage_audit'
 
 
 def hours_in_window(instance, begin, end):
@@ -111,42 +104,7 @@ def tenant_usages(context, begin, end, project_id=None, detailed=True,
     return list(usages.values()), servers
 
 
-# ------------------------------------------------------------ audit period
-
-def _month_start(year, month):
-    while month < 1:
-        year, month = year - 1, month + 12
-    return datetime.datetime(year, month, 1)
-
-
-def last_completed_audit_period(unit=None, before=None):
-    """``(begin, end)``: the latest audit period that ended at or before
-    ``before`` (naive UTC; default now), of ``unit`` ('hour', 'day',
-    'month' or 'year'; default ``[DEFAULT] instance_usage_audit_period``).
-    A period ending exactly at ``before`` is not complete yet: the one
-    before it is answered (Nova's rule)."""
-    unit = unit or CONF.instance_usage_audit_period
-    now = before or timeutils.utcnow()
-    if unit == 'year':
-        end = datetime.datetime(now.year, 1, 1)
-        if end >= now:
-            end = datetime.datetime(now.year - 1, 1, 1)
-        return datetime.datetime(end.year - 1, 1, 1), end
-    if unit == 'month':
-        end = _month_start(now.year, now.month)
-        if end >= now:
-            end = _month_start(now.year, now.month - 1)
-        return _month_start(end.year, end.month - 1), end
-    step = datetime.timedelta(days=1) if unit == 'day' \
-        else datetime.timedelta(hours=1)
-    if unit == 'day':
-        end = datetime.datetime(now.year, now.month, now.day)
-    else:
-        end = now.replace(minute=0, second=0, microsecond=0)
-    if end >= now:
-        end -= step
-    return end - step, end
-
+# ------------------------------------------------------------ audit log
 
 def audit_log(context, before=None):
     """The usage audit summary of the latest period completed before
@@ -157,8 +115,9 @@ def audit_log(context, before=None):
     ``hosts_not_run``, ``total_instances``, ``total_errors``,
     ``overall_status`` and ``log`` (``{host: {state, instances, errors,
     message}}``). Two SELECTs."""
-    begin, end = last_completed_audit_period(before=before)
-    logs = usage_db.task_log_get_all(context, AUDIT_TASK, begin, end)
+    begin, end = usage_audit.last_completed_audit_period(before=before)
+    logs = usage_db.task_log_get_all(context, usage_audit.AUDIT_TASK,
+                                     begin, end)
     hosts = {s['host'] for s in service_db.service_get_all(
         context, binary=servicegroup.COMPUTE)}
     seen = {log['host'] for log in logs}

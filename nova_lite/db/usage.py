@@ -20,8 +20,10 @@ from nova_lite.db.session import writer
 from nova_lite import exception
 
 #: Columns of the instance dicts ``instances_in_window`` returns.
-_COLUMNS = ('uuid', 'display_name', 'project_id', 'user_id', 'host',
-            'node', 'flavor_id', 'flavor_name', 'vcpus', 'memory_mb',
+_COLUMNS = ('id', 'uuid', 'display_name', 'hostname', 'project_id',
+            'user_id', 'host', 'node', 'reservation_id', 'launch_index',
+            'key_name', 'instance_name', 'flavor_id', 'flavor_name',
+            'vcpus', 'memory_mb',
             'root_gb', 'ephemeral_gb', 'vm_state', 'task_state',
             'power_state', 'image_ref', 'availability_zone', 'created_at',
             'launched_at', 'terminated_at', 'deleted_at', 'deleted')

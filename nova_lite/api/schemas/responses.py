@@ -222,6 +222,30 @@ def _usage_show(version):
     return _object(properties, required=['tenant_usage'])
 
 
+def audit_log(version):
+    """The usage audit summary of a period
+    (os-instance-usage-audit-log)."""
+    return _object({
+        'period_beginning': _STRING, 'period_ending': _STRING,
+        'num_hosts': _INTEGER, 'num_hosts_done': _INTEGER,
+        'num_hosts_running': _INTEGER, 'num_hosts_not_run': _INTEGER,
+        'hosts_not_run': {'type': 'array', 'items': _STRING},
+        'total_instances': _INTEGER, 'total_errors': _INTEGER,
+        'overall_status': _STRING,
+        'log': {'type': 'object', 'additionalProperties': _object({
+            'state': {'type': 'string', 'enum': ['RUNNING', 'DONE']},
+            'instances': _INTEGER, 'errors': _INTEGER,
+            'message': _STRING})}})
+
+
+def _audit_logs(version):
+    return _wrap('instance_usage_audit_logs', audit_log(version))
+
+
+def _audit_log_before(version):
+    return _wrap('instance_usage_audit_log', audit_log(version))
+
+
 # ------------------------------------------------------------------ hosts
 
 def _host_list(version):
@@ -253,6 +277,7 @@ _SERVICES = '/v2.1/os-services'
 _TAGS = '/v2.1/servers/<server_id>/tags'
 _USAGE = '/v2.1/os-simple-tenant-usage'
 _HOSTS = '/v2.1/os-hosts'
+_AUDIT = '/v2.1/os-instance_usage_audit_log'
 
 RESPONSES = {
     ('GET', '/v2.1/flavors/detail'): [('2.1', None, 200, _flavor_list)],
@@ -283,6 +308,9 @@ RESPONSES = {
     ('PUT', _TAGS): [('2.26', None, 200, _tags)],
     ('GET', _USAGE): [('2.1', None, 200, _usage_list)],
     ('GET', _USAGE + '/<tenant_id>'): [('2.1', None, 200, _usage_show)],
+    ('GET', _AUDIT): [('2.1', None, 200, _audit_logs)],
+    ('GET', _AUDIT + '/<before_timestamp>'): [
+        ('2.1', None, 200, _audit_log_before)],
     ('GET', _HOSTS): [('2.1', '2.42', 200, _host_list)],
     ('GET', _HOSTS + '/<host_name>'): [('2.1', '2.42', 200, _host_show)],
     ('PUT', _HOSTS + '/<host_name>'): [('2.1', '2.42', 200, _host_update)],

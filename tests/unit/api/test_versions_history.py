@@ -149,6 +149,8 @@ class RenderedBodiesTest(fakes.APITestCase):
             ('GET', '/v2.1/os-simple-tenant-usage/admin-project',
              '/v2.1/os-simple-tenant-usage/<tenant_id>', None),
             ('GET', '/v2.1/os-hosts', '/v2.1/os-hosts', None),
+            ('GET', '/v2.1/os-instance_usage_audit_log',
+             '/v2.1/os-instance_usage_audit_log', None),
         ]
 
 

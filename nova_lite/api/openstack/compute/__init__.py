@@ -10,6 +10,7 @@ from nova_lite.api.openstack.compute import hosts
 from nova_lite.api.openstack.compute import hypervisors
 from nova_lite.api.openstack.compute import images
 from nova_lite.api.openstack.compute import instance_actions
+from nova_lite.api.openstack.compute import instance_usage_audit_log
 from nova_lite.api.openstack.compute import keypairs
 from nova_lite.api.openstack.compute import limits
 from nova_lite.api.openstack.compute import networks
@@ -29,4 +30,5 @@ BLUEPRINTS = (versions.bp, servers.bp, server_actions.bp,
               server_groups.bp, keypairs.bp, quota_sets.bp, limits.bp,
               services.bp, hypervisors.bp, availability_zone.bp,
               networks.bp, instance_actions.bp, server_tags.bp,
-              simple_tenant_usage.bp, hosts.bp)
+              simple_tenant_usage.bp, hosts.bp,
+              instance_usage_audit_log.bp)
