@@ -59,6 +59,8 @@ _SERVER_LIST = _LIST + ('name', 'status', 'reservation_id', 'image',
                         'flavor', 'changes-since', 'host', 'all_tenants',
                         'deleted', 'ip', 'ip6')
 _FLAVOR_LIST = _LIST + ('is_public', 'minRam', 'minDisk')
+#: limit and marker are read from microversion 2.40 only.
+_USAGE = ('start', 'end') + _LIST
 
 #: (method, OpenAPI path) → query parameters the handler reads.
 QUERY_PARAMETERS = {
@@ -77,6 +79,9 @@ QUERY_PARAMETERS = {
     ('GET', '/v2.1/os-keypairs'): ('user_id',),
     ('GET', '/v2.1/os-keypairs/{keypair_name}'): ('user_id',),
     ('DELETE', '/v2.1/os-keypairs/{keypair_name}'): ('user_id',),
+    ('GET', '/v2.1/os-simple-tenant-usage'): _USAGE + ('detailed',),
+    ('GET', '/v2.1/os-simple-tenant-usage/{tenant_id}'): _USAGE,
+    ('GET', '/v2.1/os-hosts'): ('zone',),
 }
 
 #: (method, OpenAPI path) → {status: empty body} of handlers whose

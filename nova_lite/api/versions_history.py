@@ -19,7 +19,9 @@ refused, contiguously from 2.1.
 
 ``ROUTES`` gives the microversion range of the routes that exist only
 from (or until) a version; outside it a route answers 404, as an
-unknown URL does.
+unknown URL does.  A bound may name a version past ``MAX`` whose row is
+not written yet (os-hosts ends at 2.42): it takes effect once the
+history reaches it.
 """
 import collections
 
@@ -138,6 +140,7 @@ HISTORY = (
 #: (method, Flask rule) → (first version, last version or None) of
 #: routes that do not exist at every microversion.
 _TAGS = '/v2.1/servers/<server_id>/tags'
+_HOSTS = '/v2.1/os-hosts'
 ROUTES = {
     ('PUT', '/v2.1/os-services/force-down'): ('2.11', None),
     ('GET', _TAGS): ('2.26', None),
@@ -151,6 +154,12 @@ ROUTES = {
     ('GET', '/v2.1/images/<image_id>'): ('2.1', '2.35'),
     ('GET', '/v2.1/os-networks'): ('2.1', '2.35'),
     ('GET', '/v2.1/os-networks/<network_id>'): ('2.1', '2.35'),
+    ('GET', _HOSTS): ('2.1', '2.42'),
+    ('GET', _HOSTS + '/<host_name>'): ('2.1', '2.42'),
+    ('PUT', _HOSTS + '/<host_name>'): ('2.1', '2.42'),
+    ('GET', _HOSTS + '/<host_name>/startup'): ('2.1', '2.42'),
+    ('GET', _HOSTS + '/<host_name>/shutdown'): ('2.1', '2.42'),
+    ('GET', _HOSTS + '/<host_name>/reboot'): ('2.1', '2.42'),
 }
 
 MAX = HISTORY[-1].version

@@ -23,6 +23,7 @@ from nova_lite import availability_zones as az
 from nova_lite.db import aggregates as aggregate_db
 from nova_lite.db import compute_nodes as node_db
 from nova_lite.db import hypervisors as hypervisor_db
+from nova_lite.db import instances as instance_db
 from nova_lite.db import services as service_db
 from nova_lite.db import session as db_session
 from nova_lite import exception
@@ -201,6 +202,74 @@ def hypervisor_uptime(context, hypervisor_id, compute_api):
         raise exception.ComputeServiceUnavailable(host=hypervisor['host'])
     return hypervisor, compute_api.get_host_uptime(context,
                                                    hypervisor['host'])
+
+
+# ------------------------------------------------------- os-hosts
+
+#: Host operations no nova_lite virt driver implements (the
+#: ``ComputeDriver`` ABC has no host power or maintenance operation).
+UNSUPPORTED_HOST_OPERATIONS = ('startup', 'shutdown', 'reboot',
+                               'maintenance_mode')
+
+
+def host_services(context, zone=None):
+    """The enabled services (every binary), by id, with ``up`` and
+    ``zone``; only those of ``zone`` when given (os-hosts lists enabled
+    services only, as Nova does). Two SELECTs."""
+    return [s for s in service_list(context)
+            if not s['disabled'] and (not zone or s['zone'] == zone)]
+
+
+def compute_service_of(context, host):
+    """The live compute service of ``host`` (with ``up`` and ``zone``).
+
+    :raises: ComputeHostNotFound (404) when the host has none
+    """
+    found = [s for s in service_list(context, binary=servicegroup.COMPUTE,
+                                     host=host)]
+    if not found:
+        raise exception.ComputeHostNotFound(host=host[:255])
+    return found[0]
+
+
+def host_resources(context, host):
+    """``(compute node, [instance Record, ...])`` of a compute host: its
+    first compute node and its live instances. Two SELECTs.
+
+    :raises: ComputeHostNotFound (404) when the host has no compute node
+    """
+    nodes = node_db.compute_node_get_all(context, host=host)
+    if not nodes:
+        raise exception.ComputeHostNotFound(host=host[:255])
+    return nodes[0], instance_db.instances_on_host(context, host)
+
+
+def host_set_enabled(context, host, enabled):
+    """Enable or disable the compute service of ``host`` (its
+    ``disabled`` flag: the scheduler skips a disabled host); the same
+    flag as os-services enable/disable and CloudStack's updateHost
+    allocationstate. Returns 'enabled' or 'disabled'.
+
+    :raises: ComputeHostNotFound (404)
+    """
+    service = compute_service_of(context, host)
+    values = {'disabled': not enabled}
+    if enabled:
+        values['disabled_reason'] = None
+    updated = service_db.service_update(context, service['id'], values)
+    notifications.service(context, 'update', updated)
+    return 'enabled' if enabled else 'disabled'
+
+
+def host_unsupported(context, host, operation):
+    """Refuse a host operation that no virt driver of nova_lite
+    implements (``UNSUPPORTED_HOST_OPERATIONS``), once the host is known.
+
+    :raises: ComputeHostNotFound (404) for a host without compute
+        service, NotSupportedByDriver (501) otherwise
+    """
+    compute_service_of(context, host)
+    raise exception.NotSupportedByDriver(operation=operation, host=host)
 
 
 # ---------------------------------------------------- CloudStack hosts

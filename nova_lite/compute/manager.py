@@ -22,6 +22,7 @@ from nova_lite.compute import power
 from nova_lite.compute import recovery
 from nova_lite.compute import resource_tracker
 from nova_lite.compute import states
+from nova_lite.compute import usage_audit
 from nova_lite.compute import utils as compute_utils
 from nova_lite.conductor import rpcapi as conductor_rpcapi
 from nova_lite import context as nl_context
@@ -86,7 +87,16 @@ class ComputeManager(service.Manager):
         if CONF.compute.sync_power_state_interval > 0:
             tasks.append((self.power.sync_power_states,
                           CONF.compute.sync_power_state_interval))
+        if CONF.instance_usage_audit:
+            tasks.append((self.instance_usage_audit,
+                          CONF.instance_usage_audit_interval))
         return tasks
+
+    def instance_usage_audit(self):
+        """Periodic: the usage audit of this host's last completed
+        period, once a period (``compute.usage_audit``)."""
+        usage_audit.run_usage_audit(nl_context.get_admin_context(),
+                                    self.host, self.conductor)
 
     def update_available_resource(self):
         resource_tracker.update_available_resource(

@@ -15,6 +15,7 @@ NICs ``objects.VIF``, times ISO 8601 text of naive UTC
 from oslo_log import log as logging
 
 from nova_lite.compute import states
+from nova_lite.compute import usage_audit
 from nova_lite.compute import utils as compute_utils
 from nova_lite.conductor import instance_state
 from nova_lite.db import actions as action_db
@@ -22,6 +23,7 @@ from nova_lite.db import compute_nodes as node_db
 from nova_lite.db import instance_faults as fault_db
 from nova_lite.db import instances as instance_db
 from nova_lite.db import services as service_db
+from nova_lite.db import usage as usage_db
 from nova_lite import exception
 from nova_lite import metrics
 from nova_lite.network import api as network_api
@@ -251,3 +253,39 @@ def build_failed(context, instance_uuid, host, event, fault,
     _event(context, instance_uuid, host, dict(event, details=fault[
         'message']))
     return True
+
+
+# ------------------------------------------------- usage audit (1.2)
+
+_AUDIT_TIMES = ('launched_at', 'terminated_at', 'deleted_at')
+
+
+def usage_audit_begin(context, host, begin, end):
+    """Begin the usage audit of ``host`` for ``[begin, end)`` (isotime
+    text): write its RUNNING ``task_log`` row and answer ``[[Instance,
+    {launched_at, terminated_at, deleted_at} (isotime)], ...]`` of the
+    instances the host had during the period (deleted ones included;
+    metadata is not read); None when the host already has a row for the
+    period. Two SELECTs and an INSERT."""
+    begin = compute_utils.parse_isotime(begin)
+    end = compute_utils.parse_isotime(end)
+    rows = usage_db.instances_in_window(context, begin, end, host=host)
+    if not usage_db.task_log_begin(
+            context, usage_audit.AUDIT_TASK, begin, end, host, len(rows),
+            'Instance usage audit started...'):
+        return None
+    return [[instance_obj.Instance.from_dict(row),
+             {k: compute_utils.isotime(row[k]) for k in _AUDIT_TIMES}]
+            for row in rows]
+
+
+def usage_audit_end(context, host, begin, end, errors, message):
+    """Mark the usage audit of ``host`` for the period DONE (``errors``
+    failed notifications, ``message``); logged when it was never begun."""
+    try:
+        usage_db.task_log_end(context, usage_audit.AUDIT_TASK,
+                              compute_utils.parse_isotime(begin),
+                              compute_utils.parse_isotime(end), host,
+                              errors, message)
+    except exception.NotFound as exc:
+        LOG.warning('Usage audit not ended: %s', exc)

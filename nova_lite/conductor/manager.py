@@ -17,7 +17,7 @@ CONF = cfg.CONF
 class ConductorManager(service.Manager):
     """RPC endpoint of the ``conductor`` topic."""
 
-    target = messaging.Target(version='1.1')
+    target = messaging.Target(version='1.2')
 
     def __init__(self, host):
         super().__init__(host)
@@ -87,6 +87,15 @@ class ConductorManager(service.Manager):
                      reschedule=False):
         return compute_proxy.build_failed(context, instance_uuid, host,
                                           event, fault, reschedule)
+
+    # -- the computes' instance usage audit (1.2) -------------------------
+
+    def usage_audit_begin(self, context, host, begin, end):
+        return compute_proxy.usage_audit_begin(context, host, begin, end)
+
+    def usage_audit_end(self, context, host, begin, end, errors, message):
+        compute_proxy.usage_audit_end(context, host, begin, end, errors,
+                                      message)
 
     def post_start_hook(self):
         """Recover what a previous conductor left half done (its casts may

@@ -13,6 +13,8 @@ History:
           instance_update (call or cast), instance_set_error (cast),
           instance_release_resources (cast), instance_terminated (cast),
           build_start (call), build_finish (call), build_failed (call)
+    1.2 - The compute's instance usage audit (``compute.usage_audit``):
+          usage_audit_begin (call), usage_audit_end (cast)
 """
 from oslo_log import log as logging
 import oslo_messaging as messaging
@@ -54,7 +56,7 @@ class ConductorAPI:
     """Client of the conductor; see the module doc for each method's
     server side, arguments and result."""
 
-    VERSION = '1.1'
+    VERSION = '1.2'
 
     def __init__(self):
         self.client = rpc.get_client(messaging.Target(topic=TOPIC,
@@ -196,3 +198,21 @@ class ConductorAPI:
         return self._call(context, 'build_failed',
                           instance_uuid=instance_uuid, host=host,
                           event=event, fault=fault, reschedule=reschedule)
+
+    # -- instance usage audit (1.2) ---------------------------------------
+
+    def usage_audit_begin(self, context, host, begin, end):
+        """Call: begin the usage audit of ``host`` for the period
+        ``[begin, end)`` (isotime text): ``[[Instance, {launched_at,
+        terminated_at, deleted_at}], ...]`` of the instances the host had
+        during the period, or None when the period was already audited
+        there."""
+        return self.client.prepare(version='1.2').call(
+            context, 'usage_audit_begin', host=host, begin=begin, end=end)
+
+    def usage_audit_end(self, context, host, begin, end, errors, message):
+        """Cast: the audit of ``host`` for the period is DONE with
+        ``errors`` failed notifications."""
+        self.client.prepare(version='1.2').cast(
+            context, 'usage_audit_end', host=host, begin=begin, end=end,
+            errors=errors, message=message)

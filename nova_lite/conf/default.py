@@ -64,10 +64,38 @@ instance_opts = [
 ]
 
 
+usage_audit_opts = [
+    cfg.BoolOpt('instance_usage_audit', default=False,
+                help='Run the instance usage audit on this compute host: '
+                     'once per completed audit period (see '
+                     'instance_usage_audit_period) the compute emits an '
+                     'instance.exists notification for every instance of '
+                     'the host that existed during the period and records '
+                     'the run in the task_log table (read by '
+                     'os-instance_usage_audit_log). Set it on every '
+                     'compute host whose usage is audited.'),
+    cfg.StrOpt('instance_usage_audit_period', default='month',
+               choices=[('hour', 'Hourly periods, from the full hour.'),
+                        ('day', 'Daily periods, from midnight UTC.'),
+                        ('month', 'Monthly periods, from the 1st at '
+                                  'midnight UTC.'),
+                        ('year', 'Yearly periods, from January 1st.')],
+               help='Length of the instance usage audit period (as in '
+                    'Nova, whose default is month; Nova\'s @offset suffix '
+                    'is not supported). Also the period '
+                    'os-instance_usage_audit_log reports.'),
+    cfg.IntOpt('instance_usage_audit_interval', default=600, min=10,
+               help='Seconds between two checks of the instance usage '
+                    'audit on a compute host (it runs at most once a '
+                    'period; only with instance_usage_audit).'),
+]
+
+
 def register_opts(conf):
     conf.register_opts(service_opts)
     conf.register_opts(instance_opts)
+    conf.register_opts(usage_audit_opts)
 
 
 def list_opts():
-    return {'DEFAULT': service_opts + instance_opts}
+    return {'DEFAULT': service_opts + instance_opts + usage_audit_opts}

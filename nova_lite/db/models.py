@@ -187,6 +187,9 @@ class Instance(TimestampMixin, SoftDeleteMixin, Base):
         Index('instances_reservation_id_idx', 'reservation_id'),
         Index('instances_updated_at_idx', 'updated_at'),
         Index('instances_state_idx', 'vm_state', 'task_state'),
+        # The usage window (os-simple-tenant-usage, usage audit).
+        Index('instances_terminated_at_launched_at_idx', 'terminated_at',
+              'launched_at'),
     )
     id = Column(Integer, primary_key=True)
     uuid = Column(String(36), nullable=False, unique=True)
@@ -469,6 +472,29 @@ class Event(TimestampMixin, Base):
     user_id = Column(String(255))
     project_id = Column(String(255))
     message_id = Column(String(36))
+
+
+class TaskLog(TimestampMixin, Base):
+    """One run of a periodic task on a host for one period (the instance
+    usage audit: ``task_name`` 'instance_usage_audit'); ``state`` is
+    RUNNING, then DONE (os-instance_usage_audit_log)."""
+    __tablename__ = 'task_log'
+    __table_args__ = (
+        UniqueConstraint(
+            'task_name', 'host', 'period_beginning', 'period_ending',
+            name='uniq_task_log0task_name0host0period_beginning0'
+                 'period_ending'),
+        Index('task_log_period_idx', 'period_beginning', 'period_ending'),
+    )
+    id = Column(Integer, primary_key=True)
+    task_name = Column(String(255), nullable=False)
+    state = Column(String(255), nullable=False)
+    host = Column(String(255), nullable=False)
+    period_beginning = Column(DateTime, nullable=False)
+    period_ending = Column(DateTime, nullable=False)
+    message = Column(String(255), nullable=False, default='')
+    task_items = Column(Integer, nullable=False, default=0)
+    errors = Column(Integer, nullable=False, default=0)
 
 
 class ApiKey(TimestampMixin, SoftDeleteMixin, Base):

@@ -20,7 +20,8 @@ event types of instances prefixed ``compute.``, on the topics of
 is built. Payloads are ``nova_lite.notifications.objects``;
 doc/notification_samples has one sample per event.
 
-Who sends what: the compute its instance.* events and
+Who sends what: the compute its instance.* events (instance.exists
+from its usage audit) and
 compute.exception (it has the bus, not the database); the conductor
 instance.create.error of builds it fails (no valid host); the API's
 service modules service.*, aggregate.*, keypair.*, server_group.* and
@@ -147,7 +148,7 @@ def legacy_payload(primitive):
 def send(context, event_type, payload, binary, host, priority='INFO'):
     """Send ``payload`` (a payload object) as ``event_type`` from
     ``binary:host`` at ``priority`` (INFO or ERROR) in the configured
-    format(s). Never raises."""
+    format(s). Never raises: returns False when sending failed."""
     try:
         versioned, legacy = _notifiers()
         publisher = '%s:%s' % (binary, host)
@@ -164,6 +165,8 @@ def send(context, event_type, payload, binary, host, priority='INFO'):
                 context, legacy_type, legacy_payload(primitive))
     except Exception:  # noqa: BLE001 - a notification never fails its op
         LOG.exception('Could not send notification %s', event_type)
+        return False
+    return True
 
 
 # ----------------------------------------------------------- instances
@@ -186,6 +189,29 @@ def instance_action(context, instance, event_type, publisher_host,
         return
     send(context, event_type, payload, binary, publisher_host,
          'ERROR' if fault is not None else 'INFO')
+
+
+def instance_exists(context, instance, publisher_host, begin, end,
+                    binary=COMPUTE, **overrides):
+    """instance.exists (InstanceExistsPayload) of ``instance``
+    (``objects.Instance``) for the audit period ``[begin, end)`` (naive
+    UTC), from the instance usage audit; ``overrides`` are payload fields
+    (``launched_at``, ``terminated_at``, ``deleted_at``). True when sent
+    (or notifications are off), False when it could not be built or
+    sent."""
+    if not enabled():
+        return True
+    try:
+        period = inst_payload.AuditPeriodPayload(
+            audit_period_beginning=begin, audit_period_ending=end)
+        payload = inst_payload.InstanceExistsPayload.from_instance(
+            context, instance, audit_period=period, **overrides)
+    except Exception:  # noqa: BLE001 - see send
+        LOG.exception('Could not build instance.exists of %s',
+                      instance.uuid)
+        return False
+    return send(context, 'instance.exists', payload, binary,
+                publisher_host)
 
 
 def instance_update(context, instance, publisher_host, old_state,

@@ -119,6 +119,9 @@ def _instance_events(ctxt):
                       'instance.reboot.error', HOST, network_info=vifs,
                       fault=_fault(), task_state=None)
     n.compute_exception(ctxt, exception.NoValidHost(reason=''), HOST)
+    n.instance_exists(ctxt, _instance(), HOST,
+                      datetime.datetime(2012, 10, 1),
+                      datetime.datetime(2012, 11, 1), launched_at=TIME)
 
 
 def _api_events(ctxt):

@@ -11,9 +11,11 @@ from nova_lite.policies import availability_zone
 from nova_lite.policies import base
 from nova_lite.policies import flavor_extras
 from nova_lite.policies import flavors
+from nova_lite.policies import hosts
 from nova_lite.policies import hypervisors
 from nova_lite.policies import image
 from nova_lite.policies import instance_actions
+from nova_lite.policies import instance_usage_audit_log
 from nova_lite.policies import keypairs
 from nova_lite.policies import networks
 from nova_lite.policies import quota_sets
@@ -21,6 +23,7 @@ from nova_lite.policies import server_groups
 from nova_lite.policies import server_tags
 from nova_lite.policies import servers
 from nova_lite.policies import services
+from nova_lite.policies import simple_tenant_usage
 
 
 def list_rules():
@@ -39,4 +42,7 @@ def list_rules():
                                 networks.list_rules(),
                                 instance_actions.list_rules(),
                                 admin_actions.list_rules(),
-                                image.list_rules()))
+                                image.list_rules(),
+                                simple_tenant_usage.list_rules(),
+                                instance_usage_audit_log.list_rules(),
+                                hosts.list_rules()))

@@ -201,6 +201,16 @@ class RealClientsTest(KeystoneStackTestCase):
                                      for h in hypervisors], hypervisors)
         self.assertEqual('up', hypervisors[0]['State'])
 
+    def test_cli_usage_list_and_show(self):
+        # os-simple-tenant-usage: the admin's list of every project and a
+        # member's own project (both default to the last four weeks).
+        listed = self.openstack_json('admin', 'usage', 'list')
+        self.assertIsInstance(listed, list)
+        for row in listed:
+            self.assertIn('CPU Hours', row)
+        shown = self.openstack_json('demo', 'usage', 'show')
+        self.assertIn('CPU Hours', shown, shown)
+
     def test_cli_member_cannot_list_services(self):
         result = run_openstack(self.stack, 'demo', 'compute', 'service',
                                'list')

@@ -207,6 +207,7 @@ def route_schemas():
     from nova_lite.api.schemas import aggregates
     from nova_lite.api.schemas import flavor_extras
     from nova_lite.api.schemas import flavors
+    from nova_lite.api.schemas import hosts
     from nova_lite.api.schemas import keypairs
     from nova_lite.api.schemas import quota_sets
     from nova_lite.api.schemas import server_groups
@@ -242,4 +243,5 @@ def route_schemas():
         ('PUT', '/v2.1/os-services/disable-log-reason'):
             services.disable_log_reason,
         ('PUT', '/v2.1/os-services/force-down'): services.force_down,
+        ('PUT', '/v2.1/os-hosts/<host_name>'): hosts.update,
     }

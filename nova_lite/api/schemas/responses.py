@@ -175,6 +175,98 @@ def _tags(version):
     return _wrap('tags', {'type': 'array', 'items': _STRING})
 
 
+# ------------------------------------------------------------ usage
+
+_NUMBER = {'type': 'number'}
+_INTEGER = {'type': 'integer'}
+
+
+def server_usage(version):
+    """An item of ``server_usages`` (os-simple-tenant-usage)."""
+    return _object({
+        'instance_id': _STRING, 'name': _STRING, 'tenant_id': _STRING,
+        'flavor': _STRING, 'vcpus': _INTEGER, 'memory_mb': _INTEGER,
+        'local_gb': _INTEGER, 'hours': _NUMBER, 'started_at': _STRING,
+        'ended_at': _NULLABLE_STRING, 'state': _STRING, 'uptime': _INTEGER})
+
+
+def tenant_usage(version, detailed=True):
+    """The usage of one project; ``server_usages`` optional in the list
+    (``detailed=1``)."""
+    schema = _object({
+        'tenant_id': _STRING, 'start': _STRING, 'stop': _STRING,
+        'total_hours': _NUMBER, 'total_vcpus_usage': _NUMBER,
+        'total_memory_mb_usage': _NUMBER, 'total_local_gb_usage': _NUMBER,
+        'server_usages': {'type': 'array', 'items': server_usage(version)}})
+    if not detailed:
+        schema['required'].remove('server_usages')
+    return schema
+
+
+def _usage_list(version):
+    """List Tenant Usage Statistics; ``tenant_usages_links`` from 2.40."""
+    properties = {'tenant_usages': {'type': 'array', 'items': tenant_usage(
+        version, detailed=False)}}
+    if _at_least(version, '2.40'):
+        properties['tenant_usages_links'] = _LINKS
+    return _object(properties, required=['tenant_usages'])
+
+
+def _usage_show(version):
+    """Show Usage Statistics For Tenant (``{}`` without usage);
+    ``tenant_usage_links`` from 2.40."""
+    properties = {'tenant_usage': {'anyOf': [
+        tenant_usage(version), _object({})]}}
+    if _at_least(version, '2.40'):
+        properties['tenant_usage_links'] = _LINKS
+    return _object(properties, required=['tenant_usage'])
+
+
+def audit_log(version):
+    """The usage audit summary of a period
+    (os-instance-usage-audit-log)."""
+    return _object({
+        'period_beginning': _STRING, 'period_ending': _STRING,
+        'num_hosts': _INTEGER, 'num_hosts_done': _INTEGER,
+        'num_hosts_running': _INTEGER, 'num_hosts_not_run': _INTEGER,
+        'hosts_not_run': {'type': 'array', 'items': _STRING},
+        'total_instances': _INTEGER, 'total_errors': _INTEGER,
+        'overall_status': _STRING,
+        'log': {'type': 'object', 'additionalProperties': _object({
+            'state': {'type': 'string', 'enum': ['RUNNING', 'DONE']},
+            'instances': _INTEGER, 'errors': _INTEGER,
+            'message': _STRING})}})
+
+
+def _audit_logs(version):
+    return _wrap('instance_usage_audit_logs', audit_log(version))
+
+
+def _audit_log_before(version):
+    return _wrap('instance_usage_audit_log', audit_log(version))
+
+
+# ------------------------------------------------------------------ hosts
+
+def _host_list(version):
+    return _wrap('hosts', {'type': 'array', 'items': _object({
+        'host_name': _STRING, 'zone': _STRING,
+        'service': {'type': 'string',
+                    'enum': ['compute', 'conductor', 'scheduler']}})})
+
+
+def _host_show(version):
+    return _wrap('host', {'type': 'array', 'items': _wrap(
+        'resource', _object({'host': _STRING, 'project': _STRING,
+                             'cpu': _INTEGER, 'memory_mb': _INTEGER,
+                             'disk_gb': _INTEGER}))})
+
+
+def _host_update(version):
+    return _object({'host': _STRING, 'status': {
+        'type': 'string', 'enum': ['enabled', 'disabled']}})
+
+
 # ------------------------------------------------------------------ table
 
 _KEYPAIRS = '/v2.1/os-keypairs'
@@ -183,6 +275,9 @@ _EXTRA = _FLAVOR + '/os-extra_specs'
 _GROUPS = '/v2.1/os-server-groups'
 _SERVICES = '/v2.1/os-services'
 _TAGS = '/v2.1/servers/<server_id>/tags'
+_USAGE = '/v2.1/os-simple-tenant-usage'
+_HOSTS = '/v2.1/os-hosts'
+_AUDIT = '/v2.1/os-instance_usage_audit_log'
 
 RESPONSES = {
     ('GET', '/v2.1/flavors/detail'): [('2.1', None, 200, _flavor_list)],
@@ -211,6 +306,14 @@ RESPONSES = {
     ('PUT', _SERVICES + '/force-down'): [('2.11', None, 200, _forced_down)],
     ('GET', _TAGS): [('2.26', None, 200, _tags)],
     ('PUT', _TAGS): [('2.26', None, 200, _tags)],
+    ('GET', _USAGE): [('2.1', None, 200, _usage_list)],
+    ('GET', _USAGE + '/<tenant_id>'): [('2.1', None, 200, _usage_show)],
+    ('GET', _AUDIT): [('2.1', None, 200, _audit_logs)],
+    ('GET', _AUDIT + '/<before_timestamp>'): [
+        ('2.1', None, 200, _audit_log_before)],
+    ('GET', _HOSTS): [('2.1', '2.42', 200, _host_list)],
+    ('GET', _HOSTS + '/<host_name>'): [('2.1', '2.42', 200, _host_show)],
+    ('PUT', _HOSTS + '/<host_name>'): [('2.1', '2.42', 200, _host_update)],
 }
 
 

@@ -205,3 +205,23 @@ class InstanceUpdatePayload(InstancePayload):
                       'InstanceStateUpdatePayload'),
                   old_display_name=fields.StringField(nullable=True),
                   tags=fields.ListOfStringsField(default=[]))
+
+
+@base.NovaLiteObjectRegistry.register
+class AuditPeriodPayload(payload_base.NotificationPayloadBase):
+    """The audit period of an instance.exists (naive UTC)."""
+    VERSION = '1.0'
+    fields = {
+        'audit_period_beginning': fields.DateTimeField(),
+        'audit_period_ending': fields.DateTimeField(),
+    }
+
+
+@base.NovaLiteObjectRegistry.register
+class InstanceExistsPayload(InstancePayload):
+    """instance.exists (the instance usage audit): the instance and the
+    ``audit_period`` during which it existed (Nova's 2.x payload: no
+    bandwidth)."""
+    VERSION = '1.0'
+    fields = dict(InstancePayload.fields,
+                  audit_period=fields.ObjectField('AuditPeriodPayload'))

@@ -30,12 +30,15 @@ class HistoryTableTest(testtools.TestCase):
             self.assertTrue(row.handlers, row.version)
 
     def test_routes_bounds_are_known_versions(self):
+        # A last bound may be a version past the maximum whose row is
+        # still to come (os-hosts ends at 2.42); first bounds are rows.
         known = {row.version for row in versions_history.HISTORY}
         for (_method, rule), (first, last) in \
                 versions_history.ROUTES.items():
             self.assertIn(first, known, rule)
-            if last is not None:
-                self.assertIn(last, known, rule)
+            if last is not None and last not in known:
+                self.assertGreater(microversion.APIVersion.parse(last),
+                                   microversion.MAX_VERSION, rule)
 
 
 def _json_schema(operation, status):
@@ -119,6 +122,8 @@ class RenderedBodiesTest(fakes.APITestCase):
                 microversion.HEADER: 'compute %s' % str(version)})
             name = 'k-%d' % version[1]
             for method, path, rule, body in self._requests(name):
+                if not microversion.route_available(method, rule, version):
+                    continue
                 resp = self.api.request(method, path, body, headers)
                 self._check(doc, version, method, path, rule, resp)
 
@@ -139,6 +144,13 @@ class RenderedBodiesTest(fakes.APITestCase):
             ('GET', '/v2.1/os-server-groups', '/v2.1/os-server-groups',
              None),
             ('GET', '/v2.1/os-services', '/v2.1/os-services', None),
+            ('GET', '/v2.1/os-simple-tenant-usage?detailed=1',
+             '/v2.1/os-simple-tenant-usage', None),
+            ('GET', '/v2.1/os-simple-tenant-usage/admin-project',
+             '/v2.1/os-simple-tenant-usage/<tenant_id>', None),
+            ('GET', '/v2.1/os-hosts', '/v2.1/os-hosts', None),
+            ('GET', '/v2.1/os-instance_usage_audit_log',
+             '/v2.1/os-instance_usage_audit_log', None),
         ]
 
 

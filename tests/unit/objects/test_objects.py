@@ -16,9 +16,11 @@ from nova_lite.objects import base
 OBJECT_DATA = {
     # Notification payloads (nova_lite.notifications.objects).
     'AggregatePayload': '1.0-489586b4dc011090bd9e7b12a55028b2',
+    'AuditPeriodPayload': '1.0-28345f72ca9d805eeb61b2c2385805dd',
     'ExceptionPayload': '1.0-96f178a12691e3ef0d8e3188fc481b90',
     'FlavorPayload': '1.0-258b14282e778d92ee784693cbbdbdb8',
     'InstanceActionPayload': '1.0-d3afb3213bb1b505f9ad1419bb4fc66c',
+    'InstanceExistsPayload': '1.0-4f03350b99851c076122156a38371504',
     'InstancePayload': '1.0-2c3720e53cddcf850a060cdb5206747b',
     'InstanceStateUpdatePayload': '1.0-a934d04e1b314318e42e8062647edd11',
     'InstanceUpdatePayload': '1.0-3d1d99d3152f1e2563fa40b5cb5cbaca',

@@ -1,10 +1,12 @@
 """Administrator commands (CloudStack API reference, "Host", "System
-Capacity"): listHosts and listCapacity, from the compute hosts of
+Capacity"): listHosts, updateHost and listCapacity, from the compute
+hosts of
 ``nova_lite.compute.host_api``: a host is Up when its compute service is
 up by ``nova_lite.servicegroup``'s rule (as os-services says), so a
 forced down host is Down. Memory and disk figures are bytes, CPU
 figures MHz (``[cloudstack] cpu_speed_mhz`` per virtual CPU), as in
 CloudStack's responses."""
+from nova_lite.api.cloudstack import errors
 from nova_lite.api.cloudstack import params as P
 from nova_lite.api.cloudstack.commands import catalog
 from nova_lite.api.cloudstack.registry import ADMIN
@@ -78,6 +80,31 @@ def list_hosts(request):
              and keyword in h['name'].lower()]
     page, total = request_mod.paginate(request, hosts)
     return request_mod.listing(page, 'host', total)
+
+
+@command('updateHost', role=ADMIN, response_object='host', params=(
+    P.Parameter('id', P.UUID, 'the host ID', required=True),
+    P.Parameter('allocationstate', choices=('enable', 'disable'),
+                description='Enable or Disable: whether new virtual '
+                'machines may be placed on the host'),
+))
+def update_host(request):
+    """Enables or disables a host: the disabled flag of its compute
+    service, as os-services and os-hosts set it (the scheduler skips a
+    disabled host). Other host attributes are not kept by nova_lite."""
+    params, ctx = request.params, request.context
+    nodes = [n for n in host_api.compute_hosts(ctx)
+             if n['uuid'] == params['id']]
+    if not nodes:
+        raise errors.InvalidParameter(
+            'Unable to find host with id %s' % params['id'])
+    state = params['allocationstate']
+    if state:
+        host_api.host_set_enabled(ctx, nodes[0]['host'],
+                                  state.lower() == 'enable')
+        nodes = [n for n in host_api.compute_hosts(ctx)
+                 if n['uuid'] == params['id']]
+    return {'host': _host(request, nodes[0])}
 
 
 def _zone_capacity(request, zone_name, nodes):

@@ -6,9 +6,11 @@ from nova_lite.api.openstack.compute import aggregates
 from nova_lite.api.openstack.compute import availability_zone
 from nova_lite.api.openstack.compute import flavor_extras
 from nova_lite.api.openstack.compute import flavors
+from nova_lite.api.openstack.compute import hosts
 from nova_lite.api.openstack.compute import hypervisors
 from nova_lite.api.openstack.compute import images
 from nova_lite.api.openstack.compute import instance_actions
+from nova_lite.api.openstack.compute import instance_usage_audit_log
 from nova_lite.api.openstack.compute import keypairs
 from nova_lite.api.openstack.compute import limits
 from nova_lite.api.openstack.compute import networks
@@ -19,6 +21,7 @@ from nova_lite.api.openstack.compute import server_metadata
 from nova_lite.api.openstack.compute import server_tags
 from nova_lite.api.openstack.compute import servers
 from nova_lite.api.openstack.compute import services
+from nova_lite.api.openstack.compute import simple_tenant_usage
 from nova_lite.api.openstack.compute import versions
 
 BLUEPRINTS = (versions.bp, servers.bp, server_actions.bp,
@@ -26,4 +29,6 @@ BLUEPRINTS = (versions.bp, servers.bp, server_actions.bp,
               aggregates.bp,
               server_groups.bp, keypairs.bp, quota_sets.bp, limits.bp,
               services.bp, hypervisors.bp, availability_zone.bp,
-              networks.bp, instance_actions.bp, server_tags.bp)
+              networks.bp, instance_actions.bp, server_tags.bp,
+              simple_tenant_usage.bp, hosts.bp,
+              instance_usage_audit_log.bp)
