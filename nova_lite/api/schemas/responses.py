@@ -175,6 +175,74 @@ def _tags(version):
     return _wrap('tags', {'type': 'array', 'items': _STRING})
 
 
+# ------------------------------------------------------- quotas, classes
+
+_QUOTA_RESOURCES = (
+    'cores', 'fixed_ips', 'floating_ips', 'injected_file_content_bytes',
+    'injected_file_path_bytes', 'injected_files', 'instances', 'key_pairs',
+    'metadata_items', 'ram', 'security_group_rules', 'security_groups',
+    'server_group_members', 'server_groups')
+_NETWORK_QUOTAS = ('fixed_ips', 'floating_ips', 'security_group_rules',
+                   'security_groups')
+_INJECTED_QUOTAS = ('injected_file_content_bytes',
+                    'injected_file_path_bytes', 'injected_files')
+_LIMIT = {'type': 'integer', 'minimum': -1}
+_DETAIL = _object({'in_use': {'type': 'integer', 'minimum': 0},
+                   'limit': _LIMIT,
+                   'reserved': {'type': 'integer', 'minimum': 0}})
+
+
+def _quota_names(version):
+    """Quota set resources: without the network ones from 2.36, without
+    the injected file ones from 2.57."""
+    gone = ()
+    if _at_least(version, '2.57'):
+        gone = _NETWORK_QUOTAS + _INJECTED_QUOTAS
+    elif _at_least(version, '2.36'):
+        gone = _NETWORK_QUOTAS
+    return [r for r in _QUOTA_RESOURCES if r not in gone]
+
+
+def _class_names(version):
+    """Quota class set resources: before 2.50 without the server group
+    ones, from 2.50 without the network ones, from 2.57 without the
+    injected file ones."""
+    if _at_least(version, '2.57'):
+        gone = _NETWORK_QUOTAS + _INJECTED_QUOTAS
+    elif _at_least(version, '2.50'):
+        gone = _NETWORK_QUOTAS
+    else:
+        gone = ('server_group_members', 'server_groups')
+    return [r for r in _QUOTA_RESOURCES if r not in gone]
+
+
+def _limits_object(names, with_id, value=_LIMIT):
+    properties = {name: value for name in names}
+    if with_id:
+        properties['id'] = _STRING
+    return _object(properties)
+
+
+def _quota_set(with_id):
+    """Show, Show Default, Update Quotas ("Quota sets"); ``id`` but in
+    the update response."""
+    return lambda v: _wrap('quota_set',
+                           _limits_object(_quota_names(v), with_id))
+
+
+def _quota_detail(version):
+    """Show The Detail of Quota."""
+    return _wrap('quota_set', _limits_object(_quota_names(version), True,
+                                             _DETAIL))
+
+
+def _quota_class_set(with_id):
+    """Show and Update a quota class set; ``id`` but in the update
+    response."""
+    return lambda v: _wrap('quota_class_set',
+                           _limits_object(_class_names(v), with_id))
+
+
 # ------------------------------------------------------------------ table
 
 _KEYPAIRS = '/v2.1/os-keypairs'
@@ -183,6 +251,8 @@ _EXTRA = _FLAVOR + '/os-extra_specs'
 _GROUPS = '/v2.1/os-server-groups'
 _SERVICES = '/v2.1/os-services'
 _TAGS = '/v2.1/servers/<server_id>/tags'
+_QUOTAS = '/v2.1/os-quota-sets/<project_id>'
+_CLASSES = '/v2.1/os-quota-class-sets/<class_name>'
 
 RESPONSES = {
     ('GET', '/v2.1/flavors/detail'): [('2.1', None, 200, _flavor_list)],
@@ -211,6 +281,13 @@ RESPONSES = {
     ('PUT', _SERVICES + '/force-down'): [('2.11', None, 200, _forced_down)],
     ('GET', _TAGS): [('2.26', None, 200, _tags)],
     ('PUT', _TAGS): [('2.26', None, 200, _tags)],
+    ('GET', _QUOTAS): [('2.1', None, 200, _quota_set(True))],
+    ('GET', _QUOTAS + '/defaults'): [('2.1', None, 200, _quota_set(True))],
+    ('GET', _QUOTAS + '/detail'): [('2.1', None, 200, _quota_detail)],
+    ('PUT', _QUOTAS): [('2.1', None, 200, _quota_set(False))],
+    ('DELETE', _QUOTAS): [('2.1', None, 202, None)],
+    ('GET', _CLASSES): [('2.1', None, 200, _quota_class_set(True))],
+    ('PUT', _CLASSES): [('2.1', None, 200, _quota_class_set(False))],
 }
 
 
