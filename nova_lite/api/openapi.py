@@ -74,6 +74,8 @@ QUERY_PARAMETERS = {
     ('GET', '/v2.1/limits'): ('tenant_id',),
     ('GET', '/v2.1/os-quota-sets/{project_id}'): ('user_id',),
     ('PUT', '/v2.1/os-quota-sets/{project_id}'): ('user_id',),
+    ('GET', '/v2.1/os-quota-sets/{project_id}/detail'): ('user_id',),
+    ('DELETE', '/v2.1/os-quota-sets/{project_id}'): ('user_id',),
     ('GET', '/v2.1/os-services'): ('binary', 'host'),
     ('GET', '/v2.1/openapi.json'): ('microversion',),
     ('GET', '/v2.1/os-keypairs'): ('user_id',),

@@ -107,14 +107,15 @@ class API(api_actions.ServerActions):
             flavor, image, instance_group = self._resources_for_create(
                 context, flavor_id, image_ref, availability_zone,
                 instance_group, scheduler_hints)
-            limits, usage = quota.limits_and_usage(
+            limits, usage, user_limits = quota.limits_and_usage(
                 context, with_building=admission.enabled())
             quota.check(context, 'metadata_items', len(metadata or {}),
-                        used=0, limits=limits)
+                        used=0, limits=user_limits)
             if key_name and key_data is None:
                 key_data = keypairs.public_key_for_server(context, key_name)
             count = self._allowed_count(context, flavor, min_count,
-                                        max_count, limits, usage)
+                                        max_count, limits, usage,
+                                        user_limits)
         reservation_id = new_reservation_id()
         values = [self._instance_values(context, name, image, flavor, index,
                                         count, reservation_id,
@@ -127,7 +128,7 @@ class API(api_actions.ServerActions):
             context, values, metadata or {},
             group_id=(instance_group or {}).get('id'))
         rows = self._name_by_id(context, rows, values)
-        self._recheck_quota(context, flavor, rows, limits)
+        self._recheck_quota(context, flavor, rows, limits, user_limits)
         spec = self._request_spec(context, flavor, image, count,
                                   availability_zone, scheduler_hints,
                                   instance_group)
@@ -159,11 +160,11 @@ class API(api_actions.ServerActions):
 
     @staticmethod
     def _allowed_count(context, flavor, min_count, max_count, limits,
-                       usage):
+                       usage, user_limits):
         """How many servers admission control (``[api]
         max_pending_builds``, ``usage['building']``) and the instances,
-        cores and ram quotas (``limits``, ``usage``) let this request
-        create.
+        cores and ram quotas of the project (``limits``, ``usage``) and
+        of the user in it (``user_limits``) let this request create.
 
         :raises: ServiceUnavailable (503), Invalid (400), QuotaExceeded
             (403)
@@ -171,15 +172,18 @@ class API(api_actions.ServerActions):
         max_count = admission.admit(context, min_count, max_count,
                                     pending=usage.get('building'))
         return quota.instances_allowed(context, flavor, min_count,
-                                       max_count, limits, usage)
+                                       max_count, limits, usage,
+                                       user_limits)
 
     @staticmethod
-    def _recheck_quota(context, flavor, rows, limits):
+    def _recheck_quota(context, flavor, rows, limits, user_limits):
         """Delete the new ``rows`` and re-raise when concurrent creates
         took the room meanwhile (``nova_lite.quota``; usage is counted
-        again, the ``limits`` read before the write are kept)."""
+        again, the ``limits`` and ``user_limits`` read before the write
+        are kept)."""
         try:
-            quota.recheck_instances(context, flavor, len(rows), limits)
+            quota.recheck_instances(context, flavor, len(rows), limits,
+                                    user_limits)
         except exception.QuotaExceeded:
             for row in rows:
                 instance_db.instance_destroy(context, row.uuid,

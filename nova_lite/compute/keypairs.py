@@ -162,8 +162,8 @@ def create(context, name, public_key=None, key_type='ssh', user_id=None):
         ``key_pairs``
     """
     check_name(name)
-    quota.check(context, 'key_pairs', 1)
     user_id = user_id or context.user_id
+    quota.check(context, 'key_pairs', 1, user_id=user_id)
     event = 'keypair.create' if public_key is None else 'keypair.import'
     notifications.keypair(context, event + '.start',
                           {'name': name, 'user_id': user_id,
@@ -175,7 +175,7 @@ def create(context, name, public_key=None, key_type='ssh', user_id=None):
         'project_id': context.project_id, 'public_key': public_key,
         'fingerprint': digest, 'type': key_type})
     try:
-        _recheck(context)
+        _recheck(context, user_id)
     except exception.QuotaExceeded:
         keypair_db.key_pair_destroy(context, user_id, name)
         raise
@@ -185,10 +185,11 @@ def create(context, name, public_key=None, key_type='ssh', user_id=None):
     return keypair, private_key
 
 
-def _recheck(context):
-    """Refuse when a concurrent create took the last room."""
-    limit = quota.get_limits(context)['key_pairs']
-    used = quota_db.key_pair_count(context, context.user_id)
+def _recheck(context, user_id):
+    """Refuse when a concurrent create took the last room (the owner's
+    ``key_pairs`` limit in the caller's project)."""
+    limit = quota.get_limits(context, user_id=user_id)['key_pairs']
+    used = quota_db.key_pair_count(context, user_id)
     if limit != quota.UNLIMITED and used > limit:
         raise quota.exceeded('key_pairs', 1, used - 1, limit)
 

@@ -372,6 +372,36 @@ class Quota(TimestampMixin, Base):
     hard_limit = Column(Integer, nullable=False)
 
 
+class ProjectUserQuota(TimestampMixin, Base):
+    """A per-user override of a project's limit (os-quota-sets with
+    ``user_id``; -1 = unlimited)."""
+    __tablename__ = 'project_user_quotas'
+    __table_args__ = (
+        UniqueConstraint('project_id', 'user_id', 'resource',
+                         name='uniq_project_user_quotas0project_id0user_id'
+                              '0resource'),
+    )
+    id = Column(Integer, primary_key=True)
+    project_id = Column(String(255), nullable=False)
+    user_id = Column(String(255), nullable=False)
+    resource = Column(String(255), nullable=False)
+    hard_limit = Column(Integer, nullable=False)
+
+
+class QuotaClass(TimestampMixin, Base):
+    """A limit of a quota class (os-quota-class-sets); the ``default``
+    class supplies the default limits (-1 = unlimited)."""
+    __tablename__ = 'quota_classes'
+    __table_args__ = (
+        UniqueConstraint('class_name', 'resource',
+                         name='uniq_quota_classes0class_name0resource'),
+    )
+    id = Column(Integer, primary_key=True)
+    class_name = Column(String(255), nullable=False)
+    resource = Column(String(255), nullable=False)
+    hard_limit = Column(Integer, nullable=False)
+
+
 class InstanceGroup(TimestampMixin, SoftDeleteMixin, Base):
     """A server group (os-server-groups) with its scheduling policy."""
     __tablename__ = 'instance_groups'

@@ -5,11 +5,20 @@ Brings up a multi-process nova_lite (RabbitMQ, MariaDB, two fake-driver
 computes) behind a real Keystone with the functional test fixtures
 (``MultiProcessStack(keystone=True)``), creates a Tempest workspace
 (``tempest init``) in a temporary directory, writes ``etc/tempest.conf``
-from ``tests/tempest/tempest.conf`` and a pre-provisioned accounts file
-(demo and alt_demo as members, admin), and runs::
+from ``tests/tempest/tempest.conf`` and runs::
 
     tempest run --include-list tests/tempest/include-list.txt \\
         --exclude-list tests/tempest/exclude-list.txt --concurrency 1
+
+Credentials (``--credentials``): ``dynamic`` (default) gives Tempest the
+Keystone admin account of the stack (``[auth] admin_*``,
+``use_dynamic_credentials = true``), so it creates a project and users
+per test class, as the admin quota tests require (they force tenant
+isolation); ``preprovisioned`` writes an accounts file (demo and
+alt_demo as members, demo_reader, admin) instead.  With dynamic
+credentials the runner adds a placeholder ``network`` endpoint that
+answers 404 (``register_no_neutron``: Tempest's clean-up of each
+project's security group then finds none).
 
 Prints Tempest's own summary, then ``N passed, N failed, N skipped``.
 Exit status 0 only when Tempest succeeded, no selected test failed or was
@@ -17,10 +26,14 @@ skipped, every regex of the include list selected a test, and at least
 ``--min-tests`` passed.
 
     python tests/tempest/run_tempest.py [--backend mysql] \\
-        [--json-summary PATH] [--artifacts DIR] [--regex R]
+        [--credentials dynamic|preprovisioned] [--json-summary PATH] \\
+        [--artifacts DIR] [--regex R | --filter R]
 
-``--artifacts DIR`` keeps tempest.conf (no secrets), tempest.log and every
-service log for a post-mortem; ``--regex`` runs other tests (exploration).
+``--artifacts DIR`` keeps tempest.conf (no secrets: the admin password
+is masked), tempest.log and every service log for a post-mortem;
+``--regex`` runs other tests (exploration); ``--filter R`` keeps only the
+include list's lines that select a test matching ``R`` (the checks of the
+include list then apply to those lines).
 Tempest runs with ``HOME`` set to the workspace, so that ``tempest init``
 leaves nothing in the caller's home directory.
 """
@@ -55,6 +68,9 @@ EXCLUDE_LIST = os.path.join(HERE, 'exclude-list.txt')
 #: a reader of the primary project.
 ACCOUNTS = (('demo', ['member']), ('alt_demo', ['member']),
             ('demo_reader', ['reader']), ('admin', ['admin']))
+#: The Keystone admin account Tempest creates projects and users with
+#: (dynamic credentials).
+ADMIN_USER = 'admin'
 #: nova_lite flavors used as flavor_ref / flavor_ref_alt (bootstrap).
 FLAVOR_REF = 'm1.nano'
 FLAVOR_REF_ALT = 'm1.micro'
@@ -85,6 +101,35 @@ def tempest_env(workspace):
     return env
 
 
+#: Path of the API that answers 404 to anything (no such route): the
+#: URL of the placeholder ``network`` endpoint (``register_no_neutron``).
+NO_NEUTRON_PATH = '/no-neutron'
+
+
+def register_no_neutron(stack):
+    """Add a ``network`` service to the stack's Keystone catalog whose
+    endpoints answer 404 to everything.
+
+    tempest.conf declares Neutron available (compute test classes
+    require it), so Tempest's dynamic credentials delete each project's
+    default security group through the network API when they clean up;
+    without a ``network`` endpoint that raises EndpointNotFound in every
+    tearDownClass.  A 404 is what Tempest takes for "no security group
+    to delete"; nova_lite's API answers it for this unrouted path.  No
+    selected test calls the network API.
+    """
+    lab = stack.keystone.module
+    client = lab.IdentityClient(stack.auth_url, stack.token('admin'))
+    service = client.create('services', {'type': 'network',
+                                         'name': 'neutron',
+                                         'enabled': True})
+    for interface in ('public', 'internal'):
+        client.create('endpoints', {
+            'service_id': service['id'], 'interface': interface,
+            'region_id': lab.REGION, 'enabled': True,
+            'url': stack.api_url.rstrip('/') + NO_NEUTRON_PATH})
+
+
 def stack_values(stack):
     """Values of the template placeholders that come from the stack."""
     client = compute_client.ComputeClient(stack.api_url,
@@ -113,6 +158,25 @@ def write_accounts(stack, path):
     fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
     with os.fdopen(fd, 'w') as out:
         json.dump(accounts, out, indent=2)
+
+
+def auth_section(stack, credentials, accounts_file):
+    """The ``[auth]`` options of ``credentials`` (dynamic or
+    preprovisioned), without the section header."""
+    common = ['default_credentials_domain_name = Default',
+              'create_isolated_networks = false',
+              'admin_domain_scope = false']
+    if credentials == 'preprovisioned':
+        write_accounts(stack, accounts_file)
+        return '\n'.join(['use_dynamic_credentials = false',
+                          'test_accounts_file = %s' % accounts_file]
+                         + common)
+    return '\n'.join([
+        'use_dynamic_credentials = true',
+        'admin_username = %s' % ADMIN_USER,
+        'admin_password = %s' % stack.passwords[ADMIN_USER],
+        'admin_project_name = %s' % stack.projects[ADMIN_USER],
+        'admin_domain_name = Default'] + common)
 
 
 def render_config(values):
@@ -153,14 +217,13 @@ def init_workspace(root):
     return workspace
 
 
-def configure(stack, workspace, build_timeout):
+def configure(stack, workspace, build_timeout, credentials='dynamic'):
     accounts = os.path.join(workspace, 'etc', 'accounts.yaml')
-    write_accounts(stack, accounts)
     values = stack_values(stack)
     values.update({
         'log_file': os.path.join(workspace, 'tempest.log'),
         'lock_path': os.path.join(workspace, 'tempest_lock'),
-        'accounts_file': accounts,
+        'auth_options': auth_section(stack, credentials, accounts),
         'build_timeout': build_timeout,
         'scheduler_filters': scheduler_filters(),
     })
@@ -225,6 +288,33 @@ def selection_regexes(path):
                 if line.strip() and not line.lstrip().startswith('#')]
 
 
+def regex_text(regex):
+    """The test id a line of the include list spells: ``^a\\.b\\b`` →
+    ``a.b`` (anchors and escapes removed)."""
+    text = regex.strip()
+    text = text[1:] if text.startswith('^') else text
+    for end in ('\\b', '$'):
+        if text.endswith(end):
+            text = text[:-len(end)]
+    return re.sub(r'\\(.)', r'\1', text)
+
+
+def filtered_list(path, pattern, out_path):
+    """Write to ``out_path`` the lines of the include list ``path`` whose
+    test id (``regex_text``) matches ``pattern``; returns their regexes.
+
+    :raises: SystemExit when none does
+    """
+    kept = [r for r in selection_regexes(path)
+            if re.search(pattern, regex_text(r))]
+    if not kept:
+        raise SystemExit('--filter %r selects no line of %s'
+                         % (pattern, path))
+    with open(out_path, 'w') as out:
+        out.write('\n'.join(kept) + '\n')
+    return kept
+
+
 def unmatched(regexes, test_ids):
     """The regexes that selected no test (a renamed or removed Tempest
     test would otherwise silently drop out of the run)."""
@@ -263,14 +353,22 @@ def headline(details, lines=6, width=400):
     return '\n'.join(found[:lines]) or details[-1500:]
 
 
+def masked_config(text):
+    """tempest.conf with the value of ``admin_password`` masked."""
+    return re.sub(r'(?m)^(admin_password\s*=).*$', r'\1 ***', text)
+
+
 def copy_artifacts(stack, workspace, artifacts):
     os.makedirs(artifacts, exist_ok=True)
-    for name in ('tempest.log', 'tempest-run.txt',
-                 os.path.join('etc', 'tempest.conf')):
+    for name in ('tempest.log', 'tempest-run.txt'):
         path = os.path.join(workspace, name)
         if os.path.exists(path):
-            shutil.copy(path, os.path.join(artifacts,
-                                           os.path.basename(name)))
+            shutil.copy(path, os.path.join(artifacts, name))
+    conf = os.path.join(workspace, 'etc', 'tempest.conf')
+    if os.path.exists(conf):
+        with open(conf) as source, open(os.path.join(
+                artifacts, 'tempest.conf'), 'w') as out:
+            out.write(masked_config(source.read()))
     for proc in stack.processes.values():
         if os.path.exists(proc.log_path):
             shutil.copy(proc.log_path, artifacts)
@@ -284,6 +382,14 @@ def parse_args(argv):
     parser.add_argument('--exclude-list', default=EXCLUDE_LIST)
     parser.add_argument('--regex', help='run tests matching this regex '
                         'instead of the include list (exploration)')
+    parser.add_argument('--filter', help='run only the include list\'s '
+                        'tests whose id matches this regex')
+    parser.add_argument('--credentials', default='dynamic',
+                        choices=('dynamic', 'preprovisioned'),
+                        help='dynamic: Tempest creates projects and users '
+                        'with the Keystone admin account; '
+                        'preprovisioned: an accounts file of the seeded '
+                        'users')
     parser.add_argument('--min-tests', type=int, default=1,
                         help='fail unless at least this many passed')
     parser.add_argument('--timeout', type=int, default=900,
@@ -309,11 +415,17 @@ def main(argv=None):
         log('stack up at %s in %.0f s' % (stack.api_url,
                                          time.monotonic() - started))
         workspace = init_workspace(root)
-        configure(stack, workspace, args.build_timeout)
+        if args.credentials == 'dynamic':
+            register_no_neutron(stack)
+        configure(stack, workspace, args.build_timeout, args.credentials)
+        include_list = args.include_list
+        if args.filter:
+            include_list = os.path.join(workspace, 'include-list.txt')
+            filtered_list(args.include_list, args.filter, include_list)
         if args.regex:
             selection = ['--regex', args.regex]
         else:
-            selection = ['--include-list', args.include_list]
+            selection = ['--include-list', include_list]
         if args.exclude_list and os.path.exists(args.exclude_list):
             selection += ['--exclude-list', args.exclude_list]
         output_path = os.path.join(workspace, 'tempest-run.txt')
@@ -323,8 +435,7 @@ def main(argv=None):
         tail = text[text.rfind('\n======\nTotals'):] if \
             '\n======\nTotals' in text else text[-4000:]
         print(tail, flush=True)
-        regexes = [] if args.regex else selection_regexes(
-            args.include_list)
+        regexes = [] if args.regex else selection_regexes(include_list)
         summary = summarize(results(workspace), rc, args.min_tests,
                             regexes)
         summary['seconds'] = round(time.monotonic() - started)

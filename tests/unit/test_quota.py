@@ -70,7 +70,7 @@ class TestLimits(QuotaTestCase):
         self.assertEqual(2, quota.get_limits(self.ctx)['instances'])
 
     def _overrides(self):
-        return quota_db.quota_get_all(self.ctx, 'p1')
+        return quota_db.overrides(self.ctx, 'p1')[1]
 
 
 class TestUsage(QuotaTestCase):
@@ -94,8 +94,9 @@ class TestUsage(QuotaTestCase):
     def test_limits_and_usage_in_one_read(self):
         quota.update(self.ctx, 'p1', {'instances': 7})
         self.boot(TINY)
-        limits, usage = quota.limits_and_usage(self.ctx)
+        limits, usage, user_limits = quota.limits_and_usage(self.ctx)
         self.assertEqual(7, limits['instances'])
+        self.assertEqual(limits, user_limits)
         self.assertEqual({'instances': 1, 'cores': 1, 'ram': 512}, usage)
 
 

@@ -240,6 +240,21 @@ class KeystoneClient:
                                           % (collection, name_or_id, domain))
         return items[0]['id']
 
+    def project(self, project_id):
+        """``{"id", "name", "domain_id", "domain_name"}`` of a project.
+
+        :raises: InvalidParameter (431) when there is none
+        """
+        item = (self._call('GET', '/projects/%s' % urlparse.quote(
+            project_id, safe='')) or {}).get('project')
+        if not item:
+            raise errors.InvalidParameter('project %s not found'
+                                          % project_id)
+        domain = self._call('GET', '/domains/%s' % item['domain_id']) or {}
+        return {'id': item['id'], 'name': item['name'],
+                'domain_id': item['domain_id'],
+                'domain_name': domain.get('domain', {}).get('name', '')}
+
     # --------------------------------------------------------- credentials
 
     def create_key_pair(self, user_id, project_id):

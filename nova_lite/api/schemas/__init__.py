@@ -238,6 +238,8 @@ def route_schemas():
         ('POST', '/v2.1/os-server-groups'): server_groups.create,
         ('POST', '/v2.1/os-keypairs'): keypairs.create,
         ('PUT', '/v2.1/os-quota-sets/<project_id>'): quota_sets.update,
+        ('PUT', '/v2.1/os-quota-class-sets/<class_name>'):
+            quota_sets.update_class,
         ('PUT', '/v2.1/os-services/enable'): services.enable,
         ('PUT', '/v2.1/os-services/disable'): services.disable,
         ('PUT', '/v2.1/os-services/disable-log-reason'):

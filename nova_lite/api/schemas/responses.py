@@ -265,6 +265,72 @@ def _host_show(version):
 def _host_update(version):
     return _object({'host': _STRING, 'status': {
         'type': 'string', 'enum': ['enabled', 'disabled']}})
+# ------------------------------------------------------- quotas, classes
+
+_QUOTA_RESOURCES = (
+    'cores', 'fixed_ips', 'floating_ips', 'injected_file_content_bytes',
+    'injected_file_path_bytes', 'injected_files', 'instances', 'key_pairs',
+    'metadata_items', 'ram', 'security_group_rules', 'security_groups',
+    'server_group_members', 'server_groups')
+_NETWORK_QUOTAS = ('fixed_ips', 'floating_ips', 'security_group_rules',
+                   'security_groups')
+_INJECTED_QUOTAS = ('injected_file_content_bytes',
+                    'injected_file_path_bytes', 'injected_files')
+_LIMIT = {'type': 'integer', 'minimum': -1}
+_DETAIL = _object({'in_use': {'type': 'integer', 'minimum': 0},
+                   'limit': _LIMIT,
+                   'reserved': {'type': 'integer', 'minimum': 0}})
+
+
+def _quota_names(version):
+    """Quota set resources: without the network ones from 2.36, without
+    the injected file ones from 2.57."""
+    gone = ()
+    if _at_least(version, '2.57'):
+        gone = _NETWORK_QUOTAS + _INJECTED_QUOTAS
+    elif _at_least(version, '2.36'):
+        gone = _NETWORK_QUOTAS
+    return [r for r in _QUOTA_RESOURCES if r not in gone]
+
+
+def _class_names(version):
+    """Quota class set resources: before 2.50 without the server group
+    ones, from 2.50 without the network ones, from 2.57 without the
+    injected file ones."""
+    if _at_least(version, '2.57'):
+        gone = _NETWORK_QUOTAS + _INJECTED_QUOTAS
+    elif _at_least(version, '2.50'):
+        gone = _NETWORK_QUOTAS
+    else:
+        gone = ('server_group_members', 'server_groups')
+    return [r for r in _QUOTA_RESOURCES if r not in gone]
+
+
+def _limits_object(names, with_id, value=_LIMIT):
+    properties = {name: value for name in names}
+    if with_id:
+        properties['id'] = _STRING
+    return _object(properties)
+
+
+def _quota_set(with_id):
+    """Show, Show Default, Update Quotas ("Quota sets"); ``id`` but in
+    the update response."""
+    return lambda v: _wrap('quota_set',
+                           _limits_object(_quota_names(v), with_id))
+
+
+def _quota_detail(version):
+    """Show The Detail of Quota."""
+    return _wrap('quota_set', _limits_object(_quota_names(version), True,
+                                             _DETAIL))
+
+
+def _quota_class_set(with_id):
+    """Show and Update a quota class set; ``id`` but in the update
+    response."""
+    return lambda v: _wrap('quota_class_set',
+                           _limits_object(_class_names(v), with_id))
 
 
 # ------------------------------------------------------------------ table
@@ -278,6 +344,8 @@ _TAGS = '/v2.1/servers/<server_id>/tags'
 _USAGE = '/v2.1/os-simple-tenant-usage'
 _HOSTS = '/v2.1/os-hosts'
 _AUDIT = '/v2.1/os-instance_usage_audit_log'
+_QUOTAS = '/v2.1/os-quota-sets/<project_id>'
+_CLASSES = '/v2.1/os-quota-class-sets/<class_name>'
 
 RESPONSES = {
     ('GET', '/v2.1/flavors/detail'): [('2.1', None, 200, _flavor_list)],
@@ -314,6 +382,13 @@ RESPONSES = {
     ('GET', _HOSTS): [('2.1', '2.42', 200, _host_list)],
     ('GET', _HOSTS + '/<host_name>'): [('2.1', '2.42', 200, _host_show)],
     ('PUT', _HOSTS + '/<host_name>'): [('2.1', '2.42', 200, _host_update)],
+    ('GET', _QUOTAS): [('2.1', None, 200, _quota_set(True))],
+    ('GET', _QUOTAS + '/defaults'): [('2.1', None, 200, _quota_set(True))],
+    ('GET', _QUOTAS + '/detail'): [('2.1', None, 200, _quota_detail)],
+    ('PUT', _QUOTAS): [('2.1', None, 200, _quota_set(False))],
+    ('DELETE', _QUOTAS): [('2.1', None, 202, None)],
+    ('GET', _CLASSES): [('2.1', None, 200, _quota_class_set(True))],
+    ('PUT', _CLASSES): [('2.1', None, 200, _quota_class_set(False))],
 }
 
 

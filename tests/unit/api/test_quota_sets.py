@@ -92,9 +92,9 @@ class QuotaSetsTest(fakes.APITestCase):
                              'badRequest')
         self.assertFault(self.put(QUOTAS + fakes.PROJECT, {'ram': 1},
                                   fakes.ADMIN), 400, 'badRequest')
-        resp = self.put(QUOTAS + fakes.PROJECT + '?user_id=u',
+        resp = self.put(QUOTAS + fakes.PROJECT + '?user_id=' + 'u' * 256,
                         {'quota_set': {'ram': 1}}, fakes.ADMIN)
-        self.assertFault(resp, 400, 'badRequest', 'per-user')
+        self.assertFault(resp, 400, 'badRequest', 'user_id')
 
     def test_limit_below_usage_needs_force(self):
         self.create_server()
@@ -291,12 +291,12 @@ class QuotaCheckTest(fakes.APITestCase):
             'instances': 7, 'ram': 4096}}, fakes.ADMIN)
         self.create_server(headers=fakes.OTHER)
         self.create_server(flavorRef='2')
-        limits, usage = quota.limits_and_usage(self.context(),
-                                               with_building=True)
+        limits, usage, _user = quota.limits_and_usage(self.context(),
+                                                      with_building=True)
         self.assertEqual(dict(DEFAULTS, instances=7, ram=4096), limits)
         self.assertEqual({'instances': 1, 'cores': 1, 'ram': 2048,
                           'building': 2}, usage)
-        limits, usage = quota.limits_and_usage(self.context())
+        limits, usage, _user = quota.limits_and_usage(self.context())
         self.assertEqual({'instances': 1, 'cores': 1, 'ram': 2048}, usage)
         other = fakes.OTHER['X-Project-Id']
         self.assertEqual(DEFAULTS, quota.get_limits(self.context(), other))

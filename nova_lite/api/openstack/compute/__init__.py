@@ -14,6 +14,7 @@ from nova_lite.api.openstack.compute import instance_usage_audit_log
 from nova_lite.api.openstack.compute import keypairs
 from nova_lite.api.openstack.compute import limits
 from nova_lite.api.openstack.compute import networks
+from nova_lite.api.openstack.compute import quota_classes
 from nova_lite.api.openstack.compute import quota_sets
 from nova_lite.api.openstack.compute import server_actions
 from nova_lite.api.openstack.compute import server_groups
@@ -27,7 +28,8 @@ from nova_lite.api.openstack.compute import versions
 BLUEPRINTS = (versions.bp, servers.bp, server_actions.bp,
               server_metadata.bp, flavors.bp, flavor_extras.bp, images.bp,
               aggregates.bp,
-              server_groups.bp, keypairs.bp, quota_sets.bp, limits.bp,
+              server_groups.bp, keypairs.bp, quota_sets.bp, quota_classes.bp,
+              limits.bp,
               services.bp, hypervisors.bp, availability_zone.bp,
               networks.bp, instance_actions.bp, server_tags.bp,
               simple_tenant_usage.bp, hosts.bp,

@@ -1,13 +1,17 @@
 """The ``/limits`` body (compute API reference, "Limits (limits)"): 13
 absolute limits from the quotas and 6 usage counts; ``rate`` is always
 empty (rate limits left the API with v2.0).  From microversion 2.36 the
-network limits (``NETWORK_LIMITS``) are not shown."""
+network limits (``NETWORK_LIMITS``) are not shown, from 2.57 the injected
+file limits (``INJECTED_FILE_LIMITS``) either."""
 from nova_lite.api import microversion
 
 #: Limits of nova-network's resources, gone from 2.36.
 NETWORK_LIMITS = frozenset({
     'maxSecurityGroupRules', 'maxSecurityGroups', 'maxTotalFloatingIps',
     'totalFloatingIpsUsed', 'totalSecurityGroupsUsed'})
+
+#: Limits of personality (injected) files, gone from 2.57.
+INJECTED_FILE_LIMITS = frozenset({'maxPersonality', 'maxPersonalitySize'})
 
 #: absolute limit name → quota resource.
 MAX_LIMITS = (
@@ -43,7 +47,11 @@ def limits(quota_limits, usages):
                 for name, resource in MAX_LIMITS}
     absolute.update({name: usages[resource]
                      for name, resource in USED_LIMITS})
+    gone = frozenset()
     if microversion.at_least('2.36'):
-        absolute = {name: value for name, value in absolute.items()
-                    if name not in NETWORK_LIMITS}
+        gone = NETWORK_LIMITS
+    if microversion.at_least('2.57'):
+        gone = gone | INJECTED_FILE_LIMITS
+    absolute = {name: value for name, value in absolute.items()
+                if name not in gone}
     return {'limits': {'absolute': absolute, 'rate': []}}
