@@ -17,6 +17,7 @@ from nova_lite.policies import instance_actions
 from nova_lite.policies import keypairs
 from nova_lite.policies import networks
 from nova_lite.policies import quota_sets
+from nova_lite.policies import server_diagnostics
 from nova_lite.policies import server_groups
 from nova_lite.policies import server_tags
 from nova_lite.policies import servers
@@ -39,4 +40,5 @@ def list_rules():
                                 networks.list_rules(),
                                 instance_actions.list_rules(),
                                 admin_actions.list_rules(),
+                                server_diagnostics.list_rules(),
                                 image.list_rules()))

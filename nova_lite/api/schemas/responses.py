@@ -175,6 +175,45 @@ def _tags(version):
     return _wrap('tags', {'type': 'array', 'items': _STRING})
 
 
+# ------------------------------------------------------ server diagnostics
+
+_NULLABLE_INT = {'type': ['integer', 'null']}
+
+
+def _legacy_diagnostics(version):
+    """Show Server Diagnostics before 2.48: the driver's own counters
+    (names are the driver's; libvirt's are integers)."""
+    return {'type': 'object', 'additionalProperties': {
+        'type': ['integer', 'number', 'string', 'null']}}
+
+
+def _items(keys, mac=False):
+    properties = {key: _NULLABLE_INT for key in keys}
+    if mac:
+        properties['mac_address'] = _NULLABLE_STRING
+    return {'type': 'array', 'items': _object(properties)}
+
+
+def _diagnostics(version):
+    """Show Server Diagnostics from 2.48 (the standardized form)."""
+    from nova_lite.virt import diagnostics
+    return _object({
+        'state': {'type': 'string', 'enum': [
+            'pending', 'running', 'paused', 'shutdown', 'crashed',
+            'suspended']},
+        'driver': _STRING, 'hypervisor': _NULLABLE_STRING,
+        'hypervisor_os': _NULLABLE_STRING, 'uptime': _NULLABLE_INT,
+        'config_drive': {'type': 'boolean'},
+        'num_cpus': _NULLABLE_INT, 'num_nics': _NULLABLE_INT,
+        'num_disks': _NULLABLE_INT,
+        'cpu_details': _items(diagnostics.CPU_KEYS),
+        'nic_details': _items(diagnostics.NIC_KEYS[1:], mac=True),
+        'disk_details': _items(diagnostics.DISK_KEYS),
+        'memory_details': _object({key: _NULLABLE_INT
+                                   for key in diagnostics.MEMORY_KEYS}),
+    })
+
+
 # ------------------------------------------------------------------ table
 
 _KEYPAIRS = '/v2.1/os-keypairs'
@@ -211,6 +250,9 @@ RESPONSES = {
     ('PUT', _SERVICES + '/force-down'): [('2.11', None, 200, _forced_down)],
     ('GET', _TAGS): [('2.26', None, 200, _tags)],
     ('PUT', _TAGS): [('2.26', None, 200, _tags)],
+    ('GET', '/v2.1/servers/<server_id>/diagnostics'): [
+        ('2.1', '2.47', 200, _legacy_diagnostics),
+        ('2.48', None, 200, _diagnostics)],
 }
 
 

@@ -14,6 +14,7 @@ from nova_lite.api.openstack.compute import limits
 from nova_lite.api.openstack.compute import networks
 from nova_lite.api.openstack.compute import quota_sets
 from nova_lite.api.openstack.compute import server_actions
+from nova_lite.api.openstack.compute import server_diagnostics
 from nova_lite.api.openstack.compute import server_groups
 from nova_lite.api.openstack.compute import server_metadata
 from nova_lite.api.openstack.compute import server_tags
@@ -26,4 +27,5 @@ BLUEPRINTS = (versions.bp, servers.bp, server_actions.bp,
               aggregates.bp,
               server_groups.bp, keypairs.bp, quota_sets.bp, limits.bp,
               services.bp, hypervisors.bp, availability_zone.bp,
-              networks.bp, instance_actions.bp, server_tags.bp)
+              networks.bp, instance_actions.bp, server_tags.bp,
+              server_diagnostics.bp)
