@@ -77,6 +77,10 @@ QUERY_PARAMETERS = {
     ('GET', '/v2.1/os-keypairs'): ('user_id',),
     ('GET', '/v2.1/os-keypairs/{keypair_name}'): ('user_id',),
     ('DELETE', '/v2.1/os-keypairs/{keypair_name}'): ('user_id',),
+    ('GET', '/v2.1/os-migrations'): (
+        'hidden', 'host', 'instance_uuid', 'source_compute', 'status',
+        'migration_type', 'limit', 'marker', 'changes-since',
+        'changes-before', 'user_id', 'project_id'),
 }
 
 #: (method, OpenAPI path) → {status: empty body} of handlers whose

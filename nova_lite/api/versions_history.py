@@ -138,7 +138,10 @@ HISTORY = (
 #: (method, Flask rule) → (first version, last version or None) of
 #: routes that do not exist at every microversion.
 _TAGS = '/v2.1/servers/<server_id>/tags'
+_SERVER_MIGRATIONS = '/v2.1/servers/<server_id>/migrations'
 ROUTES = {
+    ('GET', _SERVER_MIGRATIONS): ('2.23', None),
+    ('GET', _SERVER_MIGRATIONS + '/<migration_id>'): ('2.23', None),
     ('PUT', '/v2.1/os-services/force-down'): ('2.11', None),
     ('GET', _TAGS): ('2.26', None),
     ('PUT', _TAGS): ('2.26', None),

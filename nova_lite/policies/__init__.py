@@ -15,6 +15,7 @@ from nova_lite.policies import hypervisors
 from nova_lite.policies import image
 from nova_lite.policies import instance_actions
 from nova_lite.policies import keypairs
+from nova_lite.policies import migrations
 from nova_lite.policies import networks
 from nova_lite.policies import quota_sets
 from nova_lite.policies import server_diagnostics
@@ -41,4 +42,5 @@ def list_rules():
                                 instance_actions.list_rules(),
                                 admin_actions.list_rules(),
                                 server_diagnostics.list_rules(),
+                                migrations.list_rules(),
                                 image.list_rules()))
