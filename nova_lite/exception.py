@@ -91,6 +91,16 @@ class MetadataNotFound(NotFound):
     msg_fmt = 'Metadata item %(key)s was not found.'
 
 
+class MigrationNotFoundForInstance(NotFound):
+    msg_fmt = 'In-progress live migration %(migration_id)s is not found ' \
+              'for server %(instance_id)s.'
+
+
+class MarkerNotFound(Invalid):
+    """A paging marker that names nothing (400, as Nova's)."""
+    msg_fmt = 'Marker %(marker)s could not be found.'
+
+
 class Conflict(NovaLiteException):
     msg_fmt = 'Conflict: %(reason)s'
     code = 409

@@ -84,6 +84,10 @@ QUERY_PARAMETERS = {
     ('GET', '/v2.1/os-simple-tenant-usage'): _USAGE + ('detailed',),
     ('GET', '/v2.1/os-simple-tenant-usage/{tenant_id}'): _USAGE,
     ('GET', '/v2.1/os-hosts'): ('zone',),
+    ('GET', '/v2.1/os-migrations'): (
+        'hidden', 'host', 'instance_uuid', 'source_compute', 'status',
+        'migration_type', 'limit', 'marker', 'changes-since',
+        'changes-before', 'user_id', 'project_id'),
 }
 
 #: (method, OpenAPI path) → {status: empty body} of handlers whose

@@ -90,14 +90,14 @@ HISTORY = (
        ('instance_actions',)),
     _v('2.22', 'POST /servers/{id}/migrations/{id}/action force_complete '
        'forces a live migration to complete.', ('server_migrations',),
-       refused='Live migration and server migrations do not exist: 404.'),
+       refused='Live migration does not exist: the action URL is a 404.'),
     _v('2.23', 'GET /servers/{id}/migrations (list, show); os-migrations '
        'shows migration_type and links.',
-       ('server_migrations', 'migrations'),
-       refused='Server migrations and os-migrations do not exist: 404.'),
+       ('server_migrations', 'migrations')),
     _v('2.24', 'DELETE /servers/{id}/migrations/{id} aborts a live '
        'migration.', ('server_migrations',),
-       refused='Live migration and server migrations do not exist: 404.'),
+       refused='Live migration does not exist: the server migration URL '
+       'is read-only (DELETE is a 405).'),
     _v('2.25', 'os-migrateLive takes block_migration auto and no '
        'disk_over_commit.', ('migrate_server',),
        refused='The os-migrateLive action does not exist: 400 (unknown '
@@ -141,7 +141,10 @@ HISTORY = (
 #: routes that do not exist at every microversion.
 _TAGS = '/v2.1/servers/<server_id>/tags'
 _HOSTS = '/v2.1/os-hosts'
+_SERVER_MIGRATIONS = '/v2.1/servers/<server_id>/migrations'
 ROUTES = {
+    ('GET', _SERVER_MIGRATIONS): ('2.23', None),
+    ('GET', _SERVER_MIGRATIONS + '/<migration_id>'): ('2.23', None),
     ('PUT', '/v2.1/os-services/force-down'): ('2.11', None),
     ('GET', _TAGS): ('2.26', None),
     ('PUT', _TAGS): ('2.26', None),

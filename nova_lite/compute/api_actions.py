@@ -137,6 +137,27 @@ class ServerActions:
         return self.compute.get_console_output(context, instance.host,
                                                instance_uuid, length)
 
+    def get_diagnostics(self, context, instance, standard=True,
+                        timeout=None):
+        """The diagnostics of a server's guest (RPC call to its
+        compute): standardized (``nova_lite.virt.diagnostics``), or with
+        ``standard`` false the driver's legacy flat dict.
+
+        :param instance: the server's row (``self.get``)
+        :param timeout: seconds to wait for the compute (default: the
+            transport's ``rpc_response_timeout``)
+        :raises: InstanceInvalidState (409) unless it is ACTIVE on a host
+            (the compute refuses a guest that is not running too),
+            NotSupportedByDriver (501)
+        """
+        if instance.host is None or instance.vm_state != states.ACTIVE:
+            raise exception.InstanceInvalidState(
+                action='get_diagnostics', instance_uuid=instance.uuid,
+                attr='vm_state', state=instance.vm_state)
+        return self.compute.get_instance_diagnostics(
+            context, instance.host, instance.uuid, standard=standard,
+            timeout=timeout)
+
     def get_host_uptime(self, context, host):
         """The ``uptime`` line of ``host`` (RPC call to its compute).
 

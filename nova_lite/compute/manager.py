@@ -44,7 +44,7 @@ def instance_lock(instance_uuid):
 class ComputeManager(service.Manager):
     """RPC endpoint of ``compute.<host>``."""
 
-    target = messaging.Target(version='1.1')
+    target = messaging.Target(version='1.2')
 
     def __init__(self, host, driver=None):
         super().__init__(host)
@@ -253,6 +253,33 @@ class ComputeManager(service.Manager):
         except NotImplementedError:
             raise exception.NotSupportedByDriver(
                 operation='uptime', host=self.host) from None
+
+    @messaging.expected_exceptions(exception.InstanceInvalidState,
+                                   exception.InstanceNotFound,
+                                   exception.NotSupportedByDriver)
+    def get_instance_diagnostics(self, context, instance_uuid,
+                                 standard=True):
+        """RPC call: the guest's diagnostics, standardized or (with
+        ``standard`` false) the driver's legacy dict; only of a running
+        guest, as Nova's compute answers.
+
+        :raises: InstanceInvalidState when the guest is not running,
+            InstanceNotFound, NotSupportedByDriver
+        """
+        instance = self._instance(context, instance_uuid)
+        power_state = self.driver.get_info(instance).state
+        if power_state != states.RUNNING:
+            raise exception.InstanceInvalidState(
+                action='get_diagnostics', instance_uuid=instance_uuid,
+                attr='power_state',
+                state=states.POWER_STATE_NAMES.get(power_state, 'pending'))
+        try:
+            if standard:
+                return self.driver.get_instance_diagnostics(instance)
+            return self.driver.get_diagnostics(instance)
+        except NotImplementedError:
+            raise exception.NotSupportedByDriver(
+                operation='diagnostics', host=self.host) from None
 
     def get_console_output(self, context, instance_uuid, tail_length=None):
         """RPC call: the console log, last ``tail_length`` lines.

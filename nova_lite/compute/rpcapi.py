@@ -4,6 +4,7 @@ History:
     1.0 - build_and_run_instance, terminate_instance, reboot_instance,
           stop_instance, start_instance, get_console_output
     1.1 - get_host_uptime
+    1.2 - get_instance_diagnostics
 """
 import oslo_messaging as messaging
 
@@ -13,13 +14,16 @@ TOPIC = 'compute'
 
 
 class ComputeAPI:
-    VERSION = '1.1'
+    VERSION = '1.2'
 
     def __init__(self):
         self.client = rpc.get_client(messaging.Target(topic=TOPIC,
                                                       version=self.VERSION))
 
-    def _prepare(self, host, version='1.0'):
+    def _prepare(self, host, version='1.0', timeout=None):
+        if timeout is not None:
+            return self.client.prepare(server=host, version=version,
+                                       timeout=timeout)
         return self.client.prepare(server=host, version=version)
 
     def build_and_run_instance(self, context, host, instance, request_spec,
@@ -51,6 +55,20 @@ class ComputeAPI:
     def get_host_uptime(self, context, host):
         """Call: the ``uptime`` line of ``host``."""
         return self._prepare(host, '1.1').call(context, 'get_host_uptime')
+
+    def get_instance_diagnostics(self, context, host, instance_uuid,
+                                 standard=True, timeout=None):
+        """Call: the diagnostics of the guest, standardized
+        (``nova_lite.virt.diagnostics``) or, with ``standard`` false, the
+        driver's legacy flat dict; ``timeout`` seconds (default: the
+        transport's ``rpc_response_timeout``).
+
+        :raises: InstanceInvalidState (its guest is not running),
+            InstanceNotFound, NotSupportedByDriver
+        """
+        return self._prepare(host, '1.2', timeout).call(
+            context, 'get_instance_diagnostics', instance_uuid=instance_uuid,
+            standard=standard)
 
     def get_console_output(self, context, host, instance_uuid, tail_length):
         """Call: the last ``tail_length`` lines (all when None) of the

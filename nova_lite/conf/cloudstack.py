@@ -64,6 +64,15 @@ cloudstack_opts = [
     cfg.IntOpt('cpu_speed_mhz', default=2000, min=1,
                help='CPU speed in MHz reported as cpuspeed of service '
                     'offerings and virtual machines (flavors have none).'),
+    cfg.IntOpt('vm_stats_workers', default=4, min=1, max=32,
+               help='Most computes asked at once for the counters of the '
+                    'running VMs of one listVirtualMachines call with '
+                    'details=stats (or all): one RPC call per VM.'),
+    cfg.IntOpt('vm_stats_timeout', default=10, min=1,
+               help='Seconds a listVirtualMachines call with '
+                    'details=stats waits for the counters of one VM; a VM '
+                    'whose compute does not answer in time is listed '
+                    'without them.'),
     cfg.IntOpt('default_page_size', default=500, min=1,
                help='Page size of list commands called with "page" but '
                     'without "pagesize" (CloudStack default.page.size).'),

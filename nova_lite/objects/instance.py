@@ -65,8 +65,9 @@ class Instance(base.NovaLiteObject):
     them.
 
     Version 1.1: ``instance_name``.
+    Version 1.2: ``launched_at`` (the guest's uptime in diagnostics).
     """
-    VERSION = '1.1'
+    VERSION = '1.2'
     fields = {
         'id': fields.IntegerField(nullable=True),
         'uuid': fields.UUIDField(),
@@ -95,11 +96,16 @@ class Instance(base.NovaLiteObject):
         # The hypervisor-side name, stored at create time ([DEFAULT]
         # instance_name_template, see nova_lite.compute.naming).
         'instance_name': fields.StringField(nullable=True),
+        # When the build made the guest ACTIVE (naive UTC), or None.
+        'launched_at': fields.DateTimeField(nullable=True),
     }
 
     def obj_make_compatible(self, primitive, target_version):
         super().obj_make_compatible(primitive, target_version)
-        if versionutils.convert_version_to_tuple(target_version) < (1, 1):
+        target = versionutils.convert_version_to_tuple(target_version)
+        if target < (1, 2):
+            primitive.pop('launched_at', None)
+        if target < (1, 1):
             primitive.pop('instance_name', None)
 
     @property

@@ -17,8 +17,10 @@ from nova_lite.policies import image
 from nova_lite.policies import instance_actions
 from nova_lite.policies import instance_usage_audit_log
 from nova_lite.policies import keypairs
+from nova_lite.policies import migrations
 from nova_lite.policies import networks
 from nova_lite.policies import quota_sets
+from nova_lite.policies import server_diagnostics
 from nova_lite.policies import server_groups
 from nova_lite.policies import server_tags
 from nova_lite.policies import servers
@@ -45,4 +47,6 @@ def list_rules():
                                 image.list_rules(),
                                 simple_tenant_usage.list_rules(),
                                 instance_usage_audit_log.list_rules(),
-                                hosts.list_rules()))
+                                hosts.list_rules(),
+                                server_diagnostics.list_rules(),
+                                migrations.list_rules()))

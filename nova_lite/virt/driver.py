@@ -101,6 +101,25 @@ class ComputeDriver(abc.ABC):
         """
         raise NotImplementedError()
 
+    def get_diagnostics(self, instance):
+        """Return the legacy diagnostics of the guest (the compute API's
+        server diagnostics before microversion 2.48): a flat dict of the
+        hypervisor's own counters, named by the driver.
+
+        :raises: InstanceNotFound; NotImplementedError when the driver
+            has none
+        """
+        raise NotImplementedError()
+
+    def get_instance_diagnostics(self, instance):
+        """Return the standardized diagnostics of the guest (microversion
+        2.48): the dict of ``nova_lite.virt.diagnostics.standard``.
+
+        :raises: InstanceNotFound; NotImplementedError when the driver
+            has none
+        """
+        raise NotImplementedError()
+
     def get_available_nodes(self):
         """Names of the nodes this driver manages (one: the host)."""
         return [self.host]

@@ -13,6 +13,7 @@ from oslo_config import cfg
 
 from nova_lite.compute import states
 from nova_lite import exception
+from nova_lite.virt import diagnostics
 from nova_lite.virt import driver
 
 CONF = cfg.CONF
@@ -54,6 +55,7 @@ class FakeDriver(driver.ComputeDriver):
                     'state': states.RUNNING,
                     'macs': [vif.mac for vif in network_info],
                     'console': ['NOVA_LITE_GUEST_UP %s' % instance.hostname],
+                    'started': time.monotonic(),
                 }
         finally:
             with self._lock:
@@ -75,6 +77,7 @@ class FakeDriver(driver.ComputeDriver):
     def reboot(self, context, instance, network_info, reboot_type):
         guest = self._guest(instance)
         guest['state'] = states.RUNNING
+        guest['started'] = time.monotonic()
         guest['console'].append('NOVA_LITE_GUEST_UP %s' % instance.hostname)
 
     def power_off(self, instance, timeout=0):
@@ -85,6 +88,7 @@ class FakeDriver(driver.ComputeDriver):
     def power_on(self, context, instance, network_info):
         guest = self._guest(instance)
         guest['state'] = states.RUNNING
+        guest['started'] = time.monotonic()
         guest['console'].append('NOVA_LITE_GUEST_UP %s' % instance.hostname)
 
     def get_info(self, instance):
@@ -96,6 +100,68 @@ class FakeDriver(driver.ComputeDriver):
 
     def get_console_output(self, context, instance):
         return '\n'.join(self._guest(instance)['console']) + '\n'
+
+    def _uptime(self, guest):
+        """Whole seconds since the guest last started; 0 when stopped."""
+        if guest['state'] != states.RUNNING:
+            return 0
+        return int(time.monotonic() - guest['started'])
+
+    @staticmethod
+    def _disk_names(instance):
+        """The disks a real guest of the flavor would have: ``vda``
+        (root) and ``vdb`` (ephemeral) when their size is not 0."""
+        names = []
+        if instance.root_gb:
+            names.append('vda')
+        if instance.obj_attr_is_set('ephemeral_gb') and instance.ephemeral_gb:
+            names.append('vdb')
+        return names
+
+    def get_diagnostics(self, instance):
+        """The legacy diagnostics of a fake guest, named as libvirt's
+        (``cpu<N>_time``, ``vda_read``..., ``nic<N>_rx``..., ``memory``
+        in KiB, ``uptime`` in seconds): a fake guest runs no code and
+        does no I/O, so every counter is 0; ``memory`` is its flavor's.
+
+        :raises: InstanceNotFound
+        """
+        guest = self._guest(instance)
+        output = {'cpu%d_time' % n: 0 for n in range(instance.vcpus)}
+        for name in self._disk_names(instance):
+            output.update(('%s_%s' % (name, key), 0) for key in (
+                'read_req', 'read', 'write_req', 'write', 'errors'))
+        for n in range(len(guest['macs'])):
+            output.update(('nic%d_%s' % (n, key), 0) for key in (
+                'rx', 'rx_packets', 'rx_errors', 'rx_drop', 'tx',
+                'tx_packets', 'tx_errors', 'tx_drop'))
+        output['memory'] = instance.memory_mb * 1024
+        output['uptime'] = self._uptime(guest)
+        return output
+
+    def get_instance_diagnostics(self, instance):
+        """The standardized diagnostics of a fake guest: its power
+        state, uptime since it last started, one CPU item per vCPU and
+        one NIC per MAC with zero counters (it runs nothing and sends
+        nothing), one disk per flavor disk with zero I/O, and its
+        flavor's memory as both maximum and used (no balloon: the free
+        memory inside the guest is unknown).
+
+        :raises: InstanceNotFound
+        """
+        guest = self._guest(instance)
+        zeros = dict.fromkeys(diagnostics.NIC_KEYS[1:], 0)
+        return diagnostics.standard(
+            guest['state'], 'fake', hypervisor='fake', hypervisor_os='fake',
+            uptime=self._uptime(guest), config_drive=False,
+            cpu_details=[diagnostics.cpu(id=n, time=0, utilisation=0)
+                         for n in range(instance.vcpus)],
+            nic_details=[diagnostics.nic(mac_address=mac, **zeros)
+                         for mac in guest['macs']],
+            disk_details=[diagnostics.disk(**dict.fromkeys(
+                diagnostics.DISK_KEYS, 0))
+                for _name in self._disk_names(instance)],
+            memory_maximum=instance.memory_mb, memory_used=instance.memory_mb)
 
     def get_host_uptime(self):
         """The fake host's ``uptime`` line: up since this driver was

@@ -9,13 +9,105 @@ domainid, userid, created, state, zoneid/zonename, hostid/hostname
 (admins only), templateid/templatename, serviceofferingid/
 serviceofferingname, cpunumber, cpuspeed (MHz), memory (MiB), nic[],
 hypervisor, instancename (admins only), keypair, securitygroup[],
-affinitygroup[], details.
+affinitygroup[], details; with ``stats`` (``vm_stats``) also the usage
+counters of a running VM: cpuused, networkkbsread/write,
+diskkbsread/write, diskioread/write, memorykbs, memorytargetkbs and
+memoryintfreekbs.
 """
+from concurrent import futures
+
+from oslo_log import log as logging
+import oslo_messaging as messaging
+
 from nova_lite.api.cloudstack import views
+from nova_lite.compute import states
+from nova_lite import exception
 from nova_lite.compute import topology
 from nova_lite import context as nl_context
 from nova_lite.image import api as image_api
 from nova_lite.network import api as network_api
+
+LOG = logging.getLogger(__name__)
+KiB = 1024
+NS_PER_S = 10 ** 9
+
+
+def _total(items, key):
+    """Sum of ``key`` over the items that have it; None when none has."""
+    values = [item[key] for item in items if item.get(key) is not None]
+    return sum(values) if values else None
+
+
+def stats_fields(found):
+    """The CloudStack usage fields of a VM from its standardized
+    diagnostics (``nova_lite.virt.diagnostics``); a counter the driver
+    cannot tell is left out.
+
+    ``cpuused`` is the average use of the VM's vCPUs since it started
+    (CPU time over uptime times vCPUs, e.g. ``"12.5%"``); network and
+    disk counters are totals since it started over every NIC and disk,
+    in KiB (``*kbs*``) or requests (``diskio*``); ``memorykbs`` is its
+    memory, ``memorytargetkbs`` what it holds now, ``memoryintfreekbs``
+    what the guest reports free (KiB).
+    """
+    cpus, uptime = found.get('cpu_details') or [], found.get('uptime')
+    cpu_ns = _total(cpus, 'time')
+    fields = {}
+    if cpu_ns is not None and uptime is not None:
+        capacity = uptime * NS_PER_S * len(cpus)
+        used = 100.0 * cpu_ns / capacity if capacity else 0.0
+        fields['cpuused'] = '%s%%' % round(min(used, 100.0), 2)
+    nics, disks = found.get('nic_details') or [], found.get('disk_details') \
+        or []
+    for name, items, key, scale in (
+            ('networkkbsread', nics, 'rx_octets', KiB),
+            ('networkkbswrite', nics, 'tx_octets', KiB),
+            ('diskkbsread', disks, 'read_bytes', KiB),
+            ('diskkbswrite', disks, 'write_bytes', KiB),
+            ('diskioread', disks, 'read_requests', 1),
+            ('diskiowrite', disks, 'write_requests', 1)):
+        total = _total(items, key)
+        if total is not None:
+            fields[name] = total // scale
+    memory = found.get('memory_details') or {}
+    for name, value in (('memorykbs', memory.get('maximum')),
+                        ('memorytargetkbs', memory.get('used'))):
+        if value is not None:
+            fields[name] = value * KiB
+    if found.get('memory_unused_kib') is not None:
+        fields['memoryintfreekbs'] = found['memory_unused_kib']
+    return fields
+
+
+def vm_stats(request, instances):
+    """``{uuid: CloudStack usage fields}`` of the running ``instances``
+    (ACTIVE on a host), asked of their computes over RPC (at most
+    ``[cloudstack] vm_stats_workers`` at once, each within
+    ``[cloudstack] vm_stats_timeout`` seconds); a VM whose compute
+    cannot answer is left out (logged)."""
+    running = [i for i in instances
+               if i.host and i.vm_state == states.ACTIVE]
+    if not running:
+        return {}
+    conf = request.conf.cloudstack
+    compute_api, ctx = request.compute_api, request.context
+
+    def _one(instance):
+        try:
+            return stats_fields(compute_api.get_diagnostics(
+                ctx, instance, timeout=conf.vm_stats_timeout))
+        except (exception.NovaLiteException,
+                messaging.MessagingException) as exc:
+            LOG.info('No stats of VM %s on %s: %s', instance.uuid,
+                     instance.host, exc)
+            return None
+
+    workers = min(conf.vm_stats_workers, len(running))
+    with futures.ThreadPoolExecutor(max_workers=workers) as pool:
+        found = dict(zip([i.uuid for i in running],
+                         pool.map(_one, running), strict=True))
+    return {uuid: fields for uuid, fields in found.items()
+            if fields is not None}
 
 
 class VirtualMachineViews:
@@ -69,9 +161,10 @@ class VirtualMachineViews:
                 for fip in sorted(instance.fixed_ips, key=lambda f: f.id)
                 if fip.network_id in self.networks]
 
-    def render(self, instance, state=None):
+    def render(self, instance, state=None, stats=None):
         """The ``virtualmachine`` object of an instance row; ``state``
-        overrides the state computed from vm_state/task_state."""
+        overrides the state computed from vm_state/task_state, ``stats``
+        (``stats_fields``) are added."""
         image = self.images.get(instance.image_ref) or {}
         vm = {
             'id': instance.uuid, 'name': instance.hostname,
@@ -99,4 +192,5 @@ class VirtualMachineViews:
         }
         vm.update(self._owner(instance))
         vm.update(self._placement(instance))
+        vm.update(stats or {})
         return vm

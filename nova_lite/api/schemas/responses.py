@@ -333,6 +333,94 @@ def _quota_class_set(with_id):
                            _limits_object(_class_names(v), with_id))
 
 
+# ------------------------------------------------------ server diagnostics
+
+_NULLABLE_INT = {'type': ['integer', 'null']}
+
+
+def _legacy_diagnostics(version):
+    """Show Server Diagnostics before 2.48: the driver's own counters
+    (names are the driver's; libvirt's are integers)."""
+    return {'type': 'object', 'additionalProperties': {
+        'type': ['integer', 'number', 'string', 'null']}}
+
+
+def _items(keys, mac=False):
+    properties = {key: _NULLABLE_INT for key in keys}
+    if mac:
+        properties['mac_address'] = _NULLABLE_STRING
+    return {'type': 'array', 'items': _object(properties)}
+
+
+def _diagnostics(version):
+    """Show Server Diagnostics from 2.48 (the standardized form)."""
+    from nova_lite.virt import diagnostics
+    return _object({
+        'state': {'type': 'string', 'enum': [
+            'pending', 'running', 'paused', 'shutdown', 'crashed',
+            'suspended']},
+        'driver': _STRING, 'hypervisor': _NULLABLE_STRING,
+        'hypervisor_os': _NULLABLE_STRING, 'uptime': _NULLABLE_INT,
+        'config_drive': {'type': 'boolean'},
+        'num_cpus': _NULLABLE_INT, 'num_nics': _NULLABLE_INT,
+        'num_disks': _NULLABLE_INT,
+        'cpu_details': _items(diagnostics.CPU_KEYS),
+        'nic_details': _items(diagnostics.NIC_KEYS[1:], mac=True),
+        'disk_details': _items(diagnostics.DISK_KEYS),
+        'memory_details': _object({key: _NULLABLE_INT
+                                   for key in diagnostics.MEMORY_KEYS}),
+    })
+
+
+# -------------------------------------------------------------- migrations
+
+def _migration_common(version):
+    properties = {key: _NULLABLE_STRING for key in (
+        'dest_compute', 'dest_host', 'dest_node', 'source_compute',
+        'source_node')}
+    properties.update(id={'type': 'integer'}, status=_NULLABLE_STRING,
+                      created_at=_STRING, updated_at=_NULLABLE_STRING)
+    if _at_least(version, '2.59'):
+        properties['uuid'] = _STRING
+    if _at_least(version, '2.80'):
+        properties.update(user_id=_NULLABLE_STRING,
+                          project_id=_NULLABLE_STRING)
+    return properties
+
+
+def migration(version):
+    """An item of List Migrations; ``migration_type`` and (in-progress
+    live migrations) ``links`` from 2.23, ``uuid`` from 2.59,
+    ``user_id``/``project_id`` from 2.80."""
+    properties = _migration_common(version)
+    properties.update(instance_uuid=_NULLABLE_STRING,
+                      old_instance_type_id=_NULLABLE_INT,
+                      new_instance_type_id=_NULLABLE_INT)
+    required = sorted(properties)
+    if _at_least(version, '2.23'):
+        properties.update(migration_type=_NULLABLE_STRING, links=_LINKS)
+        required.append('migration_type')
+    return _object(properties, required=sorted(required))
+
+
+def _migration_list(version):
+    properties = {'migrations': {'type': 'array',
+                                 'items': migration(version)}}
+    if _at_least(version, '2.59'):
+        properties['migrations_links'] = _LINKS
+    return _object(properties, required=['migrations'])
+
+
+def server_migration(version):
+    """A live migration of a server (from 2.23)."""
+    properties = _migration_common(version)
+    properties['server_uuid'] = _STRING
+    for what in ('memory', 'disk'):
+        for part in ('total', 'processed', 'remaining'):
+            properties['%s_%s_bytes' % (what, part)] = _NULLABLE_INT
+    return _object(properties)
+
+
 # ------------------------------------------------------------------ table
 
 _KEYPAIRS = '/v2.1/os-keypairs'
@@ -389,6 +477,16 @@ RESPONSES = {
     ('DELETE', _QUOTAS): [('2.1', None, 202, None)],
     ('GET', _CLASSES): [('2.1', None, 200, _quota_class_set(True))],
     ('PUT', _CLASSES): [('2.1', None, 200, _quota_class_set(False))],
+    ('GET', '/v2.1/os-migrations'): [('2.1', None, 200, _migration_list)],
+    ('GET', '/v2.1/servers/<server_id>/migrations'): [
+        ('2.23', None, 200, lambda v: _wrap('migrations', {
+            'type': 'array', 'items': server_migration(v)}))],
+    ('GET', '/v2.1/servers/<server_id>/migrations/<migration_id>'): [
+        ('2.23', None, 200, lambda v: _wrap('migration',
+                                            server_migration(v)))],
+    ('GET', '/v2.1/servers/<server_id>/diagnostics'): [
+        ('2.1', '2.47', 200, _legacy_diagnostics),
+        ('2.48', None, 200, _diagnostics)],
 }
 
 

@@ -19,6 +19,7 @@ import logging
 import os
 
 from oslo_utils import excutils
+from oslo_utils import timeutils
 
 import nova_lite.conf
 from nova_lite import exception
@@ -26,6 +27,7 @@ from nova_lite.image import glance
 from nova_lite.virt import driver
 from nova_lite.virt.libvirt import config as vconfig
 from nova_lite.virt.libvirt import console
+from nova_lite.virt.libvirt import diagnostics
 from nova_lite.virt.libvirt import disks
 from nova_lite.virt.libvirt import guest as libvirt_guest
 from nova_lite.virt.libvirt import host as libvirt_host
@@ -197,6 +199,31 @@ class LibvirtDriver(driver.ComputeDriver):
         self._lookup(instance)
         return console.read_tail(
             console.console_log_path(self._instance_dir(instance)))
+
+    def get_diagnostics(self, instance):
+        """Return the legacy diagnostics dict of the guest (names as
+        Nova's libvirt driver: ``cpu0_time``, ``vda_read``, ``vnet0_rx``,
+        ``memory``, ``memory-rss``, ...; see ``diagnostics.legacy``).
+
+        :raises: InstanceNotFound
+        """
+        return diagnostics.legacy(self._lookup(instance))
+
+    def get_instance_diagnostics(self, instance):
+        """Return the standardized diagnostics of the guest; ``uptime``
+        is the seconds since the instance's ``launched_at`` (None when it
+        has none), as Nova's libvirt driver counts it.
+
+        :raises: InstanceNotFound
+        """
+        launched_at = instance.launched_at if instance.obj_attr_is_set(
+            'launched_at') else None
+        uptime = None
+        if launched_at is not None:
+            now = timeutils.utcnow()
+            uptime = max(0, int((now - timeutils.normalize_time(
+                launched_at)).total_seconds()))
+        return diagnostics.standard(self._lookup(instance), uptime=uptime)
 
     # -- host --------------------------------------------------------------
 

@@ -25,3 +25,18 @@ class InstanceNameTestCase(testtools.TestCase):
         self.assertEqual('1.0', primitive['nova_lite_object.version'])
         self.assertNotIn('instance_name', data)
         self.assertEqual(UUID, data['uuid'])
+
+
+class LaunchedAtTestCase(testtools.TestCase):
+
+    def test_backport_to_1_1_drops_launched_at(self):
+        import datetime
+        instance = instance_obj.Instance(
+            uuid=UUID, instance_name='vm-1',
+            launched_at=datetime.datetime(2026, 1, 2, 3, 4, 5))
+        data = instance.obj_to_primitive(target_version='1.1')[
+            'nova_lite_object.data']
+        self.assertNotIn('launched_at', data)
+        self.assertEqual('vm-1', data['instance_name'])
+        self.assertIn('launched_at', instance.obj_to_primitive()[
+            'nova_lite_object.data'])

@@ -230,6 +230,27 @@ def _list_filters(request):
     return filters
 
 
+#: listVirtualMachines ``details`` values (CloudStack API reference);
+#: only ``stats`` (or ``all``) changes the answer: the others name
+#: fields every VM object has.
+_DETAILS = frozenset({'all', 'group', 'nics', 'stats', 'secgrp', 'tmpl',
+                      'servoff', 'diskoff', 'backoff', 'iso', 'volume',
+                      'min', 'affgrp'})
+
+
+def _wants_stats(request):
+    """True when ``details`` asks for stats (``stats`` or ``all``).
+
+    :raises: InvalidParameter for a value CloudStack does not know
+    """
+    details = [d.lower() for d in request.params['details'] or ()]
+    unknown = sorted(set(details) - _DETAILS)
+    if unknown:
+        raise invalid(request, 'details', ','.join(unknown),
+                      'must be some of %s' % ', '.join(sorted(_DETAILS)))
+    return bool({'stats', 'all'} & set(details))
+
+
 @command('listVirtualMachines', response_object='virtualmachine',
          listing=True, params=(
              P.Parameter('id', P.UUID, 'the VM ID'),
@@ -242,11 +263,18 @@ def _list_filters(request):
              P.Parameter('zoneid', P.UUID, 'VMs of this zone'),
              P.Parameter('listall', P.BOOLEAN, 'true (admins): VMs of '
                          'every account'),
+             P.Parameter('details', P.LIST, description='details to '
+                         'return: all, or some of %s; stats (or all) adds '
+                         'the usage counters of running VMs, asked of their '
+                         'computes' % ', '.join(sorted(_DETAILS - {'all'}))),
          ))
 def list_virtual_machines(request):
-    """Lists virtual machines (instances) with count (paged in SQL)."""
+    """Lists virtual machines (instances) with count (paged in SQL); with
+    ``details`` stats or all, the running ones with their usage counters
+    (one RPC call each, ``vm_views.vm_stats``; none without)."""
     params, ctx = request.params, request.context
     request.authorize(SERVERS % 'detail')
+    wants_stats = _wants_stats(request)
     all_tenants = bool(params['listall']) and ctx.is_admin
     if all_tenants:
         request.authorize(SERVERS % 'detail:get_all_tenants')
@@ -257,8 +285,10 @@ def list_virtual_machines(request):
     page, total = request.compute_api.get_page(
         ctx, filters, offset=offset, limit=limit, all_tenants=all_tenants)
     view = vm_views.VirtualMachineViews.load(request, page)
-    return request_mod.listing([view.render(r) for r in page],
-                               'virtualmachine', total)
+    stats = vm_views.vm_stats(request, page) if wants_stats else {}
+    return request_mod.listing(
+        [view.render(r, stats=stats.get(r.uuid)) for r in page],
+        'virtualmachine', total)
 
 
 # ---------------------------------------------------------------- actions

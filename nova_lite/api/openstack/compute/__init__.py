@@ -13,12 +13,15 @@ from nova_lite.api.openstack.compute import instance_actions
 from nova_lite.api.openstack.compute import instance_usage_audit_log
 from nova_lite.api.openstack.compute import keypairs
 from nova_lite.api.openstack.compute import limits
+from nova_lite.api.openstack.compute import migrations
 from nova_lite.api.openstack.compute import networks
 from nova_lite.api.openstack.compute import quota_classes
 from nova_lite.api.openstack.compute import quota_sets
 from nova_lite.api.openstack.compute import server_actions
+from nova_lite.api.openstack.compute import server_diagnostics
 from nova_lite.api.openstack.compute import server_groups
 from nova_lite.api.openstack.compute import server_metadata
+from nova_lite.api.openstack.compute import server_migrations
 from nova_lite.api.openstack.compute import server_tags
 from nova_lite.api.openstack.compute import servers
 from nova_lite.api.openstack.compute import services
@@ -33,4 +36,5 @@ BLUEPRINTS = (versions.bp, servers.bp, server_actions.bp,
               services.bp, hypervisors.bp, availability_zone.bp,
               networks.bp, instance_actions.bp, server_tags.bp,
               simple_tenant_usage.bp, hosts.bp,
-              instance_usage_audit_log.bp)
+              instance_usage_audit_log.bp, server_diagnostics.bp,
+              migrations.bp, server_migrations.bp)

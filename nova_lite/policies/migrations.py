@@ -1,0 +1,32 @@
+"""Policies of the migrations APIs (compute API reference, "Migrations
+(os-migrations)" and "Server migrations (servers, migrations)"):
+administrators only by default."""
+from oslo_policy import policy
+
+from nova_lite.policies import base
+
+MIGRATIONS = 'os_compute_api:os-migrations:%s'
+SERVER_MIGRATIONS = 'os_compute_api:servers:migrations:%s'
+_S = '/servers/{server_id}/migrations'
+
+rules = [
+    policy.DocumentedRuleDefault(
+        name=MIGRATIONS % 'index', check_str=base.ADMIN,
+        description='List migrations',
+        operations=[{'method': 'GET', 'path': '/os-migrations'}],
+        scope_types=['project']),
+    policy.DocumentedRuleDefault(
+        name=SERVER_MIGRATIONS % 'index', check_str=base.ADMIN,
+        description='List the in-progress live migrations of a server',
+        operations=[{'method': 'GET', 'path': _S}],
+        scope_types=['project']),
+    policy.DocumentedRuleDefault(
+        name=SERVER_MIGRATIONS % 'show', check_str=base.ADMIN,
+        description='Show an in-progress live migration of a server',
+        operations=[{'method': 'GET', 'path': _S + '/{migration_id}'}],
+        scope_types=['project']),
+]
+
+
+def list_rules():
+    return rules
