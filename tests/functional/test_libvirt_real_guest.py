@@ -241,7 +241,7 @@ class TestRealGuest(testtools.TestCase):
             markers))
         # One line per step, in order, the up marker last.
         self.assertEqual(len(BOOT_STEPS), len(markers), markers)
-        for step, line in zip(BOOT_STEPS, markers):
+        for step, line in zip(BOOT_STEPS, markers, strict=True):
             self.assertTrue(line.startswith(step), (step, markers))
         match = re.fullmatch(r'%s ([0-9a-f]{32}) BOOT 1' % DISK_ID,
                              markers[0])
