@@ -2,23 +2,29 @@
 
 Separate API, conductor, scheduler and one compute (RabbitMQ, MariaDB),
 the compute running ``LibvirtDriver`` on ``qemu:///system`` with
-``virt_type = qemu`` (TCG: no KVM is needed). The guest is the tiny
-kernel + busybox initramfs of ``devstack/tools/make-tiny-image.sh``
-(its uncompressed ``tiny-vmlinux``: half the TCG CPU time of the bzImage),
-registered as three images (kernel ``aki``, ramdisk ``ari``, and the
-bootable image naming them in its ``kernel_id``/``ramdisk_id``/
-``os_command_line`` properties). Its /init prints
-``NOVA_LITE_GUEST_UP <hostname>`` on the serial console, which the test
-reads through ``os-getConsoleOutput``.
+``virt_type = qemu`` (TCG: no KVM is needed). The guest is the tiny guest
+of ``devstack/tools/make-tiny-image.sh`` (doc/guest-image.md): its
+uncompressed ``tiny-vmlinux`` (half the TCG CPU time of the bzImage), its
+initramfs and its ext4 root disk, registered as three images (kernel
+``aki``, ramdisk ``ari``, and the qcow2 root disk naming them in its
+``kernel_id``/``ramdisk_id`` properties; the driver boots it with its
+default ``root=/dev/vda console=ttyS0``). The test reads the guest's
+console through ``os-getConsoleOutput``: ``NOVA_LITE_DISK_ID <id> BOOT 1``
+then, after a hard reboot (the driver's destroy and create), the same id
+with ``BOOT 2``, which proves the root filesystem lives on the instance's
+disk; ``NOVA_LITE_GUEST_UP <hostname>`` ends each boot.
 
 Runs when ``qemu-system-x86_64`` and ``libvirtd`` are installed (starting
 libvirtd with ``devstack/tools/libvirt-setup.sh`` when it does not
 answer); skips with the reason otherwise. The built image is kept in
 ``$NOVA_LITE_TINY_CACHE`` (default ``~/.cache/nova_lite/tiny``) between
-runs. Guest files live under /var/tmp in a 0755 directory, because QEMU
-runs as libvirt-qemu and must traverse the path to its disk and kernel.
+runs (the script rebuilds the initrd and disk only when it or the guest's
+files change). Guest files live under /var/tmp in a 0755 directory,
+because QEMU runs as libvirt-qemu and must traverse the path to its disk
+and kernel.
 """
 import os
+import re
 import shutil
 import subprocess
 import tempfile
@@ -37,12 +43,19 @@ URI = 'qemu:///system'
 FLAVOR = '84'
 HOST = 'node1'
 GUEST_UP = 'NOVA_LITE_GUEST_UP'
+DISK_ID = 'NOVA_LITE_DISK_ID'
+# The guest's markers before GUEST_UP, in the order its boot script
+# prints them (doc/guest-image.md); the values vary with the network.
+BOOT_STEPS = ('NOVA_LITE_DISK_ID', 'NOVA_LITE_NET_', 'NOVA_LITE_CONFIG',
+              'NOVA_LITE_HOSTNAME', 'NOVA_LITE_KEYS', 'NOVA_LITE_PASSWORD',
+              'NOVA_LITE_USERDATA', 'NOVA_LITE_SSH_', GUEST_UP)
 TOOLS = os.path.join(processes.REPO_ROOT, 'devstack', 'tools')
 TINY_CACHE = os.environ.get('NOVA_LITE_TINY_CACHE', os.path.join(
     os.path.expanduser('~'), '.cache', 'nova_lite', 'tiny'))
-# Seconds. A TCG boot of the tiny guest takes ~13 s of a free core; the
+# Seconds. A TCG boot of the tiny guest to its last marker takes ~25 s of
+# a free core (kernel ~5 s, then modules, disk, DHCP, SSH host keys); the
 # machine is shared, so the bounds leave room.
-CONSOLE_TIMEOUT = 120
+CONSOLE_TIMEOUT = 300
 BUILD_TIMEOUT = 120
 GONE_TIMEOUT = 30
 
@@ -85,8 +98,9 @@ def why_no_qemu():
 
 
 def build_tiny_image():
-    """Build (or reuse) the tiny guest; returns (kernel, initrd) paths,
-    the kernel being the uncompressed ELF QEMU boots by its PVH entry.
+    """Build (or reuse) the tiny guest; returns (kernel, initrd, root
+    disk) paths, the kernel being the uncompressed ELF QEMU boots by its
+    PVH entry, the disk a qcow2 image.
 
     :raises: AssertionError with the script's output when it fails
     """
@@ -97,7 +111,8 @@ def build_tiny_image():
         raise AssertionError('make-tiny-image.sh failed:\n%s%s' % (
             result.stdout, result.stderr))
     return (os.path.join(TINY_CACHE, 'tiny-vmlinux'),
-            os.path.join(TINY_CACHE, 'tiny-initrd.img'))
+            os.path.join(TINY_CACHE, 'tiny-initrd.img'),
+            os.path.join(TINY_CACHE, 'tiny-disk.qcow2'))
 
 
 def qemu_pids(instance_uuid):
@@ -125,7 +140,8 @@ def remove_domain(name):
 
 
 class TestRealGuest(testtools.TestCase):
-    """One tiny guest under QEMU: boot, console, hard reboot, delete."""
+    """One tiny guest under QEMU: boot from its root disk, console, hard
+    reboot (the disk persists), delete."""
 
     def setUp(self):
         super().setUp()
@@ -134,7 +150,7 @@ class TestRealGuest(testtools.TestCase):
         if reason:
             print('test_libvirt_real_guest skipped: %s' % reason)
             self.skipTest(reason)
-        self.kernel, self.initrd = build_tiny_image()
+        self.kernel, self.initrd, self.disk = build_tiny_image()
         files_dir = tempfile.mkdtemp(prefix='nova-lite-guest-',
                                      dir='/var/tmp')
         self.addCleanup(shutil.rmtree, files_dir, ignore_errors=True)
@@ -158,28 +174,29 @@ class TestRealGuest(testtools.TestCase):
             remove_domain('instance-%s' % server_id)
 
     def register_guest_image(self):
-        """Kernel, ramdisk and the bootable image; returns its id."""
+        """Kernel, ramdisk and the root disk image booting them; returns
+        the root disk image's id."""
         manage = self.stack.manage
         manage('image', 'create', 'tiny-kernel', '--file', self.kernel,
                '--disk-format', 'aki')
         manage('image', 'create', 'tiny-ramdisk', '--file', self.initrd,
                '--disk-format', 'ari')
-        manage('image', 'create', 'tiny-guest',
+        manage('image', 'create', 'tiny-guest', '--file', self.disk,
+               '--disk-format', 'qcow2',
                '--property', 'kernel_id=%s' % self.client.image_id(
                    'tiny-kernel'),
                '--property', 'ramdisk_id=%s' % self.client.image_id(
-                   'tiny-ramdisk'),
-               '--property', 'os_command_line=console=ttyS0')
+                   'tiny-ramdisk'))
         return self.client.image_id('tiny-guest')
 
-    def console_lines(self, server_id):
-        """Lines of the console output with the guest's up marker."""
+    def console_lines(self, server_id, marker=GUEST_UP):
+        """Lines of the console output with ``marker``, stripped."""
         resp = self.client.request(
             'POST', '/servers/%s/action' % server_id,
             json={'os-getConsoleOutput': {}})
         self.assertEqual(200, resp.status_code, resp.text)
-        return [line for line in resp.json()['output'].splitlines()
-                if GUEST_UP in line]
+        return [line.strip() for line in resp.json()['output'].splitlines()
+                if marker in line]
 
     def wait_guest_up(self, server_id, times):
         """Wait until the console shows ``times`` up lines; returns them."""
@@ -202,6 +219,10 @@ class TestRealGuest(testtools.TestCase):
         self.assertEqual(states.RUNNING, server['OS-EXT-STS:power_state'])
         return server
 
+    def boot_markers(self, server_id):
+        """The guest's NOVA_LITE_* console lines, in order."""
+        return self.console_lines(server_id, 'NOVA_LITE_')
+
     def test_boot_console_reboot_delete(self):
         image = self.register_guest_image()
         self.phase('images registered')
@@ -213,9 +234,21 @@ class TestRealGuest(testtools.TestCase):
         self.wait_active(server_id)
         self.phase('ACTIVE')
         self.assertEqual(['%s guest-1' % GUEST_UP],
-                         [line.strip() for line in
-                          self.wait_guest_up(server_id, 1)])
+                         self.wait_guest_up(server_id, 1))
         self.phase('guest up')
+        markers = self.boot_markers(server_id)
+        print('real guest: first boot console:\n  %s' % '\n  '.join(
+            markers))
+        # One line per step, in order, the up marker last.
+        self.assertEqual(len(BOOT_STEPS), len(markers), markers)
+        for step, line in zip(BOOT_STEPS, markers, strict=True):
+            self.assertTrue(line.startswith(step), (step, markers))
+        match = re.fullmatch(r'%s ([0-9a-f]{32}) BOOT 1' % DISK_ID,
+                             markers[0])
+        self.assertIsNotNone(match, markers[0])
+        disk_id = match.group(1)
+        self.assertIn('NOVA_LITE_HOSTNAME guest-1', markers)
+        self.assertIn('NOVA_LITE_SSH_UP', markers)
 
         resp = self.client.request('POST', '/servers/%s/action' % server_id,
                                    json={'reboot': {'type': 'HARD'}})
@@ -223,6 +256,10 @@ class TestRealGuest(testtools.TestCase):
         self.wait_active(server_id)
         self.assertEqual(2, len(self.wait_guest_up(server_id, 2)))
         self.phase('up after hard reboot')
+        # The same disk: its id, and the boot count it keeps, survived.
+        self.assertEqual(['%s %s BOOT 1' % (DISK_ID, disk_id),
+                          '%s %s BOOT 2' % (DISK_ID, disk_id)],
+                         self.console_lines(server_id, DISK_ID))
 
         self.check_delete(server_id)
 
