@@ -191,7 +191,8 @@ def instance_get_all(context, filters=None, marker=None, limit=None,
     1,000-server page. ``metadata_items`` and ``fixed_ips`` are tuples of
     Records (``key``, ``value``; ``id``, ``network_id``, ``address``,
     ``mac``), ``fault`` a Record or None. ``user_data``, ``key_data``,
-    ``admin_pass`` and ``guest_password`` are not read (reading them raises AttributeError).
+    ``admin_pass`` and ``guest_password`` are not read (reading them
+    raises AttributeError).
 
     :param filters: dict, see ``_apply_instance_filters``
     :param details: False to read the instances alone, in one statement:
