@@ -177,6 +177,37 @@ class MetadataServiceTest(fakes.APITestCase):
         self.assertEqual(204, self.md(url, headers, 'POST',
                                       b'new').status_code)
 
+    def test_through_the_proxy(self):
+        from nova_lite.api import server
+        httpd = server.serve(metadata.create_app(CONF), '127.0.0.1', 0, 2)
+        httpd.start()
+        self.addCleanup(httpd.stop)
+        url = 'http://127.0.0.1:%d' % httpd.address[1]
+        address = self.address(self.server_id)
+        app = proxy.MetadataProxy(url, SECRET, network_id=None)
+        client = werkzeug_test.Client(app)
+        resp = client.get('/latest/meta-data/instance-id', environ_base={
+            'REMOTE_ADDR': address}, headers={'X-Instance-ID': 'forged'})
+        self.assertEqual(200, resp.status_code, resp.data)
+        row = instance_db.instance_get(self.api.admin_context,
+                                       self.server_id, project_only=False)
+        self.assertEqual(('i-%08x' % row.id).encode(), resp.data)
+        app.set_instance('10.9.9.9', self.server_id, fakes.PROJECT)
+        resp = client.get('/openstack/latest/user_data',
+                          environ_base={'REMOTE_ADDR': '10.9.9.9'})
+        self.assertEqual(USER_DATA, resp.data)
+        resp = client.post('/openstack/latest/password', data=b'enc',
+                           environ_base={'REMOTE_ADDR': '10.9.9.9'})
+        self.assertEqual(204, resp.status_code)
+        # An address nobody holds, signed by the proxy: 404.
+        resp = client.get('/latest/meta-data/', environ_base={
+            'REMOTE_ADDR': '10.9.9.8'})
+        self.assertEqual(404, resp.status_code)
+        # A proxy with the wrong secret is refused.
+        resp = werkzeug_test.Client(proxy.MetadataProxy(url, 'wrong')).get(
+            '/latest/meta-data/', environ_base={'REMOTE_ADDR': address})
+        self.assertEqual(403, resp.status_code)
+
     # -------------------------------------------------------- the API
 
     def test_server_view_shows_config_drive(self):
