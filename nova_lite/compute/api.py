@@ -77,7 +77,8 @@ class API(api_actions.ServerActions):
                max_count=1, metadata=None, availability_zone=None,
                user_data=None, key_name=None, key_data=None,
                scheduler_hints=None, instance_group=None, access_ips=None,
-               hostname=None, description=None):
+               hostname=None, description=None, config_drive=False,
+               admin_pass=None):
         """Create as many instance records as the quotas allow between
         ``min_count`` and ``max_count``, and cast their build.
 
@@ -93,6 +94,11 @@ class API(api_actions.ServerActions):
 
         ``key_name`` names a key pair of the user, whose public key
         becomes ``key_data`` unless that is given.
+
+        ``config_drive`` (or ``[DEFAULT] force_config_drive``) gives the
+        guests a config drive; ``admin_pass`` is the password the guests
+        get at their first boot (config drive, or once from the metadata
+        service); both are stored with the instances.
 
         :returns: (list of ``models.Instance`` rows, reservation_id)
         :raises: Invalid (unknown or unusable flavor/image/key pair,
@@ -123,7 +129,10 @@ class API(api_actions.ServerActions):
                                         key_name, key_data, hostname)
                   for index in range(count)]
         for value in values:
-            value.update(access_ips or {}, display_description=description)
+            value.update(access_ips or {}, display_description=description,
+                         config_drive=bool(config_drive
+                                           or CONF.force_config_drive),
+                         admin_pass=admin_pass)
         rows = instance_db.instances_create(
             context, values, metadata or {},
             group_id=(instance_group or {}).get('id'))

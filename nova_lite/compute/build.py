@@ -37,9 +37,10 @@ class BuildFlow:
     def run(self, context, instance, request_spec, alternates):
         """Build ``instance``; never raises."""
         start = compute_utils.utcnow()
-        network_info = self._start_spawning(context, instance)
-        if network_info is None:
+        started = self._start_spawning(context, instance)
+        if started is None:
             return
+        network_info = started['network_info']
         notifications.instance_action(
             context, instance, 'instance.create.start', self.host,
             network_info=network_info, state=states.BUILDING,
@@ -47,7 +48,8 @@ class BuildFlow:
         try:
             image_meta = self._image_meta(context, instance, request_spec)
             with metrics.SPAWN_SECONDS.time():
-                self.driver.spawn(context, instance, image_meta, network_info)
+                self.driver.spawn(context, instance, image_meta, network_info,
+                                  guest_data=started['guest_data'])
         except Exception as exc:  # noqa: BLE001 - every failure is handled
             LOG.warning('Build of %s failed on %s: %s', instance.uuid,
                         self.host, exc)
@@ -69,14 +71,16 @@ class BuildFlow:
 
     def _start_spawning(self, context, instance, allocate_network=True):
         """task_state None → spawning on this host (a call: the build is
-        ours only if it matched); [VIF] of the new NIC, or None."""
-        network_info = self.conductor.build_start(
+        ours only if it matched); ``{'network_info': [VIF] of the new NIC,
+        'guest_data': what the guest is told (secrets: never logged)}``,
+        or None."""
+        started = self.conductor.build_start(
             context, instance.uuid, self.host,
             allocate_network=allocate_network)
-        if network_info is None:
+        if started is None:
             LOG.info('Not building %s: it is gone or no longer waits for '
                      '%s', instance.uuid, self.host)
-        return network_info
+        return started
 
     def _image_meta(self, context, instance, request_spec):
         if request_spec.image is not None:

@@ -25,6 +25,7 @@ from nova_lite.db import instances as instance_db
 from nova_lite.db import services as service_db
 from nova_lite.db import usage as usage_db
 from nova_lite import exception
+from nova_lite.metadata import lookup as metadata_lookup
 from nova_lite import metrics
 from nova_lite.network import api as network_api
 from nova_lite.objects import instance as instance_obj
@@ -172,9 +173,16 @@ def instance_terminated(context, instance_uuid, host, event):
 
 # ----------------------------------------------------------------- builds
 
-def build_start(context, instance_uuid, host, allocate_network=True):
+def build_start(context, instance_uuid, host, allocate_network=True,
+                guest_data=False):
     """Claim a build for ``host``: task_state None → spawning while
     building there; then allocate its NIC.
+
+    With ``guest_data`` (RPC 1.3) the answer is a dict ``network_info``
+    ([VIF]) and ``guest_data``: what the guest is told about itself
+    (``nova_lite.metadata.lookup.guest_data``: user data, public key,
+    admin password, metadata, NICs; secrets, never logged) for its
+    config drive; None when the build is not ours.
 
     A repeat of a start whose answer was lost (the compute asks again
     after a conductor restart; its per-instance lock keeps a second flow
@@ -194,10 +202,17 @@ def build_start(context, instance_uuid, host, allocate_network=True):
                 or current.task_state != states.SPAWNING
                 or current.host != host):
             return None
-    if not allocate_network:
-        return []
-    instance = instance_obj.Instance(uuid=instance_uuid)
-    return network_api.allocate_for_instance(context, instance)
+    network_info = []
+    if allocate_network:
+        instance = instance_obj.Instance(uuid=instance_uuid)
+        network_info = network_api.allocate_for_instance(context, instance)
+    if not guest_data:
+        return network_info
+    try:
+        guest = metadata_lookup.guest_data(context, instance_uuid)
+    except exception.InstanceNotFound:
+        return None
+    return {'network_info': network_info, 'guest_data': guest}
 
 
 def build_finish(context, instance_uuid, host, event):

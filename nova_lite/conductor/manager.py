@@ -17,7 +17,7 @@ CONF = cfg.CONF
 class ConductorManager(service.Manager):
     """RPC endpoint of the ``conductor`` topic."""
 
-    target = messaging.Target(version='1.2')
+    target = messaging.Target(version='1.3')
 
     def __init__(self, host):
         super().__init__(host)
@@ -75,9 +75,10 @@ class ConductorManager(service.Manager):
                                           event)
 
     def build_start(self, context, instance_uuid, host,
-                    allocate_network=True):
+                    allocate_network=True, guest_data=False):
         return compute_proxy.build_start(context, instance_uuid, host,
-                                         allocate_network)
+                                         allocate_network,
+                                         guest_data=guest_data)
 
     def build_finish(self, context, instance_uuid, host, event):
         return compute_proxy.build_finish(context, instance_uuid, host,

@@ -15,6 +15,9 @@ History:
           build_start (call), build_finish (call), build_failed (call)
     1.2 - The compute's instance usage audit (``compute.usage_audit``):
           usage_audit_begin (call), usage_audit_end (cast)
+    1.3 - build_start(guest_data=True) also answers what the guest is
+          told about itself (its config drive: user data, public key,
+          admin password, metadata, NICs)
 """
 from oslo_log import log as logging
 import oslo_messaging as messaging
@@ -56,7 +59,7 @@ class ConductorAPI:
     """Client of the conductor; see the module doc for each method's
     server side, arguments and result."""
 
-    VERSION = '1.2'
+    VERSION = '1.3'
 
     def __init__(self):
         self.client = rpc.get_client(messaging.Target(topic=TOPIC,
@@ -179,12 +182,25 @@ class ConductorAPI:
 
     def build_start(self, context, instance_uuid, host,
                     allocate_network=True):
-        """Call (repeated on timeout): [VIF] when the build is ours (None →
-        spawning matched, or already spawning here), None when it is
-        not."""
-        return self._call_until_answered(
-            context, 'build_start', instance_uuid=instance_uuid, host=host,
-            allocate_network=allocate_network)
+        """Call (repeated on timeout) when the build is ours (None →
+        spawning matched, or already spawning here): ``{'network_info':
+        [VIF], 'guest_data': dict}`` (``guest_data`` None from a
+        conductor older than 1.3: the build then has no config drive);
+        None when it is not. The guest data holds secrets: never log
+        it."""
+        if not self.client.can_send_version('1.3'):
+            network_info = self._call_until_answered(
+                context, 'build_start', instance_uuid=instance_uuid,
+                host=host, allocate_network=allocate_network)
+            if network_info is None:
+                return None
+            return {'network_info': network_info, 'guest_data': None}
+        client = self.client.prepare(version='1.3',
+                                     timeout=RETRY_ATTEMPT_TIMEOUT)
+        return _retrying(6)(client.call, context, 'build_start',
+                            instance_uuid=instance_uuid, host=host,
+                            allocate_network=allocate_network,
+                            guest_data=True)
 
     def build_finish(self, context, instance_uuid, host, event):
         """Call (repeated on timeout): 'active', 'deleting' or 'lost'."""

@@ -13,6 +13,7 @@ from nova_lite.conf import default
 from nova_lite.conf import fake
 from nova_lite.conf import image
 from nova_lite.conf import libvirt
+from nova_lite.conf import metadata
 from nova_lite.conf import metrics
 from nova_lite.conf import network
 from nova_lite.conf import notifications
@@ -25,7 +26,7 @@ from nova_lite.conf import virt
 CONF = cfg.CONF
 
 for _mod in (api, cloudstack, compute, conductor, database, default, fake,
-             image, libvirt, metrics, network, notifications, quota,
+             image, libvirt, metadata, metrics, network, notifications, quota,
              scheduler, service_user, virt):
     _mod.register_opts(CONF)
 

@@ -14,6 +14,9 @@ network_opts = [
                     'unset.'),
     cfg.StrOpt('bridge', default='br-nova-lite',
                help='Host bridge guests\' NICs are plugged into.'),
+    cfg.ListOpt('dns_nameservers', default=[],
+                help='DNS servers guests are told about (the "dns" '
+                     'services of network_data.json in the metadata).'),
 ]
 
 

@@ -8,6 +8,7 @@ from nova_lite.conf import default
 from nova_lite.conf import fake
 from nova_lite.conf import image
 from nova_lite.conf import libvirt
+from nova_lite.conf import metadata
 from nova_lite.conf import metrics
 from nova_lite.conf import network
 from nova_lite.conf import notifications
@@ -17,8 +18,8 @@ from nova_lite.conf import service_user
 from nova_lite.conf import virt
 
 _MODULES = (default, api, cloudstack, compute, conductor, database, fake,
-            image, libvirt, metrics, network, notifications, quota, scheduler,
-            service_user, virt)
+            image, libvirt, metadata, metrics, network, notifications,
+            quota, scheduler, service_user, virt)
 
 
 def list_opts():

@@ -190,8 +190,9 @@ def instance_get_all(context, filters=None, marker=None, limit=None,
     read models: ORM objects cost as much CPU as the views in a
     1,000-server page. ``metadata_items`` and ``fixed_ips`` are tuples of
     Records (``key``, ``value``; ``id``, ``network_id``, ``address``,
-    ``mac``), ``fault`` a Record or None. ``user_data`` and ``key_data``
-    are not read (reading them raises AttributeError).
+    ``mac``), ``fault`` a Record or None. ``user_data``, ``key_data``,
+    ``admin_pass`` and ``guest_password`` are not read (reading them
+    raises AttributeError).
 
     :param filters: dict, see ``_apply_instance_filters``
     :param details: False to read the instances alone, in one statement:
@@ -268,11 +269,15 @@ def _add_metadata_and_ips(session, rows):
         row['fixed_ips'] = tuple(addresses.get(row['uuid'], ()))
 
 
+#: Columns lists never read (they may be large or secret).
+_SECRET_COLUMNS = ('user_data', 'key_data', 'admin_pass', 'guest_password')
+
+
 @functools.lru_cache(maxsize=None)
 def _listed_columns():
     """Columns of ``instances`` read by ``instance_get_all``."""
     return tuple(c for c in models.Instance.__table__.c
-                 if c.key not in ('user_data', 'key_data'))
+                 if c.key not in _SECRET_COLUMNS)
 
 
 def _expect(query, column, expected):

@@ -8,6 +8,7 @@ from oslo_utils import timeutils
 from sqlalchemy import (BigInteger, Boolean, Column, DateTime, Float,
                         ForeignKey, Index, Integer, String, Text,
                         UniqueConstraint)
+from sqlalchemy import false as sa_false
 from sqlalchemy import orm
 from sqlalchemy.types import JSON
 
@@ -226,6 +227,13 @@ class Instance(TimestampMixin, SoftDeleteMixin, Base):
     instance_name = Column(String(255))
     launched_at = Column(DateTime)
     terminated_at = Column(DateTime)
+    # Guest metadata (nova_lite.metadata): a config drive was asked for;
+    # the admin password for the guest's next boot (handed out once);
+    # the encrypted password the guest posted (os-server-password).
+    config_drive = Column(Boolean, nullable=False, default=False,
+                          server_default=sa_false())
+    admin_pass = Column(Text)
+    guest_password = Column(Text)
 
     metadata_items = orm.relationship(
         'InstanceMetadata', lazy='selectin',

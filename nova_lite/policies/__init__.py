@@ -22,6 +22,7 @@ from nova_lite.policies import networks
 from nova_lite.policies import quota_sets
 from nova_lite.policies import server_diagnostics
 from nova_lite.policies import server_groups
+from nova_lite.policies import server_password
 from nova_lite.policies import server_tags
 from nova_lite.policies import servers
 from nova_lite.policies import services
@@ -36,6 +37,7 @@ def list_rules():
                                 aggregates.list_rules(),
                                 server_groups.list_rules(),
                                 server_tags.list_rules(),
+                                server_password.list_rules(),
                                 keypairs.list_rules(),
                                 quota_sets.list_rules(),
                                 services.list_rules(),

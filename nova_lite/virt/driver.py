@@ -45,11 +45,16 @@ class ComputeDriver(abc.ABC):
         """Release the hypervisor connection when the compute stops."""
 
     @abc.abstractmethod
-    def spawn(self, context, instance, image_meta, network_info):
+    def spawn(self, context, instance, image_meta, network_info,
+              guest_data=None):
         """Create and start the guest of ``instance``.
 
         :param image_meta: ``objects.ImageMeta`` of ``instance.image_ref``
         :param network_info: list of ``objects.VIF``
+        :param guest_data: what the guest is told about itself (the dict
+            of ``nova_lite.metadata.content``; secrets: never log it), or
+            None; when ``virt.configdrive.required(guest_data)`` the guest
+            gets a config drive made of it
         :raises: InstanceDeployFailure (or any exception) after cleaning up
         """
 

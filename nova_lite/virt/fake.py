@@ -13,6 +13,8 @@ from oslo_config import cfg
 
 from nova_lite.compute import states
 from nova_lite import exception
+from nova_lite.metadata import content
+from nova_lite.virt import configdrive
 from nova_lite.virt import diagnostics
 from nova_lite.virt import driver
 
@@ -39,7 +41,12 @@ class FakeDriver(driver.ComputeDriver):
     def _check_spawn(self, instance):
         """Hook for failure injection; raise to make a spawn fail."""
 
-    def spawn(self, context, instance, image_meta, network_info):
+    def spawn(self, context, instance, image_meta, network_info,
+              guest_data=None):
+        """Record a running guest; its config drive (when
+        ``configdrive.required``) as the sorted list of its files under
+        the guest's ``config_drive`` (else None), without making the
+        ISO."""
         with self._lock:
             self._spawning += 1
             self.spawn_count += 1
@@ -56,6 +63,9 @@ class FakeDriver(driver.ComputeDriver):
                     'macs': [vif.mac for vif in network_info],
                     'console': ['NOVA_LITE_GUEST_UP %s' % instance.hostname],
                     'started': time.monotonic(),
+                    'config_drive': (sorted(content.config_drive_files(
+                        guest_data)) if configdrive.required(guest_data)
+                        else None),
                 }
         finally:
             with self._lock:
@@ -90,6 +100,18 @@ class FakeDriver(driver.ComputeDriver):
         guest['state'] = states.RUNNING
         guest['started'] = time.monotonic()
         guest['console'].append('NOVA_LITE_GUEST_UP %s' % instance.hostname)
+
+    def config_drive_files(self, instance_uuid):
+        """The sorted file list of a guest's config drive, or None when
+        it has none.
+
+        :raises: InstanceNotFound
+        """
+        with self._lock:
+            guest = self._guests.get(instance_uuid)
+        if guest is None:
+            raise exception.InstanceNotFound(instance_id=instance_uuid)
+        return guest['config_drive']
 
     def get_info(self, instance):
         return driver.InstanceInfo(state=self._guest(instance)['state'])
@@ -153,7 +175,8 @@ class FakeDriver(driver.ComputeDriver):
         zeros = dict.fromkeys(diagnostics.NIC_KEYS[1:], 0)
         return diagnostics.standard(
             guest['state'], 'fake', hypervisor='fake', hypervisor_os='fake',
-            uptime=self._uptime(guest), config_drive=False,
+            uptime=self._uptime(guest),
+            config_drive=guest.get('config_drive') is not None,
             cpu_details=[diagnostics.cpu(id=n, time=0, utilisation=0)
                          for n in range(instance.vcpus)],
             nic_details=[diagnostics.nic(mac_address=mac, **zeros)

@@ -430,6 +430,7 @@ _GROUPS = '/v2.1/os-server-groups'
 _SERVICES = '/v2.1/os-services'
 _TAGS = '/v2.1/servers/<server_id>/tags'
 _USAGE = '/v2.1/os-simple-tenant-usage'
+_PASSWORD = '/v2.1/servers/<server_id>/os-server-password'
 _HOSTS = '/v2.1/os-hosts'
 _AUDIT = '/v2.1/os-instance_usage_audit_log'
 _QUOTAS = '/v2.1/os-quota-sets/<project_id>'
@@ -484,6 +485,10 @@ RESPONSES = {
     ('GET', '/v2.1/servers/<server_id>/migrations/<migration_id>'): [
         ('2.23', None, 200, lambda v: _wrap('migration',
                                             server_migration(v)))],
+    ('GET', _PASSWORD): [
+        ('2.1', None, 200, lambda v: _object({'password': _STRING},
+                                             ['password']))],
+    ('DELETE', _PASSWORD): [('2.1', None, 204, None)],
     ('GET', '/v2.1/servers/<server_id>/diagnostics'): [
         ('2.1', '2.47', 200, _legacy_diagnostics),
         ('2.48', None, 200, _diagnostics)],

@@ -114,6 +114,26 @@ def _root_disk_element(devices, path):
     _sub(disk, 'target', dev='vda', bus='virtio')
 
 
+#: Target and bus of the config drive CD-ROM. SATA works with both
+#: machine types a domain without a ``machine`` attribute may get on
+#: x86: libvirt's default i440fx ``pc`` (libvirt adds an AHCI controller,
+#: checked with QEMU 7.2 / libvirt 9.0) and ``q35``, which has no IDE.
+#: The guest needs the ahci, sr_mod and isofs drivers.
+CONFIG_DRIVE_TARGET = ('sdb', 'sata')
+
+
+def config_drive_element(devices, path):
+    """The config drive (``nova_lite.virt.configdrive``): the ISO file
+    ``path`` as a read-only raw CD-ROM on ``CONFIG_DRIVE_TARGET``."""
+    disk = _sub(devices, 'disk', type='file', device='cdrom')
+    _sub(disk, 'driver', name='qemu', type='raw')
+    _sub(disk, 'source', file=path)
+    dev, bus = CONFIG_DRIVE_TARGET
+    _sub(disk, 'target', dev=dev, bus=bus)
+    _sub(disk, 'readonly')
+    return disk
+
+
 def _console_elements(devices, log_path):
     """Serial port 0 written (appended) to ``log_path``, and the console
     on it: the guest's ``console=ttyS0`` output lands in that file."""
@@ -128,7 +148,7 @@ def _console_elements(devices, log_path):
 def build_domain(instance, image_meta, network_info, paths,
                  virt_type='qemu', default_bridge=None,
                  bridge_exists=vif_config.host_bridge_exists,
-                 kvm_check=kvm_usable):
+                 kvm_check=kvm_usable, config_drive=None):
     """Return the ``<domain>`` element of ``instance``.
 
     :param instance: ``objects.Instance``: name, uuid, vcpus, memory_mb
@@ -142,6 +162,7 @@ def build_domain(instance, image_meta, network_info, paths,
         bridge``)
     :param bridge_exists: ``f(name) -> bool``, whether a host bridge exists
     :param kvm_check: ``f() -> bool``, whether KVM is usable
+    :param config_drive: path of the config drive ISO, or None
     :returns: ``xml.etree.ElementTree.Element``
     """
     domain = ET.Element('domain', type=domain_type(virt_type, kvm_check))
@@ -160,6 +181,8 @@ def build_domain(instance, image_meta, network_info, paths,
     devices = _sub(domain, 'devices')
     if paths.root_disk:
         _root_disk_element(devices, paths.root_disk)
+    if config_drive:
+        config_drive_element(devices, config_drive)
     for vif in network_info:
         vif_config.interface_element(
             devices, vif, vif.get('bridge', None) or default_bridge,

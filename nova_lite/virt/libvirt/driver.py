@@ -24,6 +24,7 @@ from oslo_utils import timeutils
 import nova_lite.conf
 from nova_lite import exception
 from nova_lite.image import glance
+from nova_lite.virt import configdrive
 from nova_lite.virt import driver
 from nova_lite.virt.libvirt import config as vconfig
 from nova_lite.virt.libvirt import console
@@ -93,7 +94,8 @@ class LibvirtDriver(driver.ComputeDriver):
 
     # -- spawn and destroy -------------------------------------------------
 
-    def spawn(self, context, instance, image_meta, network_info):
+    def spawn(self, context, instance, image_meta, network_info,
+              guest_data=None):
         """Create the guest's files, define its domain and start it.
 
         Leftovers of an earlier attempt for the same instance on this host
@@ -106,7 +108,7 @@ class LibvirtDriver(driver.ComputeDriver):
         self._remove_guest(instance)
         try:
             self._create_and_start(context, instance, image_meta,
-                                   network_info)
+                                   network_info, guest_data)
         except exception.NovaLiteException:
             with excutils.save_and_reraise_exception():
                 self._cleanup_failed_spawn(instance)
@@ -117,15 +119,31 @@ class LibvirtDriver(driver.ComputeDriver):
         LOG.info('Spawned %s as %s', instance.uuid, instance.name)
 
     def _create_and_start(self, context, instance, image_meta,
-                          network_info):
-        """The steps of spawn: files, domain definition, start."""
+                          network_info, guest_data=None):
+        """The steps of spawn: files, config drive, domain definition,
+        start."""
         paths = disks.create_guest_files(
             context, instance, image_meta, self._instance_dir(instance),
             self._image_cache())
+        drive = self._config_drive(instance, guest_data)
         xml = vconfig.domain_xml(instance, image_meta, network_info, paths,
                                  virt_type=CONF.libvirt.virt_type,
-                                 default_bridge=CONF.network.bridge)
+                                 default_bridge=CONF.network.bridge,
+                                 config_drive=drive)
         libvirt_guest.define_and_start(self._host.get_connection(), xml)
+
+    def _config_drive(self, instance, guest_data):
+        """Make the guest's config drive (``disk.config`` in its instance
+        directory) when ``configdrive.required``; its path, or None.
+
+        :raises: InstanceDeployFailure (genisoimage missing or failing)
+        """
+        if not configdrive.required(guest_data):
+            return None
+        path, files = configdrive.build(self._instance_dir(instance),
+                                        guest_data)
+        LOG.info('Config drive of %s: %d files', instance.uuid, len(files))
+        return path
 
     def _cleanup_failed_spawn(self, instance):
         """Remove what a failed spawn made; log (not raise) errors so the

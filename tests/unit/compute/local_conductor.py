@@ -11,5 +11,8 @@ class LocalConductor:
         func = getattr(compute_proxy, name)
 
         def _run(context, *args, wait=False, **kwargs):
+            if name == 'build_start':
+                # ConductorAPI.build_start asks for the guest data (1.3).
+                kwargs.setdefault('guest_data', True)
             return func(context, *args, **kwargs)
         return _run

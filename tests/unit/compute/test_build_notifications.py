@@ -18,7 +18,8 @@ class _Spec:
 
 
 class _FailingDriver(fake.FakeDriver):
-    def spawn(self, context, instance, image_meta, network_info):
+    def spawn(self, context, instance, image_meta, network_info,
+              guest_data=None):
         raise RuntimeError('disk full')
 
 

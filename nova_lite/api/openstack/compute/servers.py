@@ -190,6 +190,8 @@ def _create_kwargs(context, body):
         'key_name': server.get('key_name'),
         'access_ips': _access_ips(server),
         'description': server.get('description'),
+        'config_drive': openstack.parse_bool(
+            server.get('config_drive', False), 'config_drive'),
         'scheduler_hints': (body.get('os:scheduler_hints')
                             or body.get('OS-SCH-HNT:scheduler_hints')),
     }
@@ -203,15 +205,17 @@ def create():
     policy.authorize(context, SERVERS % 'create')
     body = openstack.body()
     kwargs = _create_kwargs(context, body)
-    rows, reservation_id = openstack.compute_api().create(context, **kwargs)
+    # The password the guest gets at first boot (config drive or the
+    # metadata service's first answer), shown once in the response.
+    password = body['server'].get('adminPass') or secrets.token_urlsafe(9)
+    rows, reservation_id = openstack.compute_api().create(
+        context, admin_pass=password, **kwargs)
     if openstack.parse_bool(body['server'].get('return_reservation_id',
                                                False),
                             'return_reservation_id'):
         return {'reservation_id': reservation_id}, 202
-    password = None
-    if openstack.conf().api.enable_instance_password:
-        password = body['server'].get('adminPass') or \
-            secrets.token_urlsafe(9)
+    if not openstack.conf().api.enable_instance_password:
+        password = None
     server = views.create_response(rows[0], password)
     return {'server': server}, 202, {'Location': server['links'][0]['href']}
 

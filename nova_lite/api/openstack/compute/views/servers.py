@@ -189,7 +189,9 @@ def detail(instance, network_labels, is_admin=False,
     server.update({
         'OS-EXT-AZ:availability_zone': instance.availability_zone or (
             default_availability_zone if instance.host else ''),
-        'config_drive': '', 'key_name': instance.key_name,
+        'config_drive': 'True' if getattr(instance, 'config_drive',
+                                          False) else '',
+        'key_name': instance.key_name,
         'OS-SRV-USG:launched_at': _iso(instance.launched_at),
         'OS-SRV-USG:terminated_at': _iso(instance.terminated_at),
         'OS-EXT-STS:task_state': instance.task_state,
