@@ -11,6 +11,7 @@ from nova_lite import exception
 from nova_lite.image import glance
 from nova_lite import metrics
 from nova_lite import notifications
+from nova_lite.virt import configdrive
 
 LOG = logging.getLogger(__name__)
 EVENT = 'compute_build_and_run_instance'
@@ -76,7 +77,8 @@ class BuildFlow:
         or None."""
         started = self.conductor.build_start(
             context, instance.uuid, self.host,
-            allocate_network=allocate_network)
+            allocate_network=allocate_network,
+            guest_data=allocate_network and configdrive.wanted(instance))
         if started is None:
             LOG.info('Not building %s: it is gone or no longer waits for '
                      '%s', instance.uuid, self.host)

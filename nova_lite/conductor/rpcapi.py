@@ -181,14 +181,15 @@ class ConductorAPI:
     # -- builds ----------------------------------------------------------
 
     def build_start(self, context, instance_uuid, host,
-                    allocate_network=True):
+                    allocate_network=True, guest_data=True):
         """Call (repeated on timeout) when the build is ours (None →
         spawning matched, or already spawning here): ``{'network_info':
-        [VIF], 'guest_data': dict}`` (``guest_data`` None from a
-        conductor older than 1.3: the build then has no config drive);
-        None when it is not. The guest data holds secrets: never log
-        it."""
-        if not self.client.can_send_version('1.3'):
+        [VIF], 'guest_data': dict}``; ``guest_data`` is None unless asked
+        for (a build with a config drive: reading it costs the conductor
+        SQL every other build is spared) or from a conductor older than
+        1.3 (the build then has no config drive). None when the build is
+        not ours. The guest data holds secrets: never log it."""
+        if not guest_data or not self.client.can_send_version('1.3'):
             network_info = self._call_until_answered(
                 context, 'build_start', instance_uuid=instance_uuid,
                 host=host, allocate_network=allocate_network)

@@ -66,8 +66,10 @@ class Instance(base.NovaLiteObject):
 
     Version 1.1: ``instance_name``.
     Version 1.2: ``launched_at`` (the guest's uptime in diagnostics).
+    Version 1.3: ``config_drive`` (the compute asks for the guest data
+    only for a build with a config drive).
     """
-    VERSION = '1.2'
+    VERSION = '1.3'
     fields = {
         'id': fields.IntegerField(nullable=True),
         'uuid': fields.UUIDField(),
@@ -98,6 +100,7 @@ class Instance(base.NovaLiteObject):
         'instance_name': fields.StringField(nullable=True),
         # When the build made the guest ACTIVE (naive UTC), or None.
         'launched_at': fields.DateTimeField(nullable=True),
+        'config_drive': fields.BooleanField(default=False),
     }
 
     def obj_make_compatible(self, primitive, target_version):
@@ -105,6 +108,8 @@ class Instance(base.NovaLiteObject):
         target = versionutils.convert_version_to_tuple(target_version)
         if target < (1, 2):
             primitive.pop('launched_at', None)
+        if target < (1, 3):
+            primitive.pop('config_drive', None)
         if target < (1, 1):
             primitive.pop('instance_name', None)
 
@@ -130,4 +135,5 @@ class Instance(base.NovaLiteObject):
         values = {name: getattr(row, name) for name in cls.fields
                   if name != 'metadata' and hasattr(row, name)}
         values['metadata'] = {m.key: m.value for m in row.metadata_items}
+        values['config_drive'] = bool(values.get('config_drive'))
         return cls.from_dict(values)

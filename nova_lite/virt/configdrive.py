@@ -34,6 +34,15 @@ def required(guest_data):
     return bool(guest_data.get('config_drive') or CONF.force_config_drive)
 
 
+def wanted(instance):
+    """Whether the build of ``instance`` (objects.Instance) makes a config
+    drive, from the object alone: its ``config_drive`` (Instance 1.3; an
+    older sender's object has none) or ``[DEFAULT] force_config_drive``.
+    The compute then asks the conductor for the guest data."""
+    asked = instance.obj_attr_is_set('config_drive') and instance.config_drive
+    return bool(asked or CONF.force_config_drive)
+
+
 def _write_tree(root, files):
     for path, data in files.items():
         target = os.path.join(root, *path.split('/'))

@@ -11,8 +11,17 @@ class LocalConductor:
         func = getattr(compute_proxy, name)
 
         def _run(context, *args, wait=False, **kwargs):
-            if name == 'build_start':
-                # ConductorAPI.build_start asks for the guest data (1.3).
-                kwargs.setdefault('guest_data', True)
             return func(context, *args, **kwargs)
+        if name == 'build_start':
+            return _build_start
         return _run
+
+
+def _build_start(context, *args, guest_data=True, **kwargs):
+    """As ``ConductorAPI.build_start``: the 1.3 answer, and a 1.1 answer
+    ([VIF]) wrapped alike when no guest data is asked for."""
+    started = compute_proxy.build_start(context, *args,
+                                        guest_data=guest_data, **kwargs)
+    if guest_data or started is None:
+        return started
+    return {'network_info': started, 'guest_data': None}

@@ -6,6 +6,8 @@ data, key, admin password, metadata and the new NIC."""
 import base64
 import json
 
+import fixtures
+
 from nova_lite.compute import build
 from nova_lite.compute import states
 from nova_lite.conductor import compute_proxy
@@ -75,6 +77,20 @@ class BuildConfigDriveTest(fakes.APITestCase):
         self.assertIsNotNone(driver.config_drive_files(uuid))
         self.assertEqual('True', self.get('/v2.1/servers/%s' % uuid).json[
             'server']['config_drive'])
+
+    def test_guest_data_is_read_only_for_a_config_drive(self):
+        asked = []
+        real = local_conductor._build_start
+
+        def spy(context, *args, guest_data=True, **kwargs):
+            asked.append(guest_data)
+            return real(context, *args, guest_data=guest_data, **kwargs)
+        self.useFixture(fixtures.MonkeyPatch(
+            'tests.unit.compute.local_conductor._build_start', spy))
+        _uuid, driver = self._build()
+        self.assertIsNone(driver.guest_data)
+        self._build(config_drive=True)
+        self.assertEqual([False, True], asked)
 
     def test_build_start_answers_guest_data_only_when_ours(self):
         uuid = self.create_server()

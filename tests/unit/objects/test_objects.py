@@ -31,7 +31,7 @@ OBJECT_DATA = {
     # Objects services exchange.
     'Flavor': '1.0-02f1a5151da65aee8a57f3a35a68f98d',
     'ImageMeta': '1.0-f91f1f084022e8a9938bf992150c44a0',
-    'Instance': '1.2-fc7a06ce3f076a29caa7748503aef161',
+    'Instance': '1.3-e1acacf3ca3c579848bf6431311fbd82',
     'RequestSpec': '1.0-0ae67033689964ee9aa5b9b77f04c337',
     'Selection': '1.0-05a1728cbcb7dda587313cc16880818b',
     'VIF': '1.0-f42d18fa7986ef8a8a26be850d4a812a',
