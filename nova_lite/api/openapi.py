@@ -102,6 +102,19 @@ SUCCESS_STATUSES = {
 #: unreachable, admission control).
 ERROR_STATUSES = (400, 401, 403, 404, 406, 409, 413, 415, 503)
 
+#: (method, OpenAPI path) of operations that answer 501 Not Implemented
+#: when the virt driver (or every driver) cannot do what they ask, as
+#: Nova's do (compute API reference: os-hosts actions and maintenance
+#: mode, hypervisor uptime, server diagnostics).
+NOT_IMPLEMENTED = frozenset({
+    ('GET', '/v2.1/os-hosts/{host_name}/reboot'),
+    ('GET', '/v2.1/os-hosts/{host_name}/shutdown'),
+    ('GET', '/v2.1/os-hosts/{host_name}/startup'),
+    ('PUT', '/v2.1/os-hosts/{host_name}'),
+    ('GET', '/v2.1/os-hypervisors/{hypervisor_id}/uptime'),
+    ('GET', '/v2.1/servers/{server_id}/diagnostics'),
+})
+
 _STRING = {'type': 'string', 'maxLength': 255}
 
 FAULT_SCHEMA = {
@@ -250,6 +263,8 @@ def _responses(view, method, rule, version):
         'schema': {'$ref': '#/components/schemas/Fault'}}}}
     for status in ERROR_STATUSES:
         responses.setdefault(str(status), fault)
+    if (method, path) in NOT_IMPLEMENTED:
+        responses['501'] = fault
     return responses
 
 
