@@ -235,4 +235,6 @@ class TestFuzzAPI(testtools.TestCase):
               'status: %s' % (sent, paths, len(VERSIONS),
                               dict(sorted(statuses.items(), key=str))))
         self.assertGreaterEqual(sent, MIN_REQUESTS)
-        self.assertFalse([s for s in statuses if s is None or s >= 500])
+        # 501 only where documented (status_code_conformance checked it).
+        self.assertFalse([s for s in statuses
+                          if s is None or (s >= 500 and s != 501)])
