@@ -11,7 +11,6 @@ import fixtures
 from oslo_config import fixture as config_fixture
 import testtools
 
-from nova_lite.compute import build
 from nova_lite.compute import manager as compute_manager
 from nova_lite.compute import states
 from nova_lite import conf as nl_conf
