@@ -16,6 +16,15 @@ SIGHUP, on which it re-reads the file. A MAC or an address appears on at
 most one line: adding an entry replaces lines of the same MAC or address
 (a stale line of a deleted instance whose address was handed out again).
 
+A removed entry's lease is released too: dnsmasq does not hand a listed
+address to a MAC while the address is still leased to another ("not
+using configured address ... because it is leased to ..."), so an address
+freed by a delete and soon given to a new instance would get no answer
+until the old lease expired. With ``[network] guest_netns`` the compute
+runs dnsmasq-utils' ``dhcp_release <bridge> <address> <mac>`` in that
+namespace (it sends dnsmasq the DHCPRELEASE the deleted guest never
+sent); without ``dhcp_release`` installed this is skipped with a warning.
+
 ``[network] dhcp_hostsfile`` names the file (unset: no DHCP entries are
 kept) and ``[network] dhcp_pidfile`` dnsmasq's pid file.
 """
@@ -24,7 +33,9 @@ import ipaddress
 import logging
 import os
 import re
+import shutil
 import signal
+import subprocess
 import tempfile
 import threading
 
@@ -98,9 +109,12 @@ class HostsFile:
     compute owns the file.
     """
 
-    def __init__(self, path, pidfile=None):
+    def __init__(self, path, pidfile=None, release=None):
+        """:param release: ``f(mac, address)`` called for each removed
+            entry after the file is rewritten (see ``lease_releaser``)"""
         self.path = path
         self.pidfile = pidfile
+        self.release = release
         self._lock = threading.Lock()
 
     def entries(self):
@@ -143,10 +157,24 @@ class HostsFile:
         with self._lock:
             entries = self.entries()
             before = dict(entries)
+            gone = []
             for mac, (address, _name) in list(entries.items()):
                 if mac in macs or address in addresses:
                     del entries[mac]
-            return self._commit(before, entries)
+                    gone.append((mac, address))
+            changed = self._commit(before, entries)
+        for mac, address in gone:
+            self._release(mac, address)
+        return changed
+
+    def _release(self, mac, address):
+        if self.release is None:
+            return
+        try:
+            self.release(mac, address)
+        except Exception:  # noqa: BLE001 - the lease expires anyway
+            LOG.exception('DHCP lease of %s (%s) not released', address,
+                          mac)
 
     def replace_all(self, instances):
         """Make the file hold exactly the NICs of ``instances``, an
@@ -223,11 +251,35 @@ class HostsFile:
         return True
 
 
+def lease_releaser(netns, interface):
+    """``f(mac, address)`` running ``ip netns exec NETNS dhcp_release
+    INTERFACE ADDRESS MAC`` (dnsmasq-utils), or None when ``dhcp_release``
+    is not installed (a warning says so)."""
+    if shutil.which('dhcp_release') is None:
+        LOG.warning('dhcp_release (Debian package dnsmasq-utils) is not '
+                    'installed: a deleted guest\'s DHCP lease stays until '
+                    'it expires')
+        return None
+
+    def release(mac, address):
+        result = subprocess.run(
+            ['ip', 'netns', 'exec', netns, 'dhcp_release', interface,
+             address, mac], capture_output=True, text=True, timeout=30)
+        if result.returncode != 0:
+            LOG.warning('dhcp_release %s %s in %s failed: %s', address, mac,
+                        netns, result.stderr.strip())
+    return release
+
+
 def from_config(conf=None):
     """The ``HostsFile`` of ``[network] dhcp_hostsfile``, or None when it
-    is unset."""
+    is unset; it releases leases when ``[network] guest_netns`` is set."""
     conf = conf or CONF
     if not conf.network.dhcp_hostsfile:
         return None
+    release = None
+    if conf.network.guest_netns:
+        release = lease_releaser(conf.network.guest_netns,
+                                 conf.network.bridge)
     return HostsFile(conf.network.dhcp_hostsfile,
-                     conf.network.dhcp_pidfile)
+                     conf.network.dhcp_pidfile, release)

@@ -93,6 +93,21 @@ class HostsFileTest(testtools.TestCase):
         self.assertEqual('', self.read())
         self.assertFalse(self.hosts.remove([vif(MAC1, '10.254.0.5')]))
 
+    def test_remove_releases_the_leases(self):
+        released = []
+        self.hosts.release = lambda mac, address: released.append(
+            (mac, address))
+        self.hosts.add([vif(MAC1, '10.254.0.5')], 'a')
+        self.hosts.remove([vif(MAC1, '10.254.0.5')])
+        self.assertEqual([(MAC1, '10.254.0.5')], released)
+        # A failing release is logged, the removal stands.
+        log = self.useFixture(fixtures.FakeLogger())
+        self.hosts.release = lambda mac, address: 1 / 0
+        self.hosts.add([vif(MAC2, '10.254.0.6')], 'b')
+        self.assertTrue(self.hosts.remove([vif(MAC2, '10.254.0.6')]))
+        self.assertIn('not released', log.output)
+        self.assertEqual({}, self.hosts.entries())
+
     def test_malformed_entries_are_refused_and_nothing_is_written(self):
         for bad in (vif('fa:16:3e:00:00', '10.0.0.1'),
                     vif(MAC1, '10.0.0.300'), vif(MAC1, 'fe80::1'),
@@ -127,6 +142,33 @@ class HostsFileTest(testtools.TestCase):
         hosts = dhcp.from_config()
         self.assertEqual((self.path, '/run/x.pid'),
                          (hosts.path, hosts.pidfile))
+        self.assertIsNone(hosts.release)
+
+    def test_from_config_with_guest_netns_releases_in_it(self):
+        cfg = self.useFixture(config_fixture.Config(nl_conf.CONF))
+        cfg.config(dhcp_hostsfile=self.path, guest_netns='ns-g',
+                   bridge='br-g', group='network')
+        calls = []
+
+        def run(argv, **kwargs):
+            calls.append(argv)
+            return subprocess.CompletedProcess(argv, 0, '', '')
+        self.useFixture(fixtures.MockPatch(
+            'nova_lite.network.dhcp.shutil.which',
+            lambda name: '/usr/bin/' + name))
+        self.useFixture(fixtures.MockPatch(
+            'nova_lite.network.dhcp.subprocess.run', run))
+        hosts = dhcp.from_config()
+        hosts.release(MAC1, '10.254.0.5')
+        self.assertEqual([['ip', 'netns', 'exec', 'ns-g', 'dhcp_release',
+                           'br-g', '10.254.0.5', MAC1]], calls)
+
+    def test_without_dhcp_release_no_releaser(self):
+        log = self.useFixture(fixtures.FakeLogger())
+        self.useFixture(fixtures.MockPatch(
+            'nova_lite.network.dhcp.shutil.which', lambda name: None))
+        self.assertIsNone(dhcp.lease_releaser('ns', 'br'))
+        self.assertIn('dnsmasq-utils', log.output)
 
 
 class ReloadTest(testtools.TestCase):
