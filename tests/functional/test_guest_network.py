@@ -27,6 +27,7 @@ Skips (with the reason) unless root, ``ip netns``, libvirtd, QEMU,
 dnsmasq, ssh and libvirt-python are there. The image is built or reused
 as in test_libvirt_real_guest (``$NOVA_LITE_TINY_CACHE``).
 """
+import glob
 import json
 import os
 import shutil
@@ -39,6 +40,7 @@ import time
 
 from oslo_config import fixture as config_fixture
 import testtools
+import testtools.content
 
 import nova_lite.conf
 from nova_lite.network import dhcp
@@ -151,6 +153,7 @@ class TestGuestNetwork(testtools.TestCase):
         os.chmod(self.dir, 0o755)
         self.ns = 'nltest-net-%d' % os.getpid()
         self.procs = []
+        self.addOnException(self._attach_logs)
         self.addCleanup(self._teardown_namespace)
         self._namespace()
         self.phase('namespace, dnsmasq, proxy')
@@ -175,6 +178,22 @@ class TestGuestNetwork(testtools.TestCase):
         log.close()
         self.procs.append((name, proc))
         return proc
+
+    def _attach_logs(self, exc_info):
+        """On failure: the logs of the namespace's processes and the
+        console, as test details."""
+        for name in ('dnsmasq', 'proxy', 'metadata', 'libvirtd',
+                     'metadata-requests'):
+            try:
+                self.addDetail(name + '.log', testtools.content.text_content(
+                    self.log_of(name)[-6000:]))
+            except OSError:
+                pass
+        for path in glob.glob(os.path.join(self.dir, 'instances', '*',
+                                           'console.log')):
+            with open(path, errors='replace') as f:
+                self.addDetail('console.log', testtools.content.text_content(
+                    f.read()[-6000:]))
 
     def log_of(self, name):
         with open(os.path.join(self.dir, name + '.log')) as f:
@@ -205,7 +224,7 @@ class TestGuestNetwork(testtools.TestCase):
         run('ssh-keygen', '-q', '-t', 'ed25519', '-N', '', '-f', key)
         with open(key + '.pub') as f:
             self.key, self.public_key = key, f.read().strip()
-        self.md_log = os.path.join(self.dir, 'metadata-requests')
+        self.md_log = os.path.join(self.dir, 'metadata-requests.log')
         script = os.path.join(self.dir, 'fake_metadata.py')
         with open(script, 'w') as f:
             f.write(FAKE_METADATA)
