@@ -333,6 +333,14 @@ class TestGuestNetwork(testtools.TestCase):
         xml = run('virsh', '-c', self.uri, 'dumpxml',
                   'instance-nettest').stdout
         self.assertIn("<source bridge='%s'/>" % BRIDGE, xml)
+        # QEMU runs in a session of its own (libvirt daemonizes it), so
+        # stopping the libvirtd's process group (the lab's service stop)
+        # leaves guests running.
+        qemu = real_guest.qemu_pids(uuid)
+        self.assertEqual(1, len(qemu), qemu)
+        with open('/proc/%d/stat' % qemu[0]) as f:
+            pgrp = int(f.read().rsplit(')', 1)[1].split()[2])
+        self.assertNotEqual(os.getpgid(self.libvirtd.pid), pgrp)
         # The tap (libvirt gives it the guest's MAC with fe: first) is in
         # the namespace, on the bridge, and not in the machine's own.
         tap_mac = 'fe' + GUEST_MAC[2:]
