@@ -7,7 +7,7 @@
 #
 # Steps (each one timed): system packages, virtualenv, database, message
 # bus, hypervisor, configuration, Keystone, schema, flavors/network,
-# images, services, namespaced nodes, service check, Prometheus, demo
+# images, guest network (namespace, DHCP, metadata), services, namespaced nodes, service check, Prometheus, demo
 # server.
 #
 # Idempotent: a second run finds everything in place, restarts only the
@@ -18,7 +18,7 @@ set -euo pipefail
 
 # shellcheck source=functions
 source "$(dirname "${BASH_SOURCE[0]}")/functions"
-for lib in services python database rabbitmq keystone libvirt nova_lite netns prometheus demo; do
+for lib in services python database rabbitmq keystone libvirt nova_lite guestnet netns prometheus demo; do
     # shellcheck disable=SC1090
     source "$DEVSTACK_DIR/lib/$lib"
 done
@@ -77,6 +77,9 @@ nova_lite lab is up ($DB_TYPE database, $([ "$BUS" = rabbit ] && echo RabbitMQ |
   Logs         $LOG_DIR/<service>.log     Services  ./devstack/labctl.sh status
   Stop         ./devstack/unstack.sh      Remove    ./devstack/clean.sh
 EOF
+    if [ -n "${DEMO_SSH:-}" ]; then
+        echo "  SSH          $DEMO_SSH"
+    fi
 }
 
 main() {
@@ -91,6 +94,7 @@ main() {
     step "Database schema (nova-lite-manage db sync)" nova_db_sync
     step "Flavors and flat network (nova-lite-manage bootstrap)" nova_bootstrap
     step "Images" nova_images
+    step "Guest network and metadata service" guestnet_setup
     step "nova_lite services" nova_start_services
     step "Compute nodes in network namespaces (NODES=$NODES)" nodes_setup
     step "Services up" nova_wait_services

@@ -6,15 +6,15 @@
 # Stops every service stack.sh recorded in STATE_DIR/run (systemd unit or
 # supervised process group, SIGKILL after a timeout), Keystone (its
 # gunicorn pid file), the forwarders; deletes the namespaces, veths and
-# bridge of the multi-node lab; powers off the lab's libvirt guests
-# (their instances show SHUTOFF; the next stack.sh starts the demo server
-# again). Databases, RabbitMQ account, configs and logs stay: clean.sh
+# bridge of the multi-node lab and the guest networks' namespaces; powers
+# off the lab's libvirt guests first (their instances show SHUTOFF; the
+# next stack.sh starts the demo server again). Databases, RabbitMQ account, configs and logs stay: clean.sh
 # removes them. Safe to run twice.
 set -euo pipefail
 
 # shellcheck source=functions
 source "$(dirname "${BASH_SOURCE[0]}")/functions"
-for lib in services keystone libvirt nova_lite netns; do
+for lib in services keystone libvirt nova_lite guestnet netns; do
     # shellcheck disable=SC1090
     source "$DEVSTACK_DIR/lib/$lib"
 done
@@ -60,6 +60,9 @@ check_nothing_left() {
     if is_root && [ -n "$(lab_namespaces)" ]; then
         left+=("namespaces: $(lab_namespaces | tr '\n' ' ')")
     fi
+    if is_root && [ -n "$(guestnet_namespaces)" ]; then
+        left+=("guest network namespaces: $(guestnet_namespaces | tr '\n' ' ')")
+    fi
     if [ "${#left[@]}" -gt 0 ]; then
         warn "still running: ${left[*]}"
         return 1
@@ -73,10 +76,13 @@ main() {
     if ! lab_env_load; then
         say "no $LAB_ENV: nothing was stacked with these settings"
     fi
+    # Guests first: their libvirtd (a service of the guest network) must
+    # still answer.
+    step "Lab guests" guests_poweroff
     step "Services (nova_lite, nodes, forwarders)" stop_services
     step "Namespaces and bridge" stop_nodes
+    step "Guest networks" guestnet_teardown
     step "Keystone" keystone_stop
-    step "Lab guests" guests_poweroff
     step "Guest bridge" guest_bridge_remove
     step "Check" check_nothing_left
     step_summary

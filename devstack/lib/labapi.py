@@ -11,6 +11,14 @@ out after 30 s and every wait is bounded.
     labapi.py boot NAME FLAVOR IMAGE      POST /servers by plain HTTP
                                           (flavor/image names resolved
                                           through /flavors and /images)
+    labapi.py boot_key NAME FLAVOR IMAGE KEY   the same, with key_name KEY
+    labapi.py keypair NAME PUBFILE        make key pair NAME of the public
+                                          key in PUBFILE unless it exists
+                                          with that key (replaced when
+                                          another); prints created/kept/
+                                          replaced
+    labapi.py address NAME                the server's first fixed address
+    labapi.py key_name NAME               the server's key_name ('' if none)
     labapi.py wait NAME STATUS SECONDS    until the server has STATUS
                                           (exit 1 with its fault on ERROR)
     labapi.py delete NAME SECONDS         delete and wait until it is gone
@@ -126,12 +134,48 @@ def status(api, name):
     return server['status'] if server else 'ABSENT'
 
 
-def boot(api, name, flavor, image):
+def boot(api, name, flavor, image, key_name=None):
     body = {'server': {'name': name,
                        'flavorRef': api.find_id('flavors', flavor),
                        'imageRef': api.find_id('images', image)}}
+    if key_name:
+        body['server']['key_name'] = key_name
     server = api.call('POST', '/servers', expect=(202,), json=body).json()
     return server['server']['id']
+
+
+def keypair(api, name, pubfile):
+    with open(pubfile, encoding='ascii') as f:
+        public_key = f.read().strip()
+    resp = api.call('GET', f'/os-keypairs/{name}', expect=(200, 404))
+    outcome = 'created'
+    if resp.status_code == 200:
+        if resp.json()['keypair']['public_key'].strip() == public_key:
+            return 'kept'
+        api.call('DELETE', f'/os-keypairs/{name}', expect=(202, 204))
+        outcome = 'replaced'
+    api.call('POST', '/os-keypairs', expect=(200, 201), json={
+        'keypair': {'name': name, 'public_key': public_key}})
+    return outcome
+
+
+def _server(api, name):
+    server = api.server(name)
+    if not server:
+        raise LabAPIError(f'no server called {name}')
+    return server
+
+
+def address(api, name):
+    for addrs in _server(api, name).get('addresses', {}).values():
+        for addr in addrs:
+            if addr.get('OS-EXT-IPS:type', 'fixed') == 'fixed':
+                return addr['addr']
+    raise LabAPIError(f'{name} has no fixed address')
+
+
+def key_name(api, name):
+    return _server(api, name).get('key_name') or ''
 
 
 def wait(api, name, wanted, seconds):
@@ -210,6 +254,10 @@ COMMANDS = {
     'probe': (probe, 0),
     'status': (status, 1),
     'boot': (boot, 3),
+    'boot_key': (boot, 4),
+    'keypair': (keypair, 2),
+    'address': (address, 1),
+    'key_name': (key_name, 1),
     'wait': (wait, 3),
     'delete': (delete, 2),
     'start': (start, 1),

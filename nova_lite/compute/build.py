@@ -29,11 +29,13 @@ class BuildFlow:
     the conductor (``conductor_rpcapi``): one call to claim the build
     (and get the NIC), one to finish or fail it."""
 
-    def __init__(self, host, driver, conductor_rpcapi):
+    def __init__(self, host, driver, conductor_rpcapi, dhcp_hosts=None):
         self.host = host
         self.driver = driver
         self.conductor = conductor_rpcapi
         self.image_api = glance.API()
+        # network.dhcp.HostsFile of this host's guest network, or None
+        self.dhcp = dhcp_hosts
 
     def run(self, context, instance, request_spec, alternates):
         """Build ``instance``; never raises."""
@@ -47,6 +49,10 @@ class BuildFlow:
             network_info=network_info, state=states.BUILDING,
             task_state=states.SPAWNING)
         try:
+            if self.dhcp is not None:
+                # Before the guest boots: its first DHCP request must be
+                # answered.
+                self.dhcp.add(network_info, instance.hostname)
             image_meta = self._image_meta(context, instance, request_spec)
             with metrics.SPAWN_SECONDS.time():
                 self.driver.spawn(context, instance, image_meta, network_info,
@@ -54,7 +60,7 @@ class BuildFlow:
         except Exception as exc:  # noqa: BLE001 - every failure is handled
             LOG.warning('Build of %s failed on %s: %s', instance.uuid,
                         self.host, exc)
-            self._destroy(context, instance)
+            self._destroy(context, instance, network_info)
             self._reschedule_or_fail(context, instance, request_spec,
                                      alternates, exc, start)
             return
@@ -89,11 +95,17 @@ class BuildFlow:
             return request_spec.image
         return self.image_api.get(context, instance.image_ref)
 
-    def _destroy(self, context, instance):
+    def _destroy(self, context, instance, network_info=None):
         try:
             self.driver.destroy(context, instance, [])
         except Exception:  # noqa: BLE001 - cleanup is best effort
             LOG.exception('Cleanup of %s failed', instance.uuid)
+        if self.dhcp is not None and network_info:
+            try:
+                self.dhcp.remove(network_info)
+            except Exception:  # noqa: BLE001 - cleanup is best effort
+                LOG.exception('DHCP entries of %s not removed',
+                              instance.uuid)
 
     def _finish(self, context, instance, start, network_info=None):
         outcome = self.conductor.build_finish(
@@ -118,7 +130,7 @@ class BuildFlow:
         if outcome != 'deleting':
             LOG.info('Instance %s was taken over while spawning; cleaning '
                      'up', instance.uuid)
-            self._destroy(context, instance)
+            self._destroy(context, instance, network_info)
             self.conductor.instance_release_resources(context,
                                                       instance.uuid)
 

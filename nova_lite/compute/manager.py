@@ -28,6 +28,7 @@ from nova_lite.conductor import rpcapi as conductor_rpcapi
 from nova_lite import context as nl_context
 from nova_lite import exception
 from nova_lite import metrics
+from nova_lite.network import dhcp
 from nova_lite import notifications
 from nova_lite import service
 from nova_lite.virt import driver as virt_driver
@@ -57,7 +58,10 @@ class ComputeManager(service.Manager):
             check_and_reject=rejection.reject_when_reached(
                 CONF.max_queued_builds))
         self.conductor = conductor_rpcapi.ConductorAPI()
-        self.build_flow = build.BuildFlow(host, self.driver, self.conductor)
+        # The guest network's DHCP entries ([network] dhcp_hostsfile).
+        self.dhcp = dhcp.from_config()
+        self.build_flow = build.BuildFlow(host, self.driver, self.conductor,
+                                          dhcp_hosts=self.dhcp)
         self.power = power.PowerSync(host, self.driver, self.conductor)
         metrics.register_compute(self)
 
@@ -70,6 +74,32 @@ class ComputeManager(service.Manager):
         resource_tracker.update_available_resource(
             ctxt, self.host, self.driver, self.conductor)
         self._recover(ctxt)
+        self._sync_dhcp(ctxt)
+
+    def _sync_dhcp(self, ctxt):
+        """Rewrite the DHCP hosts file from the live instances of this
+        host (deletes handled while this compute was down leave stale
+        lines; a lost build cast leaves none to remove)."""
+        if self.dhcp is None:
+            return
+        nics = []
+        for row in self.conductor.instances_on_host(ctxt, self.host):
+            found = self.conductor.instance_get(ctxt, row.uuid,
+                                                with_network=True)
+            if found is not None:
+                nics.append((found['instance'].hostname,
+                             found['network_info']))
+        self.dhcp.replace_all(nics)
+
+    def _dhcp_remove(self, instance_uuid, network_info):
+        """Drop the instance's DHCP entries; errors are logged (a delete
+        must not fail on them)."""
+        if self.dhcp is None or not network_info:
+            return
+        try:
+            self.dhcp.remove(network_info)
+        except Exception:  # noqa: BLE001 - best effort, logged
+            LOG.exception('DHCP entries of %s not removed', instance_uuid)
 
     def _recover(self, ctxt):
         """Finish or fail what this host owned when it stopped (a cast
@@ -161,6 +191,7 @@ class ComputeManager(service.Manager):
                 context, instance, 'instance.delete.start', self.host,
                 network_info=network_info)
             self.driver.destroy(context, instance, network_info)
+            self._dhcp_remove(instance_uuid, network_info)
             self.conductor.instance_terminated(
                 context, instance_uuid, self.host,
                 self._event('compute_terminate_instance', start))

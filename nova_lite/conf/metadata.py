@@ -27,6 +27,20 @@ metadata_opts = [
     cfg.URIOpt('metadata_url', default='http://127.0.0.1:8775',
                help='Where the per-node proxy (nova_lite.metadata.proxy) '
                     'forwards guests\' requests.'),
+    cfg.HostAddressOpt('proxy_listen', default='169.254.169.254',
+                       help='Address the per-node metadata proxy '
+                            '(python -m nova_lite.cmd.metadata_proxy) '
+                            'listens on, in the guest network\'s '
+                            'namespace; the address must be local there '
+                            '(doc/networking.md).'),
+    cfg.PortOpt('proxy_listen_port', default=80,
+                help='Port of the per-node metadata proxy.'),
+    cfg.IntOpt('proxy_workers', default=4, min=1,
+               help='Threads of the per-node metadata proxy.'),
+    cfg.StrOpt('proxy_network_id',
+               help='UUID of the network the proxy serves, sent signed '
+                    'with address lookups (X-Network-ID); unset: the '
+                    'address alone names the guest.'),
     cfg.IntOpt('max_password_bytes', default=256, min=1, max=65535,
                help='Largest password a guest may post to '
                     '/openstack/latest/password (bytes; 256 as Nova).'),

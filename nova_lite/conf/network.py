@@ -17,6 +17,22 @@ network_opts = [
     cfg.ListOpt('dns_nameservers', default=[],
                 help='DNS servers guests are told about (the "dns" '
                      'services of network_data.json in the metadata).'),
+    cfg.StrOpt('guest_netns',
+               help='Network namespace the guest bridge lives in (with '
+                    'its DHCP server and metadata proxy; the libvirtd of '
+                    '[libvirt] connection_uri runs in it, so QEMU\'s taps '
+                    'are created there). Unset: the bridge is looked up in '
+                    'the compute\'s own namespace. See doc/networking.md.'),
+    cfg.StrOpt('dhcp_hostsfile',
+               help='dnsmasq --dhcp-hostsfile of this compute\'s guest '
+                    'network: the compute writes one "mac,address,'
+                    'hostname" line per NIC of its instances at build and '
+                    'removes it at delete. Unset: no DHCP entries are '
+                    'kept (guests fall back to the config drive\'s '
+                    'network_data.json).'),
+    cfg.StrOpt('dhcp_pidfile',
+               help='Pid file of the dnsmasq reading dhcp_hostsfile; it '
+                    'is sent SIGHUP after each change.'),
 ]
 
 

@@ -33,6 +33,7 @@ from nova_lite.virt.libvirt import disks
 from nova_lite.virt.libvirt import guest as libvirt_guest
 from nova_lite.virt.libvirt import host as libvirt_host
 from nova_lite.virt.libvirt import imagebackend
+from nova_lite.virt.libvirt import vif
 
 CONF = nova_lite.conf.CONF
 LOG = logging.getLogger(__name__)
@@ -129,6 +130,8 @@ class LibvirtDriver(driver.ComputeDriver):
         xml = vconfig.domain_xml(instance, image_meta, network_info, paths,
                                  virt_type=CONF.libvirt.virt_type,
                                  default_bridge=CONF.network.bridge,
+                                 bridge_exists=vif.bridge_check(
+                                     CONF.network.guest_netns),
                                  config_drive=drive)
         libvirt_guest.define_and_start(self._host.get_connection(), xml)
 

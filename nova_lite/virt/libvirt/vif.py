@@ -2,14 +2,49 @@
 
 Guests sit on a Linux bridge of the host (the VIF's ``bridge``, else
 ``[network] bridge``) when it exists, else on QEMU's user-mode network.
+With ``[network] guest_netns`` the bridge is looked for in that network
+namespace, where the node's libvirtd runs (doc/networking.md), not in
+the compute's own.
 """
+import functools
+import json
+import logging
 import os
+import subprocess
 import xml.etree.ElementTree as ET
+
+LOG = logging.getLogger(__name__)
 
 
 def host_bridge_exists(name):
     """Return True if ``name`` is a Linux bridge on this host (sysfs)."""
     return bool(name) and os.path.isdir(f'/sys/class/net/{name}/bridge')
+
+
+def netns_bridge_exists(netns, name):
+    """Return True if ``name`` is a Linux bridge in the network namespace
+    ``netns`` (``ip -n NETNS -j link show type bridge``; needs the rights
+    to enter it, i.e. root). Errors are logged and count as absent."""
+    if not name:
+        return False
+    try:
+        out = subprocess.run(
+            ['ip', '-n', netns, '-j', 'link', 'show', 'type', 'bridge'],
+            capture_output=True, text=True, timeout=10, check=True).stdout
+        links = json.loads(out or '[]')
+    except (OSError, subprocess.SubprocessError, ValueError) as exc:
+        LOG.warning('Cannot list the bridges of network namespace %s: %s',
+                    netns, getattr(exc, 'stderr', None) or exc)
+        return False
+    return any(link.get('ifname') == name for link in links)
+
+
+def bridge_check(netns=None):
+    """``f(name) -> bool`` for ``config.build_domain``: in ``netns`` when
+    given, else in this process's namespace."""
+    if netns:
+        return functools.partial(netns_bridge_exists, netns)
+    return host_bridge_exists
 
 
 def interface_element(devices, vif, bridge, bridge_exists):

@@ -3,6 +3,7 @@
 import os
 import subprocess
 
+import fixtures
 import testtools
 
 from nova_lite import exception
@@ -30,6 +31,24 @@ class SpawnTestCase(LibvirtFixtureMixin, testtools.TestCase):
         self.assertIn(os.path.join(self._inst_dir(instance), 'disk'), xml)
         self.assertIn('fa:16:3e:00:00:09', xml)
         self.assertEqual(128 * 1024, dom.maxMemory())
+
+    def test_guest_netns_bridge(self):
+        # [network] guest_netns: the bridge is looked up in that namespace
+        # (where the node's libvirtd runs), not in the compute's.
+        self.flags.config(group='network', guest_netns='ns-guest',
+                          bridge='br-in-ns')
+        asked = []
+
+        def run(argv, **kwargs):
+            asked.append(argv)
+            return subprocess.CompletedProcess(
+                argv, 0, '[{"ifname": "br-in-ns"}]', '')
+        self.useFixture(fixtures.MockPatch(
+            'nova_lite.virt.libvirt.vif.subprocess.run', run))
+        instance = self._spawn()
+        xml = self._conn().lookupByName(instance.name).XMLDesc()
+        self.assertIn("<source bridge='br-in-ns'/>", xml)
+        self.assertEqual(['ip', '-n', 'ns-guest'], asked[0][:3])
 
     def test_base_image_downloaded_once_per_host(self):
         self._spawn()

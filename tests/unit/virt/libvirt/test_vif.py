@@ -1,6 +1,9 @@
 """NIC ``<interface>`` elements of nova_lite.virt.libvirt.vif."""
+import json
+import subprocess
 import xml.etree.ElementTree as ET
 
+import fixtures
 import testtools
 
 from nova_lite.objects import instance as instance_obj
@@ -37,3 +40,45 @@ class InterfaceTestCase(testtools.TestCase):
     def test_no_bridge_name_is_no_bridge(self):
         self.assertFalse(vif.host_bridge_exists(None))
         self.assertFalse(vif.host_bridge_exists(''))
+
+
+class NetnsBridgeTestCase(testtools.TestCase):
+    """The bridge check of ``[network] guest_netns``: ``ip -n NS``."""
+
+    def _run(self, stdout='', exc=None):
+        calls = []
+
+        def run(argv, **kwargs):
+            calls.append(argv)
+            if exc is not None:
+                raise exc
+            return subprocess.CompletedProcess(argv, 0, stdout, '')
+        self.useFixture(fixtures.MockPatch(
+            'nova_lite.virt.libvirt.vif.subprocess.run', run))
+        return calls
+
+    def test_bridge_in_the_namespace(self):
+        calls = self._run(json.dumps([{'ifname': 'br-a'},
+                                      {'ifname': 'br-nova-lite'}]))
+        check = vif.bridge_check('nova-lite-guest')
+        self.assertTrue(check('br-nova-lite'))
+        self.assertFalse(check('br-other'))
+        self.assertFalse(check(None))
+        self.assertEqual([['ip', '-n', 'nova-lite-guest', '-j', 'link',
+                           'show', 'type', 'bridge']] * 2, calls)
+
+    def test_no_bridges(self):
+        self._run('')
+        self.assertFalse(vif.netns_bridge_exists('ns', 'br'))
+
+    def test_errors_count_as_absent(self):
+        log = self.useFixture(fixtures.FakeLogger())
+        self._run(exc=subprocess.CalledProcessError(
+            1, ['ip'], stderr='Cannot open network namespace "ns"'))
+        self.assertFalse(vif.netns_bridge_exists('ns', 'br'))
+        self.assertIn('Cannot open network namespace', log.output)
+        self._run('not json')
+        self.assertFalse(vif.netns_bridge_exists('ns', 'br'))
+
+    def test_without_netns_sysfs_of_this_namespace(self):
+        self.assertIs(vif.host_bridge_exists, vif.bridge_check(None))
