@@ -133,6 +133,10 @@ HISTORY = (
        'sets and limits lose the network resources (fixed_ips, '
        'floating_ips, security_groups, security_group_rules).',
        ('images', 'networks', 'quota_sets', 'limits')),
+    _v('2.37', 'Server create requires networks: a list, auto (the '
+       'project\'s usable network: the flat network) or none (a server '
+       'without any network: no fixed IP, no NIC); network uuids are '
+       'UUIDs.', ('servers',)),
 )
 
 #: (method, Flask rule) → (first version, last version or None) of

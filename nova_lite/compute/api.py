@@ -76,7 +76,7 @@ class API(api_actions.ServerActions):
                max_count=1, metadata=None, availability_zone=None,
                user_data=None, key_name=None, key_data=None,
                scheduler_hints=None, instance_group=None, access_ips=None,
-               hostname=None, description=None):
+               hostname=None, description=None, network_request=None):
         """Create as many instance records as the quotas allow between
         ``min_count`` and ``max_count``, and cast their build.
 
@@ -88,7 +88,10 @@ class API(api_actions.ServerActions):
 
         ``access_ips`` (dict ``access_ip_v4``/``access_ip_v6``) are the
         user-declared access addresses shown as accessIPv4/6;
-        ``description`` the server description (microversion 2.19).
+        ``description`` the server description (microversion 2.19);
+        ``network_request`` None for the flat network or
+        ``network_api.NO_NETWORK`` for servers without any network
+        (microversion 2.37: no fixed IP, no NIC).
 
         ``key_name`` names a key pair of the user, whose public key
         becomes ``key_data`` unless that is given.
@@ -121,7 +124,8 @@ class API(api_actions.ServerActions):
                                         key_name, key_data, hostname)
                   for index in range(count)]
         for value in values:
-            value.update(access_ips or {}, display_description=description)
+            value.update(access_ips or {}, display_description=description,
+                         network_request=network_request)
         rows = instance_db.instances_create(
             context, values, metadata or {},
             group_id=(instance_group or {}).get('id'))

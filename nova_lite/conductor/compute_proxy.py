@@ -172,7 +172,8 @@ def instance_terminated(context, instance_uuid, host, event):
 
 def build_start(context, instance_uuid, host, allocate_network=True):
     """Claim a build for ``host``: task_state None → spawning while
-    building there; then allocate its NIC.
+    building there; then allocate its NIC (none for a server created
+    with ``"networks": "none"``, microversion 2.37).
 
     A repeat of a start whose answer was lost (the compute asks again
     after a conductor restart; its per-instance lock keeps a second flow
@@ -180,8 +181,9 @@ def build_start(context, instance_uuid, host, allocate_network=True):
     already spawning on ``host`` and answers as the first time (the NIC
     allocation is idempotent).
 
-    :returns: [VIF] (empty without ``allocate_network``), or None when
-        the instance is gone or no longer waits for this host
+    :returns: [VIF] (empty without ``allocate_network`` or for a server
+        without network), or None when the instance is gone or no longer
+        waits for this host
     """
     if not _update_if(context, instance_uuid,
                       {'task_state': states.SPAWNING},
@@ -193,6 +195,13 @@ def build_start(context, instance_uuid, host, allocate_network=True):
                 or current.host != host):
             return None
     if not allocate_network:
+        return []
+    try:
+        request = instance_db.instance_network_request(context,
+                                                       instance_uuid)
+    except exception.InstanceNotFound:
+        return None
+    if request == network_api.NO_NETWORK:
         return []
     instance = instance_obj.Instance(uuid=instance_uuid)
     return network_api.allocate_for_instance(context, instance)

@@ -121,6 +121,22 @@ def instance_states_get(context, instance_uuid):
     return Record(row._mapping)
 
 
+def instance_network_request(context, instance_uuid):
+    """What the create request of a live instance asked of the network:
+    None for the flat network, 'none' for no network (microversion
+    2.37); one statement.
+
+    :raises: InstanceNotFound
+    """
+    inst = models.Instance
+    with reader(context) as session:
+        row = session.execute(sa.select(inst.network_request).where(
+            inst.uuid == instance_uuid, inst.deleted == 0)).first()
+    if row is None:
+        raise exception.InstanceNotFound(instance_id=instance_uuid)
+    return row.network_request
+
+
 def _apply_instance_filters(query, filters):
     """``query`` narrowed by ``filters``: columns equal to the value
     (``reservation_id``, ``host``, ...), in a list (``uuids``,

@@ -221,6 +221,9 @@ class Instance(TimestampMixin, SoftDeleteMixin, Base):
     # Hypervisor-side name ([DEFAULT] instance_name_template), set at
     # create time; see nova_lite.compute.naming.
     instance_name = Column(String(255))
+    # What the create request asked of the network (microversion 2.37):
+    # NULL for the flat network, 'none' for no network at all.
+    network_request = Column(String(16))
     launched_at = Column(DateTime)
     terminated_at = Column(DateTime)
 

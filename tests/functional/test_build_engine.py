@@ -70,6 +70,32 @@ class BuildEngineTestCase(testtools.TestCase):
             self.assertEqual(([], 0, []), _held())
 
 
+class TestNetworkRequest(BuildEngineTestCase):
+    """Compute API microversion 2.37: a server created with ``"networks":
+    "none"`` becomes ACTIVE on the fake driver with no NIC nor fixed IP;
+    one on the flat network gets both."""
+
+    def test_server_without_network(self):
+        rows, _ = self.api.create(self.ctxt, 'bare', self.stack.image['uuid'],
+                                  '1', network_request='none')
+        flat, _ = self.api.create(self.ctxt, 'flat', self.stack.image['uuid'],
+                                  '1')
+        bare, wired = self.wait_stable([rows[0].uuid, flat[0].uuid])
+        self.assertEqual((states.ACTIVE, ()), (bare.vm_state, bare.fixed_ips))
+        self.assertEqual(states.ACTIVE, wired.vm_state)
+        self.assertEqual(1, len(wired.fixed_ips))
+        guests = {}
+        for compute in self.stack.computes.values():
+            guests.update(compute.driver._guests)
+        self.assertEqual([], guests[bare.uuid]['macs'])
+        self.assertEqual([wired.fixed_ips[0].mac], guests[wired.uuid]['macs'])
+        self.api.delete(self.ctxt, bare.uuid)
+        self.api.delete(self.ctxt, wired.uuid)
+        self.wait_deleted(bare.uuid)
+        self.wait_deleted(wired.uuid)
+        self.assert_nothing_held()
+
+
 class TestMultiCreate(BuildEngineTestCase):
 
     def test_multi_create_lists_by_reservation_id(self):

@@ -2,10 +2,15 @@
 
 Fields and their types follow the compute API reference, "Create Server"
 and "Update Server", at microversion 2.1; from 2.19 both take
-``description`` (null or at most 255 printable characters).  ``networks``
-also accepts the strings ``auto`` and ``none`` (2.37 form) because
-clients send them.
+``description`` (null or at most 255 printable characters).  From 2.37
+create requires ``networks``: a list of networks, ``auto`` (the
+project's usable network) or ``none`` (no network).  Before 2.37
+``networks`` may be omitted (the flat network); the two strings are
+accepted there too, as clients send them, and network uuids are UUIDs at
+every version.
 """
+import copy
+
 from nova_lite.api import schemas
 
 #: Largest ``max_count`` of one request (quota is the finer limit).
@@ -144,10 +149,21 @@ _update_2_1 = {
     'additionalProperties': False,
 }
 
+_create_2_19 = schemas.extend(_create_2_1, ('server',),
+                              description=DESCRIPTION)
+
+
+def _networks_required(schema):
+    """``schema`` with ``server/networks`` required (2.37)."""
+    result = copy.deepcopy(schema)
+    result['properties']['server']['required'].append('networks')
+    return result
+
+
 create = schemas.Versioned(
     ('2.1', '2.18', _create_2_1),
-    ('2.19', None, schemas.extend(_create_2_1, ('server',),
-                                  description=DESCRIPTION)))
+    ('2.19', '2.36', _create_2_19),
+    ('2.37', None, _networks_required(_create_2_19)))
 update = schemas.Versioned(
     ('2.1', '2.18', _update_2_1),
     ('2.19', None, schemas.extend(_update_2_1, ('server',),

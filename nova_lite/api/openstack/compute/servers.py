@@ -124,18 +124,20 @@ def _image_ref(server):
     return _last_segment(image_ref)
 
 
-def _check_networks(context, networks):
-    """Only the flat network exists: accept it by uuid, or ``auto``.
+def _network_request(context, networks):
+    """The ``network_request`` of ``API.create`` for a validated
+    ``networks`` (compute API reference, "Create Server"; microversion
+    2.37): None for the project's usable network, the flat network
+    (``networks`` omitted, ``auto``, an empty list or the flat network's
+    uuid), ``network_api.NO_NETWORK`` for ``none`` (no NIC at all).
 
-    :raises: ValidationError (400) for other networks, ports, fixed IPs
-        and ``none``
+    :raises: ValidationError (400) for unknown networks, ports and fixed
+        IPs
     """
-    if networks is None or networks == 'auto':
-        return
     if networks == 'none':
-        raise exception.ValidationError(
-            attribute='networks', reason='"none" is not supported: every '
-            'server is attached to the flat network')
+        return network_api.NO_NETWORK
+    if networks is None or networks == 'auto':
+        return None
     for net in networks:
         if net.get('port') or net.get('fixed_ip'):
             raise exception.ValidationError(
@@ -148,6 +150,7 @@ def _check_networks(context, networks):
         raise exception.ValidationError(
             attribute='networks', reason='network %s could not be found'
             % exc.kwargs['network_id']) from None
+    return None
 
 
 def _check_security_groups(server):
@@ -178,7 +181,7 @@ def _create_kwargs(context, body):
     """Keyword arguments of ``API.create`` from a validated body."""
     server = body['server']
     min_count, max_count = _counts(server)
-    _check_networks(context, server.get('networks'))
+    network_request = _network_request(context, server.get('networks'))
     _check_security_groups(server)
     return {
         'name': server['name'], 'image_ref': _image_ref(server),
@@ -190,6 +193,7 @@ def _create_kwargs(context, body):
         'key_name': server.get('key_name'),
         'access_ips': _access_ips(server),
         'description': server.get('description'),
+        'network_request': network_request,
         'scheduler_hints': (body.get('os:scheduler_hints')
                             or body.get('OS-SCH-HNT:scheduler_hints')),
     }
