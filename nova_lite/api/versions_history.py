@@ -137,6 +137,34 @@ HISTORY = (
        'project\'s usable network: the flat network) or none (a server '
        'without any network: no fixed IP, no NIC); network uuids are '
        'UUIDs.', ('servers',)),
+    _v('2.38', 'A server list filtered by statuses none of which is '
+       'known is a 400 (an empty list before), for admins and members.',
+       ('servers',)),
+    _v('2.39', 'The image-metadata proxy API answers 404 (nova_lite never '
+       'had /images/{id}/metadata: 404 at every version); limits lose '
+       'maxImageMeta.', ('image_metadata', 'limits')),
+    _v('2.40', 'os-simple-tenant-usage list and show are paged by limit '
+       'and marker (tenant_usages_links).', ('simple_tenant_usage',)),
+    _v('2.41', 'Aggregates show their uuid.', ('aggregates',)),
+    _v('2.42', 'Server create takes a device tag on networks and block '
+       'devices again (dropped by 2.33 and 2.37).', ('servers',),
+       refused='No metadata API nor config drive exists to expose device '
+       'tags: tag stays a 400 in networks and block_device_mapping_v2.'),
+    _v('2.43', 'os-hosts answers 404 (os-hypervisors and os-services '
+       'replace it).', ('hosts',)),
+    _v('2.44', 'The addFixedIp, removeFixedIp, addFloatingIp and '
+       'removeFloatingIp server actions and os-virtual-interfaces answer '
+       '404.', ('server_actions', 'virtual_interfaces'),
+       refused='These proxy actions and os-virtual-interfaces do not '
+       'exist: the actions are a 400 (unknown action) and '
+       'os-virtual-interfaces a 404 at every version.'),
+    _v('2.45', 'createImage and createBackup answer image_id in the body '
+       'instead of a Location header.', ('server_actions',),
+       refused='The createImage and createBackup actions (snapshots) do '
+       'not exist: 400 (unknown action).'),
+    _v('2.46', 'The request id is answered in X-OpenStack-Request-ID as '
+       'well as X-Compute-Request-ID (nova_lite sends both at every '
+       'version).', ('*',)),
 )
 
 #: (method, Flask rule) → (first version, last version or None) of

@@ -13,6 +13,7 @@ and a function of the APIVersion giving the body's schema (None: no
 body).
 """
 from nova_lite.api import microversion
+from nova_lite.api.openstack.compute.views import limits as views
 
 _STRING = {'type': 'string'}
 _NULLABLE_STRING = {'type': ['string', 'null']}
@@ -175,6 +176,49 @@ def _tags(version):
     return _wrap('tags', {'type': 'array', 'items': _STRING})
 
 
+# -------------------------------------------------------------- aggregates
+
+def aggregate(version, detail=True):
+    """An aggregate of os-aggregates; ``uuid`` from 2.41; Create
+    Aggregate (``detail`` False) has no ``hosts`` nor ``metadata``."""
+    properties = {'availability_zone': _NULLABLE_STRING,
+                  'created_at': _STRING, 'deleted': {'type': 'boolean'},
+                  'deleted_at': _NULLABLE_STRING, 'id': {'type': 'integer'},
+                  'name': _STRING, 'updated_at': _NULLABLE_STRING}
+    if detail:
+        properties.update(hosts={'type': 'array', 'items': _STRING},
+                          metadata={'type': 'object',
+                                    'additionalProperties': _STRING})
+    if _at_least(version, '2.41'):
+        properties['uuid'] = {'type': 'string', 'format': 'uuid'}
+    return _object(properties)
+
+
+def _aggregate_list(version):
+    return _wrap('aggregates', {'type': 'array',
+                                'items': aggregate(version)})
+
+
+# ------------------------------------------------------------------ limits
+
+def absolute_limit_names(version):
+    """The ``absolute`` keys of Show Rate And Absolute Limits: 19 at 2.1;
+    the network limits go at 2.36, ``maxImageMeta`` at 2.39."""
+    names = {name for name, _res in views.MAX_LIMITS + views.USED_LIMITS}
+    if _at_least(version, '2.36'):
+        names -= views.NETWORK_LIMITS
+    if _at_least(version, '2.39'):
+        names.discard('maxImageMeta')
+    return names
+
+
+def _limits(version):
+    absolute = _object({name: {'type': 'integer'}
+                        for name in absolute_limit_names(version)})
+    return _wrap('limits', _object({
+        'absolute': absolute, 'rate': {'type': 'array', 'maxItems': 0}}))
+
+
 # ------------------------------------------------------------------ table
 
 _KEYPAIRS = '/v2.1/os-keypairs'
@@ -183,6 +227,7 @@ _EXTRA = _FLAVOR + '/os-extra_specs'
 _GROUPS = '/v2.1/os-server-groups'
 _SERVICES = '/v2.1/os-services'
 _TAGS = '/v2.1/servers/<server_id>/tags'
+_AGGREGATES = '/v2.1/os-aggregates'
 
 RESPONSES = {
     ('GET', '/v2.1/flavors/detail'): [('2.1', None, 200, _flavor_list)],
@@ -210,6 +255,12 @@ RESPONSES = {
     ('GET', _SERVICES): [('2.1', None, 200, _service_list)],
     ('PUT', _SERVICES + '/force-down'): [('2.11', None, 200, _forced_down)],
     ('GET', _TAGS): [('2.26', None, 200, _tags)],
+    ('GET', '/v2.1/limits'): [('2.1', None, 200, _limits)],
+    ('GET', _AGGREGATES): [('2.1', None, 200, _aggregate_list)],
+    ('POST', _AGGREGATES): [('2.1', None, 200, lambda v: _wrap(
+        'aggregate', aggregate(v, detail=False)))],
+    ('GET', _AGGREGATES + '/<aggregate_id>'): [
+        ('2.1', None, 200, lambda v: _wrap('aggregate', aggregate(v)))],
     ('PUT', _TAGS): [('2.26', None, 200, _tags)],
 }
 

@@ -1,5 +1,7 @@
 """Microversions 2.37 and later: each change before and after its version
 (compute API reference, REST API version history)."""
+from oslo_utils import uuidutils
+
 from nova_lite.api import microversion
 from nova_lite.db import instances as instance_db
 from tests.unit.api import fakes
@@ -60,3 +62,109 @@ class NetworksAtCreateTest(fakes.APITestCase):
             self.assertFault(self.post(SERVERS, server(networks=networks),
                                        at('2.37')), 400, 'badRequest',
                              'server/networks')
+
+
+class InvalidStatusTest(fakes.APITestCase):
+    """2.38: a status filter naming no known status is a 400."""
+
+    def test_unknown_status(self):
+        self.create_server()
+        for headers in (fakes.MEMBER, fakes.ADMIN):
+            for path in (SERVERS, SERVERS + '/detail'):
+                old = self.get(path + '?status=bogus', at('2.37', headers))
+                self.assertEqual(200, old.status_code)
+                self.assertEqual([], old.json['servers'])
+                self.assertFault(self.get(path + '?status=bogus',
+                                          at('2.38', headers)), 400,
+                                 'badRequest', 'bogus')
+        known = self.get(SERVERS + '?status=build', at('2.38'))
+        self.assertEqual(1, len(known.json['servers']))
+
+
+class ImageMetaLimitTest(fakes.APITestCase):
+    """2.39: ``maxImageMeta`` leaves the limits; the image-metadata
+    proxy is a 404 at every version (it never existed)."""
+
+    def test_limits(self):
+        old = self.get('/v2.1/limits', at('2.38')).json['limits']
+        self.assertIn('maxImageMeta', old['absolute'])
+        new = self.get('/v2.1/limits', at('2.39')).json['limits']
+        self.assertNotIn('maxImageMeta', new['absolute'])
+        self.assertIn('maxServerMeta', new['absolute'])
+
+    def test_image_metadata_is_404(self):
+        for version in ('2.1', '2.38', '2.39'):
+            self.assertFault(self.get(
+                '/v2.1/images/%s/metadata' % fakes.IMAGE_UUID,
+                at(version)), 404, 'itemNotFound')
+
+
+class AggregateUuidTest(fakes.APITestCase):
+    """2.41: aggregates show their ``uuid``."""
+
+    def test_uuid_from_2_41(self):
+        admin = fakes.ADMIN
+        old = self.post('/v2.1/os-aggregates', {'aggregate': {
+            'name': 'agg1'}}, at('2.40', admin)).json['aggregate']
+        self.assertNotIn('uuid', old)
+        new = self.get('/v2.1/os-aggregates/%s' % old['id'],
+                       at('2.41', admin)).json['aggregate']
+        self.assertTrue(uuidutils.is_uuid_like(new['uuid']))
+        listed = self.get('/v2.1/os-aggregates', at('2.41', admin)).json
+        self.assertEqual(new['uuid'], listed['aggregates'][0]['uuid'])
+        created = self.post('/v2.1/os-aggregates', {'aggregate': {
+            'name': 'agg2'}}, at('2.41', admin)).json['aggregate']
+        self.assertTrue(uuidutils.is_uuid_like(created['uuid']))
+        self.assertNotIn('uuid', self.get(
+            '/v2.1/os-aggregates/%s' % old['id'],
+            at('2.40', admin)).json['aggregate'])
+
+
+class RequestIdHeadersTest(fakes.APITestCase):
+    """2.46: X-OpenStack-Request-ID and X-Compute-Request-ID (both at
+    every version in nova_lite)."""
+
+    def test_both_headers(self):
+        for version in ('2.1', '2.45', '2.46'):
+            resp = self.get('/v2.1/flavors', at(version))
+            self.assertTrue(resp.headers['X-OpenStack-Request-ID'])
+            self.assertEqual(resp.headers['X-OpenStack-Request-ID'],
+                             resp.headers['X-Compute-Request-ID'])
+
+
+class RefusedTest(fakes.APITestCase):
+    """Refused versions: the action or resource does not exist and keeps
+    its documented error at every version."""
+
+    def _versions(self):
+        return ('2.1', str(microversion.MAX_VERSION))
+
+    def test_2_42_device_tags(self):
+        for version in self._versions():
+            self.assertFault(self.post(SERVERS, server(networks=[{
+                'uuid': self.api.network['uuid'], 'tag': 'nic1'}]),
+                at(version)), 400, 'badRequest', "'tag' was unexpected")
+
+    def test_2_44_network_proxy_actions_and_virtual_interfaces(self):
+        server_id = self.create_server()
+        action = SERVERS + '/%s/action' % server_id
+        for version in self._versions():
+            for body in ({'addFixedIp': {'networkId': 1}},
+                         {'removeFixedIp': {'address': '10.0.0.2'}},
+                         {'addFloatingIp': {'address': '172.24.4.2'}},
+                         {'removeFloatingIp': {'address': '172.24.4.2'}}):
+                self.assertFault(self.post(action, body, at(version)), 400,
+                                 'badRequest')
+            self.assertFault(self.get(
+                SERVERS + '/%s/os-virtual-interfaces' % server_id,
+                at(version)), 404, 'itemNotFound')
+
+    def test_2_45_create_image_and_backup(self):
+        server_id = self.create_server()
+        action = SERVERS + '/%s/action' % server_id
+        for version in self._versions():
+            for body in ({'createImage': {'name': 'snap'}},
+                         {'createBackup': {'name': 'b', 'backup_type':
+                                           'daily', 'rotation': 1}}):
+                self.assertFault(self.post(action, body, at(version)), 400,
+                                 'badRequest')

@@ -139,6 +139,10 @@ class RenderedBodiesTest(fakes.APITestCase):
             ('GET', '/v2.1/os-server-groups', '/v2.1/os-server-groups',
              None),
             ('GET', '/v2.1/os-services', '/v2.1/os-services', None),
+            ('GET', '/v2.1/limits', '/v2.1/limits', None),
+            ('POST', '/v2.1/os-aggregates', '/v2.1/os-aggregates',
+             {'aggregate': {'name': name}}),
+            ('GET', '/v2.1/os-aggregates', '/v2.1/os-aggregates', None),
         ]
 
 

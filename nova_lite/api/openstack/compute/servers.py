@@ -224,13 +224,19 @@ def create():
 
 def _status_filters(context, statuses):
     """vm/task state filters of ``status`` values (compute API reference,
-    "Server status"); None when no status is known (empty result).
+    "Server status"); None when no status is known (empty result before
+    microversion 2.38).
 
-    :raises: Forbidden (403) for DELETED unless allowed
+    :raises: Forbidden (403) for DELETED unless allowed; ValidationError
+        (400) from 2.38 when no status is known
     """
     known = [s.upper() for s in statuses
              if s.upper() in states.VM_STATES_BY_STATUS]
     if not known:
+        if microversion.at_least('2.38'):
+            raise exception.ValidationError(
+                attribute='status', reason='invalid status value %r'
+                % statuses[0][:64])
         return None
     if 'DELETED' in known:
         policy.authorize(context, SERVERS % 'allow_all_filters')

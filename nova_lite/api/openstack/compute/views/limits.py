@@ -1,7 +1,8 @@
 """The ``/limits`` body (compute API reference, "Limits (limits)"): 13
 absolute limits from the quotas and 6 usage counts; ``rate`` is always
 empty (rate limits left the API with v2.0).  From microversion 2.36 the
-network limits (``NETWORK_LIMITS``) are not shown."""
+network limits (``NETWORK_LIMITS``) are not shown, from 2.39
+``maxImageMeta``."""
 from nova_lite.api import microversion
 
 #: Limits of nova-network's resources, gone from 2.36.
@@ -46,4 +47,6 @@ def limits(quota_limits, usages):
     if microversion.at_least('2.36'):
         absolute = {name: value for name, value in absolute.items()
                     if name not in NETWORK_LIMITS}
+    if microversion.at_least('2.39'):
+        absolute.pop('maxImageMeta')
     return {'limits': {'absolute': absolute, 'rate': []}}
