@@ -165,6 +165,25 @@ HISTORY = (
     _v('2.46', 'The request id is answered in X-OpenStack-Request-ID as '
        'well as X-Compute-Request-ID (nova_lite sends both at every '
        'version).', ('*',)),
+    _v('2.47', 'Servers show the flavor copied at create time '
+       '(original_name, vcpus, ram, disk, ephemeral, swap, and extra_specs '
+       'for callers the extra-specs index policy allows) instead of its '
+       'id and link.', ('servers',)),
+    _v('2.48', 'Server diagnostics are standardized (the same fields for '
+       'every driver, null when unknown).', ('server_diagnostics',)),
+    _v('2.49', 'Network interfaces and volumes are attached with an '
+       'optional device tag.', ('attach_interfaces', 'volumes'),
+       refused='Interface attachment (os-interface) and volume '
+       'attachment (os-volume_attachments) do not exist: 404.'),
+    _v('2.50', 'os-quota-class-sets shows server_groups and '
+       'server_group_members and no longer the network quotas.',
+       ('quota_classes',)),
+    _v('2.51', 'Instance action show gives the events to every caller '
+       'who may show the action (admins only before; tracebacks stay '
+       'admin-only); os-server-external-events takes volume-extended '
+       '(os-server-external-events does not exist in nova_lite: 404).',
+       ('instance_actions',)),
+    _v('2.52', 'Server create takes tags (at most 50).', ('servers',)),
 )
 
 #: (method, Flask rule) → (first version, last version or None) of

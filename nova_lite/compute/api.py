@@ -12,6 +12,7 @@ import uuid as uuidlib
 
 from oslo_config import cfg
 from oslo_log import log as logging
+from oslo_serialization import jsonutils
 
 from nova_lite.compute import admission
 from nova_lite.compute import api_actions
@@ -21,6 +22,7 @@ from nova_lite.compute import naming
 from nova_lite.compute import rpcapi as compute_rpcapi
 from nova_lite.compute import server_groups
 from nova_lite.compute import states
+from nova_lite.compute import tags as instance_tags
 from nova_lite.compute import topology
 from nova_lite.conductor import rpcapi as conductor_rpcapi
 from nova_lite.db import instances as instance_db
@@ -76,7 +78,8 @@ class API(api_actions.ServerActions):
                max_count=1, metadata=None, availability_zone=None,
                user_data=None, key_name=None, key_data=None,
                scheduler_hints=None, instance_group=None, access_ips=None,
-               hostname=None, description=None, network_request=None):
+               hostname=None, description=None, network_request=None,
+               tags=None):
         """Create as many instance records as the quotas allow between
         ``min_count`` and ``max_count``, and cast their build.
 
@@ -91,7 +94,8 @@ class API(api_actions.ServerActions):
         ``description`` the server description (microversion 2.19);
         ``network_request`` None for the flat network or
         ``network_api.NO_NETWORK`` for servers without any network
-        (microversion 2.37: no fixed IP, no NIC).
+        (microversion 2.37: no fixed IP, no NIC); ``tags`` the server
+        tags of every server (microversion 2.52).
 
         ``key_name`` names a key pair of the user, whose public key
         becomes ``key_data`` unless that is given.
@@ -103,6 +107,9 @@ class API(api_actions.ServerActions):
         """
         if min_count > max_count:
             raise exception.Invalid(reason='min_count must be <= max_count')
+        tags = sorted(set(tags or ()))
+        if len(tags) > instance_tags.MAX_TAGS:
+            raise instance_tags.TooManyTags(max=instance_tags.MAX_TAGS)
         # Every check reads in one transaction (one connection, one
         # commit): the writes below start another.
         with db_session.reader(context):
@@ -128,7 +135,7 @@ class API(api_actions.ServerActions):
                          network_request=network_request)
         rows = instance_db.instances_create(
             context, values, metadata or {},
-            group_id=(instance_group or {}).get('id'))
+            group_id=(instance_group or {}).get('id'), tags=tags)
         rows = self._name_by_id(context, rows, values)
         self._recheck_quota(context, flavor, rows, limits)
         spec = self._request_spec(context, flavor, image, count,
@@ -204,7 +211,7 @@ class API(api_actions.ServerActions):
         if flavor['disabled']:
             raise exception.Invalid(reason='Flavor %s is disabled.'
                                     % flavor_id)
-        return flavor
+        return flavors.with_extra_specs(context, flavor)
 
     def _image_for_create(self, context, image_ref, flavor):
         image_id = str(image_ref).rstrip('/').rsplit('/', 1)[-1]
@@ -260,6 +267,8 @@ class API(api_actions.ServerActions):
             'flavor_name': flavor['name'], 'vcpus': flavor['vcpus'],
             'memory_mb': flavor['memory_mb'], 'root_gb': flavor['root_gb'],
             'ephemeral_gb': flavor['ephemeral_gb'],
+            'flavor_swap': flavor['swap'],
+            'flavor_extra_specs': jsonutils.dumps(flavor['extra_specs']),
             'vm_state': states.BUILDING, 'task_state': states.SCHEDULING,
             'power_state': states.NOSTATE, 'reservation_id': reservation_id,
             'launch_index': index, 'availability_zone': availability_zone,

@@ -72,6 +72,13 @@ def get_extra_specs(context, flavorid):
                                          get(context, flavorid)['id'])
 
 
+def with_extra_specs(context, flavor):
+    """``flavor`` (a flavor dict) with its ``extra_specs`` ({key:
+    value}) added: the copy a server keeps (microversion 2.47)."""
+    return dict(flavor, extra_specs=flavor_extras.extra_specs_get(
+        context, flavor['id']))
+
+
 def update_extra_specs(context, flavorid, specs):
     """Set ``specs`` (string values) on a flavor; returns them.
 

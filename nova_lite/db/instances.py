@@ -51,14 +51,16 @@ def _instance_query(context, project_only=True):
 
 @retry_on_deadlock
 def instances_create(context, instances, metadata=None, action='create',
-                     group_id=None):
-    """Insert the rows of one create request, their metadata and their
+                     group_id=None, tags=()):
+    """Insert the rows of one create request, their metadata, tags and
     ``create`` instance actions, in one transaction.
 
     :param instances: list of dicts of ``models.Instance`` columns
     :param metadata: dict key → value applied to every instance
     :param group_id: id of the server group (``instance_groups.id``) the
         instances join, if any
+    :param tags: server tags (distinct, at most ``tags.MAX_TAGS``, checked
+        by the caller) applied to every instance (microversion 2.52)
     :returns: list of instance ``Record``: the columns, then
         ``metadata_items`` (Records) and ``fixed_ips`` (empty)
     """
@@ -76,6 +78,8 @@ def instances_create(context, instances, metadata=None, action='create',
                 action=action, instance_uuid=row.uuid,
                 request_id=context.request_id, user_id=context.user_id,
                 project_id=context.project_id, start_time=now))
+            session.add_all([models.Tag(resource_id=row.uuid, tag=tag)
+                             for tag in tags])
             if group_id is not None:
                 session.add(models.InstanceGroupMember(
                     group_id=group_id, instance_uuid=row.uuid,

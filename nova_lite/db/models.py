@@ -224,6 +224,10 @@ class Instance(TimestampMixin, SoftDeleteMixin, Base):
     # What the create request asked of the network (microversion 2.37):
     # NULL for the flat network, 'none' for no network at all.
     network_request = Column(String(16))
+    # The rest of the flavor copied at create time (microversion 2.47's
+    # embedded flavor): swap in MiB, extra specs as a JSON object.
+    flavor_swap = Column(Integer)
+    flavor_extra_specs = Column(Text)
     launched_at = Column(DateTime)
     terminated_at = Column(DateTime)
 

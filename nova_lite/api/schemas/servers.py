@@ -7,11 +7,13 @@ create requires ``networks``: a list of networks, ``auto`` (the
 project's usable network) or ``none`` (no network).  Before 2.37
 ``networks`` may be omitted (the flat network); the two strings are
 accepted there too, as clients send them, and network uuids are UUIDs at
-every version.
+every version.  From 2.52 create takes ``tags`` (at most 50 server
+tags, as in ``PUT /servers/{id}/tags``).
 """
 import copy
 
 from nova_lite.api import schemas
+from nova_lite.api.schemas import server_tags
 
 #: Largest ``max_count`` of one request (quota is the finer limit).
 MAX_COUNT = 1000
@@ -160,10 +162,15 @@ def _networks_required(schema):
     return result
 
 
+_create_2_37 = _networks_required(_create_2_19)
+
 create = schemas.Versioned(
     ('2.1', '2.18', _create_2_1),
     ('2.19', '2.36', _create_2_19),
-    ('2.37', None, _networks_required(_create_2_19)))
+    ('2.37', '2.51', _create_2_37),
+    ('2.52', None, schemas.extend(_create_2_37, ('server',), tags={
+        'type': 'array', 'items': server_tags.TAG,
+        'maxItems': server_tags.MAX_TAGS})))
 update = schemas.Versioned(
     ('2.1', '2.18', _update_2_1),
     ('2.19', None, schemas.extend(_update_2_1, ('server',),

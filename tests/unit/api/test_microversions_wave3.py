@@ -1,8 +1,14 @@
 """Microversions 2.37 and later: each change before and after its version
 (compute API reference, REST API version history)."""
+import datetime
+
+from oslo_policy import policy as oslo_policy
 from oslo_utils import uuidutils
 
 from nova_lite.api import microversion
+from nova_lite import context as nl_context
+from nova_lite.db import actions as action_db
+from nova_lite import policy
 from nova_lite.db import instances as instance_db
 from tests.unit.api import fakes
 
@@ -168,3 +174,101 @@ class RefusedTest(fakes.APITestCase):
                                            'daily', 'rotation': 1}}):
                 self.assertFault(self.post(action, body, at(version)), 400,
                                  'badRequest')
+
+
+class EmbeddedFlavorTest(fakes.APITestCase):
+    """2.47: servers show the flavor copied at create time instead of its
+    id and link; ``extra_specs`` only to callers who may list them."""
+
+    def setUp(self):
+        super().setUp()
+        resp = self.post('/v2.1/flavors/2/os-extra_specs', {
+            'extra_specs': {'hw:cpu_policy': 'shared'}}, fakes.ADMIN)
+        self.assertEqual(200, resp.status_code, resp.get_data(True))
+        self.server_id = self.create_server(flavorRef='2')
+
+    def _flavor(self, version, headers=fakes.MEMBER, path=''):
+        resp = self.get(SERVERS + '/' + self.server_id + path,
+                        at(version, headers))
+        self.assertEqual(200, resp.status_code, resp.get_data(True))
+        return resp.json['server']['flavor']
+
+    def test_id_and_links_before_2_47(self):
+        flavor = self._flavor('2.46')
+        self.assertEqual(['id', 'links'], sorted(flavor))
+        self.assertEqual('2', flavor['id'])
+
+    def test_embedded_from_2_47(self):
+        expected = {'original_name': 'm1.small', 'vcpus': 1, 'ram': 2048,
+                    'disk': 20, 'ephemeral': 0, 'swap': 512,
+                    'extra_specs': {'hw:cpu_policy': 'shared'}}
+        self.assertEqual(expected, self._flavor('2.47'))
+        listed = self.get(SERVERS + '/detail', at('2.47')).json['servers']
+        self.assertEqual(expected, listed[0]['flavor'])
+        updated = self.put(SERVERS + '/' + self.server_id, {
+            'server': {'name': 'renamed'}}, at('2.47')).json['server']
+        self.assertEqual(expected, updated['flavor'])
+
+    def test_a_copy_made_at_create_time(self):
+        self.delete('/v2.1/flavors/2/os-extra_specs/hw:cpu_policy',
+                    fakes.ADMIN)
+        self.assertEqual({'hw:cpu_policy': 'shared'},
+                         self._flavor('2.47')['extra_specs'])
+
+    def test_extra_specs_follow_the_index_policy(self):
+        enforcer = policy.get_enforcer()
+        enforcer.load_rules()
+        enforcer.set_rules(oslo_policy.Rules.from_dict({
+            'os_compute_api:os-flavor-extra-specs:index': 'role:admin'}),
+            overwrite=False, use_conf=False)
+        self.addCleanup(policy.reset)
+        self.assertNotIn('extra_specs', self._flavor('2.47'))
+        self.assertIn('extra_specs', self._flavor('2.47', fakes.ADMIN))
+
+
+class ActionEventsTest(fakes.APITestCase):
+    """2.51: members see the events of an action; tracebacks stay
+    admin-only."""
+
+    def test_events_from_2_51(self):
+        server_id = self.create_server()
+        url = SERVERS + '/%s/os-instance-actions' % server_id
+        request_id = self.get(url).json['instanceActions'][0]['request_id']
+        ctx = nl_context.RequestContext(
+            user_id='compute', project_id=None, is_admin=True,
+            roles=['admin'], request_id=request_id)
+        action_db.action_event_record(
+            ctx, server_id, 'compute_build_and_run_instance', 'Error',
+            'node1', datetime.datetime(2026, 1, 1), traceback='boom',
+            finish_action=True)
+        old = self.get(url + '/' + request_id, at('2.50')).json
+        self.assertNotIn('events', old['instanceAction'])
+        new = self.get(url + '/' + request_id, at('2.51')).json
+        (event,) = new['instanceAction']['events']
+        self.assertNotIn('traceback', event)
+        admin = self.get(url + '/' + request_id, at('2.50', fakes.ADMIN))
+        (event,) = admin.json['instanceAction']['events']
+        self.assertIn('traceback', event)
+
+
+class TagsAtCreateTest(fakes.APITestCase):
+    """2.52: ``tags`` at create."""
+
+    def test_tags_from_2_52(self):
+        body = server(networks='auto', tags=['a', 'b', 'a'])
+        self.assertFault(self.post(SERVERS, body, at('2.51')), 400,
+                         'badRequest', "'tags' was unexpected")
+        resp = self.post(SERVERS, body, at('2.52'))
+        self.assertEqual(202, resp.status_code, resp.get_data(True))
+        server_id = resp.json['server']['id']
+        self.assertEqual(['a', 'b'], sorted(self.get(
+            SERVERS + '/' + server_id, at('2.52')).json['server']['tags']))
+        listed = self.get(SERVERS + '?tags=a', at('2.52')).json['servers']
+        self.assertEqual([server_id], [s['id'] for s in listed])
+
+    def test_bad_tags(self):
+        for tags in (['x/y'], ['a,b'], [''], ['t%d' % i for i in range(51)],
+                     'a'):
+            self.assertFault(self.post(SERVERS, server(
+                networks='auto', tags=tags), at('2.52')), 400, 'badRequest',
+                'server/tags')

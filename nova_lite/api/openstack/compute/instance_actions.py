@@ -3,9 +3,11 @@ server (create, delete, reboot, ...) and, per request id, one action with
 its events (compute API reference, "Servers actions (servers,
 os-instance-actions)", microversion 2.1).
 
-Actions are newest first; a server of another project is a 404.  Event
-tracebacks are shown to admins only.  From microversion 2.21 the actions
-of a deleted server are shown too (a 404 before).
+Actions are newest first; a server of another project is a 404.  Events
+are shown to admins only before microversion 2.51, to every caller who
+may show the action from 2.51; their tracebacks to admins only.  From
+microversion 2.21 the actions of a deleted server are shown too (a 404
+before).
 """
 import flask
 
@@ -40,6 +42,8 @@ def show(server_id, request_id):
     policy.authorize(context, INSTANCE_ACTIONS % 'show')
     row = action_api.get(context, server_id, request_id,
                          deleted=microversion.at_least('2.21'))
+    show_events = policy.can(context, INSTANCE_ACTIONS % 'events')
+    show_traceback = show_events and policy.can(
+        context, INSTANCE_ACTIONS % 'events:details')
     return {'instanceAction': views.action_with_events(
-        row, policy.can(context, INSTANCE_ACTIONS % 'events'),
-        policy.can(context, INSTANCE_ACTIONS % 'events:details'))}
+        row, show_events or microversion.at_least('2.51'), show_traceback)}

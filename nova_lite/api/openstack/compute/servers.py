@@ -27,6 +27,7 @@ from nova_lite.compute import tags as tag_api
 from nova_lite import exception
 from nova_lite.network import api as network_api
 from nova_lite import policy
+from nova_lite.policies import flavor_extras as flavor_extra_policies
 from nova_lite.policies import servers as server_policies
 
 LOG = logging.getLogger(__name__)
@@ -71,7 +72,15 @@ def _detail_args(context, rows):
     if microversion.at_least('2.26'):
         args['tags'] = tag_api.of_instances(context,
                                             [row.uuid for row in rows])
+    args['show_extra_specs'] = _show_extra_specs(context)
     return args
+
+
+def _show_extra_specs(context):
+    """Whether the embedded flavor (2.47) shows ``extra_specs``: only to
+    callers who may list a flavor's extra specs."""
+    return microversion.at_least('2.47') and policy.can(
+        context, flavor_extra_policies.EXTRA_SPECS % 'index')
 
 
 # ------------------------------------------------------------------ create
@@ -194,6 +203,7 @@ def _create_kwargs(context, body):
         'access_ips': _access_ips(server),
         'description': server.get('description'),
         'network_request': network_request,
+        'tags': server.get('tags'),
         'scheduler_hints': (body.get('os:scheduler_hints')
                             or body.get('OS-SCH-HNT:scheduler_hints')),
     }
@@ -426,7 +436,8 @@ def update(server_id):
                                          _access_ips(server), **extra)
     is_admin = policy.can(context, server_policies.EXTENDED_ATTRIBUTES)
     return {'server': views.show(row, network_labels(context, [row]),
-                                 is_admin=is_admin)}
+                                 is_admin=is_admin,
+                                 show_extra_specs=_show_extra_specs(context))}
 
 
 @bp.delete('/<server_id>')
