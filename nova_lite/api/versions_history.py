@@ -184,13 +184,28 @@ HISTORY = (
        '(os-server-external-events does not exist in nova_lite: 404).',
        ('instance_actions',)),
     _v('2.52', 'Server create takes tags (at most 50).', ('servers',)),
+    _v('2.53', 'Services and hypervisors are identified by uuid: PUT '
+       '/os-services/{uuid} (status, disabled_reason, forced_down; the '
+       'full service answered) replaces enable, disable, '
+       'disable-log-reason and force-down (404), DELETE takes the uuid; '
+       'hypervisor ids, markers and paths are uuids, list and detail take '
+       'hypervisor_hostname_pattern and with_servers (show too), search '
+       'and servers answer 404.', ('services', 'hypervisors')),
 )
 
 #: (method, Flask rule) → (first version, last version or None) of
 #: routes that do not exist at every microversion.
 _TAGS = '/v2.1/servers/<server_id>/tags'
 ROUTES = {
-    ('PUT', '/v2.1/os-services/force-down'): ('2.11', None),
+    ('PUT', '/v2.1/os-services/force-down'): ('2.11', '2.52'),
+    ('PUT', '/v2.1/os-services/enable'): ('2.1', '2.52'),
+    ('PUT', '/v2.1/os-services/disable'): ('2.1', '2.52'),
+    ('PUT', '/v2.1/os-services/disable-log-reason'): ('2.1', '2.52'),
+    ('PUT', '/v2.1/os-services/<service_id>'): ('2.53', None),
+    ('GET', '/v2.1/os-hypervisors/<hostname_pattern>/search'): ('2.1',
+                                                                '2.52'),
+    ('GET', '/v2.1/os-hypervisors/<hostname_pattern>/servers'): ('2.1',
+                                                                 '2.52'),
     ('GET', _TAGS): ('2.26', None),
     ('PUT', _TAGS): ('2.26', None),
     ('DELETE', _TAGS): ('2.26', None),

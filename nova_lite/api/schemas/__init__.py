@@ -242,4 +242,5 @@ def route_schemas():
         ('PUT', '/v2.1/os-services/disable-log-reason'):
             services.disable_log_reason,
         ('PUT', '/v2.1/os-services/force-down'): services.force_down,
+        ('PUT', '/v2.1/os-services/<service_id>'): services.update,
     }

@@ -147,8 +147,11 @@ def _server_group_list(version):
 # ---------------------------------------------------------------- services
 
 def service(version):
-    """An item of List Compute Services; ``forced_down`` from 2.11."""
-    properties = {'id': {'type': 'integer'}, 'binary': _STRING,
+    """An item of List Compute Services; ``forced_down`` from 2.11; the
+    ``id`` a uuid from 2.53."""
+    properties = {'id': ({'type': 'string', 'format': 'uuid'}
+                         if _at_least(version, '2.53')
+                         else {'type': 'integer'}), 'binary': _STRING,
                   'host': _STRING, 'zone': _STRING,
                   'status': {'type': 'string',
                              'enum': ['enabled', 'disabled']},
@@ -253,7 +256,10 @@ RESPONSES = {
     ('GET', _GROUPS + '/<group_id>'): [
         ('2.1', None, 200, _server_group_show)],
     ('GET', _SERVICES): [('2.1', None, 200, _service_list)],
-    ('PUT', _SERVICES + '/force-down'): [('2.11', None, 200, _forced_down)],
+    ('PUT', _SERVICES + '/force-down'): [('2.11', '2.52', 200,
+                                          _forced_down)],
+    ('PUT', _SERVICES + '/<service_id>'): [
+        ('2.53', None, 200, lambda v: _wrap('service', service(v)))],
     ('GET', _TAGS): [('2.26', None, 200, _tags)],
     ('GET', '/v2.1/limits'): [('2.1', None, 200, _limits)],
     ('GET', _AGGREGATES): [('2.1', None, 200, _aggregate_list)],

@@ -11,6 +11,8 @@ from nova_lite.db import actions as action_db
 from nova_lite import policy
 from nova_lite.db import instances as instance_db
 from tests.unit.api import fakes
+from tests.unit.api import test_hypervisors
+from tests.unit.api import test_services
 
 SERVERS = '/v2.1/servers'
 
@@ -272,3 +274,158 @@ class TagsAtCreateTest(fakes.APITestCase):
             self.assertFault(self.post(SERVERS, server(
                 networks='auto', tags=tags), at('2.52')), 400, 'badRequest',
                 'server/tags')
+
+
+class ServicesByUuidTest(fakes.APITestCase):
+    """2.53: services are named by uuid."""
+
+    def setUp(self):
+        super().setUp()
+        self.ids = test_services.register_services(self)
+
+    def _listed(self, version, host='node1', binary='nova-compute'):
+        services = self.get('/v2.1/os-services', at(version, fakes.ADMIN))
+        return [s for s in services.json['services']
+                if (s['host'], s['binary']) == (host, binary)][0]
+
+    def test_ids_are_uuids_from_2_53(self):
+        self.assertEqual(self.ids[('node1', 'nova-lite-compute')],
+                         self._listed('2.52')['id'])
+        self.assertTrue(uuidutils.is_uuid_like(self._listed('2.53')['id']))
+
+    def test_update_by_uuid(self):
+        uuid = self._listed('2.53')['id']
+        url = '/v2.1/os-services/' + uuid
+        admin = at('2.53', fakes.ADMIN)
+        self.assertFault(self.put(url, {'status': 'disabled'},
+                                  at('2.52', fakes.ADMIN)), 404,
+                         'itemNotFound')
+        resp = self.put(url, {'status': 'disabled',
+                              'disabled_reason': 'maintenance'}, admin)
+        self.assertEqual(200, resp.status_code, resp.get_data(True))
+        self.assertEqual(self._listed('2.53'), resp.json['service'])
+        self.assertEqual(('disabled', 'maintenance'), (
+            resp.json['service']['status'],
+            resp.json['service']['disabled_reason']))
+        resp = self.put(url, {'status': 'enabled', 'forced_down': True},
+                        admin)
+        self.assertEqual(('enabled', None, True, 'down'), tuple(
+            resp.json['service'][k] for k in (
+                'status', 'disabled_reason', 'forced_down', 'state')))
+
+    def test_bad_updates(self):
+        uuid = self._listed('2.53')['id']
+        admin = at('2.53', fakes.ADMIN)
+        for body, part in (({}, 'no updates'),
+                           ({'disabled_reason': 'x'}, 'disabled_reason'),
+                           ({'status': 'enabled', 'disabled_reason': 'x'},
+                            'disabled_reason'),
+                           ({'status': 'off'}, 'status'),
+                           ({'host': 'node1'}, 'host')):
+            self.assertFault(self.put('/v2.1/os-services/' + uuid, body,
+                                      admin), 400, 'badRequest', part)
+        self.assertFault(self.put('/v2.1/os-services/1', {
+            'status': 'enabled'}, admin), 400, 'badRequest', 'uuid')
+        self.assertFault(self.put(
+            '/v2.1/os-services/' + uuidutils.generate_uuid(),
+            {'status': 'enabled'}, admin), 404, 'itemNotFound')
+        conductor = self._listed('2.53', 'ctl', 'nova-conductor')['id']
+        self.assertFault(self.put('/v2.1/os-services/' + conductor, {
+            'status': 'disabled'}, admin), 400, 'badRequest',
+            'only nova-compute')
+        self.assertFault(self.put('/v2.1/os-services/' + uuid, {
+            'status': 'disabled'}, at('2.53')), 403, 'forbidden')
+
+    def test_old_routes_gone_from_2_53(self):
+        for path, body in (('enable', {}), ('disable', {}),
+                           ('disable-log-reason', {'disabled_reason': 'x'}),
+                           ('force-down', {'forced_down': True})):
+            body.update(host='node1', binary='nova-compute')
+            self.assertFault(self.put('/v2.1/os-services/' + path, body,
+                                      at('2.53', fakes.ADMIN)), 404,
+                             'itemNotFound')
+            resp = self.put('/v2.1/os-services/' + path, body,
+                            at('2.52', fakes.ADMIN))
+            self.assertEqual(200, resp.status_code, resp.get_data(True))
+
+    def test_delete_by_uuid(self):
+        admin = at('2.53', fakes.ADMIN)
+        uuid = self._listed('2.53', 'ctl', 'nova-scheduler')['id']
+        scheduler_id = self.ids[('ctl', 'nova-lite-scheduler')]
+        self.assertFault(self.delete('/v2.1/os-services/%d' % scheduler_id,
+                                     admin), 400, 'badRequest', 'uuid')
+        self.assertEqual(204, self.delete('/v2.1/os-services/' + uuid,
+                                          admin).status_code)
+        self.assertFault(self.delete('/v2.1/os-services/' + uuid, admin),
+                         404, 'itemNotFound')
+
+
+class HypervisorsByUuidTest(test_hypervisors._HypervisorsTestCase):
+    """2.53: hypervisors are named by uuid; pattern and with_servers."""
+
+    def _get(self, path, version='2.53'):
+        return self.get('/v2.1/os-hypervisors' + path,
+                        at(version, fakes.ADMIN))
+
+    def test_ids_and_show(self):
+        old = self._get('', '2.52').json['hypervisors']
+        self.assertEqual([self.nodes['node1']['id'],
+                          self.nodes['node2']['id']], [h['id'] for h in old])
+        new = self._get('').json['hypervisors']
+        self.assertEqual([self.nodes['node1']['uuid'],
+                          self.nodes['node2']['uuid']],
+                         [h['id'] for h in new])
+        shown = self._get('/' + new[0]['id']).json['hypervisor']
+        self.assertEqual('node1.example.org', shown['hypervisor_hostname'])
+        self.assertTrue(uuidutils.is_uuid_like(shown['service']['id']))
+        self.assertFault(self._get('/%d' % old[0]['id']), 400, 'badRequest',
+                         'uuid')
+        self.assertFault(self._get('/' + uuidutils.generate_uuid()), 404,
+                         'itemNotFound')
+        self.assertFault(self._get('/' + new[0]['id'], '2.52'), 404,
+                         'itemNotFound')
+
+    def test_paging_by_uuid_marker(self):
+        first = self._get('?limit=1').json
+        self.assertEqual(1, len(first['hypervisors']))
+        marker = first['hypervisors'][0]['id']
+        self.assertIn('marker=' + marker,
+                      first['hypervisors_links'][0]['href'])
+        rest = self._get('?marker=' + marker).json['hypervisors']
+        self.assertEqual([self.nodes['node2']['uuid']],
+                         [h['id'] for h in rest])
+
+    def test_pattern_and_with_servers(self):
+        server_id = self.create_server()
+        self.set_instance(server_id, host='node2', node='node2.example.org')
+        found = self._get('?hypervisor_hostname_pattern=node2').json
+        self.assertEqual(['node2.example.org'], [
+            h['hypervisor_hostname'] for h in found['hypervisors']])
+        self.assertNotIn('servers', found['hypervisors'][0])
+        detail = self._get('/detail?hypervisor_hostname_pattern=node2'
+                           '&with_servers=true').json['hypervisors']
+        self.assertEqual([server_id], [s['uuid']
+                                       for s in detail[0]['servers']])
+        self.assertIn('vcpus', detail[0])
+        listed = self._get('?with_servers=1').json['hypervisors']
+        self.assertNotIn('servers', listed[0])
+        self.assertEqual([server_id], [s['uuid']
+                                       for s in listed[1]['servers']])
+        shown = self._get('/%s?with_servers=true' % detail[0]['id']).json
+        self.assertEqual(server_id,
+                         shown['hypervisor']['servers'][0]['uuid'])
+        self.assertFault(self._get('?hypervisor_hostname_pattern=nomatch'),
+                         404, 'itemNotFound')
+        self.assertFault(self._get('?hypervisor_hostname_pattern=node'
+                                   '&limit=1'), 400, 'badRequest', 'paging')
+        self.assertFault(self._get('?with_servers=maybe'), 400,
+                         'badRequest', 'with_servers')
+        old = self._get('?hypervisor_hostname_pattern=node2&with_servers=1',
+                        '2.52').json['hypervisors']
+        self.assertEqual(2, len(old))
+        self.assertNotIn('servers', old[1])
+
+    def test_search_and_servers_gone(self):
+        for path in ('/node1/search', '/node1/servers'):
+            self.assertEqual(200, self._get(path, '2.52').status_code)
+            self.assertFault(self._get(path), 404, 'itemNotFound')
