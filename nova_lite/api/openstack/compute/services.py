@@ -5,9 +5,9 @@ services (os-services)", microversion 2.1; admins only).
 The service to change is named by ``host`` and ``binary`` in the body
 before 2.53; from 2.53 services are named by uuid (``id`` in the list,
 ``PUT`` and ``DELETE /os-services/{uuid}``) and the host/binary routes
-answer 404 (``versions_history.ROUTES``).  From microversion 2.11 the list shows
-``forced_down`` and ``PUT /os-services/force-down`` sets it (a 404
-before 2.11: ``versions_history.ROUTES``).  A service is ``up`` by
+answer 404 (``versions_history.ROUTES``).  From microversion 2.11 the
+list shows ``forced_down`` and ``PUT /os-services/force-down`` sets it
+(a 404 before 2.11 and from 2.53).  A service is ``up`` by
 ``nova_lite.servicegroup``'s rule (not forced down, heartbeat within
 ``[DEFAULT] service_down_time`` seconds).  Deleting a compute service
 (204) deletes its compute nodes and is refused (409) while its host has
