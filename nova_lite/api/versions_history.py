@@ -191,6 +191,16 @@ HISTORY = (
        'hypervisor ids, markers and paths are uuids, list and detail take '
        'hypervisor_hostname_pattern and with_servers (show too), search '
        'and servers answer 404.', ('services', 'hypervisors')),
+    _v('2.54', 'The rebuild action takes key_name.', ('servers',),
+       refused='The rebuild action does not exist: 400 (unknown '
+       'action).'),
+    _v('2.55', 'Flavors have a description: set on create and by PUT '
+       '/flavors/{id} (admins; 404 before), shown in every flavor body '
+       '(not in the embedded flavor of servers).', ('flavors',)),
+    _v('2.56', 'The migrate action takes an optional host.',
+       ('migrate_server',),
+       refused='The migrate action does not exist: 400 (unknown '
+       'action).'),
 )
 
 #: (method, Flask rule) → (first version, last version or None) of
@@ -202,6 +212,7 @@ ROUTES = {
     ('PUT', '/v2.1/os-services/disable'): ('2.1', '2.52'),
     ('PUT', '/v2.1/os-services/disable-log-reason'): ('2.1', '2.52'),
     ('PUT', '/v2.1/os-services/<service_id>'): ('2.53', None),
+    ('PUT', '/v2.1/flavors/<flavor_id>'): ('2.55', None),
     ('GET', '/v2.1/os-hypervisors/<hostname_pattern>/search'): ('2.1',
                                                                 '2.52'),
     ('GET', '/v2.1/os-hypervisors/<hostname_pattern>/servers'): ('2.1',

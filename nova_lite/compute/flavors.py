@@ -53,6 +53,16 @@ def create(context, values):
     return flavor_db.flavor_create(context, values)
 
 
+def update_description(context, flavorid, description):
+    """Set (or with None clear) a flavor's description (compute API
+    microversion 2.55); returns the flavor dict.
+
+    :raises: FlavorNotFound (404)
+    """
+    return flavor_db.flavor_update_description(context, flavorid,
+                                               description)
+
+
 def delete(context, flavorid):
     """Delete a flavor (servers keep their copy of its sizes).
 

@@ -227,6 +227,7 @@ def route_schemas():
         ('PUT', server + '/metadata/<key>'): server_metadata.update_item,
         ('PUT', server + '/tags'): server_tags.update_all,
         ('POST', '/v2.1/flavors'): flavors.create,
+        ('PUT', '/v2.1/flavors/<flavor_id>'): flavors.update,
         ('POST', flavor + '/os-extra_specs'): flavor_extras.create,
         ('PUT', flavor + '/os-extra_specs/<key>'): flavor_extras.update,
         ('POST', flavor + '/action'): flavor_extras.action,

@@ -41,8 +41,9 @@ def _wrap(key, schema):
 # ---------------------------------------------------------------- flavors
 
 def flavor(version):
-    """Show Flavor Details (compute API reference, "Flavors")."""
-    return _object({
+    """Show Flavor Details (compute API reference, "Flavors");
+    ``description`` from 2.55."""
+    properties = {
         'id': _STRING, 'name': _STRING, 'links': _LINKS,
         'ram': {'type': 'integer'}, 'disk': {'type': 'integer'},
         'vcpus': {'type': 'integer'},
@@ -51,7 +52,10 @@ def flavor(version):
         'swap': {'type': ['integer', 'string']},
         'rxtx_factor': {'type': 'number'},
         'os-flavor-access:is_public': {'type': 'boolean'},
-    })
+    }
+    if _at_least(version, '2.55'):
+        properties['description'] = _NULLABLE_STRING
+    return _object(properties)
 
 
 def _flavor_show(version):
@@ -236,6 +240,7 @@ RESPONSES = {
     ('GET', '/v2.1/flavors/detail'): [('2.1', None, 200, _flavor_list)],
     ('GET', _FLAVOR): [('2.1', None, 200, _flavor_show)],
     ('POST', '/v2.1/flavors'): [('2.1', None, 200, _flavor_show)],
+    ('PUT', _FLAVOR): [('2.55', None, 200, _flavor_show)],
     ('GET', _EXTRA): [('2.1', None, 200, _extra_specs)],
     ('POST', _EXTRA): [('2.1', None, 200, _extra_specs)],
     ('GET', _EXTRA + '/<key>'): [('2.1', None, 200, _extra_spec)],

@@ -429,3 +429,50 @@ class HypervisorsByUuidTest(test_hypervisors._HypervisorsTestCase):
         for path in ('/node1/search', '/node1/servers'):
             self.assertEqual(200, self._get(path, '2.52').status_code)
             self.assertFault(self._get(path), 404, 'itemNotFound')
+
+
+class FlavorDescriptionTest(fakes.APITestCase):
+    """2.55: flavor descriptions."""
+
+    def test_create_update_show(self):
+        admin = at('2.55', fakes.ADMIN)
+        body = {'flavor': {'name': 'd1', 'ram': 64, 'vcpus': 1, 'disk': 1,
+                           'id': 'd1', 'description': 'small\nflavor'}}
+        self.assertFault(self.post('/v2.1/flavors', body,
+                                   at('2.54', fakes.ADMIN)), 400,
+                         'badRequest', "'description' was unexpected")
+        created = self.post('/v2.1/flavors', body, admin)
+        self.assertEqual(200, created.status_code, created.get_data(True))
+        self.assertEqual('small\nflavor',
+                         created.json['flavor']['description'])
+        listed = self.get('/v2.1/flavors', at('2.55')).json['flavors']
+        self.assertEqual({'1': None, '2': None, 'd1': 'small\nflavor'},
+                         {f['id']: f['description'] for f in listed})
+        self.assertNotIn('description', self.get(
+            '/v2.1/flavors/d1', at('2.54')).json['flavor'])
+        update = {'flavor': {'description': 'tiny'}}
+        self.assertFault(self.put('/v2.1/flavors/d1', update,
+                                  at('2.54', fakes.ADMIN)), 404,
+                         'itemNotFound')
+        self.assertFault(self.put('/v2.1/flavors/d1', update, at('2.55')),
+                         403, 'forbidden')
+        resp = self.put('/v2.1/flavors/d1', update, admin)
+        self.assertEqual(200, resp.status_code, resp.get_data(True))
+        self.assertEqual('tiny', self.get('/v2.1/flavors/d1', at(
+            '2.55')).json['flavor']['description'])
+        cleared = self.put('/v2.1/flavors/d1', {'flavor': {
+            'description': None}}, admin).json['flavor']
+        self.assertIsNone(cleared['description'])
+        for bad in ({'flavor': {}}, {'flavor': {'description': 'a\x01'}},
+                    {'flavor': {'description': 'x' * 65536}},
+                    {'flavor': {'description': 'x', 'name': 'y'}}):
+            self.assertFault(self.put('/v2.1/flavors/d1', bad, admin), 400,
+                             'badRequest')
+        self.assertFault(self.put('/v2.1/flavors/nope', update, admin), 404,
+                         'itemNotFound')
+
+    def test_not_in_the_embedded_flavor(self):
+        server_id = self.create_server()
+        flavor = self.get(SERVERS + '/' + server_id,
+                          at('2.55')).json['server']['flavor']
+        self.assertNotIn('description', flavor)

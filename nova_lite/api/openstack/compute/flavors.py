@@ -5,7 +5,9 @@ Lists take ``minDisk`` (GiB), ``minRam`` (MiB), ``is_public`` (admins:
 true, false or ``None`` for all; others always see public flavors and
 the private ones their project has access to),
 ``limit`` and ``marker``.  Creating (200) and deleting (202) need the
-admin policy; a duplicate name or id is a 409.
+admin policy; a duplicate name or id is a 409.  From microversion 2.55
+flavors have a ``description``, set at create or by ``PUT
+/flavors/{id}`` (admins; a 404 before 2.55).
 """
 import flask
 
@@ -98,6 +100,8 @@ def _flavor_values(flavor):
         values['rxtx_factor'] = _rxtx_factor(flavor['rxtx_factor'])
     if flavor.get('id') is not None:
         values['flavorid'] = str(flavor['id'])
+    if flavor.get('description') is not None:
+        values['description'] = flavor['description']
     return values
 
 
@@ -118,6 +122,18 @@ def create():
     policy.authorize(context, flavor_policies.FLAVOR_MANAGE % 'create')
     values = _flavor_values(openstack.body()['flavor'])
     return {'flavor': views.detail(flavor_api.create(context, values))}
+
+
+@bp.put('/<flavor_id>')
+def update(flavor_id):
+    """200 ``{"flavor": <flavor detail>}`` (from microversion 2.55): set
+    or (null) clear the description; 403 unless admin, 404 for unknown
+    ids."""
+    context = openstack.context()
+    policy.authorize(context, flavor_policies.FLAVOR_MANAGE % 'update')
+    description = openstack.body()['flavor']['description']
+    return {'flavor': views.detail(flavor_api.update_description(
+        context, flavor_id, description))}
 
 
 @bp.delete('/<flavor_id>')

@@ -1,11 +1,17 @@
-"""Flavor bodies (compute API reference, "Flavors", microversion 2.1)."""
+"""Flavor bodies (compute API reference, "Flavors", microversion 2.1;
+``description`` in every flavor body from 2.55)."""
+from nova_lite.api import microversion
 from nova_lite.api import openstack
 
 
 def basic(flavor):
-    """``{"id", "name", "links"}`` (List Flavors)."""
-    return {'id': flavor['flavorid'], 'name': flavor['name'],
+    """``{"id", "name", "links"}`` (List Flavors), and ``description``
+    (null when unset) from 2.55."""
+    body = {'id': flavor['flavorid'], 'name': flavor['name'],
             'links': openstack.resource_links('flavors', flavor['flavorid'])}
+    if microversion.at_least('2.55'):
+        body['description'] = flavor.get('description')
+    return body
 
 
 def detail(flavor):
