@@ -201,6 +201,23 @@ HISTORY = (
        ('migrate_server',),
        refused='The migrate action does not exist: 400 (unknown '
        'action).'),
+    _v('2.57', 'Server create and rebuild lose personality (nova_lite '
+       'never injected files: it is a 400 at every version; rebuild does '
+       'not exist); limits lose maxPersonality and maxPersonalitySize; '
+       'quota sets and quota class sets lose injected_files, '
+       'injected_file_content_bytes and injected_file_path_bytes.',
+       ('servers', 'limits', 'quota_sets', 'quota_classes')),
+    _v('2.58', 'Instance actions show updated_at; their list is paged by '
+       'limit and marker (a request id; links) and filtered by '
+       'changes-since; other query parameters are a 400.',
+       ('instance_actions',)),
+    _v('2.59', 'os-migrations and server migrations are paged by limit '
+       'and marker, filtered by changes-since, and show uuid.',
+       ('migrations',)),
+    _v('2.60', 'Volumes with multiattach can be attached to several '
+       'servers.', ('volumes',),
+       refused='Volume attachments (os-volume_attachments) do not exist: '
+       '404.'),
 )
 
 #: (method, Flask rule) → (first version, last version or None) of

@@ -210,12 +210,15 @@ def _aggregate_list(version):
 
 def absolute_limit_names(version):
     """The ``absolute`` keys of Show Rate And Absolute Limits: 19 at 2.1;
-    the network limits go at 2.36, ``maxImageMeta`` at 2.39."""
+    the network limits go at 2.36, ``maxImageMeta`` at 2.39,
+    ``maxPersonality`` and ``maxPersonalitySize`` at 2.57."""
     names = {name for name, _res in views.MAX_LIMITS + views.USED_LIMITS}
     if _at_least(version, '2.36'):
         names -= views.NETWORK_LIMITS
     if _at_least(version, '2.39'):
         names.discard('maxImageMeta')
+    if _at_least(version, '2.57'):
+        names -= {'maxPersonality', 'maxPersonalitySize'}
     return names
 
 

@@ -476,3 +476,96 @@ class FlavorDescriptionTest(fakes.APITestCase):
         flavor = self.get(SERVERS + '/' + server_id,
                           at('2.55')).json['server']['flavor']
         self.assertNotIn('description', flavor)
+
+
+class PersonalityGoneTest(fakes.APITestCase):
+    """2.57: limits and quota sets lose the file injection resources;
+    personality is a 400 at every version (never supported)."""
+
+    INJECTED = {'injected_files', 'injected_file_content_bytes',
+                'injected_file_path_bytes'}
+
+    def test_limits(self):
+        gone = {'maxPersonality', 'maxPersonalitySize'}
+        old = self.get('/v2.1/limits', at('2.56')).json['limits']
+        self.assertLessEqual(gone, set(old['absolute']))
+        new = self.get('/v2.1/limits', at('2.57')).json['limits']
+        self.assertEqual(set(), gone & set(new['absolute']))
+
+    def test_quota_sets(self):
+        path = '/v2.1/os-quota-sets/%s' % fakes.PROJECT
+        for suffix in ('', '/detail', '/defaults'):
+            old = self.get(path + suffix, at('2.56', fakes.ADMIN)).json
+            self.assertLessEqual(self.INJECTED, set(old['quota_set']))
+            new = self.get(path + suffix, at('2.57', fakes.ADMIN)).json
+            self.assertEqual(set(), self.INJECTED & set(new['quota_set']))
+        body = {'quota_set': {'injected_files': 3}}
+        self.assertEqual(200, self.put(path, body, at(
+            '2.56', fakes.ADMIN)).status_code)
+        self.assertFault(self.put(path, body, at('2.57', fakes.ADMIN)), 400,
+                         'badRequest', 'injected_files')
+
+    def test_personality(self):
+        for version in ('2.1', '2.57'):
+            self.assertFault(self.post(SERVERS, server(
+                networks='auto', personality=[
+                    {'path': '/etc/motd', 'contents': 'aGk='}]),
+                at(version)), 400, 'badRequest', 'personality')
+
+
+class ActionPagingTest(fakes.APITestCase):
+    """2.58: instance actions paged and filtered; updated_at shown."""
+
+    def setUp(self):
+        super().setUp()
+        self.server_id = self.create_server()
+        self.set_instance(self.server_id, vm_state='active', host='node1',
+                          task_state=None, power_state=1)
+        self.url = SERVERS + '/%s/os-instance-actions' % self.server_id
+        for action in ('stop', 'start'):
+            resp = self.post(SERVERS + '/%s/action' % self.server_id,
+                             {'os-' + action: None})
+            self.assertEqual(202, resp.status_code, resp.get_data(True))
+            self.set_instance(self.server_id, task_state=None,
+                              vm_state='stopped' if action == 'stop'
+                              else 'active')
+
+    def test_paging(self):
+        old = self.get(self.url + '?limit=1', at('2.57')).json
+        self.assertEqual(3, len(old['instanceActions']))
+        self.assertNotIn('updated_at', old['instanceActions'][0])
+        first = self.get(self.url + '?limit=2', at('2.58')).json
+        self.assertEqual(['start', 'stop'], [
+            a['action'] for a in first['instanceActions']])
+        self.assertTrue(first['instanceActions'][0]['updated_at'])
+        marker = first['instanceActions'][1]['request_id']
+        self.assertIn('marker=' + marker, first['links'][0]['href'])
+        rest = self.get(self.url + '?marker=' + marker, at('2.58')).json
+        self.assertEqual(['create'], [a['action']
+                                      for a in rest['instanceActions']])
+        self.assertNotIn('links', rest)
+        shown = self.get(self.url + '/' + marker, at('2.58')).json
+        self.assertIn('updated_at', shown['instanceAction'])
+
+    def test_changes_since(self):
+        listed = self.get(self.url, at('2.58')).json['instanceActions']
+        since = listed[0]['updated_at']
+        found = self.get(self.url + '?changes-since=' + since,
+                         at('2.58')).json['instanceActions']
+        self.assertIn(listed[0]['request_id'],
+                      [a['request_id'] for a in found])
+        self.assertEqual([], self.get(
+            self.url + '?changes-since=2999-01-01T00:00:00Z',
+            at('2.58')).json['instanceActions'])
+
+    def test_bad_queries(self):
+        for query, part in (('?marker=req-unknown', 'marker'),
+                            ('?limit=-1', 'limit'),
+                            ('?changes-since=yesterday', 'changes-since'),
+                            ('?foo=1', 'foo'),
+                            ('?changes-before=2020-01-01T00:00:00Z',
+                             'changes-before')):
+            self.assertFault(self.get(self.url + query, at('2.58')), 400,
+                             'badRequest', part)
+        self.assertEqual(200, self.get(self.url + '?foo=1',
+                                       at('2.57')).status_code)

@@ -1,18 +1,25 @@
 """Instance action bodies (compute API reference, "Servers actions
 (servers, os-instance-actions)", microversion 2.1): no host fields in
-events before 2.62, ``traceback`` only for those allowed to see it."""
+events before 2.62, ``traceback`` only for those allowed to see it;
+``updated_at`` of actions from 2.58."""
+from nova_lite.api import microversion
 from nova_lite.api.openstack.compute.views import timestamps
 
 
 def action(row):
-    """An item of List Actions For Server."""
-    return {
+    """An item of List Actions For Server; ``updated_at`` (the last
+    change, the start when never updated) from 2.58."""
+    body = {
         'action': row.action, 'instance_uuid': row.instance_uuid,
         'request_id': row.request_id, 'user_id': row.user_id,
         'project_id': row.project_id,
         'start_time': timestamps.legacy_isotime(row.start_time),
         'message': row.message,
     }
+    if microversion.at_least('2.58'):
+        body['updated_at'] = timestamps.legacy_isotime(
+            row.updated_at or row.start_time)
+    return body
 
 
 def event(row, show_traceback):

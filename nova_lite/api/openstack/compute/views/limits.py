@@ -2,7 +2,8 @@
 absolute limits from the quotas and 6 usage counts; ``rate`` is always
 empty (rate limits left the API with v2.0).  From microversion 2.36 the
 network limits (``NETWORK_LIMITS``) are not shown, from 2.39
-``maxImageMeta``."""
+``maxImageMeta``, from 2.57 ``maxPersonality`` and
+``maxPersonalitySize``."""
 from nova_lite.api import microversion
 
 #: Limits of nova-network's resources, gone from 2.36.
@@ -49,4 +50,7 @@ def limits(quota_limits, usages):
                     if name not in NETWORK_LIMITS}
     if microversion.at_least('2.39'):
         absolute.pop('maxImageMeta')
+    if microversion.at_least('2.57'):
+        absolute.pop('maxPersonality')
+        absolute.pop('maxPersonalitySize')
     return {'limits': {'absolute': absolute, 'rate': []}}
