@@ -218,6 +218,12 @@ HISTORY = (
        'servers.', ('volumes',),
        refused='Volume attachments (os-volume_attachments) do not exist: '
        '404.'),
+    _v('2.61', 'Flavor detail, show, create and update bodies give '
+       'extra_specs to callers the extra-specs index policy allows.',
+       ('flavors',)),
+    _v('2.62', 'Instance action events show hostId (hashed host) and, '
+       'for callers the events policy allows, host.',
+       ('instance_actions',)),
 )
 
 #: (method, Flask rule) → (first version, last version or None) of

@@ -82,6 +82,13 @@ def get_extra_specs(context, flavorid):
                                          get(context, flavorid)['id'])
 
 
+def with_all_extra_specs(context, flavors):
+    """``flavors`` (dicts) each with its ``extra_specs`` added; one
+    SELECT (microversion 2.61's flavor bodies)."""
+    specs = flavor_extras.extra_specs_of(context, [f['id'] for f in flavors])
+    return [dict(f, extra_specs=specs[f['id']]) for f in flavors]
+
+
 def with_extra_specs(context, flavor):
     """``flavor`` (a flavor dict) with its ``extra_specs`` ({key:
     value}) added: the copy a server keeps (microversion 2.47)."""

@@ -47,6 +47,16 @@ def get(context, instance_uuid, request_id, deleted=False):
                              % (request_id[:64], instance_uuid))
 
 
+def project_of(context, instance_uuid):
+    """The project id of a server the caller may see (deleted or not).
+
+    :raises: InstanceNotFound (404)
+    """
+    lookup = copy.copy(context)
+    lookup.read_deleted = 'yes'
+    return instance_db.instance_get(lookup, instance_uuid).project_id
+
+
 def latest(context, instance_uuid, action, started_by):
     """The newest ``action`` of an instance started no later than
     ``started_by`` (naive UTC datetime), or None. The caller has read

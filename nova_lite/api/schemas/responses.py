@@ -40,6 +40,10 @@ def _wrap(key, schema):
 
 # ---------------------------------------------------------------- flavors
 
+_EXTRA_SPECS = {'type': 'object',
+                'additionalProperties': {'type': 'string'}}
+
+
 def flavor(version):
     """Show Flavor Details (compute API reference, "Flavors");
     ``description`` from 2.55."""
@@ -53,9 +57,14 @@ def flavor(version):
         'rxtx_factor': {'type': 'number'},
         'os-flavor-access:is_public': {'type': 'boolean'},
     }
+    required = sorted(properties)
     if _at_least(version, '2.55'):
         properties['description'] = _NULLABLE_STRING
-    return _object(properties)
+        required.append('description')
+    if _at_least(version, '2.61'):
+        # Only for callers the extra-specs index policy allows.
+        properties['extra_specs'] = _EXTRA_SPECS
+    return _object(properties, required=sorted(required))
 
 
 def _flavor_show(version):
@@ -65,10 +74,6 @@ def _flavor_show(version):
 def _flavor_list(version):
     return _object({'flavors': {'type': 'array', 'items': flavor(version)},
                     'flavors_links': _LINKS}, required=['flavors'])
-
-
-_EXTRA_SPECS = {'type': 'object',
-                'additionalProperties': {'type': 'string'}}
 
 
 def _extra_specs(version):

@@ -569,3 +569,66 @@ class ActionPagingTest(fakes.APITestCase):
                              'badRequest', part)
         self.assertEqual(200, self.get(self.url + '?foo=1',
                                        at('2.57')).status_code)
+
+
+class FlavorExtraSpecsTest(fakes.APITestCase):
+    """2.61: extra_specs in the detailed flavor bodies."""
+
+    def setUp(self):
+        super().setUp()
+        self.post('/v2.1/flavors/2/os-extra_specs', {
+            'extra_specs': {'hw:numa_nodes': '1'}}, fakes.ADMIN)
+
+    def test_from_2_61(self):
+        self.assertNotIn('extra_specs', self.get(
+            '/v2.1/flavors/2', at('2.60')).json['flavor'])
+        self.assertEqual({'hw:numa_nodes': '1'}, self.get(
+            '/v2.1/flavors/2', at('2.61')).json['flavor']['extra_specs'])
+        listed = self.get('/v2.1/flavors/detail', at('2.61')).json
+        self.assertEqual({'1': {}, '2': {'hw:numa_nodes': '1'}}, {
+            f['id']: f['extra_specs'] for f in listed['flavors']})
+        self.assertNotIn('extra_specs', self.get(
+            '/v2.1/flavors', at('2.61')).json['flavors'][0])
+        created = self.post('/v2.1/flavors', {'flavor': {
+            'name': 'x', 'ram': 64, 'vcpus': 1, 'disk': 0}},
+            at('2.61', fakes.ADMIN)).json['flavor']
+        self.assertEqual({}, created['extra_specs'])
+
+    def test_follow_the_index_policy(self):
+        enforcer = policy.get_enforcer()
+        enforcer.load_rules()
+        enforcer.set_rules(oslo_policy.Rules.from_dict({
+            'os_compute_api:os-flavor-extra-specs:index': 'role:admin'}),
+            overwrite=False, use_conf=False)
+        self.addCleanup(policy.reset)
+        self.assertNotIn('extra_specs', self.get(
+            '/v2.1/flavors/2', at('2.61')).json['flavor'])
+        self.assertIn('extra_specs', self.get(
+            '/v2.1/flavors/2', at('2.61', fakes.ADMIN)).json['flavor'])
+
+
+class EventHostTest(fakes.APITestCase):
+    """2.62: events show hostId, and host to admins."""
+
+    def test_host_and_host_id(self):
+        server_id = self.create_server()
+        url = SERVERS + '/%s/os-instance-actions' % server_id
+        request_id = self.get(url).json['instanceActions'][0]['request_id']
+        ctx = nl_context.RequestContext(
+            user_id='compute', project_id=None, is_admin=True,
+            roles=['admin'], request_id=request_id)
+        action_db.action_event_record(
+            ctx, server_id, 'compute_build_and_run_instance', 'Success',
+            'node1', datetime.datetime(2026, 1, 1), finish_action=True)
+        old = self.get(url + '/' + request_id, at('2.61', fakes.ADMIN))
+        self.assertNotIn('hostId', old.json['instanceAction']['events'][0])
+        member = self.get(url + '/' + request_id, at('2.62')).json
+        (event,) = member['instanceAction']['events']
+        self.assertNotIn('host', event)
+        self.set_instance(server_id, host='node1')
+        shown = self.get(SERVERS + '/' + server_id, at('2.62')).json
+        self.assertEqual(shown['server']['hostId'], event['hostId'])
+        admin = self.get(url + '/' + request_id, at('2.62', fakes.ADMIN))
+        (event,) = admin.json['instanceAction']['events']
+        self.assertEqual(('node1', shown['server']['hostId']),
+                         (event['host'], event['hostId']))

@@ -99,4 +99,13 @@ def show(server_id, request_id):
     show_traceback = show_events and policy.can(
         context, INSTANCE_ACTIONS % 'events:details')
     return {'instanceAction': views.action_with_events(
-        row, show_events or microversion.at_least('2.51'), show_traceback)}
+        row, show_events or microversion.at_least('2.51'), show_traceback,
+        show_host=show_events, project_id=_project_of(context, server_id))}
+
+
+def _project_of(context, server_id):
+    """The project of the server (whose action was found, so it is
+    visible), for the events' hostId (2.62)."""
+    if not microversion.at_least('2.62'):
+        return None
+    return action_api.project_of(context, server_id)

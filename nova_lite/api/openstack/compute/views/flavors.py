@@ -1,5 +1,6 @@
 """Flavor bodies (compute API reference, "Flavors", microversion 2.1;
-``description`` in every flavor body from 2.55)."""
+``description`` in every flavor body from 2.55, ``extra_specs`` in the
+detailed ones from 2.61)."""
 from nova_lite.api import microversion
 from nova_lite.api import openstack
 
@@ -16,7 +17,8 @@ def basic(flavor):
 
 def detail(flavor):
     """Show Flavor Details: ram in MiB, disk and ephemeral in GiB, swap in
-    MiB ("" when 0, as the reference shows)."""
+    MiB ("" when 0, as the reference shows); ``extra_specs`` when the
+    flavor dict has them (from 2.61, for callers who may list them)."""
     body = basic(flavor)
     body.update({
         'ram': flavor['memory_mb'], 'disk': flavor['root_gb'],
@@ -27,4 +29,6 @@ def detail(flavor):
         'rxtx_factor': flavor['rxtx_factor'],
         'os-flavor-access:is_public': bool(flavor['is_public']),
     })
+    if 'extra_specs' in flavor:
+        body['extra_specs'] = dict(flavor['extra_specs'])
     return body

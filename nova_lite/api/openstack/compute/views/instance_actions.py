@@ -1,8 +1,10 @@
 """Instance action bodies (compute API reference, "Servers actions
 (servers, os-instance-actions)", microversion 2.1): no host fields in
-events before 2.62, ``traceback`` only for those allowed to see it;
+events before 2.62 (then ``hostId`` and, for admins, ``host``),
+``traceback`` only for those allowed to see it;
 ``updated_at`` of actions from 2.58."""
 from nova_lite.api import microversion
+from nova_lite.api.openstack.compute.views import servers as server_views
 from nova_lite.api.openstack.compute.views import timestamps
 
 
@@ -22,8 +24,11 @@ def action(row):
     return body
 
 
-def event(row, show_traceback):
-    """An event of Show Server Action Details."""
+def event(row, show_traceback, show_host=False, project_id=None):
+    """An event of Show Server Action Details; from 2.62 its ``hostId``
+    (the hashed host, as servers show it, for the server's project
+    ``project_id``; '' without a host) and, when ``show_host`` (callers
+    the events policy allows), its ``host``."""
     body = {
         'event': row.event,
         'start_time': timestamps.legacy_isotime(row.start_time),
@@ -32,13 +37,19 @@ def event(row, show_traceback):
     }
     if show_traceback:
         body['traceback'] = row.traceback
+    if microversion.at_least('2.62'):
+        body['hostId'] = server_views.hashed_host(project_id, row.host)
+        if show_host:
+            body['host'] = row.host or ''
     return body
 
 
-def action_with_events(row, show_events, show_traceback):
+def action_with_events(row, show_events, show_traceback, show_host=False,
+                       project_id=None):
     """Show Server Action Details: the action with its ``events`` when
-    allowed."""
+    allowed (``event`` gives the other arguments)."""
     body = action(row)
     if show_events:
-        body['events'] = [event(e, show_traceback) for e in row.events]
+        body['events'] = [event(e, show_traceback, show_host, project_id)
+                          for e in row.events]
     return body

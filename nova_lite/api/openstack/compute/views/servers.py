@@ -60,6 +60,12 @@ def host_id(instance):
     return _host_id(instance.project_id, instance.host)
 
 
+def hashed_host(project_id, host):
+    """The ``hostId`` of ``host`` for ``project_id`` ('' without a host),
+    as servers (and from 2.62 instance action events) show it."""
+    return _host_id(project_id, host) if host else ''
+
+
 @functools.lru_cache(maxsize=4096)
 def _host_id(project_id, host):
     """The hex digest of ``host_id`` (a page of servers repeats the same
