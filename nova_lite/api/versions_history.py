@@ -224,6 +224,16 @@ HISTORY = (
     _v('2.62', 'Instance action events show hostId (hashed host) and, '
        'for callers the events policy allows, host.',
        ('instance_actions',)),
+    _v('2.63', 'Server create and rebuild take trusted_image_certificates '
+       'for image signature verification, shown in server bodies.',
+       ('servers',),
+       refused='nova_lite verifies no image signatures nor certificates: '
+       'trusted_image_certificates stays a 400 on create (rebuild does '
+       'not exist) and server bodies do not show it.'),
+    _v('2.64', 'Server groups take and show one policy and rules '
+       '(max_server_per_host for anti-affinity, enforced by the '
+       'scheduler\'s filter and the claim) instead of policies and '
+       'metadata.', ('server_groups',)),
 )
 
 #: (method, Flask rule) → (first version, last version or None) of

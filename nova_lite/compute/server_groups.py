@@ -14,10 +14,11 @@ from nova_lite import exception
 from nova_lite import notifications
 
 
-def create(context, name, policy):
+def create(context, name, policy, rules=None):
     """A new group of the caller's project and user, with no members;
-    server_group.create."""
-    group = group_db.instance_group_create(context, name, policy)
+    server_group.create.  ``rules``: ``{"max_server_per_host": N}`` of an
+    anti-affinity group (compute API microversion 2.64)."""
+    group = group_db.instance_group_create(context, name, policy, rules)
     notifications.server_group(context, 'server_group.create', group)
     return group
 

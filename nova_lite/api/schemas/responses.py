@@ -134,11 +134,18 @@ def _keypair_list(version):
 # ----------------------------------------------------------- server groups
 
 def server_group(version):
-    """A server group; ``project_id`` and ``user_id`` from 2.13."""
+    """A server group; ``project_id`` and ``user_id`` from 2.13;
+    ``policy`` and ``rules`` instead of ``policies`` and ``metadata``
+    from 2.64."""
     properties = {'id': _STRING, 'name': _STRING,
-                  'policies': {'type': 'array', 'items': _STRING},
-                  'members': {'type': 'array', 'items': _STRING},
-                  'metadata': {'type': 'object'}}
+                  'members': {'type': 'array', 'items': _STRING}}
+    if _at_least(version, '2.64'):
+        properties.update(policy=_STRING, rules=_object(
+            {'max_server_per_host': {'type': 'integer', 'minimum': 1}},
+            required=[]))
+    else:
+        properties.update(policies={'type': 'array', 'items': _STRING},
+                          metadata={'type': 'object'})
     if _at_least(version, '2.13'):
         properties.update(project_id=_STRING, user_id=_STRING)
     return _object(properties)

@@ -632,3 +632,53 @@ class EventHostTest(fakes.APITestCase):
         (event,) = admin.json['instanceAction']['events']
         self.assertEqual(('node1', shown['server']['hostId']),
                          (event['host'], event['hostId']))
+
+
+class TrustedCertsRefusedTest(fakes.APITestCase):
+    """2.63 is refused: trusted_image_certificates stays a 400."""
+
+    def test_create(self):
+        for version in ('2.62', str(microversion.MAX_VERSION)):
+            self.assertFault(self.post(SERVERS, server(
+                networks='auto', trusted_image_certificates=['cert-1']),
+                at(version)), 400, 'badRequest',
+                'trusted_image_certificates')
+
+
+class ServerGroupRulesTest(fakes.APITestCase):
+    """2.64: policy and rules."""
+
+    GROUPS = '/v2.1/os-server-groups'
+
+    def test_policy_and_rules(self):
+        body = {'server_group': {'name': 'g', 'policy': 'anti-affinity',
+                                 'rules': {'max_server_per_host': 3}}}
+        self.assertFault(self.post(self.GROUPS, body, at('2.63')), 400,
+                         'badRequest')
+        created = self.post(self.GROUPS, body, at('2.64'))
+        self.assertEqual(200, created.status_code, created.get_data(True))
+        group = created.json['server_group']
+        self.assertEqual(('anti-affinity', {'max_server_per_host': 3}),
+                         (group['policy'], group['rules']))
+        self.assertNotIn('policies', group)
+        self.assertNotIn('metadata', group)
+        old = self.get(self.GROUPS + '/' + group['id'], at('2.63')).json
+        self.assertEqual(['anti-affinity'], old['server_group']['policies'])
+        self.assertNotIn('rules', old['server_group'])
+        listed = self.get(self.GROUPS, at('2.64')).json['server_groups']
+        self.assertEqual({'max_server_per_host': 3}, listed[0]['rules'])
+        plain = self.post(self.GROUPS, {'server_group': {
+            'name': 'h', 'policy': 'affinity'}}, at('2.64')).json
+        self.assertEqual({}, plain['server_group']['rules'])
+
+    def test_bad_bodies(self):
+        for group in ({'name': 'g', 'policies': ['affinity']},
+                      {'name': 'g', 'policy': 'affinity',
+                       'rules': {'max_server_per_host': 2}},
+                      {'name': 'g', 'policy': 'anti-affinity',
+                       'rules': {'max_server_per_host': 0}},
+                      {'name': 'g', 'policy': 'anti-affinity',
+                       'rules': {'other': 1}},
+                      {'name': 'g', 'policy': 'most-affinity'}):
+            self.assertFault(self.post(self.GROUPS, {'server_group': group},
+                                       at('2.64')), 400, 'badRequest')
