@@ -234,6 +234,30 @@ HISTORY = (
        '(max_server_per_host for anti-affinity, enforced by the '
        'scheduler\'s filter and the claim) instead of policies and '
        'metadata.', ('server_groups',)),
+    _v('2.65', 'Live migrations in the queued and preparing states can be '
+       'aborted.', ('server_migrations',),
+       refused='Live migration and server migrations do not exist: 404.'),
+    _v('2.66', 'changes-before filters server lists, instance actions and '
+       'os-migrations on the last change (at or before; not earlier than '
+       'changes-since: 400).',
+       ('servers', 'instance_actions', 'migrations')),
+    _v('2.67', 'block_device_mapping_v2 takes volume_type.', ('servers',),
+       refused='Volume block devices do not exist: block_device_mapping_v2 '
+       'takes only the image to local disk mapping, and volume_type stays '
+       'a 400.'),
+    _v('2.68', 'Forced evacuate and live migration are removed.',
+       ('evacuate', 'migrate_server'),
+       refused='The evacuate and os-migrateLive actions do not exist: 400 '
+       '(unknown action).'),
+    _v('2.69', 'Server lists, show and os-services answer minimal records '
+       'for servers and services of down cells (nova_lite has one cell, '
+       'whose database is the API\'s: no cell can be down while the API '
+       'answers, so bodies are complete, as before).',
+       ('servers', 'services')),
+    _v('2.70', 'Volume attachments and interfaces show their device tag.',
+       ('volumes', 'attach_interfaces'),
+       refused='Volume attachments (os-volume_attachments) and interfaces '
+       '(os-interface) do not exist: 404.'),
 )
 
 #: (method, Flask rule) → (first version, last version or None) of

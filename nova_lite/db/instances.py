@@ -149,7 +149,8 @@ def _apply_instance_filters(query, filters):
     task_state) pairs, a task None matching no task), ``name`` (a regular
     expression on display_name), ``name_contains`` (list of strings each
     found, case-insensitively, in display_name or hostname),
-    ``changes_since`` (naive UTC datetime), ``ip``/``ip6`` (a regular
+    ``changes_since`` and ``changes_before`` (naive UTC datetimes, on
+    the last change: updated_at, else created_at), ``ip``/``ip6`` (a regular
     expression on the instance's IPv4/IPv6 fixed addresses) and the tag
     filters (``nova_lite.db.tags.filter_query``)."""
     inst = models.Instance
@@ -198,6 +199,11 @@ def _apply_instance_filters(query, filters):
         query = query.where(sa.or_(
             inst.updated_at >= since,
             sa.and_(inst.updated_at.is_(None), inst.created_at >= since)))
+    if filters.get('changes_before') is not None:
+        before = filters['changes_before']
+        query = query.where(sa.or_(
+            inst.updated_at <= before,
+            sa.and_(inst.updated_at.is_(None), inst.created_at <= before)))
     return query
 
 

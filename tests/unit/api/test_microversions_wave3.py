@@ -682,3 +682,67 @@ class ServerGroupRulesTest(fakes.APITestCase):
                       {'name': 'g', 'policy': 'most-affinity'}):
             self.assertFault(self.post(self.GROUPS, {'server_group': group},
                                        at('2.64')), 400, 'badRequest')
+
+
+class ChangesBeforeTest(fakes.APITestCase):
+    """2.66: changes-before on server lists and instance actions."""
+
+    def test_servers(self):
+        server_id = self.create_server()
+        for path in (SERVERS, SERVERS + '/detail'):
+            found = self.get(path + '?changes-before=2999-01-01T00:00:00Z',
+                             at('2.66')).json['servers']
+            self.assertEqual([server_id], [s['id'] for s in found])
+            self.assertEqual([], self.get(
+                path + '?changes-before=2000-01-01T00:00:00Z',
+                at('2.66')).json['servers'])
+            # Ignored before 2.66.
+            self.assertEqual(1, len(self.get(
+                path + '?changes-before=2000-01-01T00:00:00Z',
+                at('2.65')).json['servers']))
+        self.assertFault(self.get(
+            SERVERS + '?changes-since=2020-01-02T00:00:00Z'
+            '&changes-before=2020-01-01T00:00:00Z', at('2.66')), 400,
+            'badRequest', 'changes-before')
+        self.assertFault(self.get(SERVERS + '?changes-before=soon',
+                                  at('2.66')), 400, 'badRequest',
+                         'changes-before')
+
+    def test_instance_actions(self):
+        server_id = self.create_server()
+        url = SERVERS + '/%s/os-instance-actions' % server_id
+        self.assertFault(self.get(
+            url + '?changes-before=2000-01-01T00:00:00Z', at('2.65')), 400,
+            'badRequest', 'changes-before')
+        self.assertEqual([], self.get(
+            url + '?changes-before=2000-01-01T00:00:00Z',
+            at('2.66')).json['instanceActions'])
+        self.assertEqual(1, len(self.get(
+            url + '?changes-before=2999-01-01T00:00:00Z',
+            at('2.66')).json['instanceActions']))
+
+
+class Refused65To70Test(fakes.APITestCase):
+
+    def test_2_67_volume_type(self):
+        self.assertFault(self.post(SERVERS, server(
+            networks='auto', block_device_mapping_v2=[{
+                'uuid': fakes.IMAGE_UUID, 'boot_index': 0,
+                'source_type': 'image', 'destination_type': 'local',
+                'volume_type': 'ssd'}]), at(str(microversion.MAX_VERSION))),
+            400, 'badRequest', 'volume_type')
+
+    def test_2_68_evacuate_and_live_migrate(self):
+        server_id = self.create_server()
+        for body in ({'evacuate': {}}, {'os-migrateLive': {'host': None}}):
+            self.assertFault(self.post(
+                SERVERS + '/%s/action' % server_id, body,
+                at(str(microversion.MAX_VERSION), fakes.ADMIN)), 400,
+                'badRequest')
+
+    def test_2_69_complete_bodies(self):
+        server_id = self.create_server()
+        listed = self.get(SERVERS + '/detail', at('2.69')).json['servers']
+        self.assertEqual(self.get(SERVERS + '/' + server_id, at(
+            '2.69')).json['server']['status'], listed[0]['status'])
+        self.assertIn('flavor', listed[0])

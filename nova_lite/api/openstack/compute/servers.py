@@ -259,13 +259,34 @@ def _status_filters(context, statuses):
     return filters
 
 
-def _changes_since(value):
+def _changes_since(value, attribute='changes-since'):
     try:
         return timeutils.normalize_time(timeutils.parse_isotime(value))
     except ValueError:
         raise exception.ValidationError(
-            attribute='changes-since', reason='%r is not an ISO 8601 '
+            attribute=attribute, reason='%r is not an ISO 8601 '
             'date and time' % value[:64]) from None
+
+
+def _changes_filters(args):
+    """``changes_since`` and, from microversion 2.66, ``changes_before``
+    of the query.
+
+    :raises: ValidationError (400) for a bad time, or changes-before
+        earlier than changes-since
+    """
+    filters = {}
+    if 'changes-since' in args:
+        filters['changes_since'] = _changes_since(args['changes-since'])
+    if microversion.at_least('2.66') and 'changes-before' in args:
+        filters['changes_before'] = _changes_since(args['changes-before'],
+                                                   'changes-before')
+        if filters.get('changes_since', filters['changes_before']) > \
+                filters['changes_before']:
+            raise exception.ValidationError(
+                attribute='changes-before', reason='changes-since must be '
+                'less than or equal to changes-before')
+    return filters
 
 
 def _name_filter(value, attribute='name'):
@@ -315,8 +336,7 @@ def _simple_filters(args, is_admin):
                        ('image', 'image_ref'), ('flavor', 'flavor_id')):
         if args.get(param):
             filters[key] = _last_segment(args[param])
-    if 'changes-since' in args:
-        filters['changes_since'] = _changes_since(args['changes-since'])
+    filters.update(_changes_filters(args))
     if is_admin and args.get('host'):
         filters['host'] = args['host']
     return filters
