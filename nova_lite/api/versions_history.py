@@ -258,6 +258,15 @@ HISTORY = (
        ('volumes', 'attach_interfaces'),
        refused='Volume attachments (os-volume_attachments) and interfaces '
        '(os-interface) do not exist: 404.'),
+    _v('2.71', 'Server show and update (and rebuild) give server_groups: '
+       'the uuids of the groups the server is in.', ('servers',)),
+    _v('2.72', 'Servers can be created with neutron ports that have a '
+       'resource request (QoS minimum bandwidth).', ('servers',),
+       refused='Ports do not exist in nova_lite (addresses come from the '
+       'flat network): port in networks stays a 400.'),
+    _v('2.73', 'The lock action takes locked_reason, shown (null unless '
+       'locked with one) in server show, detail and update; server lists '
+       'filter by locked.', ('server_actions', 'servers')),
 )
 
 #: (method, Flask rule) → (first version, last version or None) of

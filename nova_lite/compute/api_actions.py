@@ -107,14 +107,16 @@ class ServerActions:
                                       states.POWERING_ON, (states.STOPPED,))
         self.compute.start_instance(context, instance.host, instance_uuid)
 
-    def lock(self, context, instance_uuid, locked):
+    def lock(self, context, instance_uuid, locked, reason=None):
         """Lock or unlock a server (locked servers refuse actions of
-        non-admins)."""
+        non-admins); ``reason`` (microversion 2.73) is kept while locked,
+        unlocking clears it."""
         self.get(context, instance_uuid)
         instance_db.instance_update(context, instance_uuid, {
             'locked': locked,
             'locked_by': ('admin' if context.is_admin else 'owner')
-            if locked else None})
+            if locked else None,
+            'locked_reason': reason if locked else None})
         action_db.action_start(context, instance_uuid,
                                'lock' if locked else 'unlock')
 

@@ -45,6 +45,13 @@ def find(context, group_uuid=None, name=None):
     return None
 
 
+def groups_of_instance(context, instance_uuid):
+    """Uuids of the server groups the server is a member of (compute API
+    microversion 2.71's ``server_groups``; the caller has read the
+    server)."""
+    return group_db.groups_of_instance(context, instance_uuid)
+
+
 def delete(context, group_uuid):
     """server_group.delete (of the group as it was).
 

@@ -143,7 +143,7 @@ def instance_network_request(context, instance_uuid):
 
 def _apply_instance_filters(query, filters):
     """``query`` narrowed by ``filters``: columns equal to the value
-    (``reservation_id``, ``host``, ...), in a list (``uuids``,
+    (``reservation_id``, ``host``, ..., ``locked``), in a list (``uuids``,
     ``vm_state``, ``task_state``, ``availability_zones``: None in the
     list matches no zone), ``vm_task_states`` (list of (vm_state,
     task_state) pairs, a task None matching no task), ``name`` (a regular
@@ -159,6 +159,8 @@ def _apply_instance_filters(query, filters):
     for key in simple:
         if filters.get(key) is not None:
             query = query.where(getattr(inst, key) == filters[key])
+    if filters.get('locked') is not None:
+        query = query.where(inst.locked == bool(filters['locked']))
     if filters.get('uuids') is not None:
         query = query.where(inst.uuid.in_(filters['uuids']))
     if filters.get('vm_state') is not None:

@@ -214,6 +214,8 @@ class Instance(TimestampMixin, SoftDeleteMixin, Base):
     user_data = Column(Text)
     locked = Column(Boolean, nullable=False, default=False)
     locked_by = Column(String(255))
+    # Why the server is locked (microversion 2.73), while it is.
+    locked_reason = Column(String(255))
     access_ip_v4 = Column(String(15))
     access_ip_v6 = Column(String(45))
     # The server description (compute API microversion 2.19).

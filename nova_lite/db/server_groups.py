@@ -114,6 +114,16 @@ def instance_group_delete(context, group_uuid):
         row.deleted_at = utcnow()
 
 
+def groups_of_instance(context, instance_uuid):
+    """Uuids of the live groups ``instance_uuid`` is a member of (at most
+    one); one statement."""
+    with reader(context) as session:
+        return list(session.scalars(
+            sa.select(_grp.uuid).join(_member, _member.group_id == _grp.id)
+            .where(_member.instance_uuid == instance_uuid,
+                   _grp.deleted == 0).order_by(_grp.id)))
+
+
 def max_server_per_host(context, group_uuid):
     """The ``max_server_per_host`` rule of an anti-affinity group: how
     many members one host may run (1 when the group sets no rule or is

@@ -221,7 +221,9 @@ def route_schemas():
     return {
         ('POST', '/v2.1/servers'): servers.create,
         ('PUT', server): servers.update,
-        ('POST', server + '/action'): server_actions.action,
+        ('POST', server + '/action'): Versioned(
+            ('2.1', '2.72', server_actions.action),
+            ('2.73', None, server_actions.action_2_73)),
         ('POST', server + '/metadata'): server_metadata.update,
         ('PUT', server + '/metadata'): server_metadata.update_all,
         ('PUT', server + '/metadata/<key>'): server_metadata.update_item,

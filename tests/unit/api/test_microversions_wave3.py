@@ -746,3 +746,80 @@ class Refused65To70Test(fakes.APITestCase):
         self.assertEqual(self.get(SERVERS + '/' + server_id, at(
             '2.69')).json['server']['status'], listed[0]['status'])
         self.assertIn('flavor', listed[0])
+
+
+class ServerGroupsInShowTest(fakes.APITestCase):
+    """2.71: server_groups in show and update."""
+
+    def test_server_groups(self):
+        group = self.post('/v2.1/os-server-groups', {'server_group': {
+            'name': 'g', 'policies': ['affinity']}}).json['server_group']
+        resp = self.post(SERVERS, dict(server(networks='auto'), **{
+            'os:scheduler_hints': {'group': group['id']}}), at('2.71'))
+        self.assertEqual(202, resp.status_code, resp.get_data(True))
+        member = resp.json['server']['id']
+        lone = self.create_server()
+        self.assertNotIn('server_groups', self.get(
+            SERVERS + '/' + member, at('2.70')).json['server'])
+        self.assertEqual([group['id']], self.get(
+            SERVERS + '/' + member, at('2.71')).json['server'][
+            'server_groups'])
+        self.assertEqual([], self.get(SERVERS + '/' + lone, at(
+            '2.71')).json['server']['server_groups'])
+        updated = self.put(SERVERS + '/' + member, {'server': {
+            'name': 'x'}}, at('2.71')).json['server']
+        self.assertEqual([group['id']], updated['server_groups'])
+        listed = self.get(SERVERS + '/detail', at('2.71')).json['servers']
+        self.assertNotIn('server_groups', listed[0])
+
+
+class LockReasonTest(fakes.APITestCase):
+    """2.73: locked_reason and the locked filter."""
+
+    def setUp(self):
+        super().setUp()
+        self.server_id = self.create_server()
+        self.set_instance(self.server_id, vm_state='active', host='node1',
+                          task_state=None)
+        self.action = SERVERS + '/%s/action' % self.server_id
+
+    def _shown(self, version='2.73'):
+        return self.get(SERVERS + '/' + self.server_id,
+                        at(version)).json['server']
+
+    def test_reason(self):
+        body = {'lock': {'locked_reason': 'audit'}}
+        self.assertFault(self.post(self.action, body, at('2.72')), 400,
+                         'badRequest', 'locked_reason')
+        self.assertIsNone(self._shown()['locked_reason'])
+        self.assertEqual(202, self.post(self.action, body,
+                                        at('2.73')).status_code)
+        self.assertEqual((True, 'audit'), (self._shown()['locked'],
+                                           self._shown()['locked_reason']))
+        self.assertNotIn('locked_reason', self._shown('2.72'))
+        listed = self.get(SERVERS + '/detail', at('2.73')).json['servers']
+        self.assertEqual('audit', listed[0]['locked_reason'])
+        self.post(self.action, {'unlock': None}, at('2.73'))
+        self.assertEqual((False, None), (self._shown()['locked'],
+                                         self._shown()['locked_reason']))
+        self.post(self.action, {'lock': None}, at('2.73'))
+        self.assertEqual((True, None), (self._shown()['locked'],
+                                        self._shown()['locked_reason']))
+        for bad in ({'lock': {'locked_reason': 'x' * 256}},
+                    {'lock': {'reason': 'x'}}):
+            self.assertFault(self.post(self.action, bad, at('2.73')), 400,
+                             'badRequest')
+
+    def test_locked_filter(self):
+        other = self.create_server()
+        self.post(self.action, {'lock': None}, at('2.73'))
+        for path in (SERVERS, SERVERS + '/detail'):
+            locked = self.get(path + '?locked=true', at('2.73')).json
+            self.assertEqual([self.server_id],
+                             [s['id'] for s in locked['servers']])
+            unlocked = self.get(path + '?locked=0', at('2.73')).json
+            self.assertEqual([other], [s['id'] for s in unlocked['servers']])
+            self.assertEqual(2, len(self.get(path + '?locked=true', at(
+                '2.72')).json['servers']))
+        self.assertFault(self.get(SERVERS + '?locked=maybe', at('2.73')),
+                         400, 'badRequest', 'locked')

@@ -22,6 +22,7 @@ from nova_lite.api import openstack
 from nova_lite.api.openstack.compute.views import servers as views
 from nova_lite.api.schemas import servers as schema
 from nova_lite.compute import host_api
+from nova_lite.compute import server_groups as group_api
 from nova_lite.compute import states
 from nova_lite.compute import tags as tag_api
 from nova_lite import exception
@@ -337,6 +338,8 @@ def _simple_filters(args, is_admin):
         if args.get(param):
             filters[key] = _last_segment(args[param])
     filters.update(_changes_filters(args))
+    if microversion.at_least('2.73') and 'locked' in args:
+        filters['locked'] = openstack.parse_bool(args['locked'], 'locked')
     if is_admin and args.get('host'):
         filters['host'] = args['host']
     return filters
@@ -438,8 +441,19 @@ def show(server_id):
     context = openstack.context()
     policy.authorize(context, SERVERS % 'show')
     row = openstack.compute_api().get(context, server_id)
-    return {'server': views.detail(row, network_labels(context, [row]),
-                                   **_detail_args(context, [row]))}
+    server = views.detail(row, network_labels(context, [row]),
+                          **_detail_args(context, [row]))
+    return {'server': _with_server_groups(context, server)}
+
+
+def _with_server_groups(context, server):
+    """``server`` with, from microversion 2.71, ``server_groups``: the
+    uuids of the groups the server is in (Show Server and Update Server
+    only, not the lists)."""
+    if microversion.at_least('2.71'):
+        server['server_groups'] = group_api.groups_of_instance(
+            context, server['id'])
+    return server
 
 
 @bp.put('/<server_id>')
@@ -455,9 +469,10 @@ def update(server_id):
                                          server.get('name'),
                                          _access_ips(server), **extra)
     is_admin = policy.can(context, server_policies.EXTENDED_ATTRIBUTES)
-    return {'server': views.show(row, network_labels(context, [row]),
-                                 is_admin=is_admin,
-                                 show_extra_specs=_show_extra_specs(context))}
+    server = views.show(row, network_labels(context, [row]),
+                        is_admin=is_admin,
+                        show_extra_specs=_show_extra_specs(context))
+    return {'server': _with_server_groups(context, server)}
 
 
 @bp.delete('/<server_id>')

@@ -11,7 +11,8 @@ Microversions (``microversion.at_least``): 2.3 adds the admin-only
 ramdisk_id, root_device_name and user_data; 2.9 ``locked``; 2.16
 ``host_status`` (by policy, admins by default); 2.19 ``description``
 (null when unset) in show, detail and the Update Server response; 2.26
-``tags`` in show and detail; 2.47 the embedded flavor (``flavor``).
+``tags`` in show and detail; 2.47 the embedded flavor (``flavor``);
+2.73 ``locked_reason``.
 """
 import functools
 import hashlib
@@ -170,6 +171,9 @@ def show(instance, network_labels, is_admin=False, extended=False,
         server['progress'] = _PROGRESS[status]
     if microversion.at_least('2.9'):
         server['locked'] = bool(instance.locked)
+    if microversion.at_least('2.73'):
+        server['locked_reason'] = getattr(instance, 'locked_reason', None) \
+            if instance.locked else None
     if microversion.at_least('2.19'):
         server['description'] = instance.display_description
     fault = getattr(instance, 'fault', None)

@@ -1,4 +1,4 @@
-"""instance network request and flavor snapshot
+"""instance network request, flavor snapshot and lock reason
 
 ``network_request``: what the create request asked of the network
 (compute API microversion 2.37): NULL for the project's usable network
@@ -10,6 +10,8 @@ the flavor copied at create time (vcpus, memory_mb, root_gb, ephemeral_gb
 and flavor_name already are), for the embedded flavor of server bodies
 from microversion 2.47; NULL for servers created before this revision
 (shown as 0 and {}).
+
+``locked_reason``: why a locked server is locked (microversion 2.73).
 
 Revision ID: 0010
 Revises: 0009
@@ -32,4 +34,6 @@ def upgrade():
         batch_op.add_column(sa.Column('flavor_swap', sa.Integer(),
                                       nullable=True))
         batch_op.add_column(sa.Column('flavor_extra_specs', sa.Text(),
+                                      nullable=True))
+        batch_op.add_column(sa.Column('locked_reason', sa.String(length=255),
                                       nullable=True))
