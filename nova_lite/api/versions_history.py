@@ -267,6 +267,10 @@ HISTORY = (
     _v('2.73', 'The lock action takes locked_reason, shown (null unless '
        'locked with one) in server show, detail and update; server lists '
        'filter by locked.', ('server_actions', 'servers')),
+    _v('2.74', 'Server create takes host and/or hypervisor_hostname (the '
+       'compute:servers:create:requested_destination policy, admins by '
+       'default; an unknown one is a 400): the scheduler places the '
+       'servers there only, its filters still run.', ('servers',)),
 )
 
 #: (method, Flask rule) → (first version, last version or None) of

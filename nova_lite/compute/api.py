@@ -79,7 +79,7 @@ class API(api_actions.ServerActions):
                user_data=None, key_name=None, key_data=None,
                scheduler_hints=None, instance_group=None, access_ips=None,
                hostname=None, description=None, network_request=None,
-               tags=None):
+               tags=None, requested_host=None, requested_node=None):
         """Create as many instance records as the quotas allow between
         ``min_count`` and ``max_count``, and cast their build.
 
@@ -95,7 +95,9 @@ class API(api_actions.ServerActions):
         ``network_request`` None for the flat network or
         ``network_api.NO_NETWORK`` for servers without any network
         (microversion 2.37: no fixed IP, no NIC); ``tags`` the server
-        tags of every server (microversion 2.52).
+        tags of every server (microversion 2.52); ``requested_host``
+        and ``requested_node`` restrict the scheduling to that compute
+        host and/or node (microversion 2.74, checked by the caller).
 
         ``key_name`` names a key pair of the user, whose public key
         becomes ``key_data`` unless that is given.
@@ -141,6 +143,8 @@ class API(api_actions.ServerActions):
         spec = self._request_spec(context, flavor, image, count,
                                   availability_zone, scheduler_hints,
                                   instance_group)
+        spec.requested_host = requested_host
+        spec.requested_node = requested_node
         instances = [instance_obj.Instance.from_dict(dict(
             v, metadata=dict(metadata or {}), created_at=r.created_at))
             for v, r in zip(values, rows, strict=True)]

@@ -91,10 +91,20 @@ def _sql_prefilter(spec, filter_names):
     return kwargs
 
 
+def _requested(spec, node):
+    """Whether ``node`` is the requested destination of ``spec`` (every
+    node when none was asked for; microversion 2.74)."""
+    host = getattr(spec, 'requested_host', None)
+    node_name = getattr(spec, 'requested_node', None)
+    return (host is None or node['host'] == host) and \
+        (node_name is None or node['hypervisor_hostname'] == node_name)
+
+
 def get_host_states(context, spec, filter_names=(), prefilter=True):
     """HostStates for ``spec`` (a RequestView).
 
-    With ``prefilter``, only enabled, up nodes that pass the enabled cheap
+    Only the requested host and/or node when the spec names one.  With
+    ``prefilter``, only enabled, up nodes that pass the enabled cheap
     filters (see ``CAPACITY_FILTERS``, ``AZ_FILTER``) for one instance of
     ``spec``; without it every live node (to explain a NoValidHost).
     One statement, plus one for a server group (two for an anti-affinity
@@ -102,8 +112,8 @@ def get_host_states(context, spec, filter_names=(), prefilter=True):
     different_host hints.
     """
     kwargs = _sql_prefilter(spec, filter_names) if prefilter else {}
-    nodes = node_db.compute_nodes_for_scheduling(
-        context, prefilter=prefilter, **kwargs)
+    nodes = [node for node in node_db.compute_nodes_for_scheduling(
+        context, prefilter=prefilter, **kwargs) if _requested(spec, node)]
     group_hosts = {}
     max_per_host = 1
     if spec.instance_group_uuid and nodes:

@@ -8,7 +8,8 @@ project's usable network) or ``none`` (no network).  Before 2.37
 ``networks`` may be omitted (the flat network); the two strings are
 accepted there too, as clients send them, and network uuids are UUIDs at
 every version.  From 2.52 create takes ``tags`` (at most 50 server
-tags, as in ``PUT /servers/{id}/tags``).
+tags, as in ``PUT /servers/{id}/tags``); from 2.74 ``host`` and
+``hypervisor_hostname`` (the requested destination, admins by default).
 """
 import copy
 
@@ -163,14 +164,23 @@ def _networks_required(schema):
 
 
 _create_2_37 = _networks_required(_create_2_19)
+_create_2_52 = schemas.extend(_create_2_37, ('server',), tags={
+    'type': 'array', 'items': server_tags.TAG,
+    'maxItems': server_tags.MAX_TAGS})
+
+#: A compute host or node name (2.74's ``host``,
+#: ``hypervisor_hostname``).
+HOSTNAME = {'type': 'string', 'minLength': 1, 'maxLength': 255,
+            'pattern': r'^[a-zA-Z0-9._-]+\Z'}
 
 create = schemas.Versioned(
     ('2.1', '2.18', _create_2_1),
     ('2.19', '2.36', _create_2_19),
     ('2.37', '2.51', _create_2_37),
-    ('2.52', None, schemas.extend(_create_2_37, ('server',), tags={
-        'type': 'array', 'items': server_tags.TAG,
-        'maxItems': server_tags.MAX_TAGS})))
+    ('2.52', '2.73', _create_2_52),
+    ('2.74', None, schemas.extend(_create_2_52, ('server',),
+                                  host=HOSTNAME,
+                                  hypervisor_hostname=HOSTNAME)))
 update = schemas.Versioned(
     ('2.1', '2.18', _update_2_1),
     ('2.19', None, schemas.extend(_update_2_1, ('server',),

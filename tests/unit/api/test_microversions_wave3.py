@@ -2,6 +2,7 @@
 (compute API reference, REST API version history)."""
 import datetime
 
+import fixtures
 from oslo_policy import policy as oslo_policy
 from oslo_utils import uuidutils
 
@@ -823,3 +824,53 @@ class LockReasonTest(fakes.APITestCase):
                 '2.72')).json['servers']))
         self.assertFault(self.get(SERVERS + '?locked=maybe', at('2.73')),
                          400, 'badRequest', 'locked')
+
+
+class RequestedDestinationTest(test_hypervisors._HypervisorsTestCase):
+    """2.74: host and hypervisor_hostname at create (admins)."""
+
+    def _spec_of_build(self, resp):
+        self.assertEqual(202, resp.status_code, resp.get_data(True))
+        return self.casts[-1]
+
+    def setUp(self):
+        super().setUp()
+        self.casts = []
+        from nova_lite.conductor import rpcapi as conductor_rpcapi
+        self.useFixture(fixtures.MockPatchObject(
+            conductor_rpcapi.ConductorAPI, 'build_instances',
+            lambda _self, _ctx, instances, spec: self.casts.append(spec)))
+
+    def test_destination(self):
+        admin = at('2.74', fakes.ADMIN)
+        spec = self._spec_of_build(self.post(SERVERS, server(
+            networks='auto', host='node1'), admin))
+        self.assertEqual(('node1', None),
+                         (spec.requested_host, spec.requested_node))
+        spec = self._spec_of_build(self.post(SERVERS, server(
+            networks='auto', host='node2',
+            hypervisor_hostname='node2.example.org'), admin))
+        self.assertEqual(('node2', 'node2.example.org'),
+                         (spec.requested_host, spec.requested_node))
+        spec = self._spec_of_build(self.post(SERVERS, server(
+            networks='auto'), admin))
+        self.assertEqual((None, None),
+                         (spec.requested_host, spec.requested_node))
+
+    def test_refusals(self):
+        admin = at('2.74', fakes.ADMIN)
+        self.assertFault(self.post(SERVERS, server(
+            networks='auto', host='node1'), at('2.73', fakes.ADMIN)), 400,
+            'badRequest', "'host' was unexpected")
+        self.assertFault(self.post(SERVERS, server(
+            networks='auto', host='node1'), at('2.74')), 403, 'forbidden')
+        for fields in ({'host': 'node9'},
+                       {'hypervisor_hostname': 'node9.example.org'},
+                       {'host': 'node1',
+                        'hypervisor_hostname': 'node2.example.org'}):
+            self.assertFault(self.post(SERVERS, server(
+                networks='auto', **fields), admin), 400, 'badRequest',
+                'no compute node matches')
+        self.assertFault(self.post(SERVERS, server(
+            networks='auto', host='bad host'), admin), 400, 'badRequest',
+            'server/host')

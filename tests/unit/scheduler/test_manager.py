@@ -147,6 +147,23 @@ class NoValidHostTest(SchedulerDBTestCase):
                           ('node3', 'AvailabilityZoneFilter')},
                          {(r['host'], r['filter']) for r in exc.details})
 
+    def test_requested_destination(self):
+        # Compute API microversion 2.74: only the requested host/node,
+        # and the filters still run there.
+        result = self.select(fakes.spec(requested_host='node2',
+                                        num_instances=2), ['vm-1', 'vm-2'])
+        self.assertEqual({'node2'}, {r[0].service_host for r in result})
+        node = self.nodes['node3']['hypervisor_hostname']
+        result = self.select(fakes.spec(requested_node=node), ['vm-3'])
+        self.assertEqual('node3', result[0][0].service_host)
+        self.fill('node1')
+        exc = self.assertRaises(exception.NoValidHost, self.select,
+                                fakes.spec(memory_mb=1024,
+                                           requested_host='node1'),
+                                ['vm-4'])
+        self.assertIn('RamFilter rejected 1 of 1 hosts',
+                      exc.format_message())
+
     def test_multi_create_releases_earlier_claims(self):
         spec = fakes.spec(memory_mb=1024, num_instances=4)
         exc = self.assertRaises(

@@ -163,6 +163,27 @@ def _network_request(context, networks):
     return None
 
 
+def _check_destination(context, host, node):
+    """The requested destination of 2.74 (``host`` and/or
+    ``hypervisor_hostname``): the policy allows it and it names a
+    compute node (of that host).
+
+    :raises: Forbidden (403), ValidationError (400) for an unknown host or
+        node, or a node of another host
+    """
+    if host is None and node is None:
+        return
+    policy.authorize(context, server_policies.REQUESTED_DESTINATION)
+    nodes = [h for h in host_api.hypervisor_list(context.elevated())
+             if (host is None or h['host'] == host)
+             and (node is None or h['hypervisor_hostname'] == node)]
+    if not nodes:
+        raise exception.ValidationError(
+            attribute='host' if node is None else 'hypervisor_hostname',
+            reason='no compute node matches host %s and '
+            'hypervisor_hostname %s' % (host, node))
+
+
 def _check_security_groups(server):
     for group in server.get('security_groups', []):
         if group['name'] != 'default':
@@ -205,6 +226,8 @@ def _create_kwargs(context, body):
         'description': server.get('description'),
         'network_request': network_request,
         'tags': server.get('tags'),
+        'requested_host': server.get('host'),
+        'requested_node': server.get('hypervisor_hostname'),
         'scheduler_hints': (body.get('os:scheduler_hints')
                             or body.get('OS-SCH-HNT:scheduler_hints')),
     }
@@ -218,6 +241,8 @@ def create():
     policy.authorize(context, SERVERS % 'create')
     body = openstack.body()
     kwargs = _create_kwargs(context, body)
+    _check_destination(context, kwargs['requested_host'],
+                       kwargs['requested_node'])
     rows, reservation_id = openstack.compute_api().create(context, **kwargs)
     if openstack.parse_bool(body['server'].get('return_reservation_id',
                                                False),
