@@ -271,6 +271,13 @@ HISTORY = (
        'compute:servers:create:requested_destination policy, admins by '
        'default; an unknown one is a 400): the scheduler places the '
        'servers there only, its filters still run.', ('servers',)),
+    _v('2.75', 'Unknown query parameters are a 400 (servers, flavors, key '
+       'pairs, limits, quota sets, server groups, services, '
+       'os-simple-tenant-usage); Update Server answers the whole server as '
+       'Show Server does; flavor swap is 0 instead of ""; with_servers '
+       'always gives servers (maybe empty).',
+       ('servers', 'flavors', 'keypairs', 'limits', 'quota_sets',
+        'server_groups', 'services', 'hypervisors', 'simple_tenant_usage')),
 )
 
 #: (method, Flask rule) → (first version, last version or None) of

@@ -53,7 +53,8 @@ def flavor(version):
         'vcpus': {'type': 'integer'},
         'OS-FLV-EXT-DATA:ephemeral': {'type': 'integer'},
         'OS-FLV-DISABLED:disabled': {'type': 'boolean'},
-        'swap': {'type': ['integer', 'string']},
+        'swap': {'type': 'integer'} if _at_least(version, '2.75')
+        else {'type': ['integer', 'string']},
         'rxtx_factor': {'type': 'number'},
         'os-flavor-access:is_public': {'type': 'boolean'},
     }

@@ -874,3 +874,70 @@ class RequestedDestinationTest(test_hypervisors._HypervisorsTestCase):
         self.assertFault(self.post(SERVERS, server(
             networks='auto', host='bad host'), admin), 400, 'badRequest',
             'server/host')
+
+
+class StrictQueriesTest(fakes.APITestCase):
+    """2.75: unknown query parameters are a 400; consistent bodies."""
+
+    def test_every_strict_rule_is_a_route(self):
+        from nova_lite.api import wsgi
+        from nova_lite.api.schemas import queries
+        app = wsgi.create_flask_app(fakes.CONF)
+        routes = {(method, rule.rule) for rule in app.url_map.iter_rules()
+                  for method in rule.methods}
+        self.assertEqual(set(), set(queries.STRICT) - routes)
+
+    def test_unknown_parameters(self):
+        server_id = self.create_server()
+        self.post('/v2.1/os-keypairs', {'keypair': {'name': 'k'}})
+        for path, headers in (
+                (SERVERS, fakes.MEMBER), (SERVERS + '/detail', fakes.MEMBER),
+                ('/v2.1/flavors', fakes.MEMBER),
+                ('/v2.1/flavors/detail', fakes.MEMBER),
+                ('/v2.1/os-keypairs', fakes.MEMBER),
+                ('/v2.1/os-keypairs/k', fakes.MEMBER),
+                ('/v2.1/limits', fakes.MEMBER),
+                ('/v2.1/os-quota-sets/' + fakes.PROJECT, fakes.ADMIN),
+                ('/v2.1/os-quota-sets/%s/detail' % fakes.PROJECT,
+                 fakes.ADMIN),
+                ('/v2.1/os-server-groups', fakes.MEMBER),
+                ('/v2.1/os-services', fakes.ADMIN)):
+            old = self.get(path + '?bogus=1', at('2.74', headers))
+            self.assertEqual(200, old.status_code, (path, old.json))
+            self.assertFault(self.get(path + '?bogus=1', at('2.75', headers)),
+                             400, 'badRequest', 'bogus')
+        known = self.get(SERVERS + '?name=web&status=BUILD&limit=5&'
+                         'sort_key=display_name&all_tenants=0', at('2.75'))
+        self.assertEqual([server_id], [s['id'] for s in known.json['servers']])
+
+    def test_update_answers_the_whole_server(self):
+        server_id = self.create_server()
+        old = self.put(SERVERS + '/' + server_id, {'server': {'name': 'a'}},
+                       at('2.74')).json['server']
+        self.assertNotIn('OS-EXT-STS:vm_state', old)
+        new = self.put(SERVERS + '/' + server_id, {'server': {'name': 'b'}},
+                       at('2.75')).json['server']
+        shown = self.get(SERVERS + '/' + server_id, at('2.75')).json['server']
+        self.assertEqual(set(shown), set(new))
+        self.assertEqual('b', new['name'])
+
+    def test_flavor_swap_is_an_integer(self):
+        self.assertEqual('', self.get('/v2.1/flavors/1', at(
+            '2.74')).json['flavor']['swap'])
+        self.assertEqual(0, self.get('/v2.1/flavors/1', at(
+            '2.75')).json['flavor']['swap'])
+        self.assertEqual(512, self.get('/v2.1/flavors/2', at(
+            '2.75')).json['flavor']['swap'])
+
+
+class HypervisorServersAlwaysTest(test_hypervisors._HypervisorsTestCase):
+    """2.75: with_servers always gives ``servers``."""
+
+    def test_empty_servers(self):
+        for version, expected in (('2.74', False), ('2.75', True)):
+            listed = self.get('/v2.1/os-hypervisors?with_servers=true',
+                              at(version, fakes.ADMIN)).json['hypervisors']
+            self.assertEqual(expected, 'servers' in listed[0])
+        listed = self.get('/v2.1/os-hypervisors', at(
+            '2.75', fakes.ADMIN)).json['hypervisors']
+        self.assertNotIn('servers', listed[0])

@@ -483,7 +483,8 @@ def _with_server_groups(context, server):
 
 @bp.put('/<server_id>')
 def update(server_id):
-    """200 ``{"server": <server without extensions>}`` (Update Server)."""
+    """200 ``{"server": <server without extensions>}`` (Update Server);
+    from 2.75 the whole server, as Show Server gives it."""
     context = openstack.context()
     policy.authorize(context, SERVERS % 'update')
     server = openstack.body()['server']
@@ -493,6 +494,12 @@ def update(server_id):
     row = openstack.compute_api().update(context, server_id,
                                          server.get('name'),
                                          _access_ips(server), **extra)
+    if microversion.at_least('2.75'):
+        # The same representation as Show Server (microversion 2.75).
+        row = openstack.compute_api().get(context, server_id)
+        server = views.detail(row, network_labels(context, [row]),
+                              **_detail_args(context, [row]))
+        return {'server': _with_server_groups(context, server)}
     is_admin = policy.can(context, server_policies.EXTENDED_ATTRIBUTES)
     server = views.show(row, network_labels(context, [row]),
                         is_admin=is_admin,

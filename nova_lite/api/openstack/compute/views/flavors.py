@@ -17,7 +17,7 @@ def basic(flavor):
 
 def detail(flavor):
     """Show Flavor Details: ram in MiB, disk and ephemeral in GiB, swap in
-    MiB ("" when 0, as the reference shows); ``extra_specs`` when the
+    MiB ("" when 0 before 2.75, 0 from 2.75); ``extra_specs`` when the
     flavor dict has them (from 2.61, for callers who may list them)."""
     body = basic(flavor)
     body.update({
@@ -25,7 +25,8 @@ def detail(flavor):
         'vcpus': flavor['vcpus'],
         'OS-FLV-EXT-DATA:ephemeral': flavor['ephemeral_gb'],
         'OS-FLV-DISABLED:disabled': bool(flavor['disabled']),
-        'swap': flavor['swap'] or '',
+        'swap': (flavor['swap'] or 0) if microversion.at_least('2.75')
+        else (flavor['swap'] or ''),
         'rxtx_factor': flavor['rxtx_factor'],
         'os-flavor-access:is_public': bool(flavor['is_public']),
     })

@@ -62,13 +62,14 @@ def detail(hypervisor):
 def with_servers(hypervisor, servers, view=None):
     """A summary (or ``view`` of the hypervisor) with ``servers``
     (``uuid``, ``name``) when the node has any, as List Hypervisor
-    Servers (and from 2.53 ``with_servers``) shows it.
+    Servers (and from 2.53 ``with_servers``) shows it; from 2.75
+    ``servers`` is there (maybe empty) whenever asked for.
 
     :param servers: ``[{"uuid", "id", "instance_name"}]`` of the node's
         instances; ``name`` is the stored (hypervisor-side) instance name
     """
     body = (view or summary)(hypervisor)
-    if servers:
+    if servers or microversion.at_least('2.75'):
         body['servers'] = [{'uuid': s['uuid'],
                             'name': s['instance_name'] or ''}
                            for s in servers]
