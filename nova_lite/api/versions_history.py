@@ -278,6 +278,23 @@ HISTORY = (
        'always gives servers (maybe empty).',
        ('servers', 'flavors', 'keypairs', 'limits', 'quota_sets',
         'server_groups', 'services', 'hypervisors', 'simple_tenant_usage')),
+    _v('2.76', 'os-server-external-events takes power-update.',
+       ('server_external_events',),
+       refused='os-server-external-events does not exist: 404.'),
+    _v('2.77', 'Unshelving a shelved offloaded server takes an '
+       'availability_zone.', ('shelve',),
+       refused='Shelving does not exist: the unshelve action is a 400 '
+       '(unknown action).'),
+    _v('2.78', 'GET /servers/{id}/topology shows the NUMA topology of a '
+       'server (nova_lite guests have none: nodes is empty and '
+       'pagesize_kb null, as for any server without one).',
+       ('server_topology',)),
+    _v('2.79', 'Volume attachments take and show delete_on_termination.',
+       ('volumes',),
+       refused='Volume attachments (os-volume_attachments) do not exist: '
+       '404.'),
+    _v('2.80', 'os-migrations and server migrations show user_id and '
+       'project_id; os-migrations filters by them.', ('migrations',)),
 )
 
 #: (method, Flask rule) → (first version, last version or None) of
@@ -290,6 +307,7 @@ ROUTES = {
     ('PUT', '/v2.1/os-services/disable-log-reason'): ('2.1', '2.52'),
     ('PUT', '/v2.1/os-services/<service_id>'): ('2.53', None),
     ('PUT', '/v2.1/flavors/<flavor_id>'): ('2.55', None),
+    ('GET', '/v2.1/servers/<server_id>/topology'): ('2.78', None),
     ('GET', '/v2.1/os-hypervisors/<hostname_pattern>/search'): ('2.1',
                                                                 '2.52'),
     ('GET', '/v2.1/os-hypervisors/<hostname_pattern>/servers'): ('2.1',

@@ -242,6 +242,15 @@ def _limits(version):
         'absolute': absolute, 'rate': {'type': 'array', 'maxItems': 0}}))
 
 
+# ---------------------------------------------------------------- topology
+
+def _topology(version):
+    """Show Server Topology (2.78): NUMA ``nodes`` (none: nova_lite
+    guests have no NUMA topology) and ``pagesize_kb``."""
+    return _object({'nodes': {'type': 'array', 'maxItems': 0},
+                    'pagesize_kb': {'type': ['integer', 'null']}})
+
+
 # ------------------------------------------------------------------ table
 
 _KEYPAIRS = '/v2.1/os-keypairs'
@@ -283,6 +292,8 @@ RESPONSES = {
         ('2.53', None, 200, lambda v: _wrap('service', service(v)))],
     ('GET', _TAGS): [('2.26', None, 200, _tags)],
     ('GET', '/v2.1/limits'): [('2.1', None, 200, _limits)],
+    ('GET', '/v2.1/servers/<server_id>/topology'): [
+        ('2.78', None, 200, _topology)],
     ('GET', _AGGREGATES): [('2.1', None, 200, _aggregate_list)],
     ('POST', _AGGREGATES): [('2.1', None, 200, lambda v: _wrap(
         'aggregate', aggregate(v, detail=False)))],

@@ -941,3 +941,37 @@ class HypervisorServersAlwaysTest(test_hypervisors._HypervisorsTestCase):
         listed = self.get('/v2.1/os-hypervisors', at(
             '2.75', fakes.ADMIN)).json['hypervisors']
         self.assertNotIn('servers', listed[0])
+
+
+class TopologyTest(fakes.APITestCase):
+    """2.78: GET /servers/{id}/topology."""
+
+    def test_topology(self):
+        server_id = self.create_server()
+        url = SERVERS + '/%s/topology' % server_id
+        self.assertFault(self.get(url, at('2.77')), 404, 'itemNotFound')
+        resp = self.get(url, at('2.78'))
+        self.assertEqual(200, resp.status_code, resp.get_data(True))
+        self.assertEqual({'nodes': [], 'pagesize_kb': None}, resp.json)
+        self.assertFault(self.get(url, at('2.78', fakes.OTHER)), 404,
+                         'itemNotFound')
+        self.assertEqual(200, self.get(url, at('2.78',
+                                               fakes.ADMIN)).status_code)
+        self.assertFault(self.get(
+            SERVERS + '/%s/topology' % uuidutils.generate_uuid(),
+            at('2.78')), 404, 'itemNotFound')
+
+    def test_refused_2_76_2_77_2_79(self):
+        server_id = self.create_server()
+        version = at(str(microversion.MAX_VERSION), fakes.ADMIN)
+        self.assertFault(self.post('/v2.1/os-server-external-events', {
+            'events': [{'name': 'power-update', 'server_uuid': server_id,
+                        'tag': 'POWER_OFF'}]}, version), 404, 'itemNotFound')
+        self.assertFault(self.post(SERVERS + '/%s/action' % server_id, {
+            'unshelve': {'availability_zone': 'nova'}}, version), 400,
+            'badRequest')
+        self.assertFault(self.post(
+            SERVERS + '/%s/os-volume_attachments' % server_id,
+            {'volumeAttachment': {'volumeId': uuidutils.generate_uuid(),
+                                  'delete_on_termination': True}}, version),
+            404, 'itemNotFound')

@@ -17,6 +17,7 @@ from nova_lite.api.openstack.compute import server_actions
 from nova_lite.api.openstack.compute import server_groups
 from nova_lite.api.openstack.compute import server_metadata
 from nova_lite.api.openstack.compute import server_tags
+from nova_lite.api.openstack.compute import server_topology
 from nova_lite.api.openstack.compute import servers
 from nova_lite.api.openstack.compute import services
 from nova_lite.api.openstack.compute import versions
@@ -26,4 +27,5 @@ BLUEPRINTS = (versions.bp, servers.bp, server_actions.bp,
               aggregates.bp,
               server_groups.bp, keypairs.bp, quota_sets.bp, limits.bp,
               services.bp, hypervisors.bp, availability_zone.bp,
-              networks.bp, instance_actions.bp, server_tags.bp)
+              networks.bp, instance_actions.bp, server_tags.bp,
+              server_topology.bp)
