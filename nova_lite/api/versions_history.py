@@ -295,6 +295,9 @@ HISTORY = (
        '404.'),
     _v('2.80', 'os-migrations and server migrations show user_id and '
        'project_id; os-migrations filters by them.', ('migrations',)),
+    _v('2.81', 'POST /os-aggregates/{id}/images has the hosts of the '
+       'aggregate download images into their image cache (admins; 202).',
+       ('aggregates',)),
 )
 
 #: (method, Flask rule) → (first version, last version or None) of
@@ -308,6 +311,7 @@ ROUTES = {
     ('PUT', '/v2.1/os-services/<service_id>'): ('2.53', None),
     ('PUT', '/v2.1/flavors/<flavor_id>'): ('2.55', None),
     ('GET', '/v2.1/servers/<server_id>/topology'): ('2.78', None),
+    ('POST', '/v2.1/os-aggregates/<aggregate_id>/images'): ('2.81', None),
     ('GET', '/v2.1/os-hypervisors/<hostname_pattern>/search'): ('2.1',
                                                                 '2.52'),
     ('GET', '/v2.1/os-hypervisors/<hostname_pattern>/servers'): ('2.1',

@@ -134,6 +134,11 @@ class ServerActions:
         return self.compute.get_console_output(context, instance.host,
                                                instance_uuid, length)
 
+    def cache_images(self, context, host, image_ids):
+        """Cast to ``host``'s compute: download ``image_ids`` into its
+        image cache (microversion 2.81)."""
+        self.compute.cache_images(context, host, image_ids)
+
     def get_host_uptime(self, context, host):
         """The ``uptime`` line of ``host`` (RPC call to its compute).
 

@@ -23,6 +23,7 @@ from nova_lite import availability_zones as az
 from nova_lite.db import aggregates as aggregate_db
 from nova_lite.db import compute_nodes as node_db
 from nova_lite.db import hypervisors as hypervisor_db
+from nova_lite.db import images as image_db
 from nova_lite.db import services as service_db
 from nova_lite.db import session as db_session
 from nova_lite import exception
@@ -281,6 +282,31 @@ def aggregate_list(context):
 def aggregate_get(context, aggregate_id):
     """:raises: AggregateNotFound (404)"""
     return aggregate_db.aggregate_get(context, aggregate_id)
+
+
+def aggregate_cache_images(context, aggregate_id, image_ids, compute_api):
+    """Ask every host of the aggregate to download ``image_ids`` into its
+    image cache (compute API microversion 2.81): one cast per host to
+    its compute service (``compute_api``, a ``compute.api.API``).
+
+    :returns: the hosts asked
+    :raises: AggregateNotFound (404); Invalid (400) for an image that is
+        unknown or not active
+    """
+    aggregate = aggregate_db.aggregate_get(context, aggregate_id)
+    for image_id in image_ids:
+        try:
+            image = image_db.image_get(context, image_id)
+        except exception.ImageNotFound:
+            raise exception.Invalid(reason='image %s could not be found'
+                                    % image_id) from None
+        if image['status'] != 'active':
+            raise exception.Invalid(reason='image %s is not active'
+                                    % image_id)
+    hosts = sorted(aggregate['hosts'])
+    for host in hosts:
+        compute_api.cache_images(context, host, image_ids)
+    return hosts
 
 
 def aggregate_create(context, name, availability_zone=None):

@@ -4,6 +4,7 @@ History:
     1.0 - build_and_run_instance, terminate_instance, reboot_instance,
           stop_instance, start_instance, get_console_output
     1.1 - get_host_uptime
+    1.2 - cache_images
 """
 import oslo_messaging as messaging
 
@@ -13,7 +14,7 @@ TOPIC = 'compute'
 
 
 class ComputeAPI:
-    VERSION = '1.1'
+    VERSION = '1.2'
 
     def __init__(self):
         self.client = rpc.get_client(messaging.Target(topic=TOPIC,
@@ -51,6 +52,12 @@ class ComputeAPI:
     def get_host_uptime(self, context, host):
         """Call: the ``uptime`` line of ``host``."""
         return self._prepare(host, '1.1').call(context, 'get_host_uptime')
+
+    def cache_images(self, context, host, image_ids):
+        """Cast: download ``image_ids`` into ``host``'s image cache
+        (compute API microversion 2.81)."""
+        self._prepare(host, '1.2').cast(context, 'cache_images',
+                                        image_ids=list(image_ids))
 
     def get_console_output(self, context, host, instance_uuid, tail_length):
         """Call: the last ``tail_length`` lines (all when None) of the

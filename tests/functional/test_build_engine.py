@@ -96,6 +96,30 @@ class TestNetworkRequest(BuildEngineTestCase):
         self.assert_nothing_held()
 
 
+class TestImageCache(BuildEngineTestCase):
+    """Compute API microversion 2.81: the computes of an aggregate cache
+    images when asked (compute RPC 1.2 over the bus)."""
+
+    def test_cache_images_of_an_aggregate(self):
+        from nova_lite.compute import host_api
+        from nova_lite.db import aggregates as aggregate_db
+        agg = aggregate_db.aggregate_create(self.stack.admin, 'rack')
+        aggregate_db.aggregate_host_add(self.stack.admin, agg['id'],
+                                        'node1')
+        image = self.stack.image['uuid']
+        hosts = host_api.aggregate_cache_images(self.stack.admin, agg['id'],
+                                                [image], self.api)
+        self.assertEqual(['node1'], hosts)
+        driver = self.stack.computes['node1'].driver
+        inprocess.wait_for(lambda: image in getattr(
+            driver, 'cached_images', ()), message='image cached')
+        self.assertFalse(getattr(self.stack.computes['node2'].driver,
+                                 'cached_images', ()))
+        self.assertRaises(exception.Invalid, host_api.aggregate_cache_images,
+                          self.stack.admin, agg['id'],
+                          ['3f2a1b4c-0000-4000-8000-00000000beef'], self.api)
+
+
 class TestMultiCreate(BuildEngineTestCase):
 
     def test_multi_create_lists_by_reservation_id(self):

@@ -235,6 +235,8 @@ def route_schemas():
         ('POST', flavor + '/action'): flavor_extras.action,
         ('POST', '/v2.1/os-aggregates'): aggregates.create,
         ('PUT', '/v2.1/os-aggregates/<aggregate_id>'): aggregates.update,
+        ('POST', '/v2.1/os-aggregates/<aggregate_id>/images'):
+            aggregates.cache_images,
         ('POST', '/v2.1/os-aggregates/<aggregate_id>/action'):
             aggregates.action,
         ('POST', '/v2.1/os-server-groups'): server_groups.create,

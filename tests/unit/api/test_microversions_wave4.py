@@ -9,6 +9,7 @@ from oslo_utils import uuidutils
 from nova_lite.api import microversion
 from nova_lite import context as nl_context
 from nova_lite.db import actions as action_db
+from nova_lite.db import services as service_db
 from nova_lite import policy
 from tests.unit.api import fakes
 from tests.unit.api import test_microversions_wave3 as wave3
@@ -422,3 +423,52 @@ class TopologyTest(fakes.APITestCase):
             {'volumeAttachment': {'volumeId': uuidutils.generate_uuid(),
                                   'delete_on_termination': True}}, version),
             404, 'itemNotFound')
+
+
+class AggregateImagesTest(fakes.APITestCase):
+    """2.81: POST /os-aggregates/{id}/images."""
+
+    def setUp(self):
+        super().setUp()
+        self.casts = []
+        from nova_lite.compute import rpcapi as compute_rpcapi
+        self.useFixture(fixtures.MockPatchObject(
+            compute_rpcapi.ComputeAPI, 'cache_images',
+            lambda _self, _ctx, host, ids: self.casts.append((host, ids))))
+        admin = at('2.81', fakes.ADMIN)
+        self.agg = self.post('/v2.1/os-aggregates', {'aggregate': {
+            'name': 'rack'}}, admin).json['aggregate']
+        self.url = '/v2.1/os-aggregates/%s/images' % self.agg['id']
+
+    def test_cache(self):
+        admin = at('2.81', fakes.ADMIN)
+        body = {'cache': [{'id': fakes.IMAGE_UUID}]}
+        self.assertFault(self.post(self.url, body, at('2.80', fakes.ADMIN)),
+                         404, 'itemNotFound')
+        resp = self.post(self.url, body, admin)
+        self.assertEqual(202, resp.status_code, resp.get_data(True))
+        self.assertEqual([], self.casts)    # no host yet
+        for host in ('node1', 'node2'):
+            service_db.service_register(self.api.admin_context, host,
+                                        'nova-lite-compute',
+                                        'nova-lite-compute')
+            self.post('/v2.1/os-aggregates/%s/action' % self.agg['id'],
+                      {'add_host': {'host': host}}, admin)
+        self.assertEqual(202, self.post(self.url, body, admin).status_code)
+        self.assertEqual([('node1', [fakes.IMAGE_UUID]),
+                          ('node2', [fakes.IMAGE_UUID])], self.casts)
+
+    def test_refusals(self):
+        admin = at('2.81', fakes.ADMIN)
+        body = {'cache': [{'id': fakes.IMAGE_UUID}]}
+        self.assertFault(self.post(self.url, body, at('2.81')), 403,
+                         'forbidden')
+        self.assertFault(self.post('/v2.1/os-aggregates/999/images', body,
+                                   admin), 404, 'itemNotFound')
+        for bad in ({'cache': []}, {'cache': [{'id': 'x'}]},
+                    {'cache': [{'id': fakes.IMAGE_UUID, 'x': 1}]}, {}):
+            self.assertFault(self.post(self.url, bad, admin), 400,
+                             'badRequest')
+        self.assertFault(self.post(self.url, {'cache': [{
+            'id': uuidutils.generate_uuid()}]}, admin), 400, 'badRequest',
+            'could not be found')

@@ -41,6 +41,14 @@ class SpawnTestCase(LibvirtFixtureMixin, testtools.TestCase):
         self.assertEqual(states.RUNNING,
                          self.driver.get_info(instance).state)
 
+    def test_cache_image_ahead_of_builds(self):
+        # Compute API microversion 2.81: the base image is downloaded
+        # once, before any build; the builds then reuse it.
+        self.assertTrue(self.driver.cache_image(None, 'raw-img'))
+        self.assertFalse(self.driver.cache_image(None, 'raw-img'))
+        self._spawn()
+        self.assertEqual(['raw-img'], self.store.downloads)
+
     def test_base_image_downloaded_once_per_host(self):
         self._spawn()
         self._spawn()
