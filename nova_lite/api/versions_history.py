@@ -298,6 +298,14 @@ HISTORY = (
     _v('2.81', 'POST /os-aggregates/{id}/images has the hosts of the '
        'aggregate download images into their image cache (admins; 202).',
        ('aggregates',)),
+    _v('2.82', 'os-server-external-events takes accelerator-request-bound.',
+       ('server_external_events',),
+       refused='os-server-external-events (and accelerators) do not '
+       'exist: 404.'),
+    _v('2.83', 'Members may filter server lists by availability_zone, '
+       'config_drive, key_name, created_at, launched_at, terminated_at, '
+       'power_state, task_state, vm_state, progress and user_id (admins '
+       'only before).', ('servers',)),
 )
 
 #: (method, Flask rule) → (first version, last version or None) of

@@ -143,7 +143,8 @@ def instance_network_request(context, instance_uuid):
 
 def _apply_instance_filters(query, filters):
     """``query`` narrowed by ``filters``: columns equal to the value
-    (``reservation_id``, ``host``, ..., ``locked``), in a list (``uuids``,
+    (``reservation_id``, ``host``, ..., ``locked``, ``created_at``,
+    ``launched_at``, ``terminated_at``), in a list (``power_state``, (``uuids``,
     ``vm_state``, ``task_state``, ``availability_zones``: None in the
     list matches no zone), ``vm_task_states`` (list of (vm_state,
     task_state) pairs, a task None matching no task), ``name`` (a regular
@@ -159,6 +160,11 @@ def _apply_instance_filters(query, filters):
     for key in simple:
         if filters.get(key) is not None:
             query = query.where(getattr(inst, key) == filters[key])
+    if filters.get('power_state') is not None:
+        query = query.where(inst.power_state.in_(filters['power_state']))
+    for key in ('created_at', 'launched_at', 'terminated_at'):
+        if filters.get(key) is not None:
+            query = query.where(getattr(inst, key) == filters[key])
     if filters.get('locked') is not None:
         query = query.where(inst.locked == bool(filters['locked']))
     if filters.get('uuids') is not None:
@@ -166,7 +172,10 @@ def _apply_instance_filters(query, filters):
     if filters.get('vm_state') is not None:
         query = query.where(inst.vm_state.in_(filters['vm_state']))
     if filters.get('task_state') is not None:
-        query = query.where(inst.task_state.in_(filters['task_state']))
+        tasks = filters['task_state']
+        query = query.where(sa.or_(
+            inst.task_state.in_([t for t in tasks if t is not None]),
+            inst.task_state.is_(None) if None in tasks else sa.false()))
     if filters.get('vm_task_states') is not None:
         query = query.where(sa.or_(sa.false(), *[
             sa.and_(inst.vm_state == vm_state, inst.task_state.is_(None)

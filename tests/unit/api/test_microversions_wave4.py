@@ -472,3 +472,38 @@ class AggregateImagesTest(fakes.APITestCase):
         self.assertFault(self.post(self.url, {'cache': [{
             'id': uuidutils.generate_uuid()}]}, admin), 400, 'badRequest',
             'could not be found')
+
+
+class MemberFiltersTest(fakes.APITestCase):
+    """2.83: members may use the state filters (admins always)."""
+
+    def test_filters(self):
+        building = self.create_server(name='b')
+        active = self.create_server(name='a')
+        self.set_instance(active, vm_state='active', power_state=1,
+                          host='node1', task_state=None)
+        for query, expected in (
+                ('vm_state=active', [active]),
+                ('vm_state=building', [building]),
+                ('power_state=1', [active]),
+                ('progress=100', [active]), ('progress=0', [building]),
+                ('progress=50', []),
+                ('task_state=scheduling', [building]),
+                ('user_id=%s' % fakes.USER, [active, building]),
+                ('user_id=nobody', []),
+                ('config_drive=true', []),
+                ('availability_zone=elsewhere', [])):
+            found = self.get(SERVERS + '?' + query, at('2.83')).json
+            self.assertEqual(sorted(expected),
+                             sorted(s['id'] for s in found['servers']),
+                             query)
+            # Members' filters are ignored before 2.83; admins' are not.
+            old = self.get(SERVERS + '?' + query, at('2.82')).json
+            self.assertEqual(2, len(old['servers']), query)
+            admin = self.get(SERVERS + '?all_tenants=1&' + query,
+                             at('2.82', fakes.ADMIN)).json
+            self.assertEqual(sorted(expected),
+                             sorted(s['id'] for s in admin['servers']),
+                             query)
+        self.assertFault(self.get(SERVERS + '?power_state=on', at('2.83')),
+                         400, 'badRequest', 'power_state')

@@ -343,6 +343,47 @@ def _tag_filters(args):
     return filters
 
 
+#: Filters only admins may use before microversion 2.83, everyone from
+#: 2.83 (compute API reference, List Servers): query parameter → filter.
+FILTERS_2_83 = ('availability_zone', 'config_drive', 'key_name',
+                'created_at', 'launched_at', 'terminated_at', 'power_state',
+                'task_state', 'vm_state', 'progress', 'user_id')
+
+
+def _state_filters(args):
+    """The filters of ``FILTERS_2_83`` in the query.  nova_lite servers
+    never have a config drive (``config_drive`` true matches none) and
+    show ``progress`` 0 while building and 100 when active (the only
+    values it matches).
+
+    :raises: ValidationError (400) for malformed values
+    """
+    filters = {}
+    for key in ('availability_zone', 'key_name', 'user_id'):
+        if args.get(key):
+            filters[key] = args[key]
+    for key in ('vm_state', 'task_state'):
+        if args.getlist(key):
+            filters[key] = [None if v.lower() in ('none', 'null') else v
+                            for v in args.getlist(key)]
+    if args.getlist('power_state'):
+        filters['power_state'] = [
+            openstack.parse_int(v, 'power_state', 0, 9)
+            for v in args.getlist('power_state')]
+    for key in ('created_at', 'launched_at', 'terminated_at'):
+        if args.get(key):
+            filters[key] = _changes_since(args[key], key)
+    if 'config_drive' in args and openstack.parse_bool(
+            args['config_drive'] or 'false', 'config_drive'):
+        filters['uuids'] = []
+    if args.get('progress'):
+        progress = openstack.parse_int(args['progress'], 'progress', 0, 100)
+        by_progress = {0: [states.BUILDING], 100: [states.ACTIVE]}
+        filters['vm_state'] = [v for v in by_progress.get(progress, [])
+                               if v in filters.get('vm_state', [v])]
+    return filters
+
+
 def _simple_filters(args, is_admin):
     """Filters of the query string; ``ip`` for everyone, ``ip6`` for
     admins and, from microversion 2.5, for everyone (regular
@@ -365,6 +406,8 @@ def _simple_filters(args, is_admin):
     filters.update(_changes_filters(args))
     if microversion.at_least('2.73') and 'locked' in args:
         filters['locked'] = openstack.parse_bool(args['locked'], 'locked')
+    if is_admin or microversion.at_least('2.83'):
+        filters.update(_state_filters(args))
     if is_admin and args.get('host'):
         filters['host'] = args['host']
     return filters
