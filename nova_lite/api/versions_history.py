@@ -306,6 +306,12 @@ HISTORY = (
        'config_drive, key_name, created_at, launched_at, terminated_at, '
        'power_state, task_state, vm_state, progress and user_id (admins '
        'only before).', ('servers',)),
+    _v('2.84', 'Instance action events show details: the fault message of '
+       'a failed event.', ('instance_actions',)),
+    _v('2.85', 'PUT /servers/{id}/os-volume_attachments/{volume_id} takes '
+       'delete_on_termination.', ('volumes',),
+       refused='Volume attachments (os-volume_attachments) do not exist: '
+       '404.'),
 )
 
 #: (method, Flask rule) → (first version, last version or None) of

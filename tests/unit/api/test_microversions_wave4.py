@@ -507,3 +507,34 @@ class MemberFiltersTest(fakes.APITestCase):
                              query)
         self.assertFault(self.get(SERVERS + '?power_state=on', at('2.83')),
                          400, 'badRequest', 'power_state')
+
+
+class EventDetailsTest(fakes.APITestCase):
+    """2.84: events show details (the fault message)."""
+
+    def test_details(self):
+        server_id = self.create_server()
+        url = SERVERS + '/%s/os-instance-actions' % server_id
+        request_id = self.get(url).json['instanceActions'][0]['request_id']
+        ctx = nl_context.RequestContext(
+            user_id='compute', project_id=None, is_admin=True,
+            roles=['admin'], request_id=request_id)
+        action_db.action_event_record(
+            ctx, server_id, 'compute_build_and_run_instance', 'Error',
+            'node1', datetime.datetime(2026, 1, 1),
+            details='No valid host was found.', finish_action=True)
+        old = self.get(url + '/' + request_id, at('2.83')).json
+        self.assertNotIn('details', old['instanceAction']['events'][0])
+        new = self.get(url + '/' + request_id, at('2.84')).json
+        self.assertEqual('No valid host was found.',
+                         new['instanceAction']['events'][0]['details'])
+
+    def test_2_85_refused(self):
+        server_id = self.create_server()
+        self.assertFault(self.put(
+            SERVERS + '/%s/os-volume_attachments/%s' % (
+                server_id, uuidutils.generate_uuid()),
+            {'volumeAttachment': {'volumeId': uuidutils.generate_uuid(),
+                                  'delete_on_termination': True}},
+            at(str(microversion.MAX_VERSION), fakes.ADMIN)), 404,
+            'itemNotFound')

@@ -25,7 +25,9 @@ def action(row):
 
 
 def event(row, show_traceback, show_host=False, project_id=None):
-    """An event of Show Server Action Details; from 2.62 its ``hostId``
+    """An event of Show Server Action Details; from 2.84 its ``details``
+    (the fault message of a failed event, else null); from 2.62 its
+    ``hostId``
     (the hashed host, as servers show it, for the server's project
     ``project_id``; '' without a host) and, when ``show_host`` (callers
     the events policy allows), its ``host``."""
@@ -37,6 +39,8 @@ def event(row, show_traceback, show_host=False, project_id=None):
     }
     if show_traceback:
         body['traceback'] = row.traceback
+    if microversion.at_least('2.84'):
+        body['details'] = row.details
     if microversion.at_least('2.62'):
         body['hostId'] = server_views.hashed_host(project_id, row.host)
         if show_host:
