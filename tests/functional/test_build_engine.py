@@ -5,6 +5,7 @@ import time
 import testtools
 
 from nova_lite.compute import api as compute_api
+from nova_lite.compute import flavors as compute_flavors
 from nova_lite.compute import states
 from nova_lite.conductor import manager as conductor_manager
 from nova_lite.db import actions as action_db
@@ -248,7 +249,9 @@ class TestSweeper(BuildEngineTestCase):
         """An instance row whose build cast never reached anyone."""
         api_values = self.api._instance_values(
             self.ctxt, 'lost', self.stack.image,
-            flavor_db.flavor_get_by_flavorid(self.ctxt, '1'), 0, 1, 'r-lost',
+            compute_flavors.with_extra_specs(
+                self.ctxt, flavor_db.flavor_get_by_flavorid(self.ctxt, '1')),
+            0, 1, 'r-lost',
             None, None, None, None)
         api_values.update(values)
         return instance_db.instances_create(self.ctxt, [api_values])[0].uuid
