@@ -31,6 +31,24 @@ class SpawnTestCase(LibvirtFixtureMixin, testtools.TestCase):
         self.assertIn('fa:16:3e:00:00:09', xml)
         self.assertEqual(128 * 1024, dom.maxMemory())
 
+    def test_a_server_without_network_has_no_interface(self):
+        # "networks": "none" (compute API microversion 2.37): no NIC.
+        instance = self._instance()
+        self.driver.spawn(None, instance, self.raw_image, [])
+        self.addCleanup(self.driver.destroy, None, instance, [])
+        dom = self._conn().lookupByName(instance.name)
+        self.assertNotIn('<interface', dom.XMLDesc())
+        self.assertEqual(states.RUNNING,
+                         self.driver.get_info(instance).state)
+
+    def test_cache_image_ahead_of_builds(self):
+        # Compute API microversion 2.81: the base image is downloaded
+        # once, before any build; the builds then reuse it.
+        self.assertTrue(self.driver.cache_image(None, 'raw-img'))
+        self.assertFalse(self.driver.cache_image(None, 'raw-img'))
+        self._spawn()
+        self.assertEqual(['raw-img'], self.store.downloads)
+
     def test_base_image_downloaded_once_per_host(self):
         self._spawn()
         self._spawn()
