@@ -135,6 +135,186 @@ HISTORY = (
        'sets and limits lose the network resources (fixed_ips, '
        'floating_ips, security_groups, security_group_rules).',
        ('images', 'networks', 'quota_sets', 'limits')),
+    _v('2.37', 'Server create requires networks: a list, auto (the '
+       'project\'s usable network: the flat network) or none (a server '
+       'without any network: no fixed IP, no NIC); network uuids are '
+       'UUIDs.', ('servers',)),
+    _v('2.38', 'A server list filtered by statuses none of which is '
+       'known is a 400 (an empty list before), for admins and members.',
+       ('servers',)),
+    _v('2.39', 'The image-metadata proxy API answers 404 (nova_lite never '
+       'had /images/{id}/metadata: 404 at every version); limits lose '
+       'maxImageMeta.', ('image_metadata', 'limits')),
+    _v('2.40', 'os-simple-tenant-usage list and show are paged by limit '
+       'and marker (tenant_usages_links).', ('simple_tenant_usage',)),
+    _v('2.41', 'Aggregates show their uuid.', ('aggregates',)),
+    _v('2.42', 'Server create takes a device tag on networks and block '
+       'devices again (dropped by 2.33 and 2.37).', ('servers',),
+       refused='No metadata API nor config drive exists to expose device '
+       'tags: tag stays a 400 in networks and block_device_mapping_v2.'),
+    _v('2.43', 'os-hosts answers 404 (os-hypervisors and os-services '
+       'replace it).', ('hosts',)),
+    _v('2.44', 'The addFixedIp, removeFixedIp, addFloatingIp and '
+       'removeFloatingIp server actions and os-virtual-interfaces answer '
+       '404.', ('server_actions', 'virtual_interfaces'),
+       refused='These proxy actions and os-virtual-interfaces do not '
+       'exist: the actions are a 400 (unknown action) and '
+       'os-virtual-interfaces a 404 at every version.'),
+    _v('2.45', 'createImage and createBackup answer image_id in the body '
+       'instead of a Location header.', ('server_actions',),
+       refused='The createImage and createBackup actions (snapshots) do '
+       'not exist: 400 (unknown action).'),
+    _v('2.46', 'The request id is answered in X-OpenStack-Request-ID as '
+       'well as X-Compute-Request-ID (nova_lite sends both at every '
+       'version).', ('*',)),
+    _v('2.47', 'Servers show the flavor copied at create time '
+       '(original_name, vcpus, ram, disk, ephemeral, swap, and extra_specs '
+       'for callers the extra-specs index policy allows) instead of its '
+       'id and link.', ('servers',)),
+    _v('2.48', 'Server diagnostics are standardized (the same fields for '
+       'every driver, null when unknown).', ('server_diagnostics',)),
+    _v('2.49', 'Network interfaces and volumes are attached with an '
+       'optional device tag.', ('attach_interfaces', 'volumes'),
+       refused='Interface attachment (os-interface) and volume '
+       'attachment (os-volume_attachments) do not exist: 404.'),
+    _v('2.50', 'os-quota-class-sets shows server_groups and '
+       'server_group_members and no longer the network quotas.',
+       ('quota_classes',)),
+    _v('2.51', 'Instance action show gives the events to every caller '
+       'who may show the action (admins only before; tracebacks stay '
+       'admin-only); os-server-external-events takes volume-extended '
+       '(os-server-external-events does not exist in nova_lite: 404).',
+       ('instance_actions',)),
+    _v('2.52', 'Server create takes tags (at most 50).', ('servers',)),
+    _v('2.53', 'Services and hypervisors are identified by uuid: PUT '
+       '/os-services/{uuid} (status, disabled_reason, forced_down; the '
+       'full service answered) replaces enable, disable, '
+       'disable-log-reason and force-down (404), DELETE takes the uuid; '
+       'hypervisor ids, markers and paths are uuids, list and detail take '
+       'hypervisor_hostname_pattern and with_servers (show too), search '
+       'and servers answer 404.', ('services', 'hypervisors')),
+    _v('2.54', 'The rebuild action takes key_name.', ('servers',),
+       refused='The rebuild action does not exist: 400 (unknown '
+       'action).'),
+    _v('2.55', 'Flavors have a description: set on create and by PUT '
+       '/flavors/{id} (admins; 404 before), shown in every flavor body '
+       '(not in the embedded flavor of servers).', ('flavors',)),
+    _v('2.56', 'The migrate action takes an optional host.',
+       ('migrate_server',),
+       refused='The migrate action does not exist: 400 (unknown '
+       'action).'),
+    _v('2.57', 'Server create and rebuild lose personality (nova_lite '
+       'never injected files: it is a 400 at every version; rebuild does '
+       'not exist); limits lose maxPersonality and maxPersonalitySize; '
+       'quota sets and quota class sets lose injected_files, '
+       'injected_file_content_bytes and injected_file_path_bytes.',
+       ('servers', 'limits', 'quota_sets', 'quota_classes')),
+    _v('2.58', 'Instance actions show updated_at; their list is paged by '
+       'limit and marker (a request id; links) and filtered by '
+       'changes-since; other query parameters are a 400.',
+       ('instance_actions',)),
+    _v('2.59', 'os-migrations and server migrations are paged by limit '
+       'and marker, filtered by changes-since, and show uuid.',
+       ('migrations',)),
+    _v('2.60', 'Volumes with multiattach can be attached to several '
+       'servers.', ('volumes',),
+       refused='Volume attachments (os-volume_attachments) do not exist: '
+       '404.'),
+    _v('2.61', 'Flavor detail, show, create and update bodies give '
+       'extra_specs to callers the extra-specs index policy allows.',
+       ('flavors',)),
+    _v('2.62', 'Instance action events show hostId (hashed host) and, '
+       'for callers the events policy allows, host.',
+       ('instance_actions',)),
+    _v('2.63', 'Server create and rebuild take trusted_image_certificates '
+       'for image signature verification, shown in server bodies.',
+       ('servers',),
+       refused='nova_lite verifies no image signatures nor certificates: '
+       'trusted_image_certificates stays a 400 on create (rebuild does '
+       'not exist) and server bodies do not show it.'),
+    _v('2.64', 'Server groups take and show one policy and rules '
+       '(max_server_per_host for anti-affinity, enforced by the '
+       'scheduler\'s filter and the claim) instead of policies and '
+       'metadata.', ('server_groups',)),
+    _v('2.65', 'Live migrations in the queued and preparing states can be '
+       'aborted.', ('server_migrations',),
+       refused='Live migration does not exist: the server migration URL '
+       'is read-only (DELETE is a 405, as from 2.24).'),
+    _v('2.66', 'changes-before filters server lists, instance actions and '
+       'os-migrations on the last change (at or before; not earlier than '
+       'changes-since: 400).',
+       ('servers', 'instance_actions', 'migrations')),
+    _v('2.67', 'block_device_mapping_v2 takes volume_type.', ('servers',),
+       refused='Volume block devices do not exist: block_device_mapping_v2 '
+       'takes only the image to local disk mapping, and volume_type stays '
+       'a 400.'),
+    _v('2.68', 'Forced evacuate and live migration are removed.',
+       ('evacuate', 'migrate_server'),
+       refused='The evacuate and os-migrateLive actions do not exist: 400 '
+       '(unknown action).'),
+    _v('2.69', 'Server lists, show and os-services answer minimal records '
+       'for servers and services of down cells (nova_lite has one cell, '
+       'whose database is the API\'s: no cell can be down while the API '
+       'answers, so bodies are complete, as before).',
+       ('servers', 'services')),
+    _v('2.70', 'Volume attachments and interfaces show their device tag.',
+       ('volumes', 'attach_interfaces'),
+       refused='Volume attachments (os-volume_attachments) and interfaces '
+       '(os-interface) do not exist: 404.'),
+    _v('2.71', 'Server show and update (and rebuild) give server_groups: '
+       'the uuids of the groups the server is in.', ('servers',)),
+    _v('2.72', 'Servers can be created with neutron ports that have a '
+       'resource request (QoS minimum bandwidth).', ('servers',),
+       refused='Ports do not exist in nova_lite (addresses come from the '
+       'flat network): port in networks stays a 400.'),
+    _v('2.73', 'The lock action takes locked_reason, shown (null unless '
+       'locked with one) in server show, detail and update; server lists '
+       'filter by locked.', ('server_actions', 'servers')),
+    _v('2.74', 'Server create takes host and/or hypervisor_hostname (the '
+       'compute:servers:create:requested_destination policy, admins by '
+       'default; an unknown one is a 400): the scheduler places the '
+       'servers there only, its filters still run.', ('servers',)),
+    _v('2.75', 'Unknown query parameters are a 400 (servers, flavors, key '
+       'pairs, limits, quota sets, server groups, services, '
+       'os-simple-tenant-usage); Update Server answers the whole server as '
+       'Show Server does; flavor swap is 0 instead of ""; with_servers '
+       'always gives servers (maybe empty).',
+       ('servers', 'flavors', 'keypairs', 'limits', 'quota_sets',
+        'server_groups', 'services', 'hypervisors', 'simple_tenant_usage')),
+    _v('2.76', 'os-server-external-events takes power-update.',
+       ('server_external_events',),
+       refused='os-server-external-events does not exist: 404.'),
+    _v('2.77', 'Unshelving a shelved offloaded server takes an '
+       'availability_zone.', ('shelve',),
+       refused='Shelving does not exist: the unshelve action is a 400 '
+       '(unknown action).'),
+    _v('2.78', 'GET /servers/{id}/topology shows the NUMA topology of a '
+       'server (nova_lite guests have none: nodes is empty and '
+       'pagesize_kb null, as for any server without one).',
+       ('server_topology',)),
+    _v('2.79', 'Volume attachments take and show delete_on_termination.',
+       ('volumes',),
+       refused='Volume attachments (os-volume_attachments) do not exist: '
+       '404.'),
+    _v('2.80', 'os-migrations and server migrations show user_id and '
+       'project_id; os-migrations filters by them.', ('migrations',)),
+    _v('2.81', 'POST /os-aggregates/{id}/images has the hosts of the '
+       'aggregate download images into their image cache (admins; 202).',
+       ('aggregates',)),
+    _v('2.82', 'os-server-external-events takes accelerator-request-bound.',
+       ('server_external_events',),
+       refused='os-server-external-events (and accelerators) do not '
+       'exist: 404.'),
+    _v('2.83', 'Members may filter server lists by availability_zone, '
+       'config_drive, key_name, created_at, launched_at, terminated_at, '
+       'power_state, task_state, vm_state, progress and user_id (admins '
+       'only before).', ('servers',)),
+    _v('2.84', 'Instance action events show details: the fault message of '
+       'a failed event.', ('instance_actions',)),
+    _v('2.85', 'PUT /servers/{id}/os-volume_attachments/{volume_id} takes '
+       'delete_on_termination.', ('volumes',),
+       refused='Volume attachments (os-volume_attachments) do not exist: '
+       '404.'),
 )
 
 #: (method, Flask rule) → (first version, last version or None) of
@@ -145,7 +325,18 @@ _SERVER_MIGRATIONS = '/v2.1/servers/<server_id>/migrations'
 ROUTES = {
     ('GET', _SERVER_MIGRATIONS): ('2.23', None),
     ('GET', _SERVER_MIGRATIONS + '/<migration_id>'): ('2.23', None),
-    ('PUT', '/v2.1/os-services/force-down'): ('2.11', None),
+    ('PUT', '/v2.1/os-services/force-down'): ('2.11', '2.52'),
+    ('PUT', '/v2.1/os-services/enable'): ('2.1', '2.52'),
+    ('PUT', '/v2.1/os-services/disable'): ('2.1', '2.52'),
+    ('PUT', '/v2.1/os-services/disable-log-reason'): ('2.1', '2.52'),
+    ('PUT', '/v2.1/os-services/<service_id>'): ('2.53', None),
+    ('PUT', '/v2.1/flavors/<flavor_id>'): ('2.55', None),
+    ('GET', '/v2.1/servers/<server_id>/topology'): ('2.78', None),
+    ('POST', '/v2.1/os-aggregates/<aggregate_id>/images'): ('2.81', None),
+    ('GET', '/v2.1/os-hypervisors/<hostname_pattern>/search'): ('2.1',
+                                                                '2.52'),
+    ('GET', '/v2.1/os-hypervisors/<hostname_pattern>/servers'): ('2.1',
+                                                                 '2.52'),
     ('GET', _TAGS): ('2.26', None),
     ('PUT', _TAGS): ('2.26', None),
     ('DELETE', _TAGS): ('2.26', None),

@@ -46,6 +46,7 @@ from nova_lite.api import openapi
 from nova_lite.api import openstack
 from nova_lite.api.openstack import compute
 from nova_lite.api import schemas
+from nova_lite.api.schemas import queries
 from nova_lite.compute import api as compute_api
 from nova_lite import exception
 from nova_lite import policy
@@ -233,11 +234,14 @@ def _reject_nul_in_url():
 def _validate_body():
     """Parse and validate the body of routes listed in
     ``schemas.route_schemas()`` (the schema of the request's
-    microversion) into ``flask.g.body``."""
+    microversion) into ``flask.g.body``; from microversion 2.75 refuse
+    unknown query parameters (``schemas.queries``)."""
     flask.g.body = None
     rule = flask.request.url_rule
     if rule is None:
         return
+    if microversion.at_least('2.75'):
+        queries.check(flask.request.method, rule.rule, flask.request.args)
     schema = schemas.for_version(
         flask.current_app.config['ROUTE_SCHEMAS'].get(
             (flask.request.method, rule.rule)), microversion.requested())

@@ -12,6 +12,7 @@ import uuid as uuidlib
 
 from oslo_config import cfg
 from oslo_log import log as logging
+from oslo_serialization import jsonutils
 
 from nova_lite.compute import admission
 from nova_lite.compute import api_actions
@@ -21,6 +22,7 @@ from nova_lite.compute import naming
 from nova_lite.compute import rpcapi as compute_rpcapi
 from nova_lite.compute import server_groups
 from nova_lite.compute import states
+from nova_lite.compute import tags as instance_tags
 from nova_lite.compute import topology
 from nova_lite.compute import update_events
 from nova_lite.conductor import rpcapi as conductor_rpcapi
@@ -78,7 +80,8 @@ class API(api_actions.ServerActions):
                user_data=None, key_name=None, key_data=None,
                scheduler_hints=None, instance_group=None, access_ips=None,
                hostname=None, description=None, config_drive=False,
-               admin_pass=None):
+               admin_pass=None, network_request=None, tags=None,
+               requested_host=None, requested_node=None):
         """Create as many instance records as the quotas allow between
         ``min_count`` and ``max_count``, and cast their build.
 
@@ -90,7 +93,13 @@ class API(api_actions.ServerActions):
 
         ``access_ips`` (dict ``access_ip_v4``/``access_ip_v6``) are the
         user-declared access addresses shown as accessIPv4/6;
-        ``description`` the server description (microversion 2.19).
+        ``description`` the server description (microversion 2.19);
+        ``network_request`` None for the flat network or
+        ``network_api.NO_NETWORK`` for servers without any network
+        (microversion 2.37: no fixed IP, no NIC); ``tags`` the server
+        tags of every server (microversion 2.52); ``requested_host``
+        and ``requested_node`` restrict the scheduling to that compute
+        host and/or node (microversion 2.74, checked by the caller).
 
         ``key_name`` names a key pair of the user, whose public key
         becomes ``key_data`` unless that is given.
@@ -107,6 +116,9 @@ class API(api_actions.ServerActions):
         """
         if min_count > max_count:
             raise exception.Invalid(reason='min_count must be <= max_count')
+        tags = sorted(set(tags or ()))
+        if len(tags) > instance_tags.MAX_TAGS:
+            raise instance_tags.TooManyTags(max=instance_tags.MAX_TAGS)
         # Every check reads in one transaction (one connection, one
         # commit): the writes below start another.
         with db_session.reader(context):
@@ -132,15 +144,18 @@ class API(api_actions.ServerActions):
             value.update(access_ips or {}, display_description=description,
                          config_drive=bool(config_drive
                                            or CONF.force_config_drive),
-                         admin_pass=admin_pass)
+                         admin_pass=admin_pass,
+                         network_request=network_request)
         rows = instance_db.instances_create(
             context, values, metadata or {},
-            group_id=(instance_group or {}).get('id'))
+            group_id=(instance_group or {}).get('id'), tags=tags)
         rows = self._name_by_id(context, rows, values)
         self._recheck_quota(context, flavor, rows, limits, user_limits)
         spec = self._request_spec(context, flavor, image, count,
                                   availability_zone, scheduler_hints,
                                   instance_group)
+        spec.requested_host = requested_host
+        spec.requested_node = requested_node
         instances = [instance_obj.Instance.from_dict(dict(
             v, metadata=dict(metadata or {}), created_at=r.created_at))
             for v, r in zip(values, rows, strict=True)]
@@ -214,7 +229,7 @@ class API(api_actions.ServerActions):
         if flavor['disabled']:
             raise exception.Invalid(reason='Flavor %s is disabled.'
                                     % flavor_id)
-        return flavor
+        return flavors.with_extra_specs(context, flavor)
 
     def _image_for_create(self, context, image_ref, flavor):
         image_id = str(image_ref).rstrip('/').rsplit('/', 1)[-1]
@@ -270,6 +285,8 @@ class API(api_actions.ServerActions):
             'flavor_name': flavor['name'], 'vcpus': flavor['vcpus'],
             'memory_mb': flavor['memory_mb'], 'root_gb': flavor['root_gb'],
             'ephemeral_gb': flavor['ephemeral_gb'],
+            'flavor_swap': flavor['swap'],
+            'flavor_extra_specs': jsonutils.dumps(flavor['extra_specs']),
             'vm_state': states.BUILDING, 'task_state': states.SCHEDULING,
             'power_state': states.NOSTATE, 'reservation_id': reservation_id,
             'launch_index': index, 'availability_zone': availability_zone,

@@ -111,17 +111,21 @@ class ServerActions:
                                       states.POWERING_ON, (states.STOPPED,))
         self.compute.start_instance(context, instance.host, instance_uuid)
 
-    def lock(self, context, instance_uuid, locked):
+    def lock(self, context, instance_uuid, locked, reason=None):
         """Lock or unlock a server (locked servers refuse actions of
-        non-admins)."""
+        non-admins); ``reason`` (microversion 2.73) is kept while locked,
+        unlocking clears it."""
         instance = self.get(context, instance_uuid)
         instance_db.instance_update(context, instance_uuid, {
             'locked': locked,
             'locked_by': ('admin' if context.is_admin else 'owner')
-            if locked else None})
+            if locked else None,
+            'locked_reason': reason if locked else None})
         action_db.action_start(context, instance_uuid,
                                'lock' if locked else 'unlock')
-        update_events.server_changed(context, instance, locked=locked)
+        update_events.server_changed(
+            context, instance, locked=locked,
+            locked_reason=reason if locked else None)
 
     def get_console_output(self, context, instance_uuid, length=None):
         """The guest's console log (RPC call to its compute).
@@ -157,6 +161,11 @@ class ServerActions:
         return self.compute.get_instance_diagnostics(
             context, instance.host, instance.uuid, standard=standard,
             timeout=timeout)
+
+    def cache_images(self, context, host, image_ids):
+        """Cast to ``host``'s compute: download ``image_ids`` into its
+        image cache (microversion 2.81)."""
+        self.compute.cache_images(context, host, image_ids)
 
     def get_host_uptime(self, context, host):
         """The ``uptime`` line of ``host`` (RPC call to its compute).

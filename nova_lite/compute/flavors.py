@@ -53,6 +53,16 @@ def create(context, values):
     return flavor_db.flavor_create(context, values)
 
 
+def update_description(context, flavorid, description):
+    """Set (or with None clear) a flavor's description (compute API
+    microversion 2.55); returns the flavor dict.
+
+    :raises: FlavorNotFound (404)
+    """
+    return flavor_db.flavor_update_description(context, flavorid,
+                                               description)
+
+
 def delete(context, flavorid):
     """Delete a flavor (servers keep their copy of its sizes).
 
@@ -70,6 +80,20 @@ def get_extra_specs(context, flavorid):
     """
     return flavor_extras.extra_specs_get(context,
                                          get(context, flavorid)['id'])
+
+
+def with_all_extra_specs(context, flavors):
+    """``flavors`` (dicts) each with its ``extra_specs`` added; one
+    SELECT (microversion 2.61's flavor bodies)."""
+    specs = flavor_extras.extra_specs_of(context, [f['id'] for f in flavors])
+    return [dict(f, extra_specs=specs[f['id']]) for f in flavors]
+
+
+def with_extra_specs(context, flavor):
+    """``flavor`` (a flavor dict) with its ``extra_specs`` ({key:
+    value}) added: the copy a server keeps (microversion 2.47)."""
+    return dict(flavor, extra_specs=flavor_extras.extra_specs_get(
+        context, flavor['id']))
 
 
 def update_extra_specs(context, flavorid, specs):

@@ -23,6 +23,7 @@ from nova_lite import availability_zones as az
 from nova_lite.db import aggregates as aggregate_db
 from nova_lite.db import compute_nodes as node_db
 from nova_lite.db import hypervisors as hypervisor_db
+from nova_lite.db import images as image_db
 from nova_lite.db import instances as instance_db
 from nova_lite.db import services as service_db
 from nova_lite.db import session as db_session
@@ -89,6 +90,38 @@ def service_update(context, host, binary, values):
     return updated
 
 
+def service_get_by_uuid(context, service_uuid):
+    """The live service of ``service_uuid`` (microversion 2.53), with
+    ``up`` and ``zone``.
+
+    :raises: ServiceNotFound (404)
+    """
+    service = service_db.service_get_by_uuid(context, service_uuid)
+    zones = aggregate_db.host_zones(context)
+    return _with_state(service, zones, timeutils.utcnow())
+
+
+def service_update_by_uuid(context, service_uuid, values):
+    """``service_update`` of the service of ``service_uuid`` (2.53);
+    returns it as ``service_get_by_uuid`` does.
+
+    :raises: ServiceNotFound (404)
+    """
+    service = service_db.service_get_by_uuid(context, service_uuid)
+    updated = service_db.service_update(context, service['id'], values)
+    notifications.service(context, 'update', updated)
+    return service_get_by_uuid(context, service_uuid)
+
+
+def service_delete_by_uuid(context, service_uuid):
+    """``service_delete`` of the service of ``service_uuid`` (2.53).
+
+    :raises: ServiceNotFound (404), Conflict (409)
+    """
+    service = service_db.service_get_by_uuid(context, service_uuid)
+    service_delete(context, service['id'])
+
+
 def service_delete(context, service_id):
     """Delete a service (int id); a compute service takes its compute
     nodes with it.
@@ -151,16 +184,21 @@ def hypervisor_search(context, pattern):
     return found
 
 
-def hypervisor_get(context, hypervisor_id, detail=False):
+def hypervisor_get(context, hypervisor_id, detail=False, by_uuid=False):
     """The hypervisor whose id is ``hypervisor_id`` (the id as the URL
-    has it: a decimal string), as ``hypervisor_list`` shows it.
+    has it: a decimal string; its ``uuid`` with ``by_uuid``, as from
+    microversion 2.53), as ``hypervisor_list`` shows it.
 
     :raises: ComputeHostNotFound (404) for unknown or malformed ids
     """
     found = []
-    if hypervisor_id.isdigit() and str(int(hypervisor_id)) == \
+    now = timeutils.utcnow()
+    if by_uuid:
+        found = [_with_service_state(h, now) for h in
+                 hypervisor_db.hypervisor_get_all(
+                     context, node_uuid=hypervisor_id, workload=detail)]
+    elif hypervisor_id.isdigit() and str(int(hypervisor_id)) == \
             hypervisor_id and int(hypervisor_id) <= MAX_ID:
-        now = timeutils.utcnow()
         found = [_with_service_state(h, now) for h in
                  hypervisor_db.hypervisor_get_all(
                      context, node_id=int(hypervisor_id), workload=detail)]
@@ -170,13 +208,15 @@ def hypervisor_get(context, hypervisor_id, detail=False):
     return found[0]
 
 
-def hypervisor_servers(context, pattern):
+def hypervisor_servers(context, pattern=None, hypervisors=None):
     """``[(hypervisor, [{"uuid", "id"}, ...])]`` of the hypervisors
-    matching ``pattern`` with their live instances; two SELECTs.
+    matching ``pattern`` (or of ``hypervisors``) with their live
+    instances; two SELECTs.
 
-    :raises: ComputeHostNotFound (404) when nothing matches
+    :raises: ComputeHostNotFound (404) when nothing matches ``pattern``
     """
-    found = hypervisor_search(context, pattern)
+    found = hypervisors if hypervisors is not None else \
+        hypervisor_search(context, pattern)
     servers = hypervisor_db.hypervisor_servers(context, found)
     return [(h, servers[h['id']]) for h in found]
 
@@ -188,7 +228,7 @@ def hypervisor_statistics(context):
     return hypervisor_db.hypervisor_statistics(context)
 
 
-def hypervisor_uptime(context, hypervisor_id, compute_api):
+def hypervisor_uptime(context, hypervisor_id, compute_api, by_uuid=False):
     """``(hypervisor, uptime line)``: the host's ``uptime`` output, asked
     of its compute service over RPC.
 
@@ -197,7 +237,7 @@ def hypervisor_uptime(context, hypervisor_id, compute_api):
         when the compute service is down (no call is made),
         NotSupportedByDriver (501)
     """
-    hypervisor = hypervisor_get(context, hypervisor_id)
+    hypervisor = hypervisor_get(context, hypervisor_id, by_uuid=by_uuid)
     if not hypervisor['service']['up']:
         raise exception.ComputeServiceUnavailable(host=hypervisor['host'])
     return hypervisor, compute_api.get_host_uptime(context,
@@ -311,6 +351,31 @@ def aggregate_list(context):
 def aggregate_get(context, aggregate_id):
     """:raises: AggregateNotFound (404)"""
     return aggregate_db.aggregate_get(context, aggregate_id)
+
+
+def aggregate_cache_images(context, aggregate_id, image_ids, compute_api):
+    """Ask every host of the aggregate to download ``image_ids`` into its
+    image cache (compute API microversion 2.81): one cast per host to
+    its compute service (``compute_api``, a ``compute.api.API``).
+
+    :returns: the hosts asked
+    :raises: AggregateNotFound (404); Invalid (400) for an image that is
+        unknown or not active
+    """
+    aggregate = aggregate_db.aggregate_get(context, aggregate_id)
+    for image_id in image_ids:
+        try:
+            image = image_db.image_get(context, image_id)
+        except exception.ImageNotFound:
+            raise exception.Invalid(reason='image %s could not be found'
+                                    % image_id) from None
+        if image['status'] != 'active':
+            raise exception.Invalid(reason='image %s is not active'
+                                    % image_id)
+    hosts = sorted(aggregate['hosts'])
+    for host in hosts:
+        compute_api.cache_images(context, host, image_ids)
+    return hosts
 
 
 def aggregate_create(context, name, availability_zone=None):

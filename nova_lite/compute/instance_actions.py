@@ -15,18 +15,22 @@ from nova_lite.db import instances as instance_db
 from nova_lite import exception
 
 
-def get_all(context, instance_uuid, deleted=False):
+def get_all(context, instance_uuid, deleted=False, **page):
     """The actions of a server the caller may see, newest first; with
     ``deleted`` also of a deleted server (compute API microversion 2.21).
+    ``page``: ``limit``, ``marker`` (a request id), ``changes_since``,
+    ``changes_before`` (microversions 2.58 and 2.66; see
+    ``db.actions.actions_get``).
 
-    :raises: InstanceNotFound (404), also for another project's server
+    :raises: InstanceNotFound (404), also for another project's server;
+        Invalid (400) for an unknown marker
     """
     lookup = context
     if deleted:
         lookup = copy.copy(context)
         lookup.read_deleted = 'yes'
     instance_db.instance_get(lookup, instance_uuid)
-    return action_db.actions_get(context, instance_uuid)
+    return action_db.actions_get(context, instance_uuid, **page)
 
 
 def get(context, instance_uuid, request_id, deleted=False):
@@ -41,6 +45,16 @@ def get(context, instance_uuid, request_id, deleted=False):
             return action
     raise exception.NotFound('Action %s on instance %s could not be found.'
                              % (request_id[:64], instance_uuid))
+
+
+def project_of(context, instance_uuid):
+    """The project id of a server the caller may see (deleted or not).
+
+    :raises: InstanceNotFound (404)
+    """
+    lookup = copy.copy(context)
+    lookup.read_deleted = 'yes'
+    return instance_db.instance_get(lookup, instance_uuid).project_id
 
 
 def latest(context, instance_uuid, action, started_by):

@@ -45,7 +45,7 @@ def instance_lock(instance_uuid):
 class ComputeManager(service.Manager):
     """RPC endpoint of ``compute.<host>``."""
 
-    target = messaging.Target(version='1.2')
+    target = messaging.Target(version='1.3')
 
     def __init__(self, host, driver=None):
         super().__init__(host)
@@ -311,6 +311,32 @@ class ComputeManager(service.Manager):
         except NotImplementedError:
             raise exception.NotSupportedByDriver(
                 operation='diagnostics', host=self.host) from None
+    def cache_images(self, context, image_ids):
+        """Cast target: download ``image_ids`` into the host's image cache
+        in the build executor (the RPC worker returns at once); a failure
+        of one image is logged and the others go on."""
+        try:
+            self._executor.submit(self._cache_images, context,
+                                  list(image_ids))
+        except futurist.RejectedSubmission:
+            LOG.warning('Build queue of %s is full: not caching images %s',
+                        self.host, image_ids)
+
+    def _cache_images(self, context, image_ids):
+        for image_id in image_ids:
+            try:
+                fetched = self.driver.cache_image(context, image_id)
+            except NotImplementedError:
+                LOG.info('The driver of %s keeps no image cache',
+                         self.host)
+                return
+            except Exception as exc:  # noqa: BLE001 - logged, go on
+                LOG.warning('Caching image %s on %s failed: %s', image_id,
+                            self.host, exc)
+                continue
+            LOG.info('Image %s %s on %s', image_id,
+                     'cached' if fetched else 'was already cached',
+                     self.host)
 
     def get_console_output(self, context, instance_uuid, tail_length=None):
         """RPC call: the console log, last ``tail_length`` lines.

@@ -5,6 +5,7 @@ History:
           stop_instance, start_instance, get_console_output
     1.1 - get_host_uptime
     1.2 - get_instance_diagnostics
+    1.3 - cache_images
 """
 import oslo_messaging as messaging
 
@@ -14,7 +15,7 @@ TOPIC = 'compute'
 
 
 class ComputeAPI:
-    VERSION = '1.2'
+    VERSION = '1.3'
 
     def __init__(self):
         self.client = rpc.get_client(messaging.Target(topic=TOPIC,
@@ -69,6 +70,12 @@ class ComputeAPI:
         return self._prepare(host, '1.2', timeout).call(
             context, 'get_instance_diagnostics', instance_uuid=instance_uuid,
             standard=standard)
+
+    def cache_images(self, context, host, image_ids):
+        """Cast: download ``image_ids`` into ``host``'s image cache
+        (compute API microversion 2.81)."""
+        self._prepare(host, '1.3').cast(context, 'cache_images',
+                                        image_ids=list(image_ids))
 
     def get_console_output(self, context, host, instance_uuid, tail_length):
         """Call: the last ``tail_length`` lines (all when None) of the

@@ -14,10 +14,11 @@ from nova_lite import exception
 from nova_lite import notifications
 
 
-def create(context, name, policy):
+def create(context, name, policy, rules=None):
     """A new group of the caller's project and user, with no members;
-    server_group.create."""
-    group = group_db.instance_group_create(context, name, policy)
+    server_group.create.  ``rules``: ``{"max_server_per_host": N}`` of an
+    anti-affinity group (compute API microversion 2.64)."""
+    group = group_db.instance_group_create(context, name, policy, rules)
     notifications.server_group(context, 'server_group.create', group)
     return group
 
@@ -42,6 +43,13 @@ def find(context, group_uuid=None, name=None):
                                            and group['name'] == name):
             return group
     return None
+
+
+def groups_of_instance(context, instance_uuid):
+    """Uuids of the server groups the server is a member of (compute API
+    microversion 2.71's ``server_groups``; the caller has read the
+    server)."""
+    return group_db.groups_of_instance(context, instance_uuid)
 
 
 def delete(context, group_uuid):

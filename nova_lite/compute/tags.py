@@ -12,6 +12,7 @@ from nova_lite.db import tags as tag_db
 from nova_lite import exception
 
 MAX_TAGS = tag_db.MAX_TAGS
+TooManyTags = tag_db.TooManyTags
 #: vm_states in which tags may change (with no task_state).
 MUTABLE_STATES = (states.ACTIVE, states.STOPPED)
 

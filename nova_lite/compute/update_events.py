@@ -16,8 +16,8 @@ from nova_lite.objects import instance as instance_obj
 CONF = cfg.CONF
 
 #: Instance columns the payload takes that ``objects.Instance`` lacks.
-_ROW_FIELDS = ('locked', 'display_description', 'launched_at',
-               'terminated_at', 'updated_at')
+_ROW_FIELDS = ('locked', 'locked_reason', 'display_description',
+               'launched_at', 'terminated_at', 'updated_at')
 
 
 def server_changed(context, before, after=None, **changes):
@@ -28,7 +28,7 @@ def server_changed(context, before, after=None, **changes):
     :param after: its row read after the change, when the caller has it
     :param changes: payload fields the change set and ``after`` lacks
         (``state`` / ``task_state`` for the new vm/task state,
-        ``locked``, ``metadata``)
+        ``locked``, ``locked_reason``, ``metadata``)
     """
     if not notifications.updates_enabled():
         return

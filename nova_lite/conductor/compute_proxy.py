@@ -176,7 +176,8 @@ def instance_terminated(context, instance_uuid, host, event):
 def build_start(context, instance_uuid, host, allocate_network=True,
                 guest_data=False):
     """Claim a build for ``host``: task_state None → spawning while
-    building there; then allocate its NIC.
+    building there; then allocate its NIC (none for a server created
+    with ``"networks": "none"``, microversion 2.37).
 
     With ``guest_data`` (RPC 1.3) the answer is a dict ``network_info``
     ([VIF]) and ``guest_data``: what the guest is told about itself
@@ -190,8 +191,9 @@ def build_start(context, instance_uuid, host, allocate_network=True,
     already spawning on ``host`` and answers as the first time (the NIC
     allocation is idempotent).
 
-    :returns: [VIF] (empty without ``allocate_network``), or None when
-        the instance is gone or no longer waits for this host
+    :returns: [VIF] (empty without ``allocate_network`` or for a server
+        without network), or None when the instance is gone or no longer
+        waits for this host
     """
     if not _update_if(context, instance_uuid,
                       {'task_state': states.SPAWNING},
@@ -204,8 +206,15 @@ def build_start(context, instance_uuid, host, allocate_network=True,
             return None
     network_info = []
     if allocate_network:
-        instance = instance_obj.Instance(uuid=instance_uuid)
-        network_info = network_api.allocate_for_instance(context, instance)
+        try:
+            request = instance_db.instance_network_request(context,
+                                                           instance_uuid)
+        except exception.InstanceNotFound:
+            return None
+        if request != network_api.NO_NETWORK:
+            instance = instance_obj.Instance(uuid=instance_uuid)
+            network_info = network_api.allocate_for_instance(context,
+                                                             instance)
     if not guest_data:
         return network_info
     try:

@@ -5,6 +5,7 @@ the request (``request_id``) that started it; times are naive UTC.
 import sqlalchemy as sa
 
 from nova_lite.db import models
+from nova_lite import exception
 from nova_lite.db.session import reader
 from nova_lite.db.session import Record
 from nova_lite.db.session import retry_on_deadlock
@@ -74,14 +75,40 @@ def _insert_event(session, where, values):
         preserve_rowcount=True)).rowcount == 1
 
 
-def actions_get(context, instance_uuid):
+def actions_get(context, instance_uuid, limit=None, marker=None,
+                changes_since=None, changes_before=None):
     """Actions of an instance, newest first: ``Record`` of the action's
     columns with ``events`` (tuple of event Records, oldest first); two
-    statements."""
+    statements (three with ``marker``).
+
+    :param limit: at most this many actions (None: all)
+    :param marker: the request id of the action the page starts after
+    :param changes_since: only actions last changed (``updated_at``, or
+        ``start_time`` when never updated) at or after this naive UTC
+        datetime; ``changes_before`` at or before it
+    :raises: Invalid (400) for a marker that is no action of the
+        instance
+    """
     act, evt = models.InstanceAction, models.InstanceActionEvent
+    changed = sa.func.coalesce(act.updated_at, act.start_time)
+    query = sa.select(act).where(act.instance_uuid == instance_uuid)
+    if changes_since is not None:
+        query = query.where(changed >= changes_since)
+    if changes_before is not None:
+        query = query.where(changed <= changes_before)
     with reader(context) as session:
-        actions = list(session.scalars(sa.select(act).where(
-            act.instance_uuid == instance_uuid).order_by(act.id.desc())))
+        if marker is not None:
+            marker_id = session.scalar(sa.select(sa.func.max(act.id)).where(
+                act.instance_uuid == instance_uuid,
+                act.request_id == marker))
+            if marker_id is None:
+                raise exception.Invalid(reason='marker [%s] not found'
+                                        % marker[:64])
+            query = query.where(act.id < marker_id)
+        query = query.order_by(act.id.desc())
+        if limit is not None:
+            query = query.limit(limit)
+        actions = list(session.scalars(query))
         events = {}
         if actions:
             for row in session.scalars(sa.select(evt).where(

@@ -82,9 +82,10 @@ _HARD_POLICIES = ('affinity', 'anti-affinity')
 def _check_group_policy(session, group_uuid, policy, compute_node_id,
                         instance_uuid):
     """Raise GroupPolicyViolation if claiming ``compute_node_id`` breaks
-    the hard ``policy``: another member of the group holds an allocation
-    on the node's host (anti-affinity) or on another host (affinity); the
-    exception's ``host`` is that member's host.
+    the hard ``policy``: as many other members of the group as its
+    ``max_server_per_host`` rule allows (1 without the rule) hold an
+    allocation on the node's host (anti-affinity), or one does on another
+    host (affinity); the exception's ``host`` is that member's host.
 
     The group row is locked first (SELECT ... FOR UPDATE; SQLite already
     serializes writers with BEGIN IMMEDIATE), so claims of one group run
@@ -93,23 +94,29 @@ def _check_group_policy(session, group_uuid, policy, compute_node_id,
     with the instances.
     """
     grp = models.InstanceGroup.__table__
-    group_id = session.execute(sa.select(grp.c.id).where(
+    group = session.execute(sa.select(grp.c.id, grp.c.rules).where(
         grp.c.uuid == group_uuid, grp.c.deleted == 0).with_for_update()
-    ).scalar()
-    if group_id is None:
+    ).first()
+    if group is None:
         return
-    host = session.execute(_group_clash_query(policy), {
-        'group_id': group_id, 'instance_uuid': instance_uuid,
-        'node_id': compute_node_id}).scalar()
-    if host is not None:
-        raise exception.GroupPolicyViolation(host=host, policy=policy,
+    # An anti-affinity group's max_server_per_host rule (microversion
+    # 2.64) lets that many members share a host (1 by default).
+    allowed = int((group.rules or {}).get('max_server_per_host', 1)) \
+        if policy == 'anti-affinity' else 1
+    hosts = session.execute(_group_clash_query(policy), {
+        'group_id': group.id, 'instance_uuid': instance_uuid,
+        'node_id': compute_node_id, 'allowed': allowed}).scalars().all()
+    if len(hosts) >= allowed:
+        raise exception.GroupPolicyViolation(host=hosts[0], policy=policy,
                                              group_uuid=group_uuid)
 
 
 @functools.lru_cache(maxsize=None)
 def _group_clash_query(policy):
-    """Host of another member of ``group_id`` whose allocation breaks
-    ``policy`` if ``instance_uuid`` goes to node ``node_id``."""
+    """Hosts of (at most ``allowed``) other members of ``group_id`` whose
+    allocations break ``policy`` if ``instance_uuid`` goes to node
+    ``node_id``: ``allowed`` of them on the node's host break
+    anti-affinity, one on another host affinity."""
     member = models.InstanceGroupMember.__table__
     alloc = models.Allocation.__table__
     node = models.ComputeNode.__table__
@@ -124,7 +131,7 @@ def _group_clash_query(policy):
             .where(member.c.group_id == sa.bindparam('group_id'),
                    member.c.instance_uuid != sa.bindparam('instance_uuid'),
                    clash)
-            .limit(1))
+            .limit(sa.bindparam('allowed')))
 
 
 def _already_claimed_on(context, instance_uuid, compute_node_id):

@@ -86,6 +86,22 @@ def flavor_get_all(context, is_public=True, min_memory_mb=None,
 
 
 @retry_on_deadlock
+def flavor_update_description(context, flavorid, description):
+    """Set the live flavor's ``description`` (None clears it); returns
+    the flavor dict.
+
+    :raises: FlavorNotFound
+    """
+    with writer(context) as session:
+        result = session.execute(sa.update(models.Flavor).where(
+            models.Flavor.flavorid == str(flavorid),
+            models.Flavor.deleted == 0).values(description=description))
+        if result.rowcount != 1:
+            raise exception.FlavorNotFound(flavor_id=flavorid)
+    return flavor_get_by_flavorid(context, flavorid)
+
+
+@retry_on_deadlock
 def flavor_destroy(context, flavorid):
     """:raises: FlavorNotFound"""
     with writer(context) as session:

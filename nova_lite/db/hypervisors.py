@@ -44,7 +44,7 @@ def _workload(node, inst):
             .scalar_subquery())
 
 
-def _select(columns, node, svc, pattern=None, node_id=None):
+def _select(columns, node, svc, pattern=None, node_id=None, node_uuid=None):
     """SELECT ``columns`` of the live nodes joined to their live compute
     service, by node id."""
     query = (sa.select(*columns)
@@ -57,15 +57,19 @@ def _select(columns, node, svc, pattern=None, node_id=None):
             pattern, autoescape=True))
     if node_id is not None:
         query = query.where(node.c.id == node_id)
+    if node_uuid is not None:
+        query = query.where(node.c.uuid == node_uuid)
     return query
 
 
-def hypervisor_get_all(context, pattern=None, node_id=None, workload=False):
+def hypervisor_get_all(context, pattern=None, node_id=None, workload=False,
+                       node_uuid=None):
     """Hypervisors, by node id; one SELECT.
 
     :param pattern: only nodes whose ``hypervisor_hostname`` contains it
         (case-sensitive on every backend)
     :param node_id: only this node id (int)
+    :param node_uuid: only the node of this uuid
     :param workload: add ``current_workload`` (int) to each
     :returns: list of dicts: the ``compute_nodes`` columns and
         ``service``, a dict of the ``services`` columns of the node's
@@ -76,7 +80,7 @@ def hypervisor_get_all(context, pattern=None, node_id=None, workload=False):
                               for c in svc.c]
     if workload:
         columns.append(_workload(node, inst).label('current_workload'))
-    query = _select(columns, node, svc, pattern, node_id)
+    query = _select(columns, node, svc, pattern, node_id, node_uuid)
     with reader(context) as session:
         rows = session.execute(query).mappings().all()
     result = []

@@ -51,14 +51,16 @@ def _instance_query(context, project_only=True):
 
 @retry_on_deadlock
 def instances_create(context, instances, metadata=None, action='create',
-                     group_id=None):
-    """Insert the rows of one create request, their metadata and their
+                     group_id=None, tags=()):
+    """Insert the rows of one create request, their metadata, tags and
     ``create`` instance actions, in one transaction.
 
     :param instances: list of dicts of ``models.Instance`` columns
     :param metadata: dict key → value applied to every instance
     :param group_id: id of the server group (``instance_groups.id``) the
         instances join, if any
+    :param tags: server tags (distinct, at most ``tags.MAX_TAGS``, checked
+        by the caller) applied to every instance (microversion 2.52)
     :returns: list of instance ``Record``: the columns, then
         ``metadata_items`` (Records) and ``fixed_ips`` (empty)
     """
@@ -76,6 +78,8 @@ def instances_create(context, instances, metadata=None, action='create',
                 action=action, instance_uuid=row.uuid,
                 request_id=context.request_id, user_id=context.user_id,
                 project_id=context.project_id, start_time=now))
+            session.add_all([models.Tag(resource_id=row.uuid, tag=tag)
+                             for tag in tags])
             if group_id is not None:
                 session.add(models.InstanceGroupMember(
                     group_id=group_id, instance_uuid=row.uuid,
@@ -121,15 +125,34 @@ def instance_states_get(context, instance_uuid):
     return Record(row._mapping)
 
 
+def instance_network_request(context, instance_uuid):
+    """What the create request of a live instance asked of the network:
+    None for the flat network, 'none' for no network (microversion
+    2.37); one statement.
+
+    :raises: InstanceNotFound
+    """
+    inst = models.Instance
+    with reader(context) as session:
+        row = session.execute(sa.select(inst.network_request).where(
+            inst.uuid == instance_uuid, inst.deleted == 0)).first()
+    if row is None:
+        raise exception.InstanceNotFound(instance_id=instance_uuid)
+    return row.network_request
+
+
 def _apply_instance_filters(query, filters):
     """``query`` narrowed by ``filters``: columns equal to the value
-    (``reservation_id``, ``host``, ...), in a list (``uuids``,
-    ``vm_state``, ``task_state``, ``availability_zones``: None in the
-    list matches no zone), ``vm_task_states`` (list of (vm_state,
+    (``reservation_id``, ``host``, ..., ``locked``, ``config_drive``,
+    ``created_at``, ``launched_at``, ``terminated_at``), in a list
+    (``power_state``, ``uuids``, ``vm_state``, ``task_state``,
+    ``availability_zones``: None in the list matches no zone),
+    ``vm_task_states`` (list of (vm_state,
     task_state) pairs, a task None matching no task), ``name`` (a regular
     expression on display_name), ``name_contains`` (list of strings each
     found, case-insensitively, in display_name or hostname),
-    ``changes_since`` (naive UTC datetime), ``ip``/``ip6`` (a regular
+    ``changes_since`` and ``changes_before`` (naive UTC datetimes, on
+    the last change: updated_at, else created_at), ``ip``/``ip6`` (a regular
     expression on the instance's IPv4/IPv6 fixed addresses) and the tag
     filters (``nova_lite.db.tags.filter_query``)."""
     inst = models.Instance
@@ -138,12 +161,25 @@ def _apply_instance_filters(query, filters):
     for key in simple:
         if filters.get(key) is not None:
             query = query.where(getattr(inst, key) == filters[key])
+    if filters.get('power_state') is not None:
+        query = query.where(inst.power_state.in_(filters['power_state']))
+    for key in ('created_at', 'launched_at', 'terminated_at'):
+        if filters.get(key) is not None:
+            query = query.where(getattr(inst, key) == filters[key])
+    if filters.get('locked') is not None:
+        query = query.where(inst.locked == bool(filters['locked']))
+    if filters.get('config_drive') is not None:
+        query = query.where(
+            inst.config_drive == bool(filters['config_drive']))
     if filters.get('uuids') is not None:
         query = query.where(inst.uuid.in_(filters['uuids']))
     if filters.get('vm_state') is not None:
         query = query.where(inst.vm_state.in_(filters['vm_state']))
     if filters.get('task_state') is not None:
-        query = query.where(inst.task_state.in_(filters['task_state']))
+        tasks = filters['task_state']
+        query = query.where(sa.or_(
+            inst.task_state.in_([t for t in tasks if t is not None]),
+            inst.task_state.is_(None) if None in tasks else sa.false()))
     if filters.get('vm_task_states') is not None:
         query = query.where(sa.or_(sa.false(), *[
             sa.and_(inst.vm_state == vm_state, inst.task_state.is_(None)
@@ -178,6 +214,11 @@ def _apply_instance_filters(query, filters):
         query = query.where(sa.or_(
             inst.updated_at >= since,
             sa.and_(inst.updated_at.is_(None), inst.created_at >= since)))
+    if filters.get('changes_before') is not None:
+        before = filters['changes_before']
+        query = query.where(sa.or_(
+            inst.updated_at <= before,
+            sa.and_(inst.updated_at.is_(None), inst.created_at <= before)))
     return query
 
 

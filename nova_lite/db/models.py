@@ -218,6 +218,8 @@ class Instance(TimestampMixin, SoftDeleteMixin, Base):
     user_data = Column(Text)
     locked = Column(Boolean, nullable=False, default=False)
     locked_by = Column(String(255))
+    # Why the server is locked (microversion 2.73), while it is.
+    locked_reason = Column(String(255))
     access_ip_v4 = Column(String(15))
     access_ip_v6 = Column(String(45))
     # The server description (compute API microversion 2.19).
@@ -225,6 +227,13 @@ class Instance(TimestampMixin, SoftDeleteMixin, Base):
     # Hypervisor-side name ([DEFAULT] instance_name_template), set at
     # create time; see nova_lite.compute.naming.
     instance_name = Column(String(255))
+    # What the create request asked of the network (microversion 2.37):
+    # NULL for the flat network, 'none' for no network at all.
+    network_request = Column(String(16))
+    # The rest of the flavor copied at create time (microversion 2.47's
+    # embedded flavor): swap in MiB, extra specs as a JSON object.
+    flavor_swap = Column(Integer)
+    flavor_extra_specs = Column(Text)
     launched_at = Column(DateTime)
     terminated_at = Column(DateTime)
     # Guest metadata (nova_lite.metadata): a config drive was asked for;

@@ -48,17 +48,20 @@ def _members(session, group_ids):
 
 def _to_dict(row, members):
     return {'id': row.id, 'uuid': row.uuid, 'name': row.name,
-            'policy': row.policy, 'project_id': row.project_id,
+            'policy': row.policy, 'rules': dict(row.rules or {}),
+            'project_id': row.project_id,
             'user_id': row.user_id, 'members': members,
             'created_at': row.created_at}
 
 
 @retry_on_deadlock
-def instance_group_create(context, name, policy):
-    """Create a group of the context's project and user."""
+def instance_group_create(context, name, policy, rules=None):
+    """Create a group of the context's project and user; ``rules`` (dict,
+    e.g. ``{"max_server_per_host": 2}``) refine its policy."""
     with writer(context) as session:
         row = models.InstanceGroup(
-            uuid=str(uuidlib.uuid4()), name=name, policy=policy, rules={},
+            uuid=str(uuidlib.uuid4()), name=name, policy=policy,
+            rules=dict(rules or {}),
             project_id=context.project_id, user_id=context.user_id)
         session.add(row)
         session.flush()
@@ -109,6 +112,26 @@ def instance_group_delete(context, group_uuid):
         session.execute(sa.delete(_member).where(_member.group_id == row.id))
         row.deleted = row.id
         row.deleted_at = utcnow()
+
+
+def groups_of_instance(context, instance_uuid):
+    """Uuids of the live groups ``instance_uuid`` is a member of (at most
+    one); one statement."""
+    with reader(context) as session:
+        return list(session.scalars(
+            sa.select(_grp.uuid).join(_member, _member.group_id == _grp.id)
+            .where(_member.instance_uuid == instance_uuid,
+                   _grp.deleted == 0).order_by(_grp.id)))
+
+
+def max_server_per_host(context, group_uuid):
+    """The ``max_server_per_host`` rule of an anti-affinity group: how
+    many members one host may run (1 when the group sets no rule or is
+    gone); one statement."""
+    with reader(context) as session:
+        rules = session.scalar(sa.select(_grp.rules).where(
+            _grp.uuid == group_uuid, _grp.deleted == 0))
+    return int((rules or {}).get('max_server_per_host', 1))
 
 
 def member_hosts(context, group_uuid):

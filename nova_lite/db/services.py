@@ -91,6 +91,18 @@ def service_get(context, service_id):
         return to_dict(row)
 
 
+def service_get_by_uuid(context, service_uuid):
+    """The live service whose ``uuid`` is ``service_uuid``.
+
+    :raises: ServiceNotFound"""
+    with reader(context) as session:
+        row = session.scalars(sa.select(models.Service).filter_by(
+            uuid=service_uuid, deleted=0)).first()
+        if row is None:
+            raise exception.ServiceNotFound(service_id=service_uuid)
+        return to_dict(row)
+
+
 @retry_on_deadlock
 def service_update(context, service_id, values):
     """Update a service (disabled, disabled_reason, forced_down)."""

@@ -12,6 +12,11 @@ from nova_lite import exception
 from nova_lite.objects import instance as instance_obj
 
 CONF = cfg.CONF
+
+#: ``instances.network_request`` of a server created without any network
+#: (``"networks": "none"``, compute API microversion 2.37): no fixed IP is
+#: allocated and the driver gets no NIC.  NULL means the flat network.
+NO_NETWORK = 'none'
 _CACHE = {}
 _CACHE_LOCK = threading.Lock()
 

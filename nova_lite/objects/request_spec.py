@@ -1,4 +1,5 @@
 """RequestSpec: what the scheduler needs to place one build request."""
+from oslo_utils import versionutils
 from oslo_versionedobjects import fields
 
 from nova_lite.objects import base
@@ -11,9 +12,14 @@ class RequestSpec(base.NovaLiteObject):
 
     ``scheduler_hints`` maps hint names (``same_host``, ``different_host``,
     ``group``) to lists of strings. ``ignore_hosts`` lists hosts already
-    tried by reschedules.
+    tried by reschedules.  ``requested_host`` and ``requested_node``
+    restrict the placement to that compute host and/or node (the
+    ``host`` and ``hypervisor_hostname`` of compute API microversion
+    2.74); the filters still run on it.
+
+    Version history: 1.0 initial; 1.1 requested_host, requested_node.
     """
-    VERSION = '1.0'
+    VERSION = '1.1'
     fields = {
         'project_id': fields.StringField(nullable=True),
         'user_id': fields.StringField(nullable=True),
@@ -26,7 +32,15 @@ class RequestSpec(base.NovaLiteObject):
         'instance_group_policy': fields.StringField(nullable=True),
         'scheduler_hints': fields.DictOfListOfStringsField(default={}),
         'ignore_hosts': fields.ListOfStringsField(default=[]),
+        'requested_host': fields.StringField(nullable=True),
+        'requested_node': fields.StringField(nullable=True),
     }
+
+    def obj_make_compatible(self, primitive, target_version):
+        super().obj_make_compatible(primitive, target_version)
+        if versionutils.convert_version_to_tuple(target_version) < (1, 1):
+            primitive.pop('requested_host', None)
+            primitive.pop('requested_node', None)
 
     @property
     def vcpus(self):

@@ -5,6 +5,9 @@ from oslo_policy import policy
 from nova_lite.policies import base
 
 AGGREGATES = 'os_compute_api:os-aggregates:%s'
+#: Pre-cache images on an aggregate's hosts (microversion 2.81), as Nova
+#: names it.
+IMAGES = 'compute:aggregates:images'
 
 _A = '/os-aggregates/{aggregate_id}'
 
@@ -29,6 +32,12 @@ rules = [
         _A + '/action (remove_host)'),
     _op('set_metadata', 'Set or delete metadata of an aggregate', 'POST',
         _A + '/action (set_metadata)'),
+    policy.DocumentedRuleDefault(
+        name=IMAGES, check_str=base.ADMIN,
+        description='Download images into the image cache of the hosts '
+                    'of an aggregate (microversion 2.81)',
+        operations=[{'method': 'POST', 'path': _A + '/images'}],
+        scope_types=['project']),
 ]
 
 

@@ -22,6 +22,11 @@ rules = [
         operations=[{'method': 'POST', 'path': '/flavors'}],
         scope_types=['project']),
     policy.DocumentedRuleDefault(
+        name=FLAVOR_MANAGE % 'update', check_str=base.ADMIN,
+        description='Update a flavor\'s description (microversion 2.55)',
+        operations=[{'method': 'PUT', 'path': '/flavors/{flavor_id}'}],
+        scope_types=['project']),
+    policy.DocumentedRuleDefault(
         name=FLAVOR_MANAGE % 'delete', check_str=base.ADMIN,
         description='Delete a flavor',
         operations=[{'method': 'DELETE', 'path': '/flavors/{flavor_id}'}],

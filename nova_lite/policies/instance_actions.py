@@ -21,8 +21,12 @@ rules = [
         'List the actions of a server', _A),
     _op('show', base.PROJECT_READER_OR_ADMIN,
         'Show an action of a server', _A + '/{request_id}'),
-    _op('events', base.PROJECT_READER_OR_ADMIN,
-        'Show the events of an action', _A + '/{request_id}'),
+    # Before microversion 2.51 only callers this rule allows see the
+    # events of an action; from 2.51 every caller who may show the action
+    # sees them (without traceback unless events:details allows it).
+    _op('events', base.ADMIN,
+        'Show the events of an action (before microversion 2.51) and '
+        'their tracebacks when events:details allows', _A + '/{request_id}'),
     _op('events:details', base.ADMIN,
         'Show the traceback of failed events', _A + '/{request_id}'),
 ]

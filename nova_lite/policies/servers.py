@@ -5,6 +5,11 @@ from oslo_policy import policy
 from nova_lite.policies import base
 
 SERVERS = 'os_compute_api:servers:%s'
+#: Create servers on a host and/or node named in the request (compute
+#: API microversion 2.74), as Nova names the rule.
+REQUESTED_DESTINATION = 'compute:servers:create:requested_destination'
+#: The server topology API (microversion 2.78), as Nova names it.
+TOPOLOGY = 'compute:server:topology:%s'
 EXTENDED_ATTRIBUTES = 'os_compute_api:os-extended-server-attributes'
 CONSOLE_OUTPUT = 'os_compute_api:os-console-output'
 LOCK = 'os_compute_api:os-lock-server:lock'
@@ -40,6 +45,12 @@ rules = [
         'GET', _S),
     _op(SERVERS % 'create', base.PROJECT_MEMBER_OR_ADMIN, 'Create servers',
         'POST', '/servers'),
+    _op(REQUESTED_DESTINATION, base.ADMIN,
+        'Create servers on a requested host and/or hypervisor_hostname '
+        '(microversion 2.74)', 'POST', '/servers'),
+    _op(TOPOLOGY % 'index', base.PROJECT_READER_OR_ADMIN,
+        'Show the NUMA topology of a server (microversion 2.78)', 'GET',
+        _S + '/topology'),
     _op(SERVERS % 'update', base.PROJECT_MEMBER_OR_ADMIN, 'Rename a server',
         'PUT', _S),
     _op(SERVERS % 'delete', base.PROJECT_MEMBER_OR_ADMIN, 'Delete a server',

@@ -32,10 +32,12 @@ class HostState:
         different_host) that run on this host
     :param default_zone: zone of a host in no zone aggregate (default
         ``[compute] default_availability_zone``)
+    :param group_max_per_host: members of the request's anti-affinity
+        group one host may run (its ``max_server_per_host`` rule)
     """
 
     def __init__(self, node, group_hosts=None, instances=(),
-                 default_zone=None):
+                 default_zone=None, group_max_per_host=1):
         self.compute_node_id = node['id']
         self.host = node['host']
         self.nodename = node['hypervisor_hostname']
@@ -50,6 +52,7 @@ class HostState:
         self.availability_zone = zones[0] if zones else (
             default_zone or availability_zones.default_zone())
         self.group_hosts = {} if group_hosts is None else group_hosts
+        self.group_max_per_host = group_max_per_host
         self.instances = set(instances)
 
     @property
@@ -88,26 +91,41 @@ def _sql_prefilter(spec, filter_names):
     return kwargs
 
 
+def _requested(spec, node):
+    """Whether ``node`` is the requested destination of ``spec`` (every
+    node when none was asked for; microversion 2.74)."""
+    host = getattr(spec, 'requested_host', None)
+    node_name = getattr(spec, 'requested_node', None)
+    return (host is None or node['host'] == host) and \
+        (node_name is None or node['hypervisor_hostname'] == node_name)
+
+
 def get_host_states(context, spec, filter_names=(), prefilter=True):
     """HostStates for ``spec`` (a RequestView).
 
-    With ``prefilter``, only enabled, up nodes that pass the enabled cheap
+    Only the requested host and/or node when the spec names one.  With
+    ``prefilter``, only enabled, up nodes that pass the enabled cheap
     filters (see ``CAPACITY_FILTERS``, ``AZ_FILTER``) for one instance of
     ``spec``; without it every live node (to explain a NoValidHost).
-    One statement, plus one for a server group and one for
-    same_host/different_host hints.
+    One statement, plus one for a server group (two for an anti-affinity
+    one: its max_server_per_host rule) and one for same_host/
+    different_host hints.
     """
     kwargs = _sql_prefilter(spec, filter_names) if prefilter else {}
-    nodes = node_db.compute_nodes_for_scheduling(
-        context, prefilter=prefilter, **kwargs)
+    nodes = [node for node in node_db.compute_nodes_for_scheduling(
+        context, prefilter=prefilter, **kwargs) if _requested(spec, node)]
     group_hosts = {}
+    max_per_host = 1
     if spec.instance_group_uuid and nodes:
         group_hosts = group_db.member_hosts(context,
                                             spec.instance_group_uuid)
+        if spec.instance_group_policy == 'anti-affinity':
+            max_per_host = group_db.max_server_per_host(
+                context, spec.instance_group_uuid)
     uuids = hinted_instances(spec)
     hosts_of = instance_db.instance_hosts(context, uuids) if uuids else {}
     zone = availability_zones.default_zone()
     return [HostState(node, group_hosts,
                       [u for u, h in hosts_of.items() if h == node['host']],
-                      zone)
+                      zone, max_per_host)
             for node in nodes]

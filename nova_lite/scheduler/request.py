@@ -24,12 +24,15 @@ class RequestView:
     availability_zone (or None), instance_group_uuid and
     instance_group_policy (or None), same_host and different_host (sets
     of instance uuids from the scheduler hints), image_properties (dict),
-    ignore_hosts (set of host names already tried).
+    ignore_hosts (set of host names already tried), requested_host and
+    requested_node (or None: the destination an admin asked for,
+    microversion 2.74).
     """
 
     __slots__ = ('vcpus', 'memory_mb', 'disk_gb', 'availability_zone',
                  'instance_group_uuid', 'instance_group_policy', 'same_host',
-                 'different_host', 'image_properties', 'ignore_hosts')
+                 'different_host', 'image_properties', 'ignore_hosts',
+                 'requested_host', 'requested_node')
 
     def __init__(self, spec):
         self.vcpus = spec.vcpus
@@ -46,6 +49,8 @@ class RequestView:
         self.image_properties = dict(image.properties or {}) \
             if image is not None else {}
         self.ignore_hosts = set(spec_field(spec, 'ignore_hosts', ()))
+        self.requested_host = spec_field(spec, 'requested_host')
+        self.requested_node = spec_field(spec, 'requested_node')
 
 
 def view(spec):

@@ -58,6 +58,16 @@ class ComputeDriver(abc.ABC):
         :raises: InstanceDeployFailure (or any exception) after cleaning up
         """
 
+    def cache_image(self, context, image_id):
+        """Download image ``image_id`` into the host's base image cache
+        ahead of the builds that use it (compute API microversion 2.81).
+
+        :returns: True when downloaded now, False when it was cached
+        :raises: NotImplementedError when the driver keeps no cache;
+            ImageNotFound
+        """
+        raise NotImplementedError()
+
     @abc.abstractmethod
     def destroy(self, context, instance, network_info):
         """Stop the guest and remove its domain and disks. Idempotent."""

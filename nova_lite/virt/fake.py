@@ -73,6 +73,18 @@ class FakeDriver(driver.ComputeDriver):
         self.emit_event(driver.LifecycleEvent(instance.uuid,
                                               driver.EVENT_STARTED))
 
+    def cache_image(self, context, image_id):
+        """Record ``image_id`` in the host's (simulated) image cache;
+        ``cached_images`` lists them."""
+        with self._lock:
+            cached = getattr(self, 'cached_images', None)
+            if cached is None:
+                cached = self.cached_images = set()
+            if image_id in cached:
+                return False
+            cached.add(image_id)
+            return True
+
     def destroy(self, context, instance, network_info):
         with self._lock:
             self._guests.pop(instance.uuid, None)

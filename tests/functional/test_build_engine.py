@@ -5,6 +5,7 @@ import time
 import testtools
 
 from nova_lite.compute import api as compute_api
+from nova_lite.compute import flavors as compute_flavors
 from nova_lite.compute import states
 from nova_lite.conductor import manager as conductor_manager
 from nova_lite.db import actions as action_db
@@ -68,6 +69,56 @@ class BuildEngineTestCase(testtools.TestCase):
                 timeout=5, message='resources released')
         except AssertionError:
             self.assertEqual(([], 0, []), _held())
+
+
+class TestNetworkRequest(BuildEngineTestCase):
+    """Compute API microversion 2.37: a server created with ``"networks":
+    "none"`` becomes ACTIVE on the fake driver with no NIC nor fixed IP;
+    one on the flat network gets both."""
+
+    def test_server_without_network(self):
+        rows, _ = self.api.create(self.ctxt, 'bare', self.stack.image['uuid'],
+                                  '1', network_request='none')
+        flat, _ = self.api.create(self.ctxt, 'flat', self.stack.image['uuid'],
+                                  '1')
+        bare, wired = self.wait_stable([rows[0].uuid, flat[0].uuid])
+        self.assertEqual((states.ACTIVE, ()), (bare.vm_state, bare.fixed_ips))
+        self.assertEqual(states.ACTIVE, wired.vm_state)
+        self.assertEqual(1, len(wired.fixed_ips))
+        guests = {}
+        for compute in self.stack.computes.values():
+            guests.update(compute.driver._guests)
+        self.assertEqual([], guests[bare.uuid]['macs'])
+        self.assertEqual([wired.fixed_ips[0].mac], guests[wired.uuid]['macs'])
+        self.api.delete(self.ctxt, bare.uuid)
+        self.api.delete(self.ctxt, wired.uuid)
+        self.wait_deleted(bare.uuid)
+        self.wait_deleted(wired.uuid)
+        self.assert_nothing_held()
+
+
+class TestImageCache(BuildEngineTestCase):
+    """Compute API microversion 2.81: the computes of an aggregate cache
+    images when asked (compute RPC 1.2 over the bus)."""
+
+    def test_cache_images_of_an_aggregate(self):
+        from nova_lite.compute import host_api
+        from nova_lite.db import aggregates as aggregate_db
+        agg = aggregate_db.aggregate_create(self.stack.admin, 'rack')
+        aggregate_db.aggregate_host_add(self.stack.admin, agg['id'],
+                                        'node1')
+        image = self.stack.image['uuid']
+        hosts = host_api.aggregate_cache_images(self.stack.admin, agg['id'],
+                                                [image], self.api)
+        self.assertEqual(['node1'], hosts)
+        driver = self.stack.computes['node1'].driver
+        inprocess.wait_for(lambda: image in getattr(
+            driver, 'cached_images', ()), message='image cached')
+        self.assertFalse(getattr(self.stack.computes['node2'].driver,
+                                 'cached_images', ()))
+        self.assertRaises(exception.Invalid, host_api.aggregate_cache_images,
+                          self.stack.admin, agg['id'],
+                          ['3f2a1b4c-0000-4000-8000-00000000beef'], self.api)
 
 
 class TestMultiCreate(BuildEngineTestCase):
@@ -198,7 +249,9 @@ class TestSweeper(BuildEngineTestCase):
         """An instance row whose build cast never reached anyone."""
         api_values = self.api._instance_values(
             self.ctxt, 'lost', self.stack.image,
-            flavor_db.flavor_get_by_flavorid(self.ctxt, '1'), 0, 1, 'r-lost',
+            compute_flavors.with_extra_specs(
+                self.ctxt, flavor_db.flavor_get_by_flavorid(self.ctxt, '1')),
+            0, 1, 'r-lost',
             None, None, None, None)
         api_values.update(values)
         return instance_db.instances_create(self.ctxt, [api_values])[0].uuid

@@ -295,8 +295,11 @@ class RealClientsTest(KeystoneStackTestCase):
         image = conn.image.find_image('tiny', ignore_missing=False)
         flavor = conn.compute.find_flavor('m1.tiny', ignore_missing=False)
         name = 'sdk-%s' % uuid.uuid4().hex[:8]
+        # The SDK's compute proxy negotiates the highest common
+        # microversion: from 2.37 ``networks`` is required, as in Nova.
         server = conn.compute.create_server(
-            name=name, image_id=image.id, flavor_id=flavor.id)
+            name=name, image_id=image.id, flavor_id=flavor.id,
+            networks='auto')
         self.addCleanup(self.api('demo').delete_server, server.id)
         server = conn.compute.wait_for_server(server, status='ACTIVE',
                                               interval=1,
@@ -317,7 +320,8 @@ class RealClientsTest(KeystoneStackTestCase):
         flavor = conn.compute.find_flavor('m1.tiny', ignore_missing=False)
         name = 'sdk-latest-%s' % uuid.uuid4().hex[:8]
         server = conn.compute.create_server(
-            name=name, image_id=image.id, flavor_id=flavor.id)
+            name=name, image_id=image.id, flavor_id=flavor.id,
+            networks='auto')
         self.addCleanup(self.api('demo').delete_server, server.id)
         server = conn.compute.wait_for_server(server, status='ACTIVE',
                                               interval=1,

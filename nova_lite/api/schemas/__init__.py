@@ -222,17 +222,22 @@ def route_schemas():
     return {
         ('POST', '/v2.1/servers'): servers.create,
         ('PUT', server): servers.update,
-        ('POST', server + '/action'): server_actions.action,
+        ('POST', server + '/action'): Versioned(
+            ('2.1', '2.72', server_actions.action),
+            ('2.73', None, server_actions.action_2_73)),
         ('POST', server + '/metadata'): server_metadata.update,
         ('PUT', server + '/metadata'): server_metadata.update_all,
         ('PUT', server + '/metadata/<key>'): server_metadata.update_item,
         ('PUT', server + '/tags'): server_tags.update_all,
         ('POST', '/v2.1/flavors'): flavors.create,
+        ('PUT', '/v2.1/flavors/<flavor_id>'): flavors.update,
         ('POST', flavor + '/os-extra_specs'): flavor_extras.create,
         ('PUT', flavor + '/os-extra_specs/<key>'): flavor_extras.update,
         ('POST', flavor + '/action'): flavor_extras.action,
         ('POST', '/v2.1/os-aggregates'): aggregates.create,
         ('PUT', '/v2.1/os-aggregates/<aggregate_id>'): aggregates.update,
+        ('POST', '/v2.1/os-aggregates/<aggregate_id>/images'):
+            aggregates.cache_images,
         ('POST', '/v2.1/os-aggregates/<aggregate_id>/action'):
             aggregates.action,
         ('POST', '/v2.1/os-server-groups'): server_groups.create,
@@ -246,4 +251,5 @@ def route_schemas():
             services.disable_log_reason,
         ('PUT', '/v2.1/os-services/force-down'): services.force_down,
         ('PUT', '/v2.1/os-hosts/<host_name>'): hosts.update,
+        ('PUT', '/v2.1/os-services/<service_id>'): services.update,
     }

@@ -75,3 +75,23 @@ action = {
     'maxProperties': 1,
     'additionalProperties': False,
 }
+
+#: POST /os-aggregates/{id}/images (microversion 2.81): the images to
+#: cache, each once.
+cache_images = {
+    'type': 'object',
+    'properties': {
+        'cache': {
+            'type': 'array', 'minItems': 1, 'maxItems': 1000,
+            'uniqueItems': True,
+            'items': {
+                'type': 'object',
+                'properties': {'id': schemas.uuid_string},
+                'required': ['id'],
+                'additionalProperties': False,
+            },
+        },
+    },
+    'required': ['cache'],
+    'additionalProperties': False,
+}

@@ -4,6 +4,9 @@ Flavor", microversion 2.1).
 ``ram`` (MiB) and ``vcpus`` are at least 1; ``disk``, ephemeral and
 ``swap`` (GiB, GiB, MiB) at least 0; they may be integers or strings of
 digits.  ``id`` is optional (a UUID is generated when absent or null).
+From microversion 2.55 create takes ``description`` and ``PUT
+/v2.1/flavors/{id}`` sets it: null or at most 65535 characters without
+control characters other than tab, newline and carriage return.
 """
 from nova_lite.api import schemas
 
@@ -13,7 +16,7 @@ _positive = {'type': ['integer', 'string'], 'minimum': 1,
              'maximum': _INT_MAX, 'maxLength': 10,
              'pattern': r'^[0-9]{1,10}\Z'}
 
-create = {
+_create_2_1 = {
     'type': 'object',
     'properties': {
         'flavor': {
@@ -38,6 +41,30 @@ create = {
                 'os-flavor-access:is_public': schemas.boolean,
             },
             'required': ['name', 'ram', 'vcpus', 'disk'],
+            'additionalProperties': False,
+        },
+    },
+    'required': ['flavor'],
+    'additionalProperties': False,
+}
+
+#: A flavor description (microversion 2.55).
+DESCRIPTION = {'type': ['string', 'null'], 'maxLength': 65535,
+               'pattern': r'^[^\x00-\x08\x0b\x0c\x0e-\x1f\x7f]*\Z'}
+
+create = schemas.Versioned(
+    ('2.1', '2.54', _create_2_1),
+    ('2.55', None, schemas.extend(_create_2_1, ('flavor',),
+                                  description=DESCRIPTION)))
+
+#: PUT /v2.1/flavors/{flavor_id} (from 2.55).
+update = {
+    'type': 'object',
+    'properties': {
+        'flavor': {
+            'type': 'object',
+            'properties': {'description': DESCRIPTION},
+            'required': ['description'],
             'additionalProperties': False,
         },
     },

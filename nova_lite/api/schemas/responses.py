@@ -13,44 +13,45 @@ and a function of the APIVersion giving the body's schema (None: no
 body).
 """
 from nova_lite.api import microversion
+from nova_lite.api.schemas import response_base as base
+from nova_lite.api.schemas import responses_quotas as quotas
 
-_STRING = {'type': 'string'}
-_NULLABLE_STRING = {'type': ['string', 'null']}
-_LINKS = {'type': 'array', 'items': {
-    'type': 'object',
-    'properties': {'rel': _STRING, 'href': _STRING, 'type': _STRING},
-    'required': ['rel', 'href'], 'additionalProperties': False}}
-
-
-def _at_least(version, text):
-    return version >= microversion.parse(text)
-
-
-def _object(properties, required=None, extra=False):
-    return {'type': 'object', 'properties': properties,
-            'required': sorted(properties) if required is None
-            else required,
-            'additionalProperties': extra}
-
-
-def _wrap(key, schema):
-    return _object({key: schema})
+_STRING = base.STRING
+_NULLABLE_STRING = base.NULLABLE_STRING
+_LINKS = base.LINKS
+_at_least = base.at_least
+_object = base.object_schema
+_wrap = base.wrap
 
 
 # ---------------------------------------------------------------- flavors
 
+_EXTRA_SPECS = {'type': 'object',
+                'additionalProperties': {'type': 'string'}}
+
+
 def flavor(version):
-    """Show Flavor Details (compute API reference, "Flavors")."""
-    return _object({
+    """Show Flavor Details (compute API reference, "Flavors");
+    ``description`` from 2.55."""
+    properties = {
         'id': _STRING, 'name': _STRING, 'links': _LINKS,
         'ram': {'type': 'integer'}, 'disk': {'type': 'integer'},
         'vcpus': {'type': 'integer'},
         'OS-FLV-EXT-DATA:ephemeral': {'type': 'integer'},
         'OS-FLV-DISABLED:disabled': {'type': 'boolean'},
-        'swap': {'type': ['integer', 'string']},
+        'swap': {'type': 'integer'} if _at_least(version, '2.75')
+        else {'type': ['integer', 'string']},
         'rxtx_factor': {'type': 'number'},
         'os-flavor-access:is_public': {'type': 'boolean'},
-    })
+    }
+    required = sorted(properties)
+    if _at_least(version, '2.55'):
+        properties['description'] = _NULLABLE_STRING
+        required.append('description')
+    if _at_least(version, '2.61'):
+        # Only for callers the extra-specs index policy allows.
+        properties['extra_specs'] = _EXTRA_SPECS
+    return _object(properties, required=sorted(required))
 
 
 def _flavor_show(version):
@@ -60,10 +61,6 @@ def _flavor_show(version):
 def _flavor_list(version):
     return _object({'flavors': {'type': 'array', 'items': flavor(version)},
                     'flavors_links': _LINKS}, required=['flavors'])
-
-
-_EXTRA_SPECS = {'type': 'object',
-                'additionalProperties': {'type': 'string'}}
 
 
 def _extra_specs(version):
@@ -124,11 +121,18 @@ def _keypair_list(version):
 # ----------------------------------------------------------- server groups
 
 def server_group(version):
-    """A server group; ``project_id`` and ``user_id`` from 2.13."""
+    """A server group; ``project_id`` and ``user_id`` from 2.13;
+    ``policy`` and ``rules`` instead of ``policies`` and ``metadata``
+    from 2.64."""
     properties = {'id': _STRING, 'name': _STRING,
-                  'policies': {'type': 'array', 'items': _STRING},
-                  'members': {'type': 'array', 'items': _STRING},
-                  'metadata': {'type': 'object'}}
+                  'members': {'type': 'array', 'items': _STRING}}
+    if _at_least(version, '2.64'):
+        properties.update(policy=_STRING, rules=_object(
+            {'max_server_per_host': {'type': 'integer', 'minimum': 1}},
+            required=[]))
+    else:
+        properties.update(policies={'type': 'array', 'items': _STRING},
+                          metadata={'type': 'object'})
     if _at_least(version, '2.13'):
         properties.update(project_id=_STRING, user_id=_STRING)
     return _object(properties)
@@ -146,8 +150,11 @@ def _server_group_list(version):
 # ---------------------------------------------------------------- services
 
 def service(version):
-    """An item of List Compute Services; ``forced_down`` from 2.11."""
-    properties = {'id': {'type': 'integer'}, 'binary': _STRING,
+    """An item of List Compute Services; ``forced_down`` from 2.11; the
+    ``id`` a uuid from 2.53."""
+    properties = {'id': ({'type': 'string', 'format': 'uuid'}
+                         if _at_least(version, '2.53')
+                         else {'type': 'integer'}), 'binary': _STRING,
                   'host': _STRING, 'zone': _STRING,
                   'status': {'type': 'string',
                              'enum': ['enabled', 'disabled']},
@@ -265,72 +272,6 @@ def _host_show(version):
 def _host_update(version):
     return _object({'host': _STRING, 'status': {
         'type': 'string', 'enum': ['enabled', 'disabled']}})
-# ------------------------------------------------------- quotas, classes
-
-_QUOTA_RESOURCES = (
-    'cores', 'fixed_ips', 'floating_ips', 'injected_file_content_bytes',
-    'injected_file_path_bytes', 'injected_files', 'instances', 'key_pairs',
-    'metadata_items', 'ram', 'security_group_rules', 'security_groups',
-    'server_group_members', 'server_groups')
-_NETWORK_QUOTAS = ('fixed_ips', 'floating_ips', 'security_group_rules',
-                   'security_groups')
-_INJECTED_QUOTAS = ('injected_file_content_bytes',
-                    'injected_file_path_bytes', 'injected_files')
-_LIMIT = {'type': 'integer', 'minimum': -1}
-_DETAIL = _object({'in_use': {'type': 'integer', 'minimum': 0},
-                   'limit': _LIMIT,
-                   'reserved': {'type': 'integer', 'minimum': 0}})
-
-
-def _quota_names(version):
-    """Quota set resources: without the network ones from 2.36, without
-    the injected file ones from 2.57."""
-    gone = ()
-    if _at_least(version, '2.57'):
-        gone = _NETWORK_QUOTAS + _INJECTED_QUOTAS
-    elif _at_least(version, '2.36'):
-        gone = _NETWORK_QUOTAS
-    return [r for r in _QUOTA_RESOURCES if r not in gone]
-
-
-def _class_names(version):
-    """Quota class set resources: before 2.50 without the server group
-    ones, from 2.50 without the network ones, from 2.57 without the
-    injected file ones."""
-    if _at_least(version, '2.57'):
-        gone = _NETWORK_QUOTAS + _INJECTED_QUOTAS
-    elif _at_least(version, '2.50'):
-        gone = _NETWORK_QUOTAS
-    else:
-        gone = ('server_group_members', 'server_groups')
-    return [r for r in _QUOTA_RESOURCES if r not in gone]
-
-
-def _limits_object(names, with_id, value=_LIMIT):
-    properties = {name: value for name in names}
-    if with_id:
-        properties['id'] = _STRING
-    return _object(properties)
-
-
-def _quota_set(with_id):
-    """Show, Show Default, Update Quotas ("Quota sets"); ``id`` but in
-    the update response."""
-    return lambda v: _wrap('quota_set',
-                           _limits_object(_quota_names(v), with_id))
-
-
-def _quota_detail(version):
-    """Show The Detail of Quota."""
-    return _wrap('quota_set', _limits_object(_quota_names(version), True,
-                                             _DETAIL))
-
-
-def _quota_class_set(with_id):
-    """Show and Update a quota class set; ``id`` but in the update
-    response."""
-    return lambda v: _wrap('quota_class_set',
-                           _limits_object(_class_names(v), with_id))
 
 
 # ------------------------------------------------------ server diagnostics
@@ -421,6 +362,38 @@ def server_migration(version):
     return _object(properties)
 
 
+# -------------------------------------------------------------- aggregates
+
+def aggregate(version, detail=True):
+    """An aggregate of os-aggregates; ``uuid`` from 2.41; Create
+    Aggregate (``detail`` False) has no ``hosts`` nor ``metadata``."""
+    properties = {'availability_zone': _NULLABLE_STRING,
+                  'created_at': _STRING, 'deleted': {'type': 'boolean'},
+                  'deleted_at': _NULLABLE_STRING, 'id': {'type': 'integer'},
+                  'name': _STRING, 'updated_at': _NULLABLE_STRING}
+    if detail:
+        properties.update(hosts={'type': 'array', 'items': _STRING},
+                          metadata={'type': 'object',
+                                    'additionalProperties': _STRING})
+    if _at_least(version, '2.41'):
+        properties['uuid'] = {'type': 'string', 'format': 'uuid'}
+    return _object(properties)
+
+
+def _aggregate_list(version):
+    return _wrap('aggregates', {'type': 'array',
+                                'items': aggregate(version)})
+
+
+# ---------------------------------------------------------------- topology
+
+def _topology(version):
+    """Show Server Topology (2.78): NUMA ``nodes`` (none: nova_lite
+    guests have no NUMA topology) and ``pagesize_kb``."""
+    return _object({'nodes': {'type': 'array', 'maxItems': 0},
+                    'pagesize_kb': {'type': ['integer', 'null']}})
+
+
 # ------------------------------------------------------------------ table
 
 _KEYPAIRS = '/v2.1/os-keypairs'
@@ -435,11 +408,13 @@ _HOSTS = '/v2.1/os-hosts'
 _AUDIT = '/v2.1/os-instance_usage_audit_log'
 _QUOTAS = '/v2.1/os-quota-sets/<project_id>'
 _CLASSES = '/v2.1/os-quota-class-sets/<class_name>'
+_AGGREGATES = '/v2.1/os-aggregates'
 
 RESPONSES = {
     ('GET', '/v2.1/flavors/detail'): [('2.1', None, 200, _flavor_list)],
     ('GET', _FLAVOR): [('2.1', None, 200, _flavor_show)],
     ('POST', '/v2.1/flavors'): [('2.1', None, 200, _flavor_show)],
+    ('PUT', _FLAVOR): [('2.55', None, 200, _flavor_show)],
     ('GET', _EXTRA): [('2.1', None, 200, _extra_specs)],
     ('POST', _EXTRA): [('2.1', None, 200, _extra_specs)],
     ('GET', _EXTRA + '/<key>'): [('2.1', None, 200, _extra_spec)],
@@ -460,8 +435,19 @@ RESPONSES = {
     ('GET', _GROUPS + '/<group_id>'): [
         ('2.1', None, 200, _server_group_show)],
     ('GET', _SERVICES): [('2.1', None, 200, _service_list)],
-    ('PUT', _SERVICES + '/force-down'): [('2.11', None, 200, _forced_down)],
+    ('PUT', _SERVICES + '/force-down'): [('2.11', '2.52', 200,
+                                          _forced_down)],
+    ('PUT', _SERVICES + '/<service_id>'): [
+        ('2.53', None, 200, lambda v: _wrap('service', service(v)))],
     ('GET', _TAGS): [('2.26', None, 200, _tags)],
+    ('GET', '/v2.1/limits'): [('2.1', None, 200, quotas.limits)],
+    ('GET', '/v2.1/servers/<server_id>/topology'): [
+        ('2.78', None, 200, _topology)],
+    ('GET', _AGGREGATES): [('2.1', None, 200, _aggregate_list)],
+    ('POST', _AGGREGATES): [('2.1', None, 200, lambda v: _wrap(
+        'aggregate', aggregate(v, detail=False)))],
+    ('GET', _AGGREGATES + '/<aggregate_id>'): [
+        ('2.1', None, 200, lambda v: _wrap('aggregate', aggregate(v)))],
     ('PUT', _TAGS): [('2.26', None, 200, _tags)],
     ('GET', _USAGE): [('2.1', None, 200, _usage_list)],
     ('GET', _USAGE + '/<tenant_id>'): [('2.1', None, 200, _usage_show)],
@@ -471,13 +457,17 @@ RESPONSES = {
     ('GET', _HOSTS): [('2.1', '2.42', 200, _host_list)],
     ('GET', _HOSTS + '/<host_name>'): [('2.1', '2.42', 200, _host_show)],
     ('PUT', _HOSTS + '/<host_name>'): [('2.1', '2.42', 200, _host_update)],
-    ('GET', _QUOTAS): [('2.1', None, 200, _quota_set(True))],
-    ('GET', _QUOTAS + '/defaults'): [('2.1', None, 200, _quota_set(True))],
-    ('GET', _QUOTAS + '/detail'): [('2.1', None, 200, _quota_detail)],
-    ('PUT', _QUOTAS): [('2.1', None, 200, _quota_set(False))],
+    ('GET', _QUOTAS): [('2.1', None, 200, quotas.quota_set(True))],
+    ('GET', _QUOTAS + '/defaults'): [
+        ('2.1', None, 200, quotas.quota_set(True))],
+    ('GET', _QUOTAS + '/detail'): [
+        ('2.1', None, 200, quotas.quota_detail)],
+    ('PUT', _QUOTAS): [('2.1', None, 200, quotas.quota_set(False))],
     ('DELETE', _QUOTAS): [('2.1', None, 202, None)],
-    ('GET', _CLASSES): [('2.1', None, 200, _quota_class_set(True))],
-    ('PUT', _CLASSES): [('2.1', None, 200, _quota_class_set(False))],
+    ('GET', _CLASSES): [
+        ('2.1', None, 200, quotas.quota_class_set(True))],
+    ('PUT', _CLASSES): [
+        ('2.1', None, 200, quotas.quota_class_set(False))],
     ('GET', '/v2.1/os-migrations'): [('2.1', None, 200, _migration_list)],
     ('GET', '/v2.1/servers/<server_id>/migrations'): [
         ('2.23', None, 200, lambda v: _wrap('migrations', {

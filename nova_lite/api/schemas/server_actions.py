@@ -5,8 +5,12 @@ run an action" at microversion 2.1: ``reboot`` needs ``type``;
 ``os-stop``, ``os-start``, ``lock`` and ``unlock`` take ``null`` (or an
 empty object); ``os-getConsoleOutput`` takes an optional ``length``
 (lines, -1 or absent for the whole log); ``os-resetState`` (an
-administrative action) needs ``state``, ``active`` or ``error``.
+administrative action) needs ``state``, ``active`` or ``error``.  From
+microversion 2.73 ``lock`` takes an optional ``locked_reason`` (at most
+255 characters).
 """
+import copy
+
 
 _no_arguments = {'type': ['null', 'object'], 'properties': {},
                  'additionalProperties': False}
@@ -58,3 +62,13 @@ action = {
     'maxProperties': 1,
     'additionalProperties': False,
 }
+
+#: ``lock`` from 2.73: null, or an object with an optional reason.
+lock_2_73 = {'type': ['null', 'object'],
+             'properties': {'locked_reason': {
+                 'type': 'string', 'minLength': 1, 'maxLength': 255,
+                 'pattern': r'^[^\x00-\x1f\x7f]*\Z'}},
+             'additionalProperties': False}
+
+action_2_73 = copy.deepcopy(action)
+action_2_73['properties']['lock'] = lock_2_73

@@ -4,6 +4,9 @@
 ``PUT /servers/{id}/tags/{tag}`` takes no body
 (``schemas.BODYLESS``)."""
 
+#: Tags a server may have (compute API reference, "Server tags").
+MAX_TAGS = 50
+
 #: One tag.
 TAG = {'type': 'string', 'minLength': 1, 'maxLength': 60,
        'pattern': r'^[^,/]*\Z'}

@@ -2,11 +2,19 @@
 
 Fields and their types follow the compute API reference, "Create Server"
 and "Update Server", at microversion 2.1; from 2.19 both take
-``description`` (null or at most 255 printable characters).  ``networks``
-also accepts the strings ``auto`` and ``none`` (2.37 form) because
-clients send them.
+``description`` (null or at most 255 printable characters).  From 2.37
+create requires ``networks``: a list of networks, ``auto`` (the
+project's usable network) or ``none`` (no network).  Before 2.37
+``networks`` may be omitted (the flat network); the two strings are
+accepted there too, as clients send them, and network uuids are UUIDs at
+every version.  From 2.52 create takes ``tags`` (at most 50 server
+tags, as in ``PUT /servers/{id}/tags``); from 2.74 ``host`` and
+``hypervisor_hostname`` (the requested destination, admins by default).
 """
+import copy
+
 from nova_lite.api import schemas
+from nova_lite.api.schemas import server_tags
 
 #: Largest ``max_count`` of one request (quota is the finer limit).
 MAX_COUNT = 1000
@@ -144,10 +152,35 @@ _update_2_1 = {
     'additionalProperties': False,
 }
 
+_create_2_19 = schemas.extend(_create_2_1, ('server',),
+                              description=DESCRIPTION)
+
+
+def _networks_required(schema):
+    """``schema`` with ``server/networks`` required (2.37)."""
+    result = copy.deepcopy(schema)
+    result['properties']['server']['required'].append('networks')
+    return result
+
+
+_create_2_37 = _networks_required(_create_2_19)
+_create_2_52 = schemas.extend(_create_2_37, ('server',), tags={
+    'type': 'array', 'items': server_tags.TAG,
+    'maxItems': server_tags.MAX_TAGS})
+
+#: A compute host or node name (2.74's ``host``,
+#: ``hypervisor_hostname``).
+HOSTNAME = {'type': 'string', 'minLength': 1, 'maxLength': 255,
+            'pattern': r'^[a-zA-Z0-9._-]+\Z'}
+
 create = schemas.Versioned(
     ('2.1', '2.18', _create_2_1),
-    ('2.19', None, schemas.extend(_create_2_1, ('server',),
-                                  description=DESCRIPTION)))
+    ('2.19', '2.36', _create_2_19),
+    ('2.37', '2.51', _create_2_37),
+    ('2.52', '2.73', _create_2_52),
+    ('2.74', None, schemas.extend(_create_2_52, ('server',),
+                                  host=HOSTNAME,
+                                  hypervisor_hostname=HOSTNAME)))
 update = schemas.Versioned(
     ('2.1', '2.18', _update_2_1),
     ('2.19', None, schemas.extend(_update_2_1, ('server',),

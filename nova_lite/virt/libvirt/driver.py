@@ -84,6 +84,14 @@ class LibvirtDriver(driver.ComputeDriver):
         return imagebackend.ImageCache(CONF.libvirt.images_path,
                                        self.image_api)
 
+    def cache_image(self, context, image_id):
+        """Download ``image_id`` into the host's base image cache
+        (``[libvirt] images_path``) unless it is there (2.81)."""
+        cache = self._image_cache()
+        cached = os.path.exists(cache.path(image_id))
+        cache.fetch(context, image_id)
+        return not cached
+
     def _remove_guest(self, instance):
         """Stop and undefine the domain, remove the instance directory.
 

@@ -87,7 +87,6 @@ CASES = {
     'network_unknown': (server(networks=[{
         'uuid': '3f2a1b4c-0000-4000-8000-00000000beef'}]), 400, 'badRequest',
         'could not be found'),
-    'networks_none': (server(networks='none'), 400, 'badRequest', 'none'),
     'network_fixed_ip_invalid': (server(networks=[{
         'uuid': '3f2a1b4c-0000-4000-8000-00000000beef',
         'fixed_ip': '10.0.0.300'}]), 400, 'badRequest', 'server/networks'),

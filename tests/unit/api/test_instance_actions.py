@@ -51,7 +51,11 @@ class InstanceActionsTest(fakes.APITestCase):
         request_id = self.get(self.url).json['instanceActions'][0][
             'request_id']
         self.record_event(request_id, traceback='Traceback: boom')
-        resp = self.get('%s/%s' % (self.url, request_id))
+        old = self.get('%s/%s' % (self.url, request_id))
+        self.assertEqual(ACTION_KEYS, set(old.json['instanceAction']))
+        resp = self.get('%s/%s' % (self.url, request_id),
+                        dict(fakes.MEMBER, **{
+                            'OpenStack-API-Version': 'compute 2.51'}))
         self.assertEqual(200, resp.status_code, resp.json)
         action = resp.json['instanceAction']
         self.assertEqual(ACTION_KEYS | {'events'}, set(action))

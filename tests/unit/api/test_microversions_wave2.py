@@ -432,7 +432,7 @@ class RefusedTest(fakes.APITestCase):
                         'destination_type': 'local', 'boot_index': 0,
                         'tag': 'disk1'}]}):
                 body = dict({'name': 'tagged', 'imageRef': fakes.IMAGE_UUID,
-                             'flavorRef': '1'}, **server)
+                             'flavorRef': '1', 'networks': 'auto'}, **server)
                 self.assertFault(self.post('/v2.1/servers', {
                     'server': body}, at(version)), 400, 'badRequest',
                     "'tag' was unexpected")

@@ -138,8 +138,10 @@ class ServicesTest(fakes.APITestCase):
                                 'forced_down': 'perhaps'})):
             self.assertFault(self.admin('PUT', SERVICES + '/' + action,
                                         body), 400, 'badRequest')
-        self.assertFault(self.admin('PUT', SERVICES + '/reboot', {}), 405,
-                         'badMethod')
+        # An unknown action: a 404 as in the compute API (from 2.53 the
+        # path names a service by uuid).
+        self.assertFault(self.admin('PUT', SERVICES + '/reboot', {}), 404,
+                         'itemNotFound')
 
     def test_delete(self):
         service_id = self.ids[('node2', 'nova-lite-compute')]

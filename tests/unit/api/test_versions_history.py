@@ -121,14 +121,14 @@ class RenderedBodiesTest(fakes.APITestCase):
             headers = dict(fakes.ADMIN, **{
                 microversion.HEADER: 'compute %s' % str(version)})
             name = 'k-%d' % version[1]
-            for method, path, rule, body in self._requests(name):
+            for method, path, rule, body in self._requests(name, version):
                 if not microversion.route_available(method, rule, version):
                     continue
                 resp = self.api.request(method, path, body, headers)
                 self._check(doc, version, method, path, rule, resp)
 
     @staticmethod
-    def _requests(name):
+    def _requests(name, version):
         keypair = '/v2.1/os-keypairs/<keypair_name>'
         flavor = '/v2.1/flavors/<flavor_id>'
         return [
@@ -140,7 +140,10 @@ class RenderedBodiesTest(fakes.APITestCase):
             ('GET', '/v2.1/flavors/1', flavor, None),
             ('GET', '/v2.1/flavors/detail', '/v2.1/flavors/detail', None),
             ('POST', '/v2.1/os-server-groups', '/v2.1/os-server-groups',
-             {'server_group': {'name': name, 'policies': ['affinity']}}),
+             {'server_group': {'name': name, 'policies': ['affinity']}}
+             if version < (2, 64) else
+             {'server_group': {'name': name, 'policy': 'anti-affinity',
+                               'rules': {'max_server_per_host': 2}}}),
             ('GET', '/v2.1/os-server-groups', '/v2.1/os-server-groups',
              None),
             ('GET', '/v2.1/os-services', '/v2.1/os-services', None),
@@ -151,6 +154,10 @@ class RenderedBodiesTest(fakes.APITestCase):
             ('GET', '/v2.1/os-hosts', '/v2.1/os-hosts', None),
             ('GET', '/v2.1/os-instance_usage_audit_log',
              '/v2.1/os-instance_usage_audit_log', None),
+            ('GET', '/v2.1/limits', '/v2.1/limits', None),
+            ('POST', '/v2.1/os-aggregates', '/v2.1/os-aggregates',
+             {'aggregate': {'name': name}}),
+            ('GET', '/v2.1/os-aggregates', '/v2.1/os-aggregates', None),
         ]
 
 

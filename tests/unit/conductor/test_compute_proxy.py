@@ -35,6 +35,15 @@ class TestBuildStart(testtools.TestCase):
         self.assertEqual(1, len(vifs))
         self.assertEqual(states.SPAWNING, self.task_state())
 
+    def test_a_server_without_network_gets_no_nic(self):
+        instance_db.instance_update(self.ctx, self.uuid,
+                                    {'network_request': 'none'})
+        self.assertEqual([], compute_proxy.build_start(self.ctx, self.uuid,
+                                                       'node1'))
+        self.assertEqual(states.SPAWNING, self.task_state())
+        self.assertEqual((), instance_db.instance_get(
+            self.ctx, self.uuid, project_only=False).fixed_ips)
+
     def test_a_repeated_start_gets_the_same_answer(self):
         first = compute_proxy.build_start(self.ctx, self.uuid, 'node1')
         again = compute_proxy.build_start(self.ctx, self.uuid, 'node1')

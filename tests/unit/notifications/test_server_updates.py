@@ -53,6 +53,30 @@ class ServerUpdateEventsTest(fakes.APITestCase):
         self.assertEqual([True, False],
                          [d['locked'] for d in self.updates()])
 
+    def test_lock_reason(self):
+        # Microversion 2.73: the reason is in the update, unlock clears it.
+        headers = dict(fakes.MEMBER, **{
+            'OpenStack-API-Version': 'compute 2.73'})
+        for body in ({'lock': {'locked_reason': 'maintenance'}},
+                     {'unlock': None}):
+            resp = self.post('/v2.1/servers/%s/action' % self.server, body,
+                             headers)
+            self.assertEqual(202, resp.status_code,
+                             resp.get_data(as_text=True))
+        self.assertEqual([(True, 'maintenance'), (False, None)],
+                         [(d['locked'], d['locked_reason'])
+                          for d in self.updates()])
+
+    def test_rename_of_a_locked_server_keeps_the_reason(self):
+        self.set_instance(self.server, locked=True, locked_by='owner',
+                          locked_reason='maintenance')
+        resp = self.put('/v2.1/servers/%s' % self.server,
+                        {'server': {'name': 'db'}})
+        self.assertEqual(200, resp.status_code, resp.get_data(as_text=True))
+        [data] = self.updates()
+        self.assertEqual((True, 'maintenance'),
+                         (data['locked'], data['locked_reason']))
+
     def test_metadata_set_and_delete(self):
         resp = self.post('/v2.1/servers/%s/metadata' % self.server,
                          {'metadata': {'a': '1', 'b': '2'}})

@@ -147,6 +147,23 @@ class NoValidHostTest(SchedulerDBTestCase):
                           ('node3', 'AvailabilityZoneFilter')},
                          {(r['host'], r['filter']) for r in exc.details})
 
+    def test_requested_destination(self):
+        # Compute API microversion 2.74: only the requested host/node,
+        # and the filters still run there.
+        result = self.select(fakes.spec(requested_host='node2',
+                                        num_instances=2), ['vm-1', 'vm-2'])
+        self.assertEqual({'node2'}, {r[0].service_host for r in result})
+        node = self.nodes['node3']['hypervisor_hostname']
+        result = self.select(fakes.spec(requested_node=node), ['vm-3'])
+        self.assertEqual('node3', result[0][0].service_host)
+        self.fill('node1')
+        exc = self.assertRaises(exception.NoValidHost, self.select,
+                                fakes.spec(memory_mb=1024,
+                                           requested_host='node1'),
+                                ['vm-4'])
+        self.assertIn('RamFilter rejected 1 of 1 hosts',
+                      exc.format_message())
+
     def test_multi_create_releases_earlier_claims(self):
         spec = fakes.spec(memory_mb=1024, num_instances=4)
         exc = self.assertRaises(
@@ -170,8 +187,9 @@ class NoValidHostTest(SchedulerDBTestCase):
 
 class GroupClaimTest(SchedulerDBTestCase):
 
-    def group(self, policy):
-        return group_db.instance_group_create(self.admin, 'g', policy)
+    def group(self, policy, rules=None):
+        return group_db.instance_group_create(self.admin, 'g', policy,
+                                              rules)
 
     def claim(self, group, uuid, host):
         return claim_db.claim(self.admin, self.nodes[host]['id'], uuid, 1, 256,
@@ -187,6 +205,30 @@ class GroupClaimTest(SchedulerDBTestCase):
         self.assertTrue(self.claim(group, second, 'node2'))
         self.assertEqual({'node1': 1, 'node2': 1},
                          group_db.member_hosts(self.admin, group['uuid']))
+
+    def test_max_server_per_host_checked_in_the_claim(self):
+        # Compute API microversion 2.64's anti-affinity rule.
+        group = self.group('anti-affinity', {'max_server_per_host': 2})
+        first, second, third = self.members(group, 3)
+        self.assertTrue(self.claim(group, first, 'node1'))
+        self.assertTrue(self.claim(group, second, 'node1'))
+        exc = self.assertRaises(exception.GroupPolicyViolation, self.claim,
+                                group, third, 'node1')
+        self.assertEqual('node1', exc.kwargs['host'])
+        self.assertTrue(self.claim(group, third, 'node2'))
+
+    def test_max_server_per_host_in_the_filter(self):
+        group = self.group('anti-affinity', {'max_server_per_host': 2})
+        uuids = self.members(group, 6)
+        result = self.select(self._spec(group, 6), uuids)
+        hosts = [r[0].service_host for r in result]
+        self.assertEqual({'node1': 2, 'node2': 2, 'node3': 2},
+                         {h: hosts.count(h) for h in set(hosts)})
+        extra = self.members(group, 1)
+        exc = self.assertRaises(exception.NoValidHost, self.select,
+                                self._spec(group, 1), extra)
+        self.assertIn('ServerGroupAntiAffinityFilter rejected 3 of 3 hosts',
+                      exc.format_message())
 
     def test_affinity_checked_in_the_claim(self):
         group = self.group('affinity')

@@ -24,6 +24,7 @@ from nova_lite.api.openstack.compute import server_metadata
 from nova_lite.api.openstack.compute import server_migrations
 from nova_lite.api.openstack.compute import server_password
 from nova_lite.api.openstack.compute import server_tags
+from nova_lite.api.openstack.compute import server_topology
 from nova_lite.api.openstack.compute import servers
 from nova_lite.api.openstack.compute import services
 from nova_lite.api.openstack.compute import simple_tenant_usage
@@ -38,4 +39,5 @@ BLUEPRINTS = (versions.bp, servers.bp, server_actions.bp,
               networks.bp, instance_actions.bp, server_tags.bp,
               simple_tenant_usage.bp, hosts.bp,
               instance_usage_audit_log.bp, server_diagnostics.bp,
-              migrations.bp, server_migrations.bp, server_password.bp)
+              migrations.bp, server_migrations.bp, server_password.bp,
+              server_topology.bp)

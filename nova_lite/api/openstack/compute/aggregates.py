@@ -7,7 +7,9 @@ An aggregate with ``availability_zone`` is a zone the scheduler honours
 properties (``AggregateImagePropertiesIsolation``). Unknown aggregate ids
 are 404, unknown hosts 404, a host already in the aggregate or in another
 zone 409, deleting a non-empty aggregate or a zone change that would put
-a host in two zones 400.
+a host in two zones 400.  From microversion 2.81 ``POST
+/os-aggregates/{id}/images`` has the aggregate's hosts download images
+into their image cache ahead of builds.
 """
 import flask
 
@@ -92,6 +94,20 @@ def _set_metadata(context, aggregate_id, args):
 #: action name → handler(context, aggregate_id, args) → aggregate dict.
 ACTIONS = {'add_host': _add_host, 'remove_host': _remove_host,
            'set_metadata': _set_metadata}
+
+
+@bp.post('/<aggregate_id>/images')
+def cache_images(aggregate_id):
+    """202 with no body (from microversion 2.81): every host of the
+    aggregate downloads the images into its image cache, in the
+    background; 404 for an unknown aggregate, 400 for an unknown or
+    inactive image."""
+    context = openstack.context()
+    policy.authorize(context, aggregate_policies.IMAGES)
+    image_ids = [item['id'] for item in openstack.body()['cache']]
+    host_api.aggregate_cache_images(context, aggregate_id, image_ids,
+                                    openstack.compute_api())
+    return '', 202
 
 
 @bp.post('/<aggregate_id>/action')

@@ -5,15 +5,21 @@ Lists take ``minDisk`` (GiB), ``minRam`` (MiB), ``is_public`` (admins:
 true, false or ``None`` for all; others always see public flavors and
 the private ones their project has access to),
 ``limit`` and ``marker``.  Creating (200) and deleting (202) need the
-admin policy; a duplicate name or id is a 409.
+admin policy; a duplicate name or id is a 409.  From microversion 2.55
+flavors have a ``description``, set at create or by ``PUT
+/flavors/{id}`` (admins; a 404 before 2.55); from 2.61 the detailed
+bodies (detail, show, create, update) give ``extra_specs`` to callers
+who may list them.
 """
 import flask
 
+from nova_lite.api import microversion
 from nova_lite.api import openstack
 from nova_lite.api.openstack.compute.views import flavors as views
 from nova_lite.compute import flavors as flavor_api
 from nova_lite import exception
 from nova_lite import policy
+from nova_lite.policies import flavor_extras as flavor_extra_policies
 from nova_lite.policies import flavors as flavor_policies
 
 bp = flask.Blueprint('flavors', __name__, url_prefix='/v2.1/flavors')
@@ -62,10 +68,26 @@ def index():
     return _page([views.basic(f) for f in flavors], limit)
 
 
+def _with_extra_specs(context, flavors):
+    """``flavors`` with their ``extra_specs`` from microversion 2.61 when
+    the caller may list extra specs
+    (``os_compute_api:os-flavor-extra-specs:index``); as they are
+    otherwise."""
+    if microversion.at_least('2.61') and policy.can(
+            context, flavor_extra_policies.EXTRA_SPECS % 'index'):
+        return flavor_api.with_all_extra_specs(context, flavors)
+    return flavors
+
+
+def _detail(context, flavor):
+    return views.detail(_with_extra_specs(context, [flavor])[0])
+
+
 @bp.get('/detail')
 def detail():
     """200 ``{"flavors": [<flavor detail>], "flavors_links"}``."""
     flavors, limit = _list()
+    flavors = _with_extra_specs(openstack.context(), flavors)
     return _page([views.detail(f) for f in flavors], limit)
 
 
@@ -75,7 +97,7 @@ def show(flavor_id):
     private flavors unless admin or given access (os-flavor-access)."""
     context = openstack.context()
     policy.authorize(context, flavor_policies.FLAVORS % 'index')
-    return {'flavor': views.detail(flavor_api.get(context, flavor_id))}
+    return {'flavor': _detail(context, flavor_api.get(context, flavor_id))}
 
 
 def _flavor_values(flavor):
@@ -98,6 +120,8 @@ def _flavor_values(flavor):
         values['rxtx_factor'] = _rxtx_factor(flavor['rxtx_factor'])
     if flavor.get('id') is not None:
         values['flavorid'] = str(flavor['id'])
+    if flavor.get('description') is not None:
+        values['description'] = flavor['description']
     return values
 
 
@@ -117,7 +141,19 @@ def create():
     context = openstack.context()
     policy.authorize(context, flavor_policies.FLAVOR_MANAGE % 'create')
     values = _flavor_values(openstack.body()['flavor'])
-    return {'flavor': views.detail(flavor_api.create(context, values))}
+    return {'flavor': _detail(context, flavor_api.create(context, values))}
+
+
+@bp.put('/<flavor_id>')
+def update(flavor_id):
+    """200 ``{"flavor": <flavor detail>}`` (from microversion 2.55): set
+    or (null) clear the description; 403 unless admin, 404 for unknown
+    ids."""
+    context = openstack.context()
+    policy.authorize(context, flavor_policies.FLAVOR_MANAGE % 'update')
+    description = openstack.body()['flavor']['description']
+    return {'flavor': _detail(context, flavor_api.update_description(
+        context, flavor_id, description))}
 
 
 @bp.delete('/<flavor_id>')

@@ -10,9 +10,17 @@ SELECT per listing whatever the number of nodes.  From microversion 2.33
 the list and the detail are paged by ``limit`` (at most ``[api]
 max_limit``) and ``marker`` (the id of the last hypervisor of the
 previous page; an unknown one is a 400), with ``hypervisors_links``
-when a page is full; before 2.33 both parameters are ignored.
+when a page is full; before 2.33 both parameters are ignored.  From
+microversion 2.53 hypervisors (and their services) are named by uuid
+(ids, markers and the paths of show and uptime: a non-uuid is a 400),
+list and detail take ``hypervisor_hostname_pattern`` (no paging with it)
+and ``with_servers``, show takes ``with_servers``, and ``search`` and
+``servers`` answer 404.
 """
+import functools
+
 import flask
+from oslo_utils import uuidutils
 
 from nova_lite.api import microversion
 from nova_lite.api import openstack
@@ -43,7 +51,8 @@ def _paged(hypervisors, view):
         return {'hypervisors': [view(h) for h in hypervisors]}
     limit, marker = openstack.limit_and_marker()
     if marker is not None:
-        ids = [str(h['id']) for h in hypervisors]
+        key = 'uuid' if microversion.at_least('2.53') else 'id'
+        ids = [str(h[key]) for h in hypervisors]
         if marker not in ids:
             raise exception.ValidationError(
                 attribute='marker', reason='marker [%s] not found'
@@ -57,21 +66,65 @@ def _paged(hypervisors, view):
     return body
 
 
+def _with_servers():
+    """The ``with_servers`` query parameter (2.53; False before).
+
+    :raises: ValidationError (400) for a non-boolean
+    """
+    if not microversion.at_least('2.53'):
+        return False
+    return openstack.parse_bool(flask.request.args.get('with_servers',
+                                                       'false'),
+                                'with_servers')
+
+
+def _listing(context, view, detail=False):
+    """List or detail: paged (2.33); from 2.53 filtered by
+    ``hypervisor_hostname_pattern`` (a substring; no paging with it, and
+    404 when nothing matches) and with the servers of each hypervisor
+    when ``with_servers``."""
+    args = flask.request.args
+    pattern = args.get('hypervisor_hostname_pattern') \
+        if microversion.at_least('2.53') else None
+    with_servers = _with_servers()
+    if pattern is not None and ('limit' in args or 'marker' in args):
+        raise exception.ValidationError(
+            attribute='hypervisor_hostname_pattern', reason='paging over '
+            'hypervisors with hypervisor_hostname_pattern is not supported')
+    found = host_api.hypervisor_list(context, pattern, detail=detail)
+    if pattern is not None and not found:
+        raise exception.ComputeHostNotFound(
+            'No hypervisor matching %s could be found.' % pattern[:64])
+    render = view
+    if with_servers:
+        servers = {h['id']: listed for h, listed in
+                   host_api.hypervisor_servers(context, hypervisors=found)}
+        render = functools.partial(_view_with_servers, view, servers)
+    if pattern is not None:
+        return {'hypervisors': [render(h) for h in found]}
+    return _paged(found, render)
+
+
+def _view_with_servers(view, servers, hypervisor):
+    return views.with_servers(hypervisor, servers[hypervisor['id']], view)
+
+
 @bp.get('')
 def index():
     """200 ``{"hypervisors": [{"id", "hypervisor_hostname", "state",
-    "status"}]}`` (paged from 2.33)."""
+    "status"}]}`` (paged from 2.33; ``hypervisor_hostname_pattern`` and
+    ``with_servers`` from 2.53)."""
     context = _authorized_context('list')
-    return _paged(host_api.hypervisor_list(context), views.summary)
+    return _listing(context, views.summary)
 
 
 @bp.get('/detail')
 def detail():
     """200 ``{"hypervisors": [<hypervisor detail>]}`` (paged from
-    2.33)."""
+    2.33; ``hypervisor_hostname_pattern`` and ``with_servers`` from
+    2.53)."""
     context = _authorized_context('list-detail')
-    return _paged(host_api.hypervisor_list(context, detail=True),
-                  views.detail)
+    return _listing(context, views.detail, detail=True)
 
 
 @bp.get('/statistics')
@@ -87,8 +140,30 @@ def show(hypervisor_id):
     """200 ``{"hypervisor": <hypervisor detail>}``; 404 for unknown or
     non-integer ids."""
     context = _authorized_context('show')
-    return {'hypervisor': views.detail(
-        host_api.hypervisor_get(context, hypervisor_id, detail=True))}
+    by_uuid = _by_uuid(hypervisor_id)
+    with_servers = _with_servers()
+    hypervisor = host_api.hypervisor_get(context, hypervisor_id,
+                                         detail=True, by_uuid=by_uuid)
+    if with_servers:
+        ((_h, servers),) = host_api.hypervisor_servers(
+            context, hypervisors=[hypervisor])
+        return {'hypervisor': views.with_servers(hypervisor, servers,
+                                                 views.detail)}
+    return {'hypervisor': views.detail(hypervisor)}
+
+
+def _by_uuid(hypervisor_id):
+    """True from 2.53, when the path's id is a uuid.
+
+    :raises: ValidationError (400) for a non-uuid id from 2.53
+    """
+    if not microversion.at_least('2.53'):
+        return False
+    if not uuidutils.is_uuid_like(hypervisor_id):
+        raise exception.ValidationError(
+            attribute='hypervisor_id', reason='invalid uuid %s'
+            % hypervisor_id[:64])
+    return True
 
 
 @bp.get('/<hypervisor_id>/uptime')
@@ -99,7 +174,8 @@ def uptime(hypervisor_id):
     driver cannot tell."""
     context = _authorized_context('uptime')
     hypervisor, line = host_api.hypervisor_uptime(
-        context, hypervisor_id, openstack.compute_api())
+        context, hypervisor_id, openstack.compute_api(),
+        by_uuid=_by_uuid(hypervisor_id))
     return {'hypervisor': views.with_uptime(hypervisor, line)}
 
 

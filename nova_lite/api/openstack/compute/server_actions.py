@@ -34,8 +34,10 @@ def _start(context, server_id, _args):
     return '', 202
 
 
-def _lock(context, server_id, _args):
-    openstack.compute_api().lock(context, server_id, True)
+def _lock(context, server_id, args):
+    # The reason of microversion 2.73 (the schema refuses it before).
+    reason = (args or {}).get('locked_reason')
+    openstack.compute_api().lock(context, server_id, True, reason)
     return '', 202
 
 

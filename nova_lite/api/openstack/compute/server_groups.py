@@ -4,15 +4,19 @@ reference, "Server groups (os-server-groups)", microversion 2.1).
 A server joins a group with the ``group`` scheduler hint on create; the
 group's policy (affinity, anti-affinity, and from microversion 2.15
 soft-affinity, soft-anti-affinity) then constrains where the scheduler
-puts it. Groups
+puts it; from microversion 2.64 a group has one ``policy`` and
+``rules`` (``max_server_per_host`` of anti-affinity: how many members
+one host may run). Groups
 of other projects are 404 (admins see all); ``all_projects`` lists every
 project's groups and needs the admin policy.
 """
 import flask
 
+from nova_lite.api import microversion
 from nova_lite.api import openstack
 from nova_lite.api.openstack.compute.views import server_groups as views
 from nova_lite.compute import server_groups as group_api
+from nova_lite import exception
 from nova_lite import policy
 from nova_lite.policies import server_groups as group_policies
 
@@ -56,8 +60,20 @@ def create():
     context = openstack.context()
     policy.authorize(context, SERVER_GROUPS % 'create')
     body = openstack.body()['server_group']
-    group = group_api.create(context, body['name'], body['policies'][0])
-    return {'server_group': views.detail(group)}
+    if not microversion.at_least('2.64'):
+        return {'server_group': views.detail(group_api.create(
+            context, body['name'], body['policies'][0]))}
+    rules = body.get('rules') or {}
+    if rules and body['policy'] != 'anti-affinity':
+        raise exception.ValidationError(
+            attribute='rules', reason='only the anti-affinity policy takes '
+            'rules (max_server_per_host)')
+    if 'max_server_per_host' in rules:
+        rules = {'max_server_per_host': openstack.parse_int(
+            rules['max_server_per_host'], 'max_server_per_host', 1,
+            _INT_MAX)}
+    return {'server_group': views.detail(group_api.create(
+        context, body['name'], body['policy'], rules))}
 
 
 def _group(context, rule, group_id):

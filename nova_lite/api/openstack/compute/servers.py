@@ -22,11 +22,13 @@ from nova_lite.api import openstack
 from nova_lite.api.openstack.compute.views import servers as views
 from nova_lite.api.schemas import servers as schema
 from nova_lite.compute import host_api
+from nova_lite.compute import server_groups as group_api
 from nova_lite.compute import states
 from nova_lite.compute import tags as tag_api
 from nova_lite import exception
 from nova_lite.network import api as network_api
 from nova_lite import policy
+from nova_lite.policies import flavor_extras as flavor_extra_policies
 from nova_lite.policies import servers as server_policies
 
 LOG = logging.getLogger(__name__)
@@ -71,7 +73,15 @@ def _detail_args(context, rows):
     if microversion.at_least('2.26'):
         args['tags'] = tag_api.of_instances(context,
                                             [row.uuid for row in rows])
+    args['show_extra_specs'] = _show_extra_specs(context)
     return args
+
+
+def _show_extra_specs(context):
+    """Whether the embedded flavor (2.47) shows ``extra_specs``: only to
+    callers who may list a flavor's extra specs."""
+    return microversion.at_least('2.47') and policy.can(
+        context, flavor_extra_policies.EXTRA_SPECS % 'index')
 
 
 # ------------------------------------------------------------------ create
@@ -124,18 +134,20 @@ def _image_ref(server):
     return _last_segment(image_ref)
 
 
-def _check_networks(context, networks):
-    """Only the flat network exists: accept it by uuid, or ``auto``.
+def _network_request(context, networks):
+    """The ``network_request`` of ``API.create`` for a validated
+    ``networks`` (compute API reference, "Create Server"; microversion
+    2.37): None for the project's usable network, the flat network
+    (``networks`` omitted, ``auto``, an empty list or the flat network's
+    uuid), ``network_api.NO_NETWORK`` for ``none`` (no NIC at all).
 
-    :raises: ValidationError (400) for other networks, ports, fixed IPs
-        and ``none``
+    :raises: ValidationError (400) for unknown networks, ports and fixed
+        IPs
     """
-    if networks is None or networks == 'auto':
-        return
     if networks == 'none':
-        raise exception.ValidationError(
-            attribute='networks', reason='"none" is not supported: every '
-            'server is attached to the flat network')
+        return network_api.NO_NETWORK
+    if networks is None or networks == 'auto':
+        return None
     for net in networks:
         if net.get('port') or net.get('fixed_ip'):
             raise exception.ValidationError(
@@ -148,6 +160,28 @@ def _check_networks(context, networks):
         raise exception.ValidationError(
             attribute='networks', reason='network %s could not be found'
             % exc.kwargs['network_id']) from None
+    return None
+
+
+def _check_destination(context, host, node):
+    """The requested destination of 2.74 (``host`` and/or
+    ``hypervisor_hostname``): the policy allows it and it names a
+    compute node (of that host).
+
+    :raises: Forbidden (403), ValidationError (400) for an unknown host or
+        node, or a node of another host
+    """
+    if host is None and node is None:
+        return
+    policy.authorize(context, server_policies.REQUESTED_DESTINATION)
+    nodes = [h for h in host_api.hypervisor_list(context.elevated())
+             if (host is None or h['host'] == host)
+             and (node is None or h['hypervisor_hostname'] == node)]
+    if not nodes:
+        raise exception.ValidationError(
+            attribute='host' if node is None else 'hypervisor_hostname',
+            reason='no compute node matches host %s and '
+            'hypervisor_hostname %s' % (host, node))
 
 
 def _check_security_groups(server):
@@ -178,7 +212,7 @@ def _create_kwargs(context, body):
     """Keyword arguments of ``API.create`` from a validated body."""
     server = body['server']
     min_count, max_count = _counts(server)
-    _check_networks(context, server.get('networks'))
+    network_request = _network_request(context, server.get('networks'))
     _check_security_groups(server)
     return {
         'name': server['name'], 'image_ref': _image_ref(server),
@@ -192,6 +226,10 @@ def _create_kwargs(context, body):
         'description': server.get('description'),
         'config_drive': openstack.parse_bool(
             server.get('config_drive', False), 'config_drive'),
+        'network_request': network_request,
+        'tags': server.get('tags'),
+        'requested_host': server.get('host'),
+        'requested_node': server.get('hypervisor_hostname'),
         'scheduler_hints': (body.get('os:scheduler_hints')
                             or body.get('OS-SCH-HNT:scheduler_hints')),
     }
@@ -205,6 +243,8 @@ def create():
     policy.authorize(context, SERVERS % 'create')
     body = openstack.body()
     kwargs = _create_kwargs(context, body)
+    _check_destination(context, kwargs['requested_host'],
+                       kwargs['requested_node'])
     # The password the guest gets at first boot (config drive or the
     # metadata service's first answer), shown once in the response.
     password = body['server'].get('adminPass') or secrets.token_urlsafe(9)
@@ -224,13 +264,19 @@ def create():
 
 def _status_filters(context, statuses):
     """vm/task state filters of ``status`` values (compute API reference,
-    "Server status"); None when no status is known (empty result).
+    "Server status"); None when no status is known (empty result before
+    microversion 2.38).
 
-    :raises: Forbidden (403) for DELETED unless allowed
+    :raises: Forbidden (403) for DELETED unless allowed; ValidationError
+        (400) from 2.38 when no status is known
     """
     known = [s.upper() for s in statuses
              if s.upper() in states.VM_STATES_BY_STATUS]
     if not known:
+        if microversion.at_least('2.38'):
+            raise exception.ValidationError(
+                attribute='status', reason='invalid status value %r'
+                % statuses[0][:64])
         return None
     if 'DELETED' in known:
         policy.authorize(context, SERVERS % 'allow_all_filters')
@@ -243,13 +289,34 @@ def _status_filters(context, statuses):
     return filters
 
 
-def _changes_since(value):
+def _changes_since(value, attribute='changes-since'):
     try:
         return timeutils.normalize_time(timeutils.parse_isotime(value))
     except ValueError:
         raise exception.ValidationError(
-            attribute='changes-since', reason='%r is not an ISO 8601 '
+            attribute=attribute, reason='%r is not an ISO 8601 '
             'date and time' % value[:64]) from None
+
+
+def _changes_filters(args):
+    """``changes_since`` and, from microversion 2.66, ``changes_before``
+    of the query.
+
+    :raises: ValidationError (400) for a bad time, or changes-before
+        earlier than changes-since
+    """
+    filters = {}
+    if 'changes-since' in args:
+        filters['changes_since'] = _changes_since(args['changes-since'])
+    if microversion.at_least('2.66') and 'changes-before' in args:
+        filters['changes_before'] = _changes_since(args['changes-before'],
+                                                   'changes-before')
+        if filters.get('changes_since', filters['changes_before']) > \
+                filters['changes_before']:
+            raise exception.ValidationError(
+                attribute='changes-before', reason='changes-since must be '
+                'less than or equal to changes-before')
+    return filters
 
 
 def _name_filter(value, attribute='name'):
@@ -280,6 +347,47 @@ def _tag_filters(args):
     return filters
 
 
+#: Filters only admins may use before microversion 2.83, everyone from
+#: 2.83 (compute API reference, List Servers): query parameter → filter.
+FILTERS_2_83 = ('availability_zone', 'config_drive', 'key_name',
+                'created_at', 'launched_at', 'terminated_at', 'power_state',
+                'task_state', 'vm_state', 'progress', 'user_id')
+
+
+def _state_filters(args):
+    """The filters of ``FILTERS_2_83`` in the query.  ``config_drive``
+    matches servers built with (true) or without (false) a config drive;
+    servers show ``progress`` 0 while building and 100 when active (the
+    only values it matches).
+
+    :raises: ValidationError (400) for malformed values
+    """
+    filters = {}
+    for key in ('availability_zone', 'key_name', 'user_id'):
+        if args.get(key):
+            filters[key] = args[key]
+    for key in ('vm_state', 'task_state'):
+        if args.getlist(key):
+            filters[key] = [None if v.lower() in ('none', 'null') else v
+                            for v in args.getlist(key)]
+    if args.getlist('power_state'):
+        filters['power_state'] = [
+            openstack.parse_int(v, 'power_state', 0, 9)
+            for v in args.getlist('power_state')]
+    for key in ('created_at', 'launched_at', 'terminated_at'):
+        if args.get(key):
+            filters[key] = _changes_since(args[key], key)
+    if 'config_drive' in args:
+        filters['config_drive'] = openstack.parse_bool(
+            args['config_drive'] or 'false', 'config_drive')
+    if args.get('progress'):
+        progress = openstack.parse_int(args['progress'], 'progress', 0, 100)
+        by_progress = {0: [states.BUILDING], 100: [states.ACTIVE]}
+        filters['vm_state'] = [v for v in by_progress.get(progress, [])
+                               if v in filters.get('vm_state', [v])]
+    return filters
+
+
 def _simple_filters(args, is_admin):
     """Filters of the query string; ``ip`` for everyone, ``ip6`` for
     admins and, from microversion 2.5, for everyone (regular
@@ -299,8 +407,11 @@ def _simple_filters(args, is_admin):
                        ('image', 'image_ref'), ('flavor', 'flavor_id')):
         if args.get(param):
             filters[key] = _last_segment(args[param])
-    if 'changes-since' in args:
-        filters['changes_since'] = _changes_since(args['changes-since'])
+    filters.update(_changes_filters(args))
+    if microversion.at_least('2.73') and 'locked' in args:
+        filters['locked'] = openstack.parse_bool(args['locked'], 'locked')
+    if is_admin or microversion.at_least('2.83'):
+        filters.update(_state_filters(args))
     if is_admin and args.get('host'):
         filters['host'] = args['host']
     return filters
@@ -402,13 +513,25 @@ def show(server_id):
     context = openstack.context()
     policy.authorize(context, SERVERS % 'show')
     row = openstack.compute_api().get(context, server_id)
-    return {'server': views.detail(row, network_labels(context, [row]),
-                                   **_detail_args(context, [row]))}
+    server = views.detail(row, network_labels(context, [row]),
+                          **_detail_args(context, [row]))
+    return {'server': _with_server_groups(context, server)}
+
+
+def _with_server_groups(context, server):
+    """``server`` with, from microversion 2.71, ``server_groups``: the
+    uuids of the groups the server is in (Show Server and Update Server
+    only, not the lists)."""
+    if microversion.at_least('2.71'):
+        server['server_groups'] = group_api.groups_of_instance(
+            context, server['id'])
+    return server
 
 
 @bp.put('/<server_id>')
 def update(server_id):
-    """200 ``{"server": <server without extensions>}`` (Update Server)."""
+    """200 ``{"server": <server without extensions>}`` (Update Server);
+    from 2.75 the whole server, as Show Server gives it."""
     context = openstack.context()
     policy.authorize(context, SERVERS % 'update')
     server = openstack.body()['server']
@@ -418,9 +541,17 @@ def update(server_id):
     row = openstack.compute_api().update(context, server_id,
                                          server.get('name'),
                                          _access_ips(server), **extra)
+    if microversion.at_least('2.75'):
+        # The same representation as Show Server (microversion 2.75).
+        row = openstack.compute_api().get(context, server_id)
+        server = views.detail(row, network_labels(context, [row]),
+                              **_detail_args(context, [row]))
+        return {'server': _with_server_groups(context, server)}
     is_admin = policy.can(context, server_policies.EXTENDED_ATTRIBUTES)
-    return {'server': views.show(row, network_labels(context, [row]),
-                                 is_admin=is_admin)}
+    server = views.show(row, network_labels(context, [row]),
+                        is_admin=is_admin,
+                        show_extra_specs=_show_extra_specs(context))
+    return {'server': _with_server_groups(context, server)}
 
 
 @bp.delete('/<server_id>')

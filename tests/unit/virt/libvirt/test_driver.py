@@ -49,6 +49,23 @@ class SpawnTestCase(LibvirtFixtureMixin, testtools.TestCase):
         xml = self._conn().lookupByName(instance.name).XMLDesc()
         self.assertIn("<source bridge='br-in-ns'/>", xml)
         self.assertEqual(['ip', '-n', 'ns-guest'], asked[0][:3])
+    def test_a_server_without_network_has_no_interface(self):
+        # "networks": "none" (compute API microversion 2.37): no NIC.
+        instance = self._instance()
+        self.driver.spawn(None, instance, self.raw_image, [])
+        self.addCleanup(self.driver.destroy, None, instance, [])
+        dom = self._conn().lookupByName(instance.name)
+        self.assertNotIn('<interface', dom.XMLDesc())
+        self.assertEqual(states.RUNNING,
+                         self.driver.get_info(instance).state)
+
+    def test_cache_image_ahead_of_builds(self):
+        # Compute API microversion 2.81: the base image is downloaded
+        # once, before any build; the builds then reuse it.
+        self.assertTrue(self.driver.cache_image(None, 'raw-img'))
+        self.assertFalse(self.driver.cache_image(None, 'raw-img'))
+        self._spawn()
+        self.assertEqual(['raw-img'], self.store.downloads)
 
     def test_base_image_downloaded_once_per_host(self):
         self._spawn()

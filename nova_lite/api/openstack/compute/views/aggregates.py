@@ -1,6 +1,8 @@
 """Host aggregate bodies (compute API reference, "Host Aggregates
 (os-aggregates)", microversion 2.1): times as ISO 8601 without a zone
-(naive UTC, microseconds kept), as the reference examples show."""
+(naive UTC, microseconds kept), as the reference examples show; from
+microversion 2.41 every aggregate body shows its ``uuid``."""
+from nova_lite.api import microversion
 
 
 def _time(value):
@@ -9,7 +11,7 @@ def _time(value):
 
 def basic(aggregate):
     """The body of Create Aggregate: without ``hosts`` and ``metadata``."""
-    return {
+    body = {
         'availability_zone': aggregate['availability_zone'],
         'created_at': _time(aggregate['created_at']),
         'deleted': aggregate['deleted'],
@@ -18,6 +20,9 @@ def basic(aggregate):
         'name': aggregate['name'],
         'updated_at': _time(aggregate['updated_at']),
     }
+    if microversion.at_least('2.41'):
+        body['uuid'] = aggregate['uuid']
+    return body
 
 
 def detail(aggregate):

@@ -1,6 +1,7 @@
 """Hypervisor bodies (compute API reference, "Hypervisors
 (os-hypervisors)", microversion 2.1: integer ids, no ``uptime`` in the
-detail).
+detail; from 2.53 the ids of hypervisors and of their services are
+uuids).
 
 A hypervisor is a ``compute_nodes`` row with its compute ``service``
 (``nova_lite.compute.host_api.hypervisor_list``); ``state`` and
@@ -21,7 +22,8 @@ def summary(hypervisor):
     """``{"id", "hypervisor_hostname", "state", "status"}``."""
     service = hypervisor['service']
     return {
-        'id': hypervisor['id'],
+        'id': (hypervisor['uuid'] if microversion.at_least('2.53')
+               else hypervisor['id']),
         'hypervisor_hostname': hypervisor['hypervisor_hostname'],
         'state': service_views.state(service),
         'status': service_views.status(service),
@@ -50,21 +52,24 @@ def detail(hypervisor):
         'host_ip': hypervisor['host_ip'],
         'cpu_info': {} if microversion.at_least('2.28') else '{}',
         'disk_available_least': None,
-        'service': {'host': service['host'], 'id': service['id'],
+        'service': {'host': service['host'],
+                    'id': service_views.service_id(service),
                     'disabled_reason': service['disabled_reason']},
     })
     return body
 
 
-def with_servers(hypervisor, servers):
-    """A summary with ``servers`` (``uuid``, ``name``) when the node has
-    any, as List Hypervisor Servers shows it.
+def with_servers(hypervisor, servers, view=None):
+    """A summary (or ``view`` of the hypervisor) with ``servers``
+    (``uuid``, ``name``) when the node has any, as List Hypervisor
+    Servers (and from 2.53 ``with_servers``) shows it; from 2.75
+    ``servers`` is there (maybe empty) whenever asked for.
 
     :param servers: ``[{"uuid", "id", "instance_name"}]`` of the node's
         instances; ``name`` is the stored (hypervisor-side) instance name
     """
-    body = summary(hypervisor)
-    if servers:
+    body = (view or summary)(hypervisor)
+    if servers or microversion.at_least('2.75'):
         body['servers'] = [{'uuid': s['uuid'],
                             'name': s['instance_name'] or ''}
                            for s in servers]

@@ -1,14 +1,18 @@
 """The ``/limits`` body (compute API reference, "Limits (limits)"): 13
 absolute limits from the quotas and 6 usage counts; ``rate`` is always
 empty (rate limits left the API with v2.0).  From microversion 2.36 the
-network limits (``NETWORK_LIMITS``) are not shown, from 2.57 the injected
-file limits (``INJECTED_FILE_LIMITS``) either."""
+network limits (``NETWORK_LIMITS``) are not shown, from 2.39
+``maxImageMeta``, from 2.57 the injected file limits
+(``INJECTED_FILE_LIMITS``: ``maxPersonality``, ``maxPersonalitySize``)."""
 from nova_lite.api import microversion
 
 #: Limits of nova-network's resources, gone from 2.36.
 NETWORK_LIMITS = frozenset({
     'maxSecurityGroupRules', 'maxSecurityGroups', 'maxTotalFloatingIps',
     'totalFloatingIpsUsed', 'totalSecurityGroupsUsed'})
+
+#: The image metadata limit, gone from 2.39 (no image-metadata proxy).
+IMAGE_META_LIMITS = frozenset({'maxImageMeta'})
 
 #: Limits of personality (injected) files, gone from 2.57.
 INJECTED_FILE_LIMITS = frozenset({'maxPersonality', 'maxPersonalitySize'})
@@ -50,6 +54,8 @@ def limits(quota_limits, usages):
     gone = frozenset()
     if microversion.at_least('2.36'):
         gone = NETWORK_LIMITS
+    if microversion.at_least('2.39'):
+        gone = gone | IMAGE_META_LIMITS
     if microversion.at_least('2.57'):
         gone = gone | INJECTED_FILE_LIMITS
     absolute = {name: value for name, value in absolute.items()

@@ -11,10 +11,13 @@ Microversions (``microversion.at_least``): 2.3 adds the admin-only
 ramdisk_id, root_device_name and user_data; 2.9 ``locked``; 2.16
 ``host_status`` (by policy, admins by default); 2.19 ``description``
 (null when unset) in show, detail and the Update Server response; 2.26
-``tags`` in show and detail.
+``tags`` in show and detail; 2.47 the embedded flavor (``flavor``);
+2.73 ``locked_reason``.
 """
 import functools
 import hashlib
+
+from oslo_serialization import jsonutils
 
 from nova_lite.api import microversion
 from nova_lite.api import openstack
@@ -56,6 +59,12 @@ def host_id(instance):
     if not instance.host:
         return ''
     return _host_id(instance.project_id, instance.host)
+
+
+def hashed_host(project_id, host):
+    """The ``hostId`` of ``host`` for ``project_id`` ('' without a host),
+    as servers (and from 2.62 instance action events) show it."""
+    return _host_id(project_id, host) if host else ''
 
 
 @functools.lru_cache(maxsize=4096)
@@ -110,13 +119,36 @@ def _image(instance, base):
                                              base)}
 
 
+def flavor(instance, base=None, show_extra_specs=False):
+    """The server's ``flavor``: its id and bookmark link before 2.47;
+    from 2.47 the flavor copied at create time (``original_name``,
+    ``vcpus``, ``ram`` MiB, ``disk`` and ``ephemeral`` GiB, ``swap``
+    MiB) and, when ``show_extra_specs`` (the caller may list extra
+    specs: ``os_compute_api:os-flavor-extra-specs:index``), its
+    ``extra_specs``.  Servers created before the copy kept swap and
+    extra specs show 0 and {}."""
+    if not microversion.at_least('2.47'):
+        return {'id': instance.flavor_id,
+                'links': openstack.bookmark_link('flavors',
+                                                 instance.flavor_id, base)}
+    body = {'original_name': instance.flavor_name,
+            'vcpus': instance.vcpus, 'ram': instance.memory_mb,
+            'disk': instance.root_gb,
+            'ephemeral': instance.ephemeral_gb or 0,
+            'swap': getattr(instance, 'flavor_swap', None) or 0}
+    if show_extra_specs:
+        specs = getattr(instance, 'flavor_extra_specs', None)
+        body['extra_specs'] = jsonutils.loads(specs) if specs else {}
+    return body
+
+
 def show(instance, network_labels, is_admin=False, extended=False,
-         base=None):
+         base=None, show_extra_specs=False):
     """The server body without API extensions (Update Server response):
-    id, name, status, tenant_id, user_id, metadata, hostId, image, flavor,
-    created, updated, addresses, accessIPv4/6, links, OS-DCF:diskConfig,
-    ``progress`` while BUILD/ACTIVE and ``fault`` when ERROR (its
-    ``details`` of 500s only for admins)."""
+    id, name, status, tenant_id, user_id, metadata, hostId, image, flavor
+    (``flavor``), created, updated, addresses, accessIPv4/6, links,
+    OS-DCF:diskConfig, ``progress`` while BUILD/ACTIVE and ``fault`` when
+    ERROR (its ``details`` of 500s only for admins)."""
     base = base or openstack.base_url()
     status = states.status_from_state(instance.vm_state,
                                       instance.task_state)
@@ -126,10 +158,7 @@ def show(instance, network_labels, is_admin=False, extended=False,
         'user_id': instance.user_id,
         'metadata': {m.key: m.value for m in instance.metadata_items},
         'hostId': host_id(instance), 'image': _image(instance, base),
-        'flavor': {'id': instance.flavor_id,
-                   'links': openstack.bookmark_link('flavors',
-                                                    instance.flavor_id,
-                                                    base)},
+        'flavor': flavor(instance, base, show_extra_specs),
         'created': openstack.isotime(instance.created_at),
         'updated': openstack.isotime(instance.updated_at
                                      or instance.created_at),
@@ -142,6 +171,9 @@ def show(instance, network_labels, is_admin=False, extended=False,
         server['progress'] = _PROGRESS[status]
     if microversion.at_least('2.9'):
         server['locked'] = bool(instance.locked)
+    if microversion.at_least('2.73'):
+        server['locked_reason'] = getattr(instance, 'locked_reason', None) \
+            if instance.locked else None
     if microversion.at_least('2.19'):
         server['description'] = instance.display_description
     fault = getattr(instance, 'fault', None)
@@ -177,7 +209,7 @@ def host_status(instance, compute_services):
 
 def detail(instance, network_labels, is_admin=False,
            default_availability_zone='nova', base=None,
-           compute_services=None, tags=None):
+           compute_services=None, tags=None, show_extra_specs=False):
     """The full server body (Show Server Details, List Servers Detailed):
     ``show`` plus the extension attributes.  ``security_groups`` appears
     once the server has a network interface; ``OS-EXT-SRV-ATTR:*`` only
@@ -185,7 +217,7 @@ def detail(instance, network_labels, is_admin=False,
     (the caller may see it and asked for 2.16 or later); ``tags`` (2.26)
     when ``tags`` (``{uuid: [tag, ...]}``) is given."""
     server = show(instance, network_labels, is_admin, extended=True,
-                  base=base)
+                  base=base, show_extra_specs=show_extra_specs)
     server.update({
         'OS-EXT-AZ:availability_zone': instance.availability_zone or (
             default_availability_zone if instance.host else ''),

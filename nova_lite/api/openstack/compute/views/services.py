@@ -31,6 +31,13 @@ def internal_binary(binary):
     return binary
 
 
+def service_id(service):
+    """The ``id`` the API shows of a service: the integer before
+    microversion 2.53, the uuid from 2.53."""
+    return service['uuid'] if microversion.at_least('2.53') \
+        else service['id']
+
+
 def state(service):
     """``up`` or ``down``."""
     return 'up' if service['up'] else 'down'
@@ -47,10 +54,11 @@ def updated_at(service):
 
 
 def detail(service):
-    """An item of List Compute Services (2.1: integer ``id``); the
-    boolean ``forced_down`` from microversion 2.11."""
+    """An item of List Compute Services (2.1: integer ``id``, its
+    ``uuid`` from microversion 2.53); the boolean ``forced_down`` from
+    2.11."""
     body = {
-        'id': service['id'], 'binary': api_binary(service['binary']),
+        'id': service_id(service), 'binary': api_binary(service['binary']),
         'host': service['host'], 'zone': service['zone'],
         'status': status(service), 'state': state(service),
         'updated_at': timestamps.legacy_isotime(updated_at(service)),

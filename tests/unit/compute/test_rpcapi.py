@@ -1,0 +1,41 @@
+"""Versions of the compute RPC API: each client method prepares the
+version that added it (1.2 get_instance_diagnostics, 1.3 cache_images),
+the client's cap is the latest, and the manager serves it."""
+from unittest import mock
+
+import fixtures
+import testtools
+
+from nova_lite.compute import manager
+from nova_lite.compute import rpcapi
+
+
+class TestComputeVersions(testtools.TestCase):
+
+    def setUp(self):
+        super().setUp()
+        self.client = mock.Mock()
+        self.useFixture(fixtures.MockPatch('nova_lite.rpc.get_client',
+                                           return_value=self.client))
+        self.api = rpcapi.ComputeAPI()
+
+    def test_latest_version_is_served(self):
+        self.assertEqual('1.3', rpcapi.ComputeAPI.VERSION)
+        self.assertEqual(rpcapi.ComputeAPI.VERSION,
+                         manager.ComputeManager.target.version)
+
+    def test_get_instance_diagnostics_is_1_2(self):
+        self.api.get_instance_diagnostics(mock.sentinel.ctx, 'node1',
+                                          'uuid-1', standard=False)
+        self.client.prepare.assert_called_once_with(server='node1',
+                                                    version='1.2')
+        self.client.prepare.return_value.call.assert_called_once_with(
+            mock.sentinel.ctx, 'get_instance_diagnostics',
+            instance_uuid='uuid-1', standard=False)
+
+    def test_cache_images_is_1_3(self):
+        self.api.cache_images(mock.sentinel.ctx, 'node1', ('a', 'b'))
+        self.client.prepare.assert_called_once_with(server='node1',
+                                                    version='1.3')
+        self.client.prepare.return_value.cast.assert_called_once_with(
+            mock.sentinel.ctx, 'cache_images', image_ids=['a', 'b'])
