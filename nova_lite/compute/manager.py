@@ -6,7 +6,8 @@ Every operation on an instance runs under the per-instance lock
 returns at once.
 
 The compute has no database access: its reads and writes are RPC calls
-and casts of the conductor (``conductor.rpcapi``, version 1.1).
+and casts of the conductor (``conductor.rpcapi``; its module doc has the
+version history).
 """
 import threading
 
