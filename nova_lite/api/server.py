@@ -87,6 +87,28 @@ def serve(app, host, port, threads):
     return APIServer(app, host, port, threads)
 
 
+def run_until_stopped(httpd, name, stop_event):
+    """Start ``httpd`` (an APIServer) and serve until SIGTERM/SIGINT,
+    ``stop_event`` set or its thread ended; then stop it and restore the
+    signal handlers. ``name`` (e.g. 'API') is for the log lines.
+
+    :raises: OSError when the address cannot be bound
+    """
+    received, previous = service.catch_stop_signals()
+    httpd.start()
+    try:
+        service.wait_for_stop(received, lambda: (
+            httpd.running and not stop_event.is_set()))
+        if received:
+            LOG.info('Signal %d received: stopping the %s', received[0],
+                     name)
+    finally:
+        httpd.stop()
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
+        LOG.info('%s stopped', name)
+
+
 def run_api(conf=cfg.CONF, stop_event=None, extra_blueprints=(),
             mounts=None):
     """Serve the API until SIGTERM/SIGINT or ``stop_event`` is set.
@@ -100,15 +122,4 @@ def run_api(conf=cfg.CONF, stop_event=None, extra_blueprints=(),
     rpc.init(conf)
     app = wsgi.build_app(conf, extra_blueprints, mounts)
     server = serve(app, conf.api.listen, conf.api.port, conf.api.threads)
-    received, previous = service.catch_stop_signals()
-    server.start()
-    try:
-        service.wait_for_stop(received, lambda: (
-            server.running and not stop_event.is_set()))
-        if received:
-            LOG.info('Signal %d received: stopping the API', received[0])
-    finally:
-        server.stop()
-        for sig, handler in previous.items():
-            signal.signal(sig, handler)
-        LOG.info('API stopped')
+    run_until_stopped(server, 'API', stop_event)

@@ -1,6 +1,5 @@
 """nova-lite-metadata: the metadata service (``nova_lite.api.metadata``)
 on ``[metadata] metadata_listen:metadata_listen_port``."""
-import signal
 import sys
 import threading
 
@@ -9,7 +8,6 @@ from oslo_log import log as logging
 from nova_lite.api import metadata
 from nova_lite.api import server
 from nova_lite.cmd import common
-from nova_lite import service
 
 LOG = logging.getLogger(__name__)
 
@@ -25,17 +23,7 @@ def run_metadata(conf, stop_event=None):
                          conf.metadata.metadata_listen,
                          conf.metadata.metadata_listen_port,
                          conf.metadata.metadata_workers)
-    received, previous = service.catch_stop_signals()
-    httpd.start()
-    LOG.info('Metadata service on %s:%d', *httpd.address)
-    try:
-        service.wait_for_stop(received, lambda: (
-            httpd.running and not stop_event.is_set()))
-    finally:
-        httpd.stop()
-        for sig, handler in previous.items():
-            signal.signal(sig, handler)
-        LOG.info('Metadata service stopped')
+    server.run_until_stopped(httpd, 'Metadata service', stop_event)
     return 0
 
 

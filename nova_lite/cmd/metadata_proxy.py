@@ -8,7 +8,6 @@ requests, signed with ``[metadata] metadata_proxy_shared_secret``, to
 ``[metadata] metadata_url``. It needs neither the message bus nor the
 database. See doc/networking.md.
 """
-import signal
 import sys
 import threading
 
@@ -17,7 +16,6 @@ from oslo_log import log as logging
 from nova_lite.api import server
 from nova_lite.cmd import common
 from nova_lite.metadata import proxy
-from nova_lite import service
 
 LOG = logging.getLogger(__name__)
 
@@ -36,18 +34,7 @@ def run_proxy(conf, stop_event=None):
     httpd = server.serve(app, conf.metadata.proxy_listen,
                          conf.metadata.proxy_listen_port,
                          conf.metadata.proxy_workers)
-    received, previous = service.catch_stop_signals()
-    httpd.start()
-    LOG.info('Metadata proxy on %s:%d, forwarding to %s', *httpd.address,
-             conf.metadata.metadata_url)
-    try:
-        service.wait_for_stop(received, lambda: (
-            httpd.running and not stop_event.is_set()))
-    finally:
-        httpd.stop()
-        for sig, handler in previous.items():
-            signal.signal(sig, handler)
-        LOG.info('Metadata proxy stopped')
+    server.run_until_stopped(httpd, 'Metadata proxy', stop_event)
     return 0
 
 
