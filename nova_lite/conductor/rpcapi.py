@@ -36,23 +36,58 @@ TOPIC = 'conductor'
 RETRY_ATTEMPT_TIMEOUT = 10
 
 
+#: Exception classes a conductor answers with when its database is
+#: unreachable (oslo.db's): a repeated call waits for the database too.
+DB_UNAVAILABLE = ('DBConnectionError',)
+#: Seconds a repeated call keeps asking while the conductor's database
+#: is unreachable (an outage of the database, not of the conductor).
+DB_RETRY_SECONDS = 90
+#: Longest pause (seconds) between two asks while the database is down.
+DB_RETRY_MAX_WAIT = 5
+
+
+def _db_unavailable(exc):
+    return (isinstance(exc, messaging.RemoteError)
+            and exc.exc_type in DB_UNAVAILABLE)
+
+
+def _retryable(exc):
+    """A call worth repeating: unanswered, or answered "database
+    unreachable" (the conductor rolled back or the repeat is harmless)."""
+    return isinstance(exc, messaging.MessagingTimeout) or _db_unavailable(exc)
+
+
 def _log_retry(state):
     method = state.args[1] if len(state.args) > 1 else 'a call'
-    LOG.warning('Conductor did not answer %s (attempt %d); asking again',
-                method, state.attempt_number)
+    db_down = _db_unavailable(state.outcome.exception())
+    what = 'could not reach its database for' if db_down else \
+        'did not answer'
+    LOG.warning('Conductor %s %s (attempt %d); asking again', what, method,
+                state.attempt_number)
+
+
+def _wait(state):
+    """No pause after a timeout (it waited already); after a database
+    error 0.5, 1, 2, 4, then DB_RETRY_MAX_WAIT seconds."""
+    if not _db_unavailable(state.outcome.exception()):
+        return 0
+    return min(DB_RETRY_MAX_WAIT, 0.5 * 2 ** (state.attempt_number - 1))
 
 
 def _retrying(attempts, stopping=None):
     """tenacity policy: repeat on MessagingTimeout, ``attempts`` at most
-    (None: without end) and not once ``stopping()`` is true, re-raising
-    the last timeout."""
-    stop = (tenacity.stop_never if attempts is None
-            else tenacity.stop_after_attempt(attempts))
-    if stopping is not None:
-        stop = stop | (lambda _state: stopping())
+    (None: without end), and on a conductor's "database unreachable" for
+    DB_RETRY_SECONDS; never once ``stopping()`` is true; the last error
+    is raised."""
+    def stop(state):
+        if stopping is not None and stopping():
+            return True
+        if _db_unavailable(state.outcome.exception()):
+            return state.seconds_since_start >= DB_RETRY_SECONDS
+        return attempts is not None and state.attempt_number >= attempts
     return tenacity.Retrying(
-        retry=tenacity.retry_if_exception_type(messaging.MessagingTimeout),
-        stop=stop, reraise=True, before_sleep=_log_retry)
+        retry=tenacity.retry_if_exception(_retryable), stop=stop,
+        wait=_wait, reraise=True, before_sleep=_log_retry)
 
 
 class ConductorAPI:
@@ -95,10 +130,13 @@ class ConductorAPI:
     def _call_until_answered(self, context, method, attempts=6,
                              **kwargs):
         """A call repeated on MessagingTimeout (a conductor restarting),
-        each attempt waiting ``RETRY_ATTEMPT_TIMEOUT`` seconds, for methods
-        whose repetition is harmless (``build_finish``).
+        each attempt waiting ``RETRY_ATTEMPT_TIMEOUT`` seconds, and while
+        the conductor's database is unreachable (DB_RETRY_SECONDS), for
+        methods whose repetition is harmless (``build_start``,
+        ``build_finish``).
 
-        :raises: MessagingTimeout after ``attempts`` timeouts
+        :raises: MessagingTimeout after ``attempts`` timeouts; RemoteError
+            (DBConnectionError) after DB_RETRY_SECONDS
         """
         client = self.client.prepare(version='1.1',
                                      timeout=RETRY_ATTEMPT_TIMEOUT)
@@ -182,7 +220,8 @@ class ConductorAPI:
 
     def build_start(self, context, instance_uuid, host,
                     allocate_network=True, guest_data=True):
-        """Call (repeated on timeout) when the build is ours (None →
+        """Call (repeated on timeout and while the conductor's database is
+        unreachable: a repeat is harmless) when the build is ours (None →
         spawning matched, or already spawning here): ``{'network_info':
         [VIF], 'guest_data': dict}``; ``guest_data`` is None unless asked
         for (a build with a config drive: reading it costs the conductor

@@ -41,6 +41,30 @@ class TestRepeatedCalls(testtools.TestCase):
                           mock.sentinel.ctx, 'uuid-1', 'node1', {})
         self.assertEqual(6, self.prepared.call.call_count)
 
+    def test_build_start_asked_again_while_the_database_is_down(self):
+        # The conductor answers DBConnectionError (its database is cut);
+        # build_start is repeat-safe, so the compute asks until it is back.
+        self.useFixture(fixtures.MonkeyPatch(
+            'nova_lite.conductor.rpcapi.DB_RETRY_MAX_WAIT', 0))
+        down = messaging.RemoteError('DBConnectionError', 'refused')
+        self.prepared.call.side_effect = [down] * 8 + [{'network_info': [],
+                                                        'guest_data': None}]
+        self.client.can_send_version.return_value = True
+        started = self.api.build_start(mock.sentinel.ctx, 'uuid-1', 'node1')
+        self.assertEqual([], started['network_info'])
+        self.assertEqual(9, self.prepared.call.call_count)
+
+    def test_database_errors_stop_after_their_time(self):
+        self.useFixture(fixtures.MonkeyPatch(
+            'nova_lite.conductor.rpcapi.DB_RETRY_MAX_WAIT', 0))
+        self.useFixture(fixtures.MonkeyPatch(
+            'nova_lite.conductor.rpcapi.DB_RETRY_SECONDS', 0))
+        self.prepared.call.side_effect = messaging.RemoteError(
+            'DBConnectionError', 'refused')
+        self.assertRaises(messaging.RemoteError, self.api.build_finish,
+                          mock.sentinel.ctx, 'uuid-1', 'node1', {})
+        self.assertEqual(1, self.prepared.call.call_count)
+
     def test_other_errors_are_not_repeated(self):
         self.prepared.call.side_effect = messaging.RemoteError('Boom')
         self.assertRaises(messaging.RemoteError, self.api.build_finish,
