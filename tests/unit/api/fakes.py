@@ -2,6 +2,7 @@
 pipeline (noauth) over a fresh SQLite database and the in-process
 ``fake://`` bus, with no service listening (casts just wait on the bus).
 """
+import datetime
 import json
 import logging
 
@@ -11,6 +12,8 @@ import testtools
 from werkzeug import test as werkzeug_test
 
 from nova_lite.api import wsgi
+from nova_lite import context as nl_context
+from nova_lite.db import actions as action_db
 from nova_lite.db import flavors as flavor_db
 from nova_lite.db import images as image_db
 from nova_lite.db import instances as instance_db
@@ -123,6 +126,22 @@ class APITestCase(testtools.TestCase):
     def set_instance(self, server_id, **values):
         """Move an instance's state as services would (host, vm_state...)."""
         instance_db.instance_update(self.api.admin_context, server_id, values)
+
+    def record_build_event(self, server_id, result, **event):
+        """Record a compute_build_and_run_instance event (as the compute's
+        conductor would) on the server's create action; the action's
+        ``(os-instance-actions URL, request_id)``. ``event``: traceback,
+        details, ..."""
+        url = '/v2.1/servers/%s/os-instance-actions' % server_id
+        request_id = self.get(url).json['instanceActions'][0]['request_id']
+        ctx = nl_context.RequestContext(
+            user_id='compute', project_id=None, is_admin=True,
+            roles=['admin'], request_id=request_id)
+        action_db.action_event_record(
+            ctx, server_id, 'compute_build_and_run_instance', result,
+            'node1', datetime.datetime(2026, 1, 1), finish_action=True,
+            **event)
+        return url, request_id
 
     def assertFault(self, resp, code, name, message_part=None):
         """``resp`` is a compute API fault of ``code``/``name``."""

@@ -1,14 +1,11 @@
 """Microversions 2.37 to 2.60: each change before and after its version
 (compute API reference, REST API version history; 2.61 and later in
 test_microversions_wave4)."""
-import datetime
 
 from oslo_policy import policy as oslo_policy
 from oslo_utils import uuidutils
 
 from nova_lite.api import microversion
-from nova_lite import context as nl_context
-from nova_lite.db import actions as action_db
 from nova_lite import policy
 from nova_lite.db import instances as instance_db
 from tests.unit.api import fakes
@@ -235,15 +232,8 @@ class ActionEventsTest(fakes.APITestCase):
 
     def test_events_from_2_51(self):
         server_id = self.create_server()
-        url = SERVERS + '/%s/os-instance-actions' % server_id
-        request_id = self.get(url).json['instanceActions'][0]['request_id']
-        ctx = nl_context.RequestContext(
-            user_id='compute', project_id=None, is_admin=True,
-            roles=['admin'], request_id=request_id)
-        action_db.action_event_record(
-            ctx, server_id, 'compute_build_and_run_instance', 'Error',
-            'node1', datetime.datetime(2026, 1, 1), traceback='boom',
-            finish_action=True)
+        url, request_id = self.record_build_event(
+            server_id, 'Error', traceback='boom')
         old = self.get(url + '/' + request_id, at('2.50')).json
         self.assertNotIn('events', old['instanceAction'])
         new = self.get(url + '/' + request_id, at('2.51')).json

@@ -1,14 +1,11 @@
 """Microversions 2.61 to 2.80: each change before and after its version
 (compute API reference, REST API version history)."""
-import datetime
 
 import fixtures
 from oslo_policy import policy as oslo_policy
 from oslo_utils import uuidutils
 
 from nova_lite.api import microversion
-from nova_lite import context as nl_context
-from nova_lite.db import actions as action_db
 from nova_lite.db import services as service_db
 from nova_lite import policy
 from tests.unit.api import fakes
@@ -61,14 +58,8 @@ class EventHostTest(fakes.APITestCase):
 
     def test_host_and_host_id(self):
         server_id = self.create_server()
-        url = SERVERS + '/%s/os-instance-actions' % server_id
-        request_id = self.get(url).json['instanceActions'][0]['request_id']
-        ctx = nl_context.RequestContext(
-            user_id='compute', project_id=None, is_admin=True,
-            roles=['admin'], request_id=request_id)
-        action_db.action_event_record(
-            ctx, server_id, 'compute_build_and_run_instance', 'Success',
-            'node1', datetime.datetime(2026, 1, 1), finish_action=True)
+        url, request_id = self.record_build_event(
+            server_id, 'Success')
         old = self.get(url + '/' + request_id, at('2.61', fakes.ADMIN))
         self.assertNotIn('hostId', old.json['instanceAction']['events'][0])
         member = self.get(url + '/' + request_id, at('2.62')).json
@@ -522,15 +513,8 @@ class EventDetailsTest(fakes.APITestCase):
 
     def test_details(self):
         server_id = self.create_server()
-        url = SERVERS + '/%s/os-instance-actions' % server_id
-        request_id = self.get(url).json['instanceActions'][0]['request_id']
-        ctx = nl_context.RequestContext(
-            user_id='compute', project_id=None, is_admin=True,
-            roles=['admin'], request_id=request_id)
-        action_db.action_event_record(
-            ctx, server_id, 'compute_build_and_run_instance', 'Error',
-            'node1', datetime.datetime(2026, 1, 1),
-            details='No valid host was found.', finish_action=True)
+        url, request_id = self.record_build_event(
+            server_id, 'Error', details='No valid host was found.')
         old = self.get(url + '/' + request_id, at('2.83')).json
         self.assertNotIn('details', old['instanceAction']['events'][0])
         new = self.get(url + '/' + request_id, at('2.84')).json
