@@ -8,7 +8,8 @@
 #   ./devstack/labctl.sh log NAME [LINES]       tail of its log
 #
 # NAME is a service stack.sh started: api, conductor, scheduler, compute,
-# all (in-process bus), compute-<node>, fwd-rabbit, fwd-db.
+# all (in-process bus), compute-<node>, fwd-rabbit, fwd-api, fwd-keystone,
+# gn-<host>-libvirtd|dhcp|mdproxy|mdfwd.
 set -euo pipefail
 
 # shellcheck source=functions
