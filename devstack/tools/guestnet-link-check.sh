@@ -6,7 +6,8 @@
 #   ./devstack/tools/guestnet-link-check.sh [NODE]     # NODE: node1
 #
 # As admin, boots one server on the controller's compute (LAB_HOST) and one
-# on NODE (--availability-zone nova:HOST), with the demo's key pair, and
+# on NODE (microversion 2.74's --host), with the demo's key (as admin's
+# key pair link-check-key), and
 # then checks, printing one line per check:
 #   * each server answers SSH from its own node's guest namespace, at the
 #     address the API reports, with the hostname the API reports;
@@ -27,6 +28,7 @@ load_settings
 NODE=${1:-${NODE_NAME_PREFIX}1}
 TIMEOUT=${LINK_CHECK_TIMEOUT:-300}
 KEY_FILE=$STATE_DIR/demo-key
+KEY_NAME=link-check-key
 SERVERS=()
 
 fail() {
@@ -43,6 +45,7 @@ cleanup() {
     for s in "${SERVERS[@]}"; do
         openstack server delete --wait "$s" >/dev/null 2>&1 || true
     done
+    openstack keypair delete "$KEY_NAME" >/dev/null 2>&1 || true
 }
 trap cleanup EXIT
 
@@ -67,8 +70,8 @@ ssh_ready() {
 boot() {
     local name=$1 host=$2
     SERVERS+=("$name")
-    openstack server create --flavor "$DEMO_FLAVOR" --image "$DEMO_IMAGE" \
-        --key-name "$DEMO_KEY" --availability-zone "nova:$host" \
+    openstack --os-compute-api-version 2.74 server create --flavor "$DEMO_FLAVOR" \
+        --image "$DEMO_IMAGE" --key-name "$KEY_NAME" --host "$host" \
         -f value -c id "$name" >/dev/null
 }
 
@@ -124,6 +127,8 @@ main() {
         fail "no guest network for $NODE: NODES=1 NODE_VIRT_DRIVER=libvirt ./devstack/stack.sh"
     # shellcheck source=../openrc
     source "$DEVSTACK_DIR/openrc" admin admin >/dev/null
+    openstack keypair delete "$KEY_NAME" >/dev/null 2>&1 || true
+    openstack keypair create --public-key "$KEY_FILE.pub" "$KEY_NAME" >/dev/null
     boot "$a" "$LAB_HOST"
     boot "$b" "$NODE"
     wait_active "$a"
