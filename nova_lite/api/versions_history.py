@@ -315,6 +315,73 @@ HISTORY = (
        'delete_on_termination.', ('volumes',),
        refused='Volume attachments (os-volume_attachments) do not exist: '
        '404.'),
+    _v('2.86', 'Flavor extra spec create and update validate the keys of '
+       'the known namespaces (accel, aggregate_instance_extra_specs, '
+       'capabilities, hw, hw_rng, hw_video, os, pci_passthrough, quota, '
+       'resources, trait, vmware) and their values: an unknown key of '
+       'such a namespace or an invalid value is a 400; other keys are '
+       'stored as they are.', ('flavor_extras',)),
+    _v('2.87', 'Servers booted from volume can be rescued.',
+       ('server_actions',),
+       refused='The rescue action does not exist: 400 (unknown action).'),
+    _v('2.88', 'Hypervisor detail and show lose current_workload, cpu_info, '
+       'vcpus, vcpus_used, free_disk_gb, local_gb, local_gb_used, '
+       'disk_available_least, free_ram_mb, memory_mb, memory_mb_used and '
+       'running_vms and gain uptime (null when the host cannot tell); GET '
+       '/os-hypervisors/statistics and /os-hypervisors/{id}/uptime answer '
+       '404.', ('hypervisors',)),
+    _v('2.89', 'Volume attachments show attachment_id and bdm_uuid, not id.',
+       ('volumes',),
+       refused='Volume attachments (os-volume_attachments) do not exist: '
+       '404.'),
+    _v('2.90', 'Server create and update (and rebuild) take hostname (a DNS '
+       'label; one server only), and OS-EXT-SRV-ATTR:hostname is shown to '
+       'every caller.', ('servers',)),
+    _v('2.91', 'Unshelve takes a host and an availability_zone of null '
+       '(unpin).', ('shelve',),
+       refused='Shelving does not exist: the unshelve action is a 400 '
+       '(unknown action).'),
+    _v('2.92', 'Key pair create requires public_key (no generated pairs: '
+       '400 without it); names may hold "@" and ".".', ('keypairs',)),
+    _v('2.93', 'Servers booted from volume can be rebuilt.',
+       ('server_actions',),
+       refused='The rebuild action does not exist: 400 (unknown action).'),
+    _v('2.94', 'The hostname of server create and update (and rebuild) may '
+       'be a fully qualified domain name (up to 255 characters).',
+       ('servers',)),
+    _v('2.95', 'Evacuated servers are stopped at their destination.',
+       ('evacuate',),
+       refused='The evacuate action does not exist: 400 (unknown action).'),
+    _v('2.96', 'Server show, detail and update (and rebuild) give '
+       'pinned_availability_zone: the zone the create request asked for '
+       '(null without one).', ('servers',)),
+    _v('2.97', 'Manila shares are attached to servers: '
+       '/servers/{id}/shares (list, attach, show, detach).', ('shares',),
+       refused='Shares (Manila) do not exist: /servers/{id}/shares is a '
+       '404.'),
+    _v('2.98', 'Server show, detail and update (and rebuild) give the '
+       'image\'s properties (the standard image metadata properties the '
+       'server was created with) in image.properties.', ('servers',)),
+    _v('2.99', 'The spice-direct console type; os-console-auth-tokens shows '
+       'tls_port and refuses unknown query parameters.',
+       ('remote_consoles', 'console_auth_tokens'),
+       refused='Remote consoles and os-console-auth-tokens do not exist: '
+       '404.'),
+    _v('2.100', 'Server show, detail and update (and rebuild) give the '
+       'scheduler_hints of the create request.', ('servers',)),
+    _v('2.101', 'Volume attach answers 202 without a body.', ('volumes',),
+       refused='Volume attachments (os-volume_attachments) do not exist: '
+       '404.'),
+    _v('2.102', 'Flavor lists take a name filter (a regular expression) '
+       'and flavors lose rxtx_factor and OS-FLV-DISABLED:disabled (flavor '
+       'create no longer takes rxtx_factor); every API refuses unknown '
+       'query parameters (400).', ('flavors', '*')),
+    _v('2.103', 'The undocumented /os-volumes_boot alias of /servers answers '
+       '404 (nova_lite never had it: 404 at every version).',
+       ('volumes_boot',)),
+    _v('2.104', 'Update Server takes pinned_availability_zone: null unpins '
+       'the server, its current zone pins an unpinned one (the same pin '
+       'again is a no-op); another zone is a 409.', ('servers',)),
 )
 
 #: (method, Flask rule) → (first version, last version or None) of
@@ -333,6 +400,8 @@ ROUTES = {
     ('PUT', '/v2.1/flavors/<flavor_id>'): ('2.55', None),
     ('GET', '/v2.1/servers/<server_id>/topology'): ('2.78', None),
     ('POST', '/v2.1/os-aggregates/<aggregate_id>/images'): ('2.81', None),
+    ('GET', '/v2.1/os-hypervisors/statistics'): ('2.1', '2.87'),
+    ('GET', '/v2.1/os-hypervisors/<hypervisor_id>/uptime'): ('2.1', '2.87'),
     ('GET', '/v2.1/os-hypervisors/<hostname_pattern>/search'): ('2.1',
                                                                 '2.52'),
     ('GET', '/v2.1/os-hypervisors/<hostname_pattern>/servers'): ('2.1',

@@ -241,7 +241,8 @@ def _validate_body():
     if rule is None:
         return
     if microversion.at_least('2.75'):
-        queries.check(flask.request.method, rule.rule, flask.request.args)
+        queries.check(flask.request.method, rule.rule, flask.request.args,
+                      strict_everywhere=microversion.at_least('2.102'))
     schema = schemas.for_version(
         flask.current_app.config['ROUTE_SCHEMAS'].get(
             (flask.request.method, rule.rule)), microversion.requested())

@@ -25,6 +25,7 @@ from nova_lite.compute import states
 from nova_lite.compute import tags as instance_tags
 from nova_lite.compute import topology
 from nova_lite.compute import update_events
+from nova_lite.compute import zone_pinning
 from nova_lite.conductor import rpcapi as conductor_rpcapi
 from nova_lite.db import instances as instance_db
 from nova_lite.db import session as db_session
@@ -58,6 +59,20 @@ def _instance_name_before_insert(uuid):
     if naming.needs_id(template):
         return None
     return naming.instance_name(template, uuid)
+
+
+def normalized_hints(scheduler_hints):
+    """Scheduler hints as the request spec holds them: ``{name: [str]}``
+    (a single value becomes a one-item list); {} for None."""
+    return {k: [str(x) for x in (v if isinstance(v, list) else [v])]
+            for k, v in (scheduler_hints or {}).items()}
+
+
+def _string_properties(image):
+    """The image's properties as strings (None stays None), as a server
+    keeps them (compute API microversion 2.98)."""
+    return {k: (None if v is None else str(v))
+            for k, v in (image.get('properties') or {}).items()}
 
 
 def new_reservation_id():
@@ -145,7 +160,11 @@ class API(api_actions.ServerActions):
                          config_drive=bool(config_drive
                                            or CONF.force_config_drive),
                          admin_pass=admin_pass,
-                         network_request=network_request)
+                         network_request=network_request,
+                         image_properties=jsonutils.dumps(
+                             _string_properties(image)),
+                         scheduler_hints=jsonutils.dumps(
+                             normalized_hints(scheduler_hints)))
         rows = instance_db.instances_create(
             context, values, metadata or {},
             group_id=(instance_group or {}).get('id'), tags=tags)
@@ -327,9 +346,7 @@ class API(api_actions.ServerActions):
             availability_zone=availability_zone,
             instance_group_uuid=group.get('uuid'),
             instance_group_policy=group.get('policy'),
-            scheduler_hints={k: [str(x) for x in
-                                 (v if isinstance(v, list) else [v])]
-                             for k, v in (scheduler_hints or {}).items()},
+            scheduler_hints=normalized_hints(scheduler_hints),
             ignore_hosts=[])
 
     # ----------------------------------------------------------------- read
@@ -386,10 +403,16 @@ class API(api_actions.ServerActions):
     # --------------------------------------------------------------- update
 
     def update(self, context, instance_uuid, name=None, access_ips=None,
-               description=UNSET):
+               description=UNSET, hostname=None, pinned_zone=UNSET):
         """Rename a server and/or set its access IPs (dict
         ``access_ip_v4``/``access_ip_v6``) and/or its description (None
-        clears it); returns the updated row."""
+        clears it), its ``hostname`` (microversion 2.90; a rename
+        otherwise renames the host too) and the zone it is pinned to
+        (``pinned_zone``, None unpins: microversion 2.104,
+        ``zone_pinning.pin_values``); returns the updated row.
+
+        :raises: Conflict (409) for a zone that cannot be pinned
+        """
         before = self.get(context, instance_uuid)
         values = dict(access_ips or {})
         if description is not UNSET:
@@ -397,6 +420,11 @@ class API(api_actions.ServerActions):
         if name is not None:
             values.update(display_name=name,
                           hostname=sanitize_hostname(name))
+        if hostname is not None:
+            values['hostname'] = hostname
+        if pinned_zone is not UNSET:
+            values.update(zone_pinning.pin_values(context, before,
+                                                  pinned_zone))
         if not values:
             return before
         instance_db.instance_update(context, instance_uuid, values)

@@ -13,8 +13,9 @@ from nova_lite import exception
 
 
 def get_all(context, is_public=True, min_memory_mb=None, min_root_gb=None,
-            marker=None, limit=None):
-    """Flavors by flavorid order (dicts of ``flavors`` columns).
+            marker=None, limit=None, name=None):
+    """Flavors by flavorid order (dicts of ``flavors`` columns); ``name``
+    is a regular expression searched in their names.
 
     :param is_public: True public flavors (and, for a non-admin, the
         private ones its project has access to), False private ones,
@@ -27,7 +28,7 @@ def get_all(context, is_public=True, min_memory_mb=None, min_root_gb=None,
     return flavor_db.flavor_get_all(
         context, is_public=is_public, min_memory_mb=min_memory_mb,
         min_root_gb=min_root_gb, marker=marker, limit=limit,
-        project_id=project_id)
+        project_id=project_id, name=name)
 
 
 def get(context, flavorid):

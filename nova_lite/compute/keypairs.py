@@ -42,21 +42,25 @@ GENERATED_COMMENT = 'Generated-by-nova_lite'
 #: Key pair names at microversion 2.1: 1-255 letters, digits, spaces, '_'
 #: or '-', not starting or ending with a space (the API schema uses it).
 NAME_PATTERN = r'^(?! )[a-zA-Z0-9 _-]+(?<! )\Z'
+#: From compute API microversion 2.92 names may also hold '@' and '.'.
+NAME_PATTERN_2_92 = r'^(?! )[a-zA-Z0-9 _@.-]+(?<! )\Z'
 NAME_MAX_LENGTH = 255
 
 
-def check_name(name):
-    """Refuse a key pair name outside ``NAME_PATTERN`` (every API that
-    creates key pairs goes through it: os-keypairs, CloudStack).
+def check_name(name, pattern=NAME_PATTERN):
+    """Refuse a key pair name outside ``pattern`` (``NAME_PATTERN``, or
+    ``NAME_PATTERN_2_92``; every API that creates key pairs goes through
+    it: os-keypairs, CloudStack).
 
     :raises: ValidationError (400) naming the attribute ``name``
     """
     if (not isinstance(name, str) or len(name) > NAME_MAX_LENGTH
-            or re.match(NAME_PATTERN, name) is None):
+            or re.match(pattern, name) is None):
+        extra = ', "@", "."' if pattern == NAME_PATTERN_2_92 else ''
         raise exception.ValidationError(
             attribute='name', reason='a key pair name is 1-%d letters, '
-            'digits, spaces, "_" or "-", not starting or ending with a '
-            'space' % NAME_MAX_LENGTH)
+            'digits, spaces, "_"%s or "-", not starting or ending with a '
+            'space' % (NAME_MAX_LENGTH, extra))
 
 
 def fingerprint(public_key):
@@ -150,18 +154,20 @@ def _key_material(name, public_key, key_type):
     return private_key, public_key, fingerprint(public_key)
 
 
-def create(context, name, public_key=None, key_type='ssh', user_id=None):
+def create(context, name, public_key=None, key_type='ssh', user_id=None,
+           name_pattern=NAME_PATTERN):
     """Import ``public_key``, or generate a pair when it is None.
 
     :param key_type: ``ssh`` or ``x509`` (microversion 2.2)
     :param user_id: the owner (an admin's choice from 2.10), by default
         the caller
+    :param name_pattern: the names allowed (``check_name``)
     :returns: (key pair dict, private key PEM or None)
     :raises: ValidationError (400) bad name, Invalid (400) bad public
         key, Conflict (409) name taken, QuotaExceeded (403) over
         ``key_pairs``
     """
-    check_name(name)
+    check_name(name, name_pattern)
     user_id = user_id or context.user_id
     quota.check(context, 'key_pairs', 1, user_id=user_id)
     event = 'keypair.create' if public_key is None else 'keypair.import'

@@ -38,18 +38,41 @@ def extra_specs_of(context, flavor_row_ids):
 
 @retry_on_deadlock
 def extra_specs_update_or_create(context, flavor_row_id, specs):
-    """Set the keys of ``specs`` (others unchanged)."""
+    """Set the keys of ``specs`` (others unchanged).
+
+    :raises: Conflict (409) for a key the database holds under another
+        spelling it compares equal (MySQL's collations ignore case and
+        trailing spaces: ``Ssd`` and ``ssd``), or that a concurrent
+        request has just added
+    """
     spec = models.FlavorExtraSpec
     with writer(context) as session:
         existing = {row.key: row for row in session.scalars(
             sa.select(spec).where(spec.flavor_id == flavor_row_id,
                                   spec.key.in_(list(specs))))}
+        _check_same_spelling(existing, specs)
         for key, value in specs.items():
             if key in existing:
                 existing[key].value = value
             else:
                 session.add(spec(flavor_id=flavor_row_id, key=key,
                                  value=value))
+        try:
+            session.flush()
+        except db_exc.DBDuplicateEntry:
+            raise exception.Conflict(
+                reason='a flavor extra spec key was added meanwhile; '
+                'retry') from None
+
+
+def _check_same_spelling(existing, specs):
+    """:raises: Conflict when the database matched a requested key to a
+    stored key spelt differently"""
+    for stored in existing:
+        if stored not in specs:
+            raise exception.Conflict(
+                reason='the flavor has the extra spec key %r, which the '
+                'database does not tell from a requested one' % stored)
 
 
 @retry_on_deadlock

@@ -51,8 +51,9 @@ def flavor_get_by_flavorid(context, flavorid):
 
 def flavor_get_all(context, is_public=True, min_memory_mb=None,
                    min_root_gb=None, marker=None, limit=None,
-                   project_id=None):
-    """Flavors ordered by flavorid; ``is_public`` None lists all.
+                   project_id=None, name=None):
+    """Flavors ordered by flavorid; ``is_public`` None lists all;
+    ``name`` a regular expression the name matches (searched).
 
     :param project_id: with ``is_public`` True, also the private flavors
         this project was given access to (``flavor_projects``)
@@ -71,6 +72,8 @@ def flavor_get_all(context, is_public=True, min_memory_mb=None,
         query = query.where(flv.memory_mb >= min_memory_mb)
     if min_root_gb:
         query = query.where(flv.root_gb >= min_root_gb)
+    if name is not None:
+        query = query.where(flv.name.regexp_match(name))
     with reader(context) as session:
         if marker is not None:
             marker_row = session.scalars(sa.select(flv).filter_by(

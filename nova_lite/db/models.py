@@ -234,6 +234,11 @@ class Instance(TimestampMixin, SoftDeleteMixin, Base):
     # embedded flavor): swap in MiB, extra specs as a JSON object.
     flavor_swap = Column(Integer)
     flavor_extra_specs = Column(Text)
+    # The image's properties (JSON object of strings) and the create
+    # request's scheduler hints (JSON object of lists of strings), for
+    # microversions 2.98 and 2.100.
+    image_properties = Column(Text)
+    scheduler_hints = Column(Text)
     launched_at = Column(DateTime)
     terminated_at = Column(DateTime)
     # Guest metadata (nova_lite.metadata): a config drive was asked for;

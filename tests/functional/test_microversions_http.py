@@ -3,7 +3,9 @@ HTTP (nova-lite-all on SQLite, the fake driver): servers without any
 network and with the flat network (2.37) become ACTIVE, their bodies at
 the advertised maximum carry the embedded flavor (2.47), tags given at
 create (2.52), server groups (2.71), the lock reason (2.73) and the
-topology (2.78); unknown query parameters are a 400 (2.75)."""
+topology (2.78), the hostname asked for (2.90, 2.94: also the guest's,
+in its console), the pinned zone (2.96) and the scheduler hints
+(2.100); unknown query parameters are a 400 (2.75)."""
 import testtools
 
 from nova_lite.api import microversion
@@ -38,7 +40,8 @@ class MicroversionsOverHTTPTest(testtools.TestCase):
         resp = self.client.create_server(name='bare', image=self.image)
         self.assertEqual(400, resp.status_code, resp.text)
         self.assertIn('networks', resp.text)
-        bare = self._create('bare', networks='none', tags=['edge'])
+        bare = self._create('bare', networks='none', tags=['edge'],
+                            hostname='edge-1.example.org')
         wired = self.client.request('POST', '/servers', json={
             'server': {'name': 'wired', 'imageRef': self.image,
                        'flavorRef': '1', 'networks': 'auto'},
@@ -55,6 +58,16 @@ class MicroversionsOverHTTPTest(testtools.TestCase):
                                           flavor['swap']))
         shown = self.client.get_server(wired).json()['server']
         self.assertEqual([group_id], shown['server_groups'])
+        self.assertEqual(({'group': [group_id]}, None, 'wired'), (
+            shown['scheduler_hints'], shown['pinned_availability_zone'],
+            shown['OS-EXT-SRV-ATTR:hostname']))
+        self.assertEqual('edge-1.example.org',
+                         servers[bare]['OS-EXT-SRV-ATTR:hostname'])
+        console = self.client.request(
+            'POST', '/servers/%s/action' % bare,
+            json={'os-getConsoleOutput': {}})
+        self.assertIn('NOVA_LITE_GUEST_UP edge-1.example.org',
+                      console.json()['output'])
         action = self.client.request('POST', '/servers/%s/action' % wired,
                                      json={'lock': {'locked_reason': 'x'}})
         self.assertEqual(202, action.status_code, action.text)

@@ -135,6 +135,21 @@ def parse_int(value, name, minimum=None, maximum=None):
     return number
 
 
+def regex_param(value, name):
+    """A query parameter that is a regular expression (server and, from
+    microversion 2.102, flavor name filters), returned as it is.
+
+    :raises: ValidationError (400) when it does not compile
+    """
+    try:
+        re.compile(value)
+    except re.error as exc:
+        raise exception.ValidationError(
+            attribute=name, reason='not a valid regular expression: %s'
+            % exc) from None
+    return value
+
+
 # ------------------------------------------------------------------- links
 
 def base_url():

@@ -6,8 +6,11 @@ Flavor", microversion 2.1).
 digits.  ``id`` is optional (a UUID is generated when absent or null).
 From microversion 2.55 create takes ``description`` and ``PUT
 /v2.1/flavors/{id}`` sets it: null or at most 65535 characters without
-control characters other than tab, newline and carriage return.
+control characters other than tab, newline and carriage return.  From
+2.102 create no longer takes ``rxtx_factor``.
 """
+import copy
+
 from nova_lite.api import schemas
 
 _INT_MAX = 2 ** 31 - 1
@@ -52,10 +55,20 @@ _create_2_1 = {
 DESCRIPTION = {'type': ['string', 'null'], 'maxLength': 65535,
                'pattern': r'^[^\x00-\x08\x0b\x0c\x0e-\x1f\x7f]*\Z'}
 
+_create_2_55 = schemas.extend(_create_2_1, ('flavor',),
+                              description=DESCRIPTION)
+
+
+def _without_rxtx_factor(schema):
+    result = copy.deepcopy(schema)
+    del result['properties']['flavor']['properties']['rxtx_factor']
+    return result
+
+
 create = schemas.Versioned(
     ('2.1', '2.54', _create_2_1),
-    ('2.55', None, schemas.extend(_create_2_1, ('flavor',),
-                                  description=DESCRIPTION)))
+    ('2.55', '2.101', _create_2_55),
+    ('2.102', None, _without_rxtx_factor(_create_2_55)))
 
 #: PUT /v2.1/flavors/{flavor_id} (from 2.55).
 update = {

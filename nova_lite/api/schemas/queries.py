@@ -7,6 +7,15 @@ querystring").
 from 2.75 (nova_lite ignores some of them, as the compute API ignores
 filters it cannot apply); any other parameter is a 400.  Before 2.75
 unknown parameters are ignored.
+
+From 2.102 (REST API version history 2.102: "all APIs now reject
+unknown query string parameters") every ``/v2.1`` route refuses the
+parameters it does not know: ``STRICT_2_102`` gives those of the routes
+that take any (``STRICT``'s, the flavor lists' ``name`` filter, and the
+routes that checked their own parameters before: hypervisors, instance
+actions, migrations); any other route takes none.  ``OWN_RULES`` lists
+the routes that are no compute API resource (the version and OpenAPI
+documents) and keep their own parameters.
 """
 from nova_lite import exception
 
@@ -57,16 +66,47 @@ STRICT = {
 }
 
 
-def check(method, rule, params):
-    """Refuse parameters ``rule`` does not know (call from 2.75 only).
+_HYPERVISOR_LIST = frozenset({'limit', 'marker',
+                              'hypervisor_hostname_pattern', 'with_servers'})
+_CHANGES = frozenset({'limit', 'marker', 'changes-since', 'changes-before'})
+
+STRICT_2_102 = {**STRICT, **{
+    ('GET', '/v2.1/flavors'): _FLAVOR_LIST | {'name'},
+    ('GET', '/v2.1/flavors/detail'): _FLAVOR_LIST | {'name'},
+    ('GET', '/v2.1/os-hypervisors'): _HYPERVISOR_LIST,
+    ('GET', '/v2.1/os-hypervisors/detail'): _HYPERVISOR_LIST,
+    ('GET', '/v2.1/os-hypervisors/<hypervisor_id>'): frozenset(
+        {'with_servers'}),
+    ('GET', '/v2.1/servers/<server_id>/os-instance-actions'): _CHANGES,
+    ('GET', '/v2.1/os-migrations'): _CHANGES | {
+        'hidden', 'host', 'instance_uuid', 'source_compute', 'status',
+        'migration_type', 'user_id', 'project_id'},
+}}
+
+#: Routes outside the compute API's resources (the version document
+#: and the OpenAPI document), whose parameters are their own at every
+#: version.
+OWN_RULES = frozenset({('GET', '/v2.1'), ('GET', '/v2.1/'),
+                       ('GET', '/v2.1/openapi.json')})
+
+
+def check(method, rule, params, strict_everywhere=False):
+    """Refuse parameters ``rule`` does not know (call from 2.75 only;
+    ``strict_everywhere`` from 2.102).
 
     :raises: ValidationError (400) naming the first unknown parameter
     """
-    known = STRICT.get((method, rule))
-    if known is None:
-        return
+    if strict_everywhere:
+        if (method, rule) in OWN_RULES:
+            return
+        known = STRICT_2_102.get((method, rule), frozenset())
+    else:
+        known = STRICT.get((method, rule))
+        if known is None:
+            return
     unknown = sorted(set(params) - known)
     if unknown:
         raise exception.ValidationError(
             attribute=unknown[0][:64], reason='unknown query parameter '
-            '(microversion 2.75 and later refuse them)')
+            '(microversion %s and later refuse them)'
+            % ('2.102' if strict_everywhere else '2.75'))

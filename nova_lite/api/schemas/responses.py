@@ -32,18 +32,20 @@ _EXTRA_SPECS = {'type': 'object',
 
 def flavor(version):
     """Show Flavor Details (compute API reference, "Flavors");
-    ``description`` from 2.55."""
+    ``description`` from 2.55; no ``rxtx_factor`` nor
+    ``OS-FLV-DISABLED:disabled`` from 2.102."""
     properties = {
         'id': _STRING, 'name': _STRING, 'links': _LINKS,
         'ram': {'type': 'integer'}, 'disk': {'type': 'integer'},
         'vcpus': {'type': 'integer'},
         'OS-FLV-EXT-DATA:ephemeral': {'type': 'integer'},
-        'OS-FLV-DISABLED:disabled': {'type': 'boolean'},
         'swap': {'type': 'integer'} if _at_least(version, '2.75')
         else {'type': ['integer', 'string']},
-        'rxtx_factor': {'type': 'number'},
         'os-flavor-access:is_public': {'type': 'boolean'},
     }
+    if not _at_least(version, '2.102'):
+        properties.update({'OS-FLV-DISABLED:disabled': {'type': 'boolean'},
+                           'rxtx_factor': {'type': 'number'}})
     required = sorted(properties)
     if _at_least(version, '2.55'):
         properties['description'] = _NULLABLE_STRING

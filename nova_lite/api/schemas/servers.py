@@ -10,6 +10,10 @@ accepted there too, as clients send them, and network uuids are UUIDs at
 every version.  From 2.52 create takes ``tags`` (at most 50 server
 tags, as in ``PUT /servers/{id}/tags``); from 2.74 ``host`` and
 ``hypervisor_hostname`` (the requested destination, admins by default).
+From 2.90 create and update take ``hostname`` (the guest's host name: a
+DNS label of 2-63 letters, digits and '-', from 2.94 a fully qualified
+name of up to 255 letters, digits, '-', '_' and '.'); from 2.104 update
+takes ``pinned_availability_zone`` (a zone name, or null to unpin).
 """
 import copy
 
@@ -173,15 +177,38 @@ _create_2_52 = schemas.extend(_create_2_37, ('server',), tags={
 HOSTNAME = {'type': 'string', 'minLength': 1, 'maxLength': 255,
             'pattern': r'^[a-zA-Z0-9._-]+\Z'}
 
+#: 2.90's guest ``hostname``: one DNS label of 2-63 characters.
+GUEST_HOSTNAME = {'type': 'string', 'minLength': 2, 'maxLength': 63,
+                  'pattern': r'^[a-zA-Z0-9]+[a-zA-Z0-9-]*[a-zA-Z0-9]+\Z'}
+#: 2.94's: a fully qualified name (underscores are tolerated, as real
+#: host names sometimes hold them).
+GUEST_FQDN = {'type': 'string', 'minLength': 1, 'maxLength': 255,
+              'pattern': r'^[a-zA-Z0-9._-]*\Z'}
+
+_create_2_74 = schemas.extend(_create_2_52, ('server',), host=HOSTNAME,
+                              hypervisor_hostname=HOSTNAME)
+_update_2_19 = schemas.extend(_update_2_1, ('server',),
+                              description=DESCRIPTION)
+_update_2_94 = schemas.extend(_update_2_19, ('server',),
+                              hostname=GUEST_FQDN)
+
 create = schemas.Versioned(
     ('2.1', '2.18', _create_2_1),
     ('2.19', '2.36', _create_2_19),
     ('2.37', '2.51', _create_2_37),
     ('2.52', '2.73', _create_2_52),
-    ('2.74', None, schemas.extend(_create_2_52, ('server',),
-                                  host=HOSTNAME,
-                                  hypervisor_hostname=HOSTNAME)))
+    ('2.74', '2.89', _create_2_74),
+    ('2.90', '2.93', schemas.extend(_create_2_74, ('server',),
+                                    hostname=GUEST_HOSTNAME)),
+    ('2.94', None, schemas.extend(_create_2_74, ('server',),
+                                  hostname=GUEST_FQDN)))
 update = schemas.Versioned(
     ('2.1', '2.18', _update_2_1),
-    ('2.19', None, schemas.extend(_update_2_1, ('server',),
-                                  description=DESCRIPTION)))
+    ('2.19', '2.89', _update_2_19),
+    ('2.90', '2.93', schemas.extend(_update_2_19, ('server',),
+                                    hostname=GUEST_HOSTNAME)),
+    ('2.94', '2.103', _update_2_94),
+    ('2.104', None, schemas.extend(_update_2_94, ('server',),
+                                   pinned_availability_zone={
+                                       'oneOf': [schemas.name,
+                                                 {'type': 'null'}]})))

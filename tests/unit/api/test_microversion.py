@@ -88,8 +88,8 @@ class NegotiationTest(fakes.APITestCase):
         self.assertEqual(200, resp.status_code)
 
     def test_above_maximum_is_406(self):
-        resp = self._get(**{NEW: 'compute 2.99'})
-        self.assertFault(resp, 406, 'notAcceptable', 'Version 2.99 is not '
+        resp = self._get(**{NEW: 'compute 2.105'})
+        self.assertFault(resp, 406, 'notAcceptable', 'Version 2.105 is not '
                          'supported')
         self.assertIn(NEW, resp.headers['Vary'])
 

@@ -13,11 +13,17 @@ access (flavors, os-flavor-access)").
   ``addTenantAccess`` (409 if the project has access already, and from
   microversion 2.7 for a public flavor) or ``removeTenantAccess`` (404
   without access) answers the new list.
+
+From microversion 2.86 create and update validate the keys and values
+of the registered namespaces (``nova_lite.compute.extra_specs``): an
+unknown key of such a namespace or an invalid value is a 400 and nothing
+is stored.
 """
 import flask
 
 from nova_lite.api import microversion
 from nova_lite.api import openstack
+from nova_lite.compute import extra_specs as extra_spec_registry
 from nova_lite.compute import flavors as flavor_api
 from nova_lite import exception
 from nova_lite import policy
@@ -36,9 +42,16 @@ def _context(rule):
 
 def _as_strings(specs):
     """Values as the API stores them: strings ('true'/'false' for
-    booleans)."""
-    return {key: (str(value).lower() if isinstance(value, bool)
-                  else str(value)) for key, value in specs.items()}
+    booleans); validated from microversion 2.86.
+
+    :raises: ValidationError (400) from 2.86 for an unknown key of a
+        registered namespace or an invalid value
+    """
+    specs = {key: (str(value).lower() if isinstance(value, bool)
+                   else str(value)) for key, value in specs.items()}
+    if microversion.at_least('2.86'):
+        extra_spec_registry.validate_all(specs)
+    return specs
 
 
 @bp.get('/os-extra_specs')

@@ -9,7 +9,8 @@ admin policy; a duplicate name or id is a 409.  From microversion 2.55
 flavors have a ``description``, set at create or by ``PUT
 /flavors/{id}`` (admins; a 404 before 2.55); from 2.61 the detailed
 bodies (detail, show, create, update) give ``extra_specs`` to callers
-who may list them.
+who may list them.  From 2.102 lists take ``name`` (a regular
+expression searched in the flavor names).
 """
 import flask
 
@@ -50,6 +51,8 @@ def _list():
     if 'minDisk' in args:
         kwargs['min_root_gb'] = openstack.parse_int(args['minDisk'],
                                                     'minDisk', 0)
+    if microversion.at_least('2.102') and 'name' in args:
+        kwargs['name'] = openstack.regex_param(args['name'], 'name')
     return flavor_api.get_all(context, **kwargs), limit
 
 

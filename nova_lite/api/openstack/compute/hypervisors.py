@@ -15,11 +15,17 @@ microversion 2.53 hypervisors (and their services) are named by uuid
 (ids, markers and the paths of show and uptime: a non-uuid is a 400),
 list and detail take ``hypervisor_hostname_pattern`` (no paging with it)
 and ``with_servers``, show takes ``with_servers``, and ``search`` and
-``servers`` answer 404.
+``servers`` answer 404.  From microversion 2.88 the detail (list and
+show) has no resource figures but the host's ``uptime`` (asked of each
+running compute service over RPC; null when the service is down or its
+driver cannot tell), and ``statistics`` and ``uptime`` answer 404
+(``versions_history.ROUTES``).
 """
 import functools
 
 import flask
+import oslo_messaging as messaging
+from oslo_log import log as logging
 from oslo_utils import uuidutils
 
 from nova_lite.api import microversion
@@ -30,6 +36,7 @@ from nova_lite import exception
 from nova_lite import policy
 from nova_lite.policies import hypervisors as hypervisor_policies
 
+LOG = logging.getLogger(__name__)
 bp = flask.Blueprint('hypervisors', __name__,
                      url_prefix='/v2.1/os-hypervisors')
 HYPERVISORS = hypervisor_policies.HYPERVISORS
@@ -105,6 +112,29 @@ def _listing(context, view, detail=False):
     return _paged(found, render)
 
 
+def _host_uptime(context, hypervisor):
+    """The ``uptime`` line of the hypervisor's host, or None when its
+    compute service is down, its driver has none or the call times out
+    (microversion 2.88's detail)."""
+    if not hypervisor['service']['up']:
+        return None
+    try:
+        return openstack.compute_api().get_host_uptime(context,
+                                                       hypervisor['host'])
+    except (exception.NotSupportedByDriver, messaging.MessagingTimeout) \
+            as exc:
+        LOG.info('No uptime of host %s: %s', hypervisor['host'], exc)
+        return None
+
+
+def _detail_view(context):
+    """The detail view of this request: from 2.88 with ``uptime``."""
+    if not microversion.at_least('2.88'):
+        return views.detail
+    return lambda hypervisor: views.detail(
+        hypervisor, _host_uptime(context, hypervisor))
+
+
 def _view_with_servers(view, servers, hypervisor):
     return views.with_servers(hypervisor, servers[hypervisor['id']], view)
 
@@ -124,12 +154,13 @@ def detail():
     2.33; ``hypervisor_hostname_pattern`` and ``with_servers`` from
     2.53)."""
     context = _authorized_context('list-detail')
-    return _listing(context, views.detail, detail=True)
+    return _listing(context, _detail_view(context), detail=True)
 
 
 @bp.get('/statistics')
 def statistics():
-    """200 ``{"hypervisor_statistics": {count, vcpus, ...}}``."""
+    """200 ``{"hypervisor_statistics": {count, vcpus, ...}}`` (404 from
+    2.88)."""
     context = _authorized_context('statistics')
     return {'hypervisor_statistics': views.statistics(
         host_api.hypervisor_statistics(context))}
@@ -144,12 +175,13 @@ def show(hypervisor_id):
     with_servers = _with_servers()
     hypervisor = host_api.hypervisor_get(context, hypervisor_id,
                                          detail=True, by_uuid=by_uuid)
+    view = _detail_view(context)
     if with_servers:
         ((_h, servers),) = host_api.hypervisor_servers(
             context, hypervisors=[hypervisor])
         return {'hypervisor': views.with_servers(hypervisor, servers,
-                                                 views.detail)}
-    return {'hypervisor': views.detail(hypervisor)}
+                                                 view)}
+    return {'hypervisor': view(hypervisor)}
 
 
 def _by_uuid(hypervisor_id):
@@ -171,7 +203,7 @@ def uptime(hypervisor_id):
     """200 ``{"hypervisor": <summary> + "uptime"}``, ``uptime`` being the
     host's ``uptime`` line, asked of its compute service over RPC; 404 for
     unknown ids, 400 when that compute service is down, 501 when its
-    driver cannot tell."""
+    driver cannot tell (404 from 2.88: the detail has ``uptime``)."""
     context = _authorized_context('uptime')
     hypervisor, line = host_api.hypervisor_uptime(
         context, hypervisor_id, openstack.compute_api(),

@@ -11,6 +11,9 @@ caller's key pairs (compute API reference, "Keypairs (keypairs)").
   ``marker`` (the name of the last pair of the previous page; unknown:
   400), by name, with ``keypairs_links`` when a page is full.
 
+* 2.92: ``public_key`` is required (no generated pairs: 400 without
+  it) and names may hold '@' and '.' too.
+
 A generated pair's ``private_key`` is in the create response only.
 """
 import flask
@@ -74,7 +77,10 @@ def create():
     context, user_id = _authorized_context('create', body.get('user_id'))
     keypair, private_key = keypair_api.create(
         context, body['name'], body.get('public_key'),
-        key_type=body.get('type', 'ssh'), user_id=user_id)
+        key_type=body.get('type', 'ssh'), user_id=user_id,
+        name_pattern=(keypair_api.NAME_PATTERN_2_92
+                      if microversion.at_least('2.92')
+                      else keypair_api.NAME_PATTERN))
     response = {'keypair': views.created(keypair, private_key)}
     if microversion.at_least('2.2'):
         return response, 201

@@ -8,7 +8,6 @@ handlers run; the work is done by ``nova_lite.compute.api.API``.
 """
 import copy
 import ipaddress
-import re
 import secrets
 
 import flask
@@ -25,6 +24,7 @@ from nova_lite.compute import host_api
 from nova_lite.compute import server_groups as group_api
 from nova_lite.compute import states
 from nova_lite.compute import tags as tag_api
+from nova_lite.compute import zone_pinning
 from nova_lite import exception
 from nova_lite.network import api as network_api
 from nova_lite import policy
@@ -63,8 +63,7 @@ def _detail_args(context, rows):
     the servers' hosts looked up once)."""
     args = {'is_admin': policy.can(context,
                                    server_policies.EXTENDED_ATTRIBUTES),
-            'default_availability_zone':
-                openstack.conf().compute.default_availability_zone,
+            'host_zones': zone_pinning.host_zones(context, rows),
             'base': openstack.base_url()}
     if microversion.at_least('2.16') and policy.can(
             context, server_policies.HOST_STATUS):
@@ -230,9 +229,24 @@ def _create_kwargs(context, body):
         'tags': server.get('tags'),
         'requested_host': server.get('host'),
         'requested_node': server.get('hypervisor_hostname'),
+        'hostname': _requested_hostname(server, max_count),
         'scheduler_hints': (body.get('os:scheduler_hints')
                             or body.get('OS-SCH-HNT:scheduler_hints')),
     }
+
+
+def _requested_hostname(server, max_count):
+    """2.90's ``hostname`` (the schema admits it from 2.90), or None.
+
+    :raises: ValidationError (400) with several servers (one hostname
+        cannot name them all)
+    """
+    hostname = server.get('hostname')
+    if hostname and max_count > 1:
+        raise exception.ValidationError(
+            attribute='hostname', reason='a hostname cannot be given to '
+            'several servers (max_count %d)' % max_count)
+    return hostname
 
 
 @bp.post('')
@@ -320,13 +334,7 @@ def _changes_filters(args):
 
 
 def _name_filter(value, attribute='name'):
-    try:
-        re.compile(value)
-    except re.error as exc:
-        raise exception.ValidationError(
-            attribute=attribute, reason='not a valid regular expression: %s'
-            % exc) from None
-    return value
+    return openstack.regex_param(value, attribute)
 
 
 #: List Servers query parameters of tags (microversion 2.26) → filter.
@@ -535,9 +543,13 @@ def update(server_id):
     context = openstack.context()
     policy.authorize(context, SERVERS % 'update')
     server = openstack.body()['server']
-    # 2.19's description: absent leaves it, null clears it.
-    extra = ({'description': server['description']}
-             if 'description' in server else {})
+    # 2.19's description and 2.104's pinned zone: absent leaves them,
+    # null clears them; 2.90's hostname.
+    extra = {'hostname': server.get('hostname')}
+    if 'description' in server:
+        extra['description'] = server['description']
+    if 'pinned_availability_zone' in server:
+        extra['pinned_zone'] = server['pinned_availability_zone']
     row = openstack.compute_api().update(context, server_id,
                                          server.get('name'),
                                          _access_ips(server), **extra)

@@ -1,6 +1,7 @@
 """Flavor bodies (compute API reference, "Flavors", microversion 2.1;
 ``description`` in every flavor body from 2.55, ``extra_specs`` in the
-detailed ones from 2.61)."""
+detailed ones from 2.61; no ``rxtx_factor`` nor
+``OS-FLV-DISABLED:disabled`` from 2.102)."""
 from nova_lite.api import microversion
 from nova_lite.api import openstack
 
@@ -24,12 +25,13 @@ def detail(flavor):
         'ram': flavor['memory_mb'], 'disk': flavor['root_gb'],
         'vcpus': flavor['vcpus'],
         'OS-FLV-EXT-DATA:ephemeral': flavor['ephemeral_gb'],
-        'OS-FLV-DISABLED:disabled': bool(flavor['disabled']),
         'swap': (flavor['swap'] or 0) if microversion.at_least('2.75')
         else (flavor['swap'] or ''),
-        'rxtx_factor': flavor['rxtx_factor'],
         'os-flavor-access:is_public': bool(flavor['is_public']),
     })
+    if not microversion.at_least('2.102'):
+        body.update({'OS-FLV-DISABLED:disabled': bool(flavor['disabled']),
+                     'rxtx_factor': flavor['rxtx_factor']})
     if 'extra_specs' in flavor:
         body['extra_specs'] = dict(flavor['extra_specs'])
     return body

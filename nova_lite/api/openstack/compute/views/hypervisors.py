@@ -9,7 +9,8 @@ A hypervisor is a ``compute_nodes`` row with its compute ``service``
 MiB, disks in GiB.  nova_lite records no CPU description nor a measured
 least available disk: ``cpu_info`` is empty (the string ``"{}"``, and
 from microversion 2.28 the object ``{}``) and ``disk_available_least``
-null.
+null.  From microversion 2.88 the detail loses the resource figures
+(``_REMOVED_2_88``) and gains ``uptime``.
 """
 from nova_lite.api import microversion
 from nova_lite.api.openstack.compute.views import services as service_views
@@ -37,24 +38,33 @@ def with_uptime(hypervisor, uptime):
     return body
 
 
-def detail(hypervisor):
+def detail(hypervisor, uptime=None):
     """Show Hypervisor Details; ``hypervisor`` has ``current_workload``
-    (its instances with a task in progress or building)."""
+    (its instances with a task in progress or building).  Before 2.88
+    the body has the resource figures (``vcpus``, memory MiB, disk GiB,
+    their use, ``running_vms``, ``cpu_info``...); from 2.88 it has
+    ``uptime`` instead (the host's ``uptime`` line, or None when it
+    cannot be asked)."""
     service = hypervisor['service']
     body = summary(hypervisor)
+    body.update({
+        'hypervisor_type': hypervisor['hypervisor_type'],
+        'hypervisor_version': hypervisor['hypervisor_version'],
+        'host_ip': hypervisor['host_ip'],
+        'service': {'host': service['host'],
+                    'id': service_views.service_id(service),
+                    'disabled_reason': service['disabled_reason']},
+    })
+    if microversion.at_least('2.88'):
+        body['uptime'] = uptime
+        return body
     body.update({name: hypervisor[name] for name in _SUMMED})
     body.update({
         'free_ram_mb': hypervisor['memory_mb'] - hypervisor['memory_mb_used'],
         'free_disk_gb': hypervisor['local_gb'] - hypervisor['local_gb_used'],
         'current_workload': hypervisor['current_workload'],
-        'hypervisor_type': hypervisor['hypervisor_type'],
-        'hypervisor_version': hypervisor['hypervisor_version'],
-        'host_ip': hypervisor['host_ip'],
         'cpu_info': {} if microversion.at_least('2.28') else '{}',
         'disk_available_least': None,
-        'service': {'host': service['host'],
-                    'id': service_views.service_id(service),
-                    'disabled_reason': service['disabled_reason']},
     })
     return body
 

@@ -12,7 +12,9 @@ ramdisk_id, root_device_name and user_data; 2.9 ``locked``; 2.16
 ``host_status`` (by policy, admins by default); 2.19 ``description``
 (null when unset) in show, detail and the Update Server response; 2.26
 ``tags`` in show and detail; 2.47 the embedded flavor (``flavor``);
-2.73 ``locked_reason``.
+2.73 ``locked_reason``; 2.90 ``OS-EXT-SRV-ATTR:hostname`` for every
+caller; 2.96 ``pinned_availability_zone``; 2.98 the image's
+``properties``; 2.100 ``scheduler_hints``.
 """
 import functools
 import hashlib
@@ -21,7 +23,9 @@ from oslo_serialization import jsonutils
 
 from nova_lite.api import microversion
 from nova_lite.api import openstack
+from nova_lite.compute import image_properties
 from nova_lite.compute import states
+from nova_lite.compute import zone_pinning
 
 #: Statuses whose body carries ``progress`` (the reference shows it only
 #: while a server builds or runs).
@@ -112,11 +116,24 @@ def _iso(value):
 
 
 def _image(instance, base):
+    """``image``: '' without one, else its id and bookmark link and,
+    from 2.98, the standard image properties the server was created
+    with (``compute.image_properties.shown``)."""
     if not instance.image_ref:
         return ''
-    return {'id': instance.image_ref,
-            'links': openstack.bookmark_link('images', instance.image_ref,
-                                             base)}
+    image = {'id': instance.image_ref,
+             'links': openstack.bookmark_link('images', instance.image_ref,
+                                              base)}
+    if microversion.at_least('2.98'):
+        image['properties'] = image_properties.shown(
+            _json(instance, 'image_properties') or {})
+    return image
+
+
+def _json(instance, column):
+    """The decoded JSON ``column`` of ``instance``, None when unset."""
+    text = getattr(instance, column, None)
+    return jsonutils.loads(text) if text else None
 
 
 def flavor(instance, base=None, show_extra_specs=False):
@@ -207,20 +224,24 @@ def host_status(instance, compute_services):
     return HOST_UP if service['up'] else HOST_UNKNOWN
 
 
-def detail(instance, network_labels, is_admin=False,
-           default_availability_zone='nova', base=None,
-           compute_services=None, tags=None, show_extra_specs=False):
+def detail(instance, network_labels, is_admin=False, host_zones=None,
+           base=None, compute_services=None, tags=None,
+           show_extra_specs=False):
     """The full server body (Show Server Details, List Servers Detailed):
     ``show`` plus the extension attributes.  ``security_groups`` appears
     once the server has a network interface; ``OS-EXT-SRV-ATTR:*`` only
-    for admins; ``host_status`` (2.16) when ``compute_services`` is given
-    (the caller may see it and asked for 2.16 or later); ``tags`` (2.26)
-    when ``tags`` (``{uuid: [tag, ...]}``) is given."""
+    for admins (``hostname`` for everyone from 2.90); ``host_status``
+    (2.16) when ``compute_services`` is given (the caller may see it and
+    asked for 2.16 or later); ``tags`` (2.26) when ``tags`` (``{uuid:
+    [tag, ...]}``) is given.  ``OS-EXT-AZ:availability_zone`` is the
+    zone of the server's host (``host_zones``: ``{host: zone}`` of the
+    zone aggregates' hosts; the default zone for the others), or its
+    pinned zone ('' without one) while it has no host."""
     server = show(instance, network_labels, is_admin, extended=True,
                   base=base, show_extra_specs=show_extra_specs)
     server.update({
-        'OS-EXT-AZ:availability_zone': instance.availability_zone or (
-            default_availability_zone if instance.host else ''),
+        'OS-EXT-AZ:availability_zone': zone_pinning.current_zone(
+            None, instance, host_zones or {}) or '',
         'config_drive': 'True' if getattr(instance, 'config_drive',
                                           False) else '',
         'key_name': instance.key_name,
@@ -245,7 +266,26 @@ def detail(instance, network_labels, is_admin=False,
         server['host_status'] = host_status(instance, compute_services)
     if tags is not None:
         server['tags'] = tags.get(instance.uuid, [])
+    server.update(_later_fields(instance))
     return server
+
+
+def _later_fields(instance):
+    """Fields of the detail from 2.90 on: ``OS-EXT-SRV-ATTR:hostname``
+    (2.90, every caller), ``pinned_availability_zone`` (2.96: the zone
+    the create request asked for, or 2.104's pin; null when unpinned)
+    and ``scheduler_hints`` (2.100: the create request's hints as
+    ``{name: [str]}``; null for servers created before nova_lite kept
+    them)."""
+    fields = {}
+    if microversion.at_least('2.90'):
+        fields['OS-EXT-SRV-ATTR:hostname'] = instance.hostname
+    if microversion.at_least('2.96'):
+        fields['pinned_availability_zone'] = zone_pinning.pinned_zone(
+            instance)
+    if microversion.at_least('2.100'):
+        fields['scheduler_hints'] = _json(instance, 'scheduler_hints')
+    return fields
 
 
 def _extended_attributes(instance):
