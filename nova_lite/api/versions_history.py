@@ -202,7 +202,8 @@ HISTORY = (
        'action).'),
     _v('2.57', 'Server create and rebuild lose personality (nova_lite '
        'never injected files: it is a 400 at every version); rebuild '
-       'takes user_data (null unsets it); limits lose maxPersonality and maxPersonalitySize; '
+       'takes user_data (null unsets it); limits lose maxPersonality '
+       'and maxPersonalitySize; '
        'quota sets and quota class sets lose injected_files, '
        'injected_file_content_bytes and injected_file_path_bytes.',
        ('servers', 'server_actions', 'limits', 'quota_sets',
@@ -277,8 +278,9 @@ HISTORY = (
        'os-simple-tenant-usage); Update Server and the rebuild action '
        'answer the whole server as Show Server does; flavor swap is 0 '
        'instead of ""; with_servers always gives servers (maybe empty).',
-       ('servers', 'server_actions', 'flavors', 'keypairs', 'limits', 'quota_sets',
-        'server_groups', 'services', 'hypervisors', 'simple_tenant_usage')),
+       ('servers', 'server_actions', 'flavors', 'keypairs', 'limits',
+        'quota_sets', 'server_groups', 'services', 'hypervisors',
+        'simple_tenant_usage')),
     _v('2.76', 'os-server-external-events takes power-update.',
        ('server_external_events',),
        refused='os-server-external-events does not exist: 404.'),

@@ -186,10 +186,9 @@ class LibvirtDriver(driver.ComputeDriver):
             image API's errors
         """
         dom = self._lookup(instance)
-        disk = os.path.join(self._instance_dir(instance),
-                            disks.ROOT_DISK_NAME)
-        copy = libvirt_snapshot.snapshot_path(CONF.libvirt.instances_path,
-                                              image_id)
+        inst_dir = self._instance_dir(instance)
+        disk = os.path.join(inst_dir, disks.ROOT_DISK_NAME)
+        copy = libvirt_snapshot.snapshot_path(inst_dir, image_id)
         try:
             libvirt_snapshot.copy_guest_disk(dom, disk, copy)
             update_task_state(task_states.IMAGE_UPLOADING,

@@ -11,9 +11,10 @@ is copied as it is. The guest's own caches are not flushed (no
 quiesce), so the copy is what a power cut at that instant would leave,
 which journaling file systems (the tiny guest's ext4) recover from.
 
-The copy is written to ``<instances_path>/snapshots/<image id>.qcow2``
-(the instances file system: it has room for the disk it copies) and
-removed after the upload, whatever happens.
+The copy is written to ``snapshot-<image id>.qcow2`` in the instance's
+directory (the instances file system: it has room for the disk it
+copies; a deleted instance takes a leftover with it) and removed after
+the upload, whatever happens.
 """
 import logging
 import os
@@ -25,17 +26,18 @@ from nova_lite.virt.libvirt import imagebackend
 
 LOG = logging.getLogger(__name__)
 
-SNAPSHOT_DIR = 'snapshots'
+SNAPSHOT_PREFIX = 'snapshot-'
 
 
-def snapshot_path(instances_path, image_id):
-    """Where the copy of the snapshot into ``image_id`` is made.
+def snapshot_path(inst_dir, image_id):
+    """Where the copy of the snapshot into ``image_id`` is made, in the
+    instance directory ``inst_dir``.
 
     :raises: ValueError for an id that is not a plain file name
     """
     if not image_id or image_id.startswith('.') or os.sep in image_id:
         raise ValueError('bad image id %r' % (image_id,))
-    return os.path.join(instances_path, SNAPSHOT_DIR, image_id + '.qcow2')
+    return os.path.join(inst_dir, SNAPSHOT_PREFIX + image_id + '.qcow2')
 
 
 def convert(disk_path, out_path):
@@ -45,7 +47,6 @@ def convert(disk_path, out_path):
 
     :raises: ProcessExecutionError
     """
-    os.makedirs(os.path.dirname(out_path), exist_ok=True)
     processutils.execute('qemu-img', 'convert', '-U', '-f', 'qcow2', '-O',
                          'qcow2', disk_path, out_path)
 

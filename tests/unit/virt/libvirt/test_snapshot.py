@@ -91,8 +91,8 @@ class SnapshotTestCase(LibvirtFixtureMixin, testtools.TestCase):
         subprocess.run(['qemu-img', 'compare', '-U', '-f', 'qcow2', '-F',
                         'qcow2', disk, copy], check=True,
                        capture_output=True)
-        self.assertEqual([], os.listdir(os.path.join(
-            CONF.libvirt.instances_path, libvirt_snapshot.SNAPSHOT_DIR)))
+        self.assertEqual(['console.log', 'disk'],
+                         sorted(os.listdir(self._inst_dir(instance))))
 
     def test_stopped_guest_is_not_resumed(self):
         instance = self._spawn()
@@ -109,7 +109,7 @@ class SnapshotTestCase(LibvirtFixtureMixin, testtools.TestCase):
         self.assertRaises(RuntimeError, self.driver.snapshot, None,
                           instance, IMAGE_ID, self.update_task_state)
         self.assertFalse(os.path.exists(libvirt_snapshot.snapshot_path(
-            CONF.libvirt.instances_path, IMAGE_ID)))
+            self._inst_dir(instance), IMAGE_ID)))
         self.assertEqual(states.RUNNING, self.driver.get_info(instance).state)
 
     def test_failed_copy_resumes_guest(self):
