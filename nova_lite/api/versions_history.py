@@ -79,9 +79,9 @@ HISTORY = (
     _v('2.18', 'URLs need no project id: nova_lite serves only URLs '
        'without one, at every version (/v2.1/{project_id}/... is a 404).',
        ('*',)),
-    _v('2.19', 'Server description: set on create and update (null '
-       'clears it), shown in show, detail and the update response.',
-       ('servers',)),
+    _v('2.19', 'Server description: set on create, update and rebuild '
+       '(null clears it), shown in show, detail and the update and '
+       'rebuild responses.', ('servers', 'server_actions')),
     _v('2.20', 'Volumes attach to and detach from shelved servers.',
        ('volumes', 'shelve'),
        refused='Volume attachments (os-volume_attachments: 404) and '
@@ -161,9 +161,7 @@ HISTORY = (
        'exist: the actions are a 400 (unknown action) and '
        'os-virtual-interfaces a 404 at every version.'),
     _v('2.45', 'createImage and createBackup answer image_id in the body '
-       'instead of a Location header.', ('server_actions',),
-       refused='The createImage and createBackup actions (snapshots) do '
-       'not exist: 400 (unknown action).'),
+       'instead of a Location header.', ('server_actions',)),
     _v('2.46', 'The request id is answered in X-OpenStack-Request-ID as '
        'well as X-Compute-Request-ID (nova_lite sends both at every '
        'version).', ('*',)),
@@ -193,9 +191,8 @@ HISTORY = (
        'hypervisor ids, markers and paths are uuids, list and detail take '
        'hypervisor_hostname_pattern and with_servers (show too), search '
        'and servers answer 404.', ('services', 'hypervisors')),
-    _v('2.54', 'The rebuild action takes key_name.', ('servers',),
-       refused='The rebuild action does not exist: 400 (unknown '
-       'action).'),
+    _v('2.54', 'The rebuild action takes key_name (null unsets the '
+       'key).', ('server_actions',)),
     _v('2.55', 'Flavors have a description: set on create and by PUT '
        '/flavors/{id} (admins; 404 before), shown in every flavor body '
        '(not in the embedded flavor of servers).', ('flavors',)),
@@ -204,11 +201,13 @@ HISTORY = (
        refused='The migrate action does not exist: 400 (unknown '
        'action).'),
     _v('2.57', 'Server create and rebuild lose personality (nova_lite '
-       'never injected files: it is a 400 at every version; rebuild does '
-       'not exist); limits lose maxPersonality and maxPersonalitySize; '
+       'never injected files: it is a 400 at every version); rebuild '
+       'takes user_data (null unsets it); limits lose maxPersonality '
+       'and maxPersonalitySize; '
        'quota sets and quota class sets lose injected_files, '
        'injected_file_content_bytes and injected_file_path_bytes.',
-       ('servers', 'limits', 'quota_sets', 'quota_classes')),
+       ('servers', 'server_actions', 'limits', 'quota_sets',
+        'quota_classes')),
     _v('2.58', 'Instance actions show updated_at; their list is paged by '
        'limit and marker (a request id; links) and filtered by '
        'changes-since; other query parameters are a 400.',
@@ -230,8 +229,8 @@ HISTORY = (
        'for image signature verification, shown in server bodies.',
        ('servers',),
        refused='nova_lite verifies no image signatures nor certificates: '
-       'trusted_image_certificates stays a 400 on create (rebuild does '
-       'not exist) and server bodies do not show it.'),
+       'trusted_image_certificates stays a 400 on create and rebuild, and '
+       'server bodies do not show it.'),
     _v('2.64', 'Server groups take and show one policy and rules '
        '(max_server_per_host for anti-affinity, enforced by the '
        'scheduler\'s filter and the claim) instead of policies and '
@@ -276,11 +275,12 @@ HISTORY = (
        'servers there only, its filters still run.', ('servers',)),
     _v('2.75', 'Unknown query parameters are a 400 (servers, flavors, key '
        'pairs, limits, quota sets, server groups, services, '
-       'os-simple-tenant-usage); Update Server answers the whole server as '
-       'Show Server does; flavor swap is 0 instead of ""; with_servers '
-       'always gives servers (maybe empty).',
-       ('servers', 'flavors', 'keypairs', 'limits', 'quota_sets',
-        'server_groups', 'services', 'hypervisors', 'simple_tenant_usage')),
+       'os-simple-tenant-usage); Update Server and the rebuild action '
+       'answer the whole server as Show Server does; flavor swap is 0 '
+       'instead of ""; with_servers always gives servers (maybe empty).',
+       ('servers', 'server_actions', 'flavors', 'keypairs', 'limits',
+        'quota_sets', 'server_groups', 'services', 'hypervisors',
+        'simple_tenant_usage')),
     _v('2.76', 'os-server-external-events takes power-update.',
        ('server_external_events',),
        refused='os-server-external-events does not exist: 404.'),

@@ -19,6 +19,8 @@ from futurist import rejection
 import oslo_messaging as messaging
 
 from nova_lite.compute import build
+from nova_lite.compute.lifecycle import rebuild as lifecycle_rebuild
+from nova_lite.compute.lifecycle import snapshot as lifecycle_snapshot
 from nova_lite.compute import power
 from nova_lite.compute import recovery
 from nova_lite.compute import resource_tracker
@@ -43,10 +45,12 @@ def instance_lock(instance_uuid):
     return lockutils.lock('instance-%s' % instance_uuid)
 
 
-class ComputeManager(service.Manager):
-    """RPC endpoint of ``compute.<host>``."""
+class ComputeManager(service.Manager, lifecycle_rebuild.RebuildMixin,
+                     lifecycle_snapshot.SnapshotMixin):
+    """RPC endpoint of ``compute.<host>`` (rebuild and snapshots:
+    ``compute.lifecycle``)."""
 
-    target = messaging.Target(version='1.3')
+    target = messaging.Target(version='1.5')
 
     def __init__(self, host, driver=None):
         super().__init__(host)

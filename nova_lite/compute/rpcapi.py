@@ -6,6 +6,9 @@ History:
     1.1 - get_host_uptime
     1.2 - get_instance_diagnostics
     1.3 - cache_images
+    1.5 - rebuild_instance, snapshot_instance (rebuild and snapshots,
+          ``compute.lifecycle``; numbered 1.5 by its branch, the merge
+          may renumber)
 """
 import oslo_messaging as messaging
 
@@ -15,7 +18,7 @@ TOPIC = 'compute'
 
 
 class ComputeAPI:
-    VERSION = '1.3'
+    VERSION = '1.5'
 
     def __init__(self):
         self.client = rpc.get_client(messaging.Target(topic=TOPIC,
@@ -83,3 +86,20 @@ class ComputeAPI:
         return self._prepare(host).call(context, 'get_console_output',
                                         instance_uuid=instance_uuid,
                                         tail_length=tail_length)
+
+    def rebuild_instance(self, context, host, instance_uuid, image_id,
+                         preserve_ephemeral=False):
+        """Cast (1.5): rebuild the guest of ``instance_uuid`` from
+        ``image_id`` (its task_state is ``rebuilding`` already)."""
+        self._prepare(host, '1.5').cast(
+            context, 'rebuild_instance', instance_uuid=instance_uuid,
+            image_id=image_id, preserve_ephemeral=preserve_ephemeral)
+
+    def snapshot_instance(self, context, host, instance_uuid, image_id,
+                          backup=None):
+        """Cast (1.5): upload a snapshot of the guest's root disk into the
+        queued image ``image_id``; ``backup`` is None for createImage or
+        ``{'backup_type': str, 'rotation': int}`` for createBackup."""
+        self._prepare(host, '1.5').cast(
+            context, 'snapshot_instance', instance_uuid=instance_uuid,
+            image_id=image_id, backup=backup)

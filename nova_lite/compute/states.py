@@ -21,9 +21,23 @@ REBOOTING_HARD = 'rebooting_hard'
 POWERING_OFF = 'powering-off'
 POWERING_ON = 'powering-on'
 DELETING = 'deleting'
+# Rebuild (nova_lite.compute.api_rebuild, compute.lifecycle.rebuild).
+REBUILDING = 'rebuilding'
+REBUILD_BLOCK_DEVICE_MAPPING = 'rebuild_block_device_mapping'
+REBUILD_SPAWNING = 'rebuild_spawning'
+# Snapshots and backups (compute.api_snapshot, compute.lifecycle.snapshot).
+IMAGE_SNAPSHOT = 'image_snapshot'
+IMAGE_BACKUP = 'image_backup'
+IMAGE_PENDING_UPLOAD = 'image_pending_upload'
+IMAGE_UPLOADING = 'image_uploading'
+
+REBUILD_TASKS = (REBUILDING, REBUILD_BLOCK_DEVICE_MAPPING, REBUILD_SPAWNING)
+SNAPSHOT_TASKS = (IMAGE_SNAPSHOT, IMAGE_BACKUP, IMAGE_PENDING_UPLOAD,
+                  IMAGE_UPLOADING)
 
 TASK_STATES = (SCHEDULING, SPAWNING, REBOOTING, REBOOTING_HARD,
-               POWERING_OFF, POWERING_ON, DELETING)
+               POWERING_OFF, POWERING_ON, DELETING) + REBUILD_TASKS + \
+    SNAPSHOT_TASKS
 
 # power_state: what the hypervisor reports (integers, as in the API).
 NOSTATE = 0
@@ -38,7 +52,11 @@ POWER_STATE_NAMES = {NOSTATE: 'pending', RUNNING: 'running',
                      CRASHED: 'crashed', SUSPENDED: 'suspended'}
 
 _STATUS_BY_TASK = {
-    ACTIVE: {REBOOTING: 'REBOOT', REBOOTING_HARD: 'HARD_REBOOT'},
+    ACTIVE: {REBOOTING: 'REBOOT', REBOOTING_HARD: 'HARD_REBOOT',
+             **dict.fromkeys(REBUILD_TASKS, 'REBUILD')},
+    # Nova shows a rebuild of a stopped or failed server as REBUILD too.
+    STOPPED: dict.fromkeys(REBUILD_TASKS, 'REBUILD'),
+    ERROR: dict.fromkeys(REBUILD_TASKS, 'REBUILD'),
 }
 _STATUS_BY_VM_STATE = {
     ACTIVE: 'ACTIVE', BUILDING: 'BUILD', STOPPED: 'SHUTOFF',
@@ -48,7 +66,7 @@ _STATUS_BY_VM_STATE = {
 VM_STATES_BY_STATUS = {
     'ACTIVE': [ACTIVE], 'BUILD': [BUILDING], 'SHUTOFF': [STOPPED],
     'ERROR': [ERROR], 'DELETED': [DELETED], 'REBOOT': [ACTIVE],
-    'HARD_REBOOT': [ACTIVE],
+    'HARD_REBOOT': [ACTIVE], 'REBUILD': [ACTIVE, STOPPED, ERROR],
 }
 
 

@@ -7,6 +7,7 @@ from nova_lite.cloudstack import events as cs_events
 from nova_lite.compute import rpcapi as compute_rpcapi
 from nova_lite.conductor import build
 from nova_lite.conductor import compute_proxy
+from nova_lite.conductor import lifecycle_proxy
 from nova_lite.conductor import sweeper
 from nova_lite.scheduler import rpcapi as scheduler_rpcapi
 from nova_lite import service
@@ -17,7 +18,7 @@ CONF = cfg.CONF
 class ConductorManager(service.Manager):
     """RPC endpoint of the ``conductor`` topic."""
 
-    target = messaging.Target(version='1.3')
+    target = messaging.Target(version='1.5')
 
     def __init__(self, host):
         super().__init__(host)
@@ -97,6 +98,16 @@ class ConductorManager(service.Manager):
     def usage_audit_end(self, context, host, begin, end, errors, message):
         compute_proxy.usage_audit_end(context, host, begin, end, errors,
                                       message)
+
+    # -- the computes' rebuild and snapshots (1.5), see lifecycle_proxy ---
+
+    def guest_data_get(self, context, instance_uuid):
+        return lifecycle_proxy.guest_data_get(context, instance_uuid)
+
+    def instance_action_failed(self, context, instance_uuid, values,
+                               expected, host, fault, event):
+        return lifecycle_proxy.instance_action_failed(
+            context, instance_uuid, values, expected, host, fault, event)
 
     def post_start_hook(self):
         """Recover what a previous conductor left half done (its casts may

@@ -18,6 +18,9 @@ History:
     1.3 - build_start(guest_data=True) also answers what the guest is
           told about itself (its config drive: user data, public key,
           admin password, metadata, NICs)
+    1.5 - The compute's rebuild and snapshots (``compute.lifecycle``):
+          guest_data_get (call), instance_action_failed (call); numbered
+          1.5 by its branch, the merge may renumber
 """
 from oslo_log import log as logging
 import oslo_messaging as messaging
@@ -94,7 +97,7 @@ class ConductorAPI:
     """Client of the conductor; see the module doc for each method's
     server side, arguments and result."""
 
-    VERSION = '1.3'
+    VERSION = '1.5'
 
     def __init__(self):
         self.client = rpc.get_client(messaging.Target(topic=TOPIC,
@@ -272,3 +275,24 @@ class ConductorAPI:
         self.client.prepare(version='1.2').cast(
             context, 'usage_audit_end', host=host, begin=begin, end=end,
             errors=errors, message=message)
+
+    # -- rebuild and snapshots (1.5) --------------------------------------
+
+    def guest_data_get(self, context, instance_uuid):
+        """Call: what the guest is told about itself (its config drive;
+        ``nova_lite.metadata.lookup.guest_data``), or None when the
+        instance is gone. Secrets: never log it."""
+        return self.client.prepare(version='1.5').call(
+            context, 'guest_data_get', instance_uuid=instance_uuid)
+
+    def instance_action_failed(self, context, instance_uuid, values,
+                               expected, host, fault, event):
+        """Call: an action of ``host`` failed: write ``values`` under
+        ``expected`` ({'task_state', 'vm_state', 'host'}: value) with the
+        instance fault ``fault`` (dict code, message, details), then
+        record ``event`` (as ``instance_update`` takes it); True when
+        ``expected`` held."""
+        return self.client.prepare(version='1.5').call(
+            context, 'instance_action_failed', instance_uuid=instance_uuid,
+            values=values, expected=expected, host=host, fault=fault,
+            event=event)

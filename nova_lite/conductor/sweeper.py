@@ -12,7 +12,8 @@ Each pass (at conductor start-up and every ``[conductor] sweep_interval``):
   claimed on a host but never started (task_state None) → the build
   cast to that compute is sent again (the compute's start is a
   conditional write, so a duplicate is a no-op);
-* server actions (delete, reboot, stop, start) still in their task state
+* server actions (delete, reboot, stop, start, rebuild not yet begun)
+  still in their task state
   after ``[conductor] action_redrive_timeout`` are cast again to their
   compute when it is up (``nova_lite.servicegroup``; the compute skips an
   action whose task state is gone, and a delete of a deleted instance
@@ -170,6 +171,9 @@ _ACTION_CASTS = {
         api.stop_instance(ctxt, host, uuid),
     states.POWERING_ON: lambda api, ctxt, host, uuid:
         api.start_instance(ctxt, host, uuid),
+    # The compute rebuilds from the instance's image_ref (set by the API).
+    states.REBUILDING: lambda api, ctxt, host, uuid:
+        api.rebuild_instance(ctxt, host, uuid, None),
 }
 
 

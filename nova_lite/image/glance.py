@@ -1,6 +1,7 @@
 """Client of the image API over HTTP (Glance v2: show image, download
-image data), as computes use it: they have neither the database nor the
-API host's image store.
+image data; for snapshots upload image data, list and delete images), as
+computes use it: they have neither the database nor the API host's image
+store.
 
 The endpoint is ``[image] api_endpoint`` (e.g.
 ``http://controller:8774/image``), else the ``image`` service of the
@@ -75,7 +76,8 @@ def expected_digest(body):
 
 
 class API:
-    """The compute's image API client (``get``, ``download``)."""
+    """The compute's image API client (``get``, ``download``; for
+    snapshots ``upload``, ``list``, ``delete``)."""
 
     def __init__(self):
         self._session = None
@@ -129,6 +131,61 @@ class API:
         except ks_exc.ClientException as exc:
             raise ImageDownloadFailed(image_id=path.split('/')[0],
                                       reason=str(exc)) from exc
+
+    def _send(self, context, method, path, **kwargs):
+        """``method`` ``<endpoint>/v2/images<path>``; the response.
+
+        :raises: ImageNotFound on 404, ImageDownloadFailed otherwise
+        """
+        url = '%s/v2/images%s' % (self._endpoint(), path)
+        headers = dict(self._headers(context), **kwargs.pop('headers', {}))
+        try:
+            return self._get_session().request(
+                url, method, headers=headers, timeout=TIMEOUT,
+                raise_exc=True, **kwargs)
+        except ks_exc.NotFound:
+            raise exception.ImageNotFound(
+                image_id=path.strip('/').split('/')[0]) from None
+        except ks_exc.ClientException as exc:
+            raise ImageDownloadFailed(image_id=path.strip('/').split('/')[0],
+                                      reason=str(exc)) from exc
+
+    def upload(self, context, image_id, path):
+        """Upload the file ``path`` as the data of the queued image
+        ``image_id`` (``PUT .../file``: the image is ``saving`` during
+        the upload and ``active`` after it).
+
+        :raises: ImageNotFound, ImageDownloadFailed (refused, e.g. 409
+            when the image is not queued or 413 when too big); OSError
+        """
+        size = os.path.getsize(path)
+        with open(path, 'rb') as data:
+            self._send(context, 'PUT', '/%s/file' % image_id, data=data,
+                       headers={'Content-Type': 'application/octet-stream',
+                                'Content-Length': str(size)})
+        LOG.info('Uploaded %d bytes into image %s', size, image_id)
+
+    def list(self, context, filters, limit=100):
+        """Image bodies matching the Glance v2 list ``filters`` (dict of
+        query parameters, e.g. extra properties), newest first; at most
+        ``limit`` (one page).
+
+        :raises: ImageDownloadFailed
+        """
+        params = dict(filters, limit=limit, sort_key='created_at',
+                      sort_dir='desc')
+        return self._send(context, 'GET', '', params=params).json()[
+            'images']
+
+    def delete(self, context, image_id):
+        """Delete an image; one already gone is not an error.
+
+        :raises: ImageDownloadFailed (refused)
+        """
+        try:
+            self._send(context, 'DELETE', '/%s' % image_id)
+        except exception.ImageNotFound:
+            LOG.info('Image %s was already deleted', image_id)
 
     def show(self, context, image_id):
         """The Glance v2 body (dict) of an image.

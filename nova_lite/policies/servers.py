@@ -15,6 +15,8 @@ CONSOLE_OUTPUT = 'os_compute_api:os-console-output'
 LOCK = 'os_compute_api:os-lock-server:lock'
 UNLOCK = 'os_compute_api:os-lock-server:unlock'
 METADATA = 'os_compute_api:server-metadata:%s'
+#: createBackup, as Nova names the rule.
+CREATE_BACKUP = 'os_compute_api:os-create-backup'
 #: Show ``host_status`` (microversion 2.16).
 HOST_STATUS = SERVERS % 'show:host_status'
 
@@ -61,6 +63,14 @@ rules = [
         'POST', _S + '/action (os-stop)'),
     _op(SERVERS % 'start', base.PROJECT_MEMBER_OR_ADMIN, 'Start a server',
         'POST', _S + '/action (os-start)'),
+    _op(SERVERS % 'rebuild', base.PROJECT_MEMBER_OR_ADMIN,
+        'Rebuild a server', 'POST', _S + '/action (rebuild)'),
+    _op(SERVERS % 'create_image', base.PROJECT_MEMBER_OR_ADMIN,
+        'Create an image from a server', 'POST',
+        _S + '/action (createImage)'),
+    _op(CREATE_BACKUP, base.PROJECT_MEMBER_OR_ADMIN,
+        'Create a back up of a server', 'POST',
+        _S + '/action (createBackup)'),
     _op(LOCK, base.PROJECT_MEMBER_OR_ADMIN, 'Lock a server', 'POST',
         _S + '/action (lock)'),
     _op(UNLOCK, base.PROJECT_MEMBER_OR_ADMIN, 'Unlock a server', 'POST',

@@ -68,6 +68,22 @@ class ComputeDriver(abc.ABC):
         """
         raise NotImplementedError()
 
+    def snapshot(self, context, instance, image_id, update_task_state):
+        """Upload a consistent copy of the guest's root disk as the data
+        of the queued image ``image_id`` (through the image API's HTTP
+        upload, as images are downloaded); the guest is left as it was
+        (a running guest may be paused meanwhile).
+
+        :param update_task_state: ``update_task_state(task_state,
+            expected_state)``, called with ``image_uploading`` (expected
+            ``image_pending_upload``) once the copy is made, before the
+            upload
+        :raises: NotImplementedError when the driver cannot; InstanceNotFound;
+            any error of the copy or the upload (the caller deletes the
+            image)
+        """
+        raise NotImplementedError()
+
     @abc.abstractmethod
     def destroy(self, context, instance, network_info):
         """Stop the guest and remove its domain and disks. Idempotent."""

@@ -6,6 +6,8 @@ Variants: ``FailFirstSpawnDriver`` fails the first spawn on its host,
 of spawns that ran at once (``max_concurrent_spawns``) so tests can check
 the build semaphore.
 """
+import os
+import tempfile
 import threading
 import time
 
@@ -13,6 +15,7 @@ from oslo_config import cfg
 
 from nova_lite.compute import states
 from nova_lite import exception
+from nova_lite.image import glance
 from nova_lite.metadata import content
 from nova_lite.virt import configdrive
 from nova_lite.virt import diagnostics
@@ -34,6 +37,9 @@ class FakeDriver(driver.ComputeDriver):
         self.max_concurrent_spawns = 0
         self.spawn_count = 0
         self._started = time.monotonic()
+        # The image API client of snapshots (tests may set their own).
+        self.image_api = None
+        self.snapshot_count = 0
 
     def _spawn_delay(self):
         return getattr(CONF.fake, self.spawn_delay_opt)
@@ -84,6 +90,34 @@ class FakeDriver(driver.ComputeDriver):
                 return False
             cached.add(image_id)
             return True
+
+    def snapshot(self, context, instance, image_id, update_task_state):
+        """Upload a small text file naming the guest, its image and the
+        snapshot as the image's data (a fake guest has no disk); a
+        running guest is paused meanwhile, as the libvirt driver does.
+
+        :raises: InstanceNotFound; the image API's errors
+        """
+        guest = self._guest(instance)
+        was = guest['state']
+        if was == states.RUNNING:
+            guest['state'] = states.PAUSED
+        fd, path = tempfile.mkstemp(prefix='nova-lite-fake-snapshot-')
+        try:
+            with os.fdopen(fd, 'w') as out:
+                out.write('nova_lite fake snapshot %s of %s from image %s\n'
+                          % (image_id, instance.uuid, instance.image_ref))
+            guest['state'] = was
+            update_task_state(states.IMAGE_UPLOADING,
+                              states.IMAGE_PENDING_UPLOAD)
+            if self.image_api is None:
+                self.image_api = glance.API()
+            self.image_api.upload(context, image_id, path)
+        finally:
+            guest['state'] = was
+            os.unlink(path)
+        with self._lock:
+            self.snapshot_count += 1
 
     def destroy(self, context, instance, network_info):
         with self._lock:

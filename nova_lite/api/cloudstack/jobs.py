@@ -156,6 +156,13 @@ _RESOLVERS = {
 }
 
 
+def register_resolver(command, resolver):
+    """Resolve the pending jobs of ``command`` with ``resolver(request,
+    job)`` (an outcome ``(status, code, result)`` or None while pending),
+    for commands declared in other modules (e.g. ``vm_images``)."""
+    _RESOLVERS[command.lower()] = resolver
+
+
 def resolve(request, job):
     """The job, completed first if it is pending and its instance has
     reached a stable state (see the module docstring)."""

@@ -21,6 +21,7 @@ import os
 from oslo_utils import excutils
 from oslo_utils import timeutils
 
+from nova_lite.compute import states as task_states
 import nova_lite.conf
 from nova_lite import exception
 from nova_lite.image import glance
@@ -33,6 +34,7 @@ from nova_lite.virt.libvirt import disks
 from nova_lite.virt.libvirt import guest as libvirt_guest
 from nova_lite.virt.libvirt import host as libvirt_host
 from nova_lite.virt.libvirt import imagebackend
+from nova_lite.virt.libvirt import snapshot as libvirt_snapshot
 from nova_lite.virt.libvirt import vif
 
 CONF = nova_lite.conf.CONF
@@ -174,6 +176,30 @@ class LibvirtDriver(driver.ComputeDriver):
         """
         self._remove_guest(instance)
         LOG.info('Destroyed %s', instance.uuid)
+
+    def snapshot(self, context, instance, image_id, update_task_state):
+        """Upload a standalone qcow2 copy of the guest's root disk (made
+        while a running guest is paused: ``libvirt.snapshot``) as the
+        data of image ``image_id``; the copy is removed afterwards.
+
+        :raises: InstanceNotFound, ProcessExecutionError (qemu-img), the
+            image API's errors
+        """
+        dom = self._lookup(instance)
+        inst_dir = self._instance_dir(instance)
+        disk = os.path.join(inst_dir, disks.ROOT_DISK_NAME)
+        copy = libvirt_snapshot.snapshot_path(inst_dir, image_id)
+        try:
+            libvirt_snapshot.copy_guest_disk(dom, disk, copy)
+            update_task_state(task_states.IMAGE_UPLOADING,
+                              task_states.IMAGE_PENDING_UPLOAD)
+            if self.image_api is None:
+                self.image_api = glance.API()
+            self.image_api.upload(context, image_id, copy)
+        finally:
+            libvirt_snapshot.remove(copy)
+        LOG.info('Snapshot of %s uploaded into image %s', instance.uuid,
+                 image_id)
 
     # -- guest operations --------------------------------------------------
 

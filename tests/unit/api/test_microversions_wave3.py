@@ -165,16 +165,6 @@ class RefusedTest(fakes.APITestCase):
                 SERVERS + '/%s/os-virtual-interfaces' % server_id,
                 at(version)), 404, 'itemNotFound')
 
-    def test_2_45_create_image_and_backup(self):
-        server_id = self.create_server()
-        action = SERVERS + '/%s/action' % server_id
-        for version in self._versions():
-            for body in ({'createImage': {'name': 'snap'}},
-                         {'createBackup': {'name': 'b', 'backup_type':
-                                           'daily', 'rotation': 1}}):
-                self.assertFault(self.post(action, body, at(version)), 400,
-                                 'badRequest')
-
 
 class EmbeddedFlavorTest(fakes.APITestCase):
     """2.47: servers show the flavor copied at create time instead of its

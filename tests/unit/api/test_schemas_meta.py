@@ -81,10 +81,16 @@ class SchemaRegistryTest(testtools.TestCase):
                                     (route, path))
 
     def test_each_action_has_a_schema_and_a_handler(self):
-        self.assertEqual(set(server_actions.ACTIONS),
-                         set(actions_api.ACTIONS))
         self.assertEqual(server_actions.ACTIONS,
                          server_actions.action['properties'])
+        # Every version's action schema (the rebuild, createImage and
+        # createBackup of server_image_actions included) names exactly
+        # the actions that have a handler.
+        entry = schemas.route_schemas()[
+            ('POST', '/v2.1/servers/<server_id>/action')]
+        for first, last, schema in entry.ranges:
+            self.assertEqual(set(actions_api.ACTIONS),
+                             set(schema['properties']), (first, last))
 
 
 class SchemaEnforcedTest(fakes.APITestCase):

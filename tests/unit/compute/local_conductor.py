@@ -1,14 +1,17 @@
 """A ``ConductorAPI`` stand-in for unit tests: each method runs the
-conductor's ``compute_proxy`` function of the same name in this thread
+conductor's ``compute_proxy`` (or ``lifecycle_proxy``) function of the
+same name in this thread
 (casts too, so a test sees their writes at once)."""
 from nova_lite.conductor import compute_proxy
+from nova_lite.conductor import lifecycle_proxy
 
 
 class LocalConductor:
     """``ConductorAPI``'s 1.1 methods, without RPC."""
 
     def __getattr__(self, name):
-        func = getattr(compute_proxy, name)
+        func = getattr(compute_proxy, name, None) or getattr(
+            lifecycle_proxy, name)
 
         def _run(context, *args, wait=False, **kwargs):
             return func(context, *args, **kwargs)

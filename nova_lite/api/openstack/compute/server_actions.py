@@ -1,6 +1,7 @@
 """``POST /v2.1/servers/{id}/action``: reboot, os-stop, os-start, lock,
 unlock, os-getConsoleOutput and os-resetState (compute API reference,
-"Servers - run an action", microversion 2.1).
+"Servers - run an action", microversion 2.1); rebuild, createImage and
+createBackup in ``server_image_actions``.
 
 The body names exactly one action; it is validated by
 ``nova_lite.api.schemas.server_actions`` before the handler runs.  The
@@ -11,6 +12,7 @@ import flask
 
 from nova_lite.api import openstack
 from nova_lite.api.openstack.compute import admin_actions
+from nova_lite.api.openstack.compute import server_image_actions
 from nova_lite import policy
 from nova_lite.policies import admin_actions as admin_policies
 from nova_lite.policies import servers as server_policies
@@ -70,6 +72,7 @@ ACTIONS = {
                             _console_output),
     'os-resetState': (admin_policies.RESET_STATE,
                       admin_actions.reset_state),
+    **server_image_actions.ACTIONS,
 }
 
 

@@ -296,10 +296,12 @@ def _status_filters(context, statuses):
         policy.authorize(context, SERVERS % 'allow_all_filters')
     filters = {'vm_state': sorted({vm for s in known for vm in
                                    states.VM_STATES_BY_STATUS[s]})}
-    reboot_tasks = {'REBOOT': states.REBOOTING,
-                    'HARD_REBOOT': states.REBOOTING_HARD}
-    if all(s in reboot_tasks for s in known):
-        filters['task_state'] = sorted({reboot_tasks[s] for s in known})
+    status_tasks = {'REBOOT': (states.REBOOTING,),
+                    'HARD_REBOOT': (states.REBOOTING_HARD,),
+                    'REBUILD': states.REBUILD_TASKS}
+    if all(s in status_tasks for s in known):
+        filters['task_state'] = sorted({t for s in known
+                                        for t in status_tasks[s]})
     return filters
 
 

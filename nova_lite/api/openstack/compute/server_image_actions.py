@@ -1,0 +1,100 @@
+"""The ``rebuild``, ``createImage`` and ``createBackup`` server actions
+of ``POST /v2.1/servers/{id}/action`` (compute API reference, "Rebuild
+Server (rebuild Action)", "Create Image (createImage Action)", "Create
+Server Back Up (createBackup Action)"); dispatched by
+``server_actions``, bodies validated by
+``nova_lite.api.schemas.server_image_actions``; the work is done by
+``nova_lite.compute.api_rebuild`` and ``compute.api_snapshot``.
+
+* rebuild answers 202 with the server: before 2.75 the view of Update
+  Server (with ``adminPass`` when ``[api] enable_instance_password``;
+  the password is the request's or a generated one), from 2.71 with
+  ``server_groups``, from 2.75 the whole server as Show Server gives it.
+* createImage and createBackup answer 202: before 2.45 with no body and
+  a ``Location`` header, the image's URL in the image API
+  (``/image/v2/images/{id}``); from 2.45 ``{"image_id": id}`` and no
+  Location.  ``rotation`` 0 of createBackup deletes every backup of the
+  type, the new one included, as Nova does.
+"""
+import secrets
+
+from nova_lite.api import microversion
+from nova_lite.api import openstack
+from nova_lite.api.openstack.compute import servers
+from nova_lite.api.openstack.compute.views import servers as views
+from nova_lite import policy
+from nova_lite.policies import servers as server_policies
+
+
+def _rebuild_kwargs(args):
+    """Keyword arguments of ``API.rebuild`` from a validated body."""
+    kwargs = {'name': args.get('name'), 'metadata': args.get('metadata'),
+              'access_ips': servers._access_ips(args),
+              'preserve_ephemeral': openstack.parse_bool(
+                  args.get('preserve_ephemeral', False),
+                  'preserve_ephemeral')}
+    # Present only at the versions whose schema takes them.
+    for key, name in (('key_name', 'key_name'), ('user_data', 'user_data'),
+                      ('description', 'description')):
+        if key in args:
+            kwargs[name] = args[key]
+    if args.get('hostname'):
+        kwargs['hostname'] = args['hostname']
+    return kwargs
+
+
+def rebuild(context, server_id, args):
+    """202 ``{"server": {...}}`` (see the module doc)."""
+    password = args.get('adminPass') or secrets.token_urlsafe(9)
+    compute = openstack.compute_api()
+    compute.rebuild(context, server_id, servers._last_segment(
+        args['imageRef']), admin_pass=password, **_rebuild_kwargs(args))
+    row = compute.get(context, server_id)
+    labels = servers.network_labels(context, [row])
+    if microversion.at_least('2.75'):
+        server = views.detail(row, labels,
+                              **servers._detail_args(context, [row]))
+    else:
+        server = views.show(
+            row, labels,
+            is_admin=policy.can(context,
+                                server_policies.EXTENDED_ATTRIBUTES),
+            show_extra_specs=servers._show_extra_specs(context))
+    if openstack.conf().api.enable_instance_password:
+        server['adminPass'] = password
+    return {'server': servers._with_server_groups(context, server)}, 202
+
+
+def _image_answer(image):
+    """202: ``{"image_id"}`` from 2.45, else a Location header."""
+    if microversion.at_least('2.45'):
+        return {'image_id': image['uuid']}, 202
+    location = '%simage/v2/images/%s' % (openstack.base_url(),
+                                         image['uuid'])
+    return '', 202, {'Location': location}
+
+
+def create_image(context, server_id, args):
+    """202 (see ``_image_answer``)."""
+    image = openstack.compute_api().snapshot(
+        context, server_id, args['name'], metadata=args.get('metadata'))
+    return _image_answer(image)
+
+
+def create_backup(context, server_id, args):
+    """202 (see ``_image_answer``)."""
+    rotation = openstack.parse_int(args['rotation'], 'rotation', minimum=0)
+    image = openstack.compute_api().backup(
+        context, server_id, args['name'], args['backup_type'], rotation,
+        metadata=args.get('metadata'))
+    return _image_answer(image)
+
+
+#: action name → (policy rule, handler), merged into
+#: ``server_actions.ACTIONS``.
+ACTIONS = {
+    'rebuild': (server_policies.SERVERS % 'rebuild', rebuild),
+    'createImage': (server_policies.SERVERS % 'create_image',
+                    create_image),
+    'createBackup': (server_policies.CREATE_BACKUP, create_backup),
+}

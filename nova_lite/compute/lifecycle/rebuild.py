@@ -1,0 +1,129 @@
+"""The compute's rebuild (RPC ``rebuild_instance``, 1.5): the guest is
+destroyed and spawned again from the new image on the same host, with
+the same NICs, flavor and claim, and a config drive made again when the
+server has one (the guest data is read anew: a rebuild may change the
+admin password, key, user data or host name).
+
+Task states, each a conditional write through the conductor (a delete
+or a reset taking the instance over stops the rebuild):
+``rebuilding`` (set by the API) → ``rebuild_block_device_mapping`` (the
+old guest is destroyed) → ``rebuild_spawning`` (the new one spawns) →
+None with vm_state ACTIVE, or STOPPED for a server that was stopped (its
+new guest is powered off again, as Nova does), and the power state the
+driver reports.
+On failure the server is ERROR with an instance fault (its claim and
+fixed IPs are kept: it can be rebuilt again or deleted) and the action
+event ``compute_rebuild_instance`` is an Error.
+
+No driver step is rebuild-specific: destroy then spawn is what a
+rebuild is for the fake and libvirt drivers (the libvirt driver's spawn
+makes a new qcow2 overlay on the new base image, so the guest sees a new
+disk).
+"""
+from oslo_log import log as logging
+
+from nova_lite.compute import lifecycle
+from nova_lite.compute import states
+from nova_lite.compute import utils as compute_utils
+from nova_lite import exception
+from nova_lite.image import glance
+from nova_lite.virt import configdrive
+
+LOG = logging.getLogger(__name__)
+EVENT = 'compute_rebuild_instance'
+
+
+class RebuildMixin:
+    """``rebuild_instance`` of ``ComputeManager``."""
+
+    def rebuild_instance(self, context, instance_uuid, image_id=None,
+                         preserve_ephemeral=False):
+        """Cast target: rebuild the guest from ``image_id`` (None: the
+        instance's ``image_ref``, which the API set to the new image;
+        the sweeper's re-sent cast) when the instance is still
+        ``rebuilding``; never raises.
+
+        :param preserve_ephemeral: accepted; the drivers keep no
+            ephemeral disk apart from the root disk
+        """
+        start = compute_utils.utcnow()
+        with lifecycle.instance_lock(instance_uuid):
+            try:
+                found = self._instance(context, instance_uuid,
+                                       with_network=True)
+            except exception.InstanceNotFound:
+                return
+            instance = found['instance']
+            if instance.task_state != states.REBUILDING:
+                LOG.info('Skipping the rebuild of %s: task_state is %s',
+                         instance_uuid, instance.task_state)
+                return
+            self._rebuild(context, instance, found['network_info'],
+                          image_id or instance.image_ref, start)
+
+    def _rebuild_task(self, context, instance, task_state, expected):
+        """Move the rebuild on to ``task_state``.
+
+        :raises: lifecycle.TaskLost when the instance is no longer in
+            ``expected``
+        """
+        if not self.conductor.instance_update(
+                context, instance.uuid, {'task_state': task_state},
+                expected={'task_state': expected}, wait=True):
+            raise lifecycle.TaskLost(instance.uuid)
+        return task_state
+
+    def _rebuild(self, context, instance, network_info, image_id, start):
+        task = states.REBUILDING
+        was_stopped = instance.vm_state == states.STOPPED
+        try:
+            task = self._rebuild_task(context, instance,
+                                      states.REBUILD_BLOCK_DEVICE_MAPPING,
+                                      task)
+            self.driver.destroy(context, instance, network_info)
+            task = self._rebuild_task(context, instance,
+                                      states.REBUILD_SPAWNING, task)
+            image_meta = self._rebuild_image_api().get(context, image_id)
+            guest_data = None
+            if configdrive.wanted(instance):
+                guest_data = self.conductor.guest_data_get(context,
+                                                           instance.uuid)
+            self.driver.spawn(context, instance, image_meta, network_info,
+                              guest_data=guest_data)
+            if was_stopped:
+                self.driver.power_off(instance)
+        except lifecycle.TaskLost:
+            LOG.info('Rebuild of %s stopped: the instance changed',
+                     instance.uuid)
+            return
+        except Exception as exc:  # noqa: BLE001 - recorded as a fault
+            LOG.exception('Rebuild of %s failed', instance.uuid)
+            self._rebuild_failed(context, instance, task, exc, start)
+            return
+        self.power.record(
+            context, instance, states.REBUILD_SPAWNING,
+            states.STOPPED if was_stopped else states.ACTIVE,
+            event=self._event(EVENT, start))
+        LOG.info('Rebuilt %s from image %s', instance.uuid, image_id)
+
+    def _rebuild_image_api(self):
+        """The image API client (the build flow's, else a new one)."""
+        flow = getattr(self, 'build_flow', None)
+        if flow is not None:
+            return flow.image_api
+        return glance.API()
+
+    def _rebuild_failed(self, context, instance, task, exc, start):
+        """ERROR with a fault; what the failed spawn left is removed."""
+        try:
+            self.driver.destroy(context, instance, [])
+        except Exception:  # noqa: BLE001 - cleanup is best effort
+            LOG.exception('Cleanup of %s failed', instance.uuid)
+        message = 'Rebuild on host %s failed: %s' % (self.host, exc)
+        self.conductor.instance_action_failed(
+            context, instance.uuid,
+            {'vm_state': states.ERROR, 'task_state': None,
+             'power_state': states.NOSTATE},
+            {'task_state': task}, self.host,
+            {'code': compute_utils.fault_code(exc), 'message': message},
+            self._event(EVENT, start, 'Error', message))
