@@ -345,7 +345,9 @@ HISTORY = (
        '400 without it); names may hold "@" and ".".', ('keypairs',)),
     _v('2.93', 'Servers booted from volume can be rebuilt.',
        ('server_actions',),
-       refused='The rebuild action does not exist: 400 (unknown action).'),
+       refused='Block storage does not exist, so no server is booted from '
+       'volume: every rebuild is of an image-backed server, at every '
+       'version.'),
     _v('2.94', 'The hostname of server create and update (and rebuild) may '
        'be a fully qualified domain name (up to 255 characters).',
        ('servers',)),

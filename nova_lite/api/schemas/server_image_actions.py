@@ -10,7 +10,8 @@ actions (compute API reference, "Rebuild Server (rebuild Action)",
   ``description``; 2.54 ``key_name`` (null unsets the key); 2.57
   ``user_data`` (base64, null unsets it); 2.63's
   ``trusted_image_certificates`` stays refused (400, as on create); 2.90
-  adds ``hostname`` (effective once the history reaches 2.90).
+  adds ``hostname`` (one DNS label, as on create), 2.94 lets it be a fully
+  qualified domain name.
 * ``createImage``: ``name`` (required), ``metadata``.
 * ``createBackup``: ``name``, ``backup_type`` and ``rotation`` (a
   non-negative integer) required, ``metadata``.
@@ -22,11 +23,6 @@ import copy
 
 from nova_lite.api import schemas
 from nova_lite.api.schemas import servers as server_schemas
-
-#: A hostname of 2.90: an RFC 1123 label of at most 63 characters.
-HOSTNAME_2_90 = {'type': 'string', 'minLength': 1, 'maxLength': 63,
-                 'pattern': r'^[a-zA-Z0-9]([a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?'
-                            r'\Z'}
 
 _rebuild_2_1 = {
     'type': 'object',
@@ -58,12 +54,14 @@ _rebuild_2_54 = _extend(_rebuild_2_19, key_name={
     'pattern': schemas.NAME_PATTERN})
 _rebuild_2_57 = _extend(_rebuild_2_54, user_data={
     'type': ['string', 'null'], 'format': 'base64', 'maxLength': 65535})
-_rebuild_2_90 = _extend(_rebuild_2_57, hostname=HOSTNAME_2_90)
+_rebuild_2_90 = _extend(_rebuild_2_57,
+                        hostname=server_schemas.GUEST_HOSTNAME)
+_rebuild_2_94 = _extend(_rebuild_2_57, hostname=server_schemas.GUEST_FQDN)
 
 #: (first version, last version or None, rebuild schema).
 REBUILD = (('2.1', '2.18', _rebuild_2_1), ('2.19', '2.53', _rebuild_2_19),
            ('2.54', '2.56', _rebuild_2_54), ('2.57', '2.89', _rebuild_2_57),
-           ('2.90', None, _rebuild_2_90))
+           ('2.90', '2.93', _rebuild_2_90), ('2.94', None, _rebuild_2_94))
 
 create_image = {
     'type': 'object',

@@ -126,6 +126,10 @@ class RebuildTest(_ImageActionsTestCase):
             ('2.57', {'personality': []}, 400),
             ('2.63', {'trusted_image_certificates': ['x']}, 400),
             ('2.85', {'hostname': 'h1'}, 400),
+            ('2.90', {'hostname': 'h1'}, 202),
+            ('2.90', {'hostname': 'h1.example.org'}, 400),
+            ('2.94', {'hostname': 'h1.example.org'}, 202),
+            ('2.94', {'hostname': 'h' * 256}, 400),
             ('2.1', {'preserve_ephemeral': 'yes'}, 202),
         )
         for version, extra, code in cases:
@@ -134,6 +138,13 @@ class RebuildTest(_ImageActionsTestCase):
             resp = self.post(self.path, {'rebuild': body}, at(version))
             self.assertEqual(code, resp.status_code,
                              (version, extra, resp.get_data(as_text=True)))
+
+    def test_hostname_2_94_stored(self):
+        resp = self.post(self.path, {'rebuild': {
+            'imageRef': NEW_IMAGE, 'hostname': 'web1.example.org'}},
+            at('2.94'))
+        self.assertEqual(202, resp.status_code)
+        self.assertEqual('web1.example.org', self.instance().hostname)
 
     def test_user_data_and_key_unset(self):
         self.set_instance(self.server_id, user_data='aGk=', key_name='k',
