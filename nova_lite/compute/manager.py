@@ -19,6 +19,7 @@ from futurist import rejection
 import oslo_messaging as messaging
 
 from nova_lite.compute import build
+from nova_lite.compute.lifecycle import resize as resize_steps
 from nova_lite.compute import power
 from nova_lite.compute import recovery
 from nova_lite.compute import resource_tracker
@@ -43,10 +44,11 @@ def instance_lock(instance_uuid):
     return lockutils.lock('instance-%s' % instance_uuid)
 
 
-class ComputeManager(service.Manager):
-    """RPC endpoint of ``compute.<host>``."""
+class ComputeManager(resize_steps.ResizeManager, service.Manager):
+    """RPC endpoint of ``compute.<host>`` (resizes: 1.6,
+    ``compute.lifecycle.resize``)."""
 
-    target = messaging.Target(version='1.3')
+    target = messaging.Target(version='1.6')
 
     def __init__(self, host, driver=None):
         super().__init__(host)

@@ -6,16 +6,19 @@ History:
     1.1 - get_host_uptime
     1.2 - get_instance_diagnostics
     1.3 - cache_images
+    1.6 - prep_resize, resize_instance, finish_resize, confirm_resize,
+          revert_resize, finish_revert_resize (``rpcapi_resize``)
 """
 import oslo_messaging as messaging
 
+from nova_lite.compute import rpcapi_resize
 from nova_lite import rpc
 
 TOPIC = 'compute'
 
 
-class ComputeAPI:
-    VERSION = '1.3'
+class ComputeAPI(rpcapi_resize.ResizeAPI):
+    VERSION = '1.6'
 
     def __init__(self):
         self.client = rpc.get_client(messaging.Target(topic=TOPIC,

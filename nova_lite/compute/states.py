@@ -10,8 +10,10 @@ BUILDING = 'building'
 STOPPED = 'stopped'
 ERROR = 'error'
 DELETED = 'deleted'
+# Resized to a new flavor, waiting for confirmResize or revertResize.
+RESIZED = 'resized'
 
-VM_STATES = (ACTIVE, BUILDING, STOPPED, ERROR, DELETED)
+VM_STATES = (ACTIVE, BUILDING, STOPPED, ERROR, DELETED, RESIZED)
 
 # task_state: the transition in progress, or None.
 SCHEDULING = 'scheduling'
@@ -21,9 +23,19 @@ REBOOTING_HARD = 'rebooting_hard'
 POWERING_OFF = 'powering-off'
 POWERING_ON = 'powering-on'
 DELETING = 'deleting'
+# The steps of a resize (nova_lite.compute.lifecycle.resize), in order,
+# and the revert of a RESIZED server.
+RESIZE_PREP = 'resize_prep'
+RESIZE_MIGRATING = 'resize_migrating'
+RESIZE_MIGRATED = 'resize_migrated'
+RESIZE_FINISH = 'resize_finish'
+RESIZE_REVERTING = 'resize_reverting'
+RESIZE_TASKS = (RESIZE_PREP, RESIZE_MIGRATING, RESIZE_MIGRATED,
+                RESIZE_FINISH)
 
 TASK_STATES = (SCHEDULING, SPAWNING, REBOOTING, REBOOTING_HARD,
-               POWERING_OFF, POWERING_ON, DELETING)
+               POWERING_OFF, POWERING_ON, DELETING) + RESIZE_TASKS + (
+                   RESIZE_REVERTING,)
 
 # power_state: what the hypervisor reports (integers, as in the API).
 NOSTATE = 0
@@ -37,18 +49,23 @@ POWER_STATE_NAMES = {NOSTATE: 'pending', RUNNING: 'running',
                      PAUSED: 'paused', SHUTDOWN: 'shutdown',
                      CRASHED: 'crashed', SUSPENDED: 'suspended'}
 
+_RESIZING = dict.fromkeys(RESIZE_TASKS, 'RESIZE')
 _STATUS_BY_TASK = {
-    ACTIVE: {REBOOTING: 'REBOOT', REBOOTING_HARD: 'HARD_REBOOT'},
+    ACTIVE: dict({REBOOTING: 'REBOOT', REBOOTING_HARD: 'HARD_REBOOT'},
+                 **_RESIZING),
+    STOPPED: _RESIZING,
+    RESIZED: {RESIZE_REVERTING: 'REVERT_RESIZE'},
 }
 _STATUS_BY_VM_STATE = {
     ACTIVE: 'ACTIVE', BUILDING: 'BUILD', STOPPED: 'SHUTOFF',
-    ERROR: 'ERROR', DELETED: 'DELETED',
+    ERROR: 'ERROR', DELETED: 'DELETED', RESIZED: 'VERIFY_RESIZE',
 }
 # Reverse mapping for the ``status`` list filter.
 VM_STATES_BY_STATUS = {
     'ACTIVE': [ACTIVE], 'BUILD': [BUILDING], 'SHUTOFF': [STOPPED],
     'ERROR': [ERROR], 'DELETED': [DELETED], 'REBOOT': [ACTIVE],
-    'HARD_REBOOT': [ACTIVE],
+    'HARD_REBOOT': [ACTIVE], 'VERIFY_RESIZE': [RESIZED],
+    'REVERT_RESIZE': [RESIZED], 'RESIZE': [ACTIVE, STOPPED],
 }
 
 

@@ -7,6 +7,7 @@ from nova_lite.cloudstack import events as cs_events
 from nova_lite.compute import rpcapi as compute_rpcapi
 from nova_lite.conductor import build
 from nova_lite.conductor import compute_proxy
+from nova_lite.conductor import resize
 from nova_lite.conductor import sweeper
 from nova_lite.scheduler import rpcapi as scheduler_rpcapi
 from nova_lite import service
@@ -14,10 +15,11 @@ from nova_lite import service
 CONF = cfg.CONF
 
 
-class ConductorManager(service.Manager):
-    """RPC endpoint of the ``conductor`` topic."""
+class ConductorManager(resize.ResizeEndpoint, service.Manager):
+    """RPC endpoint of the ``conductor`` topic (resizes: 1.4,
+    ``conductor.resize``)."""
 
-    target = messaging.Target(version='1.3')
+    target = messaging.Target(version='1.4')
 
     def __init__(self, host):
         super().__init__(host)

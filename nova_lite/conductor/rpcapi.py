@@ -18,11 +18,15 @@ History:
     1.3 - build_start(guest_data=True) also answers what the guest is
           told about itself (its config drive: user data, public key,
           admin password, metadata, NICs)
+    1.4 - Resizes (``rpcapi_resize``): resize_instance (cast from the
+          API), migration_get, resize_update, resize_finished,
+          resize_confirmed, resize_reverted, resize_failed (calls)
 """
 from oslo_log import log as logging
 import oslo_messaging as messaging
 import tenacity
 
+from nova_lite.conductor import rpcapi_resize
 from nova_lite import rpc
 
 LOG = logging.getLogger(__name__)
@@ -90,11 +94,11 @@ def _retrying(attempts, stopping=None):
         wait=_wait, reraise=True, before_sleep=_log_retry)
 
 
-class ConductorAPI:
+class ConductorAPI(rpcapi_resize.ResizeAPI):
     """Client of the conductor; see the module doc for each method's
     server side, arguments and result."""
 
-    VERSION = '1.3'
+    VERSION = '1.4'
 
     def __init__(self):
         self.client = rpc.get_client(messaging.Target(topic=TOPIC,

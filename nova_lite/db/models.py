@@ -560,7 +560,7 @@ class Migration(TimestampMixin, SoftDeleteMixin, Base):
     resize, evacuation), as the compute API's os-migrations lists it.
     ``old_instance_type_id``/``new_instance_type_id`` are ``flavors.id``;
     the ``memory_*``/``disk_*`` progress of a live migration is in bytes.
-    Nothing writes rows yet: migrations come with multi-node moves."""
+    Resizes write rows (``nova_lite.db.resize``)."""
     __tablename__ = 'migrations'
     __table_args__ = (
         UniqueConstraint('uuid', name='uniq_migrations0uuid'),
@@ -591,3 +591,7 @@ class Migration(TimestampMixin, SoftDeleteMixin, Base):
     disk_total = Column(BigInteger)
     disk_processed = Column(BigInteger)
     disk_remaining = Column(BigInteger)
+    # A resize's flavors as JSON objects (nova_lite.db.resize): before
+    # (restored by a revert) and after.
+    old_flavor = Column(Text)
+    new_flavor = Column(Text)

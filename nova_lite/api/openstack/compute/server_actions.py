@@ -11,6 +11,7 @@ import flask
 
 from nova_lite.api import openstack
 from nova_lite.api.openstack.compute import admin_actions
+from nova_lite.api.openstack.compute import server_resize
 from nova_lite import policy
 from nova_lite.policies import admin_actions as admin_policies
 from nova_lite.policies import servers as server_policies
@@ -70,6 +71,10 @@ ACTIONS = {
                             _console_output),
     'os-resetState': (admin_policies.RESET_STATE,
                       admin_actions.reset_state),
+    'resize': (SERVERS % 'resize', server_resize.resize),
+    'confirmResize': (SERVERS % 'confirm_resize',
+                      server_resize.confirm_resize),
+    'revertResize': (SERVERS % 'revert_resize', server_resize.revert_resize),
 }
 
 

@@ -282,10 +282,13 @@ def _status_filters(context, statuses):
         policy.authorize(context, SERVERS % 'allow_all_filters')
     filters = {'vm_state': sorted({vm for s in known for vm in
                                    states.VM_STATES_BY_STATUS[s]})}
-    reboot_tasks = {'REBOOT': states.REBOOTING,
-                    'HARD_REBOOT': states.REBOOTING_HARD}
-    if all(s in reboot_tasks for s in known):
-        filters['task_state'] = sorted({reboot_tasks[s] for s in known})
+    task_filters = {'REBOOT': (states.REBOOTING,),
+                    'HARD_REBOOT': (states.REBOOTING_HARD,),
+                    'RESIZE': states.RESIZE_TASKS,
+                    'REVERT_RESIZE': (states.RESIZE_REVERTING,)}
+    if all(s in task_filters for s in known):
+        filters['task_state'] = sorted({t for s in known
+                                        for t in task_filters[s]})
     return filters
 
 
