@@ -286,12 +286,16 @@ class ResizeManager:
         """Source: the old guest again (a revert, or with ``failed`` a
         resize the destination could not finish)."""
         start = compute_utils.utcnow()
-        tasks = (states.RESIZE_FINISH,) if failed else (
+        tasks = (states.RESIZE_FINISH, None) if failed else (
             states.RESIZE_REVERTING,)
         with _lock(instance_uuid):
             found = self._resize_context(context, instance_uuid,
                                          migration_uuid, tasks)
-            if found is None:
+            if found is None or (found[0].task_state is None and not (
+                    found[0].vm_state == states.ERROR
+                    and found[2]['status'] == 'error')):
+                # Without a task only a resize the sweeper failed (ERROR,
+                # migration 'error') gets its old guest back.
                 return
             instance, network_info, migration = found
             old = with_flavor(instance, migration['old_flavor'])
