@@ -156,6 +156,14 @@ _RESOLVERS = {
 }
 
 
+def register_resolver(command, resolver):
+    """Resolve the pending jobs of ``command`` (any case) with
+    ``resolver(request, job)``, which answers None (still pending) or
+    (status, result code, result) (command modules of other areas, e.g.
+    ``commands.vm_scale``)."""
+    _RESOLVERS[command.lower()] = resolver
+
+
 def resolve(request, job):
     """The job, completed first if it is pending and its instance has
     reached a stable state (see the module docstring)."""
