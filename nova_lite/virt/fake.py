@@ -89,6 +89,7 @@ class FakeDriver(fake_resize.FakeResizeMixin, driver.ComputeDriver):
     def destroy(self, context, instance, network_info):
         with self._lock:
             self._guests.pop(instance.uuid, None)
+            self._resize_state().pop(instance.uuid, None)
 
     def _guest(self, instance):
         try:

@@ -171,9 +171,12 @@ class LibvirtDriver(driver.ComputeDriver):
     def destroy(self, context, instance, network_info):
         """Power off, undefine, and remove the instance directory.
 
-        Idempotent: a missing domain or directory is skipped.
+        Idempotent: a missing domain or directory is skipped. The files
+        a resize set aside on this host (``<uuid>_resize``) go too.
         """
         self._remove_guest(instance)
+        disks.remove_instance_dir(libvirt_resize.resize_dir(
+            self._instance_dir(instance)))
         LOG.info('Destroyed %s', instance.uuid)
 
     # -- guest operations --------------------------------------------------

@@ -175,6 +175,15 @@ class SameHostTest(ResizeTestCase):
         self.assertEqual(states.RUNNING, self.stack.drivers['only']._guests[
             self.server]['state'])
 
+    def test_delete_resized_server_on_one_host_removes_both_guests(self):
+        self.api.conf.config(allow_resize_to_same_host=True)
+        self.resize()
+        self.stack.managers['only'].terminate_instance(self.admin,
+                                                       self.server)
+        self.assertEqual({}, self.stack.allocations())
+        driver = self.stack.drivers['only']
+        self.assertEqual(({}, {}), (driver._guests, driver.resized_away))
+
 
 class ResizeErrorsTest(ResizeTestCase):
 
