@@ -101,6 +101,10 @@ class MarkerNotFound(Invalid):
     msg_fmt = 'Marker %(marker)s could not be found.'
 
 
+class MigrationNotFound(NotFound):
+    msg_fmt = 'Migration %(migration_id)s could not be found.'
+
+
 class Conflict(NovaLiteException):
     msg_fmt = 'Conflict: %(reason)s'
     code = 409
@@ -158,6 +162,10 @@ class BuildAbortException(NovaLiteException):
 
 class InstanceDeployFailure(NovaLiteException):
     msg_fmt = 'Failed to deploy instance %(instance_uuid)s: %(reason)s'
+
+
+class ResizeError(NovaLiteException):
+    msg_fmt = 'Resize of instance %(instance_uuid)s failed: %(reason)s'
 
 
 class ComputeServiceUnavailable(Invalid):

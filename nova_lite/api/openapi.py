@@ -93,7 +93,9 @@ QUERY_PARAMETERS = {
 #: (method, OpenAPI path) → {status: empty body} of handlers whose
 #: ``return`` hands over to another function (action dispatchers).
 SUCCESS_STATUSES = {
-    ('POST', '/v2.1/servers/{server_id}/action'): {200: False, 202: True},
+    # 204: confirmResize (nova_lite.api.openstack.compute.server_resize).
+    ('POST', '/v2.1/servers/{server_id}/action'): {200: False, 202: True,
+                                                   204: True},
 }
 
 #: Error statuses the pipeline may answer on any route: bad input,

@@ -21,6 +21,7 @@ import oslo_messaging as messaging
 from nova_lite.compute import build
 from nova_lite.compute.lifecycle import rebuild as lifecycle_rebuild
 from nova_lite.compute.lifecycle import snapshot as lifecycle_snapshot
+from nova_lite.compute.lifecycle import resize as resize_steps
 from nova_lite.compute import power
 from nova_lite.compute import recovery
 from nova_lite.compute import resource_tracker
@@ -45,12 +46,13 @@ def instance_lock(instance_uuid):
     return lockutils.lock('instance-%s' % instance_uuid)
 
 
-class ComputeManager(service.Manager, lifecycle_rebuild.RebuildMixin,
+class ComputeManager(resize_steps.ResizeManager, service.Manager,
+                     lifecycle_rebuild.RebuildMixin,
                      lifecycle_snapshot.SnapshotMixin):
-    """RPC endpoint of ``compute.<host>`` (rebuild and snapshots:
-    ``compute.lifecycle``)."""
+    """RPC endpoint of ``compute.<host>`` (rebuild and snapshots: 1.5,
+    ``compute.lifecycle``; resizes: 1.6, ``compute.lifecycle.resize``)."""
 
-    target = messaging.Target(version='1.5')
+    target = messaging.Target(version='1.6')
 
     def __init__(self, host, driver=None):
         super().__init__(host)

@@ -41,6 +41,11 @@ def _sync_power(ctxt, manager, row):
     manager.power._sync_one(ctxt, row, manager.power._power_state(row))
 
 
+def _recover_resize(ctxt, manager, row):
+    """A resize or its revert was cut short (``lifecycle.resize``)."""
+    manager.recover_resize(ctxt, row)
+
+
 # (vm_state, task_state) → action; a missing pair is left alone.
 RECOVERY = {
     (states.BUILDING, None): _fail_build,
@@ -55,9 +60,13 @@ RECOVERY = {
     (states.STOPPED, states.POWERING_ON): _reset_task,
     (states.ACTIVE, None): _sync_power,
     (states.STOPPED, None): _sync_power,
+    (states.RESIZED, states.RESIZE_REVERTING): _recover_resize,
 }
 # Rebuilds and snapshots (see compute.lifecycle.recovery).
 RECOVERY.update(lifecycle_recovery.RECOVERY)
+RECOVERY.update({(vm_state, task): _recover_resize
+                 for vm_state in (states.ACTIVE, states.STOPPED)
+                 for task in states.RESIZE_TASKS})
 
 
 def recover_host(ctxt, manager):

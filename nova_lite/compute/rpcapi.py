@@ -7,18 +7,20 @@ History:
     1.2 - get_instance_diagnostics
     1.3 - cache_images
     1.5 - rebuild_instance, snapshot_instance (rebuild and snapshots,
-          ``compute.lifecycle``; numbered 1.5 by its branch, the merge
-          may renumber)
+          ``compute.lifecycle``)
+    1.6 - prep_resize, resize_instance, finish_resize, confirm_resize,
+          revert_resize, finish_revert_resize (``rpcapi_resize``)
 """
 import oslo_messaging as messaging
 
+from nova_lite.compute import rpcapi_resize
 from nova_lite import rpc
 
 TOPIC = 'compute'
 
 
-class ComputeAPI:
-    VERSION = '1.5'
+class ComputeAPI(rpcapi_resize.ResizeAPI):
+    VERSION = '1.6'
 
     def __init__(self):
         self.client = rpc.get_client(messaging.Target(topic=TOPIC,

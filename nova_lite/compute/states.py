@@ -10,8 +10,10 @@ BUILDING = 'building'
 STOPPED = 'stopped'
 ERROR = 'error'
 DELETED = 'deleted'
+# Resized to a new flavor, waiting for confirmResize or revertResize.
+RESIZED = 'resized'
 
-VM_STATES = (ACTIVE, BUILDING, STOPPED, ERROR, DELETED)
+VM_STATES = (ACTIVE, BUILDING, STOPPED, ERROR, DELETED, RESIZED)
 
 # task_state: the transition in progress, or None.
 SCHEDULING = 'scheduling'
@@ -35,9 +37,19 @@ REBUILD_TASKS = (REBUILDING, REBUILD_BLOCK_DEVICE_MAPPING, REBUILD_SPAWNING)
 SNAPSHOT_TASKS = (IMAGE_SNAPSHOT, IMAGE_BACKUP, IMAGE_PENDING_UPLOAD,
                   IMAGE_UPLOADING)
 
+# The steps of a resize (nova_lite.compute.lifecycle.resize), in order,
+# and the revert of a RESIZED server.
+RESIZE_PREP = 'resize_prep'
+RESIZE_MIGRATING = 'resize_migrating'
+RESIZE_MIGRATED = 'resize_migrated'
+RESIZE_FINISH = 'resize_finish'
+RESIZE_REVERTING = 'resize_reverting'
+RESIZE_TASKS = (RESIZE_PREP, RESIZE_MIGRATING, RESIZE_MIGRATED,
+                RESIZE_FINISH)
+
 TASK_STATES = (SCHEDULING, SPAWNING, REBOOTING, REBOOTING_HARD,
                POWERING_OFF, POWERING_ON, DELETING) + REBUILD_TASKS + \
-    SNAPSHOT_TASKS
+    SNAPSHOT_TASKS + RESIZE_TASKS + (RESIZE_REVERTING,)
 
 # power_state: what the hypervisor reports (integers, as in the API).
 NOSTATE = 0
@@ -51,22 +63,26 @@ POWER_STATE_NAMES = {NOSTATE: 'pending', RUNNING: 'running',
                      PAUSED: 'paused', SHUTDOWN: 'shutdown',
                      CRASHED: 'crashed', SUSPENDED: 'suspended'}
 
+_RESIZING = dict.fromkeys(RESIZE_TASKS, 'RESIZE')
 _STATUS_BY_TASK = {
     ACTIVE: {REBOOTING: 'REBOOT', REBOOTING_HARD: 'HARD_REBOOT',
-             **dict.fromkeys(REBUILD_TASKS, 'REBUILD')},
+             **dict.fromkeys(REBUILD_TASKS, 'REBUILD'), **_RESIZING},
     # Nova shows a rebuild of a stopped or failed server as REBUILD too.
-    STOPPED: dict.fromkeys(REBUILD_TASKS, 'REBUILD'),
+    STOPPED: dict(dict.fromkeys(REBUILD_TASKS, 'REBUILD'), **_RESIZING),
     ERROR: dict.fromkeys(REBUILD_TASKS, 'REBUILD'),
+    RESIZED: {RESIZE_REVERTING: 'REVERT_RESIZE'},
 }
 _STATUS_BY_VM_STATE = {
     ACTIVE: 'ACTIVE', BUILDING: 'BUILD', STOPPED: 'SHUTOFF',
-    ERROR: 'ERROR', DELETED: 'DELETED',
+    ERROR: 'ERROR', DELETED: 'DELETED', RESIZED: 'VERIFY_RESIZE',
 }
 # Reverse mapping for the ``status`` list filter.
 VM_STATES_BY_STATUS = {
     'ACTIVE': [ACTIVE], 'BUILD': [BUILDING], 'SHUTOFF': [STOPPED],
     'ERROR': [ERROR], 'DELETED': [DELETED], 'REBOOT': [ACTIVE],
     'HARD_REBOOT': [ACTIVE], 'REBUILD': [ACTIVE, STOPPED, ERROR],
+    'VERIFY_RESIZE': [RESIZED], 'REVERT_RESIZE': [RESIZED],
+    'RESIZE': [ACTIVE, STOPPED],
 }
 
 

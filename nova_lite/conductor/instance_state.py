@@ -12,6 +12,7 @@ from nova_lite.compute import utils as compute_utils
 from nova_lite.db import actions as action_db
 from nova_lite.db import claims as claim_db
 from nova_lite.db import instances as instance_db
+from nova_lite.db import resize as resize_db
 from nova_lite import exception
 from nova_lite.network import api as network_api
 
@@ -46,6 +47,8 @@ def set_error(context, instance_uuid, message, code=500, host=None,
 
 
 def release_resources(context, instance_uuid):
-    """Free the claim and the fixed IPs of an instance. Idempotent."""
+    """Free the claim (and those of its open resizes) and the fixed IPs
+    of an instance. Idempotent."""
     claim_db.unclaim(context, instance_uuid)
+    resize_db.drop_open_claims(context, instance_uuid)
     network_api.deallocate_for_instance(context, instance_uuid)

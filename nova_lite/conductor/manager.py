@@ -8,6 +8,7 @@ from nova_lite.compute import rpcapi as compute_rpcapi
 from nova_lite.conductor import build
 from nova_lite.conductor import compute_proxy
 from nova_lite.conductor import lifecycle_proxy
+from nova_lite.conductor import resize
 from nova_lite.conductor import sweeper
 from nova_lite.scheduler import rpcapi as scheduler_rpcapi
 from nova_lite import service
@@ -15,10 +16,11 @@ from nova_lite import service
 CONF = cfg.CONF
 
 
-class ConductorManager(service.Manager):
-    """RPC endpoint of the ``conductor`` topic."""
+class ConductorManager(resize.ResizeEndpoint, service.Manager):
+    """RPC endpoint of the ``conductor`` topic (resizes: 1.4,
+    ``conductor.resize``)."""
 
-    target = messaging.Target(version='1.5')
+    target = messaging.Target(version='1.6')
 
     def __init__(self, host):
         super().__init__(host)

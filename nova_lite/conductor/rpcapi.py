@@ -19,13 +19,16 @@ History:
           told about itself (its config drive: user data, public key,
           admin password, metadata, NICs)
     1.5 - The compute's rebuild and snapshots (``compute.lifecycle``):
-          guest_data_get (call), instance_action_failed (call); numbered
-          1.5 by its branch, the merge may renumber
+          guest_data_get (call), instance_action_failed (call)
+    1.6 - Resizes (``rpcapi_resize``): resize_instance (cast from the
+          API), migration_get, resize_update, resize_finished,
+          resize_confirmed, resize_reverted, resize_failed (calls)
 """
 from oslo_log import log as logging
 import oslo_messaging as messaging
 import tenacity
 
+from nova_lite.conductor import rpcapi_resize
 from nova_lite import rpc
 
 LOG = logging.getLogger(__name__)
@@ -93,11 +96,11 @@ def _retrying(attempts, stopping=None):
         wait=_wait, reraise=True, before_sleep=_log_retry)
 
 
-class ConductorAPI:
+class ConductorAPI(rpcapi_resize.ResizeAPI):
     """Client of the conductor; see the module doc for each method's
     server side, arguments and result."""
 
-    VERSION = '1.5'
+    VERSION = '1.6'
 
     def __init__(self):
         self.client = rpc.get_client(messaging.Target(topic=TOPIC,

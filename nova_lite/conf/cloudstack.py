@@ -78,6 +78,11 @@ cloudstack_opts = [
                     'without "pagesize" (CloudStack default.page.size).'),
     cfg.IntOpt('max_page_size', default=1000, min=1,
                help='Largest "pagesize" a list command accepts.'),
+    cfg.IntOpt('change_service_timeout', default=120, min=1,
+               help='Seconds changeServiceForVirtualMachine (a synchronous '
+                    'command) waits for the resize of the stopped VM and '
+                    'its confirmation; past it the command fails with 530 '
+                    'while the resize goes on.'),
     cfg.StrOpt('version', default='4.19.0',
                help='CloudStack API version reported by listCapabilities '
                     'and in XML responses.'),

@@ -24,6 +24,13 @@ conductor_opts = [
                     'state under the instance lock.'),
     cfg.IntOpt('sweep_interval', default=60, min=1,
                help='Seconds between two sweeps for stuck instances.'),
+    cfg.IntOpt('resize_timeout', default=900, min=1,
+               help='Seconds a resize step (scheduling, moving the disk, '
+                    'finishing on the destination, a revert) may go '
+                    'without progress before the sweeper fails the '
+                    'resize: the server goes back to its source host and '
+                    'old flavor in ERROR with a fault, the destination '
+                    'claim is released (doc/lifecycle-resize.md).'),
 ]
 
 

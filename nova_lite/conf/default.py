@@ -64,6 +64,21 @@ instance_opts = [
 ]
 
 
+resize_opts = [
+    cfg.BoolOpt('allow_resize_to_same_host', default=False,
+                help='Let the scheduler pick the source host as the '
+                     'destination of a resize (the compute API\'s resize '
+                     'action): needed on a single-host cloud. The source '
+                     'keeps its old claim while the new flavor is claimed '
+                     'again on the same node until the resize is '
+                     'confirmed or reverted.'),
+    cfg.IntOpt('resize_confirm_window', default=0, min=0,
+               help='Seconds after which the conductor\'s sweeper '
+                    'confirms a resized server (VERIFY_RESIZE) nobody '
+                    'confirmed or reverted; 0 never confirms '
+                    'automatically.'),
+]
+
 usage_audit_opts = [
     cfg.BoolOpt('instance_usage_audit', default=False,
                 help='Run the instance usage audit on this compute host: '
@@ -95,7 +110,9 @@ def register_opts(conf):
     conf.register_opts(service_opts)
     conf.register_opts(instance_opts)
     conf.register_opts(usage_audit_opts)
+    conf.register_opts(resize_opts)
 
 
 def list_opts():
-    return {'DEFAULT': service_opts + instance_opts + usage_audit_opts}
+    return {'DEFAULT': service_opts + instance_opts + usage_audit_opts +
+            resize_opts}

@@ -151,6 +151,50 @@ class ComputeDriver(abc.ABC):
         """
         raise NotImplementedError()
 
+    # -- resize (nova_lite.compute.lifecycle.resize) ---------------------
+
+    def migrate_disk_and_power_off(self, context, instance, dest_host,
+                                   flavor, network_info):
+        """Source side of a resize: power the guest off and set its
+        files aside for ``dest_host`` (the guest stays restorable by
+        ``finish_revert_migration`` until ``confirm_migration``).
+
+        :param flavor: the new flavor (dict vcpus, memory_mb, root_gb,
+            ephemeral_gb, ...)
+        :returns: ``disk_info``, a JSON-safe dict for ``finish_migration``
+        :raises: any exception after putting the guest back as it was
+        """
+        raise NotImplementedError()
+
+    def finish_migration(self, context, migration, instance, disk_info,
+                         network_info, power_on=True):
+        """Destination side: the guest of ``instance`` (its new flavor)
+        from ``disk_info``, disks grown to the flavor, started when
+        ``power_on``.
+
+        :raises: any exception after removing what it made here
+        """
+        raise NotImplementedError()
+
+    def confirm_migration(self, context, migration, instance):
+        """Source side of a confirm: remove the guest set aside by
+        ``migrate_disk_and_power_off``. Idempotent; ``instance`` may be
+        None (deleted meanwhile)."""
+        raise NotImplementedError()
+
+    def cleanup_migration_dest(self, context, instance, migration):
+        """Destination side of a revert (or failure): remove the guest
+        ``finish_migration`` made, never the source's files (same-host
+        resizes). Idempotent."""
+        raise NotImplementedError()
+
+    def finish_revert_migration(self, context, instance, network_info,
+                                migration, power_on=True):
+        """Source side of a revert: the guest set aside again, with its
+        old flavor (``instance``), started when ``power_on``. Idempotent:
+        a guest that was never set aside is only powered as asked."""
+        raise NotImplementedError()
+
     def get_available_nodes(self):
         """Names of the nodes this driver manages (one: the host)."""
         return [self.host]

@@ -20,11 +20,12 @@ from nova_lite.metadata import content
 from nova_lite.virt import configdrive
 from nova_lite.virt import diagnostics
 from nova_lite.virt import driver
+from nova_lite.virt import fake_resize
 
 CONF = cfg.CONF
 
 
-class FakeDriver(driver.ComputeDriver):
+class FakeDriver(fake_resize.FakeResizeMixin, driver.ComputeDriver):
     """In-memory guests; capacity from the ``[fake]`` options."""
 
     spawn_delay_opt = 'spawn_delay'
@@ -122,6 +123,7 @@ class FakeDriver(driver.ComputeDriver):
     def destroy(self, context, instance, network_info):
         with self._lock:
             self._guests.pop(instance.uuid, None)
+            self._resize_state().pop(instance.uuid, None)
 
     def _guest(self, instance):
         try:

@@ -157,9 +157,10 @@ _RESOLVERS = {
 
 
 def register_resolver(command, resolver):
-    """Resolve the pending jobs of ``command`` with ``resolver(request,
-    job)`` (an outcome ``(status, code, result)`` or None while pending),
-    for commands declared in other modules (e.g. ``vm_images``)."""
+    """Resolve the pending jobs of ``command`` (any case) with
+    ``resolver(request, job)``, which answers None (still pending) or
+    (status, result code, result): for command modules of other areas
+    (e.g. ``commands.vm_images``, ``commands.vm_scale``)."""
     _RESOLVERS[command.lower()] = resolver
 
 

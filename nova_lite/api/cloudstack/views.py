@@ -45,6 +45,9 @@ _VM_STATES = {
     (states.STOPPED, states.POWERING_ON): 'Starting',
     (states.ERROR, None): 'Error',
     (states.DELETED, None): 'Destroyed',
+    # Resized, waiting for its confirmation (scaleVirtualMachine confirms
+    # at once: nova_lite.api.cloudstack.commands.vm_scale).
+    (states.RESIZED, None): 'Running',
 }
 
 VM_STATE_NAMES = ('Starting', 'Running', 'Stopping', 'Stopped',

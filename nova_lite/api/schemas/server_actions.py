@@ -11,6 +11,8 @@ microversion 2.73 ``lock`` takes an optional ``locked_reason`` (at most
 """
 import copy
 
+from nova_lite.api.schemas import server_resize
+
 
 _no_arguments = {'type': ['null', 'object'], 'properties': {},
                  'additionalProperties': False}
@@ -54,6 +56,7 @@ ACTIONS = {
     'os-getConsoleOutput': get_console_output,
     'os-resetState': reset_state,
 }
+ACTIONS.update(server_resize.ACTIONS)
 
 action = {
     'type': 'object',

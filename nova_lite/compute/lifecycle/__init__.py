@@ -1,10 +1,11 @@
 """Server lifecycle operations of the compute service beyond build,
 power and delete, one module each, mixed into
-``nova_lite.compute.manager.ComputeManager`` (RPC API 1.5): ``rebuild``
-(a new root disk from an image) and ``snapshot`` (createImage,
-createBackup). They use the manager's ``driver``, ``conductor``,
-``host``, ``_instance`` and ``_event``, and run under the per-instance
-lock (``manager.instance_lock``)."""
+``nova_lite.compute.manager.ComputeManager``: ``rebuild`` (a new root
+disk from an image) and ``snapshot`` (createImage, createBackup), RPC API
+1.5; ``resize`` (resize, confirm, revert), RPC API 1.6. They use the
+manager's ``driver``, ``conductor``, ``host``, ``_instance`` and
+``_event``, and run under the per-instance lock
+(``manager.instance_lock``)."""
 from oslo_concurrency import lockutils
 
 

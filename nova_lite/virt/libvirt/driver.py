@@ -35,6 +35,7 @@ from nova_lite.virt.libvirt import guest as libvirt_guest
 from nova_lite.virt.libvirt import host as libvirt_host
 from nova_lite.virt.libvirt import imagebackend
 from nova_lite.virt.libvirt import snapshot as libvirt_snapshot
+from nova_lite.virt.libvirt import resize as libvirt_resize
 from nova_lite.virt.libvirt import vif
 
 CONF = nova_lite.conf.CONF
@@ -172,9 +173,12 @@ class LibvirtDriver(driver.ComputeDriver):
     def destroy(self, context, instance, network_info):
         """Power off, undefine, and remove the instance directory.
 
-        Idempotent: a missing domain or directory is skipped.
+        Idempotent: a missing domain or directory is skipped. The files
+        a resize set aside on this host (``<uuid>_resize``) go too.
         """
         self._remove_guest(instance)
+        disks.remove_instance_dir(libvirt_resize.resize_dir(
+            self._instance_dir(instance)))
         LOG.info('Destroyed %s', instance.uuid)
 
     def snapshot(self, context, instance, image_id, update_task_state):
@@ -279,6 +283,58 @@ class LibvirtDriver(driver.ComputeDriver):
             uptime = max(0, int((now - timeutils.normalize_time(
                 launched_at)).total_seconds()))
         return diagnostics.standard(self._lookup(instance), uptime=uptime)
+
+    # -- resize (see the ``resize`` module) ---------------------------------
+
+    def migrate_disk_and_power_off(self, context, instance, dest_host,
+                                   flavor, network_info):
+        """Shut down (ACPI for up to ``[libvirt] soft_reboot_timeout``
+        s), set the files aside in ``<uuid>_resize``, undefine; the
+        ``disk_info`` names that directory and the old root_gb."""
+        if flavor['root_gb'] < instance.root_gb:
+            raise exception.ResizeError(instance_uuid=instance.uuid,
+                                        reason='unable to resize disk down')
+        source = libvirt_resize.set_aside(
+            self._host.get_connection(), self._lookup(instance),
+            self._instance_dir(instance), CONF.libvirt.soft_reboot_timeout)
+        return {'source_dir': source, 'root_gb': instance.root_gb}
+
+    def finish_migration(self, context, migration, instance, disk_info,
+                         network_info, power_on=True):
+        """Copy, rebase, grow and define the guest of the new flavor."""
+        libvirt_resize.make_dest(
+            context, self._host.get_connection(), instance, disk_info,
+            self._instance_dir(instance), self._image_cache(), power_on)
+        LOG.info('Resized %s to %d vCPUs, %d MiB, %d GiB', instance.uuid,
+                 instance.vcpus, instance.memory_mb, instance.root_gb)
+
+    def confirm_migration(self, context, migration, instance):
+        """Remove ``<uuid>_resize`` (idempotent)."""
+        disks.remove_instance_dir(libvirt_resize.resize_dir(os.path.join(
+            CONF.libvirt.instances_path, migration['instance_uuid'])))
+
+    def cleanup_migration_dest(self, context, instance, migration):
+        """Remove the destination's domain and directory, unless they are
+        the source's own (same host, nothing set aside)."""
+        inst_dir = self._instance_dir(instance)
+        if (migration['source_compute'] == self.host and not os.path.isdir(
+                libvirt_resize.resize_dir(inst_dir))):
+            return
+        self._remove_guest(instance)
+
+    def finish_revert_migration(self, context, instance, network_info,
+                                migration, power_on=True):
+        """The guest set aside again (or, never set aside, powered as
+        asked)."""
+        conn = self._host.get_connection()
+        if libvirt_resize.restore_source(
+                conn, self._instance_dir(instance), power_on) is not None:
+            return
+        dom = self._lookup(instance)
+        if power_on:
+            libvirt_guest.power_on(dom)
+        else:
+            libvirt_guest.power_off(dom)
 
     # -- host --------------------------------------------------------------
 

@@ -205,7 +205,7 @@ class OpenAPITest(fakes.APITestCase):
             paths['/v2.1/servers/{server_id}']['delete']))
         self.assertNotIn('content', paths['/v2.1/servers/{server_id}'][
             'delete']['responses']['204'])
-        self.assertEqual({'200', '202'}, _success(
+        self.assertEqual({'200', '202', '204'}, _success(
             paths['/v2.1/servers/{server_id}/action']['post']))
 
     def test_fault_schema_describes_faults(self):

@@ -20,7 +20,7 @@ class TestComputeVersions(testtools.TestCase):
         self.api = rpcapi.ComputeAPI()
 
     def test_latest_version_is_served(self):
-        self.assertEqual('1.5', rpcapi.ComputeAPI.VERSION)
+        self.assertEqual('1.6', rpcapi.ComputeAPI.VERSION)
         self.assertEqual(rpcapi.ComputeAPI.VERSION,
                          manager.ComputeManager.target.version)
 
@@ -39,3 +39,15 @@ class TestComputeVersions(testtools.TestCase):
                                                     version='1.3')
         self.client.prepare.return_value.cast.assert_called_once_with(
             mock.sentinel.ctx, 'cache_images', image_ids=['a', 'b'])
+
+    def test_resize_methods_are_1_6_casts(self):
+        self.api.finish_resize(mock.sentinel.ctx, 'node2', 'uuid-1',
+                               'mig-1', {'disk_id': 'd'})
+        self.client.prepare.assert_called_once_with(server='node2',
+                                                    version='1.6')
+        self.client.prepare.return_value.cast.assert_called_once_with(
+            mock.sentinel.ctx, 'finish_resize', instance_uuid='uuid-1',
+            migration_uuid='mig-1', disk_info={'disk_id': 'd'})
+        for name in ('prep_resize', 'resize_instance', 'confirm_resize',
+                     'revert_resize', 'finish_revert_resize'):
+            self.assertTrue(callable(getattr(manager.ComputeManager, name)))

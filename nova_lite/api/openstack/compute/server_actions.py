@@ -13,6 +13,7 @@ import flask
 from nova_lite.api import openstack
 from nova_lite.api.openstack.compute import admin_actions
 from nova_lite.api.openstack.compute import server_image_actions
+from nova_lite.api.openstack.compute import server_resize
 from nova_lite import policy
 from nova_lite.policies import admin_actions as admin_policies
 from nova_lite.policies import servers as server_policies
@@ -73,6 +74,10 @@ ACTIONS = {
     'os-resetState': (admin_policies.RESET_STATE,
                       admin_actions.reset_state),
     **server_image_actions.ACTIONS,
+    'resize': (SERVERS % 'resize', server_resize.resize),
+    'confirmResize': (SERVERS % 'confirm_resize',
+                      server_resize.confirm_resize),
+    'revertResize': (SERVERS % 'revert_resize', server_resize.revert_resize),
 }
 
 

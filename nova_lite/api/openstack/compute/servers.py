@@ -296,12 +296,14 @@ def _status_filters(context, statuses):
         policy.authorize(context, SERVERS % 'allow_all_filters')
     filters = {'vm_state': sorted({vm for s in known for vm in
                                    states.VM_STATES_BY_STATUS[s]})}
-    status_tasks = {'REBOOT': (states.REBOOTING,),
+    task_filters = {'REBOOT': (states.REBOOTING,),
                     'HARD_REBOOT': (states.REBOOTING_HARD,),
-                    'REBUILD': states.REBUILD_TASKS}
-    if all(s in status_tasks for s in known):
+                    'REBUILD': states.REBUILD_TASKS,
+                    'RESIZE': states.RESIZE_TASKS,
+                    'REVERT_RESIZE': (states.RESIZE_REVERTING,)}
+    if all(s in task_filters for s in known):
         filters['task_state'] = sorted({t for s in known
-                                        for t in status_tasks[s]})
+                                        for t in task_filters[s]})
     return filters
 
 
