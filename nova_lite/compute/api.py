@@ -16,6 +16,7 @@ from oslo_serialization import jsonutils
 
 from nova_lite.compute import admission
 from nova_lite.compute import api_actions
+from nova_lite.compute import api_lifecycle_power
 from nova_lite.compute import flavors
 from nova_lite.compute import keypairs
 from nova_lite.compute import naming
@@ -65,7 +66,8 @@ def new_reservation_id():
     return 'r-%s' % uuidlib.uuid4().hex[:8]
 
 
-class API(api_actions.ServerActions):
+class API(api_lifecycle_power.LifecyclePowerActions,
+          api_actions.ServerActions):
     """Server operations for the compute and CloudStack APIs."""
 
     def __init__(self):

@@ -19,6 +19,7 @@ from futurist import rejection
 import oslo_messaging as messaging
 
 from nova_lite.compute import build
+from nova_lite.compute.lifecycle import power_ops
 from nova_lite.compute import power
 from nova_lite.compute import recovery
 from nova_lite.compute import resource_tracker
@@ -43,10 +44,10 @@ def instance_lock(instance_uuid):
     return lockutils.lock('instance-%s' % instance_uuid)
 
 
-class ComputeManager(service.Manager):
+class ComputeManager(power_ops.PowerOpsMixin, service.Manager):
     """RPC endpoint of ``compute.<host>``."""
 
-    target = messaging.Target(version='1.3')
+    target = messaging.Target(version='1.4')
 
     def __init__(self, host, driver=None):
         super().__init__(host)
@@ -118,6 +119,9 @@ class ComputeManager(service.Manager):
         if CONF.compute.sync_power_state_interval > 0:
             tasks.append((self.power.sync_power_states,
                           CONF.compute.sync_power_state_interval))
+        if CONF.compute.reclaim_poll_interval > 0:
+            tasks.append((self.reclaim_queued_deletes,
+                          CONF.compute.reclaim_poll_interval))
         if CONF.instance_usage_audit:
             tasks.append((self.instance_usage_audit,
                           CONF.instance_usage_audit_interval))

@@ -9,6 +9,7 @@ conductor casts (``manager.conductor``); it has no database access.
 """
 from oslo_log import log as logging
 
+from nova_lite.compute.lifecycle import power_ops
 from nova_lite.compute import states
 
 LOG = logging.getLogger(__name__)
@@ -55,6 +56,8 @@ RECOVERY = {
     (states.ACTIVE, None): _sync_power,
     (states.STOPPED, None): _sync_power,
 }
+# Pause, suspend, soft delete and restore (doc/lifecycle.md).
+RECOVERY.update(power_ops.RECOVERY)
 
 
 def recover_host(ctxt, manager):

@@ -10,8 +10,14 @@ BUILDING = 'building'
 STOPPED = 'stopped'
 ERROR = 'error'
 DELETED = 'deleted'
+# Pause, suspend and soft delete (doc/lifecycle.md). VM_ because PAUSED
+# and SUSPENDED below name the power states of the same words.
+VM_PAUSED = 'paused'
+VM_SUSPENDED = 'suspended'
+SOFT_DELETED = 'soft-delete'
 
-VM_STATES = (ACTIVE, BUILDING, STOPPED, ERROR, DELETED)
+VM_STATES = (ACTIVE, BUILDING, STOPPED, ERROR, DELETED, VM_PAUSED,
+             VM_SUSPENDED, SOFT_DELETED)
 
 # task_state: the transition in progress, or None.
 SCHEDULING = 'scheduling'
@@ -21,9 +27,16 @@ REBOOTING_HARD = 'rebooting_hard'
 POWERING_OFF = 'powering-off'
 POWERING_ON = 'powering-on'
 DELETING = 'deleting'
+PAUSING = 'pausing'
+UNPAUSING = 'unpausing'
+SUSPENDING = 'suspending'
+RESUMING = 'resuming'
+SOFT_DELETING = 'soft-deleting'
+RESTORING = 'restoring'
 
 TASK_STATES = (SCHEDULING, SPAWNING, REBOOTING, REBOOTING_HARD,
-               POWERING_OFF, POWERING_ON, DELETING)
+               POWERING_OFF, POWERING_ON, DELETING, PAUSING, UNPAUSING,
+               SUSPENDING, RESUMING, SOFT_DELETING, RESTORING)
 
 # power_state: what the hypervisor reports (integers, as in the API).
 NOSTATE = 0
@@ -42,13 +55,15 @@ _STATUS_BY_TASK = {
 }
 _STATUS_BY_VM_STATE = {
     ACTIVE: 'ACTIVE', BUILDING: 'BUILD', STOPPED: 'SHUTOFF',
-    ERROR: 'ERROR', DELETED: 'DELETED',
+    ERROR: 'ERROR', DELETED: 'DELETED', VM_PAUSED: 'PAUSED',
+    VM_SUSPENDED: 'SUSPENDED', SOFT_DELETED: 'SOFT_DELETED',
 }
 # Reverse mapping for the ``status`` list filter.
 VM_STATES_BY_STATUS = {
     'ACTIVE': [ACTIVE], 'BUILD': [BUILDING], 'SHUTOFF': [STOPPED],
     'ERROR': [ERROR], 'DELETED': [DELETED], 'REBOOT': [ACTIVE],
-    'HARD_REBOOT': [ACTIVE],
+    'HARD_REBOOT': [ACTIVE], 'PAUSED': [VM_PAUSED],
+    'SUSPENDED': [VM_SUSPENDED], 'SOFT_DELETED': [SOFT_DELETED],
 }
 
 

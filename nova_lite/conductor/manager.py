@@ -17,7 +17,7 @@ CONF = cfg.CONF
 class ConductorManager(service.Manager):
     """RPC endpoint of the ``conductor`` topic."""
 
-    target = messaging.Target(version='1.3')
+    target = messaging.Target(version='1.4')
 
     def __init__(self, host):
         super().__init__(host)
@@ -97,6 +97,11 @@ class ConductorManager(service.Manager):
     def usage_audit_end(self, context, host, begin, end, errors, message):
         compute_proxy.usage_audit_end(context, host, begin, end, errors,
                                       message)
+
+    # -- soft delete (1.4) -------------------------------------------------
+
+    def instances_to_reclaim(self, context, host):
+        return compute_proxy.instances_to_reclaim(context, host)
 
     def post_start_hook(self):
         """Recover what a previous conductor left half done (its casts may

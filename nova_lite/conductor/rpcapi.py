@@ -18,6 +18,8 @@ History:
     1.3 - build_start(guest_data=True) also answers what the guest is
           told about itself (its config drive: user data, public key,
           admin password, metadata, NICs)
+    1.4 - instances_to_reclaim (call): the soft-deleted instances of a
+          host whose reclaim time has come (doc/lifecycle.md)
 """
 from oslo_log import log as logging
 import oslo_messaging as messaging
@@ -94,7 +96,7 @@ class ConductorAPI:
     """Client of the conductor; see the module doc for each method's
     server side, arguments and result."""
 
-    VERSION = '1.3'
+    VERSION = '1.4'
 
     def __init__(self):
         self.client = rpc.get_client(messaging.Target(topic=TOPIC,
@@ -272,3 +274,11 @@ class ConductorAPI:
         self.client.prepare(version='1.2').cast(
             context, 'usage_audit_end', host=host, begin=begin, end=end,
             errors=errors, message=message)
+
+    # -- soft delete (1.4) -------------------------------------------------
+
+    def instances_to_reclaim(self, context, host):
+        """Call: uuids (list of str) of the SOFT_DELETED instances of
+        ``host``, with no task, whose ``reclaim_at`` has come."""
+        return self.client.prepare(version='1.4').call(
+            context, 'instances_to_reclaim', host=host)

@@ -78,6 +78,18 @@ cloudstack_opts = [
                     'without "pagesize" (CloudStack default.page.size).'),
     cfg.IntOpt('max_page_size', default=1000, min=1,
                help='Largest "pagesize" a list command accepts.'),
+    cfg.IntOpt('expunge_delay', default=86400, min=0,
+               help='Seconds a VM destroyed by destroyVirtualMachine '
+                    'without expunge=true stays Destroyed (powered off, '
+                    'recoverable with recoverVirtualMachine) before it is '
+                    'expunged (CloudStack expunge.delay); independent of '
+                    '[DEFAULT] reclaim_instance_interval. 0 expunges at '
+                    'once. See doc/lifecycle.md.'),
+    cfg.BoolOpt('allow_user_expunge_recover_vm', default=False,
+                help='Let users (not only admins) call '
+                     'recoverVirtualMachine and expungeVirtualMachine and '
+                     'destroy with expunge=true (CloudStack '
+                     'allow.user.expunge.recover.vm).'),
     cfg.StrOpt('version', default='4.19.0',
                help='CloudStack API version reported by listCapabilities '
                     'and in XML responses.'),

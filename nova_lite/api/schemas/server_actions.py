@@ -11,6 +11,8 @@ microversion 2.73 ``lock`` takes an optional ``locked_reason`` (at most
 """
 import copy
 
+from nova_lite.api.schemas import lifecycle_actions
+
 
 _no_arguments = {'type': ['null', 'object'], 'properties': {},
                  'additionalProperties': False}
@@ -54,6 +56,8 @@ ACTIONS = {
     'os-getConsoleOutput': get_console_output,
     'os-resetState': reset_state,
 }
+# pause, unpause, suspend, resume, restore, forceDelete (doc/lifecycle.md)
+ACTIONS.update(lifecycle_actions.ACTIONS)
 
 action = {
     'type': 'object',

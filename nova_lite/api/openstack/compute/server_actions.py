@@ -11,6 +11,7 @@ import flask
 
 from nova_lite.api import openstack
 from nova_lite.api.openstack.compute import admin_actions
+from nova_lite.api.openstack.compute import lifecycle_actions
 from nova_lite import policy
 from nova_lite.policies import admin_actions as admin_policies
 from nova_lite.policies import servers as server_policies
@@ -71,6 +72,8 @@ ACTIONS = {
     'os-resetState': (admin_policies.RESET_STATE,
                       admin_actions.reset_state),
 }
+# pause, unpause, suspend, resume, restore, forceDelete (doc/lifecycle.md)
+ACTIONS.update(lifecycle_actions.ACTIONS)
 
 
 @bp.post('/<server_id>/action')
