@@ -165,13 +165,21 @@ RECOVERY.update({
 
 #: task_state → the compute RPC cast that does it (merged into the
 #: conductor sweeper's re-drive table).
-ACTION_CASTS = {
-    task: (lambda method: lambda api, ctxt, host, uuid:
-           getattr(api, method)(ctxt, host, uuid))(method)
-    for task, method in (
-        (states.PAUSING, 'pause_instance'),
-        (states.UNPAUSING, 'unpause_instance'),
-        (states.SUSPENDING, 'suspend_instance'),
-        (states.RESUMING, 'resume_instance'),
-        (states.SOFT_DELETING, 'soft_delete_instance'),
-        (states.RESTORING, 'restore_instance'))}
+_CAST_METHODS = {
+    states.PAUSING: 'pause_instance',
+    states.UNPAUSING: 'unpause_instance',
+    states.SUSPENDING: 'suspend_instance',
+    states.RESUMING: 'resume_instance',
+    states.SOFT_DELETING: 'soft_delete_instance',
+    states.RESTORING: 'restore_instance',
+}
+
+
+def _cast(method):
+    def cast(api, ctxt, host, uuid):
+        getattr(api, method)(ctxt, host, uuid)
+    return cast
+
+
+ACTION_CASTS = {task: _cast(method)
+                for task, method in _CAST_METHODS.items()}
