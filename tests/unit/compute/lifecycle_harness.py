@@ -20,7 +20,7 @@ HOST = 'node1'
 #: The casts run on the manager (ComputeAPI method → manager method).
 CASTS = ('pause_instance', 'unpause_instance', 'suspend_instance',
          'resume_instance', 'soft_delete_instance', 'restore_instance',
-         'terminate_instance')
+         'terminate_instance', 'start_instance', 'stop_instance')
 
 
 class InProcessCompute(fixtures.Fixture):

@@ -11,4 +11,5 @@ from nova_lite.api.cloudstack.commands import resource_limits  # noqa: F401
 from nova_lite.api.cloudstack.commands import template_permissions  # noqa: F401,E501
 from nova_lite.api.cloudstack.commands import usage  # noqa: F401
 from nova_lite.api.cloudstack.commands import vm_access  # noqa: F401
+from nova_lite.api.cloudstack.commands import vm_lifecycle  # noqa: F401
 from nova_lite.api.cloudstack.commands import vms  # noqa: F401
