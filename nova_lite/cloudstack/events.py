@@ -51,6 +51,10 @@ EVENT_TYPES = {
     'instance.delete.end': ('VM.DESTROY', 'INFO',
                             'Successfully completed destroying Vm. Vm Id: '
                             '%s'),
+    # A soft delete leaves the VM Destroyed (doc/lifecycle.md).
+    'instance.soft_delete.end': ('VM.DESTROY', 'INFO',
+                                 'Successfully completed destroying Vm. Vm '
+                                 'Id: %s'),
 }
 #: The types listEvents knows.
 TYPES = sorted({t for t, _, _ in EVENT_TYPES.values()})

@@ -22,6 +22,7 @@ from nova_lite.compute import build
 from nova_lite.compute.lifecycle import rebuild as lifecycle_rebuild
 from nova_lite.compute.lifecycle import snapshot as lifecycle_snapshot
 from nova_lite.compute.lifecycle import resize as resize_steps
+from nova_lite.compute.lifecycle import power_ops
 from nova_lite.compute import power
 from nova_lite.compute import recovery
 from nova_lite.compute import resource_tracker
@@ -46,10 +47,11 @@ def instance_lock(instance_uuid):
     return lockutils.lock('instance-%s' % instance_uuid)
 
 
-class ComputeManager(resize_steps.ResizeManager, service.Manager,
-                     lifecycle_rebuild.RebuildMixin,
+class ComputeManager(resize_steps.ResizeManager, power_ops.PowerOpsMixin,
+                     service.Manager, lifecycle_rebuild.RebuildMixin,
                      lifecycle_snapshot.SnapshotMixin):
-    """RPC endpoint of ``compute.<host>`` (rebuild and snapshots: 1.5,
+    """RPC endpoint of ``compute.<host>`` (pause, suspend, soft delete:
+    1.4, ``compute.lifecycle.power_ops``; rebuild and snapshots: 1.5,
     ``compute.lifecycle``; resizes: 1.6, ``compute.lifecycle.resize``)."""
 
     target = messaging.Target(version='1.6')
@@ -124,6 +126,9 @@ class ComputeManager(resize_steps.ResizeManager, service.Manager,
         if CONF.compute.sync_power_state_interval > 0:
             tasks.append((self.power.sync_power_states,
                           CONF.compute.sync_power_state_interval))
+        if CONF.compute.reclaim_poll_interval > 0:
+            tasks.append((self.reclaim_queued_deletes,
+                          CONF.compute.reclaim_poll_interval))
         if CONF.instance_usage_audit:
             tasks.append((self.instance_usage_audit,
                           CONF.instance_usage_audit_interval))

@@ -10,6 +10,7 @@ conductor casts (``manager.conductor``); it has no database access.
 from oslo_log import log as logging
 
 from nova_lite.compute.lifecycle import recovery as lifecycle_recovery
+from nova_lite.compute.lifecycle import power_ops
 from nova_lite.compute import states
 
 LOG = logging.getLogger(__name__)
@@ -67,6 +68,8 @@ RECOVERY.update(lifecycle_recovery.RECOVERY)
 RECOVERY.update({(vm_state, task): _recover_resize
                  for vm_state in (states.ACTIVE, states.STOPPED)
                  for task in states.RESIZE_TASKS})
+# Pause, suspend, soft delete and restore (doc/lifecycle.md).
+RECOVERY.update(power_ops.RECOVERY)
 
 
 def recover_host(ctxt, manager):

@@ -6,6 +6,8 @@ History:
     1.1 - get_host_uptime
     1.2 - get_instance_diagnostics
     1.3 - cache_images
+    1.4 - pause_instance, unpause_instance, suspend_instance,
+          resume_instance, soft_delete_instance, restore_instance
     1.5 - rebuild_instance, snapshot_instance (rebuild and snapshots,
           ``compute.lifecycle``)
     1.6 - prep_resize, resize_instance, finish_resize, confirm_resize,
@@ -57,6 +59,35 @@ class ComputeAPI(rpcapi_resize.ResizeAPI):
     def start_instance(self, context, host, instance_uuid):
         self._prepare(host).cast(context, 'start_instance',
                                  instance_uuid=instance_uuid)
+
+    def _cast_1_4(self, context, host, method, instance_uuid):
+        self._prepare(host, '1.4').cast(context, method,
+                                        instance_uuid=instance_uuid)
+
+    def pause_instance(self, context, host, instance_uuid):
+        """Cast: pause the guest (task_state pausing → PAUSED)."""
+        self._cast_1_4(context, host, 'pause_instance', instance_uuid)
+
+    def unpause_instance(self, context, host, instance_uuid):
+        """Cast: unpause the guest (unpausing → ACTIVE)."""
+        self._cast_1_4(context, host, 'unpause_instance', instance_uuid)
+
+    def suspend_instance(self, context, host, instance_uuid):
+        """Cast: suspend the guest to disk (suspending → SUSPENDED)."""
+        self._cast_1_4(context, host, 'suspend_instance', instance_uuid)
+
+    def resume_instance(self, context, host, instance_uuid):
+        """Cast: resume a suspended guest (resuming → ACTIVE)."""
+        self._cast_1_4(context, host, 'resume_instance', instance_uuid)
+
+    def soft_delete_instance(self, context, host, instance_uuid):
+        """Cast: power the guest off and keep it (soft-deleting →
+        SOFT_DELETED)."""
+        self._cast_1_4(context, host, 'soft_delete_instance', instance_uuid)
+
+    def restore_instance(self, context, host, instance_uuid):
+        """Cast: power a soft-deleted guest on (restoring → ACTIVE)."""
+        self._cast_1_4(context, host, 'restore_instance', instance_uuid)
 
     def get_host_uptime(self, context, host):
         """Call: the ``uptime`` line of ``host``."""

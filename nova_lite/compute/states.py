@@ -12,8 +12,14 @@ ERROR = 'error'
 DELETED = 'deleted'
 # Resized to a new flavor, waiting for confirmResize or revertResize.
 RESIZED = 'resized'
+# Pause, suspend and soft delete (doc/lifecycle.md). VM_ because PAUSED
+# and SUSPENDED below name the power states of the same words.
+VM_PAUSED = 'paused'
+VM_SUSPENDED = 'suspended'
+SOFT_DELETED = 'soft-delete'
 
-VM_STATES = (ACTIVE, BUILDING, STOPPED, ERROR, DELETED, RESIZED)
+VM_STATES = (ACTIVE, BUILDING, STOPPED, ERROR, DELETED, RESIZED, VM_PAUSED,
+             VM_SUSPENDED, SOFT_DELETED)
 
 # task_state: the transition in progress, or None.
 SCHEDULING = 'scheduling'
@@ -47,9 +53,18 @@ RESIZE_REVERTING = 'resize_reverting'
 RESIZE_TASKS = (RESIZE_PREP, RESIZE_MIGRATING, RESIZE_MIGRATED,
                 RESIZE_FINISH)
 
+# Pause, suspend and soft delete (nova_lite.compute.lifecycle.power_ops).
+PAUSING = 'pausing'
+UNPAUSING = 'unpausing'
+SUSPENDING = 'suspending'
+RESUMING = 'resuming'
+SOFT_DELETING = 'soft-deleting'
+RESTORING = 'restoring'
+
 TASK_STATES = (SCHEDULING, SPAWNING, REBOOTING, REBOOTING_HARD,
-               POWERING_OFF, POWERING_ON, DELETING) + REBUILD_TASKS + \
-    SNAPSHOT_TASKS + RESIZE_TASKS + (RESIZE_REVERTING,)
+               POWERING_OFF, POWERING_ON, DELETING, PAUSING, UNPAUSING,
+               SUSPENDING, RESUMING, SOFT_DELETING, RESTORING) + \
+    REBUILD_TASKS + SNAPSHOT_TASKS + RESIZE_TASKS + (RESIZE_REVERTING,)
 
 # power_state: what the hypervisor reports (integers, as in the API).
 NOSTATE = 0
@@ -75,6 +90,8 @@ _STATUS_BY_TASK = {
 _STATUS_BY_VM_STATE = {
     ACTIVE: 'ACTIVE', BUILDING: 'BUILD', STOPPED: 'SHUTOFF',
     ERROR: 'ERROR', DELETED: 'DELETED', RESIZED: 'VERIFY_RESIZE',
+    VM_PAUSED: 'PAUSED', VM_SUSPENDED: 'SUSPENDED',
+    SOFT_DELETED: 'SOFT_DELETED',
 }
 # Reverse mapping for the ``status`` list filter.
 VM_STATES_BY_STATUS = {
@@ -83,6 +100,8 @@ VM_STATES_BY_STATUS = {
     'HARD_REBOOT': [ACTIVE], 'REBUILD': [ACTIVE, STOPPED, ERROR],
     'VERIFY_RESIZE': [RESIZED], 'REVERT_RESIZE': [RESIZED],
     'RESIZE': [ACTIVE, STOPPED],
+    'PAUSED': [VM_PAUSED], 'SUSPENDED': [VM_SUSPENDED],
+    'SOFT_DELETED': [SOFT_DELETED],
 }
 
 

@@ -22,6 +22,7 @@ from nova_lite.db import actions as action_db
 from nova_lite.db import compute_nodes as node_db
 from nova_lite.db import instance_faults as fault_db
 from nova_lite.db import instances as instance_db
+from nova_lite.db import reclaim as reclaim_db
 from nova_lite.db import services as service_db
 from nova_lite.db import usage as usage_db
 from nova_lite import exception
@@ -313,3 +314,12 @@ def usage_audit_end(context, host, begin, end, errors, message):
                               errors, message)
     except exception.NotFound as exc:
         LOG.warning('Usage audit not ended: %s', exc)
+
+
+# ---------------------------------------------------------- soft delete
+
+def instances_to_reclaim(context, host):
+    """Uuids of the SOFT_DELETED instances of ``host`` (no task) whose
+    reclaim time (``reclaim_at``) is now or past (doc/lifecycle.md)."""
+    return reclaim_db.instances_to_reclaim(context, host,
+                                           compute_utils.utcnow())

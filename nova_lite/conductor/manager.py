@@ -101,6 +101,11 @@ class ConductorManager(resize.ResizeEndpoint, service.Manager):
         compute_proxy.usage_audit_end(context, host, begin, end, errors,
                                       message)
 
+    # -- soft delete (1.4) -------------------------------------------------
+
+    def instances_to_reclaim(self, context, host):
+        return compute_proxy.instances_to_reclaim(context, host)
+
     # -- the computes' rebuild and snapshots (1.5), see lifecycle_proxy ---
 
     def guest_data_get(self, context, instance_uuid):

@@ -18,6 +18,8 @@ History:
     1.3 - build_start(guest_data=True) also answers what the guest is
           told about itself (its config drive: user data, public key,
           admin password, metadata, NICs)
+    1.4 - instances_to_reclaim (call): the soft-deleted instances of a
+          host whose reclaim time has come (doc/lifecycle.md)
     1.5 - The compute's rebuild and snapshots (``compute.lifecycle``):
           guest_data_get (call), instance_action_failed (call)
     1.6 - Resizes (``rpcapi_resize``): resize_instance (cast from the
@@ -278,6 +280,14 @@ class ConductorAPI(rpcapi_resize.ResizeAPI):
         self.client.prepare(version='1.2').cast(
             context, 'usage_audit_end', host=host, begin=begin, end=end,
             errors=errors, message=message)
+
+    # -- soft delete (1.4) -------------------------------------------------
+
+    def instances_to_reclaim(self, context, host):
+        """Call: uuids (list of str) of the SOFT_DELETED instances of
+        ``host``, with no task, whose ``reclaim_at`` has come."""
+        return self.client.prepare(version='1.4').call(
+            context, 'instances_to_reclaim', host=host)
 
     # -- rebuild and snapshots (1.5) --------------------------------------
 

@@ -28,6 +28,7 @@ import datetime
 from oslo_config import cfg
 from oslo_log import log as logging
 
+from nova_lite.compute.lifecycle import power_ops
 from nova_lite.compute import states
 from nova_lite.compute import utils as compute_utils
 from nova_lite.conductor import instance_state
@@ -179,6 +180,8 @@ _ACTION_CASTS = {
     states.REBUILDING: lambda api, ctxt, host, uuid:
         api.rebuild_instance(ctxt, host, uuid, None),
 }
+# Pause, suspend, soft delete and restore (doc/lifecycle.md).
+_ACTION_CASTS.update(power_ops.ACTION_CASTS)
 
 
 def _owner_context(row):

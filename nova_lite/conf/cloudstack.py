@@ -83,6 +83,18 @@ cloudstack_opts = [
                     'command) waits for the resize of the stopped VM and '
                     'its confirmation; past it the command fails with 530 '
                     'while the resize goes on.'),
+    cfg.IntOpt('expunge_delay', default=86400, min=0,
+               help='Seconds a VM destroyed by destroyVirtualMachine '
+                    'without expunge=true stays Destroyed (powered off, '
+                    'recoverable with recoverVirtualMachine) before it is '
+                    'expunged (CloudStack expunge.delay); independent of '
+                    '[DEFAULT] reclaim_instance_interval. 0 expunges at '
+                    'once. See doc/lifecycle.md.'),
+    cfg.BoolOpt('allow_user_expunge_recover_vm', default=False,
+                help='Let users (not only admins) call '
+                     'recoverVirtualMachine and expungeVirtualMachine and '
+                     'destroy with expunge=true (CloudStack '
+                     'allow.user.expunge.recover.vm).'),
     cfg.StrOpt('version', default='4.19.0',
                help='CloudStack API version reported by listCapabilities '
                     'and in XML responses.'),

@@ -23,6 +23,11 @@ compute_opts = [
     cfg.IntOpt('action_timeout', default=600, min=1,
                help='Seconds after which an instance action (reboot, stop, '
                     'start, delete) still in progress is considered lost.'),
+    cfg.IntOpt('reclaim_poll_interval', default=60, min=0,
+               help='Seconds between two looks of a compute for its '
+                    'soft-deleted instances whose time is up (see '
+                    '[DEFAULT] reclaim_instance_interval and [cloudstack] '
+                    'expunge_delay); 0 disables the periodic task.'),
     cfg.StrOpt('default_availability_zone', default='nova',
                help='Availability zone of compute hosts that are in no '
                     'aggregate with an availability_zone.'),

@@ -61,6 +61,15 @@ instance_opts = [
                     'the id: names must be unique on a hypervisor. The '
                     'libvirt driver takes as its own the domains named '
                     'instance-<uuid> or as this template names them.'),
+    cfg.IntOpt('reclaim_instance_interval', default=0, min=0,
+               help='Seconds a server deleted through the compute API is '
+                    'kept SOFT_DELETED (powered off, restorable with the '
+                    'restore action, deleted at once with forceDelete) '
+                    'before a compute\'s periodic task deletes it; 0 '
+                    'deletes servers at once (as Nova). Servers never '
+                    'launched, or with a task in progress, are always '
+                    'deleted at once. The time is fixed when the server '
+                    'is deleted. See doc/lifecycle.md.'),
 ]
 
 

@@ -175,6 +175,7 @@ def _apply_instance_filters(query, filters):
         query = query.where(inst.uuid.in_(filters['uuids']))
     if filters.get('vm_state') is not None:
         query = query.where(inst.vm_state.in_(filters['vm_state']))
+    query = _soft_deleted_filter(query, filters.get('soft_deleted'))
     if filters.get('task_state') is not None:
         tasks = filters['task_state']
         query = query.where(sa.or_(
@@ -219,6 +220,21 @@ def _apply_instance_filters(query, filters):
         query = query.where(sa.or_(
             inst.updated_at <= before,
             sa.and_(inst.updated_at.is_(None), inst.created_at <= before)))
+    return query
+
+
+def _soft_deleted_filter(query, soft_deleted):
+    """The ``soft_deleted`` filter (doc/lifecycle.md): False leaves
+    SOFT_DELETED instances out (a server list without ``deleted``),
+    'with_deleted' keeps the deleted and the SOFT_DELETED ones (Nova's
+    ``deleted=true``: the query must read deleted rows too), None
+    filters nothing."""
+    inst = models.Instance
+    if soft_deleted is False:
+        return query.where(inst.vm_state != 'soft-delete')
+    if soft_deleted == 'with_deleted':
+        return query.where(sa.or_(inst.deleted != 0,
+                                  inst.vm_state == 'soft-delete'))
     return query
 
 

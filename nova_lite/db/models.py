@@ -241,6 +241,8 @@ class Instance(TimestampMixin, SoftDeleteMixin, Base):
     scheduler_hints = Column(Text)
     launched_at = Column(DateTime)
     terminated_at = Column(DateTime)
+    # While SOFT_DELETED: when a compute deletes it for good (naive UTC).
+    reclaim_at = Column(DateTime)
     # Guest metadata (nova_lite.metadata): a config drive was asked for;
     # the admin password for the guest's next boot (handed out once);
     # the encrypted password the guest posted (os-server-password).

@@ -224,8 +224,10 @@ def _usage_query(with_building, by_user=False):
             other.deleted == 0).scalar_subquery())
     else:
         columns.append(sa.null())
+    # SOFT_DELETED instances do not count (Nova's quota counting;
+    # restoring one checks the quota again: doc/lifecycle.md).
     where = [inst.project_id == sa.bindparam('project_id'),
-             inst.deleted == 0]
+             inst.deleted == 0, inst.vm_state != 'soft-delete']
     if by_user:
         where.append(inst.user_id == sa.bindparam('user_id'))
     return sa.select(*columns).where(*where)

@@ -22,6 +22,7 @@ from nova_lite.policies import networks
 from nova_lite.policies import quota_sets
 from nova_lite.policies import server_diagnostics
 from nova_lite.policies import server_groups
+from nova_lite.policies import server_lifecycle
 from nova_lite.policies import server_password
 from nova_lite.policies import server_tags
 from nova_lite.policies import servers
@@ -51,4 +52,5 @@ def list_rules():
                                 instance_usage_audit_log.list_rules(),
                                 hosts.list_rules(),
                                 server_diagnostics.list_rules(),
-                                migrations.list_rules()))
+                                migrations.list_rules(),
+                                server_lifecycle.list_rules()))

@@ -95,11 +95,47 @@ class ComputeDriver(abc.ABC):
 
     @abc.abstractmethod
     def power_off(self, instance, timeout=0):
-        """Stop the guest; ``timeout`` seconds of clean shutdown first."""
+        """Stop the guest; ``timeout`` seconds of clean shutdown first.
+        A suspended guest's saved memory is dropped: its next start is
+        a boot."""
 
     @abc.abstractmethod
     def power_on(self, context, instance, network_info):
         """Start a stopped guest."""
+
+    def pause(self, instance):
+        """Freeze the running guest in memory (power_state paused); a
+        paused guest is left as is.
+
+        :raises: InstanceNotFound; NotImplementedError when the driver
+            cannot pause
+        """
+        raise NotImplementedError()
+
+    def unpause(self, instance):
+        """Let a paused guest run on; a running one is left as is.
+
+        :raises: InstanceNotFound; NotImplementedError
+        """
+        raise NotImplementedError()
+
+    def suspend(self, context, instance):
+        """Save the guest's memory to disk and stop it (power_state
+        shutdown, as Nova reports a suspended guest); a guest already
+        saved, or stopped, is left as is. ``resume`` brings it back
+        where it was, with no boot.
+
+        :raises: InstanceNotFound; NotImplementedError
+        """
+        raise NotImplementedError()
+
+    def resume(self, context, instance, network_info):
+        """Start a suspended guest from its saved memory (a stopped
+        guest without any boots); a running one is left as is.
+
+        :raises: InstanceNotFound; NotImplementedError
+        """
+        raise NotImplementedError()
 
     @abc.abstractmethod
     def get_info(self, instance):

@@ -139,15 +139,64 @@ class FakeDriver(fake_resize.FakeResizeMixin, driver.ComputeDriver):
         guest['console'].append('NOVA_LITE_GUEST_UP %s' % instance.hostname)
 
     def power_off(self, instance, timeout=0):
-        self._guest(instance)['state'] = states.SHUTDOWN
+        guest = self._guest(instance)
+        guest['state'] = states.SHUTDOWN
+        guest.pop('saved', None)
         self.emit_event(driver.LifecycleEvent(instance.uuid,
                                               driver.EVENT_STOPPED))
 
     def power_on(self, context, instance, network_info):
         guest = self._guest(instance)
+        if guest.pop('saved', False):
+            guest['state'] = states.RUNNING
+            return
         guest['state'] = states.RUNNING
         guest['started'] = time.monotonic()
         guest['console'].append('NOVA_LITE_GUEST_UP %s' % instance.hostname)
+
+    def pause(self, instance):
+        """A running guest becomes paused (a paused one stays so).
+
+        :raises: InstanceNotFound; InstanceInvalidState when it is not
+            running
+        """
+        guest = self._guest(instance)
+        if guest['state'] == states.PAUSED:
+            return
+        self._check_running(instance, guest, 'pause')
+        guest['state'] = states.PAUSED
+
+    def unpause(self, instance):
+        """A paused guest runs again, with no boot."""
+        guest = self._guest(instance)
+        if guest['state'] == states.PAUSED:
+            guest['state'] = states.RUNNING
+
+    def suspend(self, context, instance):
+        """A running or paused guest is saved and shut down (``saved``
+        marks it, as libvirt's managed save image); a shut-down guest
+        is left as is."""
+        guest = self._guest(instance)
+        if guest['state'] in (states.RUNNING, states.PAUSED):
+            guest['state'] = states.SHUTDOWN
+            guest['saved'] = True
+            self.emit_event(driver.LifecycleEvent(instance.uuid,
+                                                  driver.EVENT_STOPPED))
+
+    def resume(self, context, instance, network_info):
+        """A saved guest runs again where it was (no boot: no console
+        line); a shut-down guest without a save boots; a running one is
+        left as is."""
+        if self._guest(instance)['state'] != states.RUNNING:
+            self.power_on(context, instance, network_info)
+
+    @staticmethod
+    def _check_running(instance, guest, action):
+        if guest['state'] != states.RUNNING:
+            raise exception.InstanceInvalidState(
+                action=action, instance_uuid=instance.uuid,
+                attr='power_state',
+                state=states.POWER_STATE_NAMES.get(guest['state']))
 
     def config_drive_files(self, instance_uuid):
         """The sorted file list of a guest's config drive, or None when

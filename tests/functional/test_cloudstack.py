@@ -57,9 +57,11 @@ class CloudStackAPITest(testtools.TestCase):
             'http://127.0.0.1:8774/v2.1', 'http://127.0.0.1:8774/image')
         cls.ks.setUp()
         try:
+            # Users expunge their VMs here (doc/lifecycle.md).
+            conf = {**keystone_conf(cls.ks),
+                    ('cloudstack', 'allow_user_expunge_recover_vm'): 'true'}
             cls.stack = processes.MultiProcessStack(
-                backend='mysql', hosts=('node1',),
-                conf=keystone_conf(cls.ks))
+                backend='mysql', hosts=('node1',), conf=conf)
             cls.stack.setUp()
         except Exception:
             cls.ks.cleanUp()
@@ -293,7 +295,8 @@ class CloudStackAPITest(testtools.TestCase):
                          (vm['displayname'], vm['state']))
         self.assertIsNone(self.vm(self.cs('alt_demo'), server_id))
         for vm_id in (deployed['id'], server_id):
-            self.wait_job(api, api.destroyVirtualMachine(id=vm_id)['jobid'])
+            self.wait_job(api, api.destroyVirtualMachine(
+                id=vm_id, expunge=True)['jobid'])
         compute.wait_for_deleted([deployed['id'], server_id])
 
     def assertRefused(self, code, api_call, *needles):

@@ -143,6 +143,9 @@ class TestRealGuest(testtools.TestCase):
     """One tiny guest under QEMU: boot from its root disk, console, hard
     reboot (the disk persists), delete."""
 
+    #: Options of the stack besides virt_type ({(group, name): value}).
+    extra_conf = {}
+
     def setUp(self):
         super().setUp()
         self.started = time.monotonic()
@@ -160,7 +163,7 @@ class TestRealGuest(testtools.TestCase):
         self.addCleanup(self._remove_leftover_domains)
         self.stack = self.useFixture(libvirt_stack.LibvirtStack(
             'mysql', hosts=(HOST,), connection_uri=URI, files_dir=files_dir,
-            conf={('libvirt', 'virt_type'): 'qemu'}))
+            conf={('libvirt', 'virt_type'): 'qemu', **self.extra_conf}))
         self.client = compute_client.ComputeClient(self.stack.api_url)
         self.phase('stack up')
 

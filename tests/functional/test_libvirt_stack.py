@@ -139,6 +139,7 @@ class TestLibvirtLifecycle(LibvirtStackTestCase):
         ids = self.boot_ten()[:1]
         self.client.wait_for_servers(ids, timeout=BUILD_TIMEOUT)
         self.check_power_actions(ids[0])
+        self.check_pause_suspend(ids[0])
 
     def check_power_actions(self, server_id):
         """Soft and hard reboot, stop and start one server; power_state
@@ -161,6 +162,24 @@ class TestLibvirtLifecycle(LibvirtStackTestCase):
         self.action(server_id, {'os-start': None})
         server = self.wait_server(server_id, 'ACTIVE')
         self.assertEqual(states.RUNNING, server['OS-EXT-STS:power_state'])
+
+    def check_pause_suspend(self, server_id):
+        """Pause and unpause (the domain keeps running: same id), suspend
+        (managed save: power state shutdown, as Nova) and resume;
+        doc/lifecycle.md."""
+        for action, status, power in (
+                ('pause', 'PAUSED', states.PAUSED),
+                ('unpause', 'ACTIVE', states.RUNNING),
+                ('suspend', 'SUSPENDED', states.SHUTDOWN),
+                ('resume', 'ACTIVE', states.RUNNING)):
+            self.action(server_id, {action: None})
+            server = self.wait_server(server_id, status)
+            self.assertEqual(power, server['OS-EXT-STS:power_state'],
+                             action)
+        events = [e[:2] for e in self.stack.action_events(server_id)]
+        for action in ('pause', 'unpause', 'suspend', 'resume'):
+            self.assertIn(('compute_%s_instance' % action, 'Success'),
+                          events)
 
 
 class TestLibvirtSpawnFailure(LibvirtStackTestCase):

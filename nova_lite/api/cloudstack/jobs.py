@@ -130,6 +130,10 @@ def _action_resolver(action, done_vm_state):
 
 def _resolve_destroy(request, job):
     instance = _live_instance(request, job)
+    if instance is not None and instance.vm_state == states.SOFT_DELETED \
+            and instance.task_state is None:
+        # Destroyed, kept for [cloudstack] expunge_delay (lifecycle.md).
+        return _succeeded(_vm_result(request, instance))
     if instance is not None:
         if instance.task_state is None and instance.vm_state != \
                 states.BUILDING:
@@ -147,12 +151,25 @@ def _resolve_destroy(request, job):
                                  job['expected_state'] or 'Destroyed'))
 
 
+def _resolve_expunge(request, job):
+    """expungeVirtualMachine: done when the instance is gone."""
+    instance = _live_instance(request, job)
+    if instance is None:
+        return _succeeded({'success': True})
+    if instance.task_state is None:
+        return _failed('Failed to expunge virtual machine %s; it is %s.'
+                       % (instance.uuid, views.vm_state(
+                           instance.vm_state, instance.task_state)))
+    return None
+
+
 _RESOLVERS = {
     'deployvirtualmachine': _resolve_deploy,
     'startvirtualmachine': _action_resolver('start', states.ACTIVE),
     'stopvirtualmachine': _action_resolver('stop', states.STOPPED),
     'rebootvirtualmachine': _action_resolver('reboot', states.ACTIVE),
     'destroyvirtualmachine': _resolve_destroy,
+    'expungevirtualmachine': _resolve_expunge,
 }
 
 

@@ -48,6 +48,13 @@ _VM_STATES = {
     # Resized, waiting for its confirmation (scaleVirtualMachine confirms
     # at once: nova_lite.api.cloudstack.commands.vm_scale).
     (states.RESIZED, None): 'Running',
+    # doc/lifecycle.md: soft-deleted is Destroyed; a paused guest is
+    # powered on, a suspended one off, as CloudStack's KVM agent sees them.
+    (states.SOFT_DELETED, None): 'Destroyed',
+    (states.SOFT_DELETED, states.RESTORING): 'Starting',
+    (states.VM_PAUSED, None): 'Running',
+    (states.VM_SUSPENDED, None): 'Stopped',
+    (states.VM_SUSPENDED, states.RESUMING): 'Starting',
 }
 
 VM_STATE_NAMES = ('Starting', 'Running', 'Stopping', 'Stopped',
@@ -69,6 +76,8 @@ def vm_state(vm_state_value, task_state=None):
     Stopped, Destroyed, Expunging (being deleted), Error or Unknown."""
     if task_state == states.DELETING:
         return 'Expunging'
+    if task_state == states.SOFT_DELETING:
+        return 'Stopping'
     return (_VM_STATES.get((vm_state_value, task_state))
             or _VM_STATES.get((vm_state_value, None)) or 'Unknown')
 

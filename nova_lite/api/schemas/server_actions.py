@@ -12,6 +12,7 @@ microversion 2.73 ``lock`` takes an optional ``locked_reason`` (at most
 import copy
 
 from nova_lite.api.schemas import server_resize
+from nova_lite.api.schemas import lifecycle_actions
 
 
 _no_arguments = {'type': ['null', 'object'], 'properties': {},
@@ -57,6 +58,8 @@ ACTIONS = {
     'os-resetState': reset_state,
 }
 ACTIONS.update(server_resize.ACTIONS)
+# pause, unpause, suspend, resume, restore, forceDelete (doc/lifecycle.md)
+ACTIONS.update(lifecycle_actions.ACTIONS)
 
 action = {
     'type': 'object',

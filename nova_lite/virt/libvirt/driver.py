@@ -234,6 +234,39 @@ class LibvirtDriver(driver.ComputeDriver):
         """
         libvirt_guest.power_on(self._lookup(instance))
 
+    def pause(self, instance):
+        """Pause the guest (virDomainSuspend); see ``guest.pause``.
+
+        :raises: InstanceNotFound, libvirtError
+        """
+        libvirt_guest.pause(self._lookup(instance))
+
+    def unpause(self, instance):
+        """Unpause the guest (virDomainResume).
+
+        :raises: InstanceNotFound
+        """
+        libvirt_guest.unpause(self._lookup(instance))
+
+    def suspend(self, context, instance):
+        """Suspend the guest to its managed save image
+        (virDomainManagedSave, under ``/var/lib/libvirt/qemu/save`` of
+        the libvirt daemon); the domain is then shut off (power_state
+        shutdown).
+
+        :raises: InstanceNotFound, libvirtError
+        """
+        libvirt_guest.suspend(self._lookup(instance))
+        LOG.info('Suspended %s', instance.uuid)
+
+    def resume(self, context, instance, network_info):
+        """Start the guest from its managed save image (no boot).
+
+        :raises: InstanceNotFound, libvirtError
+        """
+        libvirt_guest.resume(self._lookup(instance))
+        LOG.info('Resumed %s', instance.uuid)
+
     def get_info(self, instance):
         """Return ``InstanceInfo(state=<power_state>)``.
 

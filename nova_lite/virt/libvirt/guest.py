@@ -177,13 +177,61 @@ def reboot(dom, reboot_type, soft_timeout):
 
 def power_off(dom, timeout=0):
     """Stop ``dom``: ACPI shutdown for up to ``timeout`` seconds when
-    ``timeout`` > 0, then power off. A stopped guest is left as is."""
-    if timeout and clean_shutdown(dom, timeout):
-        return
-    stop(dom)
+    ``timeout`` > 0, then power off. A stopped guest is left as is; a
+    managed save image (a suspended guest) is removed, so the next start
+    boots."""
+    if not (timeout and clean_shutdown(dom, timeout)):
+        stop(dom)
+    drop_managed_save(dom)
+
+
+def drop_managed_save(dom):
+    """Remove the managed save image of ``dom`` if it has one."""
+    if dom.hasManagedSaveImage(0):
+        dom.managedSaveRemove(0)
+        LOG.info('Dropped the saved memory of %s', dom.UUIDString())
 
 
 def power_on(dom):
     """Start ``dom`` if it is stopped; a running one is left as is."""
     if not dom.isActive():
         dom.create()
+
+
+# -- pause and suspend (doc/lifecycle.md) --------------------------------
+
+def pause(dom):
+    """Pause a running ``dom`` (``virDomainSuspend``: its vCPUs stop, its
+    memory stays in QEMU); a paused one is left as is.
+
+    :raises: libvirtError (e.g. the domain is not running)
+    """
+    state, _reason = dom.state()
+    if state != libvirt.VIR_DOMAIN_PAUSED:
+        dom.suspend()
+
+
+def unpause(dom):
+    """Let a paused ``dom`` run on (``virDomainResume``); a running one is
+    left as is."""
+    state, _reason = dom.state()
+    if state == libvirt.VIR_DOMAIN_PAUSED:
+        dom.resume()
+
+
+def suspend(dom):
+    """Save the memory of a running (or paused) ``dom`` to its managed
+    save image and stop it (``virDomainManagedSave``); an inactive domain
+    (already saved, or stopped) is left as is."""
+    if dom.isActive():
+        dom.managedSave(0)
+
+
+def resume(dom):
+    """Start an inactive ``dom``: from its managed save image when it has
+    one (the guest goes on where it was, no boot), else it boots; a
+    paused one runs on; a running one is left as is."""
+    if not dom.isActive():
+        dom.create()
+        return
+    unpause(dom)

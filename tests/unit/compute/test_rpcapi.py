@@ -1,5 +1,6 @@
 """Versions of the compute RPC API: each client method prepares the
-version that added it (1.2 get_instance_diagnostics, 1.3 cache_images),
+version that added it (1.2 get_instance_diagnostics, 1.3 cache_images,
+1.4 pause/suspend/soft delete),
 the client's cap is the latest, and the manager serves it."""
 from unittest import mock
 
@@ -51,3 +52,16 @@ class TestComputeVersions(testtools.TestCase):
         for name in ('prep_resize', 'resize_instance', 'confirm_resize',
                      'revert_resize', 'finish_revert_resize'):
             self.assertTrue(callable(getattr(manager.ComputeManager, name)))
+
+    def test_lifecycle_casts_are_1_4(self):
+        for method in ('pause_instance', 'unpause_instance',
+                       'suspend_instance', 'resume_instance',
+                       'soft_delete_instance', 'restore_instance'):
+            self.client.reset_mock()
+            getattr(self.api, method)(mock.sentinel.ctx, 'node1', 'uuid-1')
+            self.client.prepare.assert_called_once_with(server='node1',
+                                                        version='1.4')
+            self.client.prepare.return_value.cast.assert_called_once_with(
+                mock.sentinel.ctx, method, instance_uuid='uuid-1')
+            self.assertTrue(callable(getattr(manager.ComputeManager,
+                                             method)))

@@ -275,6 +275,8 @@ def list_virtual_machines(request):
     params, ctx = request.params, request.context
     request.authorize(SERVERS % 'detail')
     wants_stats = _wants_stats(request)
+    # Destroyed VMs are listed to admins only (CloudStack).
+    hide_destroyed = not ctx.is_admin
     all_tenants = bool(params['listall']) and ctx.is_admin
     if all_tenants:
         request.authorize(SERVERS % 'detail:get_all_tenants')
@@ -282,6 +284,8 @@ def list_virtual_machines(request):
     filters = _list_filters(request)
     if filters is None:
         return request_mod.listing([], 'virtualmachine')
+    if hide_destroyed:
+        filters['soft_deleted'] = False
     page, total = request.compute_api.get_page(
         ctx, filters, offset=offset, limit=limit, all_tenants=all_tenants)
     view = vm_views.VirtualMachineViews.load(request, page)
@@ -347,14 +351,14 @@ def reboot_virtual_machine(request):
 
 @command('destroyVirtualMachine', is_async=True, role=MEMBER,
          response_object='virtualmachine', params=(
-             _ID, P.Parameter('expunge', P.BOOLEAN, 'ignored: a destroyed '
-                              'VM is always expunged')))
+             _ID, P.Parameter('expunge', P.BOOLEAN, 'true: expunge at once; '
+                              'else the VM stays Destroyed (recoverable) '
+                              'for [cloudstack] expunge_delay seconds')))
 def destroy_virtual_machine(request):
-    """Destroys and expunges a virtual machine."""
+    """Destroys a virtual machine (doc/lifecycle.md)."""
+    # Imported here: vm_lifecycle uses this module's neighbours.
+    from nova_lite.api.cloudstack.commands import vm_lifecycle
     instance = get_instance(request)
     request.authorize(SERVERS % 'delete', {
         'project_id': instance.project_id, 'user_id': instance.user_id})
-    request.compute_api.delete(request.context, instance.uuid)
-    job = jobs.create(request, instance.uuid, 'Expunging'
-                      if request.params['expunge'] else 'Destroyed')
-    return {'jobid': job['uuid']}
+    return vm_lifecycle.destroy(request, instance)

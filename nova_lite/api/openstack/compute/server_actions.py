@@ -14,6 +14,7 @@ from nova_lite.api import openstack
 from nova_lite.api.openstack.compute import admin_actions
 from nova_lite.api.openstack.compute import server_image_actions
 from nova_lite.api.openstack.compute import server_resize
+from nova_lite.api.openstack.compute import lifecycle_actions
 from nova_lite import policy
 from nova_lite.policies import admin_actions as admin_policies
 from nova_lite.policies import servers as server_policies
@@ -79,6 +80,8 @@ ACTIONS = {
                       server_resize.confirm_resize),
     'revertResize': (SERVERS % 'revert_resize', server_resize.revert_resize),
 }
+# pause, unpause, suspend, resume, restore, forceDelete (doc/lifecycle.md)
+ACTIONS.update(lifecycle_actions.ACTIONS)
 
 
 @bp.post('/<server_id>/action')

@@ -18,6 +18,7 @@ from sqlalchemy import exc as sa_exc
 
 from nova_lite.api import microversion
 from nova_lite.api import openstack
+from nova_lite.api.openstack.compute import lifecycle_actions
 from nova_lite.api.openstack.compute.views import servers as views
 from nova_lite.api.schemas import servers as schema
 from nova_lite.compute import host_api
@@ -466,6 +467,8 @@ def _list(rule, details=True):
             list_context = copy.copy(list_context)
             list_context.read_deleted = 'yes'
         filters.update(status_filters)
+    list_context, filters = lifecycle_actions.list_scope(list_context,
+                                                         filters)
     rows = _get_all(list_context, filters, marker, limit, all_tenants,
                     details)
     return rows, limit, context
@@ -575,5 +578,6 @@ def delete(server_id):
     """204; the server is gone (404) once its compute has deleted it."""
     context = openstack.context()
     policy.authorize(context, SERVERS % 'delete')
-    openstack.compute_api().delete(context, server_id)
+    # Soft delete with [DEFAULT] reclaim_instance_interval (lifecycle.md)
+    openstack.compute_api().delete_server(context, server_id)
     return '', 204
