@@ -10,7 +10,6 @@ compute API, and refused requests that change nothing.
 import datetime
 import json
 import os
-import re
 import subprocess
 import sys
 import time
@@ -23,6 +22,7 @@ import testtools
 
 from nova_lite.db import models
 from nova_lite.bench import client as compute_client
+from tests.functional.fixtures import cloudstack as cs_fixture
 from tests.functional.fixtures import keystone as keystone_fixture
 from tests.functional.fixtures import processes
 
@@ -78,10 +78,8 @@ class CloudStackAPITest(testtools.TestCase):
 
     @classmethod
     def register_keys(cls, user):
-        out = cls.stack.manage('cloudstack', 'register-keys', '--user', user,
-                               '--project', cls.ks.projects[user])
-        found = dict(re.findall(r'^(apikey|secretkey) = (\S+)$', out, re.M))
-        return found['apikey'], found['secretkey']
+        return cs_fixture.register_keys(cls.stack, user,
+                                        cls.ks.projects[user])
 
     def setUp(self):
         super().setUp()
@@ -97,15 +95,7 @@ class CloudStackAPITest(testtools.TestCase):
 
     def wait_job(self, api, jobid, **extra):
         """Poll queryAsyncJobResult until the job is done; its body."""
-        deadline = time.monotonic() + JOB_TIMEOUT
-        while True:
-            job = api.queryAsyncJobResult(jobid=jobid, **extra)
-            if job['jobstatus'] != 0:
-                return job
-            if time.monotonic() > deadline:
-                self.fail('job %s still pending after %d s: %s'
-                          % (jobid, JOB_TIMEOUT, job))
-            time.sleep(0.3)
+        return cs_fixture.wait_job(api, jobid, JOB_TIMEOUT, **extra)
 
     def catalog(self, api, **session):
         zone = api.listZones(**session)['zone'][0]

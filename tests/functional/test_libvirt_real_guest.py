@@ -34,6 +34,7 @@ import testtools
 
 from nova_lite.compute import states
 from nova_lite.bench import client as compute_client
+from tests.functional.fixtures import guestnet
 from tests.functional.fixtures import libvirt_stack
 from tests.functional.fixtures import processes
 
@@ -115,21 +116,21 @@ def build_tiny_image():
             os.path.join(TINY_CACHE, 'tiny-disk.qcow2'))
 
 
-def qemu_pids(instance_uuid):
-    """Pids of the processes whose command line names ``instance_uuid``
-    (QEMU gets it as ``-uuid`` and in ``guest=instance-<uuid>``)."""
-    pids = []
-    for entry in os.listdir('/proc'):
-        if not entry.isdigit():
-            continue
-        try:
-            with open('/proc/%s/cmdline' % entry, 'rb') as f:
-                cmdline = f.read()
-        except OSError:
-            continue
-        if instance_uuid.encode() in cmdline and b'qemu' in cmdline:
-            pids.append(int(entry))
-    return pids
+def register_guest_image(stack, image_id, kernel, initrd, disk,
+                         name='tiny-guest'):
+    """Register the tiny guest with ``nova-lite-manage image create``:
+    kernel (``aki``), ramdisk (``ari``) and the qcow2 root disk naming
+    them in its ``kernel_id``/``ramdisk_id`` properties; returns the root
+    disk image's id. ``image_id(name)`` looks an image's id up."""
+    stack.manage('image', 'create', name + '-kernel', '--file', kernel,
+                 '--disk-format', 'aki')
+    stack.manage('image', 'create', name + '-ramdisk', '--file', initrd,
+                 '--disk-format', 'ari')
+    stack.manage('image', 'create', name, '--file', disk,
+                 '--disk-format', 'qcow2',
+                 '--property', 'kernel_id=%s' % image_id(name + '-kernel'),
+                 '--property', 'ramdisk_id=%s' % image_id(name + '-ramdisk'))
+    return image_id(name)
 
 
 def remove_domain(name):
@@ -176,22 +177,6 @@ class TestRealGuest(testtools.TestCase):
         for server_id in self.booted:
             remove_domain('instance-%s' % server_id)
 
-    def register_guest_image(self):
-        """Kernel, ramdisk and the root disk image booting them; returns
-        the root disk image's id."""
-        manage = self.stack.manage
-        manage('image', 'create', 'tiny-kernel', '--file', self.kernel,
-               '--disk-format', 'aki')
-        manage('image', 'create', 'tiny-ramdisk', '--file', self.initrd,
-               '--disk-format', 'ari')
-        manage('image', 'create', 'tiny-guest', '--file', self.disk,
-               '--disk-format', 'qcow2',
-               '--property', 'kernel_id=%s' % self.client.image_id(
-                   'tiny-kernel'),
-               '--property', 'ramdisk_id=%s' % self.client.image_id(
-                   'tiny-ramdisk'))
-        return self.client.image_id('tiny-guest')
-
     def console_lines(self, server_id, marker=GUEST_UP):
         """Lines of the console output with ``marker``, stripped."""
         resp = self.client.request(
@@ -227,7 +212,8 @@ class TestRealGuest(testtools.TestCase):
         return self.console_lines(server_id, 'NOVA_LITE_')
 
     def test_boot_console_reboot_delete(self):
-        image = self.register_guest_image()
+        image = register_guest_image(self.stack, self.client.image_id,
+                                     self.kernel, self.initrd, self.disk)
         self.phase('images registered')
         resp = self.client.create_server(name='guest-1', flavor=FLAVOR,
                                          image=image)
@@ -279,12 +265,12 @@ class TestRealGuest(testtools.TestCase):
                             'disk')
         self.assertIn(domain, virsh('list', '--all', '--name').split())
         self.assertTrue(os.path.isfile(disk), disk)
-        self.assertNotEqual([], qemu_pids(server_id))
+        self.assertNotEqual([], guestnet.qemu_pids(server_id))
 
         self.assertEqual(204, self.client.delete_server(server_id)
                          .status_code)
         self.client.wait_for_deleted([server_id], timeout=GONE_TIMEOUT)
-        libvirt_stack.wait_for(lambda: not qemu_pids(server_id),
+        libvirt_stack.wait_for(lambda: not guestnet.qemu_pids(server_id),
                                GONE_TIMEOUT, 'QEMU of %s to exit' % server_id)
         self.assertNotIn(domain, virsh('list', '--all', '--name').split())
         self.assertFalse(os.path.exists(disk), disk)

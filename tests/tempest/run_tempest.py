@@ -226,6 +226,7 @@ def configure(stack, workspace, build_timeout, credentials='dynamic'):
         'auth_options': auth_section(stack, credentials, accounts),
         'build_timeout': build_timeout,
         'scheduler_filters': scheduler_filters(),
+        'validation_options': 'run_validation = false',
     })
     conf = os.path.join(workspace, 'etc', 'tempest.conf')
     with open(conf, 'w') as out:
@@ -358,7 +359,9 @@ def masked_config(text):
     return re.sub(r'(?m)^(admin_password\s*=).*$', r'\1 ***', text)
 
 
-def copy_artifacts(stack, workspace, artifacts):
+def copy_workspace_artifacts(workspace, artifacts):
+    """tempest.log, the run's output and tempest.conf (admin password
+    masked) into the directory ``artifacts``."""
     os.makedirs(artifacts, exist_ok=True)
     for name in ('tempest.log', 'tempest-run.txt'):
         path = os.path.join(workspace, name)
@@ -369,9 +372,37 @@ def copy_artifacts(stack, workspace, artifacts):
         with open(conf) as source, open(os.path.join(
                 artifacts, 'tempest.conf'), 'w') as out:
             out.write(masked_config(source.read()))
+
+
+def copy_artifacts(stack, workspace, artifacts):
+    copy_workspace_artifacts(workspace, artifacts)
     for proc in stack.processes.values():
         if os.path.exists(proc.log_path):
             shutil.copy(proc.log_path, artifacts)
+
+
+def report(workspace, rc, min_tests, regexes, started):
+    """Print Tempest's totals, then each failure, unmatched line and skip,
+    then ``N passed, N failed, N skipped``; returns the summary
+    (``summarize``) with ``seconds`` since ``started``."""
+    with open(os.path.join(workspace, 'tempest-run.txt'),
+              errors='replace') as output:
+        text = output.read()
+    tail = text[text.rfind('\n======\nTotals'):] if \
+        '\n======\nTotals' in text else text[-4000:]
+    print(tail, flush=True)
+    summary = summarize(results(workspace), rc, min_tests, regexes)
+    summary['seconds'] = round(time.monotonic() - started)
+    for test_id, details in summary['failed'].items():
+        print('FAILED %s\n%s\n' % (test_id, headline(details)))
+    for regex in summary['unmatched']:
+        print('UNMATCHED (selected no test): %s' % regex)
+    for test_id, reason in summary['skipped'].items():
+        print('SKIPPED %s: %s' % (test_id, reason[:300]))
+    print('%d passed, %d failed, %d skipped (tempest exit %d, %d s)' % (
+        len(summary['passed']), len(summary['failed']),
+        len(summary['skipped']), rc, summary['seconds']), flush=True)
+    return summary
 
 
 def parse_args(argv):
@@ -428,31 +459,15 @@ def main(argv=None):
             selection = ['--include-list', include_list]
         if args.exclude_list and os.path.exists(args.exclude_list):
             selection += ['--exclude-list', args.exclude_list]
-        output_path = os.path.join(workspace, 'tempest-run.txt')
-        rc = run(workspace, selection, args.timeout, output_path)
-        with open(output_path, errors='replace') as output:
-            text = output.read()
-        tail = text[text.rfind('\n======\nTotals'):] if \
-            '\n======\nTotals' in text else text[-4000:]
-        print(tail, flush=True)
+        rc = run(workspace, selection, args.timeout,
+                 os.path.join(workspace, 'tempest-run.txt'))
         regexes = [] if args.regex else selection_regexes(include_list)
-        summary = summarize(results(workspace), rc, args.min_tests,
-                            regexes)
-        summary['seconds'] = round(time.monotonic() - started)
-        for test_id, details in summary['failed'].items():
-            print('FAILED %s\n%s\n' % (test_id, headline(details)))
-        for regex in summary['unmatched']:
-            print('UNMATCHED (selected no test): %s' % regex)
-        for test_id, reason in summary['skipped'].items():
-            print('SKIPPED %s: %s' % (test_id, reason[:300]))
+        summary = report(workspace, rc, args.min_tests, regexes, started)
         if args.artifacts:
             copy_artifacts(stack, workspace, args.artifacts)
         if args.json_summary:
             with open(args.json_summary, 'w') as out:
                 json.dump(summary, out, indent=1)
-        print('%d passed, %d failed, %d skipped (tempest exit %d, %d s)' % (
-            len(summary['passed']), len(summary['failed']),
-            len(summary['skipped']), rc, summary['seconds']), flush=True)
         return 0 if summary['ok'] else 1
     finally:
         stack.cleanUp()

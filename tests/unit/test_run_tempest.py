@@ -1,8 +1,11 @@
 """Helpers of tests/tempest/run_tempest.py that need no stack: the
 ``--filter`` narrowing of the include list, the ``[auth]`` section of
 each credentials mode, the masked tempest.conf of the artifacts, and the
-include list itself (one anchored regex per line, the quota tests in)."""
+include list itself (one anchored regex per line, the quota tests in);
+and of run_tempest_lab.py: the [validation] and accounts it writes and
+the validation list."""
 import importlib.util
+import json
 import os
 
 import fixtures
@@ -10,10 +13,11 @@ import testtools
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 RUNNER = os.path.join(HERE, os.pardir, 'tempest', 'run_tempest.py')
+LAB_RUNNER = os.path.join(HERE, os.pardir, 'tempest', 'run_tempest_lab.py')
 
 
-def load_runner():
-    spec = importlib.util.spec_from_file_location('nl_run_tempest', RUNNER)
+def load_runner(path=RUNNER, name='nl_run_tempest'):
+    spec = importlib.util.spec_from_file_location(name, path)
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module
@@ -71,7 +75,8 @@ class RunTempestTest(testtools.TestCase):
                                    'flavor_ref', 'flavor_ref_alt',
                                    'build_timeout', 'compute_nodes',
                                    'scheduler_filters')}
-            | {'auth_options': dynamic})
+            | {'auth_options': dynamic,
+               'validation_options': 'run_validation = false'})
         self.assertIn('[auth]\nuse_dynamic_credentials = true', conf)
         masked = self.runner.masked_config(conf)
         self.assertNotIn('s3cret', masked)
@@ -91,3 +96,53 @@ class RunTempestTest(testtools.TestCase):
         self.assertTrue(all(r.startswith('^') for r in regexes))
         self.assertEqual(len(regexes), len(set(regexes)))
 
+
+
+class RunTempestLabTest(testtools.TestCase):
+
+    def setUp(self):
+        super().setUp()
+        self.lab = load_runner(LAB_RUNNER, 'nl_run_tempest_lab')
+        self.tmp = self.useFixture(fixtures.TempDir()).path
+
+    def test_validation_section(self):
+        conf = self.lab.base.render_config({
+            name: 'x' for name in ('log_file', 'lock_path', 'auth_url',
+                                   'image_ref', 'image_ref_alt',
+                                   'flavor_ref', 'flavor_ref_alt',
+                                   'build_timeout', 'compute_nodes',
+                                   'scheduler_filters', 'auth_options')}
+            | {'validation_options': self.lab.VALIDATION})
+        section = conf.split('[validation]\n', 1)[1].split('\n[', 1)[0]
+        for line in ('run_validation = true', 'connect_method = fixed',
+                     'auth_method = keypair', 'security_group = false',
+                     'image_ssh_user = root', 'network_for_ssh = private'):
+            self.assertIn(line + '\n', section)
+
+    def test_accounts_of_the_lab_users(self):
+        path = os.path.join(self.tmp, 'accounts.yaml')
+        self.lab.write_accounts(path, 'pw')
+        with open(path) as f:
+            accounts = json.load(f)
+        self.assertEqual(
+            [('demo', 'demo', ['member']), ('alt_demo', 'alt_demo',
+                                            ['member']),
+             ('demo_reader', 'demo', ['reader']),
+             ('admin', 'admin', ['admin'])],
+            [(a['username'], a['project_name'], a['roles'])
+             for a in accounts])
+        self.assertEqual({'pw'}, {a['password'] for a in accounts})
+        self.assertEqual(0o600, os.stat(path).st_mode & 0o777)
+
+    def test_validation_list(self):
+        regexes = self.lab.base.selection_regexes(self.lab.VALIDATION_LIST)
+        ids = [self.lab.base.regex_text(r) for r in regexes]
+        prefix = 'tempest.api.compute.servers.test_create_server.'
+        for name in ('test_verify_server_details',
+                     'test_host_name_is_same_as_server_name',
+                     'test_verify_created_server_vcpus',
+                     'test_list_servers'):
+            self.assertIn(prefix + 'ServersTestJSON.' + name, ids)
+        self.assertTrue(all(r.startswith('^') and r.endswith('\\b')
+                            for r in regexes))
+        self.assertEqual(len(regexes), len(set(regexes)))

@@ -1,0 +1,69 @@
+#!/bin/bash
+# devstack/tools/tempest-validation-check.sh: Tempest with guest validation
+# (SSH into the lab's real QEMU guests) against the running lab.
+#
+#   sudo ./devstack/tools/tempest-validation-check.sh [run_tempest_lab.py options]
+#
+# Tempest must reach the guests' fixed addresses, which exist only in the
+# lab's guest network namespace (LAB_GUEST_NETNS of STATE_DIR/lab.env,
+# doc/networking.md), so it runs there (ip netns exec). That namespace has
+# no route to the machine's loopback, where Keystone (KEYSTONE_PORT) and the
+# compute API (API_PORT) listen: each port is relayed as the metadata
+# service is, through a Unix socket in STATE_DIR/run/tempest-relay (socat on
+# the machine's side, socat on the namespace's 127.0.0.1:<same port>), so
+# the catalog's http://127.0.0.1:<port> URLs work unchanged inside. The
+# relays stop when the script exits.
+#
+# Then tests/tempest/run_tempest_lab.py writes tempest.conf with
+# [validation] run_validation = True, connect_method = fixed,
+# auth_method = keypair, security_group = False, image_ssh_user = root,
+# pre-provisioned accounts of the lab's users, and runs the tests of
+# tests/tempest/include-list-validation.txt (or --regex R). Exit status:
+# run_tempest_lab.py's (0 only when every listed test passed).
+set -euo pipefail
+TOOLS_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+# shellcheck source=../functions
+source "$TOOLS_DIR/../functions"
+load_settings
+lab_env_load || die "no lab in $STATE_DIR (run ./devstack/stack.sh first)"
+is_root || die "needs root (ip netns exec)"
+have socat || die "socat is missing (tools/install-system-deps.sh)"
+ns=${LAB_GUEST_NETNS:-}
+[ -n "$ns" ] || die "the lab has no guest network (needs libvirt and RabbitMQ; see doc/networking.md)"
+ip netns list | awk '{print $1}' | grep -qx "$ns" || die "namespace $ns does not exist (is the lab up?)"
+
+relay_dir=$RUN_DIR/tempest-relay
+mkdir -p "$relay_dir"
+chmod 0700 "$relay_dir"
+relays=()
+stop_relays() {
+    local pid
+    for pid in "${relays[@]}"; do
+        kill "$pid" 2>/dev/null || true
+    done
+    rm -f "$relay_dir"/*.sock
+}
+trap stop_relays EXIT
+
+# relay PORT: the namespace's 127.0.0.1:PORT to SERVICE_HOST:PORT.
+relay() {
+    local port=$1 sock=$relay_dir/$1.sock
+    socat "UNIX-LISTEN:$sock,fork,unlink-early,mode=600" "TCP:$SERVICE_HOST:$port" &
+    relays+=("$!")
+    wait_until 10 "relay socket $sock" test -S "$sock" || die "socat did not make $sock"
+    ip netns exec "$ns" socat "TCP-LISTEN:$port,bind=127.0.0.1,reuseaddr,fork" \
+        "UNIX-CONNECT:$sock" &
+    relays+=("$!")
+}
+relay "$KEYSTONE_PORT"
+relay "$API_PORT"
+auth_url=http://127.0.0.1:$KEYSTONE_PORT/v3
+_keystone_answers() {
+    ip netns exec "$ns" "$PY" -c "import sys, urllib.request; urllib.request.urlopen(sys.argv[1], timeout=5)" "$auth_url" >/dev/null 2>&1
+}
+wait_until 20 "Keystone from inside $ns" _keystone_answers || die "Keystone does not answer inside $ns"
+say "Tempest in $ns against $auth_url (Keystone and the compute API relayed into the namespace)"
+
+export ADMIN_PASSWORD
+ip netns exec "$ns" env PYTHONPATH="$REPO_DIR${PYTHONPATH:+:$PYTHONPATH}" \
+    "$PY" "$REPO_DIR/tests/tempest/run_tempest_lab.py" --auth-url "$auth_url" "$@"

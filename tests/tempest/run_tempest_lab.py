@@ -1,0 +1,193 @@
+#!/usr/bin/env python3
+"""Run Tempest with guest validation (SSH into real guests) against the
+running lab of ``./devstack/stack.sh``.
+
+Meant to run inside the lab's guest network namespace, where the guests'
+fixed addresses are reachable: ``devstack/tools/tempest-validation-check.sh``
+relays the lab's Keystone and compute API ports into the namespace's
+loopback and runs this script there with ``ip netns exec``.
+
+It makes a Tempest workspace in a temporary directory, writes
+``etc/tempest.conf`` from ``tests/tempest/tempest.conf`` with
+
+* pre-provisioned accounts of the lab's seeded users (demo, alt_demo,
+  demo_reader, admin; password ``--password``), so the lab's Keystone and
+  catalog are not changed;
+* ``[validation] run_validation = True``, ``connect_method = fixed``
+  (the server's address on ``network_for_ssh = private``), ``auth_method
+  = keypair``, ``security_group = False``, ``image_ssh_user = root``;
+* the lab's tiny guest image and flavors ``--flavor``/``--flavor-alt``;
+
+and runs ``tempest run --include-list
+tests/tempest/include-list-validation.txt`` (or ``--regex``). Prints
+Tempest's totals and ``N passed, N failed, N skipped``; exit status 0
+only when Tempest succeeded, nothing failed or was skipped, every line
+of the list selected a test and at least ``--min-tests`` passed (the
+rules of run_tempest.py).
+"""
+import argparse
+import json
+import os
+import shutil
+import sys
+import tempfile
+import time
+
+import requests
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+REPO_ROOT = os.path.dirname(os.path.dirname(HERE))
+if REPO_ROOT not in sys.path:
+    sys.path.insert(0, REPO_ROOT)
+
+from tests.tempest import run_tempest as base  # noqa: E402
+
+VALIDATION_LIST = os.path.join(HERE, 'include-list-validation.txt')
+#: The lab's seeded users: user → (project, roles), in the order Tempest
+#: takes them (see run_tempest.ACCOUNTS).
+LAB_ACCOUNTS = (('demo', 'demo', ['member']),
+                ('alt_demo', 'alt_demo', ['member']),
+                ('demo_reader', 'demo', ['reader']),
+                ('admin', 'admin', ['admin']))
+#: [validation] of a run against real guests (seconds for the timeouts:
+#: TCG guests on a shared machine).
+VALIDATION = '''run_validation = true
+connect_method = fixed
+auth_method = keypair
+security_group = false
+security_group_rules = false
+image_ssh_user = root
+network_for_ssh = private
+ip_version_for_ssh = 4
+connect_timeout = 60
+ssh_timeout = 300
+ping_timeout = 120'''
+
+
+def parse_args(argv):
+    parser = argparse.ArgumentParser(description=__doc__.split('\n')[0])
+    parser.add_argument('--auth-url', required=True,
+                        help="the lab's Keystone, e.g. "
+                        'http://127.0.0.1:5000/v3')
+    parser.add_argument('--password',
+                        default=os.environ.get('ADMIN_PASSWORD', 'secret'),
+                        help="the seeded users' password (default: "
+                        '$ADMIN_PASSWORD, else secret)')
+    parser.add_argument('--include-list', default=VALIDATION_LIST)
+    parser.add_argument('--regex', help='run tests matching this regex '
+                        'instead of the list (exploration)')
+    parser.add_argument('--image', default='tiny')
+    parser.add_argument('--flavor', default='m1.micro')
+    parser.add_argument('--flavor-alt', default='m1.tiny')
+    parser.add_argument('--min-tests', type=int, default=1)
+    parser.add_argument('--timeout', type=int, default=3600,
+                        help='seconds the tempest run may take')
+    parser.add_argument('--build-timeout', type=int, default=300,
+                        help="Tempest's [compute] build_timeout")
+    parser.add_argument('--json-summary', help='write results here')
+    parser.add_argument('--artifacts', help='copy tempest.conf (admin '
+                        'password masked), tempest.log and the run output '
+                        'here')
+    return parser.parse_args(argv)
+
+
+def admin_session(auth_url, password):
+    """(token, public compute URL) of the lab's admin.
+
+    :raises: requests.HTTPError when Keystone refuses
+    """
+    body = {'auth': {'identity': {'methods': ['password'], 'password': {
+        'user': {'name': 'admin', 'domain': {'id': 'default'},
+                 'password': password}}},
+        'scope': {'project': {'name': 'admin', 'domain': {'id': 'default'}}}}}
+    resp = requests.post(auth_url.rstrip('/') + '/auth/tokens', json=body,
+                         timeout=30)
+    resp.raise_for_status()
+    for service in resp.json()['token']['catalog']:
+        if service['type'] == 'compute':
+            return resp.headers['X-Subject-Token'], next(
+                e['url'] for e in service['endpoints']
+                if e['interface'] == 'public').rstrip('/')
+    raise SystemExit('no compute endpoint in the catalog of %s' % auth_url)
+
+
+def lab_values(args):
+    """Template values from the lab: image and flavor ids."""
+    token, compute = admin_session(args.auth_url, args.password)
+    headers = {'X-Auth-Token': token}
+
+    def get(path, key):
+        resp = requests.get(compute + path, headers=headers, timeout=30)
+        resp.raise_for_status()
+        return {item['name']: item['id'] for item in resp.json()[key]}
+    flavors = get('/flavors', 'flavors')
+    images = get('/images', 'images')
+    return {
+        'auth_url': args.auth_url,
+        'image_ref': images[args.image],
+        'image_ref_alt': images[args.image],
+        'flavor_ref': flavors[args.flavor],
+        'flavor_ref_alt': flavors[args.flavor_alt],
+        'compute_nodes': 1,
+    }
+
+
+def write_accounts(path, password):
+    accounts = [{'username': user, 'project_name': project,
+                 'password': password, 'user_domain_name': 'Default',
+                 'project_domain_name': 'Default', 'roles': roles}
+                for user, project, roles in LAB_ACCOUNTS]
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, 'w') as out:
+        json.dump(accounts, out, indent=2)
+
+
+def configure(args, workspace):
+    accounts = os.path.join(workspace, 'etc', 'accounts.yaml')
+    write_accounts(accounts, args.password)
+    values = lab_values(args)
+    values.update({
+        'log_file': os.path.join(workspace, 'tempest.log'),
+        'lock_path': os.path.join(workspace, 'tempest_lock'),
+        'auth_options': '\n'.join([
+            'use_dynamic_credentials = false',
+            'test_accounts_file = %s' % accounts,
+            'default_credentials_domain_name = Default',
+            'create_isolated_networks = false',
+            'admin_domain_scope = false']),
+        'build_timeout': args.build_timeout,
+        'scheduler_filters': base.scheduler_filters(),
+        'validation_options': VALIDATION,
+    })
+    with open(os.path.join(workspace, 'etc', 'tempest.conf'), 'w') as out:
+        out.write(base.render_config(values))
+
+
+def main(argv=None):
+    args = parse_args(argv)
+    base.check_template()
+    started = time.monotonic()
+    root = tempfile.mkdtemp(prefix='nova-lite-tempest-lab-')
+    try:
+        workspace = base.init_workspace(root)
+        configure(args, workspace)
+        selection = (['--regex', args.regex] if args.regex
+                     else ['--include-list', args.include_list])
+        rc = base.run(workspace, selection, args.timeout,
+                      os.path.join(workspace, 'tempest-run.txt'))
+        regexes = [] if args.regex else base.selection_regexes(
+            args.include_list)
+        summary = base.report(workspace, rc, args.min_tests, regexes,
+                              started)
+        if args.artifacts:
+            base.copy_workspace_artifacts(workspace, args.artifacts)
+        if args.json_summary:
+            with open(args.json_summary, 'w') as out:
+                json.dump(summary, out, indent=1)
+        return 0 if summary['ok'] else 1
+    finally:
+        shutil.rmtree(root, ignore_errors=True)
+
+
+if __name__ == '__main__':
+    sys.exit(main())
