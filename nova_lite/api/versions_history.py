@@ -323,7 +323,9 @@ HISTORY = (
        'stored as they are.', ('flavor_extras',)),
     _v('2.87', 'Servers booted from volume can be rescued.',
        ('server_actions',),
-       refused='The rescue action does not exist: 400 (unknown action).'),
+       refused='Block storage does not exist, so no server is booted from '
+       'volume: every rescue is of an image-backed server, the same at '
+       'every version (doc/lifecycle-rescue.md).'),
     _v('2.88', 'Hypervisor detail and show lose current_workload, cpu_info, '
        'vcpus, vcpus_used, free_disk_gb, local_gb, local_gb_used, '
        'disk_available_least, free_ram_mb, memory_mb, memory_mb_used and '

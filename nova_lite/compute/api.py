@@ -17,6 +17,7 @@ from oslo_serialization import jsonutils
 from nova_lite.compute import admission
 from nova_lite.compute import api_actions
 from nova_lite.compute import api_rebuild
+from nova_lite.compute import api_rescue
 from nova_lite.compute import api_snapshot
 from nova_lite.compute import api_resize
 from nova_lite.compute import api_lifecycle_power
@@ -86,7 +87,7 @@ def new_reservation_id():
 
 class API(api_resize.ResizeActions, api_lifecycle_power.LifecyclePowerActions,
           api_actions.ServerActions, api_rebuild.RebuildActions,
-          api_snapshot.SnapshotActions):
+          api_snapshot.SnapshotActions, api_rescue.RescueActions):
     """Server operations for the compute and CloudStack APIs."""
 
     def __init__(self):

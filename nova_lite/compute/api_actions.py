@@ -134,7 +134,8 @@ class ServerActions:
         """
         instance = self.get(context, instance_uuid)
         if instance.host is None or instance.vm_state not in (
-                states.ACTIVE, states.STOPPED, states.RESIZED):
+                states.ACTIVE, states.STOPPED, states.RESIZED,
+                states.RESCUED):
             raise exception.InstanceInvalidState(
                 action='get console output', instance_uuid=instance_uuid,
                 attr='vm_state', state=instance.vm_state)

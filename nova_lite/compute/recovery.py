@@ -11,6 +11,7 @@ from oslo_log import log as logging
 
 from nova_lite.compute.lifecycle import recovery as lifecycle_recovery
 from nova_lite.compute.lifecycle import power_ops
+from nova_lite.compute.lifecycle import rescue as lifecycle_rescue
 from nova_lite.compute import states
 
 LOG = logging.getLogger(__name__)
@@ -70,6 +71,8 @@ RECOVERY.update({(vm_state, task): _recover_resize
                  for task in states.RESIZE_TASKS})
 # Pause, suspend, soft delete and restore (doc/lifecycle.md).
 RECOVERY.update(power_ops.RECOVERY)
+# Rescue and unrescue (doc/lifecycle-rescue.md).
+RECOVERY.update(lifecycle_rescue.RECOVERY)
 
 
 def recover_host(ctxt, manager):

@@ -12,6 +12,7 @@ History:
           ``compute.lifecycle``)
     1.6 - prep_resize, resize_instance, finish_resize, confirm_resize,
           revert_resize, finish_revert_resize (``rpcapi_resize``)
+    1.8 - rescue_instance, unrescue_instance (``compute.lifecycle.rescue``)
 """
 import oslo_messaging as messaging
 
@@ -22,7 +23,7 @@ TOPIC = 'compute'
 
 
 class ComputeAPI(rpcapi_resize.ResizeAPI):
-    VERSION = '1.6'
+    VERSION = '1.8'
 
     def __init__(self):
         self.client = rpc.get_client(messaging.Target(topic=TOPIC,
@@ -136,3 +137,20 @@ class ComputeAPI(rpcapi_resize.ResizeAPI):
         self._prepare(host, '1.5').cast(
             context, 'snapshot_instance', instance_uuid=instance_uuid,
             image_id=image_id, backup=backup)
+
+    def rescue_instance(self, context, host, instance_uuid, rescue_password,
+                        rescue_image_ref=None):
+        """Cast (1.8): boot the guest from the rescue image
+        ``rescue_image_ref`` (None: the instance's own) with its root
+        disk second, the rescue guest's password ``rescue_password``
+        (task_state rescuing → RESCUED)."""
+        self._prepare(host, '1.8').cast(
+            context, 'rescue_instance', instance_uuid=instance_uuid,
+            rescue_password=rescue_password,
+            rescue_image_ref=rescue_image_ref)
+
+    def unrescue_instance(self, context, host, instance_uuid):
+        """Cast (1.8): boot the guest from its own disk again (unrescuing
+        → ACTIVE)."""
+        self._prepare(host, '1.8').cast(context, 'unrescue_instance',
+                                        instance_uuid=instance_uuid)

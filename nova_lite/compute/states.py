@@ -17,9 +17,12 @@ RESIZED = 'resized'
 VM_PAUSED = 'paused'
 VM_SUSPENDED = 'suspended'
 SOFT_DELETED = 'soft-delete'
+# Booted from a rescue disk, its own root disk attached second
+# (doc/lifecycle-rescue.md).
+RESCUED = 'rescued'
 
 VM_STATES = (ACTIVE, BUILDING, STOPPED, ERROR, DELETED, RESIZED, VM_PAUSED,
-             VM_SUSPENDED, SOFT_DELETED)
+             VM_SUSPENDED, SOFT_DELETED, RESCUED)
 
 # task_state: the transition in progress, or None.
 SCHEDULING = 'scheduling'
@@ -60,10 +63,14 @@ SUSPENDING = 'suspending'
 RESUMING = 'resuming'
 SOFT_DELETING = 'soft-deleting'
 RESTORING = 'restoring'
+# Rescue and unrescue (nova_lite.compute.lifecycle.rescue).
+RESCUING = 'rescuing'
+UNRESCUING = 'unrescuing'
 
 TASK_STATES = (SCHEDULING, SPAWNING, REBOOTING, REBOOTING_HARD,
                POWERING_OFF, POWERING_ON, DELETING, PAUSING, UNPAUSING,
-               SUSPENDING, RESUMING, SOFT_DELETING, RESTORING) + \
+               SUSPENDING, RESUMING, SOFT_DELETING, RESTORING, RESCUING,
+               UNRESCUING) + \
     REBUILD_TASKS + SNAPSHOT_TASKS + RESIZE_TASKS + (RESIZE_REVERTING,)
 
 # power_state: what the hypervisor reports (integers, as in the API).
@@ -91,7 +98,7 @@ _STATUS_BY_VM_STATE = {
     ACTIVE: 'ACTIVE', BUILDING: 'BUILD', STOPPED: 'SHUTOFF',
     ERROR: 'ERROR', DELETED: 'DELETED', RESIZED: 'VERIFY_RESIZE',
     VM_PAUSED: 'PAUSED', VM_SUSPENDED: 'SUSPENDED',
-    SOFT_DELETED: 'SOFT_DELETED',
+    SOFT_DELETED: 'SOFT_DELETED', RESCUED: 'RESCUE',
 }
 # Reverse mapping for the ``status`` list filter.
 VM_STATES_BY_STATUS = {
@@ -101,7 +108,7 @@ VM_STATES_BY_STATUS = {
     'VERIFY_RESIZE': [RESIZED], 'REVERT_RESIZE': [RESIZED],
     'RESIZE': [ACTIVE, STOPPED],
     'PAUSED': [VM_PAUSED], 'SUSPENDED': [VM_SUSPENDED],
-    'SOFT_DELETED': [SOFT_DELETED],
+    'SOFT_DELETED': [SOFT_DELETED], 'RESCUE': [RESCUED],
 }
 
 

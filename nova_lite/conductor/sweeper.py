@@ -12,8 +12,8 @@ Each pass (at conductor start-up and every ``[conductor] sweep_interval``):
   claimed on a host but never started (task_state None) → the build
   cast to that compute is sent again (the compute's start is a
   conditional write, so a duplicate is a no-op);
-* server actions (delete, reboot, stop, start, rebuild not yet begun)
-  still in their task state
+* server actions (delete, reboot, stop, start, rebuild not yet begun,
+  pause, suspend, rescue, unrescue, ...) still in their task state
   after ``[conductor] action_redrive_timeout`` are cast again to their
   compute when it is up (``nova_lite.servicegroup``; the compute skips an
   action whose task state is gone, and a delete of a deleted instance
@@ -29,6 +29,7 @@ from oslo_config import cfg
 from oslo_log import log as logging
 
 from nova_lite.compute.lifecycle import power_ops
+from nova_lite.compute.lifecycle import rescue as lifecycle_rescue
 from nova_lite.compute import states
 from nova_lite.compute import utils as compute_utils
 from nova_lite.conductor import instance_state
@@ -182,6 +183,9 @@ _ACTION_CASTS = {
 }
 # Pause, suspend, soft delete and restore (doc/lifecycle.md).
 _ACTION_CASTS.update(power_ops.ACTION_CASTS)
+# Rescue (its re-drive ends it with a fault) and unrescue
+# (doc/lifecycle-rescue.md).
+_ACTION_CASTS.update(lifecycle_rescue.ACTION_CASTS)
 
 
 def _owner_context(row):

@@ -24,6 +24,7 @@ from nova_lite.policies import server_diagnostics
 from nova_lite.policies import server_groups
 from nova_lite.policies import server_lifecycle
 from nova_lite.policies import server_password
+from nova_lite.policies import server_rescue
 from nova_lite.policies import server_tags
 from nova_lite.policies import servers
 from nova_lite.policies import services
@@ -53,4 +54,5 @@ def list_rules():
                                 hosts.list_rules(),
                                 server_diagnostics.list_rules(),
                                 migrations.list_rules(),
-                                server_lifecycle.list_rules()))
+                                server_lifecycle.list_rules(),
+                                server_rescue.list_rules()))

@@ -137,6 +137,35 @@ class ComputeDriver(abc.ABC):
         """
         raise NotImplementedError()
 
+    def rescue(self, context, instance, network_info, image_meta,
+               rescue_password, guest_data=None):
+        """Boot the guest from a new rescue disk made from ``image_meta``
+        (its first disk) with its own root disk attached second, so that
+        its user can repair that disk; the original guest's definition
+        is kept for ``unrescue``. A running guest is powered off first;
+        the rescue guest is left running (doc/lifecycle-rescue.md).
+
+        :param image_meta: ``objects.ImageMeta`` of the rescue image
+        :param rescue_password: the rescue guest's admin password (goes
+            to it through ``guest_data``; secret, never logged)
+        :param guest_data: the rescue guest's config drive data (see
+            ``spawn``), or None
+        :raises: InstanceNotFound (no guest); NotImplementedError; any
+            other error after putting the original guest back, powered
+            off
+        """
+        raise NotImplementedError()
+
+    def unrescue(self, context, instance, network_info, power_on=True):
+        """Put the original guest back (the rescue guest and its disk
+        removed), started when ``power_on``, else left powered off.
+        Repeat-safe: a guest that is not rescued is only powered as
+        asked.
+
+        :raises: InstanceNotFound; NotImplementedError
+        """
+        raise NotImplementedError()
+
     @abc.abstractmethod
     def get_info(self, instance):
         """Return ``InstanceInfo``; raise InstanceNotFound if no guest."""

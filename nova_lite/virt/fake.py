@@ -20,12 +20,14 @@ from nova_lite.metadata import content
 from nova_lite.virt import configdrive
 from nova_lite.virt import diagnostics
 from nova_lite.virt import driver
+from nova_lite.virt import fake_rescue
 from nova_lite.virt import fake_resize
 
 CONF = cfg.CONF
 
 
-class FakeDriver(fake_resize.FakeResizeMixin, driver.ComputeDriver):
+class FakeDriver(fake_resize.FakeResizeMixin, fake_rescue.FakeRescueMixin,
+                 driver.ComputeDriver):
     """In-memory guests; capacity from the ``[fake]`` options."""
 
     spawn_delay_opt = 'spawn_delay'

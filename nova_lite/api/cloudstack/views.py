@@ -55,6 +55,9 @@ _VM_STATES = {
     (states.VM_PAUSED, None): 'Running',
     (states.VM_SUSPENDED, None): 'Stopped',
     (states.VM_SUSPENDED, states.RESUMING): 'Starting',
+    # doc/lifecycle-rescue.md: CloudStack has no rescue; a rescued
+    # server's (rescue) guest runs.
+    (states.RESCUED, None): 'Running',
 }
 
 VM_STATE_NAMES = ('Starting', 'Running', 'Stopping', 'Stopped',

@@ -11,6 +11,7 @@ microversion 2.73 ``lock`` takes an optional ``locked_reason`` (at most
 """
 import copy
 
+from nova_lite.api.schemas import server_rescue
 from nova_lite.api.schemas import server_resize
 from nova_lite.api.schemas import lifecycle_actions
 
@@ -60,6 +61,8 @@ ACTIONS = {
 ACTIONS.update(server_resize.ACTIONS)
 # pause, unpause, suspend, resume, restore, forceDelete (doc/lifecycle.md)
 ACTIONS.update(lifecycle_actions.ACTIONS)
+# rescue, unrescue (doc/lifecycle-rescue.md)
+ACTIONS.update(server_rescue.ACTIONS)
 
 action = {
     'type': 'object',

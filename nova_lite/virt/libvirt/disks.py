@@ -56,8 +56,11 @@ def create_guest_files(context, instance, image_meta, inst_dir,
                               ramdisk=ramdisk, console_log=console_log)
 
 
-def fetch_boot_files(context, image_meta, inst_dir, image_cache):
-    """Copy the image's kernel and ramdisk (if any) into ``inst_dir``.
+def fetch_boot_files(context, image_meta, inst_dir, image_cache,
+                     suffix=''):
+    """Copy the image's kernel and ramdisk (if any) into ``inst_dir``, as
+    ``kernel<suffix>`` and ``ramdisk<suffix>`` (a rescue's are
+    ``.rescue``: ``libvirt.rescue``).
 
     Copies, not the cached files themselves: libvirt relabels the files a
     guest uses, which must not touch a file other guests share.
@@ -73,7 +76,7 @@ def fetch_boot_files(context, image_meta, inst_dir, image_cache):
             result.append(None)
             continue
         cached = image_cache.fetch(context, image_id)
-        dest = os.path.join(inst_dir, name)
+        dest = os.path.join(inst_dir, name + suffix)
         shutil.copyfile(cached, dest)
         result.append(dest)
     kernel, ramdisk = result
@@ -108,8 +111,9 @@ def root_base(context, image_meta, image_cache, kernel_boot):
 
 
 def create_root_disk(context, instance, image_meta, inst_dir, image_cache,
-                     kernel_boot):
-    """Create ``<inst_dir>/disk`` for ``instance.root_gb`` GiB.
+                     kernel_boot, name=ROOT_DISK_NAME):
+    """Create ``<inst_dir>/<name>`` (default ``disk``; a rescue's is
+    ``disk.rescue``) for ``instance.root_gb`` GiB.
 
     An overlay on the base image; for a kernel boot without a root image
     an empty qcow2, or no disk at all when root_gb is 0.
@@ -117,7 +121,7 @@ def create_root_disk(context, instance, image_meta, inst_dir, image_cache,
     :returns: the disk path, or None
     :raises: ImageNotFound, ImageUnacceptable, ProcessExecutionError
     """
-    path = os.path.join(inst_dir, ROOT_DISK_NAME)
+    path = os.path.join(inst_dir, name)
     base = root_base(context, image_meta, image_cache, kernel_boot)
     if base is None:
         if not instance.root_gb:

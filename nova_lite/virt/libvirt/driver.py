@@ -34,6 +34,7 @@ from nova_lite.virt.libvirt import disks
 from nova_lite.virt.libvirt import guest as libvirt_guest
 from nova_lite.virt.libvirt import host as libvirt_host
 from nova_lite.virt.libvirt import imagebackend
+from nova_lite.virt.libvirt import rescue as libvirt_rescue
 from nova_lite.virt.libvirt import snapshot as libvirt_snapshot
 from nova_lite.virt.libvirt import resize as libvirt_resize
 from nova_lite.virt.libvirt import vif
@@ -266,6 +267,46 @@ class LibvirtDriver(driver.ComputeDriver):
         """
         libvirt_guest.resume(self._lookup(instance))
         LOG.info('Resumed %s', instance.uuid)
+
+    def rescue(self, context, instance, network_info, image_meta,
+               rescue_password, guest_data=None):
+        """Boot the guest from ``disk.rescue`` (an overlay on the rescue
+        image's base) with its own disk as ``vdb``; the original domain
+        is saved to ``unrescue.xml`` and defined again (powered off) when
+        the rescue fails (``libvirt.rescue``). ``rescue_password``
+        reaches the guest in ``guest_data`` (its config drive).
+
+        :raises: InstanceNotFound, ImageNotFound, ImageUnacceptable,
+            ProcessExecutionError, InstanceDeployFailure, libvirtError
+        """
+        dom = self._lookup(instance)
+        inst_dir = self._instance_dir(instance)
+
+        def make_xml():
+            paths, drive = libvirt_rescue.create_rescue_files(
+                context, instance, image_meta, inst_dir, self._image_cache(),
+                guest_data)
+            return libvirt_rescue.rescue_xml(
+                instance, image_meta, network_info, paths,
+                libvirt_rescue.original_disk(inst_dir),
+                virt_type=CONF.libvirt.virt_type,
+                default_bridge=CONF.network.bridge,
+                bridge_exists=vif.bridge_check(CONF.network.guest_netns),
+                config_drive=drive)
+        libvirt_rescue.start_rescue(self._host.get_connection(), dom,
+                                    inst_dir, make_xml)
+        LOG.info('Rescued %s from image %s', instance.uuid, image_meta.id)
+
+    def unrescue(self, context, instance, network_info, power_on=True):
+        """Define the original domain again (``unrescue.xml``), remove
+        the rescue files, start it when ``power_on`` (else power it off).
+
+        :raises: InstanceNotFound, libvirtError
+        """
+        libvirt_rescue.unrescue(self._host.get_connection(),
+                                lambda: self._lookup(instance),
+                                self._instance_dir(instance), power_on)
+        LOG.info('Unrescued %s', instance.uuid)
 
     def get_info(self, instance):
         """Return ``InstanceInfo(state=<power_state>)``.

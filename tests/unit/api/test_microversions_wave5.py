@@ -224,7 +224,6 @@ class RefusedVersionsTest(fakes.APITestCase):
                                        at('2.104')).status_code)
         self.assertEqual(404, self.get('/v2.1/os-volumes_boot',
                                        at('2.104')).status_code)
-        for action in ({'rescue': None}, {'unshelve': None},
-                       {'evacuate': {}}):
+        for action in ({'unshelve': None}, {'evacuate': {}}):
             self.assertFault(self.post(base + '/action', action,
                                        at('2.104')), 400, 'badRequest')

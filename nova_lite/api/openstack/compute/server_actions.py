@@ -1,7 +1,8 @@
 """``POST /v2.1/servers/{id}/action``: reboot, os-stop, os-start, lock,
 unlock, os-getConsoleOutput and os-resetState (compute API reference,
 "Servers - run an action", microversion 2.1); rebuild, createImage and
-createBackup in ``server_image_actions``.
+createBackup in ``server_image_actions``; rescue and unrescue in
+``server_rescue``.
 
 The body names exactly one action; it is validated by
 ``nova_lite.api.schemas.server_actions`` before the handler runs.  The
@@ -13,6 +14,7 @@ import flask
 from nova_lite.api import openstack
 from nova_lite.api.openstack.compute import admin_actions
 from nova_lite.api.openstack.compute import server_image_actions
+from nova_lite.api.openstack.compute import server_rescue
 from nova_lite.api.openstack.compute import server_resize
 from nova_lite.api.openstack.compute import lifecycle_actions
 from nova_lite import policy
@@ -82,6 +84,8 @@ ACTIONS = {
 }
 # pause, unpause, suspend, resume, restore, forceDelete (doc/lifecycle.md)
 ACTIONS.update(lifecycle_actions.ACTIONS)
+# rescue, unrescue (doc/lifecycle-rescue.md)
+ACTIONS.update(server_rescue.ACTIONS)
 
 
 @bp.post('/<server_id>/action')
