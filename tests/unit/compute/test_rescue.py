@@ -5,6 +5,7 @@ states, policies, instance actions, notifications, failures, the
 restart rules and the sweeper's re-drive of a lost cast."""
 import fixtures
 
+from nova_lite.api.cloudstack import views as cs_views
 from nova_lite.compute.lifecycle import rescue as lifecycle_rescue
 from nova_lite.compute import recovery
 from nova_lite.compute import rpcapi as compute_rpcapi
@@ -108,6 +109,12 @@ class RescueTest(_RescueTestCase):
                              self.server())
             self.action({'unrescue': {}})
             self.assertEqual('ACTIVE', self.server()[0])
+
+    def test_cloudstack_sees_a_running_vm(self):
+        # CloudStack has no rescue: the rescue guest runs.
+        self.assertEqual('Running', cs_views.vm_state(states.RESCUED))
+        self.assertEqual('Running', cs_views.vm_state(states.ACTIVE,
+                                                      states.RESCUING))
 
     def test_status_filter_console_and_quota(self):
         before = self.get('/v2.1/limits').json['limits']['absolute']
