@@ -1,6 +1,6 @@
 """Versions of the compute RPC API: each client method prepares the
 version that added it (1.2 get_instance_diagnostics, 1.3 cache_images,
-1.4 pause/suspend/soft delete),
+1.4 pause/suspend/soft delete, 1.8 rescue/unrescue),
 the client's cap is the latest, and the manager serves it."""
 from unittest import mock
 
@@ -21,7 +21,7 @@ class TestComputeVersions(testtools.TestCase):
         self.api = rpcapi.ComputeAPI()
 
     def test_latest_version_is_served(self):
-        self.assertEqual('1.6', rpcapi.ComputeAPI.VERSION)
+        self.assertEqual('1.8', rpcapi.ComputeAPI.VERSION)
         self.assertEqual(rpcapi.ComputeAPI.VERSION,
                          manager.ComputeManager.target.version)
 
@@ -65,3 +65,18 @@ class TestComputeVersions(testtools.TestCase):
                 mock.sentinel.ctx, method, instance_uuid='uuid-1')
             self.assertTrue(callable(getattr(manager.ComputeManager,
                                              method)))
+
+    def test_rescue_casts_are_1_8(self):
+        self.api.rescue_instance(mock.sentinel.ctx, 'node1', 'uuid-1', 'pw',
+                                 'image-1')
+        self.client.prepare.assert_called_once_with(server='node1',
+                                                    version='1.8')
+        self.client.prepare.return_value.cast.assert_called_once_with(
+            mock.sentinel.ctx, 'rescue_instance', instance_uuid='uuid-1',
+            rescue_password='pw', rescue_image_ref='image-1')
+        self.client.reset_mock()
+        self.api.unrescue_instance(mock.sentinel.ctx, 'node1', 'uuid-1')
+        self.client.prepare.assert_called_once_with(server='node1',
+                                                    version='1.8')
+        self.client.prepare.return_value.cast.assert_called_once_with(
+            mock.sentinel.ctx, 'unrescue_instance', instance_uuid='uuid-1')
