@@ -11,6 +11,7 @@ from oslo_log import log as logging
 
 from nova_lite.compute.lifecycle import recovery as lifecycle_recovery
 from nova_lite.compute.lifecycle import power_ops
+from nova_lite.compute.lifecycle import shelve as lifecycle_shelve
 from nova_lite.compute import states
 
 LOG = logging.getLogger(__name__)
@@ -70,6 +71,8 @@ RECOVERY.update({(vm_state, task): _recover_resize
                  for task in states.RESIZE_TASKS})
 # Pause, suspend, soft delete and restore (doc/lifecycle.md).
 RECOVERY.update(power_ops.RECOVERY)
+# Shelve, offload and unshelve (doc/lifecycle-shelve.md).
+RECOVERY.update(lifecycle_shelve.RECOVERY)
 
 
 def recover_host(ctxt, manager):
