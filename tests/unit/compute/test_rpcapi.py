@@ -21,7 +21,7 @@ class TestComputeVersions(testtools.TestCase):
         self.api = rpcapi.ComputeAPI()
 
     def test_latest_version_is_served(self):
-        self.assertEqual('1.6', rpcapi.ComputeAPI.VERSION)
+        self.assertEqual('1.7', rpcapi.ComputeAPI.VERSION)
         self.assertEqual(rpcapi.ComputeAPI.VERSION,
                          manager.ComputeManager.target.version)
 
@@ -65,3 +65,15 @@ class TestComputeVersions(testtools.TestCase):
                 mock.sentinel.ctx, method, instance_uuid='uuid-1')
             self.assertTrue(callable(getattr(manager.ComputeManager,
                                              method)))
+
+    def test_shelve_methods_are_1_7_casts(self):
+        self.api.unshelve_instance(mock.sentinel.ctx, 'node2', 'uuid-1',
+                                   'img-1')
+        self.client.prepare.assert_called_once_with(server='node2',
+                                                    version='1.7')
+        self.client.prepare.return_value.cast.assert_called_once_with(
+            mock.sentinel.ctx, 'unshelve_instance', instance_uuid='uuid-1',
+            image_id='img-1')
+        for name in ('shelve_instance', 'shelve_offload_instance',
+                     'unshelve_instance', 'offload_shelved_instances'):
+            self.assertTrue(callable(getattr(manager.ComputeManager, name)))
