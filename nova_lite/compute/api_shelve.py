@@ -165,6 +165,21 @@ class ShelveActions:
                                            instance_uuid,
                                            instance.shelved_image_id)
 
+    def _delete_shelved_image(self, context, instance):
+        """A SHELVED or SHELVED_OFFLOADED server being deleted takes its
+        shelved image with it (as Nova's delete); a missing image is no
+        error."""
+        image_id = getattr(instance, 'shelved_image_id', None)
+        if not image_id or instance.vm_state not in (
+                states.SHELVED, states.SHELVED_OFFLOADED):
+            return
+        try:
+            self.images.delete(context.elevated(), image_id)
+        except exception.ImageNotFound:
+            return
+        LOG.info('Deleted the shelved image %s of %s', image_id,
+                 instance.uuid)
+
     @staticmethod
     def _placement(context, instance, availability_zone, host):
         """The ``instances`` values of an unshelve's zone (the pinned

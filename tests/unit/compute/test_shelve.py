@@ -263,18 +263,22 @@ class ShelveKeptTest(ShelveTestCase):
 
     def test_delete_shelved_and_offloaded(self):
         self.action({'shelve': None})
+        image_id = self.row().shelved_image_id
         self.assertEqual(204, self.delete(
             '/v2.1/servers/%s' % self.server).status_code)
         self.stack.drain()
         self.assertIsNone(self.guest('src'))
         self.assertEqual({}, self.stack.allocations())
+        self.assertRaises(exception.ImageNotFound, self.image, image_id)
 
     def test_offloaded_server_deleted_without_compute(self):
         self.action({'shelve': None})
         self.action({'shelveOffload': None}, fakes.ADMIN)
+        image_id = self.row().shelved_image_id
         self.assertEqual(204, self.delete(
             '/v2.1/servers/%s' % self.server).status_code)
         self.assertEqual([], self.stack.drain())
+        self.assertRaises(exception.ImageNotFound, self.image, image_id)
         self.assertEqual(404, self.get(
             '/v2.1/servers/%s' % self.server).status_code)
 
