@@ -84,8 +84,8 @@ HISTORY = (
        'rebuild responses.', ('servers', 'server_actions')),
     _v('2.20', 'Volumes attach to and detach from shelved servers.',
        ('volumes', 'shelve'),
-       refused='Volume attachments (os-volume_attachments: 404) and '
-       'shelving (unknown action: 400) do not exist.'),
+       refused='Volume attachments (os-volume_attachments: 404) do not '
+       'exist: a shelved server has no volume to attach or detach.'),
     _v('2.21', 'os-instance-actions shows the actions of deleted servers.',
        ('instance_actions',)),
     _v('2.22', 'POST /servers/{id}/migrations/{id}/action force_complete '
@@ -285,9 +285,8 @@ HISTORY = (
        ('server_external_events',),
        refused='os-server-external-events does not exist: 404.'),
     _v('2.77', 'Unshelving a shelved offloaded server takes an '
-       'availability_zone.', ('shelve',),
-       refused='Shelving does not exist: the unshelve action is a 400 '
-       '(unknown action).'),
+       'availability_zone (409 for a server that is only SHELVED).',
+       ('shelve_actions',)),
     _v('2.78', 'GET /servers/{id}/topology shows the NUMA topology of a '
        'server (nova_lite guests have none: nodes is empty and '
        'pagesize_kb null, as for any server without one).',
@@ -339,10 +338,9 @@ HISTORY = (
     _v('2.90', 'Server create and update (and rebuild) take hostname (a DNS '
        'label; one server only), and OS-EXT-SRV-ATTR:hostname is shown to '
        'every caller.', ('servers',)),
-    _v('2.91', 'Unshelve takes a host and an availability_zone of null '
-       '(unpin).', ('shelve',),
-       refused='Shelving does not exist: the unshelve action is a 400 '
-       '(unknown action).'),
+    _v('2.91', 'Unshelve takes a host (admins: the unshelve_to_host '
+       'policy) and an availability_zone of null (unpin).',
+       ('shelve_actions',)),
     _v('2.92', 'Key pair create requires public_key (no generated pairs: '
        '400 without it); names may hold "@" and ".".', ('keypairs',)),
     _v('2.93', 'Servers booted from volume can be rebuilt.',

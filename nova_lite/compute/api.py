@@ -20,6 +20,7 @@ from nova_lite.compute import api_rebuild
 from nova_lite.compute import api_rescue
 from nova_lite.compute import api_snapshot
 from nova_lite.compute import api_resize
+from nova_lite.compute import api_shelve
 from nova_lite.compute import api_lifecycle_power
 from nova_lite.compute import flavors
 from nova_lite.compute import keypairs
@@ -87,7 +88,8 @@ def new_reservation_id():
 
 class API(api_resize.ResizeActions, api_lifecycle_power.LifecyclePowerActions,
           api_actions.ServerActions, api_rebuild.RebuildActions,
-          api_snapshot.SnapshotActions, api_rescue.RescueActions):
+          api_snapshot.SnapshotActions, api_rescue.RescueActions,
+          api_shelve.ShelveActions):
     """Server operations for the compute and CloudStack APIs."""
 
     def __init__(self):

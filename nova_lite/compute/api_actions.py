@@ -37,6 +37,7 @@ class ServerActions:
         instance = self.get(context, instance_uuid)
         self._check_locked(context, instance)
         action_db.action_start(context, instance_uuid, 'delete')
+        self._delete_shelved_image(context, instance)
         for _attempt in range(3):
             if instance.host is None:
                 if instance_db.instance_destroy(context, instance_uuid,

@@ -24,6 +24,7 @@ from nova_lite.compute.lifecycle import rescue as lifecycle_rescue
 from nova_lite.compute.lifecycle import snapshot as lifecycle_snapshot
 from nova_lite.compute.lifecycle import resize as resize_steps
 from nova_lite.compute.lifecycle import power_ops
+from nova_lite.compute.lifecycle import shelve as lifecycle_shelve
 from nova_lite.compute import power
 from nova_lite.compute import recovery
 from nova_lite.compute import resource_tracker
@@ -51,11 +52,13 @@ def instance_lock(instance_uuid):
 class ComputeManager(resize_steps.ResizeManager, power_ops.PowerOpsMixin,
                      service.Manager, lifecycle_rebuild.RebuildMixin,
                      lifecycle_snapshot.SnapshotMixin,
-                     lifecycle_rescue.RescueMixin):
+                     lifecycle_rescue.RescueMixin,
+                     lifecycle_shelve.ShelveMixin):
     """RPC endpoint of ``compute.<host>`` (pause, suspend, soft delete:
     1.4, ``compute.lifecycle.power_ops``; rebuild and snapshots: 1.5,
     ``compute.lifecycle``; resizes: 1.6, ``compute.lifecycle.resize``;
-    rescue: 1.8, ``compute.lifecycle.rescue``)."""
+    shelve: 1.7, ``compute.lifecycle.shelve``; rescue: 1.8,
+    ``compute.lifecycle.rescue``)."""
 
     target = messaging.Target(version='1.8')
 
@@ -132,6 +135,10 @@ class ComputeManager(resize_steps.ResizeManager, power_ops.PowerOpsMixin,
         if CONF.compute.reclaim_poll_interval > 0:
             tasks.append((self.reclaim_queued_deletes,
                           CONF.compute.reclaim_poll_interval))
+        if CONF.compute.shelved_poll_interval > 0 and \
+                CONF.shelved_offload_time > 0:
+            tasks.append((self.offload_shelved_instances,
+                          CONF.compute.shelved_poll_interval))
         if CONF.instance_usage_audit:
             tasks.append((self.instance_usage_audit,
                           CONF.instance_usage_audit_interval))

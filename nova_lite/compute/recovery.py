@@ -12,6 +12,7 @@ from oslo_log import log as logging
 from nova_lite.compute.lifecycle import recovery as lifecycle_recovery
 from nova_lite.compute.lifecycle import power_ops
 from nova_lite.compute.lifecycle import rescue as lifecycle_rescue
+from nova_lite.compute.lifecycle import shelve as lifecycle_shelve
 from nova_lite.compute import states
 
 LOG = logging.getLogger(__name__)
@@ -73,6 +74,8 @@ RECOVERY.update({(vm_state, task): _recover_resize
 RECOVERY.update(power_ops.RECOVERY)
 # Rescue and unrescue (doc/lifecycle-rescue.md).
 RECOVERY.update(lifecycle_rescue.RECOVERY)
+# Shelve, offload and unshelve (doc/lifecycle-shelve.md).
+RECOVERY.update(lifecycle_shelve.RECOVERY)
 
 
 def recover_host(ctxt, manager):

@@ -12,17 +12,20 @@ History:
           ``compute.lifecycle``)
     1.6 - prep_resize, resize_instance, finish_resize, confirm_resize,
           revert_resize, finish_revert_resize (``rpcapi_resize``)
+    1.7 - shelve_instance, shelve_offload_instance, unshelve_instance
+          (``rpcapi_shelve``)
     1.8 - rescue_instance, unrescue_instance (``compute.lifecycle.rescue``)
 """
 import oslo_messaging as messaging
 
 from nova_lite.compute import rpcapi_resize
+from nova_lite.compute import rpcapi_shelve
 from nova_lite import rpc
 
 TOPIC = 'compute'
 
 
-class ComputeAPI(rpcapi_resize.ResizeAPI):
+class ComputeAPI(rpcapi_resize.ResizeAPI, rpcapi_shelve.ShelveAPI):
     VERSION = '1.8'
 
     def __init__(self):

@@ -20,9 +20,13 @@ SOFT_DELETED = 'soft-delete'
 # Booted from a rescue disk, its own root disk attached second
 # (doc/lifecycle-rescue.md).
 RESCUED = 'rescued'
+# Shelved: the guest is powered off and its disk saved as an image;
+# offloaded: the guest is gone from its host too (doc/lifecycle-shelve.md).
+SHELVED = 'shelved'
+SHELVED_OFFLOADED = 'shelved_offloaded'
 
 VM_STATES = (ACTIVE, BUILDING, STOPPED, ERROR, DELETED, RESIZED, VM_PAUSED,
-             VM_SUSPENDED, SOFT_DELETED, RESCUED)
+             VM_SUSPENDED, SOFT_DELETED, RESCUED, SHELVED, SHELVED_OFFLOADED)
 
 # task_state: the transition in progress, or None.
 SCHEDULING = 'scheduling'
@@ -67,11 +71,22 @@ RESTORING = 'restoring'
 RESCUING = 'rescuing'
 UNRESCUING = 'unrescuing'
 
+# Shelve, offload and unshelve (nova_lite.compute.lifecycle.shelve); an
+# unshelve of an offloaded server spawns with SPAWNING.
+SHELVING = 'shelving'
+SHELVING_IMAGE_PENDING_UPLOAD = 'shelving_image_pending_upload'
+SHELVING_IMAGE_UPLOADING = 'shelving_image_uploading'
+SHELVING_OFFLOADING = 'shelving_offloading'
+UNSHELVING = 'unshelving'
+SHELVING_TASKS = (SHELVING, SHELVING_IMAGE_PENDING_UPLOAD,
+                  SHELVING_IMAGE_UPLOADING)
+
 TASK_STATES = (SCHEDULING, SPAWNING, REBOOTING, REBOOTING_HARD,
                POWERING_OFF, POWERING_ON, DELETING, PAUSING, UNPAUSING,
                SUSPENDING, RESUMING, SOFT_DELETING, RESTORING, RESCUING,
                UNRESCUING) + \
-    REBUILD_TASKS + SNAPSHOT_TASKS + RESIZE_TASKS + (RESIZE_REVERTING,)
+    REBUILD_TASKS + SNAPSHOT_TASKS + RESIZE_TASKS + (RESIZE_REVERTING,) + \
+    SHELVING_TASKS + (SHELVING_OFFLOADING, UNSHELVING)
 
 # power_state: what the hypervisor reports (integers, as in the API).
 NOSTATE = 0
@@ -98,7 +113,8 @@ _STATUS_BY_VM_STATE = {
     ACTIVE: 'ACTIVE', BUILDING: 'BUILD', STOPPED: 'SHUTOFF',
     ERROR: 'ERROR', DELETED: 'DELETED', RESIZED: 'VERIFY_RESIZE',
     VM_PAUSED: 'PAUSED', VM_SUSPENDED: 'SUSPENDED',
-    SOFT_DELETED: 'SOFT_DELETED', RESCUED: 'RESCUE',
+    SOFT_DELETED: 'SOFT_DELETED', RESCUED: 'RESCUE', SHELVED: 'SHELVED',
+    SHELVED_OFFLOADED: 'SHELVED_OFFLOADED',
 }
 # Reverse mapping for the ``status`` list filter.
 VM_STATES_BY_STATUS = {
@@ -109,6 +125,7 @@ VM_STATES_BY_STATUS = {
     'RESIZE': [ACTIVE, STOPPED],
     'PAUSED': [VM_PAUSED], 'SUSPENDED': [VM_SUSPENDED],
     'SOFT_DELETED': [SOFT_DELETED], 'RESCUE': [RESCUED],
+    'SHELVED': [SHELVED], 'SHELVED_OFFLOADED': [SHELVED_OFFLOADED],
 }
 
 

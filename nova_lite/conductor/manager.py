@@ -9,6 +9,7 @@ from nova_lite.conductor import build
 from nova_lite.conductor import compute_proxy
 from nova_lite.conductor import lifecycle_proxy
 from nova_lite.conductor import resize
+from nova_lite.conductor import shelve
 from nova_lite.conductor import sweeper
 from nova_lite.scheduler import rpcapi as scheduler_rpcapi
 from nova_lite import service
@@ -16,11 +17,12 @@ from nova_lite import service
 CONF = cfg.CONF
 
 
-class ConductorManager(resize.ResizeEndpoint, service.Manager):
-    """RPC endpoint of the ``conductor`` topic (resizes: 1.4,
-    ``conductor.resize``)."""
+class ConductorManager(resize.ResizeEndpoint, shelve.ShelveEndpoint,
+                       service.Manager):
+    """RPC endpoint of the ``conductor`` topic (resizes: 1.6,
+    ``conductor.resize``; shelve: 1.7, ``conductor.shelve``)."""
 
-    target = messaging.Target(version='1.6')
+    target = messaging.Target(version='1.7')
 
     def __init__(self, host):
         super().__init__(host)

@@ -25,12 +25,16 @@ History:
     1.6 - Resizes (``rpcapi_resize``): resize_instance (cast from the
           API), migration_get, resize_update, resize_finished,
           resize_confirmed, resize_reverted, resize_failed (calls)
+    1.7 - Shelve (``rpcapi_shelve``): unshelve_instance (cast from the
+          API), instances_to_offload, instance_shelved,
+          instance_offloaded (calls from the computes)
 """
 from oslo_log import log as logging
 import oslo_messaging as messaging
 import tenacity
 
 from nova_lite.conductor import rpcapi_resize
+from nova_lite.conductor import rpcapi_shelve
 from nova_lite import rpc
 
 LOG = logging.getLogger(__name__)
@@ -98,11 +102,11 @@ def _retrying(attempts, stopping=None):
         wait=_wait, reraise=True, before_sleep=_log_retry)
 
 
-class ConductorAPI(rpcapi_resize.ResizeAPI):
+class ConductorAPI(rpcapi_resize.ResizeAPI, rpcapi_shelve.ShelveAPI):
     """Client of the conductor; see the module doc for each method's
     server side, arguments and result."""
 
-    VERSION = '1.6'
+    VERSION = '1.7'
 
     def __init__(self):
         self.client = rpc.get_client(messaging.Target(topic=TOPIC,

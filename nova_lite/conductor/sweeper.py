@@ -19,7 +19,8 @@ Each pass (at conductor start-up and every ``[conductor] sweep_interval``):
   action whose task state is gone, and a delete of a deleted instance
   only releases what is left).
 
-Resizes: see ``conductor.resize_sweep`` (auto-confirm, stuck resizes).
+Resizes: see ``conductor.resize_sweep`` (auto-confirm, stuck resizes);
+shelve: ``conductor.shelve_sweep``.
 
 doc/admin/recovery.md lists every (vm_state, task_state) and its owner.
 """
@@ -34,6 +35,7 @@ from nova_lite.compute import states
 from nova_lite.compute import utils as compute_utils
 from nova_lite.conductor import instance_state
 from nova_lite.conductor import resize_sweep
+from nova_lite.conductor import shelve_sweep
 from nova_lite import context as nl_context
 from nova_lite.db import claims as claim_db
 from nova_lite.db import instances as instance_db
@@ -83,6 +85,7 @@ class Sweeper:
                         + self._redrive_unstarted(ctxt)
                         + self._redrive_actions(ctxt))
             redriven += resize_sweep.sweep(ctxt, self.compute)
+            redriven += shelve_sweep.sweep(ctxt, self.compute)
         if failed or redriven:
             LOG.warning('Sweeper: %d stuck builds set to ERROR, %d '
                         'builds or actions re-driven', failed, redriven)

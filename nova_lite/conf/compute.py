@@ -28,6 +28,11 @@ compute_opts = [
                     'soft-deleted instances whose time is up (see '
                     '[DEFAULT] reclaim_instance_interval and [cloudstack] '
                     'expunge_delay); 0 disables the periodic task.'),
+    cfg.IntOpt('shelved_poll_interval', default=3600, min=0,
+               help='Seconds between two looks of a compute for its '
+                    'SHELVED servers kept longer than [DEFAULT] '
+                    'shelved_offload_time (> 0), which it offloads; 0 '
+                    'disables the periodic task.'),
     cfg.StrOpt('default_availability_zone', default='nova',
                help='Availability zone of compute hosts that are in no '
                     'aggregate with an availability_zone.'),

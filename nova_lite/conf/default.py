@@ -70,6 +70,14 @@ instance_opts = [
                     'launched, or with a task in progress, are always '
                     'deleted at once. The time is fixed when the server '
                     'is deleted. See doc/lifecycle.md.'),
+    cfg.IntOpt('shelved_offload_time', default=0, min=-1,
+               help='Seconds a SHELVED server keeps its guest (powered '
+                    'off) and its claim on its host before a compute\'s '
+                    'periodic task offloads it (SHELVED_OFFLOADED: guest '
+                    'removed, host resources freed). 0 offloads at once '
+                    'when the shelve ends (as Nova); -1 never offloads '
+                    'by itself (shelveOffload still does). See '
+                    'doc/lifecycle-shelve.md.'),
 ]
 
 

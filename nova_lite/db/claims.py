@@ -260,3 +260,26 @@ def unclaim_for_redrive(context, instance_uuid):
             _release_allocation(session, claim_row)
         row.updated_at = utcnow()
         return True
+
+
+def release_in_session(session, instance_uuid):
+    """Release the allocation of an instance inside the caller's write
+    transaction ``session`` (a writer that changes the instance in the
+    same step, e.g. a shelve offload). Idempotent.
+
+    :returns: True if something was released
+    """
+    row = _locked_allocation(session, instance_uuid)
+    return row is not None and _release_allocation(session, row)
+
+
+def locked_instance(session, instance_uuid):
+    """``_locked_instance`` for the other writers of this package."""
+    return _locked_instance(session, instance_uuid)
+
+
+def allocation_node(session, instance_uuid):
+    """The compute node id the instance's allocation is on (locked), or
+    None."""
+    row = _locked_allocation(session, instance_uuid)
+    return None if row is None else row.compute_node_id

@@ -243,6 +243,12 @@ class Instance(TimestampMixin, SoftDeleteMixin, Base):
     terminated_at = Column(DateTime)
     # While SOFT_DELETED: when a compute deletes it for good (naive UTC).
     reclaim_at = Column(DateTime)
+    # Shelve (doc/lifecycle-shelve.md): the image the root disk is saved
+    # into, when the instance became SHELVED (naive UTC) and on which
+    # host; NULL unless shelving, SHELVED or SHELVED_OFFLOADED.
+    shelved_at = Column(DateTime)
+    shelved_image_id = Column(String(36))
+    shelved_host = Column(String(255))
     # Guest metadata (nova_lite.metadata): a config drive was asked for;
     # the admin password for the guest's next boot (handed out once);
     # the encrypted password the guest posted (os-server-password).

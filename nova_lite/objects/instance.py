@@ -68,8 +68,10 @@ class Instance(base.NovaLiteObject):
     Version 1.2: ``launched_at`` (the guest's uptime in diagnostics).
     Version 1.3: ``config_drive`` (the compute asks for the guest data
     only for a build with a config drive).
+    Version 1.4: ``shelved_image_id`` (a compute restarting mid-shelve
+    or mid-unshelve knows the image; doc/lifecycle-shelve.md).
     """
-    VERSION = '1.3'
+    VERSION = '1.4'
     fields = {
         'id': fields.IntegerField(nullable=True),
         'uuid': fields.UUIDField(),
@@ -101,6 +103,8 @@ class Instance(base.NovaLiteObject):
         # When the build made the guest ACTIVE (naive UTC), or None.
         'launched_at': fields.DateTimeField(nullable=True),
         'config_drive': fields.BooleanField(default=False),
+        # The image of a shelve, while shelving or shelved, else None.
+        'shelved_image_id': fields.StringField(nullable=True),
     }
 
     def obj_make_compatible(self, primitive, target_version):
@@ -112,6 +116,15 @@ class Instance(base.NovaLiteObject):
             primitive.pop('config_drive', None)
         if target < (1, 1):
             primitive.pop('instance_name', None)
+        if target < (1, 4):
+            primitive.pop('shelved_image_id', None)
+
+    def shelved_image(self):
+        """``shelved_image_id``, or None when unset (an object from a
+        sender older than 1.4, or made without it)."""
+        if self.obj_attr_is_set('shelved_image_id'):
+            return self.shelved_image_id
+        return None
 
     @property
     def name(self):

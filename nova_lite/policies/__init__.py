@@ -28,6 +28,7 @@ from nova_lite.policies import server_rescue
 from nova_lite.policies import server_tags
 from nova_lite.policies import servers
 from nova_lite.policies import services
+from nova_lite.policies import shelve
 from nova_lite.policies import simple_tenant_usage
 
 
@@ -55,4 +56,5 @@ def list_rules():
                                 server_diagnostics.list_rules(),
                                 migrations.list_rules(),
                                 server_lifecycle.list_rules(),
-                                server_rescue.list_rules()))
+                                server_rescue.list_rules(),
+                                shelve.list_rules()))

@@ -168,6 +168,13 @@ class TestRealGuest(testtools.TestCase):
         self.client = compute_client.ComputeClient(self.stack.api_url)
         self.phase('stack up')
 
+    def register_guest_image(self, name='tiny-guest'):
+        """Register the tiny guest in this stack (the module's
+        ``register_guest_image``); returns the root disk image's id."""
+        return register_guest_image(self.stack, self.client.image_id,
+                                    self.kernel, self.initrd, self.disk,
+                                    name=name)
+
     def phase(self, name):
         """Print the seconds since setUp began (figures, not asserted)."""
         print('real guest: %-22s at %6.1f s' % (

@@ -58,6 +58,13 @@ _VM_STATES = {
     # doc/lifecycle-rescue.md: CloudStack has no rescue; a rescued
     # server's (rescue) guest runs.
     (states.RESCUED, None): 'Running',
+    # doc/lifecycle-shelve.md: CloudStack has no shelve; a shelved guest
+    # is off (an offloaded one has no host, as a CloudStack Stopped VM).
+    (states.SHELVED, None): 'Stopped',
+    (states.SHELVED_OFFLOADED, None): 'Stopped',
+    (states.SHELVED, states.UNSHELVING): 'Starting',
+    (states.SHELVED_OFFLOADED, states.UNSHELVING): 'Starting',
+    (states.SHELVED_OFFLOADED, states.SPAWNING): 'Starting',
 }
 
 VM_STATE_NAMES = ('Starting', 'Running', 'Stopping', 'Stopped',

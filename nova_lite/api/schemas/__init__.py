@@ -215,6 +215,7 @@ def route_schemas():
     from nova_lite.api.schemas import server_actions
     from nova_lite.api.schemas import server_metadata
     from nova_lite.api.schemas import server_tags
+    from nova_lite.api.schemas import shelve_actions
     from nova_lite.api.schemas import servers
     from nova_lite.api.schemas import services
 
@@ -223,10 +224,10 @@ def route_schemas():
     return {
         ('POST', '/v2.1/servers'): servers.create,
         ('PUT', server): servers.update,
-        ('POST', server + '/action'): server_image_actions.
-        with_image_actions(Versioned(
-            ('2.1', '2.72', server_actions.action),
-            ('2.73', None, server_actions.action_2_73))),
+        ('POST', server + '/action'): shelve_actions.with_shelve_actions(
+            server_image_actions.with_image_actions(Versioned(
+                ('2.1', '2.72', server_actions.action),
+                ('2.73', None, server_actions.action_2_73)))),
         ('POST', server + '/metadata'): server_metadata.update,
         ('PUT', server + '/metadata'): server_metadata.update_all,
         ('PUT', server + '/metadata/<key>'): server_metadata.update_item,

@@ -37,18 +37,25 @@ def _fail_rebuild(ctxt, manager, row):
          '%s restarted' % manager.host}, None)
 
 
-def _abort_snapshot(ctxt, manager, row):
-    """A snapshot was cut: unfinished images deleted, task cleared."""
+def delete_unfinished_images(ctxt, manager, instance_uuid):
+    """Delete the snapshot images of the instance that never became
+    active (queued or saving), through the image API; errors are
+    logged."""
     images = manager._snapshot_images()
     for status in ('queued', 'saving'):
         try:
-            found = images.list(ctxt, {'instance_uuid': row.uuid,
+            found = images.list(ctxt, {'instance_uuid': instance_uuid,
                                        'status': status})
         except Exception:  # noqa: BLE001 - logged, the task is cleared
-            LOG.exception('Snapshot images of %s not listed', row.uuid)
+            LOG.exception('Snapshot images of %s not listed', instance_uuid)
             found = []
         for image in found:
             manager._delete_image(ctxt, image['id'])
+
+
+def _abort_snapshot(ctxt, manager, row):
+    """A snapshot was cut: unfinished images deleted, task cleared."""
+    delete_unfinished_images(ctxt, manager, row.uuid)
     manager.conductor.instance_action_failed(
         ctxt, row.uuid, {'task_state': None,
                          'power_state': manager.power._power_state(row)},

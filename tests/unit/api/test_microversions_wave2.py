@@ -376,7 +376,10 @@ class RefusedTest(fakes.APITestCase):
                 {'trigger_crash_dump': None}, at(version)), 400,
                 'badRequest')
 
-    def test_2_20_volume_attachments_and_shelve(self):
+    def test_2_20_volume_attachments(self):
+        """No volume attachments (shelve itself exists: a server still
+        building cannot be shelved, 409; tests/unit/compute/
+        test_shelve.py)."""
         server_id = self.create_server()
         for version in self._versions():
             self.assertFault(self.get(
@@ -384,7 +387,7 @@ class RefusedTest(fakes.APITestCase):
                 at(version)), 404, 'itemNotFound')
             self.assertFault(self.post(
                 '/v2.1/servers/%s/action' % server_id, {'shelve': None},
-                at(version)), 400, 'badRequest')
+                at(version)), 409, 'conflictingRequest')
 
     def test_2_22_to_2_25_migrations(self):
         """Forcing (2.22) and aborting (2.24) a live migration and

@@ -413,9 +413,10 @@ class TopologyTest(fakes.APITestCase):
         self.assertFault(self.post('/v2.1/os-server-external-events', {
             'events': [{'name': 'power-update', 'server_uuid': server_id,
                         'tag': 'POWER_OFF'}]}, version), 404, 'itemNotFound')
+        # 2.77 is implemented: a server that is not shelved is a 409.
         self.assertFault(self.post(SERVERS + '/%s/action' % server_id, {
-            'unshelve': {'availability_zone': 'nova'}}, version), 400,
-            'badRequest')
+            'unshelve': {'availability_zone': 'nova'}}, version), 409,
+            'conflictingRequest')
         self.assertFault(self.post(
             SERVERS + '/%s/os-volume_attachments' % server_id,
             {'volumeAttachment': {'volumeId': uuidutils.generate_uuid(),

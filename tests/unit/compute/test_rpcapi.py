@@ -80,3 +80,15 @@ class TestComputeVersions(testtools.TestCase):
                                                     version='1.8')
         self.client.prepare.return_value.cast.assert_called_once_with(
             mock.sentinel.ctx, 'unrescue_instance', instance_uuid='uuid-1')
+
+    def test_shelve_methods_are_1_7_casts(self):
+        self.api.unshelve_instance(mock.sentinel.ctx, 'node2', 'uuid-1',
+                                   'img-1')
+        self.client.prepare.assert_called_once_with(server='node2',
+                                                    version='1.7')
+        self.client.prepare.return_value.cast.assert_called_once_with(
+            mock.sentinel.ctx, 'unshelve_instance', instance_uuid='uuid-1',
+            image_id='img-1')
+        for name in ('shelve_instance', 'shelve_offload_instance',
+                     'unshelve_instance', 'offload_shelved_instances'):
+            self.assertTrue(callable(getattr(manager.ComputeManager, name)))

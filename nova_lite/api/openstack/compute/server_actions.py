@@ -17,6 +17,7 @@ from nova_lite.api.openstack.compute import server_image_actions
 from nova_lite.api.openstack.compute import server_rescue
 from nova_lite.api.openstack.compute import server_resize
 from nova_lite.api.openstack.compute import lifecycle_actions
+from nova_lite.api.openstack.compute import shelve_actions
 from nova_lite import policy
 from nova_lite.policies import admin_actions as admin_policies
 from nova_lite.policies import servers as server_policies
@@ -86,6 +87,8 @@ ACTIONS = {
 ACTIONS.update(lifecycle_actions.ACTIONS)
 # rescue, unrescue (doc/lifecycle-rescue.md)
 ACTIONS.update(server_rescue.ACTIONS)
+# shelve, shelveOffload, unshelve (doc/lifecycle-shelve.md)
+ACTIONS.update(shelve_actions.ACTIONS)
 
 
 @bp.post('/<server_id>/action')

@@ -245,3 +245,25 @@ class StatsFieldsTest(testtools.TestCase):
             1, 'libvirt', nic_details=[diagnostics.nic(mac_address='m')],
             cpu_details=[diagnostics.cpu(id=0, time=5)])
         self.assertEqual({}, vm_views.stats_fields(found))
+
+
+class ShelvedVirtualMachinesTest(test_endpoint.CloudStackTestCase):
+    """CloudStack has no shelve: a server shelved through the compute
+    API is Stopped (doc/lifecycle-shelve.md) and cannot be started."""
+
+    def test_shelved_is_stopped_and_refuses_start(self):
+        zone = self.json('listZones')[1]['listzonesresponse']['zone'][0]
+        status, body = self.json('deployVirtualMachine',
+                                 serviceofferingid='1', zoneid=zone['id'],
+                                 templateid=fakes.IMAGE_UUID, name='vm0')
+        self.assertEqual(200, status, body)
+        uuid = body['deployvirtualmachineresponse']['id']
+        for vm_state, host in ((states.SHELVED, 'node1'),
+                               (states.SHELVED_OFFLOADED, None)):
+            instance_db.instance_update(self.api.admin_context, uuid, {
+                'vm_state': vm_state, 'task_state': None, 'host': host})
+            (vm,) = self.json('listVirtualMachines')[1][
+                'listvirtualmachinesresponse']['virtualmachine']
+            self.assertEqual('Stopped', vm['state'])
+            status, body = self.json('startVirtualMachine', id=uuid)
+            self.assertEqual(431, status, body)

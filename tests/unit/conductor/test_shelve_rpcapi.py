@@ -1,0 +1,46 @@
+"""The conductor's shelve RPC methods (1.7): the client prepares 1.7,
+the manager serves it and has each method."""
+from unittest import mock
+
+import fixtures
+import testtools
+
+from nova_lite.conductor import manager
+from nova_lite.conductor import rpcapi
+
+
+class TestConductorShelveVersions(testtools.TestCase):
+
+    def setUp(self):
+        super().setUp()
+        self.client = mock.Mock()
+        self.useFixture(fixtures.MockPatch('nova_lite.rpc.get_client',
+                                           return_value=self.client))
+        self.api = rpcapi.ConductorAPI()
+
+    def test_latest_version_is_served(self):
+        self.assertEqual('1.7', rpcapi.ConductorAPI.VERSION)
+        self.assertEqual('1.7', manager.ConductorManager.target.version)
+
+    def test_unshelve_is_a_1_7_cast(self):
+        self.api.unshelve_instance(mock.sentinel.ctx, 'uuid-1',
+                                   requested_host='dst')
+        self.client.prepare.assert_called_once_with(version='1.7')
+        self.client.prepare.return_value.cast.assert_called_once_with(
+            mock.sentinel.ctx, 'unshelve_instance', instance_uuid='uuid-1',
+            requested_host='dst')
+
+    def test_offloaded_is_a_1_7_call(self):
+        self.client.prepare.return_value.call.return_value = True
+        self.assertTrue(self.api.instance_offloaded(
+            mock.sentinel.ctx, 'uuid-1', 'src', 'spawning',
+            fault={'code': 500, 'message': 'm'}))
+        self.client.prepare.assert_called_once_with(version='1.7')
+        self.client.prepare.return_value.call.assert_called_once_with(
+            mock.sentinel.ctx, 'instance_offloaded', instance_uuid='uuid-1',
+            host='src', expected_task_state='spawning',
+            fault={'code': 500, 'message': 'm'}, event=None)
+        for name in ('unshelve_instance', 'instances_to_offload',
+                     'instance_shelved', 'instance_offloaded'):
+            self.assertTrue(callable(getattr(manager.ConductorManager,
+                                             name)))
