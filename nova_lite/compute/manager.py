@@ -23,6 +23,7 @@ from nova_lite.compute.lifecycle import rebuild as lifecycle_rebuild
 from nova_lite.compute.lifecycle import snapshot as lifecycle_snapshot
 from nova_lite.compute.lifecycle import resize as resize_steps
 from nova_lite.compute.lifecycle import power_ops
+from nova_lite.compute.lifecycle import vm_snapshot as lifecycle_vm_snapshot
 from nova_lite.compute import power
 from nova_lite.compute import recovery
 from nova_lite.compute import resource_tracker
@@ -49,12 +50,14 @@ def instance_lock(instance_uuid):
 
 class ComputeManager(resize_steps.ResizeManager, power_ops.PowerOpsMixin,
                      service.Manager, lifecycle_rebuild.RebuildMixin,
-                     lifecycle_snapshot.SnapshotMixin):
+                     lifecycle_snapshot.SnapshotMixin,
+                     lifecycle_vm_snapshot.VMSnapshotMixin):
     """RPC endpoint of ``compute.<host>`` (pause, suspend, soft delete:
     1.4, ``compute.lifecycle.power_ops``; rebuild and snapshots: 1.5,
-    ``compute.lifecycle``; resizes: 1.6, ``compute.lifecycle.resize``)."""
+    ``compute.lifecycle``; resizes: 1.6, ``compute.lifecycle.resize``;
+    CloudStack VM snapshots: 1.10, ``compute.lifecycle.vm_snapshot``)."""
 
-    target = messaging.Target(version='1.6')
+    target = messaging.Target(version='1.10')
 
     def __init__(self, host, driver=None):
         super().__init__(host)

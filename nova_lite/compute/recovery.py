@@ -11,6 +11,7 @@ from oslo_log import log as logging
 
 from nova_lite.compute.lifecycle import recovery as lifecycle_recovery
 from nova_lite.compute.lifecycle import power_ops
+from nova_lite.compute.lifecycle import vm_snapshot
 from nova_lite.compute import states
 
 LOG = logging.getLogger(__name__)
@@ -70,6 +71,8 @@ RECOVERY.update({(vm_state, task): _recover_resize
                  for task in states.RESIZE_TASKS})
 # Pause, suspend, soft delete and restore (doc/lifecycle.md).
 RECOVERY.update(power_ops.RECOVERY)
+# CloudStack VM snapshots: task cleared, the snapshot becomes Error.
+RECOVERY.update(vm_snapshot.RECOVERY)
 
 
 def recover_host(ctxt, manager):

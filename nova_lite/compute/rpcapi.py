@@ -12,6 +12,8 @@ History:
           ``compute.lifecycle``)
     1.6 - prep_resize, resize_instance, finish_resize, confirm_resize,
           revert_resize, finish_revert_resize (``rpcapi_resize``)
+    1.10 - vm_snapshot_create, vm_snapshot_revert, vm_snapshot_delete
+          (CloudStack VM snapshots, ``compute.lifecycle.vm_snapshot``)
 """
 import oslo_messaging as messaging
 
@@ -22,7 +24,7 @@ TOPIC = 'compute'
 
 
 class ComputeAPI(rpcapi_resize.ResizeAPI):
-    VERSION = '1.6'
+    VERSION = '1.10'
 
     def __init__(self):
         self.client = rpc.get_client(messaging.Target(topic=TOPIC,
@@ -136,3 +138,29 @@ class ComputeAPI(rpcapi_resize.ResizeAPI):
         self._prepare(host, '1.5').cast(
             context, 'snapshot_instance', instance_uuid=instance_uuid,
             image_id=image_id, backup=backup)
+
+    def _vm_snapshot_cast(self, context, host, method, **kwargs):
+        self._prepare(host, '1.10').cast(context, method, **kwargs)
+
+    def vm_snapshot_create(self, context, host, instance_uuid, snapshot_id,
+                           memory):
+        """Cast (1.10): take the VM snapshot ``snapshot_id`` of the guest,
+        with its memory when ``memory`` (the instance's task_state is
+        ``vm_snapshotting`` already)."""
+        self._vm_snapshot_cast(context, host, 'vm_snapshot_create',
+                               instance_uuid=instance_uuid,
+                               snapshot_id=snapshot_id, memory=memory)
+
+    def vm_snapshot_revert(self, context, host, instance_uuid, snapshot_id,
+                           memory):
+        """Cast (1.10): revert the guest to VM snapshot ``snapshot_id``
+        (``memory``: a DiskAndMemory snapshot, the guest runs after)."""
+        self._vm_snapshot_cast(context, host, 'vm_snapshot_revert',
+                               instance_uuid=instance_uuid,
+                               snapshot_id=snapshot_id, memory=memory)
+
+    def vm_snapshot_delete(self, context, host, instance_uuid, snapshot_id):
+        """Cast (1.10): remove VM snapshot ``snapshot_id`` of the guest."""
+        self._vm_snapshot_cast(context, host, 'vm_snapshot_delete',
+                               instance_uuid=instance_uuid,
+                               snapshot_id=snapshot_id)
