@@ -15,9 +15,10 @@ The compute has no database access and the conductor no VM snapshot
 method: a record in Creating, Reverting or Expunging is brought up to
 date from its instance action when it is read (``refresh``): the
 action of the record's ``request_id`` finished well → Ready (made
-current) or, for a delete, gone; finished with an error, or the
-instance no longer in the task (reset, or recovery after a compute
-restart) → Error. Every read of a record goes through ``refresh``, so
+current) or, for a delete, gone; finished with an error (a driver
+failure, or recovery after a compute restart) → Error; never finished
+while the instance left the task ``LOST_ACTION_GRACE`` seconds ago (an
+admin reset it) → Error. Every read of a record goes through ``refresh``, so
 no reader sees a stale state.
 
 Rules (CloudStack VMSnapshotManagerImpl, KVM): a VM snapshot is taken of
@@ -33,6 +34,7 @@ Expunging. Every operation needs the VM with no task in progress.
 import datetime
 
 from oslo_log import log as logging
+from oslo_utils import timeutils
 from oslo_utils import uuidutils
 
 from nova_lite.compute import states
@@ -54,6 +56,10 @@ IN_PROGRESS = {
     REVERTING: (states.VM_SNAPSHOT_REVERTING, 'revertToVMSnapshot'),
     EXPUNGING: (states.VM_SNAPSHOT_DELETING, 'deleteVMSnapshot'),
 }
+#: Seconds a record waits for the event of its action once its
+#: instance left the task; past it, an action never finished (the task
+#: was reset) makes the record Error.
+LOST_ACTION_GRACE = 60
 #: vm_states a VM snapshot can be taken or reverted in.
 STEADY = (states.ACTIVE, states.STOPPED)
 #: vm_states a VM snapshot can be deleted in.
@@ -167,7 +173,15 @@ class VMSnapshotActions:
             instance = instance_db.instance_get(ctx, row['instance_uuid'])
         except exception.InstanceNotFound:
             return 'Error'
-        return None if instance.task_state == task else 'Error'
+        if instance.task_state == task:
+            return None
+        # The conductor clears the task before it records the event that
+        # finishes the action (two writes): wait a while for it.
+        changed = row['updated_at'] or row['created_at']
+        if timeutils.utcnow() - changed < datetime.timedelta(
+                seconds=LOST_ACTION_GRACE):
+            return None
+        return 'Error'
 
     # --------------------------------------------------------------- checks
 
