@@ -209,6 +209,16 @@ class VMSnapshotsTest(test_vm_images.VMImagesTest):
         self.assertEqual((states.ACTIVE, None),
                          (instance.vm_state, instance.task_state))
 
+    def test_task_reset_without_event_errors_after_grace(self):
+        self.hold = True
+        self.create(name='lost', snapshotmemory='true')
+        instance_db.instance_update(self.api.admin_context, self.vm,
+                                    {'task_state': None})
+        self.assertEqual('Creating', self.snapshots()[0]['state'])
+        self.useFixture(fixtures.MonkeyPatch(
+            'nova_lite.compute.vm_snapshots.LOST_ACTION_GRACE', -1))
+        self.assertEqual('Error', self.snapshots()[0]['state'])
+
     def manager_recovery(self, row):
         from nova_lite.compute import recovery
         action = recovery.RECOVERY.get((row.vm_state, row.task_state))
