@@ -78,7 +78,7 @@ def snapshot_name(instance_name, now=None):
     """The internal name of a new VM snapshot: ``<instance name>_VS_
     <UTC yyyymmddHHMMSS>`` (CloudStack names them after the VM's
     instance name and the time); the default display name."""
-    now = now or datetime.datetime.utcnow()
+    now = now or timeutils.utcnow()
     return '%s_VS_%s' % (instance_name, now.strftime('%Y%m%d%H%M%S'))
 
 

@@ -16,8 +16,9 @@ The check:
    boot line);
 5. stop and start: ``<A> BOOT 2`` again, not 3: the disk went back to
    the snapshot's count of 1;
-6. deleteVMSnapshot, then the VM is expunged (libvirt undefines a
-   domain with snapshots only with SNAPSHOTS_METADATA);
+6. deleteVMSnapshot (gone from libvirt too); another VM snapshot, then
+   the VM is expunged with it (libvirt undefines a domain with
+   snapshots only with SNAPSHOTS_METADATA): no domain, no snapshot;
 7. registerTemplate from an HTTP server of this test on 127.0.0.1
    serving the tiny guest's qcow2: Download Complete; its kernel and
    ramdisk are set through the image API (a URL template is a disk
@@ -79,7 +80,8 @@ class TestCloudStackRealGuest(testtools.TestCase):
             'mysql', hosts=(real.HOST,), connection_uri=real.URI,
             files_dir=files_dir, keystone=True,
             conf={('libvirt', 'virt_type'): 'qemu',
-                  ('DEFAULT', 'force_config_drive'): 'true'}))
+                  ('DEFAULT', 'force_config_drive'): 'true',
+                  ('cloudstack', 'allow_user_expunge_recover_vm'): 'true'}))
         key, secret = cs_fixture.register_keys(
             self.stack, 'demo', self.stack.projects['demo'])
         self.api = cs_client.CloudStack(self.stack.api_url + '/client/api',
@@ -169,7 +171,16 @@ class TestCloudStackRealGuest(testtools.TestCase):
         self.phase('disk count came back')
         self.assertEqual({'success': True}, self.job(
             self.api.deleteVMSnapshot(vmsnapshotid=snap['id'])))
+        self.assertNotIn(snap['id'], real.virsh(
+            'snapshot-list', 'instance-%s' % vm_id, '--name'))
+        # Expunged with a VM snapshot still there: the domain goes with
+        # its snapshot metadata.
+        self.job(self.api.createVMSnapshot(
+            virtualmachineid=vm_id, name='kept', snapshotmemory='true'))
         self.job(self.api.destroyVirtualMachine(id=vm_id, expunge='true'))
+        self.assertNotIn('instance-%s' % vm_id,
+                         real.virsh('list', '--all', '--name'))
+        self.assertEqual({}, self.api.listVMSnapshot(virtualmachineid=vm_id))
         self.register_and_boot(disk)
 
     def register_and_boot(self, first_disk):
