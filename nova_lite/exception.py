@@ -71,6 +71,10 @@ class ImageNotFound(NotFound):
     msg_fmt = 'Image %(image_id)s could not be found.'
 
 
+class VMSnapshotNotFound(NotFound):
+    msg_fmt = 'VM snapshot %(vm_snapshot_id)s could not be found.'
+
+
 class ImageMemberNotFound(NotFound):
     msg_fmt = 'Member %(member)s of image %(image_id)s could not be found.'
 

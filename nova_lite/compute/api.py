@@ -31,6 +31,7 @@ from nova_lite.compute import states
 from nova_lite.compute import tags as instance_tags
 from nova_lite.compute import topology
 from nova_lite.compute import update_events
+from nova_lite.compute import vm_snapshots
 from nova_lite.compute import zone_pinning
 from nova_lite.conductor import rpcapi as conductor_rpcapi
 from nova_lite.db import instances as instance_db
@@ -89,7 +90,7 @@ def new_reservation_id():
 class API(api_resize.ResizeActions, api_lifecycle_power.LifecyclePowerActions,
           api_actions.ServerActions, api_rebuild.RebuildActions,
           api_snapshot.SnapshotActions, api_rescue.RescueActions,
-          api_shelve.ShelveActions):
+          api_shelve.ShelveActions, vm_snapshots.VMSnapshotActions):
     """Server operations for the compute and CloudStack APIs."""
 
     def __init__(self):

@@ -25,6 +25,7 @@ from nova_lite.compute.lifecycle import snapshot as lifecycle_snapshot
 from nova_lite.compute.lifecycle import resize as resize_steps
 from nova_lite.compute.lifecycle import power_ops
 from nova_lite.compute.lifecycle import shelve as lifecycle_shelve
+from nova_lite.compute.lifecycle import vm_snapshot as lifecycle_vm_snapshot
 from nova_lite.compute import power
 from nova_lite.compute import recovery
 from nova_lite.compute import resource_tracker
@@ -53,14 +54,16 @@ class ComputeManager(resize_steps.ResizeManager, power_ops.PowerOpsMixin,
                      service.Manager, lifecycle_rebuild.RebuildMixin,
                      lifecycle_snapshot.SnapshotMixin,
                      lifecycle_rescue.RescueMixin,
-                     lifecycle_shelve.ShelveMixin):
+                     lifecycle_shelve.ShelveMixin,
+                     lifecycle_vm_snapshot.VMSnapshotMixin):
     """RPC endpoint of ``compute.<host>`` (pause, suspend, soft delete:
     1.4, ``compute.lifecycle.power_ops``; rebuild and snapshots: 1.5,
     ``compute.lifecycle``; resizes: 1.6, ``compute.lifecycle.resize``;
     shelve: 1.7, ``compute.lifecycle.shelve``; rescue: 1.8,
-    ``compute.lifecycle.rescue``)."""
+    ``compute.lifecycle.rescue``; CloudStack VM snapshots: 1.10,
+    ``compute.lifecycle.vm_snapshot``)."""
 
-    target = messaging.Target(version='1.8')
+    target = messaging.Target(version='1.10')
 
     def __init__(self, host, driver=None):
         super().__init__(host)

@@ -13,6 +13,7 @@ from nova_lite.compute.lifecycle import recovery as lifecycle_recovery
 from nova_lite.compute.lifecycle import power_ops
 from nova_lite.compute.lifecycle import rescue as lifecycle_rescue
 from nova_lite.compute.lifecycle import shelve as lifecycle_shelve
+from nova_lite.compute.lifecycle import vm_snapshot
 from nova_lite.compute import states
 
 LOG = logging.getLogger(__name__)
@@ -76,6 +77,8 @@ RECOVERY.update(power_ops.RECOVERY)
 RECOVERY.update(lifecycle_rescue.RECOVERY)
 # Shelve, offload and unshelve (doc/lifecycle-shelve.md).
 RECOVERY.update(lifecycle_shelve.RECOVERY)
+# CloudStack VM snapshots: task cleared, the snapshot becomes Error.
+RECOVERY.update(vm_snapshot.RECOVERY)
 
 
 def recover_host(ctxt, manager):

@@ -15,6 +15,8 @@ History:
     1.7 - shelve_instance, shelve_offload_instance, unshelve_instance
           (``rpcapi_shelve``)
     1.8 - rescue_instance, unrescue_instance (``compute.lifecycle.rescue``)
+    1.10 - vm_snapshot_create, vm_snapshot_revert, vm_snapshot_delete
+           (CloudStack VM snapshots, ``compute.lifecycle.vm_snapshot``)
 """
 import oslo_messaging as messaging
 
@@ -26,7 +28,7 @@ TOPIC = 'compute'
 
 
 class ComputeAPI(rpcapi_resize.ResizeAPI, rpcapi_shelve.ShelveAPI):
-    VERSION = '1.8'
+    VERSION = '1.10'
 
     def __init__(self):
         self.client = rpc.get_client(messaging.Target(topic=TOPIC,
@@ -157,3 +159,29 @@ class ComputeAPI(rpcapi_resize.ResizeAPI, rpcapi_shelve.ShelveAPI):
         → ACTIVE)."""
         self._prepare(host, '1.8').cast(context, 'unrescue_instance',
                                         instance_uuid=instance_uuid)
+
+    def _vm_snapshot_cast(self, context, host, method, **kwargs):
+        self._prepare(host, '1.10').cast(context, method, **kwargs)
+
+    def vm_snapshot_create(self, context, host, instance_uuid, snapshot_id,
+                           memory):
+        """Cast (1.10): take the VM snapshot ``snapshot_id`` of the guest,
+        with its memory when ``memory`` (the instance's task_state is
+        ``vm_snapshotting`` already)."""
+        self._vm_snapshot_cast(context, host, 'vm_snapshot_create',
+                               instance_uuid=instance_uuid,
+                               snapshot_id=snapshot_id, memory=memory)
+
+    def vm_snapshot_revert(self, context, host, instance_uuid, snapshot_id,
+                           memory):
+        """Cast (1.10): revert the guest to VM snapshot ``snapshot_id``
+        (``memory``: a DiskAndMemory snapshot, the guest runs after)."""
+        self._vm_snapshot_cast(context, host, 'vm_snapshot_revert',
+                               instance_uuid=instance_uuid,
+                               snapshot_id=snapshot_id, memory=memory)
+
+    def vm_snapshot_delete(self, context, host, instance_uuid, snapshot_id):
+        """Cast (1.10): remove VM snapshot ``snapshot_id`` of the guest."""
+        self._vm_snapshot_cast(context, host, 'vm_snapshot_delete',
+                               instance_uuid=instance_uuid,
+                               snapshot_id=snapshot_id)

@@ -95,6 +95,10 @@ cloudstack_opts = [
                      'recoverVirtualMachine and expungeVirtualMachine and '
                      'destroy with expunge=true (CloudStack '
                      'allow.user.expunge.recover.vm).'),
+    cfg.IntOpt('vm_snapshot_max', default=10, min=1,
+               help='Most VM snapshots one VM may have (CloudStack '
+                    'vmsnapshot.max); createVMSnapshot beyond it fails '
+                    'with 431. See doc/cloudstack.md "VM snapshots".'),
     cfg.StrOpt('version', default='4.19.0',
                help='CloudStack API version reported by listCapabilities '
                     'and in XML responses.'),

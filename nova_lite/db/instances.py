@@ -15,6 +15,7 @@ import sqlalchemy as sa
 from nova_lite.db import instance_faults
 from nova_lite.db import models
 from nova_lite.db import tags as tag_db
+from nova_lite.db import vm_snapshots as vm_snapshot_db
 from nova_lite.db.session import reader
 from nova_lite.db.session import Record
 from nova_lite.db.session import retry_on_deadlock
@@ -393,8 +394,8 @@ def instance_update(context, instance_uuid, values,
 @retry_on_deadlock
 def instance_destroy(context, instance_uuid, expected_host=_UNSET,
                      expected_task_state=_UNSET):
-    """Soft-delete a live instance and its metadata (vm_state deleted);
-    its tags are deleted.
+    """Soft-delete a live instance, its metadata and its VM snapshots
+    (vm_state deleted); its tags are deleted.
 
     :returns: True if this call deleted it, False if it was already gone
         or no longer matches the expected host/task_state
@@ -417,6 +418,8 @@ def instance_destroy(context, instance_uuid, expected_host=_UNSET,
             deleted=meta.id, deleted_at=now))
         session.execute(sa.delete(models.Tag).where(
             models.Tag.resource_id == instance_uuid))
+        vm_snapshot_db.vm_snapshots_destroy_for_instance(
+            session, instance_uuid, now)
         return True
 
 

@@ -1,6 +1,6 @@
 """SQL of ``nova-lite-manage db purge``: hard deletion of soft-deleted
-instances with their metadata, faults, actions, events and group
-memberships, in batches.
+instances with their metadata, faults, actions, events, group
+memberships and VM snapshots, in batches.
 """
 import sqlalchemy as sa
 
@@ -28,6 +28,8 @@ def _purge_instances_batch(session, before, batch_size):
         models.InstanceMetadata.instance_uuid.in_(uuids)))
     session.execute(sa.delete(models.InstanceGroupMember).where(
         models.InstanceGroupMember.instance_uuid.in_(uuids)))
+    session.execute(sa.delete(models.VMSnapshot).where(
+        models.VMSnapshot.instance_uuid.in_(uuids)))
     session.execute(sa.delete(inst).where(inst.uuid.in_(uuids)))
     return len(uuids)
 

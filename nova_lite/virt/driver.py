@@ -103,6 +103,33 @@ class ComputeDriver(abc.ABC):
     def power_on(self, context, instance, network_info):
         """Start a stopped guest."""
 
+    def vm_snapshot_create(self, instance, snapshot_id, memory):
+        """Take the VM snapshot ``snapshot_id`` of the guest, kept by the
+        hypervisor (CloudStack createVMSnapshot): with ``memory`` of a
+        running guest (it runs on), else of a stopped guest's disk.
+
+        :raises: InstanceNotFound; InstanceInvalidState when the guest is
+            not in the power state the kind needs; NotImplementedError
+        """
+        raise NotImplementedError()
+
+    def vm_snapshot_revert(self, instance, snapshot_id, memory):
+        """Bring the guest back to VM snapshot ``snapshot_id``: running
+        from its memory when ``memory``, else a stopped guest with the
+        snapshot's disk.
+
+        :raises: InstanceNotFound; VMSnapshotNotFound; NotImplementedError
+        """
+        raise NotImplementedError()
+
+    def vm_snapshot_delete(self, instance, snapshot_id):
+        """Remove VM snapshot ``snapshot_id`` of the guest; a missing one
+        (or a missing guest) is not an error.
+
+        :raises: NotImplementedError
+        """
+        raise NotImplementedError()
+
     def pause(self, instance):
         """Freeze the running guest in memory (power_state paused); a
         paused guest is left as is.

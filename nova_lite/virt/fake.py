@@ -22,12 +22,13 @@ from nova_lite.virt import diagnostics
 from nova_lite.virt import driver
 from nova_lite.virt import fake_rescue
 from nova_lite.virt import fake_resize
+from nova_lite.virt import fake_vm_snapshot
 
 CONF = cfg.CONF
 
 
 class FakeDriver(fake_resize.FakeResizeMixin, fake_rescue.FakeRescueMixin,
-                 driver.ComputeDriver):
+                 fake_vm_snapshot.FakeVMSnapshotMixin, driver.ComputeDriver):
     """In-memory guests; capacity from the ``[fake]`` options."""
 
     spawn_delay_opt = 'spawn_delay'
@@ -126,6 +127,7 @@ class FakeDriver(fake_resize.FakeResizeMixin, fake_rescue.FakeRescueMixin,
         with self._lock:
             self._guests.pop(instance.uuid, None)
             self._resize_state().pop(instance.uuid, None)
+            self._vm_snapshot_state().pop(instance.uuid, None)
 
     def _guest(self, instance):
         try:

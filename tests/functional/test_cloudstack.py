@@ -8,10 +8,13 @@ async jobs polled to completion, the same servers seen through the
 compute API, and refused requests that change nothing.
 """
 import datetime
+import functools
+import http.server
 import json
 import os
 import subprocess
 import sys
+import threading
 import time
 
 from cs import client as cs_client
@@ -30,9 +33,11 @@ JOB_TIMEOUT = 90  # seconds
 
 
 def keystone_conf(ks):
-    """[api] and [keystone_authtoken] of a stack using Keystone ``ks``."""
+    """[api], [keystone_authtoken] and [service_user] (computes upload
+    snapshots, createTemplate, as the service user) of a stack using
+    Keystone ``ks``."""
     group = 'keystone_authtoken'
-    return {
+    conf = {
         ('api', 'auth_strategy'): 'keystone',
         (group, 'auth_type'): 'password', (group, 'auth_url'): ks.auth_url,
         (group, 'username'): ks.service_user,
@@ -45,6 +50,10 @@ def keystone_conf(ks):
         (group, 'service_token_roles_required'): 'true',
         (group, 'http_connect_timeout'): 10,
     }
+    for name in ('auth_type', 'auth_url', 'username', 'password',
+                 'project_name', 'user_domain_name', 'project_domain_name'):
+        conf[('service_user', name)] = conf[(group, name)]
+    return conf
 
 
 class CloudStackAPITest(testtools.TestCase):
@@ -401,6 +410,93 @@ class CloudStackAPITest(testtools.TestCase):
         self.assertTrue(api.deleteSSHKeyPair(name='cs-key')['success'])
         self.assertEqual({}, api.listSSHKeyPairs(name='cs-key'))
 
+
+    def test_vm_snapshots_and_templates(self):
+        """createVMSnapshot → revertToVMSnapshot → deleteVMSnapshot,
+        createTemplate then a deploy from it, registerTemplate from an
+        HTTP server on this machine then a deploy from it: each async
+        job answers the documented object."""
+        api = self.cs()
+        deployed = self.deploy(api, 'cs-snap')
+        self.assertEqual(1, self.wait_job(api, deployed['jobid'])[
+            'jobstatus'])
+        vm_id = deployed['id']
+        created = api.createVMSnapshot(virtualmachineid=vm_id, name='s1',
+                                       snapshotmemory='true')
+        job = self.wait_job(api, created['jobid'])
+        self.assertEqual(1, job['jobstatus'], job)
+        snap = job['jobresult']['vmsnapshot']
+        self.assertEqual((created['id'], 's1', 'Ready', 'DiskAndMemory',
+                          True, vm_id),
+                         (snap['id'], snap['displayname'], snap['state'],
+                          snap['type'], snap['current'],
+                          snap['virtualmachineid']))
+        listed = api.listVMSnapshot(virtualmachineid=vm_id)
+        self.assertEqual([snap['id']],
+                         [s['id'] for s in listed['vmSnapshot']])
+        job = self.wait_job(api, api.revertToVMSnapshot(
+            vmsnapshotid=snap['id'])['jobid'])
+        self.assertEqual((1, 'Running'), (
+            job['jobstatus'], job['jobresult']['virtualmachine']['state']))
+        job = self.wait_job(api, api.deleteVMSnapshot(
+            vmsnapshotid=snap['id'])['jobid'])
+        self.assertEqual({'success': True}, job['jobresult'])
+        self.assertEqual({}, api.listVMSnapshot(virtualmachineid=vm_id))
+        # createTemplate from the stopped VM, then deploy from it.
+        self.wait_job(api, api.stopVirtualMachine(id=vm_id)['jobid'])
+        made = api.createTemplate(name='cs-tpl', virtualmachineid=vm_id)
+        template = self.wait_job(api, made['jobid'])['jobresult'][
+            'template']
+        self.assertEqual((made['id'], True), (template['id'],
+                                              template['isready']))
+        self.deploy_from(api, template['id'], 'cs-from-tpl')
+        # registerTemplate from an HTTP server of this test.
+        url = self.serve_file(b'QFI\xfb' + b'\0' * 508)
+        zone = api.listZones()['zone'][0]
+        registered = api.registerTemplate(
+            name='cs-url', displaytext='from a URL', url=url,
+            format='QCOW2', hypervisor='KVM', zoneid=zone['id'])[
+            'template'][0]
+        self.assertEqual('Download In Progress', registered['status'])
+        deadline = time.monotonic() + JOB_TIMEOUT
+        while True:
+            found = api.listTemplates(templatefilter='self',
+                                      id=registered['id'])['template'][0]
+            if found['isready'] or time.monotonic() > deadline:
+                break
+            time.sleep(0.3)
+        self.assertEqual((True, 'Download Complete'),
+                         (found['isready'], found['status']))
+        self.deploy_from(api, registered['id'], 'cs-from-url')
+
+    def deploy_from(self, api, template_id, name):
+        zone, offering, _template = self.catalog(api)
+        deployed = api.deployVirtualMachine(
+            serviceofferingid=offering['id'], templateid=template_id,
+            zoneid=zone['id'], name=name)
+        job = self.wait_job(api, deployed['jobid'])
+        self.assertEqual((1, template_id), (
+            job['jobstatus'], job['jobresult']['virtualmachine'][
+                'templateid']), job)
+        self.wait_job(api, api.destroyVirtualMachine(
+            id=deployed['id'], expunge='true')['jobid'])
+
+    def serve_file(self, data):
+        """A URL on 127.0.0.1 serving ``data`` (until the test ends)."""
+        served = self.useFixture(fixtures.TempDir()).path
+        with open(os.path.join(served, 'image.qcow2'), 'wb') as f:
+            f.write(data)
+        handler = functools.partial(_QuietHandler, directory=served)
+        server = http.server.ThreadingHTTPServer(('127.0.0.1', 0), handler)
+        threading.Thread(target=server.serve_forever, daemon=True).start()
+        self.addCleanup(server.server_close)
+        self.addCleanup(server.shutdown)
+        return 'http://127.0.0.1:%d/image.qcow2' % server.server_address[1]
+
+
+class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, *args):
+        pass
 
 class _StackDetails(fixtures.Fixture):
     """Attach the stack's process logs to each test's details."""

@@ -122,6 +122,25 @@ def service_offering(flavor, cpu_speed):
     }
 
 
+#: Image status → template ``status`` (CloudStack's download states);
+#: a killed image adds why (its ``import_error`` property).
+TEMPLATE_STATUS = {'active': 'Download Complete',
+                   'queued': 'Download In Progress',
+                   'saving': 'Download In Progress',
+                   'importing': 'Download In Progress',
+                   'killed': 'Download Failed'}
+
+
+def template_status(image):
+    """The ``status`` of a template of ``image`` (``TEMPLATE_STATUS``;
+    another image status as it is)."""
+    status = TEMPLATE_STATUS.get(image['status'], image['status'])
+    error = (image.get('properties') or {}).get('import_error')
+    if image['status'] == 'killed' and error:
+        status = '%s: %s' % (status, error)
+    return status
+
+
 def template(image, zone_name, own_project):
     """A ``listTemplates`` template from an image dict."""
     ready = image['status'] == 'active'
@@ -131,7 +150,7 @@ def template(image, zone_name, own_project):
         'ispublic': image['visibility'] == 'public',
         'isfeatured': image['visibility'] == 'public',
         'isready': ready,
-        'status': 'Download Complete' if ready else image['status'],
+        'status': template_status(image),
         'format': (image.get('disk_format') or 'raw').upper(),
         'hypervisor': 'KVM', 'size': image.get('size'),
         'checksum': image.get('checksum'),

@@ -38,6 +38,7 @@ from nova_lite.virt.libvirt import rescue as libvirt_rescue
 from nova_lite.virt.libvirt import snapshot as libvirt_snapshot
 from nova_lite.virt.libvirt import resize as libvirt_resize
 from nova_lite.virt.libvirt import vif
+from nova_lite.virt.libvirt import vm_snapshot as libvirt_vm_snapshot
 
 CONF = nova_lite.conf.CONF
 LOG = logging.getLogger(__name__)
@@ -205,6 +206,37 @@ class LibvirtDriver(driver.ComputeDriver):
             libvirt_snapshot.remove(copy)
         LOG.info('Snapshot of %s uploaded into image %s', instance.uuid,
                  image_id)
+
+    # -- VM snapshots (see the ``vm_snapshot`` module) ---------------------
+
+    def vm_snapshot_create(self, instance, snapshot_id, memory):
+        """An internal snapshot of the guest's qcow2 root disk (with its
+        memory when ``memory``).
+
+        :raises: InstanceNotFound, InstanceInvalidState, libvirtError
+        """
+        libvirt_vm_snapshot.create(self._lookup(instance), snapshot_id,
+                                   memory)
+
+    def vm_snapshot_revert(self, instance, snapshot_id, memory):
+        """Revert the guest to its internal snapshot ``snapshot_id``.
+
+        :raises: InstanceNotFound, VMSnapshotNotFound, libvirtError
+        """
+        libvirt_vm_snapshot.revert(self._lookup(instance), snapshot_id,
+                                   memory)
+
+    def vm_snapshot_delete(self, instance, snapshot_id):
+        """Remove the internal snapshot (a missing one, or guest, is
+        fine).
+
+        :raises: libvirtError
+        """
+        try:
+            dom = self._lookup(instance)
+        except exception.InstanceNotFound:
+            return
+        libvirt_vm_snapshot.delete(dom, snapshot_id)
 
     # -- guest operations --------------------------------------------------
 

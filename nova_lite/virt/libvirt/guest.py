@@ -114,9 +114,14 @@ def stop(dom):
 
 
 def undefine(dom):
-    """Remove a stopped domain's definition; already gone is fine."""
+    """Remove a stopped domain's definition with its managed save image
+    and its snapshots' metadata (libvirt refuses to undefine a domain
+    that has snapshots without ``VIR_DOMAIN_UNDEFINE_SNAPSHOTS_METADATA``;
+    the snapshots' data is in its disk, removed with the instance
+    directory); already gone is fine."""
     try:
-        dom.undefineFlags(libvirt.VIR_DOMAIN_UNDEFINE_MANAGED_SAVE)
+        dom.undefineFlags(libvirt.VIR_DOMAIN_UNDEFINE_MANAGED_SAVE
+                          | libvirt.VIR_DOMAIN_UNDEFINE_SNAPSHOTS_METADATA)
     except libvirt.libvirtError as exc:
         if error_code(exc) != libvirt.VIR_ERR_NO_DOMAIN:
             raise

@@ -1,6 +1,7 @@
 """Versions of the compute RPC API: each client method prepares the
 version that added it (1.2 get_instance_diagnostics, 1.3 cache_images,
-1.4 pause/suspend/soft delete, 1.8 rescue/unrescue),
+1.4 pause/suspend/soft delete, 1.8 rescue/unrescue,
+1.10 VM snapshots),
 the client's cap is the latest, and the manager serves it."""
 from unittest import mock
 
@@ -21,7 +22,7 @@ class TestComputeVersions(testtools.TestCase):
         self.api = rpcapi.ComputeAPI()
 
     def test_latest_version_is_served(self):
-        self.assertEqual('1.8', rpcapi.ComputeAPI.VERSION)
+        self.assertEqual('1.10', rpcapi.ComputeAPI.VERSION)
         self.assertEqual(rpcapi.ComputeAPI.VERSION,
                          manager.ComputeManager.target.version)
 
@@ -92,3 +93,21 @@ class TestComputeVersions(testtools.TestCase):
         for name in ('shelve_instance', 'shelve_offload_instance',
                      'unshelve_instance', 'offload_shelved_instances'):
             self.assertTrue(callable(getattr(manager.ComputeManager, name)))
+
+    def test_vm_snapshot_casts_are_1_10(self):
+        calls = (('vm_snapshot_create', ('snap-1', True),
+                  {'snapshot_id': 'snap-1', 'memory': True}),
+                 ('vm_snapshot_revert', ('snap-1', False),
+                  {'snapshot_id': 'snap-1', 'memory': False}),
+                 ('vm_snapshot_delete', ('snap-1',),
+                  {'snapshot_id': 'snap-1'}))
+        for method, args, kwargs in calls:
+            self.client.reset_mock()
+            getattr(self.api, method)(mock.sentinel.ctx, 'node1', 'uuid-1',
+                                      *args)
+            self.client.prepare.assert_called_once_with(server='node1',
+                                                        version='1.10')
+            self.client.prepare.return_value.cast.assert_called_once_with(
+                mock.sentinel.ctx, method, instance_uuid='uuid-1', **kwargs)
+            self.assertTrue(callable(getattr(manager.ComputeManager,
+                                             method)))

@@ -9,9 +9,11 @@ from nova_lite.api.cloudstack.commands import events  # noqa: F401
 from nova_lite.api.cloudstack.commands import keypairs  # noqa: F401
 from nova_lite.api.cloudstack.commands import resource_limits  # noqa: F401
 from nova_lite.api.cloudstack.commands import template_permissions  # noqa: F401,E501
+from nova_lite.api.cloudstack.commands import template_register  # noqa: F401
 from nova_lite.api.cloudstack.commands import usage  # noqa: F401
 from nova_lite.api.cloudstack.commands import vm_access  # noqa: F401
 from nova_lite.api.cloudstack.commands import vm_images  # noqa: F401
 from nova_lite.api.cloudstack.commands import vm_scale  # noqa: F401
+from nova_lite.api.cloudstack.commands import vm_snapshots  # noqa: F401
 from nova_lite.api.cloudstack.commands import vm_lifecycle  # noqa: F401
 from nova_lite.api.cloudstack.commands import vms  # noqa: F401

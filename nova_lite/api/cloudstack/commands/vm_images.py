@@ -7,7 +7,8 @@ image service.
 * restoreVirtualMachine (async): the VM's root disk made again from its
   template, or from ``templateid`` (the compute API's rebuild); the job
   ends when the ``rebuild`` instance action finishes: 1 with the VM, 2
-  when it failed (the VM is then in Error with the fault).
+  when it failed (the VM is then in Error with the fault). A VM with
+  VM snapshots is refused (431), as CloudStack refuses it.
 * createTemplate (async): a template (private image of the caller's
   project, ``image_type`` snapshot) from a stopped VM's ROOT volume.
   nova_lite has no volume API: a VM's ROOT volume has the VM's id (its
@@ -19,6 +20,7 @@ image service.
   owns (531 otherwise; 431 for an unknown one, 530 for a protected one).
 """
 from nova_lite.api.cloudstack.commands import catalog
+from nova_lite.api.cloudstack.commands import vm_snapshots
 from nova_lite.api.cloudstack.commands import vms
 from nova_lite.api.cloudstack import errors
 from nova_lite.api.cloudstack import jobs
@@ -57,6 +59,7 @@ def restore_virtual_machine(request):
     rebuild)."""
     instance = vms.get_instance(request, 'virtualmachineid')
     _authorize_on(request, SERVERS % 'rebuild', instance)
+    vm_snapshots.refuse_if_snapshots(request, instance, 'restore')
     template = request.params['templateid'] or instance.image_ref
     try:
         request.compute_api.rebuild(request.context, instance.uuid,

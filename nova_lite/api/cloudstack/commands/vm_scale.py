@@ -19,6 +19,7 @@ started again when it ran. doc/lifecycle-resize.md has the mapping.
 """
 import time
 
+from nova_lite.api.cloudstack.commands import vm_snapshots
 from nova_lite.api.cloudstack.commands import vms
 from nova_lite.api.cloudstack import errors
 from nova_lite.api.cloudstack import jobs
@@ -56,7 +57,8 @@ def _start(request, allowed):
     """Check and start the resize of the ``id`` VM; the instance.
 
     :raises: InvalidParameter (431) when the VM is not in ``allowed``
-        vm_states or the offering is unknown; the engine's errors
+        vm_states, has VM snapshots (as CloudStack refuses) or the
+        offering is unknown; the engine's errors
         (``errors.from_exception``)
     """
     instance = vms.get_instance(request)
@@ -67,6 +69,8 @@ def _start(request, allowed):
             'Unable to execute API command %s: virtual machine %s is %s' % (
                 request.command.name.lower(), instance.uuid,
                 views.vm_state(instance.vm_state, instance.task_state)))
+    vm_snapshots.refuse_if_snapshots(request, instance,
+                                     'change the service offering of')
     try:
         request.compute_api.resize(request.context, instance.uuid,
                                    request.params['serviceofferingid'])
