@@ -5,8 +5,8 @@ and CloudStack's createTemplate.
 
 ``SnapshotActions`` is mixed into ``nova_lite.compute.api.API`` (it uses
 ``self.get``, ``self.images`` and ``self.compute``). The API checks the
-server (not locked for non-admins: 409; ACTIVE or STOPPED with no task:
-409), creates the image record ``queued`` in the image service, sets
+server (not locked for non-admins: 409; ACTIVE, STOPPED, PAUSED or
+SUSPENDED with no task: 409), creates the image record ``queued`` in the image service, sets
 the server's task_state (``image_snapshot``, ``image_backup``) with a
 conditional write, records an instance action (``createImage``,
 ``createBackup``) and casts the snapshot to the server's compute
@@ -34,9 +34,10 @@ from nova_lite import exception
 
 LOG = logging.getLogger(__name__)
 
-#: vm_states a server may be snapshotted from (Nova: ACTIVE, STOPPED,
-#: PAUSED, SUSPENDED; nova_lite has the first two).
-SNAPSHOT_VM_STATES = (states.ACTIVE, states.STOPPED)
+#: vm_states a server may be snapshotted or backed up from (as Nova's
+#: compute API ``snapshot``/``backup``; the vm_state is unchanged).
+SNAPSHOT_VM_STATES = (states.ACTIVE, states.STOPPED, states.VM_PAUSED,
+                      states.VM_SUSPENDED)
 
 #: Base image properties a snapshot does not inherit: they describe the
 #: base image itself (its type, origin, signature, tags, hiddenness).
@@ -122,7 +123,7 @@ class SnapshotActions:
     @staticmethod
     def _check_snapshot_state(instance, action):
         """:raises: InstanceInvalidState (409) unless the server is on a
-        host, ACTIVE or STOPPED, with no task"""
+        host, in ``SNAPSHOT_VM_STATES``, with no task"""
         if instance.vm_state not in SNAPSHOT_VM_STATES or \
                 instance.host is None:
             raise exception.InstanceInvalidState(

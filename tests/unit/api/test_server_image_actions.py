@@ -251,6 +251,24 @@ class SnapshotTest(_ImageActionsTestCase):
             self.api.admin_context)]
         self.assertNotIn('s', names)
 
+    def test_paused_and_suspended_servers_accepted(self):
+        # Nova's createImage/createBackup states: ACTIVE, STOPPED,
+        # PAUSED, SUSPENDED.
+        for vm_state in (states.VM_PAUSED, states.VM_SUSPENDED):
+            self.set_instance(self.server_id, task_state=None,
+                              vm_state=vm_state)
+            resp = self.post(self.path, {'createImage': {'name': 's'}})
+            self.assertEqual(202, resp.status_code,
+                             resp.get_data(as_text=True))
+            row = self.instance()
+            self.assertEqual((vm_state, states.IMAGE_SNAPSHOT),
+                             (row.vm_state, row.task_state))
+        self.set_instance(self.server_id, task_state=None,
+                          vm_state=states.BUILDING)
+        self.assertFault(self.post(self.path, {'createBackup': {
+            'name': 'b', 'backup_type': 'd', 'rotation': 1}}), 409,
+            'conflictingRequest')
+
     def test_policies(self):
         self.assertFault(self.post(self.path, {'createImage': {
             'name': 's'}}, fakes.READER), 403, 'forbidden')
