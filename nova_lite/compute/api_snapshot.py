@@ -6,14 +6,14 @@ and CloudStack's createTemplate.
 ``SnapshotActions`` is mixed into ``nova_lite.compute.api.API`` (it uses
 ``self.get``, ``self.images`` and ``self.compute``). The API checks the
 server (not locked for non-admins: 409; ACTIVE, STOPPED, PAUSED or
-SUSPENDED with no task: 409), creates the image record ``queued`` in the image service, sets
-the server's task_state (``image_snapshot``, ``image_backup``) with a
-conditional write, records an instance action (``createImage``,
-``createBackup``) and casts the snapshot to the server's compute
-(``compute.lifecycle.snapshot``), which uploads the data through the
-image API (``queued`` → ``saving`` → ``active``) and, for a backup,
-deletes the instance's older backups of the same type beyond
-``rotation``.
+SUSPENDED with no task: 409), creates the image record ``queued`` in the
+image service, sets the server's task_state (``image_snapshot``,
+``image_backup``) with a conditional write, records an instance action
+(``createImage``, ``createBackup``) and casts the snapshot to the
+server's compute (``compute.lifecycle.snapshot``), which uploads the
+data through the image API (``queued`` → ``saving`` → ``active``) and,
+for a backup, deletes the instance's older backups of the same type
+beyond ``rotation``.
 
 The image: private, owned by the caller's project, ``qcow2``/``bare``,
 ``min_disk`` the server's root disk (GiB) and ``min_ram`` the base
