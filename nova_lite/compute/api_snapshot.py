@@ -21,8 +21,11 @@ image's, with the base image's properties (a kernel-booted image keeps
 its ``kernel_id``/``ramdisk_id``, so the snapshot boots like it) minus
 those describing another image, then ``image_type`` (``snapshot`` or
 ``backup``), ``instance_uuid``, ``base_image_ref``, ``user_id``,
-``owner_id`` (and ``backup_type`` for a backup) and the request's
-metadata. Images are not counted against compute quotas (as in Nova).
+``owner_id``, then the request's metadata (which wins over those, as
+the extra properties of Nova's snapshot and backup do: createImage
+with ``image_type: test`` makes an image of that type), then, for a
+backup, ``backup_type``. Images are not counted against compute quotas
+(as in Nova).
 """
 from oslo_log import log as logging
 
@@ -52,15 +55,14 @@ def snapshot_properties(base_properties, instance, context, image_type,
                         backup_type=None, metadata=None):
     """The ``properties`` of a snapshot image of ``instance`` (see the
     module doc): inherited, then the snapshot's own, then ``metadata``
-    (dict str → str; the request's, which may not override the
-    snapshot's own keys)."""
+    (dict str → str; the request's), then a backup's ``backup_type``."""
     props = {k: v for k, v in (base_properties or {}).items()
              if k not in NOT_INHERITED and not k.startswith('os_glance')}
-    props.update(metadata or {})
     props.update({'image_type': image_type, 'instance_uuid': instance.uuid,
                   'base_image_ref': instance.image_ref,
                   'user_id': context.user_id,
                   'owner_id': context.project_id})
+    props.update(metadata or {})
     if backup_type is not None:
         props['backup_type'] = backup_type
     return props

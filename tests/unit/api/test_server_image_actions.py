@@ -218,6 +218,25 @@ class SnapshotTest(_ImageActionsTestCase):
         self.assertEqual('virtio', props['hw_disk_bus'])
         self.assertNotIn('os_glance_tags', props)
 
+    def test_request_metadata_wins_but_not_over_backup_type(self):
+        # Nova: the extra properties (the request's metadata) have
+        # precedence over image_type, instance_uuid and user_id; a
+        # backup's backup_type is the request's backup_type.
+        resp = self.post(self.path, {'createImage': {
+            'name': 's', 'metadata': {'image_type': 'test'}}}, at('2.45'))
+        props = image_db.image_get(self.api.admin_context,
+                                   resp.json['image_id'])['properties']
+        self.assertEqual(('test', self.server_id), (props['image_type'],
+                                                    props['instance_uuid']))
+        self.set_instance(self.server_id, task_state=None)
+        resp = self.post(self.path, {'createBackup': {
+            'name': 'b', 'backup_type': 'daily', 'rotation': 1,
+            'metadata': {'backup_type': 'weekly'}}}, at('2.45'))
+        props = image_db.image_get(self.api.admin_context,
+                                   resp.json['image_id'])['properties']
+        self.assertEqual(('backup', 'daily'), (props['image_type'],
+                                               props['backup_type']))
+
     def test_backup(self):
         resp = self.post(self.path, {'createBackup': {
             'name': 'b', 'backup_type': 'daily', 'rotation': '2'}},
