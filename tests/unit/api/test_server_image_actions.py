@@ -169,6 +169,28 @@ class RebuildTest(_ImageActionsTestCase):
         self.assertEqual('rebuilding', new['OS-EXT-STS:task_state'])
         self.assertIn('server_groups', new)
 
+    def test_response_fields_by_microversion(self):
+        # Tempest's rebuild schemas: tags from 2.26, key_name from 2.54,
+        # user_data from 2.57 (Nova's server view before 2.75).
+        self.put('%s/%s/tags/t1' % (SERVERS, self.server_id), None,
+                 at('2.26'))
+        expected = {'2.25': {}, '2.26': {'tags': ['t1']},
+                    '2.54': {'tags': ['t1'], 'key_name': 'k'},
+                    '2.57': {'tags': ['t1'], 'key_name': 'k',
+                             'user_data': 'aGk='}}
+        for version, fields in expected.items():
+            self.set_instance(self.server_id, task_state=None,
+                              user_data='aGk=', key_name='k')
+            server = self.post(self.path, {'rebuild': {
+                'imageRef': NEW_IMAGE}}, at(version)).json['server']
+            self.assertEqual(fields, {k: server[k] for k in (
+                'tags', 'key_name', 'user_data') if k in server}, version)
+            self.assertNotIn('OS-EXT-STS:task_state', server)
+        updated = self.put('%s/%s' % (SERVERS, self.server_id), {
+            'server': {'name': 'n'}}, at('2.26')).json['server']
+        self.assertEqual(['t1'], updated['tags'])
+        self.assertNotIn('key_name', updated)
+
     def test_status_filter_rebuild(self):
         self.post(self.path, {'rebuild': {'imageRef': NEW_IMAGE}})
         other = self.create_server()
