@@ -216,6 +216,20 @@ class SnapshotTest(LifecycleTestCase):
         self.assertEqual([('compute_snapshot_instance', 'Error')],
                          self.events('createImage'))
 
+    def test_image_deleted_during_the_snapshot(self):
+        # Its owner may delete a queued or saving image (Tempest's
+        # test_delete_saving_image): the task is cleared, no fault.
+        self.images.fail_upload = exception.ImageNotFound(image_id='x')
+        self.snapshot({'createImage': {'name': 'snap'}})
+        row = self.row()
+        self.assertEqual((states.ACTIVE, None), (row.vm_state,
+                                                 row.task_state))
+        with db_session.reader(self.api.admin_context) as session:
+            self.assertEqual({}, fault_db.latest_faults(session,
+                                                        [self.server_id]))
+        self.assertEqual([('compute_snapshot_instance', 'Success')],
+                         self.events('createImage'))
+
     def test_backup_rotation(self):
         made = [self.snapshot({'createBackup': {
             'name': 'b%d' % n, 'backup_type': 'daily', 'rotation': 2}})
