@@ -59,6 +59,9 @@ _SERVER_LIST = _LIST + ('name', 'status', 'reservation_id', 'image',
                         'flavor', 'changes-since', 'host', 'all_tenants',
                         'deleted', 'ip', 'ip6')
 _FLAVOR_LIST = _LIST + ('is_public', 'minRam', 'minDisk')
+#: The compute image proxy's (``image_filters``; property-<key> too).
+_IMAGE_LIST = _LIST + ('name', 'status', 'server', 'type',
+                       'changes-since', 'minRam', 'minDisk')
 #: limit and marker are read from microversion 2.40 only.
 _USAGE = ('start', 'end') + _LIST
 
@@ -68,8 +71,8 @@ QUERY_PARAMETERS = {
     ('GET', '/v2.1/servers/detail'): _SERVER_LIST,
     ('GET', '/v2.1/flavors'): _FLAVOR_LIST,
     ('GET', '/v2.1/flavors/detail'): _FLAVOR_LIST,
-    ('GET', '/v2.1/images'): _LIST + ('name',),
-    ('GET', '/v2.1/images/detail'): _LIST + ('name',),
+    ('GET', '/v2.1/images'): _IMAGE_LIST,
+    ('GET', '/v2.1/images/detail'): _IMAGE_LIST,
     ('GET', '/v2.1/os-server-groups'): ('all_projects', 'limit', 'offset'),
     ('GET', '/v2.1/limits'): ('tenant_id',),
     ('GET', '/v2.1/os-quota-sets/{project_id}'): ('user_id',),

@@ -417,6 +417,7 @@ ROUTES = {
     ('GET', '/v2.1/images'): ('2.1', '2.35'),
     ('GET', '/v2.1/images/detail'): ('2.1', '2.35'),
     ('GET', '/v2.1/images/<image_id>'): ('2.1', '2.35'),
+    ('DELETE', '/v2.1/images/<image_id>'): ('2.1', '2.35'),
     ('GET', '/v2.1/os-networks'): ('2.1', '2.35'),
     ('GET', '/v2.1/os-networks/<network_id>'): ('2.1', '2.35'),
     ('GET', _HOSTS): ('2.1', '2.42'),

@@ -5,15 +5,15 @@ and CloudStack's createTemplate.
 
 ``SnapshotActions`` is mixed into ``nova_lite.compute.api.API`` (it uses
 ``self.get``, ``self.images`` and ``self.compute``). The API checks the
-server (not locked for non-admins: 409; ACTIVE or STOPPED with no task:
-409), creates the image record ``queued`` in the image service, sets
-the server's task_state (``image_snapshot``, ``image_backup``) with a
-conditional write, records an instance action (``createImage``,
-``createBackup``) and casts the snapshot to the server's compute
-(``compute.lifecycle.snapshot``), which uploads the data through the
-image API (``queued`` → ``saving`` → ``active``) and, for a backup,
-deletes the instance's older backups of the same type beyond
-``rotation``.
+server (not locked for non-admins: 409; ACTIVE, STOPPED, PAUSED or
+SUSPENDED with no task: 409), creates the image record ``queued`` in the
+image service, sets the server's task_state (``image_snapshot``,
+``image_backup``) with a conditional write, records an instance action
+(``createImage``, ``createBackup``) and casts the snapshot to the
+server's compute (``compute.lifecycle.snapshot``), which uploads the
+data through the image API (``queued`` → ``saving`` → ``active``) and,
+for a backup, deletes the instance's older backups of the same type
+beyond ``rotation``.
 
 The image: private, owned by the caller's project, ``qcow2``/``bare``,
 ``min_disk`` the server's root disk (GiB) and ``min_ram`` the base
@@ -21,8 +21,11 @@ image's, with the base image's properties (a kernel-booted image keeps
 its ``kernel_id``/``ramdisk_id``, so the snapshot boots like it) minus
 those describing another image, then ``image_type`` (``snapshot`` or
 ``backup``), ``instance_uuid``, ``base_image_ref``, ``user_id``,
-``owner_id`` (and ``backup_type`` for a backup) and the request's
-metadata. Images are not counted against compute quotas (as in Nova).
+``owner_id``, then the request's metadata (which wins over those, as
+the extra properties of Nova's snapshot and backup do: createImage
+with ``image_type: test`` makes an image of that type), then, for a
+backup, ``backup_type``. Images are not counted against compute quotas
+(as in Nova).
 """
 from oslo_log import log as logging
 
@@ -34,9 +37,10 @@ from nova_lite import exception
 
 LOG = logging.getLogger(__name__)
 
-#: vm_states a server may be snapshotted from (Nova: ACTIVE, STOPPED,
-#: PAUSED, SUSPENDED; nova_lite has the first two).
-SNAPSHOT_VM_STATES = (states.ACTIVE, states.STOPPED)
+#: vm_states a server may be snapshotted or backed up from (as Nova's
+#: compute API ``snapshot``/``backup``; the vm_state is unchanged).
+SNAPSHOT_VM_STATES = (states.ACTIVE, states.STOPPED, states.VM_PAUSED,
+                      states.VM_SUSPENDED)
 
 #: Base image properties a snapshot does not inherit: they describe the
 #: base image itself (its type, origin, signature, tags, hiddenness).
@@ -51,15 +55,14 @@ def snapshot_properties(base_properties, instance, context, image_type,
                         backup_type=None, metadata=None):
     """The ``properties`` of a snapshot image of ``instance`` (see the
     module doc): inherited, then the snapshot's own, then ``metadata``
-    (dict str → str; the request's, which may not override the
-    snapshot's own keys)."""
+    (dict str → str; the request's), then a backup's ``backup_type``."""
     props = {k: v for k, v in (base_properties or {}).items()
              if k not in NOT_INHERITED and not k.startswith('os_glance')}
-    props.update(metadata or {})
     props.update({'image_type': image_type, 'instance_uuid': instance.uuid,
                   'base_image_ref': instance.image_ref,
                   'user_id': context.user_id,
                   'owner_id': context.project_id})
+    props.update(metadata or {})
     if backup_type is not None:
         props['backup_type'] = backup_type
     return props
@@ -122,7 +125,7 @@ class SnapshotActions:
     @staticmethod
     def _check_snapshot_state(instance, action):
         """:raises: InstanceInvalidState (409) unless the server is on a
-        host, ACTIVE or STOPPED, with no task"""
+        host, in ``SNAPSHOT_VM_STATES``, with no task"""
         if instance.vm_state not in SNAPSHOT_VM_STATES or \
                 instance.host is None:
             raise exception.InstanceInvalidState(

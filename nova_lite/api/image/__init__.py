@@ -12,7 +12,7 @@ authentication pipeline (``nova_lite.api.auth``), mounted at PREFIX by
 data (``is_upload``: exempt from ``[api] max_request_body_size``, bounded
 by ``[image] max_image_size_mb``).  Modules: ``versions``, ``images``
 (metadata), ``image_data`` (file upload and download), ``members``
-(image sharing), ``patching``
+(image sharing), ``tasks`` (an image's tasks: none), ``patching``
 (JSON patch), ``views``, ``errors``.
 """
 import json
@@ -107,13 +107,14 @@ def create_flask_app(conf):
     from nova_lite.api.image import image_data
     from nova_lite.api.image import images
     from nova_lite.api.image import members
+    from nova_lite.api.image import tasks
     from nova_lite.api.image import versions
 
     app = flask.Flask('nova_lite.api.image')
     app.config[openstack.CONF_KEY] = conf
     app.json.sort_keys = False
     for blueprint in (versions.bp, images.bp, image_data.bp,
-                      members.bp):
+                      members.bp, tasks.bp):
         app.register_blueprint(blueprint)
     app.before_request(_reject_nul_in_url)
     app.before_request(_validate_body)

@@ -239,10 +239,14 @@ def update(image_id):
     return views.image(visible_image(context, image_id))
 
 
-@bp.delete('/<image_id>')
-def delete(image_id):
-    """204; 403 for a protected image or another project's."""
-    context = openstack.context()
+def delete_image(context, image_id):
+    """Delete an image as Glance does (also the compute image proxy's
+    ``DELETE /v2.1/images/{id}``, which Nova hands to Glance).
+
+    :raises: ImageNotFound (404) for an unknown or invisible image;
+        Forbidden (403) for a protected image or, by policy
+        ``image:delete_image``, another project's
+    """
     image = visible_image(context, image_id)
     authorize(context, 'delete_image', image['owner'])
     if image['protected']:
@@ -250,4 +254,10 @@ def delete(image_id):
                                   'deleted.' % image_id)
     IMAGES.delete(context, image_id)
     LOG.info('Image %s deleted', image_id)
+
+
+@bp.delete('/<image_id>')
+def delete(image_id):
+    """204; 403 for a protected image or another project's."""
+    delete_image(openstack.context(), image_id)
     return '', 204

@@ -4,8 +4,9 @@ versions and their ``self`` links, without authentication (the path is
 in ``nova_lite.api.auth.VERSION_PATHS``); ``GET /image/versions`` answers
 the same with 200.
 
-nova_lite serves a v2.1-era subset (JSON patch media type 2.1, no image
-import, members or tasks): it lists v2.1 as CURRENT and v2.0.
+nova_lite serves a v2.1-era subset (JSON patch media type 2.1, members,
+an image's tasks (always none), no image import): it lists v2.1 as
+CURRENT and v2.0.
 """
 import flask
 

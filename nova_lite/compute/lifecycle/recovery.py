@@ -70,6 +70,7 @@ for _vm_state in (states.ACTIVE, states.STOPPED, states.ERROR):
     RECOVERY[(_vm_state, states.REBUILD_BLOCK_DEVICE_MAPPING)] = \
         _fail_rebuild
     RECOVERY[(_vm_state, states.REBUILD_SPAWNING)] = _fail_rebuild
-for _vm_state in (states.ACTIVE, states.STOPPED):
+for _vm_state in (states.ACTIVE, states.STOPPED, states.VM_PAUSED,
+                  states.VM_SUSPENDED):
     for _task in states.SNAPSHOT_TASKS:
         RECOVERY[(_vm_state, _task)] = _abort_snapshot

@@ -15,7 +15,9 @@ On failure the image is deleted, the task cleared (the server keeps its
 vm_state) and an instance fault records why; the action event
 ``compute_snapshot_instance`` is an Error. A snapshot whose instance
 left its task state meanwhile (deleted, reset) deletes its image and
-stops.
+stops. A snapshot whose image was deleted meanwhile (its owner may
+delete it while ``queued`` or ``saving``) clears the task with no fault,
+as Nova's compute does.
 """
 from oslo_log import log as logging
 
@@ -63,6 +65,9 @@ class SnapshotMixin:
                          instance_uuid)
                 self._delete_image(context, image_id)
                 return
+            except exception.ImageNotFound:
+                self._image_gone(context, instance, image_id, start)
+                return
             except Exception as exc:  # noqa: BLE001 - recorded as a fault
                 LOG.exception('Snapshot of %s failed', instance_uuid)
                 self._snapshot_failed(context, instance, image_id, exc,
@@ -102,6 +107,17 @@ class SnapshotMixin:
         except Exception:  # noqa: BLE001 - logged, best effort
             LOG.exception('Image %s of a failed snapshot not deleted',
                           image_id)
+
+    def _image_gone(self, context, instance, image_id, start):
+        """The image was deleted while the snapshot ran (its owner may
+        delete a ``queued`` or ``saving`` image): the task is cleared,
+        with no fault, as Nova's compute does."""
+        LOG.warning('Image %s deleted during the snapshot of %s',
+                    image_id, instance.uuid)
+        self.conductor.instance_update(
+            context, instance.uuid, {'task_state': None},
+            expected={'task_state': states.SNAPSHOT_TASKS}, host=self.host,
+            event=self._event(EVENT, start), wait=True)
 
     def _snapshot_failed(self, context, instance, image_id, exc, start):
         self._delete_image(context, image_id)

@@ -4,10 +4,11 @@ The root disk is a qcow2 overlay on a cached base image
 (``imagebackend``); a snapshot is one standalone qcow2 file made of the
 whole chain (``qemu-img convert -O qcow2``: the base's data and the
 overlay's writes, no backing file), so the image boots anywhere like any
-uploaded qcow2 image. Consistency without a guest agent: a running
-guest is paused (``virDomainSuspend``: its vCPUs stop, nothing more
-reaches the disk) while the copy is made, then resumed; a stopped guest
-is copied as it is. The guest's own caches are not flushed (no
+uploaded qcow2 image. Consistency without a guest agent: a running guest
+is paused (``virDomainSuspend``: its vCPUs stop, nothing more reaches
+the disk) while the copy is made, then resumed; a guest that is not
+running (stopped, paused, or suspended to its managed save image) is
+copied as it is and left so. The guest's own caches are not flushed (no
 quiesce), so the copy is what a power cut at that instant would leave,
 which journaling file systems (the tiny guest's ext4) recover from.
 
@@ -71,7 +72,8 @@ def copy_guest_disk(dom, disk_path, out_path):
     info = imagebackend.image_info(out_path)
     LOG.info('Snapshot copy %s: %s bytes of qcow2 (virtual %s), guest '
              'was %s', out_path, os.path.getsize(out_path),
-             info.get('virtual-size'), 'paused' if paused else 'stopped')
+             info.get('virtual-size'),
+             'paused for the copy' if paused else 'not running')
     return os.path.getsize(out_path)
 
 

@@ -275,6 +275,19 @@ class CreateUpdateDeleteTest(ImageAPITestCase):
         self.assertEqual(200, self.get(IMAGES + '/' + image['id'])
                          .status_code)
 
+    def test_image_tasks_are_none(self):
+        # No asynchronous tasks in nova_lite's image service (Glance
+        # 2.12's GET /v2/images/{id}/tasks).
+        image = self.create(name='t')
+        resp = self.get(IMAGES + '/' + image['id'] + '/tasks')
+        self.assertEqual((200, {'tasks': []}), (resp.status_code,
+                                                resp.json))
+        self.assertEqual(200, self.get(
+            IMAGES + '/' + fakes.IMAGE_UUID + '/tasks').status_code)
+        self.assertGlanceError(self.get(IMAGES + '/' + image['id']
+                                        + '/tasks', fakes.OTHER), 404)
+        self.assertGlanceError(self.get(IMAGES + '/nope/tasks'), 404)
+
     def test_unknown_route_is_a_glance_404(self):
         self.assertGlanceError(self.get('/image/v2/nothing', JSON), 404)
         resp = self.api.request('POST', IMAGES + '/x/file', headers=JSON)

@@ -169,6 +169,28 @@ class RebuildTest(_ImageActionsTestCase):
         self.assertEqual('rebuilding', new['OS-EXT-STS:task_state'])
         self.assertIn('server_groups', new)
 
+    def test_response_fields_by_microversion(self):
+        # Tempest's rebuild schemas: tags from 2.26, key_name from 2.54,
+        # user_data from 2.57 (Nova's server view before 2.75).
+        self.put('%s/%s/tags/t1' % (SERVERS, self.server_id), None,
+                 at('2.26'))
+        expected = {'2.25': {}, '2.26': {'tags': ['t1']},
+                    '2.54': {'tags': ['t1'], 'key_name': 'k'},
+                    '2.57': {'tags': ['t1'], 'key_name': 'k',
+                             'user_data': 'aGk='}}
+        for version, fields in expected.items():
+            self.set_instance(self.server_id, task_state=None,
+                              user_data='aGk=', key_name='k')
+            server = self.post(self.path, {'rebuild': {
+                'imageRef': NEW_IMAGE}}, at(version)).json['server']
+            self.assertEqual(fields, {k: server[k] for k in (
+                'tags', 'key_name', 'user_data') if k in server}, version)
+            self.assertNotIn('OS-EXT-STS:task_state', server)
+        updated = self.put('%s/%s' % (SERVERS, self.server_id), {
+            'server': {'name': 'n'}}, at('2.26')).json['server']
+        self.assertEqual(['t1'], updated['tags'])
+        self.assertNotIn('key_name', updated)
+
     def test_status_filter_rebuild(self):
         self.post(self.path, {'rebuild': {'imageRef': NEW_IMAGE}})
         other = self.create_server()
@@ -218,6 +240,25 @@ class SnapshotTest(_ImageActionsTestCase):
         self.assertEqual('virtio', props['hw_disk_bus'])
         self.assertNotIn('os_glance_tags', props)
 
+    def test_request_metadata_wins_but_not_over_backup_type(self):
+        # Nova: the extra properties (the request's metadata) have
+        # precedence over image_type, instance_uuid and user_id; a
+        # backup's backup_type is the request's backup_type.
+        resp = self.post(self.path, {'createImage': {
+            'name': 's', 'metadata': {'image_type': 'test'}}}, at('2.45'))
+        props = image_db.image_get(self.api.admin_context,
+                                   resp.json['image_id'])['properties']
+        self.assertEqual(('test', self.server_id), (props['image_type'],
+                                                    props['instance_uuid']))
+        self.set_instance(self.server_id, task_state=None)
+        resp = self.post(self.path, {'createBackup': {
+            'name': 'b', 'backup_type': 'daily', 'rotation': 1,
+            'metadata': {'backup_type': 'weekly'}}}, at('2.45'))
+        props = image_db.image_get(self.api.admin_context,
+                                   resp.json['image_id'])['properties']
+        self.assertEqual(('backup', 'daily'), (props['image_type'],
+                                               props['backup_type']))
+
     def test_backup(self):
         resp = self.post(self.path, {'createBackup': {
             'name': 'b', 'backup_type': 'daily', 'rotation': '2'}},
@@ -250,6 +291,24 @@ class SnapshotTest(_ImageActionsTestCase):
         names = [i['name'] for i in image_db.image_get_all(
             self.api.admin_context)]
         self.assertNotIn('s', names)
+
+    def test_paused_and_suspended_servers_accepted(self):
+        # Nova's createImage/createBackup states: ACTIVE, STOPPED,
+        # PAUSED, SUSPENDED.
+        for vm_state in (states.VM_PAUSED, states.VM_SUSPENDED):
+            self.set_instance(self.server_id, task_state=None,
+                              vm_state=vm_state)
+            resp = self.post(self.path, {'createImage': {'name': 's'}})
+            self.assertEqual(202, resp.status_code,
+                             resp.get_data(as_text=True))
+            row = self.instance()
+            self.assertEqual((vm_state, states.IMAGE_SNAPSHOT),
+                             (row.vm_state, row.task_state))
+        self.set_instance(self.server_id, task_state=None,
+                          vm_state=states.BUILDING)
+        self.assertFault(self.post(self.path, {'createBackup': {
+            'name': 'b', 'backup_type': 'd', 'rotation': 1}}), 409,
+            'conflictingRequest')
 
     def test_policies(self):
         self.assertFault(self.post(self.path, {'createImage': {

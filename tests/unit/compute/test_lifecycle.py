@@ -216,6 +216,20 @@ class SnapshotTest(LifecycleTestCase):
         self.assertEqual([('compute_snapshot_instance', 'Error')],
                          self.events('createImage'))
 
+    def test_image_deleted_during_the_snapshot(self):
+        # Its owner may delete a queued or saving image (Tempest's
+        # test_delete_saving_image): the task is cleared, no fault.
+        self.images.fail_upload = exception.ImageNotFound(image_id='x')
+        self.snapshot({'createImage': {'name': 'snap'}})
+        row = self.row()
+        self.assertEqual((states.ACTIVE, None), (row.vm_state,
+                                                 row.task_state))
+        with db_session.reader(self.api.admin_context) as session:
+            self.assertEqual({}, fault_db.latest_faults(session,
+                                                        [self.server_id]))
+        self.assertEqual([('compute_snapshot_instance', 'Success')],
+                         self.events('createImage'))
+
     def test_backup_rotation(self):
         made = [self.snapshot({'createBackup': {
             'name': 'b%d' % n, 'backup_type': 'daily', 'rotation': 2}})
@@ -236,6 +250,28 @@ class SnapshotTest(LifecycleTestCase):
             self.api.admin_context, image_id)['status'])
         self.assertEqual(states.STOPPED, self.row().vm_state)
 
+    def test_paused_and_suspended_servers_snapshot(self):
+        # Nova's compute API snapshots PAUSED and SUSPENDED servers too;
+        # the guest and the vm_state stay as they were (a suspended fake
+        # guest is shut down with a save, as libvirt's managed save).
+        for vm_state, power in ((states.VM_PAUSED, states.PAUSED),
+                                (states.VM_SUSPENDED, states.SHUTDOWN)):
+            if vm_state == states.VM_PAUSED:
+                self.driver.pause(self.instance())
+            else:
+                self.driver.unpause(self.instance())
+                self.driver.suspend(self.api.admin_context, self.instance())
+            self.set_instance(self.server_id, vm_state=vm_state)
+            image_id = self.snapshot({'createBackup': {
+                'name': 'b', 'backup_type': 'daily', 'rotation': 2}})
+            self.assertEqual('active', image_db.image_get(
+                self.api.admin_context, image_id)['status'])
+            row = self.row()
+            self.assertEqual((vm_state, None), (row.vm_state,
+                                                row.task_state))
+            self.assertEqual(power, self.driver.get_info(
+                self.instance()).state)
+
 
 class RecoveryTest(LifecycleTestCase):
 
@@ -249,6 +285,19 @@ class RecoveryTest(LifecycleTestCase):
         row = self.row()
         self.assertEqual((states.ACTIVE, None), (row.vm_state,
                                                  row.task_state))
+        self.assertRaises(exception.ImageNotFound, image_db.image_get,
+                          self.api.admin_context, image_id)
+
+    def test_interrupted_snapshot_of_paused_server(self):
+        self.hold_casts = True
+        self.driver.pause(self.instance())
+        self.set_instance(self.server_id, vm_state=states.VM_PAUSED)
+        resp = self.post(self.path, {'createImage': {'name': 'snap'}})
+        image_id = resp.headers['Location'].rsplit('/', 1)[-1]
+        recovery.recover_host(self.api.admin_context, self.manager)
+        row = self.row()
+        self.assertEqual((states.VM_PAUSED, None, states.PAUSED),
+                         (row.vm_state, row.task_state, row.power_state))
         self.assertRaises(exception.ImageNotFound, image_db.image_get,
                           self.api.admin_context, image_id)
 

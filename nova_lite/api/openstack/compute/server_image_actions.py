@@ -8,8 +8,9 @@ Server Back Up (createBackup Action)"); dispatched by
 
 * rebuild answers 202 with the server: before 2.75 the view of Update
   Server (with ``adminPass`` when ``[api] enable_instance_password``;
-  the password is the request's or a generated one), from 2.71 with
-  ``server_groups``, from 2.75 the whole server as Show Server gives it.
+  the password is the request's or a generated one; ``tags`` from 2.26,
+  ``key_name`` from 2.54, ``user_data`` from 2.57, ``server_groups``
+  from 2.71), from 2.75 the whole server as Show Server gives it.
 * createImage and createBackup answer 202: before 2.45 with no body and
   a ``Location`` header, the image's URL in the image API
   (``/image/v2/images/{id}``); from 2.45 ``{"image_id": id}`` and no
@@ -22,7 +23,6 @@ from nova_lite.api import microversion
 from nova_lite.api import openstack
 from nova_lite.api.openstack.compute import servers
 from nova_lite.api.openstack.compute.views import servers as views
-from nova_lite import policy
 from nova_lite.policies import servers as server_policies
 
 
@@ -43,6 +43,18 @@ def _rebuild_kwargs(args):
     return kwargs
 
 
+def _rebuild_fields(row):
+    """What the Rebuild Server body adds to the Update Server view before
+    2.75 (compute API reference): ``key_name`` from 2.54, ``user_data``
+    (base64, or null) from 2.57."""
+    fields = {}
+    if microversion.at_least('2.54'):
+        fields['key_name'] = row.key_name
+    if microversion.at_least('2.57'):
+        fields['user_data'] = getattr(row, 'user_data', None)
+    return fields
+
+
 def rebuild(context, server_id, args):
     """202 ``{"server": {...}}`` (see the module doc)."""
     password = args.get('adminPass') or secrets.token_urlsafe(9)
@@ -55,11 +67,9 @@ def rebuild(context, server_id, args):
         server = views.detail(row, labels,
                               **servers._detail_args(context, [row]))
     else:
-        server = views.show(
-            row, labels,
-            is_admin=policy.can(context,
-                                server_policies.EXTENDED_ATTRIBUTES),
-            show_extra_specs=servers._show_extra_specs(context))
+        server = views.show(row, labels,
+                            **servers.update_view_args(context, row))
+        server.update(_rebuild_fields(row))
     if openstack.conf().api.enable_instance_password:
         server['adminPass'] = password
     return {'server': servers._with_server_groups(context, server)}, 202

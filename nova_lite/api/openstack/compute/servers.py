@@ -77,6 +77,18 @@ def _detail_args(context, rows):
     return args
 
 
+def update_view_args(context, row):
+    """Keyword arguments of ``views.show`` for the Update Server (and,
+    before 2.75, Rebuild Server) body of ``row``: ``tags`` from 2.26, as
+    Nova's server view shows them at every use."""
+    args = {'is_admin': policy.can(context,
+                                   server_policies.EXTENDED_ATTRIBUTES),
+            'show_extra_specs': _show_extra_specs(context)}
+    if microversion.at_least('2.26'):
+        args['tags'] = tag_api.of_instances(context, [row.uuid])
+    return args
+
+
 def _show_extra_specs(context):
     """Whether the embedded flavor (2.47) shows ``extra_specs``: only to
     callers who may list a flavor's extra specs."""
@@ -566,10 +578,8 @@ def update(server_id):
         server = views.detail(row, network_labels(context, [row]),
                               **_detail_args(context, [row]))
         return {'server': _with_server_groups(context, server)}
-    is_admin = policy.can(context, server_policies.EXTENDED_ATTRIBUTES)
     server = views.show(row, network_labels(context, [row]),
-                        is_admin=is_admin,
-                        show_extra_specs=_show_extra_specs(context))
+                        **update_view_args(context, row))
     return {'server': _with_server_groups(context, server)}
 
 

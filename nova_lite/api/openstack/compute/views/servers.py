@@ -160,12 +160,14 @@ def flavor(instance, base=None, show_extra_specs=False):
 
 
 def show(instance, network_labels, is_admin=False, extended=False,
-         base=None, show_extra_specs=False):
-    """The server body without API extensions (Update Server response):
-    id, name, status, tenant_id, user_id, metadata, hostId, image, flavor
-    (``flavor``), created, updated, addresses, accessIPv4/6, links,
-    OS-DCF:diskConfig, ``progress`` while BUILD/ACTIVE and ``fault`` when
-    ERROR (its ``details`` of 500s only for admins)."""
+         base=None, show_extra_specs=False, tags=None):
+    """The server body without API extensions (Update Server and, before
+    2.75, Rebuild Server responses): id, name, status, tenant_id,
+    user_id, metadata, hostId, image, flavor (``flavor``), created,
+    updated, addresses, accessIPv4/6, links, OS-DCF:diskConfig,
+    ``progress`` while BUILD/ACTIVE, ``fault`` when ERROR (its
+    ``details`` of 500s only for admins) and ``tags`` (2.26) when
+    ``tags`` (``{uuid: [tag, ...]}``) is given."""
     base = base or openstack.base_url()
     status = states.status_from_state(instance.vm_state,
                                       instance.task_state)
@@ -196,6 +198,8 @@ def show(instance, network_labels, is_admin=False, extended=False,
     fault = getattr(instance, 'fault', None)
     if fault is not None and instance.vm_state == states.ERROR:
         server['fault'] = _fault(fault, is_admin)
+    if tags is not None:
+        server['tags'] = tags.get(instance.uuid, [])
     return server
 
 
@@ -238,7 +242,7 @@ def detail(instance, network_labels, is_admin=False, host_zones=None,
     zone aggregates' hosts; the default zone for the others), or its
     pinned zone ('' without one) while it has no host."""
     server = show(instance, network_labels, is_admin, extended=True,
-                  base=base, show_extra_specs=show_extra_specs)
+                  base=base, show_extra_specs=show_extra_specs, tags=tags)
     server.update({
         'OS-EXT-AZ:availability_zone': zone_pinning.current_zone(
             None, instance, host_zones or {}) or '',
@@ -264,8 +268,6 @@ def detail(instance, network_labels, is_admin=False, host_zones=None,
             server.update(_extended_attributes(instance))
     if compute_services is not None:
         server['host_status'] = host_status(instance, compute_services)
-    if tags is not None:
-        server['tags'] = tags.get(instance.uuid, [])
     server.update(_later_fields(instance))
     return server
 
