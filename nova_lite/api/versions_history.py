@@ -229,8 +229,8 @@ HISTORY = (
        'for image signature verification, shown in server bodies.',
        ('servers',),
        refused='nova_lite verifies no image signatures nor certificates: '
-       'trusted_image_certificates stays a 400 on create and rebuild, and '
-       'server bodies do not show it.'),
+       'trusted_image_certificates stays a 400 on create and rebuild; '
+       'server bodies show it as null (no server has any).'),
     _v('2.64', 'Server groups take and show one policy and rules '
        '(max_server_per_host for anti-affinity, enforced by the '
        'scheduler\'s filter and the claim) instead of policies and '

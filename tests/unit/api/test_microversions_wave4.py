@@ -531,3 +531,19 @@ class EventDetailsTest(fakes.APITestCase):
                                   'delete_on_termination': True}},
             at(str(microversion.MAX_VERSION), fakes.ADMIN)), 404,
             'itemNotFound')
+
+
+class TrustedCertsViewTest(fakes.APITestCase):
+    """2.63: server bodies show trusted_image_certificates, always null
+    (nova_lite verifies no signatures; create with certificates is a
+    400)."""
+
+    def test_null_from_2_63(self):
+        server_id = self.create_server()
+        path = SERVERS + '/' + server_id
+        self.assertNotIn('trusted_image_certificates',
+                         self.get(path, at('2.62')).json['server'])
+        self.assertIsNone(self.get(path, at('2.63')).json['server'][
+            'trusted_image_certificates'])
+        listed = self.get(SERVERS + '/detail', at('2.104')).json['servers']
+        self.assertIsNone(listed[0]['trusted_image_certificates'])

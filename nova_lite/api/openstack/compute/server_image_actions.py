@@ -46,12 +46,15 @@ def _rebuild_kwargs(args):
 def _rebuild_fields(row):
     """What the Rebuild Server body adds to the Update Server view before
     2.75 (compute API reference): ``key_name`` from 2.54, ``user_data``
-    (base64, or null) from 2.57."""
+    (base64, or null) from 2.57, ``trusted_image_certificates`` (always
+    null: see ``views.servers``) from 2.63."""
     fields = {}
     if microversion.at_least('2.54'):
         fields['key_name'] = row.key_name
     if microversion.at_least('2.57'):
         fields['user_data'] = getattr(row, 'user_data', None)
+    if microversion.at_least('2.63'):
+        fields['trusted_image_certificates'] = None
     return fields
 
 

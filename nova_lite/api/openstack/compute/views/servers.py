@@ -12,6 +12,7 @@ ramdisk_id, root_device_name and user_data; 2.9 ``locked``; 2.16
 ``host_status`` (by policy, admins by default); 2.19 ``description``
 (null when unset) in show, detail and the Update Server response; 2.26
 ``tags`` in show and detail; 2.47 the embedded flavor (``flavor``);
+2.63 ``trusted_image_certificates`` (always null);
 2.73 ``locked_reason``; 2.90 ``OS-EXT-SRV-ATTR:hostname`` for every
 caller; 2.96 ``pinned_availability_zone``; 2.98 the image's
 ``properties``; 2.100 ``scheduler_hints``.
@@ -195,6 +196,10 @@ def show(instance, network_labels, is_admin=False, extended=False,
             if instance.locked else None
     if microversion.at_least('2.19'):
         server['description'] = instance.display_description
+    if microversion.at_least('2.63'):
+        # nova_lite verifies no image signatures: no server has trusted
+        # certificates (2.63's row in api/versions_history.py).
+        server['trusted_image_certificates'] = None
     fault = getattr(instance, 'fault', None)
     if fault is not None and instance.vm_state == states.ERROR:
         server['fault'] = _fault(fault, is_admin)
