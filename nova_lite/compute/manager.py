@@ -52,9 +52,10 @@ class ComputeManager(resize_steps.ResizeManager, power_ops.PowerOpsMixin,
                      lifecycle_snapshot.SnapshotMixin):
     """RPC endpoint of ``compute.<host>`` (pause, suspend, soft delete:
     1.4, ``compute.lifecycle.power_ops``; rebuild and snapshots: 1.5,
-    ``compute.lifecycle``; resizes: 1.6, ``compute.lifecycle.resize``)."""
+    ``compute.lifecycle``; resizes: 1.6, ``compute.lifecycle.resize``;
+    consoles: 1.9)."""
 
-    target = messaging.Target(version='1.6')
+    target = messaging.Target(version='1.9')
 
     def __init__(self, host, driver=None):
         super().__init__(host)
@@ -363,3 +364,35 @@ class ComputeManager(resize_steps.ResizeManager, power_ops.PowerOpsMixin,
             lines = output.split('\n')[-tail_length:] if tail_length else []
             output = '\n'.join(lines)
         return output
+
+    _CONSOLE_ERRORS = (exception.InstanceNotFound,
+                       exception.ConsoleTypeUnavailable,
+                       exception.ConsoleNotAvailable,
+                       exception.NotSupportedByDriver)
+
+    def _console(self, context, instance_uuid, kind):
+        """The driver's ``ConsoleConnectInfo`` of ``kind`` ('vnc' or
+        'serial') as a dict {host, port, path}."""
+        instance = self._instance(context, instance_uuid)
+        method = getattr(self.driver, 'get_%s_console' % kind)
+        try:
+            return method(context, instance)._asdict()
+        except NotImplementedError:
+            raise exception.NotSupportedByDriver(
+                operation='%s console' % kind, host=self.host) from None
+
+    @messaging.expected_exceptions(*_CONSOLE_ERRORS)
+    def get_vnc_console(self, context, instance_uuid):
+        """RPC call (1.9): where the proxy reaches the guest's VNC server,
+        ``{'host', 'port', 'path'}`` (doc/consoles.md).
+
+        :raises: InstanceNotFound, ConsoleTypeUnavailable,
+            ConsoleNotAvailable, NotSupportedByDriver
+        """
+        return self._console(context, instance_uuid, 'vnc')
+
+    @messaging.expected_exceptions(*_CONSOLE_ERRORS)
+    def get_serial_console(self, context, instance_uuid):
+        """RPC call (1.9): where the proxy reaches the guest's serial
+        port 0, as ``get_vnc_console``."""
+        return self._console(context, instance_uuid, 'serial')

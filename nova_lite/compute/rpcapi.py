@@ -12,6 +12,8 @@ History:
           ``compute.lifecycle``)
     1.6 - prep_resize, resize_instance, finish_resize, confirm_resize,
           revert_resize, finish_revert_resize (``rpcapi_resize``)
+    1.9 - get_vnc_console, get_serial_console (remote consoles,
+          doc/consoles.md)
 """
 import oslo_messaging as messaging
 
@@ -22,7 +24,7 @@ TOPIC = 'compute'
 
 
 class ComputeAPI(rpcapi_resize.ResizeAPI):
-    VERSION = '1.6'
+    VERSION = '1.9'
 
     def __init__(self):
         self.client = rpc.get_client(messaging.Target(topic=TOPIC,
@@ -136,3 +138,18 @@ class ComputeAPI(rpcapi_resize.ResizeAPI):
         self._prepare(host, '1.5').cast(
             context, 'snapshot_instance', instance_uuid=instance_uuid,
             image_id=image_id, backup=backup)
+
+    def get_vnc_console(self, context, host, instance_uuid):
+        """Call (1.9): ``{'host', 'port', 'path'}`` of the guest's VNC
+        server (a Unix socket ``path``, or TCP ``host``:``port``).
+
+        :raises: InstanceNotFound, ConsoleTypeUnavailable,
+            ConsoleNotAvailable, NotSupportedByDriver
+        """
+        return self._prepare(host, '1.9').call(
+            context, 'get_vnc_console', instance_uuid=instance_uuid)
+
+    def get_serial_console(self, context, host, instance_uuid):
+        """Call (1.9): as ``get_vnc_console``, of serial port 0."""
+        return self._prepare(host, '1.9').call(
+            context, 'get_serial_console', instance_uuid=instance_uuid)

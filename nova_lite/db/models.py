@@ -566,3 +566,4 @@ class ApiKey(TimestampMixin, SoftDeleteMixin, Base):
 # imported here, last, so that it is on Base.metadata and
 # models.Migration works. Import it only through this module.
 from nova_lite.db.models_migration import Migration  # noqa: E402,F401
+from nova_lite.db.models_console import ConsoleAuthToken  # noqa: E402,F401

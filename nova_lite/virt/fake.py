@@ -20,12 +20,14 @@ from nova_lite.metadata import content
 from nova_lite.virt import configdrive
 from nova_lite.virt import diagnostics
 from nova_lite.virt import driver
+from nova_lite.virt import fake_console
 from nova_lite.virt import fake_resize
 
 CONF = cfg.CONF
 
 
-class FakeDriver(fake_resize.FakeResizeMixin, driver.ComputeDriver):
+class FakeDriver(fake_console.FakeConsoleMixin, fake_resize.FakeResizeMixin,
+                 driver.ComputeDriver):
     """In-memory guests; capacity from the ``[fake]`` options."""
 
     spawn_delay_opt = 'spawn_delay'
@@ -124,6 +126,7 @@ class FakeDriver(fake_resize.FakeResizeMixin, driver.ComputeDriver):
         with self._lock:
             self._guests.pop(instance.uuid, None)
             self._resize_state().pop(instance.uuid, None)
+        self.stop_consoles(instance.uuid)
 
     def _guest(self, instance):
         try:

@@ -15,6 +15,7 @@ from nova_lite.api.openstack.compute import admin_actions
 from nova_lite.api.openstack.compute import server_image_actions
 from nova_lite.api.openstack.compute import server_resize
 from nova_lite.api.openstack.compute import lifecycle_actions
+from nova_lite.api.openstack.compute import remote_consoles
 from nova_lite import policy
 from nova_lite.policies import admin_actions as admin_policies
 from nova_lite.policies import servers as server_policies
@@ -82,6 +83,8 @@ ACTIONS = {
 }
 # pause, unpause, suspend, resume, restore, forceDelete (doc/lifecycle.md)
 ACTIONS.update(lifecycle_actions.ACTIONS)
+# os-getVNCConsole, os-getSerialConsole, ... until 2.5 (doc/consoles.md)
+ACTIONS.update(remote_consoles.ACTIONS)
 
 
 @bp.post('/<server_id>/action')
