@@ -138,7 +138,8 @@ class ConsoleProxyHandler(websocketproxy.ProxyRequestHandler):
         except OSError as exc:
             LOG.warning('Console of instance %s unreachable: %s',
                         target['instance_uuid'], exc)
-            raise self.CClose(1011, 'Failed to connect to the console')
+            raise self.CClose(1011, 'Failed to connect to the console') \
+                from None
         LOG.info('Console %s of instance %s connected',
                  target['console_type'], target['instance_uuid'])
         try:
