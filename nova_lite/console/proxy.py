@@ -24,6 +24,7 @@ import http.cookies
 import http.server
 import logging
 import os
+import re
 import socket
 import socketserver
 import threading
@@ -35,6 +36,7 @@ LOG = logging.getLogger(__name__)
 
 #: Seconds to wait for a console's socket to accept.
 CONNECT_TIMEOUT = 10
+_TOKEN_IN_TEXT = re.compile(r'(token(?:=|%3D|%3d))[^&\s\'"]+')
 
 
 def token_from_request(path, cookie_header):
@@ -52,6 +54,12 @@ def token_from_request(path, cookie_header):
         if 'token' in cookies:
             return cookies['token'].value
     return None
+
+
+def mask_tokens(text):
+    """``text`` with the value of every ``token=`` (plain or
+    URL-encoded) replaced by ``***``: tokens stay out of the logs."""
+    return _TOKEN_IN_TEXT.sub(r'\1***', text)
 
 
 def origin_allowed(origin, host_header, allowed_origins):
@@ -99,8 +107,9 @@ class ConsoleProxyHandler(websocketproxy.ProxyRequestHandler):
         self.directory = self.server.web_dir or '/nonexistent'
 
     def log_message(self, format, *args):  # noqa: A002 - base signature
+        """websockify's and http.server's log lines, tokens masked."""
         LOG.info('%s %s', self.client_address[0] if self.client_address
-                 else '-', format % args)
+                 else '-', mask_tokens(format % args))
 
     def validate_connection(self):
         """Nothing before the upgrade: the token is checked once the

@@ -200,6 +200,13 @@ class TokenParsingTest(testtools.TestCase):
         self.assertIsNone(proxy.token_from_request('/', None))
         self.assertIsNone(proxy.token_from_request('/', 'bad cookie ;;='))
 
+    def test_tokens_are_masked_in_logs(self):
+        self.assertEqual("Path: '/?token=***'",
+                         proxy.mask_tokens("Path: '/?token=abc-_1'"))
+        self.assertEqual('GET /vnc_lite.html?path=%3Ftoken%3D*** HTTP/1.1',
+                         proxy.mask_tokens('GET /vnc_lite.html?path=%3F'
+                                           'token%3DaBc HTTP/1.1'))
+
     def test_origin_allowed(self):
         self.assertTrue(proxy.origin_allowed(None, 'h:1', ()))
         self.assertTrue(proxy.origin_allowed('http://h:1', 'h:1', ()))
