@@ -20,7 +20,8 @@ class WebSocketClient:
 
     def __init__(self, host, port, path, headers=None, timeout=10):
         self.sock = socket.create_connection((host, port), timeout=timeout)
-        self._buffer = b''
+        self._buffer = b''      # bytes read from the socket, not parsed
+        self._payload = b''     # payload left over by recv_exact
         key = base64.b64encode(os.urandom(16)).decode()
         lines = ['GET %s HTTP/1.1' % path, 'Host: %s:%d' % (host, port),
                  'Upgrade: websocket', 'Connection: Upgrade',
@@ -68,8 +69,12 @@ class WebSocketClient:
         self.sock.sendall(header + mask + masked)
 
     def recv(self):
-        """The payload of the next data frame (bytes), or None when the
-        server closed the connection (or sent a close frame)."""
+        """The payload of the next data frame (bytes; first what
+        ``recv_exact`` left over), or None when the server closed the
+        connection (or sent a close frame)."""
+        if self._payload:
+            data, self._payload = self._payload, b''
+            return data
         try:
             first, second = self._read(2)
             length = second & 0x7f
@@ -85,14 +90,16 @@ class WebSocketClient:
         return payload
 
     def recv_exact(self, size):
-        """At least ``size`` bytes of payload across frames (None when
-        the connection closes first)."""
+        """Exactly ``size`` bytes of payload, across frames (the rest is
+        kept for the next call); None when the connection closes
+        first."""
         data = b''
         while len(data) < size:
             chunk = self.recv()
             if chunk is None:
                 return None
             data += chunk
+        data, self._payload = data[:size], data[size:]
         return data
 
     def close(self):

@@ -21,6 +21,9 @@ LOG = logging.getLogger(__name__)
 CONSOLE_LOG_NAME = 'console.log'
 # Most bytes of console.log get_console_output returns (its tail).
 CONSOLE_LOG_MAX_BYTES = 100 * 1024
+# The sockets live in a directory of their own in the instance directory,
+# owned by the user QEMU runs as (it creates them).
+SOCKET_DIR_NAME = 'console'
 VNC_SOCKET_NAME = 'vnc.sock'
 SERIAL_SOCKET_NAME = 'serial.sock'
 # Longest path of a Unix socket (sun_path is 108 bytes with its NUL).
@@ -64,7 +67,7 @@ def read_tail(path, max_bytes=CONSOLE_LOG_MAX_BYTES):
 def _socket_path(instance_dir, name):
     """``instance_dir``/``name``, or None (logged) when longer than a
     Unix socket path may be (then the guest gets no such console)."""
-    path = os.path.join(instance_dir, name)
+    path = os.path.join(instance_dir, SOCKET_DIR_NAME, name)
     if len(path.encode()) > MAX_SOCKET_PATH:
         LOG.warning('No %s for the guest: %s is longer than %d bytes '
                     '(shorten [libvirt] instances_path)', name, path,
@@ -87,6 +90,49 @@ def guest_consoles(instance_dir, vnc_enabled, vnc_listen, serial_enabled):
     if serial_enabled:
         serial = _socket_path(instance_dir, SERIAL_SOCKET_NAME)
     return vconfig.GuestConsoles(vnc=vnc, serial_socket=serial)
+
+
+def qemu_owner(capabilities_xml):
+    """(uid, gid) QEMU runs as, from the ``dac`` security model's base
+    label of libvirt's capabilities (e.g. ``+64055:+64055``); None when
+    libvirt reports none (the test driver)."""
+    host = ET.fromstring(capabilities_xml).find('host')
+    for model in (host.findall('secmodel') if host is not None else ()):
+        if model.findtext('model') != 'dac':
+            continue
+        for label in model.findall('baselabel'):
+            uid, _, gid = (label.text or '').partition(':')
+            try:
+                return int(uid.lstrip('+')), int(gid.lstrip('+'))
+            except ValueError:
+                continue
+    return None
+
+
+def prepare_socket_dir(consoles, owner):
+    """Create the directory of the guest's console sockets
+    (``GuestConsoles``), mode 0750, owned by ``owner`` ((uid, gid) of
+    QEMU, or None: left to this process) so that QEMU may create the
+    sockets and the proxy (root, or in QEMU's group) may open them.
+    Nothing when the guest has no console socket.
+
+    :raises: OSError
+    """
+    paths = [p for p in (consoles.vnc, consoles.serial_socket)
+             if p and p.startswith('/')]
+    if paths:
+        make_socket_dir(os.path.dirname(paths[0]), owner)
+
+
+def make_socket_dir(directory, owner):
+    """``directory`` (made if missing, mode 0750) owned by ``owner``
+    ((uid, gid), or None) when this process may chown (root).
+
+    :raises: OSError
+    """
+    os.makedirs(directory, mode=0o750, exist_ok=True)
+    if owner is not None and os.geteuid() == 0:
+        os.chown(directory, *owner)
 
 
 def vnc_connect_info(domain_xml, proxyclient_address):

@@ -138,13 +138,16 @@ class LibvirtDriver(driver.ComputeDriver):
             context, instance, image_meta, self._instance_dir(instance),
             self._image_cache())
         drive = self._config_drive(instance, guest_data)
+        consoles = self._guest_consoles(instance)
+        console.prepare_socket_dir(consoles, console.qemu_owner(
+            self._host.get_connection().getCapabilities()))
         xml = vconfig.domain_xml(instance, image_meta, network_info, paths,
                                  virt_type=CONF.libvirt.virt_type,
                                  default_bridge=CONF.network.bridge,
                                  bridge_exists=vif.bridge_check(
                                      CONF.network.guest_netns),
                                  config_drive=drive,
-                                 consoles=self._guest_consoles(instance))
+                                 consoles=consoles)
         libvirt_guest.define_and_start(self._host.get_connection(), xml)
 
     def _guest_consoles(self, instance):

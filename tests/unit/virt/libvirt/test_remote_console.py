@@ -4,6 +4,7 @@ get_vnc_console/get_serial_console on test:///default."""
 import os
 import xml.etree.ElementTree as ET
 
+import fixtures
 import testtools
 
 from nova_lite import exception
@@ -15,6 +16,7 @@ from tests.unit.virt.libvirt.base import (LibvirtFixtureMixin,
 from tests.unit.virt.libvirt import test_config
 
 INST_DIR = test_config.INST_DIR
+SOCKETS = INST_DIR + '/console'
 
 
 def _devices(consoles):
@@ -29,19 +31,19 @@ class ConsoleXMLTest(testtools.TestCase):
 
     def test_vnc_on_a_unix_socket_and_serial_socket(self):
         consoles = console.guest_consoles(INST_DIR, True, '', True)
-        self.assertEqual((INST_DIR + '/vnc.sock', INST_DIR + '/serial.sock'),
+        self.assertEqual((SOCKETS + '/vnc.sock', SOCKETS + '/serial.sock'),
                          consoles)
         devices = _devices(consoles)
         graphics = devices.find('graphics')
         self.assertEqual('vnc', graphics.get('type'))
-        self.assertEqual({'type': 'socket', 'socket': INST_DIR + '/vnc.sock'},
+        self.assertEqual({'type': 'socket', 'socket': SOCKETS + '/vnc.sock'},
                          graphics.find('listen').attrib)
         self.assertEqual('vga', devices.find('video/model').get('type'))
         for tag in ('serial', 'console'):
             dev = devices.find(tag)
             self.assertEqual('unix', dev.get('type'))
             self.assertEqual({'mode': 'bind',
-                              'path': INST_DIR + '/serial.sock'},
+                              'path': SOCKETS + '/serial.sock'},
                              dev.find('source').attrib)
             # The output still lands in console.log (console output API).
             self.assertEqual({'file': INST_DIR + '/console.log',
@@ -49,9 +51,9 @@ class ConsoleXMLTest(testtools.TestCase):
         xml = ET.tostring(devices, encoding='unicode')
         self.assertEqual(console.vnc_connect_info(
             '<domain>%s</domain>' % xml, '10.0.0.1').path,
-            INST_DIR + '/vnc.sock')
+            SOCKETS + '/vnc.sock')
         self.assertEqual(console.serial_connect_info(
-            '<domain>%s</domain>' % xml).path, INST_DIR + '/serial.sock')
+            '<domain>%s</domain>' % xml).path, SOCKETS + '/serial.sock')
 
     def test_vnc_on_tcp(self):
         devices = _devices(console.guest_consoles(INST_DIR, True,
@@ -80,6 +82,23 @@ class ConsoleXMLTest(testtools.TestCase):
         self.assertRaises(exception.ConsoleTypeUnavailable,
                           console.vnc_connect_info, live, '127.0.0.1')
 
+    def test_qemu_owner_from_capabilities(self):
+        caps = ('<capabilities><host><secmodel><model>none</model>'
+                '</secmodel><secmodel><model>dac</model><doi>0</doi>'
+                "<baselabel type='kvm'>+64055:+113</baselabel></secmodel>"
+                '</host></capabilities>')
+        self.assertEqual((64055, 113), console.qemu_owner(caps))
+        self.assertIsNone(console.qemu_owner(
+            '<capabilities><host/></capabilities>'))
+
+    def test_socket_dir(self):
+        tmp = self.useFixture(fixtures.TempDir()).path
+        consoles = console.guest_consoles(tmp, True, '', True)
+        console.prepare_socket_dir(consoles, None)
+        self.assertEqual(0o750, os.stat(os.path.join(
+            tmp, 'console')).st_mode & 0o777)
+        console.prepare_socket_dir(config.NO_CONSOLES, None)
+
     def test_socket_paths_too_long_are_left_out(self):
         long_dir = '/' + 'x' * 120
         self.assertEqual(config.NO_CONSOLES,
@@ -94,9 +113,9 @@ class DriverConsoleTest(LibvirtFixtureMixin, testtools.TestCase):
         instance = self._spawn()
         inst_dir = self._inst_dir(instance)
         self.assertEqual(
-            (None, None, os.path.join(inst_dir, 'vnc.sock')),
+            (None, None, os.path.join(inst_dir, 'console', 'vnc.sock')),
             self.driver.get_vnc_console(None, instance))
-        self.assertEqual(os.path.join(inst_dir, 'serial.sock'),
+        self.assertEqual(os.path.join(inst_dir, 'console', 'serial.sock'),
                          self.driver.get_serial_console(None, instance).path)
 
     def test_disabled_and_stopped(self):
