@@ -55,16 +55,18 @@ class WebSocketClient:
         data, self._buffer = self._buffer[:size], self._buffer[size:]
         return data
 
-    def send(self, data):
-        """Send ``data`` (bytes) as one masked binary frame."""
+    def send(self, data, text=False):
+        """Send ``data`` (bytes) as one masked binary frame (a text frame
+        with ``text``)."""
         mask = os.urandom(4)
         length = len(data)
+        opcode = 0x81 if text else 0x82
         if length < 126:
-            header = struct.pack('!BB', 0x82, 0x80 | length)
+            header = struct.pack('!BB', opcode, 0x80 | length)
         elif length < 65536:
-            header = struct.pack('!BBH', 0x82, 0x80 | 126, length)
+            header = struct.pack('!BBH', opcode, 0x80 | 126, length)
         else:
-            header = struct.pack('!BBQ', 0x82, 0x80 | 127, length)
+            header = struct.pack('!BBQ', opcode, 0x80 | 127, length)
         masked = bytes(b ^ mask[i % 4] for i, b in enumerate(data))
         self.sock.sendall(header + mask + masked)
 

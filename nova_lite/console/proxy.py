@@ -153,6 +153,9 @@ class ConsoleProxyHandler(websocketproxy.ProxyRequestHandler):
                  target['console_type'], target['instance_uuid'])
         try:
             self.do_proxy(tsock)
+        except OSError as exc:
+            LOG.info('Console of instance %s closed: %s',
+                     target['instance_uuid'], exc)
         finally:
             try:
                 tsock.shutdown(socket.SHUT_RDWR)

@@ -88,7 +88,7 @@ class _RFBHandler(socketserver.BaseRequestHandler):
                 if kind == 3:
                     sock.sendall(_framebuffer_update())
             elif kind == 2:                      # SetEncodings
-                count = struct.unpack('!xH', _recv_exact(sock, 3))[1]
+                count = struct.unpack('!xH', _recv_exact(sock, 3))[0]
                 _recv_exact(sock, 4 * count)
             elif kind == 6:                      # ClientCutText
                 length = struct.unpack('!3xI', _recv_exact(sock, 7))[0]

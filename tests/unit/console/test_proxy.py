@@ -181,7 +181,12 @@ class FakeRFBThroughProxyTest(testtools.TestCase):
                          (int.from_bytes(init[0:2], 'big'),
                           int.from_bytes(init[2:4], 'big')))
         self.assertIn(b'nova_lite fake console', init + name)
-        # A FramebufferUpdateRequest of the whole screen: one Raw rectangle.
+        # What noVNC sends first: SetPixelFormat, SetEncodings (Raw,
+        # CopyRect), then a FramebufferUpdateRequest of the whole screen,
+        # answered by one Raw rectangle.
+        client.send(bytes([0]) + bytes(19))
+        client.send(bytes([2, 0]) + (2).to_bytes(2, 'big') +
+                    (0).to_bytes(4, 'big') + (1).to_bytes(4, 'big'))
         client.send(bytes([3, 0]) + (0).to_bytes(4, 'big') +
                     fake_console.FAKE_WIDTH.to_bytes(2, 'big') +
                     fake_console.FAKE_HEIGHT.to_bytes(2, 'big'))
