@@ -244,3 +244,38 @@ class AggregateActionConflict(Conflict):
     """409: a host cannot join an aggregate whose zone differs from the
     zone it is already in."""
     msg_fmt = 'Cannot %(action)s aggregate %(aggregate_id)s: %(reason)s'
+
+
+# ------------------------------------------------------------- consoles
+
+class ConsoleTypeInvalid(Invalid):
+    """A console type the request names does not exist (400)."""
+    msg_fmt = 'Invalid console type %(console_type)s'
+
+
+class ConsoleTypeUnavailable(Invalid):
+    """A console type exists but is not enabled on the server's host
+    (400, as the compute API answers a disabled console)."""
+    msg_fmt = 'Unavailable console type %(console_type)s.'
+
+
+class ConsoleNotAvailable(Conflict):
+    """The guest has no console to connect to right now (409: e.g. it
+    is not running)."""
+    msg_fmt = 'Guest does not have a console available.'
+
+
+class ConsoleFeatureNotSupported(NovaLiteException):
+    """A console protocol nova_lite has no support for (spice, rdp, mks:
+    501, as the compute API answers a driver without it)."""
+    msg_fmt = 'Action is not supported.'
+    code = 501
+
+
+class ConsoleTokenNotFound(NotFound):
+    msg_fmt = 'The token \'%(token)s\' is invalid or has expired'
+
+
+class InstanceNotReady(Conflict):
+    msg_fmt = 'Instance %(instance_id)s has not been scheduled to a host ' \
+              'yet.'

@@ -5,13 +5,14 @@
 # forwarders, genisoimage for config drives, dnsmasq-base (the dnsmasq
 # binary without Debian's dnsmasq service, which would start one in this
 # machine's own namespace) and dnsmasq-utils (dhcp_release) for the guest
-# networks' DHCP, nftables (the lab link's bridge filter), and
-# openssh-client to log in to guests. Skips apt when
+# networks' DHCP, nftables (the lab link's bridge filter),
+# openssh-client to log in to guests, and novnc (noVNC's files, which
+# nova-lite-novncproxy serves: doc/consoles.md). Skips apt when
 # everything is already installed.
 set -eu
 pkgs="libvirt-dev pkg-config libvirt-daemon-system qemu-system-x86 qemu-utils
 busybox-static cpio e2fsprogs socat genisoimage dnsmasq-base dnsmasq-utils
-nftables openssh-client"
+nftables openssh-client novnc"
 missing=""
 for p in $pkgs; do
   dpkg -s "$p" >/dev/null 2>&1 || missing="$missing $p"

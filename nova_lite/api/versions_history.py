@@ -44,14 +44,14 @@ HISTORY = (
     _v('2.4', 'os-fixed-ips shows the reserved flag.', ('fixed_ips',),
        refused='os-fixed-ips (a nova-network API) does not exist: 404.'),
     _v('2.5', 'Non-admins may filter server lists by ip6.', ('servers',)),
-    _v('2.6', 'The remote-consoles API replaces the get*Console actions.',
-       ('remote_consoles',),
-       refused='Remote consoles do not exist: POST /servers/{id}/'
-       'remote-consoles is a 404 and the get*Console actions a 400.'),
+    _v('2.6', 'The remote-consoles API replaces the get*Console actions '
+       '(noVNC and serial consoles through nova-lite-novncproxy; spice is '
+       'a 400 "unavailable", rdp a 501; doc/consoles.md).',
+       ('remote_consoles',)),
     _v('2.7', 'Adding tenant access to a public flavor is a 409.',
        ('flavor_access',)),
-    _v('2.8', 'The mks protocol of remote-consoles.', ('remote_consoles',),
-       refused='Remote consoles do not exist (404).'),
+    _v('2.8', 'The mks protocol of remote-consoles (no driver has it: '
+       '501, as the compute API answers).', ('remote_consoles',)),
     _v('2.9', 'Servers show the boolean locked.', ('servers',)),
     _v('2.10', 'Admins manage other users\' key pairs (user_id).',
        ('keypairs',)),
@@ -117,8 +117,7 @@ HISTORY = (
        refused='The os-migrateLive action does not exist: 400 (unknown '
        'action).'),
     _v('2.31', 'os-console-auth-tokens answers for every console type.',
-       ('console_auth_tokens',),
-       refused='Consoles and os-console-auth-tokens do not exist: 404.'),
+       ('remote_consoles',)),
     _v('2.32', 'Server create takes a device tag on networks and block '
        'devices, for the metadata API and config drive.', ('servers',),
        refused='No metadata API nor config drive exists to expose device '
@@ -364,11 +363,9 @@ HISTORY = (
     _v('2.98', 'Server show, detail and update (and rebuild) give the '
        'image\'s properties (the standard image metadata properties the '
        'server was created with) in image.properties.', ('servers',)),
-    _v('2.99', 'The spice-direct console type; os-console-auth-tokens shows '
-       'tls_port and refuses unknown query parameters.',
-       ('remote_consoles', 'console_auth_tokens'),
-       refused='Remote consoles and os-console-auth-tokens do not exist: '
-       '404.'),
+    _v('2.99', 'The spice-direct console type (a 400 "unavailable": no '
+       'SPICE); os-console-auth-tokens shows tls_port (null) and refuses '
+       'query parameters.', ('remote_consoles',)),
     _v('2.100', 'Server show, detail and update (and rebuild) give the '
        'scheduler_hints of the create request.', ('servers',)),
     _v('2.101', 'Volume attach answers 202 without a body.', ('volumes',),
@@ -392,6 +389,7 @@ _TAGS = '/v2.1/servers/<server_id>/tags'
 _HOSTS = '/v2.1/os-hosts'
 _SERVER_MIGRATIONS = '/v2.1/servers/<server_id>/migrations'
 ROUTES = {
+    ('POST', '/v2.1/servers/<server_id>/remote-consoles'): ('2.6', None),
     ('GET', _SERVER_MIGRATIONS): ('2.23', None),
     ('GET', _SERVER_MIGRATIONS + '/<migration_id>'): ('2.23', None),
     ('PUT', '/v2.1/os-services/force-down'): ('2.11', '2.52'),

@@ -128,12 +128,18 @@ class ProcessStack(Resource):
         127.0.0.1, each on a free port; ``metrics_urls`` maps a process
         name (api, conductor, scheduler, compute-<host>, all) to its
         ``/metrics`` URL
+    :param console_proxy: also run ``nova-lite-novncproxy`` on a free
+        port of 127.0.0.1 (``console_proxy_port``), serving noVNC's files
+        from ``[console_proxy] web`` (Debian's /usr/share/novnc); the
+        console URLs point at it
     """
 
     def __init__(self, backend='mysql', hosts=('node1', 'node2'),
                  all_in_one=False, conf=None, keystone=False,
-                 schedulers=1, fake_hosts=0, metrics=False):
+                 schedulers=1, fake_hosts=0, metrics=False,
+                 console_proxy=False):
         super().__init__()
+        self.console_proxy_port = free_port() if console_proxy else None
         self.metrics = metrics
         self.metrics_urls = {}
         self.schedulers = schedulers
@@ -186,10 +192,20 @@ class ProcessStack(Resource):
         }
         if self.metrics:
             options[('metrics', 'listen')] = '127.0.0.1'
+        if self.console_proxy_port:
+            options.update(self._console_options())
         if self.keystone is not None:
             options.update(self._keystone_options())
         options.update(self.extra_conf)
         return options
+
+    def _console_options(self):
+        proxy = '127.0.0.1:%d' % self.console_proxy_port
+        return {('console_proxy', 'listen'): '127.0.0.1',
+                ('console_proxy', 'port'): self.console_proxy_port,
+                ('vnc', 'novncproxy_base_url'):
+                    'http://%s/vnc_lite.html' % proxy,
+                ('serial_console', 'base_url'): 'ws://%s/' % proxy}
 
     # ------------------------------------------------------------- keystone
 
@@ -290,6 +306,9 @@ class ProcessStack(Resource):
             else:
                 for host in self.hosts:
                     self.start_compute(host)
+        if self.console_proxy_port:
+            self.start_process('novncproxy', 'nova-lite-novncproxy',
+                               'controller')
         self.wait_api()
         self.wait_computes(self.hosts)
 

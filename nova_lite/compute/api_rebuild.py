@@ -18,6 +18,7 @@ from nova_lite.compute import keypairs
 from nova_lite.compute import states
 from nova_lite.compute import update_events
 from nova_lite.db import actions as action_db
+from nova_lite.db import console_auth_tokens as console_token_db
 from nova_lite.db import instance_metadata as metadata_db
 from nova_lite.db import instances as instance_db
 from nova_lite import exception
@@ -84,6 +85,8 @@ class RebuildActions:
             metadata_db.instance_metadata_update(context, instance_uuid,
                                                  metadata, True)
         action_db.action_start(context, instance_uuid, 'rebuild')
+        # The guest is made anew: its console tokens are revoked.
+        console_token_db.revoke_for_instance(context, instance_uuid)
         after = self.get(context, instance_uuid)
         update_events.server_changed(context, instance, after)
         self.compute.rebuild_instance(context, instance.host, instance_uuid,

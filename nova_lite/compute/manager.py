@@ -60,8 +60,8 @@ class ComputeManager(resize_steps.ResizeManager, power_ops.PowerOpsMixin,
     1.4, ``compute.lifecycle.power_ops``; rebuild and snapshots: 1.5,
     ``compute.lifecycle``; resizes: 1.6, ``compute.lifecycle.resize``;
     shelve: 1.7, ``compute.lifecycle.shelve``; rescue: 1.8,
-    ``compute.lifecycle.rescue``; CloudStack VM snapshots: 1.10,
-    ``compute.lifecycle.vm_snapshot``)."""
+    ``compute.lifecycle.rescue``; consoles: 1.9; CloudStack VM snapshots:
+    1.10, ``compute.lifecycle.vm_snapshot``)."""
 
     target = messaging.Target(version='1.10')
 
@@ -376,3 +376,35 @@ class ComputeManager(resize_steps.ResizeManager, power_ops.PowerOpsMixin,
             lines = output.split('\n')[-tail_length:] if tail_length else []
             output = '\n'.join(lines)
         return output
+
+    _CONSOLE_ERRORS = (exception.InstanceNotFound,
+                       exception.ConsoleTypeUnavailable,
+                       exception.ConsoleNotAvailable,
+                       exception.NotSupportedByDriver)
+
+    def _console(self, context, instance_uuid, kind):
+        """The driver's ``ConsoleConnectInfo`` of ``kind`` ('vnc' or
+        'serial') as a dict {host, port, path}."""
+        instance = self._instance(context, instance_uuid)
+        method = getattr(self.driver, 'get_%s_console' % kind)
+        try:
+            return method(context, instance)._asdict()
+        except NotImplementedError:
+            raise exception.NotSupportedByDriver(
+                operation='%s console' % kind, host=self.host) from None
+
+    @messaging.expected_exceptions(*_CONSOLE_ERRORS)
+    def get_vnc_console(self, context, instance_uuid):
+        """RPC call (1.9): where the proxy reaches the guest's VNC server,
+        ``{'host', 'port', 'path'}`` (doc/consoles.md).
+
+        :raises: InstanceNotFound, ConsoleTypeUnavailable,
+            ConsoleNotAvailable, NotSupportedByDriver
+        """
+        return self._console(context, instance_uuid, 'vnc')
+
+    @messaging.expected_exceptions(*_CONSOLE_ERRORS)
+    def get_serial_console(self, context, instance_uuid):
+        """RPC call (1.9): where the proxy reaches the guest's serial
+        port 0, as ``get_vnc_console``."""
+        return self._console(context, instance_uuid, 'serial')

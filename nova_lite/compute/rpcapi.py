@@ -15,6 +15,8 @@ History:
     1.7 - shelve_instance, shelve_offload_instance, unshelve_instance
           (``rpcapi_shelve``)
     1.8 - rescue_instance, unrescue_instance (``compute.lifecycle.rescue``)
+    1.9 - get_vnc_console, get_serial_console (remote consoles,
+          doc/consoles.md)
     1.10 - vm_snapshot_create, vm_snapshot_revert, vm_snapshot_delete
            (CloudStack VM snapshots, ``compute.lifecycle.vm_snapshot``)
 """
@@ -185,3 +187,18 @@ class ComputeAPI(rpcapi_resize.ResizeAPI, rpcapi_shelve.ShelveAPI):
         self._vm_snapshot_cast(context, host, 'vm_snapshot_delete',
                                instance_uuid=instance_uuid,
                                snapshot_id=snapshot_id)
+
+    def get_vnc_console(self, context, host, instance_uuid):
+        """Call (1.9): ``{'host', 'port', 'path'}`` of the guest's VNC
+        server (a Unix socket ``path``, or TCP ``host``:``port``).
+
+        :raises: InstanceNotFound, ConsoleTypeUnavailable,
+            ConsoleNotAvailable, NotSupportedByDriver
+        """
+        return self._prepare(host, '1.9').call(
+            context, 'get_vnc_console', instance_uuid=instance_uuid)
+
+    def get_serial_console(self, context, host, instance_uuid):
+        """Call (1.9): as ``get_vnc_console``, of serial port 0."""
+        return self._prepare(host, '1.9').call(
+            context, 'get_serial_console', instance_uuid=instance_uuid)

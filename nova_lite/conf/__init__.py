@@ -8,6 +8,7 @@ from nova_lite.conf import api
 from nova_lite.conf import cloudstack
 from nova_lite.conf import compute
 from nova_lite.conf import conductor
+from nova_lite.conf import console
 from nova_lite.conf import database
 from nova_lite.conf import default
 from nova_lite.conf import fake
@@ -25,9 +26,9 @@ from nova_lite.conf import virt
 
 CONF = cfg.CONF
 
-for _mod in (api, cloudstack, compute, conductor, database, default, fake,
-             image, libvirt, metadata, metrics, network, notifications, quota,
-             scheduler, service_user, virt):
+for _mod in (api, cloudstack, compute, conductor, console, database,
+             default, fake, image, libvirt, metadata, metrics, network,
+             notifications, quota, scheduler, service_user, virt):
     _mod.register_opts(CONF)
 
 rpc.register_opts(CONF)

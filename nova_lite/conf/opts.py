@@ -3,6 +3,7 @@ from nova_lite.conf import api
 from nova_lite.conf import cloudstack
 from nova_lite.conf import compute
 from nova_lite.conf import conductor
+from nova_lite.conf import console
 from nova_lite.conf import database
 from nova_lite.conf import default
 from nova_lite.conf import fake
@@ -17,9 +18,9 @@ from nova_lite.conf import scheduler
 from nova_lite.conf import service_user
 from nova_lite.conf import virt
 
-_MODULES = (default, api, cloudstack, compute, conductor, database, fake,
-            image, libvirt, metadata, metrics, network, notifications,
-            quota, scheduler, service_user, virt)
+_MODULES = (default, api, cloudstack, compute, conductor, console,
+            database, fake, image, libvirt, metadata, metrics, network,
+            notifications, quota, scheduler, service_user, virt)
 
 
 def list_opts():

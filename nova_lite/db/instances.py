@@ -12,6 +12,7 @@ import functools
 
 import sqlalchemy as sa
 
+from nova_lite.db import console_auth_tokens as console_tokens
 from nova_lite.db import instance_faults
 from nova_lite.db import models
 from nova_lite.db import tags as tag_db
@@ -374,6 +375,13 @@ def instance_update(context, instance_uuid, values,
             if fault:
                 session.add(instance_faults.fault_row(instance_uuid,
                                                      **fault))
+            if 'host' in values or values.get('vm_state') == 'soft-delete':
+                # A move or a soft delete: console tokens bound to another
+                # host (all, for a soft delete) are revoked.
+                console_tokens.revoke_in_session(
+                    session, instance_uuid,
+                    keep_host=values.get('host') if values.get(
+                        'vm_state') != 'soft-delete' else None)
             return
         row = session.scalars(sa.select(inst).where(
             inst.uuid == instance_uuid, inst.deleted == 0)).first()
@@ -420,6 +428,7 @@ def instance_destroy(context, instance_uuid, expected_host=_UNSET,
             models.Tag.resource_id == instance_uuid))
         vm_snapshot_db.vm_snapshots_destroy_for_instance(
             session, instance_uuid, now)
+        console_tokens.revoke_in_session(session, instance_uuid)
         return True
 
 

@@ -573,3 +573,4 @@ class ApiKey(TimestampMixin, SoftDeleteMixin, Base):
 # models.Migration works. Import it only through this module.
 from nova_lite.db.models_migration import Migration  # noqa: E402,F401
 from nova_lite.db.models_vm_snapshot import VMSnapshot  # noqa: E402,F401
+from nova_lite.db.models_console import ConsoleAuthToken  # noqa: E402,F401

@@ -20,6 +20,7 @@ from nova_lite.policies import keypairs
 from nova_lite.policies import migrations
 from nova_lite.policies import networks
 from nova_lite.policies import quota_sets
+from nova_lite.policies import remote_consoles
 from nova_lite.policies import server_diagnostics
 from nova_lite.policies import server_groups
 from nova_lite.policies import server_lifecycle
@@ -57,4 +58,5 @@ def list_rules():
                                 migrations.list_rules(),
                                 server_lifecycle.list_rules(),
                                 server_rescue.list_rules(),
-                                shelve.list_rules()))
+                                shelve.list_rules(),
+                                remote_consoles.list_rules()))

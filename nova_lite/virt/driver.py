@@ -21,6 +21,13 @@ EVENT_STARTED = 'started'
 EVENT_STOPPED = 'stopped'
 EVENT_CRASHED = 'crashed'
 
+# Where a console proxy connects to a guest's console (VNC server or
+# interactive serial port): ``path``, a Unix socket the proxy opens, or,
+# when ``path`` is None, TCP ``host``:``port``. The compute returns it
+# as a dict (``_asdict()``) over RPC; see doc/consoles.md.
+ConsoleConnectInfo = collections.namedtuple('ConsoleConnectInfo',
+                                            ['host', 'port', 'path'])
+
 
 class ComputeDriver(abc.ABC):
     """A hypervisor driver.
@@ -212,6 +219,26 @@ class ComputeDriver(abc.ABC):
 
     def get_console_output(self, context, instance):
         """Return the tail of the guest's serial console log (str)."""
+        raise NotImplementedError()
+
+    def get_vnc_console(self, context, instance):
+        """Where the guest's VNC server (its screen) is reached.
+
+        :returns: ``ConsoleConnectInfo``
+        :raises: InstanceNotFound; ConsoleTypeUnavailable when VNC is
+            disabled (``[vnc] enabled``) or the guest has none;
+            ConsoleNotAvailable when the guest is not running;
+            NotImplementedError when the driver has no consoles
+        """
+        raise NotImplementedError()
+
+    def get_serial_console(self, context, instance):
+        """Where the guest's interactive serial console is reached
+        (raw bytes both ways).
+
+        :returns: ``ConsoleConnectInfo``
+        :raises: as ``get_vnc_console`` (``[serial_console] enabled``)
+        """
         raise NotImplementedError()
 
     def get_host_uptime(self):

@@ -21,13 +21,15 @@ from nova_lite.virt import configdrive
 from nova_lite.virt import diagnostics
 from nova_lite.virt import driver
 from nova_lite.virt import fake_rescue
+from nova_lite.virt import fake_console
 from nova_lite.virt import fake_resize
 from nova_lite.virt import fake_vm_snapshot
 
 CONF = cfg.CONF
 
 
-class FakeDriver(fake_resize.FakeResizeMixin, fake_rescue.FakeRescueMixin,
+class FakeDriver(fake_console.FakeConsoleMixin, fake_resize.FakeResizeMixin,
+                 fake_rescue.FakeRescueMixin,
                  fake_vm_snapshot.FakeVMSnapshotMixin, driver.ComputeDriver):
     """In-memory guests; capacity from the ``[fake]`` options."""
 
@@ -128,6 +130,7 @@ class FakeDriver(fake_resize.FakeResizeMixin, fake_rescue.FakeRescueMixin,
             self._guests.pop(instance.uuid, None)
             self._resize_state().pop(instance.uuid, None)
             self._vm_snapshot_state().pop(instance.uuid, None)
+        self.stop_consoles(instance.uuid)
 
     def _guest(self, instance):
         try:

@@ -146,6 +146,8 @@ class TestRealGuest(testtools.TestCase):
 
     #: Options of the stack besides virt_type ({(group, name): value}).
     extra_conf = {}
+    #: Other keyword arguments of the stack (e.g. console_proxy).
+    stack_kwargs = {}
 
     def setUp(self):
         super().setUp()
@@ -164,7 +166,8 @@ class TestRealGuest(testtools.TestCase):
         self.addCleanup(self._remove_leftover_domains)
         self.stack = self.useFixture(libvirt_stack.LibvirtStack(
             'mysql', hosts=(HOST,), connection_uri=URI, files_dir=files_dir,
-            conf={('libvirt', 'virt_type'): 'qemu', **self.extra_conf}))
+            conf={('libvirt', 'virt_type'): 'qemu', **self.extra_conf},
+            **self.stack_kwargs))
         self.client = compute_client.ComputeClient(self.stack.api_url)
         self.phase('stack up')
 

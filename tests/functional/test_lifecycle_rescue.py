@@ -44,7 +44,7 @@ class TestRescue(test_libvirt_stack.LibvirtStackTestCase):
         self.assertEqual(['adminPass'], list(resp.json()))
         rescued = self.wait_server(server_id, 'RESCUE')
         self.assertEqual('rescued', rescued['OS-EXT-STS:vm_state'])
-        self.assertEqual(['console.log', 'disk', 'disk.rescue',
+        self.assertEqual(['console', 'console.log', 'disk', 'disk.rescue',
                           'unrescue.xml'], self.files(server_id))
         self.assertIn(('compute_rescue_instance', 'Success', HOST),
                       self.stack.action_events(server_id))
@@ -54,7 +54,8 @@ class TestRescue(test_libvirt_stack.LibvirtStackTestCase):
 
         self.action(server_id, {'unrescue': None})
         after = self.wait_server(server_id, 'ACTIVE')
-        self.assertEqual(['console.log', 'disk'], self.files(server_id))
+        self.assertEqual(['console', 'console.log', 'disk'],
+                         self.files(server_id))
         self.assertEqual(disk_inode, os.stat(disk).st_ino)
         self.assertEqual(before['addresses'], after['addresses'])
         self.assertEqual(usage, self.stack.node_usage())

@@ -439,7 +439,7 @@ def main(argv=None):
     root = tempfile.mkdtemp(prefix='nova-lite-tempest-')
     stack = processes.MultiProcessStack(args.backend,
                                         hosts=('node1', 'node2'),
-                                        keystone=True)
+                                        keystone=True, console_proxy=True)
     try:
         log('starting nova_lite (%s) and Keystone' % args.backend)
         stack.setUp()

@@ -210,6 +210,7 @@ def route_schemas():
     from nova_lite.api.schemas import hosts
     from nova_lite.api.schemas import keypairs
     from nova_lite.api.schemas import quota_sets
+    from nova_lite.api.schemas import remote_consoles
     from nova_lite.api.schemas import server_groups
     from nova_lite.api.schemas import server_image_actions
     from nova_lite.api.schemas import server_actions
@@ -224,10 +225,12 @@ def route_schemas():
     return {
         ('POST', '/v2.1/servers'): servers.create,
         ('PUT', server): servers.update,
-        ('POST', server + '/action'): shelve_actions.with_shelve_actions(
-            server_image_actions.with_image_actions(Versioned(
-                ('2.1', '2.72', server_actions.action),
-                ('2.73', None, server_actions.action_2_73)))),
+        ('POST', server + '/action'): remote_consoles.with_console_actions(
+            shelve_actions.with_shelve_actions(
+                server_image_actions.with_image_actions(Versioned(
+                    ('2.1', '2.72', server_actions.action),
+                    ('2.73', None, server_actions.action_2_73))))),
+        ('POST', server + '/remote-consoles'): remote_consoles.create,
         ('POST', server + '/metadata'): server_metadata.update,
         ('PUT', server + '/metadata'): server_metadata.update_all,
         ('PUT', server + '/metadata/<key>'): server_metadata.update_item,

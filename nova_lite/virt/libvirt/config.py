@@ -24,6 +24,15 @@ KiB_PER_MiB = 1024
 GuestPaths = collections.namedtuple(
     'GuestPaths', ['root_disk', 'kernel', 'ramdisk', 'console_log'])
 
+# The interactive consoles of a guest (doc/consoles.md): ``vnc`` is None
+# (no VNC server), an absolute path (the VNC server on that Unix socket)
+# or an IP address (TCP on it, port chosen by libvirt); ``serial_socket``
+# is None (serial port 0 only written to the console log) or the Unix
+# socket path of serial port 0 (its output still appended to the log).
+GuestConsoles = collections.namedtuple('GuestConsoles',
+                                       ['vnc', 'serial_socket'])
+NO_CONSOLES = GuestConsoles(vnc=None, serial_socket=None)
+
 # Kernel command line argument the tiny guest reads its hostname from
 # (see devstack/tools/make-tiny-image.sh).
 HOSTNAME_ARG = 'nova_lite_hostname'
@@ -134,21 +143,46 @@ def config_drive_element(devices, path):
     return disk
 
 
-def _console_elements(devices, log_path):
-    """Serial port 0 written (appended) to ``log_path``, and the console
-    on it: the guest's ``console=ttyS0`` output lands in that file."""
-    serial = _sub(devices, 'serial', type='file')
-    _sub(serial, 'source', path=log_path, append='on')
-    _sub(serial, 'target', port='0')
-    console = _sub(devices, 'console', type='file')
-    _sub(console, 'source', path=log_path, append='on')
-    _sub(console, 'target', type='serial', port='0')
+def _console_elements(devices, log_path, serial_socket=None):
+    """Serial port 0 and the console on it: the guest's
+    ``console=ttyS0`` output is appended to ``log_path``. With
+    ``serial_socket`` the port is that Unix socket (QEMU listens,
+    without waiting for a client) and ``<log>`` keeps appending its
+    output to ``log_path``; otherwise the port is the file itself."""
+    for tag, target in (('serial', {'port': '0'}),
+                        ('console', {'type': 'serial', 'port': '0'})):
+        if serial_socket:
+            dev = _sub(devices, tag, type='unix')
+            _sub(dev, 'source', mode='bind', path=serial_socket)
+            _sub(dev, 'log', file=log_path, append='on')
+        else:
+            dev = _sub(devices, tag, type='file')
+            _sub(dev, 'source', path=log_path, append='on')
+        _sub(dev, 'target', **target)
+
+
+def graphics_elements(devices, vnc):
+    """A VNC server (``GuestConsoles.vnc``: a socket path or a listen
+    address) and a VGA card, whose text console (the guest's tty0) the
+    VNC server shows. Nothing when ``vnc`` is None."""
+    if not vnc:
+        return
+    if vnc.startswith('/'):
+        graphics = _sub(devices, 'graphics', type='vnc')
+        _sub(graphics, 'listen', type='socket', socket=vnc)
+    else:
+        graphics = _sub(devices, 'graphics', type='vnc', port='-1',
+                        autoport='yes', listen=vnc)
+        _sub(graphics, 'listen', type='address', address=vnc)
+    video = _sub(devices, 'video')
+    _sub(video, 'model', type='vga', vram='16384', heads='1')
 
 
 def build_domain(instance, image_meta, network_info, paths,
                  virt_type='qemu', default_bridge=None,
                  bridge_exists=vif_config.host_bridge_exists,
-                 kvm_check=kvm_usable, config_drive=None):
+                 kvm_check=kvm_usable, config_drive=None,
+                 consoles=NO_CONSOLES):
     """Return the ``<domain>`` element of ``instance``.
 
     :param instance: ``objects.Instance``: name, uuid, vcpus, memory_mb
@@ -163,6 +197,7 @@ def build_domain(instance, image_meta, network_info, paths,
     :param bridge_exists: ``f(name) -> bool``, whether a host bridge exists
     :param kvm_check: ``f() -> bool``, whether KVM is usable
     :param config_drive: path of the config drive ISO, or None
+    :param consoles: ``GuestConsoles`` (VNC server, serial socket)
     :returns: ``xml.etree.ElementTree.Element``
     """
     domain = ET.Element('domain', type=domain_type(virt_type, kvm_check))
@@ -187,7 +222,8 @@ def build_domain(instance, image_meta, network_info, paths,
         vif_config.interface_element(
             devices, vif, vif.get('bridge', None) or default_bridge,
             bridge_exists)
-    _console_elements(devices, paths.console_log)
+    _console_elements(devices, paths.console_log, consoles.serial_socket)
+    graphics_elements(devices, consoles.vnc)
     return domain
 
 

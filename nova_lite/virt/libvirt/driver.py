@@ -140,13 +140,24 @@ class LibvirtDriver(driver.ComputeDriver):
             context, instance, image_meta, self._instance_dir(instance),
             self._image_cache())
         drive = self._config_drive(instance, guest_data)
+        consoles = self._guest_consoles(instance)
+        console.prepare_socket_dir(consoles, console.qemu_owner(
+            self._host.get_connection().getCapabilities()))
         xml = vconfig.domain_xml(instance, image_meta, network_info, paths,
                                  virt_type=CONF.libvirt.virt_type,
                                  default_bridge=CONF.network.bridge,
                                  bridge_exists=vif.bridge_check(
                                      CONF.network.guest_netns),
-                                 config_drive=drive)
+                                 config_drive=drive,
+                                 consoles=consoles)
         libvirt_guest.define_and_start(self._host.get_connection(), xml)
+
+    def _guest_consoles(self, instance):
+        """The VNC server and serial socket of a new guest, from
+        ``[vnc]`` and ``[serial_console]`` (doc/consoles.md)."""
+        return console.guest_consoles(
+            self._instance_dir(instance), CONF.vnc.enabled,
+            CONF.vnc.server_listen, CONF.serial_console.enabled)
 
     def _config_drive(self, instance, guest_data):
         """Make the guest's config drive (``disk.config`` in its instance
@@ -364,6 +375,40 @@ class LibvirtDriver(driver.ComputeDriver):
         self._lookup(instance)
         return console.read_tail(
             console.console_log_path(self._instance_dir(instance)))
+
+    def _running_xml(self, instance):
+        """The live XML of the guest, which must be running.
+
+        :raises: InstanceNotFound, ConsoleNotAvailable
+        """
+        dom = self._lookup(instance)
+        if libvirt_guest.power_state(dom) != task_states.RUNNING:
+            raise exception.ConsoleNotAvailable()
+        return dom.XMLDesc(0)
+
+    def get_vnc_console(self, context, instance):
+        """The guest's VNC server: its Unix socket, or ``[vnc]
+        server_proxyclient_address`` and the port libvirt chose.
+
+        :raises: InstanceNotFound, ConsoleNotAvailable (not running),
+            ConsoleTypeUnavailable (VNC disabled or the guest has none)
+        """
+        if not CONF.vnc.enabled:
+            raise exception.ConsoleTypeUnavailable(console_type='novnc')
+        return console.vnc_connect_info(
+            self._running_xml(instance),
+            CONF.vnc.server_proxyclient_address)
+
+    def get_serial_console(self, context, instance):
+        """The Unix socket of the guest's serial port 0.
+
+        :raises: InstanceNotFound, ConsoleNotAvailable,
+            ConsoleTypeUnavailable (disabled, or the guest has none)
+        """
+        if not CONF.serial_console.enabled:
+            raise exception.ConsoleTypeUnavailable(console_type='serial')
+        return console.serial_connect_info(
+            self._running_xml(instance))
 
     def get_diagnostics(self, instance):
         """Return the legacy diagnostics dict of the guest (names as

@@ -28,6 +28,7 @@ import xml.etree.ElementTree as ET
 from oslo_concurrency import processutils
 
 from nova_lite import exception
+from nova_lite.virt.libvirt import console
 from nova_lite.virt.libvirt import disks
 from nova_lite.virt.libvirt import guest as libvirt_guest
 from nova_lite.virt.libvirt import imagebackend
@@ -149,6 +150,10 @@ def make_dest(context, conn, instance, disk_info, dest_dir, image_cache,
     copy_files(source_dir, dest_dir)
     dom = None
     try:
+        # The console sockets' directory (not copied: QEMU makes them).
+        console.make_socket_dir(
+            os.path.join(dest_dir, console.SOCKET_DIR_NAME),
+            console.qemu_owner(conn.getCapabilities()))
         disk = os.path.join(dest_dir, disks.ROOT_DISK_NAME)
         if os.path.exists(disk):
             if instance.image_ref:

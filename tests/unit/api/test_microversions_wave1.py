@@ -128,7 +128,9 @@ class Ip6FilterTest(fakes.APITestCase):
 
 
 class RefusedTest(fakes.APITestCase):
-    """2.4, 2.6, 2.8: the resources do not exist at any version."""
+    """2.4: os-fixed-ips does not exist at any version; 2.6: the
+    remote-consoles URL from 2.6 only, the get*Console actions until 2.5
+    (tests.unit.api.test_remote_consoles has the rest)."""
 
     def test_not_supported(self):
         server_id = self.create_server()
@@ -136,11 +138,11 @@ class RefusedTest(fakes.APITestCase):
             self.assertFault(self.get('/v2.1/os-fixed-ips/10.0.0.2',
                                       at(version, fakes.ADMIN)), 404,
                              'itemNotFound')
-            self.assertFault(self.post(
-                '/v2.1/servers/%s/remote-consoles' % server_id, {
-                    'remote_console': {'protocol': 'vnc', 'type': 'novnc'}},
-                at(version)), 404, 'itemNotFound')
-            self.assertFault(self.post(
-                '/v2.1/servers/%s/action' % server_id,
-                {'os-getVNCConsole': {'type': 'novnc'}}, at(version)), 400,
-                'badRequest')
+        self.assertFault(self.post(
+            '/v2.1/servers/%s/remote-consoles' % server_id, {
+                'remote_console': {'protocol': 'vnc', 'type': 'novnc'}},
+            at('2.5')), 404, 'itemNotFound')
+        self.assertFault(self.post(
+            '/v2.1/servers/%s/action' % server_id,
+            {'os-getVNCConsole': {'type': 'novnc'}},
+            at(str(microversion.MAX_VERSION))), 400, 'badRequest')

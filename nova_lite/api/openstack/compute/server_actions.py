@@ -18,6 +18,7 @@ from nova_lite.api.openstack.compute import server_rescue
 from nova_lite.api.openstack.compute import server_resize
 from nova_lite.api.openstack.compute import lifecycle_actions
 from nova_lite.api.openstack.compute import shelve_actions
+from nova_lite.api.openstack.compute import remote_consoles
 from nova_lite import policy
 from nova_lite.policies import admin_actions as admin_policies
 from nova_lite.policies import servers as server_policies
@@ -89,6 +90,8 @@ ACTIONS.update(lifecycle_actions.ACTIONS)
 ACTIONS.update(server_rescue.ACTIONS)
 # shelve, shelveOffload, unshelve (doc/lifecycle-shelve.md)
 ACTIONS.update(shelve_actions.ACTIONS)
+# os-getVNCConsole, os-getSerialConsole, ... until 2.5 (doc/consoles.md)
+ACTIONS.update(remote_consoles.ACTIONS)
 
 
 @bp.post('/<server_id>/action')

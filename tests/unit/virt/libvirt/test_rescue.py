@@ -86,7 +86,7 @@ class RescueTestCase(LibvirtFixtureMixin, testtools.TestCase):
         self.driver.unrescue(None, self.instance, [])
         self.assertEqual(original, _disks(self._xml()))
         self.assertEqual(states.RUNNING, self._state())
-        self.assertEqual(['console.log', 'disk'],
+        self.assertEqual(['console', 'console.log', 'disk'],
                          sorted(os.listdir(self.inst_dir)))
         # Repeat-safe; power_on False leaves it off.
         self.driver.unrescue(None, self.instance, [], power_on=False)
@@ -130,7 +130,7 @@ class RescueTestCase(LibvirtFixtureMixin, testtools.TestCase):
                           None, self.instance, [], missing, 'pw')
         self.assertEqual(original, _disks(self._xml()))
         self.assertEqual(states.SHUTDOWN, self._state())
-        self.assertEqual(['console.log', 'disk'],
+        self.assertEqual(['console', 'console.log', 'disk'],
                          sorted(os.listdir(self.inst_dir)))
 
     def test_unrescue_of_a_guest_not_rescued_only_powers_it(self):

@@ -91,7 +91,8 @@ class SnapshotTestCase(LibvirtFixtureMixin, testtools.TestCase):
         subprocess.run(['qemu-img', 'compare', '-U', '-f', 'qcow2', '-F',
                         'qcow2', disk, copy], check=True,
                        capture_output=True)
-        self.assertEqual(['console.log', 'disk'],
+        # (console: the directory of the guest's console sockets)
+        self.assertEqual(['console', 'console.log', 'disk'],
                          sorted(os.listdir(self._inst_dir(instance))))
 
     def test_stopped_guest_is_not_resumed(self):

@@ -1,0 +1,1 @@
+"""The console proxy service (``nova-lite-novncproxy``, doc/consoles.md)."""
