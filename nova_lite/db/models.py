@@ -355,6 +355,7 @@ class FixedIP(TimestampMixin, Base):
     __table_args__ = (
         UniqueConstraint('network_id', 'address',
                          name='uniq_fixed_ips0network_id0address'),
+        UniqueConstraint('port_id', name='uniq_fixed_ips0port_id'),
         Index('fixed_ips_network_free_idx', 'network_id', 'instance_uuid'),
         Index('fixed_ips_instance_uuid_idx', 'instance_uuid'),
     )
@@ -364,6 +365,9 @@ class FixedIP(TimestampMixin, Base):
     instance_uuid = Column(String(36))
     mac = Column(String(32), unique=True)
     allocated_at = Column(DateTime)
+    #: The Networking API id of the port this allocation is (set with
+    #: ``instance_uuid``, cleared with it).
+    port_id = Column(String(36))
 
 
 class KeyPair(TimestampMixin, SoftDeleteMixin, Base):
@@ -566,3 +570,7 @@ class ApiKey(TimestampMixin, SoftDeleteMixin, Base):
 # imported here, last, so that it is on Base.metadata and
 # models.Migration works. Import it only through this module.
 from nova_lite.db.models_migration import Migration  # noqa: E402,F401
+# Security groups (Networking API) likewise.
+from nova_lite.db.models_secgroup import (  # noqa: E402,F401
+    DefaultSecurityGroup, InstanceSecurityGroup, SecurityGroup,
+    SecurityGroupRule)

@@ -18,6 +18,7 @@ from nova_lite.policies import instance_actions
 from nova_lite.policies import instance_usage_audit_log
 from nova_lite.policies import keypairs
 from nova_lite.policies import migrations
+from nova_lite.policies import network_api
 from nova_lite.policies import networks
 from nova_lite.policies import quota_sets
 from nova_lite.policies import server_diagnostics
@@ -53,4 +54,5 @@ def list_rules():
                                 hosts.list_rules(),
                                 server_diagnostics.list_rules(),
                                 migrations.list_rules(),
-                                server_lifecycle.list_rules()))
+                                server_lifecycle.list_rules(),
+                                network_api.list_rules()))
