@@ -228,7 +228,8 @@ def resolve_for_server(context, names):
         SecurityGroupNotUnique (409) when several have it
     """
     wanted = list(dict.fromkeys(names or [DEFAULT_NAME]))
-    project_groups = sg_db.group_list(context, context.project_id)
+    project_groups = sg_db.group_list(context, context.project_id) \
+        if wanted != [DEFAULT_NAME] else []
     found = {}
     for name in wanted:
         if name == DEFAULT_NAME:
