@@ -7,11 +7,11 @@ Neutron's behaviour where the reference is silent:
 - ``protocol`` None/'any' (every protocol), a name of PROTOCOLS or a
   number 0-255 (an int or its text; kept as text), names lowercased;
   the IPv6-only protocols (IPV6_ONLY) refuse ethertype IPv4;
-- ports: for the PORT_PROTOCOLS ``port_range_min``..``max`` in
-  1-65535, both given and min <= max; for ICMP (ICMP_PROTOCOLS)
-  ``port_range_min`` is the ICMP type and ``port_range_max`` the code
-  (0-255), a code needs a type; no ports for other protocols, nor
-  without a protocol;
+- ports: integers 0-65535; for the PORT_PROTOCOLS
+  ``port_range_min``..``max`` in 1-65535, both given and min <= max;
+  for ICMP (ICMP_PROTOCOLS) ``port_range_min`` is the ICMP type and
+  ``port_range_max`` the code (0-255), a code needs a type; no ports
+  for other protocols, nor without a protocol;
 - ``remote_ip_prefix`` a CIDR or address of the rule's ethertype,
   stored as its network (``10.0.0.5/24`` → ``10.0.0.0/24``), and not
   together with ``remote_group_id``.
@@ -80,50 +80,60 @@ def normalize_ethertype(value):
                % str(value)[:32])
 
 
-def _port(value, attribute, low, high):
+def _port(value, attribute):
+    """A port field as an int in 0-65535 (None stays None).
+    :raises: BadRequest ("Invalid value for port N")"""
     if value is None:
         return None
     if isinstance(value, bool):
-        raise _bad(attribute, '%r is not an integer' % value)
+        raise _bad(attribute, 'Invalid value for port %r' % value)
     try:
         number = int(str(value).strip())
     except ValueError:
-        raise _bad(attribute, '%r is not an integer'
+        raise _bad(attribute, 'Invalid value for port %s'
                    % str(value)[:32]) from None
-    if not low <= number <= high:
-        raise _bad(attribute, '%d is not in the range %d-%d'
-                   % (number, low, high))
+    if not 0 <= number <= 65535:
+        raise _bad(attribute, 'Invalid value for port %d' % number)
     return number
 
 
+def _icmp(icmp_type, icmp_code):
+    if icmp_type is not None and icmp_type > 255:
+        raise _bad('port_range_min', 'Invalid value for ICMP type '
+                   '(port-range-min): %d' % icmp_type)
+    if icmp_code is not None and icmp_code > 255:
+        raise _bad('port_range_max', 'Invalid value for ICMP code '
+                   '(port-range-max): %d' % icmp_code)
+    if icmp_type is None:
+        raise _bad('port_range_max', 'ICMP code (port-range-max) %d is '
+                   'provided but ICMP type (port-range-min) is missing'
+                   % icmp_code)
+    return icmp_type, icmp_code
+
+
 def check_ports(number, low, high):
-    """(port_range_min, port_range_max) checked for protocol ``number``.
-    :raises: BadRequest"""
+    """(port_range_min, port_range_max) checked for protocol ``number``:
+    ports in 1-65535 and min <= max for port protocols, type and code
+    in 0-255 for ICMP. :raises: BadRequest"""
     if low is None and high is None:
         return None, None
+    low = _port(low, 'port_range_min')
+    high = _port(high, 'port_range_max')
     if number is None:
         raise _bad('port_range_min', 'a protocol is required with a '
                    'port range')
     if number in ICMP_PROTOCOLS:
-        icmp_type = _port(low, 'port_range_min', 0, 255)
-        icmp_code = _port(high, 'port_range_max', 0, 255)
-        if icmp_type is None:
-            raise _bad('port_range_max', 'ICMP code (port_range_max) %s '
-                       'is given but ICMP type (port_range_min) is '
-                       'missing' % icmp_code)
-        return icmp_type, icmp_code
+        return _icmp(low, high)
     if number not in PORT_PROTOCOLS:
         raise _bad('port_range_min', 'port ranges are only supported '
                    'for TCP, UDP, UDPLITE, SCTP and DCCP (and type/code '
                    'for ICMP)')
-    low = _port(low, 'port_range_min', 1, 65535)
-    high = _port(high, 'port_range_max', 1, 65535)
-    if low is None or high is None:
-        raise _bad('port_range_min', 'both port_range_min and '
-                   'port_range_max are required for a port range')
-    if low > high:
-        raise _bad('port_range_min', 'port_range_min %d must be less '
-                   'than or equal to port_range_max %d' % (low, high))
+    for port in (low, high):
+        if port == 0:
+            raise _bad('port_range_min', 'Invalid value for port 0')
+    if low is None or high is None or low > high:
+        raise _bad('port_range_min', 'port_range_min must be <= '
+                   'port_range_max (both are required for a range)')
     return low, high
 
 

@@ -35,7 +35,8 @@ ACTIVE_VM_STATES = frozenset({'active', 'paused', 'rescued'})
 
 
 def _zone(instance):
-    return instance['availability_zone'] or CONF.default_availability_zone
+    return (instance['availability_zone']
+            or CONF.compute.default_availability_zone)
 
 
 def port_view(port, binding_details=False):
