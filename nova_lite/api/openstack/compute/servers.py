@@ -188,12 +188,13 @@ def _check_destination(context, host, node):
 
 
 def _security_groups(server):
-    """The group names (or ids) of a create body, None without any
-    (the project's ``default`` group; compute API "Create Server")."""
+    """The group names (or ids) of a create body without repeats, None
+    without any (the project's ``default`` group; compute API "Create
+    Server")."""
     groups = server.get('security_groups')
     if not groups:
         return None
-    return [group['name'] for group in groups]
+    return list(dict.fromkeys(group['name'] for group in groups))
 
 
 def _access_ips(server):
