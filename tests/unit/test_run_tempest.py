@@ -127,7 +127,7 @@ class RunTempestLabTest(testtools.TestCase):
             | {'validation_options': self.lab.VALIDATION})
         section = conf.split('[validation]\n', 1)[1].split('\n[', 1)[0]
         for line in ('run_validation = true', 'connect_method = fixed',
-                     'auth_method = keypair', 'security_group = false',
+                     'auth_method = keypair', 'security_group = true',
                      'image_ssh_user = root', 'network_for_ssh = private'):
             self.assertIn(line + '\n', section)
 
