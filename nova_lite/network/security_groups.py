@@ -227,24 +227,16 @@ def resolve_for_server(context, names):
     :raises: BadRequest (400) for a name no group of the project has,
         SecurityGroupNotUnique (409) when several have it
     """
-    wanted = list(dict.fromkeys(names or [DEFAULT_NAME]))
-    project_groups = sg_db.group_list(context, context.project_id) \
-        if wanted != [DEFAULT_NAME] else []
     found = {}
-    for name in wanted:
-        if name == DEFAULT_NAME:
-            found[name] = ensure_default(context, context.project_id)
-            continue
-        matches = [g for g in project_groups if g['uuid'] == name] or \
-            [g for g in project_groups if g['name'] == name]
-        if not matches:
+    for name in dict.fromkeys(names or [DEFAULT_NAME]):
+        try:
+            group = find_for_server(context, name)
+        except errors.SecurityGroupNotFound:
             raise errors.BadRequest(attribute='security_groups',
                                     reason='security group %s not found'
-                                    % name)
-        if len(matches) > 1:
-            raise SecurityGroupNotUnique(name=name)
-        found[name] = matches[0]
-    return list({g['id']: g for g in found.values()}.values())
+                                    % name) from None
+        found[group['id']] = group
+    return list(found.values())
 
 
 class SecurityGroupNotUnique(errors.NetworkError):
@@ -260,3 +252,59 @@ def names_of_instances(context, instance_uuids):
     return {uuid: list(dict.fromkeys(g['name'] for g in groups))
             for uuid, groups in sg_db.groups_of_instances(
                 context, instance_uuids).items()}
+
+
+def find_for_server(context, name):
+    """The caller's project's group named (or with the id) ``name``.
+
+    :raises: SecurityGroupNotFound (404), SecurityGroupNotUnique (409)
+    """
+    if name == DEFAULT_NAME:
+        return ensure_default(context, context.project_id)
+    groups = sg_db.group_list(context, context.project_id)
+    matches = [g for g in groups if g['uuid'] == name] or \
+        [g for g in groups if g['name'] == name]
+    if not matches:
+        raise errors.SecurityGroupNotFound(id=name)
+    if len(matches) > 1:
+        raise SecurityGroupNotUnique(name=name)
+    return matches[0]
+
+
+def add_to_instance(context, instance_uuid, name):
+    """Put a server in the group ``name`` (compute API
+    ``addSecurityGroup``).
+
+    :raises: SecurityGroupNotFound (404), SecurityGroupNotUnique (409),
+        BadRequest (400) when the server is in it already
+    """
+    group = find_for_server(context, name)
+    current = sg_db.groups_of_instances(context, [instance_uuid]).get(
+        instance_uuid, [])
+    if any(g['id'] == group['id'] for g in current):
+        raise errors.BadRequest(attribute='addSecurityGroup', reason='the '
+                                'server is in security group %s already'
+                                % name)
+    sg_db.instances_add(context, [instance_uuid], [group['id']])
+    LOG.info('Instance %s added to security group %s', instance_uuid,
+             group['uuid'])
+
+
+def remove_from_instance(context, instance_uuid, name):
+    """Take a server out of the group ``name`` (``removeSecurityGroup``).
+
+    :raises: SecurityGroupNotFound (404), BadRequest (400) when the
+        server is not in it
+    """
+    group = find_for_server(context, name)
+    if not sg_db.instances_remove(context, instance_uuid, [group['id']]):
+        raise errors.BadRequest(attribute='removeSecurityGroup', reason='the '
+                                'server is not in security group %s' % name)
+    LOG.info('Instance %s removed from security group %s', instance_uuid,
+             group['uuid'])
+
+
+def groups_of_instance(context, instance_uuid):
+    """The groups (with rules) of a server."""
+    return with_rules(context, sg_db.groups_of_instances(
+        context, [instance_uuid]).get(instance_uuid, []))

@@ -21,6 +21,7 @@ from nova_lite.policies import migrations
 from nova_lite.policies import network_api
 from nova_lite.policies import networks
 from nova_lite.policies import quota_sets
+from nova_lite.policies import security_groups
 from nova_lite.policies import server_diagnostics
 from nova_lite.policies import server_groups
 from nova_lite.policies import server_lifecycle
@@ -55,4 +56,5 @@ def list_rules():
                                 server_diagnostics.list_rules(),
                                 migrations.list_rules(),
                                 server_lifecycle.list_rules(),
-                                network_api.list_rules()))
+                                network_api.list_rules(),
+                                security_groups.list_rules()))

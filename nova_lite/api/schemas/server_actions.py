@@ -11,8 +11,9 @@ microversion 2.73 ``lock`` takes an optional ``locked_reason`` (at most
 """
 import copy
 
-from nova_lite.api.schemas import server_resize
 from nova_lite.api.schemas import lifecycle_actions
+from nova_lite.api.schemas import security_groups
+from nova_lite.api.schemas import server_resize
 
 
 _no_arguments = {'type': ['null', 'object'], 'properties': {},
@@ -60,6 +61,8 @@ ACTIONS = {
 ACTIONS.update(server_resize.ACTIONS)
 # pause, unpause, suspend, resume, restore, forceDelete (doc/lifecycle.md)
 ACTIONS.update(lifecycle_actions.ACTIONS)
+# addSecurityGroup, removeSecurityGroup (doc/network-api.md)
+ACTIONS.update(security_groups.ACTIONS)
 
 action = {
     'type': 'object',

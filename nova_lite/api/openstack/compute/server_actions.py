@@ -15,6 +15,7 @@ from nova_lite.api.openstack.compute import admin_actions
 from nova_lite.api.openstack.compute import server_image_actions
 from nova_lite.api.openstack.compute import server_resize
 from nova_lite.api.openstack.compute import lifecycle_actions
+from nova_lite.api.openstack.compute import security_groups
 from nova_lite import policy
 from nova_lite.policies import admin_actions as admin_policies
 from nova_lite.policies import servers as server_policies
@@ -82,6 +83,8 @@ ACTIONS = {
 }
 # pause, unpause, suspend, resume, restore, forceDelete (doc/lifecycle.md)
 ACTIONS.update(lifecycle_actions.ACTIONS)
+# addSecurityGroup, removeSecurityGroup (doc/network-api.md)
+ACTIONS.update(security_groups.ACTIONS)
 
 
 @bp.post('/<server_id>/action')
