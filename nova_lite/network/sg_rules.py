@@ -12,9 +12,9 @@ Neutron's behaviour where the reference is silent:
   for ICMP (ICMP_PROTOCOLS) ``port_range_min`` is the ICMP type and
   ``port_range_max`` the code (0-255), a code needs a type; no ports
   for other protocols, nor without a protocol;
-- ``remote_ip_prefix`` a CIDR or address of the rule's ethertype,
-  stored as its network (``10.0.0.5/24`` → ``10.0.0.0/24``), and not
-  together with ``remote_group_id``.
+- ``remote_ip_prefix`` a CIDR or address of the rule's ethertype (kept
+  as given, an address as a host prefix; rules compare by its network),
+  and not together with ``remote_group_id``.
 
 Every error is a 400 ``errors.BadRequest`` naming the attribute.
 """
@@ -138,8 +138,10 @@ def check_ports(number, low, high):
 
 
 def normalize_prefix(value, ethertype):
-    """``remote_ip_prefix`` as its network's CIDR text (None stays
-    None). :raises: BadRequest"""
+    """``remote_ip_prefix`` as given, an address becoming a host prefix
+    (``10.0.0.5`` → ``10.0.0.5/32``; None stays None); its network
+    (``network_of``) is what compares and filters.
+    :raises: BadRequest"""
     if value is None:
         return None
     if not isinstance(value, str):
@@ -152,7 +154,16 @@ def normalize_prefix(value, ethertype):
     if 'IPv%d' % network.version != ethertype:
         raise _bad('remote_ip_prefix', 'conflicting value ethertype %s '
                    'for CIDR %s' % (ethertype, value[:64]))
-    return str(network)
+    text = value.strip()
+    return text if '/' in text else '%s/%d' % (text, network.prefixlen)
+
+
+def network_of(prefix):
+    """The network CIDR of a stored prefix (``10.2.3.124/24`` →
+    ``10.2.3.0/24``; None stays None)."""
+    if prefix is None:
+        return None
+    return str(ipaddress.ip_network(prefix, strict=False))
 
 
 def normalize(body):
@@ -197,7 +208,7 @@ def _key(rule):
     number = protocol_number(rule['protocol'])
     if number == 1 and rule['ethertype'] == 'IPv6':
         number = 58
-    prefix = rule['remote_ip_prefix']
+    prefix = network_of(rule['remote_ip_prefix'])
     if prefix in ANY_PREFIXES:
         prefix = None
     return (rule['direction'], rule['ethertype'], number,

@@ -88,7 +88,10 @@ class ProxyTest(network_fakes.NetworkAPITestCase):
             'from_port': 22, 'to_port': 22, 'cidr': '10.0.0.0/8'}}), 400,
             'badRequest', 'already exists')
         self.assertFault(self.post(RULES, {'security_group_rule': {
-            'parent_group_id': 'nope'}}), 404, 'itemNotFound')
+            'parent_group_id': 'nope'}}), 400, 'badRequest', 'uuid')
+        self.assertFault(self.post(RULES, {'security_group_rule': {
+            'parent_group_id': '6f1c4d0e-8a51-4a86-9a33-1e2b4c5d6e7f'}}),
+            404, 'itemNotFound')
         self.assertFault(self.post(RULES, {'security_group_rule': {
             'parent_group_id': group['id'], 'ip_protocol': 'tcp',
             'from_port': 80, 'to_port': 79}}), 400, 'badRequest')

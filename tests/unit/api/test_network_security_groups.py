@@ -146,7 +146,7 @@ class RulesTest(network_fakes.NetworkAPITestCase):
                                 remote_ip_prefix='10.1.2.3/8',
                                 description='ssh')
         self.assertEqual(RULE_KEYS, set(rule))
-        self.assertEqual(('ingress', 'IPv4', 'tcp', 22, 22, '10.0.0.0/8',
+        self.assertEqual(('ingress', 'IPv4', 'tcp', 22, 22, '10.1.2.3/8',
                           None, 'ssh', fakes.PROJECT),
                          (rule['direction'], rule['ethertype'],
                           rule['protocol'], rule['port_range_min'],
@@ -251,6 +251,16 @@ class RulesTest(network_fakes.NetworkAPITestCase):
             self.post_rule(gid, direction='egress',
                            remote_ip_prefix='0.0.0.0/0'),
             409, 'SecurityGroupRuleExists', egress_any['id'])
+        self.create_rule(gid, protocol='udp', port_range_min=53,
+                         port_range_max=53, remote_ip_prefix='10.0.0.1/8')
+        self.assertNeutronError(
+            self.post_rule(gid, protocol='udp', port_range_min=53,
+                           port_range_max=53, remote_ip_prefix='10.9.9.9/8'),
+            409, 'SecurityGroupRuleExists')
+        host = self.create_rule(gid, protocol='udp', port_range_min=53,
+                                port_range_max=53,
+                                remote_ip_prefix='192.0.2.1')
+        self.assertEqual('192.0.2.1/32', host['remote_ip_prefix'])
         self.create_rule(gid, protocol='icmp', ethertype='IPv6')
         self.assertNeutronError(
             self.post_rule(gid, protocol='ipv6-icmp', ethertype='IPv6'),

@@ -22,6 +22,7 @@ microversion). Same data and rules as ``nova_lite.network
 import ipaddress
 
 import flask
+from oslo_utils import uuidutils
 
 from nova_lite.api import openstack
 from nova_lite import exception
@@ -180,11 +181,21 @@ def _ethertype(cidr):
             attribute='cidr', reason='%s is not a CIDR' % cidr[:64]) from None
 
 
+def _check_uuid(body, key):
+    value = body.get(key)
+    if value is not None and not uuidutils.is_uuid_like(value):
+        raise exception.ValidationError(
+            attribute=key, reason='security group id should be a uuid')
+
+
 @bp.post('/os-security-group-rules')
 def create_rule():
-    """200 ``{"security_group_rule": {...}}`` (an ingress rule)."""
+    """200 ``{"security_group_rule": {...}}`` (an ingress rule); a
+    ``parent_group_id`` or ``group_id`` that is not a uuid is a 400."""
     context = _context('rule:create')
     body = openstack.body()['security_group_rule']
+    _check_uuid(body, 'parent_group_id')
+    _check_uuid(body, 'group_id')
     protocol = (body.get('ip_protocol') or '').lower() or None
     low, high = _ports(protocol, body)
     cidr, group_id = body.get('cidr'), body.get('group_id')
