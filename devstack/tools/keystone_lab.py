@@ -7,7 +7,8 @@ implementation::
 
     python devstack/tools/keystone_lab.py setup --state-dir D --port 5000 \\
         --admin-password secret --compute-url http://127.0.0.1:8774/v2.1 \\
-        --image-url http://127.0.0.1:8774/image [--db-url URL]
+        --image-url http://127.0.0.1:8774/image \\
+        [--network-url http://127.0.0.1:8774/network] [--db-url URL]
     python devstack/tools/keystone_lab.py stop --state-dir D
 
 ``setup`` converges, so running it again is cheap and safe:
@@ -79,7 +80,7 @@ ASSIGNMENTS = (
     (SERVICE_USER, SERVICE_PROJECT, 'admin'),
 )
 #: Catalog entries as (service type, service name); URLs come from setup.
-SERVICES = (('compute', 'nova'), ('image', 'glance'))
+SERVICES = (('compute', 'nova'), ('image', 'glance'), ('network', 'neutron'))
 INTERFACES = ('public', 'internal')
 #: keystone-manage steps in the order they run.
 MANAGE_STEPS = ('db_sync', 'fernet_setup', 'credential_setup', 'bootstrap')
@@ -155,7 +156,9 @@ class Lab:
 
     ``db_url`` is an SQLAlchemy URL (``mysql+pymysql://root@127.0.0.1/ks``);
     None means SQLite in ``state_dir/keystone.db``.  ``compute_url`` and
-    ``image_url`` are the catalog URLs of the compute and image services.
+    ``image_url`` are the catalog URLs of the compute and image services,
+    ``network_url`` (optional) that of the network service (nova_lite's
+    Networking API); without it the catalog has no network service.
     """
 
     state_dir: str
@@ -165,6 +168,7 @@ class Lab:
     image_url: str
     db_url: str | None = None
     user_password: str | None = None
+    network_url: str | None = None
 
     def __post_init__(self):
         self.state_dir = os.path.abspath(self.state_dir)
@@ -752,14 +756,18 @@ def _ensure_endpoints(client, endpoints, service_id, url):
 
 
 def seed_catalog(client, lab):
-    """compute (nova) and image (glance) services with their public and
-    internal endpoints; returns {service type: service id}."""
-    urls = {'compute': lab.compute_url, 'image': lab.image_url}
+    """compute (nova), image (glance) and, with a ``network_url``,
+    network (neutron) services with their public and internal endpoints;
+    returns {service type: service id}."""
+    urls = {'compute': lab.compute_url, 'image': lab.image_url,
+            'network': lab.network_url}
     services = {(s['type'], s.get('name')): s
                 for s in client.list('services')}
     endpoints = client.list('endpoints')
     ids = {}
     for service_type, name in SERVICES:
+        if not urls[service_type]:
+            continue
         service = services.get((service_type, name)) or client.create(
             'services', {'type': service_type, 'name': name, 'enabled': True})
         ids[service_type] = service['id']
@@ -823,6 +831,8 @@ def _parser():
                                           'database (default: SQLite)')
     setup_p.add_argument('--compute-url', required=True)
     setup_p.add_argument('--image-url', required=True)
+    setup_p.add_argument('--network-url',
+                         help='catalog URL of the network service')
     return parser
 
 
@@ -835,6 +845,7 @@ def main(argv=None):
             return 0
         lab = Lab(args.state_dir, args.port, args.admin_password,
                   args.compute_url, args.image_url, db_url=args.db_url,
+                  network_url=args.network_url,
                   user_password=args.user_password)
         summary = setup(lab)
     except LabError as exc:

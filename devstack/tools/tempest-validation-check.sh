@@ -16,7 +16,7 @@
 #
 # Then tests/tempest/run_tempest_lab.py writes tempest.conf with
 # [validation] run_validation = True, connect_method = fixed,
-# auth_method = keypair, security_group = False, image_ssh_user = root,
+# auth_method = keypair, security_group = True, image_ssh_user = root,
 # pre-provisioned accounts of the lab's users, and runs the tests of
 # tests/tempest/include-list-validation.txt (or --regex R). Exit status:
 # run_tempest_lab.py's (0 only when every listed test passed).

@@ -41,9 +41,10 @@ LOG = logging.getLogger(__name__)
 CONTEXT_KEY = 'nova_lite.context'
 
 #: Version documents served without authentication: the compute API root
-#: and its versions, and the image API's versions document.
+#: and its versions, and the image and Networking APIs' versions
+#: documents.
 VERSION_PATHS = frozenset({'/', '/v2', '/v2/', '/v2.1', '/v2.1/',
-                           '/image', '/image/'})
+                           '/image', '/image/', '/network', '/network/'})
 
 #: Defaults of the noauth strategy for headers the request leaves out.
 NOAUTH_USER = 'fake_user'

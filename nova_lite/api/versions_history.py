@@ -130,10 +130,11 @@ HISTORY = (
        'action).'),
     _v('2.35', 'Key pair list paged by limit and marker (keypairs_links).',
        ('keypairs',)),
-    _v('2.36', 'The proxy APIs /images and /os-networks answer 404; quota '
-       'sets and limits lose the network resources (fixed_ips, '
+    _v('2.36', 'The proxy APIs /images, /os-networks, '
+       '/os-security-groups and /os-security-group-rules answer 404; '
+       'quota sets and limits lose the network resources (fixed_ips, '
        'floating_ips, security_groups, security_group_rules).',
-       ('images', 'networks', 'quota_sets', 'limits')),
+       ('images', 'networks', 'security_groups', 'quota_sets', 'limits')),
     _v('2.37', 'Server create requires networks: a list, auto (the '
        'project\'s usable network: the flat network) or none (a server '
        'without any network: no fixed IP, no NIC); network uuids are '
@@ -418,6 +419,13 @@ ROUTES = {
     ('DELETE', '/v2.1/images/<image_id>'): ('2.1', '2.35'),
     ('GET', '/v2.1/os-networks'): ('2.1', '2.35'),
     ('GET', '/v2.1/os-networks/<network_id>'): ('2.1', '2.35'),
+    ('GET', '/v2.1/os-security-groups'): ('2.1', '2.35'),
+    ('POST', '/v2.1/os-security-groups'): ('2.1', '2.35'),
+    ('GET', '/v2.1/os-security-groups/<group_id>'): ('2.1', '2.35'),
+    ('PUT', '/v2.1/os-security-groups/<group_id>'): ('2.1', '2.35'),
+    ('DELETE', '/v2.1/os-security-groups/<group_id>'): ('2.1', '2.35'),
+    ('POST', '/v2.1/os-security-group-rules'): ('2.1', '2.35'),
+    ('DELETE', '/v2.1/os-security-group-rules/<rule_id>'): ('2.1', '2.35'),
     ('GET', _HOSTS): ('2.1', '2.42'),
     ('GET', _HOSTS + '/<host_name>'): ('2.1', '2.42'),
     ('PUT', _HOSTS + '/<host_name>'): ('2.1', '2.42'),

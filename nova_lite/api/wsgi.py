@@ -42,6 +42,7 @@ from nova_lite.api import image as image_endpoint
 from nova_lite.api import metadata as metadata_endpoint
 from nova_lite.api import metrics as api_metrics
 from nova_lite.api import microversion
+from nova_lite.api import network as network_endpoint
 from nova_lite.api import openapi
 from nova_lite.api import openstack
 from nova_lite.api.openstack import compute
@@ -349,9 +350,10 @@ def build_app(conf=cfg.CONF, extra_blueprints=(), mounts=None):
         authentication; the CloudStack API (``nova_lite.api.cloudstack``)
         is mounted at /client unless ``[cloudstack] enabled`` is false,
         the image API (``nova_lite.api.image``, behind the compute API's
-        authentication pipeline) at /image, the metadata service
-        (``nova_lite.api.metadata``, signed by its proxy) at its paths
-        with ``[metadata] serve_in_api``
+        authentication pipeline) at /image, the Networking API
+        (``nova_lite.api.network``, likewise) at /network, the metadata
+        service (``nova_lite.api.metadata``, signed by its proxy) at its
+        paths with ``[metadata] serve_in_api``
     """
     policy.get_enforcer(conf)
     # One compute API (its RPC clients and image API) for both APIs.
@@ -364,6 +366,8 @@ def build_app(conf=cfg.CONF, extra_blueprints=(), mounts=None):
         mounts.setdefault(cloudstack.PREFIX, cloudstack.create_app(
             conf, server_api))
     mounts.setdefault(image_endpoint.PREFIX, image_endpoint.create_app(conf))
+    mounts.setdefault(network_endpoint.PREFIX,
+                      network_endpoint.create_app(conf))
     for prefix, metadata_app in metadata_endpoint.mounts(conf).items():
         mounts.setdefault(prefix, metadata_app)
     if mounts:

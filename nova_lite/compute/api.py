@@ -38,6 +38,7 @@ from nova_lite.db import instances as instance_db
 from nova_lite.db import session as db_session
 from nova_lite import exception
 from nova_lite.image import api as image_api
+from nova_lite.network import security_groups as sg_api
 from nova_lite.objects import instance as instance_obj
 from nova_lite.objects import request_spec as spec_obj
 from nova_lite import quota
@@ -106,7 +107,8 @@ class API(api_resize.ResizeActions, api_lifecycle_power.LifecyclePowerActions,
                scheduler_hints=None, instance_group=None, access_ips=None,
                hostname=None, description=None, config_drive=False,
                admin_pass=None, network_request=None, tags=None,
-               requested_host=None, requested_node=None):
+               requested_host=None, requested_node=None,
+               security_groups=None):
         """Create as many instance records as the quotas allow between
         ``min_count`` and ``max_count``, and cast their build.
 
@@ -125,6 +127,8 @@ class API(api_resize.ResizeActions, api_lifecycle_power.LifecyclePowerActions,
         tags of every server (microversion 2.52); ``requested_host``
         and ``requested_node`` restrict the scheduling to that compute
         host and/or node (microversion 2.74, checked by the caller).
+        ``security_groups`` are names (or ids) of the project's security
+        groups the servers are in (the ``default`` group when None).
 
         ``key_name`` names a key pair of the user, whose public key
         becomes ``key_data`` unless that is given.
@@ -136,8 +140,9 @@ class API(api_resize.ResizeActions, api_lifecycle_power.LifecyclePowerActions,
 
         :returns: (list of ``models.Instance`` rows, reservation_id)
         :raises: Invalid (unknown or unusable flavor/image/key pair,
-            counts), QuotaExceeded (403: fewer than ``min_count`` fit, or
-            too many metadata items)
+            counts; an unknown security group: 400), 409 for a security
+            group name several groups have, QuotaExceeded (403: fewer
+            than ``min_count`` fit, or too many metadata items)
         """
         if min_count > max_count:
             raise exception.Invalid(reason='min_count must be <= max_count')
@@ -159,6 +164,7 @@ class API(api_resize.ResizeActions, api_lifecycle_power.LifecyclePowerActions,
             count = self._allowed_count(context, flavor, min_count,
                                         max_count, limits, usage,
                                         user_limits)
+        groups = sg_api.resolve_for_server(context, security_groups)
         reservation_id = new_reservation_id()
         values = [self._instance_values(context, name, image, flavor, index,
                                         count, reservation_id,
@@ -177,7 +183,8 @@ class API(api_resize.ResizeActions, api_lifecycle_power.LifecyclePowerActions,
                              normalized_hints(scheduler_hints)))
         rows = instance_db.instances_create(
             context, values, metadata or {},
-            group_id=(instance_group or {}).get('id'), tags=tags)
+            group_id=(instance_group or {}).get('id'), tags=tags,
+            security_group_ids=[g['id'] for g in groups])
         rows = self._name_by_id(context, rows, values)
         self._recheck_quota(context, flavor, rows, limits, user_limits)
         spec = self._request_spec(context, flavor, image, count,

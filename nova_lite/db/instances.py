@@ -53,9 +53,10 @@ def _instance_query(context, project_only=True):
 
 @retry_on_deadlock
 def instances_create(context, instances, metadata=None, action='create',
-                     group_id=None, tags=()):
-    """Insert the rows of one create request, their metadata, tags and
-    ``create`` instance actions, in one transaction.
+                     group_id=None, tags=(), security_group_ids=()):
+    """Insert the rows of one create request, their metadata, tags,
+    security groups and ``create`` instance actions, in one
+    transaction.
 
     :param instances: list of dicts of ``models.Instance`` columns
     :param metadata: dict key → value applied to every instance
@@ -63,6 +64,8 @@ def instances_create(context, instances, metadata=None, action='create',
         instances join, if any
     :param tags: server tags (distinct, at most ``tags.MAX_TAGS``, checked
         by the caller) applied to every instance (microversion 2.52)
+    :param security_group_ids: ``security_groups.id`` of the groups every
+        instance is in
     :returns: list of instance ``Record``: the columns, then
         ``metadata_items`` (Records) and ``fixed_ips`` (empty)
     """
@@ -82,6 +85,9 @@ def instances_create(context, instances, metadata=None, action='create',
                 project_id=context.project_id, start_time=now))
             session.add_all([models.Tag(resource_id=row.uuid, tag=tag)
                              for tag in tags])
+            session.add_all([models.InstanceSecurityGroup(
+                instance_uuid=row.uuid, security_group_id=group)
+                for group in security_group_ids])
             if group_id is not None:
                 session.add(models.InstanceGroupMember(
                     group_id=group_id, instance_uuid=row.uuid,
@@ -403,7 +409,8 @@ def instance_update(context, instance_uuid, values,
 def instance_destroy(context, instance_uuid, expected_host=_UNSET,
                      expected_task_state=_UNSET):
     """Soft-delete a live instance, its metadata and its VM snapshots
-    (vm_state deleted); its tags are deleted.
+    (vm_state deleted); its tags and security group memberships are
+    deleted.
 
     :returns: True if this call deleted it, False if it was already gone
         or no longer matches the expected host/task_state
@@ -429,6 +436,8 @@ def instance_destroy(context, instance_uuid, expected_host=_UNSET,
         vm_snapshot_db.vm_snapshots_destroy_for_instance(
             session, instance_uuid, now)
         console_tokens.revoke_in_session(session, instance_uuid)
+        session.execute(sa.delete(models.InstanceSecurityGroup).where(
+            models.InstanceSecurityGroup.instance_uuid == instance_uuid))
         return True
 
 

@@ -361,6 +361,7 @@ class FixedIP(TimestampMixin, Base):
     __table_args__ = (
         UniqueConstraint('network_id', 'address',
                          name='uniq_fixed_ips0network_id0address'),
+        UniqueConstraint('port_id', name='uniq_fixed_ips0port_id'),
         Index('fixed_ips_network_free_idx', 'network_id', 'instance_uuid'),
         Index('fixed_ips_instance_uuid_idx', 'instance_uuid'),
     )
@@ -370,6 +371,9 @@ class FixedIP(TimestampMixin, Base):
     instance_uuid = Column(String(36))
     mac = Column(String(32), unique=True)
     allocated_at = Column(DateTime)
+    #: The Networking API id of the port this allocation is (set with
+    #: ``instance_uuid``, cleared with it).
+    port_id = Column(String(36))
 
 
 class KeyPair(TimestampMixin, SoftDeleteMixin, Base):
@@ -574,3 +578,7 @@ class ApiKey(TimestampMixin, SoftDeleteMixin, Base):
 from nova_lite.db.models_migration import Migration  # noqa: E402,F401
 from nova_lite.db.models_vm_snapshot import VMSnapshot  # noqa: E402,F401
 from nova_lite.db.models_console import ConsoleAuthToken  # noqa: E402,F401
+# Security groups (Networking API) likewise.
+from nova_lite.db.models_secgroup import (  # noqa: E402,F401
+    DefaultSecurityGroup, InstanceSecurityGroup, SecurityGroup,
+    SecurityGroupRule)

@@ -76,6 +76,9 @@ def _random_mac():
 def fixed_ip_allocate(context, network_id, instance_uuid):
     """Give the instance a free address of the network and a new MAC.
 
+    The allocation is a port of the Networking API: it gets a new
+    ``port_id`` (cleared by ``fixed_ip_deallocate``).
+
     Picks at random among the first free rows and takes it with a
     conditional UPDATE, so concurrent computes rarely collide; a collision
     is retried (oslo.db retry). Idempotent: an instance that already has an
@@ -100,6 +103,7 @@ def fixed_ip_allocate(context, network_id, instance_uuid):
             sa.update(fip).where(fip.c.id == choice.id,
                                  fip.c.instance_uuid.is_(None))
             .values(instance_uuid=instance_uuid, mac=mac,
+                    port_id=str(uuidlib.uuid4()),
                     allocated_at=utcnow(), updated_at=utcnow())).rowcount
         if taken != 1:
             raise exception.Conflict(reason='fixed IP taken concurrently')
@@ -130,7 +134,8 @@ def fixed_ip_deallocate(context, instance_uuid):
     with writer(context) as session:
         return session.execute(sa.update(fip).where(
             fip.instance_uuid == instance_uuid).values(
-            instance_uuid=None, mac=None, allocated_at=None)).rowcount
+            instance_uuid=None, mac=None, port_id=None,
+            allocated_at=None)).rowcount
 
 
 def fixed_ips_get_by_instance(context, instance_uuid):
@@ -140,3 +145,34 @@ def fixed_ips_get_by_instance(context, instance_uuid):
         return [(to_dict(n), to_dict(f)) for f, n in session.execute(
             sa.select(fip, net).join(net, net.id == fip.network_id).where(
                 fip.instance_uuid == instance_uuid))]
+
+
+#: Instance columns a port shows (device, owner, binding, status).
+_PORT_INSTANCE_COLUMNS = ('project_id', 'host', 'vm_state',
+                          'availability_zone', 'created_at', 'updated_at')
+
+
+def ports_get(context, project_id=None, port_ids=None):
+    """The allocations of live instances as ports: dicts ``port_id``,
+    ``address``, ``mac``, ``instance_uuid``, ``allocated_at``,
+    ``network`` (the network dict) and the instance's
+    ``_PORT_INSTANCE_COLUMNS`` under ``instance``; by fixed_ips id.
+    ``project_id``/``port_ids`` restrict them."""
+    fip, net, inst = models.FixedIP, models.Network, models.Instance
+    query = (sa.select(fip, net, *(getattr(inst, c)
+                                   for c in _PORT_INSTANCE_COLUMNS))
+             .join(net, net.id == fip.network_id)
+             .join(inst, inst.uuid == fip.instance_uuid)
+             .where(inst.deleted == 0, fip.port_id.isnot(None))
+             .order_by(fip.id))
+    if project_id is not None:
+        query = query.where(inst.project_id == project_id)
+    if port_ids is not None:
+        query = query.where(fip.port_id.in_(list(port_ids)))
+    with reader(context) as session:
+        return [{'port_id': f.port_id, 'address': f.address, 'mac': f.mac,
+                 'instance_uuid': f.instance_uuid,
+                 'allocated_at': f.allocated_at, 'network': to_dict(n),
+                 'instance': dict(zip(_PORT_INSTANCE_COLUMNS, rest,
+                                      strict=True))}
+                for f, n, *rest in session.execute(query)]

@@ -18,9 +18,11 @@ from nova_lite.policies import instance_actions
 from nova_lite.policies import instance_usage_audit_log
 from nova_lite.policies import keypairs
 from nova_lite.policies import migrations
+from nova_lite.policies import network_api
 from nova_lite.policies import networks
 from nova_lite.policies import quota_sets
 from nova_lite.policies import remote_consoles
+from nova_lite.policies import security_groups
 from nova_lite.policies import server_diagnostics
 from nova_lite.policies import server_groups
 from nova_lite.policies import server_lifecycle
@@ -59,4 +61,6 @@ def list_rules():
                                 server_lifecycle.list_rules(),
                                 server_rescue.list_rules(),
                                 shelve.list_rules(),
-                                remote_consoles.list_rules()))
+                                remote_consoles.list_rules(),
+                                network_api.list_rules(),
+                                security_groups.list_rules()))

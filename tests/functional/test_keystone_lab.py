@@ -13,6 +13,7 @@ from tests.functional.fixtures import keystone as keystone_fixture
 
 COMPUTE_URL = 'http://127.0.0.1:8774/v2.1'
 IMAGE_URL = 'http://127.0.0.1:8774/image'
+NETWORK_URL = 'http://127.0.0.1:8774/network'
 #: Server URL (no database name) for the MariaDB variant; the fixture
 #: creates and drops its own database there.
 MYSQL_URL = os.environ.get('NOVA_LITE_TEST_MYSQL_URL',
@@ -41,7 +42,8 @@ class _KeystoneClassFixture(testtools.TestCase):
     def setUpClass(cls):
         super().setUpClass()
         cls.ks = keystone_fixture.KeystoneFixture(COMPUTE_URL, IMAGE_URL,
-                                                  db_url=cls.db_url)
+                                                  db_url=cls.db_url,
+                                                  network_url=NETWORK_URL)
         cls.ks.setUp()
 
     @classmethod
@@ -89,12 +91,14 @@ class KeystoneLabTest(_KeystoneClassFixture):
             'demo', 'wrong-password', 'demo')
         self.assertEqual(401, exc.response.status_code)
 
-    def test_catalog_has_compute_and_image_endpoints(self):
+    def test_catalog_has_compute_image_and_network_endpoints(self):
         _, body = self.ks.auth('demo')
         self.assertEqual({'public': COMPUTE_URL, 'internal': COMPUTE_URL},
                          _catalog_urls(body, 'compute'))
         self.assertEqual({'public': IMAGE_URL, 'internal': IMAGE_URL},
                          _catalog_urls(body, 'image'))
+        self.assertEqual({'public': NETWORK_URL, 'internal': NETWORK_URL},
+                         _catalog_urls(body, 'network'))
         identity = _catalog_urls(body, 'identity')
         self.assertEqual({'public': self.ks.auth_url,
                           'internal': self.ks.auth_url}, identity)
@@ -114,7 +118,8 @@ class KeystoneLabTest(_KeystoneClassFixture):
         self.assertIn('admin', _role_names(service))
 
     def test_setup_twice_is_idempotent(self):
-        before = {t: self.endpoints(t) for t in ('compute', 'image')}
+        before = {t: self.endpoints(t)
+                  for t in ('compute', 'image', 'network')}
         pid = self.ks.module._lab_pid(self.ks.lab)
         summary = self.ks.module.setup(self.ks.lab,
                                        self.ks.module.Progress(lambda _: 0))

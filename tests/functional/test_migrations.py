@@ -59,6 +59,30 @@ class _MigrationTests:
         self.assertEqual('instance-%s' % UUIDS[0], instance_db.instance_get(
             ctxt, UUIDS[0]).instance_name)
 
+    def test_0021_gives_allocated_addresses_port_ids(self):
+        migration.db_sync('0020')
+        now = datetime.datetime(2026, 1, 1)
+        with db_session.get_engine().begin() as conn:
+            conn.execute(sa.text(
+                "INSERT INTO networks (id, uuid, label, cidr, deleted, "
+                "created_at) VALUES (1, 'n1', 'private', '10.0.0.0/29', 0, "
+                ":now)"), {'now': now})
+            for index, owner in enumerate((UUIDS[0], None, UUIDS[1])):
+                conn.execute(sa.text(
+                    'INSERT INTO fixed_ips (network_id, address, '
+                    'instance_uuid, created_at) VALUES (1, :address, '
+                    ':owner, :now)'), {'address': '10.0.0.%d' % (index + 2),
+                                       'owner': owner, 'now': now})
+        migration.db_sync('0021')
+        with db_session.get_engine().connect() as conn:
+            rows = conn.execute(sa.text(
+                'SELECT instance_uuid, port_id FROM fixed_ips ORDER BY '
+                'address')).all()
+        self.assertIsNone(rows[1].port_id)
+        ports = {rows[0].port_id, rows[2].port_id}
+        self.assertEqual(2, len(ports))
+        self.assertNotIn(None, ports)
+
 
 class TestMigrationsSQLite(_MigrationTests, testtools.TestCase):
     backend = 'sqlite'

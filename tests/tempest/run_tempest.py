@@ -15,10 +15,10 @@ Keystone admin account of the stack (``[auth] admin_*``,
 ``use_dynamic_credentials = true``), so it creates a project and users
 per test class, as the admin quota tests require (they force tenant
 isolation); ``preprovisioned`` writes an accounts file (demo and
-alt_demo as members, demo_reader, admin) instead.  With dynamic
-credentials the runner adds a placeholder ``network`` endpoint that
-answers 404 (``register_no_neutron``: Tempest's clean-up of each
-project's security group then finds none).
+alt_demo as members, demo_reader, admin) instead.  The stack's catalog
+has nova_lite's Networking API as the ``network`` service
+(doc/network-api.md): Tempest's clean-up of each dynamic project
+deletes its ``default`` security group there.
 
 Prints Tempest's own summary, then ``N passed, N failed, N skipped``.
 Exit status 0 only when Tempest succeeded, no selected test failed or was
@@ -99,35 +99,6 @@ def tempest_env(workspace):
     env['HOME'] = workspace
     env.pop('PYTHONDONTWRITEBYTECODE', None)
     return env
-
-
-#: Path of the API that answers 404 to anything (no such route): the
-#: URL of the placeholder ``network`` endpoint (``register_no_neutron``).
-NO_NEUTRON_PATH = '/no-neutron'
-
-
-def register_no_neutron(stack):
-    """Add a ``network`` service to the stack's Keystone catalog whose
-    endpoints answer 404 to everything.
-
-    tempest.conf declares Neutron available (compute test classes
-    require it), so Tempest's dynamic credentials delete each project's
-    default security group through the network API when they clean up;
-    without a ``network`` endpoint that raises EndpointNotFound in every
-    tearDownClass.  A 404 is what Tempest takes for "no security group
-    to delete"; nova_lite's API answers it for this unrouted path.  No
-    selected test calls the network API.
-    """
-    lab = stack.keystone.module
-    client = lab.IdentityClient(stack.auth_url, stack.token('admin'))
-    service = client.create('services', {'type': 'network',
-                                         'name': 'neutron',
-                                         'enabled': True})
-    for interface in ('public', 'internal'):
-        client.create('endpoints', {
-            'service_id': service['id'], 'interface': interface,
-            'region_id': lab.REGION, 'enabled': True,
-            'url': stack.api_url.rstrip('/') + NO_NEUTRON_PATH})
 
 
 def stack_values(stack):
@@ -446,8 +417,6 @@ def main(argv=None):
         log('stack up at %s in %.0f s' % (stack.api_url,
                                          time.monotonic() - started))
         workspace = init_workspace(root)
-        if args.credentials == 'dynamic':
-            register_no_neutron(stack)
         configure(stack, workspace, args.build_timeout, args.credentials)
         include_list = args.include_list
         if args.filter:

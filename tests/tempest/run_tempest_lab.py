@@ -15,7 +15,10 @@ It makes a Tempest workspace in a temporary directory, writes
   catalog are not changed;
 * ``[validation] run_validation = True``, ``connect_method = fixed``
   (the server's address on ``network_for_ssh = private``), ``auth_method
-  = keypair``, ``security_group = False``, ``image_ssh_user = root``;
+  = keypair``, ``security_group = True`` (Tempest makes a validation
+  security group allowing SSH and ping through nova_lite's Networking
+  API and boots the validatable servers in it), ``image_ssh_user =
+  root``;
 * the lab's tiny guest image and flavors ``--flavor``/``--flavor-alt``;
 
 and runs ``tempest run --include-list
@@ -54,8 +57,8 @@ LAB_ACCOUNTS = (('demo', 'demo', ['member']),
 VALIDATION = '''run_validation = true
 connect_method = fixed
 auth_method = keypair
-security_group = false
-security_group_rules = false
+security_group = true
+security_group_rules = true
 image_ssh_user = root
 network_for_ssh = private
 ip_version_for_ssh = 4

@@ -37,6 +37,18 @@ class RunTempestTest(testtools.TestCase):
         self.runner = load_runner()
         self.tmp = self.useFixture(fixtures.TempDir()).path
 
+    def test_network_extensions_are_the_implemented_ones(self):
+        """tempest.conf's [network-feature-enabled] api_extensions is
+        what GET /network/v2.0/extensions lists (Tempest expects each
+        listed one, e.g. in test_extensions)."""
+        from nova_lite.api.network import versions
+
+        with open(self.runner.TEMPLATE) as template:
+            line = [li for li in template if li.startswith(
+                'api_extensions =')][0]
+        listed = line.split('=', 1)[1].strip().split(',')
+        self.assertEqual([e[0] for e in versions.EXTENSIONS], listed)
+
     def test_regex_text(self):
         self.assertEqual(
             'tempest.api.compute.test_quotas.QuotasTestJSON.test_get_quotas',
@@ -115,7 +127,7 @@ class RunTempestLabTest(testtools.TestCase):
             | {'validation_options': self.lab.VALIDATION})
         section = conf.split('[validation]\n', 1)[1].split('\n[', 1)[0]
         for line in ('run_validation = true', 'connect_method = fixed',
-                     'auth_method = keypair', 'security_group = false',
+                     'auth_method = keypair', 'security_group = true',
                      'image_ssh_user = root', 'network_for_ssh = private'):
             self.assertIn(line + '\n', section)
 

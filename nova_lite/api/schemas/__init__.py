@@ -211,6 +211,7 @@ def route_schemas():
     from nova_lite.api.schemas import keypairs
     from nova_lite.api.schemas import quota_sets
     from nova_lite.api.schemas import remote_consoles
+    from nova_lite.api.schemas import security_groups
     from nova_lite.api.schemas import server_groups
     from nova_lite.api.schemas import server_image_actions
     from nova_lite.api.schemas import server_actions
@@ -258,4 +259,8 @@ def route_schemas():
         ('PUT', '/v2.1/os-services/force-down'): services.force_down,
         ('PUT', '/v2.1/os-hosts/<host_name>'): hosts.update,
         ('PUT', '/v2.1/os-services/<service_id>'): services.update,
+        ('POST', '/v2.1/os-security-groups'): security_groups.group,
+        ('PUT', '/v2.1/os-security-groups/<group_id>'):
+            security_groups.group,
+        ('POST', '/v2.1/os-security-group-rules'): security_groups.rule,
     }

@@ -14,6 +14,7 @@ import copy
 from nova_lite.api.schemas import server_rescue
 from nova_lite.api.schemas import server_resize
 from nova_lite.api.schemas import lifecycle_actions
+from nova_lite.api.schemas import security_groups
 
 
 _no_arguments = {'type': ['null', 'object'], 'properties': {},
@@ -63,6 +64,8 @@ ACTIONS.update(server_resize.ACTIONS)
 ACTIONS.update(lifecycle_actions.ACTIONS)
 # rescue, unrescue (doc/lifecycle-rescue.md)
 ACTIONS.update(server_rescue.ACTIONS)
+# addSecurityGroup, removeSecurityGroup (doc/network-api.md)
+ACTIONS.update(security_groups.ACTIONS)
 
 action = {
     'type': 'object',

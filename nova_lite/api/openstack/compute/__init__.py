@@ -18,6 +18,7 @@ from nova_lite.api.openstack.compute import networks
 from nova_lite.api.openstack.compute import quota_classes
 from nova_lite.api.openstack.compute import quota_sets
 from nova_lite.api.openstack.compute import remote_consoles
+from nova_lite.api.openstack.compute import security_groups
 from nova_lite.api.openstack.compute import server_actions
 from nova_lite.api.openstack.compute import server_diagnostics
 from nova_lite.api.openstack.compute import server_groups
@@ -41,4 +42,5 @@ BLUEPRINTS = (versions.bp, servers.bp, server_actions.bp,
               simple_tenant_usage.bp, hosts.bp,
               instance_usage_audit_log.bp, server_diagnostics.bp,
               migrations.bp, server_migrations.bp, server_password.bp,
-              server_topology.bp, remote_consoles.bp)
+              server_topology.bp, remote_consoles.bp,
+              security_groups.bp)

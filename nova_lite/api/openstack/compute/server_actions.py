@@ -19,6 +19,7 @@ from nova_lite.api.openstack.compute import server_resize
 from nova_lite.api.openstack.compute import lifecycle_actions
 from nova_lite.api.openstack.compute import shelve_actions
 from nova_lite.api.openstack.compute import remote_consoles
+from nova_lite.api.openstack.compute import security_groups
 from nova_lite import policy
 from nova_lite.policies import admin_actions as admin_policies
 from nova_lite.policies import servers as server_policies
@@ -92,6 +93,8 @@ ACTIONS.update(server_rescue.ACTIONS)
 ACTIONS.update(shelve_actions.ACTIONS)
 # os-getVNCConsole, os-getSerialConsole, ... until 2.5 (doc/consoles.md)
 ACTIONS.update(remote_consoles.ACTIONS)
+# addSecurityGroup, removeSecurityGroup (doc/network-api.md)
+ACTIONS.update(security_groups.ACTIONS)
 
 
 @bp.post('/<server_id>/action')

@@ -28,6 +28,7 @@ from nova_lite.compute import tags as tag_api
 from nova_lite.compute import zone_pinning
 from nova_lite import exception
 from nova_lite.network import api as network_api
+from nova_lite.network import security_groups as sg_api
 from nova_lite import policy
 from nova_lite.policies import flavor_extras as flavor_extra_policies
 from nova_lite.policies import servers as server_policies
@@ -73,6 +74,8 @@ def _detail_args(context, rows):
     if microversion.at_least('2.26'):
         args['tags'] = tag_api.of_instances(context,
                                             [row.uuid for row in rows])
+    args['security_groups'] = sg_api.names_of_instances(
+        context, [row.uuid for row in rows if row.fixed_ips])
     args['show_extra_specs'] = _show_extra_specs(context)
     return args
 
@@ -196,12 +199,14 @@ def _check_destination(context, host, node):
             'hypervisor_hostname %s' % (host, node))
 
 
-def _check_security_groups(server):
-    for group in server.get('security_groups', []):
-        if group['name'] != 'default':
-            raise exception.ValidationError(
-                attribute='security_groups', reason='security group %s '
-                'could not be found' % group['name'])
+def _security_groups(server):
+    """The group names (or ids) of a create body without repeats, None
+    without any (the project's ``default`` group; compute API "Create
+    Server")."""
+    groups = server.get('security_groups')
+    if not groups:
+        return None
+    return list(dict.fromkeys(group['name'] for group in groups))
 
 
 def _access_ips(server):
@@ -225,7 +230,6 @@ def _create_kwargs(context, body):
     server = body['server']
     min_count, max_count = _counts(server)
     network_request = _network_request(context, server.get('networks'))
-    _check_security_groups(server)
     return {
         'name': server['name'], 'image_ref': _image_ref(server),
         'flavor_id': _last_segment(server['flavorRef']),
@@ -242,6 +246,7 @@ def _create_kwargs(context, body):
         'tags': server.get('tags'),
         'requested_host': server.get('host'),
         'requested_node': server.get('hypervisor_hostname'),
+        'security_groups': _security_groups(server),
         'hostname': _requested_hostname(server, max_count),
         'scheduler_hints': (body.get('os:scheduler_hints')
                             or body.get('OS-SCH-HNT:scheduler_hints')),
@@ -283,7 +288,8 @@ def create():
         return {'reservation_id': reservation_id}, 202
     if not openstack.conf().api.enable_instance_password:
         password = None
-    server = views.create_response(rows[0], password)
+    server = views.create_response(rows[0], password,
+                                   kwargs['security_groups'])
     return {'server': server}, 202, {'Location': server['links'][0]['href']}
 
 

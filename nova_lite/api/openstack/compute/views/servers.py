@@ -46,13 +46,16 @@ def basic(instance, base=None):
                                               base)}
 
 
-def create_response(instance, admin_password=None):
+def create_response(instance, admin_password=None, security_groups=None):
     """Body of the 202 of Create Server.  ``adminPass`` only when given
-    (``[api] enable_instance_password``)."""
+    (``[api] enable_instance_password``); ``security_groups`` the names
+    requested (``default`` when None), as Nova echoes them."""
+    groups = [{'name': name} for name in security_groups] \
+        if security_groups else list(DEFAULT_SECURITY_GROUPS)
     server = {'id': instance.uuid,
               'links': openstack.resource_links('servers', instance.uuid),
               'OS-DCF:diskConfig': 'MANUAL',
-              'security_groups': list(DEFAULT_SECURITY_GROUPS)}
+              'security_groups': groups}
     if admin_password is not None:
         server['adminPass'] = admin_password
     return server
@@ -235,10 +238,12 @@ def host_status(instance, compute_services):
 
 def detail(instance, network_labels, is_admin=False, host_zones=None,
            base=None, compute_services=None, tags=None,
-           show_extra_specs=False):
+           show_extra_specs=False, security_groups=None):
     """The full server body (Show Server Details, List Servers Detailed):
     ``show`` plus the extension attributes.  ``security_groups`` appears
-    once the server has a network interface; ``OS-EXT-SRV-ATTR:*`` only
+    once the server has a network interface: the names of its groups
+    (``security_groups``: ``{uuid: [name, ...]}``; ``default`` for a
+    server without any); ``OS-EXT-SRV-ATTR:*`` only
     for admins (``hostname`` for everyone from 2.90); ``host_status``
     (2.16) when ``compute_services`` is given (the caller may see it and
     asked for 2.16 or later); ``tags`` (2.26) when ``tags`` (``{uuid:
@@ -262,7 +267,9 @@ def detail(instance, network_labels, is_admin=False, host_zones=None,
         'os-extended-volumes:volumes_attached': [],
     })
     if instance.fixed_ips:
-        server['security_groups'] = list(DEFAULT_SECURITY_GROUPS)
+        names = (security_groups or {}).get(instance.uuid)
+        server['security_groups'] = [{'name': n} for n in names] \
+            if names else list(DEFAULT_SECURITY_GROUPS)
     if is_admin:
         server.update({
             'OS-EXT-SRV-ATTR:host': instance.host,
