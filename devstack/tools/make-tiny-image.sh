@@ -37,8 +37,10 @@
 # does and prints is described in doc/guest-image.md; the files it runs are
 # in devstack/tools/tiny-guest/.
 #
-# Idempotent: nothing is rebuilt when the outputs exist and match this
-# script and tiny-guest/ (a hash of them is kept in OUTDIR/.guest-stamp;
+# Idempotent and safe to run in parallel (one build at a time per OUTDIR,
+# under flock OUTDIR/.lock): nothing is rebuilt when the outputs exist and
+# match this script and tiny-guest/ (a hash of them is kept in
+# OUTDIR/.guest-stamp;
 # when it changes the initrd and disk are rebuilt, the kernel kept). The
 # .debs are kept in OUTDIR/.work between runs. Needs no network access
 # beyond the Debian archive (apt-get download).
@@ -393,6 +395,12 @@ guest_hash() {
 
 main() {
     local hash
+    # One build at a time per OUTDIR: tests running in parallel share the
+    # cache, and a second build would remove or rewrite what the first is
+    # writing. The lock goes with this process.
+    mkdir -p "$OUTDIR"
+    exec 9>"$OUTDIR/.lock"
+    flock 9
     hash=$(guest_hash)
     if [ "$(cat "$STAMP" 2>/dev/null)" != "$hash" ]; then
         rm -f "$INITRD_OUT" "$DISK_OUT"

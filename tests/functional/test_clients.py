@@ -103,7 +103,10 @@ class KeystoneStackTestCase(testtools.TestCase):
 class RealClientsTest(KeystoneStackTestCase):
     """python-openstackclient (``openstack``) as demo and admin,
     openstacksdk's compute and image proxies and python-novaclient on a
-    keystoneauth session, sharing one stack."""
+    keystoneauth session, sharing one stack (one compute, which may take
+    a resize of its own servers)."""
+
+    extra_conf = {('DEFAULT', 'allow_resize_to_same_host'): True}
 
     # ------------------------------------------------- openstack CLI
 
@@ -273,6 +276,36 @@ class RealClientsTest(KeystoneStackTestCase):
                                      '2.26', 'server', 'list', '--tags',
                                      'absent')
         self.assertEqual([], listed)
+
+    def test_cli_lock_reason_2_73_resize_and_migrations_2_23(self):
+        name = 'rs-%s' % uuid.uuid4().hex[:8]
+        created = self.openstack_json(
+            'demo', 'server', 'create', '--flavor', 'm1.tiny', '--image',
+            'tiny', '--network', 'private', '--wait', name)
+        self.addCleanup(self.api('demo').delete_server, created['id'])
+        self.openstack('demo', '--os-compute-api-version', '2.73', 'server',
+                       'lock', '--reason', 'maintenance', name)
+        shown = self.openstack_json('demo', '--os-compute-api-version',
+                                    '2.73', 'server', 'show', name)
+        self.assertEqual((True, 'maintenance'),
+                         (shown['locked'], shown['locked_reason']), shown)
+        self.openstack('demo', 'server', 'unlock', name)
+        # One compute: this class allows a resize to the same host.
+        self.openstack('demo', 'server', 'resize', '--flavor', 'm1.small',
+                       '--wait', name)
+        shown = self.openstack_json('demo', 'server', 'show', name)
+        self.assertEqual('VERIFY_RESIZE', shown['status'], shown)
+        self.openstack('demo', 'server', 'resize', 'confirm', name)
+        self.api('demo').wait_for_servers([created['id']], ('ACTIVE',),
+                                          timeout=WAIT_TIMEOUT)
+        shown = self.openstack_json('demo', 'server', 'show', name)
+        self.assertIn('m1.small', json.dumps(shown['flavor']), shown)
+        migrations = self.openstack_json(
+            'admin', '--os-compute-api-version', '2.23', 'server',
+            'migration', 'list', '--server', created['id'])
+        self.assertEqual(1, len(migrations), migrations)
+        values = set(map(str, migrations[0].values()))
+        self.assertLessEqual({'resize', 'confirmed'}, values, migrations)
 
     # ------------------------------------------------- openstacksdk
 

@@ -168,6 +168,15 @@ class RebuildTest(_ImageActionsTestCase):
                         at('2.75')).json['server']
         self.assertEqual('rebuilding', new['OS-EXT-STS:task_state'])
         self.assertIn('server_groups', new)
+        # Tempest's 2.75 rebuild schema: user_data required,
+        # OS-EXT-SRV-ATTR:user_data not allowed, even for admins.
+        self.set_instance(self.server_id, task_state=None)
+        admin = self.post(self.path, {'rebuild': {'imageRef': NEW_IMAGE}},
+                          at('2.75', fakes.ADMIN)).json['server']
+        self.assertIn('user_data', admin)
+        self.assertNotIn('OS-EXT-SRV-ATTR:user_data', admin)
+        self.assertIn('OS-EXT-SRV-ATTR:host', admin)
+        self.assertIsNone(admin['trusted_image_certificates'])
 
     def test_response_fields_by_microversion(self):
         # Tempest's rebuild schemas: tags from 2.26, key_name from 2.54,

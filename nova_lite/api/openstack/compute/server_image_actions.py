@@ -67,8 +67,12 @@ def rebuild(context, server_id, args):
     row = compute.get(context, server_id)
     labels = servers.network_labels(context, [row])
     if microversion.at_least('2.75'):
+        # The Show Server body, with the rebuild's own user_data in place
+        # of OS-EXT-SRV-ATTR:user_data (compute API reference, 2.75).
         server = views.detail(row, labels,
                               **servers._detail_args(context, [row]))
+        server.pop('OS-EXT-SRV-ATTR:user_data', None)
+        server.update(_rebuild_fields(row))
     else:
         server = views.show(row, labels,
                             **servers.update_view_args(context, row))
