@@ -251,12 +251,12 @@ class RealClientsTest(KeystoneStackTestCase):
                         created['id'])
         self.assertIn('soft-anti-affinity', json.dumps(created), created)
 
-    def test_cli_server_description_2_19_and_tags_2_26(self):
+    def test_cli_server_description_2_19_and_tags_2_26_2_52(self):
         name = 'mv-%s' % uuid.uuid4().hex[:8]
         created = self.openstack_json(
-            'demo', '--os-compute-api-version', '2.19', 'server', 'create',
+            'demo', '--os-compute-api-version', '2.52', 'server', 'create',
             '--flavor', 'm1.tiny', '--image', 'tiny', '--network', 'private',
-            '--description', 'first', '--wait', name)
+            '--description', 'first', '--tag', 'web', '--wait', name)
         self.addCleanup(self.api('demo').delete_server, created['id'])
         self.openstack('demo', '--os-compute-api-version', '2.19', 'server',
                        'set', '--description', 'a web server', name)
@@ -264,7 +264,7 @@ class RealClientsTest(KeystoneStackTestCase):
                                     '2.19', 'server', 'show', name)
         self.assertEqual('a web server', shown['description'], shown)
         self.openstack('demo', '--os-compute-api-version', '2.26', 'server',
-                       'set', '--tag', 'web', '--tag', 'blue', name)
+                       'set', '--tag', 'blue', name)
         shown = self.openstack_json('demo', '--os-compute-api-version',
                                     '2.26', 'server', 'show', name)
         self.assertEqual(['blue', 'web'], sorted(shown['tags']), shown)
