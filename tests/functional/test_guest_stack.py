@@ -121,6 +121,8 @@ class TestGuestsThroughTheStack(testtools.TestCase):
             ('metadata', 'metadata_listen'): '127.0.0.1',
             ('metadata', 'metadata_listen_port'): self.md_port,
             ('metadata', 'metadata_proxy_shared_secret'): SECRET,
+            # The user expunges guest-b at the end (doc/lifecycle.md).
+            ('cloudstack', 'allow_user_expunge_recover_vm'): True,
         }
 
     def phase(self, name):
