@@ -28,6 +28,11 @@ load_settings
 lab_env_load || die "no lab in $STATE_DIR (run ./devstack/stack.sh first)"
 is_root || die "needs root (ip netns exec)"
 have socat || die "socat is missing (tools/install-system-deps.sh)"
+# Tempest and the test fixtures live in the test environment (the README's
+# test command makes REPO_DIR/.venv), not in the lab's own.
+TEST_PY=${TEST_PY:-$REPO_DIR/.venv/bin/python}
+"$TEST_PY" -c 'import tempest, fixtures' 2>/dev/null ||
+    die "no Tempest in $TEST_PY: run the README's test install (./run_tests.sh) first, or set TEST_PY"
 ns=${LAB_GUEST_NETNS:-}
 [ -n "$ns" ] || die "the lab has no guest network (needs libvirt and RabbitMQ; see doc/networking.md)"
 ip netns list | awk '{print $1}' | grep -qx "$ns" || die "namespace $ns does not exist (is the lab up?)"
@@ -66,4 +71,4 @@ say "Tempest in $ns against $auth_url (Keystone and the compute API relayed into
 
 export ADMIN_PASSWORD
 ip netns exec "$ns" env PYTHONPATH="$REPO_DIR${PYTHONPATH:+:$PYTHONPATH}" \
-    "$PY" "$REPO_DIR/tests/tempest/run_tempest_lab.py" --auth-url "$auth_url" "$@"
+    "$TEST_PY" "$REPO_DIR/tests/tempest/run_tempest_lab.py" --auth-url "$auth_url" "$@"
