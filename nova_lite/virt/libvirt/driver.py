@@ -149,7 +149,8 @@ class LibvirtDriver(driver.ComputeDriver):
                                  bridge_exists=vif.bridge_check(
                                      CONF.network.guest_netns),
                                  config_drive=drive,
-                                 consoles=consoles)
+                                 consoles=consoles,
+                                 rng_dev_path=CONF.libvirt.rng_dev_path)
         libvirt_guest.define_and_start(self._host.get_connection(), xml)
 
     def _guest_consoles(self, instance):
@@ -335,7 +336,8 @@ class LibvirtDriver(driver.ComputeDriver):
                 virt_type=CONF.libvirt.virt_type,
                 default_bridge=CONF.network.bridge,
                 bridge_exists=vif.bridge_check(CONF.network.guest_netns),
-                config_drive=drive)
+                config_drive=drive,
+                rng_dev_path=CONF.libvirt.rng_dev_path)
         libvirt_rescue.start_rescue(self._host.get_connection(), dom,
                                     inst_dir, make_xml)
         LOG.info('Rescued %s from image %s', instance.uuid, image_meta.id)

@@ -31,7 +31,7 @@ OBJECT_DATA = {
     # Objects services exchange.
     'Flavor': '1.0-02f1a5151da65aee8a57f3a35a68f98d',
     'ImageMeta': '1.0-f91f1f084022e8a9938bf992150c44a0',
-    'Instance': '1.4-948db49e178cbd2d5075af811f5a0241',
+    'Instance': '1.5-e4de5b909157ffb7e719227bae381149',
     'RequestSpec': '1.1-a1d5ccf99d3aa45fe533c03c72d73848',
     'Selection': '1.0-05a1728cbcb7dda587313cc16880818b',
     'VIF': '1.0-f42d18fa7986ef8a8a26be850d4a812a',
