@@ -20,8 +20,9 @@ event types of instances prefixed ``compute.``, on the topics of
 is built. Payloads are ``nova_lite.notifications.objects``;
 doc/notification_samples has one sample per event.
 
-Who sends what: the compute its instance.* events (instance.exists
-from its usage audit) and
+Who sends what: the compute its instance.* events (every lifecycle
+action's, doc/admin/notifications.md; instance.exists from its usage
+audit) and
 compute.exception (it has the bus, not the database); the conductor
 instance.create.error of builds it fails (no valid host); the API's
 service modules service.*, aggregate.*, keypair.*, server_group.* and
