@@ -20,6 +20,11 @@ OBJECT_DATA = {
     'ExceptionPayload': '1.0-96f178a12691e3ef0d8e3188fc481b90',
     'FlavorPayload': '1.0-258b14282e778d92ee784693cbbdbdb8',
     'InstanceActionPayload': '1.0-d3afb3213bb1b505f9ad1419bb4fc66c',
+    'InstanceActionRebuildPayload': '1.0-9c6cda717e737430d89346d45211e8e2',
+    'InstanceActionRescuePayload': '1.0-9da5198d2d49fd8c37b1475d205b6f3c',
+    'InstanceActionResizePrepPayload':
+        '1.0-c66eb3cbdf425cc131ff8c02d5bffab4',
+    'InstanceActionSnapshotPayload': '1.0-bf26760e5e0d759403030640af772b64',
     'InstanceExistsPayload': '1.0-4f03350b99851c076122156a38371504',
     'InstancePayload': '1.0-2c3720e53cddcf850a060cdb5206747b',
     'InstanceStateUpdatePayload': '1.0-a934d04e1b314318e42e8062647edd11',
