@@ -246,6 +246,34 @@ def groups_of_instances(context, instance_uuids):
     return found
 
 
+def groups_referencing(context, group_ids):
+    """Ids of the groups with a rule whose remote group is one of
+    ``group_ids``."""
+    if not group_ids:
+        return set()
+    with reader(context) as session:
+        return set(session.scalars(
+            sa.select(RULE.security_group_id).distinct().where(
+                RULE.remote_group_id.in_(list(group_ids)))))
+
+
+def instances_of_groups(context, group_ids):
+    """``{group id: [uuid of a live instance in it]}`` (groups without
+    any are absent)."""
+    inst = models.Instance
+    found = {}
+    if not group_ids:
+        return found
+    with reader(context) as session:
+        for group_id, uuid in session.execute(
+                sa.select(MEMBER.security_group_id, MEMBER.instance_uuid)
+                .join(inst, inst.uuid == MEMBER.instance_uuid)
+                .where(MEMBER.security_group_id.in_(list(group_ids)),
+                       inst.deleted == 0)):
+            found.setdefault(group_id, []).append(uuid)
+    return found
+
+
 def instances_of_group(context, group_id):
     """Uuids of the live (not deleted) instances in a group."""
     inst = models.Instance
