@@ -18,6 +18,7 @@ after a ``refresh_security_groups`` cast) and, at start-up, for every
 port of the host at once (``replace_all``), which also drops the chains
 of ports gone meanwhile.
 """
+import copy
 import subprocess
 import threading
 
@@ -98,7 +99,8 @@ class PortFirewall:
 
     Thread-safe: builds, deletes and refreshes run in parallel threads;
     each change renders and applies the whole ruleset under one lock, so
-    the last change applied holds every port's latest spec.
+    the last change applied holds every port's latest spec. Specs are
+    copied in: a caller changing its dicts later changes nothing here.
     """
 
     def __init__(self, applier):
@@ -109,7 +111,7 @@ class PortFirewall:
     def ports(self):
         """{port_id: spec} applied now (a copy)."""
         with self._lock:
-            return dict(self._ports)
+            return copy.deepcopy(self._ports)
 
     def _apply(self, ports):
         """Render and apply ``ports``; kept only when applied.
@@ -122,6 +124,7 @@ class PortFirewall:
         those instances absent from ``specs`` are dropped).
         :raises: FirewallError"""
         uuids = set(instance_uuids)
+        specs = copy.deepcopy(list(specs))
         with self._lock:
             ports = {pid: spec for pid, spec in self._ports.items()
                      if spec['instance_uuid'] not in uuids}
@@ -137,6 +140,7 @@ class PortFirewall:
         """Exactly ``specs``, applied even when unchanged (start-up: the
         tables may hold another process's leftovers).
         :raises: FirewallError"""
+        specs = copy.deepcopy(list(specs))
         with self._lock:
             self._apply({s['port_id']: s for s in specs})
         LOG.info('Security groups of %d ports applied', len(specs))
