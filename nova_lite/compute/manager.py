@@ -174,6 +174,14 @@ class ComputeManager(resize_steps.ResizeManager, power_ops.PowerOpsMixin,
         the ports of ``instance_uuids``."""
         self.security_groups.refresh(context, instance_uuids)
 
+    def security_group_members_changed(self, context, group_ids,
+                                       instance_uuid, addresses):
+        """Cast target (1.11): the ports of ``instance_uuid`` (a member
+        of the groups ``group_ids``, uuids) are now at ``addresses``
+        ([]: gone); rules naming those groups as remote group follow."""
+        self.security_groups.members_changed(group_ids, instance_uuid,
+                                             addresses)
+
     def update_available_resource(self):
         resource_tracker.update_available_resource(
             nl_context.get_admin_context(), self.host, self.driver,

@@ -65,6 +65,26 @@ class SecurityGroupAgent:
         LOG.info('Security groups of %s refreshed (%d ports)',
                  instance_uuids, len(specs))
 
+    def members_changed(self, group_ids, instance_uuid, addresses):
+        """Rules naming ``group_ids`` as remote group see
+        ``instance_uuid`` at ``addresses`` (none: it left), from the
+        specs held here (a ``security_group_members_changed`` cast; no
+        conductor call). Errors are logged: the periodic resync tries
+        again."""
+        if not self.enabled:
+            return
+        with self._lock:
+            try:
+                changed = self.firewall.update_members(
+                    group_ids, instance_uuid, addresses)
+            except Exception:  # noqa: BLE001 - resynced periodically
+                LOG.exception('Members of security groups %s not updated',
+                              group_ids)
+                return
+        if changed:
+            LOG.info('Security groups %s: member %s now at %s', group_ids,
+                     instance_uuid, addresses)
+
     def build(self, instance_uuid, specs):
         """Apply the specs a build carries before the guest starts.
         ``specs`` None (a conductor older than RPC 1.8) leaves the

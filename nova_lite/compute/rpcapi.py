@@ -19,8 +19,8 @@ History:
           doc/consoles.md)
     1.10 - vm_snapshot_create, vm_snapshot_revert, vm_snapshot_delete
            (CloudStack VM snapshots, ``compute.lifecycle.vm_snapshot``)
-    1.11 - refresh_security_groups (security group enforcement,
-           doc/network-api.md)
+    1.11 - refresh_security_groups, security_group_members_changed
+           (security group enforcement, doc/network-api.md)
 """
 import oslo_messaging as messaging
 
@@ -213,3 +213,14 @@ class ComputeAPI(rpcapi_resize.ResizeAPI, rpcapi_shelve.ShelveAPI):
         self._prepare(host, '1.11').cast(
             context, 'refresh_security_groups',
             instance_uuids=list(instance_uuids))
+
+    def security_group_members_changed(self, context, host, group_ids,
+                                       instance_uuid, addresses):
+        """Cast (1.11): the ports of ``instance_uuid``, a member of the
+        groups ``group_ids`` (uuids), are now at ``addresses`` ([] when
+        freed); ``host`` updates the rules naming those groups as remote
+        group from what it holds."""
+        self._prepare(host, '1.11').cast(
+            context, 'security_group_members_changed',
+            group_ids=list(group_ids), instance_uuid=instance_uuid,
+            addresses=list(addresses))

@@ -29,7 +29,7 @@ from nova_lite import exception
 from nova_lite.metadata import lookup as metadata_lookup
 from nova_lite import metrics
 from nova_lite.network import api as network_api
-from nova_lite.network import port_security
+from nova_lite.network import port_security as port_security_mod
 from nova_lite.objects import instance as instance_obj
 
 LOG = logging.getLogger(__name__)
@@ -232,16 +232,19 @@ def build_start(context, instance_uuid, host, allocate_network=True,
         except exception.InstanceNotFound:
             return None
     if port_security:
-        started['port_security'] = port_security_get(
-            context, host, [instance_uuid]) if network_info else []
+        started['port_security'] = port_security_mod.port_specs(
+            context.elevated(), ports=[
+                {'port_id': vif.port_id, 'instance_uuid': instance_uuid,
+                 'mac': vif.mac, 'address': vif.address}
+                for vif in network_info if vif.port_id])
     return started
 
 
 def port_security_get(context, host, instance_uuids=None):
     """The port specs of the live instances of ``host`` (only of
     ``instance_uuids`` when given): ``port_security.port_specs``."""
-    return port_security.port_specs(context.elevated(), host=host,
-                                    instance_uuids=instance_uuids)
+    return port_security_mod.port_specs(context.elevated(), host=host,
+                                        instance_uuids=instance_uuids)
 
 
 def build_finish(context, instance_uuid, host, event):

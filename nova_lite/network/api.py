@@ -65,24 +65,26 @@ def clear_cache():
 
 
 def allocate_for_instance(context, instance):
-    """Allocate the instance's NIC; returns [objects.VIF]. The ports
-    whose rules name one of its groups as remote group are refreshed
-    (its own rules come with its build)."""
+    """Allocate the instance's NIC; returns [objects.VIF]. The computes
+    of ports whose rules name one of its groups as remote group are told
+    its address (its own rules come with its build)."""
     network = get_default_network(context)
     fixed = network_db.fixed_ip_allocate(context, network['id'], instance.uuid)
-    port_security.refresh_instance_members(context, instance.uuid,
-                                           exclude_self=True)
+    port_security.members_changed(context, instance.uuid,
+                                  [fixed['address']])
     return [_vif(network, fixed['address'], fixed['mac'],
                  fixed.get('port_id'))]
 
 
 def deallocate_for_instance(context, instance_uuid):
     """Free the instance's fixed IPs (idempotent; returns the count);
-    the ports whose rules name one of its groups as remote group are
-    refreshed when it had any."""
+    when it had any, the computes of ports whose rules name one of its
+    groups as remote group are told it left."""
+    referrers = port_security.referrers(context, instance_uuid)
     count = network_db.fixed_ip_deallocate(context, instance_uuid)
     if count:
-        port_security.refresh_instance_members(context, instance_uuid)
+        port_security.members_changed(context, instance_uuid, [],
+                                      referrers)
     return count
 
 

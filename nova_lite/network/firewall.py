@@ -108,7 +108,8 @@ def _remote_match(rule):
     side = 'saddr' if rule['direction'] == 'ingress' else 'daddr'
     if rule.get('remote_group_id'):
         version = 4 if rule['ethertype'] == 'IPv4' else 6
-        ips = sorted({a for a in rule.get('remote_ips') or ()
+        members = rule.get('remote_members') or {}
+        ips = sorted({a for found in members.values() for a in found
                       if ipaddress.ip_address(a).version == version},
                      key=ipaddress.ip_address)
         if not ips:

@@ -132,6 +132,27 @@ class PortFirewall:
             if ports != self._ports:
                 self._apply(ports)
 
+    def update_members(self, group_ids, instance_uuid, addresses):
+        """Rules whose remote group is one of ``group_ids`` (uuids) now
+        see ``instance_uuid``'s ports at ``addresses`` (none: it left).
+        Returns True when the ruleset changed. :raises: FirewallError"""
+        groups = set(group_ids)
+        with self._lock:
+            ports = copy.deepcopy(self._ports)
+            for spec in ports.values():
+                for rule in spec['rules']:
+                    if rule.get('remote_group_id') not in groups:
+                        continue
+                    members = rule.setdefault('remote_members', {})
+                    if addresses:
+                        members[instance_uuid] = sorted(addresses)
+                    else:
+                        members.pop(instance_uuid, None)
+            if ports == self._ports:
+                return False
+            self._apply(ports)
+            return True
+
     def remove_instance(self, instance_uuid):
         """Drop the instance's chains. :raises: FirewallError"""
         self.set_instances([instance_uuid], [])

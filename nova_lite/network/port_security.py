@@ -13,10 +13,15 @@ compute then asks the conductor for those ports' current specs (so
 casts arriving out of order still leave the latest data applied):
 
 - the rules of a group changed: the ports of its members;
-- the members of a group changed (a server added to or removed from
-  it, a member's port allocated or freed): the server itself and the
+- a server added to or removed from a group: the server itself and the
   ports of the members of every group with a rule naming it as remote
-  group.
+  group;
+- a member's port allocated or freed (``members_changed``): the hosts
+  of the members of every group with a rule naming one of its groups as
+  remote group get ``security_group_members_changed(group_ids,
+  instance_uuid, addresses)`` and update those rules themselves (no
+  database read on the boot path; a lost or overtaken cast is repaired
+  by the compute's periodic resync).
 
 A failed cast is logged: the rules are stored, and the compute's next
 refresh or restart applies them.
@@ -32,57 +37,51 @@ _RULE_KEYS = ('direction', 'ethertype', 'protocol', 'port_range_min',
               'port_range_max', 'remote_ip_prefix')
 
 
-def _member_addresses(context, group_ids):
-    """{group id: [address of a member's port]}."""
-    members = sg_db.instances_of_groups(context, group_ids)
-    uuids = {u for found in members.values() for u in found}
-    addresses = {}
-    for port in network_db.ports_get(context, instance_uuids=uuids) \
-            if uuids else ():
-        addresses.setdefault(port['instance_uuid'], []).append(
-            port['address'])
-    return {gid: sorted({a for u in found for a in addresses.get(u, ())})
-            for gid, found in members.items()}
-
-
-def _spec_rule(rule, remote_ips):
+def _spec_rule(rule):
     spec = {key: rule[key] for key in _RULE_KEYS}
     spec['id'] = rule['uuid']
     spec['remote_group_id'] = rule['remote_group_uuid']
     if rule['remote_group_id'] is not None:
-        spec['remote_ips'] = remote_ips.get(rule['remote_group_id'], [])
+        spec['remote_members'] = {}
     return spec
 
 
-def port_specs(context, host=None, instance_uuids=None):
+def _rules_by_instance(rows):
+    """{instance uuid: [spec rule]} of ``sg_db.port_rules`` rows."""
+    found = {}
+    for uuid, rule, member, address in rows:
+        rules = found.setdefault(uuid, {})
+        spec = rules.get(rule['uuid'])
+        if spec is None:
+            spec = rules[rule['uuid']] = _spec_rule(rule)
+        if address is not None and 'remote_members' in spec:
+            spec['remote_members'].setdefault(member, []).append(address)
+    return {uuid: list(rules.values()) for uuid, rules in found.items()}
+
+
+def port_specs(context, host=None, instance_uuids=None, ports=None):
     """Port specs (``firewall`` module doc) of the live instances'
-    ports, restricted to ``host`` and/or ``instance_uuids``; by port
-    id. A port whose instance is in no group gets no rule (all ingress
-    and egress dropped but replies, DHCP and metadata), as Neutron
-    treats a port without groups with port security on."""
-    ports = network_db.ports_get(context, host=host,
-                                 instance_uuids=instance_uuids)
+    ports, restricted to ``host`` and/or ``instance_uuids``, or of
+    ``ports`` (dicts ``port_id``, ``instance_uuid``, ``mac``,
+    ``address``: a build's NICs) when given; by port id. Remote groups
+    come as ``remote_members`` {member uuid: [address]} (the port's own
+    instance included). Two statements (one with ``ports``).
+
+    A port whose instance is in no group gets no rule (all ingress and
+    egress dropped but replies, DHCP and metadata), as Neutron treats a
+    port without groups with port security on."""
+    if ports is None:
+        ports = network_db.ports_get(context, host=host,
+                                     instance_uuids=instance_uuids)
     if not ports:
         return []
-    groups = sg_db.groups_of_instances(
-        context, list({p['instance_uuid'] for p in ports}))
-    group_ids = {g['id'] for found in groups.values() for g in found}
-    rules = {}
-    for rule in sg_db.rule_list(context, group_ids) if group_ids else ():
-        rules.setdefault(rule['security_group_id'], []).append(rule)
-    remote_ids = {r['remote_group_id'] for found in rules.values()
-                  for r in found if r['remote_group_id'] is not None}
-    remote_ips = _member_addresses(context, remote_ids)
-    specs = []
-    for port in sorted(ports, key=lambda p: p['port_id']):
-        own = [_spec_rule(r, remote_ips)
-               for g in groups.get(port['instance_uuid'], ())
-               for r in rules.get(g['id'], ())]
-        specs.append({'port_id': port['port_id'],
-                      'instance_uuid': port['instance_uuid'],
-                      'mac': port['mac'], 'fixed_ips': [port['address']],
-                      'rules': own})
-    return specs
+    rules = _rules_by_instance(sg_db.port_rules(
+        context, list({p['instance_uuid'] for p in ports})))
+    return [{'port_id': port['port_id'],
+             'instance_uuid': port['instance_uuid'], 'mac': port['mac'],
+             'fixed_ips': [port['address']],
+             'rules': rules.get(port['instance_uuid'], [])}
+            for port in sorted(ports, key=lambda p: p['port_id'])]
 
 
 def _cast(context, instance_uuids):
@@ -127,12 +126,34 @@ def refresh_members(context, group_ids, instance_uuids=(), exclude=()):
     return _cast(context, uuids - set(exclude))
 
 
-def refresh_instance_members(context, instance_uuid, exclude_self=False):
-    """An instance got or lost its ports: ``refresh_members`` of its
-    groups. Returns {host: [instance uuid]} of the casts."""
-    groups = sg_db.groups_of_instances(context, [instance_uuid]).get(
-        instance_uuid, [])
-    if not groups:
+def referrers(context, instance_uuid):
+    """``sg_db.remote_referrers``: read before the instance's ports are
+    freed, for ``members_changed``."""
+    return sg_db.remote_referrers(context, instance_uuid)
+
+
+def members_changed(context, instance_uuid, addresses, referrers=None):
+    """The ports of ``instance_uuid`` now have ``addresses`` ([] when
+    freed): cast ``security_group_members_changed`` (compute RPC 1.11)
+    to the hosts of the members of groups whose rules name one of its
+    groups as remote group; the computes update those rules without
+    asking anyone. ``referrers`` is ``sg_db.remote_referrers``' answer
+    when read already (before the instance's ports were freed). One
+    statement. Returns {host: [group uuid]} of the casts."""
+    if referrers is None:
+        referrers = sg_db.remote_referrers(context, instance_uuid)
+    by_host = {}
+    for group_uuid, host, _member in referrers:
+        by_host.setdefault(host, set()).add(group_uuid)
+    if not by_host:
         return {}
-    return refresh_members(context, [g['id'] for g in groups],
-                           exclude=[instance_uuid] if exclude_self else ())
+    client = compute_rpcapi.ComputeAPI()
+    for host, groups in sorted(by_host.items()):
+        try:
+            client.security_group_members_changed(
+                context, host, sorted(groups), instance_uuid,
+                list(addresses))
+        except Exception:  # noqa: BLE001 - the next resync applies it
+            LOG.exception('Security group members of %s not sent to %s',
+                          instance_uuid, host)
+    return {host: sorted(groups) for host, groups in by_host.items()}

@@ -44,12 +44,12 @@ def _run(*argv, check=True, timeout=10):
 
 
 def _rule(direction, protocol=None, low=None, high=None, prefix=None,
-          remote_group=None, remote_ips=None, ethertype='IPv4'):
+          remote_group=None, members=None, ethertype='IPv4'):
     return {'id': secrets.token_hex(4), 'direction': direction,
             'ethertype': ethertype, 'protocol': protocol,
             'port_range_min': low, 'port_range_max': high,
             'remote_ip_prefix': prefix, 'remote_group_id': remote_group,
-            'remote_ips': remote_ips}
+            'remote_members': members or {}}
 
 
 EGRESS_ALL = [_rule('egress'), _rule('egress', ethertype='IPv6')]
@@ -195,7 +195,7 @@ class TestNftablesEnforcement(testtools.TestCase):
 
         # Remote group: port 80 from the group's members (g2) only.
         g1_rules.append(_rule('ingress', 'tcp', 80, 80, remote_group='web',
-                              remote_ips=[g2.ip]))
+                              members={g2.ns: [g2.ip]}))
         self.firewall.set_instances([g1.ns], [g1.spec(g1_rules)])
         self.assertTrue(connects(g2.ns, g1.ip, 80))
         self.assertFalse(connects(g3.ns, g1.ip, 80))

@@ -12,12 +12,16 @@ TAP = 'tap1b2c3d4e-5f'
 
 
 def rule(direction='ingress', protocol=None, low=None, high=None,
-         prefix=None, remote_group=None, remote_ips=None,
-         ethertype='IPv4'):
-    return {'id': 'r', 'direction': direction, 'ethertype': ethertype,
-            'protocol': protocol, 'port_range_min': low,
-            'port_range_max': high, 'remote_ip_prefix': prefix,
-            'remote_group_id': remote_group, 'remote_ips': remote_ips}
+         prefix=None, remote_group=None, members=None, ethertype='IPv4'):
+    """A spec rule; ``members`` {instance uuid: [address]} of the
+    remote group."""
+    found = {'id': 'r', 'direction': direction, 'ethertype': ethertype,
+             'protocol': protocol, 'port_range_min': low,
+             'port_range_max': high, 'remote_ip_prefix': prefix,
+             'remote_group_id': remote_group}
+    if remote_group is not None:
+        found['remote_members'] = members or {}
+    return found
 
 
 def spec(rules=(), port_id=PORT, ips=('10.254.0.5',),
@@ -97,26 +101,27 @@ class TestRuleStatements(testtools.TestCase):
             'meta l4proto 6 th dport 80 accept',
             firewall.rule_statement(rule(
                 protocol='tcp', low=80, high=80, remote_group='g',
-                remote_ips=['10.254.0.10', '10.254.0.9', '10.254.0.9']),
+                members={'a': ['10.254.0.10'],
+                         'b': ['10.254.0.9', '10.254.0.9']}),
                 'accept'))
 
     def test_remote_group_without_members_matches_nothing(self):
         self.assertIsNone(firewall.rule_statement(
-            rule(remote_group='g', remote_ips=[]), 'accept'))
+            rule(remote_group='g', members={}), 'accept'))
         # Members, but none of the rule's ethertype.
         self.assertIsNone(firewall.rule_statement(
-            rule(remote_group='g', remote_ips=['10.0.0.1'],
+            rule(remote_group='g', members={'a': ['10.0.0.1']},
                  ethertype='IPv6'), 'accept'))
 
 
 class TestRender(testtools.TestCase):
 
     def test_default_group_rules(self):
-        members = ['10.254.0.5', '10.254.0.6']
+        members = {'inst-1': ['10.254.0.5'], 'inst-2': ['10.254.0.6']}
         script = firewall.render([spec([
             rule('egress'), rule('egress', ethertype='IPv6'),
-            rule(remote_group='default', remote_ips=members),
-            rule(remote_group='default', remote_ips=members,
+            rule(remote_group='default', members=members),
+            rule(remote_group='default', members=members,
                  ethertype='IPv6')])])
         self.assertEqual(
             ['ct state established,related accept',
@@ -229,6 +234,28 @@ class TestPortFirewall(testtools.TestCase):
         self.assertRaises(firewall_driver.FirewallError,
                           self.firewall.remove_instance, 'inst-1')
         self.assertEqual([PORT], list(self.firewall.ports()))
+
+    def test_members_come_and_go(self):
+        web = rule(protocol='tcp', low=80, high=80, remote_group='web',
+                   members={'inst-1': ['10.254.0.5']})
+        self.firewall.set_instances(['inst-1'], [spec([web, rule(
+            remote_group='db', members={})])])
+        self.assertTrue(self.firewall.update_members(
+            ['web'], 'inst-7', ['10.254.0.7']))
+        self.assertIn('ip saddr { 10.254.0.5, 10.254.0.7 } meta l4proto 6',
+                      self.applier.script)
+        # Another group's rule is left alone; a repeat changes nothing.
+        self.assertNotIn('10.254.0.7 }', self.applier.script.replace(
+            '10.254.0.5, 10.254.0.7 }', ''))
+        self.assertFalse(self.firewall.update_members(
+            ['web'], 'inst-7', ['10.254.0.7']))
+        self.assertTrue(self.firewall.update_members(['web'], 'inst-7',
+                                                     []))
+        self.assertIn('ip saddr { 10.254.0.5 } meta l4proto 6',
+                      self.applier.script)
+        self.assertFalse(self.firewall.update_members(['other'], 'inst-7',
+                                                      ['10.254.0.7']))
+        self.assertEqual(3, len(self.applier.scripts))
 
     def test_specs_are_copied(self):
         rules = []

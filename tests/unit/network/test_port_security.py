@@ -20,6 +20,9 @@ class PortSecurityTest(network_fakes.NetworkAPITestCase):
         self.cast = self.useFixture(fixtures.MockPatch(
             'nova_lite.compute.rpcapi.ComputeAPI.refresh_security_groups'
         )).mock
+        self.members = self.useFixture(fixtures.MockPatch(
+            'nova_lite.compute.rpcapi.ComputeAPI.'
+            'security_group_members_changed')).mock
         self.ctxt = self.api.admin_context
         self.web = self.create_group('web')
         self.db = self.create_group('db')
@@ -56,8 +59,9 @@ class PortSecurityTest(network_fakes.NetworkAPITestCase):
         self.assertEqual(self.db1, spec['instance_uuid'])
         (remote,) = [r for r in spec['rules']
                      if r['remote_group_id'] == self.web['id']]
-        self.assertEqual(sorted([self.web1_ip, self.web2_ip]),
-                         remote['remote_ips'])
+        self.assertEqual({self.web1: [self.web1_ip],
+                          self.web2: [self.web2_ip]},
+                         remote['remote_members'])
         self.assertEqual(('ingress', 'tcp', 5432, 5432),
                          (remote['direction'], remote['protocol'],
                           remote['port_range_min'],
@@ -98,7 +102,8 @@ class PortSecurityTest(network_fakes.NetworkAPITestCase):
                          self.casts())
         spec = self.spec_of(self.db1)
         (remote,) = [r for r in spec['rules'] if r['remote_group_id']]
-        self.assertEqual([self.web2_ip], remote['remote_ips'])
+        self.assertEqual({self.web2: [self.web2_ip]},
+                         remote['remote_members'])
 
     def test_member_port_allocated_and_freed(self):
         server_id = self.create_server(security_groups=[{'name': 'web'}])
@@ -107,17 +112,28 @@ class PortSecurityTest(network_fakes.NetworkAPITestCase):
         (vif,) = network_api.allocate_for_instance(
             self.ctxt, instance_obj.Instance(uuid=server_id))
         self.assertTrue(vif.port_id)
-        # db1's rule names web; the new server gets its own with its
-        # build.
-        self.assertEqual({'node1': [self.db1]}, self.casts())
-        self.assertIn(vif.address, [r for r in self.spec_of(
-            self.db1)['rules'] if r['remote_group_id']][0]['remote_ips'])
-        self.cast.reset_mock()
-        network_api.deallocate_for_instance(self.ctxt, server_id)
-        self.assertEqual({'node1': [self.db1]}, self.casts())
-        self.cast.reset_mock()
-        network_api.deallocate_for_instance(self.ctxt, server_id)
+        # db1's rule names web: node1 is told the new member's address
+        # (no refresh: nothing to read on the boot path).
         self.assertEqual({}, self.casts())
+        self.members.assert_called_once_with(
+            mock.ANY, 'node1', [self.web['id']], server_id, [vif.address])
+        self.assertEqual([vif.address], [r for r in self.spec_of(
+            self.db1)['rules'] if r['remote_group_id']][0][
+            'remote_members'][server_id])
+        self.members.reset_mock()
+        network_api.deallocate_for_instance(self.ctxt, server_id)
+        self.members.assert_called_once_with(
+            mock.ANY, 'node1', [self.web['id']], server_id, [])
+        self.members.reset_mock()
+        network_api.deallocate_for_instance(self.ctxt, server_id)
+        self.members.assert_not_called()
+
+    def test_member_of_a_group_nobody_names_is_no_cast(self):
+        server_id = self.create_server(security_groups=[{'name': 'db'}])
+        self.set_instance(server_id, host='node2')
+        network_api.allocate_for_instance(
+            self.ctxt, instance_obj.Instance(uuid=server_id))
+        self.members.assert_not_called()
 
     def test_failed_cast_is_logged(self):
         self.cast.side_effect = RuntimeError('bus down')
@@ -127,6 +143,18 @@ class PortSecurityTest(network_fakes.NetworkAPITestCase):
 
 
 class CastTest(network_fakes.NetworkAPITestCase):
+
+    def test_members_cast_is_1_11_to_the_host(self):
+        client = mock.Mock()
+        with mock.patch('nova_lite.rpc.get_client', return_value=client):
+            from nova_lite.compute import rpcapi
+            rpcapi.ComputeAPI().security_group_members_changed(
+                mock.sentinel.ctxt, 'node1', ['g'], 'i', ['10.0.0.5'])
+        client.prepare.assert_called_once_with(server='node1',
+                                               version='1.11')
+        client.prepare.return_value.cast.assert_called_once_with(
+            mock.sentinel.ctxt, 'security_group_members_changed',
+            group_ids=['g'], instance_uuid='i', addresses=['10.0.0.5'])
 
     def test_cast_is_1_11_to_the_host(self):
         client = mock.Mock()
