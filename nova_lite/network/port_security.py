@@ -7,9 +7,9 @@ refresh casts that keep them current (doc/network-api.md,
 renders: each port's address and MAC with every rule of its instance's
 groups, a remote group resolved to the addresses of its members' ports.
 
-A refresh goes to every host with an affected port, as
-``refresh_security_groups(instance_uuids)`` (compute RPC 1.11); the
-compute then asks the conductor for those ports' current specs (so
+The computes hear of changes from casts (compute RPC 1.11) to every
+host with an affected port. ``refresh_security_groups(instance_uuids)``
+makes the compute ask the conductor for those ports' current specs (so
 casts arriving out of order still leave the latest data applied):
 
 - the rules of a group changed: the ports of its members;
@@ -113,17 +113,15 @@ def refresh_rules(context, group_ids):
                            for u in found})
 
 
-def refresh_members(context, group_ids, instance_uuids=(), exclude=()):
-    """The members of ``group_ids`` changed (``instance_uuids`` joined
-    or left them, or got or lost a port): refresh those instances and
-    the members of the groups whose rules name ``group_ids`` as remote
-    group, but ``exclude`` (an instance whose build carries its specs).
-    Returns {host: [instance uuid]} of the casts."""
+def refresh_members(context, group_ids, instance_uuids=()):
+    """``instance_uuids`` joined or left the groups ``group_ids`` (ids):
+    refresh those instances and the members of the groups whose rules
+    name ``group_ids`` as remote group. Returns {host: [instance uuid]}
+    of the casts."""
     referencing = sg_db.groups_referencing(context, group_ids)
     members = sg_db.instances_of_groups(context, referencing)
     uuids = {u for found in members.values() for u in found}
-    uuids |= set(instance_uuids)
-    return _cast(context, uuids - set(exclude))
+    return _cast(context, uuids | set(instance_uuids))
 
 
 def referrers(context, instance_uuid):
