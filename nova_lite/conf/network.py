@@ -33,6 +33,13 @@ network_opts = [
     cfg.StrOpt('dhcp_pidfile',
                help='Pid file of the dnsmasq reading dhcp_hostsfile; it '
                     'is sent SIGHUP after each change.'),
+    cfg.BoolOpt('enforce_security_groups', default=True,
+                help='Enforce the security groups of this compute\'s '
+                     'ports with nftables tables named nova_lite_sg in '
+                     'guest_netns (the libvirt driver; the fake driver '
+                     'records the rules in memory). Nothing is enforced '
+                     'without guest_netns: no rules are written in the '
+                     'machine\'s own namespace. See doc/network-api.md.'),
 ]
 
 

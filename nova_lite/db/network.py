@@ -84,7 +84,7 @@ def fixed_ip_allocate(context, network_id, instance_uuid):
     is retried (oslo.db retry). Idempotent: an instance that already has an
     address on the network keeps it.
 
-    :returns: dict address, mac
+    :returns: dict address, mac, port_id
     :raises: NoMoreFixedIps (Conflict) when the network is full
     """
     with writer(context) as session:
@@ -92,22 +92,24 @@ def fixed_ip_allocate(context, network_id, instance_uuid):
             'network_id': network_id, 'instance_uuid': instance_uuid}).all()
         own = [c for c in candidates if c.instance_uuid == instance_uuid]
         if own:
-            return {'address': own[0].address, 'mac': own[0].mac}
+            return {'address': own[0].address, 'mac': own[0].mac,
+                    'port_id': own[0].port_id}
         if not candidates:
             raise exception.NovaLiteException(
                 'No fixed IP left on network %s' % network_id)
         choice = random.choice(candidates)
         mac = _random_mac()
+        port_id = str(uuidlib.uuid4())
         fip = models.FixedIP.__table__
         taken = session.execute(
             sa.update(fip).where(fip.c.id == choice.id,
                                  fip.c.instance_uuid.is_(None))
             .values(instance_uuid=instance_uuid, mac=mac,
-                    port_id=str(uuidlib.uuid4()),
+                    port_id=port_id,
                     allocated_at=utcnow(), updated_at=utcnow())).rowcount
         if taken != 1:
             raise exception.Conflict(reason='fixed IP taken concurrently')
-        return {'address': choice.address, 'mac': mac}
+        return {'address': choice.address, 'mac': mac, 'port_id': port_id}
 
 
 @functools.lru_cache(maxsize=None)
@@ -116,7 +118,8 @@ def _fixed_ip_candidates():
     the first 32 free ones: two index range reads (network_id,
     instance_uuid) in one statement, no sort of the free rows."""
     fip = models.FixedIP.__table__
-    columns = (fip.c.id, fip.c.instance_uuid, fip.c.address, fip.c.mac)
+    columns = (fip.c.id, fip.c.instance_uuid, fip.c.address, fip.c.mac,
+               fip.c.port_id)
     on_network = fip.c.network_id == sa.bindparam('network_id')
     free = (sa.select(*columns)
             .where(on_network, fip.c.instance_uuid.is_(None))
@@ -152,12 +155,14 @@ _PORT_INSTANCE_COLUMNS = ('project_id', 'host', 'vm_state',
                           'availability_zone', 'created_at', 'updated_at')
 
 
-def ports_get(context, project_id=None, port_ids=None):
+def ports_get(context, project_id=None, port_ids=None, host=None,
+              instance_uuids=None):
     """The allocations of live instances as ports: dicts ``port_id``,
     ``address``, ``mac``, ``instance_uuid``, ``allocated_at``,
     ``network`` (the network dict) and the instance's
     ``_PORT_INSTANCE_COLUMNS`` under ``instance``; by fixed_ips id.
-    ``project_id``/``port_ids`` restrict them."""
+    ``project_id``/``port_ids``/``host``/``instance_uuids`` restrict
+    them."""
     fip, net, inst = models.FixedIP, models.Network, models.Instance
     query = (sa.select(fip, net, *(getattr(inst, c)
                                    for c in _PORT_INSTANCE_COLUMNS))
@@ -169,6 +174,10 @@ def ports_get(context, project_id=None, port_ids=None):
         query = query.where(inst.project_id == project_id)
     if port_ids is not None:
         query = query.where(fip.port_id.in_(list(port_ids)))
+    if host is not None:
+        query = query.where(inst.host == host)
+    if instance_uuids is not None:
+        query = query.where(fip.instance_uuid.in_(list(instance_uuids)))
     with reader(context) as session:
         return [{'port_id': f.port_id, 'address': f.address, 'mac': f.mac,
                  'instance_uuid': f.instance_uuid,

@@ -9,6 +9,7 @@ from oslo_config import cfg
 
 from nova_lite.db import network as network_db
 from nova_lite import exception
+from nova_lite.network import port_security
 from nova_lite.objects import instance as instance_obj
 
 CONF = cfg.CONF
@@ -64,25 +65,38 @@ def clear_cache():
 
 
 def allocate_for_instance(context, instance):
-    """Allocate the instance's NIC; returns [objects.VIF]."""
+    """Allocate the instance's NIC; returns [objects.VIF]. The computes
+    of ports whose rules name one of its groups as remote group are told
+    its address (its own rules come with its build)."""
     network = get_default_network(context)
     fixed = network_db.fixed_ip_allocate(context, network['id'], instance.uuid)
-    return [_vif(network, fixed['address'], fixed['mac'])]
+    port_security.members_changed(context, instance.uuid,
+                                  [fixed['address']])
+    return [_vif(network, fixed['address'], fixed['mac'],
+                 fixed.get('port_id'))]
 
 
 def deallocate_for_instance(context, instance_uuid):
-    """Free the instance's fixed IPs. Idempotent."""
-    return network_db.fixed_ip_deallocate(context, instance_uuid)
+    """Free the instance's fixed IPs (idempotent; returns the count);
+    when it had any, the computes of ports whose rules name one of its
+    groups as remote group are told it left."""
+    referrers = port_security.referrers(context, instance_uuid)
+    count = network_db.fixed_ip_deallocate(context, instance_uuid)
+    if count:
+        port_security.members_changed(context, instance_uuid, [],
+                                      referrers)
+    return count
 
 
 def get_instance_nw_info(context, instance_uuid):
     """[objects.VIF] of the instance's current allocations."""
-    return [_vif(net, fip['address'], fip['mac']) for net, fip in
+    return [_vif(net, fip['address'], fip['mac'], fip.get('port_id'))
+            for net, fip in
             network_db.fixed_ips_get_by_instance(context, instance_uuid)]
 
 
-def _vif(network, address, mac):
-    return instance_obj.VIF(address=address, mac=mac,
+def _vif(network, address, mac, port_id=None):
+    return instance_obj.VIF(address=address, mac=mac, port_id=port_id,
                             network_label=network['label'],
                             network_id=network['id'], cidr=network['cidr'],
                             gateway=network['gateway'],

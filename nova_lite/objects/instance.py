@@ -46,9 +46,14 @@ class ImageMeta(base.NovaLiteObject):
 
 @base.NovaLiteObjectRegistry.register
 class VIF(base.NovaLiteObject):
-    """One NIC of an instance on the flat network."""
-    VERSION = '1.0'
+    """One NIC of an instance on the flat network.
+
+    Version 1.1: ``port_id`` (the Networking API port; the compute names
+    the tap after it, ``network.firewall.device_name``).
+    """
+    VERSION = '1.1'
     fields = {
+        'port_id': fields.StringField(nullable=True, default=None),
         'address': fields.StringField(),      # IPv4 address
         'mac': fields.StringField(),          # fa:16:3e:xx:xx:xx
         'network_label': fields.StringField(),
@@ -57,6 +62,12 @@ class VIF(base.NovaLiteObject):
         'gateway': fields.StringField(nullable=True),
         'bridge': fields.StringField(nullable=True),
     }
+
+    def obj_make_compatible(self, primitive, target_version):
+        super().obj_make_compatible(primitive, target_version)
+        target = versionutils.convert_version_to_tuple(target_version)
+        if target < (1, 1):
+            primitive.pop('port_id', None)
 
 
 @base.NovaLiteObjectRegistry.register

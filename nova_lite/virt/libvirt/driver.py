@@ -25,6 +25,7 @@ from nova_lite.compute import states as task_states
 import nova_lite.conf
 from nova_lite import exception
 from nova_lite.image import glance
+from nova_lite.network import firewall_driver
 from nova_lite.virt import configdrive
 from nova_lite.virt import driver
 from nova_lite.virt.libvirt import config as vconfig
@@ -67,6 +68,15 @@ class LibvirtDriver(driver.ComputeDriver):
     def cleanup_host(self, host):
         """Stop event delivery and close the connection."""
         self._host.cleanup()
+
+    def firewall_applier(self):
+        """nft in ``[network] guest_netns``, where the taps are (None
+        without it, or with ``[network] enforce_security_groups`` off)."""
+        if not (CONF.network.guest_netns
+                and CONF.network.enforce_security_groups):
+            return None
+        return firewall_driver.NftApplier(CONF.network.guest_netns,
+                                          CONF.network.bridge)
 
     # -- helpers -----------------------------------------------------------
 
