@@ -147,6 +147,19 @@ step_services() {
         [ "$(compute_state "node$i")" = up ] || fail "nova-lite-compute on node$i is not up"
     done
     say "every node's compute is up"
+    if [ "$NODES" -ge 2 ]; then
+        say "the lab link: node1 -> node2, and nothing else"
+        "$DEVSTACK/labctl.sh" exec node1 ip -br addr show eth0 | sed 's/^/    /'
+        "$DEVSTACK/labctl.sh" exec node1 ping -c1 -W2 "$(lab_net).12" | sed -n 2p | sed 's/^/    /'
+        if "$DEVSTACK/labctl.sh" exec node1 ip route get 192.0.2.1 >/dev/null 2>&1; then
+            fail "node1 has a route out of the lab link"
+        fi
+        say "node1: no route to 192.0.2.1 (no default route)"
+    fi
+}
+
+lab_net() {
+    sed -n 's/^LAB_NET=//p' "$WORK/local.conf"
 }
 
 step_boot() {
@@ -192,13 +205,28 @@ step_kill() {
     "$DEVSTACK/labctl.sh" log "$HOST" compute 12 | sed 's/^/    /'
     "$DEVSTACK/labctl.sh" log "$HOST" compute 200 | grep -q 'status=9/KILL' ||
         fail "the journal does not show the SIGKILL"
-    # Up again: a heartbeat newer than the kill.
-    for i in $(seq 1 30); do
-        [ "$(compute_state "$HOST")" = up ] && break
-        [ "$i" = 30 ] && fail "$HOST's compute not reported up after its restart"
+    # Up again: the new process started its service, then a heartbeat
+    # later than that start.
+    for i in $(seq 1 60); do
+        "$DEVSTACK/labctl.sh" log "$HOST" compute 100 |
+            grep -q "nova-lite-compute\[$after\]: .* started on $HOST" && break
+        [ "$i" = 60 ] && fail "the restarted compute (pid $after) did not start its service"
         sleep 1
     done
-    say "$HOST's compute reported up after its restart"
+    t0=$(date -u +%s)
+    for i in $(seq 1 30); do
+        [ "$(compute_state "$HOST")" = up ] && [ "$(heartbeat "$HOST")" -gt "$t0" ] && break
+        [ "$i" = 30 ] && fail "$HOST's compute sent no heartbeat after its restart"
+        sleep 1
+    done
+    say "$HOST's compute (pid $after) started its service and reported up: heartbeat at $(date -u -d "@$(heartbeat "$HOST")" +%T), after its start"
+}
+
+# Epoch seconds of HOST's compute's last heartbeat (service list, UTC).
+heartbeat() {
+    local when
+    when=$(manage service list | awk -v h="$1" '$2 == "nova-lite-compute" && $3 == h {print $6, $7}')
+    date -u -d "$when" +%s
 }
 
 step_status() {
