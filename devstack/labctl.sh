@@ -83,14 +83,6 @@ is_node() {
     [[ "$1" =~ ^${NODE_NAME_PREFIX}[0-9]+$ ]] && [ -d "$NODES_DIR/$1/upper" ]
 }
 
-# The systemd unit of SERVICE in a node.
-node_unit() {
-    case "$1" in
-        compute | fwd@*) echo "nova-lite-$1" ;;
-        *) echo "$1" ;;
-    esac
-}
-
 # Boot a halted node again (its namespace, units and config as stacked).
 node_start() {
     local node=$1 i
@@ -113,7 +105,7 @@ node_action() {
     shift 2
     case "$action" in
         status) node_exec "$node" systemctl status --no-pager \
-            ${1:+"$(node_unit "$1")"} || true ;;
+            ${1:+"$(node_unit_name "$1")"} || true ;;
         stop | start | restart)
             if [ $# -eq 0 ]; then
                 case "$action" in
@@ -122,15 +114,15 @@ node_action() {
                     restart) node_halt "$node"; node_start "$node" ;;
                 esac
             else
-                node_exec "$node" systemctl "$action" "$(node_unit "$1")"
-                node_exec "$node" systemctl is-active "$(node_unit "$1")" || true
+                node_exec "$node" systemctl "$action" "$(node_unit_name "$1")"
+                node_exec "$node" systemctl is-active "$(node_unit_name "$1")" || true
             fi
             ;;
         log) [ $# -ge 1 ] || usage
             node_exec "$node" journalctl --no-pager -o short-precise \
-                -u "$(node_unit "$1")" -n "${2:-40}" ;;
+                -u "$(node_unit_name "$1")" -n "${2:-40}" ;;
         kill) [ $# -ge 1 ] || usage
-            node_exec "$node" systemctl kill -s "${2:-KILL}" "$(node_unit "$1")" ;;
+            node_exec "$node" systemctl kill -s "${2:-KILL}" "$(node_unit_name "$1")" ;;
         exec) [ $# -ge 1 ] || usage; node_exec "$node" "$@" ;;
         *) usage ;;
     esac
