@@ -44,7 +44,7 @@ stop_services() {
 stop_containers() {
     if ! is_root; then
         say "not root: no containers to halt"
-    elif [ "${LAB_NODE_MODE:-}" = nspawn ] || [ -n "$(nspawn_node_names)" ]; then
+    elif [ "${LAB_NODE_MODE:-}" = nspawn ] || nspawn_nodes_running; then
         nspawn_nodes_teardown
     else
         say "no node containers (NODE_MODE=${LAB_NODE_MODE:-netns})"
