@@ -237,7 +237,8 @@ class LabNodesTest(testtools.TestCase):
         self.assertIn('usage', result.stderr)
 
     def test_scripts_parse(self):
-        for path in ('lib/nodes', 'lib/node-boot.sh', 'labctl.sh',
+        for path in ('lib/nodes', 'lib/node-rootfs', 'lib/node-boot.sh',
+                     'labctl.sh',
                      'stack.sh', 'unstack.sh', 'tools/nodes-check.sh'):
             result = subprocess.run(
                 ['bash', '-n', os.path.join(DEVSTACK, path)],
