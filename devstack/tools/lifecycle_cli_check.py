@@ -67,11 +67,7 @@ def screen_shows(url, line):
     browser = chromium.Chromium()
     try:
         browser.open(url)
-        status = browser.wait_for(
-            "(document.getElementById('status') || {}).textContent"
-            " && document.getElementById('status').textContent"
-            ".startsWith('Connected') && document.getElementById("
-            "'status').textContent", 60)
+        status = browser.novnc_status(60)
         if not (status or '').startswith('Connected'):
             raise StepFailed('noVNC status %r' % status)
         shot = os.path.join(os.environ.get('TMPDIR', '/tmp'),

@@ -88,6 +88,15 @@ class Chromium:
                 return value
             time.sleep(interval)
 
+    def novnc_status(self, timeout=60):
+        """The text of noVNC's status line once it starts with
+        "Connected" (vnc_lite.html's ``#status``), else its last text
+        after ``timeout`` seconds."""
+        status = "(document.getElementById('status') || {}).textContent"
+        return self.wait_for(
+            "%s && %s.startsWith('Connected') && %s" % (
+                status, status, status), timeout) or self.evaluate(status)
+
     def screenshot(self, path):
         """Write a PNG of the page to ``path``."""
         data = self.call('Page.captureScreenshot', format='png')['data']

@@ -255,15 +255,9 @@ class TestConsoleRealGuest(real.TestRealGuest):
         browser = chromium.Chromium()
         self.addCleanup(browser.close)
         browser.open(url)
-        status = browser.wait_for(
-            "(document.getElementById('status') || {}).textContent"
-            " && document.getElementById('status').textContent"
-            ".startsWith('Connected') && document.getElementById("
-            "'status').textContent", 60)
+        status = browser.novnc_status(60)
         print('console check: noVNC status in Chromium: %r' % status)
-        self.assertTrue(status and status.startswith('Connected'),
-                        browser.evaluate("document.getElementById("
-                                         "'status').textContent"))
+        self.assertTrue(status and status.startswith('Connected'), status)
         shot = os.path.join(self.out, 'chromium.png')
         text = ''
         for _attempt in range(10):      # the first update may lag
