@@ -149,6 +149,23 @@ def instance_network_request(context, instance_uuid):
     return row.network_request
 
 
+def instance_network_requests(context, instance_uuid):
+    """A live instance's ``network_request``, ``requested_networks``,
+    ``project_id`` and ``availability_zone`` (a Record); one statement.
+
+    :raises: InstanceNotFound
+    """
+    inst = models.Instance
+    with reader(context) as session:
+        row = session.execute(sa.select(
+            inst.network_request, inst.requested_networks, inst.project_id,
+            inst.availability_zone).where(
+            inst.uuid == instance_uuid, inst.deleted == 0)).first()
+    if row is None:
+        raise exception.InstanceNotFound(instance_id=instance_uuid)
+    return Record(dict(row._mapping))
+
+
 def _apply_instance_filters(query, filters):
     """``query`` narrowed by ``filters``: columns equal to the value
     (``reservation_id``, ``host``, ..., ``locked``, ``config_drive``,

@@ -1,22 +1,30 @@
-"""IPAM of the flat network: one fixed IP and one MAC per instance.
-
-The network itself is created from ``[network]`` (label, fixed_range,
-gateway, bridge) on first use; it is idempotent across processes.
+"""Networks of servers: the deployment's flat network (created from
+``[network]`` — label, fixed_range, gateway, bridge, dns_nameservers —
+on first use, idempotent across processes) and the networks and ports a
+server's create request names (``instances.requested_networks``).
 """
 import threading
 
 from oslo_config import cfg
 
+from nova_lite.db import instances as instance_db
 from nova_lite.db import network as network_db
+from nova_lite.db import ports as port_db
 from nova_lite import exception
+from nova_lite.network import errors
 from nova_lite.objects import instance as instance_obj
 
 CONF = cfg.CONF
 
 #: ``instances.network_request`` of a server created without any network
 #: (``"networks": "none"``, compute API microversion 2.37): no fixed IP is
-#: allocated and the driver gets no NIC.  NULL means the flat network.
+#: allocated and the driver gets no NIC.  NULL means the flat network
+#: (or the NICs of ``requested_networks``).
 NO_NETWORK = 'none'
+#: Bridge name of a project network in a node's guest namespace:
+#: ``brq`` and the first 11 characters of the network's uuid (15 at most,
+#: Linux's IFNAMSIZ - 1).
+BRIDGE_PREFIX = 'brq'
 _CACHE = {}
 _CACHE_LOCK = threading.Lock()
 
@@ -32,7 +40,8 @@ def get_default_network(context):
     except exception.NetworkNotFound:
         network = network_db.network_create(
             context, label, CONF.network.fixed_range,
-            gateway=CONF.network.gateway, bridge=CONF.network.bridge)
+            gateway=CONF.network.gateway, bridge=CONF.network.bridge,
+            dns_nameservers=CONF.network.dns_nameservers)
     with _CACHE_LOCK:
         _CACHE[label] = network
     return network
@@ -44,18 +53,63 @@ def get_all(context):
     return network_db.network_get_all(context)
 
 
+def labels(context, network_ids):
+    """``{network id: label}`` of ``network_ids``."""
+    return network_db.network_labels(context, network_ids) if network_ids \
+        else {}
+
+
+def visible_networks(context, uuids=None):
+    """The network dicts ``context`` may put servers on: its project's
+    and the shared ones (all for admins)."""
+    project = None if context.is_admin else context.project_id
+    return network_db.networks_get(context, project, uuids)
+
+
 def check_networks(context, network_uuids):
-    """Servers can be attached to known networks only.
+    """Servers can be attached to networks the caller sees only.
 
     :raises: NetworkNotFound (404) for the first unknown uuid
     """
-    wanted = list(network_uuids or ())
+    wanted = [u for u in network_uuids or () if u]
     if not wanted:
         return
-    known = {net['uuid'] for net in get_all(context)}
+    known = {net['uuid'] for net in visible_networks(context, wanted)}
     for network_uuid in wanted:
         if network_uuid not in known:
             raise exception.NetworkNotFound(network_id=network_uuid)
+
+
+def check_requests(context, requests):
+    """Validate a create request's NICs ([{"network_id"?, "port_id"?,
+    "fixed_ip"?}], compute API "Create Server"): known networks with a
+    subnet, the caller's unbound ports.
+
+    :raises: NetworkNotFound, PortNotFound (404), PortInUse (409),
+        BadRequest (400, a network without subnet)
+    """
+    check_networks(context, [r.get('network_id') for r in requests])
+    for request in requests:
+        if request.get('network_id'):
+            network = visible_networks(context, [request['network_id']])[0]
+            if not network['subnets']:
+                raise errors.BadRequest(
+                    attribute='networks', reason='network %s requires a '
+                    'subnet in order to boot instances on'
+                    % network['uuid'])
+        if request.get('port_id'):
+            _check_port(context, request['port_id'])
+
+
+def _check_port(context, port_id):
+    project = None if context.is_admin else context.project_id
+    found = port_db.ports_get(context, project, [port_id])
+    if not found:
+        raise errors.PortNotFound(port_id=port_id)
+    if found[0]['device_id']:
+        raise errors.PortInUse(port_id=port_id,
+                               net_id=found[0]['network']['uuid'],
+                               device_id=found[0]['device_id'])
 
 
 def clear_cache():
@@ -64,26 +118,67 @@ def clear_cache():
 
 
 def allocate_for_instance(context, instance):
-    """Allocate the instance's NIC; returns [objects.VIF]."""
-    network = get_default_network(context)
-    fixed = network_db.fixed_ip_allocate(context, network['id'], instance.uuid)
-    return [_vif(network, fixed['address'], fixed['mac'])]
+    """Give the instance its NICs: the networks and ports of its
+    create request (``requested_networks``), else one NIC on the flat
+    network. Idempotent (a NIC already there is kept).
+
+    :returns: [objects.VIF]
+    :raises: PortInUse, IpAddressAlreadyAllocated,
+        IpAddressGenerationFailure (409), NetworkNotFound
+    """
+    try:
+        row = instance_db.instance_network_requests(context, instance.uuid)
+    except exception.InstanceNotFound:
+        row = None
+    requests = (row.requested_networks if row is not None else None) or []
+    zone = ((row.availability_zone if row is not None else None)
+            or CONF.compute.default_availability_zone)
+    owner = 'compute:%s' % zone
+    if not requests:
+        network = get_default_network(context)
+        network_db.fixed_ip_allocate(context, network['id'], instance.uuid,
+                                     device_owner=owner)
+    for request in requests:
+        if request.get('port_id'):
+            port_db.port_bind(context, request['port_id'], instance.uuid,
+                              owner)
+        else:
+            network = network_db.networks_get(
+                context, uuids=[request['network_id']])
+            if not network:
+                raise exception.NetworkNotFound(
+                    network_id=request['network_id'])
+            network_db.fixed_ip_allocate(
+                context, network[0]['id'], instance.uuid,
+                fixed_ip=request.get('fixed_ip'), device_owner=owner)
+    return get_instance_nw_info(context, instance.uuid)
 
 
 def deallocate_for_instance(context, instance_uuid):
-    """Free the instance's fixed IPs. Idempotent."""
+    """Release the instance's NICs: ports made for it are deleted,
+    ports its user made are unbound. Idempotent."""
     return network_db.fixed_ip_deallocate(context, instance_uuid)
 
 
 def get_instance_nw_info(context, instance_uuid):
-    """[objects.VIF] of the instance's current allocations."""
-    return [_vif(net, fip['address'], fip['mac']) for net, fip in
+    """[objects.VIF] of the instance's current addresses, by allocation."""
+    return [_vif(net, fip) for net, fip in
             network_db.fixed_ips_get_by_instance(context, instance_uuid)]
 
 
-def _vif(network, address, mac):
-    return instance_obj.VIF(address=address, mac=mac,
-                            network_label=network['label'],
-                            network_id=network['id'], cidr=network['cidr'],
-                            gateway=network['gateway'],
-                            bridge=network['bridge'])
+def bridge_name(network):
+    """The bridge of a network dict: the flat network's configured one,
+    ``brq<uuid[:11]>`` for the others."""
+    if network.get('config_key') or network.get('bridge'):
+        return network.get('bridge')
+    return BRIDGE_PREFIX + network['uuid'][:11]
+
+
+def _vif(network, fip):
+    subnet = fip.get('subnet') or {}
+    return instance_obj.VIF(
+        address=fip['address'], mac=fip['mac'],
+        network_label=network['label'], network_id=network['id'],
+        cidr=subnet.get('cidr') or network['cidr'],
+        gateway=subnet.get('gateway_ip', network['gateway']),
+        bridge=bridge_name(network))

@@ -3,7 +3,9 @@ Neutron names them, with Neutron's secure-RBAC defaults: readers of the
 owning project (or admins) read, members (or admins) change; shared
 networks and their subnets are readable by everyone (the target's
 ``shared`` is True); a port's ``binding:host_id``, ``binding:vif_type``
-and ``binding:vif_details`` are for admins. The target's
+and ``binding:vif_details`` are for admins, and so are the
+``shared`` and ``router:external`` attributes of a network create or
+update (``create_network:shared``...) and changes of quotas. The target's
 ``project_id`` is the resource's project."""
 from oslo_policy import policy
 
@@ -42,7 +44,22 @@ rules = (_crud('network', 'networks', _READ_OR_SHARED)
             if not r.name.startswith('update_')]
          + [_op('get_port:binding:host_id', base.ADMIN,
                 "Show a port's binding:host_id, binding:vif_type and "
-                'binding:vif_details', 'GET', '/ports/{id}')])
+                'binding:vif_details', 'GET', '/ports/{id}')]
+         + [_op('%s_network:%s' % (verb, attr), base.ADMIN,
+                '%s a network with %s' % (verb.capitalize(), attr),
+                method, path)
+            for verb, method, path in (('create', 'POST', '/networks'),
+                                       ('update', 'PUT', '/networks/{id}'))
+            for attr in ('shared', 'router:external')]
+         + [_op('get_quota', base.PROJECT_READER_OR_ADMIN,
+                "Show a project's network quotas", 'GET',
+                '/quotas/{project_id}'),
+            _op('update_quota', base.ADMIN,
+                "Change a project's network quotas", 'PUT',
+                '/quotas/{project_id}'),
+            _op('delete_quota', base.ADMIN,
+                "Reset a project's network quotas to the defaults",
+                'DELETE', '/quotas/{project_id}')])
 
 
 def list_rules():

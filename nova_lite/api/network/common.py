@@ -218,12 +218,14 @@ def isotime(value):
     return openstack.isotime(value)
 
 
-def authorize_shared(ctx, action):
-    """Check ``action`` on a shared resource of no project (the flat
-    network and its subnet). :raises: PolicyNotAuthorized (403)"""
+def authorize_shared(ctx, action, project_id, shared):
+    """Check ``action`` on a resource of ``project_id`` that may be
+    ``shared`` (networks and their subnets: readable by all when
+    shared). :raises: PolicyNotAuthorized (403)"""
     try:
-        policy.authorize(ctx, action, {'project_id': '', 'tenant_id': '',
-                                       'shared': True,
+        policy.authorize(ctx, action, {'project_id': project_id or '',
+                                       'tenant_id': project_id or '',
+                                       'shared': bool(shared),
                                        'user_id': ctx.user_id})
     except exception.Forbidden:
         raise errors.PolicyNotAuthorized(action=action) from None

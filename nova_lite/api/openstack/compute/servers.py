@@ -39,23 +39,11 @@ SERVERS = server_policies.SERVERS
 bp = flask.Blueprint('servers', __name__, url_prefix='/v2.1/servers')
 
 
-#: ``app.extensions`` key of the app's ``{network id: label}`` cache.
-NETWORK_LABELS_KEY = 'nova_lite.network_labels'
-
-
 def network_labels(context, instances):
-    """``{network id: label}`` for the views: no query without NICs, nor
-    when every network of the NICs is known to the app already (networks
-    are never renamed nor deleted; a new one reloads the cache)."""
+    """``{network id: label}`` of the networks of the instances' NICs
+    for the views (no query without NICs)."""
     wanted = {fip.network_id for inst in instances for fip in inst.fixed_ips}
-    if not wanted:
-        return {}
-    labels = flask.current_app.extensions.get(NETWORK_LABELS_KEY, {})
-    if not wanted.issubset(labels):
-        labels = {net['id']: net['label']
-                  for net in network_api.get_all(context)}
-        flask.current_app.extensions[NETWORK_LABELS_KEY] = labels
-    return labels
+    return network_api.labels(context, wanted)
 
 
 def _detail_args(context, rows):
