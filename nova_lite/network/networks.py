@@ -179,12 +179,13 @@ def create_subnet(context, network, project_id, body):
                                 'required (subnet pools are not supported)')
     net = ipaddress.ip_network(validate.cidr(body['cidr']))
     values, gateway = _subnet_values(body, net)
+    values['gateway_ip'] = gateway
     quotas.check(context, project_id, 'subnet',
                  network_db.subnets_count(context, project_id))
     subnet = network_db.subnet_add(context, dict(
         {'name': '', 'description': '', 'enable_dhcp': True,
          'dns_nameservers': [], 'host_routes': []}, **values,
-        gateway_ip=gateway, network_id=network['id'], cidr=str(net),
+        network_id=network['id'], cidr=str(net),
         network_uuid=network['uuid'], project_id=project_id, ip_version=4))
     LOG.info('Subnet %s (%s) of network %s created', subnet['uuid'],
              subnet['cidr'], network['uuid'])
