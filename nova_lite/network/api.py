@@ -161,9 +161,27 @@ def deallocate_for_instance(context, instance_uuid):
 
 
 def get_instance_nw_info(context, instance_uuid):
-    """[objects.VIF] of the instance's current addresses, by allocation."""
-    return [_vif(net, fip) for net, fip in
-            network_db.fixed_ips_get_by_instance(context, instance_uuid)]
+    """[objects.VIF] of the instance's current addresses, in the order of
+    its create request's NICs (then by allocation)."""
+    pairs = network_db.fixed_ips_get_by_instance(context, instance_uuid)
+    if len(pairs) > 1:
+        try:
+            requests = instance_db.instance_network_requests(
+                context, instance_uuid).requested_networks or []
+        except exception.InstanceNotFound:
+            requests = []
+        pairs.sort(key=lambda pair: _request_index(requests, *pair))
+    return [_vif(net, fip) for net, fip in pairs]
+
+
+def _request_index(requests, network, fip):
+    ports = [r.get('port_id') for r in requests]
+    if fip['port_id'] in ports:
+        return (ports.index(fip['port_id']), fip['id'])
+    for index, request in enumerate(requests):
+        if request.get('network_id') == network['uuid']:
+            return (index, fip['id'])
+    return (len(requests), fip['id'])
 
 
 def bridge_name(network):
@@ -182,3 +200,63 @@ def _vif(network, fip):
         cidr=subnet.get('cidr') or network['cidr'],
         gateway=subnet.get('gateway_ip', network['gateway']),
         bridge=bridge_name(network))
+
+
+def resolve_requests(context, networks, max_count=1):
+    """``(network_request, requested_networks)`` of a create request's
+    ``networks`` (compute API reference, "Create Server"; 2.37):
+
+    - ``none``: (``NO_NETWORK``, None), no NIC;
+    - omitted or ``auto``: the caller's project's network when it has
+      exactly one with a subnet (409 when it has several), else the flat
+      network (None, None);
+    - a list: one NIC per item, ``{"uuid"}`` (with ``fixed_ip``) on that
+      network, ``{"port"}`` that port of the project.
+
+    :raises: BadRequest (400; unknown networks and ports, a network
+        without subnet, ``fixed_ip`` without ``uuid``, a port or fixed IP
+        for several servers), PortInUse (409), NetworkAmbiguous (409)
+    """
+    if networks == 'none':
+        return NO_NETWORK, None
+    if networks is None or networks == 'auto' or networks == []:
+        return None, _own_network(context)
+    requests = [_request(item) for item in networks]
+    fixed = [r for r in requests if r.get('port_id') or r.get('fixed_ip')]
+    if fixed and max_count > 1:
+        raise errors.BadRequest(attribute='networks', reason='a port or '
+                                'fixed_ip cannot be given to several '
+                                'servers (max_count %d)' % max_count)
+    try:
+        check_requests(context, requests)
+    except exception.NetworkNotFound as exc:
+        raise errors.BadRequest(attribute='networks', reason='network %s '
+                                'could not be found'
+                                % exc.kwargs['network_id']) from None
+    except errors.PortNotFound as exc:
+        raise errors.BadRequest(attribute='networks', reason='port %s '
+                                'could not be found'
+                                % exc.kwargs['port_id']) from None
+    return None, requests
+
+
+def _request(item):
+    if item.get('port'):
+        return {'port_id': item['port']}
+    if not item.get('uuid'):
+        raise errors.BadRequest(attribute='networks', reason='each network '
+                                'needs a uuid or a port')
+    request = {'network_id': item['uuid']}
+    if item.get('fixed_ip'):
+        request['fixed_ip'] = item['fixed_ip']
+    return request
+
+
+def _own_network(context):
+    own = [n for n in network_db.networks_get(context, context.project_id)
+           if n['project_id'] == context.project_id and n['subnets']]
+    if not own:
+        return None
+    if len(own) > 1:
+        raise errors.NetworkAmbiguous()
+    return [{'network_id': own[0]['uuid']}]

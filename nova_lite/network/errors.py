@@ -187,3 +187,11 @@ class PortBound(NetworkError):
               'already bound, port type: bridge, old_mac %(old_mac)s, ' \
               'new_mac %(new_mac)s.'
     code = 409
+
+
+class NetworkAmbiguous(NetworkError):
+    """409 (compute API): a server create without networks in a project
+    with several networks (Nova's NetworkAmbiguous)."""
+    msg_fmt = 'Multiple possible networks found, use a Network ID to be ' \
+              'more specific.'
+    code = 409

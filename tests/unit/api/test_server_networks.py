@@ -1,0 +1,106 @@
+"""Servers on project networks (compute API "Create Server"
+``networks``; doc/network-api.md): NICs by network uuid, port or fixed
+IP, several NICs, addresses by network name, ports made for a server
+deleted with it and users' ports unbound."""
+from nova_lite.network import api as network_api
+from nova_lite.objects import instance as instance_obj
+from tests.unit.api import fakes
+from tests.unit.api import test_network_project
+
+V2 = test_network_project.V2
+SERVERS = '/v2.1/servers'
+
+
+class ServerNetworksTest(test_network_project.ProjectNetworkTestCase):
+
+    def setUp(self):
+        super().setUp()
+        self.net = self.network(name='blue')
+        self.sub = self.subnet(self.net['id'], '10.1.0.0/28')
+
+    def build(self, server_id):
+        """What the conductor does for the compute at build start."""
+        self.set_instance(server_id, host='node1', vm_state='active')
+        return network_api.allocate_for_instance(
+            self.api.admin_context, instance_obj.Instance(uuid=server_id))
+
+    def addresses(self, server_id):
+        server = self.get('%s/%s' % (SERVERS, server_id)).json['server']
+        return {name: [a['addr'] for a in entries]
+                for name, entries in server['addresses'].items()}
+
+    def test_nic_on_a_network_with_a_fixed_ip_and_a_port(self):
+        port = self.port(self.net['id'], fixed_ips=[
+            {'ip_address': '10.1.0.9'}])
+        server_id = self.create_server(networks=[
+            {'uuid': self.net['id'], 'fixed_ip': '10.1.0.5'},
+            {'port': port['id']}, {'uuid': self.api.network['uuid']}])
+        vifs = self.build(server_id)
+        self.assertEqual(3, len(vifs))
+        self.assertEqual(['10.1.0.5', '10.1.0.9', fakes.NETWORK_LABEL],
+                         [v.address for v in vifs[:2]]
+                         + [vifs[2].network_label])
+        self.assertEqual({'brq' + self.net['id'][:11]}, {
+            v.bridge for v in vifs if v.cidr == '10.1.0.0/28'})
+        addresses = self.addresses(server_id)
+        self.assertEqual({'blue', fakes.NETWORK_LABEL}, set(addresses))
+        self.assertEqual({'10.1.0.5', '10.1.0.9'}, set(addresses['blue']))
+        ports = self.get(V2 + '/ports?device_id=' + server_id).json['ports']
+        self.assertEqual(3, len(ports))
+        self.assertEqual({'compute:nova'}, {p['device_owner']
+                                            for p in ports})
+        # The server is gone: its own ports go, the user's is unbound.
+        network_api.deallocate_for_instance(self.api.admin_context,
+                                            server_id)
+        (left,) = self.get(V2 + '/ports').json['ports']
+        self.assertEqual((port['id'], '', '', ['10.1.0.9']), (
+            left['id'], left['device_id'], left['device_owner'],
+            [f['ip_address'] for f in left['fixed_ips']]))
+
+    def test_without_networks_the_projects_own_network(self):
+        server_id = self.create_server()
+        (vif,) = self.build(server_id)
+        self.assertEqual('blue', vif.network_label)
+        self.network(name='green')['id']
+        other = self.network(name='red')
+        self.subnet(other['id'], '10.2.0.0/28')
+        resp = self.post(SERVERS, {'server': {
+            'name': 'x', 'imageRef': fakes.IMAGE_UUID, 'flavorRef': '1'}})
+        self.assertEqual(409, resp.status_code, resp.json)
+        self.assertIn('Multiple possible networks', str(resp.json))
+        # Another project has no network of its own: the flat network.
+        other_server = self.create_server(fakes.OTHER)
+        (vif,) = self.build(other_server)
+        self.assertEqual(fakes.NETWORK_LABEL, vif.network_label)
+
+    def test_bad_requests(self):
+        port = self.port(self.net['id'])
+        used = self.create_server(networks=[{'port': port['id']}])
+        self.build(used)
+        bare = self.network(name='bare')
+        cases = [
+            ([{'uuid': 'f' * 8 + '-ffff-4fff-8fff-' + 'f' * 12}], 400),
+            ([{'port': 'f' * 8 + '-ffff-4fff-8fff-' + 'f' * 12}], 400),
+            ([{'uuid': bare['id']}], 400),
+            ([{'port': port['id']}], 409),
+            ([{'fixed_ip': '10.1.0.3'}], 400),
+        ]
+        for networks, code in cases:
+            resp = self.post(SERVERS, {'server': {
+                'name': 'x', 'imageRef': fakes.IMAGE_UUID, 'flavorRef': '1',
+                'networks': networks}})
+            self.assertEqual(code, resp.status_code, (networks, resp.json))
+        resp = self.post(SERVERS, {'server': {
+            'name': 'x', 'imageRef': fakes.IMAGE_UUID, 'flavorRef': '1',
+            'max_count': 2, 'networks': [{'uuid': self.net['id'],
+                                          'fixed_ip': '10.1.0.3'}]}})
+        self.assertEqual(400, resp.status_code, resp.json)
+        resp = self.post(SERVERS, {'server': {
+            'name': 'x', 'imageRef': fakes.IMAGE_UUID, 'flavorRef': '1',
+            'networks': [{'uuid': self.net['id']}]}}, fakes.OTHER)
+        self.assertEqual(400, resp.status_code, resp.json)
+
+    def test_no_network(self):
+        server_id = self.create_server(networks='none')
+        self.set_instance(server_id, host='node1', vm_state='active')
+        self.assertEqual({}, self.addresses(server_id))
