@@ -264,10 +264,10 @@ def downgrade():
     with op.batch_alter_table('instances', schema=None) as batch_op:
         batch_op.drop_column('requested_networks')
     with op.batch_alter_table('fixed_ips', schema=None) as batch_op:
-        batch_op.drop_index('fixed_ips_subnet_id_idx')
-        batch_op.drop_index('fixed_ips_port_id_idx')
         batch_op.drop_constraint('fixed_ips_subnet_id_fkey',
                                  type_='foreignkey')
+        batch_op.drop_index('fixed_ips_subnet_id_idx')
+        batch_op.drop_index('fixed_ips_port_id_idx')
         batch_op.drop_column('subnet_id')
         batch_op.create_unique_constraint('uniq_fixed_ips0port_id',
                                           ['port_id'])
