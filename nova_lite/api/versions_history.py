@@ -131,7 +131,8 @@ HISTORY = (
     _v('2.35', 'Key pair list paged by limit and marker (keypairs_links).',
        ('keypairs',)),
     _v('2.36', 'The proxy APIs /images, /os-networks, '
-       '/os-security-groups and /os-security-group-rules answer 404; '
+       '/os-tenant-networks, /os-security-groups and '
+       '/os-security-group-rules answer 404; '
        'quota sets and limits lose the network resources (fixed_ips, '
        'floating_ips, security_groups, security_group_rules).',
        ('images', 'networks', 'security_groups', 'quota_sets', 'limits')),
@@ -419,6 +420,10 @@ ROUTES = {
     ('DELETE', '/v2.1/images/<image_id>'): ('2.1', '2.35'),
     ('GET', '/v2.1/os-networks'): ('2.1', '2.35'),
     ('GET', '/v2.1/os-networks/<network_id>'): ('2.1', '2.35'),
+    ('GET', '/v2.1/os-tenant-networks'): ('2.1', '2.35'),
+    ('POST', '/v2.1/os-tenant-networks'): ('2.1', '2.35'),
+    ('GET', '/v2.1/os-tenant-networks/<network_id>'): ('2.1', '2.35'),
+    ('DELETE', '/v2.1/os-tenant-networks/<network_id>'): ('2.1', '2.35'),
     ('GET', '/v2.1/os-security-groups'): ('2.1', '2.35'),
     ('POST', '/v2.1/os-security-groups'): ('2.1', '2.35'),
     ('GET', '/v2.1/os-security-groups/<group_id>'): ('2.1', '2.35'),

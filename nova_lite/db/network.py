@@ -128,6 +128,18 @@ def networks_get(context, project_id=None, uuids=None):
     return networks
 
 
+def project_network_uuids(context, project_id):
+    """The uuids of the live networks owned by ``project_id`` that have
+    a subnet, by id; one statement."""
+    net, sub = models.Network, models.Subnet
+    with reader(context) as session:
+        return list(session.scalars(
+            sa.select(net.uuid).where(
+                net.project_id == project_id, net.deleted == 0,
+                sa.exists().where(sub.network_id == net.id))
+            .order_by(net.id)))
+
+
 @retry_on_deadlock
 def network_add(context, values):
     """Insert a project network (``values``: label, project_id, shared,

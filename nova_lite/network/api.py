@@ -3,6 +3,7 @@
 on first use, idempotent across processes) and the networks and ports a
 server's create request names (``instances.requested_networks``).
 """
+import ipaddress
 import threading
 
 from oslo_config import cfg
@@ -12,6 +13,7 @@ from nova_lite.db import network as network_db
 from nova_lite.db import ports as port_db
 from nova_lite import exception
 from nova_lite.network import errors
+from nova_lite.network import validate
 from nova_lite.objects import instance as instance_obj
 
 CONF = cfg.CONF
@@ -97,8 +99,20 @@ def check_requests(context, requests):
                     attribute='networks', reason='network %s requires a '
                     'subnet in order to boot instances on'
                     % network['uuid'])
+            if request.get('fixed_ip'):
+                _check_fixed_ip(context, network, request['fixed_ip'])
         if request.get('port_id'):
             _check_port(context, request['port_id'])
+
+
+def _check_fixed_ip(context, network, address):
+    """:raises: InvalidIpForNetwork (400) for an address in none of the
+    network's subnets"""
+    ip = ipaddress.ip_address(address)
+    for subnet in network_db.subnets_get(context, [network['id']]):
+        if ip in ipaddress.ip_network(subnet['cidr']):
+            return
+    raise errors.InvalidIpForNetwork(ip_address=address)
 
 
 def _check_port(context, port_id):
@@ -248,15 +262,14 @@ def _request(item):
                                 'needs a uuid or a port')
     request = {'network_id': item['uuid']}
     if item.get('fixed_ip'):
-        request['fixed_ip'] = item['fixed_ip']
+        request['fixed_ip'] = validate.address('fixed_ip', item['fixed_ip'])
     return request
 
 
 def _own_network(context):
-    own = [n for n in network_db.networks_get(context, context.project_id)
-           if n['project_id'] == context.project_id and n['subnets']]
+    own = network_db.project_network_uuids(context, context.project_id)
     if not own:
         return None
     if len(own) > 1:
         raise errors.NetworkAmbiguous()
-    return [{'network_id': own[0]['uuid']}]
+    return [{'network_id': own[0]}]

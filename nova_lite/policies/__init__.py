@@ -23,6 +23,7 @@ from nova_lite.policies import networks
 from nova_lite.policies import quota_sets
 from nova_lite.policies import remote_consoles
 from nova_lite.policies import security_groups
+from nova_lite.policies import tenant_networks
 from nova_lite.policies import server_diagnostics
 from nova_lite.policies import server_groups
 from nova_lite.policies import server_lifecycle
@@ -63,4 +64,5 @@ def list_rules():
                                 shelve.list_rules(),
                                 remote_consoles.list_rules(),
                                 network_api.list_rules(),
-                                security_groups.list_rules()))
+                                security_groups.list_rules(),
+                                tenant_networks.list_rules()))

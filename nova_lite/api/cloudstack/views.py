@@ -17,6 +17,7 @@ listAffinityGroups, queryAsyncJobResult). Mapping to nova_lite:
 Times are ``yyyy-MM-dd'T'HH:mm:ssZ`` (e.g. ``2026-11-22T03:00:00+0000``),
 as CloudStack writes them.
 """
+import ipaddress
 import uuid as uuidlib
 
 from nova_lite.compute import states
@@ -167,18 +168,51 @@ def template(image, zone_name, own_project):
     }
 
 
-def network(net, zone_name):
-    """A ``listNetworks`` network from the flat network's dict."""
+def network(net, subnet, zone_name, account=''):
+    """A ``listNetworks`` network from a network dict
+    (``nova_lite.network.networks``) and its first subnet (or None): the
+    shared flat network is a ``Shared`` network, a project's an
+    ``Isolated`` one of its account."""
+    shared = bool(net['shared'])
+    cidr = subnet['cidr'] if subnet else net.get('cidr')
     return {
         'id': net['uuid'], 'name': net['label'],
-        'displaytext': net['label'], 'cidr': net['cidr'],
-        'gateway': net['gateway'], 'netmask': net['netmask'],
+        'displaytext': net['description'] or net['label'], 'cidr': cidr,
+        'gateway': subnet['gateway_ip'] if subnet else net.get('gateway'),
+        'netmask': str(ipaddress.ip_network(cidr).netmask) if cidr else None,
         'broadcastdomaintype': 'Native', 'traffictype': 'Guest',
-        'type': 'Shared', 'state': 'Setup', 'acltype': 'Domain',
-        'zoneid': zone_id(zone_name), 'zonename': zone_name,
-        'isdefault': True, 'canusefordeploy': True,
-        'specifyipranges': True, 'restartrequired': False,
-        'ispersistent': True, 'networkofferingname': 'DefaultSharedNetwork',
+        'type': 'Shared' if shared else 'Isolated',
+        'state': 'Setup' if shared else 'Implemented',
+        'acltype': 'Domain' if shared else 'Account',
+        'account': account, 'zoneid': zone_id(zone_name),
+        'zonename': zone_name, 'isdefault': shared,
+        'canusefordeploy': True, 'specifyipranges': shared,
+        'restartrequired': False, 'ispersistent': True,
+        'networkofferingid': ISOLATED_OFFERING_ID if not shared else None,
+        'networkofferingname': 'DefaultSharedNetwork' if shared
+        else ISOLATED_OFFERING_NAME,
+        'service': [{'name': 'Dhcp'}, {'name': 'Dns'}],
+    }
+
+
+#: The one network offering (listNetworkOfferings): isolated guest
+#: networks of an account, DHCP by dnsmasq.
+ISOLATED_OFFERING_NAME = 'DefaultIsolatedNetworkOffering'
+ISOLATED_OFFERING_ID = str(uuidlib.uuid5(uuidlib.NAMESPACE_URL,
+                                         'nova-lite:network-offering:'
+                                         'isolated'))
+
+
+def network_offering():
+    """The ``listNetworkOfferings`` offering."""
+    return {
+        'id': ISOLATED_OFFERING_ID, 'name': ISOLATED_OFFERING_NAME,
+        'displaytext': 'Isolated guest network of an account with DHCP',
+        'traffictype': 'Guest', 'guestiptype': 'Isolated',
+        'isdefault': True, 'specifyvlan': False, 'specifyipranges': False,
+        'availability': 'Optional', 'state': 'Enabled',
+        'conservemode': True, 'forvpc': False, 'ispersistent': True,
+        'egressdefaultpolicy': True,
         'service': [{'name': 'Dhcp'}, {'name': 'Dns'}],
     }
 

@@ -104,3 +104,35 @@ class ServerNetworksTest(test_network_project.ProjectNetworkTestCase):
         server_id = self.create_server(networks='none')
         self.set_instance(server_id, host='node1', vm_state='active')
         self.assertEqual({}, self.addresses(server_id))
+
+
+class TenantNetworksTest(test_network_project.ProjectNetworkTestCase):
+
+    def test_proxy_over_the_networking_api(self):
+        path = '/v2.1/os-tenant-networks'
+        resp = self.post(path, {'network': {'label': 'tn',
+                                            'cidr': '10.8.0.0/24'}})
+        self.assertEqual(200, resp.status_code, resp.json)
+        created = resp.json['network']
+        self.assertEqual(('tn', '10.8.0.0/24'), (created['label'],
+                                                 created['cidr']))
+        listed = {n['label']: n for n in self.get(path).json['networks']}
+        self.assertEqual({'tn', fakes.NETWORK_LABEL}, set(listed))
+        self.assertEqual(created, self.get(path + '/' + created['id'])
+                         .json['network'])
+        self.assertEqual(['tn'], [n['name'] for n in self.get(
+            V2 + '/networks?name=tn').json['networks']])
+        self.assertEqual(404, self.get(path + '/' + created['id'],
+                                       fakes.OTHER).status_code)
+        resp = self.post(path, {'network': {'label': 'bad',
+                                            'cidr': '10.8.0.1/24'}})
+        self.assertEqual(400, resp.status_code, resp.json)
+        self.assertEqual([], self.get(V2 + '/networks?name=bad')
+                         .json['networks'])
+        self.assertEqual(404, self.get(path, dict(
+            fakes.MEMBER, **{'X-OpenStack-Nova-API-Version': '2.36'}))
+            .status_code)
+        self.assertEqual(202, self.delete(path + '/' + created['id'])
+                         .status_code)
+        self.assertEqual(404, self.get(path + '/' + created['id'])
+                         .status_code)
