@@ -213,7 +213,9 @@ def _vif(network, fip):
         network_label=network['label'], network_id=network['id'],
         cidr=subnet.get('cidr') or network['cidr'],
         gateway=subnet.get('gateway_ip', network['gateway']),
-        bridge=bridge_name(network))
+        bridge=bridge_name(network), dhcp=subnet.get('enable_dhcp', True),
+        dns_nameservers=list(subnet.get('dns_nameservers') or []),
+        mtu=network.get('mtu'))
 
 
 def resolve_requests(context, networks, max_count=1):

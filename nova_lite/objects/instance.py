@@ -45,8 +45,13 @@ class ImageMeta(base.NovaLiteObject):
 
 @base.NovaLiteObjectRegistry.register
 class VIF(base.NovaLiteObject):
-    """One NIC of an instance on the flat network."""
-    VERSION = '1.0'
+    """One NIC (address) of an instance on a network.
+
+    Version 1.1: ``dhcp``, ``dns_nameservers`` and ``mtu`` of its subnet
+    and network: what a compute needs to run the network's bridge and
+    dnsmasq (``nova_lite.network.linux_net``).
+    """
+    VERSION = '1.1'
     fields = {
         'address': fields.StringField(),      # IPv4 address
         'mac': fields.StringField(),          # fa:16:3e:xx:xx:xx
@@ -55,6 +60,9 @@ class VIF(base.NovaLiteObject):
         'cidr': fields.StringField(),
         'gateway': fields.StringField(nullable=True),
         'bridge': fields.StringField(nullable=True),
+        'dhcp': fields.BooleanField(nullable=True),
+        'dns_nameservers': fields.ListOfStringsField(nullable=True),
+        'mtu': fields.IntegerField(nullable=True),   # bytes
     }
 
 

@@ -93,14 +93,21 @@ def show_network(network_id):
 
 @bp.post('/networks')
 def create_network():
-    """201 ``{"network": {...}}``; 400, 403, 409 ``OverQuota``."""
+    """201 ``{"network": {...}}`` (or ``{"networks": [...]}`` for a bulk
+    create); 400, 403, 409 ``OverQuota``."""
     ctx = common.context()
-    inner = common.resource_body('network', CREATE)
-    project = common.owner(ctx, inner)
-    common.authorize(ctx, 'create_network', project)
-    _attribute_policies(ctx, 'create', inner, project)
-    network = network_service.create_network(ctx, project, inner)
-    return {'network': network_view(network)}, 201
+    items, bulk = common.resource_bodies('network', 'networks', CREATE)
+
+    def create(inner):
+        project = common.owner(ctx, inner)
+        common.authorize(ctx, 'create_network', project)
+        _attribute_policies(ctx, 'create', inner, project)
+        network = network_service.create_network(ctx, project, inner)
+        return network_view(network), network
+
+    return common.bulk_create('network', 'networks', items, bulk, create,
+                              lambda n: network_service.delete_network(
+                                  ctx, n))
 
 
 @bp.put('/networks/<network_id>')

@@ -132,11 +132,7 @@ def show_port(port_id):
     return {'port': common.select(_view(ctx, port))}
 
 
-@bp.post('/ports')
-def create_port():
-    """201 ``{"port": {...}}``; 400, 403, 404 (network), 409."""
-    ctx = common.context()
-    inner = common.resource_body('port', CREATE)
+def _create(ctx, inner):
     if not isinstance(inner.get('network_id'), str):
         raise errors.BadRequest(attribute='network_id', reason='a network '
                                 'id is required')
@@ -144,7 +140,18 @@ def create_port():
     project = common.owner(ctx, inner)
     common.authorize(ctx, 'create_port', project)
     port = port_api.create_port(ctx, project, network, inner)
-    return {'port': _view(ctx, port)}, 201
+    return _view(ctx, port), port
+
+
+@bp.post('/ports')
+def create_port():
+    """201 ``{"port": {...}}`` (or ``{"ports": [...]}`` for a bulk
+    create); 400, 403, 404 (network), 409."""
+    ctx = common.context()
+    items, bulk = common.resource_bodies('port', 'ports', CREATE)
+    return common.bulk_create('port', 'ports', items, bulk,
+                              lambda inner: _create(ctx, inner),
+                              lambda p: port_api.delete_port(ctx, p))
 
 
 @bp.put('/ports/<port_id>')

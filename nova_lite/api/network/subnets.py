@@ -70,11 +70,7 @@ def show_subnet(subnet_id):
     return {'subnet': common.select(subnet_view(_subnet(ctx, subnet_id)))}
 
 
-@bp.post('/subnets')
-def create_subnet():
-    """201 ``{"subnet": {...}}``; 400, 403, 404 (network), 409."""
-    ctx = common.context()
-    inner = common.resource_body('subnet', CREATE)
+def _create(ctx, inner):
     if not isinstance(inner.get('network_id'), str):
         raise errors.BadRequest(attribute='network_id', reason='a network '
                                 'id is required')
@@ -85,7 +81,19 @@ def create_subnet():
             ctx):
         raise errors.NetworkNotFound(net_id=network['uuid'])
     subnet = network_service.create_subnet(ctx, network, project, inner)
-    return {'subnet': subnet_view(subnet)}, 201
+    return subnet_view(subnet), subnet
+
+
+@bp.post('/subnets')
+def create_subnet():
+    """201 ``{"subnet": {...}}`` (or ``{"subnets": [...]}`` for a bulk
+    create); 400, 403, 404 (network), 409."""
+    ctx = common.context()
+    items, bulk = common.resource_bodies('subnet', 'subnets', CREATE)
+    return common.bulk_create('subnet', 'subnets', items, bulk,
+                              lambda inner: _create(ctx, inner),
+                              lambda s: network_service.delete_subnet(
+                                  ctx, s))
 
 
 @bp.put('/subnets/<subnet_id>')

@@ -39,6 +39,8 @@ EXTENSIONS = (
     ('pagination', 'Pagination support',
      'limit, marker and page_reverse on lists.'),
     ('sorting', 'Sorting support', 'sort_key and sort_dir on lists.'),
+    ('ip-substring-filtering', 'IP address substring filtering',
+     'fixed_ips=ip_address_substr=... filters ports.'),
     ('quotas', 'Quota management support',
      'Per-project limits of networks, subnets and ports '
      '(/v2.0/quotas/{project_id}).'),

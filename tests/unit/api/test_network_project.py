@@ -91,6 +91,28 @@ class NetworksTest(ProjectNetworkTestCase):
             self.assertNeutronError(self.post(V2 + '/networks', {
                 'network': body}), 400, 'HTTPBadRequest')
 
+    def test_bulk_create_is_all_or_nothing(self):
+        resp = self.post(V2 + '/networks', {'networks': [
+            {'name': 'a'}, {'name': 'b'}]})
+        self.assertEqual(201, resp.status_code, resp.json)
+        self.assertEqual(['a', 'b'], [n['name']
+                                      for n in resp.json['networks']])
+        self.assertNeutronError(self.post(V2 + '/networks', {'networks': [
+            {'name': 'c'}, {'name': 'd', 'mtu': 1}]}), 400,
+            'HTTPBadRequest')
+        self.assertEqual([], self.get(V2 + '/networks?name=c').json[
+            'networks'])
+        self.assertNeutronError(self.post(V2 + '/networks', {
+            'networks': []}), 400, 'HTTPBadRequest')
+        net = resp.json['networks'][0]['id']
+        resp = self.post(V2 + '/subnets', {'subnets': [
+            {'network_id': net, 'cidr': '10.3.0.0/24', 'ip_version': 4},
+            {'network_id': net, 'cidr': '10.4.0.0/24', 'ip_version': 4}]})
+        self.assertEqual(201, resp.status_code, resp.json)
+        resp = self.post(V2 + '/ports', {'ports': [
+            {'network_id': net}, {'network_id': net, 'name': 'p2'}]})
+        self.assertEqual(['', 'p2'], [p['name'] for p in resp.json['ports']])
+
     def test_in_use(self):
         net = self.network()
         self.subnet(net['id'])

@@ -34,7 +34,7 @@ OBJECT_DATA = {
     'Instance': '1.4-948db49e178cbd2d5075af811f5a0241',
     'RequestSpec': '1.1-a1d5ccf99d3aa45fe533c03c72d73848',
     'Selection': '1.0-05a1728cbcb7dda587313cc16880818b',
-    'VIF': '1.0-f42d18fa7986ef8a8a26be850d4a812a',
+    'VIF': '1.1-e9dcb2efdcd2aa1ca8348b67126ee859',
 }
 
 
