@@ -32,6 +32,7 @@ import logging
 import os
 import signal
 import subprocess
+import time
 
 from oslo_config import cfg
 
@@ -41,6 +42,8 @@ CONF = cfg.CONF
 LOG = logging.getLogger(__name__)
 #: dnsmasq's lease time of project networks.
 LEASE_TIME = '1h'
+#: Seconds a stopped dnsmasq has to exit.
+STOP_TIMEOUT = 5
 
 
 def _get(vif, key, default=None):
@@ -49,6 +52,19 @@ def _get(vif, key, default=None):
     except (KeyError, AttributeError, NotImplementedError):
         return default
     return default if value is None else value
+
+
+def _wait_gone(pid, timeout=STOP_TIMEOUT):
+    """Wait until process ``pid`` is gone (at most ``timeout`` seconds)."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            os.kill(pid, 0)
+        except ProcessLookupError:
+            return True
+        time.sleep(0.05)
+    LOG.warning('dnsmasq %d still runs %.0f s after SIGTERM', pid, timeout)
+    return False
 
 
 class GuestNetworks:
@@ -112,7 +128,9 @@ class GuestNetworks:
         hosts = self.hosts(bridge)
         if hosts.dnsmasq_pid() is not None:
             return
+        # dnsmasq drops root for nobody: it must read the hosts file.
         os.makedirs(self.state_dir, exist_ok=True)
+        os.chmod(self.state_dir, 0o755)
         if not os.path.exists(hosts.path):
             hosts._write('')
         command = [
@@ -141,6 +159,7 @@ class GuestNetworks:
         pid = hosts.dnsmasq_pid()
         if pid is not None:
             os.kill(pid, signal.SIGTERM)
+            _wait_gone(pid)
         self._ip('link', 'del', bridge, check=False)
         for suffix in ('hosts', 'pid', 'leases'):
             try:
