@@ -136,3 +136,14 @@ class TenantNetworksTest(test_network_project.ProjectNetworkTestCase):
                          .status_code)
         self.assertEqual(404, self.get(path + '/' + created['id'])
                          .status_code)
+
+    def test_os_networks_shows_only_visible_networks(self):
+        own = self.network(name='mine')
+        listed = {n['label'] for n in self.get('/v2.1/os-networks')
+                  .json['networks']}
+        self.assertEqual({'mine', fakes.NETWORK_LABEL}, listed)
+        listed = {n['label'] for n in self.get('/v2.1/os-networks',
+                                               fakes.OTHER).json['networks']}
+        self.assertEqual({fakes.NETWORK_LABEL}, listed)
+        self.assertEqual(404, self.get('/v2.1/os-networks/' + own['id'],
+                                       fakes.OTHER).status_code)
