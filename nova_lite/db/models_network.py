@@ -25,6 +25,7 @@ from sqlalchemy import false as sa_false
 from sqlalchemy import ForeignKey
 from sqlalchemy import Index
 from sqlalchemy import Integer
+from sqlalchemy import orm
 from sqlalchemy import String
 from sqlalchemy import true as sa_true
 from sqlalchemy import UniqueConstraint
@@ -139,3 +140,6 @@ class FixedIP(TimestampMixin, Base):
     allocated_at = Column(DateTime)
     #: The uuid of the port holding the address.
     port_id = Column(String(36))
+    #: Its network, loaded with it (the servers' addresses show the
+    #: network's name without a query of their own).
+    network = orm.relationship('Network', lazy='joined', viewonly=True)

@@ -269,52 +269,53 @@ def subnets_count(context, project_id):
 # ------------------------------------------------------ servers' addresses
 
 def fixed_ip_allocate(context, network_id, instance_uuid, fixed_ip=None,
-                      device_owner=None):
+                      device_owner=None, project_id=None, subnets=None,
+                      check_existing=True, check_network=True):
     """Give the instance a NIC on network ``network_id``: a port made
     for it (deleted with it) with an address of the first subnet that
     has one free (``fixed_ip`` when given, from the subnet holding it).
-    Idempotent: an instance with an address on the network keeps it.
+    With ``check_existing`` an instance that has an address on the
+    network keeps it (idempotent). ``project_id`` (the port's; by default
+    the instance's) and ``subnets`` (the network's, by default read; the
+    flat network's are cached by the caller) save statements on the boot
+    path, and so does ``check_network`` False (the flat network, which
+    the API never deletes: no check that it is live).
 
-    :returns: dict address, mac, port_id
-    :raises: NetworkRequiresSubnet-like BadRequest when the network has
-        no subnet; IpAddressGenerationFailure (409) when all are full;
+    :returns: dict address, mac, port_id, subnet (the subnet dict)
+    :raises: BadRequest (400) when the network has no subnet;
+        IpAddressGenerationFailure (409) when all are full;
         IpAddressAlreadyAllocated (409) for a taken ``fixed_ip``
     """
-    for net, fip in port_db.fixed_ips_get_by_instance(context, instance_uuid):
-        if net['id'] == network_id and (fixed_ip is None
-                                        or fip['address'] == fixed_ip):
-            return {'address': fip['address'], 'mac': fip['mac'],
-                    'port_id': fip['port_id']}
-    network = _network_by_id(context, network_id)
-    requests = _address_requests(context, network, fixed_ip)
-    project = _instance_project(context, instance_uuid)
-    values = {'network_id': network_id, 'project_id': project,
+    if check_existing:
+        for net, fip in port_db.fixed_ips_get_by_instance(context,
+                                                          instance_uuid):
+            if net['id'] == network_id and (fixed_ip is None
+                                            or fip['address'] == fixed_ip):
+                return {'address': fip['address'], 'mac': fip['mac'],
+                        'port_id': fip['port_id'], 'subnet': fip['subnet']}
+    if subnets is None:
+        subnets = subnets_get(context, network_ids=[network_id])
+    requests = _address_requests(network_id, subnets, fixed_ip)
+    if project_id is None:
+        project_id = _instance_project(context, instance_uuid)
+    values = {'network_id': network_id, 'project_id': project_id,
               'device_id': instance_uuid, 'auto_delete': True,
               'device_owner': device_owner or 'compute:nova'}
     failure = None
     for request in requests:
         try:
-            port_id = port_db.port_create(context, dict(values), [request],
-                                          network['uuid'])
-            break
+            made = port_db.port_create(
+                context, dict(values), [request], subnets[0]['network_uuid'],
+                check_network=check_network)
         except errors.IpAddressGenerationFailure as exc:
             failure = exc
-    else:
-        raise failure
-    for _net, fip in port_db.fixed_ips_get_by_instance(context,
-                                                       instance_uuid):
-        if fip['port_id'] == port_id:
-            return {'address': fip['address'], 'mac': fip['mac'],
-                    'port_id': port_id}
-    raise errors.PortNotFound(port_id=port_id)
-
-
-def _network_by_id(context, network_id):
-    with reader(context) as session:
-        row = session.get(models.Network, network_id)
-        if row is None or row.deleted:
-            raise errors.NetworkNotFound(net_id=network_id)
-        return to_dict(row)
+            continue
+        subnet, address = made['addresses'][0]
+        return {'address': address, 'mac': made['mac'],
+                'port_id': made['port_id'],
+                'subnet': {k: v for k, v in subnet.items()
+                           if k != 'network_uuid'}}
+    raise failure
 
 
 def _instance_project(context, instance_uuid):
@@ -324,13 +325,12 @@ def _instance_project(context, instance_uuid):
             inst.uuid == instance_uuid)).scalar() or ''
 
 
-def _address_requests(context, network, fixed_ip):
+def _address_requests(network_id, subnets, fixed_ip):
     """[{"subnet", "ip_address"}] to try in turn for a server's NIC."""
-    subnets = subnets_get(context, network_ids=[network['id']])
     if not subnets:
         raise errors.BadRequest(attribute='networks', reason='network %s '
                                 'requires a subnet in order to boot '
-                                'instances on' % network['uuid'])
+                                'instances on' % network_id)
     if fixed_ip is None:
         return [{'subnet': s, 'ip_address': None} for s in subnets]
     for subnet in subnets:

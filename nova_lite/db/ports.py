@@ -4,8 +4,10 @@ subnets.
 
 IPAM: an address is taken by INSERTing its ``fixed_ips`` row; the
 unique (``network_id``, ``address``) makes a concurrent taker of the
-same address fail in the database (in a SAVEPOINT, so the transaction
-goes on with the next free address), never hand one address out twice.
+same address fail in the database, never hand one address out twice:
+its transaction is rolled back and the port create tried again with the
+free addresses read anew (a requested address taken meanwhile is a 409
+instead).
 
 A port dict (``ports_get``) has the ``ports`` columns, ``network``
 (the network dict), ``fixed_ips`` ([{"subnet_id": subnet uuid,
@@ -58,89 +60,132 @@ def _free_addresses(session, subnet):
         (a for a in _pool_addresses(subnet) if a not in taken), _CANDIDATES))
 
 
-def _insert_address(session, subnet, address, port):
-    """Take ``address`` for ``port`` (a Port row); False when taken."""
+class _AddressTaken(Exception):
+    """The INSERT of an address met the unique constraint: another port
+    took it meanwhile (the transaction is rolled back)."""
+
+    def __init__(self, requested):
+        super().__init__()
+        self.requested = requested
+
+
+def _insert_address(session, subnet, address, port, requested):
+    """Take ``address`` for ``port`` (a Port row).
+
+    :raises: _AddressTaken when another port has it
+    """
     try:
-        with session.begin_nested():
-            session.execute(sa.insert(models.FixedIP).values(
-                network_id=subnet['network_id'], subnet_id=subnet['id'],
-                address=address, port_id=port.uuid,
-                instance_uuid=port.device_id or None if
-                port.device_owner.startswith('compute:') else None,
-                mac=port.mac_address, allocated_at=utcnow(),
-                created_at=utcnow()))
+        session.execute(sa.insert(models.FixedIP).values(
+            network_id=subnet['network_id'], subnet_id=subnet['id'],
+            address=address, port_id=port.uuid,
+            instance_uuid=(port.device_id or None)
+            if port.device_owner.startswith('compute:') else None,
+            mac=port.mac_address, allocated_at=utcnow(),
+            created_at=utcnow()))
     except db_exc.DBDuplicateEntry:
-        return False
-    return True
+        raise _AddressTaken(requested) from None
 
 
 def _allocate(session, port, request, network_uuid):
     """Give ``port`` the address of ``request`` ({"subnet": subnet dict,
-    "ip_address": str or None}).
+    "ip_address": str or None}): that address, or one picked at random
+    among the first free ones of the subnet's pools.
 
-    :raises: IpAddressAlreadyAllocated, IpAddressGenerationFailure (409)
+    :returns: the address
+    :raises: IpAddressGenerationFailure (409), _AddressTaken
     """
     subnet = request['subnet']
-    if request.get('ip_address'):
-        if not _insert_address(session, subnet, request['ip_address'], port):
-            raise errors.IpAddressAlreadyAllocated(
-                ip=request['ip_address'], subnet_id=subnet['uuid'])
-        return
-    for _attempt in range(8):
+    address = request.get('ip_address')
+    if not address:
         candidates = _free_addresses(session, subnet)
         if not candidates:
-            break
-        random.shuffle(candidates)
-        for address in candidates:
-            if _insert_address(session, subnet, address, port):
-                return
-    raise errors.IpAddressGenerationFailure(net_id=network_uuid)
+            raise errors.IpAddressGenerationFailure(net_id=network_uuid)
+        address = random.choice(candidates)
+    _insert_address(session, subnet, address, port,
+                    bool(request.get('ip_address')))
+    return address
 
 
-@retry_on_deadlock
-def port_create(context, values, requests, network_uuid):
+#: Attempts of a port create whose picked address or random MAC was
+#: taken concurrently (each attempt reads the free addresses anew).
+_ATTEMPTS = 8
+
+
+def port_create(context, values, requests, network_uuid,
+                check_network=True):
     """Insert a port (``values``: the ``ports`` columns but id, uuid;
     ``mac_address`` None for a new one) with the addresses of
     ``requests`` ([{"subnet", "ip_address"}]), in one transaction, on a
-    live network.
+    live network (not checked with ``check_network`` False: the
+    deployment's flat network, which the API never deletes).
 
-    :returns: the port's uuid
+    :returns: {"port_id", "mac", "addresses": [(subnet dict, address)]}
     :raises: NetworkNotFound, MacAddressInUse, IpAddressAlreadyAllocated,
         IpAddressGenerationFailure
     """
     given_mac = values.get('mac_address')
-    for _attempt in range(5):
+    for _attempt in range(_ATTEMPTS):
         try:
             return _port_create(context, dict(
                 values, mac_address=given_mac or random_mac()), requests,
-                network_uuid)
+                network_uuid, check_network)
+        except _AddressTaken as exc:
+            if exc.requested:
+                raise errors.IpAddressAlreadyAllocated(
+                    ip=', '.join(r['ip_address'] for r in requests
+                                 if r.get('ip_address')),
+                    subnet_id=requests[0]['subnet']['uuid']) from None
         except db_exc.DBDuplicateEntry:
             if given_mac:
                 raise errors.MacAddressInUse(net_id=network_uuid,
                                              mac=given_mac) from None
-    raise errors.MacAddressInUse(net_id=network_uuid, mac='(random)')
+    raise errors.IpAddressGenerationFailure(net_id=network_uuid)
 
 
-def _port_create(context, values, requests, network_uuid):
+@retry_on_deadlock
+def _port_create(context, values, requests, network_uuid, check_network):
     net = models.Network
     with writer(context) as session:
-        if not session.execute(sa.select(net.id).where(
+        if check_network and not session.execute(sa.select(net.id).where(
                 net.id == values['network_id'], net.deleted == 0)).first():
             raise errors.NetworkNotFound(net_id=network_uuid)
         port = models.Port(uuid=values.pop('uuid', None)
                            or str(uuidlib.uuid4()), **values)
         session.add(port)
         session.flush()
-        for request in requests:
-            _allocate(session, port, request, network_uuid)
-        return port.uuid
+        addresses = [(r['subnet'], _allocate(session, port, r, network_uuid))
+                     for r in requests]
+        return {'port_id': port.uuid, 'mac': port.mac_address,
+                'addresses': addresses}
 
 
-@retry_on_deadlock
 def port_update(context, port_id, values, requests=None, network_uuid=''):
     """Write ``values`` on port ``port_id`` (a row id) and count a
     revision; with ``requests`` its addresses become those (kept ones
-    stay, others are freed, new ones allocated)."""
+    stay, others are freed, new ones allocated).
+
+    :raises: IpAddressAlreadyAllocated, IpAddressGenerationFailure,
+        MacAddressInUse (409)
+    """
+    for _attempt in range(_ATTEMPTS):
+        try:
+            return _port_update(context, port_id, values, requests,
+                                network_uuid)
+        except _AddressTaken as exc:
+            if exc.requested:
+                raise errors.IpAddressAlreadyAllocated(
+                    ip=', '.join(r['ip_address'] for r in requests
+                                 if r.get('ip_address')),
+                    subnet_id=requests[0]['subnet']['uuid']) from None
+        except db_exc.DBDuplicateEntry:
+            raise errors.MacAddressInUse(
+                net_id=network_uuid,
+                mac=values.get('mac_address', '')) from None
+    raise errors.IpAddressGenerationFailure(net_id=network_uuid)
+
+
+@retry_on_deadlock
+def _port_update(context, port_id, values, requests, network_uuid):
     port_model, fip = models.Port, models.FixedIP
     with writer(context) as session:
         port = session.get(port_model, port_id)

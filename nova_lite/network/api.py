@@ -131,41 +131,63 @@ def clear_cache():
         _CACHE.clear()
 
 
-def allocate_for_instance(context, instance):
+def allocate_for_instance(context, instance, requests_row=None):
     """Give the instance its NICs: the networks and ports of its
     create request (``requested_networks``), else one NIC on the flat
-    network. Idempotent (a NIC already there is kept).
+    network. Idempotent: an instance with ports keeps them.
 
+    :param requests_row: the instance's ``instance_network_requests``
+        when the caller read it already
     :returns: [objects.VIF]
     :raises: PortInUse, IpAddressAlreadyAllocated,
         IpAddressGenerationFailure (409), NetworkNotFound
     """
-    try:
-        row = instance_db.instance_network_requests(context, instance.uuid)
-    except exception.InstanceNotFound:
-        row = None
-    requests = (row.requested_networks if row is not None else None) or []
-    zone = ((row.availability_zone if row is not None else None)
-            or CONF.compute.default_availability_zone)
-    owner = 'compute:%s' % zone
-    if not requests:
-        network = get_default_network(context)
-        network_db.fixed_ip_allocate(context, network['id'], instance.uuid,
-                                     device_owner=owner)
-    for request in requests:
+    row = requests_row
+    if row is None:
+        try:
+            row = instance_db.instance_network_requests(context,
+                                                        instance.uuid)
+        except exception.InstanceNotFound:
+            return []
+    if row.has_ports:
+        return get_instance_nw_info(context, instance.uuid)
+    owner = 'compute:%s' % (row.availability_zone
+                            or CONF.compute.default_availability_zone)
+    if not row.requested_networks:
+        return [_flat_nic(context, instance.uuid, row.project_id, owner)]
+    for request in row.requested_networks:
         if request.get('port_id'):
             port_db.port_bind(context, request['port_id'], instance.uuid,
                               owner)
-        else:
-            network = network_db.networks_get(
-                context, uuids=[request['network_id']])
-            if not network:
-                raise exception.NetworkNotFound(
-                    network_id=request['network_id'])
-            network_db.fixed_ip_allocate(
-                context, network[0]['id'], instance.uuid,
-                fixed_ip=request.get('fixed_ip'), device_owner=owner)
+            continue
+        network = network_db.networks_get(context,
+                                          uuids=[request['network_id']])
+        if not network:
+            raise exception.NetworkNotFound(
+                network_id=request['network_id'])
+        network_db.fixed_ip_allocate(
+            context, network[0]['id'], instance.uuid,
+            fixed_ip=request.get('fixed_ip'), device_owner=owner,
+            project_id=row.project_id, check_existing=False)
     return get_instance_nw_info(context, instance.uuid)
+
+
+def _flat_nic(context, instance_uuid, project_id, owner):
+    """The VIF of a new NIC on the flat network (its subnets cached: the
+    API cannot change them)."""
+    network = get_default_network(context)
+    key = ('subnets', network['id'])
+    with _CACHE_LOCK:
+        subnets = _CACHE.get(key)
+    if subnets is None:
+        subnets = network_db.subnets_get(context, [network['id']])
+        with _CACHE_LOCK:
+            _CACHE[key] = subnets
+    made = network_db.fixed_ip_allocate(
+        context, network['id'], instance_uuid, device_owner=owner,
+        project_id=project_id, subnets=subnets, check_existing=False,
+        check_network=False)
+    return _vif(network, made)
 
 
 def deallocate_for_instance(context, instance_uuid):

@@ -159,7 +159,7 @@ def create_port(context, project_id, network, body):
         {'name': '', 'description': '', 'device_id': '',
          'device_owner': '', 'admin_state_up': True}, **values,
         network_id=network['id'], project_id=project_id), requests,
-        network['uuid'])
+        network['uuid'])['port_id']
     LOG.info('Port %s on network %s created', port_id, network['uuid'])
     return get_ports(context.elevated(), port_ids=[port_id])[0]
 

@@ -267,15 +267,24 @@ class PortsTest(ProjectNetworkTestCase):
 
     def test_concurrent_taker_of_an_address_loses_it_to_the_database(self):
         """The pick is made from addresses read as free; one taken
-        meanwhile fails its INSERT (unique constraint) and the next
-        candidate is used, never a duplicate."""
+        meanwhile fails its INSERT (unique constraint): the port create
+        is tried again with the free addresses read anew, never a
+        duplicate."""
         taken = self.port(self.net['id'], fixed_ips=[
             {'ip_address': '10.1.0.2'}])['fixed_ips'][0]['ip_address']
+        real = port_db._free_addresses
+        reads = []
+
+        def stale_then_real(session, subnet):
+            reads.append(subnet['uuid'])
+            return [taken] if len(reads) == 1 else real(session, subnet)
         with mock.patch.object(port_db, '_free_addresses',
-                               return_value=[taken, '10.1.0.3']), \
-                mock.patch.object(port_db.random, 'shuffle'):
+                               side_effect=stale_then_real):
             port = self.port(self.net['id'])
-        self.assertEqual('10.1.0.3', port['fixed_ips'][0]['ip_address'])
+        self.assertEqual(2, len(reads))
+        self.assertIn(port['fixed_ips'][0]['ip_address'],
+                      {'10.1.0.3', '10.1.0.4'})
+        self.assertEqual(2, len(self.get(V2 + '/ports').json['ports']))
 
     def test_port_on_someone_elses_network_is_a_404(self):
         self.assertNeutronError(self.post_port(self.net['id'], fakes.OTHER),

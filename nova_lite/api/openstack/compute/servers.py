@@ -41,9 +41,18 @@ bp = flask.Blueprint('servers', __name__, url_prefix='/v2.1/servers')
 
 def network_labels(context, instances):
     """``{network id: label}`` of the networks of the instances' NICs
-    for the views (no query without NICs)."""
-    wanted = {fip.network_id for inst in instances for fip in inst.fixed_ips}
-    return network_api.labels(context, wanted)
+    for the views: loaded with the addresses (``network_label``), read
+    for records without it."""
+    labels, missing = {}, set()
+    for fip in (f for inst in instances for f in inst.fixed_ips):
+        label = getattr(fip, 'network_label', None)
+        if label is None:
+            missing.add(fip.network_id)
+        else:
+            labels[fip.network_id] = label
+    if missing - set(labels):
+        labels.update(network_api.labels(context, missing - set(labels)))
+    return labels
 
 
 def _detail_args(context, rows):
