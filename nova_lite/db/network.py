@@ -105,13 +105,15 @@ def network_labels(context, network_ids):
 
 def networks_get(context, project_id=None, uuids=None):
     """Live network dicts, by id, each with ``subnets`` (uuids): those
-    ``project_id`` may see (its own and the shared ones; all when None),
+    ``project_id`` may see (its own, the shared and the external ones;
+    all when None),
     restricted to ``uuids`` when given."""
     net, sub = models.Network, models.Subnet
     query = sa.select(net).where(net.deleted == 0).order_by(net.id)
     if project_id is not None:
         query = query.where(sa.or_(net.project_id == project_id,
-                                   net.shared.is_(True)))
+                                   net.shared.is_(True),
+                                   net.router_external.is_(True)))
     if uuids is not None:
         query = query.where(net.uuid.in_(list(uuids)))
     with reader(context) as session:

@@ -88,7 +88,9 @@ def check_requests(context, requests):
     subnet, the caller's unbound ports.
 
     :raises: NetworkNotFound, PortNotFound (404), PortInUse (409),
-        BadRequest (400, a network without subnet)
+        BadRequest (400, a network without subnet),
+        ExternalNetworkAttachForbidden (403, an external network that is
+        not shared, for non-admins)
     """
     check_networks(context, [r.get('network_id') for r in requests])
     for request in requests:
@@ -101,6 +103,11 @@ def check_requests(context, requests):
                     % network['uuid'])
             if request.get('fixed_ip'):
                 _check_fixed_ip(context, network, request['fixed_ip'])
+            if network['router_external'] and not network['shared'] \
+                    and not context.is_admin \
+                    and network['project_id'] != context.project_id:
+                raise errors.ExternalNetworkAttachForbidden(
+                    network_uuid=network['uuid'])
         if request.get('port_id'):
             _check_port(context, request['port_id'])
 

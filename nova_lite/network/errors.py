@@ -195,3 +195,11 @@ class NetworkAmbiguous(NetworkError):
     msg_fmt = 'Multiple possible networks found, use a Network ID to be ' \
               'more specific.'
     code = 409
+
+
+class ExternalNetworkAttachForbidden(NetworkError):
+    """403 (compute API): a server on an external network that is not
+    shared, for non-admins (Nova's ExternalNetworkAttachForbidden)."""
+    msg_fmt = 'It is not allowed to create an interface on external ' \
+              'network %(network_uuid)s'
+    code = 403

@@ -15,8 +15,9 @@ and CloudStack's network commands:
   be deleted (409 ``SubnetInUse``);
 - creating counts against the project's quota (``quotas``).
 
-Visibility: admins see every network, others their project's and the
-shared ones (someone else's is a 404).
+Visibility: admins see every network, others their project's, the
+shared and the external (``router:external``) ones (someone else's is a
+404).
 """
 import ipaddress
 

@@ -14,6 +14,7 @@ from nova_lite.policies import flavors
 from nova_lite.policies import hosts
 from nova_lite.policies import hypervisors
 from nova_lite.policies import image
+from nova_lite.policies import ips
 from nova_lite.policies import instance_actions
 from nova_lite.policies import instance_usage_audit_log
 from nova_lite.policies import keypairs
@@ -65,4 +66,5 @@ def list_rules():
                                 remote_consoles.list_rules(),
                                 network_api.list_rules(),
                                 security_groups.list_rules(),
-                                tenant_networks.list_rules()))
+                                tenant_networks.list_rules(),
+                                ips.list_rules()))

@@ -47,9 +47,10 @@ def network_view(network):
 
 
 def authorize_read(ctx, network, action='get_network'):
-    """Check ``action`` on ``network`` (shared ones are readable)."""
+    """Check ``action`` on ``network`` (shared and external ones are
+    readable by all, as Neutron's ``get_network`` allows)."""
     common.authorize_shared(ctx, action, network['project_id'],
-                            network['shared'])
+                            network['shared'] or network['router_external'])
 
 
 def _readable(ctx, network):

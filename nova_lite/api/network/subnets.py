@@ -41,7 +41,8 @@ def subnet_view(subnet):
 def _readable(ctx, subnet):
     try:
         common.authorize_shared(ctx, 'get_subnet', subnet['project_id'],
-                                subnet['network']['shared'])
+                                subnet['network']['shared']
+                                or subnet['network']['router_external'])
     except errors.PolicyNotAuthorized:
         return False
     return True

@@ -147,3 +147,36 @@ class TenantNetworksTest(test_network_project.ProjectNetworkTestCase):
         self.assertEqual({fakes.NETWORK_LABEL}, listed)
         self.assertEqual(404, self.get('/v2.1/os-networks/' + own['id'],
                                        fakes.OTHER).status_code)
+
+
+class ServerIpsTest(test_network_project.ProjectNetworkTestCase):
+
+    def test_addresses_by_network(self):
+        server_id = self.create_server()
+        self.set_instance(server_id, host='node1', vm_state='active')
+        (vif,) = network_api.allocate_for_instance(
+            self.api.admin_context, instance_obj.Instance(uuid=server_id))
+        path = '%s/%s/ips' % (SERVERS, server_id)
+        expected = {fakes.NETWORK_LABEL: [{'version': 4,
+                                           'addr': vif.address}]}
+        self.assertEqual({'addresses': expected}, self.get(path).json)
+        self.assertEqual(expected, self.get(path + '/' + fakes.NETWORK_LABEL)
+                         .json)
+        self.assertEqual(404, self.get(path + '/nope').status_code)
+        self.assertEqual(404, self.get(path, fakes.OTHER).status_code)
+
+
+class ExternalNetworkTest(test_network_project.ProjectNetworkTestCase):
+
+    def test_external_networks_are_visible_but_not_for_servers(self):
+        ext = self.network(fakes.ADMIN, name='public',
+                           **{'router:external': True})
+        self.subnet(ext['id'], '192.0.2.0/28', fakes.ADMIN)
+        self.assertEqual('public', self.get(V2 + '/networks/' + ext['id'])
+                         .json['network']['name'])
+        self.assertEqual(1, len(self.get(V2 + '/subnets?network_id='
+                                         + ext['id']).json['subnets']))
+        resp = self.post(SERVERS, {'server': {
+            'name': 'x', 'imageRef': fakes.IMAGE_UUID, 'flavorRef': '1',
+            'networks': [{'uuid': ext['id']}]}})
+        self.assertEqual(403, resp.status_code, resp.json)
