@@ -137,9 +137,9 @@ HISTORY = (
        'floating_ips, security_groups, security_group_rules).',
        ('images', 'networks', 'security_groups', 'quota_sets', 'limits')),
     _v('2.37', 'Server create requires networks: a list, auto (the '
-       'project\'s usable network: the flat network) or none (a server '
-       'without any network: no fixed IP, no NIC); network uuids are '
-       'UUIDs.', ('servers',)),
+       'project\'s usable network: its own network when it has one, else '
+       'the flat network) or none (a server without any network: no '
+       'fixed IP, no NIC); network uuids are UUIDs.', ('servers',)),
     _v('2.38', 'A server list filtered by statuses none of which is '
        'known is a 400 (an empty list before), for admins and members.',
        ('servers',)),
@@ -265,8 +265,9 @@ HISTORY = (
        'the uuids of the groups the server is in.', ('servers',)),
     _v('2.72', 'Servers can be created with neutron ports that have a '
        'resource request (QoS minimum bandwidth).', ('servers',),
-       refused='Ports do not exist in nova_lite (addresses come from the '
-       'flat network): port in networks stays a 400.'),
+       refused='Ports have no resource requests (no QoS policies exist): '
+       'a port in networks is accepted at every version, without any '
+       'bandwidth claim.'),
     _v('2.73', 'The lock action takes locked_reason, shown (null unless '
        'locked with one) in server show, detail and update; server lists '
        'filter by locked.', ('server_actions', 'servers')),
