@@ -195,15 +195,26 @@ class GuestNetworks:
 
     def remove(self, vifs):
         """Drop the entries of ``vifs``; a project network left without
-        entries on this node is torn down."""
+        guests on this node (no DHCP entry; without DHCP, no interface on
+        its bridge) is torn down."""
         flat, project = self._split(vifs)
         if flat and self.flat is not None:
             self.flat.remove(flat)
         for bridge, bridge_vifs in project.items():
-            hosts = self.hosts(bridge)
-            hosts.remove(bridge_vifs)
-            if not hosts.entries():
+            if _get(bridge_vifs[0], 'dhcp', True):
+                hosts = self.hosts(bridge)
+                hosts.remove(bridge_vifs)
+                unused = not hosts.entries()
+            else:
+                unused = not self._ports_of(bridge)
+            if unused:
                 self.teardown(bridge)
+
+    def _ports_of(self, bridge):
+        """Names of the interfaces enslaved to ``bridge``."""
+        out = self._ip('-j', 'link', 'show', 'master', bridge,
+                       check=False).stdout
+        return [link['ifname'] for link in json.loads(out or '[]')]
 
     def replace_all(self, instances):
         """Rebuild from the live instances of the node ((hostname, vifs)

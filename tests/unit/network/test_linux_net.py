@@ -61,3 +61,15 @@ class GuestNetworksTest(testtools.TestCase):
         networks = linux_net.from_config(self.flat, conf)
         self.assertEqual(('ns1', '/x/networks'), (networks.netns,
                                                   networks.state_dir))
+
+    def test_a_network_without_dhcp_stays_while_taps_are_on_it(self):
+        with mock.patch.object(self.networks, '_ports_of',
+                               return_value=['vnet3']), \
+                mock.patch.object(self.networks, 'teardown') as teardown:
+            self.networks.remove([_vif('brq123', dhcp=False)])
+        teardown.assert_not_called()
+        with mock.patch.object(self.networks, '_ports_of',
+                               return_value=[]), \
+                mock.patch.object(self.networks, 'teardown') as teardown:
+            self.networks.remove([_vif('brq123', dhcp=False)])
+        teardown.assert_called_once_with('brq123')
