@@ -55,6 +55,20 @@ def get_all(context):
     return network_db.network_get_all(context)
 
 
+def with_addresses(context):
+    """Every network (``get_all``) by id, with ``cidr``, ``gateway`` and
+    ``netmask`` of its first subnet where the network row has none (the
+    networks projects create)."""
+    networks = {n['id']: n for n in get_all(context)}
+    for subnet in reversed(network_db.subnets_get(context)):
+        network = networks.get(subnet['network_id'])
+        if network is not None and not network.get('config_key'):
+            network.update(cidr=subnet['cidr'], gateway=subnet['gateway_ip'],
+                           netmask=str(ipaddress.ip_network(
+                               subnet['cidr']).netmask))
+    return networks
+
+
 def labels(context, network_ids):
     """``{network id: label}`` of ``network_ids``."""
     return network_db.network_labels(context, network_ids) if network_ids \

@@ -217,16 +217,19 @@ def network_offering():
     }
 
 
-def nic(instance_uuid, fixed_ip, net):
-    """A ``nic`` of a virtual machine (id: uuid5 of instance + network)."""
+def nic(instance_uuid, fixed_ip, net, index=0):
+    """A ``nic`` of a virtual machine, the ``index``-th (the first is the
+    default one); id: uuid5 of instance + network + address."""
+    name = net['uuid'] if index == 0 else '%s/%s' % (net['uuid'],
+                                                     fixed_ip.address)
     return {
-        'id': str(uuidlib.uuid5(uuidlib.UUID(instance_uuid),
-                                net['uuid'])),
+        'id': str(uuidlib.uuid5(uuidlib.UUID(instance_uuid), name)),
         'networkid': net['uuid'], 'networkname': net['label'],
         'ipaddress': fixed_ip.address, 'macaddress': fixed_ip.mac,
         'gateway': net['gateway'], 'netmask': net['netmask'],
-        'isdefault': True, 'traffictype': 'Guest', 'type': 'Shared',
-        'deviceid': '0', 'broadcasturi': 'vlan://untagged',
+        'isdefault': index == 0, 'traffictype': 'Guest',
+        'type': 'Shared' if net.get('shared', True) else 'Isolated',
+        'deviceid': str(index), 'broadcasturi': 'vlan://untagged',
     }
 
 

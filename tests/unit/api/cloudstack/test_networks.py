@@ -81,3 +81,19 @@ class NetworksTest(test_endpoint.CloudStackTestCase):
             templateid=fakes.IMAGE_UUID, zoneid=self.zone,
             networkids=net['id'], ipaddress='10.9.0.9')
         self.assertEqual(431, status, body)
+
+    def test_a_vm_on_an_isolated_network_shows_its_nic(self):
+        net = self.create(gateway='10.7.0.1', netmask='255.255.255.240')
+        status, body = self.json(
+            'deployVirtualMachine', serviceofferingid='1',
+            templateid=fakes.IMAGE_UUID, zoneid=self.zone,
+            networkids=net['id'])
+        vm_id = body['deployvirtualmachineresponse']['id']
+        network_api.allocate_for_instance(
+            self.api.admin_context, instance_obj.Instance(uuid=vm_id))
+        (nic,) = self.json('listVirtualMachines', id=vm_id)[1][
+            'listvirtualmachinesresponse']['virtualmachine'][0]['nic']
+        self.assertEqual((net['id'], '10.7.0.1', '255.255.255.240',
+                          'Isolated', True),
+                         (nic['networkid'], nic['gateway'], nic['netmask'],
+                          nic['type'], nic['isdefault']))
