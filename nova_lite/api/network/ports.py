@@ -19,6 +19,7 @@ the caller sees), update (200) and delete (204) follow
 import flask
 
 from nova_lite.api.network import common
+from nova_lite import exception
 from nova_lite.network import errors
 from nova_lite.network import networks as network_service
 from nova_lite.network import ports as port_api
@@ -132,6 +133,26 @@ def show_port(port_id):
     return {'port': common.select(_view(ctx, port))}
 
 
+def _attribute_policies(ctx, verb, inner, network):
+    """``<verb>_port:fixed_ips:ip_address`` and ``:mac_address`` when
+    the body chooses them (admins or the network's project)."""
+    chosen = []
+    if isinstance(inner.get('fixed_ips'), list) and any(
+            isinstance(f, dict) and 'ip_address' in f
+            for f in inner['fixed_ips']):
+        chosen.append('fixed_ips:ip_address')
+    if 'mac_address' in inner:
+        chosen.append('mac_address')
+    for attr in chosen:
+        action = '%s_port:%s' % (verb, attr)
+        try:
+            policy.authorize(ctx, action, {
+                'project_id': ctx.project_id, 'user_id': ctx.user_id,
+                'network:project_id': network['project_id']})
+        except exception.Forbidden:
+            raise errors.PolicyNotAuthorized(action=action) from None
+
+
 def _create(ctx, inner):
     if not isinstance(inner.get('network_id'), str):
         raise errors.BadRequest(attribute='network_id', reason='a network '
@@ -139,6 +160,7 @@ def _create(ctx, inner):
     network = network_service.get_network(ctx, inner['network_id'])
     project = common.owner(ctx, inner)
     common.authorize(ctx, 'create_port', project)
+    _attribute_policies(ctx, 'create', inner, network)
     port = port_api.create_port(ctx, project, network, inner)
     return _view(ctx, port), port
 
@@ -161,6 +183,7 @@ def update_port(port_id):
     port = _port(ctx, port_id)
     inner = common.resource_body('port', port_api.WRITABLE)
     common.authorize(ctx, 'update_port', port['project_id'])
+    _attribute_policies(ctx, 'update', inner, port['network'])
     return {'port': _view(ctx, port_api.update_port(ctx, port, inner))}
 
 

@@ -316,3 +316,28 @@ class QuotasTest(ProjectNetworkTestCase):
                                          fakes.ADMIN), 400, 'HTTPBadRequest')
         self.assertEqual(204, self.delete(path, fakes.ADMIN).status_code)
         self.assertEqual(500, self.get(path).json['quota']['port'])
+
+
+class SharedNetworkPortsTest(ProjectNetworkTestCase):
+
+    def test_only_the_network_owner_chooses_addresses_and_macs(self):
+        shared = self.network(fakes.ADMIN, name='pub', shared=True)
+        self.subnet(shared['id'], '10.5.0.0/28', fakes.ADMIN)
+        port = self.port(shared['id'], fakes.OTHER)
+        self.assertEqual('project-b', port['project_id'])
+        self.assertNeutronError(self.post_port(
+            shared['id'], fakes.OTHER, fixed_ips=[
+                {'ip_address': '10.5.0.9'}]), 403, 'PolicyNotAuthorized',
+            'create_port:fixed_ips:ip_address')
+        self.assertNeutronError(self.post_port(
+            shared['id'], fakes.OTHER, mac_address='fa:16:3e:00:00:09'),
+            403, 'PolicyNotAuthorized', 'create_port:mac_address')
+        self.assertEqual('10.5.0.9', self.port(shared['id'], fakes.ADMIN,
+                                               fixed_ips=[{
+                                                   'ip_address': '10.5.0.9'
+                                               }])['fixed_ips'][0][
+            'ip_address'])
+        own = self.network()
+        self.subnet(own['id'], '10.6.0.0/28')
+        self.port(own['id'], fixed_ips=[{'ip_address': '10.6.0.9'}],
+                  mac_address='fa:16:3e:00:00:0a')
