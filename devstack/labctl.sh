@@ -9,16 +9,30 @@
 #
 # NAME is a service stack.sh started: api, conductor, scheduler, compute,
 # all (in-process bus), compute-<node>, fwd-rabbit, fwd-api, fwd-keystone,
-# gn-<host>-libvirtd|dhcp|mdproxy|mdfwd.
+# nfwd-<port>, gn-<host>-libvirtd|dhcp|mdproxy|mdfwd.
+#
+# Nodes that are systemd containers (NODE_MODE=nspawn), through their
+# systemd (nsenter into the node, then systemctl/journalctl):
+#
+#   ./devstack/labctl.sh status NODE [SERVICE]  systemctl status in NODE
+#   ./devstack/labctl.sh stop|start|restart NODE SERVICE
+#   ./devstack/labctl.sh log NODE SERVICE [LINES]   its journal
+#   ./devstack/labctl.sh kill NODE SERVICE [SIGNAL] systemctl kill (KILL)
+#   ./devstack/labctl.sh stop|start NODE        halt / boot the container
+#   ./devstack/labctl.sh exec NODE COMMAND...   any command inside NODE
+#
+# SERVICE: compute (unit nova-lite-compute), fwd@<port>, or any unit name.
 set -euo pipefail
 
 # shellcheck source=functions
 source "$(dirname "${BASH_SOURCE[0]}")/functions"
-# shellcheck source=lib/services
-source "$DEVSTACK_DIR/lib/services"
+for lib in services netns nova_lite nodes; do
+    # shellcheck disable=SC1090
+    source "$DEVSTACK_DIR/lib/$lib"
+done
 
 usage() {
-    sed -n '2,11p' "$0" >&2
+    sed -n '2,23p' "$0" >&2
     exit 2
 }
 
@@ -44,6 +58,76 @@ status() {
     fi
 }
 
+# Nodes (systemd containers): their state, then the lab's services.
+nodes_status() {
+    local node state init
+    [ -n "$(nspawn_node_names)" ] || return 0
+    printf '\n%-10s %-8s %-8s %-7s %-7s %s\n' NODE STATE PID BOOT PSS UNITS
+    for node in $(nspawn_node_names); do
+        state=stopped init=''
+        if node_running "$node"; then
+            state=running
+            init=$(node_exec "$node" systemctl is-active nova-lite-compute \
+                "nova-lite-fwd@$RABBIT_PORT" 2>/dev/null | paste -sd/ - || true)
+        fi
+        printf '%-10s %-8s %-8s %-7s %-7s %s\n' "$node" "$state" \
+            "$(node_pid "$node" || true)" \
+            "$(cat "$RUN_DIR/node-$node.boot" 2>/dev/null || echo -)s" \
+            "$([ "$state" = running ] && node_pss_mb "$node" || echo 0)MB" \
+            "${init:+compute/fwd: $init}"
+    done
+}
+
+# True when NAME is a node of NODE_MODE=nspawn (running or halted).
+is_node() {
+    [[ "$1" =~ ^${NODE_NAME_PREFIX}[0-9]+$ ]] && [ -d "$NODES_DIR/$1/upper" ]
+}
+
+# Boot a halted node again (its namespace, units and config as stacked).
+node_start() {
+    local node=$1 i
+    i=${node#"$NODE_NAME_PREFIX"}
+    if node_running "$node"; then
+        say "node $node: already running"
+        return 0
+    fi
+    NODE_ROOTFS=$(node_rootfs_path)
+    [ -d "$NODE_ROOTFS" ] || die "no node root fs $NODE_ROOTFS: run stack.sh"
+    node_netns_ensure "$i"
+    node_boot "$i"
+    node_fingerprint "$i" >"$RUN_DIR/node-$node.fp"
+    say "node $node: booted in $NODE_BOOT_SECONDS s"
+}
+
+# labctl.sh ACTION NODE [ARGS...] for a node.
+node_action() {
+    local action=$1 node=$2
+    shift 2
+    case "$action" in
+        status) node_exec "$node" systemctl status --no-pager \
+            ${1:+"$(node_unit_name "$1")"} || true ;;
+        stop | start | restart)
+            if [ $# -eq 0 ]; then
+                case "$action" in
+                    stop) node_halt "$node" ;;
+                    start) node_start "$node" ;;
+                    restart) node_halt "$node"; node_start "$node" ;;
+                esac
+            else
+                node_exec "$node" systemctl "$action" "$(node_unit_name "$1")"
+                node_exec "$node" systemctl is-active "$(node_unit_name "$1")" || true
+            fi
+            ;;
+        log) [ $# -ge 1 ] || usage
+            node_exec "$node" journalctl --no-pager -o short-precise \
+                -u "$(node_unit_name "$1")" -n "${2:-40}" ;;
+        kill) [ $# -ge 1 ] || usage
+            node_exec "$node" systemctl kill -s "${2:-KILL}" "$(node_unit_name "$1")" ;;
+        exec) [ $# -ge 1 ] || usage; node_exec "$node" "$@" ;;
+        *) usage ;;
+    esac
+}
+
 start_one() {
     local name=$1 cmd
     known "$name"
@@ -56,8 +140,12 @@ main() {
     [ $# -ge 1 ] || usage
     local action=$1 name
     shift
+    if [ $# -ge 1 ] && is_node "$1"; then
+        node_action "$action" "$@"
+        return
+    fi
     case "$action" in
-        status) status ;;
+        status) status; nodes_status ;;
         stop) [ $# -ge 1 ] || usage; for name; do known "$name"; svc_stop "$name"; done ;;
         start) [ $# -ge 1 ] || usage; for name; do start_one "$name"; done ;;
         restart)

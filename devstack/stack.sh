@@ -4,6 +4,9 @@
 #
 #   ./devstack/stack.sh              # settings: devstack/stackrc + local.conf
 #   NODES=3 ./devstack/stack.sh      # plus 3 compute nodes in namespaces
+#   NODE_MODE=nspawn NODES=3 ./devstack/stack.sh
+#                                    # ... as booted systemd containers
+#                                    # (doc/lab-nodes.md)
 #
 # Steps (each one timed): system packages, virtualenv, database, message
 # bus, hypervisor, configuration, Keystone, schema, flavors/network,
@@ -18,7 +21,7 @@ set -euo pipefail
 
 # shellcheck source=functions
 source "$(dirname "${BASH_SOURCE[0]}")/functions"
-for lib in services python database rabbitmq keystone libvirt nova_lite guestnet netns prometheus demo; do
+for lib in services python database rabbitmq keystone libvirt nova_lite guestnet netns nodes prometheus demo; do
     # shellcheck disable=SC1090
     source "$DEVSTACK_DIR/lib/$lib"
 done
@@ -71,7 +74,7 @@ print_summary() {
     step_summary
     cat <<EOF
 
-nova_lite lab is up ($DB_TYPE database, $([ "$BUS" = rabbit ] && echo RabbitMQ || echo "in-process bus"), $VIRT driver, $NODES namespaced node(s)).
+nova_lite lab is up ($DB_TYPE database, $([ "$BUS" = rabbit ] && echo RabbitMQ || echo "in-process bus"), $VIRT driver, $NODES node(s): $(nodes_kind)).
   Compute API  $API_URL/v2.1      Keystone  $AUTH_URL
   Credentials  source devstack/openrc demo demo   (or: admin admin)
   Logs         $LOG_DIR/<service>.log     Services  ./devstack/labctl.sh status
@@ -96,8 +99,11 @@ main() {
     step "Images" nova_images
     step "Guest network and metadata service" guestnet_setup
     step "nova_lite services" nova_start_services
-    step "Compute nodes in network namespaces (NODES=$NODES)" nodes_setup
+    step "Compute nodes ($(nodes_kind), NODES=$NODES)" nodes_setup
     step "Services up" nova_wait_services
+    if [ "$NODE_MODE" = nspawn ] && [ "$NODES" -gt 0 ]; then
+        step "Nodes: boot time and memory" nspawn_nodes_report
+    fi
     step "Prometheus (PROMETHEUS=$PROMETHEUS)" prometheus_setup
     if is_true "$DEMO_BOOT"; then
         step "Demo server ($DEMO_SERVER)" demo_boot

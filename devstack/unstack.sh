@@ -3,7 +3,9 @@
 #
 #   ./devstack/unstack.sh
 #
-# Stops every service stack.sh recorded in STATE_DIR/run (systemd unit or
+# Halts the lab's node containers (NODE_MODE=nspawn) and deletes their
+# namespaces and cgroups first, while the forwarders still run. Then stops
+# every service stack.sh recorded in STATE_DIR/run (systemd unit or
 # supervised process group, SIGKILL after a timeout), Keystone (its
 # gunicorn pid file), the forwarders; deletes the namespaces, veths and
 # bridge of the multi-node lab and the guest networks' namespaces; powers
@@ -14,7 +16,7 @@ set -euo pipefail
 
 # shellcheck source=functions
 source "$(dirname "${BASH_SOURCE[0]}")/functions"
-for lib in services keystone libvirt nova_lite guestnet netns; do
+for lib in services keystone libvirt nova_lite guestnet netns nodes; do
     # shellcheck disable=SC1090
     source "$DEVSTACK_DIR/lib/$lib"
 done
@@ -36,6 +38,17 @@ stop_services() {
     fi
     [ "${#services[@]}" -eq 0 ] || svc_stop_many "${services[@]}"
     [ "${#forwarders[@]}" -eq 0 ] || svc_stop_many "${forwarders[@]}"
+}
+
+# The containers' computes stop through the forwarders: before them.
+stop_containers() {
+    if ! is_root; then
+        say "not root: no containers to halt"
+    elif [ "${LAB_NODE_MODE:-}" = nspawn ] || nspawn_nodes_running; then
+        nspawn_nodes_teardown
+    else
+        say "no node containers (NODE_MODE=${LAB_NODE_MODE:-netns})"
+    fi
 }
 
 stop_nodes() {
@@ -60,6 +73,9 @@ check_nothing_left() {
     if is_root && [ -n "$(lab_namespaces)" ]; then
         left+=("namespaces: $(lab_namespaces | tr '\n' ' ')")
     fi
+    if is_root && [ -n "$(nspawn_nodes_left)" ]; then
+        left+=("nodes: $(nspawn_nodes_left | tr '\n' ' ')")
+    fi
     if is_root && [ -n "$(guestnet_namespaces)" ]; then
         left+=("guest network namespaces: $(guestnet_namespaces | tr '\n' ' ')")
     fi
@@ -67,7 +83,7 @@ check_nothing_left() {
         warn "still running: ${left[*]}"
         return 1
     fi
-    say "no lab service, Keystone or namespace left"
+    say "no lab service, Keystone, container or namespace left"
 }
 
 main() {
@@ -79,6 +95,7 @@ main() {
     # Guests first: their libvirtd (a service of the guest network) must
     # still answer.
     step "Lab guests" guests_poweroff
+    step "Node containers" stop_containers
     step "Services (nova_lite, nodes, forwarders)" stop_services
     step "Namespaces and bridge" stop_nodes
     step "Guest networks" guestnet_teardown

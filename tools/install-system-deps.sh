@@ -9,10 +9,19 @@
 # openssh-client to log in to guests, and novnc (noVNC's files, which
 # nova-lite-novncproxy serves: doc/consoles.md). Skips apt when
 # everything is already installed.
+#
+#   tools/install-system-deps.sh [--browser]
+#
+# --browser adds headless Chromium and tesseract-ocr, which the console
+# lab checks use to load a noVNC page and read the guest's screen
+# (devstack/tools/lifecycle-cli-check.sh, doc/consoles.md).
 set -eu
 pkgs="libvirt-dev pkg-config libvirt-daemon-system qemu-system-x86 qemu-utils
 busybox-static cpio e2fsprogs socat genisoimage dnsmasq-base dnsmasq-utils
 nftables openssh-client novnc"
+if [ "${1:-}" = --browser ]; then
+  pkgs="$pkgs chromium tesseract-ocr"
+fi
 missing=""
 for p in $pkgs; do
   dpkg -s "$p" >/dev/null 2>&1 || missing="$missing $p"

@@ -14,7 +14,9 @@
 #   * each got its lease from its own node's dnsmasq (the lease files);
 #   * each sees the gateway at GUEST_GATEWAY_MAC;
 #   * the first reaches the second across the link (ping from inside the
-#     guest), and the second the first.
+#     guest), and the second the first (both are in admin's default
+#     security group, which lets its members in; SSH from the namespaces
+#     gets an ingress tcp/22 rule in it).
 # Deletes both servers at the end. Exits non-zero on the first failed
 # check. Needs root (ip netns) and a lab with guest networks.
 set -euo pipefail
@@ -129,6 +131,11 @@ main() {
     source "$DEVSTACK_DIR/openrc" admin admin >/dev/null
     openstack keypair delete "$KEY_NAME" >/dev/null 2>&1 || true
     openstack keypair create --public-key "$KEY_FILE.pub" "$KEY_NAME" >/dev/null
+    # Security groups are enforced (doc/network-api.md): admin's default
+    # group lets its members in (the pings across the link), SSH from
+    # the namespaces needs a rule.
+    openstack security group rule create --ingress --protocol tcp \
+        --dst-port 22 default >/dev/null 2>&1 || true
     boot "$a" "$LAB_HOST"
     boot "$b" "$NODE"
     wait_active "$a"

@@ -29,13 +29,16 @@ class BuildFlow:
     the conductor (``conductor_rpcapi``): one call to claim the build
     (and get the NIC), one to finish or fail it."""
 
-    def __init__(self, host, driver, conductor_rpcapi, dhcp_hosts=None):
+    def __init__(self, host, driver, conductor_rpcapi, dhcp_hosts=None,
+                 security_groups=None):
         self.host = host
         self.driver = driver
         self.conductor = conductor_rpcapi
         self.image_api = glance.API()
         # network.dhcp.HostsFile of this host's guest network, or None
         self.dhcp = dhcp_hosts
+        # compute.port_firewall.SecurityGroupAgent, or None
+        self.security_groups = security_groups
 
     def run(self, context, instance, request_spec, alternates):
         """Build ``instance``; never raises."""
@@ -53,6 +56,10 @@ class BuildFlow:
                 # Before the guest boots: its first DHCP request must be
                 # answered.
                 self.dhcp.add(network_info, instance.hostname)
+            if self.security_groups is not None:
+                # Before the guest's taps exist: it never runs open.
+                self.security_groups.build(instance.uuid,
+                                           started.get('port_security'))
             image_meta = self._image_meta(context, instance, request_spec)
             with metrics.SPAWN_SECONDS.time():
                 self.driver.spawn(context, instance, image_meta, network_info,
@@ -106,6 +113,8 @@ class BuildFlow:
             except Exception:  # noqa: BLE001 - cleanup is best effort
                 LOG.exception('DHCP entries of %s not removed',
                               instance.uuid)
+        if self.security_groups is not None and network_info:
+            self.security_groups.remove(instance.uuid)
 
     def _finish(self, context, instance, start, network_info=None):
         outcome = self.conductor.build_finish(

@@ -26,6 +26,7 @@ from nova_lite.compute.lifecycle import resize as resize_steps
 from nova_lite.compute.lifecycle import power_ops
 from nova_lite.compute.lifecycle import shelve as lifecycle_shelve
 from nova_lite.compute.lifecycle import vm_snapshot as lifecycle_vm_snapshot
+from nova_lite.compute import port_firewall
 from nova_lite.compute import power
 from nova_lite.compute import recovery
 from nova_lite.compute import resource_tracker
@@ -62,9 +63,10 @@ class ComputeManager(resize_steps.ResizeManager, power_ops.PowerOpsMixin,
     ``compute.lifecycle``; resizes: 1.6, ``compute.lifecycle.resize``;
     shelve: 1.7, ``compute.lifecycle.shelve``; rescue: 1.8,
     ``compute.lifecycle.rescue``; consoles: 1.9; CloudStack VM snapshots:
-    1.10, ``compute.lifecycle.vm_snapshot``)."""
+    1.10, ``compute.lifecycle.vm_snapshot``; security groups: 1.11,
+    ``compute.port_firewall``)."""
 
-    target = messaging.Target(version='1.10')
+    target = messaging.Target(version='1.11')
 
     def __init__(self, host, driver=None):
         super().__init__(host)
@@ -81,8 +83,12 @@ class ComputeManager(resize_steps.ResizeManager, power_ops.PowerOpsMixin,
         # the project networks' bridges and dnsmasqs ([network]
         # guest_netns; nova_lite.network.linux_net).
         self.dhcp = linux_net.from_config(dhcp.from_config())
+        # The security groups of this host's ports (doc/network-api.md).
+        self.security_groups = port_firewall.SecurityGroupAgent(
+            host, self.driver, self.conductor)
         self.build_flow = build.BuildFlow(host, self.driver, self.conductor,
-                                          dhcp_hosts=self.dhcp)
+                                          dhcp_hosts=self.dhcp,
+                                          security_groups=self.security_groups)
         self.power = power.PowerSync(host, self.driver, self.conductor)
         metrics.register_compute(self)
 
@@ -96,6 +102,7 @@ class ComputeManager(resize_steps.ResizeManager, power_ops.PowerOpsMixin,
             ctxt, self.host, self.driver, self.conductor)
         self._recover(ctxt)
         self._sync_dhcp(ctxt)
+        self.security_groups.sync_all(ctxt)
 
     def _sync_dhcp(self, ctxt):
         """Rewrite the DHCP hosts file from the live instances of this
@@ -145,6 +152,10 @@ class ComputeManager(resize_steps.ResizeManager, power_ops.PowerOpsMixin,
                 CONF.shelved_offload_time > 0:
             tasks.append((self.offload_shelved_instances,
                           CONF.compute.shelved_poll_interval))
+        if self.security_groups.enabled and \
+                CONF.compute.security_group_sync_interval > 0:
+            tasks.append((self.sync_security_groups,
+                          CONF.compute.security_group_sync_interval))
         if CONF.instance_usage_audit:
             tasks.append((self.instance_usage_audit,
                           CONF.instance_usage_audit_interval))
@@ -155,6 +166,24 @@ class ComputeManager(resize_steps.ResizeManager, power_ops.PowerOpsMixin,
         period, once a period (``compute.usage_audit``)."""
         usage_audit.run_usage_audit(nl_context.get_admin_context(),
                                     self.host, self.conductor)
+
+    def sync_security_groups(self):
+        """Periodic: reapply the security groups of every port of this
+        host (``port_firewall.SecurityGroupAgent.sync_all``)."""
+        self.security_groups.sync_all(nl_context.get_admin_context())
+
+    def refresh_security_groups(self, context, instance_uuids):
+        """Cast target (1.11): re-read and apply the security groups of
+        the ports of ``instance_uuids``."""
+        self.security_groups.refresh(context, instance_uuids)
+
+    def security_group_members_changed(self, context, group_ids,
+                                       instance_uuid, addresses):
+        """Cast target (1.11): the ports of ``instance_uuid`` (a member
+        of the groups ``group_ids``, uuids) are now at ``addresses``
+        ([]: gone); rules naming those groups as remote group follow."""
+        self.security_groups.members_changed(group_ids, instance_uuid,
+                                             addresses)
 
     def update_available_resource(self):
         resource_tracker.update_available_resource(
@@ -213,6 +242,7 @@ class ComputeManager(resize_steps.ResizeManager, power_ops.PowerOpsMixin,
             except exception.InstanceNotFound:
                 self.conductor.instance_release_resources(context,
                                                           instance_uuid)
+                self.security_groups.remove(instance_uuid)
                 return
             instance, network_info = found['instance'], found['network_info']
             notifications.instance_action(
@@ -223,6 +253,7 @@ class ComputeManager(resize_steps.ResizeManager, power_ops.PowerOpsMixin,
             self.conductor.instance_terminated(
                 context, instance_uuid, self.host,
                 self._event('compute_terminate_instance', start))
+            self.security_groups.remove(instance_uuid)
             notifications.instance_action(
                 context, instance, 'instance.delete.end', self.host,
                 state=states.DELETED, task_state=None, power_state=None,

@@ -19,6 +19,8 @@ History:
           doc/consoles.md)
     1.10 - vm_snapshot_create, vm_snapshot_revert, vm_snapshot_delete
            (CloudStack VM snapshots, ``compute.lifecycle.vm_snapshot``)
+    1.11 - refresh_security_groups, security_group_members_changed
+           (security group enforcement, doc/network-api.md)
 """
 import oslo_messaging as messaging
 
@@ -30,7 +32,7 @@ TOPIC = 'compute'
 
 
 class ComputeAPI(rpcapi_resize.ResizeAPI, rpcapi_shelve.ShelveAPI):
-    VERSION = '1.10'
+    VERSION = '1.11'
 
     def __init__(self):
         self.client = rpc.get_client(messaging.Target(topic=TOPIC,
@@ -202,3 +204,23 @@ class ComputeAPI(rpcapi_resize.ResizeAPI, rpcapi_shelve.ShelveAPI):
         """Call (1.9): as ``get_vnc_console``, of serial port 0."""
         return self._prepare(host, '1.9').call(
             context, 'get_serial_console', instance_uuid=instance_uuid)
+
+    def refresh_security_groups(self, context, host, instance_uuids):
+        """Cast (1.11): the security groups of the ports of
+        ``instance_uuids`` on ``host`` changed (rules, members or the
+        instance's groups); the compute asks the conductor for their
+        current port specs and applies them."""
+        self._prepare(host, '1.11').cast(
+            context, 'refresh_security_groups',
+            instance_uuids=list(instance_uuids))
+
+    def security_group_members_changed(self, context, host, group_ids,
+                                       instance_uuid, addresses):
+        """Cast (1.11): the ports of ``instance_uuid``, a member of the
+        groups ``group_ids`` (uuids), are now at ``addresses`` ([] when
+        freed); ``host`` updates the rules naming those groups as remote
+        group from what it holds."""
+        self._prepare(host, '1.11').cast(
+            context, 'security_group_members_changed',
+            group_ids=list(group_ids), instance_uuid=instance_uuid,
+            addresses=list(addresses))

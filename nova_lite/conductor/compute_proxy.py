@@ -29,6 +29,7 @@ from nova_lite import exception
 from nova_lite.metadata import lookup as metadata_lookup
 from nova_lite import metrics
 from nova_lite.network import api as network_api
+from nova_lite.network import port_security as port_security_mod
 from nova_lite.objects import instance as instance_obj
 
 LOG = logging.getLogger(__name__)
@@ -175,7 +176,7 @@ def instance_terminated(context, instance_uuid, host, event):
 # ----------------------------------------------------------------- builds
 
 def build_start(context, instance_uuid, host, allocate_network=True,
-                guest_data=False):
+                guest_data=False, port_security=False):
     """Claim a build for ``host``: task_state None → spawning while
     building there; then allocate its NIC (none for a server created
     with ``"networks": "none"``, microversion 2.37).
@@ -191,6 +192,11 @@ def build_start(context, instance_uuid, host, allocate_network=True,
     of the same instance on the same host out meanwhile) finds the build
     already spawning on ``host`` and answers as the first time (the NIC
     allocation is idempotent).
+
+    With ``port_security`` (RPC 1.8) the answer is always that dict,
+    with ``port_security``: the port specs of the instance's ports
+    (``network.port_security.port_specs``) and ``guest_data`` None
+    unless asked for.
 
     :returns: [VIF] (empty without ``allocate_network`` or for a server
         without network), or None when the instance is gone or no longer
@@ -216,13 +222,29 @@ def build_start(context, instance_uuid, host, allocate_network=True,
             instance = instance_obj.Instance(uuid=instance_uuid)
             network_info = network_api.allocate_for_instance(
                 context, instance, requests_row=request)
-    if not guest_data:
+    if not guest_data and not port_security:
         return network_info
-    try:
-        guest = metadata_lookup.guest_data(context, instance_uuid)
-    except exception.InstanceNotFound:
-        return None
-    return {'network_info': network_info, 'guest_data': guest}
+    started = {'network_info': network_info, 'guest_data': None}
+    if guest_data:
+        try:
+            started['guest_data'] = metadata_lookup.guest_data(
+                context, instance_uuid)
+        except exception.InstanceNotFound:
+            return None
+    if port_security:
+        started['port_security'] = port_security_mod.port_specs(
+            context.elevated(), ports=[
+                {'port_id': vif.port_id, 'instance_uuid': instance_uuid,
+                 'mac': vif.mac, 'address': vif.address}
+                for vif in network_info if vif.port_id])
+    return started
+
+
+def port_security_get(context, host, instance_uuids=None):
+    """The port specs of the live instances of ``host`` (only of
+    ``instance_uuids`` when given): ``port_security.port_specs``."""
+    return port_security_mod.port_specs(context.elevated(), host=host,
+                                        instance_uuids=instance_uuids)
 
 
 def build_finish(context, instance_uuid, host, event):

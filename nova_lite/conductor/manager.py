@@ -20,9 +20,10 @@ CONF = cfg.CONF
 class ConductorManager(resize.ResizeEndpoint, shelve.ShelveEndpoint,
                        service.Manager):
     """RPC endpoint of the ``conductor`` topic (resizes: 1.6,
-    ``conductor.resize``; shelve: 1.7, ``conductor.shelve``)."""
+    ``conductor.resize``; shelve: 1.7, ``conductor.shelve``; security
+    groups: 1.8)."""
 
-    target = messaging.Target(version='1.7')
+    target = messaging.Target(version='1.8')
 
     def __init__(self, host):
         super().__init__(host)
@@ -80,10 +81,16 @@ class ConductorManager(resize.ResizeEndpoint, shelve.ShelveEndpoint,
                                           event)
 
     def build_start(self, context, instance_uuid, host,
-                    allocate_network=True, guest_data=False):
+                    allocate_network=True, guest_data=False,
+                    port_security=False):
         return compute_proxy.build_start(context, instance_uuid, host,
                                          allocate_network,
-                                         guest_data=guest_data)
+                                         guest_data=guest_data,
+                                         port_security=port_security)
+
+    def port_security_get(self, context, host, instance_uuids=None):
+        return compute_proxy.port_security_get(context, host,
+                                               instance_uuids)
 
     def build_finish(self, context, instance_uuid, host, event):
         return compute_proxy.build_finish(context, instance_uuid, host,

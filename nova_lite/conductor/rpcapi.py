@@ -28,6 +28,9 @@ History:
     1.7 - Shelve (``rpcapi_shelve``): unshelve_instance (cast from the
           API), instances_to_offload, instance_shelved,
           instance_offloaded (calls from the computes)
+    1.8 - Security groups (doc/network-api.md, "Enforcement"):
+          port_security_get (call), and build_start(port_security=True)
+          answering a dict with the build's port specs
 """
 from oslo_log import log as logging
 import oslo_messaging as messaging
@@ -106,7 +109,7 @@ class ConductorAPI(rpcapi_resize.ResizeAPI, rpcapi_shelve.ShelveAPI):
     """Client of the conductor; see the module doc for each method's
     server side, arguments and result."""
 
-    VERSION = '1.7'
+    VERSION = '1.8'
 
     def __init__(self):
         self.client = rpc.get_client(messaging.Target(topic=TOPIC,
@@ -239,7 +242,19 @@ class ConductorAPI(rpcapi_resize.ResizeAPI, rpcapi_shelve.ShelveAPI):
         for (a build with a config drive: reading it costs the conductor
         SQL every other build is spared) or from a conductor older than
         1.3 (the build then has no config drive). None when the build is
-        not ours. The guest data holds secrets: never log it."""
+        not ours. The guest data holds secrets: never log it.
+
+        From a 1.8 conductor the dict also has ``port_security``: the
+        port specs of the instance's ports (``network.port_security``);
+        absent from an older one."""
+        if self.client.can_send_version('1.8'):
+            client = self.client.prepare(version='1.8',
+                                         timeout=RETRY_ATTEMPT_TIMEOUT)
+            return _retrying(6)(client.call, context, 'build_start',
+                                instance_uuid=instance_uuid, host=host,
+                                allocate_network=allocate_network,
+                                guest_data=bool(guest_data),
+                                port_security=True)
         if not guest_data or not self.client.can_send_version('1.3'):
             network_info = self._call_until_answered(
                 context, 'build_start', instance_uuid=instance_uuid,
@@ -253,6 +268,15 @@ class ConductorAPI(rpcapi_resize.ResizeAPI, rpcapi_shelve.ShelveAPI):
                             instance_uuid=instance_uuid, host=host,
                             allocate_network=allocate_network,
                             guest_data=True)
+
+    def port_security_get(self, context, host, instance_uuids=None):
+        """Call (1.8, repeated on timeout): the port specs
+        (``network.port_security.port_specs``) of the live instances of
+        ``host``, of ``instance_uuids`` only when given."""
+        client = self.client.prepare(version='1.8',
+                                     timeout=RETRY_ATTEMPT_TIMEOUT)
+        return _retrying(6)(client.call, context, 'port_security_get',
+                            host=host, instance_uuids=instance_uuids)
 
     def build_finish(self, context, instance_uuid, host, event):
         """Call (repeated on timeout): 'active', 'deleting' or 'lost'."""

@@ -20,7 +20,8 @@ Each pass (at conductor start-up and every ``[conductor] sweep_interval``):
   only releases what is left).
 
 Resizes: see ``conductor.resize_sweep`` (auto-confirm, stuck resizes);
-shelve: ``conductor.shelve_sweep``.
+shelve: ``conductor.shelve_sweep``; snapshots whose compute is down:
+``conductor.snapshot_sweep``.
 
 doc/admin/recovery.md lists every (vm_state, task_state) and its owner.
 """
@@ -36,6 +37,7 @@ from nova_lite.compute import utils as compute_utils
 from nova_lite.conductor import instance_state
 from nova_lite.conductor import resize_sweep
 from nova_lite.conductor import shelve_sweep
+from nova_lite.conductor import snapshot_sweep
 from nova_lite import context as nl_context
 from nova_lite.db import claims as claim_db
 from nova_lite.db import instances as instance_db
@@ -86,6 +88,7 @@ class Sweeper:
                         + self._redrive_actions(ctxt))
             redriven += resize_sweep.sweep(ctxt, self.compute)
             redriven += shelve_sweep.sweep(ctxt, self.compute)
+            redriven += snapshot_sweep.sweep(ctxt)
         if failed or redriven:
             LOG.warning('Sweeper: %d stuck builds set to ERROR, %d '
                         'builds or actions re-driven', failed, redriven)

@@ -18,6 +18,12 @@ libvirt_opts = [
                help='Seconds a soft reboot waits for the guest to shut '
                     'down after an ACPI power button press before it '
                     'falls back to a hard reboot (power cycle).'),
+    cfg.StrOpt('rng_dev_path', default='/dev/urandom',
+               help='Host device that feeds the guests\' virtio RNG '
+                    '(every guest gets one unless its flavor says '
+                    'hw_rng:allowed=False). Without it a guest\'s kernel '
+                    'waits seconds for entropy at boot under TCG (e.g. '
+                    'for SSH host keys).'),
     cfg.IntOpt('event_queue_size', default=1000, min=1,
                help='Maximum number of guest lifecycle events waiting to '
                     'be handed to the compute service; further events are '

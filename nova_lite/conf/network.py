@@ -43,6 +43,13 @@ network_opts = [
     cfg.IntOpt('quota_port', default=500, min=-1,
                help='Ports a project may have, its servers\' NICs '
                     'included (default quota); -1 for unlimited.'),
+    cfg.BoolOpt('enforce_security_groups', default=True,
+                help='Enforce the security groups of this compute\'s '
+                     'ports with nftables tables named nova_lite_sg in '
+                     'guest_netns (the libvirt driver; the fake driver '
+                     'records the rules in memory). Nothing is enforced '
+                     'without guest_netns: no rules are written in the '
+                     'machine\'s own namespace. See doc/network-api.md.'),
 ]
 
 

@@ -352,3 +352,41 @@ def fixed_ips_get_by_instance(context, instance_uuid):
     """[(network dict, fixed_ip dict)] of an instance (see
     ``nova_lite.db.ports.fixed_ips_get_by_instance``)."""
     return port_db.fixed_ips_get_by_instance(context, instance_uuid)
+
+
+#: Instance columns a port shows (device, owner, binding, status).
+_PORT_INSTANCE_COLUMNS = ('project_id', 'host', 'vm_state',
+                          'availability_zone', 'created_at', 'updated_at')
+
+
+def ports_get(context, project_id=None, port_ids=None, host=None,
+              instance_uuids=None):
+    """The addresses of live instances' ports, one dict per address
+    (what security group enforcement needs, ``network.port_security``):
+    ``port_id``, ``address``, ``mac``, ``instance_uuid``,
+    ``allocated_at``, ``network`` (the network dict) and the instance's
+    ``_PORT_INSTANCE_COLUMNS`` under ``instance``; by fixed_ips id.
+    ``project_id``/``port_ids``/``host``/``instance_uuids`` restrict
+    them. The Networking API's ports: ``nova_lite.db.ports``."""
+    fip, net, inst = models.FixedIP, models.Network, models.Instance
+    query = (sa.select(fip, net, *(getattr(inst, c)
+                                   for c in _PORT_INSTANCE_COLUMNS))
+             .join(net, net.id == fip.network_id)
+             .join(inst, inst.uuid == fip.instance_uuid)
+             .where(inst.deleted == 0, fip.port_id.isnot(None))
+             .order_by(fip.id))
+    if project_id is not None:
+        query = query.where(inst.project_id == project_id)
+    if port_ids is not None:
+        query = query.where(fip.port_id.in_(list(port_ids)))
+    if host is not None:
+        query = query.where(inst.host == host)
+    if instance_uuids is not None:
+        query = query.where(fip.instance_uuid.in_(list(instance_uuids)))
+    with reader(context) as session:
+        return [{'port_id': f.port_id, 'address': f.address, 'mac': f.mac,
+                 'instance_uuid': f.instance_uuid,
+                 'allocated_at': f.allocated_at, 'network': to_dict(n),
+                 'instance': dict(zip(_PORT_INSTANCE_COLUMNS, rest,
+                                      strict=True))}
+                for f, n, *rest in session.execute(query)]

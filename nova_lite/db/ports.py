@@ -7,7 +7,8 @@ unique (``network_id``, ``address``) makes a concurrent taker of the
 same address fail in the database, never hand one address out twice:
 its transaction is rolled back and the port create tried again with the
 free addresses read anew (a requested address taken meanwhile is a 409
-instead).
+instead). The first try picks a pool address at random without reading
+(one statement less on the boot path; a collision costs a retry).
 
 A port dict (``ports_get``) has the ``ports`` columns, ``network``
 (the network dict), ``fixed_ips`` ([{"subnet_id": subnet uuid,
@@ -86,16 +87,37 @@ def _insert_address(session, subnet, address, port, requested):
         raise _AddressTaken(requested) from None
 
 
-def _allocate(session, port, request, network_uuid):
+def _random_pool_address(subnet):
+    """An address of the subnet's pools picked at random (uniformly), or
+    None for a subnet without pools."""
+    ranges = [(ipaddress.ip_address(p['start']), ipaddress.ip_address(
+        p['end'])) for p in subnet['allocation_pools']]
+    total = sum(int(end) - int(start) + 1 for start, end in ranges)
+    if total <= 0:
+        return None
+    index = random.randrange(total)
+    for start, end in ranges:
+        size = int(end) - int(start) + 1
+        if index < size:
+            return str(start + index)
+        index -= size
+    return None
+
+
+def _allocate(session, port, request, network_uuid, blind=False):
     """Give ``port`` the address of ``request`` ({"subnet": subnet dict,
-    "ip_address": str or None}): that address, or one picked at random
-    among the first free ones of the subnet's pools.
+    "ip_address": str or None}): that address, or one picked at random:
+    with ``blind`` among all the pools' addresses without reading which
+    are taken (a first try: most subnets are far from full, and a taken
+    one fails its INSERT), else among the first free ones.
 
     :returns: the address
     :raises: IpAddressGenerationFailure (409), _AddressTaken
     """
     subnet = request['subnet']
     address = request.get('ip_address')
+    if not address and blind:
+        address = _random_pool_address(subnet)
     if not address:
         candidates = _free_addresses(session, subnet)
         if not candidates:
@@ -107,7 +129,8 @@ def _allocate(session, port, request, network_uuid):
 
 
 #: Attempts of a port create whose picked address or random MAC was
-#: taken concurrently (each attempt reads the free addresses anew).
+#: taken (the first picks blindly, the others read the free addresses
+#: anew).
 _ATTEMPTS = 8
 
 
@@ -124,11 +147,11 @@ def port_create(context, values, requests, network_uuid,
         IpAddressGenerationFailure
     """
     given_mac = values.get('mac_address')
-    for _attempt in range(_ATTEMPTS):
+    for attempt in range(_ATTEMPTS):
         try:
             return _port_create(context, dict(
                 values, mac_address=given_mac or random_mac()), requests,
-                network_uuid, check_network)
+                network_uuid, check_network, blind=attempt == 0)
         except _AddressTaken as exc:
             if exc.requested:
                 raise errors.IpAddressAlreadyAllocated(
@@ -143,7 +166,8 @@ def port_create(context, values, requests, network_uuid,
 
 
 @retry_on_deadlock
-def _port_create(context, values, requests, network_uuid, check_network):
+def _port_create(context, values, requests, network_uuid, check_network,
+                 blind=False):
     net = models.Network
     with writer(context) as session:
         if check_network and not session.execute(sa.select(net.id).where(
@@ -153,7 +177,8 @@ def _port_create(context, values, requests, network_uuid, check_network):
                            or str(uuidlib.uuid4()), **values)
         session.add(port)
         session.flush()
-        addresses = [(r['subnet'], _allocate(session, port, r, network_uuid))
+        addresses = [(r['subnet'], _allocate(session, port, r, network_uuid,
+                                             blind))
                      for r in requests]
         return {'port_id': port.uuid, 'mac': port.mac_address,
                 'addresses': addresses}

@@ -246,6 +246,82 @@ def groups_of_instances(context, instance_uuids):
     return found
 
 
+def groups_referencing(context, group_ids):
+    """Ids of the groups with a rule whose remote group is one of
+    ``group_ids``."""
+    if not group_ids:
+        return set()
+    with reader(context) as session:
+        return set(session.scalars(
+            sa.select(RULE.security_group_id).distinct().where(
+                RULE.remote_group_id.in_(list(group_ids)))))
+
+
+def instances_of_groups(context, group_ids):
+    """``{group id: [uuid of a live instance in it]}`` (groups without
+    any are absent)."""
+    inst = models.Instance
+    found = {}
+    if not group_ids:
+        return found
+    with reader(context) as session:
+        for group_id, uuid in session.execute(
+                sa.select(MEMBER.security_group_id, MEMBER.instance_uuid)
+                .join(inst, inst.uuid == MEMBER.instance_uuid)
+                .where(MEMBER.security_group_id.in_(list(group_ids)),
+                       inst.deleted == 0)):
+            found.setdefault(group_id, []).append(uuid)
+    return found
+
+
+def port_rules(context, instance_uuids):
+    """Every rule of the groups of ``instance_uuids`` with the ports of
+    its remote group's live members, in one statement: a list of
+    ``(instance uuid, rule dict (with remote_group_uuid), member uuid,
+    member address)``, one row per rule and member port (member and
+    address None for a rule without remote group or members)."""
+    if not instance_uuids:
+        return []
+    remote, other = orm.aliased(SG), orm.aliased(MEMBER)
+    inst, fip = models.Instance, models.FixedIP
+    query = (sa.select(MEMBER.instance_uuid, RULE, remote.uuid,
+                       inst.uuid, fip.address)
+             .join(RULE, RULE.security_group_id == MEMBER.security_group_id)
+             .outerjoin(remote, remote.id == RULE.remote_group_id)
+             .outerjoin(other, other.security_group_id == RULE.remote_group_id)
+             .outerjoin(inst, sa.and_(inst.uuid == other.instance_uuid,
+                                      inst.deleted == 0))
+             .outerjoin(fip, sa.and_(fip.instance_uuid == inst.uuid,
+                                     fip.port_id.isnot(None)))
+             .where(MEMBER.instance_uuid.in_(list(instance_uuids)))
+             .order_by(MEMBER.instance_uuid, RULE.id))
+    with reader(context) as session:
+        return [(uuid, dict(to_dict(rule), remote_group_uuid=remote_uuid),
+                 member, address if member else None)
+                for uuid, rule, remote_uuid, member, address
+                in session.execute(query)]
+
+
+def remote_referrers(context, instance_uuid):
+    """Who must hear that ``instance_uuid``'s ports came or went, in one
+    statement: ``[(group uuid, host, member uuid)]`` for each group of
+    the instance named as remote group by a rule of a group whose other
+    live member (with a host) is ``member uuid`` on ``host``."""
+    mine, other = orm.aliased(MEMBER), orm.aliased(MEMBER)
+    inst = models.Instance
+    query = (sa.select(SG.uuid, inst.host, inst.uuid).distinct()
+             .select_from(mine)
+             .join(SG, SG.id == mine.security_group_id)
+             .join(RULE, RULE.remote_group_id == mine.security_group_id)
+             .join(other, other.security_group_id == RULE.security_group_id)
+             .join(inst, inst.uuid == other.instance_uuid)
+             .where(mine.instance_uuid == instance_uuid,
+                    other.instance_uuid != instance_uuid,
+                    inst.deleted == 0, inst.host.isnot(None)))
+    with reader(context) as session:
+        return [tuple(row) for row in session.execute(query)]
+
+
 def instances_of_group(context, group_id):
     """Uuids of the live (not deleted) instances in a group."""
     inst = models.Instance

@@ -13,6 +13,7 @@ from nova_lite.db import network as network_db
 from nova_lite.db import ports as port_db
 from nova_lite import exception
 from nova_lite.network import errors
+from nova_lite.network import port_security
 from nova_lite.network import validate
 from nova_lite.objects import instance as instance_obj
 
@@ -175,7 +176,16 @@ def allocate_for_instance(context, instance, requests_row=None):
     owner = 'compute:%s' % (row.availability_zone
                             or CONF.compute.default_availability_zone)
     if not row.requested_networks:
-        return [_flat_nic(context, instance.uuid, row.project_id, owner)]
+        vifs = [_flat_nic(context, instance.uuid, row.project_id, owner)]
+    else:
+        vifs = _requested_nics(context, instance, row, owner)
+    port_security.members_changed(context, instance.uuid,
+                                  [vif.address for vif in vifs])
+    return vifs
+
+
+def _requested_nics(context, instance, row, owner):
+    """[VIF] of the NICs of ``requested_networks``, in their order."""
     for request in row.requested_networks:
         if request.get('port_id'):
             port_db.port_bind(context, request['port_id'], instance.uuid,
@@ -213,8 +223,15 @@ def _flat_nic(context, instance_uuid, project_id, owner):
 
 def deallocate_for_instance(context, instance_uuid):
     """Release the instance's NICs: ports made for it are deleted,
-    ports its user made are unbound. Idempotent."""
-    return network_db.fixed_ip_deallocate(context, instance_uuid)
+    ports its user made are unbound (idempotent; returns the count);
+    when it had any, the computes of ports whose rules name one of its
+    groups as remote group are told it left."""
+    referrers = port_security.referrers(context, instance_uuid)
+    count = network_db.fixed_ip_deallocate(context, instance_uuid)
+    if count:
+        port_security.members_changed(context, instance_uuid, [],
+                                      referrers)
+    return count
 
 
 def get_instance_nw_info(context, instance_uuid):
@@ -252,7 +269,7 @@ def bridge_name(network):
 def _vif(network, fip):
     subnet = fip.get('subnet') or {}
     return instance_obj.VIF(
-        address=fip['address'], mac=fip['mac'],
+        address=fip['address'], mac=fip['mac'], port_id=fip.get('port_id'),
         network_label=network['label'], network_id=network['id'],
         cidr=subnet.get('cidr') or network['cidr'],
         gateway=subnet.get('gateway_ip', network['gateway']),

@@ -21,6 +21,7 @@ from oslo_log import log as logging
 
 from nova_lite.db import security_groups as sg_db
 from nova_lite.network import errors
+from nova_lite.network import port_security
 from nova_lite.network import sg_rules
 from nova_lite import policy
 
@@ -208,12 +209,15 @@ def create_rule(context, body):
     rule = sg_db.rule_create(context, group['id'], values)
     LOG.info('Security group rule %s added to %s', rule['uuid'],
              group['uuid'])
+    port_security.refresh_rules(context, [group['id']])
     return rule
 
 
 def delete_rule(context, rule):
+    """Delete a rule; its group's members' computes are told."""
     sg_db.rule_delete(context, rule['id'], rule['security_group_id'])
     LOG.info('Security group rule %s deleted', rule['uuid'])
+    port_security.refresh_rules(context, [rule['security_group_id']])
 
 
 # ----------------------------------------------------------------- servers
@@ -288,6 +292,7 @@ def add_to_instance(context, instance_uuid, name):
     sg_db.instances_add(context, [instance_uuid], [group['id']])
     LOG.info('Instance %s added to security group %s', instance_uuid,
              group['uuid'])
+    port_security.refresh_members(context, [group['id']], [instance_uuid])
 
 
 def remove_from_instance(context, instance_uuid, name):
@@ -302,6 +307,7 @@ def remove_from_instance(context, instance_uuid, name):
                                 'server is not in security group %s' % name)
     LOG.info('Instance %s removed from security group %s', instance_uuid,
              group['uuid'])
+    port_security.refresh_members(context, [group['id']], [instance_uuid])
 
 
 def groups_of_instance(context, instance_uuid):

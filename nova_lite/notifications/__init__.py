@@ -20,8 +20,9 @@ event types of instances prefixed ``compute.``, on the topics of
 is built. Payloads are ``nova_lite.notifications.objects``;
 doc/notification_samples has one sample per event.
 
-Who sends what: the compute its instance.* events (instance.exists
-from its usage audit) and
+Who sends what: the compute its instance.* events (every lifecycle
+action's, doc/admin/notifications.md; instance.exists from its usage
+audit) and
 compute.exception (it has the bus, not the database); the conductor
 instance.create.error of builds it fails (no valid host); the API's
 service modules service.*, aggregate.*, keypair.*, server_group.* and
@@ -174,14 +175,21 @@ def send(context, event_type, payload, binary, host, priority='INFO'):
 def instance_action(context, instance, event_type, publisher_host,
                     binary=COMPUTE, network_info=None, fault=None,
                     **overrides):
-    """instance.<action>.<phase> (InstanceActionPayload) of ``instance``
-    (``objects.Instance``) from ``binary:publisher_host``; ``fault`` (an
-    exception or ExceptionPayload) makes it an ERROR; ``overrides`` are
-    payload fields (e.g. the state the instance just reached)."""
+    """instance.<action>.<phase> of ``instance`` (``objects.Instance``)
+    from ``binary:publisher_host``: an InstanceActionPayload, or the
+    payload Nova sends for that action (``inst_payload.ACTION_PAYLOADS``:
+    rebuild, rescue, resize_prep, snapshot), whose extra fields come in
+    ``overrides`` (e.g. ``snapshot_image_id``); ``fault`` (an exception
+    or ExceptionPayload) makes it an ERROR; ``overrides`` are payload
+    fields (e.g. the state the instance just reached)."""
     if not enabled():
         return
+    action = event_type.split('.')[1] if event_type.count('.') == 2 \
+        else None
+    cls = inst_payload.ACTION_PAYLOADS.get(
+        action, inst_payload.InstanceActionPayload)
     try:
-        payload = inst_payload.InstanceActionPayload.from_instance(
+        payload = cls.from_instance(
             context, instance, network_info, fault=fault, **overrides)
     except Exception:  # noqa: BLE001 - see send
         LOG.exception('Could not build %s of %s', event_type,

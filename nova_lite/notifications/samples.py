@@ -124,6 +124,93 @@ def _instance_events(ctxt):
                       datetime.datetime(2012, 11, 1), launched_at=TIME)
 
 
+#: action → (task_state, vm_state before, vm_state after, power_state
+#: after) of the lifecycle actions whose start/end differ only by state.
+_LIFECYCLE = {
+    'pause': ('pausing', 'active', 'paused', 'paused'),
+    'unpause': ('unpausing', 'paused', 'active', 'running'),
+    'suspend': ('suspending', 'active', 'suspended', 'shutdown'),
+    'resume': ('resuming', 'suspended', 'active', 'running'),
+    'soft_delete': ('soft-deleting', 'active', 'soft-delete', 'shutdown'),
+    'restore': ('restoring', 'soft-delete', 'active', 'running'),
+    'rescue': ('rescuing', 'active', 'rescued', 'running'),
+    'unrescue': ('unrescuing', 'rescued', 'active', 'running'),
+    'shelve': ('shelving', 'active', 'shelved', 'shutdown'),
+    'unshelve': ('unshelving', 'shelved_offloaded', 'active', 'running'),
+    'rebuild': ('rebuilding', 'active', 'active', 'running'),
+    'snapshot': ('image_snapshot', 'active', 'active', 'running'),
+}
+SNAPSHOT_IMAGE = 'd2aae36f-785c-4518-8016-bc9534d9fc7f'
+NEW_FLAVOR = {'flavorid': '2', 'name': 'm1.small', 'vcpus': 1,
+              'memory_mb': 2048, 'root_gb': 20, 'ephemeral_gb': 0}
+
+
+def _lifecycle_events(ctxt):
+    """instance.<action>.start/end of pause ... snapshot, the shelve
+    offload, the resize family and the error variants Nova has."""
+    n = notifications
+    vifs = _vifs()
+    extra = {'rescue': {'rescue_image_ref': _instance().image_ref},
+             'snapshot': {'snapshot_image_id': SNAPSHOT_IMAGE}}
+    for action, (task, before, after, power) in _LIFECYCLE.items():
+        inst = _instance(vm_state=before, task_state=task)
+        more = extra.get(action, {})
+        n.instance_action(ctxt, inst, 'instance.%s.start' % action, HOST,
+                          network_info=vifs, **more)
+        n.instance_action(ctxt, inst, 'instance.%s.end' % action, HOST,
+                          network_info=vifs, state=after, task_state=None,
+                          power_state=power, **more)
+    n.instance_action(ctxt, _instance(task_state='rebuild_spawning'),
+                      'instance.rebuild.error', HOST, network_info=vifs,
+                      fault=_fault(), state='error', task_state=None,
+                      power_state='pending')
+    offload = _instance(vm_state='shelved',
+                        task_state='shelving_offloading', power_state=4)
+    n.instance_action(ctxt, offload, 'instance.shelve_offload.start', HOST,
+                      network_info=vifs)
+    n.instance_action(ctxt, offload, 'instance.shelve_offload.end', HOST,
+                      network_info=vifs, state='shelved_offloaded',
+                      task_state=None, power_state='pending', host=None,
+                      node=None)
+    _resize_events(ctxt, vifs)
+
+
+def _resize_events(ctxt, vifs):
+    n = notifications
+    inst = _instance(task_state='resize_prep')
+    for phase in ('start', 'end'):
+        n.instance_action(ctxt, inst, 'instance.resize_prep.' + phase,
+                          HOST, network_info=vifs, new_flavor=NEW_FLAVOR)
+    inst = _instance(task_state='resize_migrating')
+    n.instance_action(ctxt, inst, 'instance.resize.start', HOST,
+                      network_info=vifs)
+    n.instance_action(ctxt, inst, 'instance.resize.end', HOST,
+                      network_info=vifs, task_state='resize_migrated',
+                      power_state='shutdown')
+    n.instance_action(ctxt, inst, 'instance.resize.error', HOST,
+                      network_info=vifs, fault=_fault(), task_state=None)
+    resized = _instance(task_state='resize_finish', flavor_id='2',
+                        flavor_name='m1.small', memory_mb=2048, root_gb=20)
+    n.instance_action(ctxt, resized, 'instance.resize_finish.start', HOST,
+                      network_info=vifs)
+    n.instance_action(ctxt, resized, 'instance.resize_finish.end', HOST,
+                      network_info=vifs, state='resized', task_state=None)
+    resized = _instance(vm_state='resized', flavor_id='2',
+                        flavor_name='m1.small', memory_mb=2048, root_gb=20)
+    n.instance_action(ctxt, resized, 'instance.resize_confirm.start', HOST)
+    n.instance_action(ctxt, resized, 'instance.resize_confirm.end', HOST,
+                      state='active', task_state=None)
+    reverting = _instance(vm_state='resized', task_state='resize_reverting',
+                          flavor_id='2', flavor_name='m1.small',
+                          memory_mb=2048, root_gb=20)
+    n.instance_action(ctxt, reverting, 'instance.resize_revert.start', HOST,
+                      network_info=vifs)
+    n.instance_action(ctxt, _instance(vm_state='resized',
+                                      task_state='resize_reverting'),
+                      'instance.resize_revert.end', HOST,
+                      network_info=vifs, state='active', task_state=None)
+
+
 def _api_events(ctxt):
     n = notifications
     service = {'uuid': 'fa69c544-906b-4a6a-a9c6-c1f7a8078c73',
@@ -169,6 +256,7 @@ def samples():
     ctxt = _Context()
     with _recording() as sent:
         _instance_events(ctxt)
+        _lifecycle_events(ctxt)
         _api_events(ctxt)
     with _recording() as update:
         _instance_update(ctxt)

@@ -1,4 +1,5 @@
 """Instance, Flavor, ImageMeta and VIF objects passed to services/drivers."""
+from oslo_serialization import jsonutils
 from oslo_utils import versionutils
 from oslo_versionedobjects import fields
 
@@ -47,12 +48,15 @@ class ImageMeta(base.NovaLiteObject):
 class VIF(base.NovaLiteObject):
     """One NIC (address) of an instance on a network.
 
-    Version 1.1: ``dhcp``, ``dns_nameservers`` and ``mtu`` of its subnet
+    Version 1.1: ``port_id`` (the Networking API port; the compute names
+    the tap after it, ``network.firewall.device_name``).
+    Version 1.2: ``dhcp``, ``dns_nameservers`` and ``mtu`` of its subnet
     and network: what a compute needs to run the network's bridge and
     dnsmasq (``nova_lite.network.linux_net``).
     """
-    VERSION = '1.1'
+    VERSION = '1.2'
     fields = {
+        'port_id': fields.StringField(nullable=True, default=None),
         'address': fields.StringField(),      # IPv4 address
         'mac': fields.StringField(),          # fa:16:3e:xx:xx:xx
         'network_label': fields.StringField(),
@@ -64,6 +68,15 @@ class VIF(base.NovaLiteObject):
         'dns_nameservers': fields.ListOfStringsField(nullable=True),
         'mtu': fields.IntegerField(nullable=True),   # bytes
     }
+
+    def obj_make_compatible(self, primitive, target_version):
+        super().obj_make_compatible(primitive, target_version)
+        target = versionutils.convert_version_to_tuple(target_version)
+        if target < (1, 2):
+            for key in ('dhcp', 'dns_nameservers', 'mtu'):
+                primitive.pop(key, None)
+        if target < (1, 1):
+            primitive.pop('port_id', None)
 
 
 @base.NovaLiteObjectRegistry.register
@@ -78,8 +91,10 @@ class Instance(base.NovaLiteObject):
     only for a build with a config drive).
     Version 1.4: ``shelved_image_id`` (a compute restarting mid-shelve
     or mid-unshelve knows the image; doc/lifecycle-shelve.md).
+    Version 1.5: ``flavor_extra_specs`` (the driver reads the flavor's
+    ``hw_rng:*`` specs).
     """
-    VERSION = '1.4'
+    VERSION = '1.5'
     fields = {
         'id': fields.IntegerField(nullable=True),
         'uuid': fields.UUIDField(),
@@ -113,6 +128,9 @@ class Instance(base.NovaLiteObject):
         'config_drive': fields.BooleanField(default=False),
         # The image of a shelve, while shelving or shelved, else None.
         'shelved_image_id': fields.StringField(nullable=True),
+        # The flavor's extra specs ({key: value}) as the instance keeps
+        # them (a copy made at create and resize).
+        'flavor_extra_specs': fields.DictOfNullableStringsField(default={}),
     }
 
     def obj_make_compatible(self, primitive, target_version):
@@ -126,6 +144,8 @@ class Instance(base.NovaLiteObject):
             primitive.pop('instance_name', None)
         if target < (1, 4):
             primitive.pop('shelved_image_id', None)
+        if target < (1, 5):
+            primitive.pop('flavor_extra_specs', None)
 
     def shelved_image(self):
         """``shelved_image_id``, or None when unset (an object from a
@@ -151,6 +171,15 @@ class Instance(base.NovaLiteObject):
                       root_gb=self.root_gb, ephemeral_gb=self.ephemeral_gb)
 
     @classmethod
+    def from_dict(cls, values):
+        """As ``NovaLiteObject.from_dict``; ``flavor_extra_specs`` may
+        be the instance row's JSON text (or None)."""
+        specs = values.get('flavor_extra_specs', {})
+        if not isinstance(specs, dict):
+            values = dict(values, flavor_extra_specs=_extra_specs(specs))
+        return super().from_dict(values)
+
+    @classmethod
     def from_db(cls, row):
         """Build from a ``db.models.Instance`` row (metadata included)."""
         values = {name: getattr(row, name) for name in cls.fields
@@ -158,3 +187,17 @@ class Instance(base.NovaLiteObject):
         values['metadata'] = {m.key: m.value for m in row.metadata_items}
         values['config_drive'] = bool(values.get('config_drive'))
         return cls.from_dict(values)
+
+
+def _extra_specs(text):
+    """The instance row's ``flavor_extra_specs`` (JSON text or None) as
+    a dict of str; {} when unset or unreadable."""
+    if not text:
+        return {}
+    try:
+        specs = jsonutils.loads(text)
+    except ValueError:
+        return {}
+    if not isinstance(specs, dict):
+        return {}
+    return {str(k): None if v is None else str(v) for k, v in specs.items()}

@@ -51,6 +51,13 @@ class ComputeDriver(abc.ABC):
     def cleanup_host(self, host):
         """Release the hypervisor connection when the compute stops."""
 
+    def firewall_applier(self):
+        """What applies the security group ruleset of this host's ports
+        (an object with ``apply(script)``, see
+        ``network.firewall_driver``), or None when the driver's guests
+        are not filtered (the default)."""
+        return None
+
     @abc.abstractmethod
     def spawn(self, context, instance, image_meta, network_info,
               guest_data=None):

@@ -17,6 +17,7 @@ from nova_lite.compute import states
 from nova_lite import exception
 from nova_lite.image import glance
 from nova_lite.metadata import content
+from nova_lite.network import firewall_driver
 from nova_lite.virt import configdrive
 from nova_lite.virt import diagnostics
 from nova_lite.virt import driver
@@ -46,6 +47,15 @@ class FakeDriver(fake_console.FakeConsoleMixin, fake_resize.FakeResizeMixin,
         # The image API client of snapshots (tests may set their own).
         self.image_api = None
         self.snapshot_count = 0
+        # The security group rulesets the compute applied, in memory.
+        self.firewall = firewall_driver.MemoryApplier()
+
+    def firewall_applier(self):
+        """The ``MemoryApplier`` of this driver (``firewall``), unless
+        ``[network] enforce_security_groups`` is off."""
+        if not CONF.network.enforce_security_groups:
+            return None
+        return self.firewall
 
     def _spawn_delay(self):
         return getattr(CONF.fake, self.spawn_delay_opt)

@@ -66,9 +66,11 @@ class CloudStackAPITest(testtools.TestCase):
             'http://127.0.0.1:8774/v2.1', 'http://127.0.0.1:8774/image')
         cls.ks.setUp()
         try:
-            # Users expunge their VMs here (doc/lifecycle.md).
+            # Users expunge their VMs here (doc/lifecycle.md); one host
+            # takes scaleVirtualMachine's resize.
             conf = {**keystone_conf(cls.ks),
-                    ('cloudstack', 'allow_user_expunge_recover_vm'): 'true'}
+                    ('cloudstack', 'allow_user_expunge_recover_vm'): 'true',
+                    ('DEFAULT', 'allow_resize_to_same_host'): 'true'}
             cls.stack = processes.MultiProcessStack(
                 backend='mysql', hosts=('node1',), conf=conf)
             cls.stack.setUp()
@@ -236,6 +238,138 @@ class CloudStackAPITest(testtools.TestCase):
                    'id=%s' % vm['virtualmachine']['id'])
         self.assertEqual(vm['virtualmachine']['id'],
                          gone['virtualmachine']['id'])
+
+    def cli(self, *args):
+        """``python -m cs`` (the reference client's CLI) as demo with
+        ``args``: (exit status, its JSON output or None)."""
+        key, secret = self.keys['demo']
+        env = dict(os.environ, CLOUDSTACK_ENDPOINT=self.endpoint,
+                   CLOUDSTACK_KEY=key, CLOUDSTACK_SECRET=secret,
+                   CLOUDSTACK_POLL_INTERVAL='0.5',
+                   CLOUDSTACK_JOB_TIMEOUT=str(JOB_TIMEOUT))
+        env.pop('CLOUDSTACK_CONFIG', None)
+        result = subprocess.run(
+            [sys.executable, '-m', 'cs'] + list(args), env=env,
+            capture_output=True, text=True, timeout=120)
+        return result.returncode, (json.loads(result.stdout)
+                                   if result.stdout.strip() else None)
+
+    def cli_job(self, command, response, *args, instance=None):
+        """``cs --async command args``: it answers a job id at once; then
+        ``cs queryAsyncJobResult`` until the job is done. Checks the job
+        against queryAsyncJobResult's documented response (CloudStack API
+        reference) and returns ``jobresult[response]``."""
+        code, started = self.cli('--async', command, *args)
+        self.assertEqual(0, code, (command, started))
+        self.assertIn('jobid', started, command)
+        deadline = time.monotonic() + JOB_TIMEOUT
+        while True:
+            code, job = self.cli('queryAsyncJobResult',
+                                 'jobid=%s' % started['jobid'])
+            self.assertEqual(0, code, (command, job))
+            if job['jobstatus'] != 0 or time.monotonic() > deadline:
+                break
+            time.sleep(0.5)
+        self.assertEqual((1, 0, 'object', started['jobid']), (
+            job['jobstatus'], job['jobresultcode'], job['jobresulttype'],
+            job['jobid']), (command, job))
+        for field in ('accountid', 'userid', 'cmd', 'created', 'completed',
+                      'jobprocstatus', 'jobinstancetype'):
+            self.assertIn(field, job, (command, field))
+        if instance is not None:
+            self.assertEqual(('VirtualMachine', instance), (
+                job['jobinstancetype'], job['jobinstanceid']), command)
+        self.assertIn(response, job['jobresult'], (command, job))
+        return job['jobresult'][response]
+
+    def assertVM(self, vm, vm_id, state, **values):
+        """``vm`` is a UserVmResponse of ``vm_id`` in ``state`` with the
+        documented fields (and ``values``)."""
+        for field in ('id', 'name', 'displayname', 'state', 'templateid',
+                      'serviceofferingid', 'serviceofferingname',
+                      'cpunumber', 'memory', 'zoneid', 'created', 'nic'):
+            self.assertIn(field, vm, field)
+        self.assertEqual((vm_id, state), (vm['id'], vm['state']), vm)
+        for key, value in values.items():
+            self.assertEqual(value, vm[key], key)
+
+    def test_vm_lifecycle_through_the_cli(self):
+        """Acceptance 3 of the lifecycle work, with the ``cs`` CLI:
+        scaleVirtualMachine, restoreVirtualMachine, destroyVirtualMachine
+        → recoverVirtualMachine (synchronous in CloudStack) →
+        startVirtualMachine, createVMSnapshot → revertToVMSnapshot,
+        createTemplate then a deploy from it, destroy → expunge: each an
+        async job answering its documented object."""
+        zone, _offering, template = self.catalog(self.cs())
+        offerings = {o['name']: o for o in self.cs().listServiceOfferings()[
+            'serviceoffering']}
+        nano, micro = offerings['m1.nano'], offerings['m1.micro']
+        deploy = ('serviceofferingid=%s' % nano['id'],
+                  'zoneid=%s' % zone['id'])
+        vm = self.cli_job('deployVirtualMachine', 'virtualmachine',
+                          'name=cs-cli-life', 'templateid=%s' %
+                          template['id'], *deploy)
+        vm_id = vm['id']
+        self.assertVM(vm, vm_id, 'Running', templateid=template['id'],
+                      serviceofferingid=nano['id'])
+        vm = self.cli_job('scaleVirtualMachine', 'virtualmachine',
+                          'id=%s' % vm_id, 'serviceofferingid=%s' %
+                          micro['id'], instance=vm_id)
+        self.assertVM(vm, vm_id, 'Running', serviceofferingid=micro['id'],
+                      serviceofferingname='m1.micro',
+                      memory=micro['memory'])
+        vm = self.cli_job('restoreVirtualMachine', 'virtualmachine',
+                          'virtualmachineid=%s' % vm_id, instance=vm_id)
+        self.assertVM(vm, vm_id, 'Running', templateid=template['id'])
+        vm = self.cli_job('destroyVirtualMachine', 'virtualmachine',
+                          'id=%s' % vm_id, instance=vm_id)
+        self.assertVM(vm, vm_id, 'Destroyed')
+        code, recovered = self.cli('recoverVirtualMachine', 'id=%s' % vm_id)
+        self.assertEqual(0, code, recovered)
+        self.assertVM(recovered['virtualmachine'], vm_id, 'Stopped')
+        vm = self.cli_job('startVirtualMachine', 'virtualmachine',
+                          'id=%s' % vm_id, instance=vm_id)
+        self.assertVM(vm, vm_id, 'Running')
+
+        snap = self.cli_job('createVMSnapshot', 'vmsnapshot',
+                            'virtualmachineid=%s' % vm_id, 'name=cli-s1',
+                            'snapshotmemory=true')
+        for field in ('id', 'name', 'displayname', 'state', 'type',
+                      'current', 'virtualmachineid', 'created'):
+            self.assertIn(field, snap, field)
+        self.assertEqual(('cli-s1', 'Ready', 'DiskAndMemory', vm_id), (
+            snap['displayname'], snap['state'], snap['type'],
+            snap['virtualmachineid']))
+        vm = self.cli_job('revertToVMSnapshot', 'virtualmachine',
+                          'vmsnapshotid=%s' % snap['id'])
+        self.assertVM(vm, vm_id, 'Running')
+        self.assertIs(True, self.cli_job(
+            'deleteVMSnapshot', 'success', 'vmsnapshotid=%s' % snap['id']))
+
+        vm = self.cli_job('stopVirtualMachine', 'virtualmachine',
+                          'id=%s' % vm_id, instance=vm_id)
+        self.assertVM(vm, vm_id, 'Stopped')
+        made = self.cli_job('createTemplate', 'template', 'name=cli-tpl',
+                            'displaytext=from cs-cli-life',
+                            'virtualmachineid=%s' % vm_id)
+        for field in ('id', 'name', 'displaytext', 'isready', 'format',
+                      'ispublic', 'created', 'account'):
+            self.assertIn(field, made, field)
+        self.assertEqual(('cli-tpl', True), (made['name'], made['isready']))
+        child = self.cli_job('deployVirtualMachine', 'virtualmachine',
+                             'name=cs-cli-child', 'templateid=%s' %
+                             made['id'], *deploy)
+        self.assertVM(child, child['id'], 'Running', templateid=made['id'])
+
+        for gone in (vm_id, child['id']):
+            self.cli_job('destroyVirtualMachine', 'virtualmachine',
+                         'id=%s' % gone, instance=gone)
+            self.assertIs(True, self.cli_job(
+                'expungeVirtualMachine', 'success', 'id=%s' % gone,
+                instance=gone))
+            self.assertIsNone(self.vm(self.cs(), gone))
+        self.assertIs(True, self.cli_job('deleteTemplate', 'success',
+                                         'id=%s' % made['id']))
 
     def test_login_session(self):
         api = cs_client.CloudStack(self.endpoint, method='post', timeout=30)

@@ -16,7 +16,11 @@ Two tiny guests (doc/guest-image.md) boot at once:
   ``keypair`` and ``userdata`` and no config drive: it gets the same
   through DHCP and the metadata service.
 
-For each, from inside the namespace, SSH with the private key to the
+Both are in the demo project's ``default`` security group, which the
+compute enforces with nftables in the namespace (doc/network-api.md,
+"Enforcement"): once guest-a's sshd is up, SSH from the namespace is
+refused; after an ingress tcp/22 rule is added through the Networking
+API, for each, from inside the namespace, SSH with the private key to the
 address the API reports succeeds within ``SSH_TIMEOUT`` of the server
 being ACTIVE, and ``hostname``, the marker file and ``ip addr`` match the
 API's view (compute API and ``listVirtualMachines``). Inside the guests,
@@ -179,6 +183,34 @@ class TestGuestsThroughTheStack(testtools.TestCase):
 
     # -- checks -----------------------------------------------------------
 
+    def ssh_refused_until_rule(self, guest, key):
+        """Once the guest's sshd is up (its console says so), SSH from
+        the namespace fails: the default group lets in its members
+        only. Then add ingress tcp/22 to the demo project's default
+        group through the Networking API."""
+        libvirt_stack.wait_for(
+            lambda: 'NOVA_LITE_SSH_UP' in self.console_markers(
+                guest['uuid']), BUILD_TIMEOUT, 'sshd of %s'
+            % guest['hostname'], interval=2)
+        refused = self.net.ssh(key, guest['address'], 'hostname',
+                               timeout=30)
+        print('guest stack: ssh before the rule: exit %d, %s' % (
+            refused.returncode, refused.stderr.strip()))
+        self.assertNotEqual(0, refused.returncode, refused.stdout)
+        network = self.stack.api_url + '/network/v2.0'
+        headers = {'X-Auth-Token': self.stack.token('demo')}
+        resp = requests.get(network + '/security-groups?name=default',
+                            headers=headers, timeout=30)
+        self.assertEqual(200, resp.status_code, resp.text)
+        (group,) = resp.json()['security_groups']
+        resp = requests.post(network + '/security-group-rules', json={
+            'security_group_rule': {
+                'security_group_id': group['id'], 'direction': 'ingress',
+                'protocol': 'tcp', 'port_range_min': 22,
+                'port_range_max': 22}}, headers=headers, timeout=30)
+        self.assertEqual(201, resp.status_code, resp.text)
+        self.phase('ssh refused; tcp/22 rule added')
+
     def ssh_window(self, since):
         """Seconds left of SSH_TIMEOUT counted from ``since``
         (``time.monotonic()`` when the server was ACTIVE)."""
@@ -311,6 +343,7 @@ class TestGuestsThroughTheStack(testtools.TestCase):
         self.assertEqual('key-b', vm['keypair'])
         for name, guest in guests.items():
             guest['token'] = tokens[name]
+        self.ssh_refused_until_rule(guests['a'], keys['a'][0])
         self.check_guest(guests['a'], keys['a'][0], tokens['a'],
                          'config-drive')
         self.check_guest(guests['b'], keys['b'][0], tokens['b'], 'metadata')

@@ -11,6 +11,11 @@ old guest is destroyed) → ``rebuild_spawning`` (the new one spawns) →
 None with vm_state ACTIVE, or STOPPED for a server that was stopped (its
 new guest is powered off again, as Nova does), and the power state the
 driver reports.
+Notifications (Nova's): instance.rebuild.start when the compute takes
+the rebuild, instance.rebuild.end when the new guest runs (or is off
+again), instance.rebuild.error (with the fault) and compute.exception
+on failure; their payload is InstanceActionRebuildPayload, ``image_uuid``
+the new image.
 On failure the server is ERROR with an instance fault (its claim and
 fixed IPs are kept: it can be rebuilt again or deleted) and the action
 event ``compute_rebuild_instance`` is an Error.
@@ -27,6 +32,7 @@ from nova_lite.compute import states
 from nova_lite.compute import utils as compute_utils
 from nova_lite import exception
 from nova_lite.image import glance
+from nova_lite import notifications
 from nova_lite.virt import configdrive
 
 LOG = logging.getLogger(__name__)
@@ -76,6 +82,9 @@ class RebuildMixin:
     def _rebuild(self, context, instance, network_info, image_id, start):
         task = states.REBUILDING
         was_stopped = instance.vm_state == states.STOPPED
+        notifications.instance_action(
+            context, instance, 'instance.rebuild.start', self.host,
+            network_info=network_info, image_uuid=image_id)
         try:
             task = self._rebuild_task(context, instance,
                                       states.REBUILD_BLOCK_DEVICE_MAPPING,
@@ -98,12 +107,18 @@ class RebuildMixin:
             return
         except Exception as exc:  # noqa: BLE001 - recorded as a fault
             LOG.exception('Rebuild of %s failed', instance.uuid)
-            self._rebuild_failed(context, instance, task, exc, start)
+            self._rebuild_failed(context, instance, task, exc, start,
+                                 network_info, image_id)
             return
-        self.power.record(
-            context, instance, states.REBUILD_SPAWNING,
-            states.STOPPED if was_stopped else states.ACTIVE,
+        vm_state = states.STOPPED if was_stopped else states.ACTIVE
+        power_state = self.power.record(
+            context, instance, states.REBUILD_SPAWNING, vm_state,
             event=self._event(EVENT, start))
+        notifications.instance_action(
+            context, instance, 'instance.rebuild.end', self.host,
+            network_info=network_info, image_uuid=image_id,
+            state=vm_state, task_state=None,
+            power_state=states.POWER_STATE_NAMES.get(power_state))
         LOG.info('Rebuilt %s from image %s', instance.uuid, image_id)
 
     def _rebuild_image_api(self):
@@ -113,8 +128,10 @@ class RebuildMixin:
             return flow.image_api
         return glance.API()
 
-    def _rebuild_failed(self, context, instance, task, exc, start):
-        """ERROR with a fault; what the failed spawn left is removed."""
+    def _rebuild_failed(self, context, instance, task, exc, start,
+                        network_info, image_id):
+        """ERROR with a fault; what the failed spawn left is removed;
+        instance.rebuild.error and compute.exception."""
         try:
             self.driver.destroy(context, instance, [])
         except Exception:  # noqa: BLE001 - cleanup is best effort
@@ -127,3 +144,9 @@ class RebuildMixin:
             {'task_state': task}, self.host,
             {'code': compute_utils.fault_code(exc), 'message': message},
             self._event(EVENT, start, 'Error', message))
+        notifications.compute_exception(context, exc, self.host)
+        notifications.instance_action(
+            context, instance, 'instance.rebuild.error', self.host,
+            network_info=network_info, fault=exc, image_uuid=image_id,
+            state=states.ERROR, task_state=None,
+            power_state=states.POWER_STATE_NAMES.get(states.NOSTATE))

@@ -4,8 +4,10 @@
 ``RescueMixin`` is mixed into ``nova_lite.compute.manager.
 ComputeManager``. Each action runs under the per-instance lock, only
 while the instance still has the action's task_state (a duplicate or
-late cast is skipped), with instance.<rescue|unrescue>.start/.end,
-instance.update and the action event ``compute_<action>_instance``:
+late cast is skipped), with instance.<rescue|unrescue>.start/.end
+(Nova's; a rescue's payload is InstanceActionRescuePayload with
+``rescue_image_ref``, the image the rescue guest boots), instance.update
+and the action event ``compute_<action>_instance``:
 
 =========  ============  ==============  =================
 action     task_state    vm_state after  power_state after
@@ -63,7 +65,7 @@ class RescueMixin:
                 rescue_password, guest_data=self._rescue_guest_data(
                     context, instance, rescue_password))
         self._step(context, instance_uuid, states.RESCUING, states.RESCUED,
-                   'rescue', rescue)
+                   'rescue', rescue, rescue_image_ref=rescue_image_ref)
 
     def unrescue_instance(self, context, instance_uuid):
         """Cast target (1.8): the original guest back and started →
@@ -87,10 +89,12 @@ class RescueMixin:
         """A re-driven rescue: the password is gone with the lost cast."""
         raise LostRescue(self.host)
 
-    def _step(self, context, instance_uuid, task, vm_state, name, action):
+    def _step(self, context, instance_uuid, task, vm_state, name, action,
+              rescue_image_ref=None):
         """Run ``action(instance, network_info)`` under the lock while
         the instance is in ``task``; then ``vm_state`` with the driver's
-        power state, or ``_step_failed``."""
+        power state, or ``_step_failed``. A rescue's notifications name
+        ``rescue_image_ref`` (None: the instance's image)."""
         start = compute_utils.utcnow()
         with lifecycle.instance_lock(instance_uuid):
             try:
@@ -104,19 +108,23 @@ class RescueMixin:
                 LOG.info('Skipping %s of %s: task_state is %s', name,
                          instance_uuid, instance.task_state)
                 return
+            extra = {}
+            if name == 'rescue':
+                extra['rescue_image_ref'] = (rescue_image_ref or
+                                             instance.image_ref)
             notifications.instance_action(
                 context, instance, 'instance.%s.start' % name, self.host,
-                network_info=network_info)
+                network_info=network_info, **extra)
             try:
                 action(instance, network_info)
             except Exception as exc:  # noqa: BLE001 - recorded as a fault
                 self._step_failed(context, instance, task, name, exc, start)
                 return
             self._step_done(context, instance, network_info, task, vm_state,
-                            name, start)
+                            name, start, extra)
 
     def _step_done(self, context, instance, network_info, task, vm_state,
-                   name, start):
+                   name, start, extra):
         power_state = self.power.record(
             context, instance, task, vm_state,
             event=self._event('compute_%s_instance' % name, start))
@@ -127,7 +135,7 @@ class RescueMixin:
                                       network_info=network_info, **done)
         notifications.instance_action(
             context, instance, 'instance.%s.end' % name, self.host,
-            network_info=network_info, **done)
+            network_info=network_info, **done, **extra)
         LOG.info('%s of %s done: %s', name.capitalize(), instance.uuid,
                  vm_state)
 

@@ -23,9 +23,12 @@ finish_revert_resize (src)  → None       reverted (old flavor, source)
 ==========================  ===========  ===============================
 
 A driver failure follows the failure rule of ``conductor.resize``.
-Notifications: instance.resize.start/end (source), instance.
-resize_finish.start/end (destination), instance.resize_confirm.start/
-end, instance.resize_revert.start/end, compute.exception on failures.
+Notifications (Nova's): instance.resize_prep.start/end (destination,
+InstanceActionResizePrepPayload with ``new_flavor``), instance.resize.
+start/end (source), instance.resize_finish.start/end (destination),
+instance.resize_confirm.start/end (source), instance.resize_revert.
+start/end (destination, then source), and on a failed step
+instance.resize.error (with the fault) and compute.exception.
 """
 from oslo_concurrency import lockutils
 from oslo_log import log as logging
@@ -49,6 +52,19 @@ def with_flavor(instance, flavor):
     for key, field in _FLAVOR_FIELDS:
         setattr(copy, field, flavor[key])
     return copy
+
+
+def _power_name(power_state):
+    """The notification name of ``power_state`` (int)."""
+    return states.POWER_STATE_NAMES.get(power_state)
+
+
+def _settled(power_state):
+    """The vm_state a confirm or revert settles on (the conductor's
+    ``resize.vm_state_for``): ACTIVE when the guest runs, else
+    STOPPED."""
+    return states.ACTIVE if power_state == states.RUNNING else \
+        states.STOPPED
 
 
 def _lock(instance_uuid):
@@ -91,11 +107,18 @@ class ResizeManager:
         notifications.instance_action(context, instance, name, self.host,
                                       network_info=network_info, **changes)
 
+    def _error(self, context, instance, exc, network_info=None):
+        """compute.exception and instance.resize.error of ``exc``."""
+        notifications.compute_exception(context, exc, self.host)
+        notifications.instance_action(
+            context, instance, 'instance.resize.error', self.host,
+            network_info=network_info, fault=exc, task_state=None)
+
     def _failed(self, context, instance, migration, event, start, exc,
-                restored=True):
+                restored=True, network_info=None):
         LOG.exception('%s of %s failed on %s', event, instance.uuid,
                       self.host)
-        notifications.compute_exception(context, exc, self.host)
+        self._error(context, instance, exc, network_info)
         message = 'Resize failed on %s: %s' % (self.host, exc)
         self.conductor.resize_failed(
             context, instance.uuid, migration['uuid'], message, self.host,
@@ -113,13 +136,17 @@ class ResizeManager:
                                          (states.RESIZE_PREP,))
             if found is None:
                 return
-            instance, _nw, migration = found
+            instance, network_info, migration = found
+            self._notify(context, instance, 'instance.resize_prep.start',
+                         network_info, new_flavor=migration['new_flavor'])
             event = dict(self._event('compute_prep_resize', start),
                          finish_action=False)
             if not self.conductor.resize_update(
                     context, instance_uuid, migration_uuid, {}, None,
                     states.RESIZE_PREP, self.host, event):
                 return
+            self._notify(context, instance, 'instance.resize_prep.end',
+                         network_info, new_flavor=migration['new_flavor'])
         self.compute_api.resize_instance(
             context, migration['source_compute'], instance_uuid,
             migration_uuid)
@@ -146,7 +173,8 @@ class ResizeManager:
                     migration['new_flavor'], network_info)
             except Exception as exc:  # noqa: BLE001 - failure rule
                 self._failed(context, instance, migration,
-                             'compute_resize_instance', start, exc)
+                             'compute_resize_instance', start, exc,
+                             network_info=network_info)
                 return
             event = dict(self._event('compute_resize_instance', start),
                          finish_action=False)
@@ -158,7 +186,8 @@ class ResizeManager:
                     self.host, event):
                 return
             self._notify(context, instance, 'instance.resize.end',
-                         network_info, task_state=states.RESIZE_MIGRATED)
+                         network_info, task_state=states.RESIZE_MIGRATED,
+                         power_state=_power_name(states.SHUTDOWN))
         self.compute_api.finish_resize(context, migration['dest_compute'],
                                        instance_uuid, migration_uuid,
                                        disk_info)
@@ -189,7 +218,7 @@ class ResizeManager:
             except Exception as exc:  # noqa: BLE001 - failure rule
                 LOG.exception('Finishing the resize of %s failed on %s',
                               instance_uuid, self.host)
-                notifications.compute_exception(context, exc, self.host)
+                self._error(context, resized, exc, network_info)
                 failed = 'Resize failed on %s: %s' % (self.host, exc)
             else:
                 failed = None
@@ -215,7 +244,9 @@ class ResizeManager:
             return
         self._notify(context, resized, 'instance.resize_finish.end',
                      network_info, state=states.RESIZED, task_state=None,
-                     host=self.host)
+                     host=self.host,
+                     node=migration['dest_node'] or self.host,
+                     power_state=_power_name(power_state))
 
     # --------------------------------------------------------- confirm
 
@@ -247,7 +278,8 @@ class ResizeManager:
             if old is not None:
                 self._notify(context, instance,
                              'instance.resize_confirm.end', None,
-                             task_state=None)
+                             task_state=None,
+                             state=_settled(instance.power_state))
 
     # ---------------------------------------------------------- revert
 
@@ -308,7 +340,7 @@ class ResizeManager:
             except Exception as exc:  # noqa: BLE001 - failure rule
                 self._failed(context, instance, migration,
                              'compute_finish_revert_resize', start, exc,
-                             restored=False)
+                             restored=False, network_info=network_info)
                 return
             event = self._event('compute_finish_revert_resize', start)
             if failed:
@@ -320,7 +352,10 @@ class ResizeManager:
                                            migration_uuid, power_state,
                                            self.host, event)
             self._notify(context, old, 'instance.resize_revert.end',
-                         network_info, task_state=None, host=self.host)
+                         network_info, task_state=None, host=self.host,
+                         node=migration['source_node'] or self.host,
+                         state=_settled(power_state),
+                         power_state=_power_name(power_state))
 
     # -------------------------------------------------------- recovery
 

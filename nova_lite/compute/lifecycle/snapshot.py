@@ -11,6 +11,12 @@ instance's backups of the same ``backup_type`` beyond the newest
 ``rotation`` are then deleted (listed and deleted through the image
 API).
 
+Notifications (Nova's, for a snapshot and a backup alike):
+instance.snapshot.start when the compute takes the snapshot and
+instance.snapshot.end when the image is uploaded, their payload
+InstanceActionSnapshotPayload (``snapshot_image_id``); a failure sends
+compute.exception (Nova has no instance.snapshot.error).
+
 On failure the image is deleted, the task cleared (the server keeps its
 vm_state) and an instance fault records why; the action event
 ``compute_snapshot_instance`` is an Error. A snapshot whose instance
@@ -26,6 +32,7 @@ from nova_lite.compute import states
 from nova_lite.compute import utils as compute_utils
 from nova_lite import exception
 from nova_lite.image import glance
+from nova_lite import notifications
 
 LOG = logging.getLogger(__name__)
 EVENT = 'compute_snapshot_instance'
@@ -53,10 +60,17 @@ class SnapshotMixin:
         first_task = states.IMAGE_BACKUP if backup else states.IMAGE_SNAPSHOT
         with lifecycle.instance_lock(instance_uuid):
             try:
-                instance = self._instance(context, instance_uuid)
+                found = self._instance(context, instance_uuid,
+                                       with_network=True)
             except exception.InstanceNotFound:
                 self._delete_image(context, image_id)
                 return
+            instance, network_info = found['instance'], \
+                found['network_info']
+            if instance.task_state == first_task:
+                notifications.instance_action(
+                    context, instance, 'instance.snapshot.start', self.host,
+                    network_info=network_info, snapshot_image_id=image_id)
             try:
                 self._snapshot(context, instance, image_id, first_task,
                                start)
@@ -73,6 +87,10 @@ class SnapshotMixin:
                 self._snapshot_failed(context, instance, image_id, exc,
                                       start)
                 return
+            notifications.instance_action(
+                context, instance, 'instance.snapshot.end', self.host,
+                network_info=network_info, snapshot_image_id=image_id,
+                task_state=None)
         if backup:
             self._rotate_backups(context, instance, image_id, backup)
 
@@ -120,6 +138,7 @@ class SnapshotMixin:
             event=self._event(EVENT, start), wait=True)
 
     def _snapshot_failed(self, context, instance, image_id, exc, start):
+        notifications.compute_exception(context, exc, self.host)
         self._delete_image(context, image_id)
         message = 'Snapshot on host %s failed: %s' % (self.host, exc)
         self.conductor.instance_action_failed(

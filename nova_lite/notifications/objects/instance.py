@@ -49,6 +49,22 @@ class FlavorPayload(payload_base.NotificationPayloadBase):
                    vcpus=get('vcpus', None), root_gb=get('root_gb', None),
                    ephemeral_gb=get('ephemeral_gb', None))
 
+    @classmethod
+    def from_flavor(cls, flavor):
+        """The payload of a flavor dict (``flavorid``, ``name``,
+        ``vcpus``, ``memory_mb`` MiB, ``root_gb``/``ephemeral_gb`` GiB;
+        ``swap`` MiB, ``description``, ``is_public``, ``disabled`` when
+        present)."""
+        values = {key: flavor.get(key) for key in (
+            'flavorid', 'name', 'vcpus', 'memory_mb', 'root_gb',
+            'ephemeral_gb', 'description')}
+        if values['flavorid'] is not None:
+            values['flavorid'] = str(values['flavorid'])
+        for key in ('swap', 'is_public', 'disabled'):
+            if flavor.get(key) is not None:
+                values[key] = flavor[key]
+        return cls(**values)
+
 
 @base.NovaLiteObjectRegistry.register
 class IpPayload(payload_base.NotificationPayloadBase):
@@ -181,6 +197,68 @@ class InstanceActionPayload(InstancePayload):
             fault = exc_payload.ExceptionPayload.from_exception(fault)
         return super().from_instance(context, instance, network_info,
                                      fault=fault, **overrides)
+
+
+@base.NovaLiteObjectRegistry.register
+class InstanceActionRebuildPayload(InstanceActionPayload):
+    """instance.rebuild.start/end/error: the instance (``image_uuid`` the
+    image rebuilt from) and ``trusted_image_certificates`` (Nova's
+    field; nova_lite verifies no certificates: always None)."""
+    VERSION = '1.0'
+    fields = dict(InstanceActionPayload.fields,
+                  trusted_image_certificates=fields.ListOfStringsField(
+                      nullable=True))
+
+
+@base.NovaLiteObjectRegistry.register
+class InstanceActionRescuePayload(InstanceActionPayload):
+    """instance.rescue.start/end: the instance and ``rescue_image_ref``,
+    the image the rescue guest boots from."""
+    VERSION = '1.0'
+    fields = dict(InstanceActionPayload.fields,
+                  rescue_image_ref=fields.UUIDField(nullable=True))
+
+
+@base.NovaLiteObjectRegistry.register
+class InstanceActionResizePrepPayload(InstanceActionPayload):
+    """instance.resize_prep.start/end: the instance (its current flavor)
+    and ``new_flavor`` (FlavorPayload), the flavor it is resized to."""
+    VERSION = '1.0'
+    fields = dict(InstanceActionPayload.fields,
+                  new_flavor=fields.ObjectField('FlavorPayload',
+                                                nullable=True))
+
+    @classmethod
+    def from_instance(cls, context, instance, network_info=None,
+                      fault=None, new_flavor=None, **overrides):
+        """As InstanceActionPayload's; ``new_flavor`` is a flavor dict
+        (flavorid, name, vcpus, memory_mb, root_gb, ephemeral_gb: a
+        migration's ``new_flavor``) or a FlavorPayload."""
+        if isinstance(new_flavor, dict):
+            new_flavor = FlavorPayload.from_flavor(new_flavor)
+        return super().from_instance(context, instance, network_info,
+                                     fault=fault, new_flavor=new_flavor,
+                                     **overrides)
+
+
+@base.NovaLiteObjectRegistry.register
+class InstanceActionSnapshotPayload(InstanceActionPayload):
+    """instance.snapshot.start/end (createImage, createBackup,
+    CloudStack's createTemplate): the instance and ``snapshot_image_id``,
+    the image the snapshot is written into."""
+    VERSION = '1.0'
+    fields = dict(InstanceActionPayload.fields,
+                  snapshot_image_id=fields.UUIDField())
+
+
+#: The action of an instance.<action>.<phase> event → its payload class
+#: (Nova's; InstanceActionPayload for the others).
+ACTION_PAYLOADS = {
+    'rebuild': InstanceActionRebuildPayload,
+    'rescue': InstanceActionRescuePayload,
+    'resize_prep': InstanceActionResizePrepPayload,
+    'snapshot': InstanceActionSnapshotPayload,
+}
 
 
 @base.NovaLiteObjectRegistry.register

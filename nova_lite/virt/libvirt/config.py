@@ -12,6 +12,8 @@ import logging
 import os
 import xml.etree.ElementTree as ET
 
+from oslo_utils import strutils
+
 from nova_lite.virt.libvirt import vif as vif_config
 
 LOG = logging.getLogger(__name__)
@@ -161,6 +163,42 @@ def _console_elements(devices, log_path, serial_socket=None):
         _sub(dev, 'target', **target)
 
 
+def rng_element(devices, instance, image_meta, rng_dev_path):
+    """A virtio RNG fed from the host's ``rng_dev_path`` (``[libvirt]
+    rng_dev_path``), as Nova's libvirt driver gives every guest since
+    Ussuri: none when the flavor says ``hw_rng:allowed`` false or the
+    image's ``hw_rng_model`` is not ``virtio``; ``hw_rng:rate_bytes``
+    per ``hw_rng:rate_period`` (milliseconds) limit it when both are
+    positive.
+
+    :returns: the ``<rng>`` element, or None
+    """
+    specs = instance.get('flavor_extra_specs', None) or {}
+    if not strutils.bool_from_string(specs.get('hw_rng:allowed', 'true'),
+                                     default=True):
+        return None
+    props = image_meta.get('properties', None) or {}
+    model = props.get('hw_rng_model') or 'virtio'
+    if model != 'virtio':
+        return None
+    rng = _sub(devices, 'rng', model='virtio')
+    rate = _positive(specs.get('hw_rng:rate_bytes'))
+    period = _positive(specs.get('hw_rng:rate_period'))
+    if rate and period:
+        _sub(rng, 'rate', bytes=str(rate), period=str(period))
+    _sub(rng, 'backend', rng_dev_path, model='random')
+    return rng
+
+
+def _positive(value):
+    """``value`` (str or None) as a positive int, else None."""
+    try:
+        number = int(value)
+    except (TypeError, ValueError):
+        return None
+    return number if number > 0 else None
+
+
 def graphics_elements(devices, vnc):
     """A VNC server (``GuestConsoles.vnc``: a socket path or a listen
     address) and a VGA card, whose text console (the guest's tty0) the
@@ -182,7 +220,7 @@ def build_domain(instance, image_meta, network_info, paths,
                  virt_type='qemu', default_bridge=None,
                  bridge_exists=vif_config.host_bridge_exists,
                  kvm_check=kvm_usable, config_drive=None,
-                 consoles=NO_CONSOLES):
+                 consoles=NO_CONSOLES, rng_dev_path='/dev/urandom'):
     """Return the ``<domain>`` element of ``instance``.
 
     :param instance: ``objects.Instance``: name, uuid, vcpus, memory_mb
@@ -198,6 +236,7 @@ def build_domain(instance, image_meta, network_info, paths,
     :param kvm_check: ``f() -> bool``, whether KVM is usable
     :param config_drive: path of the config drive ISO, or None
     :param consoles: ``GuestConsoles`` (VNC server, serial socket)
+    :param rng_dev_path: host device of the virtio RNG (``rng_element``)
     :returns: ``xml.etree.ElementTree.Element``
     """
     domain = ET.Element('domain', type=domain_type(virt_type, kvm_check))
@@ -224,6 +263,7 @@ def build_domain(instance, image_meta, network_info, paths,
             bridge_exists)
     _console_elements(devices, paths.console_log, consoles.serial_socket)
     graphics_elements(devices, consoles.vnc)
+    rng_element(devices, instance, image_meta, rng_dev_path)
     return domain
 
 

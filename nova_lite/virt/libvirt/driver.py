@@ -25,6 +25,7 @@ from nova_lite.compute import states as task_states
 import nova_lite.conf
 from nova_lite import exception
 from nova_lite.image import glance
+from nova_lite.network import firewall_driver
 from nova_lite.virt import configdrive
 from nova_lite.virt import driver
 from nova_lite.virt.libvirt import config as vconfig
@@ -67,6 +68,15 @@ class LibvirtDriver(driver.ComputeDriver):
     def cleanup_host(self, host):
         """Stop event delivery and close the connection."""
         self._host.cleanup()
+
+    def firewall_applier(self):
+        """nft in ``[network] guest_netns``, where the taps are (None
+        without it, or with ``[network] enforce_security_groups`` off)."""
+        if not (CONF.network.guest_netns
+                and CONF.network.enforce_security_groups):
+            return None
+        return firewall_driver.NftApplier(CONF.network.guest_netns,
+                                          CONF.network.bridge)
 
     # -- helpers -----------------------------------------------------------
 
@@ -149,7 +159,8 @@ class LibvirtDriver(driver.ComputeDriver):
                                  bridge_exists=vif.bridge_check(
                                      CONF.network.guest_netns),
                                  config_drive=drive,
-                                 consoles=consoles)
+                                 consoles=consoles,
+                                 rng_dev_path=CONF.libvirt.rng_dev_path)
         libvirt_guest.define_and_start(self._host.get_connection(), xml)
 
     def _guest_consoles(self, instance):
@@ -335,7 +346,8 @@ class LibvirtDriver(driver.ComputeDriver):
                 virt_type=CONF.libvirt.virt_type,
                 default_bridge=CONF.network.bridge,
                 bridge_exists=vif.bridge_check(CONF.network.guest_netns),
-                config_drive=drive)
+                config_drive=drive,
+                rng_dev_path=CONF.libvirt.rng_dev_path)
         libvirt_rescue.start_rescue(self._host.get_connection(), dom,
                                     inst_dir, make_xml)
         LOG.info('Rescued %s from image %s', instance.uuid, image_meta.id)

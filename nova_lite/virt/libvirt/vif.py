@@ -5,6 +5,11 @@ Guests sit on a Linux bridge of the host (the VIF's ``bridge``, else
 With ``[network] guest_netns`` the bridge is looked for in that network
 namespace, where the node's libvirtd runs (doc/networking.md), not in
 the compute's own.
+
+A NIC of a port (the VIF's ``port_id``) gets the tap name
+``network.firewall.device_name(port_id)`` (``<target dev=.../>``): the
+security group rules of the port are keyed on it (without it libvirt
+names taps ``vnetN``, which the compute cannot know beforehand).
 """
 import functools
 import json
@@ -12,6 +17,8 @@ import logging
 import os
 import subprocess
 import xml.etree.ElementTree as ET
+
+from nova_lite.network import firewall
 
 LOG = logging.getLogger(__name__)
 
@@ -54,7 +61,8 @@ def interface_element(devices, vif, bridge, bridge_exists):
     user-mode network (no host setup, guest reachable only outbound).
 
     :param devices: the ``<devices>`` ``ET.Element`` of the domain
-    :param vif: ``objects.VIF``; its ``mac`` is used
+    :param vif: ``objects.VIF``; its ``mac`` is used, and its
+        ``port_id`` names the tap of a bridged NIC
     :param bridge: host bridge name, or None
     :param bridge_exists: ``f(name) -> bool``
     :returns: the ``<interface>`` ``ET.Element``
@@ -63,6 +71,10 @@ def interface_element(devices, vif, bridge, bridge_exists):
         iface = ET.SubElement(devices, 'interface', type='bridge')
         ET.SubElement(iface, 'mac', address=vif.mac)
         ET.SubElement(iface, 'source', bridge=bridge)
+        port_id = vif.get('port_id', None)
+        if port_id:
+            ET.SubElement(iface, 'target',
+                          dev=firewall.device_name(port_id))
     else:
         iface = ET.SubElement(devices, 'interface', type='user')
         ET.SubElement(iface, 'mac', address=vif.mac)

@@ -266,10 +266,10 @@ class PortsTest(ProjectNetworkTestCase):
             'HTTPBadRequest')
 
     def test_concurrent_taker_of_an_address_loses_it_to_the_database(self):
-        """The pick is made from addresses read as free; one taken
-        meanwhile fails its INSERT (unique constraint): the port create
-        is tried again with the free addresses read anew, never a
-        duplicate."""
+        """The first pick is blind, later ones from addresses read as
+        free; one taken meanwhile fails its INSERT (unique constraint):
+        the port create is tried again with the free addresses read
+        anew, never a duplicate."""
         taken = self.port(self.net['id'], fixed_ips=[
             {'ip_address': '10.1.0.2'}])['fixed_ips'][0]['ip_address']
         real = port_db._free_addresses
@@ -279,8 +279,11 @@ class PortsTest(ProjectNetworkTestCase):
             reads.append(subnet['uuid'])
             return [taken] if len(reads) == 1 else real(session, subnet)
         with mock.patch.object(port_db, '_free_addresses',
-                               side_effect=stale_then_real):
+                               side_effect=stale_then_real), \
+                mock.patch.object(port_db, '_random_pool_address',
+                                  return_value=taken):
             port = self.port(self.net['id'])
+        # A blind pick of the taken address, a stale read, a real one.
         self.assertEqual(2, len(reads))
         self.assertIn(port['fixed_ips'][0]['ip_address'],
                       {'10.1.0.3', '10.1.0.4'})

@@ -20,6 +20,11 @@ OBJECT_DATA = {
     'ExceptionPayload': '1.0-96f178a12691e3ef0d8e3188fc481b90',
     'FlavorPayload': '1.0-258b14282e778d92ee784693cbbdbdb8',
     'InstanceActionPayload': '1.0-d3afb3213bb1b505f9ad1419bb4fc66c',
+    'InstanceActionRebuildPayload': '1.0-9c6cda717e737430d89346d45211e8e2',
+    'InstanceActionRescuePayload': '1.0-9da5198d2d49fd8c37b1475d205b6f3c',
+    'InstanceActionResizePrepPayload':
+        '1.0-c66eb3cbdf425cc131ff8c02d5bffab4',
+    'InstanceActionSnapshotPayload': '1.0-bf26760e5e0d759403030640af772b64',
     'InstanceExistsPayload': '1.0-4f03350b99851c076122156a38371504',
     'InstancePayload': '1.0-2c3720e53cddcf850a060cdb5206747b',
     'InstanceStateUpdatePayload': '1.0-a934d04e1b314318e42e8062647edd11',
@@ -31,10 +36,10 @@ OBJECT_DATA = {
     # Objects services exchange.
     'Flavor': '1.0-02f1a5151da65aee8a57f3a35a68f98d',
     'ImageMeta': '1.0-f91f1f084022e8a9938bf992150c44a0',
-    'Instance': '1.4-948db49e178cbd2d5075af811f5a0241',
+    'Instance': '1.5-e4de5b909157ffb7e719227bae381149',
     'RequestSpec': '1.1-a1d5ccf99d3aa45fe533c03c72d73848',
     'Selection': '1.0-05a1728cbcb7dda587313cc16880818b',
-    'VIF': '1.1-e9dcb2efdcd2aa1ca8348b67126ee859',
+    'VIF': '1.2-70006c885f932c533640ac833d0cdf41',
 }
 
 

@@ -70,6 +70,8 @@ CONSOLE = f'''
       <target type="serial" port="0"/>
     </console>
 '''
+RNG = ('<rng model="virtio">'
+       '<backend model="random">/dev/urandom</backend></rng>')
 
 
 class DomainXMLTestCase(testtools.TestCase):
@@ -97,6 +99,7 @@ class DomainXMLTestCase(testtools.TestCase):
       <model type="virtio"/>
     </interface>
     {CONSOLE}
+    {RNG}
   </devices>
 </domain>'''
         self.assertEqual(_canonical(expected), _canonical(xml))
@@ -121,9 +124,58 @@ class DomainXMLTestCase(testtools.TestCase):
     <cmdline>console=ttyS0 nova_lite_hostname=web-1</cmdline>
   </os>
   {COMMON_TAIL}
-  <devices>{CONSOLE}</devices>
+  <devices>{CONSOLE}{RNG}</devices>
 </domain>'''
         self.assertEqual(_canonical(expected), _canonical(xml))
+
+
+class RngTestCase(testtools.TestCase):
+    """The virtio RNG: on by default, off by flavor or image, rate
+    limited by the flavor (Nova's hw_rng:* extra specs)."""
+
+    def _rng(self, specs=None, rng_dev_path='/dev/urandom', **props):
+        domain = config.build_domain(
+            _instance(flavor_extra_specs=specs or {}), _image(**props), [],
+            _paths(), bridge_exists=_no_bridge, kvm_check=_no_kvm,
+            rng_dev_path=rng_dev_path)
+        return domain.findall('devices/rng')
+
+    def test_default_virtio_from_rng_dev_path(self):
+        (rng,) = self._rng(rng_dev_path='/dev/hwrng')
+        self.assertEqual('virtio', rng.get('model'))
+        backend = rng.find('backend')
+        self.assertEqual(('random', '/dev/hwrng'),
+                         (backend.get('model'), backend.text))
+        self.assertIsNone(rng.find('rate'))
+
+    def test_flavor_disallows(self):
+        self.assertEqual([], self._rng({'hw_rng:allowed': 'False'}))
+        self.assertEqual(1, len(self._rng({'hw_rng:allowed': 'true'})))
+
+    def test_image_model_other_than_virtio(self):
+        self.assertEqual([], self._rng(hw_rng_model='none'))
+        self.assertEqual(1, len(self._rng(hw_rng_model='virtio')))
+
+    def test_rate_limit_needs_both_positive(self):
+        (rng,) = self._rng({'hw_rng:rate_bytes': '1024',
+                            'hw_rng:rate_period': '2000'})
+        self.assertEqual({'bytes': '1024', 'period': '2000'},
+                         rng.find('rate').attrib)
+        for specs in ({'hw_rng:rate_bytes': '1024'},
+                      {'hw_rng:rate_bytes': '0', 'hw_rng:rate_period': '5'},
+                      {'hw_rng:rate_bytes': 'x', 'hw_rng:rate_period': '5'}):
+            (rng,) = self._rng(specs)
+            self.assertIsNone(rng.find('rate'), specs)
+
+    def test_object_from_older_sender(self):
+        instance = _instance()
+        primitive = instance.obj_to_primitive(target_version='1.4')
+        instance = instance_obj.Instance.obj_from_primitive(primitive)
+        self.assertFalse(instance.obj_attr_is_set('flavor_extra_specs'))
+        domain = config.build_domain(instance, _image(), [], _paths(),
+                                     bridge_exists=_no_bridge,
+                                     kvm_check=_no_kvm)
+        self.assertEqual(1, len(domain.findall('devices/rng')))
 
 
 class DomainPartsTestCase(testtools.TestCase):

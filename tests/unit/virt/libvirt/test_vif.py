@@ -10,17 +10,17 @@ from nova_lite.objects import instance as instance_obj
 from nova_lite.virt.libvirt import vif
 
 
-def _vif():
+def _vif(port_id=None):
     return instance_obj.VIF(address='10.254.0.9', mac='fa:16:3e:00:00:09',
                             network_label='private', network_id=1,
-                            cidr='10.254.0.0/20')
+                            cidr='10.254.0.0/20', port_id=port_id)
 
 
 class InterfaceTestCase(testtools.TestCase):
 
-    def _xml(self, bridge, exists):
+    def _xml(self, bridge, exists, port_id=None):
         devices = ET.Element('devices')
-        iface = vif.interface_element(devices, _vif(), bridge,
+        iface = vif.interface_element(devices, _vif(port_id), bridge,
                                       lambda name: exists)
         self.assertEqual([iface], list(devices))
         return ET.tostring(iface, encoding='unicode')
@@ -30,6 +30,18 @@ class InterfaceTestCase(testtools.TestCase):
             '<interface type="bridge"><mac address="fa:16:3e:00:00:09" />'
             '<source bridge="br-x" /><model type="virtio" /></interface>',
             self._xml('br-x', True))
+
+    def test_port_names_the_tap(self):
+        """The security group chains are keyed on this name."""
+        self.assertEqual(
+            '<interface type="bridge"><mac address="fa:16:3e:00:00:09" />'
+            '<source bridge="br-x" /><target dev="tap1b2c3d4e-5f" />'
+            '<model type="virtio" /></interface>',
+            self._xml('br-x', True,
+                      '1b2c3d4e-5f60-4a1b-8c2d-000000000001'))
+        # QEMU's user network has no tap to name.
+        self.assertNotIn('target', self._xml(
+            'br-x', False, '1b2c3d4e-5f60-4a1b-8c2d-000000000001'))
 
     def test_missing_bridge_gives_user_network(self):
         self.assertEqual(

@@ -1,0 +1,167 @@
+"""The compute's security group firewall: the port specs of its guests
+(``nova_lite.network.firewall``) kept in memory and applied as a whole
+through an applier (doc/network-api.md, "Enforcement").
+
+Appliers:
+
+- ``NftApplier``: runs ``nft -f -`` in the node's guest network
+  namespace (``[network] guest_netns``), as the compute reaches
+  ``dhcp_release`` there (``ip netns exec``), after turning the
+  bridge's ``nf_call_iptables``/``nf_call_ip6tables`` on (bridged IP
+  traffic then passes the IP hooks, where the stateful table is);
+- ``MemoryApplier``: records what would be applied (the fake driver's,
+  for in-process tests).
+
+The compute has no database: the specs come with builds (the
+conductor's ``build_start`` answer), with refreshes (a conductor call
+after a ``refresh_security_groups`` cast) and, at start-up, for every
+port of the host at once (``replace_all``), which also drops the chains
+of ports gone meanwhile.
+"""
+import copy
+import subprocess
+import threading
+
+from oslo_log import log as logging
+
+from nova_lite.network import firewall
+
+LOG = logging.getLogger(__name__)
+
+
+class FirewallError(Exception):
+    """nft refused the ruleset or could not run."""
+
+
+class NftApplier:
+    """Applies rendered scripts with nft in ``netns`` (None: the
+    process's own namespace, for tests run inside a namespace)."""
+
+    def __init__(self, netns, bridge=None, timeout=30):
+        self.netns = netns
+        self.bridge = bridge
+        self.timeout = timeout
+
+    def _cmd(self, args):
+        if self.netns:
+            return ['ip', 'netns', 'exec', self.netns] + args
+        return args
+
+    def _run(self, args, text=None):
+        try:
+            result = subprocess.run(self._cmd(args), input=text,
+                                    capture_output=True, text=True,
+                                    timeout=self.timeout)
+        except (OSError, subprocess.SubprocessError) as exc:
+            raise FirewallError('%s: %s' % (' '.join(args), exc)) from exc
+        if result.returncode != 0:
+            raise FirewallError('%s failed: %s' % (
+                ' '.join(args), result.stderr.strip()[:2000]))
+        return result.stdout
+
+    def prepare(self):
+        """Send the bridge's IP traffic through the IP hooks (without
+        it the inet table never sees bridged packets)."""
+        if self.bridge:
+            self._run(['ip', 'link', 'set', 'dev', self.bridge, 'type',
+                       'bridge', 'nf_call_iptables', '1',
+                       'nf_call_ip6tables', '1'])
+
+    def apply(self, script):
+        """:raises: FirewallError"""
+        self.prepare()
+        self._run(['nft', '-f', '-'], script)
+
+    def list_tables(self):
+        """``nft list tables`` lines (what a test checks remains)."""
+        return [line for line in self._run(['nft', 'list',
+                                            'tables']).splitlines()
+                if line.strip()]
+
+
+class MemoryApplier:
+    """Records the scripts instead of running nft: ``scripts`` (every
+    applied one) and ``script`` (the last, '' before any)."""
+
+    def __init__(self):
+        self.scripts = []
+
+    @property
+    def script(self):
+        return self.scripts[-1] if self.scripts else ''
+
+    def apply(self, script):
+        self.scripts.append(script)
+
+
+class PortFirewall:
+    """The port specs of one compute and their applied ruleset.
+
+    Thread-safe: builds, deletes and refreshes run in parallel threads;
+    each change renders and applies the whole ruleset under one lock, so
+    the last change applied holds every port's latest spec. Specs are
+    copied in: a caller changing its dicts later changes nothing here.
+    """
+
+    def __init__(self, applier):
+        self.applier = applier
+        self._ports = {}
+        self._lock = threading.Lock()
+
+    def ports(self):
+        """{port_id: spec} applied now (a copy)."""
+        with self._lock:
+            return copy.deepcopy(self._ports)
+
+    def _apply(self, ports):
+        """Render and apply ``ports``; kept only when applied.
+        :raises: FirewallError"""
+        self.applier.apply(firewall.render(ports.values()))
+        self._ports = ports
+
+    def set_instances(self, instance_uuids, specs):
+        """The ports of ``instance_uuids`` become ``specs`` (ports of
+        those instances absent from ``specs`` are dropped).
+        :raises: FirewallError"""
+        uuids = set(instance_uuids)
+        specs = copy.deepcopy(list(specs))
+        with self._lock:
+            ports = {pid: spec for pid, spec in self._ports.items()
+                     if spec['instance_uuid'] not in uuids}
+            ports.update((s['port_id'], s) for s in specs)
+            if ports != self._ports:
+                self._apply(ports)
+
+    def update_members(self, group_ids, instance_uuid, addresses):
+        """Rules whose remote group is one of ``group_ids`` (uuids) now
+        see ``instance_uuid``'s ports at ``addresses`` (none: it left).
+        Returns True when the ruleset changed. :raises: FirewallError"""
+        groups = set(group_ids)
+        with self._lock:
+            ports = copy.deepcopy(self._ports)
+            for spec in ports.values():
+                for rule in spec['rules']:
+                    if rule.get('remote_group_id') not in groups:
+                        continue
+                    members = rule.setdefault('remote_members', {})
+                    if addresses:
+                        members[instance_uuid] = sorted(addresses)
+                    else:
+                        members.pop(instance_uuid, None)
+            if ports == self._ports:
+                return False
+            self._apply(ports)
+            return True
+
+    def remove_instance(self, instance_uuid):
+        """Drop the instance's chains. :raises: FirewallError"""
+        self.set_instances([instance_uuid], [])
+
+    def replace_all(self, specs):
+        """Exactly ``specs``, applied even when unchanged (start-up: the
+        tables may hold another process's leftovers).
+        :raises: FirewallError"""
+        specs = copy.deepcopy(list(specs))
+        with self._lock:
+            self._apply({s['port_id']: s for s in specs})
+        LOG.info('Security groups of %d ports applied', len(specs))
