@@ -12,7 +12,9 @@ network. Then:
   drive: reached through its gateway), and SSH from the namespace logs
   in;
 * from guest-p, guest-f (which the namespace reaches) does not answer a
-  ping: separate bridges, nothing forwarded;
+  ping: separate bridges, nothing forwarded (both are in the demo
+  project's default group, whose rules let its members in: the security
+  groups would let the ping through);
 * deleting guest-p removes the network's bridge and dnsmasq from the
   namespace.
 
@@ -79,6 +81,16 @@ class ProjectNetworkGuestTest(guest_stack.TestGuestsThroughTheStack):
             'network_id': net['id'], 'cidr': CIDR, 'ip_version': 4}})
         (flat,) = self.network_api('GET', '/networks?shared=true')[
             'networks']
+        # SSH from the namespace (not a member of the default group, which
+        # lets in its members only: guest-p may ping guest-f as far as
+        # the security groups go, so only the networks keep them apart).
+        (group,) = self.network_api('GET', '/security-groups?name=default')[
+            'security_groups']
+        self.network_api('POST', '/security-group-rules', json={
+            'security_group_rule': {
+                'security_group_id': group['id'], 'direction': 'ingress',
+                'protocol': 'tcp', 'port_range_min': 22,
+                'port_range_max': 22}})
         tokens = {n: 'marker-%s-%s' % (n, secrets.token_hex(6))
                   for n in ('p', 'f')}
         p_id = self.boot('guest-p', net['id'], 'key-p', tokens['p'])
