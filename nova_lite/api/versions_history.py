@@ -131,14 +131,15 @@ HISTORY = (
     _v('2.35', 'Key pair list paged by limit and marker (keypairs_links).',
        ('keypairs',)),
     _v('2.36', 'The proxy APIs /images, /os-networks, '
-       '/os-security-groups and /os-security-group-rules answer 404; '
+       '/os-tenant-networks, /os-security-groups and '
+       '/os-security-group-rules answer 404; '
        'quota sets and limits lose the network resources (fixed_ips, '
        'floating_ips, security_groups, security_group_rules).',
        ('images', 'networks', 'security_groups', 'quota_sets', 'limits')),
     _v('2.37', 'Server create requires networks: a list, auto (the '
-       'project\'s usable network: the flat network) or none (a server '
-       'without any network: no fixed IP, no NIC); network uuids are '
-       'UUIDs.', ('servers',)),
+       'project\'s usable network: its own network when it has one, else '
+       'the flat network) or none (a server without any network: no '
+       'fixed IP, no NIC); network uuids are UUIDs.', ('servers',)),
     _v('2.38', 'A server list filtered by statuses none of which is '
        'known is a 400 (an empty list before), for admins and members.',
        ('servers',)),
@@ -264,8 +265,9 @@ HISTORY = (
        'the uuids of the groups the server is in.', ('servers',)),
     _v('2.72', 'Servers can be created with neutron ports that have a '
        'resource request (QoS minimum bandwidth).', ('servers',),
-       refused='Ports do not exist in nova_lite (addresses come from the '
-       'flat network): port in networks stays a 400.'),
+       refused='Ports have no resource requests (no QoS policies exist): '
+       'a port in networks is accepted at every version, without any '
+       'bandwidth claim.'),
     _v('2.73', 'The lock action takes locked_reason, shown (null unless '
        'locked with one) in server show, detail and update; server lists '
        'filter by locked.', ('server_actions', 'servers')),
@@ -419,6 +421,10 @@ ROUTES = {
     ('DELETE', '/v2.1/images/<image_id>'): ('2.1', '2.35'),
     ('GET', '/v2.1/os-networks'): ('2.1', '2.35'),
     ('GET', '/v2.1/os-networks/<network_id>'): ('2.1', '2.35'),
+    ('GET', '/v2.1/os-tenant-networks'): ('2.1', '2.35'),
+    ('POST', '/v2.1/os-tenant-networks'): ('2.1', '2.35'),
+    ('GET', '/v2.1/os-tenant-networks/<network_id>'): ('2.1', '2.35'),
+    ('DELETE', '/v2.1/os-tenant-networks/<network_id>'): ('2.1', '2.35'),
     ('GET', '/v2.1/os-security-groups'): ('2.1', '2.35'),
     ('POST', '/v2.1/os-security-groups'): ('2.1', '2.35'),
     ('GET', '/v2.1/os-security-groups/<group_id>'): ('2.1', '2.35'),

@@ -108,7 +108,7 @@ class API(api_resize.ResizeActions, api_lifecycle_power.LifecyclePowerActions,
                hostname=None, description=None, config_drive=False,
                admin_pass=None, network_request=None, tags=None,
                requested_host=None, requested_node=None,
-               security_groups=None):
+               security_groups=None, requested_networks=None):
         """Create as many instance records as the quotas allow between
         ``min_count`` and ``max_count``, and cast their build.
 
@@ -123,7 +123,9 @@ class API(api_resize.ResizeActions, api_lifecycle_power.LifecyclePowerActions,
         ``description`` the server description (microversion 2.19);
         ``network_request`` None for the flat network or
         ``network_api.NO_NETWORK`` for servers without any network
-        (microversion 2.37: no fixed IP, no NIC); ``tags`` the server
+        (microversion 2.37: no fixed IP, no NIC); ``requested_networks``
+        the NICs (``nova_lite.network.api.resolve_requests``: None for
+        one on the flat network); ``tags`` the server
         tags of every server (microversion 2.52); ``requested_host``
         and ``requested_node`` restrict the scheduling to that compute
         host and/or node (microversion 2.74, checked by the caller).
@@ -177,6 +179,7 @@ class API(api_resize.ResizeActions, api_lifecycle_power.LifecyclePowerActions,
                                            or CONF.force_config_drive),
                          admin_pass=admin_pass,
                          network_request=network_request,
+                         requested_networks=requested_networks,
                          image_properties=jsonutils.dumps(
                              _string_properties(image)),
                          scheduler_hints=jsonutils.dumps(

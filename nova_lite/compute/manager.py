@@ -38,6 +38,7 @@ from nova_lite import context as nl_context
 from nova_lite import exception
 from nova_lite import metrics
 from nova_lite.network import dhcp
+from nova_lite.network import linux_net
 from nova_lite import notifications
 from nova_lite import service
 from nova_lite.virt import driver as virt_driver
@@ -78,8 +79,10 @@ class ComputeManager(resize_steps.ResizeManager, power_ops.PowerOpsMixin,
             check_and_reject=rejection.reject_when_reached(
                 CONF.max_queued_builds))
         self.conductor = conductor_rpcapi.ConductorAPI()
-        # The guest network's DHCP entries ([network] dhcp_hostsfile).
-        self.dhcp = dhcp.from_config()
+        # The guest networks' DHCP entries ([network] dhcp_hostsfile), with
+        # the project networks' bridges and dnsmasqs ([network]
+        # guest_netns; nova_lite.network.linux_net).
+        self.dhcp = linux_net.from_config(dhcp.from_config())
         # The security groups of this host's ports (doc/network-api.md).
         self.security_groups = port_firewall.SecurityGroupAgent(
             host, self.driver, self.conductor)

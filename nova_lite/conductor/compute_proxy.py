@@ -214,14 +214,14 @@ def build_start(context, instance_uuid, host, allocate_network=True,
     network_info = []
     if allocate_network:
         try:
-            request = instance_db.instance_network_request(context,
-                                                           instance_uuid)
+            request = instance_db.instance_network_requests(context,
+                                                            instance_uuid)
         except exception.InstanceNotFound:
             return None
-        if request != network_api.NO_NETWORK:
+        if request.network_request != network_api.NO_NETWORK:
             instance = instance_obj.Instance(uuid=instance_uuid)
-            network_info = network_api.allocate_for_instance(context,
-                                                             instance)
+            network_info = network_api.allocate_for_instance(
+                context, instance, requests_row=request)
     if not guest_data and not port_security:
         return network_info
     started = {'network_info': network_info, 'guest_data': None}

@@ -33,6 +33,16 @@ network_opts = [
     cfg.StrOpt('dhcp_pidfile',
                help='Pid file of the dnsmasq reading dhcp_hostsfile; it '
                     'is sent SIGHUP after each change.'),
+    cfg.IntOpt('quota_network', default=100, min=-1,
+               help='Networks a project may create through the Networking '
+                    'API (its default quota, changed per project with PUT '
+                    '/network/v2.0/quotas/{project_id}); -1 for unlimited.'),
+    cfg.IntOpt('quota_subnet', default=100, min=-1,
+               help='Subnets a project may create (default quota); -1 for '
+                    'unlimited.'),
+    cfg.IntOpt('quota_port', default=500, min=-1,
+               help='Ports a project may have, its servers\' NICs '
+                    'included (default quota); -1 for unlimited.'),
     cfg.BoolOpt('enforce_security_groups', default=True,
                 help='Enforce the security groups of this compute\'s '
                      'ports with nftables tables named nova_lite_sg in '

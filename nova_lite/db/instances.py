@@ -31,11 +31,13 @@ _UNSET = object()
 
 def _record(row, **extra):
     """The ``Record`` of an ORM instance row with its loaded
-    ``metadata_items`` and ``fixed_ips`` (tuples of Records); no SQL."""
+    ``metadata_items`` and ``fixed_ips`` (tuples of Records, each with
+    its network's ``network_label``); no SQL."""
     return Record(
         to_dict(row),
         metadata_items=tuple(Record(to_dict(m)) for m in row.metadata_items),
-        fixed_ips=tuple(Record(to_dict(f)) for f in row.fixed_ips), **extra)
+        fixed_ips=tuple(Record(to_dict(f), network_label=f.network.label)
+                        for f in row.fixed_ips), **extra)
 
 
 def _instance_query(context, project_only=True):
@@ -133,20 +135,23 @@ def instance_states_get(context, instance_uuid):
     return Record(row._mapping)
 
 
-def instance_network_request(context, instance_uuid):
-    """What the create request of a live instance asked of the network:
-    None for the flat network, 'none' for no network (microversion
-    2.37); one statement.
+def instance_network_requests(context, instance_uuid):
+    """A live instance's ``network_request``, ``requested_networks``,
+    ``project_id``, ``availability_zone`` and ``has_ports`` (True when
+    ports are bound to it already), a Record; one statement.
 
     :raises: InstanceNotFound
     """
-    inst = models.Instance
+    inst, port = models.Instance, models.Port
     with reader(context) as session:
-        row = session.execute(sa.select(inst.network_request).where(
+        row = session.execute(sa.select(
+            inst.network_request, inst.requested_networks, inst.project_id,
+            inst.availability_zone, sa.exists().where(
+                port.device_id == inst.uuid).label('has_ports')).where(
             inst.uuid == instance_uuid, inst.deleted == 0)).first()
     if row is None:
         raise exception.InstanceNotFound(instance_id=instance_uuid)
-    return row.network_request
+    return Record(dict(row._mapping))
 
 
 def _apply_instance_filters(query, filters):
@@ -310,10 +315,12 @@ def instance_count(context, filters=None, project_only=True):
 
 
 def _add_metadata_and_ips(session, rows):
-    """Set ``metadata_items`` and ``fixed_ips`` (tuples of Records) of
-    the instance dicts ``rows`` with one Core statement each (at most two
-    whatever the count)."""
+    """Set ``metadata_items`` and ``fixed_ips`` (tuples of Records; an
+    address with its network's ``network_label``) of the instance dicts
+    ``rows`` with one Core statement each (at most two whatever the
+    count)."""
     meta, fip = models.InstanceMetadata.__table__, models.FixedIP.__table__
+    net = models.Network.__table__
     uuids = [r['uuid'] for r in rows]
     items, addresses = {}, {}
     if uuids:
@@ -325,7 +332,9 @@ def _add_metadata_and_ips(session, rows):
                 Record(item._mapping))
         for address in session.execute(
                 sa.select(fip.c.id, fip.c.instance_uuid, fip.c.network_id,
-                          fip.c.address, fip.c.mac)
+                          fip.c.address, fip.c.mac,
+                          net.c.label.label('network_label'))
+                .join(net, net.c.id == fip.c.network_id)
                 .where(fip.c.instance_uuid.in_(uuids)).order_by(fip.c.id)):
             addresses.setdefault(address.instance_uuid, []).append(
                 Record(address._mapping))

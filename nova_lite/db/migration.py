@@ -31,3 +31,13 @@ def db_version():
     with engine.connect() as connection:
         return alembic_migration.MigrationContext.configure(
             connection).get_current_revision()
+
+
+def downgrade(version):
+    """Downgrade the schema to ``version`` (tests of the migrations'
+    downgrades; no ``nova-lite-manage`` command offers it)."""
+    engine = db_session.get_engine()
+    config = _alembic_config()
+    with engine.begin() as connection:
+        config.attributes['connection'] = connection
+        alembic_command.downgrade(config, version)

@@ -230,6 +230,10 @@ class Instance(TimestampMixin, SoftDeleteMixin, Base):
     # What the create request asked of the network (microversion 2.37):
     # NULL for the flat network, 'none' for no network at all.
     network_request = Column(String(16))
+    #: The NICs the create request asked for (microversion 2.37 and
+    #: before): [{"network_id"?, "port_id"?, "fixed_ip"?}]; NULL for the
+    #: flat network (``network_request`` NULL) or none ('none').
+    requested_networks = Column(JSON)
     # The rest of the flavor copied at create time (microversion 2.47's
     # embedded flavor): swap in MiB, extra specs as a JSON object.
     flavor_swap = Column(Integer)
@@ -336,44 +340,6 @@ class InstanceActionEvent(Base):
     traceback = Column(Text)
     host = Column(String(255))
     details = Column(Text)
-
-
-class Network(TimestampMixin, SoftDeleteMixin, Base):
-    """A flat network; its addresses are rows of ``fixed_ips``."""
-    __tablename__ = 'networks'
-    __table_args__ = (
-        UniqueConstraint('label', 'deleted',
-                         name='uniq_networks0label0deleted'),
-    )
-    id = Column(Integer, primary_key=True)
-    uuid = Column(String(36), nullable=False, unique=True)
-    label = Column(String(255), nullable=False)
-    cidr = Column(String(64), nullable=False)
-    gateway = Column(String(64))
-    netmask = Column(String(64))
-    broadcast = Column(String(64))
-    bridge = Column(String(255))
-
-
-class FixedIP(TimestampMixin, Base):
-    """One address of a network; ``instance_uuid`` set while allocated."""
-    __tablename__ = 'fixed_ips'
-    __table_args__ = (
-        UniqueConstraint('network_id', 'address',
-                         name='uniq_fixed_ips0network_id0address'),
-        UniqueConstraint('port_id', name='uniq_fixed_ips0port_id'),
-        Index('fixed_ips_network_free_idx', 'network_id', 'instance_uuid'),
-        Index('fixed_ips_instance_uuid_idx', 'instance_uuid'),
-    )
-    id = Column(Integer, primary_key=True)
-    network_id = Column(Integer, ForeignKey('networks.id'), nullable=False)
-    address = Column(String(64), nullable=False)
-    instance_uuid = Column(String(36))
-    mac = Column(String(32), unique=True)
-    allocated_at = Column(DateTime)
-    #: The Networking API id of the port this allocation is (set with
-    #: ``instance_uuid``, cleared with it).
-    port_id = Column(String(36))
 
 
 class KeyPair(TimestampMixin, SoftDeleteMixin, Base):
@@ -582,3 +548,6 @@ from nova_lite.db.models_console import ConsoleAuthToken  # noqa: E402,F401
 from nova_lite.db.models_secgroup import (  # noqa: E402,F401
     DefaultSecurityGroup, InstanceSecurityGroup, SecurityGroup,
     SecurityGroupRule)
+# Networks, subnets, ports and their addresses (Networking API) likewise.
+from nova_lite.db.models_network import (  # noqa: E402,F401
+    FixedIP, Network, Port, Subnet)

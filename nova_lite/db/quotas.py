@@ -80,6 +80,15 @@ def quota_destroy_all(context, project_id, user_id=None):
             _quota.project_id == project_id))
 
 
+@retry_on_deadlock
+def quota_delete(context, project_id, resources):
+    """Forget the project's overrides of ``resources`` only."""
+    with writer(context) as session:
+        session.execute(sa.delete(_quota).where(
+            _quota.project_id == project_id,
+            _quota.resource.in_(list(resources))))
+
+
 def user_quota_sums(context, project_id, exclude_user_id=None):
     """``{resource: sum of the users' limits}`` of the project's per-user
     overrides that are not unlimited (-1), leaving out

@@ -25,7 +25,9 @@ def guest_data(context, instance_uuid):
     ctxt = context.elevated()
     row = instance_db.instance_get(ctxt, instance_uuid, project_only=False)
     nics = [{'address': fip['address'], 'mac': fip['mac'],
-             'cidr': net['cidr'], 'gateway': net['gateway'],
+             'cidr': (fip['subnet'] or net)['cidr'],
+             'gateway': (fip['subnet'] or {}).get('gateway_ip',
+                                                  net['gateway']),
              'network_uuid': net['uuid'], 'label': net['label']}
             for net, fip in network_db.fixed_ips_get_by_instance(
                 ctxt, instance_uuid)]

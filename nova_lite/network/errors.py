@@ -86,3 +86,120 @@ class NotImplementedOperation(NetworkError):
               '%(reason)s'
     code = 400
     neutron_type = False
+
+
+class NetworkInUse(NetworkError):
+    """409: a network with ports (Networking API "Delete network")."""
+    msg_fmt = 'Unable to complete operation on network %(net_id)s. ' \
+              'There are one or more ports still in use on the network.'
+    code = 409
+
+
+class SubnetInUse(NetworkError):
+    """409: a subnet with allocated addresses ("Delete subnet")."""
+    msg_fmt = 'Unable to complete operation on subnet %(subnet_id)s: ' \
+              'One or more ports have an IP allocation from this subnet.'
+    code = 409
+
+
+class PortInUse(NetworkError):
+    """409: a port bound to another device (server create with a port)."""
+    msg_fmt = 'Unable to complete operation on port %(port_id)s for ' \
+              'network %(net_id)s. Port already has an attached device ' \
+              '%(device_id)s.'
+    code = 409
+
+
+class IpAddressAlreadyAllocated(NetworkError):
+    """409: a fixed IP another port holds."""
+    msg_fmt = 'IP address %(ip)s already allocated in subnet %(subnet_id)s'
+    code = 409
+
+
+class IpAddressGenerationFailure(NetworkError):
+    """409: no free address in the network's allocation pools."""
+    msg_fmt = 'No more IP addresses available on network %(net_id)s.'
+    code = 409
+
+
+class MacAddressInUse(NetworkError):
+    """409: a MAC address another port has."""
+    msg_fmt = 'Unable to complete operation for network %(net_id)s. ' \
+              'The mac address %(mac)s is in use.'
+    code = 409
+
+
+class InvalidIpForSubnet(NetworkError):
+    """400: a fixed IP outside its subnet's CIDR (or its network or
+    broadcast address)."""
+    msg_fmt = 'IP address %(ip_address)s is not a valid IP for the ' \
+              'specified subnet.'
+    code = 400
+
+
+class InvalidIpForNetwork(NetworkError):
+    """400: a fixed IP in none of the network's subnets."""
+    msg_fmt = 'IP address %(ip_address)s is not a valid IP for any of ' \
+              'the subnets on the specified network.'
+    code = 400
+
+
+class InvalidAllocationPool(NetworkError):
+    """400: a pool outside the CIDR, reversed, or of the wrong form."""
+    msg_fmt = 'The allocation pool %(pool)s is not valid.'
+    code = 400
+
+
+class OverlappingAllocationPools(NetworkError):
+    """400: two pools of a subnet share addresses."""
+    msg_fmt = 'Found overlapping allocation pools: %(pool_1)s %(pool_2)s ' \
+              'for subnet %(subnet_cidr)s.'
+    code = 400
+
+
+class GatewayConflictWithAllocationPools(NetworkError):
+    """409: the gateway is inside an allocation pool."""
+    msg_fmt = 'Gateway ip %(ip_address)s conflicts with allocation pool ' \
+              '%(pool)s.'
+    code = 409
+
+
+class InvalidSubnetCidrOverlap(NetworkError):
+    """400: a subnet overlapping another subnet of its network (the API
+    reference's "Invalid input for operation: Requested subnet with cidr
+    ... overlaps with another subnet"); fault type ``InvalidInput``."""
+    msg_fmt = 'Invalid input for operation: Requested subnet with cidr: ' \
+              '%(cidr)s for network: %(net_id)s overlaps with another ' \
+              'subnet.'
+    code = 400
+    neutron_type = False
+
+
+class OverQuota(NetworkError):
+    """409: the project's quota of the resource is used up."""
+    msg_fmt = 'Quota exceeded for resources: [\'%(overs)s\'].'
+    code = 409
+
+
+class PortBound(NetworkError):
+    """409: changing the MAC of a port a server uses."""
+    msg_fmt = 'Unable to complete operation on port %(port_id)s, port is ' \
+              'already bound, port type: bridge, old_mac %(old_mac)s, ' \
+              'new_mac %(new_mac)s.'
+    code = 409
+
+
+class NetworkAmbiguous(NetworkError):
+    """409 (compute API): a server create without networks in a project
+    with several networks (Nova's NetworkAmbiguous)."""
+    msg_fmt = 'Multiple possible networks found, use a Network ID to be ' \
+              'more specific.'
+    code = 409
+
+
+class ExternalNetworkAttachForbidden(NetworkError):
+    """403 (compute API): a server on an external network that is not
+    shared, for non-admins (Nova's ExternalNetworkAttachForbidden)."""
+    msg_fmt = 'It is not allowed to create an interface on external ' \
+              'network %(network_uuid)s'
+    code = 403

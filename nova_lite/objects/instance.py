@@ -46,12 +46,15 @@ class ImageMeta(base.NovaLiteObject):
 
 @base.NovaLiteObjectRegistry.register
 class VIF(base.NovaLiteObject):
-    """One NIC of an instance on the flat network.
+    """One NIC (address) of an instance on a network.
 
     Version 1.1: ``port_id`` (the Networking API port; the compute names
     the tap after it, ``network.firewall.device_name``).
+    Version 1.2: ``dhcp``, ``dns_nameservers`` and ``mtu`` of its subnet
+    and network: what a compute needs to run the network's bridge and
+    dnsmasq (``nova_lite.network.linux_net``).
     """
-    VERSION = '1.1'
+    VERSION = '1.2'
     fields = {
         'port_id': fields.StringField(nullable=True, default=None),
         'address': fields.StringField(),      # IPv4 address
@@ -61,11 +64,17 @@ class VIF(base.NovaLiteObject):
         'cidr': fields.StringField(),
         'gateway': fields.StringField(nullable=True),
         'bridge': fields.StringField(nullable=True),
+        'dhcp': fields.BooleanField(nullable=True),
+        'dns_nameservers': fields.ListOfStringsField(nullable=True),
+        'mtu': fields.IntegerField(nullable=True),   # bytes
     }
 
     def obj_make_compatible(self, primitive, target_version):
         super().obj_make_compatible(primitive, target_version)
         target = versionutils.convert_version_to_tuple(target_version)
+        if target < (1, 2):
+            for key in ('dhcp', 'dns_nameservers', 'mtu'):
+                primitive.pop(key, None)
         if target < (1, 1):
             primitive.pop('port_id', None)
 

@@ -14,6 +14,7 @@ from nova_lite.policies import flavors
 from nova_lite.policies import hosts
 from nova_lite.policies import hypervisors
 from nova_lite.policies import image
+from nova_lite.policies import ips
 from nova_lite.policies import instance_actions
 from nova_lite.policies import instance_usage_audit_log
 from nova_lite.policies import keypairs
@@ -23,6 +24,7 @@ from nova_lite.policies import networks
 from nova_lite.policies import quota_sets
 from nova_lite.policies import remote_consoles
 from nova_lite.policies import security_groups
+from nova_lite.policies import tenant_networks
 from nova_lite.policies import server_diagnostics
 from nova_lite.policies import server_groups
 from nova_lite.policies import server_lifecycle
@@ -63,4 +65,6 @@ def list_rules():
                                 shelve.list_rules(),
                                 remote_consoles.list_rules(),
                                 network_api.list_rules(),
-                                security_groups.list_rules()))
+                                security_groups.list_rules(),
+                                tenant_networks.list_rules(),
+                                ips.list_rules()))

@@ -3,7 +3,13 @@ Neutron names them, with Neutron's secure-RBAC defaults: readers of the
 owning project (or admins) read, members (or admins) change; shared
 networks and their subnets are readable by everyone (the target's
 ``shared`` is True); a port's ``binding:host_id``, ``binding:vif_type``
-and ``binding:vif_details`` are for admins. The target's
+and ``binding:vif_details`` are for admins, and so are the
+``shared`` and ``router:external`` attributes of a network create or
+update (``create_network:shared``...) and changes of quotas; a port's
+``fixed_ips`` addresses and ``mac_address`` are chosen by admins or the
+members of the project owning its network
+(``create_port:fixed_ips:ip_address``, ``create_port:mac_address``,
+``update_port:...``), as Neutron's defaults say. The target's
 ``project_id`` is the resource's project."""
 from oslo_policy import policy
 
@@ -11,6 +17,9 @@ from nova_lite.policies import base
 
 _V2 = '/network/v2.0'
 _READ_OR_SHARED = base.PROJECT_READER_OR_ADMIN + ' or True:%(shared)s'
+#: Admins, or members of the project owning the port's network.
+_NETWORK_OWNER = base.ADMIN + ' or (' + base.PROJECT_MEMBER + \
+    ' and project_id:%(network:project_id)s)'
 
 
 def _op(name, check, description, method, path):
@@ -42,7 +51,28 @@ rules = (_crud('network', 'networks', _READ_OR_SHARED)
             if not r.name.startswith('update_')]
          + [_op('get_port:binding:host_id', base.ADMIN,
                 "Show a port's binding:host_id, binding:vif_type and "
-                'binding:vif_details', 'GET', '/ports/{id}')])
+                'binding:vif_details', 'GET', '/ports/{id}')]
+         + [_op('%s_network:%s' % (verb, attr), base.ADMIN,
+                '%s a network with %s' % (verb.capitalize(), attr),
+                method, path)
+            for verb, method, path in (('create', 'POST', '/networks'),
+                                       ('update', 'PUT', '/networks/{id}'))
+            for attr in ('shared', 'router:external')]
+         + [_op('%s_port:%s' % (verb, attr), _NETWORK_OWNER,
+                'Choose a port\'s %s on a network of another project '
+                '(a shared one)' % attr, method, path)
+            for verb, method, path in (('create', 'POST', '/ports'),
+                                       ('update', 'PUT', '/ports/{id}'))
+            for attr in ('fixed_ips:ip_address', 'mac_address')]
+         + [_op('get_quota', base.PROJECT_READER_OR_ADMIN,
+                "Show a project's network quotas", 'GET',
+                '/quotas/{project_id}'),
+            _op('update_quota', base.ADMIN,
+                "Change a project's network quotas", 'PUT',
+                '/quotas/{project_id}'),
+            _op('delete_quota', base.ADMIN,
+                "Reset a project's network quotas to the defaults",
+                'DELETE', '/quotas/{project_id}')])
 
 
 def list_rules():

@@ -2,6 +2,7 @@
 and backfills it with the name the instance's libvirt domain already has
 (``instance-<uuid>``), live and soft-deleted rows alike."""
 import datetime
+import uuid as uuidlib
 
 import sqlalchemy as sa
 import testtools
@@ -10,6 +11,7 @@ import nova_lite.conf  # noqa: F401 - registers the options
 from nova_lite import context as nl_context
 from nova_lite.db import instances as instance_db
 from nova_lite.db import migration
+from nova_lite.db import network as network_db
 from nova_lite.db import session as db_session
 from tests.functional.fixtures import backends
 
@@ -82,6 +84,88 @@ class _MigrationTests:
         ports = {rows[0].port_id, rows[2].port_id}
         self.assertEqual(2, len(ports))
         self.assertNotIn(None, ports)
+
+    def _flat_network_at_0021(self):
+        """The flat network 10.0.0.0/29 (gateway .1) with .2 and .4
+        allocated to the two instances (MACs, port ids) and .3, .5, .6
+        free, as 0021 stores them."""
+        migration.db_sync('0021')
+        self._insert_instances()
+        now = datetime.datetime(2026, 1, 1)
+        with db_session.get_engine().begin() as conn:
+            conn.execute(sa.text(
+                "INSERT INTO networks (id, uuid, label, cidr, gateway, "
+                "bridge, deleted, created_at) VALUES (1, 'n1', 'private', "
+                "'10.0.0.0/29', '10.0.0.1', 'br-x', 0, :now)"), {'now': now})
+            owners = {2: UUIDS[0], 4: UUIDS[1]}
+            for host in range(2, 7):
+                owner = owners.get(host)
+                conn.execute(sa.text(
+                    'INSERT INTO fixed_ips (network_id, address, '
+                    'instance_uuid, mac, port_id, allocated_at, created_at) '
+                    'VALUES (1, :address, :owner, :mac, :port, :at, :now)'),
+                    {'address': '10.0.0.%d' % host, 'owner': owner,
+                     'mac': owner and 'fa:16:3e:00:00:0%d' % host,
+                     'port': owner and 'port-%d' % host,
+                     'at': owner and now, 'now': now})
+
+    def test_0022_turns_allocations_into_ports(self):
+        self._flat_network_at_0021()
+        migration.db_sync('0022')
+        with db_session.get_engine().connect() as conn:
+            network = conn.execute(sa.text(
+                'SELECT config_key, shared, project_id FROM networks'
+            )).one()
+            subnet = conn.execute(sa.text(
+                'SELECT id, uuid, cidr, gateway_ip, allocation_pools '
+                'FROM subnets')).one()
+            ports = conn.execute(sa.text(
+                'SELECT uuid, mac_address, device_id, device_owner, '
+                'auto_delete FROM ports ORDER BY uuid')).all()
+            addresses = conn.execute(sa.text(
+                'SELECT address, port_id, subnet_id, mac FROM fixed_ips '
+                'ORDER BY address')).all()
+        self.assertEqual(('private', True, ''), (
+            network.config_key, bool(network.shared), network.project_id))
+        self.assertEqual('10.0.0.0/29', subnet.cidr)
+        self.assertEqual('10.0.0.1', subnet.gateway_ip)
+        # The subnet keeps the id the API derived before 0022.
+        self.assertEqual(str(uuidlib.uuid5(uuidlib.UUID(
+            '0f7d2c8e-6a34-5b1e-9d2f-4c8b7e1a3d55'), 'n1')), subnet.uuid)
+        self.assertEqual(
+            [('port-2', 'fa:16:3e:00:00:02', UUIDS[0], 'compute:nova'),
+             ('port-4', 'fa:16:3e:00:00:04', UUIDS[1], 'compute:nova')],
+            [(p.uuid, p.mac_address, p.device_id, p.device_owner)
+             for p in ports])
+        self.assertEqual(
+            [('10.0.0.2', 'port-2', subnet.id),
+             ('10.0.0.4', 'port-4', subnet.id)],
+            [(a.address, a.port_id, a.subnet_id) for a in addresses])
+        # The db layer reads them once the schema is whole; a new NIC
+        # takes a free address (a conditional insert).
+        migration.db_sync()
+        ctxt = nl_context.get_admin_context()
+        self.assertEqual(['10.0.0.2'], [
+            fip['address'] for _net, fip in
+            network_db.fixed_ips_get_by_instance(ctxt, UUIDS[0])])
+        fixed = network_db.fixed_ip_allocate(ctxt, 1, 'new-instance')
+        self.assertIn(fixed['address'], {'10.0.0.3', '10.0.0.5',
+                                         '10.0.0.6'})
+
+    def test_0022_downgrade_keeps_the_allocations(self):
+        self._flat_network_at_0021()
+        migration.db_sync('0022')
+        migration.downgrade('0021')
+        with db_session.get_engine().connect() as conn:
+            rows = conn.execute(sa.text(
+                'SELECT address, instance_uuid, mac, port_id FROM fixed_ips '
+                'ORDER BY address')).all()
+        self.assertEqual(
+            [('10.0.0.2', UUIDS[0], 'fa:16:3e:00:00:02', 'port-2'),
+             ('10.0.0.3', None, None, None),
+             ('10.0.0.4', UUIDS[1], 'fa:16:3e:00:00:04', 'port-4'),
+             ('10.0.0.5', None, None, None), ('10.0.0.6', None, None, None)],
+            [tuple(r) for r in rows])
 
 
 class TestMigrationsSQLite(_MigrationTests, testtools.TestCase):

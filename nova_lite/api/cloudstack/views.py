@@ -17,6 +17,7 @@ listAffinityGroups, queryAsyncJobResult). Mapping to nova_lite:
 Times are ``yyyy-MM-dd'T'HH:mm:ssZ`` (e.g. ``2026-11-22T03:00:00+0000``),
 as CloudStack writes them.
 """
+import ipaddress
 import uuid as uuidlib
 
 from nova_lite.compute import states
@@ -167,32 +168,68 @@ def template(image, zone_name, own_project):
     }
 
 
-def network(net, zone_name):
-    """A ``listNetworks`` network from the flat network's dict."""
+def network(net, subnet, zone_name, account=''):
+    """A ``listNetworks`` network from a network dict
+    (``nova_lite.network.networks``) and its first subnet (or None): the
+    shared flat network is a ``Shared`` network, a project's an
+    ``Isolated`` one of its account."""
+    shared = bool(net['shared'])
+    cidr = subnet['cidr'] if subnet else net.get('cidr')
     return {
         'id': net['uuid'], 'name': net['label'],
-        'displaytext': net['label'], 'cidr': net['cidr'],
-        'gateway': net['gateway'], 'netmask': net['netmask'],
+        'displaytext': net['description'] or net['label'], 'cidr': cidr,
+        'gateway': subnet['gateway_ip'] if subnet else net.get('gateway'),
+        'netmask': str(ipaddress.ip_network(cidr).netmask) if cidr else None,
         'broadcastdomaintype': 'Native', 'traffictype': 'Guest',
-        'type': 'Shared', 'state': 'Setup', 'acltype': 'Domain',
-        'zoneid': zone_id(zone_name), 'zonename': zone_name,
-        'isdefault': True, 'canusefordeploy': True,
-        'specifyipranges': True, 'restartrequired': False,
-        'ispersistent': True, 'networkofferingname': 'DefaultSharedNetwork',
+        'type': 'Shared' if shared else 'Isolated',
+        'state': 'Setup' if shared else 'Implemented',
+        'acltype': 'Domain' if shared else 'Account',
+        'account': account, 'zoneid': zone_id(zone_name),
+        'zonename': zone_name, 'isdefault': shared,
+        'canusefordeploy': True, 'specifyipranges': shared,
+        'restartrequired': False, 'ispersistent': True,
+        'networkofferingid': ISOLATED_OFFERING_ID if not shared else None,
+        'networkofferingname': 'DefaultSharedNetwork' if shared
+        else ISOLATED_OFFERING_NAME,
         'service': [{'name': 'Dhcp'}, {'name': 'Dns'}],
     }
 
 
-def nic(instance_uuid, fixed_ip, net):
-    """A ``nic`` of a virtual machine (id: uuid5 of instance + network)."""
+#: The one network offering (listNetworkOfferings): isolated guest
+#: networks of an account, DHCP by dnsmasq.
+ISOLATED_OFFERING_NAME = 'DefaultIsolatedNetworkOffering'
+ISOLATED_OFFERING_ID = str(uuidlib.uuid5(uuidlib.NAMESPACE_URL,
+                                         'nova-lite:network-offering:'
+                                         'isolated'))
+
+
+def network_offering():
+    """The ``listNetworkOfferings`` offering."""
     return {
-        'id': str(uuidlib.uuid5(uuidlib.UUID(instance_uuid),
-                                net['uuid'])),
+        'id': ISOLATED_OFFERING_ID, 'name': ISOLATED_OFFERING_NAME,
+        'displaytext': 'Isolated guest network of an account with DHCP',
+        'traffictype': 'Guest', 'guestiptype': 'Isolated',
+        'isdefault': True, 'specifyvlan': False, 'specifyipranges': False,
+        'availability': 'Optional', 'state': 'Enabled',
+        'conservemode': True, 'forvpc': False, 'ispersistent': True,
+        'egressdefaultpolicy': True,
+        'service': [{'name': 'Dhcp'}, {'name': 'Dns'}],
+    }
+
+
+def nic(instance_uuid, fixed_ip, net, index=0):
+    """A ``nic`` of a virtual machine, the ``index``-th (the first is the
+    default one); id: uuid5 of instance + network + address."""
+    name = net['uuid'] if index == 0 else '%s/%s' % (net['uuid'],
+                                                     fixed_ip.address)
+    return {
+        'id': str(uuidlib.uuid5(uuidlib.UUID(instance_uuid), name)),
         'networkid': net['uuid'], 'networkname': net['label'],
         'ipaddress': fixed_ip.address, 'macaddress': fixed_ip.mac,
         'gateway': net['gateway'], 'netmask': net['netmask'],
-        'isdefault': True, 'traffictype': 'Guest', 'type': 'Shared',
-        'deviceid': '0', 'broadcasturi': 'vlan://untagged',
+        'isdefault': index == 0, 'traffictype': 'Guest',
+        'type': 'Shared' if net.get('shared', True) else 'Isolated',
+        'deviceid': str(index), 'broadcasturi': 'vlan://untagged',
     }
 
 

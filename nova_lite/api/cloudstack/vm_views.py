@@ -125,7 +125,7 @@ class VirtualMachineViews:
         """Views for ``instances`` (records of the compute API's ``get``,
         ``get_all`` or ``get_page``)."""
         ctx = request.context
-        networks = {n['id']: n for n in network_api.get_all(ctx)}
+        networks = network_api.with_addresses(ctx)
         nodes = {(n['host'], n['hypervisor_hostname']): n
                  for n in topology.compute_nodes()}
         image_ids = sorted({i.image_ref for i in instances if i.image_ref})
@@ -157,9 +157,11 @@ class VirtualMachineViews:
         return values
 
     def _nics(self, instance):
-        return [views.nic(instance.uuid, fip, self.networks[fip.network_id])
-                for fip in sorted(instance.fixed_ips, key=lambda f: f.id)
-                if fip.network_id in self.networks]
+        return [views.nic(instance.uuid, fip, self.networks[fip.network_id],
+                          index)
+                for index, fip in enumerate(
+                    f for f in sorted(instance.fixed_ips, key=lambda f: f.id)
+                    if f.network_id in self.networks)]
 
     def render(self, instance, state=None, stats=None):
         """The ``virtualmachine`` object of an instance row; ``state``

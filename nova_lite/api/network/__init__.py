@@ -1,6 +1,7 @@
 """The Networking API v2.0 at ``/network`` (``/network/v2.0/...``, a
-subset of Neutron's API: doc/network-api.md) over nova_lite's flat
-network, its fixed IP allocations (ports) and security groups, so that
+subset of Neutron's API: doc/network-api.md) over nova_lite's
+networks (the deployment's flat one and the projects'), subnets, ports,
+security groups and network quotas, so that
 clients with a ``network`` endpoint in their catalog (``openstack
 network list``, ``security group create``, Tempest) work without
 Neutron.
@@ -11,8 +12,8 @@ authentication pipeline (``nova_lite.api.auth``), mounted at PREFIX by
 as service type ``network`` (devstack/tools/keystone_lab.py). Its
 errors are Neutron's faults (``faults``); its bodies are parsed by
 ``common``. Modules: ``versions`` (version documents, extensions),
-``networks`` (networks, subnets), ``ports``, ``security_groups``
-(groups and rules), ``common`` (bodies, filters, fields, sorting,
+``networks``, ``subnets``, ``ports``, ``security_groups``
+(groups and rules), ``quotas``, ``common`` (bodies, filters, fields, sorting,
 pages), ``faults``.
 """
 import flask
@@ -28,15 +29,17 @@ def create_flask_app(conf):
     """The Flask app of the Networking API (without authentication)."""
     from nova_lite.api.network import networks
     from nova_lite.api.network import ports
+    from nova_lite.api.network import quotas
     from nova_lite.api.network import security_groups
+    from nova_lite.api.network import subnets
     from nova_lite.api.network import versions
 
     app = flask.Flask('nova_lite.api.network')
     app.config[openstack.CONF_KEY] = conf
     app.json.sort_keys = False
     app.url_map.strict_slashes = False
-    for blueprint in (versions.bp, networks.bp, ports.bp,
-                      security_groups.bp):
+    for blueprint in (versions.bp, networks.bp, subnets.bp, ports.bp,
+                      security_groups.bp, quotas.bp):
         app.register_blueprint(blueprint)
     faults.install(app)
     return app

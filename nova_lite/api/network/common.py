@@ -45,23 +45,16 @@ def authorize(ctx, action, project_id):
         raise errors.PolicyNotAuthorized(action=action) from None
 
 
-def resource_body(resource, allowed):
-    """The ``{"<resource>": {...}}`` body's inner object.
-
-    :raises: BadRequest for a body that is not such an object, or holds
-        attributes outside ``allowed``
-    """
+def _json_body():
     data = flask.request.get_data(cache=True)
     try:
-        body = json.loads(data) if data.strip() else None
+        return json.loads(data) if data.strip() else None
     except (ValueError, RecursionError):
         raise errors.BadRequest(attribute='body', reason='the body is '
                                 'not valid JSON') from None
-    if not isinstance(body, dict) or not isinstance(body.get(resource),
-                                                    dict):
-        raise errors.BadRequest(attribute='body', reason='a JSON object '
-                                '{"%s": {...}} is required' % resource)
-    inner = body[resource]
+
+
+def _checked(resource, inner, allowed):
     unknown = sorted(set(inner) - set(allowed))
     if unknown:
         raise errors.BadRequest(attribute=resource, reason="Unrecognized "
@@ -71,6 +64,66 @@ def resource_body(resource, allowed):
         raise errors.BadRequest(attribute=resource, reason='NUL '
                                 'characters are not allowed')
     return inner
+
+
+def resource_body(resource, allowed):
+    """The ``{"<resource>": {...}}`` body's inner object.
+
+    :raises: BadRequest for a body that is not such an object, or holds
+        attributes outside ``allowed``
+    """
+    body = _json_body()
+    if not isinstance(body, dict) or not isinstance(body.get(resource),
+                                                    dict):
+        raise errors.BadRequest(attribute='body', reason='a JSON object '
+                                '{"%s": {...}} is required' % resource)
+    return _checked(resource, body[resource], allowed)
+
+
+#: Most resources one bulk create makes.
+MAX_BULK = 100
+
+
+def resource_bodies(resource, collection, allowed):
+    """The inner objects of a create body: ``([{...}], False)`` for
+    ``{"<resource>": {...}}``, ``([{...}, ...], True)`` for a bulk
+    create ``{"<collection>": [{...}, ...]}`` (Networking API reference,
+    "Bulk create"; 1 to ``MAX_BULK`` items).
+
+    :raises: BadRequest
+    """
+    body = _json_body()
+    if isinstance(body, dict) and collection in body and resource not in \
+            body:
+        items = body[collection]
+        if not isinstance(items, list) or not 0 < len(items) <= MAX_BULK \
+                or not all(isinstance(i, dict) for i in items) \
+                or len(body) != 1:
+            raise errors.BadRequest(attribute='body', reason='a JSON object '
+                                    '{"%s": [{...}, ...]} of 1 to %d items '
+                                    'is required' % (collection, MAX_BULK))
+        return [_checked(resource, i, allowed) for i in items], True
+    return [resource_body(resource, allowed)], False
+
+
+def bulk_create(resource, collection, items, bulk, create, delete):
+    """Create each item with ``create(inner) -> (view, undo)``; when one
+    fails the ones made before are deleted (``delete(undo)``: a bulk
+    create is all or nothing) and the error is raised.
+
+    :returns: the 201 response body and status
+    """
+    made = []
+    try:
+        for inner in items:
+            made.append(create(inner))
+    except Exception:
+        for _view, undo in reversed(made):
+            delete(undo)
+        raise
+    if bulk:
+        return {collection: [view for view, _undo in made]}, 201
+    return {resource: made[0][0]}, 201
 
 
 def _has_nul(value):
@@ -218,12 +271,14 @@ def isotime(value):
     return openstack.isotime(value)
 
 
-def authorize_shared(ctx, action):
-    """Check ``action`` on a shared resource of no project (the flat
-    network and its subnet). :raises: PolicyNotAuthorized (403)"""
+def authorize_shared(ctx, action, project_id, shared):
+    """Check ``action`` on a resource of ``project_id`` that may be
+    ``shared`` (networks and their subnets: readable by all when
+    shared). :raises: PolicyNotAuthorized (403)"""
     try:
-        policy.authorize(ctx, action, {'project_id': '', 'tenant_id': '',
-                                       'shared': True,
+        policy.authorize(ctx, action, {'project_id': project_id or '',
+                                       'tenant_id': project_id or '',
+                                       'shared': bool(shared),
                                        'user_id': ctx.user_id})
     except exception.Forbidden:
         raise errors.PolicyNotAuthorized(action=action) from None

@@ -1,174 +1,134 @@
-"""``/network/v2.0/networks`` and ``/subnets`` (Networking API
-reference, "Networks", "Subnets"): nova_lite's flat networks
-(``[network]``, ``nova_lite.network.api``), each shown as a shared,
-ACTIVE network of no project with one IPv4 subnet with DHCP.
+"""``/network/v2.0/networks`` (Networking API reference, "Networks"):
+the networks of ``nova_lite.network.networks`` — the deployment's flat
+network (shared, of no project; cannot be changed: 400) and the
+networks projects create.
 
-- a network's id is its nova_lite uuid, its name its label; its
-  subnet's id is derived from it (``subnet_id``, stable), named after
-  the network, with the network's CIDR, gateway, the addresses the
-  instances get as one allocation pool (every host address but the
-  gateway) and ``[network] dns_nameservers``;
-- list (filters, ``fields``, sorting, pages: ``common``) and show
-  (404 ``NetworkNotFound``/``SubnetNotFound``) are real;
-- create, update and delete answer 400 (``NotImplementedOperation``):
-  nova_lite has one deployment-defined network until project networks
-  have a data plane (doc/network-api.md); the policy is checked first.
+- list (filters, ``fields``, sorting, pages: ``common``), show (404
+  ``NetworkNotFound`` for a network the caller does not see), create
+  (201), update (200), delete (204; 409 ``NetworkInUse`` with ports);
+- ``shared`` and ``router:external`` in a create or update need
+  ``create_network:shared`` etc. (admins); a network's ``status`` is
+  ACTIVE. Subnets: ``subnets``.
 """
-import ipaddress
-import uuid as uuidlib
-
 import flask
-from oslo_config import cfg
 
 from nova_lite.api.network import common
-from nova_lite.network import api as network_api
 from nova_lite.network import errors
+from nova_lite.network import networks as network_service
 
-CONF = cfg.CONF
 bp = flask.Blueprint('network_networks', __name__,
                      url_prefix='/network/v2.0')
-#: uuid5 namespace of the subnet ids.
-SUBNET_NAMESPACE = uuidlib.UUID('0f7d2c8e-6a34-5b1e-9d2f-4c8b7e1a3d55')
-MTU = 1500
-_REASON = 'nova_lite serves the deployment\'s flat network only'
+CREATE = network_service.NETWORK_WRITABLE + ('project_id', 'tenant_id')
+#: Attributes a network shows but a request cannot set (400 when given).
+READ_ONLY = ('id', 'status', 'subnets', 'created_at', 'updated_at',
+             'revision_number')
 
 
-def subnet_id(network):
-    """The stable subnet id of a nova_lite network dict."""
-    return str(uuidlib.uuid5(SUBNET_NAMESPACE, network['uuid']))
-
-
-def _standard(network):
-    return {'description': '', 'created_at': common.isotime(
-        network['created_at']), 'updated_at': common.isotime(
-        network['updated_at'] or network['created_at']),
-        'revision_number': 0}
+def _standard(item):
+    return {'description': item['description'] or '',
+            'created_at': common.isotime(item['created_at']),
+            'updated_at': common.isotime(item['updated_at']
+                                         or item['created_at']),
+            'revision_number': item['revision_number']}
 
 
 def network_view(network):
     """A network as Show network answers it."""
     view = {'id': network['uuid'], 'name': network['label'],
-            'status': 'ACTIVE', 'admin_state_up': True, 'shared': True,
-            'router:external': False, 'subnets': [subnet_id(network)],
-            'mtu': MTU, 'tenant_id': '', 'project_id': ''}
+            'status': network['status'],
+            'admin_state_up': network['admin_state_up'],
+            'shared': network['shared'],
+            'router:external': network['router_external'],
+            'subnets': list(network['subnets']), 'mtu': network['mtu'],
+            'tenant_id': network['project_id'],
+            'project_id': network['project_id']}
     view.update(_standard(network))
     return view
 
 
-def allocation_pools(network):
-    """``[{"start", "end"}]``: the host addresses but the gateway, as
-    contiguous ranges."""
-    gateway = network['gateway']
-    pools, start, previous = [], None, None
-    for address in ipaddress.ip_network(network['cidr']).hosts():
-        if str(address) == gateway:
-            if start is not None:
-                pools.append({'start': str(start), 'end': str(previous)})
-            start = None
-            continue
-        start = start or address
-        previous = address
-    if start is not None:
-        pools.append({'start': str(start), 'end': str(previous)})
-    return pools
+def authorize_read(ctx, network, action='get_network'):
+    """Check ``action`` on ``network`` (shared and external ones are
+    readable by all, as Neutron's ``get_network`` allows)."""
+    common.authorize_shared(ctx, action, network['project_id'],
+                            network['shared'] or network['router_external'])
 
 
-def subnet_view(network):
-    """The subnet of a network as Show subnet answers it."""
-    view = {'id': subnet_id(network), 'name': network['label'],
-            'network_id': network['uuid'], 'ip_version': 4,
-            'cidr': network['cidr'], 'gateway_ip': network['gateway'],
-            'allocation_pools': allocation_pools(network),
-            'dns_nameservers': list(CONF.network.dns_nameservers),
-            'host_routes': [], 'enable_dhcp': True,
-            'ipv6_ra_mode': None, 'ipv6_address_mode': None,
-            'subnetpool_id': None, 'tenant_id': '', 'project_id': ''}
-    view.update(_standard(network))
-    return view
-
-
-def _networks(ctx):
-    network_api.get_default_network(ctx)
-    return [n for n in network_api.get_all(ctx)
-            if _readable(ctx, 'get_network')]
-
-
-def _readable(ctx, action):
+def _readable(ctx, network):
     try:
-        common.authorize_shared(ctx, action)
+        authorize_read(ctx, network)
     except errors.PolicyNotAuthorized:
         return False
     return True
+
+
+def _attribute_policies(ctx, verb, inner, project_id):
+    for attr in ('shared', 'router:external'):
+        if attr in inner:
+            common.authorize(ctx, '%s_network:%s' % (verb, attr),
+                             project_id)
 
 
 @bp.get('/networks')
 def list_networks():
     """200 ``{"networks": [...]}``."""
     ctx = common.context()
-    return common.listing('networks', [network_view(n)
-                                       for n in _networks(ctx)])
+    return common.listing('networks', [
+        network_view(n) for n in network_service.list_networks(ctx)
+        if _readable(ctx, n)])
+
+
+def _network(ctx, network_id):
+    network = network_service.get_network(ctx, network_id)
+    if not _readable(ctx, network):
+        raise errors.NetworkNotFound(net_id=network_id[:64])
+    return network
 
 
 @bp.get('/networks/<network_id>')
 def show_network(network_id):
     """200 ``{"network": {...}}``; 404 ``NetworkNotFound``."""
     ctx = common.context()
-    for network in _networks(ctx):
-        if network['uuid'] == network_id:
-            return {'network': common.select(network_view(network))}
-    raise errors.NetworkNotFound(net_id=network_id[:64])
-
-
-@bp.get('/subnets')
-def list_subnets():
-    """200 ``{"subnets": [...]}``."""
-    ctx = common.context()
-    return common.listing('subnets', [subnet_view(n)
-                                      for n in _networks(ctx)])
-
-
-@bp.get('/subnets/<subnet>')
-def show_subnet(subnet):
-    """200 ``{"subnet": {...}}``; 404 ``SubnetNotFound``."""
-    ctx = common.context()
-    for network in _networks(ctx):
-        if subnet_id(network) == subnet:
-            return {'subnet': common.select(subnet_view(network))}
-    raise errors.SubnetNotFound(subnet_id=subnet[:64])
-
-
-def _unsupported(action, operation):
-    ctx = common.context()
-    common.authorize(ctx, action, ctx.project_id)
-    raise errors.NotImplementedOperation(operation=operation,
-                                         reason=_REASON)
+    return {'network': common.select(network_view(_network(ctx,
+                                                           network_id)))}
 
 
 @bp.post('/networks')
 def create_network():
-    """400: project networks are not supported yet."""
-    _unsupported('create_network', 'Creating networks')
+    """201 ``{"network": {...}}`` (or ``{"networks": [...]}`` for a bulk
+    create); 400, 403, 409 ``OverQuota``."""
+    ctx = common.context()
+    items, bulk = common.resource_bodies('network', 'networks', CREATE)
+
+    def create(inner):
+        project = common.owner(ctx, inner)
+        common.authorize(ctx, 'create_network', project)
+        _attribute_policies(ctx, 'create', inner, project)
+        network = network_service.create_network(ctx, project, inner)
+        return network_view(network), network
+
+    return common.bulk_create('network', 'networks', items, bulk, create,
+                              lambda n: network_service.delete_network(
+                                  ctx, n))
 
 
-@bp.route('/networks/<network_id>', methods=['PUT', 'DELETE'])
-def change_network(network_id):
-    """400: the flat network is the deployment's."""
-    action = 'update_network' if flask.request.method == 'PUT' \
-        else 'delete_network'
-    show_network(network_id)
-    _unsupported(action, 'Changing networks')
+@bp.put('/networks/<network_id>')
+def update_network(network_id):
+    """200 ``{"network": {...}}``; 400 for the flat network."""
+    ctx = common.context()
+    network = _network(ctx, network_id)
+    inner = common.resource_body('network',
+                                 network_service.NETWORK_WRITABLE)
+    common.authorize(ctx, 'update_network', network['project_id'])
+    _attribute_policies(ctx, 'update', inner, network['project_id'])
+    return {'network': network_view(
+        network_service.update_network(ctx, network, inner))}
 
 
-@bp.post('/subnets')
-def create_subnet():
-    """400: subnets of project networks are not supported yet."""
-    _unsupported('create_subnet', 'Creating subnets')
-
-
-@bp.route('/subnets/<subnet>', methods=['PUT', 'DELETE'])
-def change_subnet(subnet):
-    """400: the flat network's subnet is the deployment's."""
-    action = 'update_subnet' if flask.request.method == 'PUT' \
-        else 'delete_subnet'
-    show_subnet(subnet)
-    _unsupported(action, 'Changing subnets')
+@bp.delete('/networks/<network_id>')
+def delete_network(network_id):
+    """204; 409 ``NetworkInUse`` while ports are on it."""
+    ctx = common.context()
+    network = _network(ctx, network_id)
+    common.authorize(ctx, 'delete_network', network['project_id'])
+    network_service.delete_network(ctx, network)
+    return '', 204

@@ -23,8 +23,7 @@ EXTENSIONS = (
     ('security-group', 'security-group',
      'Security groups and their rules; ports and servers are in groups.'),
     ('external-net', 'Neutron external network',
-     'The router:external attribute of networks (false: nova_lite has no '
-     'external network yet).'),
+     'The router:external attribute of networks (set by admins).'),
     ('binding', 'Port Binding',
      'binding:host_id (admins), binding:vif_type, binding:vnic_type, '
      'binding:vif_details and binding:profile of ports.'),
@@ -40,6 +39,11 @@ EXTENSIONS = (
     ('pagination', 'Pagination support',
      'limit, marker and page_reverse on lists.'),
     ('sorting', 'Sorting support', 'sort_key and sort_dir on lists.'),
+    ('ip-substring-filtering', 'IP address substring filtering',
+     'fixed_ips=ip_address_substr=... filters ports.'),
+    ('quotas', 'Quota management support',
+     'Per-project limits of networks, subnets and ports '
+     '(/v2.0/quotas/{project_id}).'),
 )
 UPDATED = '2026-12-06T00:00:00-00:00'
 #: Resources of ``GET /v2.0``: (name, collection, path).

@@ -263,4 +263,6 @@ def route_schemas():
         ('PUT', '/v2.1/os-security-groups/<group_id>'):
             security_groups.group,
         ('POST', '/v2.1/os-security-group-rules'): security_groups.rule,
+        ('POST', '/v2.1/os-tenant-networks'):
+            security_groups.tenant_network,
     }

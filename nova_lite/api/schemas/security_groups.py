@@ -1,8 +1,9 @@
 """Bodies of the compute API's security group proxies (compute API
 reference, "Security groups (os-security-groups) (DEPRECATED)",
 "Rules for security group (os-security-group-rules) (DEPRECATED)",
-microversions 2.1-2.35) and of the ``addSecurityGroup``/
-``removeSecurityGroup`` server actions: a group's ``name`` and
+microversions 2.1-2.35), of ``os-tenant-networks`` and of the
+``addSecurityGroup``/``removeSecurityGroup`` server actions: a
+group's ``name`` and
 ``description`` are strings of at most 255 characters (the handler
 refuses blank ones, as Nova does); a rule names its ``parent_group_id``
 and takes ``ip_protocol``, ``from_port``/``to_port`` (-1 to 65535,
@@ -57,3 +58,23 @@ server_action = {
 }
 ACTIONS = {'addSecurityGroup': server_action,
            'removeSecurityGroup': server_action}
+
+
+#: ``POST /os-tenant-networks`` (compute API reference, "Project
+#: Networks (os-tenant-networks) (DEPRECATED)"): a label and an IPv4
+#: CIDR (checked by the Networking API's rules).
+tenant_network = {
+    'type': 'object',
+    'properties': {
+        'network': {
+            'type': 'object',
+            'properties': {'label': {'type': 'string', 'minLength': 1,
+                                     'maxLength': 255},
+                           'cidr': {'type': 'string', 'maxLength': 64}},
+            'required': ['label', 'cidr'],
+            'additionalProperties': False,
+        },
+    },
+    'required': ['network'],
+    'additionalProperties': False,
+}

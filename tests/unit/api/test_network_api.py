@@ -1,7 +1,7 @@
 """The Networking API at ``/network``: version documents, extensions,
 networks, subnets and ports (doc/network-api.md), through the full WSGI
 pipeline."""
-from nova_lite.api.network import networks as network_views
+from nova_lite.db import network as network_db
 from nova_lite.api.network import versions
 from tests.unit.api import fakes
 from tests.unit.api import network_fakes
@@ -23,6 +23,12 @@ PORT_KEYS = {'id', 'name', 'network_id', 'mac_address', 'admin_state_up',
              'tenant_id', 'project_id', 'description', 'created_at',
              'updated_at', 'revision_number'}
 BINDING_KEYS = {'binding:host_id', 'binding:vif_type', 'binding:vif_details'}
+
+
+def flat_subnet(network):
+    """The stable id of the flat network's subnet."""
+    return str(network_db.uuidlib.uuid5(network_db.SUBNET_NAMESPACE,
+                                        network['uuid']))
 
 
 class VersionsTest(network_fakes.NetworkAPITestCase):
@@ -77,7 +83,7 @@ class NetworksTest(network_fakes.NetworkAPITestCase):
         self.assertEqual(NETWORK_KEYS, set(network))
         self.assertEqual(
             (flat['uuid'], fakes.NETWORK_LABEL, 'ACTIVE', True, True, False,
-             [network_views.subnet_id(flat)]),
+             [flat_subnet(flat)]),
             (network['id'], network['name'], network['status'],
              network['admin_state_up'], network['shared'],
              network['router:external'], network['subnets']))
@@ -104,13 +110,16 @@ class NetworksTest(network_fakes.NetworkAPITestCase):
         self.assertNeutronError(self.get(V2 + '/networks/nope'), 404,
                                 'NetworkNotFound', 'nope')
 
-    def test_changes_are_refused(self):
+    def test_the_flat_network_cannot_change(self):
         flat = self.api.network['uuid']
         self.assertNeutronError(
-            self.post(V2 + '/networks', {'network': {'name': 'n'}}), 400,
-            'HTTPBadRequest', 'not supported')
-        self.assertNeutronError(self.delete(V2 + '/networks/' + flat), 400,
+            self.put(V2 + '/networks/' + flat, {'network': {'name': 'n'}},
+                     fakes.ADMIN), 400, 'HTTPBadRequest', 'not supported')
+        self.assertNeutronError(self.delete(V2 + '/networks/' + flat,
+                                            fakes.ADMIN), 400,
                                 'HTTPBadRequest')
+        self.assertNeutronError(self.delete(V2 + '/networks/' + flat), 403,
+                                'PolicyNotAuthorized')
         self.assertNeutronError(
             self.post(V2 + '/networks', {'network': {}}, fakes.READER), 403,
             'PolicyNotAuthorized', 'create_network')
@@ -122,7 +131,7 @@ class NetworksTest(network_fakes.NetworkAPITestCase):
         (subnet,) = self.get(V2 + '/subnets').json['subnets']
         self.assertEqual(SUBNET_KEYS, set(subnet))
         self.assertEqual(
-            (network_views.subnet_id(flat), flat['uuid'], 4, flat['cidr'],
+            (flat_subnet(flat), flat['uuid'], 4, flat['cidr'],
              flat['gateway'], True),
             (subnet['id'], subnet['network_id'], subnet['ip_version'],
              subnet['cidr'], subnet['gateway_ip'], subnet['enable_dhcp']))
@@ -140,7 +149,8 @@ class NetworksTest(network_fakes.NetworkAPITestCase):
         network = {'cidr': '10.0.0.0/29', 'gateway': '10.0.0.3'}
         self.assertEqual([{'start': '10.0.0.1', 'end': '10.0.0.2'},
                           {'start': '10.0.0.4', 'end': '10.0.0.6'}],
-                         network_views.allocation_pools(network))
+                         network_db.host_pools(network['cidr'],
+                                               network['gateway']))
 
 
 class PortsTest(network_fakes.NetworkAPITestCase):
@@ -154,7 +164,7 @@ class PortsTest(network_fakes.NetworkAPITestCase):
             'security_groups'][0]['id']
         self.assertEqual(
             (flat['uuid'], fixed['mac'], 'ACTIVE', server_id, 'compute:nova',
-             [{'subnet_id': network_views.subnet_id(flat),
+             [{'subnet_id': flat_subnet(flat),
                'ip_address': fixed['address']}], [default],
              fakes.PROJECT),
             (port['network_id'], port['mac_address'], port['status'],
@@ -205,17 +215,17 @@ class PortsTest(network_fakes.NetworkAPITestCase):
         self.assertNeutronError(self.get(V2 + '/ports/' + port['id']), 404,
                                 'PortNotFound')
 
-    def test_changes_are_refused(self):
+    def test_changes_need_a_member(self):
         self.boot()
         (port,) = self.get(V2 + '/ports').json['ports']
-        self.assertNeutronError(self.put(V2 + '/ports/' + port['id'],
-                                         {'port': {'name': 'x'}}),
-                                400, 'HTTPBadRequest')
+        resp = self.put(V2 + '/ports/' + port['id'], {'port': {'name': 'x'}})
+        self.assertEqual(('x', 1), (resp.json['port']['name'],
+                                    resp.json['port']['revision_number']))
         self.assertNeutronError(self.delete(V2 + '/ports/' + port['id'],
                                             fakes.READER),
                                 403, 'PolicyNotAuthorized')
         self.assertNeutronError(self.post(V2 + '/ports', {'port': {}}), 400,
-                                'HTTPBadRequest')
+                                'HTTPBadRequest', 'network_id')
 
     def test_sorting_and_pages(self):
         ids = sorted(self.boot()[0] for _ in range(3))

@@ -74,12 +74,13 @@ class CreateTest(_ServersTestCase):
     def test_create_statements(self):
         """flavor, its extra specs (copied into the server: the embedded
         flavor of microversion 2.47), image, limits with usage and pending
-        builds, the project's default security group, instance, action,
-        its group membership, usage again (the recheck); no recheck
-        when instances, cores and ram are unlimited."""
-        self.assertEqual(9, len(self.statements_of_create()))
+        builds, the project's own networks (none: the flat network), the
+        project's default security group, instance, action, its group
+        membership, usage again (the recheck); no recheck when
+        instances, cores and ram are unlimited."""
+        self.assertEqual(10, len(self.statements_of_create()))
         self.api.conf.config(instances=-1, cores=-1, ram=-1, group='quota')
-        self.assertEqual(8, len(self.statements_of_create()))
+        self.assertEqual(9, len(self.statements_of_create()))
 
     def test_create_response(self):
         resp = self.post(SERVERS, {'server': {
@@ -241,23 +242,27 @@ class ShowTest(_ServersTestCase):
                          server['OS-SRV-USG:launched_at'])
         self.assertEqual(1, server['OS-EXT-STS:power_state'])
 
-    def test_network_labels_cached_until_a_new_network(self):
+    def test_addresses_by_network_name_follow_a_rename(self):
         first = self.create_server()
         self.make_active(first)
-        self.show(first)
-        with mock.patch.object(network_db, 'network_get_all',
-                               wraps=network_db.network_get_all) as get_all:
-            self.assertEqual([fakes.NETWORK_LABEL],
-                             list(self.show(first)['addresses']))
-            self.assertEqual(0, get_all.call_count)
-            other = network_db.network_create(self.api.admin_context, 'other',
-                                              '10.9.0.0/29')
-            second = self.create_server()
-            network_db.fixed_ip_allocate(self.api.admin_context, other['id'],
-                                         second)
-            self.assertEqual(['other'],
-                             list(self.show(second)['addresses']))
-            self.assertEqual(1, get_all.call_count)
+        self.assertEqual([fakes.NETWORK_LABEL],
+                         list(self.show(first)['addresses']))
+        other = network_db.network_add(self.api.admin_context, {
+            'label': 'other', 'project_id': fakes.PROJECT})
+        network_db.subnet_add(self.api.admin_context, {
+            'network_id': other['id'], 'network_uuid': other['uuid'],
+            'cidr': '10.9.0.0/29', 'gateway_ip': '10.9.0.1',
+            'allocation_pools': [{'start': '10.9.0.2', 'end': '10.9.0.6'}],
+            'dns_nameservers': [], 'host_routes': [], 'project_id': ''})
+        second = self.create_server()
+        fixed = network_db.fixed_ip_allocate(self.api.admin_context,
+                                             other['id'], second)
+        self.assertEqual({'other': [fixed['address']]}, {
+            k: [a['addr'] for a in v]
+            for k, v in self.show(second)['addresses'].items()})
+        network_db.network_update(self.api.admin_context, other['id'],
+                                  {'label': 'renamed'})
+        self.assertEqual(['renamed'], list(self.show(second)['addresses']))
 
     def test_admin_sees_extended_attributes(self):
         server_id = self.create_server()

@@ -39,7 +39,7 @@ OBJECT_DATA = {
     'Instance': '1.5-e4de5b909157ffb7e719227bae381149',
     'RequestSpec': '1.1-a1d5ccf99d3aa45fe533c03c72d73848',
     'Selection': '1.0-05a1728cbcb7dda587313cc16880818b',
-    'VIF': '1.1-61df563cedb9bc39f47c683d64e505a2',
+    'VIF': '1.2-70006c885f932c533640ac833d0cdf41',
 }
 
 

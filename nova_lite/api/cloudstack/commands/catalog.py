@@ -1,7 +1,7 @@
-"""What a user can deploy from: zones, service offerings, templates and
-networks, plus listCapabilities and listApis (CloudStack API reference,
-"Zone", "Service Offering", "Template", "Network", "Configuration",
-"Discovery")."""
+"""What a user can deploy from: zones, service offerings and templates
+(networks: ``networks``), plus listCapabilities and listApis
+(CloudStack API reference, "Zone", "Service Offering", "Template",
+"Configuration", "Discovery")."""
 from nova_lite.api.cloudstack import errors
 from nova_lite.api.cloudstack import params as P
 from nova_lite.api.cloudstack import registry
@@ -11,7 +11,6 @@ from nova_lite.api.cloudstack import views
 from nova_lite.compute import flavors as flavor_api
 from nova_lite.compute import topology
 from nova_lite.image import api as image_api
-from nova_lite.network import api as network_api
 from nova_lite.policies import flavors as flavor_policies
 from nova_lite import policy
 
@@ -145,29 +144,6 @@ def list_templates(request):
             item['account'] = request.identity.project_name
     page, total = request_mod.paginate(request, templates)
     return request_mod.listing(page, 'template', total)
-
-
-# --------------------------------------------------------------- networks
-
-@command('listNetworks', response_object='network', listing=True, params=(
-    P.Parameter('id', P.UUID, 'the network ID'),
-    P.Parameter('zoneid', P.UUID, 'networks of this zone'),
-    P.Parameter('traffictype', description='Guest is the only one'),
-    P.Parameter('listall', P.BOOLEAN, 'ignored: the network is shared'),
-))
-def list_networks(request):
-    """Lists networks (the flat network every VM is attached to)."""
-    params = request.params
-    zone = zone_names(request)[0]
-    if params['zoneid']:
-        zone = zone_name(request, params['zoneid'])
-    nets = [views.network(n, zone)
-            for n in network_api.get_all(request.context)
-            if (not params['id'] or n['uuid'] == params['id'])
-            and (params['traffictype'] or 'guest').lower() == 'guest'
-            and _matches(params['keyword'], n['label'])]
-    page, total = request_mod.paginate(request, nets)
-    return request_mod.listing(page, 'network', total)
 
 
 # ------------------------------------------------------------- discovery

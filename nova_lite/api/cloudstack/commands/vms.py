@@ -92,11 +92,6 @@ def _checked_catalog(request):
     except exception.ImageNotFound:
         raise invalid(request, 'templateid', params['templateid'],
                       'no such template') from None
-    try:
-        network_api.check_networks(ctx, params['networkids'])
-    except exception.NetworkNotFound as exc:
-        raise invalid(request, 'networkids', exc.kwargs['network_id'],
-                      'no such network') from None
     zone = catalog.zone_name(request, params['zoneid'])
     default = request.conf.compute.default_availability_zone
     return None if zone == default else zone
@@ -128,6 +123,29 @@ def _affinity_group(request):
                   'affinitygroupnames', wanted[0], 'no such affinity group')
 
 
+def _networks(request):
+    """``(network_request, requested_networks)`` of ``networkids`` and
+    ``ipaddress`` (the address on the first network), as
+    ``network_api.resolve_requests`` makes them.
+
+    :raises: InvalidParameter (431) for unknown networks, a taken or
+        invalid address
+    """
+    params = request.params
+    ids = params['networkids'] or []
+    if params['ipaddress'] and not ids:
+        raise invalid(request, 'ipaddress', params['ipaddress'],
+                      'an address needs networkids')
+    networks = [{'uuid': network_id} for network_id in ids] or None
+    if params['ipaddress']:
+        networks[0]['fixed_ip'] = params['ipaddress']
+    try:
+        return network_api.resolve_requests(request.context, networks)
+    except exception.NovaLiteException as exc:
+        raise invalid(request, 'networkids', ','.join(ids),
+                      exc.format_message()) from None
+
+
 def _create(request, checked):
     """Create the instance from the checked parameters; the VM name
     (``name``) is its host name from the start, in the record and in the
@@ -142,7 +160,8 @@ def _create(request, checked):
         key_name=params['keypair'], key_data=checked['key_data'],
         scheduler_hints=({'group': checked['group']['uuid']}
                          if checked['group'] else None),
-        hostname=name)
+        hostname=name, network_request=checked['networks'][0],
+        requested_networks=checked['networks'][1])
     return rows[0]
 
 
@@ -165,7 +184,11 @@ def _create(request, checked):
              P.Parameter('affinitygroupnames', P.LIST,
                          description='affinity group name (one)'),
              P.Parameter('networkids', P.LIST, item_type=P.UUID,
-                         description='the flat network ID'),
+                         description='the networks of the VM\'s NICs (the '
+                         'account\'s network, else the shared one, when '
+                         'omitted)'),
+             P.Parameter('ipaddress', description='the IPv4 address of '
+                         'the VM on the first of networkids'),
              P.Parameter('startvm', P.BOOLEAN, default=True,
                          description='false: leave the VM Stopped'),
          ))
@@ -175,6 +198,7 @@ def deploy_virtual_machine(request):
     keypair = request.params['keypair']
     checked = {
         'zone': _checked_catalog(request), 'name': _checked_name(request),
+        'networks': _networks(request),
         'group': _affinity_group(request),
         'userdata': _checked_userdata(request),
         'key_data': keypairs.public_key(request, keypair, 'keypair')

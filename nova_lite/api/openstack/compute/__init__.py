@@ -22,6 +22,7 @@ from nova_lite.api.openstack.compute import security_groups
 from nova_lite.api.openstack.compute import server_actions
 from nova_lite.api.openstack.compute import server_diagnostics
 from nova_lite.api.openstack.compute import server_groups
+from nova_lite.api.openstack.compute import server_ips
 from nova_lite.api.openstack.compute import server_metadata
 from nova_lite.api.openstack.compute import server_migrations
 from nova_lite.api.openstack.compute import server_password
@@ -30,6 +31,7 @@ from nova_lite.api.openstack.compute import server_topology
 from nova_lite.api.openstack.compute import servers
 from nova_lite.api.openstack.compute import services
 from nova_lite.api.openstack.compute import simple_tenant_usage
+from nova_lite.api.openstack.compute import tenant_networks
 from nova_lite.api.openstack.compute import versions
 
 BLUEPRINTS = (versions.bp, servers.bp, server_actions.bp,
@@ -43,4 +45,4 @@ BLUEPRINTS = (versions.bp, servers.bp, server_actions.bp,
               instance_usage_audit_log.bp, server_diagnostics.bp,
               migrations.bp, server_migrations.bp, server_password.bp,
               server_topology.bp, remote_consoles.bp,
-              security_groups.bp)
+              security_groups.bp, tenant_networks.bp, server_ips.bp)

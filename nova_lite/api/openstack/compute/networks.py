@@ -1,4 +1,5 @@
-"""``/v2.1/os-networks``: list and show the flat networks (compute API
+"""``/v2.1/os-networks``: list and show the networks the caller sees
+(the flat network, its project's and the shared ones; compute API
 reference, "Networks (os-networks) (DEPRECATED)", microversion 2.1), so
 that clients without a network service (``openstack server create
 --network NAME``) can resolve a network's ``label`` to its id.
@@ -24,7 +25,7 @@ def _networks(action):
     policy.authorize(context, NETWORKS % action)
     network_api.get_default_network(context)
     is_admin = policy.can(context, network_policies.NETWORKS_ALL_FIELDS)
-    return network_api.get_all(context), is_admin
+    return network_api.visible_networks(context), is_admin
 
 
 @bp.get('')

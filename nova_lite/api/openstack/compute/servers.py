@@ -39,22 +39,19 @@ SERVERS = server_policies.SERVERS
 bp = flask.Blueprint('servers', __name__, url_prefix='/v2.1/servers')
 
 
-#: ``app.extensions`` key of the app's ``{network id: label}`` cache.
-NETWORK_LABELS_KEY = 'nova_lite.network_labels'
-
-
 def network_labels(context, instances):
-    """``{network id: label}`` for the views: no query without NICs, nor
-    when every network of the NICs is known to the app already (networks
-    are never renamed nor deleted; a new one reloads the cache)."""
-    wanted = {fip.network_id for inst in instances for fip in inst.fixed_ips}
-    if not wanted:
-        return {}
-    labels = flask.current_app.extensions.get(NETWORK_LABELS_KEY, {})
-    if not wanted.issubset(labels):
-        labels = {net['id']: net['label']
-                  for net in network_api.get_all(context)}
-        flask.current_app.extensions[NETWORK_LABELS_KEY] = labels
+    """``{network id: label}`` of the networks of the instances' NICs
+    for the views: loaded with the addresses (``network_label``), read
+    for records without it."""
+    labels, missing = {}, set()
+    for fip in (f for inst in instances for f in inst.fixed_ips):
+        label = getattr(fip, 'network_label', None)
+        if label is None:
+            missing.add(fip.network_id)
+        else:
+            labels[fip.network_id] = label
+    if missing - set(labels):
+        labels.update(network_api.labels(context, missing - set(labels)))
     return labels
 
 
@@ -149,35 +146,6 @@ def _image_ref(server):
     return _last_segment(image_ref)
 
 
-def _network_request(context, networks):
-    """The ``network_request`` of ``API.create`` for a validated
-    ``networks`` (compute API reference, "Create Server"; microversion
-    2.37): None for the project's usable network, the flat network
-    (``networks`` omitted, ``auto``, an empty list or the flat network's
-    uuid), ``network_api.NO_NETWORK`` for ``none`` (no NIC at all).
-
-    :raises: ValidationError (400) for unknown networks, ports and fixed
-        IPs
-    """
-    if networks == 'none':
-        return network_api.NO_NETWORK
-    if networks is None or networks == 'auto':
-        return None
-    for net in networks:
-        if net.get('port') or net.get('fixed_ip'):
-            raise exception.ValidationError(
-                attribute='networks', reason='ports and fixed_ip are not '
-                'supported: addresses are allocated from the flat network')
-    try:
-        network_api.check_networks(context, [net.get('uuid')
-                                             for net in networks])
-    except exception.NetworkNotFound as exc:
-        raise exception.ValidationError(
-            attribute='networks', reason='network %s could not be found'
-            % exc.kwargs['network_id']) from None
-    return None
-
-
 def _check_destination(context, host, node):
     """The requested destination of 2.74 (``host`` and/or
     ``hypervisor_hostname``): the policy allows it and it names a
@@ -229,7 +197,8 @@ def _create_kwargs(context, body):
     """Keyword arguments of ``API.create`` from a validated body."""
     server = body['server']
     min_count, max_count = _counts(server)
-    network_request = _network_request(context, server.get('networks'))
+    network_request, requested_networks = network_api.resolve_requests(
+        context, server.get('networks'), max_count)
     return {
         'name': server['name'], 'image_ref': _image_ref(server),
         'flavor_id': _last_segment(server['flavorRef']),
@@ -243,6 +212,7 @@ def _create_kwargs(context, body):
         'config_drive': openstack.parse_bool(
             server.get('config_drive', False), 'config_drive'),
         'network_request': network_request,
+        'requested_networks': requested_networks,
         'tags': server.get('tags'),
         'requested_host': server.get('host'),
         'requested_node': server.get('hypervisor_hostname'),
