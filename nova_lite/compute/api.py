@@ -261,14 +261,14 @@ class API(api_resize.ResizeActions, api_lifecycle_power.LifecyclePowerActions,
         :raises: Invalid (400)
         """
         try:
-            flavor = flavors.get(context, flavor_id)
+            flavor = flavors.get_with_extra_specs(context, flavor_id)
         except exception.FlavorNotFound as exc:
             raise exception.Invalid(reason='Flavor %s could not be found.'
                                     % flavor_id) from exc
         if flavor['disabled']:
             raise exception.Invalid(reason='Flavor %s is disabled.'
                                     % flavor_id)
-        return flavors.with_extra_specs(context, flavor)
+        return flavor
 
     def _image_for_create(self, context, image_ref, flavor):
         image_id = str(image_ref).rstrip('/').rsplit('/', 1)[-1]

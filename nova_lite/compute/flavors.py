@@ -37,11 +37,30 @@ def get(context, flavorid):
     :raises: FlavorNotFound (404), also for a private flavor unless admin
         or given access
     """
-    flavor = flavor_db.flavor_get_by_flavorid(context, flavorid)
+    return _visible(context, flavor_db.flavor_get_by_flavorid(context,
+                                                              flavorid))
+
+
+def get_with_extra_specs(context, flavorid):
+    """``get`` with the flavor's ``extra_specs`` ({key: value}), read
+    together (one SELECT for a public flavor): the copy a server keeps.
+
+    :raises: FlavorNotFound (404), as ``get``
+    """
+    return _visible(context, flavor_db.flavor_get_with_extra_specs(
+        context, flavorid))
+
+
+def _visible(context, flavor):
+    """``flavor`` when the caller may see it (public, admin, or its
+    project was given access).
+
+    :raises: FlavorNotFound (404)
+    """
     if not flavor['is_public'] and not context.is_admin and \
             not flavor_extras.access_allowed(context, flavor['id'],
                                              context.project_id):
-        raise exception.FlavorNotFound(flavor_id=flavorid)
+        raise exception.FlavorNotFound(flavor_id=flavor['flavorid'])
     return flavor
 
 

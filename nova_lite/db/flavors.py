@@ -49,6 +49,36 @@ def flavor_get_by_flavorid(context, flavorid):
     return found
 
 
+def flavor_get_with_extra_specs(context, flavorid):
+    """``flavor_get_by_flavorid`` plus ``extra_specs`` ({key: value})
+    in one SELECT (the flavor LEFT OUTER JOINed to its specs: one row
+    per spec), for the server create path.
+
+    :raises: FlavorNotFound
+    """
+    flavor, spec = models.Flavor.__table__, models.FlavorExtraSpec.__table__
+    columns = [attr.columns[0].label(attr.key)
+               for attr in sa.inspect(models.Flavor).column_attrs]
+    query = (sa.select(*columns, spec.c.key.label('_spec_key'),
+                       spec.c.value.label('_spec_value'))
+             .select_from(flavor.outerjoin(
+                 spec, spec.c.flavor_id == flavor.c.id))
+             .where(flavor.c.flavorid == str(flavorid),
+                    flavor.c.deleted == 0)
+             .order_by(flavor.c.id, spec.c.key))
+    with reader(context) as session:
+        rows = [dict(row._mapping) for row in session.execute(query)]
+    if not rows:
+        raise exception.FlavorNotFound(flavor_id=flavorid)
+    first_id = rows[0]['id']
+    rows = [row for row in rows if row['id'] == first_id]
+    specs = {row['_spec_key']: row['_spec_value'] for row in rows
+             if row['_spec_key'] is not None}
+    found = {k: v for k, v in rows[0].items() if not k.startswith('_spec_')}
+    found['extra_specs'] = specs
+    return found
+
+
 def flavor_get_all(context, is_public=True, min_memory_mb=None,
                    min_root_gb=None, marker=None, limit=None,
                    project_id=None, name=None):
