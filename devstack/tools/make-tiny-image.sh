@@ -243,7 +243,7 @@ copy_modules() {
 
 build_initrd() {
     local root busybox
-    [ -s "$INITRD_OUT" ] && { log "initrd exists: $INITRD_OUT"; return; }
+    [ -s "$INITRD_OUT" ] && [ -z "$STALE" ] && { log "initrd exists: $INITRD_OUT"; return; }
     busybox=$(busybox_binary)
     root=$WORKDIR/initrd-root
     rm -rf "$root"
@@ -380,7 +380,7 @@ chown_root() {
 
 build_disk() {
     local root raw
-    [ -s "$DISK_OUT" ] && { log "disk exists: $DISK_OUT"; return; }
+    [ -s "$DISK_OUT" ] && [ -z "$STALE" ] && { log "disk exists: $DISK_OUT"; return; }
     command -v qemu-img >/dev/null || die "qemu-img missing"
     root=$WORKDIR/disk-root
     raw=$WORKDIR/disk.raw
@@ -411,10 +411,13 @@ main() {
     exec 9>"$OUTDIR/.lock"
     flock 9
     hash=$(guest_hash)
-    if [ "$(cat "$STAMP" 2>/dev/null)" != "$hash" ]; then
-        rm -f "$INITRD_OUT" "$DISK_OUT"
-    fi
-    if [ -s "$KERNEL_OUT" ] && [ -s "$VMLINUX_OUT" ] &&
+    # Outputs made from another version of the guest files are rebuilt
+    # under temporary names and renamed over the old ones: a reader
+    # (another checkout's test registering the image) never finds a file
+    # missing.
+    STALE=
+    [ "$(cat "$STAMP" 2>/dev/null)" = "$hash" ] || STALE=1
+    if [ -z "$STALE" ] && [ -s "$KERNEL_OUT" ] && [ -s "$VMLINUX_OUT" ] &&
             [ -s "$INITRD_OUT" ] && [ -s "$DISK_OUT" ]; then
         log "already built: $KERNEL_OUT $VMLINUX_OUT $INITRD_OUT $DISK_OUT"
         return
