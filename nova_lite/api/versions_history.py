@@ -197,10 +197,9 @@ HISTORY = (
     _v('2.55', 'Flavors have a description: set on create and by PUT '
        '/flavors/{id} (admins; 404 before), shown in every flavor body '
        '(not in the embedded flavor of servers).', ('flavors',)),
-    _v('2.56', 'The migrate action takes an optional host.',
-       ('migrate_server',),
-       refused='The migrate action does not exist: 400 (unknown '
-       'action).'),
+    _v('2.56', 'The migrate action takes an optional host (an admin '
+       'names the destination of a cold migration; '
+       'doc/migrations-servers.md).', ('migrate_actions',)),
     _v('2.57', 'Server create and rebuild lose personality (nova_lite '
        'never injected files: it is a 400 at every version); rebuild '
        'takes user_data (null unsets it); limits lose maxPersonality '

@@ -38,8 +38,11 @@ def _ago(seconds):
 
 
 def _owner_context(row):
-    return nl_context.RequestContext(user_id=row['user_id'],
-                                     project_id=row['project_id'],
+    """A member context of the owner of instance ``row`` (not of the
+    migration's requester: an admin's cold migration confirms as the
+    server's owner would)."""
+    return nl_context.RequestContext(user_id=row.user_id,
+                                     project_id=row.project_id,
                                      roles=['member'])
 
 
@@ -67,7 +70,7 @@ def auto_confirm(ctxt, compute):
                 ctxt, migration['uuid'], {'status': 'confirming'},
                 expected_status='finished'):
             continue
-        user_ctxt = _owner_context(migration)
+        user_ctxt = _owner_context(row)
         action_db.action_start(user_ctxt, row.uuid, 'confirmResize')
         LOG.info('Sweeper: confirming the resize of %s (older than %d s)',
                  row.uuid, window)

@@ -26,6 +26,11 @@ from nova_lite.db.session import writer
 from nova_lite import exception
 
 RESIZE = 'resize'
+#: A cold migration: a resize to the same flavor on another host
+#: (doc/migrations-servers.md); it follows every resize rule below.
+MIGRATION = 'migration'
+#: The migration types that move an instance as a resize does.
+RESIZE_TYPES = (RESIZE, MIGRATION)
 #: Statuses of a resize that is not over yet (it holds a destination
 #: claim or waits for its confirmation).
 OPEN = ('pre-migrating', 'migrating', 'post-migrating', 'finished',
@@ -70,13 +75,13 @@ def migration_update(context, migration_uuid, values, expected_status=None):
 
 
 def open_resize(context, instance_uuid):
-    """The newest resize of the instance that is not over (status in
-    ``OPEN``), as a dict, or None."""
+    """The newest resize or cold migration of the instance that is not
+    over (status in ``OPEN``), as a dict, or None."""
     mig = models.Migration
     with reader(context) as session:
         row = session.scalars(sa.select(mig).where(
             mig.deleted == 0, mig.instance_uuid == instance_uuid,
-            mig.migration_type == RESIZE, mig.status.in_(OPEN))
+            mig.migration_type.in_(RESIZE_TYPES), mig.status.in_(OPEN))
             .order_by(mig.id.desc())).first()
         return to_dict(row) if row is not None else None
 
@@ -87,7 +92,7 @@ def resizes_in_status(context, status, older_than):
     mig = models.Migration
     with reader(context) as session:
         return [to_dict(r) for r in session.scalars(sa.select(mig).where(
-            mig.deleted == 0, mig.migration_type == RESIZE,
+            mig.deleted == 0, mig.migration_type.in_(RESIZE_TYPES),
             mig.status == status,
             sa.func.coalesce(mig.updated_at, mig.created_at) < older_than)
             .order_by(mig.id))]
@@ -129,7 +134,7 @@ def drop_open_claims(context, instance_uuid):
     with reader(context) as session:
         uuids = list(session.scalars(sa.select(mig.uuid).where(
             mig.deleted == 0, mig.instance_uuid == instance_uuid,
-            mig.migration_type == RESIZE, mig.status.in_(OPEN))))
+            mig.migration_type.in_(RESIZE_TYPES), mig.status.in_(OPEN))))
     released = 0
     for uuid in uuids:
         released += bool(claim_db.unclaim(context, uuid))

@@ -18,7 +18,9 @@ from nova_lite.compute import rpcapi as compute_rpcapi
 from nova_lite.compute import rpcapi_resize as compute_resize_rpc
 from nova_lite.compute import states
 from nova_lite.conductor import compute_proxy
+from nova_lite.conductor import migrate as conductor_migrate
 from nova_lite.conductor import resize as conductor_resize
+from nova_lite.conductor import rpcapi_migrate as conductor_migrate_rpc
 from nova_lite.conductor import rpcapi_resize as conductor_resize_rpc
 from nova_lite.db import claims as claim_db
 from nova_lite.db import compute_nodes as node_db
@@ -66,6 +68,26 @@ class _Scheduler:
             raise exc.exc_info[1] from None
 
 
+class _MigrateConductor(conductor_migrate.MigrateEndpoint):
+    """The conductor's ``migrate_server`` in-thread (the RPC call the
+    API makes), its expected exceptions unwrapped as the RPC client
+    raises them; the cast it makes is queued by the stack."""
+
+    def __init__(self, scheduler):
+        self.scheduler = scheduler
+
+    def _resize_flow(self):
+        return conductor_resize.ResizeFlow(self.scheduler,
+                                           compute_rpcapi.ComputeAPI())
+
+    def call(self, _api, context, instance_uuid, migration_uuid, host=None):
+        try:
+            return self.migrate_server(context, instance_uuid,
+                                       migration_uuid, host=host)
+        except rpc_dispatcher.ExpectedException as exc:
+            raise exc.exc_info[1] from None
+
+
 class ResizeStack(fixtures.Fixture):
     """Computes ``hosts`` (fake drivers, nodes of ``vcpus``/``memory_mb``/
     ``local_gb``) over the database of ``admin`` (an admin context)."""
@@ -87,6 +109,10 @@ class ResizeStack(fixtures.Fixture):
         self.useFixture(fixtures.MockPatchObject(
             conductor_resize_rpc.ResizeAPI, 'resize_instance',
             self._queue_conductor))
+        migrate = _MigrateConductor(self.scheduler)
+        self.useFixture(fixtures.MockPatchObject(
+            conductor_migrate_rpc.MigrateAPI, 'migrate_server',
+            lambda api, *args, **kwargs: migrate.call(api, *args, **kwargs)))
         for name in _COMPUTE_CASTS:
             self.useFixture(fixtures.MockPatchObject(
                 compute_resize_rpc.ResizeAPI, name, self._queuer(name)))
