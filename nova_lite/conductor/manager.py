@@ -7,6 +7,7 @@ from nova_lite.cloudstack import events as cs_events
 from nova_lite.compute import rpcapi as compute_rpcapi
 from nova_lite.conductor import build
 from nova_lite.conductor import compute_proxy
+from nova_lite.conductor import evacuate
 from nova_lite.conductor import lifecycle_proxy
 from nova_lite.conductor import migrate
 from nova_lite.conductor import resize
@@ -19,10 +20,12 @@ CONF = cfg.CONF
 
 
 class ConductorManager(resize.ResizeEndpoint, shelve.ShelveEndpoint,
-                       migrate.MigrateEndpoint, service.Manager):
+                       migrate.MigrateEndpoint, evacuate.EvacuateEndpoint,
+                       service.Manager):
     """RPC endpoint of the ``conductor`` topic (resizes: 1.6,
     ``conductor.resize``; shelve: 1.7, ``conductor.shelve``; security
-    groups: 1.8; cold migration: 1.10, ``conductor.migrate``)."""
+    groups: 1.8; cold migration and evacuation: 1.10,
+    ``conductor.migrate``, ``conductor.evacuate``)."""
 
     target = messaging.Target(version='1.10')
 

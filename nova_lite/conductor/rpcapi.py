@@ -31,8 +31,11 @@ History:
     1.8 - Security groups (doc/network-api.md, "Enforcement"):
           port_security_get (call), and build_start(port_security=True)
           answering a dict with the build's port specs
-    1.10 - Cold migration (``rpcapi_migrate``): migrate_server (call
-          from the API; 1.9 is another branch's)
+    1.10 - Server moves (``rpcapi_migrate``; 1.9 is another branch's):
+          migrate_server (call from the API: cold migration),
+          evacuate_server (cast from the API), evacuate_finished,
+          evacuate_failed, evacuations_to_clean, evacuation_cleaned
+          (calls from the computes)
 """
 from oslo_log import log as logging
 import oslo_messaging as messaging

@@ -7,6 +7,7 @@ from nova_lite.policies import base
 RESET_STATE = 'os_compute_api:os-admin-actions:reset_state'
 MIGRATE = 'os_compute_api:os-migrate-server:migrate'
 MIGRATE_HOST = 'os_compute_api:os-migrate-server:migrate:host'
+EVACUATE = 'os_compute_api:os-evacuate'
 
 rules = [
     policy.DocumentedRuleDefault(
@@ -29,6 +30,13 @@ rules = [
                     'parameter of the migrate action, microversion 2.56)',
         operations=[{'method': 'POST',
                      'path': '/servers/{server_id}/action (migrate)'}],
+        scope_types=['project']),
+    policy.DocumentedRuleDefault(
+        name=EVACUATE, check_str=base.ADMIN,
+        description='Evacuate a server whose compute service is down: '
+                    'rebuild it on another host',
+        operations=[{'method': 'POST',
+                     'path': '/servers/{server_id}/action (evacuate)'}],
         scope_types=['project']),
 ]
 

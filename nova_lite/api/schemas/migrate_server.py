@@ -48,8 +48,6 @@ def _evacuate(**extra):
 MOVES = {
     'migrate': (('2.1', '2.55', _no_arguments),
                 ('2.56', None, _migrate_2_56)),
-}
-EVACUATE = {
     'evacuate': (('2.1', '2.13', _evacuate(onSharedStorage=schemas.boolean)),
                  ('2.14', '2.28', _evacuate()),
                  ('2.29', '2.67', _evacuate(force=schemas.boolean)),
