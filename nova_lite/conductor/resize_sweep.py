@@ -12,7 +12,12 @@
   its source compute, when up, is asked to put the old guest back;
 * a confirm whose source compute never answered ('confirming' for
   ``resize_timeout``) is confirmed in the database (claims, state); the
-  old guest's files are left to the source host (doc/lifecycle-resize.md).
+  old guest's files are left to the source host (doc/lifecycle-resize.md);
+* an evacuation without progress for ``resize_timeout`` (still
+  'accepted': never scheduled, the server keeps its state; 'pre-migrating':
+  its destination never finished, ERROR on the source) is failed by the
+  rule of ``conductor.evacuate``, its destination claim released
+  (doc/migrations-servers.md).
 """
 import datetime
 
@@ -21,6 +26,7 @@ from oslo_log import log as logging
 
 from nova_lite.compute import states
 from nova_lite.compute import utils as compute_utils
+from nova_lite.conductor import evacuate
 from nova_lite.conductor import resize
 from nova_lite import context as nl_context
 from nova_lite.db import actions as action_db
@@ -49,7 +55,7 @@ def _owner_context(row):
 def sweep(ctxt, compute):
     """One pass; returns how many resizes it confirmed or failed."""
     return (auto_confirm(ctxt, compute) + fail_stuck(ctxt, compute)
-            + finish_confirms(ctxt))
+            + finish_confirms(ctxt) + fail_stuck_evacuations(ctxt))
 
 
 def auto_confirm(ctxt, compute):
@@ -121,4 +127,21 @@ def finish_confirms(ctxt):
         resize.resize_confirmed(ctxt, migration['instance_uuid'],
                                 migration['uuid'], None, None)
         count += 1
+    return count
+
+
+def fail_stuck_evacuations(ctxt):
+    """Fail evacuations without progress (see module doc)."""
+    count = 0
+    for migration in resize_db.evacuations(
+            ctxt, resize_db.EVACUATING,
+            older_than=_ago(CONF.conductor.resize_timeout)):
+        message = ('Evacuation timed out (%s) after %d seconds without '
+                   'progress' % (migration['status'],
+                                 CONF.conductor.resize_timeout))
+        count += bool(evacuate.evacuate_failed(
+            ctxt, migration['instance_uuid'], migration['uuid'], message,
+            None, {'name': 'conductor_sweep', 'result': 'Error',
+                   'details': message, 'finish_action': True},
+            scheduled=migration['status'] == 'pre-migrating'))
     return count

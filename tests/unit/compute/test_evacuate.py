@@ -4,12 +4,17 @@ with fake drivers (``resize_harness``): the source compute down (forced
 down through os-services), policy, microversions, errors, claims and
 quota usage, the destination's failure, and the source's clean-up of
 evacuated guests when it comes back."""
+import datetime
+
 from nova_lite.api import microversion
 from nova_lite.compute import recovery
 from nova_lite.compute import states
+from nova_lite.conductor import resize_sweep
 from nova_lite.db import instances as instance_db
 from nova_lite.db import migrations_records as migration_db
+from nova_lite.db import models
 from nova_lite.db import services as service_db
+from nova_lite.db import session as db_session
 from nova_lite import exception
 from nova_lite import quota
 from tests.unit.api import fakes
@@ -270,3 +275,37 @@ class EvacuateErrorsTest(EvacuateTestCase):
         self.assertEqual('error', self.migration()['status'])
         self.assertRaises(exception.InstanceNotFound,
                           instance_db.instance_get, self.admin, self.server)
+
+
+class EvacuateSweeperTest(EvacuateTestCase):
+
+    def _age(self):
+        old = datetime.datetime(2020, 1, 1)
+        with db_session.writer(self.admin) as session:
+            session.query(models.Migration).filter_by(
+                instance_uuid=self.server).update({'updated_at': old})
+
+    def test_lost_destination_cast_is_error_on_the_source(self):
+        self.force_down('src')
+        self.evacuate()
+        self.stack.drain(stop_before='evacuate_instance')
+        self.stack.queue.clear()
+        self.assertEqual(0, resize_sweep.fail_stuck_evacuations(self.admin))
+        self._age()
+        self.assertEqual(1, resize_sweep.fail_stuck_evacuations(self.admin))
+        server = self.show()
+        self.assertEqual(('ERROR', 'src'), (
+            server['status'], server['OS-EXT-SRV-ATTR:host']))
+        self.assertIn('timed out', server['fault']['message'])
+        self.assertEqual('failed', self.migration()['status'])
+        self.assertEqual({self.server: ('src',) + TINY}, self.exact())
+
+    def test_lost_conductor_cast_keeps_the_state(self):
+        self.force_down('src')
+        self.evacuate()
+        self.stack.queue.clear()
+        self._age()
+        self.assertEqual(1, resize_sweep.fail_stuck_evacuations(self.admin))
+        self.assertEqual(('ACTIVE', None), (
+            self.show()['status'], self.show()['OS-EXT-STS:task_state']))
+        self.assertEqual('error', self.migration()['status'])
