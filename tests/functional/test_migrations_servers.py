@@ -11,6 +11,7 @@ test_claims_exact):
 from nova_lite.compute import states
 from tests.functional.fixtures import inprocess
 from tests.functional import test_claims_exact
+from tests.functional import test_notifications
 
 ADMIN = {'X-Roles': 'admin,member'}
 
@@ -71,6 +72,11 @@ class TestColdMigration(test_claims_exact.StackTestCase):
 
 class TestEvacuate(test_claims_exact.StackTestCase):
 
+    def setUp(self):
+        super().setUp()
+        self.captured = self.useFixture(test_notifications.Captured(
+            self.stack.conf))
+
     def force_down(self, host, down):
         resp = self.api.request('PUT', '/os-services/force-down', json={
             'host': host, 'binary': 'nova-compute', 'forced_down': down},
@@ -97,6 +103,20 @@ class TestEvacuate(test_claims_exact.StackTestCase):
             mig['dest_compute']))
         self.assertExact({uuid: (dst, '1')}, ['1'], 'evacuated')
         self.assertIn(uuid, driver._guests)     # the source is down
+        events = [e for e in self.captured.instance_events(uuid)
+                  if e[0] != 'instance.create.start' and
+                  e[0] != 'instance.create.end']
+        self.assertEqual(['instance.rebuild.start', 'instance.rebuild.end',
+                          'instance.evacuate'], [e[0] for e in events])
+        evacuated = events[-1][3]['nova_object.data']
+        self.assertEqual((dst, 'active', None), (
+            evacuated['host'], evacuated['state'],
+            evacuated['task_state']))
+        for event_type, priority, _publisher, payload in events:
+            expected = test_notifications.sample(event_type)
+            self.assertEqual(expected['priority'], priority, event_type)
+            self.assertEqual(test_notifications.shape(expected['payload']),
+                             test_notifications.shape(payload), event_type)
 
         self.force_down(src, False)
         self.stack.start_compute(src, driver=driver)

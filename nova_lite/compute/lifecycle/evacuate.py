@@ -88,13 +88,16 @@ class EvacuateMixin:
                      'removing the new guest', instance.uuid)
             self.driver.destroy(context, instance, [])
             return
-        for event_type in ('instance.rebuild.end', 'instance.evacuate'):
-            notifications.instance_action(
-                context, instance, event_type, self.host,
-                network_info=network_info, image_uuid=instance.image_ref,
-                state=vm_state, task_state=None, host=self.host,
-                node=self.host,
-                power_state=states.POWER_STATE_NAMES.get(power_state))
+        settled = {'state': vm_state, 'task_state': None, 'host': self.host,
+                   'node': self.host, 'power_state':
+                   states.POWER_STATE_NAMES.get(power_state)}
+        notifications.instance_action(
+            context, instance, 'instance.rebuild.end', self.host,
+            network_info=network_info, image_uuid=instance.image_ref,
+            **settled)
+        notifications.instance_action(
+            context, instance, 'instance.evacuate', self.host,
+            network_info=network_info, **settled)
 
     def _evacuate_spawn(self, context, instance, network_info, stopped):
         image_meta = self._rebuild_image_api().get(context,
