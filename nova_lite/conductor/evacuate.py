@@ -62,7 +62,7 @@ def evacuate_finished(context, instance_uuid, migration_uuid, host, node,
     """The destination runs the guest: host ``host``/``node``, the
     claims swapped, migration 'done'; True when the instance was still
     being evacuated."""
-    if not resize._update(context, instance_uuid, {
+    if not resize.update_if(context, instance_uuid, {
             'host': host, 'node': node, 'vm_state': vm_state,
             'task_state': None, 'power_state': power_state},
             expected_task_state=states.REBUILD_SPAWNING):
@@ -70,7 +70,7 @@ def evacuate_finished(context, instance_uuid, migration_uuid, host, node,
         return False
     resize_db.confirm_claims(context, instance_uuid, migration_uuid)
     resize_db.migration_update(context, migration_uuid, {'status': 'done'})
-    resize._event(context, instance_uuid, host, event)
+    resize.record_event(context, instance_uuid, host, event)
     LOG.info('Evacuated %s to %s', instance_uuid, host)
     return True
 
@@ -85,7 +85,7 @@ def evacuate_failed(context, instance_uuid, migration_uuid, message, host,
         values.update(vm_state=states.ERROR, power_state=states.NOSTATE)
     fault = {'code': 500, 'message': message[:255], 'host': host,
              'details': None}
-    matched = resize._update(context, instance_uuid, values, fault=fault,
+    matched = resize.update_if(context, instance_uuid, values, fault=fault,
                              expected_task_state=TASKS)
     resize_db.drop_claim(context, migration_uuid)
     resize_db.migration_update(
@@ -93,7 +93,7 @@ def evacuate_failed(context, instance_uuid, migration_uuid, message, host,
         {'status': 'failed' if scheduled else 'error'},
         expected_status=resize_db.EVACUATING)
     if matched:
-        resize._event(context, instance_uuid, host, event)
+        resize.record_event(context, instance_uuid, host, event)
     LOG.warning('Evacuation of %s failed: %s', instance_uuid, message)
     return matched
 
@@ -152,7 +152,7 @@ class EvacuateFlow:
             'dest_compute': selection.service_host,
             'dest_node': selection.nodename,
             'dest_host': selection.service_host})
-        resize._event(context, instance_uuid, None,
+        resize.record_event(context, instance_uuid, None,
                       _event(start, SCHEDULE_EVENT, 'Success'))
         self.compute.evacuate_instance(
             context, selection.service_host, instance_uuid, migration_uuid,

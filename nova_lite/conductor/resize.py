@@ -80,6 +80,12 @@ def _update(context, instance_uuid, values, fault=None, **expected):
         return False
 
 
+#: The conditional instance write and the action event record of a move
+#: step, shared with ``conductor.evacuate``.
+update_if = _update
+record_event = _event
+
+
 # ------------------------------------------------ compute steps (1.4)
 
 def migration_get(context, migration_uuid=None, instance_uuid=None):
