@@ -64,9 +64,7 @@ HISTORY = (
     _v('2.13', 'Server groups show project_id and user_id.',
        ('server_groups',)),
     _v('2.14', 'The evacuate action loses onSharedStorage and its '
-       'adminPass response.', ('evacuate',),
-       refused='The evacuate action does not exist: 400 (unknown '
-       'action).'),
+       'adminPass response.', ('migrate_actions',)),
     _v('2.15', 'Server groups accept the soft-affinity and '
        'soft-anti-affinity policies (400 before 2.15).',
        ('server_groups',)),
@@ -110,9 +108,9 @@ HISTORY = (
        'accepts it and the legacy header at every version).', ('*',)),
     _v('2.28', 'Hypervisor cpu_info is an object instead of a string.',
        ('hypervisors',)),
-    _v('2.29', 'The evacuate action takes force.', ('evacuate',),
-       refused='The evacuate action does not exist: 400 (unknown '
-       'action).'),
+    _v('2.29', 'The evacuate action takes force (nova_lite\'s scheduler '
+       'still checks the named host; doc/migrations-servers.md).',
+       ('migrate_actions',)),
     _v('2.30', 'os-migrateLive takes force.', ('migrate_server',),
        refused='The os-migrateLive action does not exist: 400 (unknown '
        'action).'),
@@ -197,10 +195,9 @@ HISTORY = (
     _v('2.55', 'Flavors have a description: set on create and by PUT '
        '/flavors/{id} (admins; 404 before), shown in every flavor body '
        '(not in the embedded flavor of servers).', ('flavors',)),
-    _v('2.56', 'The migrate action takes an optional host.',
-       ('migrate_server',),
-       refused='The migrate action does not exist: 400 (unknown '
-       'action).'),
+    _v('2.56', 'The migrate action takes an optional host (an admin '
+       'names the destination of a cold migration; '
+       'doc/migrations-servers.md).', ('migrate_actions',)),
     _v('2.57', 'Server create and rebuild lose personality (nova_lite '
        'never injected files: it is a 400 at every version); rebuild '
        'takes user_data (null unsets it); limits lose maxPersonality '
@@ -248,10 +245,9 @@ HISTORY = (
        refused='Volume block devices do not exist: block_device_mapping_v2 '
        'takes only the image to local disk mapping, and volume_type stays '
        'a 400.'),
-    _v('2.68', 'Forced evacuate and live migration are removed.',
-       ('evacuate', 'migrate_server'),
-       refused='The evacuate and os-migrateLive actions do not exist: 400 '
-       '(unknown action).'),
+    _v('2.68', 'Forced evacuate and live migration are removed (the '
+       'evacuate action refuses force: 400; os-migrateLive does not exist '
+       'at any version: 400, unknown action).', ('migrate_actions',)),
     _v('2.69', 'Server lists, show and os-services answer minimal records '
        'for servers and services of down cells (nova_lite has one cell, '
        'whose database is the API\'s: no cell can be down while the API '
@@ -354,8 +350,7 @@ HISTORY = (
        'be a fully qualified domain name (up to 255 characters).',
        ('servers',)),
     _v('2.95', 'Evacuated servers are stopped at their destination.',
-       ('evacuate',),
-       refused='The evacuate action does not exist: 400 (unknown action).'),
+       ('migrate_actions',)),
     _v('2.96', 'Server show, detail and update (and rebuild) give '
        'pinned_availability_zone: the zone the create request asked for '
        '(null without one).', ('servers',)),

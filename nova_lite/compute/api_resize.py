@@ -108,7 +108,7 @@ def new_flavor(context, flavor_id):
     return result
 
 
-def _flavor_db_id(context, flavorid):
+def flavor_db_id(context, flavorid):
     """``flavors.id`` of ``flavorid`` (os-migrations' old/new instance
     type ids), or None when the flavor is gone."""
     try:
@@ -143,7 +143,7 @@ class ResizeActions:
             'instance_uuid': instance_uuid, 'migration_type': 'resize',
             'status': 'pre-migrating', 'source_compute': instance.host,
             'source_node': instance.node,
-            'old_instance_type_id': _flavor_db_id(context, old['flavorid']),
+            'old_instance_type_id': flavor_db_id(context, old['flavorid']),
             'new_instance_type_id': new.pop('id'),
             'old_flavor': jsonutils.dumps(old),
             'new_flavor': jsonutils.dumps(new),

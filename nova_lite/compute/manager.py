@@ -19,6 +19,7 @@ from futurist import rejection
 import oslo_messaging as messaging
 
 from nova_lite.compute import build
+from nova_lite.compute.lifecycle import evacuate as lifecycle_evacuate
 from nova_lite.compute.lifecycle import rebuild as lifecycle_rebuild
 from nova_lite.compute.lifecycle import rescue as lifecycle_rescue
 from nova_lite.compute.lifecycle import snapshot as lifecycle_snapshot
@@ -57,16 +58,18 @@ class ComputeManager(resize_steps.ResizeManager, power_ops.PowerOpsMixin,
                      lifecycle_snapshot.SnapshotMixin,
                      lifecycle_rescue.RescueMixin,
                      lifecycle_shelve.ShelveMixin,
-                     lifecycle_vm_snapshot.VMSnapshotMixin):
+                     lifecycle_vm_snapshot.VMSnapshotMixin,
+                     lifecycle_evacuate.EvacuateMixin):
     """RPC endpoint of ``compute.<host>`` (pause, suspend, soft delete:
     1.4, ``compute.lifecycle.power_ops``; rebuild and snapshots: 1.5,
     ``compute.lifecycle``; resizes: 1.6, ``compute.lifecycle.resize``;
     shelve: 1.7, ``compute.lifecycle.shelve``; rescue: 1.8,
     ``compute.lifecycle.rescue``; consoles: 1.9; CloudStack VM snapshots:
     1.10, ``compute.lifecycle.vm_snapshot``; security groups: 1.11,
-    ``compute.port_firewall``)."""
+    ``compute.port_firewall``; evacuation: 1.13,
+    ``compute.lifecycle.evacuate``)."""
 
-    target = messaging.Target(version='1.11')
+    target = messaging.Target(version='1.13')
 
     def __init__(self, host, driver=None):
         super().__init__(host)

@@ -82,10 +82,17 @@ RECOVERY.update(vm_snapshot.RECOVERY)
 
 
 def recover_host(ctxt, manager):
-    """Apply ``RECOVERY`` to every live instance of the host, then remove
-    guests the database no longer knows (deleted while we were down)."""
+    """Remove the guests of instances evacuated away, apply ``RECOVERY``
+    to every other live instance of the host, then remove guests the
+    database no longer knows (deleted while we were down)."""
+    # Guests evacuated away while this compute was down go first; their
+    # evacuations are not this host's to recover, a delete asked meanwhile
+    # is (doc/migrations-servers.md).
+    evacuated = manager.cleanup_evacuated(ctxt)
     rows = manager.conductor.instances_on_host(ctxt, manager.host)
     for row in rows:
+        if row.uuid in evacuated and row.task_state in states.REBUILD_TASKS:
+            continue
         action = RECOVERY.get((row.vm_state, row.task_state))
         if action is None:
             continue
@@ -93,7 +100,7 @@ def recover_host(ctxt, manager):
             action(ctxt, manager, row)
         except Exception:  # noqa: BLE001 - one instance must not stop others
             LOG.exception('Recovery of %s failed', row.uuid)
-    _remove_orphans(ctxt, manager, {row.uuid for row in rows})
+    _remove_orphans(ctxt, manager, {row.uuid for row in rows} | evacuated)
 
 
 def _remove_orphans(ctxt, manager, known):

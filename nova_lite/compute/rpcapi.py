@@ -21,6 +21,8 @@ History:
            (CloudStack VM snapshots, ``compute.lifecycle.vm_snapshot``)
     1.11 - refresh_security_groups, security_group_members_changed
            (security group enforcement, doc/network-api.md)
+    1.13 - evacuate_instance (``compute.lifecycle.evacuate``,
+           doc/migrations-servers.md; 1.12 is another branch's)
 """
 import oslo_messaging as messaging
 
@@ -32,7 +34,7 @@ TOPIC = 'compute'
 
 
 class ComputeAPI(rpcapi_resize.ResizeAPI, rpcapi_shelve.ShelveAPI):
-    VERSION = '1.11'
+    VERSION = '1.13'
 
     def __init__(self):
         self.client = rpc.get_client(messaging.Target(topic=TOPIC,
@@ -163,6 +165,15 @@ class ComputeAPI(rpcapi_resize.ResizeAPI, rpcapi_shelve.ShelveAPI):
         → ACTIVE)."""
         self._prepare(host, '1.8').cast(context, 'unrescue_instance',
                                         instance_uuid=instance_uuid)
+
+    def evacuate_instance(self, context, host, instance_uuid,
+                          migration_uuid, target_state=None):
+        """Cast (1.13) to the destination of an evacuation (its claim is
+        made): spawn the guest from the instance's image, powered off
+        when ``target_state`` is 'stopped' or the server was STOPPED."""
+        self._prepare(host, '1.13').cast(
+            context, 'evacuate_instance', instance_uuid=instance_uuid,
+            migration_uuid=migration_uuid, target_state=target_state)
 
     def _vm_snapshot_cast(self, context, host, method, **kwargs):
         self._prepare(host, '1.10').cast(context, method, **kwargs)

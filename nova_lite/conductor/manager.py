@@ -7,7 +7,9 @@ from nova_lite.cloudstack import events as cs_events
 from nova_lite.compute import rpcapi as compute_rpcapi
 from nova_lite.conductor import build
 from nova_lite.conductor import compute_proxy
+from nova_lite.conductor import evacuate
 from nova_lite.conductor import lifecycle_proxy
+from nova_lite.conductor import migrate
 from nova_lite.conductor import resize
 from nova_lite.conductor import shelve
 from nova_lite.conductor import sweeper
@@ -18,12 +20,14 @@ CONF = cfg.CONF
 
 
 class ConductorManager(resize.ResizeEndpoint, shelve.ShelveEndpoint,
+                       migrate.MigrateEndpoint, evacuate.EvacuateEndpoint,
                        service.Manager):
     """RPC endpoint of the ``conductor`` topic (resizes: 1.6,
     ``conductor.resize``; shelve: 1.7, ``conductor.shelve``; security
-    groups: 1.8)."""
+    groups: 1.8; cold migration and evacuation: 1.10,
+    ``conductor.migrate``, ``conductor.evacuate``)."""
 
-    target = messaging.Target(version='1.8')
+    target = messaging.Target(version='1.10')
 
     def __init__(self, host):
         super().__init__(host)

@@ -80,6 +80,12 @@ def _update(context, instance_uuid, values, fault=None, **expected):
         return False
 
 
+#: The conditional instance write and the action event record of a move
+#: step, shared with ``conductor.evacuate``.
+update_if = _update
+record_event = _event
+
+
 # ------------------------------------------------ compute steps (1.4)
 
 def migration_get(context, migration_uuid=None, instance_uuid=None):
@@ -223,28 +229,46 @@ class ResizeFlow:
         """Claim a destination for the migration and cast
         ``prep_resize`` to it; a failure follows the failure rule
         (nothing moved: the server keeps its state, with a fault)."""
+        try:
+            self.schedule(context, instance_uuid, migration_uuid)
+        except exception.NoValidHost:
+            return
+
+    def schedule(self, context, instance_uuid, migration_uuid, spec=None):
+        """Claim a destination for the resize or cold migration
+        ``migration_uuid`` (``spec``: its RequestSpec, by default
+        ``request_spec``'s), record it and cast ``prep_resize`` to it.
+
+        :returns: the destination host name, or None when there is
+            nothing to do (the instance or migration is gone or moved on)
+        :raises: NoValidHost (after the failure rule: nothing moved, the
+            server keeps its state with a fault; a scheduler timeout is
+            reported as one)
+        """
         start = compute_utils.utcnow()
         try:
             row = instance_db.instance_get(context, instance_uuid)
             migration = resize_db.migration_get(context, migration_uuid)
         except (exception.InstanceNotFound, exception.MigrationNotFound):
-            return
+            return None
         if row.task_state != states.RESIZE_PREP:
             LOG.info('Not scheduling resize %s: %s is %s', migration_uuid,
                      instance_uuid, row.task_state)
-            return
-        flavor = jsonutils.loads(migration['new_flavor'])
+            return None
+        if spec is None:
+            spec = request_spec(row, jsonutils.loads(migration['new_flavor']))
         try:
             (selection, *_rest), = self.scheduler.select_destinations(
-                context, request_spec(row, flavor), [migration_uuid],
-                return_alternates=False)
+                context, spec, [migration_uuid], return_alternates=False)
         except (exception.NoValidHost, messaging.MessagingTimeout) as exc:
             message = exc.format_message() if isinstance(
                 exc, exception.NoValidHost) else \
                 'Timed out waiting for the scheduler'
             resize_failed(context, instance_uuid, migration_uuid, message,
                           None, self._event(start, 'Error', message))
-            return
+            if isinstance(exc, exception.NoValidHost):
+                raise
+            raise exception.NoValidHost(reason=message) from exc
         resize_db.migration_update(context, migration_uuid, {
             'dest_compute': selection.service_host,
             'dest_node': selection.nodename,
@@ -252,6 +276,7 @@ class ResizeFlow:
         _event(context, instance_uuid, None, self._event(start, 'Success'))
         self.compute.prep_resize(context, selection.service_host,
                                  instance_uuid, migration_uuid)
+        return selection.service_host
 
     @staticmethod
     def _event(start, result, details=None):

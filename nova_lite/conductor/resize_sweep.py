@@ -12,7 +12,12 @@
   its source compute, when up, is asked to put the old guest back;
 * a confirm whose source compute never answered ('confirming' for
   ``resize_timeout``) is confirmed in the database (claims, state); the
-  old guest's files are left to the source host (doc/lifecycle-resize.md).
+  old guest's files are left to the source host (doc/lifecycle-resize.md);
+* an evacuation without progress for ``resize_timeout`` (still
+  'accepted': never scheduled, the server keeps its state; 'pre-migrating':
+  its destination never finished, ERROR on the source) is failed by the
+  rule of ``conductor.evacuate``, its destination claim released
+  (doc/migrations-servers.md).
 """
 import datetime
 
@@ -21,6 +26,7 @@ from oslo_log import log as logging
 
 from nova_lite.compute import states
 from nova_lite.compute import utils as compute_utils
+from nova_lite.conductor import evacuate
 from nova_lite.conductor import resize
 from nova_lite import context as nl_context
 from nova_lite.db import actions as action_db
@@ -38,15 +44,18 @@ def _ago(seconds):
 
 
 def _owner_context(row):
-    return nl_context.RequestContext(user_id=row['user_id'],
-                                     project_id=row['project_id'],
+    """A member context of the owner of instance ``row`` (not of the
+    migration's requester: an admin's cold migration confirms as the
+    server's owner would)."""
+    return nl_context.RequestContext(user_id=row.user_id,
+                                     project_id=row.project_id,
                                      roles=['member'])
 
 
 def sweep(ctxt, compute):
     """One pass; returns how many resizes it confirmed or failed."""
     return (auto_confirm(ctxt, compute) + fail_stuck(ctxt, compute)
-            + finish_confirms(ctxt))
+            + finish_confirms(ctxt) + fail_stuck_evacuations(ctxt))
 
 
 def auto_confirm(ctxt, compute):
@@ -67,7 +76,7 @@ def auto_confirm(ctxt, compute):
                 ctxt, migration['uuid'], {'status': 'confirming'},
                 expected_status='finished'):
             continue
-        user_ctxt = _owner_context(migration)
+        user_ctxt = _owner_context(row)
         action_db.action_start(user_ctxt, row.uuid, 'confirmResize')
         LOG.info('Sweeper: confirming the resize of %s (older than %d s)',
                  row.uuid, window)
@@ -118,4 +127,21 @@ def finish_confirms(ctxt):
         resize.resize_confirmed(ctxt, migration['instance_uuid'],
                                 migration['uuid'], None, None)
         count += 1
+    return count
+
+
+def fail_stuck_evacuations(ctxt):
+    """Fail evacuations without progress (see module doc)."""
+    count = 0
+    for migration in resize_db.evacuations(
+            ctxt, resize_db.EVACUATING,
+            older_than=_ago(CONF.conductor.resize_timeout)):
+        message = ('Evacuation timed out (%s) after %d seconds without '
+                   'progress' % (migration['status'],
+                                 CONF.conductor.resize_timeout))
+        count += bool(evacuate.evacuate_failed(
+            ctxt, migration['instance_uuid'], migration['uuid'], message,
+            None, {'name': 'conductor_sweep', 'result': 'Error',
+                   'details': message, 'finish_action': True},
+            scheduled=migration['status'] == 'pre-migrating'))
     return count

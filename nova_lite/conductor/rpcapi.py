@@ -31,11 +31,17 @@ History:
     1.8 - Security groups (doc/network-api.md, "Enforcement"):
           port_security_get (call), and build_start(port_security=True)
           answering a dict with the build's port specs
+    1.10 - Server moves (``rpcapi_migrate``; 1.9 is another branch's):
+          migrate_server (call from the API: cold migration),
+          evacuate_server (cast from the API), evacuate_finished,
+          evacuate_failed, evacuations_to_clean, evacuation_cleaned
+          (calls from the computes)
 """
 from oslo_log import log as logging
 import oslo_messaging as messaging
 import tenacity
 
+from nova_lite.conductor import rpcapi_migrate
 from nova_lite.conductor import rpcapi_resize
 from nova_lite.conductor import rpcapi_shelve
 from nova_lite import rpc
@@ -105,11 +111,12 @@ def _retrying(attempts, stopping=None):
         wait=_wait, reraise=True, before_sleep=_log_retry)
 
 
-class ConductorAPI(rpcapi_resize.ResizeAPI, rpcapi_shelve.ShelveAPI):
+class ConductorAPI(rpcapi_resize.ResizeAPI, rpcapi_shelve.ShelveAPI,
+                   rpcapi_migrate.MigrateAPI):
     """Client of the conductor; see the module doc for each method's
     server side, arguments and result."""
 
-    VERSION = '1.8'
+    VERSION = '1.10'
 
     def __init__(self):
         self.client = rpc.get_client(messaging.Target(topic=TOPIC,

@@ -26,6 +26,16 @@ from nova_lite.db.session import writer
 from nova_lite import exception
 
 RESIZE = 'resize'
+#: A cold migration: a resize to the same flavor on another host
+#: (doc/migrations-servers.md); it follows every resize rule below.
+MIGRATION = 'migration'
+#: The migration types that move an instance as a resize does.
+RESIZE_TYPES = (RESIZE, MIGRATION)
+#: An evacuation: a rebuild on another host while the source compute is
+#: down (doc/migrations-servers.md).
+EVACUATION = 'evacuation'
+#: Statuses of an evacuation that holds a destination claim.
+EVACUATING = ('accepted', 'pre-migrating')
 #: Statuses of a resize that is not over yet (it holds a destination
 #: claim or waits for its confirmation).
 OPEN = ('pre-migrating', 'migrating', 'post-migrating', 'finished',
@@ -70,13 +80,13 @@ def migration_update(context, migration_uuid, values, expected_status=None):
 
 
 def open_resize(context, instance_uuid):
-    """The newest resize of the instance that is not over (status in
-    ``OPEN``), as a dict, or None."""
+    """The newest resize or cold migration of the instance that is not
+    over (status in ``OPEN``), as a dict, or None."""
     mig = models.Migration
     with reader(context) as session:
         row = session.scalars(sa.select(mig).where(
             mig.deleted == 0, mig.instance_uuid == instance_uuid,
-            mig.migration_type == RESIZE, mig.status.in_(OPEN))
+            mig.migration_type.in_(RESIZE_TYPES), mig.status.in_(OPEN))
             .order_by(mig.id.desc())).first()
         return to_dict(row) if row is not None else None
 
@@ -87,7 +97,7 @@ def resizes_in_status(context, status, older_than):
     mig = models.Migration
     with reader(context) as session:
         return [to_dict(r) for r in session.scalars(sa.select(mig).where(
-            mig.deleted == 0, mig.migration_type == RESIZE,
+            mig.deleted == 0, mig.migration_type.in_(RESIZE_TYPES),
             mig.status == status,
             sa.func.coalesce(mig.updated_at, mig.created_at) < older_than)
             .order_by(mig.id))]
@@ -122,19 +132,23 @@ def drop_claim(context, migration_uuid):
 
 
 def drop_open_claims(context, instance_uuid):
-    """Release the destination claims of every resize of the instance
-    that is not over (the instance is being deleted); their migrations
-    become 'error'. Returns how many claims were released."""
+    """Release the destination claims of every resize (or evacuation)
+    of the instance that is not over (the instance is being deleted);
+    their migrations become 'error'. Returns how many claims were
+    released."""
     mig = models.Migration
     with reader(context) as session:
         uuids = list(session.scalars(sa.select(mig.uuid).where(
             mig.deleted == 0, mig.instance_uuid == instance_uuid,
-            mig.migration_type == RESIZE, mig.status.in_(OPEN))))
+            sa.or_(sa.and_(mig.migration_type.in_(RESIZE_TYPES),
+                           mig.status.in_(OPEN)),
+                   sa.and_(mig.migration_type == EVACUATION,
+                           mig.status.in_(EVACUATING))))))
     released = 0
     for uuid in uuids:
         released += bool(claim_db.unclaim(context, uuid))
         migration_update(context, uuid, {'status': 'error'},
-                         expected_status=OPEN)
+                         expected_status=OPEN + EVACUATING)
     return released
 
 
@@ -143,3 +157,22 @@ def flavor_values(flavor):
     keys; ``extra_specs`` already JSON text)."""
     return {column: flavor[key] for key, column in FLAVOR_COLUMNS
             if key in flavor}
+
+
+def evacuations(context, status, source_compute=None, older_than=None):
+    """Evacuations (dicts) in ``status`` (a str or tuple), of
+    ``source_compute`` when given, not updated since ``older_than``
+    (naive UTC) when given; oldest first."""
+    mig = models.Migration
+    if isinstance(status, str):
+        status = (status,)
+    stmt = sa.select(mig).where(mig.deleted == 0,
+                                mig.migration_type == EVACUATION,
+                                mig.status.in_(status))
+    if source_compute is not None:
+        stmt = stmt.where(mig.source_compute == source_compute)
+    if older_than is not None:
+        stmt = stmt.where(sa.func.coalesce(mig.updated_at, mig.created_at)
+                          < older_than)
+    with reader(context) as session:
+        return [to_dict(r) for r in session.scalars(stmt.order_by(mig.id))]

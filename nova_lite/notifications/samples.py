@@ -164,6 +164,11 @@ def _lifecycle_events(ctxt):
                       'instance.rebuild.error', HOST, network_info=vifs,
                       fault=_fault(), state='error', task_state=None,
                       power_state='pending')
+    # An evacuation's destination, once the guest runs there.
+    n.instance_action(ctxt, _instance(task_state='rebuild_spawning'),
+                      'instance.evacuate', HOST, network_info=vifs,
+                      state='active', task_state=None,
+                      power_state='running', host=HOST, node=HOST)
     offload = _instance(vm_state='shelved',
                         task_state='shelving_offloading', power_state=4)
     n.instance_action(ctxt, offload, 'instance.shelve_offload.start', HOST,

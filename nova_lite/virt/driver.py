@@ -102,6 +102,15 @@ class ComputeDriver(abc.ABC):
     def destroy(self, context, instance, network_info):
         """Stop the guest and remove its domain and disks. Idempotent."""
 
+    def destroy_evacuated(self, context, instance):
+        """Remove this host's guest of ``instance``, evacuated to another
+        host while this compute was down (doc/migrations-servers.md),
+        leaving what the destination's guest uses: a hypervisor shared
+        by several computes may hold the destination's guest. The
+        database record is not touched. Idempotent. By default
+        ``destroy`` (guests of one driver instance are its own)."""
+        self.destroy(context, instance, [])
+
     @abc.abstractmethod
     def reboot(self, context, instance, network_info, reboot_type):
         """Reboot: ``reboot_type`` 'SOFT' (ACPI, falling back to hard) or

@@ -209,6 +209,7 @@ def route_schemas():
     from nova_lite.api.schemas import flavors
     from nova_lite.api.schemas import hosts
     from nova_lite.api.schemas import keypairs
+    from nova_lite.api.schemas import migrate_server
     from nova_lite.api.schemas import quota_sets
     from nova_lite.api.schemas import remote_consoles
     from nova_lite.api.schemas import security_groups
@@ -226,11 +227,12 @@ def route_schemas():
     return {
         ('POST', '/v2.1/servers'): servers.create,
         ('PUT', server): servers.update,
-        ('POST', server + '/action'): remote_consoles.with_console_actions(
-            shelve_actions.with_shelve_actions(
-                server_image_actions.with_image_actions(Versioned(
-                    ('2.1', '2.72', server_actions.action),
-                    ('2.73', None, server_actions.action_2_73))))),
+        ('POST', server + '/action'): migrate_server.with_move_actions(
+            remote_consoles.with_console_actions(
+                shelve_actions.with_shelve_actions(
+                    server_image_actions.with_image_actions(Versioned(
+                        ('2.1', '2.72', server_actions.action),
+                        ('2.73', None, server_actions.action_2_73)))))),
         ('POST', server + '/remote-consoles'): remote_consoles.create,
         ('POST', server + '/metadata'): server_metadata.update,
         ('PUT', server + '/metadata'): server_metadata.update_all,

@@ -161,7 +161,9 @@ class LibvirtDriver(driver.ComputeDriver):
                                  config_drive=drive,
                                  consoles=consoles,
                                  rng_dev_path=CONF.libvirt.rng_dev_path)
-        libvirt_guest.define_and_start(self._host.get_connection(), xml)
+        dom = libvirt_guest.define_and_start(self._host.get_connection(),
+                                             xml)
+        libvirt_guest.set_owner(dom, self.host)
 
     def _guest_consoles(self, instance):
         """The VNC server and serial socket of a new guest, from
@@ -204,6 +206,28 @@ class LibvirtDriver(driver.ComputeDriver):
         disks.remove_instance_dir(libvirt_resize.resize_dir(
             self._instance_dir(instance)))
         LOG.info('Destroyed %s', instance.uuid)
+
+    def destroy_evacuated(self, context, instance):
+        """Remove the domain of ``instance`` unless another compute owns
+        it (``guest.owner``: a libvirt daemon shared with the evacuation's
+        destination), and this host's instance directory unless that
+        domain's disks are in it (an ``instances_path`` shared too)."""
+        conn = self._host.get_connection()
+        inst_dir = self._instance_dir(instance)
+        try:
+            dom = self._lookup(instance)
+        except exception.InstanceNotFound:
+            dom = None
+        if dom is not None and libvirt_guest.owner(dom) not in (
+                None, self.host):
+            if not libvirt_guest.uses_dir(dom, inst_dir):
+                disks.remove_instance_dir(inst_dir)
+            LOG.info('Left the guest of evacuated %s to %s', instance.uuid,
+                     libvirt_guest.owner(dom))
+            return
+        libvirt_guest.remove(conn, instance, CONF.instance_name_template)
+        disks.remove_instance_dir(inst_dir)
+        LOG.info('Removed the guest of evacuated %s', instance.uuid)
 
     def snapshot(self, context, instance, image_id, update_task_state):
         """Upload a standalone qcow2 copy of the guest's root disk (made

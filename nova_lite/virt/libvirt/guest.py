@@ -7,7 +7,10 @@ does. The functions here act on one ``libvirt.virDomain`` (or find it on
 a ``libvirt.virConnect``) and know nothing of files or images.
 """
 import logging
+import os
 import time
+from xml.sax import saxutils
+import xml.etree.ElementTree as ET
 
 import libvirt
 
@@ -94,6 +97,38 @@ def define_and_start(conn, xml):
     dom = conn.defineXML(xml)
     dom.create()
     return dom
+
+
+#: Namespace of the domain metadata naming the compute that owns it.
+OWNER_NS = 'https://nova-lite.invalid/xmlns/owner/1.0'
+
+
+def set_owner(dom, host):
+    """Record ``host`` (the compute that spawned ``dom``) in the domain's
+    metadata: computes sharing one libvirt daemon tell their guests
+    apart by it (an evacuation's source and destination)."""
+    dom.setMetadata(libvirt.VIR_DOMAIN_METADATA_ELEMENT,
+                    '<owner host=%s/>' % saxutils.quoteattr(host),
+                    'nl', OWNER_NS, libvirt.VIR_DOMAIN_AFFECT_CONFIG)
+
+
+def owner(dom):
+    """The compute host ``set_owner`` recorded, or None (a domain of an
+    older nova_lite, or none recorded)."""
+    try:
+        text = dom.metadata(libvirt.VIR_DOMAIN_METADATA_ELEMENT, OWNER_NS,
+                            libvirt.VIR_DOMAIN_AFFECT_CONFIG)
+    except libvirt.libvirtError:
+        return None
+    return ET.fromstring(text).get('host')
+
+
+def uses_dir(dom, directory):
+    """Whether a disk of ``dom`` is a file in ``directory``."""
+    root = ET.fromstring(dom.XMLDesc(0))
+    prefix = os.path.join(directory, '')
+    return any((src.get('file') or '').startswith(prefix)
+               for src in root.iter('source'))
 
 
 def power_state(dom):

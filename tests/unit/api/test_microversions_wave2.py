@@ -360,12 +360,16 @@ class RefusedTest(fakes.APITestCase):
                 '/v2.1/servers/%s/os-virtual-interfaces' % server_id,
                 at(version)), 404, 'itemNotFound')
 
-    def test_2_14_evacuate(self):
+    def test_2_14_evacuate_body(self):
+        """Evacuate exists (tests/unit/compute/test_evacuate.py): its
+        body needs onSharedStorage until 2.13 and refuses it from 2.14."""
         server_id = self.create_server()
-        for version in self._versions():
+        for version, body in (('2.13', {'host': 'node2'}),
+                              ('2.14', {'host': 'node2',
+                                        'onSharedStorage': False})):
             self.assertFault(self.post(
                 '/v2.1/servers/%s/action' % server_id,
-                {'evacuate': {'host': 'node2'}}, at(version, fakes.ADMIN)),
+                {'evacuate': body}, at(version, fakes.ADMIN)),
                 400, 'badRequest')
 
     def test_2_17_trigger_crash_dump(self):

@@ -1,8 +1,9 @@
 """A ``ConductorAPI`` stand-in for unit tests: each method runs the
-conductor's ``compute_proxy`` (or ``lifecycle_proxy``) function of the
-same name in this thread
+conductor's ``compute_proxy`` (or ``lifecycle_proxy``, or ``evacuate``)
+function of the same name in this thread
 (casts too, so a test sees their writes at once)."""
 from nova_lite.conductor import compute_proxy
+from nova_lite.conductor import evacuate
 from nova_lite.conductor import lifecycle_proxy
 
 
@@ -11,7 +12,7 @@ class LocalConductor:
 
     def __getattr__(self, name):
         func = getattr(compute_proxy, name, None) or getattr(
-            lifecycle_proxy, name)
+            lifecycle_proxy, name, None) or getattr(evacuate, name)
 
         def _run(context, *args, wait=False, **kwargs):
             return func(context, *args, **kwargs)

@@ -18,7 +18,10 @@ from nova_lite.compute import rpcapi as compute_rpcapi
 from nova_lite.compute import rpcapi_resize as compute_resize_rpc
 from nova_lite.compute import states
 from nova_lite.conductor import compute_proxy
+from nova_lite.conductor import evacuate as conductor_evacuate
+from nova_lite.conductor import migrate as conductor_migrate
 from nova_lite.conductor import resize as conductor_resize
+from nova_lite.conductor import rpcapi_migrate as conductor_migrate_rpc
 from nova_lite.conductor import rpcapi_resize as conductor_resize_rpc
 from nova_lite.db import claims as claim_db
 from nova_lite.db import compute_nodes as node_db
@@ -35,14 +38,16 @@ _RESIZE_CALLS = ('migration_get', 'resize_update', 'resize_finished',
                  'resize_confirmed', 'resize_reverted', 'resize_failed')
 _COMPUTE_CASTS = ('prep_resize', 'resize_instance', 'finish_resize',
                   'confirm_resize', 'revert_resize', 'finish_revert_resize')
+_EVACUATE_CALLS = ('evacuate_finished', 'evacuate_failed',
+                   'evacuations_to_clean', 'evacuation_cleaned')
 
 
 class LocalResizeConductor:
-    """The conductor's 1.1 and 1.4 compute-facing methods, in-thread."""
+    """The conductor's compute-facing methods (1.1, 1.4, 1.10), in-thread."""
 
     def __getattr__(self, name):
         module = conductor_resize if name in _RESIZE_CALLS else \
-            compute_proxy
+            conductor_evacuate if name in _EVACUATE_CALLS else compute_proxy
         func = getattr(module, name)
 
         def _run(context, *args, wait=False, **kwargs):
@@ -62,6 +67,26 @@ class _Scheduler:
         try:
             return self.manager.select_destinations(context, spec, uuids,
                                                     return_alternates)
+        except rpc_dispatcher.ExpectedException as exc:
+            raise exc.exc_info[1] from None
+
+
+class _MigrateConductor(conductor_migrate.MigrateEndpoint):
+    """The conductor's ``migrate_server`` in-thread (the RPC call the
+    API makes), its expected exceptions unwrapped as the RPC client
+    raises them; the cast it makes is queued by the stack."""
+
+    def __init__(self, scheduler):
+        self.scheduler = scheduler
+
+    def _resize_flow(self):
+        return conductor_resize.ResizeFlow(self.scheduler,
+                                           compute_rpcapi.ComputeAPI())
+
+    def call(self, _api, context, instance_uuid, migration_uuid, host=None):
+        try:
+            return self.migrate_server(context, instance_uuid,
+                                       migration_uuid, host=host)
         except rpc_dispatcher.ExpectedException as exc:
             raise exc.exc_info[1] from None
 
@@ -87,9 +112,19 @@ class ResizeStack(fixtures.Fixture):
         self.useFixture(fixtures.MockPatchObject(
             conductor_resize_rpc.ResizeAPI, 'resize_instance',
             self._queue_conductor))
+        migrate = _MigrateConductor(self.scheduler)
+        self.useFixture(fixtures.MockPatchObject(
+            conductor_migrate_rpc.MigrateAPI, 'migrate_server',
+            lambda api, *args, **kwargs: migrate.call(api, *args, **kwargs)))
         for name in _COMPUTE_CASTS:
             self.useFixture(fixtures.MockPatchObject(
                 compute_resize_rpc.ResizeAPI, name, self._queuer(name)))
+        self.useFixture(fixtures.MockPatchObject(
+            compute_rpcapi.ComputeAPI, 'evacuate_instance',
+            self._queuer('evacuate_instance')))
+        self.useFixture(fixtures.MockPatchObject(
+            conductor_migrate_rpc.MigrateAPI, 'evacuate_server',
+            self._queue_evacuation))
 
     def add_compute(self, host):
         service_db.service_register(self.admin, host, 'nova-lite-compute',
@@ -115,9 +150,18 @@ class ResizeStack(fixtures.Fixture):
                            {'instance_uuid': instance_uuid,
                             'migration_uuid': migration_uuid}))
 
+    def _queue_evacuation(self, context, instance_uuid, migration_uuid,
+                          host=None, target_state=None):
+        self.queue.append(('conductor', 'evacuate_server', context,
+                           {'instance_uuid': instance_uuid,
+                            'migration_uuid': migration_uuid, 'host': host,
+                            'target_state': target_state}))
+
     def _queuer(self, name):
         def cast(_api, context, host, *args, **kwargs):
-            keys = ('instance_uuid', 'migration_uuid', 'disk_info')
+            keys = ('instance_uuid', 'migration_uuid',
+                    'target_state' if name == 'evacuate_instance'
+                    else 'disk_info')
             kwargs.update(zip(keys, args, strict=False))
             self.queue.append((host, name, context, kwargs))
         return cast
@@ -130,7 +174,11 @@ class ResizeStack(fixtures.Fixture):
         while self.queue and self.queue[0][1] != stop_before:
             target, name, context, kwargs = self.queue.popleft()
             done.append(name)
-            if target == 'conductor':
+            if name == 'evacuate_server':
+                conductor_evacuate.EvacuateFlow(
+                    self.scheduler, compute_rpcapi.ComputeAPI()
+                ).evacuate_server(context, **kwargs)
+            elif target == 'conductor':
                 conductor_resize.ResizeFlow(
                     self.scheduler, compute_rpcapi.ComputeAPI()
                 ).resize_instance(context, **kwargs)

@@ -8,6 +8,7 @@ import fixtures
 from nova_lite.compute import rpcapi as compute_rpcapi
 from nova_lite.compute import rpcapi_shelve as compute_shelve_rpc
 from nova_lite.conductor import compute_proxy
+from nova_lite.conductor import evacuate as conductor_evacuate
 from nova_lite.conductor import lifecycle_proxy
 from nova_lite.conductor import rpcapi_shelve as conductor_shelve_rpc
 from nova_lite.conductor import shelve as conductor_shelve
@@ -22,7 +23,8 @@ class LocalShelveConductor:
     """The conductor's compute-facing methods (1.1 to 1.7), in-thread."""
 
     def __getattr__(self, name):
-        for module in (conductor_shelve, lifecycle_proxy, compute_proxy):
+        for module in (conductor_shelve, conductor_evacuate, lifecycle_proxy,
+                       compute_proxy):
             func = getattr(module, name, None)
             if callable(func):
                 break

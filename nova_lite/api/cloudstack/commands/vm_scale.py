@@ -45,11 +45,12 @@ _PARAMS = (
 )
 
 
-def _latest_resize(context, instance_uuid):
-    """The newest resize migration of the instance (dict), or None."""
+def _latest_resize(context, instance_uuid, migration_type='resize'):
+    """The newest migration of ``migration_type`` of the instance (dict),
+    or None."""
     rows = migration_api.get_all(
         context.elevated(), {'instance_uuid': instance_uuid,
-                             'migration_type': 'resize'}, limit=1)
+                             'migration_type': migration_type}, limit=1)
     return rows[0] if rows else None
 
 
@@ -81,21 +82,21 @@ def _start(request, allowed):
     return instance
 
 
-def step(request, instance_uuid):
-    """Move a scale on by one look at the engine: confirm a finished
-    resize. Returns ('done', instance), ('failed', text) or
-    ('pending', None)."""
+def step(request, instance_uuid, migration_type='resize', what='scale'):
+    """Move a scale (or, with ``migration_type`` 'migration', a cold
+    migration) on by one look at the engine: confirm a finished move.
+    Returns ('done', instance), ('failed', text) or ('pending', None)."""
     ctx = request.context
     try:
         instance = request.compute_api.get(ctx, instance_uuid)
     except exception.InstanceNotFound:
         return 'failed', 'Virtual machine %s was destroyed.' % instance_uuid
-    migration = _latest_resize(ctx, instance_uuid)
+    migration = _latest_resize(ctx, instance_uuid, migration_type)
     status = migration['status'] if migration else 'error'
     if status == 'error' or instance.vm_state == states.ERROR:
         fault = getattr(instance, 'fault', None)
-        return 'failed', 'Failed to scale virtual machine %s: %s' % (
-            instance_uuid, fault.message if fault is not None and
+        return 'failed', 'Failed to %s virtual machine %s: %s' % (
+            what, instance_uuid, fault.message if fault is not None and
             fault.message else 'the resize failed on its host')
     if status == 'finished' and instance.vm_state == states.RESIZED and \
             instance.task_state is None:

@@ -17,6 +17,7 @@ from nova_lite.api.openstack.compute import server_image_actions
 from nova_lite.api.openstack.compute import server_rescue
 from nova_lite.api.openstack.compute import server_resize
 from nova_lite.api.openstack.compute import lifecycle_actions
+from nova_lite.api.openstack.compute import migrate_actions
 from nova_lite.api.openstack.compute import shelve_actions
 from nova_lite.api.openstack.compute import remote_consoles
 from nova_lite.api.openstack.compute import security_groups
@@ -95,6 +96,8 @@ ACTIONS.update(shelve_actions.ACTIONS)
 ACTIONS.update(remote_consoles.ACTIONS)
 # addSecurityGroup, removeSecurityGroup (doc/network-api.md)
 ACTIONS.update(security_groups.ACTIONS)
+# migrate (doc/migrations-servers.md)
+ACTIONS.update(migrate_actions.ACTIONS)
 
 
 @bp.post('/<server_id>/action')

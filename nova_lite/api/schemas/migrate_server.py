@@ -1,0 +1,97 @@
+"""Bodies of the ``migrate`` and ``evacuate`` server actions (compute API
+reference, "Migrate Server (migrate Action)", "Evacuate Server
+(evacuate Action)"), by microversion:
+
+* ``migrate``: ``null`` (or an empty object) until 2.55; from 2.56 an
+  optional ``host`` (a compute host name, or null: the scheduler
+  chooses);
+* ``evacuate``: ``host`` (optional), ``adminPass`` (optional) and, until
+  2.13, ``onSharedStorage`` (required; nova_lite has no shared storage:
+  only false is accepted, see doc/migrations-servers.md); from 2.29 to
+  2.67 ``force`` (a boolean; a forced evacuate skips the scheduler's
+  checks of the named host); from 2.95 no change to the body (the
+  server is stopped at its destination).
+
+``with_move_actions`` adds them to the action schema of every version
+range of ``POST /servers/{id}/action``, splitting ranges where they
+change.
+"""
+import copy
+
+from nova_lite.api import schemas
+
+_no_arguments = {'type': ['null', 'object'], 'properties': {},
+                 'additionalProperties': False}
+
+_host = {'type': 'string', 'minLength': 1, 'maxLength': 255,
+         'pattern': r'^[a-zA-Z0-9._-]+\Z'}
+
+_migrate_2_56 = {'type': ['null', 'object'],
+                 'properties': {'host': {'oneOf': [{'type': 'null'},
+                                                   _host]}},
+                 'additionalProperties': False}
+
+_admin_pass = {'type': 'string', 'maxLength': 255}
+
+
+def _evacuate(**extra):
+    properties = {'host': _host, 'adminPass': _admin_pass}
+    properties.update(extra)
+    schema = {'type': 'object', 'properties': properties,
+              'additionalProperties': False}
+    if 'onSharedStorage' in extra:
+        schema['required'] = ['onSharedStorage']
+    return schema
+
+
+#: action → ((first version, last version or None, schema), ...).
+MOVES = {
+    'migrate': (('2.1', '2.55', _no_arguments),
+                ('2.56', None, _migrate_2_56)),
+    'evacuate': (('2.1', '2.13', _evacuate(onSharedStorage=schemas.boolean)),
+                 ('2.14', '2.28', _evacuate()),
+                 ('2.29', '2.67', _evacuate(force=schemas.boolean)),
+                 ('2.68', None, _evacuate())),
+}
+
+
+def _key(version):
+    major, minor = version.split('.')
+    return int(major), int(minor)
+
+
+def _at(table, version):
+    for first, last, schema in table:
+        if _key(first) <= _key(version) and (
+                last is None or _key(version) <= _key(last)):
+            return schema
+    raise ValueError('no schema at %s' % version)
+
+
+def _with_actions(schema, version):
+    result = copy.deepcopy(schema)
+    result['properties'].update({
+        name: copy.deepcopy(_at(table, version))
+        for name, table in MOVES.items()})
+    return result
+
+
+def with_move_actions(entry):
+    """``entry`` (a ``schemas.Versioned`` of action schemas) with its
+    ranges split where ``MOVES`` changes and the actions added to each
+    range's schema."""
+    bounds = sorted({_key(first) for table in MOVES.values()
+                     for first, _l, _s in table})
+    ranges = []
+    for first, last, schema in entry.ranges:
+        cuts = [first] + ['%d.%d' % b for b in bounds
+                          if _key(first) < b and (
+                              last is None or b <= _key(last))]
+        for index, start in enumerate(cuts):
+            if index + 1 < len(cuts):
+                major, minor = _key(cuts[index + 1])
+                end = '%d.%d' % (major, minor - 1)
+            else:
+                end = last
+            ranges.append((start, end, _with_actions(schema, start)))
+    return schemas.Versioned(*ranges)
