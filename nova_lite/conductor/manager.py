@@ -11,6 +11,7 @@ from nova_lite.conductor import lifecycle_proxy
 from nova_lite.conductor import resize
 from nova_lite.conductor import shelve
 from nova_lite.conductor import sweeper
+from nova_lite.network import nat
 from nova_lite.scheduler import rpcapi as scheduler_rpcapi
 from nova_lite import service
 
@@ -21,9 +22,9 @@ class ConductorManager(resize.ResizeEndpoint, shelve.ShelveEndpoint,
                        service.Manager):
     """RPC endpoint of the ``conductor`` topic (resizes: 1.6,
     ``conductor.resize``; shelve: 1.7, ``conductor.shelve``; security
-    groups: 1.8)."""
+    groups: 1.8; floating IPs: 1.9)."""
 
-    target = messaging.Target(version='1.8')
+    target = messaging.Target(version='1.9')
 
     def __init__(self, host):
         super().__init__(host)
@@ -91,6 +92,9 @@ class ConductorManager(resize.ResizeEndpoint, shelve.ShelveEndpoint,
     def port_security_get(self, context, host, instance_uuids=None):
         return compute_proxy.port_security_get(context, host,
                                                instance_uuids)
+
+    def floating_ips_get(self, context, host):
+        return nat.host_mappings(context, host)
 
     def build_finish(self, context, instance_uuid, host, event):
         return compute_proxy.build_finish(context, instance_uuid, host,

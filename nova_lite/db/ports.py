@@ -234,11 +234,19 @@ def _port_update(context, port_id, values, requests, network_uuid):
 def port_delete(context, port_uuid):
     """Delete a port and free its addresses. Idempotent."""
     with writer(context) as session:
-        _delete(session, [port_uuid])
+        delete_ports(session, [port_uuid])
 
 
-def _delete(session, port_uuids):
-    fip, port = models.FixedIP, models.Port
+def delete_ports(session, port_uuids):
+    """In ``session``: delete the ports, free their addresses and
+    disassociate the floating IPs of their fixed IPs."""
+    if not port_uuids:
+        return
+    fip, port, floating = models.FixedIP, models.Port, models.FloatingIP
+    session.execute(sa.update(floating).where(
+        floating.fixed_port_id.in_(port_uuids)).values(
+        fixed_port_id=None, fixed_ip_address=None, router_id=None,
+        updated_at=utcnow(), revision_number=floating.revision_number + 1))
     session.execute(sa.delete(fip).where(fip.port_id.in_(port_uuids)))
     session.execute(sa.delete(port).where(port.uuid.in_(port_uuids)))
 
@@ -278,7 +286,7 @@ def ports_release_instance(context, instance_uuid):
     with writer(context) as session:
         rows = session.execute(sa.select(port.uuid, port.auto_delete).where(
             port.device_id == instance_uuid)).all()
-        _delete(session, [r.uuid for r in rows if r.auto_delete])
+        delete_ports(session, [r.uuid for r in rows if r.auto_delete])
         kept = [r.uuid for r in rows if not r.auto_delete]
         if kept:
             session.execute(sa.update(port).where(port.uuid.in_(kept))

@@ -19,8 +19,8 @@ class TestConductorShelveVersions(testtools.TestCase):
         self.api = rpcapi.ConductorAPI()
 
     def test_latest_version_is_served(self):
-        self.assertEqual('1.8', rpcapi.ConductorAPI.VERSION)
-        self.assertEqual('1.8', manager.ConductorManager.target.version)
+        self.assertEqual('1.9', rpcapi.ConductorAPI.VERSION)
+        self.assertEqual('1.9', manager.ConductorManager.target.version)
 
     def test_unshelve_is_a_1_7_cast(self):
         self.api.unshelve_instance(mock.sentinel.ctx, 'uuid-1',
