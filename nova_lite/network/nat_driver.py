@@ -14,17 +14,22 @@ external network) so that the namespace answers ARP for it:
   (replies of inbound connections are translated back by conntrack);
 - ``forward`` (filter): what crosses the external interface is traffic
   of a mapped fixed address (after DNAT, or from it); everything else
-  from or to it is dropped, and nothing is routed between two guest
-  bridges (``iifname != oifname``), so that turning
-  ``net.ipv4.ip_forward`` on for NAT does not join project networks.
-  Bridged traffic (in and out of one bridge) is not touched.
+  from or to it is dropped, and what a guest bridge forwards goes to
+  the external interface only (``iifname BR oifname != { BR }``: never
+  routed to another bridge; bridged traffic, in and out of one bridge,
+  is not touched).
 
-Forwarding is on only while the table holds mappings: the table is
-written before forwarding is turned on, and forwarding is off before
-the table is deleted. Floating addresses are the ``/32`` addresses of
-the external interface (its own address must have a shorter prefix);
-those without a mapping are removed.
+Forwarding is turned on per interface (``net/ipv4/conf/<dev>/
+forwarding``), on the external interface and the bridges holding a
+mapped fixed address only (IPv4 forwards what comes in on an interface
+with forwarding on); every other bridge has it off, so networks of the
+namespace stay apart. The table is written before forwarding is turned
+on, and forwarding is off before the table is deleted. Floating
+addresses are the ``/32`` addresses of the external interface (its own
+address must have a shorter prefix); those without a mapping are
+removed.
 """
+import ipaddress
 import subprocess
 
 from oslo_log import log as logging
@@ -37,10 +42,11 @@ class NatError(Exception):
     """nft or ip refused a change or could not run."""
 
 
-def render(mappings, external_interface):
+def render(mappings, external_interface, bridges=()):
     """The nft script making ``mappings`` ([(floating, fixed)] IPv4
-    address strings) the whole NAT of the namespace; without mappings
-    it only deletes the table."""
+    address strings) the whole NAT of the namespace, the fixed
+    addresses on ``bridges`` (names); without mappings it only deletes
+    the table."""
     head = 'add table ip %s\ndelete table ip %s\n' % (TABLE, TABLE)
     if not mappings:
         return head
@@ -67,8 +73,9 @@ def render(mappings, external_interface):
         '    oifname %s ip saddr @fixed accept' % ext,
         '    iifname %s ip daddr @fixed accept' % ext,
         '    oifname %s drop' % ext,
-        '    iifname %s drop' % ext,
-        '    iifname != oifname drop',
+        '    iifname %s drop' % ext] + [
+        '    iifname "%s" oifname != { "%s" } drop' % (bridge, bridge)
+        for bridge in sorted(set(bridges))] + [
         '  }',
         '}', ''])
 
@@ -107,21 +114,49 @@ class NatApplier:
                     found.add(cidr[:-3])
         return found
 
-    def _forwarding(self, on):
-        self._run(['sysctl', '-q', '-w',
-                   'net.ipv4.ip_forward=%d' % int(on)])
+    def _bridges(self):
+        """``{bridge name: [ip_network]}`` of the namespace's bridges."""
+        out = self._run(['ip', '-4', '-o', 'addr', 'show', 'type',
+                         'bridge'])
+        found = {}
+        for line in out.splitlines():
+            parts = line.split()
+            if 'inet' in parts:
+                found.setdefault(parts[1], []).append(ipaddress.ip_network(
+                    parts[parts.index('inet') + 1], strict=False))
+        for name in self._run(['ip', '-o', 'link', 'show', 'type',
+                               'bridge']).splitlines():
+            found.setdefault(name.split(':')[1].strip().split('@')[0], [])
+        return found
+
+    def _forwarding(self, devices, on):
+        for device in sorted(devices):
+            self._run(['sysctl', '-q', '-w', 'net/ipv4/conf/%s/forwarding=%d'
+                       % (device, int(on))])
 
     def apply(self, mappings):
         """Make ``mappings`` ([(floating, fixed)]) the namespace's NAT.
 
         :raises: NatError
         """
-        wanted = {f for f, _x in mappings}
+        bridges = self._bridges()
+        used = {name for name, nets in bridges.items()
+                for _f, fixed in mappings
+                if any(ipaddress.ip_address(fixed) in n for n in nets)}
         if mappings:
-            self._run(['nft', '-f', '-'],
-                      render(mappings, self.external_interface))
+            self._run(['nft', '-f', '-'], render(
+                mappings, self.external_interface, used))
+        self._forwarding(set(bridges) - used, False)
+        if not mappings:
+            self._forwarding([self.external_interface], False)
+        self._addresses({f for f, _x in mappings})
+        if mappings:
+            self._forwarding(used | {self.external_interface}, True)
         else:
-            self._forwarding(False)
+            self._run(['nft', '-f', '-'],
+                      render([], self.external_interface))
+
+    def _addresses(self, wanted):
         have = self._floating_addresses()
         for address in sorted(wanted - have):
             self._run(['ip', 'addr', 'add', address + '/32', 'dev',
@@ -129,11 +164,6 @@ class NatApplier:
         for address in sorted(have - wanted):
             self._run(['ip', 'addr', 'del', address + '/32', 'dev',
                        self.external_interface])
-        if mappings:
-            self._forwarding(True)
-        else:
-            self._run(['nft', '-f', '-'],
-                      render([], self.external_interface))
 
 
 class MemoryNat:

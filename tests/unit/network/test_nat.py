@@ -25,7 +25,10 @@ class RenderTest(testtools.TestCase):
                       '10.1.0.6 : 172.24.4.11 }', script)
         self.assertIn('dnat to ip daddr map @dnat4', script)
         self.assertIn('oifname "pub0" snat to ip saddr map @snat4', script)
-        self.assertIn('iifname != oifname drop', script)
+        self.assertNotIn('oifname != {', script)
+        self.assertIn('iifname "br1" oifname != { "br1" } drop',
+                      nat_driver.render([('172.24.4.10', '10.1.0.5')],
+                                        'pub0', ['br1']))
 
     def test_none_deletes_the_table(self):
         self.assertEqual('add table ip nova_lite_nat\n'
@@ -44,31 +47,52 @@ class ApplierTest(testtools.TestCase):
         self.applier = nat_driver.NatApplier('ns1', 'pub0')
 
     def _run(self, cmd, **kwargs):
-        out = self.addresses if 'addr' in cmd and 'show' in cmd else ''
+        out = ''
+        if cmd[-3:] == ['show', 'type', 'bridge'] and 'addr' in cmd:
+            out = ('7: brqa    inet 10.1.0.1/24 brd 10.1.0.255 scope global '
+                   'brqa\n8: brqb    inet 10.2.0.1/24 scope global brqb\n')
+        elif cmd[-3:] == ['show', 'type', 'bridge']:
+            out = '7: brqa: <UP>\n8: brqb: <UP>\n9: brqc: <UP>\n'
+        elif 'addr' in cmd and 'show' in cmd:
+            out = self.addresses
         return mock.Mock(returncode=0, stdout=out, stderr='')
 
     def commands(self):
-        return [' '.join(c.args[0][4:]) for c in self.run.call_args_list]
+        return [' '.join(c.args[0][4:]) for c in self.run.call_args_list
+                if 'type' not in c.args[0]]
 
     def test_apply_adds_addresses_then_forwards(self):
         self.addresses = ('5: pub0    inet 172.24.4.2/24 scope global pub0\n'
                           '5: pub0    inet 172.24.4.9/32 scope global pub0\n')
         self.applier.apply([('172.24.4.10', '10.1.0.5')])
-        self.assertEqual(['nft -f -', 'ip -4 -o addr show dev pub0',
-                          'ip addr add 172.24.4.10/32 dev pub0',
-                          'ip addr del 172.24.4.9/32 dev pub0',
-                          'sysctl -q -w net.ipv4.ip_forward=1'],
-                         self.commands())
+        self.assertEqual([
+            'nft -f -',
+            'sysctl -q -w net/ipv4/conf/brqb/forwarding=0',
+            'sysctl -q -w net/ipv4/conf/brqc/forwarding=0',
+            'ip -4 -o addr show dev pub0',
+            'ip addr add 172.24.4.10/32 dev pub0',
+            'ip addr del 172.24.4.9/32 dev pub0',
+            'sysctl -q -w net/ipv4/conf/brqa/forwarding=1',
+            'sysctl -q -w net/ipv4/conf/pub0/forwarding=1'],
+            self.commands())
         self.assertEqual(['ip', 'netns', 'exec', 'ns1'],
                          self.run.call_args_list[0].args[0][:4])
+        script = [c.kwargs['input'] for c in self.run.call_args_list
+                  if c.args[0][-2:] == ['-f', '-']][0]
+        self.assertIn('iifname "brqa" oifname != { "brqa" } drop', script)
+        self.assertNotIn('"brqb"', script)
 
     def test_none_stops_forwarding_first(self):
         self.addresses = '5: pub0    inet 172.24.4.10/32 scope global pub0\n'
         self.applier.apply([])
-        self.assertEqual(['sysctl -q -w net.ipv4.ip_forward=0',
-                          'ip -4 -o addr show dev pub0',
-                          'ip addr del 172.24.4.10/32 dev pub0',
-                          'nft -f -'], self.commands())
+        self.assertEqual([
+            'sysctl -q -w net/ipv4/conf/brqa/forwarding=0',
+            'sysctl -q -w net/ipv4/conf/brqb/forwarding=0',
+            'sysctl -q -w net/ipv4/conf/brqc/forwarding=0',
+            'sysctl -q -w net/ipv4/conf/pub0/forwarding=0',
+            'ip -4 -o addr show dev pub0',
+            'ip addr del 172.24.4.10/32 dev pub0',
+            'nft -f -'], self.commands())
 
     def test_failure(self):
         self.run.side_effect = None
