@@ -216,3 +216,58 @@ def delete_floatingip(context, fip):
     l3_db.floatingip_delete(context, fip['uuid'])
     LOG.info('Floating IP %s deleted', fip['uuid'])
     nat.refresh(context, [fip['fixed_port_id']])
+
+
+# ------------------------------------------ compute API proxies (Nova's)
+
+def pools(context):
+    """The external network dicts the caller sees: the compute API's
+    floating IP pools (``os-floating-ip-pools``, by name)."""
+    return [n for n in network_service.list_networks(context)
+            if n['router_external']]
+
+
+def pool_network(context, name):
+    """The external network named (or with id) ``name``.
+
+    :raises: NetworkNotFound (404)
+    """
+    for network in pools(context):
+        if name in (network['label'], network['uuid']):
+            return network
+    raise errors.NetworkNotFound(net_id=str(name)[:64])
+
+
+def get_by_address(context, address):
+    """The caller's floating IP of ``address``.
+
+    :raises: FloatingIPNotFound (404)
+    """
+    for fip in list_floatingips(context):
+        if fip['floating_ip_address'] == address:
+            return fip
+    raise errors.FloatingIPNotFound(floatingip_id=str(address)[:64])
+
+
+def server_port(context, server_id, fixed_address=None):
+    """``(port uuid, fixed address)`` of the server's NIC holding
+    ``fixed_address`` (its first IPv4 address when None), or
+    ``(None, None)``."""
+    for port in port_db.ports_get(context, network_service._scope(context),
+                                  device_id=server_id):
+        for fixed in port['fixed_ips']:
+            address = fixed['ip_address']
+            if ipaddress.ip_address(address).version != 4:
+                continue
+            if fixed_address in (None, address):
+                return port['uuid'], address
+    return None, None
+
+
+def instance_ids(context, fips):
+    """``{port uuid: server uuid}`` of the fixed ports of ``fips``."""
+    wanted = [f['fixed_port_id'] for f in fips if f['fixed_port_id']]
+    if not wanted:
+        return {}
+    return {p['uuid']: p['device_id'] or None for p in port_db.ports_get(
+        context, None, wanted)}

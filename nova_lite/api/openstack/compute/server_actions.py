@@ -19,6 +19,7 @@ from nova_lite.api.openstack.compute import server_resize
 from nova_lite.api.openstack.compute import lifecycle_actions
 from nova_lite.api.openstack.compute import shelve_actions
 from nova_lite.api.openstack.compute import remote_consoles
+from nova_lite.api.openstack.compute import floating_ips
 from nova_lite.api.openstack.compute import security_groups
 from nova_lite import policy
 from nova_lite.policies import admin_actions as admin_policies
@@ -95,6 +96,8 @@ ACTIONS.update(shelve_actions.ACTIONS)
 ACTIONS.update(remote_consoles.ACTIONS)
 # addSecurityGroup, removeSecurityGroup (doc/network-api.md)
 ACTIONS.update(security_groups.ACTIONS)
+# addFloatingIp, removeFloatingIp until 2.43 (doc/network-api.md)
+ACTIONS.update(floating_ips.ACTIONS)
 
 
 @bp.post('/<server_id>/action')
