@@ -63,3 +63,24 @@ def ensure_image(context, name, path=None, disk_format='raw',
             return images.upload(context, record['uuid'], stream)
     return images.upload(context, record['uuid'],
                          io.BytesIO(b'\0' * 1024 * 1024))
+
+
+def ensure_external_network(context, name, cidr, pool=None):
+    """The external network ``name`` (``router:external``, shared by no
+    project) with one subnet of ``cidr`` (gateway: its first host
+    address; ``pool`` ``(start, end)`` its allocation pool, the host
+    addresses but the gateway by default): where floating IPs come
+    from (doc/networking.md). Returns the network dict (one found by
+    name is returned as it is)."""
+    from nova_lite.network import networks as network_service
+
+    for network in network_service.list_networks(context):
+        if network['label'] == name and network['router_external']:
+            return network
+    network = network_service.create_network(context, '', {
+        'name': name, 'router:external': True})
+    body = {'cidr': cidr, 'ip_version': 4, 'name': name + '-subnet'}
+    if pool:
+        body['allocation_pools'] = [{'start': pool[0], 'end': pool[1]}]
+    network_service.create_subnet(context, network, '', body)
+    return network_service.get_network(context, network['uuid'])

@@ -337,3 +337,24 @@ class FloatingIPNatCastTest(L3TestCase):
         fip = self.fip(port_id=port['id'])
         self.delete(FIPS + '/' + fip['id'])
         self.cast.assert_not_called()
+
+
+class ExternalNetworkBootstrapTest(network_fakes.NetworkAPITestCase):
+    """``nova-lite-manage network create-external`` (the lab's and
+    Tempest's ``public``)."""
+
+    def test_idempotent(self):
+        from nova_lite import bootstrap
+        ctx = self.api.admin_context
+        made = bootstrap.ensure_external_network(
+            ctx, 'public', '172.24.4.0/24', ('172.24.4.100', '172.24.4.199'))
+        again = bootstrap.ensure_external_network(ctx, 'public',
+                                                  '172.24.4.0/24')
+        self.assertEqual(made['uuid'], again['uuid'])
+        shown = self.get(V2 + '/networks/' + made['uuid']).json['network']
+        self.assertTrue(shown['router:external'])
+        subnet = self.get(V2 + '/subnets/' + shown['subnets'][0]).json[
+            'subnet']
+        self.assertEqual(('172.24.4.1', [{'start': '172.24.4.100',
+                                          'end': '172.24.4.199'}]),
+                         (subnet['gateway_ip'], subnet['allocation_pools']))
