@@ -187,7 +187,8 @@ def _port_create(context, values, requests, network_uuid, check_network,
 def port_update(context, port_id, values, requests=None, network_uuid=''):
     """Write ``values`` on port ``port_id`` (a row id) and count a
     revision; with ``requests`` its addresses become those (kept ones
-    stay, others are freed, new ones allocated).
+    stay, others are freed, new ones allocated; the floating IPs of
+    freed ones are disassociated).
 
     :raises: IpAddressAlreadyAllocated, IpAddressGenerationFailure,
         MacAddressInUse (409)
@@ -225,6 +226,13 @@ def _port_update(context, port_id, values, requests, network_uuid):
             fip.port_id == port.uuid)))
         session.execute(sa.delete(fip).where(
             fip.port_id == port.uuid, fip.address.notin_(list(keep))))
+        floating = models.FloatingIP
+        session.execute(sa.update(floating).where(
+            floating.fixed_port_id == port.uuid,
+            floating.fixed_ip_address.notin_(list(keep))).values(
+            fixed_port_id=None, fixed_ip_address=None, router_id=None,
+            updated_at=utcnow(),
+            revision_number=floating.revision_number + 1))
         for request in requests:
             if request.get('ip_address') not in current:
                 _allocate(session, port, request, network_uuid)

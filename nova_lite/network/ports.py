@@ -168,7 +168,8 @@ def create_port(context, project_id, network, body):
 
 def update_port(context, port, body):
     """Write the ``body`` attributes on ``port`` (a ``get_ports`` dict);
-    ``fixed_ips`` replaces its addresses (kept ones stay)."""
+    ``fixed_ips`` replaces its addresses (kept ones stay; floating IPs
+    of the others are disassociated and their NAT dropped)."""
     values = _values(context, port['project_id'], body)
     requests = None
     if 'fixed_ips' in body:
@@ -180,6 +181,8 @@ def update_port(context, port, body):
                                new_mac=values['mac_address'])
     port_db.port_update(context, port['id'], values, requests,
                         port['network']['uuid'])
+    if requests is not None:
+        nat.refresh(context, [port['uuid']])
     return get_ports(context.elevated(), port_ids=[port['uuid']])[0]
 
 

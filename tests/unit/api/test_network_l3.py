@@ -358,3 +358,18 @@ class ExternalNetworkBootstrapTest(network_fakes.NetworkAPITestCase):
         self.assertEqual(('172.24.4.1', [{'start': '172.24.4.100',
                                           'end': '172.24.4.199'}]),
                          (subnet['gateway_ip'], subnet['allocation_pools']))
+
+
+class FixedIPChangeTest(L3TestCase):
+
+    def test_changing_the_fixed_ip_disassociates(self):
+        _router, port = self.wired()
+        fip = self.fip(port_id=port['id'])
+        resp = self.put(V2 + '/ports/' + port['id'], {'port': {
+            'fixed_ips': [{'subnet_id': self.subnet['id'],
+                           'ip_address': '10.1.0.77'}]}})
+        self.assertEqual(200, resp.status_code, resp.json)
+        self.assertEqual((None, None), (
+            self.get(FIPS + '/' + fip['id']).json['floatingip']['port_id'],
+            self.get(FIPS + '/' + fip['id']).json['floatingip'][
+                'fixed_ip_address']))
