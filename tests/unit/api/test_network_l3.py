@@ -113,9 +113,10 @@ class RouterTest(L3TestCase):
         self.assertEqual(router['id'], added)
         ports = self.get(V2 + '/ports?device_id=' + router['id']).json[
             'ports']
-        self.assertEqual([('network:router_interface', '10.1.0.1')], [
-            (p['device_owner'], p['fixed_ips'][0]['ip_address'])
-            for p in ports])
+        self.assertEqual([('network:router_interface', '10.1.0.1',
+                           'ACTIVE')], [
+            (p['device_owner'], p['fixed_ips'][0]['ip_address'],
+             p['status']) for p in ports])
         self.assertNeutronError(self.interface(
             router['id'], subnet_id=self.subnet['id']), 400,
             'HTTPBadRequest', 'already has a port on subnet')
