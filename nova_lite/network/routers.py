@@ -10,7 +10,8 @@ reference, "Routers"), as far as floating IPs need them:
 - ``add_router_interface`` ``{"subnet_id"}`` makes a port with the
   subnet's gateway IP (400 without one), ``{"port_id"}`` takes an
   unbound port of the caller (409 ``PortInUse`` otherwise); one
-  interface per subnet (400); ``remove_router_interface`` deletes the
+  interface per subnet, no two overlapping subnets (400);
+  ``remove_router_interface`` deletes the
   interface's port (404 ``RouterInterfaceNotFound[ForSubnet]``, 409
   ``RouterInterfaceInUseByFloatingIP`` while floating IPs use it);
 - a router with interfaces cannot be deleted (409 ``RouterInUse``);
@@ -20,6 +21,8 @@ Static routes, HA, distributed routers and SNAT of the routers' subnets
 are not implemented: a router here only says which subnets reach which
 external network, for floating IPs (doc/network-api.md).
 """
+import ipaddress
+
 from oslo_log import log as logging
 
 from nova_lite.db import l3 as l3_db
@@ -175,14 +178,29 @@ def _interface_info(router, port_id, network_id, subnet_ids):
             if subnet_ids else None, 'subnet_ids': list(subnet_ids)}
 
 
-def _check_new_subnets(router, subnet_ids):
+def _check_new_subnets(context, router, subnet_ids):
+    """One interface per subnet, and no two overlapping subnets on a
+    router (Networking API: 400 either way)."""
     attached = {p['subnet_id'] for p in router['ports']
-                if p['device_owner'] == l3_db.INTERFACE}
+                if p['device_owner'] == l3_db.INTERFACE and p['subnet_id']}
     for subnet_id in subnet_ids:
         if subnet_id in attached:
             raise errors.BadRequest(attribute='subnet_id', reason='Router '
                                     'already has a port on subnet %s'
                                     % subnet_id)
+    if not attached:
+        return
+    admin = context.elevated()
+    cidrs = {s['uuid']: ipaddress.ip_network(s['cidr']) for s in
+             network_service.list_subnets(admin, list(attached)
+                                          + list(subnet_ids))}
+    for subnet_id in subnet_ids:
+        for other in attached:
+            if cidrs[subnet_id].overlaps(cidrs[other]):
+                raise errors.BadRequest(attribute='subnet_id', reason=(
+                    'Cidr %s of subnet %s overlaps with cidr %s of subnet '
+                    '%s' % (cidrs[subnet_id], subnet_id, cidrs[other],
+                            other)))
 
 
 def add_interface(context, router, body):
@@ -201,7 +219,7 @@ def add_interface(context, router, body):
             raise errors.BadRequest(attribute='subnet_id', reason='Subnet '
                                     'for router interface must have a '
                                     'gateway IP')
-        _check_new_subnets(router, [subnet['uuid']])
+        _check_new_subnets(context, router, [subnet['uuid']])
         made = port_db.port_create(context, {
             'network_id': subnet['network_id'],
             'project_id': router['project_id'], 'name': '',
@@ -223,7 +241,7 @@ def add_interface(context, router, body):
     if not subnets:
         raise errors.BadRequest(attribute='port_id', reason='Router port '
                                 'must have at least one fixed IP')
-    _check_new_subnets(router, subnets)
+    _check_new_subnets(context, router, subnets)
     l3_db.interface_bind(context, port['uuid'], router['uuid'])
     return _interface_info(router, port['uuid'], port['network']['uuid'],
                            subnets)

@@ -374,3 +374,23 @@ class FixedIPChangeTest(L3TestCase):
             self.get(FIPS + '/' + fip['id']).json['floatingip']['port_id'],
             self.get(FIPS + '/' + fip['id']).json['floatingip'][
                 'fixed_ip_address']))
+
+
+class OverlapTest(L3TestCase):
+
+    def test_overlapping_interfaces_are_refused(self):
+        router = self.router(gateway=False)
+        self.assertEqual(200, self.interface(
+            router['id'], subnet_id=self.subnet['id']).status_code)
+        net2 = self.ok(self.post(V2 + '/networks', {'network': {
+            'name': 'net2'}}), 'network')
+        same = self.ok(self.post(V2 + '/subnets', {'subnet': {
+            'network_id': net2['id'], 'cidr': '10.1.0.0/25',
+            'ip_version': 4}}), 'subnet')
+        self.assertNeutronError(self.interface(router['id'],
+                                               subnet_id=same['id']),
+                                400, 'HTTPBadRequest', 'overlaps')
+        # Another router may have it.
+        other = self.router(gateway=False)
+        self.assertEqual(200, self.interface(
+            other['id'], subnet_id=same['id']).status_code)
