@@ -11,6 +11,7 @@
     nova-lite-manage image create NAME --file F [--disk-format raw]
                                [--property k=v ...]
     nova-lite-manage network create-external NAME CIDR [--pool START-END]
+                               [--route-flat]
     nova-lite-manage cloudstack register-keys --user U --project P
                                [--domain D]
 """
@@ -153,7 +154,8 @@ def network_create_external():
         start, _sep, end = cmd.pool.partition('-')
         pool = (start, end or start)
     network = bootstrap.ensure_external_network(
-        _ctxt(), cmd.network_name, cmd.cidr, pool)
+        _ctxt(), cmd.network_name, cmd.cidr, pool,
+        route_flat=cmd.route_flat)
     print('Network %s: %s' % (network['label'], network['uuid']))
 
 
@@ -202,6 +204,8 @@ def _add_parsers(subparsers):
     ext.add_argument('network_name', metavar='NAME')
     ext.add_argument('cidr', metavar='CIDR')
     ext.add_argument('--pool', help='START-END: the floating addresses')
+    ext.add_argument('--route-flat', action='store_true',
+                     help='a router from the flat network to it')
     ext.set_defaults(func=network_create_external)
     _add_cloudstack_parsers(subparsers)
 

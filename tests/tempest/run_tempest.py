@@ -115,7 +115,8 @@ def stack_values(stack):
     flavors = {f['name']: f['id'] for f in resp.json()['flavors']}
     stack.manage('image', 'create', IMAGE_REF_ALT)
     public = stack.manage('network', 'create-external', PUBLIC_NETWORK,
-                          PUBLIC_CIDR, '--pool', PUBLIC_POOL)
+                          PUBLIC_CIDR, '--pool', PUBLIC_POOL,
+                          '--route-flat')
     return {
         'public_network_id': public.split()[-1],
         'auth_url': stack.auth_url,

@@ -394,3 +394,39 @@ class OverlapTest(L3TestCase):
         other = self.router(gateway=False)
         self.assertEqual(200, self.interface(
             other['id'], subnet_id=same['id']).status_code)
+
+    def test_route_flat_and_delete(self):
+        from nova_lite import bootstrap
+        ctx = self.api.admin_context
+        public = bootstrap.ensure_external_network(
+            ctx, 'public', '172.24.4.0/24', route_flat=True)
+        bootstrap.ensure_external_network(ctx, 'public', '172.24.4.0/24',
+                                          route_flat=True)
+        routers = self.get(V2 + '/routers', fakes.ADMIN).json['routers']
+        self.assertEqual(['public-router'], [r['name'] for r in routers])
+        # A server's port on the flat network may have a floating IP.
+        flat = [n for n in self.get(V2 + '/networks').json['networks']
+                if n['name'] == fakes.NETWORK_LABEL][0]
+        port = self.ok(self.post(V2 + '/ports', {'port': {
+            'network_id': flat['id']}}), 'port')
+        fip = self.ok(self.post(FIPS, {'floatingip': {
+            'floating_network_id': public['uuid'],
+            'port_id': port['id']}}), 'floatingip')
+        self.assertEqual(routers[0]['id'], fip['router_id'])
+
+
+class ExternalNetworkDeleteTest(L3TestCase):
+
+    def test_floating_ips_go_with_the_network(self):
+        net = self.ok(self.post(V2 + '/networks', {'network': {
+            'name': 'ext2', 'router:external': True}}, fakes.ADMIN),
+            'network')
+        self.ok(self.post(V2 + '/subnets', {'subnet': {
+            'network_id': net['id'], 'cidr': '172.24.5.0/24',
+            'ip_version': 4}}, fakes.ADMIN), 'subnet')
+        fip = self.ok(self.post(FIPS, {'floatingip': {
+            'floating_network_id': net['id']}}), 'floatingip')
+        self.assertEqual(204, self.delete(V2 + '/networks/' + net['id'],
+                                          fakes.ADMIN).status_code)
+        self.assertNeutronError(self.get(FIPS + '/' + fip['id']), 404,
+                                'FloatingIPNotFound')
