@@ -16,6 +16,7 @@ import os
 import secrets
 import shutil
 import subprocess
+import time
 
 import testtools
 
@@ -30,7 +31,7 @@ FLOATING = PUBLIC + '.10'
 def _skip_reason():
     if os.geteuid() != 0:
         return 'needs root (network namespaces)'
-    for tool in ('ip', 'nft', 'socat'):
+    for tool in ('ip', 'nft', 'socat', 'ss'):
         if not shutil.which(tool):
             return 'needs %s' % tool
     return None
@@ -52,7 +53,10 @@ def _stop(proc):
 
 def peer_seen(ns, address, port):
     """The client address the server at address:port saw, or None when
-    no TCP connection from ``ns`` got its answer within a second."""
+    no TCP connection from ``ns`` got its answer within a second. (A
+    longer wait before the association would leave the public side's
+    ARP entry of the floating address FAILED for a while: the compute
+    sends no gratuitous ARP yet, doc/networking.md.)"""
     result = _run('ip', 'netns', 'exec', ns, 'timeout', '3', 'socat', '-u',
                   'TCP:%s:%d,connect-timeout=1' % (address, port), '-',
                   check=False)
@@ -97,6 +101,12 @@ class FloatingIPNatTest(testtools.TestCase):
              'SYSTEM:echo $SOCAT_PEERADDR'],
             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         self.addCleanup(_stop, proc)
+        deadline = time.monotonic() + 10
+        while not _run('ip', 'netns', 'exec', ns, 'ss', '-Hltn',
+                       'sport = :%d' % port).stdout.strip():
+            if time.monotonic() > deadline:
+                self.fail('socat does not listen on %s:%d' % (ns, port))
+            time.sleep(0.05)
 
     def _guest(self, bridge, net, index, bridge_exists=False):
         """A guest namespace on ``bridge`` (gateway net.1) at
