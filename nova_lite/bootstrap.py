@@ -63,3 +63,49 @@ def ensure_image(context, name, path=None, disk_format='raw',
             return images.upload(context, record['uuid'], stream)
     return images.upload(context, record['uuid'],
                          io.BytesIO(b'\0' * 1024 * 1024))
+
+
+def ensure_external_network(context, name, cidr, pool=None,
+                            route_flat=False):
+    """The external network ``name`` (``router:external``, shared by no
+    project) with one subnet of ``cidr`` (gateway: its first host
+    address; ``pool`` ``(start, end)`` its allocation pool, the host
+    addresses but the gateway by default): where floating IPs come
+    from (doc/networking.md). With ``route_flat`` the flat network's
+    subnet gets a router to it (``_route_flat``). Returns the network
+    dict (one found by name is kept as it is)."""
+    from nova_lite.network import networks as network_service
+
+    for network in network_service.list_networks(context):
+        if network['label'] == name and network['router_external']:
+            break
+    else:
+        network = network_service.create_network(context, '', {
+            'name': name, 'router:external': True})
+        body = {'cidr': cidr, 'ip_version': 4, 'name': name + '-subnet'}
+        if pool:
+            body['allocation_pools'] = [{'start': pool[0], 'end': pool[1]}]
+        network_service.create_subnet(context, network, '', body)
+    if route_flat:
+        _route_flat(context, network)
+    return network_service.get_network(context, network['uuid'])
+
+
+def _route_flat(context, network):
+    """The deployment's router ``<network>-router`` (of no project) from
+    the flat network's subnet to ``network``: the guest namespace of each
+    compute routes the flat network too, so its servers may have
+    floating IPs."""
+    from nova_lite.network import networks as network_service
+    from nova_lite.network import routers as router_api
+
+    name = '%s-router' % network['label']
+    if any(r['name'] == name for r in router_api.list_routers(context)):
+        return
+    flat = network_api.get_default_network(context)
+    subnet = [s for s in network_service.list_subnets(context)
+              if s['network_id'] == flat['id']][0]
+    router = router_api.create_router(context, '', {
+        'name': name, 'external_gateway_info': {
+            'network_id': network['uuid']}})
+    router_api.add_interface(context, router, {'subnet_id': subnet['uuid']})

@@ -129,11 +129,13 @@ HISTORY = (
     _v('2.35', 'Key pair list paged by limit and marker (keypairs_links).',
        ('keypairs',)),
     _v('2.36', 'The proxy APIs /images, /os-networks, '
-       '/os-tenant-networks, /os-security-groups and '
-       '/os-security-group-rules answer 404; '
+       '/os-tenant-networks, /os-security-groups, '
+       '/os-security-group-rules, /os-floating-ips and '
+       '/os-floating-ip-pools answer 404; '
        'quota sets and limits lose the network resources (fixed_ips, '
        'floating_ips, security_groups, security_group_rules).',
-       ('images', 'networks', 'security_groups', 'quota_sets', 'limits')),
+       ('images', 'networks', 'security_groups', 'floating_ips',
+        'quota_sets', 'limits')),
     _v('2.37', 'Server create requires networks: a list, auto (the '
        'project\'s usable network: its own network when it has one, else '
        'the flat network) or none (a server without any network: no '
@@ -155,10 +157,12 @@ HISTORY = (
        'replace it).', ('hosts',)),
     _v('2.44', 'The addFixedIp, removeFixedIp, addFloatingIp and '
        'removeFloatingIp server actions and os-virtual-interfaces answer '
-       '404.', ('server_actions', 'virtual_interfaces'),
-       refused='These proxy actions and os-virtual-interfaces do not '
-       'exist: the actions are a 400 (unknown action) and '
-       'os-virtual-interfaces a 404 at every version.'),
+       '404.', ('server_actions', 'virtual_interfaces', 'floating_ips'),
+       refused='addFixedIp, removeFixedIp and os-virtual-interfaces do '
+       'not exist: those actions are a 400 (unknown action) and '
+       'os-virtual-interfaces a 404 at every version; addFloatingIp and '
+       'removeFloatingIp are implemented up to 2.43 and answer 404 '
+       'from 2.44.'),
     _v('2.45', 'createImage and createBackup answer image_id in the body '
        'instead of a Location header.', ('server_actions',)),
     _v('2.46', 'The request id is answered in X-OpenStack-Request-ID as '
@@ -427,6 +431,11 @@ ROUTES = {
     ('DELETE', '/v2.1/os-security-groups/<group_id>'): ('2.1', '2.35'),
     ('POST', '/v2.1/os-security-group-rules'): ('2.1', '2.35'),
     ('DELETE', '/v2.1/os-security-group-rules/<rule_id>'): ('2.1', '2.35'),
+    ('GET', '/v2.1/os-floating-ips'): ('2.1', '2.35'),
+    ('POST', '/v2.1/os-floating-ips'): ('2.1', '2.35'),
+    ('GET', '/v2.1/os-floating-ips/<fip_id>'): ('2.1', '2.35'),
+    ('DELETE', '/v2.1/os-floating-ips/<fip_id>'): ('2.1', '2.35'),
+    ('GET', '/v2.1/os-floating-ip-pools'): ('2.1', '2.35'),
     ('GET', _HOSTS): ('2.1', '2.42'),
     ('GET', _HOSTS + '/<host_name>'): ('2.1', '2.42'),
     ('PUT', _HOSTS + '/<host_name>'): ('2.1', '2.42'),

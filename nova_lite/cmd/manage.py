@@ -10,6 +10,8 @@
                                [--id ID]
     nova-lite-manage image create NAME --file F [--disk-format raw]
                                [--property k=v ...]
+    nova-lite-manage network create-external NAME CIDR [--pool START-END]
+                               [--route-flat]
     nova-lite-manage cloudstack register-keys --user U --project P
                                [--domain D]
 """
@@ -143,6 +145,20 @@ def image_create():
     print('Image %s: %s' % (image['name'], image['uuid']))
 
 
+def network_create_external():
+    """The external network of floating IPs (idempotent by name);
+    prints ``Network NAME: ID``."""
+    cmd = CONF.command
+    pool = None
+    if cmd.pool:
+        start, _sep, end = cmd.pool.partition('-')
+        pool = (start, end or start)
+    network = bootstrap.ensure_external_network(
+        _ctxt(), cmd.network_name, cmd.cidr, pool,
+        route_flat=cmd.route_flat)
+    print('Network %s: %s' % (network['label'], network['uuid']))
+
+
 def _add_parsers(subparsers):
     db = subparsers.add_parser('db').add_subparsers(dest='db_action')
     sync = db.add_parser('sync')
@@ -182,6 +198,15 @@ def _add_parsers(subparsers):
     ic.add_argument('--disk-format', default='raw')
     ic.add_argument('--property', action='append')
     ic.set_defaults(func=image_create)
+    net = subparsers.add_parser('network').add_subparsers(
+        dest='net_action')
+    ext = net.add_parser('create-external')
+    ext.add_argument('network_name', metavar='NAME')
+    ext.add_argument('cidr', metavar='CIDR')
+    ext.add_argument('--pool', help='START-END: the floating addresses')
+    ext.add_argument('--route-flat', action='store_true',
+                     help='a router from the flat network to it')
+    ext.set_defaults(func=network_create_external)
     _add_cloudstack_parsers(subparsers)
 
 

@@ -20,6 +20,7 @@ import oslo_messaging as messaging
 
 from nova_lite.compute import build
 from nova_lite.compute.lifecycle import evacuate as lifecycle_evacuate
+from nova_lite.compute import floating_ips as compute_floating_ips
 from nova_lite.compute.lifecycle import rebuild as lifecycle_rebuild
 from nova_lite.compute.lifecycle import rescue as lifecycle_rescue
 from nova_lite.compute.lifecycle import snapshot as lifecycle_snapshot
@@ -66,7 +67,8 @@ class ComputeManager(resize_steps.ResizeManager, power_ops.PowerOpsMixin,
     shelve: 1.7, ``compute.lifecycle.shelve``; rescue: 1.8,
     ``compute.lifecycle.rescue``; consoles: 1.9; CloudStack VM snapshots:
     1.10, ``compute.lifecycle.vm_snapshot``; security groups: 1.11,
-    ``compute.port_firewall``; evacuation: 1.13,
+    ``compute.port_firewall``; floating IPs: 1.12,
+    ``compute.floating_ips``; evacuation: 1.13,
     ``compute.lifecycle.evacuate``)."""
 
     target = messaging.Target(version='1.13')
@@ -89,6 +91,9 @@ class ComputeManager(resize_steps.ResizeManager, power_ops.PowerOpsMixin,
         # The security groups of this host's ports (doc/network-api.md).
         self.security_groups = port_firewall.SecurityGroupAgent(
             host, self.driver, self.conductor)
+        # The 1:1 NAT of this host's floating IPs (doc/networking.md).
+        self.floating_ips = compute_floating_ips.FloatingIPAgent(
+            host, self.driver, self.conductor)
         self.build_flow = build.BuildFlow(host, self.driver, self.conductor,
                                           dhcp_hosts=self.dhcp,
                                           security_groups=self.security_groups)
@@ -106,6 +111,15 @@ class ComputeManager(resize_steps.ResizeManager, power_ops.PowerOpsMixin,
         self._recover(ctxt)
         self._sync_dhcp(ctxt)
         self.security_groups.sync_all(ctxt)
+        self._sync_floating_ips(ctxt)
+
+    def _sync_floating_ips(self, ctxt):
+        """Reapply the host's floating IPs; a failure is logged (the
+        compute serves its guests without their NAT until a change)."""
+        try:
+            self.floating_ips.sync_all(ctxt)
+        except Exception:  # noqa: BLE001 - NAT is not worth a dead compute
+            LOG.exception('Floating IPs of %s not reapplied', self.host)
 
     def _sync_dhcp(self, ctxt):
         """Rewrite the DHCP hosts file from the live instances of this
@@ -179,6 +193,11 @@ class ComputeManager(resize_steps.ResizeManager, power_ops.PowerOpsMixin,
         """Cast target (1.11): re-read and apply the security groups of
         the ports of ``instance_uuids``."""
         self.security_groups.refresh(context, instance_uuids)
+
+    def set_floating_ips(self, context, instance_uuid, mappings):
+        """Cast target (1.12): the 1:1 NAT of ``instance_uuid`` is now
+        ``mappings`` ([{"floating_ip_address", "fixed_ip_address"}])."""
+        self.floating_ips.set(instance_uuid, mappings)
 
     def security_group_members_changed(self, context, group_ids,
                                        instance_uuid, addresses):

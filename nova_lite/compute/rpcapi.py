@@ -21,8 +21,10 @@ History:
            (CloudStack VM snapshots, ``compute.lifecycle.vm_snapshot``)
     1.11 - refresh_security_groups, security_group_members_changed
            (security group enforcement, doc/network-api.md)
+    1.12 - set_floating_ips (the 1:1 NAT of floating IPs,
+           doc/networking.md)
     1.13 - evacuate_instance (``compute.lifecycle.evacuate``,
-           doc/migrations-servers.md; 1.12 is another branch's)
+           doc/migrations-servers.md)
 """
 import oslo_messaging as messaging
 
@@ -235,3 +237,12 @@ class ComputeAPI(rpcapi_resize.ResizeAPI, rpcapi_shelve.ShelveAPI):
             context, 'security_group_members_changed',
             group_ids=list(group_ids), instance_uuid=instance_uuid,
             addresses=list(addresses))
+
+    def set_floating_ips(self, context, host, instance_uuid, mappings):
+        """Cast (1.12): the floating IPs of ``instance_uuid`` on ``host``
+        are now ``mappings`` ([{"floating_ip_address",
+        "fixed_ip_address"}], [] for none); the compute replaces the
+        server's 1:1 NAT with them."""
+        self._prepare(host, '1.12').cast(
+            context, 'set_floating_ips', instance_uuid=instance_uuid,
+            mappings=[dict(m) for m in mappings])

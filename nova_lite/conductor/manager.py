@@ -13,6 +13,7 @@ from nova_lite.conductor import migrate
 from nova_lite.conductor import resize
 from nova_lite.conductor import shelve
 from nova_lite.conductor import sweeper
+from nova_lite.network import nat
 from nova_lite.scheduler import rpcapi as scheduler_rpcapi
 from nova_lite import service
 
@@ -24,8 +25,8 @@ class ConductorManager(resize.ResizeEndpoint, shelve.ShelveEndpoint,
                        service.Manager):
     """RPC endpoint of the ``conductor`` topic (resizes: 1.6,
     ``conductor.resize``; shelve: 1.7, ``conductor.shelve``; security
-    groups: 1.8; cold migration and evacuation: 1.10,
-    ``conductor.migrate``, ``conductor.evacuate``)."""
+    groups: 1.8; floating IPs: 1.9; cold migration and evacuation:
+    1.10, ``conductor.migrate``, ``conductor.evacuate``)."""
 
     target = messaging.Target(version='1.10')
 
@@ -95,6 +96,9 @@ class ConductorManager(resize.ResizeEndpoint, shelve.ShelveEndpoint,
     def port_security_get(self, context, host, instance_uuids=None):
         return compute_proxy.port_security_get(context, host,
                                                instance_uuids)
+
+    def floating_ips_get(self, context, host):
+        return nat.host_mappings(context, host)
 
     def build_finish(self, context, instance_uuid, host, event):
         return compute_proxy.build_finish(context, instance_uuid, host,

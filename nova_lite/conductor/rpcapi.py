@@ -31,7 +31,9 @@ History:
     1.8 - Security groups (doc/network-api.md, "Enforcement"):
           port_security_get (call), and build_start(port_security=True)
           answering a dict with the build's port specs
-    1.10 - Server moves (``rpcapi_migrate``; 1.9 is another branch's):
+    1.9 - Floating IPs (doc/networking.md, "Floating IPs"):
+          floating_ips_get (call)
+    1.10 - Server moves (``rpcapi_migrate``):
           migrate_server (call from the API: cold migration),
           evacuate_server (cast from the API), evacuate_finished,
           evacuate_failed, evacuations_to_clean, evacuation_cleaned
@@ -284,6 +286,16 @@ class ConductorAPI(rpcapi_resize.ResizeAPI, rpcapi_shelve.ShelveAPI,
                                      timeout=RETRY_ATTEMPT_TIMEOUT)
         return _retrying(6)(client.call, context, 'port_security_get',
                             host=host, instance_uuids=instance_uuids)
+
+    def floating_ips_get(self, context, host):
+        """Call (1.9, repeated on timeout): ``{instance uuid:
+        [{"floating_ip_address", "fixed_ip_address"}]}`` of the live
+        servers of ``host`` with floating IPs
+        (``network.nat.host_mappings``)."""
+        client = self.client.prepare(version='1.9',
+                                     timeout=RETRY_ATTEMPT_TIMEOUT)
+        return _retrying(6)(client.call, context, 'floating_ips_get',
+                            host=host)
 
     def build_finish(self, context, instance_uuid, host, event):
         """Call (repeated on timeout): 'active', 'deleting' or 'lost'."""

@@ -43,6 +43,22 @@ network_opts = [
     cfg.IntOpt('quota_port', default=500, min=-1,
                help='Ports a project may have, its servers\' NICs '
                     'included (default quota); -1 for unlimited.'),
+    cfg.StrOpt('external_interface',
+               help='The interface of guest_netns on the external network '
+                    'of floating IPs (in the lab a veth to the "public" '
+                    'namespace, with an address of its own of a prefix '
+                    'shorter than /32). The compute adds the floating '
+                    'addresses of its guests to it as /32 addresses and '
+                    'keeps their 1:1 NAT in the nftables table '
+                    'nova_lite_nat (doc/networking.md). Unset: floating '
+                    'IPs are stored but reach no guest of this host.'),
+    cfg.IntOpt('quota_router', default=10, min=-1,
+               help='Routers a project may create (default quota, '
+                    'Neutron\'s); -1 for unlimited.'),
+    cfg.IntOpt('quota_floatingip', default=50, min=-1,
+               help='Floating IPs a project may allocate (default quota, '
+                    'Neutron\'s; the compute API\'s os-floating-ips '
+                    'count too); -1 for unlimited.'),
     cfg.BoolOpt('enforce_security_groups', default=True,
                 help='Enforce the security groups of this compute\'s '
                      'ports with nftables tables named nova_lite_sg in '

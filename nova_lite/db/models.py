@@ -551,3 +551,5 @@ from nova_lite.db.models_secgroup import (  # noqa: E402,F401
 # Networks, subnets, ports and their addresses (Networking API) likewise.
 from nova_lite.db.models_network import (  # noqa: E402,F401
     FixedIP, Network, Port, Subnet)
+# Routers and floating IPs (Networking API) likewise.
+from nova_lite.db.models_l3 import FloatingIP, Router  # noqa: E402,F401

@@ -187,7 +187,8 @@ def _port_create(context, values, requests, network_uuid, check_network,
 def port_update(context, port_id, values, requests=None, network_uuid=''):
     """Write ``values`` on port ``port_id`` (a row id) and count a
     revision; with ``requests`` its addresses become those (kept ones
-    stay, others are freed, new ones allocated).
+    stay, others are freed, new ones allocated; the floating IPs of
+    freed ones are disassociated).
 
     :raises: IpAddressAlreadyAllocated, IpAddressGenerationFailure,
         MacAddressInUse (409)
@@ -225,6 +226,13 @@ def _port_update(context, port_id, values, requests, network_uuid):
             fip.port_id == port.uuid)))
         session.execute(sa.delete(fip).where(
             fip.port_id == port.uuid, fip.address.notin_(list(keep))))
+        floating = models.FloatingIP
+        session.execute(sa.update(floating).where(
+            floating.fixed_port_id == port.uuid,
+            floating.fixed_ip_address.notin_(list(keep))).values(
+            fixed_port_id=None, fixed_ip_address=None, router_id=None,
+            updated_at=utcnow(),
+            revision_number=floating.revision_number + 1))
         for request in requests:
             if request.get('ip_address') not in current:
                 _allocate(session, port, request, network_uuid)
@@ -234,11 +242,19 @@ def _port_update(context, port_id, values, requests, network_uuid):
 def port_delete(context, port_uuid):
     """Delete a port and free its addresses. Idempotent."""
     with writer(context) as session:
-        _delete(session, [port_uuid])
+        delete_ports(session, [port_uuid])
 
 
-def _delete(session, port_uuids):
-    fip, port = models.FixedIP, models.Port
+def delete_ports(session, port_uuids):
+    """In ``session``: delete the ports, free their addresses and
+    disassociate the floating IPs of their fixed IPs."""
+    if not port_uuids:
+        return
+    fip, port, floating = models.FixedIP, models.Port, models.FloatingIP
+    session.execute(sa.update(floating).where(
+        floating.fixed_port_id.in_(port_uuids)).values(
+        fixed_port_id=None, fixed_ip_address=None, router_id=None,
+        updated_at=utcnow(), revision_number=floating.revision_number + 1))
     session.execute(sa.delete(fip).where(fip.port_id.in_(port_uuids)))
     session.execute(sa.delete(port).where(port.uuid.in_(port_uuids)))
 
@@ -278,7 +294,7 @@ def ports_release_instance(context, instance_uuid):
     with writer(context) as session:
         rows = session.execute(sa.select(port.uuid, port.auto_delete).where(
             port.device_id == instance_uuid)).all()
-        _delete(session, [r.uuid for r in rows if r.auto_delete])
+        delete_ports(session, [r.uuid for r in rows if r.auto_delete])
         kept = [r.uuid for r in rows if not r.auto_delete]
         if kept:
             session.execute(sa.update(port).where(port.uuid.in_(kept))

@@ -13,6 +13,7 @@ from nova_lite.db import network as network_db
 from nova_lite.db import ports as port_db
 from nova_lite import exception
 from nova_lite.network import errors
+from nova_lite.network import nat
 from nova_lite.network import port_security
 from nova_lite.network import validate
 from nova_lite.objects import instance as instance_obj
@@ -225,12 +226,16 @@ def deallocate_for_instance(context, instance_uuid):
     """Release the instance's NICs: ports made for it are deleted,
     ports its user made are unbound (idempotent; returns the count);
     when it had any, the computes of ports whose rules name one of its
-    groups as remote group are told it left."""
+    groups as remote group are told it left, and the compute of a server
+    with floating IPs drops their NAT (its ports' floating IPs are
+    disassociated)."""
     referrers = port_security.referrers(context, instance_uuid)
+    nat_hosts = nat.instance_hosts(context, instance_uuid)
     count = network_db.fixed_ip_deallocate(context, instance_uuid)
     if count:
         port_security.members_changed(context, instance_uuid, [],
                                       referrers)
+    nat.push(context, nat_hosts)
     return count
 
 

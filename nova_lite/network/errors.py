@@ -203,3 +203,76 @@ class ExternalNetworkAttachForbidden(NetworkError):
     msg_fmt = 'It is not allowed to create an interface on external ' \
               'network %(network_uuid)s'
     code = 403
+
+
+# ------------------------------------------------- routers and floating IPs
+# (Networking API reference, "Routers", "Floating IPs"; Neutron's names.)
+
+class RouterNotFound(NetworkError):
+    msg_fmt = 'Router %(router_id)s could not be found'
+    code = 404
+
+
+class FloatingIPNotFound(NetworkError):
+    msg_fmt = 'Floating IP %(floatingip_id)s could not be found'
+    code = 404
+
+
+class RouterInUse(NetworkError):
+    """409: deleting a router with interfaces."""
+    msg_fmt = 'Router %(router_id)s %(reason)s'
+    code = 409
+
+
+class RouterInterfaceNotFound(NetworkError):
+    """404: removing a port that is not an interface of the router."""
+    msg_fmt = 'Router %(router_id)s does not have an interface with id ' \
+              '%(port_id)s'
+    code = 404
+
+
+class RouterInterfaceNotFoundForSubnet(NetworkError):
+    """404: removing a subnet the router has no interface on."""
+    msg_fmt = 'Router %(router_id)s has no interface on subnet ' \
+              '%(subnet_id)s'
+    code = 404
+
+
+class RouterInterfaceInUseByFloatingIP(NetworkError):
+    """409: removing an interface floating IPs go through."""
+    msg_fmt = 'Router interface for subnet %(subnet_id)s on router ' \
+              '%(router_id)s cannot be deleted, as it is required by one ' \
+              'or more floating IPs.'
+    code = 409
+
+
+class RouterExternalGatewayInUseByFloatingIp(NetworkError):
+    """409: clearing or changing a gateway floating IPs go through."""
+    msg_fmt = 'Gateway cannot be updated for router %(router_id)s, since ' \
+              'a gateway to external network %(net_id)s is required by ' \
+              'one or more floating IPs.'
+    code = 409
+
+
+class ExternalGatewayForFloatingIPNotFound(NetworkError):
+    """404: associating a fixed IP whose subnet has no router to the
+    floating IP's network."""
+    msg_fmt = 'External network %(external_network_id)s is not reachable ' \
+              'from subnet %(subnet_id)s.  Therefore, cannot associate ' \
+              'Port %(port_id)s with a Floating IP.'
+    code = 404
+
+
+class FloatingIPPortAlreadyAssociated(NetworkError):
+    """409: the fixed IP has a floating IP of that network already."""
+    msg_fmt = 'Cannot associate floating IP %(fip_id)s with port ' \
+              '%(port_id)s using fixed IP %(fixed_ip)s, as that fixed IP ' \
+              'already has a floating IP on the external network.'
+    code = 409
+
+
+class L3PortInUse(NetworkError):
+    """409: deleting a router's or floating IP's port directly."""
+    msg_fmt = 'Port %(port_id)s has owner %(device_owner)s and therefore ' \
+              'cannot be deleted directly via the port API.'
+    code = 409

@@ -109,8 +109,18 @@ def update_network(context, network, body):
 
 
 def delete_network(context, network):
-    """:raises: NetworkInUse (409) while ports are on it"""
+    """Delete ``network``; an external network's floating IPs go with it
+    (as Neutron deletes them).
+
+    :raises: NetworkInUse (409) while other ports are on it (a router's
+        gateway, a server's NIC)
+    """
     _not_flat(network, 'Deleting this network')
+    if network['router_external']:
+        from nova_lite.network import floating_ips
+        for fip in floating_ips.list_floatingips(context.elevated()):
+            if fip['floating_network_id'] == network['id']:
+                floating_ips.delete_floatingip(context, fip)
     network_db.network_delete(context, network['id'], network['uuid'])
     LOG.info('Network %s deleted', network['uuid'])
 

@@ -20,10 +20,12 @@ import ipaddress
 
 from oslo_log import log as logging
 
+from nova_lite.db import l3 as l3_db
 from nova_lite.db import network as network_db
 from nova_lite.db import ports as port_db
 from nova_lite.db import security_groups as sg_db
 from nova_lite.network import errors
+from nova_lite.network import nat
 from nova_lite.network import quotas
 from nova_lite.network import security_groups as sg_api
 from nova_lite.network import validate
@@ -166,7 +168,8 @@ def create_port(context, project_id, network, body):
 
 def update_port(context, port, body):
     """Write the ``body`` attributes on ``port`` (a ``get_ports`` dict);
-    ``fixed_ips`` replaces its addresses (kept ones stay)."""
+    ``fixed_ips`` replaces its addresses (kept ones stay; floating IPs
+    of the others are disassociated and their NAT dropped)."""
     values = _values(context, port['project_id'], body)
     requests = None
     if 'fixed_ips' in body:
@@ -178,10 +181,21 @@ def update_port(context, port, body):
                                new_mac=values['mac_address'])
     port_db.port_update(context, port['id'], values, requests,
                         port['network']['uuid'])
+    if requests is not None:
+        nat.refresh(context, [port['uuid']])
     return get_ports(context.elevated(), port_ids=[port['uuid']])[0]
 
 
 def delete_port(context, port):
-    """Delete ``port`` and free its addresses."""
+    """Delete ``port`` and free its addresses; its floating IPs are
+    disassociated (and their NAT dropped).
+
+    :raises: L3PortInUse (409) for a router's or floating IP's port
+    """
+    if port['device_owner'] in l3_db.L3_OWNERS:
+        raise errors.L3PortInUse(port_id=port['uuid'],
+                                 device_owner=port['device_owner'])
+    hosts = l3_db.port_instances(context, [port['uuid']])
     port_db.port_delete(context, port['uuid'])
     LOG.info('Port %s deleted', port['uuid'])
+    nat.push(context, hosts)

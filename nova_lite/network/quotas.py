@@ -1,5 +1,6 @@
 """Quotas of the Networking API (Networking API reference, "Quotas
-extension (quotas)"): ``network``, ``subnet`` and ``port`` per project,
+extension (quotas)"): ``network``, ``subnet``, ``port``, ``router`` and
+``floatingip`` per project,
 the defaults from ``[network] quota_<resource>``, a project's overrides
 in the ``quotas`` table under ``networking.<resource>`` (apart from the
 compute API's resources, which ignore them). -1 is unlimited.
@@ -10,7 +11,7 @@ from nova_lite.db import quotas as quota_db
 from nova_lite.network import errors
 
 CONF = cfg.CONF
-RESOURCES = ('network', 'subnet', 'port')
+RESOURCES = ('network', 'subnet', 'port', 'router', 'floatingip')
 _PREFIX = 'networking.'
 
 

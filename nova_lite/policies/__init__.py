@@ -17,6 +17,7 @@ from nova_lite.policies import image
 from nova_lite.policies import ips
 from nova_lite.policies import instance_actions
 from nova_lite.policies import instance_usage_audit_log
+from nova_lite.policies import floating_ips
 from nova_lite.policies import keypairs
 from nova_lite.policies import migrations
 from nova_lite.policies import network_api
@@ -66,5 +67,6 @@ def list_rules():
                                 remote_consoles.list_rules(),
                                 network_api.list_rules(),
                                 security_groups.list_rules(),
+                                floating_ips.list_rules(),
                                 tenant_networks.list_rules(),
                                 ips.list_rules()))

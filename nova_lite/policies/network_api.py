@@ -9,7 +9,10 @@ update (``create_network:shared``...) and changes of quotas; a port's
 ``fixed_ips`` addresses and ``mac_address`` are chosen by admins or the
 members of the project owning its network
 (``create_port:fixed_ips:ip_address``, ``create_port:mac_address``,
-``update_port:...``), as Neutron's defaults say. The target's
+``update_port:...``), as Neutron's defaults say; routers
+(``add_router_interface``, ``remove_router_interface`` too) and
+floating IPs are their project's, the address of a new floating IP is
+chosen by admins (``create_floatingip:floating_ip_address``). The target's
 ``project_id`` is the resource's project."""
 from oslo_policy import policy
 
@@ -49,6 +52,15 @@ rules = (_crud('network', 'networks', _READ_OR_SHARED)
          + _crud('security_group', 'security-groups')
          + [r for r in _crud('security_group_rule', 'security-group-rules')
             if not r.name.startswith('update_')]
+         + _crud('router', 'routers')
+         + [_op('%s_router_interface' % verb, base.PROJECT_MEMBER_OR_ADMIN,
+                '%s an interface of a router' % verb.capitalize(), 'PUT',
+                '/routers/{id}/%s_router_interface' % verb)
+            for verb in ('add', 'remove')]
+         + _crud('floatingip', 'floatingips')
+         + [_op('create_floatingip:floating_ip_address', base.ADMIN,
+                'Choose the address of a new floating IP', 'POST',
+                '/floatingips')]
          + [_op('get_port:binding:host_id', base.ADMIN,
                 "Show a port's binding:host_id, binding:vif_type and "
                 'binding:vif_details', 'GET', '/ports/{id}')]

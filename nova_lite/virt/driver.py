@@ -58,6 +58,13 @@ class ComputeDriver(abc.ABC):
         are not filtered (the default)."""
         return None
 
+    def nat_applier(self):
+        """What applies the 1:1 NAT of this host's floating IPs (an
+        object with ``apply([(floating, fixed)])``, see
+        ``network.nat_driver``), or None when the driver's guests have
+        none (the default)."""
+        return None
+
     @abc.abstractmethod
     def spawn(self, context, instance, image_meta, network_info,
               guest_data=None):

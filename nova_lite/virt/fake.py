@@ -18,6 +18,7 @@ from nova_lite import exception
 from nova_lite.image import glance
 from nova_lite.metadata import content
 from nova_lite.network import firewall_driver
+from nova_lite.network import nat_driver
 from nova_lite.virt import configdrive
 from nova_lite.virt import diagnostics
 from nova_lite.virt import driver
@@ -49,6 +50,8 @@ class FakeDriver(fake_console.FakeConsoleMixin, fake_resize.FakeResizeMixin,
         self.snapshot_count = 0
         # The security group rulesets the compute applied, in memory.
         self.firewall = firewall_driver.MemoryApplier()
+        # The floating IP mappings the compute applied, in memory.
+        self.nat = nat_driver.MemoryNat()
 
     def firewall_applier(self):
         """The ``MemoryApplier`` of this driver (``firewall``), unless
@@ -56,6 +59,10 @@ class FakeDriver(fake_console.FakeConsoleMixin, fake_resize.FakeResizeMixin,
         if not CONF.network.enforce_security_groups:
             return None
         return self.firewall
+
+    def nat_applier(self):
+        """The ``MemoryNat`` of this driver (``nat``)."""
+        return self.nat
 
     def _spawn_delay(self):
         return getattr(CONF.fake, self.spawn_delay_opt)

@@ -4,6 +4,7 @@ and backfills it with the name the instance's libvirt domain already has
 import datetime
 import uuid as uuidlib
 
+from oslo_db import exception as db_exc
 import sqlalchemy as sa
 import testtools
 
@@ -166,6 +167,38 @@ class _MigrationTests:
              ('10.0.0.4', UUIDS[1], 'fa:16:3e:00:00:04', 'port-4'),
              ('10.0.0.5', None, None, None), ('10.0.0.6', None, None, None)],
             [tuple(r) for r in rows])
+
+    def test_0023_routers_and_floating_ips(self):
+        """The tables as the models say, the one-floating-IP-per-fixed-IP
+        constraint, and a downgrade that drops them."""
+        migration.db_sync('0023')
+        inspector = sa.inspect(db_session.get_engine())
+        from nova_lite.db import models
+        for table in ('routers', 'floatingips'):
+            self.assertEqual(
+                sorted(c.name for c in models.Base.metadata.tables[
+                    table].columns),
+                sorted(c['name'] for c in inspector.get_columns(table)))
+        row = ("INSERT INTO floatingips (uuid, project_id, "
+               "floating_network_id, floating_port_id, floating_ip_address, "
+               "fixed_port_id, fixed_ip_address, description, "
+               "revision_number, created_at) VALUES ('%s', 'p', 1, '%s', "
+               "'%s', 'port-1', '10.0.0.5', '', 0, '2026-01-01')")
+        with db_session.get_engine().begin() as conn:
+            conn.execute(sa.text(
+                "INSERT INTO networks (uuid, label, project_id, shared, "
+                "admin_state_up, router_external, mtu, status, description, "
+                "revision_number, deleted, created_at) VALUES ('n', 'pub', "
+                "'', false, true, true, 1500, 'ACTIVE', '', 0, 0, "
+                "'2026-01-01')"))
+            conn.execute(sa.text(row % ('f1', 'fp1', '172.24.4.10')))
+        with testtools.ExpectedException(db_exc.DBDuplicateEntry):
+            with db_session.get_engine().begin() as conn:
+                conn.execute(sa.text(row % ('f2', 'fp2', '172.24.4.11')))
+        migration.downgrade('0022')
+        tables = sa.inspect(db_session.get_engine()).get_table_names()
+        self.assertNotIn('floatingips', tables)
+        self.assertNotIn('routers', tables)
 
 
 class TestMigrationsSQLite(_MigrationTests, testtools.TestCase):

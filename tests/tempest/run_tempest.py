@@ -71,6 +71,11 @@ ACCOUNTS = (('demo', ['member']), ('alt_demo', ['member']),
 #: The Keystone admin account Tempest creates projects and users with
 #: (dynamic credentials).
 ADMIN_USER = 'admin'
+#: The external network of floating IPs ([network] public_network_id),
+#: in a private test range.
+PUBLIC_NETWORK = 'public'
+PUBLIC_CIDR = '172.24.4.0/24'
+PUBLIC_POOL = '172.24.4.100-172.24.4.199'
 #: nova_lite flavors used as flavor_ref / flavor_ref_alt (bootstrap).
 FLAVOR_REF = 'm1.nano'
 FLAVOR_REF_ALT = 'm1.micro'
@@ -109,7 +114,11 @@ def stack_values(stack):
     resp.raise_for_status()
     flavors = {f['name']: f['id'] for f in resp.json()['flavors']}
     stack.manage('image', 'create', IMAGE_REF_ALT)
+    public = stack.manage('network', 'create-external', PUBLIC_NETWORK,
+                          PUBLIC_CIDR, '--pool', PUBLIC_POOL,
+                          '--route-flat')
     return {
+        'public_network_id': public.split()[-1],
         'auth_url': stack.auth_url,
         'image_ref': client.image_id(IMAGE_REF),
         'image_ref_alt': client.image_id(IMAGE_REF_ALT),

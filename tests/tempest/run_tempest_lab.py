@@ -125,8 +125,15 @@ def lab_values(args):
         return {item['name']: item['id'] for item in resp.json()[key]}
     flavors = get('/flavors', 'flavors')
     images = get('/images', 'images')
+    # The lab's external network (devstack: LAB_PUBLIC_NETWORK), if any.
+    resp = requests.get(compute.rsplit('/v2.1', 1)[0] + '/network/v2.0/'
+                        'networks?router:external=true&name=public',
+                        headers=headers, timeout=30)
+    resp.raise_for_status()
+    public = [n['id'] for n in resp.json()['networks']]
     return {
         'auth_url': args.auth_url,
+        'public_network_id': public[0] if public else '',
         'image_ref': images[args.image],
         'image_ref_alt': images[args.image],
         'flavor_ref': flavors[args.flavor],

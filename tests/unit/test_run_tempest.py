@@ -86,7 +86,8 @@ class RunTempestTest(testtools.TestCase):
                                    'image_ref', 'image_ref_alt',
                                    'flavor_ref', 'flavor_ref_alt',
                                    'build_timeout', 'compute_nodes',
-                                   'scheduler_filters')}
+                                   'scheduler_filters',
+                                   'public_network_id')}
             | {'auth_options': dynamic,
                'validation_options': 'run_validation = false'})
         self.assertIn('[auth]\nuse_dynamic_credentials = true', conf)
@@ -123,7 +124,8 @@ class RunTempestLabTest(testtools.TestCase):
                                    'image_ref', 'image_ref_alt',
                                    'flavor_ref', 'flavor_ref_alt',
                                    'build_timeout', 'compute_nodes',
-                                   'scheduler_filters', 'auth_options')}
+                                   'scheduler_filters', 'auth_options',
+                                   'public_network_id')}
             | {'validation_options': self.lab.VALIDATION})
         section = conf.split('[validation]\n', 1)[1].split('\n[', 1)[0]
         for line in ('run_validation = true', 'connect_method = fixed',

@@ -13,8 +13,8 @@ as service type ``network`` (devstack/tools/keystone_lab.py). Its
 errors are Neutron's faults (``faults``); its bodies are parsed by
 ``common``. Modules: ``versions`` (version documents, extensions),
 ``networks``, ``subnets``, ``ports``, ``security_groups``
-(groups and rules), ``quotas``, ``common`` (bodies, filters, fields, sorting,
-pages), ``faults``.
+(groups and rules), ``routers``, ``floating_ips``, ``quotas``,
+``common`` (bodies, filters, fields, sorting, pages), ``faults``.
 """
 import flask
 
@@ -27,9 +27,11 @@ PREFIX = '/network'
 
 def create_flask_app(conf):
     """The Flask app of the Networking API (without authentication)."""
+    from nova_lite.api.network import floating_ips
     from nova_lite.api.network import networks
     from nova_lite.api.network import ports
     from nova_lite.api.network import quotas
+    from nova_lite.api.network import routers
     from nova_lite.api.network import security_groups
     from nova_lite.api.network import subnets
     from nova_lite.api.network import versions
@@ -39,7 +41,8 @@ def create_flask_app(conf):
     app.json.sort_keys = False
     app.url_map.strict_slashes = False
     for blueprint in (versions.bp, networks.bp, subnets.bp, ports.bp,
-                      security_groups.bp, quotas.bp):
+                      security_groups.bp, quotas.bp, routers.bp,
+                      floating_ips.bp):
         app.register_blueprint(blueprint)
     faults.install(app)
     return app

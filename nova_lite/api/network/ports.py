@@ -5,7 +5,8 @@ without a server) or for servers.
 A port shows its MAC, its ``fixed_ips`` (``{"subnet_id",
 "ip_address"}``), ``device_id`` (its server, or what its user wrote) and
 ``device_owner``, ``status`` ACTIVE while its server runs (or is paused
-or rescued) and DOWN otherwise, ``security_groups``, and the
+or rescued) and DOWN otherwise (a router's port ACTIVE, a floating IP's
+N/A), ``security_groups``, and the
 ``binding:*`` attributes (``binding:host_id``, ``vif_type``,
 ``vif_details`` for admins only). Owners see their project's ports,
 admins every port.
@@ -32,6 +33,25 @@ CREATE = port_api.WRITABLE + ('network_id', 'project_id', 'tenant_id')
 ACTIVE_VM_STATES = frozenset({'active', 'paused', 'rescued'})
 
 
+#: Status of the ports of routers (always up: nova_lite's routers have
+#: no agent to wait for) and floating IPs (Neutron's "N/A").
+L3_STATUS = {'network:router_interface': 'ACTIVE',
+             'network:router_gateway': 'ACTIVE',
+             'network:floatingip': 'N/A'}
+
+
+def _status(port):
+    """ACTIVE while its server runs (or is paused or rescued), DOWN
+    otherwise; a router's port ACTIVE, a floating IP's N/A."""
+    if port['device_owner'] in L3_STATUS:
+        return L3_STATUS[port['device_owner']]
+    instance = port['instance']
+    if instance is not None and port['admin_state_up'] \
+            and instance['vm_state'] in ACTIVE_VM_STATES:
+        return 'ACTIVE'
+    return 'DOWN'
+
+
 def port_view(port, binding_details=False):
     """A port (``nova_lite.network.ports.get_ports``) as Show port
     answers it; the ``binding:*`` details with ``binding_details``."""
@@ -41,9 +61,7 @@ def port_view(port, binding_details=False):
         'network_id': port['network']['uuid'],
         'mac_address': port['mac_address'],
         'admin_state_up': port['admin_state_up'],
-        'status': 'ACTIVE' if instance is not None and port[
-            'admin_state_up'] and instance['vm_state'] in ACTIVE_VM_STATES
-        else 'DOWN',
+        'status': _status(port),
         'device_id': port['device_id'],
         'device_owner': port['device_owner'],
         'fixed_ips': [dict(f) for f in port['fixed_ips']],

@@ -41,8 +41,12 @@ EXTENSIONS = (
     ('sorting', 'Sorting support', 'sort_key and sort_dir on lists.'),
     ('ip-substring-filtering', 'IP address substring filtering',
      'fixed_ips=ip_address_substr=... filters ports.'),
+    ('router', 'Neutron L3 Router',
+     'Routers (an external gateway and subnet interfaces) and floating '
+     'IPs (1:1 NAT of an external address to a fixed IP).'),
     ('quotas', 'Quota management support',
-     'Per-project limits of networks, subnets and ports '
+     'Per-project limits of networks, subnets, ports, routers and '
+     'floating IPs '
      '(/v2.0/quotas/{project_id}).'),
 )
 UPDATED = '2026-12-06T00:00:00-00:00'
@@ -51,7 +55,9 @@ RESOURCES = (('network', 'networks', 'networks'),
              ('subnet', 'subnets', 'subnets'), ('port', 'ports', 'ports'),
              ('security_group', 'security_groups', 'security-groups'),
              ('security_group_rule', 'security_group_rules',
-              'security-group-rules'))
+              'security-group-rules'),
+             ('router', 'routers', 'routers'),
+             ('floatingip', 'floatingips', 'floatingips'))
 
 
 def _v2_url():

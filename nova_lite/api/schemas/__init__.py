@@ -213,6 +213,7 @@ def route_schemas():
     from nova_lite.api.schemas import quota_sets
     from nova_lite.api.schemas import remote_consoles
     from nova_lite.api.schemas import security_groups
+    from nova_lite.api.schemas import floating_ips
     from nova_lite.api.schemas import server_groups
     from nova_lite.api.schemas import server_image_actions
     from nova_lite.api.schemas import server_actions
@@ -265,6 +266,7 @@ def route_schemas():
         ('PUT', '/v2.1/os-security-groups/<group_id>'):
             security_groups.group,
         ('POST', '/v2.1/os-security-group-rules'): security_groups.rule,
+        ('POST', '/v2.1/os-floating-ips'): floating_ips.create,
         ('POST', '/v2.1/os-tenant-networks'):
             security_groups.tenant_network,
     }

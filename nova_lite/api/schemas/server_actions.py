@@ -15,6 +15,7 @@ from nova_lite.api.schemas import server_rescue
 from nova_lite.api.schemas import server_resize
 from nova_lite.api.schemas import lifecycle_actions
 from nova_lite.api.schemas import security_groups
+from nova_lite.api.schemas import floating_ips
 
 
 _no_arguments = {'type': ['null', 'object'], 'properties': {},
@@ -66,6 +67,8 @@ ACTIONS.update(lifecycle_actions.ACTIONS)
 ACTIONS.update(server_rescue.ACTIONS)
 # addSecurityGroup, removeSecurityGroup (doc/network-api.md)
 ACTIONS.update(security_groups.ACTIONS)
+# addFloatingIp, removeFloatingIp (the handler: 404 from 2.44)
+ACTIONS.update(floating_ips.ACTIONS)
 
 action = {
     'type': 'object',

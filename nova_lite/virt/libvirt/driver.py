@@ -26,6 +26,7 @@ import nova_lite.conf
 from nova_lite import exception
 from nova_lite.image import glance
 from nova_lite.network import firewall_driver
+from nova_lite.network import nat_driver
 from nova_lite.virt import configdrive
 from nova_lite.virt import driver
 from nova_lite.virt.libvirt import config as vconfig
@@ -77,6 +78,16 @@ class LibvirtDriver(driver.ComputeDriver):
             return None
         return firewall_driver.NftApplier(CONF.network.guest_netns,
                                           CONF.network.bridge)
+
+    def nat_applier(self):
+        """nft and ip in ``[network] guest_netns`` with the floating
+        addresses on ``[network] external_interface`` (None without
+        either: no floating IP reaches this host's guests)."""
+        if not (CONF.network.guest_netns
+                and CONF.network.external_interface):
+            return None
+        return nat_driver.NatApplier(CONF.network.guest_netns,
+                                     CONF.network.external_interface)
 
     # -- helpers -----------------------------------------------------------
 

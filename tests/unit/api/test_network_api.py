@@ -51,7 +51,7 @@ class VersionsTest(network_fakes.NetworkAPITestCase):
     def test_resources(self):
         resources = self.get(V2).json['resources']
         self.assertEqual(['networks', 'subnets', 'ports', 'security_groups',
-                          'security_group_rules'],
+                          'security_group_rules', 'routers', 'floatingips'],
                          [r['collection'] for r in resources])
         self.assertEqual('http://localhost/network/v2.0/security-groups',
                          resources[3]['links'][0]['href'])
@@ -67,9 +67,9 @@ class VersionsTest(network_fakes.NetworkAPITestCase):
             self.assertEqual({'extension': ext}, shown.json)
 
     def test_unknown_extension_and_route(self):
-        self.assertNeutronError(self.get(V2 + '/extensions/router'), 404,
-                                'ExtensionNotFound', 'router')
-        self.assertNeutronError(self.get(V2 + '/routers'), 404,
+        self.assertNeutronError(self.get(V2 + '/extensions/l3-ha'), 404,
+                                'ExtensionNotFound', 'l3-ha')
+        self.assertNeutronError(self.get(V2 + '/subnetpools'), 404,
                                 'HTTPNotFound')
         self.assertNeutronError(self.api.request('PATCH', V2 + '/networks'),
                                 405, 'HTTPMethodNotAllowed')

@@ -300,13 +300,15 @@ class QuotasTest(ProjectNetworkTestCase):
 
     def test_port_and_network_quotas(self):
         path = V2 + '/quotas/' + fakes.PROJECT
-        self.assertEqual({'network': 100, 'subnet': 100, 'port': 500},
+        self.assertEqual({'network': 100, 'subnet': 100, 'port': 500,
+                          'router': 10, 'floatingip': 50},
                          self.get(path).json['quota'])
         self.assertNeutronError(self.put(path, {'quota': {'port': 1}}), 403,
                                 'PolicyNotAuthorized')
         resp = self.put(path, {'quota': {'port': 1, 'network': 1}},
                         fakes.ADMIN)
-        self.assertEqual({'network': 1, 'subnet': 100, 'port': 1},
+        self.assertEqual({'network': 1, 'subnet': 100, 'port': 1,
+                          'router': 10, 'floatingip': 50},
                          resp.json['quota'])
         net = self.network()
         self.subnet(net['id'])

@@ -7,6 +7,7 @@ from nova_lite.api.openstack.compute import availability_zone
 from nova_lite.api.openstack.compute import flavor_extras
 from nova_lite.api.openstack.compute import flavors
 from nova_lite.api.openstack.compute import hosts
+from nova_lite.api.openstack.compute import floating_ips
 from nova_lite.api.openstack.compute import hypervisors
 from nova_lite.api.openstack.compute import images
 from nova_lite.api.openstack.compute import instance_actions
@@ -45,4 +46,5 @@ BLUEPRINTS = (versions.bp, servers.bp, server_actions.bp,
               instance_usage_audit_log.bp, server_diagnostics.bp,
               migrations.bp, server_migrations.bp, server_password.bp,
               server_topology.bp, remote_consoles.bp,
-              security_groups.bp, tenant_networks.bp, server_ips.bp)
+              security_groups.bp, tenant_networks.bp, server_ips.bp,
+              floating_ips.bp)

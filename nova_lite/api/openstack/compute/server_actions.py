@@ -20,6 +20,7 @@ from nova_lite.api.openstack.compute import lifecycle_actions
 from nova_lite.api.openstack.compute import migrate_actions
 from nova_lite.api.openstack.compute import shelve_actions
 from nova_lite.api.openstack.compute import remote_consoles
+from nova_lite.api.openstack.compute import floating_ips
 from nova_lite.api.openstack.compute import security_groups
 from nova_lite import policy
 from nova_lite.policies import admin_actions as admin_policies
@@ -98,6 +99,8 @@ ACTIONS.update(remote_consoles.ACTIONS)
 ACTIONS.update(security_groups.ACTIONS)
 # migrate (doc/migrations-servers.md)
 ACTIONS.update(migrate_actions.ACTIONS)
+# addFloatingIp, removeFloatingIp until 2.43 (doc/network-api.md)
+ACTIONS.update(floating_ips.ACTIONS)
 
 
 @bp.post('/<server_id>/action')
