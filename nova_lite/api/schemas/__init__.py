@@ -96,6 +96,46 @@ class Versioned:
         return None
 
 
+def version_key(version):
+    """``'2.56'`` as ``(2, 56)``, for ordering microversions."""
+    major, minor = version.split('.')
+    return int(major), int(minor)
+
+
+def at_version(table, version):
+    """The schema of ``table`` (``(first, last or None, schema)``
+    triples, inclusive) that covers ``version`` (a '2.N' string).
+
+    :raises: ValueError when none does
+    """
+    for first, last, schema in table:
+        if version_key(first) <= version_key(version) and (
+                last is None or version_key(version) <= version_key(last)):
+            return schema
+    raise ValueError('no schema at %s' % version)
+
+
+def split_at(entry, bounds, transform):
+    """``entry`` (a ``Versioned``) with each range cut at the versions
+    ``bounds`` (``(major, minor)`` tuples, sorted) that fall inside it,
+    and each piece's schema replaced by ``transform(schema, first
+    version of the piece)``: how action tables whose own schemas change
+    at other versions (shelve, migrate) join a route's ranges."""
+    ranges = []
+    for first, last, schema in entry.ranges:
+        cuts = [first] + ['%d.%d' % b for b in bounds
+                          if version_key(first) < b and (
+                              last is None or b <= version_key(last))]
+        for index, start in enumerate(cuts):
+            if index + 1 < len(cuts):
+                major, minor = version_key(cuts[index + 1])
+                end = '%d.%d' % (major, minor - 1)
+            else:
+                end = last
+            ranges.append((start, end, transform(schema, start)))
+    return Versioned(*ranges)
+
+
 def all_schemas(entry):
     """Every schema of a ``route_schemas()`` entry (one, or one per
     version range)."""

@@ -55,17 +55,8 @@ MOVES = {
 }
 
 
-def _key(version):
-    major, minor = version.split('.')
-    return int(major), int(minor)
-
-
 def _at(table, version):
-    for first, last, schema in table:
-        if _key(first) <= _key(version) and (
-                last is None or _key(version) <= _key(last)):
-            return schema
-    raise ValueError('no schema at %s' % version)
+    return schemas.at_version(table, version)
 
 
 def _with_actions(schema, version):
@@ -80,18 +71,6 @@ def with_move_actions(entry):
     """``entry`` (a ``schemas.Versioned`` of action schemas) with its
     ranges split where ``MOVES`` changes and the actions added to each
     range's schema."""
-    bounds = sorted({_key(first) for table in MOVES.values()
+    bounds = sorted({schemas.version_key(first) for table in MOVES.values()
                      for first, _l, _s in table})
-    ranges = []
-    for first, last, schema in entry.ranges:
-        cuts = [first] + ['%d.%d' % b for b in bounds
-                          if _key(first) < b and (
-                              last is None or b <= _key(last))]
-        for index, start in enumerate(cuts):
-            if index + 1 < len(cuts):
-                major, minor = _key(cuts[index + 1])
-                end = '%d.%d' % (major, minor - 1)
-            else:
-                end = last
-            ranges.append((start, end, _with_actions(schema, start)))
-    return schemas.Versioned(*ranges)
+    return schemas.split_at(entry, bounds, _with_actions)

@@ -41,17 +41,8 @@ UNSHELVE = (('2.1', '2.76', _no_arguments), ('2.77', '2.90', _unshelve_2_77),
             ('2.91', None, _unshelve_2_91))
 
 
-def _key(version):
-    major, minor = version.split('.')
-    return int(major), int(minor)
-
-
 def _unshelve_at(version):
-    for first, last, schema in UNSHELVE:
-        if _key(first) <= _key(version) and (
-                last is None or _key(version) <= _key(last)):
-            return schema
-    raise ValueError('no unshelve schema at %s' % version)
+    return schemas.at_version(UNSHELVE, version)
 
 
 def _with_actions(schema, version):
@@ -67,17 +58,6 @@ def with_shelve_actions(entry):
     """``entry`` (a ``schemas.Versioned`` of action schemas) with its
     ranges split at the unshelve's versions and the three actions added
     to each range's schema."""
-    bounds = sorted({_key(first) for first, _l, _s in UNSHELVE})
-    ranges = []
-    for first, last, schema in entry.ranges:
-        cuts = [first] + ['%d.%d' % b for b in bounds
-                          if _key(first) < b and (
-                              last is None or b <= _key(last))]
-        for index, start in enumerate(cuts):
-            if index + 1 < len(cuts):
-                major, minor = _key(cuts[index + 1])
-                end = '%d.%d' % (major, minor - 1)
-            else:
-                end = last
-            ranges.append((start, end, _with_actions(schema, start)))
-    return schemas.Versioned(*ranges)
+    bounds = sorted({schemas.version_key(first)
+                     for first, _l, _s in UNSHELVE})
+    return schemas.split_at(entry, bounds, _with_actions)
