@@ -43,6 +43,29 @@ def allocations_get_all(context, compute_node_id=None):
         return [to_dict(r) for r in session.scalars(query)]
 
 
+def claims_by_consumer(context):
+    """{consumer uuid: (host, vcpus, memory_mb, disk_gb)} of every
+    allocation (an instance's or a migration's claim)."""
+    alloc, node = models.Allocation, models.ComputeNode
+    with reader(context) as session:
+        rows = session.execute(sa.select(
+            alloc.instance_uuid, node.host, alloc.vcpus,
+            alloc.memory_mb, alloc.disk_gb).join(
+            node, node.id == alloc.compute_node_id)).all()
+    return {r[0]: tuple(r[1:]) for r in rows}
+
+
+def node_usage(context):
+    """{host: (vcpus_used, memory_mb_used, local_gb_used)} of the live
+    compute nodes."""
+    node = models.ComputeNode
+    with reader(context) as session:
+        rows = session.execute(sa.select(
+            node.host, node.vcpus_used, node.memory_mb_used,
+            node.local_gb_used).where(node.deleted == 0)).all()
+    return {r[0]: tuple(r[1:]) for r in rows}
+
+
 def instance_secrets_get(context, instance_uuid):
     """(user_data, key_data) of an instance, (None, None) if none."""
     with reader(context) as session:

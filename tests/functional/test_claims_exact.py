@@ -37,6 +37,7 @@ from nova_lite import exception
 from nova_lite import policy
 from nova_lite import quota
 from tests.functional.fixtures import inprocess
+from tests import db_helpers
 
 #: flavorid → (vcpus, memory_mb, root_gb) of the bootstrap flavors used.
 FLAVORS = {'1': (1, 512, 1), '2': (1, 2048, 20), '3': (2, 4096, 40)}
@@ -107,22 +108,11 @@ class StackTestCase(testtools.TestCase):
 
     def allocations(self):
         """{consumer uuid: (host, vcpus, memory_mb, disk_gb)}."""
-        alloc, node = models.Allocation, models.ComputeNode
-        with db_session.reader(self.admin) as session:
-            rows = session.execute(sa.select(
-                alloc.instance_uuid, node.host, alloc.vcpus,
-                alloc.memory_mb, alloc.disk_gb).join(
-                node, node.id == alloc.compute_node_id)).all()
-        return {r[0]: tuple(r[1:]) for r in rows}
+        return db_helpers.claims_by_consumer(self.admin)
 
     def node_usage(self):
         """{host: (vcpus_used, memory_mb_used, local_gb_used)}."""
-        node = models.ComputeNode
-        with db_session.reader(self.admin) as session:
-            rows = session.execute(sa.select(
-                node.host, node.vcpus_used, node.memory_mb_used,
-                node.local_gb_used).where(node.deleted == 0)).all()
-        return {r[0]: tuple(r[1:]) for r in rows}
+        return db_helpers.node_usage(self.admin)
 
     def assertExact(self, claims, counted, step):
         """``claims``: {consumer uuid: (host, flavorid)} expected;

@@ -11,7 +11,6 @@ import collections
 
 import fixtures
 from oslo_messaging.rpc import dispatcher as rpc_dispatcher
-import sqlalchemy as sa
 
 from nova_lite.compute import manager as compute_manager
 from nova_lite.compute import rpcapi as compute_rpcapi
@@ -26,13 +25,12 @@ from nova_lite.conductor import rpcapi_resize as conductor_resize_rpc
 from nova_lite.db import claims as claim_db
 from nova_lite.db import compute_nodes as node_db
 from nova_lite.db import instances as instance_db
-from nova_lite.db import models
 from nova_lite.db import services as service_db
-from nova_lite.db import session as db_session
 from nova_lite.network import api as network_api
 from nova_lite import quota
 from nova_lite.scheduler import manager as scheduler_manager
 from nova_lite.virt import fake
+from tests import db_helpers
 
 _RESIZE_CALLS = ('migration_get', 'resize_update', 'resize_finished',
                  'resize_confirmed', 'resize_reverted', 'resize_failed')
@@ -210,22 +208,11 @@ class ResizeStack(fixtures.Fixture):
 
     def allocations(self):
         """{consumer uuid: (host, vcpus, memory_mb, disk_gb)}."""
-        alloc, node = models.Allocation, models.ComputeNode
-        with db_session.reader(self.admin) as session:
-            rows = session.execute(sa.select(
-                alloc.instance_uuid, node.host, alloc.vcpus,
-                alloc.memory_mb, alloc.disk_gb).join(
-                node, node.id == alloc.compute_node_id)).all()
-        return {r[0]: tuple(r[1:]) for r in rows}
+        return db_helpers.claims_by_consumer(self.admin)
 
     def node_usage(self):
         """{host: (vcpus_used, memory_mb_used, local_gb_used)}."""
-        node = models.ComputeNode
-        with db_session.reader(self.admin) as session:
-            rows = session.execute(sa.select(
-                node.host, node.vcpus_used, node.memory_mb_used,
-                node.local_gb_used).where(node.deleted == 0)).all()
-        return {r[0]: tuple(r[1:]) for r in rows}
+        return db_helpers.node_usage(self.admin)
 
     def check_exact(self, test, project_id):
         """Node usage equals the sum of allocations on each node, and
