@@ -233,7 +233,10 @@ class TestResizeComputeKilled(StackTestCase):
         row = self.settled(uuid, states.ERROR, timeout=60, host=src)
         self.assertEqual('1', row.flavor_id)
         self.assertIn('timed out', row.fault.message)
-        self.assertEqual('error', self.migration(uuid)['status'])
+        # The sweeper records the server's ERROR, then the migration's.
+        inprocess.wait_for(
+            lambda: self.migration(uuid)['status'] == 'error',
+            message='migration of %s in error' % uuid)
         inprocess.wait_for(
             lambda: self.power_state(driver, row) == states.SHUTDOWN,
             message='the old guest back (off) on %s' % src)
