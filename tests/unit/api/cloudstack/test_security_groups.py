@@ -334,3 +334,43 @@ class DeployTest(_SGTestCase):
         self.assertEqual(431, status, body)
         self.assertIn('networkid', body['deployvirtualmachineresponse'][
             'errortext'])
+
+
+class ListApisAndMapTest(_SGTestCase):
+
+    def test_list_apis_declares_the_commands(self):
+        apis = {a['name']: a for a in self.ok('listApis')['api']}
+        for name, is_async in (('createSecurityGroup', False),
+                               ('updateSecurityGroup', False),
+                               ('deleteSecurityGroup', False),
+                               ('listSecurityGroups', False),
+                               ('authorizeSecurityGroupIngress', True),
+                               ('authorizeSecurityGroupEgress', True),
+                               ('revokeSecurityGroupIngress', True),
+                               ('revokeSecurityGroupEgress', True)):
+            self.assertEqual(is_async, apis[name]['isasync'], name)
+        params = {p['name']: p['type'] for p in apis[
+            'authorizeSecurityGroupIngress']['params']}
+        self.assertEqual(('map', 'list', 'integer'), (
+            params['usersecuritygrouplist'], params['cidrlist'],
+            params['startport']))
+        deploy = {p['name'] for p in apis['deployVirtualMachine']['params']}
+        self.assertTrue({'securitygroupids', 'securitygroupnames',
+                         'iptonetworklist'} <= deploy)
+
+    def test_map_entries(self):
+        from nova_lite.api.cloudstack import params as P
+        param = P.Parameter('usersecuritygrouplist', P.MAP)
+        raw = {'usersecuritygrouplist[1].group': 'b',
+               'usersecuritygrouplist[0].group': 'a',
+               'usersecuritygrouplist[0].account': 'acct',
+               'usersecuritygrouplistx[0].group': 'ignored'}
+        self.assertEqual([{'group': 'a', 'account': 'acct'},
+                          {'group': 'b'}],
+                         P.validate('x', [param], raw)[param.name])
+        self.assertIsNone(P.validate('x', [param], {})[param.name])
+        many = {'usersecuritygrouplist[%d].group' % i: 'g'
+                for i in range(P.MAX_MAP_ENTRIES + 1)}
+        from nova_lite.api.cloudstack import errors
+        self.assertRaises(errors.InvalidParameter, P.validate, 'x',
+                          [param], many)
