@@ -19,7 +19,9 @@ network's gateway, with a "guest" namespace behind the VM's tap name,
 address and MAC answering on tcp/22: a connection from the node side
 fails before and succeeds after. The public address's NAT is not in
 that data path here (the fake driver records NAT mappings, and
-tests/functional/test_fip_nat.py checks the NAT applier on its own).
+tests/functional/test_fip_nat.py checks the NAT applier on its own);
+tests/functional/test_cloudstack_sg_real_guest.py (env-gated, real QEMU)
+SSHes to the public address from a public namespace.
 """
 import json
 import os
