@@ -6,8 +6,10 @@ events, and deployVirtualMachine's security groups and networks."""
 from unittest import mock
 
 import fixtures
+from oslo_policy import policy as oslo_policy
 
 from nova_lite import context as nl_context
+from nova_lite import policy
 from nova_lite.network import port_security
 from nova_lite.network import security_groups as sg_api
 from tests.unit.api.cloudstack import test_endpoint
@@ -283,6 +285,26 @@ class ReaderTest(_SGTestCase):
         self.refused(432, 'authorizeSecurityGroupIngress',
                      securitygroupname='default', cidrlist='0.0.0.0/0',
                      startport='22')
+
+
+class PolicyTest(_SGTestCase):
+    """The Networking API's policy rules apply to the commands."""
+
+    def test_networking_api_rules_are_checked(self):
+        web = self.create('web')
+        enforcer = policy.get_enforcer()
+        enforcer.load_rules()
+        enforcer.set_rules(oslo_policy.Rules.from_dict({
+            'create_security_group_rule': 'role:admin',
+            'create_security_group': 'role:admin'}),
+            overwrite=False, use_conf=False)
+        self.addCleanup(policy.reset)
+        self.refused(531, 'authorizeSecurityGroupIngress',
+                     securitygroupid=web['id'], startport='22',
+                     cidrlist='0.0.0.0/0')
+        self.refused(531, 'createSecurityGroup', name='db')
+        (listed,) = self.groups(id=web['id'])
+        self.assertEqual([], listed['ingressrule'])
 
 
 class DeployTest(_SGTestCase):
