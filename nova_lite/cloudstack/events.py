@@ -11,6 +11,14 @@ Events exist only where notifications are versioned (``[notifications]
 notification_format`` versioned or both) and ``[cloudstack]
 record_events`` is on; each costs one INSERT in the conductor, outside
 the request and build paths.
+
+Security group events (``SG_TYPES``: SG.CREATE, SG.DELETE, SG.UPDATE,
+SG.AUTH.INGRESS, SG.AUTH.EGRESS, SG.REVOKE.INGRESS, SG.REVOKE.EGRESS)
+have no notification behind them (security groups are the Networking
+API's, which sends none): the CloudStack API records them itself when
+its command has done the change (``record_action``), as CloudStack's
+management server records the events of its actions; one INSERT in the
+request, only with ``[cloudstack] record_events``.
 """
 import datetime
 import re
@@ -56,8 +64,13 @@ EVENT_TYPES = {
                                  'Successfully completed destroying Vm. Vm '
                                  'Id: %s'),
 }
+#: Events the CloudStack API records itself (``record_action``).
+SG_TYPES = ('SG.CREATE', 'SG.DELETE', 'SG.UPDATE', 'SG.AUTH.INGRESS',
+            'SG.AUTH.EGRESS', 'SG.REVOKE.INGRESS', 'SG.REVOKE.EGRESS')
 #: The types listEvents knows.
-TYPES = sorted({t for t, _, _ in EVENT_TYPES.values()})
+TYPES = sorted({t for t, _, _ in EVENT_TYPES.values()} | set(SG_TYPES))
+#: listEvents ``resourcetype`` by the prefix of the event type.
+RESOURCE_TYPES = {'VM': 'VirtualMachine', 'SG': 'SecurityGroup'}
 LEVELS = ('INFO', 'WARN', 'ERROR')
 
 
@@ -87,6 +100,30 @@ def record(context, event_type, payload, metadata):
         'project_id': data.get('tenant_id'),
         'message_id': (metadata or {}).get('message_id'),
         'created_at': _timestamp(metadata)})
+
+
+def record_action(context, event_type, description, resource_id):
+    """Record the event of an action the CloudStack API has just done
+    (``event_type`` one of ``SG_TYPES``; level INFO, state Completed) for
+    the caller's user and project.
+
+    :returns: the event dict
+    :raises: ValueError for a type not in ``SG_TYPES``
+    """
+    if event_type not in SG_TYPES:
+        raise ValueError('not an API-recorded event type: %s' % event_type)
+    return event_db.event_create(context, {
+        'uuid': str(uuidlib.uuid4()), 'type': event_type, 'level': 'INFO',
+        'state': COMPLETED, 'description': description[:255],
+        'resource_id': resource_id, 'user_id': context.user_id,
+        'project_id': context.project_id,
+        'created_at': datetime.datetime.utcnow()})
+
+
+def resource_type(event_type):
+    """The ``resourcetype`` of an event type (``VM.CREATE`` →
+    VirtualMachine, ``SG.CREATE`` → SecurityGroup)."""
+    return RESOURCE_TYPES.get(event_type.split('.')[0], 'None')
 
 
 def list_events(context, all_projects=False, event_type=None, level=None,

@@ -21,7 +21,10 @@ cloudstack_opts = [
                      'VM.START, ...): the conductor consumes the versioned '
                      'notifications in a queue of its own and writes one '
                      'row per event. Needs [notifications] '
-                     'notification_format versioned or both.'),
+                     'notification_format versioned or both. The security '
+                     'group events (SG.CREATE, SG.AUTH.INGRESS, ...) are '
+                     'written by the API when its command has made the '
+                     'change, whatever the notification format.'),
     cfg.StrOpt('keystone_section', default='keystone_authtoken',
                help='Config section holding the keystoneauth options '
                     '(auth_type, auth_url, username, password, '

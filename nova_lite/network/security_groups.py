@@ -314,3 +314,15 @@ def groups_of_instance(context, instance_uuid):
     """The groups (with rules) of a server."""
     return with_rules(context, sg_db.groups_of_instances(
         context, [instance_uuid]).get(instance_uuid, []))
+
+
+def members_of_groups(context, group_ids):
+    """``{group id: [uuid of a live instance in it]}`` (groups without
+    members are absent); ``group_ids`` are the integer ids of group
+    dicts."""
+    return sg_db.instances_of_groups(context, group_ids)
+
+
+def groups_of_instances(context, instance_uuids):
+    """``{instance uuid: [group dict, ...]}`` of the given servers."""
+    return sg_db.groups_of_instances(context, instance_uuids)

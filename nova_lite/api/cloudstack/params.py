@@ -3,12 +3,17 @@
 Mirrors CloudStack's ``@Parameter(name, type, required, description,
 length)`` annotation (CloudStack developer guide, "API command
 parameters") with the CommandType names of the API reference: string,
-uuid, integer, long, boolean, list. Request values arrive as strings
+uuid, integer, long, boolean, list, map. Request values arrive as strings
 (query string or form body); names are matched case-insensitively, a
 repeated name keeps its first value, and parameters a command does not
-declare are ignored, as CloudStack does.
+declare are ignored, as CloudStack does. A map parameter is sent as
+indexed keys, ``name[0].key=value&name[0].other=value&name[1].key=...``
+(CloudStack's ``Map`` parameters, e.g. ``iptonetworklist``,
+``usersecuritygrouplist``), and reaches the command as a list of dicts
+in index order.
 """
 import dataclasses
+import re
 import uuid as uuidlib
 
 from oslo_utils import strutils
@@ -21,8 +26,12 @@ INTEGER = 'integer'
 LONG = 'long'
 BOOLEAN = 'boolean'
 LIST = 'list'
+MAP = 'map'
 
-TYPES = (STRING, UUID, INTEGER, LONG, BOOLEAN, LIST)
+TYPES = (STRING, UUID, INTEGER, LONG, BOOLEAN, LIST, MAP)
+#: Most entries of one map parameter.
+MAX_MAP_ENTRIES = 64
+_MAP_KEY = re.compile(r'^([a-z0-9_]+)\[(\d{1,4})\]\.([a-z0-9_]{1,64})$')
 
 #: Parameters of the request envelope, never passed to a command.
 ENVELOPE = frozenset({'command', 'response', 'apikey', 'signature',
@@ -138,6 +147,29 @@ def lower_keys(raw):
     return result
 
 
+def map_entries(command, param, raw):
+    """The entries of map parameter ``param`` in ``raw`` (lower-case
+    keys ``name[index].key``): a list of ``{key: value}`` by index, or
+    None when none is given.
+
+    :raises: InvalidParameter (431) for more than MAX_MAP_ENTRIES
+        entries or a value longer than the parameter's length
+    """
+    entries = {}
+    for key, value in raw.items():
+        found = _MAP_KEY.match(key)
+        if not found or found.group(1) != param.name:
+            continue
+        if len(value) > param.length:
+            raise _invalid(command, param, value, 'longer than %d '
+                           'characters' % param.length)
+        entries.setdefault(int(found.group(2)), {})[found.group(3)] = value
+    if len(entries) > MAX_MAP_ENTRIES:
+        raise _invalid(command, param, '%d entries' % len(entries),
+                       'at most %d entries' % MAX_MAP_ENTRIES)
+    return [entries[i] for i in sorted(entries)] or None
+
+
 def validate(command, declared, raw):
     """Typed parameters of a command from its raw values.
 
@@ -151,6 +183,13 @@ def validate(command, declared, raw):
     """
     values = {}
     for param in declared:
+        if param.type == MAP:
+            values[param.name] = map_entries(command, param, raw)
+            if values[param.name] is None and param.required:
+                raise errors.InvalidParameter(
+                    'Unable to execute API command %s due to missing '
+                    'parameter %s' % (command.lower(), param.name))
+            continue
         value = raw.get(param.name)
         if value is None or value == '':
             if param.required:

@@ -103,7 +103,7 @@ def zone(name, network_type='Basic'):
     """A ``listZones`` zone."""
     return {'id': zone_id(name), 'name': name, 'description': name,
             'networktype': network_type, 'allocationstate': 'Enabled',
-            'securitygroupsenabled': False, 'localstorageenabled': True,
+            'securitygroupsenabled': True, 'localstorageenabled': True,
             'dhcpprovider': 'VirtualRouter', 'tags': []}
 
 

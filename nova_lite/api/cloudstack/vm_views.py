@@ -26,6 +26,7 @@ from nova_lite.compute import topology
 from nova_lite import context as nl_context
 from nova_lite.image import api as image_api
 from nova_lite.network import api as network_api
+from nova_lite.network import security_groups as sg_api
 
 LOG = logging.getLogger(__name__)
 KiB = 1024
@@ -113,8 +114,10 @@ def vm_stats(request, instances):
 class VirtualMachineViews:
     """Renders ``virtualmachine`` objects for one request."""
 
-    def __init__(self, request, networks, nodes, images, groups):
+    def __init__(self, request, networks, nodes, images, groups,
+                 security_groups=None):
         self.request = request
+        self.security_groups = security_groups or {}
         self.networks = networks
         self.nodes = nodes
         self.images = images
@@ -132,8 +135,11 @@ class VirtualMachineViews:
         images = {i['uuid']: i for i in image_api.API().list(
             nl_context.get_admin_context(), ids=image_ids)} \
             if image_ids else {}
-        groups = request.groups_of_instances([i.uuid for i in instances])
-        return cls(request, networks, nodes, images, groups)
+        uuids = [i.uuid for i in instances]
+        groups = request.groups_of_instances(uuids)
+        security_groups = sg_api.groups_of_instances(ctx, uuids)
+        return cls(request, networks, nodes, images, groups,
+                   security_groups)
 
     def _owner(self, instance):
         identity = self.request.identity
@@ -185,7 +191,10 @@ class VirtualMachineViews:
             'rootdeviceid': 0, 'passwordenabled': False, 'haenable': False,
             'isdynamicallyscalable': False, 'displayvm': True,
             'keypair': instance.key_name, 'nic': self._nics(instance),
-            'securitygroup': [],
+            'securitygroup': [
+                {'id': g['uuid'], 'name': g['name'],
+                 'description': g['description'] or ''}
+                for g in self.security_groups.get(instance.uuid, [])],
             'affinitygroup': [
                 {'id': g['uuid'], 'name': g['name'],
                  'type': views.POLICY_TYPES.get(g['policy'], g['policy'])}

@@ -53,3 +53,31 @@ class RecordTest(testtools.TestCase):
         self.assertIsNone(events.record(self.admin, *message))
         self.assertEqual(1, len(events.list_events(self.admin,
                                                    all_projects=True)))
+
+
+class RecordActionTest(testtools.TestCase):
+    """Security group events, recorded by the CloudStack API itself."""
+
+    def setUp(self):
+        super().setUp()
+        self.db = self.useFixture(fakes.Database())
+
+    def test_recorded_for_the_caller(self):
+        ctx = nl_context.RequestContext(user_id='u1', project_id='p1')
+        row = events.record_action(ctx, 'SG.AUTH.INGRESS', 'authorized',
+                                   'group-1')
+        self.assertEqual(('SG.AUTH.INGRESS', 'INFO', 'Completed', 'u1',
+                          'p1', 'group-1'), (
+            row['type'], row['level'], row['state'], row['user_id'],
+            row['project_id'], row['resource_id']))
+        # No message id: several are recorded (the unique constraint is
+        # for redelivered notifications).
+        events.record_action(ctx, 'SG.AUTH.INGRESS', 'again', 'group-1')
+        self.assertEqual(2, len(events.list_events(
+            ctx, event_type='SG.AUTH.INGRESS')))
+        self.assertRaises(ValueError, events.record_action, ctx,
+                          'VM.CREATE', 'x', 'y')
+        self.assertEqual(('SecurityGroup', 'VirtualMachine'), (
+            events.resource_type('SG.CREATE'),
+            events.resource_type('VM.CREATE')))
+        self.assertIn('SG.REVOKE.EGRESS', events.TYPES)

@@ -154,7 +154,7 @@ def list_capabilities(request):
     conf = request.conf.cloudstack
     return {'capability': {
         'cloudstackversion': conf.version,
-        'securitygroupsenabled': False, 'userpublictemplateenabled': False,
+        'securitygroupsenabled': True, 'userpublictemplateenabled': False,
         'supportELB': 'false', 'projectinviterequired': False,
         'allowusercreateprojects': False, 'kvmsnapshotenabled': False,
         'allowuserviewdestroyedvm': False,

@@ -1,7 +1,9 @@
 """Events (CloudStack API reference, "Event"): listEvents, of the
 events recorded from notifications by the conductor
 (``nova_lite.cloudstack.events``): VM.CREATE, VM.START, VM.STOP,
-VM.REBOOT, VM.DESTROY, level INFO or ERROR, state Completed."""
+VM.REBOOT, VM.DESTROY, level INFO or ERROR, state Completed; and the
+security group events the API records itself (SG.CREATE,
+SG.AUTH.INGRESS, ...; ``commands.security_groups``)."""
 from nova_lite.api.cloudstack import params as P
 from nova_lite.api.cloudstack.registry import command
 from nova_lite.api.cloudstack import request as request_mod
@@ -19,8 +21,8 @@ def _view(request, row):
             ident.user_id else row['user_id'],
             'account': ident.project_name if mine else row['project_id'],
             'domainid': ident.domain_id, 'domain': ident.domain_name,
-            'resourceid': row['resource_id'], 'resourcetype':
-            'VirtualMachine'}
+            'resourceid': row['resource_id'],
+            'resourcetype': cs_events.resource_type(row['type'])}
 
 
 @command('listEvents', response_object='event', listing=True, params=(

@@ -5,6 +5,7 @@ the compute API, with the same UUID; the work is done by
 import base64
 import binascii
 import re
+import uuid as uuidlib
 
 from nova_lite.api.cloudstack.commands import catalog
 from nova_lite.api.cloudstack.commands import keypairs
@@ -22,6 +23,8 @@ from nova_lite.compute import states
 from nova_lite import exception
 from nova_lite.image import api as image_api
 from nova_lite.network import api as network_api
+from nova_lite.network import errors as network_errors
+from nova_lite.network import security_groups as sg_api
 from nova_lite.policies import servers as server_policies
 
 SERVERS = server_policies.SERVERS
@@ -123,27 +126,85 @@ def _affinity_group(request):
                   'affinitygroupnames', wanted[0], 'no such affinity group')
 
 
+def _network_items(request):
+    """The compute API's ``networks`` items of ``networkids`` with
+    ``ipaddress`` (the address on the first network), or of
+    ``iptonetworklist`` (``iptonetworklist[0].networkid=ID``,
+    ``iptonetworklist[0].ip=ADDRESS``: one NIC each), None for neither.
+
+    :raises: InvalidParameter (431)
+    """
+    params = request.params
+    ids, mapped = params['networkids'] or [], params['iptonetworklist']
+    if mapped and (ids or params['ipaddress']):
+        raise invalid(request, 'iptonetworklist', '(map)', 'give '
+                      'iptonetworklist or networkids (and ipaddress), not '
+                      'both')
+    if params['ipaddress'] and not ids:
+        raise invalid(request, 'ipaddress', params['ipaddress'],
+                      'an address needs networkids')
+    if not mapped:
+        networks = [{'uuid': network_id} for network_id in ids] or None
+        if params['ipaddress']:
+            networks[0]['fixed_ip'] = params['ipaddress']
+        return networks
+    networks = []
+    for entry in mapped:
+        network_id = entry.get('networkid')
+        try:
+            network_id = str(uuidlib.UUID(network_id or ''))
+        except ValueError:
+            raise invalid(request, 'iptonetworklist', network_id,
+                          'each entry needs a networkid (a UUID)') from None
+        item = {'uuid': network_id}
+        if entry.get('ip'):
+            item['fixed_ip'] = entry['ip']
+        networks.append(item)
+    return networks
+
+
 def _networks(request):
-    """``(network_request, requested_networks)`` of ``networkids`` and
-    ``ipaddress`` (the address on the first network), as
+    """``(network_request, requested_networks)`` of ``networkids``,
+    ``ipaddress`` and ``iptonetworklist`` (``_network_items``), as
     ``network_api.resolve_requests`` makes them.
 
     :raises: InvalidParameter (431) for unknown networks, a taken or
         invalid address
     """
-    params = request.params
-    ids = params['networkids'] or []
-    if params['ipaddress'] and not ids:
-        raise invalid(request, 'ipaddress', params['ipaddress'],
-                      'an address needs networkids')
-    networks = [{'uuid': network_id} for network_id in ids] or None
-    if params['ipaddress']:
-        networks[0]['fixed_ip'] = params['ipaddress']
+    networks = _network_items(request)
     try:
         return network_api.resolve_requests(request.context, networks)
     except exception.NovaLiteException as exc:
-        raise invalid(request, 'networkids', ','.join(ids),
+        raise invalid(request, 'networkids' if request.params['networkids']
+                      else 'iptonetworklist',
+                      ','.join(n['uuid'] for n in networks or ()),
                       exc.format_message()) from None
+
+
+def _security_groups(request):
+    """The security groups (ids or names) of ``securitygroupids`` or
+    ``securitygroupnames``, each a group of the caller's account; None
+    (the account's default group) for neither.
+
+    :raises: InvalidParameter (431)
+    """
+    params = request.params
+    ids, names = params['securitygroupids'], params['securitygroupnames']
+    if ids and names:
+        raise invalid(request, 'securitygroupnames', ','.join(names),
+                      'give securitygroupids or securitygroupnames, not '
+                      'both')
+    param = 'securitygroupids' if ids else 'securitygroupnames'
+    for wanted in ids or names or ():
+        try:
+            sg_api.find_for_server(request.context, wanted)
+        except network_errors.SecurityGroupNotFound:
+            raise invalid(request, param, wanted, 'no such security group '
+                          'in the account') from None
+        except sg_api.SecurityGroupNotUnique:
+            raise invalid(request, param, wanted, 'several security groups '
+                          'have that name; use securitygroupids') from None
+    return ids or names
 
 
 def _create(request, checked):
@@ -161,7 +222,8 @@ def _create(request, checked):
         scheduler_hints=({'group': checked['group']['uuid']}
                          if checked['group'] else None),
         hostname=name, network_request=checked['networks'][0],
-        requested_networks=checked['networks'][1])
+        requested_networks=checked['networks'][1],
+        security_groups=checked['security_groups'])
     return rows[0]
 
 
@@ -189,6 +251,16 @@ def _create(request, checked):
                          'omitted)'),
              P.Parameter('ipaddress', description='the IPv4 address of '
                          'the VM on the first of networkids'),
+             P.Parameter('iptonetworklist', P.MAP, description='NICs as '
+                         'iptonetworklist[0].networkid=ID and '
+                         'iptonetworklist[0].ip=ADDRESS (not with '
+                         'networkids)'),
+             P.Parameter('securitygroupids', P.LIST, item_type=P.UUID,
+                         description='security groups of the VM (the '
+                         'account\'s default group when omitted)'),
+             P.Parameter('securitygroupnames', P.LIST, description='names '
+                         'of security groups of the VM (not with '
+                         'securitygroupids)'),
              P.Parameter('startvm', P.BOOLEAN, default=True,
                          description='false: leave the VM Stopped'),
          ))
@@ -199,6 +271,7 @@ def deploy_virtual_machine(request):
     checked = {
         'zone': _checked_catalog(request), 'name': _checked_name(request),
         'networks': _networks(request),
+        'security_groups': _security_groups(request),
         'group': _affinity_group(request),
         'userdata': _checked_userdata(request),
         'key_data': keypairs.public_key(request, keypair, 'keypair')
