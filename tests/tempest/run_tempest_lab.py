@@ -14,7 +14,10 @@ It makes a Tempest workspace in a temporary directory, writes
   demo_reader, admin; password ``--password``), so the lab's Keystone and
   catalog are not changed;
 * ``[validation] run_validation = True``, ``connect_method = fixed``
-  (the server's address on ``network_for_ssh = private``), ``auth_method
+  (the server's address on ``network_for_ssh = private``) or, with
+  ``--connect-method floating`` (run in the lab's public namespace), a
+  floating IP of the external network ``public`` (``[network]
+  public_network_id``, ``floating_network_name``), ``auth_method
   = keypair``, ``security_group = True`` (Tempest makes a validation
   security group allowing SSH and ping through nova_lite's Networking
   API and boots the validatable servers in it), ``image_ssh_user =
@@ -22,7 +25,8 @@ It makes a Tempest workspace in a temporary directory, writes
 * the lab's tiny guest image and flavors ``--flavor``/``--flavor-alt``;
 
 and runs ``tempest run --include-list
-tests/tempest/include-list-validation.txt`` (or ``--regex``). Prints
+tests/tempest/include-list-validation.txt`` (``include-list-floating.txt``
+with ``--connect-method floating``; or ``--regex``). Prints
 Tempest's totals and ``N passed, N failed, N skipped``; exit status 0
 only when Tempest succeeded, nothing failed or was skipped, every line
 of the list selected a test and at least ``--min-tests`` passed (the
@@ -46,16 +50,18 @@ if REPO_ROOT not in sys.path:
 from tests.tempest import run_tempest as base  # noqa: E402
 
 VALIDATION_LIST = os.path.join(HERE, 'include-list-validation.txt')
+FLOATING_LIST = os.path.join(HERE, 'include-list-floating.txt')
 #: The lab's seeded users: user → (project, roles), in the order Tempest
 #: takes them (see run_tempest.ACCOUNTS).
 LAB_ACCOUNTS = (('demo', 'demo', ['member']),
                 ('alt_demo', 'alt_demo', ['member']),
                 ('demo_reader', 'demo', ['reader']),
+                ('demo_manager', 'demo', ['manager']),
                 ('admin', 'admin', ['admin']))
 #: [validation] of a run against real guests (seconds for the timeouts:
 #: TCG guests on a shared machine).
 VALIDATION = '''run_validation = true
-connect_method = fixed
+connect_method = {connect_method}
 auth_method = keypair
 security_group = true
 security_group_rules = true
@@ -76,7 +82,16 @@ def parse_args(argv):
                         default=os.environ.get('ADMIN_PASSWORD', 'secret'),
                         help="the seeded users' password (default: "
                         '$ADMIN_PASSWORD, else secret)')
-    parser.add_argument('--include-list', default=VALIDATION_LIST)
+    parser.add_argument('--connect-method', choices=('fixed', 'floating'),
+                        default='fixed',
+                        help="[validation] connect_method: fixed (run in "
+                        "the lab's guest namespace) or floating (run in "
+                        'its public namespace: servers are reached through '
+                        'floating IPs of the external network "public")')
+    parser.add_argument('--include-list',
+                        help='default: include-list-validation.txt, or '
+                        'include-list-floating.txt with --connect-method '
+                        'floating')
     parser.add_argument('--regex', help='run tests matching this regex '
                         'instead of the list (exploration)')
     parser.add_argument('--image', default='tiny')
@@ -91,7 +106,11 @@ def parse_args(argv):
     parser.add_argument('--artifacts', help='copy tempest.conf (admin '
                         'password masked), tempest.log and the run output '
                         'here')
-    return parser.parse_args(argv)
+    args = parser.parse_args(argv)
+    if not args.include_list:
+        args.include_list = (FLOATING_LIST if args.connect_method ==
+                             'floating' else VALIDATION_LIST)
+    return args
 
 
 def admin_session(auth_url, password):
@@ -167,8 +186,12 @@ def configure(args, workspace):
             'admin_domain_scope = false']),
         'build_timeout': args.build_timeout,
         'scheduler_filters': base.scheduler_filters(),
-        'validation_options': VALIDATION,
+        'validation_options': VALIDATION.format(
+            connect_method=args.connect_method),
     })
+    if args.connect_method == 'floating' and not values['public_network_id']:
+        raise SystemExit('--connect-method floating: the lab has no '
+                         'external network "public"')
     with open(os.path.join(workspace, 'etc', 'tempest.conf'), 'w') as out:
         out.write(base.render_config(values))
 
