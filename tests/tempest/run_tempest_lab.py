@@ -23,6 +23,8 @@ It makes a Tempest workspace in a temporary directory, writes
   API and boots the validatable servers in it), ``image_ssh_user =
   root``;
 * the lab's tiny guest image and flavors ``--flavor``/``--flavor-alt``;
+* ``[scenario] target_dir = /root`` (the scenarios' timestamp file on the
+  guest's disk: its ``/tmp`` is a tmpfs);
 
 and runs ``tempest run --include-list
 tests/tempest/include-list-validation.txt`` (``include-list-floating.txt``
@@ -71,6 +73,15 @@ ip_version_for_ssh = 4
 connect_timeout = 60
 ssh_timeout = 300
 ping_timeout = 120'''
+
+#: [scenario] of a lab run: test_snapshot_pattern and test_shelve_instance
+#: write a timestamp over SSH and read it after the snapshot or unshelve;
+#: Tempest's default target_dir /tmp is a tmpfs in the tiny guest
+#: (doc/guest-image.md), /root is on its disk.
+SCENARIO = '''
+[scenario]
+target_dir = /root
+'''
 
 
 def parse_args(argv):
@@ -194,6 +205,7 @@ def configure(args, workspace):
                          'external network "public"')
     with open(os.path.join(workspace, 'etc', 'tempest.conf'), 'w') as out:
         out.write(base.render_config(values))
+        out.write(SCENARIO)
 
 
 def main(argv=None):
