@@ -23,6 +23,8 @@ It makes a Tempest workspace in a temporary directory, writes
   API and boots the validatable servers in it), ``image_ssh_user =
   root``;
 * the lab's tiny guest image and flavors ``--flavor``/``--flavor-alt``;
+* with ``--connect-method floating``, ``[compute] fixed_network_name =
+  private`` (where validatable servers get their floating IP);
 * ``[scenario] target_dir = /root`` (the scenarios' timestamp file on the
   guest's disk: its ``/tmp`` is a tmpfs);
 
@@ -81,6 +83,16 @@ ping_timeout = 120'''
 SCENARIO = '''
 [scenario]
 target_dir = /root
+'''
+
+#: More [compute] of a floating run (oslo.config merges a repeated
+#: section): validatable servers get their floating IP on the port of
+#: the "tenant network", which pre-provisioned accounts without a
+#: network of their own take from fixed_network_name (the lab's flat
+#: network).
+FLOATING_COMPUTE = '''
+[compute]
+fixed_network_name = private
 '''
 
 
@@ -206,6 +218,8 @@ def configure(args, workspace):
     with open(os.path.join(workspace, 'etc', 'tempest.conf'), 'w') as out:
         out.write(base.render_config(values))
         out.write(SCENARIO)
+        if args.connect_method == 'floating':
+            out.write(FLOATING_COMPUTE)
 
 
 def main(argv=None):

@@ -141,6 +141,8 @@ class RunTempestLabTest(testtools.TestCase):
                 self.assertIn(line + '\n', section)
         self.assertIn('\n[scenario]\ntarget_dir = /root\n',
                       self.lab.SCENARIO)
+        self.assertIn('\n[compute]\nfixed_network_name = private\n',
+                      self.lab.FLOATING_COMPUTE)
 
     def test_connect_method_picks_the_list(self):
         auth = ['--auth-url', 'http://k/v3']
