@@ -6,7 +6,8 @@
 # binary without Debian's dnsmasq service, which would start one in this
 # machine's own namespace) and dnsmasq-utils (dhcp_release) for the guest
 # networks' DHCP, nftables (the lab link's bridge filter),
-# openssh-client to log in to guests, and novnc (noVNC's files, which
+# openssh-client to log in to guests, iputils-ping (Tempest's scenarios
+# ping guests from the lab's namespaces), and novnc (noVNC's files, which
 # nova-lite-novncproxy serves: doc/consoles.md). Skips apt when
 # everything is already installed.
 #
@@ -18,7 +19,7 @@
 set -eu
 pkgs="libvirt-dev pkg-config libvirt-daemon-system qemu-system-x86 qemu-utils
 busybox-static cpio e2fsprogs socat genisoimage dnsmasq-base dnsmasq-utils
-nftables openssh-client novnc"
+nftables openssh-client iputils-ping novnc"
 if [ "${1:-}" = --browser ]; then
   pkgs="$pkgs chromium tesseract-ocr"
 fi

@@ -29,10 +29,10 @@ implementation::
 Seeded accounts (domain ``Default``; the users' password is
 ``--user-password``, by default the admin password)::
 
-    admin        admin on project admin (bootstrap) and on project demo
-    demo         member on demo       alt_demo  member on alt_demo
-    demo_reader  reader on demo       nova_lite admin on service (the
-                                      keystonemiddleware service user)
+    admin         admin on project admin (bootstrap) and on project demo
+    demo          member on demo     alt_demo      member on alt_demo
+    demo_reader   reader on demo     demo_manager  manager on demo
+    nova_lite     admin on service (the keystonemiddleware service user)
 
 Keystone's implied roles apply: a member token also lists ``reader``, an
 admin token ``manager``, ``member`` and ``reader``.
@@ -68,14 +68,16 @@ SERVICE_PROJECT = 'service'
 #: Projects created by ``seed`` besides bootstrap's ``admin``.
 PROJECTS = ('demo', 'alt_demo', SERVICE_PROJECT)
 #: Roles that must exist (bootstrap creates them with their implications).
-ROLES = ('admin', 'member', 'reader')
+ROLES = ('admin', 'manager', 'member', 'reader')
 #: Users created by ``seed`` (all with the seeded users' password).
-USERS = ('demo', 'alt_demo', 'demo_reader', SERVICE_USER)
+USERS = ('demo', 'alt_demo', 'demo_reader', 'demo_manager', SERVICE_USER)
 #: Role assignments as (user, project, role).
 ASSIGNMENTS = (
     ('demo', 'demo', 'member'),
     ('alt_demo', 'alt_demo', 'member'),
     ('demo_reader', 'demo', 'reader'),
+    # Tempest's project_manager credentials (test_shelve_instance).
+    ('demo_manager', 'demo', 'manager'),
     (ADMIN_USER, 'demo', 'admin'),
     (SERVICE_USER, SERVICE_PROJECT, 'admin'),
 )

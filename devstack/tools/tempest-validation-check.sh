@@ -3,10 +3,14 @@
 # (SSH into the lab's real QEMU guests) against the running lab.
 #
 #   sudo ./devstack/tools/tempest-validation-check.sh [run_tempest_lab.py options]
+#   sudo ./devstack/tools/tempest-validation-check.sh --connect-method floating
 #
 # Tempest must reach the guests' fixed addresses, which exist only in the
 # lab's guest network namespace (LAB_GUEST_NETNS of STATE_DIR/lab.env,
-# doc/networking.md), so it runs there (ip netns exec). That namespace has
+# doc/networking.md), so it runs there (ip netns exec); with
+# --connect-method floating it runs in the public namespace
+# ${NETNS_PREFIX}pub instead and reaches the guests through floating IPs
+# (tests/tempest/include-list-floating.txt). That namespace has
 # no route to the machine's loopback, where Keystone (KEYSTONE_PORT) and the
 # compute API (API_PORT) listen: each port is relayed as the metadata
 # service is, through a Unix socket in STATE_DIR/run/tempest-relay (socat on
@@ -35,6 +39,16 @@ TEST_PY=${TEST_PY:-$REPO_DIR/.venv/bin/python}
     die "no Tempest in $TEST_PY: run the README's test install (./run_tests.sh) first, or set TEST_PY"
 ns=${LAB_GUEST_NETNS:-}
 [ -n "$ns" ] || die "the lab has no guest network (needs libvirt and RabbitMQ; see doc/networking.md)"
+# --connect-method floating: Tempest reaches the servers through floating
+# IPs, from the public namespace (the lab's stand-in for the outside).
+prev=
+for arg in "$@"; do
+    if [ "$arg" = --connect-method=floating ] ||
+        { [ "$prev" = --connect-method ] && [ "$arg" = floating ]; }; then
+        ns=${NETNS_PREFIX}pub
+    fi
+    prev=$arg
+done
 ip netns list | awk '{print $1}' | grep -qx "$ns" || die "namespace $ns does not exist (is the lab up?)"
 
 relay_dir=$RUN_DIR/tempest-relay

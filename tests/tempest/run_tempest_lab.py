@@ -14,15 +14,23 @@ It makes a Tempest workspace in a temporary directory, writes
   demo_reader, admin; password ``--password``), so the lab's Keystone and
   catalog are not changed;
 * ``[validation] run_validation = True``, ``connect_method = fixed``
-  (the server's address on ``network_for_ssh = private``), ``auth_method
+  (the server's address on ``network_for_ssh = private``) or, with
+  ``--connect-method floating`` (run in the lab's public namespace), a
+  floating IP of the external network ``public`` (``[network]
+  public_network_id``, ``floating_network_name``), ``auth_method
   = keypair``, ``security_group = True`` (Tempest makes a validation
   security group allowing SSH and ping through nova_lite's Networking
   API and boots the validatable servers in it), ``image_ssh_user =
   root``;
 * the lab's tiny guest image and flavors ``--flavor``/``--flavor-alt``;
+* with ``--connect-method floating``, ``[compute] fixed_network_name =
+  private`` (where validatable servers get their floating IP);
+* ``[scenario] target_dir = /root`` (the scenarios' timestamp file on the
+  guest's disk: its ``/tmp`` is a tmpfs);
 
 and runs ``tempest run --include-list
-tests/tempest/include-list-validation.txt`` (or ``--regex``). Prints
+tests/tempest/include-list-validation.txt`` (``include-list-floating.txt``
+with ``--connect-method floating``; or ``--regex``). Prints
 Tempest's totals and ``N passed, N failed, N skipped``; exit status 0
 only when Tempest succeeded, nothing failed or was skipped, every line
 of the list selected a test and at least ``--min-tests`` passed (the
@@ -46,16 +54,18 @@ if REPO_ROOT not in sys.path:
 from tests.tempest import run_tempest as base  # noqa: E402
 
 VALIDATION_LIST = os.path.join(HERE, 'include-list-validation.txt')
+FLOATING_LIST = os.path.join(HERE, 'include-list-floating.txt')
 #: The lab's seeded users: user → (project, roles), in the order Tempest
 #: takes them (see run_tempest.ACCOUNTS).
 LAB_ACCOUNTS = (('demo', 'demo', ['member']),
                 ('alt_demo', 'alt_demo', ['member']),
                 ('demo_reader', 'demo', ['reader']),
+                ('demo_manager', 'demo', ['manager']),
                 ('admin', 'admin', ['admin']))
 #: [validation] of a run against real guests (seconds for the timeouts:
 #: TCG guests on a shared machine).
 VALIDATION = '''run_validation = true
-connect_method = fixed
+connect_method = {connect_method}
 auth_method = keypair
 security_group = true
 security_group_rules = true
@@ -65,6 +75,25 @@ ip_version_for_ssh = 4
 connect_timeout = 60
 ssh_timeout = 300
 ping_timeout = 120'''
+
+#: [scenario] of a lab run: test_snapshot_pattern and test_shelve_instance
+#: write a timestamp over SSH and read it after the snapshot or unshelve;
+#: Tempest's default target_dir /tmp is a tmpfs in the tiny guest
+#: (doc/guest-image.md), /root is on its disk.
+SCENARIO = '''
+[scenario]
+target_dir = /root
+'''
+
+#: More [compute] of a floating run (oslo.config merges a repeated
+#: section): validatable servers get their floating IP on the port of
+#: the "tenant network", which pre-provisioned accounts without a
+#: network of their own take from fixed_network_name (the lab's flat
+#: network).
+FLOATING_COMPUTE = '''
+[compute]
+fixed_network_name = private
+'''
 
 
 def parse_args(argv):
@@ -76,7 +105,16 @@ def parse_args(argv):
                         default=os.environ.get('ADMIN_PASSWORD', 'secret'),
                         help="the seeded users' password (default: "
                         '$ADMIN_PASSWORD, else secret)')
-    parser.add_argument('--include-list', default=VALIDATION_LIST)
+    parser.add_argument('--connect-method', choices=('fixed', 'floating'),
+                        default='fixed',
+                        help="[validation] connect_method: fixed (run in "
+                        "the lab's guest namespace) or floating (run in "
+                        'its public namespace: servers are reached through '
+                        'floating IPs of the external network "public")')
+    parser.add_argument('--include-list',
+                        help='default: include-list-validation.txt, or '
+                        'include-list-floating.txt with --connect-method '
+                        'floating')
     parser.add_argument('--regex', help='run tests matching this regex '
                         'instead of the list (exploration)')
     parser.add_argument('--image', default='tiny')
@@ -91,7 +129,11 @@ def parse_args(argv):
     parser.add_argument('--artifacts', help='copy tempest.conf (admin '
                         'password masked), tempest.log and the run output '
                         'here')
-    return parser.parse_args(argv)
+    args = parser.parse_args(argv)
+    if not args.include_list:
+        args.include_list = (FLOATING_LIST if args.connect_method ==
+                             'floating' else VALIDATION_LIST)
+    return args
 
 
 def admin_session(auth_url, password):
@@ -167,10 +209,17 @@ def configure(args, workspace):
             'admin_domain_scope = false']),
         'build_timeout': args.build_timeout,
         'scheduler_filters': base.scheduler_filters(),
-        'validation_options': VALIDATION,
+        'validation_options': VALIDATION.format(
+            connect_method=args.connect_method),
     })
+    if args.connect_method == 'floating' and not values['public_network_id']:
+        raise SystemExit('--connect-method floating: the lab has no '
+                         'external network "public"')
     with open(os.path.join(workspace, 'etc', 'tempest.conf'), 'w') as out:
         out.write(base.render_config(values))
+        out.write(SCENARIO)
+        if args.connect_method == 'floating':
+            out.write(FLOATING_COMPUTE)
 
 
 def main(argv=None):

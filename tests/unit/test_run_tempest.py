@@ -118,7 +118,7 @@ class RunTempestLabTest(testtools.TestCase):
         self.lab = load_runner(LAB_RUNNER, 'nl_run_tempest_lab')
         self.tmp = self.useFixture(fixtures.TempDir()).path
 
-    def test_validation_section(self):
+    def _section(self, method):
         conf = self.lab.base.render_config({
             name: 'x' for name in ('log_file', 'lock_path', 'auth_url',
                                    'image_ref', 'image_ref_alt',
@@ -126,12 +126,49 @@ class RunTempestLabTest(testtools.TestCase):
                                    'build_timeout', 'compute_nodes',
                                    'scheduler_filters', 'auth_options',
                                    'public_network_id')}
-            | {'validation_options': self.lab.VALIDATION})
-        section = conf.split('[validation]\n', 1)[1].split('\n[', 1)[0]
-        for line in ('run_validation = true', 'connect_method = fixed',
-                     'auth_method = keypair', 'security_group = true',
-                     'image_ssh_user = root', 'network_for_ssh = private'):
-            self.assertIn(line + '\n', section)
+            | {'validation_options': self.lab.VALIDATION.format(
+                connect_method=method)})
+        return conf.split('[validation]\n', 1)[1].split('\n[', 1)[0]
+
+    def test_validation_section(self):
+        for method in ('fixed', 'floating'):
+            section = self._section(method)
+            for line in ('run_validation = true',
+                         'connect_method = ' + method,
+                         'auth_method = keypair', 'security_group = true',
+                         'image_ssh_user = root',
+                         'network_for_ssh = private'):
+                self.assertIn(line + '\n', section)
+        self.assertIn('\n[scenario]\ntarget_dir = /root\n',
+                      self.lab.SCENARIO)
+        self.assertIn('\n[compute]\nfixed_network_name = private\n',
+                      self.lab.FLOATING_COMPUTE)
+
+    def test_connect_method_picks_the_list(self):
+        auth = ['--auth-url', 'http://k/v3']
+        self.assertEqual(self.lab.VALIDATION_LIST,
+                         self.lab.parse_args(auth).include_list)
+        args = self.lab.parse_args(auth + ['--connect-method', 'floating'])
+        self.assertEqual(('floating', self.lab.FLOATING_LIST),
+                         (args.connect_method, args.include_list))
+        args = self.lab.parse_args(auth + ['--connect-method', 'floating',
+                                           '--include-list', 'x.txt'])
+        self.assertEqual('x.txt', args.include_list)
+
+    def test_floating_list(self):
+        regexes = self.lab.base.selection_regexes(self.lab.FLOATING_LIST)
+        ids = [self.lab.base.regex_text(r) for r in regexes]
+        self.assertEqual([
+            'tempest.scenario.test_server_basic_ops.TestServerBasicOps.'
+            'test_server_basic_ops',
+            'tempest.scenario.test_snapshot_pattern.TestSnapshotPattern.'
+            'test_snapshot_pattern',
+            'tempest.scenario.test_shelve_instance.TestShelveInstance.'
+            'test_shelve_instance',
+            'tempest.scenario.test_network_basic_ops.TestNetworkBasicOps.'
+            'test_network_basic_ops'], ids)
+        self.assertTrue(all(r.startswith('^') and r.endswith('\\b')
+                            for r in regexes))
 
     def test_accounts_of_the_lab_users(self):
         path = os.path.join(self.tmp, 'accounts.yaml')
@@ -142,6 +179,7 @@ class RunTempestLabTest(testtools.TestCase):
             [('demo', 'demo', ['member']), ('alt_demo', 'alt_demo',
                                             ['member']),
              ('demo_reader', 'demo', ['reader']),
+             ('demo_manager', 'demo', ['manager']),
              ('admin', 'admin', ['admin'])],
             [(a['username'], a['project_name'], a['roles'])
              for a in accounts])

@@ -22,6 +22,7 @@ import flask
 
 from nova_lite.api import auth
 from nova_lite.api.image import errors
+from nova_lite.api.image import patching
 from nova_lite.api import openstack
 from nova_lite.api import schemas
 from nova_lite.api.schemas import image as image_schemas
@@ -29,6 +30,9 @@ from nova_lite import exception
 
 PREFIX = '/image'
 PATCH_MEDIA_TYPE = 'application/openstack-images-v2.1-json-patch'
+#: The older patch media type Glance still takes (Tempest's image client
+#: sends it): each operation is ``{"<op>": "<path>", "value": ...}``.
+PATCH_MEDIA_TYPE_V20 = 'application/openstack-images-v2.0-json-patch'
 
 _UPLOAD_PATH = re.compile(r'^/image/v2/images/[^/]+/file/?\Z')
 
@@ -97,7 +101,11 @@ def _validate_body():
     if schema is not None:
         media_type = PATCH_MEDIA_TYPE if flask.request.method == 'PATCH' \
             else 'application/json'
-        body = _json_body(media_type)
+        if media_type == PATCH_MEDIA_TYPE and \
+                flask.request.mimetype == PATCH_MEDIA_TYPE_V20:
+            body = patching.from_v20(_json_body(PATCH_MEDIA_TYPE_V20))
+        else:
+            body = _json_body(media_type)
         schemas.validate(schema, body)
         flask.g.body = body
 

@@ -1,6 +1,9 @@
 """JSON patch of an image (Glance image API v2 reference, "Update image":
 media type ``application/openstack-images-v2.1-json-patch``; RFC 6902
-``add``, ``replace`` and ``remove`` on one attribute each).
+``add``, ``replace`` and ``remove`` on one attribute each). The older
+``application/openstack-images-v2.0-json-patch``, whose operations name
+the op as their key (``{"add": "/path", "value": ...}``), is turned into
+the same operations by ``from_v20``.
 
 Base attributes are replaced (``add`` acts as ``replace``) and cannot be
 removed; extra properties are strings that ``replace`` and ``remove``
@@ -67,6 +70,36 @@ def _set_extra(values, name, op, value):
         image_schemas.PROPERTY_KEY: image_schemas.property_value},
         'additionalProperties': False}, {name: value})
     properties[name] = value
+
+
+_OPS = ('add', 'replace', 'remove')
+
+
+def from_v20(operations):
+    """The v2.1 operations (``{"op", "path", "value"?}``) of a v2.0
+    patch body: a list of objects, each with exactly one of ``add``,
+    ``replace`` or ``remove`` (its value the path) and, but for
+    ``remove``, ``value``. Anything else is passed on unchanged for the
+    schema to refuse.
+
+    :raises: ValidationError (400) for an operation naming no or
+        several ops
+    """
+    if not isinstance(operations, list):
+        return operations
+    converted = []
+    for operation in operations:
+        if not isinstance(operation, dict):
+            return operations
+        ops = [key for key in _OPS if key in operation]
+        if len(ops) != 1:
+            raise exception.ValidationError(
+                attribute='op', reason='each operation needs exactly one '
+                'of %s' % ', '.join(_OPS))
+        item = {'op': ops[0], 'path': operation[ops[0]]}
+        item.update({k: v for k, v in operation.items() if k != ops[0]})
+        converted.append(item)
+    return converted
 
 
 def apply(image, operations):

@@ -234,6 +234,28 @@ class CreateUpdateDeleteTest(ImageAPITestCase):
                           body['min_disk']))
         self.assertNotIn('extra', body)
 
+    def test_patch_v20_media_type(self):
+        # Glance still takes the draft-10 form (Tempest's image client
+        # sends it): the op is the key, its value the path.
+        image = self.create(name='old', extra='1')
+        v20 = image_endpoint.PATCH_MEDIA_TYPE_V20
+        resp = self.api.request('PATCH', '%s/%s' % (IMAGES, image['id']),
+                                raw=json.dumps([
+                                    {'add': '/version', 'value': '8.0'},
+                                    {'replace': '/name', 'value': 'new'},
+                                    {'remove': '/extra'}]),
+                                content_type=v20)
+        self.assertEqual(200, resp.status_code, resp.data)
+        self.assertEqual(('new', '8.0'), (resp.json['name'],
+                                          resp.json['version']))
+        self.assertNotIn('extra', resp.json)
+        for ops in ([{'add': '/a', 'remove': '/b'}], [{'value': 'x'}],
+                    [{'op': 'add', 'path': '/a', 'value': 'x'}]):
+            resp = self.api.request(
+                'PATCH', '%s/%s' % (IMAGES, image['id']),
+                raw=json.dumps(ops), content_type=v20)
+            self.assertGlanceError(resp, 400)
+
     def test_patch_refusals(self):
         image = self.create(name='img')
         for ops, code in (
