@@ -174,10 +174,10 @@ HISTORY = (
        'id and link.', ('servers',)),
     _v('2.48', 'Server diagnostics are standardized (the same fields for '
        'every driver, null when unknown).', ('server_diagnostics',)),
-    _v('2.49', 'Network interfaces and volumes are attached with an '
-       'optional device tag.', ('attach_interfaces', 'volumes'),
-       refused='Interface attachment (os-interface) and volume '
-       'attachment (os-volume_attachments) do not exist: 404.'),
+    _v('2.49', 'Network interfaces are attached with an optional device '
+       'tag (os-interface, doc/interfaces.md); volume attachment '
+       '(os-volume_attachments) does not exist in nova_lite and stays a '
+       '404 at every version.', ('attach_interfaces',)),
     _v('2.50', 'os-quota-class-sets shows server_groups and '
        'server_group_members and no longer the network quotas.',
        ('quota_classes',)),
@@ -257,10 +257,9 @@ HISTORY = (
        'whose database is the API\'s: no cell can be down while the API '
        'answers, so bodies are complete, as before).',
        ('servers', 'services')),
-    _v('2.70', 'Volume attachments and interfaces show their device tag.',
-       ('volumes', 'attach_interfaces'),
-       refused='Volume attachments (os-volume_attachments) and interfaces '
-       '(os-interface) do not exist: 404.'),
+    _v('2.70', 'Interfaces (os-interface) show their device tag; volume '
+       'attachments (os-volume_attachments) do not exist in nova_lite and '
+       'stay a 404 at every version.', ('attach_interfaces',)),
     _v('2.71', 'Server show and update (and rebuild) give server_groups: '
        'the uuids of the groups the server is in.', ('servers',)),
     _v('2.72', 'Servers can be created with neutron ports that have a '
