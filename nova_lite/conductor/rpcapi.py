@@ -120,7 +120,7 @@ class ConductorAPI(rpcapi_resize.ResizeAPI, rpcapi_shelve.ShelveAPI,
     """Client of the conductor; see the module doc for each method's
     server side, arguments and result."""
 
-    VERSION = '1.10'
+    VERSION = '1.11'
 
     def __init__(self):
         self.client = rpc.get_client(messaging.Target(topic=TOPIC,
