@@ -16,7 +16,6 @@ Rules ``os_compute_api:os-attach-interfaces:create`` and ``:delete``.
 Unknown VMs, networks and NICs are 431; a VM that is not Running or
 Stopped, or busy, 431; an address in use 536.
 """
-from nova_lite.api.cloudstack import errors
 from nova_lite.api.cloudstack import jobs
 from nova_lite.api.cloudstack import params as P
 from nova_lite.api.cloudstack.registry import command
