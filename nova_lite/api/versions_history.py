@@ -116,10 +116,11 @@ HISTORY = (
        'action).'),
     _v('2.31', 'os-console-auth-tokens answers for every console type.',
        ('remote_consoles',)),
-    _v('2.32', 'Server create takes a device tag on networks and block '
-       'devices, for the metadata API and config drive.', ('servers',),
-       refused='No metadata API nor config drive exists to expose device '
-       'tags: tag stays a 400 in networks and block_device_mapping_v2.'),
+    _v('2.32', 'Server create takes a device tag on networks (the NIC\'s '
+       'port tag, in the metadata service\'s and config drive\'s '
+       'meta_data.json devices list; doc/interfaces.md); nova_lite has no '
+       'volumes, so block_device_mapping_v2 takes no tag (400).',
+       ('servers',)),
     _v('2.33', 'Hypervisor list and detail are paged by limit and marker '
        '(hypervisors_links).', ('hypervisors',)),
     _v('2.34', 'os-migrateLive runs its pre-migration checks in the '
@@ -149,10 +150,9 @@ HISTORY = (
     _v('2.40', 'os-simple-tenant-usage list and show are paged by limit '
        'and marker (tenant_usages_links).', ('simple_tenant_usage',)),
     _v('2.41', 'Aggregates show their uuid.', ('aggregates',)),
-    _v('2.42', 'Server create takes a device tag on networks and block '
-       'devices again (dropped by 2.33 and 2.37).', ('servers',),
-       refused='No metadata API nor config drive exists to expose device '
-       'tags: tag stays a 400 in networks and block_device_mapping_v2.'),
+    _v('2.42', 'Server create takes a device tag on networks again '
+       '(dropped by 2.33; as 2.32: block_device_mapping_v2 takes none).',
+       ('servers',)),
     _v('2.43', 'os-hosts answers 404 (os-hypervisors and os-services '
        'replace it).', ('hosts',)),
     _v('2.44', 'The addFixedIp, removeFixedIp, addFloatingIp and '

@@ -8,6 +8,8 @@ import oslo_messaging as messaging
 
 from nova_lite.compute import rpcapi as compute_rpcapi
 from nova_lite import exception
+from nova_lite.metadata import content as metadata_content
+from nova_lite.metadata import lookup as metadata_lookup
 from nova_lite.network import api as network_api
 from nova_lite.network import interfaces as network_interfaces
 from nova_lite.objects import instance as instance_obj
@@ -152,6 +154,38 @@ class AttachInterfacesTest(test_network_project.ProjectNetworkTestCase):
             self.url(), at('2.70')).json['interfaceAttachments']}
         self.assertEqual('nic1', tags.pop(port_id))
         self.assertEqual([None], list(tags.values()))
+
+    def test_create_tags_nics_for_the_metadata_devices(self):
+        port = self.port(self.net['id'])
+        for version in ('2.42', '2.90', '2.32'):
+            resp = self.post(SERVERS, {'server': {
+                'name': 'tagged', 'imageRef': fakes.IMAGE_UUID,
+                'flavorRef': '1', 'networks': [
+                    {'uuid': self.net['id'], 'tag': 'data'},
+                    {'uuid': self.api.network['uuid']}] + (
+                    [{'port': port['id'], 'tag': 'mgmt'}]
+                    if version == '2.32' else [])}}, at(version))
+            self.assertEqual(202, resp.status_code, resp.json)
+        server_id = resp.json['server']['id']
+        self.set_instance(server_id, host='node1', vm_state='active',
+                          task_state=None)
+        vifs = network_api.allocate_for_instance(
+            self.api.admin_context, instance_obj.Instance(uuid=server_id))
+        tags = {i['mac_addr']: i['tag'] for i in self.get(
+            self.url(server_id=server_id), at('2.70')).json[
+            'interfaceAttachments']}
+        self.assertEqual(['None', 'data', 'mgmt'],
+                         sorted(str(t) for t in tags.values()))
+        guest = metadata_lookup.guest_data(self.api.admin_context,
+                                           server_id)
+        devices = metadata_content.meta_data(guest)['devices']
+        self.assertEqual(
+            sorted(({'type': 'nic', 'bus': 'pci', 'mac': vif.mac,
+                     'tags': [tags[vif.mac]]} for vif in vifs
+                    if tags[vif.mac]), key=lambda d: d['mac']),
+            sorted(devices, key=lambda d: d['mac']))
+        self.assertEqual(['data', 'mgmt'],
+                         sorted(d['tags'][0] for d in devices))
 
     def test_failed_hot_plug_releases_the_port(self):
         port = self.port(self.net['id'])
