@@ -119,6 +119,12 @@ class InstanceInvalidState(Conflict):
               'in %(attr)s %(state)s'
 
 
+class PortNotAttached(NotFound):
+    """404: the port is no NIC of the server (a compute's answer: the
+    RPC layer rebuilds only ``nova_lite.exception`` errors)."""
+    msg_fmt = 'Port %(port_id)s is not attached to server %(instance_uuid)s'
+
+
 class InterfaceAttachFailed(NovaLiteException):
     """500, as Nova answers a failed hot-plug (compute API reference,
     "Create Interface")."""

@@ -254,7 +254,7 @@ class ComputeAPI(rpcapi_resize.ResizeAPI, rpcapi_shelve.ShelveAPI):
         server's in the database) into the guest on ``host``; answers
         once it is plugged (``[DEFAULT] rpc_response_timeout``).
 
-        :raises: InstanceNotFound, PortNotFound, InterfaceAttachFailed,
+        :raises: InstanceNotFound, PortNotAttached, InterfaceAttachFailed,
             NotSupportedByDriver
         """
         return self._prepare(host, '1.14').call(

@@ -27,7 +27,6 @@ import oslo_messaging as messaging
 from nova_lite.compute import lifecycle
 from nova_lite.compute import utils as compute_utils
 from nova_lite import exception
-from nova_lite.network import errors as network_errors
 from nova_lite import notifications
 
 LOG = logging.getLogger(__name__)
@@ -48,14 +47,14 @@ class InterfaceMixin:
     ``dhcp``, ``security_groups``, ``_instance`` and ``_event``)."""
 
     @messaging.expected_exceptions(exception.InstanceNotFound,
-                                   network_errors.PortNotFound,
+                                   exception.PortNotAttached,
                                    exception.InterfaceAttachFailed,
                                    exception.NotSupportedByDriver)
     def attach_interface(self, context, instance_uuid, port_id):
         """RPC call (1.14): plug the server's port ``port_id`` into its
         guest.
 
-        :raises: InstanceNotFound; PortNotFound (the port is not the
+        :raises: InstanceNotFound; PortNotAttached (the port is not the
             server's); InterfaceAttachFailed (the driver failed: nothing
             is left plugged); NotSupportedByDriver
         """
@@ -66,7 +65,8 @@ class InterfaceMixin:
             instance, network_info = found['instance'], found['network_info']
             vif = _vif(network_info, port_id)
             if vif is None:
-                raise network_errors.PortNotFound(port_id=port_id)
+                raise exception.PortNotAttached(port_id=port_id,
+                                                instance_uuid=instance_uuid)
             before = [v for v in network_info if v.port_id != port_id]
             notifications.instance_action(
                 context, instance, 'instance.interface_attach.start',

@@ -4,6 +4,7 @@ compute's RPC runs in this thread, ``LocalConductor``): the guest's NIC
 list, the port firewall, notifications, action events, the rollback of
 a failed plug and a failed unplug."""
 import fixtures
+import oslo_messaging as messaging
 
 from nova_lite.compute import rpcapi as compute_rpcapi
 from nova_lite.compute import states
@@ -116,5 +117,20 @@ class InterfaceTest(test_lifecycle.LifecycleTestCase):
             'port-1')
         self.manager.detach_interface(self.api.admin_context,
                                       self.server_id, 'port-1')
+        self.assertEqual([self.first_mac], self.macs())
+        self.assertEqual([], self.sent)
+
+    def test_attach_errors_cross_rpc(self):
+        # nova_lite.exception errors: the RPC layer rebuilds them in the
+        # API (allowed_remote_exmods), which answers their 404.
+        for server_id, error in (
+                (self.server_id, exception.PortNotAttached),
+                ('00000000-0000-4000-8000-000000000000',
+                 exception.InstanceNotFound)):
+            raised = self.assertRaises(
+                messaging.ExpectedException, self.manager.attach_interface,
+                self.api.admin_context, server_id, 'port-x')
+            self.assertIs(error, raised.exc_info[0])
+            self.assertEqual('nova_lite.exception', error.__module__)
         self.assertEqual([self.first_mac], self.macs())
         self.assertEqual([], self.sent)
