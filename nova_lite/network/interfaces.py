@@ -6,8 +6,10 @@ os-interface)"; doc/interfaces.md).
   ``compute:<az>``, ``auto_delete``: nova_lite made it, so it is
   deleted at detach and with the server), one address of its first
   subnet with a free one or the requested ``fixed_ip``;
-- attach with a port: the caller's unbound port is bound to the server
-  (``device_id``); it is kept, unbound, at detach;
+- attach with a port: the caller's unbound port with an address is
+  bound to the server (``device_id``); it is kept, unbound, at detach;
+- a port made for an attach counts against the project's ``port``
+  quota, as one made through the Networking API;
 - either way the server's security-group peers learn its new address
   list (``port_security.members_changed``); detach also drops the NAT
   of the port's floating IPs (they are disassociated when the port is
@@ -22,6 +24,7 @@ from nova_lite.network import api as network_api
 from nova_lite.network import errors
 from nova_lite.network import nat
 from nova_lite.network import port_security
+from nova_lite.network import quotas
 
 CONF = cfg.CONF
 LOG = logging.getLogger(__name__)
@@ -73,8 +76,9 @@ def allocate_port(context, instance, net_id=None, port_id=None,
     ``port_id`` bound to it; ``tag`` is the NIC's device tag.
 
     :returns: the port's uuid
-    :raises: NetworkNotFound, PortNotFound (404), PortInUse,
-        IpAddressAlreadyAllocated, IpAddressGenerationFailure (409),
+    :raises: NetworkNotFound, PortNotFound (404), PortInUse, OverQuota
+        (the project's ``port`` quota), IpAddressAlreadyAllocated,
+        IpAddressGenerationFailure (409),
         BadRequest, InvalidIpForNetwork (400),
         ExternalNetworkAttachForbidden (403)
     """
@@ -88,11 +92,19 @@ def allocate_port(context, instance, net_id=None, port_id=None,
             raise errors.PortInUse(port_id=port_id,
                                    net_id=found[0]['network']['uuid'],
                                    device_id=found[0]['device_id'])
+        if not found[0]['fixed_ips']:
+            raise errors.BadRequest(attribute='port_id', reason='port %s '
+                                    'has no fixed IP: a NIC of nova_lite '
+                                    'needs an address' % port_id)
         port_db.port_bind(context, port_id, instance.uuid, owner, tag=tag)
     else:
         network_api.check_requests(context, [
             {'network_id': net_id, 'fixed_ip': fixed_ip}])
         network = network_api.visible_networks(context, [net_id])[0]
+        # The port counts against its project's quota, as one made
+        # through the Networking API.
+        quotas.check(context, instance.project_id, 'port',
+                     port_db.ports_count(context, instance.project_id))
         port_id = network_db.fixed_ip_allocate(
             context, network['id'], instance.uuid, fixed_ip=fixed_ip,
             device_owner=owner, project_id=instance.project_id,

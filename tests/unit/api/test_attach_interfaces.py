@@ -222,6 +222,18 @@ class AttachInterfacesTest(test_network_project.ProjectNetworkTestCase):
                          'itemNotFound')
         self.assertEqual([], self.attached)
 
+    def test_port_quota_and_ports_without_address(self):
+        bare = self.port(self.net['id'], fixed_ips=[])
+        used = len(self.get(V2 + '/ports').json['ports'])
+        resp = self.put(V2 + '/quotas/' + fakes.PROJECT, {'quota': {
+            'port': used}}, fakes.ADMIN)
+        self.assertEqual(200, resp.status_code, resp.json)
+        self.assertFault(self.attach(net_id=self.net['id']), 409, CONFLICT,
+                         'Quota exceeded')
+        self.assertFault(self.attach(port_id=bare['id']), 400,
+                         'badRequest', 'has no fixed IP')
+        self.assertEqual([], self.attached)
+
     def test_bad_bodies(self):
         port = self.port(self.net['id'])
         for body in ({'interfaceAttachment': {'net_id': 'x'}},
