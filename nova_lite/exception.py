@@ -119,6 +119,26 @@ class InstanceInvalidState(Conflict):
               'in %(attr)s %(state)s'
 
 
+class PortNotAttached(NotFound):
+    """404: the port is no NIC of the server (a compute's answer: the
+    RPC layer rebuilds only ``nova_lite.exception`` errors)."""
+    msg_fmt = 'Port %(port_id)s is not attached to server %(instance_uuid)s'
+
+
+class InterfaceAttachFailed(NovaLiteException):
+    """500, as Nova answers a failed hot-plug (compute API reference,
+    "Create Interface")."""
+    msg_fmt = 'Failed to attach network adapter device to ' \
+              '%(instance_uuid)s'
+
+
+class InterfaceDetachFailed(NovaLiteException):
+    """A hot-unplug the hypervisor refused (recorded as the detach
+    action's event; the port stays attached)."""
+    msg_fmt = 'Failed to detach network adapter device from ' \
+              '%(instance_uuid)s'
+
+
 class InstanceIsLocked(Conflict):
     msg_fmt = 'Instance %(instance_uuid)s is locked'
 

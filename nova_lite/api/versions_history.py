@@ -116,10 +116,11 @@ HISTORY = (
        'action).'),
     _v('2.31', 'os-console-auth-tokens answers for every console type.',
        ('remote_consoles',)),
-    _v('2.32', 'Server create takes a device tag on networks and block '
-       'devices, for the metadata API and config drive.', ('servers',),
-       refused='No metadata API nor config drive exists to expose device '
-       'tags: tag stays a 400 in networks and block_device_mapping_v2.'),
+    _v('2.32', 'Server create takes a device tag on networks (the NIC\'s '
+       'port tag, in the metadata service\'s and config drive\'s '
+       'meta_data.json devices list; doc/interfaces.md); nova_lite has no '
+       'volumes, so block_device_mapping_v2 takes no tag (400).',
+       ('servers',)),
     _v('2.33', 'Hypervisor list and detail are paged by limit and marker '
        '(hypervisors_links).', ('hypervisors',)),
     _v('2.34', 'os-migrateLive runs its pre-migration checks in the '
@@ -149,10 +150,9 @@ HISTORY = (
     _v('2.40', 'os-simple-tenant-usage list and show are paged by limit '
        'and marker (tenant_usages_links).', ('simple_tenant_usage',)),
     _v('2.41', 'Aggregates show their uuid.', ('aggregates',)),
-    _v('2.42', 'Server create takes a device tag on networks and block '
-       'devices again (dropped by 2.33 and 2.37).', ('servers',),
-       refused='No metadata API nor config drive exists to expose device '
-       'tags: tag stays a 400 in networks and block_device_mapping_v2.'),
+    _v('2.42', 'Server create takes a device tag on networks again '
+       '(dropped by 2.33; as 2.32: block_device_mapping_v2 takes none).',
+       ('servers',)),
     _v('2.43', 'os-hosts answers 404 (os-hypervisors and os-services '
        'replace it).', ('hosts',)),
     _v('2.44', 'The addFixedIp, removeFixedIp, addFloatingIp and '
@@ -174,10 +174,10 @@ HISTORY = (
        'id and link.', ('servers',)),
     _v('2.48', 'Server diagnostics are standardized (the same fields for '
        'every driver, null when unknown).', ('server_diagnostics',)),
-    _v('2.49', 'Network interfaces and volumes are attached with an '
-       'optional device tag.', ('attach_interfaces', 'volumes'),
-       refused='Interface attachment (os-interface) and volume '
-       'attachment (os-volume_attachments) do not exist: 404.'),
+    _v('2.49', 'Network interfaces are attached with an optional device '
+       'tag (os-interface, doc/interfaces.md); volume attachment '
+       '(os-volume_attachments) does not exist in nova_lite and stays a '
+       '404 at every version.', ('attach_interfaces',)),
     _v('2.50', 'os-quota-class-sets shows server_groups and '
        'server_group_members and no longer the network quotas.',
        ('quota_classes',)),
@@ -257,10 +257,9 @@ HISTORY = (
        'whose database is the API\'s: no cell can be down while the API '
        'answers, so bodies are complete, as before).',
        ('servers', 'services')),
-    _v('2.70', 'Volume attachments and interfaces show their device tag.',
-       ('volumes', 'attach_interfaces'),
-       refused='Volume attachments (os-volume_attachments) and interfaces '
-       '(os-interface) do not exist: 404.'),
+    _v('2.70', 'Interfaces (os-interface) show their device tag; volume '
+       'attachments (os-volume_attachments) do not exist in nova_lite and '
+       'stay a 404 at every version.', ('attach_interfaces',)),
     _v('2.71', 'Server show and update (and rebuild) give server_groups: '
        'the uuids of the groups the server is in.', ('servers',)),
     _v('2.72', 'Servers can be created with neutron ports that have a '

@@ -63,6 +63,17 @@ EVENT_TYPES = {
     'instance.soft_delete.end': ('VM.DESTROY', 'INFO',
                                  'Successfully completed destroying Vm. Vm '
                                  'Id: %s'),
+    # addNicToVirtualMachine / removeNicFromVirtualMachine, and the
+    # compute API's os-interface (doc/interfaces.md).
+    'instance.interface_attach.end': ('NIC.CREATE', 'INFO',
+                                      'Successfully added a NIC to Vm. Vm '
+                                      'Id: %s'),
+    'instance.interface_attach.error': ('NIC.CREATE', 'ERROR',
+                                        'Error while adding a NIC to Vm. '
+                                        'Vm Id: %s'),
+    'instance.interface_detach.end': ('NIC.DELETE', 'INFO',
+                                      'Successfully removed a NIC from Vm. '
+                                      'Vm Id: %s'),
 }
 #: Events the CloudStack API records itself (``record_action``).
 SG_TYPES = ('SG.CREATE', 'SG.DELETE', 'SG.UPDATE', 'SG.AUTH.INGRESS',

@@ -16,6 +16,7 @@ from oslo_serialization import jsonutils
 
 from nova_lite.compute import admission
 from nova_lite.compute import api_actions
+from nova_lite.compute import api_interfaces
 from nova_lite.compute import api_rebuild
 from nova_lite.compute import api_rescue
 from nova_lite.compute import api_snapshot
@@ -93,7 +94,7 @@ class API(api_resize.ResizeActions, api_lifecycle_power.LifecyclePowerActions,
           api_actions.ServerActions, api_rebuild.RebuildActions,
           api_snapshot.SnapshotActions, api_rescue.RescueActions,
           api_shelve.ShelveActions, vm_snapshots.VMSnapshotActions,
-          api_migrate.MigrateActions):
+          api_migrate.MigrateActions, api_interfaces.InterfaceActions):
     """Server operations for the compute and CloudStack APIs."""
 
     def __init__(self):

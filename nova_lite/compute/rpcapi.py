@@ -25,6 +25,8 @@ History:
            doc/networking.md)
     1.13 - evacuate_instance (``compute.lifecycle.evacuate``,
            doc/migrations-servers.md)
+    1.14 - attach_interface (call), detach_interface (cast): NIC
+           hot-plug (``compute.lifecycle.interfaces``, doc/interfaces.md)
 """
 import oslo_messaging as messaging
 
@@ -36,7 +38,7 @@ TOPIC = 'compute'
 
 
 class ComputeAPI(rpcapi_resize.ResizeAPI, rpcapi_shelve.ShelveAPI):
-    VERSION = '1.13'
+    VERSION = '1.14'
 
     def __init__(self):
         self.client = rpc.get_client(messaging.Target(topic=TOPIC,
@@ -246,3 +248,23 @@ class ComputeAPI(rpcapi_resize.ResizeAPI, rpcapi_shelve.ShelveAPI):
         self._prepare(host, '1.12').cast(
             context, 'set_floating_ips', instance_uuid=instance_uuid,
             mappings=[dict(m) for m in mappings])
+
+    def attach_interface(self, context, host, instance_uuid, port_id):
+        """Call (1.14): plug the NIC of port ``port_id`` (already the
+        server's in the database) into the guest on ``host``; answers
+        once it is plugged (``[DEFAULT] rpc_response_timeout``).
+
+        :raises: InstanceNotFound, PortNotAttached, InterfaceAttachFailed,
+            NotSupportedByDriver
+        """
+        return self._prepare(host, '1.14').call(
+            context, 'attach_interface', instance_uuid=instance_uuid,
+            port_id=port_id)
+
+    def detach_interface(self, context, host, instance_uuid, port_id):
+        """Cast (1.14): unplug the NIC of port ``port_id`` from the guest
+        on ``host``, then release the port (conductor
+        ``interface_detached``)."""
+        self._prepare(host, '1.14').cast(
+            context, 'detach_interface', instance_uuid=instance_uuid,
+            port_id=port_id)

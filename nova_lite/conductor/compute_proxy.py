@@ -29,6 +29,7 @@ from nova_lite import exception
 from nova_lite.metadata import lookup as metadata_lookup
 from nova_lite import metrics
 from nova_lite.network import api as network_api
+from nova_lite.network import interfaces as network_interfaces
 from nova_lite.network import port_security as port_security_mod
 from nova_lite.objects import instance as instance_obj
 
@@ -345,3 +346,16 @@ def instances_to_reclaim(context, host):
     reclaim time (``reclaim_at``) is now or past (doc/lifecycle.md)."""
     return reclaim_db.instances_to_reclaim(context, host,
                                            compute_utils.utcnow())
+
+
+def interface_detached(context, instance_uuid, port_id, host, event):
+    """The guest of ``host`` lost the NIC of ``port_id``: release the
+    port (``network.interfaces.release_port``: deleted when made for
+    the server, else unbound), then record ``event``.
+
+    :returns: 'deleted', 'unbound' or None (not the server's port)
+    """
+    done = network_interfaces.release_port(context.elevated(),
+                                           instance_uuid, port_id)
+    _event(context, instance_uuid, host, event)
+    return done

@@ -26,9 +26,10 @@ class ConductorManager(resize.ResizeEndpoint, shelve.ShelveEndpoint,
     """RPC endpoint of the ``conductor`` topic (resizes: 1.6,
     ``conductor.resize``; shelve: 1.7, ``conductor.shelve``; security
     groups: 1.8; floating IPs: 1.9; cold migration and evacuation:
-    1.10, ``conductor.migrate``, ``conductor.evacuate``)."""
+    1.10, ``conductor.migrate``, ``conductor.evacuate``; interface
+    detach: 1.11)."""
 
-    target = messaging.Target(version='1.10')
+    target = messaging.Target(version='1.11')
 
     def __init__(self, host):
         super().__init__(host)
@@ -132,6 +133,13 @@ class ConductorManager(resize.ResizeEndpoint, shelve.ShelveEndpoint,
                                expected, host, fault, event):
         return lifecycle_proxy.instance_action_failed(
             context, instance_uuid, values, expected, host, fault, event)
+
+    # -- interface detach (1.11) ------------------------------------------
+
+    def interface_detached(self, context, instance_uuid, port_id, host,
+                           event):
+        return compute_proxy.interface_detached(context, instance_uuid,
+                                                port_id, host, event)
 
     def post_start_hook(self):
         """Recover what a previous conductor left half done (its casts may

@@ -38,6 +38,8 @@ History:
           evacuate_server (cast from the API), evacuate_finished,
           evacuate_failed, evacuations_to_clean, evacuation_cleaned
           (calls from the computes)
+    1.11 - Interface detach (doc/interfaces.md): interface_detached
+          (call from the computes)
 """
 from oslo_log import log as logging
 import oslo_messaging as messaging
@@ -118,7 +120,7 @@ class ConductorAPI(rpcapi_resize.ResizeAPI, rpcapi_shelve.ShelveAPI,
     """Client of the conductor; see the module doc for each method's
     server side, arguments and result."""
 
-    VERSION = '1.10'
+    VERSION = '1.11'
 
     def __init__(self):
         self.client = rpc.get_client(messaging.Target(topic=TOPIC,
@@ -356,3 +358,19 @@ class ConductorAPI(rpcapi_resize.ResizeAPI, rpcapi_shelve.ShelveAPI,
             context, 'instance_action_failed', instance_uuid=instance_uuid,
             values=values, expected=expected, host=host, fault=fault,
             event=event)
+
+    # -- interfaces (1.11) -------------------------------------------------
+
+    def interface_detached(self, context, instance_uuid, port_id, host,
+                           event):
+        """Call (1.11, repeated on timeout: a repeat is harmless): the
+        guest of ``host`` no longer has the NIC of port ``port_id``;
+        the port is deleted (made for the server) or unbound (the
+        user's) and ``event`` recorded (as ``instance_update`` takes
+        it). Returns 'deleted', 'unbound' or None (not the server's
+        port any more)."""
+        client = self.client.prepare(version='1.11',
+                                     timeout=RETRY_ATTEMPT_TIMEOUT)
+        return _retrying(6)(client.call, context, 'interface_detached',
+                            instance_uuid=instance_uuid, port_id=port_id,
+                            host=host, event=event)

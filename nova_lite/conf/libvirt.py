@@ -29,6 +29,11 @@ libvirt_opts = [
                     'be handed to the compute service; further events are '
                     'dropped with a warning (the power state sync catches '
                     'up with them).'),
+    cfg.IntOpt('device_detach_timeout', default=20, min=0,
+               help='Seconds an interface detach waits for a running '
+                    'guest to release the NIC (a live unplug is a request '
+                    'the guest\'s kernel answers); past it the detach '
+                    'fails and the port stays attached (doc/interfaces.md).'),
 ]
 
 

@@ -11,7 +11,8 @@ last): use ``models.Network`` etc.
   DNS servers and host routes (JSON lists); deleted for good;
 - ``ports``: a NIC, with or without a server (``device_id``);
   ``auto_delete`` when nova_lite made it for a server (deleted with the
-  server; a user's port is only unbound); deleted for good;
+  server; a user's port is only unbound); ``tag`` its device tag as a
+  server's NIC; deleted for good;
 - ``fixed_ips``: one row per allocated address (IPAM): the unique
   (``network_id``, ``address``) makes two concurrent allocations of
   one address collide in the database, never on the wire.
@@ -118,6 +119,9 @@ class Port(TimestampMixin, Base):
     auto_delete = Column(Boolean, nullable=False, default=False,
                          server_default=sa_false())
     revision_number = Column(Integer, nullable=False, default=0)
+    #: The device tag of a server's NIC (compute API 2.32 and 2.49;
+    #: Alembic 0024), NULL when untagged.
+    tag = Column(String(60))
 
 
 class FixedIP(TimestampMixin, Base):

@@ -272,7 +272,7 @@ def subnets_count(context, project_id):
 
 def fixed_ip_allocate(context, network_id, instance_uuid, fixed_ip=None,
                       device_owner=None, project_id=None, subnets=None,
-                      check_existing=True, check_network=True):
+                      check_existing=True, check_network=True, tag=None):
     """Give the instance a NIC on network ``network_id``: a port made
     for it (deleted with it) with an address of the first subnet that
     has one free (``fixed_ip`` when given, from the subnet holding it).
@@ -281,7 +281,8 @@ def fixed_ip_allocate(context, network_id, instance_uuid, fixed_ip=None,
     the instance's) and ``subnets`` (the network's, by default read; the
     flat network's are cached by the caller) save statements on the boot
     path, and so does ``check_network`` False (the flat network, which
-    the API never deletes: no check that it is live).
+    the API never deletes: no check that it is live). ``tag`` is the
+    port's device tag (compute API 2.32, 2.49).
 
     :returns: dict address, mac, port_id, subnet (the subnet dict)
     :raises: BadRequest (400) when the network has no subnet;
@@ -302,7 +303,7 @@ def fixed_ip_allocate(context, network_id, instance_uuid, fixed_ip=None,
         project_id = _instance_project(context, instance_uuid)
     values = {'network_id': network_id, 'project_id': project_id,
               'device_id': instance_uuid, 'auto_delete': True,
-              'device_owner': device_owner or 'compute:nova'}
+              'device_owner': device_owner or 'compute:nova', 'tag': tag}
     failure = None
     for request in requests:
         try:

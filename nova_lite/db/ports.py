@@ -260,9 +260,9 @@ def delete_ports(session, port_uuids):
 
 
 @retry_on_deadlock
-def port_bind(context, port_uuid, instance_uuid, device_owner):
+def port_bind(context, port_uuid, instance_uuid, device_owner, tag=None):
     """Attach the unbound port to a server (conditional: ``device_id``
-    empty or already this server).
+    empty or already this server), with the device tag ``tag``.
 
     :raises: PortInUse (409) when another device has it
     """
@@ -271,7 +271,7 @@ def port_bind(context, port_uuid, instance_uuid, device_owner):
         done = session.execute(sa.update(port).where(
             port.uuid == port_uuid,
             port.device_id.in_(['', instance_uuid])).values(
-            device_id=instance_uuid, device_owner=device_owner,
+            device_id=instance_uuid, device_owner=device_owner, tag=tag,
             updated_at=utcnow(),
             revision_number=port.revision_number + 1)).rowcount
         if not done:
@@ -281,6 +281,34 @@ def port_bind(context, port_uuid, instance_uuid, device_owner):
                                    device_id=row.device_id)
         session.execute(sa.update(fip).where(fip.port_id == port_uuid)
                         .values(instance_uuid=instance_uuid))
+
+
+@retry_on_deadlock
+def port_release(context, port_uuid, instance_uuid):
+    """One NIC leaves a server (an interface detach): the port is
+    deleted when nova_lite made it for the server (``auto_delete``),
+    else unbound (``device_id``, ``device_owner`` and ``tag`` cleared;
+    its addresses stay). Conditional on the port being the server's.
+
+    :returns: 'deleted', 'unbound', or None when the port is not the
+        server's (gone, or another server's)
+    """
+    port, fip = models.Port, models.FixedIP
+    with writer(context) as session:
+        row = session.execute(sa.select(port.auto_delete).where(
+            port.uuid == port_uuid,
+            port.device_id == instance_uuid)).first()
+        if row is None:
+            return None
+        if row.auto_delete:
+            delete_ports(session, [port_uuid])
+            return 'deleted'
+        session.execute(sa.update(port).where(port.uuid == port_uuid).values(
+            device_id='', device_owner='', tag=None, updated_at=utcnow(),
+            revision_number=port.revision_number + 1))
+        session.execute(sa.update(fip).where(fip.port_id == port_uuid)
+                        .values(instance_uuid=None))
+        return 'unbound'
 
 
 @retry_on_deadlock
@@ -298,7 +326,7 @@ def ports_release_instance(context, instance_uuid):
         kept = [r.uuid for r in rows if not r.auto_delete]
         if kept:
             session.execute(sa.update(port).where(port.uuid.in_(kept))
-                            .values(device_id='', device_owner='',
+                            .values(device_id='', device_owner='', tag=None,
                                     updated_at=utcnow()))
         # Addresses of the instance held by no port (none since 0022).
         session.execute(sa.update(fip).where(

@@ -28,7 +28,8 @@ database id, for EC2 ids), ``name``, ``hostname``, ``availability_zone``,
 ``image_ref``, ``key_name``, ``key_data``, ``metadata`` (dict),
 ``user_data`` (base64 text or None), ``admin_pass`` (or None),
 ``config_drive`` (bool), ``networks`` (list of dicts ``address``, ``mac``,
-``cidr``, ``gateway``, ``network_uuid``, ``label``) and
+``cidr``, ``gateway``, ``network_uuid``, ``label``, ``tag``: the NIC's
+device tag or None) and
 ``dns_nameservers`` (list). Nothing here logs: the guest's user data,
 keys and password are secrets.
 """
@@ -119,10 +120,22 @@ def meta_data(guest, version=LATEST, with_admin_pass=False):
     if _at_least(version, LIBERTY):
         data['project_id'] = guest.get('project_id')
     if _at_least(version, NEWTON_ONE):
-        data['devices'] = []
+        data['devices'] = devices(guest)
     if _at_least(version, VICTORIA):
         data['dedicated_cpus'] = []
     return data
+
+
+def devices(guest):
+    """The ``devices`` of meta_data.json: one ``{"type": "nic", "bus":
+    "pci", "mac", "tags": [tag]}`` per tagged NIC (compute API 2.32 and
+    2.42 ``networks[].tag``, 2.49 interface attach), in NIC order, as
+    Nova's device metadata; untagged NICs are not listed. The guest's
+    PCI ``address`` is not known outside its hypervisor: it is left
+    out (the MAC names the NIC)."""
+    return [{'type': 'nic', 'bus': 'pci', 'mac': nic['mac'],
+             'tags': [nic['tag']]}
+            for nic in guest.get('networks') or () if nic.get('tag')]
 
 
 def link_id(guest, index):

@@ -10,6 +10,7 @@ from oslo_config import cfg
 from nova_lite.db import guest_metadata as guest_db
 from nova_lite.db import instances as instance_db
 from nova_lite.db import network as network_db
+from nova_lite.db import ports as port_db
 from nova_lite import exception
 
 CONF = cfg.CONF
@@ -24,11 +25,14 @@ def guest_data(context, instance_uuid):
     """
     ctxt = context.elevated()
     row = instance_db.instance_get(ctxt, instance_uuid, project_only=False)
+    tags = {p['uuid']: p['tag'] for p in port_db.ports_get(
+        ctxt, device_id=instance_uuid) if p.get('tag')}
     nics = [{'address': fip['address'], 'mac': fip['mac'],
              'cidr': (fip['subnet'] or net)['cidr'],
              'gateway': (fip['subnet'] or {}).get('gateway_ip',
                                                   net['gateway']),
-             'network_uuid': net['uuid'], 'label': net['label']}
+             'network_uuid': net['uuid'], 'label': net['label'],
+             'tag': tags.get(fip['port_id'])}
             for net, fip in network_db.fixed_ips_get_by_instance(
                 ctxt, instance_uuid)]
     return {

@@ -190,7 +190,7 @@ def _requested_nics(context, instance, row, owner):
     for request in row.requested_networks:
         if request.get('port_id'):
             port_db.port_bind(context, request['port_id'], instance.uuid,
-                              owner)
+                              owner, tag=request.get('tag'))
             continue
         network = network_db.networks_get(context,
                                           uuids=[request['network_id']])
@@ -200,7 +200,8 @@ def _requested_nics(context, instance, row, owner):
         network_db.fixed_ip_allocate(
             context, network[0]['id'], instance.uuid,
             fixed_ip=request.get('fixed_ip'), device_owner=owner,
-            project_id=row.project_id, check_existing=False)
+            project_id=row.project_id, check_existing=False,
+            tag=request.get('tag'))
     return get_instance_nw_info(context, instance.uuid)
 
 
@@ -292,7 +293,8 @@ def resolve_requests(context, networks, max_count=1):
       exactly one with a subnet (409 when it has several), else the flat
       network (None, None);
     - a list: one NIC per item, ``{"uuid"}`` (with ``fixed_ip``) on that
-      network, ``{"port"}`` that port of the project.
+      network, ``{"port"}`` that port of the project; ``tag`` (2.32,
+      2.42) is the NIC's device tag (the port's ``tag``).
 
     :raises: BadRequest (400; unknown networks and ports, a network
         without subnet, ``fixed_ip`` without ``uuid``, a port or fixed IP
@@ -323,13 +325,16 @@ def resolve_requests(context, networks, max_count=1):
 
 def _request(item):
     if item.get('port'):
-        return {'port_id': item['port']}
+        return dict({'port_id': item['port']},
+                    **({'tag': item['tag']} if item.get('tag') else {}))
     if not item.get('uuid'):
         raise errors.BadRequest(attribute='networks', reason='each network '
                                 'needs a uuid or a port')
     request = {'network_id': item['uuid']}
     if item.get('fixed_ip'):
         request['fixed_ip'] = validate.address('fixed_ip', item['fixed_ip'])
+    if item.get('tag'):
+        request['tag'] = item['tag']
     return request
 
 

@@ -178,6 +178,29 @@ def _lifecycle_events(ctxt):
                       task_state=None, power_state='pending', host=None,
                       node=None)
     _resize_events(ctxt, vifs)
+    _interface_events(ctxt, vifs)
+
+
+def _interface_events(ctxt, vifs):
+    """instance.interface_attach.start/end/error and
+    instance.interface_detach.start/end (doc/interfaces.md): the NICs of
+    .start are the guest's before the change, of .end after it."""
+    n = notifications
+    inst = _instance()
+    second = instance_obj.VIF(
+        address='192.168.1.4', mac='fa:16:3e:4c:2c:31',
+        network_label='private', network_id=1, cidr='192.168.1.0/24',
+        gateway='192.168.1.1', bridge='br-nova-lite')
+    n.instance_action(ctxt, inst, 'instance.interface_attach.start', HOST,
+                      network_info=vifs)
+    n.instance_action(ctxt, inst, 'instance.interface_attach.end', HOST,
+                      network_info=vifs + [second])
+    n.instance_action(ctxt, inst, 'instance.interface_attach.error', HOST,
+                      network_info=vifs, fault=_fault())
+    n.instance_action(ctxt, inst, 'instance.interface_detach.start', HOST,
+                      network_info=vifs + [second])
+    n.instance_action(ctxt, inst, 'instance.interface_detach.end', HOST,
+                      network_info=vifs)
 
 
 def _resize_events(ctxt, vifs):

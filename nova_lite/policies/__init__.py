@@ -7,6 +7,7 @@ import itertools
 
 from nova_lite.policies import admin_actions
 from nova_lite.policies import aggregates
+from nova_lite.policies import attach_interfaces
 from nova_lite.policies import availability_zone
 from nova_lite.policies import base
 from nova_lite.policies import flavor_extras
@@ -46,6 +47,7 @@ def list_rules():
                                 aggregates.list_rules(),
                                 server_groups.list_rules(),
                                 server_tags.list_rules(),
+                                attach_interfaces.list_rules(),
                                 server_password.list_rules(),
                                 keypairs.list_rules(),
                                 quota_sets.list_rules(),

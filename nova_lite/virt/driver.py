@@ -160,6 +160,27 @@ class ComputeDriver(abc.ABC):
         """
         raise NotImplementedError()
 
+    def attach_interface(self, context, instance, vif):
+        """Hot-plug the NIC ``vif`` (objects.VIF) into the guest: live
+        into a running guest and into its persistent definition (the
+        next boot keeps it), into the definition only of a stopped one
+        (compute API reference, "Create Interface").
+
+        :raises: InstanceNotFound; InterfaceAttachFailed;
+            NotImplementedError when the driver cannot
+        """
+        raise NotImplementedError()
+
+    def detach_interface(self, context, instance, vif):
+        """Unplug the NIC ``vif`` (objects.VIF) from the guest, live and
+        from its definition as ``attach_interface``. A NIC the guest no
+        longer has is not an error (idempotent).
+
+        :raises: InstanceNotFound; InterfaceDetachFailed;
+            NotImplementedError
+        """
+        raise NotImplementedError()
+
     def pause(self, instance):
         """Freeze the running guest in memory (power_state paused); a
         paused guest is left as is.

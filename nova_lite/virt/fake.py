@@ -52,6 +52,9 @@ class FakeDriver(fake_console.FakeConsoleMixin, fake_resize.FakeResizeMixin,
         self.firewall = firewall_driver.MemoryApplier()
         # The floating IP mappings the compute applied, in memory.
         self.nat = nat_driver.MemoryNat()
+        # An exception the next attach_interface raises (failure
+        # injection for the attach rollback).
+        self.interface_attach_fault = None
 
     def firewall_applier(self):
         """The ``MemoryApplier`` of this driver (``firewall``), unless
@@ -177,6 +180,31 @@ class FakeDriver(fake_console.FakeConsoleMixin, fake_resize.FakeResizeMixin,
         guest['state'] = states.RUNNING
         guest['started'] = time.monotonic()
         guest['console'].append('NOVA_LITE_GUEST_UP %s' % instance.hostname)
+
+    def attach_interface(self, context, instance, vif):
+        """The guest's NIC list (``macs``: diagnostics show it) gains
+        ``vif.mac``; ``interface_attach_fault`` is raised instead when
+        set (once).
+
+        :raises: InstanceNotFound; the injected fault
+        """
+        guest = self._guest(instance)
+        fault, self.interface_attach_fault = self.interface_attach_fault, None
+        if fault is not None:
+            raise fault
+        with self._lock:
+            if vif.mac not in guest['macs']:
+                guest['macs'].append(vif.mac)
+
+    def detach_interface(self, context, instance, vif):
+        """The guest's NIC list loses ``vif.mac`` (idempotent).
+
+        :raises: InstanceNotFound
+        """
+        guest = self._guest(instance)
+        with self._lock:
+            if vif.mac in guest['macs']:
+                guest['macs'].remove(vif.mac)
 
     def pause(self, instance):
         """A running guest becomes paused (a paused one stays so).

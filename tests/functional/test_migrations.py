@@ -200,6 +200,42 @@ class _MigrationTests:
         self.assertNotIn('floatingips', tables)
         self.assertNotIn('routers', tables)
 
+    def test_0024_port_tags(self):
+        """``ports.tag`` as the model says; the downgrade drops it and
+        keeps the ports."""
+        migration.db_sync('0023')
+        with db_session.get_engine().begin() as conn:
+            conn.execute(sa.text(
+                "INSERT INTO networks (uuid, label, project_id, shared, "
+                "admin_state_up, router_external, mtu, status, description, "
+                "revision_number, deleted, created_at) VALUES ('n', 'net', "
+                "'', false, true, false, 1500, 'ACTIVE', '', 0, 0, "
+                "'2026-01-01')"))
+            conn.execute(sa.text(
+                "INSERT INTO ports (uuid, network_id, project_id, name, "
+                "mac_address, admin_state_up, device_id, device_owner, "
+                "description, auto_delete, revision_number, created_at) "
+                "SELECT 'p1', id, 'p', '', 'fa:16:3e:00:00:01', true, '', "
+                "'', '', false, 0, '2026-01-01' FROM networks"))
+        migration.db_sync('0024')
+        from nova_lite.db import models
+        self.assertEqual(
+            sorted(c.name for c in models.Base.metadata.tables[
+                'ports'].columns),
+            sorted(c['name'] for c in sa.inspect(
+                db_session.get_engine()).get_columns('ports')))
+        with db_session.get_engine().begin() as conn:
+            conn.execute(sa.text("UPDATE ports SET tag = 'nic1'"))
+            self.assertEqual([('p1', 'nic1')], conn.execute(sa.text(
+                'SELECT uuid, tag FROM ports')).all())
+        migration.downgrade('0023')
+        columns = [c['name'] for c in sa.inspect(
+            db_session.get_engine()).get_columns('ports')]
+        self.assertNotIn('tag', columns)
+        with db_session.get_engine().begin() as conn:
+            self.assertEqual(1, conn.execute(sa.text(
+                'SELECT count(*) FROM ports')).scalar())
+
 
 class TestMigrationsSQLite(_MigrationTests, testtools.TestCase):
     backend = 'sqlite'

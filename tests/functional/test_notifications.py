@@ -407,6 +407,33 @@ class TestLifecycleNotifications(testtools.TestCase):
         self.assertIsNone(last['instance.shelve_offload.end']['host'])
         self.assertEqual(uuid, last['instance.delete.end']['uuid'])
 
+    def test_interface_attach_and_detach(self):
+        """instance.interface_attach.start/end (and .error for a failed
+        hot-plug), instance.interface_detach.start/end, as the samples
+        (doc/interfaces.md)."""
+        uuid = self.boot()
+        url = '/servers/%s/os-interface' % uuid
+        self.stack.computes[self.row(uuid).host].driver.\
+            interface_attach_fault = exception.NovaLiteException('injected')
+        self.assertEqual(500, self.api.request('POST', url, json={
+            'interfaceAttachment': {}}).status_code)
+        resp = self.api.request('POST', url, json={'interfaceAttachment': {}})
+        self.assertEqual(200, resp.status_code, resp.text)
+        port_id = resp.json()['interfaceAttachment']['port_id']
+        self.assertEqual(202, self.api.request(
+            'DELETE', url + '/' + port_id).status_code)
+        self.wait_event(uuid, 'instance.interface_detach.end')
+        events = [e for e in self.captured.instance_events(uuid)
+                  if '.interface_' in e[0]]
+        self.assertEqual(['instance.interface_attach.start',
+                          'instance.interface_attach.error',
+                          'instance.interface_attach.start',
+                          'instance.interface_attach.end',
+                          'instance.interface_detach.start',
+                          'instance.interface_detach.end'],
+                         [e[0] for e in events])
+        self.check_against_samples(events)
+
     def test_failures_send_error_events(self):
         uuid = self.boot('fails')
         host = self.row(uuid).host

@@ -245,6 +245,7 @@ def route_schemas():
     runs; a meta-test checks every POST/PUT route is listed.
     """
     from nova_lite.api.schemas import aggregates
+    from nova_lite.api.schemas import attach_interfaces
     from nova_lite.api.schemas import flavor_extras
     from nova_lite.api.schemas import flavors
     from nova_lite.api.schemas import hosts
@@ -279,6 +280,7 @@ def route_schemas():
         ('PUT', server + '/metadata'): server_metadata.update_all,
         ('PUT', server + '/metadata/<key>'): server_metadata.update_item,
         ('PUT', server + '/tags'): server_tags.update_all,
+        ('POST', server + '/os-interface'): attach_interfaces.create,
         ('POST', '/v2.1/flavors'): flavors.create,
         ('PUT', '/v2.1/flavors/<flavor_id>'): flavors.update,
         ('POST', flavor + '/os-extra_specs'): flavor_extras.create,

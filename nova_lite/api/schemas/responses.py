@@ -14,6 +14,7 @@ body).
 """
 from nova_lite.api import microversion
 from nova_lite.api.schemas import response_base as base
+from nova_lite.api.schemas import responses_interfaces as interfaces
 from nova_lite.api.schemas import responses_quotas as quotas
 
 _STRING = base.STRING
@@ -485,6 +486,7 @@ RESPONSES = {
         ('2.1', '2.47', 200, _legacy_diagnostics),
         ('2.48', None, 200, _diagnostics)],
 }
+RESPONSES.update(interfaces.RESPONSES)
 
 
 def _entry(method, rule, version):

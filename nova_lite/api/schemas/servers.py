@@ -8,7 +8,9 @@ project's usable network) or ``none`` (no network).  Before 2.37
 ``networks`` may be omitted (the flat network); the two strings are
 accepted there too, as clients send them, and network uuids are UUIDs at
 every version.  From 2.52 create takes ``tags`` (at most 50 server
-tags, as in ``PUT /servers/{id}/tags``); from 2.74 ``host`` and
+tags, as in ``PUT /servers/{id}/tags``); at 2.32 and from 2.42 each
+item of ``networks`` takes a device ``tag`` (doc/interfaces.md); from
+2.74 ``host`` and
 ``hypervisor_hostname`` (the requested destination, admins by default).
 From 2.90 create and update take ``hostname`` (the guest's host name: a
 DNS label of 2-63 letters, digits and '-', from 2.94 a fully qualified
@@ -192,7 +194,7 @@ _update_2_19 = schemas.extend(_update_2_1, ('server',),
 _update_2_94 = schemas.extend(_update_2_19, ('server',),
                               hostname=GUEST_FQDN)
 
-create = schemas.Versioned(
+_create = schemas.Versioned(
     ('2.1', '2.18', _create_2_1),
     ('2.19', '2.36', _create_2_19),
     ('2.37', '2.51', _create_2_37),
@@ -202,6 +204,26 @@ create = schemas.Versioned(
                                     hostname=GUEST_HOSTNAME)),
     ('2.94', None, schemas.extend(_create_2_74, ('server',),
                                   hostname=GUEST_FQDN)))
+#: The versions where a NIC of ``networks`` takes a device ``tag``
+#: (compute API reference, "Create Server": new in 2.32, dropped by 2.33,
+#: back in 2.42); ``block_device_mapping_v2`` keeps no tag (nova_lite has
+#: no volumes, doc/interfaces.md).
+_NETWORK_TAG_BOUNDS = ((2, 32), (2, 33), (2, 42))
+
+
+def _with_network_tag(schema, first):
+    """``schema`` with ``networks[].tag`` when the range starting at
+    ``first`` has it (2.32, and 2.42 on)."""
+    key = schemas.version_key(first)
+    if key != (2, 32) and key < (2, 42):
+        return schema
+    result = copy.deepcopy(schema)
+    networks = result['properties']['server']['properties']['networks']
+    networks['oneOf'][0]['items']['properties']['tag'] = server_tags.TAG
+    return result
+
+
+create = schemas.split_at(_create, _NETWORK_TAG_BOUNDS, _with_network_tag)
 update = schemas.Versioned(
     ('2.1', '2.18', _update_2_1),
     ('2.19', '2.89', _update_2_19),

@@ -39,6 +39,7 @@ from nova_lite.virt.libvirt import imagebackend
 from nova_lite.virt.libvirt import rescue as libvirt_rescue
 from nova_lite.virt.libvirt import snapshot as libvirt_snapshot
 from nova_lite.virt.libvirt import resize as libvirt_resize
+from nova_lite.virt.libvirt import hotplug
 from nova_lite.virt.libvirt import vif
 from nova_lite.virt.libvirt import vm_snapshot as libvirt_vm_snapshot
 
@@ -323,6 +324,28 @@ class LibvirtDriver(driver.ComputeDriver):
         :raises: InstanceNotFound
         """
         libvirt_guest.power_on(self._lookup(instance))
+
+    def attach_interface(self, context, instance, vif_obj):
+        """Hot-plug the build's ``<interface>`` of ``vif_obj``
+        (``hotplug.attach_interface``: live and persistent when running).
+
+        :raises: InstanceNotFound, InterfaceAttachFailed
+        """
+        hotplug.attach_interface(
+            self._lookup(instance), instance.uuid, hotplug.interface_xml(
+                vif_obj, CONF.network.bridge,
+                vif.bridge_check(CONF.network.guest_netns)))
+
+    def detach_interface(self, context, instance, vif_obj):
+        """Unplug the NIC of ``vif_obj.mac`` (``hotplug.detach_interface``,
+        waiting ``[libvirt] device_detach_timeout`` seconds for a running
+        guest).
+
+        :raises: InstanceNotFound, InterfaceDetachFailed
+        """
+        hotplug.detach_interface(self._lookup(instance), instance.uuid,
+                                 vif_obj.mac,
+                                 CONF.libvirt.device_detach_timeout)
 
     def pause(self, instance):
         """Pause the guest (virDomainSuspend); see ``guest.pause``.

@@ -1,7 +1,7 @@
 """Versions of the compute RPC API: each client method prepares the
 version that added it (1.2 get_instance_diagnostics, 1.3 cache_images,
 1.4 pause/suspend/soft delete, 1.8 rescue/unrescue,
-1.10 VM snapshots),
+1.10 VM snapshots, 1.14 interface hot-plug),
 the client's cap is the latest, and the manager serves it."""
 from unittest import mock
 
@@ -22,9 +22,23 @@ class TestComputeVersions(testtools.TestCase):
         self.api = rpcapi.ComputeAPI()
 
     def test_latest_version_is_served(self):
-        self.assertEqual('1.13', rpcapi.ComputeAPI.VERSION)
+        self.assertEqual('1.14', rpcapi.ComputeAPI.VERSION)
         self.assertEqual(rpcapi.ComputeAPI.VERSION,
                          manager.ComputeManager.target.version)
+
+    def test_interface_hot_plug_is_1_14(self):
+        self.api.attach_interface(mock.sentinel.ctx, 'node1', 'uuid-1',
+                                  'port-1')
+        self.client.prepare.assert_called_once_with(server='node1',
+                                                    version='1.14')
+        self.client.prepare.return_value.call.assert_called_once_with(
+            mock.sentinel.ctx, 'attach_interface', instance_uuid='uuid-1',
+            port_id='port-1')
+        self.api.detach_interface(mock.sentinel.ctx, 'node1', 'uuid-1',
+                                  'port-1')
+        self.client.prepare.return_value.cast.assert_called_once_with(
+            mock.sentinel.ctx, 'detach_interface', instance_uuid='uuid-1',
+            port_id='port-1')
 
     def test_get_instance_diagnostics_is_1_2(self):
         self.api.get_instance_diagnostics(mock.sentinel.ctx, 'node1',

@@ -19,8 +19,21 @@ class TestConductorShelveVersions(testtools.TestCase):
         self.api = rpcapi.ConductorAPI()
 
     def test_latest_version_is_served(self):
-        self.assertEqual('1.10', rpcapi.ConductorAPI.VERSION)
-        self.assertEqual('1.10', manager.ConductorManager.target.version)
+        self.assertEqual('1.11', rpcapi.ConductorAPI.VERSION)
+        self.assertEqual('1.11', manager.ConductorManager.target.version)
+
+    def test_interface_detached_is_a_1_11_call(self):
+        self.client.prepare.return_value.call.return_value = 'deleted'
+        self.assertEqual('deleted', self.api.interface_detached(
+            mock.sentinel.ctx, 'uuid-1', 'port-1', 'node1',
+            {'name': 'compute_detach_interface'}))
+        self.client.prepare.assert_called_once_with(
+            version='1.11', timeout=rpcapi.RETRY_ATTEMPT_TIMEOUT)
+        self.client.prepare.return_value.call.assert_called_once_with(
+            mock.sentinel.ctx, 'interface_detached', instance_uuid='uuid-1',
+            port_id='port-1', host='node1',
+            event={'name': 'compute_detach_interface'})
+        self.assertTrue(callable(manager.ConductorManager.interface_detached))
 
     def test_unshelve_is_a_1_7_cast(self):
         self.api.unshelve_instance(mock.sentinel.ctx, 'uuid-1',

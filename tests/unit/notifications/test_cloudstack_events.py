@@ -54,6 +54,18 @@ class RecordTest(testtools.TestCase):
         self.assertEqual(1, len(events.list_events(self.admin,
                                                    all_projects=True)))
 
+    def test_nic_events(self):
+        recorded = [events.record(self.admin, *_message(name, 'n-%d' % i))
+                    for i, name in enumerate((
+                        'instance.interface_attach.start',
+                        'instance.interface_attach.end',
+                        'instance.interface_attach.error',
+                        'instance.interface_detach.end'))]
+        self.assertIsNone(recorded[0])
+        self.assertEqual([('NIC.CREATE', 'INFO'), ('NIC.CREATE', 'ERROR'),
+                          ('NIC.DELETE', 'INFO')],
+                         [(r['type'], r['level']) for r in recorded[1:]])
+
 
 class RecordActionTest(testtools.TestCase):
     """Security group events, recorded by the CloudStack API itself."""

@@ -22,4 +22,5 @@ from nova_lite.api.cloudstack.commands import vm_scale  # noqa: F401
 from nova_lite.api.cloudstack.commands import vm_snapshots  # noqa: F401
 from nova_lite.api.cloudstack.commands import vm_lifecycle  # noqa: F401
 from nova_lite.api.cloudstack.commands import vm_migrate  # noqa: F401
+from nova_lite.api.cloudstack.commands import vm_nics  # noqa: F401
 from nova_lite.api.cloudstack.commands import vms  # noqa: F401

@@ -3,6 +3,7 @@
 ``BLUEPRINTS`` lists the Flask blueprints the app registers.
 """
 from nova_lite.api.openstack.compute import aggregates
+from nova_lite.api.openstack.compute import attach_interfaces
 from nova_lite.api.openstack.compute import availability_zone
 from nova_lite.api.openstack.compute import flavor_extras
 from nova_lite.api.openstack.compute import flavors
@@ -47,4 +48,4 @@ BLUEPRINTS = (versions.bp, servers.bp, server_actions.bp,
               migrations.bp, server_migrations.bp, server_password.bp,
               server_topology.bp, remote_consoles.bp,
               security_groups.bp, tenant_networks.bp, server_ips.bp,
-              floating_ips.bp)
+              floating_ips.bp, attach_interfaces.bp)
