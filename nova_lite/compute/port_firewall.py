@@ -65,6 +65,24 @@ class SecurityGroupAgent:
         LOG.info('Security groups of %s refreshed (%d ports)',
                  instance_uuids, len(specs))
 
+    def adopt(self, context, instance_uuid):
+        """Apply the ports of ``instance_uuid`` read by instance, not by
+        host: a guest moved here before the database names this host
+        (the end of a resize, evacuation or unshelve), filtered before
+        it boots.
+
+        :raises: FirewallError, MessagingTimeout (the move fails: no
+            guest runs open)
+        """
+        if not self.enabled:
+            return
+        with self._lock:
+            specs = self.conductor.port_security_get(context, None,
+                                                     [instance_uuid])
+            self.firewall.set_instances([instance_uuid], specs)
+        LOG.info('Security groups of %s applied on %s (%d ports)',
+                 instance_uuid, self.host, len(specs))
+
     def members_changed(self, group_ids, instance_uuid, addresses):
         """Rules naming ``group_ids`` as remote group see
         ``instance_uuid`` at ``addresses`` (none: it left), from the
