@@ -100,7 +100,8 @@ class ComputeManager(resize_steps.ResizeManager, power_ops.PowerOpsMixin,
             host, self.driver, self.conductor)
         self.build_flow = build.BuildFlow(host, self.driver, self.conductor,
                                           dhcp_hosts=self.dhcp,
-                                          security_groups=self.security_groups)
+                                          security_groups=self.security_groups,
+                                          floating_ips=self.floating_ips)
         self.power = power.PowerSync(host, self.driver, self.conductor)
         metrics.register_compute(self)
 

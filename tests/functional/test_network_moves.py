@@ -1,8 +1,9 @@
 """A moved server's security group chains and floating IP NAT follow it
 at once (doc/networking.md, "Faults"): in process, fake bus, two fake
 computes recording the ruleset and the mappings they would apply, the
-periodic resync off. Cold migration with revert and with confirm, and
-shelve offload with unshelve."""
+periodic resync off. Cold migration with revert and with confirm,
+shelve offload with unshelve, and a boot with a port that has a
+floating IP already."""
 import testtools
 
 from nova_lite.compute import api as compute_api
@@ -111,3 +112,18 @@ class NetworkMovesTest(testtools.TestCase):
         self.api.unshelve(self.ctxt, row.uuid)
         landed = self.wait_state(row.uuid, states.ACTIVE)
         self.assert_on(landed, tap, mappings)
+
+    def test_boot_with_a_port_that_has_a_floating_ip(self):
+        port = port_service.create_port(self.ctxt, self.ctxt.project_id,
+                                        self.net, {})
+        fixed = port['fixed_ips'][0]['ip_address']
+        fip = fip_api.create_floatingip(self.ctxt, self.ctxt.project_id, {
+            'floating_network_id': self.public['uuid'],
+            'port_id': port['uuid']})
+        (row,), _ = self.api.create(
+            self.ctxt, 'p', self.stack.image['uuid'], '1',
+            requested_networks=[{'port_id': port['uuid']}])
+        host = self.wait_state(row.uuid, states.ACTIVE)
+        # Applied by the build, not by a resync or a restart.
+        self.assert_on(host, firewall.device_name(port['uuid']),
+                       [(fip['floating_ip_address'], fixed)])
