@@ -15,7 +15,8 @@ Checks:
 * a flushed ruleset, a killed dnsmasq, a removed hosts file and a
   removed floating address all come back, equal to before, from the
   periodic resync; and from a compute restart, which also drops a stale
-  hosts line and a stale floating address (nothing left open);
+  hosts line, a stale chain and a stale floating address (nothing left
+  open);
 * deleting the servers leaves no table, chain, hosts entry, bridge,
   dnsmasq or floating address of theirs (what remains is listed and
   asserted empty); a failed build leaves nothing either.
@@ -258,15 +259,24 @@ class NetworkFaultsTest(testtools.TestCase):
             f.write('fa:16:3e:ee:ee:ee,%s.250,stale\n' % NET)
         _run('ip', '-n', self.node, 'addr', 'add', PUBLIC + '.98/32',
              'dev', 'pub0')
+        subprocess.run(
+            ['ip', 'netns', 'exec', self.node, 'nft', '-f', '-'],
+            input='table inet nova_lite_sg {\n'
+                  '  chain in_tapdeadbeef000 { ip daddr %s.250 accept; }\n'
+                  '}\n' % NET, text=True, check=True, timeout=30)
         self.restart_compute()
         self.assertEqual(before, self.plane())
 
-        # Deleting the servers leaves nothing of theirs.
+        # Deleting the servers leaves nothing of theirs; the network's
+        # dnsmasq stays while b is there (re-reading its hosts file).
+        pid = hosts.dnsmasq_pid()
         self.api.delete(self.ctxt, a)
         inprocess.wait_for(lambda: self.plane()['floating'] == [],
                            message='NAT of a removed')
-        after_a = self.plane()
-        self.assertEqual(1, len(list(after_a['bridges'].values())[0][0]))
+        inprocess.wait_for(lambda: len(hosts.entries()) == 1,
+                           message='DHCP entry of a removed')
+        self.assertEqual(pid, hosts.dnsmasq_pid())
+        self.assertNotIn(firewall.device_name(port['uuid']), self.ruleset())
         self.api.delete(self.ctxt, b)
         empty = {'tables': [], 'bridges': {}, 'files': [], 'flat': {},
                  'floating': []}
