@@ -98,6 +98,9 @@ class ComputeManager(resize_steps.ResizeManager, power_ops.PowerOpsMixin,
         # The 1:1 NAT of this host's floating IPs (doc/networking.md).
         self.floating_ips = compute_floating_ips.FloatingIPAgent(
             host, self.driver, self.conductor)
+        # Guests plugged by a move, not yet recorded here
+        # (compute.network_sync).
+        self._arriving = {}
         self.build_flow = build.BuildFlow(host, self.driver, self.conductor,
                                           dhcp_hosts=self.dhcp,
                                           security_groups=self.security_groups,

@@ -17,8 +17,13 @@
 - ``_network_unplug``: a guest leaving (deleted, a failed build, moved
   away): its entries, chains and NAT go.
 
+A guest plugged by a move is kept by the resyncs until the database
+records it here (``_arriving``, {instance uuid: (hostname, [VIF])}): a
+periodic resync between its plug and the end of its move must not
+drop its chains while it boots.
+
 Mixed into ``ComputeManager``, whose ``dhcp``, ``security_groups``,
-``floating_ips``, ``conductor`` and ``host`` it uses.
+``floating_ips``, ``conductor``, ``host`` and ``_arriving`` it uses.
 """
 import threading
 
@@ -66,15 +71,19 @@ class NetworkSyncMixin:
 
     def _host_nics(self, ctxt):
         """(hostname, [VIF]) of the live instances of this host (one
-        conductor call, then one per instance)."""
+        conductor call, then one per instance) and of the guests
+        arriving here."""
         nics = []
+        arriving = dict(self._arriving)
         for row in self.conductor.instances_on_host(ctxt, self.host):
+            arriving.pop(row.uuid, None)
+            self._arriving.pop(row.uuid, None)   # recorded here now
             found = self.conductor.instance_get(ctxt, row.uuid,
                                                 with_network=True)
             if found is not None:
                 nics.append((found['instance'].hostname,
                              found['network_info']))
-        return nics
+        return nics + list(arriving.values())
 
     def _sync_dhcp(self, ctxt):
         """Rewrite the DHCP hosts files (and the project networks'
@@ -92,8 +101,9 @@ class NetworkSyncMixin:
         firewall error is raised (the compute does not serve guests
         open); otherwise each is logged and the others go on."""
         for name, step in (('DHCP entries', self._sync_dhcp),
-                           ('Security groups',
-                            self.security_groups.sync_all),
+                           ('Security groups', lambda c: (
+                               self.security_groups.sync_all(
+                                   c, list(self._arriving)))),
                            ('Floating IPs', self.floating_ips.sync_all)):
             try:
                 step(ctxt)
@@ -109,14 +119,17 @@ class NetworkSyncMixin:
         :raises: FirewallError, MessagingTimeout, OSError (the caller's
             move fails: no guest runs open)
         """
+        self._arriving[instance.uuid] = (instance.hostname,
+                                         list(network_info or []))
         if self.dhcp is not None and network_info:
             self.dhcp.add(network_info, instance.hostname)
         self.security_groups.adopt(context, instance.uuid)
 
-    def _network_nat(self, context):
-        """Reapply this host's floating IPs from the conductor (a guest
-        moved here, now recorded on this host); errors are logged (the
-        periodic resync tries again)."""
+    def _network_nat(self, context, instance_uuid):
+        """``instance_uuid`` moved here is now recorded on this host:
+        reapply this host's floating IPs from the conductor; errors are
+        logged (the periodic resync tries again)."""
+        self._arriving.pop(instance_uuid, None)
         try:
             self.floating_ips.sync_all(context)
         except Exception:  # noqa: BLE001 - resynced periodically
@@ -126,6 +139,7 @@ class NetworkSyncMixin:
         """A guest leaves this host (deleted, failed, moved away): its
         DHCP entries, chains and NAT go; errors are logged (the periodic
         resync removes what is left)."""
+        self._arriving.pop(instance_uuid, None)
         self._dhcp_remove(instance_uuid, network_info)
         self.security_groups.remove(instance_uuid)
         self.floating_ips.set(instance_uuid, [])

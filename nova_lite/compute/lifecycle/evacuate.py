@@ -90,7 +90,7 @@ class EvacuateMixin:
             self.driver.destroy(context, instance, [])
             self._network_unplug(instance.uuid, network_info)
             return
-        self._network_nat(context)
+        self._network_nat(context, instance.uuid)
         settled = {'state': vm_state, 'task_state': None, 'host': self.host,
                    'node': self.host, 'power_state':
                    states.POWER_STATE_NAMES.get(power_state)}

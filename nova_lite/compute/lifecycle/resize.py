@@ -253,7 +253,7 @@ class ResizeManager:
             self.driver.cleanup_migration_dest(context, resized, migration)
             self._network_unplug(instance_uuid, network_info)
             return
-        self._network_nat(context)
+        self._network_nat(context, instance_uuid)
         self._notify(context, resized, 'instance.resize_finish.end',
                      network_info, state=states.RESIZED, task_state=None,
                      host=self.host,
@@ -361,12 +361,12 @@ class ResizeManager:
                 self.conductor.resize_failed(
                     context, instance_uuid, migration_uuid, failed,
                     self.host, dict(event, result='Error', details=failed))
-                self._network_nat(context)
+                self._network_nat(context, instance_uuid)
                 return
             self.conductor.resize_reverted(context, instance_uuid,
                                            migration_uuid, power_state,
                                            self.host, event)
-            self._network_nat(context)
+            self._network_nat(context, instance_uuid)
             self._notify(context, old, 'instance.resize_revert.end',
                          network_info, task_state=None, host=self.host,
                          node=migration['source_node'] or self.host,

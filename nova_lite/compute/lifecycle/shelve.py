@@ -335,7 +335,7 @@ class ShelveMixin:
             return False
         if not self._active(context, instance, states.SPAWNING, start):
             return False
-        self._network_nat(context)
+        self._network_nat(context, instance.uuid)
         return True
 
     def _unspawn(self, context, instance, network_info):

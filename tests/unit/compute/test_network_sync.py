@@ -72,6 +72,7 @@ class Host(network_sync.NetworkSyncMixin):
             self.host, driver, self.conductor)
         self.floating_ips = compute_floating_ips.FloatingIPAgent(
             self.host, driver, self.conductor)
+        self._arriving = {}
 
 
 class NetworkSyncTest(testtools.TestCase):
@@ -95,7 +96,8 @@ class NetworkSyncTest(testtools.TestCase):
         host.conductor.ports['i2'] = ('node1', [_spec('p2', 'i2',
                                                       '10.1.0.6')])
         # Still recorded on node2 (the source): applied here anyway.
-        host._network_plug(None, types.SimpleNamespace(uuid='i1'), [])
+        host._network_plug(None, types.SimpleNamespace(
+            uuid='i1', hostname='i1'), [])
         self.assertEqual(('port_security_get', None, ['i1']),
                          host.conductor.calls[-1])
         self.assertEqual(['p1'],
@@ -105,6 +107,32 @@ class NetworkSyncTest(testtools.TestCase):
         host._network_unplug('i1', [])
         self.assertEqual({}, host.security_groups.firewall.ports())
         self.assertEqual([], host.driver.nat.mappings)
+
+
+class ArrivingTest(testtools.TestCase):
+
+    def test_a_resync_keeps_a_guest_plugged_by_a_move(self):
+        host = Host()
+        replaced = []
+        host.dhcp = network_sync.LockedGuestNetworks(types.SimpleNamespace(
+            add=lambda vifs, name: None, replace_all=replaced.append))
+        host.conductor.ports['i1'] = ('node2', [_spec('p1', 'i1',
+                                                      '10.1.0.5')])
+        vif = {'mac': 'fa:16:3e:00:00:01', 'address': '10.1.0.5'}
+        host._network_plug(None, types.SimpleNamespace(
+            uuid='i1', hostname='moved'), [vif])
+        # The periodic resync while the guest boots: still recorded on
+        # the source, yet kept here.
+        host._network_sync(None, fail=False)
+        self.assertEqual([('moved', [vif])], replaced[-1])
+        self.assertEqual(['p1'],
+                         sorted(host.security_groups.firewall.ports()))
+        # The move ended elsewhere (not recorded here): the next resync
+        # after it drops the guest.
+        host._network_nat(None, 'i1')
+        host._network_sync(None, fail=False)
+        self.assertEqual([], replaced[-1])
+        self.assertEqual({}, host.security_groups.firewall.ports())
 
 
 class LockedGuestNetworksTest(testtools.TestCase):
