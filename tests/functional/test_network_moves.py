@@ -2,11 +2,12 @@
 at once (doc/networking.md, "Faults"): in process, fake bus, two fake
 computes recording the ruleset and the mappings they would apply, the
 periodic resync off. Cold migration with revert and with confirm,
-shelve offload with unshelve, and a boot with a port that has a
+shelve offload with unshelve, evacuation, and a boot with a port that has a
 floating IP already."""
 import testtools
 
 from nova_lite.compute import api as compute_api
+from nova_lite.compute import host_api
 from nova_lite.compute import states
 from nova_lite.network import api as network_api
 from nova_lite.network import firewall
@@ -127,3 +128,35 @@ class NetworkMovesTest(testtools.TestCase):
         # Applied by the build, not by a resync or a restart.
         self.assert_on(host, firewall.device_name(port['uuid']),
                        [(fip['floating_ip_address'], fixed)])
+
+    def test_evacuate(self):
+        (row,), _ = self.api.create(
+            self.ctxt, 'e', self.stack.image['uuid'], '1',
+            requested_networks=[{'network_id': self.net['uuid']}])
+        source = self.wait_state(row.uuid, states.ACTIVE)
+        (vif,) = network_api.get_instance_nw_info(self.stack.admin,
+                                                  row.uuid)
+        tap = firewall.device_name(vif.port_id)
+        port = port_service.get_ports(self.ctxt, device_id=row.uuid)[0]
+        fip = fip_api.create_floatingip(self.ctxt, self.ctxt.project_id, {
+            'floating_network_id': self.public['uuid'],
+            'port_id': port['uuid']})
+        mappings = [(fip['floating_ip_address'], vif.address)]
+        self.assert_on(source, tap, mappings)
+        self.stack.kill_compute(source)
+        host_api.service_update(self.admin, source, 'nova-lite-compute',
+                                {'forced_down': True})
+        self.api.evacuate(self.admin, row.uuid)
+        dest = self.wait_state(row.uuid, states.ACTIVE)
+        self.assertNotEqual(source, dest)
+        # On the destination at once; the source, back, drops them.
+        compute = self.stack.computes[dest]
+        inprocess.wait_for(lambda: self.plane(dest) == ([tap], mappings),
+                           timeout=10, message='applied on the destination')
+        host_api.service_update(self.admin, source, 'nova-lite-compute',
+                                {'forced_down': False})
+        self.stack.start_compute(source,
+                                 driver=self.stack.computes[source].driver)
+        self.assertEqual(([], []), self.plane(source))
+        self.assertEqual(([tap], mappings), self.plane(dest))
+        self.assertIs(compute, self.stack.computes[dest])
