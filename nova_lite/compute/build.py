@@ -30,7 +30,7 @@ class BuildFlow:
     (and get the NIC), one to finish or fail it."""
 
     def __init__(self, host, driver, conductor_rpcapi, dhcp_hosts=None,
-                 security_groups=None):
+                 security_groups=None, floating_ips=None):
         self.host = host
         self.driver = driver
         self.conductor = conductor_rpcapi
@@ -39,6 +39,8 @@ class BuildFlow:
         self.dhcp = dhcp_hosts
         # compute.port_firewall.SecurityGroupAgent, or None
         self.security_groups = security_groups
+        # compute.floating_ips.FloatingIPAgent, or None
+        self.floating_ips = floating_ips
 
     def run(self, context, instance, request_spec, alternates):
         """Build ``instance``; never raises."""
@@ -115,6 +117,10 @@ class BuildFlow:
                               instance.uuid)
         if self.security_groups is not None and network_info:
             self.security_groups.remove(instance.uuid)
+        if self.floating_ips is not None and network_info:
+            # A user's port keeps its floating IPs: the NAT goes with
+            # the build to its next host.
+            self.floating_ips.set(instance.uuid, [])
 
     def _finish(self, context, instance, start, network_info=None):
         outcome = self.conductor.build_finish(

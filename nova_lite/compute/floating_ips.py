@@ -44,11 +44,14 @@ class FloatingIPAgent:
         LOG.info('Floating IPs of %d servers applied', len(self.mappings))
 
     def set(self, instance_uuid, mappings):
-        """The server's mappings are now ``mappings`` ([] for none);
-        errors are logged (the next start-up reapplies)."""
+        """The server's mappings are now ``mappings`` ([] for none:
+        nothing is applied when it had none here); errors are logged
+        (the periodic resync reapplies)."""
         if not self.enabled:
             return
         with self._lock:
+            if not mappings and instance_uuid not in self.mappings:
+                return    # nothing of it here (a delete, a move away)
             if mappings:
                 self.mappings[instance_uuid] = [dict(m) for m in mappings]
             else:

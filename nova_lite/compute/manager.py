@@ -29,6 +29,7 @@ from nova_lite.compute.lifecycle import resize as resize_steps
 from nova_lite.compute.lifecycle import power_ops
 from nova_lite.compute.lifecycle import shelve as lifecycle_shelve
 from nova_lite.compute.lifecycle import vm_snapshot as lifecycle_vm_snapshot
+from nova_lite.compute import network_sync
 from nova_lite.compute import port_firewall
 from nova_lite.compute import power
 from nova_lite.compute import recovery
@@ -62,7 +63,8 @@ class ComputeManager(resize_steps.ResizeManager, power_ops.PowerOpsMixin,
                      lifecycle_shelve.ShelveMixin,
                      lifecycle_vm_snapshot.VMSnapshotMixin,
                      lifecycle_evacuate.EvacuateMixin,
-                     lifecycle_interfaces.InterfaceMixin):
+                     lifecycle_interfaces.InterfaceMixin,
+                     network_sync.NetworkSyncMixin):
     """RPC endpoint of ``compute.<host>`` (pause, suspend, soft delete:
     1.4, ``compute.lifecycle.power_ops``; rebuild and snapshots: 1.5,
     ``compute.lifecycle``; resizes: 1.6, ``compute.lifecycle.resize``;
@@ -90,16 +92,22 @@ class ComputeManager(resize_steps.ResizeManager, power_ops.PowerOpsMixin,
         # The guest networks' DHCP entries ([network] dhcp_hostsfile), with
         # the project networks' bridges and dnsmasqs ([network]
         # guest_netns; nova_lite.network.linux_net).
-        self.dhcp = linux_net.from_config(dhcp.from_config())
+        networks = linux_net.from_config(dhcp.from_config())
+        self.dhcp = (None if networks is None
+                     else network_sync.LockedGuestNetworks(networks))
         # The security groups of this host's ports (doc/network-api.md).
         self.security_groups = port_firewall.SecurityGroupAgent(
             host, self.driver, self.conductor)
         # The 1:1 NAT of this host's floating IPs (doc/networking.md).
         self.floating_ips = compute_floating_ips.FloatingIPAgent(
             host, self.driver, self.conductor)
+        # Guests plugged by a move, not yet recorded here
+        # (compute.network_sync).
+        self._arriving = {}
         self.build_flow = build.BuildFlow(host, self.driver, self.conductor,
                                           dhcp_hosts=self.dhcp,
-                                          security_groups=self.security_groups)
+                                          security_groups=self.security_groups,
+                                          floating_ips=self.floating_ips)
         self.power = power.PowerSync(host, self.driver, self.conductor)
         metrics.register_compute(self)
 
@@ -112,42 +120,7 @@ class ComputeManager(resize_steps.ResizeManager, power_ops.PowerOpsMixin,
         resource_tracker.update_available_resource(
             ctxt, self.host, self.driver, self.conductor)
         self._recover(ctxt)
-        self._sync_dhcp(ctxt)
-        self.security_groups.sync_all(ctxt)
-        self._sync_floating_ips(ctxt)
-
-    def _sync_floating_ips(self, ctxt):
-        """Reapply the host's floating IPs; a failure is logged (the
-        compute serves its guests without their NAT until a change)."""
-        try:
-            self.floating_ips.sync_all(ctxt)
-        except Exception:  # noqa: BLE001 - NAT is not worth a dead compute
-            LOG.exception('Floating IPs of %s not reapplied', self.host)
-
-    def _sync_dhcp(self, ctxt):
-        """Rewrite the DHCP hosts file from the live instances of this
-        host (deletes handled while this compute was down leave stale
-        lines; a lost build cast leaves none to remove)."""
-        if self.dhcp is None:
-            return
-        nics = []
-        for row in self.conductor.instances_on_host(ctxt, self.host):
-            found = self.conductor.instance_get(ctxt, row.uuid,
-                                                with_network=True)
-            if found is not None:
-                nics.append((found['instance'].hostname,
-                             found['network_info']))
-        self.dhcp.replace_all(nics)
-
-    def _dhcp_remove(self, instance_uuid, network_info):
-        """Drop the instance's DHCP entries; errors are logged (a delete
-        must not fail on them)."""
-        if self.dhcp is None or not network_info:
-            return
-        try:
-            self.dhcp.remove(network_info)
-        except Exception:  # noqa: BLE001 - best effort, logged
-            LOG.exception('DHCP entries of %s not removed', instance_uuid)
+        self._network_sync(ctxt)
 
     def _recover(self, ctxt):
         """Finish or fail what this host owned when it stopped (a cast
@@ -172,10 +145,9 @@ class ComputeManager(resize_steps.ResizeManager, power_ops.PowerOpsMixin,
                 CONF.shelved_offload_time > 0:
             tasks.append((self.offload_shelved_instances,
                           CONF.compute.shelved_poll_interval))
-        if self.security_groups.enabled and \
-                CONF.compute.security_group_sync_interval > 0:
-            tasks.append((self.sync_security_groups,
-                          CONF.compute.security_group_sync_interval))
+        if CONF.compute.network_sync_interval > 0:
+            tasks.append((self.sync_network,
+                          CONF.compute.network_sync_interval))
         if CONF.instance_usage_audit:
             tasks.append((self.instance_usage_audit,
                           CONF.instance_usage_audit_interval))
@@ -186,11 +158,6 @@ class ComputeManager(resize_steps.ResizeManager, power_ops.PowerOpsMixin,
         period, once a period (``compute.usage_audit``)."""
         usage_audit.run_usage_audit(nl_context.get_admin_context(),
                                     self.host, self.conductor)
-
-    def sync_security_groups(self):
-        """Periodic: reapply the security groups of every port of this
-        host (``port_firewall.SecurityGroupAgent.sync_all``)."""
-        self.security_groups.sync_all(nl_context.get_admin_context())
 
     def refresh_security_groups(self, context, instance_uuids):
         """Cast target (1.11): re-read and apply the security groups of
@@ -267,7 +234,7 @@ class ComputeManager(resize_steps.ResizeManager, power_ops.PowerOpsMixin,
             except exception.InstanceNotFound:
                 self.conductor.instance_release_resources(context,
                                                           instance_uuid)
-                self.security_groups.remove(instance_uuid)
+                self._network_unplug(instance_uuid, [])
                 return
             instance, network_info = found['instance'], found['network_info']
             notifications.instance_action(
@@ -278,7 +245,7 @@ class ComputeManager(resize_steps.ResizeManager, power_ops.PowerOpsMixin,
             self.conductor.instance_terminated(
                 context, instance_uuid, self.host,
                 self._event('compute_terminate_instance', start))
-            self.security_groups.remove(instance_uuid)
+            self._network_unplug(instance_uuid, network_info)
             notifications.instance_action(
                 context, instance, 'instance.delete.end', self.host,
                 state=states.DELETED, task_state=None, power_state=None,

@@ -34,10 +34,12 @@ class SecurityGroupAgent:
     def enabled(self):
         return self.firewall is not None
 
-    def sync_all(self, context):
-        """Apply the current specs of every port of the host, dropping
-        all other chains (start-up, and the periodic resync that covers
-        guests moved here by a resize or unshelve and lost casts).
+    def sync_all(self, context, arriving=()):
+        """Apply the current specs of every port of the host, and of the
+        instances ``arriving`` here (uuids of guests moved here that the
+        database does not name on this host yet), dropping all other
+        chains (start-up, and the periodic resync that covers lost
+        casts).
 
         :raises: FirewallError, MessagingTimeout
         """
@@ -45,6 +47,11 @@ class SecurityGroupAgent:
             return
         with self._lock:
             specs = self.conductor.port_security_get(context, self.host)
+            known = {s['instance_uuid'] for s in specs}
+            extra = sorted(set(arriving) - known)
+            if extra:
+                specs = list(specs) + list(self.conductor.port_security_get(
+                    context, None, extra))
             self.firewall.replace_all(specs)
 
     def refresh(self, context, instance_uuids):
@@ -64,6 +71,24 @@ class SecurityGroupAgent:
                 return
         LOG.info('Security groups of %s refreshed (%d ports)',
                  instance_uuids, len(specs))
+
+    def adopt(self, context, instance_uuid):
+        """Apply the ports of ``instance_uuid`` read by instance, not by
+        host: a guest moved here before the database names this host
+        (the end of a resize, evacuation or unshelve), filtered before
+        it boots.
+
+        :raises: FirewallError, MessagingTimeout (the move fails: no
+            guest runs open)
+        """
+        if not self.enabled:
+            return
+        with self._lock:
+            specs = self.conductor.port_security_get(context, None,
+                                                     [instance_uuid])
+            self.firewall.set_instances([instance_uuid], specs)
+        LOG.info('Security groups of %s applied on %s (%d ports)',
+                 instance_uuid, self.host, len(specs))
 
     def members_changed(self, group_ids, instance_uuid, addresses):
         """Rules naming ``group_ids`` as remote group see

@@ -85,13 +85,22 @@ def evacuate_failed(context, instance_uuid, migration_uuid, message, host,
         values.update(vm_state=states.ERROR, power_state=states.NOSTATE)
     fault = {'code': 500, 'message': message[:255], 'host': host,
              'details': None}
-    matched = resize.update_if(context, instance_uuid, values, fault=fault,
-                             expected_task_state=TASKS)
-    resize_db.drop_claim(context, migration_uuid)
-    resize_db.migration_update(
-        context, migration_uuid,
-        {'status': 'failed' if scheduled else 'error'},
-        expected_status=resize_db.EVACUATING)
+    status = {'status': 'failed' if scheduled else 'error'}
+    try:
+        # One transaction: the server's ERROR never shows beside its
+        # migration still in flight.
+        resize_db.fail_move(context, instance_uuid, migration_uuid, values,
+                            fault, TASKS, status,
+                            expected_status=resize_db.EVACUATING)
+        matched = True
+    except (exception.InstanceNotFound,
+            exception.UnexpectedTaskStateError) as exc:
+        LOG.info('Evacuation failure of %s not recorded on the server: '
+                 '%s', instance_uuid, exc)
+        matched = False
+        resize_db.drop_claim(context, migration_uuid)
+        resize_db.migration_update(context, migration_uuid, status,
+                                   expected_status=resize_db.EVACUATING)
     if matched:
         resize.record_event(context, instance_uuid, host, event)
     LOG.warning('Evacuation of %s failed: %s', instance_uuid, message)

@@ -191,11 +191,16 @@ def resize_failed(context, instance_uuid, migration_uuid, message, host,
         values['vm_state'] = vm_state_for(row.power_state)
     fault = {'code': 500, 'message': message[:255], 'host': host,
              'details': None}
-    if not _update(context, instance_uuid, values, fault=fault,
-                   expected_task_state=IN_FLIGHT):
+    try:
+        # One transaction: the server's ERROR never shows beside its
+        # migration still in flight.
+        resize_db.fail_move(context, instance_uuid, migration_uuid, values,
+                            fault, IN_FLIGHT, {'status': 'error'})
+    except (exception.InstanceNotFound,
+            exception.UnexpectedTaskStateError) as exc:
+        LOG.info('Resize failure of %s not recorded: %s', instance_uuid,
+                 exc)
         return False
-    resize_db.drop_claim(context, migration_uuid)
-    resize_db.migration_update(context, migration_uuid, {'status': 'error'})
     _event(context, instance_uuid, host, event)
     LOG.warning('Resize of %s failed (%s): %s', instance_uuid,
                 'restored' if restored else 'ERROR', message)

@@ -20,12 +20,15 @@ compute_opts = [
     cfg.IntOpt('sync_power_state_interval', default=600, min=-1,
                help='Seconds between two power state syncs of this node\'s '
                     'instances with the hypervisor; -1 disables.'),
-    cfg.IntOpt('security_group_sync_interval', default=120, min=-1,
-               help='Seconds between two reapplications of the security '
-                    'groups of this node\'s ports from the conductor '
-                    '(catches guests moved here by a resize or unshelve '
-                    'and lost refresh casts); -1 disables. Only with a '
-                    'driver that enforces them (doc/network-api.md).'),
+    cfg.IntOpt('network_sync_interval', default=120, min=-1,
+               deprecated_name='security_group_sync_interval',
+               help='Seconds between two resyncs of the data plane of '
+                    'this node\'s ports from the conductor: DHCP host '
+                    'entries, security group chains and floating IP NAT '
+                    'are rebuilt from the database, and those of '
+                    'instances no longer here removed (catches a flushed '
+                    'ruleset, a killed dnsmasq and lost casts; '
+                    'doc/networking.md, "Faults"); -1 disables.'),
     cfg.IntOpt('action_timeout', default=600, min=1,
                help='Seconds after which an instance action (reboot, stop, '
                     'start, delete) still in progress is considered lost.'),

@@ -275,12 +275,13 @@ def interface_bind(context, port_uuid, router_uuid):
 
 def nat_mappings(context, instance_uuids=None, host=None):
     """``[{"instance_uuid", "host", "floating_ip_address",
-    "fixed_ip_address"}]`` of the associated floating IPs of live
+    "fixed_ip_address", "floating_ip_id"}]`` of the associated floating
+    IPs of live
     servers' ports, by floating IP id: of ``instance_uuids`` and/or of
     servers on ``host`` when given. One statement."""
     fip, port, inst = models.FloatingIP, models.Port, models.Instance
     query = (sa.select(inst.uuid, inst.host, fip.floating_ip_address,
-                       fip.fixed_ip_address)
+                       fip.fixed_ip_address, fip.uuid)
              .join(port, port.uuid == fip.fixed_port_id)
              .join(inst, sa.and_(inst.uuid == port.device_id,
                                  inst.deleted == 0))
@@ -290,7 +291,7 @@ def nat_mappings(context, instance_uuids=None, host=None):
     if host is not None:
         query = query.where(inst.host == host)
     keys = ('instance_uuid', 'host', 'floating_ip_address',
-            'fixed_ip_address')
+            'fixed_ip_address', 'floating_ip_id')
     with reader(context) as session:
         return [dict(zip(keys, row, strict=True))
                 for row in session.execute(query)]

@@ -17,6 +17,7 @@ reverting → reverted, error.
 import sqlalchemy as sa
 
 from nova_lite.db import claims as claim_db
+from nova_lite.db import instances as instance_db
 from nova_lite.db import models
 from nova_lite.db.session import reader
 from nova_lite.db.session import retry_on_deadlock
@@ -77,6 +78,28 @@ def migration_update(context, migration_uuid, values, expected_status=None):
         return session.execute(
             stmt.values(dict(values, updated_at=utcnow()))
             .execution_options(synchronize_session=False)).rowcount == 1
+
+
+@retry_on_deadlock
+def fail_move(context, instance_uuid, migration_uuid, values, fault,
+              expected_task_state, migration_values, expected_status=None):
+    """A failed move in one transaction: the conditional instance write
+    ``values`` with its ``fault`` (``instances.instance_update``), the
+    release of the migration's destination claim and ``migration_values``
+    written to the migration (when its status is ``expected_status``), so
+    that nobody reads the server's ERROR beside a migration still in
+    flight. Returns True when the migration row was written too.
+
+    :raises: InstanceNotFound, UnexpectedTaskStateError (nothing is
+        written then)
+    """
+    with writer(context) as session:
+        instance_db.instance_update(context, instance_uuid, values,
+                                    fault=fault,
+                                    expected_task_state=expected_task_state)
+        claim_db.release_in_session(session, migration_uuid)
+        return migration_update(context, migration_uuid, migration_values,
+                                expected_status)
 
 
 def open_resize(context, instance_uuid):

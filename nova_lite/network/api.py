@@ -157,7 +157,10 @@ def clear_cache():
 def allocate_for_instance(context, instance, requests_row=None):
     """Give the instance its NICs: the networks and ports of its
     create request (``requested_networks``), else one NIC on the flat
-    network. Idempotent: an instance with ports keeps them.
+    network. Idempotent: an instance with ports keeps them. Ports the
+    user made may carry floating IPs: their NAT is pushed to the
+    instance's host (``nat.refresh``; a reschedule pushes it to the new
+    host).
 
     :param requests_row: the instance's ``instance_network_requests``
         when the caller read it already
@@ -172,7 +175,11 @@ def allocate_for_instance(context, instance, requests_row=None):
                                                         instance.uuid)
         except exception.InstanceNotFound:
             return []
+    user_ports = [r['port_id'] for r in row.requested_networks or ()
+                  if r.get('port_id')]
     if row.has_ports:
+        if user_ports:
+            nat.refresh(context, user_ports)
         return get_instance_nw_info(context, instance.uuid)
     owner = 'compute:%s' % (row.availability_zone
                             or CONF.compute.default_availability_zone)
@@ -182,6 +189,8 @@ def allocate_for_instance(context, instance, requests_row=None):
         vifs = _requested_nics(context, instance, row, owner)
     port_security.members_changed(context, instance.uuid,
                                   [vif.address for vif in vifs])
+    if user_ports:
+        nat.refresh(context, user_ports)
     return vifs
 
 

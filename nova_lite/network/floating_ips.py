@@ -271,3 +271,34 @@ def instance_ids(context, fips):
         return {}
     return {p['uuid']: p['device_id'] or None for p in port_db.ports_get(
         context, None, wanted)}
+
+
+def floating_of_instances(context, instance_uuids):
+    """``{instance uuid: {fixed address: [floating address]}}`` of the
+    floating IPs associated with the servers' ports (the server views'
+    ``addresses``, compute API reference "Servers"), by floating IP id:
+    one statement, none for an empty list. The caller has checked the
+    servers are visible to ``context``."""
+    found = {}
+    if not instance_uuids:
+        return found
+    for row in l3_db.nat_mappings(context, list(instance_uuids)):
+        found.setdefault(row['instance_uuid'], {}).setdefault(
+            row['fixed_ip_address'], []).append(row['floating_ip_address'])
+    return found
+
+
+def static_nat_of_instances(context, instance_uuids):
+    """``{instance uuid: {"publicip", "publicipid"}}``: the first
+    floating IP (by id) of each server with one, as CloudStack's
+    listVirtualMachines shows a VM's static NAT (API reference,
+    "virtualmachine": ``publicip``, ``publicipid``). One statement, none
+    for an empty list."""
+    found = {}
+    if not instance_uuids:
+        return found
+    for row in l3_db.nat_mappings(context, list(instance_uuids)):
+        found.setdefault(row['instance_uuid'], {
+            'publicip': row['floating_ip_address'],
+            'publicipid': row['floating_ip_id']})
+    return found

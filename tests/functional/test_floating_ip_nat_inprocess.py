@@ -77,5 +77,9 @@ class FloatingIPNatTest(testtools.TestCase):
         self.api.delete(self.ctxt, row.uuid)
         inprocess.wait_for(lambda: self.mappings() == [],
                            message='NAT removed with the server')
-        self.assertIsNone(fip_api.get_floatingip(
-            self.ctxt, fip['uuid'])['fixed_port_id'])
+        # The compute drops the NAT as it deletes the guest, before the
+        # conductor frees the port (which disassociates the address).
+        inprocess.wait_for(lambda: fip_api.get_floatingip(
+            self.ctxt, fip['uuid'])['fixed_port_id'] is None,
+            message='floating IP disassociated')
+        self.assertEqual([], self.mappings())

@@ -50,10 +50,10 @@ CONF = cfg.CONF
 BOOT_BUDGET = 25
 CEILING = 25
 #: Statements of one GET /servers/detail, whatever the number of servers
-#: (measured: 5, instances, their metadata, their addresses, the zones
-#: of their hosts and their security groups; the network labels are
-#: loaded with the addresses).
-DETAIL_BUDGET = 5
+#: (measured: 6, instances, their metadata, their addresses, the zones
+#: of their hosts, their security groups and their floating IPs; the
+#: network labels are loaded with the addresses).
+DETAIL_BUDGET = 6
 
 HEADERS = {'X-User-Id': 'budget-user', 'X-Project-Id': 'budget',
            'X-Roles': 'member'}

@@ -9,7 +9,8 @@ domainid, userid, created, state, zoneid/zonename, hostid/hostname
 (admins only), templateid/templatename, serviceofferingid/
 serviceofferingname, cpunumber, cpuspeed (MHz), memory (MiB), nic[],
 hypervisor, instancename (admins only), keypair, securitygroup[],
-affinitygroup[], details; with ``stats`` (``vm_stats``) also the usage
+affinitygroup[], details, publicip/publicipid (the VM's static NAT,
+when it has a floating IP); with ``stats`` (``vm_stats``) also the usage
 counters of a running VM: cpuused, networkkbsread/write,
 diskkbsread/write, diskioread/write, memorykbs, memorytargetkbs and
 memoryintfreekbs.
@@ -26,6 +27,7 @@ from nova_lite.compute import topology
 from nova_lite import context as nl_context
 from nova_lite.image import api as image_api
 from nova_lite.network import api as network_api
+from nova_lite.network import floating_ips as fip_api
 from nova_lite.network import security_groups as sg_api
 
 LOG = logging.getLogger(__name__)
@@ -115,9 +117,11 @@ class VirtualMachineViews:
     """Renders ``virtualmachine`` objects for one request."""
 
     def __init__(self, request, networks, nodes, images, groups,
-                 security_groups=None):
+                 security_groups=None, static_nat=None):
         self.request = request
         self.security_groups = security_groups or {}
+        # {instance uuid: {"publicip", "publicipid"}}
+        self.static_nat = static_nat or {}
         self.networks = networks
         self.nodes = nodes
         self.images = images
@@ -138,8 +142,10 @@ class VirtualMachineViews:
         uuids = [i.uuid for i in instances]
         groups = request.groups_of_instances(uuids)
         security_groups = sg_api.groups_of_instances(ctx, uuids)
+        static_nat = fip_api.static_nat_of_instances(
+            ctx, [i.uuid for i in instances if i.fixed_ips])
         return cls(request, networks, nodes, images, groups,
-                   security_groups)
+                   security_groups, static_nat)
 
     def _owner(self, instance):
         identity = self.request.identity
@@ -203,5 +209,6 @@ class VirtualMachineViews:
         }
         vm.update(self._owner(instance))
         vm.update(self._placement(instance))
+        vm.update(self.static_nat.get(instance.uuid, {}))
         vm.update(stats or {})
         return vm

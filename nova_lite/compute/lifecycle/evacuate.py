@@ -37,7 +37,8 @@ STOPPED_TARGET = 'stopped'
 class EvacuateMixin:
     """``evacuate_instance`` and ``cleanup_evacuated`` of
     ``ComputeManager`` (uses ``_instance``, ``_event``,
-    ``_rebuild_image_api`` and ``power``)."""
+    ``_rebuild_image_api``, ``power`` and ``compute.network_sync``'s
+    ``_network_plug``/``_network_unplug``/``_network_nat``)."""
 
     def evacuate_instance(self, context, instance_uuid, migration_uuid,
                           target_state=None):
@@ -87,7 +88,9 @@ class EvacuateMixin:
             LOG.info('Evacuation of %s stopped: the instance changed; '
                      'removing the new guest', instance.uuid)
             self.driver.destroy(context, instance, [])
+            self._network_unplug(instance.uuid, network_info)
             return
+        self._network_nat(context, instance.uuid)
         settled = {'state': vm_state, 'task_state': None, 'host': self.host,
                    'node': self.host, 'power_state':
                    states.POWER_STATE_NAMES.get(power_state)}
@@ -106,6 +109,7 @@ class EvacuateMixin:
         if configdrive.wanted(instance):
             guest_data = self.conductor.guest_data_get(context,
                                                        instance.uuid)
+        self._network_plug(context, instance, network_info)
         self.driver.spawn(context, instance, image_meta, network_info,
                           guest_data=guest_data)
         if stopped:
@@ -117,6 +121,7 @@ class EvacuateMixin:
             self.driver.destroy(context, instance, [])
         except Exception:  # noqa: BLE001 - cleanup is best effort
             LOG.exception('Cleanup of %s failed', instance.uuid)
+        self._network_unplug(instance.uuid, network_info)
         message = 'Evacuation to host %s failed: %s' % (self.host, exc)
         self.conductor.evacuate_failed(
             context, instance.uuid, migration_uuid, message, self.host,

@@ -23,6 +23,10 @@ finish_revert_resize (src)  → None       reverted (old flavor, source)
 ==========================  ===========  ===============================
 
 A driver failure follows the failure rule of ``conductor.resize``.
+The guest's DHCP entries, security group chains and floating IP NAT
+follow it (``compute.network_sync``): the source drops them once its
+guest is off, the destination applies them before its guest starts (NAT
+once the server is recorded there); a revert does the reverse.
 Notifications (Nova's): instance.resize_prep.start/end (destination,
 InstanceActionResizePrepPayload with ``new_flavor``), instance.resize.
 start/end (source), instance.resize_finish.start/end (destination),
@@ -185,6 +189,10 @@ class ResizeManager:
                     {'status': 'post-migrating'}, states.RESIZE_MIGRATING,
                     self.host, event):
                 return
+            # The guest is off and leaves: the destination takes its
+            # DHCP entries, chains and floating IPs (a revert brings
+            # them back here).
+            self._network_unplug(instance_uuid, network_info)
             self._notify(context, instance, 'instance.resize.end',
                          network_info, task_state=states.RESIZE_MIGRATED,
                          power_state=_power_name(states.SHUTDOWN))
@@ -211,6 +219,7 @@ class ResizeManager:
             self._notify(context, resized, 'instance.resize_finish.start',
                          network_info)
             try:
+                self._network_plug(context, resized, network_info)
                 self.driver.finish_migration(
                     context, migration, resized, disk_info, network_info,
                     power_on=instance.vm_state == states.ACTIVE)
@@ -218,6 +227,7 @@ class ResizeManager:
             except Exception as exc:  # noqa: BLE001 - failure rule
                 LOG.exception('Finishing the resize of %s failed on %s',
                               instance_uuid, self.host)
+                self._network_unplug(instance_uuid, network_info)
                 self._error(context, resized, exc, network_info)
                 failed = 'Resize failed on %s: %s' % (self.host, exc)
             else:
@@ -241,7 +251,9 @@ class ResizeManager:
                 migration['dest_node'] or self.host, power_state,
                 self._event('compute_finish_resize', start)):
             self.driver.cleanup_migration_dest(context, resized, migration)
+            self._network_unplug(instance_uuid, network_info)
             return
+        self._network_nat(context, instance_uuid)
         self._notify(context, resized, 'instance.resize_finish.end',
                      network_info, state=states.RESIZED, task_state=None,
                      host=self.host,
@@ -304,6 +316,7 @@ class ResizeManager:
                 LOG.exception('Removing the new guest of %s failed',
                               instance_uuid)
                 result, details = 'Error', str(exc)
+            self._network_unplug(instance_uuid, network_info)
             self.conductor.resize_update(
                 context, instance_uuid, migration_uuid, {}, None,
                 states.RESIZE_REVERTING, self.host,
@@ -334,6 +347,7 @@ class ResizeManager:
             power_on = (instance.vm_state == states.ACTIVE if failed
                         else instance.power_state == states.RUNNING)
             try:
+                self._network_plug(context, old, network_info)
                 self.driver.finish_revert_migration(
                     context, old, network_info, migration, power_on)
                 power_state = self.driver.get_info(old).state
@@ -347,10 +361,12 @@ class ResizeManager:
                 self.conductor.resize_failed(
                     context, instance_uuid, migration_uuid, failed,
                     self.host, dict(event, result='Error', details=failed))
+                self._network_nat(context, instance_uuid)
                 return
             self.conductor.resize_reverted(context, instance_uuid,
                                            migration_uuid, power_state,
                                            self.host, event)
+            self._network_nat(context, instance_uuid)
             self._notify(context, old, 'instance.resize_revert.end',
                          network_info, task_state=None, host=self.host,
                          node=migration['source_node'] or self.host,

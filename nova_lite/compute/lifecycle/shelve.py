@@ -67,8 +67,9 @@ def _fault(exc, what, host):
 
 class ShelveMixin:
     """Shelve RPC methods of the compute manager (it provides
-    ``driver``, ``conductor``, ``host``, ``power``, ``dhcp``,
-    ``build_flow``, ``_instance``, ``_event``, ``_dhcp_remove`` and the
+    ``driver``, ``conductor``, ``host``, ``power``, ``build_flow``,
+    ``_instance``, ``_event``, ``compute.network_sync``'s
+    ``_network_plug``/``_network_unplug``/``_network_nat`` and the
     snapshot mixin's ``_delete_image``)."""
 
     # -------------------------------------------------------------- shelve
@@ -209,7 +210,7 @@ class ShelveMixin:
                                        fault['message']))
                 notifications.compute_exception(context, exc, self.host)
                 return False
-            self._dhcp_remove(instance_uuid, network_info)
+            self._network_unplug(instance_uuid, network_info)
             done = self.conductor.instance_offloaded(
                 context, instance_uuid, self.host,
                 states.SHELVING_OFFLOADING,
@@ -318,8 +319,7 @@ class ShelveMixin:
             guest_data = self.conductor.guest_data_get(
                 context, instance.uuid) if configdrive.wanted(instance) \
                 else None
-            if self.dhcp is not None:
-                self.dhcp.add(network_info, instance.hostname)
+            self._network_plug(context, instance, network_info)
             image_meta = self.build_flow.image_api.get(context, image_id)
             self.driver.spawn(context, instance, image_meta, network_info,
                               guest_data=guest_data)
@@ -333,7 +333,10 @@ class ShelveMixin:
                                                'Error', fault['message']))
             notifications.compute_exception(context, exc, self.host)
             return False
-        return self._active(context, instance, states.SPAWNING, start)
+        if not self._active(context, instance, states.SPAWNING, start):
+            return False
+        self._network_nat(context, instance.uuid)
+        return True
 
     def _unspawn(self, context, instance, network_info):
         """Remove what a failed or interrupted unshelve made here."""
@@ -341,7 +344,7 @@ class ShelveMixin:
             self.driver.destroy(context, instance, network_info)
         except Exception:  # noqa: BLE001 - cleanup is best effort
             LOG.exception('Cleanup of %s failed', instance.uuid)
-        self._dhcp_remove(instance.uuid, network_info)
+        self._network_unplug(instance.uuid, network_info)
 
 
 # ------------------------------------------------------------- recovery

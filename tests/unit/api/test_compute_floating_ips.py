@@ -87,6 +87,41 @@ class ComputeFloatingIPTest(test_network_l3.L3TestCase):
         self.assertEqual(409, self.action(server_id, 'removeFloatingIp', {
             'address': fip['ip']}).status_code)
 
+    def test_server_addresses_list_the_floating_ip(self):
+        server_id, fixed = self.server()
+        path = '/v2.1/servers/%s' % server_id
+        (label, (entry,)), = self.get(path).json['server'][
+            'addresses'].items()
+        mac = entry['OS-EXT-IPS-MAC:mac_addr']
+        self.assertEqual({'version': 4, 'addr': fixed,
+                          'OS-EXT-IPS:type': 'fixed',
+                          'OS-EXT-IPS-MAC:mac_addr': mac}, entry)
+        fip = self.post(FIPS, {'pool': 'public'}).json['floating_ip']
+        self.assertEqual(202, self.action(server_id, 'addFloatingIp', {
+            'address': fip['ip']}).status_code)
+        floating = {'version': 4, 'addr': fip['ip'],
+                    'OS-EXT-IPS:type': 'floating',
+                    'OS-EXT-IPS-MAC:mac_addr': mac}
+        # After the port's fixed address, with the port's MAC (as Nova).
+        self.assertEqual({label: [entry, floating]},
+                         self.get(path).json['server']['addresses'])
+        (listed,) = self.get('/v2.1/servers/detail').json['servers']
+        self.assertEqual({label: [entry, floating]}, listed['addresses'])
+        plain = [{'version': 4, 'addr': fixed},
+                 {'version': 4, 'addr': fip['ip']}]
+        self.assertEqual({'addresses': {label: plain}},
+                         self.get(path + '/ips').json)
+        self.assertEqual({label: plain},
+                         self.get(path + '/ips/' + label).json)
+        # Nova does not put it in accessIPv4.
+        self.assertEqual('', self.get(path).json['server']['accessIPv4'])
+        self.assertEqual(202, self.action(server_id, 'removeFloatingIp', {
+            'address': fip['ip']}).status_code)
+        self.assertEqual({label: [entry]},
+                         self.get(path).json['server']['addresses'])
+        self.assertEqual({'addresses': {label: plain[:1]}},
+                         self.get(path + '/ips').json)
+
     def test_action_errors(self):
         server_id, _fixed = self.server()
         fip = self.post(FIPS, {'pool': 'public'}).json['floating_ip']

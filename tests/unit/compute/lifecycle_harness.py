@@ -34,6 +34,7 @@ class InProcessCompute(fixtures.Fixture):
         conductor = local_conductor.LocalConductor()
         self.manager.conductor = conductor
         self.manager.power.conductor = conductor
+        self.manager.security_groups.conductor = conductor
         self.addCleanup(self.manager._executor.shutdown, wait=False)
         self.casts = []
         for name in CASTS:

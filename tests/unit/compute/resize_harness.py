@@ -27,6 +27,7 @@ from nova_lite.db import compute_nodes as node_db
 from nova_lite.db import instances as instance_db
 from nova_lite.db import services as service_db
 from nova_lite.network import api as network_api
+from nova_lite.network import nat
 from nova_lite import quota
 from nova_lite.scheduler import manager as scheduler_manager
 from nova_lite.virt import fake
@@ -51,6 +52,9 @@ class LocalResizeConductor:
         def _run(context, *args, wait=False, **kwargs):
             return func(context, *args, **kwargs)
         return _run
+
+    def floating_ips_get(self, context, host):
+        return nat.host_mappings(context, host)
 
 
 class _Scheduler:
@@ -139,6 +143,9 @@ class ResizeStack(fixtures.Fixture):
         manager = compute_manager.ComputeManager(host,
                                                  driver=self.drivers[host])
         manager.conductor = LocalResizeConductor()
+        # The network agents ask the conductor too (compute.network_sync).
+        manager.security_groups.conductor = manager.conductor
+        manager.floating_ips.conductor = manager.conductor
         self.addCleanup(manager._executor.shutdown, wait=False)
         return manager
 

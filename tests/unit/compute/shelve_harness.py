@@ -60,6 +60,8 @@ class ShelveStack(resize_harness.ResizeStack):
         manager = super().new_manager(host)
         conductor = LocalShelveConductor()
         manager.conductor = manager.power.conductor = conductor
+        manager.security_groups.conductor = conductor
+        manager.floating_ips.conductor = resize_harness.LocalResizeConductor()
         manager._snapshot_image_api = self.images
         manager.build_flow.image_api = self.images
         self.drivers[host].image_api = self.images

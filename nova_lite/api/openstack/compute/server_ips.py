@@ -1,6 +1,7 @@
 """``/v2.1/servers/{server_id}/ips`` (compute API reference, "Servers
 IPs (servers, ips)"): a server's addresses by network name, as the
-server view's ``addresses`` without the ``OS-EXT-IPS`` attributes.
+server view's ``addresses`` (fixed addresses, each followed by its
+floating IPs) without the ``OS-EXT-IPS`` attributes.
 
 - ``GET .../ips``: 200 ``{"addresses": {<network name>: [{"version",
   "addr"}]}}``;
@@ -16,6 +17,7 @@ from nova_lite.api import openstack
 from nova_lite.api.openstack.compute import servers
 from nova_lite.api.openstack.compute.views import servers as views
 from nova_lite import exception
+from nova_lite.network import floating_ips as fip_api
 from nova_lite import policy
 from nova_lite.policies import ips as ips_policies
 
@@ -29,9 +31,12 @@ def _addresses(server_id, action):
     policy.authorize(context, ips_policies.IPS % action,
                      {'project_id': instance.project_id,
                       'user_id': context.user_id})
+    floating = fip_api.floating_of_instances(
+        context, [instance.uuid] if instance.fixed_ips else [])
     return views.addresses(instance,
                            servers.network_labels(context, [instance]),
-                           extended=False)
+                           extended=False,
+                           floating=floating.get(instance.uuid))
 
 
 @bp.get('')

@@ -28,6 +28,7 @@ from nova_lite.compute import tags as tag_api
 from nova_lite.compute import zone_pinning
 from nova_lite import exception
 from nova_lite.network import api as network_api
+from nova_lite.network import floating_ips as fip_api
 from nova_lite.network import security_groups as sg_api
 from nova_lite import policy
 from nova_lite.policies import flavor_extras as flavor_extra_policies
@@ -71,8 +72,9 @@ def _detail_args(context, rows):
     if microversion.at_least('2.26'):
         args['tags'] = tag_api.of_instances(context,
                                             [row.uuid for row in rows])
-    args['security_groups'] = sg_api.names_of_instances(
-        context, [row.uuid for row in rows if row.fixed_ips])
+    with_nics = [row.uuid for row in rows if row.fixed_ips]
+    args['security_groups'] = sg_api.names_of_instances(context, with_nics)
+    args['floating_ips'] = fip_api.floating_of_instances(context, with_nics)
     args['show_extra_specs'] = _show_extra_specs(context)
     return args
 
@@ -86,6 +88,8 @@ def update_view_args(context, row):
             'show_extra_specs': _show_extra_specs(context)}
     if microversion.at_least('2.26'):
         args['tags'] = tag_api.of_instances(context, [row.uuid])
+    args['floating_ips'] = fip_api.floating_of_instances(
+        context, [row.uuid] if row.fixed_ips else [])
     return args
 
 

@@ -77,6 +77,28 @@ class PublicIpTest(test_endpoint.CloudStackTestCase):
         self.assertEqual(200, status, body)
         self.assertEqual([], self.addresses())
 
+    def listed_vm(self, vm_id):
+        status, body = self.json('listVirtualMachines', id=vm_id)
+        self.assertEqual(200, status, body)
+        (vm,) = body['listvirtualmachinesresponse']['virtualmachine']
+        return vm
+
+    def test_static_nat_in_list_virtual_machines(self):
+        vm_id, _guest_ip = self.vm()
+        self.assertNotIn('publicip', self.listed_vm(vm_id))
+        ip_id = self.json('associateIpAddress', zoneid=self.zone)[1][
+            'associateipaddressresponse']['id']
+        (address,) = self.addresses()
+        self.assertNotIn('publicip', self.listed_vm(vm_id))
+        self.assertEqual(200, self.json('enableStaticNat', ipaddressid=ip_id,
+                                        virtualmachineid=vm_id)[0])
+        vm = self.listed_vm(vm_id)
+        self.assertEqual((address['ipaddress'], ip_id),
+                         (vm['publicip'], vm['publicipid']))
+        self.assertEqual(200, self.json('disableStaticNat',
+                                        ipaddressid=ip_id)[0])
+        self.assertNotIn('publicipid', self.listed_vm(vm_id))
+
     def test_errors(self):
         vm_id, _ip = self.vm()
         status, body = self.json('enableStaticNat',

@@ -82,11 +82,16 @@ def _host_id(project_id, host):
     return hashlib.sha224(('%s%s' % (project_id, host)).encode()).hexdigest()
 
 
-def addresses(instance, network_labels, extended=True):
-    """``{label: [{"version", "addr"}]}`` of the instance's fixed IPs; with
-    ``extended`` also ``OS-EXT-IPS:type`` and ``OS-EXT-IPS-MAC:mac_addr``.
+def addresses(instance, network_labels, extended=True, floating=None):
+    """``{label: [{"version", "addr"}]}`` of the instance's fixed IPs,
+    each followed by the floating IPs associated with it (as Nova lists
+    them, compute API reference "Servers"); with ``extended`` also
+    ``OS-EXT-IPS:type`` ('fixed' or 'floating') and
+    ``OS-EXT-IPS-MAC:mac_addr`` (the port's MAC, for both).
 
     :param network_labels: dict network id → label
+    :param floating: ``{fixed address: [floating address]}`` of the
+        instance, or None
     """
     result = {}
     fixed_ips = instance.fixed_ips
@@ -98,7 +103,14 @@ def addresses(instance, network_labels, extended=True):
         if extended:
             entry.update({'OS-EXT-IPS:type': 'fixed',
                           'OS-EXT-IPS-MAC:mac_addr': fip.mac})
-        result.setdefault(label, []).append(entry)
+        listed = result.setdefault(label, [])
+        listed.append(entry)
+        for address in (floating or {}).get(fip.address, ()):
+            entry = {'version': _ip_version(address), 'addr': address}
+            if extended:
+                entry.update({'OS-EXT-IPS:type': 'floating',
+                              'OS-EXT-IPS-MAC:mac_addr': fip.mac})
+            listed.append(entry)
     return result
 
 
@@ -164,14 +176,16 @@ def flavor(instance, base=None, show_extra_specs=False):
 
 
 def show(instance, network_labels, is_admin=False, extended=False,
-         base=None, show_extra_specs=False, tags=None):
+         base=None, show_extra_specs=False, tags=None, floating_ips=None):
     """The server body without API extensions (Update Server and, before
     2.75, Rebuild Server responses): id, name, status, tenant_id,
     user_id, metadata, hostId, image, flavor (``flavor``), created,
     updated, addresses, accessIPv4/6, links, OS-DCF:diskConfig,
     ``progress`` while BUILD/ACTIVE, ``fault`` when ERROR (its
     ``details`` of 500s only for admins) and ``tags`` (2.26) when
-    ``tags`` (``{uuid: [tag, ...]}``) is given."""
+    ``tags`` (``{uuid: [tag, ...]}``) is given; ``floating_ips``
+    (``{uuid: {fixed address: [floating address]}}``) go into
+    ``addresses``."""
     base = base or openstack.base_url()
     status = states.status_from_state(instance.vm_state,
                                       instance.task_state)
@@ -185,7 +199,8 @@ def show(instance, network_labels, is_admin=False, extended=False,
         'created': openstack.isotime(instance.created_at),
         'updated': openstack.isotime(instance.updated_at
                                      or instance.created_at),
-        'addresses': addresses(instance, network_labels, extended),
+        'addresses': addresses(instance, network_labels, extended,
+                               (floating_ips or {}).get(instance.uuid)),
         'accessIPv4': instance.access_ip_v4 or '',
         'accessIPv6': instance.access_ip_v6 or '',
         'OS-DCF:diskConfig': 'MANUAL',
@@ -238,7 +253,8 @@ def host_status(instance, compute_services):
 
 def detail(instance, network_labels, is_admin=False, host_zones=None,
            base=None, compute_services=None, tags=None,
-           show_extra_specs=False, security_groups=None):
+           show_extra_specs=False, security_groups=None,
+           floating_ips=None):
     """The full server body (Show Server Details, List Servers Detailed):
     ``show`` plus the extension attributes.  ``security_groups`` appears
     once the server has a network interface: the names of its groups
@@ -252,7 +268,8 @@ def detail(instance, network_labels, is_admin=False, host_zones=None,
     zone aggregates' hosts; the default zone for the others), or its
     pinned zone ('' without one) while it has no host."""
     server = show(instance, network_labels, is_admin, extended=True,
-                  base=base, show_extra_specs=show_extra_specs, tags=tags)
+                  base=base, show_extra_specs=show_extra_specs, tags=tags,
+                  floating_ips=floating_ips)
     server.update({
         'OS-EXT-AZ:availability_zone': zone_pinning.current_zone(
             None, instance, host_zones or {}) or '',
