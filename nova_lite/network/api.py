@@ -159,7 +159,7 @@ def allocate_for_instance(context, instance, requests_row=None):
     create request (``requested_networks``), else one NIC on the flat
     network. Idempotent: an instance with ports keeps them. Ports the
     user made may carry floating IPs: their NAT is pushed to the
-    instance's host (``nat.refresh``; a reschedule pushes it to the new
+    instance's host (``nat.refresh_mapped``; a reschedule pushes it to the new
     host).
 
     :param requests_row: the instance's ``instance_network_requests``
@@ -179,7 +179,7 @@ def allocate_for_instance(context, instance, requests_row=None):
                   if r.get('port_id')]
     if row.has_ports:
         if user_ports:
-            nat.refresh(context, user_ports)
+            nat.refresh_mapped(context, user_ports)
         return get_instance_nw_info(context, instance.uuid)
     owner = 'compute:%s' % (row.availability_zone
                             or CONF.compute.default_availability_zone)
@@ -190,7 +190,7 @@ def allocate_for_instance(context, instance, requests_row=None):
     port_security.members_changed(context, instance.uuid,
                                   [vif.address for vif in vifs])
     if user_ports:
-        nat.refresh(context, user_ports)
+        nat.refresh_mapped(context, user_ports)
     return vifs
 
 

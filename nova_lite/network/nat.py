@@ -59,6 +59,18 @@ def refresh(context, port_uuids):
     return push(context, l3_db.port_instances(context, port_uuids))
 
 
+def refresh_mapped(context, port_uuids):
+    """``refresh`` for a build with the user's ports: casts only for the
+    servers whose ports have floating IPs (a port without any sends
+    nothing, rather than an empty mapping on every such boot)."""
+    hosts = l3_db.port_instances(context, port_uuids)
+    if not hosts:
+        return {}
+    mapped = {r['instance_uuid'] for r in l3_db.nat_mappings(
+        context, list(hosts))}
+    return push(context, {u: h for u, h in hosts.items() if u in mapped})
+
+
 def instance_hosts(context, instance_uuid):
     """``{instance uuid: host}`` when the server has floating IPs (read
     before its ports are freed, for ``push`` after)."""
