@@ -178,6 +178,25 @@ def _lifecycle_events(ctxt):
                       task_state=None, power_state='pending', host=None,
                       node=None)
     _resize_events(ctxt, vifs)
+    _live_migration_events(ctxt, vifs)
+
+
+def _live_migration_events(ctxt, vifs):
+    """The live migration family (doc/migrations-servers.md): pre on
+    the destination, post, rollback, abort and force_complete on the
+    source."""
+    n = notifications
+    inst = _instance(task_state='migrating')
+    for name in ('pre', 'post', 'rollback', 'abort', 'force_complete'):
+        event = 'instance.live_migration_%s.' % name
+        n.instance_action(ctxt, inst, event + 'start', HOST,
+                          network_info=vifs)
+        ended = {'task_state': None} if name in ('post', 'rollback',
+                                                 'abort') else {}
+        if name == 'post':
+            ended.update(host='compute2', node='compute2')
+        n.instance_action(ctxt, inst, event + 'end', HOST,
+                          network_info=vifs, **ended)
 
 
 def _resize_events(ctxt, vifs):
