@@ -19,8 +19,8 @@ class TestConductorShelveVersions(testtools.TestCase):
         self.api = rpcapi.ConductorAPI()
 
     def test_latest_version_is_served(self):
-        self.assertEqual('1.10', rpcapi.ConductorAPI.VERSION)
-        self.assertEqual('1.10', manager.ConductorManager.target.version)
+        self.assertEqual('1.12', rpcapi.ConductorAPI.VERSION)
+        self.assertEqual('1.12', manager.ConductorManager.target.version)
 
     def test_unshelve_is_a_1_7_cast(self):
         self.api.unshelve_instance(mock.sentinel.ctx, 'uuid-1',
