@@ -55,6 +55,10 @@ class LiveMigrationTestCase(test_claims_exact.StackTestCase):
         return inprocess.wait_for(progressed, timeout=30,
                                   message='live migration progress')
 
+    def fault(self, uuid):
+        with db_session.reader(self.admin) as session:
+            return fault_db.latest_faults(session, [uuid])[uuid]
+
     def completed(self, uuid):
         return inprocess.wait_for(
             lambda: self.migration(uuid)['status'] == 'completed' and
@@ -206,9 +210,7 @@ class TestLiveMigration(LiveMigrationTestCase):
         self.assertNotIn(uuid, self.driver(dst)._guests)
         self.assertNotIn(uuid, self.driver(dst).incoming)
         self.assertExact({uuid: (src, '1')}, ['1'], 'rolled back')
-        with db_session.reader(self.admin) as session:
-            fault = fault_db.latest_faults(session, [uuid])[uuid]
-        self.assertIn('injected pre failure', fault.message)
+        self.assertIn('injected pre failure', self.fault(uuid).message)
         self.notified(uuid, 'instance.live_migration_rollback.end')
 
 
@@ -280,3 +282,30 @@ class TestLiveMigrationControl(LiveMigrationTestCase):
                                 json={'force_complete': None},
                                 headers=admin_at('2.22'))
         self.assertEqual(404, resp.status_code, resp.text)
+
+
+class TestLiveMigrationSwept(LiveMigrationTestCase):
+    """A lost ``live_migration`` cast: the sweeper rolls the migration
+    back after ``[conductor] live_migration_timeout`` (the server is
+    never left MIGRATING; ``conductor.live_migrate_sweep``)."""
+
+    OVERRIDES = {('conductor', 'live_migration_timeout'): 2}
+
+    def test_lost_cast_is_rolled_back(self):
+        uuid = self.boot('lost')
+        src, dst = self.hosts(uuid)
+        self.patch(self.stack.computes[src], 'live_migration',
+                   lambda *args, **kwargs: None)
+        self.act(uuid, LIVE, headers=admin_at('2.25'))
+        inprocess.wait_for(
+            lambda: self.migration(uuid)['status'] == 'queued',
+            message='queued')
+        mig = self.migration(uuid)
+        self.assertExact({uuid: (src, '1'), mig['uuid']: (dst, '1')},
+                         ['1'], 'claimed, never started')
+        inprocess.wait_for(
+            lambda: self.migration(uuid)['status'] == 'error',
+            timeout=60, message='swept')
+        self.settled(uuid, states.ACTIVE, host=src)
+        self.assertIn('no progress', self.fault(uuid).message)
+        self.assertExact({uuid: (src, '1')}, ['1'], 'swept')
