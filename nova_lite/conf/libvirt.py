@@ -39,6 +39,10 @@ libvirt_opts = [
                     '"%s" replaced by the destination host\'s address '
                     '(e.g. qemu+ssh://nova@%s/system); empty: from '
                     'live_migration_scheme.'),
+    cfg.StrOpt('live_migration_inbound_addr',
+               help='Address other hosts reach this host\'s libvirtd on '
+                    'for live migrations to it; empty: its [DEFAULT] '
+                    'host name.'),
     cfg.IntOpt('live_migration_bandwidth', default=0, min=0,
                help='Maximum bandwidth of a live migration in MiB/s; 0: '
                     'no limit.'),

@@ -66,7 +66,7 @@ class FakeLiveMigrationMixin:
         return dict(migrate_data, is_shared_instance_path=False)
 
     def pre_live_migration(self, context, instance, network_info,
-                           image_meta, migrate_data):
+                           image_meta, migrate_data, guest_data=None):
         self._live_fail('pre', instance)
         with self._lock:
             self._live_state()[instance.uuid] = {

@@ -7,7 +7,8 @@ Order (each method on the host named):
 1. destination ``check_can_live_migrate_destination`` → migrate_data;
 2. source ``check_can_live_migrate_source`` (from the destination's
    check) → migrate_data with ``is_shared_instance_path``; then the
-   destination's ``cleanup_live_migration_destination_check``;
+   destination's ``cleanup_live_migration_destination_check`` and
+   ``check_live_migration_compatibility`` (the source's CPU);
 3. destination ``pre_live_migration``: NICs plugged, disks made;
 4. source ``live_migration``: the guest moves (blocking, progress into
    the job; raises on failure or abort);
@@ -84,6 +85,14 @@ class LiveMigrationDriver:
                                                  migrate_data):
         """Destination: remove what the check left (a storage marker)."""
 
+    def check_live_migration_compatibility(self, context, instance,
+                                           migrate_data):
+        """Destination, after the source check: can this host's CPU run
+        the guest the source runs (what the source put in migrate_data)?
+
+        :raises: MigrationPreCheckError
+        """
+
     def check_can_live_migrate_source(self, context, instance,
                                       migrate_data):
         """Source: the guest can go (it runs or is paused); whether this
@@ -95,9 +104,10 @@ class LiveMigrationDriver:
         raise not_supported('live-migrate a guest')
 
     def pre_live_migration(self, context, instance, network_info,
-                           image_meta, migrate_data):
+                           image_meta, migrate_data, guest_data=None):
         """Destination: plug the guest's NICs, make its disks (a block
-        migration: overlays on the cached image, filled by the copy).
+        migration: overlays on the cached image, filled by the copy) and
+        its config drive from ``guest_data`` (when it has one).
 
         :returns: migrate_data (what the source needs added)
         :raises: any exception after removing what it made

@@ -43,6 +43,7 @@ from nova_lite.compute import states
 from nova_lite.compute import utils as compute_utils
 from nova_lite import exception
 from nova_lite import notifications
+from nova_lite.virt import configdrive
 from nova_lite.virt import live_migration as virt_live
 
 CONF = cfg.CONF
@@ -107,6 +108,8 @@ class LiveMigrationMixin:
         finally:
             self.driver.cleanup_live_migration_destination_check(context,
                                                                  data)
+        self.driver.check_live_migration_compatibility(context, instance,
+                                                       data)
         data['block_migration'] = resolve_block_migration(
             block_migration, data.get('is_shared_instance_path', False))
         return data
@@ -310,9 +313,14 @@ class LiveMigrationMixin:
                           'instance.live_migration_pre.start', network_info)
         image_meta = self._rebuild_image_api().get(context,
                                                    instance.image_ref)
+        guest_data = None
+        if configdrive.wanted(instance):
+            guest_data = self.conductor.guest_data_get(context,
+                                                       instance_uuid)
         data = self.driver.pre_live_migration(context, instance,
                                               network_info, image_meta,
-                                              migrate_data)
+                                              migrate_data,
+                                              guest_data=guest_data)
         self._live_notify(context, instance,
                           'instance.live_migration_pre.end', network_info)
         return data
