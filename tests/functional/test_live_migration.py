@@ -244,7 +244,8 @@ class TestLiveMigrationControl(LiveMigrationTestCase):
             message='cancelled')
         self.settled(uuid, states.ACTIVE, host=src)
         self.assertExact({uuid: (src, '1')}, ['1'], 'aborted')
-        self.assertNotIn(uuid, self.driver(dst).incoming)
+        inprocess.wait_for(lambda: uuid not in self.driver(dst).incoming,
+                           message='the incoming guest removed')
         self.notified(uuid, 'instance.live_migration_abort.start')
         self.notified(uuid, 'instance.live_migration_abort.end')
         resp = self.api.request('DELETE', path, headers=admin_at('2.24'))
