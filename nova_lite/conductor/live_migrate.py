@@ -121,7 +121,16 @@ def live_migration_finished(context, instance_uuid, migration_uuid, host,
 def live_migration_rollback(context, instance_uuid, migration_uuid, status,
                             message, host, event, vm_state=None):
     """The guest stays on its source: see the module doc (``vm_state``:
-    ERROR when the sweeper cannot tell where the guest is)."""
+    ERROR when the sweeper cannot tell where the guest is;
+    ``migration_uuid`` None: the instance's open live migration, as a
+    restarted source compute knows only the instance). With
+    ``migration_uuid`` None a 'post-migrating' migration is not rolled
+    back (the guest may have moved: the sweeper decides); False then."""
+    if migration_uuid is None:
+        found = resize_db.open_live_migration(context, instance_uuid)
+        if found is not None and found['status'] == 'post-migrating':
+            return False
+        migration_uuid = found['uuid'] if found else None
     values = {'task_state': None}
     if vm_state is not None:
         values['vm_state'] = vm_state
@@ -130,9 +139,11 @@ def live_migration_rollback(context, instance_uuid, migration_uuid, status,
         'details': None}
     matched = resize.update_if(context, instance_uuid, values, fault=fault,
                                expected_task_state=states.MIGRATING)
-    resize_db.drop_claim(context, migration_uuid)
-    resize_db.migration_update(context, migration_uuid, {'status': status},
-                               expected_status=resize_db.LIVE_OPEN)
+    if migration_uuid is not None:
+        resize_db.drop_claim(context, migration_uuid)
+        resize_db.migration_update(context, migration_uuid,
+                                   {'status': status},
+                                   expected_status=resize_db.LIVE_OPEN)
     if matched:
         resize.record_event(context, instance_uuid, host, event)
     LOG.warning('Live migration of %s rolled back (%s): %s', instance_uuid,

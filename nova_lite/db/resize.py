@@ -115,6 +115,18 @@ def open_resize(context, instance_uuid):
         return to_dict(row) if row is not None else None
 
 
+def open_live_migration(context, instance_uuid):
+    """The newest live migration of the instance that is not over
+    (status in ``LIVE_OPEN``), as a dict, or None."""
+    mig = models.Migration
+    with reader(context) as session:
+        row = session.scalars(sa.select(mig).where(
+            mig.deleted == 0, mig.instance_uuid == instance_uuid,
+            mig.migration_type == LIVE_MIGRATION,
+            mig.status.in_(LIVE_OPEN)).order_by(mig.id.desc())).first()
+        return to_dict(row) if row is not None else None
+
+
 def resizes_in_status(context, status, older_than):
     """Resizes in ``status`` not updated since ``older_than`` (naive
     UTC), oldest first; dicts."""

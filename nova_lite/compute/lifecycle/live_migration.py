@@ -298,6 +298,30 @@ class LiveMigrationMixin:
             self._live_notify(context, instance,
                               'instance.live_migration_force_complete.end')
 
+    def recover_live_migration(self, context, instance):
+        """At start-up, an instance of this host still MIGRATING: its job
+        died with the previous process. When its guest still runs here
+        the live migration is rolled back (ACTIVE/PAUSED here, fault,
+        migration 'error'); otherwise (the hypervisor may have finished
+        the move, or it is 'post-migrating') it is left to the
+        sweeper's rule."""
+        try:
+            here = self.driver.get_info(instance).state in (
+                states.RUNNING, states.PAUSED)
+        except exception.InstanceNotFound:
+            here = False
+        if not here:
+            LOG.warning('Live migration of %s interrupted and its guest '
+                        'is not on %s: left to the sweeper', instance.uuid,
+                        self.host)
+            return
+        message = ('Live migration interrupted: compute service on %s '
+                   'restarted; the guest stays here' % self.host)
+        self.conductor.live_migration_rollback(
+            context, instance.uuid, None, 'error', message, self.host,
+            self._event('compute_init_host', compute_utils.utcnow(),
+                        'Error', message))
+
     # ------------------------------------------------------- destination
 
     def pre_live_migration(self, context, instance_uuid, migration_uuid,

@@ -6,6 +6,7 @@ test lets it (``Deferred``), so that aborts can land while it is queued
 (doc/migrations-servers.md)."""
 from nova_lite.api import microversion
 from nova_lite.compute.lifecycle import live_migration as lifecycle_live
+from nova_lite.compute import recovery
 from nova_lite.compute import rpcapi_live_migrate as compute_live_rpc
 from nova_lite.compute import states
 from nova_lite.conductor import live_migrate
@@ -243,6 +244,26 @@ class TestLiveMigrationFlow(LiveMigrationTestCase):
         self.assertEqual(('src', None), (self.row().host,
                                          self.row().task_state))
         self.assertEqual({self.server: 'src'}, self.claims())
+
+    def test_source_restart_rolls_back(self):
+        self.live()
+        self.stack.queue.popleft()      # the job dies with the compute
+        self.stack.managers['src'] = self.stack.new_manager('src')
+        recovery.recover_host(self.admin, self.stack.managers['src'])
+        row = self.row()
+        self.assertEqual(('src', states.ACTIVE, None),
+                         (row.host, row.vm_state, row.task_state))
+        self.assertEqual('error', self.migration()['status'])
+        self.assertEqual({self.server: 'src'}, self.claims())
+
+    def test_source_restart_without_the_guest_waits(self):
+        self.live()
+        self.stack.queue.popleft()
+        self.stack.drivers['src']._guests.clear()   # moved by the daemon?
+        self.stack.managers['src'] = self.stack.new_manager('src')
+        recovery.recover_host(self.admin, self.stack.managers['src'])
+        self.assertEqual(states.MIGRATING, self.row().task_state)
+        self.assertEqual('queued', self.migration()['status'])
 
     def test_force_complete_needs_running(self):
         self.live()
