@@ -299,3 +299,30 @@ class ConsoleTokenNotFound(NotFound):
 class InstanceNotReady(Conflict):
     msg_fmt = 'Instance %(instance_id)s has not been scheduled to a host ' \
               'yet.'
+
+
+class MigrationPreCheckError(Invalid):
+    """A live migration's destination or source check failed (CPU,
+    memory, storage; 400 while the checks are synchronous, before
+    microversion 2.34)."""
+    msg_fmt = 'Migration pre-check error: %(reason)s'
+
+
+class LiveMigrationAborted(NovaLiteException):
+    """The driver stopped a live migration on request (abort, or the
+    timeout action ``abort``); the guest stays on its source."""
+    msg_fmt = 'Live migration of %(instance_uuid)s was aborted: %(reason)s'
+
+
+class InvalidMigrationState(Conflict):
+    """Forcing or aborting a live migration in a status that does not
+    allow it (409, compute API reference, "Server migrations")."""
+    msg_fmt = 'Migration %(migration_id)s state of instance ' \
+              '%(instance_uuid)s is %(state)s. Cannot %(method)s while ' \
+              'the migration is in this state.'
+
+
+class LiveMigrationFailed(NovaLiteException):
+    """The hypervisor could not move the guest; it still runs on its
+    source (the live migration is rolled back)."""
+    msg_fmt = 'Live migration of %(instance_uuid)s failed: %(reason)s'

@@ -87,19 +87,16 @@ HISTORY = (
     _v('2.21', 'os-instance-actions shows the actions of deleted servers.',
        ('instance_actions',)),
     _v('2.22', 'POST /servers/{id}/migrations/{id}/action force_complete '
-       'forces a live migration to complete.', ('server_migrations',),
-       refused='Live migration does not exist: the action URL is a 404.'),
+       'forces a running live migration to complete (post-copy or a '
+       'paused guest; 409 unless running).', ('server_migrations',)),
     _v('2.23', 'GET /servers/{id}/migrations (list, show); os-migrations '
        'shows migration_type and links.',
        ('server_migrations', 'migrations')),
-    _v('2.24', 'DELETE /servers/{id}/migrations/{id} aborts a live '
-       'migration.', ('server_migrations',),
-       refused='Live migration does not exist: the server migration URL '
-       'is read-only (DELETE is a 405).'),
+    _v('2.24', 'DELETE /servers/{id}/migrations/{id} aborts a running '
+       'live migration (rolled back, status cancelled).',
+       ('server_migrations',)),
     _v('2.25', 'os-migrateLive takes block_migration auto and no '
-       'disk_over_commit.', ('migrate_server',),
-       refused='The os-migrateLive action does not exist: 400 (unknown '
-       'action).'),
+       'disk_over_commit.', ('migrate_server',)),
     _v('2.26', 'Server tags: /servers/{id}/tags (list, replace, delete '
        'all; check, add, delete one), tags in show and detail, list '
        'filters tags, tags-any, not-tags, not-tags-any.',
@@ -111,9 +108,9 @@ HISTORY = (
     _v('2.29', 'The evacuate action takes force (nova_lite\'s scheduler '
        'still checks the named host; doc/migrations-servers.md).',
        ('migrate_actions',)),
-    _v('2.30', 'os-migrateLive takes force.', ('migrate_server',),
-       refused='The os-migrateLive action does not exist: 400 (unknown '
-       'action).'),
+    _v('2.30', 'os-migrateLive takes force (with a host: no scheduler '
+       'filters, the destination is still claimed and checked).',
+       ('migrate_server',)),
     _v('2.31', 'os-console-auth-tokens answers for every console type.',
        ('remote_consoles',)),
     _v('2.32', 'Server create takes a device tag on networks (the NIC\'s '
@@ -124,9 +121,9 @@ HISTORY = (
     _v('2.33', 'Hypervisor list and detail are paged by limit and marker '
        '(hypervisors_links).', ('hypervisors',)),
     _v('2.34', 'os-migrateLive runs its pre-migration checks in the '
-       'background.', ('migrate_server',),
-       refused='The os-migrateLive action does not exist: 400 (unknown '
-       'action).'),
+       'background (202 first; a failed check leaves the server ACTIVE, '
+       'the migration error and the instance action event Error).',
+       ('migrate_server',)),
     _v('2.35', 'Key pair list paged by limit and marker (keypairs_links).',
        ('keypairs',)),
     _v('2.36', 'The proxy APIs /images, /os-networks, '
@@ -238,9 +235,7 @@ HISTORY = (
        'scheduler\'s filter and the claim) instead of policies and '
        'metadata.', ('server_groups',)),
     _v('2.65', 'Live migrations in the queued and preparing states can be '
-       'aborted.', ('server_migrations',),
-       refused='Live migration does not exist: the server migration URL '
-       'is read-only (DELETE is a 405, as from 2.24).'),
+       'aborted.', ('server_migrations',)),
     _v('2.66', 'changes-before filters server lists, instance actions and '
        'os-migrations on the last change (at or before; not earlier than '
        'changes-since: 400).',
@@ -250,8 +245,8 @@ HISTORY = (
        'takes only the image to local disk mapping, and volume_type stays '
        'a 400.'),
     _v('2.68', 'Forced evacuate and live migration are removed (the '
-       'evacuate action refuses force: 400; os-migrateLive does not exist '
-       'at any version: 400, unknown action).', ('migrate_actions',)),
+       'evacuate and os-migrateLive actions refuse force: 400).',
+       ('migrate_actions', 'migrate_server')),
     _v('2.69', 'Server lists, show and os-services answer minimal records '
        'for servers and services of down cells (nova_lite has one cell, '
        'whose database is the API\'s: no cell can be down while the API '
@@ -393,6 +388,8 @@ ROUTES = {
     ('POST', '/v2.1/servers/<server_id>/remote-consoles'): ('2.6', None),
     ('GET', _SERVER_MIGRATIONS): ('2.23', None),
     ('GET', _SERVER_MIGRATIONS + '/<migration_id>'): ('2.23', None),
+    ('POST', _SERVER_MIGRATIONS + '/<migration_id>/action'): ('2.22', None),
+    ('DELETE', _SERVER_MIGRATIONS + '/<migration_id>'): ('2.24', None),
     ('PUT', '/v2.1/os-services/force-down'): ('2.11', '2.52'),
     ('PUT', '/v2.1/os-services/enable'): ('2.1', '2.52'),
     ('PUT', '/v2.1/os-services/disable'): ('2.1', '2.52'),

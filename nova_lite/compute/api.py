@@ -23,6 +23,7 @@ from nova_lite.compute import api_snapshot
 from nova_lite.compute import api_resize
 from nova_lite.compute import api_shelve
 from nova_lite.compute import api_lifecycle_power
+from nova_lite.compute import api_live_migrate
 from nova_lite.compute import api_migrate
 from nova_lite.compute import flavors
 from nova_lite.compute import keypairs
@@ -94,7 +95,8 @@ class API(api_resize.ResizeActions, api_lifecycle_power.LifecyclePowerActions,
           api_actions.ServerActions, api_rebuild.RebuildActions,
           api_snapshot.SnapshotActions, api_rescue.RescueActions,
           api_shelve.ShelveActions, vm_snapshots.VMSnapshotActions,
-          api_migrate.MigrateActions, api_interfaces.InterfaceActions):
+          api_migrate.MigrateActions, api_interfaces.InterfaceActions,
+          api_live_migrate.LiveMigrateActions):
     """Server operations for the compute and CloudStack APIs."""
 
     def __init__(self):

@@ -21,6 +21,7 @@ import oslo_messaging as messaging
 from nova_lite.compute import build
 from nova_lite.compute.lifecycle import evacuate as lifecycle_evacuate
 from nova_lite.compute.lifecycle import interfaces as lifecycle_interfaces
+from nova_lite.compute.lifecycle import live_migration as lifecycle_live
 from nova_lite.compute import floating_ips as compute_floating_ips
 from nova_lite.compute.lifecycle import rebuild as lifecycle_rebuild
 from nova_lite.compute.lifecycle import rescue as lifecycle_rescue
@@ -64,7 +65,8 @@ class ComputeManager(resize_steps.ResizeManager, power_ops.PowerOpsMixin,
                      lifecycle_vm_snapshot.VMSnapshotMixin,
                      lifecycle_evacuate.EvacuateMixin,
                      lifecycle_interfaces.InterfaceMixin,
-                     network_sync.NetworkSyncMixin):
+                     network_sync.NetworkSyncMixin,
+                     lifecycle_live.LiveMigrationMixin):
     """RPC endpoint of ``compute.<host>`` (pause, suspend, soft delete:
     1.4, ``compute.lifecycle.power_ops``; rebuild and snapshots: 1.5,
     ``compute.lifecycle``; resizes: 1.6, ``compute.lifecycle.resize``;
@@ -74,9 +76,10 @@ class ComputeManager(resize_steps.ResizeManager, power_ops.PowerOpsMixin,
     ``compute.port_firewall``; floating IPs: 1.12,
     ``compute.floating_ips``; evacuation: 1.13,
     ``compute.lifecycle.evacuate``; interface hot-plug: 1.14,
-    ``compute.lifecycle.interfaces``)."""
+    ``compute.lifecycle.interfaces``; live migration: 1.15,
+    ``compute.lifecycle.live_migration``)."""
 
-    target = messaging.Target(version='1.14')
+    target = messaging.Target(version='1.15')
 
     def __init__(self, host, driver=None):
         super().__init__(host)
@@ -130,6 +133,10 @@ class ComputeManager(resize_steps.ResizeManager, power_ops.PowerOpsMixin,
 
     def cleanup_host(self):
         self._executor.shutdown(wait=False)
+        if self._live_executor is not None:
+            for job in list(self._live_jobs().values()):
+                job.abort_requested.set()
+            self._live_executor.shutdown(wait=False)
         self.driver.cleanup_host(self.host)
 
     def periodic_tasks(self):

@@ -1,7 +1,7 @@
 """API-side reads of migrations (moves of instances between hosts) for
 the compute API's os-migrations and server migrations; the SQL is
-``nova_lite.db.migrations_records``'s. nova_lite performs no migration
-yet, so these list what the table holds: nothing until moves exist."""
+``nova_lite.db.migrations_records``'s: resizes, cold and live
+migrations and evacuations (doc/migrations-servers.md)."""
 from nova_lite.db import migrations_records as migration_db
 from nova_lite import exception
 

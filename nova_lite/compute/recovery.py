@@ -45,6 +45,12 @@ def _sync_power(ctxt, manager, row):
     manager.power._sync_one(ctxt, row, manager.power._power_state(row))
 
 
+def _recover_live_migration(ctxt, manager, row):
+    """A live migration's job died with the compute
+    (``lifecycle.live_migration``)."""
+    manager.recover_live_migration(ctxt, row)
+
+
 def _recover_resize(ctxt, manager, row):
     """A resize or its revert was cut short (``lifecycle.resize``)."""
     manager.recover_resize(ctxt, row)
@@ -77,6 +83,9 @@ RECOVERY.update(power_ops.RECOVERY)
 RECOVERY.update(lifecycle_rescue.RECOVERY)
 # Shelve, offload and unshelve (doc/lifecycle-shelve.md).
 RECOVERY.update(lifecycle_shelve.RECOVERY)
+# Live migrations whose source restarted (doc/migrations-servers.md).
+RECOVERY.update({(vm_state, states.MIGRATING): _recover_live_migration
+                 for vm_state in (states.ACTIVE, states.VM_PAUSED)})
 # CloudStack VM snapshots: task cleared, the snapshot becomes Error.
 RECOVERY.update(vm_snapshot.RECOVERY)
 

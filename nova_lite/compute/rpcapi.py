@@ -27,9 +27,16 @@ History:
            doc/migrations-servers.md)
     1.14 - attach_interface (call), detach_interface (cast): NIC
            hot-plug (``compute.lifecycle.interfaces``, doc/interfaces.md)
+    1.15 - check_can_live_migrate_destination,
+           check_can_live_migrate_source, live_migration,
+           pre_live_migration, post_live_migration_at_destination,
+           rollback_live_migration_at_destination, live_migration_abort,
+           live_migration_force_complete (live migration,
+           ``rpcapi_live_migrate``, doc/migrations-servers.md)
 """
 import oslo_messaging as messaging
 
+from nova_lite.compute import rpcapi_live_migrate
 from nova_lite.compute import rpcapi_resize
 from nova_lite.compute import rpcapi_shelve
 from nova_lite import rpc
@@ -37,8 +44,9 @@ from nova_lite import rpc
 TOPIC = 'compute'
 
 
-class ComputeAPI(rpcapi_resize.ResizeAPI, rpcapi_shelve.ShelveAPI):
-    VERSION = '1.14'
+class ComputeAPI(rpcapi_resize.ResizeAPI, rpcapi_shelve.ShelveAPI,
+                 rpcapi_live_migrate.LiveMigrateAPI):
+    VERSION = '1.15'
 
     def __init__(self):
         self.client = rpc.get_client(messaging.Target(topic=TOPIC,

@@ -69,6 +69,8 @@ RESIZE_TASKS = (RESIZE_PREP, RESIZE_MIGRATING, RESIZE_MIGRATED,
                 RESIZE_FINISH)
 
 # Pause, suspend and soft delete (nova_lite.compute.lifecycle.power_ops).
+#: A live migration (doc/migrations-servers.md): status MIGRATING.
+MIGRATING = 'migrating'
 PAUSING = 'pausing'
 UNPAUSING = 'unpausing'
 SUSPENDING = 'suspending'
@@ -94,7 +96,8 @@ TASK_STATES = (SCHEDULING, SPAWNING, REBOOTING, REBOOTING_HARD,
                SUSPENDING, RESUMING, SOFT_DELETING, RESTORING, RESCUING,
                UNRESCUING) + \
     REBUILD_TASKS + SNAPSHOT_TASKS + RESIZE_TASKS + (RESIZE_REVERTING,) + \
-    SHELVING_TASKS + (SHELVING_OFFLOADING, UNSHELVING) + VM_SNAPSHOT_TASKS
+    SHELVING_TASKS + (SHELVING_OFFLOADING, UNSHELVING) + VM_SNAPSHOT_TASKS + \
+    (MIGRATING,)
 
 # power_state: what the hypervisor reports (integers, as in the API).
 NOSTATE = 0
@@ -111,7 +114,9 @@ POWER_STATE_NAMES = {NOSTATE: 'pending', RUNNING: 'running',
 _RESIZING = dict.fromkeys(RESIZE_TASKS, 'RESIZE')
 _STATUS_BY_TASK = {
     ACTIVE: {REBOOTING: 'REBOOT', REBOOTING_HARD: 'HARD_REBOOT',
+             MIGRATING: 'MIGRATING',
              **dict.fromkeys(REBUILD_TASKS, 'REBUILD'), **_RESIZING},
+    VM_PAUSED: {MIGRATING: 'MIGRATING'},
     # Nova shows a rebuild of a stopped or failed server as REBUILD too.
     STOPPED: dict(dict.fromkeys(REBUILD_TASKS, 'REBUILD'), **_RESIZING),
     ERROR: dict.fromkeys(REBUILD_TASKS, 'REBUILD'),
@@ -130,7 +135,7 @@ VM_STATES_BY_STATUS = {
     'ERROR': [ERROR], 'DELETED': [DELETED], 'REBOOT': [ACTIVE],
     'HARD_REBOOT': [ACTIVE], 'REBUILD': [ACTIVE, STOPPED, ERROR],
     'VERIFY_RESIZE': [RESIZED], 'REVERT_RESIZE': [RESIZED],
-    'RESIZE': [ACTIVE, STOPPED],
+    'RESIZE': [ACTIVE, STOPPED], 'MIGRATING': [ACTIVE, VM_PAUSED],
     'PAUSED': [VM_PAUSED], 'SUSPENDED': [VM_SUSPENDED],
     'SOFT_DELETED': [SOFT_DELETED], 'RESCUE': [RESCUED],
     'SHELVED': [SHELVED], 'SHELVED_OFFLOADED': [SHELVED_OFFLOADED],

@@ -9,6 +9,7 @@ from nova_lite.conductor import build
 from nova_lite.conductor import compute_proxy
 from nova_lite.conductor import evacuate
 from nova_lite.conductor import lifecycle_proxy
+from nova_lite.conductor import live_migrate
 from nova_lite.conductor import migrate
 from nova_lite.conductor import resize
 from nova_lite.conductor import shelve
@@ -22,14 +23,15 @@ CONF = cfg.CONF
 
 class ConductorManager(resize.ResizeEndpoint, shelve.ShelveEndpoint,
                        migrate.MigrateEndpoint, evacuate.EvacuateEndpoint,
-                       service.Manager):
+                       live_migrate.LiveMigrateEndpoint, service.Manager):
     """RPC endpoint of the ``conductor`` topic (resizes: 1.6,
     ``conductor.resize``; shelve: 1.7, ``conductor.shelve``; security
     groups: 1.8; floating IPs: 1.9; cold migration and evacuation:
     1.10, ``conductor.migrate``, ``conductor.evacuate``; interface
-    detach: 1.11)."""
+    detach: 1.11; live migration: 1.12,
+    ``conductor.live_migrate``)."""
 
-    target = messaging.Target(version='1.11')
+    target = messaging.Target(version='1.12')
 
     def __init__(self, host):
         super().__init__(host)

@@ -40,11 +40,17 @@ History:
           (calls from the computes)
     1.11 - Interface detach (doc/interfaces.md): interface_detached
           (call from the computes)
+    1.12 - Live migration (``rpcapi_live_migrate``):
+          live_migrate_instance (call before microversion 2.34, else
+          cast, from the API), live_migration_update (cast: status and
+          progress), live_migration_finished, live_migration_rollback
+          (calls from the computes)
 """
 from oslo_log import log as logging
 import oslo_messaging as messaging
 import tenacity
 
+from nova_lite.conductor import rpcapi_live_migrate
 from nova_lite.conductor import rpcapi_migrate
 from nova_lite.conductor import rpcapi_resize
 from nova_lite.conductor import rpcapi_shelve
@@ -116,11 +122,12 @@ def _retrying(attempts, stopping=None):
 
 
 class ConductorAPI(rpcapi_resize.ResizeAPI, rpcapi_shelve.ShelveAPI,
-                   rpcapi_migrate.MigrateAPI):
+                   rpcapi_migrate.MigrateAPI,
+                   rpcapi_live_migrate.LiveMigrateAPI):
     """Client of the conductor; see the module doc for each method's
     server side, arguments and result."""
 
-    VERSION = '1.11'
+    VERSION = '1.12'
 
     def __init__(self):
         self.client = rpc.get_client(messaging.Target(topic=TOPIC,

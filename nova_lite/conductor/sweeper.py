@@ -21,7 +21,8 @@ Each pass (at conductor start-up and every ``[conductor] sweep_interval``):
 
 Resizes: see ``conductor.resize_sweep`` (auto-confirm, stuck resizes);
 shelve: ``conductor.shelve_sweep``; snapshots whose compute is down:
-``conductor.snapshot_sweep``.
+``conductor.snapshot_sweep``; stuck live migrations:
+``conductor.live_migrate_sweep``.
 
 doc/admin/recovery.md lists every (vm_state, task_state) and its owner.
 """
@@ -35,6 +36,7 @@ from nova_lite.compute.lifecycle import rescue as lifecycle_rescue
 from nova_lite.compute import states
 from nova_lite.compute import utils as compute_utils
 from nova_lite.conductor import instance_state
+from nova_lite.conductor import live_migrate_sweep
 from nova_lite.conductor import resize_sweep
 from nova_lite.conductor import shelve_sweep
 from nova_lite.conductor import snapshot_sweep
@@ -89,6 +91,7 @@ class Sweeper:
             redriven += resize_sweep.sweep(ctxt, self.compute)
             redriven += shelve_sweep.sweep(ctxt, self.compute)
             redriven += snapshot_sweep.sweep(ctxt)
+            redriven += live_migrate_sweep.sweep(ctxt, self.compute)
         if failed or redriven:
             LOG.warning('Sweeper: %d stuck builds set to ERROR, %d '
                         'builds or actions re-driven', failed, redriven)

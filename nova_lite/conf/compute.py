@@ -45,6 +45,15 @@ compute_opts = [
     cfg.StrOpt('default_availability_zone', default='nova',
                help='Availability zone of compute hosts that are in no '
                     'aggregate with an availability_zone.'),
+    cfg.IntOpt('max_concurrent_live_migrations', default=1, min=1,
+               help='Live migrations a compute runs out of its host at '
+                    'once; further ones wait in the migration status '
+                    '"queued" (doc/migrations-servers.md).'),
+    cfg.IntOpt('live_migration_retry_count', default=3, min=0,
+               help='Other destinations the conductor tries when the '
+                    'scheduler\'s choice fails the live migration checks '
+                    '(CPU, memory, storage) before giving up; a host the '
+                    'admin named is never replaced.'),
 ]
 
 

@@ -31,6 +31,13 @@ conductor_opts = [
                     'resize: the server goes back to its source host and '
                     'old flavor in ERROR with a fault, the destination '
                     'claim is released (doc/lifecycle-resize.md).'),
+    cfg.IntOpt('live_migration_timeout', default=900, min=1,
+               help='Seconds a live migration may go without progress '
+                    '(no status change nor progress report) before the '
+                    'sweeper rolls it back: the migration is "error", '
+                    'the destination claim released and the server '
+                    'ACTIVE on its source with a fault '
+                    '(doc/migrations-servers.md).'),
 ]
 
 

@@ -13,6 +13,13 @@ fake_opts = [
                  help='Seconds each spawn takes (all fake variants).'),
     cfg.FloatOpt('slow_spawn_delay', default=2.0, min=0.0,
                  help='Seconds each spawn takes with driver=fake_slow.'),
+    cfg.FloatOpt('live_migration_duration', default=0.0, min=0.0,
+                 help='Seconds the memory copy of a fake live migration '
+                      'takes (split in live_migration_steps progress '
+                      'reports), so that abort and force_complete can be '
+                      'exercised.'),
+    cfg.IntOpt('live_migration_steps', default=4, min=1,
+               help='Progress reports of a fake live migration.'),
 ]
 
 

@@ -34,6 +34,45 @@ libvirt_opts = [
                     'guest to release the NIC (a live unplug is a request '
                     'the guest\'s kernel answers); past it the detach '
                     'fails and the port stays attached (doc/interfaces.md).'),
+    cfg.StrOpt('live_migration_scheme', default='tcp',
+               choices=['tcp', 'ssh', 'tls'],
+               help='Transport of the libvirt URI of a live migration\'s '
+                    'destination (qemu+<scheme>://<address>/system) when '
+                    'live_migration_uri is not set.'),
+    cfg.StrOpt('live_migration_uri',
+               help='libvirt URI of a live migration\'s destination, '
+                    '"%s" replaced by the destination host\'s address '
+                    '(e.g. qemu+ssh://nova@%s/system); empty: from '
+                    'live_migration_scheme.'),
+    cfg.StrOpt('live_migration_inbound_addr',
+               help='Address other hosts reach this host\'s libvirtd on '
+                    'for live migrations to it; empty: its [DEFAULT] '
+                    'host name.'),
+    cfg.IntOpt('live_migration_bandwidth', default=0, min=0,
+               help='Maximum bandwidth of a live migration in MiB/s; 0: '
+                    'no limit.'),
+    cfg.IntOpt('live_migration_completion_timeout', default=800, min=0,
+               help='Seconds per GiB of guest memory and disk to copy '
+                    'a live migration may run before '
+                    'live_migration_timeout_action is taken; 0 disables.'),
+    cfg.IntOpt('live_migration_progress_timeout', default=0, min=0,
+               help='Seconds a live migration may go without the '
+                    'remaining data shrinking before it is aborted; 0 '
+                    'disables.'),
+    cfg.StrOpt('live_migration_timeout_action', default='abort',
+               choices=['abort', 'force_complete'],
+               help='What happens when live_migration_completion_timeout '
+                    'passes: abort the job (the server stays on its '
+                    'source) or force it to complete (post-copy when '
+                    'allowed, else the guest is paused to finish the '
+                    'copy).'),
+    cfg.BoolOpt('live_migration_permit_post_copy', default=False,
+                help='Allow a forced completion to switch the migration '
+                     'to post-copy (VIR_MIGRATE_POSTCOPY); without it '
+                     'force_complete pauses the guest.'),
+    cfg.FloatOpt('live_migration_monitor_interval', default=0.5, min=0.05,
+                 help='Seconds between two looks at a running live '
+                      'migration job (progress, abort, timeouts).'),
 ]
 
 

@@ -37,6 +37,12 @@ RESIZE_TYPES = (RESIZE, MIGRATION)
 EVACUATION = 'evacuation'
 #: Statuses of an evacuation that holds a destination claim.
 EVACUATING = ('accepted', 'pre-migrating')
+#: A live migration (doc/migrations-servers.md, "Live migration").
+LIVE_MIGRATION = 'live-migration'
+#: Statuses of a live migration that is not over (it may hold a
+#: destination claim): accepted by the API, then Nova's in-progress ones.
+LIVE_OPEN = ('accepted', 'queued', 'preparing', 'running',
+             'post-migrating')
 #: Statuses of a resize that is not over yet (it holds a destination
 #: claim or waits for its confirmation).
 OPEN = ('pre-migrating', 'migrating', 'post-migrating', 'finished',
@@ -102,6 +108,23 @@ def fail_move(context, instance_uuid, migration_uuid, values, fault,
                                 expected_status)
 
 
+def migration_progress(context, migration_uuid, values):
+    """Write the progress ``values`` (``memory_processed`` ...,
+    bytes) of a 'running' live migration unless it would go backwards
+    (a late report); True when written."""
+    mig = models.Migration
+    stmt = sa.update(mig).where(mig.uuid == migration_uuid,
+                                mig.deleted == 0, mig.status == 'running')
+    for key in ('memory_processed', 'disk_processed'):
+        if key in values:
+            column = getattr(mig, key)
+            stmt = stmt.where(sa.func.coalesce(column, 0) <= values[key])
+    with writer(context) as session:
+        return session.execute(
+            stmt.values(dict(values, updated_at=utcnow()))
+            .execution_options(synchronize_session=False)).rowcount == 1
+
+
 def open_resize(context, instance_uuid):
     """The newest resize or cold migration of the instance that is not
     over (status in ``OPEN``), as a dict, or None."""
@@ -111,6 +134,18 @@ def open_resize(context, instance_uuid):
             mig.deleted == 0, mig.instance_uuid == instance_uuid,
             mig.migration_type.in_(RESIZE_TYPES), mig.status.in_(OPEN))
             .order_by(mig.id.desc())).first()
+        return to_dict(row) if row is not None else None
+
+
+def open_live_migration(context, instance_uuid):
+    """The newest live migration of the instance that is not over
+    (status in ``LIVE_OPEN``), as a dict, or None."""
+    mig = models.Migration
+    with reader(context) as session:
+        row = session.scalars(sa.select(mig).where(
+            mig.deleted == 0, mig.instance_uuid == instance_uuid,
+            mig.migration_type == LIVE_MIGRATION,
+            mig.status.in_(LIVE_OPEN)).order_by(mig.id.desc())).first()
         return to_dict(row) if row is not None else None
 
 
@@ -166,12 +201,14 @@ def drop_open_claims(context, instance_uuid):
             sa.or_(sa.and_(mig.migration_type.in_(RESIZE_TYPES),
                            mig.status.in_(OPEN)),
                    sa.and_(mig.migration_type == EVACUATION,
-                           mig.status.in_(EVACUATING))))))
+                           mig.status.in_(EVACUATING)),
+                   sa.and_(mig.migration_type == LIVE_MIGRATION,
+                           mig.status.in_(LIVE_OPEN))))))
     released = 0
     for uuid in uuids:
         released += bool(claim_db.unclaim(context, uuid))
         migration_update(context, uuid, {'status': 'error'},
-                         expected_status=OPEN + EVACUATING)
+                         expected_status=OPEN + EVACUATING + LIVE_OPEN)
     return released
 
 
@@ -182,15 +219,17 @@ def flavor_values(flavor):
             if key in flavor}
 
 
-def evacuations(context, status, source_compute=None, older_than=None):
-    """Evacuations (dicts) in ``status`` (a str or tuple), of
+def evacuations(context, status, source_compute=None, older_than=None,
+                migration_type=EVACUATION):
+    """Evacuations (dicts; live migrations with ``migration_type``
+    ``LIVE_MIGRATION``) in ``status`` (a str or tuple), of
     ``source_compute`` when given, not updated since ``older_than``
     (naive UTC) when given; oldest first."""
     mig = models.Migration
     if isinstance(status, str):
         status = (status,)
     stmt = sa.select(mig).where(mig.deleted == 0,
-                                mig.migration_type == EVACUATION,
+                                mig.migration_type == migration_type,
                                 mig.status.in_(status))
     if source_compute is not None:
         stmt = stmt.where(mig.source_compute == source_compute)

@@ -179,6 +179,7 @@ def _lifecycle_events(ctxt):
                       node=None)
     _resize_events(ctxt, vifs)
     _interface_events(ctxt, vifs)
+    _live_migration_events(ctxt, vifs)
 
 
 def _interface_events(ctxt, vifs):
@@ -201,6 +202,24 @@ def _interface_events(ctxt, vifs):
                       network_info=vifs + [second])
     n.instance_action(ctxt, inst, 'instance.interface_detach.end', HOST,
                       network_info=vifs)
+
+
+def _live_migration_events(ctxt, vifs):
+    """The live migration family (doc/migrations-servers.md): pre on
+    the destination, post, rollback, abort and force_complete on the
+    source."""
+    n = notifications
+    inst = _instance(task_state='migrating')
+    for name in ('pre', 'post', 'rollback', 'abort', 'force_complete'):
+        event = 'instance.live_migration_%s.' % name
+        n.instance_action(ctxt, inst, event + 'start', HOST,
+                          network_info=vifs)
+        ended = {'task_state': None} if name in ('post', 'rollback',
+                                                 'abort') else {}
+        if name == 'post':
+            ended.update(host='compute2', node='compute2')
+        n.instance_action(ctxt, inst, event + 'end', HOST,
+                          network_info=vifs, **ended)
 
 
 def _resize_events(ctxt, vifs):

@@ -8,6 +8,7 @@ RESET_STATE = 'os_compute_api:os-admin-actions:reset_state'
 MIGRATE = 'os_compute_api:os-migrate-server:migrate'
 MIGRATE_HOST = 'os_compute_api:os-migrate-server:migrate:host'
 EVACUATE = 'os_compute_api:os-evacuate'
+MIGRATE_LIVE = 'os_compute_api:os-migrate-server:migrate_live'
 
 rules = [
     policy.DocumentedRuleDefault(
@@ -37,6 +38,13 @@ rules = [
                     'rebuild it on another host',
         operations=[{'method': 'POST',
                      'path': '/servers/{server_id}/action (evacuate)'}],
+        scope_types=['project']),
+    policy.DocumentedRuleDefault(
+        name=MIGRATE_LIVE, check_str=base.ADMIN,
+        description='Live migrate a running server to another host',
+        operations=[{'method': 'POST',
+                     'path': '/servers/{server_id}/action '
+                             '(os-migrateLive)'}],
         scope_types=['project']),
 ]
 

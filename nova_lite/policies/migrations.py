@@ -25,6 +25,20 @@ rules = [
         description='Show an in-progress live migration of a server',
         operations=[{'method': 'GET', 'path': _S + '/{migration_id}'}],
         scope_types=['project']),
+    policy.DocumentedRuleDefault(
+        name=SERVER_MIGRATIONS % 'force_complete', check_str=base.ADMIN,
+        description='Force an in-progress live migration of a server to '
+                    'complete (microversion 2.22)',
+        operations=[{'method': 'POST',
+                     'path': _S + '/{migration_id}/action '
+                             '(force_complete)'}],
+        scope_types=['project']),
+    policy.DocumentedRuleDefault(
+        name=SERVER_MIGRATIONS % 'delete', check_str=base.ADMIN,
+        description='Abort an in-progress live migration of a server '
+                    '(microversion 2.24)',
+        operations=[{'method': 'DELETE', 'path': _S + '/{migration_id}'}],
+        scope_types=['project']),
 ]
 
 

@@ -9,6 +9,7 @@ import collections
 import importlib
 
 from nova_lite import exception
+from nova_lite.virt import live_migration
 
 # A hypervisor's view of one guest: power_state is a
 # ``nova_lite.compute.states`` power state integer.
@@ -29,7 +30,7 @@ ConsoleConnectInfo = collections.namedtuple('ConsoleConnectInfo',
                                             ['host', 'port', 'path'])
 
 
-class ComputeDriver(abc.ABC):
+class ComputeDriver(live_migration.LiveMigrationDriver, abc.ABC):
     """A hypervisor driver.
 
     Contracts:

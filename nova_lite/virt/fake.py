@@ -24,6 +24,7 @@ from nova_lite.virt import diagnostics
 from nova_lite.virt import driver
 from nova_lite.virt import fake_rescue
 from nova_lite.virt import fake_console
+from nova_lite.virt import fake_live_migration
 from nova_lite.virt import fake_resize
 from nova_lite.virt import fake_vm_snapshot
 
@@ -32,6 +33,7 @@ CONF = cfg.CONF
 
 class FakeDriver(fake_console.FakeConsoleMixin, fake_resize.FakeResizeMixin,
                  fake_rescue.FakeRescueMixin,
+                 fake_live_migration.FakeLiveMigrationMixin,
                  fake_vm_snapshot.FakeVMSnapshotMixin, driver.ComputeDriver):
     """In-memory guests; capacity from the ``[fake]`` options."""
 

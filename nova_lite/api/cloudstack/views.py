@@ -42,6 +42,9 @@ _VM_STATES = {
     (states.BUILDING, None): 'Starting',
     (states.ACTIVE, None): 'Running',
     (states.ACTIVE, states.POWERING_OFF): 'Stopping',
+    # A live migration (doc/migrations-servers.md).
+    (states.ACTIVE, states.MIGRATING): 'Migrating',
+    (states.VM_PAUSED, states.MIGRATING): 'Migrating',
     (states.STOPPED, None): 'Stopped',
     (states.STOPPED, states.POWERING_ON): 'Starting',
     (states.ERROR, None): 'Error',
@@ -68,7 +71,7 @@ _VM_STATES = {
     (states.SHELVED_OFFLOADED, states.SPAWNING): 'Starting',
 }
 
-VM_STATE_NAMES = ('Starting', 'Running', 'Stopping', 'Stopped',
+VM_STATE_NAMES = ('Starting', 'Running', 'Stopping', 'Stopped', 'Migrating',
                   'Destroyed', 'Expunging', 'Error', 'Unknown')
 
 

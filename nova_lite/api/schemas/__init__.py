@@ -276,6 +276,8 @@ def route_schemas():
                         ('2.1', '2.72', server_actions.action),
                         ('2.73', None, server_actions.action_2_73)))))),
         ('POST', server + '/remote-consoles'): remote_consoles.create,
+        ('POST', server + '/migrations/<migration_id>/action'):
+            migrate_server.force_complete,
         ('POST', server + '/metadata'): server_metadata.update,
         ('PUT', server + '/metadata'): server_metadata.update_all,
         ('PUT', server + '/metadata/<key>'): server_metadata.update_item,

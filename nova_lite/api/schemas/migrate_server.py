@@ -10,7 +10,13 @@ reference, "Migrate Server (migrate Action)", "Evacuate Server
   only false is accepted, see doc/migrations-servers.md); from 2.29 to
   2.67 ``force`` (a boolean; a forced evacuate skips the scheduler's
   checks of the named host); from 2.95 no change to the body (the
-  server is stopped at its destination).
+  server is stopped at its destination);
+* ``os-migrateLive`` ("Live-Migrate Server (os-migrateLive Action)"):
+  ``host`` (a compute host or null: the scheduler chooses) and
+  ``block_migration`` always required; until 2.24 ``block_migration``
+  a boolean and ``disk_over_commit`` (a boolean) required too; from
+  2.25 ``block_migration`` also "auto" and no ``disk_over_commit``;
+  from 2.30 to 2.67 an optional ``force`` (a boolean); 2.68 removes it.
 
 ``with_move_actions`` adds them to the action schema of every version
 range of ``POST /servers/{id}/action``, splitting ranges where they
@@ -44,6 +50,19 @@ def _evacuate(**extra):
     return schema
 
 
+def _live(block_migration, **extra):
+    properties = {'host': {'oneOf': [{'type': 'null'}, _host]},
+                  'block_migration': block_migration}
+    properties.update(extra)
+    required = ['host', 'block_migration'] + (
+        ['disk_over_commit'] if 'disk_over_commit' in extra else [])
+    return {'type': 'object', 'properties': properties,
+            'required': required, 'additionalProperties': False}
+
+
+_auto = {'oneOf': [schemas.boolean, {'type': 'string', 'enum': ['auto']}]}
+
+
 #: action → ((first version, last version or None, schema), ...).
 MOVES = {
     'migrate': (('2.1', '2.55', _no_arguments),
@@ -52,7 +71,22 @@ MOVES = {
                  ('2.14', '2.28', _evacuate()),
                  ('2.29', '2.67', _evacuate(force=schemas.boolean)),
                  ('2.68', None, _evacuate())),
+    'os-migrateLive': (
+        ('2.1', '2.24', _live(schemas.boolean,
+                              disk_over_commit=schemas.boolean)),
+        ('2.25', '2.29', _live(_auto)),
+        ('2.30', '2.67', _live(_auto, force=schemas.boolean)),
+        ('2.68', None, _live(_auto))),
 }
+
+
+#: ``POST /servers/{id}/migrations/{id}/action`` (2.22, compute API
+#: reference, "Force Migration Complete Action (force_complete
+#: Action)"): only ``{"force_complete": null}``.
+force_complete = {'type': 'object',
+                  'properties': {'force_complete': {'type': 'null'}},
+                  'required': ['force_complete'],
+                  'additionalProperties': False}
 
 
 def _at(table, version):

@@ -478,6 +478,10 @@ RESPONSES = {
     ('GET', '/v2.1/servers/<server_id>/migrations/<migration_id>'): [
         ('2.23', None, 200, lambda v: _wrap('migration',
                                             server_migration(v)))],
+    ('POST', '/v2.1/servers/<server_id>/migrations/<migration_id>/action'):
+        [('2.22', None, 202, None)],
+    ('DELETE', '/v2.1/servers/<server_id>/migrations/<migration_id>'): [
+        ('2.24', None, 202, None)],
     ('GET', _PASSWORD): [
         ('2.1', None, 200, lambda v: _object({'password': _STRING},
                                              ['password']))],

@@ -36,6 +36,7 @@ from nova_lite.virt.libvirt import disks
 from nova_lite.virt.libvirt import guest as libvirt_guest
 from nova_lite.virt.libvirt import host as libvirt_host
 from nova_lite.virt.libvirt import imagebackend
+from nova_lite.virt.libvirt import live_migration as libvirt_live
 from nova_lite.virt.libvirt import rescue as libvirt_rescue
 from nova_lite.virt.libvirt import snapshot as libvirt_snapshot
 from nova_lite.virt.libvirt import resize as libvirt_resize
@@ -47,7 +48,7 @@ CONF = nova_lite.conf.CONF
 LOG = logging.getLogger(__name__)
 
 
-class LibvirtDriver(driver.ComputeDriver):
+class LibvirtDriver(libvirt_live.LiveMigrationMixin, driver.ComputeDriver):
     """Guests as libvirt domains on ``[libvirt] connection_uri``."""
 
     def __init__(self, host):

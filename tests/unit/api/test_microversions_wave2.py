@@ -394,9 +394,12 @@ class RefusedTest(fakes.APITestCase):
                 at(version)), 409, 'conflictingRequest')
 
     def test_2_22_to_2_25_migrations(self):
-        """Forcing (2.22) and aborting (2.24) a live migration and
-        os-migrateLive (2.25) do not exist; the server migrations list
-        and show exist from 2.23 (tests/unit/api/test_migrations.py)."""
+        """Forcing (2.22) and aborting (2.24) a live migration need a
+        live migration in progress (404 without one; before 2.24 the
+        DELETE route does not exist: 404); os-migrateLive takes 'auto'
+        only from 2.25; the server migrations list and show exist from
+        2.23 (tests/unit/api/test_migrations.py; the working flows are
+        tests/functional/test_live_migration.py's)."""
         server_id = self.create_server()
         base = '/v2.1/servers/%s/migrations' % server_id
         for version in self._versions():
@@ -405,13 +408,12 @@ class RefusedTest(fakes.APITestCase):
                 'force_complete': None}, admin), 404, 'itemNotFound')
             self.assertFault(self.get(base + '/1', admin), 404,
                              'itemNotFound')
-            # No abort: the migration resource answers GET only.
-            self.assertFault(self.delete(base + '/1', admin), 405,
-                             'badMethod')
-            self.assertFault(self.post(
-                '/v2.1/servers/%s/action' % server_id, {'os-migrateLive': {
-                    'host': None, 'block_migration': 'auto'}}, admin), 400,
-                'badRequest')
+            self.assertFault(self.delete(base + '/1', admin), 404,
+                             'itemNotFound')
+        self.assertFault(self.post(
+            '/v2.1/servers/%s/action' % server_id, {'os-migrateLive': {
+                'host': None, 'block_migration': 'auto'}},
+            at('2.24', fakes.ADMIN)), 400, 'badRequest')
         self.assertFault(self.get(base, at('2.22', fakes.ADMIN)), 404,
                          'itemNotFound')
 

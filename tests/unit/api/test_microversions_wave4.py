@@ -175,7 +175,8 @@ class Refused65To70Test(fakes.APITestCase):
     def test_2_68_evacuate_and_live_migrate(self):
         server_id = self.create_server()
         for body in ({'evacuate': {'host': 'node2', 'force': True}},
-                     {'os-migrateLive': {'host': None}}):
+                     {'os-migrateLive': {'host': 'node2', 'force': True,
+                                         'block_migration': 'auto'}}):
             self.assertFault(self.post(
                 SERVERS + '/%s/action' % server_id, body,
                 at(str(microversion.MAX_VERSION), fakes.ADMIN)), 400,

@@ -19,8 +19,8 @@ class TestConductorShelveVersions(testtools.TestCase):
         self.api = rpcapi.ConductorAPI()
 
     def test_latest_version_is_served(self):
-        self.assertEqual('1.11', rpcapi.ConductorAPI.VERSION)
-        self.assertEqual('1.11', manager.ConductorManager.target.version)
+        self.assertEqual('1.12', rpcapi.ConductorAPI.VERSION)
+        self.assertEqual('1.12', manager.ConductorManager.target.version)
 
     def test_interface_detached_is_a_1_11_call(self):
         self.client.prepare.return_value.call.return_value = 'deleted'

@@ -11,8 +11,8 @@ Filters: ``host`` (source or destination compute), ``source_compute``,
 ``migrations_links``, and an unknown query parameter is a 400 (before
 2.59 unknown parameters are ignored, as Nova's additionalProperties
 query schema does).  Newest first; hidden migrations are never shown.
-nova_lite performs no migration yet, so the list is empty until moves
-exist.
+Resizes, cold and live migrations and evacuations are listed
+(doc/migrations-servers.md).
 """
 import flask
 from oslo_utils import timeutils

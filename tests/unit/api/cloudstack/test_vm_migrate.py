@@ -1,7 +1,13 @@
 """migrateVirtualMachine (async, admin: a cold migration of a Stopped
-VM, confirmed by its job) over the in-process resize stack
-(``tests.unit.compute.resize_harness``)."""
+VM, confirmed by its job; a live migration of a Running one) over the
+in-process resize stack (``tests.unit.compute.resize_harness``).
+
+The live migrations' conductor cast has no listener on the unit tests'
+bus: their steps are recorded with the conductor's own functions
+(``conductor.live_migrate``), as the computes would through RPC; the
+whole flow runs in tests/functional/test_live_migration.py."""
 from nova_lite.compute import states
+from nova_lite.conductor import live_migrate
 from nova_lite.db import compute_nodes as node_db
 from nova_lite.db import instances as instance_db
 from nova_lite.db import migrations_records as migration_db
@@ -66,12 +72,60 @@ class VMMigrateTest(test_endpoint.CloudStackTestCase):
         vm = self.job(body)['jobresult']['virtualmachine']
         self.assertIn(vm['hostname'], ('dst', 'dst2'))
 
+    def state(self):
+        return self.json('listVirtualMachines', id=self.vm)[1][
+            'listvirtualmachinesresponse']['virtualmachine'][0]['state']
+
+    def start_live(self, command='migrateVirtualMachine'):
+        self.stack.boot(self.vm, 'src')
+        status, body = self.json(command, virtualmachineid=self.vm,
+                                 hostid=self.host_id('dst'))
+        self.assertEqual(200, status, body)
+        self.assertEqual('Migrating', self.state())
+        (migration,) = migration_db.migration_get_all(self.admin)
+        self.assertEqual(('live-migration', 'accepted', 'src'), (
+            migration['migration_type'], migration['status'],
+            migration['source_compute']))
+        job_id = body[command.lower() + 'response']['jobid']
+
+        def job():
+            return self.json('queryAsyncJobResult', jobid=job_id)[1][
+                'queryasyncjobresultresponse']
+        self.assertEqual(0, job()['jobstatus'])
+        self.assertEqual(1, len(self.json(
+            'listVirtualMachines', state='Migrating')[1][
+            'listvirtualmachinesresponse']['virtualmachine']))
+        return migration, job
+
+    def test_running_vm_is_live_migrated(self):
+        migration, job = self.start_live()
+        live_migrate.live_migration_finished(
+            self.admin, self.vm, migration['uuid'], 'dst', 'dst', 1, None)
+        result = job()
+        self.assertEqual(1, result['jobstatus'], result)
+        vm = result['jobresult']['virtualmachine']
+        self.assertEqual(('Running', 'dst'), (vm['state'], vm['hostname']))
+
+    def test_with_volume_failure_fails_the_job(self):
+        migration, job = self.start_live('migrateVirtualMachineWithVolume')
+        live_migrate.live_migration_rollback(
+            self.admin, self.vm, migration['uuid'], 'error',
+            'injected copy failure', 'src', {
+                'name': 'compute_live_migration', 'result': 'Error',
+                'start': '2026-01-01T00:00:00.000000',
+                'details': 'injected copy failure', 'finish_action': True})
+        result = job()
+        self.assertEqual(2, result['jobstatus'], result)
+        self.assertIn('injected copy failure',
+                      result['jobresult']['errortext'])
+        self.assertEqual('Running', self.state())
+
     def test_refusals(self):
         self.stack.boot(self.vm, 'src')
         status, body = self.json('migrateVirtualMachine',
                                  virtualmachineid=self.vm)
         self.assertEqual(431, status)
-        self.assertIn('no live migration', body[
+        self.assertIn('hostid is required', body[
             'migratevirtualmachineresponse']['errortext'])
         self.stack.drivers['src'].power_off(
             self.stack.managers['src']._instance(self.admin, self.vm))
