@@ -20,9 +20,11 @@ def volume_summary(vol):
             'links': common.link('volumes', vol['uuid'])}
 
 
-def volume_detail(ctx, vol, attachments, type_names):
+def volume_detail(ctx, vol, attachments, type_names, extended=True):
     """The detail body; ``attachments`` the volume's attached ones,
-    ``type_names`` {type uuid: name}."""
+    ``type_names`` {type uuid: name}. ``extended`` adds what Cinder's
+    show and list extensions add (tenant, host and migration attributes,
+    ``volume_image_metadata``), absent from create and update bodies."""
     body = {
         'id': vol['uuid'], 'name': vol['display_name'],
         'description': vol['display_description'], 'size': vol['size'],
@@ -41,11 +43,12 @@ def volume_detail(ctx, vol, attachments, type_names):
         'bootable': 'true' if vol['bootable'] else 'false',
         'encrypted': False, 'replication_status': None,
         'consistencygroup_id': None, 'multiattach': vol['multiattach'],
-        'migration_status': None,
-        'os-vol-tenant-attr:tenant_id': vol['project_id']}
-    if vol['source_image_id']:
+        'migration_status': None}
+    if extended:
+        body['os-vol-tenant-attr:tenant_id'] = vol['project_id']
+    if extended and vol['source_image_id']:
         body['volume_image_metadata'] = {'image_id': vol['source_image_id']}
-    if ctx.is_admin:
+    if extended and ctx.is_admin:
         body['os-vol-host-attr:host'] = vol['host']
         body['os-vol-mig-status-attr:migstat'] = None
         body['os-vol-mig-status-attr:name_id'] = None

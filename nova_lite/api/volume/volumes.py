@@ -43,10 +43,10 @@ def _metadata(inner):
     return value
 
 
-def detail(ctx, vol, type_names=None):
+def detail(ctx, vol, type_names=None, extended=True):
     atts = volume_api.attachments_of(ctx, vol['uuid'])
     return views.volume_detail(ctx, vol, atts, type_names or
-                               volume_api.type_names(ctx))
+                               volume_api.type_names(ctx), extended)
 
 
 @bp.post('/volumes')
@@ -79,7 +79,7 @@ def create(project_id):
         metadata=_metadata(inner),
         multiattach=common.parse_bool(inner.get('multiattach', False),
                                       'multiattach'))
-    return {'volume': detail(ctx, vol)}, 202
+    return {'volume': detail(ctx, vol, extended=False)}, 202
 
 
 def _filters(ctx):
@@ -130,6 +130,19 @@ def index_detail(project_id):
     return _list(True)
 
 
+@bp.get('/volumes/summary')
+def summary(project_id):
+    """3.12: 200 ``{"volume-summary": {"total_size", "total_count"}}``
+    of the caller's volumes (every project's with ``all_tenants``)."""
+    common.require_version((3, 12))
+    ctx = common.context()
+    common.authorize(ctx, 'volume:get_all')
+    _filters_unused, all_projects = _filters(ctx)
+    vols = volume_api.get_all(ctx, all_projects=all_projects)
+    return {'volume-summary': {'total_size': sum(v['size'] for v in vols),
+                               'total_count': len(vols)}}
+
+
 @bp.get('/volumes/<volume_id>')
 def show(project_id, volume_id):
     """200 ``{"volume": {...}}``; 404."""
@@ -160,7 +173,8 @@ def update(project_id, volume_id):
         raise errors.Invalid(reason='Missing request body element: name, '
                              'description or metadata')
     return {'volume': detail(ctx, volume_api.update(ctx, volume_id,
-                                                     values))}
+                                                     values),
+                             extended=False)}
 
 
 @bp.delete('/volumes/<volume_id>')
