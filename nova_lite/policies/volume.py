@@ -43,6 +43,9 @@ rules = [
     _op('volume_extension:volume_admin_actions:reset_status', base.ADMIN,
         'Reset a volume\'s status (os-reset_status)', 'POST',
         '/volumes/{id}/action'),
+    _op('volume_extension:volume_admin_actions:force_delete', base.ADMIN,
+        'Delete a volume whatever its status (os-force_delete)', 'POST',
+        '/volumes/{id}/action'),
     _action('reserve', _WRITE, 'Reserve a volume for an attach'),
     _action('unreserve', _WRITE, 'Unreserve a volume'),
     _action('initialize_connection', _WRITE, 'Open a volume\'s export '

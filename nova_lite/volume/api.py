@@ -59,6 +59,18 @@ def _check_size(size, minimum=1):
                              % (minimum, CONF.volume.max_size_gb))
 
 
+def _check_per_volume(context, project_id, size):
+    """The project's ``per_volume_gigabytes`` quota (-1: none).
+
+    :raises: Invalid (400, Cinder's VolumeSizeExceedsLimit)
+    """
+    limit = quotas.all_limits(context, project_id)['per_volume_gigabytes']
+    if 0 <= limit < size:
+        raise errors.Invalid(reason='Requested volume size %dG is larger '
+                             'than maximum allowed limit %dG.' % (size,
+                                                                  limit))
+
+
 def create(context, size, name=None, description=None, image_ref=None,
            snapshot_id=None, volume_type=None, availability_zone=None,
            metadata=None, multiattach=False):
@@ -80,6 +92,7 @@ def create(context, size, name=None, description=None, image_ref=None,
                                                         snap['status']))
         size = size or snap['volume_size']
     _check_size(size, snap['volume_size'] if snap else 1)
+    _check_per_volume(context, context.project_id, size)
     vtype = volume_db.volume_type_get(context, volume_type or
                                       volume_db.DEFAULT_TYPE)
     values = {
@@ -145,6 +158,27 @@ def delete(context, volume_id, cascade=False):
         volume_db.volume_destroy(context, volume_id)
 
 
+def force_delete(context, volume_id):
+    """Admin: delete whatever the status (os-force_delete), unless
+    attachments remain (close them first).
+
+    :raises: VolumeNotFound; InvalidVolume (400) while attached
+    """
+    volume = get(context, volume_id)
+    if attachment_db.attachment_get_all(context, volume_uuid=volume_id,
+                                        all_projects=True):
+        raise errors.InvalidVolume(reason='Volume %s has attachments'
+                                   % volume_id)
+    for snap in attachment_db.snapshot_get_all(
+            context, volume_uuid=volume_id, all_projects=True):
+        attachment_db.snapshot_destroy(context, snap['uuid'])
+    volume_db.volume_update(context, volume_id, {'status': states.DELETING})
+    if volume['host']:
+        volume_rpcapi().delete_volume(context, volume['host'], volume_id)
+    else:
+        volume_db.volume_destroy(context, volume_id)
+
+
 def extend(context, volume_id, new_size):
     """Grow an available volume to ``new_size`` GiB (claimed now).
 
@@ -156,6 +190,7 @@ def extend(context, volume_id, new_size):
         raise errors.Invalid(reason='New size for extend must be greater '
                              'than current size. (current: %d, extended: '
                              '%d).' % (volume['size'], new_size))
+    _check_per_volume(context, volume['project_id'], new_size)
     volume_db.volume_extend(context, volume_id, new_size,
                             quotas.limits(context, volume['project_id']))
     volume_rpcapi().extend_volume(context, volume['host'], volume_id,

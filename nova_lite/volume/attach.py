@@ -157,9 +157,12 @@ def _open_attachments(context, volume_id):
 
 
 def reserve(context, volume_id):
-    """os-reserve: available → reserved (an attachment without instance
-    holds the reservation)."""
-    attachment_create(context, volume_id)
+    """os-reserve: available → attaching, as Cinder's legacy reserve
+    does (an attachment without instance holds the reservation)."""
+    att = attachment_create(context, volume_id)
+    volume_db.volume_update(context, volume_id, {'status': states.ATTACHING},
+                            states.RESERVED)
+    return att
 
 
 def unreserve(context, volume_id):
@@ -197,10 +200,7 @@ def attach(context, volume_id, instance_uuid=None, mountpoint=None,
 
     :raises: InvalidVolume when nothing is pending
     """
-    att = _pending(context, volume_id)
-    if att is None:
-        raise errors.InvalidVolume(reason='volume %s has no reserved '
-                                   'attachment' % volume_id)
+    att = _pending(context, volume_id) or reserve(context, volume_id)
     attachment_db.attachment_update(context, att['uuid'], {
         'instance_uuid': instance_uuid, 'attach_mode': mode})
     volume_db.volume_update(context, volume_id, {'status': states.ATTACHING},

@@ -12,6 +12,12 @@ from nova_lite.volume import errors
 
 CONF = cfg.CONF
 RESOURCES = ('volumes', 'gigabytes', 'snapshots')
+#: Cinder's other quota resources with their defaults: stored and shown
+#: (``PUT /os-quota-sets`` accepts them as Cinder does) but, nova_lite
+#: having no backups and no groups, only ``per_volume_gigabytes`` (the
+#: largest volume, GiB) is enforced.
+EXTRA = {'backups': 0, 'backup_gigabytes': 0, 'groups': 0,
+         'per_volume_gigabytes': -1}
 _PREFIX = 'volume.'
 
 
@@ -31,6 +37,15 @@ def limits(context, project_id):
     return result
 
 
+def all_limits(context, project_id):
+    """``limits`` plus the EXTRA resources."""
+    _class, project, _user = quota_db.overrides(context, project_id)
+    result = limits(context, project_id)
+    for resource, default in EXTRA.items():
+        result[resource] = project.get(_PREFIX + resource, default)
+    return result
+
+
 def update(context, project_id, values):
     """Set limits ({resource: int >= -1}; integer strings accepted as
     Cinder does).
@@ -39,7 +54,7 @@ def update(context, project_id, values):
     """
     clean = {}
     for resource, limit in values.items():
-        if resource not in RESOURCES:
+        if resource not in RESOURCES and resource not in EXTRA:
             raise errors.Invalid(reason='Bad key(s) in quota set: %s'
                                  % resource[:64])
         try:
@@ -51,9 +66,9 @@ def update(context, project_id, values):
                                  'integer >= -1' % resource)
         clean[_PREFIX + resource] = limit
     quota_db.quota_set(context, project_id, clean)
-    return limits(context, project_id)
+    return all_limits(context, project_id)
 
 
 def reset(context, project_id):
-    quota_db.quota_delete(context, project_id,
-                          [_PREFIX + r for r in RESOURCES])
+    quota_db.quota_delete(context, project_id, [
+        _PREFIX + r for r in RESOURCES + tuple(EXTRA)])

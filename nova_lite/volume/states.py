@@ -18,9 +18,11 @@ DELETING = 'deleting'
 EXTENDING = 'extending'
 ERROR = 'error'
 ERROR_DELETING = 'error_deleting'
+#: Set by an admin (os-reset_status) to keep users off a volume.
+MAINTENANCE = 'maintenance'
 
 ALL = (CREATING, AVAILABLE, RESERVED, ATTACHING, IN_USE, DETACHING,
-       DELETING, EXTENDING, ERROR, ERROR_DELETING)
+       DELETING, EXTENDING, ERROR, ERROR_DELETING, MAINTENANCE)
 
 #: Statuses an owner drives to an end; the sweeper's business.
 TRANSITIONAL = (CREATING, ATTACHING, DETACHING, DELETING, EXTENDING)

@@ -30,14 +30,18 @@ def create(project_id):
     metadata = inner.get('metadata')
     if metadata is not None and not isinstance(metadata, dict):
         raise errors.Invalid(reason='metadata must be an object')
+    volume_id = common.string(inner, 'volume_id', 36)
+    if not volume_id:
+        # Cinder looks the volume up first: a missing one is a 404.
+        raise errors.VolumeNotFound(volume_id=None)
     snap = snapshot_api.create(
-        ctx, common.string(inner, 'volume_id', 36, required=True),
+        ctx, volume_id,
         name=common.string(inner, 'name') or common.string(
             inner, 'display_name'),
         description=common.string(inner, 'description'),
         force=common.parse_bool(inner.get('force', False), 'force'),
         metadata=metadata)
-    return {'snapshot': views.snapshot(snap)}, 202
+    return {'snapshot': views.snapshot(snap, extended=False)}, 202
 
 
 def _list():
@@ -48,8 +52,17 @@ def _list():
                                      'all_tenants')
     if all_projects:
         common.authorize(ctx, 'volume:get_all_tenants')
-    return {'snapshots': [views.snapshot(s) for s in snapshot_api.get_all(
-        ctx, args.get('volume_id'), all_projects, args.get('status'))]}
+    limit, marker, sort = common.paging()
+    snaps = snapshot_api.get_all(ctx, args.get('volume_id'), all_projects,
+                                 args.get('status'))
+    if marker is not None:
+        ids = [s['uuid'] for s in snaps]
+        if marker not in ids:
+            raise errors.SnapshotNotFound(snapshot_id=marker)
+        snaps = snaps[ids.index(marker) + 1:]
+    if limit is not None:
+        snaps = snaps[:limit]
+    return {'snapshots': [views.snapshot(s) for s in snaps]}
 
 
 @bp.get('/snapshots')

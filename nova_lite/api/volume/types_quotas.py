@@ -60,7 +60,7 @@ def types_create(project_id):
         common.string(inner, 'description'),
         common.parse_bool(inner.get('os-volume-type-access:is_public',
                                     True), 'is_public'), specs)
-    return {'volume_type': views.volume_type(vtype)}
+    return {'volume_type': views.volume_type(vtype, extended=False)}
 
 
 @bp.delete('/types/<type_id>')
@@ -96,11 +96,10 @@ def _quota_set(target, values, usage=None):
         else:
             body[resource] = {'limit': values[resource], 'reserved': 0,
                               'in_use': usage[resource], 'allocated': 0}
-    for extra in ('backups', 'backup_gigabytes', 'groups'):
-        body[extra] = 0 if usage is None else {
-            'limit': 0, 'reserved': 0, 'in_use': 0, 'allocated': 0}
-    body['per_volume_gigabytes'] = -1 if usage is None else {
-        'limit': -1, 'reserved': 0, 'in_use': 0, 'allocated': 0}
+    for extra, default in quotas.EXTRA.items():
+        limit = values.get(extra, default)
+        body[extra] = limit if usage is None else {
+            'limit': limit, 'reserved': 0, 'in_use': 0, 'allocated': 0}
     return {'quota_set': body}
 
 
@@ -111,7 +110,7 @@ def quota_show(project_id, target):
     usage = None
     if common.parse_bool(flask.request.args.get('usage', False), 'usage'):
         usage = volume_api.usage_summary(ctx, target)
-    return _quota_set(target, quotas.limits(ctx, target), usage)
+    return _quota_set(target, quotas.all_limits(ctx, target), usage)
 
 
 @bp.get('/os-quota-sets/<target>/defaults')

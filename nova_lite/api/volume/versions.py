@@ -28,5 +28,5 @@ def versions():
 
 @bp.get('/volume/v3')
 def version_v3():
-    """200 ``{"version": v3}``."""
-    return {'version': _v3()}
+    """200 ``{"versions": [v3]}`` (Cinder answers the list here too)."""
+    return {'versions': [_v3()]}

@@ -49,7 +49,9 @@ def volume_detail(ctx, vol, attachments, type_names, extended=True):
     if extended and vol['source_image_id']:
         body['volume_image_metadata'] = {'image_id': vol['source_image_id']}
     if extended and ctx.is_admin:
-        body['os-vol-host-attr:host'] = vol['host']
+        # Cinder's host@backend#pool: one backend and pool per service.
+        body['os-vol-host-attr:host'] = '%s@file#file' % vol['host'] \
+            if vol['host'] else None
         body['os-vol-mig-status-attr:migstat'] = None
         body['os-vol-mig-status-attr:name_id'] = None
     if common.version() >= (3, 13):
@@ -70,27 +72,36 @@ def attachment(att, volume=None):
             'connection_info': att['connection_info']}
 
 
-def snapshot(snap):
+def snapshot(snap, extended=True):
+    """A snapshot body; ``extended`` adds the show and list extension's
+    ``os-extended-snapshot-attributes:*`` (absent from create and
+    update bodies, as in Cinder)."""
     try:
         metadata = json.loads(snap['snapshot_metadata'] or '{}')
     except ValueError:
         metadata = {}
-    return {'id': snap['uuid'], 'volume_id': snap['volume_uuid'],
+    body = {'id': snap['uuid'], 'volume_id': snap['volume_uuid'],
             'name': snap['display_name'],
             'description': snap['display_description'],
             'status': snap['status'], 'size': snap['volume_size'],
             'created_at': common.iso(snap['created_at']),
             'updated_at': common.iso(snap['updated_at']),
-            'metadata': metadata,
-            'os-extended-snapshot-attributes:project_id':
-                snap['project_id'],
-            'os-extended-snapshot-attributes:progress':
-                '100%' if snap['status'] == 'available' else '0%'}
+            'metadata': metadata}
+    if extended:
+        body['os-extended-snapshot-attributes:project_id'] = \
+            snap['project_id']
+        body['os-extended-snapshot-attributes:progress'] = \
+            '100%' if snap['status'] == 'available' else '0%'
+    return body
 
 
-def volume_type(vtype):
-    return {'id': vtype['uuid'], 'name': vtype['name'],
+def volume_type(vtype, extended=True):
+    """A type body; ``qos_specs_id`` only in show and list bodies."""
+    body = {'id': vtype['uuid'], 'name': vtype['name'],
             'description': vtype['description'],
             'is_public': vtype['is_public'],
             'os-volume-type-access:is_public': vtype['is_public'],
-            'extra_specs': vtype['extra_specs'] or {}, 'qos_specs_id': None}
+            'extra_specs': vtype['extra_specs'] or {}}
+    if extended:
+        body['qos_specs_id'] = None
+    return body

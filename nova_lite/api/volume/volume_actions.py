@@ -4,6 +4,8 @@ API reference v3, "Volume actions"): one action per body.
 - ``os-extend`` ``{"new_size": int}``: 202 (``extending``);
 - ``os-set_bootable`` ``{"bootable": bool}``: 200;
 - ``os-reset_status`` ``{"status", "attach_status"}``: 202 (admins);
+- ``os-force_delete``: 202 whatever the status, unless attached
+  (admins);
 - ``os-reserve``, ``os-unreserve``, ``os-begin_detaching``,
   ``os-roll_detaching``: 202;
 - ``os-initialize_connection`` ``{"connector": {"ip", "host", ...}}``:
@@ -51,6 +53,13 @@ def _reset_status(ctx, volume_id, args):
                       'os-reset_status')
     volume_api.reset_status(ctx, volume_id, args.get('status'),
                             args.get('attach_status'))
+    return '', 202
+
+
+def _force_delete(ctx, volume_id, args):
+    common.authorize(ctx, 'volume_extension:volume_admin_actions:'
+                     'force_delete')
+    volume_api.force_delete(ctx, volume_id)
     return '', 202
 
 
@@ -107,6 +116,7 @@ ACTIONS = {
     'os-extend': _extend,
     'os-set_bootable': _set_bootable,
     'os-reset_status': _reset_status,
+    'os-force_delete': _force_delete,
     'os-reserve': _simple('reserve', attach.reserve),
     'os-unreserve': _simple('unreserve', attach.unreserve),
     'os-begin_detaching': _simple('begin_detaching', attach.begin_detaching),

@@ -208,7 +208,7 @@ class ActionsTest(VolumeAPITestCase):
                 'status']
         self.assertEqual(202, self.action(vol['id'], {'os-reserve': {}})
                          .status_code)
-        self.assertEqual('reserved', status())
+        self.assertEqual('attaching', status())  # Cinder's legacy reserve
         resp = self.action(vol['id'], {'os-initialize_connection': {
             'connector': {'ip': '192.0.2.9', 'host': 'node1'}}})
         self.assertEqual(200, resp.status_code, resp.json)
@@ -279,6 +279,26 @@ class ActionsTest(VolumeAPITestCase):
                                                  shown['bootable']))
         self.assertFault(self.action(vol['id'], {'os-bogus': {}}), 400,
                          'badRequest')
+
+
+    def test_force_delete_is_admin_only_and_ignores_status(self):
+        vol = self.create()  # creating
+        self.assertFault(self.action(vol['id'], {'os-force_delete': {}}),
+                         403, 'forbidden')
+        self.assertEqual(202, self.action(vol['id'], {'os-force_delete': {}},
+                                          fakes.ADMIN).status_code)
+        self.assertEqual('deleting', self.get(P + '/volumes/' + vol['id'])
+                         .json['volume']['status'])
+
+    def test_per_volume_gigabytes(self):
+        self.put(P + '/os-quota-sets/' + fakes.PROJECT, {'quota_set': {
+            'per_volume_gigabytes': 2, 'backups': 3}}, fakes.ADMIN)
+        shown = self.get(P + '/os-quota-sets/' + fakes.PROJECT).json
+        self.assertEqual((2, 3), (shown['quota_set']['per_volume_gigabytes'],
+                                  shown['quota_set']['backups']))
+        self.assertFault(self.post(P + '/volumes', {'volume': {'size': 3}}),
+                         400, 'badRequest', 'maximum allowed')
+        self.create(2)
 
 
 class TypesSnapshotsTest(VolumeAPITestCase):
