@@ -37,6 +37,9 @@ COMPUTE = 'nova-lite-compute'
 CONDUCTOR = 'nova-lite-conductor'
 SCHEDULER = 'nova-lite-scheduler'
 BINARIES = (COMPUTE, CONDUCTOR, SCHEDULER)
+#: The block storage service (not a compute service: os-services does
+#: not list it, as Nova's does not list cinder-volume).
+VOLUME = 'nova-lite-volume'
 
 #: Names of the bound parameters of ``sql_is_up`` without a window; give
 #: them values with ``window_params``.

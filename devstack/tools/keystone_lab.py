@@ -82,7 +82,8 @@ ASSIGNMENTS = (
     (SERVICE_USER, SERVICE_PROJECT, 'admin'),
 )
 #: Catalog entries as (service type, service name); URLs come from setup.
-SERVICES = (('compute', 'nova'), ('image', 'glance'), ('network', 'neutron'))
+SERVICES = (('compute', 'nova'), ('image', 'glance'), ('network', 'neutron'),
+            ('block-storage', 'cinder'), ('volumev3', 'cinderv3'))
 INTERFACES = ('public', 'internal')
 #: keystone-manage steps in the order they run.
 MANAGE_STEPS = ('db_sync', 'fernet_setup', 'credential_setup', 'bootstrap')
@@ -161,6 +162,10 @@ class Lab:
     ``image_url`` are the catalog URLs of the compute and image services,
     ``network_url`` (optional) that of the network service (nova_lite's
     Networking API); without it the catalog has no network service.
+    ``volume_url`` (optional) that of the block storage service
+    (nova_lite's Block Storage API, e.g.
+    ``http://ctl:8774/volume/v3/$(project_id)s``), registered as
+    ``block-storage`` (cinder) and ``volumev3`` (cinderv3).
     """
 
     state_dir: str
@@ -171,6 +176,7 @@ class Lab:
     db_url: str | None = None
     user_password: str | None = None
     network_url: str | None = None
+    volume_url: str | None = None
 
     def __post_init__(self):
         self.state_dir = os.path.abspath(self.state_dir)
@@ -759,10 +765,12 @@ def _ensure_endpoints(client, endpoints, service_id, url):
 
 def seed_catalog(client, lab):
     """compute (nova), image (glance) and, with a ``network_url``,
-    network (neutron) services with their public and internal endpoints;
+    network (neutron), with a ``volume_url`` block-storage (cinder) and
+    volumev3 (cinderv3) services with their public and internal endpoints;
     returns {service type: service id}."""
     urls = {'compute': lab.compute_url, 'image': lab.image_url,
-            'network': lab.network_url}
+            'network': lab.network_url, 'block-storage': lab.volume_url,
+            'volumev3': lab.volume_url}
     services = {(s['type'], s.get('name')): s
                 for s in client.list('services')}
     endpoints = client.list('endpoints')
@@ -835,6 +843,8 @@ def _parser():
     setup_p.add_argument('--image-url', required=True)
     setup_p.add_argument('--network-url',
                          help='catalog URL of the network service')
+    setup_p.add_argument('--volume-url',
+                         help='catalog URL of the block storage service')
     return parser
 
 
@@ -848,6 +858,7 @@ def main(argv=None):
         lab = Lab(args.state_dir, args.port, args.admin_password,
                   args.compute_url, args.image_url, db_url=args.db_url,
                   network_url=args.network_url,
+                  volume_url=args.volume_url,
                   user_password=args.user_password)
         summary = setup(lab)
     except LabError as exc:

@@ -41,10 +41,12 @@ LOG = logging.getLogger(__name__)
 CONTEXT_KEY = 'nova_lite.context'
 
 #: Version documents served without authentication: the compute API root
-#: and its versions, and the image and Networking APIs' versions
-#: documents.
+#: and its versions, and the image, Networking and Block Storage APIs'
+#: versions documents.
 VERSION_PATHS = frozenset({'/', '/v2', '/v2/', '/v2.1', '/v2.1/',
-                           '/image', '/image/', '/network', '/network/'})
+                           '/image', '/image/', '/network', '/network/',
+                           '/volume', '/volume/', '/volume/v3',
+                           '/volume/v3/'})
 
 #: Defaults of the noauth strategy for headers the request leaves out.
 NOAUTH_USER = 'fake_user'

@@ -43,6 +43,7 @@ from nova_lite.api import metadata as metadata_endpoint
 from nova_lite.api import metrics as api_metrics
 from nova_lite.api import microversion
 from nova_lite.api import network as network_endpoint
+from nova_lite.api import volume as volume_endpoint
 from nova_lite.api import openapi
 from nova_lite.api import openstack
 from nova_lite.api.openstack import compute
@@ -351,7 +352,9 @@ def build_app(conf=cfg.CONF, extra_blueprints=(), mounts=None):
         is mounted at /client unless ``[cloudstack] enabled`` is false,
         the image API (``nova_lite.api.image``, behind the compute API's
         authentication pipeline) at /image, the Networking API
-        (``nova_lite.api.network``, likewise) at /network, the metadata
+        (``nova_lite.api.network``, likewise) at /network, the Block
+        Storage API (``nova_lite.api.volume``, likewise) at /volume, the
+        metadata
         service (``nova_lite.api.metadata``, signed by its proxy) at its
         paths with ``[metadata] serve_in_api``
     """
@@ -368,6 +371,8 @@ def build_app(conf=cfg.CONF, extra_blueprints=(), mounts=None):
     mounts.setdefault(image_endpoint.PREFIX, image_endpoint.create_app(conf))
     mounts.setdefault(network_endpoint.PREFIX,
                       network_endpoint.create_app(conf))
+    mounts.setdefault(volume_endpoint.PREFIX,
+                      volume_endpoint.create_app(conf))
     for prefix, metadata_app in metadata_endpoint.mounts(conf).items():
         mounts.setdefault(prefix, metadata_app)
     if mounts:

@@ -132,13 +132,19 @@ class ProcessStack(Resource):
         port of 127.0.0.1 (``console_proxy_port``), serving noVNC's files
         from ``[console_proxy] web`` (Debian's /usr/share/novnc); the
         console URLs point at it
+    :param volume: also run ``nova-lite-volume`` (host ``storage``;
+        volumes under ``<state_dir>/volumes``, exports on 127.0.0.1
+        without the nftables filter: a loopback stack must not filter
+        the machine's own namespace); the catalog then has the Block
+        Storage API
     """
 
     def __init__(self, backend='mysql', hosts=('node1', 'node2'),
                  all_in_one=False, conf=None, keystone=False,
                  schedulers=1, fake_hosts=0, metrics=False,
-                 console_proxy=False):
+                 console_proxy=False, volume=False):
         super().__init__()
+        self.volume = volume
         self.console_proxy_port = free_port() if console_proxy else None
         self.metrics = metrics
         self.metrics_urls = {}
@@ -192,6 +198,9 @@ class ProcessStack(Resource):
         }
         if self.metrics:
             options[('metrics', 'listen')] = '127.0.0.1'
+        if self.volume:
+            options[('volume', 'export_filter')] = 'none'
+            options[('volume', 'sweep_interval')] = 10
         if self.console_proxy_port:
             options.update(self._console_options())
         if self.keystone is not None:
@@ -309,6 +318,8 @@ class ProcessStack(Resource):
         if self.console_proxy_port:
             self.start_process('novncproxy', 'nova-lite-novncproxy',
                                'controller')
+        if self.volume and not self.all_in_one:
+            self.start_process('volume', 'nova-lite-volume', 'storage')
         self.wait_api()
         self.wait_computes(self.hosts)
 

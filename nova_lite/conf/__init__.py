@@ -23,12 +23,14 @@ from nova_lite.conf import rpc
 from nova_lite.conf import scheduler
 from nova_lite.conf import service_user
 from nova_lite.conf import virt
+from nova_lite.conf import volume
 
 CONF = cfg.CONF
 
 for _mod in (api, cloudstack, compute, conductor, console, database,
              default, fake, image, libvirt, metadata, metrics, network,
-             notifications, quota, scheduler, service_user, virt):
+             notifications, quota, scheduler, service_user, virt,
+             volume):
     _mod.register_opts(CONF)
 
 rpc.register_opts(CONF)

@@ -17,10 +17,12 @@ from nova_lite.conf import quota
 from nova_lite.conf import scheduler
 from nova_lite.conf import service_user
 from nova_lite.conf import virt
+from nova_lite.conf import volume
 
 _MODULES = (default, api, cloudstack, compute, conductor, console,
             database, fake, image, libvirt, metadata, metrics, network,
-            notifications, quota, scheduler, service_user, virt)
+            notifications, quota, scheduler, service_user, virt,
+             volume)
 
 
 def list_opts():

@@ -16,21 +16,32 @@ def _alembic_config():
     return config
 
 
-def db_sync(version='head'):
-    """Upgrade the schema of ``[database] connection`` to ``version``."""
+def db_sync(version='heads'):
+    """Upgrade the schema of ``[database] connection`` to ``version``.
+
+    Two branches share the database: the main chain (0001, 0002, ...)
+    and the block storage branch ``volume`` (v001, ...; its own base).
+    ``heads`` (the default; ``head`` and None mean it too) upgrades
+    both; a main-chain revision (``0004``) or ``volume@head`` upgrades
+    one.
+    """
     engine = db_session.get_engine()
     config = _alembic_config()
     with engine.begin() as connection:
         config.attributes['connection'] = connection
-        alembic_command.upgrade(config, version or 'head')
+        alembic_command.upgrade(config, version if version not in (
+            None, '', 'head') else 'heads')
 
 
 def db_version():
-    """The current Alembic revision of the database, or None if empty."""
+    """The current Alembic revisions of the database, space-separated
+    and sorted (the main chain's first, e.g. ``0023 v001``), or None if
+    empty."""
     engine = db_session.get_engine()
     with engine.connect() as connection:
-        return alembic_migration.MigrationContext.configure(
-            connection).get_current_revision()
+        heads = alembic_migration.MigrationContext.configure(
+            connection).get_current_heads()
+    return ' '.join(sorted(heads)) or None
 
 
 def downgrade(version):

@@ -553,3 +553,6 @@ from nova_lite.db.models_network import (  # noqa: E402,F401
     FixedIP, Network, Port, Subnet)
 # Routers and floating IPs (Networking API) likewise.
 from nova_lite.db.models_l3 import FloatingIP, Router  # noqa: E402,F401
+# Block storage (own Alembic branch ``volume``) likewise.
+from nova_lite.db.models_volume import (  # noqa: E402,F401
+    Volume, VolumeAttachment, VolumeQuotaUsage, VolumeSnapshot, VolumeType)

@@ -37,6 +37,7 @@ from nova_lite.policies import servers
 from nova_lite.policies import services
 from nova_lite.policies import shelve
 from nova_lite.policies import simple_tenant_usage
+from nova_lite.policies import volume
 
 
 def list_rules():
@@ -71,4 +72,5 @@ def list_rules():
                                 security_groups.list_rules(),
                                 floating_ips.list_rules(),
                                 tenant_networks.list_rules(),
-                                ips.list_rules()))
+                                ips.list_rules(),
+                                volume.list_rules()))

@@ -14,6 +14,7 @@ from tests.functional.fixtures import keystone as keystone_fixture
 COMPUTE_URL = 'http://127.0.0.1:8774/v2.1'
 IMAGE_URL = 'http://127.0.0.1:8774/image'
 NETWORK_URL = 'http://127.0.0.1:8774/network'
+VOLUME_URL = 'http://127.0.0.1:8774/volume/v3/$(project_id)s'
 #: Server URL (no database name) for the MariaDB variant; the fixture
 #: creates and drops its own database there.
 MYSQL_URL = os.environ.get('NOVA_LITE_TEST_MYSQL_URL',
@@ -43,7 +44,8 @@ class _KeystoneClassFixture(testtools.TestCase):
         super().setUpClass()
         cls.ks = keystone_fixture.KeystoneFixture(COMPUTE_URL, IMAGE_URL,
                                                   db_url=cls.db_url,
-                                                  network_url=NETWORK_URL)
+                                                  network_url=NETWORK_URL,
+                                                  volume_url=VOLUME_URL)
         cls.ks.setUp()
 
     @classmethod
@@ -99,6 +101,13 @@ class KeystoneLabTest(_KeystoneClassFixture):
                          _catalog_urls(body, 'image'))
         self.assertEqual({'public': NETWORK_URL, 'internal': NETWORK_URL},
                          _catalog_urls(body, 'network'))
+        # Block storage under both of Cinder's types, with the token's
+        # project substituted into the URL.
+        volume = VOLUME_URL.replace('$(project_id)s',
+                                    body['token']['project']['id'])
+        for service_type in ('block-storage', 'volumev3'):
+            self.assertEqual({'public': volume, 'internal': volume},
+                             _catalog_urls(body, service_type))
         identity = _catalog_urls(body, 'identity')
         self.assertEqual({'public': self.ks.auth_url,
                           'internal': self.ks.auth_url}, identity)

@@ -419,7 +419,8 @@ def main(argv=None):
     root = tempfile.mkdtemp(prefix='nova-lite-tempest-')
     stack = processes.MultiProcessStack(args.backend,
                                         hosts=('node1', 'node2'),
-                                        keystone=True, console_proxy=True)
+                                        keystone=True, console_proxy=True,
+                                        volume=True)
     try:
         log('starting nova_lite (%s) and Keystone' % args.backend)
         stack.setUp()

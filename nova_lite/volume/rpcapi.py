@@ -1,0 +1,74 @@
+"""Client side of the volume service's RPC API (topic ``volume``,
+server = the volume service's host, the ``host`` of a volume).
+
+History:
+    1.0 - create_volume(volume_id, image_id, snapshot_id),
+          delete_volume(volume_id), extend_volume(volume_id, new_size),
+          create_snapshot(snapshot_id), delete_snapshot(snapshot_id)
+          (casts); initialize_connection(volume_id, attachment_id,
+          connector), terminate_connection(volume_id, attachment_id)
+          (calls)
+"""
+from oslo_config import cfg
+import oslo_messaging as messaging
+
+from nova_lite import rpc
+
+CONF = cfg.CONF
+TOPIC = 'volume'
+
+
+class VolumeAPI:
+    VERSION = '1.0'
+
+    def __init__(self):
+        self.client = rpc.get_client(messaging.Target(topic=TOPIC,
+                                                      version=self.VERSION))
+
+    def _prepare(self, host, **kwargs):
+        return self.client.prepare(server=host, version='1.0', **kwargs)
+
+    def create_volume(self, context, host, volume_id, image_id=None,
+                      snapshot_id=None):
+        """Cast: make the storage of a ``creating`` volume."""
+        self._prepare(host).cast(context, 'create_volume',
+                                 volume_id=volume_id, image_id=image_id,
+                                 snapshot_id=snapshot_id)
+
+    def delete_volume(self, context, host, volume_id):
+        """Cast: remove a ``deleting`` volume's storage and its row."""
+        self._prepare(host).cast(context, 'delete_volume',
+                                 volume_id=volume_id)
+
+    def extend_volume(self, context, host, volume_id, new_size):
+        """Cast: grow an ``extending`` volume to ``new_size`` GiB."""
+        self._prepare(host).cast(context, 'extend_volume',
+                                 volume_id=volume_id, new_size=new_size)
+
+    def create_snapshot(self, context, host, snapshot_id):
+        """Cast: copy the volume of a ``creating`` snapshot."""
+        self._prepare(host).cast(context, 'create_snapshot',
+                                 snapshot_id=snapshot_id)
+
+    def delete_snapshot(self, context, host, snapshot_id):
+        """Cast: remove a ``deleting`` snapshot."""
+        self._prepare(host).cast(context, 'delete_snapshot',
+                                 snapshot_id=snapshot_id)
+
+    def initialize_connection(self, context, host, volume_id, attachment_id,
+                              connector):
+        """Call: open the attachment's NBD export for ``connector``
+        (``{"ip": str, "host": str, ...}``).
+
+        :returns: the connection info (``nova_lite.volume.export``)
+        :raises: MessagingTimeout; the manager's Invalid/DriverError
+        """
+        return self._prepare(host).call(
+            context, 'initialize_connection', volume_id=volume_id,
+            attachment_id=attachment_id, connector=connector)
+
+    def terminate_connection(self, context, host, volume_id, attachment_id):
+        """Call: close the attachment's export (a no-op when closed)."""
+        return self._prepare(host).call(
+            context, 'terminate_connection', volume_id=volume_id,
+            attachment_id=attachment_id)

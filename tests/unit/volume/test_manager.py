@@ -1,0 +1,157 @@
+"""The volume manager with the file driver (real qemu-img in a temp
+dir) and a recording exporter, and the sweeper (doc/volumes.md,
+"Storage", "Sweeper and restarts")."""
+import datetime
+import json
+import os
+import shutil
+import subprocess
+import uuid
+
+import testtools
+
+from nova_lite.db import volume_attachments as attachment_db
+from nova_lite.db import volumes as volume_db
+from nova_lite.volume import driver as driver_mod
+from nova_lite.volume import errors
+from nova_lite.volume import manager as manager_mod
+from nova_lite.volume import states
+from nova_lite.volume import sweeper
+from tests import environment
+
+GiB = 1024 ** 3
+
+
+class RecordingExporter:
+    """The exporter's interface; ``open`` answers like NBDExporter."""
+
+    def __init__(self):
+        self.opened, self.closed, self.live = [], [], set()
+
+    def open(self, volume, attachment_uuid, ip, port, read_only=False):
+        if not ip:
+            raise errors.Invalid(reason='no ip')
+        self.opened.append((attachment_uuid, ip, port))
+        self.live.add(attachment_uuid)
+        return {'driver_volume_type': 'nbd', 'data': {
+            'host': '192.0.2.1', 'port': port,
+            'export_name': 'attachment-' + attachment_uuid}}
+
+    def close(self, attachment_uuid):
+        self.closed.append(attachment_uuid)
+        self.live.discard(attachment_uuid)
+
+    def pid(self, attachment_uuid):
+        return 4242 if attachment_uuid in self.live else None
+
+    def open_exports(self):
+        return sorted(self.live)
+
+
+class ManagerTest(testtools.TestCase):
+
+    def setUp(self):
+        super().setUp()
+        if not shutil.which('qemu-img'):
+            self.skipTest('needs qemu-img')
+        env = self.useFixture(environment.Environment())
+        self.ctx = env.admin
+        self.dir = os.path.join(env.state_path, 'volumes')
+        self.exporter = RecordingExporter()
+        self.manager = manager_mod.VolumeManager(
+            'storage1', driver=driver_mod.FileDriver(self.dir),
+            exporter=self.exporter)
+
+    def make_volume(self, size=1, status=states.CREATING, **values):
+        return volume_db.volume_create(self.ctx, dict({
+            'uuid': str(uuid.uuid4()), 'project_id': 'p', 'size': size,
+            'status': status, 'attach_status': 'detached',
+            'bootable': False, 'multiattach': False}, **values),
+            {'volumes': 1, 'gigabytes': size}, {}, host='storage1',
+            capacity_gb=100)
+
+    def virtual_size(self, path):
+        return json.loads(subprocess.run(
+            ['qemu-img', 'info', '--output=json', path], check=True,
+            capture_output=True, text=True).stdout)['virtual-size']
+
+    def test_create_extend_snapshot_clone_delete(self):
+        vol = self.make_volume()
+        self.manager.create_volume(self.ctx, vol['uuid'])
+        vol = volume_db.volume_get(self.ctx, vol['uuid'])
+        self.assertEqual(states.AVAILABLE, vol['status'])
+        self.assertEqual(GiB, self.virtual_size(vol['provider_location']))
+        volume_db.volume_extend(self.ctx, vol['uuid'], 2, {'gigabytes': -1})
+        self.manager.extend_volume(self.ctx, vol['uuid'], 2)
+        vol = volume_db.volume_get(self.ctx, vol['uuid'])
+        self.assertEqual((states.AVAILABLE, 2), (vol['status'], vol['size']))
+        self.assertEqual(2 * GiB, self.virtual_size(vol['provider_location']))
+        snap = attachment_db.snapshot_create(self.ctx, {
+            'uuid': str(uuid.uuid4()), 'volume_uuid': vol['uuid'],
+            'project_id': 'p', 'volume_size': 2, 'status': 'creating'},
+            {'snapshots': 1, 'gigabytes': 2}, {})
+        self.manager.create_snapshot(self.ctx, snap['uuid'])
+        snap = attachment_db.snapshot_get(self.ctx, snap['uuid'])
+        self.assertEqual(states.AVAILABLE, snap['status'])
+        clone = self.make_volume(size=3)
+        self.manager.create_volume(self.ctx, clone['uuid'],
+                                   snapshot_id=snap['uuid'])
+        clone = volume_db.volume_get(self.ctx, clone['uuid'])
+        self.assertEqual(3 * GiB, self.virtual_size(
+            clone['provider_location']))
+        volume_db.volume_update(self.ctx, vol['uuid'],
+                                {'status': states.DELETING})
+        self.manager.delete_volume(self.ctx, vol['uuid'])
+        self.assertFalse(os.path.exists(vol['provider_location']))
+        self.assertRaises(errors.VolumeNotFound, volume_db.volume_get,
+                          self.ctx, vol['uuid'])
+
+    def test_driver_failure_is_error(self):
+        vol = self.make_volume()
+        self.useFixture(__import__('fixtures').MockPatchObject(
+            self.manager.driver, 'create_volume',
+            side_effect=errors.DriverError(reason='disk full')))
+        self.manager.create_volume(self.ctx, vol['uuid'])
+        self.assertEqual(states.ERROR, volume_db.volume_get(
+            self.ctx, vol['uuid'])['status'])
+
+    def _attachment(self, vol, status='reserved'):
+        return attachment_db.attachment_create(self.ctx, {
+            'uuid': str(uuid.uuid4()), 'volume_uuid': vol['uuid'],
+            'attach_status': status}, (vol['status'],), states.RESERVED)
+
+    def test_connection_ports_and_close(self):
+        vol = self.make_volume()
+        self.manager.create_volume(self.ctx, vol['uuid'])
+        vol = volume_db.volume_get(self.ctx, vol['uuid'])
+        att = self._attachment(vol)
+        info = self.manager.initialize_connection(
+            self.ctx, vol['uuid'], att['uuid'], {'ip': '192.0.2.5'})
+        self.assertEqual('nbd', info['driver_volume_type'])
+        self.assertEqual(10809, attachment_db.attachment_get(
+            self.ctx, att['uuid'])['export_port'])
+        self.manager.terminate_connection(self.ctx, vol['uuid'], att['uuid'])
+        self.assertEqual([att['uuid']], self.exporter.closed)
+        self.assertIsNone(attachment_db.attachment_get(
+            self.ctx, att['uuid'])['export_port'])
+
+    def test_sweeper_moves_stuck_volumes(self):
+        stuck = self.make_volume()
+        fresh = self.make_volume()
+        detaching = self.make_volume(status=states.DETACHING)
+        old = datetime.datetime(2020, 1, 1)
+        for vol in (stuck, detaching):
+            volume_db.volume_update(self.ctx, vol['uuid'],
+                                    {'status_updated_at': old})
+        self.assertEqual(2, sweeper.sweep(self.ctx, 'storage1',
+                                          self.exporter))
+        status = {v: volume_db.volume_get(self.ctx, v)['status'] for v in (
+            stuck['uuid'], fresh['uuid'], detaching['uuid'])}
+        self.assertEqual({stuck['uuid']: states.ERROR,
+                          fresh['uuid']: states.CREATING,
+                          detaching['uuid']: states.AVAILABLE}, status)
+
+    def test_start_closes_orphan_exports(self):
+        self.exporter.live.add('gone-attachment')
+        self.manager.init_host()
+        self.assertEqual(['gone-attachment'], self.exporter.closed)
