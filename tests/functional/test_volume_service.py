@@ -29,6 +29,7 @@ from werkzeug import test as werkzeug_test
 
 from nova_lite.api import wsgi
 from nova_lite.bench import processes
+from nova_lite.conf import rpc as rpc_conf
 from nova_lite.db import models
 from nova_lite.db import session as db_session
 from nova_lite import rpc
@@ -69,6 +70,11 @@ class TestVolumeService(testtools.TestCase):
         CONF([], project='nova_lite', default_config_files=[])
         conf = self.useFixture(config_fixture.Config(CONF))
         conf.config(transport_url=vhost.transport_url)
+        # The service declares durable exchanges (nova_lite's default):
+        # this process must too, whatever an earlier test of the same
+        # worker left as the option's default.
+        rpc_conf.register_opts(CONF)
+        conf.config(group='oslo_messaging_rabbit', amqp_durable_queues=True)
         conf.config(group='api', auth_strategy='noauth')
         rpc.cleanup()
         rpc.init(CONF)
@@ -84,6 +90,7 @@ class TestVolumeService(testtools.TestCase):
         with open(path, 'w') as out:
             out.write('[DEFAULT]\nhost = %s\ntransport_url = %s\n'
                       'state_path = %s\nreport_interval = 2\n'
+                      '[oslo_messaging_rabbit]\namqp_durable_queues = true\n'
                       '[database]\nconnection = %s\n'
                       '[volume]\nvolumes_dir = %s\nexport_address = %s\n'
                       'export_filter = nftables\nsweep_interval = 5\n' % (
