@@ -268,6 +268,11 @@ step_boot() {
     if [ "$VIRT" = libvirt ]; then
         begin "guests: a real QEMU guest ACTIVE on each node, console, ping"
         SERVERS=()
+        # The default group lets no ping in (security groups, nft in
+        # each node's guest namespace): one rule for the check's pings.
+        say "openstack security group rule create --ingress --protocol icmp default (as admin)"
+        os_as admin security group rule create --ingress --protocol icmp default -f value -c id >/dev/null ||
+            fail "security group rule create failed"
         for ((i = 1; i <= NODES && i <= 2; i++)); do
             say "openstack --os-compute-api-version 2.74 server create --host node$i --flavor m1.tiny --image tiny --network private --wait ${TAG}-vm$i (as admin)"
             id=$(os_as admin --os-compute-api-version 2.74 server create --host "node$i" \
