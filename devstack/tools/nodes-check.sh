@@ -182,7 +182,7 @@ in_node() {
 
 step_services() {
     local i state ids uuids
-    begin "services: every node's compute up (and libvirtd active)"
+    begin "services: every node's compute up$([ "$VIRT" = libvirt ] && echo ', nova-lite-compute and libvirtd active in each')"
     manage service list | sed 's/^/    /'
     for ((i = 1; i <= NODES; i++)); do
         [ "$(compute_state "node$i")" = up ] || fail "nova-lite-compute on node$i is not up"
