@@ -6,8 +6,10 @@ cold migration or resize downloads the files the source set aside
 ``[libvirt] remote_filesystem_uri`` with the source compute's host name
 (e.g. ``qemu+tcp://node1/system`` over a lab link). The directory is
 opened there as a transient storage pool of type ``dir``; each regular
-file of it is a volume, streamed with ``virStorageVolDownload`` as it is
-(a qcow2 overlay stays qcow2, holes are sent as holes), then the pool is
+file of it (volumes of type ``file``; the console socket directory is a
+volume of type ``dir``, skipped) is streamed with
+``virStorageVolDownload`` as it is (a qcow2 overlay stays qcow2, holes
+are sent as holes), then the pool is
 stopped (a transient pool is gone when stopped; the files stay). Nova
 copies these files with ssh or rsync instead (its
 ``remote_filesystem_transport``); libvirt's own stream needs no account
@@ -76,6 +78,8 @@ def fetch_dir(source_host, source_dir, dest_dir, open_conn=libvirt.open):
         pool = conn.storagePoolCreateXML(_pool_xml(
             POOL_PREFIX + os.path.basename(source_dir), source_dir), 0)
         for vol in sorted(pool.listAllVolumes(0), key=lambda v: v.name()):
+            if vol.info()[0] != libvirt.VIR_STORAGE_VOL_FILE:
+                continue
             sizes[vol.name()] = _download(
                 conn, vol, os.path.join(dest_dir, vol.name()))
         LOG.info('Fetched %s from %s:%s (%d bytes)', sorted(sizes), uri,

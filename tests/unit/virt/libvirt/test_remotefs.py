@@ -49,7 +49,18 @@ class FakeVolume:
     def name(self):
         return os.path.basename(self.path)
 
+    def info(self):
+        kind = (base.libvirt.VIR_STORAGE_VOL_DIR if os.path.isdir(self.path)
+                else base.libvirt.VIR_STORAGE_VOL_FILE)
+        return [kind, 0, 0]
+
     def download(self, stream, offset, length, flags):
+        if os.path.isdir(self.path):
+            raise base.libvirt.libvirtError(
+                'Unable to read %s: Is a directory' % self.path)
+        self._download(stream, offset, length, flags)
+
+    def _download(self, stream, offset, length, flags):
         assert (offset, length) == (0, 0)
         assert flags == base.libvirt.VIR_STORAGE_VOL_DOWNLOAD_SPARSE_STREAM
         with open(self.path, 'rb') as f:
@@ -64,10 +75,9 @@ class FakePool:
         self.destroyed = False
 
     def listAllVolumes(self, flags):
-        # A dir pool lists regular files only.
+        # A dir pool lists regular files and directories (type dir).
         return [FakeVolume(os.path.join(self.path, n))
-                for n in os.listdir(self.path)
-                if os.path.isfile(os.path.join(self.path, n))]
+                for n in os.listdir(self.path)]
 
     def destroy(self):
         self.destroyed = True
