@@ -360,6 +360,12 @@ wait_status() {
         status=$(server_field "$1" status)
         [ "$status" = "$2" ] && return 0
         [ "$status" = ERROR ] && fail "$1 went to ERROR: $(server_field "$1" fault)"
+        # A failed migration puts the server back ACTIVE with no task.
+        if [ "$2" = VERIFY_RESIZE ] && [ "$status" = ACTIVE ] && [ "$i" -gt 5 ] &&
+            [ "$(server_field "$1" OS-EXT-STS:task_state)" = None ]; then
+            os_as admin server migration list --server "$1" 2>/dev/null | sed 's/^/    /' || true
+            fail "$1 is back ACTIVE on $(server_field "$1" OS-EXT-SRV-ATTR:host): the migration failed (see the computes' journals)"
+        fi
         sleep 1
     done
     fail "$1 is $status, not $2, after $3 s"
