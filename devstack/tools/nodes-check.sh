@@ -27,7 +27,8 @@
 #    reports up again; labctl.sh log shows the journal's lines.
 # 5. libvirt: cold migration of node1's guest (openstack server migrate,
 #    server resize confirm): it ends ACTIVE on another node, its disk
-#    copied over the lab link, and boots there (console, ping).
+#    copied over the lab link, and boots there (console, ping); then
+#    node2's guest is migrated and reverted: ACTIVE on node2 again.
 # 6. clean.sh (also on any failure: a trap), then checks that no
 #    container, overlay mount, namespace, cgroup or forwarder is left.
 #
@@ -396,6 +397,30 @@ step_migrate() {
     pass
 }
 
+# Cold migration of node2's guest, reverted: back ACTIVE on node2, the
+# destination's copy gone.
+step_revert() {
+    [ "$VIRT" = libvirt ] && [ "$NODES" -ge 2 ] && [ "${#SERVERS[@]}" -ge 2 ] || return 0
+    local id=${SERVERS[1]} src dst
+    begin "cold migration revert: openstack server migrate + server resize revert"
+    src=$(server_field "$id" OS-EXT-SRV-ATTR:host)
+    say "openstack server migrate $id (on $src)"
+    os_as admin server migrate "$id" || fail "server migrate failed"
+    wait_status "$id" VERIFY_RESIZE 300
+    dst=$(server_field "$id" OS-EXT-SRV-ATTR:host)
+    [ "$dst" != "$src" ] || fail "$id is still on $src"
+    say "VERIFY_RESIZE on $dst; openstack server resize revert $id"
+    os_as admin server resize revert "$id" || fail "resize revert failed"
+    wait_status "$id" ACTIVE 180
+    [ "$(server_field "$id" OS-EXT-SRV-ATTR:host)" = "$src" ] ||
+        fail "$id is on $(server_field "$id" OS-EXT-SRV-ATTR:host) after the revert, not $src"
+    in_node "$dst" test ! -e "/var/lib/nova-lite/instances/$id" ||
+        fail "$dst still has the instance directory after the revert"
+    say "$id ACTIVE on $src again; $dst has no files of it left"
+    guest_checks "$id" "$src"
+    pass
+}
+
 # Epoch seconds of HOST's compute's last heartbeat (service list, UTC).
 heartbeat() {
     local when
@@ -420,6 +445,7 @@ main() {
     step_boot
     step_kill
     step_migrate
+    step_revert
     step_status
 }
 

@@ -16,8 +16,9 @@ both active under the node's systemd, distinct machine ids and libvirt
 host UUIDs, node1 reaches node2's libvirtd over the lab link
 (qemu+tcp, the live-migration URI), a real guest boots on each node
 (console shows NOVA_LITE_GUEST_UP, ping answers from the node's guest
-namespace), and one is cold-migrated to the other node and confirmed
-(its files downloaded through the source's libvirtd). Gated: also needs
+namespace), one is cold-migrated to the other node and confirmed (its
+files downloaded through the source's libvirtd), the other migrated and
+reverted. Gated: also needs
 NOVA_LITE_NSPAWN_LIBVIRT_CHECK=1 (about 6 minutes under TCG, plus ~2
 minutes the first time to build the libvirt root fs).
 """
@@ -76,7 +77,8 @@ class LabNodesCheckTest(testtools.TestCase):
             self.skipTest('set NOVA_LITE_NSPAWN_LIBVIRT_CHECK=1 to run QEMU '
                           'guests in the lab nodes')
         out = self.run_check('libvirt', LIBVIRT_TIMEOUT)
-        for step in ('identity', 'lab link', 'guests', 'cold migration'):
+        for step in ('identity', 'lab link', 'guests', 'cold migration',
+                     'cold migration revert'):
             self.assertRegex(out, r'\] PASS %s\b' % step)
         for node in ('node1', 'node2'):
             self.assertRegex(out, r'%s: systemctl is-active nova-lite-compute '
@@ -84,5 +86,6 @@ class LabNodesCheckTest(testtools.TestCase):
             self.assertRegex(out, r'ACTIVE on %s; in %s: instance-' % (
                 node, node))
             self.assertRegex(out, r'answers ping from nl\w+-g-%s' % node)
-        # Two first boots and the migrated guest's boot on its new node.
-        self.assertEqual(3, out.count('console log shows the boot'))
+        # Two first boots, the migrated guest's boot on its new node and
+        # the reverted guest's on its old one.
+        self.assertEqual(4, out.count('console log shows the boot'))
