@@ -67,6 +67,12 @@ def _settled(power_state):
         states.STOPPED
 
 
+def _moved(migration):
+    """True when the migration goes to another host (a resize on the
+    same host keeps the guest's DHCP entry where it is)."""
+    return migration['source_compute'] != migration['dest_compute']
+
+
 def _lock(instance_uuid):
     """The per-instance lock (``compute.manager.instance_lock``'s)."""
     return lockutils.lock('instance-%s' % instance_uuid)
@@ -102,6 +108,22 @@ class ResizeManager:
                      instance_uuid, self.host, instance.task_state)
             return None
         return instance, found['network_info'], migration
+
+    def _dhcp_add(self, instance, network_info):
+        """The guest's DHCP entries in this host's hosts file (each host
+        answers only its own guests: a moved guest needs them on its new
+        host before it boots).
+
+        :raises: ValueError for a malformed MAC or address
+        """
+        if self.dhcp is not None and network_info:
+            self.dhcp.add(network_info, instance.hostname)
+
+    def _nics(self, context, instance_uuid):
+        """The instance's network_info ([] when it is gone)."""
+        found = self.conductor.instance_get(context, instance_uuid,
+                                            with_network=True)
+        return found['network_info'] if found else []
 
     def _notify(self, context, instance, name, network_info, **changes):
         notifications.instance_action(context, instance, name, self.host,
@@ -211,6 +233,8 @@ class ResizeManager:
             self._notify(context, resized, 'instance.resize_finish.start',
                          network_info)
             try:
+                if _moved(migration):
+                    self._dhcp_add(instance, network_info)
                 self.driver.finish_migration(
                     context, migration, resized, disk_info, network_info,
                     power_on=instance.vm_state == states.ACTIVE)
@@ -267,6 +291,9 @@ class ResizeManager:
                              'instance.resize_confirm.start', None)
             try:
                 self.driver.confirm_migration(context, migration, old)
+                if old is not None and _moved(migration):
+                    self._dhcp_remove(instance_uuid, self._nics(
+                        context, instance_uuid))
             except Exception as exc:  # noqa: BLE001 - leftovers only
                 LOG.exception('Removing the old guest of %s failed',
                               instance_uuid)
@@ -300,6 +327,8 @@ class ResizeManager:
             try:
                 self.driver.cleanup_migration_dest(context, instance,
                                                    migration)
+                if _moved(migration):
+                    self._dhcp_remove(instance_uuid, network_info)
             except Exception as exc:  # noqa: BLE001 - the source goes on
                 LOG.exception('Removing the new guest of %s failed',
                               instance_uuid)
