@@ -139,6 +139,18 @@ class LabNodesLibvirtTest(test_lab_nodes.LabNodesTest):
                          conf['network']['dhcp_pidfile'])
         self.assertNotIn('database', conf.sections())
 
+    def test_driver_default(self):
+        """Unset: the controller's driver for container nodes, fake for
+        namespaced ones."""
+        self.write_local_conf(NODE_VIRT_DRIVER='')
+        resolve = ('VIRT=libvirt; node_virt_driver_resolve; '
+                   'echo $NODE_VIRT_DRIVER')
+        self.assertEqual('libvirt', self.lab(resolve).stdout.strip())
+        self.write_local_conf(NODE_VIRT_DRIVER='', NODE_MODE='netns')
+        self.assertEqual('fake', self.lab(resolve).stdout.strip())
+        self.write_local_conf(NODE_VIRT_DRIVER='fake')
+        self.assertEqual('fake', self.lab(resolve).stdout.strip())
+
     def test_migration_uri(self):
         self.assertEqual('qemu+tcp://10.98.5.12/system',
                          self.lab('node_migration_uri 2').stdout.strip())
