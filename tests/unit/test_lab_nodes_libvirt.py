@@ -40,7 +40,7 @@ class LabNodesLibvirtTest(test_lab_nodes.LabNodesTest):
     def test_packages_keyed_on_the_driver(self):
         packages = self.lab('node_packages').stdout.split()
         for name in ('libvirt-daemon-system', 'qemu-system-x86',
-                     'dnsmasq-base', 'nftables', 'systemd'):
+                     'dnsmasq-base', 'nftables', 'genisoimage', 'systemd'):
             self.assertIn(name, packages)
         stamp = self.lab('node_rootfs_stamp').stdout.strip()
         self.write_local_conf(NODE_VIRT_DRIVER='fake')
@@ -58,6 +58,11 @@ class LabNodesLibvirtTest(test_lab_nodes.LabNodesTest):
         self.assertIn('--network-namespace-path=/run/netns/nlut-g-node2',
                       args)
         self.assertEqual('nlut-g-node2', self.lab('node_ns 2').stdout.strip())
+        # /proc/sys/net writable in the node (its own namespace).
+        self.assertEqual('SYSTEMD_NSPAWN_API_VFS_WRITABLE=network',
+                         self.lab('node_libvirt_nspawn_env').stdout.strip())
+        self.write_local_conf(NODE_VIRT_DRIVER='fake')
+        self.assertEqual('', self.lab('node_libvirt_nspawn_env').stdout)
 
     def install(self, i):
         self.lab('node_prepare %d; node_units_install node%d; '
