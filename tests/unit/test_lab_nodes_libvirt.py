@@ -140,6 +140,8 @@ class LabNodesLibvirtTest(test_lab_nodes.LabNodesTest):
         self.assertEqual('libvirt',
                          conf['libvirt']['remote_filesystem_transport'])
         self.assertEqual('nlut-g-node1', conf['network']['guest_netns'])
+        self.assertEqual('10.98.5.11',
+                         conf['libvirt']['live_migration_inbound_addr'])
         self.assertEqual('/run/nova-lite-dhcp.pid',
                          conf['network']['dhcp_pidfile'])
         self.assertNotIn('database', conf.sections())
