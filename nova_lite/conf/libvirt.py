@@ -73,6 +73,21 @@ libvirt_opts = [
     cfg.FloatOpt('live_migration_monitor_interval', default=0.5, min=0.05,
                  help='Seconds between two looks at a running live '
                       'migration job (progress, abort, timeouts).'),
+    cfg.StrOpt('remote_filesystem_transport', default='local',
+               choices=[('local', 'the source\'s files are on this '
+                         'machine (computes sharing one host)'),
+                        ('libvirt', 'download them from the source '
+                         'host\'s libvirtd (remote_filesystem_uri)')],
+               help='How the destination of a cold migration or resize '
+                    'gets the instance files the source set aside when '
+                    'they are not in this host\'s instances_path (as '
+                    'Nova\'s [libvirt] remote_filesystem_transport, '
+                    'which uses ssh or rsync).'),
+    cfg.StrOpt('remote_filesystem_uri', default='qemu+tcp://%s/system',
+               help='libvirt URI of a source host for '
+                    'remote_filesystem_transport = libvirt; %s is the '
+                    'source compute\'s host name (it must resolve on '
+                    'this host).'),
 ]
 
 

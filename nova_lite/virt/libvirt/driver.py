@@ -512,21 +512,24 @@ class LibvirtDriver(libvirt_live.LiveMigrationMixin, driver.ComputeDriver):
                                    flavor, network_info):
         """Shut down (ACPI for up to ``[libvirt] soft_reboot_timeout``
         s), set the files aside in ``<uuid>_resize``, undefine; the
-        ``disk_info`` names that directory and the old root_gb."""
+        ``disk_info`` names that directory, the old root_gb and this host
+        (where the destination fetches the files from)."""
         if flavor['root_gb'] < instance.root_gb:
             raise exception.ResizeError(instance_uuid=instance.uuid,
                                         reason='unable to resize disk down')
         source = libvirt_resize.set_aside(
             self._host.get_connection(), self._lookup(instance),
             self._instance_dir(instance), CONF.libvirt.soft_reboot_timeout)
-        return {'source_dir': source, 'root_gb': instance.root_gb}
+        return {'source_dir': source, 'root_gb': instance.root_gb,
+                'source_host': self.host}
 
     def finish_migration(self, context, migration, instance, disk_info,
                          network_info, power_on=True):
         """Copy, rebase, grow and define the guest of the new flavor."""
         libvirt_resize.make_dest(
             context, self._host.get_connection(), instance, disk_info,
-            self._instance_dir(instance), self._image_cache(), power_on)
+            self._instance_dir(instance), self._image_cache(), power_on,
+            transport=CONF.libvirt.remote_filesystem_transport)
         LOG.info('Resized %s to %d vCPUs, %d MiB, %d GiB', instance.uuid,
                  instance.vcpus, instance.memory_mb, instance.root_gb)
 

@@ -8,10 +8,13 @@ libvirt daemon (several computes on one machine) cannot both define a
 domain with the instance's UUID.
 
 Destination (``finish_migration``): the files of ``<uuid>_resize`` are
-copied into its own ``<instances_path>/<uuid>/`` (a plain file copy: the
-computes are on one machine; moving disks between machines belongs to
-multi-node support), the root overlay is rebased onto this host's cached
-base image when the source's cache is another directory, grown with
+copied into its own ``<instances_path>/<uuid>/``: a plain file copy when
+that directory is on this machine (computes sharing one host), else, with
+``[libvirt] remote_filesystem_transport = libvirt``, downloaded from the
+source host's libvirtd (``remotefs``: computes on machines of their own).
+The root overlay is rebased onto this host's cached base image when the
+source's cache is another directory or this host has not cached it yet
+(fetched first), grown with
 ``qemu-img resize`` to the new ``root_gb``, and the saved XML is defined
 again with the new directory, vCPUs and memory, then started when the
 guest was running.
@@ -32,6 +35,7 @@ from nova_lite.virt.libvirt import console
 from nova_lite.virt.libvirt import disks
 from nova_lite.virt.libvirt import guest as libvirt_guest
 from nova_lite.virt.libvirt import imagebackend
+from nova_lite.virt.libvirt import remotefs
 
 LOG = logging.getLogger(__name__)
 SUFFIX = '_resize'
@@ -106,6 +110,21 @@ def copy_files(source_dir, dest_dir):
             shutil.copy2(path, os.path.join(dest_dir, name))
 
 
+def copy_source(source_dir, dest_dir, source_host, transport):
+    """The source's files into the new ``dest_dir``: copied when
+    ``source_dir`` is on this machine, else downloaded from
+    ``source_host``'s libvirtd when ``transport`` is ``libvirt``.
+
+    :raises: OSError (FileNotFoundError: not here and no remote
+        transport), libvirtError
+    """
+    if (os.path.isdir(source_dir) or transport != 'libvirt'
+            or not source_host):
+        copy_files(source_dir, dest_dir)
+    else:
+        remotefs.fetch_dir(source_host, source_dir, dest_dir)
+
+
 def rebase_onto_cache(disk, image_id, image_cache, context):
     """Point the qcow2 ``disk`` at this host's cached base of
     ``image_id`` when its backing file is in another directory (a
@@ -117,7 +136,8 @@ def rebase_onto_cache(disk, image_id, image_cache, context):
     info = imagebackend.image_info(disk)
     backing = info.get('full-backing-filename') or info.get(
         'backing-filename')
-    if not backing or os.path.dirname(backing) == image_cache.images_path:
+    if not backing or (os.path.dirname(backing) == image_cache.images_path
+                       and os.path.exists(backing)):
         return
     base = image_cache.fetch(context, image_id)
     fmt = info.get('backing-filename-format') or 'raw'
@@ -141,13 +161,16 @@ def grow_disk(disk, size_gb):
 
 
 def make_dest(context, conn, instance, disk_info, dest_dir, image_cache,
-              power_on):
+              power_on, transport='local'):
     """The destination guest (see the module doc); the new domain.
+    ``disk_info``: ``source_dir`` and ``source_host`` of the source;
+    ``transport``: ``[libvirt] remote_filesystem_transport``.
 
     :raises: anything after removing ``dest_dir`` and the new domain
     """
     source_dir = disk_info['source_dir']
-    copy_files(source_dir, dest_dir)
+    copy_source(source_dir, dest_dir, disk_info.get('source_host'),
+                transport)
     dom = None
     try:
         # The console sockets' directory (not copied: QEMU makes them).

@@ -4,6 +4,9 @@ with fake drivers (``resize_harness``): policy, microversions, states,
 errors, claims and quota usage after every step, confirm, revert, the
 confirm window and a stuck migration."""
 import datetime
+import os
+
+import fixtures
 
 from nova_lite.api import microversion
 from nova_lite.compute import states
@@ -13,6 +16,7 @@ from nova_lite.db import migrations_records as migration_db
 from nova_lite.db import models
 from nova_lite.db import services as service_db
 from nova_lite.db import session as db_session
+from nova_lite.network import dhcp
 from nova_lite import quota
 from tests.unit.api import fakes
 from tests.unit.compute import resize_harness
@@ -251,3 +255,53 @@ class MigrateSweeperTest(MigrateTestCase):
         self.assertEqual({self.server: ('src',) + TINY}, self.exact())
         self.assertEqual(['finish_revert_resize'], self.stack.drain())
         self.assertIn(self.server, self.stack.drivers['src']._guests)
+
+
+class MigrateDhcpTest(MigrateTestCase):
+    """Each host's dnsmasq answers only the guests of its own hosts file
+    ([network] dhcp_hostsfile, one per compute node): a migrated guest's
+    entries follow it (added on the destination before its guest boots,
+    removed from the source once its guest is off, from the destination
+    on revert; doc/networking.md, "Faults")."""
+
+    def setUp(self):
+        super().setUp()
+        tmp = self.useFixture(fixtures.TempDir()).path
+        self.hosts_files = {}
+        for host in self.hosts:
+            self.hosts_files[host] = dhcp.HostsFile(
+                os.path.join(tmp, host, 'dhcp-hosts'))
+            self.stack.managers[host].dhcp = self.hosts_files[host]
+        found = self.stack.managers['src'].conductor.instance_get(
+            self.admin, self.server, with_network=True)
+        self.nic = found['network_info'][0]
+        self.hosts_files['src'].add(found['network_info'],
+                                    found['instance'].hostname)
+
+    def macs(self, host):
+        return sorted(self.hosts_files[host].entries())
+
+    def test_confirm_moves_the_entry(self):
+        self.migrate()
+        self.stack.drain()
+        dest = self.migration()['dest_compute']
+        mac = self.nic['mac'].lower()
+        self.assertEqual([mac], self.macs(dest))
+        self.assertEqual(self.nic['address'],
+                         self.hosts_files[dest].entries()[mac][0])
+        self.assertEqual([], self.macs('src'))    # its guest is off
+        self.action({'confirmResize': None})
+        self.stack.drain()
+        self.assertEqual([], self.macs('src'))
+        self.assertEqual([mac], self.macs(dest))
+
+    def test_revert_removes_the_new_entry(self):
+        self.migrate()
+        self.stack.drain()
+        dest = self.migration()['dest_compute']
+        self.assertEqual([self.nic['mac'].lower()], self.macs(dest))
+        self.action({'revertResize': None})
+        self.stack.drain()
+        self.assertEqual('ACTIVE', self.show()['status'])
+        self.assertEqual([], self.macs(dest))
+        self.assertEqual([self.nic['mac'].lower()], self.macs('src'))
