@@ -553,3 +553,6 @@ from nova_lite.db.models_network import (  # noqa: E402,F401
     FixedIP, Network, Port, Subnet)
 # Routers and floating IPs (Networking API) likewise.
 from nova_lite.db.models_l3 import FloatingIP, Router  # noqa: E402,F401
+# Pods, clusters and the cluster of each host (CloudStack) likewise.
+from nova_lite.db.models_topology import (  # noqa: E402,F401
+    Cluster, ClusterHost, Pod)
