@@ -163,7 +163,7 @@ def _hypervisor_type(request):
                 required=True),
     P.Parameter('hypervisor', description='KVM or Simulator',
                 required=True),
-    P.Parameter('clustertype', choices=('CloudManaged',),
+    P.Parameter('clustertype', choices=('cloudmanaged',),
                 description='CloudManaged'),
     P.Parameter('cpuovercommitratio', description='CPU overcommit ratio'
                 ' of the hosts (replaces their cpu_allocation_ratio)'),
