@@ -5,10 +5,13 @@ cluster's overcommit ratios replacing the node's in claims and in the
 scheduling query, for new claims only."""
 import testtools
 
+from nova_lite.compute import resource_tracker
+from nova_lite.conductor import compute_proxy
 from nova_lite.db import claims
 from nova_lite.db import compute_nodes as node_db
 from nova_lite.db import topology as db
 from nova_lite import exception
+from nova_lite.virt import fake as fake_virt
 from tests.unit.scheduler import fakes
 
 
@@ -124,3 +127,33 @@ class ClusterRatioClaimTest(testtools.TestCase):
         self.assertEqual(4096, self.free()[1])
         db.host_set_cluster(self.admin, 'node1', self.cluster['uuid'])
         self.assertEqual(2048, self.free()[1])
+
+
+class ConfiguredClusterReportTest(testtools.TestCase):
+    """A compute's ``[DEFAULT] cluster`` rides on its resource report and
+    the conductor puts the host into that cluster of its zone."""
+
+    def setUp(self):
+        super().setUp()
+        self.db = self.useFixture(fakes.Database())
+        self.admin = self.db.admin
+
+    def test_report_joins_the_configured_cluster(self):
+        class Conductor:
+            """The conductor's side of the cast, in process."""
+            def compute_node_report(self, context, *args):
+                compute_proxy.compute_node_report(context, *args)
+
+        driver = fake_virt.FakeDriver('node7')
+        self.db.conf.config(cluster='rack-7')
+        reports = resource_tracker.update_available_resource(
+            self.admin, 'node7', driver, Conductor())
+        self.assertEqual('rack-7', reports[0]['resources']['cluster'])
+        cluster = db.host_clusters(self.admin)['node7']
+        self.assertEqual(('rack-7', 'default', 'nova'), (
+            cluster['name'], cluster['pod_name'], cluster['zone']))
+        self.assertEqual(1, len(node_db.compute_node_get_all(self.admin)))
+        self.db.conf.config(cluster=None)
+        resource_tracker.update_available_resource(
+            self.admin, 'node8', fake_virt.FakeDriver('node8'), Conductor())
+        self.assertNotIn('node8', db.host_clusters(self.admin))
