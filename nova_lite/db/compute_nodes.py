@@ -170,8 +170,12 @@ def _scheduling_query(prefilter, with_resources, zone_mode):
     shape (statement construction is most of its CPU otherwise)."""
     node, svc = models.ComputeNode.__table__, models.Service.__table__
     meta = _aggregate_metadata_subquery().subquery()
+    member = models.ClusterHost.__table__
+    cluster, pod = models.Cluster.__table__, models.Pod.__table__
     query = (sa.select(node.c.id, node.c.host, node.c.hypervisor_hostname,
                        node.c.hypervisor_type, *_free_amounts(node),
+                       cluster.c.uuid.label('cluster_uuid'),
+                       pod.c.uuid.label('pod_uuid'),
                        svc.c.id.label('service_id'),
                        svc.c.disabled,
                        servicegroup.sql_is_up(svc.c).label('up'),
@@ -181,6 +185,10 @@ def _scheduling_query(prefilter, with_resources, zone_mode):
                                 svc.c.binary == servicegroup.COMPUTE,
                                 svc.c.deleted == 0))
              .outerjoin(meta, meta.c.host == node.c.host)
+             .outerjoin(member, member.c.host == node.c.host)
+             .outerjoin(cluster, sa.and_(cluster.c.id == member.c.cluster_id,
+                                         cluster.c.deleted == 0))
+             .outerjoin(pod, pod.c.id == cluster.c.pod_id)
              .where(node.c.deleted == 0).order_by(node.c.id))
     if prefilter:
         query = query.where(*_scheduling_predicates(with_resources,
@@ -206,7 +214,8 @@ def compute_nodes_for_scheduling(context, now=None, resources=None,
 
     :returns: list of dicts: id, host, hypervisor_hostname,
         hypervisor_type, free_vcpus, free_ram_mb (MiB), free_disk_gb
-        (GiB), service_id, disabled, up (``servicegroup.is_up`` at
+        (GiB), cluster_uuid and pod_uuid (None for a host in no
+        cluster), service_id, disabled, up (``servicegroup.is_up`` at
         ``now``) and
         aggregate_metadata ({key: set of values} of the host's
         aggregates); the scheduler reads every node for every request,

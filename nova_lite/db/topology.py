@@ -262,3 +262,18 @@ def _create_in_default_pod(session, zone, cluster_name, hypervisor_type):
     session.add(cluster)
     session.flush()
     return cluster.id
+
+
+def project_instance_hosts(context, project_id):
+    """``{host: n}``: how many instances of ``project_id`` hold a claim
+    on a node of each host (placed or still scheduling); one SELECT."""
+    alloc, inst = models.Allocation.__table__, models.Instance.__table__
+    node = models.ComputeNode.__table__
+    query = (sa.select(node.c.host, sa.func.count(alloc.c.id))
+             .select_from(alloc)
+             .join(inst, inst.c.uuid == alloc.c.instance_uuid)
+             .join(node, node.c.id == alloc.c.compute_node_id)
+             .where(inst.c.project_id == project_id, inst.c.deleted == 0)
+             .group_by(node.c.host))
+    with reader(context) as session:
+        return {host: count for host, count in session.execute(query)}

@@ -17,6 +17,7 @@ from nova_lite.api.cloudstack.registry import command
 from nova_lite.api.cloudstack import request as request_mod
 from nova_lite.api.cloudstack import views
 from nova_lite.compute import cluster_api
+from nova_lite.policies import servers as server_policies
 
 #: CloudStack hypervisor names accepted by addCluster → hypervisor_type.
 HYPERVISORS = {'kvm': 'QEMU', 'simulator': 'fake'}
@@ -220,3 +221,53 @@ def delete_cluster(request):
     """Deletes a cluster without hosts."""
     cluster_api.cluster_delete(request.context, request.params['id'])
     return {'success': True}
+
+
+def deploy_placement(request, zone):
+    """(placement, requested host) of deployVirtualMachine's admin
+    hints ``podid``, ``clusterid`` and ``hostid``: ({'pod': uuid,
+    'cluster': uuid} for ``compute_api.create``, host name or None); each
+    must be in ``zone`` (and the cluster in the pod, the host in the
+    cluster when both are given). Admin only: the compute API's rule of
+    a requested destination (policy
+    ``compute:servers:create:requested_destination``).
+
+    :raises: InvalidParameter (431) for an unknown or misplaced one;
+        Forbidden for a non-admin
+    """
+    params, ctx = request.params, request.context
+    if not (params['podid'] or params['clusterid'] or params['hostid']):
+        return {}, None
+    request.authorize(server_policies.REQUESTED_DESTINATION)
+    placement, host = {}, None
+    if params['podid']:
+        pods = [p for p in cluster_api.pod_list(ctx)
+                if p['uuid'] == params['podid'] and p['zone'] == zone]
+        _found(request, pods, 'podid')
+        placement['pod'] = params['podid']
+    if params['clusterid']:
+        clusters = [c for c in cluster_api.cluster_list(ctx)
+                    if c['uuid'] == params['clusterid'] and c['zone'] == zone
+                    and placement.get('pod', c['pod_uuid']) == c['pod_uuid']]
+        _found(request, clusters, 'clusterid')
+        placement['cluster'] = params['clusterid']
+    if params['hostid']:
+        hosts = [h for h in cluster_api.hosts(ctx)
+                 if h['uuid'] == params['hostid'] and h['zone'] == zone
+                 and placement.get('cluster', _cluster_of(h)) ==
+                 _cluster_of(h)]
+        _found(request, hosts, 'hostid')
+        host = hosts[0]['host']
+    return placement, host
+
+
+def _cluster_of(host):
+    return (host['cluster'] or {}).get('uuid')
+
+
+def _found(request, items, param):
+    if not items:
+        raise errors.InvalidParameter(
+            'Unable to execute API command deployvirtualmachine due to '
+            'invalid value %s for parameter %s: not found in the zone (or '
+            'not in the pod/cluster given)' % (request.params[param], param))
