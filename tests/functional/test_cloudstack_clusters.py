@@ -127,6 +127,8 @@ class CloudStackClustersCLITest(testtools.TestCase):
         self.assertEqual((768, 512), self.memory('c2'))
         failed = self.deploy('ff-late', expect_ok=False)
         self.assertNotEqual('Running', failed.get('state'), failed)
+        self.assertIn('FirstFitPlanner: no cluster of the zone has a host '
+                      'with room', json.dumps(failed))
         states = {vm['name']: vm['state'] for vm in self.cs(
             'listVirtualMachines', 'listall=true')['virtualmachine']}
         self.assertEqual(['Running'] * 5,
