@@ -45,6 +45,7 @@ from nova_lite.network import security_groups as sg_api
 from nova_lite.objects import instance as instance_obj
 from nova_lite.objects import request_spec as spec_obj
 from nova_lite import quota
+from nova_lite.scheduler import request as sched_request
 
 CONF = cfg.CONF
 LOG = logging.getLogger(__name__)
@@ -77,6 +78,26 @@ def normalized_hints(scheduler_hints):
     (a single value becomes a one-item list); {} for None."""
     return {k: [str(x) for x in (v if isinstance(v, list) else [v])]
             for k, v in (scheduler_hints or {}).items()}
+
+
+def placement_hints(scheduler_hints, flavor, placement=None):
+    """The user's hints without the reserved ``cloudstack:`` ones, plus
+    the flavor's deployment planner (extra spec
+    ``cloudstack:deployment_planner``) and ``placement`` ({'pod': uuid,
+    'cluster': uuid}, an admin's CloudStack deploy), as
+    ``scheduler.request`` reads them (``PLANNER_HINT``, ``POD_HINT``,
+    ``CLUSTER_HINT``)."""
+    hints = {k: v for k, v in (scheduler_hints or {}).items()
+             if not k.startswith(sched_request.RESERVED_HINT_PREFIX)}
+    planner = (flavor.get('extra_specs') or {}).get(
+        sched_request.PLANNER_HINT)
+    if planner:
+        hints[sched_request.PLANNER_HINT] = planner
+    for key, hint in (('pod', sched_request.POD_HINT),
+                      ('cluster', sched_request.CLUSTER_HINT)):
+        if (placement or {}).get(key):
+            hints[hint] = placement[key]
+    return hints
 
 
 def _string_properties(image):
@@ -113,7 +134,8 @@ class API(api_resize.ResizeActions, api_lifecycle_power.LifecyclePowerActions,
                hostname=None, description=None, config_drive=False,
                admin_pass=None, network_request=None, tags=None,
                requested_host=None, requested_node=None,
-               security_groups=None, requested_networks=None):
+               security_groups=None, requested_networks=None,
+               placement=None):
         """Create as many instance records as the quotas allow between
         ``min_count`` and ``max_count``, and cast their build.
 
@@ -131,7 +153,9 @@ class API(api_resize.ResizeActions, api_lifecycle_power.LifecyclePowerActions,
         (microversion 2.37: no fixed IP, no NIC); ``requested_networks``
         the NICs (``nova_lite.network.api.resolve_requests``: None for
         one on the flat network); ``tags`` the server
-        tags of every server (microversion 2.52); ``requested_host``
+        tags of every server (microversion 2.52); ``placement`` the pod
+        and cluster an admin's CloudStack deploy asks for ({'pod': uuid,
+        'cluster': uuid}; ``placement_hints``); ``requested_host``
         and ``requested_node`` restrict the scheduling to that compute
         host and/or node (microversion 2.74, checked by the caller).
         ``security_groups`` are names (or ids) of the project's security
@@ -171,6 +195,8 @@ class API(api_resize.ResizeActions, api_lifecycle_power.LifecyclePowerActions,
             count = self._allowed_count(context, flavor, min_count,
                                         max_count, limits, usage,
                                         user_limits)
+        scheduler_hints = placement_hints(scheduler_hints, flavor,
+                                          placement)
         groups = sg_api.resolve_for_server(context, security_groups)
         reservation_id = new_reservation_id()
         values = [self._instance_values(context, name, image, flavor, index,

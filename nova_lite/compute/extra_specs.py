@@ -197,6 +197,11 @@ def _exact():
         # Known keys without a namespace.
         'hide_hypervisor_id': BOOL,
         'group_policy': Enum(('isolate', 'none')),
+        # A CloudStack service offering's deploymentplanner
+        # (nova_lite.scheduler.planners).
+        'cloudstack:deployment_planner': Enum((
+            'FirstFitPlanner', 'UserDispersingPlanner',
+            'UserConcentratedPodPlanner')),
     })
     keys.update(('capabilities:' + name, ANY) for name in _CAPABILITIES)
     return keys
@@ -224,7 +229,7 @@ REGISTRY = _exact()
 #: namespace, i.e. the part before the first ':').
 NAMESPACES = [re.compile(r) for r in (
     'hw', 'hw_rng', 'hw_video', 'quota', 'os', 'accel', 'pci_passthrough',
-    'vmware', 'capabilities', 'aggregate_instance_extra_specs',
+    'vmware', 'capabilities', 'aggregate_instance_extra_specs', 'cloudstack',
     r'resources(%s)?' % _GROUP, r'trait(%s)?' % _GROUP)]
 
 

@@ -1,6 +1,7 @@
 """Reports this node's totals to ``compute_nodes`` (usage comes from
 claims and is healed from allocations on each report), through the
-conductor (a cast per node)."""
+conductor (a cast per node); the report's ``resources`` carry the
+``[DEFAULT] cluster`` the host joins when it is in none."""
 from oslo_config import cfg
 
 CONF = cfg.CONF
@@ -21,6 +22,9 @@ def update_available_resource(context, host, driver, conductor):
     for nodename in driver.get_available_nodes():
         resources = dict(driver.get_available_resource(nodename),
                          running_vms=running_vms)
+        if CONF.cluster:
+            # Read by conductors that know clusters; others ignore it.
+            resources['cluster'] = CONF.cluster
         conductor.compute_node_report(
             context, host, nodename, resources, ratios,
             CONF.compute.reserved_host_memory_mb, reserved_disk_gb)

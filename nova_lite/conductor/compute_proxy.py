@@ -14,16 +14,19 @@ NICs ``objects.VIF``, times ISO 8601 text of naive UTC
 """
 from oslo_log import log as logging
 
+from nova_lite import availability_zones
 from nova_lite.compute import states
 from nova_lite.compute import usage_audit
 from nova_lite.compute import utils as compute_utils
 from nova_lite.conductor import instance_state
 from nova_lite.db import actions as action_db
+from nova_lite.db import aggregates as aggregate_db
 from nova_lite.db import compute_nodes as node_db
 from nova_lite.db import instance_faults as fault_db
 from nova_lite.db import instances as instance_db
 from nova_lite.db import reclaim as reclaim_db
 from nova_lite.db import services as service_db
+from nova_lite.db import topology as topology_db
 from nova_lite.db import usage as usage_db
 from nova_lite import exception
 from nova_lite.metadata import lookup as metadata_lookup
@@ -91,9 +94,20 @@ def service_heartbeat(context, service_id, host, binary, topic):
 
 def compute_node_report(context, host, nodename, resources, ratios,
                         reserved_memory_mb, reserved_disk_gb):
-    """See ``db.compute_nodes.compute_node_report``; returns nothing."""
-    node_db.compute_node_report(context, host, nodename, resources, ratios,
-                                reserved_memory_mb, reserved_disk_gb)
+    """See ``db.compute_nodes.compute_node_report``; returns nothing.
+    ``resources['cluster']`` (the compute's ``[DEFAULT] cluster``, when
+    set) puts a host in no cluster into that cluster of its zone
+    (``db.topology.host_join_configured_cluster``)."""
+    resources = dict(resources)
+    cluster = resources.pop('cluster', None)
+    node = node_db.compute_node_report(
+        context, host, nodename, resources, ratios, reserved_memory_mb,
+        reserved_disk_gb)
+    if cluster:
+        zone = availability_zones.host_zone(
+            host, aggregate_db.host_zones(context))
+        topology_db.host_join_configured_cluster(
+            context, host, zone, cluster, node['hypervisor_type'])
 
 
 # ------------------------------------------------------------- instances

@@ -10,6 +10,14 @@ service_opts = [
                help='Name of this node. Computes are addressed on the bus by '
                     'it (topic compute.<host>) and it is the host name shown '
                     'in the API.'),
+    cfg.StrOpt('cluster',
+               help='Name of the CloudStack cluster this compute joins on '
+                    'its first resource report when its host is in no '
+                    'cluster yet: the cluster of that name in a pod of '
+                    'the host\'s availability zone, created in the zone\'s '
+                    'pod "default" when missing. An administrator\'s '
+                    'updateHost clusterid moves the host afterwards. Unset: '
+                    'the host joins no cluster by itself.'),
     cfg.IntOpt('max_concurrent_builds', default=10, min=1,
                help='Maximum number of instance builds (spawns) that one '
                     'compute runs at the same time; further builds wait.'),

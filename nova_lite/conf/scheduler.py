@@ -42,6 +42,14 @@ scheduler_opts = [
                       'group already on a host (fewer members, better). '
                       'Above the sum of the resource multipliers, the '
                       'policy wins over packing whenever a host fits.'),
+    cfg.StrOpt('deployment_planner',
+               choices=('FirstFitPlanner', 'UserDispersingPlanner',
+                        'UserConcentratedPodPlanner'),
+               help='CloudStack deployment planner of flavors without a '
+                    '``cloudstack:deployment_planner`` extra spec: the order '
+                    'in which clusters and pods are tried (doc/cloudstack.md,'
+                    ' "Deployment planners"). Unset: hosts are ranked by the '
+                    'weighers alone, as for the compute API.'),
     cfg.IntOpt('workers', default=8, min=1,
                help='Threads that handle RPC requests in the scheduler.'),
 ]

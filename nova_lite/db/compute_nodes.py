@@ -115,15 +115,37 @@ def _scheduling_predicates(with_resources, zone_mode):
     return terms
 
 
+def effective_ratios(node):
+    """(CPU, RAM) allocation ratios of ``node`` (the compute_nodes table)
+    as SQL expressions: the overcommit ratios of the live cluster of its
+    host where set (``cluster_hosts``, ``clusters``), else the node's own
+    ``cpu_allocation_ratio``/``ram_allocation_ratio`` (CloudStack's
+    cluster-level ``cpu.overcommit.ratio``/``mem.overcommit.ratio``).
+    Correlated scalar subqueries, so a claim stays one statement."""
+    cluster = models.Cluster.__table__
+    member = models.ClusterHost.__table__
+
+    def ratio(column, own):
+        sub = (sa.select(column).select_from(member)
+               .join(cluster, cluster.c.id == member.c.cluster_id)
+               .where(member.c.host == node.c.host, cluster.c.deleted == 0)
+               .scalar_subquery())
+        return sa.func.coalesce(sub, own)
+    return (ratio(cluster.c.cpu_overcommit_ratio,
+                  node.c.cpu_allocation_ratio),
+            ratio(cluster.c.mem_overcommit_ratio,
+                  node.c.ram_allocation_ratio))
+
+
 def room_terms(node):
     """Room for ``req_vcpus``, ``req_memory_mb`` and ``req_disk_gb`` on
     ``node`` (the compute_nodes table) after ratios and reservations."""
     c = node.c
+    cpu_ratio, ram_ratio = effective_ratios(node)
     return [
-        c.vcpus_used + sa.bindparam('req_vcpus') <=
-        c.vcpus * c.cpu_allocation_ratio,
+        c.vcpus_used + sa.bindparam('req_vcpus') <= c.vcpus * cpu_ratio,
         c.memory_mb_used + sa.bindparam('req_memory_mb') <=
-        (c.memory_mb - c.reserved_memory_mb) * c.ram_allocation_ratio,
+        (c.memory_mb - c.reserved_memory_mb) * ram_ratio,
         c.local_gb_used + sa.bindparam('req_disk_gb') <=
         (c.local_gb - c.reserved_disk_gb) * c.disk_allocation_ratio]
 
@@ -133,10 +155,10 @@ def _free_amounts(node):
     compute_nodes table) after ratios and reservations, as SQL
     expressions: the arithmetic of ``room_terms``."""
     c = node.c
+    cpu_ratio, ram_ratio = effective_ratios(node)
     return (
-        (c.vcpus * c.cpu_allocation_ratio - c.vcpus_used).label(
-            'free_vcpus'),
-        ((c.memory_mb - c.reserved_memory_mb) * c.ram_allocation_ratio -
+        (c.vcpus * cpu_ratio - c.vcpus_used).label('free_vcpus'),
+        ((c.memory_mb - c.reserved_memory_mb) * ram_ratio -
          c.memory_mb_used).label('free_ram_mb'),
         ((c.local_gb - c.reserved_disk_gb) * c.disk_allocation_ratio -
          c.local_gb_used).label('free_disk_gb'))
@@ -148,8 +170,12 @@ def _scheduling_query(prefilter, with_resources, zone_mode):
     shape (statement construction is most of its CPU otherwise)."""
     node, svc = models.ComputeNode.__table__, models.Service.__table__
     meta = _aggregate_metadata_subquery().subquery()
+    member = models.ClusterHost.__table__
+    cluster, pod = models.Cluster.__table__, models.Pod.__table__
     query = (sa.select(node.c.id, node.c.host, node.c.hypervisor_hostname,
                        node.c.hypervisor_type, *_free_amounts(node),
+                       cluster.c.uuid.label('cluster_uuid'),
+                       pod.c.uuid.label('pod_uuid'),
                        svc.c.id.label('service_id'),
                        svc.c.disabled,
                        servicegroup.sql_is_up(svc.c).label('up'),
@@ -159,6 +185,10 @@ def _scheduling_query(prefilter, with_resources, zone_mode):
                                 svc.c.binary == servicegroup.COMPUTE,
                                 svc.c.deleted == 0))
              .outerjoin(meta, meta.c.host == node.c.host)
+             .outerjoin(member, member.c.host == node.c.host)
+             .outerjoin(cluster, sa.and_(cluster.c.id == member.c.cluster_id,
+                                         cluster.c.deleted == 0))
+             .outerjoin(pod, pod.c.id == cluster.c.pod_id)
              .where(node.c.deleted == 0).order_by(node.c.id))
     if prefilter:
         query = query.where(*_scheduling_predicates(with_resources,
@@ -184,7 +214,8 @@ def compute_nodes_for_scheduling(context, now=None, resources=None,
 
     :returns: list of dicts: id, host, hypervisor_hostname,
         hypervisor_type, free_vcpus, free_ram_mb (MiB), free_disk_gb
-        (GiB), service_id, disabled, up (``servicegroup.is_up`` at
+        (GiB), cluster_uuid and pod_uuid (None for a host in no
+        cluster), service_id, disabled, up (``servicegroup.is_up`` at
         ``now``) and
         aggregate_metadata ({key: set of values} of the host's
         aggregates); the scheduler reads every node for every request,

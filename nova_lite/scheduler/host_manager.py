@@ -23,7 +23,8 @@ AZ_FILTER = 'AvailabilityZoneFilter'
 
 class HostState:
     """One compute node: its free vCPUs, RAM (MiB) and disk (GiB) after
-    allocation ratios and reservations, as the claim computes them.
+    allocation ratios and reservations, as the claim computes them, and
+    its CloudStack cluster and pod (uuids, or None).
 
     :param node: a dict of ``node_db.compute_nodes_for_scheduling``
     :param group_hosts: {host: members of the request's server group
@@ -42,6 +43,8 @@ class HostState:
         self.host = node['host']
         self.nodename = node['hypervisor_hostname']
         self.hypervisor_type = node['hypervisor_type']
+        self.cluster_uuid = node.get('cluster_uuid')
+        self.pod_uuid = node.get('pod_uuid')
         self.free_vcpus = node['free_vcpus']
         self.free_ram_mb = node['free_ram_mb']
         self.free_disk_gb = node['free_disk_gb']

@@ -19,6 +19,7 @@ from nova_lite.objects import selection as selection_obj
 from nova_lite.scheduler import claims
 from nova_lite.scheduler import filters
 from nova_lite.scheduler import host_manager
+from nova_lite.scheduler import planners
 from nova_lite.scheduler import report
 from nova_lite.scheduler import request
 from nova_lite.scheduler import weights
@@ -61,15 +62,18 @@ class SchedulerManager(service.Manager):
         """
         with metrics.select_timer():
             spec = request.RequestView(request_spec)
-            hosts = host_manager.get_host_states(context, spec,
-                                                 self.filter_names)
+            planner = planners.planner_for(spec)
+            hosts = planners.narrow(host_manager.get_host_states(
+                context, spec, self.filter_names), spec, planner)
             metrics.HOSTS_CONSIDERED.observe(len(hosts))
+            if planner is not None:
+                planner.prepare(context, spec, hosts)
             result = []
             try:
                 for instance_uuid in instance_uuids:
                     result.append(self._select_one(
                         context, spec, instance_uuid, hosts,
-                        return_alternates))
+                        return_alternates, planner))
             except exception.NoValidHost as exc:
                 metrics.no_valid_host(exc, self.filter_names)
                 for instance_uuid in instance_uuids[:len(result)]:
@@ -78,18 +82,25 @@ class SchedulerManager(service.Manager):
             return result
 
     def _select_one(self, context, spec, instance_uuid, hosts,
-                    return_alternates):
+                    return_alternates, planner=None):
+        """Claim a host for one instance: the filters' hosts in the
+        weighers' order, or the planner's (tried one by one)."""
         ranked = weights.weigh_hosts(
             report.run_filters(hosts, spec, self.filters), spec,
             self.weighers)
+        if planner is not None:
+            ranked = planner.order(ranked)
         losses = {}
         while ranked:
-            subset = ranked[:CONF.scheduler.host_subset_size]
+            subset = ranked[:1 if planner else
+                            CONF.scheduler.host_subset_size]
             chosen = random.choice(subset)
             try:
                 if claims.claim(context, chosen.compute_node_id,
                                 instance_uuid, spec):
                     chosen.consume(spec)
+                    if planner is not None:
+                        planner.consumed(chosen)
                     return self._selections(chosen, ranked,
                                             return_alternates)
                 losses[chosen.host] = 'claim lost to a concurrent request'
@@ -99,7 +110,8 @@ class SchedulerManager(service.Manager):
                          exc.format_message())
                 ranked = self._after_group_conflict(spec, chosen, ranked,
                                                     exc, losses)
-        raise report.explain(context, spec, self.filters, losses)
+        raise planners.no_room(planner, report.explain(
+            context, spec, self.filters, losses))
 
     def _after_group_conflict(self, spec, chosen, ranked, exc, losses):
         """Another scheduler placed a member of the group meanwhile: note

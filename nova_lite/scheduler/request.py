@@ -7,6 +7,15 @@ so ``select_destinations`` copies them once into a RequestView and hands
 that to filters, weighers, host states and claims as their ``spec``.
 """
 
+#: Scheduler hints only the compute API sets (it drops them from a
+#: user's hints): the deployment planner of the flavor
+#: (``cloudstack:deployment_planner`` extra spec), and the pod and
+#: cluster (uuids) of an admin's CloudStack deploy.
+PLANNER_HINT = 'cloudstack:deployment_planner'
+POD_HINT = 'cloudstack:podid'
+CLUSTER_HINT = 'cloudstack:clusterid'
+RESERVED_HINT_PREFIX = 'cloudstack:'
+
 
 def spec_field(spec, name, default=None):
     """``spec.<name>`` of a RequestSpec, or ``default`` when the field is
@@ -26,13 +35,17 @@ class RequestView:
     of instance uuids from the scheduler hints), image_properties (dict),
     ignore_hosts (set of host names already tried), requested_host and
     requested_node (or None: the destination an admin asked for,
-    microversion 2.74).
+    microversion 2.74); project_id; planner, pod and cluster (or None:
+    the CloudStack deployment planner and the pod/cluster an admin asked
+    for, from the hints ``PLANNER_HINT``, ``POD_HINT``,
+    ``CLUSTER_HINT`` the compute API sets).
     """
 
     __slots__ = ('vcpus', 'memory_mb', 'disk_gb', 'availability_zone',
                  'instance_group_uuid', 'instance_group_policy', 'same_host',
                  'different_host', 'image_properties', 'ignore_hosts',
-                 'requested_host', 'requested_node')
+                 'requested_host', 'requested_node', 'project_id',
+                 'planner', 'pod', 'cluster')
 
     def __init__(self, spec):
         self.vcpus = spec.vcpus
@@ -51,6 +64,15 @@ class RequestView:
         self.ignore_hosts = set(spec_field(spec, 'ignore_hosts', ()))
         self.requested_host = spec_field(spec, 'requested_host')
         self.requested_node = spec_field(spec, 'requested_node')
+        self.project_id = spec_field(spec, 'project_id')
+        self.planner = _first(hints, PLANNER_HINT)
+        self.pod = _first(hints, POD_HINT)
+        self.cluster = _first(hints, CLUSTER_HINT)
+
+
+def _first(hints, key):
+    values = hints.get(key) or ()
+    return values[0] if values else None
 
 
 def view(spec):

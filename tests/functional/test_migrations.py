@@ -236,6 +236,36 @@ class _MigrationTests:
             self.assertEqual(1, conn.execute(sa.text(
                 'SELECT count(*) FROM ports')).scalar())
 
+    def test_0025_pods_clusters(self):
+        """pods, clusters and cluster_hosts as the models say; the
+        downgrade drops them."""
+        migration.db_sync('0025')
+        from nova_lite.db import models
+        inspector = sa.inspect(db_session.get_engine())
+        for table in ('pods', 'clusters', 'cluster_hosts'):
+            self.assertEqual(
+                sorted(c.name for c in models.Base.metadata.tables[
+                    table].columns),
+                sorted(c['name'] for c in inspector.get_columns(table)))
+        with db_session.get_engine().begin() as conn:
+            conn.execute(sa.text(
+                "INSERT INTO pods (uuid, zone, name, deleted, created_at) "
+                "VALUES ('p', 'nova', 'pod1', 0, '2026-01-01')"))
+            conn.execute(sa.text(
+                "INSERT INTO clusters (uuid, pod_id, name, "
+                "mem_overcommit_ratio, deleted, created_at) SELECT 'c', id, "
+                "'c1', 2.0, 0, '2026-01-01' FROM pods"))
+        with testtools.ExpectedException(db_exc.DBDuplicateEntry):
+            with db_session.get_engine().begin() as conn:
+                conn.execute(sa.text(
+                    "INSERT INTO pods (uuid, zone, name, deleted, "
+                    "created_at) VALUES ('p2', 'nova', 'pod1', 0, "
+                    "'2026-01-01')"))
+        migration.downgrade('0024')
+        tables = sa.inspect(db_session.get_engine()).get_table_names()
+        for table in ('pods', 'clusters', 'cluster_hosts'):
+            self.assertNotIn(table, tables)
+
 
 class TestMigrationsSQLite(_MigrationTests, testtools.TestCase):
     backend = 'sqlite'

@@ -1,7 +1,7 @@
 """Administrator commands (CloudStack API reference, "Host", "System
 Capacity"): listHosts, updateHost and listCapacity, from the compute
-hosts of
-``nova_lite.compute.host_api``: a host is Up when its compute service is
+hosts of ``nova_lite.compute.cluster_api`` (with their pod and cluster,
+and the ratios claims use on them): a host is Up when its compute service is
 up by ``nova_lite.servicegroup``'s rule (as os-services says), so a
 forced down host is Down. Memory and disk figures are bytes, CPU
 figures MHz (``[cloudstack] cpu_speed_mhz`` per virtual CPU), as in
@@ -13,6 +13,7 @@ from nova_lite.api.cloudstack.registry import ADMIN
 from nova_lite.api.cloudstack.registry import command
 from nova_lite.api.cloudstack import request as request_mod
 from nova_lite.api.cloudstack import views
+from nova_lite.compute import cluster_api
 from nova_lite.compute import host_api
 
 MIB = 1024 * 1024
@@ -28,12 +29,22 @@ def _percent(used, total):
     return '%.2f' % (100.0 * used / total) if total else '0'
 
 
+def _placement(node):
+    """podid, podname, clusterid, clustername of a host (empty strings
+    for a host in no cluster)."""
+    cluster = node['cluster'] or {}
+    return {'podid': cluster.get('pod_uuid', ''),
+            'podname': cluster.get('pod_name', ''),
+            'clusterid': cluster.get('uuid', ''),
+            'clustername': cluster.get('name', '')}
+
+
 def _host(request, node):
-    """The host response of a ``host_api.compute_hosts`` record."""
+    """The host response of a ``cluster_api.hosts`` record."""
     speed = request.conf.cloudstack.cpu_speed_mhz
     service, zone_name = node['service'], node['zone']
     disabled = bool(service and service['disabled'])
-    return {
+    return dict(_placement(node), **{
         'id': node['uuid'], 'name': node['host'], 'type': 'Routing',
         'state': 'Up' if node['up'] else 'Down',
         'resourcestate': 'Disabled' if disabled else 'Enabled',
@@ -44,7 +55,7 @@ def _host(request, node):
         'cpunumber': node['vcpus'], 'cpuspeed': speed,
         'cpuallocated': _percent(node['vcpus_used'], node['vcpus']) + '%',
         'cpuwithoverprovisioning': '%.2f' % (
-            node['vcpus'] * speed * node['cpu_allocation_ratio']),
+            node['vcpus'] * speed * node['effective_cpu_ratio']),
         'memorytotal': node['memory_mb'] * MIB,
         'memoryallocated': node['memory_mb_used'] * MIB,
         'disksizetotal': node['local_gb'] * GIB,
@@ -52,8 +63,8 @@ def _host(request, node):
         'created': views.cs_time(node['created_at']),
         'lastpinged': views.cs_time(service['last_seen_up']
                                     if service else None),
-        'events': '', 'hosttags': '',
-    }
+        'events': '', 'hosttags': '', 'clustertype': 'CloudManaged',
+    })
 
 
 @command('listHosts', role=ADMIN, response_object='host', listing=True,
@@ -62,6 +73,8 @@ def _host(request, node):
              P.Parameter('name', description='the host name'),
              P.Parameter('type', description='Routing (compute hosts)'),
              P.Parameter('zoneid', P.UUID, 'hosts of this zone'),
+             P.Parameter('podid', P.UUID, 'hosts of this pod'),
+             P.Parameter('clusterid', P.UUID, 'hosts of this cluster'),
              P.Parameter('state', description='Up or Down'),
          ))
 def list_hosts(request):
@@ -69,12 +82,13 @@ def list_hosts(request):
     params, ctx = request.params, request.context
     if params['type'] and params['type'].lower() != 'routing':
         return {}
-    hosts = [_host(request, n) for n in host_api.compute_hosts(ctx)]
+    hosts = [_host(request, n) for n in cluster_api.hosts(ctx)]
     keyword = (params['keyword'] or '').lower()
     hosts = [h for h in hosts
              if (not params['id'] or h['id'] == params['id'])
              and (not params['name'] or h['name'] == params['name'])
-             and (not params['zoneid'] or h['zoneid'] == params['zoneid'])
+             and all(not params[key] or h[key] == params[key]
+                     for key in ('zoneid', 'podid', 'clusterid'))
              and (not params['state']
                   or h['state'].lower() == params['state'].lower())
              and keyword in h['name'].lower()]
@@ -87,13 +101,16 @@ def list_hosts(request):
     P.Parameter('allocationstate', choices=('enable', 'disable'),
                 description='Enable or Disable: whether new virtual '
                 'machines may be placed on the host'),
+    P.Parameter('clusterid', P.UUID, 'move the host into this cluster '
+                '(of its zone); its running VMs stay'),
 ))
 def update_host(request):
     """Enables or disables a host: the disabled flag of its compute
     service, as os-services and os-hosts set it (the scheduler skips a
-    disabled host). Other host attributes are not kept by nova_lite."""
+    disabled host); ``clusterid`` moves it into a cluster. Other host
+    attributes are not kept by nova_lite."""
     params, ctx = request.params, request.context
-    nodes = [n for n in host_api.compute_hosts(ctx)
+    nodes = [n for n in cluster_api.hosts(ctx)
              if n['uuid'] == params['id']]
     if not nodes:
         raise errors.InvalidParameter(
@@ -102,48 +119,87 @@ def update_host(request):
     if state:
         host_api.host_set_enabled(ctx, nodes[0]['host'],
                                   state.lower() == 'enable')
-        nodes = [n for n in host_api.compute_hosts(ctx)
+    if params['clusterid']:
+        cluster_api.host_set_cluster(ctx, nodes[0]['host'],
+                                     params['clusterid'])
+    if state or params['clusterid']:
+        nodes = [n for n in cluster_api.hosts(ctx)
                  if n['uuid'] == params['id']]
     return {'host': _host(request, nodes[0])}
 
 
-def _zone_capacity(request, zone_name, nodes):
+def _capacity(request, scope, nodes):
+    """The capacity entries (one per type) of ``nodes`` (records of
+    ``cluster_api.hosts``) in ``scope`` (zoneid, zonename and, below a
+    zone, podid, podname, clusterid, clustername): the room claims see,
+    after the effective ratios and reserved amounts."""
     speed = request.conf.cloudstack.cpu_speed_mhz
     sums = {MEMORY: [0, 0], CPU: [0, 0], LOCAL_STORAGE: [0, 0],
             CPU_CORES: [0, 0]}
     for n in nodes:
         sums[MEMORY][0] += int((n['memory_mb'] - n['reserved_memory_mb'])
-                               * n['ram_allocation_ratio'] * MIB)
+                               * n['effective_ram_ratio'] * MIB)
         sums[MEMORY][1] += n['memory_mb_used'] * MIB
-        sums[CPU][0] += int(n['vcpus'] * n['cpu_allocation_ratio'] * speed)
+        sums[CPU][0] += int(n['vcpus'] * n['effective_cpu_ratio'] * speed)
         sums[CPU][1] += n['vcpus_used'] * speed
         sums[LOCAL_STORAGE][0] += int((n['local_gb'] - n['reserved_disk_gb'])
                                       * n['disk_allocation_ratio'] * GIB)
         sums[LOCAL_STORAGE][1] += n['local_gb_used'] * GIB
-        sums[CPU_CORES][0] += int(n['vcpus'] * n['cpu_allocation_ratio'])
+        sums[CPU_CORES][0] += int(n['vcpus'] * n['effective_cpu_ratio'])
         sums[CPU_CORES][1] += n['vcpus_used']
-    return [{'type': kind, 'name': _CAPACITY_NAMES[kind],
-             'zoneid': views.zone_id(zone_name), 'zonename': zone_name,
-             'capacitytotal': total, 'capacityused': used,
-             'percentused': _percent(used, total)}
+    return [dict(scope, type=kind, name=_CAPACITY_NAMES[kind],
+                 capacitytotal=total, capacityused=used,
+                 percentused=_percent(used, total))
             for kind, (total, used) in sums.items()]
+
+
+def _zone_scope(zone_name):
+    return {'zoneid': views.zone_id(zone_name), 'zonename': zone_name}
+
+
+def _groups(request, hosts):
+    """[(scope, nodes)]: per zone, or per pod (``podid``) or cluster
+    (``clusterid``) when asked, empty ones included."""
+    params, ctx = request.params, request.context
+    if params['clusterid'] or params['podid']:
+        key = 'clusterid' if params['clusterid'] else 'podid'
+        groups = {}
+        for cluster in cluster_api.cluster_list(ctx):
+            scope = dict(_zone_scope(cluster['zone']),
+                         podid=cluster['pod_uuid'],
+                         podname=cluster['pod_name'])
+            if key == 'clusterid':
+                scope.update(clusterid=cluster['uuid'],
+                             clustername=cluster['name'])
+            if scope[key] == params[key]:
+                groups[scope[key]] = (scope, [])
+        for node in hosts:
+            cluster = _placement(node)
+            if cluster[key] in groups:
+                groups[cluster[key]][1].append(node)
+        return list(groups.values())
+    by_zone = {name: [] for name in catalog.zone_names(request)}
+    for node in hosts:
+        by_zone.setdefault(node['zone'], []).append(node)
+    return [(_zone_scope(name), nodes) for name, nodes in by_zone.items()]
 
 
 @command('listCapacity', role=ADMIN, response_object='capacity',
          listing=True, params=(
              P.Parameter('zoneid', P.UUID, 'capacity of this zone'),
+             P.Parameter('podid', P.UUID, 'capacity of this pod'),
+             P.Parameter('clusterid', P.UUID, 'capacity of this cluster'),
              P.Parameter('type', P.INTEGER, 'capacity type: 0 memory, 1 '
                          'CPU, 9 local storage, 19 CPU cores'),
          ))
 def list_capacity(request):
-    """Lists the capacity of each zone: allocatable totals (after
-    allocation ratios and reserved amounts) and what is allocated."""
+    """Lists the capacity of each zone, or of one pod or cluster:
+    allocatable totals (after the ratios claims use and reserved
+    amounts) and what is allocated."""
     params = request.params
-    by_zone = {name: [] for name in catalog.zone_names(request)}
-    for name, nodes in host_api.nodes_by_zone(request.context).items():
-        by_zone.setdefault(name, []).extend(nodes)
-    entries = [entry for name, nodes in by_zone.items()
-               for entry in _zone_capacity(request, name, nodes)
+    hosts = cluster_api.hosts(request.context)
+    entries = [entry for scope, nodes in _groups(request, hosts)
+               for entry in _capacity(request, scope, nodes)
                if (not params['zoneid']
                    or entry['zoneid'] == params['zoneid'])
                and (params['type'] is None

@@ -9,6 +9,7 @@ import uuid as uuidlib
 
 from nova_lite.api.cloudstack.commands import catalog
 from nova_lite.api.cloudstack.commands import keypairs
+from nova_lite.api.cloudstack.commands import pods_clusters
 from nova_lite.api.cloudstack import errors
 from nova_lite.api.cloudstack import jobs
 from nova_lite.api.cloudstack import params as P
@@ -223,7 +224,9 @@ def _create(request, checked):
                          if checked['group'] else None),
         hostname=name, network_request=checked['networks'][0],
         requested_networks=checked['networks'][1],
-        security_groups=checked['security_groups'])
+        security_groups=checked['security_groups'],
+        placement=checked['placement'][0],
+        requested_host=checked['placement'][1])
     return rows[0]
 
 
@@ -263,6 +266,10 @@ def _create(request, checked):
                          'securitygroupids)'),
              P.Parameter('startvm', P.BOOLEAN, default=True,
                          description='false: leave the VM Stopped'),
+             P.Parameter('podid', P.UUID, 'admin: deploy in this pod'),
+             P.Parameter('clusterid', P.UUID, 'admin: deploy in this '
+                         'cluster'),
+             P.Parameter('hostid', P.UUID, 'admin: deploy on this host'),
          ))
 def deploy_virtual_machine(request):
     """Creates and starts a virtual machine (an instance)."""
@@ -277,6 +284,8 @@ def deploy_virtual_machine(request):
         'key_data': keypairs.public_key(request, keypair, 'keypair')
         if keypair else None,
     }
+    checked['placement'] = pods_clusters.deploy_placement(
+        request, checked['zone'])
     instance = _create(request, checked)
     job = jobs.create(request, instance.uuid, 'Running'
                       if request.params['startvm'] else 'Stopped')

@@ -1,0 +1,150 @@
+"""Issue 22, acceptance 1 through the ``cs`` CLI (the reference client
+from PyPI, ``python -m cs``) on three fake computes: createPod, two
+clusters with different memory overcommit ratios (addCluster), hosts
+moved into them (updateHost clusterid); with FirstFitPlanner the VMs
+fill the first cluster before the second, with UserDispersingPlanner
+one account's VMs spread over both; listCapacity per cluster equals the
+claims; updateCluster changes what fits next and leaves running VMs
+alone.
+
+The engine runs in process (fake bus, SQLite, fake driver), the API is
+served over HTTP on loopback and the ``cs`` CLI runs as a separate
+process with an admin's API key; Keystone (a process boundary) is a
+stand-in knowing that key, as in the CloudStack unit tests.
+"""
+import json
+import os
+import subprocess
+import sys
+
+import fixtures
+import testtools
+
+from nova_lite.api.cloudstack import keystone
+from nova_lite.db import api_keys as api_key_db
+from nova_lite.db import compute_nodes as node_db
+from tests.functional.fixtures import inprocess
+
+API_KEY, SECRET = 'cs-topo-key', 'cs-topo-secret'
+MIB = 1024 * 1024
+
+
+class _Keystone:
+    """The Keystone calls of the CloudStack API for one admin API key."""
+
+    def __init__(self):
+        self.identity = keystone.Identity(
+            'demo-user', 'demo', 'demo', 'demo', 'default', 'Default',
+            ['admin', 'member', 'reader'], expires_at=None)
+
+    def api_key_identity(self, row):
+        return SECRET, self.identity
+
+
+class CloudStackClustersCLITest(testtools.TestCase):
+    """node1, node2 (cluster c1, memory ratio 1.0) and node3 (c2, ratio
+    3.0), each 1024 MiB with nothing reserved; m1.tiny is 512 MiB."""
+
+    def setUp(self):
+        super().setUp()
+        self.stack = self.useFixture(inprocess.InProcessStack(
+            {'node1': 'fake', 'node2': 'fake', 'node3': 'fake'},
+            overrides={('fake', 'memory_mb'): 1024,
+                       ('compute', 'reserved_host_memory_mb'): 0,
+                       ('scheduler', 'deployment_planner'):
+                       'FirstFitPlanner'}))
+        self.useFixture(fixtures.MonkeyPatch(
+            'nova_lite.api.cloudstack.keystone.get_client',
+            lambda conf: _Keystone()))
+        self.http = self.useFixture(inprocess.HTTPAPI(self.stack))
+        api_key_db.api_key_replace(self.stack.admin, API_KEY, 'cred-topo',
+                                   'demo-user', 'demo')
+        inprocess.wait_for(lambda: len(node_db.compute_node_get_all(
+            self.stack.admin)) == 3, message='three compute nodes')
+        self.zone = self.cs('listZones')['zone'][0]['id']
+        pod = self.cs('createPod', 'zoneid=%s' % self.zone, 'name=rack1',
+                      'gateway=10.9.0.1', 'netmask=255.255.255.0')['pod']
+        self.clusters = {}
+        for name, ratio in (('c1', '1.0'), ('c2', '3.0')):
+            self.clusters[name], = self.cs(
+                'addCluster', 'zoneid=%s' % self.zone, 'podid=%s' % pod['id'],
+                'clustername=%s' % name, 'hypervisor=Simulator',
+                'clustertype=CloudManaged',
+                'memoryovercommitratio=%s' % ratio)['cluster']
+        hosts = {h['name']: h['id'] for h in self.cs('listHosts')['host']}
+        for host, name in (('node1', 'c1'), ('node2', 'c1'),
+                           ('node3', 'c2')):
+            self.cs('updateHost', 'id=%s' % hosts[host],
+                    'clusterid=%s' % self.clusters[name]['id'])
+        self.cluster_of = {'node1': 'c1', 'node2': 'c1', 'node3': 'c2'}
+
+    def cs(self, *args, expect_ok=True):
+        """``python -m cs args`` (async jobs polled by the CLI): its JSON
+        answer; with ``expect_ok`` a non-zero exit fails the test."""
+        env = dict(os.environ, CLOUDSTACK_ENDPOINT=self.http.url +
+                   '/client/api', CLOUDSTACK_KEY=API_KEY,
+                   CLOUDSTACK_SECRET=SECRET, CLOUDSTACK_POLL_INTERVAL='0.2',
+                   CLOUDSTACK_JOB_TIMEOUT='60')
+        env.pop('CLOUDSTACK_CONFIG', None)
+        result = subprocess.run([sys.executable, '-m', 'cs'] + list(args),
+                                env=env, capture_output=True, text=True,
+                                timeout=120)
+        if expect_ok:
+            self.assertEqual(0, result.returncode, (args, result.stdout,
+                                                    result.stderr))
+        text = result.stdout.strip() or result.stderr.strip()
+        try:
+            return json.loads(text) if text else {}
+        except ValueError:
+            return {'error': text}
+
+    def deploy(self, name, expect_ok=True):
+        answer = self.cs('deployVirtualMachine', 'name=%s' % name,
+                         'serviceofferingid=1',
+                         'templateid=%s' % self.stack.image['uuid'],
+                         'zoneid=%s' % self.zone, expect_ok=expect_ok)
+        return answer.get('virtualmachine', answer)
+
+    def memory(self, cluster):
+        entry, = self.cs('listCapacity', 'type=0', 'clusterid=%s' %
+                         self.clusters[cluster]['id'])['capacity']
+        return entry['capacitytotal'] // MIB, entry['capacityused'] // MIB
+
+    def test_first_fit_capacity_and_update_cluster(self):
+        vms = [self.deploy('ff%d' % i) for i in range(5)]
+        self.assertEqual(['Running'] * 5, [vm['state'] for vm in vms])
+        self.assertEqual(['c1'] * 4 + ['c2'], [
+            self.cluster_of[vm['hostname']] for vm in vms])
+        self.assertEqual((2048, 2048), self.memory('c1'))
+        self.assertEqual((3072, 512), self.memory('c2'))
+        used = {n['host']: n['memory_mb_used'] for n in
+                node_db.compute_node_get_all(self.stack.admin)}
+        self.assertEqual(2048, used['node1'] + used['node2'])
+        self.assertEqual(512, used['node3'])
+        # A lower ratio on c2: nothing more fits, the running VM stays.
+        self.cs('updateCluster', 'id=%s' % self.clusters['c2']['id'],
+                'memoryovercommitratio=0.75')
+        self.assertEqual((768, 512), self.memory('c2'))
+        failed = self.deploy('ff-late', expect_ok=False)
+        self.assertNotEqual('Running', failed.get('state'), failed)
+        self.assertIn('FirstFitPlanner: no cluster of the zone has a host '
+                      'with room', json.dumps(failed))
+        states = {vm['name']: vm['state'] for vm in self.cs(
+            'listVirtualMachines', 'listall=true')['virtualmachine']}
+        self.assertEqual(['Running'] * 5,
+                         [states['ff%d' % i] for i in range(5)])
+        # A higher one lets the next VM in.
+        self.cs('updateCluster', 'id=%s' % self.clusters['c2']['id'],
+                'memoryovercommitratio=2')
+        self.assertEqual('node3', self.deploy('ff-next')['hostname'])
+
+    def test_user_dispersing_spreads_the_account(self):
+        self.stack.conf.config(deployment_planner='UserDispersingPlanner',
+                               group='scheduler')
+        vms = [self.deploy('ud%d' % i) for i in range(4)]
+        clusters = [self.cluster_of[vm['hostname']] for vm in vms]
+        self.assertEqual(2, clusters.count('c1'), clusters)
+        self.assertEqual(2, clusters.count('c2'), clusters)
+        self.assertEqual(2, len({vm['hostname'] for vm in vms
+                                 if self.cluster_of[vm['hostname']] ==
+                                 'c1'}))
