@@ -330,18 +330,20 @@ class SharedNetworkPortsTest(ProjectNetworkTestCase):
         self.subnet(shared['id'], '10.5.0.0/28', fakes.ADMIN)
         port = self.port(shared['id'], fakes.OTHER)
         self.assertEqual('project-b', port['project_id'])
+        # An address the first port did not get (it is picked at random).
+        wanted = next(a for a in ('10.5.0.9', '10.5.0.10')
+                      if a != port['fixed_ips'][0]['ip_address'])
         self.assertNeutronError(self.post_port(
             shared['id'], fakes.OTHER, fixed_ips=[
-                {'ip_address': '10.5.0.9'}]), 403, 'PolicyNotAuthorized',
+                {'ip_address': wanted}]), 403, 'PolicyNotAuthorized',
             'create_port:fixed_ips:ip_address')
         self.assertNeutronError(self.post_port(
             shared['id'], fakes.OTHER, mac_address='fa:16:3e:00:00:09'),
             403, 'PolicyNotAuthorized', 'create_port:mac_address')
-        self.assertEqual('10.5.0.9', self.port(shared['id'], fakes.ADMIN,
-                                               fixed_ips=[{
-                                                   'ip_address': '10.5.0.9'
-                                               }])['fixed_ips'][0][
-            'ip_address'])
+        self.assertEqual(wanted, self.port(shared['id'], fakes.ADMIN,
+                                           fixed_ips=[{
+                                               'ip_address': wanted
+                                           }])['fixed_ips'][0]['ip_address'])
         own = self.network()
         self.subnet(own['id'], '10.6.0.0/28')
         self.port(own['id'], fixed_ips=[{'ip_address': '10.6.0.9'}],
