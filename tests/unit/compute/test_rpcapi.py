@@ -22,7 +22,7 @@ class TestComputeVersions(testtools.TestCase):
         self.api = rpcapi.ComputeAPI()
 
     def test_latest_version_is_served(self):
-        self.assertEqual('1.15', rpcapi.ComputeAPI.VERSION)
+        self.assertEqual('1.16', rpcapi.ComputeAPI.VERSION)
         self.assertEqual(rpcapi.ComputeAPI.VERSION,
                          manager.ComputeManager.target.version)
 
