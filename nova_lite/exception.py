@@ -211,6 +211,12 @@ class VolumeDetachFailed(NovaLiteException):
               '%(instance_uuid)s'
 
 
+class InstanceHasVolumes(Conflict):
+    """409: an action nova_lite does not carry volumes through."""
+    msg_fmt = 'Cannot \'%(action)s\' instance %(instance_uuid)s while ' \
+              'volumes are attached: detach them first.'
+
+
 class VolumeAttachmentNotFound(NotFound):
     """404 (compute API reference, os-volume_attachments)."""
     msg_fmt = 'Volume %(volume_id)s is not attached to %(instance_uuid)s'

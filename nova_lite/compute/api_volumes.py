@@ -29,6 +29,20 @@ LOG = logging.getLogger(__name__)
 class VolumeAttachActions:
     """os-volume_attachments (mixed into ``compute.api.API``)."""
 
+    def check_no_volumes(self, context, instance_uuid, action):
+        """Refuse ``action`` (rebuild, resize, migrate, evacuate,
+        live_migrate, shelve, shelve_offload, rescue) while volumes are
+        attached: those actions define the guest anew without its
+        volume disks (nova_lite keeps volumes through reboot, stop and
+        start only; doc/volumes.md).
+
+        :raises: InstanceNotFound (404); InstanceHasVolumes (409)
+        """
+        self.get(context, instance_uuid)
+        if server_volumes.list_for_instance(context, instance_uuid):
+            raise exception.InstanceHasVolumes(action=action,
+                                               instance_uuid=instance_uuid)
+
     def list_volume_attachments(self, context, instance_uuid):
         """The server's attachments (dicts, oldest first).
 

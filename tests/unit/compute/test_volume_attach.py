@@ -185,6 +185,31 @@ class AttachDetachTest(VolumeAttachTestCase):
         self.assertIn(('delete_volume', 'storage1', drop), self.rpc.calls)
 
 
+class UnsupportedActionsTest(VolumeAttachTestCase):
+
+    def test_actions_that_redefine_the_guest_are_409(self):
+        volume_id = self.volume()
+        self.assertEqual(200, self.attach(volume_id).status_code)
+        path = '%s/%s/action' % (SERVERS, self.server_id)
+        for body, headers in (
+                ({'rebuild': {'imageRef': fakes.IMAGE_UUID}}, fakes.MEMBER),
+                ({'resize': {'flavorRef': '2'}}, fakes.MEMBER),
+                ({'shelve': None}, fakes.MEMBER),
+                ({'rescue': None}, fakes.MEMBER),
+                ({'migrate': None}, fakes.ADMIN),
+                ({'os-migrateLive': {'host': None,
+                                     'block_migration': 'auto'}},
+                 at('2.25', fakes.ADMIN))):
+            resp = self.post(path, body, headers)
+            self.assertEqual(409, resp.status_code, body)
+            self.assertIn('volumes are attached', resp.get_data(
+                as_text=True))
+        # Once detached, the action is taken.
+        self.assertEqual(202, self.delete(self.url + '/' + volume_id)
+                         .status_code)
+        self.assertEqual(202, self.post(path, {'shelve': None}).status_code)
+
+
 class MicroversionTest(VolumeAttachTestCase):
 
     def test_tag_needs_2_49_and_shows_from_2_70(self):
