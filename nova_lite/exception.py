@@ -198,6 +198,30 @@ class ComputeServiceUnavailable(Invalid):
     msg_fmt = 'Compute service of %(host)s is unavailable at this time.'
 
 
+class VolumeAttachFailed(NovaLiteException):
+    """The hypervisor did not plug a volume in (recorded as the attach
+    action's event; the attachment is deleted again)."""
+    msg_fmt = 'Failed to attach volume %(volume_id)s to %(instance_uuid)s'
+
+
+class VolumeDetachFailed(NovaLiteException):
+    """A volume hot-unplug the hypervisor refused or the guest did not
+    finish (the volume stays attached)."""
+    msg_fmt = 'Failed to detach volume %(volume_id)s from ' \
+              '%(instance_uuid)s'
+
+
+class InstanceHasVolumes(Conflict):
+    """409: an action nova_lite does not carry volumes through."""
+    msg_fmt = 'Cannot \'%(action)s\' instance %(instance_uuid)s while ' \
+              'volumes are attached: detach them first.'
+
+
+class VolumeAttachmentNotFound(NotFound):
+    """404 (compute API reference, os-volume_attachments)."""
+    msg_fmt = 'Volume %(volume_id)s is not attached to %(instance_uuid)s'
+
+
 class NotSupportedByDriver(NovaLiteException):
     """The host's virt driver does not implement an operation (501)."""
     msg_fmt = 'The %(operation)s operation is not supported by the ' \

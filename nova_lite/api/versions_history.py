@@ -82,8 +82,9 @@ HISTORY = (
        'rebuild responses.', ('servers', 'server_actions')),
     _v('2.20', 'Volumes attach to and detach from shelved servers.',
        ('volumes', 'shelve'),
-       refused='Volume attachments (os-volume_attachments: 404) do not '
-       'exist: a shelved server has no volume to attach or detach.'),
+       refused='Volume attach and detach (os-volume_attachments, '
+       'doc/volumes.md) need a server on a host: a shelved (offloaded) '
+       'server stays a 409 at every version.'),
     _v('2.21', 'os-instance-actions shows the actions of deleted servers.',
        ('instance_actions',)),
     _v('2.22', 'POST /servers/{id}/migrations/{id}/action force_complete '
@@ -171,10 +172,10 @@ HISTORY = (
        'id and link.', ('servers',)),
     _v('2.48', 'Server diagnostics are standardized (the same fields for '
        'every driver, null when unknown).', ('server_diagnostics',)),
-    _v('2.49', 'Network interfaces are attached with an optional device '
-       'tag (os-interface, doc/interfaces.md); volume attachment '
-       '(os-volume_attachments) does not exist in nova_lite and stays a '
-       '404 at every version.', ('attach_interfaces',)),
+    _v('2.49', 'Network interfaces (os-interface, doc/interfaces.md) and '
+       'volumes (os-volume_attachments, doc/volumes.md) are attached with '
+       'an optional device tag.', ('attach_interfaces',
+                                   'volume_attachments')),
     _v('2.50', 'os-quota-class-sets shows server_groups and '
        'server_group_members and no longer the network quotas.',
        ('quota_classes',)),
@@ -215,9 +216,10 @@ HISTORY = (
        'and marker, filtered by changes-since, and show uuid.',
        ('migrations',)),
     _v('2.60', 'Volumes with multiattach can be attached to several '
-       'servers.', ('volumes',),
-       refused='Volume attachments (os-volume_attachments) do not exist: '
-       '404.'),
+       'servers.', ('volume_attachments',),
+       refused='nova_lite attaches no multiattach volume to a server '
+       '(os-volume_attachments answers 400 for one at every version, as '
+       'Nova before 2.60).'),
     _v('2.61', 'Flavor detail, show, create and update bodies give '
        'extra_specs to callers the extra-specs index policy allows.',
        ('flavors',)),
@@ -252,9 +254,9 @@ HISTORY = (
        'whose database is the API\'s: no cell can be down while the API '
        'answers, so bodies are complete, as before).',
        ('servers', 'services')),
-    _v('2.70', 'Interfaces (os-interface) show their device tag; volume '
-       'attachments (os-volume_attachments) do not exist in nova_lite and '
-       'stay a 404 at every version.', ('attach_interfaces',)),
+    _v('2.70', 'Interfaces (os-interface) and volume attachments '
+       '(os-volume_attachments) show their device tag.',
+       ('attach_interfaces', 'volume_attachments')),
     _v('2.71', 'Server show and update (and rebuild) give server_groups: '
        'the uuids of the groups the server is in.', ('servers',)),
     _v('2.72', 'Servers can be created with neutron ports that have a '
@@ -287,10 +289,9 @@ HISTORY = (
        'server (nova_lite guests have none: nodes is empty and '
        'pagesize_kb null, as for any server without one).',
        ('server_topology',)),
-    _v('2.79', 'Volume attachments take and show delete_on_termination.',
-       ('volumes',),
-       refused='Volume attachments (os-volume_attachments) do not exist: '
-       '404.'),
+    _v('2.79', 'Volume attachments take and show delete_on_termination '
+       '(the volume is deleted with its server).',
+       ('volume_attachments',)),
     _v('2.80', 'os-migrations and server migrations show user_id and '
        'project_id; os-migrations filters by them.', ('migrations',)),
     _v('2.81', 'POST /os-aggregates/{id}/images has the hosts of the '
@@ -307,9 +308,11 @@ HISTORY = (
     _v('2.84', 'Instance action events show details: the fault message of '
        'a failed event.', ('instance_actions',)),
     _v('2.85', 'PUT /servers/{id}/os-volume_attachments/{volume_id} takes '
-       'delete_on_termination.', ('volumes',),
-       refused='Volume attachments (os-volume_attachments) do not exist: '
-       '404.'),
+       'delete_on_termination.', ('volume_attachments',),
+       refused='Volume attachments cannot be updated (no volume swap, no '
+       'later change of delete_on_termination): PUT '
+       '/servers/{id}/os-volume_attachments/{volume_id} answers 405 at '
+       'every version.'),
     _v('2.86', 'Flavor extra spec create and update validate the keys of '
        'the known namespaces (accel, aggregate_instance_extra_specs, '
        'capabilities, hw, hw_rng, hw_video, os, pci_passthrough, quota, '
@@ -327,10 +330,9 @@ HISTORY = (
        'running_vms and gain uptime (null when the host cannot tell); GET '
        '/os-hypervisors/statistics and /os-hypervisors/{id}/uptime answer '
        '404.', ('hypervisors',)),
-    _v('2.89', 'Volume attachments show attachment_id and bdm_uuid, not id.',
-       ('volumes',),
-       refused='Volume attachments (os-volume_attachments) do not exist: '
-       '404.'),
+    _v('2.89', 'Volume attachments show attachment_id and bdm_uuid, not id '
+       '(list and show; the attach answer keeps id).',
+       ('volume_attachments',)),
     _v('2.90', 'Server create and update (and rebuild) take hostname (a DNS '
        'label; one server only), and OS-EXT-SRV-ATTR:hostname is shown to '
        'every caller.', ('servers',)),
@@ -364,9 +366,8 @@ HISTORY = (
        'query parameters.', ('remote_consoles',)),
     _v('2.100', 'Server show, detail and update (and rebuild) give the '
        'scheduler_hints of the create request.', ('servers',)),
-    _v('2.101', 'Volume attach answers 202 without a body.', ('volumes',),
-       refused='Volume attachments (os-volume_attachments) do not exist: '
-       '404.'),
+    _v('2.101', 'Volume attach answers 202 instead of 200 (with the same '
+       'volumeAttachment body).', ('volume_attachments',)),
     _v('2.102', 'Flavor lists take a name filter (a regular expression) '
        'and flavors lose rxtx_factor and OS-FLV-DISABLED:disabled (flavor '
        'create no longer takes rxtx_factor); every API refuses unknown '

@@ -25,6 +25,7 @@ from nova_lite.compute import api_shelve
 from nova_lite.compute import api_lifecycle_power
 from nova_lite.compute import api_live_migrate
 from nova_lite.compute import api_migrate
+from nova_lite.compute import api_volumes
 from nova_lite.compute import flavors
 from nova_lite.compute import keypairs
 from nova_lite.compute import naming
@@ -117,7 +118,8 @@ class API(api_resize.ResizeActions, api_lifecycle_power.LifecyclePowerActions,
           api_snapshot.SnapshotActions, api_rescue.RescueActions,
           api_shelve.ShelveActions, vm_snapshots.VMSnapshotActions,
           api_migrate.MigrateActions, api_interfaces.InterfaceActions,
-          api_live_migrate.LiveMigrateActions):
+          api_live_migrate.LiveMigrateActions,
+          api_volumes.VolumeAttachActions):
     """Server operations for the compute and CloudStack APIs."""
 
     def __init__(self):

@@ -52,6 +52,7 @@ class LiveMigrateActions:
             task in progress), Invalid (400: ``host`` unknown or the
             server's own; with ``wait``: no valid host, a failed check)
         """
+        self.check_no_volumes(context, instance_uuid, 'live_migrate')
         instance = self.get(context, instance_uuid)
         self._check_resizable(context, instance, 'os-migrateLive',
                               LIVE_MIGRATABLE)

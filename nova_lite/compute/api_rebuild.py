@@ -64,6 +64,7 @@ class RebuildActions:
             not active, or too big for the flavor); InstanceIsLocked,
             InstanceInvalidState (409); QuotaExceeded (403: metadata)
         """
+        self.check_no_volumes(context, instance_uuid, 'rebuild')
         instance = self.get(context, instance_uuid)
         self._check_locked(context, instance)
         self._check_rebuild_state(instance)

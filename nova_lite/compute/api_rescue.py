@@ -43,6 +43,7 @@ class RescueActions:
             is unknown, invisible to the caller, not active or too big
             for the flavor); InstanceIsLocked, InstanceInvalidState (409)
         """
+        self.check_no_volumes(context, instance_uuid, 'rescue')
         instance = self.get(context, instance_uuid)
         self._check_locked(context, instance)
         if instance.vm_state not in RESCUE_VM_STATES or \

@@ -96,6 +96,7 @@ class ShelveActions:
         :raises: InstanceNotFound (404), InstanceIsLocked and
             InstanceInvalidState (409)
         """
+        self.check_no_volumes(context, instance_uuid, 'shelve')
         instance = self._check_shelve_state(context, instance_uuid,
                                             'shelve', SHELVE_VM_STATES)
         image = self._create_snapshot_image(
@@ -120,6 +121,7 @@ class ShelveActions:
 
         :raises: as ``shelve``
         """
+        self.check_no_volumes(context, instance_uuid, 'shelve_offload')
         instance = self._check_shelve_state(
             context, instance_uuid, 'shelveOffload', (states.SHELVED,))
         self._shelve_write(context, instance, 'shelveOffload',

@@ -30,6 +30,7 @@ from nova_lite.compute.lifecycle import resize as resize_steps
 from nova_lite.compute.lifecycle import power_ops
 from nova_lite.compute.lifecycle import shelve as lifecycle_shelve
 from nova_lite.compute.lifecycle import vm_snapshot as lifecycle_vm_snapshot
+from nova_lite.compute.lifecycle import volumes as lifecycle_volumes
 from nova_lite.compute import network_sync
 from nova_lite.compute import port_firewall
 from nova_lite.compute import power
@@ -65,6 +66,7 @@ class ComputeManager(resize_steps.ResizeManager, power_ops.PowerOpsMixin,
                      lifecycle_vm_snapshot.VMSnapshotMixin,
                      lifecycle_evacuate.EvacuateMixin,
                      lifecycle_interfaces.InterfaceMixin,
+                     lifecycle_volumes.VolumeMixin,
                      network_sync.NetworkSyncMixin,
                      lifecycle_live.LiveMigrationMixin):
     """RPC endpoint of ``compute.<host>`` (pause, suspend, soft delete:
@@ -77,9 +79,10 @@ class ComputeManager(resize_steps.ResizeManager, power_ops.PowerOpsMixin,
     ``compute.floating_ips``; evacuation: 1.13,
     ``compute.lifecycle.evacuate``; interface hot-plug: 1.14,
     ``compute.lifecycle.interfaces``; live migration: 1.15,
-    ``compute.lifecycle.live_migration``)."""
+    ``compute.lifecycle.live_migration``; volume hot-plug: 1.16,
+    ``compute.lifecycle.volumes``)."""
 
-    target = messaging.Target(version='1.15')
+    target = messaging.Target(version='1.16')
 
     def __init__(self, host, driver=None):
         super().__init__(host)

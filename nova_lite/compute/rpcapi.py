@@ -33,6 +33,8 @@ History:
            rollback_live_migration_at_destination, live_migration_abort,
            live_migration_force_complete (live migration,
            ``rpcapi_live_migrate``, doc/migrations-servers.md)
+    1.16 - attach_volume (call), detach_volume (cast): volume hot-plug
+           (``compute.lifecycle.volumes``, doc/volumes.md)
 """
 import oslo_messaging as messaging
 
@@ -46,7 +48,7 @@ TOPIC = 'compute'
 
 class ComputeAPI(rpcapi_resize.ResizeAPI, rpcapi_shelve.ShelveAPI,
                  rpcapi_live_migrate.LiveMigrateAPI):
-    VERSION = '1.15'
+    VERSION = '1.16'
 
     def __init__(self):
         self.client = rpc.get_client(messaging.Target(topic=TOPIC,
@@ -276,3 +278,27 @@ class ComputeAPI(rpcapi_resize.ResizeAPI, rpcapi_shelve.ShelveAPI,
         self._prepare(host, '1.14').cast(
             context, 'detach_interface', instance_uuid=instance_uuid,
             port_id=port_id)
+
+    def attach_volume(self, context, host, instance_uuid, volume_id,
+                      attachment_id, mountpoint=None):
+        """Call (1.16): plug the reserved volume ``volume_id`` (attachment
+        ``attachment_id``) into the guest on ``host`` (as ``mountpoint``
+        when given); answers the device path once plugged.
+
+        :raises: InstanceNotFound, VolumeAttachFailed,
+            NotSupportedByDriver
+        """
+        return self._prepare(host, '1.16').call(
+            context, 'attach_volume', instance_uuid=instance_uuid,
+            volume_id=volume_id, attachment_id=attachment_id,
+            mountpoint=mountpoint)
+
+    def detach_volume(self, context, host, instance_uuid, volume_id,
+                      attachment_id, mountpoint):
+        """Cast (1.16): unplug the disk ``mountpoint`` of ``volume_id``
+        from the guest on ``host``, then release the attachment
+        (conductor ``volume_detached``)."""
+        self._prepare(host, '1.16').cast(
+            context, 'detach_volume', instance_uuid=instance_uuid,
+            volume_id=volume_id, attachment_id=attachment_id,
+            mountpoint=mountpoint)

@@ -35,6 +35,7 @@ from nova_lite.network import api as network_api
 from nova_lite.network import interfaces as network_interfaces
 from nova_lite.network import port_security as port_security_mod
 from nova_lite.objects import instance as instance_obj
+from nova_lite.volume import server_volumes
 
 LOG = logging.getLogger(__name__)
 
@@ -76,6 +77,11 @@ def _event(context, instance_uuid, host, event):
         compute_utils.parse_isotime(event.get('start')),
         details=event.get('details'),
         finish_action=event.get('finish_action', False))
+
+
+def record_event(context, instance_uuid, host, event):
+    """Record ``event`` (as ``_event``) for the other proxies."""
+    _event(context, instance_uuid, host, event)
 
 
 # -------------------------------------------------------------- services
@@ -184,6 +190,7 @@ def instance_terminated(context, instance_uuid, host, event):
     """The guest is gone from ``host``: release, record ``event``, delete
     the record."""
     instance_state.release_resources(context, instance_uuid)
+    server_volumes.release_instance(context, instance_uuid)
     _event(context, instance_uuid, host, event)
     instance_db.instance_destroy(context, instance_uuid)
 

@@ -14,6 +14,7 @@ from nova_lite.conductor import migrate
 from nova_lite.conductor import resize
 from nova_lite.conductor import shelve
 from nova_lite.conductor import sweeper
+from nova_lite.conductor import volume_proxy
 from nova_lite.network import nat
 from nova_lite.scheduler import rpcapi as scheduler_rpcapi
 from nova_lite import service
@@ -23,15 +24,17 @@ CONF = cfg.CONF
 
 class ConductorManager(resize.ResizeEndpoint, shelve.ShelveEndpoint,
                        migrate.MigrateEndpoint, evacuate.EvacuateEndpoint,
-                       live_migrate.LiveMigrateEndpoint, service.Manager):
+                       live_migrate.LiveMigrateEndpoint,
+                       volume_proxy.VolumeAttachEndpoint, service.Manager):
     """RPC endpoint of the ``conductor`` topic (resizes: 1.6,
     ``conductor.resize``; shelve: 1.7, ``conductor.shelve``; security
     groups: 1.8; floating IPs: 1.9; cold migration and evacuation:
     1.10, ``conductor.migrate``, ``conductor.evacuate``; interface
     detach: 1.11; live migration: 1.12,
-    ``conductor.live_migrate``)."""
+    ``conductor.live_migrate``; volume attachments: 1.13,
+    ``conductor.volume_proxy``)."""
 
-    target = messaging.Target(version='1.12')
+    target = messaging.Target(version='1.13')
 
     def __init__(self, host):
         super().__init__(host)

@@ -45,6 +45,9 @@ History:
           cast, from the API), live_migration_update (cast: status and
           progress), live_migration_finished, live_migration_rollback
           (calls from the computes)
+    1.13 - Volume attachments (``rpcapi_volume``, doc/volumes.md):
+          volume_connect, volume_attached, volume_attach_failed,
+          volume_detached, volume_detach_failed (calls from the computes)
 """
 from oslo_log import log as logging
 import oslo_messaging as messaging
@@ -54,6 +57,7 @@ from nova_lite.conductor import rpcapi_live_migrate
 from nova_lite.conductor import rpcapi_migrate
 from nova_lite.conductor import rpcapi_resize
 from nova_lite.conductor import rpcapi_shelve
+from nova_lite.conductor import rpcapi_volume
 from nova_lite import rpc
 
 LOG = logging.getLogger(__name__)
@@ -123,11 +127,12 @@ def _retrying(attempts, stopping=None):
 
 class ConductorAPI(rpcapi_resize.ResizeAPI, rpcapi_shelve.ShelveAPI,
                    rpcapi_migrate.MigrateAPI,
-                   rpcapi_live_migrate.LiveMigrateAPI):
+                   rpcapi_live_migrate.LiveMigrateAPI,
+                   rpcapi_volume.VolumeAttachAPI):
     """Client of the conductor; see the module doc for each method's
     server side, arguments and result."""
 
-    VERSION = '1.12'
+    VERSION = '1.13'
 
     def __init__(self):
         self.client = rpc.get_client(messaging.Target(topic=TOPIC,

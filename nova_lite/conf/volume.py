@@ -14,6 +14,11 @@ volume_opts = [
                help='Address the NBD exports of this volume service '
                     'listen on (the storage link); it is the "host" of '
                     'the connection info given to attachers.'),
+    cfg.StrOpt('connector_ip', default='127.0.0.1',
+               help='Compute side: the address this compute host reaches '
+                    'the volume exports from (its storage link), given as '
+                    'the connector "ip" when it attaches a volume: the '
+                    'export answers this address only.'),
     cfg.PortOpt('export_port_min', default=10809,
                 help='Lowest TCP port of an NBD export (one per '
                      'attachment).'),

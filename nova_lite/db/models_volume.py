@@ -14,6 +14,7 @@ from sqlalchemy import Index
 from sqlalchemy import Integer
 from sqlalchemy import String
 from sqlalchemy import Text
+from sqlalchemy import false as sa_false
 from sqlalchemy import UniqueConstraint
 from sqlalchemy.types import JSON
 
@@ -96,6 +97,12 @@ class VolumeAttachment(TimestampMixin, SoftDeleteMixin, Base):
     export_port = Column(Integer)
     attach_time = Column(DateTime)
     detach_time = Column(DateTime)
+    # The compute's block device mapping (revision v002): device tag
+    # (2.49), delete_on_termination (2.79), the mapping's id (2.89).
+    tag = Column(String(255))
+    delete_on_termination = Column(Boolean, nullable=False, default=False,
+                                   server_default=sa_false())
+    bdm_uuid = Column(String(36))
 
 
 class VolumeSnapshot(TimestampMixin, SoftDeleteMixin, Base):

@@ -57,10 +57,10 @@ def attachment_get(context, uuid):
 
 
 def attachment_get_all(context, volume_uuid=None, instance_uuid=None,
-                       all_projects=False, host=None):
+                       all_projects=False, host=None, instance_uuids=None):
     """Live attachments, of the caller's project's volumes unless
-    admin with ``all_projects``, narrowed by volume, instance or the
-    volume's service ``host``."""
+    admin with ``all_projects``, narrowed by volume, instance (or the
+    list ``instance_uuids``) or the volume's service ``host``."""
     query = sa.select(_ATT).join(_VOL, _VOL.uuid == _ATT.volume_uuid).where(
         _ATT.deleted == 0)
     if not (context.is_admin and all_projects):
@@ -69,6 +69,8 @@ def attachment_get_all(context, volume_uuid=None, instance_uuid=None,
         query = query.where(_ATT.volume_uuid == volume_uuid)
     if instance_uuid:
         query = query.where(_ATT.instance_uuid == instance_uuid)
+    if instance_uuids is not None:
+        query = query.where(_ATT.instance_uuid.in_(list(instance_uuids)))
     if host:
         query = query.where(_VOL.host == host)
     with reader(context) as session:

@@ -179,6 +179,7 @@ def _lifecycle_events(ctxt):
                       node=None)
     _resize_events(ctxt, vifs)
     _interface_events(ctxt, vifs)
+    _volume_events(ctxt, vifs)
     _live_migration_events(ctxt, vifs)
 
 
@@ -202,6 +203,22 @@ def _interface_events(ctxt, vifs):
                       network_info=vifs + [second])
     n.instance_action(ctxt, inst, 'instance.interface_detach.end', HOST,
                       network_info=vifs)
+
+
+VOLUME = 'a07f71dc-8151-4e7d-a0cc-cd24a3f11113'
+
+
+def _volume_events(ctxt, vifs):
+    """instance.volume_attach.start/end/error and
+    instance.volume_detach.start/end (doc/volumes.md)."""
+    inst = _instance()
+    for event in ('volume_attach.start', 'volume_attach.end',
+                  'volume_detach.start', 'volume_detach.end'):
+        notifications.instance_action(ctxt, inst, 'instance.' + event, HOST,
+                                      network_info=vifs, volume_id=VOLUME)
+    notifications.instance_action(ctxt, inst, 'instance.volume_attach.error',
+                                  HOST, network_info=vifs, fault=_fault(),
+                                  volume_id=VOLUME)
 
 
 def _live_migration_events(ctxt, vifs):

@@ -38,6 +38,7 @@ from nova_lite.policies import services
 from nova_lite.policies import shelve
 from nova_lite.policies import simple_tenant_usage
 from nova_lite.policies import volume
+from nova_lite.policies import volume_attachments
 
 
 def list_rules():
@@ -49,6 +50,7 @@ def list_rules():
                                 server_groups.list_rules(),
                                 server_tags.list_rules(),
                                 attach_interfaces.list_rules(),
+                                volume_attachments.list_rules(),
                                 server_password.list_rules(),
                                 keypairs.list_rules(),
                                 quota_sets.list_rules(),

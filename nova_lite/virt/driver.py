@@ -182,6 +182,31 @@ class ComputeDriver(live_migration.LiveMigrationDriver, abc.ABC):
         """
         raise NotImplementedError()
 
+    def attach_volume(self, context, instance, connection_info,
+                      mountpoint=None):
+        """Hot-plug a volume (``connection_info``: ``{"driver_volume_type":
+        "nbd", "data": {"host", "port", "export_name", "format"}}``, the
+        volume service's export) as the guest's next free virtio disk
+        (``mountpoint`` such as ``/dev/vdc`` when the caller chose one):
+        live and persistent into a running guest, persistent only into a
+        stopped one (compute API reference, "Attach a volume to an
+        instance").
+
+        :returns: the device path, e.g. ``/dev/vdb``
+        :raises: InstanceNotFound; VolumeAttachFailed;
+            NotImplementedError when the driver cannot
+        """
+        raise NotImplementedError()
+
+    def detach_volume(self, context, instance, mountpoint):
+        """Unplug the volume disk at ``mountpoint`` (``/dev/vdX``), live
+        and from the definition; a disk the guest no longer has is not
+        an error (idempotent).
+
+        :raises: InstanceNotFound; VolumeDetachFailed; NotImplementedError
+        """
+        raise NotImplementedError()
+
     def pause(self, instance):
         """Freeze the running guest in memory (power_state paused); a
         paused guest is left as is.

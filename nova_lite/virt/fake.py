@@ -208,6 +208,50 @@ class FakeDriver(fake_console.FakeConsoleMixin, fake_resize.FakeResizeMixin,
             if vif.mac in guest['macs']:
                 guest['macs'].remove(vif.mac)
 
+    def attach_volume(self, context, instance, connection_info,
+                      mountpoint=None):
+        """The guest's ``volumes`` (``{dev: connection_info}``) gain the
+        volume as ``mountpoint``'s device, else the first free ``vdX``
+        after its own disks; its console prints ``NOVA_LITE_DISK <dev>
+        <export_name>`` as the tiny guest reports a hot-plugged disk;
+        ``volume_attach_fault`` is raised instead when set (once).
+
+        :returns: the device path (``/dev/vdc``)
+        :raises: InstanceNotFound; VolumeAttachFailed (the device is
+            taken); the injected fault
+        """
+        guest = self._guest(instance)
+        fault = getattr(self, 'volume_attach_fault', None)
+        self.volume_attach_fault = None
+        if fault is not None:
+            raise fault
+        data = connection_info.get('data') or {}
+        with self._lock:
+            volumes = guest.setdefault('volumes', {})
+            used = set(self._disk_names(instance)) | set(volumes)
+            dev = mountpoint.rsplit('/', 1)[-1] if mountpoint else next(
+                'vd' + c for c in 'bcdefghijklmnopqrstuvwxyz'
+                if 'vd' + c not in used)
+            if dev in used:
+                raise exception.VolumeAttachFailed(
+                    volume_id=data.get('volume_id'),
+                    instance_uuid=instance.uuid)
+            volumes[dev] = connection_info
+            guest['console'].append('NOVA_LITE_DISK %s %s' % (
+                dev, data.get('export_name')))
+        return '/dev/' + dev
+
+    def detach_volume(self, context, instance, mountpoint):
+        """The guest's ``volumes`` lose ``mountpoint``'s device
+        (idempotent).
+
+        :raises: InstanceNotFound
+        """
+        guest = self._guest(instance)
+        with self._lock:
+            guest.setdefault('volumes', {}).pop(
+                mountpoint.rsplit('/', 1)[-1], None)
+
     def pause(self, instance):
         """A running guest becomes paused (a paused one stays so).
 

@@ -263,6 +263,7 @@ def route_schemas():
     from nova_lite.api.schemas import shelve_actions
     from nova_lite.api.schemas import servers
     from nova_lite.api.schemas import services
+    from nova_lite.api.schemas import volume_attachments
 
     server = '/v2.1/servers/<server_id>'
     flavor = '/v2.1/flavors/<flavor_id>'
@@ -283,6 +284,8 @@ def route_schemas():
         ('PUT', server + '/metadata/<key>'): server_metadata.update_item,
         ('PUT', server + '/tags'): server_tags.update_all,
         ('POST', server + '/os-interface'): attach_interfaces.create,
+        ('POST', server + '/os-volume_attachments'):
+            volume_attachments.create,
         ('POST', '/v2.1/flavors'): flavors.create,
         ('PUT', '/v2.1/flavors/<flavor_id>'): flavors.update,
         ('POST', flavor + '/os-extra_specs'): flavor_extras.create,

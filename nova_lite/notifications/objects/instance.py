@@ -251,6 +251,16 @@ class InstanceActionSnapshotPayload(InstanceActionPayload):
                   snapshot_image_id=fields.UUIDField())
 
 
+@base.NovaLiteObjectRegistry.register
+class InstanceActionVolumePayload(InstanceActionPayload):
+    """instance.volume_attach.start/end/error and
+    instance.volume_detach.start/end (doc/volumes.md): the instance and
+    ``volume_id``, the volume plugged in or out (Nova's payload)."""
+    VERSION = '1.0'
+    fields = dict(InstanceActionPayload.fields,
+                  volume_id=fields.UUIDField())
+
+
 #: The action of an instance.<action>.<phase> event → its payload class
 #: (Nova's; InstanceActionPayload for the others).
 ACTION_PAYLOADS = {
@@ -258,6 +268,8 @@ ACTION_PAYLOADS = {
     'rescue': InstanceActionRescuePayload,
     'resize_prep': InstanceActionResizePrepPayload,
     'snapshot': InstanceActionSnapshotPayload,
+    'volume_attach': InstanceActionVolumePayload,
+    'volume_detach': InstanceActionVolumePayload,
 }
 
 

@@ -43,12 +43,14 @@ from nova_lite.virt.libvirt import resize as libvirt_resize
 from nova_lite.virt.libvirt import hotplug
 from nova_lite.virt.libvirt import vif
 from nova_lite.virt.libvirt import vm_snapshot as libvirt_vm_snapshot
+from nova_lite.virt.libvirt import volume as libvirt_volume
 
 CONF = nova_lite.conf.CONF
 LOG = logging.getLogger(__name__)
 
 
-class LibvirtDriver(libvirt_live.LiveMigrationMixin, driver.ComputeDriver):
+class LibvirtDriver(libvirt_live.LiveMigrationMixin,
+                    libvirt_volume.LibvirtVolumeMixin, driver.ComputeDriver):
     """Guests as libvirt domains on ``[libvirt] connection_uri``."""
 
     def __init__(self, host):

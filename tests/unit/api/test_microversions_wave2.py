@@ -381,14 +381,16 @@ class RefusedTest(fakes.APITestCase):
                 'badRequest')
 
     def test_2_20_volume_attachments(self):
-        """No volume attachments (shelve itself exists: a server still
-        building cannot be shelved, 409; tests/unit/compute/
-        test_shelve.py)."""
+        """Volume attachments exist at every version (an empty list
+        here); attaching to a shelved server is refused (a server still
+        building cannot be shelved either, 409; tests/unit/compute/
+        test_shelve.py, tests/unit/compute/test_volume_attach.py)."""
         server_id = self.create_server()
         for version in self._versions():
-            self.assertFault(self.get(
-                '/v2.1/servers/%s/os-volume_attachments' % server_id,
-                at(version)), 404, 'itemNotFound')
+            resp = self.get('/v2.1/servers/%s/os-volume_attachments'
+                            % server_id, at(version))
+            self.assertEqual(200, resp.status_code)
+            self.assertEqual([], resp.json['volumeAttachments'])
             self.assertFault(self.post(
                 '/v2.1/servers/%s/action' % server_id, {'shelve': None},
                 at(version)), 409, 'conflictingRequest')

@@ -211,8 +211,10 @@ class RefusedVersionsTest(fakes.APITestCase):
 
     def test_rows(self):
         refused = {row.version for row in versions_history.refused()}
-        self.assertTrue({'2.87', '2.89', '2.93', '2.97',
-                         '2.101'} <= refused)
+        self.assertTrue({'2.87', '2.93', '2.97'} <= refused)
+        # Volume attachments exist (tests/unit/api/test_volume_attachments)
+        self.assertNotIn('2.89', refused)
+        self.assertNotIn('2.101', refused)
         self.assertNotIn('2.95', refused)     # evacuate exists
         self.assertNotIn('2.91', refused)
         self.assertNotIn('2.99', refused)
@@ -223,8 +225,12 @@ class RefusedVersionsTest(fakes.APITestCase):
         base = '/v2.1/servers/' + server_id
         self.assertEqual(404, self.get(base + '/shares',
                                        at('2.104')).status_code)
-        self.assertEqual(404, self.get(base + '/os-volume_attachments',
+        self.assertEqual(200, self.get(base + '/os-volume_attachments',
                                        at('2.104')).status_code)
+        # 2.85's update of an attachment is refused: no PUT route.
+        self.assertEqual(405, self.put(
+            base + '/os-volume_attachments/' + server_id, {},
+            at('2.104')).status_code)
         self.assertEqual(404, self.get('/v2.1/os-volumes_boot',
                                        at('2.104')).status_code)
         # evacuate exists (tests/unit/compute/test_evacuate.py); a

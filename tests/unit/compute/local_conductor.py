@@ -1,10 +1,12 @@
 """A ``ConductorAPI`` stand-in for unit tests: each method runs the
-conductor's ``compute_proxy`` (or ``lifecycle_proxy``, or ``evacuate``)
+conductor's ``compute_proxy`` (or ``lifecycle_proxy``, ``volume_proxy``
+or ``evacuate``)
 function of the same name in this thread
 (casts too, so a test sees their writes at once)."""
 from nova_lite.conductor import compute_proxy
 from nova_lite.conductor import evacuate
 from nova_lite.conductor import lifecycle_proxy
+from nova_lite.conductor import volume_proxy
 
 
 class LocalConductor:
@@ -12,7 +14,9 @@ class LocalConductor:
 
     def __getattr__(self, name):
         func = getattr(compute_proxy, name, None) or getattr(
-            lifecycle_proxy, name, None) or getattr(evacuate, name)
+            lifecycle_proxy, name, None) or getattr(
+            volume_proxy.VolumeAttachEndpoint(), name, None) or getattr(
+            evacuate, name)
 
         def _run(context, *args, wait=False, **kwargs):
             return func(context, *args, **kwargs)

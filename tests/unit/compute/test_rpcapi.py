@@ -22,9 +22,23 @@ class TestComputeVersions(testtools.TestCase):
         self.api = rpcapi.ComputeAPI()
 
     def test_latest_version_is_served(self):
-        self.assertEqual('1.15', rpcapi.ComputeAPI.VERSION)
+        self.assertEqual('1.16', rpcapi.ComputeAPI.VERSION)
         self.assertEqual(rpcapi.ComputeAPI.VERSION,
                          manager.ComputeManager.target.version)
+
+    def test_volume_hot_plug_is_1_16(self):
+        self.api.attach_volume(mock.sentinel.ctx, 'node1', 'uuid-1', 'vol-1',
+                               'att-1', mountpoint='/dev/vdc')
+        self.client.prepare.assert_called_with(server='node1',
+                                               version='1.16')
+        self.client.prepare.return_value.call.assert_called_once_with(
+            mock.sentinel.ctx, 'attach_volume', instance_uuid='uuid-1',
+            volume_id='vol-1', attachment_id='att-1', mountpoint='/dev/vdc')
+        self.api.detach_volume(mock.sentinel.ctx, 'node1', 'uuid-1', 'vol-1',
+                               'att-1', '/dev/vdc')
+        self.client.prepare.return_value.cast.assert_called_once_with(
+            mock.sentinel.ctx, 'detach_volume', instance_uuid='uuid-1',
+            volume_id='vol-1', attachment_id='att-1', mountpoint='/dev/vdc')
 
     def test_interface_hot_plug_is_1_14(self):
         self.api.attach_interface(mock.sentinel.ctx, 'node1', 'uuid-1',

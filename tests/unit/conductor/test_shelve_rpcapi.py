@@ -19,8 +19,17 @@ class TestConductorShelveVersions(testtools.TestCase):
         self.api = rpcapi.ConductorAPI()
 
     def test_latest_version_is_served(self):
-        self.assertEqual('1.12', rpcapi.ConductorAPI.VERSION)
-        self.assertEqual('1.12', manager.ConductorManager.target.version)
+        self.assertEqual('1.13', rpcapi.ConductorAPI.VERSION)
+        self.assertEqual('1.13', manager.ConductorManager.target.version)
+
+    def test_volume_methods_are_1_13_calls(self):
+        self.client.prepare.return_value.call.return_value = {'data': {}}
+        self.assertEqual({'data': {}}, self.api.volume_connect(
+            mock.sentinel.ctx, 'att-1', {'ip': '192.0.2.7'}))
+        self.client.prepare.assert_called_once_with(version='1.13')
+        self.client.prepare.return_value.call.assert_called_once_with(
+            mock.sentinel.ctx, 'volume_connect', attachment_id='att-1',
+            connector={'ip': '192.0.2.7'})
 
     def test_interface_detached_is_a_1_11_call(self):
         self.client.prepare.return_value.call.return_value = 'deleted'

@@ -25,6 +25,7 @@ OBJECT_DATA = {
     'InstanceActionResizePrepPayload':
         '1.0-c66eb3cbdf425cc131ff8c02d5bffab4',
     'InstanceActionSnapshotPayload': '1.0-bf26760e5e0d759403030640af772b64',
+    'InstanceActionVolumePayload': '1.0-3bd8fdba815da299c9e47f3826bdb076',
     'InstanceExistsPayload': '1.0-4f03350b99851c076122156a38371504',
     'InstancePayload': '1.0-2c3720e53cddcf850a060cdb5206747b',
     'InstanceStateUpdatePayload': '1.0-a934d04e1b314318e42e8062647edd11',

@@ -35,6 +35,7 @@ from nova_lite.api.openstack.compute import services
 from nova_lite.api.openstack.compute import simple_tenant_usage
 from nova_lite.api.openstack.compute import tenant_networks
 from nova_lite.api.openstack.compute import versions
+from nova_lite.api.openstack.compute import volume_attachments
 
 BLUEPRINTS = (versions.bp, servers.bp, server_actions.bp,
               server_metadata.bp, flavors.bp, flavor_extras.bp, images.bp,
@@ -48,4 +49,5 @@ BLUEPRINTS = (versions.bp, servers.bp, server_actions.bp,
               migrations.bp, server_migrations.bp, server_password.bp,
               server_topology.bp, remote_consoles.bp,
               security_groups.bp, tenant_networks.bp, server_ips.bp,
-              floating_ips.bp, attach_interfaces.bp)
+              floating_ips.bp, attach_interfaces.bp,
+              volume_attachments.bp)

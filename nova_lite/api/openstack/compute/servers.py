@@ -33,6 +33,7 @@ from nova_lite.network import security_groups as sg_api
 from nova_lite import policy
 from nova_lite.policies import flavor_extras as flavor_extra_policies
 from nova_lite.policies import servers as server_policies
+from nova_lite.volume import server_volumes
 
 LOG = logging.getLogger(__name__)
 SERVERS = server_policies.SERVERS
@@ -76,6 +77,8 @@ def _detail_args(context, rows):
     args['security_groups'] = sg_api.names_of_instances(context, with_nics)
     args['floating_ips'] = fip_api.floating_of_instances(context, with_nics)
     args['show_extra_specs'] = _show_extra_specs(context)
+    args['volumes'] = server_volumes.volumes_attached(
+        context, [row.uuid for row in rows])
     return args
 
 

@@ -254,7 +254,7 @@ def host_status(instance, compute_services):
 def detail(instance, network_labels, is_admin=False, host_zones=None,
            base=None, compute_services=None, tags=None,
            show_extra_specs=False, security_groups=None,
-           floating_ips=None):
+           floating_ips=None, volumes=None):
     """The full server body (Show Server Details, List Servers Detailed):
     ``show`` plus the extension attributes.  ``security_groups`` appears
     once the server has a network interface: the names of its groups
@@ -266,7 +266,10 @@ def detail(instance, network_labels, is_admin=False, host_zones=None,
     [tag, ...]}``) is given.  ``OS-EXT-AZ:availability_zone`` is the
     zone of the server's host (``host_zones``: ``{host: zone}`` of the
     zone aggregates' hosts; the default zone for the others), or its
-    pinned zone ('' without one) while it has no host."""
+    pinned zone ('' without one) while it has no host.
+    ``os-extended-volumes:volumes_attached`` lists ``{"id"}`` (and
+    ``delete_on_termination`` from 2.3) of the server's attachments
+    (``volumes``: ``{uuid: [attachment dict]}``)."""
     server = show(instance, network_labels, is_admin, extended=True,
                   base=base, show_extra_specs=show_extra_specs, tags=tags,
                   floating_ips=floating_ips)
@@ -281,7 +284,8 @@ def detail(instance, network_labels, is_admin=False, host_zones=None,
         'OS-EXT-STS:task_state': instance.task_state,
         'OS-EXT-STS:vm_state': instance.vm_state,
         'OS-EXT-STS:power_state': instance.power_state,
-        'os-extended-volumes:volumes_attached': [],
+        'os-extended-volumes:volumes_attached': volumes_attached(
+            (volumes or {}).get(instance.uuid, [])),
     })
     if instance.fixed_ips:
         names = (security_groups or {}).get(instance.uuid)
@@ -299,6 +303,19 @@ def detail(instance, network_labels, is_admin=False, host_zones=None,
         server['host_status'] = host_status(instance, compute_services)
     server.update(_later_fields(instance))
     return server
+
+
+def volumes_attached(attachments):
+    """``[{"id", "delete_on_termination" (2.3)}]`` of attachment dicts
+    (compute API reference, Show Server Details)."""
+    found = []
+    for att in attachments:
+        item = {'id': att['volume_uuid']}
+        if microversion.at_least('2.3'):
+            item['delete_on_termination'] = bool(
+                att.get('delete_on_termination'))
+        found.append(item)
+    return found
 
 
 def _later_fields(instance):

@@ -1,0 +1,115 @@
+"""Volume attach and detach in the compute API's service layer
+(compute API reference, "Servers with volume attachments";
+doc/volumes.md, "Compute side").
+
+``VolumeAttachActions`` is mixed into ``nova_lite.compute.api.API`` (it
+uses ``get``, ``_check_locked``, ``_interface_instance`` and
+``compute``). Nova's rules: attach and detach from ACTIVE, PAUSED or
+STOPPED with no task in progress (409 otherwise, and for a locked
+server); the instance actions ``attach_volume`` and ``detach_volume``
+record them.
+
+- attach: the caller's volume is reserved here for the server (an
+  attachment, ``nova_lite.volume.server_volumes.reserve``), then the
+  compute opens its export, plugs it in and reports it (RPC call,
+  1.16). When the compute fails the attachment is dropped again (the
+  volume is available) and the answer is 500.
+- detach: the volume goes ``detaching``, the compute unplugs it and
+  the conductor releases the attachment (RPC cast, 1.16): 202 at once.
+"""
+from oslo_log import log as logging
+
+from nova_lite.db import actions as action_db
+from nova_lite import exception
+from nova_lite.volume import server_volumes
+
+LOG = logging.getLogger(__name__)
+
+
+class VolumeAttachActions:
+    """os-volume_attachments (mixed into ``compute.api.API``)."""
+
+    def check_no_volumes(self, context, instance_uuid, action):
+        """Refuse ``action`` (rebuild, resize, migrate, evacuate,
+        live_migrate, shelve, shelve_offload, rescue) while volumes are
+        attached: those actions define the guest anew without its
+        volume disks (nova_lite keeps volumes through reboot, stop and
+        start only; doc/volumes.md).
+
+        :raises: InstanceNotFound (404); InstanceHasVolumes (409)
+        """
+        self.get(context, instance_uuid)
+        if server_volumes.list_for_instance(context, instance_uuid):
+            raise exception.InstanceHasVolumes(action=action,
+                                               instance_uuid=instance_uuid)
+
+    def list_volume_attachments(self, context, instance_uuid):
+        """The server's attachments (dicts, oldest first).
+
+        :raises: InstanceNotFound (404)
+        """
+        self.get(context, instance_uuid)
+        return server_volumes.list_for_instance(context, instance_uuid)
+
+    def show_volume_attachment(self, context, instance_uuid, volume_id):
+        """The server's attachment of ``volume_id``.
+
+        :raises: InstanceNotFound, VolumeAttachmentNotFound (404)
+        """
+        self.get(context, instance_uuid)
+        att = server_volumes.find(context, instance_uuid, volume_id)
+        if att is None:
+            raise exception.VolumeAttachmentNotFound(
+                volume_id=volume_id, instance_uuid=instance_uuid)
+        return att
+
+    def attach_volume(self, context, instance_uuid, volume_id, device=None,
+                      tag=None, delete_on_termination=False):
+        """Attach the caller's volume ``volume_id`` to the server (as
+        ``device`` when given, else the next free disk).
+
+        :returns: the attachment dict once the guest has the disk
+        :raises: InstanceNotFound, VolumeNotFound (404); InvalidVolume
+            (400); InstanceIsLocked, InstanceInvalidState (409);
+            VolumeAttachFailed (500); NotSupportedByDriver (501)
+        """
+        instance = self._interface_instance(context, instance_uuid,
+                                            'attach_volume')
+        att = server_volumes.reserve(
+            context, instance_uuid, volume_id, device=device, tag=tag,
+            delete_on_termination=delete_on_termination)
+        action_db.action_start(context, instance_uuid, 'attach_volume')
+        try:
+            self.compute.attach_volume(context, instance.host,
+                                       instance_uuid, volume_id,
+                                       att['uuid'], mountpoint=device)
+        except Exception as exc:
+            LOG.warning('Attaching volume %s to %s failed: %s', volume_id,
+                        instance_uuid, exc)
+            # The compute released it on its failures; not on a timeout.
+            server_volumes.release(context, att['uuid'])
+            if isinstance(exc, (exception.NotSupportedByDriver,
+                                exception.InstanceNotFound)):
+                raise
+            raise exception.VolumeAttachFailed(
+                volume_id=volume_id, instance_uuid=instance_uuid) from exc
+        return server_volumes.find(context, instance_uuid, volume_id)
+
+    def detach_volume(self, context, instance_uuid, volume_id):
+        """Detach ``volume_id`` from the server (the compute's cast:
+        done soon after the answer).
+
+        :raises: InstanceNotFound, VolumeAttachmentNotFound (404);
+            InstanceIsLocked, InstanceInvalidState (409); InvalidVolume
+            (400: the volume is not in-use)
+        """
+        instance = self._interface_instance(context, instance_uuid,
+                                            'detach_volume')
+        att = self.show_volume_attachment(context, instance_uuid,
+                                          volume_id)
+        server_volumes.begin_detaching(context, att)
+        action_db.action_start(context, instance_uuid, 'detach_volume')
+        self.compute.detach_volume(context, instance.host, instance_uuid,
+                                   volume_id, att['uuid'],
+                                   att.get('mountpoint'))
+        LOG.info('Detaching volume %s from %s', volume_id, instance_uuid)

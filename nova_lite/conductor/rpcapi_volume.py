@@ -1,0 +1,66 @@
+"""Client side of the conductor's volume attachment methods (RPC API
+1.13), mixed into ``conductor.rpcapi.ConductorAPI``; server side
+``conductor.volume_proxy`` over ``nova_lite.volume.server_volumes``.
+The compute has no database: these record what it did to a volume
+(doc/volumes.md, "Compute side"). All are calls; a repeat is harmless.
+"""
+VERSION = '1.13'
+
+
+class VolumeAttachAPI:
+    """Volume methods of ``ConductorAPI`` (uses its ``client``)."""
+
+    def _volume_call(self, context, method, **kwargs):
+        return self.client.prepare(version=VERSION).call(context, method,
+                                                         **kwargs)
+
+    def volume_connect(self, context, attachment_id, connector):
+        """Open the attachment's export for ``connector`` (``{"ip",
+        "host"}``, the compute's).
+
+        :returns: the connection info (``{"driver_volume_type": "nbd",
+            "data": {...}}``)
+        :raises: RemoteError of AttachmentNotFound, InvalidVolume or the
+            volume service's errors
+        """
+        return self._volume_call(context, 'volume_connect',
+                                 attachment_id=attachment_id,
+                                 connector=connector)
+
+    def volume_attached(self, context, instance_uuid, attachment_id,
+                        mountpoint, host, event):
+        """The guest of ``host`` has the volume as ``mountpoint``: the
+        volume is in-use; ``event`` recorded (as ``instance_update``
+        takes it)."""
+        return self._volume_call(context, 'volume_attached',
+                                 instance_uuid=instance_uuid,
+                                 attachment_id=attachment_id,
+                                 mountpoint=mountpoint, host=host,
+                                 event=event)
+
+    def volume_attach_failed(self, context, instance_uuid, attachment_id,
+                             host, event):
+        """The attach failed: close the export, delete the attachment
+        (the volume is available again), record ``event``."""
+        return self._volume_call(context, 'volume_attach_failed',
+                                 instance_uuid=instance_uuid,
+                                 attachment_id=attachment_id, host=host,
+                                 event=event)
+
+    def volume_detached(self, context, instance_uuid, attachment_id, host,
+                        event):
+        """The guest of ``host`` no longer has the volume: close the
+        export, delete the attachment, record ``event``."""
+        return self._volume_call(context, 'volume_detached',
+                                 instance_uuid=instance_uuid,
+                                 attachment_id=attachment_id, host=host,
+                                 event=event)
+
+    def volume_detach_failed(self, context, instance_uuid, attachment_id,
+                             host, event):
+        """The unplug failed: the volume is in-use again; ``event``
+        recorded."""
+        return self._volume_call(context, 'volume_detach_failed',
+                                 instance_uuid=instance_uuid,
+                                 attachment_id=attachment_id, host=host,
+                                 event=event)

@@ -1,0 +1,32 @@
+"""Server side of the conductor's volume attachment methods (RPC API
+1.13, ``conductor.rpcapi_volume``): the compute's record of what it did
+to a volume, over ``nova_lite.volume.server_volumes``."""
+from nova_lite.conductor import compute_proxy
+from nova_lite.volume import server_volumes
+
+
+class VolumeAttachEndpoint:
+    """Mixed into ``ConductorManager``."""
+
+    def volume_connect(self, context, attachment_id, connector):
+        return server_volumes.connect(context, attachment_id, connector)
+
+    def volume_attached(self, context, instance_uuid, attachment_id,
+                        mountpoint, host, event):
+        server_volumes.attached(context, attachment_id, mountpoint, host)
+        compute_proxy.record_event(context, instance_uuid, host, event)
+
+    def volume_attach_failed(self, context, instance_uuid, attachment_id,
+                             host, event):
+        server_volumes.release(context, attachment_id)
+        compute_proxy.record_event(context, instance_uuid, host, event)
+
+    def volume_detached(self, context, instance_uuid, attachment_id, host,
+                        event):
+        server_volumes.release(context, attachment_id)
+        compute_proxy.record_event(context, instance_uuid, host, event)
+
+    def volume_detach_failed(self, context, instance_uuid, attachment_id,
+                             host, event):
+        server_volumes.roll_detaching(context, attachment_id)
+        compute_proxy.record_event(context, instance_uuid, host, event)

@@ -1,0 +1,132 @@
+"""A server's volumes as the compute API sees them (compute API
+reference, "Servers with volume attachments (servers,
+os-volume_attachments)"; doc/volumes.md, "Compute side").
+
+A volume attached to a server is one attachment row
+(``volume_attachments``, ``nova_lite.volume.attach``) carrying what Nova
+keeps in its block device mapping: ``mountpoint`` (the device,
+``/dev/vdb``), ``tag`` (2.49), ``delete_on_termination`` (2.79) and
+``bdm_uuid`` (2.89). The API reserves it (volume ``reserved``), the
+compute opens the export through the conductor (``connect``: volume
+``attaching``), plugs it and reports it (``attached``: ``in-use``); a
+detach is ``begin_detaching`` (``detaching``), the unplug, then
+``detached`` (the export closed, the attachment deleted: ``available``).
+"""
+import uuid as uuidlib
+
+from oslo_log import log as logging
+
+from nova_lite.db import volume_attachments as attachment_db
+from nova_lite.volume import api as volume_api
+from nova_lite.volume import attach
+from nova_lite.volume import errors
+
+LOG = logging.getLogger(__name__)
+
+
+def list_for_instance(context, instance_uuid):
+    """The instance's attachments (dicts, oldest first), whatever the
+    caller's project (the caller may see the server already)."""
+    return attach.attachment_list(context.elevated(),
+                                  instance_uuid=instance_uuid,
+                                  all_projects=True)
+
+
+def volumes_attached(context, instance_uuids):
+    """``{instance_uuid: [attachment dict]}`` for server views."""
+    found = {uuid: [] for uuid in instance_uuids}
+    if not found:
+        return found
+    for att in attachment_db.attachment_get_all(
+            context.elevated(), all_projects=True,
+            instance_uuids=sorted(found)):
+        found[att['instance_uuid']].append(att)
+    return found
+
+
+def find(context, instance_uuid, volume_id):
+    """The instance's attachment of ``volume_id``, or None."""
+    for att in list_for_instance(context, instance_uuid):
+        if att['volume_uuid'] == volume_id:
+            return att
+    return None
+
+
+def reserve(context, instance_uuid, volume_id, device=None, tag=None,
+            delete_on_termination=False):
+    """Reserve the caller's volume ``volume_id`` for the instance (an
+    attachment ``reserved``).
+
+    :returns: the attachment dict
+    :raises: VolumeNotFound (404); InvalidVolume (400: not available,
+        already attached to the instance, or multiattach: nova_lite
+        refuses multiattach volumes on servers, as Nova below 2.60)
+    """
+    volume = volume_api.get(context, volume_id)
+    if volume['multiattach']:
+        raise errors.InvalidVolume(reason='multiattach volumes cannot be '
+                                   'attached to servers')
+    att = attach.attachment_create(context, volume_id, instance_uuid)
+    return attachment_db.attachment_update(
+        context.elevated(), att['uuid'], {
+            'mountpoint': device, 'tag': tag,
+            'delete_on_termination': bool(delete_on_termination),
+            'bdm_uuid': str(uuidlib.uuid4())})
+
+
+def connect(context, attachment_id, connector):
+    """Open the attachment's export for the compute's ``connector``
+    (``{"ip", "host"}``).
+
+    :returns: the connection info
+    :raises: AttachmentNotFound; InvalidVolume; the volume service's
+        errors
+    """
+    return attach.attachment_update(context.elevated(), attachment_id,
+                                    connector)['connection_info']
+
+
+def attached(context, attachment_id, mountpoint, host):
+    """The compute plugged it in as ``mountpoint``: volume ``in-use``."""
+    return attach.attachment_complete(context.elevated(), attachment_id,
+                                      mountpoint, host)
+
+
+def release(context, attachment_id):
+    """Close the export (when open) and delete the attachment; the
+    volume is available again. Idempotent."""
+    try:
+        attach.attachment_delete(context.elevated(), attachment_id)
+    except errors.AttachmentNotFound:
+        LOG.info('Attachment %s is gone already', attachment_id)
+
+
+def begin_detaching(context, attachment):
+    """in-use → detaching for the attachment's volume.
+
+    :raises: InvalidVolume (the volume is not in-use)
+    """
+    attach.begin_detaching(context.elevated(), attachment['volume_uuid'])
+
+
+def roll_detaching(context, attachment_id):
+    """A failed unplug: detaching → in-use again."""
+    att = attach.attachment_get(context.elevated(), attachment_id)
+    attach.roll_detaching(context.elevated(), att['volume_uuid'])
+
+
+def release_instance(context, instance_uuid):
+    """The instance is deleted: close and delete each attachment, then
+    delete the volumes marked ``delete_on_termination`` (compute API
+    reference, "Delete Server"). Errors are logged, never raised (the
+    volume sweeper and an admin's reset-state handle what is left)."""
+    admin = context.elevated()
+    for att in list_for_instance(context, instance_uuid):
+        release(admin, att['uuid'])
+        if not att.get('delete_on_termination'):
+            continue
+        try:
+            volume_api.delete(admin, att['volume_uuid'])
+        except errors.VolumeError as exc:
+            LOG.warning('Volume %s of deleted server %s not deleted: %s',
+                        att['volume_uuid'], instance_uuid, exc)

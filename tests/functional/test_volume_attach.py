@@ -1,0 +1,104 @@
+"""Volume attach and detach through the HTTP compute and Block Storage
+APIs of a multi-process stack (api, conductor, scheduler, a fake-driver
+compute and ``nova-lite-volume`` over the real RabbitMQ and MariaDB;
+doc/volumes.md, "Compute side"): the compute RPC 1.16 call and cast,
+the conductor's 1.13 volume proxy and the volume service's real NBD
+export (``qemu-nbd`` on 127.0.0.1) run for real. One walk: create a
+volume, attach it (in-use, listed on the server and the volume), detach
+it (available), attach two volumes (one ``delete_on_termination``) and
+delete the server (one is available again, the other deleted).
+
+Needs ``qemu-nbd`` and ``qemu-img``; skipped otherwise. About 60 s.
+"""
+import shutil
+import time
+
+import testtools
+
+from nova_lite.bench import client as compute_client
+from tests.functional.fixtures import processes
+
+TIMEOUT = 90
+V = {'OpenStack-API-Version': 'compute 2.79'}
+
+
+class VolumeAttachTest(testtools.TestCase):
+
+    def setUp(self):
+        super().setUp()
+        for tool in ('qemu-nbd', 'qemu-img'):
+            if not shutil.which(tool):
+                self.skipTest('needs %s' % tool)
+        self.stack = self.useFixture(processes.MultiProcessStack(
+            'mysql', hosts=('node1',), volume=True))
+        self.client = compute_client.ComputeClient(self.stack.api_url)
+        self.vbase = self.stack.api_url + '/volume/v3/demo'
+
+    def wait(self, check, message):
+        deadline = time.monotonic() + TIMEOUT
+        while time.monotonic() < deadline:
+            found = check()
+            if found:
+                return found
+            time.sleep(0.5)
+        self.fail('timed out waiting for ' + message)
+
+    def volume(self, volume_id):
+        resp = self.client.session.get('%s/volumes/%s' % (self.vbase,
+                                                          volume_id),
+                                       timeout=30)
+        return resp.json()['volume'] if resp.status_code == 200 else None
+
+    def create_volume(self):
+        resp = self.client.session.post(self.vbase + '/volumes', json={
+            'volume': {'size': 1}}, timeout=30)
+        self.assertEqual(202, resp.status_code, resp.text)
+        volume_id = resp.json()['volume']['id']
+        self.wait(lambda: self.volume(volume_id)['status'] == 'available',
+                  'volume available')
+        return volume_id
+
+    def status_is(self, volume_id, status):
+        return lambda: (self.volume(volume_id) or {}).get('status') == status
+
+    def attach(self, server_id, volume_id, **extra):
+        resp = self.client.request(
+            'POST', '/servers/%s/os-volume_attachments' % server_id,
+            headers=V, json={'volumeAttachment': dict(extra,
+                                                      volumeId=volume_id)})
+        self.assertEqual(200, resp.status_code, resp.text)
+        return resp.json()['volumeAttachment']
+
+    def test_attach_detach_and_delete_server(self):
+        resp = self.client.create_server(image=self.client.image_id('tiny'))
+        self.assertEqual(202, resp.status_code, resp.text)
+        server_id = resp.json()['server']['id']
+        self.client.wait_for_servers([server_id])
+        volume_id = self.create_volume()
+
+        made = self.attach(server_id, volume_id)
+        self.assertEqual('/dev/vdb', made['device'])
+        vol = self.volume(volume_id)
+        self.assertEqual('in-use', vol['status'])
+        self.assertEqual(server_id, vol['attachments'][0]['server_id'])
+        url = '/servers/%s/os-volume_attachments' % server_id
+        listed = self.client.request('GET', url).json()['volumeAttachments']
+        self.assertEqual([volume_id], [a['volumeId'] for a in listed])
+        server = self.client.get_server(server_id).json()['server']
+        self.assertEqual([{'id': volume_id}],
+                         server['os-extended-volumes:volumes_attached'])
+
+        resp = self.client.request('DELETE', url + '/' + volume_id)
+        self.assertEqual(202, resp.status_code, resp.text)
+        self.wait(self.status_is(volume_id, 'available'), 'detached')
+        self.assertEqual([], self.client.request('GET', url).json()[
+            'volumeAttachments'])
+
+        doomed = self.create_volume()
+        self.attach(server_id, volume_id)
+        self.attach(server_id, doomed, delete_on_termination=True)
+        self.assertEqual(204, self.client.delete_server(server_id)
+                         .status_code)
+        self.client.wait_for_deleted([server_id])
+        self.wait(self.status_is(volume_id, 'available'), 'kept volume')
+        self.wait(lambda: self.volume(doomed) is None, 'volume deleted')

@@ -1,0 +1,280 @@
+"""Volume attach and detach through the compute API
+(os-volume_attachments), the service layer, a real ComputeManager with
+the fake driver and the conductor's volume proxy in this thread
+(``test_lifecycle``'s harness); the volume service is replaced at its
+RPC boundary (``test_volume_api.FakeVolumeRPC``). Covers the status
+machine, the microversion views, validation, policy, action events,
+notifications, a failed plug, server views and server delete."""
+import fixtures
+
+from nova_lite.compute import rpcapi as compute_rpcapi
+from nova_lite.compute import states
+from nova_lite.db import volumes as volume_db
+from nova_lite import exception
+from nova_lite.volume import api as volume_api
+from tests.unit.api import fakes
+from tests.unit.api import test_volume_api
+from tests.unit.compute import test_lifecycle
+
+SERVERS = '/v2.1/servers'
+VOLUMES = '/volume/v3/%s/volumes' % fakes.PROJECT
+
+
+def at(version, headers=fakes.MEMBER):
+    return dict(headers, **{'OpenStack-API-Version': 'compute ' + version})
+
+
+class VolumeAttachTestCase(test_lifecycle.LifecycleTestCase):
+
+    def setUp(self):
+        super().setUp()
+        for name in ('attach_volume', 'detach_volume'):
+            self.useFixture(fixtures.MockPatchObject(
+                compute_rpcapi.ComputeAPI, name, self._cast(name)))
+        self.rpc = test_volume_api.FakeVolumeRPC()
+        self.useFixture(fixtures.MockPatchObject(volume_api, '_RPC',
+                                                 self.rpc))
+        from nova_lite.db import services as service_db
+        from nova_lite import servicegroup
+        service_db.service_register(self.api.admin_context, 'storage1',
+                                    servicegroup.VOLUME, 'volume')
+        self.api.conf.config(group='volume', connector_ip='192.0.2.7')
+        self.sent = []
+        self.useFixture(fixtures.MonkeyPatch(
+            'nova_lite.notifications.send',
+            lambda ctx, event_type, *a, **kw: self.sent.append(event_type)))
+        self.url = '%s/%s/os-volume_attachments' % (SERVERS, self.server_id)
+
+    def volume(self, size=1):
+        resp = self.post(VOLUMES, {'volume': {'size': size}})
+        self.assertEqual(202, resp.status_code, resp.get_data(as_text=True))
+        volume_id = resp.json['volume']['id']
+        volume_db.volume_update(self.api.admin_context, volume_id, {
+            'status': 'available', 'provider_location': '/x'}, 'creating')
+        return volume_id
+
+    def status(self, volume_id):
+        return volume_db.volume_get(self.api.admin_context,
+                                    volume_id)['status']
+
+    def attach(self, volume_id, headers=None, **extra):
+        return self.post(self.url, {'volumeAttachment': dict(
+            extra, volumeId=volume_id)}, headers or fakes.MEMBER)
+
+    def guest_volumes(self):
+        return self.driver._guest(self.instance()).get('volumes', {})
+
+
+class AttachDetachTest(VolumeAttachTestCase):
+
+    def test_attach_list_show_detach(self):
+        volume_id = self.volume()
+        resp = self.attach(volume_id)
+        self.assertEqual(200, resp.status_code, resp.get_data(as_text=True))
+        self.assertEqual({'id': volume_id, 'volumeId': volume_id,
+                          'serverId': self.server_id, 'device': '/dev/vdb'},
+                         resp.json['volumeAttachment'])
+        self.assertEqual('in-use', self.status(volume_id))
+        # The compute's connector opened the export, the guest has it.
+        connects = [c for c in self.rpc.calls
+                    if c[0] == 'initialize_connection']
+        self.assertEqual({'ip': '192.0.2.7', 'host': test_lifecycle.HOST},
+                         connects[0][-1])
+        self.assertEqual(['vdb'], list(self.guest_volumes()))
+        self.assertIn('NOVA_LITE_DISK vdb', self.driver._guest(
+            self.instance())['console'][-1])
+        self.assertEqual(['instance.volume_attach.start',
+                          'instance.volume_attach.end'], self.sent)
+        self.assertEqual([('compute_attach_volume', 'Success')],
+                         self.events('attach_volume'))
+        listed = self.get(self.url).json['volumeAttachments']
+        self.assertEqual([volume_id], [a['volumeId'] for a in listed])
+        shown = self.get(self.url + '/' + volume_id).json
+        self.assertEqual('/dev/vdb', shown['volumeAttachment']['device'])
+        server = self.get('%s/%s' % (SERVERS, self.server_id)).json['server']
+        self.assertEqual([{'id': volume_id}], server[
+            'os-extended-volumes:volumes_attached'])
+        # The Block Storage API shows the attachment too.
+        vol = self.get('%s/%s' % (VOLUMES, volume_id)).json['volume']
+        self.assertEqual(self.server_id, vol['attachments'][0]['server_id'])
+        self.sent.clear()
+        resp = self.delete(self.url + '/' + volume_id)
+        self.assertEqual(202, resp.status_code)
+        self.assertEqual({}, self.guest_volumes())
+        self.assertEqual('available', self.status(volume_id))
+        self.assertIn('terminate_connection',
+                      [c[0] for c in self.rpc.calls])
+        self.assertEqual([], self.get(self.url).json['volumeAttachments'])
+        self.assertEqual(404, self.get(self.url + '/' + volume_id).status_code)
+        self.assertEqual(['instance.volume_detach.start',
+                          'instance.volume_detach.end'], self.sent)
+        self.assertEqual([('compute_detach_volume', 'Success')],
+                         self.events('detach_volume'))
+
+    def test_second_volume_gets_the_next_device_or_the_asked_one(self):
+        first, second, third = self.volume(), self.volume(), self.volume()
+        self.assertEqual(200, self.attach(first).status_code)
+        resp = self.attach(second, device='/dev/vdf')
+        self.assertEqual('/dev/vdf', resp.json['volumeAttachment']['device'])
+        resp = self.attach(third)
+        self.assertEqual('/dev/vdc', resp.json['volumeAttachment']['device'])
+        self.assertEqual(['vdb', 'vdc', 'vdf'], sorted(self.guest_volumes()))
+
+    def test_volume_not_available_or_attached_twice(self):
+        volume_id = self.volume()
+        self.assertEqual(200, self.attach(volume_id).status_code)
+        resp = self.attach(volume_id)
+        self.assertEqual(400, resp.status_code)
+        self.assertEqual('in-use', self.status(volume_id))
+
+    def test_unknown_volume_is_404(self):
+        resp = self.attach('8f9c2a62-6ec1-4a47-8cd1-0f8e4e9e8b2e')
+        self.assertEqual(404, resp.status_code)
+
+    def test_detach_of_a_volume_not_attached_is_404(self):
+        volume_id = self.volume()
+        self.assertEqual(404, self.delete(self.url + '/' + volume_id)
+                         .status_code)
+
+    def test_failed_plug_leaves_the_volume_available(self):
+        volume_id = self.volume()
+        self.driver.volume_attach_fault = exception.NovaLiteException(
+            'injected')
+        resp = self.attach(volume_id)
+        self.assertEqual(500, resp.status_code)
+        self.assertEqual('available', self.status(volume_id))
+        self.assertEqual([], self.get(self.url).json['volumeAttachments'])
+        self.assertEqual({}, self.guest_volumes())
+        self.assertEqual(['instance.volume_attach.start',
+                          'instance.volume_attach.error'], self.sent)
+        self.assertEqual([('compute_attach_volume', 'Error')],
+                         self.events('attach_volume'))
+        # The export the compute opened was closed again.
+        self.assertIn('terminate_connection',
+                      [c[0] for c in self.rpc.calls])
+
+    def test_stopped_server_gets_it_and_building_one_is_409(self):
+        self.driver.power_off(self.instance())
+        self.set_instance(self.server_id, vm_state=states.STOPPED,
+                          power_state=states.SHUTDOWN)
+        self.assertEqual(200, self.attach(self.volume()).status_code)
+        self.set_instance(self.server_id, task_state='rebooting')
+        resp = self.attach(self.volume())
+        self.assertEqual(409, resp.status_code)
+
+    def test_locked_server_is_409(self):
+        self.post('%s/%s/action' % (SERVERS, self.server_id), {'lock': None},
+                  fakes.ADMIN)
+        self.assertEqual(409, self.attach(self.volume()).status_code)
+
+    def test_delete_server_releases_and_deletes_per_flag(self):
+        keep, drop = self.volume(), self.volume()
+        self.assertEqual(200, self.attach(keep).status_code)
+        resp = self.attach(drop, headers=at('2.79'),
+                           delete_on_termination=True)
+        self.assertEqual(200, resp.status_code, resp.get_data(as_text=True))
+        server = self.get('%s/%s' % (SERVERS, self.server_id),
+                          at('2.3')).json['server']
+        self.assertEqual([{'id': keep, 'delete_on_termination': False},
+                          {'id': drop, 'delete_on_termination': True}],
+                         server['os-extended-volumes:volumes_attached'])
+        self.manager.terminate_instance(self.api.admin_context,
+                                        self.server_id)
+        self.assertEqual('available', self.status(keep))
+        self.assertEqual('deleting', self.status(drop))
+        self.assertIn(('delete_volume', 'storage1', drop), self.rpc.calls)
+
+
+class UnsupportedActionsTest(VolumeAttachTestCase):
+
+    def test_actions_that_redefine_the_guest_are_409(self):
+        volume_id = self.volume()
+        self.assertEqual(200, self.attach(volume_id).status_code)
+        path = '%s/%s/action' % (SERVERS, self.server_id)
+        for body, headers in (
+                ({'rebuild': {'imageRef': fakes.IMAGE_UUID}}, fakes.MEMBER),
+                ({'resize': {'flavorRef': '2'}}, fakes.MEMBER),
+                ({'shelve': None}, fakes.MEMBER),
+                ({'rescue': None}, fakes.MEMBER),
+                ({'migrate': None}, fakes.ADMIN),
+                ({'os-migrateLive': {'host': None,
+                                     'block_migration': 'auto'}},
+                 at('2.25', fakes.ADMIN))):
+            resp = self.post(path, body, headers)
+            self.assertEqual(409, resp.status_code, body)
+            self.assertIn('volumes are attached', resp.get_data(
+                as_text=True))
+        # Once detached, the action is taken.
+        self.assertEqual(202, self.delete(self.url + '/' + volume_id)
+                         .status_code)
+        self.assertEqual(202, self.post(path, {'shelve': None}).status_code)
+
+
+class MicroversionTest(VolumeAttachTestCase):
+
+    def test_tag_needs_2_49_and_shows_from_2_70(self):
+        resp = self.attach(self.volume(), headers=at('2.48'), tag='t')
+        self.assertEqual(400, resp.status_code)
+        volume_id = self.volume()
+        resp = self.attach(volume_id, headers=at('2.49'), tag='data')
+        self.assertEqual(200, resp.status_code)
+        self.assertNotIn('tag', resp.json['volumeAttachment'])
+        shown = self.get(self.url + '/' + volume_id, at('2.70')).json
+        self.assertEqual('data', shown['volumeAttachment']['tag'])
+
+    def test_delete_on_termination_needs_2_79(self):
+        resp = self.attach(self.volume(), headers=at('2.78'),
+                           delete_on_termination=True)
+        self.assertEqual(400, resp.status_code)
+        resp = self.attach(self.volume(), headers=at('2.79'),
+                           delete_on_termination=True)
+        self.assertTrue(resp.json['volumeAttachment'][
+            'delete_on_termination'])
+
+    def test_2_89_fields_and_2_101_status(self):
+        volume_id = self.volume()
+        resp = self.attach(volume_id, headers=at('2.101'))
+        self.assertEqual(202, resp.status_code)
+        self.assertEqual(volume_id, resp.json['volumeAttachment']['id'])
+        att = self.get(self.url, at('2.89')).json['volumeAttachments'][0]
+        self.assertNotIn('id', att)
+        self.assertEqual({'attachment_id', 'bdm_uuid', 'device', 'serverId',
+                          'volumeId', 'tag', 'delete_on_termination'},
+                         set(att))
+        before = self.get(self.url, at('2.88')).json['volumeAttachments'][0]
+        self.assertEqual(volume_id, before['id'])
+        self.assertNotIn('attachment_id', before)
+
+    def test_bad_bodies(self):
+        for body in ({}, {'volumeAttachment': {}},
+                     {'volumeAttachment': {'volumeId': 'x'}},
+                     {'volumeAttachment': {'volumeId': self.volume(),
+                                           'device': 'vdb'}},
+                     {'volumeAttachment': {'volumeId': self.volume(),
+                                           'foo': 1}}):
+            resp = self.post(self.url, body)
+            self.assertEqual(400, resp.status_code, body)
+
+    def test_paging(self):
+        ids = [self.volume() for _ in range(3)]
+        for volume_id in ids:
+            self.attach(volume_id)
+        listed = self.get(self.url + '?limit=1&offset=1').json
+        self.assertEqual([ids[1]], [a['volumeId'] for a in listed[
+            'volumeAttachments']])
+        self.assertEqual(400, self.get(self.url + '?limit=x').status_code)
+
+
+class PolicyTest(VolumeAttachTestCase):
+
+    def test_reader_lists_member_attaches_other_project_404(self):
+        volume_id = self.volume()
+        self.assertEqual(403, self.attach(volume_id,
+                                          headers=fakes.READER).status_code)
+        self.assertEqual(200, self.get(self.url, fakes.READER).status_code)
+        self.assertEqual(404, self.get(self.url, fakes.OTHER).status_code)
+        self.assertEqual(404, self.attach(volume_id,
+                                          headers=fakes.OTHER).status_code)
+        self.assertEqual(200, self.attach(volume_id).status_code)
+        self.assertEqual(403, self.delete(self.url + '/' + volume_id,
+                                          fakes.READER).status_code)
