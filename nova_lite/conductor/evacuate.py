@@ -60,16 +60,18 @@ def _event(start, name, result, details=None, finish=None):
 def evacuate_finished(context, instance_uuid, migration_uuid, host, node,
                       vm_state, power_state, event):
     """The destination runs the guest: host ``host``/``node``, the
-    claims swapped, migration 'done'; True when the instance was still
-    being evacuated."""
-    if not resize.update_if(context, instance_uuid, {
+    claims swapped, migration 'done', in one transaction; True when the
+    instance was still being evacuated."""
+    try:
+        resize_db.finish_move(context, instance_uuid, migration_uuid, {
             'host': host, 'node': node, 'vm_state': vm_state,
             'task_state': None, 'power_state': power_state},
-            expected_task_state=states.REBUILD_SPAWNING):
+            states.REBUILD_SPAWNING, {'status': 'done'})
+    except (exception.InstanceNotFound,
+            exception.UnexpectedTaskStateError) as exc:
+        LOG.info('Evacuation of %s not recorded: %s', instance_uuid, exc)
         resize_db.drop_claim(context, migration_uuid)
         return False
-    resize_db.confirm_claims(context, instance_uuid, migration_uuid)
-    resize_db.migration_update(context, migration_uuid, {'status': 'done'})
     resize.record_event(context, instance_uuid, host, event)
     LOG.info('Evacuated %s to %s', instance_uuid, host)
     return True

@@ -108,6 +108,25 @@ def fail_move(context, instance_uuid, migration_uuid, values, fault,
                                 expected_status)
 
 
+@retry_on_deadlock
+def finish_move(context, instance_uuid, migration_uuid, values,
+                expected_task_state, migration_values):
+    """A finished move in one transaction: the conditional instance write
+    ``values``, the claims handed over (``confirm_claims``) and
+    ``migration_values`` written to the migration, so that nobody reads
+    the server settled on its new host beside a migration still in
+    flight.
+
+    :raises: InstanceNotFound, UnexpectedTaskStateError (nothing is
+        written then)
+    """
+    with writer(context):
+        instance_db.instance_update(context, instance_uuid, values,
+                                    expected_task_state=expected_task_state)
+        confirm_claims(context, instance_uuid, migration_uuid)
+        migration_update(context, migration_uuid, migration_values)
+
+
 def migration_progress(context, migration_uuid, values):
     """Write the progress ``values`` (``memory_processed`` ...,
     bytes) of a 'running' live migration unless it would go backwards
