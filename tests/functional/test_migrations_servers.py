@@ -103,6 +103,11 @@ class TestEvacuate(test_claims_exact.StackTestCase):
             mig['dest_compute']))
         self.assertExact({uuid: (dst, '1')}, ['1'], 'evacuated')
         self.assertIn(uuid, driver._guests)     # the source is down
+        # instance.evacuate is sent after the database write the server
+        # was seen settled by: wait for it.
+        inprocess.wait_for(lambda: 'instance.evacuate' in [
+            e[0] for e in self.captured.instance_events(uuid)],
+            message='instance.evacuate sent')
         events = [e for e in self.captured.instance_events(uuid)
                   if e[0] != 'instance.create.start' and
                   e[0] != 'instance.create.end']

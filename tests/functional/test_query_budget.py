@@ -50,10 +50,11 @@ CONF = cfg.CONF
 BOOT_BUDGET = 25
 CEILING = 25
 #: Statements of one GET /servers/detail, whatever the number of servers
-#: (measured: 6, instances, their metadata, their addresses, the zones
-#: of their hosts, their security groups and their floating IPs; the
-#: network labels are loaded with the addresses).
-DETAIL_BUDGET = 6
+#: (measured: 7, instances, their metadata, their addresses, the zones
+#: of their hosts, their security groups, their floating IPs and their
+#: volume attachments; the network labels are loaded with the
+#: addresses).
+DETAIL_BUDGET = 7
 
 HEADERS = {'X-User-Id': 'budget-user', 'X-Project-Id': 'budget',
            'X-Roles': 'member'}
