@@ -12,6 +12,7 @@ Arguments and results cross RPC: instances are ``objects.Instance``,
 NICs ``objects.VIF``, times ISO 8601 text of naive UTC
 (``compute_utils.isotime``), memory MiB and disk GiB.
 """
+from oslo_concurrency import lockutils
 from oslo_log import log as logging
 
 from nova_lite import availability_zones
@@ -235,15 +236,20 @@ def build_start(context, instance_uuid, host, allocate_network=True,
             return None
     network_info = []
     if allocate_network:
-        try:
-            request = instance_db.instance_network_requests(context,
-                                                            instance_uuid)
-        except exception.InstanceNotFound:
-            return None
-        if request.network_request != network_api.NO_NETWORK:
-            instance = instance_obj.Instance(uuid=instance_uuid)
-            network_info = network_api.allocate_for_instance(
-                context, instance, requests_row=request)
+        # A compute's retried call (its first timed out while the
+        # database was slow) may arrive while the first still runs: the
+        # second reads the request row after the first allocated, so it
+        # gets the same NICs instead of a second address.
+        with lockutils.lock('build-start-%s' % instance_uuid):
+            try:
+                request = instance_db.instance_network_requests(
+                    context, instance_uuid)
+            except exception.InstanceNotFound:
+                return None
+            if request.network_request != network_api.NO_NETWORK:
+                instance = instance_obj.Instance(uuid=instance_uuid)
+                network_info = network_api.allocate_for_instance(
+                    context, instance, requests_row=request)
     if not guest_data and not port_security:
         return network_info
     started = {'network_info': network_info, 'guest_data': None}

@@ -166,7 +166,14 @@ class RunTempestLabTest(testtools.TestCase):
             'tempest.scenario.test_shelve_instance.TestShelveInstance.'
             'test_shelve_instance',
             'tempest.scenario.test_network_basic_ops.TestNetworkBasicOps.'
-            'test_network_basic_ops'], ids)
+            'test_network_basic_ops',
+            'tempest.api.compute.servers.test_attach_interfaces.'
+            'AttachInterfacesTestJSON.'
+            'test_create_list_show_delete_interfaces_by_network_port',
+            'tempest.api.compute.servers.test_attach_interfaces.'
+            'AttachInterfacesTestJSON.test_reassign_port_between_servers',
+            'tempest.api.compute.servers.test_attach_interfaces.'
+            'AttachInterfacesV270Test.test_create_get_list_interfaces'], ids)
         self.assertTrue(all(r.startswith('^') and r.endswith('\\b')
                             for r in regexes))
 
