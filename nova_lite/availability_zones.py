@@ -21,6 +21,21 @@ AZ_KEY = 'availability_zone'
 INTERNAL_ZONE = 'internal'
 
 
+def parse_forced_destination(value):
+    """Split a create request's ``availability_zone`` of the forms
+    ``ZONE:HOST:NODE``, ``ZONE:HOST``, ``ZONE::NODE`` (the zone part may be
+    empty) into ``(zone, host, node)``, each None when not given (compute
+    API reference, "Create Server": an admin forces a host or node through
+    the zone).  A value without ``:`` is a plain zone: ``(value, None,
+    None)``.
+    """
+    if not value or ':' not in value:
+        return value, None, None
+    zone, _, rest = value.partition(':')
+    host, _, node = rest.partition(':')
+    return zone or None, host or None, node or None
+
+
 def default_zone():
     """``[compute] default_availability_zone``: the zone of compute
     hosts in no zone aggregate."""

@@ -8,6 +8,9 @@ SERVERS = 'os_compute_api:servers:%s'
 #: Create servers on a host and/or node named in the request (compute
 #: API microversion 2.74), as Nova names the rule.
 REQUESTED_DESTINATION = 'compute:servers:create:requested_destination'
+#: Force a host or node through ``availability_zone`` (``ZONE:HOST:NODE``),
+#: as Nova names the rule.
+FORCED_HOST = SERVERS % 'create:forced_host'
 #: The server topology API (microversion 2.78), as Nova names it.
 TOPOLOGY = 'compute:server:topology:%s'
 EXTENDED_ATTRIBUTES = 'os_compute_api:os-extended-server-attributes'
@@ -50,6 +53,9 @@ rules = [
     _op(REQUESTED_DESTINATION, base.ADMIN,
         'Create servers on a requested host and/or hypervisor_hostname '
         '(microversion 2.74)', 'POST', '/servers'),
+    _op(FORCED_HOST, base.ADMIN,
+        'Create servers on a host and/or node named in availability_zone '
+        '(ZONE:HOST:NODE)', 'POST', '/servers'),
     _op(TOPOLOGY % 'index', base.PROJECT_READER_OR_ADMIN,
         'Show the NUMA topology of a server (microversion 2.78)', 'GET',
         _S + '/topology'),

@@ -106,6 +106,8 @@ class RunTempestTest(testtools.TestCase):
                 'admin.test_quotas_negative.QuotasAdminNegativeTest.test_'
                 'create_server_when_cpu_quota_is_full'):
             self.assertIn('tempest.api.compute.' + name, ids)
+        self.assertIn('tempest.scenario.test_server_multinode.'
+                      'TestServerMultinode.test_schedule_to_all_nodes', ids)
         self.assertTrue(all(r.startswith('^') for r in regexes))
         self.assertEqual(len(regexes), len(set(regexes)))
 

@@ -18,6 +18,7 @@ from sqlalchemy import exc as sa_exc
 
 from nova_lite.api import microversion
 from nova_lite.api import openstack
+from nova_lite.api.openstack.compute import create_destination as destination
 from nova_lite.api.openstack.compute import lifecycle_actions
 from nova_lite.api.openstack.compute.views import servers as views
 from nova_lite.api.schemas import servers as schema
@@ -153,27 +154,6 @@ def _image_ref(server):
     return _last_segment(image_ref)
 
 
-def _check_destination(context, host, node):
-    """The requested destination of 2.74 (``host`` and/or
-    ``hypervisor_hostname``): the policy allows it and it names a
-    compute node (of that host).
-
-    :raises: Forbidden (403), ValidationError (400) for an unknown host or
-        node, or a node of another host
-    """
-    if host is None and node is None:
-        return
-    policy.authorize(context, server_policies.REQUESTED_DESTINATION)
-    nodes = [h for h in host_api.hypervisor_list(context.elevated())
-             if (host is None or h['host'] == host)
-             and (node is None or h['hypervisor_hostname'] == node)]
-    if not nodes:
-        raise exception.ValidationError(
-            attribute='host' if node is None else 'hypervisor_hostname',
-            reason='no compute node matches host %s and '
-            'hypervisor_hostname %s' % (host, node))
-
-
 def _security_groups(server):
     """The group names (or ids) of a create body without repeats, None
     without any (the project's ``default`` group; compute API "Create
@@ -252,8 +232,7 @@ def create():
     policy.authorize(context, SERVERS % 'create')
     body = openstack.body()
     kwargs = _create_kwargs(context, body)
-    _check_destination(context, kwargs['requested_host'],
-                       kwargs['requested_node'])
+    destination.resolve(context, kwargs)
     # The password the guest gets at first boot (config drive or the
     # metadata service's first answer), shown once in the response.
     password = body['server'].get('adminPass') or secrets.token_urlsafe(9)
