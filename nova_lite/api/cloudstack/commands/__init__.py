@@ -5,6 +5,7 @@ from nova_lite.api.cloudstack.commands import admin  # noqa: F401
 from nova_lite.api.cloudstack.commands import affinity  # noqa: F401
 from nova_lite.api.cloudstack.commands import async_jobs  # noqa: F401
 from nova_lite.api.cloudstack.commands import catalog  # noqa: F401
+from nova_lite.api.cloudstack.commands import configurations  # noqa: F401
 from nova_lite.api.cloudstack.commands import consoles  # noqa: F401
 from nova_lite.api.cloudstack.commands import events  # noqa: F401
 from nova_lite.api.cloudstack.commands import keypairs  # noqa: F401
