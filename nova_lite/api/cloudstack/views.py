@@ -112,7 +112,10 @@ def zone(name, network_type='Basic'):
 
 def service_offering(flavor, cpu_speed):
     """A ``listServiceOfferings`` service offering from a flavor dict
-    (memory MiB, rootdisksize GiB, cpuspeed MHz)."""
+    (memory MiB, rootdisksize GiB, cpuspeed MHz); ``deploymentplanner``
+    from its ``extra_specs`` when they were read."""
+    planner = (flavor.get('extra_specs') or {}).get(
+        'cloudstack:deployment_planner')
     return {
         'id': flavor['flavorid'], 'name': flavor['name'],
         'displaytext': flavor.get('description') or flavor['name'],
@@ -123,6 +126,7 @@ def service_offering(flavor, cpu_speed):
         'isvolatile': False, 'issystem': False, 'defaultuse': False,
         'iscustomized': False, 'provisioningtype': 'thin',
         'networkrate': int(100 * flavor.get('rxtx_factor', 1.0)),
+        'deploymentplanner': planner,
     }
 
 

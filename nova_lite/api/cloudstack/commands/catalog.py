@@ -84,9 +84,10 @@ def list_service_offerings(request):
     if params['zoneid']:
         zone_name(request, params['zoneid'])
     cpu_speed = request.conf.cloudstack.cpu_speed_mhz
+    flavors = flavor_api.with_all_extra_specs(
+        request.context, flavor_api.get_all(request.context, is_public=None))
     offerings = [
-        views.service_offering(f, cpu_speed)
-        for f in flavor_api.get_all(request.context, is_public=None)
+        views.service_offering(f, cpu_speed) for f in flavors
         if (not params['id'] or f['flavorid'] == params['id'])
         and (not params['name'] or f['name'] == params['name'])
         and _matches(params['keyword'], f['name'], f['description'])]
