@@ -20,6 +20,7 @@ as CloudStack writes them.
 import ipaddress
 import uuid as uuidlib
 
+from nova_lite.api.cloudstack import os_types
 from nova_lite.compute import states
 
 _ZONE_NAMESPACE = uuidlib.UUID('6c0f3a8e-8d51-4c43-9c5c-2f0b8d6f3b51')
@@ -151,6 +152,7 @@ def template_status(image):
 
 def template(image, zone_name, own_project):
     """A ``listTemplates`` template from an image dict."""
+    ostype = os_types.of_image(image.get('properties'))
     ready = image['status'] == 'active'
     return {
         'id': image['uuid'], 'name': image['name'] or image['uuid'],
@@ -169,8 +171,7 @@ def template(image, zone_name, own_project):
         'isdynamicallyscalable': False, 'isextractable': False,
         'account': own_project if image.get('owner') == own_project
         else None,
-        'ostypename': (image.get('properties') or {}).get('os_distro',
-                                                          'Other'),
+        'ostypeid': ostype[0], 'ostypename': ostype[1],
         'details': {},
     }
 
