@@ -8,6 +8,7 @@ from nova_lite.api.cloudstack.commands import catalog  # noqa: F401
 from nova_lite.api.cloudstack.commands import configurations  # noqa: F401
 from nova_lite.api.cloudstack.commands import consoles  # noqa: F401
 from nova_lite.api.cloudstack.commands import events  # noqa: F401
+from nova_lite.api.cloudstack.commands import identities  # noqa: F401
 from nova_lite.api.cloudstack.commands import keypairs  # noqa: F401
 from nova_lite.api.cloudstack.commands import maintenance  # noqa: F401
 from nova_lite.api.cloudstack.commands import networks  # noqa: F401
