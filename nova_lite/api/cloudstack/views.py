@@ -247,3 +247,27 @@ def affinity_group(group, member_uuids, account=None):
             'type': POLICY_TYPES.get(group['policy'], group['policy']),
             'account': account, 'virtualmachineIds': list(member_uuids),
             'description': ''}
+
+
+#: The resource type of the tags nova_lite keeps (a VM's server tags).
+TAG_RESOURCE_TYPE = 'UserVm'
+
+
+def split_tag(tag):
+    """(key, value) of a server tag: ``key=value``, else (tag, '')
+    (``commands.vm_tags``)."""
+    key, _sep, value = tag.partition('=')
+    return key, value
+
+
+def tag(request, instance, key, value):
+    """The ``tag`` object (listTags, a VM's ``tags``) of a tag of VM
+    ``instance``."""
+    owner = instance.project_id == request.identity.project_id
+    return {'key': key, 'value': value, 'resourcetype': TAG_RESOURCE_TYPE,
+            'resourceid': instance.uuid,
+            'account': request.identity.project_name if owner
+            else instance.project_id,
+            'domainid': request.identity.domain_id if owner else None,
+            'domain': request.identity.domain_name if owner else None,
+            'projectid': instance.project_id}

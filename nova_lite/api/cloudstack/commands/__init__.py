@@ -25,6 +25,8 @@ from nova_lite.api.cloudstack.commands import vm_access  # noqa: F401
 from nova_lite.api.cloudstack.commands import vm_images  # noqa: F401
 from nova_lite.api.cloudstack.commands import vm_scale  # noqa: F401
 from nova_lite.api.cloudstack.commands import vm_snapshots  # noqa: F401
+from nova_lite.api.cloudstack.commands import vm_tags  # noqa: F401
+from nova_lite.api.cloudstack.commands import vm_update  # noqa: F401
 from nova_lite.api.cloudstack.commands import vm_lifecycle  # noqa: F401
 from nova_lite.api.cloudstack.commands import vm_migrate  # noqa: F401
 from nova_lite.api.cloudstack.commands import vm_nics  # noqa: F401
