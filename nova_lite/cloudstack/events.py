@@ -71,6 +71,11 @@ EVENT_TYPES = {
     'instance.interface_attach.error': ('NIC.CREATE', 'ERROR',
                                         'Error while adding a NIC to Vm. '
                                         'Vm Id: %s'),
+    # A live migration done (migrateVirtualMachine, host maintenance,
+    # os-migrateLive).
+    'instance.live_migration_post.end': ('VM.MIGRATE', 'INFO',
+                                         'Successfully completed migrating '
+                                         'Vm. Vm Id: %s'),
     'instance.interface_detach.end': ('NIC.DELETE', 'INFO',
                                       'Successfully removed a NIC from Vm. '
                                       'Vm Id: %s'),
