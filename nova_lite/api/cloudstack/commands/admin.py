@@ -58,11 +58,6 @@ def find_host(request, host_id, param='id'):
 
 def host_view(request, node):
     """The host response of a ``cluster_api.hosts`` record."""
-    return _host(request, node)
-
-
-def _host(request, node):
-    """The host response of a ``cluster_api.hosts`` record."""
     speed = request.conf.cloudstack.cpu_speed_mhz
     service, zone_name = node['service'], node['zone']
     return dict(_placement(node), **{
@@ -107,7 +102,7 @@ def list_hosts(request):
     params, ctx = request.params, request.context
     if params['type'] and params['type'].lower() != 'routing':
         return {}
-    hosts = [_host(request, n) for n in cluster_api.hosts(ctx)]
+    hosts = [host_view(request, n) for n in cluster_api.hosts(ctx)]
     keyword = (params['keyword'] or '').lower()
     hosts = [h for h in hosts
              if (not params['id'] or h['id'] == params['id'])
@@ -151,7 +146,7 @@ def update_host(request):
     if state or params['clusterid']:
         nodes = [n for n in cluster_api.hosts(ctx)
                  if n['uuid'] == params['id']]
-    return {'host': _host(request, nodes[0])}
+    return {'host': host_view(request, nodes[0])}
 
 
 def _capacity(request, scope, nodes):

@@ -131,7 +131,7 @@ def _directory(request):
     return {project['id']: project}, {domain['id']: domain}, {}
 
 
-def _users(request, projects, domains, users, members):
+def _users(projects, domains, users, members):
     """User views: one per (user, project) assignment, then the users
     without any (admins only)."""
     types = _account_types(members)
@@ -177,7 +177,7 @@ def list_accounts(request):
     projects, domains, users = _directory(request)
     members = _members(request)
     types = _account_types(members)
-    user_views = _users(request, projects, domains, users, members)
+    user_views = _users(projects, domains, users, members)
     views = [_account_view(p, domains.get(p.get('domain_id'), {}),
                            types.get(p['id'], ACCOUNT_USER), user_views)
              for p in projects.values()]
@@ -201,7 +201,7 @@ def list_accounts(request):
 def list_users(request):
     """Lists users (Keystone users) per account."""
     projects, domains, users = _directory(request)
-    views = _users(request, projects, domains, users, _members(request))
+    views = _users(projects, domains, users, _members(request))
     views.sort(key=lambda u: (u['username'], u['account']))
     page, total = _filtered(request, views, 'username', id='id',
                             username='username', account='account',
