@@ -109,8 +109,8 @@ ERROR_STATUSES = (400, 401, 403, 404, 406, 409, 413, 415, 503)
 
 #: (method, OpenAPI path) of operations that answer 501 Not Implemented
 #: when the virt driver (or every driver) cannot do what they ask, as
-#: Nova's do (compute API reference: os-hosts actions and maintenance
-#: mode, hypervisor uptime, server diagnostics; the rdp and mks remote
+#: Nova's do (compute API reference: os-hosts power actions, hypervisor
+#: uptime, server diagnostics; the rdp and mks remote
 #: consoles and os-getRDPConsole, doc/consoles.md).
 NOT_IMPLEMENTED = frozenset({
     ('POST', '/v2.1/servers/{server_id}/remote-consoles'),
@@ -118,7 +118,6 @@ NOT_IMPLEMENTED = frozenset({
     ('GET', '/v2.1/os-hosts/{host_name}/reboot'),
     ('GET', '/v2.1/os-hosts/{host_name}/shutdown'),
     ('GET', '/v2.1/os-hosts/{host_name}/startup'),
-    ('PUT', '/v2.1/os-hosts/{host_name}'),
     ('GET', '/v2.1/os-hypervisors/{hypervisor_id}/uptime'),
     ('GET', '/v2.1/servers/{server_id}/diagnostics'),
 })

@@ -39,12 +39,16 @@ def get(context, job_uuid, project_only=True):
     return job_db.async_job_get(context, job_uuid, project_only=project_only)
 
 
-def get_all(context, project_only=True, since=None, offset=0, limit=None):
+def get_all(context, project_only=True, since=None, offset=0, limit=None,
+            project_id=None, command_contains=None):
     """``(jobs, total)``: jobs newest first, a page of ``limit`` (all when
     None) from ``offset``, and how many match; ``since`` (naive UTC)
-    keeps jobs created at or after it."""
-    return job_db.async_job_get_all(context, project_only=project_only,
-                                    since=since, offset=offset, limit=limit)
+    keeps jobs created at or after it, ``project_id`` those of one
+    project, ``command_contains`` those whose command holds it."""
+    return job_db.async_job_get_all(
+        context, project_only=project_only, since=since, offset=offset,
+        limit=limit, project_id=project_id,
+        command_contains=command_contains)
 
 
 def finish(context, job_uuid, status, result_code, result):

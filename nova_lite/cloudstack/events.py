@@ -71,6 +71,11 @@ EVENT_TYPES = {
     'instance.interface_attach.error': ('NIC.CREATE', 'ERROR',
                                         'Error while adding a NIC to Vm. '
                                         'Vm Id: %s'),
+    # A live migration done (migrateVirtualMachine, host maintenance,
+    # os-migrateLive).
+    'instance.live_migration_post.end': ('VM.MIGRATE', 'INFO',
+                                         'Successfully completed migrating '
+                                         'Vm. Vm Id: %s'),
     'instance.interface_detach.end': ('NIC.DELETE', 'INFO',
                                       'Successfully removed a NIC from Vm. '
                                       'Vm Id: %s'),
@@ -78,11 +83,22 @@ EVENT_TYPES = {
 #: Events the CloudStack API records itself (``record_action``).
 SG_TYPES = ('SG.CREATE', 'SG.DELETE', 'SG.UPDATE', 'SG.AUTH.INGRESS',
             'SG.AUTH.EGRESS', 'SG.REVOKE.INGRESS', 'SG.REVOKE.EGRESS')
+#: Admin and tag events the API records itself (CloudStack EventTypes):
+#: host maintenance, configuration, service offerings, tags, VM update.
+ADMIN_TYPES = ('MAINT.PREPARE', 'MAINT.CANCEL', 'CONFIGURATION.VALUE.EDIT',
+               'SERVICE.OFFERING.CREATE', 'SERVICE.OFFERING.DELETE',
+               'CREATE_TAGS', 'DELETE_TAGS', 'VM.UPDATE')
+API_TYPES = SG_TYPES + ADMIN_TYPES
 #: The types listEvents knows.
-TYPES = sorted({t for t, _, _ in EVENT_TYPES.values()} | set(SG_TYPES))
+TYPES = sorted({t for t, _, _ in EVENT_TYPES.values()} | set(API_TYPES))
 #: listEvents ``resourcetype`` by the prefix of the event type.
-RESOURCE_TYPES = {'VM': 'VirtualMachine', 'SG': 'SecurityGroup'}
+RESOURCE_TYPES = {'VM': 'VirtualMachine', 'SG': 'SecurityGroup',
+                  'MAINT': 'Host', 'CONFIGURATION': 'None',
+                  'SERVICE': 'ServiceOffering', 'CREATE_TAGS': 'UserVm',
+                  'DELETE_TAGS': 'UserVm'}
 LEVELS = ('INFO', 'WARN', 'ERROR')
+#: Event states: an action's start, and its end.
+STARTED = 'Started'
 
 
 def _timestamp(metadata):
@@ -113,19 +129,22 @@ def record(context, event_type, payload, metadata):
         'created_at': _timestamp(metadata)})
 
 
-def record_action(context, event_type, description, resource_id):
+def record_action(context, event_type, description, resource_id,
+                  level='INFO', state=COMPLETED):
     """Record the event of an action the CloudStack API has just done
-    (``event_type`` one of ``SG_TYPES``; level INFO, state Completed) for
-    the caller's user and project.
+    or started (``event_type`` one of ``API_TYPES``; ``level`` one of
+    ``LEVELS``, ``state`` ``COMPLETED`` or ``STARTED``) for the
+    caller's user and project.
 
     :returns: the event dict
-    :raises: ValueError for a type not in ``SG_TYPES``
+    :raises: ValueError for a type not in ``API_TYPES``
     """
-    if event_type not in SG_TYPES:
-        raise ValueError('not an API-recorded event type: %s' % event_type)
+    if event_type not in API_TYPES or level not in LEVELS:
+        raise ValueError('not an API-recorded event: %s %s' % (event_type,
+                                                               level))
     return event_db.event_create(context, {
-        'uuid': str(uuidlib.uuid4()), 'type': event_type, 'level': 'INFO',
-        'state': COMPLETED, 'description': description[:255],
+        'uuid': str(uuidlib.uuid4()), 'type': event_type, 'level': level,
+        'state': state, 'description': description[:255],
         'resource_id': resource_id, 'user_id': context.user_id,
         'project_id': context.project_id,
         'created_at': datetime.datetime.utcnow()})
@@ -133,7 +152,8 @@ def record_action(context, event_type, description, resource_id):
 
 def resource_type(event_type):
     """The ``resourcetype`` of an event type (``VM.CREATE`` →
-    VirtualMachine, ``SG.CREATE`` → SecurityGroup)."""
+    VirtualMachine, ``SG.CREATE`` → SecurityGroup, ``MAINT.PREPARE`` →
+    Host)."""
     return RESOURCE_TYPES.get(event_type.split('.')[0], 'None')
 
 

@@ -456,13 +456,17 @@ class API(api_resize.ResizeActions, api_lifecycle_power.LifecyclePowerActions,
     # --------------------------------------------------------------- update
 
     def update(self, context, instance_uuid, name=None, access_ips=None,
-               description=UNSET, hostname=None, pinned_zone=UNSET):
+               description=UNSET, hostname=None, pinned_zone=UNSET,
+               user_data=UNSET):
         """Rename a server and/or set its access IPs (dict
         ``access_ip_v4``/``access_ip_v6``) and/or its description (None
         clears it), its ``hostname`` (microversion 2.90; a rename
-        otherwise renames the host too) and the zone it is pinned to
+        otherwise renames the host too), the zone it is pinned to
         (``pinned_zone``, None unpins: microversion 2.104,
-        ``zone_pinning.pin_values``); returns the updated row.
+        ``zone_pinning.pin_values``) and its ``user_data`` (base64 text,
+        None clears it: what the metadata service serves from then on,
+        CloudStack's updateVirtualMachine; a config drive keeps the old
+        copy until rebuilt); returns the updated row.
 
         :raises: Conflict (409) for a zone that cannot be pinned
         """
@@ -478,6 +482,8 @@ class API(api_resize.ResizeActions, api_lifecycle_power.LifecyclePowerActions,
         if pinned_zone is not UNSET:
             values.update(zone_pinning.pin_values(context, before,
                                                   pinned_zone))
+        if user_data is not UNSET:
+            values['user_data'] = user_data
         if not values:
             return before
         instance_db.instance_update(context, instance_uuid, values)

@@ -22,6 +22,7 @@ from nova_lite.compute import update_events
 from nova_lite.db import actions as action_db
 from nova_lite.db import compute_nodes as node_db
 from nova_lite.db import resize as resize_db
+from nova_lite.db import topology as topology_db
 from nova_lite import exception
 
 LOG = logging.getLogger(__name__)
@@ -49,8 +50,9 @@ class LiveMigrateActions:
         :returns: the migration dict
         :raises: InstanceNotFound (404), InstanceIsLocked,
             InstanceInvalidState (409: not ACTIVE/PAUSED on a host, or a
-            task in progress), Invalid (400: ``host`` unknown or the
-            server's own; with ``wait``: no valid host, a failed check)
+            task in progress), Invalid (400: ``host`` unknown, the
+            server's own, or outside its cluster without block migration;
+            with ``wait``: no valid host, a failed check)
         """
         self.check_no_volumes(context, instance_uuid, 'live_migrate')
         instance = self.get(context, instance_uuid)
@@ -58,6 +60,8 @@ class LiveMigrateActions:
                               LIVE_MIGRATABLE)
         if host is not None:
             self._check_live_host(context, instance, host)
+            self._check_same_cluster(context, instance, host,
+                                     block_migration)
         self._set_task(context, instance, 'os-migrateLive',
                        states.MIGRATING, LIVE_MIGRATABLE, None)
         migration = self._move_record(context, instance,
@@ -89,6 +93,30 @@ class LiveMigrateActions:
         if not node_db.compute_node_get_all(context.elevated(), host=host):
             raise exception.Invalid(
                 reason='Compute host %s could not be found.' % host[:255])
+
+    @staticmethod
+    def _check_same_cluster(context, instance, host, block_migration):
+        """A live migration that is not a block migration
+        (``block_migration`` False or 'auto') stays in the CloudStack
+        cluster of the server's host, whose hosts share its storage
+        (doc/cloudstack.md); a block migration, or one from a host in no
+        cluster, may cross. One SELECT.
+
+        :raises: Invalid (400) for a ``host`` outside the cluster
+        """
+        if block_migration is True:
+            return
+        clusters = topology_db.host_clusters(context.elevated())
+        source = clusters.get(instance.host)
+        dest = clusters.get(host)
+        if source is None or (dest and dest['uuid'] == source['uuid']):
+            return
+        raise exception.Invalid(
+            reason='The target host %s is not in cluster %s of the '
+                   'server\'s host %s: a live migration without block '
+                   'migration stays inside a cluster (its hosts share '
+                   'primary storage); ask for a block migration to cross '
+                   'clusters.' % (host[:255], source['name'], instance.host))
 
     def _live_migration(self, context, instance_uuid, migration_id,
                         method, statuses):

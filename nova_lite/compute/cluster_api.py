@@ -8,10 +8,12 @@ policy is the handler's. A zone is an availability zone
 ``host_api.compute_hosts`` record with ``cluster`` (the cluster dict or
 None) and the ratios that claims use on it, ``effective_cpu_ratio`` and
 ``effective_ram_ratio`` (the cluster's overcommit ratios where set,
-else the node's allocation ratios; ``compute_nodes.effective_ratios``).
+else the global ones (``global_ratios``) where set, else the node's
+allocation ratios; ``compute_nodes.effective_ratios``).
 """
 from nova_lite.compute import host_api
 from nova_lite.compute import topology
+from nova_lite.db import compute_nodes as node_db
 from nova_lite.db import topology as topology_db
 from nova_lite import exception
 
@@ -94,17 +96,51 @@ def host_set_cluster(context, host, cluster_uuid):
     return topology_db.host_set_cluster(context, host, cluster_uuid)
 
 
-def _effective(node, cluster):
-    cpu = cluster and cluster['cpu_overcommit_ratio']
-    ram = cluster and cluster['mem_overcommit_ratio']
+#: CloudStack's global ratio settings → (cluster column, node column).
+RATIO_SETTINGS = {
+    node_db.CPU_RATIO_SETTING: ('cpu_overcommit_ratio',
+                                'cpu_allocation_ratio'),
+    node_db.RAM_RATIO_SETTING: ('mem_overcommit_ratio',
+                                'ram_allocation_ratio'),
+}
+
+
+def _effective(node, cluster, cloud):
+    """``node`` with the ratios claims use on it: its cluster's, else
+    the global ones (``cloud``: {setting name: float}), else its own."""
+    ratios = {}
+    for name, (column, own) in RATIO_SETTINGS.items():
+        value = cluster and cluster[column]
+        ratios[own] = value or cloud.get(name) or node[own]
     return dict(node, cluster=cluster,
-                effective_cpu_ratio=cpu or node['cpu_allocation_ratio'],
-                effective_ram_ratio=ram or node['ram_allocation_ratio'])
+                effective_cpu_ratio=ratios['cpu_allocation_ratio'],
+                effective_ram_ratio=ratios['ram_allocation_ratio'])
 
 
 def hosts(context):
     """Every compute host (``host_api.compute_hosts`` records) with
     ``cluster``, ``effective_cpu_ratio`` and ``effective_ram_ratio``."""
     clusters = topology_db.host_clusters(context)
-    return [_effective(node, clusters.get(node['host']))
+    cloud = topology_db.global_settings(context)
+    return [_effective(node, clusters.get(node['host']), cloud)
             for node in host_api.compute_hosts(context)]
+
+
+def global_ratios(context):
+    """``{setting name: float or None}`` of the global ratio settings
+    (``RATIO_SETTINGS``; None: unset, each host's own ratio applies
+    where its cluster sets none)."""
+    cloud = topology_db.global_settings(context)
+    return {name: cloud.get(name) for name in RATIO_SETTINGS}
+
+
+def global_ratio_set(context, name, value):
+    """Set (a positive float) or unset (None) a global ratio setting;
+    new claims use it at once, running instances keep their claims.
+
+    :raises: Invalid (400) for another name or a ratio ≤ 0
+    """
+    if name not in RATIO_SETTINGS:
+        raise exception.Invalid(reason='unknown setting %s' % name[:255])
+    _check_ratio(name, value)
+    topology_db.global_setting_set(context, name, value)

@@ -20,6 +20,7 @@ Units: memory in MiB, disks in GiB, times naive UTC.
 from oslo_utils import timeutils
 
 from nova_lite import availability_zones as az
+from nova_lite.compute import cluster_aggregates
 from nova_lite.db import aggregates as aggregate_db
 from nova_lite.db import compute_nodes as node_db
 from nova_lite.db import hypervisors as hypervisor_db
@@ -247,9 +248,9 @@ def hypervisor_uptime(context, hypervisor_id, compute_api, by_uuid=False):
 # ------------------------------------------------------- os-hosts
 
 #: Host operations no nova_lite virt driver implements (the
-#: ``ComputeDriver`` ABC has no host power or maintenance operation).
-UNSUPPORTED_HOST_OPERATIONS = ('startup', 'shutdown', 'reboot',
-                               'maintenance_mode')
+#: ``ComputeDriver`` ABC has no host power operation; maintenance mode is
+#: ``nova_lite.compute.maintenance``'s, driver-independent).
+UNSUPPORTED_HOST_OPERATIONS = ('startup', 'shutdown', 'reboot')
 
 
 def host_services(context, zone=None):
@@ -344,12 +345,19 @@ def nodes_by_zone(context):
 # ------------------------------------------------------------- aggregates
 
 def aggregate_list(context):
-    """Every live aggregate by id (``nova_lite.db.aggregates`` dicts)."""
-    return aggregate_db.aggregate_get_all(context)
+    """Every live aggregate by id (``nova_lite.db.aggregates`` dicts),
+    then the read-only aggregates of the CloudStack clusters
+    (``cluster_aggregates``)."""
+    return (aggregate_db.aggregate_get_all(context) +
+            cluster_aggregates.aggregates(context))
 
 
 def aggregate_get(context, aggregate_id):
-    """:raises: AggregateNotFound (404)"""
+    """An aggregate, or a cluster's (``cluster_aggregates``).
+
+    :raises: AggregateNotFound (404)"""
+    if cluster_aggregates.is_cluster_id(aggregate_id):
+        return cluster_aggregates.get(context, aggregate_id)
     return aggregate_db.aggregate_get(context, aggregate_id)
 
 
@@ -362,7 +370,7 @@ def aggregate_cache_images(context, aggregate_id, image_ids, compute_api):
     :raises: AggregateNotFound (404); Invalid (400) for an image that is
         unknown or not active
     """
-    aggregate = aggregate_db.aggregate_get(context, aggregate_id)
+    aggregate = aggregate_get(context, aggregate_id)
     for image_id in image_ids:
         try:
             image = image_db.image_get(context, image_id)
@@ -383,6 +391,7 @@ def aggregate_create(context, name, availability_zone=None):
 
     :raises: AggregateNameExists (409)
     """
+    cluster_aggregates.check_name(name)
     notifications.aggregate(context, 'aggregate.create.start', {
         'id': 0, 'name': name, 'availability_zone': availability_zone})
     aggregate = aggregate_db.aggregate_create(context, name,
@@ -396,8 +405,12 @@ def aggregate_update(context, aggregate_id, name=None,
     """Rename and/or change the zone (None removes it, False keeps it).
 
     :raises: AggregateNotFound (404), AggregateNameExists (409),
-        InvalidAggregateAction (400: a host would be in two zones)
+        InvalidAggregateAction (400: a host would be in two zones, or a
+        cluster's aggregate), Invalid (400: a ``cluster:`` name)
     """
+    if cluster_aggregates.is_cluster_id(aggregate_id):
+        cluster_aggregates.refuse_change(context, aggregate_id, 'update')
+    cluster_aggregates.check_name(name)
     return aggregate_db.aggregate_update(
         context, aggregate_id, name=name,
         availability_zone=availability_zone)
@@ -405,7 +418,10 @@ def aggregate_update(context, aggregate_id, name=None,
 
 def aggregate_delete(context, aggregate_id):
     """:raises: AggregateNotFound (404), InvalidAggregateAction (400:
-    the aggregate has hosts); aggregate.delete.start/end"""
+    the aggregate has hosts, or is a cluster's);
+    aggregate.delete.start/end"""
+    if cluster_aggregates.is_cluster_id(aggregate_id):
+        cluster_aggregates.refuse_change(context, aggregate_id, 'delete')
     aggregate = aggregate_db.aggregate_get(context, aggregate_id)
     notifications.aggregate(context, 'aggregate.delete.start', aggregate)
     aggregate_db.aggregate_delete(context, aggregate_id)
@@ -416,7 +432,10 @@ def _notified(context, action, aggregate_id, change, *args):
     """``change(context, aggregate_id, *args)`` between the
     ``aggregate.<action>.start`` (id only: the aggregate is not read first)
     and ``.end`` (the changed aggregate) notifications; returns the
-    aggregate dict."""
+    aggregate dict. A cluster's aggregate is refused (400) before
+    anything is sent."""
+    if cluster_aggregates.is_cluster_id(aggregate_id):
+        cluster_aggregates.refuse_change(context, aggregate_id, action)
     notifications.aggregate(context, 'aggregate.%s.start' % action,
                             {'id': aggregate_id, 'name': ''})
     aggregate = change(context, aggregate_id, *args)

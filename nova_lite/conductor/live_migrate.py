@@ -8,7 +8,9 @@ Steps and claims (``nova_lite.db.resize``; Nova's LiveMigrationTask):
   and calls (before microversion 2.34) or casts ``live_migrate_instance``;
 * the destination is claimed for the **migration's uuid** before
   anything moves: by the scheduler (never the source; only the named
-  ``host`` when given, checked by the filters), or, for a forced
+  ``host`` when given, checked by the filters; only a host of the
+  source's CloudStack cluster unless it is a block migration,
+  ``stay_in_cluster``), or, for a forced
   migration (2.30-2.67), by a direct capacity claim on the named host;
 * the destination compute checks it can take the guest
   (``check_can_live_migrate_destination``: CPU, memory, storage;
@@ -41,7 +43,9 @@ from nova_lite.db import claims as claim_db
 from nova_lite.db import compute_nodes as node_db
 from nova_lite.db import instances as instance_db
 from nova_lite.db import resize as resize_db
+from nova_lite.db import topology as topology_db
 from nova_lite import exception
+from nova_lite.scheduler import request as scheduler_request
 
 CONF = cfg.CONF
 LOG = logging.getLogger(__name__)
@@ -60,14 +64,30 @@ def _event(start, result, details=None):
             'finish_action': result != 'Success'}
 
 
-def live_spec(instance, flavor, host, tried):
+def live_spec(instance, flavor, host, tried, cluster=None):
     """The RequestSpec of a live migration of ``instance`` (a row):
     never the source nor a host in ``tried``; only ``host`` when
-    given."""
+    given; only hosts of ``cluster`` (a cluster uuid, from
+    ``stay_in_cluster``) when given."""
     spec = resize.request_spec(instance, flavor)
     spec.ignore_hosts = sorted({instance.host, *tried})
     spec.requested_host = host
+    if cluster is not None:
+        spec.scheduler_hints = {scheduler_request.CLUSTER_HINT: [cluster]}
     return spec
+
+
+def stay_in_cluster(context, source_host, block_migration):
+    """The cluster (uuid) a live migration from ``source_host`` must stay
+    in, or None: a migration that is not a block migration
+    (``block_migration`` False or 'auto') needs the storage its source
+    shares with the hosts of its CloudStack cluster (doc/cloudstack.md,
+    "Zones, pods, clusters, hosts"); a block migration, or one from a
+    host in no cluster, may go anywhere. One SELECT."""
+    if block_migration is True:
+        return None
+    cluster = topology_db.host_clusters(context).get(source_host)
+    return cluster['uuid'] if cluster else None
 
 
 def check_failed(context, instance_uuid, migration_uuid, message, event):
@@ -209,10 +229,13 @@ class LiveMigrateFlow:
         """(host, node, migrate_data) of a claimed and checked
         destination; see the module doc for the retries."""
         tried, refused = [], None
+        cluster = None if host is not None else stay_in_cluster(
+            context, row.host, block_migration)
         while True:
             try:
                 dest, node = self._claim(context, row, flavor,
-                                         migration_uuid, host, force, tried)
+                                         migration_uuid, host, force, tried,
+                                         cluster)
             except exception.NoValidHost:
                 if refused is not None:
                     raise refused from None
@@ -233,11 +256,11 @@ class LiveMigrateFlow:
                          'another host', row.uuid, dest, exc)
 
     def _claim(self, context, row, flavor, migration_uuid, host, force,
-               tried):
+               tried, cluster=None):
         if force and host is not None:
             return _forced_claim(context, row, flavor, migration_uuid,
                                  host)
-        spec = live_spec(row, flavor, host, tried)
+        spec = live_spec(row, flavor, host, tried, cluster)
         (selection, *_rest), = self.scheduler.select_destinations(
             context, spec, [migration_uuid], return_alternates=False)
         return selection.service_host, selection.nodename

@@ -54,16 +54,24 @@ def async_job_get(context, job_uuid, project_only=True):
 
 
 def async_job_get_all(context, project_only=True, user_id=None, since=None,
-                      offset=0, limit=None):
+                      offset=0, limit=None, project_id=None,
+                      command_contains=None):
     """``(jobs, total)``: job dicts newest first, a page of ``limit`` from
     ``offset``, and the number of matching jobs; ``since`` (naive UTC)
-    keeps jobs created at or after it."""
+    keeps jobs created at or after it, ``project_id`` those of one
+    project (an admin's query), ``command_contains`` those whose command
+    name holds it (any case)."""
     job = models.AsyncJob
     query = _async_job_query(context, project_only)
     if user_id is not None:
         query = query.where(job.user_id == user_id)
     if since is not None:
         query = query.where(job.created_at >= since)
+    if project_id is not None:
+        query = query.where(job.project_id == project_id)
+    if command_contains:
+        query = query.where(sa.func.lower(job.command).contains(
+            command_contains.lower(), autoescape=True))
     with reader(context) as session:
         total = session.scalar(sa.select(sa.func.count()).select_from(
             query.subquery()))

@@ -115,25 +115,35 @@ def _scheduling_predicates(with_resources, zone_mode):
     return terms
 
 
+#: ``global_settings`` names of the cloud-wide ratios (CloudStack's
+#: global ``cpu.overcommit.ratio`` and ``mem.overcommit.ratio``).
+CPU_RATIO_SETTING = 'cpu.overcommit.ratio'
+RAM_RATIO_SETTING = 'mem.overcommit.ratio'
+
+
 def effective_ratios(node):
     """(CPU, RAM) allocation ratios of ``node`` (the compute_nodes table)
     as SQL expressions: the overcommit ratios of the live cluster of its
-    host where set (``cluster_hosts``, ``clusters``), else the node's own
-    ``cpu_allocation_ratio``/``ram_allocation_ratio`` (CloudStack's
-    cluster-level ``cpu.overcommit.ratio``/``mem.overcommit.ratio``).
+    host where set (``cluster_hosts``, ``clusters``: CloudStack's
+    cluster-level ``cpu.overcommit.ratio``/``mem.overcommit.ratio``),
+    else the global ones where set (``global_settings``), else the
+    node's own ``cpu_allocation_ratio``/``ram_allocation_ratio``.
     Correlated scalar subqueries, so a claim stays one statement."""
     cluster = models.Cluster.__table__
     member = models.ClusterHost.__table__
+    setting = models.GlobalSetting.__table__
 
-    def ratio(column, own):
+    def ratio(column, name, own):
         sub = (sa.select(column).select_from(member)
                .join(cluster, cluster.c.id == member.c.cluster_id)
                .where(member.c.host == node.c.host, cluster.c.deleted == 0)
                .scalar_subquery())
-        return sa.func.coalesce(sub, own)
-    return (ratio(cluster.c.cpu_overcommit_ratio,
+        cloud = (sa.select(setting.c.value).where(setting.c.name == name)
+                 .scalar_subquery())
+        return sa.func.coalesce(sub, cloud, own)
+    return (ratio(cluster.c.cpu_overcommit_ratio, CPU_RATIO_SETTING,
                   node.c.cpu_allocation_ratio),
-            ratio(cluster.c.mem_overcommit_ratio,
+            ratio(cluster.c.mem_overcommit_ratio, RAM_RATIO_SETTING,
                   node.c.ram_allocation_ratio))
 
 

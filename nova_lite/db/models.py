@@ -558,4 +558,4 @@ from nova_lite.db.models_volume import (  # noqa: E402,F401
     Volume, VolumeAttachment, VolumeQuotaUsage, VolumeSnapshot, VolumeType)
 # Pods, clusters and the cluster of each host (CloudStack) likewise.
 from nova_lite.db.models_topology import (  # noqa: E402,F401
-    Cluster, ClusterHost, Pod)
+    Cluster, ClusterHost, GlobalSetting, Pod)

@@ -1,6 +1,7 @@
 """The CloudStack hierarchy below a zone: ``pods``, ``clusters`` and
-``cluster_hosts`` (models of ``nova_lite.db.models``, which imports
-them: use ``models.Pod``, ``models.Cluster``, ``models.ClusterHost``).
+``cluster_hosts``, and the cloud-wide ``global_settings`` (models of
+``nova_lite.db.models``, which imports them: use ``models.Pod``,
+``models.Cluster``, ``models.ClusterHost``, ``models.GlobalSetting``).
 
 A zone is an availability zone (its name); a pod is in one zone, a
 cluster in one pod, a compute host in at most one cluster (CloudStack
@@ -63,3 +64,14 @@ class ClusterHost(Base):
     host = Column(String(255), nullable=False, unique=True)
     cluster_id = Column(Integer, ForeignKey('clusters.id'), nullable=False,
                         index=True)
+
+
+class GlobalSetting(TimestampMixin, Base):
+    """A numeric setting of the whole cloud changed at run time
+    (CloudStack's global ``cpu.overcommit.ratio`` and
+    ``mem.overcommit.ratio``: the ratios of hosts whose cluster sets
+    none). A missing row is an unset setting."""
+    __tablename__ = 'global_settings'
+    id = Column(Integer, primary_key=True)
+    name = Column(String(255), nullable=False, unique=True)
+    value = Column(Float, nullable=False)

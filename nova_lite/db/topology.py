@@ -1,5 +1,6 @@
 """SQL of CloudStack's hierarchy below a zone (``pods``, ``clusters``,
-``cluster_hosts``; models in ``nova_lite.db.models_topology``).
+``cluster_hosts``; models in ``nova_lite.db.models_topology``) and of
+the cloud-wide ``global_settings`` (the global overcommit ratios).
 
 A pod is in one availability zone (by name), a cluster in one pod, a
 compute host in at most one cluster. Pods and clusters are dicts of
@@ -277,3 +278,32 @@ def project_instance_hosts(context, project_id):
              .group_by(node.c.host))
     with reader(context) as session:
         return {host: count for host, count in session.execute(query)}
+
+
+# -------------------------------------------------------- global settings
+
+def global_settings(context):
+    """``{name: float}`` of the global settings that are set (the
+    cloud-wide overcommit ratios, ``compute_nodes.CPU_RATIO_SETTING``,
+    ``RAM_RATIO_SETTING``); one SELECT."""
+    setting = models.GlobalSetting
+    with reader(context) as session:
+        return {name: value for name, value in session.execute(
+            sa.select(setting.name, setting.value))}
+
+
+@retry_on_deadlock
+def global_setting_set(context, name, value):
+    """Set global setting ``name`` to ``value`` (a float), or unset it
+    (``value`` None: the hosts' own ratios apply again). New claims use
+    it at once; existing allocations are kept."""
+    setting = models.GlobalSetting
+    with writer(context) as session:
+        if value is None:
+            session.execute(sa.delete(setting).where(setting.name == name))
+            return
+        if session.execute(sa.update(setting).where(
+                setting.name == name).values(
+                value=value, updated_at=utcnow())).rowcount == 0:
+            session.add(setting(name=name, value=value))
+            session.flush()

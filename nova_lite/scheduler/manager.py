@@ -64,7 +64,7 @@ class SchedulerManager(service.Manager):
             spec = request.RequestView(request_spec)
             planner = planners.planner_for(spec)
             hosts = planners.narrow(host_manager.get_host_states(
-                context, spec, self.filter_names), spec, planner)
+                context, spec, self.filter_names), spec)
             metrics.HOSTS_CONSIDERED.observe(len(hosts))
             if planner is not None:
                 planner.prepare(context, spec, hosts)
@@ -110,8 +110,9 @@ class SchedulerManager(service.Manager):
                          exc.format_message())
                 ranked = self._after_group_conflict(spec, chosen, ranked,
                                                     exc, losses)
-        raise planners.no_room(planner, report.explain(
-            context, spec, self.filters, losses))
+        raise planners.no_room(context, spec, planner, report.explain(
+            context, spec, self.filters, losses,
+            keep=lambda host: planners.in_scope(spec, host)))
 
     def _after_group_conflict(self, spec, chosen, ranked, exc, losses):
         """Another scheduler placed a member of the group meanwhile: note

@@ -21,8 +21,15 @@ pod, and tries its hosts one by one (no random subset):
   has room.
 
 Hosts in no cluster come after every cluster. The pod and cluster an
-admin asks for (``spec.pod``, ``spec.cluster``) narrow the hosts first,
-whatever the planner.
+admin asks for (``spec.pod``, ``spec.cluster``; the source's cluster of
+a live migration that is not a block migration) narrow the hosts first,
+whatever the planner. A NoValidHost then names the planner, the level
+without room (zone, pod or cluster) and, per level, the pods of the
+zone, the clusters of each pod and the first filter that rejected each
+host (``no_room``), e.g. ``FirstFitPlanner: no cluster of the zone has
+a host with room (zone nova: pods rack1; pod rack1: clusters c1, c2;
+cluster c1: node1 (ComputeFilter), node2 (RamFilter); cluster c2: node3
+(RamFilter)). RamFilter rejected 2 of 3 hosts (...)``.
 """
 from oslo_config import cfg
 
@@ -49,37 +56,84 @@ def planner_for(spec):
     return _PLANNERS[name]()
 
 
-def narrow(hosts, spec, planner=None):
-    """The hosts of the pod and cluster an admin asked for.
+def narrow(hosts, spec):
+    """The hosts of the pod and cluster an admin asked for (``spec.pod``,
+    ``spec.cluster``; a live migration's cluster too), maybe none: the
+    NoValidHost then names that level (``no_room``)."""
+    return [h for h in hosts if in_scope(spec, h)]
 
-    :raises: NoValidHost naming the level (pod, cluster) without hosts
-    """
-    for level, wanted in (('pod', spec.pod), ('cluster', spec.cluster)):
-        if wanted is None:
-            continue
-        hosts = [h for h in hosts
-                 if getattr(h, level + '_uuid') == wanted]
-        if not hosts:
-            raise exception.NoValidHost(reason='%s: no enabled, up host with'
-                                        ' room at the %s level (%s %s).' % (
-                                            _label(planner), level, level,
-                                            wanted))
-    return hosts
+
+def in_scope(spec, host):
+    """Whether ``host`` (a HostState) is in the pod and cluster of
+    ``spec`` (any host when it names none)."""
+    return ((spec.pod is None or host.pod_uuid == spec.pod) and
+            (spec.cluster is None or host.cluster_uuid == spec.cluster))
 
 
 def _label(planner):
     return planner.name if planner else 'Scheduler'
 
 
-def no_room(planner, exc):
-    """``exc`` (the filters' NoValidHost) with the planner's level: no
-    cluster or pod of the zone had a host with room."""
-    if planner is None:
+def no_room(context, spec, planner, exc):
+    """``exc`` (the filters' NoValidHost from ``report.explain`` over the
+    hosts ``in_scope``) with the planner's reasons per level: the level
+    without room (zone, or the pod or cluster asked for), then the pods
+    of the zone, the clusters of each pod and each host of a cluster
+    with the first filter that rejected it (the per-host reasons are
+    the ``details`` rows). Unchanged without planner, pod or cluster
+    (the compute API's plain case). One SELECT (names of clusters and
+    pods)."""
+    if planner is None and spec.pod is None and spec.cluster is None:
         return exc
+    placement = topology_db.host_clusters(context)
+    rows = [r for r in exc.details if r['filter'] != ZONE_FILTER]
+    if spec.cluster is not None:
+        head = 'no host with room at the cluster level of cluster %s' % (
+            spec.cluster)
+    elif spec.pod is not None:
+        head = 'no host with room at the pod level of pod %s' % spec.pod
+    else:
+        head = 'no cluster of the zone has a host with room'
+    levels = describe_levels(rows, placement, spec.availability_zone)
     return exception.NoValidHost(
-        reason='%s: no cluster of the zone has a host with room (zone '
-        'level). %s' % (planner.name, exc.kwargs.get('reason', '')),
+        reason='%s: %s (%s). %s' % (_label(planner), head, levels,
+                                    exc.kwargs.get('reason', '')),
         details=exc.details)
+
+
+#: The filter whose rejections are hosts of other zones (not described
+#: per level: the zone level is the request's zone).
+ZONE_FILTER = 'AvailabilityZoneFilter'
+
+
+def describe_levels(rows, placement, zone=None):
+    """'zone Z: pods P1, P2; pod P1: clusters C1, C2; cluster C1: h1
+    (RamFilter), h2 (ComputeFilter); no cluster: h4 (RamFilter)' from the
+    per-host rejection ``rows`` ({"host", "filter", "reason"}) and
+    ``placement`` ({host: cluster dict with name, pod_name, zone}, as
+    ``topology_db.host_clusters``); ``zone``: the request's zone (else
+    the zones of the clusters)."""
+    pods, clusters, loose = {}, {}, []
+    for row in rows:
+        cluster = placement.get(row['host'])
+        entry = '%s (%s)' % (row['host'], row['filter'])
+        if cluster is None:
+            loose.append(entry)
+            continue
+        pods.setdefault((cluster['zone'], cluster['pod_name']),
+                        []).append(cluster['name'])
+        clusters.setdefault((cluster['pod_name'], cluster['name']),
+                            []).append(entry)
+    zones = [zone] if zone else sorted({z for z, _ in pods}) or ['-']
+    parts = ['zone %s: %s' % ('/'.join(zones), 'pods ' + ', '.join(
+        sorted({p for _, p in pods})) if pods else 'no pod')]
+    parts += ['pod %s: clusters %s' % (pod, ', '.join(sorted(set(names))))
+              for (_, pod), names in sorted(pods.items())]
+    parts += ['cluster %s: %s' % (name, ', '.join(entries))
+              for (_, name), entries in sorted(clusters.items())]
+    if loose:
+        parts.append('no cluster: %s' % ', '.join(loose))
+    return '; '.join(parts)
 
 
 def _groups(ranked, key):

@@ -73,14 +73,17 @@ def run_filters(hosts, spec, filter_objs, report=None):
     return passing
 
 
-def explain(context, spec, filter_objs, claim_losses):
+def explain(context, spec, filter_objs, claim_losses, keep=None):
     """A NoValidHost for ``spec`` (a RequestView) from a fresh look at
-    every node.
+    every node (those for which ``keep(host_state)`` is true, when
+    given: the pod or cluster a request is limited to).
 
     :param claim_losses: {host: reason} of claims this request lost
     :returns: NoValidHost whose ``details`` are the per-host rows
     """
     hosts = host_manager.get_host_states(context, spec, prefilter=False)
+    if keep is not None:
+        hosts = [h for h in hosts if keep(h)]
     filter_objs = [f for f in filter_objs if f.applies(spec)]
     report = FilterReport()
     for host in hosts:

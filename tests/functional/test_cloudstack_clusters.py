@@ -1,11 +1,16 @@
-"""Issue 22, acceptance 1 through the ``cs`` CLI (the reference client
-from PyPI, ``python -m cs``) on three fake computes: createPod, two
-clusters with different memory overcommit ratios (addCluster), hosts
+"""Issue 22, acceptance 1 to 3 through the ``cs`` CLI (the reference
+client from PyPI, ``python -m cs``) on three fake computes: createPod,
+two clusters with different memory overcommit ratios (addCluster), hosts
 moved into them (updateHost clusterid); with FirstFitPlanner the VMs
 fill the first cluster before the second, with UserDispersingPlanner
 one account's VMs spread over both; listCapacity per cluster equals the
 claims; updateCluster changes what fits next and leaves running VMs
-alone.
+alone; prepareHostForMaintenance moves a host's VMs to the other host
+of its cluster (live migrations of the fake driver), the host reports
+Maintenance, os-services shows it disabled with the maintenance reason,
+new deploys avoid it and cancelHostMaintenance returns it; the compute
+API's os-aggregates (a cluster per aggregate) and os-hypervisors agree
+with listCapacity.
 
 The engine runs in process (fake bus, SQLite, fake driver), the API is
 served over HTTP on loopback and the ``cs`` CLI runs as a separate
@@ -26,6 +31,8 @@ from nova_lite.db import compute_nodes as node_db
 from tests.functional.fixtures import inprocess
 
 API_KEY, SECRET = 'cs-topo-key', 'cs-topo-secret'
+ADMIN = {'X-User-Id': 'demo-user', 'X-Project-Id': 'demo',
+         'X-Roles': 'admin,member,reader'}
 MIB = 1024 * 1024
 
 
@@ -148,3 +155,60 @@ class CloudStackClustersCLITest(testtools.TestCase):
         self.assertEqual(2, len({vm['hostname'] for vm in vms
                                  if self.cluster_of[vm['hostname']] ==
                                  'c1'}))
+
+    def hosts(self):
+        return {h['name']: h for h in self.cs('listHosts')['host']}
+
+    def vm_hosts(self):
+        return {vm['name']: vm['hostname'] for vm in self.cs(
+            'listVirtualMachines', 'listall=true')['virtualmachine']}
+
+    def test_maintenance_moves_vms_within_the_cluster(self):
+        vms = [self.deploy('mt%d' % i) for i in range(2)]
+        first = vms[0]['hostname']
+        other = {'node1': 'node2', 'node2': 'node1'}[first]
+        self.assertEqual(['c1', 'c1'], [self.cluster_of[vm['hostname']]
+                                        for vm in vms])
+        host_id = self.hosts()[first]['id']
+        host = self.cs('prepareHostForMaintenance', 'id=%s' % host_id)[
+            'host']
+        self.assertEqual('Maintenance', host['resourcestate'])
+        self.assertEqual({'mt0': other, 'mt1': other}, self.vm_hosts())
+        service, = self.http.request(
+            'GET', '/os-services?host=%s&binary=nova-compute' % first,
+            headers=ADMIN).json()['services']
+        self.assertEqual(('disabled', 'Maintenance '
+                          '(prepareHostForMaintenance)'),
+                         (service['status'], service['disabled_reason']))
+        # c1's other host is full and this one is in maintenance: c2.
+        self.assertEqual('node3', self.deploy('mt2')['hostname'])
+        self.assertEqual('Enabled', self.cs(
+            'cancelHostMaintenance', 'id=%s' % host_id)['host'][
+            'resourcestate'])
+        self.assertEqual(first, self.deploy('mt3')['hostname'])
+        events = [(e['type'], e['state']) for e in self.cs(
+            'listEvents', 'listall=true')['event']
+            if e['type'].startswith('MAINT')]
+        self.assertEqual([('MAINT.PREPARE', 'Started'),
+                          ('MAINT.PREPARE', 'Completed'),
+                          ('MAINT.CANCEL', 'Completed')], events)
+
+    def test_compute_api_agrees_with_list_capacity(self):
+        self.deploy('ag0')
+        aggregates = {a['name']: a for a in self.http.request(
+            'GET', '/os-aggregates', headers=dict(ADMIN, **{
+                'OpenStack-API-Version': 'compute 2.41'})).json()[
+            'aggregates']}
+        hypervisors = {h['service']['host']: h for h in self.http.request(
+            'GET', '/os-hypervisors/detail', headers=ADMIN).json()[
+            'hypervisors']}
+        for name in ('c1', 'c2'):
+            aggregate = aggregates['cluster:rack1/%s' % name]
+            self.assertEqual(self.clusters[name]['id'], aggregate['uuid'])
+            self.assertEqual(sorted(h for h, c in self.cluster_of.items()
+                                    if c == name), aggregate['hosts'])
+            ratio = float(aggregate['metadata']['ram_allocation_ratio'])
+            nodes = [hypervisors[h] for h in aggregate['hosts']]
+            self.assertEqual(self.memory(name), (
+                int(sum(n['memory_mb'] for n in nodes) * ratio),
+                sum(n['memory_mb_used'] for n in nodes)))

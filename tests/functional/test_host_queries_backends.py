@@ -1,14 +1,16 @@
 """The host queries on every backend: ``servicegroup.sql_is_up`` agrees
 with ``servicegroup.is_up`` over the unit tests' table of cases, and the
 os-hypervisors statements (correlated workload count, sums, the
-hostname pattern with LIKE wildcards) give the same results on MariaDB,
-PostgreSQL and SQLite."""
+hostname pattern with LIKE wildcards) and the claim's chain of
+allocation ratios (cluster, global, node) give the same results on
+MariaDB, PostgreSQL and SQLite."""
 from oslo_config import cfg
 from oslo_config import fixture as config_fixture
 import sqlalchemy as sa
 import testtools
 
 from nova_lite import context as nl_context
+from nova_lite.db import claims as claim_db
 from nova_lite.db import compute_nodes as node_db
 from nova_lite.db import hypervisors as hypervisor_db
 from nova_lite.db import instances as instance_db
@@ -16,6 +18,7 @@ from nova_lite.db import migration
 from nova_lite.db import models
 from nova_lite.db import services as service_db
 from nova_lite.db import session as db_session
+from nova_lite.db import topology as topology_db
 from nova_lite import servicegroup
 from tests.functional.fixtures import backends
 from tests.unit import test_servicegroup as cases
@@ -92,6 +95,37 @@ class HostQueriesMixin:
         servers = hypervisor_db.hypervisor_servers(self.admin, found)
         self.assertEqual(['vm-0', 'vm-1', 'vm-2'],
                          [s['uuid'] for s in servers[found[0]['id']]])
+
+
+    def test_claim_follows_the_ratio_chain(self):
+        """The claim's conditional UPDATE takes the cluster's memory
+        ratio, else the global one, else the node's (correlated
+        subqueries, the same on every backend)."""
+        nodes = {}
+        for host in ('h1', 'h2'):
+            service_db.service_register(self.admin, host,
+                                        servicegroup.COMPUTE, 'compute')
+            nodes[host] = node_db.compute_node_report(
+                self.admin, host, host, {'vcpus': 4, 'memory_mb': 1024,
+                                         'local_gb': 10}, RATIOS, 0, 0)
+        pod = topology_db.pod_create(self.admin, 'nova', 'rack1')
+        cluster = topology_db.cluster_create(self.admin, pod['uuid'], 'c1',
+                                             mem_overcommit_ratio=2.0)
+        topology_db.host_set_cluster(self.admin, 'h1', cluster['uuid'])
+
+        def fits(host, memory_mb):
+            return claim_db.claim(self.admin, nodes[host]['id'],
+                                  'vm-%s-%d' % (host, memory_mb), 0,
+                                  memory_mb, 0)
+        self.assertFalse(fits('h2', 1536))     # the node's 1.0
+        topology_db.global_setting_set(self.admin, 'mem.overcommit.ratio',
+                                       1.5)
+        self.assertTrue(fits('h2', 1536))      # the global 1.5
+        self.assertTrue(fits('h1', 2048))      # the cluster's 2.0
+        free = {n['host']: n['free_ram_mb'] for n in
+                node_db.compute_nodes_for_scheduling(self.admin,
+                                                     prefilter=False)}
+        self.assertEqual({'h1': 0, 'h2': 0}, free)
 
 
 class TestHostQueriesMariaDB(HostQueriesMixin, testtools.TestCase):

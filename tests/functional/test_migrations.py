@@ -266,6 +266,28 @@ class _MigrationTests:
         for table in ('pods', 'clusters', 'cluster_hosts'):
             self.assertNotIn(table, tables)
 
+    def test_0027_global_settings(self):
+        """global_settings as the model says, one row per name; the
+        downgrade drops it."""
+        migration.db_sync('0027')
+        from nova_lite.db import models
+        self.assertEqual(
+            sorted(c.name for c in models.Base.metadata.tables[
+                'global_settings'].columns),
+            sorted(c['name'] for c in sa.inspect(
+                db_session.get_engine()).get_columns('global_settings')))
+        insert = sa.text(
+            "INSERT INTO global_settings (name, value, created_at) VALUES "
+            "('mem.overcommit.ratio', 2.5, '2026-01-01')")
+        with db_session.get_engine().begin() as conn:
+            conn.execute(insert)
+        with testtools.ExpectedException(db_exc.DBDuplicateEntry):
+            with db_session.get_engine().begin() as conn:
+                conn.execute(insert)
+        migration.downgrade('0025')
+        self.assertNotIn('global_settings', sa.inspect(
+            db_session.get_engine()).get_table_names())
+
 
 class TestMigrationsSQLite(_MigrationTests, testtools.TestCase):
     backend = 'sqlite'

@@ -27,6 +27,7 @@ from nova_lite import context as nl_context
 from nova_lite.db import actions as action_db
 from nova_lite.db import instances as instance_db
 from nova_lite.db import network as network_db
+from nova_lite.db import topology as topology_db
 from nova_lite import exception
 from nova_lite.objects import instance as instance_obj
 from nova_lite import policy
@@ -49,6 +50,9 @@ CONF = cfg.CONF
 #: ceiling.)
 BOOT_BUDGET = 25
 CEILING = 25
+#: Statements a UserDispersingPlanner adds to a boot: the account's
+#: instances per host (``topology.project_instance_hosts``).
+PLANNER_EXTRA = 1
 #: Statements of one GET /servers/detail, whatever the number of servers
 #: (measured: 7, instances, their metadata, their addresses, the zones
 #: of their hosts, their security groups, their floating IPs and their
@@ -151,6 +155,33 @@ class QueryBudgetTest(testtools.TestCase):
         self.assertEqual(['compute_build_and_run_instance'],
                          [e.event for e in action.events
                           if e.result == 'Success'])
+
+    def test_boot_through_a_planner_within_budget(self):
+        """A deploy placed by a CloudStack deployment planner over two
+        clusters: FirstFitPlanner orders the hosts it already has (no
+        statement more); UserDispersingPlanner reads the account's
+        instances per host (one SELECT, ``PLANNER_EXTRA``)."""
+        pod = topology_db.pod_create(self.stack.admin, 'nova', 'rack1')
+        for host in ('node1', 'node2'):
+            cluster = topology_db.cluster_create(
+                self.stack.admin, pod['uuid'], 'c-' + host,
+                mem_overcommit_ratio=2.0)
+            topology_db.host_set_cluster(self.stack.admin, host,
+                                         cluster['uuid'])
+        for planner, budget in (('FirstFitPlanner', BOOT_BUDGET),
+                                ('UserDispersingPlanner',
+                                 BOOT_BUDGET + PLANNER_EXTRA)):
+            self.stack.conf.config(deployment_planner=planner,
+                                   group='scheduler')
+            for index in range(2):
+                self.boot('warm-%s-%d' % (planner, index))
+            self.counter.take()
+            self.boot('counted-' + planner)
+            statements = self.counter.take()
+            print('SQL statements of one boot through %s: %d' % (
+                planner, len(statements)))
+            self.assertLessEqual(len(statements), budget,
+                                 '\n'.join(statements))
 
     def test_lifecycle_event_still_syncs_power_state(self):
         """The power event handler reads the instance's states with one

@@ -173,12 +173,20 @@ _RESOLVERS = {
 }
 
 
-def register_resolver(command, resolver):
+#: command (lower case) → ``on_done(request, job, status, result)``.
+_ON_DONE = {}
+
+
+def register_resolver(command, resolver, on_done=None):
     """Resolve the pending jobs of ``command`` (any case) with
     ``resolver(request, job)``, which answers None (still pending) or
     (status, result code, result): for command modules of other areas
-    (e.g. ``commands.vm_images``, ``commands.vm_scale``)."""
+    (e.g. ``commands.vm_images``, ``commands.vm_scale``). ``on_done``
+    runs once per job, after the poll that completed it (e.g. to record
+    the event of its completion)."""
     _RESOLVERS[command.lower()] = resolver
+    if on_done is not None:
+        _ON_DONE[command.lower()] = on_done
 
 
 def resolve(request, job):
@@ -190,7 +198,10 @@ def resolve(request, job):
     outcome = resolver(request, job)
     if outcome is None:
         return job
-    job_api.finish(request.context, job['uuid'], *outcome)
+    done = job_api.finish(request.context, job['uuid'], *outcome)
+    on_done = _ON_DONE.get(job['command'].lower())
+    if done and on_done is not None:
+        on_done(request, job, outcome[0], outcome[2])
     return job_api.get(request.context, job['uuid'], project_only=False)
 
 

@@ -255,6 +255,44 @@ class KeystoneClient:
                 'domain_id': item['domain_id'],
                 'domain_name': domain.get('domain', {}).get('name', '')}
 
+    # ------------------------------------------------- read-only listings
+
+    def list_projects(self):
+        """Every project: ``[{"id", "name", "domain_id", "enabled",
+        "description"}]`` (``GET /v3/projects``; domains acting as
+        projects left out)."""
+        body = self._call('GET', '/projects') or {}
+        return [p for p in body.get('projects', [])
+                if not p.get('is_domain')]
+
+    def list_domains(self):
+        """Every domain: ``[{"id", "name", "enabled", "description"}]``
+        (``GET /v3/domains``)."""
+        return (self._call('GET', '/domains') or {}).get('domains', [])
+
+    def list_users(self):
+        """Every user: ``[{"id", "name", "domain_id", "enabled",
+        "email"?}]`` (``GET /v3/users``)."""
+        return (self._call('GET', '/users') or {}).get('users', [])
+
+    def project_members(self, project_id=None):
+        """The user role assignments on projects (of ``project_id`` only
+        when given), effective (group and implied roles expanded):
+        ``[{"user_id", "user_name", "project_id", "project_name",
+        "role"}]`` (``GET /v3/role_assignments?effective&include_names``).
+        """
+        params = {'include_names': '', 'effective': ''}
+        if project_id:
+            params['scope.project.id'] = project_id
+        body = self._call('GET', '/role_assignments', params=params) or {}
+        return [{'user_id': a['user']['id'],
+                 'user_name': a['user'].get('name', a['user']['id']),
+                 'project_id': a['scope']['project']['id'],
+                 'project_name': a['scope']['project'].get('name', ''),
+                 'role': a['role'].get('name', '')}
+                for a in body.get('role_assignments', [])
+                if 'user' in a and 'project' in a.get('scope', {})]
+
     # --------------------------------------------------------- credentials
 
     def create_key_pair(self, user_id, project_id):

@@ -20,6 +20,7 @@ as CloudStack writes them.
 import ipaddress
 import uuid as uuidlib
 
+from nova_lite.api.cloudstack import os_types
 from nova_lite.compute import states
 
 _ZONE_NAMESPACE = uuidlib.UUID('6c0f3a8e-8d51-4c43-9c5c-2f0b8d6f3b51')
@@ -112,7 +113,10 @@ def zone(name, network_type='Basic'):
 
 def service_offering(flavor, cpu_speed):
     """A ``listServiceOfferings`` service offering from a flavor dict
-    (memory MiB, rootdisksize GiB, cpuspeed MHz)."""
+    (memory MiB, rootdisksize GiB, cpuspeed MHz); ``deploymentplanner``
+    from its ``extra_specs`` when they were read."""
+    planner = (flavor.get('extra_specs') or {}).get(
+        'cloudstack:deployment_planner')
     return {
         'id': flavor['flavorid'], 'name': flavor['name'],
         'displaytext': flavor.get('description') or flavor['name'],
@@ -123,6 +127,7 @@ def service_offering(flavor, cpu_speed):
         'isvolatile': False, 'issystem': False, 'defaultuse': False,
         'iscustomized': False, 'provisioningtype': 'thin',
         'networkrate': int(100 * flavor.get('rxtx_factor', 1.0)),
+        'deploymentplanner': planner,
     }
 
 
@@ -147,6 +152,7 @@ def template_status(image):
 
 def template(image, zone_name, own_project):
     """A ``listTemplates`` template from an image dict."""
+    ostype = os_types.of_image(image.get('properties'))
     ready = image['status'] == 'active'
     return {
         'id': image['uuid'], 'name': image['name'] or image['uuid'],
@@ -165,8 +171,7 @@ def template(image, zone_name, own_project):
         'isdynamicallyscalable': False, 'isextractable': False,
         'account': own_project if image.get('owner') == own_project
         else None,
-        'ostypename': (image.get('properties') or {}).get('os_distro',
-                                                          'Other'),
+        'ostypeid': ostype[0], 'ostypename': ostype[1],
         'details': {},
     }
 
@@ -242,3 +247,27 @@ def affinity_group(group, member_uuids, account=None):
             'type': POLICY_TYPES.get(group['policy'], group['policy']),
             'account': account, 'virtualmachineIds': list(member_uuids),
             'description': ''}
+
+
+#: The resource type of the tags nova_lite keeps (a VM's server tags).
+TAG_RESOURCE_TYPE = 'UserVm'
+
+
+def split_tag(tag):
+    """(key, value) of a server tag: ``key=value``, else (tag, '')
+    (``commands.vm_tags``)."""
+    key, _sep, value = tag.partition('=')
+    return key, value
+
+
+def tag(request, instance, key, value):
+    """The ``tag`` object (listTags, a VM's ``tags``) of a tag of VM
+    ``instance``."""
+    owner = instance.project_id == request.identity.project_id
+    return {'key': key, 'value': value, 'resourcetype': TAG_RESOURCE_TYPE,
+            'resourceid': instance.uuid,
+            'account': request.identity.project_name if owner
+            else instance.project_id,
+            'domainid': request.identity.domain_id if owner else None,
+            'domain': request.identity.domain_name if owner else None,
+            'projectid': instance.project_id}

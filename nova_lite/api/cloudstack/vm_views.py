@@ -9,11 +9,12 @@ domainid, userid, created, state, zoneid/zonename, hostid/hostname
 (admins only), templateid/templatename, serviceofferingid/
 serviceofferingname, cpunumber, cpuspeed (MHz), memory (MiB), nic[],
 hypervisor, instancename (admins only), keypair, securitygroup[],
-affinitygroup[], details, publicip/publicipid (the VM's static NAT,
-when it has a floating IP); with ``stats`` (``vm_stats``) also the usage
-counters of a running VM: cpuused, networkkbsread/write,
-diskkbsread/write, diskioread/write, memorykbs, memorytargetkbs and
-memoryintfreekbs.
+affinitygroup[], details (the server metadata), group (its ``group``
+key), tags[] (its server tags, ``commands.vm_tags``), publicip/
+publicipid (the VM's static NAT, when it has a floating IP); with
+``stats`` (``vm_stats``) also the usage counters of a running VM:
+cpuused, networkkbsread/write, diskkbsread/write, diskioread/write,
+memorykbs, memorytargetkbs and memoryintfreekbs.
 """
 from concurrent import futures
 
@@ -22,6 +23,7 @@ import oslo_messaging as messaging
 
 from nova_lite.api.cloudstack import views
 from nova_lite.compute import states
+from nova_lite.compute import tags as tag_api
 from nova_lite import exception
 from nova_lite.compute import topology
 from nova_lite import context as nl_context
@@ -31,6 +33,8 @@ from nova_lite.network import floating_ips as fip_api
 from nova_lite.network import security_groups as sg_api
 
 LOG = logging.getLogger(__name__)
+#: The server metadata key of a VM's ``group`` (updateVirtualMachine).
+GROUP_KEY = 'group'
 KiB = 1024
 NS_PER_S = 10 ** 9
 
@@ -117,8 +121,10 @@ class VirtualMachineViews:
     """Renders ``virtualmachine`` objects for one request."""
 
     def __init__(self, request, networks, nodes, images, groups,
-                 security_groups=None, static_nat=None):
+                 security_groups=None, static_nat=None, tags=None):
         self.request = request
+        # {instance uuid: [server tag, ...]}
+        self.tags = tags or {}
         self.security_groups = security_groups or {}
         # {instance uuid: {"publicip", "publicipid"}}
         self.static_nat = static_nat or {}
@@ -145,7 +151,8 @@ class VirtualMachineViews:
         static_nat = fip_api.static_nat_of_instances(
             ctx, [i.uuid for i in instances if i.fixed_ips])
         return cls(request, networks, nodes, images, groups,
-                   security_groups, static_nat)
+                   security_groups, static_nat,
+                   tag_api.of_instances(ctx, uuids))
 
     def _owner(self, instance):
         identity = self.request.identity
@@ -206,6 +213,11 @@ class VirtualMachineViews:
                  'type': views.POLICY_TYPES.get(g['policy'], g['policy'])}
                 for g in self.groups.get(instance.uuid, [])],
             'details': {m.key: m.value for m in instance.metadata_items},
+            'group': next((m.value for m in instance.metadata_items
+                           if m.key == GROUP_KEY), None),
+            'tags': [views.tag(self.request, instance,
+                               *views.split_tag(t))
+                     for t in self.tags.get(instance.uuid, ())],
         }
         vm.update(self._owner(instance))
         vm.update(self._placement(instance))

@@ -3,6 +3,7 @@
 import fixtures
 
 from nova_lite.api import microversion
+from nova_lite.compute import maintenance
 from nova_lite.db import compute_nodes as node_db
 from nova_lite.db import services as service_db
 from tests.unit.api import fakes
@@ -90,10 +91,43 @@ class HostsTest(fakes.APITestCase):
                      {'status': 'enable', 'other': 1}):
             self.assertFault(self.admin('PUT', '/node1', body), 400,
                              'badRequest')
-        self.assertFault(
-            self.admin('PUT', '/node1', {'maintenance_mode': 'enable',
-                                         'status': 'disable'}),
-            501, 'notImplemented')
+        self.assertFault(self.admin('PUT', '/nope',
+                                    {'maintenance_mode': 'enable'}),
+                         404, 'itemNotFound')
+        self.assertFault(self.admin('PUT', '/node1',
+                                    {'maintenance_mode': 'disable'}),
+                         409, 'conflictingRequest', 'not in maintenance')
+        self.assertFalse(service_db.service_get(
+            self.api.admin_context,
+            self.ids[('node1', 'nova-lite-compute')])['disabled'])
+
+    def test_maintenance_mode_live_migrates_the_servers(self):
+        """The flow of CloudStack's prepareHostForMaintenance: the
+        compute service disabled with the maintenance reason, running
+        servers live-migrating (scheduler's choice), stopped ones left."""
+        running = self.create_server()
+        self.set_instance(running, host='node1', vm_state='active',
+                          task_state=None)
+        stopped = self.create_server()
+        self.set_instance(stopped, host='node1', vm_state='stopped',
+                          task_state=None)
+        resp = self.admin('PUT', '/node1', {'maintenance_mode': 'enable',
+                                            'status': 'disable'})
+        self.assertEqual({'host': 'node1', 'status': 'disabled',
+                          'maintenance_mode': 'on_maintenance'}, resp.json)
+        service = service_db.service_get(
+            self.api.admin_context, self.ids[('node1', 'nova-lite-compute')])
+        self.assertEqual((True, maintenance.REASON), (
+            service['disabled'], service['disabled_reason']))
+        states = {uuid: self.get('/v2.1/servers/%s' % uuid).json[
+            'server']['status'] for uuid in (running, stopped)}
+        self.assertEqual({running: 'MIGRATING', stopped: 'SHUTOFF'}, states)
+        self.assertFault(self.admin('PUT', '/node1',
+                                    {'maintenance_mode': 'enable'}),
+                         409, 'conflictingRequest', 'PrepareForMaintenance')
+        resp = self.admin('PUT', '/node1', {'maintenance_mode': 'disable'})
+        self.assertEqual({'host': 'node1',
+                          'maintenance_mode': 'off_maintenance'}, resp.json)
         self.assertFalse(service_db.service_get(
             self.api.admin_context,
             self.ids[('node1', 'nova-lite-compute')])['disabled'])

@@ -67,6 +67,17 @@ class RecordTest(testtools.TestCase):
                          [(r['type'], r['level']) for r in recorded[1:]])
 
 
+    def test_migration_event(self):
+        recorded = [events.record(self.admin, *_message(name, 'l-%d' % i))
+                    for i, name in enumerate((
+                        'instance.live_migration_pre.start',
+                        'instance.live_migration_post.end'))]
+        self.assertIsNone(recorded[0])
+        self.assertEqual(('VM.MIGRATE', 'INFO', 'VirtualMachine'), (
+            recorded[1]['type'], recorded[1]['level'],
+            events.resource_type(recorded[1]['type'])))
+
+
 class RecordActionTest(testtools.TestCase):
     """Security group events, recorded by the CloudStack API itself."""
 
@@ -93,3 +104,16 @@ class RecordActionTest(testtools.TestCase):
             events.resource_type('SG.CREATE'),
             events.resource_type('VM.CREATE')))
         self.assertIn('SG.REVOKE.EGRESS', events.TYPES)
+
+    def test_admin_events_with_level_and_state(self):
+        ctx = nl_context.RequestContext(user_id='u1', project_id='p1')
+        row = events.record_action(ctx, 'MAINT.PREPARE', 'starting', 'h1',
+                                   state=events.STARTED)
+        self.assertEqual(('INFO', 'Started', 'Host'), (
+            row['level'], row['state'], events.resource_type(row['type'])))
+        row = events.record_action(ctx, 'MAINT.PREPARE', 'failed', 'h1',
+                                   level='ERROR')
+        self.assertEqual(('ERROR', 'Completed'), (row['level'],
+                                                  row['state']))
+        self.assertRaises(ValueError, events.record_action, ctx,
+                          'MAINT.PREPARE', 'x', 'h1', level='DEBUG')

@@ -75,10 +75,24 @@ class PlannerOrderTest(testtools.TestCase):
         self.assertEqual(['h1', 'h2'],
                          self.names(planners.narrow(_hosts(), spec)))
         spec = fakes.view(scheduler_hints={request.CLUSTER_HINT: ['Z']})
-        exc = self.assertRaises(exception.NoValidHost, planners.narrow,
-                                _hosts(), spec, planners.FirstFitPlanner())
-        self.assertIn('FirstFitPlanner: no enabled, up host with room at '
-                      'the cluster level', exc.format_message())
+        self.assertEqual([], planners.narrow(_hosts(), spec))
+
+    def test_levels_name_pods_clusters_and_hosts(self):
+        placement = {
+            'h1': {'name': 'A', 'pod_name': 'P1', 'zone': 'nova'},
+            'h2': {'name': 'A', 'pod_name': 'P1', 'zone': 'nova'},
+            'h3': {'name': 'B', 'pod_name': 'P2', 'zone': 'nova'}}
+        rows = [{'host': h, 'filter': f, 'reason': 'why'} for h, f in (
+            ('h1', 'ComputeFilter'), ('h2', 'RamFilter'),
+            ('h3', 'RamFilter'), ('h4', 'CoreFilter'))]
+        self.assertEqual(
+            'zone nova: pods P1, P2; pod P1: clusters A; pod P2: clusters '
+            'B; cluster A: h1 (ComputeFilter), h2 (RamFilter); cluster B: '
+            'h3 (RamFilter); no cluster: h4 (CoreFilter)',
+            planners.describe_levels(rows, placement))
+        self.assertEqual('zone az1: no pod; no cluster: h4 (CoreFilter)',
+                         planners.describe_levels(rows[3:], placement,
+                                                  'az1'))
 
     def test_planner_of_the_spec_or_the_config(self):
         self.assertIsNone(planners.planner_for(fakes.view()))
@@ -144,7 +158,10 @@ class PlannerSchedulingTest(testtools.TestCase):
         exc = self.assertRaises(exception.NoValidHost, self.boot,
                                 'FirstFitPlanner')
         self.assertIn('FirstFitPlanner: no cluster of the zone has a host '
-                      'with room (zone level)', exc.format_message())
+                      'with room (zone nova: pods pod1; pod pod1: clusters '
+                      'A, B; cluster A: n1 (RamFilter), n2 (RamFilter); '
+                      'cluster B: n3 (RamFilter)). RamFilter rejected 3 of '
+                      '3 hosts', exc.format_message())
 
     def test_user_dispersing_spreads_an_account(self):
         clusters = {'n1': 'A', 'n2': 'A', 'n3': 'B'}
@@ -164,7 +181,11 @@ class PlannerSchedulingTest(testtools.TestCase):
         exc = self.assertRaises(
             exception.NoValidHost, self.boot, 'FirstFitPlanner',
             **{request.CLUSTER_HINT: self.b['uuid']})
-        self.assertIn('cluster level', exc.format_message())
+        self.assertIn('FirstFitPlanner: no host with room at the cluster '
+                      'level of cluster %s (zone nova: pods pod1; pod pod1: '
+                      'clusters B; cluster B: n3 (RamFilter)). RamFilter '
+                      'rejected 1 of 1 hosts' % self.b['uuid'],
+                      exc.format_message())
         # The running instance keeps its claim.
         used = {n['host']: n['memory_mb_used']
                 for n in node_db.compute_node_get_all(

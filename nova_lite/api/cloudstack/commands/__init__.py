@@ -5,14 +5,18 @@ from nova_lite.api.cloudstack.commands import admin  # noqa: F401
 from nova_lite.api.cloudstack.commands import affinity  # noqa: F401
 from nova_lite.api.cloudstack.commands import async_jobs  # noqa: F401
 from nova_lite.api.cloudstack.commands import catalog  # noqa: F401
+from nova_lite.api.cloudstack.commands import configurations  # noqa: F401
 from nova_lite.api.cloudstack.commands import consoles  # noqa: F401
 from nova_lite.api.cloudstack.commands import events  # noqa: F401
+from nova_lite.api.cloudstack.commands import identities  # noqa: F401
 from nova_lite.api.cloudstack.commands import keypairs  # noqa: F401
+from nova_lite.api.cloudstack.commands import maintenance  # noqa: F401
 from nova_lite.api.cloudstack.commands import networks  # noqa: F401
 from nova_lite.api.cloudstack.commands import pods_clusters  # noqa: F401
 from nova_lite.api.cloudstack.commands import public_ips  # noqa: F401
 from nova_lite.api.cloudstack.commands import resource_limits  # noqa: F401
 from nova_lite.api.cloudstack.commands import security_groups  # noqa: F401
+from nova_lite.api.cloudstack.commands import service_offerings  # noqa: F401,E501
 from nova_lite.api.cloudstack.commands import sg_rules  # noqa: F401
 from nova_lite.api.cloudstack.commands import template_permissions  # noqa: F401,E501
 from nova_lite.api.cloudstack.commands import template_register  # noqa: F401
@@ -21,6 +25,8 @@ from nova_lite.api.cloudstack.commands import vm_access  # noqa: F401
 from nova_lite.api.cloudstack.commands import vm_images  # noqa: F401
 from nova_lite.api.cloudstack.commands import vm_scale  # noqa: F401
 from nova_lite.api.cloudstack.commands import vm_snapshots  # noqa: F401
+from nova_lite.api.cloudstack.commands import vm_tags  # noqa: F401
+from nova_lite.api.cloudstack.commands import vm_update  # noqa: F401
 from nova_lite.api.cloudstack.commands import vm_lifecycle  # noqa: F401
 from nova_lite.api.cloudstack.commands import vm_migrate  # noqa: F401
 from nova_lite.api.cloudstack.commands import vm_nics  # noqa: F401

@@ -3,9 +3,10 @@ Capacity"): listHosts, updateHost and listCapacity, from the compute
 hosts of ``nova_lite.compute.cluster_api`` (with their pod and cluster,
 and the ratios claims use on them): a host is Up when its compute service is
 up by ``nova_lite.servicegroup``'s rule (as os-services says), so a
-forced down host is Down. Memory and disk figures are bytes, CPU
-figures MHz (``[cloudstack] cpu_speed_mhz`` per virtual CPU), as in
-CloudStack's responses."""
+forced down host is Down; its ``resourcestate`` is Enabled, Disabled or
+a maintenance state (``nova_lite.compute.maintenance``). Memory and
+disk figures are bytes, CPU figures MHz (``[cloudstack] cpu_speed_mhz``
+per virtual CPU), as in CloudStack's responses."""
 from nova_lite.api.cloudstack import errors
 from nova_lite.api.cloudstack import params as P
 from nova_lite.api.cloudstack.commands import catalog
@@ -15,6 +16,7 @@ from nova_lite.api.cloudstack import request as request_mod
 from nova_lite.api.cloudstack import views
 from nova_lite.compute import cluster_api
 from nova_lite.compute import host_api
+from nova_lite.compute import maintenance
 
 MIB = 1024 * 1024
 GIB = 1024 * MIB
@@ -39,15 +41,30 @@ def _placement(node):
             'clustername': cluster.get('name', '')}
 
 
-def _host(request, node):
+def find_host(request, host_id, param='id'):
+    """The ``cluster_api.hosts`` record of host ``host_id`` (its compute
+    node uuid).
+
+    :raises: InvalidParameter (431) naming ``param`` when there is none
+    """
+    for node in cluster_api.hosts(request.context):
+        if node['uuid'] == host_id:
+            return node
+    raise errors.InvalidParameter(
+        'Unable to execute API command %s due to invalid value %s for '
+        'parameter %s: no such host' % (request.command.name.lower(),
+                                        host_id, param))
+
+
+def host_view(request, node):
     """The host response of a ``cluster_api.hosts`` record."""
     speed = request.conf.cloudstack.cpu_speed_mhz
     service, zone_name = node['service'], node['zone']
-    disabled = bool(service and service['disabled'])
     return dict(_placement(node), **{
         'id': node['uuid'], 'name': node['host'], 'type': 'Routing',
         'state': 'Up' if node['up'] else 'Down',
-        'resourcestate': 'Disabled' if disabled else 'Enabled',
+        'resourcestate': maintenance.resource_state(request.context,
+                                                    service),
         'ipaddress': node.get('host_ip'),
         'hypervisor': views.hypervisor_name(node['hypervisor_type']),
         'hypervisorversion': str(node['hypervisor_version']),
@@ -76,21 +93,25 @@ def _host(request, node):
              P.Parameter('podid', P.UUID, 'hosts of this pod'),
              P.Parameter('clusterid', P.UUID, 'hosts of this cluster'),
              P.Parameter('state', description='Up or Down'),
+             P.Parameter('resourcestate', description='Enabled, Disabled, '
+                         'PrepareForMaintenance, Maintenance or '
+                         'ErrorInMaintenance'),
          ))
 def list_hosts(request):
     """Lists hypervisor hosts (compute nodes) with their capacity."""
     params, ctx = request.params, request.context
     if params['type'] and params['type'].lower() != 'routing':
         return {}
-    hosts = [_host(request, n) for n in cluster_api.hosts(ctx)]
+    hosts = [host_view(request, n) for n in cluster_api.hosts(ctx)]
     keyword = (params['keyword'] or '').lower()
     hosts = [h for h in hosts
              if (not params['id'] or h['id'] == params['id'])
              and (not params['name'] or h['name'] == params['name'])
              and all(not params[key] or h[key] == params[key]
                      for key in ('zoneid', 'podid', 'clusterid'))
-             and (not params['state']
-                  or h['state'].lower() == params['state'].lower())
+             and all(not params[key] or h[key].lower() ==
+                     params[key].lower() for key in ('state',
+                                                     'resourcestate'))
              and keyword in h['name'].lower()]
     page, total = request_mod.paginate(request, hosts)
     return request_mod.listing(page, 'host', total)
@@ -125,7 +146,7 @@ def update_host(request):
     if state or params['clusterid']:
         nodes = [n for n in cluster_api.hosts(ctx)
                  if n['uuid'] == params['id']]
-    return {'host': _host(request, nodes[0])}
+    return {'host': host_view(request, nodes[0])}
 
 
 def _capacity(request, scope, nodes):

@@ -1,8 +1,9 @@
-"""What a user can deploy from: zones, service offerings and templates
-(networks: ``networks``), plus listCapabilities and listApis
-(CloudStack API reference, "Zone", "Service Offering", "Template",
-"Configuration", "Discovery")."""
+"""What a user can deploy from: zones, service offerings, guest OS types
+and templates (networks: ``networks``), plus listCapabilities and
+listApis (CloudStack API reference, "Zone", "Service Offering", "Guest
+OS", "Template", "Configuration", "Discovery")."""
 from nova_lite.api.cloudstack import errors
+from nova_lite.api.cloudstack import os_types
 from nova_lite.api.cloudstack import params as P
 from nova_lite.api.cloudstack import registry
 from nova_lite.api.cloudstack.registry import command
@@ -84,14 +85,34 @@ def list_service_offerings(request):
     if params['zoneid']:
         zone_name(request, params['zoneid'])
     cpu_speed = request.conf.cloudstack.cpu_speed_mhz
+    flavors = flavor_api.with_all_extra_specs(
+        request.context, flavor_api.get_all(request.context, is_public=None))
     offerings = [
-        views.service_offering(f, cpu_speed)
-        for f in flavor_api.get_all(request.context, is_public=None)
+        views.service_offering(f, cpu_speed) for f in flavors
         if (not params['id'] or f['flavorid'] == params['id'])
         and (not params['name'] or f['name'] == params['name'])
         and _matches(params['keyword'], f['name'], f['description'])]
     page, total = request_mod.paginate(request, offerings)
     return request_mod.listing(page, 'serviceoffering', total)
+
+
+# ---------------------------------------------------------- guest OS types
+
+@command('listOsTypes', response_object='ostype', listing=True, params=(
+    P.Parameter('id', P.UUID, 'the OS type ID'),
+    P.Parameter('description', description='the OS type description'),
+    P.Parameter('oscategoryid', P.UUID, 'OS types of this category'),
+))
+def list_os_types(request):
+    """Lists the guest OS types (image os_distro values)."""
+    params = request.params
+    keyword = (params['keyword'] or '').lower()
+    types = [t for t in os_types.all_types()
+             if all(not params[key] or t[key] == params[key]
+                    for key in ('id', 'description', 'oscategoryid'))
+             and keyword in t['description'].lower()]
+    page, total = request_mod.paginate(request, types)
+    return request_mod.listing(page, 'ostype', total)
 
 
 # -------------------------------------------------------------- templates

@@ -47,3 +47,12 @@ def list_events(request):
     page, total = request_mod.paginate(request, rows)
     return request_mod.listing([_view(request, r) for r in page], 'event',
                                total)
+
+
+def record(request, event_type, description, resource_id, level='INFO',
+           state=cs_events.COMPLETED):
+    """Record an event of the command (``cs_events.API_TYPES``) when
+    ``[cloudstack] record_events`` is on."""
+    if request.conf.cloudstack.record_events:
+        cs_events.record_action(request.context, event_type, description,
+                                resource_id, level=level, state=state)

@@ -55,9 +55,13 @@ def _invalid(request, param, value, reason):
                               reason))
 
 
-def _account(request):
+def account_of(request):
     """``{"id", "name", "domain_id", "domain_name"}`` of the project the
-    call is about."""
+    call is about (``account`` in ``domainid``'s domain, by default the
+    caller's, or ``projectid``; the caller's own without either).
+
+    :raises: InvalidParameter (431) for an unknown account or project
+    """
     params, identity = request.params, request.identity
     project_id = params['projectid']
     if params['account'] and not project_id:
@@ -117,7 +121,7 @@ def _resource_type(request, required=False):
 def list_resource_limits(request):
     """Lists the resource limits of an account (its project's quotas)."""
     number = _resource_type(request)
-    account = _account(request)
+    account = account_of(request)
     request.authorize(quota_policies.QUOTA_SETS % 'show',
                       {'project_id': account['id']})
     limits = quota.get_limits(request.context, account['id'])
@@ -148,7 +152,7 @@ def update_resource_limit(request):
     if not quota.UNLIMITED <= maximum <= MAX_LIMIT:
         raise _invalid(request, 'max', maximum, 'must be -1 or between 0 '
                        'and %d' % MAX_LIMIT)
-    account = _account(request)
+    account = account_of(request)
     request.authorize(quota_policies.QUOTA_SETS % 'update',
                       {'project_id': account['id']})
     limits = quota.update(request.context, account['id'],

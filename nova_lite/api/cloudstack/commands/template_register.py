@@ -10,15 +10,17 @@ listTemplates then shows ``Download Complete`` (``isready`` true) or
 ``Download Failed: <why>``. A ready template deploys like any other.
 
 Mapping: ``format`` QCOW2 or RAW → the image's disk_format; ``ostypeid``
-→ the ``os_type`` property; ``displaytext`` → ``description``;
-``ispublic`` (or ``isfeatured``) → a public image, for admins only (as
-publicizing an image in Glance), else private; ``hypervisor`` must be
-KVM (every compute is libvirt/QEMU or its fake); ``zoneid`` names a
-zone or is -1 (all): images are in every zone.
+(of listOsTypes) → the ``os_distro`` and ``os_type`` properties;
+``displaytext`` → ``description``; ``ispublic`` (or ``isfeatured``) →
+a public image, for admins only (as publicizing an image in Glance),
+else private; ``hypervisor`` must be KVM (every compute is libvirt/QEMU
+or its fake); ``zoneid`` names a zone or is -1 (all): images are in
+every zone.
 """
 from nova_lite.api.cloudstack.commands import catalog
 from nova_lite.api.cloudstack.commands import vms
 from nova_lite.api.cloudstack import errors
+from nova_lite.api.cloudstack import os_types
 from nova_lite.api.cloudstack import params as P
 from nova_lite.api.cloudstack.registry import command
 from nova_lite.api.cloudstack.registry import MEMBER
@@ -77,8 +79,9 @@ def _checked(request):
                          description='KVM'),
              P.Parameter('zoneid', required=True, description='a zone ID, '
                          'or -1 for all zones'),
-             P.Parameter('ostypeid', description='stored as the os_type '
-                         'property'),
+             P.Parameter('ostypeid', P.UUID, description='an OS type of '
+                         'listOsTypes: its os_distro and os_type '
+                         'properties'),
              P.Parameter('checksum', description='MD5 hex, or '
                          '{ALGORITHM}hex (e.g. {SHA-256}...), checked '
                          'after the download'),
@@ -100,7 +103,7 @@ def register_template(request):
     if params['displaytext']:
         props['description'] = params['displaytext'][:255]
     if params['ostypeid']:
-        props['os_type'] = params['ostypeid']
+        props.update(os_types.image_properties(request, params['ostypeid']))
     public = bool(params['ispublic'] or params['isfeatured'])
     image = _IMAGES.create(
         request.context, params['name'], disk_format=disk_format,

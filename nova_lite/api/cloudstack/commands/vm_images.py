@@ -24,6 +24,7 @@ from nova_lite.api.cloudstack.commands import vm_snapshots
 from nova_lite.api.cloudstack.commands import vms
 from nova_lite.api.cloudstack import errors
 from nova_lite.api.cloudstack import jobs
+from nova_lite.api.cloudstack import os_types
 from nova_lite.api.cloudstack import params as P
 from nova_lite.api.cloudstack.registry import command
 from nova_lite.api.cloudstack.registry import MEMBER
@@ -113,8 +114,9 @@ def _template_source(request):
                          'name'),
              P.Parameter('displaytext', length=4096, description='the '
                          'template description'),
-             P.Parameter('ostypeid', description='accepted: stored as the '
-                         'os_type property'),
+             P.Parameter('ostypeid', P.UUID, description='an OS type of '
+                         'listOsTypes: its os_distro and os_type '
+                         'properties'),
              P.Parameter('volumeid', P.UUID, description='the ROOT volume '
                          '(its id is the VM id)'),
              P.Parameter('virtualmachineid', P.UUID, description='the VM '
@@ -128,7 +130,8 @@ def create_template(request):
     if request.params['displaytext']:
         metadata['description'] = request.params['displaytext'][:255]
     if request.params['ostypeid']:
-        metadata['os_type'] = request.params['ostypeid']
+        metadata.update(os_types.image_properties(
+            request, request.params['ostypeid']))
     image = request.compute_api.snapshot(request.context, instance.uuid,
                                          request.params['name'],
                                          metadata=metadata)

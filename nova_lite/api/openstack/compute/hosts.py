@@ -13,9 +13,15 @@ compute host, enable/disable a compute host (compute API reference,
 * ``PUT`` ``status`` enable/disable sets the ``disabled`` flag of the
   host's compute service, the one os-services and CloudStack's
   ``updateHost`` set (the scheduler skips a disabled host).
-  ``maintenance_mode`` and the ``startup``, ``shutdown`` and ``reboot``
-  actions are not implemented by any nova_lite virt driver: a 501, as
-  Nova answers when the driver cannot (after a 404 for an unknown host).
+  ``maintenance_mode`` enable/disable puts the host into maintenance or
+  takes it out (``nova_lite.compute.maintenance``, the flow of
+  CloudStack's prepareHostForMaintenance / cancelHostMaintenance: its
+  running servers live-migrate to other hosts of its cluster; as
+  Nova's XenAPI driver did): ``on_maintenance`` / ``off_maintenance``;
+  409 when the host cannot enter (or is not in) maintenance. The
+  ``startup``, ``shutdown`` and ``reboot`` actions are not implemented
+  by any nova_lite virt driver: a 501, as Nova answers when the driver
+  cannot (after a 404 for an unknown host).
 """
 import flask
 
@@ -23,11 +29,14 @@ from nova_lite.api import openstack
 from nova_lite.api.openstack.compute.views import services as \
     service_views
 from nova_lite.compute import host_api
+from nova_lite.compute import maintenance
 from nova_lite import policy
+from nova_lite.policies import admin_actions as admin_policies
 from nova_lite.policies import hosts as host_policies
 
 bp = flask.Blueprint('hosts', __name__, url_prefix='/v2.1/os-hosts')
 HOSTS = host_policies.HOSTS
+MIGRATE_LIVE = admin_policies.MIGRATE_LIVE
 
 
 def _authorized_context(action):
@@ -85,16 +94,29 @@ def show(host_name):
 
 @bp.put('/<host_name>')
 def update(host_name):
-    """200 ``{"host", "status": "enabled"|"disabled"}``; 404 for a host
-    without compute service; 501 for ``maintenance_mode``."""
+    """200 ``{"host", "status": "enabled"|"disabled", "maintenance_mode":
+    "on_maintenance"|"off_maintenance"}`` (the keys asked for; status
+    first, as Nova); 404 for a host without compute service; 409 for a
+    maintenance change the host's state refuses."""
     context = _authorized_context('update')
     body = openstack.body()
+    result = {'host': host_name}
+    if 'status' in body:
+        result['status'] = host_api.host_set_enabled(
+            context, host_name, body['status'].lower() == 'enable')
     if 'maintenance_mode' in body:
-        host_api.host_unsupported(context, host_name, 'maintenance_mode')
-    enabled = body['status'].lower() == 'enable'
-    return {'host': host_name,
-            'status': host_api.host_set_enabled(context, host_name,
-                                                enabled)}
+        result['maintenance_mode'] = _set_maintenance(
+            context, host_name, body['maintenance_mode'].lower() == 'enable')
+    return result
+
+
+def _set_maintenance(context, host_name, enable):
+    if enable:
+        policy.authorize(context, MIGRATE_LIVE)
+        maintenance.prepare(context, host_name, openstack.compute_api())
+        return 'on_maintenance'
+    maintenance.cancel(context, host_name)
+    return 'off_maintenance'
 
 
 @bp.get('/<host_name>/startup')

@@ -6,11 +6,14 @@ from nova_lite.db import claims
 from nova_lite.db import compute_nodes as node_db
 from tests.unit.api.cloudstack import test_admin
 from tests.unit.api.cloudstack import test_endpoint
+from tests.unit.api import fakes
 
 MIB = 1024 * 1024
 
 
-class PodsClustersTest(test_admin._HostsTestCase):
+class _TopologyTestCase(test_admin._HostsTestCase):
+    """``make_topology``: pod1 with c1 (memory ratio 2; node1) and c2
+    (node2)."""
 
     def ok(self, command, **params):
         status, body = self.json(command, **params)
@@ -34,6 +37,9 @@ class PodsClustersTest(test_admin._HostsTestCase):
         self.ok('updateHost', id=hosts['node1'], clusterid=c1['id'])
         self.ok('updateHost', id=hosts['node2'], clusterid=c2['id'])
         return pod, c1, c2
+
+
+class PodsClustersTest(_TopologyTestCase):
 
     def test_pods_and_clusters_listed_with_their_hosts(self):
         pod, c1, c2 = self.make_topology()
@@ -108,6 +114,85 @@ class PodsClustersTest(test_admin._HostsTestCase):
                                  id='5f0e8a52-1b1c-4c43-a7cc-8c1c1f5ef000',
                                  memoryovercommitratio='2')
         self.assertEqual(431, body['updateclusterresponse']['errorcode'])
+
+
+class ComputeAPISeesClustersTest(_TopologyTestCase):
+    """The compute API shows each cluster as a read-only aggregate, and
+    os-hypervisors agrees with listCapacity: used = the claims, total ×
+    the ratio that applies = capacitytotal."""
+
+    def nova(self, method, path, body=None, version='2.41'):
+        headers = dict(fakes.ADMIN, **{
+            'OpenStack-API-Version': 'compute %s' % version})
+        return self.api.request(method, '/v2.1' + path, body, headers)
+
+    def cluster_aggregates(self):
+        resp = self.nova('GET', '/os-aggregates')
+        self.assertEqual(200, resp.status_code, resp.json)
+        return {a['name']: a for a in resp.json['aggregates']
+                if a['name'].startswith('cluster:')}
+
+    def test_clusters_are_read_only_aggregates(self):
+        pod, c1, c2 = self.make_topology()
+        found = self.cluster_aggregates()
+        self.assertEqual(['cluster:pod1/c1', 'cluster:pod1/c2'],
+                         sorted(found))
+        agg = found['cluster:pod1/c1']
+        self.assertEqual((c1['id'], ['node1'], None), (
+            agg['uuid'], agg['hosts'], agg['availability_zone']))
+        self.assertEqual({'ram_allocation_ratio': '2',
+                          'cloudstack:zone': 'nova', 'cloudstack:pod': 'pod1',
+                          'cloudstack:pod_id': pod['id'],
+                          'hypervisor_type': 'fake'}, agg['metadata'])
+        self.assertNotIn('ram_allocation_ratio',
+                         found['cluster:pod1/c2']['metadata'])
+        path = '/os-aggregates/%d' % agg['id']
+        self.assertEqual(agg, self.nova('GET', path).json['aggregate'])
+        for method, sub, body in (
+                ('PUT', '', {'aggregate': {'name': 'x'}}),
+                ('DELETE', '', None),
+                ('POST', '/action', {'add_host': {'host': 'node2'}}),
+                ('POST', '/action', {'set_metadata': {'metadata': {
+                    'ram_allocation_ratio': '9'}}})):
+            resp = self.nova(method, path + sub, body)
+            self.assertEqual(400, resp.status_code, (method, sub))
+            self.assertIn('CloudStack cluster pod1/c1',
+                          resp.json['badRequest']['message'])
+        self.assertEqual(404, self.nova(
+            'GET', '/os-aggregates/%d' % (agg['id'] + 99)).status_code)
+        resp = self.nova('POST', '/os-aggregates',
+                         {'aggregate': {'name': 'cluster:mine'}})
+        self.assertEqual(400, resp.status_code, resp.json)
+        # updateCluster shows at once (nothing is copied).
+        self.ok('updateCluster', id=c2['id'], cpuovercommitratio='4')
+        self.assertEqual('4', self.cluster_aggregates()['cluster:pod1/c2'][
+            'metadata']['cpu_allocation_ratio'])
+
+    def test_hypervisors_agree_with_list_capacity(self):
+        _pod, c1, _c2 = self.make_topology()
+        node1 = node_db.compute_node_get_all(self.api.admin_context,
+                                             host='node1')[0]
+        self.assertTrue(claims.claim(self.api.admin_context, node1['id'],
+                                     'vm-1', 3, 5120, 1))
+        hypervisor, = [h for h in self.nova(
+            'GET', '/os-hypervisors/detail', version='2.1').json[
+            'hypervisors'] if h['service']['host'] == 'node1']
+        memory, cpu = [self.ok('listCapacity', clusterid=c1['id'],
+                               type=kind)['capacity'][0]
+                       for kind in ('0', '19')]
+        ratios = self.cluster_aggregates()['cluster:pod1/c1']['metadata']
+        self.assertEqual(memory['capacityused'],
+                         hypervisor['memory_mb_used'] * MIB)
+        self.assertEqual(memory['capacitytotal'], int(
+            hypervisor['memory_mb'] * float(ratios['ram_allocation_ratio'])
+            * MIB))
+        self.assertEqual((cpu['capacityused'], cpu['capacitytotal']), (
+            hypervisor['vcpus_used'], hypervisor['vcpus'] * 1))
+        stats = self.nova('GET', '/os-hypervisors/statistics',
+                          version='2.1').json['hypervisor_statistics']
+        zone_memory, = self.ok('listCapacity', type='0')['capacity']
+        self.assertEqual(zone_memory['capacityused'],
+                         stats['memory_mb_used'] * MIB)
 
 
 class MemberCannotTest(test_endpoint.CloudStackTestCase):

@@ -74,8 +74,14 @@ class RegisterTemplateTest(test_endpoint.CloudStackTestCase):
 
     def test_register_download_deploy(self):
         md5 = hashlib.md5(QCOW2_DATA, usedforsecurity=False).hexdigest()
-        body = self.register(checksum=md5, ostypeid='os-1')
+        ubuntu, = self.json('listOsTypes', keyword='ubuntu')[1][
+            'listostypesresponse']['ostype']
+        body = self.register(checksum=md5, ostypeid=ubuntu['id'])
         self.assertEqual(1, body['count'])
+        self.assertEqual((ubuntu['id'], 'Ubuntu (64-bit)'), (
+            body['template'][0]['ostypeid'],
+            body['template'][0]['ostypename']))
+        self.register(431, ostypeid='5f0e8a52-1b1c-4c43-a7cc-8c1c1f5ef000')
         template = body['template'][0]
         self.assertEqual((False, 'Download In Progress', 'QCOW2', False),
                          (template['isready'], template['status'],

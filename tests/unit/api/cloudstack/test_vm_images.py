@@ -133,3 +133,23 @@ class VMImagesTest(test_endpoint.CloudStackTestCase):
         status, body = self.json('deleteTemplate',
                                  id='0b9a1f27-2a41-4c8e-9f57-0d1a3a5b8c99')
         self.assertEqual(431, status, body)
+
+
+class OsTypesTest(test_endpoint.CloudStackTestCase):
+
+    def test_list_and_filters(self):
+        def listed(**params):
+            status, body = self.json('listOsTypes', **params)
+            self.assertEqual(200, status, body)
+            return body['listostypesresponse'].get('ostype', [])
+        everything = listed()
+        self.assertIn('Ubuntu (64-bit)', [t['description']
+                                          for t in everything])
+        self.assertEqual(len(everything), len({t['id'] for t in everything}))
+        windows, = listed(keyword='windows')
+        self.assertEqual(('Windows', [windows]), (
+            windows['oscategoryname'],
+            listed(oscategoryid=windows['oscategoryid'])))
+        self.assertEqual([windows], listed(id=windows['id']))
+        # Ids are stable (derived from the names).
+        self.assertEqual(windows['id'], listed(keyword='windows')[0]['id'])
