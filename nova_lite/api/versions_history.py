@@ -129,12 +129,12 @@ HISTORY = (
        ('keypairs',)),
     _v('2.36', 'The proxy APIs /images, /os-networks, '
        '/os-tenant-networks, /os-security-groups, '
-       '/os-security-group-rules, /os-floating-ips and '
-       '/os-floating-ip-pools answer 404; '
+       '/os-security-group-rules, /os-floating-ips, '
+       '/os-floating-ip-pools, /os-volumes and /os-snapshots answer 404; '
        'quota sets and limits lose the network resources (fixed_ips, '
        'floating_ips, security_groups, security_group_rules).',
        ('images', 'networks', 'security_groups', 'floating_ips',
-        'quota_sets', 'limits')),
+        'volumes', 'quota_sets', 'limits')),
     _v('2.37', 'Server create requires networks: a list, auto (the '
        'project\'s usable network: its own network when it has one, else '
        'the flat network) or none (a server without any network: no '
@@ -433,6 +433,16 @@ ROUTES = {
     ('GET', '/v2.1/os-floating-ips/<fip_id>'): ('2.1', '2.35'),
     ('DELETE', '/v2.1/os-floating-ips/<fip_id>'): ('2.1', '2.35'),
     ('GET', '/v2.1/os-floating-ip-pools'): ('2.1', '2.35'),
+    ('GET', '/v2.1/os-volumes'): ('2.1', '2.35'),
+    ('GET', '/v2.1/os-volumes/detail'): ('2.1', '2.35'),
+    ('GET', '/v2.1/os-volumes/<volume_id>'): ('2.1', '2.35'),
+    ('POST', '/v2.1/os-volumes'): ('2.1', '2.35'),
+    ('DELETE', '/v2.1/os-volumes/<volume_id>'): ('2.1', '2.35'),
+    ('GET', '/v2.1/os-snapshots'): ('2.1', '2.35'),
+    ('GET', '/v2.1/os-snapshots/detail'): ('2.1', '2.35'),
+    ('GET', '/v2.1/os-snapshots/<snapshot_id>'): ('2.1', '2.35'),
+    ('POST', '/v2.1/os-snapshots'): ('2.1', '2.35'),
+    ('DELETE', '/v2.1/os-snapshots/<snapshot_id>'): ('2.1', '2.35'),
     ('GET', _HOSTS): ('2.1', '2.42'),
     ('GET', _HOSTS + '/<host_name>'): ('2.1', '2.42'),
     ('PUT', _HOSTS + '/<host_name>'): ('2.1', '2.42'),
