@@ -12,6 +12,12 @@ notification_format`` versioned or both) and ``[cloudstack]
 record_events`` is on; each costs one INSERT in the conductor, outside
 the request and build paths.
 
+Volume events (``VOLUME_TYPES``: VOLUME.RESIZE, SNAPSHOT.CREATE,
+SNAPSHOT.DELETE) likewise come from the CloudStack API's own async
+commands (the volume service sends no notifications): a ``Scheduled``
+event when the command starts the work, a ``Completed`` one when its
+job ends (``record_action``).
+
 Security group events (``SG_TYPES``: SG.CREATE, SG.DELETE, SG.UPDATE,
 SG.AUTH.INGRESS, SG.AUTH.EGRESS, SG.REVOKE.INGRESS, SG.REVOKE.EGRESS)
 have no notification behind them (security groups are the Networking
@@ -78,11 +84,18 @@ EVENT_TYPES = {
 #: Events the CloudStack API records itself (``record_action``).
 SG_TYPES = ('SG.CREATE', 'SG.DELETE', 'SG.UPDATE', 'SG.AUTH.INGRESS',
             'SG.AUTH.EGRESS', 'SG.REVOKE.INGRESS', 'SG.REVOKE.EGRESS')
+#: Volume events the CloudStack API records itself: ``Scheduled`` when
+#: its async command starts the work, ``Completed`` (INFO, or ERROR
+#: when it failed) when the job ends (``commands.volume_snapshots``).
+VOLUME_TYPES = ('VOLUME.RESIZE', 'SNAPSHOT.CREATE', 'SNAPSHOT.DELETE')
+API_TYPES = SG_TYPES + VOLUME_TYPES
 #: The types listEvents knows.
-TYPES = sorted({t for t, _, _ in EVENT_TYPES.values()} | set(SG_TYPES))
+TYPES = sorted({t for t, _, _ in EVENT_TYPES.values()} | set(API_TYPES))
 #: listEvents ``resourcetype`` by the prefix of the event type.
-RESOURCE_TYPES = {'VM': 'VirtualMachine', 'SG': 'SecurityGroup'}
+RESOURCE_TYPES = {'VM': 'VirtualMachine', 'SG': 'SecurityGroup',
+                  'VOLUME': 'Volume', 'SNAPSHOT': 'Snapshot'}
 LEVELS = ('INFO', 'WARN', 'ERROR')
+SCHEDULED = 'Scheduled'
 
 
 def _timestamp(metadata):
@@ -113,19 +126,24 @@ def record(context, event_type, payload, metadata):
         'created_at': _timestamp(metadata)})
 
 
-def record_action(context, event_type, description, resource_id):
+def record_action(context, event_type, description, resource_id,
+                  level='INFO', state=COMPLETED):
     """Record the event of an action the CloudStack API has just done
-    (``event_type`` one of ``SG_TYPES``; level INFO, state Completed) for
-    the caller's user and project.
+    or started (``event_type`` one of ``API_TYPES``; ``level`` one of
+    ``LEVELS``, ``state`` Completed or Scheduled) for the caller's user
+    and project.
 
     :returns: the event dict
-    :raises: ValueError for a type not in ``SG_TYPES``
+    :raises: ValueError for a type not in ``API_TYPES``, a bad level or
+        state
     """
-    if event_type not in SG_TYPES:
+    if event_type not in API_TYPES:
         raise ValueError('not an API-recorded event type: %s' % event_type)
+    if level not in LEVELS or state not in (COMPLETED, SCHEDULED):
+        raise ValueError('bad level %s or state %s' % (level, state))
     return event_db.event_create(context, {
-        'uuid': str(uuidlib.uuid4()), 'type': event_type, 'level': 'INFO',
-        'state': COMPLETED, 'description': description[:255],
+        'uuid': str(uuidlib.uuid4()), 'type': event_type, 'level': level,
+        'state': state, 'description': description[:255],
         'resource_id': resource_id, 'user_id': context.user_id,
         'project_id': context.project_id,
         'created_at': datetime.datetime.utcnow()})

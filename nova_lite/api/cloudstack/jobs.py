@@ -173,12 +173,22 @@ _RESOLVERS = {
 }
 
 
-def register_resolver(command, resolver):
+def register_resolver(command, resolver, on_finish=None):
     """Resolve the pending jobs of ``command`` (any case) with
     ``resolver(request, job)``, which answers None (still pending) or
     (status, result code, result): for command modules of other areas
-    (e.g. ``commands.vm_images``, ``commands.vm_scale``)."""
+    (e.g. ``commands.vm_images``, ``commands.vm_scale``).
+    ``on_finish(request, job, status)``, when given, runs once for the
+    job, by the request whose write completed it (e.g. to record an
+    event)."""
     _RESOLVERS[command.lower()] = resolver
+    if on_finish is not None:
+        _ON_FINISH[command.lower()] = on_finish
+    else:
+        _ON_FINISH.pop(command.lower(), None)
+
+
+_ON_FINISH = {}
 
 
 def resolve(request, job):
@@ -190,7 +200,10 @@ def resolve(request, job):
     outcome = resolver(request, job)
     if outcome is None:
         return job
-    job_api.finish(request.context, job['uuid'], *outcome)
+    done = job_api.finish(request.context, job['uuid'], *outcome)
+    on_finish = _ON_FINISH.get(job['command'].lower())
+    if done and on_finish is not None:
+        on_finish(request, job, outcome[0])
     return job_api.get(request.context, job['uuid'], project_only=False)
 
 
