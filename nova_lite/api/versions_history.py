@@ -308,11 +308,11 @@ HISTORY = (
     _v('2.84', 'Instance action events show details: the fault message of '
        'a failed event.', ('instance_actions',)),
     _v('2.85', 'PUT /servers/{id}/os-volume_attachments/{volume_id} takes '
-       'delete_on_termination.', ('volume_attachments',),
-       refused='Volume attachments cannot be updated (no volume swap, no '
-       'later change of delete_on_termination): PUT '
-       '/servers/{id}/os-volume_attachments/{volume_id} answers 405 at '
-       'every version.'),
+       'delete_on_termination (the other attachment fields may be given '
+       'with their current values; a change is a 400); a PUT naming '
+       'another volume is a swap, which nova_lite refuses (400) at every '
+       'version once the volumes and the attachment are found.',
+       ('volume_attachments',)),
     _v('2.86', 'Flavor extra spec create and update validate the keys of '
        'the known namespaces (accel, aggregate_instance_extra_specs, '
        'capabilities, hw, hw_rng, hw_video, os, pci_passthrough, quota, '

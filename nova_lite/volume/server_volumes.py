@@ -74,6 +74,13 @@ def reserve(context, instance_uuid, volume_id, device=None, tag=None,
             'bdm_uuid': str(uuidlib.uuid4())})
 
 
+def set_delete_on_termination(context, attachment_id, value):
+    """Whether the volume goes with its server (2.85's update)."""
+    return attachment_db.attachment_update(
+        context.elevated(), attachment_id,
+        {'delete_on_termination': bool(value)})
+
+
 def connect(context, attachment_id, connector):
     """Open the attachment's export for the compute's ``connector``
     (``{"ip", "host"}``).

@@ -287,6 +287,8 @@ def route_schemas():
         ('POST', server + '/os-interface'): attach_interfaces.create,
         ('POST', server + '/os-volume_attachments'):
             volume_attachments.create,
+        ('PUT', server + '/os-volume_attachments/<volume_id>'):
+            volume_attachments.update,
         ('POST', '/v2.1/flavors'): flavors.create,
         ('PUT', '/v2.1/flavors/<flavor_id>'): flavors.update,
         ('POST', flavor + '/os-extra_specs'): flavor_extras.create,
