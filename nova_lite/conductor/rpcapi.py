@@ -50,8 +50,8 @@ History:
           volume_detached, volume_detach_failed (calls from the computes)
     1.16 - Volume reconciliation of a restarted compute (``rpcapi_volume``,
           doc/volumes.md "Sweeper and restarts"):
-          volume_attachments_of_instances, volume_export_ensure,
-          volume_attachment_release (calls from the computes)
+          volume_attachments_of_instances, volume_export_ensure (calls
+          from the computes)
 """
 from oslo_log import log as logging
 import oslo_messaging as messaging

@@ -89,9 +89,3 @@ class VolumeAttachAPI:
         """
         return self._reconcile_call(context, 'volume_export_ensure',
                                     attachment_id=attachment_id)
-
-    def volume_attachment_release(self, context, attachment_id):
-        """Call (1.16): close the export and delete the attachment (the
-        volume is available again), recording no event."""
-        return self._reconcile_call(context, 'volume_attachment_release',
-                                    attachment_id=attachment_id)

@@ -38,6 +38,3 @@ class VolumeAttachEndpoint:
 
     def volume_export_ensure(self, context, attachment_id):
         return server_volumes.ensure_export(context, attachment_id)
-
-    def volume_attachment_release(self, context, attachment_id):
-        server_volumes.release(context, attachment_id)
