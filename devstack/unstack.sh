@@ -79,6 +79,9 @@ check_nothing_left() {
     if is_root && [ -n "$(guestnet_namespaces)" ]; then
         left+=("guest network namespaces: $(guestnet_namespaces | tr '\n' ' ')")
     fi
+    if [ -n "$(nova_volume_exports_left)" ]; then
+        left+=("volume exports: $(nova_volume_exports_left | tr '\n' ' ')")
+    fi
     if [ "${#left[@]}" -gt 0 ]; then
         warn "still running: ${left[*]}"
         return 1
@@ -97,6 +100,7 @@ main() {
     step "Lab guests" guests_poweroff
     step "Node containers" stop_containers
     step "Services (nova_lite, nodes, forwarders)" stop_services
+    step "Volume exports" nova_volume_exports_stop
     step "Namespaces and bridge" stop_nodes
     step "Guest networks" guestnet_teardown
     step "Keystone" keystone_stop

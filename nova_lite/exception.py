@@ -217,6 +217,14 @@ class InstanceHasVolumes(Conflict):
               'volumes are attached: detach them first.'
 
 
+class VolumeSwapNotSupported(Invalid):
+    """400: a PUT of os-volume_attachments naming another volume (a
+    swap): nova_lite cannot move a running guest's disk to another
+    volume."""
+    msg_fmt = 'Swapping volume %(volume_id)s of server %(instance_uuid)s ' \
+              'for another volume is not supported.'
+
+
 class VolumeAttachmentNotFound(NotFound):
     """404 (compute API reference, os-volume_attachments)."""
     msg_fmt = 'Volume %(volume_id)s is not attached to %(instance_uuid)s'

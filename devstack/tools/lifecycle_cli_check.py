@@ -10,7 +10,8 @@ Credentials come from the ``OS_*`` environment (``source devstack/openrc
 demo demo``); ``openstack`` is taken from ``$OPENSTACK`` or the PATH.
 Every step runs one or two CLI commands (``-f json`` where they print),
 waits for the status the compute API reference gives for the action and
-prints ``ok`` with the seconds it took, or ``FAILED`` with the reason;
+prints ``PASS`` with its number and the seconds it took, or ``FAIL``
+with the reason (``cli_check``: a failed boot or rebuild ends the run);
 the exit status is 0 only when every step passed.
 
 The tiny guest (doc/guest-image.md) prints ``NOVA_LITE_DISK_ID <id>
@@ -37,12 +38,12 @@ a lab on the fake driver):
   tesseract, shows the last ``NOVA_LITE_DISK_ID`` line.
 """
 import argparse
-import json
 import os
 import re
-import subprocess
 import sys
 import time
+
+from cli_check import CliCheck, StepFailed, main as run_main
 
 DISK_ID = re.compile(r'NOVA_LITE_DISK_ID ([0-9a-f]{32}) BOOT (\d+)')
 SECOND_DISK = re.compile(r'NOVA_LITE_SECOND_DISK vdb ([0-9a-f]{32}) BOOT')
@@ -94,42 +95,18 @@ def flavor_name(server):
     return flavor
 
 
-class StepFailed(Exception):
-    """A step did not end as the API reference says it should."""
-
-
-class LifecycleCheck:
+class LifecycleCheck(CliCheck):
     """One server (and one snapshot clone) through the steps."""
 
+    STEPS = STEPS
+    STATUS_TIMEOUT = STATUS_TIMEOUT
+    BOOT_TIMEOUT = BOOT_TIMEOUT
+
     def __init__(self, args):
-        self.args = args
-        self.openstack = os.environ.get('OPENSTACK', 'openstack').split()
+        super().__init__(args)
         self.server = None
-        self.cleanup = []           # ('server'|'image', id)
         self.disk = None            # (disk id, count) of self.server
         self.console_boots_before = []
-
-    # -- the CLI -------------------------------------------------------------
-
-    def cli(self, *args, parse=True):
-        """``openstack ARGS`` (with ``-f json`` when ``parse``): the
-        parsed output, or the text. Raises StepFailed on a non-zero
-        exit."""
-        cmd = self.openstack + list(args) + (['-f', 'json'] if parse
-                                             else [])
-        result = subprocess.run(cmd, capture_output=True, text=True,
-                                timeout=STATUS_TIMEOUT + 60)
-        if result.returncode != 0:
-            raise StepFailed('%s: exit %d: %s' % (
-                ' '.join(args[:3]), result.returncode,
-                result.stderr.strip()[-400:]))
-        if not parse:
-            return result.stdout
-        try:
-            return json.loads(result.stdout)
-        except ValueError as exc:
-            raise StepFailed('%s: not JSON (%s): %r' % (
-                ' '.join(args[:3]), exc, result.stdout[:200])) from exc
 
     def show(self, server):
         return self.cli('server', 'show', server)
@@ -209,7 +186,7 @@ class LifecycleCheck:
         body = self.cli('server', 'create', '--image', image, '--flavor',
                         self.args.flavor, '--key-name', self.args.key_name,
                         '--wait', name)
-        self.cleanup.append(('server', body['id']))
+        self.made('server', body['id'], False, '--force', '--wait')
         if body['status'] != 'ACTIVE':
             raise StepFailed('%s is %s' % (name, body['status']))
         return body['id']
@@ -225,7 +202,7 @@ class LifecycleCheck:
     def step_snapshot(self):
         image = self.cli('server', 'image', 'create', '--name',
                          'lifecycle-snap', '--wait', self.server)
-        self.cleanup.append(('image', image['id']))
+        self.made('image', image['id'])
         image = self.cli('image', 'show', image['id'])
         props = image.get('properties') or {}
         if image['status'] != 'active' or \
@@ -355,35 +332,10 @@ class LifecycleCheck:
 
     # -- driver --------------------------------------------------------------
 
-    def run(self, steps):
-        """Run ``steps`` in order; returns (passed, failed). A failed
-        boot or rebuild ends the run (nothing after it can be
-        checked)."""
-        passed = failed = 0
-        for name in steps:
-            started = time.monotonic()
-            try:
-                detail = getattr(self, 'step_' + name)()
-            except (StepFailed, subprocess.TimeoutExpired) as exc:
-                failed += 1
-                print('%-15s FAILED (%.1f s): %s' % (
-                    name, time.monotonic() - started, exc), flush=True)
-                if self.server is None or name in ('boot', 'rebuild'):
-                    break
-                continue
-            passed += 1
-            print('%-15s ok (%.1f s): %s' % (
-                name, time.monotonic() - started, detail), flush=True)
-        return passed, failed
-
-    def clean(self):
-        for kind, ident in reversed(self.cleanup):
-            args = (('server', 'delete', '--force', '--wait', ident)
-                    if kind == 'server' else ('image', 'delete', ident))
-            try:
-                self.cli(*args, parse=False)
-            except (StepFailed, subprocess.TimeoutExpired):
-                pass
+    def fatal(self, name):
+        """A failed boot or rebuild ends the run (nothing after it can be
+        checked); other failures do not."""
+        return self.server is None or name in ('boot', 'rebuild')
 
 
 def parse_args(argv=None):
@@ -413,13 +365,7 @@ def parse_args(argv=None):
 
 def main(argv=None):
     args = parse_args(argv)
-    check = LifecycleCheck(args)
-    try:
-        passed, failed = check.run(args.steps)
-    finally:
-        check.clean()
-    print('%d passed, %d failed' % (passed, failed))
-    return 0 if passed == len(args.steps) else 1
+    return run_main(LifecycleCheck(args), args.steps)
 
 
 if __name__ == '__main__':

@@ -46,11 +46,11 @@ others keep their numbers).
 """
 import argparse
 import json
-import os
 import re
-import subprocess
 import sys
 import time
+
+from cli_check import CliCheck, StepFailed, main as run_main
 
 STEPS = ('network_create', 'subnet_create', 'router', 'server_create',
          'port_list', 'security_group_create', 'floating_ip',
@@ -59,16 +59,6 @@ STEPS = ('network_create', 'subnet_create', 'router', 'server_create',
 GUEST_STEPS = ('ssh_before_rule', 'ssh_after_rule', 'isolation')
 CIDR, GATEWAY = '10.77.0.0/24', '10.77.0.1'
 ALT_CIDR = '10.78.0.0/24'
-#: Seconds: a TCG boot of the tiny guest takes ~5-60 s on a busy
-#: 2-core machine; an SSH connection attempt gets CONNECT_TIMEOUT.
-STATUS_TIMEOUT = 300
-BOOT_TIMEOUT = 240
-CONNECT_TIMEOUT = 10
-SSH_RETRY = 120
-
-
-class StepFailed(Exception):
-    """A step did not end as the API reference (or the check) says."""
 
 
 def fixed_ips(port):
@@ -79,93 +69,17 @@ def fixed_ips(port):
     return [ip['ip_address'] for ip in ips]
 
 
-class NetworkCheck:
+class NetworkCheck(CliCheck):
     """One project's network, router, server, group and floating IP, and
     a second project's network and server."""
 
+    STEPS = STEPS
+
     def __init__(self, args):
-        self.args = args
-        self.openstack = os.environ.get('OPENSTACK', 'openstack').split()
+        super().__init__(args)
         self.suffix = '%x' % int(time.time())
         self.ids = {}
-        self.cleanup = []           # (alt?, openstack args)
-
-    # -- the CLI -------------------------------------------------------------
-
-    def alt_env(self):
-        env = dict(os.environ)
-        env['OS_USERNAME'] = os.environ.get('ALT_OS_USERNAME', 'alt_demo')
-        env['OS_PROJECT_NAME'] = os.environ.get('ALT_OS_PROJECT_NAME',
-                                                'alt_demo')
-        env['OS_PASSWORD'] = os.environ.get('ALT_OS_PASSWORD',
-                                            os.environ.get('OS_PASSWORD', ''))
-        return env
-
-    def cli(self, *args, parse=True, alt=False):
-        """``openstack ARGS`` (``-f json`` when ``parse``) as the first
-        project's user, or the second's when ``alt``: the parsed output
-        or the text. Raises StepFailed on a non-zero exit."""
-        cmd = self.openstack + list(args) + (['-f', 'json'] if parse
-                                             else [])
-        result = subprocess.run(cmd, capture_output=True, text=True,
-                                timeout=STATUS_TIMEOUT + 60,
-                                env=self.alt_env() if alt else None)
-        if result.returncode != 0:
-            raise StepFailed('%s: exit %d: %s' % (
-                ' '.join(args[:4]), result.returncode,
-                result.stderr.strip()[-400:]))
-        if not parse:
-            return result.stdout
-        try:
-            return json.loads(result.stdout)
-        except ValueError as exc:
-            raise StepFailed('%s: not JSON (%s): %r' % (
-                ' '.join(args[:3]), exc, result.stdout[:200])) from exc
-
-    def made(self, kind, ident, alt=False, *extra):
-        """Remember ``kind ident`` for the clean-up (deleted in reverse)."""
-        self.cleanup.append((alt, tuple(kind.split()) + ('delete',) + extra
-                             + (ident,)))
-
-    # -- the guest -----------------------------------------------------------
-
-    def wait_console(self, server, marker, alt=False):
-        """Wait for a console line starting with ``marker``; its text."""
-        deadline = time.monotonic() + BOOT_TIMEOUT
-        while True:
-            text = self.cli('console', 'log', 'show', server, parse=False,
-                            alt=alt)
-            found = re.findall(r'^%s.*$' % re.escape(marker), text, re.M)
-            if found:
-                return found[-1].strip()
-            if time.monotonic() > deadline:
-                raise StepFailed('no %s on the console of %s in %d s' % (
-                    marker, server, BOOT_TIMEOUT))
-            time.sleep(3)
-
-    def ssh(self, address, command):
-        """``ssh root@address command`` from the public namespace with
-        the key of ``--ssh-key``: the CompletedProcess."""
-        cmd = ['ip', 'netns', 'exec', self.args.public_netns, 'ssh',
-               '-i', self.args.ssh_key, '-o', 'StrictHostKeyChecking=no',
-               '-o', 'UserKnownHostsFile=/dev/null', '-o', 'BatchMode=yes',
-               '-o', 'LogLevel=ERROR',
-               '-o', 'ConnectTimeout=%d' % CONNECT_TIMEOUT,
-               'root@' + address, command]
-        return subprocess.run(cmd, capture_output=True, text=True,
-                              timeout=CONNECT_TIMEOUT + 60)
-
-    def ssh_until(self, address, command):
-        """Retry ``ssh`` for SSH_RETRY seconds; the first success."""
-        deadline = time.monotonic() + SSH_RETRY
-        while True:
-            result = self.ssh(address, command)
-            if result.returncode == 0:
-                return result
-            if time.monotonic() > deadline:
-                raise StepFailed('ssh root@%s: exit %d: %s' % (
-                    address, result.returncode, result.stderr.strip()))
-            time.sleep(3)
+        self.ssh_netns = args.public_netns
 
     # -- steps ---------------------------------------------------------------
 
@@ -357,40 +271,6 @@ class NetworkCheck:
                 'ping nor tcp 22' % (self.ids['fixed_ip'], GATEWAY,
                                      self.ids['alt_ip']))
 
-    # -- driver --------------------------------------------------------------
-
-    def run(self, steps):
-        """Run ``steps`` in order; returns (passed, failed). A failed
-        step stops the run (each builds on the ones before)."""
-        passed = failed = 0
-        for name in steps:
-            number = STEPS.index(name) + 1      # as in the docstring
-            started = time.monotonic()
-            try:
-                detail = getattr(self, 'step_' + name)()
-            except (StepFailed, subprocess.TimeoutExpired, KeyError) as exc:
-                failed += 1
-                print('%2d %-22s FAIL (%.1f s): %s' % (
-                    number, name, time.monotonic() - started, exc),
-                    flush=True)
-                break
-            passed += 1
-            print('%2d %-22s PASS (%.1f s): %s' % (
-                number, name, time.monotonic() - started, detail),
-                flush=True)
-        return passed, failed
-
-    def clean(self):
-        """Delete what the steps made: servers first (their ports hold
-        groups, subnets and floating IPs), then the rest newest first."""
-        ordered = sorted(reversed(self.cleanup),
-                         key=lambda item: item[1][0] != 'server')
-        for alt, args in ordered:
-            try:
-                self.cli(*args, parse=False, alt=alt)
-            except (StepFailed, subprocess.TimeoutExpired) as exc:
-                print('clean-up: %s' % exc, file=sys.stderr)
-
 
 def parse_args(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split('\n')[0])
@@ -424,13 +304,7 @@ def parse_args(argv=None):
 
 def main(argv=None):
     args = parse_args(argv)
-    check = NetworkCheck(args)
-    try:
-        passed, failed = check.run(args.steps)
-    finally:
-        check.clean()
-    print('%d passed, %d failed' % (passed, failed))
-    return 0 if passed == len(args.steps) else 1
+    return run_main(NetworkCheck(args), args.steps)
 
 
 if __name__ == '__main__':

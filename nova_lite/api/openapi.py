@@ -87,6 +87,10 @@ QUERY_PARAMETERS = {
     ('GET', '/v2.1/os-simple-tenant-usage'): _USAGE + ('detailed',),
     ('GET', '/v2.1/os-simple-tenant-usage/{tenant_id}'): _USAGE,
     ('GET', '/v2.1/os-hosts'): ('zone',),
+    ('GET', '/v2.1/os-volumes'): ('limit', 'offset'),
+    ('GET', '/v2.1/os-volumes/detail'): ('limit', 'offset'),
+    ('GET', '/v2.1/os-snapshots'): ('limit', 'offset'),
+    ('GET', '/v2.1/os-snapshots/detail'): ('limit', 'offset'),
     ('GET', '/v2.1/os-migrations'): (
         'hidden', 'host', 'instance_uuid', 'source_compute', 'status',
         'migration_type', 'limit', 'marker', 'changes-since',

@@ -129,12 +129,12 @@ HISTORY = (
        ('keypairs',)),
     _v('2.36', 'The proxy APIs /images, /os-networks, '
        '/os-tenant-networks, /os-security-groups, '
-       '/os-security-group-rules, /os-floating-ips and '
-       '/os-floating-ip-pools answer 404; '
+       '/os-security-group-rules, /os-floating-ips, '
+       '/os-floating-ip-pools, /os-volumes and /os-snapshots answer 404; '
        'quota sets and limits lose the network resources (fixed_ips, '
        'floating_ips, security_groups, security_group_rules).',
        ('images', 'networks', 'security_groups', 'floating_ips',
-        'quota_sets', 'limits')),
+        'volumes', 'quota_sets', 'limits')),
     _v('2.37', 'Server create requires networks: a list, auto (the '
        'project\'s usable network: its own network when it has one, else '
        'the flat network) or none (a server without any network: no '
@@ -308,11 +308,11 @@ HISTORY = (
     _v('2.84', 'Instance action events show details: the fault message of '
        'a failed event.', ('instance_actions',)),
     _v('2.85', 'PUT /servers/{id}/os-volume_attachments/{volume_id} takes '
-       'delete_on_termination.', ('volume_attachments',),
-       refused='Volume attachments cannot be updated (no volume swap, no '
-       'later change of delete_on_termination): PUT '
-       '/servers/{id}/os-volume_attachments/{volume_id} answers 405 at '
-       'every version.'),
+       'delete_on_termination (the other attachment fields may be given '
+       'with their current values; a change is a 400); a PUT naming '
+       'another volume is a swap, which nova_lite refuses (400) at every '
+       'version once the volumes and the attachment are found.',
+       ('volume_attachments',)),
     _v('2.86', 'Flavor extra spec create and update validate the keys of '
        'the known namespaces (accel, aggregate_instance_extra_specs, '
        'capabilities, hw, hw_rng, hw_video, os, pci_passthrough, quota, '
@@ -433,6 +433,16 @@ ROUTES = {
     ('GET', '/v2.1/os-floating-ips/<fip_id>'): ('2.1', '2.35'),
     ('DELETE', '/v2.1/os-floating-ips/<fip_id>'): ('2.1', '2.35'),
     ('GET', '/v2.1/os-floating-ip-pools'): ('2.1', '2.35'),
+    ('GET', '/v2.1/os-volumes'): ('2.1', '2.35'),
+    ('GET', '/v2.1/os-volumes/detail'): ('2.1', '2.35'),
+    ('GET', '/v2.1/os-volumes/<volume_id>'): ('2.1', '2.35'),
+    ('POST', '/v2.1/os-volumes'): ('2.1', '2.35'),
+    ('DELETE', '/v2.1/os-volumes/<volume_id>'): ('2.1', '2.35'),
+    ('GET', '/v2.1/os-snapshots'): ('2.1', '2.35'),
+    ('GET', '/v2.1/os-snapshots/detail'): ('2.1', '2.35'),
+    ('GET', '/v2.1/os-snapshots/<snapshot_id>'): ('2.1', '2.35'),
+    ('POST', '/v2.1/os-snapshots'): ('2.1', '2.35'),
+    ('DELETE', '/v2.1/os-snapshots/<snapshot_id>'): ('2.1', '2.35'),
     ('GET', _HOSTS): ('2.1', '2.42'),
     ('GET', _HOSTS + '/<host_name>'): ('2.1', '2.42'),
     ('PUT', _HOSTS + '/<host_name>'): ('2.1', '2.42'),

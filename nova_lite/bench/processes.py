@@ -340,6 +340,25 @@ class ProcessStack(Resource):
                 proc.signal()
             for proc in group:
                 proc.wait_stopped()
+        if self.volume:
+            self._stop_exports()
+
+    def _stop_exports(self):
+        """Stop the qemu-nbd exports the volume service left (each runs
+        in a session of its own and outlives the service: the exports of
+        attachments a failed test never detached)."""
+        exports = os.path.join(self.state_dir, 'volumes', 'exports')
+        for name in (os.listdir(exports) if os.path.isdir(exports)
+                     else ()):
+            try:
+                with open(os.path.join(exports, name)) as handle:
+                    pid = int(handle.read().strip())
+                with open('/proc/%d/cmdline' % pid, 'rb') as handle:
+                    if exports.encode() not in handle.read():
+                        continue        # a recycled pid
+                os.kill(pid, signal.SIGTERM)
+            except (OSError, ValueError):
+                continue
 
     # -------------------------------------------------------------- waiting
 

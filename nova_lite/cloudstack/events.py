@@ -12,6 +12,12 @@ notification_format`` versioned or both) and ``[cloudstack]
 record_events`` is on; each costs one INSERT in the conductor, outside
 the request and build paths.
 
+Volume events (``VOLUME_TYPES``: VOLUME.RESIZE, SNAPSHOT.CREATE,
+SNAPSHOT.DELETE) likewise come from the CloudStack API's own async
+commands (the volume service sends no notifications): a ``Scheduled``
+event when the command starts the work, a ``Completed`` one when its
+job ends (``record_action``).
+
 Security group events (``SG_TYPES``: SG.CREATE, SG.DELETE, SG.UPDATE,
 SG.AUTH.INGRESS, SG.AUTH.EGRESS, SG.REVOKE.INGRESS, SG.REVOKE.EGRESS)
 have no notification behind them (security groups are the Networking
@@ -88,17 +94,23 @@ SG_TYPES = ('SG.CREATE', 'SG.DELETE', 'SG.UPDATE', 'SG.AUTH.INGRESS',
 ADMIN_TYPES = ('MAINT.PREPARE', 'MAINT.CANCEL', 'CONFIGURATION.VALUE.EDIT',
                'SERVICE.OFFERING.CREATE', 'SERVICE.OFFERING.DELETE',
                'CREATE_TAGS', 'DELETE_TAGS', 'VM.UPDATE')
-API_TYPES = SG_TYPES + ADMIN_TYPES
+#: Volume events the CloudStack API records itself: ``Scheduled`` when
+#: its async command starts the work, ``Completed`` (INFO, or ERROR
+#: when it failed) when the job ends (``commands.volume_actions``).
+VOLUME_TYPES = ('VOLUME.RESIZE', 'SNAPSHOT.CREATE', 'SNAPSHOT.DELETE')
+API_TYPES = SG_TYPES + ADMIN_TYPES + VOLUME_TYPES
 #: The types listEvents knows.
 TYPES = sorted({t for t, _, _ in EVENT_TYPES.values()} | set(API_TYPES))
 #: listEvents ``resourcetype`` by the prefix of the event type.
 RESOURCE_TYPES = {'VM': 'VirtualMachine', 'SG': 'SecurityGroup',
                   'MAINT': 'Host', 'CONFIGURATION': 'None',
                   'SERVICE': 'ServiceOffering', 'CREATE_TAGS': 'UserVm',
-                  'DELETE_TAGS': 'UserVm'}
+                  'DELETE_TAGS': 'UserVm', 'VOLUME': 'Volume',
+                  'SNAPSHOT': 'Snapshot'}
 LEVELS = ('INFO', 'WARN', 'ERROR')
-#: Event states: an action's start, and its end.
+#: Event states: an action's start (or its scheduling), and its end.
 STARTED = 'Started'
+SCHEDULED = 'Scheduled'
 
 
 def _timestamp(metadata):
@@ -133,15 +145,17 @@ def record_action(context, event_type, description, resource_id,
                   level='INFO', state=COMPLETED):
     """Record the event of an action the CloudStack API has just done
     or started (``event_type`` one of ``API_TYPES``; ``level`` one of
-    ``LEVELS``, ``state`` ``COMPLETED`` or ``STARTED``) for the
-    caller's user and project.
+    ``LEVELS``, ``state`` ``COMPLETED``, ``STARTED`` or ``SCHEDULED``)
+    for the caller's user and project.
 
     :returns: the event dict
-    :raises: ValueError for a type not in ``API_TYPES``
+    :raises: ValueError for a type not in ``API_TYPES``, a bad level or
+        state
     """
-    if event_type not in API_TYPES or level not in LEVELS:
-        raise ValueError('not an API-recorded event: %s %s' % (event_type,
-                                                               level))
+    if event_type not in API_TYPES:
+        raise ValueError('not an API-recorded event type: %s' % event_type)
+    if level not in LEVELS or state not in (COMPLETED, STARTED, SCHEDULED):
+        raise ValueError('bad level %s or state %s' % (level, state))
     return event_db.event_create(context, {
         'uuid': str(uuidlib.uuid4()), 'type': event_type, 'level': level,
         'state': state, 'description': description[:255],

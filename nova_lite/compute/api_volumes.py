@@ -16,11 +16,15 @@ record them.
   volume is available) and the answer is 500.
 - detach: the volume goes ``detaching``, the compute unplugs it and
   the conductor releases the attachment (RPC cast, 1.16): 202 at once.
+- update (2.85): ``delete_on_termination`` of the attachment; a swap
+  for another volume is refused (400) after Nova's lookups.
 """
 from oslo_log import log as logging
 
 from nova_lite.db import actions as action_db
 from nova_lite import exception
+from nova_lite.volume import api as volume_api
+from nova_lite.volume import errors as volume_errors
 from nova_lite.volume import server_volumes
 
 LOG = logging.getLogger(__name__)
@@ -94,6 +98,48 @@ class VolumeAttachActions:
             raise exception.VolumeAttachFailed(
                 volume_id=volume_id, instance_uuid=instance_uuid) from exc
         return server_volumes.find(context, instance_uuid, volume_id)
+
+    def update_volume_attachment(self, context, instance_uuid, volume_id,
+                                 changes, swap):
+        """PUT os-volume_attachments/{volume_id} (compute API reference,
+        "Update a volume attachment"): ``changes`` the volumeAttachment
+        body. ``swap`` (another ``volumeId``, or any PUT before 2.85):
+        the volumes and the attachment are looked up as Nova does, then
+        refused. Otherwise ``delete_on_termination`` is set; ``id``,
+        ``serverId``, ``device`` and ``tag`` must keep their values.
+
+        :raises: InstanceNotFound, VolumeNotFound (of the path),
+            VolumeAttachmentNotFound (404); InvalidVolume (400: unknown
+            new volume), ValidationError (400: an immutable field
+            changed), VolumeSwapNotSupported (400)
+        """
+        self.get(context, instance_uuid)
+        if swap:
+            self._refuse_swap(context, instance_uuid, volume_id,
+                              changes['volumeId'])
+        att = self.show_volume_attachment(context, instance_uuid, volume_id)
+        current = {'id': volume_id, 'serverId': instance_uuid,
+                   'device': att.get('mountpoint'), 'tag': att.get('tag')}
+        for name, value in current.items():
+            if name in changes and changes[name] != value:
+                raise exception.ValidationError(
+                    attribute=name, reason='the %s property is not '
+                    'mutable' % name)
+        if 'delete_on_termination' in changes:
+            server_volumes.set_delete_on_termination(
+                context, att['uuid'], changes['delete_on_termination'])
+
+    def _refuse_swap(self, context, instance_uuid, volume_id, new_volume_id):
+        volume_api.get(context.elevated(), volume_id)
+        try:
+            volume_api.get(context.elevated(), new_volume_id)
+        except volume_errors.VolumeNotFound as exc:
+            # A missing resource of the body is a 400 (API-WG rule).
+            raise volume_errors.InvalidVolume(
+                reason=exc.format_message()) from None
+        self.show_volume_attachment(context, instance_uuid, volume_id)
+        raise exception.VolumeSwapNotSupported(volume_id=volume_id,
+                                               instance_uuid=instance_uuid)
 
     def detach_volume(self, context, instance_uuid, volume_id):
         """Detach ``volume_id`` from the server (the compute's cast:

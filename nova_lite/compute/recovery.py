@@ -14,6 +14,7 @@ from nova_lite.compute.lifecycle import power_ops
 from nova_lite.compute.lifecycle import rescue as lifecycle_rescue
 from nova_lite.compute.lifecycle import shelve as lifecycle_shelve
 from nova_lite.compute.lifecycle import vm_snapshot
+from nova_lite.compute.lifecycle import volume_recovery
 from nova_lite.compute import states
 
 LOG = logging.getLogger(__name__)
@@ -92,8 +93,10 @@ RECOVERY.update(vm_snapshot.RECOVERY)
 
 def recover_host(ctxt, manager):
     """Remove the guests of instances evacuated away, apply ``RECOVERY``
-    to every other live instance of the host, then remove guests the
-    database no longer knows (deleted while we were down)."""
+    to every other live instance of the host, remove guests the
+    database no longer knows (deleted while we were down), then
+    reconcile the volume attachments of the instances with their guests
+    (``lifecycle.volume_recovery``)."""
     # Guests evacuated away while this compute was down go first; their
     # evacuations are not this host's to recover, a delete asked meanwhile
     # is (doc/migrations-servers.md).
@@ -110,6 +113,9 @@ def recover_host(ctxt, manager):
         except Exception:  # noqa: BLE001 - one instance must not stop others
             LOG.exception('Recovery of %s failed', row.uuid)
     _remove_orphans(ctxt, manager, {row.uuid for row in rows} | evacuated)
+    # Volume attachments against the guests (doc/volumes.md).
+    volume_recovery.reconcile(ctxt, manager, [
+        row for row in rows if row.task_state != states.DELETING])
 
 
 def _remove_orphans(ctxt, manager, known):

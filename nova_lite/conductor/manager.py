@@ -31,10 +31,11 @@ class ConductorManager(resize.ResizeEndpoint, shelve.ShelveEndpoint,
     groups: 1.8; floating IPs: 1.9; cold migration and evacuation:
     1.10, ``conductor.migrate``, ``conductor.evacuate``; interface
     detach: 1.11; live migration: 1.12,
-    ``conductor.live_migrate``; volume attachments: 1.13,
+    ``conductor.live_migrate``; volume attachments: 1.13, their
+    reconciliation by a restarted compute: 1.16,
     ``conductor.volume_proxy``)."""
 
-    target = messaging.Target(version='1.13')
+    target = messaging.Target(version='1.16')
 
     def __init__(self, host):
         super().__init__(host)

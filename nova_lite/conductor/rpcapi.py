@@ -48,6 +48,10 @@ History:
     1.13 - Volume attachments (``rpcapi_volume``, doc/volumes.md):
           volume_connect, volume_attached, volume_attach_failed,
           volume_detached, volume_detach_failed (calls from the computes)
+    1.16 - Volume reconciliation of a restarted compute (``rpcapi_volume``,
+          doc/volumes.md "Sweeper and restarts"):
+          volume_attachments_of_instances, volume_export_ensure (calls
+          from the computes)
 """
 from oslo_log import log as logging
 import oslo_messaging as messaging
@@ -132,7 +136,7 @@ class ConductorAPI(rpcapi_resize.ResizeAPI, rpcapi_shelve.ShelveAPI,
     """Client of the conductor; see the module doc for each method's
     server side, arguments and result."""
 
-    VERSION = '1.13'
+    VERSION = '1.16'
 
     def __init__(self):
         self.client = rpc.get_client(messaging.Target(topic=TOPIC,

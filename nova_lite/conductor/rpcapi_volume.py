@@ -1,10 +1,12 @@
 """Client side of the conductor's volume attachment methods (RPC API
-1.13), mixed into ``conductor.rpcapi.ConductorAPI``; server side
+1.13; 1.16: what a restarted compute reconciles its guests with), mixed
+into ``conductor.rpcapi.ConductorAPI``; server side
 ``conductor.volume_proxy`` over ``nova_lite.volume.server_volumes``.
 The compute has no database: these record what it did to a volume
 (doc/volumes.md, "Compute side"). All are calls; a repeat is harmless.
 """
 VERSION = '1.13'
+RECONCILE_VERSION = '1.16'
 
 
 class VolumeAttachAPI:
@@ -64,3 +66,26 @@ class VolumeAttachAPI:
                                  instance_uuid=instance_uuid,
                                  attachment_id=attachment_id, host=host,
                                  event=event)
+
+    def _reconcile_call(self, context, method, **kwargs):
+        return self.client.prepare(version=RECONCILE_VERSION).call(
+            context, method, **kwargs)
+
+    def volume_attachments_of_instances(self, context, instance_uuids):
+        """Call (1.16): ``{instance_uuid: [attachment]}`` of the
+        instances (``uuid``, ``volume_uuid``, ``instance_uuid``,
+        ``attach_status``, ``mountpoint``, ``connection_info``,
+        ``volume_status``)."""
+        return self._reconcile_call(context,
+                                    'volume_attachments_of_instances',
+                                    instance_uuids=instance_uuids)
+
+    def volume_export_ensure(self, context, attachment_id):
+        """Call (1.16): the attachment's export, re-opened when its
+        qemu-nbd is gone; the connection info.
+
+        :raises: RemoteError of AttachmentNotFound or the volume
+            service's errors (MessagingTimeout when it is down)
+        """
+        return self._reconcile_call(context, 'volume_export_ensure',
+                                    attachment_id=attachment_id)

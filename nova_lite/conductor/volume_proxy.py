@@ -1,6 +1,7 @@
 """Server side of the conductor's volume attachment methods (RPC API
-1.13, ``conductor.rpcapi_volume``): the compute's record of what it did
-to a volume, over ``nova_lite.volume.server_volumes``."""
+1.13 and 1.16, ``conductor.rpcapi_volume``): the compute's record of
+what it did to a volume, and what a restarted compute reconciles its
+guests with, over ``nova_lite.volume.server_volumes``."""
 from nova_lite.conductor import compute_proxy
 from nova_lite.volume import server_volumes
 
@@ -30,3 +31,10 @@ class VolumeAttachEndpoint:
                              host, event):
         server_volumes.roll_detaching(context, attachment_id)
         compute_proxy.record_event(context, instance_uuid, host, event)
+
+    def volume_attachments_of_instances(self, context, instance_uuids):
+        return server_volumes.attachments_of_instances(context,
+                                                       instance_uuids)
+
+    def volume_export_ensure(self, context, attachment_id):
+        return server_volumes.ensure_export(context, attachment_id)

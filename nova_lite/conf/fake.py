@@ -20,6 +20,11 @@ fake_opts = [
                       'exercised.'),
     cfg.IntOpt('live_migration_steps', default=4, min=1,
                help='Progress reports of a fake live migration.'),
+    cfg.FloatOpt('volume_attach_delay', default=0.0, min=0.0,
+                 help='Seconds each fake volume attach takes, after the '
+                      'export was opened and before the guest has the '
+                      'disk, so that a test can kill the compute in the '
+                      'middle of an attach.'),
 ]
 
 

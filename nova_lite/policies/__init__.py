@@ -10,6 +10,7 @@ from nova_lite.policies import aggregates
 from nova_lite.policies import attach_interfaces
 from nova_lite.policies import availability_zone
 from nova_lite.policies import base
+from nova_lite.policies import compute_volumes
 from nova_lite.policies import flavor_extras
 from nova_lite.policies import flavors
 from nova_lite.policies import hosts
@@ -75,4 +76,5 @@ def list_rules():
                                 floating_ips.list_rules(),
                                 tenant_networks.list_rules(),
                                 ips.list_rules(),
-                                volume.list_rules()))
+                                volume.list_rules(),
+                                compute_volumes.list_rules()))

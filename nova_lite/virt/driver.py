@@ -207,6 +207,15 @@ class ComputeDriver(live_migration.LiveMigrationDriver, abc.ABC):
         """
         raise NotImplementedError()
 
+    def volume_devices(self, instance):
+        """The volume disks the guest has (live or in its definition):
+        ``{dev: export_name}`` (``{"vdb": "attachment-<uuid>"}``), what a
+        restarted compute compares with the database's attachments.
+
+        :raises: InstanceNotFound; NotImplementedError
+        """
+        raise NotImplementedError()
+
     def pause(self, instance):
         """Freeze the running guest in memory (power_state paused); a
         paused guest is left as is.

@@ -214,7 +214,8 @@ class FakeDriver(fake_console.FakeConsoleMixin, fake_resize.FakeResizeMixin,
         volume as ``mountpoint``'s device, else the first free ``vdX``
         after its own disks; its console prints ``NOVA_LITE_DISK <dev>
         <export_name>`` as the tiny guest reports a hot-plugged disk;
-        ``volume_attach_fault`` is raised instead when set (once).
+        ``volume_attach_fault`` is raised instead when set (once); it
+        takes ``[fake] volume_attach_delay`` seconds.
 
         :returns: the device path (``/dev/vdc``)
         :raises: InstanceNotFound; VolumeAttachFailed (the device is
@@ -225,6 +226,8 @@ class FakeDriver(fake_console.FakeConsoleMixin, fake_resize.FakeResizeMixin,
         self.volume_attach_fault = None
         if fault is not None:
             raise fault
+        if CONF.fake.volume_attach_delay:
+            time.sleep(CONF.fake.volume_attach_delay)
         data = connection_info.get('data') or {}
         with self._lock:
             volumes = guest.setdefault('volumes', {})
@@ -251,6 +254,16 @@ class FakeDriver(fake_console.FakeConsoleMixin, fake_resize.FakeResizeMixin,
         with self._lock:
             guest.setdefault('volumes', {}).pop(
                 mountpoint.rsplit('/', 1)[-1], None)
+
+    def volume_devices(self, instance):
+        """``{dev: export_name}`` of the guest's ``volumes``.
+
+        :raises: InstanceNotFound
+        """
+        guest = self._guest(instance)
+        with self._lock:
+            return {dev: (info.get('data') or {}).get('export_name')
+                    for dev, info in guest.get('volumes', {}).items()}
 
     def pause(self, instance):
         """A running guest becomes paused (a paused one stays so).

@@ -33,9 +33,10 @@ LOG = logging.getLogger(__name__)
 
 
 class VolumeManager(service.Manager):
-    """RPC endpoint of the ``volume`` topic (version 1.0)."""
+    """RPC endpoint of the ``volume`` topic (version 1.2; history in
+    ``nova_lite.volume.rpcapi``)."""
 
-    target = messaging.Target(version='1.0')
+    target = messaging.Target(version='1.2')
 
     def __init__(self, host, driver=None, exporter=None):
         super().__init__(host)
@@ -195,3 +196,25 @@ class VolumeManager(service.Manager):
         LOG.info('Export of volume %s for attachment %s closed',
                  volume_id, attachment_id)
         return True
+
+    @messaging.expected_exceptions(errors.VolumeError)
+    def ensure_export(self, context, volume_id, attachment_id):
+        """The attachment's export: re-opened on its port for its
+        connector when its qemu-nbd is gone, left alone when it runs (a
+        guest may be reading it).
+
+        :returns: the connection info
+        :raises: AttachmentNotFound; Invalid (the attachment never had a
+            connector); DriverError
+        """
+        attachment = store.attachment_get(context, attachment_id)
+        if self.exporter.pid(attachment_id) and \
+                attachment.get('connection_info'):
+            return attachment['connection_info']
+        if not (attachment.get('connector') or {}).get('ip'):
+            raise errors.Invalid(reason='attachment %s has no connector'
+                                 % attachment_id)
+        LOG.warning('Export of attachment %s is gone: opening it again',
+                    attachment_id)
+        return self.initialize_connection(context, volume_id, attachment_id,
+                                          attachment['connector'])

@@ -8,6 +8,10 @@ History:
           (casts); initialize_connection(volume_id, attachment_id,
           connector), terminate_connection(volume_id, attachment_id)
           (calls)
+    1.2 - ensure_export(volume_id, attachment_id) (call): re-open a live
+          attachment's export when its qemu-nbd is gone (a compute
+          restart reconciling its attachments; doc/volumes.md,
+          "Sweeper and restarts")
 """
 from oslo_config import cfg
 import oslo_messaging as messaging
@@ -19,14 +23,14 @@ TOPIC = 'volume'
 
 
 class VolumeAPI:
-    VERSION = '1.0'
+    VERSION = '1.2'
 
     def __init__(self):
         self.client = rpc.get_client(messaging.Target(topic=TOPIC,
                                                       version=self.VERSION))
 
-    def _prepare(self, host, **kwargs):
-        return self.client.prepare(server=host, version='1.0', **kwargs)
+    def _prepare(self, host, version='1.0', **kwargs):
+        return self.client.prepare(server=host, version=version, **kwargs)
 
     def create_volume(self, context, host, volume_id, image_id=None,
                       snapshot_id=None):
@@ -71,4 +75,16 @@ class VolumeAPI:
         """Call: close the attachment's export (a no-op when closed)."""
         return self._prepare(host).call(
             context, 'terminate_connection', volume_id=volume_id,
+            attachment_id=attachment_id)
+
+    def ensure_export(self, context, host, volume_id, attachment_id):
+        """Call (1.2): the attachment's export, re-opened (same port and
+        connector) when its qemu-nbd is gone.
+
+        :returns: the connection info
+        :raises: MessagingTimeout; the manager's AttachmentNotFound,
+            Invalid (no connector) or DriverError
+        """
+        return self._prepare(host, '1.2').call(
+            context, 'ensure_export', volume_id=volume_id,
             attachment_id=attachment_id)

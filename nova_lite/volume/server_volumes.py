@@ -74,6 +74,13 @@ def reserve(context, instance_uuid, volume_id, device=None, tag=None,
             'bdm_uuid': str(uuidlib.uuid4())})
 
 
+def set_delete_on_termination(context, attachment_id, value):
+    """Whether the volume goes with its server (2.85's update)."""
+    return attachment_db.attachment_update(
+        context.elevated(), attachment_id,
+        {'delete_on_termination': bool(value)})
+
+
 def connect(context, attachment_id, connector):
     """Open the attachment's export for the compute's ``connector``
     (``{"ip", "host"}``).
@@ -130,3 +137,48 @@ def release_instance(context, instance_uuid):
         except errors.VolumeError as exc:
             LOG.warning('Volume %s of deleted server %s not deleted: %s',
                         att['volume_uuid'], instance_uuid, exc)
+
+
+#: Attachment fields a compute needs to reconcile its guests
+#: (``attachments_of_instances``): plain values, fit for the bus.
+_RECONCILE_KEYS = ('uuid', 'volume_uuid', 'instance_uuid', 'attach_status',
+                   'mountpoint', 'connection_info')
+
+
+def attachments_of_instances(context, instance_uuids):
+    """``{instance_uuid: [attachment]}`` of the instances, each
+    attachment a dict of ``_RECONCILE_KEYS`` plus ``volume_status`` (its
+    volume's status, None when the volume is gone): what a restarted
+    compute compares with its guests (doc/volumes.md, "Sweeper and
+    restarts")."""
+    admin = context.elevated()
+    statuses = {}
+    found = {}
+    for uuid, atts in volumes_attached(admin, instance_uuids).items():
+        found[uuid] = []
+        for att in atts:
+            volume_id = att['volume_uuid']
+            if volume_id not in statuses:
+                try:
+                    statuses[volume_id] = volume_api.get(
+                        admin, volume_id)['status']
+                except errors.VolumeNotFound:
+                    statuses[volume_id] = None
+            view = {k: att.get(k) for k in _RECONCILE_KEYS}
+            view['volume_status'] = statuses[volume_id]
+            found[uuid].append(view)
+    return found
+
+
+def ensure_export(context, attachment_id):
+    """The attachment's export, re-opened by its volume service when its
+    qemu-nbd is gone (volume RPC 1.2).
+
+    :returns: the connection info
+    :raises: AttachmentNotFound; the volume service's errors
+    """
+    admin = context.elevated()
+    att = attach.attachment_get(admin, attachment_id)
+    volume = volume_api.get(admin, att['volume_uuid'])
+    return volume_api.volume_rpcapi().ensure_export(
+        admin, volume['host'], volume['uuid'], attachment_id)

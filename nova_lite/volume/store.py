@@ -20,6 +20,7 @@ snapshot_update = attachment_db.snapshot_update
 snapshot_destroy = attachment_db.snapshot_destroy
 attachment_get = attachment_db.attachment_get
 attachment_update = attachment_db.attachment_update
+attachment_destroy = attachment_db.attachment_destroy
 
 
 def attachments_of_host(context, host):

@@ -5,14 +5,29 @@ doc/volumes.md, "Compute side"): the compute RPC 1.16 call and cast,
 the conductor's 1.13 volume proxy and the volume service's real NBD
 export (``qemu-nbd`` on 127.0.0.1) run for real. One walk: create a
 volume, attach it (in-use, listed on the server and the volume), detach
-it (available), attach two volumes (one ``delete_on_termination``) and
-delete the server (one is available again, the other deleted).
+it (available), attach two volumes (one ``delete_on_termination``);
+then the faults of doc/volumes.md, "Sweeper and restarts": a volume
+deleted while attached (400 from the Block Storage API and os-volumes,
+as Cinder and Nova answer), the compute killed in the middle of an
+attach (each fake attach takes ``[fake] volume_attach_delay`` seconds once
+its export is open: the volume service's sweeper closes the export and
+the volume is available again), an export whose
+qemu-nbd died re-opened by the restarted compute's reconciliation; the
+volume quota usage matches the volumes after each; finally the server
+is deleted (one volume available again, the other deleted) and no
+export is left open.
 
-Needs ``qemu-nbd`` and ``qemu-img``; skipped otherwise. About 60 s.
+Needs ``qemu-nbd`` and ``qemu-img``; skipped otherwise. About 50 s
+(36 s before the fault steps).
 """
+import os
 import shutil
+import signal
+import threading
 import time
 
+import requests
+import sqlalchemy as sa
 import testtools
 
 from nova_lite.bench import client as compute_client
@@ -20,6 +35,12 @@ from tests.functional.fixtures import processes
 
 TIMEOUT = 90
 V = {'OpenStack-API-Version': 'compute 2.79'}
+#: Seconds a volume may stay in a transition (the sweeper's verdict
+#: comes within TRANSITION + SWEEP).
+TRANSITION, SWEEP = 8, 1
+#: Seconds each fake attach takes once the export is open: the window in
+#: which the test kills the compute in the middle of an attach.
+ATTACH_DELAY = 2
 
 
 class VolumeAttachTest(testtools.TestCase):
@@ -30,17 +51,20 @@ class VolumeAttachTest(testtools.TestCase):
             if not shutil.which(tool):
                 self.skipTest('needs %s' % tool)
         self.stack = self.useFixture(processes.MultiProcessStack(
-            'mysql', hosts=('node1',), volume=True))
+            'mysql', hosts=('node1',), volume=True, conf={
+                ('volume', 'transition_timeout'): TRANSITION,
+                ('volume', 'sweep_interval'): SWEEP,
+                ('fake', 'volume_attach_delay'): ATTACH_DELAY}))
         self.client = compute_client.ComputeClient(self.stack.api_url)
         self.vbase = self.stack.api_url + '/volume/v3/demo'
 
-    def wait(self, check, message):
+    def wait(self, check, message, interval=0.5):
         deadline = time.monotonic() + TIMEOUT
         while time.monotonic() < deadline:
             found = check()
             if found:
                 return found
-            time.sleep(0.5)
+            time.sleep(interval)
         self.fail('timed out waiting for ' + message)
 
     def volume(self, volume_id):
@@ -97,8 +121,105 @@ class VolumeAttachTest(testtools.TestCase):
         doomed = self.create_volume()
         self.attach(server_id, volume_id)
         self.attach(server_id, doomed, delete_on_termination=True)
+
+        self.check_delete_while_attached(volume_id)
+        self.check_compute_killed_mid_attach(server_id)
+        self.check_export_reopened_by_compute_restart(volume_id)
+
         self.assertEqual(204, self.client.delete_server(server_id)
                          .status_code)
         self.client.wait_for_deleted([server_id])
         self.wait(self.status_is(volume_id, 'available'), 'kept volume')
         self.wait(lambda: self.volume(doomed) is None, 'volume deleted')
+        self.assertEqual({}, self.export_pids())
+        self.check_quota_exact()
+
+    # -- faults ----------------------------------------------------------
+
+    def check_delete_while_attached(self, volume_id):
+        resp = self.client.session.delete('%s/volumes/%s' % (
+            self.vbase, volume_id), timeout=30)
+        self.assertEqual(400, resp.status_code, resp.text)
+        resp = self.client.request(
+            'DELETE', '/os-volumes/' + volume_id,
+            headers={'OpenStack-API-Version': 'compute 2.35'})
+        self.assertEqual(400, resp.status_code, resp.text)
+        self.assertEqual('in-use', self.volume(volume_id)['status'])
+        self.check_quota_exact()
+
+    def restart_compute(self):
+        """Kill -9 node1's compute (when it runs) and start it again."""
+        self.stack.processes['compute-node1'].kill()
+        return self.stack.start_process('compute-node1', 'nova-lite-compute',
+                                        'node1')
+
+    def check_compute_killed_mid_attach(self, server_id):
+        cut = self.create_volume()
+        threading.Thread(target=self.attach_ignoring_answer, daemon=True,
+                         args=(server_id, cut)).start()
+        self.wait(self.status_is(cut, 'attaching'), 'attaching',
+                  interval=0.1)
+        self.stack.processes['compute-node1'].kill()
+        att = self.attachment_of(cut)
+        self.assertIn(att, self.export_pids())
+        # The sweeper: export closed, attachment gone, volume available.
+        self.wait(self.status_is(cut, 'available'), 'attach undone')
+        self.assertNotIn(att, self.export_pids())
+        self.assertIsNone(self.attachment_of(cut))
+        self.check_quota_exact()
+
+    def check_export_reopened_by_compute_restart(self, volume_id):
+        att = self.attachment_of(volume_id)
+        pid = self.export_pids()[att]
+        os.kill(pid, signal.SIGKILL)
+        self.wait(lambda: att not in self.export_pids(), 'export died')
+        self.restart_compute()
+        self.wait(lambda: self.export_pids().get(att) not in (None, pid),
+                  'export re-opened')
+        self.assertEqual('in-use', self.volume(volume_id)['status'])
+        self.check_quota_exact()
+
+    def attach_ignoring_answer(self, server_id, volume_id):
+        try:
+            self.client.request(
+                'POST', '/servers/%s/os-volume_attachments' % server_id,
+                json={'volumeAttachment': {'volumeId': volume_id}},
+                timeout=TRANSITION * 3)
+        except requests.RequestException:
+            pass            # the API answers 500 once its call times out
+
+    def attachment_of(self, volume_id):
+        rows = self.stack.query(sa.text(
+            'SELECT uuid FROM volume_attachments WHERE volume_uuid = :v '
+            'AND deleted = 0').bindparams(v=volume_id))
+        return rows[0][0] if rows else None
+
+    def export_pids(self):
+        """{attachment uuid: pid} of the running qemu-nbd exports (a
+        killed one not yet reaped has no command line)."""
+        exports = os.path.join(self.stack.state_dir, 'volumes', 'exports')
+        found = {}
+        for name in os.listdir(exports) if os.path.isdir(exports) else ():
+            att = name[:-len('.pid')]
+            try:
+                with open(os.path.join(exports, name)) as handle:
+                    pid = int(handle.read().strip())
+                with open('/proc/%d/cmdline' % pid, 'rb') as handle:
+                    if att.encode() not in handle.read():
+                        continue
+            except (OSError, ValueError):
+                continue
+            found[att] = pid
+        return found
+
+    def check_quota_exact(self):
+        """The volume quota usage of the project equals its live
+        volumes (the walk makes no snapshot)."""
+        usage = dict(self.stack.query(sa.text(
+            "SELECT resource, in_use FROM volume_quota_usages WHERE "
+            "project_id = 'demo'")))
+        count, size = self.stack.query(sa.text(
+            "SELECT COUNT(*), COALESCE(SUM(size), 0) FROM volumes WHERE "
+            "project_id = 'demo' AND deleted = 0"))[0]
+        self.assertEqual((count, size), (usage.get('volumes', 0),
+                                         usage.get('gigabytes', 0)))

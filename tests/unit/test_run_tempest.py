@@ -111,6 +111,28 @@ class RunTempestTest(testtools.TestCase):
         self.assertTrue(all(r.startswith('^') for r in regexes))
         self.assertEqual(len(regexes), len(set(regexes)))
 
+    def test_include_list_has_the_compute_volume_tests(self):
+        """os-volumes and os-snapshots below 2.36, volume attachments
+        and admin.test_volumes_negative (doc/volumes.md); not the
+        shelved-server attach of 2.20, which nova_lite refuses."""
+        ids = [self.runner.regex_text(r) for r in
+               self.runner.selection_regexes(self.runner.INCLUDE_LIST)]
+        compute = [i for i in ids if i.startswith((
+            'tempest.api.compute.volumes.',
+            'tempest.api.compute.admin.test_volumes_negative.'))]
+        self.assertEqual(19, len(compute))
+        for name in (
+                'volumes.test_volumes_get.VolumesGetTestJSON.test_volume_'
+                'create_get_delete',
+                'volumes.test_volume_snapshots.VolumesSnapshotsTestJSON.test_'
+                'volume_snapshot_create_get_list_delete',
+                'volumes.test_attach_volume.AttachVolumeTestJSON.test_attach_'
+                'detach_volume',
+                'admin.test_volumes_negative.VolumesAdminNegativeTest.test_'
+                'update_attached_volume_with_nonexistent_volume_in_uri'):
+            self.assertIn('tempest.api.compute.' + name, ids)
+        self.assertFalse([i for i in compute if 'Shelve' in i])
+
 
 
 class RunTempestLabTest(testtools.TestCase):

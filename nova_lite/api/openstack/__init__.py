@@ -222,6 +222,22 @@ def limit_and_marker():
     return limit, marker
 
 
+def limited(items):
+    """The page of ``items`` the query's ``offset`` and ``limit`` ask
+    for (Nova's offset paging of its older lists: ``limit`` capped at
+    ``[api] max_limit``, 0 or absent meaning the cap).
+
+    :raises: ValidationError (400) for a negative or non-integer value
+    """
+    args = flask.request.args
+    offset = parse_int(args.get('offset', 0), 'offset', minimum=0)
+    limit = conf().api.max_limit
+    if 'limit' in args:
+        limit = min(parse_int(args['limit'], 'limit', minimum=0) or limit,
+                    limit)
+    return items[offset:offset + limit]
+
+
 def collection_links(collection, items, limit, id_key='id'):
     """``[{"rel": "next", "href": ...}]`` when ``items`` fills a page of
     ``limit``; the link keeps the other query parameters."""

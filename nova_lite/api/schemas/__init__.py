@@ -246,6 +246,7 @@ def route_schemas():
     """
     from nova_lite.api.schemas import aggregates
     from nova_lite.api.schemas import attach_interfaces
+    from nova_lite.api.schemas import compute_volumes
     from nova_lite.api.schemas import flavor_extras
     from nova_lite.api.schemas import flavors
     from nova_lite.api.schemas import hosts
@@ -286,6 +287,8 @@ def route_schemas():
         ('POST', server + '/os-interface'): attach_interfaces.create,
         ('POST', server + '/os-volume_attachments'):
             volume_attachments.create,
+        ('PUT', server + '/os-volume_attachments/<volume_id>'):
+            volume_attachments.update,
         ('POST', '/v2.1/flavors'): flavors.create,
         ('PUT', '/v2.1/flavors/<flavor_id>'): flavors.update,
         ('POST', flavor + '/os-extra_specs'): flavor_extras.create,
@@ -316,4 +319,6 @@ def route_schemas():
         ('POST', '/v2.1/os-floating-ips'): floating_ips.create,
         ('POST', '/v2.1/os-tenant-networks'):
             security_groups.tenant_network,
+        ('POST', '/v2.1/os-volumes'): compute_volumes.create_volume,
+        ('POST', '/v2.1/os-snapshots'): compute_volumes.create_snapshot,
     }

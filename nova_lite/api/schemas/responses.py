@@ -16,6 +16,7 @@ from nova_lite.api import microversion
 from nova_lite.api.schemas import response_base as base
 from nova_lite.api.schemas import responses_interfaces as interfaces
 from nova_lite.api.schemas import responses_quotas as quotas
+from nova_lite.api.schemas import responses_volumes as volumes
 
 _STRING = base.STRING
 _NULLABLE_STRING = base.NULLABLE_STRING
@@ -491,6 +492,7 @@ RESPONSES = {
         ('2.48', None, 200, _diagnostics)],
 }
 RESPONSES.update(interfaces.RESPONSES)
+RESPONSES.update(volumes.RESPONSES)
 
 
 def _entry(method, rule, version):

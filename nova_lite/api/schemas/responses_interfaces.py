@@ -77,4 +77,5 @@ RESPONSES.update({
     ('POST', _VOLUMES): [('2.1', '2.100', 200, _volume_created),
                          ('2.101', None, 202, _volume_created)],
     ('DELETE', _VOLUMES + '/<volume_id>'): [('2.1', None, 202, None)],
+    ('PUT', _VOLUMES + '/<volume_id>'): [('2.1', None, 202, None)],
 })

@@ -139,6 +139,18 @@ def detach_volume(dom, instance_uuid, dev, timeout, volume_id=None):
         time.sleep(POLL_INTERVAL)
 
 
+def nbd_disks(xml):
+    """``{dev: export name}`` of the NBD network disks of a domain XML
+    text."""
+    found = {}
+    for disk in ET.fromstring(xml).iter('disk'):
+        source, target = disk.find('source'), disk.find('target')
+        if disk.get('type') == 'network' and source is not None and \
+                source.get('protocol') == 'nbd' and target is not None:
+            found[target.get('dev')] = source.get('name')
+    return found
+
+
 class LibvirtVolumeMixin:
     """``attach_volume``/``detach_volume`` of the libvirt driver (it
     provides ``_lookup``)."""
@@ -162,3 +174,15 @@ class LibvirtVolumeMixin:
         detach_volume(self._lookup(instance), instance.uuid,
                       mountpoint.rsplit('/', 1)[-1],
                       nova_lite.conf.CONF.libvirt.device_detach_timeout)
+
+    def volume_devices(self, instance):
+        """See ``ComputeDriver.volume_devices``: the NBD disks of the
+        live and the persistent definition.
+
+        :raises: InstanceNotFound
+        """
+        dom = self._lookup(instance)
+        found = nbd_disks(dom.XMLDesc(libvirt.VIR_DOMAIN_XML_INACTIVE))
+        if dom.isActive():
+            found.update(nbd_disks(dom.XMLDesc(0)))
+        return found

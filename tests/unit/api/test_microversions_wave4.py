@@ -526,8 +526,10 @@ class EventDetailsTest(fakes.APITestCase):
         self.assertEqual('No valid host was found.',
                          new['instanceAction']['events'][0]['details'])
 
-    def test_2_85_refused(self):
-        """Attachments exist but cannot be updated: no PUT route."""
+    def test_2_85_put_naming_another_volume_is_a_swap(self):
+        """A PUT whose volumeId differs from the path's is a swap: an
+        unknown volume in the path is a 404 (the update itself:
+        tests/unit/compute/test_volume_attach.py, UpdateTest)."""
         server_id = self.create_server()
         resp = self.put(
             SERVERS + '/%s/os-volume_attachments/%s' % (
@@ -535,7 +537,7 @@ class EventDetailsTest(fakes.APITestCase):
             {'volumeAttachment': {'volumeId': uuidutils.generate_uuid(),
                                   'delete_on_termination': True}},
             at(str(microversion.MAX_VERSION), fakes.ADMIN))
-        self.assertEqual(405, resp.status_code)
+        self.assertEqual(404, resp.status_code)
 
 
 class TrustedCertsViewTest(fakes.APITestCase):

@@ -227,8 +227,9 @@ class RefusedVersionsTest(fakes.APITestCase):
                                        at('2.104')).status_code)
         self.assertEqual(200, self.get(base + '/os-volume_attachments',
                                        at('2.104')).status_code)
-        # 2.85's update of an attachment is refused: no PUT route.
-        self.assertEqual(405, self.put(
+        # 2.85's update of an attachment exists: a PUT without a body
+        # is a 400.
+        self.assertEqual(400, self.put(
             base + '/os-volume_attachments/' + server_id, {},
             at('2.104')).status_code)
         self.assertEqual(404, self.get('/v2.1/os-volumes_boot',

@@ -278,3 +278,67 @@ class PolicyTest(VolumeAttachTestCase):
         self.assertEqual(200, self.attach(volume_id).status_code)
         self.assertEqual(403, self.delete(self.url + '/' + volume_id,
                                           fakes.READER).status_code)
+
+
+class UpdateTest(VolumeAttachTestCase):
+    """PUT os-volume_attachments/{volume_id}: 2.85's update of
+    delete_on_termination, and the swap nova_lite refuses."""
+
+    def put(self, volume_id, body, headers):
+        return self.api.request('PUT', self.url + '/' + volume_id,
+                                {'volumeAttachment': body}, headers)
+
+    def test_delete_on_termination_from_2_85(self):
+        volume_id = self.volume()
+        self.assertEqual(200, self.attach(volume_id).status_code)
+        resp = self.put(volume_id, {'volumeId': volume_id,
+                                    'delete_on_termination': True},
+                        at('2.85'))
+        self.assertEqual(202, resp.status_code, resp.get_data(as_text=True))
+        shown = self.get(self.url + '/' + volume_id, at('2.85')).json
+        self.assertTrue(shown['volumeAttachment']['delete_on_termination'])
+        # The current values of the other fields are accepted ...
+        resp = self.put(volume_id, {
+            'volumeId': volume_id, 'device': '/dev/vdb',
+            'serverId': self.server_id, 'id': volume_id,
+            'delete_on_termination': False}, at('2.85'))
+        self.assertEqual(202, resp.status_code, resp.get_data(as_text=True))
+        # ... changes are not.
+        for change in ({'device': '/dev/vdq'}, {'tag': 'x'},
+                       {'serverId': 'f' * 8 + '-0000-4000-8000-' + 'f' * 12}):
+            resp = self.put(volume_id, dict(change, volumeId=volume_id),
+                            at('2.85'))
+            self.assertEqual(400, resp.status_code, change)
+        # Before 2.85 the body has volumeId only.
+        resp = self.put(volume_id, {'volumeId': volume_id,
+                                    'delete_on_termination': True},
+                        at('2.84'))
+        self.assertEqual(400, resp.status_code)
+        # Readers may not.
+        resp = self.put(volume_id, {'volumeId': volume_id},
+                        at('2.85', fakes.READER))
+        self.assertEqual(403, resp.status_code)
+
+    def test_swap_is_found_then_refused(self):
+        volume_id, other = self.volume(), self.volume()
+        self.assertEqual(200, self.attach(volume_id).status_code)
+        unknown = '8f9c2a62-6ec1-4a47-8cd1-0f8e4e9e8b2e'
+        admin = at('2.1', fakes.ADMIN)
+        # Members may not swap.
+        self.assertEqual(403, self.put(volume_id, {'volumeId': other},
+                                       at('2.1')).status_code)
+        self.assertEqual(404, self.put(unknown, {'volumeId': other},
+                                       admin).status_code)
+        self.assertEqual(400, self.put(volume_id, {'volumeId': unknown},
+                                       admin).status_code)
+        # A volume not attached to the server: 404.
+        self.assertEqual(404, self.put(other, {'volumeId': volume_id},
+                                       admin).status_code)
+        resp = self.put(volume_id, {'volumeId': other}, admin)
+        self.assertEqual(400, resp.status_code)
+        self.assertIn('not supported', resp.get_data(as_text=True))
+        # Before 2.85 even the same volume is a swap.
+        self.assertEqual(400, self.put(volume_id, {'volumeId': volume_id},
+                                       admin).status_code)
+        self.assertEqual('in-use', self.status(volume_id))
+        self.assertEqual('available', self.status(other))

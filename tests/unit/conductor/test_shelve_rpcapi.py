@@ -19,8 +19,22 @@ class TestConductorShelveVersions(testtools.TestCase):
         self.api = rpcapi.ConductorAPI()
 
     def test_latest_version_is_served(self):
-        self.assertEqual('1.13', rpcapi.ConductorAPI.VERSION)
-        self.assertEqual('1.13', manager.ConductorManager.target.version)
+        self.assertEqual('1.16', rpcapi.ConductorAPI.VERSION)
+        self.assertEqual('1.16', manager.ConductorManager.target.version)
+
+    def test_volume_reconcile_methods_are_1_16_calls(self):
+        call = self.client.prepare.return_value.call
+        for method, kwargs in (
+                ('volume_attachments_of_instances',
+                 {'instance_uuids': ['u']}),
+                ('volume_export_ensure', {'attachment_id': 'a'})):
+            self.client.reset_mock()
+            getattr(self.api, method)(mock.sentinel.ctx, *kwargs.values())
+            self.client.prepare.assert_called_once_with(version='1.16')
+            call.assert_called_once_with(mock.sentinel.ctx, method,
+                                         **kwargs)
+            self.assertTrue(callable(getattr(manager.ConductorManager,
+                                             method)))
 
     def test_volume_methods_are_1_13_calls(self):
         self.client.prepare.return_value.call.return_value = {'data': {}}

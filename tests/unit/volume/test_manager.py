@@ -8,6 +8,7 @@ import shutil
 import subprocess
 import uuid
 
+from oslo_messaging.rpc import dispatcher
 import testtools
 
 from nova_lite.db import volume_attachments as attachment_db
@@ -155,3 +156,99 @@ class ManagerTest(testtools.TestCase):
         self.exporter.live.add('gone-attachment')
         self.manager.init_host()
         self.assertEqual(['gone-attachment'], self.exporter.closed)
+
+    def _stuck(self, vol):
+        volume_db.volume_update(self.ctx, vol['uuid'], {
+            'status_updated_at': datetime.datetime(2020, 1, 1)})
+
+    def test_sweeper_undoes_an_attach_that_never_completed(self):
+        """A compute killed mid-attach: the volume stays attaching with
+        its export open; past the timeout the export is closed, the
+        attachment deleted and the volume available again (quota kept:
+        the volume still exists)."""
+        vol = self.make_volume(status=states.AVAILABLE,
+                               provider_location='/x')
+        att = self._attachment(vol)
+        self.manager.initialize_connection(self.ctx, vol['uuid'],
+                                           att['uuid'], {'ip': '192.0.2.5'})
+        volume_db.volume_update(self.ctx, vol['uuid'],
+                                {'status': states.ATTACHING})
+        # Fresh: left alone.
+        self.assertEqual(0, sweeper.sweep(self.ctx, 'storage1',
+                                          self.exporter))
+        self._stuck(vol)
+        self.assertEqual(1, sweeper.sweep(self.ctx, 'storage1',
+                                          self.exporter))
+        self.assertEqual([att['uuid']], self.exporter.closed)
+        got = volume_db.volume_get(self.ctx, vol['uuid'])
+        self.assertEqual((states.AVAILABLE, 'detached'),
+                         (got['status'], got['attach_status']))
+        self.assertRaises(errors.AttachmentNotFound,
+                          attachment_db.attachment_get, self.ctx,
+                          att['uuid'])
+
+    def test_sweeper_keeps_a_completed_attachment(self):
+        """Multiattach: one attachment completed, a second stuck: the
+        stuck one goes, the volume is in-use with the first."""
+        vol = self.make_volume(status=states.AVAILABLE, multiattach=True,
+                               provider_location='/x')
+        done = self._attachment(vol, status='attached')
+        volume_db.volume_update(self.ctx, vol['uuid'],
+                                {'status': states.IN_USE})
+        vol = volume_db.volume_get(self.ctx, vol['uuid'])
+        pending = self._attachment(vol, status='attaching')
+        volume_db.volume_update(self.ctx, vol['uuid'],
+                                {'status': states.ATTACHING})
+        self._stuck(vol)
+        sweeper.sweep(self.ctx, 'storage1', self.exporter)
+        self.assertEqual([pending['uuid']], self.exporter.closed)
+        self.assertEqual(states.IN_USE, volume_db.volume_get(
+            self.ctx, vol['uuid'])['status'])
+        attachment_db.attachment_get(self.ctx, done['uuid'])
+        # os-reserve without any attachment left: available.
+        bare = self.make_volume(status=states.ATTACHING)
+        self._stuck(bare)
+        sweeper.sweep(self.ctx, 'storage1', self.exporter)
+        self.assertEqual(states.AVAILABLE, volume_db.volume_get(
+            self.ctx, bare['uuid'])['status'])
+
+    def test_sweeper_rolls_back_a_detach_whose_export_runs(self):
+        vol = self.make_volume(status=states.AVAILABLE,
+                               provider_location='/x')
+        att = self._attachment(vol, status='attached')
+        self.manager.initialize_connection(self.ctx, vol['uuid'],
+                                           att['uuid'], {'ip': '192.0.2.5'})
+        volume_db.volume_update(self.ctx, vol['uuid'],
+                                {'status': states.DETACHING})
+        self._stuck(vol)
+        sweeper.sweep(self.ctx, 'storage1', self.exporter)
+        self.assertEqual(states.IN_USE, volume_db.volume_get(
+            self.ctx, vol['uuid'])['status'])
+        self.assertEqual([], self.exporter.closed)
+
+    def test_ensure_export_reopens_only_a_lost_one(self):
+        vol = self.make_volume(status=states.AVAILABLE,
+                               provider_location='/x')
+        att = self._attachment(vol)
+        first = self.manager.initialize_connection(
+            self.ctx, vol['uuid'], att['uuid'], {'ip': '192.0.2.5'})
+        # Running: the same info, nothing re-opened.
+        self.assertEqual(first, self.manager.ensure_export(
+            self.ctx, vol['uuid'], att['uuid']))
+        self.assertEqual(1, len(self.exporter.opened))
+        # Its qemu-nbd died: re-opened on the same port for the same ip.
+        self.exporter.live.clear()
+        again = self.manager.ensure_export(self.ctx, vol['uuid'],
+                                           att['uuid'])
+        self.assertEqual(first, again)
+        self.assertEqual((att['uuid'], '192.0.2.5', 10809),
+                         self.exporter.opened[-1])
+        never = self._attachment(volume_db.volume_get(self.ctx,
+                                                      vol['uuid']))
+        # expected_exceptions wraps them for the RPC server.
+        for attachment_id, error in ((never['uuid'], errors.Invalid), (
+                str(uuid.uuid4()), errors.AttachmentNotFound)):
+            raised = self.assertRaises(
+                dispatcher.ExpectedException, self.manager.ensure_export,
+                self.ctx, vol['uuid'], attachment_id)
+            self.assertIsInstance(raised.exc_info[1], error)

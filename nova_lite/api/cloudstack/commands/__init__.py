@@ -31,4 +31,5 @@ from nova_lite.api.cloudstack.commands import vm_lifecycle  # noqa: F401
 from nova_lite.api.cloudstack.commands import vm_migrate  # noqa: F401
 from nova_lite.api.cloudstack.commands import vm_nics  # noqa: F401
 from nova_lite.api.cloudstack.commands import vms  # noqa: F401
+from nova_lite.api.cloudstack.commands import volume_actions  # noqa: F401
 from nova_lite.api.cloudstack.commands import volumes  # noqa: F401

@@ -67,7 +67,11 @@ def disk_offering(name, size_gb):
             'displayoffering': True, 'cacheMode': 'none'}
 
 
-def _offering(request, offering):
+def offering_size(request, offering):
+    """``(name, GiB; 0: custom)`` of the disk offering ``offering``.
+
+    :raises: InvalidParameter (431) for an unknown one
+    """
     for name, size in OFFERINGS:
         if offering_id(name) == offering:
             return name, size
@@ -216,7 +220,7 @@ def create_volume(request):
     params = request.params
     size = params['size']
     if params['diskofferingid']:
-        _name, fixed = _offering(request, params['diskofferingid'])
+        _name, fixed = offering_size(request, params['diskofferingid'])
         size = fixed or size
     if not size:
         raise errors.InvalidParameter(
@@ -225,6 +229,10 @@ def create_volume(request):
     try:
         volume = volume_api.create(request.context, int(size),
                                    name=params['name'])
+    except volume_errors.OverQuota as exc:
+        raise errors.CloudStackError(
+            exc.format_message(), errors.ACCOUNT_RESOURCE_LIMIT_ERROR,
+            errors.CS_RESOURCE_ALLOCATION) from None
     except volume_errors.Invalid as exc:
         raise vms.invalid(request, 'size', size,
                           exc.format_message()) from None

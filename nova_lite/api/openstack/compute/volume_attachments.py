@@ -12,6 +12,14 @@ os-volume_attachments)"; doc/volumes.md, "Compute side"):
   volume; 400 a volume that is not available (or multiattach); 409 a
   server not ACTIVE, PAUSED or STOPPED or with a task, a locked
   server; 500 when the hypervisor failed;
+- ``PUT .../{volume_id}`` ``{"volumeAttachment": {"volumeId", ...}}``:
+  202; from 2.85 with the same ``volumeId`` it sets
+  ``delete_on_termination`` (``device``, ``tag``, ``serverId`` and
+  ``id`` may be given with their current values, else 400; rule
+  ``update``); another ``volumeId`` (every PUT before 2.85) asks for a
+  swap (rule ``swap``: admins and the service role): 404 for an
+  unknown volume in the path or one not attached, 400 for an unknown
+  new volume, else 400: nova_lite cannot swap volumes;
 - ``DELETE .../{volume_id}``: 202, the compute detaches it soon after;
   404 when not attached, 409 as attach (and 400 while the volume is
   not in-use, e.g. still attaching).
@@ -118,6 +126,27 @@ def create(server_id):
         delete_on_termination=body.get('delete_on_termination', False))
     status = 202 if microversion.at_least('2.101') else 200
     return {'volumeAttachment': attachment_view(att, created=True)}, status
+
+
+@bp.put('/<volume_id>')
+def update(server_id, volume_id):
+    """202: ``delete_on_termination`` updated (2.85); a swap (another
+    ``volumeId``; before 2.85 every PUT is one) is refused (400) once
+    its volumes and the attachment are found."""
+    context = openstack.context()
+    instance = openstack.compute_api().get(context, server_id)
+    body = openstack.body()['volumeAttachment']
+    swap = not microversion.at_least('2.85') or \
+        body['volumeId'] != volume_id
+    if swap:
+        policy.authorize(context, policies.VOLUME_ATTACHMENTS % 'swap', {})
+    else:
+        policy.authorize(context, policies.VOLUME_ATTACHMENTS % 'update',
+                         {'project_id': instance.project_id,
+                          'user_id': context.user_id})
+    openstack.compute_api().update_volume_attachment(
+        context, instance.uuid, volume_id, body, swap)
+    return '', 202
 
 
 @bp.delete('/<volume_id>')

@@ -18,7 +18,7 @@ from tests.unit.api import fakes
 from tests.unit.api import test_volume_api
 
 
-class VolumesTest(test_endpoint.CloudStackTestCase):
+class VolumesTestCase(test_endpoint.CloudStackTestCase):
 
     def setUp(self):
         super().setUp()
@@ -71,6 +71,9 @@ class VolumesTest(test_endpoint.CloudStackTestCase):
         job = self.job(body, 'createVolume')
         self.assertEqual(1, job['jobstatus'], job)
         return job['jobresult']['volume']
+
+
+class VolumesTest(VolumesTestCase):
 
     def test_root_volume_of_a_vm(self):
         (root,) = self.volumes(virtualmachineid=self.vm_id, type='ROOT')

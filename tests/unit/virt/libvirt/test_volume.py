@@ -162,3 +162,23 @@ class DriverMixinTest(testtools.TestCase):
                                                        '/dev/vde'))
         drv.detach_volume(None, instance, '/dev/vde')
         self.assertEqual(['vda'], _targets(dom.live))
+
+    def test_volume_devices_of_live_and_persistent_definitions(self):
+        from nova_lite.virt.libvirt import driver as libvirt_driver
+        dom = FakeDomain()
+        drv = libvirt_driver.LibvirtDriver.__new__(
+            libvirt_driver.LibvirtDriver)
+        self.useFixture(fixtures.MockPatchObject(
+            libvirt_driver.LibvirtDriver, '_lookup', lambda _s, _i: dom))
+        instance = type('I', (), {'uuid': 'u'})()
+        self.assertEqual({}, drv.volume_devices(instance))
+        drv.attach_volume(None, instance, INFO, '/dev/vdc')
+        self.assertEqual({'vdc': 'attachment-1234'},
+                         drv.volume_devices(instance))
+        # A disk the stopped guest has only in its definition counts.
+        dom.persistent = _with(dom.persistent, volume.disk_xml(
+            dict(INFO, data=dict(INFO['data'], export_name='attachment-9')),
+            'vdd'))
+        self.assertEqual({'vdc': 'attachment-1234', 'vdd': 'attachment-9'},
+                         drv.volume_devices(instance))
+        self.assertEqual({}, volume.nbd_disks(DOMAIN))

@@ -1,0 +1,260 @@
+#!/usr/bin/env python3
+"""Volumes through the unmodified ``openstack`` CLI, step by step, with
+SSH into the real QEMU guests (issue 21, acceptance 1; doc/volumes.md,
+"Lab check").
+
+    volume_cli_check.py [--image tiny] [--flavor 84] [--network private]
+                        [--key-name demo-key] [--ssh-key FILE]
+                        [--guest-netns NS] [--steps a,b,...] [--no-guest]
+
+Credentials, the CLI and the output are ``cli_check``'s: one line per
+step with its number, ``PASS`` or ``FAIL``, the seconds and what it
+saw; the last line ``N passed, N failed``; exit status 0 only when
+every step passed. Everything made is deleted at the end.
+
+The steps:
+
+1. ``volume create --size 1``: the volume becomes ``available``;
+2. ``server create --key-name ... --wait`` twice: two servers ACTIVE
+   (A and B), each with a fixed address;
+3. ``server add volume A V``: the volume is ``in-use``, attached to A;
+   A's console shows ``NOVA_LITE_DISK <dev> 1073741824`` (the tiny
+   guest reports every disk that comes, doc/guest-image.md);
+4. (guest) over SSH into A (from ``--guest-netns``, the guest
+   network's namespace): a marker line written to the raw disk and
+   synced, then read back;
+5. ``server remove volume A V``: ``available`` again, A's console shows
+   ``NOVA_LITE_DISK_GONE <dev>``;
+6. ``server add volume B V``: ``in-use``, attached to B; B's console
+   shows the disk;
+7. (guest) over SSH into B: the first line of the disk is the marker A
+   wrote;
+8. ``server remove volume B V``, ``volume delete V``: the volume is
+   gone.
+
+``--no-guest`` (a fake-driver lab) leaves out steps 4 and 7 and the
+console checks (the others keep their numbers).
+"""
+# BOOT FROM VOLUME: the second half of acceptance 1 (``server create
+# --volume`` / ``--boot-from-volume 1``, ``delete_on_termination``)
+# belongs to the boot-from-volume work; add its steps to STEPS after
+# 'read_marker' (before 'delete') and their ``step_<name>`` methods in
+# the marked section of VolumeCheck below.
+import argparse
+import json
+import re
+import sys
+import time
+
+from cli_check import CliCheck, StepFailed, main as run_main
+
+STEPS = ('volume_create', 'servers_create', 'attach_first', 'write_marker',
+         'detach_first', 'attach_second', 'read_marker', 'delete')
+GUEST_STEPS = ('write_marker', 'read_marker')
+GiB = 1024 ** 3
+ADDRESS = re.compile(r'\b(\d{1,3}(?:\.\d{1,3}){3})\b')
+
+
+class VolumeCheck(CliCheck):
+    """One volume, written from one server and read from another."""
+
+    STEPS = STEPS
+
+    def __init__(self, args):
+        super().__init__(args)
+        self.suffix = '%x' % int(time.time())
+        self.ids = {}
+        self.ssh_netns = args.guest_netns
+        self.marker = 'NOVA_LITE_VOLCHECK %s' % self.suffix
+
+    # -- helpers -------------------------------------------------------------
+
+    def volume(self):
+        return self.cli('volume', 'show', self.ids['volume'])
+
+    def wait_volume(self, status):
+        """Poll ``volume show`` until ``status``; the volume. ``error``
+        fails the step at once."""
+        def reached():
+            vol = self.volume()
+            if vol['status'] == 'error':
+                raise StepFailed('volume %s is error' % vol['id'])
+            return vol if vol['status'] == status else None
+        return self.wait_until('volume %s' % status, reached)
+
+    @staticmethod
+    def attached_to(vol):
+        """The server ids of a ``volume show``'s attachments."""
+        found = vol.get('attachments') or []
+        if isinstance(found, str):  # older clients print text
+            return re.findall(r"server_id='([0-9a-f-]+)'", found)
+        return [a.get('server_id') for a in found]
+
+    def wait_disk(self, server, gone=None):
+        """The guest's ``NOVA_LITE_DISK <dev> <bytes>`` line (or, with
+        ``gone``, its ``NOVA_LITE_DISK_GONE <gone>``): ``(dev, bytes)``;
+        None without guests."""
+        if self.args.no_guest:
+            return None
+        if gone:
+            self.wait_console(server, 'NOVA_LITE_DISK_GONE %s' % gone)
+            return gone, 0
+        line = self.wait_console(server, 'NOVA_LITE_DISK ')
+        dev, size = line.split()[1:3]
+        if int(size) != GiB:
+            raise StepFailed('the guest sees %s of %s bytes' % (dev, size))
+        return dev, int(size)
+
+    def attach(self, key):
+        server = self.ids[key]
+        self.cli('server', 'add', 'volume', server, self.ids['volume'],
+                 parse=False)
+        vol = self.wait_volume('in-use')
+        if self.attached_to(vol) != [server]:
+            raise StepFailed('volume attached to %s, not %s' % (
+                self.attached_to(vol), server))
+        disk = self.wait_disk(server)
+        self.ids['dev_' + key] = disk[0] if disk else None
+        return 'in-use on %s%s' % (server, '; the guest says %s %d' % disk
+                                   if disk else '')
+
+    def detach(self, key):
+        server = self.ids[key]
+        self.cli('server', 'remove', 'volume', server, self.ids['volume'],
+                 parse=False)
+        self.wait_volume('available')
+        if self.ids.get('dev_' + key):
+            self.wait_disk(server, gone=self.ids['dev_' + key])
+        return 'available; %s no longer has %s' % (
+            server, self.ids.get('dev_' + key) or 'it')
+
+    def boot(self, name):
+        body = self.cli('server', 'create', '--image', self.args.image,
+                        '--flavor', self.args.flavor, '--network',
+                        self.args.network, '--key-name', self.args.key_name,
+                        name)
+        self.made('server', body['id'], False, '--wait')
+        return body['id']
+
+    def address(self, server):
+        """The first IPv4 address of ``server show``."""
+        body = self.cli('server', 'show', server)
+        found = ADDRESS.findall(json.dumps(body.get('addresses')))
+        if not found:
+            raise StepFailed('server %s has no address: %s' % (
+                server, body.get('addresses')))
+        return found[0]
+
+    def wait_active(self, server):
+        def active():
+            body = self.cli('server', 'show', server)
+            if body['status'] == 'ERROR':
+                raise StepFailed('%s is ERROR: %s' % (server,
+                                                      body.get('fault')))
+            return body if body['status'] == 'ACTIVE' else None
+        return self.wait_until('ACTIVE %s' % server, active)
+
+    # -- steps ---------------------------------------------------------------
+
+    def step_volume_create(self):
+        vol = self.cli('volume', 'create', '--size', '1',
+                       'volcheck-' + self.suffix)
+        self.ids['volume'] = vol['id']
+        self.made('volume', vol['id'])
+        vol = self.wait_volume('available')
+        return 'volume %s: %s, %s GiB' % (vol['id'], vol['status'],
+                                          vol['size'])
+
+    def step_servers_create(self):
+        for key in ('a', 'b'):
+            self.ids[key] = self.boot('volcheck-%s-%s' % (key, self.suffix))
+        seen = []
+        for key in ('a', 'b'):
+            self.wait_active(self.ids[key])
+            self.ids['ip_' + key] = self.address(self.ids[key])
+            seen.append('%s ACTIVE at %s' % (self.ids[key],
+                                             self.ids['ip_' + key]))
+        return '; '.join(seen)
+
+    def step_attach_first(self):
+        return self.attach('a')
+
+    def step_write_marker(self):
+        self.wait_console(self.ids['a'], 'NOVA_LITE_SSH_UP')
+        dev = '/dev/' + self.ids['dev_a']
+        said = self.ssh_until(self.ids['ip_a'], (
+            "printf '%s\\n' > {dev} && sync && head -n 1 {dev}"
+            .format(dev=dev)) % self.marker).stdout.strip()
+        if said != self.marker:
+            raise StepFailed('read back %r from %s' % (said, dev))
+        return 'ssh root@%s: wrote and read back %r on %s' % (
+            self.ids['ip_a'], said, dev)
+
+    def step_detach_first(self):
+        return self.detach('a')
+
+    def step_attach_second(self):
+        return self.attach('b')
+
+    def step_read_marker(self):
+        self.wait_console(self.ids['b'], 'NOVA_LITE_SSH_UP')
+        dev = '/dev/' + self.ids['dev_b']
+        said = self.ssh_until(self.ids['ip_b'], 'head -n 1 %s' % dev
+                              ).stdout.strip()
+        if said != self.marker:
+            raise StepFailed('%s of %s says %r, want %r' % (
+                dev, self.ids['b'], said, self.marker))
+        return 'ssh root@%s: %s says %r' % (self.ids['ip_b'], dev, said)
+
+    # -- boot from volume: its steps go here (see the note at the top) ------
+
+    def step_delete(self):
+        self.detach('b')
+        self.cli('volume', 'delete', self.ids['volume'], parse=False)
+
+        def gone():
+            listed = self.cli('volume', 'list')
+            return not any(v['ID'] == self.ids['volume'] for v in listed)
+        self.wait_until('volume deleted', gone)
+        self.cleanup = [c for c in self.cleanup if c[1][0] != 'volume']
+        return 'volume %s detached and deleted' % self.ids['volume']
+
+
+def parse_args(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.split('\n')[0])
+    parser.add_argument('--image', default='tiny')
+    parser.add_argument('--flavor', default='84',
+                        help='flavor to boot (84: m1.micro, 192 MiB)')
+    parser.add_argument('--network', default='private',
+                        help='network of the servers (the lab\'s flat one)')
+    parser.add_argument('--key-name', default='demo-key')
+    parser.add_argument('--ssh-key', help='private key of --key-name')
+    parser.add_argument('--guest-netns', help='namespace SSH to the '
+                        'servers\' fixed addresses runs from (the guest '
+                        'network\'s)')
+    parser.add_argument('--steps', help='comma-separated, of: '
+                        + ', '.join(STEPS))
+    parser.add_argument('--no-guest', action='store_true',
+                        help='no SSH nor console checks (a fake-driver '
+                        'lab)')
+    args = parser.parse_args(argv)
+    if args.steps:
+        args.steps = [s for s in args.steps.split(',') if s]
+    else:
+        args.steps = [s for s in STEPS
+                      if not (args.no_guest and s in GUEST_STEPS)]
+    unknown = set(args.steps) - set(STEPS)
+    if unknown:
+        parser.error('unknown steps: %s' % ', '.join(sorted(unknown)))
+    if not args.no_guest and not args.ssh_key:
+        parser.error('--ssh-key is needed for the guest steps')
+    return args
+
+
+def main(argv=None):
+    args = parse_args(argv)
+    return run_main(VolumeCheck(args), args.steps)
+
+
+if __name__ == '__main__':
+    sys.exit(main())

@@ -1,0 +1,102 @@
+"""The runner the lab's CLI checks share (``devstack/tools/cli_check.py``):
+numbered PASS/FAIL lines, a failure ending the run unless the check says
+otherwise, the clean-up order (servers first), the summary and exit
+status; and the volume check's step selection
+(``volume_cli_check.py``)."""
+import contextlib
+import io
+import os
+import sys
+
+import testtools
+
+TOOLS = os.path.join(os.path.dirname(os.path.dirname(os.path.dirname(
+    os.path.abspath(__file__)))), 'devstack', 'tools')
+
+
+def _tools():
+    if TOOLS not in sys.path:
+        sys.path.insert(0, TOOLS)
+    import cli_check
+    import volume_cli_check
+    return cli_check, volume_cli_check
+
+
+class FakeCheck:
+    """A CliCheck whose CLI records its commands."""
+
+    @classmethod
+    def make(cls, cli_check, fatal=True):
+        class Check(cli_check.CliCheck):
+            STEPS = ('one', 'two', 'three')
+
+            def __init__(self):
+                super().__init__(None)
+                self.commands = []
+
+            def cli(self, *args, parse=True, alt=False):
+                self.commands.append((alt,) + args)
+                return ''
+
+            def fatal(self, name):
+                return fatal
+
+            def step_one(self):
+                self.made('volume', 'v1')
+                self.made('server', 's1', False, '--wait')
+                return 'made them'
+
+            def step_two(self):
+                raise cli_check.StepFailed('broken')
+
+            def step_three(self):
+                return 'after'
+        return Check()
+
+
+class CliCheckTest(testtools.TestCase):
+
+    def run_main(self, check, steps):
+        cli_check, _ = _tools()
+        out = io.StringIO()
+        with contextlib.redirect_stdout(out), \
+                contextlib.redirect_stderr(io.StringIO()):
+            status = cli_check.main(check, steps)
+        return status, out.getvalue().splitlines()
+
+    def test_failure_ends_the_run_and_everything_is_cleaned(self):
+        cli_check, _ = _tools()
+        check = FakeCheck.make(cli_check)
+        status, lines = self.run_main(check, list(check.STEPS))
+        self.assertEqual(1, status)
+        self.assertRegex(lines[0], r'^ 1 one +PASS \(\d+\.\d s\): made them$')
+        self.assertRegex(lines[1], r'^ 2 two +FAIL \(\d+\.\d s\): broken$')
+        self.assertEqual('1 passed, 1 failed', lines[-1])
+        # Servers first, then the rest newest first.
+        self.assertEqual([(False, 'server', 'delete', '--wait', 's1'),
+                          (False, 'volume', 'delete', 'v1')],
+                         check.commands)
+
+    def test_a_non_fatal_failure_goes_on(self):
+        cli_check, _ = _tools()
+        check = FakeCheck.make(cli_check, fatal=False)
+        status, lines = self.run_main(check, ['one', 'two', 'three'])
+        self.assertEqual(1, status)
+        self.assertRegex(lines[2], r'^ 3 three +PASS')
+        self.assertEqual('2 passed, 1 failed', lines[-1])
+        status, lines = self.run_main(FakeCheck.make(cli_check),
+                                      ['one', 'three'])
+        self.assertEqual((0, '2 passed, 0 failed'), (status, lines[-1]))
+
+    def test_volume_check_steps(self):
+        _, volume_cli_check = _tools()
+        args = volume_cli_check.parse_args(['--no-guest'])
+        self.assertEqual(['volume_create', 'servers_create', 'attach_first',
+                          'detach_first', 'attach_second', 'delete'],
+                         args.steps)
+        args = volume_cli_check.parse_args(['--ssh-key', 'k'])
+        self.assertEqual(list(volume_cli_check.STEPS), args.steps)
+        with contextlib.redirect_stderr(io.StringIO()):
+            self.assertRaises(SystemExit, volume_cli_check.parse_args, [])
+            self.assertRaises(SystemExit, volume_cli_check.parse_args,
+                              ['--no-guest', '--steps', 'nope'])
