@@ -15,7 +15,9 @@ the request and build paths.
 Security group events (``SG_TYPES``: SG.CREATE, SG.DELETE, SG.UPDATE,
 SG.AUTH.INGRESS, SG.AUTH.EGRESS, SG.REVOKE.INGRESS, SG.REVOKE.EGRESS)
 have no notification behind them (security groups are the Networking
-API's, which sends none): the CloudStack API records them itself when
+API's, which sends none), nor have the secondary IP events
+(``NIC_IP_TYPES``: addIpToNic, removeIpFromNic; their notifications are
+legacy-only): the CloudStack API records them itself when
 its command has done the change (``record_action``), as CloudStack's
 management server records the events of its actions; one INSERT in the
 request, only with ``[cloudstack] record_events``.
@@ -78,8 +80,14 @@ EVENT_TYPES = {
 #: Events the CloudStack API records itself (``record_action``).
 SG_TYPES = ('SG.CREATE', 'SG.DELETE', 'SG.UPDATE', 'SG.AUTH.INGRESS',
             'SG.AUTH.EGRESS', 'SG.REVOKE.INGRESS', 'SG.REVOKE.EGRESS')
+#: Secondary IP events the CloudStack API records itself (addIpToNic,
+#: removeIpFromNic: the compute's legacy create_ip/delete_ip
+#: notifications are not versioned ones).
+NIC_IP_TYPES = ('NIC.SECONDARY.IP.ASSIGN', 'NIC.SECONDARY.IP.UNASSIGN')
+#: Every type ``record_action`` takes.
+API_TYPES = SG_TYPES + NIC_IP_TYPES
 #: The types listEvents knows.
-TYPES = sorted({t for t, _, _ in EVENT_TYPES.values()} | set(SG_TYPES))
+TYPES = sorted({t for t, _, _ in EVENT_TYPES.values()} | set(API_TYPES))
 #: listEvents ``resourcetype`` by the prefix of the event type.
 RESOURCE_TYPES = {'VM': 'VirtualMachine', 'SG': 'SecurityGroup'}
 LEVELS = ('INFO', 'WARN', 'ERROR')
@@ -115,13 +123,13 @@ def record(context, event_type, payload, metadata):
 
 def record_action(context, event_type, description, resource_id):
     """Record the event of an action the CloudStack API has just done
-    (``event_type`` one of ``SG_TYPES``; level INFO, state Completed) for
-    the caller's user and project.
+    (``event_type`` one of ``API_TYPES``; level INFO, state Completed)
+    for the caller's user and project.
 
     :returns: the event dict
-    :raises: ValueError for a type not in ``SG_TYPES``
+    :raises: ValueError for a type not in ``API_TYPES``
     """
-    if event_type not in SG_TYPES:
+    if event_type not in API_TYPES:
         raise ValueError('not an API-recorded event type: %s' % event_type)
     return event_db.event_create(context, {
         'uuid': str(uuidlib.uuid4()), 'type': event_type, 'level': 'INFO',
