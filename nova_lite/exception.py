@@ -139,6 +139,35 @@ class InterfaceDetachFailed(NovaLiteException):
               '%(instance_uuid)s'
 
 
+class NetworkNotFoundForInstance(NotFound):
+    """404: ``addFixedIp`` on a network the server has no port on (as
+    Nova's Neutron path: the address goes on the server's port there)."""
+    msg_fmt = 'Network %(network_id)s could not be found for instance ' \
+              '%(instance_uuid)s: it has no port on that network'
+
+
+class NoMoreFixedIps(Invalid):
+    """400: ``addFixedIp`` on a network with no free address (compute
+    API reference, "Add (Associate) Fixed Ip": badRequest)."""
+    msg_fmt = 'No fixed IP addresses available for network: ' \
+              '%(network_id)s'
+
+
+class FixedIpNotFoundForInstance(Invalid):
+    """400: ``removeFixedIp`` of an address the server does not have
+    (Nova's multinic API answers 400 for it)."""
+    msg_fmt = 'Instance %(instance_uuid)s does not have fixed IP ' \
+              '\'%(address)s\''
+
+
+class FixedIpLastOfPort(Invalid):
+    """400: ``removeFixedIp`` of the only address of a NIC's port: a
+    nova_lite NIC always has an address (detach the interface instead)."""
+    msg_fmt = 'Fixed IP %(address)s is the only address of port ' \
+              '%(port_id)s of instance %(instance_uuid)s: detach that ' \
+              'interface (os-interface) to remove it'
+
+
 class InstanceIsLocked(Conflict):
     msg_fmt = 'Instance %(instance_uuid)s is locked'
 

@@ -4,6 +4,8 @@
 #
 #   sudo ./devstack/tools/tempest-validation-check.sh [run_tempest_lab.py options]
 #   sudo ./devstack/tools/tempest-validation-check.sh --connect-method floating
+#   sudo ./devstack/tools/tempest-validation-check.sh --connect-method floating \
+#       --credentials dynamic
 #
 # Tempest must reach the guests' fixed addresses, which exist only in the
 # lab's guest network namespace (LAB_GUEST_NETNS of STATE_DIR/lab.env,
@@ -21,9 +23,13 @@
 # Then tests/tempest/run_tempest_lab.py writes tempest.conf with
 # [validation] run_validation = True, connect_method = fixed,
 # auth_method = keypair, security_group = True, image_ssh_user = root,
-# pre-provisioned accounts of the lab's users, and runs the tests of
-# tests/tempest/include-list-validation.txt (or --regex R). Exit status:
-# run_tempest_lab.py's (0 only when every listed test passed).
+# pre-provisioned accounts of the lab's users (or, with --credentials
+# dynamic, the lab's admin making a project, users and an isolated
+# network with a router to "public" per test class), and runs the tests
+# of tests/tempest/include-list-validation.txt (include-list-floating.txt
+# with --connect-method floating, include-list-isolated.txt with
+# --credentials dynamic; or --regex R). Exit status: run_tempest_lab.py's
+# (0 only when every listed test passed).
 set -euo pipefail
 TOOLS_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 # shellcheck source=../functions

@@ -156,9 +156,8 @@ HISTORY = (
     _v('2.44', 'The addFixedIp, removeFixedIp, addFloatingIp and '
        'removeFloatingIp server actions and os-virtual-interfaces answer '
        '404.', ('server_actions', 'virtual_interfaces', 'floating_ips'),
-       refused='addFixedIp, removeFixedIp and os-virtual-interfaces do '
-       'not exist: those actions are a 400 (unknown action) and '
-       'os-virtual-interfaces a 404 at every version; addFloatingIp and '
+       refused='os-virtual-interfaces does not exist: a 404 at every '
+       'version; addFixedIp, removeFixedIp, addFloatingIp and '
        'removeFloatingIp are implemented up to 2.43 and answer 404 '
        'from 2.44.'),
     _v('2.45', 'createImage and createBackup answer image_id in the body '

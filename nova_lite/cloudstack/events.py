@@ -21,7 +21,9 @@ job ends (``record_action``).
 Security group events (``SG_TYPES``: SG.CREATE, SG.DELETE, SG.UPDATE,
 SG.AUTH.INGRESS, SG.AUTH.EGRESS, SG.REVOKE.INGRESS, SG.REVOKE.EGRESS)
 have no notification behind them (security groups are the Networking
-API's, which sends none): the CloudStack API records them itself when
+API's, which sends none), nor have the secondary IP events
+(``NIC_IP_TYPES``: addIpToNic, removeIpFromNic; their notifications are
+legacy-only): the CloudStack API records them itself when
 its command has done the change (``record_action``), as CloudStack's
 management server records the events of its actions; one INSERT in the
 request, only with ``[cloudstack] record_events``.
@@ -98,7 +100,12 @@ ADMIN_TYPES = ('MAINT.PREPARE', 'MAINT.CANCEL', 'CONFIGURATION.VALUE.EDIT',
 #: its async command starts the work, ``Completed`` (INFO, or ERROR
 #: when it failed) when the job ends (``commands.volume_actions``).
 VOLUME_TYPES = ('VOLUME.RESIZE', 'SNAPSHOT.CREATE', 'SNAPSHOT.DELETE')
-API_TYPES = SG_TYPES + ADMIN_TYPES + VOLUME_TYPES
+#: Secondary IP events the CloudStack API records itself (addIpToNic,
+#: removeIpFromNic: the compute's legacy create_ip/delete_ip
+#: notifications are not versioned ones).
+NIC_IP_TYPES = ('NIC.SECONDARY.IP.ASSIGN', 'NIC.SECONDARY.IP.UNASSIGN')
+#: Every type ``record_action`` takes.
+API_TYPES = SG_TYPES + ADMIN_TYPES + VOLUME_TYPES + NIC_IP_TYPES
 #: The types listEvents knows.
 TYPES = sorted({t for t, _, _ in EVENT_TYPES.values()} | set(API_TYPES))
 #: listEvents ``resourcetype`` by the prefix of the event type.

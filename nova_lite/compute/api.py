@@ -16,6 +16,7 @@ from oslo_serialization import jsonutils
 
 from nova_lite.compute import admission
 from nova_lite.compute import api_actions
+from nova_lite.compute import api_fixed_ips
 from nova_lite.compute import api_interfaces
 from nova_lite.compute import api_rebuild
 from nova_lite.compute import api_rescue
@@ -119,7 +120,7 @@ class API(api_resize.ResizeActions, api_lifecycle_power.LifecyclePowerActions,
           api_shelve.ShelveActions, vm_snapshots.VMSnapshotActions,
           api_migrate.MigrateActions, api_interfaces.InterfaceActions,
           api_live_migrate.LiveMigrateActions,
-          api_volumes.VolumeAttachActions):
+          api_volumes.VolumeAttachActions, api_fixed_ips.FixedIpActions):
     """Server operations for the compute and CloudStack APIs."""
 
     def __init__(self):

@@ -20,6 +20,7 @@ import oslo_messaging as messaging
 
 from nova_lite.compute import build
 from nova_lite.compute.lifecycle import evacuate as lifecycle_evacuate
+from nova_lite.compute.lifecycle import fixed_ips as lifecycle_fixed_ips
 from nova_lite.compute.lifecycle import interfaces as lifecycle_interfaces
 from nova_lite.compute.lifecycle import live_migration as lifecycle_live
 from nova_lite.compute import floating_ips as compute_floating_ips
@@ -66,6 +67,7 @@ class ComputeManager(resize_steps.ResizeManager, power_ops.PowerOpsMixin,
                      lifecycle_vm_snapshot.VMSnapshotMixin,
                      lifecycle_evacuate.EvacuateMixin,
                      lifecycle_interfaces.InterfaceMixin,
+                     lifecycle_fixed_ips.FixedIpMixin,
                      lifecycle_volumes.VolumeMixin,
                      network_sync.NetworkSyncMixin,
                      lifecycle_live.LiveMigrationMixin):
@@ -80,9 +82,10 @@ class ComputeManager(resize_steps.ResizeManager, power_ops.PowerOpsMixin,
     ``compute.lifecycle.evacuate``; interface hot-plug: 1.14,
     ``compute.lifecycle.interfaces``; live migration: 1.15,
     ``compute.lifecycle.live_migration``; volume hot-plug: 1.16,
-    ``compute.lifecycle.volumes``)."""
+    ``compute.lifecycle.volumes``; fixed IPs: 1.17,
+    ``compute.lifecycle.fixed_ips``)."""
 
-    target = messaging.Target(version='1.16')
+    target = messaging.Target(version='1.17')
 
     def __init__(self, host, driver=None):
         super().__init__(host)

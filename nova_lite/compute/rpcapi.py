@@ -35,6 +35,9 @@ History:
            ``rpcapi_live_migrate``, doc/migrations-servers.md)
     1.16 - attach_volume (call), detach_volume (cast): volume hot-plug
            (``compute.lifecycle.volumes``, doc/volumes.md)
+    1.17 - add_fixed_ip_to_instance, remove_fixed_ip_from_instance
+           (casts): a NIC's changed fixed IPs applied
+           (``compute.lifecycle.fixed_ips``, doc/interfaces.md)
 """
 import oslo_messaging as messaging
 
@@ -48,7 +51,7 @@ TOPIC = 'compute'
 
 class ComputeAPI(rpcapi_resize.ResizeAPI, rpcapi_shelve.ShelveAPI,
                  rpcapi_live_migrate.LiveMigrateAPI):
-    VERSION = '1.16'
+    VERSION = '1.17'
 
     def __init__(self):
         self.client = rpc.get_client(messaging.Target(topic=TOPIC,
@@ -302,3 +305,21 @@ class ComputeAPI(rpcapi_resize.ResizeAPI, rpcapi_shelve.ShelveAPI,
             context, 'detach_volume', instance_uuid=instance_uuid,
             volume_id=volume_id, attachment_id=attachment_id,
             mountpoint=mountpoint)
+
+    def add_fixed_ip_to_instance(self, context, host, instance_uuid,
+                                 address):
+        """Cast (1.17): the server's port on ``host`` has the new fixed
+        IP ``address`` (already in the database): apply its DHCP entry
+        and security group chains."""
+        self._prepare(host, '1.17').cast(
+            context, 'add_fixed_ip_to_instance',
+            instance_uuid=instance_uuid, address=address)
+
+    def remove_fixed_ip_from_instance(self, context, host, instance_uuid,
+                                      address):
+        """Cast (1.17): the server on ``host`` lost its fixed IP
+        ``address`` (already freed in the database): apply as
+        ``add_fixed_ip_to_instance``."""
+        self._prepare(host, '1.17').cast(
+            context, 'remove_fixed_ip_from_instance',
+            instance_uuid=instance_uuid, address=address)

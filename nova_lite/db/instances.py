@@ -332,7 +332,7 @@ def _add_metadata_and_ips(session, rows):
                 Record(item._mapping))
         for address in session.execute(
                 sa.select(fip.c.id, fip.c.instance_uuid, fip.c.network_id,
-                          fip.c.address, fip.c.mac,
+                          fip.c.address, fip.c.mac, fip.c.port_id,
                           net.c.label.label('network_label'))
                 .join(net, net.c.id == fip.c.network_id)
                 .where(fip.c.instance_uuid.in_(uuids)).order_by(fip.c.id)):

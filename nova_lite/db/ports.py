@@ -238,6 +238,80 @@ def _port_update(context, port_id, values, requests, network_uuid):
                 _allocate(session, port, request, network_uuid)
 
 
+def port_address_add(context, port_uuid, requests, network_uuid):
+    """Give port ``port_uuid`` one more address: the first of
+    ``requests`` ([{"subnet", "ip_address" or None}] on its network, in
+    order) that can be had, a free one of its subnet when no address is
+    named (compute API ``addFixedIp``, as Nova's Neutron path appends a
+    subnet to the port's ``fixed_ips``; CloudStack ``addIpToNic``).
+    Counts a revision of the port.
+
+    :returns: the address
+    :raises: PortNotFound; IpAddressAlreadyAllocated (a named address
+        another port holds); IpAddressGenerationFailure when every
+        subnet is full
+    """
+    for _attempt in range(_ATTEMPTS):
+        try:
+            return _port_address_add(context, port_uuid, requests,
+                                     network_uuid)
+        except _AddressTaken as exc:
+            if exc.requested:
+                raise errors.IpAddressAlreadyAllocated(
+                    ip=', '.join(r['ip_address'] for r in requests
+                                 if r.get('ip_address')),
+                    subnet_id=requests[0]['subnet']['uuid']) from None
+    raise errors.IpAddressGenerationFailure(net_id=network_uuid)
+
+
+@retry_on_deadlock
+def _port_address_add(context, port_uuid, requests, network_uuid):
+    with writer(context) as session:
+        port = session.scalars(sa.select(models.Port).filter_by(
+            uuid=port_uuid)).first()
+        if port is None:
+            raise errors.PortNotFound(port_id=port_uuid)
+        for request in requests:
+            try:
+                address = _allocate(session, port, request, network_uuid)
+            except errors.IpAddressGenerationFailure:
+                continue
+            port.revision_number += 1
+            port.updated_at = utcnow()
+            return address
+    raise errors.IpAddressGenerationFailure(net_id=network_uuid)
+
+
+@retry_on_deadlock
+def port_address_remove(context, port_uuid, address, keep_one=True):
+    """Free ``address`` of port ``port_uuid``; a floating IP on it is
+    disassociated. With ``keep_one`` the port's only address is kept.
+    Counts a revision of the port.
+
+    :returns: 'removed', 'last' (the only address, kept) or None (the
+        port has no such address)
+    """
+    fip, port, floating = models.FixedIP, models.Port, models.FloatingIP
+    with writer(context) as session:
+        held = list(session.scalars(sa.select(fip.address).where(
+            fip.port_id == port_uuid).with_for_update()))
+        if address not in held:
+            return None
+        if keep_one and len(held) == 1:
+            return 'last'
+        session.execute(sa.delete(fip).where(fip.port_id == port_uuid,
+                                             fip.address == address))
+        session.execute(sa.update(floating).where(
+            floating.fixed_port_id == port_uuid,
+            floating.fixed_ip_address == address).values(
+            fixed_port_id=None, fixed_ip_address=None, router_id=None,
+            updated_at=utcnow(),
+            revision_number=floating.revision_number + 1))
+        session.execute(sa.update(port).where(port.uuid == port_uuid).values(
+            updated_at=utcnow(), revision_number=port.revision_number + 1))
+        return 'removed'
+
+
 @retry_on_deadlock
 def port_delete(context, port_uuid):
     """Delete a port and free its addresses. Idempotent."""

@@ -132,10 +132,15 @@ def devices(guest):
     2.42 ``networks[].tag``, 2.49 interface attach), in NIC order, as
     Nova's device metadata; untagged NICs are not listed. The guest's
     PCI ``address`` is not known outside its hypervisor: it is left
-    out (the MAC names the NIC)."""
-    return [{'type': 'nic', 'bus': 'pci', 'mac': nic['mac'],
-             'tags': [nic['tag']]}
-            for nic in guest.get('networks') or () if nic.get('tag')]
+    out (the MAC names the NIC). A NIC's other fixed IPs (entries of the
+    same MAC) add no device."""
+    found, macs = [], set()
+    for nic in guest.get('networks') or ():
+        if nic.get('tag') and nic['mac'] not in macs:
+            macs.add(nic['mac'])
+            found.append({'type': 'nic', 'bus': 'pci', 'mac': nic['mac'],
+                          'tags': [nic['tag']]})
+    return found
 
 
 def link_id(guest, index):
@@ -152,20 +157,23 @@ def vif_id(guest, index):
 
 
 def network_data(guest):
-    """The ``network_data.json`` dict: ``links`` (one per NIC:
-    id, vif_id, type 'bridge', mtu, ethernet_mac_address), ``networks``
-    (one static IPv4 network per NIC: id ``network<n>``, type 'ipv4',
-    link, ip_address, netmask, routes (the default route through the
-    gateway), network_id, services) and ``services`` (the DNS servers),
-    as Nova's ``netutils.get_network_metadata``."""
+    """The ``network_data.json`` dict: ``links`` (one per NIC, i.e. per
+    MAC: id, vif_id, type 'bridge', mtu, ethernet_mac_address),
+    ``networks`` (one static IPv4 network per address, a NIC's other
+    fixed IPs (``addFixedIp``) on its link too: id ``network<n>``, type
+    'ipv4', link, ip_address, netmask, routes (the default route through
+    the gateway), network_id, services) and ``services`` (the DNS
+    servers), as Nova's ``netutils.get_network_metadata``."""
     dns = [{'type': 'dns', 'address': address}
            for address in guest.get('dns_nameservers') or ()]
-    links, networks = [], []
+    links, networks, by_mac = [], [], {}
     for index, nic in enumerate(guest.get('networks') or ()):
-        link = link_id(guest, index)
-        links.append({'id': link, 'vif_id': vif_id(guest, index),
-                      'type': 'bridge', 'mtu': None,
-                      'ethernet_mac_address': nic['mac']})
+        link = by_mac.get(nic['mac'])
+        if link is None:
+            link = by_mac[nic['mac']] = link_id(guest, index)
+            links.append({'id': link, 'vif_id': vif_id(guest, index),
+                          'type': 'bridge', 'mtu': None,
+                          'ethernet_mac_address': nic['mac']})
         net = ipaddress.ip_network(nic['cidr'], strict=False)
         routes = []
         if nic.get('gateway'):

@@ -13,6 +13,7 @@ from nova_lite.db import network as network_db
 from nova_lite.db import ports as port_db
 from nova_lite import exception
 from nova_lite.network import errors
+from nova_lite.network import linux_net
 from nova_lite.network import nat
 from nova_lite.network import port_security
 from nova_lite.network import validate
@@ -25,10 +26,8 @@ CONF = cfg.CONF
 #: allocated and the driver gets no NIC.  NULL means the flat network
 #: (or the NICs of ``requested_networks``).
 NO_NETWORK = 'none'
-#: Bridge name of a project network in a node's guest namespace:
-#: ``brq`` and the first 11 characters of the network's uuid (15 at most,
-#: Linux's IFNAMSIZ - 1).
-BRIDGE_PREFIX = 'brq'
+#: Bridge name prefix of a project network (``linux_net.BRIDGE_PREFIX``).
+BRIDGE_PREFIX = linux_net.BRIDGE_PREFIX
 _CACHE = {}
 _CACHE_LOCK = threading.Lock()
 

@@ -9,7 +9,10 @@ entries come from the network info its build and delete requests carry
 ``hostname``.
 
 The file holds one ``<mac>,<ipv4 address>,<hostname>`` line per NIC
-(dnsmasq's ``--dhcp-host`` syntax, "DHCP host file" in dnsmasq(8)). It is
+(dnsmasq's ``--dhcp-host`` syntax, "DHCP host file" in dnsmasq(8)): a
+port with several fixed IPs (one VIF each, one MAC) has the line of its
+first (DHCP answers a MAC with one address); the guest configures the
+others itself (compute API ``addFixedIp``, doc/interfaces.md). It is
 written whole into a temporary file of the same directory and renamed
 over the old one (readers never see half a file), then dnsmasq is sent
 SIGHUP, on which it re-reads the file. A MAC or an address appears on at
@@ -40,6 +43,8 @@ import tempfile
 import threading
 
 from oslo_config import cfg
+
+from nova_lite.objects import instance as instance_obj
 
 CONF = cfg.CONF
 LOG = logging.getLogger(__name__)
@@ -135,7 +140,7 @@ class HostsFile:
         """
         name = dhcp_hostname(hostname)
         new = []
-        for vif in vifs:
+        for vif in instance_obj.nics(vifs):
             mac, address = vif['mac'].lower(), vif['address']
             _check_entry(mac, address)
             new.append((mac, address))
@@ -183,7 +188,7 @@ class HostsFile:
         entries = {}
         for hostname, vifs in instances:
             name = dhcp_hostname(hostname)
-            for vif in vifs:
+            for vif in instance_obj.nics(vifs):
                 mac, address = vif['mac'].lower(), vif['address']
                 try:
                     _check_entry(mac, address)

@@ -6,9 +6,14 @@ Appliers:
 
 - ``NftApplier``: runs ``nft -f -`` in the node's guest network
   namespace (``[network] guest_netns``), as the compute reaches
-  ``dhcp_release`` there (``ip netns exec``), after turning the
-  bridge's ``nf_call_iptables``/``nf_call_ip6tables`` on (bridged IP
-  traffic then passes the IP hooks, where the stateful table is);
+  ``dhcp_release`` there (``ip netns exec``), after turning
+  ``nf_call_iptables``/``nf_call_ip6tables`` on for every guest bridge
+  there: the flat network's (``[network] bridge``) and the project
+  networks' (``brq…``, ``network.linux_net``). Bridged IP traffic then
+  passes the IP hooks, where the stateful table is. The per-bridge
+  flags are set explicitly: a new bridge has them off, and only the
+  namespace's ``net.bridge.bridge-nf-call-iptables`` sysctl (on by
+  default, but an operator's to change) would send its traffic there;
 - ``MemoryApplier``: records what would be applied (the fake driver's,
   for in-process tests).
 
@@ -19,12 +24,14 @@ port of the host at once (``replace_all``), which also drops the chains
 of ports gone meanwhile.
 """
 import copy
+import json
 import subprocess
 import threading
 
 from oslo_log import log as logging
 
 from nova_lite.network import firewall
+from nova_lite.network import linux_net
 
 LOG = logging.getLogger(__name__)
 
@@ -60,12 +67,41 @@ class NftApplier:
         return result.stdout
 
     def prepare(self):
-        """Send the bridge's IP traffic through the IP hooks (without
-        it the inet table never sees bridged packets)."""
-        if self.bridge:
-            self._run(['ip', 'link', 'set', 'dev', self.bridge, 'type',
+        """Send the guest bridges' IP traffic through the IP hooks
+        (without it the inet table never sees bridged packets): one
+        listing of the namespace's bridges, then ``ip link set`` for
+        each guest bridge whose flags are not both on yet.
+
+        :raises: FirewallError
+        """
+        for bridge in self._bridges_to_prepare():
+            self._run(['ip', 'link', 'set', 'dev', bridge, 'type',
                        'bridge', 'nf_call_iptables', '1',
                        'nf_call_ip6tables', '1'])
+            LOG.info('Bridge %s: IP traffic through the netfilter IP '
+                     'hooks', bridge)
+
+    def _bridges_to_prepare(self):
+        """Names of the guest bridges (``bridge`` and the project
+        networks' ``brq…``) without both ``nf_call_iptables`` and
+        ``nf_call_ip6tables`` on (``ip -d -j link show type bridge``)."""
+        out = self._run(['ip', '-d', '-j', 'link', 'show', 'type',
+                         'bridge'])
+        try:
+            links = json.loads(out or '[]')
+        except ValueError as exc:
+            raise FirewallError('ip -d -j link show: %s' % exc) from exc
+        found = []
+        for link in links:
+            name = link.get('ifname', '')
+            if name != self.bridge and not name.startswith(
+                    linux_net.BRIDGE_PREFIX):
+                continue
+            flags = (link.get('linkinfo') or {}).get('info_data') or {}
+            if flags.get('nf_call_iptables') != 1 or \
+                    flags.get('nf_call_ip6tables') != 1:
+                found.append(name)
+        return found
 
     def apply(self, script):
         """:raises: FirewallError"""

@@ -13,17 +13,22 @@ os-interface)"; doc/interfaces.md).
 - either way the server's security-group peers learn its new address
   list (``port_security.members_changed``); detach also drops the NAT
   of the port's floating IPs (they are disassociated when the port is
-  deleted).
+  deleted);
+- ``addFixedIp``/``removeFixedIp`` (compute API up to 2.43, CloudStack
+  ``addIpToNic``/``removeIpFromNic``): an address more or less on a
+  NIC's port; the NIC stays (a port keeps at least one address).
 """
 from oslo_config import cfg
 from oslo_log import log as logging
 
 from nova_lite.db import network as network_db
 from nova_lite.db import ports as port_db
+from nova_lite import exception
 from nova_lite.network import api as network_api
 from nova_lite.network import errors
 from nova_lite.network import nat
 from nova_lite.network import port_security
+from nova_lite.network import ports as net_ports
 from nova_lite.network import quotas
 
 CONF = cfg.CONF
@@ -128,6 +133,82 @@ def release_port(context, instance_uuid, port_id):
         nat.push(context, hosts)
         LOG.info('Port %s of server %s %s', port_id, instance_uuid, done)
     return done
+
+
+def nic_port(context, instance_uuid, network_uuid=None, port_uuid=None):
+    """The server's port ``port_uuid``, or its first port on network
+    ``network_uuid``.
+
+    :raises: PortNotFound, NetworkNotFoundForInstance (404)
+    """
+    if port_uuid is not None:
+        return get_port(context, instance_uuid, port_uuid)
+    for port in list_ports(context, instance_uuid):
+        if port['network']['uuid'] == network_uuid:
+            return port
+    raise exception.NetworkNotFoundForInstance(network_id=network_uuid,
+                                               instance_uuid=instance_uuid)
+
+
+def add_fixed_ip(context, port, address=None):
+    """``addFixedIp`` / ``addIpToNic``: one more address on ``port`` (a
+    ``nic_port`` dict): ``address`` when given, else a free one of the
+    first of its network's subnets with one; the port keeps its other
+    addresses (Nova's Neutron path: the port's ``fixed_ips`` gain a
+    subnet). The server's security-group peers learn its address list.
+
+    :returns: the address
+    :raises: NoMoreFixedIps (400), InvalidIpForNetwork,
+        InvalidIpForSubnet (400), IpAddressAlreadyAllocated (409)
+    """
+    admin = context.elevated()
+    network = port['network']
+    if address:
+        requests = net_ports.address_requests(admin, network,
+                                              [{'ip_address': address}])
+    else:
+        requests = [{'subnet': s, 'ip_address': None} for s in
+                    network_db.subnets_get(admin,
+                                           network_ids=[network['id']])]
+    try:
+        address = port_db.port_address_add(admin, port['uuid'], requests,
+                                           network['uuid'])
+    except errors.IpAddressGenerationFailure:
+        raise exception.NoMoreFixedIps(network_id=network['uuid']) from None
+    _members_changed(context, port['device_id'])
+    LOG.info('Fixed IP %s added to port %s of server %s', address,
+             port['uuid'], port['device_id'])
+    return address
+
+
+def remove_fixed_ip(context, instance_uuid, address):
+    """``removeFixedIp``: free ``address`` of the server's port holding
+    it (a floating IP on it is disassociated and its NAT dropped); the
+    port stays with its other addresses.
+
+    :returns: the port's uuid
+    :raises: FixedIpNotFoundForInstance (400, as Nova), FixedIpLastOfPort
+        (400: the NIC's only address)
+    """
+    for port in list_ports(context, instance_uuid):
+        if address not in [f['ip_address'] for f in port['fixed_ips']]:
+            continue
+        hosts = nat.instance_hosts(context, instance_uuid)
+        done = port_db.port_address_remove(context.elevated(), port['uuid'],
+                                           address)
+        if done == 'last':
+            raise exception.FixedIpLastOfPort(
+                address=address, port_id=port['uuid'],
+                instance_uuid=instance_uuid)
+        if done is None:
+            break
+        _members_changed(context, instance_uuid)
+        nat.push(context, hosts)
+        LOG.info('Fixed IP %s removed from port %s of server %s', address,
+                 port['uuid'], instance_uuid)
+        return port['uuid']
+    raise exception.FixedIpNotFoundForInstance(instance_uuid=instance_uuid,
+                                               address=address)
 
 
 def _members_changed(context, instance_uuid):

@@ -40,6 +40,10 @@ from nova_lite.network import dhcp
 
 CONF = cfg.CONF
 LOG = logging.getLogger(__name__)
+#: Bridge name of a project network in a node's guest namespace:
+#: ``brq`` and the first 11 characters of the network's uuid (15 at most,
+#: Linux's IFNAMSIZ - 1; ``network.api.bridge_name``).
+BRIDGE_PREFIX = 'brq'
 #: dnsmasq's lease time of project networks.
 LEASE_TIME = '1h'
 #: Seconds a stopped dnsmasq has to exit.

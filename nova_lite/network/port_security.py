@@ -63,7 +63,9 @@ def port_specs(context, host=None, instance_uuids=None, ports=None):
     """Port specs (``firewall`` module doc) of the live instances'
     ports, restricted to ``host`` and/or ``instance_uuids``, or of
     ``ports`` (dicts ``port_id``, ``instance_uuid``, ``mac``,
-    ``address``: a build's NICs) when given; by port id. Remote groups
+    ``address``: a build's NICs) when given, one spec per port with
+    every address of it (a port with several fixed IPs comes as one
+    item per address, in allocation order); by port id. Remote groups
     come as ``remote_members`` {member uuid: [address]} (the port's own
     instance included). Two statements (one with ``ports``).
 
@@ -77,11 +79,18 @@ def port_specs(context, host=None, instance_uuids=None, ports=None):
         return []
     rules = _rules_by_instance(sg_db.port_rules(
         context, list({p['instance_uuid'] for p in ports})))
-    return [{'port_id': port['port_id'],
-             'instance_uuid': port['instance_uuid'], 'mac': port['mac'],
-             'fixed_ips': [port['address']],
-             'rules': rules.get(port['instance_uuid'], [])}
-            for port in sorted(ports, key=lambda p: p['port_id'])]
+    specs = {}
+    for port in ports:
+        spec = specs.get(port['port_id'])
+        if spec is None:
+            specs[port['port_id']] = {
+                'port_id': port['port_id'],
+                'instance_uuid': port['instance_uuid'], 'mac': port['mac'],
+                'fixed_ips': [port['address']],
+                'rules': rules.get(port['instance_uuid'], [])}
+        elif port['address'] not in spec['fixed_ips']:
+            spec['fixed_ips'].append(port['address'])
+    return [specs[port_id] for port_id in sorted(specs)]
 
 
 def _cast(context, instance_uuids):
@@ -103,6 +112,13 @@ def _cast(context, instance_uuids):
             LOG.exception('Security group refresh of %s not sent to %s',
                           sorted(uuids), host)
     return {host: sorted(uuids) for host, uuids in by_host.items()}
+
+
+def refresh_instances(context, instance_uuids):
+    """The ports of ``instance_uuids`` changed their addresses (a
+    Networking API port update): their computes re-read and apply
+    them. Returns {host: [instance uuid]} of the casts."""
+    return _cast(context, set(instance_uuids))
 
 
 def refresh_rules(context, group_ids):

@@ -26,6 +26,7 @@ from nova_lite.db import ports as port_db
 from nova_lite.db import security_groups as sg_db
 from nova_lite.network import errors
 from nova_lite.network import nat
+from nova_lite.network import port_security
 from nova_lite.network import quotas
 from nova_lite.network import security_groups as sg_api
 from nova_lite.network import validate
@@ -169,7 +170,8 @@ def create_port(context, project_id, network, body):
 def update_port(context, port, body):
     """Write the ``body`` attributes on ``port`` (a ``get_ports`` dict);
     ``fixed_ips`` replaces its addresses (kept ones stay; floating IPs
-    of the others are disassociated and their NAT dropped)."""
+    of the others are disassociated and their NAT dropped; a server's
+    port has its security group chains re-applied)."""
     values = _values(context, port['project_id'], body)
     requests = None
     if 'fixed_ips' in body:
@@ -183,7 +185,21 @@ def update_port(context, port, body):
                         port['network']['uuid'])
     if requests is not None:
         nat.refresh(context, [port['uuid']])
+        if port['instance'] is not None:
+            _server_addresses_changed(context, port['device_id'])
     return get_ports(context.elevated(), port_ids=[port['uuid']])[0]
+
+
+def _server_addresses_changed(context, instance_uuid):
+    """A server's port has other addresses: its compute re-applies its
+    chains (anti-spoofing and ingress follow the addresses) and the
+    hosts of peers naming its groups as remote group learn its address
+    list. Its DHCP entry follows at the compute's next network resync."""
+    admin = context.elevated()
+    port_security.refresh_instances(admin, [instance_uuid])
+    addresses = [fip['address'] for _net, fip in
+                 port_db.fixed_ips_get_by_instance(admin, instance_uuid)]
+    port_security.members_changed(admin, instance_uuid, addresses)
 
 
 def delete_port(context, port):

@@ -146,16 +146,19 @@ def legacy_payload(primitive):
     return primitive
 
 
-def send(context, event_type, payload, binary, host, priority='INFO'):
+def send(context, event_type, payload, binary, host, priority='INFO',
+         legacy_only=False):
     """Send ``payload`` (a payload object) as ``event_type`` from
     ``binary:host`` at ``priority`` (INFO or ERROR) in the configured
-    format(s). Never raises: returns False when sending failed."""
+    format(s); with ``legacy_only`` only in the unversioned one (an
+    event Nova has no versioned notification of). Never raises: returns
+    False when sending failed."""
     try:
         versioned, legacy = _notifiers()
         publisher = '%s:%s' % (binary, host)
         primitive = payload.obj_to_primitive()
         method = priority.lower()
-        if versioned is not None:
+        if versioned is not None and not legacy_only:
             getattr(versioned.prepare(publisher_id=publisher), method)(
                 context, event_type, primitive)
         if legacy is not None:
@@ -197,6 +200,27 @@ def instance_action(context, instance, event_type, publisher_host,
         return
     send(context, event_type, payload, binary, publisher_host,
          'ERROR' if fault is not None else 'INFO')
+
+
+def legacy_instance_action(context, instance, event_type, publisher_host,
+                           binary=COMPUTE, network_info=None):
+    """``compute.<event_type>`` of ``instance`` (``objects.Instance``) in
+    the unversioned format only (an InstanceActionPayload as a plain
+    dict), for the events Nova sends only there:
+    ``instance.create_ip.start``/``.end`` (addFixedIp) and
+    ``instance.delete_ip.start``/``.end`` (removeFixedIp). Nothing is
+    built unless ``notification_format`` is unversioned or both."""
+    if _format() not in ('unversioned', 'both'):
+        return
+    try:
+        payload = inst_payload.InstanceActionPayload.from_instance(
+            context, instance, network_info)
+    except Exception:  # noqa: BLE001 - see send
+        LOG.exception('Could not build %s of %s', event_type,
+                      instance.uuid)
+        return
+    send(context, event_type, payload, binary, publisher_host,
+         legacy_only=True)
 
 
 def instance_exists(context, instance, publisher_host, begin, end,

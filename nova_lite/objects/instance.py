@@ -44,9 +44,26 @@ class ImageMeta(base.NovaLiteObject):
     }
 
 
+def nics(vifs):
+    """The guest's NICs of ``vifs`` (``VIF`` objects or dicts with
+    ``mac``): the first VIF of each MAC, in order. A port with several
+    fixed IPs (``addFixedIp``, a Networking API port update) has one
+    VIF per address, all with its MAC: one NIC in the guest, with the
+    first address as the one DHCP hands out."""
+    seen, found = set(), []
+    for vif in vifs or ():
+        mac = vif['mac'].lower()
+        if mac not in seen:
+            seen.add(mac)
+            found.append(vif)
+    return found
+
+
 @base.NovaLiteObjectRegistry.register
 class VIF(base.NovaLiteObject):
-    """One NIC (address) of an instance on a network.
+    """One address of an instance on a network: a NIC (its port), or
+    another fixed IP of the same port (same ``port_id`` and ``mac``;
+    ``nics`` gives one VIF per NIC).
 
     Version 1.1: ``port_id`` (the Networking API port; the compute names
     the tap after it, ``network.firewall.device_name``).

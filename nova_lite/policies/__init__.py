@@ -22,6 +22,7 @@ from nova_lite.policies import instance_usage_audit_log
 from nova_lite.policies import floating_ips
 from nova_lite.policies import keypairs
 from nova_lite.policies import migrations
+from nova_lite.policies import multinic
 from nova_lite.policies import network_api
 from nova_lite.policies import networks
 from nova_lite.policies import quota_sets
@@ -74,6 +75,7 @@ def list_rules():
                                 network_api.list_rules(),
                                 security_groups.list_rules(),
                                 floating_ips.list_rules(),
+                                multinic.list_rules(),
                                 tenant_networks.list_rules(),
                                 ips.list_rules(),
                                 volume.list_rules(),

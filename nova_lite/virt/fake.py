@@ -19,6 +19,7 @@ from nova_lite.image import glance
 from nova_lite.metadata import content
 from nova_lite.network import firewall_driver
 from nova_lite.network import nat_driver
+from nova_lite.objects import instance as instance_obj
 from nova_lite.virt import configdrive
 from nova_lite.virt import diagnostics
 from nova_lite.virt import driver
@@ -94,7 +95,8 @@ class FakeDriver(fake_console.FakeConsoleMixin, fake_resize.FakeResizeMixin,
             with self._lock:
                 self._guests[instance.uuid] = {
                     'state': states.RUNNING,
-                    'macs': [vif.mac for vif in network_info],
+                    'macs': [vif.mac for vif in
+                             instance_obj.nics(network_info)],
                     'console': ['NOVA_LITE_GUEST_UP %s' % instance.hostname],
                     'started': time.monotonic(),
                     'config_drive': (sorted(content.config_drive_files(

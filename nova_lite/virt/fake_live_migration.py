@@ -18,6 +18,7 @@ from oslo_config import cfg
 
 from nova_lite.compute import states
 from nova_lite import exception
+from nova_lite.objects import instance as instance_obj
 
 CONF = cfg.CONF
 MIB = 1024 * 1024
@@ -70,7 +71,8 @@ class FakeLiveMigrationMixin:
         self._live_fail('pre', instance)
         with self._lock:
             self._live_state()[instance.uuid] = {
-                'macs': [vif.mac for vif in network_info]}
+                'macs': [vif.mac for vif in
+                         instance_obj.nics(network_info)]}
         return migrate_data
 
     def live_migration(self, context, instance, dest, migrate_data, job):
@@ -117,7 +119,8 @@ class FakeLiveMigrationMixin:
             self._guests[instance.uuid] = dict(
                 moved, state=moved.get('state', states.RUNNING),
                 started=time.monotonic(),
-                macs=moved.get('macs') or [v.mac for v in network_info],
+                macs=moved.get('macs') or [
+                    v.mac for v in instance_obj.nics(network_info)],
                 console=moved.get('console') or [])
         return self._guests[instance.uuid]['state']
 

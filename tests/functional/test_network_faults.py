@@ -25,6 +25,7 @@ Needs root, ``ip netns``, ``nft`` and ``dnsmasq``; skipped otherwise. A
 few seconds.
 """
 import glob
+import json
 import os
 import secrets
 import shutil
@@ -223,6 +224,13 @@ class NetworkFaultsTest(testtools.TestCase):
             running for _e, running in self.plane()['bridges'].values()),
             message='dnsmasqs gone')
 
+    def netfilter_flags(self, bridge):
+        """(nf_call_iptables, nf_call_ip6tables) of ``bridge``."""
+        (link,) = json.loads(_run('ip', '-n', self.node, '-d', '-j', 'link',
+                                  'show', 'dev', bridge).stdout)
+        data = link['linkinfo']['info_data']
+        return data['nf_call_iptables'], data['nf_call_ip6tables']
+
     # ------------------------------------------------------------ tests
 
     def test_resync_and_restart_restore_and_delete_removes(self):
@@ -238,6 +246,11 @@ class NetworkFaultsTest(testtools.TestCase):
         (entries, running), = before['bridges'].values()
         self.assertTrue(running)
         self.assertEqual(2, len(entries))
+        # The project network's bridge, made by the compute with both
+        # netfilter flags off, has them on: the firewall's apply turned
+        # them on, as on the flat bridge (NftApplier.prepare).
+        for bridge in list(before['bridges']) + [FLAT_BRIDGE]:
+            self.assertEqual((1, 1), self.netfilter_flags(bridge), bridge)
         for tap in {firewall.device_name(p['uuid'])
                     for uuid in (a, b) for p in port_service.get_ports(
                         self.ctxt, device_id=uuid)}:

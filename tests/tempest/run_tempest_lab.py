@@ -22,15 +22,25 @@ It makes a Tempest workspace in a temporary directory, writes
   security group allowing SSH and ping through nova_lite's Networking
   API and boots the validatable servers in it), ``image_ssh_user =
   root``;
+* or, with ``--credentials dynamic``, dynamic credentials: the lab's
+  admin (``[auth] admin_*``) makes a project and users per test class,
+  and with ``create_isolated_networks = true`` a network, a /28 subnet
+  of ``10.100.0.0/16`` and a router to the external network ``public``
+  (``[network] public_network_id``) for each: the tests that need a
+  network their project owns run (``test_attach_interfaces``' by-fixed-IP
+  and ``addFixedIp`` tests skip otherwise); it changes the lab's
+  Keystone only for the duration of a class;
 * the lab's tiny guest image and flavors ``--flavor``/``--flavor-alt``;
-* with ``--connect-method floating``, ``[compute] fixed_network_name =
-  private`` (where validatable servers get their floating IP);
+* with ``--connect-method floating`` and pre-provisioned accounts,
+  ``[compute] fixed_network_name = private`` (where validatable servers
+  get their floating IP);
 * ``[scenario] target_dir = /root`` (the scenarios' timestamp file on the
   guest's disk: its ``/tmp`` is a tmpfs);
 
 and runs ``tempest run --include-list
 tests/tempest/include-list-validation.txt`` (``include-list-floating.txt``
-with ``--connect-method floating``; or ``--regex``). Prints
+with ``--connect-method floating``, ``include-list-isolated.txt`` with
+``--credentials dynamic``; or ``--regex``). Prints
 Tempest's totals and ``N passed, N failed, N skipped``; exit status 0
 only when Tempest succeeded, nothing failed or was skipped, every line
 of the list selected a test and at least ``--min-tests`` passed (the
@@ -55,6 +65,9 @@ from tests.tempest import run_tempest as base  # noqa: E402
 
 VALIDATION_LIST = os.path.join(HERE, 'include-list-validation.txt')
 FLOATING_LIST = os.path.join(HERE, 'include-list-floating.txt')
+ISOLATED_LIST = os.path.join(HERE, 'include-list-isolated.txt')
+#: The lab's Keystone admin (dynamic credentials).
+ADMIN = ('admin', 'admin')
 #: The lab's seeded users: user → (project, roles), in the order Tempest
 #: takes them (see run_tempest.ACCOUNTS).
 LAB_ACCOUNTS = (('demo', 'demo', ['member']),
@@ -111,10 +124,18 @@ def parse_args(argv):
                         "the lab's guest namespace) or floating (run in "
                         'its public namespace: servers are reached through '
                         'floating IPs of the external network "public")')
+    parser.add_argument('--credentials', choices=('preprovisioned',
+                                                  'dynamic'),
+                        default='preprovisioned',
+                        help="preprovisioned: the lab's seeded users; "
+                        "dynamic: the lab's admin makes a project, users "
+                        'and an isolated network (subnet, router to '
+                        '"public") per test class')
     parser.add_argument('--include-list',
-                        help='default: include-list-validation.txt, or '
+                        help='default: include-list-validation.txt, '
                         'include-list-floating.txt with --connect-method '
-                        'floating')
+                        'floating, include-list-isolated.txt with '
+                        '--credentials dynamic')
     parser.add_argument('--regex', help='run tests matching this regex '
                         'instead of the list (exploration)')
     parser.add_argument('--image', default='tiny')
@@ -131,8 +152,11 @@ def parse_args(argv):
                         'here')
     args = parser.parse_args(argv)
     if not args.include_list:
-        args.include_list = (FLOATING_LIST if args.connect_method ==
-                             'floating' else VALIDATION_LIST)
+        if args.credentials == 'dynamic':
+            args.include_list = ISOLATED_LIST
+        else:
+            args.include_list = (FLOATING_LIST if args.connect_method ==
+                                 'floating' else VALIDATION_LIST)
     return args
 
 
@@ -194,31 +218,49 @@ def write_accounts(path, password):
         json.dump(accounts, out, indent=2)
 
 
+def auth_options(args, accounts):
+    """The ``[auth]`` options (without the header) of
+    ``args.credentials``; pre-provisioned ones write the accounts file
+    ``accounts``."""
+    common = ['default_credentials_domain_name = Default',
+              'admin_domain_scope = false']
+    if args.credentials == 'dynamic':
+        user, project = ADMIN
+        return '\n'.join([
+            'use_dynamic_credentials = true',
+            'create_isolated_networks = true',
+            'admin_username = %s' % user,
+            'admin_password = %s' % args.password,
+            'admin_project_name = %s' % project,
+            'admin_domain_name = Default'] + common)
+    write_accounts(accounts, args.password)
+    return '\n'.join(['use_dynamic_credentials = false',
+                      'test_accounts_file = %s' % accounts,
+                      'create_isolated_networks = false'] + common)
+
+
 def configure(args, workspace):
     accounts = os.path.join(workspace, 'etc', 'accounts.yaml')
-    write_accounts(accounts, args.password)
     values = lab_values(args)
     values.update({
         'log_file': os.path.join(workspace, 'tempest.log'),
         'lock_path': os.path.join(workspace, 'tempest_lock'),
-        'auth_options': '\n'.join([
-            'use_dynamic_credentials = false',
-            'test_accounts_file = %s' % accounts,
-            'default_credentials_domain_name = Default',
-            'create_isolated_networks = false',
-            'admin_domain_scope = false']),
+        'auth_options': auth_options(args, accounts),
         'build_timeout': args.build_timeout,
         'scheduler_filters': base.scheduler_filters(),
         'validation_options': VALIDATION.format(
             connect_method=args.connect_method),
     })
-    if args.connect_method == 'floating' and not values['public_network_id']:
-        raise SystemExit('--connect-method floating: the lab has no '
-                         'external network "public"')
+    if (args.connect_method == 'floating' or args.credentials ==
+            'dynamic') and not values['public_network_id']:
+        raise SystemExit('--connect-method floating and --credentials '
+                         'dynamic need the lab\'s external network '
+                         '"public"')
     with open(os.path.join(workspace, 'etc', 'tempest.conf'), 'w') as out:
         out.write(base.render_config(values))
         out.write(SCENARIO)
-        if args.connect_method == 'floating':
+        if args.connect_method == 'floating' and \
+                args.credentials == 'preprovisioned':
             out.write(FLOATING_COMPUTE)
 
 

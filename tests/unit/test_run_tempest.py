@@ -201,6 +201,45 @@ class RunTempestLabTest(testtools.TestCase):
         self.assertTrue(all(r.startswith('^') and r.endswith('\\b')
                             for r in regexes))
 
+    def test_credentials_pick_the_list_and_the_auth_section(self):
+        auth = ['--auth-url', 'http://k/v3', '--password', 'pw']
+        args = self.lab.parse_args(auth + ['--connect-method', 'floating',
+                                           '--credentials', 'dynamic'])
+        self.assertEqual(self.lab.ISOLATED_LIST, args.include_list)
+        accounts = os.path.join(self.tmp, 'accounts.yaml')
+        dynamic = self.lab.auth_options(args, accounts)
+        for line in ('use_dynamic_credentials = true',
+                     'create_isolated_networks = true',
+                     'admin_username = admin', 'admin_password = pw',
+                     'admin_project_name = admin',
+                     'admin_domain_name = Default'):
+            self.assertIn(line, dynamic.split('\n'))
+        self.assertFalse(os.path.exists(accounts))
+        args = self.lab.parse_args(auth + ['--connect-method', 'floating'])
+        self.assertEqual('preprovisioned', args.credentials)
+        static = self.lab.auth_options(args, accounts).split('\n')
+        for line in ('use_dynamic_credentials = false',
+                     'test_accounts_file = ' + accounts,
+                     'create_isolated_networks = false'):
+            self.assertIn(line, static)
+        self.assertTrue(os.path.exists(accounts))
+
+    def test_isolated_list_is_the_attach_interfaces_module(self):
+        regexes = self.lab.base.selection_regexes(self.lab.ISOLATED_LIST)
+        ids = [self.lab.base.regex_text(r) for r in regexes]
+        prefix = 'tempest.api.compute.servers.test_attach_interfaces.'
+        self.assertEqual([prefix + name for name in (
+            'AttachInterfacesTestJSON.'
+            'test_create_list_show_delete_interfaces_by_network_port',
+            'AttachInterfacesTestJSON.'
+            'test_create_list_show_delete_interfaces_by_fixed_ip',
+            'AttachInterfacesTestJSON.test_reassign_port_between_servers',
+            'AttachInterfacesUnderV243Test.test_add_remove_fixed_ip',
+            'AttachInterfacesV270Test.test_create_get_list_interfaces')],
+            ids)
+        self.assertTrue(all(r.startswith('^') and r.endswith('\\b')
+                            for r in regexes))
+
     def test_accounts_of_the_lab_users(self):
         path = os.path.join(self.tmp, 'accounts.yaml')
         self.lab.write_accounts(path, 'pw')

@@ -241,6 +241,21 @@ def nic(instance_uuid, fixed_ip, net, index=0):
     }
 
 
+def secondary_ip(instance_uuid, net, fixed_ip):
+    """A ``secondaryip`` of a NIC (CloudStack NicSecondaryIpResponse:
+    ``id``, ``ipaddress``): an address of the NIC's port after its
+    first. id: uuid5 of instance + ``ip/<network uuid>/<address>``."""
+    return {'id': secondary_ip_id(instance_uuid, net['uuid'],
+                                  fixed_ip.address),
+            'ipaddress': fixed_ip.address}
+
+
+def secondary_ip_id(instance_uuid, network_uuid, address):
+    """The id of a VM's secondary IP ``address`` on a network."""
+    return str(uuidlib.uuid5(uuidlib.UUID(instance_uuid),
+                             'ip/%s/%s' % (network_uuid, address)))
+
+
 def affinity_group(group, member_uuids, account=None):
     """A ``listAffinityGroups`` affinity group from a server group dict."""
     return {'id': group['uuid'], 'name': group['name'],

@@ -117,6 +117,33 @@ def vm_stats(request, instances):
             if fields is not None}
 
 
+def nics(instance, networks):
+    """The ``nic`` list of a VM: one NIC per port, in the order of the
+    ports' first addresses (the first NIC is the default one), its first
+    address as ``ipaddress`` and the others as ``secondaryip`` (compute
+    API ``addFixedIp``, CloudStack ``addIpToNic``; doc/interfaces.md).
+
+    :param instance: a read model with ``uuid`` and ``fixed_ips`` (rows
+        with ``id``, ``port_id``, ``network_id``, ``address``, ``mac``)
+    :param networks: {network id: network dict}; addresses on other
+        networks are left out
+    """
+    ports = {}
+    for fip in sorted(instance.fixed_ips, key=lambda f: f.id):
+        if fip.network_id in networks:
+            ports.setdefault(fip.port_id or ('address', fip.id),
+                             []).append(fip)
+    found = []
+    for index, held in enumerate(ports.values()):
+        net = networks[held[0].network_id]
+        nic = views.nic(instance.uuid, held[0], net, index)
+        if len(held) > 1:
+            nic['secondaryip'] = [views.secondary_ip(instance.uuid, net, f)
+                                  for f in held[1:]]
+        found.append(nic)
+    return found
+
+
 class VirtualMachineViews:
     """Renders ``virtualmachine`` objects for one request."""
 
@@ -176,11 +203,7 @@ class VirtualMachineViews:
         return values
 
     def _nics(self, instance):
-        return [views.nic(instance.uuid, fip, self.networks[fip.network_id],
-                          index)
-                for index, fip in enumerate(
-                    f for f in sorted(instance.fixed_ips, key=lambda f: f.id)
-                    if f.network_id in self.networks)]
+        return nics(instance, self.networks)
 
     def render(self, instance, state=None, stats=None):
         """The ``virtualmachine`` object of an instance row; ``state``

@@ -16,6 +16,7 @@ from nova_lite.api.schemas import server_resize
 from nova_lite.api.schemas import lifecycle_actions
 from nova_lite.api.schemas import security_groups
 from nova_lite.api.schemas import floating_ips
+from nova_lite.api.schemas import multinic
 
 
 _no_arguments = {'type': ['null', 'object'], 'properties': {},
@@ -69,6 +70,8 @@ ACTIONS.update(server_rescue.ACTIONS)
 ACTIONS.update(security_groups.ACTIONS)
 # addFloatingIp, removeFloatingIp (the handler: 404 from 2.44)
 ACTIONS.update(floating_ips.ACTIONS)
+# addFixedIp, removeFixedIp (the handler: 404 from 2.44; doc/interfaces.md)
+ACTIONS.update(multinic.ACTIONS)
 
 action = {
     'type': 'object',

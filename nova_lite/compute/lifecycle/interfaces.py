@@ -11,10 +11,11 @@ API's ``attach_interface`` / ``detach_interface`` action.
 
 - attach (a call: the API answers with the interface once it is
   plugged): the port is already the server's in the database (the API
-  made or bound it); the compute applies the server's security groups
-  (the new port's included), adds its DHCP entry, then asks the driver
-  to plug it. A failure undoes the DHCP entry and raises
-  InterfaceAttachFailed: the API releases the port.
+  made or bound it); the compute adds its DHCP entry (a project
+  network's bridge is made then), applies the server's security groups
+  (the new port's included), then asks the driver to plug it. A
+  failure undoes the DHCP entry and raises InterfaceAttachFailed: the
+  API releases the port.
 - detach (a cast): the driver unplugs the NIC, its DHCP entry goes,
   the conductor releases the port (``interface_detached``: deleted when
   made for the server, unbound when the user's) and records the event,
@@ -92,10 +93,13 @@ class InterfaceMixin:
         return vif.mac
 
     def _plug(self, context, instance, vif):
-        # Filtered before the tap exists: the NIC never runs open.
-        self.security_groups.refresh(context, [instance.uuid])
+        # The DHCP entry first: it makes a project network's bridge
+        # when this is the host's first NIC on it, so the firewall's
+        # apply finds the bridge to turn its netfilter flags on.
         if self.dhcp is not None:
             self.dhcp.add([vif], instance.hostname)
+        # Filtered before the tap exists: the NIC never runs open.
+        self.security_groups.refresh(context, [instance.uuid])
         self.driver.attach_interface(context, instance, vif)
 
     def _attach_failed(self, context, instance, before, vif, exc, start):

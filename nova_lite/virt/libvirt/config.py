@@ -14,6 +14,7 @@ import xml.etree.ElementTree as ET
 
 from oslo_utils import strutils
 
+from nova_lite.objects import instance as instance_obj
 from nova_lite.virt.libvirt import vif as vif_config
 
 LOG = logging.getLogger(__name__)
@@ -227,7 +228,9 @@ def build_domain(instance, image_meta, network_info, paths,
         (MiB, written as KiB), hostname (for the kernel command line)
     :param image_meta: ``objects.ImageMeta``; properties used:
         ``os_command_line``, ``hw_architecture``
-    :param network_info: list of ``objects.VIF``, one NIC each, in order
+    :param network_info: list of ``objects.VIF``, in order: one NIC per
+        MAC (``objects.instance.nics``: a port's other fixed IPs add no
+        NIC)
     :param paths: ``GuestPaths`` of the guest's files
     :param virt_type: ``[libvirt] virt_type`` ('qemu' or 'kvm')
     :param default_bridge: bridge of VIFs that name none (``[network]
@@ -257,7 +260,7 @@ def build_domain(instance, image_meta, network_info, paths,
         _root_disk_element(devices, paths.root_disk)
     if config_drive:
         config_drive_element(devices, config_drive)
-    for vif in network_info:
+    for vif in instance_obj.nics(network_info):
         vif_config.interface_element(
             devices, vif, vif.get('bridge', None) or default_bridge,
             bridge_exists)

@@ -4,6 +4,8 @@
 Networking API's floating IPs (doc/network-api.md)."""
 import types
 
+import fixtures
+
 from nova_lite.network import api as network_api
 from tests.unit.api import fakes
 from tests.unit.api import test_network_l3
@@ -86,6 +88,35 @@ class ComputeFloatingIPTest(test_network_l3.L3TestCase):
             'floating_ip']['instance_id'])
         self.assertEqual(409, self.action(server_id, 'removeFloatingIp', {
             'address': fip['ip']}).status_code)
+
+    def test_removed_fixed_ip_loses_its_floating_ip(self):
+        # removeFixedIp of the address a floating IP is on: disassociated
+        # and the server's NAT pushed without it (doc/interfaces.md).
+        for name in ('add_fixed_ip_to_instance',
+                     'remove_fixed_ip_from_instance'):
+            self.useFixture(fixtures.MockPatch(
+                'nova_lite.compute.rpcapi.ComputeAPI.' + name))
+        server_id, fixed = self.server()
+        self.set_instance(server_id, task_state=None)
+        self.assertEqual(202, self.action(server_id, 'addFixedIp', {
+            'networkId': self.net['id']}).status_code)
+        path = '/v2.1/servers/%s/ips' % server_id
+        addresses = [a['addr'] for a in self.get(path).json['addresses'][
+            'net1']]
+        (second,) = set(addresses) - {fixed}
+        fip = self.post(FIPS, {'pool': 'public'}).json['floating_ip']
+        self.assertEqual(202, self.action(server_id, 'addFloatingIp', {
+            'address': fip['ip'], 'fixed_address': second}).status_code)
+        self.assertEqual(second, self.get(FIPS + '/' + fip['id']).json[
+            'floating_ip']['fixed_ip'])
+        self.cast.reset_mock()
+        self.assertEqual(202, self.action(server_id, 'removeFixedIp', {
+            'address': second}).status_code)
+        self.assertEqual((None, None), tuple(
+            self.get(FIPS + '/' + fip['id']).json['floating_ip'][k]
+            for k in ('fixed_ip', 'instance_id')))
+        self.cast.assert_called_once_with(self.cast.call_args[0][0],
+                                          'node1', server_id, [])
 
     def test_server_addresses_list_the_floating_ip(self):
         server_id, fixed = self.server()

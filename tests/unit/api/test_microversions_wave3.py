@@ -155,16 +155,19 @@ class RefusedTest(fakes.APITestCase):
         server_id = self.create_server()
         action = SERVERS + '/%s/action' % server_id
         for version in self._versions():
-            for body in ({'addFixedIp': {'networkId': 1}},
-                         {'removeFixedIp': {'address': '10.0.0.2'}}):
-                self.assertFault(self.post(action, body, at(version)), 400,
-                                 'badRequest')
-            # addFloatingIp/removeFloatingIp exist up to 2.43 (an unknown
-            # address there: 404 too; test_compute_floating_ips).
+            # addFixedIp/removeFixedIp and addFloatingIp/removeFloatingIp
+            # exist up to 2.43 (test_multinic, test_compute_floating_ips;
+            # an unknown network or floating address there: 404 too).
             for body in ({'addFloatingIp': {'address': '172.24.4.2'}},
                          {'removeFloatingIp': {'address': '172.24.4.2'}}):
                 self.assertFault(self.post(action, body, at(version)), 404,
                                  'itemNotFound')
+        for version in ('2.44', str(microversion.MAX_VERSION)):
+            for body in ({'addFixedIp': {'networkId': 1}},
+                         {'removeFixedIp': {'address': '10.0.0.2'}}):
+                self.assertFault(self.post(action, body, at(version)), 404,
+                                 'itemNotFound')
+        for version in self._versions():
             self.assertFault(self.get(
                 SERVERS + '/%s/os-virtual-interfaces' % server_id,
                 at(version)), 404, 'itemNotFound')

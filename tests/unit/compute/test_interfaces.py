@@ -3,6 +3,8 @@ ComputeManager and the fake driver (``test_lifecycle``'s harness: the
 compute's RPC runs in this thread, ``LocalConductor``): the guest's NIC
 list, the port firewall, notifications, action events, the rollback of
 a failed plug and a failed unplug."""
+from unittest import mock
+
 import fixtures
 import oslo_messaging as messaging
 
@@ -80,6 +82,22 @@ class InterfaceTest(test_lifecycle.LifecycleTestCase):
         resp = self.attach()
         self.assertEqual(200, resp.status_code, resp.json)
         self.assertEqual(2, len(self.macs()))
+
+    def test_dhcp_entry_before_the_firewall(self):
+        # The first DHCP entry of a project network on a host makes its
+        # bridge (linux_net); the firewall applied after it finds the
+        # bridge and turns its netfilter flags on (NftApplier.prepare).
+        order = []
+        self.manager.dhcp = mock.Mock()
+        self.manager.dhcp.add.side_effect = lambda *a: order.append('dhcp')
+        refresh = self.manager.security_groups.refresh
+        self.useFixture(fixtures.MockPatchObject(
+            self.manager.security_groups, 'refresh',
+            side_effect=lambda *a: (order.append('firewall'),
+                                    refresh(*a))))
+        resp = self.attach()
+        self.assertEqual(200, resp.status_code, resp.json)
+        self.assertEqual(['dhcp', 'firewall'], order)
 
     def test_failed_plug_is_rolled_back(self):
         self.driver.interface_attach_fault = exception.NovaLiteException(

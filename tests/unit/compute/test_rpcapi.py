@@ -1,7 +1,7 @@
 """Versions of the compute RPC API: each client method prepares the
 version that added it (1.2 get_instance_diagnostics, 1.3 cache_images,
 1.4 pause/suspend/soft delete, 1.8 rescue/unrescue,
-1.10 VM snapshots, 1.14 interface hot-plug),
+1.10 VM snapshots, 1.14 interface hot-plug, 1.17 fixed IPs),
 the client's cap is the latest, and the manager serves it."""
 from unittest import mock
 
@@ -22,9 +22,25 @@ class TestComputeVersions(testtools.TestCase):
         self.api = rpcapi.ComputeAPI()
 
     def test_latest_version_is_served(self):
-        self.assertEqual('1.16', rpcapi.ComputeAPI.VERSION)
+        self.assertEqual('1.17', rpcapi.ComputeAPI.VERSION)
         self.assertEqual(rpcapi.ComputeAPI.VERSION,
                          manager.ComputeManager.target.version)
+
+    def test_fixed_ips_are_1_17(self):
+        self.api.add_fixed_ip_to_instance(mock.sentinel.ctx, 'node1',
+                                          'uuid-1', '10.0.0.5')
+        self.client.prepare.assert_called_with(server='node1',
+                                               version='1.17')
+        self.client.prepare.return_value.cast.assert_called_with(
+            mock.sentinel.ctx, 'add_fixed_ip_to_instance',
+            instance_uuid='uuid-1', address='10.0.0.5')
+        self.api.remove_fixed_ip_from_instance(mock.sentinel.ctx, 'node2',
+                                               'uuid-1', '10.0.0.5')
+        self.client.prepare.assert_called_with(server='node2',
+                                               version='1.17')
+        self.client.prepare.return_value.cast.assert_called_with(
+            mock.sentinel.ctx, 'remove_fixed_ip_from_instance',
+            instance_uuid='uuid-1', address='10.0.0.5')
 
     def test_volume_hot_plug_is_1_16(self):
         self.api.attach_volume(mock.sentinel.ctx, 'node1', 'uuid-1', 'vol-1',

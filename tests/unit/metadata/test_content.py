@@ -115,6 +115,22 @@ class FilesTest(testtools.TestCase):
         self.assertEqual([{'type': 'dns', 'address': '192.0.2.53'}],
                          nd['services'])
 
+    def test_a_nic_with_two_addresses_is_one_link(self):
+        first = guest()['networks'][0]
+        second = dict(first, address='10.254.0.9', tag='nic1')
+        other = dict(first, address='10.254.0.7', mac='fa:16:3e:00:00:07')
+        nd = content.network_data(guest(networks=[
+            dict(first, tag='nic1'), second, other]))
+        links = [link['id'] for link in nd['links']]
+        self.assertEqual(2, len(links))
+        self.assertEqual([('10.254.0.5', links[0]), ('10.254.0.9', links[0]),
+                          ('10.254.0.7', links[1])],
+                         [(n['ip_address'], n['link'])
+                          for n in nd['networks']])
+        self.assertEqual(['fa:16:3e:00:00:05'], [
+            d['mac'] for d in content.devices(guest(networks=[
+                dict(first, tag='nic1'), second]))])
+
     def test_config_drive_layout(self):
         files = content.config_drive_files(guest())
         for version in content.OPENSTACK_VERSIONS + ('latest',):

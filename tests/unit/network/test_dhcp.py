@@ -79,6 +79,17 @@ class HostsFileTest(testtools.TestCase):
         self.assertEqual({MAC2: ('10.254.0.5', 'new')},
                          self.hosts.entries())
 
+    def test_one_line_per_mac_the_first_address(self):
+        # A port with two fixed IPs (addFixedIp): two VIFs, one MAC; DHCP
+        # answers the MAC with its first address.
+        self.hosts.add([vif(MAC1, '10.254.0.5'), vif(MAC1, '10.254.0.8'),
+                        vif(MAC2, '10.254.0.6')], 'a')
+        self.assertEqual({MAC1: ('10.254.0.5', 'a'),
+                          MAC2: ('10.254.0.6', 'a')}, self.hosts.entries())
+        self.hosts.replace_all([('b', [vif(MAC1, '10.254.0.8'),
+                                       vif(MAC1, '10.254.0.5')])])
+        self.assertEqual({MAC1: ('10.254.0.8', 'b')}, self.hosts.entries())
+
     def test_a_line_without_hostname(self):
         self.hosts.add([vif(MAC1, '10.254.0.5')], None)
         self.assertEqual('%s,10.254.0.5\n' % MAC1, self.read())

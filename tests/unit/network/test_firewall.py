@@ -1,5 +1,6 @@
 """Rendering of security groups as nftables rules (network.firewall) and
 the compute's port state (network.firewall_driver.PortFirewall)."""
+import json
 from unittest import mock
 
 import testtools
@@ -265,20 +266,72 @@ class TestPortFirewall(testtools.TestCase):
         self.assertEqual(2, len(self.applier.scripts))
 
 
+def _bridges(*links):
+    """``ip -d -j link show type bridge`` output: (name, iptables flag,
+    ip6tables flag) per bridge."""
+    return json.dumps([{'ifname': name, 'linkinfo': {
+        'info_kind': 'bridge', 'info_data': {
+            'nf_call_iptables': v4, 'nf_call_ip6tables': v6,
+            'nf_call_arptables': 0}}} for name, v4, v6 in links])
+
+
+def _ns(*args):
+    return mock.call(['ip', 'netns', 'exec', 'ns1'] + list(args),
+                     input=None, capture_output=True, text=True, timeout=30)
+
+
+LIST_BRIDGES = ('ip', '-d', '-j', 'link', 'show', 'type', 'bridge')
+
+
+def _set_flags(bridge):
+    return _ns('ip', 'link', 'set', 'dev', bridge, 'type', 'bridge',
+               'nf_call_iptables', '1', 'nf_call_ip6tables', '1')
+
+
 class TestNftApplier(testtools.TestCase):
+
+    def _run(self, listing):
+        def run(argv, **_kwargs):
+            out = listing if 'show' in argv else ''
+            return mock.Mock(returncode=0, stdout=out, stderr='')
+        return run
 
     @mock.patch('subprocess.run')
     def test_runs_nft_in_the_namespace_after_the_bridge_option(self, run):
-        run.return_value = mock.Mock(returncode=0, stdout='', stderr='')
+        run.side_effect = self._run(_bridges(('br0', 0, 0)))
         firewall_driver.NftApplier('ns1', 'br0').apply('script')
         self.assertEqual(
-            [mock.call(['ip', 'netns', 'exec', 'ns1', 'ip', 'link', 'set',
-                        'dev', 'br0', 'type', 'bridge', 'nf_call_iptables',
-                        '1', 'nf_call_ip6tables', '1'], input=None,
-                       capture_output=True, text=True, timeout=30),
+            [_ns(*LIST_BRIDGES), _set_flags('br0'),
              mock.call(['ip', 'netns', 'exec', 'ns1', 'nft', '-f', '-'],
                        input='script', capture_output=True, text=True,
                        timeout=30)], run.call_args_list)
+
+    @mock.patch('subprocess.run')
+    def test_project_network_bridges_get_the_flags_too(self, run):
+        # A brq bridge made by linux_net has both flags off (the kernel's
+        # default for a new bridge): set explicitly, as on the flat one;
+        # bridges already on and bridges that are no guest network's are
+        # left alone.
+        run.side_effect = self._run(_bridges(
+            ('br0', 1, 1), ('brq0123456789a', 0, 0),
+            ('brqfedcba98765', 1, 0), ('lab-trunk', 0, 0)))
+        firewall_driver.NftApplier('ns1', 'br0').prepare()
+        self.assertEqual([_ns(*LIST_BRIDGES), _set_flags('brq0123456789a'),
+                          _set_flags('brqfedcba98765')],
+                         run.call_args_list)
+
+    @mock.patch('subprocess.run')
+    def test_nothing_set_when_every_bridge_is_on(self, run):
+        run.side_effect = self._run(_bridges(('br0', 1, 1),
+                                             ('brq0123456789a', 1, 1)))
+        firewall_driver.NftApplier('ns1', 'br0').prepare()
+        self.assertEqual([_ns(*LIST_BRIDGES)], run.call_args_list)
+
+    @mock.patch('subprocess.run')
+    def test_unreadable_listing_raises(self, run):
+        run.side_effect = self._run('not json')
+        self.assertRaises(firewall_driver.FirewallError,
+                          firewall_driver.NftApplier('ns1', 'br0').prepare)
 
     @mock.patch('subprocess.run')
     def test_nft_failure_raises(self, run):

@@ -8,6 +8,7 @@ import fixtures
 from nova_lite.network import api as network_api
 from nova_lite.network import port_security
 from nova_lite.objects import instance as instance_obj
+from tests.unit.api import fakes
 from tests.unit.api import network_fakes
 
 SERVERS = '/v2.1/servers'
@@ -75,6 +76,33 @@ class PortSecurityTest(network_fakes.NetworkAPITestCase):
         specs = port_security.port_specs(self.ctxt, host='node1')
         self.assertEqual(sorted([self.web1, self.db1]),
                          sorted(s['instance_uuid'] for s in specs))
+
+    def port_of(self, server_id):
+        (port,) = self.get('/network/v2.0/ports?device_id=' + server_id,
+                           fakes.ADMIN).json['ports']
+        return port
+
+    def test_port_with_two_addresses_is_one_spec(self):
+        # A Networking API port update gives web1's port a second address
+        # (addFixedIp does the same): its compute re-applies its chains,
+        # db1's host learns web1's addresses, and the specs have both.
+        port = self.port_of(self.web1)
+        self.members.reset_mock()
+        resp = self.put('/network/v2.0/ports/' + port['id'], {'port': {
+            'fixed_ips': port['fixed_ips'] + [
+                {'subnet_id': port['fixed_ips'][0]['subnet_id']}]}},
+            fakes.ADMIN)
+        self.assertEqual(200, resp.status_code, resp.get_data(as_text=True))
+        addresses = [f['ip_address'] for f in resp.json['port']['fixed_ips']]
+        self.assertEqual(2, len(addresses))
+        self.assertEqual(self.web1_ip, addresses[0])
+        self.assertEqual({'node1': [self.web1]}, self.casts())
+        self.members.assert_called_once_with(
+            mock.ANY, 'node1', [self.web['id']], self.web1, addresses)
+        self.assertEqual(addresses, self.spec_of(self.web1)['fixed_ips'])
+        (remote,) = [r for r in self.spec_of(self.db1)['rules']
+                     if r['remote_group_id']]
+        self.assertEqual(addresses, remote['remote_members'][self.web1])
 
     def test_rule_added_and_deleted_refreshes_the_members(self):
         rule = self.create_rule(self.web['id'], protocol='tcp',

@@ -12,6 +12,7 @@ from nova_lite.api.cloudstack.commands import identities  # noqa: F401
 from nova_lite.api.cloudstack.commands import keypairs  # noqa: F401
 from nova_lite.api.cloudstack.commands import maintenance  # noqa: F401
 from nova_lite.api.cloudstack.commands import networks  # noqa: F401
+from nova_lite.api.cloudstack.commands import nic_ips  # noqa: F401
 from nova_lite.api.cloudstack.commands import pods_clusters  # noqa: F401
 from nova_lite.api.cloudstack.commands import public_ips  # noqa: F401
 from nova_lite.api.cloudstack.commands import resource_limits  # noqa: F401

@@ -21,6 +21,7 @@ from nova_lite.api.openstack.compute import migrate_actions
 from nova_lite.api.openstack.compute import shelve_actions
 from nova_lite.api.openstack.compute import remote_consoles
 from nova_lite.api.openstack.compute import floating_ips
+from nova_lite.api.openstack.compute import multinic
 from nova_lite.api.openstack.compute import security_groups
 from nova_lite import policy
 from nova_lite.policies import admin_actions as admin_policies
@@ -101,6 +102,8 @@ ACTIONS.update(security_groups.ACTIONS)
 ACTIONS.update(migrate_actions.ACTIONS)
 # addFloatingIp, removeFloatingIp until 2.43 (doc/network-api.md)
 ACTIONS.update(floating_ips.ACTIONS)
+# addFixedIp, removeFixedIp until 2.43 (doc/interfaces.md)
+ACTIONS.update(multinic.ACTIONS)
 
 
 @bp.post('/<server_id>/action')

@@ -30,8 +30,8 @@ def _image(**properties):
                                   properties=properties)
 
 
-def _vif(bridge=None):
-    vif = instance_obj.VIF(address='10.254.0.5', mac='fa:16:3e:11:22:33',
+def _vif(bridge=None, mac='fa:16:3e:11:22:33', address='10.254.0.5'):
+    vif = instance_obj.VIF(address=address, mac=mac,
                            network_label='private', network_id=1,
                            cidr='10.254.0.0/20')
     if bridge:
@@ -223,9 +223,9 @@ class DomainPartsTestCase(testtools.TestCase):
             seen.append(name)
             return True
 
-        domain = self._domain(network_info=[_vif(), _vif(bridge='br-x')],
-                              default_bridge='br-nova-lite',
-                              bridge_exists=bridge_exists)
+        domain = self._domain(network_info=[
+            _vif(), _vif(bridge='br-x', mac='fa:16:3e:11:22:44')],
+            default_bridge='br-nova-lite', bridge_exists=bridge_exists)
         ifaces = domain.findall('devices/interface')
         self.assertEqual(['bridge', 'bridge'], [i.get('type')
                                                 for i in ifaces])
@@ -234,6 +234,17 @@ class DomainPartsTestCase(testtools.TestCase):
         self.assertEqual(['br-nova-lite', 'br-x'], seen)
         self.assertEqual('fa:16:3e:11:22:33',
                          ifaces[0].find('mac').get('address'))
+
+    def test_one_interface_per_port_with_several_addresses(self):
+        # addFixedIp: a port's second address is a second VIF with the
+        # same MAC (and port); the guest has one NIC of it.
+        domain = self._domain(network_info=[
+            _vif(), _vif(address='10.254.0.9'),
+            _vif(mac='fa:16:3e:11:22:44', address='10.254.0.7')],
+            default_bridge='br-nova-lite', bridge_exists=lambda _n: True)
+        self.assertEqual(['fa:16:3e:11:22:33', 'fa:16:3e:11:22:44'],
+                         [i.find('mac').get('address') for i in
+                          domain.findall('devices/interface')])
 
     def test_missing_bridge_gives_user_interface(self):
         domain = self._domain(default_bridge='br-nova-lite')
