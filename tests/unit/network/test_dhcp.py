@@ -204,11 +204,12 @@ class ReloadTest(testtools.TestCase):
         hosts = dhcp.HostsFile(os.path.join(tmp, 'hosts'), pidfile)
         self.assertEqual(child.pid, hosts.dnsmasq_pid())
         hosts.add([vif(MAC1, '10.254.0.5')], 'a')
+        # The handler creates the file before it writes to it: wait for
+        # the line, not for the file.
         deadline = time.monotonic() + 10
-        while not os.path.exists(marker) and time.monotonic() < deadline:
+        while not _read(marker) and time.monotonic() < deadline:
             time.sleep(0.05)
-        with open(marker) as f:
-            self.assertEqual('HUP\n', f.read())
+        self.assertEqual('HUP\n', _read(marker))
         self.assertIsNone(child.poll())
 
     def test_no_dnsmasq_is_a_warning(self):
@@ -307,3 +308,12 @@ class ComputeKeepsHostsFileTest(fakes.APITestCase):
         self._build(manager)
         manager._sync_dhcp(self.api.admin_context)
         self.assertFalse(os.path.exists(self.path))
+
+
+def _read(path):
+    """The text of ``path``, '' while it does not exist."""
+    try:
+        with open(path) as f:
+            return f.read()
+    except FileNotFoundError:
+        return ''
