@@ -34,7 +34,7 @@ class ConductorManager(resize.ResizeEndpoint, shelve.ShelveEndpoint,
     ``conductor.live_migrate``; volume attachments: 1.13,
     ``conductor.volume_proxy``)."""
 
-    target = messaging.Target(version='1.13')
+    target = messaging.Target(version='1.15')
 
     def __init__(self, host):
         super().__init__(host)

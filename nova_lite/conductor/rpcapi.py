@@ -48,6 +48,9 @@ History:
     1.13 - Volume attachments (``rpcapi_volume``, doc/volumes.md):
           volume_connect, volume_attached, volume_attach_failed,
           volume_detached, volume_detach_failed (calls from the computes)
+    1.15 - Boot from volume (``rpcapi_volume``, doc/volumes.md "Boot from
+          volume"): boot_volumes_prepare, boot_volumes_attached (calls
+          from the building computes)
 """
 from oslo_log import log as logging
 import oslo_messaging as messaging
@@ -132,7 +135,7 @@ class ConductorAPI(rpcapi_resize.ResizeAPI, rpcapi_shelve.ShelveAPI,
     """Client of the conductor; see the module doc for each method's
     server side, arguments and result."""
 
-    VERSION = '1.13'
+    VERSION = '1.15'
 
     def __init__(self):
         self.client = rpc.get_client(messaging.Target(topic=TOPIC,

@@ -1,7 +1,9 @@
 """Server side of the conductor's volume attachment methods (RPC API
 1.13, ``conductor.rpcapi_volume``): the compute's record of what it did
-to a volume, over ``nova_lite.volume.server_volumes``."""
+to a volume, over ``nova_lite.volume.server_volumes``; and of the boot
+volume methods (1.15) over ``nova_lite.volume.boot_volumes``."""
 from nova_lite.conductor import compute_proxy
+from nova_lite.volume import boot_volumes
 from nova_lite.volume import server_volumes
 
 
@@ -30,3 +32,12 @@ class VolumeAttachEndpoint:
                              host, event):
         server_volumes.roll_detaching(context, attachment_id)
         compute_proxy.record_event(context, instance_uuid, host, event)
+
+    def boot_volumes_prepare(self, context, instance_uuid, host):
+        return boot_volumes.prepare(context, instance_uuid, host)
+
+    def boot_volumes_attached(self, context, instance_uuid, host,
+                              attachments):
+        for att in attachments:
+            server_volumes.attached(context, att['attachment_id'],
+                                    att.get('mountpoint'), host)

@@ -19,8 +19,8 @@ class TestConductorShelveVersions(testtools.TestCase):
         self.api = rpcapi.ConductorAPI()
 
     def test_latest_version_is_served(self):
-        self.assertEqual('1.13', rpcapi.ConductorAPI.VERSION)
-        self.assertEqual('1.13', manager.ConductorManager.target.version)
+        self.assertEqual('1.15', rpcapi.ConductorAPI.VERSION)
+        self.assertEqual('1.15', manager.ConductorManager.target.version)
 
     def test_volume_methods_are_1_13_calls(self):
         self.client.prepare.return_value.call.return_value = {'data': {}}

@@ -37,8 +37,8 @@ OBJECT_DATA = {
     # Objects services exchange.
     'Flavor': '1.0-02f1a5151da65aee8a57f3a35a68f98d',
     'ImageMeta': '1.0-f91f1f084022e8a9938bf992150c44a0',
-    'Instance': '1.5-e4de5b909157ffb7e719227bae381149',
-    'RequestSpec': '1.1-a1d5ccf99d3aa45fe533c03c72d73848',
+    'Instance': '1.6-19e1df418fdd5208d21a11ebfc3d90b6',
+    'RequestSpec': '1.2-7e0920fbcbab4d7bab2106b15d5cd447',
     'Selection': '1.0-05a1728cbcb7dda587313cc16880818b',
     'VIF': '1.2-70006c885f932c533640ac833d0cdf41',
 }
