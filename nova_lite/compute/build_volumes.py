@@ -53,6 +53,10 @@ class BuildGone(exception.NovaLiteException):
     msg_fmt = 'Instance %(instance_uuid)s is no longer this build\'s'
 
 
+def _sleep(seconds):
+    time.sleep(seconds)
+
+
 def has_volumes(instance):
     """True when the instance's create request mapped volumes."""
     return bool(instance.obj_attr_is_set('block_device_mapping')
@@ -71,7 +75,7 @@ def _wait_ready(conductor, context, instance, host):
     answer = None
     for attempt in range(attempts):
         if attempt:
-            time.sleep(interval)
+            _sleep(interval)
         answer = conductor.boot_volumes_prepare(context, instance.uuid,
                                                 host)
         if answer['status'] == 'ready':

@@ -196,8 +196,11 @@ def prepare(context, instance_uuid, host):
 
 
 def _delete_volume(context, volume_id, instance_uuid):
+    """Delete a volume the failed build made, whatever its status (one
+    still ``creating`` after the build gave up too: its service deletes
+    its file)."""
     try:
-        volume_api.delete(context, volume_id)
+        volume_api.force_delete(context, volume_id)
     except errors.VolumeNotFound:
         pass
     except errors.VolumeError as exc:
