@@ -255,7 +255,8 @@ class BootFromExistingVolumeTest(BootFromVolumeTestCase):
         self.assertIsNone(self.guest(server_id)['root_volume'])
         server = self.get('%s/%s' % (SERVERS, server_id)).json['server']
         self.assertEqual(fakes.IMAGE_UUID, server['image']['id'])
-        self.assertEqual(2, len(server['os-extended-volumes:volumes_attached']))
+        self.assertEqual(
+            2, len(server['os-extended-volumes:volumes_attached']))
 
     def test_volume_in_use_is_400(self):
         volume_id = self.volume()
