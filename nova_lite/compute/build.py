@@ -13,6 +13,7 @@ from nova_lite.image import glance
 from nova_lite.objects import instance as instance_obj
 from nova_lite import metrics
 from nova_lite import notifications
+from nova_lite.notifications.objects import instance as inst_payload
 from nova_lite.virt import configdrive
 
 LOG = logging.getLogger(__name__)
@@ -92,7 +93,7 @@ class BuildFlow:
                 [] if build_volumes.has_volumes(instance) else alternates,
                 exc, start)
             return
-        self._finish(context, instance, start, network_info)
+        self._finish(context, instance, start, network_info, volumes)
 
     def _spawn(self, context, instance, image_meta, network_info,
                guest_data, block_device_info):
@@ -164,7 +165,8 @@ class BuildFlow:
             # the build to its next host.
             self.floating_ips.set(instance.uuid, [])
 
-    def _finish(self, context, instance, start, network_info=None):
+    def _finish(self, context, instance, start, network_info=None,
+                volumes=None):
         outcome = self.conductor.build_finish(
             context, instance.uuid, self.host,
             _event('Success', start, finish_action=True))
@@ -180,7 +182,9 @@ class BuildFlow:
                 states.SPAWNING, network_info=network_info, **done)
             notifications.instance_action(
                 context, instance, 'instance.create.end', self.host,
-                network_info=network_info, **done)
+                network_info=network_info,
+                block_devices=inst_payload.BlockDevicePayload
+                .from_block_device_info(volumes), **done)
             return
         # The instance changed while spawning: a delete (which waits on
         # our lock and cleans up) or the sweeper (we clean up).

@@ -34,6 +34,11 @@ class BootFromVolumeTestCase(test_volume_attach.VolumeAttachTestCase):
         super().setUp()
         self.builds = []
         self.manager.build_flow.conductor = self.manager.conductor
+        self.payloads = {}
+        self.useFixture(fixtures.MonkeyPatch(
+            'nova_lite.notifications.send',
+            lambda ctx, event_type, payload, *a, **kw:
+            self.payloads.setdefault(event_type, payload)))
         self.useFixture(fixtures.MockPatchObject(
             conductor_rpcapi.ConductorAPI, 'build_instances',
             lambda _api, ctx, instances, spec, host_lists=None:
@@ -138,6 +143,11 @@ class BootFromImageVolumeTest(BootFromVolumeTestCase):
         self.assertEqual(['vda'], list(guest['volumes']))
         self.assertEqual('attachment-%s' % att['uuid'],
                          guest['volumes']['vda']['data']['export_name'])
+        # instance.create.end lists the volumes (BlockDevicePayload).
+        [bdm] = self.payloads['instance.create.end'].block_devices
+        self.assertEqual((att['volume_uuid'], '/dev/vda', 0, True),
+                         (bdm.volume_id, bdm.device_name, bdm.boot_index,
+                          bdm.delete_on_termination))
         # Nova's view of a volume-backed server: image "".
         server = self.get('%s/%s' % (SERVERS, server_id),
                           at('2.3')).json['server']
