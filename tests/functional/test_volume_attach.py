@@ -6,12 +6,19 @@ the conductor's 1.13 volume proxy and the volume service's real NBD
 export (``qemu-nbd`` on 127.0.0.1) run for real. One walk: create a
 volume, attach it (in-use, listed on the server and the volume), detach
 it (available), attach two volumes (one ``delete_on_termination``) and
-delete the server (one is available again, the other deleted).
+delete the server (one is available again, the other deleted). Then
+boot from volume on the same stack (doc/volumes.md, "Boot from
+volume"): what ``openstack server create --boot-from-volume 1`` sends
+(a volume made of the image by the build, deleted with the server when
+``delete_on_termination``) and what ``--volume`` sends (an existing
+volume, kept).
 
-Needs ``qemu-nbd`` and ``qemu-img``; skipped otherwise. About 60 s.
+Needs ``qemu-nbd`` and ``qemu-img``; skipped otherwise. About 60 s for
+the stack, seconds for each walk.
 """
 import shutil
 import time
+import unittest
 
 import testtools
 
@@ -24,13 +31,20 @@ V = {'OpenStack-API-Version': 'compute 2.79'}
 
 class VolumeAttachTest(testtools.TestCase):
 
-    def setUp(self):
-        super().setUp()
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
         for tool in ('qemu-nbd', 'qemu-img'):
             if not shutil.which(tool):
-                self.skipTest('needs %s' % tool)
-        self.stack = self.useFixture(processes.MultiProcessStack(
-            'mysql', hosts=('node1',), volume=True))
+                raise unittest.SkipTest('needs %s' % tool)
+        # One stack for the walks of this class.
+        cls.stack = processes.MultiProcessStack('mysql', hosts=('node1',),
+                                                volume=True)
+        cls.stack.setUp()
+        cls.addClassCleanup(cls.stack.cleanUp)
+
+    def setUp(self):
+        super().setUp()
         self.client = compute_client.ComputeClient(self.stack.api_url)
         self.vbase = self.stack.api_url + '/volume/v3/demo'
 
@@ -102,3 +116,52 @@ class VolumeAttachTest(testtools.TestCase):
         self.client.wait_for_deleted([server_id])
         self.wait(self.status_is(volume_id, 'available'), 'kept volume')
         self.wait(lambda: self.volume(doomed) is None, 'volume deleted')
+
+    def boot_from_volume(self, mapping):
+        resp = self.client.create_server(
+            name='bfv', image='', networks='auto',
+            block_device_mapping_v2=[dict(mapping, boot_index=0,
+                                          destination_type='volume')])
+        self.assertEqual(202, resp.status_code, resp.text)
+        server_id = resp.json()['server']['id']
+        found = self.client.wait_for_servers([server_id])[server_id]
+        self.assertEqual('ACTIVE', found['status'], found.get('fault'))
+        return found
+
+    def test_boot_from_volume(self):
+        image = self.client.image_id('tiny')
+        self.client.session.headers.update(V)
+        # --boot-from-volume 1 (with --delete-on-termination): the build
+        # makes the volume of the image; it goes with the server.
+        server = self.boot_from_volume({
+            'uuid': image, 'source_type': 'image', 'volume_size': 1,
+            'delete_on_termination': True})
+        self.assertEqual('', server['image'])
+        [attached] = server['os-extended-volumes:volumes_attached']
+        self.assertTrue(attached['delete_on_termination'])
+        made = self.volume(attached['id'])
+        self.assertEqual(('in-use', 1, 'true', server['id']),
+                         (made['status'], made['size'], made['bootable'],
+                          made['attachments'][0]['server_id']))
+        self.assertEqual('/dev/vda', made['attachments'][0]['device'])
+        self.assertEqual(204, self.client.delete_server(server['id'])
+                         .status_code)
+        self.client.wait_for_deleted([server['id']])
+        self.wait(lambda: self.volume(attached['id']) is None,
+                  'root volume deleted')
+
+        # --volume VOL: an existing volume, kept when the server goes.
+        resp = self.client.session.post(self.vbase + '/volumes', json={
+            'volume': {'size': 1, 'imageRef': image}}, timeout=30)
+        self.assertEqual(202, resp.status_code, resp.text)
+        volume_id = resp.json()['volume']['id']
+        self.wait(self.status_is(volume_id, 'available'), 'volume')
+        server = self.boot_from_volume({'uuid': volume_id,
+                                        'source_type': 'volume'})
+        self.assertEqual([{'id': volume_id, 'delete_on_termination': False}],
+                         server['os-extended-volumes:volumes_attached'])
+        self.assertEqual('in-use', self.volume(volume_id)['status'])
+        self.assertEqual(204, self.client.delete_server(server['id'])
+                         .status_code)
+        self.client.wait_for_deleted([server['id']])
+        self.wait(self.status_is(volume_id, 'available'), 'kept volume')
