@@ -402,3 +402,21 @@ class BuildVolumesUnitTest(BootFromVolumeTestCase):
                           instance, test_lifecycle.HOST)
         self.assertRaises(exception.InstanceNotFound, self.driver._guest,
                           instance)
+
+
+class PolicyTest(BootFromVolumeTestCase):
+
+    def test_attach_volume_rule(self):
+        from oslo_policy import policy as oslo_policy
+
+        from nova_lite import policy
+        enforcer = policy.get_enforcer()
+        enforcer.load_rules()
+        enforcer.set_rules(oslo_policy.Rules.from_dict({
+            'os_compute_api:servers:create:attach_volume': 'role:admin'}),
+            overwrite=False, use_conf=False)
+        self.addCleanup(policy.reset)
+        self.assertEqual(403, self.boot([IMAGE_TO_VOLUME], status=403)
+                         .status_code)
+        # A server from an image alone needs no such rule.
+        self.create_server()

@@ -228,6 +228,8 @@ def create():
     policy.authorize(context, SERVERS % 'create')
     body = openstack.body()
     kwargs = _create_kwargs(context, body)
+    if kwargs['block_device_mapping']:
+        policy.authorize(context, server_policies.CREATE_ATTACH_VOLUME)
     _check_destination(context, kwargs['requested_host'],
                        kwargs['requested_node'])
     # The password the guest gets at first boot (config drive or the
