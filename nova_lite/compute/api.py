@@ -21,6 +21,7 @@ from nova_lite.compute import api_interfaces
 from nova_lite.compute import api_rebuild
 from nova_lite.compute import api_rescue
 from nova_lite.compute import api_snapshot
+from nova_lite.compute import api_snapshot_volume
 from nova_lite.compute import api_resize
 from nova_lite.compute import api_shelve
 from nova_lite.compute import api_lifecycle_power
@@ -198,7 +199,6 @@ class API(api_resize.ResizeActions, api_lifecycle_power.LifecyclePowerActions,
             mappings, availability_zone = api_boot_volumes.check_for_create(
                 context, self.images, mappings, max_count,
                 availability_zone)
-        bfv = block_device.is_volume_backed(mappings)
         with db_session.reader(context):
             flavor, image, instance_group = self._resources_for_create(
                 context, flavor_id, image_ref, availability_zone,
@@ -212,6 +212,13 @@ class API(api_resize.ResizeActions, api_lifecycle_power.LifecyclePowerActions,
             count = self._allowed_count(context, flavor, min_count,
                                         max_count, limits, usage,
                                         user_limits)
+        if not mappings and api_snapshot_volume.image_mappings(image):
+            # The snapshot image of a volume-backed server: new volumes
+            # of its snapshots.
+            mappings, availability_zone = api_boot_volumes.check_for_create(
+                context, self.images, api_snapshot_volume.image_mappings(
+                    image), max_count, availability_zone)
+        bfv = block_device.is_volume_backed(mappings)
         scheduler_hints = placement_hints(scheduler_hints, flavor,
                                           placement)
         groups = sg_api.resolve_for_server(context, security_groups)

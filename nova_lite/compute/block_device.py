@@ -62,7 +62,7 @@ def device_path(name):
     return name if name.startswith('/dev/') else '/dev/' + name
 
 
-def _v2_mapping(bdm):
+def parse_v2_item(bdm):
     """One ``block_device_mapping_v2`` item as a volume mapping, or
     ``('image', uuid)`` for the image to a local disk.
 
@@ -157,7 +157,7 @@ def parse(server):
         v2 = [m for m in (_from_legacy(b, image_ref) for b in legacy) if m]
     bdm_image, mappings = None, []
     for bdm in v2 or ():
-        mapping = _v2_mapping(bdm)
+        mapping = parse_v2_item(bdm)
         if isinstance(mapping, tuple):
             if bdm_image and bdm_image != mapping[1]:
                 raise InvalidBDMBootSequence()

@@ -420,3 +420,57 @@ class PolicyTest(BootFromVolumeTestCase):
                          .status_code)
         # A server from an image alone needs no such rule.
         self.create_server()
+
+
+class VolumeBackedSnapshotTest(BootFromVolumeTestCase):
+    """createImage of a volume-backed server: volume snapshots and an
+    image of mappings; a server booted from that image boots from new
+    volumes of the snapshots."""
+
+    def test_create_image_then_boot_from_it(self):
+        import json
+        server_id = self.boot([IMAGE_TO_VOLUME]).json['server']['id']
+        self.build(server_id)
+        [att] = self.attachments(server_id)
+        resp = self.post('%s/%s/action' % (SERVERS, server_id),
+                         {'createImage': {'name': 'bfv-snap'}}, at('2.45'))
+        self.assertEqual(202, resp.status_code, resp.get_data(as_text=True))
+        image_id = resp.json['image_id']
+        image = self.get('/image/v2/images/' + image_id).json
+        self.assertEqual(('active', 'True', '/dev/vda'),
+                         (image['status'], image['bdm_v2'],
+                          image['root_device_name']))
+        [mapping] = json.loads(image['block_device_mapping'])
+        self.assertEqual(('snapshot', 0, '/dev/vda', 1),
+                         (mapping['source_type'], mapping['boot_index'],
+                          mapping['device_name'], mapping['volume_size']))
+        snap = attachment_db.snapshot_get(self.api.admin_context,
+                                          mapping['snapshot_id'])
+        self.assertEqual(att['volume_uuid'], snap['volume_uuid'])
+        self.assertIn(('create_snapshot', 'storage1', snap['uuid']),
+                      self.rpc.calls)
+        self.assertEqual(400, self.post(
+            '%s/%s/action' % (SERVERS, server_id),
+            {'createBackup': {'name': 'b', 'backup_type': 'daily',
+                              'rotation': 1}}).status_code)
+        # Until the volume service made the snapshot, the image cannot
+        # boot (the snapshot is not available: 400).
+        body = {'name': 'from-snap', 'imageRef': image_id,
+                'flavorRef': '1'}
+        self.assertEqual(400, self.post(SERVERS, {'server': body})
+                         .status_code)
+        attachment_db.snapshot_update(self.api.admin_context, snap['uuid'],
+                                      {'status': 'available'})
+        resp = self.post(SERVERS, {'server': body})
+        self.assertEqual(202, resp.status_code, resp.get_data(as_text=True))
+        new_id = resp.json['server']['id']
+        self.assertTrue(self.builds[-1][2].is_bfv)
+        row = self.build(new_id)
+        self.assertEqual(states.ACTIVE, row.vm_state)
+        [new_att] = self.attachments(new_id)
+        volume = self.volume_row(new_att['volume_uuid'])
+        self.assertEqual(snap['uuid'], volume['snapshot_id'])
+        self.assertEqual(new_att['volume_uuid'],
+                         self.guest(new_id)['root_volume'])
+        server = self.get('%s/%s' % (SERVERS, new_id)).json['server']
+        self.assertEqual(image_id, server['image']['id'])
