@@ -8,8 +8,8 @@ Nova's rules (``compute.api._validate_bdm`` and
 * a source that cannot be found: "Block Device Mapping is Invalid:
   failed to get volume|snapshot|image <id>.";
 * an existing volume must be ``available`` (``Invalid volume``), not
-  multiattach (nova_lite attaches none, as before 2.60), and not given
-  to several servers of one request;
+  multiattach (nova_lite attaches none, as before 2.60), not given to
+  several servers of one request, and ``bootable`` to be booted from;
 * with ``[volume] cross_az_attach`` false the volume's zone must be the
   server's (the server takes it when none was asked for);
 * an image must be active; a volume made of it must hold it: its size
@@ -116,6 +116,9 @@ def _check_volume(context, mapping, count, availability_zone):
     if volume['multiattach']:
         raise exception.Invalid(reason='Invalid volume: multiattach volumes '
                                 'cannot be attached to servers')
+    if mapping.get('boot_index') == 0 and not volume['bootable']:
+        raise block_device.InvalidBDM(reason='Block Device %s is not '
+                                      'bootable.' % volume['uuid'])
     if (not CONF.volume.cross_az_attach and availability_zone
             and availability_zone != volume['availability_zone']):
         raise MismatchVolumeAZ(instance_az=availability_zone,

@@ -229,9 +229,15 @@ class BootFromImageVolumeTest(BootFromVolumeTestCase):
 
 class BootFromExistingVolumeTest(BootFromVolumeTestCase):
 
+    def bootable_volume(self):
+        volume_id = self.volume()
+        volume_db.volume_update(self.api.admin_context, volume_id,
+                                {'bootable': True})
+        return volume_id
+
     def test_boot_from_an_existing_volume(self):
         # openstack server create --volume VOL
-        volume_id = self.volume()
+        volume_id = self.bootable_volume()
         server_id = self.boot([{'uuid': volume_id, 'boot_index': 0,
                                 'source_type': 'volume',
                                 'destination_type': 'volume'}]).json[
@@ -280,7 +286,7 @@ class BootFromExistingVolumeTest(BootFromVolumeTestCase):
         self.assertEqual([], self.builds)
 
     def test_one_volume_for_several_servers_is_400(self):
-        volume_id = self.volume()
+        volume_id = self.bootable_volume()
         resp = self.boot([{'uuid': volume_id, 'boot_index': 0,
                            'source_type': 'volume',
                            'destination_type': 'volume'}], status=400,
@@ -291,15 +297,23 @@ class BootFromExistingVolumeTest(BootFromVolumeTestCase):
 
     def test_availability_zone_mismatch_without_cross_az_attach(self):
         self.api.conf.config(group='volume', cross_az_attach=False)
-        volume_id = self.volume()
+        volume_id = self.bootable_volume()
         resp = self.boot([{'uuid': volume_id, 'boot_index': 0,
                            'source_type': 'volume',
                            'destination_type': 'volume'}], status=400,
                          availability_zone='other')
         self.assertIn('do not match', resp.json['badRequest']['message'])
 
-    def test_legacy_mapping_boots_from_the_root_device(self):
+    def test_non_bootable_volume_is_400(self):
         volume_id = self.volume()
+        resp = self.boot([{'uuid': volume_id, 'boot_index': 0,
+                           'source_type': 'volume',
+                           'destination_type': 'volume'}], status=400)
+        self.assertIn('is not bootable', resp.json['badRequest']['message'])
+        self.assertEqual('available', self.status(volume_id))
+
+    def test_legacy_mapping_boots_from_the_root_device(self):
+        volume_id = self.bootable_volume()
         resp = self.post(SERVERS, {'server': {
             'name': 'legacy', 'flavorRef': '1', 'block_device_mapping': [
                 {'volume_id': volume_id, 'device_name': 'vda'}]}})
@@ -309,7 +323,7 @@ class BootFromExistingVolumeTest(BootFromVolumeTestCase):
         self.assertEqual(volume_id, self.guest(server_id)['root_volume'])
 
     def test_os_volumes_boot_until_2_102(self):
-        volume_id = self.volume()
+        volume_id = self.bootable_volume()
         body = {'server': {
             'name': 'vb', 'flavorRef': '1', 'networks': 'auto',
             'block_device_mapping_v2': [{
