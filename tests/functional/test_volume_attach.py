@@ -10,12 +10,14 @@ delete the server (one is available again, the other deleted). Then
 boot from volume on the same stack (doc/volumes.md, "Boot from
 volume"): what ``openstack server create --boot-from-volume 1`` sends
 (a volume made of the image by the build, deleted with the server when
-``delete_on_termination``) and what ``--volume`` sends (an existing
-volume, kept).
+``delete_on_termination``; createImage of that server snapshots the
+in-use volume, and a server boots from the image), and what
+``--volume`` sends (an existing volume, kept).
 
 Needs ``qemu-nbd`` and ``qemu-img``; skipped otherwise. About 60 s for
 the stack, seconds for each walk.
 """
+import json
 import shutil
 import time
 import unittest
@@ -128,6 +130,36 @@ class VolumeAttachTest(testtools.TestCase):
         self.assertEqual('ACTIVE', found['status'], found.get('fault'))
         return found
 
+    def create_image_of(self, server_id):
+        """createImage of a volume-backed server: its volume snapshot
+        becomes available; a server boots from the image (new volume of
+        the snapshot, deleted with it). The snapshot's id."""
+        resp = self.client.request(
+            'POST', '/servers/%s/action' % server_id,
+            json={'createImage': {'name': 'bfv-image'}})
+        self.assertEqual(202, resp.status_code, resp.text)
+        image = self.client.session.get('%s/image/v2/images/%s' % (
+            self.stack.api_url, resp.json()['image_id']), timeout=30).json()
+        [mapping] = json.loads(image['block_device_mapping'])
+        snap_url = '%s/snapshots/%s' % (self.vbase, mapping['snapshot_id'])
+        self.wait(lambda: self.client.session.get(snap_url, timeout=30)
+                  .json()['snapshot']['status'] == 'available',
+                  'volume snapshot available')
+        resp = self.client.create_server(name='from-image',
+                                         image=image['id'], networks='auto')
+        self.assertEqual(202, resp.status_code, resp.text)
+        new_id = resp.json()['server']['id']
+        found = self.client.wait_for_servers([new_id])[new_id]
+        self.assertEqual('ACTIVE', found['status'], found.get('fault'))
+        [attached] = found['os-extended-volumes:volumes_attached']
+        self.assertEqual(mapping['snapshot_id'],
+                         self.volume(attached['id'])['snapshot_id'])
+        self.assertEqual(204, self.client.delete_server(new_id).status_code)
+        self.client.wait_for_deleted([new_id])
+        self.wait(lambda: self.volume(attached['id']) is None,
+                  'volume of the snapshot deleted')
+        return mapping['snapshot_id']
+
     def test_boot_from_volume(self):
         image = self.client.image_id('tiny')
         self.client.session.headers.update(V)
@@ -144,9 +176,25 @@ class VolumeAttachTest(testtools.TestCase):
                          (made['status'], made['size'], made['bootable'],
                           made['attachments'][0]['server_id']))
         self.assertEqual('/dev/vda', made['attachments'][0]['device'])
+        # createImage: a forced snapshot of the in-use volume (its file
+        # held by the qemu-nbd export) and an image of mappings.
+        snap_id = self.create_image_of(server['id'])
         self.assertEqual(204, self.client.delete_server(server['id'])
                          .status_code)
         self.client.wait_for_deleted([server['id']])
+        # A volume with snapshots is not deleted (Cinder refuses it, Nova
+        # leaves it): it stays, available, until its snapshot goes.
+        self.wait(self.status_is(attached['id'], 'available'),
+                  'root volume kept for its snapshot')
+        self.assertEqual(202, self.client.session.delete(
+            '%s/snapshots/%s' % (self.vbase, snap_id), timeout=30)
+            .status_code)
+        self.wait(lambda: self.client.session.get(
+            '%s/snapshots/%s' % (self.vbase, snap_id), timeout=30)
+            .status_code == 404, 'snapshot deleted')
+        self.assertEqual(202, self.client.session.delete(
+            '%s/volumes/%s' % (self.vbase, attached['id']), timeout=30)
+            .status_code)
         self.wait(lambda: self.volume(attached['id']) is None,
                   'root volume deleted')
 

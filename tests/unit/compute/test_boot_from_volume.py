@@ -484,6 +484,8 @@ class VolumeBackedSnapshotTest(BootFromVolumeTestCase):
         [new_att] = self.attachments(new_id)
         volume = self.volume_row(new_att['volume_uuid'])
         self.assertEqual(snap['uuid'], volume['snapshot_id'])
+        # As Cinder copies them: the image the first volume was made of.
+        self.assertEqual(fakes.IMAGE_UUID, volume['source_image_id'])
         self.assertEqual(new_att['volume_uuid'],
                          self.guest(new_id)['root_volume'])
         server = self.get('%s/%s' % (SERVERS, new_id)).json['server']
