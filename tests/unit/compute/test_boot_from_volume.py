@@ -490,3 +490,39 @@ class VolumeBackedSnapshotTest(BootFromVolumeTestCase):
                          self.guest(new_id)['root_volume'])
         server = self.get('%s/%s' % (SERVERS, new_id)).json['server']
         self.assertEqual(image_id, server['image']['id'])
+
+
+class SweeperTest(BootFromVolumeTestCase):
+    """A build whose compute stopped asking about its volumes (task
+    state block_device_mapping) is set to ERROR by the conductor's
+    sweeper after [conductor] build_timeout; its volumes are released
+    and the ones it made deleted."""
+
+    def test_stuck_waiting_for_a_volume(self):
+        import datetime
+
+        from nova_lite.conductor import sweeper
+        from nova_lite.volume import boot_volumes
+        server_id = self.boot([IMAGE_TO_VOLUME]).json['server']['id']
+        self.set_instance(server_id, host=test_lifecycle.HOST,
+                          task_state=states.SPAWNING)
+        # The compute asked once (the volume is made, still creating),
+        # then died.
+        user_ctx = self.builds[-1][0]
+        answer = boot_volumes.prepare(user_ctx, server_id,
+                                      test_lifecycle.HOST)
+        self.assertEqual('waiting', answer['status'])
+        volume_id = answer['mappings'][0]['volume_id']
+        self.assertEqual(states.BLOCK_DEVICE_MAPPING,
+                         instance_db.instance_get(self.api.admin_context,
+                                                  server_id).task_state)
+        later = datetime.datetime.utcnow() + datetime.timedelta(hours=1)
+        self.useFixture(fixtures.MockPatch(
+            'nova_lite.conductor.sweeper._ago', lambda _s: later))
+        failed, _ = sweeper.Sweeper().sweep()
+        self.assertEqual(1, failed)
+        row = instance_db.instance_get(self.api.admin_context, server_id)
+        self.assertEqual((states.ERROR, None), (row.vm_state, row.task_state))
+        self.assertIn('Build timed out', row.fault.message)
+        self.assertEqual('deleting', self.volume_row(volume_id)['status'])
+        self.assertEqual([], self.attachments(server_id))
