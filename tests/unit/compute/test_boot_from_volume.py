@@ -526,3 +526,20 @@ class SweeperTest(BootFromVolumeTestCase):
         self.assertIn('Build timed out', row.fault.message)
         self.assertEqual('deleting', self.volume_row(volume_id)['status'])
         self.assertEqual([], self.attachments(server_id))
+
+
+class LocalDeleteTest(BootFromVolumeTestCase):
+
+    def test_delete_before_scheduling_releases_the_volume(self):
+        volume_id = self.volume()
+        volume_db.volume_update(self.api.admin_context, volume_id,
+                                {'bootable': True})
+        server_id = self.boot([{'uuid': volume_id, 'boot_index': 0,
+                                'source_type': 'volume',
+                                'destination_type': 'volume'}]).json[
+            'server']['id']
+        self.assertEqual('reserved', self.status(volume_id))
+        # No host yet: the API deletes it itself.
+        self.assertEqual(204, self.delete('%s/%s' % (SERVERS, server_id))
+                         .status_code)
+        self.assertEqual('available', self.status(volume_id))
