@@ -86,17 +86,6 @@ def _fault():
     return fault
 
 
-def _block_devices():
-    """The volumes of a server booted from a volume, as the build's
-    instance.create.end gives them (doc/volumes.md)."""
-    from nova_lite.notifications.objects import instance as inst_payload
-    return inst_payload.BlockDevicePayload.from_block_device_info({
-        'block_device_mapping': [{
-            'mount_device': '/dev/vda', 'boot_index': 0,
-            'delete_on_termination': True, 'tag': None,
-            'volume_id': 'a9efe7ad-0dfd-4d2a-9a04-84f8be0b3b1e'}]})
-
-
 def _instance_events(ctxt):
     n = notifications
     vifs = _vifs()
@@ -105,8 +94,7 @@ def _instance_events(ctxt):
     n.instance_action(ctxt, _instance(), 'instance.create.start', HOST,
                       network_info=vifs, **building)
     n.instance_action(ctxt, _instance(), 'instance.create.end', HOST,
-                      network_info=vifs, launched_at=TIME,
-                      block_devices=_block_devices())
+                      network_info=vifs, launched_at=TIME)
     n.instance_action(ctxt, _instance(host=None, node=None),
                       'instance.create.error', 'controller',
                       binary=n.CONDUCTOR, fault=_fault(), state='error',
