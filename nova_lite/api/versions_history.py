@@ -116,8 +116,8 @@ HISTORY = (
        ('remote_consoles',)),
     _v('2.32', 'Server create takes a device tag on networks (the NIC\'s '
        'port tag, in the metadata service\'s and config drive\'s '
-       'meta_data.json devices list; doc/interfaces.md); nova_lite has no '
-       'volumes, so block_device_mapping_v2 takes no tag (400).',
+       'meta_data.json devices list; doc/interfaces.md) and on '
+       'block_device_mapping_v2 items (the volume attachment\'s tag).',
        ('servers',)),
     _v('2.33', 'Hypervisor list and detail are paged by limit and marker '
        '(hypervisors_links).', ('hypervisors',)),
@@ -148,8 +148,8 @@ HISTORY = (
     _v('2.40', 'os-simple-tenant-usage list and show are paged by limit '
        'and marker (tenant_usages_links).', ('simple_tenant_usage',)),
     _v('2.41', 'Aggregates show their uuid.', ('aggregates',)),
-    _v('2.42', 'Server create takes a device tag on networks again '
-       '(dropped by 2.33; as 2.32: block_device_mapping_v2 takes none).',
+    _v('2.42', 'Server create takes a device tag on networks and '
+       'block_device_mapping_v2 items again (dropped by 2.33).',
        ('servers',)),
     _v('2.43', 'os-hosts answers 404 (os-hypervisors and os-services '
        'replace it).', ('hosts',)),
@@ -241,10 +241,9 @@ HISTORY = (
        'os-migrations on the last change (at or before; not earlier than '
        'changes-since: 400).',
        ('servers', 'instance_actions', 'migrations')),
-    _v('2.67', 'block_device_mapping_v2 takes volume_type.', ('servers',),
-       refused='Volume block devices do not exist: block_device_mapping_v2 '
-       'takes only the image to local disk mapping, and volume_type stays '
-       'a 400.'),
+    _v('2.67', 'block_device_mapping_v2 takes volume_type (the type of a '
+       'volume the server is created with; an unknown type is a 400).',
+       ('servers',)),
     _v('2.68', 'Forced evacuate and live migration are removed (the '
        'evacuate and os-migrateLive actions refuse force: 400).',
        ('migrate_actions', 'migrate_server')),
@@ -320,9 +319,9 @@ HISTORY = (
        'stored as they are.', ('flavor_extras',)),
     _v('2.87', 'Servers booted from volume can be rescued.',
        ('server_actions',),
-       refused='Block storage does not exist, so no server is booted from '
-       'volume: every rescue is of an image-backed server, the same at '
-       'every version (doc/lifecycle-rescue.md).'),
+       refused='A server with volumes (booted from one or not) cannot be '
+       'rescued (409, doc/volumes.md): the rescue defines the guest anew '
+       'without its volume disks.'),
     _v('2.88', 'Hypervisor detail and show lose current_workload, cpu_info, '
        'vcpus, vcpus_used, free_disk_gb, local_gb, local_gb_used, '
        'disk_available_least, free_ram_mb, memory_mb, memory_mb_used and '
@@ -342,9 +341,8 @@ HISTORY = (
        '400 without it); names may hold "@" and ".".', ('keypairs',)),
     _v('2.93', 'Servers booted from volume can be rebuilt.',
        ('server_actions',),
-       refused='Block storage does not exist, so no server is booted from '
-       'volume: every rebuild is of an image-backed server, at every '
-       'version.'),
+       refused='A server with volumes (booted from one or not) cannot be '
+       'rebuilt (409, doc/volumes.md).'),
     _v('2.94', 'The hostname of server create and update (and rebuild) may '
        'be a fully qualified domain name (up to 255 characters).',
        ('servers',)),
@@ -371,8 +369,8 @@ HISTORY = (
        'and flavors lose rxtx_factor and OS-FLV-DISABLED:disabled (flavor '
        'create no longer takes rxtx_factor); every API refuses unknown '
        'query parameters (400).', ('flavors', '*')),
-    _v('2.103', 'The undocumented /os-volumes_boot alias of /servers answers '
-       '404 (nova_lite never had it: 404 at every version).',
+    _v('2.103', 'The undocumented /os-volumes_boot alias of server create '
+       'answers 404 (POST /os-volumes_boot creates a server until 2.102).',
        ('volumes_boot',)),
     _v('2.104', 'Update Server takes pinned_availability_zone: null unpins '
        'the server, its current zone pins an unpinned one (the same pin '
@@ -410,6 +408,8 @@ ROUTES = {
     ('GET', _TAGS + '/<tag>'): ('2.26', None),
     ('PUT', _TAGS + '/<tag>'): ('2.26', None),
     ('DELETE', _TAGS + '/<tag>'): ('2.26', None),
+    ('POST', '/v2.1/os-volumes_boot'): ('2.1', '2.102'),
+    ('GET', '/v2.1/os-volumes_boot'): ('2.1', '2.102'),
     ('GET', '/v2.1/images'): ('2.1', '2.35'),
     ('GET', '/v2.1/images/detail'): ('2.1', '2.35'),
     ('GET', '/v2.1/images/<image_id>'): ('2.1', '2.35'),

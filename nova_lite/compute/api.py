@@ -16,17 +16,20 @@ from oslo_serialization import jsonutils
 
 from nova_lite.compute import admission
 from nova_lite.compute import api_actions
+from nova_lite.compute import api_boot_volumes
 from nova_lite.compute import api_fixed_ips
 from nova_lite.compute import api_interfaces
 from nova_lite.compute import api_rebuild
 from nova_lite.compute import api_rescue
 from nova_lite.compute import api_snapshot
+from nova_lite.compute import api_snapshot_volume
 from nova_lite.compute import api_resize
 from nova_lite.compute import api_shelve
 from nova_lite.compute import api_lifecycle_power
 from nova_lite.compute import api_live_migrate
 from nova_lite.compute import api_migrate
 from nova_lite.compute import api_volumes
+from nova_lite.compute import block_device
 from nova_lite.compute import flavors
 from nova_lite.compute import keypairs
 from nova_lite.compute import naming
@@ -138,9 +141,16 @@ class API(api_resize.ResizeActions, api_lifecycle_power.LifecyclePowerActions,
                admin_pass=None, network_request=None, tags=None,
                requested_host=None, requested_node=None,
                security_groups=None, requested_networks=None,
-               placement=None):
+               placement=None, block_device_mapping=None):
         """Create as many instance records as the quotas allow between
         ``min_count`` and ``max_count``, and cast their build.
+
+        ``block_device_mapping`` lists the volume mappings of the request
+        (``compute.block_device.parse``): the server boots from the one
+        with boot index 0 (``image_ref`` may then be None or '', and the
+        instance's image is that; compute API "Create Server", doc/
+        volumes.md "Boot from volume"); they are checked here
+        (``api_boot_volumes``: 400) and existing volumes reserved.
 
         ``hostname`` is the guest's host name (a CloudStack VM name,
         checked by the caller; ``<hostname>-<n>`` for several servers);
@@ -185,10 +195,15 @@ class API(api_resize.ResizeActions, api_lifecycle_power.LifecyclePowerActions,
             raise instance_tags.TooManyTags(max=instance_tags.MAX_TAGS)
         # Every check reads in one transaction (one connection, one
         # commit): the writes below start another.
+        mappings = block_device_mapping or []
+        if mappings:
+            mappings, availability_zone = api_boot_volumes.check_for_create(
+                context, self.images, mappings, max_count,
+                availability_zone)
         with db_session.reader(context):
             flavor, image, instance_group = self._resources_for_create(
                 context, flavor_id, image_ref, availability_zone,
-                instance_group, scheduler_hints)
+                instance_group, scheduler_hints, mappings)
             limits, usage, user_limits = quota.limits_and_usage(
                 context, with_building=admission.enabled())
             quota.check(context, 'metadata_items', len(metadata or {}),
@@ -198,6 +213,13 @@ class API(api_resize.ResizeActions, api_lifecycle_power.LifecyclePowerActions,
             count = self._allowed_count(context, flavor, min_count,
                                         max_count, limits, usage,
                                         user_limits)
+        if not mappings and api_snapshot_volume.image_mappings(image):
+            # The snapshot image of a volume-backed server: new volumes
+            # of its snapshots.
+            mappings, availability_zone = api_boot_volumes.check_for_create(
+                context, self.images, api_snapshot_volume.image_mappings(
+                    image), max_count, availability_zone)
+        bfv = block_device.is_volume_backed(mappings)
         scheduler_hints = placement_hints(scheduler_hints, flavor,
                                           placement)
         groups = sg_api.resolve_for_server(context, security_groups)
@@ -208,6 +230,9 @@ class API(api_resize.ResizeActions, api_lifecycle_power.LifecyclePowerActions,
                                         key_name, key_data, hostname)
                   for index in range(count)]
         for value in values:
+            if bfv:
+                value['image_ref'] = image_ref or ''
+            value['block_device_mapping'] = mappings or None
             value.update(access_ips or {}, display_description=description,
                          config_drive=bool(config_drive
                                            or CONF.force_config_drive),
@@ -224,11 +249,13 @@ class API(api_resize.ResizeActions, api_lifecycle_power.LifecyclePowerActions,
             security_group_ids=[g['id'] for g in groups])
         rows = self._name_by_id(context, rows, values)
         self._recheck_quota(context, flavor, rows, limits, user_limits)
+        self._reserve_volumes(context, rows, mappings)
         spec = self._request_spec(context, flavor, image, count,
                                   availability_zone, scheduler_hints,
                                   instance_group)
         spec.requested_host = requested_host
         spec.requested_node = requested_node
+        spec.is_bfv = bfv
         instances = [instance_obj.Instance.from_dict(dict(
             v, metadata=dict(metadata or {}), created_at=r.created_at))
             for v, r in zip(values, rows, strict=True)]
@@ -241,14 +268,19 @@ class API(api_resize.ResizeActions, api_lifecycle_power.LifecyclePowerActions,
 
     def _resources_for_create(self, context, flavor_id, image_ref,
                               availability_zone, instance_group,
-                              scheduler_hints):
+                              scheduler_hints, mappings=()):
         """(flavor dict, image dict, server group dict or None) of a
         create, checked: usable flavor and image, known zone and group.
+        The image of a server booted from a volume is the one its root
+        volume was made of (``_boot_image``).
 
         :raises: Invalid (400)
         """
         flavor = self._flavor_for_create(context, flavor_id)
-        image = self._image_for_create(context, image_ref, flavor)
+        if block_device.is_volume_backed(mappings):
+            image = self._boot_image(context, image_ref, flavor, mappings)
+        else:
+            image = self._image_for_create(context, image_ref, flavor)
         topology.check_availability_zone(context, availability_zone)
         if instance_group is None:
             instance_group = server_groups.group_for_create(
@@ -304,7 +336,50 @@ class API(api_resize.ResizeActions, api_lifecycle_power.LifecyclePowerActions,
                                     % flavor_id)
         return flavor
 
-    def _image_for_create(self, context, image_ref, flavor):
+    def _boot_image(self, context, image_ref, flavor, mappings):
+        """The image dict of a server booted from a volume: the image
+        its root volume is made of when the caller may see it, else
+        ``image_ref``'s, else an empty stand-in (``uuid`` '', no
+        properties). Its memory needs are checked, not its disk (the
+        root is the volume; Nova skips the flavor's disk too).
+
+        :raises: Invalid (400)
+        """
+        image_id = block_device.root_mapping(mappings).get('image_id')
+        for candidate in (image_id, image_ref):
+            if not candidate:
+                continue
+            try:
+                image = self._image_for_create(context, candidate, flavor,
+                                               check_disk=False)
+            except exception.Invalid:
+                if candidate == image_ref:
+                    raise
+                continue
+            return image
+        return {'uuid': '', 'properties': {}, 'min_ram': 0, 'min_disk': 0,
+                'status': 'active', 'name': None, 'disk_format': None,
+                'container_format': None, 'size': None}
+
+    def _reserve_volumes(self, context, rows, mappings):
+        """Reserve the existing volumes of the request for its (single)
+        server; on failure the new rows are deleted again.
+
+        :raises: Invalid (400)
+        """
+        if not any(m['source_type'] == 'volume' for m in mappings):
+            return
+        try:
+            api_boot_volumes.reserve_existing(context, rows[0].uuid,
+                                              mappings)
+        except exception.Invalid:
+            for row in rows:
+                instance_db.instance_destroy(context, row.uuid,
+                                             expected_host=None)
+            raise
+
+    def _image_for_create(self, context, image_ref, flavor,
+                          check_disk=True):
         image_id = str(image_ref).rstrip('/').rsplit('/', 1)[-1]
         try:
             image = self.images.get_visible_record(context, image_id)
@@ -318,7 +393,8 @@ class API(api_resize.ResizeActions, api_lifecycle_power.LifecyclePowerActions,
         if (image['min_ram'] or 0) > flavor['memory_mb']:
             raise exception.Invalid(reason='Flavor\'s memory is too small '
                                     'for requested image.')
-        if (image['min_disk'] or 0) > flavor['root_gb'] and flavor['root_gb']:
+        if (check_disk and (image['min_disk'] or 0) > flavor['root_gb']
+                and flavor['root_gb']):
             raise exception.Invalid(reason='Flavor\'s disk is too small for '
                                     'requested image.')
         return image

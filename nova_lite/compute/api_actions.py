@@ -19,6 +19,7 @@ from nova_lite.db import instances as instance_db
 from nova_lite import exception
 from nova_lite import quota
 from nova_lite.scheduler import claims
+from nova_lite.volume import server_volumes
 
 LOG = logging.getLogger(__name__)
 
@@ -43,6 +44,10 @@ class ServerActions:
                 if instance_db.instance_destroy(context, instance_uuid,
                                                 expected_host=None):
                     claims.unclaim(context, instance_uuid)
+                    # Volumes reserved at create (boot from volume).
+                    server_volumes.release_instance(
+                        context, instance_uuid,
+                        getattr(instance, 'block_device_mapping', None))
                     return
             else:
                 try:

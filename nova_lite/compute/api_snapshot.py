@@ -29,6 +29,8 @@ backup, ``backup_type``. Images are not counted against compute quotas
 """
 from oslo_log import log as logging
 
+from nova_lite.compute import api_snapshot_volume
+from nova_lite.compute import block_device
 from nova_lite.compute import states
 from nova_lite.compute import update_events
 from nova_lite.db import actions as action_db
@@ -100,6 +102,13 @@ class SnapshotActions:
         instance = self.get(context, instance_uuid)
         self._check_locked(context, instance)
         self._check_snapshot_state(instance, action)
+        if block_device.is_volume_backed(instance.block_device_mapping):
+            # Volume snapshots and an image of mappings (doc/volumes.md).
+            if backup is not None:
+                raise exception.Invalid(reason='Backup is not supported '
+                                        'for volume-backed instances.')
+            return api_snapshot_volume.snapshot_volume_backed(
+                self, context, instance, name, metadata)
         image = self._create_snapshot_image(context, instance, name,
                                             metadata, backup)
         try:

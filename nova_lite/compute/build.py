@@ -5,12 +5,15 @@ semaphore (see ``manager.ComputeManager.build_and_run_instance``).
 """
 from oslo_log import log as logging
 
+from nova_lite.compute import build_volumes
 from nova_lite.compute import states
 from nova_lite.compute import utils as compute_utils
 from nova_lite import exception
 from nova_lite.image import glance
+from nova_lite.objects import instance as instance_obj
 from nova_lite import metrics
 from nova_lite import notifications
+from nova_lite.notifications.objects import instance as inst_payload
 from nova_lite.virt import configdrive
 
 LOG = logging.getLogger(__name__)
@@ -53,7 +56,11 @@ class BuildFlow:
             context, instance, 'instance.create.start', self.host,
             network_info=network_info, state=states.BUILDING,
             task_state=states.SPAWNING)
+        volumes = None
         try:
+            if build_volumes.has_volumes(instance):
+                volumes = build_volumes.prepare(self.conductor, context,
+                                                instance, self.host)
             if self.dhcp is not None:
                 # Before the guest boots: its first DHCP request must be
                 # answered.
@@ -62,18 +69,42 @@ class BuildFlow:
                 # Before the guest's taps exist: it never runs open.
                 self.security_groups.build(instance.uuid,
                                            started.get('port_security'))
-            image_meta = self._image_meta(context, instance, request_spec)
+            image_meta = self._image_meta(context, instance, request_spec,
+                                          volumes)
             with metrics.SPAWN_SECONDS.time():
-                self.driver.spawn(context, instance, image_meta, network_info,
-                                  guest_data=started['guest_data'])
+                self._spawn(context, instance, image_meta, network_info,
+                            started['guest_data'], volumes)
+            build_volumes.attached(self.conductor, context, instance,
+                                   self.host, volumes)
+        except build_volumes.BuildGone:
+            LOG.info('Build of %s stopped: it was deleted or taken over '
+                     'while its volumes were prepared', instance.uuid)
+            self._destroy(context, instance, network_info)
+            self.conductor.instance_release_resources(context, instance.uuid)
+            return
         except Exception as exc:  # noqa: BLE001 - every failure is handled
             LOG.warning('Build of %s failed on %s: %s', instance.uuid,
                         self.host, exc)
             self._destroy(context, instance, network_info)
-            self._reschedule_or_fail(context, instance, request_spec,
-                                     alternates, exc, start)
+            # A build with volumes is not rescheduled: the conductor
+            # releases its volumes when it sets ERROR.
+            self._reschedule_or_fail(
+                context, instance, request_spec,
+                [] if build_volumes.has_volumes(instance) else alternates,
+                exc, start)
             return
-        self._finish(context, instance, start, network_info)
+        self._finish(context, instance, start, network_info, volumes)
+
+    def _spawn(self, context, instance, image_meta, network_info,
+               guest_data, block_device_info):
+        if block_device_info is None:
+            # Drivers without volume support keep their old signature.
+            self.driver.spawn(context, instance, image_meta, network_info,
+                              guest_data=guest_data)
+        else:
+            self.driver.spawn(context, instance, image_meta, network_info,
+                              guest_data=guest_data,
+                              block_device_info=block_device_info)
 
     def reject(self, context, instance, request_spec, alternates, exc):
         """Refuse a build this host cannot start (e.g. its queue is full):
@@ -99,9 +130,21 @@ class BuildFlow:
                      '%s', instance.uuid, self.host)
         return started
 
-    def _image_meta(self, context, instance, request_spec):
+    def _image_meta(self, context, instance, request_spec, volumes=None):
+        """The image the guest boots with: the request's; for a server
+        booted from a volume, the image the volume was made of (its
+        kernel and properties), or an empty one (the volume boots by
+        itself)."""
         if request_spec.image is not None:
             return request_spec.image
+        if build_volumes.is_volume_backed(volumes):
+            if volumes.get('image_id'):
+                try:
+                    return self.image_api.get(context, volumes['image_id'])
+                except exception.ImageNotFound:
+                    LOG.info('Image %s of the root volume of %s is gone',
+                             volumes['image_id'], instance.uuid)
+            return instance_obj.ImageMeta(id='', properties={})
         return self.image_api.get(context, instance.image_ref)
 
     def _destroy(self, context, instance, network_info=None):
@@ -122,7 +165,8 @@ class BuildFlow:
             # the build to its next host.
             self.floating_ips.set(instance.uuid, [])
 
-    def _finish(self, context, instance, start, network_info=None):
+    def _finish(self, context, instance, start, network_info=None,
+                volumes=None):
         outcome = self.conductor.build_finish(
             context, instance.uuid, self.host,
             _event('Success', start, finish_action=True))
@@ -138,7 +182,9 @@ class BuildFlow:
                 states.SPAWNING, network_info=network_info, **done)
             notifications.instance_action(
                 context, instance, 'instance.create.end', self.host,
-                network_info=network_info, **done)
+                network_info=network_info,
+                block_devices=inst_payload.BlockDevicePayload
+                .from_block_device_info(volumes), **done)
             return
         # The instance changed while spawning: a delete (which waits on
         # our lock and cleans up) or the sweeper (we clean up).

@@ -61,6 +61,7 @@ def _recover_resize(ctxt, manager, row):
 RECOVERY = {
     (states.BUILDING, None): _fail_build,
     (states.BUILDING, states.SPAWNING): _fail_build,
+    (states.BUILDING, states.BLOCK_DEVICE_MAPPING): _fail_build,
     (states.ACTIVE, states.DELETING): _finish_delete,
     (states.STOPPED, states.DELETING): _finish_delete,
     (states.ERROR, states.DELETING): _finish_delete,

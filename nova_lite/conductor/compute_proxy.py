@@ -191,9 +191,20 @@ def instance_terminated(context, instance_uuid, host, event):
     """The guest is gone from ``host``: release, record ``event``, delete
     the record."""
     instance_state.release_resources(context, instance_uuid)
-    server_volumes.release_instance(context, instance_uuid)
+    server_volumes.release_instance(
+        context, instance_uuid, _block_device_mapping(context, instance_uuid))
     _event(context, instance_uuid, host, event)
     instance_db.instance_destroy(context, instance_uuid)
+
+
+def _block_device_mapping(context, instance_uuid):
+    """The instance's volume mappings (``compute.block_device``), []
+    without any or when it is gone."""
+    try:
+        row = instance_db.instance_get(context.elevated(), instance_uuid)
+    except exception.InstanceNotFound:
+        return []
+    return row.block_device_mapping or []
 
 
 # ----------------------------------------------------------------- builds
@@ -315,7 +326,8 @@ def build_failed(context, instance_uuid, host, event, fault,
                 context, instance_uuid, fault['message'], code=fault['code'],
                 host=host, event=event['name'],
                 start_time=compute_utils.parse_isotime(event.get('start')),
-                expected_task_state=states.SPAWNING):
+                expected_task_state=(states.SPAWNING,
+                                     states.BLOCK_DEVICE_MAPPING)):
             metrics.build_failed('compute')
         return False
     if not _update_if(context, instance_uuid,

@@ -15,17 +15,32 @@ from nova_lite.db import instances as instance_db
 from nova_lite.db import resize as resize_db
 from nova_lite import exception
 from nova_lite.network import api as network_api
+from nova_lite.volume import boot_volumes
 
 LOG = logging.getLogger(__name__)
+
+
+#: The task states of a build: an instance set to ERROR from one of them
+#: (or from vm_state building) failed its build.
+_BUILD_TASKS = (states.SCHEDULING, states.SPAWNING,
+                states.BLOCK_DEVICE_MAPPING)
+
+
+def _failed_build(expected):
+    task = expected.get('expected_task_state')
+    tasks = task if isinstance(task, tuple) else (task,)
+    return (expected.get('expected_vm_state') == states.BUILDING
+            or any(t in _BUILD_TASKS for t in tasks))
 
 
 def set_error(context, instance_uuid, message, code=500, host=None,
               details=None, event='conductor_schedule_and_build',
               start_time=None, **expected):
     """Move an instance to ERROR with a fault and release what it holds
-    (claim, fixed IP). ``expected`` are instance_update conditions; when
-    they no longer hold (deleted, or someone else took over), nothing is
-    written and False is returned."""
+    (claim, fixed IP; for a failed build its volumes too:
+    ``volume.boot_volumes.release_failed_build``). ``expected`` are
+    instance_update conditions; when they no longer hold (deleted, or
+    someone else took over), nothing is written and False is returned."""
     details = compute_utils.details_text(details)
     fault = {'code': code, 'message': message, 'host': host,
              'details': details}
@@ -39,6 +54,8 @@ def set_error(context, instance_uuid, message, code=500, host=None,
                  instance_uuid)
         return False
     release_resources(context, instance_uuid)
+    if _failed_build(expected):
+        boot_volumes.release_failed_build(context, instance_uuid)
     action_db.action_event_record(context, instance_uuid, event, 'Error', host,
                                   start_time, details=details,
                                   finish_action=True)

@@ -48,6 +48,9 @@ History:
     1.13 - Volume attachments (``rpcapi_volume``, doc/volumes.md):
           volume_connect, volume_attached, volume_attach_failed,
           volume_detached, volume_detach_failed (calls from the computes)
+    1.15 - Boot from volume (``rpcapi_volume``, doc/volumes.md "Boot from
+          volume"): boot_volumes_prepare, boot_volumes_attached (calls
+          from the building computes)
     1.16 - Volume reconciliation of a restarted compute (``rpcapi_volume``,
           doc/volumes.md "Sweeper and restarts"):
           volume_attachments_of_instances, volume_export_ensure (calls

@@ -1,11 +1,14 @@
 """Client side of the conductor's volume attachment methods (RPC API
-1.13; 1.16: what a restarted compute reconciles its guests with), mixed
-into ``conductor.rpcapi.ConductorAPI``; server side
-``conductor.volume_proxy`` over ``nova_lite.volume.server_volumes``.
+1.13), boot volume methods (1.15) and what a restarted compute
+reconciles its guests with (1.16), mixed into
+``conductor.rpcapi.ConductorAPI``; server side ``conductor.volume_proxy``
+over ``nova_lite.volume.server_volumes`` and ``volume.boot_volumes``.
 The compute has no database: these record what it did to a volume
-(doc/volumes.md, "Compute side"). All are calls; a repeat is harmless.
+(doc/volumes.md, "Compute side" and "Boot from volume"). All are
+calls; a repeat is harmless.
 """
 VERSION = '1.13'
+BOOT_VERSION = '1.15'
 RECONCILE_VERSION = '1.16'
 
 
@@ -89,3 +92,26 @@ class VolumeAttachAPI:
         """
         return self._reconcile_call(context, 'volume_export_ensure',
                                     attachment_id=attachment_id)
+
+    # -- boot from volume (1.15) --------------------------------------
+
+    def boot_volumes_prepare(self, context, instance_uuid, host):
+        """One step of getting the volumes of the build of
+        ``instance_uuid`` on ``host`` (``volume.boot_volumes.prepare``:
+        create the missing ones, reserve the available ones).
+
+        :returns: ``{"status": "ready" | "waiting" | "failed" | "gone",
+            "reason", "mappings": [...]}`` in boot order
+        """
+        return self.client.prepare(version=BOOT_VERSION).call(
+            context, 'boot_volumes_prepare', instance_uuid=instance_uuid,
+            host=host)
+
+    def boot_volumes_attached(self, context, instance_uuid, host,
+                              attachments):
+        """The guest built on ``host`` has its volumes: each attachment
+        of ``attachments`` (``[{"attachment_id", "mountpoint"}]``) is
+        ``attached``, its volume ``in-use``."""
+        return self.client.prepare(version=BOOT_VERSION).call(
+            context, 'boot_volumes_attached', instance_uuid=instance_uuid,
+            host=host, attachments=attachments)

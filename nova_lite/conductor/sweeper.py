@@ -4,7 +4,11 @@ truth, so a lost cast must not leave a server in BUILD forever.
 Each pass (at conductor start-up and every ``[conductor] sweep_interval``):
 
 * builds older than ``[conductor] build_timeout`` go to ERROR with a fault
-  (claim and IP released);
+  (claim and IP released; the volumes of a build waiting for them,
+  ``block_device_mapping``, released and the ones it created deleted:
+  ``volume.boot_volumes.release_failed_build``; a building compute
+  asks about them every few seconds, so only a build whose compute
+  stopped asking is old enough);
 * builds idle for ``[conductor] redrive_timeout`` whose cast was lost are
   re-driven idempotently: still ``scheduling`` with no host → claim
   released and scheduled again (a late original flow of the build can
@@ -31,6 +35,7 @@ import datetime
 from oslo_config import cfg
 from oslo_log import log as logging
 
+from nova_lite.compute import block_device
 from nova_lite.compute.lifecycle import power_ops
 from nova_lite.compute.lifecycle import rescue as lifecycle_rescue
 from nova_lite.compute import states
@@ -61,15 +66,18 @@ def request_spec_for(context, row):
     """Rebuild a RequestSpec from an instance row (server group hints of
     the original request are not kept)."""
     instance = instance_obj.Instance.from_db(row)
-    try:
-        image = image_api.API().get(context, row.image_ref)
-    except exception.ImageNotFound:
-        image = None
+    image = None
+    if row.image_ref:
+        try:
+            image = image_api.API().get(context, row.image_ref)
+        except exception.ImageNotFound:
+            pass
     return spec_obj.RequestSpec(
         project_id=row.project_id, user_id=row.user_id,
         flavor=instance.flavor, image=image, num_instances=1,
         availability_zone=row.availability_zone, scheduler_hints={},
-        ignore_hosts=[])
+        ignore_hosts=[], is_bfv=block_device.is_volume_backed(
+            getattr(row, 'block_device_mapping', None)))
 
 
 class Sweeper:
@@ -101,7 +109,8 @@ class Sweeper:
         timeout = CONF.conductor.build_timeout
         stuck = instance_db.instances_stuck(
             ctxt, states.BUILDING,
-            (states.SCHEDULING, states.SPAWNING, None), _ago(timeout))
+            (states.SCHEDULING, states.SPAWNING,
+             states.BLOCK_DEVICE_MAPPING, None), _ago(timeout))
         return sum(1 for row in stuck if instance_state.set_error(
             ctxt, row.uuid, 'Build timed out after %d seconds' % timeout,
             code=500, host=row.host, event='conductor_sweep',

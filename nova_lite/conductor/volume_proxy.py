@@ -1,8 +1,10 @@
 """Server side of the conductor's volume attachment methods (RPC API
 1.13 and 1.16, ``conductor.rpcapi_volume``): the compute's record of
 what it did to a volume, and what a restarted compute reconciles its
-guests with, over ``nova_lite.volume.server_volumes``."""
+guests with, over ``nova_lite.volume.server_volumes``; and of the boot
+volume methods (1.15) over ``nova_lite.volume.boot_volumes``."""
 from nova_lite.conductor import compute_proxy
+from nova_lite.volume import boot_volumes
 from nova_lite.volume import server_volumes
 
 
@@ -38,3 +40,12 @@ class VolumeAttachEndpoint:
 
     def volume_export_ensure(self, context, attachment_id):
         return server_volumes.ensure_export(context, attachment_id)
+
+    def boot_volumes_prepare(self, context, instance_uuid, host):
+        return boot_volumes.prepare(context, instance_uuid, host)
+
+    def boot_volumes_attached(self, context, instance_uuid, host,
+                              attachments):
+        for att in attachments:
+            server_volumes.attached(context, att['attachment_id'],
+                                    att.get('mountpoint'), host)

@@ -49,6 +49,15 @@ compute_opts = [
                help='Live migrations a compute runs out of its host at '
                     'once; further ones wait in the migration status '
                     '"queued" (doc/migrations-servers.md).'),
+    cfg.IntOpt('block_device_allocate_retries', default=60, min=0,
+               help='Times a compute asks whether the volumes a build '
+                    'creates (boot from volume from an image, a snapshot '
+                    'or blank) are available before failing the build '
+                    '(doc/volumes.md, "Boot from volume"); Nova\'s '
+                    'option of the same name.'),
+    cfg.FloatOpt('block_device_allocate_retries_interval', default=3.0,
+                 min=0.0,
+                 help='Seconds between those questions.'),
     cfg.IntOpt('live_migration_retry_count', default=3, min=0,
                help='Other destinations the conductor tries when the '
                     'scheduler\'s choice fails the live migration checks '

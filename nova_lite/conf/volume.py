@@ -65,6 +65,12 @@ volume_opts = [
     cfg.IntOpt('image_fetch_timeout', default=600, min=1,
                help='Seconds to download an image for a volume created '
                     'from it.'),
+    cfg.BoolOpt('cross_az_attach', default=True,
+                help='Whether a server may use a volume of another '
+                     'availability zone at create (boot from volume); '
+                     'when false the zones must match (400 otherwise) '
+                     'and a server created without a zone takes the '
+                     'volume\'s. Nova\'s [cinder] cross_az_attach.'),
 ]
 
 

@@ -247,6 +247,12 @@ class Instance(TimestampMixin, SoftDeleteMixin, Base):
     terminated_at = Column(DateTime)
     # While SOFT_DELETED: when a compute deletes it for good (naive UTC).
     reclaim_at = Column(DateTime)
+    # The create request's volume block device mappings (revision
+    # 0026, doc/volumes.md "Boot from volume"): a JSON list of
+    # {source_type, uuid, volume_id, volume_size, boot_index,
+    # device_name, tag, delete_on_termination, volume_type}; NULL when
+    # the request had none.
+    block_device_mapping = Column(JSON)
     # Shelve (doc/lifecycle-shelve.md): the image the root disk is saved
     # into, when the instance became SHELVED (naive UTC) and on which
     # host; NULL unless shelving, SHELVED or SHELVED_OFFLOADED.

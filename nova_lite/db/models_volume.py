@@ -103,6 +103,9 @@ class VolumeAttachment(TimestampMixin, SoftDeleteMixin, Base):
     delete_on_termination = Column(Boolean, nullable=False, default=False,
                                    server_default=sa_false())
     bdm_uuid = Column(String(36))
+    # Its boot index (revision v003): 0 for the volume a server boots
+    # from, NULL for a hot-plugged volume.
+    boot_index = Column(Integer)
 
 
 class VolumeSnapshot(TimestampMixin, SoftDeleteMixin, Base):

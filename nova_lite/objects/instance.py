@@ -110,8 +110,10 @@ class Instance(base.NovaLiteObject):
     or mid-unshelve knows the image; doc/lifecycle-shelve.md).
     Version 1.5: ``flavor_extra_specs`` (the driver reads the flavor's
     ``hw_rng:*`` specs).
+    Version 1.6: ``block_device_mapping`` (the build prepares the
+    instance's volumes first; doc/volumes.md, "Boot from volume").
     """
-    VERSION = '1.5'
+    VERSION = '1.6'
     fields = {
         'id': fields.IntegerField(nullable=True),
         'uuid': fields.UUIDField(),
@@ -148,6 +150,10 @@ class Instance(base.NovaLiteObject):
         # The flavor's extra specs ({key: value}) as the instance keeps
         # them (a copy made at create and resize).
         'flavor_extra_specs': fields.DictOfNullableStringsField(default={}),
+        # The create request's volume mappings (``compute.block_device``;
+        # values as strings here), or None without any.
+        'block_device_mapping': fields.ListOfDictOfNullableStringsField(
+            nullable=True, default=None),
     }
 
     def obj_make_compatible(self, primitive, target_version):
@@ -163,6 +169,8 @@ class Instance(base.NovaLiteObject):
             primitive.pop('shelved_image_id', None)
         if target < (1, 5):
             primitive.pop('flavor_extra_specs', None)
+        if target < (1, 6):
+            primitive.pop('block_device_mapping', None)
 
     def shelved_image(self):
         """``shelved_image_id``, or None when unset (an object from a

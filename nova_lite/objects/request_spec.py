@@ -17,9 +17,14 @@ class RequestSpec(base.NovaLiteObject):
     ``host`` and ``hypervisor_hostname`` of compute API microversion
     2.74); the filters still run on it.
 
-    Version history: 1.0 initial; 1.1 requested_host, requested_node.
+    ``is_bfv``: the servers boot from a volume, so their root disk
+    takes no room on the host: ``disk_gb`` is the ephemeral disk only
+    (as Nova claims no DISK_GB for a volume-backed root).
+
+    Version history: 1.0 initial; 1.1 requested_host, requested_node;
+    1.2 is_bfv.
     """
-    VERSION = '1.1'
+    VERSION = '1.2'
     fields = {
         'project_id': fields.StringField(nullable=True),
         'user_id': fields.StringField(nullable=True),
@@ -34,6 +39,7 @@ class RequestSpec(base.NovaLiteObject):
         'ignore_hosts': fields.ListOfStringsField(default=[]),
         'requested_host': fields.StringField(nullable=True),
         'requested_node': fields.StringField(nullable=True),
+        'is_bfv': fields.BooleanField(default=False),
     }
 
     def obj_make_compatible(self, primitive, target_version):
@@ -41,6 +47,8 @@ class RequestSpec(base.NovaLiteObject):
         if versionutils.convert_version_to_tuple(target_version) < (1, 1):
             primitive.pop('requested_host', None)
             primitive.pop('requested_node', None)
+        if versionutils.convert_version_to_tuple(target_version) < (1, 2):
+            primitive.pop('is_bfv', None)
 
     @property
     def vcpus(self):
@@ -52,7 +60,9 @@ class RequestSpec(base.NovaLiteObject):
 
     @property
     def disk_gb(self):
-        return self.flavor.root_gb + self.flavor.ephemeral_gb
+        """GiB of local disk: root (unless ``is_bfv``) + ephemeral."""
+        bfv = self.obj_attr_is_set('is_bfv') and self.is_bfv
+        return (0 if bfv else self.flavor.root_gb) + self.flavor.ephemeral_gb
 
 
 __all__ = ['RequestSpec', 'instance_obj']

@@ -22,6 +22,9 @@ METADATA = 'os_compute_api:server-metadata:%s'
 CREATE_BACKUP = 'os_compute_api:os-create-backup'
 #: Show ``host_status`` (microversion 2.16).
 HOST_STATUS = SERVERS % 'show:host_status'
+#: Create servers with volumes in their block device mappings (boot
+#: from volume; doc/volumes.md), as Nova names the rule.
+CREATE_ATTACH_VOLUME = SERVERS % 'create:attach_volume'
 
 
 def _op(name, check, description, method, path):
@@ -49,6 +52,10 @@ rules = [
     _op(SERVERS % 'show', base.PROJECT_READER_OR_ADMIN, 'Show a server',
         'GET', _S),
     _op(SERVERS % 'create', base.PROJECT_MEMBER_OR_ADMIN, 'Create servers',
+        'POST', '/servers'),
+    _op(CREATE_ATTACH_VOLUME, base.PROJECT_MEMBER_OR_ADMIN,
+        'Create servers with volumes (block_device_mapping_v2 with '
+        'destination_type volume, or the legacy block_device_mapping)',
         'POST', '/servers'),
     _op(REQUESTED_DESTINATION, base.ADMIN,
         'Create servers on a requested host and/or hypervisor_hostname '

@@ -39,9 +39,10 @@ def claim_instance(context, compute_node_id, instance, spec=None):
     :returns: True when it fits and keeps ``spec``'s group policy
     """
     try:
+        disk_gb = spec.disk_gb if spec is not None else (
+            instance.root_gb + instance.ephemeral_gb)
         return claim_db.claim(context, compute_node_id, instance.uuid,
-                              instance.vcpus, instance.memory_mb,
-                              instance.root_gb + instance.ephemeral_gb,
+                              instance.vcpus, instance.memory_mb, disk_gb,
                               group=_group(spec))
     except exception.GroupPolicyViolation:
         return False

@@ -68,7 +68,7 @@ class ComputeDriver(live_migration.LiveMigrationDriver, abc.ABC):
 
     @abc.abstractmethod
     def spawn(self, context, instance, image_meta, network_info,
-              guest_data=None):
+              guest_data=None, block_device_info=None):
         """Create and start the guest of ``instance``.
 
         :param image_meta: ``objects.ImageMeta`` of ``instance.image_ref``
@@ -77,6 +77,9 @@ class ComputeDriver(live_migration.LiveMigrationDriver, abc.ABC):
             of ``nova_lite.metadata.content``; secrets: never log it), or
             None; when ``virt.configdrive.required(guest_data)`` the guest
             gets a config drive made of it
+        :param block_device_info: the guest's volumes (``compute.
+            build_volumes``: ``root_device_name`` set when it boots from
+            the first, which is then its only root disk), or None
         :raises: InstanceDeployFailure (or any exception) after cleaning up
         """
 

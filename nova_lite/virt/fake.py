@@ -77,11 +77,14 @@ class FakeDriver(fake_console.FakeConsoleMixin, fake_resize.FakeResizeMixin,
         """Hook for failure injection; raise to make a spawn fail."""
 
     def spawn(self, context, instance, image_meta, network_info,
-              guest_data=None):
+              guest_data=None, block_device_info=None):
         """Record a running guest; its config drive (when
         ``configdrive.required``) as the sorted list of its files under
         the guest's ``config_drive`` (else None), without making the
-        ISO."""
+        ISO; the volumes of ``block_device_info`` (``compute.
+        build_volumes``) as its ``volumes`` (``{dev: connection_info}``,
+        ``vda`` the root volume of a server booted from one, named in
+        ``root_volume``)."""
         with self._lock:
             self._spawning += 1
             self.spawn_count += 1
@@ -103,6 +106,8 @@ class FakeDriver(fake_console.FakeConsoleMixin, fake_resize.FakeResizeMixin,
                         guest_data)) if configdrive.required(guest_data)
                         else None),
                 }
+                self._guests[instance.uuid].update(
+                    _spawn_volumes(block_device_info))
         finally:
             with self._lock:
                 self._spawning -= 1
@@ -439,3 +444,17 @@ class SlowSpawnDriver(FakeDriver):
     """Spawns take ``[fake] slow_spawn_delay`` seconds."""
 
     spawn_delay_opt = 'slow_spawn_delay'
+
+
+def _spawn_volumes(block_device_info):
+    """``volumes`` and ``root_volume`` of a guest spawned with
+    ``block_device_info``; {} without volumes."""
+    if not block_device_info:
+        return {}
+    volumes, root = {}, None
+    for bdm in block_device_info.get('block_device_mapping') or ():
+        dev = bdm['mount_device'].rsplit('/', 1)[-1]
+        volumes[dev] = bdm['connection_info']
+        if bdm.get('boot_index') == 0:
+            root = bdm['volume_id']
+    return {'volumes': volumes, 'root_volume': root}

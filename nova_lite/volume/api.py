@@ -104,6 +104,8 @@ def create(context, size, name=None, description=None, image_ref=None,
         'volume_type_id': vtype['uuid'], 'bootable': False,
         'multiattach': bool(multiattach), 'source_image_id': image_ref,
         'snapshot_id': snapshot_id, 'volume_metadata': metadata or {}}
+    if snap:
+        values.update(_from_snapshot_volume(context, snap))
     try:
         host = _pick_host(context)
     except errors.NoValidBackend:
@@ -118,6 +120,20 @@ def create(context, size, name=None, description=None, image_ref=None,
                                       image_id=image_ref,
                                       snapshot_id=snapshot_id)
     return volume
+
+
+def _from_snapshot_volume(context, snap):
+    """What a volume made of snapshot ``snap`` keeps of the snapshot's
+    volume, as Cinder copies it: its image (``source_image_id``, shown
+    as ``volume_image_metadata``) and ``bootable``; {} when that volume
+    is gone."""
+    try:
+        source = volume_db.volume_get(context.elevated(),
+                                      snap['volume_uuid'])
+    except errors.VolumeNotFound:
+        return {}
+    return {'source_image_id': source['source_image_id'],
+            'bootable': bool(source['bootable'])}
 
 
 def get(context, volume_id):

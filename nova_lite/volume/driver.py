@@ -146,7 +146,10 @@ class FileDriver(VolumeDriver):
 
     def create_snapshot(self, snapshot, volume):
         path = self.path('snapshot', snapshot['uuid'])
-        _run(CONF.volume.qemu_img, 'convert', '-q', '-f',
+        # -U: an in-use volume's file is held by its qemu-nbd export; a
+        # forced snapshot (Cinder's force=True, createImage of a
+        # volume-backed server) reads it all the same, crash-consistent.
+        _run(CONF.volume.qemu_img, 'convert', '-q', '-U', '-f',
              volume.get('format') or 'raw', '-O', 'qcow2',
              volume['provider_location'], path)
         return {'provider_location': path}

@@ -53,9 +53,12 @@ def find(context, instance_uuid, volume_id):
 
 
 def reserve(context, instance_uuid, volume_id, device=None, tag=None,
-            delete_on_termination=False):
+            delete_on_termination=False, boot_index=None):
     """Reserve the caller's volume ``volume_id`` for the instance (an
     attachment ``reserved``).
+
+    ``boot_index`` is the mapping's (0: the server boots from it; None
+    for a hot-plugged volume).
 
     :returns: the attachment dict
     :raises: VolumeNotFound (404); InvalidVolume (400: not available,
@@ -71,7 +74,7 @@ def reserve(context, instance_uuid, volume_id, device=None, tag=None,
         context.elevated(), att['uuid'], {
             'mountpoint': device, 'tag': tag,
             'delete_on_termination': bool(delete_on_termination),
-            'bdm_uuid': str(uuidlib.uuid4())})
+            'bdm_uuid': str(uuidlib.uuid4()), 'boot_index': boot_index})
 
 
 def set_delete_on_termination(context, attachment_id, value):
@@ -122,21 +125,35 @@ def roll_detaching(context, attachment_id):
     attach.roll_detaching(context.elevated(), att['volume_uuid'])
 
 
-def release_instance(context, instance_uuid):
+def release_instance(context, instance_uuid, mappings=None):
     """The instance is deleted: close and delete each attachment, then
     delete the volumes marked ``delete_on_termination`` (compute API
-    reference, "Delete Server"). Errors are logged, never raised (the
-    volume sweeper and an admin's reset-state handle what is left)."""
+    reference, "Delete Server"), and those its build created
+    (``mappings``: the instance's ``block_device_mapping``) but never
+    attached. Errors are logged, never raised (the volume sweeper and
+    an admin's reset-state handle what is left)."""
     admin = context.elevated()
-    for att in list_for_instance(context, instance_uuid):
+    attachments = list_for_instance(context, instance_uuid)
+    attached = {att['volume_uuid'] for att in attachments}
+    for mapping in mappings or ():
+        if (mapping.get('created') and mapping.get('volume_id')
+                and mapping.get('delete_on_termination')
+                and mapping['volume_id'] not in attached):
+            _delete(admin, mapping['volume_id'], instance_uuid)
+    for att in attachments:
         release(admin, att['uuid'])
-        if not att.get('delete_on_termination'):
-            continue
-        try:
-            volume_api.delete(admin, att['volume_uuid'])
-        except errors.VolumeError as exc:
-            LOG.warning('Volume %s of deleted server %s not deleted: %s',
-                        att['volume_uuid'], instance_uuid, exc)
+        if att.get('delete_on_termination'):
+            _delete(admin, att['volume_uuid'], instance_uuid)
+
+
+def _delete(admin, volume_id, instance_uuid):
+    try:
+        volume_api.delete(admin, volume_id)
+    except errors.VolumeNotFound:
+        pass
+    except errors.VolumeError as exc:
+        LOG.warning('Volume %s of deleted server %s not deleted: %s',
+                    volume_id, instance_uuid, exc)
 
 
 #: Attachment fields a compute needs to reconcile its guests

@@ -17,9 +17,17 @@ volume quota usage matches the volumes after each; finally the server
 is deleted (one volume available again, the other deleted) and no
 export is left open.
 
+A second walk boots from volume (doc/volumes.md, "Boot from volume"):
+what ``openstack server create --boot-from-volume 1`` sends (a volume
+made of the image by the build, deleted with the server when
+``delete_on_termination``; createImage of that server snapshots the
+in-use volume, and a server boots from the image), and what ``--volume``
+sends (an existing volume, kept).
+
 Needs ``qemu-nbd`` and ``qemu-img``; skipped otherwise. About 50 s
 (36 s before the fault steps).
 """
+import json
 import os
 import shutil
 import signal
@@ -223,3 +231,98 @@ class VolumeAttachTest(testtools.TestCase):
             "project_id = 'demo' AND deleted = 0"))[0]
         self.assertEqual((count, size), (usage.get('volumes', 0),
                                          usage.get('gigabytes', 0)))
+
+    def boot_from_volume(self, mapping):
+        resp = self.client.create_server(
+            name='bfv', image='', networks='auto',
+            block_device_mapping_v2=[dict(mapping, boot_index=0,
+                                          destination_type='volume')])
+        self.assertEqual(202, resp.status_code, resp.text)
+        server_id = resp.json()['server']['id']
+        found = self.client.wait_for_servers([server_id])[server_id]
+        self.assertEqual('ACTIVE', found['status'], found.get('fault'))
+        return found
+
+    def create_image_of(self, server_id):
+        """createImage of a volume-backed server: its volume snapshot
+        becomes available; a server boots from the image (new volume of
+        the snapshot, deleted with it). The snapshot's id."""
+        resp = self.client.request(
+            'POST', '/servers/%s/action' % server_id,
+            json={'createImage': {'name': 'bfv-image'}})
+        self.assertEqual(202, resp.status_code, resp.text)
+        image = self.client.session.get('%s/image/v2/images/%s' % (
+            self.stack.api_url, resp.json()['image_id']), timeout=30).json()
+        [mapping] = json.loads(image['block_device_mapping'])
+        snap_url = '%s/snapshots/%s' % (self.vbase, mapping['snapshot_id'])
+        self.wait(lambda: self.client.session.get(snap_url, timeout=30)
+                  .json()['snapshot']['status'] == 'available',
+                  'volume snapshot available')
+        resp = self.client.create_server(name='from-image',
+                                         image=image['id'], networks='auto')
+        self.assertEqual(202, resp.status_code, resp.text)
+        new_id = resp.json()['server']['id']
+        found = self.client.wait_for_servers([new_id])[new_id]
+        self.assertEqual('ACTIVE', found['status'], found.get('fault'))
+        [attached] = found['os-extended-volumes:volumes_attached']
+        self.assertEqual(mapping['snapshot_id'],
+                         self.volume(attached['id'])['snapshot_id'])
+        self.assertEqual(204, self.client.delete_server(new_id).status_code)
+        self.client.wait_for_deleted([new_id])
+        self.wait(lambda: self.volume(attached['id']) is None,
+                  'volume of the snapshot deleted')
+        return mapping['snapshot_id']
+
+    def test_boot_from_volume(self):
+        image = self.client.image_id('tiny')
+        self.client.session.headers.update(V)
+        # --boot-from-volume 1 (with --delete-on-termination): the build
+        # makes the volume of the image; it goes with the server.
+        server = self.boot_from_volume({
+            'uuid': image, 'source_type': 'image', 'volume_size': 1,
+            'delete_on_termination': True})
+        self.assertEqual('', server['image'])
+        [attached] = server['os-extended-volumes:volumes_attached']
+        self.assertTrue(attached['delete_on_termination'])
+        made = self.volume(attached['id'])
+        self.assertEqual(('in-use', 1, 'true', server['id']),
+                         (made['status'], made['size'], made['bootable'],
+                          made['attachments'][0]['server_id']))
+        self.assertEqual('/dev/vda', made['attachments'][0]['device'])
+        # createImage: a forced snapshot of the in-use volume (its file
+        # held by the qemu-nbd export) and an image of mappings.
+        snap_id = self.create_image_of(server['id'])
+        self.assertEqual(204, self.client.delete_server(server['id'])
+                         .status_code)
+        self.client.wait_for_deleted([server['id']])
+        # A volume with snapshots is not deleted (Cinder refuses it, Nova
+        # leaves it): it stays, available, until its snapshot goes.
+        self.wait(self.status_is(attached['id'], 'available'),
+                  'root volume kept for its snapshot')
+        self.assertEqual(202, self.client.session.delete(
+            '%s/snapshots/%s' % (self.vbase, snap_id), timeout=30)
+            .status_code)
+        self.wait(lambda: self.client.session.get(
+            '%s/snapshots/%s' % (self.vbase, snap_id), timeout=30)
+            .status_code == 404, 'snapshot deleted')
+        self.assertEqual(202, self.client.session.delete(
+            '%s/volumes/%s' % (self.vbase, attached['id']), timeout=30)
+            .status_code)
+        self.wait(lambda: self.volume(attached['id']) is None,
+                  'root volume deleted')
+
+        # --volume VOL: an existing volume, kept when the server goes.
+        resp = self.client.session.post(self.vbase + '/volumes', json={
+            'volume': {'size': 1, 'imageRef': image}}, timeout=30)
+        self.assertEqual(202, resp.status_code, resp.text)
+        volume_id = resp.json()['volume']['id']
+        self.wait(self.status_is(volume_id, 'available'), 'volume')
+        server = self.boot_from_volume({'uuid': volume_id,
+                                        'source_type': 'volume'})
+        self.assertEqual([{'id': volume_id, 'delete_on_termination': False}],
+                         server['os-extended-volumes:volumes_attached'])
+        self.assertEqual('in-use', self.volume(volume_id)['status'])
+        self.assertEqual(204, self.client.delete_server(server['id'])
+                         .status_code)
+        self.client.wait_for_deleted([server['id']])
+        self.wait(self.status_is(volume_id, 'available'), 'kept volume')

@@ -133,6 +133,24 @@ class RunTempestTest(testtools.TestCase):
             self.assertIn('tempest.api.compute.' + name, ids)
         self.assertFalse([i for i in compute if 'Shelve' in i])
 
+    def test_include_list_has_the_boot_from_volume_tests(self):
+        # doc/volumes.md, "Boot from volume".
+        ids = [self.runner.regex_text(r) for r in
+               self.runner.selection_regexes(self.runner.INCLUDE_LIST)]
+        for name in (
+                'api.compute.servers.test_create_server.ServersTestBoot'
+                'FromVolume.test_verify_server_details',
+                'api.compute.servers.test_servers_negative.ServersNegative'
+                'TestJSON.test_create_server_from_non_bootable_volume',
+                'scenario.test_volume_boot_pattern.TestVolumeBootPattern.'
+                'test_create_server_from_volume_snapshot',
+                'scenario.test_volume_boot_pattern.TestVolumeBootPattern.'
+                'test_image_defined_boot_from_volume'):
+            self.assertIn('tempest.' + name, ids)
+        self.assertNotIn('tempest.scenario.test_volume_boot_pattern.'
+                         'TestVolumeBootPattern.test_volume_boot_pattern',
+                         ids)
+
 
 
 class RunTempestLabTest(testtools.TestCase):

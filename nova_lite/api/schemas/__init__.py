@@ -270,6 +270,7 @@ def route_schemas():
     flavor = '/v2.1/flavors/<flavor_id>'
     return {
         ('POST', '/v2.1/servers'): servers.create,
+        ('POST', '/v2.1/os-volumes_boot'): servers.volumes_boot,
         ('PUT', server): servers.update,
         ('POST', server + '/action'): migrate_server.with_move_actions(
             remote_consoles.with_console_actions(

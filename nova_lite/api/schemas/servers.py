@@ -64,6 +64,24 @@ _block_device_mapping = {
     'additionalProperties': False,
 }
 
+#: An item of the legacy ``block_device_mapping`` (compute API
+#: reference, "Create Server": the v1 syntax; volumes and snapshots).
+_legacy_block_device_mapping = {
+    'type': 'object',
+    'properties': {
+        'virtual_name': {'type': 'string', 'maxLength': 255},
+        'volume_id': schemas.uuid_string,
+        'snapshot_id': schemas.uuid_string,
+        'volume_size': schemas.non_negative_int(),
+        'device_name': {'type': 'string', 'minLength': 1, 'maxLength': 255,
+                        'pattern': r'^[a-zA-Z0-9._/-]*\Z'},
+        'delete_on_termination': schemas.boolean,
+        'no_device': {'type': ['boolean', 'null']},
+        'connection_info': {'type': 'string', 'maxLength': 16384},
+    },
+    'additionalProperties': False,
+}
+
 _hint_value = {
     'oneOf': [
         {'type': 'string', 'maxLength': 255},
@@ -115,6 +133,9 @@ _server = {
                       'additionalProperties': False}},
         'block_device_mapping_v2': {
             'type': 'array', 'maxItems': 64, 'items': _block_device_mapping},
+        'block_device_mapping': {
+            'type': 'array', 'maxItems': 64,
+            'items': _legacy_block_device_mapping},
         'adminPass': {'type': 'string', 'maxLength': 255},
         'config_drive': schemas.boolean,
         'OS-DCF:diskConfig': {'type': 'string', 'enum': ['AUTO', 'MANUAL']},
@@ -204,11 +225,11 @@ _create = schemas.Versioned(
                                     hostname=GUEST_HOSTNAME)),
     ('2.94', None, schemas.extend(_create_2_74, ('server',),
                                   hostname=GUEST_FQDN)))
-#: The versions where a NIC of ``networks`` takes a device ``tag``
-#: (compute API reference, "Create Server": new in 2.32, dropped by 2.33,
-#: back in 2.42); ``block_device_mapping_v2`` keeps no tag (nova_lite has
-#: no volumes, doc/interfaces.md).
-_NETWORK_TAG_BOUNDS = ((2, 32), (2, 33), (2, 42))
+#: The versions where a NIC of ``networks`` and an item of
+#: ``block_device_mapping_v2`` take a device ``tag`` (compute API
+#: reference, "Create Server": new in 2.32, dropped by 2.33, back in
+#: 2.42); from 2.67 a mapping takes ``volume_type``.
+_NETWORK_TAG_BOUNDS = ((2, 32), (2, 33), (2, 42), (2, 67))
 
 
 def _with_network_tag(schema, first):
@@ -218,12 +239,24 @@ def _with_network_tag(schema, first):
     if key != (2, 32) and key < (2, 42):
         return schema
     result = copy.deepcopy(schema)
-    networks = result['properties']['server']['properties']['networks']
+    props = result['properties']['server']['properties']
+    networks = props['networks']
     networks['oneOf'][0]['items']['properties']['tag'] = server_tags.TAG
+    bdm = props['block_device_mapping_v2']['items']['properties']
+    bdm['tag'] = server_tags.TAG
+    if key >= (2, 67):
+        bdm['volume_type'] = {'type': ['string', 'null'], 'minLength': 0,
+                              'maxLength': 255}
     return result
 
 
 create = schemas.split_at(_create, _NETWORK_TAG_BOUNDS, _with_network_tag)
+#: ``POST /os-volumes_boot``: server create under another name, served
+#: until 2.102 (2.103 removed it: 404).
+volumes_boot = schemas.Versioned(*[
+    (first, '2.102' if last is None else last, schema)
+    for first, last, schema in create.ranges
+    if schemas.version_key(first) <= (2, 102)])
 update = schemas.Versioned(
     ('2.1', '2.18', _update_2_1),
     ('2.19', '2.89', _update_2_19),

@@ -120,9 +120,43 @@ def _instance_values(instance, network_info, overrides):
 
 
 @base.NovaLiteObjectRegistry.register
-class InstancePayload(payload_base.NotificationPayloadBase):
-    """The instance part of instance payloads (see the module doc)."""
+class BlockDevicePayload(payload_base.NotificationPayloadBase):
+    """One volume of an instance (Nova's BlockDevicePayload): its
+    ``volume_id``, ``device_name`` (``/dev/vda``), ``boot_index`` (0:
+    the instance boots from it), ``delete_on_termination`` and
+    ``tag``."""
     VERSION = '1.0'
+    fields = {
+        'device_name': fields.StringField(nullable=True),
+        'boot_index': fields.IntegerField(nullable=True),
+        'delete_on_termination': fields.BooleanField(default=False),
+        'volume_id': fields.UUIDField(),
+        'tag': fields.StringField(nullable=True),
+    }
+
+    @classmethod
+    def from_block_device_info(cls, block_device_info):
+        """[BlockDevicePayload] of a build's ``block_device_info``
+        (``compute.build_volumes``); None without volumes."""
+        found = [cls(device_name=bdm['mount_device'],
+                     boot_index=bdm.get('boot_index'),
+                     delete_on_termination=bool(
+                         bdm.get('delete_on_termination')),
+                     volume_id=bdm['volume_id'], tag=bdm.get('tag'))
+                 for bdm in (block_device_info or {}).get(
+                     'block_device_mapping') or ()]
+        return found or None
+
+
+@base.NovaLiteObjectRegistry.register
+class InstancePayload(payload_base.NotificationPayloadBase):
+    """The instance part of instance payloads (see the module doc).
+
+    Version 1.1: ``block_devices`` is a list of BlockDevicePayload
+    (given where the sender holds the instance's volumes: the build's
+    instance.create.end and .error), None elsewhere.
+    """
+    VERSION = '1.1'
     fields = {
         'uuid': fields.UUIDField(),
         'user_id': fields.StringField(nullable=True),
@@ -151,8 +185,9 @@ class InstancePayload(payload_base.NotificationPayloadBase):
         'task_state': fields.StringField(nullable=True),
         'progress': fields.IntegerField(nullable=True),
         'ip_addresses': fields.ListOfObjectsField('IpPayload'),
-        # Nova's [BlockDevicePayload]: nova_lite has no volumes (None).
-        'block_devices': fields.ListOfStringsField(nullable=True),
+        # Nova's [BlockDevicePayload], where the sender knows them.
+        'block_devices': fields.ListOfObjectsField('BlockDevicePayload',
+                                                   nullable=True),
         'metadata': fields.DictOfStringsField(default={}),
         'locked': fields.BooleanField(default=False),
         'locked_reason': fields.StringField(nullable=True),
@@ -183,7 +218,7 @@ class InstancePayload(payload_base.NotificationPayloadBase):
 class InstanceActionPayload(InstancePayload):
     """instance.<action>.start/end/error: the instance and, on error,
     its ``fault`` (ExceptionPayload; None otherwise)."""
-    VERSION = '1.0'
+    VERSION = '1.1'
     fields = dict(InstancePayload.fields,
                   fault=fields.ObjectField('ExceptionPayload',
                                            nullable=True))
@@ -204,7 +239,7 @@ class InstanceActionRebuildPayload(InstanceActionPayload):
     """instance.rebuild.start/end/error: the instance (``image_uuid`` the
     image rebuilt from) and ``trusted_image_certificates`` (Nova's
     field; nova_lite verifies no certificates: always None)."""
-    VERSION = '1.0'
+    VERSION = '1.1'
     fields = dict(InstanceActionPayload.fields,
                   trusted_image_certificates=fields.ListOfStringsField(
                       nullable=True))
@@ -214,7 +249,7 @@ class InstanceActionRebuildPayload(InstanceActionPayload):
 class InstanceActionRescuePayload(InstanceActionPayload):
     """instance.rescue.start/end: the instance and ``rescue_image_ref``,
     the image the rescue guest boots from."""
-    VERSION = '1.0'
+    VERSION = '1.1'
     fields = dict(InstanceActionPayload.fields,
                   rescue_image_ref=fields.UUIDField(nullable=True))
 
@@ -223,7 +258,7 @@ class InstanceActionRescuePayload(InstanceActionPayload):
 class InstanceActionResizePrepPayload(InstanceActionPayload):
     """instance.resize_prep.start/end: the instance (its current flavor)
     and ``new_flavor`` (FlavorPayload), the flavor it is resized to."""
-    VERSION = '1.0'
+    VERSION = '1.1'
     fields = dict(InstanceActionPayload.fields,
                   new_flavor=fields.ObjectField('FlavorPayload',
                                                 nullable=True))
@@ -246,7 +281,7 @@ class InstanceActionSnapshotPayload(InstanceActionPayload):
     """instance.snapshot.start/end (createImage, createBackup,
     CloudStack's createTemplate): the instance and ``snapshot_image_id``,
     the image the snapshot is written into."""
-    VERSION = '1.0'
+    VERSION = '1.1'
     fields = dict(InstanceActionPayload.fields,
                   snapshot_image_id=fields.UUIDField())
 
@@ -256,7 +291,7 @@ class InstanceActionVolumePayload(InstanceActionPayload):
     """instance.volume_attach.start/end/error and
     instance.volume_detach.start/end (doc/volumes.md): the instance and
     ``volume_id``, the volume plugged in or out (Nova's payload)."""
-    VERSION = '1.0'
+    VERSION = '1.1'
     fields = dict(InstanceActionPayload.fields,
                   volume_id=fields.UUIDField())
 
@@ -289,7 +324,7 @@ class InstanceStateUpdatePayload(payload_base.NotificationPayloadBase):
 @base.NovaLiteObjectRegistry.register
 class InstanceUpdatePayload(InstancePayload):
     """instance.update: the instance and ``state_update``."""
-    VERSION = '1.0'
+    VERSION = '1.1'
     fields = dict(InstancePayload.fields,
                   state_update=fields.ObjectField(
                       'InstanceStateUpdatePayload'),
@@ -312,6 +347,6 @@ class InstanceExistsPayload(InstancePayload):
     """instance.exists (the instance usage audit): the instance and the
     ``audit_period`` during which it existed (Nova's 2.x payload: no
     bandwidth)."""
-    VERSION = '1.0'
+    VERSION = '1.1'
     fields = dict(InstancePayload.fields,
                   audit_period=fields.ObjectField('AuditPeriodPayload'))

@@ -102,8 +102,9 @@ def _sub(parent, tag, text=None, **attrib):
     return child
 
 
-def _os_element(domain, instance, image_meta, paths):
-    """``<os>``: hvm, and kernel/initrd/cmdline or a disk boot."""
+def _os_element(domain, instance, image_meta, paths, root_volume=False):
+    """``<os>``: hvm, and kernel/initrd/cmdline or a disk boot (none for
+    a guest booted from a volume: its disk carries ``<boot order>``)."""
     os_el = _sub(domain, 'os')
     arch = (image_meta.get('properties', None) or {}).get('hw_architecture')
     type_attrs = {'arch': arch} if arch else {}
@@ -113,8 +114,9 @@ def _os_element(domain, instance, image_meta, paths):
         if paths.ramdisk:
             _sub(os_el, 'initrd', paths.ramdisk)
         _sub(os_el, 'cmdline', kernel_cmdline(
-            instance, image_meta, paths.root_disk is not None))
-    else:
+            instance, image_meta,
+            paths.root_disk is not None or root_volume))
+    elif not root_volume:
         _sub(os_el, 'boot', dev='hd')
 
 
@@ -221,7 +223,8 @@ def build_domain(instance, image_meta, network_info, paths,
                  virt_type='qemu', default_bridge=None,
                  bridge_exists=vif_config.host_bridge_exists,
                  kvm_check=kvm_usable, config_drive=None,
-                 consoles=NO_CONSOLES, rng_dev_path='/dev/urandom'):
+                 consoles=NO_CONSOLES, rng_dev_path='/dev/urandom',
+                 volume_disks=(), root_volume=False):
     """Return the ``<domain>`` element of ``instance``.
 
     :param instance: ``objects.Instance``: name, uuid, vcpus, memory_mb
@@ -240,6 +243,10 @@ def build_domain(instance, image_meta, network_info, paths,
     :param config_drive: path of the config drive ISO, or None
     :param consoles: ``GuestConsoles`` (VNC server, serial socket)
     :param rng_dev_path: host device of the virtio RNG (``rng_element``)
+    :param volume_disks: ``<disk>`` elements of the guest's volumes
+        (``libvirt.volume.disk_element``), after the root disk
+    :param root_volume: the first of them is the root (``vda``, booted
+        with ``<boot order='1'/>`` unless a kernel boots)
     :returns: ``xml.etree.ElementTree.Element``
     """
     domain = ET.Element('domain', type=domain_type(virt_type, kvm_check))
@@ -247,7 +254,7 @@ def build_domain(instance, image_meta, network_info, paths,
     _sub(domain, 'uuid', instance.uuid)
     _sub(domain, 'memory', instance.memory_mb * KiB_PER_MiB, unit='KiB')
     _sub(domain, 'vcpu', instance.vcpus)
-    _os_element(domain, instance, image_meta, paths)
+    _os_element(domain, instance, image_meta, paths, root_volume)
     features = _sub(domain, 'features')
     _sub(features, 'acpi')
     _sub(features, 'apic')
@@ -258,6 +265,10 @@ def build_domain(instance, image_meta, network_info, paths,
     devices = _sub(domain, 'devices')
     if paths.root_disk:
         _root_disk_element(devices, paths.root_disk)
+    for index, disk in enumerate(volume_disks):
+        if index == 0 and root_volume and not paths.kernel:
+            _sub(disk, 'boot', order='1')
+        devices.append(disk)
     if config_drive:
         config_drive_element(devices, config_drive)
     for vif in instance_obj.nics(network_info):

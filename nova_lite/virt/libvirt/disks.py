@@ -36,9 +36,9 @@ def remove_instance_dir(inst_dir):
 
 
 def create_guest_files(context, instance, image_meta, inst_dir,
-                       image_cache):
+                       image_cache, root_volume=False):
     """Make the instance directory, console log, boot files and root
-    disk.
+    disk (none with ``root_volume``: the guest boots from a volume).
 
     :param inst_dir: the instance directory; must not exist yet
     :param image_cache: ``imagebackend.ImageCache`` of the host
@@ -50,8 +50,9 @@ def create_guest_files(context, instance, image_meta, inst_dir,
     console_log = console.create_console_log(inst_dir)
     kernel, ramdisk = fetch_boot_files(context, image_meta, inst_dir,
                                        image_cache)
-    root_disk = create_root_disk(context, instance, image_meta, inst_dir,
-                                 image_cache, kernel is not None)
+    root_disk = None if root_volume else create_root_disk(
+        context, instance, image_meta, inst_dir, image_cache,
+        kernel is not None)
     return vconfig.GuestPaths(root_disk=root_disk, kernel=kernel,
                               ramdisk=ramdisk, console_log=console_log)
 

@@ -134,8 +134,13 @@ class LibvirtDriver(libvirt_live.LiveMigrationMixin,
     # -- spawn and destroy -------------------------------------------------
 
     def spawn(self, context, instance, image_meta, network_info,
-              guest_data=None):
+              guest_data=None, block_device_info=None):
         """Create the guest's files, define its domain and start it.
+
+        The volumes of ``block_device_info`` (``compute.build_volumes``)
+        are NBD network disks of the domain (``libvirt.volume``); with a
+        root volume no local root disk is made: the guest boots from
+        ``vda``, the volume (doc/volumes.md, "Boot from volume").
 
         Leftovers of an earlier attempt for the same instance on this host
         are removed first. On any failure everything is removed again.
@@ -147,7 +152,8 @@ class LibvirtDriver(libvirt_live.LiveMigrationMixin,
         self._remove_guest(instance)
         try:
             self._create_and_start(context, instance, image_meta,
-                                   network_info, guest_data)
+                                   network_info, guest_data,
+                                   block_device_info)
         except exception.NovaLiteException:
             with excutils.save_and_reraise_exception():
                 self._cleanup_failed_spawn(instance)
@@ -158,12 +164,16 @@ class LibvirtDriver(libvirt_live.LiveMigrationMixin,
         LOG.info('Spawned %s as %s', instance.uuid, instance.name)
 
     def _create_and_start(self, context, instance, image_meta,
-                          network_info, guest_data=None):
+                          network_info, guest_data=None,
+                          block_device_info=None):
         """The steps of spawn: files, config drive, domain definition,
         start."""
+        volumes = (block_device_info or {}).get('block_device_mapping') or []
+        root_volume = bool((block_device_info or {}).get(
+            'root_device_name'))
         paths = disks.create_guest_files(
             context, instance, image_meta, self._instance_dir(instance),
-            self._image_cache())
+            self._image_cache(), root_volume=root_volume)
         drive = self._config_drive(instance, guest_data)
         consoles = self._guest_consoles(instance)
         console.prepare_socket_dir(consoles, console.qemu_owner(
@@ -175,7 +185,10 @@ class LibvirtDriver(libvirt_live.LiveMigrationMixin,
                                      CONF.network.guest_netns),
                                  config_drive=drive,
                                  consoles=consoles,
-                                 rng_dev_path=CONF.libvirt.rng_dev_path)
+                                 rng_dev_path=CONF.libvirt.rng_dev_path,
+                                 volume_disks=libvirt_volume.spawn_disks(
+                                     volumes),
+                                 root_volume=root_volume)
         dom = libvirt_guest.define_and_start(self._host.get_connection(),
                                              xml)
         libvirt_guest.set_owner(dom, self.host)

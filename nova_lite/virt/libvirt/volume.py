@@ -40,6 +40,16 @@ def disk_xml(connection_info, dev):
 
     :raises: VolumeAttachFailed for another ``driver_volume_type``
     """
+    return ET.tostring(disk_element(connection_info, dev),
+                       encoding='unicode')
+
+
+def disk_element(connection_info, dev):
+    """``disk_xml``'s ``<disk>`` as an ElementTree element (a guest's
+    volumes at spawn, ``config.build_domain``'s ``volume_disks``).
+
+    :raises: VolumeAttachFailed for another ``driver_volume_type``
+    """
     data = connection_info.get('data') or {}
     if connection_info.get('driver_volume_type') != 'nbd':
         raise exception.VolumeAttachFailed(
@@ -53,7 +63,15 @@ def disk_xml(connection_info, dev):
     ET.SubElement(disk, 'target', dev=dev, bus='virtio')
     if data.get('volume_id'):
         ET.SubElement(disk, 'serial').text = data['volume_id'][:20]
-    return ET.tostring(disk, encoding='unicode')
+    return disk
+
+
+def spawn_disks(block_device_mapping):
+    """``<disk>`` elements of the volumes of a guest's ``block_device_info``
+    (``[{"connection_info", "mount_device": "/dev/vdX"}]``), in order."""
+    return [disk_element(bdm['connection_info'],
+                         bdm['mount_device'].rsplit('/', 1)[-1])
+            for bdm in block_device_mapping]
 
 
 def find_disk(xml, dev):

@@ -95,7 +95,7 @@ CASES = {
     'volume_block_device_mapping': (server(block_device_mapping_v2=[{
         'source_type': 'volume', 'destination_type': 'volume',
         'uuid': 'vol-1', 'boot_index': 0}]), 400, 'badRequest',
-        'block_device_mapping_v2'),
+        'failed to get volume vol-1'),
     'bad_disk_config': (server(**{'OS-DCF:diskConfig': 'SOMETIMES'}), 400,
                         'badRequest', 'OS-DCF:diskConfig'),
     'bad_access_ip': (server(accessIPv4='1.2.3'), 400, 'badRequest',

@@ -434,14 +434,15 @@ class RefusedTest(fakes.APITestCase):
                                       admin), 404, 'itemNotFound')
 
     def test_2_32_device_tags(self):
-        # networks[].tag exists at 2.32 and from 2.42 (test_attach_
-        # interfaces); block devices never take one (no volumes).
+        # networks[].tag and block_device_mapping_v2[].tag exist at 2.32
+        # and from 2.42 (test_attach_interfaces, compute/
+        # test_boot_from_volume).
         for version, server in (
                 ('2.31', {'networks': [{'uuid': fakes.IMAGE_UUID,
                                         'tag': 'nic1'}]}),
                 ('2.33', {'networks': [{'uuid': fakes.IMAGE_UUID,
                                         'tag': 'nic1'}]}),
-                ('2.32', {'block_device_mapping_v2': [{
+                ('2.33', {'block_device_mapping_v2': [{
                     'source_type': 'image', 'uuid': fakes.IMAGE_UUID,
                     'destination_type': 'local', 'boot_index': 0,
                     'tag': 'disk1'}]})):

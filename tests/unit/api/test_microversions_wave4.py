@@ -165,12 +165,21 @@ class ChangesBeforeTest(fakes.APITestCase):
 class Refused65To70Test(fakes.APITestCase):
 
     def test_2_67_volume_type(self):
+        # Before 2.67 the schema refuses it; from 2.67 an unknown type
+        # is a 400 of its own (compute/test_boot_from_volume).
         self.assertFault(self.post(SERVERS, server(
             networks='auto', block_device_mapping_v2=[{
                 'uuid': fakes.IMAGE_UUID, 'boot_index': 0,
-                'source_type': 'image', 'destination_type': 'local',
-                'volume_type': 'ssd'}]), at(str(microversion.MAX_VERSION))),
+                'source_type': 'image', 'destination_type': 'volume',
+                'volume_size': 1, 'volume_type': 'ssd'}]), at('2.66')),
             400, 'badRequest', 'volume_type')
+        self.assertFault(self.post(SERVERS, server(
+            networks='auto', block_device_mapping_v2=[{
+                'uuid': fakes.IMAGE_UUID, 'boot_index': 0,
+                'source_type': 'image', 'destination_type': 'volume',
+                'volume_size': 1, 'volume_type': 'ssd'}]),
+            at(str(microversion.MAX_VERSION))),
+            400, 'badRequest', 'Volume type ssd could not be found')
 
     def test_2_68_evacuate_and_live_migrate(self):
         server_id = self.create_server()

@@ -3,7 +3,8 @@ reference, "Volume" and "Disk Offering"; doc/volumes.md, "CloudStack"):
 the engine's block storage (``nova_lite.volume``) and its compute side
 (``compute.api_volumes``).
 
-- listVolumes: the ROOT volume of every VM (its local root disk, as
+- listVolumes: the ROOT volume of every VM (its root volume when it
+  boots from one; else its local root disk, as
   CloudStack shows it: type ROOT, deviceid 0, the flavor's root size,
   state Ready; its id is derived from the VM's) and a DATADISK per
   block storage volume (deviceid from its device, vdb → 1);
@@ -121,6 +122,9 @@ def data_volume(request, volume, attachment=None, instance=None):
     body.update(_zone(request))
     if attachment is not None and instance is not None:
         device = (attachment.get('mountpoint') or '').rsplit('/', 1)[-1]
+        if attachment.get('boot_index') == 0:
+            # The VM boots from it (boot from volume): its ROOT volume.
+            body['type'] = 'ROOT'
         body.update({
             'virtualmachineid': instance.uuid,
             'vmname': instance.hostname or instance.display_name,
@@ -183,8 +187,14 @@ def list_volumes(request):
     instances = [request.compute_api.get(request.context, vm_id)] if \
         vm_id and _instances(request, [vm_id]) else (
         [] if vm_id else request.compute_api.get_all(request.context))
-    found = [root_volume(request, i) for i in instances]
-    found += _data_volumes(request, vm_id)
+    volumes = _data_volumes(request, vm_id)
+    # A VM booted from a volume has that volume as its ROOT volume
+    # instead of a local root disk.
+    volume_backed = {v.get('virtualmachineid') for v in volumes
+                     if v['type'] == 'ROOT'}
+    found = [root_volume(request, i) for i in instances
+             if i.uuid not in volume_backed]
+    found += volumes
     kind = (params['type'] or '').upper()
     found = [v for v in found if (not kind or v['type'] == kind)
              and (not params['id'] or v['id'] == params['id'])

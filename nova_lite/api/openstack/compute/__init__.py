@@ -37,6 +37,7 @@ from nova_lite.api.openstack.compute import tenant_networks
 from nova_lite.api.openstack.compute import versions
 from nova_lite.api.openstack.compute import volume_attachments
 from nova_lite.api.openstack.compute import volumes
+from nova_lite.api.openstack.compute import volumes_boot
 
 BLUEPRINTS = (versions.bp, servers.bp, server_actions.bp,
               server_metadata.bp, flavors.bp, flavor_extras.bp, images.bp,
@@ -51,4 +52,5 @@ BLUEPRINTS = (versions.bp, servers.bp, server_actions.bp,
               server_topology.bp, remote_consoles.bp,
               security_groups.bp, tenant_networks.bp, server_ips.bp,
               floating_ips.bp, attach_interfaces.bp,
-              volume_attachments.bp, volumes.bp)
+              volume_attachments.bp, volumes.bp,
+              volumes_boot.bp)

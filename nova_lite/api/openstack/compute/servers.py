@@ -22,6 +22,7 @@ from nova_lite.api.openstack.compute import create_destination as destination
 from nova_lite.api.openstack.compute import lifecycle_actions
 from nova_lite.api.openstack.compute.views import servers as views
 from nova_lite.api.schemas import servers as schema
+from nova_lite.compute import block_device
 from nova_lite.compute import host_api
 from nova_lite.compute import server_groups as group_api
 from nova_lite.compute import states
@@ -127,31 +128,6 @@ def _counts(server):
     return min_count, max_count
 
 
-def _image_ref(server):
-    """The image to boot: ``imageRef``, or the image of an image → local
-    block device mapping with boot_index 0 (the only mapping supported).
-
-    :raises: ValidationError (400)
-    """
-    image_ref = server.get('imageRef') or None
-    for bdm in server.get('block_device_mapping_v2', []):
-        if (bdm.get('source_type') != 'image'
-                or bdm.get('destination_type', 'local') != 'local'
-                or str(bdm.get('boot_index')) != '0' or not bdm.get('uuid')):
-            raise exception.ValidationError(
-                attribute='block_device_mapping_v2',
-                reason='only the image to local disk mapping with '
-                       'boot_index 0 is supported (no volumes)')
-        if image_ref and _last_segment(image_ref) != bdm['uuid']:
-            raise exception.ValidationError(
-                attribute='block_device_mapping_v2', reason='uuid %s '
-                'differs from imageRef' % bdm['uuid'])
-        image_ref = image_ref or bdm['uuid']
-    if not image_ref:
-        raise exception.ValidationError(
-            attribute='imageRef', reason='an image is required (imageRef '
-            'or an image block device mapping)')
-    return _last_segment(image_ref)
 
 
 def _security_groups(server):
@@ -184,10 +160,12 @@ def _create_kwargs(context, body):
     """Keyword arguments of ``API.create`` from a validated body."""
     server = body['server']
     min_count, max_count = _counts(server)
+    image_ref, mappings = block_device.parse(server)
     network_request, requested_networks = network_api.resolve_requests(
         context, server.get('networks'), max_count)
     return {
-        'name': server['name'], 'image_ref': _image_ref(server),
+        'name': server['name'], 'image_ref': image_ref,
+        'block_device_mapping': mappings,
         'flavor_id': _last_segment(server['flavorRef']),
         'min_count': min_count, 'max_count': max_count,
         'metadata': server.get('metadata'),
@@ -232,6 +210,8 @@ def create():
     policy.authorize(context, SERVERS % 'create')
     body = openstack.body()
     kwargs = _create_kwargs(context, body)
+    if kwargs['block_device_mapping']:
+        policy.authorize(context, server_policies.CREATE_ATTACH_VOLUME)
     destination.resolve(context, kwargs)
     # The password the guest gets at first boot (config drive or the
     # metadata service's first answer), shown once in the response.

@@ -75,6 +75,24 @@ class VolumesTestCase(test_endpoint.CloudStackTestCase):
 
 class VolumesTest(VolumesTestCase):
 
+    def test_root_volume_of_a_vm_booted_from_a_volume(self):
+        # Boot from volume (doc/volumes.md): the attachment with boot
+        # index 0 is the VM's ROOT volume; no local root disk is listed.
+        volume = self.create(size='1')
+        att = server_volumes.reserve(self.api.admin_context, self.vm_id,
+                                     volume['id'], device='/dev/vda',
+                                     boot_index=0)
+        server_volumes.connect(self.api.admin_context, att['uuid'],
+                               {'ip': '192.0.2.9', 'host': 'node1'})
+        server_volumes.attached(self.api.admin_context, att['uuid'],
+                                '/dev/vda', 'node1')
+        (root,) = self.volumes(virtualmachineid=self.vm_id, type='ROOT')
+        self.assertEqual((volume['id'], 'ROOT', 0, self.vm_id),
+                         (root['id'], root['type'], root['deviceid'],
+                          root['virtualmachineid']))
+        self.assertEqual([], self.volumes(virtualmachineid=self.vm_id,
+                                          type='DATADISK'))
+
     def test_root_volume_of_a_vm(self):
         (root,) = self.volumes(virtualmachineid=self.vm_id, type='ROOT')
         self.assertEqual(('ROOT', 0, 'Ready', self.vm_id),

@@ -129,6 +129,75 @@ class DomainXMLTestCase(testtools.TestCase):
         self.assertEqual(_canonical(expected), _canonical(xml))
 
 
+def _volume_disk(dev, export='attachment-a1', volume_id='vol-1'):
+    from nova_lite.virt.libvirt import volume
+    return volume.disk_element({'driver_volume_type': 'nbd', 'data': {
+        'host': '192.0.2.10', 'port': 10809, 'export_name': export,
+        'volume_id': volume_id}}, dev)
+
+
+NBD_DISK = '''
+    <disk type="network" device="disk">
+      <driver name="qemu" type="raw" cache="none"/>
+      <source protocol="nbd" name="attachment-{n}">
+        <host name="192.0.2.10" port="10809"/>
+      </source>
+      <target dev="{dev}" bus="virtio"/>
+      <serial>vol-{n}</serial>
+      {boot}
+    </disk>'''
+
+
+class BootFromVolumeXMLTestCase(testtools.TestCase):
+    """A guest booted from a volume (doc/volumes.md, "Boot from volume"):
+    no local root disk; the volume's NBD export is ``vda``, first in the
+    boot order (or the root of a kernel boot)."""
+
+    def test_disk_boot_from_the_volume(self):
+        xml = config.domain_xml(
+            _instance(), _image(), [], _paths(root_disk=None),
+            bridge_exists=_no_bridge, kvm_check=_no_kvm,
+            volume_disks=[_volume_disk('vda', 'attachment-1', 'vol-1'),
+                          _volume_disk('vdb', 'attachment-2', 'vol-2')],
+            root_volume=True)
+        root = NBD_DISK.format(n=1, dev='vda', boot='<boot order="1"/>')
+        data = NBD_DISK.format(n=2, dev='vdb', boot='')
+        expected = f'''
+<domain type="qemu">
+  <name>instance-{UUID}</name>
+  <uuid>{UUID}</uuid>
+  <memory unit="KiB">524288</memory>
+  <vcpu>2</vcpu>
+  <os><type>hvm</type></os>
+  {COMMON_TAIL}
+  <devices>
+    {root}
+    {data}
+    {CONSOLE}
+    {RNG}
+  </devices>
+</domain>'''
+        self.assertEqual(_canonical(expected), _canonical(xml))
+
+    def test_kernel_boot_mounts_the_volume_as_root(self):
+        paths = _paths(root_disk=None, kernel=INST_DIR + '/kernel',
+                       ramdisk=INST_DIR + '/ramdisk')
+        xml = config.domain_xml(
+            _instance(vcpus=1, memory_mb=256), _image(kernel_id='k-1'), [],
+            paths, bridge_exists=_no_bridge, kvm_check=_no_kvm,
+            volume_disks=[_volume_disk('vda', 'attachment-1', 'vol-1')],
+            root_volume=True)
+        domain = ET.fromstring(xml)
+        self.assertEqual('root=/dev/vda console=ttyS0 '
+                         'nova_lite_hostname=web-1',
+                         domain.find('os/cmdline').text)
+        self.assertIsNone(domain.find('os/boot'))
+        self.assertEqual(
+            _canonical(NBD_DISK.format(n=1, dev='vda', boot='')),
+            _canonical(ET.tostring(domain.find('devices/disk'),
+                                   encoding='unicode')))
+
+
 class RngTestCase(testtools.TestCase):
     """The virtio RNG: on by default, off by flavor or image, rate
     limited by the flavor (Nova's hw_rng:* extra specs)."""
