@@ -8,6 +8,8 @@ History:
           (casts); initialize_connection(volume_id, attachment_id,
           connector), terminate_connection(volume_id, attachment_id)
           (calls)
+    1.1 - not used (reserved while boot from volume was built; it needed
+          no volume service method)
     1.2 - ensure_export(volume_id, attachment_id) (call): re-open a live
           attachment's export when its qemu-nbd is gone (a compute
           restart reconciling its attachments; doc/volumes.md,
