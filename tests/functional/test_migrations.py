@@ -284,7 +284,7 @@ class _MigrationTests:
         with testtools.ExpectedException(db_exc.DBDuplicateEntry):
             with db_session.get_engine().begin() as conn:
                 conn.execute(insert)
-        migration.downgrade('0025')
+        migration.downgrade('0026')
         self.assertNotIn('global_settings', sa.inspect(
             db_session.get_engine()).get_table_names())
 

@@ -6,7 +6,7 @@ time, by name: ``cpu.overcommit.ratio`` and ``mem.overcommit.ratio``
 ratios of hosts whose cluster sets none (doc/cloudstack.md).
 
 Revision ID: 0027
-Revises: 0025
+Revises: 0026
 Create Date: 2026-12-07 00:20:00.000000
 """
 from alembic import op
@@ -14,7 +14,7 @@ import sqlalchemy as sa
 
 
 revision = '0027'
-down_revision = '0025'
+down_revision = '0026'
 branch_labels = None
 depends_on = None
 
