@@ -29,11 +29,16 @@ uv pip install -q -c upper-constraints.txt -r requirements.txt \
 export PATH="$VIRTUAL_ENV/bin:$PATH"
 
 step "tests"
-# A new stestr repository (a fresh clone) learns the slow tests' measured
-# durations first, so its two workers get equal shares from the first run.
+# A new stestr repository (a fresh clone) learns every test's measured
+# (or default) duration first, so its two workers get equal shares from
+# the first run (tools/seed-test-times.py).
 if [ ! -d .stestr ]; then
   stestr init >/dev/null
-  python tools/seed-test-times.py tests/test-times.txt | stestr load >/dev/null
+  ids=$(mktemp)
+  stestr list >"$ids" 2>/dev/null || true
+  python tools/seed-test-times.py tests/test-times.txt "$ids" |
+    stestr load >/dev/null
+  rm -f "$ids"
 fi
 rc=0
 stestr run --concurrency "${NOVA_LITE_TEST_CONCURRENCY:-2}" "$@" || rc=$?

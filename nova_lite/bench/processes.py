@@ -174,10 +174,16 @@ class ProcessStack(Resource):
             'compute.conf', without=('database',))
         self.engine = sa.create_engine(self.db.url)
         self.addCleanup(self.engine.dispose)
-        self.manage('db', 'sync')
-        self.manage('bootstrap', '--image-name', 'tiny')
+        self._prepare_database()
         self.addCleanup(self._stop_all)
         self._start_all()
+
+    def _prepare_database(self):
+        """Migrate the new database and bootstrap the default cloud
+        content (flavors, flat network, image ``tiny``), as an operator
+        does with ``nova-lite-manage``."""
+        self.manage('db', 'sync')
+        self.manage('bootstrap', '--image-name', 'tiny')
 
     # --------------------------------------------------------------- config
 

@@ -77,10 +77,12 @@ class Endpoint:
                    'ERROR')
 
 
-class TestVersionedNotifications(testtools.TestCase):
+class _ListenedStack(fixtures.Fixture):
+    """A two-compute MultiProcessStack (4096 MiB per host) and a
+    notification listener on its vhost keeping every notification in
+    ``endpoint``."""
 
-    def setUp(self):
-        super().setUp()
+    def _setUp(self):
         self.stack = self.useFixture(processes.MultiProcessStack(
             'mysql', hosts=('node1', 'node2'),
             conf={('fake', 'memory_mb'): 4096}))
@@ -98,6 +100,27 @@ class TestVersionedNotifications(testtools.TestCase):
         listener.start()
         self.addCleanup(listener.wait)
         self.addCleanup(listener.stop)
+
+
+class TestVersionedNotifications(testtools.TestCase):
+    """The tests share one stack and listener (stestr keeps a class on
+    one worker): each looks only at its own servers' notifications."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.shared = _ListenedStack()
+        cls.shared.setUp()
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.shared.cleanUp()
+        super().tearDownClass()
+
+    def setUp(self):
+        super().setUp()
+        self.stack = self.shared.stack
+        self.endpoint = self.shared.endpoint
         self.client = compute_client.ComputeClient(self.stack.api_url)
         self.image = self.client.image_id('tiny')
 
