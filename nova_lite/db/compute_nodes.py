@@ -78,7 +78,7 @@ def _heal_usage(session, node_id):
         vcpus_used=sums[0], memory_mb_used=sums[1], local_gb_used=sums[2]))
 
 
-def _aggregate_metadata_subquery():
+def aggregate_metadata_subquery():
     """(host, key, value) of the metadata of every live aggregate."""
     ahost, agg, meta = (models.AggregateHost.__table__,
                         models.Aggregate.__table__,
@@ -93,13 +93,13 @@ def _aggregate_metadata_subquery():
 def _zone_hosts(in_zone):
     """Hosts of aggregates whose availability_zone is (``in_zone``) or is
     not the bound parameter ``zone``."""
-    sub = _aggregate_metadata_subquery().subquery()
+    sub = aggregate_metadata_subquery().subquery()
     cond = sub.c.value == sa.bindparam('zone')
     return sa.select(sub.c.host).where(
         sub.c.key == AZ_KEY, cond if in_zone else sa.not_(cond))
 
 
-def _scheduling_predicates(with_resources, zone_mode):
+def scheduling_predicates(with_resources, zone_mode):
     """WHERE terms of the cheap filters with bound parameters: ComputeFilter
     (enabled, ``servicegroup.sql_is_up``), Ram/Core/DiskFilter (the
     arithmetic of ``claim``, ``req_*``) and AvailabilityZoneFilter
@@ -160,7 +160,7 @@ def room_terms(node):
         (c.local_gb - c.reserved_disk_gb) * c.disk_allocation_ratio]
 
 
-def _free_amounts(node):
+def free_amounts(node):
     """Free vCPUs, MiB of RAM and GiB of disk of ``node`` (the
     compute_nodes table) after ratios and reservations, as SQL
     expressions: the arithmetic of ``room_terms``."""
@@ -179,11 +179,11 @@ def _scheduling_query(prefilter, with_resources, zone_mode):
     """The SELECT of ``compute_nodes_for_scheduling``, built once per
     shape (statement construction is most of its CPU otherwise)."""
     node, svc = models.ComputeNode.__table__, models.Service.__table__
-    meta = _aggregate_metadata_subquery().subquery()
+    meta = aggregate_metadata_subquery().subquery()
     member = models.ClusterHost.__table__
     cluster, pod = models.Cluster.__table__, models.Pod.__table__
     query = (sa.select(node.c.id, node.c.host, node.c.hypervisor_hostname,
-                       node.c.hypervisor_type, *_free_amounts(node),
+                       node.c.hypervisor_type, *free_amounts(node),
                        cluster.c.uuid.label('cluster_uuid'),
                        pod.c.uuid.label('pod_uuid'),
                        svc.c.id.label('service_id'),
@@ -201,7 +201,7 @@ def _scheduling_query(prefilter, with_resources, zone_mode):
              .outerjoin(pod, pod.c.id == cluster.c.pod_id)
              .where(node.c.deleted == 0).order_by(node.c.id))
     if prefilter:
-        query = query.where(*_scheduling_predicates(with_resources,
+        query = query.where(*scheduling_predicates(with_resources,
                                                     zone_mode))
     return query
 
@@ -244,11 +244,12 @@ def compute_nodes_for_scheduling(context, now=None, resources=None,
                               zone_mode if prefilter else None)
     with reader(context) as session:
         rows = session.execute(query, params).all()
-    return _nodes_with_metadata(rows)
+    return nodes_with_metadata(rows)
 
 
-def _nodes_with_metadata(rows):
-    """Fold the (node, metadata item) rows into one dict per node."""
+def nodes_with_metadata(rows, drop=()):
+    """Fold the (node, metadata item) rows into one dict per node, in
+    the order of their first row, leaving out the columns ``drop``."""
     nodes = {}
     for row in rows:
         values = nodes.get(row.id)
@@ -260,7 +261,8 @@ def _nodes_with_metadata(rows):
             values['aggregate_metadata'].setdefault(
                 row.meta_key, set()).add(row.meta_value)
     for values in nodes.values():
-        del values['meta_key'], values['meta_value']
+        for name in ('meta_key', 'meta_value') + tuple(drop):
+            values.pop(name, None)
     return list(nodes.values())
 
 

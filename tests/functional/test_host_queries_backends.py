@@ -12,6 +12,7 @@ import testtools
 from nova_lite import context as nl_context
 from nova_lite.db import claims as claim_db
 from nova_lite.db import compute_nodes as node_db
+from nova_lite.db import host_candidates as candidate_db
 from nova_lite.db import hypervisors as hypervisor_db
 from nova_lite.db import instances as instance_db
 from nova_lite.db import migration
@@ -126,6 +127,40 @@ class HostQueriesMixin:
                 node_db.compute_nodes_for_scheduling(self.admin,
                                                      prefilter=False)}
         self.assertEqual({'h1': 0, 'h2': 0}, free)
+
+
+    def test_candidates_ranked_and_cut_in_sql(self):
+        """The scheduler's bounded candidate query (window functions, a
+        LIMIT in a derived table, expanding IN lists, the planners'
+        group order) gives the same hosts in the same order."""
+        for index in range(1, 7):
+            host = 'h%d' % index
+            service_db.service_register(self.admin, host,
+                                        servicegroup.COMPUTE, 'compute')
+            node_db.compute_node_report(
+                self.admin, host, host, {'vcpus': 8, 'memory_mb': 512 * index,
+                                         'local_gb': 10}, RATIOS, 0, 0)
+        pod = topology_db.pod_create(self.admin, 'nova', 'rack1')
+        for name, hosts in (('c1', ('h1', 'h2')), ('c2', ('h5', 'h6'))):
+            cluster = topology_db.cluster_create(self.admin, pod['uuid'],
+                                                 name)
+            for host in hosts:
+                topology_db.host_set_cluster(self.admin, host,
+                                             cluster['uuid'])
+        query = candidate_db.CandidateQuery(
+            resources=(1, 512, 1), weights=((1.0, 'free_ram_mb'),
+                                            (1.0, 'free_vcpus')),
+            hosts_out=frozenset(['h6']))
+        nodes, truncated = candidate_db.host_candidates(self.admin, query, 3)
+        self.assertEqual((['h5', 'h4', 'h3'], True),
+                         ([n['host'] for n in nodes], truncated))
+        self.assertEqual(1536.0, float(nodes[2]['free_ram_mb']))
+        query.planner = 'FirstFitPlanner'
+        query.hosts_out = frozenset()
+        query.hosts_in = frozenset(['h1', 'h2', 'h5', 'h6', 'h3'])
+        nodes, truncated = candidate_db.host_candidates(self.admin, query)
+        self.assertEqual((['h2', 'h1', 'h6', 'h5', 'h3'], False),
+                         ([n['host'] for n in nodes], truncated))
 
 
 class TestHostQueriesMariaDB(HostQueriesMixin, testtools.TestCase):
