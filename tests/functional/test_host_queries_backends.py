@@ -129,10 +129,12 @@ class HostQueriesMixin:
         self.assertEqual({'h1': 0, 'h2': 0}, free)
 
 
-    def test_candidates_ranked_and_cut_in_sql(self):
+    def test_scale_statements(self):
         """The scheduler's bounded candidate query (window functions, a
         LIMIT in a derived table, expanding IN lists, the planners'
-        group order) gives the same hosts in the same order."""
+        group order) gives the same hosts in the same order; the
+        conductor's batched heartbeats and reports (one UPDATE; a locking
+        SELECT, a SUM and an executemany UPDATE) write the same rows."""
         for index in range(1, 7):
             host = 'h%d' % index
             service_db.service_register(self.admin, host,
@@ -161,6 +163,36 @@ class HostQueriesMixin:
         nodes, truncated = candidate_db.host_candidates(self.admin, query)
         self.assertEqual((['h2', 'h1', 'h6', 'h5', 'h3'], False),
                          ([n['host'] for n in nodes], truncated))
+        self._check_batches()
+
+    def _check_batches(self):
+        services = {s['host']: s for s in service_db.service_get_all(
+            self.admin)}
+        service_db.service_destroy(self.admin, services['h6']['id'])
+        self.assertEqual({services['h6']['id']},
+                         service_db.service_heartbeats(
+                             self.admin, [s['id'] for s in
+                                          services.values()]))
+        self.assertEqual({1}, {s['report_count'] for s in
+                               service_db.service_get_all(self.admin)})
+        node = {n['host']: n for n in node_db.compute_node_get_all(
+            self.admin)}['h2']
+        self.assertTrue(claim_db.claim(self.admin, node['id'], 'vm', 1, 256,
+                                       1))
+        service_db.service_register(self.admin, 'h7', servicegroup.COMPUTE,
+                                    'compute')
+        reports = [{'host': h, 'nodename': h, 'resources': {
+            'vcpus': 3, 'memory_mb': 768, 'local_gb': 9}, 'ratios': RATIOS,
+            'reserved_memory_mb': 0, 'reserved_disk_gb': 0}
+            for h in ('h2', 'h3', 'h7')]
+        self.assertEqual(3, len(node_db.compute_node_reports(self.admin,
+                                                             reports)))
+        found = {n['host']: (n['vcpus'], n['vcpus_used'],
+                             n['memory_mb_used'])
+                 for n in node_db.compute_node_get_all(self.admin)}
+        self.assertEqual({'h2': (3, 1, 256), 'h3': (3, 0, 0),
+                          'h7': (3, 0, 0)},
+                         {h: found[h] for h in ('h2', 'h3', 'h7')})
 
 
 class TestHostQueriesMariaDB(HostQueriesMixin, testtools.TestCase):
