@@ -32,6 +32,7 @@ import time
 
 import futurist
 from futurist import rejection
+from futurist import waiters
 from oslo_config import cfg
 from oslo_log import log as logging
 import oslo_messaging as messaging
@@ -68,6 +69,7 @@ class TaskRunner(threading.Thread):
         self._order = itertools.count()
         self._cond = threading.Condition()
         self._stopped = False
+        self._running = set()
 
     def add(self, name, func, interval, first=None):
         """Run ``func()`` every ``interval`` seconds, first after
@@ -92,7 +94,9 @@ class TaskRunner(threading.Thread):
                 if self._stopped:
                     return
                 _due, _seq, task = heapq.heappop(self._heap)
-            self._pool.submit(self._run_one, task)
+                future = self._pool.submit(self._run_one, task)
+                self._running.add(future)
+                future.add_done_callback(self._running.discard)
 
     def _run_one(self, task):
         name, func, interval = task
@@ -104,14 +108,16 @@ class TaskRunner(threading.Thread):
         if not self._stopped:
             self._push(max(started + interval, time.monotonic()), task)
 
-    def stop(self):
-        """Run no more tasks; wait up to 15 s for the running ones."""
+    def stop(self, timeout=15):
+        """Run no more tasks; wait up to ``timeout`` seconds for the
+        running ones (as ``service.Service`` waits for its tasks)."""
         with self._cond:
             self._stopped = True
             self._cond.notify()
-        self._pool.shutdown(wait=False)
         if self.is_alive():
-            self.join(15)
+            self.join(timeout)
+        waiters.wait_for_all(list(self._running), timeout)
+        self._pool.shutdown(wait=False)
 
 
 class Fleet:
