@@ -84,12 +84,25 @@ percentile = bench_meter.percentile
 # ---------------------------------------------------------------- clients
 
 class Workload:
-    """HTTP clients of one bench run (one session per thread)."""
+    """HTTP clients of one bench run (one session per thread).
 
-    def __init__(self, api_url, clients):
+    :param security_group: 'default' (the project's default group, whose
+        rules admit its own members) or 'open' (a group admitting any
+        address, no remote group; see doc/benchmarks.md, "Security groups
+        at scale")
+    """
+
+    OPEN_GROUP = 'bench-open'
+
+    def __init__(self, api_url, clients, security_group='default'):
         self.api_url = api_url
         self.clients = clients
-        self.image = compute_client.ComputeClient(api_url).image_id('tiny')
+        client = compute_client.ComputeClient(api_url)
+        self.image = client.image_id('tiny')
+        self.groups = None
+        if security_group == 'open':
+            self.groups = [{'name': self.OPEN_GROUP}]
+            _open_group(client, self.OPEN_GROUP)
 
     def _client(self):
         return compute_client.ComputeClient(self.api_url)
@@ -121,6 +134,8 @@ class Workload:
     def _post(self, client, name, count):
         body = {'server': {'name': name, 'flavorRef': '1',
                            'imageRef': self.image}}
+        if self.groups:
+            body['server']['security_groups'] = self.groups
         if count > 1:
             body['server'].update(min_count=count, max_count=count)
         started = time.monotonic()
@@ -162,6 +177,26 @@ class Workload:
             if index >= 2:
                 latencies.append(time.monotonic() - started)
         return latencies
+
+
+def _open_group(client, name):
+    """Create security group ``name`` admitting TCP, UDP and ICMP from
+    any address (rules by CIDR, none naming a remote group)."""
+    resp = client.request('POST', '/os-security-groups', json={
+        'security_group': {'name': name, 'description': 'bench'}})
+    if resp.status_code != 200:
+        raise RuntimeError('security group: %d %s' % (resp.status_code,
+                                                      resp.text[:300]))
+    group_id = resp.json()['security_group']['id']
+    for protocol, low, high in (('tcp', 1, 65535), ('udp', 1, 65535),
+                                ('icmp', -1, -1)):
+        rule = client.request('POST', '/os-security-group-rules', json={
+            'security_group_rule': {
+                'parent_group_id': group_id, 'ip_protocol': protocol,
+                'from_port': low, 'to_port': high, 'cidr': '0.0.0.0/0'}})
+        if rule.status_code != 200:
+            raise RuntimeError('security group rule: %d %s' % (
+                rule.status_code, rule.text[:300]))
 
 
 # ------------------------------------------------------------------ stack
@@ -299,10 +334,11 @@ def print_table(result):
     """The human-readable summary on stdout."""
     cfg = result['config']
     print('\nnova_lite boot benchmark: %d fake hosts, %d servers, %d '
-          'clients, %s, %d scheduler(s), metrics %s, notifications %s' % (
+          'clients, %s, %d scheduler(s), metrics %s, notifications %s, '
+          'security group %s' % (
               cfg['hosts'], cfg['servers'], cfg['clients'], cfg['db'],
               cfg['schedulers'], 'on' if cfg.get('metrics') else 'off',
-              cfg.get('notifications')))
+              cfg.get('notifications'), cfg.get('security_group')))
     head = '%-8s %7s %9s %9s %9s %9s %9s %10s'
     print(head % ('phase', 'servers', 'wall s', 'srv/s', 'POST p50',
                   'POST p99', 'SQL/boot', 'CPU ms/b'))
@@ -348,7 +384,8 @@ def summary(args, phases, detail, stats, idle_cores, start_s):
                    'schedulers': args.schedulers, 'batch': args.batch,
                    'metrics': args.metrics,
                    'notifications': args.notifications,
-                   'cloudstack_events': args.cloudstack_events},
+                   'cloudstack_events': args.cloudstack_events,
+                   'security_group': args.security_group},
         'sql_per_boot_by_service': {
             n: round(s['sql'], 2) for n, s in single['by_service'].items()},
         'delete_s': phases['delete']['delete_s'],
@@ -411,7 +448,7 @@ class Scraper(threading.Thread):
 def _bench_on(stack, args, stats_dir, start_s):
     # api, conductor, the schedulers and the one compute process
     bench_meter.wait_stats_files(stats_dir, 3 + args.schedulers)
-    workload = Workload(stack.api_url, args.clients)
+    workload = Workload(stack.api_url, args.clients, args.security_group)
     meter = bench_meter.Meter(stats_dir, STATS_INTERVAL)
     meter.calibrate()
     phases = {}
@@ -474,6 +511,13 @@ def parse_args(argv):
                              'the bench measures notifications alone)')
     parser.add_argument('--scrape-interval', type=float, default=5.0,
                         help='seconds between two scrapes with --metrics')
+    parser.add_argument('--security-group', choices=('default', 'open'),
+                        default='default',
+                        help='the servers\' security group: the '
+                             'project\'s default group (its rules admit '
+                             'its own members: every boot tells every '
+                             'host with a member) or one admitting any '
+                             'address by CIDR')
     parser.add_argument('--sizes',
                         help='comma-separated HOSTSxSERVERS: run the bench '
                              'once per size (--hosts and --servers then '

@@ -103,7 +103,27 @@ def fill(engine, project_id, total, hosts):
                             first + min(start + BATCH, missing))
             _insert(conn, project_id, hosts, indexes, network_id,
                     subnet_id, group_id)
+    analyze(engine)
     return missing
+
+
+#: Tables the fillers grow, whose statistics ``analyze`` refreshes.
+FILLED = ('instances', 'instance_metadata', 'ports', 'fixed_ips',
+          'instance_security_groups')
+
+
+def analyze(engine):
+    """Refresh the planner's statistics of the filled tables, as a
+    database that grew over time has them: right after a bulk insert
+    MariaDB still estimated one fixed IP per network and read all
+    100,000 of them for a 1,000-server page (3.5 s instead of 9 ms)."""
+    with engine.connect() as conn:
+        for table in FILLED:
+            if engine.dialect.name == 'mysql':
+                conn.exec_driver_sql('ANALYZE TABLE %s' % table).all()
+            else:
+                conn.exec_driver_sql('ANALYZE %s' % table)
+        conn.commit()
 
 
 def _insert(conn, project_id, hosts, indexes, network_id, subnet_id,
