@@ -228,7 +228,9 @@ class Service:
 
     def stop(self, graceful=True):
         """Stop tasks (waiting up to 15 s for one that is running, so none
-        outlives the service) and RPC servers; wait for running requests."""
+        outlives the service) and RPC servers; wait for running requests.
+        The manager's ``pre_stop_hook`` runs first."""
+        self.manager.pre_stop_hook()
         for task in self._tasks:
             task.stop()
         for task in self._tasks:
@@ -257,6 +259,10 @@ class Manager:
 
     def post_start_hook(self):
         """Work right after the RPC server started."""
+
+    def pre_stop_hook(self):
+        """Work as the service starts stopping, before its periodic tasks
+        and RPC servers stop (nothing may be half done by then)."""
 
     def cleanup_host(self):
         """Work on shutdown."""

@@ -142,6 +142,13 @@ class ComputeManager(resize_steps.ResizeManager, power_ops.PowerOpsMixin,
         on)."""
         recovery.recover_host(ctxt, self)
 
+    def pre_stop_hook(self):
+        """Lifecycle events and power syncs write nothing from now on
+        (``PowerSync.stop``): the guests may be going down with the
+        host."""
+        self.driver.register_event_listener(None)
+        self.power.stop()
+
     def cleanup_host(self):
         if self._owns_executor:
             self._executor.shutdown(wait=False)

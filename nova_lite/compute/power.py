@@ -29,6 +29,18 @@ class PowerSync:
         self.host = host
         self.driver = driver
         self.conductor = conductor
+        self.stopping = False
+
+    def stop(self):
+        """The service is stopping: write no power state from now on.
+
+        A host going down takes its guests with it (a lab node's halt
+        stops the guests' machine scopes while it stops the compute): a
+        guest seen dying then was not stopped by its user, and an
+        evacuation or the next start of the service settles it. Nova's
+        compute unregisters its lifecycle listener first thing in
+        ``cleanup_host`` for the same reason."""
+        self.stopping = True
 
     def _power_state(self, instance):
         try:
@@ -83,6 +95,8 @@ class PowerSync:
         """Write the power state if it changed and no task is running;
         a guest found shut off while ACTIVE becomes STOPPED. A cast: 1
         when a write was sent, else 0."""
+        if self.stopping:
+            return 0
         if row.task_state is not None or row.power_state == power_state:
             return 0
         if row.vm_state not in (states.ACTIVE, states.STOPPED):

@@ -36,6 +36,9 @@ It makes a Tempest workspace in a temporary directory, writes
   get their floating IP);
 * ``[scenario] target_dir = /root`` (the scenarios' timestamp file on the
   guest's disk: its ``/tmp`` is a tmpfs);
+* ``[compute] min_compute_nodes = --min-compute-nodes``; from 2 (the
+  multi-node lab, doc/lab-nodes.md) live and block migration and shelve
+  migration on, and ``include-list-multinode.txt`` by default;
 
 and runs ``tempest run --include-list
 tests/tempest/include-list-validation.txt`` (``include-list-floating.txt``
@@ -68,6 +71,7 @@ FLOATING_LIST = os.path.join(HERE, 'include-list-floating.txt')
 ISOLATED_LIST = os.path.join(HERE, 'include-list-isolated.txt')
 #: The lab's Keystone admin (dynamic credentials).
 ADMIN = ('admin', 'admin')
+MULTINODE_LIST = os.path.join(HERE, 'include-list-multinode.txt')
 #: The lab's seeded users: user → (project, roles), in the order Tempest
 #: takes them (see run_tempest.ACCOUNTS).
 LAB_ACCOUNTS = (('demo', 'demo', ['member']),
@@ -109,6 +113,19 @@ fixed_network_name = private
 '''
 
 
+#: More [compute-feature-enabled] of a run against a multi-node lab
+#: (--min-compute-nodes 2 or more: NODE_MODE=nspawn nodes, each with its
+#: own libvirtd; doc/lab-nodes.md): live migration between the nodes is
+#: a block migration (no shared storage), and a shelved server may be
+#: unshelved on another node and cold-migrated.
+MULTINODE_FEATURES = '''
+[compute-feature-enabled]
+live_migration = true
+block_migration_for_live_migration = true
+shelve_migrate = true
+'''
+
+
 def parse_args(argv):
     parser = argparse.ArgumentParser(description=__doc__.split('\n')[0])
     parser.add_argument('--auth-url', required=True,
@@ -138,6 +155,11 @@ def parse_args(argv):
                         '--credentials dynamic')
     parser.add_argument('--regex', help='run tests matching this regex '
                         'instead of the list (exploration)')
+    parser.add_argument('--min-compute-nodes', type=int, default=1,
+                        help="[compute] min_compute_nodes; 2 or more (a "
+                        'multi-node lab) also turns on live (block) '
+                        'migration and shelve migration and makes '
+                        'include-list-multinode.txt the default list')
     parser.add_argument('--image', default='tiny')
     parser.add_argument('--flavor', default='m1.micro')
     parser.add_argument('--flavor-alt', default='m1.tiny')
@@ -152,7 +174,9 @@ def parse_args(argv):
                         'here')
     args = parser.parse_args(argv)
     if not args.include_list:
-        if args.credentials == 'dynamic':
+        if args.min_compute_nodes >= 2:
+            args.include_list = MULTINODE_LIST
+        elif args.credentials == 'dynamic':
             args.include_list = ISOLATED_LIST
         else:
             args.include_list = (FLOATING_LIST if args.connect_method ==
@@ -204,7 +228,7 @@ def lab_values(args):
         'image_ref_alt': images[args.image],
         'flavor_ref': flavors[args.flavor],
         'flavor_ref_alt': flavors[args.flavor_alt],
-        'compute_nodes': 1,
+        'compute_nodes': args.min_compute_nodes,
     }
 
 
@@ -262,6 +286,8 @@ def configure(args, workspace):
         if args.connect_method == 'floating' and \
                 args.credentials == 'preprovisioned':
             out.write(FLOATING_COMPUTE)
+        if args.min_compute_nodes >= 2:
+            out.write(MULTINODE_FEATURES)
 
 
 def main(argv=None):

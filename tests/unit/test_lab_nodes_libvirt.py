@@ -145,6 +145,9 @@ class LabNodesLibvirtTest(test_lab_nodes.LabNodesTest):
         self.assertEqual('/run/nova-lite-dhcp.pid',
                          conf['network']['dhcp_pidfile'])
         self.assertNotIn('database', conf.sections())
+        # Config drives: no metadata service reaches the nodes' guests.
+        self.assertEqual('True', conf['DEFAULT']['force_config_drive'])
+        self.assertEqual('node1', conf['DEFAULT']['host'])
 
     def test_driver_default(self):
         """Unset: the controller's driver for container nodes, fake for

@@ -17,7 +17,9 @@ doc/migrations-servers.md).
   the overlay), and the config drive from the guest's data.
 * ``live_migration`` (source): ``migrateToURI3`` to
   ``[libvirt] live_migration_uri`` (``%s`` the destination's address)
-  or ``qemu+<live_migration_scheme>://<address>/system`` with
+  or ``qemu+<live_migration_scheme>://<address>/system`` (QEMU's
+  stream to ``tcp://<live_migration_inbound_addr>`` of the destination
+  when it has one, else where its libvirtd offers it) with
   VIR_MIGRATE_LIVE | PEER2PEER | PERSIST_DEST | UNDEFINE_SOURCE (+
   NON_SHARED_INC for a block migration, + POSTCOPY when
   ``live_migration_permit_post_copy``), the destination's XML when its
@@ -33,9 +35,9 @@ doc/migrations-servers.md).
   domain its own; a rollback removes the destination's domain (if any)
   and the files it made.
 
-Real two-daemon migrations need nodes with their own libvirtd (future
-work of the multi-node lab): the unit tests drive this module against
-a mocked domain.
+Real two-daemon migrations run between the multi-node lab's nodes
+(devstack/tools/nodes-check.sh, doc/lab-nodes.md); the unit tests drive
+this module against a mocked domain.
 """
 import os
 import tempfile
@@ -68,6 +70,18 @@ def destination_uri(address):
         return CONF.libvirt.live_migration_uri % address
     return 'qemu+%s://%s/system' % (CONF.libvirt.live_migration_scheme,
                                     address)
+
+
+def stream_uri(address):
+    """The ``VIR_MIGRATE_PARAM_URI`` of QEMU's own migration stream (and
+    the NBD disk copy of a block migration) to a destination whose
+    inbound address is ``address``: ``tcp://<address>`` (IPv6 in
+    brackets), as Nova's ``live_migration_inbound_addr``. This is not the
+    libvirt URI (``destination_uri``): libvirt refuses a ``qemu+tcp``
+    scheme there ("unsupported scheme ... in migration URI")."""
+    if ':' in address and not address.startswith('['):
+        address = '[%s]' % address
+    return 'tcp://%s' % address
 
 
 def migration_flags(block_migration, post_copy=False):
@@ -233,6 +247,7 @@ class LiveMigrationMixin:
         return {'dest_host': self.host, 'block_migration': block_migration,
                 'dest_address': CONF.libvirt.live_migration_inbound_addr
                 or self.host,
+                'dest_inbound_addr': CONF.libvirt.live_migration_inbound_addr,
                 'shared_marker': os.path.basename(marker),
                 'dest_instance_dir': self._instance_dir(instance)}
 
@@ -305,8 +320,11 @@ class LiveMigrationMixin:
         dom = self._lookup(instance)
         block = bool(migrate_data.get('block_migration'))
         post_copy = CONF.libvirt.live_migration_permit_post_copy
-        params = {libvirt.VIR_MIGRATE_PARAM_URI: destination_uri(
-            migrate_data.get('dest_address') or dest)}
+        address = migrate_data.get('dest_address') or dest
+        params = {}
+        if migrate_data.get('dest_inbound_addr'):
+            params[libvirt.VIR_MIGRATE_PARAM_URI] = stream_uri(
+                migrate_data['dest_inbound_addr'])
         if CONF.libvirt.live_migration_bandwidth:
             params[libvirt.VIR_MIGRATE_PARAM_BANDWIDTH] = \
                 CONF.libvirt.live_migration_bandwidth
@@ -319,7 +337,7 @@ class LiveMigrationMixin:
         data_gib = instance.memory_mb / 1024 + (instance.root_gb if block
                                                 else 0)
         monitor = Monitor(dom, job, data_gib, post_copy)
-        run(dom, params[libvirt.VIR_MIGRATE_PARAM_URI], params,
+        run(dom, destination_uri(address), params,
             migration_flags(block, post_copy), monitor,
             CONF.libvirt.live_migration_monitor_interval)
         return {'suspended_for_copy': monitor.suspended}

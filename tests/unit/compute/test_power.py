@@ -1,9 +1,11 @@
 """PowerSync: lifecycle events and the periodic sync write what the
 hypervisor reports now, never a stale event's state."""
+from nova_lite.compute import manager as compute_manager
 from nova_lite.compute import power
 from nova_lite.compute import states
 from nova_lite.db import instances as instance_db
 from nova_lite.objects import instance as instance_obj
+from nova_lite import service
 from nova_lite.virt import driver
 from nova_lite.virt import fake
 from tests.unit.compute import local_conductor
@@ -75,3 +77,41 @@ class TestPowerSync(fakes.APITestCase):
         self.assertEqual((states.STOPPED, None, states.SHUTDOWN),
                          self.states())
         self.assertEqual(0, self.sync.sync_power_states())
+
+    def test_nothing_written_once_the_service_stops(self):
+        # A node halting stops its guests while its compute stops: no
+        # STOPPED from that (the evacuation settles the server).
+        self.sync.stop()
+        self.driver.power_off(self.instance)
+        self.sync.handle_event(driver.LifecycleEvent(self.uuid,
+                                                     driver.EVENT_STOPPED))
+        self.assertEqual(0, self.sync.sync_power_states())
+        self.assertEqual((states.ACTIVE, None, states.RUNNING),
+                         self.states())
+
+
+class TestStopping(fakes.APITestCase):
+    """The compute stops writing power states as soon as its service
+    starts stopping (before its tasks and RPC servers stop)."""
+
+    def test_service_stop_runs_the_pre_stop_hook_first(self):
+        calls = []
+
+        class Manager(service.Manager):
+            def pre_stop_hook(self):
+                calls.append('pre_stop_hook')
+
+            def cleanup_host(self):
+                calls.append('cleanup_host')
+        service.Service(HOST, 'nova-lite-compute', 'compute',
+                        Manager(HOST)).stop()
+        self.assertEqual(['pre_stop_hook', 'cleanup_host'], calls)
+
+    def test_compute_pre_stop_hook_drops_events_and_syncs(self):
+        fake_driver = fake.FakeDriver(HOST)
+        manager = compute_manager.ComputeManager(HOST, driver=fake_driver)
+        self.addCleanup(manager._executor.shutdown, wait=False)
+        fake_driver.register_event_listener(manager.power.handle_event)
+        manager.pre_stop_hook()
+        self.assertIsNone(fake_driver._event_callback)
+        self.assertTrue(manager.power.stopping)

@@ -105,9 +105,14 @@ class LiveMigrationJobTest(testtools.TestCase):
                           live_migration_scheme='ssh')
         dom = FakeJobDomain()
         result = self.migrate(dom, block_migration=True,
+                              dest_inbound_addr='192.0.2.7',
                               dest_instance_dir='/dst/' + dom.UUIDString())
         (name, uri, params, flags), = dom.calls
         self.assertEqual('qemu+ssh://192.0.2.7/system', uri)
+        # QEMU's stream (and the NBD disk copy) to the inbound address;
+        # libvirt refuses its own qemu+ URI there.
+        self.assertEqual('tcp://192.0.2.7',
+                         params[libvirt.VIR_MIGRATE_PARAM_URI])
         self.assertEqual(
             libvirt.VIR_MIGRATE_LIVE | libvirt.VIR_MIGRATE_PEER2PEER |
             libvirt.VIR_MIGRATE_PERSIST_DEST |
@@ -131,6 +136,14 @@ class LiveMigrationJobTest(testtools.TestCase):
         self.assertFalse(flags & libvirt.VIR_MIGRATE_NON_SHARED_INC)
         self.assertNotIn(libvirt.VIR_MIGRATE_PARAM_DEST_XML, params)
         self.assertNotIn(libvirt.VIR_MIGRATE_PARAM_BANDWIDTH, params)
+        # No inbound address: the destination's libvirtd picks it.
+        self.assertNotIn(libvirt.VIR_MIGRATE_PARAM_URI, params)
+
+    def test_stream_uri(self):
+        self.assertEqual('tcp://10.0.0.2',
+                         libvirt_live.stream_uri('10.0.0.2'))
+        self.assertEqual('tcp://[fd00::2]', libvirt_live.stream_uri('fd00::2'))
+        self.assertEqual('tcp://node2', libvirt_live.stream_uri('node2'))
 
     def test_abort_calls_abort_job(self):
         dom = FakeJobDomain(steps=10 ** 6)
@@ -214,6 +227,8 @@ class LibvirtLiveMigrationHostTest(base.LibvirtFixtureMixin,
                                                          data)
         self.assertTrue(data['is_shared_instance_path'])
         self.assertEqual([], data['source_bridges'])    # user networking
+        self.assertEqual('host2', data['dest_address'])
+        self.assertIsNone(data['dest_inbound_addr'])
         self.dest.cleanup_live_migration_destination_check(None, data)
         self.assertFalse(os.path.exists(marker))
 
