@@ -116,13 +116,10 @@ def get_client(target, version_cap=None, timeout=None):
         timeout=timeout))
 
 
-def get_server(target, endpoints, server_cls=None):
+def get_server(target, endpoints):
     """A threading-executor RPC server for ``endpoints``; its pool size is
-    oslo.messaging's ``executor_thread_pool_size``. ``server_cls``: a
-    subclass of oslo.messaging's RPCServer to build instead (a fleet of
-    hosts in one process, ``compute.fleet_rpc``)."""
-    extra = {'server_cls': server_cls} if server_cls is not None else {}
+    oslo.messaging's ``executor_thread_pool_size``."""
     return messaging.get_rpc_server(
         get_transport(), target, endpoints, executor='threading',
         serializer=RequestContextSerializer(),
-        access_policy=dispatcher.DefaultRPCAccessPolicy, **extra)
+        access_policy=dispatcher.DefaultRPCAccessPolicy)
