@@ -8,8 +8,10 @@
 # networks' DHCP, nftables (the lab link's bridge filter),
 # openssh-client to log in to guests, iputils-ping (Tempest's scenarios
 # ping guests from the lab's namespaces), and novnc (noVNC's files, which
-# nova-lite-novncproxy serves: doc/consoles.md). Skips apt when
-# everything is already installed.
+# nova-lite-novncproxy serves: doc/consoles.md), and galera-4, rsync
+# and haproxy for the three-node broker and Galera clusters behind
+# HAProxy (nova_lite/bench/ha_clusters.py, doc/ha-clusters.md). Skips apt
+# when everything is already installed.
 #
 #   tools/install-system-deps.sh [--browser]
 #
@@ -19,7 +21,7 @@
 set -eu
 pkgs="libvirt-dev pkg-config libvirt-daemon-system qemu-system-x86 qemu-utils
 busybox-static cpio e2fsprogs socat genisoimage dnsmasq-base dnsmasq-utils
-nftables openssh-client iputils-ping novnc"
+nftables openssh-client iputils-ping novnc galera-4 rsync haproxy"
 if [ "${1:-}" = --browser ]; then
   pkgs="$pkgs chromium tesseract-ocr"
 fi
