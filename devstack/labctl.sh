@@ -26,7 +26,7 @@ set -euo pipefail
 
 # shellcheck source=functions
 source "$(dirname "${BASH_SOURCE[0]}")/functions"
-for lib in services libvirt nova_lite guestnet netns nodes; do
+for lib in services libvirt nova_lite guestnet netns nodes ha; do
     # shellcheck disable=SC1090
     source "$DEVSTACK_DIR/lib/$lib"
 done

@@ -7,6 +7,9 @@
 #   NODE_MODE=nspawn NODES=3 ./devstack/stack.sh
 #                                    # ... as booted systemd containers
 #                                    # (doc/lab-nodes.md)
+#   HA=True ./devstack/stack.sh      # three-node RabbitMQ and Galera
+#                                    # clusters, HAProxy, two of each
+#                                    # controller service (doc/ha-clusters.md)
 #
 # Steps (each one timed): system packages, virtualenv, database, message
 # bus, hypervisor, configuration, Keystone, schema, flavors/network,
@@ -21,7 +24,7 @@ set -euo pipefail
 
 # shellcheck source=functions
 source "$(dirname "${BASH_SOURCE[0]}")/functions"
-for lib in services python database rabbitmq keystone libvirt nova_lite guestnet netns nodes prometheus demo; do
+for lib in services python database rabbitmq ha keystone libvirt nova_lite guestnet netns nodes prometheus demo; do
     # shellcheck disable=SC1090
     source "$DEVSTACK_DIR/lib/$lib"
 done
@@ -64,7 +67,11 @@ choose_backends() {
     fi
     step "Database" database_setup
     check_same_cloud database "$old_db" "$DB_TYPE"
-    step "Message bus" rabbit_setup
+    if ha_enabled; then
+        step "HA clusters (3 RabbitMQ, 3 Galera, HAProxy)" ha_setup
+    else
+        step "Message bus" rabbit_setup
+    fi
     check_same_cloud bus "$old_bus" "$BUS"
     step "Hypervisor" virt_setup
     check_same_cloud virt_driver "$old_virt" "$VIRT"
@@ -74,7 +81,7 @@ print_summary() {
     step_summary
     cat <<EOF
 
-nova_lite lab is up ($DB_TYPE database, $([ "$BUS" = rabbit ] && echo RabbitMQ || echo "in-process bus"), $VIRT driver, $NODES node(s): $(nodes_kind)).
+nova_lite lab is up ($(ha_enabled && echo "HA: Galera + RabbitMQ clusters, two of each controller service" || echo "$DB_TYPE database, $([ "$BUS" = rabbit ] && echo RabbitMQ || echo "in-process bus")"), $VIRT driver, $NODES node(s): $(nodes_kind)).
   Compute API  $API_URL/v2.1      Keystone  $AUTH_URL
   Credentials  source devstack/openrc demo demo   (or: admin admin)
   Logs         $LOG_DIR/<service>.log     Services  ./devstack/labctl.sh status

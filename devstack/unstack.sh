@@ -10,13 +10,14 @@
 # gunicorn pid file), the forwarders; deletes the namespaces, veths and
 # bridge of the multi-node lab and the guest networks' namespaces; powers
 # off the lab's libvirt guests first (their instances show SHUTOFF; the
-# next stack.sh starts the demo server again). Databases, RabbitMQ account, configs and logs stay: clean.sh
+# next stack.sh starts the demo server again); stops the HA clusters
+# (HA=True), which removes their data. Databases, RabbitMQ account, configs and logs stay: clean.sh
 # removes them. Safe to run twice.
 set -euo pipefail
 
 # shellcheck source=functions
 source "$(dirname "${BASH_SOURCE[0]}")/functions"
-for lib in services keystone libvirt nova_lite guestnet netns nodes; do
+for lib in services keystone libvirt nova_lite guestnet netns nodes ha; do
     # shellcheck disable=SC1090
     source "$DEVSTACK_DIR/lib/$lib"
 done
@@ -79,6 +80,9 @@ check_nothing_left() {
     if is_root && [ -n "$(guestnet_namespaces)" ]; then
         left+=("guest network namespaces: $(guestnet_namespaces | tr '\n' ' ')")
     fi
+    if [ -n "$(ha_left)" ]; then
+        left+=("HA clusters: $(ha_left | tr '\n' ' ')")
+    fi
     if [ -n "$(nova_volume_exports_left)" ]; then
         left+=("volume exports: $(nova_volume_exports_left | tr '\n' ' ')")
     fi
@@ -104,6 +108,7 @@ main() {
     step "Namespaces and bridge" stop_nodes
     step "Guest networks" guestnet_teardown
     step "Keystone" keystone_stop
+    step "HA clusters" ha_teardown
     step "Guest bridge" guest_bridge_remove
     step "Check" check_nothing_left
     step_summary

@@ -338,15 +338,16 @@ class HAClusters:
 
 def main(argv=None):
     """``python -m nova_lite.bench.ha_clusters --base-dir DIR
-    start|stop|status|env|kill NODE|restart NODE`` (NODE: rabbit1-3,
-    db1-3); exit 1 with the error on failure."""
+    start|stop|status|env|conf|kill NODE|restart NODE`` (NODE: rabbit1-3,
+    db1-3; ``env``: TRANSPORT_URL= and DB_CONNECTION= lines; ``conf``:
+    nova_lite.conf lines); exit 1 with the error on failure."""
     parser = argparse.ArgumentParser(prog='ha-clusters')
     parser.add_argument('--base-dir', required=True)
     parser.add_argument('--api-port', type=int)
     parser.add_argument('--api-backend', action='append', default=[],
                         help='HOST:PORT of an API process (repeat)')
     parser.add_argument('action', choices=('start', 'stop', 'status', 'env',
-                                           'kill', 'restart'))
+                                           'conf', 'kill', 'restart'))
     parser.add_argument('node', nargs='?')
     args = parser.parse_args(argv)
     clusters = HAClusters(args.base_dir, api_port=args.api_port,
@@ -367,6 +368,8 @@ def _run(clusters, args):
         clusters.stop()
     elif args.action == 'env':
         _print_env(clusters)
+    elif args.action == 'conf':
+        print(nova_conf(), end='')
     elif args.action == 'status':
         for name, state in clusters.status().items():
             print('%-8s %s' % (name, state))
@@ -384,6 +387,19 @@ def _fault(clusters, action, node):
     method = kinds[kind][0 if action == 'kill' else 1]
     getattr(clusters, method)(int(node[len(kind):]) - 1)
     print('%s %s' % (node, 'killed' if action == 'kill' else 'back'))
+
+
+def nova_conf():
+    """The ``[oslo_messaging_rabbit]`` and ``[database]`` lines of a
+    nova_lite.conf on the clusters (``RABBIT_OPTIONS``,
+    ``DATABASE_OPTIONS``); oslo.config merges a repeated section."""
+    out = []
+    for section, options in (('oslo_messaging_rabbit', RABBIT_OPTIONS),
+                             ('database', DATABASE_OPTIONS)):
+        out.append('[%s]' % section)
+        out += ['%s = %s' % item for item in options.items()]
+        out.append('')
+    return '\n'.join(out)
 
 
 def _print_env(clusters):
