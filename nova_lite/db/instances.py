@@ -10,6 +10,7 @@ Metadata is written by ``nova_lite.db.instance_metadata``, faults by
 """
 import functools
 
+from oslo_db import exception as db_exc
 import sqlalchemy as sa
 
 from nova_lite.db import console_auth_tokens as console_tokens
@@ -53,12 +54,19 @@ def _instance_query(context, project_only=True):
     return query
 
 
-@retry_on_deadlock
 def instances_create(context, instances, metadata=None, action='create',
                      group_id=None, tags=(), security_group_ids=()):
     """Insert the rows of one create request, their metadata, tags,
     security groups and ``create`` instance actions, in one
     transaction.
+
+    Deadlocks (Galera's certification failures among them) and lost
+    connections are retried (``retry_on_deadlock``). A retry whose first
+    attempt did commit (the database node died between the commit and
+    its answer, then HAProxy moved to another node) meets its own rows:
+    the duplicate is recognised by the ``create`` actions of this
+    ``request_id`` and those rows are returned, so the request is neither
+    failed nor doubled.
 
     :param instances: list of dicts of ``models.Instance`` columns
     :param metadata: dict key → value applied to every instance
@@ -70,7 +78,46 @@ def instances_create(context, instances, metadata=None, action='create',
         instance is in
     :returns: list of instance ``Record``: the columns, then
         ``metadata_items`` (Records) and ``fixed_ips`` (empty)
+    :raises: DBDuplicateEntry when a row exists that this request did not
+        create
     """
+    try:
+        return _instances_insert(context, instances, metadata, action,
+                                 group_id, tags, security_group_ids)
+    except db_exc.DBDuplicateEntry:
+        rows = _created_by_request(context, [i['uuid'] for i in instances])
+        if rows is None:
+            raise
+        return rows
+
+
+def _created_by_request(context, uuids):
+    """The records of instances ``uuids`` as ``instances_create`` returns
+    them, when every one exists with a ``create`` action of
+    ``context.request_id``; else None."""
+    inst, meta = models.Instance, models.InstanceMetadata
+    action = models.InstanceAction
+    with reader(context) as session:
+        mine = set(session.scalars(sa.select(action.instance_uuid).where(
+            action.instance_uuid.in_(uuids),
+            action.request_id == context.request_id)))
+        if not uuids or mine != set(uuids):
+            return None
+        rows = {row.uuid: row for row in session.scalars(
+            sa.select(inst).where(inst.uuid.in_(uuids)))}
+        items = {}
+        for item in session.scalars(sa.select(meta).where(
+                meta.instance_uuid.in_(uuids), meta.deleted == 0)):
+            items.setdefault(item.instance_uuid, []).append(
+                Record(to_dict(item)))
+        return [Record(to_dict(rows[uuid]), fixed_ips=(),
+                       metadata_items=tuple(items.get(uuid, ())))
+                for uuid in uuids]
+
+
+@retry_on_deadlock
+def _instances_insert(context, instances, metadata, action, group_id, tags,
+                      security_group_ids):
     now = utcnow()
     rows = [models.Instance(created_at=now, **values) for values in instances]
     items = {}
