@@ -7,6 +7,7 @@ import sqlalchemy as sa
 from nova_lite.db import models
 from nova_lite.db import volume_quotas
 from nova_lite.db.session import reader
+from nova_lite.db.session import retry_on_deadlock
 from nova_lite.db.session import to_dict
 from nova_lite.db.session import utcnow
 from nova_lite.db.session import writer
@@ -77,6 +78,7 @@ def attachment_get_all(context, volume_uuid=None, instance_uuid=None,
         return [to_dict(r) for r in session.scalars(query.order_by(_ATT.id))]
 
 
+@retry_on_deadlock
 def attachment_update(context, uuid, values):
     """Set ``values`` on the live attachment; its dict.
 
@@ -93,6 +95,7 @@ def attachment_update(context, uuid, values):
         return to_dict(row)
 
 
+@retry_on_deadlock
 def attachment_destroy(context, uuid, volume_values):
     """Soft-delete the attachment and set ``volume_values`` on its volume
     (``status`` → available when no other attachment is left, else
@@ -167,6 +170,7 @@ def snapshot_get_all(context, volume_uuid=None, all_projects=False,
             query.order_by(_SNAP.created_at.desc(), _SNAP.id.desc()))]
 
 
+@retry_on_deadlock
 def snapshot_update(context, uuid, values, expected_status=None):
     """Conditional update like ``volumes.volume_update``.
 
@@ -190,6 +194,7 @@ def snapshot_update(context, uuid, values, expected_status=None):
         return to_dict(row)
 
 
+@retry_on_deadlock
 def snapshot_destroy(context, uuid):
     """Soft-delete and release its quota (snapshots 1, its GiB)."""
     with writer(context) as session:

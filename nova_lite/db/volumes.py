@@ -102,6 +102,7 @@ def volume_get_all(context, filters=None, limit=None, marker=None,
     return rows[:limit] if limit is not None else rows
 
 
+@retry_on_deadlock
 def volume_update(context, uuid, values, expected_status=None):
     """Set ``values`` on the volume, only while its status is one of
     ``expected_status`` (a string or a sequence) when given; a status
@@ -130,6 +131,7 @@ def volume_update(context, uuid, values, expected_status=None):
         return to_dict(row)
 
 
+@retry_on_deadlock
 def volume_extend(context, uuid, new_size, quota_limits):
     """Claim the added GiB and mark the volume ``extending`` (from
     ``available``), one transaction.
@@ -172,6 +174,7 @@ def volume_extend_failed(context, uuid, old_size, new_size):
             status='error', status_updated_at=utcnow()))
 
 
+@retry_on_deadlock
 def volume_destroy(context, uuid):
     """Soft-delete the volume and release its quota (volumes 1, its
     GiB) and its host's capacity; a no-op when already gone."""
