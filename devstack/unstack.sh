@@ -90,7 +90,7 @@ check_nothing_left() {
         warn "still running: ${left[*]}"
         return 1
     fi
-    say "no lab service, Keystone, container or namespace left"
+    say "no lab service, Keystone, container, namespace or HA cluster left"
 }
 
 main() {

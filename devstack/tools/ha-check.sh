@@ -72,7 +72,8 @@ teardown() {
     local rc=$?
     say "---- teardown (unstack.sh)"
     if "$DEVSTACK/unstack.sh" >"$WORK/unstack.log" 2>&1; then
-        say "unstack.sh: $(tail -n 3 "$WORK/unstack.log" | grep -m1 -E 'no lab service|still running' || echo done)"
+        say "unstack.sh: $(grep -m1 -E 'HA clusters stopped|no HA clusters' "$WORK/unstack.log" || true)"
+        say "unstack.sh: $(grep -m1 -E 'no lab service|still running' "$WORK/unstack.log" || echo done)"
     else
         fail "unstack.sh: see $WORK/unstack.log"
         tail -n 15 "$WORK/unstack.log"
