@@ -9,7 +9,8 @@
 #
 # NAME is a service stack.sh started: api, conductor, scheduler, compute,
 # all (in-process bus), compute-<node>, fwd-rabbit, fwd-api, fwd-keystone,
-# nfwd-<port>, gn-<host>-libvirtd|dhcp|mdproxy|mdfwd.
+# nfwd-<port>, gn-<host>-libvirtd|dhcp|mdproxy|mdfwd; with HA=True also
+# api2, conductor2, scheduler2 (the clusters' nodes: tools/ha-clusters.sh).
 #
 # Nodes that are systemd containers (NODE_MODE=nspawn), through their
 # systemd (nsenter into the node, then systemctl/journalctl):
@@ -32,7 +33,7 @@ for lib in services libvirt nova_lite guestnet netns nodes ha; do
 done
 
 usage() {
-    sed -n '2,23p' "$0" >&2
+    sed -n '2,24p' "$0" >&2
     exit 2
 }
 
