@@ -46,7 +46,6 @@ from oslo_log import log as logging
 
 from nova_lite.compute import lifecycle
 from nova_lite.compute.lifecycle import recovery as lifecycle_recovery
-from nova_lite.compute.lifecycle import volume_moves
 from nova_lite.compute import states
 from nova_lite.compute import utils as compute_utils
 from nova_lite import context as nl_context
@@ -271,7 +270,8 @@ class ShelveMixin:
                 done = self._unshelve_kept(context, instance, network_info,
                                            start)
             elif instance.host == self.host and (
-                    image_id or volume_moves.volume_backed(instance)):
+                    image_id or not instance.image_ref):
+                # No image_ref: it boots from a volume (no shelved image).
                 done = self._unshelve_spawn(context, instance, image_id,
                                             network_info, start)
             else:

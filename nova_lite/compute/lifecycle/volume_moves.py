@@ -41,14 +41,6 @@ def block_device_info(mappings):
             'image_id': root.get('image_id') if root else None}
 
 
-def volume_backed(instance):
-    """True when the instance boots from a volume (its create request's
-    mapping of boot index 0)."""
-    return bool(instance.obj_attr_is_set('block_device_mapping')
-                and block_device.is_volume_backed(
-                    instance.block_device_mapping))
-
-
 class VolumeMovesMixin:
     """Uses ``conductor``, ``_connector`` (``VolumeMixin``) and
     ``_rebuild_image_api`` (``RebuildMixin``)."""
