@@ -118,8 +118,12 @@ class _Reconciler:
         LOG.warning('Volumes of %s are owned by another host: giving '
                     'their exports back to %s', row.uuid,
                     self.manager.host)
-        self.conductor.volume_connections(
-            self.ctxt, row.uuid, self.manager._connector())
+        try:
+            self.conductor.volume_connections(
+                self.ctxt, row.uuid, self.manager._connector())
+        except Exception as exc:  # noqa: BLE001 - the checks go on
+            LOG.warning('Exports of %s not taken back (%s)', row.uuid, exc)
+            return 0
         return 1
 
     def _unplug(self, row, dev):
