@@ -88,9 +88,9 @@ def connections(context, instance_uuid, connector=None, peer=False,
         recorded connector is skipped when none is given)
     """
     admin = context.elevated()
-    rpc = volume_api.volume_rpcapi()
     found = []
     for att in _live(admin, instance_uuid):
+        rpc = volume_api.volume_rpcapi()
         owner = connector or att.get('connector')
         if not (owner or {}).get('ip'):
             LOG.warning('Attachment %s of %s has no connector: skipped',
@@ -122,9 +122,9 @@ def disconnect(context, instance_uuid):
     :raises: the volume service's errors
     """
     admin = context.elevated()
-    rpc = volume_api.volume_rpcapi()
     closed = 0
     for att in _live(admin, instance_uuid):
+        rpc = volume_api.volume_rpcapi()
         try:
             volume = volume_api.get(admin, att['volume_uuid'])
         except errors.VolumeNotFound:

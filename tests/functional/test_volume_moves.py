@@ -53,6 +53,10 @@ class VolumeMovesTest(test_claims_exact.StackTestCase):
             ('volume', 'export_port_max'): 11399,
             ('fake', 'live_migration_duration'): 0.0}
         super().setUp()
+        # The volume RPC client is cached per process: one of this
+        # stack's bus, dropped after the test.
+        self.useFixture(fixtures.MonkeyPatch('nova_lite.volume.api._RPC',
+                                             None))
         self.volume_service = volume_manager.VolumeManager(STORAGE)
         self.stack.start_service('nova-lite-volume', 'volume',
                                  self.volume_service, STORAGE)
