@@ -241,7 +241,8 @@ class VolumeDetachFailed(NovaLiteException):
 
 
 class InstanceHasVolumes(Conflict):
-    """409: an action nova_lite does not carry volumes through."""
+    """409: an action nova_lite does not carry volumes through
+    (rescue)."""
     msg_fmt = 'Cannot \'%(action)s\' instance %(instance_uuid)s while ' \
               'volumes are attached: detach them first.'
 

@@ -54,7 +54,6 @@ class LiveMigrateActions:
             server's own, or outside its cluster without block migration;
             with ``wait``: no valid host, a failed check)
         """
-        self.check_no_volumes(context, instance_uuid, 'live_migrate')
         instance = self.get(context, instance_uuid)
         self._check_resizable(context, instance, 'os-migrateLive',
                               LIVE_MIGRATABLE)

@@ -61,7 +61,6 @@ class MigrateActions:
             task in progress), Invalid (400: ``host`` unknown or the
             server's own host, or no valid host found)
         """
-        self.check_no_volumes(context, instance_uuid, 'migrate')
         instance = self.get(context, instance_uuid)
         self._check_resizable(context, instance, 'migrate',
                               api_resize.RESIZABLE)
@@ -128,7 +127,6 @@ class MigrateActions:
             progress), Invalid (400: the source compute is up, ``host`` is
             the server's own, ``force`` without ``host``, shared storage)
         """
-        self.check_no_volumes(context, instance_uuid, 'evacuate')
         instance = self.get(context, instance_uuid)
         self._check_resizable(context, instance, 'evacuate', EVACUABLE)
         self._check_evacuation(context, instance, host, on_shared_storage,

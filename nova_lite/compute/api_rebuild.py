@@ -11,6 +11,14 @@ server in another state a 409. Then one conditional write (no task, an
 allowed vm_state) sets task_state ``rebuilding`` with the request's
 changes, an instance action ``rebuild`` is recorded and the rebuild is
 cast to the server's compute (``compute.lifecycle.rebuild``).
+
+Volumes (doc/volumes.md, "Moves"): the server's attached volumes stay
+attached through the rebuild. A server booted from a volume is rebuilt
+only with the image its root volume was made of (Nova before 2.93:
+another image is a 400, "Unable to rebuild with a different image for a
+volume-backed server."); its guest starts again from the same volume,
+its ``image_ref`` stays empty. Nova 2.93's re-image of the root volume
+is not done.
 """
 from oslo_log import log as logging
 
@@ -61,19 +69,26 @@ class RebuildActions:
             ephemeral disk apart from the root disk
         :returns: the server's row after the change
         :raises: InstanceNotFound (404); Invalid (400: image unknown,
-            not active, or too big for the flavor); InstanceIsLocked,
+            not active, too big for the flavor, or not the root volume's
+            of a volume-backed server); InstanceIsLocked,
             InstanceInvalidState (409); QuotaExceeded (403: metadata)
         """
-        self.check_no_volumes(context, instance_uuid, 'rebuild')
         instance = self.get(context, instance_uuid)
         self._check_locked(context, instance)
         self._check_rebuild_state(instance)
         image = self._image_for_rebuild(context, image_ref, instance)
+        root = self.root_volume(context, instance_uuid)
+        if root is not None and root.get('source_image_id') != image['uuid']:
+            raise exception.Invalid(
+                reason='Unable to rebuild with a different image for a '
+                'volume-backed server.')
         if metadata is not None:
             quota.check(context, 'metadata_items', len(metadata), used=0)
         values = self._rebuild_values(context, image, admin_pass, name,
                                       access_ips, key_name, user_data,
                                       hostname, description)
+        if root is not None:
+            values['image_ref'] = instance.image_ref
         try:
             instance_db.instance_update(
                 context, instance_uuid, values, expected_task_state=None,

@@ -131,7 +131,6 @@ class ResizeActions:
             task in progress), Invalid (400: see ``new_flavor`` and
             ``check_new_flavor``), QuotaExceeded (403)
         """
-        self.check_no_volumes(context, instance_uuid, 'resize')
         instance = self.get(context, instance_uuid)
         self._check_resizable(context, instance, 'resize', RESIZABLE)
         old = instance_flavor(instance)

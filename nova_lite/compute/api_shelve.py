@@ -14,7 +14,9 @@ action is recorded, instance.update sent, and the work cast.
   ``<name>-shelved`` is created ``queued`` (a snapshot: ``image_type``
   snapshot, ``instance_uuid``) and its id kept in
   ``instances.shelved_image_id``; the server's compute powers it off
-  and uploads its disk.
+  and uploads its disk. A server booted from a volume gets no image
+  (Nova's volume-backed shelve): it is offloaded at once (doc/volumes.md,
+  "Moves").
 * shelveOffload: SHELVED → its compute removes the guest.
 * unshelve: SHELVED → its compute powers the kept guest on;
   SHELVED_OFFLOADED → the conductor schedules it again (a claim, as a
@@ -26,6 +28,7 @@ ram), as with Nova's default quota counting from the database, so
 unshelve checks no quota.
 """
 from oslo_log import log as logging
+from oslo_utils import timeutils
 
 from nova_lite import availability_zones
 from nova_lite.compute import states
@@ -92,13 +95,15 @@ class ShelveActions:
     def shelve(self, context, instance_uuid):
         """Shelve a server (see the module doc).
 
-        :returns: the id of the shelved image (str)
+        :returns: the id of the shelved image (str), None for a server
+            booted from a volume
         :raises: InstanceNotFound (404), InstanceIsLocked and
             InstanceInvalidState (409)
         """
-        self.check_no_volumes(context, instance_uuid, 'shelve')
         instance = self._check_shelve_state(context, instance_uuid,
                                             'shelve', SHELVE_VM_STATES)
+        if self.root_volume(context, instance_uuid) is not None:
+            return self._shelve_volume_backed(context, instance)
         image = self._create_snapshot_image(
             context, instance, '%s-shelved' % instance.display_name, None,
             None)
@@ -115,13 +120,30 @@ class ShelveActions:
         LOG.info('Shelving %s into image %s', instance_uuid, image['uuid'])
         return image['uuid']
 
+    def _shelve_volume_backed(self, context, instance):
+        """Nova's volume-backed shelve: no image (the root stays on its
+        volume); the server is offloaded at once (task
+        ``shelving_offloading`` from its own vm_state).
+
+        :returns: None (no shelved image)
+        :raises: InstanceInvalidState (409)
+        """
+        self._shelve_write(context, instance, 'shelve',
+                           {'task_state': states.SHELVING_OFFLOADING,
+                            'shelved_at': timeutils.utcnow(),
+                            'shelved_image_id': None},
+                           SHELVE_VM_STATES)
+        self.compute.shelve_offload_instance(context, instance.host,
+                                             instance.uuid)
+        LOG.info('Shelving volume-backed %s: offloaded without an image',
+                 instance.uuid)
+
     def shelve_offload(self, context, instance_uuid):
         """Offload a SHELVED server: its compute removes the guest and
         the host's resources are freed (→ SHELVED_OFFLOADED).
 
         :raises: as ``shelve``
         """
-        self.check_no_volumes(context, instance_uuid, 'shelve_offload')
         instance = self._check_shelve_state(
             context, instance_uuid, 'shelveOffload', (states.SHELVED,))
         self._shelve_write(context, instance, 'shelveOffload',

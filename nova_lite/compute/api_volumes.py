@@ -33,12 +33,19 @@ LOG = logging.getLogger(__name__)
 class VolumeAttachActions:
     """os-volume_attachments (mixed into ``compute.api.API``)."""
 
+    def root_volume(self, context, instance_uuid):
+        """The volume the server boots from (its attachment of boot index
+        0, the volume's dict), or None when it boots from an image."""
+        for att in server_volumes.list_for_instance(context, instance_uuid):
+            if att.get('boot_index') == 0:
+                return volume_api.get(context.elevated(), att['volume_uuid'])
+        return None
+
     def check_no_volumes(self, context, instance_uuid, action):
-        """Refuse ``action`` (rebuild, resize, migrate, evacuate,
-        live_migrate, shelve, shelve_offload, rescue) while volumes are
-        attached: those actions define the guest anew without its
-        volume disks (nova_lite keeps volumes through reboot, stop and
-        start only; doc/volumes.md).
+        """Refuse ``action`` (rescue) while volumes are attached: the
+        rescue guest is defined anew without the volume disks, and a
+        server booted from a volume (Nova's 2.87 rescue) is not done
+        (doc/volumes.md, "Moves"). Every move keeps the volumes.
 
         :raises: InstanceNotFound (404); InstanceHasVolumes (409)
         """

@@ -31,6 +31,7 @@ from nova_lite.compute.lifecycle import resize as resize_steps
 from nova_lite.compute.lifecycle import power_ops
 from nova_lite.compute.lifecycle import shelve as lifecycle_shelve
 from nova_lite.compute.lifecycle import vm_snapshot as lifecycle_vm_snapshot
+from nova_lite.compute.lifecycle import volume_moves
 from nova_lite.compute.lifecycle import volumes as lifecycle_volumes
 from nova_lite.compute import network_sync
 from nova_lite.compute import port_firewall
@@ -69,6 +70,7 @@ class ComputeManager(resize_steps.ResizeManager, power_ops.PowerOpsMixin,
                      lifecycle_interfaces.InterfaceMixin,
                      lifecycle_fixed_ips.FixedIpMixin,
                      lifecycle_volumes.VolumeMixin,
+                     volume_moves.VolumeMovesMixin,
                      network_sync.NetworkSyncMixin,
                      lifecycle_live.LiveMigrationMixin):
     """RPC endpoint of ``compute.<host>`` (pause, suspend, soft delete:

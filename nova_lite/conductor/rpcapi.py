@@ -55,6 +55,11 @@ History:
           doc/volumes.md "Sweeper and restarts"):
           volume_attachments_of_instances, volume_export_ensure (calls
           from the computes)
+    1.17 - A server's volumes through its moves (``rpcapi_volume``,
+          doc/volumes.md "Moves"): volume_connections (who reaches the
+          exports: resize, migrations, live migration, evacuate,
+          unshelve, rebuild), volume_disconnect (shelve offload) (calls
+          from the computes)
 """
 from oslo_log import log as logging
 import oslo_messaging as messaging
@@ -139,7 +144,7 @@ class ConductorAPI(rpcapi_resize.ResizeAPI, rpcapi_shelve.ShelveAPI,
     """Client of the conductor; see the module doc for each method's
     server side, arguments and result."""
 
-    VERSION = '1.16'
+    VERSION = '1.17'
 
     def __init__(self):
         self.client = rpc.get_client(messaging.Target(topic=TOPIC,

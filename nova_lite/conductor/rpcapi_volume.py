@@ -1,6 +1,7 @@
 """Client side of the conductor's volume attachment methods (RPC API
 1.13), boot volume methods (1.15) and what a restarted compute
-reconciles its guests with (1.16), mixed into
+reconciles its guests with (1.16) and what its moves do to the
+volumes' exports (1.17), mixed into
 ``conductor.rpcapi.ConductorAPI``; server side ``conductor.volume_proxy``
 over ``nova_lite.volume.server_volumes`` and ``volume.boot_volumes``.
 The compute has no database: these record what it did to a volume
@@ -10,6 +11,7 @@ calls; a repeat is harmless.
 VERSION = '1.13'
 BOOT_VERSION = '1.15'
 RECONCILE_VERSION = '1.16'
+MOVES_VERSION = '1.17'
 
 
 class VolumeAttachAPI:
@@ -115,3 +117,27 @@ class VolumeAttachAPI:
         return self.client.prepare(version=BOOT_VERSION).call(
             context, 'boot_volumes_attached', instance_uuid=instance_uuid,
             host=host, attachments=attachments)
+
+    # -- moves (1.17) --------------------------------------------------
+
+    def volume_connections(self, context, instance_uuid, connector=None,
+                           peer=False, reopen=False):
+        """Call (1.17): who reaches the exports of the instance's volumes
+        (``volume.server_moves.connections``: ``connector`` the new owner,
+        None to keep the recorded one; ``peer`` to also allow the
+        recorded owner; ``reopen`` to re-open the exports for
+        ``connector`` only).
+
+        :returns: ``[mapping]`` as ``block_device_info``'s
+            ``block_device_mapping``
+        :raises: RemoteError of the volume service's errors
+        """
+        return self.client.prepare(version=MOVES_VERSION).call(
+            context, 'volume_connections', instance_uuid=instance_uuid,
+            connector=connector, peer=peer, reopen=reopen)
+
+    def volume_disconnect(self, context, instance_uuid):
+        """Call (1.17): close the exports of the instance's volumes, the
+        attachments kept host-less (shelve offload); how many closed."""
+        return self.client.prepare(version=MOVES_VERSION).call(
+            context, 'volume_disconnect', instance_uuid=instance_uuid)

@@ -107,7 +107,10 @@ def request_spec(context, row, requested_host=None):
     :raises: ImageNotFound when the shelved image is gone
     """
     instance = instance_obj.Instance.from_db(row)
-    image = image_api.API().get(context.elevated(), row.shelved_image_id)
+    # A volume-backed server was shelved without an image: it boots
+    # from its root volume (as a build from a volume, no image).
+    image = image_api.API().get(context.elevated(), row.shelved_image_id) \
+        if row.shelved_image_id else None
     spec = spec_obj.RequestSpec(
         project_id=row.project_id, user_id=row.user_id,
         flavor=instance.flavor, image=image, num_instances=1,

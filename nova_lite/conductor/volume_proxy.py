@@ -1,10 +1,11 @@
 """Server side of the conductor's volume attachment methods (RPC API
-1.13 and 1.16, ``conductor.rpcapi_volume``): the compute's record of
+1.13, 1.16 and 1.17, ``conductor.rpcapi_volume``): the compute's record of
 what it did to a volume, and what a restarted compute reconciles its
 guests with, over ``nova_lite.volume.server_volumes``; and of the boot
 volume methods (1.15) over ``nova_lite.volume.boot_volumes``."""
 from nova_lite.conductor import compute_proxy
 from nova_lite.volume import boot_volumes
+from nova_lite.volume import server_moves
 from nova_lite.volume import server_volumes
 
 
@@ -49,3 +50,11 @@ class VolumeAttachEndpoint:
         for att in attachments:
             server_volumes.attached(context, att['attachment_id'],
                                     att.get('mountpoint'), host)
+
+    def volume_connections(self, context, instance_uuid, connector=None,
+                           peer=False, reopen=False):
+        return server_moves.connections(context, instance_uuid, connector,
+                                        peer=peer, reopen=reopen)
+
+    def volume_disconnect(self, context, instance_uuid):
+        return server_moves.disconnect(context, instance_uuid)

@@ -84,7 +84,8 @@ class FakeDriver(fake_console.FakeConsoleMixin, fake_resize.FakeResizeMixin,
         ISO; the volumes of ``block_device_info`` (``compute.
         build_volumes``) as its ``volumes`` (``{dev: connection_info}``,
         ``vda`` the root volume of a server booted from one, named in
-        ``root_volume``)."""
+        ``root_volume``), each printed on its console as ``NOVA_LITE_DISK
+        <dev> <export_name>`` (as a booting guest lists its disks)."""
         with self._lock:
             self._spawning += 1
             self.spawn_count += 1
@@ -108,6 +109,8 @@ class FakeDriver(fake_console.FakeConsoleMixin, fake_resize.FakeResizeMixin,
                 }
                 self._guests[instance.uuid].update(
                     _spawn_volumes(block_device_info))
+                self._guests[instance.uuid]['console'].extend(fake_resize.volume_lines(
+                    self._guests[instance.uuid].get('volumes')))
         finally:
             with self._lock:
                 self._spawning -= 1

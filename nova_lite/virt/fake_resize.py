@@ -4,8 +4,10 @@ A fake guest set aside by ``migrate_disk_and_power_off`` leaves the
 driver's guests (as a libvirt guest's domain is undefined) for
 ``resized_away`` until it is confirmed or brought back. ``disk_info``
 carries what a disk would: its id (stable across resizes, as the tiny
-guest's ``NOVA_LITE_DISK_ID``), size (GiB), boot count, NIC MACs and the
-config drive listing. ``fail_resize`` (a set of step names) injects
+guest's ``NOVA_LITE_DISK_ID``), size (GiB), boot count, NIC MACs, the
+config drive listing and the guest's volume disks (``volumes``,
+``root_volume``: as a libvirt guest's saved domain XML keeps its network
+disks). ``fail_resize`` (a set of step names) injects
 failures for tests.
 """
 import time
@@ -13,6 +15,13 @@ import time
 from nova_lite.compute import states
 from nova_lite import exception
 from nova_lite.virt import driver
+
+
+def volume_lines(volumes):
+    """Console lines ``NOVA_LITE_DISK <dev> <export_name>`` of a guest's
+    ``volumes`` (``{dev: connection_info}``), by device."""
+    return ['NOVA_LITE_DISK %s %s' % (dev, (info.get('data') or {}).get(
+        'export_name')) for dev, info in sorted((volumes or {}).items())]
 
 
 class FakeResizeMixin:
@@ -51,7 +60,9 @@ class FakeResizeMixin:
                 'root_gb': instance.root_gb,
                 'boot_count': guest.get('boot_count', 1),
                 'macs': guest['macs'],
-                'config_drive': guest.get('config_drive')}
+                'config_drive': guest.get('config_drive'),
+                'volumes': dict(guest.get('volumes') or {}),
+                'root_volume': guest.get('root_volume')}
 
     def finish_migration(self, context, migration, instance, disk_info,
                          network_info, power_on=True):
@@ -64,12 +75,15 @@ class FakeResizeMixin:
                 'state': states.RUNNING if power_on else states.SHUTDOWN,
                 'macs': list(disk_info['macs']),
                 'console': ['NOVA_LITE_DISK_ID %s BOOT %d' % (
-                    disk_info['disk_id'], boots)],
+                    disk_info['disk_id'], boots)] + volume_lines(
+                        disk_info.get('volumes')),
                 'started': time.monotonic(),
                 'config_drive': disk_info.get('config_drive'),
                 'disk_id': disk_info['disk_id'], 'boot_count': boots,
                 'vcpus': instance.vcpus, 'memory_mb': instance.memory_mb,
                 'root_gb': max(instance.root_gb, disk_info['root_gb']),
+                'volumes': dict(disk_info.get('volumes') or {}),
+                'root_volume': disk_info.get('root_volume'),
             }
 
     def confirm_migration(self, context, migration, instance):

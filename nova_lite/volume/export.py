@@ -8,7 +8,9 @@ a pid file ``exports/<attachment uuid>.pid`` in ``volumes_dir`` (so a
 restarted service finds the exports it left). With ``export_filter =
 nftables`` the table ``inet nova_lite_volume`` of this service's
 network namespace rejects (TCP reset) the export's port from every
-source but the attachment's connector ``ip``.
+source but the attachment's connector ``ip`` (and, while its server
+moves to another host, the other host's: ``allow``; doc/volumes.md,
+"Moves").
 
 The connection info given to the attacher::
 
@@ -55,22 +57,19 @@ class NBDExporter:
         return os.path.join(self.dir, '%s.pid' % attachment_uuid)
 
     def open(self, volume, attachment_uuid, connector_ip, port,
-             read_only=False):
+             read_only=False, peer_ips=()):
         """Serve ``volume``'s file for one attachment on ``port``,
-        reachable from ``connector_ip`` only (with the nftables filter).
+        reachable from ``connector_ip`` (and ``peer_ips``) only (with the
+        nftables filter).
 
         :returns: the connection info (module docstring)
-        :raises: DriverError when qemu-nbd does not start or the address
-            is not an IP address
+        :raises: Invalid when an address is not an IP address;
+            DriverError when qemu-nbd does not start
         """
-        try:
-            source = ipaddress.ip_address(connector_ip or '')
-        except ValueError:
-            raise errors.Invalid(reason='connector ip %r is not an IP '
-                                 'address' % connector_ip) from None
+        sources = _addresses([connector_ip, *peer_ips])
         self.close(attachment_uuid)
         if CONF.volume.export_filter == 'nftables':
-            _filter_add(attachment_uuid, port, source)
+            _filter_add(attachment_uuid, port, sources)
         argv = [CONF.volume.qemu_nbd, '--persistent', '--shared=4',
                 '--bind', CONF.volume.export_address, '--port', str(port),
                 '--export-name', export_name(attachment_uuid),
@@ -109,6 +108,19 @@ class NBDExporter:
         raise errors.DriverError(reason='qemu-nbd did not listen on port '
                                  '%d' % port)
 
+    def allow(self, attachment_uuid, port, ips):
+        """Let exactly ``ips`` (str addresses) reach the running export of
+        the attachment on ``port``; its qemu-nbd and the connections of
+        the addresses kept are left alone (a guest moving between hosts
+        keeps its disk). A no-op without the nftables filter.
+
+        :raises: Invalid (not an IP address); DriverError (nft failed)
+        """
+        sources = _addresses(ips)
+        if CONF.volume.export_filter == 'nftables':
+            _filter_remove(attachment_uuid)
+            _filter_add(attachment_uuid, port, sources)
+
     def close(self, attachment_uuid):
         """Stop the attachment's export and drop its filter rules (a
         no-op when none is open)."""
@@ -143,6 +155,23 @@ class NBDExporter:
         """Attachment uuids that have a pid file here."""
         return sorted(name[:-4] for name in os.listdir(self.dir)
                       if name.endswith('.pid'))
+
+
+def _addresses(ips):
+    """The distinct ``ipaddress`` objects of ``ips`` (order kept).
+
+    :raises: Invalid for a value that is not an IP address
+    """
+    found = []
+    for value in ips:
+        try:
+            address = ipaddress.ip_address(value or '')
+        except ValueError:
+            raise errors.Invalid(reason='connector ip %r is not an IP '
+                                 'address' % value) from None
+        if address not in found:
+            found.append(address)
+    return found
 
 
 def _listening(port):
@@ -192,21 +221,21 @@ def _nft(script):
         raise errors.DriverError(reason='nft: %s' % exc) from None
 
 
-def _filter_add(attachment_uuid, port, source):
-    """Reject ``port`` from every address but ``source``; the rules carry
-    the attachment's uuid as comment."""
-    family = 'ip' if source.version == 4 else 'ip6'
+def _filter_add(attachment_uuid, port, sources):
+    """Reject ``port`` from every address but ``sources`` (``ipaddress``
+    objects); the rules carry the attachment's uuid as comment."""
     comment = 'att-%s' % attachment_uuid
-    _nft('table inet %(t)s {\n chain input {\n  type filter hook input '
-         'priority 0; policy accept;\n }\n}\n'
-         'add rule inet %(t)s input meta nfproto %(fam)sv%(v)s tcp dport '
-         '%(port)d %(fam)s saddr != %(src)s reject with tcp reset comment '
-         '"%(c)s"\n'
-         'add rule inet %(t)s input meta nfproto %(other)s tcp dport '
-         '%(port)d reject with tcp reset comment "%(c)s"\n'
-         % {'t': TABLE, 'fam': family, 'v': source.version, 'port': port,
-            'src': source, 'c': comment,
-            'other': 'ipv6' if source.version == 4 else 'ipv4'})
+    script = ('table inet %s {\n chain input {\n  type filter hook input '
+              'priority 0; policy accept;\n }\n}\n' % TABLE)
+    for version, family in ((4, 'ip'), (6, 'ip6')):
+        allowed = [str(a) for a in sources if a.version == version]
+        match = ('%s saddr != { %s } ' % (family, ', '.join(allowed))
+                 if allowed else '')
+        script += ('add rule inet %(t)s input meta nfproto ipv%(v)d tcp '
+                   'dport %(port)d %(match)sreject with tcp reset comment '
+                   '"%(c)s"\n' % {'t': TABLE, 'v': version, 'port': port,
+                                  'match': match, 'c': comment})
+    _nft(script)
 
 
 def _filter_remove(attachment_uuid):

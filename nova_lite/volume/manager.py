@@ -33,10 +33,10 @@ LOG = logging.getLogger(__name__)
 
 
 class VolumeManager(service.Manager):
-    """RPC endpoint of the ``volume`` topic (version 1.2; history in
+    """RPC endpoint of the ``volume`` topic (version 1.3; history in
     ``nova_lite.volume.rpcapi``)."""
 
-    target = messaging.Target(version='1.2')
+    target = messaging.Target(version='1.3')
 
     def __init__(self, host, driver=None, exporter=None):
         super().__init__(host)
@@ -218,3 +218,55 @@ class VolumeManager(service.Manager):
                     attachment_id)
         return self.initialize_connection(context, volume_id, attachment_id,
                                           attachment['connector'])
+
+    @messaging.expected_exceptions(errors.VolumeError)
+    def export_access(self, context, volume_id, attachment_id, connector,
+                      peers=None):
+        """(1.3) Let ``connector`` (``{"ip", "host"}``, recorded as the
+        attachment's) and ``peers`` (connectors of the other side of a
+        server's move) reach the attachment's export. A running export
+        keeps its qemu-nbd, port and connection info (only its filter
+        changes: a guest moving between hosts keeps its disk; a peer
+        dropped is cut off); an export that does not run is opened
+        (doc/volumes.md, "Moves").
+
+        :returns: the connection info
+        :raises: AttachmentNotFound; Invalid (no or bad connector ip);
+            InvalidVolume (no storage); DriverError
+        """
+        if not (connector or {}).get('ip'):
+            raise errors.Invalid(reason='connector with an "ip" is '
+                                 'required')
+        peer_ips = [p['ip'] for p in peers or () if p.get('ip')]
+        attachment = store.attachment_get(context, attachment_id)
+        if not (self.exporter.pid(attachment_id)
+                and attachment.get('export_port')
+                and attachment.get('connection_info')):
+            return self._open(context, volume_id, attachment, connector,
+                              peer_ips)
+        self.exporter.allow(attachment_id, attachment['export_port'],
+                            [connector['ip'], *peer_ips])
+        store.attachment_update(context, attachment_id,
+                                {'connector': connector})
+        LOG.info('Export of attachment %s reachable from %s', attachment_id,
+                 ', '.join([connector['ip'], *peer_ips]))
+        return attachment['connection_info']
+
+    def _open(self, context, volume_id, attachment, connector, peer_ips):
+        volume = store.volume_get(context, volume_id)
+        if not volume.get('provider_location'):
+            raise errors.InvalidVolume(reason='volume %s has no storage'
+                                       % volume_id)
+        with self._port_lock:
+            port = attachment.get('export_port') or self._free_port(context)
+            info = self.exporter.open(
+                volume, attachment['uuid'], connector['ip'], port,
+                read_only=attachment.get('attach_mode') == 'ro',
+                peer_ips=peer_ips)
+            store.attachment_update(context, attachment['uuid'], {
+                'export_port': port, 'connection_info': info,
+                'connector': connector})
+        LOG.info('Export of volume %s for attachment %s open on port %d '
+                 'for %s', volume_id, attachment['uuid'], port,
+                 ', '.join([connector['ip'], *peer_ips]))
+        return info

@@ -14,6 +14,10 @@ History:
           attachment's export when its qemu-nbd is gone (a compute
           restart reconciling its attachments; doc/volumes.md,
           "Sweeper and restarts")
+    1.3 - export_access(volume_id, attachment_id, connector, peers)
+          (call): who may reach a live attachment's export while its
+          server moves between hosts (resize, migrations, live migration,
+          unshelve; doc/volumes.md, "Moves"), its qemu-nbd kept
 """
 from oslo_config import cfg
 import oslo_messaging as messaging
@@ -25,7 +29,7 @@ TOPIC = 'volume'
 
 
 class VolumeAPI:
-    VERSION = '1.2'
+    VERSION = '1.3'
 
     def __init__(self):
         self.client = rpc.get_client(messaging.Target(topic=TOPIC,
@@ -90,3 +94,18 @@ class VolumeAPI:
         return self._prepare(host, '1.2').call(
             context, 'ensure_export', volume_id=volume_id,
             attachment_id=attachment_id)
+
+    def export_access(self, context, host, volume_id, attachment_id,
+                      connector, peers=None):
+        """Call (1.3): let ``connector`` (recorded as the attachment's)
+        and ``peers`` (``[connector]``) reach the attachment's export,
+        its qemu-nbd kept when it runs, else opened.
+
+        :returns: the connection info
+        :raises: MessagingTimeout; the manager's AttachmentNotFound,
+            Invalid or DriverError
+        """
+        return self._prepare(host, '1.3').call(
+            context, 'export_access', volume_id=volume_id,
+            attachment_id=attachment_id, connector=connector,
+            peers=peers or [])

@@ -159,7 +159,7 @@ def _delete(admin, volume_id, instance_uuid):
 #: Attachment fields a compute needs to reconcile its guests
 #: (``attachments_of_instances``): plain values, fit for the bus.
 _RECONCILE_KEYS = ('uuid', 'volume_uuid', 'instance_uuid', 'attach_status',
-                   'mountpoint', 'connection_info')
+                   'mountpoint', 'connection_info', 'attached_host')
 
 
 def attachments_of_instances(context, instance_uuids):

@@ -18,6 +18,11 @@ Source (``cleanup_evacuated``, at start-up): the guests of instances
 evacuated away while this compute was down are removed
 (``driver.destroy_evacuated``); the instance records are not touched;
 'done' evacuations become 'completed'.
+
+Volumes (doc/volumes.md, "Moves"): before the spawn the exports of the
+server's volumes are opened again for this host only (the dead source
+is cut off: whatever it still had open is closed), and the guest gets
+them (a server booted from a volume starts from it).
 """
 from oslo_log import log as logging
 
@@ -103,15 +108,16 @@ class EvacuateMixin:
             network_info=network_info, **settled)
 
     def _evacuate_spawn(self, context, instance, network_info, stopped):
-        image_meta = self._rebuild_image_api().get(context,
-                                                   instance.image_ref)
+        volumes = self._volumes_reopened(context, instance.uuid)
+        image_meta = self._volumes_image(context, instance.image_ref,
+                                         volumes)
         guest_data = None
         if configdrive.wanted(instance):
             guest_data = self.conductor.guest_data_get(context,
                                                        instance.uuid)
         self._network_plug(context, instance, network_info)
-        self.driver.spawn(context, instance, image_meta, network_info,
-                          guest_data=guest_data)
+        self._spawn_with_volumes(context, instance, image_meta, network_info,
+                               guest_data, volumes)
         if stopped:
             self.driver.power_off(instance)
 

@@ -31,6 +31,13 @@ end). Action events (under the 'live-migration' action):
 ``compute_check_can_live_migrate_destination``,
 ``compute_live_migration``, ``compute_post_live_migration_at_destination``
 or ``compute_rollback_live_migration``.
+
+Volumes (``lifecycle.volume_moves``; doc/volumes.md, "Moves"): the
+destination's ``pre_live_migration`` lets it reach the exports (the
+source still allowed: the guest's network disks are the same on both
+hosts), the source narrows them to the destination once it recorded the
+instance, and a rollback (or the source's restart) gives them back to
+the source only.
 """
 import threading
 
@@ -43,6 +50,7 @@ from nova_lite.compute import states
 from nova_lite.compute import utils as compute_utils
 from nova_lite import exception
 from nova_lite import notifications
+from nova_lite.objects import instance as instance_obj
 from nova_lite.virt import configdrive
 from nova_lite.virt import live_migration as virt_live
 
@@ -221,6 +229,7 @@ class LiveMigrationMixin:
             LOG.warning('Live migration of %s: the destination did not '
                         'record it', instance.uuid)
             return
+        self._volumes_settled(context, instance.uuid)
         self._live_notify(context, instance,
                           'instance.live_migration_post.end', network_info,
                           host=dest, node=migration['dest_node'] or dest,
@@ -251,6 +260,7 @@ class LiveMigrationMixin:
             self.compute_api.rollback_live_migration_at_destination(
                 context, migration['dest_compute'], instance.uuid,
                 migrate_data)
+        self._volumes_back(context, instance.uuid)
         message = None if aborted else 'Live migration to %s failed: %s' \
             % (migration['dest_compute'], exc)
         self.conductor.live_migration_rollback(
@@ -317,6 +327,7 @@ class LiveMigrationMixin:
             return
         message = ('Live migration interrupted: compute service on %s '
                    'restarted; the guest stays here' % self.host)
+        self._volumes_back(context, instance.uuid)
         self.conductor.live_migration_rollback(
             context, instance.uuid, None, 'error', message, self.host,
             self._event('compute_init_host', compute_utils.utcnow(),
@@ -335,12 +346,14 @@ class LiveMigrationMixin:
         instance, network_info = found['instance'], found['network_info']
         self._live_notify(context, instance,
                           'instance.live_migration_pre.start', network_info)
-        image_meta = self._rebuild_image_api().get(context,
-                                                   instance.image_ref)
+        image_meta = self._rebuild_image_api().get(
+            context, instance.image_ref) if instance.image_ref else \
+            instance_obj.ImageMeta(id='', properties={})
         guest_data = None
         if configdrive.wanted(instance):
             guest_data = self.conductor.guest_data_get(context,
                                                        instance_uuid)
+        self._volumes_here(context, instance_uuid)
         data = self.driver.pre_live_migration(context, instance,
                                               network_info, image_meta,
                                               migrate_data,

@@ -24,6 +24,11 @@ No driver step is rebuild-specific: destroy then spawn is what a
 rebuild is for the fake and libvirt drivers (the libvirt driver's spawn
 makes a new qcow2 overlay on the new base image, so the guest sees a new
 disk).
+
+Volumes (doc/volumes.md, "Moves"): the new guest gets the server's
+volume disks again (their exports stay open for this host); a server
+booted from a volume starts again from it (the API allowed only the
+root volume's own image).
 """
 from oslo_log import log as logging
 
@@ -97,8 +102,10 @@ class RebuildMixin:
             if configdrive.wanted(instance):
                 guest_data = self.conductor.guest_data_get(context,
                                                            instance.uuid)
-            self.driver.spawn(context, instance, image_meta, network_info,
-                              guest_data=guest_data)
+            volumes = self._volumes_here(context, instance.uuid,
+                                         peer=False)
+            self._spawn_with_volumes(context, instance, image_meta,
+                                     network_info, guest_data, volumes)
             if was_stopped:
                 self.driver.power_off(instance)
         except lifecycle.TaskLost:

@@ -23,6 +23,10 @@ finish_revert_resize (src)  → None       reverted (old flavor, source)
 ==========================  ===========  ===============================
 
 A driver failure follows the failure rule of ``conductor.resize``.
+The server's volumes follow it (``lifecycle.volume_moves``): the
+destination owns their exports from finish_resize on (the source still
+allowed), confirm leaves the destination only, a revert (or a failed
+finish) the source only; the guests keep their network disks.
 The guest's DHCP entries, security group chains and floating IP NAT
 follow it (``compute.network_sync``): the source drops them once its
 guest is off, the destination applies them before its guest starts (NAT
@@ -220,6 +224,7 @@ class ResizeManager:
                          network_info)
             try:
                 self._network_plug(context, resized, network_info)
+                self._volumes_here(context, instance_uuid)
                 self.driver.finish_migration(
                     context, migration, resized, disk_info, network_info,
                     power_on=instance.vm_state == states.ACTIVE)
@@ -283,6 +288,8 @@ class ResizeManager:
                 LOG.exception('Removing the old guest of %s failed',
                               instance_uuid)
                 result, details = 'Error', str(exc)
+            if old is not None:
+                self._volumes_settled(context, instance_uuid)
             self.conductor.resize_confirmed(
                 context, instance_uuid, migration_uuid, self.host,
                 self._event('compute_confirm_resize', start, result,
@@ -348,6 +355,7 @@ class ResizeManager:
                         else instance.power_state == states.RUNNING)
             try:
                 self._network_plug(context, old, network_info)
+                self._volumes_back(context, instance_uuid)
                 self.driver.finish_revert_migration(
                     context, old, network_info, migration, power_on)
                 power_state = self.driver.get_info(old).state
@@ -396,6 +404,7 @@ class ResizeManager:
             self.driver.cleanup_migration_dest(
                 context, with_flavor(instance, migration['new_flavor']),
                 migration)
+        self._volumes_back(context, instance.uuid)
         self.driver.finish_revert_migration(
             context, with_flavor(instance, migration['old_flavor']), [],
             migration, power_on=False)

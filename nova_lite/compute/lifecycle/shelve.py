@@ -26,6 +26,14 @@ destroys the guest and its files, and the conductor releases the claim
 and clears host and node in one transaction (fixed IPs are kept). An
 unshelve deletes the shelved image once the server is ACTIVE.
 
+Volumes (doc/volumes.md, "Moves"): a server booted from a volume is
+offloaded at once without an image (Nova's volume-backed shelve: the
+API sends the offload; its root stays on the volume); an offload closes
+the exports of the server's volumes (the attachments are kept, without
+a host) and an unshelve opens them again for its new host, which
+spawns the guest with them (from the root volume when it boots from
+one).
+
 Failures: a failed shelve deletes the image, powers a guest that was
 ACTIVE on again, and leaves the server ACTIVE (guest running) or
 STOPPED, with a fault; a failed offload clears the task (still SHELVED);
@@ -211,6 +219,7 @@ class ShelveMixin:
                 notifications.compute_exception(context, exc, self.host)
                 return False
             self._network_unplug(instance_uuid, network_info)
+            self._volumes_disconnect(context, instance_uuid)
             done = self.conductor.instance_offloaded(
                 context, instance_uuid, self.host,
                 states.SHELVING_OFFLOADING,
@@ -260,7 +269,9 @@ class ShelveMixin:
             if instance.vm_state == states.SHELVED:
                 done = self._unshelve_kept(context, instance, network_info,
                                            start)
-            elif instance.host == self.host and image_id:
+            elif instance.host == self.host and (
+                    image_id or not instance.image_ref):
+                # No image_ref: it boots from a volume (no shelved image).
                 done = self._unshelve_spawn(context, instance, image_id,
                                             network_info, start)
             else:
@@ -320,12 +331,14 @@ class ShelveMixin:
                 context, instance.uuid) if configdrive.wanted(instance) \
                 else None
             self._network_plug(context, instance, network_info)
-            image_meta = self.build_flow.image_api.get(context, image_id)
-            self.driver.spawn(context, instance, image_meta, network_info,
-                              guest_data=guest_data)
+            volumes = self._volumes_reopened(context, instance.uuid)
+            image_meta = self._volumes_image(context, image_id, volumes)
+            self._spawn_with_volumes(context, instance, image_meta,
+                                   network_info, guest_data, volumes)
         except Exception as exc:  # noqa: BLE001 - recorded as a fault
             LOG.exception('Unshelve of %s failed', instance.uuid)
             self._unspawn(context, instance, network_info)
+            self._volumes_disconnect(context, instance.uuid)
             fault = _fault(exc, 'Unshelve', self.host)
             self.conductor.instance_offloaded(
                 context, instance.uuid, self.host, states.SPAWNING,
@@ -390,6 +403,7 @@ def _fail_unshelve(ctxt, manager, row):
     """An unshelve was cut while spawning: what was made here is
     removed, SHELVED_OFFLOADED again (claim released) with a fault."""
     manager._unspawn(ctxt, row, [])
+    manager._volumes_disconnect(ctxt, row.uuid)
     manager.conductor.instance_offloaded(
         ctxt, row.uuid, manager.host, states.SPAWNING,
         fault={'code': 500, 'message': 'Unshelve interrupted: compute '
@@ -408,3 +422,7 @@ RECOVERY.update({(vm_state, task): _abort_shelve
                  for vm_state in (states.ACTIVE, states.STOPPED,
                                   states.VM_PAUSED, states.VM_SUSPENDED)
                  for task in states.SHELVING_TASKS})
+# A volume-backed shelve is an offload from the server's own state.
+RECOVERY.update({(vm_state, states.SHELVING_OFFLOADING): _redo_offload
+                 for vm_state in (states.ACTIVE, states.STOPPED,
+                                  states.VM_PAUSED, states.VM_SUSPENDED)})

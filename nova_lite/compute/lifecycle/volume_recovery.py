@@ -23,6 +23,13 @@ For each attachment of an instance of this host:
   gone (volume RPC 1.2 ``ensure_export``), and plugged again into a
   guest that lacks it (at its device).
 
+* ``attached`` but owned by another host (``attached_host``: a move cut
+  between its steps, e.g. a resize reverted by this restart, a live
+  migration rolled back, an evacuation that failed) while the instance
+  has no task: the exports are given back to this host only (conductor
+  RPC 1.17 ``volume_connections``; doc/volumes.md, "Moves") before the
+  checks above.
+
 A volume disk of a guest whose attachment is gone from the database
 (released meanwhile, e.g. by the volume sweeper) is unplugged. Guests
 that do not exist (the fake driver forgets its guests at a restart) are
@@ -74,7 +81,7 @@ class _Reconciler:
         return acted
 
     def _instance(self, row, atts, plugged):
-        acted = 0
+        acted = self._own(row, atts)
         by_export = {v: k for k, v in (plugged or {}).items()}
         for att in atts:
             dev = by_export.get(EXPORT_PREFIX + att['uuid'])
@@ -99,6 +106,25 @@ class _Reconciler:
                 self._unplug(row, dev)
                 acted += 1
         return acted
+
+    def _own(self, row, atts):
+        """Give the exports back to this host when a cut move left them
+        with another (module docstring); 1 when it did."""
+        if row.task_state is not None or not any(
+                att['attach_status'] == 'attached'
+                and att.get('attached_host') != self.manager.host
+                for att in atts):
+            return 0
+        LOG.warning('Volumes of %s are owned by another host: giving '
+                    'their exports back to %s', row.uuid,
+                    self.manager.host)
+        try:
+            self.conductor.volume_connections(
+                self.ctxt, row.uuid, self.manager._connector())
+        except Exception as exc:  # noqa: BLE001 - the checks go on
+            LOG.warning('Exports of %s not taken back (%s)', row.uuid, exc)
+            return 0
+        return 1
 
     def _unplug(self, row, dev):
         if dev:

@@ -21,7 +21,8 @@ doc/migrations-servers.md).
   stream to ``tcp://<live_migration_inbound_addr>`` of the destination
   when it has one, else where its libvirtd offers it) with
   VIR_MIGRATE_LIVE | PEER2PEER | PERSIST_DEST | UNDEFINE_SOURCE (+
-  NON_SHARED_INC for a block migration, + POSTCOPY when
+  NON_SHARED_INC for a block migration, copying the local disks only
+  when the guest has volumes, + POSTCOPY when
   ``live_migration_permit_post_copy``), the destination's XML when its
   instance directory differs, ``live_migration_bandwidth`` MiB/s; a
   monitor reads ``jobStats`` (progress), calls ``abortJob`` on abort or
@@ -94,6 +95,23 @@ def migration_flags(block_migration, post_copy=False):
     if post_copy:
         flags |= libvirt.VIR_MIGRATE_POSTCOPY
     return flags
+
+
+def local_disks(xml):
+    """The target devices (``vda``...) of a domain XML's writable local
+    disks (``<disk type='file'|'block' device='disk'>``): what a block
+    migration copies (``VIR_MIGRATE_PARAM_MIGRATE_DISKS``). A volume's
+    network disk is not copied: its export is reachable from both hosts
+    during the move (doc/volumes.md, "Moves"), as Nova leaves volumes out
+    of ``migrate_disks``."""
+    found = []
+    for disk in ET.fromstring(xml).iter('disk'):
+        target = disk.find('target')
+        if (disk.get('type') in ('file', 'block')
+                and disk.get('device', 'disk') == 'disk'
+                and disk.find('readonly') is None and target is not None):
+            found.append(target.get('dev'))
+    return found
 
 
 def interface_bridges(xml):
@@ -328,12 +346,16 @@ class LiveMigrationMixin:
         if CONF.libvirt.live_migration_bandwidth:
             params[libvirt.VIR_MIGRATE_PARAM_BANDWIDTH] = \
                 CONF.libvirt.live_migration_bandwidth
-        xml = dest_xml(dom.XMLDesc(libvirt.VIR_DOMAIN_XML_MIGRATABLE),
-                       self._instance_dir(instance),
+        source_xml = dom.XMLDesc(libvirt.VIR_DOMAIN_XML_MIGRATABLE)
+        xml = dest_xml(source_xml, self._instance_dir(instance),
                        migrate_data.get('dest_instance_dir') or
                        self._instance_dir(instance))
         if xml is not None:
             params[libvirt.VIR_MIGRATE_PARAM_DEST_XML] = xml
+        if block and 'type=\'network\'' in source_xml.replace('"', "'"):
+            # Volumes stay where they are: only local disks are copied.
+            params[libvirt.VIR_MIGRATE_PARAM_MIGRATE_DISKS] = local_disks(
+                source_xml)
         data_gib = instance.memory_mb / 1024 + (instance.root_gb if block
                                                 else 0)
         monitor = Monitor(dom, job, data_gib, post_copy)

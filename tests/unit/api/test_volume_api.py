@@ -24,7 +24,8 @@ class FakeVolumeRPC:
     def __getattr__(self, name):
         def record(context, host, *args, **kwargs):
             self.calls.append((name, host) + args)
-            if name in ('initialize_connection', 'ensure_export'):
+            if name in ('initialize_connection', 'ensure_export',
+                        'export_access'):
                 attachment_id = args[1]
                 return {'driver_volume_type': 'nbd', 'data': {
                     'host': '192.0.2.1', 'port': 10809,

@@ -22,6 +22,7 @@ from nova_lite.conductor import migrate as conductor_migrate
 from nova_lite.conductor import resize as conductor_resize
 from nova_lite.conductor import rpcapi_migrate as conductor_migrate_rpc
 from nova_lite.conductor import rpcapi_resize as conductor_resize_rpc
+from nova_lite.conductor import volume_proxy
 from nova_lite.db import claims as claim_db
 from nova_lite.db import compute_nodes as node_db
 from nova_lite.db import instances as instance_db
@@ -47,7 +48,8 @@ class LocalResizeConductor:
     def __getattr__(self, name):
         module = conductor_resize if name in _RESIZE_CALLS else \
             conductor_evacuate if name in _EVACUATE_CALLS else compute_proxy
-        func = getattr(module, name)
+        func = getattr(module, name, None) or getattr(
+            volume_proxy.VolumeAttachEndpoint(), name)
 
         def _run(context, *args, wait=False, **kwargs):
             return func(context, *args, **kwargs)

@@ -12,6 +12,7 @@ from nova_lite.conductor import evacuate as conductor_evacuate
 from nova_lite.conductor import lifecycle_proxy
 from nova_lite.conductor import rpcapi_shelve as conductor_shelve_rpc
 from nova_lite.conductor import shelve as conductor_shelve
+from nova_lite.conductor import volume_proxy
 from tests.unit.compute import resize_harness
 from tests.unit.compute import test_lifecycle
 
@@ -24,7 +25,7 @@ class LocalShelveConductor:
 
     def __getattr__(self, name):
         for module in (conductor_shelve, conductor_evacuate, lifecycle_proxy,
-                       compute_proxy):
+                       compute_proxy, volume_proxy.VolumeAttachEndpoint()):
             func = getattr(module, name, None)
             if callable(func):
                 break

@@ -9,9 +9,11 @@ import fixtures
 
 from nova_lite.compute import rpcapi as compute_rpcapi
 from nova_lite.compute import states
+from nova_lite.db import images as image_db
 from nova_lite.db import volumes as volume_db
 from nova_lite import exception
 from nova_lite.volume import api as volume_api
+from nova_lite.volume import server_volumes
 from tests.unit.api import fakes
 from tests.unit.api import test_volume_api
 from tests.unit.compute import test_lifecycle
@@ -185,29 +187,88 @@ class AttachDetachTest(VolumeAttachTestCase):
         self.assertIn(('delete_volume', 'storage1', drop), self.rpc.calls)
 
 
-class UnsupportedActionsTest(VolumeAttachTestCase):
+class ActionsWithVolumesTest(VolumeAttachTestCase):
+    """doc/volumes.md, "Moves": the actions keep the volumes; rescue
+    alone is refused while volumes are attached."""
 
-    def test_actions_that_redefine_the_guest_are_409(self):
+    def test_rescue_is_409_while_volumes_are_attached(self):
         volume_id = self.volume()
         self.assertEqual(200, self.attach(volume_id).status_code)
         path = '%s/%s/action' % (SERVERS, self.server_id)
-        for body, headers in (
-                ({'rebuild': {'imageRef': fakes.IMAGE_UUID}}, fakes.MEMBER),
-                ({'resize': {'flavorRef': '2'}}, fakes.MEMBER),
-                ({'shelve': None}, fakes.MEMBER),
-                ({'rescue': None}, fakes.MEMBER),
-                ({'migrate': None}, fakes.ADMIN),
-                ({'os-migrateLive': {'host': None,
-                                     'block_migration': 'auto'}},
-                 at('2.25', fakes.ADMIN))):
-            resp = self.post(path, body, headers)
-            self.assertEqual(409, resp.status_code, body)
-            self.assertIn('volumes are attached', resp.get_data(
-                as_text=True))
-        # Once detached, the action is taken.
+        resp = self.post(path, {'rescue': None})
+        self.assertEqual(409, resp.status_code)
+        self.assertIn('volumes are attached', resp.get_data(as_text=True))
         self.assertEqual(202, self.delete(self.url + '/' + volume_id)
                          .status_code)
-        self.assertEqual(202, self.post(path, {'shelve': None}).status_code)
+        self.assertEqual(200, self.post(path, {'rescue': None}).status_code)
+
+    def test_rebuild_keeps_the_volume(self):
+        volume_id = self.volume()
+        att = self.attach(volume_id).json['volumeAttachment']
+        self.rpc.calls.clear()
+        resp = self.post('%s/%s/action' % (SERVERS, self.server_id),
+                         {'rebuild': {'imageRef': fakes.IMAGE_UUID}})
+        self.assertEqual(202, resp.status_code, resp.get_data(as_text=True))
+        self.assertEqual(states.ACTIVE, self.row().vm_state)
+        # The new guest has the disk again, from the same export.
+        self.assertEqual(['vdb'], list(self.guest_volumes()))
+        self.assertEqual(volume_id, self.guest_volumes()['vdb']['data'][
+            'volume_id'])
+        self.assertEqual(['export_access'], [c[0] for c in self.rpc.calls])
+        self.assertEqual({'ip': '192.0.2.7', 'host': test_lifecycle.HOST},
+                         self.rpc.calls[0][4])
+        self.assertEqual('in-use', self.status(volume_id))
+        self.assertEqual(att['device'], self.get(
+            self.url + '/' + volume_id).json['volumeAttachment']['device'])
+
+    def _volume_backed(self, image_id):
+        """Make the server boot from a new volume made of ``image_id``."""
+        volume_id = self.volume()
+        volume_db.volume_update(self.api.admin_context, volume_id,
+                                {'source_image_id': image_id})
+        att = server_volumes.reserve(self.api.admin_context, self.server_id,
+                                     volume_id, device='/dev/vda',
+                                     boot_index=0)
+        server_volumes.connect(self.api.admin_context, att['uuid'],
+                               {'ip': '192.0.2.7',
+                                'host': test_lifecycle.HOST})
+        server_volumes.attached(self.api.admin_context, att['uuid'],
+                                '/dev/vda', test_lifecycle.HOST)
+        return volume_id
+
+    def test_volume_backed_rebuild_needs_the_root_volumes_image(self):
+        volume_id = self._volume_backed(fakes.IMAGE_UUID)
+        path = '%s/%s/action' % (SERVERS, self.server_id)
+        other = image_db.image_create(self.api.admin_context, {
+            'uuid': '6f0d1a2e-9c1b-4d8e-8a55-2b1f0c3d4e5f', 'name': 'other',
+            'status': 'active', 'disk_format': 'qcow2',
+            'container_format': 'bare', 'size': 4096, 'min_disk': 0,
+            'min_ram': 0, 'visibility': 'public', 'properties': {}})
+        resp = self.post(path, {'rebuild': {'imageRef': other['uuid']}})
+        self.assertEqual(400, resp.status_code)
+        self.assertIn('different image for a volume-backed server',
+                      resp.get_data(as_text=True))
+        image_ref = self.row().image_ref
+        resp = self.post(path, {'rebuild': {'imageRef': fakes.IMAGE_UUID}})
+        self.assertEqual(202, resp.status_code, resp.get_data(as_text=True))
+        self.assertEqual(image_ref, self.row().image_ref)
+        self.assertEqual(volume_id,
+                         self.driver._guest(self.instance())['root_volume'])
+
+    def test_shelve_of_a_volume_backed_server_makes_no_image(self):
+        self._volume_backed(fakes.IMAGE_UUID)
+        self.hold_casts = True
+        offloads = []
+        self.useFixture(fixtures.MockPatchObject(
+            compute_rpcapi.ComputeAPI, 'shelve_offload_instance',
+            lambda _api, ctx, host, uuid: offloads.append((host, uuid))))
+        resp = self.post('%s/%s/action' % (SERVERS, self.server_id),
+                         {'shelve': None})
+        self.assertEqual(202, resp.status_code, resp.get_data(as_text=True))
+        row = self.row()
+        self.assertEqual(states.SHELVING_OFFLOADING, row.task_state)
+        self.assertIsNone(row.shelved_image_id)
+        self.assertEqual([(test_lifecycle.HOST, self.server_id)], offloads)
 
 
 class MicroversionTest(VolumeAttachTestCase):

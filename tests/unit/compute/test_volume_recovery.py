@@ -9,6 +9,7 @@ driver and the conductor's volume proxy in this thread
 its RPC boundary."""
 import oslo_messaging as messaging
 
+from nova_lite.compute.lifecycle import volume_recovery
 from nova_lite.compute import recovery
 from nova_lite.db import actions as action_db
 from nova_lite.db import volume_attachments as attachment_db
@@ -123,3 +124,37 @@ class VolumeRecoveryTest(test_volume_attach.VolumeAttachTestCase):
         self.restart()
         self.assertEqual('in-use', self.status(volume_id))
         self.assertEqual(1, len(self.attachments()))
+
+    def test_exports_owned_by_another_host_are_taken_back(self):
+        """A move cut between its steps left the attachment owned by
+        another host (doc/volumes.md, "Moves"): with no task left, the
+        restarted compute takes the export back (this host only)."""
+        volume_id = self.volume()
+        self.assertEqual(200, self.attach(volume_id).status_code)
+        att = self.attachments()[0]
+        attachment_db.attachment_update(
+            self.api.admin_context, att['uuid'], {
+                'attached_host': 'elsewhere',
+                'connector': {'ip': '192.0.2.9', 'host': 'elsewhere'}})
+        self.restart()
+        self.assertEqual(['export_access', 'ensure_export'],
+                         self.rpc_names())
+        # The owner is this host, no peer is kept.
+        self.assertEqual(({'ip': '192.0.2.7', 'host': 'node1'}, []),
+                         self.rpc.calls[0][4:6])
+        self.assertEqual('node1', self.attachments()[0]['attached_host'])
+        self.assertEqual(['vdb'], list(self.guest_volumes()))
+
+    def test_exports_of_an_instance_in_a_move_are_left_to_it(self):
+        volume_id = self.volume()
+        self.assertEqual(200, self.attach(volume_id).status_code)
+        att = self.attachments()[0]
+        attachment_db.attachment_update(
+            self.api.admin_context, att['uuid'], {
+                'attached_host': 'elsewhere'})
+        self.set_instance(self.server_id, task_state='migrating')
+        self.rpc.calls.clear()
+        volume_recovery.reconcile(self.api.admin_context, self.manager,
+                                  [self.instance()])
+        self.assertNotIn('export_access', self.rpc_names())
+        self.assertEqual('elsewhere', self.attachments()[0]['attached_host'])

@@ -19,8 +19,23 @@ class TestConductorShelveVersions(testtools.TestCase):
         self.api = rpcapi.ConductorAPI()
 
     def test_latest_version_is_served(self):
-        self.assertEqual('1.16', rpcapi.ConductorAPI.VERSION)
-        self.assertEqual('1.16', manager.ConductorManager.target.version)
+        self.assertEqual('1.17', rpcapi.ConductorAPI.VERSION)
+        self.assertEqual('1.17', manager.ConductorManager.target.version)
+
+    def test_volume_move_methods_are_1_17_calls(self):
+        call = self.client.prepare.return_value.call
+        for method, kwargs in (
+                ('volume_connections', {
+                    'instance_uuid': 'u', 'connector': {'ip': '192.0.2.7'},
+                    'peer': True, 'reopen': False}),
+                ('volume_disconnect', {'instance_uuid': 'u'})):
+            self.client.reset_mock()
+            getattr(self.api, method)(mock.sentinel.ctx, *kwargs.values())
+            self.client.prepare.assert_called_once_with(version='1.17')
+            call.assert_called_once_with(mock.sentinel.ctx, method,
+                                         **kwargs)
+            self.assertTrue(callable(getattr(manager.ConductorManager,
+                                             method)))
 
     def test_volume_reconcile_methods_are_1_16_calls(self):
         call = self.client.prepare.return_value.call

@@ -28,15 +28,20 @@ class RecordingExporter:
 
     def __init__(self):
         self.opened, self.closed, self.live = [], [], set()
+        self.allowed = []
 
-    def open(self, volume, attachment_uuid, ip, port, read_only=False):
+    def open(self, volume, attachment_uuid, ip, port, read_only=False,
+             peer_ips=()):
         if not ip:
             raise errors.Invalid(reason='no ip')
-        self.opened.append((attachment_uuid, ip, port))
+        self.opened.append((attachment_uuid, ip, port) + tuple(peer_ips))
         self.live.add(attachment_uuid)
         return {'driver_volume_type': 'nbd', 'data': {
             'host': '192.0.2.1', 'port': port,
             'export_name': 'attachment-' + attachment_uuid}}
+
+    def allow(self, attachment_uuid, port, ips):
+        self.allowed.append((attachment_uuid, port, list(ips)))
 
     def close(self, attachment_uuid):
         self.closed.append(attachment_uuid)
@@ -225,6 +230,36 @@ class ManagerTest(testtools.TestCase):
         self.assertEqual(states.IN_USE, volume_db.volume_get(
             self.ctx, vol['uuid'])['status'])
         self.assertEqual([], self.exporter.closed)
+
+    def test_export_access_keeps_a_running_export(self):
+        """(1.3) A server's move: the running export's filter changes,
+        its qemu-nbd and connection info stay; an export that does not
+        run is opened for the owner and the peers (doc/volumes.md,
+        "Moves")."""
+        vol = self.make_volume(status=states.AVAILABLE,
+                               provider_location='/x')
+        att = self._attachment(vol)
+        src = {'ip': '192.0.2.5', 'host': 'src'}
+        dst = {'ip': '192.0.2.6', 'host': 'dst'}
+        first = self.manager.initialize_connection(
+            self.ctx, vol['uuid'], att['uuid'], src)
+        self.assertEqual(first, self.manager.export_access(
+            self.ctx, vol['uuid'], att['uuid'], dst, [src]))
+        self.assertEqual(1, len(self.exporter.opened))
+        self.assertEqual([], self.exporter.closed)
+        self.assertEqual([(att['uuid'], 10809, ['192.0.2.6', '192.0.2.5'])],
+                         self.exporter.allowed)
+        self.assertEqual(dst, attachment_db.attachment_get(
+            self.ctx, att['uuid'])['connector'])
+        # Not running (e.g. an unshelve): opened for owner and peers.
+        self.exporter.live.clear()
+        self.manager.export_access(self.ctx, vol['uuid'], att['uuid'],
+                                   src, [dst])
+        self.assertEqual((att['uuid'], '192.0.2.5', 10809, '192.0.2.6'),
+                         self.exporter.opened[-1])
+        self.assertRaises(dispatcher.ExpectedException,
+                          self.manager.export_access, self.ctx,
+                          vol['uuid'], att['uuid'], {'host': 'x'})
 
     def test_ensure_export_reopens_only_a_lost_one(self):
         vol = self.make_volume(status=states.AVAILABLE,

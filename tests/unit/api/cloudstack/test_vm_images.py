@@ -10,10 +10,17 @@ from nova_lite.compute import rpcapi as compute_rpcapi
 from nova_lite.compute import states
 from nova_lite.db import images as image_db
 from nova_lite.db import instances as instance_db
+from nova_lite.db import services as service_db
+from nova_lite.db import volumes as volume_db
+from nova_lite import context as nl_context
+from nova_lite import servicegroup
+from nova_lite.volume import api as volume_api
+from nova_lite.volume import server_volumes
 from nova_lite.objects import instance as instance_obj
 from nova_lite.virt import fake
 from tests.unit.api.cloudstack import test_endpoint
 from tests.unit.api import fakes
+from tests.unit.api import test_volume_api
 from tests.unit.compute import local_conductor
 from tests.unit.compute import test_lifecycle
 
@@ -85,6 +92,31 @@ class VMImagesTest(test_endpoint.CloudStackTestCase):
         self.assertEqual(self.vm, job['jobresult']['virtualmachine']['id'])
         self.assertEqual('Running',
                          job['jobresult']['virtualmachine']['state'])
+
+    def test_restore_keeps_a_data_volume(self):
+        """doc/volumes.md, "Moves": the restored guest has the volume's
+        disk again, the attachment stays."""
+        rpc = test_volume_api.FakeVolumeRPC()
+        self.useFixture(fixtures.MockPatchObject(volume_api, '_RPC', rpc))
+        admin = self.api.admin_context
+        service_db.service_register(admin, 'storage1', servicegroup.VOLUME,
+                                    'volume')
+        volume = volume_api.create(nl_context.RequestContext(
+            user_id='u', project_id=fakes.PROJECT, roles=['member']), 1)
+        volume_db.volume_update(admin, volume['uuid'], {
+            'status': 'available', 'provider_location': '/x'}, 'creating')
+        att = server_volumes.reserve(admin, self.vm, volume['uuid'])
+        self.manager.attach_volume(admin, self.vm, volume['uuid'],
+                                   att['uuid'])
+        status, body = self.json('restoreVirtualMachine',
+                                 virtualmachineid=self.vm)
+        self.assertEqual(200, status, body)
+        self.assertEqual(1, self.job(body)['jobstatus'])
+        self.assertEqual(['vdb'], list(self.driver._guests[self.vm][
+            'volumes']))
+        self.assertEqual('in-use', volume_db.volume_get(
+            admin, volume['uuid'])['status'])
+        self.assertEqual('export_access', rpc.calls[-1][0])
 
     def test_restore_bad_template_431(self):
         status, body = self.json('restoreVirtualMachine',

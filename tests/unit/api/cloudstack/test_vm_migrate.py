@@ -6,11 +6,20 @@ The live migrations' conductor cast has no listener on the unit tests'
 bus: their steps are recorded with the conductor's own functions
 (``conductor.live_migrate``), as the computes would through RPC; the
 whole flow runs in tests/functional/test_live_migration.py."""
+import fixtures
+
 from nova_lite.compute import states
+from nova_lite import context as nl_context
 from nova_lite.conductor import live_migrate
 from nova_lite.db import compute_nodes as node_db
 from nova_lite.db import instances as instance_db
 from nova_lite.db import migrations_records as migration_db
+from nova_lite.db import services as service_db
+from nova_lite.db import volumes as volume_db
+from nova_lite import servicegroup
+from nova_lite.volume import api as volume_api
+from nova_lite.volume import server_volumes
+from tests.unit.api import test_volume_api
 from tests.unit.api.cloudstack import test_endpoint
 from tests.unit.api import fakes
 from tests.unit.compute import resize_harness
@@ -34,7 +43,8 @@ class VMMigrateTest(test_endpoint.CloudStackTestCase):
         self.stack.queue.clear()
 
     def job(self, body):
-        job_id = body['migratevirtualmachineresponse']['jobid']
+        job_id = (body.get('migratevirtualmachineresponse') or body[
+            'migratevirtualmachinewithvolumeresponse'])['jobid']
         return self.json('queryAsyncJobResult', jobid=job_id)[1][
             'queryasyncjobresultresponse']
 
@@ -60,6 +70,43 @@ class VMMigrateTest(test_endpoint.CloudStackTestCase):
         (migration,) = migration_db.migration_get_all(self.admin)
         self.assertEqual(('migration', 'confirmed'), (
             migration['migration_type'], migration['status']))
+
+    def test_stopped_vm_with_a_volume_keeps_it(self):
+        """doc/volumes.md, "Moves": the volume's export goes to the new
+        host (source allowed until the job confirms), the guest there
+        has the disk."""
+        rpc = test_volume_api.FakeVolumeRPC()
+        self.useFixture(fixtures.MockPatchObject(volume_api, '_RPC', rpc))
+        service_db.service_register(self.admin, 'storage1',
+                                    servicegroup.VOLUME, 'volume')
+        self.stack.boot(self.vm, 'src', vm_state=states.STOPPED)
+        volume = volume_api.create(nl_context.RequestContext(
+            user_id='u', project_id=fakes.PROJECT, roles=['member']), 1)
+        volume_db.volume_update(self.admin, volume['uuid'], {
+            'status': 'available', 'provider_location': '/x'}, 'creating')
+        att = server_volumes.reserve(self.admin, self.vm, volume['uuid'])
+        self.stack.managers['src'].attach_volume(
+            self.admin, self.vm, volume['uuid'], att['uuid'])
+        status, body = self.json('migrateVirtualMachineWithVolume',
+                                 virtualmachineid=self.vm,
+                                 hostid=self.host_id('dst2'))
+        self.assertEqual(200, status, body)
+        rpc.calls.clear()
+        self.stack.drain()
+        self.job(body)
+        self.stack.drain()
+        self.assertEqual(1, self.job(body)['jobstatus'])
+        # finish_resize on dst2 (source still allowed), confirm on src.
+        self.assertEqual([('export_access', 'dst2', 'src'),
+                          ('export_access', 'dst2', None)],
+                         [(c[0], c[4]['host'], (c[5] or [{}])[0].get(
+                             'host')) for c in rpc.calls])
+        found = server_volumes.find(self.admin, self.vm, volume['uuid'])
+        self.assertEqual(('attached', 'dst2'), (found['attach_status'],
+                                                found['attached_host']))
+        self.assertIn('vdb',
+                      self.stack.drivers['dst2']._guests[self.vm]['volumes'])
+        self.assertNotIn(self.vm, self.stack.drivers['src']._guests)
 
     def test_scheduler_chooses_without_hostid(self):
         self.stack.boot(self.vm, 'src', vm_state=states.STOPPED)

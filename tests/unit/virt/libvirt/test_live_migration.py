@@ -139,6 +139,30 @@ class LiveMigrationJobTest(testtools.TestCase):
         # No inbound address: the destination's libvirtd picks it.
         self.assertNotIn(libvirt.VIR_MIGRATE_PARAM_URI, params)
 
+    def test_block_migration_of_a_guest_with_a_volume_copies_local_disks(
+            self):
+        """doc/volumes.md, "Moves": the volume's network disk is not
+        copied; without volumes no disk list is given (libvirt's
+        default)."""
+        dom = FakeJobDomain()
+        dom.XMLDesc = lambda flags=0: (
+            "<domain><devices>"
+            "<disk type='file' device='disk'><source file='/src/d'/>"
+            "<target dev='vda'/></disk>"
+            "<disk type='file' device='cdrom'><readonly/>"
+            "<target dev='hdd'/></disk>"
+            "<disk type='network' device='disk'><source protocol='nbd' "
+            "name='attachment-1'/><target dev='vdb'/></disk>"
+            "</devices></domain>")
+        self.migrate(dom, block_migration=True)
+        (_n, _uri, params, _flags), = dom.calls
+        self.assertEqual(['vda'],
+                         params[libvirt.VIR_MIGRATE_PARAM_MIGRATE_DISKS])
+        plain = FakeJobDomain()
+        self.migrate(plain, block_migration=True)
+        (_n, _uri, params, _flags), = plain.calls
+        self.assertNotIn(libvirt.VIR_MIGRATE_PARAM_MIGRATE_DISKS, params)
+
     def test_stream_uri(self):
         self.assertEqual('tcp://10.0.0.2',
                          libvirt_live.stream_uri('10.0.0.2'))
