@@ -177,18 +177,29 @@ step_cold() {
     pass
 }
 
+# service_line HOST: HOST's compute in nova-lite-manage service list.
+service_line() {
+    manage service list | awk -v h="$1" '$2 == "nova-lite-compute" && $3 == h' |
+        sed "s/^/    $(date -u +%T) service list: /"
+}
+
 step_evacuate() {
-    local src dst i now
+    local src dst i now t0
     src=$(server_field "$ID" OS-EXT-SRV-ATTR:host)
     begin "evacuate: $src halted, the server ACTIVE on another node, same uuid and address, rebuilt from the image"
     say "labctl.sh stop $src (the container halts: its compute, libvirtd and guest stop)"
     "$DEVSTACK/labctl.sh" stop "$src" | sed 's/^/    /'
-    for i in $(seq 1 60); do
-        [ "$(compute_state "$src")" = down ] && break
-        [ "$i" = 60 ] && fail "$src's compute still up 60 s after the halt"
+    "$DEVSTACK/labctl.sh" status | grep -E "^ *$src\b" | sed 's/^ */    labctl.sh status: /' || true
+    t0=$SECONDS
+    until [ "$(compute_state "$src")" = down ]; do
+        [ $((SECONDS - t0)) -lt 120 ] || {
+            service_line "$src"
+            fail "$src's compute still up $((SECONDS - t0)) s after the halt"
+        }
+        [ $(((SECONDS - t0) % 10)) -lt 2 ] && service_line "$src"
         sleep 1
     done
-    say "$src's compute is down; the server: $(server_field "$ID" status) $(server_field "$ID" OS-EXT-STS:power_state)"
+    say "$src's compute is down after $((SECONDS - t0)) s; the server: $(server_field "$ID" status) $(server_field "$ID" OS-EXT-STS:power_state)"
     [ "$(server_field "$ID" status)" = ACTIVE ] ||
         fail "the halt wrote the server $(server_field "$ID" status) (a stopping compute writes no power state)"
     say "openstack --os-compute-api-version 2.11 compute service set --down $src nova-lite-compute"
