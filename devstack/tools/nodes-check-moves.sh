@@ -94,10 +94,10 @@ step_server() {
         fail "server create failed"
     guest_checks "$ID" node1
     ADDRESS=$(server_ip "$ID")
-    STATE=$(guest_state "$ID")
-    say "in the guest: disk id and /root/moves-file: $STATE"
-    [ "${STATE#* }" = "$token" ] || fail "the user data did not write the token ($STATE)"
-    [ "$(console_disk_id "$ID")" = "${STATE%% *}" ] || fail "console and disk disagree on the disk id"
+    BEFORE=$(guest_state "$ID")
+    say "in the guest: disk id and /root/moves-file: $BEFORE"
+    [ "${BEFORE#* }" = "$token" ] || fail "the user data did not write the token ($BEFORE)"
+    [ "$(console_disk_id "$ID")" = "${BEFORE%% *}" ] || fail "console and disk disagree on the disk id"
     pass
 }
 
@@ -105,8 +105,8 @@ step_server() {
 same_guest() {
     local now
     now=$(guest_state "$1")
-    say "in the guest: disk id and file: $now (before: $STATE)"
-    [ "$now" = "$STATE" ] || fail "the guest's disk id or file changed"
+    say "in the guest: disk id and file: $now (before: $BEFORE)"
+    [ "$now" = "$BEFORE" ] || fail "the guest's disk id or file changed"
 }
 
 step_live() {
@@ -163,8 +163,8 @@ cold_move() {
         fail "$id is on $(server_field "$id" OS-EXT-SRV-ATTR:host), not $dst"
     say "ACTIVE on $dst"
     guest_checks "$id" "$dst" "$((boots + 1))"
-    [ "$(console_disk_id "$id")" = "${STATE%% *}" ] ||
-        fail "the console shows disk id $(console_disk_id "$id"), not ${STATE%% *}"
+    [ "$(console_disk_id "$id")" = "${BEFORE%% *}" ] ||
+        fail "the console shows disk id $(console_disk_id "$id"), not ${BEFORE%% *}"
     same_guest "$id"
 }
 
@@ -217,8 +217,8 @@ step_evacuate() {
     [ "$(server_ip "$ID")" = "$ADDRESS" ] || fail "the address changed"
     guest_checks "$ID" "$dst"
     now=$(guest_state "$ID")
-    say "in the guest: disk id and file: $now (before: $STATE)"
-    [ "${now%% *}" != "${STATE%% *}" ] || fail "the same disk id: the disk was not rebuilt"
+    say "in the guest: disk id and file: $now (before: $BEFORE)"
+    [ "${now%% *}" != "${BEFORE%% *}" ] || fail "the same disk id: the disk was not rebuilt"
     [ "${now#* }" = no-file ] || fail "the file is still there"
     pass
 }
