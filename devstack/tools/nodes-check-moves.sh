@@ -8,9 +8,9 @@
 # The lab, its settings and teardown are nodes-check.sh's (sourced):
 # NODE_MODE=nspawn NODES=2, libvirt in each node, no compute on the
 # controller. One server (the tiny guest, m1.tiny) booted on node1 with
-# a key pair and user data that writes /root/moves-file (a random token)
-# and /etc/nova-lite-tick (the console prints "NOVA_LITE_TICK <n>" every
-# second from each boot); then:
+# a key pair and user data that creates /etc/nova-lite-tick (the console
+# prints "NOVA_LITE_TICK <n>" every second from each boot), and a random
+# token written to /root/moves-file over SSH; then:
 # 1. live migration (os-migrateLive, 2.30, block_migration auto, to
 #    node2) of the running guest: the tick counter keeps increasing
 #    across the move (no reboot), the host changes, the live-migration
@@ -85,18 +85,22 @@ step_server() {
         os_as admin security group rule create --ingress $rule default -f value -c id >/dev/null
     done
     token=$(head -c8 /dev/urandom | od -An -tx1 | tr -d ' \n')
-    printf '#!/bin/sh\ntouch /etc/nova-lite-tick\necho %s >/root/moves-file\nsync\n' \
-        "$token" >"$WORK/user-data"
-    say "openstack --os-compute-api-version 2.74 server create --host node1 --key-name ${TAG}-key --user-data (tick, /root/moves-file) --wait ${TAG}-mover"
+    printf '#!/bin/sh\ntouch /etc/nova-lite-tick\nsync\n' >"$WORK/user-data"
+    say "openstack --os-compute-api-version 2.74 server create --host node1 --key-name ${TAG}-key --user-data (touch /etc/nova-lite-tick) --wait ${TAG}-mover"
     ID=$(os_as admin --os-compute-api-version 2.74 server create --host node1 \
         --flavor m1.tiny --image tiny --network private --key-name "${TAG}-key" \
         --user-data "$WORK/user-data" --wait -f value -c id "${TAG}-mover") ||
         fail "server create failed"
     guest_checks "$ID" node1
     ADDRESS=$(server_ip "$ID")
+    guest_state "$ID" >/dev/null
+    # The file is written over SSH, not by the user data: an evacuation
+    # runs the user data again on its new disk.
+    ssh_in node1 "$ADDRESS" "echo $token >/root/moves-file; sync" ||
+        fail "could not write /root/moves-file over SSH"
     BEFORE=$(guest_state "$ID")
     say "in the guest: disk id and /root/moves-file: $BEFORE"
-    [ "${BEFORE#* }" = "$token" ] || fail "the user data did not write the token ($BEFORE)"
+    [ "${BEFORE#* }" = "$token" ] || fail "the token is not in /root/moves-file ($BEFORE)"
     [ "$(console_disk_id "$ID")" = "${BEFORE%% *}" ] || fail "console and disk disagree on the disk id"
     pass
 }
