@@ -75,25 +75,37 @@ start_with_systemd() {
     fi
 }
 
+# without_inherited_fds CMD...: CMD (a daemon) without the descriptors
+# above 2 this script inherited: a caller's lock (flock FILE stack.sh)
+# must not be held for ever by the daemons the lab starts.
+without_inherited_fds() {
+    (
+        for fd in $(ls /proc/$BASHPID/fd); do
+            [ "$fd" -gt 2 ] && eval "exec $fd>&-" 2>/dev/null
+        done
+        exec "$@"
+    )
+}
+
 start_without_systemd() {
     if pidfile_alive /run/virtlogd.pid; then
         log "virtlogd already running (pid $(cat /run/virtlogd.pid))"
     else
         log "starting virtlogd -d"
-        virtlogd -d
+        without_inherited_fds virtlogd -d
     fi
     if pidfile_alive /run/libvirtd.pid; then
         if [ "$1" = changed ]; then
             log "restarting libvirtd to apply $QEMU_CONF"
             kill "$(cat /run/libvirtd.pid)"
             wait_for_exit /run/libvirtd.pid
-            libvirtd -d
+            without_inherited_fds libvirtd -d
         else
             log "libvirtd already running (pid $(cat /run/libvirtd.pid))"
         fi
     else
         log "starting libvirtd -d"
-        libvirtd -d
+        without_inherited_fds libvirtd -d
     fi
 }
 

@@ -457,4 +457,6 @@ main() {
     step_status
 }
 
-main "$@"
+# Run when executed; nodes-check-moves.sh sources this file for its
+# setup, steps and teardown.
+[ "${BASH_SOURCE[0]}" != "$0" ] || main "$@"

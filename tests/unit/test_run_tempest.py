@@ -286,3 +286,40 @@ class RunTempestLabTest(testtools.TestCase):
         self.assertTrue(all(r.startswith('^') and r.endswith('\\b')
                             for r in regexes))
         self.assertEqual(len(regexes), len(set(regexes)))
+
+    def test_min_compute_nodes_picks_the_multinode_list_and_features(self):
+        auth = ['--auth-url', 'http://k/v3', '--connect-method', 'floating']
+        args = self.lab.parse_args(auth + ['--min-compute-nodes', '2'])
+        self.assertEqual(self.lab.MULTINODE_LIST, args.include_list)
+        self.assertTrue(os.path.exists(self.lab.MULTINODE_LIST))
+        self.assertEqual(self.lab.FLOATING_LIST,
+                         self.lab.parse_args(auth).include_list)
+        for line in ('live_migration = true',
+                     'block_migration_for_live_migration = true',
+                     'shelve_migrate = true'):
+            self.assertIn(line + '\n', self.lab.MULTINODE_FEATURES)
+
+    def test_multinode_list(self):
+        # Acceptance 3 of issue 20: these modules, block migration, the
+        # unshelved server's cold migration (doc/lab-nodes.md).
+        regexes = self.lab.base.selection_regexes(self.lab.MULTINODE_LIST)
+        ids = [self.lab.base.regex_text(r) for r in regexes]
+        admin = 'tempest.api.compute.admin.'
+        for module, count in (
+                (admin + 'test_live_migration.', 6),
+                (admin + 'test_migrations.MigrationsAdminTest.', 6),
+                (admin + 'test_servers_on_multinodes.', 6),
+                ('tempest.scenario.test_server_multinode.', 1),
+                ('tempest.scenario.test_shelve_instance.', 1)):
+            self.assertEqual(count, len([i for i in ids
+                                         if i.startswith(module)]), module)
+        self.assertEqual(20, len(ids))
+        live = [i for i in ids if 'test_live_migration.' in i]
+        self.assertTrue(all('test_live_block_migration' in i for i in live))
+        self.assertIn('tempest.scenario.test_shelve_instance.'
+                      'TestShelveInstance.test_cold_migrate_unshelved_'
+                      'instance', ids)
+        self.assertFalse([i for i in ids if 'volume' in i])
+        self.assertTrue(all(r.startswith('^') and r.endswith('\\b')
+                            for r in regexes))
+        self.assertEqual(len(regexes), len(set(regexes)))

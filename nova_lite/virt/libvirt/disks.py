@@ -7,11 +7,17 @@
 * ``kernel``, ``ramdisk``: copies of the boot files of kernel-booted images
 * ``console.log``: what the guest writes on its first serial port
   (``console``)
+
+An unshelved guest's root disk is made from the shelved snapshot image,
+then rebased onto the instance's own image (``rebase_unshelved``).
 """
 import logging
 import os
 import shutil
 
+from oslo_concurrency import processutils
+
+from nova_lite.compute import states
 from nova_lite import exception
 from nova_lite.virt.libvirt import config as vconfig
 from nova_lite.virt.libvirt import console
@@ -53,6 +59,9 @@ def create_guest_files(context, instance, image_meta, inst_dir,
     root_disk = None if root_volume else create_root_disk(
         context, instance, image_meta, inst_dir, image_cache,
         kernel is not None)
+    if root_disk:
+        rebase_unshelved(context, instance, image_meta, root_disk,
+                         image_cache)
     return vconfig.GuestPaths(root_disk=root_disk, kernel=kernel,
                               ramdisk=ramdisk, console_log=console_log)
 
@@ -134,3 +143,56 @@ def create_root_disk(context, instance, image_meta, inst_dir, image_cache,
                                   instance.root_gb)
     imagebackend.create_overlay(base, fmt, path, instance.root_gb)
     return path
+
+
+def rebase_unshelved(context, instance, image_meta, disk, image_cache):
+    """Rebase the root disk of an unshelved instance onto its own image.
+
+    An offloaded instance (``vm_state`` SHELVED_OFFLOADED) is spawned
+    from its shelved snapshot image (``image_meta``), which the compute
+    deletes once the server is ACTIVE; but a later move to another host
+    (cold migration, resize, live block migration) rebuilds the disk's
+    backing from ``instance.image_ref`` on the destination, and an
+    overlay whose writes are relative to the snapshot would then show
+    the original image's data: a corrupt disk (Nova bug 1732428, whose
+    fix rebases at unshelve too). So the disk made on the snapshot is
+    rebased, in qemu-img's safe mode (no ``-u``: every cluster where the
+    two bases differ is copied into the overlay; the guest sees the same
+    disk), onto the cached base of ``instance.image_ref``. When that
+    image is gone, has no root file or is not acceptable, the disk is
+    flattened instead (no backing file: it moves as one file). Nothing
+    is done for any other spawn, or when the snapshot is the instance's
+    own image.
+
+    :param disk: the qcow2 root disk just made on ``image_meta``'s base
+    :returns: the new backing file's path, '' when flattened, None when
+        nothing was done
+    :raises: ProcessExecutionError (qemu-img)
+    """
+    if not instance.obj_attr_is_set('vm_state') or \
+            instance.vm_state != states.SHELVED_OFFLOADED:
+        return None
+    own = instance.image_ref
+    if not own or own == image_meta.id:
+        return None
+    try:
+        own_meta = image_cache.image_api.get(context, own)
+        props = own_meta.get('properties', None) or {}
+        base = root_base(context, own_meta, image_cache,
+                         bool(props.get('kernel_id')))
+        fmt = base and imagebackend.check_base(
+            own, base, own_meta.get('disk_format', None), instance.root_gb)
+    except (exception.ImageNotFound, imagebackend.ImageUnacceptable) as exc:
+        LOG.warning('Unshelved %s: its image %s cannot back its disk (%s); '
+                    'flattening the disk', instance.uuid, own, exc)
+        base = None
+    if not base:
+        processutils.execute('qemu-img', 'rebase', '-f', 'qcow2', '-b', '',
+                             disk)
+        return ''
+    processutils.execute('qemu-img', 'rebase', '-f', 'qcow2', '-b', base,
+                         '-F', fmt, disk)
+    LOG.info('Unshelved %s: disk rebased from image %s onto its own image '
+             '%s', instance.uuid, image_meta.id, own)
+    return base
+

@@ -44,11 +44,24 @@ class FakeImageStore:
 
     def __init__(self):
         self.files = {}
+        self.metas = {}
         self.downloads = []
         self._lock = threading.Lock()
 
     def add(self, image_id, path):
         self.files[image_id] = path
+
+    def get(self, context, image_id):
+        """The ImageMeta ``_add_image`` registered; ImageNotFound for an
+        image deleted (``delete``) or never added."""
+        if image_id not in self.metas:
+            raise exception.ImageNotFound(image_id=image_id)
+        return self.metas[image_id]
+
+    def delete(self, image_id):
+        """The image is gone from the store (its meta and file)."""
+        self.metas.pop(image_id, None)
+        self.files.pop(image_id, None)
 
     def download(self, context, image_id, dest_path):
         """Copy the image file to dest_path; ImageNotFound if it has none."""
@@ -94,8 +107,10 @@ class LibvirtFixtureMixin:
     def _add_image(self, image_id, data, disk_format='raw', **properties):
         path = write_file(os.path.join(self.tmp, f'store-{image_id}'), data)
         self.store.add(image_id, path)
-        return instance_obj.ImageMeta(id=image_id, disk_format=disk_format,
+        meta = instance_obj.ImageMeta(id=image_id, disk_format=disk_format,
                                       properties=properties)
+        self.store.metas[image_id] = meta
+        return meta
 
     def _instance(self, root_gb=1, hostname='vm-1', instance_name=None):
         """An instance; named (``instance_name``) as the compute API
