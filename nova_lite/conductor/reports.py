@@ -17,6 +17,11 @@ and the resource report's own interval), never a claim: claims update
 the usage themselves, reports only heal it. A failed write is logged and
 dropped; the next heartbeat or report of each host comes anyway.
 ``report_batch_interval = 0`` writes each one as it comes.
+
+A node's first report to this conductor is written at once: a compute
+that starts (or a conductor that restarts) is schedulable as soon as its
+report arrives, not a batch later (the scheduler reads only the nodes
+the database holds).
 """
 import threading
 
@@ -45,6 +50,7 @@ class ReportBatcher:
         self._reports = {}
         self._stopped = threading.Event()
         self._thread = None
+        self._seen_nodes = set()
 
     def heartbeat(self, context, service_id, host, binary, topic):
         """Queue the heartbeat of services row ``service_id`` (written at
@@ -60,12 +66,17 @@ class ReportBatcher:
     def node_report(self, context, **report):
         """Queue a resource report (the keywords of
         ``compute_proxy.compute_node_report``); a node's last one wins
-        (written at once when batches are off or the batcher stopped)."""
-        if not self.interval or self._stopped.is_set():
+        (written at once when it is the node's first, when batches are
+        off or when the batcher stopped)."""
+        node = (report['host'], report['nodename'])
+        with self._lock:
+            first = node not in self._seen_nodes
+            self._seen_nodes.add(node)
+        if first or not self.interval or self._stopped.is_set():
             compute_proxy.compute_node_report(context, **report)
             return
         with self._lock:
-            self._reports[(report['host'], report['nodename'])] = report
+            self._reports[node] = report
             self._start()
 
     def _start(self):

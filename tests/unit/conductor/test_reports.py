@@ -133,13 +133,16 @@ class ReportBatcherTest(BatchTestCase):
             batcher.heartbeat(self.admin, service['id'], host,
                               servicegroup.COMPUTE, 'compute')
         batcher.node_report(self.admin, **report('h3', vcpus=32))
+        self.assertEqual(32, self.nodes_now()['h3']['vcpus'])  # the first
+        batcher.node_report(self.admin, **report('h3', vcpus=48))
         self.assertEqual(before, self.counts())
+        self.assertEqual(32, self.nodes_now()['h3']['vcpus'])
         service_db.service_destroy(self.admin, self.services['h2']['id'])
         self.assertEqual((2, 1), batcher.flush())
         counts = self.counts()
         self.assertEqual(before['h1'] + 1, counts['h1'])
         self.assertEqual(0, counts['h2'])          # registered again
-        self.assertEqual(32, self.nodes_now()['h3']['vcpus'])
+        self.assertEqual(48, self.nodes_now()['h3']['vcpus'])
         self.assertEqual((0, 0), batcher.flush())
 
     def test_thread_writes_every_interval_and_stop_writes_the_rest(self):
@@ -166,10 +169,13 @@ class ReportBatcherTest(BatchTestCase):
         conductor.service_heartbeat(self.admin, self.services['h3']['id'],
                                     'h3', servicegroup.COMPUTE, 'compute')
         conductor.compute_node_report(self.admin, **report('h3', vcpus=5))
+        self.assertEqual(5, self.nodes_now()['h3']['vcpus'])  # the first
+        conductor.compute_node_report(self.admin, **report('h3', vcpus=6))
         self.assertEqual(before, self.counts())
+        self.assertEqual(5, self.nodes_now()['h3']['vcpus'])
         conductor.reports.flush()
         self.assertEqual(before['h3'] + 1, self.counts()['h3'])
-        self.assertEqual(5, self.nodes_now()['h3']['vcpus'])
+        self.assertEqual(6, self.nodes_now()['h3']['vcpus'])
 
 
 def wait_for(predicate, timeout=10):
