@@ -116,10 +116,13 @@ def get_client(target, version_cap=None, timeout=None):
         timeout=timeout))
 
 
-def get_server(target, endpoints):
+def get_server(target, endpoints, server_cls=None):
     """A threading-executor RPC server for ``endpoints``; its pool size is
-    oslo.messaging's ``executor_thread_pool_size``."""
+    oslo.messaging's ``executor_thread_pool_size``. ``server_cls``: a
+    subclass of oslo.messaging's RPCServer to build instead (a fleet of
+    hosts in one process, ``compute.fleet_rpc``)."""
+    extra = {'server_cls': server_cls} if server_cls is not None else {}
     return messaging.get_rpc_server(
         get_transport(), target, endpoints, executor='threading',
         serializer=RequestContextSerializer(),
-        access_policy=dispatcher.DefaultRPCAccessPolicy)
+        access_policy=dispatcher.DefaultRPCAccessPolicy, **extra)

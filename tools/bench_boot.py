@@ -9,17 +9,26 @@ extra is enough, the test requirements are not needed), then measures:
 
 * ``single``: N single-server POSTs from K concurrent clients; wall time
   from the first POST until every server is ACTIVE (or ERROR), servers/s,
-  POST latency p50/p99;
+  POST latency p50/p99, ``select_destinations`` p50/p99 (the scheduler's
+  own timing of each call);
 * ``delete``: deleting them (K clients) until every row is gone;
 * ``multi``: the same N servers as multi-create requests of at most
   ``--batch`` servers;
 * SQL statements, CPU seconds and RSS of each service, from the counters
   each writes to ``[DEFAULT] stats_dir`` every ``report_interval``
   (``nova_lite.stats``). Per-boot figures are net of what the services
-  do while idle (heartbeats, reports), measured just before;
+  do while idle (heartbeats, reports), measured just before; the idle
+  rate itself (CPU cores per service) is reported too;
 * ``GET /servers/detail?limit=1000`` latency p50 with 1,000 and 10,000
-  servers in the database (rows beyond the booted ones are inserted with
-  SQL in bulk).
+  (``--detail-rows``, e.g. ``1000,10000,100000``) servers in the
+  database: rows beyond the booted ones are inserted with SQL in bulk,
+  shaped like booted servers (a port, an address, a metadata item, the
+  default security group; ``nova_lite.bench.fillers``).
+
+``--sizes 100x1000,300x1000,1000x10000`` runs the whole benchmark once
+per size (fake hosts x servers, each on a fresh stack) and then prints
+how each per-boot figure grows across the sizes (``nova_lite.bench
+.growth``).
 
 With ``--metrics`` every service runs its Prometheus listener
 (``[metrics] listen = 127.0.0.1``) and a thread of the bench scrapes each
@@ -37,9 +46,11 @@ Usage::
 
     python tools/bench_boot.py --hosts 100 --servers 1000 --clients 16 \\
         --db mysql --json /tmp/bench.json
+    python tools/bench_boot.py --sizes 100x1000,1000x10000 --clients 16 \\
+        --detail-rows 1000,10000,100000 --json /tmp/growth.json
 
-Prints a table and writes the figures as JSON. Nothing is asserted: this
-is a measurement (see doc/benchmarks.md).
+Prints a table (and the growth table) and writes the figures as JSON.
+Nothing is asserted: this is a measurement (see doc/benchmarks.md).
 """
 import argparse
 import json
@@ -49,7 +60,6 @@ import sys
 import tempfile
 import threading
 import time
-import uuid
 
 REPO_ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 if REPO_ROOT not in sys.path:
@@ -59,106 +69,40 @@ import requests  # noqa: E402
 import sqlalchemy as sa  # noqa: E402
 
 from nova_lite.bench import client as compute_client  # noqa: E402
+from nova_lite.bench import fillers  # noqa: E402
+from nova_lite.bench import growth  # noqa: E402
+from nova_lite.bench import meter as bench_meter  # noqa: E402
 from nova_lite.bench import processes  # noqa: E402
 from nova_lite.db import models  # noqa: E402
 
 STATS_INTERVAL = 10         # [DEFAULT] report_interval of the bench, s
 DETAIL_REQUESTS = 15        # GETs per detail measurement (after 2 warm)
 PREFIX = 'bench'
-
-
-# ------------------------------------------------------------------ stats
-
-def percentile(values, fraction):
-    """The ``fraction`` (0..1) percentile of ``values`` (nearest rank)."""
-    if not values:
-        return None
-    ordered = sorted(values)
-    index = min(len(ordered) - 1, max(0, int(round(
-        fraction * len(ordered) + 0.5)) - 1))
-    return ordered[index]
-
-
-def read_stats(stats_dir):
-    """{service: dict sql_statements, cpu_s, rss_mb, mtime} of the
-    counters files (``<binary>-<host>-<pid>.json``)."""
-    result = {}
-    for name in os.listdir(stats_dir):
-        if not name.endswith('.json'):
-            continue
-        path = os.path.join(stats_dir, name)
-        try:
-            with open(path) as stream:
-                data = json.load(stream)
-            data['mtime'] = os.stat(path).st_mtime
-        except (OSError, ValueError):
-            continue
-        result[data.get('name') or name.rsplit('-', 1)[0]] = data
-    return result
-
-
-def fresh_stats(stats_dir, after, services, timeout=STATS_INTERVAL * 4):
-    """Counters of every service in ``services`` written after ``after``
-    (epoch seconds); waits for the next periodic write."""
-    deadline = time.monotonic() + timeout
-    while True:
-        stats = read_stats(stats_dir)
-        if all(s in stats and stats[s]['mtime'] > after for s in services):
-            return stats
-        if time.monotonic() > deadline:
-            raise RuntimeError('stats of %s not written within %d s' % (
-                sorted(set(services) - set(stats)), timeout))
-        time.sleep(0.2)
-
-
-class Meter:
-    """Per-service deltas of the stats counters over a phase, net of the
-    idle rate measured by ``calibrate``."""
-
-    def __init__(self, stats_dir):
-        self.stats_dir = stats_dir
-        self.services = sorted(read_stats(stats_dir))
-        self.idle = {}
-
-    def snapshot(self):
-        return fresh_stats(self.stats_dir, time.time(), self.services)
-
-    def calibrate(self):
-        """Idle rates (statements/s, CPU s/s) over one stats interval."""
-        first = self.snapshot()
-        second = self.snapshot()
-        for service in self.services:
-            span = max(second[service]['mtime'] - first[service]['mtime'],
-                       1e-3)
-            self.idle[service] = {
-                key: (second[service][key] - first[service][key]) / span
-                for key in ('sql_statements', 'cpu_s')}
-        return second
-
-    def delta(self, before, after, count):
-        """{service: {sql, sql_gross, cpu_s}} per boot (``count``)."""
-        result = {}
-        for service in self.services:
-            span = after[service]['mtime'] - before[service]['mtime']
-            idle = self.idle.get(service, {'sql_statements': 0, 'cpu_s': 0})
-            row = {}
-            for key, out in (('sql_statements', 'sql'), ('cpu_s', 'cpu_s')):
-                gross = after[service][key] - before[service][key]
-                row[out] = max(gross - idle[key] * span, 0) / count
-                row[out + '_gross'] = gross / count
-            result[service] = row
-        return result
+percentile = bench_meter.percentile
 
 
 # ---------------------------------------------------------------- clients
 
 class Workload:
-    """HTTP clients of one bench run (one session per thread)."""
+    """HTTP clients of one bench run (one session per thread).
 
-    def __init__(self, api_url, clients):
+    :param security_group: 'default' (the project's default group, whose
+        rules admit its own members) or 'open' (a group admitting any
+        address, no remote group; see doc/benchmarks.md, "Security groups
+        at scale")
+    """
+
+    OPEN_GROUP = 'bench-open'
+
+    def __init__(self, api_url, clients, security_group='default'):
         self.api_url = api_url
         self.clients = clients
-        self.image = compute_client.ComputeClient(api_url).image_id('tiny')
+        client = compute_client.ComputeClient(api_url)
+        self.image = client.image_id('tiny')
+        self.groups = None
+        if security_group == 'open':
+            self.groups = [{'name': self.OPEN_GROUP}]
+            _open_group(client, self.OPEN_GROUP)
 
     def _client(self):
         return compute_client.ComputeClient(self.api_url)
@@ -190,6 +134,8 @@ class Workload:
     def _post(self, client, name, count):
         body = {'server': {'name': name, 'flavorRef': '1',
                            'imageRef': self.image}}
+        if self.groups:
+            body['server']['security_groups'] = self.groups
         if count > 1:
             body['server'].update(min_count=count, max_count=count)
         started = time.monotonic()
@@ -231,6 +177,26 @@ class Workload:
             if index >= 2:
                 latencies.append(time.monotonic() - started)
         return latencies
+
+
+def _open_group(client, name):
+    """Create security group ``name`` admitting TCP, UDP and ICMP from
+    any address (rules by CIDR, none naming a remote group)."""
+    resp = client.request('POST', '/os-security-groups', json={
+        'security_group': {'name': name, 'description': 'bench'}})
+    if resp.status_code != 200:
+        raise RuntimeError('security group: %d %s' % (resp.status_code,
+                                                      resp.text[:300]))
+    group_id = resp.json()['security_group']['id']
+    for protocol, low, high in (('tcp', 1, 65535), ('udp', 1, 65535),
+                                ('icmp', -1, -1)):
+        rule = client.request('POST', '/os-security-group-rules', json={
+            'security_group_rule': {
+                'parent_group_id': group_id, 'ip_protocol': protocol,
+                'from_port': low, 'to_port': high, 'cidr': '0.0.0.0/0'}})
+        if rule.status_code != 200:
+            raise RuntimeError('security group rule: %d %s' % (
+                rule.status_code, rule.text[:300]))
 
 
 # ------------------------------------------------------------------ stack
@@ -297,9 +263,14 @@ def server_ids(stack, prefix):
 
 # ----------------------------------------------------------------- phases
 
-def phase_figures(count, wall_s, latencies, states, per_service):
-    """The figures of one boot phase."""
+def phase_figures(count, wall_s, latencies, states, per_service,
+                  selects=()):
+    """The figures of one boot phase; ``selects``: the durations (ms) of
+    its select_destinations calls."""
     return {
+        'select_calls': len(selects),
+        'select_p50_ms': percentile(selects, 0.5),
+        'select_p99_ms': percentile(selects, 0.99),
         'servers': count,
         'create_to_active_s': round(wall_s, 3),
         'servers_per_s': round(count / wall_s, 2) if wall_s else None,
@@ -329,7 +300,8 @@ def run_boot_phase(stack, meter, workload, prefix, count, boot):
     wall = time.monotonic() - started
     after = meter.snapshot()
     return phase_figures(count, wall, latencies, states,
-                         meter.delta(before, after, count))
+                         meter.delta(before, after, count),
+                         meter.timings(before, after, 'select_destinations'))
 
 
 def run_delete_phase(stack, workload, prefix):
@@ -341,45 +313,12 @@ def run_delete_phase(stack, workload, prefix):
             'delete_s': round(time.monotonic() - started, 3)}
 
 
-def fill_instances(stack, project_id, total):
-    """Insert ACTIVE servers of ``project_id`` with SQL until the project
-    has ``total`` live ones (one metadata item each); returns the count
-    inserted."""
-    inst, meta = models.Instance, models.InstanceMetadata
-    live = stack.query(sa.select(sa.func.count(inst.id)).where(
-        inst.deleted == 0, inst.project_id == project_id))[0][0]
-    missing = total - live
-    now = sa.func.now()
-    with stack.engine.begin() as conn:
-        for start in range(0, max(missing, 0), 2000):
-            rows = [_filler_row(project_id, start + i)
-                    for i in range(min(2000, missing - start))]
-            conn.execute(inst.__table__.insert().values(created_at=now),
-                         rows)
-            conn.execute(meta.__table__.insert().values(created_at=now), [
-                {'instance_uuid': r['uuid'], 'key': 'role',
-                 'value': 'filler', 'deleted': 0} for r in rows])
-    return max(missing, 0)
-
-
-def _filler_row(project_id, index):
-    return {'uuid': str(uuid.uuid4()), 'display_name': 'filler-%d' % index,
-            'hostname': 'filler-%d' % index, 'project_id': project_id,
-            'user_id': 'demo-user', 'image_ref': 'filler',
-            'flavor_id': '1', 'flavor_name': 'm1.tiny', 'vcpus': 1,
-            'memory_mb': 512, 'root_gb': 1, 'ephemeral_gb': 0,
-            'host': 'fake-%d' % (index % 10 + 1),
-            'node': 'fake-%d' % (index % 10 + 1), 'vm_state': 'active',
-            'power_state': 1, 'locked': False, 'deleted': 0,
-            'reservation_id': 'r-filler', 'launch_index': 0}
-
-
 def run_detail_phase(stack, workload, sizes):
     """{rows: p50 ms} of GET /servers/detail?limit=1000 with ``sizes``
     live servers of the client's project."""
     result = {}
     for size in sizes:
-        fill_instances(stack, 'demo', size)
+        fillers.fill(stack.engine, 'demo', size, stack.hosts)
         latencies = workload.detail_latencies(DETAIL_REQUESTS)
         result[str(size)] = round(percentile(latencies, 0.5) * 1000, 1)
     return result
@@ -395,10 +334,11 @@ def print_table(result):
     """The human-readable summary on stdout."""
     cfg = result['config']
     print('\nnova_lite boot benchmark: %d fake hosts, %d servers, %d '
-          'clients, %s, %d scheduler(s), metrics %s, notifications %s' % (
+          'clients, %s, %d scheduler(s), metrics %s, notifications %s, '
+          'security group %s' % (
               cfg['hosts'], cfg['servers'], cfg['clients'], cfg['db'],
               cfg['schedulers'], 'on' if cfg.get('metrics') else 'off',
-              cfg.get('notifications')))
+              cfg.get('notifications'), cfg.get('security_group')))
     head = '%-8s %7s %9s %9s %9s %9s %9s %10s'
     print(head % ('phase', 'servers', 'wall s', 'srv/s', 'POST p50',
                   'POST p99', 'SQL/boot', 'CPU ms/b'))
@@ -408,33 +348,44 @@ def print_table(result):
                       phase['servers_per_s'], phase['post_p50_ms'],
                       phase['post_p99_ms'], phase['sql_per_boot'],
                       round(phase['cpu_s_per_boot'] * 1000, 1)))
+    single = result['phases']['single']
+    print('select_destinations (single phase): %d calls, p50 %s ms, p99 %s '
+          'ms' % (single['select_calls'], single['select_p50_ms'],
+                  single['select_p99_ms']))
+    print('hosts registered %s s after the compute started' % result.get(
+        'start_s'))
     print('delete: %(servers)d servers in %(delete_s)s s'
           % result['phases']['delete'])
-    print('\n%-34s %9s %10s %8s' % ('service (single phase)', 'SQL/boot',
-                                     'CPU ms/b', 'RSS MiB'))
+    print('\n%-34s %9s %10s %8s %10s' % ('service (single phase)',
+                                          'SQL/boot', 'CPU ms/b', 'RSS MiB',
+                                          'idle cores'))
     for name, row in sorted(result['phases']['single']['by_service']
                             .items()):
-        print('%-34s %9.2f %10.2f %8.1f' % (
+        print('%-34s %9.2f %10.2f %8.1f %10.3f' % (
             name, row['sql'], row['cpu_s'] * 1000,
-            result['rss_mb'].get(name, 0)))
+            result['rss_mb'].get(name, 0),
+            result.get('idle_cores', {}).get(name, 0)))
     for rows, p50 in result['detail_p50_ms'].items():
         print('GET /servers/detail?limit=1000 with %s servers: p50 %s ms'
               % (rows, p50))
 
 
-def summary(args, phases, detail, stats):
+def summary(args, phases, detail, stats, idle_cores, start_s):
     single = phases['single']
     result = {key: single[key] for key in (
         'servers_per_s', 'create_to_active_s', 'post_p50_ms',
         'post_p99_ms', 'sql_per_boot', 'sql_per_boot_gross',
-        'cpu_s_per_boot')}
+        'cpu_s_per_boot', 'select_p50_ms', 'select_p99_ms')}
+    result['idle_cores'] = idle_cores
+    result['start_s'] = start_s
     result.update({
         'config': {'hosts': args.hosts, 'servers': args.servers,
                    'clients': args.clients, 'db': args.db,
                    'schedulers': args.schedulers, 'batch': args.batch,
                    'metrics': args.metrics,
                    'notifications': args.notifications,
-                   'cloudstack_events': args.cloudstack_events},
+                   'cloudstack_events': args.cloudstack_events,
+                   'security_group': args.security_group},
         'sql_per_boot_by_service': {
             n: round(s['sql'], 2) for n, s in single['by_service'].items()},
         'delete_s': phases['delete']['delete_s'],
@@ -451,11 +402,13 @@ def bench(args, stats_dir):
     stack = processes.ProcessStack(
         args.db, schedulers=args.schedulers, fake_hosts=args.hosts,
         conf=stack_options(args, stats_dir), metrics=args.metrics)
+    started = time.monotonic()
     with stack:
+        start_s = round(time.monotonic() - started, 1)
         scraper = Scraper(stack.metrics_urls, args.scrape_interval)
         try:
             scraper.start()
-            return _bench_on(stack, args, stats_dir)
+            return _bench_on(stack, args, stats_dir, start_s)
         except Exception:
             for name, proc in stack.processes.items():
                 print('--- %s log tail ---\n%s' % (name, proc.log_tail(15)),
@@ -492,21 +445,11 @@ class Scraper(threading.Thread):
             self.join(10)
 
 
-def wait_stats_files(stats_dir, count, timeout=60):
-    """Wait until ``count`` services have written their counters."""
-    deadline = time.monotonic() + timeout
-    while len(read_stats(stats_dir)) < count:
-        if time.monotonic() > deadline:
-            raise RuntimeError('only %s wrote stats' % sorted(
-                read_stats(stats_dir)))
-        time.sleep(0.2)
-
-
-def _bench_on(stack, args, stats_dir):
+def _bench_on(stack, args, stats_dir, start_s):
     # api, conductor, the schedulers and the one compute process
-    wait_stats_files(stats_dir, 3 + args.schedulers)
-    workload = Workload(stack.api_url, args.clients)
-    meter = Meter(stats_dir)
+    bench_meter.wait_stats_files(stats_dir, 3 + args.schedulers)
+    workload = Workload(stack.api_url, args.clients, args.security_group)
+    meter = bench_meter.Meter(stats_dir, STATS_INTERVAL)
     meter.calibrate()
     phases = {}
     phases['single'] = run_boot_phase(
@@ -518,7 +461,23 @@ def _bench_on(stack, args, stats_dir):
         lambda: workload.boot_multi(PREFIX + 'm', args.servers, args.batch))
     detail = run_detail_phase(stack, workload, args.detail_rows)
     stats = meter.snapshot()
-    return summary(args, phases, detail, stats)
+    return summary(args, phases, detail, stats, meter.idle_cores(), start_s)
+
+
+def parse_sizes(text):
+    """[(hosts, servers)] of '100x1000,1000x10000'.
+
+    :raises: ValueError for a size that is not HOSTSxSERVERS of positive
+        integers
+    """
+    sizes = []
+    for item in text.split(','):
+        hosts, _, servers = item.strip().lower().partition('x')
+        if not (hosts.isdigit() and servers.isdigit()) or \
+                min(int(hosts), int(servers)) < 1:
+            raise ValueError('size %r is not HOSTSxSERVERS' % item)
+        sizes.append((int(hosts), int(servers)))
+    return sizes
 
 
 def parse_args(argv):
@@ -552,14 +511,45 @@ def parse_args(argv):
                              'the bench measures notifications alone)')
     parser.add_argument('--scrape-interval', type=float, default=5.0,
                         help='seconds between two scrapes with --metrics')
+    parser.add_argument('--security-group', choices=('default', 'open'),
+                        default='default',
+                        help='the servers\' security group: the '
+                             'project\'s default group (its rules admit '
+                             'its own members: every boot tells every '
+                             'host with a member) or one admitting any '
+                             'address by CIDR')
+    parser.add_argument('--sizes',
+                        help='comma-separated HOSTSxSERVERS: run the bench '
+                             'once per size (--hosts and --servers then '
+                             'unused) and print the growth table')
     parser.add_argument('--json', help='write the figures to this file')
     args = parser.parse_args(argv)
+    try:
+        args.sizes = parse_sizes(args.sizes) if args.sizes else None
+    except ValueError as exc:
+        parser.error(str(exc))
+    args.batch_option = args.batch
     args.batch = min(args.batch or args.servers, 1000)
     args.detail_rows = [int(x) for x in args.detail_rows.split(',') if x]
     if min(args.hosts, args.servers, args.clients, args.batch) < 1:
         parser.error('--hosts, --servers, --clients and --batch must be '
                      'at least 1')
     return args
+
+
+def run_sizes(args, tmp):
+    """One bench per size of ``args.sizes``; returns the results."""
+    results = []
+    for index, (hosts, servers) in enumerate(args.sizes):
+        size_args = argparse.Namespace(**vars(args))
+        size_args.hosts, size_args.servers = hosts, servers
+        size_args.batch = min(args.batch_option or servers, 1000)
+        stats_dir = os.path.join(tmp, 'stats-%d' % index)
+        os.makedirs(stats_dir)
+        result = bench(size_args, stats_dir)
+        print_table(result)
+        results.append(result)
+    return results
 
 
 def main(argv=None):
@@ -569,13 +559,19 @@ def main(argv=None):
     # database and vhost are cleaned up.
     signal.signal(signal.SIGTERM, lambda *_args: sys.exit(143))
     with tempfile.TemporaryDirectory(prefix='nova-lite-bench-') as tmp:
-        stats_dir = os.path.join(tmp, 'stats')
-        os.makedirs(stats_dir)
-        result = bench(args, stats_dir)
-    print_table(result)
+        if args.sizes:
+            results = run_sizes(args, tmp)
+            lines = growth.table(results)
+            print('\n' + '\n'.join(lines))
+            output = {'sizes': results, 'growth': lines}
+        else:
+            stats_dir = os.path.join(tmp, 'stats')
+            os.makedirs(stats_dir)
+            output = bench(args, stats_dir)
+            print_table(output)
     if args.json:
         with open(args.json, 'w') as out:
-            json.dump(result, out, indent=2, sort_keys=True)
+            json.dump(output, out, indent=2, sort_keys=True)
     return 0
 
 

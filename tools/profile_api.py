@@ -11,8 +11,8 @@ the end). Needs only nova_lite and its ``[bench]`` extra. Measures:
   (``time.process_time``, this process only: the database server's CPU
   is not counted), wall ms, SQL statements per create;
 * ``GET /v2.1/servers/detail?limit=1000`` with ``--detail-servers``
-  live servers in the project (inserted in bulk with SQL: ACTIVE, one
-  metadata item, a fixed IP while the network has free addresses):
+  live servers in the project (inserted in bulk with SQL, shaped like
+  booted ones: ``nova_lite.bench.fillers``):
   p50 wall ms and CPU ms per request; then ``GET /v2.1/servers?limit=1000``
   (ids and names).
 
@@ -26,13 +26,11 @@ Usage::
 """
 import argparse
 import cProfile
-import datetime
 import os
 import pstats
 import statistics
 import sys
 import time
-import uuid
 
 import sqlalchemy as sa
 from sqlalchemy import event
@@ -40,8 +38,8 @@ from sqlalchemy import event
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(
     __file__))))
 
+from nova_lite.bench import fillers  # noqa: E402
 from nova_lite.bench import inprocess  # noqa: E402
-from nova_lite.db import models  # noqa: E402
 
 PROJECT, USER = inprocess.PROJECT, inprocess.USER
 DETAIL_PATH = '/v2.1/servers/detail?limit=1000'
@@ -90,50 +88,16 @@ def create_servers(api, count):
     return cpu, wall
 
 
-def _filler(index, now, image_id):
-    return {'uuid': str(uuid.uuid4()), 'display_name': 'filler-%d' % index,
-            'hostname': 'filler-%d' % index, 'project_id': PROJECT,
-            'user_id': USER, 'image_ref': image_id,
-            'flavor_id': '1', 'flavor_name': 'm1.tiny', 'vcpus': 1,
-            'memory_mb': 512, 'root_gb': 1, 'ephemeral_gb': 0,
-            'host': 'fake-%d' % (index % 100), 'node': 'fake-%d' % (
-                index % 100), 'vm_state': 'active', 'power_state': 1,
-            'locked': False, 'deleted': 0, 'reservation_id': 'r-filler',
-            'launch_index': 0, 'created_at': now, 'launched_at': now}
-
-
 def fill_servers(api, total):
-    """Insert ACTIVE servers until the project has ``total`` live ones;
-    each gets a metadata item and a free fixed IP while there are any."""
-    inst = models.Instance.__table__
-    meta = models.InstanceMetadata.__table__
-    fip = models.FixedIP.__table__
+    """Insert ACTIVE servers until the project has ``total`` live ones,
+    shaped like booted ones (``nova_lite.bench.fillers``: a port, an
+    address, a metadata item, a security group each)."""
     engine = sa.create_engine(api.database.url)
-    with engine.begin() as session:
-        live = session.execute(sa.select(sa.func.count()).where(
-            inst.c.project_id == PROJECT, inst.c.deleted == 0)).scalar()
-        now = datetime.datetime.now(datetime.timezone.utc).replace(
-            microsecond=0, tzinfo=None)
-        rows = [_filler(live + i, now, api.image_id)
-                for i in range(max(0, total - live))]
-        for start in range(0, len(rows), 2000):
-            batch = rows[start:start + 2000]
-            session.execute(inst.insert(), batch)
-            session.execute(meta.insert(), [
-                {'instance_uuid': r['uuid'], 'key': 'role',
-                 'value': 'filler', 'deleted': 0, 'created_at': now}
-                for r in batch])
-        free = session.execute(sa.select(fip.c.id).where(
-            fip.c.instance_uuid.is_(None)).order_by(fip.c.id).limit(
-            len(rows))).scalars().all()
-        if free:
-            session.execute(
-                fip.update().where(fip.c.id == sa.bindparam('fip_id'))
-                .values(instance_uuid=sa.bindparam('uuid'),
-                        allocated_at=now),
-                [{'fip_id': fip_id, 'uuid': row['uuid']}
-                 for fip_id, row in zip(free, rows, strict=False)])
-    engine.dispose()
+    try:
+        fillers.fill(engine, PROJECT, total,
+                     ['fake-%d' % i for i in range(100)])
+    finally:
+        engine.dispose()
 
 
 def get_detail(api, runs, path=DETAIL_PATH):

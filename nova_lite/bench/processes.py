@@ -387,8 +387,12 @@ class ProcessStack(Resource):
             time.sleep(0.2)
         raise AssertionError('API did not answer within %d s' % timeout)
 
-    def wait_computes(self, hosts, timeout=60):
-        """Wait until every host has a compute_nodes row."""
+    def wait_computes(self, hosts, timeout=None):
+        """Wait until every host has a compute_nodes row (by default at
+        most 60 s, and 0.1 s more per host beyond 600: a fleet of 1,000
+        fake hosts registers in about half a minute)."""
+        if timeout is None:
+            timeout = 60 + max(0, len(hosts) - 600) * 0.1
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             self._check_alive()

@@ -89,13 +89,18 @@ class ComputeManager(resize_steps.ResizeManager, power_ops.PowerOpsMixin,
 
     target = messaging.Target(version='1.17')
 
-    def __init__(self, host, driver=None):
+    def __init__(self, host, driver=None, executor=None):
+        """:param executor: the build executor to use (a fleet of hosts
+            in one process shares one, ``compute.fleet``); by default
+            the host's own, ``2 × max_concurrent_builds`` threads
+            refusing builds beyond ``max_queued_builds`` queued"""
         super().__init__(host)
         self.driver = driver or virt_driver.load_compute_driver(
             CONF.virt.driver, host)
         self._build_semaphore = threading.BoundedSemaphore(
             CONF.max_concurrent_builds)
-        self._executor = futurist.ThreadPoolExecutor(
+        self._owns_executor = executor is None
+        self._executor = executor or futurist.ThreadPoolExecutor(
             max_workers=CONF.max_concurrent_builds * 2,
             check_and_reject=rejection.reject_when_reached(
                 CONF.max_queued_builds))
@@ -147,7 +152,8 @@ class ComputeManager(resize_steps.ResizeManager, power_ops.PowerOpsMixin,
         self.power.stop()
 
     def cleanup_host(self):
-        self._executor.shutdown(wait=False)
+        if self._owns_executor:
+            self._executor.shutdown(wait=False)
         if self._live_executor is not None:
             for job in list(self._live_jobs().values()):
                 job.abort_requested.set()

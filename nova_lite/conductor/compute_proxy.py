@@ -111,10 +111,15 @@ def compute_node_report(context, host, nodename, resources, ratios,
         context, host, nodename, resources, ratios, reserved_memory_mb,
         reserved_disk_gb)
     if cluster:
-        zone = availability_zones.host_zone(
-            host, aggregate_db.host_zones(context))
-        topology_db.host_join_configured_cluster(
-            context, host, zone, cluster, node['hypervisor_type'])
+        join_cluster(context, host, cluster, node['hypervisor_type'])
+
+
+def join_cluster(context, host, cluster, hypervisor_type):
+    """Put ``host`` (in no cluster) into the cluster called ``cluster``
+    of its zone (``db.topology.host_join_configured_cluster``)."""
+    zone = availability_zones.host_zone(host, aggregate_db.host_zones(context))
+    topology_db.host_join_configured_cluster(context, host, zone, cluster,
+                                             hypervisor_type)
 
 
 # ------------------------------------------------------------- instances

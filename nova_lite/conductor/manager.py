@@ -11,6 +11,7 @@ from nova_lite.conductor import evacuate
 from nova_lite.conductor import lifecycle_proxy
 from nova_lite.conductor import live_migrate
 from nova_lite.conductor import migrate
+from nova_lite.conductor import reports
 from nova_lite.conductor import resize
 from nova_lite.conductor import shelve
 from nova_lite.conductor import sweeper
@@ -43,6 +44,7 @@ class ConductorManager(resize.ResizeEndpoint, shelve.ShelveEndpoint,
         self.build_flow = build.BuildFlow(scheduler_rpcapi.SchedulerAPI(),
                                           compute)
         self.sweeper = sweeper.Sweeper(self.build_flow, compute)
+        self.reports = reports.ReportBatcher()
 
     def build_instances(self, context, instances, request_spec,
                         host_lists=None):
@@ -56,11 +58,12 @@ class ConductorManager(resize.ResizeEndpoint, shelve.ShelveEndpoint,
         return compute_proxy.service_register(context, host, binary, topic)
 
     def service_heartbeat(self, context, service_id, host, binary, topic):
-        compute_proxy.service_heartbeat(context, service_id, host, binary,
-                                        topic)
+        """Queued, written in a batch (``conductor.reports``)."""
+        self.reports.heartbeat(context, service_id, host, binary, topic)
 
     def compute_node_report(self, context, **kwargs):
-        compute_proxy.compute_node_report(context, **kwargs)
+        """Queued, written in a batch (``conductor.reports``)."""
+        self.reports.node_report(context, **kwargs)
 
     def instance_get(self, context, instance_uuid, with_network=False,
                      read_deleted=False):
@@ -155,6 +158,7 @@ class ConductorManager(resize.ResizeEndpoint, shelve.ShelveEndpoint,
         self._event_recorder = cs_events.start_recorder()
 
     def cleanup_host(self):
+        self.reports.stop()
         recorder = getattr(self, '_event_recorder', None)
         if recorder is not None:
             recorder.stop()

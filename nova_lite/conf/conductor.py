@@ -6,6 +6,12 @@ conductor_group = cfg.OptGroup('conductor', title='Conductor options')
 conductor_opts = [
     cfg.IntOpt('workers', default=8, min=1,
                help='Threads that handle RPC requests in the conductor.'),
+    cfg.FloatOpt('report_batch_interval', default=1.0, min=0.0,
+                 help='Seconds between two writes of the computes\' queued '
+                      'heartbeats and resource reports: all the heartbeats '
+                      'in one UPDATE, all the reports in one transaction '
+                      '(1,000 hosts send 100 heartbeats a second). 0 writes '
+                      'each one as it comes.'),
     cfg.IntOpt('build_timeout', default=600, min=1,
                help='Seconds after which an instance still in BUILD is '
                     'moved to ERROR with a fault by the sweeper.'),

@@ -11,6 +11,19 @@ scheduler_opts = [
                help='The host is chosen at random among this many of the '
                     'best weighed hosts, to reduce races between '
                     'schedulers.'),
+    cfg.IntOpt('max_candidates', default=100, min=0,
+               help='Compute nodes one select_destinations request reads '
+                    'and weighs (as Nova\'s max_placement_results bounds '
+                    'what placement returns): the nodes that pass the SQL '
+                    'prefilter are ranked in the database by the active '
+                    'weighers (or the deployment planner\'s cluster and pod '
+                    'order) and only the best this many are read, at least '
+                    'num_instances x max_attempts for a multi-create. When '
+                    'every one of them is rejected by a filter or lost to a '
+                    'concurrent claim while more nodes passed, all of them '
+                    'are read once more. 0 reads every node (the cost of a '
+                    'request then grows with the number of hosts). See '
+                    'doc/scheduler.md, "Candidates".'),
     cfg.ListOpt('enabled_filters',
                 default=['ComputeFilter', 'AvailabilityZoneFilter',
                          'RamFilter', 'CoreFilter', 'DiskFilter',

@@ -183,7 +183,9 @@ class Instance(TimestampMixin, SoftDeleteMixin, Base):
     """A server. Flavor fields are copied at create time."""
     __tablename__ = 'instances'
     __table_args__ = (
-        Index('instances_project_id_deleted_idx', 'project_id', 'deleted'),
+        # Alembic 0028: the project listing reads a page in index order.
+        Index('instances_project_deleted_created_idx', 'project_id',
+              'deleted', 'created_at', 'id'),
         Index('instances_host_deleted_idx', 'host', 'deleted'),
         Index('instances_reservation_id_idx', 'reservation_id'),
         Index('instances_updated_at_idx', 'updated_at'),

@@ -304,12 +304,14 @@ def port_rules(context, instance_uuids):
 
 def remote_referrers(context, instance_uuid):
     """Who must hear that ``instance_uuid``'s ports came or went, in one
-    statement: ``[(group uuid, host, member uuid)]`` for each group of
-    the instance named as remote group by a rule of a group whose other
-    live member (with a host) is ``member uuid`` on ``host``."""
+    statement: ``[(group uuid, host)]`` for each group of the instance
+    named as remote group by a rule of a group with another live member
+    (with a host) on ``host``; one row per group and host, however many
+    members the host runs (a project's default group names itself: its
+    members are all the project's servers)."""
     mine, other = orm.aliased(MEMBER), orm.aliased(MEMBER)
     inst = models.Instance
-    query = (sa.select(SG.uuid, inst.host, inst.uuid).distinct()
+    query = (sa.select(SG.uuid, inst.host).distinct()
              .select_from(mine)
              .join(SG, SG.id == mine.security_group_id)
              .join(RULE, RULE.remote_group_id == mine.security_group_id)

@@ -56,6 +56,30 @@ def service_heartbeat(context, service_id):
         return result.rowcount == 1
 
 
+@retry_on_deadlock
+def service_heartbeats(context, service_ids):
+    """Record a heartbeat of each of ``service_ids`` in one UPDATE (the
+    conductor's batch, ``conductor.reports``); one more SELECT only when
+    some row is gone.
+
+    :returns: the set of ids whose row is gone (deleted meanwhile)
+    """
+    ids = sorted(set(service_ids))
+    if not ids:
+        return set()
+    svc = models.Service
+    with writer(context) as session:
+        result = session.execute(
+            sa.update(svc).where(svc.id.in_(ids), svc.deleted == 0)
+            .values(last_seen_up=utcnow(), report_count=svc.report_count + 1)
+            .execution_options(synchronize_session=False))
+        if result.rowcount == len(ids):
+            return set()
+        live = set(session.scalars(sa.select(svc.id).where(
+            svc.id.in_(ids), svc.deleted == 0)))
+        return set(ids) - live
+
+
 def service_get_all(context, binary=None, host=None):
     """Live services, optionally filtered; list of dicts."""
     with reader(context) as session:

@@ -27,6 +27,8 @@ import prometheus_client as prom
 from prometheus_client import core as prom_core
 from prometheus_client import registry as prom_registry
 
+from nova_lite import stats
+
 #: Buckets (seconds) of request/RPC/select latencies: 1 ms .. 60 s.
 LATENCY_BUCKETS = (0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25,
                    0.5, 1.0, 2.5, 5.0, 10.0, 30.0, 60.0)
@@ -211,8 +213,9 @@ class select_timer:
             outcome = 'no_valid_host'
         else:
             outcome = 'error'
-        SELECT_SECONDS.labels(outcome).observe(time.monotonic()
-                                               - self._start)
+        elapsed = time.monotonic() - self._start
+        SELECT_SECONDS.labels(outcome).observe(elapsed)
+        stats.observe('select_destinations', elapsed)
         return False
 
 

@@ -157,7 +157,7 @@ def members_changed(context, instance_uuid, addresses, referrers=None):
     if referrers is None:
         referrers = sg_db.remote_referrers(context, instance_uuid)
     by_host = {}
-    for group_uuid, host, _member in referrers:
+    for group_uuid, host in referrers:
         by_host.setdefault(host, set()).add(group_uuid)
     if not by_host:
         return {}

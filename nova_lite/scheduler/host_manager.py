@@ -57,6 +57,10 @@ class HostState:
         self.group_hosts = {} if group_hosts is None else group_hosts
         self.group_max_per_host = group_max_per_host
         self.instances = set(instances)
+        #: Instances of the request's account holding a claim on this
+        #: host, when the candidate query counted them (account
+        #: planners), else None.
+        self.project_instances = node.get('project_instances')
 
     @property
     def group_members(self):

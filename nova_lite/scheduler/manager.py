@@ -16,9 +16,9 @@ import oslo_messaging as messaging
 from nova_lite import exception
 from nova_lite import metrics
 from nova_lite.objects import selection as selection_obj
+from nova_lite.scheduler import candidates
 from nova_lite.scheduler import claims
 from nova_lite.scheduler import filters
-from nova_lite.scheduler import host_manager
 from nova_lite.scheduler import planners
 from nova_lite.scheduler import report
 from nova_lite.scheduler import request
@@ -52,7 +52,8 @@ class SchedulerManager(service.Manager):
     @messaging.expected_exceptions(exception.NoValidHost)
     def select_destinations(self, context, request_spec, instance_uuids,
                             return_alternates=True):
-        """Claim a host for each instance.
+        """Claim a host for each instance, among the request's bounded
+        candidates (``scheduler.candidates``: what is kept and why).
 
         :returns: one list per instance: [chosen Selection (claimed),
             alternate Selections...] up to ``[scheduler] max_attempts``
@@ -63,17 +64,13 @@ class SchedulerManager(service.Manager):
         with metrics.select_timer():
             spec = request.RequestView(request_spec)
             planner = planners.planner_for(spec)
-            hosts = planners.narrow(host_manager.get_host_states(
-                context, spec, self.filter_names), spec)
-            metrics.HOSTS_CONSIDERED.observe(len(hosts))
-            if planner is not None:
-                planner.prepare(context, spec, hosts)
+            pool = _Candidates(self, context, spec, planner, candidates.bound(
+                len(instance_uuids), self.weighers, spec))
             result = []
             try:
                 for instance_uuid in instance_uuids:
-                    result.append(self._select_one(
-                        context, spec, instance_uuid, hosts,
-                        return_alternates, planner))
+                    result.append(self._select_with(
+                        pool, instance_uuid, return_alternates))
             except exception.NoValidHost as exc:
                 metrics.no_valid_host(exc, self.filter_names)
                 for instance_uuid in instance_uuids[:len(result)]:
@@ -81,16 +78,42 @@ class SchedulerManager(service.Manager):
                 raise
             return result
 
+    def _select_with(self, pool, instance_uuid, return_alternates):
+        """Selections of one instance from ``pool``'s candidates; once
+        more from every node when the bounded ones are used up.
+
+        :raises: NoValidHost (``report.explain``, with the planner's
+            levels)
+        """
+        losses = {}
+        while True:
+            chosen = self._select_one(pool.context, pool.spec,
+                                      instance_uuid, pool.hosts,
+                                      return_alternates, pool.planner,
+                                      losses)
+            if chosen is not None or not pool.widen():
+                break
+        if chosen is None:
+            spec = pool.spec
+            raise planners.no_room(pool.context, spec, pool.planner,
+                                   report.explain(
+                                       pool.context, spec, self.filters,
+                                       losses, keep=lambda host:
+                                       planners.in_scope(spec, host)))
+        return chosen
+
     def _select_one(self, context, spec, instance_uuid, hosts,
-                    return_alternates, planner=None):
+                    return_alternates, planner=None, losses=None):
         """Claim a host for one instance: the filters' hosts in the
-        weighers' order, or the planner's (tried one by one)."""
+        weighers' order, or the planner's (tried one by one); None when
+        none of ``hosts`` can be claimed (``losses`` gets the hosts whose
+        claim was lost, with why)."""
+        losses = {} if losses is None else losses
         ranked = weights.weigh_hosts(
             report.run_filters(hosts, spec, self.filters), spec,
             self.weighers)
         if planner is not None:
             ranked = planner.order(ranked)
-        losses = {}
         while ranked:
             subset = ranked[:1 if planner else
                             CONF.scheduler.host_subset_size]
@@ -110,9 +133,7 @@ class SchedulerManager(service.Manager):
                          exc.format_message())
                 ranked = self._after_group_conflict(spec, chosen, ranked,
                                                     exc, losses)
-        raise planners.no_room(context, spec, planner, report.explain(
-            context, spec, self.filters, losses,
-            keep=lambda host: planners.in_scope(spec, host)))
+        return None
 
     def _after_group_conflict(self, spec, chosen, ranked, exc, losses):
         """Another scheduler placed a member of the group meanwhile: note
@@ -132,6 +153,38 @@ class SchedulerManager(service.Manager):
         alternates = [h for h in ranked if h is not chosen]
         limit = CONF.scheduler.max_attempts - 1
         return [first] + [_selection(h) for h in alternates[:limit]]
+
+
+class _Candidates:
+    """The hosts one request chooses from: its bounded candidates
+    (``limit``, None for all), read once more without the bound by
+    ``widen`` when they were cut and are used up."""
+
+    def __init__(self, scheduler, context, spec, planner, limit):
+        self.scheduler = scheduler
+        self.context = context
+        self.spec = spec
+        self.planner = planner
+        self._read(limit)
+
+    def _read(self, limit):
+        hosts, self.truncated = candidates.get_candidates(
+            self.context, self.spec, self.scheduler.filter_names,
+            self.scheduler.weighers, self.planner, limit)
+        self.hosts = planners.narrow(hosts, self.spec)
+        metrics.HOSTS_CONSIDERED.observe(len(self.hosts))
+        if self.planner is not None:
+            self.planner.prepare(self.context, self.spec, self.hosts)
+
+    def widen(self):
+        """Read every node that passes the SQL prefilter, if the bounded
+        read left some out; True when it did."""
+        if not self.truncated:
+            return False
+        LOG.info('The %d best candidates are used up; reading every host',
+                 len(self.hosts))
+        self._read(None)
+        return True
 
 
 def _selection(host, claimed=False):

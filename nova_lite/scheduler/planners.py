@@ -175,8 +175,14 @@ class _AccountPlanner(_Planner):
     """Counts the instances of the request's project per host."""
 
     def prepare(self, context, spec, hosts):
-        self.per_host = topology_db.project_instance_hosts(
-            context, spec.project_id) if spec.project_id else {}
+        """The account's instances per host: counted by the candidate
+        query when it read ``hosts`` (no statement), else one SELECT."""
+        if all(h.project_instances is not None for h in hosts):
+            self.per_host = {h.host: h.project_instances for h in hosts
+                             if h.project_instances}
+        else:
+            self.per_host = topology_db.project_instance_hosts(
+                context, spec.project_id) if spec.project_id else {}
 
     def consumed(self, host):
         self.per_host[host.host] = self.per_host.get(host.host, 0) + 1

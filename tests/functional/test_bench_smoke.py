@@ -46,7 +46,8 @@ class BenchSmokeTest(testtools.TestCase):
         self.assertEqual({'hosts': HOSTS, 'servers': SERVERS, 'clients': 4,
                           'db': 'mysql', 'schedulers': 1, 'batch': SERVERS,
                           'metrics': False, 'notifications': 'versioned',
-                          'cloudstack_events': False},
+                          'cloudstack_events': False,
+                          'security_group': 'default'},
                          figures['config'])
         for name in ('servers_per_s', 'create_to_active_s', 'post_p50_ms',
                      'post_p99_ms', 'delete_s'):

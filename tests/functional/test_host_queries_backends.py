@@ -12,6 +12,7 @@ import testtools
 from nova_lite import context as nl_context
 from nova_lite.db import claims as claim_db
 from nova_lite.db import compute_nodes as node_db
+from nova_lite.db import host_candidates as candidate_db
 from nova_lite.db import hypervisors as hypervisor_db
 from nova_lite.db import instances as instance_db
 from nova_lite.db import migration
@@ -126,6 +127,72 @@ class HostQueriesMixin:
                 node_db.compute_nodes_for_scheduling(self.admin,
                                                      prefilter=False)}
         self.assertEqual({'h1': 0, 'h2': 0}, free)
+
+
+    def test_scale_statements(self):
+        """The scheduler's bounded candidate query (window functions, a
+        LIMIT in a derived table, expanding IN lists, the planners'
+        group order) gives the same hosts in the same order; the
+        conductor's batched heartbeats and reports (one UPDATE; a locking
+        SELECT, a SUM and an executemany UPDATE) write the same rows."""
+        for index in range(1, 7):
+            host = 'h%d' % index
+            service_db.service_register(self.admin, host,
+                                        servicegroup.COMPUTE, 'compute')
+            node_db.compute_node_report(
+                self.admin, host, host, {'vcpus': 8, 'memory_mb': 512 * index,
+                                         'local_gb': 10}, RATIOS, 0, 0)
+        pod = topology_db.pod_create(self.admin, 'nova', 'rack1')
+        for name, hosts in (('c1', ('h1', 'h2')), ('c2', ('h5', 'h6'))):
+            cluster = topology_db.cluster_create(self.admin, pod['uuid'],
+                                                 name)
+            for host in hosts:
+                topology_db.host_set_cluster(self.admin, host,
+                                             cluster['uuid'])
+        query = candidate_db.CandidateQuery(
+            resources=(1, 512, 1), weights=((1.0, 'free_ram_mb'),
+                                            (1.0, 'free_vcpus')),
+            hosts_out=frozenset(['h6']))
+        nodes, truncated = candidate_db.host_candidates(self.admin, query, 3)
+        self.assertEqual((['h5', 'h4', 'h3'], True),
+                         ([n['host'] for n in nodes], truncated))
+        self.assertEqual(1536.0, float(nodes[2]['free_ram_mb']))
+        query.planner = 'FirstFitPlanner'
+        query.hosts_out = frozenset()
+        query.hosts_in = frozenset(['h1', 'h2', 'h5', 'h6', 'h3'])
+        nodes, truncated = candidate_db.host_candidates(self.admin, query)
+        self.assertEqual((['h2', 'h1', 'h6', 'h5', 'h3'], False),
+                         ([n['host'] for n in nodes], truncated))
+        self._check_batches()
+
+    def _check_batches(self):
+        services = {s['host']: s for s in service_db.service_get_all(
+            self.admin)}
+        service_db.service_destroy(self.admin, services['h6']['id'])
+        self.assertEqual({services['h6']['id']},
+                         service_db.service_heartbeats(
+                             self.admin, [s['id'] for s in
+                                          services.values()]))
+        self.assertEqual({1}, {s['report_count'] for s in
+                               service_db.service_get_all(self.admin)})
+        node = {n['host']: n for n in node_db.compute_node_get_all(
+            self.admin)}['h2']
+        self.assertTrue(claim_db.claim(self.admin, node['id'], 'vm', 1, 256,
+                                       1))
+        service_db.service_register(self.admin, 'h7', servicegroup.COMPUTE,
+                                    'compute')
+        reports = [{'host': h, 'nodename': h, 'resources': {
+            'vcpus': 3, 'memory_mb': 768, 'local_gb': 9}, 'ratios': RATIOS,
+            'reserved_memory_mb': 0, 'reserved_disk_gb': 0}
+            for h in ('h2', 'h3', 'h7')]
+        self.assertEqual(3, len(node_db.compute_node_reports(self.admin,
+                                                             reports)))
+        found = {n['host']: (n['vcpus'], n['vcpus_used'],
+                             n['memory_mb_used'])
+                 for n in node_db.compute_node_get_all(self.admin)}
+        self.assertEqual({'h2': (3, 1, 256), 'h3': (3, 0, 0),
+                          'h7': (3, 0, 0)},
+                         {h: found[h] for h in ('h2', 'h3', 'h7')})
 
 
 class TestHostQueriesMariaDB(HostQueriesMixin, testtools.TestCase):

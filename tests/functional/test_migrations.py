@@ -288,6 +288,24 @@ class _MigrationTests:
         self.assertNotIn('global_settings', sa.inspect(
             db_session.get_engine()).get_table_names())
 
+    def test_0028_instances_list_index(self):
+        """The project listing's index (project_id, deleted, created_at,
+        id) replaces (project_id, deleted); the downgrade puts it back."""
+        migration.db_sync('0028')
+
+        def indexes():
+            return {i['name']: i['column_names'] for i in sa.inspect(
+                db_session.get_engine()).get_indexes('instances')}
+        found = indexes()
+        self.assertEqual(['project_id', 'deleted', 'created_at', 'id'],
+                         found['instances_project_deleted_created_idx'])
+        self.assertNotIn('instances_project_id_deleted_idx', found)
+        migration.downgrade('0027')
+        found = indexes()
+        self.assertEqual(['project_id', 'deleted'],
+                         found['instances_project_id_deleted_idx'])
+        self.assertNotIn('instances_project_deleted_created_idx', found)
+
 
 class TestMigrationsSQLite(_MigrationTests, testtools.TestCase):
     backend = 'sqlite'

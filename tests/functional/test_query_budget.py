@@ -50,9 +50,10 @@ CONF = cfg.CONF
 #: ceiling.)
 BOOT_BUDGET = 25
 CEILING = 25
-#: Statements a UserDispersingPlanner adds to a boot: the account's
-#: instances per host (``topology.project_instance_hosts``).
-PLANNER_EXTRA = 1
+#: Statements a UserDispersingPlanner adds to a boot: none, the
+#: account's instances per host are counted in the scheduler's candidate
+#: query (``db.host_candidates``).
+PLANNER_EXTRA = 0
 #: Statements of one GET /servers/detail, whatever the number of servers
 #: (measured: 7, instances, their metadata, their addresses, the zones
 #: of their hosts, their security groups, their floating IPs and their
@@ -159,8 +160,8 @@ class QueryBudgetTest(testtools.TestCase):
     def test_boot_through_a_planner_within_budget(self):
         """A deploy placed by a CloudStack deployment planner over two
         clusters: FirstFitPlanner orders the hosts it already has (no
-        statement more); UserDispersingPlanner reads the account's
-        instances per host (one SELECT, ``PLANNER_EXTRA``)."""
+        statement more); UserDispersingPlanner's count of the account's
+        instances per host comes with them (``PLANNER_EXTRA``)."""
         pod = topology_db.pod_create(self.stack.admin, 'nova', 'rack1')
         for host in ('node1', 'node2'):
             cluster = topology_db.cluster_create(

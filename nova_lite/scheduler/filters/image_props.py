@@ -17,6 +17,16 @@ def _canonical(hv_type):
     return _EQUIVALENT.get(value, value)
 
 
+def matching_types(wanted):
+    """The lower-case hypervisor types a node may report to pass for an
+    image wanting ``wanted`` (what ``host_passes`` accepts; the
+    scheduler's SQL prefilter uses it)."""
+    canonical = _canonical(wanted)
+    return frozenset([canonical] + [alias for alias, target
+                                    in _EQUIVALENT.items()
+                                    if target == canonical])
+
+
 class ImagePropertiesFilter(filters.BaseHostFilter):
 
     def applies(self, spec):

@@ -12,6 +12,11 @@ CONF = cfg.CONF
 
 class BaseWeigher:
     multiplier_opt = None
+    #: (key of ``host_candidates.WEIGHT_KEYS``, sign): the value ``weigh``
+    #: returns, which the scheduler's candidate query ranks by in SQL;
+    #: None for a weigher SQL cannot rank by (the scheduler then reads
+    #: every candidate).
+    sql_value = None
 
     def multiplier(self):
         return getattr(CONF.scheduler, self.multiplier_opt)
@@ -27,6 +32,7 @@ class BaseWeigher:
 class RAMWeigher(BaseWeigher):
     """Free RAM in MiB."""
     multiplier_opt = 'ram_weight_multiplier'
+    sql_value = ('free_ram_mb', 1)
 
     def weigh(self, host_state, spec):
         return host_state.free_ram_mb
@@ -35,6 +41,7 @@ class RAMWeigher(BaseWeigher):
 class CPUWeigher(BaseWeigher):
     """Free vCPUs."""
     multiplier_opt = 'cpu_weight_multiplier'
+    sql_value = ('free_vcpus', 1)
 
     def weigh(self, host_state, spec):
         return host_state.free_vcpus
@@ -43,6 +50,7 @@ class CPUWeigher(BaseWeigher):
 class DiskWeigher(BaseWeigher):
     """Free disk in GiB."""
     multiplier_opt = 'disk_weight_multiplier'
+    sql_value = ('free_disk_gb', 1)
 
     def weigh(self, host_state, spec):
         return host_state.free_disk_gb
@@ -59,6 +67,7 @@ class ServerGroupSoftAffinityWeigher(_GroupWeigher):
     """Members of the soft-affinity group on the host (more is better)."""
     multiplier_opt = 'soft_affinity_weight_multiplier'
     policy = 'soft-affinity'
+    sql_value = ('group_members', 1)
 
     def weigh(self, host_state, spec):
         return host_state.group_members
@@ -69,6 +78,7 @@ class ServerGroupSoftAntiAffinityWeigher(_GroupWeigher):
     (fewer is better)."""
     multiplier_opt = 'soft_anti_affinity_weight_multiplier'
     policy = 'soft-anti-affinity'
+    sql_value = ('group_members', -1)
 
     def weigh(self, host_state, spec):
         return -host_state.group_members
@@ -78,6 +88,24 @@ def all_weighers():
     return [RAMWeigher(), CPUWeigher(), DiskWeigher(),
             ServerGroupSoftAffinityWeigher(),
             ServerGroupSoftAntiAffinityWeigher()]
+
+
+def sql_weights(spec, weighers):
+    """((multiplier, key), ...) of the weighers active for ``spec``, for
+    the candidate query to rank by (``db.host_candidates``), or None when
+    one of them has no ``sql_value``. A sign of -1 negates the
+    multiplier: ``m * (-v - min) / span`` orders hosts as
+    ``-m * (v - min) / span`` does."""
+    result = []
+    for weigher in weighers:
+        mult = weigher.multiplier()
+        if not mult or not weigher.applies(spec):
+            continue
+        if weigher.sql_value is None:
+            return None
+        key, sign = weigher.sql_value
+        result.append((mult * sign, key))
+    return tuple(result)
 
 
 def weigh_hosts(hosts, spec, weighers):
