@@ -20,6 +20,7 @@ from nova_lite.scheduler import claims
 from nova_lite.scheduler import filters
 from nova_lite.scheduler import host_manager
 from nova_lite.scheduler import planners
+from nova_lite.volume import pools
 from nova_lite.scheduler import report
 from nova_lite.scheduler import request
 from nova_lite.scheduler import weights
@@ -62,6 +63,8 @@ class SchedulerManager(service.Manager):
         """
         with metrics.select_timer():
             spec = request.RequestView(request_spec)
+            if spec.volume_gb:
+                spec.cluster_room = pools.cluster_free_gb(context)
             planner = planners.planner_for(spec)
             hosts = planners.narrow(host_manager.get_host_states(
                 context, spec, self.filter_names), spec)

@@ -156,7 +156,8 @@ def from_exception(exc):
     if isinstance(exc, (exception.InstanceInvalidState,
                         exception.InstanceIsLocked)):
         return InvalidParameter(text)
-    if isinstance(exc, exception.NoValidHost):
+    if isinstance(exc, exception.NoValidHost) or \
+            getattr(exc, 'insufficient_capacity', False):
         return CloudStackError(text, INSUFFICIENT_CAPACITY_ERROR,
                                CS_INSUFFICIENT_CAPACITY)
     by_code = {
