@@ -48,9 +48,12 @@ class _Keystone:
         return SECRET, self.identity
 
 
-class CloudStackClustersCLITest(testtools.TestCase):
+class ClusterStackTestBase(testtools.TestCase):
     """node1, node2 (cluster c1, memory ratio 1.0) and node3 (c2, ratio
-    3.0), each 1024 MiB with nothing reserved; m1.tiny is 512 MiB."""
+    3.0), each 1024 MiB with nothing reserved; m1.tiny is 512 MiB.
+    ``OVERRIDES``: more options of the stack."""
+
+    OVERRIDES = {}
 
     def setUp(self):
         super().setUp()
@@ -59,7 +62,7 @@ class CloudStackClustersCLITest(testtools.TestCase):
             overrides={('fake', 'memory_mb'): 1024,
                        ('compute', 'reserved_host_memory_mb'): 0,
                        ('scheduler', 'deployment_planner'):
-                       'FirstFitPlanner'}))
+                       'FirstFitPlanner', **self.OVERRIDES}))
         self.useFixture(fixtures.MonkeyPatch(
             'nova_lite.api.cloudstack.keystone.get_client',
             lambda conf: _Keystone()))
@@ -116,6 +119,10 @@ class CloudStackClustersCLITest(testtools.TestCase):
         entry, = self.cs('listCapacity', 'type=0', 'clusterid=%s' %
                          self.clusters[cluster]['id'])['capacity']
         return entry['capacitytotal'] // MIB, entry['capacityused'] // MIB
+
+
+class CloudStackClustersCLITest(ClusterStackTestBase):
+    """Acceptance 1 to 3 of issue 22 (see the module doc)."""
 
     def test_first_fit_capacity_and_update_cluster(self):
         vms = [self.deploy('ff%d' % i) for i in range(5)]
