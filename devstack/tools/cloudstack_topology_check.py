@@ -12,22 +12,25 @@ The ``cs`` client is ``$CS`` or ``cs`` from the PATH, with
 ``CLOUDSTACK_ENDPOINT``, ``CLOUDSTACK_KEY`` and ``CLOUDSTACK_SECRET`` of
 an admin (``cloudstack-topology-check.sh`` makes the key pair). The
 first two ``--hosts`` go to cluster c1 (memory ratio 1.0), the third to
-c2 (ratio 2.0); every other Up host is disabled for the run (enabled
-again at the end). The counts come from listCapacity, so any host size
+c2 (ratio 3.0: more room than c1, so FirstFitPlanner, which takes the
+fullest cluster with room first, fills c1 first); every other Up host
+is disabled for the run (enabled again at the end). The counts come
+from listCapacity, so any host size
 works; the lab's fake hosts keep it quick.
 
 The steps (doc/cloudstack.md):
 
 1. ``zone_hosts``: listZones, listHosts: the three hosts are Up;
 2. ``pod_clusters``: createPod, addCluster c1 (memoryovercommitratio
-   1.0) and c2 (2.0), updateHost clusterid: listHosts by clusterid shows
+   1.0) and c2 (3.0), updateHost clusterid: listHosts by clusterid shows
    2 + 1 hosts; other hosts disabled;
 3. ``storage_pools``: createStoragePool p1 (c1) and p2 (c2), two
    directories of the same volume service host: listStoragePools shows
    both, scope CLUSTER, with their cluster, pod and capacity;
 4. ``offerings``: createServiceOffering of ``--memory`` MiB (default:
    half the smallest host's memory) with deploymentplanner
-   FirstFitPlanner and one with UserDispersingPlanner;
+   FirstFitPlanner and one with UserDispersingPlanner (the account's
+   VM, CPU and memory limits lifted for the run: updateResourceLimit);
 5. ``user_dispersing``: four VMs of one account with the
    UserDispersingPlanner offering: two in c1, two in c2 (then destroyed
    with expunge);
@@ -37,7 +40,7 @@ The steps (doc/cloudstack.md):
    the VMs on it (their offering's memory), total = memory × ratio;
 8. ``update_cluster``: updateCluster c2 memoryovercommitratio to what
    its VM already uses: the next deploy fails with the planner's
-   NoValidHost, the running VMs stay Running; back up to 3.0: the next
+   NoValidHost, the running VMs stay Running; back to 3.0: the next
    deploy lands in c2;
 9. ``pool_capacity``: createVolume storageid=p1: listStoragePools and
    listCapacity type=3 of c1 show the allocation; attachVolume of it to
@@ -65,6 +68,18 @@ MIB = 1024 * 1024
 GIB = 1024 * MIB
 
 
+def _errortext(text):
+    """The ``errortext`` of a CloudStack error answer cs printed (the
+    text itself when it is not one)."""
+    try:
+        body = json.loads(text)
+    except ValueError:
+        return text
+    inner = next(iter(body.values()), {}) if isinstance(body, dict) else {}
+    return inner.get('errortext', text) if isinstance(inner, dict) \
+        else text
+
+
 class TopologyCheck(CliCheck):
     STEPS = STEPS
 
@@ -77,6 +92,7 @@ class TopologyCheck(CliCheck):
         self.host_ids, self.clusters, self.pools = {}, {}, {}
         self.offerings, self.disabled, self.vms = {}, [], {}
         self.volume = None
+        self.limits = {}
 
     # -- the cs CLI ----------------------------------------------------------
 
@@ -89,6 +105,7 @@ class TopologyCheck(CliCheck):
                                 timeout=self.STATUS_TIMEOUT + 60)
         text = result.stdout.strip() or result.stderr.strip()
         if result.returncode != 0:
+            text = _errortext(text)
             if expect_ok:
                 raise StepFailed('cs %s: exit %d: %s' % (
                     command, result.returncode, text[-400:]))
@@ -156,7 +173,7 @@ class TopologyCheck(CliCheck):
                       'name=topo-%s' % self.suffix, 'gateway=10.98.0.1',
                       'netmask=255.255.255.0')['pod']
         self.pod = pod
-        for name, ratio in (('c1', '1.0'), ('c2', '2.0')):
+        for name, ratio in (('c1', '1.0'), ('c2', '3.0')):
             self.clusters[name], = self.cs(
                 'addCluster', 'zoneid=%s' % self.zone,
                 'podid=%s' % pod['id'], 'clustername=%s-%s' % (
@@ -177,7 +194,7 @@ class TopologyCheck(CliCheck):
         if members != {'c1': sorted(self.hosts[:2]),
                        'c2': [self.hosts[2]]}:
             raise StepFailed('cluster members %s' % members)
-        return 'pod %s; c1 (ratio 1.0): %s; c2 (ratio 2.0): %s; %d other ' \
+        return 'pod %s; c1 (ratio 1.0): %s; c2 (ratio 3.0): %s; %d other ' \
             'host(s) disabled' % (pod['name'], ', '.join(members['c1']),
                                   ', '.join(members['c2']),
                                   len(self.disabled))
@@ -228,6 +245,7 @@ class TopologyCheck(CliCheck):
             usable = self._usable_mib('c1')
             usable.update(self._usable_mib('c2'))
             self.args.memory = int(min(usable.values()) // 2)
+        self._lift_limits()
         for planner in ('FirstFitPlanner', 'UserDispersingPlanner'):
             self.offerings[planner] = self.cs(
                 'createServiceOffering', 'name=topo-%s-%s' % (
@@ -238,6 +256,17 @@ class TopologyCheck(CliCheck):
         return ', '.join('%s (%s, %d MiB)' % (o['name'], p,
                                               self.args.memory)
                          for p, o in self.offerings.items())
+
+    def _lift_limits(self):
+        """Make the account's VM, CPU and memory limits unlimited for
+        the run (big VMs on big fake hosts pass a project's default
+        quota); ``clean`` puts them back."""
+        for limit in self.cs('listResourceLimits').get('resourcelimit', []):
+            if limit['resourcetype'] in ('0', '8', '9') and \
+                    int(limit['max']) != -1:
+                self.limits[limit['resourcetype']] = limit['max']
+                self.cs('updateResourceLimit', 'resourcetype=%s' %
+                        limit['resourcetype'], 'max=-1')
 
     def step_user_dispersing(self):
         offering = self.offerings['UserDispersingPlanner']['id']
@@ -284,7 +313,7 @@ class TopologyCheck(CliCheck):
     def step_capacity(self):
         placed = self.vm_placement()
         seen = []
-        for name, ratio in (('c1', 1.0), ('c2', 2.0)):
+        for name, ratio in (('c1', 1.0), ('c2', 3.0)):
             total, used = self.memory(name)
             vms = [n for n, (host, _s) in placed.items()
                    if self.cluster_of(host) == name]
@@ -371,7 +400,8 @@ class TopologyCheck(CliCheck):
 
     def clean(self):
         """Expunge the run's VMs; delete its volume, pools and
-        offerings; enable the hosts it disabled."""
+        offerings; enable the hosts it disabled; put the account's
+        limits back."""
         steps = []
         for name in list(self.vms):
             steps.append(('destroyVirtualMachine', 'id=%s' %
@@ -384,6 +414,8 @@ class TopologyCheck(CliCheck):
                   for o in self.offerings.values()]
         steps += [('updateHost', 'id=%s' % h, 'allocationstate=Enable')
                   for h in self.disabled]
+        steps += [('updateResourceLimit', 'resourcetype=%s' % kind,
+                   'max=%s' % value) for kind, value in self.limits.items()]
         for command, *args in steps:
             try:
                 self.cs(command, *args)

@@ -49,11 +49,15 @@ class StoragePoolsTest(clusters_test.ClusterStackTestBase):
                           ('volume', 'export_port_min'): 11451,
                           ('volume', 'export_port_max'): 11480}
         super().setUp()
+        exporter = volume_export.NBDExporter(self.dir)
         manager = volume_manager.VolumeManager(
             'storage1', driver=volume_driver.FileDriver(self.dir),
-            exporter=volume_export.NBDExporter(self.dir))
+            exporter=exporter)
         self.stack.start_service('nova-lite-volume', 'volume', manager,
                                  'storage1')
+        # The qemu-nbd exports outlive the in-process service: close them.
+        self.addCleanup(lambda: [exporter.close(att)
+                                 for att in exporter.open_exports()])
         self.pools = {}
         for name, cluster, size, factor in (('p1', 'c1', 4, '1'),
                                             ('p2', 'c2', 2, '2')):
