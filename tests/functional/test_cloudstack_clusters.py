@@ -163,6 +163,31 @@ class CloudStackClustersCLITest(ClusterStackTestBase):
                                  if self.cluster_of[vm['hostname']] ==
                                  'c1'}))
 
+    def test_host_anti_affinity_inside_a_cluster(self):
+        """An admin's clusterid narrows the hosts first; a host
+        anti-affinity group then keeps its VMs on distinct hosts of that
+        cluster, and a third VM finds none there (each host still has
+        room for it)."""
+        group = self.cs('createAffinityGroup', 'name=spread',
+                        'type=host anti-affinity')['affinitygroup']
+        placed = []
+        for i in range(3):
+            answer = self.cs(
+                'deployVirtualMachine', 'name=aa%d' % i,
+                'serviceofferingid=1', 'affinitygroupids=%s' % group['id'],
+                'templateid=%s' % self.stack.image['uuid'],
+                'zoneid=%s' % self.zone,
+                'clusterid=%s' % self.clusters['c1']['id'],
+                expect_ok=i < 2)
+            placed.append(answer.get('virtualmachine', answer))
+        self.assertEqual(['node1', 'node2'], sorted(
+            vm['hostname'] for vm in placed[:2]))
+        text = json.dumps(placed[2])
+        self.assertIn('at the cluster level of cluster %s' %
+                      self.clusters['c1']['id'], text)
+        self.assertIn('ServerGroupAntiAffinityFilter', text)
+        self.assertEqual((2048, 1024), self.memory('c1'))
+
     def hosts(self):
         return {h['name']: h for h in self.cs('listHosts')['host']}
 
