@@ -183,7 +183,8 @@ def no_room(level, pools, size):
 def cluster_free_gb(context):
     """``{cluster uuid: GiB the roomiest Up pool of it may still
     allocate}`` for the clusters that have pools (the scheduler's
-    storage level); one read of the pools and one of the services."""
+    storage level); four SELECTs (pools, their usage and volume
+    counts, services)."""
     level = {}
     services = {s['host']: s for s in _volume_services(context)}
     for pool in pool_db.pool_get_all(context):
