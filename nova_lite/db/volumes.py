@@ -161,10 +161,12 @@ def volume_update(context, uuid, values, expected_status=None):
 
 
 def volume_extend(context, uuid, new_size, quota_limits):
-    """Claim the added GiB and mark the volume ``extending`` (from
-    ``available``), one transaction.
+    """Claim the added GiB (of the project, and of the volume's storage
+    pool within its limit, or of its host) and mark the volume
+    ``extending`` (from ``available``), one transaction.
 
-    :raises: InvalidVolume, OverQuota
+    :raises: InvalidVolume, OverQuota; PoolFull when its pool has no
+        room for the added GiB
     """
     vol = volume_get(context, uuid)
     delta = new_size - vol['size']
@@ -179,13 +181,32 @@ def volume_extend(context, uuid, new_size, quota_limits):
                                        'available to extend')
         volume_quotas.claim(session, vol['project_id'],
                             {'gigabytes': delta}, quota_limits)
-        key = _capacity_key(vol['host'], vol.get('pool_uuid'))
-        if key:
+        if vol.get('pool_uuid'):
+            _claim_pool(session, vol['pool_uuid'], delta)
+        elif vol['host']:
             session.execute(sa.update(models.VolumeQuotaUsage).where(
-                models.VolumeQuotaUsage.project_id == key,
+                models.VolumeQuotaUsage.project_id ==
+                volume_quotas.host_key(vol['host']),
                 models.VolumeQuotaUsage.resource == 'gigabytes').values(
                     in_use=models.VolumeQuotaUsage.in_use + delta))
     return dict(vol, status='extending')
+
+
+def _claim_pool(session, pool_uuid, delta):
+    """Claim ``delta`` GiB of a pool within its capacity times its
+    over-provisioning (no limit when the pool is gone).
+
+    :raises: PoolFull
+    """
+    pool = session.scalars(sa.select(models.StoragePool).where(
+        models.StoragePool.uuid == pool_uuid)).first()
+    limit = int(pool.capacity_gb * pool.over_provisioning) if pool else -1
+    try:
+        volume_quotas.claim(session, _capacity_key(pool=pool_uuid),
+                            {'gigabytes': delta}, {'gigabytes': limit})
+    except errors.OverQuota as exc:
+        raise PoolFull(pool=pool.name, in_use=exc.kwargs['in_use'],
+                       limit=limit) from None
 
 
 def volume_extend_failed(context, uuid, old_size, new_size):

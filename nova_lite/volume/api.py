@@ -244,9 +244,11 @@ def force_delete(context, volume_id):
 
 
 def extend(context, volume_id, new_size):
-    """Grow an available volume to ``new_size`` GiB (claimed now).
+    """Grow an available volume to ``new_size`` GiB (claimed now, on
+    its storage pool too).
 
-    :raises: Invalid (new size not larger), InvalidVolume, OverQuota
+    :raises: Invalid (new size not larger), InvalidVolume, OverQuota,
+        StorageCapacityExceeded (its pool has no room)
     """
     volume = get(context, volume_id)
     _check_size(new_size)
@@ -255,8 +257,12 @@ def extend(context, volume_id, new_size):
                              'than current size. (current: %d, extended: '
                              '%d).' % (volume['size'], new_size))
     _check_per_volume(context, volume['project_id'], new_size)
-    volume_db.volume_extend(context, volume_id, new_size,
-                            quotas.limits(context, volume['project_id']))
+    try:
+        volume_db.volume_extend(context, volume_id, new_size,
+                                quotas.limits(context, volume['project_id']))
+    except volume_db.PoolFull as exc:
+        raise errors.StorageCapacityExceeded(
+            reason=exc.format_message()) from None
     volume_rpcapi().extend_volume(context, volume['host'], volume_id,
                                   new_size)
 

@@ -123,6 +123,19 @@ class PoolsTest(testtools.TestCase):
                                 {'status': 'available'})
         volume_api.extend(self.user, volume['uuid'], 6)
         self.assertEqual(6, self.allocated(pool))
+        volume_db.volume_update(self.admin, volume['uuid'],
+                                {'status': 'available', 'size': 6})
+        exc = self.assertRaises(errors.StorageCapacityExceeded,
+                                volume_api.extend, self.user,
+                                volume['uuid'], 11)
+        self.assertIn('storage pool p has 6 of 10 GiB allocated',
+                      exc.format_message())
+        self.assertEqual((6, 'available'), (self.allocated(pool),
+                                           volume_api.get(
+                                               self.user, volume['uuid'])[
+                                               'status']))
+        volume_db.volume_update(self.admin, volume['uuid'],
+                                {'status': 'extending', 'size': 4})
         volume_db.volume_extend_failed(self.admin, volume['uuid'], 4, 6)
         self.assertEqual(4, self.allocated(pool))
         volume_db.volume_destroy(self.admin, volume['uuid'])
