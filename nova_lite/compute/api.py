@@ -85,13 +85,14 @@ def normalized_hints(scheduler_hints):
             for k, v in (scheduler_hints or {}).items()}
 
 
-def placement_hints(scheduler_hints, flavor, placement=None):
+def placement_hints(scheduler_hints, flavor, placement=None, volume_gb=0):
     """The user's hints without the reserved ``cloudstack:`` ones, plus
     the flavor's deployment planner (extra spec
-    ``cloudstack:deployment_planner``) and ``placement`` ({'pod': uuid,
-    'cluster': uuid}, an admin's CloudStack deploy), as
-    ``scheduler.request`` reads them (``PLANNER_HINT``, ``POD_HINT``,
-    ``CLUSTER_HINT``)."""
+    ``cloudstack:deployment_planner``), ``placement`` ({'pod': uuid,
+    'cluster': uuid}, an admin's CloudStack deploy) and ``volume_gb``
+    (GiB of the volumes the build creates on its cluster's storage
+    pool), as ``scheduler.request`` reads them (``PLANNER_HINT``,
+    ``POD_HINT``, ``CLUSTER_HINT``, ``VOLUME_GB_HINT``)."""
     hints = {k: v for k, v in (scheduler_hints or {}).items()
              if not k.startswith(sched_request.RESERVED_HINT_PREFIX)}
     planner = (flavor.get('extra_specs') or {}).get(
@@ -102,6 +103,8 @@ def placement_hints(scheduler_hints, flavor, placement=None):
                       ('cluster', sched_request.CLUSTER_HINT)):
         if (placement or {}).get(key):
             hints[hint] = placement[key]
+    if volume_gb:
+        hints[sched_request.VOLUME_GB_HINT] = str(volume_gb)
     return hints
 
 
@@ -220,8 +223,9 @@ class API(api_resize.ResizeActions, api_lifecycle_power.LifecyclePowerActions,
                 context, self.images, api_snapshot_volume.image_mappings(
                     image), max_count, availability_zone)
         bfv = block_device.is_volume_backed(mappings)
-        scheduler_hints = placement_hints(scheduler_hints, flavor,
-                                          placement)
+        scheduler_hints = placement_hints(
+            scheduler_hints, flavor, placement,
+            volume_gb=block_device.new_volume_gb(mappings))
         groups = sg_api.resolve_for_server(context, security_groups)
         reservation_id = new_reservation_id()
         values = [self._instance_values(context, name, image, flavor, index,

@@ -204,3 +204,12 @@ def ordered(mappings):
         return (0, boot, index) if boot is not None and boot >= 0 \
             else (1, 0, index)
     return [m for _, m in sorted(enumerate(mappings or ()), key=key)]
+
+
+def new_volume_gb(mappings):
+    """GiB of the volumes a build creates for ``mappings`` (those
+    without a ``volume_id``: from an image, a snapshot or blank), which
+    go to the storage pool of the chosen host's cluster
+    (``nova_lite.volume.pools``); 0 for none."""
+    return sum(m.get('volume_size') or 0 for m in mappings or ()
+               if not m.get('volume_id'))

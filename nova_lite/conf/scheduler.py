@@ -30,7 +30,8 @@ scheduler_opts = [
                          'ServerGroupAntiAffinityFilter',
                          'ServerGroupAffinityFilter', 'SameHostFilter',
                          'DifferentHostFilter', 'ImagePropertiesFilter',
-                         'AggregateImagePropertiesIsolation'],
+                         'AggregateImagePropertiesIsolation',
+                         'StoragePoolFilter'],
                 help='Filters a host must pass, in order. ComputeFilter, '
                      'AvailabilityZoneFilter and (all three together) '
                      'RamFilter, CoreFilter, DiskFilter are applied in SQL '

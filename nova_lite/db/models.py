@@ -563,7 +563,8 @@ from nova_lite.db.models_network import (  # noqa: E402,F401
 from nova_lite.db.models_l3 import FloatingIP, Router  # noqa: E402,F401
 # Block storage (own Alembic branch ``volume``) likewise.
 from nova_lite.db.models_volume import (  # noqa: E402,F401
-    Volume, VolumeAttachment, VolumeQuotaUsage, VolumeSnapshot, VolumeType)
+    StoragePool, Volume, VolumeAttachment, VolumeQuotaUsage, VolumeSnapshot,
+    VolumeType)
 # Pods, clusters and the cluster of each host (CloudStack) likewise.
 from nova_lite.db.models_topology import (  # noqa: E402,F401
     Cluster, ClusterHost, GlobalSetting, Pod)

@@ -10,6 +10,7 @@ from sqlalchemy import BigInteger
 from sqlalchemy import Boolean
 from sqlalchemy import Column
 from sqlalchemy import DateTime
+from sqlalchemy import Float
 from sqlalchemy import Index
 from sqlalchemy import Integer
 from sqlalchemy import String
@@ -69,6 +70,35 @@ class Volume(TimestampMixin, SoftDeleteMixin, Base):
     snapshot_id = Column(String(36))
     volume_metadata = Column(JSON)
     status_updated_at = Column(DateTime)
+    # The storage pool holding it (revision v004); NULL: the default
+    # pool of ``host`` (``[volume] volumes_dir``).
+    pool_uuid = Column(String(36))
+
+
+class StoragePool(TimestampMixin, SoftDeleteMixin, Base):
+    """A storage pool (CloudStack primary storage): directory ``path`` of
+    volume service ``host``, ``capacity_gb`` GiB of which
+    ``capacity_gb * over_provisioning`` may be allocated to volumes;
+    scope CLUSTER when ``cluster_uuid`` is set (its volumes serve the
+    VMs of that cluster), else ZONE. ``state`` Up, Maintenance or
+    Disabled (only Up pools take new volumes)."""
+    __tablename__ = 'storage_pools'
+    __table_args__ = (
+        UniqueConstraint('name', 'deleted',
+                         name='uniq_storage_pools0name0deleted'),
+        Index('storage_pools_cluster_idx', 'cluster_uuid', 'deleted'),
+    )
+    id = Column(Integer, primary_key=True)
+    uuid = Column(String(36), nullable=False, unique=True)
+    name = Column(String(255), nullable=False)
+    host = Column(String(255), nullable=False)
+    path = Column(String(1024), nullable=False)
+    zone = Column(String(255), nullable=False)
+    pod_uuid = Column(String(36))
+    cluster_uuid = Column(String(36))
+    capacity_gb = Column(Integer, nullable=False)
+    over_provisioning = Column(Float, nullable=False, default=1.0)
+    state = Column(String(32), nullable=False, default='Up')
 
 
 class VolumeAttachment(TimestampMixin, SoftDeleteMixin, Base):

@@ -20,37 +20,67 @@ DEFAULT_TYPE = '__DEFAULT__'
 
 #: Columns a volume list may filter on by equality.
 FILTERS = ('status', 'display_name', 'availability_zone', 'bootable',
-           'project_id', 'uuid', 'volume_type_id', 'host')
+           'project_id', 'uuid', 'volume_type_id', 'host', 'pool_uuid')
 #: Columns a list may sort on.
 SORT_KEYS = ('created_at', 'updated_at', 'id', 'uuid', 'display_name',
              'size', 'status')
 
 
+def _capacity_key(host=None, pool=None):
+    """The usage row a volume's GiB are claimed on: its pool's
+    (``pool:<uuid>``) or, without a pool, its host's (``host:<host>``)."""
+    if pool:
+        return 'pool:%s' % pool
+    return volume_quotas.host_key(host) if host else None
+
+
 @retry_on_deadlock
 def volume_create(context, values, quota_deltas, limits, host=None,
-                  capacity_gb=None):
+                  capacity_gb=None, pool=None):
     """Insert a volume (``values``: the columns) while claiming
-    ``quota_deltas`` of its project within ``limits`` and, with
-    ``host``, ``values['size']`` GiB of that host's ``capacity_gb``; one
-    transaction.
+    ``quota_deltas`` of its project within ``limits`` and
+    ``values['size']`` GiB of its storage: of ``pool`` (a storage pool
+    dict, ``nova_lite.db.storage_pools``: within ``capacity_gb *
+    over_provisioning``; the volume goes to its host and records its
+    uuid) or else of ``host``'s ``capacity_gb``; one transaction.
 
-    :raises: OverQuota (413) when a claim does not fit
+    :raises: OverQuota (413) when the project's claim does not fit, or
+        the host's; PoolFull when the pool's does not
     """
     project_id = values['project_id']
+    if pool is not None:
+        host = pool['host']
+        values = dict(values, pool_uuid=pool['uuid'])
+        capacity_gb = int(pool['capacity_gb'] * pool['over_provisioning'])
+    key = _capacity_key(host, pool and pool['uuid'])
     volume_quotas.ensure_rows(context, project_id, quota_deltas)
-    if host is not None:
-        volume_quotas.ensure_rows(context, volume_quotas.host_key(host),
-                                  ['gigabytes'])
+    if key is not None:
+        volume_quotas.ensure_rows(context, key, ['gigabytes'])
     with writer(context) as session:
         volume_quotas.claim(session, project_id, quota_deltas, limits)
-        if host is not None:
-            volume_quotas.claim(session, volume_quotas.host_key(host),
-                                {'gigabytes': values['size']},
-                                {'gigabytes': capacity_gb})
+        if key is not None:
+            try:
+                volume_quotas.claim(session, key,
+                                    {'gigabytes': values['size']},
+                                    {'gigabytes': capacity_gb})
+            except errors.OverQuota as exc:
+                if pool is None:
+                    raise
+                raise PoolFull(pool=pool['name'],
+                               in_use=exc.kwargs['in_use'],
+                               limit=capacity_gb) from None
         row = _VOL(status_updated_at=utcnow(), host=host, **values)
         session.add(row)
         session.flush()
         return to_dict(row)
+
+
+class PoolFull(errors.VolumeError):
+    """A pool's allocation would pass ``capacity_gb *
+    over_provisioning`` (the caller tries the next pool)."""
+    msg_fmt = ('storage pool %(pool)s has %(in_use)s of %(limit)s GiB '
+               'allocated')
+    code = 413
 
 
 def _scoped(query, context, model=_VOL):
@@ -133,10 +163,12 @@ def volume_update(context, uuid, values, expected_status=None):
 
 @retry_on_deadlock
 def volume_extend(context, uuid, new_size, quota_limits):
-    """Claim the added GiB and mark the volume ``extending`` (from
-    ``available``), one transaction.
+    """Claim the added GiB (of the project, and of the volume's storage
+    pool within its limit, or of its host) and mark the volume
+    ``extending`` (from ``available``), one transaction.
 
-    :raises: InvalidVolume, OverQuota
+    :raises: InvalidVolume, OverQuota; PoolFull when its pool has no
+        room for the added GiB
     """
     vol = volume_get(context, uuid)
     delta = new_size - vol['size']
@@ -151,13 +183,32 @@ def volume_extend(context, uuid, new_size, quota_limits):
                                        'available to extend')
         volume_quotas.claim(session, vol['project_id'],
                             {'gigabytes': delta}, quota_limits)
-        if vol['host']:
+        if vol.get('pool_uuid'):
+            _claim_pool(session, vol['pool_uuid'], delta)
+        elif vol['host']:
             session.execute(sa.update(models.VolumeQuotaUsage).where(
                 models.VolumeQuotaUsage.project_id ==
                 volume_quotas.host_key(vol['host']),
                 models.VolumeQuotaUsage.resource == 'gigabytes').values(
                     in_use=models.VolumeQuotaUsage.in_use + delta))
     return dict(vol, status='extending')
+
+
+def _claim_pool(session, pool_uuid, delta):
+    """Claim ``delta`` GiB of a pool within its capacity times its
+    over-provisioning (no limit when the pool is gone).
+
+    :raises: PoolFull
+    """
+    pool = session.scalars(sa.select(models.StoragePool).where(
+        models.StoragePool.uuid == pool_uuid)).first()
+    limit = int(pool.capacity_gb * pool.over_provisioning) if pool else -1
+    try:
+        volume_quotas.claim(session, _capacity_key(pool=pool_uuid),
+                            {'gigabytes': delta}, {'gigabytes': limit})
+    except errors.OverQuota as exc:
+        raise PoolFull(pool=pool.name, in_use=exc.kwargs['in_use'],
+                       limit=limit) from None
 
 
 def volume_extend_failed(context, uuid, old_size, new_size):
@@ -167,9 +218,9 @@ def volume_extend_failed(context, uuid, old_size, new_size):
     with writer(context) as session:
         volume_quotas.release(session, vol['project_id'],
                               {'gigabytes': delta})
-        if vol['host']:
-            volume_quotas.release(session, volume_quotas.host_key(
-                vol['host']), {'gigabytes': delta})
+        key = _capacity_key(vol['host'], vol.get('pool_uuid'))
+        if key:
+            volume_quotas.release(session, key, {'gigabytes': delta})
         session.execute(sa.update(_VOL).where(_VOL.uuid == uuid).values(
             status='error', status_updated_at=utcnow()))
 
@@ -187,9 +238,9 @@ def volume_destroy(context, uuid):
         row.deleted_at = utcnow()
         volume_quotas.release(session, row.project_id,
                               {'volumes': 1, 'gigabytes': row.size})
-        if row.host:
-            volume_quotas.release(session, volume_quotas.host_key(
-                row.host), {'gigabytes': row.size})
+        key = _capacity_key(row.host, row.pool_uuid)
+        if key:
+            volume_quotas.release(session, key, {'gigabytes': row.size})
 
 
 def volumes_stuck(context, statuses, before):

@@ -10,6 +10,10 @@ from oslo_policy import policy
 from nova_lite.policies import base
 
 _V3 = '/volume/v3/{project_id}'
+#: Cinder's rule of GET /scheduler-stats/get_pools.
+GET_POOLS = 'scheduler_extension:scheduler_stats:get_pools'
+#: Changes of storage pools (nova_lite's; Cinder configures its pools).
+MANAGE_POOLS = 'volume_extension:storage_pools:manage'
 _READ = base.PROJECT_READER_OR_ADMIN
 _WRITE = base.PROJECT_MEMBER_OR_ADMIN
 
@@ -80,6 +84,15 @@ rules = [
         'project\'s volume quota set', 'PUT', '/os-quota-sets/{project_id}'),
     _op('limits_extension:used_limits', _READ, 'Show absolute limits',
         'GET', '/limits'),
+    _op(GET_POOLS, base.ADMIN, 'List the storage pools with their '
+        'capacity (also CloudStack listStoragePools)', 'GET',
+        '/scheduler-stats/get_pools'),
+    policy.DocumentedRuleDefault(
+        name=MANAGE_POOLS, check_str=base.ADMIN,
+        description='Create, update or delete a storage pool (CloudStack '
+        'createStoragePool, updateStoragePool, deleteStoragePool)',
+        operations=[{'method': 'GET', 'path': '/client/api?command='
+                     'createStoragePool'}], scope_types=['project']),
 ]
 
 

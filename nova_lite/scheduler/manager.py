@@ -20,6 +20,7 @@ from nova_lite.scheduler import candidates
 from nova_lite.scheduler import claims
 from nova_lite.scheduler import filters
 from nova_lite.scheduler import planners
+from nova_lite.volume import pools
 from nova_lite.scheduler import report
 from nova_lite.scheduler import request
 from nova_lite.scheduler import weights
@@ -63,6 +64,8 @@ class SchedulerManager(service.Manager):
         """
         with metrics.select_timer():
             spec = request.RequestView(request_spec)
+            if spec.volume_gb:
+                spec.cluster_room = pools.cluster_free_gb(context)
             planner = planners.planner_for(spec)
             pool = _Candidates(self, context, spec, planner, candidates.bound(
                 len(instance_uuids), self.weighers, spec))

@@ -14,6 +14,9 @@ that to filters, weighers, host states and claims as their ``spec``.
 PLANNER_HINT = 'cloudstack:deployment_planner'
 POD_HINT = 'cloudstack:podid'
 CLUSTER_HINT = 'cloudstack:clusterid'
+#: GiB of the volumes the build creates (boot from volume), placed on
+#: the storage pool of the chosen host's cluster (StoragePoolFilter).
+VOLUME_GB_HINT = 'cloudstack:volume_gb'
 RESERVED_HINT_PREFIX = 'cloudstack:'
 
 
@@ -38,14 +41,17 @@ class RequestView:
     microversion 2.74); project_id; planner, pod and cluster (or None:
     the CloudStack deployment planner and the pod/cluster an admin asked
     for, from the hints ``PLANNER_HINT``, ``POD_HINT``,
-    ``CLUSTER_HINT`` the compute API sets).
+    ``CLUSTER_HINT`` the compute API sets); volume_gb (GiB of the
+    volumes the build creates, ``VOLUME_GB_HINT``, 0 without) and
+    cluster_room (``{cluster uuid: GiB free in its roomiest storage
+    pool}``, read by the scheduler when volume_gb is set, else None).
     """
 
     __slots__ = ('vcpus', 'memory_mb', 'disk_gb', 'availability_zone',
                  'instance_group_uuid', 'instance_group_policy', 'same_host',
                  'different_host', 'image_properties', 'ignore_hosts',
                  'requested_host', 'requested_node', 'project_id',
-                 'planner', 'pod', 'cluster')
+                 'planner', 'pod', 'cluster', 'volume_gb', 'cluster_room')
 
     def __init__(self, spec):
         self.vcpus = spec.vcpus
@@ -68,6 +74,8 @@ class RequestView:
         self.planner = _first(hints, PLANNER_HINT)
         self.pod = _first(hints, POD_HINT)
         self.cluster = _first(hints, CLUSTER_HINT)
+        self.volume_gb = int(_first(hints, VOLUME_GB_HINT) or 0)
+        self.cluster_room = None
 
 
 def _first(hints, key):

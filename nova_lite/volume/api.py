@@ -13,11 +13,13 @@ from oslo_config import cfg
 from oslo_utils import timeutils
 
 from nova_lite.db import services as service_db
+from nova_lite.db import storage_pools as pool_db
 from nova_lite.db import volume_attachments as attachment_db
 from nova_lite.db import volume_quotas
 from nova_lite.db import volumes as volume_db
 from nova_lite import servicegroup
 from nova_lite.volume import errors
+from nova_lite.volume import pools
 from nova_lite.volume import quotas
 from nova_lite.volume import rpcapi
 from nova_lite.volume import states
@@ -73,14 +75,19 @@ def _check_per_volume(context, project_id, size):
 
 def create(context, size, name=None, description=None, image_ref=None,
            snapshot_id=None, volume_type=None, availability_zone=None,
-           metadata=None, multiattach=False):
+           metadata=None, multiattach=False, cluster_uuid=None,
+           pool_uuid=None):
     """Create a volume (empty, from image ``image_ref`` or from snapshot
-    ``snapshot_id``): claim quota (volumes 1, gigabytes ``size``) and a
-    host's capacity, insert it ``creating``, cast the volume service.
+    ``snapshot_id``): claim quota (volumes 1, gigabytes ``size``) and the
+    capacity of a storage pool (``pools.candidates``: of cluster
+    ``cluster_uuid``, the cluster of the VM it is made for, else of the
+    zone) or, without stored pools, of an up host; insert it
+    ``creating``, cast the volume service.
 
     :returns: the volume's dict
     :raises: Invalid (400), VolumeTypeNotFound/SnapshotNotFound (404),
-        OverQuota (413); a volume with no service up is created in
+        OverQuota (413), StorageCapacityExceeded (413: no pool of the
+        level has room); a volume with no service up is created in
         ``error`` (as Cinder's scheduler leaves it)
     """
     snap = None
@@ -106,6 +113,18 @@ def create(context, size, name=None, description=None, image_ref=None,
         'snapshot_id': snapshot_id, 'volume_metadata': metadata or {}}
     if snap:
         values.update(_from_snapshot_volume(context, snap))
+    if pool_uuid:
+        level, candidates = 'pool %s' % pool_uuid, [pools.usable_pool(
+            context, pool_uuid)]
+    else:
+        level, candidates = pools.candidates(context, cluster_uuid,
+                                             availability_zone)
+    if candidates is not None:
+        volume = _create_on_pool(context, values, level, candidates)
+        volume_rpcapi().create_volume(context, volume['host'],
+                                      volume['uuid'], image_id=image_ref,
+                                      snapshot_id=snapshot_id)
+        return volume
     try:
         host = _pick_host(context)
     except errors.NoValidBackend:
@@ -120,6 +139,35 @@ def create(context, size, name=None, description=None, image_ref=None,
                                       image_id=image_ref,
                                       snapshot_id=snapshot_id)
     return volume
+
+
+def _create_on_pool(context, values, level, candidates):
+    """Insert the volume on the first of ``candidates`` (pools, in
+    order) with room for it.
+
+    :raises: OverQuota (the project's); StorageCapacityExceeded
+    """
+    deltas = {'volumes': 1, 'gigabytes': values['size']}
+    limits = quotas.limits(context, context.project_id)
+    for pool in candidates:
+        try:
+            return volume_db.volume_create(context, values, deltas, limits,
+                                           pool=pool)
+        except volume_db.PoolFull:
+            continue
+    raise pools.no_room(level, candidates, values['size'])
+
+
+def pool_name(context, pool_uuid):
+    """The name of storage pool ``pool_uuid`` (the pool part of Cinder's
+    ``host@backend#pool``), ``file`` for the host's default pool (None)
+    or a pool that is gone; one SELECT when there is a pool."""
+    if not pool_uuid:
+        return 'file'
+    try:
+        return pool_db.pool_get(context, pool_uuid)['name']
+    except errors.StoragePoolNotFound:
+        return 'file'
 
 
 def _from_snapshot_volume(context, snap):
@@ -196,9 +244,11 @@ def force_delete(context, volume_id):
 
 
 def extend(context, volume_id, new_size):
-    """Grow an available volume to ``new_size`` GiB (claimed now).
+    """Grow an available volume to ``new_size`` GiB (claimed now, on
+    its storage pool too).
 
-    :raises: Invalid (new size not larger), InvalidVolume, OverQuota
+    :raises: Invalid (new size not larger), InvalidVolume, OverQuota,
+        StorageCapacityExceeded (its pool has no room)
     """
     volume = get(context, volume_id)
     _check_size(new_size)
@@ -207,8 +257,12 @@ def extend(context, volume_id, new_size):
                              'than current size. (current: %d, extended: '
                              '%d).' % (volume['size'], new_size))
     _check_per_volume(context, volume['project_id'], new_size)
-    volume_db.volume_extend(context, volume_id, new_size,
-                            quotas.limits(context, volume['project_id']))
+    try:
+        volume_db.volume_extend(context, volume_id, new_size,
+                                quotas.limits(context, volume['project_id']))
+    except volume_db.PoolFull as exc:
+        raise errors.StorageCapacityExceeded(
+            reason=exc.format_message()) from None
     volume_rpcapi().extend_volume(context, volume['host'], volume_id,
                                   new_size)
 

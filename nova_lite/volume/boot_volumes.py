@@ -33,6 +33,7 @@ from nova_lite.db import instances as instance_db
 from nova_lite import exception
 from nova_lite.volume import api as volume_api
 from nova_lite.volume import errors
+from nova_lite.volume import pools
 from nova_lite.volume import server_volumes
 from nova_lite.volume import states as volume_states
 
@@ -67,9 +68,13 @@ def _to_waiting(context, instance_uuid, host):
 
 
 def _create_volume(context, instance, mapping):
-    """Create the mapping's volume; the mapping with its ``volume_id``.
+    """Create the mapping's volume on a storage pool of the cluster of
+    the instance's host (``volume.pools``: a deploy's ROOT and DATADISK
+    volumes go to the chosen cluster's primary storage); the mapping
+    with its ``volume_id``.
 
-    :raises: the volume API's errors (OverQuota, Invalid, ...)
+    :raises: the volume API's errors (OverQuota, Invalid,
+        StorageCapacityExceeded, ...)
     """
     volume = volume_api.create(
         context, mapping['volume_size'], name='',
@@ -78,7 +83,8 @@ def _create_volume(context, instance, mapping):
         snapshot_id=mapping['uuid'] if mapping['source_type'] == 'snapshot'
         else None,
         volume_type=mapping.get('volume_type'),
-        availability_zone=instance.availability_zone)
+        availability_zone=instance.availability_zone,
+        cluster_uuid=pools.cluster_of_host(context, instance.host))
     LOG.info('Volume %s created for %s from %s %s', volume['uuid'],
              instance.uuid, mapping['source_type'], mapping['uuid'])
     return dict(mapping, volume_id=volume['uuid'], created=True)

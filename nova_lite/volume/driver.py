@@ -1,5 +1,7 @@
 """Volume drivers: the ``VolumeDriver`` contract and ``FileDriver``,
-file-backed volumes (raw or qcow2) under ``[volume] volumes_dir``.
+file-backed volumes (raw or qcow2) under ``[volume] volumes_dir`` or,
+for a volume of a storage pool, its pool's directory (``pool_path`` in
+the volume dict the manager gives; ``nova_lite.volume.pools``).
 
 Drivers never touch the database; they are given the volume's dict and
 answer with what to record (``provider_location``, ``format``). Sizes
@@ -92,23 +94,34 @@ class FileDriver(VolumeDriver):
         self.volumes_dir = volumes_dir or CONF.volume.volumes_dir
         os.makedirs(self.volumes_dir, exist_ok=True)
 
-    def path(self, kind, uuid):
-        """The file of a volume (``kind`` 'volume') or a snapshot."""
-        return os.path.join(self.volumes_dir, '%s-%s' % (kind, uuid))
+    def path(self, kind, uuid, directory=None):
+        """The file of a volume (``kind`` 'volume') or a snapshot, in
+        ``directory`` (a storage pool's, made when missing) or
+        ``volumes_dir``."""
+        if directory:
+            os.makedirs(directory, exist_ok=True)
+        return os.path.join(directory or self.volumes_dir,
+                            '%s-%s' % (kind, uuid))
+
+    def _volume_path(self, volume):
+        """Where a new volume goes: its pool's directory (``pool_path``,
+        set by the manager for a volume of a storage pool) or
+        ``volumes_dir``."""
+        return self.path('volume', volume['uuid'], volume.get('pool_path'))
 
     def _result(self, path, fmt):
         return {'provider_location': path, 'format': fmt}
 
     def create_volume(self, volume):
         fmt = CONF.volume.volume_format
-        path = self.path('volume', volume['uuid'])
+        path = self._volume_path(volume)
         _run(CONF.volume.qemu_img, 'create', '-q', '-f', fmt, path,
              str(volume['size'] * GiB))
         return self._result(path, fmt)
 
     def create_volume_from_image(self, context, volume, image_id):
         fmt = CONF.volume.volume_format
-        path = self.path('volume', volume['uuid'])
+        path = self._volume_path(volume)
         tmp = self.path('image', volume['uuid'])
         try:
             try:
@@ -127,7 +140,7 @@ class FileDriver(VolumeDriver):
 
     def create_volume_from_snapshot(self, volume, snapshot):
         fmt = CONF.volume.volume_format
-        path = self.path('volume', volume['uuid'])
+        path = self._volume_path(volume)
         _run(CONF.volume.qemu_img, 'convert', '-q', '-O', fmt,
              snapshot['provider_location'], path)
         if volume['size'] > snapshot['volume_size']:

@@ -69,3 +69,17 @@ class NoValidBackend(VolumeError):
 class DriverError(VolumeError):
     msg_fmt = 'Volume driver failed: %(reason)s'
     code = 500
+
+
+class StoragePoolNotFound(NotFound):
+    msg_fmt = 'Storage pool %(pool_id)s could not be found.'
+
+
+class StorageCapacityExceeded(VolumeError):
+    """413: no storage pool of the volume's cluster (or zone) has room
+    for it; the text names the storage level and each pool's allocation
+    (CloudStack's InsufficientCapacityException, errorcode 533)."""
+    msg_fmt = ('Insufficient capacity at the storage level: %(reason)s')
+    code = 413
+    #: The CloudStack API answers it as errorcode 533.
+    insufficient_capacity = True

@@ -58,15 +58,19 @@ class VolumeManager(service.Manager):
 
     def create_volume(self, context, volume_id, image_id=None,
                       snapshot_id=None):
-        """Make the storage of a ``creating`` volume; it becomes
-        ``available`` (``bootable`` when made from an image), or
-        ``error`` on a driver failure."""
+        """Make the storage of a ``creating`` volume (in its storage
+        pool's directory when it has one); it becomes ``available``
+        (``bootable`` when made from an image), or ``error`` on a driver
+        failure."""
         volume = store.volume_get(context, volume_id)
         if volume['status'] != states.CREATING:
             LOG.info('Volume %s is %s, not creating: nothing to do',
                      volume_id, volume['status'])
             return
         try:
+            if volume.get('pool_uuid'):
+                volume = dict(volume, pool_path=store.pool_get(
+                    context, volume['pool_uuid'])['path'])
             if snapshot_id:
                 snap = store.snapshot_get(context, snapshot_id)
                 made = self.driver.create_volume_from_snapshot(volume, snap)

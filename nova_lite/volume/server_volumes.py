@@ -16,10 +16,13 @@ import uuid as uuidlib
 
 from oslo_log import log as logging
 
+from nova_lite.db import instances as instance_db
+from nova_lite.db import storage_pools as pool_db
 from nova_lite.db import volume_attachments as attachment_db
 from nova_lite.volume import api as volume_api
 from nova_lite.volume import attach
 from nova_lite.volume import errors
+from nova_lite.volume import pools
 
 LOG = logging.getLogger(__name__)
 
@@ -62,19 +65,47 @@ def reserve(context, instance_uuid, volume_id, device=None, tag=None,
 
     :returns: the attachment dict
     :raises: VolumeNotFound (404); InvalidVolume (400: not available,
-        already attached to the instance, or multiattach: nova_lite
-        refuses multiattach volumes on servers, as Nova below 2.60)
+        already attached to the instance, multiattach: nova_lite
+        refuses multiattach volumes on servers, as Nova below 2.60; or
+        on the storage pool of another cluster than the instance's)
     """
     volume = volume_api.get(context, volume_id)
     if volume['multiattach']:
         raise errors.InvalidVolume(reason='multiattach volumes cannot be '
                                    'attached to servers')
+    check_pool_reach(context, volume, instance_uuid)
     att = attach.attachment_create(context, volume_id, instance_uuid)
     return attachment_db.attachment_update(
         context.elevated(), att['uuid'], {
             'mountpoint': device, 'tag': tag,
             'delete_on_termination': bool(delete_on_termination),
             'bdm_uuid': str(uuidlib.uuid4()), 'boot_index': boot_index})
+
+
+def check_pool_reach(context, volume, instance_uuid):
+    """A volume on a CLUSTER-scope storage pool serves the VMs of that
+    cluster only (CloudStack: a cluster's primary storage is reachable
+    from its hosts): refuse one whose pool is another cluster's than the
+    host of the instance (an instance without host, or a volume on a
+    ZONE-scope or default pool, passes).
+
+    :raises: InvalidVolume (400)
+    """
+    if not volume.get('pool_uuid'):
+        return
+    pool = pool_db.pool_get(context.elevated(), volume['pool_uuid'])
+    if not pool['cluster_uuid']:
+        return
+    host = instance_db.instance_get(context.elevated(), instance_uuid,
+                                    project_only=False).host
+    cluster = pools.cluster_of_host(context.elevated(), host)
+    if host and cluster != pool['cluster_uuid']:
+        raise errors.InvalidVolume(reason='volume %s is on storage pool %s '
+                                   'of cluster %s; the server\'s host %s is '
+                                   'in %s' % (volume['uuid'], pool['name'],
+                                              pool['cluster_uuid'], host,
+                                              'cluster %s' % cluster
+                                              if cluster else 'no cluster'))
 
 
 def set_delete_on_termination(context, attachment_id, value):

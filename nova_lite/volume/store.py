@@ -7,10 +7,12 @@ credentials would route these same functions through the conductor
 (as ``nova_lite.conductor.compute_proxy`` does for computes), with no
 change to the manager.
 """
+from nova_lite.db import storage_pools as pool_db
 from nova_lite.db import volume_attachments as attachment_db
 from nova_lite.db import volumes as volume_db
 
 volume_get = volume_db.volume_get
+pool_get = pool_db.pool_get
 volume_update = volume_db.volume_update
 volume_destroy = volume_db.volume_destroy
 volume_extend_failed = volume_db.volume_extend_failed

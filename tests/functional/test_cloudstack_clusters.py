@@ -48,9 +48,12 @@ class _Keystone:
         return SECRET, self.identity
 
 
-class CloudStackClustersCLITest(testtools.TestCase):
+class ClusterStackTestBase(testtools.TestCase):
     """node1, node2 (cluster c1, memory ratio 1.0) and node3 (c2, ratio
-    3.0), each 1024 MiB with nothing reserved; m1.tiny is 512 MiB."""
+    3.0), each 1024 MiB with nothing reserved; m1.tiny is 512 MiB.
+    ``OVERRIDES``: more options of the stack."""
+
+    OVERRIDES = {}
 
     def setUp(self):
         super().setUp()
@@ -59,7 +62,7 @@ class CloudStackClustersCLITest(testtools.TestCase):
             overrides={('fake', 'memory_mb'): 1024,
                        ('compute', 'reserved_host_memory_mb'): 0,
                        ('scheduler', 'deployment_planner'):
-                       'FirstFitPlanner'}))
+                       'FirstFitPlanner', **self.OVERRIDES}))
         self.useFixture(fixtures.MonkeyPatch(
             'nova_lite.api.cloudstack.keystone.get_client',
             lambda conf: _Keystone()))
@@ -117,6 +120,10 @@ class CloudStackClustersCLITest(testtools.TestCase):
                          self.clusters[cluster]['id'])['capacity']
         return entry['capacitytotal'] // MIB, entry['capacityused'] // MIB
 
+
+class CloudStackClustersCLITest(ClusterStackTestBase):
+    """Acceptance 1 to 3 of issue 22 (see the module doc)."""
+
     def test_first_fit_capacity_and_update_cluster(self):
         vms = [self.deploy('ff%d' % i) for i in range(5)]
         self.assertEqual(['Running'] * 5, [vm['state'] for vm in vms])
@@ -155,6 +162,31 @@ class CloudStackClustersCLITest(testtools.TestCase):
         self.assertEqual(2, len({vm['hostname'] for vm in vms
                                  if self.cluster_of[vm['hostname']] ==
                                  'c1'}))
+
+    def test_host_anti_affinity_inside_a_cluster(self):
+        """An admin's clusterid narrows the hosts first; a host
+        anti-affinity group then keeps its VMs on distinct hosts of that
+        cluster, and a third VM finds none there (each host still has
+        room for it)."""
+        group = self.cs('createAffinityGroup', 'name=spread',
+                        'type=host anti-affinity')['affinitygroup']
+        placed = []
+        for i in range(3):
+            answer = self.cs(
+                'deployVirtualMachine', 'name=aa%d' % i,
+                'serviceofferingid=1', 'affinitygroupids=%s' % group['id'],
+                'templateid=%s' % self.stack.image['uuid'],
+                'zoneid=%s' % self.zone,
+                'clusterid=%s' % self.clusters['c1']['id'],
+                expect_ok=i < 2)
+            placed.append(answer.get('virtualmachine', answer))
+        self.assertEqual(['node1', 'node2'], sorted(
+            vm['hostname'] for vm in placed[:2]))
+        text = json.dumps(placed[2])
+        self.assertIn('at the cluster level of cluster %s' %
+                      self.clusters['c1']['id'], text)
+        self.assertIn('ServerGroupAntiAffinityFilter', text)
+        self.assertEqual((2048, 1024), self.memory('c1'))
 
     def hosts(self):
         return {h['name']: h for h in self.cs('listHosts')['host']}

@@ -306,6 +306,35 @@ class _MigrationTests:
                          found['instances_project_id_deleted_idx'])
         self.assertNotIn('instances_project_deleted_created_idx', found)
 
+    def test_v004_storage_pools(self):
+        """storage_pools and volumes.pool_uuid as the models say; pool
+        names unique among live pools; the downgrade drops both."""
+        migration.db_sync('v004')
+        from nova_lite.db import models
+        inspector = sa.inspect(db_session.get_engine())
+        self.assertEqual(
+            sorted(c.name for c in models.Base.metadata.tables[
+                'storage_pools'].columns),
+            sorted(c['name'] for c in inspector.get_columns(
+                'storage_pools')))
+        self.assertIn('pool_uuid', [c['name'] for c in inspector.get_columns(
+            'volumes')])
+        insert = sa.text(
+            "INSERT INTO storage_pools (uuid, name, host, path, zone, "
+            "capacity_gb, over_provisioning, state, deleted, created_at) "
+            "VALUES (:uuid, 'p1', 'storage1', '/srv/p1', 'nova', 10, 1.5, "
+            "'Up', 0, '2026-01-01')")
+        with db_session.get_engine().begin() as conn:
+            conn.execute(insert, {'uuid': UUIDS[0]})
+        with testtools.ExpectedException(db_exc.DBDuplicateEntry):
+            with db_session.get_engine().begin() as conn:
+                conn.execute(insert, {'uuid': UUIDS[1]})
+        migration.downgrade('v003')
+        inspector = sa.inspect(db_session.get_engine())
+        self.assertNotIn('storage_pools', inspector.get_table_names())
+        self.assertNotIn('pool_uuid', [c['name'] for c in
+                                       inspector.get_columns('volumes')])
+
 
 class TestMigrationsSQLite(_MigrationTests, testtools.TestCase):
     backend = 'sqlite'

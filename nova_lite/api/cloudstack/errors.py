@@ -146,7 +146,9 @@ def from_exception(exc):
     reports unknown ids as invalid parameter values), a VM in the wrong
     state or locked → 431, other 409s → 536 in use / concurrent
     operation, 503 → 534 sent as HTTP 503 with the engine's Retry-After
-    (``Unavailable``), anything else 530."""
+    (``Unavailable``), NoValidHost and errors marked
+    ``insufficient_capacity`` (a storage level without room) → 533,
+    anything else 530."""
     text = exc.format_message()
     if getattr(exc, 'code', 500) == 503:
         return Unavailable(text, exc.headers.get('Retry-After'))
@@ -156,7 +158,8 @@ def from_exception(exc):
     if isinstance(exc, (exception.InstanceInvalidState,
                         exception.InstanceIsLocked)):
         return InvalidParameter(text)
-    if isinstance(exc, exception.NoValidHost):
+    if isinstance(exc, exception.NoValidHost) or \
+            getattr(exc, 'insufficient_capacity', False):
         return CloudStackError(text, INSUFFICIENT_CAPACITY_ERROR,
                                CS_INSUFFICIENT_CAPACITY)
     by_code = {

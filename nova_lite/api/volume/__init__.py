@@ -95,6 +95,7 @@ def _remote(exc):
 def create_flask_app(conf):
     """The Flask app of the Block Storage API (without authentication)."""
     from nova_lite.api.volume import attachments
+    from nova_lite.api.volume import scheduler_stats
     from nova_lite.api.volume import snapshots
     from nova_lite.api.volume import types_quotas
     from nova_lite.api.volume import versions
@@ -106,7 +107,8 @@ def create_flask_app(conf):
     app.json.sort_keys = False
     app.url_map.strict_slashes = False
     for blueprint in (versions.bp, volumes.bp, volume_actions.bp,
-                      attachments.bp, snapshots.bp, types_quotas.bp):
+                      attachments.bp, snapshots.bp, types_quotas.bp,
+                      scheduler_stats.bp):
         app.register_blueprint(blueprint)
     app.before_request(_before)
     app.after_request(_after)

@@ -49,8 +49,10 @@ def volume_detail(ctx, vol, attachments, type_names, extended=True):
     if extended and vol['source_image_id']:
         body['volume_image_metadata'] = {'image_id': vol['source_image_id']}
     if extended and ctx.is_admin:
-        # Cinder's host@backend#pool: one backend and pool per service.
-        body['os-vol-host-attr:host'] = '%s@file#file' % vol['host'] \
+        # Cinder's host@backend#pool: backend "file", pool the storage
+        # pool's name ("file": the host's default pool).
+        body['os-vol-host-attr:host'] = '%s@file#%s' % (
+            vol['host'], volume_api.pool_name(ctx, vol.get('pool_uuid'))) \
             if vol['host'] else None
         body['os-vol-mig-status-attr:migstat'] = None
         body['os-vol-mig-status-attr:name_id'] = None

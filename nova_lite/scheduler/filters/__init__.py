@@ -27,6 +27,7 @@ _FILTERS = {
     'ImagePropertiesFilter': 'nova_lite.scheduler.filters.image_props',
     'AggregateImagePropertiesIsolation':
         'nova_lite.scheduler.filters.aggregate_image_props',
+    'StoragePoolFilter': 'nova_lite.scheduler.filters.storage_pool',
 }
 
 

@@ -19,6 +19,7 @@ from nova_lite.api.cloudstack.commands import resource_limits  # noqa: F401
 from nova_lite.api.cloudstack.commands import security_groups  # noqa: F401
 from nova_lite.api.cloudstack.commands import service_offerings  # noqa: F401,E501
 from nova_lite.api.cloudstack.commands import sg_rules  # noqa: F401
+from nova_lite.api.cloudstack.commands import storage_pools  # noqa: F401,E501
 from nova_lite.api.cloudstack.commands import template_permissions  # noqa: F401,E501
 from nova_lite.api.cloudstack.commands import template_register  # noqa: F401
 from nova_lite.api.cloudstack.commands import usage  # noqa: F401

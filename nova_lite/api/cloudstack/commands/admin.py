@@ -1,6 +1,7 @@
 """Administrator commands (CloudStack API reference, "Host", "System
 Capacity"): listHosts, updateHost and listCapacity, from the compute
-hosts of ``nova_lite.compute.cluster_api`` (with their pod and cluster,
+hosts of ``nova_lite.compute.cluster_api`` and the storage pools of
+``nova_lite.volume.pools`` (with their pod and cluster,
 and the ratios claims use on them): a host is Up when its compute service is
 up by ``nova_lite.servicegroup``'s rule (as os-services says), so a
 forced down host is Down; its ``resourcestate`` is Enabled, Disabled or
@@ -17,13 +18,15 @@ from nova_lite.api.cloudstack import views
 from nova_lite.compute import cluster_api
 from nova_lite.compute import host_api
 from nova_lite.compute import maintenance
+from nova_lite.volume import pools as pool_api
 
 MIB = 1024 * 1024
 GIB = 1024 * MIB
 
 #: CloudStack capacity types (Capacity.CAPACITY_TYPE_*).
-MEMORY, CPU, LOCAL_STORAGE, CPU_CORES = 0, 1, 9, 19
+MEMORY, CPU, STORAGE_ALLOCATED, LOCAL_STORAGE, CPU_CORES = 0, 1, 3, 9, 19
 _CAPACITY_NAMES = {MEMORY: 'MEMORY', CPU: 'CPU',
+                   STORAGE_ALLOCATED: 'STORAGE_ALLOCATED',
                    LOCAL_STORAGE: 'LOCAL_STORAGE', CPU_CORES: 'CPU_CORE'}
 
 
@@ -174,6 +177,27 @@ def _capacity(request, scope, nodes):
             for kind, (total, used) in sums.items()]
 
 
+def _storage_allocated(scope, pools):
+    """The STORAGE_ALLOCATED entry of ``scope``: the storage pools of its
+    cluster (``clusterid``), its pod (``podid``: its clusters' and its
+    own) or its zone (every pool of the zone, default pools included);
+    total = capacity times over-provisioning, used = what volumes
+    claim, bytes (CloudStack's allocated capacity of primary storage).
+    """
+    if scope.get('clusterid'):
+        mine = [p for p in pools if p['cluster_uuid'] == scope['clusterid']]
+    elif scope.get('podid'):
+        mine = [p for p in pools if p['pod_uuid'] == scope['podid']]
+    else:
+        mine = [p for p in pools if p['zone'] == scope['zonename']]
+    total = sum(pool_api.limit_gb(p) for p in mine) * GIB
+    used = sum(p['allocated_gb'] for p in mine) * GIB
+    return dict(scope, type=STORAGE_ALLOCATED,
+                name=_CAPACITY_NAMES[STORAGE_ALLOCATED],
+                capacitytotal=total, capacityused=used,
+                percentused=_percent(used, total))
+
+
 def _zone_scope(zone_name):
     return {'zoneid': views.zone_id(zone_name), 'zonename': zone_name}
 
@@ -211,16 +235,21 @@ def _groups(request, hosts):
              P.Parameter('podid', P.UUID, 'capacity of this pod'),
              P.Parameter('clusterid', P.UUID, 'capacity of this cluster'),
              P.Parameter('type', P.INTEGER, 'capacity type: 0 memory, 1 '
-                         'CPU, 9 local storage, 19 CPU cores'),
+                         'CPU, 3 storage allocated (primary storage), 9 '
+                         'local storage, 19 CPU cores'),
          ))
 def list_capacity(request):
     """Lists the capacity of each zone, or of one pod or cluster:
     allocatable totals (after the ratios claims use and reserved
-    amounts) and what is allocated."""
+    amounts) and what is allocated; primary storage from the storage
+    pools (``nova_lite.volume.pools``)."""
     params = request.params
     hosts = cluster_api.hosts(request.context)
+    pools = [] if params['type'] not in (None, STORAGE_ALLOCATED) else \
+        pool_api.pool_list(request.context)
     entries = [entry for scope, nodes in _groups(request, hosts)
-               for entry in _capacity(request, scope, nodes)
+               for entry in _capacity(request, scope, nodes) + [
+                   _storage_allocated(scope, pools)]
                if (not params['zoneid']
                    or entry['zoneid'] == params['zoneid'])
                and (params['type'] is None

@@ -227,10 +227,10 @@ def deploy_placement(request, zone):
     """(placement, requested host) of deployVirtualMachine's admin
     hints ``podid``, ``clusterid`` and ``hostid``: ({'pod': uuid,
     'cluster': uuid} for ``compute_api.create``, host name or None); each
-    must be in ``zone`` (and the cluster in the pod, the host in the
-    cluster when both are given). Admin only: the compute API's rule of
-    a requested destination (policy
-    ``compute:servers:create:requested_destination``).
+    must be in ``zone`` (a zone name; None: the default zone), the
+    cluster in the pod and the host in the cluster when both are given.
+    Admin only: the compute API's rule of a requested destination
+    (policy ``compute:servers:create:requested_destination``).
 
     :raises: InvalidParameter (431) for an unknown or misplaced one;
         Forbidden for a non-admin
@@ -239,6 +239,8 @@ def deploy_placement(request, zone):
     if not (params['podid'] or params['clusterid'] or params['hostid']):
         return {}, None
     request.authorize(server_policies.REQUESTED_DESTINATION)
+    # The create's zone is None for the default zone.
+    zone = zone or request.conf.compute.default_availability_zone
     placement, host = {}, None
     if params['podid']:
         pods = [p for p in cluster_api.pod_list(ctx)

@@ -33,9 +33,11 @@ from nova_lite.api.cloudstack import views
 from nova_lite.api.cloudstack.commands import vms
 from nova_lite import exception
 from nova_lite import policy
+from nova_lite.policies import volume as volume_policies
 from nova_lite.policies import volume_attachments as attach_policies
 from nova_lite.volume import api as volume_api
 from nova_lite.volume import errors as volume_errors
+from nova_lite.volume import pools
 
 _NAMESPACE = uuidlib.UUID('6d0c1f0e-4c1a-4a51-9d0b-5e0b0c7a2f11')
 #: (name, GiB; 0: custom size) of the disk offerings.
@@ -105,6 +107,20 @@ def root_volume(request, instance):
     return body
 
 
+def _storage(request, volume):
+    """``storageid`` and ``storage`` (name) of the volume's storage pool
+    (``nova_lite.volume.pools``; its host's default pool when it has no
+    stored one); empty before a host holds it."""
+    if volume.get('pool_uuid'):
+        return {'storageid': volume['pool_uuid'],
+                'storage': volume_api.pool_name(request.context,
+                                                volume['pool_uuid'])}
+    if volume.get('host'):
+        return {'storageid': pools.default_pool_id(volume['host']),
+                'storage': '%s-default' % volume['host']}
+    return {'storageid': '', 'storage': ''}
+
+
 def data_volume(request, volume, attachment=None, instance=None):
     """The DATADISK object of a block storage volume (dict of
     ``nova_lite.db.volumes``) and its attachment to ``instance``."""
@@ -119,6 +135,7 @@ def data_volume(request, volume, attachment=None, instance=None):
             'destroyed': volume['status'] == 'deleting',
             'isextractable': True, 'account': volume['project_id'],
             'tags': []}
+    body.update(_storage(request, volume))
     body.update(_zone(request))
     if attachment is not None and instance is not None:
         device = (attachment.get('mountpoint') or '').rsplit('/', 1)[-1]
@@ -222,12 +239,17 @@ def list_disk_offerings(request):
                          description='the volume name'),
              P.Parameter('diskofferingid', P.UUID, 'the disk offering'),
              P.Parameter('size', P.LONG, 'size in GB (custom offering)'),
-             P.Parameter('zoneid', P.UUID, 'the zone')))
+             P.Parameter('zoneid', P.UUID, 'the zone'),
+             P.Parameter('storageid', P.UUID, 'admin: the storage pool to '
+                         'create it in')))
 def create_volume(request):
-    """Creates a data disk; the job completes once it is Ready."""
+    """Creates a data disk (on the zone's storage pool with most room, or
+    the admin's ``storageid``); the job completes once it is Ready."""
     request.authorize('volume:create', {
         'project_id': request.context.project_id})
     params = request.params
+    if params['storageid']:
+        request.authorize(volume_policies.MANAGE_POOLS)
     size = params['size']
     if params['diskofferingid']:
         _name, fixed = offering_size(request, params['diskofferingid'])
@@ -238,7 +260,11 @@ def create_volume(request):
             'diskofferingid (of a fixed size) or size is required')
     try:
         volume = volume_api.create(request.context, int(size),
-                                   name=params['name'])
+                                   name=params['name'],
+                                   pool_uuid=params['storageid'])
+    except volume_errors.StoragePoolNotFound as exc:
+        raise vms.invalid(request, 'storageid', params['storageid'],
+                          exc.format_message()) from None
     except volume_errors.OverQuota as exc:
         raise errors.CloudStackError(
             exc.format_message(), errors.ACCOUNT_RESOURCE_LIMIT_ERROR,
