@@ -114,6 +114,11 @@ class ProcessStack(Resource):
     :param schedulers: how many nova-lite-scheduler processes to run
         (hosts ``controller``, ``controller-2``, ...; they share the
         ``scheduler`` topic)
+    :param conductors: how many nova-lite-conductor processes to run
+        (processes ``conductor``, ``conductor-2``, ...; hosts as for the
+        schedulers; they share the ``conductor`` topic)
+    :param api_workers: ``[api] workers`` of nova-lite-api (worker
+        processes on one socket; ``api_worker_pids()`` lists them)
     :param fake_hosts: when > 0, run one ``nova-lite-compute --fake-hosts
         N`` (hosts ``fake-1`` ... ``fake-N``) instead of one process per
         name in ``hosts``
@@ -142,8 +147,11 @@ class ProcessStack(Resource):
     def __init__(self, backend='mysql', hosts=('node1', 'node2'),
                  all_in_one=False, conf=None, keystone=False,
                  schedulers=1, fake_hosts=0, metrics=False,
-                 console_proxy=False, volume=False):
+                 console_proxy=False, volume=False, conductors=1,
+                 api_workers=1):
         super().__init__()
+        self.conductors = conductors
+        self.api_workers = api_workers
         self.volume = volume
         self.console_proxy_port = free_port() if console_proxy else None
         self.metrics = metrics
@@ -198,6 +206,7 @@ class ProcessStack(Resource):
             ('api', 'listen'): '127.0.0.1',
             ('api', 'port'): self.api_port,
             ('api', 'auth_strategy'): 'noauth',
+            ('api', 'workers'): self.api_workers,
             ('virt', 'driver'): 'fake',
             ('compute', 'resource_update_interval'): 5,
             ('image', 'api_endpoint'): self.api_url + '/image',
@@ -305,13 +314,10 @@ class ProcessStack(Resource):
                            for i in range(len(self.hosts))])
         else:
             self.start_process('api', 'nova-lite-api', 'controller')
-            self.start_process('conductor', 'nova-lite-conductor',
-                               'controller')
+            for index in range(self.conductors):
+                self.start_controller('conductor', index)
             for index in range(self.schedulers):
-                suffix = '-%d' % (index + 1) if index else ''
-                self.start_process('scheduler' + suffix,
-                                   'nova-lite-scheduler',
-                                   'controller' + suffix)
+                self.start_controller('scheduler', index)
             if self.fake_hosts:
                 self.start_process('compute-fake', 'nova-lite-compute',
                                    'fake', '--fake-hosts',
@@ -328,6 +334,29 @@ class ProcessStack(Resource):
             self.start_process('volume', 'nova-lite-volume', 'storage')
         self.wait_api()
         self.wait_computes(self.hosts)
+
+    def start_controller(self, service, index):
+        """Start (or restart) controller process ``index`` (0-based) of
+        ``service`` ('conductor' or 'scheduler'): process name
+        ``service`` or ``service-<index+1>``, host ``controller`` or
+        ``controller-<index+1>``."""
+        suffix = '-%d' % (index + 1) if index else ''
+        return self.start_process(service + suffix, 'nova-lite-' + service,
+                                  'controller' + suffix)
+
+    def api_worker_pids(self):
+        """Pids of nova-lite-api's worker processes (children of the API
+        process; [] with one process)."""
+        proc = self.processes.get('api')
+        if proc is None or not proc.alive() or self.api_workers < 2:
+            return []
+        path = '/proc/%d/task/%d/children' % (proc.popen.pid,
+                                              proc.popen.pid)
+        try:
+            with open(path) as children:
+                return [int(pid) for pid in children.read().split()]
+        except OSError:
+            return []
 
     def start_compute(self, host):
         return self.start_process('compute-%s' % host, 'nova-lite-compute',
@@ -382,7 +411,9 @@ class ProcessStack(Resource):
                 if requests.get(self.api_url + '/', timeout=2).status_code \
                         < 500:
                     return
-            except requests.ConnectionError:
+            except (requests.ConnectionError, requests.Timeout):
+                # Refused until the API binds; with [api] workers the
+                # socket is bound before the workers accept on it.
                 pass
             time.sleep(0.2)
         raise AssertionError('API did not answer within %d s' % timeout)
