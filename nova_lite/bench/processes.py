@@ -15,6 +15,7 @@ import socket
 import subprocess
 import sys
 import time
+import types
 
 import requests
 import sqlalchemy as sa
@@ -119,6 +120,11 @@ class ProcessStack(Resource):
         schedulers; they share the ``conductor`` topic)
     :param api_workers: ``[api] workers`` of nova-lite-api (worker
         processes on one socket; ``api_worker_pids()`` lists them)
+    :param transport_url: use this broker (e.g. a cluster's URL listing
+        its nodes) instead of a new vhost of the machine's RabbitMQ
+    :param database_url: use this MariaDB database (e.g. a Galera
+        cluster's, through HAProxy; migrated and bootstrapped here)
+        instead of a new database of ``backend``
     :param fake_hosts: when > 0, run one ``nova-lite-compute --fake-hosts
         N`` (hosts ``fake-1`` ... ``fake-N``) instead of one process per
         name in ``hosts``
@@ -148,8 +154,10 @@ class ProcessStack(Resource):
                  all_in_one=False, conf=None, keystone=False,
                  schedulers=1, fake_hosts=0, metrics=False,
                  console_proxy=False, volume=False, conductors=1,
-                 api_workers=1):
+                 api_workers=1, transport_url=None, database_url=None):
         super().__init__()
+        self.external_transport_url = transport_url
+        self.external_database_url = database_url
         self.conductors = conductors
         self.api_workers = api_workers
         self.volume = volume
@@ -168,9 +176,15 @@ class ProcessStack(Resource):
 
     def _start(self):
         self.state_dir = self.use(backends.TempDir()).path
-        self.db = self.use(backends.Database(self.backend, self.state_dir))
+        if self.external_database_url:
+            self.db = types.SimpleNamespace(url=self.external_database_url)
+        else:
+            self.db = self.use(backends.Database(self.backend,
+                                                 self.state_dir))
         self.transport_url = 'fake://'
-        if not self.all_in_one:
+        if self.external_transport_url:
+            self.transport_url = self.external_transport_url
+        elif not self.all_in_one:
             self.transport_url = self.use(
                 backends.RabbitVhost()).transport_url
         self.api_port = free_port()
