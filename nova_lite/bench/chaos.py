@@ -294,13 +294,15 @@ def _next_local_port(client):
     ComputeClient) will send its next request on, or None (a new
     connection will be made)."""
     try:
-        pool = client.session.get_adapter(client.base).poolmanager \
-            .connection_from_url(client.base)
-        conns = [c for c in list(pool.pool.queue)
-                 if c is not None and getattr(c, 'sock', None) is not None]
-        return conns[-1].sock.getsockname()[1] if conns else None
-    except (AttributeError, OSError):
-        return None
+        pools = client.session.get_adapter(client.base).poolmanager.pools
+        for key in list(pools.keys()):
+            conns = [c for c in list(pools[key].pool.queue)
+                     if c is not None and getattr(c, 'sock', None)]
+            if conns:
+                return conns[-1].sock.getsockname()[1]
+    except (AttributeError, KeyError, OSError):
+        pass
+    return None
 
 
 class ChaosRun:
