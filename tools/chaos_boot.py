@@ -12,7 +12,7 @@ and Keystone are the functional tests' fixtures), on the machine's
 RabbitMQ and MariaDB, or on ``nova_lite.bench.ha_clusters`` when
 ``--clusters`` is given and that module is in the tree::
 
-    python tools/chaos_boot.py --instances 300 --seconds-per-fault 15
+    python tools/chaos_boot.py --instances 300 --seconds-per-fault 20
 
 Exit code 0 when the end state has no problem, 1 otherwise (each problem
 printed). doc/ha.md quotes its figures.
@@ -40,7 +40,7 @@ def parse_args(argv):
     parser.add_argument('--schedulers', type=int, default=2)
     parser.add_argument('--hosts', type=int, default=2,
                         help='compute processes (fake driver)')
-    parser.add_argument('--seconds-per-fault', type=float, default=15,
+    parser.add_argument('--seconds-per-fault', type=float, default=20,
                         help='burst length per fault (requests are paced '
                              'so that every kill falls in the burst); 0: '
                              'as fast as the clients go')

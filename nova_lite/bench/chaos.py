@@ -43,18 +43,20 @@ PREFIX = 'chaos'
 #: Seconds between two looks at the database while waiting.
 POLL = 0.5
 
-#: Options of a chaos stack: fast heartbeats, sweeps and timeouts (a
-#: call no scheduler answers fails after 10 s and is asked again; a build
-#: whose cast died with its conductor is re-driven after 10 s idle), a
-#: slow enough fake spawn to have builds in flight at each kill, and room
-#: and quota for every server.
+#: Options of a chaos stack: fast heartbeats and sweeps; a call no
+#: scheduler answers fails after 30 s and is asked again (a call waiting
+#: behind a backlog in a live scheduler sends no call-monitor heartbeat
+#: either: a shorter timeout turns a backlog into ERRORs); a build whose
+#: cast died with its conductor is re-driven after 30 s idle; a slow
+#: enough fake spawn to have builds in flight at each kill, and room and
+#: quota for every server.
 STACK_CONF = {
     ('DEFAULT', 'report_interval'): 1,
     ('DEFAULT', 'service_down_time'): 8,
-    ('DEFAULT', 'rpc_response_timeout'): 10,
+    ('DEFAULT', 'rpc_response_timeout'): 30,
     ('conductor', 'sweep_interval'): 2,
-    ('conductor', 'redrive_timeout'): 10,
-    ('conductor', 'build_timeout'): 120,
+    ('conductor', 'redrive_timeout'): 30,
+    ('conductor', 'build_timeout'): 180,
     ('compute', 'resource_update_interval'): 5,
     ('fake', 'spawn_delay'): 0.5,
     ('fake', 'vcpus'): 256,
@@ -105,6 +107,9 @@ class Fault:
     restart: Callable
     back: Callable
     down: float = 2.0
+    #: ``work(stack)``: how much work the victim did until the kill
+    #: (read just before it), or None
+    work: Callable = None
 
 
 # ----------------------------------------------------------------- faults
@@ -189,6 +194,28 @@ def api_worker_fault():
     return Fault('api-worker', kill, restart, back, down=0.0)
 
 
+#: The counter of each controller service's work (Prometheus text).
+WORK_METRICS = {
+    'conductor': 'nova_lite_builds_started_total',
+    'scheduler': 'nova_lite_scheduler_select_destinations_seconds_count',
+}
+
+
+def work_done(stack, name, service):
+    """The value of ``WORK_METRICS[service]`` (summed over its labels)
+    of process ``name``, from its /metrics; None without metrics."""
+    url = getattr(stack, 'metrics_urls', {}).get(name)
+    if url is None:
+        return None
+    try:
+        text = requests.get(url, timeout=5).text
+    except requests.RequestException:
+        return None
+    metric = WORK_METRICS[service]
+    return sum(float(line.rsplit(' ', 1)[1]) for line in text.splitlines()
+               if line.split('{', 1)[0].split(' ', 1)[0] == metric)
+
+
 def controller_fault(service, index=0):
     """SIGKILL controller process ``index`` of ``service`` ('conductor'
     or 'scheduler') and start it again; back once its heartbeat is
@@ -208,7 +235,8 @@ def controller_fault(service, index=0):
         return bool(stack.query(sa.select(svc.id).where(
             svc.binary == 'nova-lite-' + service, svc.host == host,
             svc.deleted == 0, svc.last_seen_up >= restarted_at)))
-    return Fault(service, kill, restart, back)
+    return Fault(service, kill, restart, back,
+                 work=lambda stack: work_done(stack, name, service))
 
 
 def controller_faults():
@@ -243,16 +271,20 @@ class FaultRecord:
     settled_after: float = None
     errors: int = 0
     during_burst: bool = True
+    work_before_kill: float = None
 
     def render(self):
         back = '-' if self.back_after is None else '%.1f s' % self.back_after
         settled = ('not settled' if self.settled_after is None else
                    'settled in %.1f s' % self.settled_after)
-        return ('chaos fault %-11s killed at %5.1f s%s, back in %s, %d in '
-                'BUILD at the kill %s (%d of them ERROR)' % (
+        work = ('' if self.work_before_kill is None else
+                ', %d requests handled before the kill'
+                % self.work_before_kill)
+        return ('chaos fault %-11s killed at %5.1f s%s%s, back in %s, %d '
+                'in BUILD at the kill %s (%d of them ERROR)' % (
                     self.name, self.killed_at,
                     '' if self.during_burst else ' (after the burst)',
-                    back, len(self.in_flight), settled, self.errors))
+                    work, back, len(self.in_flight), settled, self.errors))
 
 
 @dataclasses.dataclass
@@ -267,6 +299,7 @@ class Report:
     settle_seconds: float = 0.0
     faults: list = dataclasses.field(default_factory=list)
     states: dict = dataclasses.field(default_factory=dict)
+    error_reasons: dict = dataclasses.field(default_factory=dict)
     unanswered_reservations: int = 0
 
     def render(self):
@@ -284,6 +317,8 @@ class Report:
                     self.instances / max(self.burst_seconds, 0.001),
                     self.settle_seconds, len(self.accepted),
                     self.unanswered_reservations, errors, states)]
+        lines += ['chaos ERROR reason: %d x %s' % (count, reason)
+                  for reason, count in sorted(self.error_reasons.items())]
         return '\n'.join(lines + [f.render() for f in self.faults])
 
 
@@ -439,6 +474,8 @@ class ChaosRun:
             time.sleep(0.05)
         record.during_burst = not self._burst_done.is_set()
         record.in_flight = frozenset(self._building())
+        if fault.work is not None:
+            record.work_before_kill = fault.work(self.stack)
         record.killed_at = self.elapsed()
         handle = fault.kill(self.stack, self)
         time.sleep(fault.down)
@@ -529,3 +566,12 @@ class ChaosRun:
         errored = {u for u, s, _r in rows if s == 'error'}
         for record in self.report.faults:
             record.errors = len(record.in_flight & errored)
+        fault = models.InstanceFault
+        reasons = {}
+        for uuid, message in self.stack.query(sa.select(
+                fault.instance_uuid, fault.message).order_by(fault.id)):
+            if uuid in errored:
+                reasons[uuid] = (message or '')[:100]
+        for reason in reasons.values():
+            self.report.error_reasons[reason] = \
+                self.report.error_reasons.get(reason, 0) + 1

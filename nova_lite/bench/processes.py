@@ -37,6 +37,16 @@ def free_port():
         return sock.getsockname()[1]
 
 
+def _port_free(port):
+    """Whether ``port`` of 127.0.0.1 can be bound now."""
+    with socket.socket() as sock:
+        try:
+            sock.bind(('127.0.0.1', port))
+            return True
+        except OSError:
+            return False
+
+
 def command(script):
     """argv prefix running console script ``script`` (e.g. nova-lite-api)
     from this interpreter's environment."""
@@ -299,8 +309,13 @@ class ProcessStack(Resource):
 
     def _metrics_config(self, name, script):
         """A config file giving process ``name`` a free metrics port
-        (``[metrics] port`` is a base the binary's offset is added to)."""
+        (``[metrics] port`` is a base the binary's offset is added to;
+        API workers take that port + 10 * k, free too)."""
+        workers = self.api_workers if script == 'nova-lite-api' else 1
         port = free_port()
+        while not all(_port_free(port + k * metrics_conf.API_WORKER_PORT_STEP)
+                      for k in range(1, workers)):
+            port = free_port()
         base = port - metrics_conf.PORT_OFFSETS.get(script, 0)
         path = os.path.join(self.state_dir, 'metrics-%s.conf' % name)
         with open(path, 'w') as conf:

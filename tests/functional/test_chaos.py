@@ -59,7 +59,7 @@ class TestChaos(testtools.TestCase):
         self.stack = self.useFixture(processes.MultiProcessStack(
             'mysql', hosts=('node1', 'node2'), keystone=True,
             api_workers=3, conductors=2, schedulers=2, conf=options,
-            **kwargs))
+            metrics=True, **kwargs))
         self.addOnException(self._attach_logs)
         self.token = self.stack.token('demo')
         self.image = self.client().image_id('tiny')
@@ -96,6 +96,13 @@ class TestChaos(testtools.TestCase):
         for record in report.faults:
             self.assertIsNotNone(record.back_after, record.render())
             self.assertIsNotNone(record.settled_after, record.render())
+        # Both conductors and both schedulers took part: the killed one
+        # before its kill, the other one over the run.
+        for service in ('conductor', 'scheduler'):
+            killed = next(f for f in report.faults if f.name == service)
+            self.assertGreater(killed.work_before_kill, 0, killed.render())
+            self.assertGreater(chaos.work_done(
+                self.stack, service + '-2', service), 0, service + '-2')
         # The cloud works again.
         resp = self.client().create_server(name='after-chaos',
                                            image=self.image)
