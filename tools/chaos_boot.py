@@ -44,6 +44,9 @@ def parse_args(argv):
                         help='burst length per fault (requests are paced '
                              'so that every kill falls in the burst); 0: '
                              'as fast as the clients go')
+    parser.add_argument('--settle-timeout', type=float, default=600,
+                        help='seconds to wait after the burst for every '
+                             'server to leave BUILD')
     parser.add_argument('--clusters', action='store_true',
                         help='run on the three-node RabbitMQ and Galera '
                              'clusters and kill a node of each too')
@@ -90,8 +93,7 @@ def run(args, stack_kwargs, options, clusters):
         chaos_run = chaos.ChaosRun(
             stack, client, client().image_id('tiny'), faults,
             instances=args.instances, clients=args.clients, rate=rate)
-        report = chaos_run.run(
-            settle_timeout=options[('conductor', 'build_timeout')] + 60)
+        report = chaos_run.run(settle_timeout=args.settle_timeout)
         print(report.render(), flush=True)
         problems = chaos_checks.check(stack, report)
         for problem in problems:
