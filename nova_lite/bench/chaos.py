@@ -88,6 +88,27 @@ def paced_rate(instances, faults, seconds_per_fault, counts=(1, 2, 1)):
     return instances / per_request / (seconds_per_fault * (faults + 1))
 
 
+#: Seconds the run's own database reads retry a lost connection (a
+#: Galera node killed under HAProxy, the database restarting).
+QUERY_RETRY_SECONDS = 120
+
+
+def query(stack, statement):
+    """``stack.query(statement)``, retried for ``QUERY_RETRY_SECONDS``
+    while the database connection is lost (the run watches the database
+    through the faults it makes)."""
+    deadline = time.monotonic() + QUERY_RETRY_SECONDS
+    while True:
+        try:
+            return stack.query(statement)
+        except sa.exc.DBAPIError as exc:
+            if (not exc.connection_invalidated and not isinstance(
+                    exc, sa.exc.OperationalError)) or \
+                    time.monotonic() > deadline:
+                raise
+            time.sleep(1)
+
+
 def _utcnow():
     return datetime.datetime.now(datetime.timezone.utc).replace(
         tzinfo=None, microsecond=0)
@@ -232,7 +253,7 @@ def controller_fault(service, index=0):
 
     def back(stack, _handle, restarted_at):
         svc = models.Service
-        return bool(stack.query(sa.select(svc.id).where(
+        return bool(query(stack, sa.select(svc.id).where(
             svc.binary == 'nova-lite-' + service, svc.host == host,
             svc.deleted == 0, svc.last_seen_up >= restarted_at)))
     return Fault(service, kill, restart, back,
@@ -458,10 +479,10 @@ class ChaosRun:
 
     def _building(self, uuids=None):
         inst = models.Instance
-        query = sa.select(inst.uuid).where(
+        stmt = sa.select(inst.uuid).where(
             inst.deleted == 0, inst.vm_state == 'building',
             inst.display_name.like(PREFIX + '-%'))
-        rows = {r[0] for r in self.stack.query(query)}
+        rows = {r[0] for r in query(self.stack, stmt)}
         return rows if uuids is None else rows & set(uuids)
 
     def _inject(self, fault, index):
@@ -553,7 +574,7 @@ class ChaosRun:
 
     def _count_end_states(self):
         inst = models.Instance
-        rows = self.stack.query(sa.select(
+        rows = query(self.stack, sa.select(
             inst.uuid, inst.vm_state, inst.reservation_id).where(
             inst.deleted == 0, inst.display_name.like(PREFIX + '-%')))
         states = {}
@@ -568,7 +589,7 @@ class ChaosRun:
             record.errors = len(record.in_flight & errored)
         fault = models.InstanceFault
         reasons = {}
-        for uuid, message in self.stack.query(sa.select(
+        for uuid, message in query(self.stack, sa.select(
                 fault.instance_uuid, fault.message).order_by(fault.id)):
             if uuid in errored:
                 reasons[uuid] = (message or '')[:100]

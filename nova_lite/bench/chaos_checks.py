@@ -24,7 +24,7 @@ _COUNT = re.compile(r'-n(\d+)(?:-\d+)?$')
 def _servers(stack):
     inst, fault = models.Instance, models.InstanceFault
     has_fault = sa.exists().where(fault.instance_uuid == inst.uuid)
-    return stack.query(sa.select(
+    return chaos.query(stack, sa.select(
         inst.uuid, inst.display_name, inst.reservation_id, inst.vm_state,
         inst.task_state, has_fault).where(
         inst.deleted == 0, inst.display_name.like(chaos.PREFIX + '-%')))
@@ -68,25 +68,25 @@ def leak_problems(stack):
     usage against the allocations."""
     inst, alloc = models.Instance, models.Allocation
     node, fip = models.ComputeNode, models.FixedIP
-    active = {r[0]: r[1] for r in stack.query(sa.select(
+    active = {r[0]: r[1] for r in chaos.query(stack, sa.select(
         inst.uuid, inst.host).where(inst.deleted == 0,
                                     inst.vm_state == 'active'))}
-    claims = {r[0]: r[1] for r in stack.query(sa.select(
+    claims = {r[0]: r[1] for r in chaos.query(stack, sa.select(
         alloc.instance_uuid, node.host).join(
         node, node.id == alloc.compute_node_id))}
     problems = ['claim of %s on %s, server %s' % (
         uuid, claims.get(uuid), active.get(uuid, 'not ACTIVE'))
         for uuid in sorted(set(active) | set(claims))
         if active.get(uuid) != claims.get(uuid)]
-    fixed = [r[0] for r in stack.query(sa.select(fip.instance_uuid).where(
-        fip.instance_uuid.isnot(None)))]
+    fixed = [r[0] for r in chaos.query(stack, sa.select(
+        fip.instance_uuid).where(fip.instance_uuid.isnot(None)))]
     if sorted(fixed) != sorted(active):
         problems.append('fixed IPs of %d servers (%d leaked, %d missing) '
                         'for %d ACTIVE' % (
                             len(set(fixed)), len(set(fixed) - set(active)),
                             len(set(active) - set(fixed)), len(active)))
-    sums = {r[0]: (int(r[1]), int(r[2]), int(r[3])) for r in stack.query(
-        sa.select(node.host, sa.func.sum(alloc.vcpus),
+    sums = {r[0]: (int(r[1]), int(r[2]), int(r[3])) for r in chaos.query(
+        stack, sa.select(node.host, sa.func.sum(alloc.vcpus),
                   sa.func.sum(alloc.memory_mb), sa.func.sum(alloc.disk_gb))
         .join(node, node.id == alloc.compute_node_id).group_by(node.host))}
     for host, usage in stack.node_usage().items():
