@@ -8,6 +8,10 @@ threads until SIGTERM/SIGINT (or ``stop_event``).
 
 Overload is refused early: at most ``QUEUE_PER_THREAD * threads``
 accepted connections wait for a thread; past that cheroot answers 503.
+
+With ``[api] workers`` above 1, ``nova_lite.api.workers`` binds the
+socket once and each worker process serves it (``APIServer(...,
+sock=...)``).
 """
 import signal
 import threading
@@ -34,11 +38,29 @@ MAX_HEADER_BYTES = 65536
 SHUTDOWN_TIMEOUT = 5
 
 
-class APIServer:
-    """A cheroot WSGI server serving in a background thread."""
+class _Server(cheroot_wsgi.Server):
+    """cheroot's WSGI server, able to serve a listening socket bound by
+    another process (``inherited``) instead of binding its own."""
 
-    def __init__(self, app, host, port, threads):
-        self._server = cheroot_wsgi.Server(
+    inherited = None
+
+    def bind(self, family, type, proto=0):  # noqa: A002 - cheroot's name
+        if self.inherited is None:
+            return super().bind(family, type, proto)
+        self.socket = self.inherited
+        self.bind_addr = self.inherited.getsockname()[:2]
+        return self.socket
+
+
+class APIServer:
+    """A cheroot WSGI server serving in a background thread.
+
+    :param sock: a listening socket shared with other worker processes
+        (None: bind ``host:port`` here)
+    """
+
+    def __init__(self, app, host, port, threads, sock=None):
+        self._server = _Server(
             (host, port), app, numthreads=threads, max=threads,
             server_name='nova-lite-api',
             accepted_queue_size=QUEUE_PER_THREAD * threads,
@@ -49,6 +71,7 @@ class APIServer:
             request_queue_size=max(LISTEN_BACKLOG, QUEUE_PER_THREAD * threads),
             shutdown_timeout=SHUTDOWN_TIMEOUT)
         self._server.max_request_header_size = MAX_HEADER_BYTES
+        self._server.inherited = sock
         self._thread = None
 
     @property
@@ -64,6 +87,12 @@ class APIServer:
     def start(self):
         """Bind (errors raise here) and serve in a daemon thread."""
         self._server.prepare()
+        if self._server.inherited is not None:
+            # Every worker is woken by a new connection and one wins it:
+            # the others' accept() must fail at once (EAGAIN, which cheroot
+            # ignores), not wait out cheroot's 1 s socket timeout while
+            # their keep-alive connections wait behind it.
+            self._server.socket.settimeout(0)
         self._thread = threading.Thread(target=self._server.serve,
                                         name='nova-lite-api', daemon=True)
         self._thread.start()
@@ -82,23 +111,26 @@ class APIServer:
             self._thread.join(timeout)
 
 
-def serve(app, host, port, threads):
-    """An APIServer for ``app`` on ``host:port`` (not started yet)."""
-    return APIServer(app, host, port, threads)
+def serve(app, host, port, threads, sock=None):
+    """An APIServer for ``app`` on ``host:port`` (or the listening socket
+    ``sock``), not started yet."""
+    return APIServer(app, host, port, threads, sock=sock)
 
 
-def run_until_stopped(httpd, name, stop_event):
+def run_until_stopped(httpd, name, stop_event, keep_serving=None):
     """Start ``httpd`` (an APIServer) and serve until SIGTERM/SIGINT,
-    ``stop_event`` set or its thread ended; then stop it and restore the
-    signal handlers. ``name`` (e.g. 'API') is for the log lines.
+    ``stop_event`` set, ``keep_serving()`` false or its thread ended;
+    then stop it and restore the signal handlers. ``name`` (e.g. 'API')
+    is for the log lines.
 
     :raises: OSError when the address cannot be bound
     """
     received, previous = service.catch_stop_signals()
     httpd.start()
+    keep_serving = keep_serving or (lambda: True)
     try:
         service.wait_for_stop(received, lambda: (
-            httpd.running and not stop_event.is_set()))
+            httpd.running and not stop_event.is_set() and keep_serving()))
         if received:
             LOG.info('Signal %d received: stopping the %s', received[0],
                      name)
@@ -110,16 +142,19 @@ def run_until_stopped(httpd, name, stop_event):
 
 
 def run_api(conf=cfg.CONF, stop_event=None, extra_blueprints=(),
-            mounts=None):
+            mounts=None, sock=None, keep_serving=None):
     """Serve the API until SIGTERM/SIGINT or ``stop_event`` is set.
 
     Initializes the RPC transport (idempotent; the caller cleans it up),
     builds the app with ``wsgi.build_app(conf, extra_blueprints, mounts)``
-    and serves it on ``[api] listen``/``port`` with ``[api] threads``
+    and serves it on ``[api] listen``/``port`` (or on ``sock``, the
+    listening socket of a worker process, ``nova_lite.api.workers``, which
+    also stops when ``keep_serving()`` turns false) with ``[api] threads``
     threads.
     """
     stop_event = stop_event or threading.Event()
     rpc.init(conf)
     app = wsgi.build_app(conf, extra_blueprints, mounts)
-    server = serve(app, conf.api.listen, conf.api.port, conf.api.threads)
-    run_until_stopped(server, 'API', stop_event)
+    server = serve(app, conf.api.listen, conf.api.port, conf.api.threads,
+                   sock=sock)
+    run_until_stopped(server, 'API', stop_event, keep_serving)

@@ -15,6 +15,7 @@ import socket
 import subprocess
 import sys
 import time
+import types
 
 import requests
 import sqlalchemy as sa
@@ -34,6 +35,16 @@ def free_port():
     with socket.socket() as sock:
         sock.bind(('127.0.0.1', 0))
         return sock.getsockname()[1]
+
+
+def _port_free(port):
+    """Whether ``port`` of 127.0.0.1 can be bound now."""
+    with socket.socket() as sock:
+        try:
+            sock.bind(('127.0.0.1', port))
+            return True
+        except OSError:
+            return False
 
 
 def command(script):
@@ -114,6 +125,16 @@ class ProcessStack(Resource):
     :param schedulers: how many nova-lite-scheduler processes to run
         (hosts ``controller``, ``controller-2``, ...; they share the
         ``scheduler`` topic)
+    :param conductors: how many nova-lite-conductor processes to run
+        (processes ``conductor``, ``conductor-2``, ...; hosts as for the
+        schedulers; they share the ``conductor`` topic)
+    :param api_workers: ``[api] workers`` of nova-lite-api (worker
+        processes on one socket; ``api_worker_pids()`` lists them)
+    :param transport_url: use this broker (e.g. a cluster's URL listing
+        its nodes) instead of a new vhost of the machine's RabbitMQ
+    :param database_url: use this MariaDB database (e.g. a Galera
+        cluster's, through HAProxy; migrated and bootstrapped here)
+        instead of a new database of ``backend``
     :param fake_hosts: when > 0, run one ``nova-lite-compute --fake-hosts
         N`` (hosts ``fake-1`` ... ``fake-N``) instead of one process per
         name in ``hosts``
@@ -142,8 +163,13 @@ class ProcessStack(Resource):
     def __init__(self, backend='mysql', hosts=('node1', 'node2'),
                  all_in_one=False, conf=None, keystone=False,
                  schedulers=1, fake_hosts=0, metrics=False,
-                 console_proxy=False, volume=False):
+                 console_proxy=False, volume=False, conductors=1,
+                 api_workers=1, transport_url=None, database_url=None):
         super().__init__()
+        self.external_transport_url = transport_url
+        self.external_database_url = database_url
+        self.conductors = conductors
+        self.api_workers = api_workers
         self.volume = volume
         self.console_proxy_port = free_port() if console_proxy else None
         self.metrics = metrics
@@ -160,9 +186,15 @@ class ProcessStack(Resource):
 
     def _start(self):
         self.state_dir = self.use(backends.TempDir()).path
-        self.db = self.use(backends.Database(self.backend, self.state_dir))
+        if self.external_database_url:
+            self.db = types.SimpleNamespace(url=self.external_database_url)
+        else:
+            self.db = self.use(backends.Database(self.backend,
+                                                 self.state_dir))
         self.transport_url = 'fake://'
-        if not self.all_in_one:
+        if self.external_transport_url:
+            self.transport_url = self.external_transport_url
+        elif not self.all_in_one:
             self.transport_url = self.use(
                 backends.RabbitVhost()).transport_url
         self.api_port = free_port()
@@ -198,6 +230,7 @@ class ProcessStack(Resource):
             ('api', 'listen'): '127.0.0.1',
             ('api', 'port'): self.api_port,
             ('api', 'auth_strategy'): 'noauth',
+            ('api', 'workers'): self.api_workers,
             ('virt', 'driver'): 'fake',
             ('compute', 'resource_update_interval'): 5,
             ('image', 'api_endpoint'): self.api_url + '/image',
@@ -276,8 +309,13 @@ class ProcessStack(Resource):
 
     def _metrics_config(self, name, script):
         """A config file giving process ``name`` a free metrics port
-        (``[metrics] port`` is a base the binary's offset is added to)."""
+        (``[metrics] port`` is a base the binary's offset is added to;
+        API workers take that port + 10 * k, free too)."""
+        workers = self.api_workers if script == 'nova-lite-api' else 1
         port = free_port()
+        while not all(_port_free(port + k * metrics_conf.API_WORKER_PORT_STEP)
+                      for k in range(1, workers)):
+            port = free_port()
         base = port - metrics_conf.PORT_OFFSETS.get(script, 0)
         path = os.path.join(self.state_dir, 'metrics-%s.conf' % name)
         with open(path, 'w') as conf:
@@ -305,13 +343,10 @@ class ProcessStack(Resource):
                            for i in range(len(self.hosts))])
         else:
             self.start_process('api', 'nova-lite-api', 'controller')
-            self.start_process('conductor', 'nova-lite-conductor',
-                               'controller')
+            for index in range(self.conductors):
+                self.start_controller('conductor', index)
             for index in range(self.schedulers):
-                suffix = '-%d' % (index + 1) if index else ''
-                self.start_process('scheduler' + suffix,
-                                   'nova-lite-scheduler',
-                                   'controller' + suffix)
+                self.start_controller('scheduler', index)
             if self.fake_hosts:
                 self.start_process('compute-fake', 'nova-lite-compute',
                                    'fake', '--fake-hosts',
@@ -328,6 +363,29 @@ class ProcessStack(Resource):
             self.start_process('volume', 'nova-lite-volume', 'storage')
         self.wait_api()
         self.wait_computes(self.hosts)
+
+    def start_controller(self, service, index):
+        """Start (or restart) controller process ``index`` (0-based) of
+        ``service`` ('conductor' or 'scheduler'): process name
+        ``service`` or ``service-<index+1>``, host ``controller`` or
+        ``controller-<index+1>``."""
+        suffix = '-%d' % (index + 1) if index else ''
+        return self.start_process(service + suffix, 'nova-lite-' + service,
+                                  'controller' + suffix)
+
+    def api_worker_pids(self):
+        """Pids of nova-lite-api's worker processes (children of the API
+        process; [] with one process)."""
+        proc = self.processes.get('api')
+        if proc is None or not proc.alive() or self.api_workers < 2:
+            return []
+        path = '/proc/%d/task/%d/children' % (proc.popen.pid,
+                                              proc.popen.pid)
+        try:
+            with open(path) as children:
+                return [int(pid) for pid in children.read().split()]
+        except OSError:
+            return []
 
     def start_compute(self, host):
         return self.start_process('compute-%s' % host, 'nova-lite-compute',
@@ -382,7 +440,9 @@ class ProcessStack(Resource):
                 if requests.get(self.api_url + '/', timeout=2).status_code \
                         < 500:
                     return
-            except requests.ConnectionError:
+            except (requests.ConnectionError, requests.Timeout):
+                # Refused until the API binds; with [api] workers the
+                # socket is bound before the workers accept on it.
                 pass
             time.sleep(0.2)
         raise AssertionError('API did not answer within %d s' % timeout)

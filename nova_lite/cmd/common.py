@@ -39,16 +39,18 @@ def parse_args(argv, default_config_files=None, cli_opts=(),
         rpc.init(CONF)
 
 
-def start_metrics(binary):
+def start_metrics(binary, worker=0):
     """Start this process's metrics listener (``[metrics] listen``); the
     scheduler and nova-lite-all also export the capacity gauges.
+    ``worker``: index of an API worker process (its own port).
 
     :returns: a function that stops it (a no-op when metrics are off)
     :raises: OSError when the metrics port cannot be bound
     """
     listener = metrics_listener.start(
         CONF, binary,
-        capacity=binary in ('nova-lite-scheduler', 'nova-lite-all'))
+        capacity=binary in ('nova-lite-scheduler', 'nova-lite-all'),
+        worker=worker)
     return listener.stop if listener is not None else (lambda: None)
 
 

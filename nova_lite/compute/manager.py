@@ -104,6 +104,11 @@ class ComputeManager(resize_steps.ResizeManager, power_ops.PowerOpsMixin,
             max_workers=CONF.max_concurrent_builds * 2,
             check_and_reject=rejection.reject_when_reached(
                 CONF.max_queued_builds))
+        # Builds queued or running here: a repeated cast of one of them
+        # (the sweeper re-drives a build that waited past redrive_timeout
+        # in a long queue) is dropped instead of filling the queue.
+        self._builds = set()
+        self._builds_lock = threading.Lock()
         self.conductor = conductor_rpcapi.ConductorAPI()
         # The guest networks' DHCP entries ([network] dhcp_hostsfile), with
         # the project networks' bridges and dnsmasqs ([network]
@@ -214,11 +219,21 @@ class ComputeManager(resize_steps.ResizeManager, power_ops.PowerOpsMixin,
 
     def build_and_run_instance(self, context, instance, request_spec,
                                alternates):
-        """Cast target: queue the build and return the RPC worker."""
+        """Cast target: queue the build and return the RPC worker. A
+        build of an instance already queued or running here is a repeat
+        (the sweeper's re-drive of a build that waited in the queue):
+        dropped, the first one goes on."""
+        with self._builds_lock:
+            if instance.uuid in self._builds:
+                LOG.info('Build of %s is already queued on %s; repeated '
+                         'cast dropped', instance.uuid, self.host)
+                return
+            self._builds.add(instance.uuid)
         try:
             self._executor.submit(self._locked_build, context, instance,
                                   request_spec, alternates)
         except futurist.RejectedSubmission:
+            self._build_done(instance.uuid)
             LOG.warning('Build queue of %s is full; rescheduling %s',
                         self.host, instance.uuid)
             exc = exception.RescheduledException(
@@ -229,8 +244,16 @@ class ComputeManager(resize_steps.ResizeManager, power_ops.PowerOpsMixin,
                                        alternates, exc)
 
     def _locked_build(self, context, instance, request_spec, alternates):
-        with instance_lock(instance.uuid), self._build_semaphore:
-            self.build_flow.run(context, instance, request_spec, alternates)
+        try:
+            with instance_lock(instance.uuid), self._build_semaphore:
+                self.build_flow.run(context, instance, request_spec,
+                                    alternates)
+        finally:
+            self._build_done(instance.uuid)
+
+    def _build_done(self, instance_uuid):
+        with self._builds_lock:
+            self._builds.discard(instance_uuid)
 
     # ------------------------------------------------------------- actions
 

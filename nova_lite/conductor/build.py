@@ -49,10 +49,11 @@ class BuildFlow:
                 self._launch(context, instance, request_spec, host_list)
 
     def _schedule(self, context, instances, spec):
+        """[[selection, alternates...] per instance], or None after
+        setting them to ERROR (no valid host, or no scheduler answer)."""
         start = compute_utils.utcnow()
-        uuids = [inst.uuid for inst in instances]
         try:
-            return self.scheduler.select_destinations(context, spec, uuids)
+            return self._select(context, instances, spec)
         except exception.NoValidHost as exc:
             message, details, code = exc.format_message(), exc.details, 500
             error = exc
@@ -68,6 +69,35 @@ class BuildFlow:
                 metrics.build_failed('schedule')
                 self._notify_error(context, instance, error)
         return None
+
+    def _select(self, context, instances, spec):
+        """``select_destinations``, asked a second time when the first
+        call is not answered: the scheduler that took it may have died
+        with it (oslo.messaging acknowledges a message before its
+        dispatch, so a call in progress in a killed scheduler is gone),
+        and another scheduler consuming the topic answers the repeat.
+        Before repeating, what the silent call may have claimed is
+        released (``unclaim_for_redrive``, under the instance's row
+        lock); an instance placed, deleted or failed meanwhile is left
+        out of the repeat and, when none is left, of the result.
+
+        :raises: NoValidHost; MessagingTimeout when the repeat is not
+            answered either
+        """
+        uuids = [inst.uuid for inst in instances]
+        try:
+            return self.scheduler.select_destinations(context, spec, uuids)
+        except messaging.MessagingTimeout:
+            LOG.warning('No scheduler answered select_destinations for %s; '
+                        'asking again', ', '.join(uuids))
+        if not all(claim_db.unclaim_for_redrive(context, uuid)
+                   for uuid in uuids):
+            # Someone else moved one of them on (a delete, the sweeper):
+            # this flow stops; the sweeper re-drives what still waits.
+            LOG.info('Instances %s moved on while scheduling; not asking '
+                     'the scheduler again', ', '.join(uuids))
+            return [[] for _ in instances]
+        return self.scheduler.select_destinations(context, spec, uuids)
 
     @staticmethod
     def _notify_error(context, instance, error):

@@ -8,7 +8,18 @@ api_opts = [
                help='Address the API server binds to.'),
     cfg.PortOpt('port', default=8774, help='Port the API server binds to.'),
     cfg.IntOpt('threads', default=16, min=1,
-               help='Number of request threads of the WSGI server.'),
+               help='Number of request threads of the WSGI server (of '
+                    'each worker process when workers is above 1).'),
+    cfg.IntOpt('workers', default=1, min=1, max=64,
+               help='Worker processes of nova-lite-api. Above 1 the '
+                    'parent process binds listen:port once and forks this '
+                    'many workers that accept connections on that one '
+                    'socket, each with its own request threads, database '
+                    'connections and RPC transport; the parent restarts a '
+                    'worker that dies and stops them all on SIGTERM. '
+                    'Nothing a request needs lives only in one worker\'s '
+                    'memory (doc/ha.md). nova-lite-all always serves '
+                    'with one process.'),
     cfg.StrOpt('auth_strategy', default='keystone',
                choices=[('keystone',
                          'Validate tokens with keystonemiddleware'),

@@ -53,14 +53,18 @@ cloudstack_opts = [
     cfg.IntOpt('credential_cache_size', default=1024, min=1,
                help='Maximum number of API keys whose secrets are cached.'),
     cfg.IntOpt('session_timeout', default=1800, min=60,
-               help='Seconds a login session may stay idle; it also ends '
-                    'when its Keystone token expires. Sessions live in '
-                    'the memory of one API process: behind a load '
-                    'balancer, make sessions sticky.'),
+               help='Seconds a login session may stay idle (exact to '
+                    '10 s: its last use is written at most every 10 s); '
+                    'it also ends when its Keystone token expires. '
+                    'Sessions are stored in the database (digests of the '
+                    'session id and key only), so every API process and '
+                    'API host knows every session: no sticky sessions '
+                    'are needed behind a load balancer.'),
     cfg.IntOpt('max_sessions', default=10000, min=1,
-               help='Maximum number of concurrent login sessions per API '
-                    'process; beyond it the least recently used session '
-                    'ends.'),
+               help='Maximum number of concurrent login sessions of the '
+                    'cloud; beyond it the least recently used session '
+                    'ends (logins at the same moment may overshoot it '
+                    'by one each).'),
     cfg.IntOpt('max_expires_seconds', default=86400, min=60,
                help='Largest distance in the future, in seconds, that the '
                     '"expires" of a signatureVersion=3 request may have.'),

@@ -15,6 +15,11 @@ from oslo_config import cfg
 
 metrics_group = cfg.OptGroup('metrics', title='Prometheus metrics')
 
+#: Added to the API's metrics port per worker process (``[api] workers``):
+#: worker k serves on ``port + k * API_WORKER_PORT_STEP``, above every
+#: binary's offset.
+API_WORKER_PORT_STEP = 10
+
 #: Added to ``[metrics] port`` per binary.
 PORT_OFFSETS = {
     'nova-lite-api': 0,
@@ -35,9 +40,12 @@ metrics_opts = [
                 help='Base port of the metrics listener. Each binary adds '
                      'its offset: nova-lite-api and nova-lite-all +0, '
                      'nova-lite-conductor +1, nova-lite-scheduler +2, '
-                     'nova-lite-compute +3. Two services of one binary on '
-                     'one host need different values of this option '
-                     '(e.g. in a per-service configuration file).'),
+                     'nova-lite-compute +3. Worker k of nova-lite-api '
+                     '([api] workers above 1, k from 0) adds 10 * k more, '
+                     'so each worker has a listener of its own. Two '
+                     'services of one binary on one host need different '
+                     'values of this option (e.g. in a per-service '
+                     'configuration file).'),
     cfg.IntOpt('capacity_interval', default=60, min=1,
                help='Seconds between two reads of the capacity and '
                     'instance-state gauges from the database, by the '
@@ -46,13 +54,15 @@ metrics_opts = [
 ]
 
 
-def service_port(conf, binary):
+def service_port(conf, binary, worker=0):
     """The metrics port of ``binary``: ``[metrics] port`` plus its offset
-    (0 for an unknown binary).
+    (0 for an unknown binary), plus ``worker * API_WORKER_PORT_STEP`` for
+    worker process ``worker`` (0-based) of nova-lite-api.
 
     :raises: ValueError when the sum is above 65535
     """
-    port = conf.metrics.port + PORT_OFFSETS.get(binary, 0)
+    port = (conf.metrics.port + PORT_OFFSETS.get(binary, 0)
+            + worker * API_WORKER_PORT_STEP)
     if port > 65535:
         raise ValueError('[metrics] port %d + offset of %s is above 65535'
                          % (conf.metrics.port, binary))

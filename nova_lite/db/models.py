@@ -568,3 +568,5 @@ from nova_lite.db.models_volume import (  # noqa: E402,F401
 # Pods, clusters and the cluster of each host (CloudStack) likewise.
 from nova_lite.db.models_topology import (  # noqa: E402,F401
     Cluster, ClusterHost, GlobalSetting, Pod)
+# Login sessions of the CloudStack API likewise.
+from nova_lite.db.models_cloudstack import CloudStackSession  # noqa: E402,F401

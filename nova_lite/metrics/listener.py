@@ -12,9 +12,13 @@ reader (``nova_lite.metrics.capacity``). Nothing is started when
 No token is asked for (the exception to the token rule): bind it to
 loopback or a management network only.
 
-nova-lite-api serves with cheroot's threads in one process (it never
-forks workers), so prometheus_client's default in-process registry is
-complete and its multiprocess mode is not needed.
+Each process has its own registry (prometheus_client's default, in
+process): nova-lite-api with ``[api] workers`` above 1 runs one listener
+per worker process, worker k on the API's port + 10 * k
+(``nova_lite.conf.metrics.service_port``), each a scrape target of its
+own; their sums are the API's figures. prometheus_client's multiprocess
+mode is not used (it would need its directory set before any metric
+exists, and the capacity collectors are not multiprocess-safe).
 """
 import threading
 import time
@@ -56,20 +60,22 @@ class Listener:
             self._server = None
 
 
-def start(conf, binary, capacity=False):
+def start(conf, binary, capacity=False, worker=0):
     """Start the metrics of this process, if ``[metrics] listen`` is set.
 
     :param binary: the service's binary name (port offset and the
         ``service`` label of the database metrics)
     :param capacity: also read the capacity and instance-state gauges from
         the database every ``[metrics] capacity_interval`` seconds
+    :param worker: index of this API worker process (its port is the
+        API's + ``worker * API_WORKER_PORT_STEP``)
     :returns: a ``Listener``, or None when metrics are off
     :raises: OSError when the port cannot be bound (in use, no permission)
     """
     if not conf.metrics.listen:
         return None
     install_db_events(binary)
-    port = metrics_conf.service_port(conf, binary)
+    port = metrics_conf.service_port(conf, binary, worker)
     try:
         server, thread = prom.start_http_server(port,
                                                 addr=conf.metrics.listen)

@@ -336,6 +336,30 @@ class _MigrationTests:
                                        inspector.get_columns('volumes')])
 
 
+    def test_0029_cloudstack_sessions(self):
+        """cloudstack_sessions as the model says, one row per session
+        digest; the downgrade to 0027 drops it."""
+        migration.db_sync('0029')
+        from nova_lite.db import models
+        self.assertEqual(
+            sorted(c.name for c in models.Base.metadata.tables[
+                'cloudstack_sessions'].columns),
+            sorted(c['name'] for c in sa.inspect(
+                db_session.get_engine()).get_columns('cloudstack_sessions')))
+        insert = sa.text(
+            "INSERT INTO cloudstack_sessions (session_hash, key_hash, "
+            "user_id, project_id, roles, last_used, created_at) VALUES "
+            "('%s', '%s', 'u', 'p', '[]', '2026-01-01', '2026-01-01')"
+            % ('a' * 64, 'b' * 64))
+        with db_session.get_engine().begin() as conn:
+            conn.execute(insert)
+        with testtools.ExpectedException(db_exc.DBDuplicateEntry):
+            with db_session.get_engine().begin() as conn:
+                conn.execute(insert)
+        migration.downgrade('0027')
+        self.assertNotIn('cloudstack_sessions', sa.inspect(
+            db_session.get_engine()).get_table_names())
+
 class TestMigrationsSQLite(_MigrationTests, testtools.TestCase):
     backend = 'sqlite'
 

@@ -92,6 +92,52 @@ class TestSchedulingFails(BuildFlowTestCase):
         fault = db_helpers.instance_faults_get(self.ctx, inst.uuid)[0]
         self.assertEqual((503, 'Timed out waiting for the scheduler'),
                          (fault.code, fault.message))
+        self.assertEqual(2, self.scheduler.select_destinations.call_count)
+
+    def test_unanswered_call_is_asked_again_without_its_claim(self):
+        """The scheduler that took the first call died after claiming on
+        node1: the repeat is asked with that claim released, and the
+        instance is built where the repeat claimed."""
+        node1, node2 = self.node('node1'), self.node('node2')
+        inst = self.instance()
+
+        def lost_call(*_args):
+            claim_db.claim(self.ctx, node1, inst.uuid, 1, 512, 1)
+            raise messaging.MessagingTimeout()
+
+        def repeat(*_args):
+            self.assertEqual([], db_helpers.allocations_get_all(self.ctx))
+            claim_db.claim(self.ctx, node2, inst.uuid, 1, 512, 1)
+            return [[self.selection('node2', node2, claimed=True)]]
+
+        self.scheduler.select_destinations.side_effect = self._once(
+            lost_call, repeat)
+        self.flow.build_instances(self.ctx, [inst], self.spec)
+        row = self.row(inst)
+        self.assertEqual(('node2', None), (row.host, row.task_state))
+        self.assertEqual(1, len(db_helpers.allocations_get_all(self.ctx)))
+        self.compute.build_and_run_instance.assert_called_once()
+
+    @staticmethod
+    def _once(first, then):
+        calls = []
+
+        def _call(*args):
+            calls.append(args)
+            return (first if len(calls) == 1 else then)(*args)
+        return _call
+
+    def test_instance_deleted_during_the_lost_call_is_not_asked_again(self):
+        inst = self.instance()
+
+        def lost_call(*_args):
+            instance_db.instance_destroy(self.ctx, inst.uuid)
+            raise messaging.MessagingTimeout()
+
+        self.scheduler.select_destinations.side_effect = lost_call
+        self.flow.build_instances(self.ctx, [inst], self.spec)
+        self.assertEqual(1, self.scheduler.select_destinations.call_count)
+        self.compute.build_and_run_instance.assert_not_called()
 
 
 class TestLaunch(BuildFlowTestCase):

@@ -268,6 +268,15 @@ class TestListener(testtools.TestCase):
         self.assertRaises(ValueError, metrics_conf.service_port, CONF,
                           'nova-lite-compute')
 
+    def test_api_worker_ports_clear_of_every_binary(self):
+        self.conf.config(port=9180, group='metrics')
+        workers = [metrics_conf.service_port(CONF, 'nova-lite-api', k)
+                   for k in range(4)]
+        self.assertEqual([9180, 9190, 9200, 9210], workers)
+        others = {metrics_conf.service_port(CONF, b)
+                  for b in metrics_conf.PORT_OFFSETS}
+        self.assertEqual({9180}, others & set(workers))
+
     def test_serves_metrics_on_loopback(self):
         from nova_lite.bench import processes
         port = processes.free_port()
