@@ -338,7 +338,7 @@ class _MigrationTests:
 
     def test_0029_cloudstack_sessions(self):
         """cloudstack_sessions as the model says, one row per session
-        digest; the downgrade to 0027 drops it."""
+        digest; the downgrade to 0028 drops it."""
         migration.db_sync('0029')
         from nova_lite.db import models
         self.assertEqual(
@@ -356,7 +356,7 @@ class _MigrationTests:
         with testtools.ExpectedException(db_exc.DBDuplicateEntry):
             with db_session.get_engine().begin() as conn:
                 conn.execute(insert)
-        migration.downgrade('0027')
+        migration.downgrade('0028')
         self.assertNotIn('cloudstack_sessions', sa.inspect(
             db_session.get_engine()).get_table_names())
 

@@ -9,7 +9,7 @@ use and the expiry of the login's token (naive UTC). Sessions live in
 memory before this revision: none is carried over (users log in again).
 
 Revision ID: 0029
-Revises: 0027
+Revises: 0028
 Create Date: 2026-12-07 04:00:00.000000
 """
 from alembic import op
@@ -17,7 +17,7 @@ import sqlalchemy as sa
 
 
 revision = '0029'
-down_revision = '0027'
+down_revision = '0028'
 branch_labels = None
 depends_on = None
 
@@ -47,5 +47,5 @@ def upgrade():
 
 
 def downgrade():
-    """Back to 0027: the sessions are dropped (users log in again)."""
+    """Back to 0028: the sessions are dropped (users log in again)."""
     op.drop_table('cloudstack_sessions')
