@@ -109,8 +109,12 @@ class TestVolumeService(testtools.TestCase):
         self.addCleanup(proc.stop)
         self.addCleanup(lambda: self.addDetail(
             proc.name, testtools.content.text_content(_tail(proc))))
-        libvirt_stack.wait_for(lambda: self._registered() or not
-                               proc.alive(), TIMEOUT, 'service registered')
+        # Registered, and consuming: the services row is written before
+        # the RPC server declares its queues, and a cast sent in between
+        # (the test's first create) reaches no queue.
+        libvirt_stack.wait_for(
+            lambda: (self._registered() and 'started on' in _tail(proc))
+            or not proc.alive(), TIMEOUT, 'service consuming')
         self.assertTrue(proc.alive(), _tail(proc))
         return proc
 
