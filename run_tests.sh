@@ -50,6 +50,10 @@ p=$(echo "$summary" | awk '$1=="Passed"{print $2}'); p=${p:-0}
 f=$(echo "$summary" | awk '$1=="Failed"{print $2}'); f=${f:-0}
 s=$(echo "$summary" | awk '$1=="Skipped"{print $2}'); s=${s:-0}
 if [ "$rc" -ne 0 ] && [ "$f" -eq 0 ]; then f=1; fi
+if [ "$f" -ne 0 ]; then
+  echo "failed tests:"
+  (stestr failing --list 2>/dev/null || true) | sed 's/^/  /'
+fi
 echo "($s skipped)"
 echo "$p passed, $f failed"
 exit "$rc"

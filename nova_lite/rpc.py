@@ -19,6 +19,7 @@ from nova_lite.objects import base as obj_base
 
 CONF = cfg.CONF
 _TRANSPORT = None
+_SHARED_CLIENTS = {}
 
 messaging.set_transport_defaults(control_exchange='nova_lite')
 
@@ -37,6 +38,7 @@ def cleanup():
     """Close the transport (service shutdown, tests)."""
     global _TRANSPORT
     notifications.reset()
+    _SHARED_CLIENTS.clear()
     if _TRANSPORT is not None:
         _TRANSPORT.cleanup()
         _TRANSPORT = None
@@ -104,6 +106,15 @@ class MeteredClient:
 
     def __getattr__(self, name):
         return getattr(self._client, name)
+
+
+def shared_client(api_class):
+    """One ``api_class()`` (an RPC API such as ``VolumeAPI``) per
+    transport, made at first use and dropped by ``cleanup``."""
+    client = _SHARED_CLIENTS.get(api_class)
+    if client is None:
+        client = _SHARED_CLIENTS[api_class] = api_class()
+    return client
 
 
 def get_client(target, version_cap=None, timeout=None):

@@ -17,6 +17,7 @@ from nova_lite.db import storage_pools as pool_db
 from nova_lite.db import volume_attachments as attachment_db
 from nova_lite.db import volume_quotas
 from nova_lite.db import volumes as volume_db
+from nova_lite import rpc
 from nova_lite import servicegroup
 from nova_lite.volume import errors
 from nova_lite.volume import pools
@@ -25,14 +26,15 @@ from nova_lite.volume import rpcapi
 from nova_lite.volume import states
 
 CONF = cfg.CONF
+# A stand-in client (tests); None: the transport's own (rpc.shared_client).
 _RPC = None
 
 
 def volume_rpcapi():
-    global _RPC
-    if _RPC is None:
-        _RPC = rpcapi.VolumeAPI()
-    return _RPC
+    """The process's volume RPC client: one per transport, so that after
+    ``rpc.cleanup``/``rpc.init`` (a test on another RabbitMQ vhost) no
+    client of the old transport casts where no volume service listens."""
+    return _RPC or rpc.shared_client(rpcapi.VolumeAPI)
 
 
 def _pick_host(context):

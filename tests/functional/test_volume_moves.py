@@ -53,8 +53,8 @@ class VolumeMovesTest(test_claims_exact.StackTestCase):
             ('volume', 'export_port_max'): 11399,
             ('fake', 'live_migration_duration'): 0.0}
         super().setUp()
-        # The volume RPC client is cached per process: one of this
-        # stack's bus, dropped after the test.
+        # No stand-in volume RPC client left by another test: this
+        # stack's bus (rpc.shared_client).
         self.useFixture(fixtures.MonkeyPatch('nova_lite.volume.api._RPC',
                                              None))
         self.volume_service = volume_manager.VolumeManager(STORAGE)
