@@ -30,6 +30,11 @@ per size (fake hosts x servers, each on a fresh stack) and then prints
 how each per-boot figure grows across the sizes (``nova_lite.bench
 .growth``).
 
+With ``--clusters`` the stack runs on three-node RabbitMQ (quorum
+queues) and Galera (behind HAProxy) clusters started for the run
+(``nova_lite.bench.ha_clusters``, MariaDB only): run it with and without
+to see what the clusters cost per boot (doc/benchmarks.md).
+
 With ``--metrics`` every service runs its Prometheus listener
 (``[metrics] listen = 127.0.0.1``) and a thread of the bench scrapes each
 ``/metrics`` every ``--scrape-interval`` seconds, as Prometheus would: run
@@ -68,6 +73,7 @@ if REPO_ROOT not in sys.path:
 import requests  # noqa: E402
 import sqlalchemy as sa  # noqa: E402
 
+from nova_lite.bench import chaos  # noqa: E402
 from nova_lite.bench import client as compute_client  # noqa: E402
 from nova_lite.bench import fillers  # noqa: E402
 from nova_lite.bench import growth  # noqa: E402
@@ -335,10 +341,11 @@ def print_table(result):
     cfg = result['config']
     print('\nnova_lite boot benchmark: %d fake hosts, %d servers, %d '
           'clients, %s, %d scheduler(s), metrics %s, notifications %s, '
-          'security group %s' % (
+          'security group %s%s' % (
               cfg['hosts'], cfg['servers'], cfg['clients'], cfg['db'],
               cfg['schedulers'], 'on' if cfg.get('metrics') else 'off',
-              cfg.get('notifications'), cfg.get('security_group')))
+              cfg.get('notifications'), cfg.get('security_group'),
+              ', on the HA clusters' if cfg.get('clusters') else ''))
     head = '%-8s %7s %9s %9s %9s %9s %9s %10s'
     print(head % ('phase', 'servers', 'wall s', 'srv/s', 'POST p50',
                   'POST p99', 'SQL/boot', 'CPU ms/b'))
@@ -385,7 +392,8 @@ def summary(args, phases, detail, stats, idle_cores, start_s):
                    'metrics': args.metrics,
                    'notifications': args.notifications,
                    'cloudstack_events': args.cloudstack_events,
-                   'security_group': args.security_group},
+                   'security_group': args.security_group,
+                   'clusters': args.clusters},
         'sql_per_boot_by_service': {
             n: round(s['sql'], 2) for n, s in single['by_service'].items()},
         'delete_s': phases['delete']['delete_s'],
@@ -398,10 +406,18 @@ def summary(args, phases, detail, stats, idle_cores, start_s):
 
 # ------------------------------------------------------------------- main
 
-def bench(args, stats_dir):
+def bench(args, stats_dir, clusters=None):
+    """The figures of one bench run (``clusters``: an HAClusters to run
+    the stack on, or None for the machine's broker and database)."""
+    options, cluster_kwargs = stack_options(args, stats_dir), {}
+    if clusters is not None:
+        from nova_lite.bench import ha_clusters
+        cluster_kwargs, extra = chaos.cluster_stack_args(clusters,
+                                                         ha_clusters)
+        options.update(extra)
     stack = processes.ProcessStack(
         args.db, schedulers=args.schedulers, fake_hosts=args.hosts,
-        conf=stack_options(args, stats_dir), metrics=args.metrics)
+        conf=options, metrics=args.metrics, **cluster_kwargs)
     started = time.monotonic()
     with stack:
         start_s = round(time.monotonic() - started, 1)
@@ -522,8 +538,13 @@ def parse_args(argv):
                         help='comma-separated HOSTSxSERVERS: run the bench '
                              'once per size (--hosts and --servers then '
                              'unused) and print the growth table')
+    parser.add_argument('--clusters', action='store_true',
+                        help='run on three-node RabbitMQ and Galera '
+                             'clusters started for the run (--db mysql)')
     parser.add_argument('--json', help='write the figures to this file')
     args = parser.parse_args(argv)
+    if args.clusters and args.db != 'mysql':
+        parser.error('--clusters runs on Galera: --db mysql')
     try:
         args.sizes = parse_sizes(args.sizes) if args.sizes else None
     except ValueError as exc:
@@ -537,7 +558,7 @@ def parse_args(argv):
     return args
 
 
-def run_sizes(args, tmp):
+def run_sizes(args, tmp, clusters=None):
     """One bench per size of ``args.sizes``; returns the results."""
     results = []
     for index, (hosts, servers) in enumerate(args.sizes):
@@ -546,10 +567,34 @@ def run_sizes(args, tmp):
         size_args.batch = min(args.batch_option or servers, 1000)
         stats_dir = os.path.join(tmp, 'stats-%d' % index)
         os.makedirs(stats_dir)
-        result = bench(size_args, stats_dir)
+        result = bench(size_args, stats_dir, clusters)
         print_table(result)
         results.append(result)
     return results
+
+
+def start_clusters(tmp):
+    """Start the three-node clusters under ``tmp``; returns them."""
+    from nova_lite.bench import ha_clusters
+    clusters = ha_clusters.HAClusters(os.path.join(tmp, 'clusters'),
+                                      ports='auto')
+    print('clusters started in %.1f s' % clusters.start(), flush=True)
+    return clusters
+
+
+def run(args, tmp, clusters):
+    """Run the bench (each of ``args.sizes``, or once); returns what
+    ``--json`` writes."""
+    if args.sizes:
+        results = run_sizes(args, tmp, clusters)
+        lines = growth.table(results)
+        print('\n' + '\n'.join(lines))
+        return {'sizes': results, 'growth': lines}
+    stats_dir = os.path.join(tmp, 'stats')
+    os.makedirs(stats_dir)
+    output = bench(args, stats_dir, clusters)
+    print_table(output)
+    return output
 
 
 def main(argv=None):
@@ -559,16 +604,12 @@ def main(argv=None):
     # database and vhost are cleaned up.
     signal.signal(signal.SIGTERM, lambda *_args: sys.exit(143))
     with tempfile.TemporaryDirectory(prefix='nova-lite-bench-') as tmp:
-        if args.sizes:
-            results = run_sizes(args, tmp)
-            lines = growth.table(results)
-            print('\n' + '\n'.join(lines))
-            output = {'sizes': results, 'growth': lines}
-        else:
-            stats_dir = os.path.join(tmp, 'stats')
-            os.makedirs(stats_dir)
-            output = bench(args, stats_dir)
-            print_table(output)
+        clusters = start_clusters(tmp) if args.clusters else None
+        try:
+            output = run(args, tmp, clusters)
+        finally:
+            if clusters is not None:
+                clusters.stop()
     if args.json:
         with open(args.json, 'w') as out:
             json.dump(output, out, indent=2, sort_keys=True)

@@ -134,3 +134,14 @@ class SizesTest(testtools.TestCase):
                                 '1000,100000'])
         self.assertEqual([(10, 20)], args.sizes)
         self.assertEqual([1000, 100000], args.detail_rows)
+
+    def test_clusters_only_on_mysql(self):
+        tool = bench_tool()
+        self.assertTrue(tool.parse_args(['--clusters']).clusters)
+        self.assertFalse(tool.parse_args([]).clusters)
+        stderr = self.useFixture(fixtures.StringStream('stderr'))
+        self.useFixture(fixtures.MonkeyPatch('sys.stderr', stderr.stream))
+        error = self.assertRaises(SystemExit, tool.parse_args,
+                                  ['--clusters', '--db', 'postgresql'])
+        self.assertEqual(2, error.code)
+        self.assertIn('--db mysql', stderr.getDetails()['stderr'].as_text())
