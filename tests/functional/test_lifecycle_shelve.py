@@ -26,6 +26,7 @@ class TestShelveUnshelve(test_libvirt_stack.LibvirtStackTestCase):
         self.images.base = self.stack.api_url.rstrip('/') + '/image/v2'
 
     def image_status(self, image_id):
+        """The image's body, or None once it is gone (404)."""
         resp = self.images.request('GET', '/images/%s' % image_id)
         return resp.json() if resp.status_code == 200 else None
 
@@ -63,8 +64,8 @@ class TestShelveUnshelve(test_libvirt_stack.LibvirtStackTestCase):
         self.assertIn(image['id'], self.stack.image_cache_files(HOST))
         self.assertEqual(1, len(self.stack.allocations()))
         libvirt_stack.wait_for(
-            lambda: self.image_status(image['id']) is None or
-            self.image_status(image['id'])['status'] == 'deleted',
+            lambda: (self.image_status(image['id']) or
+                     {'status': 'deleted'})['status'] == 'deleted',
             TIMEOUT, 'shelved image %s deleted' % image['id'])
 
         self.assertEqual(204, self.client.delete_server(server_id)
