@@ -48,8 +48,9 @@ if _MIDDLE > microversion.MAX_VERSION:
 VERSIONS = sorted({microversion.MIN_VERSION, _MIDDLE,
                    microversion.MAX_VERSION})
 #: Generated test cases per operation and version (fewer where the
-#: operation's input space is small).
-MAX_EXAMPLES = 70 // len(VERSIONS) + 1
+#: operation's input space is small): about 4,000 requests in all,
+#: twice MIN_REQUESTS, in about 2 minutes of CI.
+MAX_EXAMPLES = 45 // len(VERSIONS) + 1
 #: The acceptance floor of requests sent in one run.
 MIN_REQUESTS = 2000
 #: Seconds the whole schemathesis run may take.
