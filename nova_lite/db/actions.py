@@ -12,6 +12,7 @@ from nova_lite.db.session import retry_on_deadlock
 from nova_lite.db.session import to_dict
 from nova_lite.db.session import utcnow
 from nova_lite.db.session import writer
+from nova_lite.db.text import fit_text
 
 
 @retry_on_deadlock
@@ -39,7 +40,8 @@ def action_event_record(context, instance_uuid, event, result, host,
     now = utcnow()
     values = {'event': event, 'result': result, 'host': host,
               'start_time': start_time or now, 'finish_time': now,
-              'details': details, 'traceback': traceback}
+              'details': fit_text(details),
+              'traceback': fit_text(traceback)}
     own = sa.and_(act.instance_uuid == instance_uuid,
                   act.request_id == context.request_id)
     with writer(context) as session:

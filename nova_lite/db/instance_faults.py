@@ -1,5 +1,6 @@
 """SQL of instance faults (``instance_faults``): why an instance went to
-ERROR (code, message cut to 255 characters, details, host, created_at
+ERROR (code, message cut to 255 characters, details cut to what the
+column holds, host, created_at
 naive UTC).
 
 Faults leave ``nova_lite.db`` as frozen ``Record`` read models with the
@@ -12,6 +13,7 @@ from nova_lite.db.session import Record
 from nova_lite.db.session import retry_on_deadlock
 from nova_lite.db.session import to_dict
 from nova_lite.db.session import writer
+from nova_lite.db.text import fit_text
 
 
 def fault_row(instance_uuid, code, message, details=None, host=None):
@@ -19,7 +21,7 @@ def fault_row(instance_uuid, code, message, details=None, host=None):
     fault in their own transaction (``instances.instance_update``)."""
     return models.InstanceFault(instance_uuid=instance_uuid, code=code,
                                 message=(message or '')[:255],
-                                details=details, host=host)
+                                details=fit_text(details), host=host)
 
 
 @retry_on_deadlock

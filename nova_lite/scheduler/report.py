@@ -2,7 +2,8 @@
 
 The NoValidHost message (the instance fault) summarises, per filter, how
 many hosts it rejected and one sample reason; ``details`` holds one row
-per host ({"host", "filter", "reason"}), recorded as the details of the
+per host ({"host", "filter", "reason"}) for the first ``MAX_ROWS`` hosts
+(the counts cover them all), recorded as the details of the
 ``conductor_schedule_and_build`` instance action event.
 
 On the failure path every live compute node is read again and the whole
@@ -22,6 +23,9 @@ LOG = logging.getLogger(__name__)
 
 #: Pseudo-filter of hosts that passed the filters but whose claim failed.
 CLAIM_CONFLICT = 'ClaimConflict'
+#: Rows kept per report: at 1,000 hosts every row made details of about
+#: 80 KB, more than a MariaDB TEXT column holds.
+MAX_ROWS = 100
 
 
 class FilterReport:
@@ -35,8 +39,9 @@ class FilterReport:
     def reject(self, filter_name, host, reason):
         self.counts[filter_name] = self.counts.get(filter_name, 0) + 1
         self.samples.setdefault(filter_name, reason)
-        self.rows.append({'host': host, 'filter': filter_name,
-                          'reason': reason})
+        if len(self.rows) < MAX_ROWS:
+            self.rows.append({'host': host, 'filter': filter_name,
+                              'reason': reason})
 
     def summary(self, total, order=()):
         """'RamFilter rejected 2 of 2 hosts (insufficient RAM: ...)', one
