@@ -46,9 +46,18 @@ class BuildFlow:
         self.floating_ips = floating_ips
 
     def run(self, context, instance, request_spec, alternates):
-        """Build ``instance``; never raises."""
+        """Build ``instance``; never raises (a conductor that answers none
+        of the repeated build_start/build_finish calls is logged, and the
+        conductor's sweeper sets the build to ERROR after
+        ``build_timeout``)."""
         start = compute_utils.utcnow()
-        started = self._start_spawning(context, instance)
+        try:
+            started = self._start_spawning(context, instance)
+        except Exception as exc:  # noqa: BLE001 - see the docstring
+            LOG.error('Build of %s not started on %s: the conductor did '
+                      'not answer (%s); the sweeper ends it', instance.uuid,
+                      self.host, exc)
+            return
         if started is None:
             return
         network_info = started['network_info']
@@ -93,7 +102,12 @@ class BuildFlow:
                 [] if build_volumes.has_volumes(instance) else alternates,
                 exc, start)
             return
-        self._finish(context, instance, start, network_info, volumes)
+        try:
+            self._finish(context, instance, start, network_info, volumes)
+        except Exception as exc:  # noqa: BLE001 - see run's docstring
+            LOG.error('Build of %s spawned on %s but not finished: the '
+                      'conductor did not answer (%s); the sweeper ends it',
+                      instance.uuid, self.host, exc)
 
     def _spawn(self, context, instance, image_meta, network_info,
                guest_data, block_device_info):

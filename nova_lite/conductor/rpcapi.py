@@ -81,6 +81,12 @@ TOPIC = 'conductor'
 #: reach the restarted conductor soon, rather than after a whole
 #: rpc_response_timeout.
 RETRY_ATTEMPT_TIMEOUT = 10
+#: Attempts of a build's ``build_start``/``build_finish`` (5 minutes of
+#: an unanswering conductor: half the sweeper's default build_timeout).
+#: A conductor behind on its calls (a burst at 100 fake hosts on the HA
+#: clusters) answered a build_start after the compute's sixth attempt,
+#: and the build was left spawning until the sweeper set it to ERROR.
+BUILD_CALL_ATTEMPTS = 30
 
 
 #: Exception classes a conductor answers with when its database is
@@ -285,24 +291,25 @@ class ConductorAPI(rpcapi_resize.ResizeAPI, rpcapi_shelve.ShelveAPI,
         if self.client.can_send_version('1.8'):
             client = self.client.prepare(version='1.8',
                                          timeout=RETRY_ATTEMPT_TIMEOUT)
-            return _retrying(6)(client.call, context, 'build_start',
-                                instance_uuid=instance_uuid, host=host,
-                                allocate_network=allocate_network,
-                                guest_data=bool(guest_data),
-                                port_security=True)
+            return _retrying(BUILD_CALL_ATTEMPTS)(
+                client.call, context, 'build_start',
+                instance_uuid=instance_uuid, host=host,
+                allocate_network=allocate_network,
+                guest_data=bool(guest_data), port_security=True)
         if not guest_data or not self.client.can_send_version('1.3'):
             network_info = self._call_until_answered(
-                context, 'build_start', instance_uuid=instance_uuid,
+                context, 'build_start', attempts=BUILD_CALL_ATTEMPTS,
+                instance_uuid=instance_uuid,
                 host=host, allocate_network=allocate_network)
             if network_info is None:
                 return None
             return {'network_info': network_info, 'guest_data': None}
         client = self.client.prepare(version='1.3',
                                      timeout=RETRY_ATTEMPT_TIMEOUT)
-        return _retrying(6)(client.call, context, 'build_start',
-                            instance_uuid=instance_uuid, host=host,
-                            allocate_network=allocate_network,
-                            guest_data=True)
+        return _retrying(BUILD_CALL_ATTEMPTS)(
+            client.call, context, 'build_start',
+            instance_uuid=instance_uuid, host=host,
+            allocate_network=allocate_network, guest_data=True)
 
     def port_security_get(self, context, host, instance_uuids=None):
         """Call (1.8, repeated on timeout): the port specs
@@ -326,8 +333,9 @@ class ConductorAPI(rpcapi_resize.ResizeAPI, rpcapi_shelve.ShelveAPI,
     def build_finish(self, context, instance_uuid, host, event):
         """Call (repeated on timeout): 'active', 'deleting' or 'lost'."""
         return self._call_until_answered(context, 'build_finish',
-                          instance_uuid=instance_uuid, host=host,
-                          event=event)
+                                         attempts=BUILD_CALL_ATTEMPTS,
+                                         instance_uuid=instance_uuid,
+                                         host=host, event=event)
 
     def build_failed(self, context, instance_uuid, host, event, fault,
                      reschedule=False):

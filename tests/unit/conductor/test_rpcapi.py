@@ -39,7 +39,8 @@ class TestRepeatedCalls(testtools.TestCase):
         self.prepared.call.side_effect = messaging.MessagingTimeout()
         self.assertRaises(messaging.MessagingTimeout, self.api.build_finish,
                           mock.sentinel.ctx, 'uuid-1', 'node1', {})
-        self.assertEqual(6, self.prepared.call.call_count)
+        self.assertEqual(rpcapi.BUILD_CALL_ATTEMPTS,
+                         self.prepared.call.call_count)
 
     def test_build_start_asked_again_while_the_database_is_down(self):
         # The conductor answers DBConnectionError (its database is cut);
