@@ -60,7 +60,6 @@ Nothing is asserted: this is a measurement (see doc/benchmarks.md).
 import argparse
 import json
 import os
-import shutil
 import signal
 import sys
 import tempfile
@@ -574,17 +573,6 @@ def run_sizes(args, tmp, clusters=None):
     return results
 
 
-def start_clusters():
-    """Start the three-node clusters in a directory of their own (the
-    bench's is 0700, and the database nodes run as mysql); returns
-    them."""
-    from nova_lite.bench import ha_clusters
-    clusters = ha_clusters.HAClusters(tempfile.mkdtemp(prefix='nl-ha-'),
-                                      ports='auto')
-    print('clusters started in %.1f s' % clusters.start(), flush=True)
-    return clusters
-
-
 def run(args, tmp, clusters):
     """Run the bench (each of ``args.sizes``, or once); returns what
     ``--json`` writes."""
@@ -607,13 +595,15 @@ def main(argv=None):
     # database and vhost are cleaned up.
     signal.signal(signal.SIGTERM, lambda *_args: sys.exit(143))
     with tempfile.TemporaryDirectory(prefix='nova-lite-bench-') as tmp:
-        clusters = start_clusters() if args.clusters else None
+        clusters = None
+        if args.clusters:
+            from nova_lite.bench import ha_clusters
+            clusters = ha_clusters.start_temporary()
         try:
             output = run(args, tmp, clusters)
         finally:
             if clusters is not None:
                 clusters.stop()
-                shutil.rmtree(clusters.base_dir, ignore_errors=True)
     if args.json:
         with open(args.json, 'w') as out:
             json.dump(output, out, indent=2, sort_keys=True)

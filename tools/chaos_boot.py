@@ -20,7 +20,6 @@ printed). doc/ha.md quotes its figures.
 import argparse
 import os
 import sys
-import tempfile
 
 REPO_ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 if REPO_ROOT not in sys.path:
@@ -62,9 +61,7 @@ def start_clusters(stack_kwargs, options):
     except ImportError:
         sys.exit('--clusters: nova_lite.bench.ha_clusters is not in this '
                  'tree')
-    clusters = ha_clusters.HAClusters(tempfile.mkdtemp(prefix='nl-ha-'),
-                                      ports='auto')
-    print('clusters started in %.1f s' % clusters.start(), flush=True)
+    clusters = ha_clusters.start_temporary()
     kwargs, extra = chaos.cluster_stack_args(clusters, ha_clusters)
     stack_kwargs.update(kwargs)
     options.update(extra)
