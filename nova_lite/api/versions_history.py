@@ -80,11 +80,10 @@ HISTORY = (
     _v('2.19', 'Server description: set on create, update and rebuild '
        '(null clears it), shown in show, detail and the update and '
        'rebuild responses.', ('servers', 'server_actions')),
-    _v('2.20', 'Volumes attach to and detach from shelved servers.',
-       ('volumes', 'shelve'),
-       refused='Volume attach and detach (os-volume_attachments, '
-       'doc/volumes.md) need a server on a host: a shelved (offloaded) '
-       'server stays a 409 at every version.'),
+    _v('2.20', 'Volumes attach to and detach from SHELVED and '
+       'SHELVED_OFFLOADED servers (an offloaded server\'s attachment is '
+       'recorded with its device and connected by the unshelve; 409 '
+       'before 2.20).', ('volume_attachments',)),
     _v('2.21', 'os-instance-actions shows the actions of deleted servers.',
        ('instance_actions',)),
     _v('2.22', 'POST /servers/{id}/migrations/{id}/action force_complete '

@@ -5,9 +5,13 @@ doc/volumes.md, "Compute side").
 ``VolumeAttachActions`` is mixed into ``nova_lite.compute.api.API`` (it
 uses ``get``, ``_check_locked``, ``_interface_instance`` and
 ``compute``). Nova's rules: attach and detach from ACTIVE, PAUSED or
-STOPPED with no task in progress (409 otherwise, and for a locked
-server); the instance actions ``attach_volume`` and ``detach_volume``
-record them.
+STOPPED with no task in progress, and from 2.20 SHELVED and
+SHELVED_OFFLOADED (409 otherwise, and for a locked server); the
+instance actions ``attach_volume`` and ``detach_volume`` record them.
+A SHELVED server's compute still keeps its powered-off guest and plugs
+the disk into its definition; a SHELVED_OFFLOADED server has no host:
+the attachment is recorded here only and the unshelve's host connects
+it (``server_volumes.attach_offloaded``/``detach_offloaded``).
 
 - attach: the caller's volume is reserved here for the server (an
   attachment, ``nova_lite.volume.server_volumes.reserve``), then the
@@ -21,6 +25,7 @@ record them.
 """
 from oslo_log import log as logging
 
+from nova_lite.compute import states
 from nova_lite.db import actions as action_db
 from nova_lite import exception
 from nova_lite.volume import api as volume_api
@@ -28,6 +33,10 @@ from nova_lite.volume import errors as volume_errors
 from nova_lite.volume import server_volumes
 
 LOG = logging.getLogger(__name__)
+
+#: vm_states that take volumes from 2.20 (compute API reference,
+#: "Attach a volume to an instance": shelved servers).
+SHELVED_STATES = (states.SHELVED, states.SHELVED_OFFLOADED)
 
 
 class VolumeAttachActions:
@@ -74,18 +83,48 @@ class VolumeAttachActions:
                 volume_id=volume_id, instance_uuid=instance_uuid)
         return att
 
-    def attach_volume(self, context, instance_uuid, volume_id, device=None,
-                      tag=None, delete_on_termination=False):
-        """Attach the caller's volume ``volume_id`` to the server (as
-        ``device`` when given, else the next free disk).
+    def _volume_instance(self, context, instance_uuid, action, shelved):
+        """The server, once ``action`` may change its volumes: as
+        ``_interface_instance``; with ``shelved`` (2.20) a SHELVED or
+        SHELVED_OFFLOADED server without a task too.
 
-        :returns: the attachment dict once the guest has the disk
+        :raises: InstanceNotFound (404); InstanceIsLocked,
+            InstanceInvalidState (409)
+        """
+        if shelved:
+            instance = self.get(context, instance_uuid)
+            if instance.vm_state == states.SHELVED_OFFLOADED or (
+                    instance.vm_state == states.SHELVED and instance.host):
+                self._check_locked(context, instance)
+                if instance.task_state is not None:
+                    raise exception.InstanceInvalidState(
+                        action=action, instance_uuid=instance_uuid,
+                        attr='task_state', state=instance.task_state)
+                return instance
+        return self._interface_instance(context, instance_uuid, action)
+
+    def attach_volume(self, context, instance_uuid, volume_id, device=None,
+                      tag=None, delete_on_termination=False, shelved=False):
+        """Attach the caller's volume ``volume_id`` to the server (as
+        ``device`` when given, else the next free disk); ``shelved``
+        (2.20) allows SHELVED and SHELVED_OFFLOADED servers.
+
+        :returns: the attachment dict once the guest has the disk (an
+            offloaded server: once recorded)
         :raises: InstanceNotFound, VolumeNotFound (404); InvalidVolume
             (400); InstanceIsLocked, InstanceInvalidState (409);
             VolumeAttachFailed (500); NotSupportedByDriver (501)
         """
-        instance = self._interface_instance(context, instance_uuid,
-                                            'attach_volume')
+        instance = self._volume_instance(context, instance_uuid,
+                                         'attach_volume', shelved)
+        if instance.vm_state == states.SHELVED_OFFLOADED:
+            att = server_volumes.attach_offloaded(
+                context, instance, volume_id, device=device, tag=tag,
+                delete_on_termination=delete_on_termination)
+            action_db.action_start(context, instance_uuid, 'attach_volume')
+            LOG.info('Volume %s attached to shelved offloaded server %s as '
+                     '%s', volume_id, instance_uuid, att['mountpoint'])
+            return att
         att = server_volumes.reserve(
             context, instance_uuid, volume_id, device=device, tag=tag,
             delete_on_termination=delete_on_termination)
@@ -148,18 +187,31 @@ class VolumeAttachActions:
         raise exception.VolumeSwapNotSupported(volume_id=volume_id,
                                                instance_uuid=instance_uuid)
 
-    def detach_volume(self, context, instance_uuid, volume_id):
+    def detach_volume(self, context, instance_uuid, volume_id,
+                      shelved=False):
         """Detach ``volume_id`` from the server (the compute's cast:
-        done soon after the answer).
+        done soon after the answer; at once for a SHELVED_OFFLOADED
+        server, allowed with ``shelved``, 2.20, as SHELVED is).
 
         :raises: InstanceNotFound, VolumeAttachmentNotFound (404);
             InstanceIsLocked, InstanceInvalidState (409); InvalidVolume
-            (400: the volume is not in-use)
+            (400: the volume is not in-use, or is the server's root
+            volume)
         """
-        instance = self._interface_instance(context, instance_uuid,
-                                            'detach_volume')
+        instance = self._volume_instance(context, instance_uuid,
+                                         'detach_volume', shelved)
         att = self.show_volume_attachment(context, instance_uuid,
                                           volume_id)
+        if att.get('boot_index') == 0:
+            # Nova's answer: the guest boots from it.
+            raise volume_errors.InvalidVolume(
+                reason="Can't detach root device volume")
+        if instance.vm_state == states.SHELVED_OFFLOADED:
+            server_volumes.detach_offloaded(context, att)
+            action_db.action_start(context, instance_uuid, 'detach_volume')
+            LOG.info('Volume %s detached from shelved offloaded server %s',
+                     volume_id, instance_uuid)
+            return
         server_volumes.begin_detaching(context, att)
         action_db.action_start(context, instance_uuid, 'detach_volume')
         self.compute.detach_volume(context, instance.host, instance_uuid,

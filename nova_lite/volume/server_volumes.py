@@ -12,17 +12,21 @@ compute opens the export through the conductor (``connect``: volume
 detach is ``begin_detaching`` (``detaching``), the unplug, then
 ``detached`` (the export closed, the attachment deleted: ``available``).
 """
+import string
 import uuid as uuidlib
 
 from oslo_log import log as logging
+from oslo_utils import excutils
 
 from nova_lite.db import instances as instance_db
 from nova_lite.db import storage_pools as pool_db
 from nova_lite.db import volume_attachments as attachment_db
+from nova_lite.db import volumes as volume_db
 from nova_lite.volume import api as volume_api
 from nova_lite.volume import attach
 from nova_lite.volume import errors
 from nova_lite.volume import pools
+from nova_lite.volume import states
 
 LOG = logging.getLogger(__name__)
 
@@ -80,6 +84,70 @@ def reserve(context, instance_uuid, volume_id, device=None, tag=None,
             'mountpoint': device, 'tag': tag,
             'delete_on_termination': bool(delete_on_termination),
             'bdm_uuid': str(uuidlib.uuid4()), 'boot_index': boot_index})
+
+
+def attach_offloaded(context, instance, volume_id, device=None, tag=None,
+                     delete_on_termination=False):
+    """Attach the caller's volume to a SHELVED_OFFLOADED server (2.20):
+    no host runs the guest, so the attachment is recorded as the shelve
+    offload leaves the others (``attached``, volume ``in-use``, no host,
+    connector or export); the unshelve's host opens its export and the
+    new guest starts with the disk (doc/volumes.md, "Shelved servers").
+
+    The device is the asked one or the next free ``/dev/vdX`` after the
+    root disk, the flavor's ephemeral disk (``vdb``) and the server's
+    other volumes, so the server's views show it at once.
+
+    :returns: the attachment dict
+    :raises: VolumeNotFound (404); InvalidVolume (400, as ``reserve``;
+        or a device another volume of the server has)
+    """
+    taken = {att.get('mountpoint') for att in
+             list_for_instance(context, instance.uuid)}
+    if device and device in taken:
+        raise errors.InvalidVolume(reason='device %s is taken on server %s'
+                                   % (device, instance.uuid))
+    if not device:
+        device = _next_device(taken, bool(getattr(instance, 'ephemeral_gb',
+                                                       0)))
+    att = reserve(context, instance.uuid, volume_id, device=device, tag=tag,
+                  delete_on_termination=delete_on_termination)
+    admin = context.elevated()
+    try:
+        # reserved → attaching → in-use: a crash in between leaves the
+        # attachment to the sweeper's rule for an attach never completed.
+        volume_db.volume_update(admin, volume_id,
+                                {'status': states.ATTACHING},
+                                states.RESERVED)
+        return attach.attachment_complete(admin, att['uuid'], device)
+    except Exception:  # noqa: BLE001 - re-raised after the release
+        with excutils.save_and_reraise_exception():
+            release(context, att['uuid'])
+
+
+def _next_device(taken, ephemeral):
+    """The first ``/dev/vdX`` (from ``vdb``) not in ``taken``, the root
+    disk ``vda`` and (``ephemeral``) ``vdb``.
+
+    :raises: InvalidVolume when ``vdz`` is taken
+    """
+    taken = set(taken) | {'/dev/vda'} | ({'/dev/vdb'} if ephemeral
+                                         else set())
+    for letter in string.ascii_lowercase[1:]:
+        if '/dev/vd' + letter not in taken:
+            return '/dev/vd' + letter
+    raise errors.InvalidVolume(reason='no free disk device left')
+
+
+def detach_offloaded(context, attachment):
+    """Detach a volume from a SHELVED_OFFLOADED server (2.20): no guest
+    and no export, so the attachment is deleted at once and the volume
+    is ``available`` (in-use → detaching → available).
+
+    :raises: InvalidVolume (400: the volume is not in-use)
+    """
+    begin_detaching(context, attachment)
+    release(context, attachment['uuid'])
 
 
 def check_pool_reach(context, volume, instance_uuid):

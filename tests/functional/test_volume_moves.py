@@ -13,7 +13,9 @@ the attachment's host, the export's qemu-nbd and the guest's disks (the
 fake guest's ``volumes`` and its console's ``NOVA_LITE_DISK`` lines)
 are checked. A second walk: a server booted from a volume is shelved
 without an image, unshelved from its volume, and rebuilt only with its
-root volume's image.
+root volume's image. A third: volumes attached to a SHELVED and a
+SHELVED_OFFLOADED server and detached from it (2.20), connected by the
+unshelve.
 
 Needs ``qemu-nbd`` and ``qemu-img``; skipped otherwise.
 """
@@ -266,6 +268,69 @@ class VolumeMovesTest(test_claims_exact.StackTestCase):
         self.delete(uuid)
         inprocess.wait_for(lambda: self.volume(root) is None,
                            message='root volume deleted')
+
+    def test_shelved_servers_take_and_give_volumes_from_2_20(self):
+        uuid = self.boot('shelved')
+        self.act(uuid, {'shelve': None})
+        row = self.settled(uuid, states.SHELVED)
+        kept = self.create_volume()
+        body = {'volumeAttachment': {'volumeId': kept}}
+        path = '/servers/%s/os-volume_attachments' % uuid
+        resp = self.api.request('POST', path, json=body,
+                                headers=admin_at('2.19'))
+        self.assertEqual(409, resp.status_code, resp.text)
+        self.assertEqual('available', self.volume(kept)['status'])
+        # SHELVED: the host still keeps the powered-off guest.
+        resp = self.api.request('POST', path, json=body,
+                                headers=admin_at('2.20'))
+        self.assertEqual(200, resp.status_code, resp.text)
+        kept_dev = resp.json()['volumeAttachment']['device']
+        self.assertOn(row.host, uuid, kept, kept_dev, 'shelved attach')
+
+        self.act(uuid, {'shelveOffload': None}, headers=ADMIN)
+        self.settled(uuid, states.SHELVED_OFFLOADED, host=None)
+        late, dropped = self.create_volume(), self.create_volume()
+        resp = self.api.request('POST', path, headers=admin_at('2.20'),
+                                json={'volumeAttachment': {'volumeId': late}})
+        self.assertEqual(200, resp.status_code, resp.text)
+        late_dev = resp.json()['volumeAttachment']['device']
+        self.assertEqual('/dev/vdc', late_dev)   # vdb is kept's
+        att = self.attachment(late)
+        self.assertEqual(('attached', None, late_dev), (
+            att['attach_status'], att['attached_host'], att['mountpoint']))
+        self.assertEqual('in-use', self.volume(late)['status'])
+        self.assertIsNone(self.export_pid(late))
+        resp = self.api.request(
+            'POST', path, headers=admin_at('2.20'),
+            json={'volumeAttachment': {'volumeId': dropped}})
+        self.assertEqual(200, resp.status_code, resp.text)
+        resp = self.api.request('DELETE', '%s/%s' % (path, dropped),
+                                headers=admin_at('2.19'))
+        self.assertEqual(409, resp.status_code, resp.text)
+        resp = self.api.request('DELETE', '%s/%s' % (path, dropped),
+                                headers=admin_at('2.20'))
+        self.assertEqual(202, resp.status_code, resp.text)
+        self.assertEqual('available', self.volume(dropped)['status'])
+        self.assertIsNone(self.attachment(dropped))
+        actions = [a.action for a in action_db.actions_get(self.admin, uuid)]
+        self.assertEqual(3, actions.count('attach_volume'), actions)
+        self.assertEqual(1, actions.count('detach_volume'), actions)
+
+        # The unshelve's host connects both: exports open, the new guest
+        # has the disks at the devices the API gave.
+        self.act(uuid, {'unshelve': None})
+        row = self.settled(uuid, states.ACTIVE)
+        self.assertOn(row.host, uuid, kept, kept_dev, 'unshelve')
+        self.assertOn(row.host, uuid, late, late_dev, 'unshelve')
+        self.assertEqual({'vdb', 'vdc'}, set(
+            self.guest(row.host, uuid).get('volumes') or {}))
+
+        self.delete(uuid)
+        for volume_id in (kept, late):
+            inprocess.wait_for(
+                lambda v=volume_id: self.volume(v)['status'] == 'available',
+                message='volume detached')
+        self.assertEqual([], self.volume_service.exporter.open_exports())
 
     def delete(self, uuid):
         """Delete the server (soft, as the stack reclaims after an hour),

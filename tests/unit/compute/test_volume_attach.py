@@ -270,6 +270,59 @@ class ActionsWithVolumesTest(VolumeAttachTestCase):
         self.assertIsNone(row.shelved_image_id)
         self.assertEqual([(test_lifecycle.HOST, self.server_id)], offloads)
 
+    def test_root_volume_cannot_be_detached(self):
+        volume_id = self._volume_backed(fakes.IMAGE_UUID)
+        resp = self.delete(self.url + '/' + volume_id)
+        self.assertEqual(400, resp.status_code)
+        self.assertIn("Can't detach root device volume",
+                      resp.get_data(as_text=True))
+        self.assertEqual('in-use', self.status(volume_id))
+
+
+class ShelvedOffloadedTest(VolumeAttachTestCase):
+    """2.20 on a SHELVED_OFFLOADED server: recorded without a compute."""
+
+    def setUp(self):
+        super().setUp()
+        self.set_instance(self.server_id, vm_state=states.SHELVED_OFFLOADED,
+                          host=None, node=None)
+
+    def test_attach_detach_without_a_compute(self):
+        volume_id = self.volume()
+        self.assertEqual(409, self.attach(volume_id,
+                                          headers=at('2.19')).status_code)
+        resp = self.attach(volume_id, headers=at('2.20'))
+        self.assertEqual(200, resp.status_code, resp.get_data(as_text=True))
+        self.assertEqual('/dev/vdb', resp.json['volumeAttachment']['device'])
+        self.assertEqual('in-use', self.status(volume_id))
+        # No export, no compute, no notification: the unshelve connects.
+        self.assertEqual([], [c for c in self.rpc.calls
+                              if c[0] == 'initialize_connection'])
+        self.assertEqual([], self.sent)
+        resp = self.attach(self.volume(), headers=at('2.20'),
+                           device='/dev/vdb')
+        self.assertEqual(400, resp.status_code)
+        resp = self.delete(self.url + '/' + volume_id, at('2.20'))
+        self.assertEqual(202, resp.status_code)
+        self.assertEqual('available', self.status(volume_id))
+        self.assertEqual([], self.get(self.url).json['volumeAttachments'])
+        self.assertEqual([], [c for c in self.rpc.calls
+                              if c[0] == 'terminate_connection'])
+
+    def test_task_or_lock_is_409(self):
+        self.set_instance(self.server_id, task_state='unshelving')
+        self.assertEqual(409, self.attach(self.volume(),
+                                          headers=at('2.20')).status_code)
+        self.set_instance(self.server_id, task_state=None, locked=True,
+                          locked_by='admin')
+        self.assertEqual(409, self.attach(self.volume(),
+                                          headers=at('2.20')).status_code)
+
+    def test_ephemeral_disk_moves_the_first_device(self):
+        self.set_instance(self.server_id, ephemeral_gb=1)
+        resp = self.attach(self.volume(), headers=at('2.20'))
+        self.assertEqual('/dev/vdc', resp.json['volumeAttachment']['device'])
+
 
 class MicroversionTest(VolumeAttachTestCase):
 

@@ -307,8 +307,10 @@ def attach_volume(request):
     instance = _authorized_vm(request, 'create')
     volume = _volume(request)
     try:
+        # A shelved server is Stopped here, and CloudStack attaches to
+        # stopped VMs: the compute API's 2.20 rule applies.
         att = request.compute_api.attach_volume(
-            request.context, instance.uuid, volume['uuid'])
+            request.context, instance.uuid, volume['uuid'], shelved=True)
     except volume_errors.Invalid as exc:
         raise vms.invalid(request, 'id', volume['uuid'],
                           exc.format_message()) from None
@@ -340,7 +342,7 @@ def detach_volume(request):
     instance = _authorized_vm(request, 'delete')
     try:
         request.compute_api.detach_volume(request.context, instance.uuid,
-                                          volume['uuid'])
+                                          volume['uuid'], shelved=True)
     except (exception.NotFound, exception.Conflict,
             volume_errors.Invalid) as exc:
         raise vms.invalid(request, 'id', volume['uuid'],

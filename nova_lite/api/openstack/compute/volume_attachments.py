@@ -10,8 +10,10 @@ os-volume_attachments)"; doc/volumes.md, "Compute side"):
   "tag"? (2.49), "delete_on_termination"? (2.79)}}``: 200 (202 from
   2.101) with the attachment once the guest has the disk; 404 unknown
   volume; 400 a volume that is not available (or multiattach); 409 a
-  server not ACTIVE, PAUSED or STOPPED or with a task, a locked
-  server; 500 when the hypervisor failed;
+  server not ACTIVE, PAUSED or STOPPED (from 2.20 also SHELVED or
+  SHELVED_OFFLOADED: an offloaded server's attachment is recorded at
+  once, its device assigned, and connected by the unshelve) or with a
+  task, a locked server; 500 when the hypervisor failed;
 - ``PUT .../{volume_id}`` ``{"volumeAttachment": {"volumeId", ...}}``:
   202; from 2.85 with the same ``volumeId`` it sets
   ``delete_on_termination`` (``device``, ``tag``, ``serverId`` and
@@ -22,7 +24,8 @@ os-volume_attachments)"; doc/volumes.md, "Compute side"):
   new volume, else 400: nova_lite cannot swap volumes;
 - ``DELETE .../{volume_id}``: 202, the compute detaches it soon after;
   404 when not attached, 409 as attach (and 400 while the volume is
-  not in-use, e.g. still attaching).
+  not in-use, e.g. still attaching, or for the root volume of a server
+  booted from a volume).
 
 An attachment is ``{"id" (the volume's; until 2.88), "serverId",
 "volumeId", "device", "tag" (2.70), "delete_on_termination" (2.79),
@@ -123,7 +126,8 @@ def create(server_id):
     att = openstack.compute_api().attach_volume(
         context, instance.uuid, body['volumeId'],
         device=body.get('device'), tag=body.get('tag'),
-        delete_on_termination=body.get('delete_on_termination', False))
+        delete_on_termination=body.get('delete_on_termination', False),
+        shelved=microversion.at_least('2.20'))
     status = 202 if microversion.at_least('2.101') else 200
     return {'volumeAttachment': attachment_view(att, created=True)}, status
 
@@ -153,6 +157,7 @@ def update(server_id, volume_id):
 def delete(server_id, volume_id):
     """202: the compute detaches the volume."""
     context, instance = _authorized(server_id, 'delete')
-    openstack.compute_api().detach_volume(context, instance.uuid,
-                                          volume_id)
+    openstack.compute_api().detach_volume(
+        context, instance.uuid, volume_id,
+        shelved=microversion.at_least('2.20'))
     return '', 202

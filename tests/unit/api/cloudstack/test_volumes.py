@@ -138,6 +138,27 @@ class VolumesTest(VolumesTestCase):
         self.assertIn(('delete_volume', 'storage1', made['id']),
                       self.rpc.calls)
 
+    def test_attach_detach_on_a_shelved_offloaded_vm(self):
+        # Stopped in CloudStack's view; no compute takes part.
+        instance_db.instance_update(self.api.admin_context, self.vm_id, {
+            'host': None, 'node': None, 'vm_state': 'shelved_offloaded'})
+        made = self.create(size='1')
+        status, body = self.json('attachVolume', id=made['id'],
+                                 virtualmachineid=self.vm_id)
+        self.assertEqual(200, status, body)
+        job = self.job(body, 'attachVolume')
+        self.assertEqual(1, job['jobstatus'], job)
+        self.assertEqual((self.vm_id, 1), (
+            job['jobresult']['volume']['virtualmachineid'],
+            job['jobresult']['volume']['deviceid']))
+        status, body = self.json('detachVolume', id=made['id'])
+        self.assertEqual(200, status, body)
+        job = self.job(body, 'detachVolume')
+        self.assertEqual(1, job['jobstatus'], job)
+        self.assertEqual([], self.detaches)
+        self.assertEqual('available', volume_db.volume_get(
+            self.api.admin_context, made['id'])['status'])
+
     def test_custom_size_and_errors(self):
         made = self.create(size='3')
         self.assertEqual(3 * 1024 ** 3, made['size'])
