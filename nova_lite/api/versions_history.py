@@ -338,10 +338,10 @@ HISTORY = (
        ('shelve_actions',)),
     _v('2.92', 'Key pair create requires public_key (no generated pairs: '
        '400 without it); names may hold "@" and ".".', ('keypairs',)),
-    _v('2.93', 'Servers booted from volume can be rebuilt.',
-       ('server_actions',),
-       refused='A server with volumes (booted from one or not) cannot be '
-       'rebuilt (409, doc/volumes.md).'),
+    _v('2.93', 'Servers booted from volume can be rebuilt with another '
+       'image: the volume service writes it over the root volume (400 '
+       'before 2.93, and for an image larger than the volume).',
+       ('server_image_actions',)),
     _v('2.94', 'The hostname of server create and update (and rebuild) may '
        'be a fully qualified domain name (up to 255 characters).',
        ('servers',)),

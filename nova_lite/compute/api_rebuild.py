@@ -14,11 +14,12 @@ cast to the server's compute (``compute.lifecycle.rebuild``).
 
 Volumes (doc/volumes.md, "Moves"): the server's attached volumes stay
 attached through the rebuild. A server booted from a volume is rebuilt
-only with the image its root volume was made of (Nova before 2.93:
-another image is a 400, "Unable to rebuild with a different image for a
-volume-backed server."); its guest starts again from the same volume,
-its ``image_ref`` stays empty. Nova 2.93's re-image of the root volume
-is not done.
+before 2.93 only with the image its root volume was made of (another
+image is a 400, "Unable to rebuild with a different image for a
+volume-backed server."); from 2.93 with any image that fits the root
+volume, which the compute has the volume service re-image
+(``compute.lifecycle.rebuild``). Its guest starts again from the same
+volume, its ``image_ref`` stays empty.
 """
 from oslo_log import log as logging
 
@@ -52,7 +53,8 @@ class RebuildActions:
     def rebuild(self, context, instance_uuid, image_ref, admin_pass=None,
                 name=None, metadata=None, access_ips=None,
                 preserve_ephemeral=False, key_name=UNCHANGED,
-                user_data=UNCHANGED, hostname=None, description=UNCHANGED):
+                user_data=UNCHANGED, hostname=None, description=UNCHANGED,
+                reimage_boot_volume=False):
         """Rebuild a server from ``image_ref`` (an id or a URL ending in
         one).
 
@@ -67,6 +69,9 @@ class RebuildActions:
         :param description: the server description (2.19), None clears
         :param preserve_ephemeral: accepted; nova_lite's drivers keep no
             ephemeral disk apart from the root disk
+        :param reimage_boot_volume: a server booted from a volume may be
+            rebuilt with another image, written over its root volume
+            (compute API 2.93; CloudStack's restoreVirtualMachine)
         :returns: the server's row after the change
         :raises: InstanceNotFound (404); Invalid (400: image unknown,
             not active, too big for the flavor, or not the root volume's
@@ -76,12 +81,11 @@ class RebuildActions:
         instance = self.get(context, instance_uuid)
         self._check_locked(context, instance)
         self._check_rebuild_state(instance)
-        image = self._image_for_rebuild(context, image_ref, instance)
         root = self.root_volume(context, instance_uuid)
+        image = self._image_for_rebuild(context, image_ref, instance,
+                                        volume_backed=root is not None)
         if root is not None and root.get('source_image_id') != image['uuid']:
-            raise exception.Invalid(
-                reason='Unable to rebuild with a different image for a '
-                'volume-backed server.')
+            self._check_reimage(root, image, reimage_boot_volume)
         if metadata is not None:
             quota.check(context, 'metadata_items', len(metadata), used=0)
         values = self._rebuild_values(context, image, admin_pass, name,
@@ -112,6 +116,24 @@ class RebuildActions:
         return after
 
     @staticmethod
+    def _check_reimage(root, image, allowed):
+        """Another image for a volume-backed server: only with
+        ``allowed`` (2.93), and only one that fits the root volume (its
+        data and ``min_disk`` within the volume's GiB).
+
+        :raises: Invalid (400)
+        """
+        if not allowed:
+            raise exception.Invalid(
+                reason='Unable to rebuild with a different image for a '
+                'volume-backed server.')
+        if (image.get('size') or 0) > root['size'] * GiB or \
+                (image.get('min_disk') or 0) > root['size']:
+            raise exception.Invalid(
+                reason='Image %s does not fit the %d GiB root volume %s.'
+                % (image['uuid'], root['size'], root['uuid']))
+
+    @staticmethod
     def _check_rebuild_state(instance):
         """:raises: InstanceInvalidState (409) unless the server is on a
         host in a vm_state of REBUILD_VM_STATES with no task"""
@@ -125,18 +147,23 @@ class RebuildActions:
                 action='rebuild', instance_uuid=instance.uuid,
                 attr='task_state', state=instance.task_state)
 
-    def _image_for_rebuild(self, context, image_ref, instance):
+    def _image_for_rebuild(self, context, image_ref, instance,
+                           volume_backed=False):
         """The image dict of a rebuild, checked against the server's
         flavor as at create (``_image_for_create``), and its size (bytes
-        of data) against the root disk as Nova's rebuild checks it.
+        of data) against the root disk as Nova's rebuild checks it (a
+        volume-backed server's root disk is its volume: checked by
+        ``_check_reimage``, not against the flavor).
 
         :raises: Invalid (400)
         """
         flavor = {'memory_mb': instance.memory_mb,
                   'root_gb': instance.root_gb}
-        image = self._image_for_create(context, image_ref, flavor)
+        image = self._image_for_create(context, image_ref, flavor,
+                                       check_disk=not volume_backed)
         size = image.get('size') or 0
-        if instance.root_gb and size > instance.root_gb * GiB:
+        if not volume_backed and instance.root_gb and \
+                size > instance.root_gb * GiB:
             raise exception.Invalid(
                 reason='Flavor\'s disk is too small for requested image. '
                 'Flavor disk is %d bytes, image is %d bytes.'

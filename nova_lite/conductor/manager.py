@@ -33,10 +33,10 @@ class ConductorManager(resize.ResizeEndpoint, shelve.ShelveEndpoint,
     1.10, ``conductor.migrate``, ``conductor.evacuate``; interface
     detach: 1.11; live migration: 1.12,
     ``conductor.live_migrate``; volume attachments: 1.13, their
-    reconciliation by a restarted compute: 1.16, their moves: 1.17,
-    ``conductor.volume_proxy``)."""
+    reconciliation by a restarted compute: 1.16, their moves: 1.17, a
+    root volume's re-image: 1.18, ``conductor.volume_proxy``)."""
 
-    target = messaging.Target(version='1.17')
+    target = messaging.Target(version='1.18')
 
     def __init__(self, host):
         super().__init__(host)

@@ -60,6 +60,9 @@ History:
           exports: resize, migrations, live migration, evacuate,
           unshelve, rebuild), volume_disconnect (shelve offload) (calls
           from the computes)
+    1.18 - A volume-backed server rebuilt with another image (compute
+          API 2.93; ``rpcapi_volume``, doc/volumes.md "Boot from
+          volume"): volume_reimage (call from the computes)
 """
 from oslo_log import log as logging
 import oslo_messaging as messaging
@@ -150,7 +153,7 @@ class ConductorAPI(rpcapi_resize.ResizeAPI, rpcapi_shelve.ShelveAPI,
     """Client of the conductor; see the module doc for each method's
     server side, arguments and result."""
 
-    VERSION = '1.17'
+    VERSION = '1.18'
 
     def __init__(self):
         self.client = rpc.get_client(messaging.Target(topic=TOPIC,

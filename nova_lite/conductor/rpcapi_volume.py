@@ -1,17 +1,21 @@
 """Client side of the conductor's volume attachment methods (RPC API
 1.13), boot volume methods (1.15) and what a restarted compute
-reconciles its guests with (1.16) and what its moves do to the
-volumes' exports (1.17), mixed into
+reconciles its guests with (1.16), what its moves do to the
+volumes' exports (1.17) and the re-image of a root volume (1.18), mixed
+into
 ``conductor.rpcapi.ConductorAPI``; server side ``conductor.volume_proxy``
 over ``nova_lite.volume.server_volumes`` and ``volume.boot_volumes``.
 The compute has no database: these record what it did to a volume
 (doc/volumes.md, "Compute side" and "Boot from volume"). All are
 calls; a repeat is harmless.
 """
+from oslo_config import cfg
+
 VERSION = '1.13'
 BOOT_VERSION = '1.15'
 RECONCILE_VERSION = '1.16'
 MOVES_VERSION = '1.17'
+REIMAGE_VERSION = '1.18'
 
 
 class VolumeAttachAPI:
@@ -141,3 +145,20 @@ class VolumeAttachAPI:
         attachments kept host-less (shelve offload); how many closed."""
         return self.client.prepare(version=MOVES_VERSION).call(
             context, 'volume_disconnect', instance_uuid=instance_uuid)
+
+    def volume_reimage(self, context, instance_uuid, image_id):
+        """Call (1.18): write image ``image_id`` over the instance's root
+        volume (``volume.server_moves.reimage_root``; a rebuild at 2.93),
+        its exports closed: re-open them with ``volume_connections(...,
+        reopen=True)``. Answers within ``[volume] image_fetch_timeout``
+        + 60 seconds.
+
+        :returns: the root volume's id
+        :raises: RemoteError of the volume service's errors;
+            MessagingTimeout
+        """
+        timeout = cfg.CONF.volume.image_fetch_timeout + 60
+        return self.client.prepare(version=REIMAGE_VERSION,
+                                   timeout=timeout).call(
+            context, 'volume_reimage', instance_uuid=instance_uuid,
+            image_id=image_id)

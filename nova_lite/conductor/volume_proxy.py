@@ -1,6 +1,6 @@
 """Server side of the conductor's volume attachment methods (RPC API
-1.13, 1.16 and 1.17, ``conductor.rpcapi_volume``): the compute's record of
-what it did to a volume, and what a restarted compute reconciles its
+1.13, 1.16, 1.17 and 1.18, ``conductor.rpcapi_volume``): the compute's
+record of what it did to a volume, and what a restarted compute reconciles its
 guests with, over ``nova_lite.volume.server_volumes``; and of the boot
 volume methods (1.15) over ``nova_lite.volume.boot_volumes``."""
 from nova_lite.conductor import compute_proxy
@@ -58,3 +58,6 @@ class VolumeAttachEndpoint:
 
     def volume_disconnect(self, context, instance_uuid):
         return server_moves.disconnect(context, instance_uuid)
+
+    def volume_reimage(self, context, instance_uuid, image_id):
+        return server_moves.reimage_root(context, instance_uuid, image_id)

@@ -41,6 +41,11 @@ rules = [
         'project (all_tenants=1)', 'GET', '/volumes'),
     _op('volume:extend', _WRITE, 'Extend a volume (os-extend)', 'POST',
         '/volumes/{id}/action'),
+    _op('volume:reimage', _WRITE, 'Write an image over a volume '
+        '(os-reimage, 3.68)', 'POST', '/volumes/{id}/action'),
+    _op('volume:reimage_reserved', base.ADMIN + ' or role:service',
+        'Re-image a reserved volume (os-reimage with reimage_reserved)',
+        'POST', '/volumes/{id}/action'),
     _op('volume_extension:volume_actions:set_bootable', _WRITE,
         'Mark a volume bootable (os-set_bootable)', 'POST',
         '/volumes/{id}/action'),

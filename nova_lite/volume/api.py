@@ -17,6 +17,7 @@ from nova_lite.db import storage_pools as pool_db
 from nova_lite.db import volume_attachments as attachment_db
 from nova_lite.db import volume_quotas
 from nova_lite.db import volumes as volume_db
+from nova_lite import exception
 from nova_lite import rpc
 from nova_lite import servicegroup
 from nova_lite.volume import errors
@@ -26,6 +27,7 @@ from nova_lite.volume import rpcapi
 from nova_lite.volume import states
 
 CONF = cfg.CONF
+GiB = 1024 ** 3
 # A stand-in client (tests); None: the transport's own (rpc.shared_client).
 _RPC = None
 
@@ -267,6 +269,38 @@ def extend(context, volume_id, new_size):
             reason=exc.format_message()) from None
     volume_rpcapi().extend_volume(context, volume['host'], volume_id,
                                   new_size)
+
+
+def reimage(context, volume_id, image_id, reimage_reserved=False):
+    """Block Storage API 3.68 ``os-reimage``: write image ``image_id``
+    (one the caller may see, ``active``, whose data and ``min_disk`` fit
+    the volume) over an ``available`` or ``error`` volume
+    (``downloading`` meanwhile, then ``available``; ``error`` when the
+    driver fails), or a ``reserved`` one with ``reimage_reserved``
+    (stays ``reserved``). Cast to the volume's service.
+
+    :raises: InvalidVolume (400: status), Invalid (400: the image is
+        unknown, not active or too large)
+    """
+    from nova_lite.image import api as image_api
+    volume = get(context, volume_id)
+    try:
+        image = image_api.API().get_visible_record(context, image_id)
+    except exception.ImageNotFound as exc:
+        raise errors.Invalid(reason=exc.format_message()) from None
+    if image['status'] != 'active':
+        raise errors.Invalid(reason='image %s is %s, not active'
+                             % (image_id, image['status']))
+    if (image.get('size') or 0) > volume['size'] * GiB or \
+            (image.get('min_disk') or 0) > volume['size']:
+        raise errors.Invalid(reason='image %s does not fit the %d GiB '
+                             'volume' % (image_id, volume['size']))
+    if not (reimage_reserved and volume['status'] == states.RESERVED):
+        volume_db.volume_update(context, volume_id,
+                                {'status': states.DOWNLOADING},
+                                (states.AVAILABLE, states.ERROR))
+    volume_rpcapi().reimage_volume_cast(context, volume['host'], volume_id,
+                                        image_id)
 
 
 def set_bootable(context, volume_id, bootable):

@@ -33,10 +33,10 @@ LOG = logging.getLogger(__name__)
 
 
 class VolumeManager(service.Manager):
-    """RPC endpoint of the ``volume`` topic (version 1.3; history in
+    """RPC endpoint of the ``volume`` topic (version 1.4; history in
     ``nova_lite.volume.rpcapi``)."""
 
-    target = messaging.Target(version='1.3')
+    target = messaging.Target(version='1.4')
 
     def __init__(self, host, driver=None, exporter=None):
         super().__init__(host)
@@ -120,6 +120,47 @@ class VolumeManager(service.Manager):
         store.volume_update(context, volume_id, {
             'status': states.AVAILABLE, 'size': new_size},
             states.EXTENDING)
+
+    @messaging.expected_exceptions(errors.VolumeError)
+    def reimage_volume(self, context, volume_id, image_id):
+        """(1.4) Write image ``image_id`` over the volume (its size kept):
+        every export of the volume is closed first (its attachments keep
+        their rows; their holders open them again: a rebuilt guest's
+        host through ``initialize_connection``), then the driver writes
+        the image and the volume records it (``volume_image_metadata``,
+        ``bootable``). An ``available`` or ``error`` volume (Block
+        Storage API ``os-reimage``) is ``downloading`` meanwhile and
+        ``available`` after (``error`` on a failure); an ``in-use`` or
+        ``reserved`` one (a rebuild) keeps its status.
+
+        :raises: DriverError (the volume keeps its old data; an
+            ``os-reimage`` leaves it ``error``); InvalidVolume (no
+            storage)
+        """
+        volume = store.volume_get(context, volume_id)
+        if not volume.get('provider_location'):
+            raise errors.InvalidVolume(reason='volume %s has no storage'
+                                       % volume_id)
+        for att in store.attachments_of_volume(context, volume_id):
+            if self.exporter.pid(att['uuid']) or att.get('export_port'):
+                self.terminate_connection(context, volume_id, att['uuid'])
+        downloading = volume['status'] == states.DOWNLOADING
+        try:
+            made = self.driver.reimage_volume(context, volume, image_id)
+        except errors.VolumeError as exc:
+            LOG.error('Re-imaging volume %s with image %s failed: %s',
+                      volume_id, image_id, exc.format_message())
+            if downloading:
+                store.volume_update(context, volume_id,
+                                    {'status': states.ERROR},
+                                    states.DOWNLOADING)
+            raise
+        values = dict(made, source_image_id=image_id, bootable=True)
+        if downloading:
+            values['status'] = states.AVAILABLE
+        store.volume_update(context, volume_id, values)
+        LOG.info('Volume %s re-imaged with image %s', volume_id, image_id)
+        return True
 
     def create_snapshot(self, context, snapshot_id):
         """Copy the volume of a ``creating`` snapshot; ``available`` or

@@ -18,6 +18,10 @@ History:
           (call): who may reach a live attachment's export while its
           server moves between hosts (resize, migrations, live migration,
           unshelve; doc/volumes.md, "Moves"), its qemu-nbd kept
+    1.4 - reimage_volume(volume_id, image_id) (call): write an image over
+          a volume, its exports closed (Block Storage API 3.68
+          ``os-reimage``; a volume-backed server's rebuild, compute API
+          2.93)
 """
 from oslo_config import cfg
 import oslo_messaging as messaging
@@ -29,7 +33,7 @@ TOPIC = 'volume'
 
 
 class VolumeAPI:
-    VERSION = '1.3'
+    VERSION = '1.4'
 
     def __init__(self):
         self.client = rpc.get_client(messaging.Target(topic=TOPIC,
@@ -109,3 +113,23 @@ class VolumeAPI:
             context, 'export_access', volume_id=volume_id,
             attachment_id=attachment_id, connector=connector,
             peers=peers or [])
+
+    def reimage_volume(self, context, host, volume_id, image_id):
+        """Call (1.4): write image ``image_id`` over the volume (its
+        exports closed first); answers once done, within ``[volume]
+        image_fetch_timeout`` seconds.
+
+        :raises: MessagingTimeout; the manager's DriverError,
+            InvalidVolume
+        """
+        return self._prepare(
+            host, '1.4', timeout=CONF.volume.image_fetch_timeout).call(
+                context, 'reimage_volume', volume_id=volume_id,
+                image_id=image_id)
+
+    def reimage_volume_cast(self, context, host, volume_id, image_id):
+        """Cast (1.4): ``reimage_volume`` of a ``downloading`` (or
+        reserved) volume for the Block Storage API's ``os-reimage``."""
+        self._prepare(host, '1.4').cast(context, 'reimage_volume',
+                                        volume_id=volume_id,
+                                        image_id=image_id)

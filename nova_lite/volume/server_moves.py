@@ -19,7 +19,9 @@ pre_live_migration (dest)   dest + source (peer)                  dest
 post live migration (src)   dest                                  dest
 live migration rollback     source (the destination cut off)      src
 evacuate, unshelve (dest)   dest, the export re-opened (fencing)  dest
-rebuild (same host)         unchanged                             same
+rebuild (same host)         unchanged (a re-image, 2.93: the      same
+                            root volume's exports closed, then
+                            re-opened for the host)
 shelve offload              none: exports closed, attachments     none
                             kept host-less
 ==========================  ====================================  =====
@@ -137,3 +139,24 @@ def disconnect(context, instance_uuid):
             'attached_host': None, 'connector': None,
             'connection_info': None, 'export_port': None})
     return closed
+
+
+def reimage_root(context, instance_uuid, image_id):
+    """A volume-backed server's rebuild with another image (compute API
+    2.93): image ``image_id`` written over its root volume (boot index
+    0) by the volume service, whose exports are closed meanwhile; the
+    rebuilding compute re-opens them (``connections(reopen=True)``).
+
+    :returns: the root volume's id
+    :raises: InvalidVolume (the server has no root volume); the volume
+        service's errors (DriverError: the volume keeps its old data)
+    """
+    admin = context.elevated()
+    for att in _live(admin, instance_uuid):
+        if att.get('boot_index') == 0:
+            volume = volume_api.get(admin, att['volume_uuid'])
+            volume_api.volume_rpcapi().reimage_volume(
+                admin, volume['host'], volume['uuid'], image_id)
+            return volume['uuid']
+    raise errors.InvalidVolume(reason='server %s has no root volume'
+                               % instance_uuid)

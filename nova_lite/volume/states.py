@@ -4,6 +4,7 @@ may start from.
 
 Volume: ``creating → available → reserved → attaching → in-use →
 detaching → available``; ``extending`` (available → available),
+``downloading`` (an ``os-reimage``: available/error → available),
 ``deleting`` (→ the row is deleted), ``error`` (a failed create,
 extend or delete; the sweeper's verdict on a stuck transition),
 ``error_deleting``.
@@ -16,16 +17,19 @@ IN_USE = 'in-use'
 DETACHING = 'detaching'
 DELETING = 'deleting'
 EXTENDING = 'extending'
+DOWNLOADING = 'downloading'
 ERROR = 'error'
 ERROR_DELETING = 'error_deleting'
 #: Set by an admin (os-reset_status) to keep users off a volume.
 MAINTENANCE = 'maintenance'
 
 ALL = (CREATING, AVAILABLE, RESERVED, ATTACHING, IN_USE, DETACHING,
-       DELETING, EXTENDING, ERROR, ERROR_DELETING, MAINTENANCE)
+       DELETING, EXTENDING, DOWNLOADING, ERROR, ERROR_DELETING,
+       MAINTENANCE)
 
 #: Statuses an owner drives to an end; the sweeper's business.
-TRANSITIONAL = (CREATING, ATTACHING, DETACHING, DELETING, EXTENDING)
+TRANSITIONAL = (CREATING, ATTACHING, DETACHING, DELETING, EXTENDING,
+                DOWNLOADING)
 
 #: Statuses from which a volume may be deleted (Cinder: not attached,
 #: not migrating; ``cascade`` aside).

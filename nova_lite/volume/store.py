@@ -29,3 +29,9 @@ def attachments_of_host(context, host):
     """Live attachments of the volumes held by ``host``."""
     return attachment_db.attachment_get_all(context, all_projects=True,
                                             host=host)
+
+
+def attachments_of_volume(context, volume_id):
+    """Live attachments of the volume."""
+    return attachment_db.attachment_get_all(context, all_projects=True,
+                                            volume_uuid=volume_id)

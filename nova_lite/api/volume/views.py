@@ -60,7 +60,27 @@ def volume_detail(ctx, vol, attachments, type_names, extended=True):
         body['group_id'] = None
     if common.version() >= (3, 21):
         body['provider_id'] = None
+    body.update(_later_fields(ctx, vol, extended))
     return body
+
+
+def _later_fields(ctx, vol, extended):
+    """Fields of a volume body from 3.48 on (Block Storage API
+    reference, "Show a volume's details")."""
+    version = common.version()
+    fields = {}
+    if version >= (3, 48):
+        # Exports are per attachment: no target is shared.
+        fields.update(shared_targets=False, service_uuid=None)
+    if version >= (3, 61) and extended and ctx.is_admin:
+        fields['cluster_name'] = None
+    if version >= (3, 63):
+        fields['volume_type_id'] = vol['volume_type_id']
+    if version >= (3, 64):
+        fields['encryption_key_id'] = None
+    if version >= (3, 65):
+        fields['consumes_quota'] = True
+    return fields
 
 
 def attachment(att, volume=None):

@@ -14,7 +14,12 @@ API reference v3, "Volume actions"): one action per body.
 - ``os-attach`` ``{"instance_uuid", "mountpoint", "host_name",
   "mode"}``: 202;
 - ``os-terminate_connection`` ``{"connector": {...}}``: 202;
-- ``os-detach`` ``{"attachment_id"}``: 202.
+- ``os-detach`` ``{"attachment_id"}``: 202;
+- ``os-reimage`` ``{"image_id", "reimage_reserved"}`` (3.68; 404
+  below): 202, the image written over an available or error volume
+  (``downloading``, then ``available``), or a reserved one with
+  ``reimage_reserved``; 400 for another status or an image the caller
+  cannot see, not active or larger than the volume.
 
 An unknown or missing action is a 400.
 """
@@ -53,6 +58,20 @@ def _reset_status(ctx, volume_id, args):
                       'os-reset_status')
     volume_api.reset_status(ctx, volume_id, args.get('status'),
                             args.get('attach_status'))
+    return '', 202
+
+
+def _reimage(ctx, volume_id, args):
+    common.require_version((3, 68))
+    common.authorize(ctx, 'volume:reimage')
+    common.check_keys(args, ('image_id', 'reimage_reserved'), 'os-reimage')
+    if not isinstance(args.get('image_id'), str) or not args['image_id']:
+        raise errors.Invalid(reason='os-reimage needs an image_id')
+    reserved = common.parse_bool(args.get('reimage_reserved', False),
+                                 'reimage_reserved')
+    if reserved:
+        common.authorize(ctx, 'volume:reimage_reserved')
+    volume_api.reimage(ctx, volume_id, args['image_id'], reserved)
     return '', 202
 
 
@@ -125,6 +144,7 @@ ACTIONS = {
     'os-terminate_connection': _terminate,
     'os-attach': _attach,
     'os-detach': _detach,
+    'os-reimage': _reimage,
 }
 
 

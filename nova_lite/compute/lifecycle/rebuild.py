@@ -27,8 +27,9 @@ disk).
 
 Volumes (doc/volumes.md, "Moves"): the new guest gets the server's
 volume disks again (their exports stay open for this host); a server
-booted from a volume starts again from it (the API allowed only the
-root volume's own image).
+booted from a volume starts again from it: with its root volume's own
+image as is, with another (compute API 2.93) once the volume service
+wrote that image over the root volume (``_rebuild_volumes``).
 """
 from oslo_log import log as logging
 
@@ -95,6 +96,7 @@ class RebuildMixin:
                                       states.REBUILD_BLOCK_DEVICE_MAPPING,
                                       task)
             self.driver.destroy(context, instance, network_info)
+            volumes = self._rebuild_volumes(context, instance, image_id)
             task = self._rebuild_task(context, instance,
                                       states.REBUILD_SPAWNING, task)
             image_meta = self._rebuild_image_api().get(context, image_id)
@@ -102,8 +104,6 @@ class RebuildMixin:
             if configdrive.wanted(instance):
                 guest_data = self.conductor.guest_data_get(context,
                                                            instance.uuid)
-            volumes = self._volumes_here(context, instance.uuid,
-                                         peer=False)
             self._spawn_with_volumes(context, instance, image_meta,
                                      network_info, guest_data, volumes)
             if was_stopped:
@@ -127,6 +127,25 @@ class RebuildMixin:
             state=vm_state, task_state=None,
             power_state=states.POWER_STATE_NAMES.get(power_state))
         LOG.info('Rebuilt %s from image %s', instance.uuid, image_id)
+
+    def _rebuild_volumes(self, context, instance, image_id):
+        """The rebuilt guest's ``block_device_info`` (None without
+        volumes): the exports for this host; a server booted from a
+        volume made of another image than ``image_id`` (compute API
+        2.93) gets the image written over its root volume first (the
+        volume service closes its exports; they are opened again here).
+
+        :raises: the volume service's errors (the rebuild fails: ERROR
+            with a fault, the root volume keeps its old data)
+        """
+        volumes = self._volumes_here(context, instance.uuid, peer=False)
+        if not (volumes and volumes.get('root_device_name')
+                and volumes.get('image_id') != image_id):
+            return volumes
+        LOG.info('Re-imaging the root volume of %s with image %s',
+                 instance.uuid, image_id)
+        self.conductor.volume_reimage(context, instance.uuid, image_id)
+        return self._volumes_reopened(context, instance.uuid)
 
     def _rebuild_image_api(self):
         """The image API client (the build flow's, else a new one)."""

@@ -64,7 +64,7 @@ class VersionsTest(VolumeAPITestCase):
     def test_versions_without_token(self):
         resp = self.get('/volume/', headers={})
         self.assertEqual(300, resp.status_code)
-        self.assertEqual('3.27', resp.json['versions'][0]['version'])
+        self.assertEqual('3.68', resp.json['versions'][0]['version'])
         self.assertEqual(200, self.get('/volume/v3/', headers={}).status_code)
 
     def test_resources_need_a_token(self):
@@ -81,7 +81,7 @@ class VersionsTest(VolumeAPITestCase):
         self.assertFault(resp, 406, 'notAcceptable', '3.99')
         resp = self.get(P + '/volumes', headers=self.h(
             **{'OpenStack-API-Version': 'volume latest'}))
-        self.assertEqual('volume 3.27',
+        self.assertEqual('volume 3.68',
                          resp.headers['OpenStack-API-Version'])
 
     def test_attachments_need_3_27(self):
@@ -300,6 +300,64 @@ class ActionsTest(VolumeAPITestCase):
         self.assertFault(self.post(P + '/volumes', {'volume': {'size': 3}}),
                          400, 'badRequest', 'maximum allowed')
         self.create(2)
+
+
+class ReimageTest(VolumeAPITestCase):
+    """os-reimage (3.68) and the volume fields of 3.48-3.65."""
+
+    V68 = {'OpenStack-API-Version': 'volume 3.68'}
+
+    def reimage(self, volume_id, headers=None, **args):
+        return self.post(P + '/volumes/%s/action' % volume_id,
+                         {'os-reimage': args}, headers or self.h(**self.V68))
+
+    def test_reimage_an_available_volume(self):
+        vol = self.create()
+        self.make_available(vol['id'])
+        resp = self.reimage(vol['id'], fakes.MEMBER, image_id=fakes.IMAGE_UUID)
+        self.assertEqual(404, resp.status_code)     # below 3.68
+        resp = self.reimage(vol['id'], image_id=fakes.IMAGE_UUID)
+        self.assertEqual(202, resp.status_code, resp.get_data(as_text=True))
+        shown = self.get(P + '/volumes/' + vol['id'],
+                         self.h(**self.V68)).json['volume']
+        self.assertEqual('downloading', shown['status'])
+        self.assertIn(('reimage_volume_cast', 'storage1', vol['id'],
+                       fakes.IMAGE_UUID), self.rpc.calls)
+        # Not available any more: 400, nothing cast.
+        calls = len(self.rpc.calls)
+        self.assertFault(self.reimage(vol['id'], image_id=fakes.IMAGE_UUID),
+                         400, 'badRequest', 'downloading')
+        self.assertEqual(calls, len(self.rpc.calls))
+
+    def test_bad_requests(self):
+        vol = self.create()
+        self.make_available(vol['id'])
+        for args, text in (({}, 'image_id'),
+                           ({'image_id': 'nope'}, 'nope'),
+                           ({'image_id': fakes.IMAGE_UUID, 'x': 1}, 'x'),
+                           ({'image_id': fakes.IMAGE_UUID,
+                             'reimage_reserved': 'maybe'},
+                            'reimage_reserved')):
+            self.assertFault(self.reimage(vol['id'], **args), 400,
+                             'badRequest', text)
+        # reimage_reserved is for admins and the service role.
+        self.assertEqual(403, self.reimage(
+            vol['id'], image_id=fakes.IMAGE_UUID,
+            reimage_reserved=True).status_code)
+        self.assertEqual('available', self.get(
+            P + '/volumes/' + vol['id']).json['volume']['status'])
+
+    def test_later_fields(self):
+        vol = self.create()
+        old = self.get(P + '/volumes/' + vol['id']).json['volume']
+        new = self.get(P + '/volumes/' + vol['id'],
+                       self.h(**self.V68)).json['volume']
+        fields = {'shared_targets', 'service_uuid', 'volume_type_id',
+                  'encryption_key_id', 'consumes_quota'}
+        self.assertEqual(set(), fields & set(old))
+        self.assertEqual(fields, fields & set(new))
+        self.assertTrue(new['consumes_quota'])
+        self.assertNotIn('cluster_name', new)    # admins only
 
 
 class TypesSnapshotsTest(VolumeAPITestCase):

@@ -255,6 +255,42 @@ class ActionsWithVolumesTest(VolumeAttachTestCase):
         self.assertEqual(volume_id,
                          self.driver._guest(self.instance())['root_volume'])
 
+    def test_2_93_rebuild_reimages_the_root_volume(self):
+        volume_id = self._volume_backed(fakes.IMAGE_UUID)
+        path = '%s/%s/action' % (SERVERS, self.server_id)
+        other = image_db.image_create(self.api.admin_context, {
+            'uuid': '6f0d1a2e-9c1b-4d8e-8a55-2b1f0c3d4e5f', 'name': 'other',
+            'status': 'active', 'disk_format': 'qcow2',
+            'container_format': 'bare', 'size': 4096, 'min_disk': 0,
+            'min_ram': 0, 'visibility': 'public', 'properties': {}})
+        huge = image_db.image_create(self.api.admin_context, {
+            'uuid': '7a1e2b3f-0d2c-4e9f-9b66-3c2a1d4e5f60', 'name': 'huge',
+            'status': 'active', 'disk_format': 'qcow2',
+            'container_format': 'bare', 'size': 4096, 'min_disk': 5,
+            'min_ram': 0, 'visibility': 'public', 'properties': {}})
+        resp = self.post(path, {'rebuild': {'imageRef': huge['uuid']}},
+                         at('2.93'))
+        self.assertEqual(400, resp.status_code)
+        self.assertIn('does not fit', resp.get_data(as_text=True))
+        self.rpc.calls.clear()
+        image_ref = self.row().image_ref
+        resp = self.post(path, {'rebuild': {'imageRef': other['uuid']}},
+                         at('2.93'))
+        self.assertEqual(202, resp.status_code, resp.get_data(as_text=True))
+        self.assertEqual(image_ref, self.row().image_ref)
+        self.assertEqual(states.ACTIVE, self.row().vm_state)
+        names = [c[0] for c in self.rpc.calls]
+        # The volume service re-imaged the volume, then the exports were
+        # opened again for the compute's connector.
+        self.assertIn(('reimage_volume', 'storage1', volume_id,
+                       other['uuid']), self.rpc.calls)
+        self.assertIn('initialize_connection',
+                      names[names.index('reimage_volume'):])
+        self.assertEqual(volume_id,
+                         self.driver._guest(self.instance())['root_volume'])
+        self.assertEqual([('compute_rebuild_instance', 'Success')],
+                         self.events('rebuild'))
+
     def test_shelve_of_a_volume_backed_server_makes_no_image(self):
         self._volume_backed(fakes.IMAGE_UUID)
         self.hold_casts = True

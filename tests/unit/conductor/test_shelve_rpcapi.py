@@ -19,8 +19,17 @@ class TestConductorShelveVersions(testtools.TestCase):
         self.api = rpcapi.ConductorAPI()
 
     def test_latest_version_is_served(self):
-        self.assertEqual('1.17', rpcapi.ConductorAPI.VERSION)
-        self.assertEqual('1.17', manager.ConductorManager.target.version)
+        self.assertEqual('1.18', rpcapi.ConductorAPI.VERSION)
+        self.assertEqual('1.18', manager.ConductorManager.target.version)
+
+    def test_volume_reimage_is_a_1_18_call_with_its_timeout(self):
+        call = self.client.prepare.return_value.call
+        self.api.volume_reimage(mock.sentinel.ctx, 'u', 'img')
+        self.client.prepare.assert_called_once_with(version='1.18',
+                                                    timeout=660)
+        call.assert_called_once_with(mock.sentinel.ctx, 'volume_reimage',
+                                     instance_uuid='u', image_id='img')
+        self.assertTrue(callable(manager.ConductorManager.volume_reimage))
 
     def test_volume_move_methods_are_1_17_calls(self):
         call = self.client.prepare.return_value.call

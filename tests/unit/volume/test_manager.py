@@ -141,6 +141,62 @@ class ManagerTest(testtools.TestCase):
         self.assertIsNone(attachment_db.attachment_get(
             self.ctx, att['uuid'])['export_port'])
 
+    def _fake_download(self, marker):
+        def download(_api, context, image_id, path):
+            with open(path, 'wb') as image:
+                image.write(marker + bytes(4096 - len(marker)))
+        return download
+
+    def test_reimage_closes_exports_and_writes_the_image(self):
+        fixtures = __import__('fixtures')
+        vol = self.make_volume()
+        self.manager.create_volume(self.ctx, vol['uuid'])
+        att = self._attachment(volume_db.volume_get(self.ctx, vol['uuid']))
+        self.manager.initialize_connection(self.ctx, vol['uuid'],
+                                           att['uuid'], {'ip': '192.0.2.5'})
+        volume_db.volume_update(self.ctx, vol['uuid'],
+                                {'status': states.IN_USE})
+        self.useFixture(fixtures.MockPatch(
+            'nova_lite.image.glance.API.download',
+            self._fake_download(b'NEW-IMAGE')))
+        self.manager.reimage_volume(self.ctx, vol['uuid'], 'img-2')
+        vol = volume_db.volume_get(self.ctx, vol['uuid'])
+        self.assertEqual([att['uuid']], self.exporter.closed)
+        self.assertEqual((states.IN_USE, 'img-2', True), (
+            vol['status'], vol['source_image_id'], vol['bootable']))
+        self.assertEqual(GiB, self.virtual_size(vol['provider_location']))
+        with open(vol['provider_location'], 'rb') as data:
+            self.assertEqual(b'NEW-IMAGE', data.read(9))
+        self.assertEqual([], [n for n in os.listdir(self.dir)
+                              if n.endswith('.reimage') or
+                              n.startswith('image-')])
+
+    def test_reimage_of_a_downloading_volume_and_its_failure(self):
+        fixtures = __import__('fixtures')
+        vol = self.make_volume()
+        self.manager.create_volume(self.ctx, vol['uuid'])
+        volume_db.volume_update(self.ctx, vol['uuid'],
+                                {'status': states.DOWNLOADING})
+        self.useFixture(fixtures.MockPatch(
+            'nova_lite.image.glance.API.download',
+            self._fake_download(b'FIRST')))
+        self.manager.reimage_volume(self.ctx, vol['uuid'], 'img-2')
+        self.assertEqual(states.AVAILABLE, volume_db.volume_get(
+            self.ctx, vol['uuid'])['status'])
+        volume_db.volume_update(self.ctx, vol['uuid'],
+                                {'status': states.DOWNLOADING})
+        self.useFixture(fixtures.MockPatch(
+            'nova_lite.image.glance.API.download',
+            side_effect=errors.DriverError(reason='gone')))
+        self.assertRaises(dispatcher.ExpectedException,
+                          self.manager.reimage_volume, self.ctx, vol['uuid'],
+                          'img-3')
+        vol = volume_db.volume_get(self.ctx, vol['uuid'])
+        self.assertEqual((states.ERROR, 'img-2'),
+                         (vol['status'], vol['source_image_id']))
+        with open(vol['provider_location'], 'rb') as data:
+            self.assertEqual(b'FIRST', data.read(5))   # old data kept
+
     def test_sweeper_moves_stuck_volumes(self):
         stuck = self.make_volume()
         fresh = self.make_volume()

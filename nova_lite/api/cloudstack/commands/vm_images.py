@@ -61,15 +61,24 @@ def restore_virtual_machine(request):
     instance = vms.get_instance(request, 'virtualmachineid')
     _authorize_on(request, SERVERS % 'rebuild', instance)
     vm_snapshots.refuse_if_snapshots(request, instance, 'restore')
-    template = request.params['templateid'] or instance.image_ref
+    template = request.params['templateid'] or instance.image_ref or \
+        _root_volume_image(request, instance)
     try:
+        # A ROOT volume is restored from the template too (CloudStack
+        # makes the VM a new ROOT volume of it).
         request.compute_api.rebuild(request.context, instance.uuid,
-                                    template)
+                                    template, reimage_boot_volume=True)
     except exception.Invalid as exc:
         raise vms.invalid(request, 'templateid', template,
                           exc.format_message()) from None
     job = jobs.create(request, instance.uuid)
     return {'jobid': job['uuid']}
+
+
+def _root_volume_image(request, instance):
+    """The image a VM booted from a volume was made of ('' when none)."""
+    root = request.compute_api.root_volume(request.context, instance.uuid)
+    return (root or {}).get('source_image_id') or ''
 
 
 def _resolve_restore(request, job):

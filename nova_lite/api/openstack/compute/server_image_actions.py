@@ -63,7 +63,9 @@ def rebuild(context, server_id, args):
     password = args.get('adminPass') or secrets.token_urlsafe(9)
     compute = openstack.compute_api()
     compute.rebuild(context, server_id, servers._last_segment(
-        args['imageRef']), admin_pass=password, **_rebuild_kwargs(args))
+        args['imageRef']), admin_pass=password,
+        reimage_boot_volume=microversion.at_least('2.93'),
+        **_rebuild_kwargs(args))
     row = compute.get(context, server_id)
     labels = servers.network_labels(context, [row])
     if microversion.at_least('2.75'):
