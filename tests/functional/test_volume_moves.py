@@ -12,10 +12,11 @@ new host), delete (the volume available, no export left). At each step
 the attachment's host, the export's qemu-nbd and the guest's disks (the
 fake guest's ``volumes`` and its console's ``NOVA_LITE_DISK`` lines)
 are checked. A second walk: a server booted from a volume is shelved
-without an image, unshelved from its volume, and rebuilt only with its
-root volume's image. A third: volumes attached to a SHELVED and a
-SHELVED_OFFLOADED server and detached from it (2.20), connected by the
-unshelve.
+without an image, unshelved from its volume, rebuilt with its root
+volume's image (another is a 400 before 2.93) and re-imaged with
+another at 2.93 (the data on the volume's file). A third: volumes
+attached to a SHELVED and a SHELVED_OFFLOADED server and detached from
+it (2.20), connected by the unshelve.
 
 Needs ``qemu-nbd`` and ``qemu-img``; skipped otherwise.
 """
@@ -265,9 +266,33 @@ class VolumeMovesTest(test_claims_exact.StackTestCase):
         self.assertOn(row.host, uuid, root, '/dev/vda', 'rebuild')
         self.assertEqual(root, self.guest(row.host, uuid)['root_volume'])
 
+        # 2.93: another image is written over the root volume.
+        self.check_reimage(uuid, root, row.host)
+
         self.delete(uuid)
         inprocess.wait_for(lambda: self.volume(root) is None,
                            message='root volume deleted')
+
+    def check_reimage(self, uuid, root, host):
+        from nova_lite import bootstrap
+        path = self.useFixture(fixtures.TempDir()).join('marked.raw')
+        with open(path, 'wb') as data:
+            data.write(b'NOVA_LITE_REIMAGED' + bytes(1024 * 1024 - 18))
+        marked = bootstrap.ensure_image(self.admin, 'marked', path=path)
+        pid = self.export_pid(root)
+        self.act(uuid, {'rebuild': {'imageRef': marked['uuid']}},
+                 headers=admin_at('2.93'))
+        self.settled(uuid, states.ACTIVE, host=host)
+        self.assertOn(host, uuid, root, '/dev/vda', 'reimage')
+        self.assertNotEqual(pid, self.export_pid(root))   # re-opened
+        self.assertEqual(root, self.guest(host, uuid)['root_volume'])
+        volume = self.volume(root)
+        self.assertEqual(marked['uuid'],
+                         volume['volume_image_metadata']['image_id'])
+        self.assertEqual('', self.row(uuid).image_ref or '')
+        location = self.volume_service.driver.path('volume', root)
+        with open(location, 'rb') as disk:
+            self.assertEqual(b'NOVA_LITE_REIMAGED', disk.read(18))
 
     def test_shelved_servers_take_and_give_volumes_from_2_20(self):
         uuid = self.boot('shelved')
