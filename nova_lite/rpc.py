@@ -5,6 +5,7 @@ The request context and nova_lite objects cross the bus through
 Clients are ``MeteredClient``: calls are timed and their timeouts counted
 by method (``nova_lite.metrics``), casts counted by method.
 """
+import threading
 import time
 
 from oslo_config import cfg
@@ -69,6 +70,52 @@ class RequestContextSerializer(messaging.Serializer):
         return ctxt
 
 
+class ConsumerLiveness:
+    """Whether an RPC consumer is alive, from its self-ping and its
+    progress: the servers built with ``get_server(..., liveness=this)``
+    count each message they dispatch (their serializer's
+    ``deserialize_context`` runs once per message, in the executor's
+    worker). A consumer is alive when its self-ping was answered, or,
+    when the ping waited in a queue behind other work past its timeout,
+    when it dispatched messages since the last check: busy, not dead.
+    One that lost its broker or whose executor is stuck dispatches
+    nothing and is judged dead."""
+
+    def __init__(self):
+        self._lock = threading.Lock()
+        self.dispatched = 0
+        self._seen = 0
+
+    def tick(self):
+        with self._lock:
+            self.dispatched += 1
+
+    def judge(self, answered):
+        """``answered``: the self-ping's outcome. :returns: alive?"""
+        with self._lock:
+            progressed = self.dispatched - self._seen
+            self._seen = self.dispatched
+        return bool(answered) or progressed > 0
+
+    def progress_since(self):
+        """Messages dispatched since the last ``judge``."""
+        with self._lock:
+            return self.dispatched - self._seen
+
+
+class _CountingSerializer(RequestContextSerializer):
+    """The context serializer of a server whose dispatches a
+    ``ConsumerLiveness`` counts."""
+
+    def __init__(self, liveness):
+        super().__init__()
+        self._liveness = liveness
+
+    def deserialize_context(self, context):
+        self._liveness.tick()
+        return super().deserialize_context(context)
+
+
 class MeteredClient:
     """An oslo.messaging RPCClient (or a ``prepare()``'d context of one)
     that records ``nova_lite_rpc_call_seconds`` (by method and outcome),
@@ -127,13 +174,16 @@ def get_client(target, version_cap=None, timeout=None):
         timeout=timeout))
 
 
-def get_server(target, endpoints, server_cls=None):
+def get_server(target, endpoints, server_cls=None, liveness=None):
     """A threading-executor RPC server for ``endpoints``; its pool size is
     oslo.messaging's ``executor_thread_pool_size``. ``server_cls``: a
     subclass of oslo.messaging's RPCServer to build instead (a fleet of
-    hosts in one process, ``compute.fleet_rpc``)."""
+    hosts in one process, ``compute.fleet_rpc``); ``liveness``: a
+    ``ConsumerLiveness`` counting the server's dispatches."""
     extra = {'server_cls': server_cls} if server_cls is not None else {}
+    serializer = _CountingSerializer(liveness) if liveness is not None \
+        else RequestContextSerializer()
     return messaging.get_rpc_server(
         get_transport(), target, endpoints, executor='threading',
-        serializer=RequestContextSerializer(),
+        serializer=serializer,
         access_policy=dispatcher.DefaultRPCAccessPolicy, **extra)

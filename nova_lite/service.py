@@ -162,6 +162,7 @@ class Service:
         self._servers = []
         self._tasks = []
         self._ping_client = None
+        self.liveness = rpc.ConsumerLiveness()
         self.state = state_report(manager)
 
     def start(self, stopping=None):
@@ -177,7 +178,8 @@ class Service:
         self.manager.init_host()
         endpoints = [self.manager]
         for target in (messaging.Target(topic=self.topic, server=self.host),):
-            server = rpc.get_server(target, endpoints)
+            server = rpc.get_server(target, endpoints,
+                                    liveness=self.liveness)
             server.start()
             self._servers.append(server)
         self.manager.post_start_hook()
@@ -201,18 +203,25 @@ class Service:
     def consumer_alive(self):
         """True when this service answers an RPC ``ping`` sent to its own
         ``topic.host`` queue: the consumer is running and connected to the
-        broker (a process whose consumer died or lost the broker fails)."""
+        broker (a process whose consumer died or lost the broker fails);
+        or, when the ping waited behind other work past its timeout (a
+        conductor busy with builds), when the consumer dispatched
+        messages since the last check (``rpc.ConsumerLiveness``)."""
         client = self._ping_client or rpc.get_client(
             messaging.Target(topic=self.topic, server=self.host),
             timeout=max(1, min(CONF.report_interval, 10)))
         self._ping_client = client
         try:
-            return client.call(nl_context.get_admin_context(), 'ping') \
-                == 'pong'
+            answered = client.call(nl_context.get_admin_context(),
+                                   'ping') == 'pong'
         except Exception as exc:  # noqa: BLE001 - any failure means dead
-            LOG.warning('Self-ping of %s on %s failed: %s', self.binary,
-                        self.host, exc)
-            return False
+            busy = self.liveness.progress_since()
+            LOG.warning('Self-ping of %s on %s failed: %s (%d messages '
+                        'dispatched since the last check%s)', self.binary,
+                        self.host, exc, busy,
+                        ': busy, still alive' if busy else '')
+            answered = False
+        return self.liveness.judge(answered)
 
     def report_state(self):
         """Heartbeat, only while the RPC consumer is alive; so a service

@@ -14,7 +14,8 @@ build semaphore). What the hosts share is what a process has once:
   run every host's heartbeat, resource report and periodic tasks, each
   at its own interval from a random offset (spread, not all at once);
 - **liveness**: one self-ping per ``report_interval`` through the shared
-  consumer (a host's heartbeat is sent only while it answers, as
+  consumer (a host's heartbeat is sent only while it answers, or while
+  the consumer dispatches other messages ahead of the ping, as
   ``service.Service`` does per host);
 - **start-up**: one wait for a conductor, then the hosts register and
   recover with ``START_THREADS`` at a time.
@@ -146,6 +147,7 @@ class Fleet:
         self._connection = None
         self._tasks = TaskRunner()
         self._ping_hosts = itertools.cycle(self.hosts)
+        self.liveness = rpc.ConsumerLiveness()
 
     # ----------------------------------------------------------- start
 
@@ -211,7 +213,8 @@ class Fleet:
         for host in self.hosts:
             server = rpc.get_server(
                 messaging.Target(topic=self.topic, server=host),
-                [self.managers[host]], server_cls=fleet_rpc.FleetServer)
+                [self.managers[host]], server_cls=fleet_rpc.FleetServer,
+                liveness=self.liveness)
             server.shared_executor = self.rpc_executor
             if self._connection is not None:
                 server.listener_factory = self._connection.listener
@@ -237,18 +240,22 @@ class Fleet:
 
     def ping(self):
         """Self-ping through the shared consumer (one host's queue in
-        turn); ``alive`` follows the answer."""
+        turn); ``alive`` follows the answer, or, for a ping that waited
+        behind other messages past its timeout, whether the consumer
+        dispatched any since the last ping (``rpc.ConsumerLiveness``)."""
         host = next(self._ping_hosts)
         client = rpc.get_client(
             messaging.Target(topic=self.topic, server=host),
             timeout=max(1, min(CONF.report_interval, 10)))
         try:
-            self.alive = client.call(nl_context.get_admin_context(),
-                                     'ping') == 'pong'
+            answered = client.call(nl_context.get_admin_context(),
+                                   'ping') == 'pong'
         except Exception as exc:  # noqa: BLE001 - any failure means dead
-            LOG.warning('Self-ping of the fleet through %s failed: %s',
-                        host, exc)
-            self.alive = False
+            LOG.warning('Self-ping of the fleet through %s failed: %s (%d '
+                        'messages dispatched since the last ping)', host,
+                        exc, self.liveness.progress_since())
+            answered = False
+        self.alive = self.liveness.judge(answered)
 
     def report_state(self, host):
         """Heartbeat of ``host`` (a conductor cast), only while the
