@@ -236,14 +236,17 @@ class ActionsWithVolumesTest(VolumeAttachTestCase):
                                 '/dev/vda', test_lifecycle.HOST)
         return volume_id
 
+    def _image(self, uuid, name, min_disk=0):
+        return image_db.image_create(self.api.admin_context, {
+            'uuid': uuid, 'name': name, 'status': 'active',
+            'disk_format': 'qcow2', 'container_format': 'bare',
+            'size': 4096, 'min_disk': min_disk, 'min_ram': 0,
+            'visibility': 'public', 'properties': {}})
+
     def test_volume_backed_rebuild_needs_the_root_volumes_image(self):
         volume_id = self._volume_backed(fakes.IMAGE_UUID)
         path = '%s/%s/action' % (SERVERS, self.server_id)
-        other = image_db.image_create(self.api.admin_context, {
-            'uuid': '6f0d1a2e-9c1b-4d8e-8a55-2b1f0c3d4e5f', 'name': 'other',
-            'status': 'active', 'disk_format': 'qcow2',
-            'container_format': 'bare', 'size': 4096, 'min_disk': 0,
-            'min_ram': 0, 'visibility': 'public', 'properties': {}})
+        other = self._image('6f0d1a2e-9c1b-4d8e-8a55-2b1f0c3d4e5f', 'other')
         resp = self.post(path, {'rebuild': {'imageRef': other['uuid']}})
         self.assertEqual(400, resp.status_code)
         self.assertIn('different image for a volume-backed server',
@@ -258,16 +261,9 @@ class ActionsWithVolumesTest(VolumeAttachTestCase):
     def test_2_93_rebuild_reimages_the_root_volume(self):
         volume_id = self._volume_backed(fakes.IMAGE_UUID)
         path = '%s/%s/action' % (SERVERS, self.server_id)
-        other = image_db.image_create(self.api.admin_context, {
-            'uuid': '6f0d1a2e-9c1b-4d8e-8a55-2b1f0c3d4e5f', 'name': 'other',
-            'status': 'active', 'disk_format': 'qcow2',
-            'container_format': 'bare', 'size': 4096, 'min_disk': 0,
-            'min_ram': 0, 'visibility': 'public', 'properties': {}})
-        huge = image_db.image_create(self.api.admin_context, {
-            'uuid': '7a1e2b3f-0d2c-4e9f-9b66-3c2a1d4e5f60', 'name': 'huge',
-            'status': 'active', 'disk_format': 'qcow2',
-            'container_format': 'bare', 'size': 4096, 'min_disk': 5,
-            'min_ram': 0, 'visibility': 'public', 'properties': {}})
+        other = self._image('6f0d1a2e-9c1b-4d8e-8a55-2b1f0c3d4e5f', 'other')
+        huge = self._image('7a1e2b3f-0d2c-4e9f-9b66-3c2a1d4e5f60', 'huge',
+                           min_disk=5)
         resp = self.post(path, {'rebuild': {'imageRef': huge['uuid']}},
                          at('2.93'))
         self.assertEqual(400, resp.status_code)

@@ -75,6 +75,16 @@ class VolumesTestCase(test_endpoint.CloudStackTestCase):
 
 class VolumesTest(VolumesTestCase):
 
+    def attach_as_first_disk(self, volume_id):
+        status, body = self.json('attachVolume', id=volume_id,
+                                 virtualmachineid=self.vm_id)
+        self.assertEqual(200, status, body)
+        job = self.job(body, 'attachVolume')
+        self.assertEqual(1, job['jobstatus'], job)
+        self.assertEqual((self.vm_id, 1), (
+            job['jobresult']['volume']['virtualmachineid'],
+            job['jobresult']['volume']['deviceid']))
+
     def test_root_volume_of_a_vm_booted_from_a_volume(self):
         # Boot from volume (doc/volumes.md): the attachment with boot
         # index 0 is the VM's ROOT volume; no local root disk is listed.
@@ -113,14 +123,7 @@ class VolumesTest(VolumesTestCase):
         made = self.create(name='data', diskofferingid=small)
         self.assertEqual(('DATADISK', 5 * 1024 ** 3, 'Ready'),
                          (made['type'], made['size'], made['state']))
-        status, body = self.json('attachVolume', id=made['id'],
-                                 virtualmachineid=self.vm_id)
-        self.assertEqual(200, status, body)
-        job = self.job(body, 'attachVolume')
-        self.assertEqual(1, job['jobstatus'], job)
-        self.assertEqual((self.vm_id, 1), (
-            job['jobresult']['volume']['virtualmachineid'],
-            job['jobresult']['volume']['deviceid']))
+        self.attach_as_first_disk(made['id'])
         listed = self.volumes(virtualmachineid=self.vm_id)
         self.assertEqual(['ROOT', 'DATADISK'], [v['type'] for v in listed])
         # Deleting an attached volume is refused.
@@ -143,14 +146,7 @@ class VolumesTest(VolumesTestCase):
         instance_db.instance_update(self.api.admin_context, self.vm_id, {
             'host': None, 'node': None, 'vm_state': 'shelved_offloaded'})
         made = self.create(size='1')
-        status, body = self.json('attachVolume', id=made['id'],
-                                 virtualmachineid=self.vm_id)
-        self.assertEqual(200, status, body)
-        job = self.job(body, 'attachVolume')
-        self.assertEqual(1, job['jobstatus'], job)
-        self.assertEqual((self.vm_id, 1), (
-            job['jobresult']['volume']['virtualmachineid'],
-            job['jobresult']['volume']['deviceid']))
+        self.attach_as_first_disk(made['id'])
         status, body = self.json('detachVolume', id=made['id'])
         self.assertEqual(200, status, body)
         job = self.job(body, 'detachVolume')
