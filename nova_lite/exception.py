@@ -240,11 +240,10 @@ class VolumeDetachFailed(NovaLiteException):
               '%(instance_uuid)s'
 
 
-class InstanceHasVolumes(Conflict):
-    """409: an action nova_lite does not carry volumes through
-    (rescue)."""
-    msg_fmt = 'Cannot \'%(action)s\' instance %(instance_uuid)s while ' \
-              'volumes are attached: detach them first.'
+class InstanceNotRescuable(Invalid):
+    """400: Nova's answer to the rescue of a server booted from a volume
+    (before 2.87's stable device rescue, which nova_lite lacks)."""
+    msg_fmt = 'Instance %(instance_id)s cannot be rescued: %(reason)s'
 
 
 class VolumeSwapNotSupported(Invalid):

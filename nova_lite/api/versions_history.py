@@ -318,9 +318,10 @@ HISTORY = (
        'stored as they are.', ('flavor_extras',)),
     _v('2.87', 'Servers booted from volume can be rescued.',
        ('server_actions',),
-       refused='A server with volumes (booted from one or not) cannot be '
-       'rescued (409, doc/volumes.md): the rescue defines the guest anew '
-       'without its volume disks.'),
+       refused='A server booted from a volume cannot be rescued (400, '
+       'Nova\'s answer without stable device rescue, which nova_lite '
+       'lacks; doc/lifecycle-rescue.md); a server with data volumes is '
+       'rescued at every version.'),
     _v('2.88', 'Hypervisor detail and show lose current_workload, cpu_info, '
        'vcpus, vcpus_used, free_disk_gb, local_gb, local_gb_used, '
        'disk_available_least, free_ram_mb, memory_mb, memory_mb_used and '

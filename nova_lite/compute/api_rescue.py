@@ -41,9 +41,10 @@ class RescueActions:
             in one), None for the server's own image
         :raises: InstanceNotFound (404); Invalid (400: the rescue image
             is unknown, invisible to the caller, not active or too big
-            for the flavor); InstanceIsLocked, InstanceInvalidState (409)
+            for the flavor); InstanceNotRescuable (400: booted from a
+            volume); InstanceIsLocked, InstanceInvalidState (409)
         """
-        self.check_no_volumes(context, instance_uuid, 'rescue')
+        self.check_rescuable(context, instance_uuid)
         instance = self.get(context, instance_uuid)
         self._check_locked(context, instance)
         if instance.vm_state not in RESCUE_VM_STATES or \

@@ -50,18 +50,21 @@ class VolumeAttachActions:
                 return volume_api.get(context.elevated(), att['volume_uuid'])
         return None
 
-    def check_no_volumes(self, context, instance_uuid, action):
-        """Refuse ``action`` (rescue) while volumes are attached: the
-        rescue guest is defined anew without the volume disks, and a
-        server booted from a volume (Nova's 2.87 rescue) is not done
-        (doc/volumes.md, "Moves"). Every move keeps the volumes.
+    def check_rescuable(self, context, instance_uuid):
+        """Refuse the rescue of a server booted from a volume, as Nova
+        does without 2.87's stable device rescue (which nova_lite lacks).
+        A server with data volumes is rescued: the rescue guest has its
+        rescue disk and the server's root disk, not the volumes (Nova's
+        legacy rescue), which stay attached and come back with the
+        unrescue (doc/lifecycle-rescue.md).
 
-        :raises: InstanceNotFound (404); InstanceHasVolumes (409)
+        :raises: InstanceNotFound (404); InstanceNotRescuable (400)
         """
         self.get(context, instance_uuid)
-        if server_volumes.list_for_instance(context, instance_uuid):
-            raise exception.InstanceHasVolumes(action=action,
-                                               instance_uuid=instance_uuid)
+        if self.root_volume(context, instance_uuid) is not None:
+            raise exception.InstanceNotRescuable(
+                instance_id=instance_uuid,
+                reason='Cannot rescue a volume-backed instance')
 
     def list_volume_attachments(self, context, instance_uuid):
         """The server's attachments (dicts, oldest first).

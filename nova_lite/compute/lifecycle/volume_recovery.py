@@ -39,6 +39,7 @@ exports itself when it starts).
 """
 from oslo_log import log as logging
 
+from nova_lite.compute import states
 from nova_lite.compute import utils as compute_utils
 
 LOG = logging.getLogger(__name__)
@@ -162,7 +163,10 @@ class _Reconciler:
                         'checking the others', att['uuid'], exc)
             self.exports_checked = False
             return 0
-        if plugged is None or dev is not None:
+        if plugged is None or dev is not None or \
+                row.vm_state == states.RESCUED:
+            # A rescue guest has no volume disks: the unrescue's
+            # original domain has them.
             return 0
         info.setdefault('data', {}).setdefault('volume_id',
                                                att['volume_uuid'])

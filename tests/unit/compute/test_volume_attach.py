@@ -188,19 +188,37 @@ class AttachDetachTest(VolumeAttachTestCase):
 
 
 class ActionsWithVolumesTest(VolumeAttachTestCase):
-    """doc/volumes.md, "Moves": the actions keep the volumes; rescue
-    alone is refused while volumes are attached."""
+    """doc/volumes.md, "Moves": the actions keep the volumes; a server
+    booted from a volume cannot be rescued."""
 
-    def test_rescue_is_409_while_volumes_are_attached(self):
+    def test_rescue_keeps_the_volumes_attached(self):
+        for name in ('rescue_instance', 'unrescue_instance'):
+            self.useFixture(fixtures.MockPatchObject(
+                compute_rpcapi.ComputeAPI, name, self._cast(name)))
         volume_id = self.volume()
         self.assertEqual(200, self.attach(volume_id).status_code)
         path = '%s/%s/action' % (SERVERS, self.server_id)
-        resp = self.post(path, {'rescue': None})
-        self.assertEqual(409, resp.status_code)
-        self.assertIn('volumes are attached', resp.get_data(as_text=True))
-        self.assertEqual(202, self.delete(self.url + '/' + volume_id)
-                         .status_code)
         self.assertEqual(200, self.post(path, {'rescue': None}).status_code)
+        self.assertEqual(states.RESCUED, self.row().vm_state)
+        # No attach or detach while rescued (Tempest's rescue negatives).
+        self.assertEqual(409, self.delete(self.url + '/' + volume_id)
+                         .status_code)
+        self.assertEqual(409, self.attach(self.volume()).status_code)
+        self.assertEqual(202, self.post(path, {'unrescue': None})
+                         .status_code)
+        self.assertEqual(states.ACTIVE, self.row().vm_state)
+        self.assertEqual('in-use', self.status(volume_id))
+        self.assertEqual(['vdb'], list(self.guest_volumes()))
+
+    def test_volume_backed_server_is_not_rescuable(self):
+        volume_id = self._volume_backed(fakes.IMAGE_UUID)
+        resp = self.post('%s/%s/action' % (SERVERS, self.server_id),
+                         {'rescue': None})
+        self.assertEqual(400, resp.status_code)
+        self.assertIn('Cannot rescue a volume-backed instance',
+                      resp.get_data(as_text=True))
+        self.assertEqual('in-use', self.status(volume_id))
+        self.assertEqual(states.ACTIVE, self.row().vm_state)
 
     def test_rebuild_keeps_the_volume(self):
         volume_id = self.volume()

@@ -91,6 +91,17 @@ class VolumeRecoveryTest(test_volume_attach.VolumeAttachTestCase):
         self.assertEqual(['vdd'], list(self.guest_volumes()))
         self.assertEqual('in-use', self.status(volume_id))
 
+    def test_rescued_guest_gets_no_volume_plugged(self):
+        volume_id = self.volume()
+        self.assertEqual(200, self.attach(volume_id).status_code)
+        # A rescue guest has no volume disks (its unrescue brings them).
+        self.driver.detach_volume(None, self.instance(), '/dev/vdb')
+        self.set_instance(self.server_id, vm_state='rescued')
+        self.restart()
+        self.assertEqual(['ensure_export'], self.rpc_names())
+        self.assertEqual({}, self.guest_volumes())
+        self.assertEqual('in-use', self.status(volume_id))
+
     def test_disk_of_a_gone_attachment_is_unplugged(self):
         volume_id = self.volume()
         self.assertEqual(200, self.attach(volume_id).status_code)
