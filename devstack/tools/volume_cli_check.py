@@ -362,7 +362,8 @@ class VolumeCheck(CliCheck):
             listed = self.cli('volume', 'list')
             return not any(v['ID'] == self.ids['volume'] for v in listed)
         self.wait_until('volume deleted', gone)
-        self.cleanup = [c for c in self.cleanup if c[1][0] != 'volume']
+        self.cleanup = [c for c in self.cleanup
+                        if c[1] != ('volume', 'delete', self.ids['volume'])]
         return 'volume %s detached and deleted' % self.ids['volume']
 
 
