@@ -76,8 +76,12 @@ BUSYBOX=${BUSYBOX:-/bin/busybox}
 # framebuffer, on which the kernel puts tty0: the PVH-booted vmlinux gets
 # no VGA text screen from its boot protocol, so without it the console
 # would stay blank (~0.2 s to load under TCG).
+# nls_ascii: Debian's kernel mounts vfat with iocharset ascii by default
+# (CONFIG_FAT_DEFAULT_IOCHARSET); without the module any vfat mount that
+# names no iocharset fails ("IO charset ascii not found", EINVAL).
 MODULES="virtio_pci virtio_blk crc32c_generic ext4 virtio_net ata_piix
-ahci sd_mod sr_mod isofs vfat nls_utf8 nls_cp437 button evdev virtio_rng bochs"
+ahci sd_mod sr_mod isofs vfat nls_utf8 nls_cp437 nls_ascii button evdev
+virtio_rng bochs"
 # Packages the root disk's programs come from, with their libraries.
 ROOT_DEBS="libc6 libcrypt1 zlib1g libtomcrypt1 libtommath1 libgmp10 dropbear-bin
 e2fsprogs libext2fs2 libcom-err2 libblkid1 libuuid1 util-linux libsmartcols1
