@@ -25,7 +25,8 @@
 #                    $NOVA_LITE_TINY_DISK_MB MiB, default 128; the guest grows
 #                    it to its disk at boot) holding busybox-static applets,
 #                    Debian's dropbear, mke2fs/mkfs.ext4/resize2fs/e2fsck,
-#                    blkid, glibc and the libraries they load, a root-only
+#                    blkid, lsblk, mkfs (mkfs.vfat: busybox mkdosfs), glibc
+#                    and the libraries they load, a root-only
 #                    sudo, and the boot script tiny-guest/rcS (disk id, boot
 #                    count, config drive or metadata service, network, hostname,
 #                    SSH keys, password, user data, dropbear). Made with
@@ -75,14 +76,21 @@ BUSYBOX=${BUSYBOX:-/bin/busybox}
 # framebuffer, on which the kernel puts tty0: the PVH-booted vmlinux gets
 # no VGA text screen from its boot protocol, so without it the console
 # would stay blank (~0.2 s to load under TCG).
+# nls_ascii: Debian's kernel mounts vfat with iocharset ascii by default
+# (CONFIG_FAT_DEFAULT_IOCHARSET); without the module any vfat mount that
+# names no iocharset fails ("IO charset ascii not found", EINVAL).
 MODULES="virtio_pci virtio_blk crc32c_generic ext4 virtio_net ata_piix
-ahci sd_mod sr_mod isofs vfat nls_utf8 nls_cp437 button evdev virtio_rng bochs"
+ahci sd_mod sr_mod isofs vfat nls_utf8 nls_cp437 nls_ascii button evdev
+virtio_rng bochs"
 # Packages the root disk's programs come from, with their libraries.
 ROOT_DEBS="libc6 libcrypt1 zlib1g libtomcrypt1 libtommath1 libgmp10 dropbear-bin
-e2fsprogs libext2fs2 libcom-err2 libblkid1 libuuid1 util-linux"
+e2fsprogs libext2fs2 libcom-err2 libblkid1 libuuid1 util-linux libsmartcols1
+libmount1 libudev1 libselinux1 libpcre2-8-0"
 # Programs taken from those packages (name, searched in /sbin, /usr/sbin,
 # /bin, /usr/bin of the extracted packages; installed at the same path).
-ROOT_PROGRAMS="dropbear dropbearkey mke2fs resize2fs e2fsck blkid"
+# lsblk and mkfs (util-linux's wrapper, which runs mkfs.<type>) are what
+# Tempest's remote client runs to list disks and make file systems.
+ROOT_PROGRAMS="dropbear dropbearkey mke2fs resize2fs e2fsck blkid lsblk mkfs"
 # Progress goes to stderr: stdout of helpers carries their results.
 log() {
     echo "make-tiny-image: $*" >&2
@@ -333,6 +341,9 @@ populate_root() {
     done
     p=$(dirname "$(find_program "$stage" e2fsck)")
     ln -sf e2fsck "$root/$p/fsck.ext4"
+    # mkfs -t vfat runs mkfs.vfat: busybox's mkdosfs (FAT32), next to mkfs.
+    p=$(dirname "$(find_program "$stage" mkfs)")
+    install -m 0755 "$GUEST_SRC/mkfs.vfat" "$root/$p/mkfs.vfat"
     cp "$stage/etc/mke2fs.conf" "$root/etc/mke2fs.conf"
     write_etc "$root"
     rm -rf "$stage"

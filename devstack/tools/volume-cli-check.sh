@@ -17,11 +17,16 @@
 # demo-key (STATE_DIR/demo-key): volume create, two servers, server add
 # volume (the guest's console shows the disk), a marker written to the
 # disk over SSH, server remove volume, server add volume to the second
-# server, the marker read there over SSH, volume delete (see the
-# docstring of volume_cli_check.py). SSH runs from the guest network's
-# namespace to the servers' fixed addresses. Runs with the lab's Python
-# and openstack CLI (VENV_DIR), or TEST_PY / OPENSTACK. Exit status 0
-# only when every step passed.
+# server, the marker read there over SSH; then boot from volume: server
+# create --volume (a bootable volume made of the tiny image) and server
+# create --boot-from-volume 1 (the CLI's default delete_on_termination,
+# false, and --delete-on-termination), each ACTIVE and its guest's root
+# on the volume over SSH, the servers deleted (the volume given with
+# --volume and the one kept by false are available, the true one is
+# deleted); volume delete (see the docstring of volume_cli_check.py).
+# SSH runs from the guest network's namespace to the servers' fixed
+# addresses. Runs with the lab's Python and openstack CLI (VENV_DIR), or
+# TEST_PY / OPENSTACK. Exit status 0 only when every step passed.
 set -euo pipefail
 TOOLS_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 # shellcheck source=../functions

@@ -29,17 +29,28 @@ The steps:
    shows the disk;
 7. (guest) over SSH into B: the first line of the disk is the marker A
    wrote;
-8. ``server remove volume B V``, ``volume delete V``: the volume is
-   gone.
+8. ``volume create --image IMAGE --size 1`` (R), then ``server create
+   --volume R`` (C): R is ``available`` and ``bootable`` before;
+   C is ACTIVE with an address and no image, R is ``in-use`` on C as
+   ``/dev/vda``; over SSH C's root file system is on ``/dev/vda``, whose
+   serial (``/sys/block/vda/serial``, the libvirt disk's ``<serial>``)
+   is R's id;
+9. ``server create --boot-from-volume 1 --image IMAGE`` (D, the
+   CLI's default: it sends ``delete_on_termination`` false) and the
+   same with ``--delete-on-termination`` (E): both ACTIVE, each with
+   one volume attached (a new 1 GiB volume, ``in-use`` on it as
+   ``/dev/vda``) whose ``delete_on_termination`` in ``server show``
+   (compute API 2.3) is false for D and true for E; over SSH each
+   guest's root is on ``vda``, whose serial is its volume's id;
+10. ``server delete --wait`` C, D and E: R and D's volume are
+    ``available`` again with no attachment (kept: false), E's volume
+    is deleted (true);
+11. ``server remove volume B V``, ``volume delete V``: the volume is
+    gone.
 
 ``--no-guest`` (a fake-driver lab) leaves out steps 4 and 7 and the
-console checks (the others keep their numbers).
+console and SSH checks (the others keep their numbers).
 """
-# BOOT FROM VOLUME: the second half of acceptance 1 (``server create
-# --volume`` / ``--boot-from-volume 1``, ``delete_on_termination``)
-# belongs to the boot-from-volume work; add its steps to STEPS after
-# 'read_marker' (before 'delete') and their ``step_<name>`` methods in
-# the marked section of VolumeCheck below.
 import argparse
 import json
 import re
@@ -49,7 +60,8 @@ import time
 from cli_check import CliCheck, StepFailed, main as run_main
 
 STEPS = ('volume_create', 'servers_create', 'attach_first', 'write_marker',
-         'detach_first', 'attach_second', 'read_marker', 'delete')
+         'detach_first', 'attach_second', 'read_marker', 'boot_volume',
+         'boot_from_volume', 'delete_bfv_servers', 'delete')
 GUEST_STEPS = ('write_marker', 'read_marker')
 GiB = 1024 ** 3
 ADDRESS = re.compile(r'\b(\d{1,3}(?:\.\d{1,3}){3})\b')
@@ -206,7 +218,141 @@ class VolumeCheck(CliCheck):
                 dev, self.ids['b'], said, self.marker))
         return 'ssh root@%s: %s says %r' % (self.ids['ip_b'], dev, said)
 
-    # -- boot from volume: its steps go here (see the note at the top) ------
+    # -- boot from volume ----------------------------------------------------
+
+    def volume_show(self, ident):
+        return self.cli('volume', 'show', ident)
+
+    def wait_volume_id(self, ident, status):
+        """``wait_volume`` for any volume."""
+        def reached():
+            vol = self.volume_show(ident)
+            if vol['status'] == 'error':
+                raise StepFailed('volume %s is error' % ident)
+            return vol if vol['status'] == status else None
+        return self.wait_until('volume %s %s' % (ident, status), reached)
+
+    @staticmethod
+    def attachments(vol):
+        """``[(server_id, device)]`` of a ``volume show``."""
+        found = vol.get('attachments') or []
+        if isinstance(found, str):
+            return re.findall(r"server_id='([0-9a-f-]+)'.*?device='([^']*)'",
+                              found)
+        return [(a.get('server_id'), a.get('device')) for a in found]
+
+    @staticmethod
+    def volumes_attached(server):
+        """``{volume_id: delete_on_termination}`` of a ``server show``."""
+        found = server.get('volumes_attached') or []
+        if isinstance(found, str):
+            return {m[1]: m[0] == 'True' for m in re.findall(
+                r"delete_on_termination='(\w+)', id='([0-9a-f-]+)'", found)}
+        return {a['id']: a.get('delete_on_termination') for a in found}
+
+    def boot_root_volume(self, name, *how):
+        """``server create`` with ``how`` (the boot source options);
+        the server id (ACTIVE)."""
+        body = self.cli('server', 'create', '--flavor', self.args.flavor,
+                        '--network', self.args.network, '--key-name',
+                        self.args.key_name, *how, name)
+        self.made('server', body['id'], False, '--wait')
+        return body['id']
+
+    def check_root_volume(self, server, volume):
+        """``server`` is ACTIVE with no image, ``volume`` is in-use on it
+        as /dev/vda and, in the guest, the root file system is on vda,
+        whose serial is the volume's id. What was seen."""
+        body = self.wait_active(server)
+        if body.get('image') not in ('', None) and 'booted from volume' \
+                not in str(body.get('image')):
+            raise StepFailed('%s shows image %r' % (server, body['image']))
+        vol = self.volume_show(volume)
+        if vol['status'] != 'in-use' or self.attachments(vol) != [
+                (server, '/dev/vda')]:
+            raise StepFailed('volume %s: %s, attachments %s' % (
+                volume, vol['status'], self.attachments(vol)))
+        ip = self.address(server)
+        seen = '%s ACTIVE at %s, volume %s in-use as /dev/vda' % (
+            server, ip, volume)
+        if self.args.no_guest:
+            return seen
+        self.wait_console(server, 'NOVA_LITE_SSH_UP')
+        said = self.ssh_until(ip, (
+            "awk '$2 == \"/\" {print $1}' /proc/mounts; "
+            "cat /sys/block/vda/serial")).stdout.split()
+        if said != ['/dev/vda', volume[:20]]:
+            raise StepFailed('ssh root@%s: root device and vda serial %r, '
+                             'want /dev/vda and %s' % (ip, said, volume[:20]))
+        return seen + '; ssh: / on /dev/vda, serial %s' % said[1]
+
+    def step_boot_volume(self):
+        vol = self.cli('volume', 'create', '--image', self.args.image,
+                       '--size', '1', 'volcheck-root-' + self.suffix)
+        self.ids['root_volume'] = vol['id']
+        self.made('volume', vol['id'])
+        vol = self.wait_volume_id(vol['id'], 'available')
+        if str(vol.get('bootable')).lower() != 'true':
+            raise StepFailed('volume %s made of %s is not bootable: %r' % (
+                vol['id'], self.args.image, vol.get('bootable')))
+        self.ids['c'] = self.boot_root_volume(
+            'volcheck-c-' + self.suffix, '--volume', vol['id'])
+        return self.check_root_volume(self.ids['c'], vol['id'])
+
+    def step_boot_from_volume(self):
+        seen = []
+        for key, extra in (('d', ()), ('e', ('--delete-on-termination',))):
+            self.ids[key] = self.boot_root_volume(
+                'volcheck-%s-%s' % (key, self.suffix), '--image',
+                self.args.image, '--boot-from-volume', '1', *extra)
+        for key, want in (('d', False), ('e', True)):
+            self.wait_active(self.ids[key])
+            # delete_on_termination is in the server's view from 2.3.
+            attached = self.volumes_attached(self.cli(
+                '--os-compute-api-version', '2.3', 'server', 'show',
+                self.ids[key]))
+            if len(attached) != 1:
+                raise StepFailed('%s has volumes %s' % (self.ids[key],
+                                                        attached))
+            (volume, dot), = attached.items()
+            self.ids['volume_' + key] = volume
+            if key == 'd':  # kept: the clean-up deletes it
+                self.made('volume', volume)
+            if dot is not want:
+                raise StepFailed('%s: delete_on_termination %r, want %r' % (
+                    volume, dot, want))
+            vol = self.volume_show(volume)
+            if vol['id'] in (self.ids.get('volume'), self.ids.get(
+                    'root_volume')) \
+                    or int(vol['size']) != 1:
+                raise StepFailed('%s boots from volume %s of %s GiB' % (
+                    self.ids[key], vol['id'], vol['size']))
+            seen.append('%s (delete_on_termination %s)' % (
+                self.check_root_volume(self.ids[key], volume), dot))
+        return '; '.join(seen)
+
+    def step_delete_bfv_servers(self):
+        for key in ('c', 'd', 'e'):
+            self.cli('server', 'delete', '--wait', self.ids[key], parse=False)
+        self.cleanup = [c for c in self.cleanup
+                        if not (c[1][0] == 'server' and c[1][-1] in (
+                            self.ids['c'], self.ids['d'], self.ids['e']))]
+        seen = []
+        for key in ('root_volume', 'volume_d'):
+            vol = self.wait_volume_id(self.ids[key], 'available')
+            if self.attachments(vol):
+                raise StepFailed('volume %s still attached: %s' % (
+                    vol['id'], self.attachments(vol)))
+            seen.append('%s kept, available' % vol['id'])
+
+        def gone():
+            listed = self.cli('volume', 'list')
+            return not any(v['ID'] == self.ids['volume_e'] for v in listed)
+        self.wait_until('volume %s deleted' % self.ids['volume_e'], gone)
+        seen.append('%s deleted' % self.ids['volume_e'])
+        return 'servers %s, %s, %s deleted; %s' % (
+            self.ids['c'], self.ids['d'], self.ids['e'], '; '.join(seen))
+
 
     def step_delete(self):
         self.detach('b')
@@ -216,7 +362,8 @@ class VolumeCheck(CliCheck):
             listed = self.cli('volume', 'list')
             return not any(v['ID'] == self.ids['volume'] for v in listed)
         self.wait_until('volume deleted', gone)
-        self.cleanup = [c for c in self.cleanup if c[1][0] != 'volume']
+        self.cleanup = [c for c in self.cleanup
+                        if c[1] != ('volume', 'delete', self.ids['volume'])]
         return 'volume %s detached and deleted' % self.ids['volume']
 
 

@@ -92,10 +92,25 @@ class CliCheckTest(testtools.TestCase):
         _, volume_cli_check = _tools()
         args = volume_cli_check.parse_args(['--no-guest'])
         self.assertEqual(['volume_create', 'servers_create', 'attach_first',
-                          'detach_first', 'attach_second', 'delete'],
+                          'detach_first', 'attach_second', 'boot_volume',
+                          'boot_from_volume', 'delete_bfv_servers',
+                          'delete'],
                          args.steps)
         args = volume_cli_check.parse_args(['--ssh-key', 'k'])
         self.assertEqual(list(volume_cli_check.STEPS), args.steps)
+        check = volume_cli_check.VolumeCheck
+        # volumes_attached of 'server show' (2.3: delete_on_termination)
+        # and the attachments of 'volume show', as JSON or older text.
+        attached = [{'id': 'v1', 'delete_on_termination': False},
+                    {'id': 'v2', 'delete_on_termination': True}]
+        self.assertEqual({'v1': False, 'v2': True}, check.volumes_attached(
+            {'volumes_attached': attached}))
+        self.assertEqual({'ab-1': True}, check.volumes_attached(
+            {'volumes_attached': "delete_on_termination='True', id='ab-1'"}))
+        self.assertEqual([('s1', '/dev/vda')], check.attachments(
+            {'attachments': [{'server_id': 's1', 'device': '/dev/vda',
+                              'id': 'x'}]}))
+        self.assertEqual([], check.attachments({'attachments': []}))
         with contextlib.redirect_stderr(io.StringIO()):
             self.assertRaises(SystemExit, volume_cli_check.parse_args, [])
             self.assertRaises(SystemExit, volume_cli_check.parse_args,

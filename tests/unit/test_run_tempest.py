@@ -215,7 +215,11 @@ class RunTempestLabTest(testtools.TestCase):
             'tempest.api.compute.servers.test_attach_interfaces.'
             'AttachInterfacesTestJSON.test_reassign_port_between_servers',
             'tempest.api.compute.servers.test_attach_interfaces.'
-            'AttachInterfacesV270Test.test_create_get_list_interfaces'], ids)
+            'AttachInterfacesV270Test.test_create_get_list_interfaces',
+            'tempest.scenario.test_volume_boot_pattern.TestVolumeBootPattern.'
+            'test_volume_boot_pattern',
+            'tempest.scenario.test_stamp_pattern.TestStampPattern.'
+            'test_stamp_pattern'], ids)
         self.assertTrue(all(r.startswith('^') and r.endswith('\\b')
                             for r in regexes))
 

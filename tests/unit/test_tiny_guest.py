@@ -8,6 +8,7 @@ import os
 import shutil
 import subprocess
 
+import fixtures
 import testtools
 
 REPO_ROOT = os.path.dirname(os.path.dirname(os.path.dirname(
@@ -133,12 +134,33 @@ class TestSudo(testtools.TestCase):
             self.assertIn('sudo', result.stderr)
 
 
+class TestMkfsVfat(testtools.TestCase):
+
+    def test_makes_a_vfat_file_system(self):
+        # The guest's mkfs.vfat (util-linux mkfs -t vfat runs it) is
+        # busybox mkdosfs at /bin/busybox, as in the guest.
+        if not os.access('/bin/busybox', os.X_OK) or not shutil.which(
+                'blkid'):
+            self.skipTest('needs /bin/busybox and blkid')
+        disk = os.path.join(self.useFixture(
+            fixtures.TempDir()).path, 'disk')
+        with open(disk, 'wb') as f:
+            f.truncate(64 * 1024 * 1024)
+        result = subprocess.run(['sh', os.path.join(GUEST_DIR, 'mkfs.vfat'),
+                                 disk], capture_output=True, text=True,
+                                timeout=30)
+        self.assertEqual(0, result.returncode, result.stderr)
+        found = subprocess.run(['blkid', '-o', 'value', '-s', 'TYPE', disk],
+                               capture_output=True, text=True, timeout=10)
+        self.assertEqual('vfat', found.stdout.strip())
+
+
 class TestScriptsParse(testtools.TestCase):
 
     def test_shell_syntax(self):
         shell = [BUSYBOX, 'sh'] if BUSYBOX else ['sh']
         for name in ('initramfs-init', 'rcS', 'rcK', 'sudo',
-                     'udhcpc.script'):
+                     'udhcpc.script', 'mkfs.vfat'):
             result = subprocess.run(
                 shell + ['-n', os.path.join(GUEST_DIR, name)],
                 capture_output=True, text=True, timeout=10)
