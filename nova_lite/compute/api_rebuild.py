@@ -18,8 +18,9 @@ before 2.93 only with the image its root volume was made of (another
 image is a 400, "Unable to rebuild with a different image for a
 volume-backed server."); from 2.93 with any image that fits the root
 volume, which the compute has the volume service re-image
-(``compute.lifecycle.rebuild``). Its guest starts again from the same
-volume, its ``image_ref`` stays empty.
+(``compute.lifecycle.rebuild``), the same image too, as Nova does. Its
+guest starts again from the same volume, its ``image_ref`` stays
+empty.
 """
 from oslo_log import log as logging
 
@@ -109,8 +110,10 @@ class RebuildActions:
         console_token_db.revoke_for_instance(context, instance_uuid)
         after = self.get(context, instance_uuid)
         update_events.server_changed(context, instance, after)
-        self.compute.rebuild_instance(context, instance.host, instance_uuid,
-                                      image['uuid'], preserve_ephemeral)
+        self.compute.rebuild_instance(
+            context, instance.host, instance_uuid, image['uuid'],
+            preserve_ephemeral,
+            reimage_boot_volume=root is not None and reimage_boot_volume)
         LOG.info('Rebuilding %s from image %s', instance_uuid,
                  image['uuid'])
         return after

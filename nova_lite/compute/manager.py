@@ -87,7 +87,7 @@ class ComputeManager(resize_steps.ResizeManager, power_ops.PowerOpsMixin,
     ``compute.lifecycle.volumes``; fixed IPs: 1.17,
     ``compute.lifecycle.fixed_ips``)."""
 
-    target = messaging.Target(version='1.17')
+    target = messaging.Target(version='1.18')
 
     def __init__(self, host, driver=None, executor=None):
         """:param executor: the build executor to use (a fleet of hosts

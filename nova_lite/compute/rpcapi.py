@@ -38,6 +38,9 @@ History:
     1.17 - add_fixed_ip_to_instance, remove_fixed_ip_from_instance
            (casts): a NIC's changed fixed IPs applied
            (``compute.lifecycle.fixed_ips``, doc/interfaces.md)
+    1.18 - rebuild_instance(reimage_boot_volume): the root volume of a
+           volume-backed server re-imaged (compute API 2.93, CloudStack
+           restoreVirtualMachine; doc/volumes.md)
 """
 import oslo_messaging as messaging
 
@@ -51,7 +54,7 @@ TOPIC = 'compute'
 
 class ComputeAPI(rpcapi_resize.ResizeAPI, rpcapi_shelve.ShelveAPI,
                  rpcapi_live_migrate.LiveMigrateAPI):
-    VERSION = '1.17'
+    VERSION = '1.18'
 
     def __init__(self):
         self.client = rpc.get_client(messaging.Target(topic=TOPIC,
@@ -150,12 +153,19 @@ class ComputeAPI(rpcapi_resize.ResizeAPI, rpcapi_shelve.ShelveAPI,
                                         tail_length=tail_length)
 
     def rebuild_instance(self, context, host, instance_uuid, image_id,
-                         preserve_ephemeral=False):
-        """Cast (1.5): rebuild the guest of ``instance_uuid`` from
-        ``image_id`` (its task_state is ``rebuilding`` already)."""
-        self._prepare(host, '1.5').cast(
-            context, 'rebuild_instance', instance_uuid=instance_uuid,
-            image_id=image_id, preserve_ephemeral=preserve_ephemeral)
+                         preserve_ephemeral=False, reimage_boot_volume=False):
+        """Cast (1.5; 1.18 with ``reimage_boot_volume``): rebuild the
+        guest of ``instance_uuid`` from ``image_id`` (its task_state is
+        ``rebuilding`` already); ``reimage_boot_volume``: write the image
+        over the root volume of a volume-backed server."""
+        kwargs = {'instance_uuid': instance_uuid, 'image_id': image_id,
+                  'preserve_ephemeral': preserve_ephemeral}
+        version = '1.5'
+        if reimage_boot_volume:
+            kwargs['reimage_boot_volume'] = True
+            version = '1.18'
+        self._prepare(host, version).cast(context, 'rebuild_instance',
+                                          **kwargs)
 
     def snapshot_instance(self, context, host, instance_uuid, image_id,
                           backup=None):

@@ -30,7 +30,9 @@ It makes a Tempest workspace in a temporary directory, writes
   network their project owns run (``test_attach_interfaces``' by-fixed-IP
   and ``addFixedIp`` tests skip otherwise); it changes the lab's
   Keystone only for the duration of a class;
-* the lab's tiny guest image and flavors ``--flavor``/``--flavor-alt``;
+* the lab's tiny guest image (``image_ref``; ``image_ref_alt`` its
+  second registration ``<image>-alt`` when the lab has one) and flavors
+  ``--flavor``/``--flavor-alt``;
 * with ``--connect-method floating`` and pre-provisioned accounts,
   ``[compute] fixed_network_name = private`` (where validatable servers
   get their floating IP);
@@ -225,7 +227,9 @@ def lab_values(args):
         'auth_url': args.auth_url,
         'public_network_id': public[0] if public else '',
         'image_ref': images[args.image],
-        'image_ref_alt': images[args.image],
+        # The lab's second image of the same guest (devstack's
+        # DEMO_IMAGE-alt), else the same image.
+        'image_ref_alt': images.get(args.image + '-alt', images[args.image]),
         'flavor_ref': flavors[args.flavor],
         'flavor_ref_alt': flavors[args.flavor_alt],
         'compute_nodes': args.min_compute_nodes,

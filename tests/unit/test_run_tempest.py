@@ -113,14 +113,15 @@ class RunTempestTest(testtools.TestCase):
 
     def test_include_list_has_the_compute_volume_tests(self):
         """os-volumes and os-snapshots below 2.36, volume attachments
-        and admin.test_volumes_negative (doc/volumes.md); not the
-        shelved-server attach of 2.20, which nova_lite refuses."""
+        (shelved servers' of 2.20 too) and admin.test_volumes_negative
+        (doc/volumes.md): every test Tempest does not skip; and the
+        volume tests of test_server_actions."""
         ids = [self.runner.regex_text(r) for r in
                self.runner.selection_regexes(self.runner.INCLUDE_LIST)]
         compute = [i for i in ids if i.startswith((
             'tempest.api.compute.volumes.',
             'tempest.api.compute.admin.test_volumes_negative.'))]
-        self.assertEqual(19, len(compute))
+        self.assertEqual(24, len(compute))
         for name in (
                 'volumes.test_volumes_get.VolumesGetTestJSON.test_volume_'
                 'create_get_delete',
@@ -131,7 +132,16 @@ class RunTempestTest(testtools.TestCase):
                 'admin.test_volumes_negative.VolumesAdminNegativeTest.test_'
                 'update_attached_volume_with_nonexistent_volume_in_uri'):
             self.assertIn('tempest.api.compute.' + name, ids)
-        self.assertFalse([i for i in compute if 'Shelve' in i])
+        self.assertEqual(2, len([i for i in compute if 'Shelve' in i]))
+        self.assertFalse([i for i in compute if 'MultiAttach' in i])
+        for name in ('ServerActionsTestOtherA.test_rebuild_server_with_'
+                     'volume_attached',
+                     'ServerActionsTestOtherA.test_resize_volume_backed_'
+                     'server_confirm',
+                     'ServerActionsTestOtherB.test_resize_server_revert_'
+                     'with_volume_attached'):
+            self.assertIn('tempest.api.compute.servers.test_server_actions.'
+                          + name, ids)
 
     def test_include_list_has_the_boot_from_volume_tests(self):
         # doc/volumes.md, "Boot from volume".
@@ -219,7 +229,18 @@ class RunTempestLabTest(testtools.TestCase):
             'tempest.scenario.test_volume_boot_pattern.TestVolumeBootPattern.'
             'test_volume_boot_pattern',
             'tempest.scenario.test_stamp_pattern.TestStampPattern.'
-            'test_stamp_pattern'], ids)
+            'test_stamp_pattern',
+            'tempest.scenario.test_shelve_instance.TestShelveInstance.'
+            'test_shelve_volume_backed_instance',
+            'tempest.api.compute.volumes.test_attach_volume.'
+            'AttachVolumeShelveTestJSON.'
+            'test_attach_volume_shelved_or_offload_server',
+            'tempest.api.compute.volumes.test_attach_volume.'
+            'AttachVolumeShelveTestJSON.'
+            'test_detach_volume_shelved_or_offload_server',
+            'tempest.api.compute.servers.test_server_actions.'
+            'ServerActionsV293TestJSON.test_rebuild_volume_backed_server'],
+            ids)
         self.assertTrue(all(r.startswith('^') and r.endswith('\\b')
                             for r in regexes))
 

@@ -49,7 +49,7 @@ class RebuildMixin:
     """``rebuild_instance`` of ``ComputeManager``."""
 
     def rebuild_instance(self, context, instance_uuid, image_id=None,
-                         preserve_ephemeral=False):
+                         preserve_ephemeral=False, reimage_boot_volume=False):
         """Cast target: rebuild the guest from ``image_id`` (None: the
         instance's ``image_ref``, which the API set to the new image;
         the sweeper's re-sent cast) when the instance is still
@@ -57,6 +57,9 @@ class RebuildMixin:
 
         :param preserve_ephemeral: accepted; the drivers keep no
             ephemeral disk apart from the root disk
+        :param reimage_boot_volume: (1.18) a volume-backed server's root
+            volume gets the image written over it, whichever image it
+            was made of (compute API 2.93)
         """
         start = compute_utils.utcnow()
         with lifecycle.instance_lock(instance_uuid):
@@ -71,7 +74,8 @@ class RebuildMixin:
                          instance_uuid, instance.task_state)
                 return
             self._rebuild(context, instance, found['network_info'],
-                          image_id or instance.image_ref, start)
+                          image_id or instance.image_ref, start,
+                          reimage_boot_volume)
 
     def _rebuild_task(self, context, instance, task_state, expected):
         """Move the rebuild on to ``task_state``.
@@ -85,7 +89,8 @@ class RebuildMixin:
             raise lifecycle.TaskLost(instance.uuid)
         return task_state
 
-    def _rebuild(self, context, instance, network_info, image_id, start):
+    def _rebuild(self, context, instance, network_info, image_id, start,
+                 reimage_boot_volume=False):
         task = states.REBUILDING
         was_stopped = instance.vm_state == states.STOPPED
         notifications.instance_action(
@@ -96,7 +101,8 @@ class RebuildMixin:
                                       states.REBUILD_BLOCK_DEVICE_MAPPING,
                                       task)
             self.driver.destroy(context, instance, network_info)
-            volumes = self._rebuild_volumes(context, instance, image_id)
+            volumes = self._rebuild_volumes(context, instance, image_id,
+                                            reimage_boot_volume)
             task = self._rebuild_task(context, instance,
                                       states.REBUILD_SPAWNING, task)
             image_meta = self._rebuild_image_api().get(context, image_id)
@@ -128,19 +134,20 @@ class RebuildMixin:
             power_state=states.POWER_STATE_NAMES.get(power_state))
         LOG.info('Rebuilt %s from image %s', instance.uuid, image_id)
 
-    def _rebuild_volumes(self, context, instance, image_id):
+    def _rebuild_volumes(self, context, instance, image_id, reimage):
         """The rebuilt guest's ``block_device_info`` (None without
         volumes): the exports for this host; a server booted from a
-        volume made of another image than ``image_id`` (compute API
-        2.93) gets the image written over its root volume first (the
-        volume service closes its exports; they are opened again here).
+        volume gets ``image_id`` written over its root volume first when
+        ``reimage`` (compute API 2.93) or when the volume was made of
+        another image (the volume service closes its exports; they are
+        opened again here).
 
         :raises: the volume service's errors (the rebuild fails: ERROR
             with a fault, the root volume keeps its old data)
         """
         volumes = self._volumes_here(context, instance.uuid, peer=False)
-        if not (volumes and volumes.get('root_device_name')
-                and volumes.get('image_id') != image_id):
+        if not (volumes and volumes.get('root_device_name') and (
+                reimage or volumes.get('image_id') != image_id)):
             return volumes
         LOG.info('Re-imaging the root volume of %s with image %s',
                  instance.uuid, image_id)

@@ -63,7 +63,8 @@ class RebuildTest(_ImageActionsTestCase):
         self.assertEqual(states.REBUILDING, row.task_state)
         self.assertEqual('pw1', row.admin_pass)
         self.rebuild_cast.assert_called_once_with(
-            mock.ANY, 'node1', self.server_id, NEW_IMAGE, False)
+            mock.ANY, 'node1', self.server_id, NEW_IMAGE, False,
+            reimage_boot_volume=False)
         actions = self.get('%s/%s/os-instance-actions' % (
             SERVERS, self.server_id)).json['instanceActions']
         self.assertEqual('rebuild', actions[0]['action'])

@@ -22,9 +22,25 @@ class TestComputeVersions(testtools.TestCase):
         self.api = rpcapi.ComputeAPI()
 
     def test_latest_version_is_served(self):
-        self.assertEqual('1.17', rpcapi.ComputeAPI.VERSION)
+        self.assertEqual('1.18', rpcapi.ComputeAPI.VERSION)
         self.assertEqual(rpcapi.ComputeAPI.VERSION,
                          manager.ComputeManager.target.version)
+
+    def test_rebuild_is_1_5_or_1_18_with_a_reimage(self):
+        cast = self.client.prepare.return_value.cast
+        self.api.rebuild_instance(mock.sentinel.ctx, 'node1', 'u', 'img')
+        self.client.prepare.assert_called_with(server='node1', version='1.5')
+        cast.assert_called_with(mock.sentinel.ctx, 'rebuild_instance',
+                                instance_uuid='u', image_id='img',
+                                preserve_ephemeral=False)
+        self.api.rebuild_instance(mock.sentinel.ctx, 'node1', 'u', 'img',
+                                  reimage_boot_volume=True)
+        self.client.prepare.assert_called_with(server='node1',
+                                               version='1.18')
+        cast.assert_called_with(mock.sentinel.ctx, 'rebuild_instance',
+                                instance_uuid='u', image_id='img',
+                                preserve_ephemeral=False,
+                                reimage_boot_volume=True)
 
     def test_fixed_ips_are_1_17(self):
         self.api.add_fixed_ip_to_instance(mock.sentinel.ctx, 'node1',

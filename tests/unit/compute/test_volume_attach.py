@@ -305,6 +305,19 @@ class ActionsWithVolumesTest(VolumeAttachTestCase):
         self.assertEqual([('compute_rebuild_instance', 'Success')],
                          self.events('rebuild'))
 
+    def test_2_93_rebuild_with_the_same_image_reimages_too(self):
+        volume_id = self._volume_backed(fakes.IMAGE_UUID)
+        path = '%s/%s/action' % (SERVERS, self.server_id)
+        self.rpc.calls.clear()
+        resp = self.post(path, {'rebuild': {'imageRef': fakes.IMAGE_UUID}})
+        self.assertEqual(202, resp.status_code)
+        self.assertNotIn('reimage_volume', [c[0] for c in self.rpc.calls])
+        resp = self.post(path, {'rebuild': {'imageRef': fakes.IMAGE_UUID}},
+                         at('2.93'))
+        self.assertEqual(202, resp.status_code)
+        self.assertIn(('reimage_volume', 'storage1', volume_id,
+                       fakes.IMAGE_UUID), self.rpc.calls)
+
     def test_shelve_of_a_volume_backed_server_makes_no_image(self):
         self._volume_backed(fakes.IMAGE_UUID)
         self.hold_casts = True
