@@ -23,6 +23,7 @@ after a ``refresh_security_groups`` cast) and, at start-up, for every
 port of the host at once (``replace_all``), which also drops the chains
 of ports gone meanwhile.
 """
+import collections
 import copy
 import json
 import subprocess
@@ -116,11 +117,17 @@ class NftApplier:
 
 
 class MemoryApplier:
-    """Records the scripts instead of running nft: ``scripts`` (every
-    applied one) and ``script`` (the last, '' before any)."""
+    """Records the scripts instead of running nft: ``scripts`` (the last
+    ``KEEP`` applied, oldest first), ``script`` (the last, '' before
+    any) and ``count`` (how many were applied). Bounded: a fake compute
+    applies a script per member change of its security groups, for as
+    long as it runs (every boot of a group's server, on each host)."""
+
+    KEEP = 20
 
     def __init__(self):
-        self.scripts = []
+        self.scripts = collections.deque(maxlen=self.KEEP)
+        self.count = 0
 
     @property
     def script(self):
@@ -128,6 +135,31 @@ class MemoryApplier:
 
     def apply(self, script):
         self.scripts.append(script)
+        self.count += 1
+
+
+def _with_member(rules, groups, instance_uuid, addresses):
+    """``rules`` with ``instance_uuid`` at ``addresses`` (none: gone) in
+    the ``remote_members`` of the rules whose remote group is one of
+    ``groups``: new lists and dicts for what changed, the rest shared
+    (copy on write: a member change of a group of 1,000 servers no
+    longer copies every port's rules); None when nothing changed."""
+    found = None
+    for index, rule in enumerate(rules):
+        if rule.get('remote_group_id') not in groups:
+            continue
+        members = rule.get('remote_members') or {}
+        updated = dict(members)
+        if addresses:
+            updated[instance_uuid] = sorted(addresses)
+        else:
+            updated.pop(instance_uuid, None)
+        if updated == members and 'remote_members' in rule:
+            continue
+        if found is None:
+            found = list(rules)
+        found[index] = dict(rule, remote_members=updated)
+    return found
 
 
 class PortFirewall:
@@ -174,17 +206,15 @@ class PortFirewall:
         Returns True when the ruleset changed. :raises: FirewallError"""
         groups = set(group_ids)
         with self._lock:
-            ports = copy.deepcopy(self._ports)
-            for spec in ports.values():
-                for rule in spec['rules']:
-                    if rule.get('remote_group_id') not in groups:
-                        continue
-                    members = rule.setdefault('remote_members', {})
-                    if addresses:
-                        members[instance_uuid] = sorted(addresses)
-                    else:
-                        members.pop(instance_uuid, None)
-            if ports == self._ports:
+            ports = dict(self._ports)
+            changed = False
+            for port_id, spec in self._ports.items():
+                rules = _with_member(spec['rules'], groups, instance_uuid,
+                                     addresses)
+                if rules is not None:
+                    ports[port_id] = dict(spec, rules=rules)
+                    changed = True
+            if not changed:
                 return False
             self._apply(ports)
             return True

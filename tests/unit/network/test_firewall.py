@@ -258,6 +258,33 @@ class TestPortFirewall(testtools.TestCase):
                                                       ['10.254.0.7']))
         self.assertEqual(3, len(self.applier.scripts))
 
+    def test_member_change_copies_only_what_changes(self):
+        web = rule(protocol='tcp', low=80, high=80, remote_group='web',
+                   members={})
+        other = spec(port_id='00000000-0000-4000-8000-000000000002',
+                     ips=['10.254.0.6'], instance='inst-2',
+                     rules=[rule(protocol='tcp', low=22, high=22)])
+        self.firewall.set_instances(['inst-1', 'inst-2'],
+                                    [spec([web]), other])
+        before = self.firewall._ports
+        self.assertTrue(self.firewall.update_members(
+            ['web'], 'inst-7', ['10.254.0.7']))
+        after = self.firewall._ports
+        # The untouched port's spec is shared; the changed one is new and
+        # the old state was not changed under its readers.
+        self.assertIs(before[other['port_id']], after[other['port_id']])
+        self.assertEqual({}, before[PORT]['rules'][0]['remote_members'])
+        self.assertEqual({'inst-7': ['10.254.0.7']},
+                         after[PORT]['rules'][0]['remote_members'])
+
+    def test_memory_applier_keeps_the_last_scripts_and_counts(self):
+        applier = firewall_driver.MemoryApplier()
+        for n in range(applier.KEEP + 5):
+            applier.apply('script %d' % n)
+        self.assertEqual(applier.KEEP + 5, applier.count)
+        self.assertEqual(applier.KEEP, len(applier.scripts))
+        self.assertEqual('script %d' % (applier.KEEP + 4), applier.script)
+
     def test_specs_are_copied(self):
         rules = []
         self.firewall.set_instances(['inst-1'], [spec(rules)])
