@@ -300,8 +300,10 @@ class TestSnapshotComputeKilled(StackTestCase):
         row = self.settled(uuid, states.ACTIVE, timeout=60)
         self.assertIn('Snapshot interrupted: compute service on node1 is '
                       'down', self.fault(uuid))
-        self.assertEqual(404, self.api.request(
-            'GET', '/image/v2/images/%s' % image_id).status_code)
+        # The sweeper clears the task first, then deletes the image.
+        inprocess.wait_for(lambda: self.api.request(
+            'GET', '/image/v2/images/%s' % image_id).status_code == 404,
+            timeout=30, message='the unfinished image deleted')
         self.assertExact({uuid: ('node1', '1')}, ['1'], 'swept')
 
         release.set()
