@@ -33,6 +33,7 @@ from nova_lite.db import instance_metadata as metadata_db
 from nova_lite.db import instances as instance_db
 from nova_lite import exception
 from nova_lite import quota
+from nova_lite.volume import api as volume_api
 
 LOG = logging.getLogger(__name__)
 
@@ -124,17 +125,13 @@ class RebuildActions:
         ``allowed`` (2.93), and only one that fits the root volume (its
         data and ``min_disk`` within the volume's GiB).
 
-        :raises: Invalid (400)
+        :raises: Invalid (400; volume's Invalid for an image too large)
         """
         if not allowed:
             raise exception.Invalid(
                 reason='Unable to rebuild with a different image for a '
                 'volume-backed server.')
-        if (image.get('size') or 0) > root['size'] * GiB or \
-                (image.get('min_disk') or 0) > root['size']:
-            raise exception.Invalid(
-                reason='Image %s does not fit the %d GiB root volume %s.'
-                % (image['uuid'], root['size'], root['uuid']))
+        volume_api.check_image_fits(root, image)
 
     @staticmethod
     def _check_rebuild_state(instance):

@@ -34,10 +34,6 @@ from nova_lite.volume import server_volumes
 
 LOG = logging.getLogger(__name__)
 
-#: vm_states that take volumes from 2.20 (compute API reference,
-#: "Attach a volume to an instance": shelved servers).
-SHELVED_STATES = (states.SHELVED, states.SHELVED_OFFLOADED)
-
 
 class VolumeAttachActions:
     """os-volume_attachments (mixed into ``compute.api.API``)."""

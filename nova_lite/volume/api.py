@@ -271,6 +271,16 @@ def extend(context, volume_id, new_size):
                                   new_size)
 
 
+def check_image_fits(volume, image):
+    """:raises: Invalid (400) unless the image's data (bytes) and
+    ``min_disk`` (GiB) fit the volume's ``size`` (GiB)"""
+    if (image.get('size') or 0) > volume['size'] * GiB or \
+            (image.get('min_disk') or 0) > volume['size']:
+        raise errors.Invalid(reason='image %s does not fit the %d GiB '
+                             'volume %s' % (image['uuid'], volume['size'],
+                                            volume['uuid']))
+
+
 def reimage(context, volume_id, image_id, reimage_reserved=False):
     """Block Storage API 3.68 ``os-reimage``: write image ``image_id``
     (one the caller may see, ``active``, whose data and ``min_disk`` fit
@@ -291,10 +301,7 @@ def reimage(context, volume_id, image_id, reimage_reserved=False):
     if image['status'] != 'active':
         raise errors.Invalid(reason='image %s is %s, not active'
                              % (image_id, image['status']))
-    if (image.get('size') or 0) > volume['size'] * GiB or \
-            (image.get('min_disk') or 0) > volume['size']:
-        raise errors.Invalid(reason='image %s does not fit the %d GiB '
-                             'volume' % (image_id, volume['size']))
+    check_image_fits(volume, image)
     if not (reimage_reserved and volume['status'] == states.RESERVED):
         volume_db.volume_update(context, volume_id,
                                 {'status': states.DOWNLOADING},

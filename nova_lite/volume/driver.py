@@ -159,9 +159,8 @@ class FileDriver(VolumeDriver):
         path = volume['provider_location']
         new = path + '.reimage'
         try:
-            made = self.create_volume_from_image(
-                context, dict(volume, format=fmt), image_id, path=new,
-                fmt=fmt)
+            made = self.create_volume_from_image(context, volume, image_id,
+                                                 path=new, fmt=fmt)
             os.replace(new, path)
         finally:
             _remove(new)
