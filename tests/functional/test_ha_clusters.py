@@ -179,6 +179,9 @@ class TestHAClusters(testtools.TestCase):
         bump()
         self.assertEqual(2, len(attempts))
         with one.connect() as conn:
+            # Galera applies node 2's commit on node 1 asynchronously:
+            # the read waits for it (causality check).
+            conn.exec_driver_sql('SET SESSION wsrep_sync_wait = 1')
             self.assertEqual(11, conn.exec_driver_sql(
                 'SELECT n FROM ha_cert').scalar())
         # What the first attempt raised: oslo.db's DBDeadlock (1213).
