@@ -119,11 +119,34 @@ class CliCheck:
         return self.wait_until('%s on the console of %s' % (marker, server),
                                found, timeout or self.BOOT_TIMEOUT, 3)
 
-    def ssh(self, address, command):
-        """``ssh root@address command`` (from ``ssh_netns`` when set)
-        with the key of ``--ssh-key``: the CompletedProcess."""
-        cmd = (['ip', 'netns', 'exec', self.ssh_netns] if self.ssh_netns
-               else []) + [
+    @staticmethod
+    def server_netns(server):
+        """The network namespace (its ``ip netns`` name) of the QEMU
+        running ``server`` on this machine (libvirt gives QEMU the
+        domain's uuid, the server's id, as ``-uuid``; a lab node's QEMU
+        is a process of this machine too, in the node's namespace), or
+        None when no such QEMU runs here."""
+        wanted = b'\0-uuid\0' + server.encode() + b'\0'
+        for pid in filter(str.isdigit, os.listdir('/proc')):
+            try:
+                with open('/proc/%s/cmdline' % pid, 'rb') as handle:
+                    cmdline = b'\0' + handle.read()
+            except OSError:
+                continue
+            if b'qemu' not in cmdline.split(b'\0', 2)[1] or \
+                    wanted not in cmdline:
+                continue
+            named = subprocess.run(['ip', 'netns', 'identify', pid],
+                                   capture_output=True, text=True).stdout
+            return named.split()[0] if named.split() else None
+        return None
+
+    def ssh(self, address, command, netns=None):
+        """``ssh root@address command`` (from ``netns``, else
+        ``ssh_netns`` when set) with the key of ``--ssh-key``: the
+        CompletedProcess."""
+        netns = netns or self.ssh_netns
+        cmd = (['ip', 'netns', 'exec', netns] if netns else []) + [
             'ssh', '-i', self.args.ssh_key, '-o', 'StrictHostKeyChecking=no',
             '-o', 'UserKnownHostsFile=/dev/null', '-o', 'BatchMode=yes',
             '-o', 'LogLevel=ERROR',
@@ -132,11 +155,11 @@ class CliCheck:
         return subprocess.run(cmd, capture_output=True, text=True,
                               timeout=self.CONNECT_TIMEOUT + 60)
 
-    def ssh_until(self, address, command):
+    def ssh_until(self, address, command, netns=None):
         """Retry ``ssh`` for SSH_RETRY seconds; the first success."""
         deadline = time.monotonic() + self.SSH_RETRY
         while True:
-            result = self.ssh(address, command)
+            result = self.ssh(address, command, netns)
             if result.returncode == 0:
                 return result
             if time.monotonic() > deadline:

@@ -5,7 +5,8 @@ SSH into the real QEMU guests (issue 21, acceptance 1; doc/volumes.md,
 
     volume_cli_check.py [--image tiny] [--flavor 84] [--network private]
                         [--key-name demo-key] [--ssh-key FILE]
-                        [--guest-netns NS] [--steps a,b,...] [--no-guest]
+                        [--guest-netns NS] [--other-host]
+                        [--steps a,b,...] [--no-guest]
 
 Credentials, the CLI and the output are ``cli_check``'s: one line per
 step with its number, ``PASS`` or ``FAIL``, the seconds and what it
@@ -16,40 +17,50 @@ The steps:
 
 1. ``volume create --size 1``: the volume becomes ``available``;
 2. ``server create --key-name ... --wait`` twice: two servers ACTIVE
-   (A and B), each with a fixed address;
+   (A and B), each with a fixed address; with ``--other-host`` B is
+   created with the scheduler hint ``different_host=A`` once A is
+   ACTIVE, and their ``hostId`` (the compute API's per-project hash of
+   the host) must differ: B runs on another compute node;
 3. ``server add volume A V``: the volume is ``in-use``, attached to A;
    A's console shows ``NOVA_LITE_DISK <dev> 1073741824`` (the tiny
    guest reports every disk that comes, doc/guest-image.md);
-4. (guest) over SSH into A (from ``--guest-netns``, the guest
-   network's namespace): a marker line written to the raw disk and
-   synced, then read back;
+4. (guest) over SSH into A (from the network namespace of A's QEMU on
+   this machine, a lab node's included, else ``--guest-netns``): a
+   marker line written to the raw disk and synced, then read back;
 5. ``server remove volume A V``: ``available`` again, A's console shows
    ``NOVA_LITE_DISK_GONE <dev>``;
 6. ``server add volume B V``: ``in-use``, attached to B; B's console
    shows the disk;
-7. (guest) over SSH into B: the first line of the disk is the marker A
+7. (guest) the export is fenced: ``volume attachment show`` (block
+   storage API 3.27) gives the attachment's NBD export (host, port);
+   B's QEMU has a TCP connection to it from its namespace, and a TCP
+   connect to it from every other namespace on the storage network
+   (the other computes' ``stor0``, this machine's) is refused (the
+   volume service's nftables filter answers the attachment's host only);
+8. (guest) over SSH into B: the first line of the disk is the marker A
    wrote;
-8. ``volume create --image IMAGE --size 1`` (R), then ``server create
+9. ``volume create --image IMAGE --size 1`` (R), then ``server create
    --volume R`` (C): R is ``available`` and ``bootable`` before;
    C is ACTIVE with an address and no image, R is ``in-use`` on C as
    ``/dev/vda``; over SSH C's root file system is on ``/dev/vda``, whose
    serial (``/sys/block/vda/serial``, the libvirt disk's ``<serial>``)
    is R's id;
-9. ``server create --boot-from-volume 1 --image IMAGE`` (D, the
-   CLI's default: it sends ``delete_on_termination`` false) and the
-   same with ``--delete-on-termination`` (E): both ACTIVE, each with
-   one volume attached (a new 1 GiB volume, ``in-use`` on it as
-   ``/dev/vda``) whose ``delete_on_termination`` in ``server show``
-   (compute API 2.3) is false for D and true for E; over SSH each
-   guest's root is on ``vda``, whose serial is its volume's id;
-10. ``server delete --wait`` C, D and E: R and D's volume are
+10. ``server create --boot-from-volume 1 --image IMAGE`` (D, the
+    CLI's default: it sends ``delete_on_termination`` false) and the
+    same with ``--delete-on-termination`` (E): both ACTIVE, each with
+    one volume attached (a new 1 GiB volume, ``in-use`` on it as
+    ``/dev/vda``) whose ``delete_on_termination`` in ``server show``
+    (compute API 2.3) is false for D and true for E; over SSH each
+    guest's root is on ``vda``, whose serial is its volume's id;
+11. ``server delete --wait`` C, D and E: R and D's volume are
     ``available`` again with no attachment (kept: false), E's volume
     is deleted (true);
-11. ``server remove volume B V``, ``volume delete V``: the volume is
+12. ``server remove volume B V``, ``volume delete V``: the volume is
     gone.
 
-``--no-guest`` (a fake-driver lab) leaves out steps 4 and 7 and the
-console and SSH checks (the others keep their numbers).
+``--no-guest`` (a fake-driver lab) leaves out steps 4, 7 and 8 and the
+console and SSH checks (the others keep their numbers). Steps 4, 7 and
+8 need root (``ip netns``).
 """
 import argparse
 import json
@@ -57,12 +68,13 @@ import re
 import sys
 import time
 
+import lab_storage as storage
 from cli_check import CliCheck, StepFailed, main as run_main
 
 STEPS = ('volume_create', 'servers_create', 'attach_first', 'write_marker',
-         'detach_first', 'attach_second', 'read_marker', 'boot_volume',
-         'boot_from_volume', 'delete_bfv_servers', 'delete')
-GUEST_STEPS = ('write_marker', 'read_marker')
+         'detach_first', 'attach_second', 'export_fenced', 'read_marker',
+         'boot_volume', 'boot_from_volume', 'delete_bfv_servers', 'delete')
+GUEST_STEPS = ('write_marker', 'export_fenced', 'read_marker')
 GiB = 1024 ** 3
 ADDRESS = re.compile(r'\b(\d{1,3}(?:\.\d{1,3}){3})\b')
 
@@ -140,11 +152,11 @@ class VolumeCheck(CliCheck):
         return 'available; %s no longer has %s' % (
             server, self.ids.get('dev_' + key) or 'it')
 
-    def boot(self, name):
+    def boot(self, name, *extra):
         body = self.cli('server', 'create', '--image', self.args.image,
                         '--flavor', self.args.flavor, '--network',
                         self.args.network, '--key-name', self.args.key_name,
-                        name)
+                        *extra, name)
         self.made('server', body['id'], False, '--wait')
         return body['id']
 
@@ -177,15 +189,30 @@ class VolumeCheck(CliCheck):
         return 'volume %s: %s, %s GiB' % (vol['id'], vol['status'],
                                           vol['size'])
 
+    def guest_ssh(self, key, command):
+        """``ssh_until`` into server ``key`` from the namespace of its
+        QEMU (else ``--guest-netns``)."""
+        return self.ssh_until(self.ids['ip_' + key], command,
+                              self.server_netns(self.ids[key]))
+
     def step_servers_create(self):
+        self.ids['a'] = self.boot('volcheck-a-' + self.suffix)
+        hint = ()
+        if self.args.other_host:
+            self.wait_active(self.ids['a'])
+            hint = ('--hint', 'different_host=' + self.ids['a'])
+        self.ids['b'] = self.boot('volcheck-b-' + self.suffix, *hint)
+        seen, host_ids = [], set()
         for key in ('a', 'b'):
-            self.ids[key] = self.boot('volcheck-%s-%s' % (key, self.suffix))
-        seen = []
-        for key in ('a', 'b'):
-            self.wait_active(self.ids[key])
+            body = self.wait_active(self.ids[key])
+            host_ids.add(body.get('hostId'))
             self.ids['ip_' + key] = self.address(self.ids[key])
             seen.append('%s ACTIVE at %s' % (self.ids[key],
                                              self.ids['ip_' + key]))
+        if self.args.other_host:
+            if len(host_ids) != 2:
+                raise StepFailed('both servers on hostId %s' % host_ids)
+            seen.append('hostIds differ: another node')
         return '; '.join(seen)
 
     def step_attach_first(self):
@@ -194,7 +221,7 @@ class VolumeCheck(CliCheck):
     def step_write_marker(self):
         self.wait_console(self.ids['a'], 'NOVA_LITE_SSH_UP')
         dev = '/dev/' + self.ids['dev_a']
-        said = self.ssh_until(self.ids['ip_a'], (
+        said = self.guest_ssh('a', (
             "printf '%s\\n' > {dev} && sync && head -n 1 {dev}"
             .format(dev=dev)) % self.marker).stdout.strip()
         if said != self.marker:
@@ -211,12 +238,49 @@ class VolumeCheck(CliCheck):
     def step_read_marker(self):
         self.wait_console(self.ids['b'], 'NOVA_LITE_SSH_UP')
         dev = '/dev/' + self.ids['dev_b']
-        said = self.ssh_until(self.ids['ip_b'], 'head -n 1 %s' % dev
-                              ).stdout.strip()
+        said = self.guest_ssh('b', 'head -n 1 %s' % dev).stdout.strip()
         if said != self.marker:
             raise StepFailed('%s of %s says %r, want %r' % (
                 dev, self.ids['b'], said, self.marker))
         return 'ssh root@%s: %s says %r' % (self.ids['ip_b'], dev, said)
+
+    def export_of(self, server):
+        """``(host, port)`` of the NBD export of the volume's attachment
+        to ``server`` (block storage API 3.27 attachments)."""
+        listed = self.cli('--os-volume-api-version', '3.27', 'volume',
+                          'attachment', 'list', '--volume-id',
+                          self.ids['volume'])
+        ours = [a['ID'] for a in listed
+                if a.get('Server ID', a.get('Instance')) == server]
+        if len(ours) != 1:
+            raise StepFailed('attachments of %s to %s: %s' % (
+                self.ids['volume'], server, listed))
+        shown = self.cli('--os-volume-api-version', '3.27', 'volume',
+                         'attachment', 'show', ours[0])
+        info = shown.get('Properties', shown.get('connection_info')) or {}
+        data = info.get('data') or {}
+        if not data.get('host') or not data.get('port'):
+            raise StepFailed('attachment %s: no export in %r' % (ours[0],
+                                                                 info))
+        return data['host'], int(data['port'])
+
+    def step_export_fenced(self):
+        host, port = self.export_of(self.ids['b'])
+        home = self.server_netns(self.ids['b'])
+        if not home:
+            raise StepFailed('no QEMU of %s on this machine' % self.ids['b'])
+        if not storage.connected(home, host, port):
+            raise StepFailed('no connection from %s to %s:%d' % (
+                home, host, port))
+        others = [ns for ns in storage.storage_namespaces() if ns != home]
+        for ns in others + [None]:
+            refused = storage.connect_refused(ns, host, port)
+            if refused is not True:
+                raise StepFailed('a connect from %s to %s:%d: %s' % (
+                    ns or 'this namespace', host, port, refused))
+        return ('export %s:%d: connected from %s (B\'s QEMU); refused '
+                'from %s' % (host, port, home, ', '.join(
+                    others + ['this machine\'s namespace'])))
 
     # -- boot from volume ----------------------------------------------------
 
@@ -280,7 +344,8 @@ class VolumeCheck(CliCheck):
         self.wait_console(server, 'NOVA_LITE_SSH_UP')
         said = self.ssh_until(ip, (
             "awk '$2 == \"/\" {print $1}' /proc/mounts; "
-            "cat /sys/block/vda/serial")).stdout.split()
+            "cat /sys/block/vda/serial"), self.server_netns(server)
+        ).stdout.split()
         if said != ['/dev/vda', volume[:20]]:
             raise StepFailed('ssh root@%s: root device and vda serial %r, '
                              'want /dev/vda and %s' % (ip, said, volume[:20]))
@@ -379,6 +444,9 @@ def parse_args(argv=None):
     parser.add_argument('--guest-netns', help='namespace SSH to the '
                         'servers\' fixed addresses runs from (the guest '
                         'network\'s)')
+    parser.add_argument('--other-host', action='store_true',
+                        help='the second server on another compute node '
+                        '(scheduler hint different_host)')
     parser.add_argument('--steps', help='comma-separated, of: '
                         + ', '.join(STEPS))
     parser.add_argument('--no-guest', action='store_true',

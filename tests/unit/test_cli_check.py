@@ -115,3 +115,47 @@ class CliCheckTest(testtools.TestCase):
             self.assertRaises(SystemExit, volume_cli_check.parse_args, [])
             self.assertRaises(SystemExit, volume_cli_check.parse_args,
                               ['--no-guest', '--steps', 'nope'])
+
+
+class LabStorageTest(testtools.TestCase):
+    """The storage network probes of ``devstack/tools/lab_storage.py``
+    (in this namespace: no root needed), and ``CliCheck.server_netns``
+    for a server no QEMU here runs."""
+
+    def setUp(self):
+        super().setUp()
+        _tools()
+        import lab_storage
+        self.storage = lab_storage
+
+    def listener(self):
+        import socket
+        server = socket.socket()
+        self.addCleanup(server.close)
+        server.bind(('127.0.0.1', 0))
+        server.listen(1)
+        return server, server.getsockname()[1]
+
+    def test_proc_net_address(self):
+        self.assertEqual('0101630A:0C38', self.storage._proc_net_address(
+            '10.99.1.1', 3128))
+
+    def test_connected_and_refused(self):
+        import socket
+        server, port = self.listener()
+        self.assertFalse(self.storage.connected(None, '127.0.0.1', port))
+        client = socket.create_connection(('127.0.0.1', port))
+        self.addCleanup(client.close)
+        self.assertTrue(self.storage.connected(None, '127.0.0.1', port))
+        self.assertEqual('connected', self.storage.connect_refused(
+            None, '127.0.0.1', port))
+        server.close()
+        client.close()
+        # Nothing listens there any more: the kernel answers a reset.
+        self.assertIs(True, self.storage.connect_refused(
+            None, '127.0.0.1', port))
+
+    def test_server_netns_of_no_qemu(self):
+        cli_check, _ = _tools()
+        self.assertIsNone(cli_check.CliCheck.server_netns(
+            '00000000-0000-0000-0000-000000000000'))
