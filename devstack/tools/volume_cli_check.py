@@ -207,8 +207,9 @@ class VolumeCheck(CliCheck):
             body = self.wait_active(self.ids[key])
             host_ids.add(body.get('hostId'))
             self.ids['ip_' + key] = self.address(self.ids[key])
-            seen.append('%s ACTIVE at %s' % (self.ids[key],
-                                             self.ids['ip_' + key]))
+            seen.append('%s ACTIVE at %s (QEMU in %s)' % (
+                self.ids[key], self.ids['ip_' + key],
+                self.server_netns(self.ids[key]) or 'no namespace here'))
         if self.args.other_host:
             if len(host_ids) != 2:
                 raise StepFailed('both servers on hostId %s' % host_ids)
