@@ -38,12 +38,14 @@ source "$TOOLS_DIR/../functions"
 load_settings
 lab_env_load || die "no lab in $STATE_DIR (run ./devstack/stack.sh first)"
 is_root || die "needs root (ip netns exec)"
+# Compute hosts: the nodes, and the controller's when it has its guest
+# network.
 computes=${LAB_NODES:-0}
-is_true "$ENABLE_CONTROLLER_COMPUTE" && computes=$((computes + 1))
 opts=()
 ns=${LAB_GUEST_NETNS:-}
 if [ -n "$ns" ] && ip netns list | awk '{print $1}' | grep -qx "$ns"; then
     opts+=(--guest-netns "$ns")
+    computes=$((computes + 1))
 elif [ "${LAB_NODES:-0}" -eq 0 ]; then
     die "no guest network namespace (the lab needs libvirt and RabbitMQ; doc/networking.md)"
 fi
