@@ -10,6 +10,12 @@ import re
 
 from tests.unit import test_lab_nodes
 
+def _ini(text):
+    conf = configparser.ConfigParser(interpolation=None, strict=False)
+    conf.read_string(text)
+    return {name: dict(conf[name]) for name in conf.sections()}
+
+
 LIBS = ('services', 'rabbitmq', 'netns', 'nova_lite', 'guestnet', 'nodes')
 
 
@@ -21,6 +27,7 @@ class LabNodesLibvirtTest(test_lab_nodes.LabNodesTest):
         self.settings['NODE_VIRT_DRIVER'] = 'libvirt'
         self.settings['NODES'] = '2'
         self.settings['NODE_ROOTFS_DIR'] = self.rootfs_dir
+        self.settings['STORAGE_NET'] = '10.97.3'
         self.write_local_conf()
         self.upper = os.path.join(self.state, 'nodes', '%s', 'upper')
 
@@ -148,6 +155,29 @@ class LabNodesLibvirtTest(test_lab_nodes.LabNodesTest):
         # Config drives: no metadata service reaches the nodes' guests.
         self.assertEqual('True', conf['DEFAULT']['force_config_drive'])
         self.assertEqual('node1', conf['DEFAULT']['host'])
+        # Its QEMUs reach the volume exports from its storage link.
+        self.assertEqual('10.97.3.11', conf['volume']['connector_ip'])
+
+    def test_storage_network(self):
+        """The controller's compute is STORAGE_NET.2, node i .(10+i); the
+        nodes alone (no compute on the controller) still put the
+        exports on the storage network, filtered."""
+        self.assertEqual(
+            ['10.97.3.2', '10.97.3.12'],
+            self.lab('storage_addr "$LAB_HOST"; storage_addr node2'
+                     ).stdout.split())
+        self.write_local_conf(ENABLE_CONTROLLER_COMPUTE='False',
+                              VIRT='libvirt', BUS='rabbit')
+        conf = _ini(self.lab('_nova_conf_volume').stdout)
+        self.assertEqual({'export_address': '10.97.3.1',
+                          'connector_ip': '10.97.3.2',
+                          'export_filter': 'nftables'}, conf['volume'])
+        self.write_local_conf(ENABLE_CONTROLLER_COMPUTE='False',
+                              VIRT='libvirt', BUS='rabbit',
+                              NODE_VIRT_DRIVER='fake')
+        conf = _ini(self.lab('_nova_conf_volume').stdout)
+        self.assertEqual('127.0.0.1', conf['volume']['export_address'])
+        self.assertEqual('none', conf['volume']['export_filter'])
 
     def test_driver_default(self):
         """Unset: the controller's driver for container nodes, fake for
