@@ -37,24 +37,35 @@ GATEWAY_MAC = '02:6e:6c:00:00:01'
 TIMEOUT = 60  # seconds, one command
 
 
-def _missing():
+def missing(tools=('ip', 'nft', 'busybox')):
+    """Why a test of network namespaces cannot run here (not root, one
+    of ``tools`` not installed), or None."""
     if os.geteuid() != 0:
         return 'needs root (network namespaces)'
-    for tool in ('ip', 'nft', 'busybox'):
+    for tool in tools:
         if shutil.which(tool) is None:
             return '%s is not installed' % tool
     return None
+
+
+def delete_namespaces(prefix):
+    """Delete every network namespace whose name starts with ``prefix``."""
+    names = subprocess.run(['ip', 'netns', 'list'], capture_output=True,
+                           text=True).stdout.split()
+    for name in names:
+        if name.startswith(prefix):
+            subprocess.run(['ip', 'netns', 'del', name])
 
 
 class GuestnetLinkTestCase(testtools.TestCase):
 
     def setUp(self):
         super().setUp()
-        reason = _missing()
+        reason = missing()
         if reason:
             self.skipTest(reason)
         self.prefix = 'nlt%s-' % uuid.uuid4().hex[:6]
-        self.addCleanup(self._delete_namespaces)
+        self.addCleanup(delete_namespaces, self.prefix)
         for host in ('hosta', 'hostb'):
             self._ip('netns', 'add', self._ns('g-' + host))
             self._no_ipv6(self._ns('g-' + host))
@@ -144,13 +155,6 @@ class GuestnetLinkTestCase(testtools.TestCase):
                         totals[rule['comment']] += expr['counter']['packets']
             return totals
         return counts
-
-    def _delete_namespaces(self):
-        names = subprocess.run(['ip', 'netns', 'list'], capture_output=True,
-                               text=True).stdout.split()
-        for name in names:
-            if name.startswith(self.prefix):
-                subprocess.run(['ip', 'netns', 'del', name])
 
     def test_guests_meet_across_the_link_services_stay_local(self):
         self.assertTrue(self._ping('va', '10.254.0.20'),

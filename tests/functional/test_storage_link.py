@@ -18,7 +18,6 @@ two nodes, qemu-nbd) is ``devstack/tools/volume-cli-check.sh``'s
 Needs root, ``ip netns`` and ``nft``; skipped otherwise. About 3 s.
 """
 import os
-import shutil
 import subprocess
 import sys
 import textwrap
@@ -26,6 +25,8 @@ import uuid
 
 import fixtures
 import testtools
+
+from tests.functional import test_guestnet_link
 
 REPO_ROOT = os.path.dirname(os.path.dirname(os.path.dirname(
     os.path.abspath(__file__))))
@@ -36,20 +37,11 @@ PORT = 10809
 TIMEOUT = 60  # seconds, one command
 
 
-def _missing():
-    if os.geteuid() != 0:
-        return 'needs root (network namespaces)'
-    for tool in ('ip', 'nft'):
-        if shutil.which(tool) is None:
-            return '%s is not installed' % tool
-    return None
-
-
 class StorageLinkTestCase(testtools.TestCase):
 
     def setUp(self):
         super().setUp()
-        reason = _missing()
+        reason = test_guestnet_link.missing(('ip', 'nft'))
         if reason:
             self.skipTest(reason)
         if TOOLS not in sys.path:
@@ -57,7 +49,7 @@ class StorageLinkTestCase(testtools.TestCase):
         import lab_storage
         self.probe = lab_storage
         self.prefix = 'nls%s-' % uuid.uuid4().hex[:6]
-        self.addCleanup(self._delete_namespaces)
+        self.addCleanup(test_guestnet_link.delete_namespaces, self.prefix)
         self.storage_host = self.prefix + 'host'
         # Namespaces made inside the stand-in (``ip netns exec``, a mount
         # namespace of its own) would die with its bash: the switch's is
@@ -105,13 +97,6 @@ class StorageLinkTestCase(testtools.TestCase):
         subprocess.run(['ip', 'netns', 'exec', self.storage_host,
                         sys.executable, '-c', code], check=True,
                        capture_output=True, timeout=TIMEOUT)
-
-    def _delete_namespaces(self):
-        names = subprocess.run(['ip', 'netns', 'list'], capture_output=True,
-                               text=True).stdout.split()
-        for name in names:
-            if name.startswith(self.prefix):
-                subprocess.run(['ip', 'netns', 'del', name])
 
     def _refused(self, ns):
         return self.probe.connect_refused(ns, STORAGE_NET + '.1', PORT)
