@@ -201,6 +201,13 @@ def delete(api, name, seconds):
     return wait(api, name, 'ABSENT', seconds)
 
 
+def server_id(api, name):
+    server = api.server(name)
+    if not server:
+        raise LabAPIError(f'no server called {name}')
+    return server['id']
+
+
 def start(api, name):
     server = api.server(name)
     if not server:
@@ -257,6 +264,7 @@ COMMANDS = {
     'boot_key': (boot, 4),
     'keypair': (keypair, 2),
     'address': (address, 1),
+    'id': (server_id, 1),
     'key_name': (key_name, 1),
     'wait': (wait, 3),
     'delete': (delete, 2),
