@@ -1,9 +1,12 @@
 """nova-lite-all: every service in one process, the embedded default.
 
-API, conductor, scheduler and ``--compute-hosts`` fake computes share
-oslo.messaging's in-process ``fake://`` bus and, unless configured
-otherwise, a SQLite database under ``state_path``. The schema is synced
-and the default flavors, network and image are created at start.
+API, conductor, scheduler, the volume service and ``--compute-hosts``
+fake computes share oslo.messaging's in-process ``fake://`` bus and,
+unless configured otherwise, a SQLite database under ``state_path``.
+The schema is synced and the default flavors, network and image are
+created at start. Volumes are files under ``[volume] volumes_dir``
+exported on 127.0.0.1 without the nftables filter (one host: nothing
+else to keep out; the filter needs CAP_NET_ADMIN), doc/volumes.md.
 """
 import os
 import sys
@@ -20,6 +23,8 @@ from nova_lite.db import migration
 from nova_lite.scheduler import manager as scheduler_manager
 from nova_lite import service
 from nova_lite import servicegroup
+from nova_lite.volume import manager as volume_manager
+from nova_lite.volume import rpcapi as volume_rpcapi
 
 CONF = cfg.CONF
 
@@ -40,11 +45,13 @@ def _set_embedded_defaults():
         listen = '127.0.0.1'
     CONF.set_default('api_endpoint', 'http://%s:%d/image' % (
         listen, CONF.api.port), group='image')
+    CONF.set_default('export_filter', 'none', group='volume')
 
 
 def build_services(compute_hosts):
-    """Conductor, scheduler and the fake computes of this process: one
-    compute named after ``host``, or ``compute-1`` ... ``compute-N``."""
+    """Conductor, scheduler, the volume service and the fake computes of
+    this process: one compute named after ``host``, or ``compute-1`` ...
+    ``compute-N``."""
     host = CONF.host
     computes = (compute_cmd.compute_services(host) if compute_hosts == 1
                 else compute_cmd.compute_services('compute', compute_hosts))
@@ -53,6 +60,8 @@ def build_services(compute_hosts):
                         conductor_manager.ConductorManager(host)),
         service.Service(host, servicegroup.SCHEDULER, 'scheduler',
                         scheduler_manager.SchedulerManager(host)),
+        service.Service(host, servicegroup.VOLUME, volume_rpcapi.TOPIC,
+                        volume_manager.VolumeManager(host)),
     ] + computes
 
 
