@@ -1,9 +1,10 @@
 #!/usr/bin/env python3
 """Boot benchmark of nova_lite as separate processes on real backends.
 
-Starts ``nova-lite-api``, ``-conductor``, ``-scheduler`` (``--schedulers``)
-and one ``nova-lite-compute --fake-hosts M`` on the machine's RabbitMQ (a
-private vhost) and a fresh MariaDB, PostgreSQL or SQLite database
+Starts ``nova-lite-api``, ``-conductor`` (``--conductors``), ``-scheduler``
+(``--schedulers``) and one ``nova-lite-compute --fake-hosts M`` on the
+machine's RabbitMQ (a private vhost) and a fresh MariaDB, PostgreSQL or
+SQLite database
 (``nova_lite.bench.processes.ProcessStack``: nova_lite with its ``[bench]``
 extra is enough, the test requirements are not needed), then measures:
 
@@ -340,10 +341,11 @@ def print_table(result):
     """The human-readable summary on stdout."""
     cfg = result['config']
     print('\nnova_lite boot benchmark: %d fake hosts, %d servers, %d '
-          'clients, %s, %d scheduler(s), metrics %s, notifications %s, '
-          'security group %s%s' % (
+          'clients, %s, %d conductor(s), %d scheduler(s), metrics %s, '
+          'notifications %s, security group %s%s' % (
               cfg['hosts'], cfg['servers'], cfg['clients'], cfg['db'],
-              cfg['schedulers'], 'on' if cfg.get('metrics') else 'off',
+              cfg.get('conductors', 1), cfg['schedulers'],
+              'on' if cfg.get('metrics') else 'off',
               cfg.get('notifications'), cfg.get('security_group'),
               ', on the HA clusters' if cfg.get('clusters') else ''))
     head = '%-8s %7s %9s %9s %9s %9s %9s %10s'
@@ -388,7 +390,8 @@ def summary(args, phases, detail, stats, idle_cores, start_s):
     result.update({
         'config': {'hosts': args.hosts, 'servers': args.servers,
                    'clients': args.clients, 'db': args.db,
-                   'schedulers': args.schedulers, 'batch': args.batch,
+                   'schedulers': args.schedulers,
+                   'conductors': args.conductors, 'batch': args.batch,
                    'metrics': args.metrics,
                    'notifications': args.notifications,
                    'cloudstack_events': args.cloudstack_events,
@@ -416,7 +419,8 @@ def bench(args, stats_dir, clusters=None):
                                                          ha_clusters)
         options.update(extra)
     stack = processes.ProcessStack(
-        args.db, schedulers=args.schedulers, fake_hosts=args.hosts,
+        args.db, schedulers=args.schedulers, conductors=args.conductors,
+        fake_hosts=args.hosts,
         conf=options, metrics=args.metrics, **cluster_kwargs)
     started = time.monotonic()
     with stack:
@@ -462,8 +466,9 @@ class Scraper(threading.Thread):
 
 
 def _bench_on(stack, args, stats_dir, start_s):
-    # api, conductor, the schedulers and the one compute process
-    bench_meter.wait_stats_files(stats_dir, 3 + args.schedulers)
+    # api, the conductors, the schedulers and the one compute process
+    bench_meter.wait_stats_files(stats_dir,
+                                 2 + args.conductors + args.schedulers)
     workload = Workload(stack.api_url, args.clients, args.security_group)
     meter = bench_meter.Meter(stats_dir, STATS_INTERVAL)
     meter.calibrate()
@@ -507,6 +512,8 @@ def parse_args(argv):
     parser.add_argument('--db', choices=('mysql', 'postgresql', 'sqlite'),
                         default='mysql')
     parser.add_argument('--schedulers', type=int, default=1)
+    parser.add_argument('--conductors', type=int, default=1,
+                        help='nova-lite-conductor processes (one topic)')
     parser.add_argument('--batch', type=int, default=None,
                         help='servers per multi-create request '
                              '(default: all, at most 1000)')

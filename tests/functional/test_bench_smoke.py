@@ -46,7 +46,8 @@ class BenchSmokeTest(testtools.TestCase):
     def test_small_run_writes_sane_figures(self):
         figures = self.run_bench()
         self.assertEqual({'hosts': HOSTS, 'servers': SERVERS, 'clients': 4,
-                          'db': 'mysql', 'schedulers': 1, 'batch': SERVERS,
+                          'db': 'mysql', 'schedulers': 1, 'conductors': 1,
+                          'batch': SERVERS,
                           'metrics': False, 'notifications': 'versioned',
                           'cloudstack_events': False,
                           'security_group': 'default', 'clusters': False},
