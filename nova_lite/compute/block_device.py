@@ -183,9 +183,10 @@ def parse(server):
 
 def root_mapping(mappings):
     """The volume mapping the server boots from (boot index 0), or
-    None (it boots from its image)."""
+    None (it boots from its image). The Instance object carries its
+    mappings' values as strings: boot index '0' counts too."""
     for mapping in mappings or ():
-        if mapping.get('boot_index') == 0:
+        if mapping.get('boot_index') in (0, '0'):
             return mapping
     return None
 

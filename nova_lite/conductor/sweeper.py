@@ -195,7 +195,9 @@ _ACTION_CASTS = {
         api.stop_instance(ctxt, host, uuid),
     states.POWERING_ON: lambda api, ctxt, host, uuid:
         api.start_instance(ctxt, host, uuid),
-    # The compute rebuilds from the instance's image_ref (set by the API).
+    # The compute rebuilds from the instance's image_ref (set by the API);
+    # a volume-backed server's ends with a fault (the image asked for
+    # was in the lost cast alone).
     states.REBUILDING: lambda api, ctxt, host, uuid:
         api.rebuild_instance(ctxt, host, uuid, None),
 }

@@ -33,6 +33,7 @@ wrote that image over the root volume (``_rebuild_volumes``).
 """
 from oslo_log import log as logging
 
+from nova_lite.compute import block_device
 from nova_lite.compute import lifecycle
 from nova_lite.compute import states
 from nova_lite.compute import utils as compute_utils
@@ -53,7 +54,10 @@ class RebuildMixin:
         """Cast target: rebuild the guest from ``image_id`` (None: the
         instance's ``image_ref``, which the API set to the new image;
         the sweeper's re-sent cast) when the instance is still
-        ``rebuilding``; never raises.
+        ``rebuilding``; never raises. A re-sent cast for a server booted
+        from a volume (whose ``image_ref`` the API leaves alone: the
+        image asked for went with the lost cast) ends the rebuild
+        untouched (``_rebuild_lost``).
 
         :param preserve_ephemeral: accepted; the drivers keep no
             ephemeral disk apart from the root disk
@@ -73,9 +77,30 @@ class RebuildMixin:
                 LOG.info('Skipping the rebuild of %s: task_state is %s',
                          instance_uuid, instance.task_state)
                 return
+            if image_id is None and block_device.is_volume_backed(
+                    instance.block_device_mapping):
+                self._rebuild_lost(context, instance, start)
+                return
             self._rebuild(context, instance, found['network_info'],
                           image_id or instance.image_ref, start,
                           reimage_boot_volume)
+
+    def _rebuild_lost(self, context, instance, start):
+        """The sweeper's re-sent rebuild of a volume-backed server: the
+        image asked for, and whether to write it over the root volume
+        (2.93), were in the lost cast alone. Nothing is touched: the
+        rebuild ends (task_state None, vm_state kept) with an instance
+        fault and an Error event saying so; the user rebuilds again."""
+        message = ('The rebuild was lost before host %s took it (its '
+                   'request is not kept for a server booted from a '
+                   'volume): the guest and its root volume are unchanged; '
+                   'rebuild it again' % self.host)
+        LOG.warning('%s: %s', instance.uuid, message)
+        self.conductor.instance_action_failed(
+            context, instance.uuid, {'task_state': None},
+            {'task_state': states.REBUILDING}, self.host,
+            {'code': 500, 'message': message},
+            self._event(EVENT, start, 'Error', message))
 
     def _rebuild_task(self, context, instance, task_state, expected):
         """Move the rebuild on to ``task_state``.

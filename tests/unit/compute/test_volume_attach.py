@@ -9,6 +9,7 @@ import fixtures
 
 from nova_lite.compute import rpcapi as compute_rpcapi
 from nova_lite.compute import states
+from nova_lite.db import actions as action_db
 from nova_lite.db import images as image_db
 from nova_lite.db import volumes as volume_db
 from nova_lite import exception
@@ -317,6 +318,31 @@ class ActionsWithVolumesTest(VolumeAttachTestCase):
         self.assertEqual(202, resp.status_code)
         self.assertIn(('reimage_volume', 'storage1', volume_id,
                        fakes.IMAGE_UUID), self.rpc.calls)
+
+    def test_redriven_rebuild_of_a_volume_backed_server_ends_untouched(self):
+        """The sweeper's re-sent cast has no image: a volume-backed server
+        keeps its guest and root volume, the rebuild ends with a fault."""
+        volume_id = self._volume_backed(fakes.IMAGE_UUID)
+        self.set_instance(self.server_id, task_state=states.REBUILDING,
+                          block_device_mapping=[{
+                              'boot_index': 0, 'source_type': 'volume',
+                              'destination_type': 'volume',
+                              'uuid': volume_id}])
+        action_db.action_start(self.api.admin_context, self.server_id,
+                               'rebuild')
+        started = self.driver._guest(self.instance())['started']
+        self.rpc.calls.clear()
+        self.manager.rebuild_instance(self.api.admin_context,
+                                      self.server_id, None)
+        row = self.row()
+        self.assertEqual((states.ACTIVE, None),
+                         (row.vm_state, row.task_state))
+        self.assertEqual(started,
+                         self.driver._guest(self.instance())['started'])
+        self.assertEqual('in-use', self.status(volume_id))
+        self.assertNotIn('reimage_volume', [c[0] for c in self.rpc.calls])
+        self.assertIn(('compute_rebuild_instance', 'Error'),
+                      self.events('rebuild'))
 
     def test_shelve_of_a_volume_backed_server_makes_no_image(self):
         self._volume_backed(fakes.IMAGE_UUID)
