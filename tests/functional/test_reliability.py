@@ -378,6 +378,11 @@ class TestDatabaseOutage(ReliabilityTestCase):
         self.wait_for(lambda: self.client.request(
             'GET', '/servers/detail').status_code == 200, 30,
             'the API to serve again')
+        # The computes' heartbeats failed with the database: the scheduler
+        # sees them down until their next report, as Nova's does.
+        self.wait_for(lambda: all(
+            self.service_up('nova-lite-compute', host)
+            for host in self.stack.hosts), 90, 'the computes up again')
         self.assert_boots_again()
 
 class TestDatabaseOutagePostgreSQL(TestDatabaseOutage):
