@@ -20,7 +20,11 @@ listStoragePools (cs CLI) shows them and storage1's default pool;
   updateStoragePool changes a pool's capacity; deleteStoragePool
   refuses a pool with volumes; Cinder's get_pools shows one truth.
 
-Needs ``qemu-img`` and ``qemu-nbd``; skipped otherwise. About 20 s.
+And issue 21's acceptance 3 through ``cs``: a deployed VM lists its
+ROOT volume; a DATADISK is created, attached, detached and deleted, each
+an async job the CLI polls.
+
+Needs ``qemu-img`` and ``qemu-nbd``; skipped otherwise. About 30 s.
 """
 import os
 import shutil
@@ -178,3 +182,35 @@ class StoragePoolsTest(clusters_test.ClusterStackTestBase):
             pools['storage1@file#p2']['allocated_capacity_gb'],
             pools['storage1@file#p2']['cloudstack_scope']))
         self.assertIn('storage1@file#file', pools)
+
+    def test_volume_lifecycle_through_cs(self):
+        """Issue 21, acceptance 3: through the ``cs`` CLI (each async
+        command's job polled to its end), a deployed VM lists its ROOT
+        volume; a DATADISK is created, attached, detached and deleted."""
+        vm = self.deploy('cv1')
+        root, = self.cs('listVolumes', 'virtualmachineid=%s' % vm['id'])[
+            'volume']
+        self.assertEqual(('ROOT', vm['id'], 0),
+                         (root['type'], root['virtualmachineid'],
+                          root['deviceid']))
+        made = self.cs('createVolume', 'name=data1', 'size=1',
+                       'zoneid=%s' % self.zone)['volume']
+        # Allocated while its file is made, Ready once the job is done.
+        self.assertEqual(('DATADISK', 'Ready', GIB),
+                         (made['type'], made['state'], made['size']))
+        attached = self.cs('attachVolume', 'id=%s' % made['id'],
+                           'virtualmachineid=%s' % vm['id'])['volume']
+        self.assertEqual((vm['id'], 'Ready'), (
+            attached['virtualmachineid'], attached['state']))
+        listed = self.cs('listVolumes', 'virtualmachineid=%s' % vm['id'])[
+            'volume']
+        self.assertEqual(['DATADISK', 'ROOT'],
+                         sorted(v['type'] for v in listed))
+        detached = self.cs('detachVolume', 'id=%s' % made['id'])['volume']
+        self.assertNotIn('virtualmachineid', detached)
+        self.cs('deleteVolume', 'id=%s' % made['id'])
+        self.assertEqual([], self.cs(
+            'listVolumes', 'virtualmachineid=%s' % vm['id'],
+            'type=DATADISK').get('volume', []))
+        self.assertEqual({}, {k: v for k, v in self.cs(
+            'listVolumes', 'id=%s' % made['id']).items() if v})
