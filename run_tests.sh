@@ -28,6 +28,9 @@ uv pip install -q -c upper-constraints.txt -r requirements.txt \
 .venv/bin/python -m compileall -q nova_lite tests .venv/lib >/dev/null 2>&1 || true
 export PATH="$VIRTUAL_ENV/bin:$PATH"
 
+step "dashboard assets"
+./tools/fetch-dashboard-assets.sh
+
 step "tests"
 # A new stestr repository (a fresh clone) learns every test's measured
 # (or default) duration first, so its two workers get equal shares from

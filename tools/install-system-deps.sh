@@ -10,23 +10,33 @@
 # ping guests from the lab's namespaces), and novnc (noVNC's files, which
 # nova-lite-novncproxy serves: doc/consoles.md), and galera-4, rsync
 # and haproxy for the three-node broker and Galera clusters behind
-# HAProxy (nova_lite/bench/ha_clusters.py, doc/ha-clusters.md). Skips apt
-# when everything is already installed.
+# HAProxy (nova_lite/bench/ha_clusters.py, doc/ha-clusters.md), npm
+# (tools/fetch-dashboard-assets.sh fetches the dashboard's htmx and Pico
+# CSS with it), and chromium and chromium-driver: headless Chromium driven
+# by Selenium, which the dashboard's browser tests use in every test run
+# (tests/functional/fixtures/browser.py). npm counts as present when an
+# npm command is on PATH (NodeSource's nodejs ships its own npm and
+# conflicts with Debian's npm package). Skips apt when everything is
+# already installed.
 #
 #   tools/install-system-deps.sh [--browser]
 #
-# --browser adds headless Chromium and tesseract-ocr, which the console
-# lab checks use to load a noVNC page and read the guest's screen
+# --browser adds tesseract-ocr, which the console lab checks use with
+# Chromium to load a noVNC page and read the guest's screen
 # (devstack/tools/lifecycle-cli-check.sh, doc/consoles.md).
 set -eu
 pkgs="libvirt-dev pkg-config libvirt-daemon-system qemu-system-x86 qemu-utils
 busybox-static cpio e2fsprogs socat genisoimage dnsmasq-base dnsmasq-utils
-nftables openssh-client iputils-ping novnc galera-4 rsync haproxy"
+nftables openssh-client iputils-ping novnc galera-4 rsync haproxy npm
+chromium chromium-driver"
 if [ "${1:-}" = --browser ]; then
-  pkgs="$pkgs chromium tesseract-ocr"
+  pkgs="$pkgs tesseract-ocr"
 fi
 missing=""
 for p in $pkgs; do
+  if [ "$p" = npm ] && command -v npm >/dev/null 2>&1; then
+    continue
+  fi
   dpkg -s "$p" >/dev/null 2>&1 || missing="$missing $p"
 done
 if [ -z "$missing" ]; then
