@@ -570,3 +570,5 @@ from nova_lite.db.models_topology import (  # noqa: E402,F401
     Cluster, ClusterHost, GlobalSetting, Pod)
 # Login sessions of the CloudStack API likewise.
 from nova_lite.db.models_cloudstack import CloudStackSession  # noqa: E402,F401
+# Signed-in sessions of the web dashboard likewise.
+from nova_lite.db.models_dashboard import DashboardSession  # noqa: E402,F401

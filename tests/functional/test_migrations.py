@@ -336,29 +336,42 @@ class _MigrationTests:
                                        inspector.get_columns('volumes')])
 
 
-    def test_0029_cloudstack_sessions(self):
-        """cloudstack_sessions as the model says, one row per session
-        digest; the downgrade to 0028 drops it."""
-        migration.db_sync('0029')
+    def _check_session_table(self, revision, table, insert, previous):
+        """``table`` has the model's columns after ``revision``, one row
+        per session digest (``insert`` twice is a duplicate); the
+        downgrade to ``previous`` drops it."""
+        migration.db_sync(revision)
         from nova_lite.db import models
         self.assertEqual(
             sorted(c.name for c in models.Base.metadata.tables[
-                'cloudstack_sessions'].columns),
+                table].columns),
             sorted(c['name'] for c in sa.inspect(
-                db_session.get_engine()).get_columns('cloudstack_sessions')))
-        insert = sa.text(
+                db_session.get_engine()).get_columns(table)))
+        with db_session.get_engine().begin() as conn:
+            conn.execute(sa.text(insert))
+        with testtools.ExpectedException(db_exc.DBDuplicateEntry):
+            with db_session.get_engine().begin() as conn:
+                conn.execute(sa.text(insert))
+        migration.downgrade(previous)
+        self.assertNotIn(table, sa.inspect(
+            db_session.get_engine()).get_table_names())
+
+    def test_0029_cloudstack_sessions(self):
+        self._check_session_table(
+            '0029', 'cloudstack_sessions',
             "INSERT INTO cloudstack_sessions (session_hash, key_hash, "
             "user_id, project_id, roles, last_used, created_at) VALUES "
             "('%s', '%s', 'u', 'p', '[]', '2026-01-01', '2026-01-01')"
-            % ('a' * 64, 'b' * 64))
-        with db_session.get_engine().begin() as conn:
-            conn.execute(insert)
-        with testtools.ExpectedException(db_exc.DBDuplicateEntry):
-            with db_session.get_engine().begin() as conn:
-                conn.execute(insert)
-        migration.downgrade('0028')
-        self.assertNotIn('cloudstack_sessions', sa.inspect(
-            db_session.get_engine()).get_table_names())
+            % ('a' * 64, 'b' * 64), '0028')
+
+    def test_0030_dashboard_sessions(self):
+        self._check_session_table(
+            '0030', 'dashboard_sessions',
+            "INSERT INTO dashboard_sessions (session_hash, token_blob, "
+            "user_id, project_id, roles, endpoints, last_used, created_at) "
+            "VALUES ('%s', 'x', 'u', 'p', '[]', '{}', '2026-01-01', "
+            "'2026-01-01')" % ('a' * 64), '0029')
+
 
 class TestMigrationsSQLite(_MigrationTests, testtools.TestCase):
     backend = 'sqlite'
