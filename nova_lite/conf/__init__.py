@@ -8,6 +8,7 @@ from nova_lite.conf import api
 from nova_lite.conf import cloudstack
 from nova_lite.conf import compute
 from nova_lite.conf import conductor
+from nova_lite.conf import dashboard
 from nova_lite.conf import console
 from nova_lite.conf import database
 from nova_lite.conf import default
@@ -27,9 +28,9 @@ from nova_lite.conf import volume
 
 CONF = cfg.CONF
 
-for _mod in (api, cloudstack, compute, conductor, console, database,
-             default, fake, image, libvirt, metadata, metrics, network,
-             notifications, quota, scheduler, service_user, virt,
+for _mod in (api, cloudstack, compute, conductor, console, dashboard,
+             database, default, fake, image, libvirt, metadata, metrics,
+             network, notifications, quota, scheduler, service_user, virt,
              volume):
     _mod.register_opts(CONF)
 

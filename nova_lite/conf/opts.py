@@ -3,6 +3,7 @@ from nova_lite.conf import api
 from nova_lite.conf import cloudstack
 from nova_lite.conf import compute
 from nova_lite.conf import conductor
+from nova_lite.conf import dashboard
 from nova_lite.conf import console
 from nova_lite.conf import database
 from nova_lite.conf import default
@@ -20,8 +21,8 @@ from nova_lite.conf import virt
 from nova_lite.conf import volume
 
 _MODULES = (default, api, cloudstack, compute, conductor, console,
-            database, fake, image, libvirt, metadata, metrics, network,
-            notifications, quota, scheduler, service_user, virt,
+            dashboard, database, fake, image, libvirt, metadata, metrics,
+            network, notifications, quota, scheduler, service_user, virt,
              volume)
 
 

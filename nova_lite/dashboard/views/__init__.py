@@ -1,0 +1,1 @@
+"""The dashboard's pages and fragments, one blueprint per area."""
