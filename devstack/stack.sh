@@ -83,7 +83,7 @@ print_summary() {
 
 nova_lite lab is up ($(ha_enabled && echo "HA: Galera + RabbitMQ clusters, two of each controller service" || echo "$DB_TYPE database, $([ "$BUS" = rabbit ] && echo RabbitMQ || echo "in-process bus")"), $VIRT driver, $NODES node(s): $(nodes_kind)).
   Compute API  $API_URL/v2.1      Keystone  $AUTH_URL
-  Dashboard    http://$SERVICE_HOST:$DASHBOARD_PORT/   (user demo, project demo; password: source devstack/openrc; echo $OS_PASSWORD)
+  Dashboard    http://$SERVICE_HOST:$DASHBOARD_PORT/   (user demo, project demo; password: source devstack/openrc; echo \$OS_PASSWORD)
   Credentials  source devstack/openrc demo demo   (or: admin admin)
   Logs         $LOG_DIR/<service>.log     Services  ./devstack/labctl.sh status
   Stop         ./devstack/unstack.sh      Remove    ./devstack/clean.sh
