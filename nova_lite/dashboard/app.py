@@ -17,6 +17,7 @@ from oslo_log import log as logging
 
 from nova_lite.api import wsgi as api_wsgi
 from nova_lite.dashboard import client
+from nova_lite.dashboard import csp
 from nova_lite.dashboard import sessions
 from nova_lite.dashboard.views import admin
 from nova_lite.dashboard.views import auth
@@ -37,9 +38,6 @@ VENDOR_FILES = {
 }
 _SAFE_METHODS = frozenset(('GET', 'HEAD', 'OPTIONS'))
 _HERE = os.path.dirname(os.path.abspath(__file__))
-_CSP = ("default-src 'self'; img-src 'self' data:; style-src 'self'; "
-        "script-src 'self'; frame-ancestors 'none'; form-action 'self'; "
-        "base-uri 'none'")
 
 
 def identity_url(conf):
@@ -100,7 +98,7 @@ def _load_session():
 
 
 def _security_headers(resp):
-    resp.headers.setdefault('Content-Security-Policy', _CSP)
+    resp.headers.setdefault('Content-Security-Policy', csp.policy())
     resp.headers['X-Content-Type-Options'] = 'nosniff'
     resp.headers['X-Frame-Options'] = 'DENY'
     resp.headers['Referrer-Policy'] = 'same-origin'
@@ -114,19 +112,33 @@ def _api_error(exc):
     project's server is not found, not forbidden), others keep their
     status."""
     status = exc.status if 400 <= exc.status < 600 else 502
-    if _is_htmx():
-        return flask.render_template('_error.html', message=exc.message,
-                                     status=status), status
-    return flask.render_template('error.html', message=exc.message,
-                                 status=status), status
+    return _error_response(exc.message, status)
 
 
 def _http_error(exc):
-    if _is_htmx():
-        return flask.render_template('_error.html', message=exc.description,
-                                     status=exc.code), exc.code
-    return flask.render_template('error.html', message=exc.description,
-                                 status=exc.code), exc.code
+    return _error_response(exc.description, exc.code)
+
+
+def _internal_error(exc):
+    """An unexpected failure: logged with its traceback by Flask; the
+    page names the request id to look for in the log."""
+    return _error_response(
+        'The dashboard failed on this request (request id %s); the '
+        'dashboard log has the cause.' % flask.request.environ.get(
+            'openstack.request_id', '-'), 500)
+
+
+def _error_response(message, status):
+    """The error page, or for an htmx request the message alone, swapped
+    into the page's ``#flash`` region instead of the request's target."""
+    if not _is_htmx():
+        return flask.render_template('error.html', message=message,
+                                     status=status), status
+    resp = flask.make_response(flask.render_template(
+        '_error.html', message=message, status=status), status)
+    resp.headers['HX-Retarget'] = '#flash'
+    resp.headers['HX-Reswap'] = 'innerHTML'
+    return resp
 
 
 def _template_globals():
@@ -179,8 +191,9 @@ def create_flask_app(conf):
     app.before_request(_load_session)
     app.after_request(_security_headers)
     app.register_error_handler(client.APIError, _api_error)
-    for code in (400, 403, 404, 405, 413):
+    for code in (400, 403, 404, 405, 413, 502):
         app.register_error_handler(code, _http_error)
+    app.register_error_handler(500, _internal_error)
     app.context_processor(_template_globals)
     return app
 

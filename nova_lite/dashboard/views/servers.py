@@ -8,10 +8,12 @@ actions, ``os-getConsoleOutput``, ``os-getVNCConsole``).
 """
 import base64
 import re
+import urllib.parse
 
 import flask
 
 from nova_lite.dashboard import client
+from nova_lite.dashboard.csp import policy as app_csp
 
 bp = flask.Blueprint('servers', __name__, url_prefix='/servers')
 
@@ -21,6 +23,11 @@ ACTIONS = {
     'stop': ({'os-stop': None}, 'Stop'),
     'reboot': ({'reboot': {'type': 'SOFT'}}, 'Reboot'),
     'hard-reboot': ({'reboot': {'type': 'HARD'}}, 'Hard reboot'),
+}
+#: Actions of a server waiting for its resize to be confirmed.
+RESIZE_ACTIONS = {
+    'confirm-resize': ({'confirmResize': None}, 'Confirm resize'),
+    'revert-resize': ({'revertResize': None}, 'Revert resize'),
 }
 #: Launch form fields and the words of an API message that concern each.
 FIELD_WORDS = (
@@ -103,11 +110,17 @@ def table():
 
 @bp.route('/<server_id>')
 def show(server_id):
-    """One server: its details, faults, actions and console log."""
+    """One server: its details, faults, actions, snapshot and resize
+    forms, and console log."""
     server = _api().compute('GET', '/servers/%s' % _server_id(server_id))
     row = _row(server['server'], _image_names())
-    return flask.render_template('server.html', server=row,
-                                 raw=server['server'], actions=ACTIONS)
+    flavors = []
+    if flask.g.session.can_write:
+        flavors = sorted(_api().compute('GET', '/flavors/detail')['flavors'],
+                         key=lambda f: (f['ram'], f['vcpus'], f['name']))
+    return flask.render_template('server.html', server=row, flavors=flavors,
+                                 actions=ACTIONS,
+                                 resize_actions=RESIZE_ACTIONS)
 
 
 @bp.route('/<server_id>/status')
@@ -115,7 +128,7 @@ def status(server_id):
     """The status block of one server (an htmx fragment, polled)."""
     server = _api().compute('GET', '/servers/%s' % _server_id(server_id))
     return flask.render_template('_server_status.html', server=_row(
-        server['server'], {}))
+        server['server'], {}), resize_actions=RESIZE_ACTIONS)
 
 
 @bp.route('/<server_id>/console-log')
@@ -128,14 +141,46 @@ def console_log(server_id):
                                  output=(out or {}).get('output', ''))
 
 
-@bp.route('/<server_id>/remote-console', methods=['POST'])
+@bp.route('/<server_id>/console', methods=['POST'])
 def remote_console(server_id):
-    """A noVNC console URL for the server (2.6 remote-consoles), opened
-    in a new tab (the page's CSP allows no frame of another origin)."""
-    out = _api().compute('POST', '/servers/%s/remote-consoles' % _server_id(
-        server_id), {'remote_console': {'protocol': 'vnc', 'type': 'novnc'}})
-    return flask.render_template('_remote_console.html',
-                                 url=out['remote_console']['url'])
+    """The server's noVNC console in the page (2.6 remote-consoles; a
+    POST: each opening makes a console token): this page alone lets a
+    frame of the console proxy's origin in (its Content-Security-Policy
+    names that origin)."""
+    server = _api().compute('GET', '/servers/%s' % _server_id(server_id))
+    out = _api().compute('POST', '/servers/%s/remote-consoles' % server_id,
+                         {'remote_console': {'protocol': 'vnc',
+                                             'type': 'novnc'}})
+    url = out['remote_console']['url']
+    parts = urllib.parse.urlsplit(url)
+    if parts.scheme not in ('http', 'https') or not parts.netloc:
+        flask.abort(502, 'The console URL is not an HTTP URL.')
+    resp = flask.make_response(flask.render_template(
+        'console.html', server=_row(server['server'], {}), url=url))
+    resp.headers['Content-Security-Policy'] = \
+        app_csp() + '; frame-src %s://%s' % (parts.scheme, parts.netloc)
+    return resp
+
+
+@bp.route('/<server_id>/snapshot', methods=['POST'])
+def snapshot(server_id):
+    """Snapshot the server into an image (``createImage``; 2.45+
+    answers the new image's id); the result line (an htmx fragment)."""
+    name = flask.request.form.get('snapshot_name', '').strip()
+    out = _api().compute('POST', '/servers/%s/action' % _server_id(
+        server_id), {'createImage': {'name': name}})
+    return flask.render_template('_snapshot_result.html', name=name,
+                                 image_id=(out or {}).get('image_id'))
+
+
+@bp.route('/<server_id>/resize', methods=['POST'])
+def resize(server_id):
+    """Resize to the chosen flavor (``resize``); the server then waits
+    in VERIFY_RESIZE for a confirm or revert (status block buttons)."""
+    _api().compute('POST', '/servers/%s/action' % _server_id(server_id),
+                   {'resize': {'flavorRef': flask.request.form.get(
+                       'flavor', '')}})
+    return status(server_id)
 
 
 @bp.route('/<server_id>/action/<name>', methods=['POST'])
@@ -143,10 +188,11 @@ def action(server_id, name):
     """Run a server action (start, stop, reboot, hard-reboot) or delete;
     the refreshed table or status block, or the page on a plain form."""
     path = '/servers/%s' % _server_id(server_id)
+    known = dict(ACTIONS, **RESIZE_ACTIONS)
     if name == 'delete':
         _api().compute('DELETE', path)
-    elif name in ACTIONS:
-        _api().compute('POST', path + '/action', ACTIONS[name][0])
+    elif name in known:
+        _api().compute('POST', path + '/action', known[name][0])
     else:
         flask.abort(404, 'No action %s.' % name)
     if flask.request.headers.get('HX-Request') == 'true':
