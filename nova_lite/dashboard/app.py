@@ -19,6 +19,7 @@ from nova_lite.api import wsgi as api_wsgi
 from nova_lite.dashboard import client
 from nova_lite.dashboard import csp
 from nova_lite.dashboard import sessions
+from nova_lite.dashboard.views import activity
 from nova_lite.dashboard.views import admin
 from nova_lite.dashboard.views import auth
 from nova_lite.dashboard.views import keypairs
@@ -180,7 +181,8 @@ def create_flask_app(conf):
     app.config['NOVA_LITE_IDENTITY_URL'] = identity_url(conf)
     app.config['MAX_CONTENT_LENGTH'] = conf.image.max_image_size_mb * 1024 \
         * 1024 if hasattr(conf, 'image') else None
-    for module in (auth, servers, keypairs, images, overview, admin):
+    for module in (auth, servers, keypairs, images, overview, admin,
+                   activity):
         app.register_blueprint(module.bp)
     _add_vendor_route(app, conf)
     app.add_url_rule('/healthcheck', 'health', lambda: ('OK', 200, {

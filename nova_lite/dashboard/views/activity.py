@@ -13,12 +13,13 @@ microversion 2.53 as every call of ``client.APIClient``), paged:
   the guest first went ACTIVE), ``status`` and, in ERROR, ``fault``.
 
 A boot is a server created within the window (the last ``WINDOW_MINUTES``
-minutes); a deleted one counts only if it had launched. Its outcome is
-*launched* (``launched_at`` set), *failed* (ERROR, never launched) or
-*building* (neither yet). Its build time is ``launched_at - created`` in
-seconds. The dashboard reads no metrics endpoint and no database: the
-compute API's default policy allows ``all_tenants`` to admins only, so
-anyone else gets its 403, shown as the error page.
+minutes); a deleted (or soft-deleted) one counts only if it had
+launched. Its outcome is *launched* (``launched_at`` set), *failed*
+(ERROR, never launched) or *building* (neither yet). Its build time is
+``launched_at - created`` in seconds. The dashboard reads no metrics
+endpoint and no database: the compute API's default policy allows
+``all_tenants`` to admins only, so anyone else gets its 403, shown as
+the error page.
 
 The figures are computed by the pure functions below (``boots``,
 ``bucket_boots``, ``durations``, ``duration_buckets``, ``percentile``)
@@ -48,6 +49,8 @@ FAILED_SHOWN = 10
 #: Characters of a fault message shown in that list.
 FAULT_CHARS = 160
 OUTCOMES = ('launched', 'failed', 'building')
+#: Statuses of servers deleted: not a boot unless they had launched.
+GONE = ('DELETED', 'SOFT_DELETED')
 #: Fill colours of the outcomes and of the percentiles (SVG ``fill``).
 COLOURS = {'launched': '#2e7d32', 'failed': '#c62828',
            'building': '#9e9e9e', 'p50': '#64b5f6', 'p95': '#1565c0'}
@@ -101,11 +104,11 @@ def _naive(now):
 
 def outcome(server):
     """``launched``, ``failed`` or ``building`` for a server body; None
-    for a deleted server that never launched (not counted)."""
+    for a (soft-)deleted server that never launched (not counted)."""
     if parse_time(server.get('OS-SRV-USG:launched_at')) is not None:
         return 'launched'
     status = server.get('status')
-    if status == 'DELETED':
+    if status in GONE:
         return None
     return 'failed' if status == 'ERROR' else 'building'
 
@@ -198,10 +201,11 @@ def duration_buckets(servers, now, minutes=WINDOW_MINUTES,
 # ------------------------------------------------------------- texts
 
 def seconds_text(value):
-    """``7.5 s``, ``42 s``; an em dash for None."""
+    """Seconds to a tenth, without a trailing ``.0``: ``7.5 s``,
+    ``42 s``; an em dash for None."""
     if value is None:
         return '—'
-    return ('%.1f s' if value < 10 else '%.0f s') % value
+    return '%s s' % ('%.1f' % value).rstrip('0').rstrip('.')
 
 
 def _plural(count, word):
@@ -405,8 +409,9 @@ def _failed_rows(window):
     return rows
 
 
-def figures(now=None):
-    """Everything the templates show, from one paged API listing."""
+def collect(now=None):
+    """Everything the templates show, from one paged API listing (at
+    ``now``, a naive UTC datetime; default ``_utcnow()``)."""
     now = _naive(now or _utcnow())
     servers, truncated = changed_servers(now)
     per_minute = bucket_boots(servers, now)
@@ -435,13 +440,13 @@ def figures(now=None):
 def index():
     """The activity page: the figures (refreshed in place every
     ``REFRESH_SECONDS`` seconds) and their numbers as tables."""
-    return flask.render_template('admin_activity.html', **figures())
+    return flask.render_template('admin_activity.html', **collect())
 
 
 @bp.route('/figures')
-def figures_fragment():
+def figures():
     """The figures alone (an htmx fragment polled every
     ``REFRESH_SECONDS`` seconds), with the tables swapped out of band
     so that an open ``<details>`` stays open."""
     return flask.render_template('_admin_activity_figures.html', oob=True,
-                                 **figures())
+                                 **collect())
