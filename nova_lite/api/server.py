@@ -57,9 +57,12 @@ class APIServer:
 
     :param sock: a listening socket shared with other worker processes
         (None: bind ``host:port`` here)
+    :param name: what the log lines call it (the metadata service and
+        the dashboard are served by it too)
     """
 
-    def __init__(self, app, host, port, threads, sock=None):
+    def __init__(self, app, host, port, threads, sock=None, name='API'):
+        self.name = name
         self._server = _Server(
             (host, port), app, numthreads=threads, max=threads,
             server_name='nova-lite-api',
@@ -96,7 +99,7 @@ class APIServer:
         self._thread = threading.Thread(target=self._server.serve,
                                         name='nova-lite-api', daemon=True)
         self._thread.start()
-        LOG.info('API listening on %s:%s', *self.address)
+        LOG.info('%s listening on %s:%s', self.name, *self.address)
 
     def stop(self):
         """Stop accepting, finish requests in progress, close. Idempotent."""
@@ -111,10 +114,10 @@ class APIServer:
             self._thread.join(timeout)
 
 
-def serve(app, host, port, threads, sock=None):
+def serve(app, host, port, threads, sock=None, name='API'):
     """An APIServer for ``app`` on ``host:port`` (or the listening socket
-    ``sock``), not started yet."""
-    return APIServer(app, host, port, threads, sock=sock)
+    ``sock``), not started yet; ``name`` is for its log lines."""
+    return APIServer(app, host, port, threads, sock=sock, name=name)
 
 
 def run_until_stopped(httpd, name, stop_event, keep_serving=None):

@@ -19,7 +19,7 @@ def run_dashboard(conf, stop_event=None):
     """
     opts = conf.dashboard
     httpd = server.serve(dashboard_app.build_app(conf), opts.listen,
-                         opts.port, opts.threads)
+                         opts.port, opts.threads, name='Dashboard')
     server.run_until_stopped(httpd, 'dashboard',
                              stop_event or threading.Event())
     return 0
