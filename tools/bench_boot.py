@@ -14,7 +14,7 @@ extra is enough, the test requirements are not needed), then measures:
   own timing of each call);
 * ``delete``: deleting them (K clients) until every row is gone;
 * ``multi``: the same N servers as multi-create requests of at most
-  ``--batch`` servers;
+  ``--batch`` servers (skipped with ``--no-multi``);
 * SQL statements, CPU seconds and RSS of each service, from the counters
   each writes to ``[DEFAULT] stats_dir`` every ``report_interval``
   (``nova_lite.stats``). Per-boot figures are net of what the services
@@ -352,7 +352,9 @@ def print_table(result):
     print(head % ('phase', 'servers', 'wall s', 'srv/s', 'POST p50',
                   'POST p99', 'SQL/boot', 'CPU ms/b'))
     for name in ('single', 'multi'):
-        phase = result['phases'][name]
+        phase = result['phases'].get(name)
+        if phase is None:
+            continue
         print(head % (name, phase['servers'], phase['create_to_active_s'],
                       phase['servers_per_s'], phase['post_p50_ms'],
                       phase['post_p99_ms'], phase['sql_per_boot'],
@@ -477,9 +479,11 @@ def _bench_on(stack, args, stats_dir, start_s):
         stack, meter, workload, PREFIX + 's', args.servers,
         lambda: workload.boot_single(PREFIX + 's', args.servers))
     phases['delete'] = run_delete_phase(stack, workload, PREFIX + 's')
-    phases['multi'] = run_boot_phase(
-        stack, meter, workload, PREFIX + 'm', args.servers,
-        lambda: workload.boot_multi(PREFIX + 'm', args.servers, args.batch))
+    if not args.no_multi:
+        phases['multi'] = run_boot_phase(
+            stack, meter, workload, PREFIX + 'm', args.servers,
+            lambda: workload.boot_multi(PREFIX + 'm', args.servers,
+                                        args.batch))
     detail = run_detail_phase(stack, workload, args.detail_rows)
     stats = meter.snapshot()
     return summary(args, phases, detail, stats, meter.idle_cores(), start_s)
@@ -548,6 +552,9 @@ def parse_args(argv):
     parser.add_argument('--clusters', action='store_true',
                         help='run on three-node RabbitMQ and Galera '
                              'clusters started for the run (--db mysql)')
+    parser.add_argument('--no-multi', action='store_true',
+                        help='skip the multi-create phase (the largest '
+                             'sizes: it doubles their boot time)')
     parser.add_argument('--json', help='write the figures to this file')
     args = parser.parse_args(argv)
     if args.clusters and args.db != 'mysql':

@@ -25,8 +25,8 @@ def figures(result):
     single = result['phases']['single']
     rows = [
         ('servers/s, single-server POSTs', single['servers_per_s']),
-        ('servers/s, multi-create', result['phases']['multi'][
-            'servers_per_s']),
+        ('servers/s, multi-create', result['phases'].get('multi', {}).get(
+            'servers_per_s')),
         ('POST p50 ms', single['post_p50_ms']),
         ('POST p99 ms', single['post_p99_ms']),
         ('select_destinations p50 ms', single.get('select_p50_ms')),

@@ -121,6 +121,15 @@ class GrowthTest(testtools.TestCase):
                    in line]
         self.assertTrue(compute[0].rstrip().endswith('x1.00'), compute)
 
+    def test_a_size_without_the_multi_phase(self):
+        large = _result(1000, 10000, 40.0, {'1000': 60.0})
+        del large['phases']['multi']
+        lines = growth.table([_result(100, 1000, 50.0, {'1000': 60.0}),
+                              large])
+        multi = [line for line in lines if line.startswith('servers/s, mu')]
+        self.assertEqual(['servers/s,', 'multi-create', '50.0', '-', '-'],
+                         multi[0].split())
+
 
 class SizesTest(testtools.TestCase):
 
