@@ -171,6 +171,24 @@ class Walk:
         return 'no launch button; posted form: %s %s' % (
             status, b.find('#form-error').text[:60])
 
+    def other_pages(self):
+        """Every other page loads with its heading (admin's and demo's)."""
+        b = self.b
+        seen = []
+        for user, project, paths in (
+                ('admin', 'admin', ('/admin/zones', '/admin/failures',
+                                    '/admin/activity')),
+                ('demo', 'demo', ('/keypairs', '/images', '/quotas'))):
+            self.sign_in(user, project)
+            for path in paths:
+                b.open(self.args.url + path)
+                heading = b.wait_for('main h1').text
+                assert 'Error' not in b.driver.title, (path, heading)
+                b.screenshot('lab-dashboard-%s' % path.strip('/').replace(
+                    '/', '-'))
+                seen.append('%s "%s"' % (path, heading))
+        return ', '.join(seen)
+
     def phone_width(self):
         b = self.b
         b.driver.set_window_size(390, 844)
@@ -186,7 +204,8 @@ class Walk:
         return [self.admin_hosts, self.demo_sees_server,
                 self.refresh_without_reload, self.launch_from_form,
                 self.console_log, self.stop_start, self.admin_bar_rises,
-                self.delete, self.reader_gets_403, self.phone_width]
+                self.delete, self.reader_gets_403, self.other_pages,
+                self.phone_width]
 
 
 def main():
