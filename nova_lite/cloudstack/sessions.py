@@ -16,14 +16,13 @@ Identities cross this module as dicts: user_id, user_name, project_id,
 project_name, domain_id, domain_name, roles (list of names), expires_at
 (epoch seconds or None).
 """
-import datetime
-import hashlib
 import hmac
 import json
 import secrets
 
 from nova_lite import context as nl_context
 from nova_lite.db import cloudstack_sessions as session_db
+from nova_lite.db import login_sessions
 
 #: Seconds between two writes of a session's last use.
 TOUCH_SECONDS = 10
@@ -31,22 +30,10 @@ _IDENTITY = ('user_id', 'user_name', 'project_id', 'project_name',
              'domain_id', 'domain_name')
 
 
-def digest(secret):
-    """SHA-256 (hex) of a session id or key."""
-    return hashlib.sha256(secret.encode()).hexdigest()
-
-
-def _utc(epoch):
-    """Naive UTC datetime of epoch seconds (None stays None)."""
-    if epoch is None:
-        return None
-    return datetime.datetime.fromtimestamp(
-        epoch, datetime.timezone.utc).replace(tzinfo=None)
-
-
-def _epoch(when):
-    return when.replace(tzinfo=datetime.timezone.utc).timestamp()
-
+#: SHA-256 (hex) of a session id or key.
+digest = login_sessions.digest
+_utc = login_sessions.utc
+_epoch = login_sessions.epoch
 
 def create(identity, max_sessions, idle_timeout, now):
     """Start a session for ``identity`` (dict, see the module docstring).

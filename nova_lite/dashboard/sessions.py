@@ -16,7 +16,6 @@ going in and ``Session`` objects coming out.
 """
 import base64
 import dataclasses
-import datetime
 import hashlib
 import hmac
 import json
@@ -67,9 +66,10 @@ class Session:
         return derive(self.session_id, b'csrf').hex()
 
 
-def digest(secret):
-    """SHA-256 (hex) of a session id."""
-    return hashlib.sha256(secret.encode()).hexdigest()
+#: SHA-256 (hex) of a session id.
+digest = login_sessions.digest
+_utc = login_sessions.utc
+_epoch = login_sessions.epoch
 
 
 def derive(session_id, label):
@@ -80,19 +80,6 @@ def derive(session_id, label):
 def _cipher(session_id):
     return fernet.Fernet(base64.urlsafe_b64encode(
         derive(session_id, b'token-key')))
-
-
-def _utc(epoch):
-    if epoch is None:
-        return None
-    return datetime.datetime.fromtimestamp(
-        epoch, datetime.timezone.utc).replace(tzinfo=None)
-
-
-def _epoch(when):
-    if when is None:
-        return None
-    return when.replace(tzinfo=datetime.timezone.utc).timestamp()
 
 
 def create(login, idle_timeout, max_sessions, now):

@@ -5,12 +5,35 @@ five statements over either table; both have ``session_hash`` (unique),
 ``last_used`` and ``expires`` columns. Sessions are dicts of their
 columns; the callers hash the secrets. Times are naive UTC.
 """
+import datetime
+import hashlib
+
 import sqlalchemy as sa
 
 from nova_lite.db.session import reader
 from nova_lite.db.session import retry_on_deadlock
 from nova_lite.db.session import to_dict
 from nova_lite.db.session import writer
+
+
+def digest(secret):
+    """SHA-256 (hex) of a session secret: what the tables keep."""
+    return hashlib.sha256(secret.encode()).hexdigest()
+
+
+def utc(epoch):
+    """Naive UTC datetime of epoch seconds (None stays None)."""
+    if epoch is None:
+        return None
+    return datetime.datetime.fromtimestamp(
+        epoch, datetime.timezone.utc).replace(tzinfo=None)
+
+
+def epoch(when):
+    """Epoch seconds of a naive UTC datetime (None stays None)."""
+    if when is None:
+        return None
+    return when.replace(tzinfo=datetime.timezone.utc).timestamp()
 
 
 class LoginSessions:
