@@ -10,9 +10,11 @@ build semaphore). What the hosts share is what a process has once:
   ``RPC_THREADS`` threads for their messages (``compute.fleet_rpc``);
 - **builds**: one executor of ``BUILD_THREADS`` threads (each host still
   runs at most ``max_concurrent_builds`` builds at once, its semaphore);
+- **heartbeats**: one conductor cast per ``report_interval`` carries
+  every host's (``service_heartbeats``, conductor RPC 1.19);
 - **periodic work**: one scheduling thread and ``TASK_THREADS`` workers
-  run every host's heartbeat, resource report and periodic tasks, each
-  at its own interval from a random offset (spread, not all at once);
+  run every host's resource report and periodic tasks, each at its own
+  interval from a random offset (spread, not all at once);
 - **liveness**: one self-ping per ``report_interval`` through the shared
   consumer (a host's heartbeat is sent only while it answers, or while
   the consumer dispatches other messages ahead of the ping, as
@@ -227,10 +229,12 @@ class Fleet:
         self.alive = True
         self._tasks.add('self-ping', self.ping, CONF.report_interval,
                         first=CONF.report_interval)
+        # One heartbeat message for every host (conductor RPC 1.19), not
+        # one per host: 1,000 hosts sent 100 casts a second, most of a
+        # busy conductor's messages.
+        self._tasks.add('heartbeats', self.report_states,
+                        CONF.report_interval)
         for host, manager in self.managers.items():
-            self._tasks.add('%s-heartbeat' % host,
-                            lambda host=host: self.report_state(host),
-                            CONF.report_interval)
             for func, interval in manager.periodic_tasks():
                 self._tasks.add('%s-%s' % (host, func.__name__), func,
                                 interval)
@@ -257,16 +261,19 @@ class Fleet:
             answered = False
         self.alive = self.liveness.judge(answered)
 
-    def report_state(self, host):
-        """Heartbeat of ``host`` (a conductor cast), only while the
-        fleet's consumer answers its self-ping."""
+    def report_states(self):
+        """The heartbeats of every registered host in one conductor cast
+        (``service_heartbeats``), only while the fleet's consumer answers
+        its self-ping."""
         if not self.alive:
             LOG.warning('RPC consumer of the fleet is not answering: no '
-                        'heartbeat of %s', host)
+                        'heartbeat of its %d hosts', len(self.hosts))
             return
-        self.conductor.service_heartbeat(
-            nl_context.get_admin_context(), self.service_refs[host]['id'],
-            host, self.binary, self.topic)
+        services = [[ref['id'], host, self.binary, self.topic]
+                    for host, ref in list(self.service_refs.items())]
+        if services:
+            self.conductor.service_heartbeats(
+                nl_context.get_admin_context(), services)
 
     # ------------------------------------------------------------ stop
 

@@ -99,6 +99,17 @@ def service_heartbeat(context, service_id, host, binary, topic):
         service_db.service_register(context, host, binary, topic)
 
 
+def service_heartbeats(context, services):
+    """The heartbeats of ``services`` (``[service_id, host, binary,
+    topic]`` each) in one UPDATE; a row deleted meanwhile is registered
+    again."""
+    gone = service_db.service_heartbeats(
+        context, [service[0] for service in services])
+    for service_id, host, binary, topic in services:
+        if service_id in gone:
+            service_db.service_register(context, host, binary, topic)
+
+
 def compute_node_report(context, host, nodename, resources, ratios,
                         reserved_memory_mb, reserved_disk_gb):
     """See ``db.compute_nodes.compute_node_report``; returns nothing.

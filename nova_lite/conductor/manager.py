@@ -34,9 +34,10 @@ class ConductorManager(resize.ResizeEndpoint, shelve.ShelveEndpoint,
     detach: 1.11; live migration: 1.12,
     ``conductor.live_migrate``; volume attachments: 1.13, their
     reconciliation by a restarted compute: 1.16, their moves: 1.17, a
-    root volume's re-image: 1.18, ``conductor.volume_proxy``)."""
+    root volume's re-image: 1.18, ``conductor.volume_proxy``; many
+    heartbeats in one message: 1.19)."""
 
-    target = messaging.Target(version='1.18')
+    target = messaging.Target(version='1.19')
 
     def __init__(self, host):
         super().__init__(host)
@@ -60,6 +61,12 @@ class ConductorManager(resize.ResizeEndpoint, shelve.ShelveEndpoint,
     def service_heartbeat(self, context, service_id, host, binary, topic):
         """Queued, written in a batch (``conductor.reports``)."""
         self.reports.heartbeat(context, service_id, host, binary, topic)
+
+    def service_heartbeats(self, context, services):
+        """1.19: each of ``services`` (``[service_id, host, binary,
+        topic]``) queued as ``service_heartbeat``."""
+        for service_id, host, binary, topic in services:
+            self.reports.heartbeat(context, service_id, host, binary, topic)
 
     def compute_node_report(self, context, **kwargs):
         """Queued, written in a batch (``conductor.reports``)."""

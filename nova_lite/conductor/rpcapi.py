@@ -153,7 +153,7 @@ class ConductorAPI(rpcapi_resize.ResizeAPI, rpcapi_shelve.ShelveAPI,
     """Client of the conductor; see the module doc for each method's
     server side, arguments and result."""
 
-    VERSION = '1.18'
+    VERSION = '1.19'
 
     def __init__(self):
         self.client = rpc.get_client(messaging.Target(topic=TOPIC,
@@ -215,6 +215,19 @@ class ConductorAPI(rpcapi_resize.ResizeAPI, rpcapi_shelve.ShelveAPI,
         """Cast: heartbeat (re-registers a deleted row)."""
         self._cast(context, 'service_heartbeat', service_id=service_id,
                    host=host, binary=binary, topic=topic)
+
+    def service_heartbeats(self, context, services):
+        """Cast (1.19): the heartbeats of ``services``, a list of
+        ``[service_id, host, binary, topic]``, in one message (each
+        re-registers a deleted row, as ``service_heartbeat``); one cast
+        per service to a conductor capped below 1.19."""
+        if not self.client.can_send_version('1.19'):
+            for service_id, host, binary, topic in services:
+                self.service_heartbeat(context, service_id, host, binary,
+                                       topic)
+            return
+        self.client.prepare(version='1.19').cast(
+            context, 'service_heartbeats', services=services)
 
     def compute_node_report(self, context, host, nodename, resources,
                             ratios, reserved_memory_mb, reserved_disk_gb):

@@ -228,12 +228,12 @@ class FleetTest(testtools.TestCase):
         before = _count()
         self.fleet.ping()
         self.assertTrue(self.fleet.alive)
-        self.fleet.report_state(host)
+        self.fleet.report_states()
         self.assertEqual(before + 1, _count())
         self.fleet._connection.stop()
         self.fleet.ping()
         self.assertFalse(self.fleet.alive)
-        self.fleet.report_state(host)
+        self.fleet.report_states()
         self.assertEqual(before + 1, _count())
 
 

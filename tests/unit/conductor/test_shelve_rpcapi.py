@@ -19,8 +19,33 @@ class TestConductorShelveVersions(testtools.TestCase):
         self.api = rpcapi.ConductorAPI()
 
     def test_latest_version_is_served(self):
-        self.assertEqual('1.18', rpcapi.ConductorAPI.VERSION)
-        self.assertEqual('1.18', manager.ConductorManager.target.version)
+        self.assertEqual('1.19', rpcapi.ConductorAPI.VERSION)
+        self.assertEqual('1.19', manager.ConductorManager.target.version)
+
+    def test_heartbeats_are_one_1_19_cast(self):
+        services = [[1, 'fake-1', 'nova-lite-compute', 'compute'],
+                    [2, 'fake-2', 'nova-lite-compute', 'compute']]
+        self.api.service_heartbeats(mock.sentinel.ctx, services)
+        self.client.prepare.assert_called_once_with(version='1.19')
+        self.client.prepare.return_value.cast.assert_called_once_with(
+            mock.sentinel.ctx, 'service_heartbeats', services=services)
+        endpoint = manager.ConductorManager.__new__(
+            manager.ConductorManager)
+        endpoint.reports = mock.Mock()
+        endpoint.service_heartbeats(mock.sentinel.ctx, services)
+        self.assertEqual(
+            [mock.call(mock.sentinel.ctx, *service) for service in services],
+            endpoint.reports.heartbeat.call_args_list)
+
+    def test_heartbeats_one_cast_each_to_a_capped_conductor(self):
+        self.client.can_send_version.return_value = False
+        self.api.service_heartbeats(mock.sentinel.ctx, [
+            [1, 'fake-1', 'b', 't'], [2, 'fake-2', 'b', 't']])
+        cast = self.client.prepare.return_value.cast
+        self.assertEqual(
+            [mock.call(mock.sentinel.ctx, 'service_heartbeat', service_id=i,
+                       host='fake-%d' % i, binary='b', topic='t')
+             for i in (1, 2)], cast.call_args_list)
 
     def test_volume_reimage_is_a_1_18_call_with_its_timeout(self):
         call = self.client.prepare.return_value.call
