@@ -15,10 +15,11 @@ build semaphore). What the hosts share is what a process has once:
 - **periodic work**: one scheduling thread and ``TASK_THREADS`` workers
   run every host's resource report and periodic tasks, each at its own
   interval from a random offset (spread, not all at once);
-- **liveness**: one self-ping per ``report_interval`` through the shared
-  consumer (a host's heartbeat is sent only while it answers, or while
-  the consumer dispatches other messages ahead of the ping, as
-  ``service.Service`` does per host);
+- **liveness**: on a thread of its own, one self-ping per
+  ``report_interval`` through the shared consumer, then the hosts'
+  heartbeats (sent only while it answers, or while the consumer
+  dispatches other messages ahead of the ping, as ``service.Service``
+  does per host);
 - **start-up**: one wait for a conductor, then the hosts register and
   recover with ``START_THREADS`` at a time.
 
@@ -48,6 +49,7 @@ from nova_lite import context as nl_context
 from nova_lite import exception
 from nova_lite import notifications
 from nova_lite import rpc
+from nova_lite import service as nl_service
 from nova_lite import servicegroup
 
 CONF = cfg.CONF
@@ -148,6 +150,7 @@ class Fleet:
         self.alive = False
         self._connection = None
         self._tasks = TaskRunner()
+        self._liveness = None
         self._ping_hosts = itertools.cycle(self.hosts)
         self.liveness = rpc.ConsumerLiveness()
 
@@ -227,13 +230,13 @@ class Fleet:
 
     def _start_tasks(self):
         self.alive = True
-        self._tasks.add('self-ping', self.ping, CONF.report_interval,
-                        first=CONF.report_interval)
-        # One heartbeat message for every host (conductor RPC 1.19), not
-        # one per host: 1,000 hosts sent 100 casts a second, most of a
-        # busy conductor's messages.
-        self._tasks.add('heartbeats', self.report_states,
-                        CONF.report_interval)
+        # The self-ping and the heartbeats run on a thread of their own:
+        # behind 1,000 hosts' periodic tasks (conductor calls that wait
+        # for a busy conductor) on the shared workers, no heartbeat went
+        # out and every host was reported down.
+        self._liveness = nl_service.PeriodicTask(
+            'fleet-liveness', self.liveness_tick, CONF.report_interval)
+        self._liveness.start()
         for host, manager in self.managers.items():
             for func, interval in manager.periodic_tasks():
                 self._tasks.add('%s-%s' % (host, func.__name__), func,
@@ -241,6 +244,13 @@ class Fleet:
         self._tasks.start()
 
     # -------------------------------------------------------- liveness
+
+    def liveness_tick(self):
+        """Self-ping, then the hosts' heartbeats (one conductor cast:
+        ``service_heartbeats``, conductor RPC 1.19, instead of 100 casts a
+        second for 1,000 hosts)."""
+        self.ping()
+        self.report_states()
 
     def ping(self):
         """Self-ping through the shared consumer (one host's queue in
@@ -281,6 +291,8 @@ class Fleet:
         """Stop the periodic work, the consumer, the servers (waiting
         for running requests when ``graceful``) and the hosts."""
         self._tasks.stop()
+        if self._liveness is not None:
+            self._liveness.stop()
         if self._connection is not None:
             self._connection.stop()
         for server in self.servers:
