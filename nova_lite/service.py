@@ -176,10 +176,13 @@ class Service:
         self.service_ref = self.state.register(ctxt, self.host, self.binary,
                                                self.topic, stopping=stopping)
         self.manager.init_host()
-        endpoints = [self.manager]
-        for target in (messaging.Target(topic=self.topic, server=self.host),):
-            server = rpc.get_server(target, endpoints,
-                                    liveness=self.liveness)
+        main = rpc.get_server(
+            messaging.Target(topic=self.topic, server=self.host),
+            [self.manager], liveness=self.liveness)
+        main.start()
+        self._servers.append(main)
+        for target, endpoints in self.manager.extra_rpc_servers():
+            server = rpc.get_server(target, endpoints)
             server.start()
             self._servers.append(server)
         self.manager.post_start_hook()
@@ -278,6 +281,12 @@ class Manager:
 
     def periodic_tasks(self):
         """[(callable, interval seconds)] run by the Service."""
+        return []
+
+    def extra_rpc_servers(self):
+        """[(Target, [endpoints])] of RPC servers the Service runs besides
+        its own ``topic``/``host`` one, each with its own consumer and
+        threads (the conductor's heartbeat topic)."""
         return []
 
     def ping(self, context):

@@ -12,6 +12,7 @@ from nova_lite.conductor import lifecycle_proxy
 from nova_lite.conductor import live_migrate
 from nova_lite.conductor import migrate
 from nova_lite.conductor import reports
+from nova_lite.conductor import rpcapi as conductor_rpcapi
 from nova_lite.conductor import resize
 from nova_lite.conductor import shelve
 from nova_lite.conductor import sweeper
@@ -67,6 +68,13 @@ class ConductorManager(resize.ResizeEndpoint, shelve.ShelveEndpoint,
         topic]``) queued as ``service_heartbeat``."""
         for service_id, host, binary, topic in services:
             self.reports.heartbeat(context, service_id, host, binary, topic)
+
+    def extra_rpc_servers(self):
+        """The heartbeat topic (1.19, ``rpcapi.LIVENESS_TOPIC``): its own
+        consumer and threads, so that heartbeats never wait behind a
+        backlog of builds on the conductor topic."""
+        return [(messaging.Target(topic=conductor_rpcapi.LIVENESS_TOPIC,
+                                  server=self.host), [LivenessEndpoint(self)])]
 
     def compute_node_report(self, context, **kwargs):
         """Queued, written in a batch (``conductor.reports``)."""
@@ -173,3 +181,20 @@ class ConductorManager(resize.ResizeEndpoint, shelve.ShelveEndpoint,
 
     def periodic_tasks(self):
         return [(self.sweeper.sweep, CONF.conductor.sweep_interval)]
+
+
+class LivenessEndpoint:
+    """The heartbeat methods of ``ConductorManager`` on the heartbeat
+    topic (1.19), and nothing else."""
+
+    target = messaging.Target(version='1.19')
+
+    def __init__(self, manager):
+        self._manager = manager
+
+    def service_heartbeat(self, context, service_id, host, binary, topic):
+        self._manager.service_heartbeat(context, service_id, host, binary,
+                                        topic)
+
+    def service_heartbeats(self, context, services):
+        self._manager.service_heartbeats(context, services)

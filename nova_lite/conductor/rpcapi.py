@@ -77,6 +77,10 @@ from nova_lite import rpc
 
 LOG = logging.getLogger(__name__)
 TOPIC = 'conductor'
+#: Topic of the heartbeats (1.19): a queue of their own, so that a
+#: backlog of builds on ``TOPIC`` never delays them past
+#: ``service_down_time`` (every host would be reported down).
+LIVENESS_TOPIC = 'conductor_liveness'
 
 #: Seconds one attempt of a repeated call waits for its answer. A
 #: conductor killed while handling a call never answers it (the message
@@ -158,6 +162,8 @@ class ConductorAPI(rpcapi_resize.ResizeAPI, rpcapi_shelve.ShelveAPI,
     def __init__(self):
         self.client = rpc.get_client(messaging.Target(topic=TOPIC,
                                                       version=self.VERSION))
+        self.liveness_client = rpc.get_client(messaging.Target(
+            topic=LIVENESS_TOPIC, version=self.VERSION))
 
     def build_instances(self, context, instances, request_spec,
                         host_lists=None):
@@ -212,21 +218,28 @@ class ConductorAPI(rpcapi_resize.ResizeAPI, rpcapi_shelve.ShelveAPI,
                           binary=binary, topic=topic)
 
     def service_heartbeat(self, context, service_id, host, binary, topic):
-        """Cast: heartbeat (re-registers a deleted row)."""
-        self._cast(context, 'service_heartbeat', service_id=service_id,
-                   host=host, binary=binary, topic=topic)
+        """Cast: heartbeat (re-registers a deleted row); on the heartbeat
+        topic from 1.19."""
+        if not self.client.can_send_version('1.19'):
+            self._cast(context, 'service_heartbeat', service_id=service_id,
+                       host=host, binary=binary, topic=topic)
+            return
+        self.liveness_client.prepare(version='1.19').cast(
+            context, 'service_heartbeat', service_id=service_id, host=host,
+            binary=binary, topic=topic)
 
     def service_heartbeats(self, context, services):
-        """Cast (1.19): the heartbeats of ``services``, a list of
-        ``[service_id, host, binary, topic]``, in one message (each
-        re-registers a deleted row, as ``service_heartbeat``); one cast
-        per service to a conductor capped below 1.19."""
+        """Cast (1.19), on the heartbeat topic: the heartbeats of
+        ``services``, a list of ``[service_id, host, binary, topic]``, in
+        one message (each re-registers a deleted row, as
+        ``service_heartbeat``); one cast per service to a conductor
+        capped below 1.19."""
         if not self.client.can_send_version('1.19'):
             for service_id, host, binary, topic in services:
                 self.service_heartbeat(context, service_id, host, binary,
                                        topic)
             return
-        self.client.prepare(version='1.19').cast(
+        self.liveness_client.prepare(version='1.19').cast(
             context, 'service_heartbeats', services=services)
 
     def compute_node_report(self, context, host, nodename, resources,

@@ -32,10 +32,19 @@ class TestConductorShelveVersions(testtools.TestCase):
         endpoint = manager.ConductorManager.__new__(
             manager.ConductorManager)
         endpoint.reports = mock.Mock()
-        endpoint.service_heartbeats(mock.sentinel.ctx, services)
+        endpoint.host = 'controller'
+        [(target, [liveness])] = endpoint.extra_rpc_servers()
+        self.assertEqual((rpcapi.LIVENESS_TOPIC, 'controller'),
+                         (target.topic, target.server))
+        liveness.service_heartbeats(mock.sentinel.ctx, services)
+        liveness.service_heartbeat(mock.sentinel.ctx, *services[0])
         self.assertEqual(
-            [mock.call(mock.sentinel.ctx, *service) for service in services],
+            [mock.call(mock.sentinel.ctx, *service)
+             for service in services + services[:1]],
             endpoint.reports.heartbeat.call_args_list)
+        self.assertEqual(['service_heartbeat', 'service_heartbeats'],
+                         sorted(n for n in vars(manager.LivenessEndpoint)
+                                if not n.startswith('_') and n != 'target'))
 
     def test_heartbeats_one_cast_each_to_a_capped_conductor(self):
         self.client.can_send_version.return_value = False
